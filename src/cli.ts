@@ -1,0 +1,129 @@
+// The tiervm command line: argument parsing, file reading, exit statuses.
+//
+// Exit statuses: 0 ok; 1 a program error (compile or runtime, or a missing
+// extern); 2 a usage error (bad flag, missing file), reported in one line;
+// 70 an internal error of tiervm. Options may stand before or after the command
+// but before FILE; everything after FILE belongs to the program.
+
+import { readFileSync, writeSync } from 'node:fs';
+import { load, DEFAULTS, type VmOptions } from './vm.js';
+import { TIERS, type Tier } from './config.js';
+
+const VERSION = '0.1.0';
+
+const HELP = `Usage: tiervm <command> [options] FILE [ARGS...]
+
+Commands:
+  run FILE [ARGS...]   compile FILE and run it; ARGS become main's [str] argument
+  check FILE           compile FILE and report errors; run nothing
+  disasm FILE          print the verified bytecode of every function
+
+Options:
+  --tier=TIER          execution tier: ${TIERS.join(', ')} (default ${DEFAULTS.tier})
+  --max-heap=MB        heap limit in MiB (default ${DEFAULTS.maxHeapMB})
+  --stack-size=KB      frame stack size in KiB (default ${DEFAULTS.stackSizeKB})
+  -h, --help           print this help and exit
+  --version            print the version and exit
+
+Exit status: 0 ok, 1 compile or runtime error, 2 usage error, 70 internal error.
+`;
+
+class UsageError extends Error {}
+
+interface Parsed { command: string; file: string; args: string[]; opts: VmOptions; help: boolean; version: boolean }
+
+/** Write all of `text` to a file descriptor, waiting out a full non-blocking pipe. */
+function writeAll(fd: number, text: string): void {
+  let buf = Buffer.from(text, 'utf8');
+  while (buf.length > 0) {
+    try {
+      const n = writeSync(fd, buf);
+      buf = buf.subarray(n);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
+}
+
+function positiveInt(flag: string, v: string): number {
+  if (!/^[0-9]+$/.test(v) || Number(v) <= 0) throw new UsageError(`${flag} needs a positive whole number, got '${v}'`);
+  return Number(v);
+}
+
+function parseArgs(argv: string[]): Parsed {
+  const p: Parsed = { command: '', file: '', args: [], opts: {}, help: false, version: false };
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('-') || a === '-') {
+      if (!p.command) { p.command = a; continue; }
+      p.file = a;
+      p.args = argv.slice(i + 1);
+      break;
+    }
+    parseOption(a, p);
+  }
+  return p;
+}
+
+function parseOption(a: string, p: Parsed): void {
+  const eq = a.indexOf('=');
+  const flag = eq < 0 ? a : a.slice(0, eq);
+  const value = eq < 0 ? null : a.slice(eq + 1);
+  const need = () => { if (value === null) throw new UsageError(`${flag} needs a value (${flag}=...)`); return value; };
+  switch (flag) {
+    case '-h': case '--help': p.help = true; return;
+    case '--version': p.version = true; return;
+    case '--tier': {
+      const t = need();
+      if (!TIERS.includes(t as Tier)) throw new UsageError(`unknown tier '${t}' (available: ${TIERS.join(', ')})`);
+      p.opts.tier = t as Tier;
+      return;
+    }
+    case '--max-heap': p.opts.maxHeapMB = positiveInt(flag, need()); return;
+    case '--stack-size': p.opts.stackSizeKB = positiveInt(flag, need()); return;
+    default: throw new UsageError(`unknown option '${a}' (see tiervm --help)`);
+  }
+}
+
+export function main(argv: string[]): number {
+  const out = (t: string) => writeAll(1, t);
+  const err = (t: string) => writeAll(2, t);
+  let p: Parsed;
+  try {
+    p = parseArgs(argv);
+    if (p.help) { out(HELP); return 0; }
+    if (p.version) { out(`tiervm ${VERSION}\n`); return 0; }
+    if (!p.command) throw new UsageError('no command given (see tiervm --help)');
+    if (!['run', 'check', 'disasm'].includes(p.command)) throw new UsageError(`unknown command '${p.command}' (see tiervm --help)`);
+    if (!p.file) throw new UsageError(`${p.command} needs a FILE`);
+    if (p.command !== 'run' && p.args.length > 0) throw new UsageError(`${p.command} takes one FILE, got extra '${p.args[0]}'`);
+  } catch (e) {
+    if (e instanceof UsageError) { err(`tiervm: ${e.message}\n`); return 2; }
+    throw e;
+  }
+  let source: string;
+  try {
+    source = readFileSync(p.file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code ?? 'unreadable';
+    err(`tiervm: cannot read '${p.file}': ${why}\n`);
+    return 2;
+  }
+  return execute(p, source, out, err);
+}
+
+function execute(p: Parsed, source: string, out: (t: string) => void, err: (t: string) => void): number {
+  try {
+    const loaded = load(p.file, source, { ...p.opts, args: p.args, stdout: out, stderr: err });
+    if (!loaded.ok) return loaded.exitCode;
+    if (p.command === 'check') return 0;
+    if (p.command === 'disasm') { out(loaded.program.disassemble()); return 0; }
+    return loaded.program.run();
+  } catch (e) {
+    err(`internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 70;
+  }
+}

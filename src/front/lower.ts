@@ -1,0 +1,702 @@
+// Lowering: a checked Tier program to a bytecode module.
+//
+// The front-end's last stage, in the manner of a code generator driven by the
+// parser: it reads only checked trees (every `ty`, `ref`, `target` and local id is
+// set) and writes bytecode through FunctionBuilder.
+//
+// Register discipline (what keeps the bytecode simple and the GC precise):
+// - every local variable (param, let, var, for) owns one register for the whole
+//   function; temporaries live only within one statement and are released at its
+//   end, so no temporary is live across statements;
+// - expr(e, dst) writes dst only with the last instruction of e, after every read
+//   of e's operands, so `x = x + 1` can target x directly; constructs that write in
+//   several steps (&&, ||, new, array literals) build in a fresh temporary first;
+// - call arguments go straight into the call area only when no argument can call,
+//   allocate or branch (nothing can then disturb the area before the CALL);
+//   otherwise they are computed into temporaries and moved just before the CALL.
+
+import type * as A from './ast.js';
+import { type Type, typeToString } from './types.js';
+import { Kind, Op, MATH1_FNS, MATH2_FNS } from '../bytecode/opcodes.js';
+import { FunctionBuilder, type Label } from '../bytecode/builder.js';
+import type { BcModule, BcStruct, ValKind } from '../bytecode/module.js';
+
+export function kindOfType(t: Type): ValKind {
+  switch (t.k) {
+    case 'f64': return Kind.F;
+    case 'i32': case 'bool': case 'fn': return Kind.I;
+    default: return Kind.R;
+  }
+}
+
+function retKind(t: Type): ValKind | null { return t.k === 'void' ? null : kindOfType(t); }
+
+/** Module-wide tables shared by every function being lowered. */
+class ModuleCtx {
+  f64Consts: number[] = [];
+  strConsts: string[] = [];
+  sigs: { params: ValKind[]; ret: ValKind | null }[] = [];
+  private f64Index = new Map<string, number>();
+  private strIndex = new Map<string, number>();
+  private sigIndex = new Map<string, number>();
+  readonly structs: BcStruct[];
+
+  constructor(readonly prog: A.CheckedProgram) {
+    this.structs = prog.structs.map(layoutStruct);
+  }
+
+  f64(v: number): number {
+    const key = Object.is(v, -0) ? '-0' : String(v);
+    let i = this.f64Index.get(key);
+    if (i === undefined) { i = this.f64Consts.push(v) - 1; this.f64Index.set(key, i); }
+    return i;
+  }
+
+  str(s: string): number {
+    let i = this.strIndex.get(s);
+    if (i === undefined) { i = this.strConsts.push(s) - 1; this.strIndex.set(s, i); }
+    return i;
+  }
+
+  sig(t: Type): number {
+    if (t.k !== 'fn') throw new Error('sig of a non-function type');
+    const shape = { params: t.params.map(kindOfType), ret: retKind(t.ret) };
+    const key = `${shape.params.join(',')}->${shape.ret}`;
+    let i = this.sigIndex.get(key);
+    if (i === undefined) { i = this.sigs.push(shape) - 1; this.sigIndex.set(key, i); }
+    return i;
+  }
+}
+
+/** Fields in declaration order; 4-byte kinds take 4 bytes, f64 8 bytes aligned to 8. */
+function layoutStruct(s: A.StructInfo): BcStruct {
+  let off = 8;
+  const fields = s.fields.map((f) => {
+    const kind = kindOfType(f.type);
+    if (kind === Kind.F) off = (off + 7) & ~7;
+    const field = { name: f.name, kind, offset: off };
+    off += kind === Kind.F ? 8 : 4;
+    return field;
+  });
+  return { name: s.name, size: (off + 7) & ~7, fields };
+}
+
+export function lowerProgram(prog: A.CheckedProgram): BcModule {
+  const m = new ModuleCtx(prog);
+  const functions = prog.functions.map((f, i) => new FnLowering(m, f.decl, f.sig, i).lower());
+  const initIndex = functions.length;
+  functions.push(lowerGlobalsInit(m, initIndex));
+  return {
+    file: prog.file, functions, structs: m.structs,
+    globals: prog.globals.map((g) => ({ name: g.decl.name, kind: kindOfType(g.type) })),
+    externs: prog.externs.map((e) => ({
+      name: e.decl.name, params: e.sig.params.map(kindOfType), ret: retKind(e.sig.ret),
+      paramTypes: e.sig.params.map(typeToString), retType: typeToString(e.sig.ret),
+    })),
+    sigs: m.sigs, f64Consts: m.f64Consts, strConsts: m.strConsts,
+    initIndex, mainIndex: prog.mainIndex, mainTakesArgs: prog.mainTakesArgs,
+  };
+}
+
+function lowerGlobalsInit(m: ModuleCtx, index: number) {
+  const decl: A.FnDecl = {
+    kind: 'fn', pos: { line: 1, col: 1 }, name: '<globals>', params: [], ret: null,
+    body: { pos: { line: 1, col: 1 }, body: [] }, localCount: 0, localTypes: [],
+  };
+  const fl = new FnLowering(m, decl, { params: [], ret: { k: 'void' } }, index);
+  return fl.lowerGlobals();
+}
+
+interface Loop { breakTo: Label; continueTo: Label; continueIsBackEdge: boolean }
+
+class FnLowering {
+  private b: FunctionBuilder;
+  private regs: number[] = [];        // local id -> register
+  private temps: number[] = [];       // temporaries of the current statement
+  private loops: Loop[] = [];
+
+  constructor(private m: ModuleCtx, private decl: A.FnDecl, private sig: A.FnSig, index: number) {
+    this.b = new FunctionBuilder(decl.name, index, sig.params.map(kindOfType), retKind(sig.ret), decl.pos.line);
+    decl.params.forEach((p, i) => { this.regs[p.id!] = i; });
+  }
+
+  lower() {
+    this.block(this.decl.body);
+    this.b.line = this.decl.endLine ?? this.b.line;
+    this.emitFallOffReturn();
+    return this.b.finish();
+  }
+
+  lowerGlobals() {
+    this.m.prog.globals.forEach((g, i) => {
+      this.b.line = g.decl.pos.line;
+      const r = this.expr(g.decl.init, null, kindOfType(g.type));
+      this.b.emit(SETG[kindOfType(g.type)], i, r);
+      this.endStatement();
+    });
+    this.b.emit(Op.RETV);
+    return this.b.finish();
+  }
+
+  /** Functions without a result return at the end; with a result the checker proved
+   *  the end unreachable, but the code must still end in a terminator. */
+  private emitFallOffReturn(): void {
+    const k = retKind(this.sig.ret);
+    if (k === null) { this.b.emit(Op.RETV); return; }
+    const t = this.temp(k);
+    this.zero(t, k);
+    this.b.emit(k === Kind.F ? Op.RETF : k === Kind.R ? Op.RETR : Op.RETI, t);
+  }
+
+  // ---- registers -----------------------------------------------------------------
+
+  private temp(kind: ValKind): number {
+    const r = this.b.temp(kind);
+    this.temps.push(r);
+    return r;
+  }
+
+  private endStatement(): void {
+    for (const r of this.temps) this.b.release(r);
+    this.temps.length = 0;
+  }
+
+  private zero(r: number, k: ValKind): void {
+    if (k === Kind.F) this.b.emit(Op.LOADF, r, this.m.f64(0));
+    else if (k === Kind.R) this.b.emit(Op.LOADNULL, r);
+    else this.b.emit(Op.LOADI, r, 0);
+  }
+
+  private move(dst: number, src: number, k: ValKind): void {
+    if (dst !== src) this.b.emit(k === Kind.F ? Op.MOVF : k === Kind.R ? Op.MOVR : Op.MOVI, dst, src);
+  }
+
+  // ---- statements ----------------------------------------------------------------
+
+  private block(bl: A.Block): void { for (const s of bl.body) this.stmt(s); }
+
+  private stmt(s: A.Stmt): void {
+    this.b.line = s.pos.line;
+    switch (s.kind) {
+      case 'let': {
+        const k = kindOfType(this.localType(s.id!));
+        const r = this.b.local(k);
+        this.expr(s.init, r, k);
+        this.regs[s.id!] = r;
+        break;
+      }
+      case 'assign': this.assign(s); break;
+      case 'if': this.ifStmt(s); break;
+      case 'while': this.whileStmt(s); break;
+      case 'for': this.forStmt(s); break;
+      case 'break': this.b.emitJump(Op.JMP, this.loops[this.loops.length - 1]!.breakTo); break;
+      case 'continue': {
+        const l = this.loops[this.loops.length - 1]!;
+        this.b.emitJump(l.continueIsBackEdge ? Op.JMPLOOP : Op.JMP, l.continueTo);
+        break;
+      }
+      case 'return': this.returnStmt(s); break;
+      case 'expr': this.expr(s.expr, null, s.expr.ty!.k === 'void' ? null : kindOfType(s.expr.ty!)); break;
+      case 'block': this.block(s.block); break;
+    }
+    this.endStatement();
+  }
+
+  private localType(id: number): Type { return this.decl.localTypes![id]!; }
+
+  private returnStmt(s: Extract<A.Stmt, { kind: 'return' }>): void {
+    const k = retKind(this.sig.ret);
+    if (s.value === null || k === null) {
+      if (s.value) this.expr(s.value, null, null);
+      this.b.emit(Op.RETV);
+      return;
+    }
+    const r = this.expr(s.value, null, k);
+    this.b.emit(k === Kind.F ? Op.RETF : k === Kind.R ? Op.RETR : Op.RETI, r);
+  }
+
+  private ifStmt(s: Extract<A.Stmt, { kind: 'if' }>): void {
+    const elseL = this.b.newLabel();
+    this.cond(s.cond, elseL);
+    this.endStatement();
+    this.block(s.then);
+    if (s.else) {
+      const end = this.b.newLabel();
+      this.b.emitJump(Op.JMP, end);
+      this.b.bind(elseL);
+      this.block(s.else);
+      this.b.bind(end);
+    } else {
+      this.b.bind(elseL);
+    }
+  }
+
+  //   top:  <cond false -> exit>
+  //         body
+  //         JMPLOOP top
+  //   exit:
+  private whileStmt(s: Extract<A.Stmt, { kind: 'while' }>): void {
+    const top = this.b.newLabel(), exit = this.b.newLabel();
+    this.b.bind(top);
+    this.cond(s.cond, exit);
+    this.endStatement();
+    this.loops.push({ breakTo: exit, continueTo: top, continueIsBackEdge: true });
+    this.block(s.body);
+    this.loops.pop();
+    this.b.line = s.pos.line;
+    this.b.emitJump(Op.JMPLOOP, top);
+    this.b.bind(exit);
+  }
+
+  //         i := start; end := end-expr        (each evaluated once)
+  //   top:  JGE i, end, exit                   (JGEK when end is a literal)
+  //         body
+  //   next: ADDI i, i, 1
+  //         JMPLOOP top
+  //   exit:
+  private forStmt(s: Extract<A.Stmt, { kind: 'for' }>): void {
+    const i = this.b.local(Kind.I);
+    this.expr(s.start, i, Kind.I);
+    const literalEnd = s.end.kind === 'int' ? s.end.value : null;
+    let end = -1;
+    if (literalEnd === null) { end = this.b.local(Kind.I); this.expr(s.end, end, Kind.I); }
+    this.endStatement();
+    this.regs[s.id!] = i;
+    const top = this.b.newLabel(), next = this.b.newLabel(), exit = this.b.newLabel();
+    this.b.bind(top);
+    if (literalEnd === null) this.b.emitJump(Op.JGE, exit, i, end);
+    else this.b.emitJump(Op.JGEK, exit, i, literalEnd);
+    this.loops.push({ breakTo: exit, continueTo: next, continueIsBackEdge: false });
+    this.block(s.body);
+    this.loops.pop();
+    this.b.line = s.pos.line;
+    this.b.bind(next);
+    this.b.emit(Op.ADDI, i, i, 1);
+    this.b.emitJump(Op.JMPLOOP, top);
+    this.b.bind(exit);
+  }
+
+  private assign(s: Extract<A.Stmt, { kind: 'assign' }>): void {
+    const t = s.target;
+    const k = kindOfType(t.ty!);
+    const binop = s.op === '=' ? null : (s.op.slice(0, -1) as A.BinOp);
+    if (t.kind === 'name') {
+      const ref = t.ref!;
+      if (ref.kind === 'local') {
+        const reg = this.regs[ref.id]!;
+        if (binop) this.binaryInto(binop, t, s.value, reg, t.ty!, reg);
+        else this.expr(s.value, reg, k);
+        return;
+      }
+      if (ref.kind === 'global') {
+        const v = binop ? this.binaryInto(binop, t, s.value, null, t.ty!, null) : this.expr(s.value, null, k);
+        this.b.emit(SETG[k], ref.index, v);
+        return;
+      }
+      throw new Error('assignment to a function');
+    }
+    if (t.kind === 'index') {
+      const arr = this.expr(t.object, null, Kind.R);
+      const idx = this.expr(t.index, null, Kind.I);
+      let v: number;
+      if (binop) {
+        const cur = this.temp(k);
+        this.b.line = t.pos.line;
+        this.b.emit(AGET[k], cur, arr, idx);
+        v = this.binaryInto(binop, null, s.value, null, t.ty!, cur);
+      } else v = this.expr(s.value, null, k);
+      this.b.line = t.pos.line;
+      this.b.emit(ASET[k], arr, idx, v);
+      return;
+    }
+    if (t.kind === 'field') {
+      const obj = this.expr(t.object, null, Kind.R);
+      const off = this.fieldOffset(t);
+      let v: number;
+      if (binop) {
+        const cur = this.temp(k);
+        this.b.line = t.pos.line;
+        this.b.emit(GETF[k], cur, obj, off);
+        v = this.binaryInto(binop, null, s.value, null, t.ty!, cur);
+      } else v = this.expr(s.value, null, k);
+      this.b.line = t.pos.line;
+      this.b.emit(SETF[k], obj, off, v);
+      return;
+    }
+    throw new Error(`bad assignment target ${t.kind}`);
+  }
+
+  private fieldOffset(e: Extract<A.Expr, { kind: 'field' }>): number {
+    const st = e.object.ty! as Extract<Type, { k: 'struct' }>;
+    return this.m.structs[st.index]!.fields[e.fieldIndex!]!.offset;
+  }
+
+  // ---- conditions ----------------------------------------------------------------
+
+  /** Jump to `falseL` when e is false; fall through when true. */
+  private cond(e: A.Expr, falseL: Label): void {
+    if (e.kind === 'unary' && e.op === '!') return this.condTrue(e.operand, falseL);
+    if (e.kind === 'bool') { if (!e.value) this.b.emitJump(Op.JMP, falseL); return; }
+    if (e.kind === 'binary') {
+      if (e.op === '&&') { this.cond(e.left, falseL); this.cond(e.right, falseL); return; }
+      if (e.op === '||') {
+        const trueL = this.b.newLabel();
+        this.condTrue(e.left, trueL);
+        this.cond(e.right, falseL);
+        this.b.bind(trueL);
+        return;
+      }
+      if (this.fusedCompare(e, falseL, true)) return;
+    }
+    const r = this.expr(e, null, Kind.I);
+    this.b.emitJump(Op.JF, falseL, r);
+  }
+
+  /** Jump to `trueL` when e is true; fall through when false. */
+  private condTrue(e: A.Expr, trueL: Label): void {
+    if (e.kind === 'unary' && e.op === '!') return this.cond(e.operand, trueL);
+    if (e.kind === 'bool') { if (e.value) this.b.emitJump(Op.JMP, trueL); return; }
+    if (e.kind === 'binary') {
+      if (e.op === '||') { this.condTrue(e.left, trueL); this.condTrue(e.right, trueL); return; }
+      if (e.op === '&&') {
+        const falseL = this.b.newLabel();
+        this.cond(e.left, falseL);
+        this.condTrue(e.right, trueL);
+        this.b.bind(falseL);
+        return;
+      }
+      if (this.fusedCompare(e, trueL, false)) return;
+    }
+    const r = this.expr(e, null, Kind.I);
+    this.b.emitJump(Op.JT, trueL, r);
+  }
+
+  /** i32 comparisons become one compare-and-branch; `negate` branches when false. */
+  private fusedCompare(e: Extract<A.Expr, { kind: 'binary' }>, target: Label, negate: boolean): boolean {
+    const ops = FUSED[e.op];
+    const lt = e.left.ty!;
+    if (!ops || !(lt.k === 'i32' || (lt.k === 'bool' && (e.op === '==' || e.op === '!=')))) return false;
+    const [op, opK] = negate ? ops.inverse : ops.direct;
+    const l = this.expr(e.left, null, Kind.I);
+    if (e.right.kind === 'int') { this.b.emitJump(opK, target, l, e.right.value); return true; }
+    const r = this.expr(e.right, null, Kind.I);
+    this.b.emitJump(op, target, l, r);
+    return true;
+  }
+
+  // ---- expressions ---------------------------------------------------------------
+
+  /** Compute e; the result is in dst if given, else in the returned register.
+   *  `want` is the kind the context stores (decides how `null` is materialised). */
+  private expr(e: A.Expr, dst: number | null, want: ValKind | null): number {
+    const k = e.ty!.k === 'null' ? (want ?? Kind.R) : e.ty!.k === 'void' ? null : kindOfType(e.ty!);
+    const out = () => dst ?? this.temp(k!);
+    switch (e.kind) {
+      case 'int': { const r = out(); this.b.emit(Op.LOADI, r, e.value); return r; }
+      case 'bool': { const r = out(); this.b.emit(Op.LOADI, r, e.value ? 1 : 0); return r; }
+      case 'float': { const r = out(); this.b.emit(Op.LOADF, r, this.m.f64(e.value)); return r; }
+      case 'string': { const r = out(); this.b.emit(Op.LOADS, r, this.m.str(e.value)); return r; }
+      case 'null': { const r = out(); this.zero(r, k!); return r; }
+      case 'name': return this.name(e, dst, k!);
+      case 'unary': return this.unary(e, out);
+      case 'binary': return this.binaryInto(e.op, e.left, e.right, dst, e.left.ty!, null, e);
+      case 'cast': return this.cast(e, dst, out);
+      case 'call': this.b.line = e.pos.line; return this.call(e, dst);
+      case 'index': {
+        const obj = this.expr(e.object, null, Kind.R);
+        const idx = this.expr(e.index, null, Kind.I);
+        const r = out();
+        this.b.line = e.pos.line;
+        this.b.emit(e.object.ty!.k === 'str' ? Op.SGET : AGET[k!], r, obj, idx);
+        return r;
+      }
+      case 'field': {
+        const obj = this.expr(e.object, null, Kind.R);
+        const r = out();
+        this.b.line = e.pos.line;
+        this.b.emit(GETF[k!], r, obj, this.fieldOffset(e));
+        return r;
+      }
+      case 'len': {
+        const obj = this.expr(e.object, null, Kind.R);
+        const r = out();
+        this.b.line = e.pos.line;
+        this.b.emit(Op.LEN, r, obj);
+        return r;
+      }
+      case 'new_struct': return this.newStruct(e, dst);
+      case 'new_array': {
+        const n = this.expr(e.length, null, Kind.I);
+        const r = out();
+        this.b.line = e.pos.line;
+        this.b.emit(NEWARR[kindOfType((e.ty as Extract<Type, { k: 'array' }>).elem)], r, n);
+        return r;
+      }
+      case 'array_lit': return this.arrayLiteral(e, dst);
+    }
+  }
+
+  private name(e: Extract<A.Expr, { kind: 'name' }>, dst: number | null, k: ValKind): number {
+    const ref = e.ref!;
+    if (ref.kind === 'local') {
+      const reg = this.regs[ref.id]!;
+      if (dst === null) return reg;
+      this.move(dst, reg, k);
+      return dst;
+    }
+    const r = dst ?? this.temp(k);
+    if (ref.kind === 'global') this.b.emit(GETG[k], r, ref.index);
+    else this.b.emit(Op.LOADFN, r, ref.index);
+    return r;
+  }
+
+  private unary(e: Extract<A.Expr, { kind: 'unary' }>, out: () => number): number {
+    const isF = e.operand.ty!.k === 'f64';
+    const v = this.expr(e.operand, null, isF ? Kind.F : Kind.I);
+    const r = out();
+    const op = e.op === '-' ? (isF ? Op.NEGF : Op.NEG) : e.op === '!' ? Op.NOT : Op.BNOT;
+    this.b.emit(op, r, v);
+    return r;
+  }
+
+  private cast(e: Extract<A.Expr, { kind: 'cast' }>, dst: number | null, out: () => number): number {
+    const from = e.expr.ty!.k, to = e.ty!.k;
+    if (from === to) return this.expr(e.expr, dst, kindOfType(e.ty!));
+    const v = this.expr(e.expr, null, from === 'f64' ? Kind.F : Kind.I);
+    const r = out();
+    this.b.emit(to === 'f64' ? Op.I2F : Op.F2I, r, v);
+    return r;
+  }
+
+  /** `left op right` (left may be absent when its value is already in `leftReg`,
+   *  as in compound assignment). `operandTy` is the left operand's type. */
+  private binaryInto(op: A.BinOp, left: A.Expr | null, right: A.Expr, dst: number | null,
+                     operandTy: Type, leftReg: number | null, whole?: A.Expr): number {
+    if (op === '&&' || op === '||') return this.logical(op, left!, right, dst);
+    const t = operandTy.k === 'null' ? right.ty! : operandTy;
+    const isCompare = COMPARE.has(op);
+    if (t.k === 'f64') {
+      const l = leftReg ?? this.expr(left!, null, Kind.F);
+      const r = this.expr(right, null, Kind.F);
+      const d = dst ?? this.temp(isCompare ? Kind.I : Kind.F);
+      this.b.emit(F64_OPS[op]!, d, l, r);
+      return d;
+    }
+    if (t.k === 'str' && op === '+') {
+      const l = leftReg ?? this.expr(left!, null, Kind.R);
+      const r = this.expr(right, null, Kind.R);
+      const d = dst ?? this.temp(Kind.R);
+      this.b.line = whole?.pos.line ?? this.b.line;
+      this.b.emit(Op.CONCAT, d, l, r);
+      return d;
+    }
+    if (op === '==' || op === '!=') return this.equality(op, left!, right, dst, t);
+    const l = leftReg ?? this.expr(left!, null, Kind.I);
+    if ((op === '+' || op === '-') && right.kind === 'int') {
+      const d = dst ?? this.temp(Kind.I);
+      this.b.emit(Op.ADDI, d, l, op === '+' ? right.value : (-right.value | 0));
+      return d;
+    }
+    const r = this.expr(right, null, Kind.I);
+    const d = dst ?? this.temp(Kind.I);
+    this.b.line = whole?.pos.line ?? this.b.line;
+    this.b.emit(I32_OPS[op]!, d, l, r);
+    return d;
+  }
+
+  private equality(op: '==' | '!=', left: A.Expr, right: A.Expr, dst: number | null, t: Type): number {
+    if (left.ty!.k === 'null' && right.ty!.k === 'null') {
+      const d = dst ?? this.temp(Kind.I);
+      this.b.emit(Op.LOADI, d, op === '==' ? 1 : 0);
+      return d;
+    }
+    const k = kindOfType(t);
+    const l = this.expr(left, null, k);
+    const r = this.expr(right, null, k);
+    const d = dst ?? this.temp(Kind.I);
+    const isStr = left.ty!.k === 'str' || right.ty!.k === 'str';
+    const opc = k === Kind.I ? (op === '==' ? Op.EQ : Op.NE)
+      : isStr ? (op === '==' ? Op.STREQ : Op.STRNE) : (op === '==' ? Op.EQR : Op.NER);
+    this.b.emit(opc, d, l, r);
+    return d;
+  }
+
+  //   t := left;  JF t, end (&&) / JT t, end (||);  t := right;  end:  dst := t
+  private logical(op: '&&' | '||', left: A.Expr, right: A.Expr, dst: number | null): number {
+    const t = this.temp(Kind.I);
+    const end = this.b.newLabel();
+    this.expr(left, t, Kind.I);
+    this.b.emitJump(op === '&&' ? Op.JF : Op.JT, end, t);
+    this.expr(right, t, Kind.I);
+    this.b.bind(end);
+    if (dst === null) return t;
+    this.move(dst, t, Kind.I);
+    return dst;
+  }
+
+  private newStruct(e: Extract<A.Expr, { kind: 'new_struct' }>, dst: number | null): number {
+    const st = this.m.structs[e.structIndex!]!;
+    const t = this.temp(Kind.R);
+    this.b.line = e.pos.line;
+    this.b.emit(Op.NEWSTRUCT, t, e.structIndex!);
+    for (const f of e.fields) {
+      const field = st.fields.find((x) => x.name === f.name)!;
+      const v = this.expr(f.value, null, field.kind);
+      this.b.emit(SETF[field.kind], t, field.offset, v);
+    }
+    if (dst === null) return t;
+    this.move(dst, t, Kind.R);
+    return dst;
+  }
+
+  private arrayLiteral(e: Extract<A.Expr, { kind: 'array_lit' }>, dst: number | null): number {
+    const k = kindOfType((e.ty as Extract<Type, { k: 'array' }>).elem);
+    const n = this.temp(Kind.I);
+    this.b.emit(Op.LOADI, n, e.elements.length);
+    const t = this.temp(Kind.R);
+    this.b.line = e.pos.line;
+    this.b.emit(NEWARR[k], t, n);
+    e.elements.forEach((el, i) => {
+      const v = this.expr(el, null, k);
+      this.b.emit(Op.LOADI, n, i);
+      this.b.emit(ASET[k], t, n, v);
+    });
+    if (dst === null) return t;
+    this.move(dst, t, Kind.R);
+    return dst;
+  }
+
+  // ---- calls ---------------------------------------------------------------------
+
+  private call(e: Extract<A.Expr, { kind: 'call' }>, dst: number | null): number {
+    const target = e.target!;
+    if (target.kind === 'builtin') return this.builtin(target.name, e, dst);
+    const rk = e.ty!.k === 'void' ? null : kindOfType(e.ty!);
+    const d = rk === null ? 0 : (dst ?? this.temp(rk));
+    const line = e.pos.line;
+    switch (target.kind) {
+      case 'direct':
+        this.args(e.args, this.m.prog.functions[target.index]!.sig.params);
+        this.b.line = line;
+        this.b.emit(Op.CALL, target.index, this.b.areaBase(), d);
+        break;
+      case 'extern':
+        this.args(e.args, this.m.prog.externs[target.index]!.sig.params);
+        this.b.line = line;
+        this.b.emit(Op.CALLX, target.index, this.b.areaBase(), d);
+        break;
+      case 'value': {
+        const fnTy = e.callee.ty! as Extract<Type, { k: 'fn' }>;
+        const callee = this.expr(e.callee, null, Kind.I);
+        this.args(e.args, fnTy.params);
+        this.b.line = line;
+        this.b.emit(Op.CALLV, callee, this.m.sig(fnTy), this.b.areaBase(), d);
+        break;
+      }
+    }
+    return d;
+  }
+
+  /** Put arguments in the call area (see the file comment for when directly). */
+  private args(args: A.Expr[], params: Type[]): void {
+    const kinds = params.map(kindOfType);
+    if (args.every(isStraightLine)) {
+      args.forEach((a, i) => this.expr(a, this.b.arg(i), kinds[i]!));
+      return;
+    }
+    const regs = args.map((a, i) => this.expr(a, null, kinds[i]!));
+    regs.forEach((r, i) => this.move(this.b.arg(i), r, kinds[i]!));
+  }
+
+  private builtin(name: A.Builtin, e: Extract<A.Expr, { kind: 'call' }>, dst: number | null): number {
+    const a = e.args;
+    const argTy = a[0]?.ty?.k;
+    const val = (i: number, k: ValKind) => this.expr(a[i]!, null, k);
+    const res = (k: ValKind) => dst ?? this.temp(k);
+    const line = e.pos.line;
+    const emit = (op: Op, ...operands: number[]) => { this.b.line = line; this.b.emit(op, ...operands); };
+    switch (name) {
+      case 'print': case 'write': {
+        const nl = name === 'print' ? 1 : 0;
+        if (argTy === 'f64') emit(Op.OUTF, val(0, Kind.F), nl);
+        else if (argTy === 'str') emit(Op.OUTS, val(0, Kind.R), nl);
+        else emit(argTy === 'bool' ? Op.OUTB : Op.OUTI, val(0, Kind.I), nl);
+        return 0;
+      }
+      case 'str': {
+        const v = val(0, argTy === 'f64' ? Kind.F : Kind.I);
+        const r = res(Kind.R);
+        emit(argTy === 'f64' ? Op.TOSTRF : argTy === 'bool' ? Op.TOSTRB : Op.TOSTRI, r, v);
+        return r;
+      }
+      case 'fixed': { const x = val(0, Kind.F), d = val(1, Kind.I), r = res(Kind.R); emit(Op.FIXED, r, x, d); return r; }
+      case 'chr': { const c = val(0, Kind.I), r = res(Kind.R); emit(Op.CHR, r, c); return r; }
+      case 'substr': {
+        const s = val(0, Kind.R), st = val(1, Kind.I), en = val(2, Kind.I), r = res(Kind.R);
+        emit(Op.SUBSTR, r, s, st, en);
+        return r;
+      }
+      case 'parse_i32': { const s = val(0, Kind.R), r = res(Kind.I); emit(Op.PARSEI, r, s); return r; }
+      case 'parse_f64': { const s = val(0, Kind.R), r = res(Kind.F); emit(Op.PARSEF, r, s); return r; }
+      case 'sqrt': { const x = val(0, Kind.F), r = res(Kind.F); emit(Op.SQRT, r, x); return r; }
+      case 'atan2': case 'pow': {
+        const x = val(0, Kind.F), y = val(1, Kind.F), r = res(Kind.F);
+        emit(Op.MATH2, r, x, y, MATH2_FNS.indexOf(name));
+        return r;
+      }
+      case 'clock': { const r = res(Kind.F); emit(Op.CLOCK, r); return r; }
+      case 'panic': emit(Op.PANIC, val(0, Kind.R)); return 0;
+      default: {
+        const x = val(0, Kind.F), r = res(Kind.F);
+        emit(Op.MATH1, r, x, MATH1_FNS.indexOf(name as (typeof MATH1_FNS)[number]));
+        return r;
+      }
+    }
+  }
+}
+
+/** No call, allocation or branch anywhere in e: safe to compute into the call area. */
+function isStraightLine(e: A.Expr): boolean {
+  switch (e.kind) {
+    case 'int': case 'float': case 'bool': case 'string': case 'null': case 'name': return true;
+    case 'unary': return isStraightLine(e.operand);
+    case 'binary':
+      if (e.op === '&&' || e.op === '||' || (e.op === '+' && e.left.ty!.k === 'str')) return false;
+      return isStraightLine(e.left) && isStraightLine(e.right);
+    case 'cast': return isStraightLine(e.expr);
+    case 'index': return isStraightLine(e.object) && isStraightLine(e.index);
+    case 'field': case 'len': return isStraightLine(e.object);
+    default: return false;
+  }
+}
+
+const COMPARE = new Set<A.BinOp>(['==', '!=', '<', '<=', '>', '>=']);
+
+const I32_OPS: Partial<Record<A.BinOp, Op>> = {
+  '+': Op.ADD, '-': Op.SUB, '*': Op.MUL, '/': Op.DIV, '%': Op.REM, '&': Op.AND, '|': Op.OR,
+  '^': Op.XOR, '<<': Op.SHL, '>>': Op.SHR, '>>>': Op.SHRU,
+  '==': Op.EQ, '!=': Op.NE, '<': Op.LT, '<=': Op.LE, '>': Op.GT, '>=': Op.GE,
+};
+const F64_OPS: Partial<Record<A.BinOp, Op>> = {
+  '+': Op.ADDF, '-': Op.SUBF, '*': Op.MULF, '/': Op.DIVF, '%': Op.REMF,
+  '==': Op.EQF, '!=': Op.NEF, '<': Op.LTF, '<=': Op.LEF, '>': Op.GTF, '>=': Op.GEF,
+};
+
+type JumpPair = [Op, Op];   // [register form, immediate form]
+const J: Record<'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge', JumpPair> = {
+  eq: [Op.JEQ, Op.JEQK], ne: [Op.JNE, Op.JNEK], lt: [Op.JLT, Op.JLTK],
+  le: [Op.JLE, Op.JLEK], gt: [Op.JGT, Op.JGTK], ge: [Op.JGE, Op.JGEK],
+};
+const FUSED: Partial<Record<A.BinOp, { direct: JumpPair; inverse: JumpPair }>> = {
+  '==': { direct: J.eq, inverse: J.ne }, '!=': { direct: J.ne, inverse: J.eq },
+  '<': { direct: J.lt, inverse: J.ge }, '<=': { direct: J.le, inverse: J.gt },
+  '>': { direct: J.gt, inverse: J.le }, '>=': { direct: J.ge, inverse: J.lt },
+};
+
+const GETG = { [Kind.I]: Op.GETGI, [Kind.F]: Op.GETGF, [Kind.R]: Op.GETGR } as Record<ValKind, Op>;
+const SETG = { [Kind.I]: Op.SETGI, [Kind.F]: Op.SETGF, [Kind.R]: Op.SETGR } as Record<ValKind, Op>;
+const GETF = { [Kind.I]: Op.GETFI, [Kind.F]: Op.GETFF, [Kind.R]: Op.GETFR } as Record<ValKind, Op>;
+const SETF = { [Kind.I]: Op.SETFI, [Kind.F]: Op.SETFF, [Kind.R]: Op.SETFR } as Record<ValKind, Op>;
+const AGET = { [Kind.I]: Op.AGETI, [Kind.F]: Op.AGETF, [Kind.R]: Op.AGETR } as Record<ValKind, Op>;
+const ASET = { [Kind.I]: Op.ASETI, [Kind.F]: Op.ASETF, [Kind.R]: Op.ASETR } as Record<ValKind, Op>;
+const NEWARR = { [Kind.I]: Op.NEWARRI, [Kind.F]: Op.NEWARRF, [Kind.R]: Op.NEWARRR } as Record<ValKind, Op>;

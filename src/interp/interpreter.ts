@@ -1,0 +1,298 @@
+// Tier 0: the bytecode interpreter. Needs no code generation of any kind.
+//
+// run() executes from an entry frame until that frame returns to the host. A guest
+// call pushes a frame on the frame stack in linear memory and stays in this loop:
+// no host recursion and no host allocation per call or per arithmetic operation
+// (frames, registers and counters all live in typed arrays). Registers of frame fp:
+// i32-kind register r is I32[(fp + r) << 1], f64 register r is F64[fp + r].
+//
+// Invariants the loop keeps:
+// - `fn`, `code`, `fp` describe the running frame; `pc` is its next instruction.
+// - A caller's resume position and result register are in the callee's header, so
+//   a trap anywhere can rebuild the guest stack trace from memory (errors.ts).
+// - After any instruction that may allocate, the views are re-read (memory may
+//   have grown).
+// - counters[2f] counts calls of f, counters[2f+1] loop back-edges in f.
+
+import { Op, HEADER_SLOTS } from '../bytecode/opcodes.js';
+import { Trap, type FaultSite } from '../runtime/errors.js';
+import { ObjKind } from '../runtime/heap.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { formatF64, fixed, chr, parseI32, parseF64, f64ToI32, MATH1, MATH2 } from '../runtime/builtins.js';
+import { callExtern } from '../runtime/externs.js';
+
+/** Thrown out of run() when a guest runtime error ends the program. */
+export class GuestFault {
+  constructor(readonly trap: Trap, readonly site: FaultSite) {}
+}
+
+function nullRef(): never { throw new Trap('null reference'); }
+function outOfBounds(i: number, len: number): never { throw new Trap(`index ${i} out of bounds for length ${len}`); }
+
+/** Run the frame at `entryFp` (already pushed) until it returns to the host. */
+export function run(rt: Runtime, entryFp: number): void {
+  const codes = rt.codes, frameSizes = rt.frameSizes, counters = rt.counters;
+  const kf = rt.f64Consts, ks = rt.strAddrs, heap = rt.heap, mem = rt.mem, out = rt.out;
+  const gb = rt.globalsSlot, stackEnd = rt.stackEndSlot;
+  const structSizes = rt.mod.structs.map((s) => s.size);
+  let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16;
+  let fp = entryFp;
+  let fn = I32[(fp - HEADER_SLOTS) << 1]!;
+  let code = codes[fn]!;
+  let pc = 0;
+  try {
+    for (;;) {
+      switch (code[pc] as Op) {
+        case Op.LOADI: I32[(fp + code[pc + 1]!) << 1] = code[pc + 2]!; pc += 3; break;
+        case Op.LOADF: F64[fp + code[pc + 1]!] = kf[code[pc + 2]!]!; pc += 3; break;
+        case Op.LOADS: I32[(fp + code[pc + 1]!) << 1] = ks[code[pc + 2]!]!; pc += 3; break;
+        case Op.LOADNULL: I32[(fp + code[pc + 1]!) << 1] = 0; pc += 2; break;
+        case Op.LOADFN: I32[(fp + code[pc + 1]!) << 1] = code[pc + 2]! + 1; pc += 3; break;
+        case Op.MOVI: case Op.MOVR: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; break;
+        case Op.MOVF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]!; pc += 3; break;
+
+        case Op.ADD: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + I32[(fp + code[pc + 3]!) << 1]!; pc += 4; break;
+        case Op.SUB: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! - I32[(fp + code[pc + 3]!) << 1]!; pc += 4; break;
+        case Op.MUL: I32[(fp + code[pc + 1]!) << 1] = Math.imul(I32[(fp + code[pc + 2]!) << 1]!, I32[(fp + code[pc + 3]!) << 1]!); pc += 4; break;
+        case Op.DIV: {
+          const x = I32[(fp + code[pc + 2]!) << 1]!, y = I32[(fp + code[pc + 3]!) << 1]!;
+          if (y === 0) throw new Trap('division by zero');
+          if (y === -1 && x === -2147483648) throw new Trap('integer overflow');
+          I32[(fp + code[pc + 1]!) << 1] = (x / y) | 0; pc += 4; break;
+        }
+        case Op.REM: {
+          const x = I32[(fp + code[pc + 2]!) << 1]!, y = I32[(fp + code[pc + 3]!) << 1]!;
+          if (y === 0) throw new Trap('division by zero');
+          I32[(fp + code[pc + 1]!) << 1] = x % y; pc += 4; break;
+        }
+        case Op.AND: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! & I32[(fp + code[pc + 3]!) << 1]!; pc += 4; break;
+        case Op.OR: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! | I32[(fp + code[pc + 3]!) << 1]!; pc += 4; break;
+        case Op.XOR: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! ^ I32[(fp + code[pc + 3]!) << 1]!; pc += 4; break;
+        case Op.SHL: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! << I32[(fp + code[pc + 3]!) << 1]!; pc += 4; break;
+        case Op.SHR: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! >> I32[(fp + code[pc + 3]!) << 1]!; pc += 4; break;
+        case Op.SHRU: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! >>> I32[(fp + code[pc + 3]!) << 1]!; pc += 4; break;
+        case Op.ADDI: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4; break;
+        case Op.NEG: I32[(fp + code[pc + 1]!) << 1] = -I32[(fp + code[pc + 2]!) << 1]!; pc += 3; break;
+        case Op.BNOT: I32[(fp + code[pc + 1]!) << 1] = ~I32[(fp + code[pc + 2]!) << 1]!; pc += 3; break;
+        case Op.NOT: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! ^ 1; pc += 3; break;
+
+        case Op.EQ: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1] === I32[(fp + code[pc + 3]!) << 1]); pc += 4; break;
+        case Op.NE: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1] !== I32[(fp + code[pc + 3]!) << 1]); pc += 4; break;
+        case Op.LT: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1]! < I32[(fp + code[pc + 3]!) << 1]!); pc += 4; break;
+        case Op.LE: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1]! <= I32[(fp + code[pc + 3]!) << 1]!); pc += 4; break;
+        case Op.GT: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1]! > I32[(fp + code[pc + 3]!) << 1]!); pc += 4; break;
+        case Op.GE: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1]! >= I32[(fp + code[pc + 3]!) << 1]!); pc += 4; break;
+
+        case Op.ADDF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4; break;
+        case Op.SUBF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; break;
+        case Op.MULF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4; break;
+        case Op.DIVF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! / F64[fp + code[pc + 3]!]!; pc += 4; break;
+        case Op.REMF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! % F64[fp + code[pc + 3]!]!; pc += 4; break;
+        case Op.NEGF: F64[fp + code[pc + 1]!] = -F64[fp + code[pc + 2]!]!; pc += 3; break;
+        case Op.EQF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!] === F64[fp + code[pc + 3]!]); pc += 4; break;
+        case Op.NEF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!] !== F64[fp + code[pc + 3]!]); pc += 4; break;
+        case Op.LTF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! < F64[fp + code[pc + 3]!]!); pc += 4; break;
+        case Op.LEF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! <= F64[fp + code[pc + 3]!]!); pc += 4; break;
+        case Op.GTF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! > F64[fp + code[pc + 3]!]!); pc += 4; break;
+        case Op.GEF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! >= F64[fp + code[pc + 3]!]!); pc += 4; break;
+
+        case Op.I2F: F64[fp + code[pc + 1]!] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; break;
+        case Op.F2I: I32[(fp + code[pc + 1]!) << 1] = f64ToI32(F64[fp + code[pc + 2]!]!); pc += 3; break;
+        case Op.EQR: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1] === I32[(fp + code[pc + 3]!) << 1]); pc += 4; break;
+        case Op.NER: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1] !== I32[(fp + code[pc + 3]!) << 1]); pc += 4; break;
+        case Op.STREQ: I32[(fp + code[pc + 1]!) << 1] = +heap.stringsEqual(I32[(fp + code[pc + 2]!) << 1]!, I32[(fp + code[pc + 3]!) << 1]!); pc += 4; break;
+        case Op.STRNE: I32[(fp + code[pc + 1]!) << 1] = +!heap.stringsEqual(I32[(fp + code[pc + 2]!) << 1]!, I32[(fp + code[pc + 3]!) << 1]!); pc += 4; break;
+
+        case Op.JMP: pc = code[pc + 1]!; break;
+        case Op.JMPLOOP: counters[(fn << 1) + 1]++; pc = code[pc + 1]!; break;
+        case Op.JT: pc = I32[(fp + code[pc + 1]!) << 1] ? code[pc + 2]! : pc + 3; break;
+        case Op.JF: pc = I32[(fp + code[pc + 1]!) << 1] ? pc + 3 : code[pc + 2]!; break;
+        case Op.JEQ: pc = I32[(fp + code[pc + 1]!) << 1] === I32[(fp + code[pc + 2]!) << 1] ? code[pc + 3]! : pc + 4; break;
+        case Op.JNE: pc = I32[(fp + code[pc + 1]!) << 1] !== I32[(fp + code[pc + 2]!) << 1] ? code[pc + 3]! : pc + 4; break;
+        case Op.JLT: pc = I32[(fp + code[pc + 1]!) << 1]! < I32[(fp + code[pc + 2]!) << 1]! ? code[pc + 3]! : pc + 4; break;
+        case Op.JLE: pc = I32[(fp + code[pc + 1]!) << 1]! <= I32[(fp + code[pc + 2]!) << 1]! ? code[pc + 3]! : pc + 4; break;
+        case Op.JGT: pc = I32[(fp + code[pc + 1]!) << 1]! > I32[(fp + code[pc + 2]!) << 1]! ? code[pc + 3]! : pc + 4; break;
+        case Op.JGE: pc = I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]! ? code[pc + 3]! : pc + 4; break;
+        case Op.JEQK: pc = I32[(fp + code[pc + 1]!) << 1] === code[pc + 2] ? code[pc + 3]! : pc + 4; break;
+        case Op.JNEK: pc = I32[(fp + code[pc + 1]!) << 1] !== code[pc + 2] ? code[pc + 3]! : pc + 4; break;
+        case Op.JLTK: pc = I32[(fp + code[pc + 1]!) << 1]! < code[pc + 2]! ? code[pc + 3]! : pc + 4; break;
+        case Op.JLEK: pc = I32[(fp + code[pc + 1]!) << 1]! <= code[pc + 2]! ? code[pc + 3]! : pc + 4; break;
+        case Op.JGTK: pc = I32[(fp + code[pc + 1]!) << 1]! > code[pc + 2]! ? code[pc + 3]! : pc + 4; break;
+        case Op.JGEK: pc = I32[(fp + code[pc + 1]!) << 1]! >= code[pc + 2]! ? code[pc + 3]! : pc + 4; break;
+
+        case Op.CALL: case Op.CALLV: {
+          // Push the callee's frame over our call area: header in R[base], R[base+1].
+          let callee: number, base: number, dst: number, next: number;
+          if (code[pc] === Op.CALL) {
+            callee = code[pc + 1]!; base = code[pc + 2]!; dst = code[pc + 3]!; next = pc + 4;
+          } else {
+            const v = I32[(fp + code[pc + 1]!) << 1]!;
+            if (v === 0) nullRef();
+            callee = v - 1; base = code[pc + 3]!; dst = code[pc + 4]!; next = pc + 5;
+          }
+          const nfp = fp + base + HEADER_SLOTS;
+          if (nfp + frameSizes[callee]! > stackEnd) throw new Trap('stack overflow');
+          const h = (nfp - HEADER_SLOTS) << 1;
+          I32[h] = callee; I32[h + 1] = fp; I32[h + 2] = next; I32[h + 3] = dst;
+          counters[callee << 1]++;
+          fp = nfp; fn = callee; code = codes[callee]!; pc = 0;
+          break;
+        }
+        case Op.CALLX: {
+          rt.hostCallerFp = fp;
+          const saved = rt.sp;
+          rt.sp = fp + frameSizes[fn]!;
+          try {
+            callExtern(rt, code[pc + 1]!, fp + code[pc + 2]! + HEADER_SLOTS, fp + code[pc + 3]!);
+          } finally { rt.sp = saved; rt.hostCallerFp = -1; }
+          I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
+          pc += 4; break;
+        }
+        case Op.RETV: case Op.RETI: case Op.RETR: case Op.RETF: {
+          const h = (fp - HEADER_SLOTS) << 1;
+          const callerFp = I32[h + 1]!, dst = I32[h + 3]!;
+          const op = code[pc] as Op;
+          if (dst < 0) {   // return to the host
+            if (op === Op.RETF) rt.resultF = F64[fp + code[pc + 1]!]!;
+            else if (op !== Op.RETV) rt.resultI = I32[(fp + code[pc + 1]!) << 1]!;
+            return;
+          }
+          if (op === Op.RETF) F64[callerFp + dst] = F64[fp + code[pc + 1]!]!;
+          else if (op !== Op.RETV) I32[(callerFp + dst) << 1] = I32[(fp + code[pc + 1]!) << 1]!;
+          pc = I32[h + 2]!;
+          fp = callerFp; fn = I32[(fp - HEADER_SLOTS) << 1]!; code = codes[fn]!;
+          break;
+        }
+
+        case Op.NEWSTRUCT: {
+          const st = code[pc + 2]!;
+          const a = heap.newStruct(st, structSizes[st]!);
+          I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
+          I32[(fp + code[pc + 1]!) << 1] = a; pc += 3; break;
+        }
+        case Op.GETFI: case Op.GETFR: {
+          const o = I32[(fp + code[pc + 2]!) << 1]!; if (o === 0) nullRef();
+          I32[(fp + code[pc + 1]!) << 1] = I32[(o + code[pc + 3]!) >> 2]!; pc += 4; break;
+        }
+        case Op.GETFF: {
+          const o = I32[(fp + code[pc + 2]!) << 1]!; if (o === 0) nullRef();
+          F64[fp + code[pc + 1]!] = F64[(o + code[pc + 3]!) >> 3]!; pc += 4; break;
+        }
+        case Op.SETFI: case Op.SETFR: {
+          const o = I32[(fp + code[pc + 1]!) << 1]!; if (o === 0) nullRef();
+          I32[(o + code[pc + 2]!) >> 2] = I32[(fp + code[pc + 3]!) << 1]!; pc += 4; break;
+        }
+        case Op.SETFF: {
+          const o = I32[(fp + code[pc + 1]!) << 1]!; if (o === 0) nullRef();
+          F64[(o + code[pc + 2]!) >> 3] = F64[fp + code[pc + 3]!]!; pc += 4; break;
+        }
+
+        case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: {
+          const op = code[pc] as Op;
+          const kind = op === Op.NEWARRI ? ObjKind.ARR_I : op === Op.NEWARRF ? ObjKind.ARR_F : ObjKind.ARR_R;
+          const a = heap.newArray(kind, I32[(fp + code[pc + 2]!) << 1]!);
+          I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
+          I32[(fp + code[pc + 1]!) << 1] = a; pc += 3; break;
+        }
+        case Op.AGETI: case Op.AGETR: {
+          const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
+          const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
+          if (i >>> 0 >= len) outOfBounds(i, len);
+          I32[(fp + code[pc + 1]!) << 1] = I32[(a >> 2) + 2 + i]!; pc += 4; break;
+        }
+        case Op.AGETF: {
+          const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
+          const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
+          if (i >>> 0 >= len) outOfBounds(i, len);
+          F64[fp + code[pc + 1]!] = F64[(a >> 3) + 1 + i]!; pc += 4; break;
+        }
+        case Op.ASETI: case Op.ASETR: {
+          const a = I32[(fp + code[pc + 1]!) << 1]!; if (a === 0) nullRef();
+          const i = I32[(fp + code[pc + 2]!) << 1]!, len = I32[(a >> 2) + 1]!;
+          if (i >>> 0 >= len) outOfBounds(i, len);
+          I32[(a >> 2) + 2 + i] = I32[(fp + code[pc + 3]!) << 1]!; pc += 4; break;
+        }
+        case Op.ASETF: {
+          const a = I32[(fp + code[pc + 1]!) << 1]!; if (a === 0) nullRef();
+          const i = I32[(fp + code[pc + 2]!) << 1]!, len = I32[(a >> 2) + 1]!;
+          if (i >>> 0 >= len) outOfBounds(i, len);
+          F64[(a >> 3) + 1 + i] = F64[fp + code[pc + 3]!]!; pc += 4; break;
+        }
+        case Op.LEN: {
+          const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
+          I32[(fp + code[pc + 1]!) << 1] = I32[(a >> 2) + 1]!; pc += 3; break;
+        }
+        case Op.SGET: {
+          const s = I32[(fp + code[pc + 2]!) << 1]!; if (s === 0) nullRef();
+          const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(s >> 2) + 1]!;
+          if (i >>> 0 >= len) outOfBounds(i, len);
+          I32[(fp + code[pc + 1]!) << 1] = U16[(s >> 1) + 4 + i]!; pc += 4; break;
+        }
+        case Op.CONCAT: {
+          const a = I32[(fp + code[pc + 2]!) << 1]!, b = I32[(fp + code[pc + 3]!) << 1]!;
+          if (a === 0 || b === 0) nullRef();
+          const r = heap.concat(a, b);
+          I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
+          I32[(fp + code[pc + 1]!) << 1] = r; pc += 4; break;
+        }
+
+        case Op.GETGI: case Op.GETGR: I32[(fp + code[pc + 1]!) << 1] = I32[(gb + code[pc + 2]!) << 1]!; pc += 3; break;
+        case Op.GETGF: F64[fp + code[pc + 1]!] = F64[gb + code[pc + 2]!]!; pc += 3; break;
+        case Op.SETGI: case Op.SETGR: I32[(gb + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; break;
+        case Op.SETGF: F64[gb + code[pc + 1]!] = F64[fp + code[pc + 2]!]!; pc += 3; break;
+
+        case Op.OUTI: out.write(code[pc + 2] ? I32[(fp + code[pc + 1]!) << 1] + '\n' : String(I32[(fp + code[pc + 1]!) << 1])); pc += 3; break;
+        case Op.OUTF: out.write(formatF64(F64[fp + code[pc + 1]!]!) + (code[pc + 2] ? '\n' : '')); pc += 3; break;
+        case Op.OUTB: out.write((I32[(fp + code[pc + 1]!) << 1] ? 'true' : 'false') + (code[pc + 2] ? '\n' : '')); pc += 3; break;
+        case Op.OUTS: {
+          const s = I32[(fp + code[pc + 1]!) << 1]!; if (s === 0) nullRef();
+          out.write(heap.readString(s) + (code[pc + 2] ? '\n' : '')); pc += 3; break;
+        }
+        case Op.TOSTRI: case Op.TOSTRF: case Op.TOSTRB: {
+          const op = code[pc] as Op, r = code[pc + 2]!;
+          const text = op === Op.TOSTRI ? String(I32[(fp + r) << 1]) : op === Op.TOSTRF ? formatF64(F64[fp + r]!) : I32[(fp + r) << 1] ? 'true' : 'false';
+          const a = heap.newString(text);
+          I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
+          I32[(fp + code[pc + 1]!) << 1] = a; pc += 3; break;
+        }
+        case Op.SQRT: F64[fp + code[pc + 1]!] = Math.sqrt(F64[fp + code[pc + 2]!]!); pc += 3; break;
+        case Op.MATH1: F64[fp + code[pc + 1]!] = MATH1[code[pc + 3]!]!(F64[fp + code[pc + 2]!]!); pc += 4; break;
+        case Op.MATH2: F64[fp + code[pc + 1]!] = MATH2[code[pc + 4]!]!(F64[fp + code[pc + 2]!]!, F64[fp + code[pc + 3]!]!); pc += 5; break;
+        case Op.CLOCK: F64[fp + code[pc + 1]!] = performance.now(); pc += 2; break;
+        case Op.FIXED: case Op.CHR: {
+          const text = code[pc] === Op.FIXED
+            ? fixed(F64[fp + code[pc + 2]!]!, I32[(fp + code[pc + 3]!) << 1]!)
+            : chr(I32[(fp + code[pc + 2]!) << 1]!);
+          const a = heap.newString(text);
+          I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
+          I32[(fp + code[pc + 1]!) << 1] = a; pc += code[pc] === Op.FIXED ? 4 : 3; break;
+        }
+        case Op.SUBSTR: {
+          const s = I32[(fp + code[pc + 2]!) << 1]!; if (s === 0) nullRef();
+          const a = heap.substr(s, I32[(fp + code[pc + 3]!) << 1]!, I32[(fp + code[pc + 4]!) << 1]!);
+          I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
+          I32[(fp + code[pc + 1]!) << 1] = a; pc += 5; break;
+        }
+        case Op.PARSEI: {
+          const s = I32[(fp + code[pc + 2]!) << 1]!; if (s === 0) nullRef();
+          I32[(fp + code[pc + 1]!) << 1] = parseI32(heap.readString(s)); pc += 3; break;
+        }
+        case Op.PARSEF: {
+          const s = I32[(fp + code[pc + 2]!) << 1]!; if (s === 0) nullRef();
+          F64[fp + code[pc + 1]!] = parseF64(heap.readString(s)); pc += 3; break;
+        }
+        case Op.PANIC: {
+          const s = I32[(fp + code[pc + 1]!) << 1]!; if (s === 0) nullRef();
+          throw new Trap(heap.readString(s));
+        }
+        default: {
+          const bad: never = code[pc] as never;
+          throw new Error(`unknown opcode ${bad} at ${pc}`);
+        }
+      }
+    }
+  } catch (e) {
+    if (e instanceof Trap) throw new GuestFault(e, { fn, pc, fp });
+    throw e;
+  }
+}

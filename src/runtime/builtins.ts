@@ -1,0 +1,52 @@
+// The built-in functions whose work is host-side text: number formatting and
+// parsing, fixed, chr. Each returns a JS value or throws a Trap with the
+// contract's message; the tiers move values in and out of linear memory.
+
+import { Trap } from './errors.js';
+import { MATH1_FNS, MATH2_FNS } from '../bytecode/opcodes.js';
+
+export function formatF64(x: number): string { return String(x); }
+
+export function fixed(x: number, digits: number): string {
+  if (digits < 0 || digits > 20) throw new Trap(`fixed: digits ${digits} out of range 0..20`);
+  return x.toFixed(digits);
+}
+
+export function chr(code: number): string {
+  if (code < 0 || code > 0x10ffff) throw new Trap(`chr: code point ${code} out of range`);
+  return String.fromCodePoint(code);
+}
+
+const I32_TEXT = /^[+-]?[0-9]+$/;
+const F64_TEXT = /^[+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
+
+export function parseI32(text: string): number {
+  if (I32_TEXT.test(text)) {
+    const v = Number(text);
+    if (v >= -2147483648 && v <= 2147483647) return v;
+  }
+  throw new Trap(`malformed number: "${text}"`);
+}
+
+export function parseF64(text: string): number {
+  if (!F64_TEXT.test(text)) throw new Trap(`malformed number: "${text}"`);
+  return Number(text);
+}
+
+/** f64 as i32: truncate toward zero, saturate, NaN -> 0 (wasm i32.trunc_sat_f64_s). */
+export function f64ToI32(x: number): number {
+  if (x !== x) return 0;
+  if (x >= 2147483647) return 2147483647;
+  if (x <= -2147483648) return -2147483648;
+  return x | 0;
+}
+
+const MATH1_IMPL: Record<(typeof MATH1_FNS)[number], (x: number) => number> = {
+  sin: Math.sin, cos: Math.cos, tan: Math.tan, atan: Math.atan, exp: Math.exp,
+  log: Math.log, floor: Math.floor, ceil: Math.ceil, abs: Math.abs,
+};
+export const MATH1 = MATH1_FNS.map((n) => MATH1_IMPL[n]);
+const MATH2_IMPL: Record<(typeof MATH2_FNS)[number], (x: number, y: number) => number> = {
+  atan2: Math.atan2, pow: Math.pow,
+};
+export const MATH2 = MATH2_FNS.map((n) => MATH2_IMPL[n]);

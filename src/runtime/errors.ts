@@ -1,0 +1,47 @@
+// Runtime errors of guest programs and the guest stack trace.
+//
+// A Trap is thrown by any tier or helper for a guest runtime error; it carries the
+// contract's message only. The tier that catches it knows where the innermost
+// frame stopped and calls formatTrace, which walks the frame chain in linear
+// memory (the same headers for every tier) to print `  at FN (FILE:LINE)` lines.
+// A Trap is a plain object, not an Error: it captures no host stack.
+
+import { HEADER_SLOTS } from '../bytecode/opcodes.js';
+import type { BcModule } from '../bytecode/module.js';
+
+export class Trap {
+  constructor(readonly message: string) {}
+}
+
+/** The innermost frame and position where a trap happened. */
+export interface FaultSite { fn: number; pc: number; fp: number }
+
+/** Frames shown before and after the elided middle of a very deep trace. */
+const TRACE_HEAD = 50;
+const TRACE_TAIL = 10;
+
+/** One `  at FN (FILE:LINE)` line per guest frame, innermost first. */
+export function formatTrace(mod: BcModule, i32: Int32Array, site: FaultSite): string[] {
+  const frames: { fn: number; pc: number }[] = [];
+  let fn = site.fn, pc = site.pc, fp = site.fp;
+  for (;;) {
+    frames.push({ fn, pc });
+    const h = (fp - HEADER_SLOTS) << 1;
+    const callerFp = i32[h + 1]!;
+    if (callerFp < 0) break;
+    pc = i32[h + 2]! - 1;          // inside the call instruction
+    fp = callerFp;
+    fn = i32[((fp - HEADER_SLOTS) << 1)]!;
+  }
+  const line = (f: { fn: number; pc: number }) => {
+    const bf = mod.functions[f.fn]!;
+    const ln = f.pc >= 0 && f.pc < bf.lines.length ? bf.lines[f.pc]! : bf.line;
+    return `  at ${bf.name} (${mod.file}:${ln})`;
+  };
+  if (frames.length <= TRACE_HEAD + TRACE_TAIL + 1) return frames.map(line);
+  return [
+    ...frames.slice(0, TRACE_HEAD).map(line),
+    `  ... ${frames.length - TRACE_HEAD - TRACE_TAIL} more frames`,
+    ...frames.slice(frames.length - TRACE_TAIL).map(line),
+  ];
+}

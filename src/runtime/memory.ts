@@ -1,0 +1,67 @@
+// The one linear memory of a VM instance, and the typed views every tier reads.
+//
+// A WebAssembly.Memory where the host has WebAssembly (so compiled wasm code can
+// import the very same bytes), a plain ArrayBuffer otherwise. Growing replaces the
+// buffer: every holder of a view must re-read i32/f64/u16/u8 after anything that
+// can allocate. `generation` counts growths so holders can tell cheaply.
+
+const PAGE = 65536;
+
+/** True when this host can create WebAssembly memories (false under --jitless). */
+export function hostHasWasmMemory(): boolean {
+  try {
+    return typeof WebAssembly === 'object' && new WebAssembly.Memory({ initial: 1, maximum: 1 }).buffer.byteLength === PAGE;
+  } catch {
+    return false;
+  }
+}
+
+export class Memory {
+  buffer!: ArrayBuffer;
+  i32!: Int32Array;
+  f64!: Float64Array;
+  u16!: Uint16Array;
+  u8!: Uint8Array;
+  generation = 0;
+  readonly wasm: WebAssembly.Memory | null;
+
+  /** `maxBytes` is a hard ceiling; grow() refuses to pass it. */
+  constructor(initialBytes: number, readonly maxBytes: number, useWasm: boolean) {
+    const initialPages = Math.ceil(initialBytes / PAGE);
+    const maxPages = Math.min(65536, Math.ceil(maxBytes / PAGE));
+    this.wasm = useWasm ? new WebAssembly.Memory({ initial: initialPages, maximum: maxPages }) : null;
+    this.setBuffer(this.wasm ? this.wasm.buffer : new ArrayBuffer(initialPages * PAGE));
+  }
+
+  get byteLength(): number { return this.buffer.byteLength; }
+
+  /** Grow to at least `bytes` (doubling, capped at maxBytes). False if that is over the cap. */
+  grow(bytes: number): boolean {
+    if (bytes <= this.byteLength) return true;
+    if (bytes > this.maxBytes) return false;
+    const target = Math.min(Math.max(bytes, this.byteLength * 2), this.maxBytes);
+    const pages = Math.ceil(target / PAGE);
+    try {
+      if (this.wasm) {
+        this.wasm.grow(pages - this.byteLength / PAGE);
+        this.setBuffer(this.wasm.buffer);
+      } else {
+        const next = new ArrayBuffer(pages * PAGE);
+        new Uint8Array(next).set(this.u8);
+        this.setBuffer(next);
+      }
+    } catch {
+      return false;   // the host refused the memory: the caller reports out of memory
+    }
+    return true;
+  }
+
+  private setBuffer(buf: ArrayBuffer): void {
+    this.buffer = buf;
+    this.i32 = new Int32Array(buf);
+    this.f64 = new Float64Array(buf);
+    this.u16 = new Uint16Array(buf);
+    this.u8 = new Uint8Array(buf);
+    this.generation++;
+  }
+}

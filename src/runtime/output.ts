@@ -1,0 +1,26 @@
+// Buffered program output. Text collects in memory and goes to the sink when the
+// buffer is large, when the program ends, and before any diagnostic is written, so
+// output written before an error always appears before it (and is never lost).
+
+const FLUSH_AT = 1 << 16;
+
+export class Output {
+  private parts: string[] = [];
+  private size = 0;
+
+  constructor(private readonly sink: (text: string) => void) {}
+
+  write(text: string): void {
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= FLUSH_AT) this.flush();
+  }
+
+  flush(): void {
+    if (this.parts.length === 0) return;
+    const text = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    this.sink(text);
+  }
+}

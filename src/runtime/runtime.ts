@@ -1,0 +1,103 @@
+// One VM instance's run-time state, shared by every tier.
+//
+// Linear memory layout (byte addresses; a slot is 8 bytes):
+//
+//   0        8                      stackStart            stackEnd           end
+//   | null   | globals (8 B each)   | frame stack  ->     | heap (bump)  ->   |
+//
+// Frames grow upward. A frame pointer fp is a slot index; the frame's registers are
+// slots fp+0.. and its header is the HEADER_SLOTS slots below fp (see opcodes.ts).
+// A host entry writes a header whose caller frame pointer is `hostCallerFp` and
+// whose result register is -1: returning through it hands the value to the host.
+//
+// Function records: counters[2f] counts invocations of function f, counters[2f+1]
+// its loop back-edges; every tier keeps them up to date (tiering reads them).
+
+import { HEADER_SLOTS, Kind } from '../bytecode/opcodes.js';
+import type { BcModule } from '../bytecode/module.js';
+import { Memory } from './memory.js';
+import { Heap } from './heap.js';
+import { Output } from './output.js';
+import { Trap } from './errors.js';
+
+export type HostFunction = (...args: unknown[]) => unknown;
+
+export interface RuntimeOptions {
+  maxHeapBytes: number;
+  stackBytes: number;
+  stdout: (text: string) => void;
+  externs: Record<string, HostFunction>;
+  useWasmMemory: boolean;
+}
+
+const INITIAL_HEAP = 1 << 20;
+
+export class Runtime {
+  readonly mem: Memory;
+  readonly heap: Heap;
+  readonly out: Output;
+  readonly codes: Int32Array[];
+  readonly frameSizes: Int32Array;
+  readonly counters: Int32Array;
+  readonly f64Consts: Float64Array;
+  readonly strAddrs: Int32Array;
+  readonly externs: HostFunction[];
+  readonly globalsSlot = 1;
+  readonly stackStartSlot: number;
+  readonly stackEndSlot: number;
+  /** First free slot for the next host entry frame. */
+  sp: number;
+  /** Frame the next host entry links to (-1: none; stack traces stop there). */
+  hostCallerFp = -1;
+  /** Result of the last function that returned to the host (raw i32 or f64). */
+  resultI = 0;
+  resultF = 0;
+
+  constructor(readonly mod: BcModule, opts: RuntimeOptions) {
+    this.stackStartSlot = align(this.globalsSlot + mod.globals.length, 2);
+    this.stackEndSlot = this.stackStartSlot + Math.max(64, Math.floor(opts.stackBytes / 8));
+    const heapStart = this.stackEndSlot * 8;
+    this.mem = new Memory(heapStart + INITIAL_HEAP, heapStart + opts.maxHeapBytes, opts.useWasmMemory);
+    this.heap = new Heap(this.mem, heapStart);
+    this.out = new Output(opts.stdout);
+    this.codes = mod.functions.map((f) => f.code);
+    this.frameSizes = Int32Array.from(mod.functions, (f) => f.regKinds.length);
+    this.counters = new Int32Array(mod.functions.length * 2);
+    this.f64Consts = Float64Array.from(mod.f64Consts);
+    this.strAddrs = Int32Array.from(mod.strConsts, (s) => this.heap.newString(s));
+    this.externs = mod.externs.map((e) => opts.externs[e.name]!);
+    this.sp = this.stackStartSlot;
+  }
+
+  /** Names of externs the embedder did not provide (a load-time error). */
+  static missingExterns(mod: BcModule, externs: Record<string, HostFunction>): string[] {
+    return mod.externs.filter((e) => typeof externs[e.name] !== 'function').map((e) => e.name);
+  }
+
+  /** Write an entry frame for function `fn` at the host stack top; returns its fp.
+   *  Arguments are raw values by the callee's parameter kinds. */
+  pushEntryFrame(fn: number, args: readonly number[]): number {
+    const fp = this.sp + HEADER_SLOTS;
+    if (fp + this.frameSizes[fn]! > this.stackEndSlot) throw new Trap('stack overflow');
+    const i32 = this.mem.i32, f64 = this.mem.f64;
+    const h = (fp - HEADER_SLOTS) << 1;
+    i32[h] = fn; i32[h + 1] = this.hostCallerFp; i32[h + 2] = 0; i32[h + 3] = -1;
+    this.mod.functions[fn]!.params.forEach((k, i) => {
+      if (k === Kind.F) f64[fp + i] = args[i]!; else i32[(fp + i) << 1] = args[i]!;
+    });
+    this.counters[fn << 1]++;
+    return fp;
+  }
+
+  /** Allocate a [str] array holding `items` (main's arguments). */
+  newStringArray(items: readonly string[]): number {
+    const arr = this.heap.newArray(4 /* ObjKind.ARR_R */, items.length);
+    items.forEach((s, i) => {
+      const addr = this.heap.newString(s);
+      this.mem.i32[((arr + 8) >> 2) + i] = addr;
+    });
+    return arr;
+  }
+}
+
+function align(n: number, to: number): number { return Math.ceil(n / to) * to; }
