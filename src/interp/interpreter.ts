@@ -120,20 +120,25 @@ export function run(rt: Runtime, entryFp: number): void {
         case Op.JGTK: pc = I32[(fp + code[pc + 1]!) << 1]! > code[pc + 2]! ? code[pc + 3]! : pc + 4; break;
         case Op.JGEK: pc = I32[(fp + code[pc + 1]!) << 1]! >= code[pc + 2]! ? code[pc + 3]! : pc + 4; break;
 
-        case Op.CALL: case Op.CALLV: {
+        case Op.CALL: {
           // Push the callee's frame over our call area: header in R[base], R[base+1].
-          let callee: number, base: number, dst: number, next: number;
-          if (code[pc] === Op.CALL) {
-            callee = code[pc + 1]!; base = code[pc + 2]!; dst = code[pc + 3]!; next = pc + 4;
-          } else {
-            const v = I32[(fp + code[pc + 1]!) << 1]!;
-            if (v === 0) nullRef();
-            callee = v - 1; base = code[pc + 3]!; dst = code[pc + 4]!; next = pc + 5;
-          }
-          const nfp = fp + base + HEADER_SLOTS;
+          const callee = code[pc + 1]!;
+          const nfp = fp + code[pc + 2]! + HEADER_SLOTS;
           if (nfp + frameSizes[callee]! > stackEnd) throw new Trap('stack overflow');
           const h = (nfp - HEADER_SLOTS) << 1;
-          I32[h] = callee; I32[h + 1] = fp; I32[h + 2] = next; I32[h + 3] = dst;
+          I32[h] = callee; I32[h + 1] = fp; I32[h + 2] = pc + 4; I32[h + 3] = code[pc + 3]!;
+          counters[callee << 1]++;
+          fp = nfp; fn = callee; code = codes[callee]!; pc = 0;
+          break;
+        }
+        case Op.CALLV: {
+          const v = I32[(fp + code[pc + 1]!) << 1]!;
+          if (v === 0) nullRef();
+          const callee = v - 1;
+          const nfp = fp + code[pc + 3]! + HEADER_SLOTS;
+          if (nfp + frameSizes[callee]! > stackEnd) throw new Trap('stack overflow');
+          const h = (nfp - HEADER_SLOTS) << 1;
+          I32[h] = callee; I32[h + 1] = fp; I32[h + 2] = pc + 5; I32[h + 3] = code[pc + 4]!;
           counters[callee << 1]++;
           fp = nfp; fn = callee; code = codes[callee]!; pc = 0;
           break;
@@ -148,19 +153,31 @@ export function run(rt: Runtime, entryFp: number): void {
           I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
           pc += 4; break;
         }
-        case Op.RETV: case Op.RETI: case Op.RETR: case Op.RETF: {
+        // Return: the header names the caller's frame, resume position and result
+        // register (-1: the caller is the host, which reads rt.resultI/resultF).
+        case Op.RETI: case Op.RETR: {
           const h = (fp - HEADER_SLOTS) << 1;
-          const callerFp = I32[h + 1]!, dst = I32[h + 3]!;
-          const op = code[pc] as Op;
-          if (dst < 0) {   // return to the host
-            if (op === Op.RETF) rt.resultF = F64[fp + code[pc + 1]!]!;
-            else if (op !== Op.RETV) rt.resultI = I32[(fp + code[pc + 1]!) << 1]!;
-            return;
-          }
-          if (op === Op.RETF) F64[callerFp + dst] = F64[fp + code[pc + 1]!]!;
-          else if (op !== Op.RETV) I32[(callerFp + dst) << 1] = I32[(fp + code[pc + 1]!) << 1]!;
-          pc = I32[h + 2]!;
-          fp = callerFp; fn = I32[(fp - HEADER_SLOTS) << 1]!; code = codes[fn]!;
+          const v = I32[(fp + code[pc + 1]!) << 1]!, dst = I32[h + 3]!;
+          if (dst < 0) { rt.resultI = v; return; }
+          pc = I32[h + 2]!; fp = I32[h + 1]!;
+          I32[(fp + dst) << 1] = v;
+          fn = I32[(fp - HEADER_SLOTS) << 1]!; code = codes[fn]!;
+          break;
+        }
+        case Op.RETF: {
+          const h = (fp - HEADER_SLOTS) << 1;
+          const v = F64[fp + code[pc + 1]!]!, dst = I32[h + 3]!;
+          if (dst < 0) { rt.resultF = v; return; }
+          pc = I32[h + 2]!; fp = I32[h + 1]!;
+          F64[fp + dst] = v;
+          fn = I32[(fp - HEADER_SLOTS) << 1]!; code = codes[fn]!;
+          break;
+        }
+        case Op.RETV: {
+          const h = (fp - HEADER_SLOTS) << 1;
+          if (I32[h + 3]! < 0) return;
+          pc = I32[h + 2]!; fp = I32[h + 1]!;
+          fn = I32[(fp - HEADER_SLOTS) << 1]!; code = codes[fn]!;
           break;
         }
 

@@ -1,0 +1,296 @@
+// The lexer: Tier source text -> tokens with 1-based line/col (columns count UTF-16
+// code units, which JavaScript string indices already are).
+//
+// What must stay true:
+// - lex() never throws; every lexical problem becomes a Diagnostic at the offending
+//   character (an unterminated string or comment at its opening `"` or `/*`, a bad
+//   escape at its `\`, a too-large hex literal at its first character);
+// - after a problem the lexer still produces a token (a string with what it could
+//   decode, an int 0, or an 'error' token for a stray character or an unterminated
+//   string), so the parser goes on; the parser never reports a second error at a
+//   position the lexer already reported;
+// - the token list always ends with exactly one 'eof' token, placed just past the
+//   last character of the source.
+// Decimal literals are NOT range-checked here: `-2147483648` is legal, and only the
+// parser knows whether a minus sign precedes the literal.
+
+import type { Diagnostic } from './diagnostics.js';
+
+export type TokenKind = 'int' | 'float' | 'string' | 'ident' | 'keyword' | 'punct' | 'error' | 'eof';
+
+export interface Token {
+  kind: TokenKind;
+  /** The token's source text (for 'eof' the empty string). */
+  text: string;
+  line: number;
+  col: number;
+  /** int: the value (hex: wrapped to the i32 bit pattern; decimal: unwrapped); float: the value. */
+  num?: number;
+  /** string: the decoded value. */
+  str?: string;
+  /** int: written in hex (already an i32 bit pattern, never range-checked again). */
+  hex?: boolean;
+}
+
+export interface LexResult { tokens: Token[]; diagnostics: Diagnostic[] }
+
+export const KEYWORDS: ReadonlySet<string> = new Set([
+  'fn', 'let', 'var', 'if', 'else', 'while', 'for', 'in', 'break', 'continue', 'return',
+  'struct', 'new', 'null', 'true', 'false', 'as', 'extern',
+]);
+
+/** Every punctuation token, longest first so that the first match is the longest. */
+const PUNCTUATION: readonly string[] = [
+  '>>>', '<<=', '>>=',
+  '..', '->', '==', '!=', '<=', '>=', '<<', '>>', '&&', '||',
+  '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=',
+  '(', ')', '[', ']', '{', '}', ',', ';', ':', '.',
+  '+', '-', '*', '/', '%', '&', '|', '^', '~', '!', '=', '<', '>',
+];
+
+const MAX_CODE_POINT = 0x10ffff;
+const MAX_HEX_LITERAL = 0xffffffff;
+
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
+  n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', '0': '\0',
+};
+
+function isDigit(c: string | undefined): boolean { return c !== undefined && c >= '0' && c <= '9'; }
+function isHexDigit(c: string | undefined): boolean {
+  return c !== undefined && /^[0-9a-fA-F]$/.test(c);
+}
+function isIdentStart(c: string | undefined): boolean {
+  return c !== undefined && /^[A-Za-z_]$/.test(c);
+}
+function isIdentPart(c: string | undefined): boolean {
+  return c !== undefined && /^[A-Za-z0-9_]$/.test(c);
+}
+
+/** Per-call lexer state. */
+class Lexer {
+  pos = 0;
+  readonly tokens: Token[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly lineStarts: number[] = [0];
+
+  constructor(readonly src: string) {
+    for (let i = 0; i < src.length; i++) if (src[i] === '\n') this.lineStarts.push(i + 1);
+  }
+
+  /** 1-based line and column of a string offset. */
+  where(offset: number): { line: number; col: number } {
+    let lo = 0, hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= offset) lo = mid; else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - this.lineStarts[lo]! + 1 };
+  }
+
+  error(offset: number, message: string): void {
+    this.diagnostics.push({ ...this.where(offset), message });
+  }
+
+  push(kind: TokenKind, start: number, extra: Partial<Token> = {}): void {
+    this.tokens.push({ kind, text: this.src.slice(start, this.pos), ...this.where(start), ...extra });
+  }
+
+  peekChar(ahead = 0): string | undefined { return this.src[this.pos + ahead]; }
+}
+
+export function lex(source: string): LexResult {
+  const lx = new Lexer(source);
+  while (skipTrivia(lx)) lexToken(lx);
+  lx.push('eof', lx.pos);
+  return { tokens: lx.tokens, diagnostics: lx.diagnostics };
+}
+
+/** Skips whitespace and comments; false at the end of the source. */
+function skipTrivia(lx: Lexer): boolean {
+  for (;;) {
+    const c = lx.peekChar();
+    if (c === undefined) return false;
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { lx.pos++; continue; }
+    if (c === '/' && lx.peekChar(1) === '/') { skipLineComment(lx); continue; }
+    if (c === '/' && lx.peekChar(1) === '*') { skipBlockComment(lx); continue; }
+    return true;
+  }
+}
+
+function skipLineComment(lx: Lexer): void {
+  const end = lx.src.indexOf('\n', lx.pos);
+  lx.pos = end < 0 ? lx.src.length : end;
+}
+
+function skipBlockComment(lx: Lexer): void {
+  const end = lx.src.indexOf('*/', lx.pos + 2);
+  if (end < 0) {
+    lx.error(lx.pos, 'unterminated block comment');
+    lx.pos = lx.src.length;
+  } else {
+    lx.pos = end + 2;
+  }
+}
+
+function lexToken(lx: Lexer): void {
+  const c = lx.peekChar()!;
+  if (isDigit(c)) return lexNumber(lx);
+  if (isIdentStart(c)) return lexWord(lx);
+  if (c === '"') return lexString(lx);
+  for (const p of PUNCTUATION) {
+    if (lx.src.startsWith(p, lx.pos)) {
+      const start = lx.pos;
+      lx.pos += p.length;
+      return lx.push('punct', start);
+    }
+  }
+  lexStrayCharacter(lx);
+}
+
+function lexWord(lx: Lexer): void {
+  const start = lx.pos;
+  while (isIdentPart(lx.peekChar())) lx.pos++;
+  const text = lx.src.slice(start, lx.pos);
+  lx.push(KEYWORDS.has(text) ? 'keyword' : 'ident', start);
+}
+
+function lexStrayCharacter(lx: Lexer): void {
+  const start = lx.pos;
+  const ch = String.fromCodePoint(lx.src.codePointAt(start)!);
+  lx.pos += ch.length;
+  lx.error(start, `unexpected character '${ch}'`);
+  lx.push('error', start);
+}
+
+// ---- numbers -------------------------------------------------------------------
+
+function lexNumber(lx: Lexer): void {
+  const c1 = lx.peekChar(1);
+  if (lx.peekChar() === '0' && (c1 === 'x' || c1 === 'X')) return lexHex(lx);
+  lexDecimal(lx);
+}
+
+/** Consumes digits and `_` separators, returning them without the separators. */
+function takeDigits(lx: Lexer, isValid: (c: string | undefined) => boolean): string {
+  let digits = '';
+  for (let c = lx.peekChar(); isValid(c) || c === '_'; c = lx.peekChar()) {
+    if (c !== '_') digits += c;
+    lx.pos++;
+  }
+  return digits;
+}
+
+function lexHex(lx: Lexer): void {
+  const start = lx.pos;
+  lx.pos += 2;
+  const digits = takeDigits(lx, isHexDigit);
+  if (!rejectTrailingLetters(lx) && digits === '') {
+    lx.error(start, 'missing digits in hexadecimal literal');
+  }
+  let value = digits === '' ? 0 : parseInt(digits, 16);
+  if (value > MAX_HEX_LITERAL) {
+    lx.error(start, `integer literal ${lx.src.slice(start, lx.pos)} is too large`);
+    value = 0;
+  }
+  lx.push('int', start, { num: value | 0, hex: true });
+}
+
+function lexDecimal(lx: Lexer): void {
+  const start = lx.pos;
+  let text = takeDigits(lx, isDigit);
+  let isFloat = false;
+  if (lx.peekChar() === '.' && isDigit(lx.peekChar(1))) {
+    lx.pos++;
+    text += '.' + takeDigits(lx, isDigit);
+    isFloat = true;
+  }
+  if (atExponent(lx)) {
+    text += takeExponent(lx);
+    isFloat = true;
+  }
+  const bad = rejectTrailingLetters(lx);
+  if (isFloat) lx.push('float', start, { num: bad ? 0 : Number(text) });
+  else lx.push('int', start, { num: bad ? 0 : Number(text), hex: false });
+}
+
+/** `e`/`E`, an optional sign, then a digit. */
+function atExponent(lx: Lexer): boolean {
+  const e = lx.peekChar();
+  if (e !== 'e' && e !== 'E') return false;
+  const s = lx.peekChar(1);
+  return isDigit(s) || ((s === '+' || s === '-') && isDigit(lx.peekChar(2)));
+}
+
+function takeExponent(lx: Lexer): string {
+  let text = 'e';
+  lx.pos++;
+  const sign = lx.peekChar();
+  if (sign === '+' || sign === '-') { text += sign; lx.pos++; }
+  return text + takeDigits(lx, isDigit);
+}
+
+/** A number running straight into letters (`12ab`, `1e`) is an error at the first letter. */
+function rejectTrailingLetters(lx: Lexer): boolean {
+  if (!isIdentPart(lx.peekChar())) return false;
+  lx.error(lx.pos, `unexpected character '${lx.peekChar()}' in number literal`);
+  while (isIdentPart(lx.peekChar())) lx.pos++;
+  return true;
+}
+
+// ---- strings -------------------------------------------------------------------
+
+function lexString(lx: Lexer): void {
+  const start = lx.pos;
+  lx.pos++;
+  let value = '';
+  for (;;) {
+    const c = lx.peekChar();
+    if (c === undefined || c === '\n') {
+      lx.error(start, 'unterminated string');
+      return lx.push('error', start);
+    }
+    if (c === '"') { lx.pos++; break; }
+    if (c === '\\') { value += lexEscape(lx); continue; }
+    value += c;
+    lx.pos++;
+  }
+  lx.push('string', start, { str: value });
+}
+
+/** Decodes one escape starting at the `\`; on error reports it and returns ''. */
+function lexEscape(lx: Lexer): string {
+  const start = lx.pos;
+  const c = lx.peekChar(1);
+  if (c !== undefined && c in SIMPLE_ESCAPES) {
+    lx.pos += 2;
+    return SIMPLE_ESCAPES[c]!;
+  }
+  if (c === 'u') return lexUnicodeEscape(lx);
+  lx.pos += c === undefined || c === '\n' ? 1 : 2;
+  lx.error(start, c === undefined || c === '\n' ? 'invalid escape' : `invalid escape '\\${c}'`);
+  return '';
+}
+
+/** `\u{HEX}`: a code point, two code units above 0xFFFF. */
+function lexUnicodeEscape(lx: Lexer): string {
+  const start = lx.pos;
+  lx.pos += 2;
+  if (lx.peekChar() !== '{') {
+    lx.error(start, "invalid escape: expected '{' after '\\u'");
+    return '';
+  }
+  lx.pos++;
+  let digits = '';
+  while (isHexDigit(lx.peekChar())) digits += lx.src[lx.pos++];
+  if (digits === '' || lx.peekChar() !== '}') {
+    lx.error(start, "invalid escape: expected hexadecimal digits and '}' in '\\u{...}'");
+    return '';
+  }
+  lx.pos++;
+  const cp = parseInt(digits, 16);
+  if (cp > MAX_CODE_POINT) {
+    lx.error(start, `invalid code point 0x${digits.replace(/^0+(?=.)/, '').toUpperCase()} in escape`);
+    return '';
+  }
+  return String.fromCodePoint(cp);
+}

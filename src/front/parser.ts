@@ -1,0 +1,538 @@
+// The parser: tokens -> the syntax tree of ast.ts, by recursive descent, with
+// precedence climbing for binary operators.
+//
+// What must stay true:
+// - Node positions follow docs/language.md: an expression's pos is its first token,
+//   except binary (the operator), cast (`as`), field and len (the name after the dot);
+//   a call's and an index's pos is the first token of the callee / indexed object;
+//   a statement's pos is its first token; a declaration's pos is its name.
+// - Every syntax error is reported once, at the unexpected token, and the parser
+//   recovers at statement boundaries (after `;`, at `}`) and at top-level declaration
+//   keywords, so every syntax error of the file is found. No two errors are reported
+//   at the same position (which also silences errors at tokens the lexer already
+//   rejected).
+// - Parentheses leave no node; the position of the `(` of a parenthesised expression
+//   is kept in `parenStarts` so that "the first token of that expression" is exact.
+
+import type {
+  AssignOp, BinOp, Block, Decl, Expr, ExternDecl, FnDecl, GlobalDecl, Param, Pos, Program,
+  Stmt, StructDecl, TypeNode, UnOp,
+} from './ast.js';
+import type { Diagnostic } from './diagnostics.js';
+import type { Token } from './lexer.js';
+
+export interface ParseResult {
+  program: Program;
+  diagnostics: Diagnostic[];
+  /** The `(` of every parenthesised expression (outermost wins). */
+  parenStarts: WeakMap<Expr, Pos>;
+}
+
+/** Binary operators by precedence level, loosest first; all left-associative. */
+const BINARY_LEVELS: readonly (readonly BinOp[])[] = [
+  ['||'], ['&&'], ['==', '!='], ['<', '<=', '>', '>='], ['|'], ['^'], ['&'],
+  ['<<', '>>', '>>>'], ['+', '-'], ['*', '/', '%'],
+];
+
+const ASSIGN_OPS: ReadonlySet<string> = new Set<AssignOp>(
+  ['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>='],
+);
+const UNARY_OPS: ReadonlySet<string> = new Set<UnOp>(['-', '!', '~']);
+
+/** Keywords that start a statement: recovery stops before them. */
+const STATEMENT_KEYWORDS: ReadonlySet<string> = new Set(
+  ['let', 'var', 'if', 'while', 'for', 'return', 'break', 'continue'],
+);
+
+const I32_MAX = 2147483647;
+const I32_MIN_MAGNITUDE = 2147483648;
+
+/** Thrown to abandon the current statement or declaration after reporting. */
+class SyntaxError_ extends Error {}
+
+/** The first token of an expression (see the file comment). */
+export function exprStart(e: Expr, parenStarts?: WeakMap<Expr, Pos>): Pos {
+  for (;;) {
+    const paren = parenStarts?.get(e);
+    if (paren) return paren;
+    switch (e.kind) {
+      case 'binary': e = e.left; break;
+      case 'cast': e = e.expr; break;
+      case 'field': case 'len': e = e.object; break;
+      default: return e.pos;
+    }
+  }
+}
+
+export function parse(file: string, tokens: Token[], earlier: readonly Diagnostic[] = []): ParseResult {
+  const p = new Parser(tokens, earlier);
+  const program = { file, decls: parseDecls(p) };
+  return { program, diagnostics: p.diagnostics, parenStarts: p.parenStarts };
+}
+
+/** Per-parse state: the token cursor, brace depth and what has been reported. */
+class Parser {
+  index = 0;
+  /** `{` consumed minus `}` consumed, for recovery. */
+  braceDepth = 0;
+  readonly diagnostics: Diagnostic[] = [];
+  readonly parenStarts = new WeakMap<Expr, Pos>();
+  private readonly reported = new Set<string>();
+
+  constructor(private readonly tokens: Token[], earlier: readonly Diagnostic[]) {
+    for (const d of earlier) this.reported.add(`${d.line}:${d.col}`);
+  }
+
+  peek(ahead = 0): Token {
+    return this.tokens[Math.min(this.index + ahead, this.tokens.length - 1)]!;
+  }
+
+  next(): Token {
+    const t = this.peek();
+    if (t.kind !== 'eof') this.index++;
+    if (isSymbol(t, '{')) this.braceDepth++;
+    if (isSymbol(t, '}')) this.braceDepth--;
+    return t;
+  }
+
+  /** Is the current token this punctuation or keyword? */
+  at(text: string): boolean { return isSymbol(this.peek(), text); }
+
+  eat(text: string): boolean {
+    if (!this.at(text)) return false;
+    this.next();
+    return true;
+  }
+
+  expect(text: string): Token {
+    if (!this.at(text)) this.fail(this.peek(), `expected '${text}' but found ${describe(this.peek())}`);
+    return this.next();
+  }
+
+  expectName(what: string): Token {
+    const t = this.peek();
+    if (t.kind !== 'ident') this.fail(t, `expected ${what} but found ${describe(t)}`);
+    return this.next();
+  }
+
+  report(at: Pos, message: string): void {
+    const key = `${at.line}:${at.col}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.diagnostics.push({ line: at.line, col: at.col, message });
+  }
+
+  fail(at: Pos, message: string): never {
+    this.report(at, message);
+    throw new SyntaxError_(message);
+  }
+
+  /** `fn NAME`, `struct` or `extern`: only a top-level declaration starts so. */
+  atDeclarationStart(): boolean {
+    return this.at('struct') || this.at('extern') || (this.at('fn') && this.peek(1).kind === 'ident');
+  }
+}
+
+function isSymbol(t: Token, text: string): boolean {
+  return (t.kind === 'punct' || t.kind === 'keyword') && t.text === text;
+}
+
+function describe(t: Token): string {
+  return t.kind === 'eof' ? 'end of file' : `'${t.text}'`;
+}
+
+function posOf(t: Token): Pos { return { line: t.line, col: t.col }; }
+
+// ---- declarations ----------------------------------------------------------------
+
+function parseDecls(p: Parser): Decl[] {
+  const decls: Decl[] = [];
+  while (p.peek().kind !== 'eof') {
+    const start = p.index, depth = p.braceDepth;
+    try {
+      decls.push(parseDecl(p));
+    } catch (e) {
+      if (!(e instanceof SyntaxError_)) throw e;
+      syncToDeclaration(p, depth);
+      if (p.index === start) p.next();
+    }
+  }
+  return decls;
+}
+
+/** Skips to the next top-level declaration keyword (let/var only outside braces). */
+function syncToDeclaration(p: Parser, startDepth: number): void {
+  let depth = Math.max(0, p.braceDepth - startDepth);
+  for (let t = p.peek(); t.kind !== 'eof'; t = p.peek()) {
+    if (p.atDeclarationStart()) return;
+    if (depth === 0 && (p.at('let') || p.at('var'))) return;
+    if (p.at('{')) depth++;
+    if (p.at('}')) depth = Math.max(0, depth - 1);
+    p.next();
+  }
+}
+
+function parseDecl(p: Parser): Decl {
+  if (p.at('struct')) return parseStruct(p);
+  if (p.at('fn')) return parseFn(p);
+  if (p.at('extern')) return parseExtern(p);
+  if (p.at('let') || p.at('var')) return parseGlobal(p);
+  return p.fail(p.peek(), `expected declaration but found ${describe(p.peek())}`);
+}
+
+function parseStruct(p: Parser): StructDecl {
+  p.expect('struct');
+  const name = p.expectName('struct name');
+  p.expect('{');
+  const fields = parseCommaList(p, '}', () => {
+    const f = p.expectName('field name');
+    p.expect(':');
+    return { name: f.text, pos: posOf(f), type: parseType(p) };
+  });
+  return { kind: 'struct', pos: posOf(name), name: name.text, fields };
+}
+
+function parseFn(p: Parser): FnDecl {
+  p.expect('fn');
+  const name = p.expectName('function name');
+  const params = parseParams(p);
+  const ret = p.eat('->') ? parseType(p) : null;
+  const { block, endLine } = parseBlockWithEnd(p);
+  return { kind: 'fn', pos: posOf(name), name: name.text, params, ret, body: block, endLine };
+}
+
+function parseExtern(p: Parser): ExternDecl {
+  p.expect('extern');
+  p.expect('fn');
+  const name = p.expectName('function name');
+  const params = parseParams(p);
+  const ret = p.eat('->') ? parseType(p) : null;
+  p.expect(';');
+  return { kind: 'extern', pos: posOf(name), name: name.text, params, ret };
+}
+
+function parseGlobal(p: Parser): GlobalDecl {
+  const mutable = p.next().text === 'var';
+  const name = p.expectName('name');
+  const type = p.eat(':') ? parseType(p) : null;
+  p.expect('=');
+  const init = parseExpr(p);
+  p.expect(';');
+  return { kind: 'global', pos: posOf(name), mutable, name: name.text, type, init };
+}
+
+function parseParams(p: Parser): Param[] {
+  p.expect('(');
+  return parseCommaList(p, ')', () => {
+    const name = p.expectName('parameter name');
+    p.expect(':');
+    return { name: name.text, pos: posOf(name), type: parseType(p) };
+  });
+}
+
+/** `item, item, ... close` (a trailing comma is allowed); consumes `close`. */
+function parseCommaList<T>(p: Parser, close: string, item: () => T): T[] {
+  const items: T[] = [];
+  while (!p.at(close)) {
+    items.push(item());
+    if (!p.eat(',')) break;
+  }
+  p.expect(close);
+  return items;
+}
+
+// ---- types ---------------------------------------------------------------------
+
+function parseType(p: Parser): TypeNode {
+  const t = p.peek();
+  if (t.kind === 'ident') {
+    p.next();
+    return { kind: 'named', pos: posOf(t), name: t.text };
+  }
+  if (p.eat('[')) {
+    const elem = parseType(p);
+    p.expect(']');
+    return { kind: 'array', pos: posOf(t), elem };
+  }
+  if (p.eat('fn')) {
+    p.expect('(');
+    const params = parseCommaList(p, ')', () => parseType(p));
+    const ret = p.eat('->') ? parseType(p) : null;
+    return { kind: 'fn', pos: posOf(t), params, ret };
+  }
+  return p.fail(t, `expected type but found ${describe(t)}`);
+}
+
+// ---- statements ----------------------------------------------------------------
+
+function parseBlock(p: Parser): Block { return parseBlockWithEnd(p).block; }
+
+function parseBlockWithEnd(p: Parser): { block: Block; endLine: number } {
+  const open = p.expect('{');
+  const body: Stmt[] = [];
+  while (!p.at('}')) {
+    if (p.peek().kind === 'eof' || p.atDeclarationStart()) {
+      p.fail(p.peek(), `expected '}' but found ${describe(p.peek())}`);
+    }
+    parseStatementRecovering(p, body);
+  }
+  const close = p.next();
+  return { block: { pos: posOf(open), body }, endLine: close.line };
+}
+
+function parseStatementRecovering(p: Parser, body: Stmt[]): void {
+  const start = p.index, depth = p.braceDepth;
+  try {
+    body.push(parseStatement(p));
+  } catch (e) {
+    if (!(e instanceof SyntaxError_)) throw e;
+    syncToStatement(p, start, depth);
+  }
+}
+
+/**
+ * Skips the rest of a broken statement: past a `;` or a closing `}` of a block the
+ * statement opened, or up to a `}` that closes the enclosing block, a declaration
+ * keyword, or a statement keyword (when the broken statement consumed something).
+ */
+function syncToStatement(p: Parser, startIndex: number, startDepth: number): void {
+  let depth = Math.max(0, p.braceDepth - startDepth);
+  for (let t = p.peek(); t.kind !== 'eof'; t = p.peek()) {
+    if (p.atDeclarationStart()) return;
+    if (depth === 0 && p.index > startIndex && t.kind === 'keyword' && STATEMENT_KEYWORDS.has(t.text)) return;
+    if (depth === 0 && p.at(';')) { p.next(); return; }
+    if (p.at('}')) {
+      if (depth === 0) return;
+      p.next();
+      depth--;
+      if (depth === 0 && statementEndsAfterBrace(p)) return;
+      continue;
+    }
+    if (p.at('{')) depth++;
+    p.next();
+  }
+}
+
+/** After a statement's own block closed: does the next token begin something new? */
+function statementEndsAfterBrace(p: Parser): boolean {
+  if (p.eat(';')) return true;
+  const t = p.peek();
+  if (t.kind === 'eof' || p.at('}') || p.at('{')) return true;
+  if (p.at('else') || t.kind === 'punct') return false;
+  return true;
+}
+
+function parseStatement(p: Parser): Stmt {
+  const t = p.peek();
+  if (t.kind === 'keyword') {
+    switch (t.text) {
+      case 'let': case 'var': return parseLet(p);
+      case 'if': return parseIf(p);
+      case 'while': return parseWhile(p);
+      case 'for': return parseFor(p);
+      case 'break': case 'continue': return parseJump(p);
+      case 'return': return parseReturn(p);
+    }
+  }
+  if (p.at('{')) return { kind: 'block', pos: posOf(t), block: parseBlock(p) };
+  if (!canStartExpression(t)) p.fail(t, `expected statement but found ${describe(t)}`);
+  return parseExprOrAssign(p);
+}
+
+function canStartExpression(t: Token): boolean {
+  if (t.kind === 'int' || t.kind === 'float' || t.kind === 'string' || t.kind === 'ident') return true;
+  return ['(', '[', '-', '!', '~', 'new', 'true', 'false', 'null'].some((s) => isSymbol(t, s));
+}
+
+function parseLet(p: Parser): Stmt {
+  const kw = p.next();
+  const name = p.expectName('name');
+  const type = p.eat(':') ? parseType(p) : null;
+  p.expect('=');
+  const init = parseExpr(p);
+  p.expect(';');
+  return { kind: 'let', pos: posOf(kw), mutable: kw.text === 'var', name: name.text, type, init };
+}
+
+function parseIf(p: Parser): Stmt {
+  const kw = p.expect('if');
+  const cond = parseExpr(p);
+  const then = parseBlock(p);
+  let otherwise: Block | null = null;
+  if (p.eat('else')) {
+    const t = p.peek();
+    otherwise = p.at('if') ? { pos: posOf(t), body: [parseIf(p)] } : parseBlock(p);
+  }
+  return { kind: 'if', pos: posOf(kw), cond, then, else: otherwise };
+}
+
+function parseWhile(p: Parser): Stmt {
+  const kw = p.expect('while');
+  const cond = parseExpr(p);
+  return { kind: 'while', pos: posOf(kw), cond, body: parseBlock(p) };
+}
+
+function parseFor(p: Parser): Stmt {
+  const kw = p.expect('for');
+  const name = p.expectName('loop variable name');
+  p.expect('in');
+  const start = parseExpr(p);
+  p.expect('..');
+  const end = parseExpr(p);
+  return { kind: 'for', pos: posOf(kw), name: name.text, start, end, body: parseBlock(p) };
+}
+
+function parseJump(p: Parser): Stmt {
+  const kw = p.next();
+  p.expect(';');
+  return { kind: kw.text === 'break' ? 'break' : 'continue', pos: posOf(kw) };
+}
+
+function parseReturn(p: Parser): Stmt {
+  const kw = p.expect('return');
+  const value = p.at(';') ? null : parseExpr(p);
+  p.expect(';');
+  return { kind: 'return', pos: posOf(kw), value };
+}
+
+/** An expression statement, or an assignment when an assignment operator follows. */
+function parseExprOrAssign(p: Parser): Stmt {
+  const first = p.peek();
+  const expr = parseExpr(p);
+  const opTok = p.peek();
+  if (opTok.kind === 'punct' && ASSIGN_OPS.has(opTok.text)) {
+    p.next();
+    if (!isAssignable(expr)) p.report(exprStart(expr, p.parenStarts), 'invalid assignment target');
+    const value = parseExpr(p);
+    p.expect(';');
+    return { kind: 'assign', pos: posOf(first), op: opTok.text as AssignOp, target: expr, value, opPos: posOf(opTok) };
+  }
+  p.expect(';');
+  return { kind: 'expr', pos: posOf(first), expr };
+}
+
+/** Syntactically assignable; a `len` may turn out to be a struct field named `len`. */
+function isAssignable(e: Expr): boolean {
+  return e.kind === 'name' || e.kind === 'index' || e.kind === 'field' || e.kind === 'len';
+}
+
+// ---- expressions ---------------------------------------------------------------
+
+function parseExpr(p: Parser): Expr { return parseBinary(p, 0); }
+
+/** The precedence level of a binary operator token (0 loosest), or -1. */
+function binaryLevel(t: Token): number {
+  if (t.kind !== 'punct') return -1;
+  return BINARY_LEVELS.findIndex((ops) => ops.includes(t.text as BinOp));
+}
+
+/** Precedence climbing: operators at `minLevel` or tighter, left-associative. */
+function parseBinary(p: Parser, minLevel: number): Expr {
+  let left = parseCast(p);
+  for (let t = p.peek(), level = binaryLevel(t); level >= minLevel; t = p.peek(), level = binaryLevel(t)) {
+    p.next();
+    const right = parseBinary(p, level + 1);
+    left = { kind: 'binary', pos: posOf(t), op: t.text as BinOp, left, right };
+  }
+  return left;
+}
+
+function parseCast(p: Parser): Expr {
+  let e = parseUnary(p);
+  for (let t = p.peek(); isSymbol(t, 'as'); t = p.peek()) {
+    p.next();
+    e = { kind: 'cast', pos: posOf(t), expr: e, target: parseType(p) };
+  }
+  return e;
+}
+
+function parseUnary(p: Parser): Expr {
+  const t = p.peek();
+  if (t.kind !== 'punct' || !UNARY_OPS.has(t.text)) return parsePostfix(p, parsePrimary(p));
+  p.next();
+  const lit = p.peek();
+  if (t.text === '-' && lit.kind === 'int' && !lit.hex && lit.num === I32_MIN_MAGNITUDE) {
+    p.next();
+    return parsePostfix(p, { kind: 'int', pos: posOf(t), value: -I32_MIN_MAGNITUDE });
+  }
+  return { kind: 'unary', pos: posOf(t), op: t.text as UnOp, operand: parseUnary(p) };
+}
+
+function parsePostfix(p: Parser, e: Expr): Expr {
+  for (;;) {
+    if (p.eat('(')) {
+      const args = parseCommaList(p, ')', () => parseExpr(p));
+      e = { kind: 'call', pos: exprStart(e, p.parenStarts), callee: e, args };
+    } else if (p.eat('[')) {
+      const index = parseExpr(p);
+      p.expect(']');
+      e = { kind: 'index', pos: exprStart(e, p.parenStarts), object: e, index };
+    } else if (p.eat('.')) {
+      const name = p.expectName('field name');
+      e = name.text === 'len'
+        ? { kind: 'len', pos: posOf(name), object: e }
+        : { kind: 'field', pos: posOf(name), object: e, field: name.text };
+    } else {
+      return e;
+    }
+  }
+}
+
+function parsePrimary(p: Parser): Expr {
+  const t = p.peek();
+  const pos = posOf(t);
+  switch (t.kind) {
+    case 'int': p.next(); return { kind: 'int', pos, value: checkedIntValue(p, t) };
+    case 'float': p.next(); return { kind: 'float', pos, value: t.num! };
+    case 'string': p.next(); return { kind: 'string', pos, value: t.str! };
+    case 'ident': p.next(); return { kind: 'name', pos, name: t.text };
+  }
+  if (p.eat('true') || p.eat('false')) return { kind: 'bool', pos, value: t.text === 'true' };
+  if (p.eat('null')) return { kind: 'null', pos };
+  if (p.at('(')) return parseParenthesised(p);
+  if (p.at('[')) return parseArrayLiteral(p);
+  if (p.at('new')) return parseNew(p);
+  return p.fail(t, `expected expression but found ${describe(t)}`);
+}
+
+/** A decimal literal above i32's range is an error (the `-2147483648` case is in parseUnary). */
+function checkedIntValue(p: Parser, t: Token): number {
+  if (t.hex || t.num! <= I32_MAX) return t.num!;
+  p.report(posOf(t), `integer literal ${t.text} is too large`);
+  return 0;
+}
+
+function parseParenthesised(p: Parser): Expr {
+  const open = p.expect('(');
+  const e = parseExpr(p);
+  p.expect(')');
+  p.parenStarts.set(e, posOf(open));
+  return e;
+}
+
+function parseArrayLiteral(p: Parser): Expr {
+  const open = p.expect('[');
+  if (p.at(']')) p.fail(p.peek(), `expected expression but found ']' (an array literal cannot be empty)`);
+  const elements = parseCommaList(p, ']', () => parseExpr(p));
+  return { kind: 'array_lit', pos: posOf(open), elements };
+}
+
+function parseNew(p: Parser): Expr {
+  const kw = p.expect('new');
+  if (p.eat('[')) {
+    const elem = parseType(p);
+    p.expect(']');
+    p.expect('(');
+    const length = parseExpr(p);
+    p.expect(')');
+    return { kind: 'new_array', pos: posOf(kw), elem, length };
+  }
+  const name = p.expectName("struct name or '['");
+  p.expect('{');
+  const fields = parseCommaList(p, '}', () => {
+    const f = p.expectName('field name');
+    p.expect(':');
+    return { name: f.text, pos: posOf(f), value: parseExpr(p) };
+  });
+  return { kind: 'new_struct', pos: posOf(kw), name: name.text, namePos: posOf(name), fields };
+}
