@@ -22,7 +22,7 @@ function step(name, cmd, args) {
 for (const host of HOSTS) {
   const label = host.length ? host.join(' ') : 'plain node';
   step(`unit tests (${label})`, process.execPath, [...host, '--test', '--test-reporter=dot', ...unitFiles]);
-  step(`corpus (${label})`, process.execPath, [...host, 'tests/corpus.mjs', '--in-process']);
+  step(`corpus (${label})`, process.execPath, [...host, 'tests/corpus-inproc.mjs']);
 }
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exitCode = failed ? 1 : 0;
