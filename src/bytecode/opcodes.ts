@@ -24,7 +24,7 @@ export const enum Op {
   EQ, NE, LT, LE, GT, GE,
   ADDF, SUBF, MULF, DIVF, REMF, NEGF, EQF, NEF, LTF, LEF, GTF, GEF,
   I2F, F2I, EQR, NER, STREQ, STRNE,
-  JMP, JMPLOOP, JT, JF, JEQ, JNE, JLT, JLE, JGT, JGE, JEQK, JNEK, JLTK, JLEK, JGTK, JGEK,
+  JMP, JMPLOOP, FORLOOP, FORLOOPK, JT, JF, JEQ, JNE, JLT, JLE, JGT, JGE, JEQK, JNEK, JLTK, JLEK, JGTK, JGEK,
   CALL, CALLV, CALLX, RETV, RETI, RETF, RETR,
   NEWSTRUCT, GETFI, GETFF, GETFR, SETFI, SETFF, SETFR,
   NEWARRI, NEWARRF, NEWARRR, AGETI, AGETF, AGETR, ASETI, ASETF, ASETR, LEN, SGET, CONCAT,
@@ -115,6 +115,8 @@ export const OP_INFO: { readonly [K in Op]: OpInfo } = {
 
   [Op.JMP]: { name: 'JMP', args: ['lbl'], doc: 'pc := A', ends: true },
   [Op.JMPLOOP]: { name: 'JMPLOOP', args: ['lbl'], doc: 'loop back-edge: count it, pc := A (A is a loop header, A <= pc)', ends: true },
+  [Op.FORLOOP]: { name: 'FORLOOP', args: ['ri', 'ri', 'lbl'], doc: 'loop back-edge of `for`: count it, R[A] += 1, if R[A] < R[B] then pc := C (C <= pc)' },
+  [Op.FORLOOPK]: { name: 'FORLOOPK', args: ['ri', 'imm', 'lbl'], doc: 'loop back-edge of `for`: count it, R[A] += 1, if R[A] < B then pc := C (C <= pc)' },
   [Op.JT]: { name: 'JT', args: ['ri', 'lbl'], doc: 'if R[A] then pc := B' },
   [Op.JF]: { name: 'JF', args: ['ri', 'lbl'], doc: 'if !R[A] then pc := B' },
   [Op.JEQ]: { name: 'JEQ', args: JCMP, doc: 'if R[A] == R[B] then pc := C' },

@@ -54,8 +54,8 @@ export type Expr =
   | (ExprBase & { kind: 'unary'; op: UnOp; operand: Expr })
   | (ExprBase & { kind: 'binary'; op: BinOp; left: Expr; right: Expr })   // pos: the operator
   | (ExprBase & { kind: 'cast'; expr: Expr; target: TypeNode })          // pos: `as`
-  | (ExprBase & { kind: 'call'; callee: Expr; args: Expr[]; target?: CallTarget })  // pos: `(`
-  | (ExprBase & { kind: 'index'; object: Expr; index: Expr })            // pos: `[`
+  | (ExprBase & { kind: 'call'; callee: Expr; args: Expr[]; target?: CallTarget })  // pos: first token of the callee
+  | (ExprBase & { kind: 'index'; object: Expr; index: Expr })            // pos: first token of the object
   | (ExprBase & { kind: 'field'; object: Expr; field: string; fieldIndex?: number /* set by the checker */ }) // pos: field name
   | (ExprBase & { kind: 'len'; object: Expr })                           // `.len` on str or array; pos: `len`
   | (ExprBase & { kind: 'new_struct'; name: string; fields: { name: string; pos: Pos; value: Expr }[]; structIndex?: number; namePos?: Pos /* the struct name after `new` (set by the parser) */ })

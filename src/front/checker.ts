@@ -754,23 +754,26 @@ function checkNewStruct(c: Checker, body: Body, e: Expr & { kind: 'new_struct' }
   const namePos = e.namePos ?? e.pos;
   const index = c.structIndex.get(e.name);
   if (index === undefined) {
-    c.error(namePos, `unknown type '${e.name}'`);
+    c.error(namePos, PRIMITIVES.has(e.name) ? `'${e.name}' is not a struct` : `unknown type '${e.name}'`);
     e.fields.forEach((f) => expectValue(c, body, f.value));
     return ERROR;
   }
   e.structIndex = index;
   const info = c.structs[index]!;
   const seen = new Set<string>();
-  for (const f of e.fields) {
-    const field = info.fields.find((d) => d.name === f.name);
-    if (!field) c.error(f.pos, `struct '${info.name}' has no field '${f.name}'`);
-    else if (seen.has(f.name)) c.error(f.pos, `duplicate field '${f.name}'`);
-    if (field && !seen.has(f.name)) checkAgainst(c, body, f.value, field.type);
-    else expectValue(c, body, f.value);
-    seen.add(f.name);
-  }
+  for (const f of e.fields) checkFieldInit(c, body, info, f, seen);
   reportMissingFields(c, info, seen, namePos);
   return structType(c, index);
+}
+
+/** One `name: value` of `new S { ... }`; `seen` collects the names given so far. */
+function checkFieldInit(c: Checker, body: Body, info: StructInfo, f: { name: string; pos: Pos; value: Expr }, seen: Set<string>): void {
+  const field = info.fields.find((d) => d.name === f.name);
+  const duplicate = seen.has(f.name);
+  seen.add(f.name);
+  if (field && !duplicate) return checkAgainst(c, body, f.value, field.type);
+  c.error(f.pos, field ? `duplicate field '${f.name}'` : `struct '${info.name}' has no field '${f.name}'`);
+  expectValue(c, body, f.value);
 }
 
 function reportMissingFields(c: Checker, info: StructInfo, seen: Set<string>, at: Pos): void {

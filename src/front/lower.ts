@@ -249,10 +249,9 @@ class FnLowering {
   }
 
   //         i := start; end := end-expr        (each evaluated once)
-  //   top:  JGE i, end, exit                   (JGEK when end is a literal)
-  //         body
-  //   next: ADDI i, i, 1
-  //         JMPLOOP top
+  //         JGE i, end, exit                   (JGEK when end is a literal)
+  //   top:  body
+  //   next: FORLOOP i, end, top                (i += 1; loop while i < end)
   //   exit:
   private forStmt(s: Extract<A.Stmt, { kind: 'for' }>): void {
     const i = this.b.local(Kind.I);
@@ -263,16 +262,16 @@ class FnLowering {
     this.endStatement();
     this.regs[s.id!] = i;
     const top = this.b.newLabel(), next = this.b.newLabel(), exit = this.b.newLabel();
-    this.b.bind(top);
     if (literalEnd === null) this.b.emitJump(Op.JGE, exit, i, end);
     else this.b.emitJump(Op.JGEK, exit, i, literalEnd);
+    this.b.bind(top);
     this.loops.push({ breakTo: exit, continueTo: next, continueIsBackEdge: false });
     this.block(s.body);
     this.loops.pop();
     this.b.line = s.pos.line;
     this.b.bind(next);
-    this.b.emit(Op.ADDI, i, i, 1);
-    this.b.emitJump(Op.JMPLOOP, top);
+    if (literalEnd === null) this.b.emitJump(Op.FORLOOP, top, i, end);
+    else this.b.emitJump(Op.FORLOOPK, top, i, literalEnd);
     this.b.bind(exit);
   }
 

@@ -48,7 +48,7 @@ const I32_MAX = 2147483647;
 const I32_MIN_MAGNITUDE = 2147483648;
 
 /** Thrown to abandon the current statement or declaration after reporting. */
-class SyntaxError_ extends Error {}
+class ParseAbort extends Error {}
 
 /** The first token of an expression (see the file comment). */
 export function exprStart(e: Expr, parenStarts?: WeakMap<Expr, Pos>): Pos {
@@ -124,7 +124,7 @@ class Parser {
 
   fail(at: Pos, message: string): never {
     this.report(at, message);
-    throw new SyntaxError_(message);
+    throw new ParseAbort(message);
   }
 
   /** `fn NAME`, `struct` or `extern`: only a top-level declaration starts so. */
@@ -152,7 +152,7 @@ function parseDecls(p: Parser): Decl[] {
     try {
       decls.push(parseDecl(p));
     } catch (e) {
-      if (!(e instanceof SyntaxError_)) throw e;
+      if (!(e instanceof ParseAbort)) throw e;
       syncToDeclaration(p, depth);
       if (p.index === start) p.next();
     }
@@ -160,12 +160,16 @@ function parseDecls(p: Parser): Decl[] {
   return decls;
 }
 
-/** Skips to the next top-level declaration keyword (let/var only outside braces). */
+/**
+ * Skips to the next top-level declaration: `fn NAME`, `struct`, `extern`, or a
+ * `let`/`var` outside braces at the start of a line (an indented one is more likely
+ * a statement of a function whose header was broken).
+ */
 function syncToDeclaration(p: Parser, startDepth: number): void {
   let depth = Math.max(0, p.braceDepth - startDepth);
   for (let t = p.peek(); t.kind !== 'eof'; t = p.peek()) {
     if (p.atDeclarationStart()) return;
-    if (depth === 0 && (p.at('let') || p.at('var'))) return;
+    if (depth === 0 && t.col === 1 && (p.at('let') || p.at('var'))) return;
     if (p.at('{')) depth++;
     if (p.at('}')) depth = Math.max(0, depth - 1);
     p.next();
@@ -285,7 +289,7 @@ function parseStatementRecovering(p: Parser, body: Stmt[]): void {
   try {
     body.push(parseStatement(p));
   } catch (e) {
-    if (!(e instanceof SyntaxError_)) throw e;
+    if (!(e instanceof ParseAbort)) throw e;
     syncToStatement(p, start, depth);
   }
 }

@@ -105,6 +105,22 @@ export function run(rt: Runtime, entryFp: number): void {
 
         case Op.JMP: pc = code[pc + 1]!; break;
         case Op.JMPLOOP: counters[(fn << 1) + 1]++; pc = code[pc + 1]!; break;
+        case Op.FORLOOP: {
+          counters[(fn << 1) + 1]++;
+          const r = (fp + code[pc + 1]!) << 1;
+          const i = I32[r]! + 1;
+          I32[r] = i;
+          pc = i < I32[(fp + code[pc + 2]!) << 1]! ? code[pc + 3]! : pc + 4;
+          break;
+        }
+        case Op.FORLOOPK: {
+          counters[(fn << 1) + 1]++;
+          const r = (fp + code[pc + 1]!) << 1;
+          const i = I32[r]! + 1;
+          I32[r] = i;
+          pc = i < code[pc + 2]! ? code[pc + 3]! : pc + 4;
+          break;
+        }
         case Op.JT: pc = I32[(fp + code[pc + 1]!) << 1] ? code[pc + 2]! : pc + 3; break;
         case Op.JF: pc = I32[(fp + code[pc + 1]!) << 1] ? pc + 3 : code[pc + 2]!; break;
         case Op.JEQ: pc = I32[(fp + code[pc + 1]!) << 1] === I32[(fp + code[pc + 2]!) << 1] ? code[pc + 3]! : pc + 4; break;
