@@ -1,7 +1,8 @@
 // npm test: unit tests and the conformance corpus, each on three hosts —
 // plain node, node --jitless (no WebAssembly, no JIT) and
 // node --disallow-code-generation-from-strings — because the interpreter must be
-// a complete VM wherever code generation is forbidden.
+// a complete VM wherever code generation is forbidden; then the corpus once more
+// with a collection at every allocation and the heap verifier on.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
@@ -24,5 +25,6 @@ for (const host of HOSTS) {
   step(`unit tests (${label})`, process.execPath, [...host, '--test', '--test-reporter=dot', ...unitFiles]);
   step(`corpus (${label})`, process.execPath, [...host, 'tests/corpus-inproc.mjs']);
 }
+step('corpus (--gc-stress --verify-heap)', process.execPath, ['tests/corpus-inproc.mjs', '--gc-stress', '--verify-heap']);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exitCode = failed ? 1 : 0;

@@ -22,6 +22,9 @@ Options:
   --tier=TIER          execution tier: ${TIERS.join(', ')} (default ${DEFAULTS.tier})
   --max-heap=MB        heap limit in MiB (default ${DEFAULTS.maxHeapMB})
   --stack-size=KB      frame stack size in KiB (default ${DEFAULTS.stackSizeKB})
+  --gc-stress          collect garbage at every allocation (debug)
+  --verify-heap        check heap invariants around every collection (debug)
+  --trace-gc           print one line per collection to stderr
   -h, --help           print this help and exit
   --version            print the version and exit
 
@@ -49,6 +52,11 @@ function writeAll(fd: number, text: string): void {
 function positiveInt(flag: string, v: string): number {
   if (!/^[0-9]+$/.test(v) || Number(v) <= 0) throw new UsageError(`${flag} needs a positive whole number, got '${v}'`);
   return Number(v);
+}
+
+function noValue(flag: string, value: string | null): true {
+  if (value !== null) throw new UsageError(`${flag} takes no value`);
+  return true;
 }
 
 function parseArgs(argv: string[]): Parsed {
@@ -83,6 +91,9 @@ function parseOption(a: string, p: Parsed): void {
     }
     case '--max-heap': p.opts.maxHeapMB = positiveInt(flag, need()); return;
     case '--stack-size': p.opts.stackSizeKB = positiveInt(flag, need()); return;
+    case '--gc-stress': p.opts.gcStress = noValue(flag, value); return;
+    case '--verify-heap': p.opts.verifyHeap = noValue(flag, value); return;
+    case '--trace-gc': p.opts.traceGc = noValue(flag, value); return;
     default: throw new UsageError(`unknown option '${a}' (see tiervm --help)`);
   }
 }

@@ -29,6 +29,12 @@ export interface VmOptions {
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
   externs?: Record<string, HostFunction>;
+  /** Collect at every allocation (debug). */
+  gcStress?: boolean;
+  /** Check the heap's invariants before and after every collection (debug). */
+  verifyHeap?: boolean;
+  /** Write one line per collection to stderr. */
+  traceGc?: boolean;
 }
 
 export type LoadResult =
@@ -85,6 +91,9 @@ export class LoadedProgram {
       stdout: o.stdout ?? defaultOut,
       externs,
       useWasmMemory: hostHasWasmMemory(),
+      gcStress: o.gcStress ?? DEFAULTS.gcStress,
+      verifyHeap: o.verifyHeap ?? DEFAULTS.verifyHeap,
+      traceGc: o.traceGc ? (line) => stderr(line + '\n') : null,
     });
     try {
       interpret(rt, rt.pushEntryFrame(this.module.initIndex, []));

@@ -3,7 +3,8 @@
 // has: `node --jitless tests/corpus-inproc.mjs` tests the interpreter with no
 // WebAssembly and no JIT. Expectations and comparison come from corpus.mjs.
 //
-// Usage: node [node flags] tests/corpus-inproc.mjs [--tier=T] [--max-heap=MB] [files...]
+// Usage: node [node flags] tests/corpus-inproc.mjs [--tier=T] [--max-heap=MB]
+//          [--gc-stress] [--verify-heap] [files...]
 import { readFileSync } from 'node:fs';
 import { listPrograms, parseExpectations, checkResult } from './corpus.mjs';
 import { load } from '../dist/vm.js';
@@ -21,6 +22,8 @@ function parseOpts(argv) {
   for (const a of argv) {
     if (a.startsWith('--tier=')) opts.tier = a.slice(7);
     else if (a.startsWith('--max-heap=')) opts.maxHeapMB = Number(a.slice(11));
+    else if (a === '--gc-stress') opts.gcStress = true;
+    else if (a === '--verify-heap') opts.verifyHeap = true;
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else files.push(a);
   }

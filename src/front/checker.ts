@@ -397,7 +397,7 @@ function checkReturn(c: Checker, body: Body, s: Stmt & { kind: 'return' }): void
 function checkAssign(c: Checker, body: Body, s: Stmt & { kind: 'assign' }): void {
   const target = checkTarget(c, body, s.target);
   if (s.op === '=') return checkAgainst(c, body, s.value, target);
-  const value = expectValue(c, body, s.value);
+  const value = checkExpr(c, body, s.value);
   if (isError(target) || isError(value)) return;
   const result = binaryResult(compoundOperator(s.op), target, value);
   if (!result) {
@@ -502,7 +502,12 @@ function hasOwnBreak(b: Block): boolean {
 
 // ---- expressions ---------------------------------------------------------------
 
-/** Checks an expression whose value is used: a void call is an error. */
+/**
+ * Checks an expression whose value is stored or passed: a void call is an error at
+ * its first token. (Operands of operators, casts, indexing, fields and calls are
+ * checked with checkExpr instead: there `void` is an ordinary wrong type, reported
+ * where that construct's errors point, e.g. `1 + f()` at the `+`.)
+ */
 function expectValue(c: Checker, body: Body, e: Expr): Type {
   const t = checkExpr(c, body, e);
   if (t !== VOID) return t;
@@ -554,7 +559,7 @@ function exprType(c: Checker, body: Body, e: Expr): Type {
 }
 
 function checkUnary(c: Checker, body: Body, e: Expr & { kind: 'unary' }): Type {
-  const t = expectValue(c, body, e.operand);
+  const t = checkExpr(c, body, e.operand);
   const ok = e.op === '!' ? t === BOOL : e.op === '~' ? t === I32 : t === I32 || t === F64;
   if (ok || isError(t)) return e.op === '!' ? BOOL : t;
   c.error(e.pos, `operator '${e.op}' cannot be applied to ${show(t)}`);
@@ -569,10 +574,10 @@ function checkBinary(c: Checker, body: Body, e: Expr & { kind: 'binary' }): Type
   const spine: (Expr & { kind: 'binary' })[] = [e];
   let leftmost = e.left;
   while (leftmost.kind === 'binary') { spine.push(leftmost); leftmost = leftmost.left; }
-  let left = expectValue(c, body, leftmost);
+  let left = checkExpr(c, body, leftmost);
   for (let i = spine.length - 1; i >= 0; i--) {
     const node = spine[i]!;
-    left = binaryNodeType(c, node, left, expectValue(c, body, node.right));
+    left = binaryNodeType(c, node, left, checkExpr(c, body, node.right));
     node.ty = left;
   }
   return left;
@@ -613,7 +618,7 @@ function equalityApplies(l: Type, r: Type): boolean {
 
 /** `i32`/`f64` to `i32`/`f64`; nothing else converts. */
 function checkCast(c: Checker, body: Body, e: Expr & { kind: 'cast' }): Type {
-  const from = expectValue(c, body, e.expr);
+  const from = checkExpr(c, body, e.expr);
   const to = resolveType(c, e.target);
   const numeric = (t: Type): boolean => t === I32 || t === F64;
   if (!isError(from) && !isError(to) && !(numeric(from) && numeric(to))) {
@@ -623,7 +628,7 @@ function checkCast(c: Checker, body: Body, e: Expr & { kind: 'cast' }): Type {
 }
 
 function checkIndex(c: Checker, body: Body, e: Expr & { kind: 'index' }): Type {
-  const object = expectValue(c, body, e.object);
+  const object = checkExpr(c, body, e.object);
   if (object.k === 'array' || object === STR) {
     checkAgainst(c, body, e.index, I32);
     return object.k === 'array' ? object.elem : I32;
@@ -634,7 +639,7 @@ function checkIndex(c: Checker, body: Body, e: Expr & { kind: 'index' }): Type {
 }
 
 function checkField(c: Checker, body: Body, e: Expr & { kind: 'field' }): Type {
-  return fieldType(c, e, expectValue(c, body, e.object));
+  return fieldType(c, e, checkExpr(c, body, e.object));
 }
 
 /** Looks a field up on an already checked object type and sets fieldIndex. */
@@ -656,7 +661,7 @@ function fieldType(c: Checker, e: Expr & { kind: 'field' }, object: Type): Type 
 
 /** `.len` of a string or an array; on a struct it is the field named `len`. */
 function checkLen(c: Checker, body: Body, e: Expr & { kind: 'len' }): Type {
-  const object = expectValue(c, body, e.object);
+  const object = checkExpr(c, body, e.object);
   if (object.k === 'struct') return fieldType(c, lenToField(e), object);
   if (isError(object)) return ERROR;
   if (object.k === 'array' || object === STR) return I32;
@@ -702,7 +707,7 @@ function checkExternCall(c: Checker, body: Body, e: Expr & { kind: 'call' }, cal
 
 /** A call of any expression of function type (a local, a global, a field, ...). */
 function checkValueCall(c: Checker, body: Body, e: Expr & { kind: 'call' }): Type {
-  const t = expectValue(c, body, e.callee);
+  const t = checkExpr(c, body, e.callee);
   if (t.k === 'fn') return finishCall(c, body, e, { kind: 'value' }, t, 'function value');
   if (!isError(t)) c.error(c.start(e.callee), `cannot call a value of type ${show(t)}`);
   e.args.forEach((a) => expectValue(c, body, a));

@@ -9,6 +9,9 @@
 //   decode, an int 0, or an 'error' token for a stray character or an unterminated
 //   string), so the parser goes on; the parser never reports a second error at a
 //   position the lexer already reported;
+// - a string or block comment left open at the end of the file swallowed the rest of
+//   the file, so the 'eof' token says so (`cutShort`) and the parser reports nothing
+//   there (a missing `}` is a consequence, not a second error);
 // - the token list always ends with exactly one 'eof' token, placed just past the
 //   last character of the source.
 // Decimal literals are NOT range-checked here: `-2147483648` is legal, and only the
@@ -30,6 +33,8 @@ export interface Token {
   str?: string;
   /** int: written in hex (already an i32 bit pattern, never range-checked again). */
   hex?: boolean;
+  /** eof: an unterminated string or block comment ran into the end of the file. */
+  cutShort?: boolean;
 }
 
 export interface LexResult { tokens: Token[]; diagnostics: Diagnostic[] }
@@ -49,6 +54,8 @@ const PUNCTUATION: readonly string[] = [
 ];
 
 const MAX_CODE_POINT = 0x10ffff;
+/** Editors may save one at the start of a UTF-8 file; it is skipped (it still counts as a column). */
+const BYTE_ORDER_MARK = '\ufeff';
 const MAX_HEX_LITERAL = 0xffffffff;
 
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
@@ -71,6 +78,8 @@ class Lexer {
   pos = 0;
   readonly tokens: Token[] = [];
   readonly diagnostics: Diagnostic[] = [];
+  /** An unterminated string or block comment reached the end of the source. */
+  cutShort = false;
   private readonly lineStarts: number[] = [0];
 
   constructor(readonly src: string) {
@@ -101,7 +110,7 @@ class Lexer {
 export function lex(source: string): LexResult {
   const lx = new Lexer(source);
   while (skipTrivia(lx)) lexToken(lx);
-  lx.push('eof', lx.pos);
+  lx.push('eof', lx.pos, lx.cutShort ? { cutShort: true } : {});
   return { tokens: lx.tokens, diagnostics: lx.diagnostics };
 }
 
@@ -111,6 +120,7 @@ function skipTrivia(lx: Lexer): boolean {
     const c = lx.peekChar();
     if (c === undefined) return false;
     if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { lx.pos++; continue; }
+    if (c === BYTE_ORDER_MARK && lx.pos === 0) { lx.pos++; continue; }
     if (c === '/' && lx.peekChar(1) === '/') { skipLineComment(lx); continue; }
     if (c === '/' && lx.peekChar(1) === '*') { skipBlockComment(lx); continue; }
     return true;
@@ -126,6 +136,7 @@ function skipBlockComment(lx: Lexer): void {
   const end = lx.src.indexOf('*/', lx.pos + 2);
   if (end < 0) {
     lx.error(lx.pos, 'unterminated block comment');
+    lx.cutShort = true;
     lx.pos = lx.src.length;
   } else {
     lx.pos = end + 2;
@@ -247,6 +258,7 @@ function lexString(lx: Lexer): void {
     const c = lx.peekChar();
     if (c === undefined || c === '\n') {
       lx.error(start, 'unterminated string');
+      if (c === undefined) lx.cutShort = true;
       return lx.push('error', start);
     }
     if (c === '"') { lx.pos++; break; }

@@ -81,6 +81,8 @@ class Parser {
 
   constructor(private readonly tokens: Token[], earlier: readonly Diagnostic[]) {
     for (const d of earlier) this.reported.add(`${d.line}:${d.col}`);
+    const eof = tokens[tokens.length - 1]!;
+    if (eof.cutShort) this.reported.add(`${eof.line}:${eof.col}`);
   }
 
   peek(ahead = 0): Token {

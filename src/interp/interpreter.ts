@@ -34,7 +34,7 @@ export function run(rt: Runtime, entryFp: number): void {
   const codes = rt.codes, frameSizes = rt.frameSizes, counters = rt.counters;
   const kf = rt.f64Consts, ks = rt.strAddrs, heap = rt.heap, mem = rt.mem, out = rt.out;
   const gb = rt.globalsSlot, stackEnd = rt.stackEndSlot;
-  const structSizes = rt.mod.structs.map((s) => s.size);
+  const zeroRegs = rt.zeroRegs;
   let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16;
   let fp = entryFp;
   let fn = I32[(fp - HEADER_SLOTS) << 1]!;
@@ -143,6 +143,8 @@ export function run(rt: Runtime, entryFp: number): void {
           if (nfp + frameSizes[callee]! > stackEnd) throw new Trap('stack overflow');
           const h = (nfp - HEADER_SLOTS) << 1;
           I32[h] = callee; I32[h + 1] = fp; I32[h + 2] = pc + 4; I32[h + 3] = code[pc + 3]!;
+          const z = zeroRegs[callee]!;
+          for (let k = 0; k < z.length; k++) I32[(nfp + z[k]!) << 1] = 0;
           counters[callee << 1]++;
           fp = nfp; fn = callee; code = codes[callee]!; pc = 0;
           break;
@@ -155,12 +157,14 @@ export function run(rt: Runtime, entryFp: number): void {
           if (nfp + frameSizes[callee]! > stackEnd) throw new Trap('stack overflow');
           const h = (nfp - HEADER_SLOTS) << 1;
           I32[h] = callee; I32[h + 1] = fp; I32[h + 2] = pc + 5; I32[h + 3] = code[pc + 4]!;
+          const z = zeroRegs[callee]!;
+          for (let k = 0; k < z.length; k++) I32[(nfp + z[k]!) << 1] = 0;
           counters[callee << 1]++;
           fp = nfp; fn = callee; code = codes[callee]!; pc = 0;
           break;
         }
         case Op.CALLX: {
-          rt.hostCallerFp = fp;
+          rt.hostCallerFp = fp; rt.topFp = fp;
           const saved = rt.sp;
           rt.sp = fp + frameSizes[fn]!;
           try {
@@ -174,7 +178,7 @@ export function run(rt: Runtime, entryFp: number): void {
         case Op.RETI: case Op.RETR: {
           const h = (fp - HEADER_SLOTS) << 1;
           const v = I32[(fp + code[pc + 1]!) << 1]!, dst = I32[h + 3]!;
-          if (dst < 0) { rt.resultI = v; return; }
+          if (dst < 0) { rt.resultI = v; rt.topFp = I32[h + 1]!; return; }
           pc = I32[h + 2]!; fp = I32[h + 1]!;
           I32[(fp + dst) << 1] = v;
           fn = I32[(fp - HEADER_SLOTS) << 1]!; code = codes[fn]!;
@@ -183,7 +187,7 @@ export function run(rt: Runtime, entryFp: number): void {
         case Op.RETF: {
           const h = (fp - HEADER_SLOTS) << 1;
           const v = F64[fp + code[pc + 1]!]!, dst = I32[h + 3]!;
-          if (dst < 0) { rt.resultF = v; return; }
+          if (dst < 0) { rt.resultF = v; rt.topFp = I32[h + 1]!; return; }
           pc = I32[h + 2]!; fp = I32[h + 1]!;
           F64[fp + dst] = v;
           fn = I32[(fp - HEADER_SLOTS) << 1]!; code = codes[fn]!;
@@ -191,7 +195,7 @@ export function run(rt: Runtime, entryFp: number): void {
         }
         case Op.RETV: {
           const h = (fp - HEADER_SLOTS) << 1;
-          if (I32[h + 3]! < 0) return;
+          if (I32[h + 3]! < 0) { rt.topFp = I32[h + 1]!; return; }
           pc = I32[h + 2]!; fp = I32[h + 1]!;
           fn = I32[(fp - HEADER_SLOTS) << 1]!; code = codes[fn]!;
           break;
@@ -199,7 +203,8 @@ export function run(rt: Runtime, entryFp: number): void {
 
         case Op.NEWSTRUCT: {
           const st = code[pc + 2]!;
-          const a = heap.newStruct(st, structSizes[st]!);
+          rt.topFp = fp;
+          const a = heap.newStruct(st);
           I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
           I32[(fp + code[pc + 1]!) << 1] = a; pc += 3; break;
         }
@@ -223,6 +228,7 @@ export function run(rt: Runtime, entryFp: number): void {
         case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: {
           const op = code[pc] as Op;
           const kind = op === Op.NEWARRI ? ObjKind.ARR_I : op === Op.NEWARRF ? ObjKind.ARR_F : ObjKind.ARR_R;
+          rt.topFp = fp;
           const a = heap.newArray(kind, I32[(fp + code[pc + 2]!) << 1]!);
           I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
           I32[(fp + code[pc + 1]!) << 1] = a; pc += 3; break;
@@ -264,6 +270,7 @@ export function run(rt: Runtime, entryFp: number): void {
         case Op.CONCAT: {
           const a = I32[(fp + code[pc + 2]!) << 1]!, b = I32[(fp + code[pc + 3]!) << 1]!;
           if (a === 0 || b === 0) nullRef();
+          rt.topFp = fp;
           const r = heap.concat(a, b);
           I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
           I32[(fp + code[pc + 1]!) << 1] = r; pc += 4; break;
@@ -284,6 +291,7 @@ export function run(rt: Runtime, entryFp: number): void {
         case Op.TOSTRI: case Op.TOSTRF: case Op.TOSTRB: {
           const op = code[pc] as Op, r = code[pc + 2]!;
           const text = op === Op.TOSTRI ? String(I32[(fp + r) << 1]) : op === Op.TOSTRF ? formatF64(F64[fp + r]!) : I32[(fp + r) << 1] ? 'true' : 'false';
+          rt.topFp = fp;
           const a = heap.newString(text);
           I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
           I32[(fp + code[pc + 1]!) << 1] = a; pc += 3; break;
@@ -296,12 +304,14 @@ export function run(rt: Runtime, entryFp: number): void {
           const text = code[pc] === Op.FIXED
             ? fixed(F64[fp + code[pc + 2]!]!, I32[(fp + code[pc + 3]!) << 1]!)
             : chr(I32[(fp + code[pc + 2]!) << 1]!);
+          rt.topFp = fp;
           const a = heap.newString(text);
           I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
           I32[(fp + code[pc + 1]!) << 1] = a; pc += code[pc] === Op.FIXED ? 4 : 3; break;
         }
         case Op.SUBSTR: {
           const s = I32[(fp + code[pc + 2]!) << 1]!; if (s === 0) nullRef();
+          rt.topFp = fp;
           const a = heap.substr(s, I32[(fp + code[pc + 3]!) << 1]!, I32[(fp + code[pc + 4]!) << 1]!);
           I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
           I32[(fp + code[pc + 1]!) << 1] = a; pc += 5; break;

@@ -16,7 +16,8 @@
 import { HEADER_SLOTS, Kind } from '../bytecode/opcodes.js';
 import type { BcModule } from '../bytecode/module.js';
 import { Memory } from './memory.js';
-import { Heap } from './heap.js';
+import { Heap, ObjKind } from './heap.js';
+import { GarbageCollector, type RootSource } from './gc.js';
 import { Output } from './output.js';
 import { Trap } from './errors.js';
 
@@ -28,13 +29,27 @@ export interface RuntimeOptions {
   stdout: (text: string) => void;
   externs: Record<string, HostFunction>;
   useWasmMemory: boolean;
+  gcStress: boolean;
+  verifyHeap: boolean;
+  traceGc: ((line: string) => void) | null;
 }
 
 const INITIAL_HEAP = 1 << 20;
 
-export class Runtime {
+export class Runtime implements RootSource {
   readonly mem: Memory;
   readonly heap: Heap;
+  readonly gc: GarbageCollector;
+  /** Registers of reference kind, per function (GC roots in its frames). */
+  readonly refRegs: Int32Array[];
+  /** Reference registers that are not parameters: zeroed on frame entry. */
+  readonly zeroRegs: Int32Array[];
+  readonly structRefOffsets: Int32Array[];
+  /** References the embedding holds across allocations (GC roots); push and pop. */
+  readonly handles: number[] = [];
+  /** Innermost frame, published by a tier before anything that may allocate or
+   *  call the host (-1: no frame runs). The collector walks frames from here. */
+  topFp = -1;
   readonly out: Output;
   readonly codes: Int32Array[];
   readonly frameSizes: Int32Array;
@@ -57,14 +72,22 @@ export class Runtime {
     this.stackStartSlot = align(this.globalsSlot + mod.globals.length, 2);
     this.stackEndSlot = this.stackStartSlot + Math.max(64, Math.floor(opts.stackBytes / 8));
     const heapStart = this.stackEndSlot * 8;
-    this.mem = new Memory(heapStart + INITIAL_HEAP, heapStart + opts.maxHeapBytes, opts.useWasmMemory);
-    this.heap = new Heap(this.mem, heapStart);
+    const heapLimit = heapStart + opts.maxHeapBytes;
+    this.mem = new Memory(Math.min(heapLimit, heapStart + INITIAL_HEAP), heapLimit, opts.useWasmMemory);
+    this.heap = new Heap(this.mem, heapStart, heapLimit);
+    this.heap.structSizes = Int32Array.from(mod.structs, (s) => s.size);
+    this.structRefOffsets = mod.structs.map((s) => Int32Array.from(s.fields.filter((f) => f.kind === Kind.R), (f) => f.offset));
+    this.refRegs = mod.functions.map((f) => regsOfKind(f.regKinds, Kind.R, 0));
+    this.zeroRegs = mod.functions.map((f) => regsOfKind(f.regKinds, Kind.R, f.params.length));
+    this.gc = new GarbageCollector(this.heap, this, { stress: opts.gcStress, verify: opts.verifyHeap, trace: opts.traceGc });
     this.out = new Output(opts.stdout);
     this.codes = mod.functions.map((f) => f.code);
     this.frameSizes = Int32Array.from(mod.functions, (f) => f.regKinds.length);
     this.counters = new Int32Array(mod.functions.length * 2);
     this.f64Consts = Float64Array.from(mod.f64Consts);
-    this.strAddrs = Int32Array.from(mod.strConsts, (s) => this.heap.newString(s));
+    this.strAddrs = new Int32Array(mod.strConsts.length);
+    mod.strConsts.forEach((s, i) => { this.strAddrs[i] = this.heap.newString(s); });
+    this.heap.collector = this.gc;
     this.externs = mod.externs.map((e) => opts.externs[e.name]!);
     this.sp = this.stackStartSlot;
   }
@@ -82,6 +105,7 @@ export class Runtime {
     const i32 = this.mem.i32, f64 = this.mem.f64;
     const h = (fp - HEADER_SLOTS) << 1;
     i32[h] = fn; i32[h + 1] = this.hostCallerFp; i32[h + 2] = 0; i32[h + 3] = -1;
+    for (const r of this.zeroRegs[fn]!) i32[(fp + r) << 1] = 0;
     this.mod.functions[fn]!.params.forEach((k, i) => {
       if (k === Kind.F) f64[fp + i] = args[i]!; else i32[(fp + i) << 1] = args[i]!;
     });
@@ -91,13 +115,35 @@ export class Runtime {
 
   /** Allocate a [str] array holding `items` (main's arguments). */
   newStringArray(items: readonly string[]): number {
-    const arr = this.heap.newArray(4 /* ObjKind.ARR_R */, items.length);
+    const arr = this.heap.newArray(ObjKind.ARR_R, items.length);
+    this.handles.push(arr);
     items.forEach((s, i) => {
       const addr = this.heap.newString(s);
       this.mem.i32[((arr + 8) >> 2) + i] = addr;
     });
+    this.handles.pop();
     return arr;
   }
+
+  /** Every GC root: reference globals, string constants, reference registers of
+   *  every frame from topFp down the caller chain, and the embedding's handles. */
+  forEachRoot(visit: (addr: number) => void): void {
+    const i32 = this.mem.i32;
+    this.mod.globals.forEach((g, i) => { if (g.kind === Kind.R) visit(i32[(this.globalsSlot + i) << 1]!); });
+    for (const a of this.strAddrs) visit(a);
+    for (const a of this.handles) visit(a);
+    for (let fp = this.topFp; fp >= 0;) {
+      const h = (fp - HEADER_SLOTS) << 1;
+      for (const r of this.refRegs[i32[h]!]!) visit(i32[(fp + r) << 1]!);
+      fp = i32[h + 1]!;
+    }
+  }
+}
+
+function regsOfKind(kinds: Uint8Array, kind: Kind, from: number): Int32Array {
+  const out: number[] = [];
+  for (let r = from; r < kinds.length; r++) if (kinds[r] === kind) out.push(r);
+  return Int32Array.from(out);
 }
 
 function align(n: number, to: number): number { return Math.ceil(n / to) * to; }

@@ -1,0 +1,190 @@
+// The garbage collector: precise, non-moving mark-sweep over the heap (heap.ts).
+//
+// Roots, all exact (nothing is scanned conservatively), come from RootSource:
+// global slots of reference kind, the string constants, every register of
+// reference kind in every frame on the frame stack, and the embedding's handles.
+// The frame contract every tier keeps (docs/architecture.md, "Frames and roots"):
+// at every safepoint (an instruction that may allocate or call) each register of
+// kind R holds 0 or the address of a live object. Registers of kind R are zeroed
+// when a frame is entered; compiled code must write references through to those
+// slots before any safepoint.
+//
+// Marking uses an explicit stack (no host recursion, whatever the object graph).
+// Sweeping walks the heap's dense block sequence, clears marks, merges runs of
+// dead and free blocks into single free blocks, and gives a trailing run back to
+// the bump space. The next collection is due after allocating as many bytes as
+// survived (GROWTH), but not less than MIN_TRIGGER.
+
+import { ObjKind, MARK_BIT, KIND_MASK, type Collector, type Heap } from './heap.js';
+
+/** Collect when bytes allocated since the last collection reach live * GROWTH:
+ *  the heap then peaks near twice the live set, a usual space/time trade. */
+const GROWTH = 1.0;
+/** ... but never more often than every 1 MiB of allocation: small live sets would
+ *  otherwise collect constantly for no gain. */
+const MIN_TRIGGER = 1 << 20;
+
+export interface RootSource {
+  /** Call visit(addr) for every root reference (0 allowed). */
+  forEachRoot(visit: (addr: number) => void): void;
+  /** Reference field offsets of struct `index` (for tracing). */
+  structRefOffsets: Int32Array[];
+}
+
+export interface GcOptions {
+  stress: boolean;
+  verify: boolean;
+  trace: ((line: string) => void) | null;
+}
+
+export class GarbageCollector implements Collector {
+  count = 0;
+  totalPauseMs = 0;
+  maxPauseMs = 0;
+  pauses: number[] = [];
+  private threshold = MIN_TRIGGER;
+  private markStack = new Int32Array(1024);
+  private sp = 0;
+
+  constructor(private readonly heap: Heap, private readonly roots: RootSource, private readonly opts: GcOptions) {}
+
+  shouldCollect(allocatedSinceGc: number): boolean {
+    return this.opts.stress || allocatedSinceGc >= this.threshold;
+  }
+
+  collect(reason: string): void {
+    const t0 = performance.now();
+    const heap = this.heap;
+    const usedBefore = heap.extent - heap.freeBytes;
+    if (this.opts.verify) verifyHeap(heap, this.roots, 'before collection');
+    this.markFromRoots();
+    const live = this.sweep();
+    heap.allocatedSinceGc = 0;
+    this.threshold = Math.max(MIN_TRIGGER, live * GROWTH);
+    if (this.opts.verify) verifyHeap(heap, this.roots, 'after collection');
+    const pause = performance.now() - t0;
+    this.count++;
+    this.totalPauseMs += pause;
+    this.maxPauseMs = Math.max(this.maxPauseMs, pause);
+    this.pauses.push(pause);
+    this.opts.trace?.(`[gc #${this.count} ${reason}] heap ${kb(usedBefore)} -> ${kb(heap.extent - heap.freeBytes)}, ` +
+      `live ${kb(live)}, extent ${kb(heap.extent)}, pause ${pause.toFixed(3)} ms`);
+  }
+
+  // ---- mark ----------------------------------------------------------------------
+
+  private markFromRoots(): void {
+    this.roots.forEachRoot((a) => this.mark(a));
+    this.drain();
+  }
+
+  private mark(addr: number): void {
+    if (addr === 0) return;
+    const i32 = this.heap.mem.i32;
+    const tag = i32[addr >> 2]!;
+    if (tag & MARK_BIT) return;
+    i32[addr >> 2] = tag | MARK_BIT;
+    const kind = tag & KIND_MASK;
+    if (kind === ObjKind.ARR_R || (kind === ObjKind.STRUCT && this.roots.structRefOffsets[tag >>> 8]!.length > 0)) {
+      if (this.sp === this.markStack.length) {
+        const bigger = new Int32Array(this.markStack.length * 2);
+        bigger.set(this.markStack);
+        this.markStack = bigger;
+      }
+      this.markStack[this.sp++] = addr;
+    }
+  }
+
+  private drain(): void {
+    const i32 = this.heap.mem.i32;
+    while (this.sp > 0) {
+      const addr = this.markStack[--this.sp]!;
+      const tag = i32[addr >> 2]!;
+      if ((tag & KIND_MASK) === ObjKind.ARR_R) {
+        const len = i32[(addr >> 2) + 1]!;
+        for (let i = 0; i < len; i++) this.mark(i32[(addr >> 2) + 2 + i]!);
+      } else {
+        for (const off of this.roots.structRefOffsets[tag >>> 8]!) this.mark(i32[(addr + off) >> 2]!);
+      }
+    }
+  }
+
+  // ---- sweep ---------------------------------------------------------------------
+
+  /** Rebuild the free lists from unmarked blocks; returns live bytes. */
+  private sweep(): number {
+    const heap = this.heap;
+    const i32 = heap.mem.i32;
+    heap.clearFreeLists();
+    let live = 0;
+    let run = -1;                        // start of the current run of free space
+    for (let addr = heap.start; addr < heap.top;) {
+      const tag = i32[addr >> 2]!;
+      const size = heap.blockSize(addr);
+      if (tag & MARK_BIT) {
+        i32[addr >> 2] = tag & ~MARK_BIT;
+        live += size;
+        if (run >= 0) { heap.addFree(run, addr - run); run = -1; }
+      } else if (run < 0) {
+        run = addr;
+      }
+      addr += size;
+    }
+    if (run >= 0) heap.top = run;        // a trailing run returns to the bump space
+    return live;
+  }
+}
+
+function kb(bytes: number): string { return `${(bytes / 1024).toFixed(1)} KB`; }
+
+export class HeapCorrupt extends Error {}
+
+/** Check the heap's invariants; throws HeapCorrupt naming the first violation.
+ *  Blocks tile [start, top) exactly; tags are valid and unmarked; every reference
+ *  in a live object and every root is null or the start of a live block; free
+ *  lists hold only free blocks of their class and add up to freeBytes. */
+export function verifyHeap(heap: Heap, roots: RootSource, when: string): void {
+  const fail = (what: string): never => { throw new HeapCorrupt(`heap verification failed ${when}: ${what}`); };
+  const i32 = heap.mem.i32;
+  const starts = new Set<number>();
+  const free = new Set<number>();
+  let addr = heap.start;
+  while (addr < heap.top) {
+    const tag = i32[addr >> 2]!;
+    const kind = tag & KIND_MASK;
+    if (kind < ObjKind.STR || kind > ObjKind.FREE) fail(`bad tag ${tag} at ${addr}`);
+    if (tag & MARK_BIT) fail(`mark bit left set at ${addr}`);
+    if (kind === ObjKind.STRUCT && (tag >>> 8) >= roots.structRefOffsets.length) fail(`bad struct index at ${addr}`);
+    const size = heap.blockSize(addr);
+    if (size < 16 || size % 8 !== 0) fail(`bad block size ${size} at ${addr}`);
+    (kind === ObjKind.FREE ? free : starts).add(addr);
+    addr += size;
+  }
+  if (addr !== heap.top) fail(`blocks overrun the heap top (${addr} > ${heap.top})`);
+  const checkRef = (ref: number, from: string) => {
+    if (ref !== 0 && !starts.has(ref)) fail(`${from} holds ${ref}, not a live object`);
+  };
+  for (const a of starts) {
+    const tag = i32[a >> 2]!;
+    if ((tag & KIND_MASK) === ObjKind.ARR_R) {
+      const len = i32[(a >> 2) + 1]!;
+      for (let i = 0; i < len; i++) checkRef(i32[(a >> 2) + 2 + i]!, `array ${a}[${i}]`);
+    } else if ((tag & KIND_MASK) === ObjKind.STRUCT) {
+      for (const off of roots.structRefOffsets[tag >>> 8]!) checkRef(i32[(a + off) >> 2]!, `struct ${a}+${off}`);
+    }
+  }
+  roots.forEachRoot((r) => checkRef(r, 'a root'));
+  let listed = 0;
+  heap.freeHeads.forEach((head, cls) => {
+    const seen = new Set<number>();
+    for (let b = head; b !== 0; b = i32[(b >> 2) + 2]!) {
+      if (!free.has(b)) fail(`free list ${cls} holds ${b}, not a free block`);
+      if (seen.has(b)) fail(`free list ${cls} has a cycle`);
+      seen.add(b);
+      const size = i32[(b >> 2) + 1]!;
+      if (cls !== 0 && size !== cls << 3) fail(`free block of ${size} bytes on list ${cls}`);
+      listed += size;
+    }
+  });
+  if (listed !== heap.freeBytes) fail(`free lists hold ${listed} bytes, freeBytes says ${heap.freeBytes}`);
+}
