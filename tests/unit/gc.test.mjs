@@ -1,0 +1,176 @@
+// Unit tests of the allocator and the collector, and heap faults end to end.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Memory } from '../../dist/runtime/memory.js';
+import { Heap } from '../../dist/runtime/heap.js';
+import { GarbageCollector, verifyHeap, HeapCorrupt } from '../../dist/runtime/gc.js';
+import { load } from '../../dist/vm.js';
+
+const STR = 1, ARR_R = 4, STRUCT = 5;
+
+/** A heap of `limit` bytes with one struct type: { next: ref at +8, x: i32 at +12 }. */
+function makeHeap(limit = 1 << 16, stress = false) {
+  const mem = new Memory(4096 + limit, 4096 + limit, false);
+  const heap = new Heap(mem, 4096, 4096 + limit);
+  heap.structSizes = Int32Array.of(16);
+  const handles = [];
+  const roots = { handles, structRefOffsets: [Int32Array.of(8)], forEachRoot(v) { handles.forEach(v); } };
+  const gc = new GarbageCollector(heap, roots, { stress, verify: true, trace: null });
+  heap.collector = gc;
+  return { mem, heap, gc, roots, handles };
+}
+
+function list(heap, n) {
+  let head = 0;
+  for (let i = 0; i < n; i++) {
+    const node = heap.newStruct(0);
+    heap.mem.i32[(node + 8) >> 2] = head;
+    heap.mem.i32[(node + 12) >> 2] = i;
+    head = node;
+  }
+  return head;
+}
+
+test('blocks are 8-aligned, at least 16 bytes, zeroed, headers written', () => {
+  const { heap, mem } = makeHeap();
+  const s = heap.newString('');
+  const a = heap.newArray(ARR_R, 3);
+  assert.equal(s % 8, 0);
+  assert.equal(a - s, 16);
+  assert.equal(mem.i32[a >> 2], ARR_R);
+  assert.equal(mem.i32[(a >> 2) + 1], 3);
+  assert.deepEqual(Array.from(mem.i32.subarray((a >> 2) + 2, (a >> 2) + 5)), [0, 0, 0]);
+  assert.equal(heap.blockSize(a), 24);
+});
+
+test('a collection frees what no root reaches and keeps what one does', () => {
+  const { heap, gc, handles, roots } = makeHeap();
+  const kept = list(heap, 10);
+  handles.push(kept);
+  list(heap, 50);                       // garbage
+  const before = heap.extent;
+  gc.collect('test');
+  verifyHeap(heap, roots, 'in test');
+  let n = 0;
+  for (let p = kept; p !== 0; p = heap.mem.i32[(p + 8) >> 2]) n++;
+  assert.equal(n, 10);
+  assert.ok(heap.extent - heap.freeBytes <= 10 * 16, 'only the kept list is in use');
+  assert.ok(heap.extent <= before);
+});
+
+test('freed blocks are reused before the heap grows', () => {
+  const { heap, gc, handles } = makeHeap();
+  handles.push(list(heap, 4));
+  const garbage = heap.newArray(ARR_R, 100);
+  list(heap, 4).valueOf();
+  handles.push(heap.newString('tail keeps the heap top up'));
+  gc.collect('test');
+  const top = heap.top;
+  const reused = heap.newArray(ARR_R, 50);   // fits in the freed 408-byte array block
+  assert.equal(heap.top, top, 'no bump allocation');
+  assert.ok(reused >= garbage && reused < garbage + 408);
+});
+
+test('a trailing free run goes back to the bump space', () => {
+  const { heap, gc, handles } = makeHeap();
+  handles.push(list(heap, 3));
+  const top = heap.top;
+  list(heap, 100);
+  gc.collect('test');
+  assert.equal(heap.top, top);
+  assert.equal(heap.freeBytes, 0);
+});
+
+test('stress mode collects at every allocation and survives deep lists', () => {
+  const { heap, gc, handles } = makeHeap(1 << 16, true);
+  handles.push(0);
+  for (let i = 0; i < 500; i++) {
+    const node = heap.newStruct(0);
+    heap.mem.i32[(node + 8) >> 2] = handles[0];
+    handles[0] = node;
+  }
+  assert.ok(gc.count >= 500);
+  let n = 0;
+  for (let p = handles[0]; p !== 0; p = heap.mem.i32[(p + 8) >> 2]) n++;
+  assert.equal(n, 500);
+});
+
+test('the heap verifier catches a dangling reference and a bad free list', () => {
+  const { heap, roots, handles } = makeHeap();
+  const node = heap.newStruct(0);
+  handles.push(node);
+  heap.mem.i32[(node + 8) >> 2] = node + 4;      // points inside an object
+  assert.throws(() => verifyHeap(heap, roots, 'in test'), HeapCorrupt);
+  heap.mem.i32[(node + 8) >> 2] = 0;
+  verifyHeap(heap, roots, 'in test');
+  heap.freeBytes += 16;
+  assert.throws(() => verifyHeap(heap, roots, 'in test'), /freeBytes/);
+});
+
+test('exhausting the heap is an out-of-memory trap, not a host failure', () => {
+  const { heap, handles } = makeHeap(1 << 12);
+  assert.throws(() => { for (;;) handles.push(heap.newString('x'.repeat(100))); },
+    (e) => e.message === 'out of memory');
+});
+
+function runTier(src, opts = {}) {
+  let stdout = '', stderr = '';
+  const r = load('t.tier', src, { ...opts, stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+  assert.ok(r.ok, stderr);
+  return { code: r.program.run(), stdout, stderr };
+}
+
+const CHURN = `
+struct Node { left: Node, right: Node }
+fn make(d: i32) -> Node {
+  if d == 0 { return new Node { left: null, right: null }; }
+  return new Node { left: make(d - 1), right: make(d - 1) };
+}
+fn count(n: Node) -> i32 { if n == null { return 0; } return 1 + count(n.left) + count(n.right); }
+fn main() {
+  let keep = make(10);                 // ~24 KB live
+  var total = 0;
+  for i in 0..200 { total += count(make(10)); }   // ~5 MB allocated: 200x the live set
+  var s = "";
+  for i in 0..20000 { s = str(i); }
+  print(total);
+  print(count(keep));
+  print(s);
+}`;
+
+test('a program allocating 200x its live set runs in a 1 MB heap', () => {
+  const r = runTier(CHURN, { maxHeapMB: 1 });
+  assert.equal(r.stderr, '');
+  assert.equal(r.stdout, '409400\n2047\n19999\n');
+  assert.equal(r.code, 0);
+});
+
+test('the same program gives the same output under --gc-stress with the verifier', () => {
+  const small = CHURN.replace('0..200', '0..3').replace('0..20000', '0..200');
+  const r = runTier(small, { gcStress: true, verifyHeap: true, maxHeapMB: 1 });
+  assert.equal(r.stdout, '6141\n2047\n199\n');
+});
+
+test('filling the heap reports out of memory with a stack trace; earlier output stays', () => {
+  const src = `
+struct L { next: L, x: f64 }
+fn fill() -> L {
+  var head: L = null;
+  while true { head = new L { next: head, x: 1.0 }; }
+}
+fn main() {
+  print("started");
+  let l = fill();
+}`;
+  const r = runTier(src, { maxHeapMB: 2 });
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, 'started\n');
+  assert.equal(r.stderr, 'runtime error: out of memory\n  at fill (t.tier:5)\n  at main (t.tier:9)\n');
+});
+
+test('--trace-gc prints one line per collection', () => {
+  const r = runTier(CHURN, { maxHeapMB: 2, traceGc: true });
+  const lines = r.stderr.trim().split('\n');
+  assert.ok(lines.length >= 2);
+  for (const l of lines) assert.match(l, /^\[gc #\d+ [a-z ]+\] heap [\d.]+ KB -> [\d.]+ KB, live [\d.]+ KB, extent [\d.]+ KB, pause [\d.]+ ms$/);
+});
