@@ -25,6 +25,7 @@ Options:
   --gc-stress          collect garbage at every allocation (debug)
   --verify-heap        check heap invariants around every collection (debug)
   --trace-gc           print one line per collection to stderr
+  --gc-stats           print a summary of all collections to stderr at exit
   -h, --help           print this help and exit
   --version            print the version and exit
 
@@ -94,6 +95,7 @@ function parseOption(a: string, p: Parsed): void {
     case '--gc-stress': p.opts.gcStress = noValue(flag, value); return;
     case '--verify-heap': p.opts.verifyHeap = noValue(flag, value); return;
     case '--trace-gc': p.opts.traceGc = noValue(flag, value); return;
+    case '--gc-stats': p.opts.gcStats = noValue(flag, value); return;
     default: throw new UsageError(`unknown option '${a}' (see tiervm --help)`);
   }
 }

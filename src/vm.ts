@@ -35,6 +35,8 @@ export interface VmOptions {
   verifyHeap?: boolean;
   /** Write one line per collection to stderr. */
   traceGc?: boolean;
+  /** Write a summary of all collections to stderr when the program ends. */
+  gcStats?: boolean;
 }
 
 export type LoadResult =
@@ -95,16 +97,19 @@ export class LoadedProgram {
       verifyHeap: o.verifyHeap ?? DEFAULTS.verifyHeap,
       traceGc: o.traceGc ? (line) => stderr(line + '\n') : null,
     });
+    let status: number;
     try {
       interpret(rt, rt.pushEntryFrame(this.module.initIndex, []));
       const mainArgs = this.module.mainTakesArgs ? [rt.newStringArray(o.args ?? [])] : [];
       interpret(rt, rt.pushEntryFrame(this.module.mainIndex, mainArgs));
       rt.out.flush();
-      return 0;
+      status = 0;
     } catch (e) {
       rt.out.flush();
-      return reportFailure(rt, e, stderr);
+      status = reportFailure(rt, e, stderr);
     }
+    if (o.gcStats) stderr(rt.gc.summary() + '\n');
+    return status;
   }
 }
 

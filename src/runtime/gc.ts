@@ -42,6 +42,7 @@ export class GarbageCollector implements Collector {
   totalPauseMs = 0;
   maxPauseMs = 0;
   pauses: number[] = [];
+  lastLive = 0;
   private threshold = MIN_TRIGGER;
   private markStack = new Int32Array(1024);
   private sp = 0;
@@ -60,6 +61,7 @@ export class GarbageCollector implements Collector {
     this.markFromRoots();
     const live = this.sweep();
     heap.allocatedSinceGc = 0;
+    this.lastLive = live;
     this.threshold = Math.max(MIN_TRIGGER, live * GROWTH);
     if (this.opts.verify) verifyHeap(heap, this.roots, 'after collection');
     const pause = performance.now() - t0;
@@ -69,6 +71,15 @@ export class GarbageCollector implements Collector {
     this.pauses.push(pause);
     this.opts.trace?.(`[gc #${this.count} ${reason}] heap ${kb(usedBefore)} -> ${kb(heap.extent - heap.freeBytes)}, ` +
       `live ${kb(live)}, extent ${kb(heap.extent)}, pause ${pause.toFixed(3)} ms`);
+  }
+
+  /** One line summing up every collection of this run. */
+  summary(): string {
+    const sorted = [...this.pauses].sort((a, b) => a - b);
+    const p99 = sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]! : 0;
+    return `[gc stats] collections ${this.count}, pause total ${this.totalPauseMs.toFixed(1)} ms, ` +
+      `max ${this.maxPauseMs.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms, peak heap ${kb(this.heap.peakExtent)}, ` +
+      `live after last ${kb(this.lastLive)}`;
   }
 
   // ---- mark ----------------------------------------------------------------------

@@ -46,6 +46,8 @@ export class Heap {
   /** Bytes in free lists (kept by the allocator and rebuilt by each sweep). */
   freeBytes = 0;
   allocatedSinceGc = 0;
+  /** Largest extent the heap ever had (bytes). */
+  peakExtent = 0;
   collector: Collector | null = null;
   /** Struct sizes by struct index (for walking the heap). */
   structSizes: Int32Array = new Int32Array(0);
@@ -83,6 +85,7 @@ export class Heap {
     }
     const addr = this.top;
     this.top += size;
+    if (this.top - this.start > this.peakExtent) this.peakExtent = this.top - this.start;
     return addr;
   }
 
