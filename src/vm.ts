@@ -14,7 +14,9 @@ import type { BcModule } from './bytecode/module.js';
 import { Runtime, type HostFunction } from './runtime/runtime.js';
 import { hostHasWasmMemory } from './runtime/memory.js';
 import { formatTrace, Trap } from './runtime/errors.js';
-import { run as interpret, GuestFault } from './interp/interpreter.js';
+import { run as interpret } from './interp/interpreter.js';
+import { GuestFault } from './runtime/errors.js';
+import { Tiering, DEFAULT_JIT_THRESHOLD } from './runtime/tiering.js';
 import { DEFAULTS, type Tier } from './config.js';
 
 export { DEFAULTS } from './config.js';
@@ -97,6 +99,9 @@ export class LoadedProgram {
       verifyHeap: o.verifyHeap ?? DEFAULTS.verifyHeap,
       traceGc: o.traceGc ? (line) => stderr(line + '\n') : null,
     });
+    rt.interpretFrame = (fp) => interpret(rt, fp);
+    rt.tiering = new Tiering(this.module.functions.map((f) => f.name), null,
+      { mode: 'interp', threshold: DEFAULT_JIT_THRESHOLD, trace: null });
     let status: number;
     try {
       interpret(rt, rt.pushEntryFrame(this.module.initIndex, []));

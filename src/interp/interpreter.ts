@@ -14,16 +14,40 @@
 //   have grown).
 // - counters[2f] counts calls of f, counters[2f+1] loop back-edges in f.
 
-import { Op, HEADER_SLOTS } from '../bytecode/opcodes.js';
-import { Trap, type FaultSite } from '../runtime/errors.js';
+import { Op, HEADER_SLOTS, Kind } from '../bytecode/opcodes.js';
+import { Trap, GuestFault } from '../runtime/errors.js';
 import { ObjKind } from '../runtime/heap.js';
-import type { Runtime } from '../runtime/runtime.js';
+import { type Runtime, TOP_FP_WORD, SCRATCH_SLOT } from '../runtime/runtime.js';
 import { formatF64, fixed, chr, parseI32, parseF64, f64ToI32, MATH1, MATH2 } from '../runtime/builtins.js';
 import { callExtern } from '../runtime/externs.js';
 
-/** Thrown out of run() when a guest runtime error ends the program. */
-export class GuestFault {
-  constructor(readonly trap: Trap, readonly site: FaultSite) {}
+export { GuestFault };
+
+/** Run function fn, whose frame is at fp, through its compiled entry; the result
+ *  goes to the host (rt.resultI / rt.resultF) as if the frame had returned. */
+function runCompiled(rt: Runtime, fn: number, fp: number): void {
+  rt.entries[fn]!(fp, SCRATCH_SLOT << 3);
+  const i32 = rt.mem.i32;
+  if (rt.mod.functions[fn]!.ret === Kind.F) rt.resultF = rt.mem.f64[SCRATCH_SLOT]!;
+  else rt.resultI = i32[SCRATCH_SLOT << 1]!;
+  i32[TOP_FP_WORD] = i32[((fp - HEADER_SLOTS) << 1) + 1]!;
+}
+
+/** A frame finished in compiled code (after OSR) with raw result r: store it where
+ *  the frame's caller wants it. False when the caller is the host. */
+function storeResult(rt: Runtime, fp: number, fn: number, r: number): boolean {
+  const i32 = rt.mem.i32;
+  const h = (fp - HEADER_SLOTS) << 1;
+  const dst = i32[h + 3]!, callerFp = i32[h + 1]!;
+  const kind = rt.mod.functions[fn]!.ret;
+  if (dst < 0) {
+    if (kind === Kind.F) rt.resultF = r; else rt.resultI = r;
+    i32[TOP_FP_WORD] = callerFp;
+    return false;
+  }
+  if (kind === Kind.F) rt.mem.f64[callerFp + dst] = r;
+  else if (kind !== null) i32[(callerFp + dst) << 1] = r;
+  return true;
 }
 
 function nullRef(): never { throw new Trap('null reference'); }
@@ -34,10 +58,13 @@ export function run(rt: Runtime, entryFp: number): void {
   const codes = rt.codes, frameSizes = rt.frameSizes, counters = rt.counters;
   const kf = rt.f64Consts, ks = rt.strAddrs, heap = rt.heap, mem = rt.mem, out = rt.out;
   const gb = rt.globalsSlot, stackEnd = rt.stackEndSlot;
-  const zeroRegs = rt.zeroRegs;
+  const zeroRegs = rt.zeroRegs, entries = rt.entries, tiering = rt.tiering;
+  const callHot = tiering.callThreshold;
+  const loopHot = tiering.loopThreshold || 0x7fffffff;
   let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16;
   let fp = entryFp;
   let fn = I32[(fp - HEADER_SLOTS) << 1]!;
+  if (entries[fn] !== null) { runCompiled(rt, fn, fp); return; }
   let code = codes[fn]!;
   let pc = 0;
   try {
@@ -104,21 +131,34 @@ export function run(rt: Runtime, entryFp: number): void {
         case Op.STRNE: I32[(fp + code[pc + 1]!) << 1] = +!heap.stringsEqual(I32[(fp + code[pc + 2]!) << 1]!, I32[(fp + code[pc + 3]!) << 1]!); pc += 4; break;
 
         case Op.JMP: pc = code[pc + 1]!; break;
-        case Op.JMPLOOP: counters[(fn << 1) + 1]++; pc = code[pc + 1]!; break;
-        case Op.FORLOOP: {
-          counters[(fn << 1) + 1]++;
-          const r = (fp + code[pc + 1]!) << 1;
-          const i = I32[r]! + 1;
-          I32[r] = i;
-          pc = i < I32[(fp + code[pc + 2]!) << 1]! ? code[pc + 3]! : pc + 4;
+        case Op.JMPLOOP: {
+          pc = code[pc + 1]!;
+          if (++counters[(fn << 1) + 1] >= loopHot) {
+            const osr = tiering.onHotLoop(fn, pc);
+            if (osr === null) { counters[(fn << 1) + 1] = 0; break; }
+            const r = osr(fp);            // the rest of this frame runs compiled
+            I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
+            const h = (fp - HEADER_SLOTS) << 1;
+            if (!storeResult(rt, fp, fn, r)) return;
+            pc = I32[h + 2]!; fp = I32[h + 1]!; fn = I32[(fp - HEADER_SLOTS) << 1]!; code = codes[fn]!;
+          }
           break;
         }
-        case Op.FORLOOPK: {
-          counters[(fn << 1) + 1]++;
+        case Op.FORLOOP: case Op.FORLOOPK: {
           const r = (fp + code[pc + 1]!) << 1;
           const i = I32[r]! + 1;
           I32[r] = i;
-          pc = i < code[pc + 2]! ? code[pc + 3]! : pc + 4;
+          if (i >= (code[pc] === Op.FORLOOP ? I32[(fp + code[pc + 2]!) << 1]! : code[pc + 2]!)) { pc += 4; break; }
+          pc = code[pc + 3]!;
+          if (++counters[(fn << 1) + 1] >= loopHot) {
+            const osr = tiering.onHotLoop(fn, pc);
+            if (osr === null) { counters[(fn << 1) + 1] = 0; break; }
+            const res = osr(fp);
+            I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
+            const h = (fp - HEADER_SLOTS) << 1;
+            if (!storeResult(rt, fp, fn, res)) return;
+            pc = I32[h + 2]!; fp = I32[h + 1]!; fn = I32[(fp - HEADER_SLOTS) << 1]!; code = codes[fn]!;
+          }
           break;
         }
         case Op.JT: pc = I32[(fp + code[pc + 1]!) << 1] ? code[pc + 2]! : pc + 3; break;
@@ -141,11 +181,19 @@ export function run(rt: Runtime, entryFp: number): void {
           const callee = code[pc + 1]!;
           const nfp = fp + code[pc + 2]! + HEADER_SLOTS;
           if (nfp + frameSizes[callee]! > stackEnd) throw new Trap('stack overflow');
+          if (++counters[callee << 1] === callHot) tiering.onHotCall(callee);
           const h = (nfp - HEADER_SLOTS) << 1;
-          I32[h] = callee; I32[h + 1] = fp; I32[h + 2] = pc + 4; I32[h + 3] = code[pc + 3]!;
+          I32[h] = callee; I32[h + 1] = fp; I32[h + 2] = pc + 4;
+          const entry = entries[callee];
+          if (entry !== null) {          // compiled: cross through its i2c adapter
+            I32[h + 3] = -1;
+            entry(nfp, (fp + code[pc + 3]!) << 3);
+            I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
+            pc += 4; break;
+          }
+          I32[h + 3] = code[pc + 3]!;
           const z = zeroRegs[callee]!;
           for (let k = 0; k < z.length; k++) I32[(nfp + z[k]!) << 1] = 0;
-          counters[callee << 1]++;
           fp = nfp; fn = callee; code = codes[callee]!; pc = 0;
           break;
         }
@@ -155,16 +203,24 @@ export function run(rt: Runtime, entryFp: number): void {
           const callee = v - 1;
           const nfp = fp + code[pc + 3]! + HEADER_SLOTS;
           if (nfp + frameSizes[callee]! > stackEnd) throw new Trap('stack overflow');
+          if (++counters[callee << 1] === callHot) tiering.onHotCall(callee);
           const h = (nfp - HEADER_SLOTS) << 1;
-          I32[h] = callee; I32[h + 1] = fp; I32[h + 2] = pc + 5; I32[h + 3] = code[pc + 4]!;
+          I32[h] = callee; I32[h + 1] = fp; I32[h + 2] = pc + 5;
+          const entry = entries[callee];
+          if (entry !== null) {
+            I32[h + 3] = -1;
+            entry(nfp, (fp + code[pc + 4]!) << 3);
+            I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
+            pc += 5; break;
+          }
+          I32[h + 3] = code[pc + 4]!;
           const z = zeroRegs[callee]!;
           for (let k = 0; k < z.length; k++) I32[(nfp + z[k]!) << 1] = 0;
-          counters[callee << 1]++;
           fp = nfp; fn = callee; code = codes[callee]!; pc = 0;
           break;
         }
         case Op.CALLX: {
-          rt.hostCallerFp = fp; rt.topFp = fp;
+          rt.hostCallerFp = fp; I32[TOP_FP_WORD] = fp;
           const saved = rt.sp;
           rt.sp = fp + frameSizes[fn]!;
           try {
@@ -178,7 +234,7 @@ export function run(rt: Runtime, entryFp: number): void {
         case Op.RETI: case Op.RETR: {
           const h = (fp - HEADER_SLOTS) << 1;
           const v = I32[(fp + code[pc + 1]!) << 1]!, dst = I32[h + 3]!;
-          if (dst < 0) { rt.resultI = v; rt.topFp = I32[h + 1]!; return; }
+          if (dst < 0) { rt.resultI = v; I32[TOP_FP_WORD] = I32[h + 1]!; return; }
           pc = I32[h + 2]!; fp = I32[h + 1]!;
           I32[(fp + dst) << 1] = v;
           fn = I32[(fp - HEADER_SLOTS) << 1]!; code = codes[fn]!;
@@ -187,7 +243,7 @@ export function run(rt: Runtime, entryFp: number): void {
         case Op.RETF: {
           const h = (fp - HEADER_SLOTS) << 1;
           const v = F64[fp + code[pc + 1]!]!, dst = I32[h + 3]!;
-          if (dst < 0) { rt.resultF = v; rt.topFp = I32[h + 1]!; return; }
+          if (dst < 0) { rt.resultF = v; I32[TOP_FP_WORD] = I32[h + 1]!; return; }
           pc = I32[h + 2]!; fp = I32[h + 1]!;
           F64[fp + dst] = v;
           fn = I32[(fp - HEADER_SLOTS) << 1]!; code = codes[fn]!;
@@ -195,7 +251,7 @@ export function run(rt: Runtime, entryFp: number): void {
         }
         case Op.RETV: {
           const h = (fp - HEADER_SLOTS) << 1;
-          if (I32[h + 3]! < 0) { rt.topFp = I32[h + 1]!; return; }
+          if (I32[h + 3]! < 0) { I32[TOP_FP_WORD] = I32[h + 1]!; return; }
           pc = I32[h + 2]!; fp = I32[h + 1]!;
           fn = I32[(fp - HEADER_SLOTS) << 1]!; code = codes[fn]!;
           break;
@@ -203,7 +259,7 @@ export function run(rt: Runtime, entryFp: number): void {
 
         case Op.NEWSTRUCT: {
           const st = code[pc + 2]!;
-          rt.topFp = fp;
+          I32[TOP_FP_WORD] = fp;
           const a = heap.newStruct(st);
           I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
           I32[(fp + code[pc + 1]!) << 1] = a; pc += 3; break;
@@ -228,7 +284,7 @@ export function run(rt: Runtime, entryFp: number): void {
         case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: {
           const op = code[pc] as Op;
           const kind = op === Op.NEWARRI ? ObjKind.ARR_I : op === Op.NEWARRF ? ObjKind.ARR_F : ObjKind.ARR_R;
-          rt.topFp = fp;
+          I32[TOP_FP_WORD] = fp;
           const a = heap.newArray(kind, I32[(fp + code[pc + 2]!) << 1]!);
           I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
           I32[(fp + code[pc + 1]!) << 1] = a; pc += 3; break;
@@ -270,7 +326,7 @@ export function run(rt: Runtime, entryFp: number): void {
         case Op.CONCAT: {
           const a = I32[(fp + code[pc + 2]!) << 1]!, b = I32[(fp + code[pc + 3]!) << 1]!;
           if (a === 0 || b === 0) nullRef();
-          rt.topFp = fp;
+          I32[TOP_FP_WORD] = fp;
           const r = heap.concat(a, b);
           I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
           I32[(fp + code[pc + 1]!) << 1] = r; pc += 4; break;
@@ -291,7 +347,7 @@ export function run(rt: Runtime, entryFp: number): void {
         case Op.TOSTRI: case Op.TOSTRF: case Op.TOSTRB: {
           const op = code[pc] as Op, r = code[pc + 2]!;
           const text = op === Op.TOSTRI ? String(I32[(fp + r) << 1]) : op === Op.TOSTRF ? formatF64(F64[fp + r]!) : I32[(fp + r) << 1] ? 'true' : 'false';
-          rt.topFp = fp;
+          I32[TOP_FP_WORD] = fp;
           const a = heap.newString(text);
           I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
           I32[(fp + code[pc + 1]!) << 1] = a; pc += 3; break;
@@ -304,14 +360,14 @@ export function run(rt: Runtime, entryFp: number): void {
           const text = code[pc] === Op.FIXED
             ? fixed(F64[fp + code[pc + 2]!]!, I32[(fp + code[pc + 3]!) << 1]!)
             : chr(I32[(fp + code[pc + 2]!) << 1]!);
-          rt.topFp = fp;
+          I32[TOP_FP_WORD] = fp;
           const a = heap.newString(text);
           I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
           I32[(fp + code[pc + 1]!) << 1] = a; pc += code[pc] === Op.FIXED ? 4 : 3; break;
         }
         case Op.SUBSTR: {
           const s = I32[(fp + code[pc + 2]!) << 1]!; if (s === 0) nullRef();
-          rt.topFp = fp;
+          I32[TOP_FP_WORD] = fp;
           const a = heap.substr(s, I32[(fp + code[pc + 3]!) << 1]!, I32[(fp + code[pc + 4]!) << 1]!);
           I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
           I32[(fp + code[pc + 1]!) << 1] = a; pc += 5; break;

@@ -16,6 +16,13 @@ export class Trap {
 /** The innermost frame and position where a trap happened. */
 export interface FaultSite { fn: number; pc: number; fp: number }
 
+/** A trap with the place it happened: what ends a guest program with a runtime
+ *  error. Thrown by the tier that knows the site; passes unchanged through every
+ *  other tier's frames. */
+export class GuestFault {
+  constructor(readonly trap: Trap, readonly site: FaultSite) {}
+}
+
 /** Frames shown before and after the elided middle of a very deep trace. */
 const TRACE_HEAD = 50;
 const TRACE_TAIL = 10;

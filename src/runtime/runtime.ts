@@ -2,8 +2,14 @@
 //
 // Linear memory layout (byte addresses; a slot is 8 bytes):
 //
-//   0        8                      stackStart            stackEnd           end
-//   | null   | globals (8 B each)   | frame stack  ->     | heap (bump)  ->   |
+//   0         8          16                    stackStart           stackEnd          end
+//   | cells   | scratch  | globals (8 B each)  | frame stack  ->    | heap blocks ->   |
+//
+// The cells are registers shared by every tier: word 0 is the innermost frame
+// pointer published before anything that may allocate or trap in a helper
+// (TOP_FP_WORD; -1 when no frame runs), word 1 that frame's bytecode position
+// (TOP_PC_WORD). The scratch slot receives results that cross to the host.
+// Address 0 is also null: no object ever lives below the heap.
 //
 // Frames grow upward. A frame pointer fp is a slot index; the frame's registers are
 // slots fp+0.. and its header is the HEADER_SLOTS slots below fp (see opcodes.ts).
@@ -20,6 +26,7 @@ import { Heap, ObjKind } from './heap.js';
 import { GarbageCollector, type RootSource } from './gc.js';
 import { Output } from './output.js';
 import { Trap } from './errors.js';
+import type { Tiering } from './tiering.js';
 
 export type HostFunction = (...args: unknown[]) => unknown;
 
@@ -35,6 +42,17 @@ export interface RuntimeOptions {
 }
 
 const INITIAL_HEAP = 1 << 20;
+/** i32 index of the published innermost frame pointer. */
+export const TOP_FP_WORD = 0;
+/** i32 index of the published bytecode position in that frame. */
+export const TOP_PC_WORD = 1;
+/** Slot receiving results handed to the host. */
+export const SCRATCH_SLOT = 1;
+
+/** The interpreter's entry for compiled code of one function (an i2c adapter):
+ *  runs the callee whose frame (header and arguments) is at calleeFp and stores
+ *  its result at byte address dstAddr. */
+export type CompiledEntry = (calleeFp: number, dstAddr: number) => void;
 
 export class Runtime implements RootSource {
   readonly mem: Memory;
@@ -47,9 +65,6 @@ export class Runtime implements RootSource {
   readonly structRefOffsets: Int32Array[];
   /** References the embedding holds across allocations (GC roots); push and pop. */
   readonly handles: number[] = [];
-  /** Innermost frame, published by a tier before anything that may allocate or
-   *  call the host (-1: no frame runs). The collector walks frames from here. */
-  topFp = -1;
   readonly out: Output;
   readonly codes: Int32Array[];
   readonly frameSizes: Int32Array;
@@ -57,7 +72,14 @@ export class Runtime implements RootSource {
   readonly f64Consts: Float64Array;
   readonly strAddrs: Int32Array;
   readonly externs: HostFunction[];
-  readonly globalsSlot = 1;
+  readonly globalsSlot = 2;
+  /** Compiled entry per function (null: interpret it). Written only by a backend,
+   *  through the tiering policy. */
+  readonly entries: (CompiledEntry | null)[];
+  /** Runs an interpreted frame already pushed at fp until it returns (set by vm.ts;
+   *  compiled code reaches interpreted functions through it). */
+  interpretFrame: (fp: number) => void = () => { throw new Error('no interpreter'); };
+  tiering!: Tiering;
   readonly stackStartSlot: number;
   readonly stackEndSlot: number;
   /** First free slot for the next host entry frame. */
@@ -90,7 +112,14 @@ export class Runtime implements RootSource {
     this.heap.collector = this.gc;
     this.externs = mod.externs.map((e) => opts.externs[e.name]!);
     this.sp = this.stackStartSlot;
+    this.entries = mod.functions.map(() => null);
+    this.topFp = -1;
   }
+
+  /** Innermost frame, published by a tier before anything that may allocate or
+   *  call the host (-1: no frame runs). The collector walks frames from here. */
+  get topFp(): number { return this.mem.i32[TOP_FP_WORD]!; }
+  set topFp(fp: number) { this.mem.i32[TOP_FP_WORD] = fp; }
 
   /** Names of externs the embedder did not provide (a load-time error). */
   static missingExterns(mod: BcModule, externs: Record<string, HostFunction>): string[] {
@@ -111,6 +140,17 @@ export class Runtime implements RootSource {
     });
     this.counters[fn << 1]++;
     return fp;
+  }
+
+  /** Run an interpreted frame that compiled code pushed at fp (its header and
+   *  arguments written): the c2i crossing. Returns the raw result. */
+  enterInterpreted(fp: number): number {
+    const i32 = this.mem.i32;
+    const f = i32[(fp - HEADER_SLOTS) << 1]!;
+    for (const r of this.zeroRegs[f]!) i32[(fp + r) << 1] = 0;
+    this.counters[f << 1]++;
+    this.interpretFrame(fp);
+    return this.mod.functions[f]!.ret === Kind.F ? this.resultF : this.resultI;
   }
 
   /** Allocate a [str] array holding `items` (main's arguments). */

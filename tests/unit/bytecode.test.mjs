@@ -148,6 +148,6 @@ test('lowered programs verify and disassemble', () => {
   assert.ok(r.ok);
   const text = r.program.disassemble();
   assert.match(text, /CALLV/);
-  assert.match(text, /JMPLOOP/);
+  assert.match(text, /FORLOOP/);
   assert.match(text, /SETGI\s+g:G/);
 });

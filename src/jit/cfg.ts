@@ -1,0 +1,167 @@
+// The control-flow graph of one function's bytecode, seen from one entry.
+//
+// Blocks are maximal straight-line runs of instructions; the entry is pc 0 for a
+// whole-function compile or a loop header for an OSR entry, and only blocks
+// reachable from it exist. Each block knows its successors in a fixed order: for a
+// conditional terminator, succ[0] is the target taken when the condition holds and
+// succ[1] the fall-through. Reverse postorder, immediate dominators (Cooper, Harvey
+// and Kennedy's iterative algorithm), loop headers and merge nodes are what the
+// structuring pass (structure.ts) needs. Bytecode from the front-end is reducible
+// (it comes from structured source), so every back edge targets a dominator.
+
+import { Op, OP_INFO } from '../bytecode/opcodes.js';
+import type { BcFunction } from '../bytecode/module.js';
+
+export const enum Exit { GOTO, COND, RETURN }
+
+export interface Block {
+  id: number;
+  start: number;
+  /** pc of the block's last instruction. */
+  last: number;
+  /** pc just past the block. */
+  end: number;
+  exit: Exit;
+  succ: number[];
+  preds: number[];
+  rpo: number;
+  idom: number;
+  children: number[];
+  isLoopHeader: boolean;
+  /** Two or more forward edges come in. */
+  isMerge: boolean;
+}
+
+export interface Cfg {
+  fn: BcFunction;
+  entry: number;
+  blocks: Block[];
+  /** Block ids in reverse postorder. */
+  order: number[];
+}
+
+export function buildCfg(fn: BcFunction, entryPc: number): Cfg {
+  const leaders = findLeaders(fn, entryPc);
+  const byPc = new Map<number, Block>();
+  const all: Block[] = [];
+  const sorted = [...leaders].sort((a, b) => a - b);
+  sorted.forEach((start, i) => {
+    const end = i + 1 < sorted.length ? sorted[i + 1]! : fn.code.length;
+    const b = makeBlock(fn, all.length, start, end);
+    all.push(b);
+    byPc.set(start, b);
+  });
+  const succPcs = all.map((b) => successorPcs(fn, b));
+  const reachable = reversePostorder(all, succPcs, byPc, byPc.get(entryPc)!);
+  return finish(fn, reachable, succPcs, byPc);
+}
+
+function findLeaders(fn: BcFunction, entryPc: number): Set<number> {
+  const code = fn.code;
+  const leaders = new Set<number>([0, entryPc]);
+  for (let pc = 0; pc < code.length;) {
+    const op = code[pc] as Op;
+    const info = OP_INFO[op];
+    const next = pc + 1 + info.args.length;
+    const target = jumpTarget(fn, pc);
+    if (target !== null) { leaders.add(target); if (next < code.length) leaders.add(next); }
+    else if (info.ends && next < code.length) leaders.add(next);
+    pc = next;
+  }
+  return leaders;
+}
+
+/** The jump target of the instruction at pc, or null if it does not jump. */
+export function jumpTarget(fn: BcFunction, pc: number): number | null {
+  const info = OP_INFO[fn.code[pc] as Op];
+  const i = info.args.indexOf('lbl');
+  return i < 0 ? null : fn.code[pc + 1 + i]!;
+}
+
+function makeBlock(fn: BcFunction, id: number, start: number, end: number): Block {
+  let last = start;
+  for (let pc = start; pc < end; pc += 1 + OP_INFO[fn.code[pc] as Op].args.length) last = pc;
+  return { id, start, last, end, exit: Exit.GOTO, succ: [], preds: [], rpo: -1, idom: -1, children: [], isLoopHeader: false, isMerge: false };
+}
+
+/** Successor pcs in the fixed order (taken target first for conditionals). */
+function successorPcs(fn: BcFunction, b: Block): { exit: Exit; pcs: number[] } {
+  const op = fn.code[b.last] as Op;
+  const info = OP_INFO[op];
+  const target = jumpTarget(fn, b.last);
+  if (op === Op.JMP || op === Op.JMPLOOP) return { exit: Exit.GOTO, pcs: [target!] };
+  if (target !== null) return { exit: Exit.COND, pcs: [target, b.end] };
+  if (info.ends) return { exit: Exit.RETURN, pcs: [] };
+  return { exit: Exit.GOTO, pcs: [b.end] };
+}
+
+function reversePostorder(all: Block[], succPcs: { pcs: number[] }[], byPc: Map<number, Block>, entry: Block): Block[] {
+  const post: Block[] = [];
+  const seen = new Uint8Array(all.length);
+  // Iterative DFS: (block, next successor index) pairs.
+  const stack: [Block, number][] = [[entry, 0]];
+  seen[entry.id] = 1;
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const pcs = succPcs[top[0].id]!.pcs;
+    if (top[1] < pcs.length) {
+      const s = byPc.get(pcs[top[1]++]!)!;
+      if (!seen[s.id]) { seen[s.id] = 1; stack.push([s, 0]); }
+    } else {
+      post.push(top[0]);
+      stack.pop();
+    }
+  }
+  return post.reverse();
+}
+
+function finish(fn: BcFunction, rpoBlocks: Block[], succPcs: { exit: Exit; pcs: number[] }[], byPc: Map<number, Block>): Cfg {
+  const oldToNew = new Map<number, number>();
+  rpoBlocks.forEach((b, i) => oldToNew.set(b.id, i));
+  const blocks = rpoBlocks.map((b, i) => {
+    const s = succPcs[b.id]!;
+    return { ...b, id: i, rpo: i, exit: s.exit, succ: s.pcs.map((pc) => oldToNew.get(byPc.get(pc)!.id)!) };
+  });
+  for (const b of blocks) for (const s of b.succ) blocks[s]!.preds.push(b.id);
+  computeDominators(blocks);
+  for (const b of blocks) {
+    if (b.id !== 0) blocks[b.idom]!.children.push(b.id);
+    b.isLoopHeader = b.preds.some((p) => p >= b.id);
+    b.isMerge = b.preds.filter((p) => p < b.id).length >= 2;
+    for (const p of b.preds) {
+      if (p >= b.id && !dominates(blocks, b.id, p)) throw new Error(`irreducible control flow at pc ${b.start}`);
+    }
+  }
+  return { fn, entry: 0, blocks, order: blocks.map((b) => b.id) };
+}
+
+/** Cooper, Harvey, Kennedy: "A Simple, Fast Dominance Algorithm". Ids are RPO numbers. */
+function computeDominators(blocks: Block[]): void {
+  blocks[0]!.idom = 0;
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (let i = 1; i < blocks.length; i++) {
+      const b = blocks[i]!;
+      let idom = -1;
+      for (const p of b.preds) {
+        if (blocks[p]!.idom < 0) continue;
+        idom = idom < 0 ? p : intersect(blocks, p, idom);
+      }
+      if (idom !== b.idom) { b.idom = idom; changed = true; }
+    }
+  }
+}
+
+function intersect(blocks: Block[], a: number, b: number): number {
+  while (a !== b) {
+    while (a > b) a = blocks[a]!.idom;
+    while (b > a) b = blocks[b]!.idom;
+  }
+  return a;
+}
+
+export function dominates(blocks: Block[], a: number, b: number): boolean {
+  while (b > a) b = blocks[b]!.idom;
+  return a === b;
+}
