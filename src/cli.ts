@@ -22,6 +22,10 @@ Options:
   --tier=TIER          execution tier: ${TIERS.join(', ')} (default ${DEFAULTS.tier})
   --max-heap=MB        heap limit in MiB (default ${DEFAULTS.maxHeapMB})
   --stack-size=KB      frame stack size in KiB (default ${DEFAULTS.stackSizeKB})
+  --jit-threshold=N    calls or loop iterations before a function is compiled
+                       (default ${DEFAULTS.jitThreshold}; 1 = compile and enter loops at every chance)
+  --trace-tier         print one line per compile, install, adapter and OSR entry
+  --print-wasm=FN      print the WebAssembly generated for function FN
   --gc-stress          collect garbage at every allocation (debug)
   --verify-heap        check heap invariants around every collection (debug)
   --trace-gc           print one line per collection to stderr
@@ -92,6 +96,9 @@ function parseOption(a: string, p: Parsed): void {
     }
     case '--max-heap': p.opts.maxHeapMB = positiveInt(flag, need()); return;
     case '--stack-size': p.opts.stackSizeKB = positiveInt(flag, need()); return;
+    case '--jit-threshold': p.opts.jitThreshold = positiveInt(flag, need()); return;
+    case '--trace-tier': p.opts.traceTier = noValue(flag, value); return;
+    case '--print-wasm': p.opts.printWasm = need(); return;
     case '--gc-stress': p.opts.gcStress = noValue(flag, value); return;
     case '--verify-heap': p.opts.verifyHeap = noValue(flag, value); return;
     case '--trace-gc': p.opts.traceGc = noValue(flag, value); return;

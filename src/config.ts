@@ -1,11 +1,17 @@
 // Every setting and debug switch of tiervm, in one place, with its reason.
 
-/** Execution tiers. Only the interpreter exists so far. */
-export type Tier = 'interp';
-export const TIERS: readonly Tier[] = ['interp'];
+import { DEFAULT_JIT_THRESHOLD } from './runtime/tiering.js';
+
+/** Execution tiers: interpreter only; interpreter plus compiling what is hot;
+ *  compile every function before it first runs. */
+export type Tier = 'interp' | 'auto' | 'jit';
+export const TIERS: readonly Tier[] = ['interp', 'auto', 'jit'];
 
 export const DEFAULTS = {
-  tier: 'interp' as Tier,
+  tier: 'auto' as Tier,
+  /** --jit-threshold: calls (and loop back-edges) before a function is compiled;
+   *  see runtime/tiering.ts for why this value. */
+  jitThreshold: DEFAULT_JIT_THRESHOLD,
   /** Heap ceiling. Generous: the heap is linear memory that grows on demand, and
    *  wasm32 memories cannot pass 4 GiB anyway. */
   maxHeapMB: 2048,

@@ -13,10 +13,11 @@ import { disassembleModule } from './bytecode/disasm.js';
 import type { BcModule } from './bytecode/module.js';
 import { Runtime, type HostFunction } from './runtime/runtime.js';
 import { hostHasWasmMemory } from './runtime/memory.js';
-import { formatTrace, Trap } from './runtime/errors.js';
+import { formatTrace, Trap, stackOverflowAt } from './runtime/errors.js';
 import { run as interpret } from './interp/interpreter.js';
 import { GuestFault } from './runtime/errors.js';
-import { Tiering, DEFAULT_JIT_THRESHOLD } from './runtime/tiering.js';
+import { Tiering } from './runtime/tiering.js';
+import { WasmBackend, hostCanCompileWasm } from './jit/wasm/backend.js';
 import { DEFAULTS, type Tier } from './config.js';
 
 export { DEFAULTS } from './config.js';
@@ -39,6 +40,12 @@ export interface VmOptions {
   traceGc?: boolean;
   /** Write a summary of all collections to stderr when the program ends. */
   gcStats?: boolean;
+  /** Calls or loop back-edges before compiling (1: at every chance). */
+  jitThreshold?: number;
+  /** Write one line per compile, install, adapter and OSR entry to stderr. */
+  traceTier?: boolean;
+  /** Print the generated code of this function to stderr when it is compiled. */
+  printWasm?: string;
 }
 
 export type LoadResult =
@@ -100,10 +107,10 @@ export class LoadedProgram {
       traceGc: o.traceGc ? (line) => stderr(line + '\n') : null,
     });
     rt.interpretFrame = (fp) => interpret(rt, fp);
-    rt.tiering = new Tiering(this.module.functions.map((f) => f.name), null,
-      { mode: 'interp', threshold: DEFAULT_JIT_THRESHOLD, trace: null });
+    rt.tiering = makeTiering(rt, o, stderr);
     let status: number;
     try {
+      if (rt.tiering.opts.mode === 'jit') rt.tiering.compileAll();
       interpret(rt, rt.pushEntryFrame(this.module.initIndex, []));
       const mainArgs = this.module.mainTakesArgs ? [rt.newStringArray(o.args ?? [])] : [];
       interpret(rt, rt.pushEntryFrame(this.module.mainIndex, mainArgs));
@@ -118,6 +125,23 @@ export class LoadedProgram {
   }
 }
 
+/** The tiering policy, with the wasm backend when the tier compiles and the host
+ *  can run WebAssembly; otherwise every function stays interpreted. */
+function makeTiering(rt: Runtime, o: VmOptions, stderr: (t: string) => void): Tiering {
+  const mode = o.tier ?? DEFAULTS.tier;
+  const trace = o.traceTier ? (line: string) => stderr(line + '\n') : null;
+  let backend: WasmBackend | null = null;
+  if (mode !== 'interp') {
+    if (rt.mem.wasm && hostCanCompileWasm()) {
+      backend = new WasmBackend(rt, { trace, printWasm: o.printWasm ?? null, print: stderr });
+    } else {
+      trace?.('[tier] no backend on this host: every function stays interpreted');
+    }
+  }
+  const names = rt.mod.functions.map((f) => f.name);
+  return new Tiering(names, backend, { mode, threshold: o.jitThreshold ?? DEFAULTS.jitThreshold, trace });
+}
+
 function reportFailure(rt: Runtime, e: unknown, stderr: (t: string) => void): number {
   if (e instanceof GuestFault) {
     const trace = formatTrace(rt.mod, rt.mem.i32, e.site);
@@ -129,8 +153,10 @@ function reportFailure(rt: Runtime, e: unknown, stderr: (t: string) => void): nu
     return 1;
   }
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
-    stderr('runtime error: stack overflow\n');
-    return 1;
+    // The host stack ran out inside compiled code: report at the innermost frame
+    // compiled code published, as a frame that did not fit.
+    const fault = stackOverflowAt(rt.mem.i32, rt.topFp);
+    return reportFailure(rt, fault, stderr);
   }
   const msg = e instanceof Error ? e.message : String(e);
   stderr(`internal error: ${msg}\n`);

@@ -4,7 +4,7 @@
 // WebAssembly and no JIT. Expectations and comparison come from corpus.mjs.
 //
 // Usage: node [node flags] tests/corpus-inproc.mjs [--tier=T] [--max-heap=MB]
-//          [--gc-stress] [--verify-heap] [files...]
+//          [--gc-stress] [--verify-heap] [--jit-threshold=N] [files...]
 import { readFileSync } from 'node:fs';
 import { listPrograms, parseExpectations, checkResult } from './corpus.mjs';
 import { load } from '../dist/vm.js';
@@ -23,6 +23,7 @@ function parseOpts(argv) {
     if (a.startsWith('--tier=')) opts.tier = a.slice(7);
     else if (a.startsWith('--max-heap=')) opts.maxHeapMB = Number(a.slice(11));
     else if (a === '--gc-stress') opts.gcStress = true;
+    else if (a.startsWith('--jit-threshold=')) opts.jitThreshold = Number(a.slice(16));
     else if (a === '--verify-heap') opts.verifyHeap = true;
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else files.push(a);

@@ -23,6 +23,16 @@ export class GuestFault {
   constructor(readonly trap: Trap, readonly site: FaultSite) {}
 }
 
+/** Stack overflow on entering the frame at fp (or somewhere above it): reported
+ *  at its caller's call, as the interpreter reports a call that does not fit. */
+export function stackOverflowAt(i32: Int32Array, fp: number): GuestFault {
+  const h = (fp - HEADER_SLOTS) << 1;
+  const callerFp = i32[h + 1]!;
+  const trap = new Trap('stack overflow');
+  if (callerFp < 0) return new GuestFault(trap, { fn: i32[h]!, pc: 0, fp });
+  return new GuestFault(trap, { fn: i32[(callerFp - HEADER_SLOTS) << 1]!, pc: i32[h + 2]! - 1, fp: callerFp });
+}
+
 /** Frames shown before and after the elided middle of a very deep trace. */
 const TRACE_HEAD = 50;
 const TRACE_TAIL = 10;

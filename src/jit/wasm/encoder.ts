@@ -236,12 +236,14 @@ export function decodeSLEB128(bytes: Uint8Array, at: number): { value: number; n
   let scale = 1;
   for (;;) {
     const b = readLEBByte(bytes, at++, start);
+    if ((b & 0x80) === 0) {
+      // The last group carries the sign; adding it as a negative digit keeps every
+      // intermediate exact for results within the safe range.
+      const digit = b & 0x40 ? (b & 0x7f) - 128 : b;
+      return { value: checkDecoded(value + digit * scale, start), next: at };
+    }
     value += (b & 0x7f) * scale;
     scale *= 128;
-    if ((b & 0x80) === 0) {
-      if (b & 0x40) value -= scale;
-      return { value: checkDecoded(value, start), next: at };
-    }
   }
 }
 
@@ -697,7 +699,7 @@ export class WasmFunctionBuilder {
   }
 
   private lineText(line: TextLine, pad: string, base: number | undefined): string {
-    const at = base === undefined ? '' : `(;@${(base + line.offset).toString(16).padStart(4, '0')};) `;
+    const at = base === undefined ? '' : `(;@${String(base + line.offset).padStart(5)};) `;
     const calleeName = line.callee === undefined ? undefined : this.ctx.functionName(line.callee);
     const comment = calleeName ? ` ;; ${calleeName}` : '';
     return `${pad}  ${at}${'  '.repeat(line.depth)}${line.text}${comment}`;
@@ -923,7 +925,7 @@ export class WasmModuleBuilder {
   // -- text ------------------------------------------------------------------
 
   /** A WAT-like listing. With offsets, each instruction is prefixed by its absolute
-   *  byte offset in encode()'s output (hex, as in V8's compile errors "@+0x..."). */
+   *  byte offset in encode()'s output, in decimal like V8's compile errors ("@+27"). */
   toText(options: { offsets?: boolean } = {}): string {
     if (options.offsets) this.encode();
     const out = ['(module'];
