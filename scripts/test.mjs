@@ -1,30 +1,42 @@
-// npm test: unit tests and the conformance corpus, each on three hosts —
-// plain node, node --jitless (no WebAssembly, no JIT) and
-// node --disallow-code-generation-from-strings — because the interpreter must be
-// a complete VM wherever code generation is forbidden; then the corpus once more
-// with a collection at every allocation and the heap verifier on.
+// npm test: unit tests and the conformance corpus.
+//
+// Hosts: plain node, node --jitless (no WebAssembly: the interpreter alone) and
+// node --disallow-code-generation-from-strings (no eval, wasm allowed), because
+// tiervm must be a complete VM wherever code generation is forbidden.
+// Tiers: the whole corpus, same expected output, in every execution mode — the
+// interpreter, everything compiled up front, tier-up and OSR at every chance, the
+// default — and each of those again with a collection at every allocation and the
+// heap verifier on.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
-const HOSTS = [[], ['--jitless'], ['--disallow-code-generation-from-strings']];
 const unitFiles = readdirSync('tests/unit').filter((f) => f.endsWith('.test.mjs')).map((f) => `tests/unit/${f}`);
+const STRESS = ['--gc-stress', '--verify-heap'];
+const TIERS = [['--tier=interp'], ['--tier=jit'], ['--tier=auto', '--jit-threshold=1'], ['--tier=auto']];
 
-let failed = 0;
-let passed = 0;
-function step(name, cmd, args) {
+const steps = [
+  ['unit tests', [], ['--test', '--test-reporter=dot', ...unitFiles]],
+  ['unit tests', ['--jitless'], ['--test', '--test-reporter=dot', ...unitFiles]],
+  ['unit tests', ['--disallow-code-generation-from-strings'], ['--test', '--test-reporter=dot', ...unitFiles]],
+  ...TIERS.map((t) => ['corpus', [], ['tests/corpus-inproc.mjs', ...t]]),
+  ...TIERS.slice(0, 3).map((t) => ['corpus', [], ['tests/corpus-inproc.mjs', ...t, ...STRESS]]),
+  ['corpus', ['--jitless'], ['tests/corpus-inproc.mjs', '--tier=interp']],
+  ['corpus', ['--jitless'], ['tests/corpus-inproc.mjs', '--tier=auto', '--jit-threshold=1']],
+  ['corpus', ['--disallow-code-generation-from-strings'], ['tests/corpus-inproc.mjs', '--tier=interp']],
+  ['corpus', ['--disallow-code-generation-from-strings'], ['tests/corpus-inproc.mjs', '--tier=jit']],
+];
+
+let passed = 0, failed = 0;
+const t00 = Date.now();
+for (const [what, host, args] of steps) {
+  const name = `${what} [node ${host.join(' ') || '(plain)'}] ${args.filter((a) => a.startsWith('--')).join(' ')}`;
   const t0 = Date.now();
   process.stdout.write(`\n== ${name}\n`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [...host, ...args], { stdio: 'inherit' });
   const ok = r.status === 0;
-  process.stdout.write(`== ${name}: ${ok ? 'ok' : 'FAILED'} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+  process.stdout.write(`== ${ok ? 'ok' : 'FAILED'} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
   if (ok) passed++; else failed++;
 }
-
-for (const host of HOSTS) {
-  const label = host.length ? host.join(' ') : 'plain node';
-  step(`unit tests (${label})`, process.execPath, [...host, '--test', '--test-reporter=dot', ...unitFiles]);
-  step(`corpus (${label})`, process.execPath, [...host, 'tests/corpus-inproc.mjs']);
-}
-step('corpus (--gc-stress --verify-heap)', process.execPath, ['tests/corpus-inproc.mjs', '--gc-stress', '--verify-heap']);
-console.log(`\n${passed} passed, ${failed} failed`);
+console.log(`\nall steps in ${((Date.now() - t00) / 1000).toFixed(1)} s`);
+console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed ? 1 : 0;

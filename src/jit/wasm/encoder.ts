@@ -830,7 +830,7 @@ export class WasmModuleBuilder {
 
   // -- encode ----------------------------------------------------------------
 
-  encode(): Uint8Array {
+  encode(): Uint8Array<ArrayBuffer> {
     this.checkComplete();
     const out = new ByteWriter();
     out.raw([0x00, 0x61, 0x73, 0x6d]); // "\0asm"
