@@ -5,9 +5,11 @@
 // 70 an internal error of tiervm. Options may stand before or after the command
 // but before FILE; everything after FILE belongs to the program.
 
-import { readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { load, DEFAULTS, type VmOptions } from './vm.js';
 import { TIERS, type Tier } from './config.js';
+import { writeAll, runJob, HOST_STACK_MB, type WorkerJob } from './worker.js';
 
 const VERSION = '0.1.0';
 
@@ -26,6 +28,7 @@ Options:
                        (default ${DEFAULTS.jitThreshold}; 1 = compile and enter loops at every chance)
   --trace-tier         print one line per compile, install, adapter and OSR entry
   --print-wasm=FN      print the WebAssembly generated for function FN
+  --jit-filter=REGEX   compile only functions whose names match (debug)
   --gc-stress          collect garbage at every allocation (debug)
   --verify-heap        check heap invariants around every collection (debug)
   --trace-gc           print one line per collection to stderr
@@ -39,20 +42,6 @@ Exit status: 0 ok, 1 compile or runtime error, 2 usage error, 70 internal error.
 class UsageError extends Error {}
 
 interface Parsed { command: string; file: string; args: string[]; opts: VmOptions; help: boolean; version: boolean }
-
-/** Write all of `text` to a file descriptor, waiting out a full non-blocking pipe. */
-function writeAll(fd: number, text: string): void {
-  let buf = Buffer.from(text, 'utf8');
-  while (buf.length > 0) {
-    try {
-      const n = writeSync(fd, buf);
-      buf = buf.subarray(n);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
-    }
-  }
-}
 
 function positiveInt(flag: string, v: string): number {
   if (!/^[0-9]+$/.test(v) || Number(v) <= 0) throw new UsageError(`${flag} needs a positive whole number, got '${v}'`);
@@ -99,6 +88,12 @@ function parseOption(a: string, p: Parsed): void {
     case '--jit-threshold': p.opts.jitThreshold = positiveInt(flag, need()); return;
     case '--trace-tier': p.opts.traceTier = noValue(flag, value); return;
     case '--print-wasm': p.opts.printWasm = need(); return;
+    case '--jit-filter': {
+      const re = need();
+      try { new RegExp(re); } catch { throw new UsageError(`--jit-filter: not a regular expression: '${re}'`); }
+      p.opts.jitFilter = re;
+      return;
+    }
     case '--gc-stress': p.opts.gcStress = noValue(flag, value); return;
     case '--verify-heap': p.opts.verifyHeap = noValue(flag, value); return;
     case '--trace-gc': p.opts.traceGc = noValue(flag, value); return;
@@ -107,7 +102,7 @@ function parseOption(a: string, p: Parsed): void {
   }
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const out = (t: string) => writeAll(1, t);
   const err = (t: string) => writeAll(2, t);
   let p: Parsed;
@@ -132,7 +127,27 @@ export function main(argv: string[]): number {
     err(`tiervm: cannot read '${p.file}': ${why}\n`);
     return 2;
   }
+  if (p.command === 'run') return runOnWorker({ file: p.file, source, command: 'run', opts: { ...p.opts, args: p.args } });
   return execute(p, source, out, err);
+}
+
+/** Run on a thread with a large host stack (see worker.ts); in this thread if the
+ *  host cannot start one. */
+function runOnWorker(job: WorkerJob): Promise<number> {
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('./worker.js', import.meta.url), {
+      workerData: { tiervmJob: job }, resourceLimits: { stackSizeMb: HOST_STACK_MB },
+    });
+  } catch {
+    return Promise.resolve(runJob(job));
+  }
+  return new Promise((resolve) => {
+    let status: number | null = null;
+    worker.on('message', (m: number) => { status = m; });
+    worker.on('error', (e) => { writeAll(2, `internal error: ${e instanceof Error ? e.message : String(e)}\n`); status = 70; });
+    worker.on('exit', () => resolve(status ?? 70));
+  });
 }
 
 function execute(p: Parsed, source: string, out: (t: string) => void, err: (t: string) => void): number {

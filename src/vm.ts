@@ -46,6 +46,8 @@ export interface VmOptions {
   traceTier?: boolean;
   /** Print the generated code of this function to stderr when it is compiled. */
   printWasm?: string;
+  /** Debug: compile only functions whose name matches this regular expression. */
+  jitFilter?: string;
 }
 
 export type LoadResult =
@@ -82,6 +84,9 @@ export function load(file: string, source: string, opts: VmOptions = {}): LoadRe
 }
 
 export class LoadedProgram {
+  /** Which functions ended up compiled in the last run (for tests and tools). */
+  lastTiers: ReturnType<Tiering['report']> | null = null;
+
   constructor(readonly module: BcModule, private readonly opts: VmOptions) {}
 
   disassemble(): string { return disassembleModule(this.module); }
@@ -121,6 +126,9 @@ export class LoadedProgram {
       status = reportFailure(rt, e, stderr);
     }
     if (o.gcStats) stderr(rt.gc.summary() + '\n');
+    this.lastTiers = rt.tiering.report();
+    const problems = rt.tiering.checkInvariants(rt.entries);
+    if (problems.length > 0) throw new Error(`tiering invariant broken: ${problems.join('; ')}`);
     return status;
   }
 }
@@ -139,7 +147,8 @@ function makeTiering(rt: Runtime, o: VmOptions, stderr: (t: string) => void): Ti
     }
   }
   const names = rt.mod.functions.map((f) => f.name);
-  return new Tiering(names, backend, { mode, threshold: o.jitThreshold ?? DEFAULTS.jitThreshold, trace });
+  const filter = o.jitFilter ? new RegExp(o.jitFilter) : null;
+  return new Tiering(names, backend, { mode, threshold: o.jitThreshold ?? DEFAULTS.jitThreshold, trace, filter });
 }
 
 function reportFailure(rt: Runtime, e: unknown, stderr: (t: string) => void): number {

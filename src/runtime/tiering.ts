@@ -35,6 +35,8 @@ export interface TieringOptions {
   mode: 'interp' | 'auto' | 'jit';
   threshold: number;
   trace: ((line: string) => void) | null;
+  /** Debug: only functions whose name matches are ever compiled (--jit-filter). */
+  filter: RegExp | null;
 }
 
 export class Tiering {
@@ -84,6 +86,10 @@ export class Tiering {
   }
 
   private tierUp(f: number): void {
+    if (this.opts.filter && !this.opts.filter.test(this.names[f]!)) {
+      this.fail(f, 'excluded by --jit-filter');
+      return;
+    }
     const reason = this.backend!.compile(f);
     if (reason === null) this.state[f] = FnState.COMPILED;
     else this.fail(f, reason);
@@ -92,6 +98,12 @@ export class Tiering {
   private fail(f: number, reason: string): void {
     this.state[f] = FnState.FAILED;
     this.opts.trace?.(`[tier] failed ${this.names[f]}: ${reason}`);
+  }
+
+  /** Names of the functions in each state. */
+  report(): { compiled: string[]; failed: string[]; interpreted: string[] } {
+    const pick = (st: FnState) => this.names.filter((_, f) => this.state[f] === st);
+    return { compiled: pick(FnState.COMPILED), failed: pick(FnState.FAILED), interpreted: pick(FnState.INTERPRETED) };
   }
 
   /** Debug check: a COMPILED function has an entry, others have none. */

@@ -1,0 +1,48 @@
+// The thread a program runs on under the command line.
+//
+// Compiled code recurses on the host stack (a wasm call per guest call), and a
+// call between tiers costs several host frames, while the interpreter needs none.
+// So that every tier reaches the same recursion depth — the one the frame stack
+// (--stack-size) allows — `tiervm run` runs the program on a worker thread whose
+// host stack is HOST_STACK_MB, far more than the frame stack can ever use.
+// Output goes straight to the process's file descriptors, synchronously, so
+// nothing is lost or reordered if the program fails.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { writeSync } from 'node:fs';
+import { load, type VmOptions } from './vm.js';
+
+/** Host stack of the program thread. Reserved, not committed: untouched pages
+ *  cost nothing. */
+export const HOST_STACK_MB = 512;
+
+export interface WorkerJob { file: string; source: string; command: 'run'; opts: VmOptions }
+
+/** Write all of `text` to a file descriptor, waiting out a full non-blocking pipe. */
+export function writeAll(fd: number, text: string): void {
+  let buf = Buffer.from(text, 'utf8');
+  while (buf.length > 0) {
+    try {
+      const n = writeSync(fd, buf);
+      buf = buf.subarray(n);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
+}
+
+/** Load and run a job on this thread; returns the exit status. */
+export function runJob(job: WorkerJob): number {
+  try {
+    const loaded = load(job.file, job.source, { ...job.opts, stdout: (t) => writeAll(1, t), stderr: (t) => writeAll(2, t) });
+    return loaded.ok ? loaded.program.run() : loaded.exitCode;
+  } catch (e) {
+    writeAll(2, `internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 70;
+  }
+}
+
+if (parentPort && (workerData as { tiervmJob?: WorkerJob } | null)?.tiervmJob) {
+  parentPort.postMessage(runJob((workerData as { tiervmJob: WorkerJob }).tiervmJob));
+}

@@ -1,0 +1,153 @@
+// Mixed-mode execution: interpreted and compiled code calling each other on
+// purpose, in every direction, with errors, GC and OSR crossing the boundary.
+// (Skipped where the host has no WebAssembly, e.g. under --jitless.)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { load } from '../../dist/vm.js';
+import { listPrograms, parseExpectations } from '../corpus.mjs';
+
+const hasWasm = typeof WebAssembly === 'object';
+const wasmTest = (name, fn) => test(name, { skip: !hasWasm && 'no WebAssembly on this host' }, fn);
+
+function run(src, opts = {}) {
+  let stdout = '', stderr = '';
+  const r = load('t.tier', src, { ...opts, stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+  assert.ok(r.ok, stderr);
+  const code = r.program.run();
+  return { code, stdout, stderr, tiers: r.program.lastTiers };
+}
+
+/** Same program in the interpreter and mixed: identical output and errors. */
+function sameAsInterpreter(src, opts) {
+  const ref = run(src, { tier: 'interp' });
+  const mixed = run(src, opts);
+  assert.equal(mixed.stdout, ref.stdout);
+  assert.equal(mixed.stderr.replace(/^\[tier\].*\n/gm, ''), ref.stderr);
+  assert.equal(mixed.code, ref.code);
+  return mixed;
+}
+
+const PINGPONG = `
+fn c_even(n: i32) -> bool { if n == 0 { return true; } return i_odd(n - 1); }
+fn i_odd(n: i32) -> bool { if n == 0 { return false; } return c_even(n - 1); }
+fn c_sum(xs: [f64], i: i32) -> f64 { if i == xs.len { return 0.0; } return xs[i] + i_sum(xs, i + 1); }
+fn i_sum(xs: [f64], i: i32) -> f64 { if i == xs.len { return 0.0; } return xs[i] * 2.0 + c_sum(xs, i + 1); }
+fn main() {
+  print(c_even(1000));
+  print(i_odd(777));
+  let xs = new [f64](300);
+  for i in 0..xs.len { xs[i] = i as f64 / 4.0; }
+  print(c_sum(xs, 0));
+}`;
+
+wasmTest('compiled and interpreted functions call each other, deep mutual recursion', () => {
+  const r = sameAsInterpreter(PINGPONG, { tier: 'jit', jitFilter: '^c_|^main$' });
+  assert.equal(r.stdout, 'true\ntrue\n16837.5\n');
+  assert.deepEqual(r.tiers.compiled.sort(), ['c_even', 'c_sum', 'main']);
+  assert.ok(r.tiers.failed.includes('i_odd'));
+});
+
+wasmTest('the opposite split gives the same answers', () => {
+  sameAsInterpreter(PINGPONG, { tier: 'jit', jitFilter: '^i_' });
+});
+
+const ERRORS = `
+struct Box { v: i32 }
+fn c_div(a: i32, b: i32) -> i32 { return i_div(a, b) + 1; }
+fn i_div(a: i32, b: i32) -> i32 { return c_inner(a, b); }
+fn c_inner(a: i32, b: i32) -> i32 {
+  let box = new Box { v: a };
+  return box.v / b;
+}
+fn main() {
+  print(c_div(10, 2));
+  print(c_div(1, 0));
+}`;
+
+wasmTest('a runtime error crossing tiers has the same message and guest stack trace', () => {
+  for (const filter of ['^c_', '^i_', '^main$', '.']) {
+    const r = sameAsInterpreter(ERRORS, { tier: 'jit', jitFilter: filter });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.replace(/^\[tier\].*\n/gm, ''),
+      'runtime error: division by zero\n  at c_inner (t.tier:7)\n  at i_div (t.tier:4)\n  at c_div (t.tier:3)\n  at main (t.tier:11)\n');
+  }
+});
+
+wasmTest('stack overflow in compiled code is a runtime error with a trace', () => {
+  const src = 'fn f(n: i32) -> i32 { return f(n + 1) + 1; }\nfn main() { print(f(0)); }';
+  const r = run(src, { tier: 'jit' });
+  assert.equal(r.code, 1);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines[0], 'runtime error: stack overflow');
+  assert.match(lines[1], /^  at f \(t\.tier:1\)$/);
+  assert.match(lines[lines.length - 1], /^  at main \(t\.tier:2\)$/);
+});
+
+wasmTest('references held by compiled frames survive collections triggered in interpreted callees', () => {
+  const src = `
+struct Node { next: Node, v: i32 }
+fn c_build(n: i32) -> Node { if n == 0 { return null; } let rest = i_build(n - 1); return new Node { next: rest, v: n }; }
+fn i_build(n: i32) -> Node { if n == 0 { return null; } let s = str(n) + "!"; return new Node { next: c_build(n - 1), v: s.len }; }
+fn main() {
+  var total = 0;
+  for k in 0..20 {
+    var p = c_build(300);
+    while p != null { total += p.v; p = p.next; }
+  }
+  print(total);
+}`;
+  sameAsInterpreter(src, { tier: 'jit', jitFilter: '^c_', gcStress: true, verifyHeap: true });
+});
+
+wasmTest('a hot loop enters compiled code in the middle of a running frame (OSR)', () => {
+  const src = `
+fn main() {
+  var s = 0.0;
+  var k = 0;
+  while k < 100000 { s += (k % 7) as f64 * 0.5; k += 1; }
+  for i in 0..1000 { s -= 1.0; }
+  print(s);
+  print(k);
+}`;
+  const r = sameAsInterpreter(src, { tier: 'auto', jitThreshold: 50, traceTier: true });
+  assert.match(r.stderr, /\[tier\] osr main at pc \d+/);
+  assert.equal(r.stdout, '148997.5\n100000\n');
+});
+
+wasmTest('--print-wasm shows the generated code of one function', () => {
+  const r = run('fn sq(x: i32) -> i32 { return x * x; }\nfn main() { print(sq(7)); }', { tier: 'jit', printWasm: 'sq' });
+  assert.equal(r.stdout, '49\n');
+  assert.match(r.stderr, /i32\.mul/);
+  assert.doesNotMatch(r.stderr, /\(func \$main/);
+});
+
+wasmTest('in --tier=jit every function of every corpus program compiles', () => {
+  let programs = 0;
+  for (const file of listPrograms()) {
+    const src = readFileSync(file, 'utf8');
+    const exp = parseExpectations(src);
+    if (exp.errors.length > 0) continue;
+    const r = load(file, src, { tier: 'jit', args: exp.args, stdout: () => {}, stderr: () => {} });
+    if (!r.ok) continue;
+    r.program.run();
+    assert.deepEqual(r.program.lastTiers.failed, [], file);
+    assert.deepEqual(r.program.lastTiers.interpreted, [], file);
+    programs++;
+  }
+  assert.ok(programs > 200);
+});
+
+wasmTest('through the command line, mixed recursion reaches the frame stack limit, not the host one', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { writeFileSync, mkdtempSync } = await import('node:fs');
+  const dir = mkdtempSync('/tmp/tiervm-');
+  const file = `${dir}/deep.tier`;
+  writeFileSync(file, PINGPONG.replace('c_even(1000)', 'c_even(100000)'));
+  const r = spawnSync(process.execPath, ['bin/tiervm.js', 'run', '--tier=jit', '--jit-filter=^c_|^main$', file], { encoding: 'utf8' });
+  assert.equal(r.stderr, '');
+  assert.equal(r.stdout, 'true\ntrue\n16837.5\n');
+  const over = spawnSync(process.execPath, ['bin/tiervm.js', 'run', '--tier=jit', '--stack-size=64', file], { encoding: 'utf8' });
+  assert.equal(over.status, 1);
+  assert.match(over.stderr, /^runtime error: stack overflow\n  at /);
+});
