@@ -52,7 +52,7 @@ export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFuncti
   const type = osr ? mb.addType([ValType.I32], fn.ret === null ? [] : [wasmType(fn.ret)])
                    : shapeType(mb, fn.params, fn.ret);
   const wb = mb.addFunction(type, osr ? `${fn.name}@${entryPc}` : fn.name);
-  const ctx = new FnLowering(env, mb, wb, fn, osr);
+  const ctx = new FnLowering(env, mb, wb, fn, osr ? { kind: 'osr' } : { kind: 'function' });
   ctx.prologue();
   structure(buildCfg(fn, entryPc), ctx);
   wb.unreachable();
@@ -81,6 +81,67 @@ const NATIVE_MATH1: Partial<Record<(typeof MATH1_FNS)[number], number>> = {
   floor: W.F64_FLOOR!, ceil: W.F64_CEIL!, abs: W.F64_ABS!,
 };
 
+/** What is being emitted: a whole function, an OSR entry, or a leaf function's
+ *  body inlined at a call site (its frame pointer computed by the caller, its
+ *  returns turned into a branch out of `ret` with the value in `result`). */
+type Mode =
+  | { kind: 'function' }
+  | { kind: 'osr' }
+  | { kind: 'inline'; fp: Local; ret: Label; result: Local | null };
+
+/** Callees at most this long (bytecode words) are inlined when they are leaves. */
+const INLINE_MAX_WORDS = 96;
+
+/** Opcodes a leaf may not contain: calls, allocation, and helpers that publish. */
+const NOT_IN_LEAF = new Set<Op>([
+  Op.CALL, Op.CALLV, Op.CALLX, Op.NEWSTRUCT, Op.NEWARRI, Op.NEWARRF, Op.NEWARRR, Op.CONCAT,
+  Op.TOSTRI, Op.TOSTRF, Op.TOSTRB, Op.FIXED, Op.CHR, Op.SUBSTR, Op.PARSEI, Op.PARSEF, Op.PANIC,
+]);
+
+/** Opcodes that may trap (a trap needs the frame's header for the stack trace). */
+const MAY_TRAP = new Set<Op>([
+  Op.DIV, Op.REM, Op.GETFI, Op.GETFF, Op.GETFR, Op.SETFI, Op.SETFF, Op.SETFR, Op.AGETI, Op.AGETF, Op.AGETR,
+  Op.ASETI, Op.ASETF, Op.ASETR, Op.LEN, Op.SGET, Op.OUTS,
+]);
+
+function forEachInstr(fn: BcFunction, visit: (op: Op, pc: number) => void): void {
+  for (let pc = 0; pc < fn.code.length; pc += instrLength(fn.code[pc] as Op)) visit(fn.code[pc] as Op, pc);
+}
+
+/** Registers whose every write is LOADI of one value: constants wherever read. */
+function constantRegisters(fn: BcFunction): Map<number, number> {
+  const value = new Map<number, number>();
+  const varies = new Set<number>(fn.params.map((_, i) => i));
+  forEachInstr(fn, (op, pc) => {
+    OP_INFO[op].args.forEach((a, i) => {
+      if (a !== 'wi' && a !== 'wf' && a !== 'wr' && a !== 'dst') return;
+      const r = fn.code[pc + 1 + i]!;
+      if (op === Op.LOADI && (!value.has(r) || value.get(r) === fn.code[pc + 2])) value.set(r, fn.code[pc + 2]!);
+      else varies.add(r);
+    });
+  });
+  for (const r of varies) value.delete(r);
+  return value;
+}
+
+function isLeaf(fn: BcFunction): boolean {
+  if (fn.code.length > INLINE_MAX_WORDS) return false;
+  let leaf = true;
+  forEachInstr(fn, (op) => { if (NOT_IN_LEAF.has(op)) leaf = false; });
+  return leaf;
+}
+
+function mayTrap(fn: BcFunction, consts: Map<number, number>): boolean {
+  let traps = false;
+  forEachInstr(fn, (op, pc) => {
+    if (!MAY_TRAP.has(op)) return;
+    const divisor = consts.get(fn.code[pc + 3]!);
+    if ((op === Op.DIV || op === Op.REM) && divisor !== undefined && divisor !== 0 && divisor !== -1) return;
+    traps = true;
+  });
+  return traps;
+}
+
 class FnLowering implements StructuredSink<Label> {
   private readonly code: Int32Array;
   private readonly fp: Local;
@@ -88,17 +149,28 @@ class FnLowering implements StructuredSink<Label> {
   private readonly regs: Local[] = [];      // register -> local (not for the call area)
   private readonly areaI: Local[] = [];
   private readonly areaF: Local[] = [];
+  private readonly consts: Map<number, number>;
+  private readonly osr: boolean;
   private pc = 0;
 
   constructor(private readonly env: LowerEnv, private readonly mb: WasmModuleBuilder,
-              private readonly wb: WasmFunctionBuilder, private readonly fn: BcFunction, private readonly osr: boolean) {
+              private readonly wb: WasmFunctionBuilder, private readonly fn: BcFunction, private readonly mode: Mode) {
     this.code = fn.code;
-    this.fp = wb.param(0);
+    this.osr = mode.kind === 'osr';
+    this.consts = constantRegisters(fn);
+    this.fp = mode.kind === 'inline' ? mode.fp : wb.param(0);
     this.fpb = wb.local(ValType.I32);
     fn.regKinds.forEach((k, r) => {
       if (r >= fn.areaBase) return;
-      this.regs[r] = !osr && r < fn.params.length ? wb.param(r + 1) : wb.local(wasmType(k as ValKind));
+      this.regs[r] = mode.kind === 'function' && r < fn.params.length ? wb.param(r + 1) : wb.local(wasmType(k as ValKind));
     });
+  }
+
+  /** Entry of an inlined body: parameters from the caller's argument locals. */
+  inlineEntry(args: Local[]): void {
+    const wb = this.wb;
+    wb.localGet(this.fp); wb.i32Const(3); wb.op(W.I32_SHL!); wb.localSet(this.fpb);
+    args.forEach((l, i) => { wb.localGet(l); wb.localSet(this.regs[i]!); });
   }
 
   // ---- entry -----------------------------------------------------------------------
@@ -149,7 +221,13 @@ class FnLowering implements StructuredSink<Label> {
 
   terminate(b: Block): void {
     this.pc = b.last;
-    this.instr(this.code[b.last] as Op);
+    const op = this.code[b.last] as Op;
+    if (this.mode.kind === 'inline' && op !== Op.PANIC) {
+      if (op !== Op.RETV) { this.get(this.a(0)); this.wb.localSet(this.mode.result!); }
+      this.wb.br(this.mode.ret);
+      return;
+    }
+    this.instr(op);
   }
 
   openIf(b: Block): void {
@@ -364,8 +442,9 @@ class FnLowering implements StructuredSink<Label> {
   private divide(op: Op): void {
     const wb = this.wb;
     const [d, x, y] = [this.a(0), this.a(1), this.a(2)];
-    this.get(y); wb.op(W.I32_EQZ!); this.trapIf(TrapCode.DIV_ZERO);
-    if (op === Op.DIV) {
+    const known = this.consts.get(y);
+    if (known === undefined || known === 0) { this.get(y); wb.op(W.I32_EQZ!); this.trapIf(TrapCode.DIV_ZERO); }
+    if (op === Op.DIV && (known === undefined || known === -1)) {
       this.get(x); wb.i32Const(-2147483648); wb.op(W.I32_EQ!);
       this.get(y); wb.i32Const(-1); wb.op(W.I32_EQ!);
       wb.op(W.I32_AND!); this.trapIf(TrapCode.OVERFLOW);
@@ -411,10 +490,15 @@ class FnLowering implements StructuredSink<Label> {
     wb.store(f ? W.F64_STORE! : W.I32_STORE!, f ? 3 : 2, 8);
   }
 
-  /** CALL / CALLV: header over the call area, then call_indirect with native args. */
+  /** CALL / CALLV: header over the call area, then call_indirect with native args;
+   *  or, for a small leaf callee, its body inline. */
   private call(op: Op): void {
     const { wb, fn, env } = this;
     const isV = op === Op.CALLV;
+    if (!isV && this.mode.kind !== 'inline') {
+      const g = env.mod.functions[this.a(0)]!;
+      if (g !== fn && isLeaf(g)) return this.inlineCall(g, this.a(1), this.a(2));
+    }
     const base = isV ? this.a(2) : this.a(1);
     const dst = isV ? this.a(3) : this.a(2);
     const sig = isV ? env.mod.sigs[this.a(1)]! : env.mod.functions[this.a(0)]!;
@@ -422,17 +506,39 @@ class FnLowering implements StructuredSink<Label> {
     const pushCallee = () => {
       if (isV) { this.get(this.a(0)); wb.i32Const(1); wb.op(W.I32_SUB!); } else wb.i32Const(this.a(0));
     };
-    const hb = (base - 0) * 8;   // header byte offset from fpb
-    wb.localGet(this.fpb); pushCallee(); wb.store(W.I32_STORE!, 2, hb);
-    wb.localGet(this.fpb); wb.localGet(this.fp); wb.store(W.I32_STORE!, 2, hb + 4);
-    wb.localGet(this.fpb); wb.i32Const(this.pc + instrLength(op)); wb.store(W.I32_STORE!, 2, hb + 8);
-    wb.localGet(this.fpb); wb.i32Const(-1); wb.store(W.I32_STORE!, 2, hb + 12);
+    this.writeHeader(base, pushCallee, op);
     wb.localGet(this.fp); wb.i32Const(base + HEADER_SLOTS); wb.op(W.I32_ADD!);
     sig.params.forEach((k, i) => wb.localGet(this.areaArg(k, i)));
     pushCallee();
     wb.callIndirect(shapeType(this.mb, sig.params, sig.ret));
     if (sig.ret !== null) this.set(dst, sig.ret);
-    void fn;
+  }
+
+  //   cfp := fp + base + 2 ; [header, only if the callee may trap]
+  //   block $ret  <callee body; returns: result := v ; br $ret>  end
+  //   dst := result
+  private inlineCall(g: BcFunction, base: number, dst: number): void {
+    const wb = this.wb;
+    const cfp = wb.local(ValType.I32);
+    wb.localGet(this.fp); wb.i32Const(base + HEADER_SLOTS); wb.op(W.I32_ADD!); wb.localSet(cfp);
+    if (mayTrap(g, constantRegisters(g))) this.writeHeader(base, () => wb.i32Const(g.index), Op.CALL);
+    const result = g.ret === null ? null : wb.local(wasmType(g.ret));
+    const ret = wb.block();
+    const body = new FnLowering(this.env, this.mb, wb, g, { kind: 'inline', fp: cfp, ret, result });
+    body.inlineEntry(g.params.map((k, i) => this.areaArg(k, i)));
+    structure(buildCfg(g, 0), body);
+    wb.end();
+    if (result !== null) { wb.localGet(result); this.set(dst, g.ret!); }
+  }
+
+  /** The callee's frame header over the call area at `base`. */
+  private writeHeader(base: number, pushCallee: () => void, op: Op): void {
+    const wb = this.wb;
+    const hb = base * 8;
+    wb.localGet(this.fpb); pushCallee(); wb.store(W.I32_STORE!, 2, hb);
+    wb.localGet(this.fpb); wb.localGet(this.fp); wb.store(W.I32_STORE!, 2, hb + 4);
+    wb.localGet(this.fpb); wb.i32Const(this.pc + instrLength(op)); wb.store(W.I32_STORE!, 2, hb + 8);
+    wb.localGet(this.fpb); wb.i32Const(-1); wb.store(W.I32_STORE!, 2, hb + 12);
   }
 
   private areaArg(k: ValKind, i: number): Local {
