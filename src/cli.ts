@@ -127,7 +127,11 @@ export async function main(argv: string[]): Promise<number> {
     err(`tiervm: cannot read '${p.file}': ${why}\n`);
     return 2;
   }
-  if (p.command === 'run') return runOnWorker({ file: p.file, source, command: 'run', opts: { ...p.opts, args: p.args } });
+  if (p.command === 'run') {
+    const job: WorkerJob = { file: p.file, source, command: 'run', opts: { ...p.opts, args: p.args } };
+    // The interpreter never recurses on the host stack: no thread needed.
+    return (p.opts.tier ?? DEFAULTS.tier) === 'interp' ? runJob(job) : runOnWorker(job);
+  }
   return execute(p, source, out, err);
 }
 

@@ -176,6 +176,8 @@ export class WasmBackend implements Backend {
     const wb = mb.addFunction(shapeType(mb, s.params, s.ret), `c2i_${key}`);
     const fpb = wb.local(ValType.I32);
     wb.localGet(wb.param(0)); wb.i32Const(3); wb.op(W.I32_SHL!); wb.localSet(fpb);
+    // Header word 3: -1, "return to the host" — back here.
+    wb.localGet(fpb); wb.i32Const(4); wb.op(W.I32_SUB!); wb.i32Const(-1); wb.store(W.I32_STORE!, 2, 0);
     s.params.forEach((k, i) => {
       wb.localGet(fpb); wb.localGet(wb.param(i + 1));
       wb.store(k === Kind.F ? W.F64_STORE! : W.I32_STORE!, k === Kind.F ? 3 : 2, i * 8);

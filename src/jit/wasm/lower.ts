@@ -509,8 +509,12 @@ class FnLowering implements StructuredSink<Label> {
     this.writeHeader(base, pushCallee, op);
     wb.localGet(this.fp); wb.i32Const(base + HEADER_SLOTS); wb.op(W.I32_ADD!);
     sig.params.forEach((k, i) => wb.localGet(this.areaArg(k, i)));
-    pushCallee();
-    wb.callIndirect(shapeType(this.mb, sig.params, sig.ret));
+    if (!isV && this.a(0) === fn.index && this.mode.kind === 'function') {
+      wb.call(this.wb.index);                 // self-recursion: a direct call
+    } else {
+      pushCallee();
+      wb.callIndirect(shapeType(this.mb, sig.params, sig.ret));
+    }
     if (sig.ret !== null) this.set(dst, sig.ret);
   }
 
@@ -538,7 +542,8 @@ class FnLowering implements StructuredSink<Label> {
     wb.localGet(this.fpb); pushCallee(); wb.store(W.I32_STORE!, 2, hb);
     wb.localGet(this.fpb); wb.localGet(this.fp); wb.store(W.I32_STORE!, 2, hb + 4);
     wb.localGet(this.fpb); wb.i32Const(this.pc + instrLength(op)); wb.store(W.I32_STORE!, 2, hb + 8);
-    wb.localGet(this.fpb); wb.i32Const(-1); wb.store(W.I32_STORE!, 2, hb + 12);
+    // Word 3 (the interpreter's result register) is written by the c2i adapter,
+    // the only way from compiled code into an interpreted frame.
   }
 
   private areaArg(k: ValKind, i: number): Local {
