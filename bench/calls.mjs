@@ -6,6 +6,7 @@
 //   node bench/calls.mjs --check-all   ... or if any breakdown variant is above 0.5
 //   node bench/calls.mjs --reps=5   child runs per (variant, K); the median delta is used (default 3)
 //   node bench/calls.mjs --tier=interp
+//   node bench/calls.mjs --tier=jit --jit-filter=^main$   compiled main calling interpreted callees
 //   node bench/calls.mjs --warmup=N unmeasured warm-up run with K = N first (default 200000; 0: none)
 //   node bench/calls.mjs --vm=PATH  another build of the embedding API (default dist/vm.js)
 //
@@ -109,7 +110,7 @@ function spaceUsed() {
 }
 
 // ---- child: one measurement -----------------------------------------------------------
-async function child(k, variant, tier, warmup) {
+async function child(k, variant, tier, warmup, jitFilter) {
   if (typeof globalThis.gc !== 'function') throw new Error('child needs --expose-gc');
   const gcs = [];
   const obs = new PerformanceObserver((list) => {
@@ -121,13 +122,14 @@ async function child(k, variant, tier, warmup) {
   // Warm-up: a separate load of the same program with a smaller K, so that V8 has
   // compiled the VM's hot paths before the measured run (less noise from the JIT).
   if (warmup > 0) {
-    const w = load('calls.tier', SOURCE, { tier, args: [String(warmup), variant], stdout: () => {}, stderr: () => {} });
+    const w = load('calls.tier', SOURCE, { tier, jitFilter, args: [String(warmup), variant], stdout: () => {}, stderr: () => {} });
     if (w.ok) w.program.run();
   }
   const out = [];
   const err = [];
   const loaded = load('calls.tier', SOURCE, {
     tier,
+    jitFilter,
     args: [String(k), variant],
     stdout: (s) => { out.push(s); },
     stderr: (s) => { err.push(s); },
@@ -167,7 +169,7 @@ async function child(k, variant, tier, warmup) {
 
 // ---- parent ---------------------------------------------------------------------------
 function parseArgs(argv) {
-  const opts = { check: false, checkAll: false, reps: 3, tier: 'interp', child: null, warmup: 200_000 };
+  const opts = { check: false, checkAll: false, reps: 3, tier: 'interp', child: null, warmup: 200_000, jitFilter: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     let m;
@@ -176,10 +178,11 @@ function parseArgs(argv) {
     else if ((m = /^--reps=(\d+)$/.exec(a))) opts.reps = Math.max(1, +m[1]);
     else if ((m = /^--tier=(\w+)$/.exec(a))) opts.tier = m[1];
     else if ((m = /^--warmup=(\d+)$/.exec(a))) opts.warmup = +m[1];
+    else if ((m = /^--jit-filter=(.+)$/.exec(a))) opts.jitFilter = m[1];
     else if ((m = /^--vm=(.+)$/.exec(a))) VM = resolve(m[1]);
     else if (a === '--child') { opts.child = { k: +argv[i + 1], variant: argv[i + 2] }; i += 2; }
     else if (a === '--help' || a === '-h') {
-      console.log('usage: node bench/calls.mjs [--check | --check-all] [--reps=N] [--warmup=N] [--tier=interp] [--vm=dist/vm.js]');
+      console.log('usage: node bench/calls.mjs [--check | --check-all] [--reps=N] [--warmup=N] [--tier=interp|auto|jit] [--jit-filter=REGEX] [--vm=dist/vm.js]');
       process.exit(0);
     } else {
       console.error(`calls: unknown option ${a}`);
@@ -189,10 +192,11 @@ function parseArgs(argv) {
   return opts;
 }
 
-function spawnChild(k, variant, tier, warmup) {
+function spawnChild(k, variant, tier, warmup, jitFilter) {
   const args = [
     '--max-semi-space-size=256', '--min-semi-space-size=256', '--expose-gc',
     fileURLToPath(import.meta.url), '--child', String(k), variant, `--tier=${tier}`, `--vm=${VM}`, `--warmup=${warmup}`,
+    ...(jitFilter ? [`--jit-filter=${jitFilter}`] : []),
   ];
   const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   const line = (r.stdout ?? '').trim().split('\n').pop();
@@ -217,7 +221,7 @@ async function main() {
   if (opts.child) {
     let res;
     try {
-      res = await child(opts.child.k, opts.child.variant, opts.tier, opts.warmup);
+      res = await child(opts.child.k, opts.child.variant, opts.tier, opts.warmup, opts.jitFilter);
     } catch (e) {
       res = { error: `exception: ${e?.stack ?? e}` };
     }
@@ -244,7 +248,7 @@ async function main() {
     // Interleave K1 and K2 runs.
     for (let rep = 0; rep < opts.reps && !broken; rep++) {
       for (const k of [K1, K2]) {
-        const r = spawnChild(k, v.id, opts.tier, opts.warmup);
+        const r = spawnChild(k, v.id, opts.tier, opts.warmup, opts.jitFilter);
         if (r.error) {
           console.error(`calls: ${v.id} K=${k}: ${r.error}`);
           if (r.stderr) console.error(r.stderr);

@@ -17,7 +17,7 @@
 import { Op, HEADER_SLOTS, Kind } from '../bytecode/opcodes.js';
 import { Trap, GuestFault } from '../runtime/errors.js';
 import { ObjKind } from '../runtime/heap.js';
-import { type Runtime, TOP_FP_WORD, SCRATCH_SLOT } from '../runtime/runtime.js';
+import { type Runtime, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT } from '../runtime/runtime.js';
 import { formatF64, fixed, chr, parseI32, parseF64, f64ToI32, MATH1, MATH2 } from '../runtime/builtins.js';
 import { callExtern } from '../runtime/externs.js';
 
@@ -58,7 +58,7 @@ export function run(rt: Runtime, entryFp: number): void {
   const codes = rt.codes, frameSizes = rt.frameSizes, counters = rt.counters;
   const kf = rt.f64Consts, ks = rt.strAddrs, heap = rt.heap, mem = rt.mem, out = rt.out;
   const gb = rt.globalsSlot, stackEnd = rt.stackEndSlot;
-  const zeroRegs = rt.zeroRegs, entries = rt.entries, tiering = rt.tiering;
+  const entries = rt.entries, tiering = rt.tiering;
   const callHot = tiering.callThreshold;
   const loopHot = tiering.loopThreshold || 0x7fffffff;
   let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16;
@@ -192,8 +192,6 @@ export function run(rt: Runtime, entryFp: number): void {
             pc += 4; break;
           }
           I32[h + 3] = code[pc + 3]!;
-          const z = zeroRegs[callee]!;
-          for (let k = 0; k < z.length; k++) I32[(nfp + z[k]!) << 1] = 0;
           fp = nfp; fn = callee; code = codes[callee]!; pc = 0;
           break;
         }
@@ -214,13 +212,11 @@ export function run(rt: Runtime, entryFp: number): void {
             pc += 5; break;
           }
           I32[h + 3] = code[pc + 4]!;
-          const z = zeroRegs[callee]!;
-          for (let k = 0; k < z.length; k++) I32[(nfp + z[k]!) << 1] = 0;
           fp = nfp; fn = callee; code = codes[callee]!; pc = 0;
           break;
         }
         case Op.CALLX: {
-          rt.hostCallerFp = fp; I32[TOP_FP_WORD] = fp;
+          rt.hostCallerFp = fp; I32[TOP_FP_WORD] = fp; I32[TOP_PC_WORD] = pc;
           const saved = rt.sp;
           rt.sp = fp + frameSizes[fn]!;
           try {
@@ -259,7 +255,7 @@ export function run(rt: Runtime, entryFp: number): void {
 
         case Op.NEWSTRUCT: {
           const st = code[pc + 2]!;
-          I32[TOP_FP_WORD] = fp;
+          I32[TOP_FP_WORD] = fp; I32[TOP_PC_WORD] = pc;
           const a = heap.newStruct(st);
           I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
           I32[(fp + code[pc + 1]!) << 1] = a; pc += 3; break;
@@ -284,7 +280,7 @@ export function run(rt: Runtime, entryFp: number): void {
         case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: {
           const op = code[pc] as Op;
           const kind = op === Op.NEWARRI ? ObjKind.ARR_I : op === Op.NEWARRF ? ObjKind.ARR_F : ObjKind.ARR_R;
-          I32[TOP_FP_WORD] = fp;
+          I32[TOP_FP_WORD] = fp; I32[TOP_PC_WORD] = pc;
           const a = heap.newArray(kind, I32[(fp + code[pc + 2]!) << 1]!);
           I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
           I32[(fp + code[pc + 1]!) << 1] = a; pc += 3; break;
@@ -326,7 +322,7 @@ export function run(rt: Runtime, entryFp: number): void {
         case Op.CONCAT: {
           const a = I32[(fp + code[pc + 2]!) << 1]!, b = I32[(fp + code[pc + 3]!) << 1]!;
           if (a === 0 || b === 0) nullRef();
-          I32[TOP_FP_WORD] = fp;
+          I32[TOP_FP_WORD] = fp; I32[TOP_PC_WORD] = pc;
           const r = heap.concat(a, b);
           I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
           I32[(fp + code[pc + 1]!) << 1] = r; pc += 4; break;
@@ -347,7 +343,7 @@ export function run(rt: Runtime, entryFp: number): void {
         case Op.TOSTRI: case Op.TOSTRF: case Op.TOSTRB: {
           const op = code[pc] as Op, r = code[pc + 2]!;
           const text = op === Op.TOSTRI ? String(I32[(fp + r) << 1]) : op === Op.TOSTRF ? formatF64(F64[fp + r]!) : I32[(fp + r) << 1] ? 'true' : 'false';
-          I32[TOP_FP_WORD] = fp;
+          I32[TOP_FP_WORD] = fp; I32[TOP_PC_WORD] = pc;
           const a = heap.newString(text);
           I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
           I32[(fp + code[pc + 1]!) << 1] = a; pc += 3; break;
@@ -360,14 +356,14 @@ export function run(rt: Runtime, entryFp: number): void {
           const text = code[pc] === Op.FIXED
             ? fixed(F64[fp + code[pc + 2]!]!, I32[(fp + code[pc + 3]!) << 1]!)
             : chr(I32[(fp + code[pc + 2]!) << 1]!);
-          I32[TOP_FP_WORD] = fp;
+          I32[TOP_FP_WORD] = fp; I32[TOP_PC_WORD] = pc;
           const a = heap.newString(text);
           I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
           I32[(fp + code[pc + 1]!) << 1] = a; pc += code[pc] === Op.FIXED ? 4 : 3; break;
         }
         case Op.SUBSTR: {
           const s = I32[(fp + code[pc + 2]!) << 1]!; if (s === 0) nullRef();
-          I32[TOP_FP_WORD] = fp;
+          I32[TOP_FP_WORD] = fp; I32[TOP_PC_WORD] = pc;
           const a = heap.substr(s, I32[(fp + code[pc + 3]!) << 1]!, I32[(fp + code[pc + 4]!) << 1]!);
           I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
           I32[(fp + code[pc + 1]!) << 1] = a; pc += 5; break;

@@ -1,13 +1,14 @@
 // The garbage collector: precise, non-moving mark-sweep over the heap (heap.ts).
 //
 // Roots, all exact (nothing is scanned conservatively), come from RootSource:
-// global slots of reference kind, the string constants, every register of
-// reference kind in every frame on the frame stack, and the embedding's handles.
-// The frame contract every tier keeps (docs/architecture.md, "Frames and roots"):
-// at every safepoint (an instruction that may allocate or call) each register of
-// kind R holds 0 or the address of a live object. Registers of kind R are zeroed
-// when a frame is entered; compiled code must write references through to those
-// slots before any safepoint.
+// global slots of reference kind, the string constants, the embedding's handles,
+// and in every frame on the frame stack the reference registers live at the
+// frame's current safepoint (gcmaps.ts). The frame contract every tier keeps
+// (docs/architecture.md, "Frames and roots"): at a safepoint (an instruction that
+// may allocate or call) the frame has published its position (innermost frame) or
+// recorded it in its callee's header, and every live reference register holds
+// 0 or the address of a live object in its frame slot — compiled code writes
+// references through to their slots.
 //
 // Marking uses an explicit stack (no host recursion, whatever the object graph).
 // Sweeping walks the heap's dense block sequence, clears marks, merges runs of

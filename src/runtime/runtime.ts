@@ -19,11 +19,12 @@
 // Function records: counters[2f] counts invocations of function f, counters[2f+1]
 // its loop back-edges; every tier keeps them up to date (tiering reads them).
 
-import { HEADER_SLOTS, Kind } from '../bytecode/opcodes.js';
+import { HEADER_SLOTS, Kind, Op, instrLength } from '../bytecode/opcodes.js';
 import type { BcModule } from '../bytecode/module.js';
 import { Memory } from './memory.js';
 import { Heap, ObjKind } from './heap.js';
 import { GarbageCollector, type RootSource } from './gc.js';
+import { buildGcMap, type GcMap } from './gcmaps.js';
 import { Output } from './output.js';
 import { Trap } from './errors.js';
 import type { Tiering } from './tiering.js';
@@ -58,10 +59,8 @@ export class Runtime implements RootSource {
   readonly mem: Memory;
   readonly heap: Heap;
   readonly gc: GarbageCollector;
-  /** Registers of reference kind, per function (GC roots in its frames). */
-  readonly refRegs: Int32Array[];
-  /** Reference registers that are not parameters: zeroed on frame entry. */
-  readonly zeroRegs: Int32Array[];
+  /** Live reference registers at each safepoint, per function (gcmaps.ts). */
+  readonly gcMaps: GcMap[];
   readonly structRefOffsets: Int32Array[];
   /** References the embedding holds across allocations (GC roots); push and pop. */
   readonly handles: number[] = [];
@@ -99,8 +98,7 @@ export class Runtime implements RootSource {
     this.heap = new Heap(this.mem, heapStart, heapLimit);
     this.heap.structSizes = Int32Array.from(mod.structs, (s) => s.size);
     this.structRefOffsets = mod.structs.map((s) => Int32Array.from(s.fields.filter((f) => f.kind === Kind.R), (f) => f.offset));
-    this.refRegs = mod.functions.map((f) => regsOfKind(f.regKinds, Kind.R, 0));
-    this.zeroRegs = mod.functions.map((f) => regsOfKind(f.regKinds, Kind.R, f.params.length));
+    this.gcMaps = mod.functions.map((f) => buildGcMap(mod, f));
     this.gc = new GarbageCollector(this.heap, this, { stress: opts.gcStress, verify: opts.verifyHeap, trace: opts.traceGc });
     this.out = new Output(opts.stdout);
     this.codes = mod.functions.map((f) => f.code);
@@ -133,8 +131,9 @@ export class Runtime implements RootSource {
     if (fp + this.frameSizes[fn]! > this.stackEndSlot) throw new Trap('stack overflow');
     const i32 = this.mem.i32, f64 = this.mem.f64;
     const h = (fp - HEADER_SLOTS) << 1;
-    i32[h] = fn; i32[h + 1] = this.hostCallerFp; i32[h + 2] = 0; i32[h + 3] = -1;
-    for (const r of this.zeroRegs[fn]!) i32[(fp + r) << 1] = 0;
+    // Resume position: after the CALLX through which the host was reached, if any.
+    const resume = this.hostCallerFp >= 0 ? i32[TOP_PC_WORD]! + instrLength(Op.CALLX) : 0;
+    i32[h] = fn; i32[h + 1] = this.hostCallerFp; i32[h + 2] = resume; i32[h + 3] = -1;
     this.mod.functions[fn]!.params.forEach((k, i) => {
       if (k === Kind.F) f64[fp + i] = args[i]!; else i32[(fp + i) << 1] = args[i]!;
     });
@@ -147,7 +146,6 @@ export class Runtime implements RootSource {
   enterInterpreted(fp: number): number {
     const i32 = this.mem.i32;
     const f = i32[(fp - HEADER_SLOTS) << 1]!;
-    for (const r of this.zeroRegs[f]!) i32[(fp + r) << 1] = 0;
     this.counters[f << 1]++;
     this.interpretFrame(fp);
     return this.mod.functions[f]!.ret === Kind.F ? this.resultF : this.resultI;
@@ -165,25 +163,32 @@ export class Runtime implements RootSource {
     return arr;
   }
 
-  /** Every GC root: reference globals, string constants, reference registers of
-   *  every frame from topFp down the caller chain, and the embedding's handles. */
+  /** Every GC root: reference globals, string constants, the embedding's handles,
+   *  and the live reference registers of every frame from topFp down the caller
+   *  chain — the innermost at its published pc, each caller at the resume pc its
+   *  callee's header records. */
   forEachRoot(visit: (addr: number) => void): void {
     const i32 = this.mem.i32;
     this.mod.globals.forEach((g, i) => { if (g.kind === Kind.R) visit(i32[(this.globalsSlot + i) << 1]!); });
     for (const a of this.strAddrs) visit(a);
     for (const a of this.handles) visit(a);
-    for (let fp = this.topFp; fp >= 0;) {
+    let fp = this.topFp;
+    let regs = fp >= 0 ? this.liveRegs(fp, i32[TOP_PC_WORD]!, 'at') : null;
+    while (fp >= 0) {
+      for (const r of regs!) visit(i32[(fp + r) << 1]!);
       const h = (fp - HEADER_SLOTS) << 1;
-      for (const r of this.refRegs[i32[h]!]!) visit(i32[(fp + r) << 1]!);
-      fp = i32[h + 1]!;
+      const callerFp = i32[h + 1]!;
+      if (callerFp >= 0) regs = this.liveRegs(callerFp, i32[h + 2]!, 'resume');
+      fp = callerFp;
     }
   }
-}
 
-function regsOfKind(kinds: Uint8Array, kind: Kind, from: number): Int32Array {
-  const out: number[] = [];
-  for (let r = from; r < kinds.length; r++) if (kinds[r] === kind) out.push(r);
-  return Int32Array.from(out);
+  private liveRegs(fp: number, pc: number, key: 'at' | 'resume'): Int32Array {
+    const f = this.mem.i32[(fp - HEADER_SLOTS) << 1]!;
+    const regs = this.gcMaps[f]![key].get(pc);
+    if (!regs) throw new Error(`no GC map for ${this.mod.functions[f]!.name} at pc ${pc} (${key})`);
+    return regs;
+  }
 }
 
 function align(n: number, to: number): number { return Math.ceil(n / to) * to; }

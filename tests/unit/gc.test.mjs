@@ -174,3 +174,32 @@ test('--trace-gc prints one line per collection', () => {
   assert.ok(lines.length >= 2);
   for (const l of lines) assert.match(l, /^\[gc #\d+ [a-z ]+\] heap [\d.]+ KB -> [\d.]+ KB, live [\d.]+ KB, extent [\d.]+ KB, pause [\d.]+ ms$/);
 });
+
+test('GC maps: only references live at a safepoint are roots', async () => {
+  const { buildGcMap } = await import('../../dist/runtime/gcmaps.js');
+  const { OP_INFO, instrLength } = await import('../../dist/bytecode/opcodes.js');
+  const NEWSTRUCT = Number(Object.keys(OP_INFO).find((k) => OP_INFO[k].name === 'NEWSTRUCT'));
+  const src = `
+struct B { v: i32 }
+fn keep(b: B) { }
+fn main() {
+  let dead = new B { v: 1 };
+  print(dead.v);
+  let live = new B { v: 2 };
+  keep(live);
+  let other = new B { v: 3 };
+  print(live.v + other.v);
+}`;
+  const r = load('t.tier', src, { stderr: (t) => assert.fail(t) });
+  const mod = r.program.module;
+  const main = mod.functions[mod.mainIndex];
+  const map = buildGcMap(mod, main);
+  const allocs = [];
+  for (let pc = 0; pc < main.code.length; pc += instrLength(main.code[pc])) if (main.code[pc] === NEWSTRUCT) allocs.push(pc);
+  assert.equal(allocs.length, 3);
+  assert.equal(map.at.get(allocs[0]).length, 0, 'nothing is live at the first allocation');
+  assert.equal(map.at.get(allocs[2]).length, 1, 'only `live` survives to the third (`dead` is not a root)');
+  // Across the void call keep(live), `live` stays a root of main's frame.
+  const resumeKeys = [...map.resume.keys()];
+  assert.ok(resumeKeys.some((k) => map.resume.get(k).length === 1), 'live is a root across the call');
+});

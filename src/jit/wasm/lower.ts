@@ -186,11 +186,7 @@ class FnLowering implements StructuredSink<Label> {
     wb.if_(); wb.localGet(this.fp); this.callHelper('trap_stack'); wb.end();
     // The innermost frame, should the host stack run out in deeper compiled code.
     wb.i32Const(0); wb.localGet(this.fp); wb.store(W.I32_STORE!, 2, TOP_FP_WORD * 4);
-    fn.regKinds.forEach((k, r) => {
-      if (k !== Kind.R || r >= fn.areaBase) return;
-      if (r < fn.params.length) this.writeThrough(r);
-      else { wb.localGet(this.fpb); wb.i32Const(0); wb.store(W.I32_STORE!, 2, r * 8); }
-    });
+    fn.params.forEach((k, r) => { if (k === Kind.R) this.writeThrough(r); });
   }
 
   /** OSR: every register comes from the frame slots the interpreter kept. */

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// The cost of a guest call in each direction between tiers: ns per call and host
+// (JavaScript) heap bytes per call, measured by bench/calls.mjs (see its method).
+//
+//   interp -> interp       --tier=interp
+//   interp -> compiled     --tier=jit --jit-filter=^(inc|half)$   (main stays interpreted)
+//   compiled -> interp     --tier=jit --jit-filter=^main$         (callees stay interpreted)
+//   compiled -> compiled   --tier=jit
+//
+// `call` is a callee (i32) -> i32, `fcall` a callee (f64) -> f64; ns per call include
+// the callee's work (one add, or a multiply-add) and the caller's loop.
+//
+//   node bench/crossings.mjs [--reps=N]     writes bench/out/crossings.json
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const reps = (process.argv.find((a) => a.startsWith('--reps=')) ?? '--reps=3').slice(7);
+const CROSSINGS = [
+  ['interp -> interp', ['--tier=interp']],
+  ['interp -> compiled', ['--tier=jit', '--jit-filter=^(inc|half)$']],
+  ['compiled -> interp', ['--tier=jit', '--jit-filter=^main$']],
+  ['compiled -> compiled', ['--tier=jit']],
+];
+
+const rows = [];
+for (const [name, flags] of CROSSINGS) {
+  const r = spawnSync(process.execPath, [join(HERE, 'calls.mjs'), ...flags, `--reps=${reps}`], { encoding: 'utf8' });
+  if (r.status !== 0) { console.error(`${name}: calls.mjs failed\n${r.stdout}\n${r.stderr}`); process.exit(1); }
+  const res = JSON.parse(readFileSync(join(HERE, 'out', 'calls.json'), 'utf8')).results;
+  rows.push({ name, flags: flags.join(' '), call: res.call, fcall: res.fcall });
+  process.stderr.write(`measured ${name}\n`);
+}
+
+console.log(`# guest call crossings (node ${process.version}, ${new Date().toISOString().slice(0, 10)}; median of ${reps} runs)\n`);
+console.log('| crossing | flags | i32 call ns | i32 call host B/call | f64 call ns | f64 call host B/call |');
+console.log('|---|---|---:|---:|---:|---:|');
+for (const r of rows) {
+  console.log(`| ${r.name} | \`${r.flags}\` | ${r.call.nsPerCall.toFixed(1)} | ${r.call.bytesPerCall.toFixed(3)} | ` +
+    `${r.fcall.nsPerCall.toFixed(1)} | ${r.fcall.bytesPerCall.toFixed(3)} |`);
+}
+mkdirSync(join(HERE, 'out'), { recursive: true });
+writeFileSync(join(HERE, 'out', 'crossings.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2) + '\n');
