@@ -42,6 +42,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(HERE);
 let VM = join(ROOT, 'dist', 'vm.js');
 
+const NO_INLINE = process.argv.includes('--no-inline');
 const K1 = 1_000_000;
 const K2 = 2_000_000;
 const LIMIT = 0.5;
@@ -122,7 +123,7 @@ async function child(k, variant, tier, warmup, jitFilter) {
   // Warm-up: a separate load of the same program with a smaller K, so that V8 has
   // compiled the VM's hot paths before the measured run (less noise from the JIT).
   if (warmup > 0) {
-    const w = load('calls.tier', SOURCE, { tier, jitFilter, args: [String(warmup), variant], stdout: () => {}, stderr: () => {} });
+    const w = load('calls.tier', SOURCE, { tier, jitFilter, inline: !NO_INLINE, args: [String(warmup), variant], stdout: () => {}, stderr: () => {} });
     if (w.ok) w.program.run();
   }
   const out = [];
@@ -130,6 +131,7 @@ async function child(k, variant, tier, warmup, jitFilter) {
   const loaded = load('calls.tier', SOURCE, {
     tier,
     jitFilter,
+    inline: !NO_INLINE,
     args: [String(k), variant],
     stdout: (s) => { out.push(s); },
     stderr: (s) => { err.push(s); },
@@ -179,6 +181,7 @@ function parseArgs(argv) {
     else if ((m = /^--tier=(\w+)$/.exec(a))) opts.tier = m[1];
     else if ((m = /^--warmup=(\d+)$/.exec(a))) opts.warmup = +m[1];
     else if ((m = /^--jit-filter=(.+)$/.exec(a))) opts.jitFilter = m[1];
+    else if (a === '--no-inline') opts.noInline = true;
     else if ((m = /^--vm=(.+)$/.exec(a))) VM = resolve(m[1]);
     else if (a === '--child') { opts.child = { k: +argv[i + 1], variant: argv[i + 2] }; i += 2; }
     else if (a === '--help' || a === '-h') {
@@ -197,6 +200,7 @@ function spawnChild(k, variant, tier, warmup, jitFilter) {
     '--max-semi-space-size=256', '--min-semi-space-size=256', '--expose-gc',
     fileURLToPath(import.meta.url), '--child', String(k), variant, `--tier=${tier}`, `--vm=${VM}`, `--warmup=${warmup}`,
     ...(jitFilter ? [`--jit-filter=${jitFilter}`] : []),
+    ...(NO_INLINE ? ['--no-inline'] : []),
   ];
   const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   const line = (r.stdout ?? '').trim().split('\n').pop();

@@ -5,7 +5,8 @@
 //   interp -> interp       --tier=interp
 //   interp -> compiled     --tier=jit --jit-filter=^(inc|half)$   (main stays interpreted)
 //   compiled -> interp     --tier=jit --jit-filter=^main$         (callees stay interpreted)
-//   compiled -> compiled   --tier=jit
+//   compiled -> compiled   --tier=jit --no-inline   (a real call through the table)
+//   compiled -> compiled   --tier=jit               (these leaf callees get inlined)
 //
 // `call` is a callee (i32) -> i32, `fcall` a callee (f64) -> f64; ns per call include
 // the callee's work (one add, or a multiply-add) and the caller's loop.
@@ -22,7 +23,8 @@ const CROSSINGS = [
   ['interp -> interp', ['--tier=interp']],
   ['interp -> compiled', ['--tier=jit', '--jit-filter=^(inc|half)$']],
   ['compiled -> interp', ['--tier=jit', '--jit-filter=^main$']],
-  ['compiled -> compiled', ['--tier=jit']],
+  ['compiled -> compiled (call_indirect)', ['--tier=jit', '--no-inline']],
+  ['compiled -> compiled (leaf inlined)', ['--tier=jit']],
 ];
 
 const rows = [];

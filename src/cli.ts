@@ -29,6 +29,7 @@ Options:
   --trace-tier         print one line per compile, install, adapter and OSR entry
   --print-wasm=FN      print the WebAssembly generated for function FN
   --jit-filter=REGEX   compile only functions whose names match (debug)
+  --no-inline          never inline functions into compiled code (debug)
   --gc-stress          collect garbage at every allocation (debug)
   --verify-heap        check heap invariants around every collection (debug)
   --trace-gc           print one line per collection to stderr
@@ -87,6 +88,7 @@ function parseOption(a: string, p: Parsed): void {
     case '--stack-size': p.opts.stackSizeKB = positiveInt(flag, need()); return;
     case '--jit-threshold': p.opts.jitThreshold = positiveInt(flag, need()); return;
     case '--trace-tier': p.opts.traceTier = noValue(flag, value); return;
+    case '--no-inline': noValue(flag, value); p.opts.inline = false; return;
     case '--print-wasm': p.opts.printWasm = need(); return;
     case '--jit-filter': {
       const re = need();

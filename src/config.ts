@@ -18,6 +18,9 @@ export const DEFAULTS = {
   /** Frame stack size. 8 MiB holds ~100k frames of a small function (a frame is
    *  16 bytes of header plus 8 bytes per register), deeper than typical native stacks. */
   stackSizeKB: 8192,
+  /** Inline small leaf functions into compiled callers (--no-inline turns it off,
+   *  e.g. to measure real calls). */
+  inline: true,
   /** Debug: collect at every allocation (--gc-stress). */
   gcStress: false,
   /** Debug: verify the heap before and after every collection (--verify-heap). */

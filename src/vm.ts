@@ -48,6 +48,8 @@ export interface VmOptions {
   printWasm?: string;
   /** Debug: compile only functions whose name matches this regular expression. */
   jitFilter?: string;
+  /** Inline small leaf functions into compiled code (default true). */
+  inline?: boolean;
 }
 
 export type LoadResult =
@@ -141,7 +143,7 @@ function makeTiering(rt: Runtime, o: VmOptions, stderr: (t: string) => void): Ti
   let backend: WasmBackend | null = null;
   if (mode !== 'interp') {
     if (rt.mem.wasm && hostCanCompileWasm()) {
-      backend = new WasmBackend(rt, { trace, printWasm: o.printWasm ?? null, print: stderr });
+      backend = new WasmBackend(rt, { trace, printWasm: o.printWasm ?? null, print: stderr, inline: o.inline ?? DEFAULTS.inline });
     } else {
       trace?.('[tier] no backend on this host: every function stays interpreted');
     }

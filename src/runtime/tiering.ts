@@ -85,8 +85,13 @@ export class Tiering {
     return entry;
   }
 
+  /** False for functions the debug filter keeps interpreted. */
+  mayCompile(f: number): boolean {
+    return this.opts.filter === null || this.opts.filter.test(this.names[f]!);
+  }
+
   private tierUp(f: number): void {
-    if (this.opts.filter && !this.opts.filter.test(this.names[f]!)) {
+    if (!this.mayCompile(f)) {
       this.fail(f, 'excluded by --jit-filter');
       return;
     }

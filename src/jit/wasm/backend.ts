@@ -27,6 +27,8 @@ export interface WasmBackendOptions {
   /** Name of a function whose generated code is printed when compiled. */
   printWasm: string | null;
   print: (text: string) => void;
+  /** Inline small leaf callees whose tiering allows compiling them. */
+  inline: boolean;
 }
 
 /** True if this host can compile and run WebAssembly now (not under --jitless,
@@ -63,6 +65,7 @@ export class WasmBackend implements Backend {
     this.env = {
       mod: rt.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot,
       stackEndSlot: rt.stackEndSlot, frameSizes: rt.frameSizes,
+      mayInline: (f) => opts.inline && rt.tiering.mayCompile(f),
     };
     this.imports = { env: { memory: rt.mem.wasm!, table: this.table }, h: helperImports(rt) as WebAssembly.ModuleImports };
     rt.mod.functions.forEach((f) => this.table.set(f.index, this.c2iFor(f)));

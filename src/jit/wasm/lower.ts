@@ -43,6 +43,9 @@ export interface LowerEnv {
   globalsSlot: number;
   stackEndSlot: number;
   frameSizes: Int32Array;
+  /** May function f's body be inlined into its callers? (False for functions the
+   *  tiering policy keeps interpreted, and with --no-inline.) */
+  mayInline: (f: number) => boolean;
 }
 
 /** Emit function `fn` into `mb` (helpers already imported). `entryPc` is 0 for the
@@ -493,7 +496,7 @@ class FnLowering implements StructuredSink<Label> {
     const isV = op === Op.CALLV;
     if (!isV && this.mode.kind !== 'inline') {
       const g = env.mod.functions[this.a(0)]!;
-      if (g !== fn && isLeaf(g)) return this.inlineCall(g, this.a(1), this.a(2));
+      if (g !== fn && env.mayInline(g.index) && isLeaf(g)) return this.inlineCall(g, this.a(1), this.a(2));
     }
     const base = isV ? this.a(2) : this.a(1);
     const dst = isV ? this.a(3) : this.a(2);
