@@ -161,6 +161,7 @@ function checkSpecial(ctx: Ctx, pc: number, op: Op): void {
     case Op.GETGR: case Op.SETGR: return checkGlobal(ctx, pc, op === Op.GETGR ? c[pc + 2]! : c[pc + 1]!, Kind.R);
     case Op.MATH1: if (c[pc + 3]! < 0 || c[pc + 3]! >= MATH1_FNS.length) fail('unknown function'); return;
     case Op.MATH2: if (c[pc + 4]! < 0 || c[pc + 4]! >= MATH2_FNS.length) fail('unknown function'); return;
+    case Op.DIVK: case Op.REMK: if (c[pc + 3] === 0 || c[pc + 3] === -1) fail('constant divisor must not be 0 or -1'); return;
     case Op.JMPLOOP: if (c[pc + 1]! > pc) fail('a loop back-edge must jump backwards'); return;
     case Op.FORLOOP: case Op.FORLOOPK: if (c[pc + 3]! > pc) fail('a loop back-edge must jump backwards'); return;
     default: return;

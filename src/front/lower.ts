@@ -475,6 +475,8 @@ class FnLowering {
     const t = operandTy.k === 'null' ? right.ty! : operandTy;
     const isCompare = COMPARE.has(op);
     if (t.k === 'f64') {
+      const withK = this.f64WithConstant(op, left, right, dst, leftReg);
+      if (withK !== null) return withK;
       const l = leftReg ?? this.expr(left!, null, Kind.F);
       const r = this.expr(right, null, Kind.F);
       const d = dst ?? this.temp(isCompare ? Kind.I : Kind.F);
@@ -491,16 +493,38 @@ class FnLowering {
     }
     if (op === '==' || op === '!=') return this.equality(op, left!, right, dst, t);
     const l = leftReg ?? this.expr(left!, null, Kind.I);
-    if ((op === '+' || op === '-') && right.kind === 'int') {
-      const d = dst ?? this.temp(Kind.I);
-      this.b.emit(Op.ADDI, d, l, op === '+' ? right.value : (-right.value | 0));
-      return d;
+    if (right.kind === 'int') {
+      const k = right.value;
+      const safeDivisor = k !== 0 && k !== -1;
+      const form = op === '+' ? [Op.ADDI, k] : op === '-' ? [Op.ADDI, -k | 0] : op === '*' ? [Op.MULK, k]
+        : op === '/' && safeDivisor ? [Op.DIVK, k] : op === '%' && safeDivisor ? [Op.REMK, k] : null;
+      if (form) {
+        const d = dst ?? this.temp(Kind.I);
+        this.b.emit(form[0]!, d, l, form[1]!);
+        return d;
+      }
     }
     const r = this.expr(right, null, Kind.I);
     const d = dst ?? this.temp(Kind.I);
     this.b.line = whole?.pos.line ?? this.b.line;
     this.b.emit(I32_OPS[op]!, d, l, r);
     return d;
+  }
+
+  /** f64 arithmetic with a literal operand: one instruction, the constant from the
+   *  pool (literals have no effects, so `2.0 * x` may become `x * 2.0`). */
+  private f64WithConstant(op: A.BinOp, left: A.Expr | null, right: A.Expr, dst: number | null, leftReg: number | null): number | null {
+    const emit = (o: Op, x: number, y: number) => { const d = dst ?? this.temp(Kind.F); this.b.emit(o, d, x, y); return d; };
+    if (right.kind === 'float' && F64_K[op] !== undefined) {
+      const l = leftReg ?? this.expr(left!, null, Kind.F);
+      return emit(F64_K[op]!, l, this.m.f64(right.value));
+    }
+    if (leftReg === null && left?.kind === 'float') {
+      const k = this.m.f64(left.value);
+      if (op === '+' || op === '*') return emit(F64_K[op]!, this.expr(right, null, Kind.F), k);
+      if (op === '-' || op === '/') return emit(op === '-' ? Op.RSUBFK : Op.RDIVFK, k, this.expr(right, null, Kind.F));
+    }
+    return null;
   }
 
   private equality(op: '==' | '!=', left: A.Expr, right: A.Expr, dst: number | null, t: Type): number {
@@ -680,6 +704,8 @@ const F64_OPS: Partial<Record<A.BinOp, Op>> = {
   '+': Op.ADDF, '-': Op.SUBF, '*': Op.MULF, '/': Op.DIVF, '%': Op.REMF,
   '==': Op.EQF, '!=': Op.NEF, '<': Op.LTF, '<=': Op.LEF, '>': Op.GTF, '>=': Op.GEF,
 };
+
+const F64_K: Partial<Record<A.BinOp, Op>> = { '+': Op.ADDFK, '-': Op.SUBFK, '*': Op.MULFK, '/': Op.DIVFK };
 
 type JumpPair = [Op, Op];   // [register form, immediate form]
 const J: Record<'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge', JumpPair> = {

@@ -99,6 +99,9 @@ export function run(rt: Runtime, entryFp: number): void {
         case Op.SHR: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! >> I32[(fp + code[pc + 3]!) << 1]!; pc += 4; break;
         case Op.SHRU: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! >>> I32[(fp + code[pc + 3]!) << 1]!; pc += 4; break;
         case Op.ADDI: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4; break;
+        case Op.MULK: I32[(fp + code[pc + 1]!) << 1] = Math.imul(I32[(fp + code[pc + 2]!) << 1]!, code[pc + 3]!); pc += 4; break;
+        case Op.DIVK: I32[(fp + code[pc + 1]!) << 1] = (I32[(fp + code[pc + 2]!) << 1]! / code[pc + 3]!) | 0; pc += 4; break;
+        case Op.REMK: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! % code[pc + 3]!; pc += 4; break;
         case Op.NEG: I32[(fp + code[pc + 1]!) << 1] = -I32[(fp + code[pc + 2]!) << 1]!; pc += 3; break;
         case Op.BNOT: I32[(fp + code[pc + 1]!) << 1] = ~I32[(fp + code[pc + 2]!) << 1]!; pc += 3; break;
         case Op.NOT: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! ^ 1; pc += 3; break;
@@ -115,6 +118,12 @@ export function run(rt: Runtime, entryFp: number): void {
         case Op.MULF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4; break;
         case Op.DIVF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! / F64[fp + code[pc + 3]!]!; pc += 4; break;
         case Op.REMF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! % F64[fp + code[pc + 3]!]!; pc += 4; break;
+        case Op.ADDFK: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + kf[code[pc + 3]!]!; pc += 4; break;
+        case Op.SUBFK: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - kf[code[pc + 3]!]!; pc += 4; break;
+        case Op.MULFK: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * kf[code[pc + 3]!]!; pc += 4; break;
+        case Op.DIVFK: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! / kf[code[pc + 3]!]!; pc += 4; break;
+        case Op.RSUBFK: F64[fp + code[pc + 1]!] = kf[code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; break;
+        case Op.RDIVFK: F64[fp + code[pc + 1]!] = kf[code[pc + 2]!]! / F64[fp + code[pc + 3]!]!; pc += 4; break;
         case Op.NEGF: F64[fp + code[pc + 1]!] = -F64[fp + code[pc + 2]!]!; pc += 3; break;
         case Op.EQF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!] === F64[fp + code[pc + 3]!]); pc += 4; break;
         case Op.NEF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!] !== F64[fp + code[pc + 3]!]); pc += 4; break;

@@ -74,6 +74,7 @@ const F64_BIN: Partial<Record<Op, number>> = {
   [Op.EQF]: W.F64_EQ!, [Op.NEF]: W.F64_NE!, [Op.LTF]: W.F64_LT!, [Op.LEF]: W.F64_LE!,
   [Op.GTF]: W.F64_GT!, [Op.GEF]: W.F64_GE!,
 };
+const K_TO_F64: Partial<Record<Op, Op>> = { [Op.ADDFK]: Op.ADDF, [Op.SUBFK]: Op.SUBF, [Op.MULFK]: Op.MULF, [Op.DIVFK]: Op.DIVF };
 /** Compare-and-branch opcodes: the wasm comparison that is true when they jump. */
 const JUMP_CMP: Partial<Record<Op, number>> = {
   [Op.JEQ]: W.I32_EQ!, [Op.JNE]: W.I32_NE!, [Op.JLT]: W.I32_LT_S!, [Op.JLE]: W.I32_LE_S!,
@@ -352,6 +353,18 @@ class FnLowering implements StructuredSink<Label> {
       case Op.MOVR: this.get(a(1)); this.set(a(0), Kind.R); return;
       case Op.DIV: case Op.REM: return this.divide(op);
       case Op.ADDI: this.get(a(1)); wb.i32Const(a(2)); wb.op(W.I32_ADD!); this.set(a(0), Kind.I); return;
+      case Op.MULK: case Op.DIVK: case Op.REMK:
+        this.get(a(1)); wb.i32Const(a(2));
+        wb.op(op === Op.MULK ? W.I32_MUL! : op === Op.DIVK ? W.I32_DIV_S! : W.I32_REM_S!);
+        this.set(a(0), Kind.I);
+        return;
+      case Op.ADDFK: case Op.SUBFK: case Op.MULFK: case Op.DIVFK:
+        this.get(a(1)); wb.f64Const(this.env.mod.f64Consts[a(2)]!); wb.op(F64_BIN[K_TO_F64[op]!]!); this.set(a(0), Kind.F);
+        return;
+      case Op.RSUBFK: case Op.RDIVFK:
+        wb.f64Const(this.env.mod.f64Consts[a(1)]!); this.get(a(2));
+        wb.op(op === Op.RSUBFK ? W.F64_SUB! : W.F64_DIV!); this.set(a(0), Kind.F);
+        return;
       case Op.NEG: wb.i32Const(0); this.get(a(1)); wb.op(W.I32_SUB!); this.set(a(0), Kind.I); return;
       case Op.BNOT: this.get(a(1)); wb.i32Const(-1); wb.op(W.I32_XOR!); this.set(a(0), Kind.I); return;
       case Op.NOT: this.get(a(1)); wb.op(W.I32_EQZ!); this.set(a(0), Kind.I); return;
