@@ -16,7 +16,7 @@
 // the bump space. The next collection is due after allocating as many bytes as
 // survived (GROWTH), but not less than MIN_TRIGGER.
 
-import { ObjKind, MARK_BIT, KIND_MASK, type Collector, type Heap } from './heap.js';
+import { ObjKind, MARK_BIT, KIND_MASK, MIN_BLOCK, type Collector, type Heap } from './heap.js';
 
 /** Collect when bytes allocated since the last collection reach live * GROWTH:
  *  the heap then peaks near twice the live set, a usual space/time trade. */
@@ -50,13 +50,14 @@ export class GarbageCollector implements Collector {
 
   constructor(private readonly heap: Heap, private readonly roots: RootSource, private readonly opts: GcOptions) {}
 
-  shouldCollect(allocatedSinceGc: number): boolean {
-    return this.opts.stress || allocatedSinceGc >= this.threshold;
+  budget(allocatedSinceGc: number): number {
+    return this.opts.stress ? 0 : this.threshold - allocatedSinceGc;
   }
 
   collect(reason: string): void {
     const t0 = performance.now();
     const heap = this.heap;
+    heap.retireWindow();
     const usedBefore = heap.extent - heap.freeBytes;
     if (this.opts.verify) verifyHeap(heap, this.roots, 'before collection');
     this.markFromRoots();
@@ -123,11 +124,11 @@ export class GarbageCollector implements Collector {
 
   // ---- sweep ---------------------------------------------------------------------
 
-  /** Rebuild the free lists from unmarked blocks; returns live bytes. */
+  /** Rebuild the free list from unmarked blocks; returns live bytes. */
   private sweep(): number {
     const heap = this.heap;
     const i32 = heap.mem.i32;
-    heap.clearFreeLists();
+    heap.beginFreeList();
     let live = 0;
     let run = -1;                        // start of the current run of free space
     for (let addr = heap.start; addr < heap.top;) {
@@ -136,14 +137,23 @@ export class GarbageCollector implements Collector {
       if (tag & MARK_BIT) {
         i32[addr >> 2] = tag & ~MARK_BIT;
         live += size;
-        if (run >= 0) { heap.addFree(run, addr - run); run = -1; }
+        if (run >= 0) { this.freeRun(run, addr - run); run = -1; }
       } else if (run < 0) {
         run = addr;
       }
       addr += size;
     }
-    if (run >= 0) heap.top = run;        // a trailing run returns to the bump space
+    if (run >= 0) heap.top = run;        // a trailing run returns to untouched memory
     return live;
+  }
+
+  /** A run of dead or free blocks between live ones: a free block on the list, or
+   *  an 8-byte filler too small to hold a list link. */
+  private freeRun(addr: number, size: number): void {
+    if (size >= MIN_BLOCK) { this.heap.appendFree(addr, size); return; }
+    const i32 = this.heap.mem.i32;
+    i32[addr >> 2] = ObjKind.FREE;
+    i32[(addr >> 2) + 1] = size;
   }
 }
 
@@ -153,8 +163,9 @@ export class HeapCorrupt extends Error {}
 
 /** Check the heap's invariants; throws HeapCorrupt naming the first violation.
  *  Blocks tile [start, top) exactly; tags are valid and unmarked; every reference
- *  in a live object and every root is null or the start of a live block; free
- *  lists hold only free blocks of their class and add up to freeBytes. */
+ *  in a live object and every root is null or the start of a live block; the free
+ *  list holds only free blocks and adds up to freeBytes. (Call it with no window
+ *  open: collect() retires the window first.) */
 export function verifyHeap(heap: Heap, roots: RootSource, when: string): void {
   const fail = (what: string): never => { throw new HeapCorrupt(`heap verification failed ${when}: ${what}`); };
   const i32 = heap.mem.i32;
@@ -168,7 +179,7 @@ export function verifyHeap(heap: Heap, roots: RootSource, when: string): void {
     if (tag & MARK_BIT) fail(`mark bit left set at ${addr}`);
     if (kind === ObjKind.STRUCT && (tag >>> 8) >= roots.structRefOffsets.length) fail(`bad struct index at ${addr}`);
     const size = heap.blockSize(addr);
-    if (size < 16 || size % 8 !== 0) fail(`bad block size ${size} at ${addr}`);
+    if (size < (kind === ObjKind.FREE ? 8 : MIN_BLOCK) || size % 8 !== 0) fail(`bad block size ${size} at ${addr}`);
     (kind === ObjKind.FREE ? free : starts).add(addr);
     addr += size;
   }
@@ -187,16 +198,14 @@ export function verifyHeap(heap: Heap, roots: RootSource, when: string): void {
   }
   roots.forEachRoot((r) => checkRef(r, 'a root'));
   let listed = 0;
-  heap.freeHeads.forEach((head, cls) => {
-    const seen = new Set<number>();
-    for (let b = head; b !== 0; b = i32[(b >> 2) + 2]!) {
-      if (!free.has(b)) fail(`free list ${cls} holds ${b}, not a free block`);
-      if (seen.has(b)) fail(`free list ${cls} has a cycle`);
-      seen.add(b);
-      const size = i32[(b >> 2) + 1]!;
-      if (cls !== 0 && size !== cls << 3) fail(`free block of ${size} bytes on list ${cls}`);
-      listed += size;
-    }
-  });
-  if (listed !== heap.freeBytes) fail(`free lists hold ${listed} bytes, freeBytes says ${heap.freeBytes}`);
+  const seen = new Set<number>();
+  for (let b = heap.freeHead; b !== 0; b = i32[(b >> 2) + 2]!) {
+    if (!free.has(b)) fail(`the free list holds ${b}, not a free block`);
+    if (seen.has(b)) fail('the free list has a cycle');
+    seen.add(b);
+    const size = i32[(b >> 2) + 1]!;
+    if (size < MIN_BLOCK) fail(`free block of ${size} bytes on the list`);
+    listed += size;
+  }
+  if (listed !== heap.freeBytes) fail(`the free list holds ${listed} bytes, freeBytes says ${heap.freeBytes}`);
 }

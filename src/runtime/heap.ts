@@ -10,14 +10,21 @@
 //   [i32] [bool] [fn]    4-byte elements          [f64]  8-byte elements
 //   array of references  4-byte addresses (0 = null)
 //   struct               fields at the offsets in BcStruct
-//   free block           word 2: next free block of the same list (0 = end)
-// A block's size is its payload rounded up to 8, and at least MIN_BLOCK, so the
-// heap [start, top) is a dense sequence of blocks a sweep can walk.
+//   free block           word 2: next free run on the list (0 = end), if size >= 16
+// An object's size is its payload rounded up to 8, and at least MIN_BLOCK; a free
+// block may be 8 bytes (a filler). So [start, top) is a dense sequence of blocks
+// a sweep can walk.
 //
-// Allocation: exact-size free lists for blocks up to SMALL_MAX bytes, one
-// first-fit list for larger ones, then the bump region [top, end of memory),
-// which grows the memory up to the heap limit. Payloads are zeroed on allocation:
-// zero is every kind's default value and no stale reference survives reuse.
+// Allocation bumps a cursor through a window of free memory: the cells
+// CURSOR_WORD and LIMIT_WORD in linear memory, so compiled code can allocate
+// inline (load cursor, add, compare with limit, store) and call the runtime only
+// when the window is used up. refill() then retires the window (the unused rest
+// goes back on the free list), starts a collection if the allocation budget is
+// spent, and opens a new window on the first free run that fits, or on fresh
+// memory past `top` (growing the memory up to the heap limit). A window never
+// extends past the budget left before the next collection, so the fast path
+// needs no separate trigger check. Payloads are zeroed on allocation: zero is
+// every kind's default and no stale reference survives reuse.
 // Address 0 is null; no block lives there.
 
 import { Memory } from './memory.js';
@@ -28,32 +35,41 @@ export const HEADER_BYTES = 8;
 export const MARK_BIT = 8;
 export const KIND_MASK = 7;
 export const MIN_BLOCK = 16;
-/** Largest block size with an exact-size free list. */
-export const SMALL_MAX = 256;
+/** i32 index of the allocation cursor and of the end of its window. */
+export const CURSOR_WORD = 4;
+export const LIMIT_WORD = 5;
+/** Fresh memory taken past `top` at once when no free run fits. */
+const FRESH_CHUNK = 64 * 1024;
 
 /** The collector, as the allocator sees it (gc.ts implements it). */
 export interface Collector {
-  /** Bytes allocated since the last collection that trigger the next one. */
-  shouldCollect(allocatedSinceGc: number): boolean;
+  /** Bytes that may still be allocated before the next collection. */
+  budget(allocatedSinceGc: number): number;
   collect(reason: string): void;
 }
 
 export class Heap {
-  /** End of the used part of the heap; [top, memory end) is free bump space. */
+  /** End of the walked part of the heap; [top, memory end) is untouched memory. */
   top: number;
-  /** Free-list heads: freeHeads[size >> 3] for sizes up to SMALL_MAX; freeHeads[0] is the large list. */
-  readonly freeHeads = new Int32Array((SMALL_MAX >> 3) + 1);
-  /** Bytes in free lists (kept by the allocator and rebuilt by each sweep). */
+  /** Head of the free-run list (address order after a sweep). */
+  freeHead = 0;
+  /** Bytes in the free-run list. */
   freeBytes = 0;
+  /** Bytes allocated since the last collection, up to the current window's start. */
   allocatedSinceGc = 0;
   /** Largest extent the heap ever had (bytes). */
   peakExtent = 0;
   collector: Collector | null = null;
   /** Struct sizes by struct index (for walking the heap). */
   structSizes: Int32Array = new Int32Array(0);
+  /** The current window: [windowStart, runEnd) is taken from the free memory;
+   *  allocation has used [windowStart, cursor). */
+  private windowStart = 0;
+  private runEnd = 0;
 
   constructor(readonly mem: Memory, readonly start: number, readonly limit: number) {
     this.top = start;
+    this.closeWindow();
   }
 
   /** Bytes of the heap in use by blocks, live or free (top - start). */
@@ -62,12 +78,13 @@ export class Heap {
   /** A zeroed block for `bytes` of header and payload, header written. */
   alloc(bytes: number, tag: number, length: number): number {
     const size = blockSizeFor(bytes);
-    const c = this.collector;
-    if (c !== null && c.shouldCollect(this.allocatedSinceGc)) c.collect('threshold');
-    let addr = this.takeFree(size);
-    if (addr === 0) addr = this.bump(size);
-    this.allocatedSinceGc += size;
-    const i32 = this.mem.i32;
+    let i32 = this.mem.i32;
+    let addr = i32[CURSOR_WORD]!;
+    if (addr + size > i32[LIMIT_WORD]!) {
+      addr = this.refill(size);
+      i32 = this.mem.i32;
+    }
+    i32[CURSOR_WORD] = addr + size;
     const w = addr >> 2;
     i32[w] = tag;
     i32[w + 1] = length;
@@ -75,81 +92,99 @@ export class Heap {
     return addr;
   }
 
-  private bump(size: number): number {
-    if (this.top + size > this.limit || !this.mem.grow(this.top + size)) {
-      // Over the heap limit (or the host refused memory): collect once, then retry.
-      if (this.collector !== null) this.collector.collect('heap limit');
-      const addr = this.takeFree(size);
-      if (addr !== 0) return addr;
-      if (this.top + size > this.limit || !this.mem.grow(this.top + size)) throw new Trap('out of memory');
-    }
-    const addr = this.top;
-    this.top += size;
-    if (this.top - this.start > this.peakExtent) this.peakExtent = this.top - this.start;
-    return addr;
+  /** Open a window with room for `size` bytes; returns its start. */
+  refill(size: number): number {
+    this.retireWindow();
+    const c = this.collector;
+    if (c !== null && c.budget(this.allocatedSinceGc) < size) c.collect('threshold');
+    let run = this.takeRun(size);
+    if (run === 0) run = this.takeFresh(size);
+    const budget = c === null ? Infinity : Math.max(size, c.budget(this.allocatedSinceGc));
+    this.windowStart = run;
+    const i32 = this.mem.i32;
+    i32[CURSOR_WORD] = run;
+    i32[LIMIT_WORD] = Math.min(this.runEnd, run + budget);
+    return run;
   }
 
-  /** Pop a free block of exactly `size`, or split a larger one; 0 if none. */
-  private takeFree(size: number): number {
-    if (this.freeBytes === 0) return 0;
-    const heads = this.freeHeads;
-    if (size <= SMALL_MAX) {
-      const cls = size >> 3;
-      const head = heads[cls]!;
-      if (head !== 0) {
-        heads[cls] = this.mem.i32[(head >> 2) + 2]!;
-        this.freeBytes -= size;
-        return head;
-      }
-      for (let k = cls + (MIN_BLOCK >> 3); k <= SMALL_MAX >> 3; k++) {
-        if (heads[k] !== 0) return this.splitFrom(k, size);
-      }
-    }
-    return this.takeLarge(size);
+  /** Account for the window's allocations and give its unused rest back. */
+  retireWindow(): void {
+    const i32 = this.mem.i32;
+    const cursor = i32[CURSOR_WORD]!;
+    if (this.runEnd === 0) return;
+    this.allocatedSinceGc += cursor - this.windowStart;
+    const rest = this.runEnd - cursor;
+    if (rest >= MIN_BLOCK) this.addFree(cursor, rest);
+    else if (rest > 0) { i32[cursor >> 2] = ObjKind.FREE; i32[(cursor >> 2) + 1] = rest; }
+    this.closeWindow();
   }
 
-  /** Take the head of small list `cls` (larger than needed) and free the rest. */
-  private splitFrom(cls: number, size: number): number {
-    const heads = this.freeHeads;
-    const block = heads[cls]!;
-    heads[cls] = this.mem.i32[(block >> 2) + 2]!;
-    this.freeBytes -= cls << 3;
-    this.addFree(block + size, (cls << 3) - size);
-    return block;
+  private closeWindow(): void {
+    this.windowStart = 0;
+    this.runEnd = 0;
+    this.mem.i32[CURSOR_WORD] = 0;
+    this.mem.i32[LIMIT_WORD] = 0;
   }
 
-  /** First fit in the large list, splitting off the remainder. */
-  private takeLarge(size: number): number {
+  /** First free run of at least `size` bytes, unlinked; 0 if none. */
+  private takeRun(size: number): number {
     const i32 = this.mem.i32;
     let prev = 0;
-    for (let b = this.freeHeads[0]!; b !== 0; prev = b, b = i32[(b >> 2) + 2]!) {
+    for (let b = this.freeHead; b !== 0; prev = b, b = i32[(b >> 2) + 2]!) {
       const bsize = i32[(b >> 2) + 1]!;
-      if (bsize !== size && bsize < size + MIN_BLOCK) continue;
+      if (bsize < size) continue;
       const next = i32[(b >> 2) + 2]!;
-      if (prev === 0) this.freeHeads[0] = next; else i32[(prev >> 2) + 2] = next;
+      if (prev === 0) this.freeHead = next; else i32[(prev >> 2) + 2] = next;
       this.freeBytes -= bsize;
-      if (bsize > size) this.addFree(b + size, bsize - size);
+      this.runEnd = b + bsize;
       return b;
     }
     return 0;
   }
 
-  /** Make [addr, addr+size) a free block on its list. size >= MIN_BLOCK, multiple of 8. */
+  /** A run of fresh memory past `top`, growing the memory; collects once and then
+   *  reports out of memory when the heap limit is reached. */
+  private takeFresh(size: number): number {
+    let chunk = Math.max(size, Math.min(FRESH_CHUNK, this.limit - this.top));
+    if (this.top + size > this.limit || !this.mem.grow(this.top + chunk)) {
+      if (this.collector !== null) {
+        this.collector.collect('heap limit');
+        const run = this.takeRun(size);
+        if (run !== 0) return run;
+      }
+      chunk = size;
+      if (this.top + size > this.limit || !this.mem.grow(this.top + size)) throw new Trap('out of memory');
+    }
+    const run = this.top;
+    this.top += chunk;
+    this.runEnd = this.top;
+    if (this.extent > this.peakExtent) this.peakExtent = this.extent;
+    return run;
+  }
+
+  /** Put [addr, addr+size) on the free-run list. size >= MIN_BLOCK, multiple of 8. */
   addFree(addr: number, size: number): void {
     const i32 = this.mem.i32;
     const w = addr >> 2;
-    const cls = size <= SMALL_MAX ? size >> 3 : 0;
     i32[w] = ObjKind.FREE;
     i32[w + 1] = size;
-    i32[w + 2] = this.freeHeads[cls]!;
-    this.freeHeads[cls] = addr;
+    i32[w + 2] = this.freeHead;
+    this.freeHead = addr;
     this.freeBytes += size;
   }
 
-  /** Forget every free list (a sweep rebuilds them). */
-  clearFreeLists(): void {
-    this.freeHeads.fill(0);
-    this.freeBytes = 0;
+  /** Rebuild the free list in address order (a sweep calls these). */
+  beginFreeList(): void { this.freeHead = 0; this.freeBytes = 0; this.listTail = 0; }
+  private listTail = 0;
+  appendFree(addr: number, size: number): void {
+    const i32 = this.mem.i32;
+    const w = addr >> 2;
+    i32[w] = ObjKind.FREE;
+    i32[w + 1] = size;
+    i32[w + 2] = 0;
+    if (this.listTail === 0) this.freeHead = addr; else i32[(this.listTail >> 2) + 2] = addr;
+    this.listTail = addr;
+    this.freeBytes += size;
   }
 
   /** Size in bytes of the block at `addr`, from its header. */

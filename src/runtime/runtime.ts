@@ -2,13 +2,14 @@
 //
 // Linear memory layout (byte addresses; a slot is 8 bytes):
 //
-//   0         8          16                    stackStart           stackEnd          end
-//   | cells   | scratch  | globals (8 B each)  | frame stack  ->    | heap blocks ->   |
+//   0         8          16         24                   stackStart          stackEnd        end
+//   | cells   | scratch  | alloc    | globals (8 B each)  | frame stack  ->   | heap blocks -> |
 //
 // The cells are registers shared by every tier: word 0 is the innermost frame
 // pointer published before anything that may allocate or trap in a helper
 // (TOP_FP_WORD; -1 when no frame runs), word 1 that frame's bytecode position
-// (TOP_PC_WORD). The scratch slot receives results that cross to the host.
+// (TOP_PC_WORD). The scratch slot receives results that cross to the host. The
+// alloc slot holds the allocation window, cursor and limit (heap.ts).
 // Address 0 is also null: no object ever lives below the heap.
 //
 // Frames grow upward. A frame pointer fp is a slot index; the frame's registers are
@@ -71,7 +72,7 @@ export class Runtime implements RootSource {
   readonly f64Consts: Float64Array;
   readonly strAddrs: Int32Array;
   readonly externs: HostFunction[];
-  readonly globalsSlot = 2;
+  readonly globalsSlot = 3;
   /** Compiled entry per function (null: interpret it). Written only by a backend,
    *  through the tiering policy. */
   readonly entries: (CompiledEntry | null)[];

@@ -71,14 +71,22 @@ test('freed blocks are reused before the heap grows', () => {
   assert.ok(reused >= garbage && reused < garbage + 408);
 });
 
-test('a trailing free run goes back to the bump space', () => {
+test('a trailing free run goes back to untouched memory', () => {
   const { heap, gc, handles } = makeHeap();
   handles.push(list(heap, 3));
-  const top = heap.top;
   list(heap, 100);
   gc.collect('test');
-  assert.equal(heap.top, top);
+  assert.equal(heap.top, heap.start + 3 * 16, 'only the three kept nodes remain below top');
   assert.equal(heap.freeBytes, 0);
+});
+
+test('allocation bumps a cursor through a window; the window ends at the collection budget', () => {
+  const { heap, mem } = makeHeap(1 << 20);
+  const a = heap.newStruct(0);
+  const b = heap.newStruct(0);
+  assert.equal(b - a, 16, 'consecutive allocations are adjacent');
+  assert.equal(mem.i32[4], b + 16, 'the cursor cell follows the last allocation');
+  assert.ok(mem.i32[5] - mem.i32[4] <= (1 << 20), 'the window never passes the budget');
 });
 
 test('stress mode collects at every allocation and survives deep lists', () => {
@@ -100,8 +108,10 @@ test('the heap verifier catches a dangling reference and a bad free list', () =>
   const node = heap.newStruct(0);
   handles.push(node);
   heap.mem.i32[(node + 8) >> 2] = node + 4;      // points inside an object
+  heap.retireWindow();
   assert.throws(() => verifyHeap(heap, roots, 'in test'), HeapCorrupt);
   heap.mem.i32[(node + 8) >> 2] = 0;
+  heap.retireWindow();
   verifyHeap(heap, roots, 'in test');
   heap.freeBytes += 16;
   assert.throws(() => verifyHeap(heap, roots, 'in test'), /freeBytes/);

@@ -24,6 +24,7 @@
 import { Kind, Op, OP_INFO, HEADER_SLOTS, MATH1_FNS, MATH2_FNS, instrLength } from '../../bytecode/opcodes.js';
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT } from '../../runtime/runtime.js';
+import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, blockSizeFor } from '../../runtime/heap.js';
 import { buildCfg, Exit, type Block } from '../cfg.js';
 import { structure, type StructuredSink } from '../structure.js';
 import { ValType, W, type Label, type Local, type WasmFunctionBuilder, type WasmModuleBuilder } from './encoder.js';
@@ -381,7 +382,7 @@ class FnLowering implements StructuredSink<Label> {
       case Op.CALLX: return this.callExtern();
       case Op.RETV: wb.return_(); return;
       case Op.RETI: case Op.RETF: case Op.RETR: this.get(a(0)); wb.return_(); return;
-      case Op.NEWSTRUCT: this.publish(); wb.i32Const(a(1)); this.callHelper('new_struct'); this.set(a(0), Kind.R); return;
+      case Op.NEWSTRUCT: return this.newStruct();
       case Op.GETFI: case Op.GETFF: case Op.GETFR: return this.getField(op);
       case Op.SETFI: case Op.SETFF: case Op.SETFR: return this.setField(op);
       case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: {
@@ -463,6 +464,30 @@ class FnLowering implements StructuredSink<Label> {
     }
     this.get(x); this.get(y); wb.op(op === Op.DIV ? W.I32_DIV_S! : W.I32_REM_S!);
     this.set(d, Kind.I);
+  }
+
+  //   p := cells[CURSOR]; np := p + size
+  //   if np > cells[LIMIT] { publish; p := new_struct(st) }     ;; window used up
+  //   else { cells[CURSOR] := np; header; zero the fields }     ;; inline bump
+  private newStruct(): void {
+    const wb = this.wb;
+    const st = this.a(1);
+    const size = blockSizeFor(this.env.mod.structs[st]!.size);
+    const p = wb.local(ValType.I32), np = wb.local(ValType.I32);
+    wb.i32Const(0); wb.load(W.I32_LOAD!, 2, CURSOR_WORD * 4); wb.localTee(p);
+    wb.i32Const(size); wb.op(W.I32_ADD!); wb.localTee(np);
+    wb.i32Const(0); wb.load(W.I32_LOAD!, 2, LIMIT_WORD * 4); wb.op(W.I32_GT_U!);
+    wb.if_();
+    this.publish(); wb.i32Const(st); this.callHelper('new_struct'); wb.localSet(p);
+    wb.else_();
+    wb.i32Const(0); wb.localGet(np); wb.store(W.I32_STORE!, 2, CURSOR_WORD * 4);
+    wb.localGet(p); wb.i32Const(ObjKind.STRUCT | (st << 8)); wb.store(W.I32_STORE!, 2, 0);
+    wb.localGet(p); wb.i32Const(0); wb.store(W.I32_STORE!, 2, 4);
+    for (let off = HEADER_BYTES; off < size; off += 8) { wb.localGet(p); wb.i64Const(0n); wb.store(W.I64_STORE!, 3, off); }
+    wb.end();
+    wb.localGet(p);
+    this.set(this.a(0), Kind.R);
+    wb.freeLocal(p); wb.freeLocal(np);
   }
 
   private getField(op: Op): void {
