@@ -91,33 +91,48 @@ export class GarbageCollector implements Collector {
     this.drain();
   }
 
+  /** Mark one object; queue it for scanning if it can hold references. */
   private mark(addr: number): void {
     if (addr === 0) return;
     const i32 = this.heap.mem.i32;
     const tag = i32[addr >> 2]!;
     if (tag & MARK_BIT) return;
     i32[addr >> 2] = tag | MARK_BIT;
-    const kind = tag & KIND_MASK;
-    if (kind === ObjKind.ARR_R || (kind === ObjKind.STRUCT && this.roots.structRefOffsets[tag >>> 8]!.length > 0)) {
-      if (this.sp === this.markStack.length) {
-        const bigger = new Int32Array(this.markStack.length * 2);
-        bigger.set(this.markStack);
-        this.markStack = bigger;
-      }
-      this.markStack[this.sp++] = addr;
-    }
+    if (this.hasRefs(tag)) this.push(addr);
   }
 
+  private hasRefs(tag: number): boolean {
+    const kind = tag & KIND_MASK;
+    return kind === ObjKind.ARR_R || (kind === ObjKind.STRUCT && this.roots.structRefOffsets[tag >>> 8]!.length > 0);
+  }
+
+  private push(addr: number): void {
+    if (this.sp === this.markStack.length) {
+      const bigger = new Int32Array(this.markStack.length * 2);
+      bigger.set(this.markStack);
+      this.markStack = bigger;
+    }
+    this.markStack[this.sp++] = addr;
+  }
+
+  /** Scan queued objects until none is left. The child test is written out here
+   *  (not a call to mark) because this loop is where collections spend their time. */
   private drain(): void {
     const i32 = this.heap.mem.i32;
+    const offsets = this.roots.structRefOffsets;
     while (this.sp > 0) {
       const addr = this.markStack[--this.sp]!;
       const tag = i32[addr >> 2]!;
-      if ((tag & KIND_MASK) === ObjKind.ARR_R) {
-        const len = i32[(addr >> 2) + 1]!;
-        for (let i = 0; i < len; i++) this.mark(i32[(addr >> 2) + 2 + i]!);
-      } else {
-        for (const off of this.roots.structRefOffsets[tag >>> 8]!) this.mark(i32[(addr + off) >> 2]!);
+      const isArray = (tag & KIND_MASK) === ObjKind.ARR_R;
+      const offs = isArray ? null : offsets[tag >>> 8]!;
+      const n = isArray ? i32[(addr >> 2) + 1]! : offs!.length;
+      for (let i = 0; i < n; i++) {
+        const child = isArray ? i32[(addr >> 2) + 2 + i]! : i32[(addr + offs![i]!) >> 2]!;
+        if (child === 0) continue;
+        const ctag = i32[child >> 2]!;
+        if (ctag & MARK_BIT) continue;
+        i32[child >> 2] = ctag | MARK_BIT;
+        if (this.hasRefs(ctag)) this.push(child);
       }
     }
   }
