@@ -19,7 +19,7 @@ import type { BcFunction, ValKind } from '../../bytecode/module.js';
 import type { Runtime, CompiledEntry } from '../../runtime/runtime.js';
 import type { Backend } from '../../runtime/tiering.js';
 import { ValType, W, WasmModuleBuilder } from './encoder.js';
-import { HELPERS, helperImports } from './helpers.js';
+import { helperImports } from './helpers.js';
 import { lowerFunction, shapeType, wasmType, type LowerEnv } from './lower.js';
 
 export interface WasmBackendOptions {
@@ -118,12 +118,12 @@ export class WasmBackend implements Backend {
       ` (adapters: ${this.i2c.size} i2c, ${this.c2i.size} c2i)`);
   }
 
-  /** A module importing the shared memory, the table and every helper. */
+  /** A module importing the shared memory and table (lowerFunction adds the
+   *  helpers its code uses). */
   private newModule(): WasmModuleBuilder {
     const mb = new WasmModuleBuilder();
     mb.importMemory('env', 'memory', 1);
     mb.importTable('env', 'table', this.rt.mod.functions.length);
-    for (const [name, params, results] of HELPERS) mb.importFunction('h', name, mb.addType(params, results));
     return mb;
   }
 

@@ -1,7 +1,9 @@
 // The runtime helpers compiled wasm code imports, and their host implementations.
 //
-// Every compiled module imports the same list in the same order (HELPERS), so a
-// helper's function index is a constant (HELPER_INDEX). Helpers that can fail
+// A compiled module imports only the helpers its code can call (helpersUsed in
+// lower.ts): V8 builds an import wrapper per imported function at instantiation,
+// so importing the whole list would cost more than compiling the function. Helpers
+// that can fail
 // report a Trap; those raised on behalf of compiled code become a GuestFault at
 // the frame and position compiled code published just before the call (or, for
 // `trap`, the ones it passes). No helper allocates host memory on its fast path
@@ -44,7 +46,9 @@ export const HELPERS = [
 
 export type HelperName = (typeof HELPERS)[number][0];
 
-export const HELPER_INDEX = Object.fromEntries(HELPERS.map((h, i) => [h[0], i])) as Record<HelperName, number>;
+/** Parameter and result types of each helper. */
+export const HELPER_TYPES = Object.fromEntries(HELPERS.map((h) => [h[0], { params: h[1], results: h[2] }])) as unknown as
+  Record<HelperName, { params: readonly ValType[]; results: readonly ValType[] }>;
 
 /** The fault for a trap raised while frame fp ran position pc. */
 function faultAt(rt: Runtime, trap: Trap, fp: number, pc: number): GuestFault {

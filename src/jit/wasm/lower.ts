@@ -28,7 +28,7 @@ import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, blockSizeFor } from '..
 import { buildCfg, Exit, type Block } from '../cfg.js';
 import { structure, type StructuredSink } from '../structure.js';
 import { ValType, W, type Label, type Local, type WasmFunctionBuilder, type WasmModuleBuilder } from './encoder.js';
-import { HELPER_INDEX, TrapCode, type HelperName } from './helpers.js';
+import { HELPER_TYPES, TrapCode, type HelperName } from './helpers.js';
 
 export function wasmType(k: ValKind): ValType { return k === Kind.F ? ValType.F64 : ValType.I32; }
 
@@ -52,11 +52,16 @@ export interface LowerEnv {
 /** Emit function `fn` into `mb` (helpers already imported). `entryPc` is 0 for the
  *  whole function or a loop header for an OSR variant. */
 export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFunction, entryPc: number): WasmFunctionBuilder {
+  const helpers = new Map<HelperName, number>();
+  for (const name of helpersUsed(env, fn)) {
+    const t = HELPER_TYPES[name];
+    helpers.set(name, mb.importFunction('h', name, mb.addType(t.params, t.results)));
+  }
   const osr = entryPc !== 0;
   const type = osr ? mb.addType([ValType.I32], fn.ret === null ? [] : [wasmType(fn.ret)])
                    : shapeType(mb, fn.params, fn.ret);
   const wb = mb.addFunction(type, osr ? `${fn.name}@${entryPc}` : fn.name);
-  const ctx = new FnLowering(env, mb, wb, fn, osr ? { kind: 'osr' } : { kind: 'function' });
+  const ctx = new FnLowering(env, mb, wb, fn, osr ? { kind: 'osr' } : { kind: 'function' }, helpers);
   ctx.prologue();
   structure(buildCfg(fn, entryPc), ctx);
   wb.unreachable();
@@ -129,6 +134,36 @@ function constantRegisters(fn: BcFunction): Map<number, number> {
   return value;
 }
 
+/** Helpers each opcode may call (null checks and bounds checks included). */
+const OP_HELPERS: Partial<Record<Op, readonly HelperName[]>> = {
+  [Op.DIV]: ['trap'], [Op.REM]: ['trap'], [Op.REMF]: ['fmod'], [Op.CALLV]: ['trap'], [Op.CALLX]: ['callx'],
+  [Op.STREQ]: ['streq'], [Op.STRNE]: ['streq'], [Op.NEWSTRUCT]: ['new_struct'],
+  [Op.NEWARRI]: ['new_array'], [Op.NEWARRF]: ['new_array'], [Op.NEWARRR]: ['new_array'],
+  [Op.GETFI]: ['trap'], [Op.GETFF]: ['trap'], [Op.GETFR]: ['trap'], [Op.SETFI]: ['trap'], [Op.SETFF]: ['trap'], [Op.SETFR]: ['trap'],
+  [Op.AGETI]: ['trap', 'trap_index'], [Op.AGETF]: ['trap', 'trap_index'], [Op.AGETR]: ['trap', 'trap_index'],
+  [Op.ASETI]: ['trap', 'trap_index'], [Op.ASETF]: ['trap', 'trap_index'], [Op.ASETR]: ['trap', 'trap_index'],
+  [Op.LEN]: ['trap'], [Op.SGET]: ['trap', 'trap_index'], [Op.CONCAT]: ['trap', 'concat'],
+  [Op.OUTI]: ['out_i'], [Op.OUTF]: ['out_f'], [Op.OUTB]: ['out_b'], [Op.OUTS]: ['trap', 'out_s'],
+  [Op.TOSTRI]: ['tostr_i'], [Op.TOSTRF]: ['tostr_f'], [Op.TOSTRB]: ['tostr_b'], [Op.CLOCK]: ['clock'],
+  [Op.FIXED]: ['fixed'], [Op.CHR]: ['chr'], [Op.SUBSTR]: ['trap', 'substr'],
+  [Op.PARSEI]: ['trap', 'parse_i'], [Op.PARSEF]: ['trap', 'parse_f'], [Op.PANIC]: ['trap', 'panic'],
+};
+
+/** Every helper the code of fn (and of the leaves it may inline) can call. */
+export function helpersUsed(env: LowerEnv, fn: BcFunction, inlined = false): Set<HelperName> {
+  const used = new Set<HelperName>(inlined ? [] : ['trap_stack']);
+  forEachInstr(fn, (op, pc) => {
+    for (const h of OP_HELPERS[op] ?? []) used.add(h);
+    if (op === Op.MATH1 && !NATIVE_MATH1[MATH1_FNS[fn.code[pc + 3]!]!]) used.add(MATH1_FNS[fn.code[pc + 3]!]! as HelperName);
+    if (op === Op.MATH2) used.add(MATH2_FNS[fn.code[pc + 4]!]! as HelperName);
+    if (op === Op.CALL && !inlined) {
+      const g = env.mod.functions[fn.code[pc + 1]!]!;
+      if (g !== fn && isLeaf(g)) for (const h of helpersUsed(env, g, true)) used.add(h);
+    }
+  });
+  return used;
+}
+
 function isLeaf(fn: BcFunction): boolean {
   if (fn.code.length > INLINE_MAX_WORDS) return false;
   let leaf = true;
@@ -159,7 +194,8 @@ class FnLowering implements StructuredSink<Label> {
   private pc = 0;
 
   constructor(private readonly env: LowerEnv, private readonly mb: WasmModuleBuilder,
-              private readonly wb: WasmFunctionBuilder, private readonly fn: BcFunction, private readonly mode: Mode) {
+              private readonly wb: WasmFunctionBuilder, private readonly fn: BcFunction, private readonly mode: Mode,
+              private readonly helpers: Map<HelperName, number>) {
     this.code = fn.code;
     this.osr = mode.kind === 'osr';
     this.consts = constantRegisters(fn);
@@ -271,7 +307,11 @@ class FnLowering implements StructuredSink<Label> {
     this.wb.localGet(this.fpb); this.wb.localGet(this.regs[r]!); this.wb.store(W.I32_STORE!, 2, r * 8);
   }
 
-  private callHelper(name: HelperName): void { this.wb.call(HELPER_INDEX[name]); }
+  private callHelper(name: HelperName): void {
+    const index = this.helpers.get(name);
+    if (index === undefined) throw new Error(`helper ${name} used but not imported`);
+    this.wb.call(index);
+  }
 
   /** Tell the runtime where this frame is before a helper that may allocate or trap. */
   private publish(): void {
@@ -565,7 +605,7 @@ class FnLowering implements StructuredSink<Label> {
     if (mayTrap(g, constantRegisters(g))) this.writeHeader(base, () => wb.i32Const(g.index), Op.CALL);
     const result = g.ret === null ? null : wb.local(wasmType(g.ret));
     const ret = wb.block();
-    const body = new FnLowering(this.env, this.mb, wb, g, { kind: 'inline', fp: cfp, ret, result });
+    const body = new FnLowering(this.env, this.mb, wb, g, { kind: 'inline', fp: cfp, ret, result }, this.helpers);
     body.inlineEntry(g.params.map((k, i) => this.areaArg(k, i)));
     structure(buildCfg(g, 0), body);
     wb.end();
