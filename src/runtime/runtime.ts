@@ -147,7 +147,9 @@ export class Runtime implements RootSource {
   enterInterpreted(fp: number): number {
     const i32 = this.mem.i32;
     const f = i32[(fp - HEADER_SLOTS) << 1]!;
-    this.counters[f << 1]++;
+    // Calls from compiled code count toward tiering too (run() below takes the
+    // compiled entry if this call made f hot).
+    if (++this.counters[f << 1] === this.tiering.callThreshold) this.tiering.onHotCall(f);
     this.interpretFrame(fp);
     return this.mod.functions[f]!.ret === Kind.F ? this.resultF : this.resultI;
   }
