@@ -1,7 +1,9 @@
 // npm test: unit tests and the conformance corpus.
 //
-// Hosts: plain node, node --jitless (no WebAssembly: the interpreter alone) and
-// node --disallow-code-generation-from-strings (no eval, wasm allowed), because
+// Hosts: plain node, node --jitless (no WebAssembly: the interpreter and the JS
+// backend, src/jit/js/), node --no-expose-wasm (no WebAssembly but V8's JIT on:
+// the JS backend on an optimising engine) and node
+// --disallow-code-generation-from-strings (no eval, wasm allowed), because
 // tiervm must be a complete VM wherever code generation is forbidden.
 // Tiers: the whole corpus, same expected output, in every execution mode — the
 // interpreter, everything compiled up front, tier-up and OSR at every chance, the
@@ -22,6 +24,10 @@ const steps = [
   ...TIERS.slice(0, 3).map((t) => ['corpus', [], ['tests/corpus-inproc.mjs', ...t, ...STRESS]]),
   ['corpus', ['--jitless'], ['tests/corpus-inproc.mjs', '--tier=interp']],
   ['corpus', ['--jitless'], ['tests/corpus-inproc.mjs', '--tier=auto', '--jit-threshold=1']],
+  ['corpus', ['--jitless'], ['tests/corpus-inproc.mjs', '--tier=jit']],
+  ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=jit', '--jit-backend=js']],
+  ['corpus', ['--no-expose-wasm'], ['tests/corpus-inproc.mjs', '--tier=jit', ...STRESS]],
+  ['corpus', ['--no-expose-wasm'], ['tests/corpus-inproc.mjs', '--tier=auto', '--jit-threshold=1', ...STRESS]],
   ['corpus', ['--disallow-code-generation-from-strings'], ['tests/corpus-inproc.mjs', '--tier=interp']],
   ['corpus', ['--disallow-code-generation-from-strings'], ['tests/corpus-inproc.mjs', '--tier=jit']],
 ];

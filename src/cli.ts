@@ -27,7 +27,9 @@ Options:
   --jit-threshold=N    calls or loop iterations before a function is compiled
                        (default ${DEFAULTS.jitThreshold}; 1 = compile and enter loops at every chance)
   --trace-tier         print one line per compile, install, adapter and OSR entry
-  --print-wasm=FN      print the WebAssembly generated for function FN
+  --jit-backend=B      compiling backend: wasm or js (default: wasm where the host
+                       has WebAssembly, else js where it allows eval)
+  --print-wasm=FN      print the code generated for function FN (wasm, or JS source)
   --jit-filter=REGEX   compile only functions whose names match (debug)
   --no-inline          never inline functions into compiled code (debug)
   --gc-stress          collect garbage at every allocation (debug)
@@ -90,6 +92,12 @@ function parseOption(a: string, p: Parsed): void {
     case '--trace-tier': p.opts.traceTier = noValue(flag, value); return;
     case '--no-inline': noValue(flag, value); p.opts.inline = false; return;
     case '--print-wasm': p.opts.printWasm = need(); return;
+    case '--jit-backend': {
+      const b = need();
+      if (b !== 'wasm' && b !== 'js') throw new UsageError(`unknown JIT backend '${b}' (available: wasm, js)`);
+      p.opts.backend = b;
+      return;
+    }
     case '--jit-filter': {
       const re = need();
       try { new RegExp(re); } catch { throw new UsageError(`--jit-filter: not a regular expression: '${re}'`); }

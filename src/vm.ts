@@ -16,8 +16,9 @@ import { hostHasWasmMemory } from './runtime/memory.js';
 import { formatTrace, Trap, stackOverflowAt } from './runtime/errors.js';
 import { run as interpret } from './interp/interpreter.js';
 import { GuestFault } from './runtime/errors.js';
-import { Tiering } from './runtime/tiering.js';
+import { Tiering, type Backend } from './runtime/tiering.js';
 import { WasmBackend, hostCanCompileWasm } from './jit/wasm/backend.js';
+import { JsBackend, hostCanCompileJs } from './jit/js/backend.js';
 import { DEFAULTS, type Tier } from './config.js';
 
 export { DEFAULTS } from './config.js';
@@ -50,6 +51,9 @@ export interface VmOptions {
   jitFilter?: string;
   /** Inline small leaf functions into compiled code (default true). */
   inline?: boolean;
+  /** Force one compiling backend (default: wasm where the host has WebAssembly,
+   *  else js where it allows code generation from strings). */
+  backend?: 'wasm' | 'js';
 }
 
 export type LoadResult =
@@ -135,17 +139,22 @@ export class LoadedProgram {
   }
 }
 
-/** The tiering policy, with the wasm backend when the tier compiles and the host
- *  can run WebAssembly; otherwise every function stays interpreted. */
+/** The tiering policy, with a backend when the tier compiles: WebAssembly where
+ *  the host can run it, else JavaScript where the host allows code generation from
+ *  strings (o.backend forces one); otherwise every function stays interpreted. */
 function makeTiering(rt: Runtime, o: VmOptions, stderr: (t: string) => void): Tiering {
   const mode = o.tier ?? DEFAULTS.tier;
   const trace = o.traceTier ? (line: string) => stderr(line + '\n') : null;
-  let backend: WasmBackend | null = null;
+  let backend: Backend | null = null;
   if (mode !== 'interp') {
-    if (rt.mem.wasm && hostCanCompileWasm()) {
+    const want = o.backend ?? null;
+    if (want !== 'js' && rt.mem.wasm && hostCanCompileWasm()) {
       backend = new WasmBackend(rt, { trace, printWasm: o.printWasm ?? null, print: stderr, inline: o.inline ?? DEFAULTS.inline });
+    } else if (want !== 'wasm' && hostCanCompileJs()) {
+      trace?.(`[tier] backend: js (${want === 'js' ? 'forced' : 'no WebAssembly on this host'})`);
+      backend = new JsBackend(rt, { trace, printCode: o.printWasm ?? null, print: stderr });
     } else {
-      trace?.('[tier] no backend on this host: every function stays interpreted');
+      trace?.(`[tier] no ${want === null ? '' : want + ' '}backend on this host: every function stays interpreted`);
     }
   }
   const names = rt.mod.functions.map((f) => f.name);

@@ -4,7 +4,7 @@
 // WebAssembly and no JIT. Expectations and comparison come from corpus.mjs.
 //
 // Usage: node [node flags] tests/corpus-inproc.mjs [--tier=T] [--max-heap=MB]
-//          [--gc-stress] [--verify-heap] [--jit-threshold=N] [files...]
+//          [--gc-stress] [--verify-heap] [--jit-threshold=N] [--jit-backend=wasm|js] [files...]
 import { readFileSync } from 'node:fs';
 import { listPrograms, parseExpectations, checkResult } from './corpus.mjs';
 import { load } from '../dist/vm.js';
@@ -24,6 +24,7 @@ function parseOpts(argv) {
     else if (a.startsWith('--max-heap=')) opts.maxHeapMB = Number(a.slice(11));
     else if (a === '--gc-stress') opts.gcStress = true;
     else if (a.startsWith('--jit-threshold=')) opts.jitThreshold = Number(a.slice(16));
+    else if (a.startsWith('--jit-backend=')) opts.backend = a.slice(14);
     else if (a === '--verify-heap') opts.verifyHeap = true;
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else files.push(a);

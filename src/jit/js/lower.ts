@@ -1,0 +1,487 @@
+// Lowering: one verified bytecode function to the source text of one JavaScript
+// function (the JS analogue of ../wasm/lower.ts, with the same frames, traps and
+// GC contract).
+//
+// The source is the body of a factory `new Function('env', source)`: it binds
+// the shared values it uses from the backend's environment record (memory, the
+// call table, runtime helpers) and returns
+//
+//     function f_NAME(fp, r0, r1, ...) { ... }     // whole function: native args
+//     function f_NAME_osrPC(fp) { ... }            // OSR entry at loop header PC
+//
+// returning the result (i32 kind as an int32 number, f64 as a number, references
+// as addresses; nothing for void).
+//
+// What must stay true (docs/architecture.md, "Frames and roots"):
+//   - registers are JS locals; a register of kind R is written through to its
+//     frame slot (I32[fpi + 2r]) on every write, so the collector sees it;
+//   - before a helper that may allocate or trap, the frame publishes itself
+//     (I32[TOP_FP_WORD] = fp, I32[TOP_PC_WORD] = pc) — same pcs as every tier;
+//   - the views (I32, F64, U16) are re-read after anything that may allocate or
+//     call (memory growth replaces them);
+//   - a call writes the callee's header over the call area (function index, fp,
+//     resume pc) and calls through `table` with native arguments; the c2i adapter
+//     in an interpreted callee's slot writes header word 3;
+//   - traps go through the helpers with the interpreter's messages and sites
+//     (a null check is left out only where the same register was checked earlier
+//     in the same basic block and not written since: it could not trap).
+// Control flow comes from structure.ts: labelled blocks and `for (;;)` loops with
+// `break`/`continue`; every path ends in a branch, return or throw.
+
+import { Kind, Op, OP_INFO, HEADER_SLOTS, MATH1_FNS, MATH2_FNS, instrLength } from '../../bytecode/opcodes.js';
+import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
+import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT } from '../../runtime/runtime.js';
+import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, blockSizeFor } from '../../runtime/heap.js';
+import { buildCfg, Exit, type Block } from '../cfg.js';
+import { structure, type StructuredSink } from '../structure.js';
+import { BINARY, UNARY, WITH_IMM, WITH_F64_CONST, JUMP_CMP, lit } from './ops.js';
+
+/** Facts about the running VM that compiled code bakes in as constants. */
+export interface JsLowerEnv {
+  mod: BcModule;
+  strAddrs: Int32Array;
+  globalsSlot: number;
+  stackEndSlot: number;
+  frameSizes: Int32Array;
+}
+
+export interface JsLowered {
+  /** The factory body: `new Function('env', source)(env)` gives the function. */
+  source: string;
+}
+
+/** Trap codes of the shared `trap` helper (../wasm/helpers.ts TrapCode). */
+const NULL_REF = 0, DIV_ZERO = 1, OVERFLOW = 2;
+
+/** Struct payloads up to this many 4-byte words are zeroed by single stores. */
+const UNROLLED_ZERO_WORDS = 8;
+
+/** Placeholder for "re-read the views", replaced once the views in use are known. */
+const REFRESH = '\u0000refresh';
+
+type Label = { name: string; loop: boolean };
+
+/** A JS identifier for a guest function's compiled code. */
+export function jsName(fn: BcFunction, entryPc: number): string {
+  const base = `f_${fn.name.replace(/[^A-Za-z0-9_$]/g, '_')}`;
+  return entryPc === 0 ? base : `${base}_osr${entryPc}`;
+}
+
+/** Lower `fn` from `entryPc` (0: the whole function; else a loop header, OSR). */
+export function lowerFunction(env: JsLowerEnv, fn: BcFunction, entryPc: number): JsLowered {
+  const ctx = new FnLowering(env, fn, entryPc);
+  ctx.prologue();
+  structure(buildCfg(fn, entryPc), ctx);
+  ctx.line(`throw new Error('unreachable code reached in ${jsName(fn, entryPc)}');`);
+  return { source: ctx.finish() };
+}
+
+class FnLowering implements StructuredSink<Label> {
+  private readonly code: Int32Array;
+  private readonly osr: boolean;
+  private readonly name: string;
+  private readonly lines: string[] = [];
+  private depth = 1;
+  private labels = 0;
+  private pc = 0;
+  /** Environment names the code uses (bound once in the factory). */
+  private readonly needs = new Set<string>(['mem']);
+  private readonly views = new Set<string>(['I32']);
+  /** Call-area argument locals written so far: `ai3` (i32 or reference), `af3` (f64). */
+  private readonly area = new Set<string>();
+  /** Registers null-checked since the start of the current basic block and not
+   *  written since: a second check could never trap. */
+  private readonly nonNull = new Set<number>();
+
+  constructor(private readonly env: JsLowerEnv, private readonly fn: BcFunction, entryPc: number) {
+    this.code = fn.code;
+    this.osr = entryPc !== 0;
+    this.name = jsName(fn, entryPc);
+  }
+
+  line(text: string): void { this.lines.push('  '.repeat(this.depth) + text); }
+
+  // ---- entry and assembly ----------------------------------------------------------
+
+  prologue(): void {
+    const { fn, env } = this;
+    if (this.osr) { this.loadAllRegisters(); return; }
+    // Frame-stack overflow: reported at the caller's call, as the interpreter does.
+    this.line(`if (fp + ${env.frameSizes[fn.index]!} > ${env.stackEndSlot}) ${this.use('trap_stack')}(fp);`);
+    // The innermost frame, should the host stack run out in deeper compiled code.
+    this.line(`I32[${TOP_FP_WORD}] = fp;`);
+    fn.params.forEach((k, r) => { if (k === Kind.R) this.writeThrough(r); });
+  }
+
+  /** OSR: every register comes from the frame slots the interpreter kept. */
+  private loadAllRegisters(): void {
+    this.fn.regKinds.forEach((k, r) => {
+      if (r >= this.fn.areaBase) return;
+      this.line(`r${r} = ${k === Kind.F ? `${this.view('F64')}[fp + ${r}]` : `I32[fpi + ${2 * r}]`};`);
+    });
+  }
+
+  /** The factory body: bindings, then the function with its declarations. */
+  finish(): string {
+    const views = [...this.views].sort();
+    const refresh = views.map((v) => `${v} = mem.${v.toLowerCase()};`).join(' ');
+    const body = this.lines.map((l) => (l.endsWith(REFRESH) ? l.slice(0, -REFRESH.length) + refresh : l));
+    const params = this.osr ? [] : this.fn.params.map((_, r) => `r${r}`);
+    return [
+      '"use strict";',
+      ...[...this.needs].sort().map((n) => `const ${n} = env.${n};`),
+      `return function ${this.name}(${['fp', ...params].join(', ')}) {`,
+      '  const fpi = fp << 1;',
+      `  let ${views.map((v) => `${v} = mem.${v.toLowerCase()}`).join(', ')};`,
+      ...this.declarations(body),
+      ...body,
+      '};',
+    ].join('\n');
+  }
+
+  /** `let` for the registers that are not parameters, the call-area locals and
+   *  the temporaries the body uses. */
+  private declarations(body: string[]): string[] {
+    const { fn } = this;
+    const names: string[] = [];
+    fn.regKinds.forEach((_, r) => { if (r < fn.areaBase && (this.osr || r >= fn.params.length)) names.push(`r${r}`); });
+    names.push(...[...this.area].sort());
+    names.push(...['t0', 't1', 't2'].filter((t) => body.some((l) => new RegExp(`\\b${t}\\b`).test(l))));
+    return names.length === 0 ? [] : [`  let ${names.map((n) => `${n} = 0`).join(', ')};`];
+  }
+
+  // ---- the structured sink ---------------------------------------------------------
+
+  body(b: Block): void {
+    this.nonNull.clear();
+    for (let pc = b.start; pc <= b.last; pc += instrLength(this.code[pc] as Op)) {
+      this.pc = pc;
+      const op = this.code[pc] as Op;
+      if (pc === b.last && b.exit !== Exit.GOTO) {
+        if (op === Op.FORLOOP || op === Op.FORLOOPK) this.set(this.a(0), Kind.I, `(${this.r(this.a(0))} + 1) | 0`);
+        return;
+      }
+      if (pc === b.last && (op === Op.JMP || op === Op.JMPLOOP)) return;
+      this.instr(op);
+    }
+  }
+
+  terminate(b: Block): void {
+    this.pc = b.last;
+    this.instr(this.code[b.last] as Op);
+  }
+
+  openIf(b: Block): void {
+    this.pc = b.last;
+    this.line(`if (${this.condition(this.code[b.last] as Op)}) {`);
+    this.depth++;
+  }
+
+  openElse(): void { this.depth--; this.line('} else {'); this.depth++; }
+
+  openBlock(): Label { return this.open(false); }
+  openLoop(): Label { return this.open(true); }
+
+  private open(loop: boolean): Label {
+    const label = { name: `L${this.labels++}`, loop };
+    this.line(loop ? `${label.name}: for (;;) {` : `${label.name}: {`);
+    this.depth++;
+    return label;
+  }
+
+  close(): void { this.depth--; this.line('}'); }
+  br(label: Label): void { this.line(`${label.loop ? 'continue' : 'break'} ${label.name};`); }
+
+  // ---- operands --------------------------------------------------------------------
+
+  private a(i: number): number { return this.code[this.pc + 1 + i]!; }
+
+  /** The local holding register r (not a call-area register). */
+  private r(r: number): string {
+    if (r >= this.fn.areaBase) throw new Error(`call area register r${r} read outside a call`);
+    return `r${r}`;
+  }
+
+  private use(name: string): string { this.needs.add(name); return name; }
+  private view(v: 'F64' | 'U16'): string { this.views.add(v); return v; }
+
+  /** Register r (kind k) := expr; references are written through to their slot.
+   *  With `afterCall`, the views are re-read between the two (the expression may
+   *  have grown the memory). */
+  private set(r: number, k: ValKind, expr: string, afterCall = false): void {
+    if (r >= this.fn.areaBase) {
+      const name = `a${k === Kind.F ? 'f' : 'i'}${r - this.fn.areaBase - HEADER_SLOTS}`;
+      this.area.add(name);
+      this.line(`${name} = ${expr};`);
+      if (afterCall) this.refresh();
+      return;
+    }
+    this.line(`r${r} = ${expr};`);
+    this.nonNull.delete(r);
+    if (afterCall) this.refresh();
+    if (k === Kind.R) this.writeThrough(r);
+  }
+
+  private writeThrough(r: number): void { this.line(`I32[fpi + ${2 * r}] = r${r};`); }
+
+  /** Re-read the views after anything that may have grown the memory. */
+  private refresh(): void { this.line(REFRESH); }
+
+  /** The local holding argument i (kind k) of the call being lowered. */
+  private areaArg(k: ValKind, i: number): string {
+    const name = `a${k === Kind.F ? 'f' : 'i'}${i}`;
+    if (!this.area.has(name)) throw new Error(`argument ${i} of a call was never written`);
+    return name;
+  }
+
+  /** Tell the runtime where this frame is before a helper that may allocate or trap. */
+  private publish(): void { this.line(`I32[${TOP_FP_WORD}] = fp; I32[${TOP_PC_WORD}] = ${this.pc};`); }
+
+  private trapIf(cond: string, code: number): void {
+    this.line(`if (${cond}) ${this.use('trap')}(${code}, fp, ${this.pc});`);
+  }
+
+  private nullCheck(r: number): void {
+    if (this.nonNull.has(r)) return;
+    this.trapIf(`${this.r(r)} === 0`, NULL_REF);
+    this.nonNull.add(r);
+  }
+
+  /** Trap unless 0 <= R[i] < length of the object in R[obj] (t0 := the length). */
+  private boundsCheck(obj: number, i: number): void {
+    const ri = this.r(i);
+    this.line(`t0 = I32[(${this.r(obj)} >> 2) + 1];`);
+    this.line(`if ((${ri} >>> 0) >= t0) ${this.use('trap_index')}(${ri}, t0, fp, ${this.pc});`);
+  }
+
+  private f64Const(k: number): string { return lit(this.env.mod.f64Consts[k]!); }
+
+  // ---- instructions ----------------------------------------------------------------
+
+  /** The condition under which the conditional jump at this.pc is taken. */
+  private condition(op: Op): string {
+    const a = (i: number) => this.a(i);
+    switch (op) {
+      case Op.JT: return `${this.r(a(0))} !== 0`;
+      case Op.JF: return `${this.r(a(0))} === 0`;
+      case Op.FORLOOP: return `${this.r(a(0))} < ${this.r(a(1))}`;
+      case Op.FORLOOPK: return `${this.r(a(0))} < ${lit(a(1))}`;
+      default: {
+        const cmp = JUMP_CMP[op];
+        if (cmp === undefined) throw new Error(`${OP_INFO[op].name} is not a conditional jump`);
+        const rhs = OP_INFO[op].args[1] === 'imm' ? lit(a(1)) : this.r(a(1));
+        return `${this.r(a(0))} ${cmp} ${rhs}`;
+      }
+    }
+  }
+
+  private instr(op: Op): void {
+    if (this.pureOp(op)) return;
+    const a = (i: number) => this.a(i);
+    switch (op) {
+      case Op.LOADI: return this.set(a(0), Kind.I, lit(a(1)));
+      case Op.LOADF: return this.set(a(0), Kind.F, this.f64Const(a(1)));
+      case Op.LOADS: return this.set(a(0), Kind.R, String(this.env.strAddrs[a(1)]!));
+      case Op.LOADNULL: return this.set(a(0), Kind.R, '0');
+      case Op.LOADFN: return this.set(a(0), Kind.I, String(a(1) + 1));
+      case Op.MOVR: return this.set(a(0), Kind.R, this.r(a(1)));
+      case Op.DIV: case Op.REM: return this.divide(op);
+      case Op.STREQ: case Op.STRNE:
+        return this.set(a(0), Kind.I, `${op === Op.STRNE ? '1 ^ ' : ''}${this.use('streq')}(${this.r(a(1))}, ${this.r(a(2))})`);
+      case Op.CALL: case Op.CALLV: return this.call(op);
+      case Op.CALLX: return this.callExtern();
+      case Op.RETV: return this.line('return;');
+      case Op.RETI: case Op.RETF: case Op.RETR: return this.line(`return ${this.r(a(0))};`);
+      case Op.NEWSTRUCT: return this.newStruct();
+      case Op.GETFI: case Op.GETFF: case Op.GETFR: return this.getField(op);
+      case Op.SETFI: case Op.SETFF: case Op.SETFR: return this.setField(op);
+      case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: return this.newArray(op);
+      case Op.AGETI: case Op.AGETF: case Op.AGETR: return this.arrayGet(op);
+      case Op.ASETI: case Op.ASETF: case Op.ASETR: return this.arraySet(op);
+      case Op.LEN: this.nullCheck(a(1)); return this.set(a(0), Kind.I, `I32[(${this.r(a(1))} >> 2) + 1]`);
+      case Op.SGET:
+        this.nullCheck(a(1)); this.boundsCheck(a(1), a(2));
+        return this.set(a(0), Kind.I, `${this.view('U16')}[(${this.r(a(1))} >> 1) + ${HEADER_BYTES / 2} + ${this.r(a(2))}]`);
+      case Op.CONCAT:
+        this.nullCheck(a(1)); this.nullCheck(a(2)); this.publish();
+        return this.set(a(0), Kind.R, `${this.use('concat')}(${this.r(a(1))}, ${this.r(a(2))})`, true);
+      case Op.GETGI: case Op.GETGR: return this.set(a(0), op === Op.GETGR ? Kind.R : Kind.I, `I32[${(this.env.globalsSlot + a(1)) * 2}]`);
+      case Op.GETGF: return this.set(a(0), Kind.F, `${this.view('F64')}[${this.env.globalsSlot + a(1)}]`);
+      case Op.SETGI: case Op.SETGR: return this.line(`I32[${(this.env.globalsSlot + a(0)) * 2}] = ${this.r(a(1))};`);
+      case Op.SETGF: return this.line(`${this.view('F64')}[${this.env.globalsSlot + a(0)}] = ${this.r(a(1))};`);
+      default: return this.builtin(op);
+    }
+  }
+
+  /** Arithmetic, comparisons and conversions: one expression each (ops.ts). */
+  private pureOp(op: Op): boolean {
+    const a = (i: number) => this.a(i);
+    const kind = (r: 'i' | 'f') => (r === 'f' ? Kind.F : Kind.I);
+    const bin = BINARY[op] ?? WITH_IMM[op];
+    if (bin !== undefined) {
+      if (bin.needs) this.use(bin.needs);
+      const y = WITH_IMM[op] ? lit(a(2)) : this.r(a(2));
+      this.set(a(0), kind(bin.result), bin.expr(this.r(a(1)), y));
+      return true;
+    }
+    const un = UNARY[op];
+    if (un !== undefined) {
+      if (un.needs) this.use(un.needs);
+      this.set(a(0), kind(un.result), un.expr(this.r(a(1)), ''));
+      return true;
+    }
+    const fk = WITH_F64_CONST[op];
+    if (fk !== undefined) {
+      const expr = fk.constFirst ? `${this.f64Const(a(1))} ${fk.op} ${this.r(a(2))}` : `${this.r(a(1))} ${fk.op} ${this.f64Const(a(2))}`;
+      this.set(a(0), Kind.F, expr);
+      return true;
+    }
+    return false;
+  }
+
+  /** Output, text, math and the other built-ins. */
+  private builtin(op: Op): void {
+    const a = (i: number) => this.a(i);
+    const r = (i: number) => this.r(a(i));
+    switch (op) {
+      case Op.OUTI: return this.line(`${this.use('out_i')}(${r(0)}, ${a(1)});`);
+      case Op.OUTF: return this.line(`${this.use('out_f')}(${r(0)}, ${a(1)});`);
+      case Op.OUTB: return this.line(`${this.use('out_b')}(${r(0)}, ${a(1)});`);
+      case Op.OUTS: this.nullCheck(a(0)); return this.line(`${this.use('out_s')}(${r(0)}, ${a(1)});`);
+      case Op.TOSTRI: case Op.TOSTRF: case Op.TOSTRB: {
+        const h = op === Op.TOSTRI ? 'tostr_i' : op === Op.TOSTRF ? 'tostr_f' : 'tostr_b';
+        this.publish();
+        return this.set(a(0), Kind.R, `${this.use(h)}(${r(1)})`, true);
+      }
+      case Op.MATH1: return this.set(a(0), Kind.F, `${this.use(MATH1_FNS[a(2)]!)}(${r(1)})`);
+      case Op.MATH2: return this.set(a(0), Kind.F, `${this.use(MATH2_FNS[a(3)]!)}(${r(1)}, ${r(2)})`);
+      case Op.CLOCK: return this.set(a(0), Kind.F, `${this.use('clock')}()`);
+      case Op.FIXED: this.publish(); return this.set(a(0), Kind.R, `${this.use('fixed')}(${r(1)}, ${r(2)})`, true);
+      case Op.CHR: this.publish(); return this.set(a(0), Kind.R, `${this.use('chr')}(${r(1)})`, true);
+      case Op.SUBSTR:
+        this.nullCheck(a(1)); this.publish();
+        return this.set(a(0), Kind.R, `${this.use('substr')}(${r(1)}, ${r(2)}, ${r(3)})`, true);
+      case Op.PARSEI: this.nullCheck(a(1)); this.publish(); return this.set(a(0), Kind.I, `${this.use('parse_i')}(${r(1)}) | 0`);
+      case Op.PARSEF: this.nullCheck(a(1)); this.publish(); return this.set(a(0), Kind.F, `${this.use('parse_f')}(${r(1)})`);
+      case Op.PANIC:
+        this.nullCheck(a(0)); this.publish();
+        this.line(`${this.use('panic')}(${r(0)});`);
+        return this.line(`throw new Error('panic helper returned');`);
+      default:
+        throw new Error(`cannot lower ${OP_INFO[op].name} here`);
+    }
+  }
+
+  //   R[C] == 0                      -> trap division by zero
+  //   DIV: R[B] == MIN && R[C] == -1 -> trap integer overflow
+  private divide(op: Op): void {
+    const x = this.r(this.a(1)), y = this.r(this.a(2));
+    this.trapIf(`${y} === 0`, DIV_ZERO);
+    if (op === Op.DIV) this.trapIf(`${y} === -1 && ${x} === -2147483648`, OVERFLOW);
+    this.set(this.a(0), Kind.I, op === Op.DIV ? `(${x} / ${y}) | 0` : `(${x} % ${y}) | 0`);
+  }
+
+  //   t0 := cursor; t1 := t0 + size
+  //   if t1 > limit { publish; t0 := new_struct(st) }      window used up
+  //   else { cursor := t1; header; zero the fields }       inline bump
+  private newStruct(): void {
+    const st = this.a(1);
+    const size = blockSizeFor(this.env.mod.structs[st]!.size);
+    this.line(`t0 = I32[${CURSOR_WORD}]; t1 = t0 + ${size};`);
+    this.line(`if (t1 > I32[${LIMIT_WORD}]) {`);
+    this.depth++;
+    this.publish();
+    this.line(`t0 = ${this.use('new_struct')}(${st});`);
+    this.refresh();
+    this.depth--;
+    this.line('} else {');
+    this.depth++;
+    this.line(`I32[${CURSOR_WORD}] = t1; t2 = t0 >> 2;`);
+    this.line(`I32[t2] = ${ObjKind.STRUCT | (st << 8)}; I32[t2 + 1] = 0;`);
+    const words = (size - HEADER_BYTES) / 4, first = HEADER_BYTES / 4;
+    if (words > UNROLLED_ZERO_WORDS) this.line(`I32.fill(0, t2 + ${first}, t2 + ${first + words});`);
+    else if (words > 0) this.line(Array.from({ length: words }, (_, w) => `I32[t2 + ${first + w}] = 0;`).join(' '));
+    this.depth--;
+    this.line('}');
+    this.set(this.a(0), Kind.R, 't0');
+  }
+
+  private newArray(op: Op): void {
+    const kind = op === Op.NEWARRI ? ObjKind.ARR_I : op === Op.NEWARRF ? ObjKind.ARR_F : ObjKind.ARR_R;
+    this.publish();
+    this.set(this.a(0), Kind.R, `${this.use('new_array')}(${kind}, ${this.r(this.a(1))})`, true);
+  }
+
+  private getField(op: Op): void {
+    const [d, o, off] = [this.a(0), this.a(1), this.a(2)];
+    this.nullCheck(o);
+    if (op === Op.GETFF) this.set(d, Kind.F, `${this.view('F64')}[(${this.r(o)} + ${off}) >> 3]`);
+    else this.set(d, op === Op.GETFR ? Kind.R : Kind.I, `I32[(${this.r(o)} + ${off}) >> 2]`);
+  }
+
+  private setField(op: Op): void {
+    const [o, off, v] = [this.a(0), this.a(1), this.a(2)];
+    this.nullCheck(o);
+    if (op === Op.SETFF) this.line(`${this.view('F64')}[(${this.r(o)} + ${off}) >> 3] = ${this.r(v)};`);
+    else this.line(`I32[(${this.r(o)} + ${off}) >> 2] = ${this.r(v)};`);
+  }
+
+  /** Index expression of element R[i] of the array in R[arr]. */
+  private element(arr: number, i: number, f64: boolean): string {
+    return f64 ? `${this.view('F64')}[(${this.r(arr)} >> 3) + 1 + ${this.r(i)}]`
+               : `I32[(${this.r(arr)} >> 2) + 2 + ${this.r(i)}]`;
+  }
+
+  private arrayGet(op: Op): void {
+    const [d, arr, i] = [this.a(0), this.a(1), this.a(2)];
+    this.nullCheck(arr); this.boundsCheck(arr, i);
+    const f = op === Op.AGETF;
+    this.set(d, f ? Kind.F : op === Op.AGETR ? Kind.R : Kind.I, this.element(arr, i, f));
+  }
+
+  private arraySet(op: Op): void {
+    const [arr, i, v] = [this.a(0), this.a(1), this.a(2)];
+    this.nullCheck(arr); this.boundsCheck(arr, i);
+    this.line(`${this.element(arr, i, op === Op.ASETF)} = ${this.r(v)};`);
+  }
+
+  //   I32[header] := callee, fp, resume pc            (over the call area)
+  //   R[dst] := table[callee](fp + base + 2, args...)   (a direct call for self-recursion)
+  private call(op: Op): void {
+    const { fn, env } = this;
+    const isV = op === Op.CALLV;
+    const base = isV ? this.a(2) : this.a(1);
+    const dst = isV ? this.a(3) : this.a(2);
+    const sig = isV ? env.mod.sigs[this.a(1)]! : env.mod.functions[this.a(0)]!;
+    let callee = String(this.a(0));
+    if (isV) {
+      this.nullCheck(this.a(0));
+      this.line(`t0 = ${this.r(this.a(0))} - 1;`);
+      callee = 't0';
+    }
+    this.line(`I32[fpi + ${2 * base}] = ${callee}; I32[fpi + ${2 * base + 1}] = fp; I32[fpi + ${2 * base + 2}] = ${this.pc + instrLength(op)};`);
+    const self = !isV && this.a(0) === fn.index && !this.osr;
+    const target = self ? this.name : `${this.use('table')}[${callee}]`;
+    const args = [`fp + ${base + HEADER_SLOTS}`, ...sig.params.map((k, i) => this.areaArg(k, i))];
+    const expr = `${target}(${args.join(', ')})`;
+    if (sig.ret === null) { this.line(`${expr};`); this.refresh(); return; }
+    this.set(dst, sig.ret, expr, true);
+  }
+
+  /** CALLX: arguments to the frame slots the host reads, result via the scratch slot. */
+  private callExtern(): void {
+    const ext = this.env.mod.externs[this.a(0)]!;
+    const dst = this.a(2);
+    const argSlot0 = this.a(1) + HEADER_SLOTS;
+    ext.params.forEach((k, i) => {
+      const slot = k === Kind.F ? `${this.view('F64')}[fp + ${argSlot0 + i}]` : `I32[fpi + ${2 * (argSlot0 + i)}]`;
+      this.line(`${slot} = ${this.areaArg(k, i)};`);
+    });
+    this.publish();
+    this.line(`${this.use('callx')}(${this.a(0)}, fp + ${argSlot0});`);
+    this.refresh();
+    if (ext.ret !== null) {
+      this.set(dst, ext.ret, ext.ret === Kind.F ? `${this.view('F64')}[${SCRATCH_SLOT}]` : `I32[${SCRATCH_SLOT * 2}]`);
+    }
+  }
+}
