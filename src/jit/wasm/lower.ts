@@ -190,6 +190,8 @@ class FnLowering implements StructuredSink<Label> {
   private readonly areaI: Local[] = [];
   private readonly areaF: Local[] = [];
   private readonly consts: Map<number, number>;
+  /** Registers already null-checked in the current block and not written since. */
+  private readonly nonNull = new Set<number>();
   private readonly osr: boolean;
   private pc = 0;
 
@@ -244,6 +246,7 @@ class FnLowering implements StructuredSink<Label> {
   // ---- the structured sink ---------------------------------------------------------
 
   body(b: Block): void {
+    this.nonNull.clear();
     for (let pc = b.start; pc <= b.last; pc += instrLength(this.code[pc] as Op)) {
       this.pc = pc;
       const op = this.code[pc] as Op;
@@ -300,6 +303,7 @@ class FnLowering implements StructuredSink<Label> {
       return;
     }
     wb.localSet(this.regs[r]!);
+    this.nonNull.delete(r);
     if (k === Kind.R) this.writeThrough(r);
   }
 
@@ -326,8 +330,11 @@ class FnLowering implements StructuredSink<Label> {
     wb.if_(); wb.i32Const(code); wb.localGet(this.fp); wb.i32Const(this.pc); this.callHelper('trap'); wb.end();
   }
 
+  /** Trap on null, unless this block already checked r and has not written it since. */
   private nullCheck(r: number): void {
+    if (this.nonNull.has(r)) return;
     this.get(r); this.wb.op(W.I32_EQZ!); this.trapIf(TrapCode.NULL);
+    this.nonNull.add(r);
   }
 
   /** Trap unless 0 <= R[i] < length of the object in R[obj]. */
