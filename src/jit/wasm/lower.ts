@@ -192,6 +192,9 @@ class FnLowering implements StructuredSink<Label> {
   private readonly consts: Map<number, number>;
   /** Registers already null-checked in the current block and not written since. */
   private readonly nonNull = new Set<number>();
+  /** (object, index) register pairs bounds-checked in the current block, neither
+   *  written since: `obj * 65536 + index`. */
+  private readonly inBounds = new Set<number>();
   private readonly osr: boolean;
   private pc = 0;
 
@@ -247,6 +250,7 @@ class FnLowering implements StructuredSink<Label> {
 
   body(b: Block): void {
     this.nonNull.clear();
+    this.inBounds.clear();
     for (let pc = b.start; pc <= b.last; pc += instrLength(this.code[pc] as Op)) {
       this.pc = pc;
       const op = this.code[pc] as Op;
@@ -304,6 +308,7 @@ class FnLowering implements StructuredSink<Label> {
     }
     wb.localSet(this.regs[r]!);
     this.nonNull.delete(r);
+    for (const pair of this.inBounds) if ((pair >>> 16) === r || (pair & 0xffff) === r) this.inBounds.delete(pair);
     if (k === Kind.R) this.writeThrough(r);
   }
 
@@ -340,6 +345,9 @@ class FnLowering implements StructuredSink<Label> {
   /** Trap unless 0 <= R[i] < length of the object in R[obj]. */
   private boundsCheck(obj: number, i: number): void {
     const wb = this.wb;
+    const pair = obj * 65536 + i;
+    if (this.inBounds.has(pair)) return;
+    if (obj < 65536 && i < 65536) this.inBounds.add(pair);
     this.get(i); this.get(obj); wb.load(W.I32_LOAD!, 2, 4); wb.op(W.I32_GE_U!);
     wb.if_();
     this.get(i); this.get(obj); wb.load(W.I32_LOAD!, 2, 4); wb.localGet(this.fp); wb.i32Const(this.pc);
