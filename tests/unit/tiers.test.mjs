@@ -151,3 +151,26 @@ wasmTest('through the command line, mixed recursion reaches the frame stack limi
   assert.equal(over.status, 1);
   assert.match(over.stderr, /^runtime error: stack overflow\n  at /);
 });
+
+wasmTest('checks skipped for registers already checked are redone after a write', () => {
+  const src = `
+fn f(a: [i32], b: [i32]) -> i32 {
+  var x = a[1];
+  var i = 1;
+  x += a[i] + a[i];
+  var c = a;
+  x += c[0];
+  c = b;
+  x += c.len;
+  i = 5;
+  x += a[i];
+  return x;
+}
+fn main() {
+  print(f([1, 2, 3], [4]));
+}`;
+  const r = sameAsInterpreter(src, { tier: 'jit' });
+  assert.equal(r.stderr, 'runtime error: index 5 out of bounds for length 3\n  at f (t.tier:11)\n  at main (t.tier:15)\n');
+  const nul = sameAsInterpreter(src.replace('print(f([1, 2, 3], [4]));', 'print(f([1, 2, 3], null));'), { tier: 'jit' });
+  assert.match(nul.stderr, /^runtime error: null reference\n  at f \(t\.tier:9\)/);
+});
