@@ -9,30 +9,15 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { load } from '../../dist/vm.js';
+import { runTier, sameAsInterpreter as sameAsInterpreterWith, untraced, PINGPONG, PINGPONG_OUTPUT } from './mixed.mjs';
 import { hostCanCompileJs } from '../../dist/jit/js/backend.js';
 import { listPrograms, parseExpectations, checkResult } from '../corpus.mjs';
 
 const canEval = hostCanCompileJs();
 const jsTest = (name, fn) => test(name, { skip: !canEval && 'no code generation from strings on this host' }, fn);
 
-function run(src, opts = {}) {
-  let stdout = '', stderr = '';
-  const r = load('t.tier', src, { backend: 'js', ...opts, stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
-  assert.ok(r.ok, stderr);
-  const code = r.program.run();
-  return { code, stdout, stderr, tiers: r.program.lastTiers };
-}
-
-const untraced = (s) => s.replace(/^\[tier\].*\n/gm, '');
-
-/** Same program in the interpreter and with the JS backend: identical output and errors. */
-function sameAsInterpreter(src, opts, ref = run(src, { tier: 'interp' })) {
-  const mixed = run(src, opts);
-  assert.equal(mixed.stdout, ref.stdout);
-  assert.equal(untraced(mixed.stderr), ref.stderr);
-  assert.equal(mixed.code, ref.code);
-  return mixed;
-}
+const run = (src, opts = {}) => runTier(src, opts, { backend: 'js' });
+const sameAsInterpreter = (src, opts, ref) => sameAsInterpreterWith(src, opts, { backend: 'js' }, ref);
 
 test('hostCanCompileJs tells whether new Function works here', () => {
   let works;
@@ -48,22 +33,9 @@ jsTest('the JS backend is the one compiling', () => {
   assert.match(r.stderr, /^\[tier\] install sq \(table slot \d+, i2c i>i\)$/m);
 });
 
-const PINGPONG = `
-fn c_even(n: i32) -> bool { if n == 0 { return true; } return i_odd(n - 1); }
-fn i_odd(n: i32) -> bool { if n == 0 { return false; } return c_even(n - 1); }
-fn c_sum(xs: [f64], i: i32) -> f64 { if i == xs.len { return 0.0; } return xs[i] + i_sum(xs, i + 1); }
-fn i_sum(xs: [f64], i: i32) -> f64 { if i == xs.len { return 0.0; } return xs[i] * 2.0 + c_sum(xs, i + 1); }
-fn main() {
-  print(c_even(1000));
-  print(i_odd(777));
-  let xs = new [f64](300);
-  for i in 0..xs.len { xs[i] = i as f64 / 4.0; }
-  print(c_sum(xs, 0));
-}`;
-
 jsTest('compiled and interpreted functions call each other, deep mutual recursion', () => {
   const r = sameAsInterpreter(PINGPONG, { tier: 'jit', jitFilter: '^c_|^main$' });
-  assert.equal(r.stdout, 'true\ntrue\n16837.5\n');
+  assert.equal(r.stdout, PINGPONG_OUTPUT);
   assert.deepEqual(r.tiers.compiled.sort(), ['c_even', 'c_sum', 'main']);
   assert.ok(r.tiers.failed.includes('i_odd'));
 });
@@ -245,7 +217,7 @@ jsTest('through the command line: --jit-backend=js, and the frame stack limit bi
   const r = spawnSync(process.execPath, ['bin/tiervm.js', 'run', ...flags, '--jit-filter=^c_|^main$', file], { encoding: 'utf8' });
   assert.equal(untraced(r.stderr), '');
   assert.match(r.stderr, /\[tier\] backend: js/);
-  assert.equal(r.stdout, 'true\ntrue\n16837.5\n');
+  assert.equal(r.stdout, PINGPONG_OUTPUT);
   const over = spawnSync(process.execPath, ['bin/tiervm.js', 'run', ...flags, '--stack-size=64', file], { encoding: 'utf8' });
   assert.equal(over.status, 1);
   assert.match(untraced(over.stderr), /^runtime error: stack overflow\n  at /);

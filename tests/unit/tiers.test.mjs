@@ -5,45 +5,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { load } from '../../dist/vm.js';
+import { runTier, sameAsInterpreter, PINGPONG, PINGPONG_OUTPUT } from './mixed.mjs';
 import { listPrograms, parseExpectations } from '../corpus.mjs';
 
 const hasWasm = typeof WebAssembly === 'object';
 const wasmTest = (name, fn) => test(name, { skip: !hasWasm && 'no WebAssembly on this host' }, fn);
 
-function run(src, opts = {}) {
-  let stdout = '', stderr = '';
-  const r = load('t.tier', src, { ...opts, stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
-  assert.ok(r.ok, stderr);
-  const code = r.program.run();
-  return { code, stdout, stderr, tiers: r.program.lastTiers };
-}
-
-/** Same program in the interpreter and mixed: identical output and errors. */
-function sameAsInterpreter(src, opts) {
-  const ref = run(src, { tier: 'interp' });
-  const mixed = run(src, opts);
-  assert.equal(mixed.stdout, ref.stdout);
-  assert.equal(mixed.stderr.replace(/^\[tier\].*\n/gm, ''), ref.stderr);
-  assert.equal(mixed.code, ref.code);
-  return mixed;
-}
-
-const PINGPONG = `
-fn c_even(n: i32) -> bool { if n == 0 { return true; } return i_odd(n - 1); }
-fn i_odd(n: i32) -> bool { if n == 0 { return false; } return c_even(n - 1); }
-fn c_sum(xs: [f64], i: i32) -> f64 { if i == xs.len { return 0.0; } return xs[i] + i_sum(xs, i + 1); }
-fn i_sum(xs: [f64], i: i32) -> f64 { if i == xs.len { return 0.0; } return xs[i] * 2.0 + c_sum(xs, i + 1); }
-fn main() {
-  print(c_even(1000));
-  print(i_odd(777));
-  let xs = new [f64](300);
-  for i in 0..xs.len { xs[i] = i as f64 / 4.0; }
-  print(c_sum(xs, 0));
-}`;
+const run = (src, opts) => runTier(src, opts);
 
 wasmTest('compiled and interpreted functions call each other, deep mutual recursion', () => {
   const r = sameAsInterpreter(PINGPONG, { tier: 'jit', jitFilter: '^c_|^main$' });
-  assert.equal(r.stdout, 'true\ntrue\n16837.5\n');
+  assert.equal(r.stdout, PINGPONG_OUTPUT);
   assert.deepEqual(r.tiers.compiled.sort(), ['c_even', 'c_sum', 'main']);
   assert.ok(r.tiers.failed.includes('i_odd'));
 });
@@ -146,7 +118,7 @@ wasmTest('through the command line, mixed recursion reaches the frame stack limi
   writeFileSync(file, PINGPONG.replace('c_even(1000)', 'c_even(100000)'));
   const r = spawnSync(process.execPath, ['bin/tiervm.js', 'run', '--tier=jit', '--jit-filter=^c_|^main$', file], { encoding: 'utf8' });
   assert.equal(r.stderr, '');
-  assert.equal(r.stdout, 'true\ntrue\n16837.5\n');
+  assert.equal(r.stdout, PINGPONG_OUTPUT);
   const over = spawnSync(process.execPath, ['bin/tiervm.js', 'run', '--tier=jit', '--stack-size=64', file], { encoding: 'utf8' });
   assert.equal(over.status, 1);
   assert.match(over.stderr, /^runtime error: stack overflow\n  at /);
