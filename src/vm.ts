@@ -17,6 +17,7 @@ import { formatTrace, Trap, stackOverflowAt } from './runtime/errors.js';
 import { run as interpret } from './interp/interpreter.js';
 import { GuestFault } from './runtime/errors.js';
 import { Tiering, type Backend } from './runtime/tiering.js';
+import type { CompilingBackend } from './jit/backend.js';
 import { WasmBackend, hostCanCompileWasm } from './jit/wasm/backend.js';
 import { JsBackend, hostCanCompileJs } from './jit/js/backend.js';
 import { DEFAULTS, type Tier } from './config.js';
@@ -45,7 +46,11 @@ export interface VmOptions {
   jitThreshold?: number;
   /** Write one line per compile, install, adapter and OSR entry to stderr. */
   traceTier?: boolean;
-  /** Print the generated code of this function to stderr when it is compiled. */
+  /** Print the generated code of this function to stderr when it is compiled
+   *  (WAT from the wasm backend, JavaScript source from the js backend); if it
+   *  never is, say so when the run ends. */
+  printCode?: string;
+  /** Former name of printCode (kept for existing embedders). */
   printWasm?: string;
   /** Debug: compile only functions whose name matches this regular expression. */
   jitFilter?: string;
@@ -118,7 +123,8 @@ export class LoadedProgram {
       traceGc: o.traceGc ? (line) => stderr(line + '\n') : null,
     });
     rt.interpretFrame = (fp) => interpret(rt, fp);
-    rt.tiering = makeTiering(rt, o, stderr);
+    const backend = makeBackend(rt, o, stderr);
+    rt.tiering = makeTiering(rt, o, backend, stderr);
     let status: number;
     try {
       if (rt.tiering.opts.mode === 'jit') rt.tiering.compileAll();
@@ -132,6 +138,8 @@ export class LoadedProgram {
       status = reportFailure(rt, e, stderr);
     }
     if (o.gcStats) stderr(rt.gc.summary() + '\n');
+    const printCode = o.printCode ?? o.printWasm;
+    if (printCode !== undefined && !backend?.printed) stderr(nothingPrinted(rt, printCode, backend) + '\n');
     this.lastTiers = rt.tiering.report();
     const problems = rt.tiering.checkInvariants(rt.entries);
     if (problems.length > 0) throw new Error(`tiering invariant broken: ${problems.join('; ')}`);
@@ -139,27 +147,37 @@ export class LoadedProgram {
   }
 }
 
-/** The tiering policy, with a backend when the tier compiles: WebAssembly where
- *  the host can run it, else JavaScript where the host allows code generation from
- *  strings (o.backend forces one); otherwise every function stays interpreted. */
-function makeTiering(rt: Runtime, o: VmOptions, stderr: (t: string) => void): Tiering {
+/** The compiling backend for this run: WebAssembly where the host can run it,
+ *  else JavaScript where the host allows code generation from strings (o.backend
+ *  forces one); null for --tier=interp or a host with neither. */
+function makeBackend(rt: Runtime, o: VmOptions, stderr: (t: string) => void): CompilingBackend<unknown> | null {
   const mode = o.tier ?? DEFAULTS.tier;
+  if (mode === 'interp') return null;
   const trace = o.traceTier ? (line: string) => stderr(line + '\n') : null;
-  let backend: Backend | null = null;
-  if (mode !== 'interp') {
-    const want = o.backend ?? null;
-    if (want !== 'js' && rt.mem.wasm && hostCanCompileWasm()) {
-      backend = new WasmBackend(rt, { trace, printWasm: o.printWasm ?? null, print: stderr, inline: o.inline ?? DEFAULTS.inline });
-    } else if (want !== 'wasm' && hostCanCompileJs()) {
-      trace?.(`[tier] backend: js (${want === 'js' ? 'forced' : 'no WebAssembly on this host'})`);
-      backend = new JsBackend(rt, { trace, printCode: o.printWasm ?? null, print: stderr });
-    } else {
-      trace?.(`[tier] no ${want === null ? '' : want + ' '}backend on this host: every function stays interpreted`);
-    }
+  const opts = { trace, printCode: o.printCode ?? o.printWasm ?? null, print: stderr, inline: o.inline ?? DEFAULTS.inline };
+  const want = o.backend ?? null;
+  if (want !== 'js' && rt.mem.wasm && hostCanCompileWasm()) return new WasmBackend(rt, opts);
+  if (want !== 'wasm' && hostCanCompileJs()) {
+    trace?.(`[tier] backend: js (${want === 'js' ? 'forced' : 'no WebAssembly on this host'})`);
+    return new JsBackend(rt, opts);
   }
+  trace?.(`[tier] no ${want === null ? '' : want + ' '}backend on this host: every function stays interpreted`);
+  return null;
+}
+
+function makeTiering(rt: Runtime, o: VmOptions, backend: Backend | null, stderr: (t: string) => void): Tiering {
+  const trace = o.traceTier ? (line: string) => stderr(line + '\n') : null;
   const names = rt.mod.functions.map((f) => f.name);
   const filter = o.jitFilter ? new RegExp(o.jitFilter) : null;
-  return new Tiering(names, backend, { mode, threshold: o.jitThreshold ?? DEFAULTS.jitThreshold, trace, filter });
+  return new Tiering(names, backend, { mode: o.tier ?? DEFAULTS.tier, threshold: o.jitThreshold ?? DEFAULTS.jitThreshold, trace, filter });
+}
+
+/** Why --print-code printed nothing. */
+function nothingPrinted(rt: Runtime, name: string, backend: CompilingBackend<unknown> | null): string {
+  const what = `tiervm: --print-code=${name}: nothing printed`;
+  if (!rt.mod.functions.some((f) => f.name === name)) return `${what}: the program has no function '${name}'`;
+  if (backend === null) return `${what}: no compiling backend in this run (--tier=interp, or a host without code generation)`;
+  return `${what}: '${name}' was never compiled (${rt.tiering.report().failed.includes(name) ? 'it failed or was excluded, see --trace-tier' : 'not hot enough; try --tier=jit'})`;
 }
 
 function reportFailure(rt: Runtime, e: unknown, stderr: (t: string) => void): number {

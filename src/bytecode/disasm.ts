@@ -5,7 +5,8 @@
 //     PC  OPCODE operands        ; line L
 // Registers print as r3, constants with their value, jump targets as @PC.
 
-import { Op, OP_INFO, MATH1_FNS, MATH2_FNS } from './opcodes.js';
+import { Op, OP_INFO } from './opcodes.js';
+import { MATH1_FNS, MATH2_FNS } from './builtins.js';
 import { kindName, type BcFunction, type BcModule } from './module.js';
 
 export function disassembleModule(mod: BcModule): string {

@@ -1,16 +1,26 @@
 // The one opcode table: every instruction of tiervm's typed register bytecode.
 //
-// The builder, verifier, disassembler, interpreter and every backend derive from
-// OP_INFO. An instruction is the opcode followed by its operands, all in one
-// Int32Array. Registers are frame slots of 8 bytes; each register has one kind for
-// the whole function (see Kind). Opcodes are typed: i32 and f64 arithmetic are
-// different opcodes, so no tier ever tests a type at run time.
+// The builder, verifier, disassembler, GC maps, CFG, interpreter and both compiled
+// backends derive from OP_INFO. An instruction is the opcode followed by its
+// operands, all in one Int32Array. Registers are frame slots of 8 bytes; each
+// register has one kind for the whole function (see Kind). Opcodes are typed: i32
+// and f64 arithmetic are different opcodes, so no tier ever tests a type at run time.
+//
+// Every fact that more than one consumer needs is a field of the table: operand
+// kinds, whether it ends a block, calls, allocates, publishes the frame, which
+// checks it makes (null, bounds, division), its type variant, its pure operation
+// (`alu`) or branch comparison (`cmp`), and the runtime helper compiled code calls.
+// What must stay true: OP_INFO is `satisfies` a mapped type over Op, so a new
+// opcode without an entry fails to compile; and every consumer that dispatches on
+// opcodes is exhaustive (a `never` default or a Record over Op/Alu/Cmp), so a new
+// opcode that one tier forgets fails to compile too.
 //
 // Notation in the docs: R[A] is the register named by operand A, KF/KS the f64 and
 // string constant pools, G[B] a global, M the linear memory. Jumps name an absolute
 // position in the function's code. `Op` is a const enum so that the interpreter's
-// switch compiles to literal cases (V8 makes a jump table of it); OP_INFO is a
-// mapped type over Op, so a new opcode without an entry fails to compile.
+// switch compiles to literal cases (V8 makes a jump table of it).
+
+import type { Helper } from './helpers.js';
 
 /** Register kinds. I holds i32, bool (0/1) and function values (index+1, 0 = null);
  *  F holds f64; R holds a heap reference (byte address, 0 = null), a GC root;
@@ -42,16 +52,52 @@ export type Operand =
   | 'ri' | 'rf' | 'rr' | 'wi' | 'wf' | 'wr'
   | 'imm' | 'kf' | 'ks' | 'fn' | 'ext' | 'glob' | 'st' | 'sig' | 'off' | 'lbl' | 'base' | 'dst';
 
+/** Pure arithmetic, comparison and conversion, named as WebAssembly names them:
+ *  R[A] := op(operands). Each backend maps every one of these (a Record over Alu),
+ *  so an opcode table entry is all a new pure instruction needs besides the
+ *  interpreter's case. i32 results wrap; comparisons give 0 or 1. */
+export type Alu =
+  | 'copy'
+  | 'i32.add' | 'i32.sub' | 'i32.mul' | 'i32.div_s' | 'i32.rem_s' | 'i32.and' | 'i32.or' | 'i32.xor'
+  | 'i32.shl' | 'i32.shr_s' | 'i32.shr_u' | 'i32.neg' | 'i32.bnot' | 'bool.not'
+  | 'i32.eq' | 'i32.ne' | 'i32.lt_s' | 'i32.le_s' | 'i32.gt_s' | 'i32.ge_s'
+  | 'f64.add' | 'f64.sub' | 'f64.mul' | 'f64.div' | 'f64.rem' | 'f64.neg' | 'f64.sqrt'
+  | 'f64.eq' | 'f64.ne' | 'f64.lt' | 'f64.le' | 'f64.gt' | 'f64.ge'
+  | 'f64.from_i32' | 'i32.from_f64';
+
+/** Signed i32 comparisons of compare-and-branch instructions. */
+export type Cmp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+
 export interface OpInfo {
-  name: string;
-  args: readonly Operand[];
-  doc: string;
+  readonly name: string;
+  readonly args: readonly Operand[];
+  /** One line of semantics. */
+  readonly doc: string;
   /** Ends a basic block: control never falls through to the next instruction. */
-  ends?: boolean;
+  readonly ends?: boolean;
   /** May allocate on the heap (a safepoint: the collector may run). */
-  allocates?: boolean;
+  readonly allocates?: boolean;
   /** Calls into another function (a safepoint). */
-  calls?: boolean;
+  readonly calls?: boolean;
+  /** Compiled code publishes its frame (TOP_FP_WORD, TOP_PC_WORD) first: the
+   *  runtime helper doing the work may allocate or raise a trap at that site. */
+  readonly publishes?: boolean;
+  /** Operands (indices into args) that must not be null: the instruction traps
+   *  with `null reference` before anything else, checking them in this order. */
+  readonly nullChecked?: readonly number[];
+  /** [array or string operand, index operand]: traps unless 0 <= index < length
+   *  (after the null check). */
+  readonly boundsChecked?: readonly [number, number];
+  /** Traps on a zero divisor (and DIV on MIN / -1). */
+  readonly divides?: boolean;
+  /** The kind of value this typed variant moves (GETFI/GETFF/GETFR, ...). */
+  readonly variant?: Kind.I | Kind.F | Kind.R;
+  /** Pure operation: R[A] := alu(the other operands, in order). */
+  readonly alu?: Alu;
+  /** Compare-and-branch: jump when cmp(R[A], second operand) holds. */
+  readonly cmp?: Cmp;
+  /** The runtime helper compiled code calls to do the work (bytecode/helpers.ts). */
+  readonly helper?: Helper;
 }
 
 const I3 = ['wi', 'ri', 'ri'] as const;
@@ -60,67 +106,68 @@ const FCMP = ['wi', 'rf', 'rf'] as const;
 const JCMP = ['ri', 'ri', 'lbl'] as const;
 const JCMPK = ['ri', 'imm', 'lbl'] as const;
 
-export const OP_INFO: { readonly [K in Op]: OpInfo } = {
+/** The table, with each entry's literal type kept (AluOp, CmpOp are computed from it). */
+const OP_TABLE = {
   [Op.LOADI]: { name: 'LOADI', args: ['wi', 'imm'], doc: 'R[A] := B' },
   [Op.LOADF]: { name: 'LOADF', args: ['wf', 'kf'], doc: 'R[A] := KF[B]' },
   [Op.LOADS]: { name: 'LOADS', args: ['wr', 'ks'], doc: 'R[A] := KS[B] (a string allocated at load time)' },
   [Op.LOADNULL]: { name: 'LOADNULL', args: ['wr'], doc: 'R[A] := null' },
   [Op.LOADFN]: { name: 'LOADFN', args: ['wi', 'fn'], doc: 'R[A] := function value of function B (B + 1)' },
-  [Op.MOVI]: { name: 'MOVI', args: ['wi', 'ri'], doc: 'R[A] := R[B] (i32 kind)' },
-  [Op.MOVF]: { name: 'MOVF', args: ['wf', 'rf'], doc: 'R[A] := R[B] (f64)' },
-  [Op.MOVR]: { name: 'MOVR', args: ['wr', 'rr'], doc: 'R[A] := R[B] (reference)' },
+  [Op.MOVI]: { name: 'MOVI', args: ['wi', 'ri'], doc: 'R[A] := R[B] (i32 kind)', alu: 'copy' },
+  [Op.MOVF]: { name: 'MOVF', args: ['wf', 'rf'], doc: 'R[A] := R[B] (f64)', alu: 'copy' },
+  [Op.MOVR]: { name: 'MOVR', args: ['wr', 'rr'], doc: 'R[A] := R[B] (reference)', alu: 'copy' },
 
-  [Op.ADD]: { name: 'ADD', args: I3, doc: 'R[A] := R[B] + R[C], wrapping' },
-  [Op.SUB]: { name: 'SUB', args: I3, doc: 'R[A] := R[B] - R[C], wrapping' },
-  [Op.MUL]: { name: 'MUL', args: I3, doc: 'R[A] := R[B] * R[C], wrapping' },
-  [Op.DIV]: { name: 'DIV', args: I3, doc: 'R[A] := R[B] / R[C] toward zero; traps on 0 and on MIN / -1' },
-  [Op.REM]: { name: 'REM', args: I3, doc: 'R[A] := R[B] % R[C], sign of the dividend; traps on 0; MIN % -1 = 0' },
-  [Op.AND]: { name: 'AND', args: I3, doc: 'R[A] := R[B] & R[C]' },
-  [Op.OR]: { name: 'OR', args: I3, doc: 'R[A] := R[B] | R[C]' },
-  [Op.XOR]: { name: 'XOR', args: I3, doc: 'R[A] := R[B] ^ R[C]' },
-  [Op.SHL]: { name: 'SHL', args: I3, doc: 'R[A] := R[B] << (R[C] mod 32)' },
-  [Op.SHR]: { name: 'SHR', args: I3, doc: 'R[A] := R[B] >> (R[C] mod 32), arithmetic' },
-  [Op.SHRU]: { name: 'SHRU', args: I3, doc: 'R[A] := R[B] >>> (R[C] mod 32), logical' },
-  [Op.ADDI]: { name: 'ADDI', args: ['wi', 'ri', 'imm'], doc: 'R[A] := R[B] + C, wrapping' },
-  [Op.MULK]: { name: 'MULK', args: ['wi', 'ri', 'imm'], doc: 'R[A] := R[B] * C, wrapping' },
-  [Op.DIVK]: { name: 'DIVK', args: ['wi', 'ri', 'imm'], doc: 'R[A] := R[B] / C toward zero (C is neither 0 nor -1: cannot trap)' },
-  [Op.REMK]: { name: 'REMK', args: ['wi', 'ri', 'imm'], doc: 'R[A] := R[B] % C, sign of the dividend (C is neither 0 nor -1)' },
-  [Op.NEG]: { name: 'NEG', args: ['wi', 'ri'], doc: 'R[A] := -R[B], wrapping' },
-  [Op.BNOT]: { name: 'BNOT', args: ['wi', 'ri'], doc: 'R[A] := ~R[B]' },
-  [Op.NOT]: { name: 'NOT', args: ['wi', 'ri'], doc: 'R[A] := !R[B] (bool)' },
+  [Op.ADD]: { name: 'ADD', args: I3, doc: 'R[A] := R[B] + R[C], wrapping', alu: 'i32.add' },
+  [Op.SUB]: { name: 'SUB', args: I3, doc: 'R[A] := R[B] - R[C], wrapping', alu: 'i32.sub' },
+  [Op.MUL]: { name: 'MUL', args: I3, doc: 'R[A] := R[B] * R[C], wrapping', alu: 'i32.mul' },
+  [Op.DIV]: { name: 'DIV', args: I3, doc: 'R[A] := R[B] / R[C] toward zero; traps on 0 and on MIN / -1', divides: true },
+  [Op.REM]: { name: 'REM', args: I3, doc: 'R[A] := R[B] % R[C], sign of the dividend; traps on 0; MIN % -1 = 0', divides: true },
+  [Op.AND]: { name: 'AND', args: I3, doc: 'R[A] := R[B] & R[C]', alu: 'i32.and' },
+  [Op.OR]: { name: 'OR', args: I3, doc: 'R[A] := R[B] | R[C]', alu: 'i32.or' },
+  [Op.XOR]: { name: 'XOR', args: I3, doc: 'R[A] := R[B] ^ R[C]', alu: 'i32.xor' },
+  [Op.SHL]: { name: 'SHL', args: I3, doc: 'R[A] := R[B] << (R[C] mod 32)', alu: 'i32.shl' },
+  [Op.SHR]: { name: 'SHR', args: I3, doc: 'R[A] := R[B] >> (R[C] mod 32), arithmetic', alu: 'i32.shr_s' },
+  [Op.SHRU]: { name: 'SHRU', args: I3, doc: 'R[A] := R[B] >>> (R[C] mod 32), logical', alu: 'i32.shr_u' },
+  [Op.ADDI]: { name: 'ADDI', args: ['wi', 'ri', 'imm'], doc: 'R[A] := R[B] + C, wrapping', alu: 'i32.add' },
+  [Op.MULK]: { name: 'MULK', args: ['wi', 'ri', 'imm'], doc: 'R[A] := R[B] * C, wrapping', alu: 'i32.mul' },
+  [Op.DIVK]: { name: 'DIVK', args: ['wi', 'ri', 'imm'], doc: 'R[A] := R[B] / C toward zero (C is neither 0 nor -1: cannot trap)', alu: 'i32.div_s' },
+  [Op.REMK]: { name: 'REMK', args: ['wi', 'ri', 'imm'], doc: 'R[A] := R[B] % C, sign of the dividend (C is neither 0 nor -1)', alu: 'i32.rem_s' },
+  [Op.NEG]: { name: 'NEG', args: ['wi', 'ri'], doc: 'R[A] := -R[B], wrapping', alu: 'i32.neg' },
+  [Op.BNOT]: { name: 'BNOT', args: ['wi', 'ri'], doc: 'R[A] := ~R[B]', alu: 'i32.bnot' },
+  [Op.NOT]: { name: 'NOT', args: ['wi', 'ri'], doc: 'R[A] := !R[B] (bool)', alu: 'bool.not' },
 
-  [Op.EQ]: { name: 'EQ', args: I3, doc: 'R[A] := R[B] == R[C] (i32, bool or function values)' },
-  [Op.NE]: { name: 'NE', args: I3, doc: 'R[A] := R[B] != R[C]' },
-  [Op.LT]: { name: 'LT', args: I3, doc: 'R[A] := R[B] < R[C] (signed)' },
-  [Op.LE]: { name: 'LE', args: I3, doc: 'R[A] := R[B] <= R[C]' },
-  [Op.GT]: { name: 'GT', args: I3, doc: 'R[A] := R[B] > R[C]' },
-  [Op.GE]: { name: 'GE', args: I3, doc: 'R[A] := R[B] >= R[C]' },
+  [Op.EQ]: { name: 'EQ', args: I3, doc: 'R[A] := R[B] == R[C] (i32, bool or function values)', alu: 'i32.eq' },
+  [Op.NE]: { name: 'NE', args: I3, doc: 'R[A] := R[B] != R[C]', alu: 'i32.ne' },
+  [Op.LT]: { name: 'LT', args: I3, doc: 'R[A] := R[B] < R[C] (signed)', alu: 'i32.lt_s' },
+  [Op.LE]: { name: 'LE', args: I3, doc: 'R[A] := R[B] <= R[C]', alu: 'i32.le_s' },
+  [Op.GT]: { name: 'GT', args: I3, doc: 'R[A] := R[B] > R[C]', alu: 'i32.gt_s' },
+  [Op.GE]: { name: 'GE', args: I3, doc: 'R[A] := R[B] >= R[C]', alu: 'i32.ge_s' },
 
-  [Op.ADDF]: { name: 'ADDF', args: F3, doc: 'R[A] := R[B] + R[C] (f64)' },
-  [Op.SUBF]: { name: 'SUBF', args: F3, doc: 'R[A] := R[B] - R[C] (f64)' },
-  [Op.MULF]: { name: 'MULF', args: F3, doc: 'R[A] := R[B] * R[C] (f64)' },
-  [Op.DIVF]: { name: 'DIVF', args: F3, doc: 'R[A] := R[B] / R[C] (f64)' },
-  [Op.REMF]: { name: 'REMF', args: F3, doc: 'R[A] := fmod(R[B], R[C]) (JavaScript %)' },
-  [Op.ADDFK]: { name: 'ADDFK', args: ['wf', 'rf', 'kf'], doc: 'R[A] := R[B] + KF[C]' },
-  [Op.SUBFK]: { name: 'SUBFK', args: ['wf', 'rf', 'kf'], doc: 'R[A] := R[B] - KF[C]' },
-  [Op.MULFK]: { name: 'MULFK', args: ['wf', 'rf', 'kf'], doc: 'R[A] := R[B] * KF[C]' },
-  [Op.DIVFK]: { name: 'DIVFK', args: ['wf', 'rf', 'kf'], doc: 'R[A] := R[B] / KF[C]' },
-  [Op.RSUBFK]: { name: 'RSUBFK', args: ['wf', 'kf', 'rf'], doc: 'R[A] := KF[B] - R[C]' },
-  [Op.RDIVFK]: { name: 'RDIVFK', args: ['wf', 'kf', 'rf'], doc: 'R[A] := KF[B] / R[C]' },
-  [Op.NEGF]: { name: 'NEGF', args: ['wf', 'rf'], doc: 'R[A] := -R[B] (f64)' },
-  [Op.EQF]: { name: 'EQF', args: FCMP, doc: 'R[A] := R[B] == R[C] (f64)' },
-  [Op.NEF]: { name: 'NEF', args: FCMP, doc: 'R[A] := R[B] != R[C] (f64)' },
-  [Op.LTF]: { name: 'LTF', args: FCMP, doc: 'R[A] := R[B] < R[C] (f64)' },
-  [Op.LEF]: { name: 'LEF', args: FCMP, doc: 'R[A] := R[B] <= R[C] (f64)' },
-  [Op.GTF]: { name: 'GTF', args: FCMP, doc: 'R[A] := R[B] > R[C] (f64)' },
-  [Op.GEF]: { name: 'GEF', args: FCMP, doc: 'R[A] := R[B] >= R[C] (f64)' },
+  [Op.ADDF]: { name: 'ADDF', args: F3, doc: 'R[A] := R[B] + R[C] (f64)', alu: 'f64.add' },
+  [Op.SUBF]: { name: 'SUBF', args: F3, doc: 'R[A] := R[B] - R[C] (f64)', alu: 'f64.sub' },
+  [Op.MULF]: { name: 'MULF', args: F3, doc: 'R[A] := R[B] * R[C] (f64)', alu: 'f64.mul' },
+  [Op.DIVF]: { name: 'DIVF', args: F3, doc: 'R[A] := R[B] / R[C] (f64)', alu: 'f64.div' },
+  [Op.REMF]: { name: 'REMF', args: F3, doc: 'R[A] := fmod(R[B], R[C]) (JavaScript %)', alu: 'f64.rem' },
+  [Op.ADDFK]: { name: 'ADDFK', args: ['wf', 'rf', 'kf'], doc: 'R[A] := R[B] + KF[C]', alu: 'f64.add' },
+  [Op.SUBFK]: { name: 'SUBFK', args: ['wf', 'rf', 'kf'], doc: 'R[A] := R[B] - KF[C]', alu: 'f64.sub' },
+  [Op.MULFK]: { name: 'MULFK', args: ['wf', 'rf', 'kf'], doc: 'R[A] := R[B] * KF[C]', alu: 'f64.mul' },
+  [Op.DIVFK]: { name: 'DIVFK', args: ['wf', 'rf', 'kf'], doc: 'R[A] := R[B] / KF[C]', alu: 'f64.div' },
+  [Op.RSUBFK]: { name: 'RSUBFK', args: ['wf', 'kf', 'rf'], doc: 'R[A] := KF[B] - R[C]', alu: 'f64.sub' },
+  [Op.RDIVFK]: { name: 'RDIVFK', args: ['wf', 'kf', 'rf'], doc: 'R[A] := KF[B] / R[C]', alu: 'f64.div' },
+  [Op.NEGF]: { name: 'NEGF', args: ['wf', 'rf'], doc: 'R[A] := -R[B] (f64)', alu: 'f64.neg' },
+  [Op.EQF]: { name: 'EQF', args: FCMP, doc: 'R[A] := R[B] == R[C] (f64)', alu: 'f64.eq' },
+  [Op.NEF]: { name: 'NEF', args: FCMP, doc: 'R[A] := R[B] != R[C] (f64)', alu: 'f64.ne' },
+  [Op.LTF]: { name: 'LTF', args: FCMP, doc: 'R[A] := R[B] < R[C] (f64)', alu: 'f64.lt' },
+  [Op.LEF]: { name: 'LEF', args: FCMP, doc: 'R[A] := R[B] <= R[C] (f64)', alu: 'f64.le' },
+  [Op.GTF]: { name: 'GTF', args: FCMP, doc: 'R[A] := R[B] > R[C] (f64)', alu: 'f64.gt' },
+  [Op.GEF]: { name: 'GEF', args: FCMP, doc: 'R[A] := R[B] >= R[C] (f64)', alu: 'f64.ge' },
 
-  [Op.I2F]: { name: 'I2F', args: ['wf', 'ri'], doc: 'R[A] := R[B] as f64 (exact)' },
-  [Op.F2I]: { name: 'F2I', args: ['wi', 'rf'], doc: 'R[A] := R[B] as i32 (truncate, saturate, NaN -> 0)' },
-  [Op.EQR]: { name: 'EQR', args: ['wi', 'rr', 'rr'], doc: 'R[A] := R[B] is R[C] (identity)' },
-  [Op.NER]: { name: 'NER', args: ['wi', 'rr', 'rr'], doc: 'R[A] := R[B] is not R[C]' },
-  [Op.STREQ]: { name: 'STREQ', args: ['wi', 'rr', 'rr'], doc: 'R[A] := strings R[B] and R[C] have equal contents (null equals only null)' },
-  [Op.STRNE]: { name: 'STRNE', args: ['wi', 'rr', 'rr'], doc: 'R[A] := !(R[B] STREQ R[C])' },
+  [Op.I2F]: { name: 'I2F', args: ['wf', 'ri'], doc: 'R[A] := R[B] as f64 (exact)', alu: 'f64.from_i32' },
+  [Op.F2I]: { name: 'F2I', args: ['wi', 'rf'], doc: 'R[A] := R[B] as i32 (truncate, saturate, NaN -> 0)', alu: 'i32.from_f64' },
+  [Op.EQR]: { name: 'EQR', args: ['wi', 'rr', 'rr'], doc: 'R[A] := R[B] is R[C] (identity)', alu: 'i32.eq' },
+  [Op.NER]: { name: 'NER', args: ['wi', 'rr', 'rr'], doc: 'R[A] := R[B] is not R[C]', alu: 'i32.ne' },
+  [Op.STREQ]: { name: 'STREQ', args: ['wi', 'rr', 'rr'], doc: 'R[A] := strings R[B] and R[C] have equal contents (null equals only null)', helper: 'streq' },
+  [Op.STRNE]: { name: 'STRNE', args: ['wi', 'rr', 'rr'], doc: 'R[A] := !(R[B] STREQ R[C])', helper: 'streq' },
 
   [Op.JMP]: { name: 'JMP', args: ['lbl'], doc: 'pc := A', ends: true },
   [Op.JMPLOOP]: { name: 'JMPLOOP', args: ['lbl'], doc: 'loop back-edge: count it, pc := A (A is a loop header, A <= pc)', ends: true },
@@ -128,80 +175,100 @@ export const OP_INFO: { readonly [K in Op]: OpInfo } = {
   [Op.FORLOOPK]: { name: 'FORLOOPK', args: ['ri', 'imm', 'lbl'], doc: 'loop back-edge of `for`: count it, R[A] += 1, if R[A] < B then pc := C (C <= pc)' },
   [Op.JT]: { name: 'JT', args: ['ri', 'lbl'], doc: 'if R[A] then pc := B' },
   [Op.JF]: { name: 'JF', args: ['ri', 'lbl'], doc: 'if !R[A] then pc := B' },
-  [Op.JEQ]: { name: 'JEQ', args: JCMP, doc: 'if R[A] == R[B] then pc := C' },
-  [Op.JNE]: { name: 'JNE', args: JCMP, doc: 'if R[A] != R[B] then pc := C' },
-  [Op.JLT]: { name: 'JLT', args: JCMP, doc: 'if R[A] < R[B] then pc := C' },
-  [Op.JLE]: { name: 'JLE', args: JCMP, doc: 'if R[A] <= R[B] then pc := C' },
-  [Op.JGT]: { name: 'JGT', args: JCMP, doc: 'if R[A] > R[B] then pc := C' },
-  [Op.JGE]: { name: 'JGE', args: JCMP, doc: 'if R[A] >= R[B] then pc := C' },
-  [Op.JEQK]: { name: 'JEQK', args: JCMPK, doc: 'if R[A] == B then pc := C' },
-  [Op.JNEK]: { name: 'JNEK', args: JCMPK, doc: 'if R[A] != B then pc := C' },
-  [Op.JLTK]: { name: 'JLTK', args: JCMPK, doc: 'if R[A] < B then pc := C' },
-  [Op.JLEK]: { name: 'JLEK', args: JCMPK, doc: 'if R[A] <= B then pc := C' },
-  [Op.JGTK]: { name: 'JGTK', args: JCMPK, doc: 'if R[A] > B then pc := C' },
-  [Op.JGEK]: { name: 'JGEK', args: JCMPK, doc: 'if R[A] >= B then pc := C' },
+  [Op.JEQ]: { name: 'JEQ', args: JCMP, doc: 'if R[A] == R[B] then pc := C', cmp: 'eq' },
+  [Op.JNE]: { name: 'JNE', args: JCMP, doc: 'if R[A] != R[B] then pc := C', cmp: 'ne' },
+  [Op.JLT]: { name: 'JLT', args: JCMP, doc: 'if R[A] < R[B] then pc := C', cmp: 'lt' },
+  [Op.JLE]: { name: 'JLE', args: JCMP, doc: 'if R[A] <= R[B] then pc := C', cmp: 'le' },
+  [Op.JGT]: { name: 'JGT', args: JCMP, doc: 'if R[A] > R[B] then pc := C', cmp: 'gt' },
+  [Op.JGE]: { name: 'JGE', args: JCMP, doc: 'if R[A] >= R[B] then pc := C', cmp: 'ge' },
+  [Op.JEQK]: { name: 'JEQK', args: JCMPK, doc: 'if R[A] == B then pc := C', cmp: 'eq' },
+  [Op.JNEK]: { name: 'JNEK', args: JCMPK, doc: 'if R[A] != B then pc := C', cmp: 'ne' },
+  [Op.JLTK]: { name: 'JLTK', args: JCMPK, doc: 'if R[A] < B then pc := C', cmp: 'lt' },
+  [Op.JLEK]: { name: 'JLEK', args: JCMPK, doc: 'if R[A] <= B then pc := C', cmp: 'le' },
+  [Op.JGTK]: { name: 'JGTK', args: JCMPK, doc: 'if R[A] > B then pc := C', cmp: 'gt' },
+  [Op.JGEK]: { name: 'JGEK', args: JCMPK, doc: 'if R[A] >= B then pc := C', cmp: 'ge' },
 
   [Op.CALL]: { name: 'CALL', args: ['fn', 'base', 'dst'], doc: 'R[C] := function A(arguments in R[B+2..]); frame header in R[B], R[B+1]', calls: true },
-  [Op.CALLV]: { name: 'CALLV', args: ['ri', 'sig', 'base', 'dst'], doc: 'R[D] := function value R[A](R[C+2..]), of signature B; traps on null', calls: true },
-  [Op.CALLX]: { name: 'CALLX', args: ['ext', 'base', 'dst'], doc: 'R[C] := host extern A(R[B+2..])', calls: true, allocates: true },
+  [Op.CALLV]: { name: 'CALLV', args: ['ri', 'sig', 'base', 'dst'], doc: 'R[D] := function value R[A](R[C+2..]), of signature B; traps on null', calls: true, nullChecked: [0] },
+  [Op.CALLX]: { name: 'CALLX', args: ['ext', 'base', 'dst'], doc: 'R[C] := host extern A(R[B+2..])', calls: true, allocates: true, publishes: true, helper: 'callx' },
   [Op.RETV]: { name: 'RETV', args: [], doc: 'return to the caller', ends: true },
-  [Op.RETI]: { name: 'RETI', args: ['ri'], doc: 'return R[A] (i32 kind)', ends: true },
-  [Op.RETF]: { name: 'RETF', args: ['rf'], doc: 'return R[A] (f64)', ends: true },
-  [Op.RETR]: { name: 'RETR', args: ['rr'], doc: 'return R[A] (reference)', ends: true },
+  [Op.RETI]: { name: 'RETI', args: ['ri'], doc: 'return R[A] (i32 kind)', ends: true, variant: Kind.I },
+  [Op.RETF]: { name: 'RETF', args: ['rf'], doc: 'return R[A] (f64)', ends: true, variant: Kind.F },
+  [Op.RETR]: { name: 'RETR', args: ['rr'], doc: 'return R[A] (reference)', ends: true, variant: Kind.R },
 
-  [Op.NEWSTRUCT]: { name: 'NEWSTRUCT', args: ['wr', 'st'], doc: 'R[A] := new struct B, every field zero', allocates: true },
-  [Op.GETFI]: { name: 'GETFI', args: ['wi', 'rr', 'off'], doc: 'R[A] := i32 at M[R[B] + C]; traps on null' },
-  [Op.GETFF]: { name: 'GETFF', args: ['wf', 'rr', 'off'], doc: 'R[A] := f64 at M[R[B] + C]; traps on null' },
-  [Op.GETFR]: { name: 'GETFR', args: ['wr', 'rr', 'off'], doc: 'R[A] := reference at M[R[B] + C]; traps on null' },
-  [Op.SETFI]: { name: 'SETFI', args: ['rr', 'off', 'ri'], doc: 'M[R[A] + B] := R[C] (i32); traps on null' },
-  [Op.SETFF]: { name: 'SETFF', args: ['rr', 'off', 'rf'], doc: 'M[R[A] + B] := R[C] (f64); traps on null' },
-  [Op.SETFR]: { name: 'SETFR', args: ['rr', 'off', 'rr'], doc: 'M[R[A] + B] := R[C] (reference); traps on null' },
+  [Op.NEWSTRUCT]: { name: 'NEWSTRUCT', args: ['wr', 'st'], doc: 'R[A] := new struct B, every field zero', allocates: true, publishes: true, helper: 'new_struct' },
+  [Op.GETFI]: { name: 'GETFI', args: ['wi', 'rr', 'off'], doc: 'R[A] := i32 at M[R[B] + C]; traps on null', variant: Kind.I, nullChecked: [1] },
+  [Op.GETFF]: { name: 'GETFF', args: ['wf', 'rr', 'off'], doc: 'R[A] := f64 at M[R[B] + C]; traps on null', variant: Kind.F, nullChecked: [1] },
+  [Op.GETFR]: { name: 'GETFR', args: ['wr', 'rr', 'off'], doc: 'R[A] := reference at M[R[B] + C]; traps on null', variant: Kind.R, nullChecked: [1] },
+  [Op.SETFI]: { name: 'SETFI', args: ['rr', 'off', 'ri'], doc: 'M[R[A] + B] := R[C] (i32); traps on null', variant: Kind.I, nullChecked: [0] },
+  [Op.SETFF]: { name: 'SETFF', args: ['rr', 'off', 'rf'], doc: 'M[R[A] + B] := R[C] (f64); traps on null', variant: Kind.F, nullChecked: [0] },
+  [Op.SETFR]: { name: 'SETFR', args: ['rr', 'off', 'rr'], doc: 'M[R[A] + B] := R[C] (reference); traps on null', variant: Kind.R, nullChecked: [0] },
 
-  [Op.NEWARRI]: { name: 'NEWARRI', args: ['wr', 'ri'], doc: 'R[A] := new array of R[B] 4-byte zeros (i32, bool, fn); traps if negative', allocates: true },
-  [Op.NEWARRF]: { name: 'NEWARRF', args: ['wr', 'ri'], doc: 'R[A] := new array of R[B] f64 zeros; traps if negative', allocates: true },
-  [Op.NEWARRR]: { name: 'NEWARRR', args: ['wr', 'ri'], doc: 'R[A] := new array of R[B] nulls; traps if negative', allocates: true },
-  [Op.AGETI]: { name: 'AGETI', args: ['wi', 'rr', 'ri'], doc: 'R[A] := R[B][R[C]] (4-byte element); traps on null or out of bounds' },
-  [Op.AGETF]: { name: 'AGETF', args: ['wf', 'rr', 'ri'], doc: 'R[A] := R[B][R[C]] (f64); traps on null or out of bounds' },
-  [Op.AGETR]: { name: 'AGETR', args: ['wr', 'rr', 'ri'], doc: 'R[A] := R[B][R[C]] (reference); traps on null or out of bounds' },
-  [Op.ASETI]: { name: 'ASETI', args: ['rr', 'ri', 'ri'], doc: 'R[A][R[B]] := R[C] (4-byte element); traps on null or out of bounds' },
-  [Op.ASETF]: { name: 'ASETF', args: ['rr', 'ri', 'rf'], doc: 'R[A][R[B]] := R[C] (f64); traps on null or out of bounds' },
-  [Op.ASETR]: { name: 'ASETR', args: ['rr', 'ri', 'rr'], doc: 'R[A][R[B]] := R[C] (reference); traps on null or out of bounds' },
-  [Op.LEN]: { name: 'LEN', args: ['wi', 'rr'], doc: 'R[A] := length of the string or array R[B]; traps on null' },
-  [Op.SGET]: { name: 'SGET', args: ['wi', 'rr', 'ri'], doc: 'R[A] := UTF-16 code unit R[C] of string R[B]; traps on null or out of bounds' },
-  [Op.CONCAT]: { name: 'CONCAT', args: ['wr', 'rr', 'rr'], doc: 'R[A] := R[B] + R[C] (strings); traps on null', allocates: true },
+  [Op.NEWARRI]: { name: 'NEWARRI', args: ['wr', 'ri'], doc: 'R[A] := new array of R[B] 4-byte zeros (i32, bool, fn); traps if negative', allocates: true, variant: Kind.I, publishes: true, helper: 'new_array' },
+  [Op.NEWARRF]: { name: 'NEWARRF', args: ['wr', 'ri'], doc: 'R[A] := new array of R[B] f64 zeros; traps if negative', allocates: true, variant: Kind.F, publishes: true, helper: 'new_array' },
+  [Op.NEWARRR]: { name: 'NEWARRR', args: ['wr', 'ri'], doc: 'R[A] := new array of R[B] nulls; traps if negative', allocates: true, variant: Kind.R, publishes: true, helper: 'new_array' },
+  [Op.AGETI]: { name: 'AGETI', args: ['wi', 'rr', 'ri'], doc: 'R[A] := R[B][R[C]] (4-byte element); traps on null or out of bounds', variant: Kind.I, nullChecked: [1], boundsChecked: [1, 2] },
+  [Op.AGETF]: { name: 'AGETF', args: ['wf', 'rr', 'ri'], doc: 'R[A] := R[B][R[C]] (f64); traps on null or out of bounds', variant: Kind.F, nullChecked: [1], boundsChecked: [1, 2] },
+  [Op.AGETR]: { name: 'AGETR', args: ['wr', 'rr', 'ri'], doc: 'R[A] := R[B][R[C]] (reference); traps on null or out of bounds', variant: Kind.R, nullChecked: [1], boundsChecked: [1, 2] },
+  [Op.ASETI]: { name: 'ASETI', args: ['rr', 'ri', 'ri'], doc: 'R[A][R[B]] := R[C] (4-byte element); traps on null or out of bounds', variant: Kind.I, nullChecked: [0], boundsChecked: [0, 1] },
+  [Op.ASETF]: { name: 'ASETF', args: ['rr', 'ri', 'rf'], doc: 'R[A][R[B]] := R[C] (f64); traps on null or out of bounds', variant: Kind.F, nullChecked: [0], boundsChecked: [0, 1] },
+  [Op.ASETR]: { name: 'ASETR', args: ['rr', 'ri', 'rr'], doc: 'R[A][R[B]] := R[C] (reference); traps on null or out of bounds', variant: Kind.R, nullChecked: [0], boundsChecked: [0, 1] },
+  [Op.LEN]: { name: 'LEN', args: ['wi', 'rr'], doc: 'R[A] := length of the string or array R[B]; traps on null', nullChecked: [1] },
+  [Op.SGET]: { name: 'SGET', args: ['wi', 'rr', 'ri'], doc: 'R[A] := UTF-16 code unit R[C] of string R[B]; traps on null or out of bounds', nullChecked: [1], boundsChecked: [1, 2] },
+  [Op.CONCAT]: { name: 'CONCAT', args: ['wr', 'rr', 'rr'], doc: 'R[A] := R[B] + R[C] (strings); traps on null', allocates: true, nullChecked: [1, 2], publishes: true, helper: 'concat' },
 
-  [Op.GETGI]: { name: 'GETGI', args: ['wi', 'glob'], doc: 'R[A] := G[B] (i32 kind)' },
-  [Op.GETGF]: { name: 'GETGF', args: ['wf', 'glob'], doc: 'R[A] := G[B] (f64)' },
-  [Op.GETGR]: { name: 'GETGR', args: ['wr', 'glob'], doc: 'R[A] := G[B] (reference)' },
-  [Op.SETGI]: { name: 'SETGI', args: ['glob', 'ri'], doc: 'G[A] := R[B] (i32 kind)' },
-  [Op.SETGF]: { name: 'SETGF', args: ['glob', 'rf'], doc: 'G[A] := R[B] (f64)' },
-  [Op.SETGR]: { name: 'SETGR', args: ['glob', 'rr'], doc: 'G[A] := R[B] (reference)' },
+  [Op.GETGI]: { name: 'GETGI', args: ['wi', 'glob'], doc: 'R[A] := G[B] (i32 kind)', variant: Kind.I },
+  [Op.GETGF]: { name: 'GETGF', args: ['wf', 'glob'], doc: 'R[A] := G[B] (f64)', variant: Kind.F },
+  [Op.GETGR]: { name: 'GETGR', args: ['wr', 'glob'], doc: 'R[A] := G[B] (reference)', variant: Kind.R },
+  [Op.SETGI]: { name: 'SETGI', args: ['glob', 'ri'], doc: 'G[A] := R[B] (i32 kind)', variant: Kind.I },
+  [Op.SETGF]: { name: 'SETGF', args: ['glob', 'rf'], doc: 'G[A] := R[B] (f64)', variant: Kind.F },
+  [Op.SETGR]: { name: 'SETGR', args: ['glob', 'rr'], doc: 'G[A] := R[B] (reference)', variant: Kind.R },
 
-  [Op.OUTI]: { name: 'OUTI', args: ['ri', 'imm'], doc: 'write i32 R[A], then a newline if B' },
-  [Op.OUTF]: { name: 'OUTF', args: ['rf', 'imm'], doc: 'write f64 R[A] as String(x), then a newline if B' },
-  [Op.OUTB]: { name: 'OUTB', args: ['ri', 'imm'], doc: 'write bool R[A], then a newline if B' },
-  [Op.OUTS]: { name: 'OUTS', args: ['rr', 'imm'], doc: 'write string R[A], then a newline if B; traps on null' },
-  [Op.TOSTRI]: { name: 'TOSTRI', args: ['wr', 'ri'], doc: 'R[A] := str(R[B]) (i32)', allocates: true },
-  [Op.TOSTRF]: { name: 'TOSTRF', args: ['wr', 'rf'], doc: 'R[A] := str(R[B]) (f64)', allocates: true },
-  [Op.TOSTRB]: { name: 'TOSTRB', args: ['wr', 'ri'], doc: 'R[A] := str(R[B]) (bool)', allocates: true },
-  [Op.SQRT]: { name: 'SQRT', args: ['wf', 'rf'], doc: 'R[A] := sqrt(R[B])' },
+  [Op.OUTI]: { name: 'OUTI', args: ['ri', 'imm'], doc: 'write i32 R[A], then a newline if B', helper: 'out_i' },
+  [Op.OUTF]: { name: 'OUTF', args: ['rf', 'imm'], doc: 'write f64 R[A] as String(x), then a newline if B', helper: 'out_f' },
+  [Op.OUTB]: { name: 'OUTB', args: ['ri', 'imm'], doc: 'write bool R[A], then a newline if B', helper: 'out_b' },
+  [Op.OUTS]: { name: 'OUTS', args: ['rr', 'imm'], doc: 'write string R[A], then a newline if B; traps on null', nullChecked: [0], helper: 'out_s' },
+  [Op.TOSTRI]: { name: 'TOSTRI', args: ['wr', 'ri'], doc: 'R[A] := str(R[B]) (i32)', allocates: true, publishes: true, helper: 'tostr_i' },
+  [Op.TOSTRF]: { name: 'TOSTRF', args: ['wr', 'rf'], doc: 'R[A] := str(R[B]) (f64)', allocates: true, publishes: true, helper: 'tostr_f' },
+  [Op.TOSTRB]: { name: 'TOSTRB', args: ['wr', 'ri'], doc: 'R[A] := str(R[B]) (bool)', allocates: true, publishes: true, helper: 'tostr_b' },
+  [Op.SQRT]: { name: 'SQRT', args: ['wf', 'rf'], doc: 'R[A] := sqrt(R[B])', alu: 'f64.sqrt' },
   [Op.MATH1]: { name: 'MATH1', args: ['wf', 'rf', 'imm'], doc: 'R[A] := MATH1_FNS[C](R[B])' },
   [Op.MATH2]: { name: 'MATH2', args: ['wf', 'rf', 'rf', 'imm'], doc: 'R[A] := MATH2_FNS[D](R[B], R[C])' },
-  [Op.CLOCK]: { name: 'CLOCK', args: ['wf'], doc: 'R[A] := monotonic milliseconds' },
-  [Op.FIXED]: { name: 'FIXED', args: ['wr', 'rf', 'ri'], doc: 'R[A] := R[B].toFixed(R[C]); traps unless 0 <= R[C] <= 20', allocates: true },
-  [Op.CHR]: { name: 'CHR', args: ['wr', 'ri'], doc: 'R[A] := string of code point R[B]; traps outside 0..0x10FFFF', allocates: true },
-  [Op.SUBSTR]: { name: 'SUBSTR', args: ['wr', 'rr', 'ri', 'ri'], doc: 'R[A] := code units R[C] up to R[D] of R[B]; traps on null or a bad range', allocates: true },
-  [Op.PARSEI]: { name: 'PARSEI', args: ['wi', 'rr'], doc: 'R[A] := R[B] parsed as i32; traps if malformed or out of range' },
-  [Op.PARSEF]: { name: 'PARSEF', args: ['wf', 'rr'], doc: 'R[A] := R[B] parsed as f64; traps if malformed' },
-  [Op.PANIC]: { name: 'PANIC', args: ['rr'], doc: 'runtime error with message R[A]', ends: true },
-};
+  [Op.CLOCK]: { name: 'CLOCK', args: ['wf'], doc: 'R[A] := monotonic milliseconds', helper: 'clock' },
+  [Op.FIXED]: { name: 'FIXED', args: ['wr', 'rf', 'ri'], doc: 'R[A] := R[B].toFixed(R[C]); traps unless 0 <= R[C] <= 20', allocates: true, publishes: true, helper: 'fixed' },
+  [Op.CHR]: { name: 'CHR', args: ['wr', 'ri'], doc: 'R[A] := string of code point R[B]; traps outside 0..0x10FFFF', allocates: true, publishes: true, helper: 'chr' },
+  [Op.SUBSTR]: { name: 'SUBSTR', args: ['wr', 'rr', 'ri', 'ri'], doc: 'R[A] := code units R[C] up to R[D] of R[B]; traps on null or a bad range', allocates: true, nullChecked: [1], publishes: true, helper: 'substr' },
+  [Op.PARSEI]: { name: 'PARSEI', args: ['wi', 'rr'], doc: 'R[A] := R[B] parsed as i32; traps if malformed or out of range', nullChecked: [1], publishes: true, helper: 'parse_i' },
+  [Op.PARSEF]: { name: 'PARSEF', args: ['wf', 'rr'], doc: 'R[A] := R[B] parsed as f64; traps if malformed', nullChecked: [1], publishes: true, helper: 'parse_f' },
+  [Op.PANIC]: { name: 'PANIC', args: ['rr'], doc: 'runtime error with message R[A]', ends: true, nullChecked: [0], publishes: true, helper: 'panic' },
+} as const satisfies { readonly [K in Op]: OpInfo };
 
-/** Names of the one-argument f64 built-ins, in MATH1 operand order. */
-export const MATH1_FNS = ['sin', 'cos', 'tan', 'atan', 'exp', 'log', 'floor', 'ceil', 'abs'] as const;
-/** Names of the two-argument f64 built-ins, in MATH2 operand order. */
-export const MATH2_FNS = ['atan2', 'pow'] as const;
+export const OP_INFO: { readonly [K in Op]: OpInfo } = OP_TABLE;
 
 export const OP_COUNT = Object.keys(OP_INFO).length;
+
+
+/** Opcodes that are pure operations (those with an `alu` entry). */
+export type AluOp = { [K in Op]: (typeof OP_TABLE)[K] extends { alu: Alu } ? K : never }[Op];
+/** Compare-and-branch opcodes (those with a `cmp` entry). */
+export type CmpOp = { [K in Op]: (typeof OP_TABLE)[K] extends { cmp: Cmp } ? K : never }[Op];
+
+/** True for pure operations; narrows op, so a switch over the rest can be exhaustive. */
+export function isAluOp(op: Op): op is AluOp { return OP_INFO[op].alu !== undefined; }
+export function isCmpOp(op: Op): op is CmpOp { return OP_INFO[op].cmp !== undefined; }
+
+/** May this instruction end in a runtime error raised at its own position by a
+ *  check compiled code makes inline (null, bounds, division)? */
+export function checksInline(op: Op): boolean {
+  const i = OP_INFO[op];
+  return i.nullChecked !== undefined || i.boundsChecked !== undefined || i.divides === true;
+}
+
+/** Needs a frame of its own in compiled code: calls, allocates or publishes. */
+export function needsFrame(op: Op): boolean {
+  const i = OP_INFO[op];
+  return i.calls === true || i.allocates === true || i.publishes === true;
+}
 
 /** Number of code words an instruction with opcode `op` occupies. */
 export function instrLength(op: Op): number { return 1 + OP_INFO[op].args.length; }

@@ -13,11 +13,10 @@
 // register holds the struct or array type an access expects, and that a function
 // value has the signature its CALLV names. Those are type facts, not kind facts.
 
-import { Kind, Op, OP_INFO, OP_COUNT, HEADER_SLOTS, MATH1_FNS, MATH2_FNS, type Operand } from './opcodes.js';
+import { Kind, Op, OP_INFO, OP_COUNT, HEADER_SLOTS, type Operand } from './opcodes.js';
+import { MATH1_FNS, MATH2_FNS } from './builtins.js';
 import type { BcFunction, BcModule, ValKind } from './module.js';
 import { kindName } from './module.js';
-
-export class VerifyError extends Error {}
 
 interface Ctx {
   mod: BcModule;
@@ -36,11 +35,6 @@ export function verifyModule(mod: BcModule): string[] {
   if (!mod.functions[mod.initIndex]) errors.push('module: init function index out of range');
   if (!mod.functions[mod.mainIndex]) errors.push('module: main function index out of range');
   return errors;
-}
-
-export function verifyOrThrow(mod: BcModule): void {
-  const errors = verifyModule(mod);
-  if (errors.length > 0) throw new VerifyError(`invalid bytecode:\n${errors.join('\n')}`);
 }
 
 function verifyFunction(mod: BcModule, fn: BcFunction): string[] {

@@ -9,6 +9,7 @@
 // points at (see docs/language.md, "Where errors point").
 
 import type { Type } from './types.js';
+import type { BuiltinName } from '../bytecode/builtins.js';
 
 export interface Pos { line: number; col: number }
 
@@ -30,10 +31,8 @@ export type NameRef =
   | { kind: 'global'; index: number }   // index into CheckedProgram.globals
   | { kind: 'fn'; index: number };      // a top-level function used as a value
 
-export type Builtin =
-  | 'print' | 'write' | 'str' | 'fixed' | 'chr' | 'substr' | 'parse_i32' | 'parse_f64'
-  | 'sqrt' | 'sin' | 'cos' | 'tan' | 'atan' | 'atan2' | 'exp' | 'log' | 'pow'
-  | 'floor' | 'ceil' | 'abs' | 'clock' | 'panic';
+/** A built-in function's name (the registry is bytecode/builtins.ts). */
+export type Builtin = BuiltinName;
 
 /** How a call is made (set by the checker). */
 export type CallTarget =

@@ -22,6 +22,7 @@ import type {
 } from './ast.js';
 import type { Diagnostic } from './diagnostics.js';
 import { exprStart } from './parser.js';
+import { BUILTINS, isBuiltin, type BuiltinType } from '../bytecode/builtins.js';
 import {
   type Type, I32, F64, BOOL, STR, VOID, NULL, arrayOf, assignable, isRef, typeEq, typeToString,
 } from './types.js';
@@ -39,30 +40,11 @@ function show(t: Type): string { return typeToString(t); }
 
 const PRIMITIVES: ReadonlyMap<string, Type> = new Map([['i32', I32], ['f64', F64], ['bool', BOOL], ['str', STR]]);
 
-/** A parameter of a built-in: one type, or any one of several. */
+/** A built-in's parameter as the checker sees it: one type, or any one of several. */
 type BuiltinParam = Type | readonly Type[];
-const PRINTABLE: readonly Type[] = [I32, F64, BOOL, STR];
-const F64_TO_F64 = { params: [F64], ret: F64 };
-const BUILTINS: Readonly<Record<Builtin, { params: readonly BuiltinParam[]; ret: Type }>> = {
-  print: { params: [PRINTABLE], ret: VOID },
-  write: { params: [PRINTABLE], ret: VOID },
-  str: { params: [[I32, F64, BOOL]], ret: STR },
-  fixed: { params: [F64, I32], ret: STR },
-  chr: { params: [I32], ret: STR },
-  substr: { params: [STR, I32, I32], ret: STR },
-  parse_i32: { params: [STR], ret: I32 },
-  parse_f64: { params: [STR], ret: F64 },
-  sqrt: F64_TO_F64, sin: F64_TO_F64, cos: F64_TO_F64, tan: F64_TO_F64, atan: F64_TO_F64,
-  exp: F64_TO_F64, log: F64_TO_F64, floor: F64_TO_F64, ceil: F64_TO_F64, abs: F64_TO_F64,
-  atan2: { params: [F64, F64], ret: F64 },
-  pow: { params: [F64, F64], ret: F64 },
-  clock: { params: [], ret: F64 },
-  panic: { params: [STR], ret: VOID },
-};
-
-function isBuiltin(name: string): name is Builtin {
-  return Object.prototype.hasOwnProperty.call(BUILTINS, name);
-}
+const BUILTIN_TYPE: Readonly<Record<BuiltinType, Type>> = { i32: I32, f64: F64, bool: BOOL, str: STR, void: VOID };
+const builtinParam = (p: BuiltinType | readonly BuiltinType[]): BuiltinParam =>
+  typeof p === 'string' ? BUILTIN_TYPE[p] : p.map((t) => BUILTIN_TYPE[t]);
 
 type TopLevel = { kind: 'fn'; index: number } | { kind: 'extern'; index: number } | { kind: 'global'; index: number };
 interface Local { id: number; type: Type; mutable: boolean }
@@ -735,11 +717,12 @@ function checkBuiltinCall(c: Checker, body: Body, e: Expr & { kind: 'call' }, na
   const spec = BUILTINS[name];
   e.target = { kind: 'builtin', name };
   if (checkArgCount(c, body, e, spec.params.length, `built-in function '${name}'`)) {
-    e.args.forEach((a, i) => checkBuiltinArg(c, body, a, spec.params[i]!));
+    e.args.forEach((a, i) => checkBuiltinArg(c, body, a, builtinParam(spec.params[i]!)));
   }
   const params = e.args.map((a) => a.ty ?? ERROR);
-  e.callee.ty = fnType(params, spec.ret);
-  return spec.ret;
+  const ret = BUILTIN_TYPE[spec.ret];
+  e.callee.ty = fnType(params, ret);
+  return ret;
 }
 
 function checkBuiltinArg(c: Checker, body: Body, a: Expr, param: BuiltinParam): void {

@@ -17,7 +17,8 @@
 
 import type * as A from './ast.js';
 import { type Type, typeToString } from './types.js';
-import { Kind, Op, MATH1_FNS, MATH2_FNS } from '../bytecode/opcodes.js';
+import { Kind, Op } from '../bytecode/opcodes.js';
+import { BUILTINS, builtinOp, type BuiltinType } from '../bytecode/builtins.js';
 import { FunctionBuilder, type Label } from '../bytecode/builder.js';
 import type { BcModule, BcStruct, ValKind } from '../bytecode/module.js';
 
@@ -631,50 +632,17 @@ class FnLowering {
     regs.forEach((r, i) => this.move(this.b.arg(i), r, kinds[i]!));
   }
 
+  /** A built-in call: the instruction its registry entry names (bytecode/builtins.ts),
+   *  operands: the result register (unless void), the arguments, the immediates. */
   private builtin(name: A.Builtin, e: Extract<A.Expr, { kind: 'call' }>, dst: number | null): number {
-    const a = e.args;
-    const argTy = a[0]?.ty?.k;
-    const val = (i: number, k: ValKind) => this.expr(a[i]!, null, k);
-    const res = (k: ValKind) => dst ?? this.temp(k);
-    const line = e.pos.line;
-    const emit = (op: Op, ...operands: number[]) => { this.b.line = line; this.b.emit(op, ...operands); };
-    switch (name) {
-      case 'print': case 'write': {
-        const nl = name === 'print' ? 1 : 0;
-        if (argTy === 'f64') emit(Op.OUTF, val(0, Kind.F), nl);
-        else if (argTy === 'str') emit(Op.OUTS, val(0, Kind.R), nl);
-        else emit(argTy === 'bool' ? Op.OUTB : Op.OUTI, val(0, Kind.I), nl);
-        return 0;
-      }
-      case 'str': {
-        const v = val(0, argTy === 'f64' ? Kind.F : Kind.I);
-        const r = res(Kind.R);
-        emit(argTy === 'f64' ? Op.TOSTRF : argTy === 'bool' ? Op.TOSTRB : Op.TOSTRI, r, v);
-        return r;
-      }
-      case 'fixed': { const x = val(0, Kind.F), d = val(1, Kind.I), r = res(Kind.R); emit(Op.FIXED, r, x, d); return r; }
-      case 'chr': { const c = val(0, Kind.I), r = res(Kind.R); emit(Op.CHR, r, c); return r; }
-      case 'substr': {
-        const s = val(0, Kind.R), st = val(1, Kind.I), en = val(2, Kind.I), r = res(Kind.R);
-        emit(Op.SUBSTR, r, s, st, en);
-        return r;
-      }
-      case 'parse_i32': { const s = val(0, Kind.R), r = res(Kind.I); emit(Op.PARSEI, r, s); return r; }
-      case 'parse_f64': { const s = val(0, Kind.R), r = res(Kind.F); emit(Op.PARSEF, r, s); return r; }
-      case 'sqrt': { const x = val(0, Kind.F), r = res(Kind.F); emit(Op.SQRT, r, x); return r; }
-      case 'atan2': case 'pow': {
-        const x = val(0, Kind.F), y = val(1, Kind.F), r = res(Kind.F);
-        emit(Op.MATH2, r, x, y, MATH2_FNS.indexOf(name));
-        return r;
-      }
-      case 'clock': { const r = res(Kind.F); emit(Op.CLOCK, r); return r; }
-      case 'panic': emit(Op.PANIC, val(0, Kind.R)); return 0;
-      default: {
-        const x = val(0, Kind.F), r = res(Kind.F);
-        emit(Op.MATH1, r, x, MATH1_FNS.indexOf(name as (typeof MATH1_FNS)[number]));
-        return r;
-      }
-    }
+    const spec = BUILTINS[name];
+    const first = e.args[0]?.ty?.k as BuiltinType | undefined;
+    const op = builtinOp(spec, first);
+    const args = e.args.map((a) => this.expr(a, null, kindOfType(a.ty!)));
+    const result = spec.ret === 'void' ? null : dst ?? this.temp(kindOfType(e.ty!));
+    this.b.line = e.pos.line;
+    this.b.emit(op, ...(result === null ? [] : [result]), ...args, ...(spec.imm ?? []));
+    return result ?? 0;
   }
 }
 

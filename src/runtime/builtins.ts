@@ -1,9 +1,8 @@
 // The built-in functions whose work is host-side text: number formatting and
-// parsing, fixed, chr. Each returns a JS value or throws a Trap with the
+// parsing, fixed, chr (f64 math is in bytecode/builtins.ts, the registry). Each returns a JS value or throws a Trap with the
 // contract's message; the tiers move values in and out of linear memory.
 
 import { Trap } from './errors.js';
-import { MATH1_FNS, MATH2_FNS } from '../bytecode/opcodes.js';
 
 export function formatF64(x: number): string { return String(x); }
 
@@ -40,13 +39,3 @@ export function f64ToI32(x: number): number {
   if (x <= -2147483648) return -2147483648;
   return x | 0;
 }
-
-const MATH1_IMPL: Record<(typeof MATH1_FNS)[number], (x: number) => number> = {
-  sin: Math.sin, cos: Math.cos, tan: Math.tan, atan: Math.atan, exp: Math.exp,
-  log: Math.log, floor: Math.floor, ceil: Math.ceil, abs: Math.abs,
-};
-export const MATH1 = MATH1_FNS.map((n) => MATH1_IMPL[n]);
-const MATH2_IMPL: Record<(typeof MATH2_FNS)[number], (x: number, y: number) => number> = {
-  atan2: Math.atan2, pow: Math.pow,
-};
-export const MATH2 = MATH2_FNS.map((n) => MATH2_IMPL[n]);

@@ -6,7 +6,7 @@
 // memory (the same headers for every tier) to print `  at FN (FILE:LINE)` lines.
 // A Trap is a plain object, not an Error: it captures no host stack.
 
-import { HEADER_SLOTS } from '../bytecode/opcodes.js';
+import { frameFn, callerFpOf, resumePcOf } from './frames.js';
 import type { BcModule } from '../bytecode/module.js';
 
 export class Trap {
@@ -26,11 +26,10 @@ export class GuestFault {
 /** Stack overflow on entering the frame at fp (or somewhere above it): reported
  *  at its caller's call, as the interpreter reports a call that does not fit. */
 export function stackOverflowAt(i32: Int32Array, fp: number): GuestFault {
-  const h = (fp - HEADER_SLOTS) << 1;
-  const callerFp = i32[h + 1]!;
+  const callerFp = callerFpOf(i32, fp);
   const trap = new Trap('stack overflow');
-  if (callerFp < 0) return new GuestFault(trap, { fn: i32[h]!, pc: 0, fp });
-  return new GuestFault(trap, { fn: i32[(callerFp - HEADER_SLOTS) << 1]!, pc: i32[h + 2]! - 1, fp: callerFp });
+  if (callerFp < 0) return new GuestFault(trap, { fn: frameFn(i32, fp), pc: 0, fp });
+  return new GuestFault(trap, { fn: frameFn(i32, callerFp), pc: resumePcOf(i32, fp) - 1, fp: callerFp });
 }
 
 /** Frames shown before and after the elided middle of a very deep trace. */
@@ -43,12 +42,11 @@ export function formatTrace(mod: BcModule, i32: Int32Array, site: FaultSite): st
   let fn = site.fn, pc = site.pc, fp = site.fp;
   for (;;) {
     frames.push({ fn, pc });
-    const h = (fp - HEADER_SLOTS) << 1;
-    const callerFp = i32[h + 1]!;
+    const callerFp = callerFpOf(i32, fp);
     if (callerFp < 0) break;
-    pc = i32[h + 2]! - 1;          // inside the call instruction
+    pc = resumePcOf(i32, fp) - 1;  // inside the call instruction
     fp = callerFp;
-    fn = i32[((fp - HEADER_SLOTS) << 1)]!;
+    fn = frameFn(i32, fp);
   }
   const line = (f: { fn: number; pc: number }) => {
     const bf = mod.functions[f.fn]!;

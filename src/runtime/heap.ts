@@ -27,10 +27,16 @@
 // every kind's default and no stale reference survives reuse.
 // Address 0 is null; no block lives there.
 
+import { Kind } from '../bytecode/opcodes.js';
 import { Memory } from './memory.js';
 import { Trap } from './errors.js';
 
 export const enum ObjKind { STR = 1, ARR_I = 2, ARR_F = 3, ARR_R = 4, STRUCT = 5, FREE = 6 }
+
+/** The object kind of an array whose elements have value kind k. */
+export function arrayKindFor(k: Kind.I | Kind.F | Kind.R): ObjKind {
+  return k === Kind.F ? ObjKind.ARR_F : k === Kind.R ? ObjKind.ARR_R : ObjKind.ARR_I;
+}
 export const HEADER_BYTES = 8;
 export const MARK_BIT = 8;
 export const KIND_MASK = 7;

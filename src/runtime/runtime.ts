@@ -13,7 +13,7 @@
 // Address 0 is also null: no object ever lives below the heap.
 //
 // Frames grow upward. A frame pointer fp is a slot index; the frame's registers are
-// slots fp+0.. and its header is the HEADER_SLOTS slots below fp (see opcodes.ts).
+// slots fp+0.. and its header is the HEADER_SLOTS slots below fp (frames.ts).
 // A host entry writes a header whose caller frame pointer is `hostCallerFp` and
 // whose result register is -1: returning through it hands the value to the host.
 //
@@ -21,6 +21,7 @@
 // its loop back-edges; every tier keeps them up to date (tiering reads them).
 
 import { HEADER_SLOTS, Kind, Op, instrLength } from '../bytecode/opcodes.js';
+import { TO_HOST, frameFn, callerFpOf, resumePcOf, pushFrame } from './frames.js';
 import type { BcModule } from '../bytecode/module.js';
 import { Memory } from './memory.js';
 import { Heap, ObjKind } from './heap.js';
@@ -131,10 +132,9 @@ export class Runtime implements RootSource {
     const fp = this.sp + HEADER_SLOTS;
     if (fp + this.frameSizes[fn]! > this.stackEndSlot) throw new Trap('stack overflow');
     const i32 = this.mem.i32, f64 = this.mem.f64;
-    const h = (fp - HEADER_SLOTS) << 1;
     // Resume position: after the CALLX through which the host was reached, if any.
     const resume = this.hostCallerFp >= 0 ? i32[TOP_PC_WORD]! + instrLength(Op.CALLX) : 0;
-    i32[h] = fn; i32[h + 1] = this.hostCallerFp; i32[h + 2] = resume; i32[h + 3] = -1;
+    pushFrame(i32, fp, fn, this.hostCallerFp, resume, TO_HOST);
     this.mod.functions[fn]!.params.forEach((k, i) => {
       if (k === Kind.F) f64[fp + i] = args[i]!; else i32[(fp + i) << 1] = args[i]!;
     });
@@ -145,8 +145,7 @@ export class Runtime implements RootSource {
   /** Run an interpreted frame that compiled code pushed at fp (its header and
    *  arguments written): the c2i crossing. Returns the raw result. */
   enterInterpreted(fp: number): number {
-    const i32 = this.mem.i32;
-    const f = i32[(fp - HEADER_SLOTS) << 1]!;
+    const f = frameFn(this.mem.i32, fp);
     // Calls from compiled code count toward tiering too (run() below takes the
     // compiled entry if this call made f hot).
     if (++this.counters[f << 1] === this.tiering.callThreshold) this.tiering.onHotCall(f);
@@ -179,15 +178,14 @@ export class Runtime implements RootSource {
     let regs = fp >= 0 ? this.liveRegs(fp, i32[TOP_PC_WORD]!, 'at') : null;
     while (fp >= 0) {
       for (const r of regs!) visit(i32[(fp + r) << 1]!);
-      const h = (fp - HEADER_SLOTS) << 1;
-      const callerFp = i32[h + 1]!;
-      if (callerFp >= 0) regs = this.liveRegs(callerFp, i32[h + 2]!, 'resume');
+      const callerFp = callerFpOf(i32, fp);
+      if (callerFp >= 0) regs = this.liveRegs(callerFp, resumePcOf(i32, fp), 'resume');
       fp = callerFp;
     }
   }
 
   private liveRegs(fp: number, pc: number, key: 'at' | 'resume'): Int32Array {
-    const f = this.mem.i32[(fp - HEADER_SLOTS) << 1]!;
+    const f = frameFn(this.mem.i32, fp);
     const regs = this.gcMaps[f]![key].get(pc);
     if (!regs) throw new Error(`no GC map for ${this.mod.functions[f]!.name} at pc ${pc} (${key})`);
     return regs;

@@ -9,23 +9,18 @@
 //                               result at byte address dstAddr.
 //   c2i(fp, args...) -> result  compiled code's way into an interpreted callee
 //                               (its table slot): stores the arguments into the
-//                               frame slots, writes header word 3 = -1 ("return
-//                               to the host", i.e. back here) and runs the
+//                               frame slots, writes the header's RESULT_REG =
+//                               TO_HOST ("return to the host", i.e. back here) and runs the
 //                               interpreter on that frame (env.enter).
 //
 // What must stay true: one fixed arity per adapter (no rest or spread), so a
 // crossing allocates nothing; views are read after the call they straddle
 // (memory may have grown during it).
 
-import { Kind, HEADER_SLOTS } from '../../bytecode/opcodes.js';
+import { Kind } from '../../bytecode/opcodes.js';
 import type { ValKind } from '../../bytecode/module.js';
-
-export type Shape = { params: readonly ValKind[]; ret: ValKind | null };
-
-/** `if>f` for (i32, f64) -> f64; references are `r`, no result `v`. */
-export function shapeKey(s: Shape): string {
-  return `${s.params.map((k) => 'ifr'[k - 1]).join('')}>${s.ret === null ? 'v' : 'ifr'[s.ret - 1]}`;
-}
+import { Hdr, TO_HOST, headerAt } from '../../runtime/frames.js';
+import { shapeKey, type Shape } from '../backend.js';
 
 function ident(s: Shape): string { return shapeKey(s).replace('>', '_'); }
 
@@ -38,7 +33,7 @@ const usesF64 = (s: Shape) => s.params.includes(Kind.F);
 
 export function i2cSource(s: Shape): string {
   const args = ['fp', ...s.params.map((k, i) => slot(k, i))].join(', ');
-  const call = `table[I32[fpi - ${2 * HEADER_SLOTS}]](${args})`;
+  const call = `table[I32[fpi + ${headerAt(0) + Hdr.FN}]](${args})`;
   const store = s.ret === null ? `${call};`
     : s.ret === Kind.F ? `const r = ${call};\n  mem.f64[dst >> 3] = r;`
     : `const r = ${call};\n  mem.i32[dst >> 2] = r;`;
@@ -59,7 +54,7 @@ export function c2iSource(s: Shape): string {
     'const mem = env.mem, enter = env.enter;',
     `return function c2i_${ident(s)}(${params}) {`,
     `  const fpi = fp << 1, I32 = mem.i32${usesF64(s) ? ', F64 = mem.f64' : ''};`,
-    '  I32[fpi - 1] = -1;',
+    `  I32[fpi + ${headerAt(0) + Hdr.RESULT_REG}] = ${TO_HOST};`,
     ...s.params.map((k, i) => `  ${slot(k, i)} = a${i};`),
     s.ret === null ? '  enter(fp);' : '  return enter(fp);',
     '};',

@@ -28,13 +28,17 @@
 // Control flow comes from structure.ts: labelled blocks and `for (;;)` loops with
 // `break`/`continue`; every path ends in a branch, return or throw.
 
-import { Kind, Op, OP_INFO, HEADER_SLOTS, MATH1_FNS, MATH2_FNS, instrLength } from '../../bytecode/opcodes.js';
+import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, type AluOp } from '../../bytecode/opcodes.js';
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
+import { MATH1_FNS, MATH2_FNS } from '../../bytecode/builtins.js';
 import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT } from '../../runtime/runtime.js';
-import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, blockSizeFor } from '../../runtime/heap.js';
+import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor } from '../../runtime/heap.js';
+import { Hdr, headerAt } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block } from '../cfg.js';
 import { structure, type StructuredSink } from '../structure.js';
-import { BINARY, UNARY, WITH_IMM, WITH_F64_CONST, JUMP_CMP, lit } from './ops.js';
+import { decodeCall } from '../backend.js';
+import { TrapCode } from '../helpers.js';
+import { ALU, CMP, lit } from './ops.js';
 
 /** Facts about the running VM that compiled code bakes in as constants. */
 export interface JsLowerEnv {
@@ -49,9 +53,6 @@ export interface JsLowered {
   /** The factory body: `new Function('env', source)(env)` gives the function. */
   source: string;
 }
-
-/** Trap codes of the shared `trap` helper (../wasm/helpers.ts TrapCode). */
-const NULL_REF = 0, DIV_ZERO = 1, OVERFLOW = 2;
 
 /** Struct payloads up to this many 4-byte words are zeroed by single stores. */
 const UNROLLED_ZERO_WORDS = 8;
@@ -237,13 +238,13 @@ class FnLowering implements StructuredSink<Label> {
   /** Tell the runtime where this frame is before a helper that may allocate or trap. */
   private publish(): void { this.line(`I32[${TOP_FP_WORD}] = fp; I32[${TOP_PC_WORD}] = ${this.pc};`); }
 
-  private trapIf(cond: string, code: number): void {
+  private trapIf(cond: string, code: TrapCode): void {
     this.line(`if (${cond}) ${this.use('trap')}(${code}, fp, ${this.pc});`);
   }
 
   private nullCheck(r: number): void {
     if (this.nonNull.has(r)) return;
-    this.trapIf(`${this.r(r)} === 0`, NULL_REF);
+    this.trapIf(`${this.r(r)} === 0`, TrapCode.NULL);
     this.nonNull.add(r);
   }
 
@@ -261,123 +262,121 @@ class FnLowering implements StructuredSink<Label> {
   /** The condition under which the conditional jump at this.pc is taken. */
   private condition(op: Op): string {
     const a = (i: number) => this.a(i);
+    if (isCmpOp(op)) {
+      const rhs = OP_INFO[op].args[1] === 'imm' ? lit(a(1)) : this.r(a(1));
+      return `${this.r(a(0))} ${CMP[OP_INFO[op].cmp!]} ${rhs}`;
+    }
     switch (op) {
       case Op.JT: return `${this.r(a(0))} !== 0`;
       case Op.JF: return `${this.r(a(0))} === 0`;
       case Op.FORLOOP: return `${this.r(a(0))} < ${this.r(a(1))}`;
       case Op.FORLOOPK: return `${this.r(a(0))} < ${lit(a(1))}`;
-      default: {
-        const cmp = JUMP_CMP[op];
-        if (cmp === undefined) throw new Error(`${OP_INFO[op].name} is not a conditional jump`);
-        const rhs = OP_INFO[op].args[1] === 'imm' ? lit(a(1)) : this.r(a(1));
-        return `${this.r(a(0))} ${cmp} ${rhs}`;
-      }
+      default: throw new Error(`${OP_INFO[op].name} is not a conditional jump`);
     }
   }
 
+  /** The checks the opcode table names (null, then bounds), before the work. */
+  private checks(op: Op): void {
+    const info = OP_INFO[op];
+    for (const i of info.nullChecked ?? []) this.nullCheck(this.a(i));
+    if (info.boundsChecked) this.boundsCheck(this.a(info.boundsChecked[0]), this.a(info.boundsChecked[1]));
+  }
+
+  /** A pure operation: the ALU template over its operands (registers,
+   *  immediates, f64 constants); the result to R[A]. */
+  private alu(op: AluOp): void {
+    const info = OP_INFO[op];
+    const t = ALU[info.alu!];
+    if (t.needs) this.use(t.needs);
+    const operands = info.args.slice(1).map((kind, i) => {
+      const v = this.a(i + 1);
+      return kind === 'imm' ? lit(v) : kind === 'kf' ? this.f64Const(v) : this.r(v);
+    });
+    const w = info.args[0];
+    this.set(this.a(0), w === 'wf' ? Kind.F : w === 'wr' ? Kind.R : Kind.I, t.expr(operands[0]!, operands[1] ?? ''));
+  }
+
+  /** One instruction that is not a block's branch. Exhaustive over Op. */
   private instr(op: Op): void {
-    if (this.pureOp(op)) return;
     const a = (i: number) => this.a(i);
+    const r = (i: number) => this.r(a(i));
+    const variant = OP_INFO[op].variant ?? Kind.I;
+    this.checks(op);
+    if (isAluOp(op)) return this.alu(op);
+    if (isCmpOp(op)) throw new Error(`${OP_INFO[op].name} is lowered as a block's branch`);
     switch (op) {
       case Op.LOADI: return this.set(a(0), Kind.I, lit(a(1)));
       case Op.LOADF: return this.set(a(0), Kind.F, this.f64Const(a(1)));
       case Op.LOADS: return this.set(a(0), Kind.R, String(this.env.strAddrs[a(1)]!));
       case Op.LOADNULL: return this.set(a(0), Kind.R, '0');
       case Op.LOADFN: return this.set(a(0), Kind.I, String(a(1) + 1));
-      case Op.MOVR: return this.set(a(0), Kind.R, this.r(a(1)));
       case Op.DIV: case Op.REM: return this.divide(op);
       case Op.STREQ: case Op.STRNE:
-        return this.set(a(0), Kind.I, `${op === Op.STRNE ? '1 ^ ' : ''}${this.use('streq')}(${this.r(a(1))}, ${this.r(a(2))})`);
+        return this.set(a(0), Kind.I, `${op === Op.STRNE ? '1 ^ ' : ''}${this.use('streq')}(${r(1)}, ${r(2)})`);
+      case Op.JMP: case Op.JMPLOOP: case Op.FORLOOP: case Op.FORLOOPK: case Op.JT: case Op.JF:
+        throw new Error(`${OP_INFO[op].name} is lowered as a block's branch`);
       case Op.CALL: case Op.CALLV: return this.call(op);
       case Op.CALLX: return this.callExtern();
       case Op.RETV: return this.line('return;');
-      case Op.RETI: case Op.RETF: case Op.RETR: return this.line(`return ${this.r(a(0))};`);
+      case Op.RETI: case Op.RETF: case Op.RETR: return this.line(`return ${r(0)};`);
       case Op.NEWSTRUCT: return this.newStruct();
-      case Op.GETFI: case Op.GETFF: case Op.GETFR: return this.getField(op);
-      case Op.SETFI: case Op.SETFF: case Op.SETFR: return this.setField(op);
-      case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: return this.newArray(op);
-      case Op.AGETI: case Op.AGETF: case Op.AGETR: return this.arrayGet(op);
-      case Op.ASETI: case Op.ASETF: case Op.ASETR: return this.arraySet(op);
-      case Op.LEN: this.nullCheck(a(1)); return this.set(a(0), Kind.I, `I32[(${this.r(a(1))} >> 2) + 1]`);
-      case Op.SGET:
-        this.nullCheck(a(1)); this.boundsCheck(a(1), a(2));
-        return this.set(a(0), Kind.I, `${this.view('U16')}[(${this.r(a(1))} >> 1) + ${HEADER_BYTES / 2} + ${this.r(a(2))}]`);
-      case Op.CONCAT:
-        this.nullCheck(a(1)); this.nullCheck(a(2)); this.publish();
-        return this.set(a(0), Kind.R, `${this.use('concat')}(${this.r(a(1))}, ${this.r(a(2))})`, true);
-      case Op.GETGI: case Op.GETGR: return this.set(a(0), op === Op.GETGR ? Kind.R : Kind.I, `I32[${(this.env.globalsSlot + a(1)) * 2}]`);
-      case Op.GETGF: return this.set(a(0), Kind.F, `${this.view('F64')}[${this.env.globalsSlot + a(1)}]`);
-      case Op.SETGI: case Op.SETGR: return this.line(`I32[${(this.env.globalsSlot + a(0)) * 2}] = ${this.r(a(1))};`);
-      case Op.SETGF: return this.line(`${this.view('F64')}[${this.env.globalsSlot + a(0)}] = ${this.r(a(1))};`);
-      default: return this.builtin(op);
-    }
-  }
-
-  /** Arithmetic, comparisons and conversions: one expression each (ops.ts). */
-  private pureOp(op: Op): boolean {
-    const a = (i: number) => this.a(i);
-    const kind = (r: 'i' | 'f') => (r === 'f' ? Kind.F : Kind.I);
-    const bin = BINARY[op] ?? WITH_IMM[op];
-    if (bin !== undefined) {
-      if (bin.needs) this.use(bin.needs);
-      const y = WITH_IMM[op] ? lit(a(2)) : this.r(a(2));
-      this.set(a(0), kind(bin.result), bin.expr(this.r(a(1)), y));
-      return true;
-    }
-    const un = UNARY[op];
-    if (un !== undefined) {
-      if (un.needs) this.use(un.needs);
-      this.set(a(0), kind(un.result), un.expr(this.r(a(1)), ''));
-      return true;
-    }
-    const fk = WITH_F64_CONST[op];
-    if (fk !== undefined) {
-      const expr = fk.constFirst ? `${this.f64Const(a(1))} ${fk.op} ${this.r(a(2))}` : `${this.r(a(1))} ${fk.op} ${this.f64Const(a(2))}`;
-      this.set(a(0), Kind.F, expr);
-      return true;
-    }
-    return false;
-  }
-
-  /** Output, text, math and the other built-ins. */
-  private builtin(op: Op): void {
-    const a = (i: number) => this.a(i);
-    const r = (i: number) => this.r(a(i));
-    switch (op) {
-      case Op.OUTI: return this.line(`${this.use('out_i')}(${r(0)}, ${a(1)});`);
-      case Op.OUTF: return this.line(`${this.use('out_f')}(${r(0)}, ${a(1)});`);
-      case Op.OUTB: return this.line(`${this.use('out_b')}(${r(0)}, ${a(1)});`);
-      case Op.OUTS: this.nullCheck(a(0)); return this.line(`${this.use('out_s')}(${r(0)}, ${a(1)});`);
-      case Op.TOSTRI: case Op.TOSTRF: case Op.TOSTRB: {
-        const h = op === Op.TOSTRI ? 'tostr_i' : op === Op.TOSTRF ? 'tostr_f' : 'tostr_b';
+      case Op.GETFI: case Op.GETFF: case Op.GETFR: return this.set(a(0), variant, this.field(a(1), a(2), variant));
+      case Op.SETFI: case Op.SETFF: case Op.SETFR: return this.line(`${this.field(a(0), a(1), variant)} = ${r(2)};`);
+      case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR:
         this.publish();
-        return this.set(a(0), Kind.R, `${this.use(h)}(${r(1)})`, true);
-      }
+        return this.set(a(0), Kind.R, `${this.use('new_array')}(${arrayKindFor(variant)}, ${r(1)})`, true);
+      case Op.AGETI: case Op.AGETF: case Op.AGETR: return this.set(a(0), variant, this.element(a(1), a(2), variant === Kind.F));
+      case Op.ASETI: case Op.ASETF: case Op.ASETR: return this.line(`${this.element(a(0), a(1), variant === Kind.F)} = ${r(2)};`);
+      case Op.LEN: return this.set(a(0), Kind.I, `I32[(${r(1)} >> 2) + 1]`);
+      case Op.SGET: return this.set(a(0), Kind.I, `${this.view('U16')}[(${r(1)} >> 1) + ${HEADER_BYTES / 2} + ${r(2)}]`);
+      case Op.CONCAT:
+        this.publish();
+        return this.set(a(0), Kind.R, `${this.use('concat')}(${r(1)}, ${r(2)})`, true);
+      case Op.GETGI: case Op.GETGR: case Op.GETGF: return this.set(a(0), variant, this.global(a(1), variant));
+      case Op.SETGI: case Op.SETGR: case Op.SETGF: return this.line(`${this.global(a(0), variant)} = ${r(1)};`);
+      case Op.OUTI: case Op.OUTF: case Op.OUTB: case Op.OUTS:
+        return this.line(`${this.use(OP_INFO[op].helper!)}(${r(0)}, ${a(1)});`);
+      case Op.TOSTRI: case Op.TOSTRF: case Op.TOSTRB:
+        this.publish();
+        return this.set(a(0), Kind.R, `${this.use(OP_INFO[op].helper!)}(${r(1)})`, true);
       case Op.MATH1: return this.set(a(0), Kind.F, `${this.use(MATH1_FNS[a(2)]!)}(${r(1)})`);
       case Op.MATH2: return this.set(a(0), Kind.F, `${this.use(MATH2_FNS[a(3)]!)}(${r(1)}, ${r(2)})`);
       case Op.CLOCK: return this.set(a(0), Kind.F, `${this.use('clock')}()`);
       case Op.FIXED: this.publish(); return this.set(a(0), Kind.R, `${this.use('fixed')}(${r(1)}, ${r(2)})`, true);
       case Op.CHR: this.publish(); return this.set(a(0), Kind.R, `${this.use('chr')}(${r(1)})`, true);
       case Op.SUBSTR:
-        this.nullCheck(a(1)); this.publish();
+        this.publish();
         return this.set(a(0), Kind.R, `${this.use('substr')}(${r(1)}, ${r(2)}, ${r(3)})`, true);
-      case Op.PARSEI: this.nullCheck(a(1)); this.publish(); return this.set(a(0), Kind.I, `${this.use('parse_i')}(${r(1)}) | 0`);
-      case Op.PARSEF: this.nullCheck(a(1)); this.publish(); return this.set(a(0), Kind.F, `${this.use('parse_f')}(${r(1)})`);
+      case Op.PARSEI: this.publish(); return this.set(a(0), Kind.I, `${this.use('parse_i')}(${r(1)}) | 0`);
+      case Op.PARSEF: this.publish(); return this.set(a(0), Kind.F, `${this.use('parse_f')}(${r(1)})`);
       case Op.PANIC:
-        this.nullCheck(a(0)); this.publish();
+        this.publish();
         this.line(`${this.use('panic')}(${r(0)});`);
         return this.line(`throw new Error('panic helper returned');`);
-      default:
-        throw new Error(`cannot lower ${OP_INFO[op].name} here`);
+      default: {
+        const unknown: never = op;
+        throw new Error(`cannot lower opcode ${unknown as number}`);
+      }
     }
+  }
+
+  /** Field at byte offset off of the struct in R[o], as a view element. */
+  private field(o: number, off: number, k: Kind): string {
+    return k === Kind.F ? `${this.view('F64')}[(${this.r(o)} + ${off}) >> 3]` : `I32[(${this.r(o)} + ${off}) >> 2]`;
+  }
+
+  /** Global g of kind k, as a view element. */
+  private global(g: number, k: Kind): string {
+    const slot = this.env.globalsSlot + g;
+    return k === Kind.F ? `${this.view('F64')}[${slot}]` : `I32[${slot * 2}]`;
   }
 
   //   R[C] == 0                      -> trap division by zero
   //   DIV: R[B] == MIN && R[C] == -1 -> trap integer overflow
   private divide(op: Op): void {
     const x = this.r(this.a(1)), y = this.r(this.a(2));
-    this.trapIf(`${y} === 0`, DIV_ZERO);
-    if (op === Op.DIV) this.trapIf(`${y} === -1 && ${x} === -2147483648`, OVERFLOW);
+    this.trapIf(`${y} === 0`, TrapCode.DIV_ZERO);
+    if (op === Op.DIV) this.trapIf(`${y} === -1 && ${x} === -2147483648`, TrapCode.OVERFLOW);
     this.set(this.a(0), Kind.I, op === Op.DIV ? `(${x} / ${y}) | 0` : `(${x} % ${y}) | 0`);
   }
 
@@ -406,66 +405,32 @@ class FnLowering implements StructuredSink<Label> {
     this.set(this.a(0), Kind.R, 't0');
   }
 
-  private newArray(op: Op): void {
-    const kind = op === Op.NEWARRI ? ObjKind.ARR_I : op === Op.NEWARRF ? ObjKind.ARR_F : ObjKind.ARR_R;
-    this.publish();
-    this.set(this.a(0), Kind.R, `${this.use('new_array')}(${kind}, ${this.r(this.a(1))})`, true);
-  }
-
-  private getField(op: Op): void {
-    const [d, o, off] = [this.a(0), this.a(1), this.a(2)];
-    this.nullCheck(o);
-    if (op === Op.GETFF) this.set(d, Kind.F, `${this.view('F64')}[(${this.r(o)} + ${off}) >> 3]`);
-    else this.set(d, op === Op.GETFR ? Kind.R : Kind.I, `I32[(${this.r(o)} + ${off}) >> 2]`);
-  }
-
-  private setField(op: Op): void {
-    const [o, off, v] = [this.a(0), this.a(1), this.a(2)];
-    this.nullCheck(o);
-    if (op === Op.SETFF) this.line(`${this.view('F64')}[(${this.r(o)} + ${off}) >> 3] = ${this.r(v)};`);
-    else this.line(`I32[(${this.r(o)} + ${off}) >> 2] = ${this.r(v)};`);
-  }
-
   /** Index expression of element R[i] of the array in R[arr]. */
   private element(arr: number, i: number, f64: boolean): string {
     return f64 ? `${this.view('F64')}[(${this.r(arr)} >> 3) + 1 + ${this.r(i)}]`
                : `I32[(${this.r(arr)} >> 2) + 2 + ${this.r(i)}]`;
   }
 
-  private arrayGet(op: Op): void {
-    const [d, arr, i] = [this.a(0), this.a(1), this.a(2)];
-    this.nullCheck(arr); this.boundsCheck(arr, i);
-    const f = op === Op.AGETF;
-    this.set(d, f ? Kind.F : op === Op.AGETR ? Kind.R : Kind.I, this.element(arr, i, f));
-  }
-
-  private arraySet(op: Op): void {
-    const [arr, i, v] = [this.a(0), this.a(1), this.a(2)];
-    this.nullCheck(arr); this.boundsCheck(arr, i);
-    this.line(`${this.element(arr, i, op === Op.ASETF)} = ${this.r(v)};`);
-  }
-
   //   I32[header] := callee, fp, resume pc            (over the call area)
   //   R[dst] := table[callee](fp + base + 2, args...)   (a direct call for self-recursion)
+  // (CALLV's null check is made.)
   private call(op: Op): void {
     const { fn, env } = this;
-    const isV = op === Op.CALLV;
-    const base = isV ? this.a(2) : this.a(1);
-    const dst = isV ? this.a(3) : this.a(2);
-    const sig = isV ? env.mod.sigs[this.a(1)]! : env.mod.functions[this.a(0)]!;
-    let callee = String(this.a(0));
-    if (isV) {
-      this.nullCheck(this.a(0));
-      this.line(`t0 = ${this.r(this.a(0))} - 1;`);
+    const c = decodeCall(env.mod, this.code, this.pc);
+    let callee = String(c.target);
+    if (c.byValue) {
+      this.line(`t0 = ${this.r(c.target)} - 1;`);
       callee = 't0';
     }
-    this.line(`I32[fpi + ${2 * base}] = ${callee}; I32[fpi + ${2 * base + 1}] = fp; I32[fpi + ${2 * base + 2}] = ${this.pc + instrLength(op)};`);
-    const self = !isV && this.a(0) === fn.index && !this.osr;
+    const h = headerAt(c.base + HEADER_SLOTS);     // relative to fpi: the callee's header
+    this.line(`I32[fpi + ${h + Hdr.FN}] = ${callee}; I32[fpi + ${h + Hdr.CALLER_FP}] = fp; ` +
+      `I32[fpi + ${h + Hdr.RESUME_PC}] = ${this.pc + instrLength(op)};`);
+    const self = !c.byValue && c.target === fn.index && !this.osr;
     const target = self ? this.name : `${this.use('table')}[${callee}]`;
-    const args = [`fp + ${base + HEADER_SLOTS}`, ...sig.params.map((k, i) => this.areaArg(k, i))];
+    const args = [`fp + ${c.base + HEADER_SLOTS}`, ...c.sig.params.map((k, i) => this.areaArg(k, i))];
     const expr = `${target}(${args.join(', ')})`;
-    if (sig.ret === null) { this.line(`${expr};`); this.refresh(); return; }
-    this.set(dst, sig.ret, expr, true);
+    if (c.sig.ret === null) { this.line(`${expr};`); this.refresh(); return; }
+    this.set(c.dst, c.sig.ret, expr, true);
   }
 
   /** CALLX: arguments to the frame slots the host reads, result via the scratch slot. */

@@ -89,7 +89,7 @@ const OPCODES = {
 } as const;
 
 /** Single-byte opcodes, named like the spec (`i32.add` is W.I32_ADD). */
-export const W: { readonly [name: string]: number } = Object.freeze(OPCODES);
+export const W: { readonly [K in keyof typeof OPCODES]: number } = Object.freeze(OPCODES);
 
 /** Sub-opcodes after the 0xFC prefix: the saturating float-to-int truncations. */
 export const WFC = Object.freeze({

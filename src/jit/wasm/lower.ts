@@ -21,20 +21,30 @@
 // Compiled code does not count calls or back-edges: counters steer tiering of
 // interpreted code only.
 
-import { Kind, Op, OP_INFO, HEADER_SLOTS, MATH1_FNS, MATH2_FNS, instrLength } from '../../bytecode/opcodes.js';
+import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, checksInline, needsFrame,
+  type Alu, type AluOp, type Cmp } from '../../bytecode/opcodes.js';
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
+import { MATH1_FNS, MATH2_FNS, type MathBuiltin } from '../../bytecode/builtins.js';
+import { helperSignature, type Helper } from '../../bytecode/helpers.js';
 import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT } from '../../runtime/runtime.js';
-import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, blockSizeFor } from '../../runtime/heap.js';
+import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor } from '../../runtime/heap.js';
+import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block } from '../cfg.js';
 import { structure, type StructuredSink } from '../structure.js';
+import { decodeCall } from '../backend.js';
+import { TrapCode } from '../helpers.js';
 import { ValType, W, type Label, type Local, type WasmFunctionBuilder, type WasmModuleBuilder } from './encoder.js';
-import { HELPER_TYPES, TrapCode, type HelperName } from './helpers.js';
 
 export function wasmType(k: ValKind): ValType { return k === Kind.F ? ValType.F64 : ValType.I32; }
 
 /** The wasm function type of a signature shape: (fp, params...) -> result. */
 export function shapeType(mb: WasmModuleBuilder, params: readonly ValKind[], ret: ValKind | null): number {
   return mb.addType([ValType.I32, ...params.map(wasmType)], ret === null ? [] : [wasmType(ret)]);
+}
+
+/** The wasm types of a helper signature's side (`i` or `f` letters). */
+function sigTypes(letters: string): ValType[] {
+  return [...letters].map((c) => (c === 'f' ? ValType.F64 : ValType.I32));
 }
 
 /** Facts about the running VM that compiled code bakes in as constants. */
@@ -52,10 +62,10 @@ export interface LowerEnv {
 /** Emit function `fn` into `mb` (helpers already imported). `entryPc` is 0 for the
  *  whole function or a loop header for an OSR variant. */
 export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFunction, entryPc: number): WasmFunctionBuilder {
-  const helpers = new Map<HelperName, number>();
+  const helpers = new Map<Helper, number>();
   for (const name of helpersUsed(env, fn)) {
-    const t = HELPER_TYPES[name];
-    helpers.set(name, mb.importFunction('h', name, mb.addType(t.params, t.results)));
+    const [params, results] = helperSignature(name).split('>') as [string, string];
+    helpers.set(name, mb.importFunction('h', name, mb.addType(sigTypes(params), sigTypes(results))));
   }
   const osr = entryPc !== 0;
   const type = osr ? mb.addType([ValType.I32], fn.ret === null ? [] : [wasmType(fn.ret)])
@@ -69,27 +79,36 @@ export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFuncti
   return wb;
 }
 
-const I32_BIN: Partial<Record<Op, number>> = {
-  [Op.ADD]: W.I32_ADD!, [Op.SUB]: W.I32_SUB!, [Op.MUL]: W.I32_MUL!, [Op.AND]: W.I32_AND!,
-  [Op.OR]: W.I32_OR!, [Op.XOR]: W.I32_XOR!, [Op.SHL]: W.I32_SHL!, [Op.SHR]: W.I32_SHR_S!,
-  [Op.SHRU]: W.I32_SHR_U!, [Op.EQ]: W.I32_EQ!, [Op.NE]: W.I32_NE!, [Op.LT]: W.I32_LT_S!,
-  [Op.LE]: W.I32_LE_S!, [Op.GT]: W.I32_GT_S!, [Op.GE]: W.I32_GE_S!, [Op.EQR]: W.I32_EQ!, [Op.NER]: W.I32_NE!,
+/** Every pure operation, emitted after its operands are on the stack. */
+interface AluEmit { emit: (wb: WasmFunctionBuilder, call: (h: Helper) => void) => void; helper?: Helper }
+const op1 = (code: number): AluEmit => ({ emit: (wb) => wb.op(code) });
+const ALU: Readonly<Record<Alu, AluEmit>> = {
+  'copy': { emit: () => {} },
+  'i32.add': op1(W.I32_ADD), 'i32.sub': op1(W.I32_SUB), 'i32.mul': op1(W.I32_MUL),
+  'i32.div_s': op1(W.I32_DIV_S), 'i32.rem_s': op1(W.I32_REM_S),
+  'i32.and': op1(W.I32_AND), 'i32.or': op1(W.I32_OR), 'i32.xor': op1(W.I32_XOR),
+  'i32.shl': op1(W.I32_SHL), 'i32.shr_s': op1(W.I32_SHR_S), 'i32.shr_u': op1(W.I32_SHR_U),
+  'i32.neg': { emit: (wb) => { wb.i32Const(-1); wb.op(W.I32_MUL); } },     // -x wraps as x * -1
+  'i32.bnot': { emit: (wb) => { wb.i32Const(-1); wb.op(W.I32_XOR); } },
+  'bool.not': op1(W.I32_EQZ),
+  'i32.eq': op1(W.I32_EQ), 'i32.ne': op1(W.I32_NE), 'i32.lt_s': op1(W.I32_LT_S),
+  'i32.le_s': op1(W.I32_LE_S), 'i32.gt_s': op1(W.I32_GT_S), 'i32.ge_s': op1(W.I32_GE_S),
+  'f64.add': op1(W.F64_ADD), 'f64.sub': op1(W.F64_SUB), 'f64.mul': op1(W.F64_MUL), 'f64.div': op1(W.F64_DIV),
+  'f64.rem': { emit: (_wb, call) => call('fmod'), helper: 'fmod' },           // wasm has no f64 rem
+  'f64.neg': op1(W.F64_NEG), 'f64.sqrt': op1(W.F64_SQRT),
+  'f64.eq': op1(W.F64_EQ), 'f64.ne': op1(W.F64_NE), 'f64.lt': op1(W.F64_LT),
+  'f64.le': op1(W.F64_LE), 'f64.gt': op1(W.F64_GT), 'f64.ge': op1(W.F64_GE),
+  'f64.from_i32': op1(W.F64_CONVERT_I32_S),
+  'i32.from_f64': { emit: (wb) => wb.truncSatF64S() },
 };
-const F64_BIN: Partial<Record<Op, number>> = {
-  [Op.ADDF]: W.F64_ADD!, [Op.SUBF]: W.F64_SUB!, [Op.MULF]: W.F64_MUL!, [Op.DIVF]: W.F64_DIV!,
-  [Op.EQF]: W.F64_EQ!, [Op.NEF]: W.F64_NE!, [Op.LTF]: W.F64_LT!, [Op.LEF]: W.F64_LE!,
-  [Op.GTF]: W.F64_GT!, [Op.GEF]: W.F64_GE!,
+
+/** Compare-and-branch: the wasm comparison that is true when the jump is taken. */
+const CMP: Readonly<Record<Cmp, number>> = {
+  eq: W.I32_EQ, ne: W.I32_NE, lt: W.I32_LT_S, le: W.I32_LE_S, gt: W.I32_GT_S, ge: W.I32_GE_S,
 };
-const K_TO_F64: Partial<Record<Op, Op>> = { [Op.ADDFK]: Op.ADDF, [Op.SUBFK]: Op.SUBF, [Op.MULFK]: Op.MULF, [Op.DIVFK]: Op.DIVF };
-/** Compare-and-branch opcodes: the wasm comparison that is true when they jump. */
-const JUMP_CMP: Partial<Record<Op, number>> = {
-  [Op.JEQ]: W.I32_EQ!, [Op.JNE]: W.I32_NE!, [Op.JLT]: W.I32_LT_S!, [Op.JLE]: W.I32_LE_S!,
-  [Op.JGT]: W.I32_GT_S!, [Op.JGE]: W.I32_GE_S!, [Op.JEQK]: W.I32_EQ!, [Op.JNEK]: W.I32_NE!,
-  [Op.JLTK]: W.I32_LT_S!, [Op.JLEK]: W.I32_LE_S!, [Op.JGTK]: W.I32_GT_S!, [Op.JGEK]: W.I32_GE_S!,
-};
-const NATIVE_MATH1: Partial<Record<(typeof MATH1_FNS)[number], number>> = {
-  floor: W.F64_FLOOR!, ceil: W.F64_CEIL!, abs: W.F64_ABS!,
-};
+
+/** Math built-ins that are one wasm instruction (the others call their helper). */
+const NATIVE_MATH: Partial<Record<MathBuiltin, number>> = { floor: W.F64_FLOOR, ceil: W.F64_CEIL, abs: W.F64_ABS };
 
 /** What is being emitted: a whole function, an OSR entry, or a leaf function's
  *  body inlined at a call site (its frame pointer computed by the caller, its
@@ -101,18 +120,6 @@ type Mode =
 
 /** Callees at most this long (bytecode words) are inlined when they are leaves. */
 const INLINE_MAX_WORDS = 96;
-
-/** Opcodes a leaf may not contain: calls, allocation, and helpers that publish. */
-const NOT_IN_LEAF = new Set<Op>([
-  Op.CALL, Op.CALLV, Op.CALLX, Op.NEWSTRUCT, Op.NEWARRI, Op.NEWARRF, Op.NEWARRR, Op.CONCAT,
-  Op.TOSTRI, Op.TOSTRF, Op.TOSTRB, Op.FIXED, Op.CHR, Op.SUBSTR, Op.PARSEI, Op.PARSEF, Op.PANIC,
-]);
-
-/** Opcodes that may trap (a trap needs the frame's header for the stack trace). */
-const MAY_TRAP = new Set<Op>([
-  Op.DIV, Op.REM, Op.GETFI, Op.GETFF, Op.GETFR, Op.SETFI, Op.SETFF, Op.SETFR, Op.AGETI, Op.AGETF, Op.AGETR,
-  Op.ASETI, Op.ASETF, Op.ASETR, Op.LEN, Op.SGET, Op.OUTS,
-]);
 
 function forEachInstr(fn: BcFunction, visit: (op: Op, pc: number) => void): void {
   for (let pc = 0; pc < fn.code.length; pc += instrLength(fn.code[pc] as Op)) visit(fn.code[pc] as Op, pc);
@@ -134,28 +141,32 @@ function constantRegisters(fn: BcFunction): Map<number, number> {
   return value;
 }
 
-/** Helpers each opcode may call (null checks and bounds checks included). */
-const OP_HELPERS: Partial<Record<Op, readonly HelperName[]>> = {
-  [Op.DIV]: ['trap'], [Op.REM]: ['trap'], [Op.REMF]: ['fmod'], [Op.CALLV]: ['trap'], [Op.CALLX]: ['callx'],
-  [Op.STREQ]: ['streq'], [Op.STRNE]: ['streq'], [Op.NEWSTRUCT]: ['new_struct'],
-  [Op.NEWARRI]: ['new_array'], [Op.NEWARRF]: ['new_array'], [Op.NEWARRR]: ['new_array'],
-  [Op.GETFI]: ['trap'], [Op.GETFF]: ['trap'], [Op.GETFR]: ['trap'], [Op.SETFI]: ['trap'], [Op.SETFF]: ['trap'], [Op.SETFR]: ['trap'],
-  [Op.AGETI]: ['trap', 'trap_index'], [Op.AGETF]: ['trap', 'trap_index'], [Op.AGETR]: ['trap', 'trap_index'],
-  [Op.ASETI]: ['trap', 'trap_index'], [Op.ASETF]: ['trap', 'trap_index'], [Op.ASETR]: ['trap', 'trap_index'],
-  [Op.LEN]: ['trap'], [Op.SGET]: ['trap', 'trap_index'], [Op.CONCAT]: ['trap', 'concat'],
-  [Op.OUTI]: ['out_i'], [Op.OUTF]: ['out_f'], [Op.OUTB]: ['out_b'], [Op.OUTS]: ['trap', 'out_s'],
-  [Op.TOSTRI]: ['tostr_i'], [Op.TOSTRF]: ['tostr_f'], [Op.TOSTRB]: ['tostr_b'], [Op.CLOCK]: ['clock'],
-  [Op.FIXED]: ['fixed'], [Op.CHR]: ['chr'], [Op.SUBSTR]: ['trap', 'substr'],
-  [Op.PARSEI]: ['trap', 'parse_i'], [Op.PARSEF]: ['trap', 'parse_f'], [Op.PANIC]: ['trap', 'panic'],
-};
+/** The math built-in a MATH1 / MATH2 instruction at pc computes. */
+function mathAt(code: Int32Array, pc: number): MathBuiltin {
+  return code[pc] === Op.MATH1 ? MATH1_FNS[code[pc + 3]!]! : MATH2_FNS[code[pc + 4]!]!;
+}
+
+/** Helpers the instruction at pc may call, from the opcode table: its checks'
+ *  trap helpers, the helper doing its work, a math built-in's own. */
+function helpersOf(op: Op, code: Int32Array, pc: number): Helper[] {
+  const info = OP_INFO[op];
+  const out: Helper[] = [];
+  if (info.nullChecked || info.divides) out.push('trap');
+  if (info.boundsChecked) out.push('trap_index');
+  if (info.helper) out.push(info.helper);
+  if (info.alu && ALU[info.alu].helper) out.push(ALU[info.alu].helper!);
+  if (op === Op.MATH1 || op === Op.MATH2) {
+    const m = mathAt(code, pc);
+    if (NATIVE_MATH[m] === undefined) out.push(m);
+  }
+  return out;
+}
 
 /** Every helper the code of fn (and of the leaves it may inline) can call. */
-export function helpersUsed(env: LowerEnv, fn: BcFunction, inlined = false): Set<HelperName> {
-  const used = new Set<HelperName>(inlined ? [] : ['trap_stack']);
+export function helpersUsed(env: LowerEnv, fn: BcFunction, inlined = false): Set<Helper> {
+  const used = new Set<Helper>(inlined ? [] : ['trap_stack']);
   forEachInstr(fn, (op, pc) => {
-    for (const h of OP_HELPERS[op] ?? []) used.add(h);
-    if (op === Op.MATH1 && !NATIVE_MATH1[MATH1_FNS[fn.code[pc + 3]!]!]) used.add(MATH1_FNS[fn.code[pc + 3]!]! as HelperName);
-    if (op === Op.MATH2) used.add(MATH2_FNS[fn.code[pc + 4]!]! as HelperName);
+    for (const h of helpersOf(op, fn.code, pc)) used.add(h);
     if (op === Op.CALL && !inlined) {
       const g = env.mod.functions[fn.code[pc + 1]!]!;
       if (g !== fn && isLeaf(g)) for (const h of helpersUsed(env, g, true)) used.add(h);
@@ -164,19 +175,21 @@ export function helpersUsed(env: LowerEnv, fn: BcFunction, inlined = false): Set
   return used;
 }
 
+/** Small, and needs no frame of its own (no call, allocation or published helper). */
 function isLeaf(fn: BcFunction): boolean {
   if (fn.code.length > INLINE_MAX_WORDS) return false;
   let leaf = true;
-  forEachInstr(fn, (op) => { if (NOT_IN_LEAF.has(op)) leaf = false; });
+  forEachInstr(fn, (op) => { if (needsFrame(op)) leaf = false; });
   return leaf;
 }
 
+/** May fn trap at a site of its own (then an inlined body needs its header)? */
 function mayTrap(fn: BcFunction, consts: Map<number, number>): boolean {
   let traps = false;
   forEachInstr(fn, (op, pc) => {
-    if (!MAY_TRAP.has(op)) return;
+    if (!checksInline(op)) return;
     const divisor = consts.get(fn.code[pc + 3]!);
-    if ((op === Op.DIV || op === Op.REM) && divisor !== undefined && divisor !== 0 && divisor !== -1) return;
+    if (OP_INFO[op].divides && divisor !== undefined && divisor !== 0 && divisor !== -1) return;
     traps = true;
   });
   return traps;
@@ -200,7 +213,7 @@ class FnLowering implements StructuredSink<Label> {
 
   constructor(private readonly env: LowerEnv, private readonly mb: WasmModuleBuilder,
               private readonly wb: WasmFunctionBuilder, private readonly fn: BcFunction, private readonly mode: Mode,
-              private readonly helpers: Map<HelperName, number>) {
+              private readonly helpers: Map<Helper, number>) {
     this.code = fn.code;
     this.osr = mode.kind === 'osr';
     this.consts = constantRegisters(fn);
@@ -215,7 +228,7 @@ class FnLowering implements StructuredSink<Label> {
   /** Entry of an inlined body: parameters from the caller's argument locals. */
   inlineEntry(args: Local[]): void {
     const wb = this.wb;
-    wb.localGet(this.fp); wb.i32Const(3); wb.op(W.I32_SHL!); wb.localSet(this.fpb);
+    wb.localGet(this.fp); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(this.fpb);
     args.forEach((l, i) => { wb.localGet(l); wb.localSet(this.regs[i]!); });
   }
 
@@ -223,15 +236,15 @@ class FnLowering implements StructuredSink<Label> {
 
   prologue(): void {
     const { wb, fn } = this;
-    wb.localGet(this.fp); wb.i32Const(3); wb.op(W.I32_SHL!); wb.localSet(this.fpb);
+    wb.localGet(this.fp); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(this.fpb);
     if (this.osr) { this.loadAllRegisters(); return; }
     // Frame-stack overflow: the trap is reported at the caller's call, as the
     // interpreter reports it.
-    wb.localGet(this.fp); wb.i32Const(this.env.frameSizes[fn.index]!); wb.op(W.I32_ADD!);
-    wb.i32Const(this.env.stackEndSlot); wb.op(W.I32_GT_S!);
+    wb.localGet(this.fp); wb.i32Const(this.env.frameSizes[fn.index]!); wb.op(W.I32_ADD);
+    wb.i32Const(this.env.stackEndSlot); wb.op(W.I32_GT_S);
     wb.if_(); wb.localGet(this.fp); this.callHelper('trap_stack'); wb.end();
     // The innermost frame, should the host stack run out in deeper compiled code.
-    wb.i32Const(0); wb.localGet(this.fp); wb.store(W.I32_STORE!, 2, TOP_FP_WORD * 4);
+    wb.i32Const(0); wb.localGet(this.fp); wb.store(W.I32_STORE, 2, TOP_FP_WORD * 4);
     fn.params.forEach((k, r) => { if (k === Kind.R) this.writeThrough(r); });
   }
 
@@ -241,7 +254,7 @@ class FnLowering implements StructuredSink<Label> {
     fn.regKinds.forEach((k, r) => {
       if (r >= fn.areaBase) return;
       wb.localGet(this.fpb);
-      wb.load(k === Kind.F ? W.F64_LOAD! : W.I32_LOAD!, k === Kind.F ? 3 : 2, r * 8);
+      wb.load(k === Kind.F ? W.F64_LOAD : W.I32_LOAD, k === Kind.F ? 3 : 2, r * 8);
       wb.localSet(this.regs[r]!);
     });
   }
@@ -313,10 +326,10 @@ class FnLowering implements StructuredSink<Label> {
   }
 
   private writeThrough(r: number): void {
-    this.wb.localGet(this.fpb); this.wb.localGet(this.regs[r]!); this.wb.store(W.I32_STORE!, 2, r * 8);
+    this.wb.localGet(this.fpb); this.wb.localGet(this.regs[r]!); this.wb.store(W.I32_STORE, 2, r * 8);
   }
 
-  private callHelper(name: HelperName): void {
+  private callHelper(name: Helper): void {
     const index = this.helpers.get(name);
     if (index === undefined) throw new Error(`helper ${name} used but not imported`);
     this.wb.call(index);
@@ -325,8 +338,8 @@ class FnLowering implements StructuredSink<Label> {
   /** Tell the runtime where this frame is before a helper that may allocate or trap. */
   private publish(): void {
     const wb = this.wb;
-    wb.i32Const(0); wb.localGet(this.fp); wb.store(W.I32_STORE!, 2, TOP_FP_WORD * 4);
-    wb.i32Const(0); wb.i32Const(this.pc); wb.store(W.I32_STORE!, 2, TOP_PC_WORD * 4);
+    wb.i32Const(0); wb.localGet(this.fp); wb.store(W.I32_STORE, 2, TOP_FP_WORD * 4);
+    wb.i32Const(0); wb.i32Const(this.pc); wb.store(W.I32_STORE, 2, TOP_PC_WORD * 4);
   }
 
   /** Trap with `code` when the i32 on the stack is nonzero. */
@@ -338,7 +351,7 @@ class FnLowering implements StructuredSink<Label> {
   /** Trap on null, unless this block already checked r and has not written it since. */
   private nullCheck(r: number): void {
     if (this.nonNull.has(r)) return;
-    this.get(r); this.wb.op(W.I32_EQZ!); this.trapIf(TrapCode.NULL);
+    this.get(r); this.wb.op(W.I32_EQZ); this.trapIf(TrapCode.NULL);
     this.nonNull.add(r);
   }
 
@@ -348,9 +361,9 @@ class FnLowering implements StructuredSink<Label> {
     const pair = obj * 65536 + i;
     if (this.inBounds.has(pair)) return;
     if (obj < 65536 && i < 65536) this.inBounds.add(pair);
-    this.get(i); this.get(obj); wb.load(W.I32_LOAD!, 2, 4); wb.op(W.I32_GE_U!);
+    this.get(i); this.get(obj); wb.load(W.I32_LOAD, 2, 4); wb.op(W.I32_GE_U);
     wb.if_();
-    this.get(i); this.get(obj); wb.load(W.I32_LOAD!, 2, 4); wb.localGet(this.fp); wb.i32Const(this.pc);
+    this.get(i); this.get(obj); wb.load(W.I32_LOAD, 2, 4); wb.localGet(this.fp); wb.i32Const(this.pc);
     this.callHelper('trap_index');
     wb.end();
   }
@@ -358,151 +371,150 @@ class FnLowering implements StructuredSink<Label> {
   /** Push the address of element R[i] of array R[obj] (elements of 1 << shift bytes). */
   private elementAddress(obj: number, i: number, shift: number): void {
     this.get(obj); this.get(i);
-    if (shift > 0) { this.wb.i32Const(shift); this.wb.op(W.I32_SHL!); }
-    this.wb.op(W.I32_ADD!);
+    if (shift > 0) { this.wb.i32Const(shift); this.wb.op(W.I32_SHL); }
+    this.wb.op(W.I32_ADD);
   }
 
   // ---- instructions ----------------------------------------------------------------
 
   private forIncrement(): void {
     const i = this.a(0);
-    this.get(i); this.wb.i32Const(1); this.wb.op(W.I32_ADD!); this.set(i, Kind.I);
+    this.get(i); this.wb.i32Const(1); this.wb.op(W.I32_ADD); this.set(i, Kind.I);
   }
 
   /** Push the condition under which the conditional jump at this.pc is taken. */
   private condition(op: Op): void {
     const wb = this.wb;
+    if (isCmpOp(op)) {
+      this.get(this.a(0));
+      if (OP_INFO[op].args[1] === 'imm') wb.i32Const(this.a(1)); else this.get(this.a(1));
+      wb.op(CMP[OP_INFO[op].cmp!]);
+      return;
+    }
     switch (op) {
       case Op.JT: this.get(this.a(0)); return;
-      case Op.JF: this.get(this.a(0)); wb.op(W.I32_EQZ!); return;
-      case Op.FORLOOP: this.get(this.a(0)); this.get(this.a(1)); wb.op(W.I32_LT_S!); return;
-      case Op.FORLOOPK: this.get(this.a(0)); wb.i32Const(this.a(1)); wb.op(W.I32_LT_S!); return;
-      default: {
-        const cmp = JUMP_CMP[op];
-        if (cmp === undefined) throw new Error(`${OP_INFO[op].name} is not a conditional jump`);
-        this.get(this.a(0));
-        if (OP_INFO[op].args[1] === 'imm') wb.i32Const(this.a(1)); else this.get(this.a(1));
-        wb.op(cmp);
-      }
+      case Op.JF: this.get(this.a(0)); wb.op(W.I32_EQZ); return;
+      case Op.FORLOOP: this.get(this.a(0)); this.get(this.a(1)); wb.op(W.I32_LT_S); return;
+      case Op.FORLOOPK: this.get(this.a(0)); wb.i32Const(this.a(1)); wb.op(W.I32_LT_S); return;
+      default: throw new Error(`${OP_INFO[op].name} is not a conditional jump`);
     }
   }
 
+  /** The checks the opcode table names (null, then bounds), before the work. */
+  private checks(op: Op): void {
+    const info = OP_INFO[op];
+    for (const i of info.nullChecked ?? []) this.nullCheck(this.a(i));
+    if (info.boundsChecked) this.boundsCheck(this.a(info.boundsChecked[0]), this.a(info.boundsChecked[1]));
+  }
+
+  /** A pure operation: its operands (registers, immediates, f64 constants) in
+   *  order, then the ALU table's code; the result to R[A]. */
+  private alu(op: AluOp): void {
+    const info = OP_INFO[op];
+    info.args.forEach((kind, i) => {
+      if (i === 0) return;
+      const v = this.a(i);
+      if (kind === 'imm') this.wb.i32Const(v);
+      else if (kind === 'kf') this.wb.f64Const(this.env.mod.f64Consts[v]!);
+      else this.get(v);
+    });
+    ALU[info.alu!].emit(this.wb, (h) => this.callHelper(h));
+    const w = info.args[0];
+    this.set(this.a(0), w === 'wf' ? Kind.F : w === 'wr' ? Kind.R : Kind.I);
+  }
+
+  /** One instruction that is not a block's branch. Exhaustive over Op. */
   private instr(op: Op): void {
     const wb = this.wb;
     const a = (i: number) => this.a(i);
-    const i32Bin = I32_BIN[op];
-    if (i32Bin !== undefined) { this.get(a(1)); this.get(a(2)); wb.op(i32Bin); this.set(a(0), Kind.I); return; }
-    const f64Bin = F64_BIN[op];
-    if (f64Bin !== undefined) {
-      this.get(a(1)); this.get(a(2)); wb.op(f64Bin);
-      this.set(a(0), OP_INFO[op].args[0] === 'wi' ? Kind.I : Kind.F);
-      return;
-    }
+    const variant = OP_INFO[op].variant ?? Kind.I;
+    this.checks(op);
+    if (isAluOp(op)) return this.alu(op);
+    if (isCmpOp(op)) throw new Error(`${OP_INFO[op].name} is lowered as a block's branch`);
     switch (op) {
       case Op.LOADI: wb.i32Const(a(1)); this.set(a(0), Kind.I); return;
       case Op.LOADF: wb.f64Const(this.env.mod.f64Consts[a(1)]!); this.set(a(0), Kind.F); return;
       case Op.LOADS: wb.i32Const(this.env.strAddrs[a(1)]!); this.set(a(0), Kind.R); return;
       case Op.LOADNULL: wb.i32Const(0); this.set(a(0), Kind.R); return;
       case Op.LOADFN: wb.i32Const(a(1) + 1); this.set(a(0), Kind.I); return;
-      case Op.MOVI: this.get(a(1)); this.set(a(0), Kind.I); return;
-      case Op.MOVF: this.get(a(1)); this.set(a(0), Kind.F); return;
-      case Op.MOVR: this.get(a(1)); this.set(a(0), Kind.R); return;
       case Op.DIV: case Op.REM: return this.divide(op);
-      case Op.ADDI: this.get(a(1)); wb.i32Const(a(2)); wb.op(W.I32_ADD!); this.set(a(0), Kind.I); return;
-      case Op.MULK: case Op.DIVK: case Op.REMK:
-        this.get(a(1)); wb.i32Const(a(2));
-        wb.op(op === Op.MULK ? W.I32_MUL! : op === Op.DIVK ? W.I32_DIV_S! : W.I32_REM_S!);
-        this.set(a(0), Kind.I);
-        return;
-      case Op.ADDFK: case Op.SUBFK: case Op.MULFK: case Op.DIVFK:
-        this.get(a(1)); wb.f64Const(this.env.mod.f64Consts[a(2)]!); wb.op(F64_BIN[K_TO_F64[op]!]!); this.set(a(0), Kind.F);
-        return;
-      case Op.RSUBFK: case Op.RDIVFK:
-        wb.f64Const(this.env.mod.f64Consts[a(1)]!); this.get(a(2));
-        wb.op(op === Op.RSUBFK ? W.F64_SUB! : W.F64_DIV!); this.set(a(0), Kind.F);
-        return;
-      case Op.NEG: wb.i32Const(0); this.get(a(1)); wb.op(W.I32_SUB!); this.set(a(0), Kind.I); return;
-      case Op.BNOT: this.get(a(1)); wb.i32Const(-1); wb.op(W.I32_XOR!); this.set(a(0), Kind.I); return;
-      case Op.NOT: this.get(a(1)); wb.op(W.I32_EQZ!); this.set(a(0), Kind.I); return;
-      case Op.REMF: this.get(a(1)); this.get(a(2)); this.callHelper('fmod'); this.set(a(0), Kind.F); return;
-      case Op.NEGF: this.get(a(1)); wb.op(W.F64_NEG!); this.set(a(0), Kind.F); return;
-      case Op.I2F: this.get(a(1)); wb.op(W.F64_CONVERT_I32_S!); this.set(a(0), Kind.F); return;
-      case Op.F2I: this.get(a(1)); wb.truncSatF64S(); this.set(a(0), Kind.I); return;
       case Op.STREQ: case Op.STRNE:
         this.get(a(1)); this.get(a(2)); this.callHelper('streq');
-        if (op === Op.STRNE) wb.op(W.I32_EQZ!);
+        if (op === Op.STRNE) wb.op(W.I32_EQZ);
         this.set(a(0), Kind.I);
         return;
+      case Op.JMP: case Op.JMPLOOP: case Op.FORLOOP: case Op.FORLOOPK: case Op.JT: case Op.JF:
+        throw new Error(`${OP_INFO[op].name} is lowered as a block's branch`);
       case Op.CALL: case Op.CALLV: return this.call(op);
       case Op.CALLX: return this.callExtern();
       case Op.RETV: wb.return_(); return;
       case Op.RETI: case Op.RETF: case Op.RETR: this.get(a(0)); wb.return_(); return;
       case Op.NEWSTRUCT: return this.newStruct();
-      case Op.GETFI: case Op.GETFF: case Op.GETFR: return this.getField(op);
-      case Op.SETFI: case Op.SETFF: case Op.SETFR: return this.setField(op);
-      case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: {
-        this.publish();
-        wb.i32Const(op === Op.NEWARRI ? 2 : op === Op.NEWARRF ? 3 : 4);   // ObjKind
-        this.get(a(1)); this.callHelper('new_array'); this.set(a(0), Kind.R);
+      case Op.GETFI: case Op.GETFF: case Op.GETFR:
+        this.get(a(1)); this.loadKind(variant, a(2)); this.set(a(0), variant);
         return;
-      }
-      case Op.AGETI: case Op.AGETF: case Op.AGETR: return this.arrayGet(op);
-      case Op.ASETI: case Op.ASETF: case Op.ASETR: return this.arraySet(op);
-      case Op.LEN: this.nullCheck(a(1)); this.get(a(1)); wb.load(W.I32_LOAD!, 2, 4); this.set(a(0), Kind.I); return;
-      case Op.SGET:
-        this.nullCheck(a(1)); this.boundsCheck(a(1), a(2));
-        this.elementAddress(a(1), a(2), 1); wb.load(W.I32_LOAD16_U!, 1, 8); this.set(a(0), Kind.I);
+      case Op.SETFI: case Op.SETFF: case Op.SETFR:
+        this.get(a(0)); this.get(a(2)); this.storeKind(variant, a(1));
         return;
-      case Op.CONCAT:
-        this.nullCheck(a(1)); this.nullCheck(a(2)); this.publish();
-        this.get(a(1)); this.get(a(2)); this.callHelper('concat'); this.set(a(0), Kind.R);
+      case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR:
+        this.publish(); wb.i32Const(arrayKindFor(variant)); this.get(a(1));
+        this.callHelper('new_array'); this.set(a(0), Kind.R);
         return;
-      case Op.GETGI: case Op.GETGR: case Op.GETGF: {
-        const f = op === Op.GETGF;
-        wb.i32Const(0); wb.load(f ? W.F64_LOAD! : W.I32_LOAD!, f ? 3 : 2, (this.env.globalsSlot + a(1)) * 8);
-        this.set(a(0), f ? Kind.F : op === Op.GETGR ? Kind.R : Kind.I);
+      case Op.AGETI: case Op.AGETF: case Op.AGETR:
+        this.elementAddress(a(1), a(2), variant === Kind.F ? 3 : 2); this.loadKind(variant, 8); this.set(a(0), variant);
         return;
-      }
-      case Op.SETGI: case Op.SETGR: case Op.SETGF: {
-        const f = op === Op.SETGF;
-        wb.i32Const(0); this.get(a(1)); wb.store(f ? W.F64_STORE! : W.I32_STORE!, f ? 3 : 2, (this.env.globalsSlot + a(0)) * 8);
+      case Op.ASETI: case Op.ASETF: case Op.ASETR:
+        this.elementAddress(a(0), a(1), variant === Kind.F ? 3 : 2); this.get(a(2)); this.storeKind(variant, 8);
         return;
-      }
-      case Op.OUTI: this.get(a(0)); wb.i32Const(a(1)); this.callHelper('out_i'); return;
-      case Op.OUTF: this.get(a(0)); wb.i32Const(a(1)); this.callHelper('out_f'); return;
-      case Op.OUTB: this.get(a(0)); wb.i32Const(a(1)); this.callHelper('out_b'); return;
-      case Op.OUTS: this.nullCheck(a(0)); this.get(a(0)); wb.i32Const(a(1)); this.callHelper('out_s'); return;
+      case Op.LEN: this.get(a(1)); wb.load(W.I32_LOAD, 2, 4); this.set(a(0), Kind.I); return;
+      case Op.SGET: this.elementAddress(a(1), a(2), 1); wb.load(W.I32_LOAD16_U, 1, HEADER_BYTES); this.set(a(0), Kind.I); return;
+      case Op.CONCAT: this.publish(); this.get(a(1)); this.get(a(2)); this.callHelper('concat'); this.set(a(0), Kind.R); return;
+      case Op.GETGI: case Op.GETGR: case Op.GETGF:
+        wb.i32Const(0); this.loadKind(variant, (this.env.globalsSlot + a(1)) * 8); this.set(a(0), variant);
+        return;
+      case Op.SETGI: case Op.SETGR: case Op.SETGF:
+        wb.i32Const(0); this.get(a(1)); this.storeKind(variant, (this.env.globalsSlot + a(0)) * 8);
+        return;
+      case Op.OUTI: case Op.OUTF: case Op.OUTB: case Op.OUTS:
+        this.get(a(0)); wb.i32Const(a(1)); this.callHelper(OP_INFO[op].helper!);
+        return;
       case Op.TOSTRI: case Op.TOSTRF: case Op.TOSTRB:
-        this.publish(); this.get(a(1));
-        this.callHelper(op === Op.TOSTRI ? 'tostr_i' : op === Op.TOSTRF ? 'tostr_f' : 'tostr_b');
-        this.set(a(0), Kind.R);
+        this.publish(); this.get(a(1)); this.callHelper(OP_INFO[op].helper!); this.set(a(0), Kind.R);
         return;
-      case Op.SQRT: this.get(a(1)); wb.op(W.F64_SQRT!); this.set(a(0), Kind.F); return;
-      case Op.MATH1: {
-        const name = MATH1_FNS[a(2)]!;
-        this.get(a(1));
-        const native = NATIVE_MATH1[name];
-        if (native !== undefined) wb.op(native); else this.callHelper(name as HelperName);
+      case Op.MATH1: case Op.MATH2: {
+        const m = mathAt(this.code, this.pc);
+        this.get(a(1)); if (op === Op.MATH2) this.get(a(2));
+        const native = NATIVE_MATH[m];
+        if (native !== undefined) wb.op(native); else this.callHelper(m);
         this.set(a(0), Kind.F);
         return;
       }
-      case Op.MATH2: this.get(a(1)); this.get(a(2)); this.callHelper(MATH2_FNS[a(3)]! as HelperName); this.set(a(0), Kind.F); return;
       case Op.CLOCK: this.callHelper('clock'); this.set(a(0), Kind.F); return;
       case Op.FIXED: this.publish(); this.get(a(1)); this.get(a(2)); this.callHelper('fixed'); this.set(a(0), Kind.R); return;
       case Op.CHR: this.publish(); this.get(a(1)); this.callHelper('chr'); this.set(a(0), Kind.R); return;
       case Op.SUBSTR:
-        this.nullCheck(a(1)); this.publish();
-        this.get(a(1)); this.get(a(2)); this.get(a(3)); this.callHelper('substr'); this.set(a(0), Kind.R);
+        this.publish(); this.get(a(1)); this.get(a(2)); this.get(a(3)); this.callHelper('substr'); this.set(a(0), Kind.R);
         return;
       case Op.PARSEI: case Op.PARSEF:
-        this.nullCheck(a(1)); this.publish(); this.get(a(1));
-        this.callHelper(op === Op.PARSEI ? 'parse_i' : 'parse_f');
+        this.publish(); this.get(a(1)); this.callHelper(OP_INFO[op].helper!);
         this.set(a(0), op === Op.PARSEI ? Kind.I : Kind.F);
         return;
-      case Op.PANIC: this.nullCheck(a(0)); this.publish(); this.get(a(0)); this.callHelper('panic'); wb.unreachable(); return;
-      default:
-        throw new Error(`cannot lower ${OP_INFO[op].name} here`);
+      case Op.PANIC: this.publish(); this.get(a(0)); this.callHelper('panic'); wb.unreachable(); return;
+      default: {
+        const unknown: never = op;
+        throw new Error(`cannot lower opcode ${unknown as number}`);
+      }
     }
+  }
+
+  /** Load a value of kind k from the address on the stack plus offset. */
+  private loadKind(k: Kind, offset: number): void {
+    if (k === Kind.F) this.wb.load(W.F64_LOAD, 3, offset); else this.wb.load(W.I32_LOAD, 2, offset);
+  }
+
+  /** Store the value of kind k on the stack at the address below it plus offset. */
+  private storeKind(k: Kind, offset: number): void {
+    if (k === Kind.F) this.wb.store(W.F64_STORE, 3, offset); else this.wb.store(W.I32_STORE, 2, offset);
   }
 
   //   R[C] == 0             -> trap division by zero
@@ -511,13 +523,13 @@ class FnLowering implements StructuredSink<Label> {
     const wb = this.wb;
     const [d, x, y] = [this.a(0), this.a(1), this.a(2)];
     const known = this.consts.get(y);
-    if (known === undefined || known === 0) { this.get(y); wb.op(W.I32_EQZ!); this.trapIf(TrapCode.DIV_ZERO); }
+    if (known === undefined || known === 0) { this.get(y); wb.op(W.I32_EQZ); this.trapIf(TrapCode.DIV_ZERO); }
     if (op === Op.DIV && (known === undefined || known === -1)) {
-      this.get(x); wb.i32Const(-2147483648); wb.op(W.I32_EQ!);
-      this.get(y); wb.i32Const(-1); wb.op(W.I32_EQ!);
-      wb.op(W.I32_AND!); this.trapIf(TrapCode.OVERFLOW);
+      this.get(x); wb.i32Const(-2147483648); wb.op(W.I32_EQ);
+      this.get(y); wb.i32Const(-1); wb.op(W.I32_EQ);
+      wb.op(W.I32_AND); this.trapIf(TrapCode.OVERFLOW);
     }
-    this.get(x); this.get(y); wb.op(op === Op.DIV ? W.I32_DIV_S! : W.I32_REM_S!);
+    this.get(x); this.get(y); wb.op(op === Op.DIV ? W.I32_DIV_S : W.I32_REM_S);
     this.set(d, Kind.I);
   }
 
@@ -529,85 +541,44 @@ class FnLowering implements StructuredSink<Label> {
     const st = this.a(1);
     const size = blockSizeFor(this.env.mod.structs[st]!.size);
     const p = wb.local(ValType.I32), np = wb.local(ValType.I32);
-    wb.i32Const(0); wb.load(W.I32_LOAD!, 2, CURSOR_WORD * 4); wb.localTee(p);
-    wb.i32Const(size); wb.op(W.I32_ADD!); wb.localTee(np);
-    wb.i32Const(0); wb.load(W.I32_LOAD!, 2, LIMIT_WORD * 4); wb.op(W.I32_GT_U!);
+    wb.i32Const(0); wb.load(W.I32_LOAD, 2, CURSOR_WORD * 4); wb.localTee(p);
+    wb.i32Const(size); wb.op(W.I32_ADD); wb.localTee(np);
+    wb.i32Const(0); wb.load(W.I32_LOAD, 2, LIMIT_WORD * 4); wb.op(W.I32_GT_U);
     wb.if_();
     this.publish(); wb.i32Const(st); this.callHelper('new_struct'); wb.localSet(p);
     wb.else_();
-    wb.i32Const(0); wb.localGet(np); wb.store(W.I32_STORE!, 2, CURSOR_WORD * 4);
-    wb.localGet(p); wb.i32Const(ObjKind.STRUCT | (st << 8)); wb.store(W.I32_STORE!, 2, 0);
-    wb.localGet(p); wb.i32Const(0); wb.store(W.I32_STORE!, 2, 4);
-    for (let off = HEADER_BYTES; off < size; off += 8) { wb.localGet(p); wb.i64Const(0n); wb.store(W.I64_STORE!, 3, off); }
+    wb.i32Const(0); wb.localGet(np); wb.store(W.I32_STORE, 2, CURSOR_WORD * 4);
+    wb.localGet(p); wb.i32Const(ObjKind.STRUCT | (st << 8)); wb.store(W.I32_STORE, 2, 0);
+    wb.localGet(p); wb.i32Const(0); wb.store(W.I32_STORE, 2, 4);
+    for (let off = HEADER_BYTES; off < size; off += 8) { wb.localGet(p); wb.i64Const(0n); wb.store(W.I64_STORE, 3, off); }
     wb.end();
     wb.localGet(p);
     this.set(this.a(0), Kind.R);
     wb.freeLocal(p); wb.freeLocal(np);
   }
 
-  private getField(op: Op): void {
-    const wb = this.wb;
-    const [d, o, off] = [this.a(0), this.a(1), this.a(2)];
-    this.nullCheck(o);
-    this.get(o);
-    if (op === Op.GETFF) { wb.load(W.F64_LOAD!, 3, off); this.set(d, Kind.F); }
-    else { wb.load(W.I32_LOAD!, 2, off); this.set(d, op === Op.GETFR ? Kind.R : Kind.I); }
-  }
-
-  private setField(op: Op): void {
-    const wb = this.wb;
-    const [o, off, v] = [this.a(0), this.a(1), this.a(2)];
-    this.nullCheck(o);
-    this.get(o); this.get(v);
-    wb.store(op === Op.SETFF ? W.F64_STORE! : W.I32_STORE!, op === Op.SETFF ? 3 : 2, off);
-  }
-
-  private arrayGet(op: Op): void {
-    const wb = this.wb;
-    const [d, arr, i] = [this.a(0), this.a(1), this.a(2)];
-    this.nullCheck(arr); this.boundsCheck(arr, i);
-    const f = op === Op.AGETF;
-    this.elementAddress(arr, i, f ? 3 : 2);
-    wb.load(f ? W.F64_LOAD! : W.I32_LOAD!, f ? 3 : 2, 8);
-    this.set(d, f ? Kind.F : op === Op.AGETR ? Kind.R : Kind.I);
-  }
-
-  private arraySet(op: Op): void {
-    const wb = this.wb;
-    const [arr, i, v] = [this.a(0), this.a(1), this.a(2)];
-    this.nullCheck(arr); this.boundsCheck(arr, i);
-    const f = op === Op.ASETF;
-    this.elementAddress(arr, i, f ? 3 : 2);
-    this.get(v);
-    wb.store(f ? W.F64_STORE! : W.I32_STORE!, f ? 3 : 2, 8);
-  }
-
   /** CALL / CALLV: header over the call area, then call_indirect with native args;
-   *  or, for a small leaf callee, its body inline. */
+   *  or, for a small leaf callee, its body inline. (CALLV's null check is made.) */
   private call(op: Op): void {
     const { wb, fn, env } = this;
-    const isV = op === Op.CALLV;
-    if (!isV && this.mode.kind !== 'inline') {
-      const g = env.mod.functions[this.a(0)]!;
-      if (g !== fn && env.mayInline(g.index) && isLeaf(g)) return this.inlineCall(g, this.a(1), this.a(2));
+    const c = decodeCall(env.mod, this.code, this.pc);
+    if (!c.byValue && this.mode.kind !== 'inline') {
+      const g = env.mod.functions[c.target]!;
+      if (g !== fn && env.mayInline(g.index) && isLeaf(g)) return this.inlineCall(g, c.base, c.dst);
     }
-    const base = isV ? this.a(2) : this.a(1);
-    const dst = isV ? this.a(3) : this.a(2);
-    const sig = isV ? env.mod.sigs[this.a(1)]! : env.mod.functions[this.a(0)]!;
-    if (isV) this.nullCheck(this.a(0));
     const pushCallee = () => {
-      if (isV) { this.get(this.a(0)); wb.i32Const(1); wb.op(W.I32_SUB!); } else wb.i32Const(this.a(0));
+      if (c.byValue) { this.get(c.target); wb.i32Const(1); wb.op(W.I32_SUB); } else wb.i32Const(c.target);
     };
-    this.writeHeader(base, pushCallee, op);
-    wb.localGet(this.fp); wb.i32Const(base + HEADER_SLOTS); wb.op(W.I32_ADD!);
-    sig.params.forEach((k, i) => wb.localGet(this.areaArg(k, i)));
-    if (!isV && this.a(0) === fn.index && this.mode.kind === 'function') {
+    this.writeHeader(c.base, pushCallee, op);
+    wb.localGet(this.fp); wb.i32Const(c.base + HEADER_SLOTS); wb.op(W.I32_ADD);
+    c.sig.params.forEach((k, i) => wb.localGet(this.areaArg(k, i)));
+    if (!c.byValue && c.target === fn.index && this.mode.kind === 'function') {
       wb.call(this.wb.index);                 // self-recursion: a direct call
     } else {
       pushCallee();
-      wb.callIndirect(shapeType(this.mb, sig.params, sig.ret));
+      wb.callIndirect(shapeType(this.mb, c.sig.params, c.sig.ret));
     }
-    if (sig.ret !== null) this.set(dst, sig.ret);
+    if (c.sig.ret !== null) this.set(c.dst, c.sig.ret);
   }
 
   //   cfp := fp + base + 2 ; [header, only if the callee may trap]
@@ -616,7 +587,7 @@ class FnLowering implements StructuredSink<Label> {
   private inlineCall(g: BcFunction, base: number, dst: number): void {
     const wb = this.wb;
     const cfp = wb.local(ValType.I32);
-    wb.localGet(this.fp); wb.i32Const(base + HEADER_SLOTS); wb.op(W.I32_ADD!); wb.localSet(cfp);
+    wb.localGet(this.fp); wb.i32Const(base + HEADER_SLOTS); wb.op(W.I32_ADD); wb.localSet(cfp);
     if (mayTrap(g, constantRegisters(g))) this.writeHeader(base, () => wb.i32Const(g.index), Op.CALL);
     const result = g.ret === null ? null : wb.local(wasmType(g.ret));
     const ret = wb.block();
@@ -627,15 +598,16 @@ class FnLowering implements StructuredSink<Label> {
     if (result !== null) { wb.localGet(result); this.set(dst, g.ret!); }
   }
 
-  /** The callee's frame header over the call area at `base`. */
+  /** The callee's frame header over the call area at `base` (frames.ts). */
   private writeHeader(base: number, pushCallee: () => void, op: Op): void {
     const wb = this.wb;
-    const hb = base * 8;
-    wb.localGet(this.fpb); pushCallee(); wb.store(W.I32_STORE!, 2, hb);
-    wb.localGet(this.fpb); wb.localGet(this.fp); wb.store(W.I32_STORE!, 2, hb + 4);
-    wb.localGet(this.fpb); wb.i32Const(this.pc + instrLength(op)); wb.store(W.I32_STORE!, 2, hb + 8);
-    // Word 3 (the interpreter's result register) is written by the c2i adapter,
-    // the only way from compiled code into an interpreted frame.
+    const calleeBase = (base + HEADER_SLOTS) * 8;
+    wb.localGet(this.fpb); pushCallee(); wb.store(W.I32_STORE, 2, calleeBase + headerByteOffset(Hdr.FN));
+    wb.localGet(this.fpb); wb.localGet(this.fp); wb.store(W.I32_STORE, 2, calleeBase + headerByteOffset(Hdr.CALLER_FP));
+    wb.localGet(this.fpb); wb.i32Const(this.pc + instrLength(op));
+    wb.store(W.I32_STORE, 2, calleeBase + headerByteOffset(Hdr.RESUME_PC));
+    // RESULT_REG is written by the c2i adapter, the only way from compiled code
+    // into an interpreted frame (compiled callees never read it).
   }
 
   private areaArg(k: ValKind, i: number): Local {
@@ -652,14 +624,14 @@ class FnLowering implements StructuredSink<Label> {
     const argSlot0 = base + HEADER_SLOTS;
     ext.params.forEach((k, i) => {
       wb.localGet(this.fpb); wb.localGet(this.areaArg(k, i));
-      wb.store(k === Kind.F ? W.F64_STORE! : W.I32_STORE!, k === Kind.F ? 3 : 2, (argSlot0 + i) * 8);
+      wb.store(k === Kind.F ? W.F64_STORE : W.I32_STORE, k === Kind.F ? 3 : 2, (argSlot0 + i) * 8);
     });
     this.publish();
-    wb.i32Const(this.a(0)); wb.localGet(this.fp); wb.i32Const(argSlot0); wb.op(W.I32_ADD!);
+    wb.i32Const(this.a(0)); wb.localGet(this.fp); wb.i32Const(argSlot0); wb.op(W.I32_ADD);
     this.callHelper('callx');
     if (ext.ret !== null) {
       wb.i32Const(0);
-      wb.load(ext.ret === Kind.F ? W.F64_LOAD! : W.I32_LOAD!, ext.ret === Kind.F ? 3 : 2, SCRATCH_SLOT * 8);
+      wb.load(ext.ret === Kind.F ? W.F64_LOAD : W.I32_LOAD, ext.ret === Kind.F ? 3 : 2, SCRATCH_SLOT * 8);
       this.set(dst, ext.ret);
     }
   }

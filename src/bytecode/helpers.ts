@@ -1,0 +1,48 @@
+// The runtime helpers compiled code may call, by name and signature.
+//
+// The opcode table names the helper each instruction uses (OpInfo.helper); every
+// f64 math built-in is a helper of its own name (builtins.ts). jit/helpers.ts
+// implements all of them for both backends, as a Record over these names, so a
+// helper named here and not implemented there fails to compile.
+//
+// A signature is `PARAMS>RESULT` in value letters: i = i32 (or a reference's
+// address), f = f64; an empty side means none. The wasm backend imports each helper
+// with exactly this type.
+
+import { MATH_BUILTINS } from './builtins.js';
+
+export const FIXED_HELPERS = {
+  /** (trap code, fp, pc): a check failed in compiled code at that frame and position. */
+  trap: 'iii>',
+  /** (index, length, fp, pc): an index out of bounds. */
+  trap_index: 'iiii>',
+  /** (fp of a frame that does not fit on the frame stack). */
+  trap_stack: 'i>',
+  new_struct: 'i>i',
+  /** (ObjKind of the array, length). */
+  new_array: 'ii>i',
+  concat: 'ii>i',
+  substr: 'iii>i',
+  streq: 'ii>i',
+  tostr_i: 'i>i', tostr_f: 'f>i', tostr_b: 'i>i',
+  fixed: 'fi>i', chr: 'i>i',
+  parse_i: 'i>i', parse_f: 'i>f',
+  /** (value, newline?). */
+  out_i: 'ii>', out_f: 'fi>', out_b: 'ii>', out_s: 'ii>',
+  panic: 'i>',
+  /** f64 remainder as JavaScript's % (wasm has no f64 rem). */
+  fmod: 'ff>f',
+  clock: '>f',
+  /** (extern index, slot of its first argument). */
+  callx: 'ii>',
+} as const;
+
+export type FixedHelper = keyof typeof FIXED_HELPERS;
+export type MathHelper = keyof typeof MATH_BUILTINS;
+export type Helper = FixedHelper | MathHelper;
+
+/** Signature of helper h (see the top of this file). */
+export function helperSignature(h: Helper): string {
+  if (h in FIXED_HELPERS) return FIXED_HELPERS[h as FixedHelper];
+  return MATH_BUILTINS[h as MathHelper].params.length === 1 ? 'f>f' : 'ff>f';
+}

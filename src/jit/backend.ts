@@ -1,0 +1,165 @@
+// What both compiling backends share: compiling and installing a function, OSR
+// entries, the adapter cache per signature shape, compile statistics and traces,
+// and decoding a call instruction's operands. A backend supplies only what is its
+// own: lowering a function to code, writing a table slot, and making the i2c and
+// c2i adapters of one shape.
+//
+// One table (a wasm funcref table, or a JS array) has a slot per guest function;
+// compiled code calls every guest function through it with native arguments. A
+// slot holds the function's compiled code or the c2i adapter of its signature
+// shape, which writes the native arguments into the frame and runs the
+// interpreter. The interpreter reaches compiled code through rt.entries[f], the
+// i2c adapter of f's shape, which reads the arguments from the frame and calls
+// through f's slot. Every c2i adapter is made when the backend starts (every slot
+// needs one); an i2c adapter is made when the first function of its shape is
+// installed. Both are shared by every function of that shape.
+//
+// What must stay true:
+//   - install order: table slot first, then the interpreter's entry, so a caller
+//     that sees either reaches a valid body of f; nothing is ever uninstalled;
+//   - a function that fails to lower or to instantiate is reported (it stays
+//     interpreted), never half installed.
+
+import { Op } from '../bytecode/opcodes.js';
+import type { BcFunction, BcModule, ValKind } from '../bytecode/module.js';
+import type { Runtime, CompiledEntry } from '../runtime/runtime.js';
+import type { Backend } from '../runtime/tiering.js';
+
+/** A signature shape: the kinds of the parameters and of the result. */
+export type Shape = { readonly params: readonly ValKind[]; readonly ret: ValKind | null };
+
+/** `if>f` for (i32, f64) -> f64; references are `r`, no result `v`. */
+export function shapeKey(s: Shape): string {
+  return `${s.params.map((k) => 'ifr'[k - 1]).join('')}>${s.ret === null ? 'v' : 'ifr'[s.ret - 1]}`;
+}
+
+export interface BackendOptions {
+  trace: ((line: string) => void) | null;
+  /** Name of a function whose generated code is printed when compiled. */
+  printCode: string | null;
+  print: (text: string) => void;
+  /** Inline small leaf callees whose tiering allows compiling them. */
+  inline: boolean;
+}
+
+/** What lowering one function (or OSR entry) made. */
+export interface Lowered<Code> {
+  code: Code;
+  /** Size of the generated code, in the backend's unit (sizeUnit). */
+  size: number;
+  /** The generated code as text (WAT, or JavaScript source). */
+  text: () => string;
+}
+
+/** The operands of CALL or CALLV at pc. */
+export interface CallOperands {
+  /** CALL: the callee's index; CALLV: the register holding the function value. */
+  target: number;
+  byValue: boolean;
+  /** First call-area register: the callee's header, then its arguments. */
+  base: number;
+  /** Register receiving the result. */
+  dst: number;
+  /** The callee's signature shape. */
+  sig: Shape;
+}
+
+export function decodeCall(mod: BcModule, code: Int32Array, pc: number): CallOperands {
+  if (code[pc] === Op.CALLV) {
+    return { target: code[pc + 1]!, byValue: true, base: code[pc + 3]!, dst: code[pc + 4]!, sig: mod.sigs[code[pc + 2]!]! };
+  }
+  return { target: code[pc + 1]!, byValue: false, base: code[pc + 2]!, dst: code[pc + 3]!, sig: mod.functions[code[pc + 1]!]! };
+}
+
+export abstract class CompilingBackend<Code> implements Backend {
+  abstract readonly name: 'wasm' | 'js';
+  /** What `size` counts (wasm bytes, JS chars). */
+  protected abstract readonly sizeUnit: string;
+  /** Compile statistics, for --trace-tier and the benchmarks. */
+  readonly stats = { functions: 0, osr: 0, codeSize: 0, bytecodeWords: 0, compileMicros: 0 };
+  /** Whether the function named by opts.printCode was printed. */
+  printed = false;
+  private readonly i2c = new Map<string, CompiledEntry>();
+  private readonly c2i = new Map<string, Code>();
+
+  constructor(protected readonly rt: Runtime, protected readonly opts: BackendOptions) {}
+
+  /** Lower fn from entryPc (0: the whole function; else a loop header, an OSR
+   *  entry taking only the frame pointer) and make it callable. May throw. */
+  protected abstract lower(fn: BcFunction, entryPc: number): Lowered<Code>;
+  /** Write table slot f. */
+  protected abstract setSlot(f: number, code: Code): void;
+  protected abstract makeI2c(s: Shape): CompiledEntry;
+  protected abstract makeC2i(s: Shape): Code;
+
+  /** Fill every table slot with its c2i adapter (subclass constructors call this
+   *  once their table exists). */
+  protected initSlots(): void {
+    for (const f of this.rt.mod.functions) this.setSlot(f.index, this.c2iFor(f));
+  }
+
+  compile(f: number): string | null {
+    const fn = this.rt.mod.functions[f]!;
+    let code: Code;
+    try {
+      code = this.build(fn, 0);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    this.setSlot(f, code);
+    this.rt.entries[f] = this.i2cFor(fn);
+    this.opts.trace?.(`[tier] install ${fn.name} (table slot ${f}, i2c ${shapeKey(fn)})`);
+    return null;
+  }
+
+  compileOsr(f: number, pc: number): ((fp: number) => number) | string {
+    try {
+      return this.build(this.rt.mod.functions[f]!, pc) as unknown as (fp: number) => number;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+
+  private build(fn: BcFunction, entryPc: number): Code {
+    const t0 = performance.now();
+    const made = this.lower(fn, entryPc);
+    const micros = Math.round((performance.now() - t0) * 1000);
+    this.record(fn, entryPc, made.size, micros);
+    if (this.opts.printCode === fn.name) {
+      this.opts.print(made.text());
+      this.printed = true;
+    }
+    return made.code;
+  }
+
+  private record(fn: BcFunction, entryPc: number, size: number, micros: number): void {
+    const s = this.stats;
+    if (entryPc === 0) s.functions++; else s.osr++;
+    s.codeSize += size;
+    s.bytecodeWords += fn.code.length;
+    s.compileMicros += micros;
+    const what = entryPc === 0 ? fn.name : `${fn.name} (osr entry at pc ${entryPc})`;
+    this.opts.trace?.(`[tier] compile ${what}: ${fn.code.length} bytecode words -> ${size} ${this.sizeUnit} in ${micros} us` +
+      ` (adapters: ${this.i2c.size} i2c, ${this.c2i.size} c2i)`);
+  }
+
+  private i2cFor(s: Shape): CompiledEntry {
+    const key = shapeKey(s);
+    let entry = this.i2c.get(key);
+    if (entry) return entry;
+    entry = this.makeI2c(s);
+    this.i2c.set(key, entry);
+    this.opts.trace?.(`[tier] adapter i2c ${key} (${this.i2c.size} i2c, ${this.c2i.size} c2i)`);
+    return entry;
+  }
+
+  private c2iFor(s: Shape): Code {
+    const key = shapeKey(s);
+    let stub = this.c2i.get(key);
+    if (stub) return stub;
+    stub = this.makeC2i(s);
+    this.c2i.set(key, stub);
+    this.opts.trace?.(`[tier] adapter c2i ${key} (${this.i2c.size} i2c, ${this.c2i.size} c2i)`);
+    return stub;
+  }
+}

@@ -1,0 +1,92 @@
+// The host implementations of the runtime helpers compiled code calls, shared by
+// both backends (the wasm backend imports them; the JS backend binds them from its
+// environment record). Names and signatures are bytecode/helpers.ts; the table
+// below is a Record over every helper name, so one named there and not written
+// here fails to compile.
+//
+// A compiled module imports only the helpers its code can call: V8 builds an
+// import wrapper per imported function at instantiation, so importing the whole
+// list would cost more than compiling a small function. Helpers that can fail
+// report a Trap; those raised on behalf of compiled code become a GuestFault at
+// the frame and position compiled code published just before the call (or, for
+// `trap` and `trap_index`, the ones it passes). No helper allocates host memory
+// on its fast path except the ones that make text (str, fixed, output).
+
+import { MATH_BUILTINS, type MathBuiltin } from '../bytecode/builtins.js';
+import type { FixedHelper, Helper } from '../bytecode/helpers.js';
+import { Trap, GuestFault, stackOverflowAt } from '../runtime/errors.js';
+import type { ObjKind } from '../runtime/heap.js';
+import { frameFn } from '../runtime/frames.js';
+import { type Runtime, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT } from '../runtime/runtime.js';
+import { callExtern } from '../runtime/externs.js';
+import { formatF64, fixed, chr, parseI32, parseF64 } from '../runtime/builtins.js';
+
+/** First argument of the `trap` helper: which check failed. */
+export const enum TrapCode { NULL = 0, DIV_ZERO = 1, OVERFLOW = 2 }
+const TRAP_MESSAGES: Readonly<Record<TrapCode, string>> = {
+  [TrapCode.NULL]: 'null reference',
+  [TrapCode.DIV_ZERO]: 'division by zero',
+  [TrapCode.OVERFLOW]: 'integer overflow',
+};
+
+/** The fault for a trap raised while frame fp ran position pc. */
+function faultAt(rt: Runtime, trap: Trap, fp: number, pc: number): GuestFault {
+  return new GuestFault(trap, { fn: frameFn(rt.mem.i32, fp), pc, fp });
+}
+
+/** A Trap from a helper becomes a fault at the published frame and position. */
+function atPublished(rt: Runtime, e: unknown): unknown {
+  if (!(e instanceof Trap)) return e;
+  const i32 = rt.mem.i32;
+  return faultAt(rt, e, i32[TOP_FP_WORD]!, i32[TOP_PC_WORD]!);
+}
+
+/** Wraps a helper that may throw a Trap (arity up to three, no rest arguments so
+ *  that a call allocates nothing). */
+function guarded<A, B, C, R>(rt: Runtime, f: (a: A, b: B, c: C) => R): (a: A, b: B, c: C) => R {
+  return (a, b, c) => {
+    try { return f(a, b, c); } catch (e) { throw atPublished(rt, e); }
+  };
+}
+
+export type HelperFn = (...args: never[]) => unknown;
+
+/** The host implementations, keyed by helper name, for one VM instance. */
+export function helperImports(rt: Runtime): Readonly<Record<Helper, HelperFn>> {
+  const heap = rt.heap, out = rt.out;
+  const str = (s: string) => heap.newString(s);
+  const fixedHelpers: Record<FixedHelper, HelperFn> = {
+    trap: (code: TrapCode, fp: number, pc: number) => { throw faultAt(rt, new Trap(TRAP_MESSAGES[code]), fp, pc); },
+    trap_index: (i: number, len: number, fp: number, pc: number) => {
+      throw faultAt(rt, new Trap(`index ${i} out of bounds for length ${len}`), fp, pc);
+    },
+    trap_stack: (fp: number) => { throw stackOverflowAt(rt.mem.i32, fp); },
+    new_struct: guarded(rt, (st: number) => heap.newStruct(st)),
+    new_array: guarded(rt, (kind: ObjKind, len: number) => heap.newArray(kind, len)),
+    concat: guarded(rt, (a: number, b: number) => heap.concat(a, b)),
+    substr: guarded(rt, (s: number, a: number, b: number) => heap.substr(s, a, b)),
+    streq: (a: number, b: number) => (heap.stringsEqual(a, b) ? 1 : 0),
+    tostr_i: guarded(rt, (x: number) => str(String(x))),
+    tostr_f: guarded(rt, (x: number) => str(formatF64(x))),
+    tostr_b: guarded(rt, (x: number) => str(x ? 'true' : 'false')),
+    fixed: guarded(rt, (x: number, d: number) => str(fixed(x, d))),
+    chr: guarded(rt, (c: number) => str(chr(c))),
+    parse_i: guarded(rt, (s: number) => parseI32(heap.readString(s))),
+    parse_f: guarded(rt, (s: number) => parseF64(heap.readString(s))),
+    out_i: (x: number, nl: number) => out.write(nl ? x + '\n' : String(x)),
+    out_f: (x: number, nl: number) => out.write(nl ? formatF64(x) + '\n' : formatF64(x)),
+    out_b: (x: number, nl: number) => out.write((x ? 'true' : 'false') + (nl ? '\n' : '')),
+    out_s: (s: number, nl: number) => out.write(nl ? heap.readString(s) + '\n' : heap.readString(s)),
+    panic: guarded(rt, (s: number) => { throw new Trap(heap.readString(s)); }),
+    fmod: (a: number, b: number) => a % b,
+    clock: () => performance.now(),
+    callx: guarded(rt, (ext: number, argFp: number) => {
+      const saved = rt.sp, savedCaller = rt.hostCallerFp;
+      rt.hostCallerFp = rt.mem.i32[TOP_FP_WORD]!;
+      rt.sp = argFp + rt.mod.externs[ext]!.params.length;
+      try { callExtern(rt, ext, argFp, SCRATCH_SLOT); } finally { rt.sp = saved; rt.hostCallerFp = savedCaller; }
+    }),
+  };
+  const math = Object.fromEntries(Object.entries(MATH_BUILTINS).map(([n, m]) => [n, m.impl])) as Record<MathBuiltin, HelperFn>;
+  return { ...fixedHelpers, ...math };
+}
