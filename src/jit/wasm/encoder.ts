@@ -1,7 +1,8 @@
 // The WebAssembly binary encoder: the only module in tiervm that writes wasm bytes.
 //
 // It owns the binary format (LEB128, section layout, instruction encodings, the
-// opcode table W) and a WAT-like listing of everything it encodes (--print-wasm).
+// opcode table W) and the text format (WAT) of everything it encodes
+// (--print-wasm), which assembles back to the same module.
 // The JIT decides *what* to emit; this file decides *how* it is spelled in bytes.
 // It does no type checking of the operand stack: WebAssembly.validate / compile
 // does that, and toText({ offsets: true }) maps V8's "@+offset" errors to lines.
@@ -324,13 +325,56 @@ function signatureText(params: readonly ValType[], results: readonly ValType[]):
   return p + r;
 }
 
+/** For error messages (not WAT: JSON escapes like \b are not WAT escapes). */
 function quote(s: string): string { return JSON.stringify(s); }
+
+/** A WAT string literal holding the UTF-8 bytes encodeName() writes for `s`.
+ *  Anything but printable ASCII is a `\hh` byte escape, so the listing stays ASCII
+ *  and a lone surrogate spells the same U+FFFD bytes as the binary. */
+function watString(s: string): string {
+  let out = '"';
+  for (const b of new TextEncoder().encode(s)) {
+    if (b === 0x22 || b === 0x5c) out += `\\${String.fromCharCode(b)}`;
+    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
+    else out += `\\${b.toString(16).padStart(2, '0')}`;
+  }
+  return out + '"';
+}
+
+/** WAT's idchar: what may follow the `$` of an identifier. */
+const WAT_IDCHAR = /[0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~]/;
+
+/** `$name` with each character WAT does not allow in identifiers replaced by `_`. */
+function watId(name: string): string {
+  return '$' + Array.from(name, (c) => (WAT_IDCHAR.test(c) ? c : '_')).join('');
+}
+
+/** The `$id` of each name (undefined for none): sanitized by watId, then made
+ *  unique with a `_2`, `_3`, ... suffix, because the builder allows duplicate and
+ *  arbitrary names but WAT resolves every `$id` to exactly one definition. */
+function uniqueWatIds(names: readonly (string | undefined)[]): (string | undefined)[] {
+  const taken = new Set<string>();
+  return names.map((name) => {
+    if (!name) return undefined;
+    const base = watId(name);
+    let id = base;
+    for (let k = 2; taken.has(id); k++) id = `${base}_${k}`;
+    taken.add(id);
+    return id;
+  });
+}
+
+/** ` (;3;)`: an index as wasm2wat prints it, a comment, since WAT has no syntax
+ *  for declaring an index (definitions are numbered by their order). */
+function indexComment(index: number): string { return ` (;${index};)`; }
 
 // ---------------------------------------------------------------------------
 // Functions
 
 export interface FuncType { readonly params: readonly ValType[]; readonly results: readonly ValType[] }
 
+/** One instruction of the listing. A call's target is printed only by text(),
+ *  once the module knows every function's `$id` (calls may precede the callee). */
 interface TextLine { readonly depth: number; readonly offset: number; readonly text: string; readonly callee?: number }
 
 type BlockKind = 'block' | 'loop' | 'if';
@@ -539,7 +583,7 @@ export class WasmFunctionBuilder {
   call(funcIndex: number): void {
     checkU32(funcIndex, `${this.label()}: call`);
     this.calls.add(funcIndex);
-    this.emit(OPCODES.CALL, `call ${funcIndex}`, funcIndex);
+    this.emit(OPCODES.CALL, 'call', funcIndex);
     this.code.u32(funcIndex);
   }
 
@@ -686,23 +730,25 @@ export class WasmFunctionBuilder {
     return { bytes: body.bytes, codeStart };
   }
 
-  /** @internal The text of this function, indented by `indent` spaces; `base` is
-   *  the absolute offset of its code (or undefined for no offsets). */
-  text(indent: number, base: number | undefined): string[] {
+  /** @internal The WAT of this function, indented by `indent` spaces; `base` is
+   *  the absolute offset of its code (or undefined for no offsets); `ids` holds
+   *  the `$id` of each function index that has one. The function's final `end`
+   *  is the closing parenthesis of `(func ...)` in WAT, so it is not listed. */
+  text(indent: number, base: number | undefined, ids: readonly (string | undefined)[]): string[] {
     const pad = ' '.repeat(indent);
-    const name = this.name ? ` $${this.name}` : '';
-    const out = [`${pad}(func ${this.index}${name} (type ${this.typeIndex})${signatureText(this.params, this.results)}`];
+    const id = ids[this.index] ? ` ${ids[this.index]}` : '';
+    const out = [`${pad}(func${id}${indexComment(this.index)} (type ${this.typeIndex})${signatureText(this.params, this.results)}`];
     if (this.localTypes.length) out.push(`${pad}  (local ${this.localTypes.map(valTypeName).join(' ')})`);
-    for (const line of this.lines) out.push(this.lineText(line, pad, base));
+    for (const line of this.lines) out.push(this.lineText(line, pad, base, ids));
     out.push(`${pad})${this.finished ? '' : ' ;; unfinished'}`);
     return out;
   }
 
-  private lineText(line: TextLine, pad: string, base: number | undefined): string {
+  /** One instruction; its offset, if any, is a block comment so the line stays WAT. */
+  private lineText(line: TextLine, pad: string, base: number | undefined, ids: readonly (string | undefined)[]): string {
     const at = base === undefined ? '' : `(;@${String(base + line.offset).padStart(5)};) `;
-    const calleeName = line.callee === undefined ? undefined : this.ctx.functionName(line.callee);
-    const comment = calleeName ? ` ;; ${calleeName}` : '';
-    return `${pad}  ${at}${'  '.repeat(line.depth)}${line.text}${comment}`;
+    const target = line.callee === undefined ? '' : ` ${ids[line.callee] ?? line.callee}`;
+    return `${pad}  ${at}${'  '.repeat(line.depth)}${line.text}${target}`;
   }
 }
 
@@ -818,12 +864,6 @@ export class WasmModuleBuilder {
     return type;
   }
 
-  /** @internal */
-  functionName(funcIndex: number): string | undefined {
-    const imported = this.importedFuncNames.length;
-    return funcIndex < imported ? this.importedFuncNames[funcIndex] : this.functions[funcIndex - imported]?.name;
-  }
-
   private hasImport(kind: ExternKind): boolean {
     return this.imports.some((i) => i.kind === kind);
   }
@@ -924,31 +964,44 @@ export class WasmModuleBuilder {
 
   // -- text ------------------------------------------------------------------
 
-  /** A WAT-like listing. With offsets, each instruction is prefixed by its absolute
-   *  byte offset in encode()'s output, in decimal like V8's compile errors ("@+27"). */
+  /** The module in the WebAssembly text format (WAT): a complete module's text
+   *  assembles (wat2wasm) to encode()'s bytes, except the name section, which
+   *  assemblers derive from the `$id`s. Function names become `$id`s (sanitized,
+   *  unique); each definition carries its index in a `(;N;)` comment; branch
+   *  targets are depths with their label in a `;;` comment. With offsets, each instruction is prefixed by its
+   *  absolute byte offset in encode()'s output as a comment `(;@27;)`, in decimal
+   *  like V8's compile errors ("@+27"). */
   toText(options: { offsets?: boolean } = {}): string {
     if (options.offsets) this.encode();
+    const ids = this.functionIds();
     const out = ['(module'];
-    this.types.forEach((t, i) => out.push(`  (type ${i} (func${signatureText(t.params, t.results)}))`));
+    this.types.forEach((t, i) => out.push(`  (type${indexComment(i)} (func${signatureText(t.params, t.results)}))`));
     let funcIndex = 0;
     for (const imp of this.imports) {
-      out.push(`  (import ${quote(imp.module)} ${quote(imp.name)} ${this.importText(imp, funcIndex)})`);
+      out.push(`  (import ${watString(imp.module)} ${watString(imp.name)} ${this.importText(imp, funcIndex, ids)})`);
       if (imp.kind === ExternKind.Func) funcIndex++;
     }
-    this.functions.forEach((f, k) => out.push(...f.text(2, options.offsets ? this.codeOffsets[k] : undefined)));
-    for (const e of this.exports) out.push(`  (export ${quote(e.name)} (func ${e.funcIndex}))`);
+    this.functions.forEach((f, k) => out.push(...f.text(2, options.offsets ? this.codeOffsets[k] : undefined, ids)));
+    for (const e of this.exports) out.push(`  (export ${watString(e.name)} (func ${ids[e.funcIndex] ?? e.funcIndex}))`);
     out.push(')');
     return out.join('\n') + '\n';
   }
 
-  private importText(imp: Import, funcIndex: number): string {
+  /** The `$id` of every function index, from the names the name section holds. */
+  private functionIds(): (string | undefined)[] {
+    return uniqueWatIds([...this.importedFuncNames, ...this.functions.map((f) => f.name)]);
+  }
+
+  private importText(imp: Import, funcIndex: number, ids: readonly (string | undefined)[]): string {
     switch (imp.kind) {
       case ExternKind.Func: {
         const t = this.types[imp.typeIndex];
-        return `(func ${funcIndex} (type ${imp.typeIndex})${signatureText(t.params, t.results)})`;
+        const id = ids[funcIndex] ? ` ${ids[funcIndex]}` : '';
+        return `(func${id}${indexComment(funcIndex)} (type ${imp.typeIndex})${signatureText(t.params, t.results)})`;
       }
-      case ExternKind.Table: return `(table 0 ${limitsText(imp.limits)} funcref)`;
-      case ExternKind.Memory: return `(memory 0 ${limitsText(imp.limits)})`;
+      // Limits directly after the keyword: an index there would be read as the minimum.
+      case ExternKind.Table: return `(table${indexComment(0)} ${limitsText(imp.limits)} funcref)`;
+      case ExternKind.Memory: return `(memory${indexComment(0)} ${limitsText(imp.limits)})`;
     }
   }
 }
