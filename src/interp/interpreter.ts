@@ -207,9 +207,11 @@ export function run(rt: Runtime, entryFp: number): void {
             }
             const nfp = fp + base + HEADER_SLOTS;
             if (nfp + frameSizes[callee]! > stackEnd) stackOverflow();
-            if (++counters[callee << 1] === callHot) tiering.onHotCall(callee);
+            const calls = counters[callee << 1]! + 1;
+            counters[callee << 1] = calls;
+            if (calls === callHot) tiering.onHotCall(callee);
             const entry = entries[callee];
-            if (entry !== null) {
+            if (entry != null) {
               pushFrame(I32, nfp, callee, fp, next, TO_HOST);
               entry(nfp, (fp + dst) << 3);
               pc = next; break;
@@ -388,7 +390,9 @@ export function run(rt: Runtime, entryFp: number): void {
       }
       // A loop back-edge to header pc: count it; when hot, the rest of the frame
       // may run compiled (OSR), after which its caller continues.
-      if (++counters[(fn << 1) + 1] < loopHot) continue;
+      const edges = counters[(fn << 1) + 1]! + 1;
+      counters[(fn << 1) + 1] = edges;
+      if (edges < loopHot) continue;
       const next = hotLoop(rt, fn, fp, pc);
       if (next === OSR_DECLINED) continue;
       if (next === TO_HOST) return;

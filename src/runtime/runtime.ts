@@ -138,7 +138,7 @@ export class Runtime implements RootSource {
     this.mod.functions[fn]!.params.forEach((k, i) => {
       if (k === Kind.F) f64[fp + i] = args[i]!; else i32[(fp + i) << 1] = args[i]!;
     });
-    this.counters[fn << 1]++;
+    this.counters[fn << 1] = this.counters[fn << 1]! + 1;
     return fp;
   }
 
@@ -148,7 +148,9 @@ export class Runtime implements RootSource {
     const f = frameFn(this.mem.i32, fp);
     // Calls from compiled code count toward tiering too (run() below takes the
     // compiled entry if this call made f hot).
-    if (++this.counters[f << 1] === this.tiering.callThreshold) this.tiering.onHotCall(f);
+    const calls = this.counters[f << 1]! + 1;
+    this.counters[f << 1] = calls;
+    if (calls === this.tiering.callThreshold) this.tiering.onHotCall(f);
     this.interpretFrame(fp);
     return this.mod.functions[f]!.ret === Kind.F ? this.resultF : this.resultI;
   }

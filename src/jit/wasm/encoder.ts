@@ -211,7 +211,7 @@ const MAX_LEB_BYTES = 10;
 function readLEBByte(bytes: Uint8Array, at: number, start: number): number {
   if (at >= bytes.length) throw new RangeError(`LEB128 at ${start}: truncated`);
   if (at - start >= MAX_LEB_BYTES) throw new RangeError(`LEB128 at ${start}: longer than ${MAX_LEB_BYTES} bytes`);
-  return bytes[at];
+  return bytes[at]!;
 }
 
 function checkDecoded(value: number, start: number): number {
@@ -277,7 +277,7 @@ class ByteWriter {
   readonly bytes: number[] = [];
   get length(): number { return this.bytes.length; }
   byte(b: number): void { this.bytes.push(b & 0xff); }
-  raw(bs: ArrayLike<number>): void { for (let i = 0; i < bs.length; i++) this.bytes.push(bs[i] & 0xff); }
+  raw(bs: ArrayLike<number>): void { for (let i = 0; i < bs.length; i++) this.bytes.push(bs[i]! & 0xff); }
   u32(v: number): void { this.raw(encodeULEB128(checkU32(v, 'u32'))); }
   s32(v: number): void { this.raw(encodeSLEB128(v | 0)); }
   name(s: string): void { this.raw(encodeName(s)); }
@@ -308,7 +308,7 @@ function f32Text(v: number, bytes: readonly number[]): string {
 /** `nan`, `-nan` or `nan:0x...` from the little-endian bytes of a NaN. */
 function nanText(bytes: readonly number[], mantissaBits: number): string {
   let bits = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) bits = (bits << 8n) | BigInt(bytes[i]);
+  for (let i = bytes.length - 1; i >= 0; i--) bits = (bits << 8n) | BigInt(bytes[i]!);
   const sign = (bits >> BigInt(bytes.length * 8 - 1)) & 1n ? '-' : '';
   const payload = bits & ((1n << BigInt(mantissaBits)) - 1n);
   const canonical = 1n << BigInt(mantissaBits - 1);
@@ -428,7 +428,7 @@ export class WasmFunctionBuilder {
     if (!Number.isInteger(i) || i < 0 || i >= this.params.length) {
       throw new RangeError(`${this.label()}: no parameter ${i} (has ${this.params.length})`);
     }
-    return Object.freeze({ index: i, type: this.params[i] });
+    return Object.freeze({ index: i, type: this.params[i]! });
   }
 
   local(type: ValType): Local {
@@ -995,7 +995,7 @@ export class WasmModuleBuilder {
   private importText(imp: Import, funcIndex: number, ids: readonly (string | undefined)[]): string {
     switch (imp.kind) {
       case ExternKind.Func: {
-        const t = this.types[imp.typeIndex];
+        const t = this.types[imp.typeIndex]!;
         const id = ids[funcIndex] ? ` ${ids[funcIndex]}` : '';
         return `(func${id}${indexComment(funcIndex)} (type ${imp.typeIndex})${signatureText(t.params, t.results)})`;
       }
