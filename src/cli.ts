@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { load, DEFAULTS, type VmOptions } from './vm.js';
+import { load, DEFAULTS, EXIT_INTERNAL, type VmOptions } from './vm.js';
 import { TIERS, type Tier } from './config.js';
 import { writeAll, runJob, HOST_STACK_MB, type WorkerJob } from './worker.js';
 
@@ -30,7 +30,9 @@ Options:
   --trace-tier         print one line per compile, install, adapter and OSR entry
   --jit-backend=B      compiling backend: wasm or js (default: wasm where the host
                        has WebAssembly, else js where it allows eval)
-  --print-wasm=FN      print the code generated for function FN (wasm, or JS source)
+  --print-code=FN      print the code generated for function FN when it is compiled:
+                       WAT from the wasm backend, JavaScript from the js backend
+                       (--print-wasm=FN is the same); says so if FN never is
   --jit-filter=REGEX   compile only functions whose names match (debug)
   --no-inline          never inline functions into compiled code (debug)
   --gc-stress          collect garbage at every allocation (debug)
@@ -92,7 +94,7 @@ function parseOption(a: string, p: Parsed): void {
     case '--jit-threshold': p.opts.jitThreshold = positiveInt(flag, need()); return;
     case '--trace-tier': p.opts.traceTier = noValue(flag, value); return;
     case '--no-inline': noValue(flag, value); p.opts.inline = false; return;
-    case '--print-wasm': p.opts.printWasm = need(); return;
+    case '--print-code': case '--print-wasm': p.opts.printCode = need(); return;
     case '--jit-backend': {
       const b = need();
       if (b !== 'wasm' && b !== 'js') throw new UsageError(`unknown JIT backend '${b}' (available: wasm, js)`);
@@ -171,8 +173,8 @@ function runOnWorker(job: WorkerJob): Promise<number> {
   return new Promise((resolve) => {
     let status: number | null = null;
     worker.on('message', (m: number) => { status = m; });
-    worker.on('error', (e) => { writeAll(2, `internal error: ${e instanceof Error ? e.message : String(e)}\n`); status = 70; });
-    worker.on('exit', () => resolve(status ?? 70));
+    worker.on('error', (e) => { writeAll(2, `internal error: ${e instanceof Error ? e.message : String(e)}\n`); status = EXIT_INTERNAL; });
+    worker.on('exit', () => resolve(status ?? EXIT_INTERNAL));
   });
 }
 
@@ -185,6 +187,6 @@ function execute(p: Parsed, source: string, out: (t: string) => void, err: (t: s
     return loaded.program.run();
   } catch (e) {
     err(`internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 70;
+    return EXIT_INTERNAL;
   }
 }

@@ -12,7 +12,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { writeSync } from 'node:fs';
-import { load, type VmOptions } from './vm.js';
+import { load, EXIT_INTERNAL, type VmOptions } from './vm.js';
 
 /** Host stack of the program thread. Reserved, not committed: untouched pages
  *  cost nothing. */
@@ -41,7 +41,7 @@ export function runJob(job: WorkerJob): number {
     return loaded.ok ? loaded.program.run() : loaded.exitCode;
   } catch (e) {
     writeAll(2, `internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 70;
+    return EXIT_INTERNAL;
   }
 }
 

@@ -3,7 +3,9 @@
 // Values cross as JavaScript values: i32 -> number, f64 -> number, bool -> boolean,
 // str -> string (null -> null), and any other reference or function value as its
 // raw number (an opaque handle the host can only pass back). Results come back the
-// same way; a host result of the wrong type is an internal error of the embedding.
+// same way: a bool result is the host value's truthiness, an i32 result a number
+// truncated to int32; a result of another JavaScript type than the extern declares
+// is a runtime error at the call (`extern NAME returned TYPE, expected T`).
 
 import { Kind } from '../bytecode/opcodes.js';
 import type { Runtime } from './runtime.js';

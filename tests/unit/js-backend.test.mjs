@@ -184,8 +184,8 @@ fn main() {
   assert.equal(r.stdout, '148997.5\n100000\n0123456789\n134999\n');
 });
 
-jsTest('--print-wasm shows the generated JavaScript of one function', () => {
-  const r = run('fn sq(x: i32) -> i32 { return x * x; }\nfn main() { print(sq(7)); }', { tier: 'jit', printWasm: 'sq' });
+jsTest('--print-code shows the generated JavaScript of one function', () => {
+  const r = run('fn sq(x: i32) -> i32 { return x * x; }\nfn main() { print(sq(7)); }', { tier: 'jit', printCode: 'sq' });
   assert.equal(r.stdout, '49\n');
   assert.match(r.stderr, /return function f_sq\(fp, r0\) \{/);
   assert.match(r.stderr, /imul\(r0, r0\)/);

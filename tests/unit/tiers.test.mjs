@@ -87,11 +87,25 @@ fn main() {
   assert.equal(r.stdout, '148997.5\n100000\n');
 });
 
-wasmTest('--print-wasm shows the generated code of one function', () => {
-  const r = run('fn sq(x: i32) -> i32 { return x * x; }\nfn main() { print(sq(7)); }', { tier: 'jit', printWasm: 'sq' });
+wasmTest('--print-code shows the generated code of one function', () => {
+  const r = run('fn sq(x: i32) -> i32 { return x * x; }\nfn main() { print(sq(7)); }', { tier: 'jit', printCode: 'sq' });
   assert.equal(r.stdout, '49\n');
   assert.match(r.stderr, /i32\.mul/);
   assert.doesNotMatch(r.stderr, /\(func \$main/);
+  assert.doesNotMatch(r.stderr, /nothing printed/);
+});
+
+test('--print-code says why it printed nothing', () => {
+  const src = 'fn sq(x: i32) -> i32 { return x * x; }\nfn main() { print(sq(7)); }';
+  const none = run(src, { tier: 'jit', printCode: 'cube' });
+  assert.equal(none.stdout, '49\n');
+  assert.equal(none.stderr, "tiervm: --print-code=cube: nothing printed: the program has no function 'cube'\n");
+  const interp = run(src, { tier: 'interp', printCode: 'sq' });
+  assert.match(interp.stderr, /^tiervm: --print-code=sq: nothing printed: no compiling backend in this run/);
+  if (hasWasm) {
+    const cold = run(src, { tier: 'auto', printCode: 'sq' });
+    assert.equal(cold.stderr, "tiervm: --print-code=sq: nothing printed: 'sq' was never compiled (not hot enough; try --tier=jit)\n");
+  }
 });
 
 wasmTest('in --tier=jit every function of every corpus program compiles', () => {

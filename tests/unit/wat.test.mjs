@@ -417,7 +417,7 @@ function printWasm(file, fnName) {
   };
   try {
     const r = load(file, readFileSync(path, 'utf8'), {
-      tier: 'jit', printWasm: fnName, stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; },
+      tier: 'jit', printCode: fnName, stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; },
     });
     assert.ok(r.ok, stderr);
     // Some programs end in an expected runtime error, reported after the modules.
