@@ -257,6 +257,12 @@ export type CmpOp = { [K in Op]: (typeof OP_TABLE)[K] extends { cmp: Cmp } ? K :
 export function isAluOp(op: Op): op is AluOp { return OP_INFO[op].alu !== undefined; }
 export function isCmpOp(op: Op): op is CmpOp { return OP_INFO[op].cmp !== undefined; }
 
+/** The kind of the register an instruction writes as its first operand. */
+export function writtenKind(op: Op): Kind.I | Kind.F | Kind.R {
+  const w = OP_INFO[op].args[0];
+  return w === 'wf' ? Kind.F : w === 'wr' ? Kind.R : Kind.I;
+}
+
 /** May this instruction end in a runtime error raised at its own position by a
  *  check compiled code makes inline (null, bounds, division)? */
 export function checksInline(op: Op): boolean {

@@ -20,7 +20,7 @@
 //   - a function that fails to lower or to instantiate is reported (it stays
 //     interpreted), never half installed.
 
-import { Op } from '../bytecode/opcodes.js';
+import { Op, OP_INFO } from '../bytecode/opcodes.js';
 import type { BcFunction, BcModule, ValKind } from '../bytecode/module.js';
 import type { Runtime, CompiledEntry } from '../runtime/runtime.js';
 import type { Backend } from '../runtime/tiering.js';
@@ -69,6 +69,15 @@ export function decodeCall(mod: BcModule, code: Int32Array, pc: number): CallOpe
     return { target: code[pc + 1]!, byValue: true, base: code[pc + 3]!, dst: code[pc + 4]!, sig: mod.sigs[code[pc + 2]!]! };
   }
   return { target: code[pc + 1]!, byValue: false, base: code[pc + 2]!, dst: code[pc + 3]!, sig: mod.functions[code[pc + 1]!]! };
+}
+
+/** The checks the opcode table names for the instruction at pc (null checks of
+ *  its operands in order, then its bounds check), for a lowering to emit before
+ *  the instruction's work. */
+export function forEachCheck(code: Int32Array, pc: number, nullCheck: (r: number) => void, boundsCheck: (obj: number, i: number) => void): void {
+  const info = OP_INFO[code[pc] as Op];
+  for (const i of info.nullChecked ?? []) nullCheck(code[pc + 1 + i]!);
+  if (info.boundsChecked) boundsCheck(code[pc + 1 + info.boundsChecked[0]]!, code[pc + 1 + info.boundsChecked[1]]!);
 }
 
 export abstract class CompilingBackend<Code> implements Backend {

@@ -28,7 +28,7 @@
 // Control flow comes from structure.ts: labelled blocks and `for (;;)` loops with
 // `break`/`continue`; every path ends in a branch, return or throw.
 
-import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, type AluOp } from '../../bytecode/opcodes.js';
+import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, writtenKind, type AluOp } from '../../bytecode/opcodes.js';
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS } from '../../bytecode/builtins.js';
 import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT } from '../../runtime/runtime.js';
@@ -36,7 +36,7 @@ import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSize
 import { Hdr, headerAt } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block } from '../cfg.js';
 import { structure, type StructuredSink } from '../structure.js';
-import { decodeCall } from '../backend.js';
+import { decodeCall, forEachCheck } from '../backend.js';
 import { TrapCode } from '../helpers.js';
 import { ALU, CMP, lit } from './ops.js';
 
@@ -275,13 +275,6 @@ class FnLowering implements StructuredSink<Label> {
     }
   }
 
-  /** The checks the opcode table names (null, then bounds), before the work. */
-  private checks(op: Op): void {
-    const info = OP_INFO[op];
-    for (const i of info.nullChecked ?? []) this.nullCheck(this.a(i));
-    if (info.boundsChecked) this.boundsCheck(this.a(info.boundsChecked[0]), this.a(info.boundsChecked[1]));
-  }
-
   /** A pure operation: the ALU template over its operands (registers,
    *  immediates, f64 constants); the result to R[A]. */
   private alu(op: AluOp): void {
@@ -292,8 +285,7 @@ class FnLowering implements StructuredSink<Label> {
       const v = this.a(i + 1);
       return kind === 'imm' ? lit(v) : kind === 'kf' ? this.f64Const(v) : this.r(v);
     });
-    const w = info.args[0];
-    this.set(this.a(0), w === 'wf' ? Kind.F : w === 'wr' ? Kind.R : Kind.I, t.expr(operands[0]!, operands[1] ?? ''));
+    this.set(this.a(0), writtenKind(op), t.expr(operands[0]!, operands[1] ?? ''));
   }
 
   /** One instruction that is not a block's branch. Exhaustive over Op. */
@@ -301,7 +293,7 @@ class FnLowering implements StructuredSink<Label> {
     const a = (i: number) => this.a(i);
     const r = (i: number) => this.r(a(i));
     const variant = OP_INFO[op].variant ?? Kind.I;
-    this.checks(op);
+    forEachCheck(this.code, this.pc, (r) => this.nullCheck(r), (o, i) => this.boundsCheck(o, i));
     if (isAluOp(op)) return this.alu(op);
     if (isCmpOp(op)) throw new Error(`${OP_INFO[op].name} is lowered as a block's branch`);
     switch (op) {

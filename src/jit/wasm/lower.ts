@@ -21,7 +21,7 @@
 // Compiled code does not count calls or back-edges: counters steer tiering of
 // interpreted code only.
 
-import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, checksInline, needsFrame,
+import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, writtenKind, checksInline, needsFrame,
   type Alu, type AluOp, type Cmp } from '../../bytecode/opcodes.js';
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS, type MathBuiltin } from '../../bytecode/builtins.js';
@@ -31,7 +31,7 @@ import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSize
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block } from '../cfg.js';
 import { structure, type StructuredSink } from '../structure.js';
-import { decodeCall } from '../backend.js';
+import { decodeCall, forEachCheck } from '../backend.js';
 import { TrapCode } from '../helpers.js';
 import { ValType, W, type Label, type Local, type WasmFunctionBuilder, type WasmModuleBuilder } from './encoder.js';
 
@@ -400,13 +400,6 @@ class FnLowering implements StructuredSink<Label> {
     }
   }
 
-  /** The checks the opcode table names (null, then bounds), before the work. */
-  private checks(op: Op): void {
-    const info = OP_INFO[op];
-    for (const i of info.nullChecked ?? []) this.nullCheck(this.a(i));
-    if (info.boundsChecked) this.boundsCheck(this.a(info.boundsChecked[0]), this.a(info.boundsChecked[1]));
-  }
-
   /** A pure operation: its operands (registers, immediates, f64 constants) in
    *  order, then the ALU table's code; the result to R[A]. */
   private alu(op: AluOp): void {
@@ -419,8 +412,7 @@ class FnLowering implements StructuredSink<Label> {
       else this.get(v);
     });
     ALU[info.alu!].emit(this.wb, (h) => this.callHelper(h));
-    const w = info.args[0];
-    this.set(this.a(0), w === 'wf' ? Kind.F : w === 'wr' ? Kind.R : Kind.I);
+    this.set(this.a(0), writtenKind(op));
   }
 
   /** One instruction that is not a block's branch. Exhaustive over Op. */
@@ -428,7 +420,7 @@ class FnLowering implements StructuredSink<Label> {
     const wb = this.wb;
     const a = (i: number) => this.a(i);
     const variant = OP_INFO[op].variant ?? Kind.I;
-    this.checks(op);
+    forEachCheck(this.code, this.pc, (r) => this.nullCheck(r), (o, i) => this.boundsCheck(o, i));
     if (isAluOp(op)) return this.alu(op);
     if (isCmpOp(op)) throw new Error(`${OP_INFO[op].name} is lowered as a block's branch`);
     switch (op) {
