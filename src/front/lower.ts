@@ -84,7 +84,7 @@ function layoutStruct(s: A.StructInfo): BcStruct {
 
 export function lowerProgram(prog: A.CheckedProgram): BcModule {
   const m = new ModuleCtx(prog);
-  const functions = prog.functions.map((f, i) => new FnLowering(m, f.decl, f.sig, i).lower());
+  const functions = prog.functions.map((f, i) => new BodyLowering(m, f.decl, f.sig, i).lower());
   const initIndex = functions.length;
   functions.push(lowerGlobalsInit(m, initIndex));
   return {
@@ -104,13 +104,13 @@ function lowerGlobalsInit(m: ModuleCtx, index: number) {
     kind: 'fn', pos: { line: 1, col: 1 }, name: '<globals>', params: [], ret: null,
     body: { pos: { line: 1, col: 1 }, body: [] }, localCount: 0, localTypes: [],
   };
-  const fl = new FnLowering(m, decl, { params: [], ret: { k: 'void' } }, index);
+  const fl = new BodyLowering(m, decl, { params: [], ret: { k: 'void' } }, index);
   return fl.lowerGlobals();
 }
 
 interface Loop { breakTo: Label; continueTo: Label; continueIsBackEdge: boolean }
 
-class FnLowering {
+class BodyLowering {
   private b: FunctionBuilder;
   private regs: number[] = [];        // local id -> register
   private temps: number[] = [];       // temporaries of the current statement

@@ -70,14 +70,14 @@ export function jsName(fn: BcFunction, entryPc: number): string {
 
 /** Lower `fn` from `entryPc` (0: the whole function; else a loop header, OSR). */
 export function lowerFunction(env: JsLowerEnv, fn: BcFunction, entryPc: number): JsLowered {
-  const ctx = new FnLowering(env, fn, entryPc);
+  const ctx = new JsFnLowering(env, fn, entryPc);
   ctx.prologue();
   structure(buildCfg(fn, entryPc), ctx);
   ctx.line(`throw new Error('unreachable code reached in ${jsName(fn, entryPc)}');`);
   return { source: ctx.finish() };
 }
 
-class FnLowering implements StructuredSink<Label> {
+class JsFnLowering implements StructuredSink<Label> {
   private readonly code: Int32Array;
   private readonly osr: boolean;
   private readonly name: string;

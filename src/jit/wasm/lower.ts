@@ -71,7 +71,7 @@ export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFuncti
   const type = osr ? mb.addType([ValType.I32], fn.ret === null ? [] : [wasmType(fn.ret)])
                    : shapeType(mb, fn.params, fn.ret);
   const wb = mb.addFunction(type, osr ? `${fn.name}@${entryPc}` : fn.name);
-  const ctx = new FnLowering(env, mb, wb, fn, osr ? { kind: 'osr' } : { kind: 'function' }, helpers);
+  const ctx = new WasmFnLowering(env, mb, wb, fn, osr ? { kind: 'osr' } : { kind: 'function' }, helpers);
   ctx.prologue();
   structure(buildCfg(fn, entryPc), ctx);
   wb.unreachable();
@@ -195,7 +195,7 @@ function mayTrap(fn: BcFunction, consts: Map<number, number>): boolean {
   return traps;
 }
 
-class FnLowering implements StructuredSink<Label> {
+class WasmFnLowering implements StructuredSink<Label> {
   private readonly code: Int32Array;
   private readonly fp: Local;
   private readonly fpb: Local;              // fp * 8: base address of the frame
@@ -583,7 +583,7 @@ class FnLowering implements StructuredSink<Label> {
     if (mayTrap(g, constantRegisters(g))) this.writeHeader(base, () => wb.i32Const(g.index), Op.CALL);
     const result = g.ret === null ? null : wb.local(wasmType(g.ret));
     const ret = wb.block();
-    const body = new FnLowering(this.env, this.mb, wb, g, { kind: 'inline', fp: cfp, ret, result }, this.helpers);
+    const body = new WasmFnLowering(this.env, this.mb, wb, g, { kind: 'inline', fp: cfp, ret, result }, this.helpers);
     body.inlineEntry(g.params.map((k, i) => this.areaArg(k, i)));
     structure(buildCfg(g, 0), body);
     wb.end();
