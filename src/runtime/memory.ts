@@ -7,6 +7,12 @@
 
 const PAGE = 65536;
 
+/** Linear memory never reaches 2^31 bytes: every address is a non-negative i32,
+ *  which the interpreter and the JS backend index with signed shifts (`a >> 2`)
+ *  and every tier compares as signed. The heap limit is cut to fit (a program
+ *  that needs more gets `out of memory`); options are validated against it. */
+export const MAX_MEMORY_BYTES = 2 ** 31 - PAGE;
+
 /** True when this host can create WebAssembly memories (false under --jitless). */
 export function hostHasWasmMemory(): boolean {
   try {
@@ -25,10 +31,14 @@ export class Memory {
   generation = 0;
   readonly wasm: WebAssembly.Memory | null;
 
-  /** `maxBytes` is a hard ceiling; grow() refuses to pass it. */
-  constructor(initialBytes: number, readonly maxBytes: number, useWasm: boolean) {
+  readonly maxBytes: number;
+
+  /** `maxBytes` is a hard ceiling (cut to MAX_MEMORY_BYTES); grow() refuses to pass it. */
+  constructor(initialBytes: number, maxBytes: number, useWasm: boolean) {
+    this.maxBytes = Math.min(maxBytes, MAX_MEMORY_BYTES);
+    if (initialBytes > this.maxBytes) throw new RangeError(`linear memory of ${initialBytes} bytes exceeds the ${MAX_MEMORY_BYTES}-byte limit`);
     const initialPages = Math.ceil(initialBytes / PAGE);
-    const maxPages = Math.min(65536, Math.ceil(maxBytes / PAGE));
+    const maxPages = Math.floor(this.maxBytes / PAGE);
     this.wasm = useWasm ? new WebAssembly.Memory({ initial: initialPages, maximum: maxPages }) : null;
     this.setBuffer(this.wasm ? this.wasm.buffer : new ArrayBuffer(initialPages * PAGE));
   }

@@ -23,7 +23,7 @@
 import { HEADER_SLOTS, Kind, Op, instrLength } from '../bytecode/opcodes.js';
 import { TO_HOST, frameFn, callerFpOf, resumePcOf, pushFrame } from './frames.js';
 import type { BcModule } from '../bytecode/module.js';
-import { Memory } from './memory.js';
+import { Memory, MAX_MEMORY_BYTES } from './memory.js';
 import { Heap, ObjKind } from './heap.js';
 import { GarbageCollector, type RootSource } from './gc.js';
 import { buildGcMap, type GcMap } from './gcmaps.js';
@@ -95,7 +95,8 @@ export class Runtime implements RootSource {
     this.stackStartSlot = align(this.globalsSlot + mod.globals.length, 2);
     this.stackEndSlot = this.stackStartSlot + Math.max(64, Math.floor(opts.stackBytes / 8));
     const heapStart = this.stackEndSlot * 8;
-    const heapLimit = heapStart + opts.maxHeapBytes;
+    // Addresses stay below MAX_MEMORY_BYTES (memory.ts): the heap ends there at most.
+    const heapLimit = Math.min(heapStart + opts.maxHeapBytes, MAX_MEMORY_BYTES);
     this.mem = new Memory(Math.min(heapLimit, heapStart + INITIAL_HEAP), heapLimit, opts.useWasmMemory);
     this.heap = new Heap(this.mem, heapStart, heapLimit);
     this.heap.structSizes = Int32Array.from(mod.structs, (s) => s.size);

@@ -45,7 +45,10 @@ export class Tiering {
   readonly callThreshold: number;
   /** Back-edges in one function after which its loop enters compiled code (0: never). */
   readonly loopThreshold: number;
+  /** OSR entries by function and loop header. */
   private readonly osrEntries = new Map<number, (fp: number) => number>();
+  /** Compiled functions for which an OSR entry could not be made. */
+  private readonly noOsr = new Set<number>();
 
   constructor(readonly names: readonly string[], private readonly backend: Backend | null, readonly opts: TieringOptions) {
     this.state = new Uint8Array(names.length);
@@ -73,11 +76,19 @@ export class Tiering {
     if (this.state[f] === FnState.FAILED || this.backend === null) return null;
     if (this.state[f] === FnState.INTERPRETED) this.tierUp(f);
     if (this.state[f] !== FnState.COMPILED) return null;
+    if (this.noOsr.has(f)) return null;
     const key = f * 0x100000 + pc;
     let entry = this.osrEntries.get(key);
-    if (!entry) {
+    if (entry === undefined) {
       const made = this.backend.compileOsr(f, pc);
-      if (typeof made === 'string') { this.fail(f, `OSR at ${pc}: ${made}`); return null; }
+      if (typeof made === 'string') {
+        // The function itself stays compiled (its entry is installed); frames of
+        // it already running interpreted finish interpreted. What failed one
+        // loop header would fail the others: none is tried again.
+        this.noOsr.add(f);
+        this.opts.trace?.(`[tier] no osr entries for ${this.names[f]} (at pc ${pc}: ${made})`);
+        return null;
+      }
       entry = made;
       this.osrEntries.set(key, entry);
     }

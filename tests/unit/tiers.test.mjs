@@ -160,3 +160,18 @@ fn main() {
   const nul = sameAsInterpreter(src.replace('print(f([1, 2, 3], [4]));', 'print(f([1, 2, 3], null));'), { tier: 'jit' });
   assert.match(nul.stderr, /^runtime error: null reference\n  at f \(t\.tier:9\)/);
 });
+
+test('an OSR entry that cannot be made leaves its compiled function compiled, and is not retried', async () => {
+  const { Tiering } = await import('../../dist/runtime/tiering.js');
+  let osrTries = 0;
+  const backend = { name: 'fake', compile: () => null, compileOsr: () => { osrTries++; return 'too deep'; } };
+  const lines = [];
+  const t = new Tiering(['main'], backend, { mode: 'auto', threshold: 1, trace: (l) => lines.push(l), filter: null });
+  assert.equal(t.onHotLoop(0, 12), null);
+  assert.equal(t.onHotLoop(0, 12), null);
+  assert.equal(t.onHotLoop(0, 40), null);
+  assert.equal(osrTries, 1);
+  assert.deepEqual(t.report().compiled, ['main']);
+  assert.deepEqual(t.checkInvariants([() => {}]), []);
+  assert.ok(lines.includes('[tier] no osr entries for main (at pc 12: too deep)'));
+});

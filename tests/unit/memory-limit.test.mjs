@@ -1,0 +1,38 @@
+// Linear memory stays below 2^31 bytes, whatever the options: with a 1 GiB frame
+// stack and a 2047 MiB heap limit, a program filling the heap reads back every
+// value it wrote and then meets `out of memory`, in every tier and backend. (Before
+// the limit, objects above 2 GiB had negative addresses and read back wrong.)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { load } from '../../dist/vm.js';
+
+// Touches about 1 GiB of memory: one host is enough (and --jitless would copy it).
+const plainHost = process.execArgv.length === 0;
+const hasWasm = typeof WebAssembly === 'object';
+
+const FILL = `struct Box { v: i32, next: Box }
+fn main() {
+  let keep: [[i32]] = new [[i32]](80);
+  var boxes: Box = null;
+  for i in 0..80 {
+    let a = new [i32](4000000);
+    a[3999999] = i + 7;
+    keep[i] = a;
+    boxes = new Box { v: i + 7, next: boxes };
+    if keep[i][3999999] != i + 7 || boxes.v != i + 7 { print("wrong at " + str(i)); }
+  }
+  print("never here");
+}`;
+
+for (const mode of [{ tier: 'interp' }, { tier: 'jit', backend: 'wasm' }, { tier: 'jit', backend: 'js' }]) {
+  test(`addresses near 2 GiB read back right, then out of memory (${mode.tier} ${mode.backend ?? ''})`,
+    { skip: (!plainHost || (mode.backend === 'wasm' && !hasWasm)) && 'plain node only' }, () => {
+      let stdout = '', stderr = '';
+      const r = load('fill.tier', FILL, { ...mode, stackSizeKB: 1048576, maxHeapMB: 2047,
+        stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+      assert.ok(r.ok);
+      assert.equal(r.program.run(), 1);
+      assert.equal(stdout, '');
+      assert.equal(stderr, 'runtime error: out of memory\n  at main (fill.tier:6)\n');
+    });
+}
