@@ -13,6 +13,7 @@ import { disassembleModule } from './bytecode/disasm.js';
 import type { BcModule } from './bytecode/module.js';
 import { Runtime, type HostFunction } from './runtime/runtime.js';
 import { hostHasWasmMemory } from './runtime/memory.js';
+import { LineInput } from './runtime/input.js';
 import { formatTrace, Trap, stackOverflowAt } from './runtime/errors.js';
 import { run as interpret } from './interp/interpreter.js';
 import { GuestFault } from './runtime/errors.js';
@@ -32,6 +33,10 @@ export interface VmOptions {
   maxHeapMB?: number;
   stackSizeKB?: number;
   stdout?: (text: string) => void;
+  /** Standard input for read_line(): the whole text, or a function giving the
+   *  next piece of it (null at the end), called only when the program reads.
+   *  Default: no input (read_line() returns null). */
+  stdin?: string | (() => string | null);
   stderr?: (text: string) => void;
   externs?: Record<string, HostFunction>;
   /** Collect at every allocation (debug). */
@@ -116,6 +121,7 @@ export class LoadedProgram {
       maxHeapBytes: (o.maxHeapMB ?? DEFAULTS.maxHeapMB) * 1024 * 1024,
       stackBytes: (o.stackSizeKB ?? DEFAULTS.stackSizeKB) * 1024,
       stdout: o.stdout ?? defaultOut,
+      stdin: o.stdin === undefined ? LineInput.empty() : typeof o.stdin === 'string' ? LineInput.fromText(o.stdin) : new LineInput(o.stdin),
       externs,
       useWasmMemory: hostHasWasmMemory(),
       gcStress: o.gcStress ?? DEFAULTS.gcStress,

@@ -11,7 +11,7 @@
 // nothing is lost or reordered if the program fails.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { writeSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import { load, EXIT_INTERNAL, type VmOptions } from './vm.js';
 
 /** Host stack of the program thread. Reserved, not committed: untouched pages
@@ -34,10 +34,37 @@ export function writeAll(fd: number, text: string): void {
   }
 }
 
+/** The process's standard input as text, read (blocking) only when the program
+ *  asks for a line: chunks of fd 0 decoded as UTF-8 (a sequence split between
+ *  reads is kept whole; malformed bytes become U+FFFD); null at the end of input,
+ *  or when fd 0 cannot be read at all (closed, a directory). */
+export function stdinChunks(): () => string | null {
+  const decoder = new TextDecoder('utf-8');
+  const buf = Buffer.alloc(1 << 16);
+  let ended = false;
+  return () => {
+    while (!ended) {
+      let n: number;
+      try {
+        n = readSync(0, buf, 0, buf.length, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1); continue; }
+        n = 0;
+      }
+      if (n === 0) { ended = true; const rest = decoder.decode(); return rest === '' ? null : rest; }
+      const text = decoder.decode(buf.subarray(0, n), { stream: true });
+      if (text !== '') return text;
+    }
+    return null;
+  };
+}
+
 /** Load and run a job on this thread; returns the exit status. */
 export function runJob(job: WorkerJob): number {
   try {
-    const loaded = load(job.file, job.source, { ...job.opts, stdout: (t) => writeAll(1, t), stderr: (t) => writeAll(2, t) });
+    const loaded = load(job.file, job.source, {
+      ...job.opts, stdout: (t) => writeAll(1, t), stderr: (t) => writeAll(2, t), stdin: stdinChunks(),
+    });
     return loaded.ok ? loaded.program.run() : loaded.exitCode;
   } catch (e) {
     writeAll(2, `internal error: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -9,10 +9,10 @@ import { readFileSync } from 'node:fs';
 import { listPrograms, parseExpectations, checkResult } from './corpus.mjs';
 import { load } from '../dist/vm.js';
 
-function runProgram(file, args, opts) {
+function runProgram(file, args, opts, stdin) {
   let stdout = '', stderr = '';
   const io = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } };
-  const loaded = load(file, readFileSync(file, 'utf8'), { ...opts, ...io, args });
+  const loaded = load(file, readFileSync(file, 'utf8'), { ...opts, ...io, args, stdin });
   const exitCode = loaded.ok ? loaded.program.run() : loaded.exitCode;
   return { exitCode, stdout, stderr };
 }
@@ -38,7 +38,7 @@ let passed = 0, failed = 0;
 const t0 = Date.now();
 for (const file of programs) {
   const exp = parseExpectations(readFileSync(file, 'utf8'));
-  const problem = checkResult(exp, runProgram(file, exp.args, opts));
+  const problem = checkResult(exp, runProgram(file, exp.args, opts, exp.stdin));
   if (problem) { failed++; console.log(`FAIL ${file}: ${problem}`); } else passed++;
 }
 console.log(`corpus: ${programs.length} programs in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -6,6 +6,8 @@
 //   // expect stderr: TEXT          further exact stderr lines (stack trace lines)
 //   // expect error: LINE:COL       a compile error at that position (set comparison)
 //   // args: a b c                  command-line arguments for main
+//   // stdin: TEXT                  next line of standard input (TEXT and a newline)
+//   // stdin end: TEXT              the last piece of input, with no newline after it
 //
 // Usage: node tests/corpus.mjs [--flags "..."] [files...]
 // Runs `node bin/tiervm.js run <flags> FILE ARGS...` for each program (cwd = repo root,
@@ -45,7 +47,7 @@ export function listPrograms(root = REPO_ROOT) {
  * @returns {{stdout: string[], runtimeError: string|null, stderr: string[], errors: string[], args: string[]}}
  */
 export function parseExpectations(source) {
-  const exp = { stdout: [], runtimeError: null, stderr: [], errors: [], args: [] };
+  const exp = { stdout: [], runtimeError: null, stderr: [], errors: [], args: [], stdin: '' };
   for (let line of source.split('\n')) {
     if (line.endsWith('\r')) line = line.slice(0, -1);
     let m;
@@ -58,6 +60,10 @@ export function parseExpectations(source) {
       exp.stderr.push(m[1]);
     } else if ((m = /\/\/ expect error: (\d+):(\d+)\s*$/.exec(line))) {
       exp.errors.push(`${Number(m[1])}:${Number(m[2])}`);
+    } else if ((m = /\/\/ stdin:(?: (.*))?$/.exec(line))) {
+      exp.stdin += (m[1] ?? '') + '\n';
+    } else if ((m = /\/\/ stdin end: (.*)$/.exec(line))) {
+      exp.stdin += m[1];
     } else if ((m = /\/\/ args:(.*)$/.exec(line))) {
       exp.args.push(...m[1].split(/\s+/).filter((a) => a !== ''));
     }
@@ -157,7 +163,7 @@ export function checkResult(exp, result) {
 /**
  * Run every program in every mode.
  * @param opts.modes [{name, flags}]  flags: string[] (or a space separated string)
- * @param opts.run (file, args, flags) => {exitCode, stdout, stderr} (may return a promise)
+ * @param opts.run (file, args, flags, stdin) => {exitCode, stdout, stderr} (may return a promise)
  * @param opts.root repository root (default: this checkout)
  * @param opts.files program paths relative to root (default: listPrograms(root))
  * @param opts.onResult optional callback ({file, mode, message}) for every run; message null on success
@@ -182,7 +188,7 @@ export async function runCorpus({ modes, run, root = REPO_ROOT, files, onResult 
       const flags = normalizeFlags(mode.flags);
       let message;
       try {
-        const result = await run(file, exp.args, flags);
+        const result = await run(file, exp.args, flags, exp.stdin);
         message = checkResult(exp, result);
       } catch (e) {
         message = `runner failed: ${e && e.message ? e.message : String(e)}`;
@@ -202,9 +208,10 @@ function normalizeFlags(flags) {
 }
 
 /** Run one program with the VM in this checkout: `node bin/tiervm.js run FLAGS FILE ARGS...`. */
-export function runVm(file, args = [], flags = [], root = REPO_ROOT) {
+export function runVm(file, args = [], flags = [], root = REPO_ROOT, stdin = '') {
   const r = spawnSync(process.execPath, [path.join('bin', 'tiervm.js'), 'run', ...normalizeFlags(flags), file, ...args], {
     cwd: root,
+    input: stdin,
     encoding: 'utf8',
     timeout: TIMEOUT_MS,
     maxBuffer: 256 * 1024 * 1024,
@@ -254,7 +261,7 @@ async function main(argv) {
   let passed = 0, failed = 0;
   await runCorpus({
     modes: [{ name: flags.join(' ') || 'default', flags }],
-    run: (file, args, fl) => runVm(file, args, fl, REPO_ROOT),
+    run: (file, args, fl, stdin) => runVm(file, args, fl, REPO_ROOT, stdin),
     files: list,
     onResult: ({ file, message }) => {
       if (message === null) { passed++; console.log(`ok ${file}`); }

@@ -68,6 +68,7 @@ const CORE_BUILTINS = {
   sqrt: { params: ['f64'], ret: 'f64', op: Op.SQRT },
   clock: { params: [], ret: 'f64', op: Op.CLOCK },
   panic: { params: ['str'], ret: 'void', op: Op.PANIC },
+  read_line: { params: [], ret: 'str', op: Op.READLINE },
 } as const satisfies Record<string, BuiltinSpec>;
 
 export type BuiltinName = keyof typeof CORE_BUILTINS | MathBuiltin;

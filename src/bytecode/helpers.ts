@@ -33,6 +33,8 @@ export const FIXED_HELPERS = {
   /** f64 remainder as JavaScript's % (wasm has no f64 rem). */
   fmod: 'ff>f',
   clock: '>f',
+  /** The next line of input as a new string, or 0 (null) at the end. */
+  read_line: '>i',
   /** (extern index, slot of its first argument). */
   callx: 'ii>',
 } as const;

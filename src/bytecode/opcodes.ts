@@ -41,6 +41,7 @@ export const enum Op {
   GETGI, GETGF, GETGR, SETGI, SETGF, SETGR,
   OUTI, OUTF, OUTB, OUTS, TOSTRI, TOSTRF, TOSTRB, SQRT, MATH1, MATH2, CLOCK,
   FIXED, CHR, SUBSTR, PARSEI, PARSEF, PANIC,
+  READLINE,
 }
 
 /** Operand kinds. r*: a register read, w*: a register written (i/f/r = its kind);
@@ -241,6 +242,7 @@ const OP_TABLE = {
   [Op.PARSEI]: { name: 'PARSEI', args: ['wi', 'rr'], doc: 'R[A] := R[B] parsed as i32; traps if malformed or out of range', nullChecked: [1], publishes: true, helper: 'parse_i' },
   [Op.PARSEF]: { name: 'PARSEF', args: ['wf', 'rr'], doc: 'R[A] := R[B] parsed as f64; traps if malformed', nullChecked: [1], publishes: true, helper: 'parse_f' },
   [Op.PANIC]: { name: 'PANIC', args: ['rr'], doc: 'runtime error with message R[A]', ends: true, nullChecked: [0], publishes: true, helper: 'panic' },
+  [Op.READLINE]: { name: 'READLINE', args: ['wr'], doc: 'R[A] := the next line of standard input without its terminator; null at the end', allocates: true, publishes: true, helper: 'read_line' },
 } as const satisfies { readonly [K in Op]: OpInfo };
 
 export const OP_INFO: { readonly [K in Op]: OpInfo } = OP_TABLE;

@@ -379,6 +379,12 @@ export function run(rt: Runtime, entryFp: number): void {
             const s = I32[(fp + code[pc + 1]!) << 1]!; if (s === 0) nullRef();
             throw new Trap(heap.readString(s));
           }
+          case Op.READLINE: {
+            publish(I32, fp, pc);
+            const line = rt.readLine();
+            storeI32(mem, fp + code[pc + 1]!, line === null ? 0 : heap.newString(line));
+            pc += 2; break;
+          }
           default: {
             const unknown: never = op;
             throw new Error(`unknown opcode ${unknown as number} at ${pc}`);

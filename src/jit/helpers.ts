@@ -80,6 +80,7 @@ export function helperImports(rt: Runtime): Readonly<Record<Helper, HelperFn>> {
     panic: guarded(rt, (s: number) => { throw new Trap(heap.readString(s)); }),
     fmod: (a: number, b: number) => a % b,
     clock: () => performance.now(),
+    read_line: guarded(rt, () => { const line = rt.readLine(); return line === null ? 0 : heap.newString(line); }),
     callx: guarded(rt, (ext: number, argFp: number) => {
       const saved = rt.sp, savedCaller = rt.hostCallerFp;
       rt.hostCallerFp = rt.mem.i32[TOP_FP_WORD]!;

@@ -28,6 +28,7 @@ import { Heap, ObjKind } from './heap.js';
 import { GarbageCollector, type RootSource } from './gc.js';
 import { buildGcMap, type GcMap } from './gcmaps.js';
 import { Output } from './output.js';
+import type { LineInput } from './input.js';
 import { Trap } from './errors.js';
 import type { Tiering } from './tiering.js';
 
@@ -37,6 +38,8 @@ export interface RuntimeOptions {
   maxHeapBytes: number;
   stackBytes: number;
   stdout: (text: string) => void;
+  /** Standard input for read_line(). */
+  stdin: LineInput;
   externs: Record<string, HostFunction>;
   useWasmMemory: boolean;
   gcStress: boolean;
@@ -91,7 +94,7 @@ export class Runtime implements RootSource {
   resultI = 0;
   resultF = 0;
 
-  constructor(readonly mod: BcModule, opts: RuntimeOptions) {
+  constructor(readonly mod: BcModule, private readonly opts: RuntimeOptions) {
     this.stackStartSlot = align(this.globalsSlot + mod.globals.length, 2);
     this.stackEndSlot = this.stackStartSlot + Math.max(64, Math.floor(opts.stackBytes / 8));
     const heapStart = this.stackEndSlot * 8;
@@ -115,6 +118,13 @@ export class Runtime implements RootSource {
     this.sp = this.stackStartSlot;
     this.entries = mod.functions.map(() => null);
     this.topFp = -1;
+  }
+
+  /** read_line(): the next line of input, or null at its end. Program output
+   *  written so far goes out first (a prompt appears before the program waits). */
+  readLine(): string | null {
+    this.out.flush();
+    return this.opts.stdin.readLine();
   }
 
   /** Innermost frame, published by a tier before anything that may allocate or

@@ -32,8 +32,8 @@ test('parseExpectations reads every annotation kind', () => {
 
 test('parseExpectations: defaults and CRLF', () => {
   const e = parseExpectations('fn main() {}\r\n// expect: x\r\n');
-  assert.deepEqual(e, { stdout: ['x'], runtimeError: null, stderr: [], errors: [], args: [] });
-  assert.deepEqual(parseExpectations(''), { stdout: [], runtimeError: null, stderr: [], errors: [], args: [] });
+  assert.deepEqual(e, { stdout: ['x'], runtimeError: null, stderr: [], errors: [], args: [], stdin: '' });
+  assert.deepEqual(parseExpectations(''), { stdout: [], runtimeError: null, stderr: [], errors: [], args: [], stdin: '' });
 });
 
 test('outputLines drops only the final newline', () => {

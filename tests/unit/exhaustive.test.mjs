@@ -24,7 +24,7 @@ test('an opcode, operation or helper that a tier forgets is a compile error', { 
     cpSync('src', join(dir, 'src'), { recursive: true });
     cpSync('tsconfig.json', join(dir, 'tsconfig.json'));
     const ops = join(dir, 'src/bytecode/opcodes.ts');
-    edit(ops, '  FIXED, CHR, SUBSTR, PARSEI, PARSEF, PANIC,\n}', '  FIXED, CHR, SUBSTR, PARSEI, PARSEF, PANIC, PROBE,\n}');
+    edit(ops, '  READLINE,\n}', '  READLINE, PROBE,\n}');
     edit(ops, '} as const satisfies { readonly [K in Op]: OpInfo };',
       "  [Op.PROBE]: { name: 'PROBE', args: ['wi'], doc: 'R[A] := a new fact' },\n} as const satisfies { readonly [K in Op]: OpInfo };");
     edit(ops, "  | 'f64.from_i32' | 'i32.from_f64';", "  | 'f64.from_i32' | 'i32.from_f64' | 'i32.rotl';");

@@ -198,7 +198,7 @@ jsTest('the whole corpus passes with the JS backend, and every function compiles
     const src = readFileSync(file, 'utf8');
     const exp = parseExpectations(src);
     let stdout = '', stderr = '';
-    const r = load(file, src, { tier: 'jit', backend: 'js', args: exp.args, stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+    const r = load(file, src, { tier: 'jit', backend: 'js', args: exp.args, stdin: exp.stdin, stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
     const exitCode = r.ok ? r.program.run() : r.exitCode;
     assert.equal(checkResult(exp, { exitCode, stdout, stderr }), null, file);
     if (!r.ok) continue;

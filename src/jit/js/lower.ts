@@ -341,6 +341,7 @@ class JsFnLowering implements StructuredSink<Label> {
         return this.set(a(0), Kind.R, `${this.use('substr')}(${r(1)}, ${r(2)}, ${r(3)})`, true);
       case Op.PARSEI: this.publish(); return this.set(a(0), Kind.I, `${this.use('parse_i')}(${r(1)}) | 0`);
       case Op.PARSEF: this.publish(); return this.set(a(0), Kind.F, `${this.use('parse_f')}(${r(1)})`);
+      case Op.READLINE: this.publish(); return this.set(a(0), Kind.R, `${this.use('read_line')}()`, true);
       case Op.PANIC:
         this.publish();
         this.line(`${this.use('panic')}(${r(0)});`);

@@ -492,6 +492,7 @@ class WasmFnLowering implements StructuredSink<Label> {
         this.set(a(0), op === Op.PARSEI ? Kind.I : Kind.F);
         return;
       case Op.PANIC: this.publish(); this.get(a(0)); this.callHelper('panic'); wb.unreachable(); return;
+      case Op.READLINE: this.publish(); this.callHelper('read_line'); this.set(a(0), Kind.R); return;
       default: {
         const unknown: never = op;
         throw new Error(`cannot lower opcode ${unknown as number}`);

@@ -1,0 +1,57 @@
+// Standard input for read_line(): line splitting over any chunking (runtime/input.ts)
+// and the command line's reading of fd 0 (worker.ts).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LineInput } from '../../dist/runtime/input.js';
+
+function lines(input) {
+  const out = [];
+  for (let l = input.readLine(); l !== null; l = input.readLine()) out.push(l);
+  assert.equal(input.readLine(), null);
+  return out;
+}
+
+/** An input that hands `text` over in pieces of `size` code units. */
+function chunked(text, size) {
+  let at = 0;
+  return new LineInput(() => { if (at >= text.length) return null; const c = text.slice(at, at + size); at += size; return c; });
+}
+
+test('lines end at \\n or \\r\\n; a last line without one still counts; then null', () => {
+  const text = 'a\r\nbb\n\nccc\r\n\rd\nlast';
+  const want = ['a', 'bb', '', 'ccc', '\rd', 'last'];
+  assert.deepEqual(lines(LineInput.fromText(text)), want);
+  for (let size = 1; size <= text.length; size++) assert.deepEqual(lines(chunked(text, size)), want, `chunks of ${size}`);
+  assert.deepEqual(lines(LineInput.fromText('x\n')), ['x']);
+  assert.deepEqual(lines(LineInput.fromText('')), []);
+  assert.deepEqual(lines(LineInput.empty()), []);
+});
+
+test('a program reads nothing unless it asks', () => {
+  let pulls = 0;
+  const input = new LineInput(() => { pulls++; return null; });
+  assert.equal(pulls, 0);
+  assert.equal(input.readLine(), null);
+  assert.equal(pulls, 1);
+});
+
+test('the command line decodes stdin as UTF-8 across reads, and reads only when asked', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tiervm-stdin-'));
+  const prog = join(dir, 'echo.tier');
+  writeFileSync(prog, 'fn main() {\n  var l = read_line();\n  while l != null { print("[" + l + "] " + str(l.len)); l = read_line(); }\n}\n');
+  const bytes = Buffer.concat([Buffer.from('π=3.14\r\n'), Buffer.from([0xff, 0x41, 0x0a]), Buffer.from('😀 end')]);
+  for (const tier of ['interp', 'auto']) {
+    const r = spawnSync(process.execPath, ['bin/tiervm.js', 'run', `--tier=${tier}`, prog], { input: bytes, encoding: 'utf8' });
+    assert.equal(r.stdout, '[π=3.14] 6\n[\uFFFDA] 2\n[😀 end] 6\n', r.stderr);
+    assert.equal(r.status, 0);
+  }
+  // A program that never reads does not wait for stdin (stdin left open and empty).
+  const quiet = join(dir, 'quiet.tier');
+  writeFileSync(quiet, 'fn main() { print(1); }\n');
+  const q = spawnSync(process.execPath, ['bin/tiervm.js', 'run', quiet], { stdio: ['pipe', 'pipe', 'pipe'], encoding: 'utf8', timeout: 10000 });
+  assert.equal(q.stdout, '1\n');
+});
