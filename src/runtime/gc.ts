@@ -16,7 +16,7 @@
 // the bump space. The next collection is due after allocating as many bytes as
 // survived (GROWTH), but not less than MIN_TRIGGER.
 
-import { ObjKind, MARK_BIT, KIND_MASK, MIN_BLOCK, type Collector, type Heap } from './heap.js';
+import { ObjKind, MARK_BIT, KIND_MASK, MIN_BLOCK, freeBinOf, type Collector, type Heap } from './heap.js';
 
 /** Collect when bytes allocated since the last collection reach live * GROWTH:
  *  the heap then peaks near twice the live set, a usual space/time trade. */
@@ -214,13 +214,18 @@ export function verifyHeap(heap: Heap, roots: RootSource, when: string): void {
   roots.forEachRoot((r) => checkRef(r, 'a root'));
   let listed = 0;
   const seen = new Set<number>();
-  for (let b = heap.freeHead; b !== 0; b = i32[(b >> 2) + 2]!) {
-    if (!free.has(b)) fail(`the free list holds ${b}, not a free block`);
-    if (seen.has(b)) fail('the free list has a cycle');
+  const nonEmpty = new Set<number>();
+  heap.free.forEach((b, size, bin) => {
+    if (!free.has(b)) fail(`the free runs hold ${b}, not a free block`);
+    if (seen.has(b)) fail('the free runs have a cycle or a run twice');
     seen.add(b);
-    const size = i32[(b >> 2) + 1]!;
-    if (size < MIN_BLOCK) fail(`free block of ${size} bytes on the list`);
+    if (size < MIN_BLOCK) fail(`free block of ${size} bytes in a bin`);
+    if (freeBinOf(size) !== bin) fail(`free block of ${size} bytes in bin ${bin}`);
+    nonEmpty.add(bin);
     listed += size;
+  });
+  for (let bin = 0; bin < heap.free.heads.length; bin++) {
+    if (heap.free.marked(bin) !== nonEmpty.has(bin)) fail(`bin ${bin}: bitmap and list disagree`);
   }
-  if (listed !== heap.freeBytes) fail(`the free list holds ${listed} bytes, freeBytes says ${heap.freeBytes}`);
+  if (listed !== heap.freeBytes) fail(`the free runs hold ${listed} bytes, freeBytes says ${heap.freeBytes}`);
 }

@@ -19,12 +19,22 @@
 // CURSOR_WORD and LIMIT_WORD in linear memory, so compiled code can allocate
 // inline (load cursor, add, compare with limit, store) and call the runtime only
 // when the window is used up. refill() then retires the window (the unused rest
-// goes back on the free list), starts a collection if the allocation budget is
-// spent, and opens a new window on the first free run that fits, or on fresh
-// memory past `top` (growing the memory up to the heap limit). A window never
-// extends past the budget left before the next collection, so the fast path
-// needs no separate trigger check. Payloads are zeroed on allocation: zero is
-// every kind's default and no stale reference survives reuse.
+// goes back to the free runs), starts a collection if the allocation budget is
+// spent, and opens a new window on a free run that fits, or on fresh memory past
+// `top` (growing the memory up to the heap limit). A window never extends past the
+// budget left before the next collection, so the fast path needs no separate
+// trigger check. Payloads are zeroed on allocation: zero is every kind's default
+// and no stale reference survives reuse.
+//
+// Free runs are kept in size-segregated bins (FreeBins below): one bin per exact
+// size up to EXACT_MAX bytes, then one per power of two, with a bitmap of the
+// non-empty bins. Finding a run that fits is a bitmap search, not a walk past
+// runs too small (a first-fit list made each refill cost time in proportion to
+// the fragmentation: 133 s instead of seconds for 400,000 kept words). A window
+// for small objects prefers a run of at least WINDOW_PREFERRED bytes, so the
+// inline bump path stays long; smaller holes are used once no such run is left,
+// before the heap grows. Within a bin, runs are taken in address order after a
+// sweep (the sweep appends them in address order).
 // Address 0 is null; no block lives there.
 
 import { Kind } from '../bytecode/opcodes.js';
@@ -54,13 +64,117 @@ export interface Collector {
   collect(reason: string): void;
 }
 
+/** Runs up to this size have a bin per exact size (8-byte steps). */
+const EXACT_MAX = 512;
+/** Bins: exact sizes 16..EXACT_MAX (index size >> 3), then one per power of two
+ *  above EXACT_MAX (2^9 < size < 2^10 is the first) up to 2^31. */
+const BIN_COUNT = (EXACT_MAX >> 3) + 1 + 23;
+/** A window for a small request prefers a free run of at least this many bytes. */
+const WINDOW_PREFERRED = 256;
+
+/** The bin of a free run of `size` bytes (a multiple of 8, at least MIN_BLOCK). */
+function binOf(size: number): number {
+  return size <= EXACT_MAX ? size >> 3 : (EXACT_MAX >> 3) + (31 - Math.clz32(size)) - 8;
+}
+
+/** The first bin every run of which holds at least `size` bytes. */
+function firstFittingBin(size: number): number {
+  return size <= EXACT_MAX ? size >> 3 : binOf(size) + 1;
+}
+
+/** Free runs in size-segregated FIFO bins, linked through word 2 of each run
+ *  (word 0 FREE, word 1 the run's size), with a bitmap of non-empty bins. */
+class FreeBins {
+  readonly heads = new Int32Array(BIN_COUNT);
+  readonly tails = new Int32Array(BIN_COUNT);
+  private readonly nonEmpty = new Uint32Array((BIN_COUNT + 31) >> 5);
+  /** Bytes in all bins. */
+  bytes = 0;
+
+  constructor(private readonly mem: Memory) {}
+
+  clear(): void { this.heads.fill(0); this.tails.fill(0); this.nonEmpty.fill(0); this.bytes = 0; }
+
+  /** Append the run [addr, addr + size) to its bin. size >= MIN_BLOCK, multiple of 8. */
+  add(addr: number, size: number): void {
+    const i32 = this.mem.i32;
+    const w = addr >> 2, b = binOf(size);
+    i32[w] = ObjKind.FREE; i32[w + 1] = size; i32[w + 2] = 0;
+    const tail = this.tails[b]!;
+    if (tail === 0) { this.heads[b] = addr; this.nonEmpty[b >> 5]! |= 1 << (b & 31); }
+    else i32[(tail >> 2) + 2] = addr;
+    this.tails[b] = addr;
+    this.bytes += size;
+  }
+
+  /** Unlink and return a run of at least `size` bytes (0 if none), preferring
+   *  one of at least `prefer` bytes. */
+  take(size: number, prefer: number): number {
+    let b = prefer > size ? this.nonEmptyFrom(firstFittingBin(prefer)) : -1;
+    if (b < 0) b = this.nonEmptyFrom(firstFittingBin(size));
+    if (b >= 0) return this.pop(b);
+    return size > EXACT_MAX ? this.takeFromOwnBin(size) : 0;
+  }
+
+  /** Index of the first non-empty bin at or after `from`, or -1. */
+  private nonEmptyFrom(from: number): number {
+    for (let word = from >> 5; word < this.nonEmpty.length; word++) {
+      let bits = this.nonEmpty[word]!;
+      if (word === from >> 5) bits &= ~0 << (from & 31);
+      if (bits !== 0) return (word << 5) + (31 - Math.clz32(bits & -bits));
+    }
+    return -1;
+  }
+
+  private pop(b: number): number {
+    const i32 = this.mem.i32;
+    const run = this.heads[b]!;
+    const next = i32[(run >> 2) + 2]!;
+    this.heads[b] = next;
+    if (next === 0) { this.tails[b] = 0; this.nonEmpty[b >> 5]! &= ~(1 << (b & 31)); }
+    this.bytes -= i32[(run >> 2) + 1]!;
+    return run;
+  }
+
+  /** Large requests only: a fitting run in the request's own power-of-two bin,
+   *  where runs may be smaller than the request (first fit; used only when no
+   *  larger bin has anything, i.e. just before the heap grows). */
+  private takeFromOwnBin(size: number): number {
+    const i32 = this.mem.i32;
+    const b = binOf(size);
+    let prev = 0;
+    for (let r = this.heads[b]!; r !== 0; prev = r, r = i32[(r >> 2) + 2]!) {
+      if (i32[(r >> 2) + 1]! < size) continue;
+      const next = i32[(r >> 2) + 2]!;
+      if (prev === 0) this.heads[b] = next; else i32[(prev >> 2) + 2] = next;
+      if (this.tails[b] === r) this.tails[b] = prev;
+      if (this.heads[b] === 0) this.nonEmpty[b >> 5]! &= ~(1 << (b & 31));
+      this.bytes -= i32[(r >> 2) + 1]!;
+      return r;
+    }
+    return 0;
+  }
+
+  /** Every run in every bin (for the heap verifier). */
+  forEach(visit: (addr: number, size: number, bin: number) => void): void {
+    const i32 = this.mem.i32;
+    for (let b = 0; b < BIN_COUNT; b++) {
+      for (let r = this.heads[b]!; r !== 0; r = i32[(r >> 2) + 2]!) visit(r, i32[(r >> 2) + 1]!, b);
+    }
+  }
+
+  /** Is bin b's bitmap bit consistent with its list? (for the heap verifier) */
+  marked(b: number): boolean { return (this.nonEmpty[b >> 5]! & (1 << (b & 31))) !== 0; }
+}
+
+/** The bin a free run of `size` bytes belongs in (for the heap verifier). */
+export { binOf as freeBinOf };
+
 export class Heap {
   /** End of the walked part of the heap; [top, memory end) is untouched memory. */
   top: number;
-  /** Head of the free-run list (address order after a sweep). */
-  freeHead = 0;
-  /** Bytes in the free-run list. */
-  freeBytes = 0;
+  /** The free runs. */
+  readonly free: FreeBins;
   /** Bytes allocated since the last collection, up to the current window's start. */
   allocatedSinceGc = 0;
   /** Largest extent the heap ever had (bytes). */
@@ -75,6 +189,7 @@ export class Heap {
 
   constructor(readonly mem: Memory, readonly start: number, readonly limit: number) {
     this.top = start;
+    this.free = new FreeBins(mem);
     this.closeWindow();
   }
 
@@ -132,20 +247,11 @@ export class Heap {
     this.mem.i32[LIMIT_WORD] = 0;
   }
 
-  /** First free run of at least `size` bytes, unlinked; 0 if none. */
+  /** A free run of at least `size` bytes, unlinked (see FreeBins); 0 if none. */
   private takeRun(size: number): number {
-    const i32 = this.mem.i32;
-    let prev = 0;
-    for (let b = this.freeHead; b !== 0; prev = b, b = i32[(b >> 2) + 2]!) {
-      const bsize = i32[(b >> 2) + 1]!;
-      if (bsize < size) continue;
-      const next = i32[(b >> 2) + 2]!;
-      if (prev === 0) this.freeHead = next; else i32[(prev >> 2) + 2] = next;
-      this.freeBytes -= bsize;
-      this.runEnd = b + bsize;
-      return b;
-    }
-    return 0;
+    const run = this.free.take(size, Math.max(size, WINDOW_PREFERRED));
+    if (run !== 0) this.runEnd = run + this.mem.i32[(run >> 2) + 1]!;
+    return run;
   }
 
   /** A run of fresh memory past `top`, growing the memory; collects once and then
@@ -168,30 +274,15 @@ export class Heap {
     return run;
   }
 
-  /** Put [addr, addr+size) on the free-run list. size >= MIN_BLOCK, multiple of 8. */
-  addFree(addr: number, size: number): void {
-    const i32 = this.mem.i32;
-    const w = addr >> 2;
-    i32[w] = ObjKind.FREE;
-    i32[w + 1] = size;
-    i32[w + 2] = this.freeHead;
-    this.freeHead = addr;
-    this.freeBytes += size;
-  }
+  /** Give [addr, addr+size) back to the free runs. size >= MIN_BLOCK, multiple of 8. */
+  addFree(addr: number, size: number): void { this.free.add(addr, size); }
 
-  /** Rebuild the free list in address order (a sweep calls these). */
-  beginFreeList(): void { this.freeHead = 0; this.freeBytes = 0; this.listTail = 0; }
-  private listTail = 0;
-  appendFree(addr: number, size: number): void {
-    const i32 = this.mem.i32;
-    const w = addr >> 2;
-    i32[w] = ObjKind.FREE;
-    i32[w + 1] = size;
-    i32[w + 2] = 0;
-    if (this.listTail === 0) this.freeHead = addr; else i32[(this.listTail >> 2) + 2] = addr;
-    this.listTail = addr;
-    this.freeBytes += size;
-  }
+  /** Bytes in the free runs. */
+  get freeBytes(): number { return this.free.bytes; }
+
+  /** Rebuild the free runs in address order (a sweep calls these). */
+  beginFreeList(): void { this.free.clear(); }
+  appendFree(addr: number, size: number): void { this.free.add(addr, size); }
 
   /** Size in bytes of the block at `addr`, from its header. */
   blockSize(addr: number): number {

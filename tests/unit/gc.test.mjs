@@ -113,7 +113,7 @@ test('the heap verifier catches a dangling reference and a bad free list', () =>
   heap.mem.i32[(node + 8) >> 2] = 0;
   heap.retireWindow();
   verifyHeap(heap, roots, 'in test');
-  heap.freeBytes += 16;
+  heap.free.bytes += 16;
   assert.throws(() => verifyHeap(heap, roots, 'in test'), /freeBytes/);
 });
 
@@ -212,4 +212,26 @@ fn main() {
   // Across the void call keep(live), `live` stays a root of main's frame.
   const resumeKeys = [...map.resume.keys()];
   assert.ok(resumeKeys.some((k) => map.resume.get(k).length === 1), 'live is a root across the call');
+});
+
+test('free runs: a request takes a run that fits from the size bins, small holes are reused before the heap grows', () => {
+  const { heap, gc, handles } = makeHeap(1 << 20);
+  // Survivors interleaved with garbage: after a collection the heap is many small
+  // holes between live blocks, plus whatever else is free.
+  for (let i = 0; i < 2000; i++) {
+    heap.newString('garbage!');              // 24 bytes, dies
+    handles.push(heap.newString('kept'));     // 16 bytes, lives
+  }
+  gc.collect('test');
+  const holes = heap.freeBytes;
+  const top = heap.top;
+  assert.ok(holes >= 2000 * 24, `holes ${holes}`);
+  // Small strings fill the holes (the heap does not grow) while holes are left.
+  for (let i = 0; i < 1000; i++) handles.push(heap.newString('hole'));
+  assert.equal(heap.top, top, 'small objects went into holes, not fresh memory');
+  assert.ok(heap.freeBytes < holes);
+  // A large array fits in no hole: fresh memory past top.
+  const big = heap.newArray(ARR_R, 1000);
+  assert.ok(big >= top);
+  gc.collect('test');                       // the verifier checks bins, bitmap and byte count
 });
