@@ -29,7 +29,7 @@ import { arrayKindFor } from '../runtime/heap.js';
 import type { Memory } from '../runtime/memory.js';
 import { type Runtime, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT } from '../runtime/runtime.js';
 import { Hdr, TO_HOST, headerAt, frameFn, pushFrame } from '../runtime/frames.js';
-import { formatF64, fixed, chr, parseI32, parseF64, f64ToI32 } from '../runtime/builtins.js';
+import { formatF64, fixed, checkCodePoint, parseI32, parseF64, f64ToI32 } from '../runtime/builtins.js';
 import { callExtern } from '../runtime/externs.js';
 
 export { GuestFault };
@@ -356,9 +356,10 @@ export function run(rt: Runtime, entryFp: number): void {
             pc += 4; break;
           }
           case Op.CHR: {
-            const text = chr(I32[(fp + code[pc + 2]!) << 1]!);
+            const c = I32[(fp + code[pc + 2]!) << 1]!;
+            checkCodePoint(c);
             publish(I32, fp, pc);
-            storeI32(mem, fp + code[pc + 1]!, heap.newString(text));
+            storeI32(mem, fp + code[pc + 1]!, heap.newChr(c));
             pc += 3; break;
           }
           case Op.SUBSTR: {

@@ -19,7 +19,7 @@ import type { ObjKind } from '../runtime/heap.js';
 import { frameFn } from '../runtime/frames.js';
 import { type Runtime, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT } from '../runtime/runtime.js';
 import { callExtern } from '../runtime/externs.js';
-import { formatF64, fixed, chr, parseI32, parseF64 } from '../runtime/builtins.js';
+import { formatF64, fixed, checkCodePoint, parseI32, parseF64 } from '../runtime/builtins.js';
 
 /** First argument of the `trap` helper: which check failed. */
 export const enum TrapCode { NULL = 0, DIV_ZERO = 1, OVERFLOW = 2 }
@@ -70,7 +70,7 @@ export function helperImports(rt: Runtime): Readonly<Record<Helper, HelperFn>> {
     tostr_f: guarded(rt, (x: number) => str(formatF64(x))),
     tostr_b: guarded(rt, (x: number) => str(x ? 'true' : 'false')),
     fixed: guarded(rt, (x: number, d: number) => str(fixed(x, d))),
-    chr: guarded(rt, (c: number) => str(chr(c))),
+    chr: guarded(rt, (c: number) => { checkCodePoint(c); return heap.newChr(c); }),
     parse_i: guarded(rt, (s: number) => parseI32(heap.readString(s))),
     parse_f: guarded(rt, (s: number) => parseF64(heap.readString(s))),
     out_i: (x: number, nl: number) => out.write(nl ? x + '\n' : String(x)),

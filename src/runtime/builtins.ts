@@ -11,8 +11,13 @@ export function fixed(x: number, digits: number): string {
   return x.toFixed(digits);
 }
 
-export function chr(code: number): string {
+/** Traps unless `code` is a code point (0..0x10FFFF), as chr() requires. */
+export function checkCodePoint(code: number): void {
   if (code < 0 || code > 0x10ffff) throw new Trap(`chr: code point ${code} out of range`);
+}
+
+export function chr(code: number): string {
+  checkCodePoint(code);
   return String.fromCodePoint(code);
 }
 

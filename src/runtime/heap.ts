@@ -209,7 +209,10 @@ export class Heap {
     const w = addr >> 2;
     i32[w] = tag;
     i32[w + 1] = length;
-    if (size > HEADER_BYTES) i32.fill(0, w + 2, w + (size >> 2));
+    // Zero the payload: a loop for the usual few words, fill() for the rest.
+    const end = w + (size >> 2);
+    if (size <= 64) for (let i = w + 2; i < end; i++) i32[i] = 0;
+    else i32.fill(0, w + 2, end);
     return addr;
   }
 
@@ -319,6 +322,17 @@ export class Heap {
     const u16 = this.mem.u16;
     const base = (addr + HEADER_BYTES) >> 1;
     for (let i = 0; i < s.length; i++) u16[base + i] = s.charCodeAt(i);
+    return addr;
+  }
+
+  /** chr(code) for a valid code point: one code unit, or a surrogate pair,
+   *  written straight into a new string (no host string in between). */
+  newChr(code: number): number {
+    const units = code > 0xffff ? 2 : 1;
+    const addr = this.alloc(HEADER_BYTES + units * 2, ObjKind.STR, units);
+    const u16 = this.mem.u16, at = (addr + HEADER_BYTES) >> 1;
+    if (units === 1) u16[at] = code;
+    else { const c = code - 0x10000; u16[at] = 0xd800 + (c >> 10); u16[at + 1] = 0xdc00 + (c & 0x3ff); }
     return addr;
   }
 
