@@ -1,16 +1,19 @@
 // The tiervm command line: argument parsing, file reading, exit statuses.
 //
 // Exit statuses: 0 ok; 1 a program error (compile or runtime, or a missing
-// extern); 2 a usage error (bad flag, missing file), reported in one line;
-// 70 an internal error of tiervm. Options may stand before or after the command
-// but before FILE; everything after FILE belongs to the program.
+// extern), or output that cannot be written; 2 a usage error (bad flag, a file
+// that cannot be read), reported in one line; 70 an internal error of tiervm;
+// 141 standard output or error was a closed pipe (see worker.ts). Options may
+// stand before or after the command but before FILE; everything after FILE
+// belongs to the program. Standard input is never read by tiervm itself.
 
-import { readFileSync } from 'node:fs';
+import { openSync, readSync, closeSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { load, DEFAULTS, EXIT_INTERNAL, type VmOptions } from './vm.js';
-import { TIERS, type Tier } from './config.js';
-import { writeAll, runJob, HOST_STACK_MB, type WorkerJob } from './worker.js';
+import { TIERS, LIMITS, rangeProblem, memoryProblem, type Limited, type Tier } from './config.js';
+import { writeAll, runJob, withExitStatus, exitStatusOf, reportInternal, HOST_STACK_MB, type WorkerJob } from './worker.js';
 
 const VERSION = '0.1.0';
 
@@ -23,9 +26,10 @@ Commands:
 
 Options:
   --tier=TIER          execution tier: ${TIERS.join(', ')} (default ${DEFAULTS.tier})
-  --max-heap=MB        heap limit in MiB (default ${DEFAULTS.maxHeapMB})
-  --stack-size=KB      frame stack size in KiB (default ${DEFAULTS.stackSizeKB})
-  --jit-threshold=N    calls or loop iterations before a function is compiled
+  --max-heap=MB        heap limit in MiB, ${LIMITS.maxHeapMB.min}..${LIMITS.maxHeapMB.max}; heap and stack together at most
+                       2 GiB - 64 KiB (default: what the stack leaves, ${DEFAULTS.maxHeapMB})
+  --stack-size=KB      frame stack size in KiB, ${LIMITS.stackSizeKB.min}..${LIMITS.stackSizeKB.max} (default ${DEFAULTS.stackSizeKB})
+  --jit-threshold=N    calls or loop iterations before a function is compiled, 1..2^30
                        (default ${DEFAULTS.jitThreshold}; 1 = compile and enter loops at every chance)
   --trace-tier         print one line per compile, install, adapter and OSR entry
   --jit-backend=B      compiling backend: wasm or js (default: wasm where the host
@@ -42,16 +46,22 @@ Options:
   -h, --help           print this help and exit
   --version            print the version and exit
 
-Exit status: 0 ok, 1 compile or runtime error, 2 usage error, 70 internal error.
+FILE is read whole (at most 16 MiB of UTF-8; a leading byte order mark is skipped).
+
+Exit status: 0 ok, 1 compile or runtime error (or output that cannot be written),
+2 usage error, 70 internal error, 141 output to a closed pipe.
 `;
 
 class UsageError extends Error {}
 
 interface Parsed { command: string; file: string; args: string[]; opts: VmOptions; help: boolean; version: boolean }
 
-function positiveInt(flag: string, v: string): number {
-  if (!/^[0-9]+$/.test(v) || Number(v) <= 0) throw new UsageError(`${flag} needs a positive whole number, got '${v}'`);
-  return Number(v);
+/** The value of a numeric flag, in the range config.ts gives the setting. */
+function wholeNumber(flag: string, v: string, setting: Limited): number {
+  const n = /^[0-9]+$/.test(v) ? Number(v) : NaN;
+  const why = rangeProblem(setting, n);
+  if (why !== null) throw new UsageError(`${flag} ${why}, got '${v}'`);
+  return n;
 }
 
 function noValue(flag: string, value: string | null): true {
@@ -85,19 +95,19 @@ function parseOption(a: string, p: Parsed): void {
     case '--version': p.version = true; return;
     case '--tier': {
       const t = need();
-      if (!TIERS.includes(t as Tier)) throw new UsageError(`unknown tier '${t}' (available: ${TIERS.join(', ')})`);
+      if (!TIERS.includes(t as Tier)) throw new UsageError(`--tier: unknown tier '${t}' (available: ${TIERS.join(', ')})`);
       p.opts.tier = t as Tier;
       return;
     }
-    case '--max-heap': p.opts.maxHeapMB = positiveInt(flag, need()); return;
-    case '--stack-size': p.opts.stackSizeKB = positiveInt(flag, need()); return;
-    case '--jit-threshold': p.opts.jitThreshold = positiveInt(flag, need()); return;
+    case '--max-heap': p.opts.maxHeapMB = wholeNumber(flag, need(), 'maxHeapMB'); return;
+    case '--stack-size': p.opts.stackSizeKB = wholeNumber(flag, need(), 'stackSizeKB'); return;
+    case '--jit-threshold': p.opts.jitThreshold = wholeNumber(flag, need(), 'jitThreshold'); return;
     case '--trace-tier': p.opts.traceTier = noValue(flag, value); return;
     case '--no-inline': noValue(flag, value); p.opts.inline = false; return;
     case '--print-code': case '--print-wasm': p.opts.printCode = need(); return;
     case '--jit-backend': {
       const b = need();
-      if (b !== 'wasm' && b !== 'js') throw new UsageError(`unknown JIT backend '${b}' (available: wasm, js)`);
+      if (b !== 'wasm' && b !== 'js') throw new UsageError(`--jit-backend: unknown JIT backend '${b}' (available: wasm, js)`);
       p.opts.backend = b;
       return;
     }
@@ -127,9 +137,20 @@ function preferOptimizedWasm(): void {
 
 export async function main(argv: string[]): Promise<number> {
   preferOptimizedWasm();
+  try {
+    return await command(argv);
+  } catch (e) {
+    // Help or a usage error that could not be written, or a bug: a status, never
+    // a host stack trace.
+    return exitStatusOf(e);
+  }
+}
+
+async function command(argv: string[]): Promise<number> {
   const out = (t: string) => writeAll(1, t);
   const err = (t: string) => writeAll(2, t);
   let p: Parsed;
+  let source: string;
   try {
     p = parseArgs(argv);
     if (p.help) { out(HELP); return 0; }
@@ -138,18 +159,11 @@ export async function main(argv: string[]): Promise<number> {
     if (!['run', 'check', 'disasm'].includes(p.command)) throw new UsageError(`unknown command '${p.command}' (see tiervm --help)`);
     if (!p.file) throw new UsageError(`${p.command} needs a FILE`);
     if (p.command !== 'run' && p.args.length > 0) throw new UsageError(`${p.command} takes one FILE, got extra '${p.args[0]}'`);
+    checkMemory(p.opts);
+    source = readSource(p.file);
   } catch (e) {
     if (e instanceof UsageError) { err(`tiervm: ${e.message}\n`); return 2; }
     throw e;
-  }
-  let source: string;
-  try {
-    source = readFileSync(p.file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code ?? 'unreadable';
-    err(`tiervm: cannot read '${p.file}': ${why}\n`);
-    return 2;
   }
   if (p.command === 'run') {
     const job: WorkerJob = { file: p.file, source, command: 'run', opts: { ...p.opts, args: p.args } };
@@ -157,6 +171,88 @@ export async function main(argv: string[]): Promise<number> {
     return (p.opts.tier ?? DEFAULTS.tier) === 'interp' ? runJob(job) : runOnWorker(job);
   }
   return execute(p, source, out, err);
+}
+
+/** Heap and stack must fit in the memory together (each flag alone was checked). */
+function checkMemory(o: VmOptions): void {
+  if (o.maxHeapMB === undefined) return;   // the default heap is what the stack leaves
+  const stack = o.stackSizeKB ?? DEFAULTS.stackSizeKB;
+  const why = memoryProblem(o.maxHeapMB, stack);
+  if (why !== null) throw new UsageError(`--max-heap=${o.maxHeapMB} with --stack-size=${stack}: ${why}`);
+}
+
+/** Source files are text a person wrote: read no more than this, so that a device
+ *  like /dev/zero or a FIFO fed forever cannot hang tiervm or exhaust its memory. */
+const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
+const READ_CHUNK = 1024 * 1024;
+
+/** The text of FILE, read with a bounded loop (a pipe, FIFO or device is read like
+ *  a file, to its end); every failure is a UsageError naming FILE. */
+function readSource(file: string): string {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    throw cannotRead(file, whyUnreadable(e));
+  }
+  try {
+    return decodeSource(file, readBounded(file, fd));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readBounded(file: string, fd: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, MAX_SOURCE_BYTES + 1 - total));
+    let n: number;
+    try {
+      n = readSync(fd, chunk, 0, chunk.length, null);
+    } catch (e) {
+      // A non-blocking pipe (an inherited /dev/stdin, say) with nothing yet: wait.
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1); continue; }
+      throw cannotRead(file, whyUnreadable(e));
+    }
+    if (n === 0) return Buffer.concat(chunks, total);
+    chunks.push(chunk.subarray(0, n));
+    total += n;
+    if (total > MAX_SOURCE_BYTES) throw cannotRead(file, 'larger than 16 MiB');
+  }
+}
+
+/** UTF-8 to text. Invalid UTF-8 is refused (with its line) rather than decoded
+ *  with replacement characters, which would change string literals silently;
+ *  a leading byte order mark is skipped, as editors write one. */
+function decodeSource(file: string, bytes: Buffer): string {
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  if (!isUtf8(body)) throw cannotRead(file, `not valid UTF-8 (line ${lineOfFirstInvalid(body)})`);
+  return body.toString('utf8');
+}
+
+/** The line of the first byte that is not valid UTF-8: decoding replaces it, so
+ *  the re-encoded text first differs from the bytes there. */
+function lineOfFirstInvalid(bytes: Buffer): number {
+  const again = Buffer.from(bytes.toString('utf8'), 'utf8');
+  let at = 0;
+  while (at < bytes.length && bytes[at] === again[at]) at++;
+  let line = 1;
+  for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
+  return line;
+}
+
+function cannotRead(file: string, why: string): UsageError {
+  return new UsageError(`cannot read '${file}': ${why}`);
+}
+
+/** The system's reason, in words ('permission denied'), without its code or path. */
+function whyUnreadable(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'ENOENT') return 'no such file';
+  if (err.code === 'EISDIR') return 'is a directory';
+  const words = /^[A-Z0-9]+: ([^,]+)/.exec(err.message ?? '');
+  return words ? words[1]! : err.code ?? 'unreadable';
 }
 
 /** Run on a thread with a large host stack (see worker.ts); in this thread if the
@@ -173,20 +269,17 @@ function runOnWorker(job: WorkerJob): Promise<number> {
   return new Promise((resolve) => {
     let status: number | null = null;
     worker.on('message', (m: number) => { status = m; });
-    worker.on('error', (e) => { writeAll(2, `internal error: ${e instanceof Error ? e.message : String(e)}\n`); status = EXIT_INTERNAL; });
+    worker.on('error', (e) => { reportInternal(e); status = EXIT_INTERNAL; });
     worker.on('exit', () => resolve(status ?? EXIT_INTERNAL));
   });
 }
 
 function execute(p: Parsed, source: string, out: (t: string) => void, err: (t: string) => void): number {
-  try {
+  return withExitStatus(() => {
     const loaded = load(p.file, source, { ...p.opts, args: p.args, stdout: out, stderr: err });
     if (!loaded.ok) return loaded.exitCode;
     if (p.command === 'check') return 0;
     if (p.command === 'disasm') { out(loaded.program.disassemble()); return 0; }
     return loaded.program.run();
-  } catch (e) {
-    err(`internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    return EXIT_INTERNAL;
-  }
+  });
 }

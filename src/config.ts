@@ -1,4 +1,6 @@
-// Every setting and debug switch of tiervm, in one place, with its reason.
+// Every setting and debug switch of tiervm, in one place, with its reason, and the
+// range each numeric setting must lie in (the embedding API and the command line
+// check against the same limits).
 
 import { DEFAULT_JIT_THRESHOLD } from './runtime/tiering.js';
 
@@ -7,17 +9,58 @@ import { DEFAULT_JIT_THRESHOLD } from './runtime/tiering.js';
 export type Tier = 'interp' | 'auto' | 'jit';
 export const TIERS: readonly Tier[] = ['interp', 'auto', 'jit'];
 
+/** The frame stack and the heap share one linear memory whose addresses must stay
+ *  below 2 GiB (compiled code and the heap treat them as signed i32); 64 KiB of it
+ *  are kept for the cells, the scratch slot and the globals. */
+export const MEMORY_LIMIT_KB = 2 * 1024 * 1024 - 64;
+
+/** Accepted values of the numeric settings (whole numbers, inclusive). */
+export const LIMITS = {
+  /** At least one MiB to allocate in; at most what 2 GiB of memory leaves beside
+   *  the smallest stack. */
+  maxHeapMB: { min: 1, max: 2047, unit: 'MiB' },
+  /** At least 64 KiB (a few hundred frames); at most 1 GiB, half the memory. */
+  stackSizeKB: { min: 64, max: 1024 * 1024, unit: 'KiB' },
+  /** Counters are i32 and count up to the threshold: 2^30 leaves them room. */
+  jitThreshold: { min: 1, max: 2 ** 30, unit: '' },
+} as const;
+export type Limited = keyof typeof LIMITS;
+
+/** Why `v` is not an accepted value of setting `name` (null: it is). */
+export function rangeProblem(name: Limited, v: unknown): string | null {
+  const { min, max, unit } = LIMITS[name];
+  if (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max) return null;
+  return `must be a whole number from ${min} to ${max}${unit ? ' (' + unit + ')' : ''}`;
+}
+
+/** The heap limit when none is given: what the memory limit leaves beside a stack
+ *  of `stackSizeKB`, at most LIMITS.maxHeapMB.max. */
+export function defaultMaxHeapMB(stackSizeKB: number): number {
+  return Math.min(LIMITS.maxHeapMB.max, Math.floor((MEMORY_LIMIT_KB - stackSizeKB) / 1024));
+}
+
+/** Why a heap of `heapMB` and a stack of `stackKB` do not fit in the memory
+ *  together (null: they do). */
+export function memoryProblem(heapMB: number, stackKB: number): string | null {
+  if (heapMB * 1024 + stackKB <= MEMORY_LIMIT_KB) return null;
+  return `${heapMB} MiB of heap and ${stackKB} KiB of stack exceed the memory limit of 2 GiB - 64 KiB ` +
+    `(at most ${defaultMaxHeapMB(stackKB)} MiB of heap with this stack)`;
+}
+
+/** Frame stack size. 8 MiB holds ~100k frames of a small function (a frame is
+ *  16 bytes of header plus 8 bytes per register), deeper than typical native stacks. */
+const STACK_SIZE_KB = 8192;
+
 export const DEFAULTS = {
   tier: 'auto' as Tier,
   /** --jit-threshold: calls (and loop back-edges) before a function is compiled;
    *  see runtime/tiering.ts for why this value. */
   jitThreshold: DEFAULT_JIT_THRESHOLD,
-  /** Heap ceiling. Generous: the heap is linear memory that grows on demand, and
-   *  wasm32 memories cannot pass 4 GiB anyway. */
-  maxHeapMB: 2048,
-  /** Frame stack size. 8 MiB holds ~100k frames of a small function (a frame is
-   *  16 bytes of header plus 8 bytes per register), deeper than typical native stacks. */
-  stackSizeKB: 8192,
+  /** Heap ceiling. Generous: the heap is linear memory that grows on demand. This
+   *  is the value with the default stack; with another stack the default heap is
+   *  defaultMaxHeapMB(stack), whatever the memory limit leaves. */
+  maxHeapMB: defaultMaxHeapMB(STACK_SIZE_KB),
+  stackSizeKB: STACK_SIZE_KB,
   /** Inline small leaf functions into compiled callers (--no-inline turns it off,
    *  e.g. to measure real calls). */
   inline: true,

@@ -1,10 +1,17 @@
 // The public API: load a Tier program, then run it.
 //
-// load() runs the front-end, lowers to bytecode and verifies it; run() creates the
-// runtime, runs the global initialisers and then main, and turns guest faults into
-// the contract's `runtime error:` report. Nothing here prints directly: output and
-// diagnostics go to the stdout/stderr callbacks, so embedders and tests capture
-// them. Program output is always flushed before a diagnostic is written.
+// load() checks every option, runs the front-end, lowers to bytecode and verifies
+// it; run() creates the runtime, runs the global initialisers and then main, and
+// turns guest faults into the contract's `runtime error:` report. Nothing here
+// prints directly: output and diagnostics go to the stdout/stderr callbacks, so
+// embedders and tests capture them. Program output is always flushed before a
+// diagnostic is written.
+//
+// The embedder's own code — externs and the stdout/stderr callbacks — may throw.
+// Such an exception is never a guest error nor a VM bug: run() stops the program
+// and throws the very same value back to its caller (an extern's exception gets
+// a `guestTrace` property, the guest stack trace of the call, where the value
+// can take one). See README.md, "Embedding".
 
 import { compileFront } from './front/index.js';
 import { lowerProgram } from './front/lower.js';
@@ -15,22 +22,28 @@ import { Runtime, type HostFunction } from './runtime/runtime.js';
 import { hostHasWasmMemory } from './runtime/memory.js';
 import { LineInput } from './runtime/input.js';
 import { formatTrace, Trap, stackOverflowAt } from './runtime/errors.js';
+import { HostFault, ownExterns, missingExterns } from './runtime/externs.js';
 import { run as interpret } from './interp/interpreter.js';
 import { GuestFault } from './runtime/errors.js';
 import { Tiering, type Backend } from './runtime/tiering.js';
 import type { CompilingBackend } from './jit/backend.js';
 import { WasmBackend, hostCanCompileWasm } from './jit/wasm/backend.js';
 import { JsBackend, hostCanCompileJs } from './jit/js/backend.js';
-import { DEFAULTS, type Tier } from './config.js';
+import { DEFAULTS, TIERS, rangeProblem, memoryProblem, defaultMaxHeapMB, type Tier } from './config.js';
 
 export { DEFAULTS } from './config.js';
 export type { Tier } from './config.js';
 
+/** Options of load(). Every one is checked there (an unknown name too); a value
+ *  of `undefined` counts as not given. They are read once, at load(). */
 export interface VmOptions {
   tier?: Tier;
   /** Arguments for `fn main(args: [str])`. */
   args?: string[];
+  /** Heap limit, 1..2047 MiB; heap and stack together at most 2 GiB - 64 KiB
+   *  (default: what the stack leaves, 2039 with the default stack). */
   maxHeapMB?: number;
+  /** Frame stack, 64..1048576 KiB (default 8192). */
   stackSizeKB?: number;
   stdout?: (text: string) => void;
   /** Standard input for read_line(): the whole text, or a function giving the
@@ -38,6 +51,8 @@ export interface VmOptions {
    *  Default: no input (read_line() returns null). */
   stdin?: string | (() => string | null);
   stderr?: (text: string) => void;
+  /** A plain object (prototype Object.prototype or null, a module namespace
+   *  object say) whose own properties are the extern functions. */
   externs?: Record<string, HostFunction>;
   /** Collect at every allocation (debug). */
   gcStress?: boolean;
@@ -76,8 +91,19 @@ export const EXIT_INTERNAL = 70;
 function defaultOut(text: string): void { process.stdout.write(text); }
 function defaultErr(text: string): void { process.stderr.write(text); }
 
-/** Compile and verify `source`; diagnostics go to opts.stderr. */
+/** Exit status for a bad option (or argument) of load(), as for a bad flag. */
+export const EXIT_USAGE = 2;
+
+/** Check the options, compile and verify `source`; diagnostics go to opts.stderr.
+ *  A bad option is one line, `tiervm: invalid option NAME: WHY`, and exit status 2. */
 export function load(file: string, source: string, opts: VmOptions = {}): LoadResult {
+  const checked = checkLoad(file, source, opts);
+  if (typeof checked === 'string') {
+    const own = (opts as { stderr?: unknown } | null)?.stderr;
+    (typeof own === 'function' ? own as (t: string) => void : defaultErr)(`tiervm: ${checked}\n`);
+    return { ok: false, exitCode: EXIT_USAGE };
+  }
+  opts = checked;
   const stderr = opts.stderr ?? defaultErr;
   const front = compileFront(file, source);
   if (!front.checked) {
@@ -99,6 +125,9 @@ export function load(file: string, source: string, opts: VmOptions = {}): LoadRe
   return { ok: true, program: new LoadedProgram(mod, opts) };
 }
 
+/** One run's runtime and compiling backend (null: none). */
+interface Run { rt: Runtime; backend: CompilingBackend<unknown> | null }
+
 export class LoadedProgram {
   /** Which functions ended up compiled in the last run (for tests and tools). */
   lastTiers: ReturnType<Tiering['report']> | null = null;
@@ -107,20 +136,49 @@ export class LoadedProgram {
 
   disassemble(): string { return disassembleModule(this.module); }
 
-  /** Run global initialisers and main; returns the exit status. */
+  /** Run global initialisers and main; returns the exit status. An exception
+   *  thrown by the embedder's own code (an extern, the stdout or stderr callback)
+   *  ends the program and is thrown from here, as itself. */
   run(): number {
+    let hostFault: HostFault | null = null;
+    const noteFault = (f: HostFault) => { hostFault ??= f; };
+    const stdout = guardedSink(this.opts.stdout ?? defaultOut, noteFault);
+    const stderr = guardedSink(this.opts.stderr ?? defaultErr, noteFault);
+    let run: Run | null = null;
+    let status = 1;
+    try {
+      run = this.start(stdout, stderr);
+      if (run !== null) status = this.runGuest(run, stderr);
+    } catch (e) {
+      if (!(e instanceof HostFault)) throw e;
+      noteFault(e);
+    }
+    // A fault some layer swallowed (a backend takes any exception while compiling
+    // for a failed compile) still ends the run here.
+    if (hostFault !== null) throw handBack(run?.rt ?? null, hostFault);
+    if (run === null) return status;
+    const rt = run.rt;
+    this.lastTiers = rt.tiering.report();
+    const problems = rt.tiering.checkInvariants(rt.entries);
+    if (problems.length > 0) throw new Error(`tiering invariant broken: ${problems.join('; ')}`);
+    return status;
+  }
+
+  /** The runtime, its backend and tiering policy for one run; null (reported)
+   *  when an extern is missing. */
+  private start(stdout: (t: string) => void, stderr: (t: string) => void): Run | null {
     const o = this.opts;
-    const stderr = o.stderr ?? defaultErr;
     const externs = o.externs ?? {};
-    const missing = Runtime.missingExterns(this.module, externs);
+    const missing = missingExterns(this.module, externs);
     if (missing.length > 0) {
       stderr(missing.map((n) => `error: extern function ${n} is not provided\n`).join(''));
-      return 1;
+      return null;
     }
+    const stackSizeKB = o.stackSizeKB ?? DEFAULTS.stackSizeKB;
     const rt = new Runtime(this.module, {
-      maxHeapBytes: (o.maxHeapMB ?? DEFAULTS.maxHeapMB) * 1024 * 1024,
-      stackBytes: (o.stackSizeKB ?? DEFAULTS.stackSizeKB) * 1024,
-      stdout: o.stdout ?? defaultOut,
+      maxHeapBytes: (o.maxHeapMB ?? defaultMaxHeapMB(stackSizeKB)) * 1024 * 1024,
+      stackBytes: stackSizeKB * 1024,
+      stdout,
       stdin: o.stdin === undefined ? LineInput.empty() : typeof o.stdin === 'string' ? LineInput.fromText(o.stdin) : new LineInput(o.stdin),
       externs,
       useWasmMemory: hostHasWasmMemory(),
@@ -131,26 +189,61 @@ export class LoadedProgram {
     rt.interpretFrame = (fp) => interpret(rt, fp);
     const backend = makeBackend(rt, o, stderr);
     rt.tiering = makeTiering(rt, o, backend, stderr);
+    return { rt, backend };
+  }
+
+  /** Initialisers, then main; a guest fault is reported and gives status 1. */
+  private runGuest({ rt, backend }: Run, stderr: (t: string) => void): number {
     let status: number;
     try {
       if (rt.tiering.opts.mode === 'jit') rt.tiering.compileAll();
       interpret(rt, rt.pushEntryFrame(this.module.initIndex, []));
-      const mainArgs = this.module.mainTakesArgs ? [rt.newStringArray(o.args ?? [])] : [];
+      const mainArgs = this.module.mainTakesArgs ? [rt.newStringArray(this.opts.args ?? [])] : [];
       interpret(rt, rt.pushEntryFrame(this.module.mainIndex, mainArgs));
       rt.out.flush();
       status = 0;
     } catch (e) {
+      if (e instanceof HostFault) throw e;
       rt.out.flush();
       status = reportFailure(rt, e, stderr);
     }
+    const o = this.opts;
     if (o.gcStats) stderr(rt.gc.summary() + '\n');
     const printCode = o.printCode ?? o.printWasm;
     if (printCode !== undefined && !backend?.printed) stderr(nothingPrinted(rt, printCode, backend) + '\n');
-    this.lastTiers = rt.tiering.report();
-    const problems = rt.tiering.checkInvariants(rt.entries);
-    if (problems.length > 0) throw new Error(`tiering invariant broken: ${problems.join('; ')}`);
     return status;
   }
+}
+
+/** An output callback whose exception becomes a HostFault (noted once; every
+ *  later call throws it again, so a fault swallowed on the way still stops the
+ *  program at its next write). */
+function guardedSink(sink: (text: string) => void, noteFault: (f: HostFault) => void): (text: string) => void {
+  let failed: HostFault | null = null;
+  return (text) => {
+    if (failed !== null) throw failed;
+    try {
+      sink(text);
+    } catch (e) {
+      failed = e instanceof HostFault ? e : new HostFault(e, null);
+      noteFault(failed);
+      throw failed;
+    }
+  };
+}
+
+/** The embedder's exception, to throw from run(): guest output still buffered is
+ *  delivered first (when stdout still works), and an extern's exception gets
+ *  the guest trace as `guestTrace` where the value can take a property. */
+function handBack(rt: Runtime | null, fault: HostFault): unknown {
+  try { rt?.out.flush(); } catch (e) { if (!(e instanceof HostFault)) throw e; }
+  const v = fault.value;
+  if (fault.guestTrace !== null && (typeof v === 'object' || typeof v === 'function') && v !== null) {
+    try {
+      Reflect.defineProperty(v, 'guestTrace', { value: fault.guestTrace, writable: true, enumerable: true, configurable: true });
+    } catch { /* a proxy that refuses: the exception still goes back unchanged */ }
+  }
+  return v;
 }
 
 /** The compiling backend for this run: WebAssembly where the host can run it,
@@ -211,4 +304,119 @@ function reportFailure(rt: Runtime, e: unknown, stderr: (t: string) => void): nu
 export function runSource(file: string, source: string, opts: VmOptions = {}): number {
   const loaded = load(file, source, opts);
   return loaded.ok ? loaded.program.run() : loaded.exitCode;
+}
+
+// ---- options ----------------------------------------------------------------------
+
+type Check = (v: unknown) => string | null;
+
+const isFunction: Check = (v) => (typeof v === 'function' ? null : `must be a function, got ${show(v)}`);
+const isBoolean: Check = (v) => (typeof v === 'boolean' ? null : `must be true or false, got ${show(v)}`);
+const isString: Check = (v) => (typeof v === 'string' ? null : `must be a string, got ${show(v)}`);
+const inRange = (name: 'maxHeapMB' | 'stackSizeKB' | 'jitThreshold'): Check => (v) => {
+  const why = rangeProblem(name, v);
+  return why === null ? null : `${why}, got ${show(v)}`;
+};
+
+/** The check of every option: a Record over the option names, so an option added
+ *  to VmOptions without its check does not compile. */
+const OPTION_CHECKS: { readonly [K in keyof Required<VmOptions>]: Check } = {
+  tier: (v) => ((TIERS as readonly unknown[]).includes(v) ? null : `must be one of ${TIERS.map((t) => `'${t}'`).join(', ')}, got ${show(v)}`),
+  args: (v) => (isStringArray(v) ? null : `must be an array of strings, got ${show(v)}`),
+  maxHeapMB: inRange('maxHeapMB'),
+  stackSizeKB: inRange('stackSizeKB'),
+  stdout: isFunction,
+  stdin: (v) => (typeof v === 'string' || typeof v === 'function' ? null : `must be a string or a function, got ${show(v)}`),
+  stderr: isFunction,
+  externs: externsProblem,
+  gcStress: isBoolean,
+  verifyHeap: isBoolean,
+  traceGc: isBoolean,
+  gcStats: isBoolean,
+  jitThreshold: inRange('jitThreshold'),
+  traceTier: isBoolean,
+  printCode: isString,
+  printWasm: isString,
+  jitFilter: (v) => isString(v) ?? regExpProblem(v as string),
+  inline: isBoolean,
+  backend: (v) => (v === 'wasm' || v === 'js' ? null : `must be 'wasm' or 'js', got ${show(v)}`),
+};
+
+/** The options to keep (a copy: they are read once, here), or what is wrong, as
+ *  the rest of the one-line report. */
+function checkLoad(file: unknown, source: unknown, opts: unknown): VmOptions | string {
+  if (typeof file !== 'string') return `invalid argument file: must be a string, got ${show(file)}`;
+  if (typeof source !== 'string') return `invalid argument source: must be a string, got ${show(source)}`;
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) return `invalid options: must be an object, got ${show(opts)}`;
+  const o = { ...opts } as Record<string, unknown>;
+  for (const [name, value] of Object.entries(o)) {
+    if (!Object.hasOwn(OPTION_CHECKS, name)) return `invalid option ${name}: unknown option${suggestion(name)}`;
+    if (value === undefined) { delete o[name]; continue; }
+    const why = OPTION_CHECKS[name as keyof VmOptions](value);
+    if (why !== null) return `invalid option ${name}: ${why}`;
+  }
+  const kept = o as VmOptions;
+  if (kept.maxHeapMB !== undefined) {
+    const why = memoryProblem(kept.maxHeapMB, kept.stackSizeKB ?? DEFAULTS.stackSizeKB);
+    if (why !== null) return `invalid option maxHeapMB: ${why}`;
+  }
+  if (kept.args) kept.args = [...kept.args];
+  if (kept.externs) kept.externs = ownExterns(kept.externs);
+  return kept;
+}
+
+function isStringArray(v: unknown): v is string[] {
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return false;   // holes too
+  return true;
+}
+
+/** Externs must be a plain object (nothing is looked up on another prototype)
+ *  whose own properties all hold functions. */
+function externsProblem(v: unknown): string | null {
+  const what = 'must be a plain object whose own properties are the extern functions';
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return `${what}, got ${show(v)}`;
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return `${what}, got an object with another prototype`;
+  for (const name of Object.getOwnPropertyNames(v)) {
+    const d = Object.getOwnPropertyDescriptor(v, name)!;
+    if (!('value' in d)) return `property '${name}' is an accessor; give the function itself`;
+    if (typeof d.value !== 'function') return `property '${name}' must be a function, got ${show(d.value)}`;
+  }
+  return null;
+}
+
+function regExpProblem(source: string): string | null {
+  try {
+    new RegExp(source);
+    return null;
+  } catch (e) {
+    return `not a regular expression: ${show(source)} (${(e as Error).message})`;
+  }
+}
+
+/** ` (did you mean 'X'?)` for a known option within two edits of `name`. */
+function suggestion(name: string): string {
+  const near = Object.keys(OPTION_CHECKS).find((known) => editDistance(name.toLowerCase(), known.toLowerCase()) <= 2);
+  return near === undefined ? '' : ` (did you mean '${near}'?)`;
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/** A value as a report shows it: strings quoted, numbers as written, else a kind. */
+function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '...' : v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === null || v === undefined) return String(v);
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'function' ? 'a function' : 'an object';
 }

@@ -9,6 +9,13 @@
 // Starting the thread costs about 0.1 s, once.
 // Output goes straight to the process's file descriptors, synchronously, so
 // nothing is lost or reordered if the program fails.
+//
+// Output that cannot be written ends the run at once (the exception leaves the
+// guest through run(), which hands the embedder's exceptions back): a closed pipe
+// silently, with status 141, as a Unix tool killed by SIGPIPE (so `tiervm run
+// prog | head` ends even if prog prints forever); any other failure (a full disk)
+// with one line on stderr and status 1. This file owns that rule for every path
+// of the command line, the main thread's included.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { readSync, writeSync } from 'node:fs';
@@ -20,7 +27,17 @@ export const HOST_STACK_MB = 512;
 
 export interface WorkerJob { file: string; source: string; command: 'run'; opts: VmOptions }
 
-/** Write all of `text` to a file descriptor, waiting out a full non-blocking pipe. */
+/** Exit status after a write to a closed pipe: 128 + SIGPIPE, what a shell
+ *  reports for a tool the signal killed. */
+export const EXIT_SIGPIPE = 141;
+
+/** A write to standard output or error that failed (fd, and the system's code). */
+export class OutputError extends Error {
+  constructor(readonly fd: number, readonly code: string, message: string) { super(message); }
+}
+
+/** Write all of `text` to a file descriptor, waiting out a full non-blocking pipe;
+ *  any other failure is an OutputError. */
 export function writeAll(fd: number, text: string): void {
   let buf = Buffer.from(text, 'utf8');
   while (buf.length > 0) {
@@ -28,7 +45,8 @@ export function writeAll(fd: number, text: string): void {
       const n = writeSync(fd, buf);
       buf = buf.subarray(n);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      const err = e as NodeJS.ErrnoException;
+      if (err.code !== 'EAGAIN') throw new OutputError(fd, err.code ?? 'EIO', err.message.replace(/, write$/, ''));
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
     }
   }
@@ -59,17 +77,47 @@ export function stdinChunks(): () => string | null {
   };
 }
 
+/** Run `body`, turning what escapes it into an exit status: an OutputError by the
+ *  rule above, anything else an internal error (a bug in tiervm). */
+export function withExitStatus(body: () => number): number {
+  try {
+    return body();
+  } catch (e) {
+    return exitStatusOf(e);
+  }
+}
+
+/** The exit status for an exception that escaped: an OutputError by the rule
+ *  above; anything else is reported as an internal error. */
+export function exitStatusOf(e: unknown): number {
+  if (e instanceof OutputError) return outputFailed(e);
+  reportInternal(e);
+  return EXIT_INTERNAL;
+}
+
+function outputFailed(e: OutputError): number {
+  if (e.code === 'EPIPE') return EXIT_SIGPIPE;
+  if (e.fd !== 2) tryWrite(2, `tiervm: cannot write output: ${e.message}\n`);
+  return 1;
+}
+
+/** `internal error: ...` on stderr, if stderr still takes it. */
+export function reportInternal(e: unknown): void {
+  tryWrite(2, `internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+}
+
+function tryWrite(fd: number, text: string): void {
+  try { writeAll(fd, text); } catch { /* nowhere left to say it */ }
+}
+
 /** Load and run a job on this thread; returns the exit status. */
 export function runJob(job: WorkerJob): number {
-  try {
+  return withExitStatus(() => {
     const loaded = load(job.file, job.source, {
       ...job.opts, stdout: (t) => writeAll(1, t), stderr: (t) => writeAll(2, t), stdin: stdinChunks(),
     });
     return loaded.ok ? loaded.program.run() : loaded.exitCode;
-  } catch (e) {
-    writeAll(2, `internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    return EXIT_INTERNAL;
-  }
+  });
 }
 
 if (parentPort && (workerData as { tiervmJob?: WorkerJob } | null)?.tiervmJob) {

@@ -1,22 +1,90 @@
-// Calls from guest code to host functions supplied by the embedder (`extern fn`).
+// Calls from guest code to host functions supplied by the embedder (`extern fn`),
+// shared by every tier: the interpreter calls callExtern directly, compiled code
+// through the `callx` helper.
 //
-// Values cross as JavaScript values: i32 -> number, f64 -> number, bool -> boolean,
-// str -> string (null -> null), and any other reference or function value as its
-// raw number (an opaque handle the host can only pass back). Results come back the
-// same way: a bool result is the host value's truthiness, an i32 result a number
-// truncated to int32; a result of another JavaScript type than the extern declares
-// is a runtime error at the call (`extern NAME returned TYPE, expected T`).
+// Which functions: extern NAME is the embedder's own property NAME of the externs
+// object (enumerable or not) holding a function. Nothing is looked up on a
+// prototype, so `extern fn toString()` is not provided unless the embedder
+// provides it. An extern is called with `this` undefined.
+//
+// Values cross as JavaScript values: i32 -> number, f64 -> number, bool ->
+// boolean, str -> string (null -> null), and any other reference or function
+// value as its raw number (an opaque handle). Results are checked, never
+// converted; anything else is a runtime error at the call,
+// `extern NAME returned WHAT, expected T`:
+//   i32   a number that is an integer in [-2^31, 2^31 - 1] (-0 is 0); not
+//         2^31..2^32-1 as a bit pattern: an out-of-range number from the host is
+//         far more often an overflow than intent, and `x | 0` says the intent;
+//   f64   any number (NaN and the infinities included);
+//   bool  a boolean;
+//   str   a string or null;
+//   other references and function values: null, or a handle the same call
+//         received as an argument of the same type. A handle kept from an earlier
+//         call may name an object the collector has since freed, and any other
+//         number could point anywhere in memory.
+//
+// Order: guest output buffered before the call is flushed before the extern
+// runs, so what the guest printed first appears first, even when the extern
+// prints to the same place.
+//
+// Exceptions: whatever the extern throws is wrapped here, at the boundary, in a
+// HostFault that carries the guest stack trace of the call, so no tier mistakes
+// it for its own (a RangeError for a host stack overflow in compiled code, a
+// Trap). vm.ts hands the embedder's exception back from run().
 
 import { Kind } from '../bytecode/opcodes.js';
-import type { Runtime } from './runtime.js';
-import { Trap } from './errors.js';
+import type { BcExtern, BcModule } from '../bytecode/module.js';
+import { type Runtime, type HostFunction, TOP_FP_WORD, TOP_PC_WORD } from './runtime.js';
+import { Trap, formatTrace } from './errors.js';
+import { frameFn } from './frames.js';
+
+/** An exception thrown by the embedder's code (an extern, or an output callback
+ *  as vm.ts wraps them) on its way through the guest's frames. Not an Error and
+ *  not a Trap: every tier passes it through unchanged. */
+export class HostFault {
+  /** `guestTrace`: the `  at FN (FILE:LINE)` lines of the guest frames that
+   *  called the extern, innermost first (null for output callbacks: buffered
+   *  output belongs to no one guest position). */
+  constructor(readonly value: unknown, readonly guestTrace: string[] | null) {}
+}
+
+/** The externs object's own function-valued properties, copied into an object
+ *  without a prototype (the runtime looks them up by name there). */
+export function ownExterns(given: object): Record<string, HostFunction> {
+  const table = Object.create(null) as Record<string, HostFunction>;
+  for (const name of Object.getOwnPropertyNames(given)) {
+    const d = Object.getOwnPropertyDescriptor(given, name);
+    if (d && typeof d.value === 'function') table[name] = d.value as HostFunction;
+  }
+  return table;
+}
+
+/** Names of externs the program declares and `table` does not provide. */
+export function missingExterns(mod: BcModule, table: object): string[] {
+  return mod.externs
+    .filter((e) => !Object.hasOwn(table, e.name) || typeof (table as Record<string, unknown>)[e.name] !== 'function')
+    .map((e) => e.name);
+}
 
 export function callExtern(rt: Runtime, index: number, argFp: number, dstSlot: number): void {
   const ext = rt.mod.externs[index]!;
   const args = ext.params.map((k, i) => readArg(rt, k, ext.paramTypes[i]!, argFp + i));
-  const result = rt.externs[index]!(...args);
+  rt.out.flush();
+  let result: unknown;
+  try {
+    result = Reflect.apply(rt.externs[index]!, undefined, args);
+  } catch (e) {
+    throw new HostFault(e, traceOfCall(rt));
+  }
   if (ext.ret === null) return;
-  writeResult(rt, ext.ret, ext.retType, dstSlot, result, ext.name);
+  writeResult(rt, ext, dstSlot, result, args);
+}
+
+/** The guest trace at the CALLX every tier published before calling. */
+function traceOfCall(rt: Runtime): string[] {
+  const i32 = rt.mem.i32;
+  const fp = i32[TOP_FP_WORD]!;
+  return formatTrace(rt.mod, i32, { fn: frameFn(i32, fp), pc: i32[TOP_PC_WORD]!, fp });
 }
 
 function readArg(rt: Runtime, kind: number, type: string, slot: number): unknown {
@@ -27,18 +95,41 @@ function readArg(rt: Runtime, kind: number, type: string, slot: number): unknown
   return raw;
 }
 
-function writeResult(rt: Runtime, kind: number, type: string, slot: number, v: unknown, name: string): void {
-  if (kind === Kind.F) {
-    if (typeof v !== 'number') throw new Trap(`extern ${name} returned ${typeof v}, expected f64`);
+function writeResult(rt: Runtime, ext: BcExtern, slot: number, v: unknown, args: unknown[]): void {
+  if (ext.ret === Kind.F) {
+    if (typeof v !== 'number') throw wrongResult(ext, v);
     rt.mem.f64[slot] = v;
     return;
   }
-  let raw: number;
-  if (type === 'str') {
-    if (v !== null && typeof v !== 'string') throw new Trap(`extern ${name} returned ${typeof v}, expected str`);
-    raw = v === null ? 0 : rt.heap.newString(v);
-  } else if (type === 'bool') raw = v ? 1 : 0;
-  else if (typeof v === 'number') raw = v | 0;
-  else throw new Trap(`extern ${name} returned ${typeof v}, expected ${type}`);
-  rt.mem.i32[slot << 1] = raw;
+  rt.mem.i32[slot << 1] = rawResult(rt, ext, v, args);
+}
+
+/** The raw i32 slot value of an accepted result (see the rules above). */
+function rawResult(rt: Runtime, ext: BcExtern, v: unknown, args: unknown[]): number {
+  switch (ext.retType) {
+    case 'i32':
+      if (typeof v === 'number' && Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff) return v | 0;
+      break;
+    case 'bool':
+      if (typeof v === 'boolean') return v ? 1 : 0;
+      break;
+    case 'str':
+      if (v === null) return 0;
+      if (typeof v === 'string') return rt.heap.newString(v);
+      break;
+    default:
+      if (v === null) return 0;
+      if (typeof v === 'number' && ext.paramTypes.some((t, i) => t === ext.retType && args[i] === v)) return v;
+  }
+  throw wrongResult(ext, v);
+}
+
+function wrongResult(ext: BcExtern, v: unknown): Trap {
+  return new Trap(`extern ${ext.name} returned ${describe(v)}, expected ${ext.retType}`);
+}
+
+/** A number as itself (the value is what is wrong), anything else by its type. */
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  return typeof v === 'number' ? String(v) : typeof v;
 }

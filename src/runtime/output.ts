@@ -1,6 +1,9 @@
 // Buffered program output. Text collects in memory and goes to the sink when the
-// buffer is large, when the program ends, and before any diagnostic is written, so
-// output written before an error always appears before it (and is never lost).
+// buffer is large, when the program ends, before any diagnostic is written, and
+// before every extern call (externs.ts), so output written before an error or a
+// host call always appears before what they write (and is never lost).
+// The buffer is emptied before the sink is called: if the sink throws (a closed
+// pipe, an embedder's callback), the text is not offered to it twice.
 
 const FLUSH_AT = 1 << 16;
 
