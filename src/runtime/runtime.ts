@@ -132,11 +132,6 @@ export class Runtime implements RootSource {
   get topFp(): number { return this.mem.i32[TOP_FP_WORD]!; }
   set topFp(fp: number) { this.mem.i32[TOP_FP_WORD] = fp; }
 
-  /** Names of externs the embedder did not provide (a load-time error). */
-  static missingExterns(mod: BcModule, externs: Record<string, HostFunction>): string[] {
-    return mod.externs.filter((e) => typeof externs[e.name] !== 'function').map((e) => e.name);
-  }
-
   /** Write an entry frame for function `fn` at the host stack top; returns its fp.
    *  Arguments are raw values by the callee's parameter kinds. */
   pushEntryFrame(fn: number, args: readonly number[]): number {
