@@ -26,6 +26,9 @@ const steps = [
   ['corpus', ['--jitless'], ['tests/corpus-inproc.mjs', '--tier=auto', '--jit-threshold=1']],
   ['corpus', ['--jitless'], ['tests/corpus-inproc.mjs', '--tier=jit']],
   ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=jit', '--jit-backend=js']],
+  // Host-stack budget of one slot: every compiled call continues in the interpreter.
+  ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=auto', '--jit-threshold=1', '--host-stack-slots=1']],
+  ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=jit', '--jit-backend=js', '--host-stack-slots=1']],
   ['corpus', ['--no-expose-wasm'], ['tests/corpus-inproc.mjs', '--tier=jit', ...STRESS]],
   ['corpus', ['--no-expose-wasm'], ['tests/corpus-inproc.mjs', '--tier=auto', '--jit-threshold=1', ...STRESS]],
   ['corpus', ['--disallow-code-generation-from-strings'], ['tests/corpus-inproc.mjs', '--tier=interp']],

@@ -23,6 +23,8 @@ export const LIMITS = {
   stackSizeKB: { min: 64, max: 1024 * 1024, unit: 'KiB' },
   /** Counters are i32 and count up to the threshold: 2^30 leaves them room. */
   jitThreshold: { min: 1, max: 2 ** 30, unit: '' },
+  /** A debug setting: 1 (every compiled call runs interpreted) to 2^24 slots. */
+  hostStackSlots: { min: 1, max: 2 ** 24, unit: 'slots' },
 } as const;
 export type Limited = keyof typeof LIMITS;
 
@@ -46,6 +48,19 @@ export function memoryProblem(heapMB: number, stackKB: number): string | null {
   return `${heapMB} MiB of heap and ${stackKB} KiB of stack exceed the memory limit of 2 GiB - 64 KiB ` +
     `(at most ${defaultMaxHeapMB(stackKB)} MiB of heap with this stack)`;
 }
+
+/** The host-stack budget of compiled code (runtime/runtime.ts), in frame-stack
+ *  slots, per backend, and the part of it one crossing into the interpreter or the
+ *  host costs. Measured on Node 20's main thread (about 1 MB of host stack, the
+ *  smallest a program runs on): compiled recursion of a 6-register function
+ *  overflowed the host between 10,000 and 20,000 frames (60,000-120,000 slots) in
+ *  wasm, between 5,000 and 10,000 frames in JavaScript, and alternating compiled
+ *  and interpreted frames (a crossing each) at about 5,000. The budgets are a
+ *  third of that, leaving room for the embedder's own frames below. */
+export const HOST_STACK = {
+  wasm: { slots: 20000, crossingSlots: 2000 },
+  js: { slots: 10000, crossingSlots: 2000 },
+} as const;
 
 /** Frame stack size. 8 MiB holds ~100k frames of a small function (a frame is
  *  16 bytes of header plus 8 bytes per register), deeper than typical native stacks. */

@@ -29,7 +29,7 @@ import { Tiering, type Backend } from './runtime/tiering.js';
 import type { CompilingBackend } from './jit/backend.js';
 import { WasmBackend, hostCanCompileWasm } from './jit/wasm/backend.js';
 import { JsBackend, hostCanCompileJs } from './jit/js/backend.js';
-import { DEFAULTS, TIERS, rangeProblem, memoryProblem, defaultMaxHeapMB, type Tier } from './config.js';
+import { DEFAULTS, TIERS, HOST_STACK, rangeProblem, memoryProblem, defaultMaxHeapMB, type Tier, type Limited } from './config.js';
 
 export { DEFAULTS } from './config.js';
 export type { Tier } from './config.js';
@@ -74,6 +74,10 @@ export interface VmOptions {
   printWasm?: string;
   /** Debug: compile only functions whose name matches this regular expression. */
   jitFilter?: string;
+  /** Debug: the host-stack budget of compiled code in frame-stack slots (default
+   *  per backend, config.ts HOST_STACK); 1 sends every compiled call past the
+   *  budget into the interpreter, a stress mode for the fallback. */
+  hostStackSlots?: number;
   /** Inline small leaf functions into compiled code (default true). */
   inline?: boolean;
   /** Force one compiling backend (default: wasm where the host has WebAssembly,
@@ -186,8 +190,12 @@ export class LoadedProgram {
       verifyHeap: o.verifyHeap ?? DEFAULTS.verifyHeap,
       traceGc: o.traceGc ? (line) => stderr(line + '\n') : null,
     });
-    rt.interpretFrame = (fp) => interpret(rt, fp);
+    rt.interpretFrame = (fp, interpretEntry) => interpret(rt, fp, interpretEntry);
     const backend = makeBackend(rt, o, stderr);
+    if (backend !== null) {
+      rt.hostStackSlots = o.hostStackSlots ?? HOST_STACK[backend.name].slots;
+      rt.crossingSlots = HOST_STACK[backend.name].crossingSlots;
+    }
     rt.tiering = makeTiering(rt, o, backend, stderr);
     return { rt, backend };
   }
@@ -196,6 +204,7 @@ export class LoadedProgram {
   private runGuest({ rt, backend }: Run, stderr: (t: string) => void): number {
     let status: number;
     try {
+      rt.resetHostLimit();
       if (rt.tiering.opts.mode === 'jit') rt.tiering.compileAll();
       interpret(rt, rt.pushEntryFrame(this.module.initIndex, []));
       const mainArgs = this.module.mainTakesArgs ? [rt.newStringArray(this.opts.args ?? [])] : [];
@@ -313,7 +322,7 @@ type Check = (v: unknown) => string | null;
 const isFunction: Check = (v) => (typeof v === 'function' ? null : `must be a function, got ${show(v)}`);
 const isBoolean: Check = (v) => (typeof v === 'boolean' ? null : `must be true or false, got ${show(v)}`);
 const isString: Check = (v) => (typeof v === 'string' ? null : `must be a string, got ${show(v)}`);
-const inRange = (name: 'maxHeapMB' | 'stackSizeKB' | 'jitThreshold'): Check => (v) => {
+const inRange = (name: Limited): Check => (v) => {
   const why = rangeProblem(name, v);
   return why === null ? null : `${why}, got ${show(v)}`;
 };
@@ -339,6 +348,7 @@ const OPTION_CHECKS: { readonly [K in keyof Required<VmOptions>]: Check } = {
   printWasm: isString,
   jitFilter: (v) => isString(v) ?? regExpProblem(v as string),
   inline: isBoolean,
+  hostStackSlots: inRange('hostStackSlots'),
   backend: (v) => (v === 'wasm' || v === 'js' ? null : `must be 'wasm' or 'js', got ${show(v)}`),
 };
 

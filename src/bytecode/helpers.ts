@@ -16,8 +16,9 @@ export const FIXED_HELPERS = {
   trap: 'iii>',
   /** (index, length, fp, pc): an index out of bounds. */
   trap_index: 'iiii>',
-  /** (fp of a frame that does not fit on the frame stack). */
-  trap_stack: 'i>',
+  /** (fp): the compiled function whose frame is at fp is past the host-stack
+   *  limit: run it in the interpreter (or trap: stack overflow), by result kind. */
+  interp_i: 'i>i', interp_f: 'i>f', interp_v: 'i>',
   new_struct: 'i>i',
   /** (ObjKind of the array, length). */
   new_array: 'ii>i',

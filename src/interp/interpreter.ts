@@ -27,7 +27,7 @@ import { MATH1_IMPLS, MATH2_IMPLS } from '../bytecode/builtins.js';
 import { Trap, GuestFault } from '../runtime/errors.js';
 import { arrayKindFor } from '../runtime/heap.js';
 import type { Memory } from '../runtime/memory.js';
-import { type Runtime, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT } from '../runtime/runtime.js';
+import { type Runtime, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD } from '../runtime/runtime.js';
 import { Hdr, TO_HOST, headerAt, frameFn, pushFrame } from '../runtime/frames.js';
 import { formatF64, fixed, checkCodePoint, parseI32, parseF64, f64ToI32 } from '../runtime/builtins.js';
 import { callExtern } from '../runtime/externs.js';
@@ -80,8 +80,10 @@ function nullRef(): never { throw new Trap('null reference'); }
 function outOfBounds(i: number, len: number): never { throw new Trap(`index ${i} out of bounds for length ${len}`); }
 function stackOverflow(): never { throw new Trap('stack overflow'); }
 
-/** Run the frame at `entryFp` (already pushed) until it returns to the host. */
-export function run(rt: Runtime, entryFp: number): void {
+/** Run the frame at `entryFp` (already pushed) until it returns to the host;
+ *  with `interpretEntry`, interpreted even if its function is compiled (it is
+ *  past the host-stack limit, runtime.ts). */
+export function run(rt: Runtime, entryFp: number, interpretEntry = false): void {
   const codes = rt.codes, frameSizes = rt.frameSizes, counters = rt.counters;
   const kf = rt.f64Consts, ks = rt.strAddrs, heap = rt.heap, mem = rt.mem, out = rt.out;
   const gb = rt.globalsSlot, stackEnd = rt.stackEndSlot;
@@ -91,7 +93,7 @@ export function run(rt: Runtime, entryFp: number): void {
   let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16;
   let fp = entryFp;
   let fn = frameFn(I32, fp);
-  if (entries[fn] !== null) { runCompiled(rt, fn, fp); return; }
+  if (entries[fn] !== null && !interpretEntry) { runCompiled(rt, fn, fp); return; }
   let code = codes[fn]!;
   let pc = 0;
   try {
@@ -211,7 +213,8 @@ export function run(rt: Runtime, entryFp: number): void {
             counters[callee << 1] = calls;
             if (calls === callHot) tiering.onHotCall(callee);
             const entry = entries[callee];
-            if (entry != null) {
+            // Compiled code only within the host-stack budget (runtime.ts).
+            if (entry != null && nfp + frameSizes[callee]! <= I32[HOST_LIMIT_WORD]!) {
               pushFrame(I32, nfp, callee, fp, next, TO_HOST);
               entry(nfp, (fp + dst) << 3);
               pc = next; break;

@@ -20,7 +20,8 @@
 //   - a function that fails to lower or to instantiate is reported (it stays
 //     interpreted), never half installed.
 
-import { Op, OP_INFO } from '../bytecode/opcodes.js';
+import { Kind, Op, OP_INFO } from '../bytecode/opcodes.js';
+import type { Helper } from '../bytecode/helpers.js';
 import type { BcFunction, BcModule, ValKind } from '../bytecode/module.js';
 import type { Runtime, CompiledEntry } from '../runtime/runtime.js';
 import type { Backend } from '../runtime/tiering.js';
@@ -80,6 +81,12 @@ export function forEachCheck(code: Int32Array, pc: number, nullCheck: (r: number
   if (info.boundsChecked) boundsCheck(code[pc + 1 + info.boundsChecked[0]]!, code[pc + 1 + info.boundsChecked[1]]!);
 }
 
+/** The helper that runs a function of result kind `ret` in the interpreter when
+ *  its frame is past the host-stack limit (runtime.ts). */
+export function interpHelper(ret: ValKind | null): Helper {
+  return ret === null ? 'interp_v' : ret === Kind.F ? 'interp_f' : 'interp_i';
+}
+
 export abstract class CompilingBackend<Code> implements Backend {
   abstract readonly name: 'wasm' | 'js';
   /** What `size` counts (wasm bytes, JS chars). */
@@ -93,9 +100,10 @@ export abstract class CompilingBackend<Code> implements Backend {
 
   constructor(protected readonly rt: Runtime, protected readonly opts: BackendOptions) {}
 
-  /** Lower fn from entryPc (0: the whole function; else a loop header, an OSR
-   *  entry taking only the frame pointer) and make it callable. May throw. */
-  protected abstract lower(fn: BcFunction, entryPc: number): Lowered<Code>;
+  /** Lower fn and make it callable: the whole function (osrPc null), or an OSR
+   *  entry at loop header osrPc (which may be 0) taking only the frame pointer.
+   *  May throw. */
+  protected abstract lower(fn: BcFunction, osrPc: number | null): Lowered<Code>;
   /** Write table slot f. */
   protected abstract setSlot(f: number, code: Code): void;
   protected abstract makeI2c(s: Shape): CompiledEntry;
@@ -111,7 +119,7 @@ export abstract class CompilingBackend<Code> implements Backend {
     const fn = this.rt.mod.functions[f]!;
     let code: Code;
     try {
-      code = this.build(fn, 0);
+      code = this.build(fn, null);
     } catch (e) {
       return (e as Error).message;
     }
@@ -129,11 +137,11 @@ export abstract class CompilingBackend<Code> implements Backend {
     }
   }
 
-  private build(fn: BcFunction, entryPc: number): Code {
+  private build(fn: BcFunction, osrPc: number | null): Code {
     const t0 = performance.now();
-    const made = this.lower(fn, entryPc);
+    const made = this.lower(fn, osrPc);
     const micros = Math.round((performance.now() - t0) * 1000);
-    this.record(fn, entryPc, made.size, micros);
+    this.record(fn, osrPc, made.size, micros);
     if (this.opts.printCode === fn.name) {
       this.opts.print(made.text());
       this.printed = true;
@@ -141,13 +149,13 @@ export abstract class CompilingBackend<Code> implements Backend {
     return made.code;
   }
 
-  private record(fn: BcFunction, entryPc: number, size: number, micros: number): void {
+  private record(fn: BcFunction, osrPc: number | null, size: number, micros: number): void {
     const s = this.stats;
-    if (entryPc === 0) s.functions++; else s.osr++;
+    if (osrPc === null) s.functions++; else s.osr++;
     s.codeSize += size;
     s.bytecodeWords += fn.code.length;
     s.compileMicros += micros;
-    const what = entryPc === 0 ? fn.name : `${fn.name} (osr entry at pc ${entryPc})`;
+    const what = osrPc === null ? fn.name : `${fn.name} (osr entry at pc ${osrPc})`;
     this.opts.trace?.(`[tier] compile ${what}: ${fn.code.length} bytecode words -> ${size} ${this.sizeUnit} in ${micros} us` +
       ` (adapters: ${this.i2c.size} i2c, ${this.c2i.size} c2i)`);
   }

@@ -14,7 +14,7 @@
 
 import { MATH_BUILTINS, type MathBuiltin } from '../bytecode/builtins.js';
 import type { FixedHelper, Helper } from '../bytecode/helpers.js';
-import { Trap, GuestFault, stackOverflowAt } from '../runtime/errors.js';
+import { Trap, GuestFault } from '../runtime/errors.js';
 import type { ObjKind } from '../runtime/heap.js';
 import { frameFn } from '../runtime/frames.js';
 import { type Runtime, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT } from '../runtime/runtime.js';
@@ -60,7 +60,9 @@ export function helperImports(rt: Runtime): Readonly<Record<Helper, HelperFn>> {
     trap_index: (i: number, len: number, fp: number, pc: number) => {
       throw faultAt(rt, new Trap(`index ${i} out of bounds for length ${len}`), fp, pc);
     },
-    trap_stack: (fp: number) => { throw stackOverflowAt(rt.mem.i32, fp); },
+    interp_i: (fp: number) => rt.interpretPastHostLimit(fp),
+    interp_f: (fp: number) => rt.interpretPastHostLimit(fp),
+    interp_v: (fp: number) => { rt.interpretPastHostLimit(fp); },
     new_struct: guarded(rt, (st: number) => heap.newStruct(st)),
     new_array: guarded(rt, (kind: ObjKind, len: number) => heap.newArray(kind, len)),
     concat: guarded(rt, (a: number, b: number) => heap.concat(a, b)),

@@ -2,14 +2,25 @@
 //
 // Linear memory layout (byte addresses; a slot is 8 bytes):
 //
-//   0         8          16         24                   stackStart          stackEnd        end
-//   | cells   | scratch  | alloc    | globals (8 B each)  | frame stack  ->   | heap blocks -> |
+//   0         8          16         24         32                   stackStart          stackEnd        end
+//   | cells   | scratch  | alloc    | host     | globals (8 B each)  | frame stack  ->   | heap blocks -> |
 //
 // The cells are registers shared by every tier: word 0 is the innermost frame
 // pointer published before anything that may allocate or trap in a helper
 // (TOP_FP_WORD; -1 when no frame runs), word 1 that frame's bytecode position
 // (TOP_PC_WORD). The scratch slot receives results that cross to the host. The
-// alloc slot holds the allocation window, cursor and limit (heap.ts).
+// alloc slot holds the allocation window, cursor and limit (heap.ts). The host
+// slot holds HOST_LIMIT_WORD, the host-stack budget (see below).
+//
+// The host-stack budget: compiled code recurses on the host's stack (a wasm or JS
+// call per guest call), the interpreter does not. So that every tier reaches the
+// same recursion depth on any thread, compiled code may use host stack only up to
+// a budget, counted in frame-stack slots: a compiled function whose frame would
+// end past HOST_LIMIT_WORD (a frame-stack slot index) runs in the interpreter
+// instead, and so does everything it calls; the interpreter enters compiled code
+// only for frames below the limit. Each crossing into the interpreter (a c2i
+// adapter, an extern) lowers the limit while it lasts, since it uses host stack
+// of its own. Past the budget a program runs slower, never overflows the host.
 // Address 0 is also null: no object ever lives below the heap.
 //
 // Frames grow upward. A frame pointer fp is a slot index; the frame's registers are
@@ -21,7 +32,7 @@
 // its loop back-edges; every tier keeps them up to date (tiering reads them).
 
 import { HEADER_SLOTS, Kind, Op, instrLength } from '../bytecode/opcodes.js';
-import { TO_HOST, frameFn, callerFpOf, resumePcOf, pushFrame } from './frames.js';
+import { TO_HOST, Hdr, headerAt, frameFn, callerFpOf, resumePcOf, pushFrame } from './frames.js';
 import type { BcModule } from '../bytecode/module.js';
 import { Memory, MAX_MEMORY_BYTES } from './memory.js';
 import { Heap, ObjKind } from './heap.js';
@@ -29,7 +40,7 @@ import { GarbageCollector, type RootSource } from './gc.js';
 import { buildGcMap, type GcMap } from './gcmaps.js';
 import { Output } from './output.js';
 import type { LineInput } from './input.js';
-import { Trap } from './errors.js';
+import { Trap, stackOverflowAt } from './errors.js';
 import type { Tiering } from './tiering.js';
 
 export type HostFunction = (...args: unknown[]) => unknown;
@@ -40,6 +51,7 @@ export interface RuntimeOptions {
   stdout: (text: string) => void;
   /** Standard input for read_line(). */
   stdin: LineInput;
+
   externs: Record<string, HostFunction>;
   useWasmMemory: boolean;
   gcStress: boolean;
@@ -54,6 +66,8 @@ export const TOP_FP_WORD = 0;
 export const TOP_PC_WORD = 1;
 /** Slot receiving results handed to the host. */
 export const SCRATCH_SLOT = 1;
+/** i32 index of the host-stack limit: compiled frames end at or below this slot. */
+export const HOST_LIMIT_WORD = 6;
 
 /** The interpreter's entry for compiled code of one function (an i2c adapter):
  *  runs the callee whose frame (header and arguments) is at calleeFp and stores
@@ -76,13 +90,13 @@ export class Runtime implements RootSource {
   readonly f64Consts: Float64Array;
   readonly strAddrs: Int32Array;
   readonly externs: HostFunction[];
-  readonly globalsSlot = 3;
+  readonly globalsSlot = 4;
   /** Compiled entry per function (null: interpret it). Written only by a backend,
    *  through the tiering policy. */
   readonly entries: (CompiledEntry | null)[];
   /** Runs an interpreted frame already pushed at fp until it returns (set by vm.ts;
    *  compiled code reaches interpreted functions through it). */
-  interpretFrame: (fp: number) => void = () => { throw new Error('no interpreter'); };
+  interpretFrame: (fp: number, interpretEntry: boolean) => void = () => { throw new Error('no interpreter'); };
   tiering!: Tiering;
   readonly stackStartSlot: number;
   readonly stackEndSlot: number;
@@ -90,6 +104,11 @@ export class Runtime implements RootSource {
   sp: number;
   /** Frame the next host entry links to (-1: none; stack traces stop there). */
   hostCallerFp = -1;
+  /** The host-stack budget of compiled code, in frame-stack slots (see above),
+   *  and what one crossing into the interpreter or the host costs of it. Set by
+   *  the embedding for the backend in use (config.ts HOST_STACK). */
+  hostStackSlots = 0;
+  crossingSlots = 0;
   /** Result of the last function that returned to the host (raw i32 or f64). */
   resultI = 0;
   resultF = 0;
@@ -148,16 +167,42 @@ export class Runtime implements RootSource {
     return fp;
   }
 
+  /** Open the whole host-stack budget (at the start of a run). */
+  resetHostLimit(): void {
+    this.mem.i32[HOST_LIMIT_WORD] = Math.min(this.stackEndSlot, this.stackStartSlot + this.hostStackSlots);
+  }
+
+  /** Run `body`, a call that uses host stack of its own (into the interpreter or
+   *  the host), with the budget left to compiled code lowered meanwhile. */
+  withHostFrames<T>(body: () => T): T {
+    const i32 = this.mem.i32;
+    const limit = i32[HOST_LIMIT_WORD]!;
+    i32[HOST_LIMIT_WORD] = limit - this.crossingSlots;
+    try { return body(); } finally { this.mem.i32[HOST_LIMIT_WORD] = limit; }
+  }
+
   /** Run an interpreted frame that compiled code pushed at fp (its header and
    *  arguments written): the c2i crossing. Returns the raw result. */
   enterInterpreted(fp: number): number {
     const f = frameFn(this.mem.i32, fp);
-    // Calls from compiled code count toward tiering too (run() below takes the
+    // Calls from compiled code count toward tiering too (run() takes the
     // compiled entry if this call made f hot).
     const calls = this.counters[f << 1]! + 1;
     this.counters[f << 1] = calls;
     if (calls === this.tiering.callThreshold) this.tiering.onHotCall(f);
-    this.interpretFrame(fp);
+    this.withHostFrames(() => this.interpretFrame(fp, false));
+    return this.mod.functions[f]!.ret === Kind.F ? this.resultF : this.resultI;
+  }
+
+  /** A compiled function's frame at fp ends past the host-stack limit: its
+   *  arguments are in its slots; run it in the interpreter (or report a frame
+   *  stack overflow, as a call that does not fit). Returns the raw result. */
+  interpretPastHostLimit(fp: number): number {
+    const i32 = this.mem.i32;
+    const f = frameFn(i32, fp);
+    if (fp + this.frameSizes[f]! > this.stackEndSlot) throw stackOverflowAt(i32, fp);
+    i32[headerAt(fp) + Hdr.RESULT_REG] = TO_HOST;
+    this.withHostFrames(() => this.interpretFrame(fp, true));
     return this.mod.functions[f]!.ret === Kind.F ? this.resultF : this.resultI;
   }
 

@@ -58,8 +58,8 @@ export class JsBackend extends CompilingBackend<GuestCode> {
 
   protected setSlot(f: number, code: GuestCode): void { this.table[f] = code; }
 
-  protected lower(fn: BcFunction, entryPc: number): Lowered<GuestCode> {
-    const { source } = lowerFunction(this.lowerEnv, fn, entryPc);
+  protected lower(fn: BcFunction, osrPc: number | null): Lowered<GuestCode> {
+    const { source } = lowerFunction(this.lowerEnv, fn, osrPc);
     return { code: instantiate<GuestCode>(source, this.env), size: source.length, text: () => source + '\n' };
   }
 

@@ -31,12 +31,12 @@
 import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, writtenKind, type AluOp } from '../../bytecode/opcodes.js';
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS } from '../../bytecode/builtins.js';
-import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT } from '../../runtime/runtime.js';
+import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD } from '../../runtime/runtime.js';
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor } from '../../runtime/heap.js';
 import { Hdr, headerAt } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block } from '../cfg.js';
 import { structure, type StructuredSink } from '../structure.js';
-import { decodeCall, forEachCheck } from '../backend.js';
+import { decodeCall, forEachCheck, interpHelper } from '../backend.js';
 import { TrapCode } from '../helpers.js';
 import { ALU, CMP, lit } from './ops.js';
 
@@ -63,17 +63,17 @@ const REFRESH = '\u0000refresh';
 type Label = { name: string; loop: boolean };
 
 /** A JS identifier for a guest function's compiled code. */
-export function jsName(fn: BcFunction, entryPc: number): string {
+export function jsName(fn: BcFunction, osrPc: number | null): string {
   const base = `f_${fn.name.replace(/[^A-Za-z0-9_$]/g, '_')}`;
-  return entryPc === 0 ? base : `${base}_osr${entryPc}`;
+  return osrPc === null ? base : `${base}_osr${osrPc}`;
 }
 
-/** Lower `fn` from `entryPc` (0: the whole function; else a loop header, OSR). */
-export function lowerFunction(env: JsLowerEnv, fn: BcFunction, entryPc: number): JsLowered {
-  const ctx = new JsFnLowering(env, fn, entryPc);
+/** Lower `fn`: the whole function (osrPc null) or an OSR entry at loop header osrPc. */
+export function lowerFunction(env: JsLowerEnv, fn: BcFunction, osrPc: number | null): JsLowered {
+  const ctx = new JsFnLowering(env, fn, osrPc);
   ctx.prologue();
-  structure(buildCfg(fn, entryPc), ctx);
-  ctx.line(`throw new Error('unreachable code reached in ${jsName(fn, entryPc)}');`);
+  structure(buildCfg(fn, osrPc ?? 0), ctx);
+  ctx.line(`throw new Error('unreachable code reached in ${jsName(fn, osrPc)}');`);
   return { source: ctx.finish() };
 }
 
@@ -94,10 +94,10 @@ class JsFnLowering implements StructuredSink<Label> {
    *  written since: a second check could never trap. */
   private readonly nonNull = new Set<number>();
 
-  constructor(private readonly env: JsLowerEnv, private readonly fn: BcFunction, entryPc: number) {
+  constructor(private readonly env: JsLowerEnv, private readonly fn: BcFunction, osrPc: number | null) {
     this.code = fn.code;
-    this.osr = entryPc !== 0;
-    this.name = jsName(fn, entryPc);
+    this.osr = osrPc !== null;
+    this.name = jsName(fn, osrPc);
   }
 
   line(text: string): void { this.lines.push('  '.repeat(this.depth) + text); }
@@ -107,8 +107,10 @@ class JsFnLowering implements StructuredSink<Label> {
   prologue(): void {
     const { fn, env } = this;
     if (this.osr) { this.loadAllRegisters(); return; }
-    // Frame-stack overflow: reported at the caller's call, as the interpreter does.
-    this.line(`if (fp + ${env.frameSizes[fn.index]!} > ${env.stackEndSlot}) ${this.use('trap_stack')}(fp);`);
+    // Past the host-stack budget (or the frame stack's end: the helper traps):
+    // the parameters go to their slots and the interpreter runs this frame.
+    const spill = fn.params.map((k, r) => `${k === Kind.F ? `${this.view('F64')}[fp + ${r}]` : `I32[fpi + ${2 * r}]`} = r${r}; `).join('');
+    this.line(`if (fp + ${env.frameSizes[fn.index]!} > I32[${HOST_LIMIT_WORD}]) { ${spill}return ${this.use(interpHelper(fn.ret))}(fp); }`);
     // The innermost frame, should the host stack run out in deeper compiled code.
     this.line(`I32[${TOP_FP_WORD}] = fp;`);
     fn.params.forEach((k, r) => { if (k === Kind.R) this.writeThrough(r); });

@@ -41,14 +41,14 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
 
   protected setSlot(f: number, code: WebAssembly.ExportValue): void { this.table.set(f, code); }
 
-  protected lower(fn: BcFunction, entryPc: number): Lowered<WebAssembly.ExportValue> {
+  protected lower(fn: BcFunction, osrPc: number | null): Lowered<WebAssembly.ExportValue> {
     const rt = this.rt, opts = this.opts;
     const mb = this.newModule();
     const env = {
       mod: rt.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot, stackEndSlot: rt.stackEndSlot,
       frameSizes: rt.frameSizes, mayInline: (g: number) => opts.inline && rt.tiering.mayCompile(g),
     };
-    const wb = lowerFunction(env, mb, fn, entryPc);
+    const wb = lowerFunction(env, mb, fn, osrPc);
     mb.exportFunction('f', wb.index);
     const bytes = mb.encode();
     const exports = this.instantiate(bytes, { h: this.helpers });

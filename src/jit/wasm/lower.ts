@@ -26,12 +26,12 @@ import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, written
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS, type MathBuiltin } from '../../bytecode/builtins.js';
 import { helperSignature, type Helper } from '../../bytecode/helpers.js';
-import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT } from '../../runtime/runtime.js';
+import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD } from '../../runtime/runtime.js';
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block } from '../cfg.js';
 import { structure, type StructuredSink } from '../structure.js';
-import { decodeCall, forEachCheck } from '../backend.js';
+import { decodeCall, forEachCheck, interpHelper } from '../backend.js';
 import { TrapCode } from '../helpers.js';
 import { ValType, W, type Label, type Local, type WasmFunctionBuilder, type WasmModuleBuilder } from './encoder.js';
 
@@ -59,21 +59,22 @@ export interface LowerEnv {
   mayInline: (f: number) => boolean;
 }
 
-/** Emit function `fn` into `mb` (helpers already imported). `entryPc` is 0 for the
- *  whole function or a loop header for an OSR variant. */
-export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFunction, entryPc: number): WasmFunctionBuilder {
+/** Emit function `fn` into `mb`: the whole function (osrPc null), or an OSR
+ *  variant entered at loop header osrPc (which may be 0) with only the frame
+ *  pointer, every register read from the frame. */
+export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFunction, osrPc: number | null): WasmFunctionBuilder {
   const helpers = new Map<Helper, number>();
   for (const name of helpersUsed(env, fn)) {
     const [params, results] = helperSignature(name).split('>') as [string, string];
     helpers.set(name, mb.importFunction('h', name, mb.addType(sigTypes(params), sigTypes(results))));
   }
-  const osr = entryPc !== 0;
+  const osr = osrPc !== null;
   const type = osr ? mb.addType([ValType.I32], fn.ret === null ? [] : [wasmType(fn.ret)])
                    : shapeType(mb, fn.params, fn.ret);
-  const wb = mb.addFunction(type, osr ? `${fn.name}@${entryPc}` : fn.name);
+  const wb = mb.addFunction(type, osr ? `${fn.name}@${osrPc}` : fn.name);
   const ctx = new WasmFnLowering(env, mb, wb, fn, osr ? { kind: 'osr' } : { kind: 'function' }, helpers);
   ctx.prologue();
-  structure(buildCfg(fn, entryPc), ctx);
+  structure(buildCfg(fn, osrPc ?? 0), ctx);
   wb.unreachable();
   wb.finish();
   return wb;
@@ -164,7 +165,7 @@ function helpersOf(op: Op, code: Int32Array, pc: number): Helper[] {
 
 /** Every helper the code of fn (and of the leaves it may inline) can call. */
 export function helpersUsed(env: LowerEnv, fn: BcFunction, inlined = false): Set<Helper> {
-  const used = new Set<Helper>(inlined ? [] : ['trap_stack']);
+  const used = new Set<Helper>(inlined ? [] : [interpHelper(fn.ret)]);
   forEachInstr(fn, (op, pc) => {
     for (const h of helpersOf(op, fn.code, pc)) used.add(h);
     if (op === Op.CALL && !inlined) {
@@ -238,11 +239,16 @@ class WasmFnLowering implements StructuredSink<Label> {
     const { wb, fn } = this;
     wb.localGet(this.fp); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(this.fpb);
     if (this.osr) { this.loadAllRegisters(); return; }
-    // Frame-stack overflow: the trap is reported at the caller's call, as the
-    // interpreter reports it.
+    //   if fp + frameSize > cells[HOST_LIMIT] {     ;; past the host-stack budget
+    //     (store the parameters into their slots)  ;; (or the frame stack's end:
+    //     return interp_X(fp)                      ;;  the helper traps then)
+    //   }
     wb.localGet(this.fp); wb.i32Const(this.env.frameSizes[fn.index]!); wb.op(W.I32_ADD);
-    wb.i32Const(this.env.stackEndSlot); wb.op(W.I32_GT_S);
-    wb.if_(); wb.localGet(this.fp); this.callHelper('trap_stack'); wb.end();
+    wb.i32Const(0); wb.load(W.I32_LOAD, 2, HOST_LIMIT_WORD * 4); wb.op(W.I32_GT_S);
+    wb.if_();
+    fn.params.forEach((k, r) => { wb.localGet(this.fpb); wb.localGet(this.regs[r]!); this.storeKind(k, r * 8); });
+    wb.localGet(this.fp); this.callHelper(interpHelper(fn.ret)); wb.return_();
+    wb.end();
     // The innermost frame, should the host stack run out in deeper compiled code.
     wb.i32Const(0); wb.localGet(this.fp); wb.store(W.I32_STORE, 2, TOP_FP_WORD * 4);
     fn.params.forEach((k, r) => { if (k === Kind.R) this.writeThrough(r); });
