@@ -3,17 +3,16 @@
 // Exit statuses: 0 ok; 1 a program error (compile or runtime, or a missing
 // extern), or output that cannot be written; 2 a usage error (bad flag, a file
 // that cannot be read), reported in one line; 70 an internal error of tiervm;
-// 141 standard output or error was a closed pipe (see worker.ts). Options may
+// 141 standard output or error was a closed pipe (see cli-io.ts). Options may
 // stand before or after the command but before FILE; everything after FILE
 // belongs to the program. Standard input is never read by tiervm itself.
 
 import { openSync, readSync, closeSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { setFlagsFromString } from 'node:v8';
-import { Worker } from 'node:worker_threads';
 import { load, DEFAULTS, EXIT_INTERNAL, type VmOptions } from './vm.js';
 import { TIERS, LIMITS, rangeProblem, memoryProblem, type Limited, type Tier } from './config.js';
-import { writeAll, runJob, withExitStatus, exitStatusOf, reportInternal, HOST_STACK_MB, type WorkerJob } from './worker.js';
+import { writeAll, runJob, withExitStatus, exitStatusOf } from './cli-io.js';
 
 const VERSION = '0.1.0';
 
@@ -166,9 +165,7 @@ async function command(argv: string[]): Promise<number> {
     throw e;
   }
   if (p.command === 'run') {
-    const job: WorkerJob = { file: p.file, source, command: 'run', opts: { ...p.opts, args: p.args } };
-    // The interpreter never recurses on the host stack: no thread needed.
-    return (p.opts.tier ?? DEFAULTS.tier) === 'interp' ? runJob(job) : runOnWorker(job);
+    return runJob({ file: p.file, source, opts: { ...p.opts, args: p.args } });
   }
   return execute(p, source, out, err);
 }
@@ -253,25 +250,6 @@ function whyUnreadable(e: unknown): string {
   if (err.code === 'EISDIR') return 'is a directory';
   const words = /^[A-Z0-9]+: ([^,]+)/.exec(err.message ?? '');
   return words ? words[1]! : err.code ?? 'unreadable';
-}
-
-/** Run on a thread with a large host stack (see worker.ts); in this thread if the
- *  host cannot start one. */
-function runOnWorker(job: WorkerJob): Promise<number> {
-  let worker: Worker;
-  try {
-    worker = new Worker(new URL('./worker.js', import.meta.url), {
-      workerData: { tiervmJob: job }, resourceLimits: { stackSizeMb: HOST_STACK_MB },
-    });
-  } catch {
-    return Promise.resolve(runJob(job));
-  }
-  return new Promise((resolve) => {
-    let status: number | null = null;
-    worker.on('message', (m: number) => { status = m; });
-    worker.on('error', (e) => { reportInternal(e); status = EXIT_INTERNAL; });
-    worker.on('exit', () => resolve(status ?? EXIT_INTERNAL));
-  });
 }
 
 function execute(p: Parsed, source: string, out: (t: string) => void, err: (t: string) => void): number {

@@ -1,14 +1,9 @@
-// The thread a program runs on under the command line.
-//
-// Compiled code recurses on the host stack (a wasm call per guest call), and a
-// call between tiers costs several host frames, while the interpreter needs none.
-// So that every tier reaches the same recursion depth — the one the frame stack
-// (--stack-size) allows — `tiervm run` runs a program that may compile on a worker
-// thread whose host stack is HOST_STACK_MB, far more than the frame stack can ever
-// use. (--tier=interp runs on the main thread: it needs no host stack per call.)
-// Starting the thread costs about 0.1 s, once.
+// The command line's input and output: a program's run on the process's file
+// descriptors. Programs run on the main thread in every tier (compiled code keeps
+// to a host-stack budget and continues in the interpreter past it, runtime.ts).
 // Output goes straight to the process's file descriptors, synchronously, so
-// nothing is lost or reordered if the program fails.
+// nothing is lost or reordered if the program fails; standard input is read only
+// when the program calls read_line().
 //
 // Output that cannot be written ends the run at once (the exception leaves the
 // guest through run(), which hands the embedder's exceptions back): a closed pipe
@@ -17,15 +12,10 @@
 // with one line on stderr and status 1. This file owns that rule for every path
 // of the command line, the main thread's included.
 
-import { parentPort, workerData } from 'node:worker_threads';
 import { readSync, writeSync } from 'node:fs';
 import { load, EXIT_INTERNAL, type VmOptions } from './vm.js';
 
-/** Host stack of the program thread. Reserved, not committed: untouched pages
- *  cost nothing. */
-export const HOST_STACK_MB = 512;
-
-export interface WorkerJob { file: string; source: string; command: 'run'; opts: VmOptions }
+export interface RunJob { file: string; source: string; opts: VmOptions }
 
 /** Exit status after a write to a closed pipe: 128 + SIGPIPE, what a shell
  *  reports for a tool the signal killed. */
@@ -111,15 +101,11 @@ function tryWrite(fd: number, text: string): void {
 }
 
 /** Load and run a job on this thread; returns the exit status. */
-export function runJob(job: WorkerJob): number {
+export function runJob(job: RunJob): number {
   return withExitStatus(() => {
     const loaded = load(job.file, job.source, {
       ...job.opts, stdout: (t) => writeAll(1, t), stderr: (t) => writeAll(2, t), stdin: stdinChunks(),
     });
     return loaded.ok ? loaded.program.run() : loaded.exitCode;
   });
-}
-
-if (parentPort && (workerData as { tiervmJob?: WorkerJob } | null)?.tiervmJob) {
-  parentPort.postMessage(runJob((workerData as { tiervmJob: WorkerJob }).tiervmJob));
 }
