@@ -45,8 +45,8 @@ export class Tiering {
   readonly callThreshold: number;
   /** Back-edges in one function after which its loop enters compiled code (0: never). */
   readonly loopThreshold: number;
-  /** OSR entries by function and loop header. */
-  private readonly osrEntries = new Map<number, (fp: number) => number>();
+  /** OSR entries by function and loop header; null where one could not be made. */
+  private readonly osrEntries = new Map<number, ((fp: number) => number) | null>();
   /** Compiled functions for which an OSR entry could not be made. */
   private readonly noOsr = new Set<number>();
 
@@ -79,14 +79,19 @@ export class Tiering {
     if (this.noOsr.has(f)) return null;
     const key = f * 0x100000 + pc;
     let entry = this.osrEntries.get(key);
+    if (entry === null) return null;
     if (entry === undefined) {
       const made = this.backend.compileOsr(f, pc);
       if (typeof made === 'string') {
-        // The function itself stays compiled (its entry is installed); frames of
-        // it already running interpreted finish interpreted. What failed one
-        // loop header would fail the others: none is tried again.
-        this.noOsr.add(f);
-        this.opts.trace?.(`[tier] no osr entries for ${this.names[f]} (at pc ${pc}: ${made})`);
+        // The function itself stays compiled (its entry is installed); this frame
+        // goes on interpreted from this loop header, which is not tried again.
+        // A host stack overflow in the compiler (a loop nested too deeply to
+        // structure) would fail every header of the function: none is tried.
+        this.osrEntries.set(key, null);
+        const everyHeader = /call stack/i.test(made);
+        if (everyHeader) this.noOsr.add(f);
+        this.opts.trace?.(`[tier] no osr entr${everyHeader ? 'ies' : 'y'} for ${this.names[f]} ` +
+          `(${everyHeader ? 'at ' : ''}pc ${pc}: ${made})`);
         return null;
       }
       entry = made;

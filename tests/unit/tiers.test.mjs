@@ -163,15 +163,21 @@ fn main() {
 
 test('an OSR entry that cannot be made leaves its compiled function compiled, and is not retried', async () => {
   const { Tiering } = await import('../../dist/runtime/tiering.js');
-  let osrTries = 0;
-  const backend = { name: 'fake', compile: () => null, compileOsr: () => { osrTries++; return 'too deep'; } };
+  const tries = [];
+  let reason = 'irreducible control flow at pc 9';
+  const backend = { name: 'fake', compile: () => null, compileOsr: (f, pc) => { tries.push(pc); return reason; } };
   const lines = [];
-  const t = new Tiering(['main'], backend, { mode: 'auto', threshold: 1, trace: (l) => lines.push(l), filter: null });
+  const t = new Tiering(['main', 'deep'], backend, { mode: 'auto', threshold: 1, trace: (l) => lines.push(l), filter: null });
   assert.equal(t.onHotLoop(0, 12), null);
   assert.equal(t.onHotLoop(0, 12), null);
   assert.equal(t.onHotLoop(0, 40), null);
-  assert.equal(osrTries, 1);
-  assert.deepEqual(t.report().compiled, ['main']);
-  assert.deepEqual(t.checkInvariants([() => {}]), []);
-  assert.ok(lines.includes('[tier] no osr entries for main (at pc 12: too deep)'));
+  assert.deepEqual(tries, [12, 40], 'each header tried once');
+  reason = 'Maximum call stack size exceeded';
+  assert.equal(t.onHotLoop(1, 7), null);
+  assert.equal(t.onHotLoop(1, 30), null);
+  assert.deepEqual(tries, [12, 40, 7], 'a stack overflow stops OSR for the whole function');
+  assert.deepEqual(t.report().compiled, ['main', 'deep']);
+  assert.deepEqual(t.checkInvariants([() => {}, () => {}]), []);
+  assert.ok(lines.includes('[tier] no osr entry for main (pc 12: irreducible control flow at pc 9)'));
+  assert.ok(lines.includes('[tier] no osr entries for deep (at pc 7: Maximum call stack size exceeded)'));
 });
