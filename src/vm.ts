@@ -18,7 +18,7 @@ import { lowerProgram } from './front/lower.js';
 import { verifyModule } from './bytecode/verify.js';
 import { disassembleModule } from './bytecode/disasm.js';
 import type { BcModule } from './bytecode/module.js';
-import { Runtime, type HostFunction } from './runtime/runtime.js';
+import { Runtime, type HostFunction, type RuntimeOptions } from './runtime/runtime.js';
 import { hostHasWasmMemory } from './runtime/memory.js';
 import { LineInput } from './runtime/input.js';
 import { formatTrace, Trap, stackOverflowAt } from './runtime/errors.js';
@@ -179,7 +179,7 @@ export class LoadedProgram {
       return null;
     }
     const stackSizeKB = o.stackSizeKB ?? DEFAULTS.stackSizeKB;
-    const rt = new Runtime(this.module, {
+    const rt = newRuntime(this.module, {
       maxHeapBytes: (o.maxHeapMB ?? defaultMaxHeapMB(stackSizeKB)) * 1024 * 1024,
       stackBytes: stackSizeKB * 1024,
       stdout,
@@ -190,6 +190,10 @@ export class LoadedProgram {
       verifyHeap: o.verifyHeap ?? DEFAULTS.verifyHeap,
       traceGc: o.traceGc ? (line) => stderr(line + '\n') : null,
     });
+    if (rt === null) {
+      stderr('runtime error: out of memory\n');
+      return null;
+    }
     rt.interpretFrame = (fp, interpretEntry) => interpret(rt, fp, interpretEntry);
     const backend = makeBackend(rt, o, stderr);
     if (backend !== null) {
@@ -221,6 +225,17 @@ export class LoadedProgram {
     const printCode = o.printCode ?? o.printWasm;
     if (printCode !== undefined && !backend?.printed) stderr(nothingPrinted(rt, printCode, backend) + '\n');
     return status;
+  }
+}
+
+/** The runtime, or null when the host refuses the linear memory it needs (the
+ *  frame stack is reserved up front): that is the guest's `out of memory`. */
+function newRuntime(mod: BcModule, opts: RuntimeOptions): Runtime | null {
+  try {
+    return new Runtime(mod, opts);
+  } catch (e) {
+    if (e instanceof RangeError) return null;
+    throw e;
   }
 }
 
