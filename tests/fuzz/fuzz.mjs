@@ -7,22 +7,24 @@
 //   npm run fuzz -- --minutes=10          as many seeds as fit (from --from=N)
 //   node tests/fuzz/fuzz.mjs --file=F     check a saved program in every mode
 // Options: --jobs=N (threads, default: CPUs), --stress-every=N (GC stress modes on
-// every Nth seed, default 4), --no-shrink, --out=DIR, --hang-seconds=N, --stats.
+// every Nth seed, default 4), --no-shrink, --out=DIR, --hang-seconds=N, --no-stats,
+// --keep=N (shrink and save the first N failures of each kind, default 3; the
+// others are listed by seed).
 import { Worker } from 'node:worker_threads';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, relative } from 'node:path';
 import { generate } from './gen.mjs';
-import { checkProgram, modesFor, hostCaps, MODES, describe } from './runner.mjs';
+import { checkProgram, modesFor, hostCaps, MODES, describe, failureGroup } from './runner.mjs';
 import { reproducerText } from './session.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-export const DEFAULT_SEEDS = [1, 1800];
+export const DEFAULT_SEEDS = [1, 1200];
 
 function parseArgs(argv) {
   const o = { seeds: null, minutes: null, from: null, file: null, jobs: availableParallelism(), stressEvery: 4,
-    shrink: true, out: join(HERE, 'found'), hangSeconds: 60, stats: true, quiet: false };
+    shrink: true, out: join(HERE, 'found'), hangSeconds: 60, stats: true, quiet: false, keep: 3 };
   for (const a of argv) {
     const [k, v] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, ''];
     switch (k) {
@@ -38,6 +40,7 @@ function parseArgs(argv) {
       case '--hang-seconds': o.hangSeconds = Number(v); break;
       case '--no-stats': o.stats = false; break;
       case '--quiet': o.quiet = true; break;
+      case '--keep': o.keep = Number(v); break;
       default: throw new Error(`unknown option ${a}`);
     }
   }
@@ -71,6 +74,7 @@ async function main() {
 
   const stats = { programs: 0, failures: [], rejects: [], errors: new Map(), osr: 0, compiled: 0, compileFailed: [], traced: 0, bytes: 0, lastSeed: null };
   const workers = [];
+  const kinds = new Map(); // failure group (see failureGroup) -> times seen
   let done;
   const finished = new Promise((res) => { done = res; });
 
@@ -94,9 +98,18 @@ async function main() {
       stats.rejects.push(rec);
       console.log(`GENERATOR REJECT seed ${rec.seed}: ${rec.reject}`);
     } else if (rec.status === 'fail') {
+      const group = failureGroup(rec.kind);
+      const n = (kinds.get(group) ?? 0) + 1;
+      kinds.set(group, n);
+      stats.failures.push(rec);
+      if (n > o.keep) {
+        rec.path = null;
+        console.log(`FAIL seed ${rec.seed}: ${rec.kind} (seen ${n} times: not shrunk or saved)`);
+        dispatch(w);
+        return;
+      }
       const path = save(rec, rec.shrunk ?? rec.source);
       rec.path = path;
-      stats.failures.push(rec);
       console.log(`FAIL seed ${rec.seed}: ${rec.kind}\n  ${(rec.shrunkFailures ?? rec.failures).slice(0, 4).map((f) => `${f.mode}: ${f.detail}`).join('\n  ')}\n  saved ${path}${rec.shrunk ? ` (shrunk ${rec.bytes} -> ${rec.shrunk.length} bytes, ${rec.shrink.tests} tests, ${(rec.shrink.ms / 1000).toFixed(1)} s)` : ''}`);
     }
     dispatch(w);
@@ -105,7 +118,7 @@ async function main() {
   const spawn = () => {
     const w = { busy: false, seed: null, beat: 0, what: '', best: null, thread: null };
     w.thread = new Worker(join(HERE, 'worker.mjs'), {
-      workerData: { stressEvery: o.stressEvery, shrink: o.shrink, stats: o.stats },
+      workerData: { stressEvery: o.stressEvery, shrink: o.shrink, stats: o.stats, modeNames: modes.map((m) => m.name) },
       resourceLimits: { stackSizeMb: 16 },
     });
     w.thread.on('message', (m) => {
@@ -142,7 +155,7 @@ async function main() {
       return;
     }
     w.busy = true; w.seed = seed; w.beat = Date.now(); w.what = `${seed} start`; w.best = null;
-    w.thread.postMessage({ type: 'run', seed });
+    w.thread.postMessage({ type: 'run', seed, skipShrink: [...kinds].filter(([, n]) => n >= o.keep).map(([k]) => k) });
   };
 
   const watchdog = setInterval(() => {
@@ -177,7 +190,11 @@ async function main() {
     log(`  traced auto run on ${stats.traced} programs: ${stats.compiled} functions compiled, ${stats.osr} OSR entries, ${stats.compileFailed.length} compile failures${stats.compileFailed.length ? ': ' + [...new Set(stats.compileFailed)].slice(0, 5).join(' | ') : ''}`);
   }
   log(`  average program ${Math.round(stats.bytes / Math.max(1, stats.programs))} bytes`);
-  for (const f of stats.failures) log(`  failure: seed ${f.seed} ${f.kind} -> ${f.path}`);
+  const groups = new Map();
+  for (const f of stats.failures) groups.set(failureGroup(f.kind), [...(groups.get(failureGroup(f.kind)) ?? []), f]);
+  for (const [kind, fs] of groups) {
+    log(`  failure kind ${kind}: ${fs.length} programs, seeds ${fs.map((f) => f.seed).join(' ')}; saved: ${fs.filter((f) => f.path).map((f) => f.path).join(' ')}`);
+  }
   console.log(`fuzz: ${stats.programs} programs, ${stats.failures.length} failures, ${stats.rejects.length} generator rejects, ` +
     `${secs.toFixed(1)} s (${perMin.toFixed(0)} programs/min), seeds ${firstSeed}..${stats.lastSeed ?? firstSeed}`);
   process.exitCode = stats.failures.length || stats.rejects.length ? 1 : 0;

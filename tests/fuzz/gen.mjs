@@ -400,6 +400,7 @@ class Gen {
       [has('if') ? 9 : 0, 'if'],
       [has('for') && this.canAfford(ctx, 10) ? 7 : 0, 'for'],
       [has('while') && this.canAfford(ctx, 10) ? 3 : 0, 'while'],
+      [has('nest') && this.canAfford(ctx, 40) ? 2 : 0, 'nest'],
       [has('call') ? 6 : 0, 'call'],
       [has('block') ? 2 : 0, 'block'],
       [has('jump') && inLoop ? 3 : 0, 'jump'],
@@ -416,6 +417,7 @@ class Gen {
       case 'if': return [this.ifStmt(ctx, d)];
       case 'for': return this.forStmt(ctx, d);
       case 'while': return this.whileStmt(ctx, d);
+      case 'nest': return this.nestStmt(ctx, d);
       case 'call': return this.callStmt(ctx, d);
       case 'block': return [S([this.block(ctx, r.range(1, 3))])];
       case 'jump': return [this.jumpStmt(ctx, d)];
@@ -578,6 +580,65 @@ class Gen {
       return S(['while ', E(BOOL, ['(', guard, ' && ', c, ')'], { prot: true }), ' ', b]);
     });
     return [decl, ...out];
+  }
+
+  /** A counted loop (for, or while with a counter) whose body `fill` makes. */
+  countedLoop(ctx, trips, fill) {
+    const r = this.rng;
+    if (r.chance(0.5)) {
+      const v = this.fresh(ctx, 'i');
+      const lo = r.range(-3, 3);
+      return this.inLoop(ctx, trips, (body) => {
+        this.declare(ctx, { name: v, ty: I32, mut: false, ro: true, local: true, nonNeg: lo >= 0 });
+        fill(body);
+      }, (b) => S([`for ${v} in ${lo < 0 ? `(${lo})` : lo}..${lo + trips} `, b]));
+    }
+    const k = this.fresh(ctx, 'k');
+    const decl = S([`var ${k} = 0;`], { frozen: true, deletable: true });
+    this.declare(ctx, { name: k, ty: I32, mut: false, ro: true, noShadow: true, local: true, nonNeg: true });
+    const top = r.chance(0.5);
+    return [decl, ...this.inLoop(ctx, trips, (body) => {
+      body.push(S([`${k} += 1;`], { frozen: true }));
+      if (top) body.push(S([`if ${k} > ${trips} { break; }`], { frozen: true }));
+      fill(body);
+    }, (b) => (top ? S(['while true ', b]) : S(['while ', E(BOOL, [`(${k} < ${trips})`], { frozen: true }), ' ', b])))];
+  }
+
+  /** Loops nested two or three deep, with break and continue at every level and
+   *  branches around the inner loop: the shapes OSR entries into inner loops meet. */
+  nestStmt(ctx, d) {
+    const r = this.rng;
+    const depth = r.chance(0.3) ? 3 : 2;
+    const trips = [r.range(2, 5), r.range(3, 12), r.range(20, 70)].slice(-depth);
+    let total = trips.reduce((a, b) => a * b, 1);
+    while (!this.canAfford(ctx, total * 3) && trips[trips.length - 1] > 2) {
+      trips[trips.length - 1] = Math.floor(trips[trips.length - 1] / 2);
+      total = trips.reduce((a, b) => a * b, 1);
+    }
+    if (!this.canAfford(ctx, total * 3)) return [this.printStmt(ctx, d)];
+    const jump = () => S(['if ', this.ex(ctx, BOOL, 1, { pure: true }), ` { ${r.pick(['break', 'continue'])}; }`]);
+    const level = (i) => (body) => {
+      if (r.chance(0.3)) body.push(...this.stmt(ctx, 1, ['decl', 'assign', 'print']));
+      if (r.chance(0.3)) body.push(jump());
+      if (i + 1 < trips.length) {
+        const branch = r.chance(0.5);
+        if (branch) ctx.scopes.push([]); // the inner loop (and its counter) go in a block
+        const inner = this.countedLoop(ctx, trips[i + 1], level(i + 1));
+        if (branch) ctx.scopes.pop();
+        if (branch) {
+          const other = r.chance(0.5) ? [S([`${r.pick(['continue', 'break'])};`])] : [this.printStmt(ctx, 1)];
+          body.push(r.chance(0.5)
+            ? S(['if ', this.ex(ctx, BOOL, 1), ' ', B(inner), ' else ', B(other)])
+            : S(['if ', this.ex(ctx, BOOL, 1), ' ', B(other), ' else ', B(inner)]));
+        } else body.push(...inner);
+      } else {
+        const n = r.range(1, 3);
+        for (let j = 0; j < n; j++) body.push(...this.stmt(ctx, 1, ['decl', 'assign', 'print', 'if', 'call']));
+      }
+      if (r.chance(0.6)) body.push(jump());
+      if (r.chance(0.3)) body.push(...this.stmt(ctx, 1, ['assign', 'print']));
+    };
+    return this.countedLoop(ctx, trips[0], level(0));
   }
 
   callStmt(ctx, d) {

@@ -24,6 +24,7 @@ export const MODES = [
   { name: 'interp-gc', opts: { tier: 'interp', gcStress: true, verifyHeap: true }, stress: true },
   { name: 'jit-gc', opts: { tier: 'jit', gcStress: true, verifyHeap: true }, needs: 'wasm', stress: true },
   { name: 'jit-js-gc', opts: { tier: 'jit', backend: 'js', gcStress: true, verifyHeap: true }, needs: 'js', stress: true },
+  { name: 'auto1-gc', opts: { tier: 'auto', jitThreshold: 1, gcStress: true, verifyHeap: true }, needs: 'wasm', stress: true },
 ];
 
 /** What this host can compile to (detected by trying, as the VM does). */
@@ -91,6 +92,13 @@ export function firstDiff(a, b) {
 export function failureKind(f) {
   const blur = (s) => (s ?? '').split('\n')[0].replace(/\d+/g, 'N').slice(0, 120);
   return `${f.mode}:${f.aspect}${f.aspect === 'internal' || f.aspect === 'threw' ? ':' + blur(f.message) : ''}`;
+}
+
+/** Failures that are one bug for de-duplication: host exceptions and internal
+ *  errors by message (whichever mode met them first), others by kind. */
+export function failureGroup(kind) {
+  const m = /^[^:]+:(threw|internal):(.*)$/.exec(kind);
+  return m ? `${m[1]}:${m[2]}` : kind;
 }
 
 /** Compare one mode's result with the interpreter's: a list of failures. */

@@ -4,14 +4,15 @@
 // process, by the unit test.
 import { generate } from './gen.mjs';
 import { cloneTree } from './ast.mjs';
-import { checkProgram, modesFor, failureKind, runMode, modeByName, describe } from './runner.mjs';
+import { checkProgram, modesFor, failureKind, failureGroup, runMode, modeByName, describe } from './runner.mjs';
 import { shrink } from './shrink.mjs';
 
 /**
  * opts: modes (default: every mode this host can run), stressEvery (run the GC
  * stress modes when seed % stressEvery == 0), hook (see checkProgram), shrink
  * (default true), shrinkLimits, onBeat(what) (called before every run: the
- * watchdog's heartbeat), onShrunk(source) (every smaller reproducer), stats
+ * watchdog's heartbeat), onShrunk(source) (every smaller reproducer),
+ * skipShrink (failure kinds not to shrink: already known), stats
  * (also a traced run for OSR and compile-failure counts).
  */
 export function fuzzSeed(seed, opts = {}) {
@@ -38,7 +39,7 @@ export function fuzzSeed(seed, opts = {}) {
     rec.kind = failureKind(primary);
     rec.expected = describe(r.ref);
     rec.got = describe(r.results.find((x) => x.mode === primary.mode));
-    if (opts.shrink !== false) {
+    if (opts.shrink !== false && !(opts.skipShrink ?? []).includes(failureGroup(rec.kind))) {
       const mode = modeByName(primary.mode) ?? all.find((m) => m.name === primary.mode);
       const testModes = primary.mode === 'interp' ? [all[0]] : [all.find((m) => m.name === 'interp'), mode];
       const interesting = (src) => {
@@ -85,7 +86,7 @@ export function reproducerText(rec, source = rec.shrunk ?? rec.source) {
     `// expected (interp): ${rec.expected}`,
     `// got (${fails[0]?.mode}): ${rec.got}`,
     ...fails.slice(0, 6).map((f) => `//   ${f.mode}: ${f.detail}`.replace(/\n/g, ' ')),
-    `// check it: node tests/fuzz/fuzz.mjs --file=tests/fuzz/found/${rec.seed}.tier   regenerate: npm run fuzz -- --seed=${rec.seed}`,
+    `// check it: node tests/fuzz/fuzz.mjs --file=tests/fuzz/found/${rec.seed}.tier`,
   ];
   return lines.join('\n') + '\n' + source;
 }

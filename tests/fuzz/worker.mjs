@@ -4,13 +4,15 @@
 // shrinking, so nothing is lost if the thread has to be stopped).
 import { parentPort, workerData } from 'node:worker_threads';
 import { fuzzSeed } from './session.mjs';
+import { modeByName } from './runner.mjs';
 
-const { stressEvery, shrink, stats, shrinkLimits } = workerData;
+const { stressEvery, shrink, stats, shrinkLimits, modeNames } = workerData;
+const modes = modeNames.map(modeByName);
 parentPort.on('message', (msg) => {
   if (msg.type !== 'run') return;
   const seed = msg.seed;
   const rec = fuzzSeed(seed, {
-    stressEvery, shrink, stats: stats && seed % 10 === 0, shrinkLimits,
+    modes, stressEvery, shrink, stats: stats && seed % 10 === 0, shrinkLimits, skipShrink: msg.skipShrink,
     onBeat: (what) => parentPort.postMessage({ type: 'beat', seed, what }),
     onShrunk: (source) => parentPort.postMessage({ type: 'shrunk', seed, source }),
   });
