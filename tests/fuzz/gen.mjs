@@ -738,13 +738,16 @@ class Gen {
     const vars = this.visibleVars(ctx);
     const z = this.fresh(ctx, 'z');
     const st = r.pick(this.structs);
+    // linear recursive workers (one self-call) that are cheap per frame
+    const deep = ctx.callable.filter((f) => f.rec && f.rec.b === 1 && f.cost <= 30 * (f.rec.mask + 1) + 1);
     const kind = r.weighted([
       [3, 'div0'], [2, 'overflow'], [2, 'nullField'], [2, 'nullArray'], [3, 'oob'], [2, 'substr'], [2, 'panic'],
       [1, 'chr'], [1, 'fixed'], [2, 'parse'], [1, 'negLen'], [2, 'nullFn'], [2, 'nullStr'], [1, 'stack'],
       [this.structs.some((s) => s.fields.some((f) => f.link)) ? 2 : 0, 'chain'],
       [vars.some((v) => v.global && v.mut && isRef(v.ty)) ? 1 : 0, 'nullGlobal'],
       [1, 'emptyIndex'],
-      [3, 'recheck'], [2, 'loopOob'], [1, 'minDiv'],
+      [3, 'recheck'], [2, 'loopOob'], [1, 'minDiv'], [1, 'oom'],
+      [deep.length ? 2 : 0, 'deepRec'],
     ]);
     let stmts;
     switch (kind) {
@@ -873,6 +876,21 @@ class Gen {
         stmts = [S([`var ${z} = `, this.ex(ctx, I32, 1), ';']), S([`${z} = (${z} & 0) | 0x80000000;`]),
           S([`print(${z} ${r.pick(['%', '/', '%'])} (-1));`]), S([`let m${z} = -1;`]), S([`print(${z} / m${z});`])];
         break;
+      case 'oom': {
+        // fills the heap (every mode runs with the same small heap limit): text
+        // only, so shrinking cannot make it smaller or larger
+        const i = this.fresh(ctx, 'i');
+        stmts = [S([`let ${z} = new [[f64]](4000);`]), S([`for ${i} in 0..${z}.len { ${z}[${i}] = new [f64](20000 + ${i}); }`])];
+        break;
+      }
+      case 'deepRec': {
+        // a recursion deeper than the frame stack, through a generated worker
+        const f = r.pick(deep);
+        const args = [lit(I32, '1000000', { frozen: true }), ...f.params.slice(1).map((t) => this.storeValue(ctx, t, 1))];
+        const call = E(f.ret ?? I32, [`${f.name}(`, ...join(args), ')']);
+        stmts = [f.ret && ['i32', 'f64', 'bool', 'str'].includes(f.ret.k) ? S(['print(', call, ');']) : S([call, ';'])];
+        break;
+      }
       case 'emptyIndex':
         stmts = [S([`let ${z} = new [${r.pick(['i32', 'f64', 'bool'])}](0);`]), S([`print(${z}[0]);`])];
         break;

@@ -9,6 +9,8 @@ import { load } from '../../dist/vm.js';
  *  meets the frame-stack limit (the same in every tier) before the host stack. */
 export const ARGS = ['alpha', '7'];
 export const STACK_KB = 256;
+/** A heap limit small enough that a deliberate out of memory comes quickly. */
+export const MAX_HEAP_MB = 32;
 export const FILE = 'fuzz.tier';
 
 // needs: the compiling backend the mode exists to test (skipped when the host
@@ -54,7 +56,7 @@ export function runMode(source, mode, extra = {}) {
   const res = { mode: mode.name, code: null, stdout: '', stderr: '', threw: null, compileError: false, tiers: null, outBeforeErr: null };
   try {
     const r = load(FILE, source, {
-      ...mode.opts, ...extra, args: ARGS, stackSizeKB: STACK_KB,
+      ...mode.opts, ...extra, args: ARGS, stackSizeKB: STACK_KB, maxHeapMB: MAX_HEAP_MB,
       stdout: (t) => { stdout += t; }, stderr: (t) => { outBeforeErr ??= stdout.length; stderr += t; },
     });
     if (r.ok) {
