@@ -65,3 +65,14 @@ test('exit status, stderr, internal errors and host exceptions are failures', ()
   }
   assert.deepEqual(checkProgram(src, { modes: [INTERP, BROKEN] }).failures, []);
 });
+
+test('every reproducer the fuzzer saved (tests/fuzz/found) now agrees in every mode', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const modes = modesFor(hostCaps());
+  const files = readdirSync('tests/fuzz/found').filter((f) => f.endsWith('.tier'));
+  assert.ok(files.length > 0);
+  for (const f of files) {
+    const { failures } = checkProgram(readFileSync(`tests/fuzz/found/${f}`, 'utf8'), { modes });
+    assert.deepEqual(failures.map((x) => `${x.mode}: ${x.detail}`), [], f);
+  }
+});
