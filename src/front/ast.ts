@@ -6,7 +6,9 @@
 // "set by the checker" field of every reachable node is present.
 //
 // Every node carries `pos`, the position of the token a diagnostic about that node
-// points at (see docs/language.md, "Where errors point").
+// points at (see docs/language.md, "Where errors point"). The parser bounds how
+// deeply nodes nest (parser.ts, MAX_NESTING), except along the left operand of
+// binary operators and along `else if`, which later stages walk with loops.
 
 import type { Type } from './types.js';
 import type { BuiltinName } from '../bytecode/builtins.js';
@@ -61,6 +63,8 @@ export type Expr =
   | (ExprBase & { kind: 'new_array'; elem: TypeNode; length: Expr })     // new [T](n)
   | (ExprBase & { kind: 'array_lit'; elements: Expr[] });
 
+export type BinaryExpr = Extract<Expr, { kind: 'binary' }>;
+
 // ---- statements ----------------------------------------------------------------
 export type AssignOp = '=' | '+=' | '-=' | '*=' | '/=' | '%=' | '&=' | '|=' | '^=' | '<<=' | '>>=';
 
@@ -77,6 +81,19 @@ export type Stmt =
   | { kind: 'return'; pos: Pos; value: Expr | null }
   | { kind: 'expr'; pos: Pos; expr: Expr }
   | { kind: 'block'; pos: Pos; block: Block };
+
+export type IfStmt = Extract<Stmt, { kind: 'if' }>;
+
+/**
+ * The `if` of an `else if`: an else block holding exactly one if statement (the
+ * same whether written `else if` or `else { if ... }`), else null. A chain of
+ * `else if` may be tens of thousands long, so every stage walks it with a loop
+ * through this function, never by recursion.
+ */
+export function elseIfOf(s: IfStmt): IfStmt | null {
+  const only = s.else?.body.length === 1 ? s.else.body[0]! : null;
+  return only?.kind === 'if' ? only : null;
+}
 
 // ---- declarations --------------------------------------------------------------
 export interface Param { name: string; pos: Pos; type: TypeNode; id?: number }

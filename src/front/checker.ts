@@ -15,19 +15,32 @@
 // - After success every reachable expression has `ty`, every name `ref` (except the
 //   callee name of an extern or built-in call, whose `target` says it all), every
 //   call `target`; a `len` node on a struct with a field `len` has become a `field`.
+// - Recursion follows only the nesting the parser bounds (MAX_NESTING), one level
+//   of recursion per level it counts: chains of binary operators, of postfix links
+//   (`a.b[i](x).len`) and of `else if` are walked with loops, and so are types,
+//   whose depth no syntax bounds (`[[x]]` of a `[[T]]` is deeper than either).
+// - Cost is linear in the program: names, struct fields and field initialisers are
+//   found through maps, never by scanning a list per use.
 
-import type {
-  Block, Builtin, CallTarget, CheckedProgram, Expr, ExternDecl, FnDecl, FnSig, GlobalDecl,
-  Param, Pos, Program, Stmt, StructDecl, StructInfo, TypeNode, BinOp, AssignOp,
+import {
+  type Block, type Builtin, type CallTarget, type CheckedProgram, type Expr, type ExternDecl, type FnDecl,
+  type FnSig, type GlobalDecl, type IfStmt, type Param, type Pos, type Program, type Stmt, type StructDecl,
+  type StructInfo, type TypeNode, type BinOp, type AssignOp, elseIfOf,
 } from './ast.js';
-import type { Diagnostic } from './diagnostics.js';
+import { type Diagnostic, DiagnosticList, HOST_STACK_MESSAGE, isHostStackOverflow } from './diagnostics.js';
 import { exprStart } from './parser.js';
 import { BUILTINS, isBuiltin, type BuiltinType } from '../bytecode/builtins.js';
 import {
-  type Type, I32, F64, BOOL, STR, VOID, NULL, arrayOf, assignable, isRef, typeEq, typeToString,
+  type Type, I32, F64, BOOL, STR, VOID, NULL, arrayOf, assignable, isRef, typeEq, typeToStringCut,
 } from './types.js';
 
-export interface CheckResult { checked: CheckedProgram | null; diagnostics: Diagnostic[] }
+export interface CheckResult {
+  checked: CheckedProgram | null;
+  /** The first type errors in source order (see DiagnosticList). */
+  diagnostics: Diagnostic[];
+  /** How many type errors there are in all. */
+  errorCount: number;
+}
 
 /** The type of an erroneous expression; compatible with everything; never escapes. */
 const ERROR: Type = Object.freeze({ k: 'error' }) as unknown as Type;
@@ -36,7 +49,11 @@ function isError(t: Type): boolean { return t === ERROR; }
 function compatible(from: Type, to: Type): boolean {
   return isError(from) || isError(to) || assignable(from, to);
 }
-function show(t: Type): string { return typeToString(t); }
+/** Longest type text in a message (a type may nest thousands of levels deep). */
+const MAX_TYPE_SHOWN = 80;
+function show(t: Type): string { return typeToStringCut(t, MAX_TYPE_SHOWN); }
+/** Names listed in one message before the rest are only counted. */
+const MAX_NAMES_LISTED = 10;
 
 const PRIMITIVES: ReadonlyMap<string, Type> = new Map([['i32', I32], ['f64', F64], ['bool', BOOL], ['str', STR]]);
 
@@ -52,9 +69,13 @@ type Resolved = { kind: 'local'; local: Local } | TopLevel | { kind: 'builtin'; 
 
 /** Per-program state. */
 class Checker {
-  readonly diagnostics: Diagnostic[] = [];
+  readonly diagnostics = new DiagnosticList();
   readonly structs: StructInfo[] = [];
   readonly structIndex = new Map<string, number>();
+  /** Per struct (same index as `structs`): field name -> index of its first declaration. */
+  readonly fieldIndex: Map<string, number>[] = [];
+  /** The block or expression being checked (where a host stack overflow is reported). */
+  at: Pos = { line: 1, col: 1 };
   readonly functions: { decl: FnDecl; sig: FnSig }[] = [];
   readonly externs: { decl: ExternDecl; sig: FnSig }[] = [];
   readonly globals: { decl: GlobalDecl; type: Type }[] = [];
@@ -63,7 +84,7 @@ class Checker {
   constructor(readonly program: Program, private readonly parenStarts?: WeakMap<Expr, Pos>) {}
 
   error(at: Pos, message: string): void {
-    this.diagnostics.push({ line: at.line, col: at.col, message });
+    this.diagnostics.add(at.line, at.col, message);
   }
 
   /** The first token of an expression. */
@@ -87,18 +108,27 @@ function newBody(fnName: string | null, ret: Type, globalLimit: number): Body {
 
 export function check(program: Program, parenStarts?: WeakMap<Expr, Pos>): CheckResult {
   const c = new Checker(program, parenStarts);
-  collectStructs(c);
-  collectTopLevel(c);
-  checkGlobals(c);
-  c.functions.forEach((f) => checkFunction(c, f.decl, f.sig));
-  const main = checkMain(c);
-  if (c.diagnostics.length > 0 || !main) return { checked: null, diagnostics: c.diagnostics };
+  let main: { index: number; takesArgs: boolean } | null = null;
+  try {
+    collectStructs(c);
+    collectTopLevel(c);
+    checkGlobals(c);
+    c.functions.forEach((f) => checkFunction(c, f.decl, f.sig));
+    main = checkMain(c);
+  } catch (e) {
+    if (!isHostStackOverflow(e)) throw e;
+    c.error(c.at, HOST_STACK_MESSAGE);
+  }
+  if (c.diagnostics.count > 0 || !main) {
+    return { checked: null, diagnostics: c.diagnostics.items(), errorCount: c.diagnostics.count };
+  }
   return {
     checked: {
       file: program.file, structs: c.structs, functions: c.functions, externs: c.externs,
       globals: c.globals, mainIndex: main.index, mainTakesArgs: main.takesArgs,
     },
     diagnostics: [],
+    errorCount: 0,
   };
 }
 
@@ -109,6 +139,7 @@ function structType(c: Checker, index: number): Type {
 }
 
 function resolveType(c: Checker, t: TypeNode): Type {
+  c.at = t.pos;
   switch (t.kind) {
     case 'named': return resolveNamedType(c, t.name, t.pos);
     case 'array': {
@@ -144,20 +175,23 @@ function sigType(sig: FnSig): Type { return fnType(sig.params, sig.ret); }
 
 function collectStructs(c: Checker): void {
   const decls = c.program.decls.filter((d): d is StructDecl => d.kind === 'struct');
-  const registered: StructDecl[] = [];
+  const registered = new Map<StructDecl, number>();
   for (const d of decls) {
     if (PRIMITIVES.has(d.name)) c.error(d.pos, `cannot redefine built-in type '${d.name}'`);
     else if (c.structIndex.has(d.name)) c.error(d.pos, `duplicate declaration of struct '${d.name}'`);
     else {
+      registered.set(d, c.structs.length);
       c.structIndex.set(d.name, c.structs.length);
       c.structs.push({ name: d.name, fields: [] });
-      registered.push(d);
+      c.fieldIndex.push(new Map());
     }
   }
   for (const d of decls) {
     const fields = resolveStructFields(c, d);
-    const index = registered.indexOf(d);
-    if (index >= 0) c.structs[index]!.fields = fields;
+    const index = registered.get(d);
+    if (index === undefined) continue;
+    c.structs[index]!.fields = fields;
+    fields.forEach((f, i) => { if (!c.fieldIndex[index]!.has(f.name)) c.fieldIndex[index]!.set(f.name, i); });
   }
 }
 
@@ -305,6 +339,7 @@ function checkName(c: Checker, body: Body, e: Expr & { kind: 'name' }): Type {
 // ---- statements ----------------------------------------------------------------
 
 function checkBlock(c: Checker, body: Body, block: Block): void {
+  c.at = block.pos;
   body.scopes.push(new Map());
   for (const s of block.body) checkStmt(c, body, s);
   body.scopes.pop();
@@ -314,11 +349,7 @@ function checkStmt(c: Checker, body: Body, s: Stmt): void {
   switch (s.kind) {
     case 'let': return checkLet(c, body, s);
     case 'assign': return checkAssign(c, body, s);
-    case 'if':
-      checkAgainst(c, body, s.cond, BOOL);
-      checkBlock(c, body, s.then);
-      if (s.else) checkBlock(c, body, s.else);
-      return;
+    case 'if': return checkIf(c, body, s);
     case 'while':
       checkAgainst(c, body, s.cond, BOOL);
       return checkLoopBody(c, body, s.body);
@@ -329,6 +360,18 @@ function checkStmt(c: Checker, body: Body, s: Stmt): void {
     case 'return': return checkReturn(c, body, s);
     case 'expr': checkExpr(c, body, s.expr); return;
     case 'block': return checkBlock(c, body, s.block);
+  }
+}
+
+/** An if and its whole `else if` chain, in a loop. (An else block holding only an
+ *  if declares nothing, so skipping its scope changes nothing.) */
+function checkIf(c: Checker, body: Body, s: IfStmt): void {
+  for (let arm: IfStmt | null = s; arm !== null;) {
+    checkAgainst(c, body, arm.cond, BOOL);
+    checkBlock(c, body, arm.then);
+    const next = elseIfOf(arm);
+    if (next === null && arm.else) checkBlock(c, body, arm.else);
+    arm = next;
   }
 }
 
@@ -444,7 +487,7 @@ function nameTargetType(c: Checker, body: Body, e: Expr & { kind: 'name' }): Typ
 }
 
 function indexTargetType(c: Checker, body: Body, e: Expr & { kind: 'index' }): Type {
-  const t = checkIndex(c, body, e);
+  const t = indexType(c, body, e, checkExpr(c, body, e.object));
   const object = e.object.ty!;
   if (object.k === 'str') {
     c.error(c.start(e), 'cannot assign to an element of a string');
@@ -460,26 +503,46 @@ function canComplete(s: Stmt): boolean {
   switch (s.kind) {
     case 'return': case 'break': case 'continue': return false;
     case 'block': return blockCanComplete(s.block);
-    case 'if': return s.else === null || blockCanComplete(s.then) || blockCanComplete(s.else);
+    case 'if': return ifCanComplete(s);
     case 'while': return !(isTrueLiteral(s.cond) && !hasOwnBreak(s.body));
     default: return true;
   }
 }
 
-function blockCanComplete(b: Block): boolean { return b.body.every(canComplete); }
+/** Some arm of the chain can complete, or the chain has no final else. */
+function ifCanComplete(s: IfStmt): boolean {
+  for (let arm: IfStmt | null = s; arm !== null; arm = elseIfOf(arm)) {
+    if (arm.else === null || blockCanComplete(arm.then)) return true;
+    if (elseIfOf(arm) === null) return blockCanComplete(arm.else);
+  }
+  return true;
+}
+
+function blockCanComplete(b: Block): boolean {
+  for (const s of b.body) if (!canComplete(s)) return false;
+  return true;
+}
 
 function isTrueLiteral(e: Expr): boolean { return e.kind === 'bool' && e.value; }
 
 /** A `break` that leaves this loop (not one of a nested loop). */
 function hasOwnBreak(b: Block): boolean {
-  return b.body.some((s) => {
+  for (const s of b.body) {
     switch (s.kind) {
       case 'break': return true;
-      case 'block': return hasOwnBreak(s.block);
-      case 'if': return hasOwnBreak(s.then) || (s.else !== null && hasOwnBreak(s.else));
-      default: return false;
+      case 'block': if (hasOwnBreak(s.block)) return true; break;
+      case 'if': if (ifHasOwnBreak(s)) return true; break;
     }
-  });
+  }
+  return false;
+}
+
+function ifHasOwnBreak(s: IfStmt): boolean {
+  for (let arm: IfStmt | null = s; arm !== null; arm = elseIfOf(arm)) {
+    if (hasOwnBreak(arm.then)) return true;
+    if (elseIfOf(arm) === null) return arm.else !== null && hasOwnBreak(arm.else);
+  }
+  return false;
 }
 
 // ---- expressions ---------------------------------------------------------------
@@ -491,15 +554,20 @@ function hasOwnBreak(b: Block): boolean {
  * where that construct's errors point, e.g. `1 + f()` at the `+`.)
  */
 function expectValue(c: Checker, body: Body, e: Expr): Type {
-  const t = checkExpr(c, body, e);
+  return valueOf(c, e, checkExpr(c, body, e));
+}
+
+/** `t`, the type of the checked expression e, unless e has no value. */
+function valueOf(c: Checker, e: Expr, t: Type): Type {
   if (t !== VOID) return t;
   c.error(c.start(e), 'expression has no value');
   return ERROR;
 }
 
-/** Checks a value that will be stored where `expected` is expected. */
+/** Checks a value that will be stored where `expected` is expected. (Calls
+ *  checkExpr itself: one host frame less per level of nesting.) */
 function checkAgainst(c: Checker, body: Body, e: Expr, expected: Type): void {
-  const t = expectValue(c, body, e);
+  const t = valueOf(c, e, checkExpr(c, body, e));
   if (!compatible(t, expected)) {
     c.error(c.start(e), `type mismatch: expected ${show(expected)} but found ${show(t)}`);
   }
@@ -513,31 +581,28 @@ function inferType(c: Checker, body: Body, e: Expr): Type {
   return ERROR;
 }
 
+/** Checks e, sets e.ty and returns it. */
 function checkExpr(c: Checker, body: Body, e: Expr): Type {
-  const t = exprType(c, body, e);
+  c.at = e.pos;
+  let t: Type;
+  switch (e.kind) {
+    case 'int': t = I32; break;
+    case 'float': t = F64; break;
+    case 'bool': t = BOOL; break;
+    case 'string': t = STR; break;
+    case 'null': t = NULL; break;
+    case 'name': t = checkName(c, body, e); break;
+    case 'unary': t = checkUnary(c, body, e); break;
+    case 'binary': t = checkBinary(c, body, e); break;
+    case 'cast': t = checkCast(c, body, e); break;
+    case 'call': t = linkBase(c, body, e) === null ? checkCall(c, body, e) : checkChain(c, body, e); break;
+    case 'index': case 'field': case 'len': t = checkChain(c, body, e); break;
+    case 'new_struct': t = checkNewStruct(c, body, e); break;
+    case 'new_array': t = checkNewArray(c, body, e); break;
+    case 'array_lit': t = checkArrayLiteral(c, body, e); break;
+  }
   e.ty = t;
   return t;
-}
-
-function exprType(c: Checker, body: Body, e: Expr): Type {
-  switch (e.kind) {
-    case 'int': return I32;
-    case 'float': return F64;
-    case 'bool': return BOOL;
-    case 'string': return STR;
-    case 'null': return NULL;
-    case 'name': return checkName(c, body, e);
-    case 'unary': return checkUnary(c, body, e);
-    case 'binary': return checkBinary(c, body, e);
-    case 'cast': return checkCast(c, body, e);
-    case 'call': return checkCall(c, body, e);
-    case 'index': return checkIndex(c, body, e);
-    case 'field': return checkField(c, body, e);
-    case 'len': return checkLen(c, body, e);
-    case 'new_struct': return checkNewStruct(c, body, e);
-    case 'new_array': return checkNewArray(c, body, e);
-    case 'array_lit': return checkArrayLiteral(c, body, e);
-  }
 }
 
 function checkUnary(c: Checker, body: Body, e: Expr & { kind: 'unary' }): Type {
@@ -609,8 +674,59 @@ function checkCast(c: Checker, body: Body, e: Expr & { kind: 'cast' }): Type {
   return to;
 }
 
-function checkIndex(c: Checker, body: Body, e: Expr & { kind: 'index' }): Type {
-  const object = checkExpr(c, body, e.object);
+// ---- postfix chains --------------------------------------------------------------
+
+/** The expression a postfix link applies to: the object of an index, a field or
+ *  `.len`, the callee of a call of a function value. Null when e is not a link (a
+ *  call by name of a function, extern or built-in has no callee to check). */
+function linkBase(c: Checker, body: Body, e: Expr): Expr | null {
+  switch (e.kind) {
+    case 'index': case 'field': case 'len': return e.object;
+    case 'call': return isCallByName(c, body, e) ? null : e.callee;
+    default: return null;
+  }
+}
+
+function isCallByName(c: Checker, body: Body, e: Expr & { kind: 'call' }): boolean {
+  if (e.callee.kind !== 'name') return false;
+  const k = lookup(c, body, e.callee.name)?.kind;
+  return k === 'fn' || k === 'extern' || k === 'builtin';
+}
+
+/**
+ * `a.b[i](x).len`: a left-deep tree as long as the chain. Checked in a loop from
+ * the bottom up, each link typed from the type of what it applies to, so the
+ * host stack does not grow with the chain (the parser counts each link as a level
+ * for what follows it, so arguments of an early link are shallow here).
+ */
+function checkChain(c: Checker, body: Body, top: Expr): Type {
+  const links: Expr[] = [];
+  let base = top;
+  for (let b = linkBase(c, body, base); b !== null; b = linkBase(c, body, base)) {
+    links.push(base);
+    base = b;
+  }
+  let t = checkExpr(c, body, base);
+  for (let i = links.length - 1; i >= 0; i--) {
+    const link = links[i]!;
+    t = linkType(c, body, link, t);
+    link.ty = t;
+  }
+  return t;
+}
+
+/** The type of one link, given the type of what it applies to. */
+function linkType(c: Checker, body: Body, e: Expr, base: Type): Type {
+  switch (e.kind) {
+    case 'index': return indexType(c, body, e, base);
+    case 'field': return fieldType(c, e, base);
+    case 'len': return lenType(c, e, base);
+    case 'call': return valueCallType(c, body, e, base);
+    default: throw new Error(`not a postfix link: ${e.kind}`);
+  }
+}
+
+function indexType(c: Checker, body: Body, e: Expr & { kind: 'index' }, object: Type): Type {
   if (object.k === 'array' || object === STR) {
     checkAgainst(c, body, e.index, I32);
     return object.k === 'array' ? object.elem : I32;
@@ -618,10 +734,6 @@ function checkIndex(c: Checker, body: Body, e: Expr & { kind: 'index' }): Type {
   expectValue(c, body, e.index);
   if (!isError(object)) c.error(e.pos, `cannot index a value of type ${show(object)}`);
   return ERROR;
-}
-
-function checkField(c: Checker, body: Body, e: Expr & { kind: 'field' }): Type {
-  return fieldType(c, e, checkExpr(c, body, e.object));
 }
 
 /** Looks a field up on an already checked object type and sets fieldIndex. */
@@ -632,7 +744,7 @@ function fieldType(c: Checker, e: Expr & { kind: 'field' }, object: Type): Type 
     return ERROR;
   }
   const fields = c.structs[object.index]!.fields;
-  const index = fields.findIndex((f) => f.name === e.field);
+  const index = c.fieldIndex[object.index]!.get(e.field) ?? -1;
   if (index < 0) {
     c.error(e.pos, `struct '${object.name}' has no field '${e.field}'`);
     return ERROR;
@@ -642,8 +754,7 @@ function fieldType(c: Checker, e: Expr & { kind: 'field' }, object: Type): Type 
 }
 
 /** `.len` of a string or an array; on a struct it is the field named `len`. */
-function checkLen(c: Checker, body: Body, e: Expr & { kind: 'len' }): Type {
-  const object = checkExpr(c, body, e.object);
+function lenType(c: Checker, e: Expr & { kind: 'len' }, object: Type): Type {
   if (object.k === 'struct') return fieldType(c, lenToField(e), object);
   if (isError(object)) return ERROR;
   if (object.k === 'array' || object === STR) return I32;
@@ -661,17 +772,17 @@ function lenToField(e: Expr & { kind: 'len' }): Expr & { kind: 'field' } {
 
 // ---- calls -------------------------------------------------------------------------
 
+/** A call by name of a top-level function, extern or built-in (see isCallByName;
+ *  a call of a function value is a postfix link, see valueCallType). */
 function checkCall(c: Checker, body: Body, e: Expr & { kind: 'call' }): Type {
-  const callee = e.callee;
-  if (callee.kind === 'name') {
-    const r = lookup(c, body, callee.name);
-    switch (r?.kind) {
-      case 'fn': return checkDirectCall(c, body, e, callee, r.index);
-      case 'extern': return checkExternCall(c, body, e, callee, r.index);
-      case 'builtin': return checkBuiltinCall(c, body, e, r.name);
-    }
+  const callee = e.callee as Expr & { kind: 'name' };
+  const r = lookup(c, body, callee.name);
+  switch (r?.kind) {
+    case 'fn': return checkDirectCall(c, body, e, callee, r.index);
+    case 'extern': return checkExternCall(c, body, e, callee, r.index);
+    case 'builtin': return checkBuiltinCall(c, body, e, r.name);
+    default: throw new Error(`not a call by name: ${callee.name}`);
   }
-  return checkValueCall(c, body, e);
 }
 
 function checkDirectCall(c: Checker, body: Body, e: Expr & { kind: 'call' }, callee: Expr & { kind: 'name' }, index: number): Type {
@@ -687,19 +798,19 @@ function checkExternCall(c: Checker, body: Body, e: Expr & { kind: 'call' }, cal
   return finishCall(c, body, e, { kind: 'extern', index }, sig, `extern function '${callee.name}'`);
 }
 
-/** A call of any expression of function type (a local, a global, a field, ...). */
-function checkValueCall(c: Checker, body: Body, e: Expr & { kind: 'call' }): Type {
-  const t = checkExpr(c, body, e.callee);
+/** A call of any expression of function type (a local, a global, a field, ...),
+ *  given the callee's type. */
+function valueCallType(c: Checker, body: Body, e: Expr & { kind: 'call' }, t: Type): Type {
   if (t.k === 'fn') return finishCall(c, body, e, { kind: 'value' }, t, 'function value');
   if (!isError(t)) c.error(c.start(e.callee), `cannot call a value of type ${show(t)}`);
-  e.args.forEach((a) => expectValue(c, body, a));
+  for (const a of e.args) expectValue(c, body, a);
   return ERROR;
 }
 
 function finishCall(c: Checker, body: Body, e: Expr & { kind: 'call' }, target: CallTarget, sig: FnSig, what: string): Type {
   e.target = target;
   if (checkArgCount(c, body, e, sig.params.length, what)) {
-    e.args.forEach((a, i) => checkAgainst(c, body, a, sig.params[i]!));
+    for (let i = 0; i < e.args.length; i++) checkAgainst(c, body, e.args[i]!, sig.params[i]!);
   }
   return sig.ret;
 }
@@ -709,7 +820,7 @@ function checkArgCount(c: Checker, body: Body, e: Expr & { kind: 'call' }, expec
   if (e.args.length === expected) return true;
   const plural = expected === 1 ? 'argument' : 'arguments';
   c.error(c.start(e.callee), `${what} expects ${expected} ${plural} but got ${e.args.length}`);
-  e.args.forEach((a) => expectValue(c, body, a));
+  for (const a of e.args) expectValue(c, body, a);
   return false;
 }
 
@@ -717,7 +828,7 @@ function checkBuiltinCall(c: Checker, body: Body, e: Expr & { kind: 'call' }, na
   const spec = BUILTINS[name];
   e.target = { kind: 'builtin', name };
   if (checkArgCount(c, body, e, spec.params.length, `built-in function '${name}'`)) {
-    e.args.forEach((a, i) => checkBuiltinArg(c, body, a, builtinParam(spec.params[i]!)));
+    for (let i = 0; i < e.args.length; i++) checkBuiltinArg(c, body, e.args[i]!, builtinParam(spec.params[i]!));
   }
   const params = e.args.map((a) => a.ty ?? ERROR);
   const ret = BUILTIN_TYPE[spec.ret];
@@ -743,20 +854,22 @@ function checkNewStruct(c: Checker, body: Body, e: Expr & { kind: 'new_struct' }
   const index = c.structIndex.get(e.name);
   if (index === undefined) {
     c.error(namePos, PRIMITIVES.has(e.name) ? `'${e.name}' is not a struct` : `unknown type '${e.name}'`);
-    e.fields.forEach((f) => expectValue(c, body, f.value));
+    for (const f of e.fields) expectValue(c, body, f.value);
     return ERROR;
   }
   e.structIndex = index;
   const info = c.structs[index]!;
   const seen = new Set<string>();
-  for (const f of e.fields) checkFieldInit(c, body, info, f, seen);
+  for (const f of e.fields) checkFieldInit(c, body, index, f, seen);
   reportMissingFields(c, info, seen, namePos);
   return structType(c, index);
 }
 
 /** One `name: value` of `new S { ... }`; `seen` collects the names given so far. */
-function checkFieldInit(c: Checker, body: Body, info: StructInfo, f: { name: string; pos: Pos; value: Expr }, seen: Set<string>): void {
-  const field = info.fields.find((d) => d.name === f.name);
+function checkFieldInit(c: Checker, body: Body, structIndex: number, f: { name: string; pos: Pos; value: Expr }, seen: Set<string>): void {
+  const info = c.structs[structIndex]!;
+  const at = c.fieldIndex[structIndex]!.get(f.name);
+  const field = at === undefined ? undefined : info.fields[at];
   const duplicate = seen.has(f.name);
   seen.add(f.name);
   if (field && !duplicate) return checkAgainst(c, body, f.value, field.type);
@@ -764,11 +877,16 @@ function checkFieldInit(c: Checker, body: Body, info: StructInfo, f: { name: str
   expectValue(c, body, f.value);
 }
 
+/** Names the first MAX_NAMES_LISTED missing fields and counts the rest (a struct
+ *  may have thousands). */
 function reportMissingFields(c: Checker, info: StructInfo, seen: Set<string>, at: Pos): void {
   const missing = info.fields.filter((f) => !seen.has(f.name)).map((f) => `'${f.name}'`);
   if (missing.length === 0) return;
   const noun = missing.length === 1 ? 'field' : 'fields';
-  c.error(at, `missing ${noun} ${missing.join(', ')} in new ${info.name}`);
+  const listed = missing.length > MAX_NAMES_LISTED
+    ? `${missing.slice(0, MAX_NAMES_LISTED).join(', ')} and ${missing.length - MAX_NAMES_LISTED} more`
+    : missing.join(', ');
+  c.error(at, `missing ${noun} ${listed} in new ${info.name}`);
 }
 
 function checkNewArray(c: Checker, body: Body, e: Expr & { kind: 'new_array' }): Type {
@@ -779,7 +897,8 @@ function checkNewArray(c: Checker, body: Body, e: Expr & { kind: 'new_array' }):
 
 /** The element type is that of the first non-null element; the rest must fit it. */
 function checkArrayLiteral(c: Checker, body: Body, e: Expr & { kind: 'array_lit' }): Type {
-  const types = e.elements.map((el) => expectValue(c, body, el));
+  const types: Type[] = [];
+  for (const el of e.elements) types.push(expectValue(c, body, el));
   const elem = types.find((t) => t !== NULL);
   if (elem === undefined) {
     c.error(e.pos, 'cannot infer the element type of an array of null');

@@ -1,40 +1,184 @@
-// Compile-time diagnostics and their text form (the format is part of the contract):
+// Compile-time diagnostics: how they are collected and their text form (the format
+// is part of the contract):
 //
 //   FILE:LINE:COL: error: MESSAGE
-//   <the source line>
+//   <the source line, cut around the caret when long>
 //   <spaces up to COL-1, tabs kept as tabs>^
 //
 // Lines and columns are 1-based; columns count UTF-16 code units. Messages are short,
 // lower case and name the offending thing in quotes. Formatting is pure: it never
 // changes the diagnostics, and sorting is stable (same position keeps report order).
+//
+// What must stay true: the output is bounded whatever the input. At most
+// MAX_REPORTED_ERRORS diagnostics are shown (the first ones in source order), then
+// one summary line `error: too many errors (N more not shown)`, which has no
+// `FILE:LINE:COL:` prefix, so no tool takes it for one more error whatever the file
+// is called. A quoted source line longer than MAX_LINE_SHOWN keeps only
+// EXCERPT_CONTEXT code units around the caret, with `...` marking each cut, and a
+// message is cut at MAX_MESSAGE. Collecting and formatting take time linear in the
+// source: no work per error is proportional to the source or to its line.
 
 export interface Diagnostic { line: number; col: number; message: string }
 
+/** The contract asks for at least 100 errors before a summary line may end the list. */
+export const MAX_REPORTED_ERRORS = 100;
+/** Source lines up to this many code units are quoted whole. */
+const MAX_LINE_SHOWN = 120;
+/** Code units of a long line kept around the caret (before and after it together). */
+const EXCERPT_CONTEXT = 100;
+/** How much of the excerpt comes before the caret. */
+const CONTEXT_BEFORE = 60;
+/** Messages quote source text (names, types, tokens); this bounds what one may add. */
+const MAX_MESSAGE = 300;
+const CUT = '...';
+
 /** Sorts by line, then column; diagnostics at the same position keep their order. */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  return [...diagnostics].sort((a, b) => a.line - b.line || a.col - b.col);
+  return [...diagnostics].sort(byPosition);
 }
 
-/** The source split into lines, without line terminators (`\n` or `\r\n`). */
-export function sourceLines(source: string): string[] {
-  return source.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+function byPosition(a: Diagnostic, b: Diagnostic): number { return a.line - b.line || a.col - b.col; }
+
+/**
+ * The diagnostics of one stage. Only the first MAX_REPORTED_ERRORS in source order
+ * can ever be shown, so only those are kept (a megabyte of stray characters must
+ * not become a million objects); the rest are only counted. Stages report in
+ * nearly source order, so the list is trimmed now and then (sort, stable, and keep
+ * the first ones), and once it is full a report past its last one is dropped at
+ * once. Keeping the first N of each stage is enough for the first N of all stages
+ * together.
+ */
+export class DiagnosticList {
+  private kept: Diagnostic[] = [];
+  /** When MAX_REPORTED_ERRORS are kept: the last of them in source order. */
+  private last: Diagnostic | null = null;
+  /** Every diagnostic reported, kept or not. */
+  count = 0;
+
+  add(line: number, col: number, message: string): void {
+    this.count++;
+    const last = this.last;
+    // At the same position as the last kept one it would sort after it: dropped too.
+    if (last && (line > last.line || (line === last.line && col >= last.col))) return;
+    this.kept.push({ line, col, message });
+    if (this.kept.length >= 2 * MAX_REPORTED_ERRORS) this.trim();
+  }
+
+  /** The first diagnostics in source order (at most MAX_REPORTED_ERRORS). */
+  items(): Diagnostic[] {
+    this.trim();
+    return this.kept.slice();
+  }
+
+  private trim(): void {
+    this.kept.sort(byPosition);
+    if (this.kept.length < MAX_REPORTED_ERRORS) return;
+    this.kept.length = MAX_REPORTED_ERRORS;
+    this.last = this.kept[MAX_REPORTED_ERRORS - 1]!;
+  }
 }
 
-/** The caret line: the source line's tabs kept, every other character a space. */
-export function caretLine(sourceLine: string, col: number): string {
-  let pad = '';
-  for (let i = 0; i < col - 1; i++) pad += sourceLine[i] === '\t' ? '\t' : ' ';
-  return pad + '^';
+/** The first diagnostics of several stages in source order, and how many were left out. */
+export function firstDiagnostics(lists: readonly { items: readonly Diagnostic[]; count: number }[]): { shown: Diagnostic[]; omitted: number } {
+  const all = sortDiagnostics(lists.flatMap((l) => l.items));
+  const total = lists.reduce((n, l) => n + l.count, 0);
+  const shown = all.slice(0, MAX_REPORTED_ERRORS);
+  return { shown, omitted: total - shown.length };
 }
 
-/** One diagnostic as three lines, each ending in a newline. */
-export function formatDiagnostic(file: string, lines: readonly string[], d: Diagnostic): string {
-  const text = lines[d.line - 1] ?? '';
-  return `${file}:${d.line}:${d.col}: error: ${d.message}\n${text}\n${caretLine(text, d.col)}\n`;
+/**
+ * The safety net under MAX_NESTING (parser.ts): the parser and the checker stay
+ * far inside a 1 MB host stack at the limit, but an embedder may call them on a
+ * much smaller one. They catch the host's stack overflow and report it as one
+ * error at the construct they were in, never as a crash.
+ */
+export function isHostStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+export const HOST_STACK_MESSAGE = "nesting too deep for this thread's host stack";
+
+/** Quoted source text in a message, cut when long (a token may be a megabyte string). */
+export function clip(text: string, max = 40): string {
+  if (text.length <= max) return text;
+  return text.slice(0, isLowSurrogateAt(text, max) ? max - 1 : max) + CUT;
 }
 
-/** Every diagnostic in source order, formatted and concatenated. */
-export function formatDiagnostics(file: string, source: string, diagnostics: readonly Diagnostic[]): string {
-  const lines = sourceLines(source);
-  return sortDiagnostics(diagnostics).map((d) => formatDiagnostic(file, lines, d)).join('');
+/**
+ * Every diagnostic given, in source order, each as three lines, then the summary
+ * line when `omitted` more were left out. Lines (`\n` or `\r\n` ends them) are
+ * found by one forward scan of the source.
+ */
+export function formatDiagnostics(file: string, source: string, diagnostics: readonly Diagnostic[], omitted = 0): string {
+  const lines = new LineScanner(source);
+  let out = '';
+  for (const d of sortDiagnostics(diagnostics)) {
+    const { start, end } = lines.find(d.line);
+    out += formatAt(file, d, source, start, end);
+  }
+  if (omitted > 0) out += `error: too many errors (${omitted} more not shown)\n`;
+  return out;
+}
+
+/** The header, the (cut) source line text[start..end) and the caret. */
+function formatAt(file: string, d: Diagnostic, text: string, start: number, end: number): string {
+  const ex = excerpt(text, start, end, d.col);
+  return `${file}:${d.line}:${d.col}: error: ${clip(d.message, MAX_MESSAGE)}\n${ex.line}\n${ex.caret}\n`;
+}
+
+/** The source line (or the part of it around the caret) and the caret line under
+ *  it: the line's tabs kept, every other character a space. */
+function excerpt(text: string, start: number, end: number, col: number): { line: string; caret: string } {
+  const caretAt = Math.min(start + Math.max(col - 1, 0), end);
+  let from = start, to = end;
+  if (end - start > MAX_LINE_SHOWN) {
+    from = Math.max(start, caretAt - CONTEXT_BEFORE);
+    to = Math.min(end, from + EXCERPT_CONTEXT);
+    from = Math.max(start, to - EXCERPT_CONTEXT);
+    // Never split a surrogate pair (half a character prints as a replacement).
+    if (from > start && isLowSurrogateAt(text, from)) from += from < caretAt ? 1 : -1;
+    if (to < end && isLowSurrogateAt(text, to)) to += to > caretAt + 1 ? -1 : 1;
+  }
+  const before = from > start ? CUT : '';
+  const after = to < end ? CUT : '';
+  let pad = ' '.repeat(before.length);
+  for (let i = from; i < caretAt; i++) pad += text[i] === '\t' ? '\t' : ' ';
+  return { line: before + text.slice(from, to) + after, caret: pad + '^' };
+}
+
+function isLowSurrogateAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i), p = text.charCodeAt(i - 1);
+  return c >= 0xdc00 && c <= 0xdfff && p >= 0xd800 && p <= 0xdbff;
+}
+
+/** Finds lines by number, scanning forward from the last one found (diagnostics
+ *  come sorted, so one pass over the source serves them all). */
+class LineScanner {
+  private line = 1;
+  private start = 0;
+  /** End of the current line, once found (several errors may share a long line). */
+  private end = -1;
+
+  constructor(private readonly source: string) {}
+
+  /** Offsets of line `n` without its terminator; past the last line, an empty line at the end. */
+  find(n: number): { start: number; end: number } {
+    const src = this.source;
+    if (n < this.line) { this.line = 1; this.start = 0; this.end = -1; }
+    while (this.line < n) {
+      const nl = this.end >= 0 ? this.end : lineEnd(src, this.start);
+      if (nl >= src.length) return { start: src.length, end: src.length };
+      this.start = nl + 1;
+      this.end = -1;
+      this.line++;
+    }
+    if (this.end < 0) this.end = lineEnd(src, this.start);
+    const end = this.end > this.start && src.charCodeAt(this.end - 1) === 13 ? this.end - 1 : this.end;
+    return { start: this.start, end };
+  }
+}
+
+/** The offset of the `\n` ending the line that starts at `start`, or the source's length. */
+function lineEnd(src: string, start: number): number {
+  const nl = src.indexOf('\n', start);
+  return nl < 0 ? src.length : nl;
 }

@@ -2,52 +2,52 @@
 //
 // What must stay true: lexical and syntax errors are all reported and then type
 // checking is skipped (so no error is reported as a consequence of another); a
-// checked program is returned only when there are no diagnostics; `formatted` holds
-// every diagnostic in source order, each in the contract's three-line format.
+// checked program is returned only when there are no errors; `formatted` holds the
+// first MAX_REPORTED_ERRORS diagnostics in source order, each in the contract's
+// three-line format, then one summary line if more were left out (diagnostics.ts).
+// No stage recurses deeper than the parser's nesting limit allows (parser.ts,
+// MAX_NESTING), so a deep program is a positioned compile error on any thread,
+// never a host stack overflow (and on a thread with far less stack than tiervm
+// is measured for, the parser and checker report their overflow at a position:
+// diagnostics.ts, isHostStackOverflow).
 
 import type { CheckedProgram } from './ast.js';
 import { check } from './checker.js';
-import { type Diagnostic, formatDiagnostics, sortDiagnostics } from './diagnostics.js';
+import { type Diagnostic, firstDiagnostics, formatDiagnostics } from './diagnostics.js';
 import { lex } from './lexer.js';
 import { parse } from './parser.js';
 
 export type { Diagnostic } from './diagnostics.js';
-export { formatDiagnostics } from './diagnostics.js';
+export { formatDiagnostics, MAX_REPORTED_ERRORS } from './diagnostics.js';
 export { lex } from './lexer.js';
 export type { Token, TokenKind } from './lexer.js';
-export { parse } from './parser.js';
+export { parse, MAX_NESTING } from './parser.js';
 export { check } from './checker.js';
 
 export interface FrontResult {
   checked: CheckedProgram | null;
+  /** The diagnostics shown: the first MAX_REPORTED_ERRORS in source order. */
   diagnostics: Diagnostic[];
+  /** How many errors there are in all (shown or not). */
+  errorCount: number;
   formatted: string;
 }
 
 export function compileFront(file: string, source: string): FrontResult {
-  const { checked, diagnostics } = guardDepth(() => runStages(file, source));
-  const sorted = sortDiagnostics(diagnostics);
-  return { checked, diagnostics: sorted, formatted: formatDiagnostics(file, source, sorted) };
-}
-
-function runStages(file: string, source: string): { checked: CheckedProgram | null; diagnostics: Diagnostic[] } {
   const lexed = lex(source);
   const parsed = parse(file, lexed.tokens, lexed.diagnostics);
-  const syntax = [...lexed.diagnostics, ...parsed.diagnostics];
-  if (syntax.length > 0) return { checked: null, diagnostics: syntax };
-  return check(parsed.program, parsed.parenStarts);
-}
-
-/**
- * The stages recurse over the tree; a pathologically nested program (thousands of
- * nested parentheses or one expression of thousands of operators) could exhaust the
- * host stack. That is reported as a compile error instead of a host crash.
- */
-function guardDepth(run: () => { checked: CheckedProgram | null; diagnostics: Diagnostic[] }): { checked: CheckedProgram | null; diagnostics: Diagnostic[] } {
-  try {
-    return run();
-  } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
-    return { checked: null, diagnostics: [{ line: 1, col: 1, message: 'program is nested too deeply to compile' }] };
-  }
+  const stages = [
+    { items: lexed.diagnostics, count: lexed.errorCount },
+    { items: parsed.diagnostics, count: parsed.errorCount },
+  ];
+  // Type checking only a program without syntax errors: see the file comment.
+  const checked = lexed.errorCount + parsed.errorCount === 0 ? check(parsed.program, parsed.parenStarts) : null;
+  if (checked) stages.push({ items: checked.diagnostics, count: checked.errorCount });
+  const { shown, omitted } = firstDiagnostics(stages);
+  return {
+    checked: checked?.checked ?? null,
+    diagnostics: shown,
+    errorCount: shown.length + omitted,
+    formatted: formatDiagnostics(file, source, shown, omitted),
+  };
 }

@@ -7,8 +7,11 @@
 //   escape at its `\`, a too-large hex literal at its first character);
 // - after a problem the lexer still produces a token (a string with what it could
 //   decode, an int 0, or an 'error' token for a stray character or an unterminated
-//   string), so the parser goes on; the parser never reports a second error at a
-//   position the lexer already reported;
+//   string), so the parser goes on; a token whose first character the lexer
+//   reported is marked `rejected`, and the parser never reports a second error there;
+// - lexing is linear in the source: diagnostics are collected in a DiagnosticList
+//   (the first ones kept, the rest counted), so a megabyte of stray characters costs
+//   a count, not a million reports;
 // - a string or block comment left open at the end of the file swallowed the rest of
 //   the file, so the 'eof' token says so (`cutShort`) and the parser reports nothing
 //   there (a missing `}` is a consequence, not a second error);
@@ -17,7 +20,7 @@
 // Decimal literals are NOT range-checked here: `-2147483648` is legal, and only the
 // parser knows whether a minus sign precedes the literal.
 
-import type { Diagnostic } from './diagnostics.js';
+import { type Diagnostic, DiagnosticList, clip } from './diagnostics.js';
 
 export type TokenKind = 'int' | 'float' | 'string' | 'ident' | 'keyword' | 'punct' | 'error' | 'eof';
 
@@ -35,9 +38,17 @@ export interface Token {
   hex?: boolean;
   /** eof: an unterminated string or block comment ran into the end of the file. */
   cutShort?: boolean;
+  /** A lexical error was reported at this token's first character. */
+  rejected?: boolean;
 }
 
-export interface LexResult { tokens: Token[]; diagnostics: Diagnostic[] }
+export interface LexResult {
+  tokens: Token[];
+  /** The first lexical errors in source order (see DiagnosticList). */
+  diagnostics: Diagnostic[];
+  /** How many lexical errors there are in all. */
+  errorCount: number;
+}
 
 export const KEYWORDS: ReadonlySet<string> = new Set([
   'fn', 'let', 'var', 'if', 'else', 'while', 'for', 'in', 'break', 'continue', 'return',
@@ -52,6 +63,14 @@ const PUNCTUATION: readonly string[] = [
   '(', ')', '[', ']', '{', '}', ',', ';', ':', '.',
   '+', '-', '*', '/', '%', '&', '|', '^', '~', '!', '=', '<', '>',
 ];
+
+/** PUNCTUATION by first character (still longest first), so a character is tried
+ *  only against the few tokens it can start. */
+const PUNCTUATION_BY_FIRST: ReadonlyMap<string, readonly string[]> = (() => {
+  const m = new Map<string, string[]>();
+  for (const p of PUNCTUATION) m.set(p[0]!, [...(m.get(p[0]!) ?? []), p]);
+  return m;
+})();
 
 const MAX_CODE_POINT = 0x10ffff;
 /** Editors may save one at the start of a UTF-8 file; it is skipped (it still counts as a column). */
@@ -77,7 +96,9 @@ function isIdentPart(c: string | undefined): boolean {
 class Lexer {
   pos = 0;
   readonly tokens: Token[] = [];
-  readonly diagnostics: Diagnostic[] = [];
+  readonly diagnostics = new DiagnosticList();
+  /** Offset of the last error reported (a token starting there is `rejected`). */
+  private errorAt = -1;
   /** An unterminated string or block comment reached the end of the source. */
   cutShort = false;
   private readonly lineStarts: number[] = [0];
@@ -86,22 +107,28 @@ class Lexer {
     for (let i = 0; i < src.length; i++) if (src[i] === '\n') this.lineStarts.push(i + 1);
   }
 
-  /** 1-based line and column of a string offset. */
-  where(offset: number): { line: number; col: number } {
+  /** The 0-based index of the line holding a string offset. */
+  lineOf(offset: number): number {
     let lo = 0, hi = this.lineStarts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (this.lineStarts[mid]! <= offset) lo = mid; else hi = mid - 1;
     }
-    return { line: lo + 1, col: offset - this.lineStarts[lo]! + 1 };
+    return lo;
   }
 
   error(offset: number, message: string): void {
-    this.diagnostics.push({ ...this.where(offset), message });
+    this.errorAt = offset;
+    const line = this.lineOf(offset);
+    this.diagnostics.add(line + 1, offset - this.lineStarts[line]! + 1, message);
   }
 
-  push(kind: TokenKind, start: number, extra: Partial<Token> = {}): void {
-    this.tokens.push({ kind, text: this.src.slice(start, this.pos), ...this.where(start), ...extra });
+  push(kind: TokenKind, start: number, extra?: Partial<Token>): void {
+    const line = this.lineOf(start);
+    const token: Token = { kind, text: this.src.slice(start, this.pos), line: line + 1, col: start - this.lineStarts[line]! + 1 };
+    if (extra) Object.assign(token, extra);
+    if (this.errorAt === start) token.rejected = true;
+    this.tokens.push(token);
   }
 
   peekChar(ahead = 0): string | undefined { return this.src[this.pos + ahead]; }
@@ -110,8 +137,8 @@ class Lexer {
 export function lex(source: string): LexResult {
   const lx = new Lexer(source);
   while (skipTrivia(lx)) lexToken(lx);
-  lx.push('eof', lx.pos, lx.cutShort ? { cutShort: true } : {});
-  return { tokens: lx.tokens, diagnostics: lx.diagnostics };
+  lx.push('eof', lx.pos, lx.cutShort ? { cutShort: true } : undefined);
+  return { tokens: lx.tokens, diagnostics: lx.diagnostics.items(), errorCount: lx.diagnostics.count };
 }
 
 /** Skips whitespace and comments; false at the end of the source. */
@@ -148,7 +175,7 @@ function lexToken(lx: Lexer): void {
   if (isDigit(c)) return lexNumber(lx);
   if (isIdentStart(c)) return lexWord(lx);
   if (c === '"') return lexString(lx);
-  for (const p of PUNCTUATION) {
+  for (const p of PUNCTUATION_BY_FIRST.get(c) ?? []) {
     if (lx.src.startsWith(p, lx.pos)) {
       const start = lx.pos;
       lx.pos += p.length;
@@ -200,7 +227,7 @@ function lexHex(lx: Lexer): void {
   }
   let value = digits === '' ? 0 : parseInt(digits, 16);
   if (value > MAX_HEX_LITERAL) {
-    lx.error(start, `integer literal ${lx.src.slice(start, lx.pos)} is too large`);
+    lx.error(start, `integer literal ${clip(lx.src.slice(start, lx.pos))} is too large`);
     value = 0;
   }
   lx.push('int', start, { num: value | 0, hex: true });

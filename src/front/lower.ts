@@ -14,8 +14,17 @@
 // - call arguments go straight into the call area only when no argument can call,
 //   allocate or branch (nothing can then disturb the area before the CALL);
 //   otherwise they are computed into temporaries and moved just before the CALL.
+//
+// Recursion follows only the nesting the parser bounds (MAX_NESTING), one level
+// of recursion per level it counts: chains of postfix links (`a.b[i](x)`) and of
+// binary operators (`a + b + ...`, `a && b && ...`, tens of thousands long) are
+// lowered bottom up in a loop, a binary operator's result written over the
+// temporary that held its left operand, so a chain needs neither host stack nor
+// registers per link; an `else if` chain is a loop too. Elements of array and
+// struct literals give their temporaries back one by one, so the register count
+// does not grow with the literal.
 
-import type * as A from './ast.js';
+import * as A from './ast.js';
 import { type Type, typeToString } from './types.js';
 import { Kind, Op } from '../bytecode/opcodes.js';
 import { BUILTINS, builtinOp, type BuiltinType } from '../bytecode/builtins.js';
@@ -41,9 +50,22 @@ class ModuleCtx {
   private strIndex = new Map<string, number>();
   private sigIndex = new Map<string, number>();
   readonly structs: BcStruct[];
+  /** Per struct, field name -> its layout (made when first needed). */
+  private fieldMaps: Map<string, BcStruct['fields'][number]>[] = [];
 
   constructor(readonly prog: A.CheckedProgram) {
     this.structs = prog.structs.map(layoutStruct);
+  }
+
+  /** The layout of a field by name (a struct may have thousands of fields). */
+  field(structIndex: number, name: string): BcStruct['fields'][number] {
+    let map = this.fieldMaps[structIndex];
+    if (!map) {
+      map = new Map();
+      for (const f of this.structs[structIndex]!.fields) if (!map.has(f.name)) map.set(f.name, f);
+      this.fieldMaps[structIndex] = map;
+    }
+    return map.get(name)!;
   }
 
   f64(v: number): number {
@@ -157,9 +179,19 @@ class BodyLowering {
     return r;
   }
 
-  private endStatement(): void {
-    for (const r of this.temps) this.b.release(r);
-    this.temps.length = 0;
+  private endStatement(): void { this.releaseSince(0); }
+
+  /** Gives back the temporaries taken since `mark` (a length of `temps`), except
+   *  `keep`: for parts of a statement whose values are used up, such as literal
+   *  elements or the right operand of a link of a chain. */
+  private releaseSince(mark: number, keep = -1): void {
+    let kept = false;
+    for (let i = mark; i < this.temps.length; i++) {
+      if (this.temps[i] === keep) kept = true;
+      else this.b.release(this.temps[i]!);
+    }
+    this.temps.length = mark;
+    if (kept) this.temps.push(keep);
   }
 
   private zero(r: number, k: ValKind): void {
@@ -216,20 +248,29 @@ class BodyLowering {
     this.b.emit(k === Kind.F ? Op.RETF : k === Kind.R ? Op.RETR : Op.RETI, r);
   }
 
-  private ifStmt(s: Extract<A.Stmt, { kind: 'if' }>): void {
-    const elseL = this.b.newLabel();
-    this.cond(s.cond, elseL);
-    this.endStatement();
-    this.block(s.then);
-    if (s.else) {
-      const end = this.b.newLabel();
+  //         <cond 1 false -> else1>
+  //         then 1;  JMP end
+  //   else1: <cond 2 false -> else2>          (each `else if`, in a loop)
+  //         then 2;  JMP end
+  //   else2: else block
+  //   end:
+  private ifStmt(s: A.IfStmt): void {
+    let end: Label | null = null;
+    for (let arm: A.IfStmt | null = s; arm !== null;) {
+      this.b.line = arm.pos.line;
+      const elseL = this.b.newLabel();
+      this.cond(arm.cond, elseL);
+      this.endStatement();
+      this.block(arm.then);
+      if (arm.else === null) { this.b.bind(elseL); break; }
+      end ??= this.b.newLabel();
       this.b.emitJump(Op.JMP, end);
       this.b.bind(elseL);
-      this.block(s.else);
-      this.b.bind(end);
-    } else {
-      this.b.bind(elseL);
+      const next = A.elseIfOf(arm);
+      if (next === null) this.block(arm.else);
+      arm = next;
     }
+    if (end) this.b.bind(end);
   }
 
   //   top:  <cond false -> exit>
@@ -338,7 +379,7 @@ class BodyLowering {
     if (e.kind === 'unary' && e.op === '!') return this.condTrue(e.operand, falseL);
     if (e.kind === 'bool') { if (!e.value) this.b.emitJump(Op.JMP, falseL); return; }
     if (e.kind === 'binary') {
-      if (e.op === '&&') { this.cond(e.left, falseL); this.cond(e.right, falseL); return; }
+      if (e.op === '&&') { for (const c of chainOperands(e)) this.condReleasing(c, falseL, false); return; }
       if (e.op === '||') {
         const trueL = this.b.newLabel();
         this.condTrue(e.left, trueL);
@@ -357,7 +398,7 @@ class BodyLowering {
     if (e.kind === 'unary' && e.op === '!') return this.cond(e.operand, trueL);
     if (e.kind === 'bool') { if (e.value) this.b.emitJump(Op.JMP, trueL); return; }
     if (e.kind === 'binary') {
-      if (e.op === '||') { this.condTrue(e.left, trueL); this.condTrue(e.right, trueL); return; }
+      if (e.op === '||') { for (const c of chainOperands(e)) this.condReleasing(c, trueL, true); return; }
       if (e.op === '&&') {
         const falseL = this.b.newLabel();
         this.cond(e.left, falseL);
@@ -369,6 +410,14 @@ class BodyLowering {
     }
     const r = this.expr(e, null, Kind.I);
     this.b.emitJump(Op.JT, trueL, r);
+  }
+
+  /** One operand of a chain of && or ||: its temporaries are dead once it has
+   *  jumped or fallen through, so a chain of any length needs a few registers. */
+  private condReleasing(e: A.Expr, target: Label, jumpWhenTrue: boolean): void {
+    const mark = this.temps.length;
+    if (jumpWhenTrue) this.condTrue(e, target); else this.cond(e, target);
+    this.releaseSince(mark);
   }
 
   /** i32 comparisons become one compare-and-branch; `negate` branches when false. */
@@ -399,31 +448,12 @@ class BodyLowering {
       case 'null': { const r = out(); this.zero(r, k!); return r; }
       case 'name': return this.name(e, dst, k!);
       case 'unary': return this.unary(e, out);
-      case 'binary': return this.binaryInto(e.op, e.left, e.right, dst, e.left.ty!, null, e);
+      case 'binary': return this.binaryChain(e, dst);
       case 'cast': return this.cast(e, dst, out);
-      case 'call': this.b.line = e.pos.line; return this.call(e, dst);
-      case 'index': {
-        const obj = this.expr(e.object, null, Kind.R);
-        const idx = this.expr(e.index, null, Kind.I);
-        const r = out();
+      case 'call':
         this.b.line = e.pos.line;
-        this.b.emit(e.object.ty!.k === 'str' ? Op.SGET : AGET[k!], r, obj, idx);
-        return r;
-      }
-      case 'field': {
-        const obj = this.expr(e.object, null, Kind.R);
-        const r = out();
-        this.b.line = e.pos.line;
-        this.b.emit(GETF[k!], r, obj, this.fieldOffset(e));
-        return r;
-      }
-      case 'len': {
-        const obj = this.expr(e.object, null, Kind.R);
-        const r = out();
-        this.b.line = e.pos.line;
-        this.b.emit(Op.LEN, r, obj);
-        return r;
-      }
+        return linkBase(e) === null ? this.call(e, dst) : this.chain(e, dst);
+      case 'index': case 'field': case 'len': return this.chain(e, dst);
       case 'new_struct': return this.newStruct(e, dst);
       case 'new_array': {
         const n = this.expr(e.length, null, Kind.I);
@@ -433,6 +463,53 @@ class BodyLowering {
         return r;
       }
       case 'array_lit': return this.arrayLiteral(e, dst);
+    }
+  }
+
+  /** A chain of postfix links (`a.b[i](x).len`), from the bottom up in a loop: the
+   *  value each link applies to is in a register before the link is lowered. Only
+   *  the top link writes `dst`. */
+  private chain(top: A.Expr, dst: number | null): number {
+    const links: A.Expr[] = [];
+    let base = top;
+    for (let b = linkBase(base); b !== null; b = linkBase(base)) {
+      links.push(base);
+      base = b;
+    }
+    let reg = this.expr(base, null, links[links.length - 1]!.kind === 'call' ? Kind.I : Kind.R);
+    for (let i = links.length - 1; i >= 0; i--) reg = this.link(links[i]!, reg, i === 0 ? dst : null);
+    return reg;
+  }
+
+  /** One postfix link, applied to the value in `base` (an array, string, struct or
+   *  function value). */
+  private link(e: A.Expr, base: number, dst: number | null): number {
+    switch (e.kind) {
+      case 'index': {
+        const k = kindOfType(e.ty!);
+        const idx = this.expr(e.index, null, Kind.I);
+        const r = dst ?? this.temp(k);
+        this.b.line = e.pos.line;
+        this.b.emit(e.object.ty!.k === 'str' ? Op.SGET : AGET[k], r, base, idx);
+        return r;
+      }
+      case 'field': {
+        const k = kindOfType(e.ty!);
+        const r = dst ?? this.temp(k);
+        this.b.line = e.pos.line;
+        this.b.emit(GETF[k], r, base, this.fieldOffset(e));
+        return r;
+      }
+      case 'len': {
+        const r = dst ?? this.temp(Kind.I);
+        this.b.line = e.pos.line;
+        this.b.emit(Op.LEN, r, base);
+        return r;
+      }
+      case 'call':
+        this.b.line = e.pos.line;
+        return this.valueCall(e, base, dst);
+      default: throw new Error(`not a postfix link: ${e.kind}`);
     }
   }
 
@@ -468,11 +545,32 @@ class BodyLowering {
     return r;
   }
 
-  /** `left op right` (left may be absent when its value is already in `leftReg`,
-   *  as in compound assignment). `operandTy` is the left operand's type. */
+  /** A binary expression and the left spine under it, bottom up in a loop (see the
+   *  file comment): a node's result overwrites the temporary holding its left
+   *  operand when both have the same kind (its instruction reads its operands
+   *  before it writes), the temporaries of its right operand are given back, and
+   *  only the top node writes `dst`. */
+  private binaryChain(top: A.BinaryExpr, dst: number | null): number {
+    const spine: A.BinaryExpr[] = [top];
+    for (let e = top.left; e.kind === 'binary'; e = e.left) spine.push(e);
+    const bottom = spine[spine.length - 1]!;
+    let reg = this.binaryInto(bottom.op, bottom.left, bottom.right, spine.length === 1 ? dst : null, bottom.left.ty!, null, bottom);
+    for (let i = spine.length - 2; i >= 0; i--) {
+      const node = spine[i]!;
+      const reuse = kindOfType(node.ty!) === kindOfType(node.left.ty!) ? reg : null;
+      const mark = this.temps.length;
+      reg = this.binaryInto(node.op, node.left, node.right, i === 0 ? dst : reuse, node.left.ty!, reg, node);
+      this.releaseSince(mark, reg);   // the right operand's temporaries are used up
+    }
+    return reg;
+  }
+
+  /** `left op right`. When `leftReg` is given, the left operand's value is already
+   *  there (compound assignment, or the chain below in binaryChain) and `left`, if
+   *  given, only tells its type. `operandTy` is the left operand's type. */
   private binaryInto(op: A.BinOp, left: A.Expr | null, right: A.Expr, dst: number | null,
                      operandTy: Type, leftReg: number | null, whole?: A.Expr): number {
-    if (op === '&&' || op === '||') return this.logical(op, left!, right, dst);
+    if (op === '&&' || op === '||') return this.logical(op, left!, right, dst, leftReg);
     const t = operandTy.k === 'null' ? right.ty! : operandTy;
     const isCompare = COMPARE.has(op);
     if (t.k === 'f64') {
@@ -492,7 +590,7 @@ class BodyLowering {
       this.b.emit(Op.CONCAT, d, l, r);
       return d;
     }
-    if (op === '==' || op === '!=') return this.equality(op, left!, right, dst, t);
+    if (op === '==' || op === '!=') return this.equality(op, left!, right, dst, t, leftReg);
     const l = leftReg ?? this.expr(left!, null, Kind.I);
     if (right.kind === 'int') {
       const k = right.value;
@@ -528,14 +626,14 @@ class BodyLowering {
     return null;
   }
 
-  private equality(op: '==' | '!=', left: A.Expr, right: A.Expr, dst: number | null, t: Type): number {
+  private equality(op: '==' | '!=', left: A.Expr, right: A.Expr, dst: number | null, t: Type, leftReg: number | null): number {
     if (left.ty!.k === 'null' && right.ty!.k === 'null') {
       const d = dst ?? this.temp(Kind.I);
       this.b.emit(Op.LOADI, d, op === '==' ? 1 : 0);
       return d;
     }
     const k = kindOfType(t);
-    const l = this.expr(left, null, k);
+    const l = leftReg ?? this.expr(left, null, k);
     const r = this.expr(right, null, k);
     const d = dst ?? this.temp(Kind.I);
     const isStr = left.ty!.k === 'str' || right.ty!.k === 'str';
@@ -546,10 +644,11 @@ class BodyLowering {
   }
 
   //   t := left;  JF t, end (&&) / JT t, end (||);  t := right;  end:  dst := t
-  private logical(op: '&&' | '||', left: A.Expr, right: A.Expr, dst: number | null): number {
-    const t = this.temp(Kind.I);
+  // (`leftReg`, when given, is a temporary of binaryChain holding left: it is t.)
+  private logical(op: '&&' | '||', left: A.Expr, right: A.Expr, dst: number | null, leftReg: number | null): number {
+    const t = leftReg ?? this.temp(Kind.I);
     const end = this.b.newLabel();
-    this.expr(left, t, Kind.I);
+    if (leftReg === null) this.expr(left, t, Kind.I);
     this.b.emitJump(op === '&&' ? Op.JF : Op.JT, end, t);
     this.expr(right, t, Kind.I);
     this.b.bind(end);
@@ -564,9 +663,11 @@ class BodyLowering {
     this.b.line = e.pos.line;
     this.b.emit(Op.NEWSTRUCT, t, e.structIndex!);
     for (const f of e.fields) {
-      const field = st.fields.find((x) => x.name === f.name)!;
+      const field = this.m.field(e.structIndex!, f.name);
+      const mark = this.temps.length;
       const v = this.expr(f.value, null, field.kind);
       this.b.emit(SETF[field.kind], t, field.offset, v);
+      this.releaseSince(mark);
     }
     if (dst === null) return t;
     this.move(dst, t, Kind.R);
@@ -580,11 +681,13 @@ class BodyLowering {
     const t = this.temp(Kind.R);
     this.b.line = e.pos.line;
     this.b.emit(NEWARR[k], t, n);
-    e.elements.forEach((el, i) => {
-      const v = this.expr(el, null, k);
+    for (let i = 0; i < e.elements.length; i++) {
+      const mark = this.temps.length;
+      const v = this.expr(e.elements[i]!, null, k);
       this.b.emit(Op.LOADI, n, i);
       this.b.emit(ASET[k], t, n, v);
-    });
+      this.releaseSince(mark);
+    }
     if (dst === null) return t;
     this.move(dst, t, Kind.R);
     return dst;
@@ -609,15 +712,19 @@ class BodyLowering {
         this.b.line = line;
         this.b.emit(Op.CALLX, target.index, this.b.areaBase(), d);
         break;
-      case 'value': {
-        const fnTy = e.callee.ty! as Extract<Type, { k: 'fn' }>;
-        const callee = this.expr(e.callee, null, Kind.I);
-        this.args(e.args, fnTy.params);
-        this.b.line = line;
-        this.b.emit(Op.CALLV, callee, this.m.sig(fnTy), this.b.areaBase(), d);
-        break;
-      }
+      case 'value': return this.valueCall(e, this.expr(e.callee, null, Kind.I), dst);
     }
+    return d;
+  }
+
+  /** A call of the function value in register `callee`. */
+  private valueCall(e: Extract<A.Expr, { kind: 'call' }>, callee: number, dst: number | null): number {
+    const fnTy = e.callee.ty! as Extract<Type, { k: 'fn' }>;
+    const rk = e.ty!.k === 'void' ? null : kindOfType(e.ty!);
+    const d = rk === null ? 0 : (dst ?? this.temp(rk));
+    this.args(e.args, fnTy.params);
+    this.b.line = e.pos.line;
+    this.b.emit(Op.CALLV, callee, this.m.sig(fnTy), this.b.areaBase(), d);
     return d;
   }
 
@@ -625,10 +732,11 @@ class BodyLowering {
   private args(args: A.Expr[], params: Type[]): void {
     const kinds = params.map(kindOfType);
     if (args.every(isStraightLine)) {
-      args.forEach((a, i) => this.expr(a, this.b.arg(i), kinds[i]!));
+      for (let i = 0; i < args.length; i++) this.expr(args[i]!, this.b.arg(i), kinds[i]!);
       return;
     }
-    const regs = args.map((a, i) => this.expr(a, null, kinds[i]!));
+    const regs: number[] = [];
+    for (let i = 0; i < args.length; i++) regs.push(this.expr(args[i]!, null, kinds[i]!));
     regs.forEach((r, i) => this.move(this.b.arg(i), r, kinds[i]!));
   }
 
@@ -638,7 +746,8 @@ class BodyLowering {
     const spec = BUILTINS[name];
     const first = e.args[0]?.ty?.k as BuiltinType | undefined;
     const op = builtinOp(spec, first);
-    const args = e.args.map((a) => this.expr(a, null, kindOfType(a.ty!)));
+    const args: number[] = [];
+    for (const a of e.args) args.push(this.expr(a, null, kindOfType(a.ty!)));
     const result = spec.ret === 'void' ? null : dst ?? this.temp(kindOfType(e.ty!));
     this.b.line = e.pos.line;
     this.b.emit(op, ...(result === null ? [] : [result]), ...args, ...(spec.imm ?? []));
@@ -646,19 +755,48 @@ class BodyLowering {
   }
 }
 
-/** No call, allocation or branch anywhere in e: safe to compute into the call area. */
+/** No call, allocation or branch anywhere in e: safe to compute into the call area.
+ *  (A loop down the left operand, which may be a chain tens of thousands long.) */
 function isStraightLine(e: A.Expr): boolean {
-  switch (e.kind) {
-    case 'int': case 'float': case 'bool': case 'string': case 'null': case 'name': return true;
-    case 'unary': return isStraightLine(e.operand);
-    case 'binary':
-      if (e.op === '&&' || e.op === '||' || (e.op === '+' && e.left.ty!.k === 'str')) return false;
-      return isStraightLine(e.left) && isStraightLine(e.right);
-    case 'cast': return isStraightLine(e.expr);
-    case 'index': return isStraightLine(e.object) && isStraightLine(e.index);
-    case 'field': case 'len': return isStraightLine(e.object);
-    default: return false;
+  for (;;) {
+    switch (e.kind) {
+      case 'int': case 'float': case 'bool': case 'string': case 'null': case 'name': return true;
+      case 'unary': e = e.operand; continue;
+      case 'binary':
+        if (e.op === '&&' || e.op === '||' || (e.op === '+' && e.left.ty!.k === 'str')) return false;
+        if (!isStraightLine(e.right)) return false;
+        e = e.left;
+        continue;
+      case 'cast': e = e.expr; continue;
+      case 'index':
+        if (!isStraightLine(e.index)) return false;
+        e = e.object;
+        continue;
+      case 'field': case 'len': e = e.object; continue;
+      default: return false;
+    }
   }
+}
+
+/** What a postfix link applies to: the object of an index, a field or `.len`, the
+ *  callee of a call of a function value; null when e is not a link (a call of a
+ *  top-level function, extern or built-in names its target). */
+function linkBase(e: A.Expr): A.Expr | null {
+  switch (e.kind) {
+    case 'index': case 'field': case 'len': return e.object;
+    case 'call': return e.target!.kind === 'value' ? e.callee : null;
+    default: return null;
+  }
+}
+
+/** The operands of a chain of one operator, `a && b && c` -> a, b, c, left to right
+ *  (the chain is a left-deep tree; walking its spine needs no recursion). */
+function chainOperands(top: A.BinaryExpr): A.Expr[] {
+  const rights: A.Expr[] = [];
+  let e: A.Expr = top;
+  while (e.kind === 'binary' && e.op === top.op) { rights.push(e.right); e = e.left; }
+  rights.push(e);
+  return rights.reverse();
 }
 
 const COMPARE = new Set<A.BinOp>(['==', '!=', '<', '<=', '>', '>=']);

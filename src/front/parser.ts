@@ -13,17 +13,29 @@
 //   rejected).
 // - Parentheses leave no node; the position of the `(` of a parenthesised expression
 //   is kept in `parenStarts` so that "the first token of that expression" is exact.
+// - Nesting is bounded: no tree the parser returns is deeper than MAX_NESTING levels
+//   (as counted by `enter`, see below), and past that the parser stops recursing and
+//   reports `nesting deeper than N levels` at the token that opened the level too
+//   many. Every later stage (checker, lowering) recurses only along such nesting, so
+//   this one limit is what keeps every stage within the host stack, on any thread.
+//   What is not nesting must not recurse per element: a chain of binary operators
+//   at one precedence level is a loop here (a right operand is one level deeper
+//   than its operator, a left operand is not), and so are postfix chains and
+//   chains of `else if`.
 
 import type {
-  AssignOp, BinOp, Block, Decl, Expr, ExternDecl, FnDecl, GlobalDecl, Param, Pos, Program,
+  AssignOp, BinOp, Block, Decl, Expr, ExternDecl, FnDecl, GlobalDecl, IfStmt, Param, Pos, Program,
   Stmt, StructDecl, TypeNode, UnOp,
 } from './ast.js';
-import type { Diagnostic } from './diagnostics.js';
+import { type Diagnostic, DiagnosticList, HOST_STACK_MESSAGE, clip, isHostStackOverflow } from './diagnostics.js';
 import type { Token } from './lexer.js';
 
 export interface ParseResult {
   program: Program;
+  /** The first syntax errors in source order (see DiagnosticList). */
   diagnostics: Diagnostic[];
+  /** How many syntax errors there are in all. */
+  errorCount: number;
   /** The `(` of every parenthesised expression (outermost wins). */
   parenStarts: WeakMap<Expr, Pos>;
 }
@@ -43,6 +55,17 @@ const UNARY_OPS: ReadonlySet<string> = new Set<UnOp>(['-', '!', '~']);
 const STATEMENT_KEYWORDS: ReadonlySet<string> = new Set(
   ['let', 'var', 'if', 'while', 'for', 'return', 'break', 'continue'],
 );
+
+/**
+ * The deepest nesting a program may have: blocks, parentheses, array literals,
+ * `new`, unary operators, array and function types, the right operand of a binary
+ * operator, and each link of a postfix chain (call, index, field) or of a cast
+ * chain (for what follows it) each open one level. Chosen so that
+ * every stage stays far inside the smallest host stack tiervm runs on (Node's
+ * ~1 MB main-thread stack): bench/nesting.mjs measures how deep each stage could
+ * go, and docs/language.md ("Limits") gives the numbers.
+ */
+export const MAX_NESTING = 256;
 
 const I32_MAX = 2147483647;
 const I32_MIN_MAGNITUDE = 2147483648;
@@ -64,26 +87,52 @@ export function exprStart(e: Expr, parenStarts?: WeakMap<Expr, Pos>): Pos {
   }
 }
 
-export function parse(file: string, tokens: Token[], earlier: readonly Diagnostic[] = []): ParseResult {
-  const p = new Parser(tokens, earlier);
-  const program = { file, decls: parseDecls(p) };
-  return { program, diagnostics: p.diagnostics, parenStarts: p.parenStarts };
+export interface ParseOptions {
+  /** The nesting limit (default MAX_NESTING; bench/nesting.mjs lifts it to measure). */
+  maxNesting?: number;
 }
 
-/** Per-parse state: the token cursor, brace depth and what has been reported. */
+/**
+ * `earlier`: diagnostics already reported (the lexer's); no syntax error is
+ * reported at their positions, nor at a token the lexer marked `rejected`.
+ */
+export function parse(file: string, tokens: Token[], earlier: readonly Diagnostic[] = [], options: ParseOptions = {}): ParseResult {
+  const p = new Parser(tokens, earlier, options.maxNesting ?? MAX_NESTING);
+  let decls: Decl[] = [];
+  try {
+    decls = parseDecls(p);
+  } catch (e) {
+    if (!isHostStackOverflow(e)) throw e;
+    p.report(p.peek(), HOST_STACK_MESSAGE);
+  }
+  const program = { file, decls };
+  return { program, diagnostics: p.diagnostics.items(), errorCount: p.diagnostics.count, parenStarts: p.parenStarts };
+}
+
+/** Per-parse state: the token cursor, brace depth, nesting and what has been reported. */
 class Parser {
   index = 0;
   /** `{` consumed minus `}` consumed, for recovery. */
   braceDepth = 0;
-  readonly diagnostics: Diagnostic[] = [];
+  /** Levels of nesting open (see `enter`); reset where an abandoned parse resumes. */
+  depth = 0;
+  readonly diagnostics = new DiagnosticList();
   readonly parenStarts = new WeakMap<Expr, Pos>();
   private readonly reported = new Set<string>();
 
-  constructor(private readonly tokens: Token[], earlier: readonly Diagnostic[]) {
+  constructor(private readonly tokens: Token[], earlier: readonly Diagnostic[], private readonly maxNesting: number) {
     for (const d of earlier) this.reported.add(`${d.line}:${d.col}`);
     const eof = tokens[tokens.length - 1]!;
     if (eof.cutShort) this.reported.add(`${eof.line}:${eof.col}`);
   }
+
+  /** Opens one level of nesting at `t`; one level too many is a syntax error there
+   *  (and abandons the statement, so nothing deeper is ever parsed). */
+  enter(t: Token): void {
+    if (++this.depth > this.maxNesting) this.fail(t, `nesting deeper than ${this.maxNesting} levels`);
+  }
+
+  leave(levels = 1): void { this.depth -= levels; }
 
   peek(ahead = 0): Token {
     return this.tokens[Math.min(this.index + ahead, this.tokens.length - 1)]!;
@@ -119,9 +168,22 @@ class Parser {
 
   report(at: Pos, message: string): void {
     const key = `${at.line}:${at.col}`;
-    if (this.reported.has(key)) return;
+    if (this.reported.has(key) || this.lexerRejected(at)) return;
     this.reported.add(key);
-    this.diagnostics.push({ line: at.line, col: at.col, message });
+    this.diagnostics.add(at.line, at.col, message);
+  }
+
+  /** Did the lexer report an error at the token starting at `at`? (Binary search:
+   *  tokens are in source order.) */
+  private lexerRejected(at: Pos): boolean {
+    let lo = 0, hi = this.tokens.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const t = this.tokens[mid]!;
+      if (t.line < at.line || (t.line === at.line && t.col < at.col)) lo = mid + 1; else hi = mid;
+    }
+    const t = this.tokens[lo]!;
+    return t.line === at.line && t.col === at.col && t.rejected === true;
   }
 
   fail(at: Pos, message: string): never {
@@ -140,7 +202,7 @@ function isSymbol(t: Token, text: string): boolean {
 }
 
 function describe(t: Token): string {
-  return t.kind === 'eof' ? 'end of file' : `'${t.text}'`;
+  return t.kind === 'eof' ? 'end of file' : `'${clip(t.text)}'`;
 }
 
 function posOf(t: Token): Pos { return { line: t.line, col: t.col }; }
@@ -155,6 +217,7 @@ function parseDecls(p: Parser): Decl[] {
       decls.push(parseDecl(p));
     } catch (e) {
       if (!(e instanceof ParseAbort)) throw e;
+      p.depth = 0;
       syncToDeclaration(p, depth);
       if (p.index === start) p.next();
     }
@@ -247,6 +310,18 @@ function parseCommaList<T>(p: Parser, close: string, item: () => T): T[] {
   return items;
 }
 
+/** parseCommaList of expressions, without a callback: one host frame less per
+ *  level of nested calls and array literals. */
+function parseExprList(p: Parser, close: string): Expr[] {
+  const items: Expr[] = [];
+  while (!p.at(close)) {
+    items.push(parseExpr(p));
+    if (!p.eat(',')) break;
+  }
+  p.expect(close);
+  return items;
+}
+
 // ---- types ---------------------------------------------------------------------
 
 function parseType(p: Parser): TypeNode {
@@ -255,15 +330,21 @@ function parseType(p: Parser): TypeNode {
     p.next();
     return { kind: 'named', pos: posOf(t), name: t.text };
   }
-  if (p.eat('[')) {
+  if (p.at('[')) {
+    p.enter(t);
+    p.next();
     const elem = parseType(p);
     p.expect(']');
+    p.leave();
     return { kind: 'array', pos: posOf(t), elem };
   }
-  if (p.eat('fn')) {
+  if (p.at('fn')) {
+    p.enter(t);
+    p.next();
     p.expect('(');
     const params = parseCommaList(p, ')', () => parseType(p));
     const ret = p.eat('->') ? parseType(p) : null;
+    p.leave();
     return { kind: 'fn', pos: posOf(t), params, ret };
   }
   return p.fail(t, `expected type but found ${describe(t)}`);
@@ -274,6 +355,7 @@ function parseType(p: Parser): TypeNode {
 function parseBlock(p: Parser): Block { return parseBlockWithEnd(p).block; }
 
 function parseBlockWithEnd(p: Parser): { block: Block; endLine: number } {
+  if (p.at('{')) p.enter(p.peek());
   const open = p.expect('{');
   const body: Stmt[] = [];
   while (!p.at('}')) {
@@ -283,15 +365,17 @@ function parseBlockWithEnd(p: Parser): { block: Block; endLine: number } {
     parseStatementRecovering(p, body);
   }
   const close = p.next();
+  p.leave();
   return { block: { pos: posOf(open), body }, endLine: close.line };
 }
 
 function parseStatementRecovering(p: Parser, body: Stmt[]): void {
-  const start = p.index, depth = p.braceDepth;
+  const start = p.index, depth = p.braceDepth, nesting = p.depth;
   try {
     body.push(parseStatement(p));
   } catch (e) {
     if (!(e instanceof ParseAbort)) throw e;
+    p.depth = nesting;
     syncToStatement(p, start, depth);
   }
 }
@@ -360,16 +444,25 @@ function parseLet(p: Parser): Stmt {
   return { kind: 'let', pos: posOf(kw), mutable: kw.text === 'var', name: name.text, type, init };
 }
 
+/** `if ... else if ... else ...`: a loop, however long the chain (each `else if`
+ *  becomes an else block holding one if, see ast.ts). */
 function parseIf(p: Parser): Stmt {
+  const first = parseIfArm(p);
+  let last = first;
+  while (p.eat('else')) {
+    if (!p.at('if')) { last.else = parseBlock(p); break; }
+    const next = parseIfArm(p);
+    last.else = { pos: next.pos, body: [next] };
+    last = next;
+  }
+  return first;
+}
+
+/** `if COND { ... }`, without what follows. */
+function parseIfArm(p: Parser): IfStmt {
   const kw = p.expect('if');
   const cond = parseExpr(p);
-  const then = parseBlock(p);
-  let otherwise: Block | null = null;
-  if (p.eat('else')) {
-    const t = p.peek();
-    otherwise = p.at('if') ? { pos: posOf(t), body: [parseIf(p)] } : parseBlock(p);
-  }
-  return { kind: 'if', pos: posOf(kw), cond, then, else: otherwise };
+  return { kind: 'if', pos: posOf(kw), cond, then: parseBlock(p), else: null };
 }
 
 function parseWhile(p: Parser): Stmt {
@@ -424,64 +517,84 @@ function isAssignable(e: Expr): boolean {
 
 // ---- expressions ---------------------------------------------------------------
 
-function parseExpr(p: Parser): Expr { return parseBinary(p, 0); }
-
 /** The precedence level of a binary operator token (0 loosest), or -1. */
 function binaryLevel(t: Token): number {
   if (t.kind !== 'punct') return -1;
   return BINARY_LEVELS.findIndex((ops) => ops.includes(t.text as BinOp));
 }
 
-/** Precedence climbing: operators at `minLevel` or tighter, left-associative. */
-function parseBinary(p: Parser, minLevel: number): Expr {
+/**
+ * An expression: precedence climbing over the binary operators at `minLevel` or
+ * tighter, left-associative. A chain at one level is this loop, so it nests
+ * nothing; the right operand is one level deeper than its operator (it recurses
+ * here when a tighter operator follows).
+ */
+function parseExpr(p: Parser, minLevel = 0): Expr {
   let left = parseCast(p);
   for (let t = p.peek(), level = binaryLevel(t); level >= minLevel; t = p.peek(), level = binaryLevel(t)) {
+    p.enter(t);
     p.next();
-    const right = parseBinary(p, level + 1);
+    const right = parseExpr(p, level + 1);
+    p.leave();
     left = { kind: 'binary', pos: posOf(t), op: t.text as BinOp, left, right };
   }
   return left;
 }
 
+/** `e as T as U ...`: each `as` nests the cast so far one level deeper. */
 function parseCast(p: Parser): Expr {
   let e = parseUnary(p);
+  let links = 0;
   for (let t = p.peek(); isSymbol(t, 'as'); t = p.peek()) {
+    p.enter(t);
+    links++;
     p.next();
     e = { kind: 'cast', pos: posOf(t), expr: e, target: parseType(p) };
   }
+  p.leave(links);
   return e;
 }
 
 function parseUnary(p: Parser): Expr {
   const t = p.peek();
   if (t.kind !== 'punct' || !UNARY_OPS.has(t.text)) return parsePostfix(p, parsePrimary(p));
-  p.next();
-  const lit = p.peek();
+  const lit = p.peek(1);
   if (t.text === '-' && lit.kind === 'int' && !lit.hex && lit.num === I32_MIN_MAGNITUDE) {
+    p.next();
     p.next();
     return parsePostfix(p, { kind: 'int', pos: posOf(t), value: -I32_MIN_MAGNITUDE });
   }
-  return { kind: 'unary', pos: posOf(t), op: t.text as UnOp, operand: parseUnary(p) };
+  p.enter(t);
+  p.next();
+  const operand = parseUnary(p);
+  p.leave();
+  return { kind: 'unary', pos: posOf(t), op: t.text as UnOp, operand };
 }
 
+/** Calls, indexing and fields: each link nests the chain so far one level deeper
+ *  (what follows in the chain, its arguments included, is parsed at that depth). */
 function parsePostfix(p: Parser, e: Expr): Expr {
-  for (;;) {
+  let links = 0;
+  for (let t = p.peek(); p.at('(') || p.at('[') || p.at('.'); t = p.peek()) {
+    p.enter(t);
+    links++;
     if (p.eat('(')) {
-      const args = parseCommaList(p, ')', () => parseExpr(p));
+      const args = parseExprList(p, ')');
       e = { kind: 'call', pos: exprStart(e, p.parenStarts), callee: e, args };
     } else if (p.eat('[')) {
       const index = parseExpr(p);
       p.expect(']');
       e = { kind: 'index', pos: exprStart(e, p.parenStarts), object: e, index };
-    } else if (p.eat('.')) {
+    } else {
+      p.next();
       const name = p.expectName('field name');
       e = name.text === 'len'
         ? { kind: 'len', pos: posOf(name), object: e }
         : { kind: 'field', pos: posOf(name), object: e, field: name.text };
-    } else {
-      return e;
     }
   }
+  p.leave(links);
+  return e;
 }
 
 function parsePrimary(p: Parser): Expr {
@@ -504,26 +617,32 @@ function parsePrimary(p: Parser): Expr {
 /** A decimal literal above i32's range is an error (the `-2147483648` case is in parseUnary). */
 function checkedIntValue(p: Parser, t: Token): number {
   if (t.hex || t.num! <= I32_MAX) return t.num!;
-  p.report(posOf(t), `integer literal ${t.text} is too large`);
+  p.report(posOf(t), `integer literal ${clip(t.text)} is too large`);
   return 0;
 }
 
 function parseParenthesised(p: Parser): Expr {
+  p.enter(p.peek());
   const open = p.expect('(');
   const e = parseExpr(p);
   p.expect(')');
+  p.leave();
   p.parenStarts.set(e, posOf(open));
   return e;
 }
 
 function parseArrayLiteral(p: Parser): Expr {
+  p.enter(p.peek());
   const open = p.expect('[');
   if (p.at(']')) p.fail(p.peek(), `expected expression but found ']' (an array literal cannot be empty)`);
-  const elements = parseCommaList(p, ']', () => parseExpr(p));
+  const elements = parseExprList(p, ']');
+  p.leave();
   return { kind: 'array_lit', pos: posOf(open), elements };
 }
 
+/** `new [T](n)` or `new S { ... }`, one level deeper than the `new`. */
 function parseNew(p: Parser): Expr {
+  p.enter(p.peek());
   const kw = p.expect('new');
   if (p.eat('[')) {
     const elem = parseType(p);
@@ -531,6 +650,7 @@ function parseNew(p: Parser): Expr {
     p.expect('(');
     const length = parseExpr(p);
     p.expect(')');
+    p.leave();
     return { kind: 'new_array', pos: posOf(kw), elem, length };
   }
   const name = p.expectName("struct name or '['");
@@ -540,5 +660,6 @@ function parseNew(p: Parser): Expr {
     p.expect(':');
     return { name: f.text, pos: posOf(f), value: parseExpr(p) };
   });
+  p.leave();
   return { kind: 'new_struct', pos: posOf(kw), name: name.text, namePos: posOf(name), fields };
 }

@@ -903,9 +903,10 @@ describe('diagnostics format', () => {
     assert.ok(r.checked);
   });
 
-  test('pathological nesting is a compile error, not a crash', () => {
+  test('pathological nesting is one compile error at the level too many, not a crash', () => {
+    // The function body is level 1, so the 256th `(` (column 20 + 256) opens level 257.
     const deep = 'fn main() { let x = ' + '('.repeat(100000) + '1' + ')'.repeat(100000) + '; }';
-    assert.deepEqual(errors(deep), ['1:1: program is nested too deeply to compile']);
+    assert.deepEqual(errors(deep), ['1:276: nesting deeper than 256 levels']);
     const long = 'fn main() { let x = 0' + ' + 1'.repeat(20000) + '; }';
     checkedOk(long);
   });
