@@ -178,8 +178,16 @@ function checkCall(ctx: Ctx, pc: number, params: ValKind[], ret: ValKind | null,
   ctx.area.fill(0);
 }
 
+/** Every (offset, kind) some struct of the module has a field at, as off * 4 + kind. */
+const fieldSlots = new WeakMap<BcModule, Set<number>>();
+
 function checkField(ctx: Ctx, pc: number, off: number, kind: ValKind): void {
-  const ok = ctx.mod.structs.some((s) => s.fields.some((f) => f.offset === off && f.kind === kind));
+  let slots = fieldSlots.get(ctx.mod);
+  if (slots === undefined) {
+    slots = new Set(ctx.mod.structs.flatMap((s) => s.fields.map((f) => f.offset * 4 + f.kind)));
+    fieldSlots.set(ctx.mod, slots);
+  }
+  const ok = slots.has(off * 4 + kind);
   if (!ok) ctx.errors.push(`@${pc} ${OP_INFO[ctx.fn.code[pc] as Op].name}: no ${kindName(kind)} field at offset ${off}`);
 }
 
