@@ -26,20 +26,23 @@ interface Ctx {
   area: Int32Array;
   targets: Set<number>;
   errors: string[];
+  /** Every (offset, kind) some struct has a field at, as offset * 4 + kind. */
+  fieldSlots: ReadonlySet<number>;
 }
 
 /** Verify every function of `mod`; returns the list of problems (empty = valid). */
 export function verifyModule(mod: BcModule): string[] {
   const errors: string[] = [];
-  for (const fn of mod.functions) errors.push(...verifyFunction(mod, fn));
+  const fieldSlots = new Set(mod.structs.flatMap((s) => s.fields.map((f) => f.offset * 4 + f.kind)));
+  for (const fn of mod.functions) errors.push(...verifyFunction(mod, fn, fieldSlots));
   if (!mod.functions[mod.initIndex]) errors.push('module: init function index out of range');
   if (!mod.functions[mod.mainIndex]) errors.push('module: main function index out of range');
   return errors;
 }
 
-function verifyFunction(mod: BcModule, fn: BcFunction): string[] {
+function verifyFunction(mod: BcModule, fn: BcFunction, fieldSlots: ReadonlySet<number>): string[] {
   const ctx: Ctx = {
-    mod, fn, starts: new Uint8Array(fn.code.length + 1),
+    mod, fn, fieldSlots, starts: new Uint8Array(fn.code.length + 1),
     area: new Int32Array(Math.max(0, fn.regKinds.length - fn.areaBase)), targets: new Set(), errors: [],
   };
   checkLayout(ctx);
@@ -178,16 +181,8 @@ function checkCall(ctx: Ctx, pc: number, params: ValKind[], ret: ValKind | null,
   ctx.area.fill(0);
 }
 
-/** Every (offset, kind) some struct of the module has a field at, as off * 4 + kind. */
-const fieldSlots = new WeakMap<BcModule, Set<number>>();
-
 function checkField(ctx: Ctx, pc: number, off: number, kind: ValKind): void {
-  let slots = fieldSlots.get(ctx.mod);
-  if (slots === undefined) {
-    slots = new Set(ctx.mod.structs.flatMap((s) => s.fields.map((f) => f.offset * 4 + f.kind)));
-    fieldSlots.set(ctx.mod, slots);
-  }
-  const ok = slots.has(off * 4 + kind);
+  const ok = ctx.fieldSlots.has(off * 4 + kind);
   if (!ok) ctx.errors.push(`@${pc} ${OP_INFO[ctx.fn.code[pc] as Op].name}: no ${kindName(kind)} field at offset ${off}`);
 }
 
