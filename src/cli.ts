@@ -38,6 +38,8 @@ Options:
                        (--print-wasm=FN is the same); says so if FN never is
   --jit-filter=REGEX   compile only functions whose names match (debug)
   --no-inline          never inline functions into compiled code (debug)
+  --host-stack-slots=N host-stack budget of compiled code in frame slots; 1 runs
+                       every compiled call in the interpreter (debug)
   --gc-stress          collect garbage at every allocation (debug)
   --verify-heap        check heap invariants around every collection (debug)
   --trace-gc           print one line per collection to stderr
@@ -103,6 +105,7 @@ function parseOption(a: string, p: Parsed): void {
     case '--jit-threshold': p.opts.jitThreshold = wholeNumber(flag, need(), 'jitThreshold'); return;
     case '--trace-tier': p.opts.traceTier = noValue(flag, value); return;
     case '--no-inline': noValue(flag, value); p.opts.inline = false; return;
+    case '--host-stack-slots': p.opts.hostStackSlots = wholeNumber(flag, need(), 'hostStackSlots'); return;
     case '--print-code': case '--print-wasm': p.opts.printCode = need(); return;
     case '--jit-backend': {
       const b = need();

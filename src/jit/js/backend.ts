@@ -45,7 +45,7 @@ export class JsBackend extends CompilingBackend<GuestCode> {
     super(rt, opts);
     this.lowerEnv = {
       mod: rt.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot,
-      stackEndSlot: rt.stackEndSlot, frameSizes: rt.frameSizes,
+      frameSizes: rt.frameSizes,
     };
     this.env = {
       ...helperImports(rt),

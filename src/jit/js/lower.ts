@@ -45,7 +45,6 @@ export interface JsLowerEnv {
   mod: BcModule;
   strAddrs: Int32Array;
   globalsSlot: number;
-  stackEndSlot: number;
   frameSizes: Int32Array;
 }
 

@@ -45,7 +45,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     const rt = this.rt, opts = this.opts;
     const mb = this.newModule();
     const env = {
-      mod: rt.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot, stackEndSlot: rt.stackEndSlot,
+      mod: rt.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot,
       frameSizes: rt.frameSizes, mayInline: (g: number) => opts.inline && rt.tiering.mayCompile(g),
     };
     const wb = lowerFunction(env, mb, fn, osrPc);

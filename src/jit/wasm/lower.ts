@@ -52,7 +52,6 @@ export interface LowerEnv {
   mod: BcModule;
   strAddrs: Int32Array;
   globalsSlot: number;
-  stackEndSlot: number;
   frameSizes: Int32Array;
   /** May function f's body be inlined into its callers? (False for functions the
    *  tiering policy keeps interpreted, and with --no-inline.) */
