@@ -141,17 +141,20 @@ export class LoadedProgram {
   disassemble(): string { return disassembleModule(this.module); }
 
   /** Run global initialisers and main; returns the exit status. An exception
-   *  thrown by the embedder's own code (an extern, the stdout or stderr callback)
-   *  ends the program and is thrown from here, as itself. */
+   *  thrown by the embedder's own code (an extern, the stdout, stderr or stdin
+   *  callback) ends the program and is thrown from here, as itself. */
   run(): number {
     let hostFault: HostFault | null = null;
     const noteFault = (f: HostFault) => { hostFault ??= f; };
     const stdout = guardedSink(this.opts.stdout ?? defaultOut, noteFault);
     const stderr = guardedSink(this.opts.stderr ?? defaultErr, noteFault);
+    const stdin = this.opts.stdin;
+    const input = stdin === undefined ? LineInput.empty()
+      : typeof stdin === 'string' ? LineInput.fromText(stdin) : new LineInput(guardedSource(stdin, noteFault));
     let run: Run | null = null;
     let status = 1;
     try {
-      run = this.start(stdout, stderr);
+      run = this.start(stdout, stderr, input);
       if (run !== null) status = this.runGuest(run, stderr);
     } catch (e) {
       if (!(e instanceof HostFault)) throw e;
@@ -170,7 +173,7 @@ export class LoadedProgram {
 
   /** The runtime, its backend and tiering policy for one run; null (reported)
    *  when an extern is missing. */
-  private start(stdout: (t: string) => void, stderr: (t: string) => void): Run | null {
+  private start(stdout: (t: string) => void, stderr: (t: string) => void, stdin: LineInput): Run | null {
     const o = this.opts;
     const externs = o.externs ?? {};
     const missing = missingExterns(this.module, externs);
@@ -183,7 +186,7 @@ export class LoadedProgram {
       maxHeapBytes: (o.maxHeapMB ?? defaultMaxHeapMB(stackSizeKB)) * 1024 * 1024,
       stackBytes: stackSizeKB * 1024,
       stdout,
-      stdin: o.stdin === undefined ? LineInput.empty() : typeof o.stdin === 'string' ? LineInput.fromText(o.stdin) : new LineInput(o.stdin),
+      stdin,
       externs,
       useWasmMemory: hostHasWasmMemory(),
       gcStress: o.gcStress ?? DEFAULTS.gcStress,
@@ -253,6 +256,26 @@ function guardedSink(sink: (text: string) => void, noteFault: (f: HostFault) => 
       noteFault(failed);
       throw failed;
     }
+  };
+}
+
+/** The embedder's stdin function, guarded like the output callbacks: what it
+ *  throws, or a piece that is neither a string nor null, ends the run and is
+ *  thrown from run() (a TypeError for a wrong piece). */
+function guardedSource(next: () => string | null, noteFault: (f: HostFault) => void): () => string | null {
+  return () => {
+    let piece: unknown;
+    try {
+      piece = next();
+    } catch (e) {
+      const fault = new HostFault(e, null);
+      noteFault(fault);
+      throw fault;
+    }
+    if (piece === null || typeof piece === 'string') return piece;
+    const fault = new HostFault(new TypeError(`stdin returned ${typeof piece}, expected a string or null`), null);
+    noteFault(fault);
+    throw fault;
   };
 }
 

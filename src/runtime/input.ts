@@ -7,12 +7,18 @@
 // still a line; after the last line, every read gives null (end of input).
 // Decoding UTF-8 is the source's job (it hands over strings).
 
+import { Trap } from './errors.js';
+
 /** Gives the next piece of input text, or null at the end of input. */
 export type ChunkSource = () => string | null;
 
 export class LineInput {
   private pending = '';
   private ended = false;
+  /** The longest line a program could hold as a string (set from the heap's
+   *  size): input past it without a line end is `out of memory`, so an endless
+   *  line (`< /dev/zero`) cannot exhaust the host. */
+  maxLineUnits = Number.MAX_SAFE_INTEGER;
 
   constructor(private readonly next: ChunkSource) {}
 
@@ -31,9 +37,12 @@ export class LineInput {
     while (nl < 0 && !this.ended) {
       const chunk = this.next();
       if (chunk === null) { this.ended = true; break; }
-      const from = this.pending.length;
+      // Search the new piece only: pending text is known to hold no line end
+      // (searching it again would make a long line cost its length squared).
+      const inChunk = chunk.indexOf('\n');
+      if (inChunk < 0 && this.pending.length + chunk.length > this.maxLineUnits) throw new Trap('out of memory');
+      nl = inChunk < 0 ? -1 : this.pending.length + inChunk;
       this.pending += chunk;
-      nl = this.pending.indexOf('\n', from);
     }
     if (nl < 0) {
       if (this.pending === '') return null;

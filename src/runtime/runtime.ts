@@ -66,6 +66,10 @@ export const TOP_FP_WORD = 0;
 export const TOP_PC_WORD = 1;
 /** Slot receiving results handed to the host. */
 export const SCRATCH_SLOT = 1;
+/** The longest line read_line() reads (64 Mi code units, 128 MB as a string):
+ *  past it, or past what the heap could hold, input without a line end is
+ *  `out of memory` (host strings stop near 2^29 units; `< /dev/zero` must end). */
+export const MAX_INPUT_LINE_UNITS = 1 << 26;
 /** i32 index of the host-stack limit: compiled frames end at or below this slot. */
 export const HOST_LIMIT_WORD = 6;
 
@@ -121,6 +125,7 @@ export class Runtime implements RootSource {
     const heapLimit = Math.min(heapStart + opts.maxHeapBytes, MAX_MEMORY_BYTES);
     this.mem = new Memory(Math.min(heapLimit, heapStart + INITIAL_HEAP), heapLimit, opts.useWasmMemory);
     this.heap = new Heap(this.mem, heapStart, heapLimit);
+    opts.stdin.maxLineUnits = Math.min(MAX_INPUT_LINE_UNITS, Math.floor((heapLimit - heapStart) / 2));
     this.heap.structSizes = Int32Array.from(mod.structs, (s) => s.size);
     this.structRefOffsets = mod.structs.map((s) => Int32Array.from(s.fields.filter((f) => f.kind === Kind.R), (f) => f.offset));
     this.gcMaps = mod.functions.map((f) => buildGcMap(mod, f));

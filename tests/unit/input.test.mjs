@@ -7,6 +7,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LineInput } from '../../dist/runtime/input.js';
+import { load } from '../../dist/vm.js';
 
 function lines(input) {
   const out = [];
@@ -54,4 +55,28 @@ test('the command line decodes stdin as UTF-8 across reads, and reads only when 
   writeFileSync(quiet, 'fn main() { print(1); }\n');
   const q = spawnSync(process.execPath, ['bin/tiervm.js', 'run', quiet], { stdio: ['pipe', 'pipe', 'pipe'], encoding: 'utf8', timeout: 10000 });
   assert.equal(q.stdout, '1\n');
+});
+
+test('an endless line is out of memory, found in time linear in its length', () => {
+  let pulls = 0;
+  const input = new LineInput(() => { pulls++; return 'x'.repeat(1000); });
+  input.maxLineUnits = 100000;
+  assert.throws(() => input.readLine(), (e) => e.message === 'out of memory');
+  assert.ok(pulls <= 101);
+  let err = '';
+  const r = load('z.tier', 'fn main() { print(1); let l = read_line(); print(l.len); }',
+    { stdin: () => '\0'.repeat(1 << 16), maxHeapMB: 1, stdout: () => {}, stderr: (t) => { err += t; } });
+  assert.equal(r.program.run(), 1);
+  assert.equal(err, 'runtime error: out of memory\n  at main (z.tier:1)\n');
+});
+
+test("an embedder's stdin that throws or gives a wrong piece ends the run with that exception", () => {
+  const src = 'fn main() { print(read_line()); }';
+  for (const tier of ['interp', 'jit']) {
+    const boom = new Error('no input today');
+    const r = load('s.tier', src, { tier, stdin: () => { throw boom; }, stdout: () => {} });
+    assert.throws(() => r.program.run(), (e) => e === boom);
+    const w = load('s.tier', src, { tier, stdin: () => 42, stdout: () => {} });
+    assert.throws(() => w.program.run(), (e) => e instanceof TypeError && /stdin returned number/.test(e.message));
+  }
 });
