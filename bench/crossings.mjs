@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The cost of a guest call in each direction between tiers: ns per call and host
-// (JavaScript) heap bytes per call, measured by bench/calls.mjs (see its method).
+// The cost of a guest call in each direction between tiers: ns per call, measured
+// in process with the same loop without the call subtracted (bench/crossing-time.mjs),
+// and host (JavaScript) heap bytes per call (bench/calls.mjs, see its method).
 //
 //   interp -> interp       --tier=interp
 //   interp -> compiled     --tier=jit --jit-filter=^(inc|half)$   (main stays interpreted)
@@ -8,8 +9,9 @@
 //   compiled -> compiled   --tier=jit --no-inline   (a real call through the table)
 //   compiled -> compiled   --tier=jit               (these leaf callees get inlined)
 //
-// `call` is a callee (i32) -> i32, `fcall` a callee (f64) -> f64; ns per call include
-// the callee's work (one add, or a multiply-add) and the caller's loop.
+// `call` is a callee (i32) -> i32, `fcall` a callee (f64) -> f64; ns per call is
+// the call only (the caller's loop and the callee's add or multiply-add, written
+// inline, are subtracted), with the min..max of the per-pair estimates.
 //
 //   node bench/crossings.mjs [--reps=N]     writes bench/out/crossings.json
 import { spawnSync } from 'node:child_process';
@@ -32,7 +34,14 @@ for (const [name, flags] of CROSSINGS) {
   const r = spawnSync(process.execPath, [join(HERE, 'calls.mjs'), ...flags, `--reps=${reps}`], { encoding: 'utf8' });
   if (r.status !== 0) { console.error(`${name}: calls.mjs failed\n${r.stdout}\n${r.stderr}`); process.exit(1); }
   const res = JSON.parse(readFileSync(join(HERE, 'out', 'calls.json'), 'utf8')).results;
-  rows.push({ name, flags: flags.join(' '), call: res.call, fcall: res.fcall });
+  const t = spawnSync(process.execPath, [join(HERE, 'crossing-time.mjs'), ...flags], { encoding: 'utf8' });
+  if (t.status !== 0) { console.error(`${name}: crossing-time.mjs failed\n${t.stderr}`); process.exit(1); }
+  const ns = JSON.parse(t.stdout);
+  rows.push({
+    name, flags: flags.join(' '),
+    call: { ...res.call, nsPerCall: ns.call.ns, nsRange: [ns.call.min, ns.call.max] },
+    fcall: { ...res.fcall, nsPerCall: ns.fcall.ns, nsRange: [ns.fcall.min, ns.fcall.max] },
+  });
   process.stderr.write(`measured ${name}\n`);
 }
 
