@@ -10,7 +10,7 @@
 import { openSync, readSync, closeSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { setFlagsFromString } from 'node:v8';
-import { load, DEFAULTS, EXIT_INTERNAL, type VmOptions } from './vm.js';
+import { load, DEFAULTS, type VmOptions } from './vm.js';
 import { TIERS, LIMITS, rangeProblem, memoryProblem, type Limited, type Tier } from './config.js';
 import { writeAll, runJob, withExitStatus, exitStatusOf } from './cli-io.js';
 

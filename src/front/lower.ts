@@ -658,7 +658,6 @@ class BodyLowering {
   }
 
   private newStruct(e: Extract<A.Expr, { kind: 'new_struct' }>, dst: number | null): number {
-    const st = this.m.structs[e.structIndex!]!;
     const t = this.temp(Kind.R);
     this.b.line = e.pos.line;
     this.b.emit(Op.NEWSTRUCT, t, e.structIndex!);

@@ -160,23 +160,17 @@ export abstract class CompilingBackend<Code> implements Backend {
       ` (adapters: ${this.i2c.size} i2c, ${this.c2i.size} c2i)`);
   }
 
-  private i2cFor(s: Shape): CompiledEntry {
-    const key = shapeKey(s);
-    let entry = this.i2c.get(key);
-    if (entry) return entry;
-    entry = this.makeI2c(s);
-    this.i2c.set(key, entry);
-    this.opts.trace?.(`[tier] adapter i2c ${key} (${this.i2c.size} i2c, ${this.c2i.size} c2i)`);
-    return entry;
-  }
+  private i2cFor(s: Shape): CompiledEntry { return this.adapter(this.i2c, 'i2c', s, (t) => this.makeI2c(t)); }
+  private c2iFor(s: Shape): Code { return this.adapter(this.c2i, 'c2i', s, (t) => this.makeC2i(t)); }
 
-  private c2iFor(s: Shape): Code {
+  /** The adapter of shape s from `cache`, made (and traced) on first need. */
+  private adapter<T>(cache: Map<string, T>, kind: 'i2c' | 'c2i', s: Shape, make: (s: Shape) => T): T {
     const key = shapeKey(s);
-    let stub = this.c2i.get(key);
-    if (stub) return stub;
-    stub = this.makeC2i(s);
-    this.c2i.set(key, stub);
-    this.opts.trace?.(`[tier] adapter c2i ${key} (${this.i2c.size} i2c, ${this.c2i.size} c2i)`);
-    return stub;
+    let made = cache.get(key);
+    if (made !== undefined) return made;
+    made = make(s);
+    cache.set(key, made);
+    this.opts.trace?.(`[tier] adapter ${kind} ${key} (${this.i2c.size} i2c, ${this.c2i.size} c2i)`);
+    return made;
   }
 }

@@ -1,6 +1,7 @@
 // The built-in functions whose work is host-side text: number formatting and
-// parsing, fixed, chr (f64 math is in bytecode/builtins.ts, the registry). Each returns a JS value or throws a Trap with the
-// contract's message; the tiers move values in and out of linear memory.
+// parsing, fixed, chr (f64 math is in the registry, bytecode/builtins.ts). Each
+// returns a JS value or throws a Trap with the contract's message; the tiers move
+// values in and out of linear memory.
 
 import { Trap } from './errors.js';
 

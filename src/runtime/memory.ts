@@ -38,7 +38,7 @@ export class Memory {
     this.maxBytes = Math.min(maxBytes, MAX_MEMORY_BYTES);
     if (initialBytes > this.maxBytes) throw new RangeError(`linear memory of ${initialBytes} bytes exceeds the ${MAX_MEMORY_BYTES}-byte limit`);
     const initialPages = Math.ceil(initialBytes / PAGE);
-    const maxPages = Math.min(Math.ceil(this.maxBytes / PAGE), MAX_MEMORY_BYTES / PAGE);
+    const maxPages = Math.ceil(this.maxBytes / PAGE);
     this.wasm = useWasm ? new WebAssembly.Memory({ initial: initialPages, maximum: maxPages }) : null;
     this.setBuffer(this.wasm ? this.wasm.buffer : new ArrayBuffer(initialPages * PAGE));
   }

@@ -18,9 +18,9 @@
 // a budget, counted in frame-stack slots: a compiled function whose frame would
 // end past HOST_LIMIT_WORD (a frame-stack slot index) runs in the interpreter
 // instead, and so does everything it calls; the interpreter enters compiled code
-// only for frames below the limit. Each crossing into the interpreter (a c2i
-// adapter, an extern) lowers the limit while it lasts, since it uses host stack
-// of its own. Past the budget a program runs slower, never overflows the host.
+// only for frames below the limit. Each crossing from compiled code into the
+// interpreter (a c2i adapter, or that fallback) lowers the limit while it lasts,
+// since it uses host stack of its own. Past the budget a program runs slower, never overflows the host.
 // Address 0 is also null: no object ever lives below the heap.
 //
 // Frames grow upward. A frame pointer fp is a slot index; the frame's registers are
@@ -51,7 +51,6 @@ export interface RuntimeOptions {
   stdout: (text: string) => void;
   /** Standard input for read_line(). */
   stdin: LineInput;
-
   externs: Record<string, HostFunction>;
   useWasmMemory: boolean;
   gcStress: boolean;
@@ -177,13 +176,13 @@ export class Runtime implements RootSource {
     this.mem.i32[HOST_LIMIT_WORD] = Math.min(this.stackEndSlot, this.stackStartSlot + this.hostStackSlots);
   }
 
-  /** Run `body`, a call that uses host stack of its own (into the interpreter or
-   *  the host), with the budget left to compiled code lowered meanwhile. */
-  withHostFrames<T>(body: () => T): T {
-    const i32 = this.mem.i32;
-    const limit = i32[HOST_LIMIT_WORD]!;
-    i32[HOST_LIMIT_WORD] = limit - this.crossingSlots;
-    try { return body(); } finally { this.mem.i32[HOST_LIMIT_WORD] = limit; }
+  /** Interpret the frame at fp from compiled code: a crossing that uses host
+   *  stack of its own, so the budget left to compiled code is lowered while it
+   *  runs. (No closure: this is every compiled -> interpreted call.) */
+  private interpretCrossing(fp: number, interpretEntry: boolean): void {
+    const limit = this.mem.i32[HOST_LIMIT_WORD]!;
+    this.mem.i32[HOST_LIMIT_WORD] = limit - this.crossingSlots;
+    try { this.interpretFrame(fp, interpretEntry); } finally { this.mem.i32[HOST_LIMIT_WORD] = limit; }
   }
 
   /** Run an interpreted frame that compiled code pushed at fp (its header and
@@ -195,7 +194,7 @@ export class Runtime implements RootSource {
     const calls = this.counters[f << 1]! + 1;
     this.counters[f << 1] = calls;
     if (calls === this.tiering.callThreshold) this.tiering.onHotCall(f);
-    this.withHostFrames(() => this.interpretFrame(fp, false));
+    this.interpretCrossing(fp, false);
     return this.mod.functions[f]!.ret === Kind.F ? this.resultF : this.resultI;
   }
 
@@ -207,7 +206,7 @@ export class Runtime implements RootSource {
     const f = frameFn(i32, fp);
     if (fp + this.frameSizes[f]! > this.stackEndSlot) throw stackOverflowAt(i32, fp);
     i32[headerAt(fp) + Hdr.RESULT_REG] = TO_HOST;
-    this.withHostFrames(() => this.interpretFrame(fp, true));
+    this.interpretCrossing(fp, true);
     return this.mod.functions[f]!.ret === Kind.F ? this.resultF : this.resultI;
   }
 
