@@ -244,7 +244,10 @@ function firstExecution(o, caps, notes) {
 
 // ---- report -------------------------------------------------------------------------------------
 const f1 = (x) => (x === null || x === undefined ? 'n/a' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const f3 = (x) => (x === null || x === undefined ? 'n/a' : x.toFixed(3));
+/** Host bytes per call: a difference of two heap readings, whose resolution is
+ *  about 0.1 byte per call (V8's own allocations move heapUsed a few hundred
+ *  kilobytes either way); below that it prints as < 0.1, never as a negative. */
+const bytesPerCall = (x) => (x === null || x === undefined ? 'n/a' : x < 0.1 ? '< 0.1' : x.toFixed(1));
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
@@ -290,15 +293,15 @@ async function main() {
   md.push('ns per guest call: in one process, the loop with the call minus the same loop with the callee\'s add or multiply-add ' +
     'written inline, K = 4M, median of 7 pairs (bench/crossing-time.mjs); where the pairs\' range includes 0 the call costs nothing ' +
     'measurable (an inlined leaf) and the cell says ≈ 0. Host heap bytes per call, and extern calls: the difference between ' +
-    'K = 1M and 2M calls in fresh processes (bench/calls.mjs; extern calls: 100k and 1M), including the caller\'s loop.');
+    'K = 1M and 2M calls in fresh processes (bench/calls.mjs; extern calls: 100k and 1M), including the caller\'s loop; their resolution is about 0.1 B.');
   md.push('');
   md.push('| crossing | flags | i32 call ns | i32 B/call | f64 call ns | f64 B/call |');
   md.push('|---|---|---:|---:|---:|---:|');
   const ns = (c) => (c.nsRange && c.nsRange[0] <= 0 && c.nsRange[1] >= 0 ? '≈ 0' : f1(c.nsPerCall));
-  for (const r of guest) md.push(`| ${r.name} | \`${r.flags}\` | ${ns(r.call)} | ${f3(r.call.bytesPerCall)} | ${ns(r.fcall)} | ${f3(r.fcall.bytesPerCall)} |`);
+  for (const r of guest) md.push(`| ${r.name} | \`${r.flags}\` | ${ns(r.call)} | ${bytesPerCall(r.call.bytesPerCall)} | ${ns(r.fcall)} | ${bytesPerCall(r.fcall.bytesPerCall)} |`);
   if (!haveJit) md.push(`| interp -> compiled, compiled -> interp, compiled -> compiled | | ${NA} | | | |`);
   for (const r of host) {
-    if (r.i32 && r.f64) md.push(`| ${r.name} | \`${r.flags}\` | ${f1(r.i32.nsPerCall)} | ${f3(r.i32.bytesPerCall)} | ${f1(r.f64.nsPerCall)} | ${f3(r.f64.bytesPerCall)} |`);
+    if (r.i32 && r.f64) md.push(`| ${r.name} | \`${r.flags}\` | ${f1(r.i32.nsPerCall)} | ${bytesPerCall(r.i32.bytesPerCall)} | ${f1(r.f64.nsPerCall)} | ${bytesPerCall(r.f64.bytesPerCall)} |`);
   }
   md.push('');
   md.push('### Compile latency');
