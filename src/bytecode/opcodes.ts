@@ -99,6 +99,10 @@ export interface OpInfo {
   readonly cmp?: Cmp;
   /** The runtime helper compiled code calls to do the work (bytecode/helpers.ts). */
   readonly helper?: Helper;
+  /** Stores a reference into the heap object of operand 0: the write barrier
+   *  follows the store in every tier (if the object is OLD and not yet LOGGED, the
+   *  helper `remember` logs it; see runtime/gc.ts). */
+  readonly barrier?: boolean;
 }
 
 const I3 = ['wi', 'ri', 'ri'] as const;
@@ -203,7 +207,7 @@ const OP_TABLE = {
   [Op.GETFR]: { name: 'GETFR', args: ['wr', 'rr', 'off'], doc: 'R[A] := reference at M[R[B] + C]; traps on null', variant: Kind.R, nullChecked: [1] },
   [Op.SETFI]: { name: 'SETFI', args: ['rr', 'off', 'ri'], doc: 'M[R[A] + B] := R[C] (i32); traps on null', variant: Kind.I, nullChecked: [0] },
   [Op.SETFF]: { name: 'SETFF', args: ['rr', 'off', 'rf'], doc: 'M[R[A] + B] := R[C] (f64); traps on null', variant: Kind.F, nullChecked: [0] },
-  [Op.SETFR]: { name: 'SETFR', args: ['rr', 'off', 'rr'], doc: 'M[R[A] + B] := R[C] (reference); traps on null', variant: Kind.R, nullChecked: [0] },
+  [Op.SETFR]: { name: 'SETFR', args: ['rr', 'off', 'rr'], doc: 'M[R[A] + B] := R[C] (reference), then the write barrier; traps on null', variant: Kind.R, nullChecked: [0], barrier: true },
 
   [Op.NEWARRI]: { name: 'NEWARRI', args: ['wr', 'ri'], doc: 'R[A] := new array of R[B] 4-byte zeros (i32, bool, fn); traps if negative', allocates: true, variant: Kind.I, publishes: true, helper: 'new_array' },
   [Op.NEWARRF]: { name: 'NEWARRF', args: ['wr', 'ri'], doc: 'R[A] := new array of R[B] f64 zeros; traps if negative', allocates: true, variant: Kind.F, publishes: true, helper: 'new_array' },
@@ -213,7 +217,7 @@ const OP_TABLE = {
   [Op.AGETR]: { name: 'AGETR', args: ['wr', 'rr', 'ri'], doc: 'R[A] := R[B][R[C]] (reference); traps on null or out of bounds', variant: Kind.R, nullChecked: [1], boundsChecked: [1, 2] },
   [Op.ASETI]: { name: 'ASETI', args: ['rr', 'ri', 'ri'], doc: 'R[A][R[B]] := R[C] (4-byte element); traps on null or out of bounds', variant: Kind.I, nullChecked: [0], boundsChecked: [0, 1] },
   [Op.ASETF]: { name: 'ASETF', args: ['rr', 'ri', 'rf'], doc: 'R[A][R[B]] := R[C] (f64); traps on null or out of bounds', variant: Kind.F, nullChecked: [0], boundsChecked: [0, 1] },
-  [Op.ASETR]: { name: 'ASETR', args: ['rr', 'ri', 'rr'], doc: 'R[A][R[B]] := R[C] (reference); traps on null or out of bounds', variant: Kind.R, nullChecked: [0], boundsChecked: [0, 1] },
+  [Op.ASETR]: { name: 'ASETR', args: ['rr', 'ri', 'rr'], doc: 'R[A][R[B]] := R[C] (reference), then the write barrier; traps on null or out of bounds', variant: Kind.R, nullChecked: [0], boundsChecked: [0, 1], barrier: true },
   [Op.LEN]: { name: 'LEN', args: ['wi', 'rr'], doc: 'R[A] := length of the string or array R[B]; traps on null', nullChecked: [1] },
   [Op.SGET]: { name: 'SGET', args: ['wi', 'rr', 'ri'], doc: 'R[A] := UTF-16 code unit R[C] of string R[B]; traps on null or out of bounds', nullChecked: [1], boundsChecked: [1, 2] },
   [Op.CONCAT]: { name: 'CONCAT', args: ['wr', 'rr', 'rr'], doc: 'R[A] := R[B] + R[C] (strings); traps on null', allocates: true, nullChecked: [1, 2], publishes: true, helper: 'concat' },

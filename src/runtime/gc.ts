@@ -1,4 +1,5 @@
-// The garbage collector: precise, non-moving mark-sweep over the heap (heap.ts).
+// The garbage collector: precise, non-moving, generational mark-sweep over the
+// heap (heap.ts), with sticky mark bits.
 //
 // Roots, all exact (nothing is scanned conservatively), come from RootSource:
 // global slots of reference kind, the string constants, the embedding's handles,
@@ -10,20 +11,40 @@
 // 0 or the address of a live object in its frame slot — compiled code writes
 // references through to their slots.
 //
+// Generations without moving: the mark bit is sticky. An object that survives a
+// collection keeps its mark bit (it is OLD); objects allocated since the last
+// collection have none (young) and lie in the heap's young ranges.
+// - A minor collection marks from the roots and from the remembered set (OLD
+//   objects that received a reference since the last collection, logged by the
+//   write barrier every tier runs after storing a reference into an object); it
+//   stops at OLD objects, so it costs what survives, not the size of the heap.
+//   Each newly marked (young) object also gets a bit in a side bitmap; the sweep
+//   then reads only the bitmap over the young ranges: the gaps between survivors
+//   become free blocks without visiting the dead objects in them. Survivors
+//   become OLD (promoted in place).
+// - A full collection clears every mark, marks from the roots, and sweeps the whole
+//   heap (merging runs of dead and free blocks, giving a trailing run back to
+//   untouched memory). It runs when the OLD bytes (live after the last full
+//   collection plus everything promoted since) would push the heap past twice
+//   that live set, when the heap limit is reached, and every fourth collection
+//   under --gc-stress.
 // Marking uses an explicit stack (no host recursion, whatever the object graph).
-// Sweeping walks the heap's dense block sequence, clears marks, merges runs of
-// dead and free blocks into single free blocks, and gives a trailing run back to
-// the bump space. The next collection is due after allocating as many bytes as
-// survived (GROWTH), but not less than MIN_TRIGGER.
 
-import { ObjKind, MARK_BIT, KIND_MASK, MIN_BLOCK, freeBinOf, type Collector, type Heap } from './heap.js';
+import { ObjKind, MARK_BIT, LOGGED_BIT, KIND_MASK, MIN_BLOCK, freeBinOf, type Collector, type Heap } from './heap.js';
 
-/** Collect when bytes allocated since the last collection reach live * GROWTH:
- *  the heap then peaks near twice the live set, a usual space/time trade. */
-const GROWTH = 1.0;
-/** ... but never more often than every 1 MiB of allocation: small live sets would
- *  otherwise collect constantly for no gain. */
-const MIN_TRIGGER = 1 << 20;
+/** A minor collection runs after this many bytes of allocation (the nursery),
+ *  a quarter of the live set after the last full collection, within these bounds:
+ *  larger means fewer collections and fewer objects promoted while still in use;
+ *  smaller means a smaller heap. */
+const NURSERY_MIN = 1 << 20;
+const NURSERY_MAX = 16 << 20;
+/** A full collection is due when OLD bytes plus the nursery would exceed the live
+ *  set after the last full collection times this, but not below FULL_MIN: the heap
+ *  then peaks near twice its live set. */
+const FULL_GROWTH = 2;
+const FULL_MIN = 4 << 20;
+/** Under --gc-stress, every this-many-th collection is a full one. */
+const STRESS_FULL_EVERY = 4;
 
 export interface RootSource {
   /** Call visit(addr) for every root reference (0 allowed). */
@@ -40,64 +61,122 @@ export interface GcOptions {
 
 export class GarbageCollector implements Collector {
   count = 0;
+  fullCount = 0;
   totalPauseMs = 0;
   maxPauseMs = 0;
   pauses: number[] = [];
+  /** Live bytes after the last full collection. */
   lastLive = 0;
-  private threshold = MIN_TRIGGER;
+  /** Bytes of OLD objects: live after the last full collection plus promoted since. */
+  oldBytes = 0;
+  /** Bytes promoted by minor collections, in total. */
+  promotedBytes = 0;
+  private nursery = NURSERY_MIN;
   private markStack = new Int32Array(1024);
   private sp = 0;
+  /** One bit per 8 heap bytes: the objects marked by this collection (all zero
+   *  between collections: the sweep clears the bits it reads). */
+  private markBits = new Int32Array(0);
+  private fieldWordsCache: Int32Array[] | null = null;
+  /** This collection is a minor one: OLD objects count as marked and are not traced. */
+  private minor = false;
 
   constructor(private readonly heap: Heap, private readonly roots: RootSource, private readonly opts: GcOptions) {}
 
   budget(allocatedSinceGc: number): number {
-    return this.opts.stress ? 0 : this.threshold - allocatedSinceGc;
+    return this.opts.stress ? 0 : this.nursery - allocatedSinceGc;
   }
 
-  collect(reason: string): void {
+  collect(reason: string, full = false): void {
     const t0 = performance.now();
     const heap = this.heap;
     heap.retireWindow();
     const usedBefore = heap.extent - heap.freeBytes;
     if (this.opts.verify) verifyHeap(heap, this.roots, 'before collection');
-    this.markFromRoots();
-    const live = this.sweep();
+    full ||= this.fullDue(reason);
+    if (full) this.collectFull(); else this.collectMinor();
     heap.allocatedSinceGc = 0;
-    this.lastLive = live;
-    this.threshold = Math.max(MIN_TRIGGER, live * GROWTH);
+    heap.youngRangeCount = 0;
+    heap.rememberedCount = 0;
+    this.nursery = Math.min(NURSERY_MAX, Math.max(NURSERY_MIN, this.lastLive >> 1));
     if (this.opts.verify) verifyHeap(heap, this.roots, 'after collection');
     const pause = performance.now() - t0;
     this.count++;
     this.totalPauseMs += pause;
     this.maxPauseMs = Math.max(this.maxPauseMs, pause);
     this.pauses.push(pause);
-    this.opts.trace?.(`[gc #${this.count} ${reason}] heap ${kb(usedBefore)} -> ${kb(heap.extent - heap.freeBytes)}, ` +
-      `live ${kb(live)}, extent ${kb(heap.extent)}, pause ${pause.toFixed(3)} ms`);
+    this.opts.trace?.(`[gc #${this.count} ${full ? 'full' : 'minor'}, ${reason}] heap ${kb(usedBefore)} -> ` +
+      `${kb(heap.extent - heap.freeBytes)}, old ${kb(this.oldBytes)}, extent ${kb(heap.extent)}, pause ${pause.toFixed(3)} ms`);
+  }
+
+  private fullDue(reason: string): boolean {
+    if (reason === 'heap limit') return true;
+    if (this.opts.stress) return this.count % STRESS_FULL_EVERY === STRESS_FULL_EVERY - 1;
+    return this.oldBytes + this.heap.allocatedSinceGc > Math.max(FULL_MIN, this.lastLive * FULL_GROWTH);
   }
 
   /** One line summing up every collection of this run. */
   summary(): string {
     const sorted = [...this.pauses].sort((a, b) => a - b);
     const p99 = sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]! : 0;
-    return `[gc stats] collections ${this.count}, pause total ${this.totalPauseMs.toFixed(1)} ms, ` +
+    return `[gc stats] collections ${this.count} (${this.fullCount} full), pause total ${this.totalPauseMs.toFixed(1)} ms, ` +
       `max ${this.maxPauseMs.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms, peak heap ${kb(this.heap.peakExtent)}, ` +
-      `live after last ${kb(this.lastLive)}`;
+      `live after last full ${kb(this.lastLive)}, promoted ${kb(this.promotedBytes)}`;
+  }
+
+  // ---- the two kinds of collection ---------------------------------------------
+
+  private collectMinor(): void {
+    this.ensureMarkBits();
+    this.minor = true;
+    this.roots.forEachRoot((a) => this.mark(a));
+    const heap = this.heap, i32 = heap.mem.i32;
+    for (let i = 0; i < heap.rememberedCount; i++) {
+      const obj = heap.remembered[i]!;
+      i32[obj >> 2]! &= ~LOGGED_BIT;
+      this.push(obj);                    // OLD: scanned for young children, not marked
+    }
+    this.drain();
+    let promoted = 0;
+    for (let r = 0; r < heap.youngRangeCount; r++) promoted += this.sweepRange(heap.youngRanges[2 * r]!, heap.youngRanges[2 * r + 1]!);
+    this.oldBytes += promoted;
+    this.promotedBytes += promoted;
+  }
+
+  private collectFull(): void {
+    this.ensureMarkBits();
+    this.minor = false;
+    this.roots.forEachRoot((a) => this.mark(a));
+    this.drain();
+    const heap = this.heap;
+    heap.beginFreeList();
+    const live = this.sweepRange(heap.start, heap.top);
+    this.lastLive = live;
+    this.oldBytes = live;
+    this.fullCount++;
+  }
+
+  private ensureMarkBits(): void {
+    const words = ((this.heap.top - this.heap.start) >> 8) + 1;
+    if (this.markBits.length < words) {
+      const bigger = new Int32Array(Math.max(words, this.markBits.length * 2));
+      bigger.set(this.markBits);
+      this.markBits = bigger;
+    }
   }
 
   // ---- mark ----------------------------------------------------------------------
 
-  private markFromRoots(): void {
-    this.roots.forEachRoot((a) => this.mark(a));
-    this.drain();
-  }
-
-  /** Mark one object; queue it for scanning if it can hold references. */
+  /** Mark one object (in a minor collection, OLD objects count as marked); queue
+   *  it for scanning if it can hold references. */
   private mark(addr: number): void {
     if (addr === 0) return;
-    const i32 = this.heap.mem.i32;
-    const tag = i32[addr >> 2]!;
-    if (tag & MARK_BIT) return;
-    i32[addr >> 2] = tag | MARK_BIT;
+    const tag = this.heap.mem.i32[addr >> 2]!;
+    if (this.minor && (tag & MARK_BIT)) return;
+    const bit = (addr - this.heap.start) >> 3;
+    const w = this.markBits[bit >> 5]!, m = 1 << (bit & 31);
+    if (w & m) return;
+    this.markBits[bit >> 5] = w | m;
     if (this.hasRefs(tag)) this.push(addr);
   }
 
@@ -107,59 +186,84 @@ export class GarbageCollector implements Collector {
   }
 
   private push(addr: number): void {
-    if (this.sp === this.markStack.length) {
-      const bigger = new Int32Array(this.markStack.length * 2);
-      bigger.set(this.markStack);
-      this.markStack = bigger;
-    }
+    if (this.sp === this.markStack.length) this.markStack = grownStack(this.markStack);
     this.markStack[this.sp++] = addr;
   }
 
-  /** Scan queued objects until none is left. The child test is written out here
-   *  (not a call to mark) because this loop is where collections spend their time. */
+  /** Scan queued objects until none is left. This loop is where collections spend
+   *  their time: the stack, its pointer and the tables are locals, struct fields
+   *  are read through word indexes, and the child test is written out (in
+   *  markChild's words) for arrays and for structs. */
   private drain(): void {
     const i32 = this.heap.mem.i32;
-    const offsets = this.roots.structRefOffsets;
-    while (this.sp > 0) {
-      const addr = this.markStack[--this.sp]!;
+    const fieldWords = this.fieldWords();
+    const bits = this.markBits, start = this.heap.start;
+    const skip = this.minor ? MARK_BIT : 0;      // a minor collection does not trace OLD objects
+    let stack = this.markStack, sp = this.sp;
+    while (sp > 0) {
+      const addr = stack[--sp]!;
       const tag = i32[addr >> 2]!;
-      const isArray = (tag & KIND_MASK) === ObjKind.ARR_R;
-      const offs = isArray ? null : offsets[tag >>> 8]!;
-      const n = isArray ? i32[(addr >> 2) + 1]! : offs!.length;
+      const arrayLength = (tag & KIND_MASK) === ObjKind.ARR_R ? i32[(addr >> 2) + 1]! : -1;
+      const fields = arrayLength < 0 ? fieldWords[tag >>> 8]! : null;
+      const n = arrayLength < 0 ? fields!.length : arrayLength;
       for (let i = 0; i < n; i++) {
-        const child = isArray ? i32[(addr >> 2) + 2 + i]! : i32[(addr + offs![i]!) >> 2]!;
+        const child = i32[(addr >> 2) + (fields === null ? 2 + i : fields[i]!)]!;
         if (child === 0) continue;
         const ctag = i32[child >> 2]!;
-        if (ctag & MARK_BIT) continue;
-        i32[child >> 2] = ctag | MARK_BIT;
-        if (this.hasRefs(ctag)) this.push(child);
+        if (ctag & skip) continue;
+        const bit = (child - start) >> 3, word = bits[bit >> 5]!, m = 1 << (bit & 31);
+        if (word & m) continue;
+        bits[bit >> 5] = word | m;
+        const kind = ctag & KIND_MASK;
+        if (kind === ObjKind.ARR_R || (kind === ObjKind.STRUCT && fieldWords[ctag >>> 8]!.length > 0)) {
+          if (sp === stack.length) stack = grownStack(stack);
+          stack[sp++] = child;
+        }
       }
     }
+    this.markStack = stack;
+    this.sp = 0;
+  }
+
+  /** Word offsets of every struct's reference fields (byte offsets >> 2). */
+  private fieldWords(): Int32Array[] {
+    if (this.fieldWordsCache === null) this.fieldWordsCache = this.roots.structRefOffsets.map((o) => o.map((b) => b >> 2));
+    return this.fieldWordsCache;
   }
 
   // ---- sweep ---------------------------------------------------------------------
 
-  /** Rebuild the free list from unmarked blocks; returns live bytes. */
-  private sweep(): number {
-    const heap = this.heap;
-    const i32 = heap.mem.i32;
-    heap.beginFreeList();
-    let live = 0;
-    let run = -1;                        // start of the current run of free space
-    for (let addr = heap.start; addr < heap.top;) {
-      const tag = i32[addr >> 2]!;
-      const size = heap.blockSize(addr);
-      if (tag & MARK_BIT) {
-        i32[addr >> 2] = tag & ~MARK_BIT;
-        live += size;
-        if (run >= 0) { this.freeRun(run, addr - run); run = -1; }
-      } else if (run < 0) {
-        run = addr;
+  /** Sweep [from, to), a dense sequence of blocks: the gaps between the marked
+   *  objects become free blocks, found from the mark bitmap alone (the dead
+   *  objects in a gap are never visited); marked objects become OLD and lose
+   *  LOGGED; the bits read are cleared. A gap reaching the heap top returns to
+   *  untouched memory. Returns the bytes of the marked objects. */
+  private sweepRange(from: number, to: number): number {
+    const heap = this.heap, i32 = heap.mem.i32, bits = this.markBits, start = heap.start;
+    let marked = 0;
+    let gap = from;                      // start of the free gap being built
+    const b0 = (from - start) >> 3, b1 = (to - start) >> 3;
+    for (let w = b0 >> 5; w <= (b1 - 1) >> 5; w++) {
+      let word = bits[w]!;
+      if (word === 0) continue;
+      if (w === b0 >> 5) word &= ~0 << (b0 & 31);
+      if (w === (b1 - 1) >> 5 && (b1 & 31) !== 0) word &= ~(~0 << (b1 & 31));
+      bits[w]! &= ~word;
+      while (word !== 0) {
+        const low = word & -word;
+        const addr = start + (((w << 5) + (31 - Math.clz32(low))) << 3);
+        word ^= low;
+        if (addr > gap) this.freeRun(gap, addr - gap);
+        i32[addr >> 2] = (i32[addr >> 2]! | MARK_BIT) & ~LOGGED_BIT;
+        const size = heap.blockSize(addr);
+        marked += size;
+        gap = addr + size;
       }
-      addr += size;
     }
-    if (run >= 0) heap.top = run;        // a trailing run returns to untouched memory
-    return live;
+    if (gap < to) {
+      if (to === heap.top) heap.top = gap; else this.freeRun(gap, to - gap);
+    }
+    return marked;
   }
 
   /** A run of dead or free blocks between live ones: a free block on the list, or
@@ -172,15 +276,24 @@ export class GarbageCollector implements Collector {
   }
 }
 
+function grownStack(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 function kb(bytes: number): string { return `${(bytes / 1024).toFixed(1)} KB`; }
 
 export class HeapCorrupt extends Error {}
 
 /** Check the heap's invariants; throws HeapCorrupt naming the first violation.
- *  Blocks tile [start, top) exactly; tags are valid and unmarked; every reference
- *  in a live object and every root is null or the start of a live block; the free
- *  list holds only free blocks and adds up to freeBytes. (Call it with no window
- *  open: collect() retires the window first.) */
+ *  Blocks tile [start, top) exactly; tags are valid; every young range is a dense
+ *  sequence of blocks and every young (unmarked) object lies in one; every
+ *  reference in an object and every root is null or the start of an object; an
+ *  OLD object that references a young one is LOGGED (the write barrier did its
+ *  work), and the remembered set holds exactly the LOGGED objects; the free runs
+ *  hold only free blocks and add up to freeBytes. (Call it with no window open:
+ *  collect() retires the window first.) */
 export function verifyHeap(heap: Heap, roots: RootSource, when: string): void {
   const fail = (what: string): never => { throw new HeapCorrupt(`heap verification failed ${when}: ${what}`); };
   const i32 = heap.mem.i32;
@@ -191,7 +304,6 @@ export function verifyHeap(heap: Heap, roots: RootSource, when: string): void {
     const tag = i32[addr >> 2]!;
     const kind = tag & KIND_MASK;
     if (kind < ObjKind.STR || kind > ObjKind.FREE) fail(`bad tag ${tag} at ${addr}`);
-    if (tag & MARK_BIT) fail(`mark bit left set at ${addr}`);
     if (kind === ObjKind.STRUCT && (tag >>> 8) >= roots.structRefOffsets.length) fail(`bad struct index at ${addr}`);
     const size = heap.blockSize(addr);
     if (size < (kind === ObjKind.FREE ? 8 : MIN_BLOCK) || size % 8 !== 0) fail(`bad block size ${size} at ${addr}`);
@@ -199,11 +311,17 @@ export function verifyHeap(heap: Heap, roots: RootSource, when: string): void {
     addr += size;
   }
   if (addr !== heap.top) fail(`blocks overrun the heap top (${addr} > ${heap.top})`);
-  const checkRef = (ref: number, from: string) => {
-    if (ref !== 0 && !starts.has(ref)) fail(`${from} holds ${ref}, not a live object`);
-  };
+  const young = youngObjects(heap, starts, free, fail);
+  const isOld = (a: number) => (i32[a >> 2]! & MARK_BIT) !== 0;
   for (const a of starts) {
     const tag = i32[a >> 2]!;
+    if (!isOld(a) && !young.has(a)) fail(`young object ${a} outside the young ranges`);
+    if ((tag & LOGGED_BIT) && !isOld(a)) fail(`young object ${a} is LOGGED`);
+    const checkRef = (ref: number, from: string) => {
+      if (ref === 0) return;
+      if (!starts.has(ref)) fail(`${from} holds ${ref}, not a live object`);
+      if (isOld(a) && !isOld(ref) && !(tag & LOGGED_BIT)) fail(`OLD ${from} references young ${ref} but is not remembered`);
+    };
     if ((tag & KIND_MASK) === ObjKind.ARR_R) {
       const len = i32[(a >> 2) + 1]!;
       for (let i = 0; i < len; i++) checkRef(i32[(a >> 2) + 2 + i]!, `array ${a}[${i}]`);
@@ -211,7 +329,41 @@ export function verifyHeap(heap: Heap, roots: RootSource, when: string): void {
       for (const off of roots.structRefOffsets[tag >>> 8]!) checkRef(i32[(a + off) >> 2]!, `struct ${a}+${off}`);
     }
   }
-  roots.forEachRoot((r) => checkRef(r, 'a root'));
+  roots.forEachRoot((r) => { if (r !== 0 && !starts.has(r)) fail(`a root holds ${r}, not a live object`); });
+  checkRemembered(heap, starts, fail);
+  checkFreeRuns(heap, free, fail);
+}
+
+/** The objects in the young ranges (each range must be a dense block sequence). */
+function youngObjects(heap: Heap, starts: Set<number>, free: Set<number>, fail: (w: string) => never): Set<number> {
+  const young = new Set<number>();
+  for (let r = 0; r < heap.youngRangeCount; r++) {
+    const from = heap.youngRanges[2 * r]!, to = heap.youngRanges[2 * r + 1]!;
+    let a = from;
+    while (a < to) {
+      if (!starts.has(a) && !free.has(a)) fail(`young range ${from}..${to} has no block at ${a}`);
+      if (starts.has(a)) young.add(a);
+      a += heap.blockSize(a);
+    }
+    if (a !== to) fail(`young range ${from}..${to} does not end at a block boundary`);
+  }
+  return young;
+}
+
+function checkRemembered(heap: Heap, starts: Set<number>, fail: (w: string) => never): void {
+  const i32 = heap.mem.i32;
+  const listed = new Set<number>();
+  for (let i = 0; i < heap.rememberedCount; i++) {
+    const a = heap.remembered[i]!;
+    if (!starts.has(a)) fail(`the remembered set holds ${a}, not an object`);
+    if (listed.has(a)) fail(`the remembered set holds ${a} twice`);
+    if (!(i32[a >> 2]! & LOGGED_BIT)) fail(`remembered object ${a} is not LOGGED`);
+    listed.add(a);
+  }
+  for (const a of starts) if ((i32[a >> 2]! & LOGGED_BIT) && !listed.has(a)) fail(`LOGGED object ${a} is not in the remembered set`);
+}
+
+function checkFreeRuns(heap: Heap, free: Set<number>, fail: (w: string) => never): void {
   let listed = 0;
   const seen = new Set<number>();
   const nonEmpty = new Set<number>();
@@ -220,8 +372,8 @@ export function verifyHeap(heap: Heap, roots: RootSource, when: string): void {
     if (seen.has(b)) fail('the free runs have a cycle or a run twice');
     seen.add(b);
     if (size < MIN_BLOCK) fail(`free block of ${size} bytes in a bin`);
-    if (freeBinOf(size) !== bin) fail(`free block of ${size} bytes in bin ${bin}`);
-    nonEmpty.add(bin);
+    if (bin >= 0 && freeBinOf(size) !== bin) fail(`free block of ${size} bytes in bin ${bin}`);
+    if (bin >= 0) nonEmpty.add(bin);
     listed += size;
   });
   for (let bin = 0; bin < heap.free.heads.length; bin++) {

@@ -1,8 +1,11 @@
 // Heap objects in linear memory: layouts, the allocator, and string operations.
 //
 // Every block starts on an 8-byte boundary with an 8-byte header:
-//   word 0: tag = kind (bits 0-2) | mark bit (bit 3, set only during a collection)
+//   word 0: tag = kind (bits 0-2) | OLD bit (bit 3) | LOGGED bit (bit 4)
 //           | struct index << 8
+//   OLD (the mark bit) is set on every object that survived a collection and stays
+//   set (sticky marks, gc.ts): an object without it was allocated since the last
+//   collection (young). LOGGED: the object is in the remembered set.
 //   word 1: length (strings: UTF-16 units; arrays: elements; structs: 0;
 //           free blocks: the block's size in bytes)
 // and its payload follows at +8:
@@ -35,6 +38,12 @@
 // inline bump path stays long; smaller holes are used once no such run is left,
 // before the heap grows. Within a bin, runs are taken in address order after a
 // sweep (the sweep appends them in address order).
+// Every window allocation ran through since the last collection is recorded as a
+// young range (youngRanges): a minor collection looks only there for dead objects.
+// Stores of a reference into a heap object pass the write barrier (remember):
+// an OLD object that receives a reference is logged once in the remembered set,
+// so a minor collection finds every old-to-young reference without scanning the
+// old objects.
 // Address 0 is null; no block lives there.
 
 import { Kind } from '../bytecode/opcodes.js';
@@ -49,6 +58,8 @@ export function arrayKindFor(k: Kind.I | Kind.F | Kind.R): ObjKind {
 }
 export const HEADER_BYTES = 8;
 export const MARK_BIT = 8;
+/** Set on an OLD object while it is in the remembered set. */
+export const LOGGED_BIT = 16;
 export const KIND_MASK = 7;
 export const MIN_BLOCK = 16;
 /** i32 index of the allocation cursor and of the end of its window. */
@@ -61,7 +72,8 @@ const FRESH_CHUNK = 64 * 1024;
 export interface Collector {
   /** Bytes that may still be allocated before the next collection. */
   budget(allocatedSinceGc: number): number;
-  collect(reason: string): void;
+  /** Collect; `full` forces a full collection (else the collector chooses). */
+  collect(reason: string, full?: boolean): void;
 }
 
 /** Runs up to this size have a bin per exact size (8-byte steps). */
@@ -71,6 +83,8 @@ const EXACT_MAX = 512;
 const BIN_COUNT = (EXACT_MAX >> 3) + 1 + 23;
 /** A window for a small request prefers a free run of at least this many bytes. */
 const WINDOW_PREFERRED = 256;
+/** Runs a sweep finds that are smaller than this are holes (FreeBins). */
+const HOLE_MAX = 256;
 
 /** The bin of a free run of `size` bytes (a multiple of 8, at least MIN_BLOCK). */
 function binOf(size: number): number {
@@ -83,17 +97,52 @@ function firstFittingBin(size: number): number {
 }
 
 /** Free runs in size-segregated FIFO bins, linked through word 2 of each run
- *  (word 0 FREE, word 1 the run's size), with a bitmap of non-empty bins. */
+ *  (word 0 FREE, word 1 the run's size), with a bitmap of non-empty bins; and
+ *  the holes: runs smaller than HOLE_MAX found by the last sweep, in address
+ *  order, in a host array (so taking one reads no link from the heap, and
+ *  allocation walks them in memory order). */
 class FreeBins {
   readonly heads = new Int32Array(BIN_COUNT);
   readonly tails = new Int32Array(BIN_COUNT);
   private readonly nonEmpty = new Uint32Array((BIN_COUNT + 31) >> 5);
-  /** Bytes in all bins. */
+  /** [address, size] pairs; holes[2 * nextHole ...] are not taken yet. */
+  private holes = new Int32Array(256);
+  private holeCount = 0;
+  private nextHole = 0;
+  /** Bytes in all bins and untaken holes. */
   bytes = 0;
 
   constructor(private readonly mem: Memory) {}
 
-  clear(): void { this.heads.fill(0); this.tails.fill(0); this.nonEmpty.fill(0); this.bytes = 0; }
+  clear(): void {
+    this.heads.fill(0); this.tails.fill(0); this.nonEmpty.fill(0); this.bytes = 0;
+    this.holeCount = this.nextHole = 0;
+  }
+
+  /** A run found by a sweep: a hole if small, else into its bin. */
+  addSwept(addr: number, size: number): void {
+    if (size >= HOLE_MAX) { this.add(addr, size); return; }
+    const i32 = this.mem.i32;
+    i32[addr >> 2] = ObjKind.FREE; i32[(addr >> 2) + 1] = size;
+    if (this.nextHole > 0 && this.nextHole === this.holeCount) this.holeCount = this.nextHole = 0;
+    if (2 * this.holeCount + 2 > this.holes.length) this.holes = grown(this.holes);
+    this.holes[2 * this.holeCount] = addr;
+    this.holes[2 * this.holeCount + 1] = size;
+    this.holeCount++;
+    this.bytes += size;
+  }
+
+  /** The next hole of at least `size` bytes (0 if none). Holes too small for the
+   *  request are passed over: they stay free blocks until the next full sweep. */
+  private takeHole(size: number): number {
+    while (this.nextHole < this.holeCount) {
+      const i = 2 * this.nextHole++;
+      const addr = this.holes[i]!, holeSize = this.holes[i + 1]!;
+      this.bytes -= holeSize;
+      if (holeSize >= size) return addr;
+    }
+    return 0;
+  }
 
   /** Append the run [addr, addr + size) to its bin. size >= MIN_BLOCK, multiple of 8. */
   add(addr: number, size: number): void {
@@ -110,6 +159,10 @@ class FreeBins {
   /** Unlink and return a run of at least `size` bytes (0 if none), preferring
    *  one of at least `prefer` bytes. */
   take(size: number, prefer: number): number {
+    if (size < HOLE_MAX) {
+      const hole = this.takeHole(size);
+      if (hole !== 0) return hole;
+    }
     let b = prefer > size ? this.nonEmptyFrom(firstFittingBin(prefer)) : -1;
     if (b < 0) b = this.nonEmptyFrom(firstFittingBin(size));
     if (b >= 0) return this.pop(b);
@@ -155,9 +208,10 @@ class FreeBins {
     return 0;
   }
 
-  /** Every run in every bin (for the heap verifier). */
+  /** Every run in every bin, then every untaken hole with bin -1 (for the heap verifier). */
   forEach(visit: (addr: number, size: number, bin: number) => void): void {
     const i32 = this.mem.i32;
+    for (let h = this.nextHole; h < this.holeCount; h++) visit(this.holes[2 * h]!, this.holes[2 * h + 1]!, -1);
     for (let b = 0; b < BIN_COUNT; b++) {
       for (let r = this.heads[b]!; r !== 0; r = i32[(r >> 2) + 2]!) visit(r, i32[(r >> 2) + 1]!, b);
     }
@@ -186,6 +240,14 @@ export class Heap {
    *  allocation has used [windowStart, cursor). */
   private windowStart = 0;
   private runEnd = 0;
+  /** Young ranges since the last collection: [start, end) pairs, in the order the
+   *  windows were opened; each is a dense sequence of blocks. */
+  youngRanges = new Int32Array(64);
+  youngRangeCount = 0;
+  /** The remembered set: OLD objects (LOGGED bit set) that received a reference
+   *  since the last collection. */
+  remembered = new Int32Array(256);
+  rememberedCount = 0;
 
   constructor(readonly mem: Memory, readonly start: number, readonly limit: number) {
     this.top = start;
@@ -238,9 +300,39 @@ export class Heap {
     if (this.runEnd === 0) return;
     this.allocatedSinceGc += cursor - this.windowStart;
     const rest = this.runEnd - cursor;
-    if (rest >= MIN_BLOCK) this.addFree(cursor, rest);
-    else if (rest > 0) { i32[cursor >> 2] = ObjKind.FREE; i32[(cursor >> 2) + 1] = rest; }
+    if (cursor === this.windowStart || rest >= WINDOW_PREFERRED) {
+      if (rest >= MIN_BLOCK) this.addFree(cursor, rest);
+      else if (rest > 0) { i32[cursor >> 2] = ObjKind.FREE; i32[(cursor >> 2) + 1] = rest; }
+      if (cursor > this.windowStart) this.addYoungRange(this.windowStart, cursor);
+    } else {
+      // A small rest stays in the young range as one free block (not in a bin):
+      // the minor sweep merges it with the dead objects before it.
+      if (rest > 0) { i32[cursor >> 2] = ObjKind.FREE; i32[(cursor >> 2) + 1] = rest; }
+      this.addYoungRange(this.windowStart, this.runEnd);
+    }
     this.closeWindow();
+  }
+
+  private addYoungRange(start: number, end: number): void {
+    const n = this.youngRangeCount;
+    if (n > 0 && this.youngRanges[2 * n - 1] === start) { this.youngRanges[2 * n - 1] = end; return; }
+    if (2 * n + 2 > this.youngRanges.length) this.youngRanges = grown(this.youngRanges);
+    this.youngRanges[2 * n] = start;
+    this.youngRanges[2 * n + 1] = end;
+    this.youngRangeCount = n + 1;
+  }
+
+  /** The write barrier's slow path: `obj` is OLD and not yet LOGGED. */
+  remember(obj: number): void {
+    const i32 = this.mem.i32;
+    i32[obj >> 2]! |= LOGGED_BIT;
+    if (this.rememberedCount === this.remembered.length) this.remembered = grown(this.remembered);
+    this.remembered[this.rememberedCount++] = obj;
+  }
+
+  /** The write barrier, after a reference was stored into the object at `obj`. */
+  barrier(obj: number): void {
+    if ((this.mem.i32[obj >> 2]! & (MARK_BIT | LOGGED_BIT)) === MARK_BIT) this.remember(obj);
   }
 
   private closeWindow(): void {
@@ -285,7 +377,7 @@ export class Heap {
 
   /** Rebuild the free runs in address order (a sweep calls these). */
   beginFreeList(): void { this.free.clear(); }
-  appendFree(addr: number, size: number): void { this.free.add(addr, size); }
+  appendFree(addr: number, size: number): void { this.free.addSwept(addr, size); }
 
   /** Size in bytes of the block at `addr`, from its header. */
   blockSize(addr: number): number {
@@ -387,6 +479,12 @@ export class Heap {
     for (let i = 0; i < len; i++) if (u16[pa + i] !== u16[pb + i]) return false;
     return true;
   }
+}
+
+function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /** Block size for `bytes` of header and payload: rounded up to 8, at least MIN_BLOCK. */

@@ -27,7 +27,7 @@ import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS, type MathBuiltin } from '../../bytecode/builtins.js';
 import { helperSignature, type Helper } from '../../bytecode/helpers.js';
 import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD } from '../../runtime/runtime.js';
-import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor } from '../../runtime/heap.js';
+import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, MARK_BIT, LOGGED_BIT } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block } from '../cfg.js';
 import { structure, type StructuredSink } from '../structure.js';
@@ -154,6 +154,7 @@ function helpersOf(op: Op, code: Int32Array, pc: number): Helper[] {
   if (info.nullChecked || info.divides) out.push('trap');
   if (info.boundsChecked) out.push('trap_index');
   if (info.helper) out.push(info.helper);
+  if (info.barrier) out.push('remember');
   if (info.alu && ALU[info.alu].helper) out.push(ALU[info.alu].helper!);
   if (op === Op.MATH1 || op === Op.MATH2) {
     const m = mathAt(code, pc);
@@ -452,6 +453,7 @@ class WasmFnLowering implements StructuredSink<Label> {
         return;
       case Op.SETFI: case Op.SETFF: case Op.SETFR:
         this.get(a(0)); this.get(a(2)); this.storeKind(variant, a(1));
+        if (OP_INFO[op].barrier) this.writeBarrier(a(0));
         return;
       case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR:
         this.publish(); wb.i32Const(arrayKindFor(variant)); this.get(a(1));
@@ -462,6 +464,7 @@ class WasmFnLowering implements StructuredSink<Label> {
         return;
       case Op.ASETI: case Op.ASETF: case Op.ASETR:
         this.elementAddress(a(0), a(1), variant === Kind.F ? 3 : 2); this.get(a(2)); this.storeKind(variant, 8);
+        if (OP_INFO[op].barrier) this.writeBarrier(a(0));
         return;
       case Op.LEN: this.get(a(1)); wb.load(W.I32_LOAD, 2, 4); this.set(a(0), Kind.I); return;
       case Op.SGET: this.elementAddress(a(1), a(2), 1); wb.load(W.I32_LOAD16_U, 1, HEADER_BYTES); this.set(a(0), Kind.I); return;
@@ -511,6 +514,17 @@ class WasmFnLowering implements StructuredSink<Label> {
   }
 
   /** Store the value of kind k on the stack at the address below it plus offset. */
+  /** After storing a reference into the object in register r: if it is OLD and
+   *  not yet LOGGED, log it (heap.ts, gc.ts). */
+  private writeBarrier(r: number): void {
+    const wb = this.wb;
+    this.get(r); wb.load(W.I32_LOAD, 2, 0);
+    wb.i32Const(MARK_BIT | LOGGED_BIT); wb.op(W.I32_AND); wb.i32Const(MARK_BIT); wb.op(W.I32_EQ);
+    wb.if_();
+    this.get(r); this.callHelper('remember');
+    wb.end();
+  }
+
   private storeKind(k: Kind, offset: number): void {
     if (k === Kind.F) this.wb.store(W.F64_STORE, 3, offset); else this.wb.store(W.I32_STORE, 2, offset);
   }
