@@ -3,7 +3,8 @@
 //
 // The table is a funcref WebAssembly.Table shared by every compiled module; each
 // compiled function is a module of its own that imports the memory, the table and
-// the helpers its code calls (../helpers.ts).
+// the helpers its code calls (../helpers.ts; the string helpers are wasm
+// functions of one module, ./strings.ts).
 
 import { Kind } from '../../bytecode/opcodes.js';
 import type { BcFunction } from '../../bytecode/module.js';
@@ -13,6 +14,7 @@ import { helperImports } from '../helpers.js';
 import { CompilingBackend, shapeKey, type BackendOptions, type Lowered, type Shape } from '../backend.js';
 import { ValType, W, WasmModuleBuilder } from './encoder.js';
 import { lowerFunction, shapeType, wasmType } from './lower.js';
+import { makeStringHelpers } from './strings.js';
 
 /** True if this host can compile and run WebAssembly now (not under --jitless,
  *  and not where a policy forbids wasm code generation). */
@@ -35,7 +37,9 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   constructor(rt: Runtime, opts: BackendOptions) {
     super(rt, opts);
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: rt.mod.functions.length });
-    this.helpers = helperImports(rt) as WebAssembly.ModuleImports;
+    const js = helperImports(rt);
+    // The string helpers run as wasm, with the JS ones as their slow paths.
+    this.helpers = { ...js, ...makeStringHelpers(rt.mem.wasm!, js) } as WebAssembly.ModuleImports;
     this.initSlots();
   }
 

@@ -98,6 +98,10 @@ export const WFC = Object.freeze({
   I64_TRUNC_SAT_F32_S: 4, I64_TRUNC_SAT_F32_U: 5, I64_TRUNC_SAT_F64_S: 6, I64_TRUNC_SAT_F64_U: 7,
 } as const);
 
+/** Bulk-memory sub-opcodes after the 0xFC prefix. */
+const MEMORY_COPY = 10;
+const MEMORY_FILL = 11;
+
 /** `I32_TRUNC_F64_S` -> `i32.trunc_f64_s`, `BR_IF` -> `br_if`, `LOCAL_GET` -> `local.get`. */
 function textNameOf(constName: string): string {
   const lower = constName.toLowerCase();
@@ -575,6 +579,22 @@ export class WasmFunctionBuilder {
   memoryGrow(): void {
     this.memoryUsed = true;
     this.emit(OPCODES.MEMORY_GROW, 'memory.grow');
+    this.code.byte(0);
+  }
+
+  /** memory.copy (bulk memory): [dst, src, n] -> []; overlapping ranges allowed. */
+  memoryCopy(): void {
+    this.memoryUsed = true;
+    this.emit(OPCODES.MISC_PREFIX, 'memory.copy');
+    this.code.u32(MEMORY_COPY);
+    this.code.byte(0); this.code.byte(0);
+  }
+
+  /** memory.fill (bulk memory): [dst, byte, n] -> []. */
+  memoryFill(): void {
+    this.memoryUsed = true;
+    this.emit(OPCODES.MISC_PREFIX, 'memory.fill');
+    this.code.u32(MEMORY_FILL);
     this.code.byte(0);
   }
 

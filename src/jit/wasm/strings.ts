@@ -1,0 +1,188 @@
+// String operations for compiled code, as WebAssembly: concatenation, content
+// equality, chr and substr.
+//
+// The wasm backend builds this module once and puts its exports in place of the
+// JavaScript helpers of the same names (jit/helpers.ts), so compiled code calls
+// them wasm-to-wasm with no host round trip, and the lowering does not change.
+// Each allocating operation bumps the allocation window inline, exactly as
+// compiled NEWSTRUCT does (runtime/heap.ts: CURSOR_WORD, LIMIT_WORD), and falls
+// back to the JavaScript helper when the window is used up (the runtime then
+// refills it or collects), when its checks fail (the helper raises the trap), or
+// for strings too long for the fast path. The frame is already published when
+// compiled code calls one of these (the opcodes are `publishes`), so the
+// fallback finds it.
+// What must stay true: each export has exactly its helper's signature
+// (bytecode/helpers.ts) and builds the same string, byte for byte, as the
+// helper would (tests/unit/strings-wasm.test.mjs compares them).
+
+import { helperSignature } from '../../bytecode/helpers.js';
+import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, MIN_BLOCK, ObjKind } from '../../runtime/heap.js';
+import { ValType, W, WasmModuleBuilder, type Local, type WasmFunctionBuilder } from './encoder.js';
+
+/** The helpers this module replaces, with its slow paths (the JS helpers). */
+export const WASM_STRING_HELPERS = ['concat', 'streq', 'chr', 'substr'] as const;
+export type WasmStringHelper = (typeof WASM_STRING_HELPERS)[number];
+
+/** Strings longer than this many code units always take the slow path, so the
+ *  block size computed in i32 cannot overflow. */
+const FAST_MAX_UNITS = 0x0fffffff;
+
+const I32 = ValType.I32;
+
+/** Build and instantiate the module; returns its exports by helper name. */
+export function makeStringHelpers(
+  memory: WebAssembly.Memory,
+  slow: Record<'concat' | 'chr' | 'substr', Function>,
+): Record<WasmStringHelper, Function> {
+  const mb = new WasmModuleBuilder();
+  mb.importMemory('env', 'memory', 1);
+  const type = (sig: string) => mb.addType([...sig.split('>')[0]!].map(() => I32), sig.split('>')[1] ? [I32] : []);
+  const slowConcat = mb.importFunction('slow', 'concat', type(helperSignature('concat')));
+  const slowChr = mb.importFunction('slow', 'chr', type(helperSignature('chr')));
+  const slowSubstr = mb.importFunction('slow', 'substr', type(helperSignature('substr')));
+  const alloc = allocString(mb);
+  const fns = {
+    concat: concat(mb, type(helperSignature('concat')), alloc, slowConcat),
+    streq: streq(mb, type(helperSignature('streq'))),
+    chr: chr(mb, type(helperSignature('chr')), alloc, slowChr),
+    substr: substr(mb, type(helperSignature('substr')), alloc, slowSubstr),
+  };
+  for (const [name, wb] of Object.entries(fns)) mb.exportFunction(name, wb.index);
+  const bytes = mb.encode();
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>),
+    { env: { memory }, slow: slow as unknown as WebAssembly.ModuleImports });
+  return instance.exports as unknown as Record<WasmStringHelper, Function>;
+}
+
+//   alloc_str(n) -> p:  a string block for n code units from the window, header
+//   written and its last 8 bytes zeroed (the payload is then overwritten), or 0
+//   if the window is used up. n <= FAST_MAX_UNITS.
+function allocString(mb: WasmModuleBuilder): WasmFunctionBuilder {
+  const wb = mb.addFunction(mb.addType([I32], [I32]), 'alloc_str');
+  const n = wb.param(0);
+  const size = wb.local(I32), p = wb.local(I32), np = wb.local(I32);
+  // size := max(MIN_BLOCK, (HEADER_BYTES + 2n + 7) & ~7)
+  wb.localGet(n); wb.i32Const(1); wb.op(W.I32_SHL); wb.i32Const(HEADER_BYTES + 7); wb.op(W.I32_ADD);
+  wb.i32Const(~7); wb.op(W.I32_AND); wb.localTee(size);
+  wb.i32Const(MIN_BLOCK); wb.localGet(size); wb.i32Const(MIN_BLOCK); wb.op(W.I32_GT_U); wb.select();
+  wb.localSet(size);
+  wb.i32Const(0); wb.load(W.I32_LOAD, 2, CURSOR_WORD * 4); wb.localTee(p);
+  wb.localGet(size); wb.op(W.I32_ADD); wb.localTee(np);
+  wb.i32Const(0); wb.load(W.I32_LOAD, 2, LIMIT_WORD * 4); wb.op(W.I32_GT_U);
+  wb.if_(); wb.i32Const(0); wb.return_(); wb.end();
+  wb.i32Const(0); wb.localGet(np); wb.store(W.I32_STORE, 2, CURSOR_WORD * 4);
+  wb.localGet(p); wb.i32Const(ObjKind.STR); wb.store(W.I32_STORE, 2, 0);
+  wb.localGet(p); wb.localGet(n); wb.store(W.I32_STORE, 2, 4);
+  wb.localGet(np); wb.i32Const(8); wb.op(W.I32_SUB); wb.i64Const(0n); wb.store(W.I64_STORE, 3, 0);
+  wb.localGet(p);
+  wb.finish();
+  return wb;
+}
+
+/** dst := the payload address of string s plus `units` code units (a local). */
+function payload(wb: WasmFunctionBuilder, s: Local, units: Local | null): void {
+  wb.localGet(s); wb.i32Const(HEADER_BYTES); wb.op(W.I32_ADD);
+  if (units !== null) { wb.localGet(units); wb.i32Const(1); wb.op(W.I32_SHL); wb.op(W.I32_ADD); }
+}
+
+/** if (cond on the stack) return slow(params...) */
+function orSlow(wb: WasmFunctionBuilder, slow: number, params: readonly Local[]): void {
+  wb.if_();
+  for (const p of params) wb.localGet(p);
+  wb.call(slow); wb.return_();
+  wb.end();
+}
+
+//   concat(a, b): la, lb := lengths; too long -> slow; p := alloc_str(la + lb) or slow;
+//   copy a's units, then b's.
+function concat(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, slow: number): WasmFunctionBuilder {
+  const wb = mb.addFunction(type, 'concat');
+  const [a, b] = [wb.param(0), wb.param(1)];
+  const la = wb.local(I32), lb = wb.local(I32), p = wb.local(I32);
+  wb.localGet(a); wb.load(W.I32_LOAD, 2, 4); wb.localSet(la);
+  wb.localGet(b); wb.load(W.I32_LOAD, 2, 4); wb.localSet(lb);
+  wb.localGet(la); wb.localGet(lb); wb.op(W.I32_ADD); wb.i32Const(FAST_MAX_UNITS); wb.op(W.I32_GT_U);
+  orSlow(wb, slow, [a, b]);
+  wb.localGet(la); wb.localGet(lb); wb.op(W.I32_ADD); wb.call(alloc.index); wb.localTee(p);
+  wb.op(W.I32_EQZ);
+  orSlow(wb, slow, [a, b]);
+  payload(wb, p, null); payload(wb, a, null); wb.localGet(la); wb.i32Const(1); wb.op(W.I32_SHL); wb.memoryCopy();
+  payload(wb, p, la); payload(wb, b, null); wb.localGet(lb); wb.i32Const(1); wb.op(W.I32_SHL); wb.memoryCopy();
+  wb.localGet(p);
+  wb.finish();
+  return wb;
+}
+
+//   streq(a, b): same address -> 1; either null -> 0; lengths differ -> 0;
+//   compare 8 bytes at a time, then the last code units one by one.
+function streq(mb: WasmModuleBuilder, type: number): WasmFunctionBuilder {
+  const wb = mb.addFunction(type, 'streq');
+  const [a, b] = [wb.param(0), wb.param(1)];
+  const bytes = wb.local(I32), i = wb.local(I32), wide = wb.local(I32);
+  const answer = (v: number) => { wb.if_(); wb.i32Const(v); wb.return_(); wb.end(); };
+  wb.localGet(a); wb.localGet(b); wb.op(W.I32_EQ); answer(1);
+  wb.localGet(a); wb.op(W.I32_EQZ); wb.localGet(b); wb.op(W.I32_EQZ); wb.op(W.I32_OR); answer(0);
+  wb.localGet(a); wb.load(W.I32_LOAD, 2, 4); wb.localGet(b); wb.load(W.I32_LOAD, 2, 4); wb.op(W.I32_NE); answer(0);
+  wb.localGet(a); wb.load(W.I32_LOAD, 2, 4); wb.i32Const(1); wb.op(W.I32_SHL); wb.localTee(bytes);
+  wb.i32Const(~7); wb.op(W.I32_AND); wb.localSet(wide);
+  const compare = (load: number, align: number, step: number, end: Local) => {
+    const done = wb.block();
+    const loop = wb.loop();
+    wb.localGet(i); wb.localGet(end); wb.op(W.I32_GE_U); wb.brIf(done);
+    wb.localGet(a); wb.localGet(i); wb.op(W.I32_ADD); wb.load(load, align, HEADER_BYTES);
+    wb.localGet(b); wb.localGet(i); wb.op(W.I32_ADD); wb.load(load, align, HEADER_BYTES);
+    wb.op(load === W.I64_LOAD ? W.I64_NE : W.I32_NE); answer(0);
+    wb.localGet(i); wb.i32Const(step); wb.op(W.I32_ADD); wb.localSet(i);
+    wb.br(loop);
+    wb.end(); wb.end();
+  };
+  compare(W.I64_LOAD, 3, 8, wide);
+  compare(W.I32_LOAD16_U, 1, 2, bytes);
+  wb.i32Const(1);
+  wb.finish();
+  return wb;
+}
+
+//   chr(c): c outside 0..0x10FFFF -> slow (it traps); one code unit, or a
+//   surrogate pair above 0xFFFF; window used up -> slow.
+function chr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, slow: number): WasmFunctionBuilder {
+  const wb = mb.addFunction(type, 'chr');
+  const c = wb.param(0);
+  const p = wb.local(I32), low = wb.local(I32);
+  wb.localGet(c); wb.i32Const(0x10ffff); wb.op(W.I32_GT_U);
+  orSlow(wb, slow, [c]);
+  wb.localGet(c); wb.i32Const(0xffff); wb.op(W.I32_LE_U);
+  wb.if_();
+  wb.i32Const(1); wb.call(alloc.index); wb.localTee(p); wb.op(W.I32_EQZ); orSlow(wb, slow, [c]);
+  wb.localGet(p); wb.localGet(c); wb.store(W.I32_STORE16, 1, HEADER_BYTES);
+  wb.localGet(p); wb.return_();
+  wb.end();
+  wb.i32Const(2); wb.call(alloc.index); wb.localTee(p); wb.op(W.I32_EQZ); orSlow(wb, slow, [c]);
+  wb.localGet(c); wb.i32Const(0x10000); wb.op(W.I32_SUB); wb.localSet(low);
+  wb.localGet(p); wb.localGet(low); wb.i32Const(10); wb.op(W.I32_SHR_U); wb.i32Const(0xd800); wb.op(W.I32_ADD);
+  wb.store(W.I32_STORE16, 1, HEADER_BYTES);
+  wb.localGet(p); wb.localGet(low); wb.i32Const(0x3ff); wb.op(W.I32_AND); wb.i32Const(0xdc00); wb.op(W.I32_ADD);
+  wb.store(W.I32_STORE16, 1, HEADER_BYTES + 2);
+  wb.localGet(p);
+  wb.finish();
+  return wb;
+}
+
+//   substr(s, from, to): unless 0 <= from <= to <= length -> slow (it traps);
+//   p := alloc_str(to - from) or slow; copy the units.
+function substr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, slow: number): WasmFunctionBuilder {
+  const wb = mb.addFunction(type, 'substr');
+  const [s, from, to] = [wb.param(0), wb.param(1), wb.param(2)];
+  const p = wb.local(I32), n = wb.local(I32);
+  wb.localGet(from); wb.i32Const(0); wb.op(W.I32_LT_S);
+  wb.localGet(from); wb.localGet(to); wb.op(W.I32_GT_S); wb.op(W.I32_OR);
+  wb.localGet(to); wb.localGet(s); wb.load(W.I32_LOAD, 2, 4); wb.op(W.I32_GT_S); wb.op(W.I32_OR);
+  orSlow(wb, slow, [s, from, to]);
+  wb.localGet(to); wb.localGet(from); wb.op(W.I32_SUB); wb.localTee(n);
+  wb.call(alloc.index); wb.localTee(p); wb.op(W.I32_EQZ);
+  orSlow(wb, slow, [s, from, to]);
+  payload(wb, p, null); payload(wb, s, from); wb.localGet(n); wb.i32Const(1); wb.op(W.I32_SHL); wb.memoryCopy();
+  wb.localGet(p);
+  wb.finish();
+  return wb;
+}
