@@ -20,9 +20,10 @@ export const FIXED_HELPERS = {
    *  limit: run it in the interpreter (or trap: stack overflow), by result kind. */
   interp_i: 'i>i', interp_f: 'i>f', interp_v: 'i>',
   new_struct: 'i>i',
-  /** (object): the write barrier's slow path — log an OLD object in the
-   *  remembered set. Never allocates or traps. */
-  remember: 'i>',
+  /** (object, element index or -1): the write barrier's slow path — log an
+   *  OLD object in the remembered set, and a big array's card. Never allocates
+   *  or traps. */
+  remember: 'ii>',
   /** (ObjKind of the array, length). */
   new_array: 'ii>i',
   concat: 'ii>i',

@@ -25,7 +25,7 @@
 import { Op, HEADER_SLOTS, Kind } from '../bytecode/opcodes.js';
 import { MATH1_IMPLS, MATH2_IMPLS } from '../bytecode/builtins.js';
 import { Trap, GuestFault } from '../runtime/errors.js';
-import { arrayKindFor, MARK_BIT, LOGGED_BIT } from '../runtime/heap.js';
+import { arrayKindFor, barrierNeeded } from '../runtime/heap.js';
 import type { Memory } from '../runtime/memory.js';
 import { type Runtime, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD } from '../runtime/runtime.js';
 import { Hdr, TO_HOST, headerAt, frameFn, pushFrame } from '../runtime/frames.js';
@@ -279,7 +279,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
           case Op.SETFR: {
             const o = I32[(fp + code[pc + 1]!) << 1]!; if (o === 0) nullRef();
             I32[(o + code[pc + 2]!) >> 2] = I32[(fp + code[pc + 3]!) << 1]!;
-            if ((I32[o >> 2]! & (MARK_BIT | LOGGED_BIT)) === MARK_BIT) heap.remember(o);
+            if (barrierNeeded(I32[o >> 2]!)) heap.remember(o, -1);
             pc += 4; continue;
           }
           case Op.SETFF: {
@@ -316,7 +316,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
             const i = I32[(fp + code[pc + 2]!) << 1]!, len = I32[(a >> 2) + 1]!;
             if (i >>> 0 >= len) outOfBounds(i, len);
             I32[(a >> 2) + 2 + i] = I32[(fp + code[pc + 3]!) << 1]!;
-            if ((I32[a >> 2]! & (MARK_BIT | LOGGED_BIT)) === MARK_BIT) heap.remember(a);
+            if (barrierNeeded(I32[a >> 2]!)) heap.remember(a, i);
             pc += 4; continue;
           }
           case Op.ASETF: {

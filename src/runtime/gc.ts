@@ -30,7 +30,7 @@
 //   under --gc-stress.
 // Marking uses an explicit stack (no host recursion, whatever the object graph).
 
-import { ObjKind, MARK_BIT, LOGGED_BIT, KIND_MASK, MIN_BLOCK, freeBinOf, type Collector, type Heap } from './heap.js';
+import { ObjKind, MARK_BIT, LOGGED_BIT, BIG_BIT, BIG_ARRAY_ELEMENTS, CARD_SHIFT, KIND_MASK, MIN_BLOCK, freeBinOf, type Collector, type Heap } from './heap.js';
 
 /** A minor collection runs after this many bytes of allocation (the nursery),
  *  a quarter of the live set after the last full collection, within these bounds:
@@ -77,6 +77,10 @@ export class GarbageCollector implements Collector {
   /** One bit per 8 heap bytes: the objects marked by this collection (all zero
    *  between collections: the sweep clears the bits it reads). */
   private markBits = new Int32Array(0);
+  /** One bit per 8 heap bytes: the OLD objects (the same fact as their header's
+   *  OLD bit, kept here so that tracing can skip an OLD child without reading
+   *  its header, which is usually a cache miss). */
+  private oldBits = new Int32Array(0);
   private fieldWordsCache: Int32Array[] | null = null;
   /** This collection is a minor one: OLD objects count as marked and are not traced. */
   private minor = false;
@@ -98,8 +102,9 @@ export class GarbageCollector implements Collector {
     heap.allocatedSinceGc = 0;
     heap.youngRangeCount = 0;
     heap.rememberedCount = 0;
+    heap.cardCount = 0;
     this.nursery = Math.min(NURSERY_MAX, Math.max(NURSERY_MIN, this.lastLive >> 1));
-    if (this.opts.verify) verifyHeap(heap, this.roots, 'after collection');
+    if (this.opts.verify) { verifyHeap(heap, this.roots, 'after collection'); this.verifyOldBits(); }
     const pause = performance.now() - t0;
     this.count++;
     this.totalPauseMs += pause;
@@ -124,6 +129,18 @@ export class GarbageCollector implements Collector {
       `live after last full ${kb(this.lastLive)}, promoted ${kb(this.promotedBytes)}`;
   }
 
+  /** The OLD bitmap agrees with the headers at every block start. */
+  private verifyOldBits(): void {
+    const heap = this.heap, i32 = heap.mem.i32;
+    for (let a = heap.start; a < heap.top; a += heap.blockSize(a)) {
+      const bit = (a - heap.start) >> 3;
+      const inBitmap = (this.oldBits[bit >> 5]! & (1 << (bit & 31))) !== 0;
+      const tag = i32[a >> 2]!;
+      const old = (tag & KIND_MASK) !== ObjKind.FREE && (tag & MARK_BIT) !== 0;
+      if (inBitmap !== old) throw new HeapCorrupt(`heap verification failed after collection: OLD bitmap says ${inBitmap} at ${a}`);
+    }
+  }
+
   // ---- the two kinds of collection ---------------------------------------------
 
   private collectMinor(): void {
@@ -133,9 +150,11 @@ export class GarbageCollector implements Collector {
     const heap = this.heap, i32 = heap.mem.i32;
     for (let i = 0; i < heap.rememberedCount; i++) {
       const obj = heap.remembered[i]!;
-      i32[obj >> 2]! &= ~LOGGED_BIT;
-      this.push(obj);                    // OLD: scanned for young children, not marked
+      const tag = i32[obj >> 2]!;
+      i32[obj >> 2] = tag & ~LOGGED_BIT;
+      if (!(tag & BIG_BIT)) this.push(obj);   // OLD: scanned for young children, not marked
     }
+    for (let i = 0; i < heap.cardCount; i++) this.scanCard(heap.cards[2 * i]!, heap.cards[2 * i + 1]!);
     this.drain();
     let promoted = 0;
     for (let r = 0; r < heap.youngRangeCount; r++) promoted += this.sweepRange(heap.youngRanges[2 * r]!, heap.youngRanges[2 * r + 1]!);
@@ -146,6 +165,7 @@ export class GarbageCollector implements Collector {
   private collectFull(): void {
     this.ensureMarkBits();
     this.minor = false;
+    this.oldBits.fill(0);                // the sweep sets the survivors' bits again
     this.roots.forEachRoot((a) => this.mark(a));
     this.drain();
     const heap = this.heap;
@@ -159,9 +179,9 @@ export class GarbageCollector implements Collector {
   private ensureMarkBits(): void {
     const words = ((this.heap.top - this.heap.start) >> 8) + 1;
     if (this.markBits.length < words) {
-      const bigger = new Int32Array(Math.max(words, this.markBits.length * 2));
-      bigger.set(this.markBits);
-      this.markBits = bigger;
+      const length = Math.max(words, this.markBits.length * 2);
+      this.markBits = grownStack(this.markBits, length);
+      this.oldBits = grownStack(this.oldBits, length);
     }
   }
 
@@ -171,13 +191,12 @@ export class GarbageCollector implements Collector {
    *  it for scanning if it can hold references. */
   private mark(addr: number): void {
     if (addr === 0) return;
-    const tag = this.heap.mem.i32[addr >> 2]!;
-    if (this.minor && (tag & MARK_BIT)) return;
     const bit = (addr - this.heap.start) >> 3;
     const w = this.markBits[bit >> 5]!, m = 1 << (bit & 31);
     if (w & m) return;
+    if (this.minor && (this.oldBits[bit >> 5]! & m)) return;
     this.markBits[bit >> 5] = w | m;
-    if (this.hasRefs(tag)) this.push(addr);
+    if (this.hasRefs(this.heap.mem.i32[addr >> 2]!)) this.push(addr);
   }
 
   private hasRefs(tag: number): boolean {
@@ -190,6 +209,14 @@ export class GarbageCollector implements Collector {
     this.markStack[this.sp++] = addr;
   }
 
+  /** Mark the young objects that elements [card << CARD_SHIFT, ...) of the big
+   *  OLD array `arr` reference. */
+  private scanCard(arr: number, card: number): void {
+    const i32 = this.heap.mem.i32;
+    const from = card << CARD_SHIFT, to = Math.min(i32[(arr >> 2) + 1]!, from + (1 << CARD_SHIFT));
+    for (let i = from; i < to; i++) this.mark(i32[(arr >> 2) + 2 + i]!);
+  }
+
   /** Scan queued objects until none is left. This loop is where collections spend
    *  their time: the stack, its pointer and the tables are locals, struct fields
    *  are read through word indexes, and the child test is written out (in
@@ -197,8 +224,8 @@ export class GarbageCollector implements Collector {
   private drain(): void {
     const i32 = this.heap.mem.i32;
     const fieldWords = this.fieldWords();
-    const bits = this.markBits, start = this.heap.start;
-    const skip = this.minor ? MARK_BIT : 0;      // a minor collection does not trace OLD objects
+    const bits = this.markBits, old = this.oldBits, start = this.heap.start;
+    const minor = this.minor;                     // a minor collection does not trace OLD objects
     let stack = this.markStack, sp = this.sp;
     while (sp > 0) {
       const addr = stack[--sp]!;
@@ -209,11 +236,11 @@ export class GarbageCollector implements Collector {
       for (let i = 0; i < n; i++) {
         const child = i32[(addr >> 2) + (fields === null ? 2 + i : fields[i]!)]!;
         if (child === 0) continue;
-        const ctag = i32[child >> 2]!;
-        if (ctag & skip) continue;
         const bit = (child - start) >> 3, word = bits[bit >> 5]!, m = 1 << (bit & 31);
         if (word & m) continue;
+        if (minor && (old[bit >> 5]! & m)) continue;
         bits[bit >> 5] = word | m;
+        const ctag = i32[child >> 2]!;
         const kind = ctag & KIND_MASK;
         if (kind === ObjKind.ARR_R || (kind === ObjKind.STRUCT && fieldWords[ctag >>> 8]!.length > 0)) {
           if (sp === stack.length) stack = grownStack(stack);
@@ -239,7 +266,7 @@ export class GarbageCollector implements Collector {
    *  LOGGED; the bits read are cleared. A gap reaching the heap top returns to
    *  untouched memory. Returns the bytes of the marked objects. */
   private sweepRange(from: number, to: number): number {
-    const heap = this.heap, i32 = heap.mem.i32, bits = this.markBits, start = heap.start;
+    const heap = this.heap, i32 = heap.mem.i32, bits = this.markBits, old = this.oldBits, start = heap.start;
     let marked = 0;
     let gap = from;                      // start of the free gap being built
     const b0 = (from - start) >> 3, b1 = (to - start) >> 3;
@@ -249,6 +276,7 @@ export class GarbageCollector implements Collector {
       if (w === b0 >> 5) word &= ~0 << (b0 & 31);
       if (w === (b1 - 1) >> 5 && (b1 & 31) !== 0) word &= ~(~0 << (b1 & 31));
       bits[w]! &= ~word;
+      old[w]! |= word;
       while (word !== 0) {
         const low = word & -word;
         const addr = start + (((w << 5) + (31 - Math.clz32(low))) << 3);
@@ -276,8 +304,8 @@ export class GarbageCollector implements Collector {
   }
 }
 
-function grownStack(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
+function grownStack(a: Int32Array<ArrayBuffer>, length = a.length * 2): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(length);
   b.set(a);
   return b;
 }
@@ -312,19 +340,24 @@ export function verifyHeap(heap: Heap, roots: RootSource, when: string): void {
   }
   if (addr !== heap.top) fail(`blocks overrun the heap top (${addr} > ${heap.top})`);
   const young = youngObjects(heap, starts, free, fail);
+  const cards = new Set<string>();
+  for (let i = 0; i < heap.cardCount; i++) cards.add(`${heap.cards[2 * i]}:${heap.cards[2 * i + 1]}`);
   const isOld = (a: number) => (i32[a >> 2]! & MARK_BIT) !== 0;
   for (const a of starts) {
     const tag = i32[a >> 2]!;
     if (!isOld(a) && !young.has(a)) fail(`young object ${a} outside the young ranges`);
     if ((tag & LOGGED_BIT) && !isOld(a)) fail(`young object ${a} is LOGGED`);
-    const checkRef = (ref: number, from: string) => {
+    const checkRef = (ref: number, from: string, card = -1) => {
       if (ref === 0) return;
       if (!starts.has(ref)) fail(`${from} holds ${ref}, not a live object`);
-      if (isOld(a) && !isOld(ref) && !(tag & LOGGED_BIT)) fail(`OLD ${from} references young ${ref} but is not remembered`);
+      if (!isOld(a) || isOld(ref)) return;
+      if (!(tag & LOGGED_BIT)) fail(`OLD ${from} references young ${ref} but is not remembered`);
+      if ((tag & BIG_BIT) && !cards.has(`${a}:${card}`)) fail(`OLD ${from} references young ${ref} but its card is not logged`);
     };
     if ((tag & KIND_MASK) === ObjKind.ARR_R) {
       const len = i32[(a >> 2) + 1]!;
-      for (let i = 0; i < len; i++) checkRef(i32[(a >> 2) + 2 + i]!, `array ${a}[${i}]`);
+      if ((tag & BIG_BIT) && len < BIG_ARRAY_ELEMENTS) fail(`array ${a} of ${len} elements marked BIG`);
+      for (let i = 0; i < len; i++) checkRef(i32[(a >> 2) + 2 + i]!, `array ${a}[${i}]`, i >> CARD_SHIFT);
     } else if ((tag & KIND_MASK) === ObjKind.STRUCT) {
       for (const off of roots.structRefOffsets[tag >>> 8]!) checkRef(i32[(a + off) >> 2]!, `struct ${a}+${off}`);
     }

@@ -2,7 +2,7 @@
 //
 // Every block starts on an 8-byte boundary with an 8-byte header:
 //   word 0: tag = kind (bits 0-2) | OLD bit (bit 3) | LOGGED bit (bit 4)
-//           | struct index << 8
+//           | BIG bit (bit 5, large arrays of references) | struct index << 8
 //   OLD (the mark bit) is set on every object that survived a collection and stays
 //   set (sticky marks, gc.ts): an object without it was allocated since the last
 //   collection (young). LOGGED: the object is in the remembered set.
@@ -60,6 +60,22 @@ export const HEADER_BYTES = 8;
 export const MARK_BIT = 8;
 /** Set on an OLD object while it is in the remembered set. */
 export const LOGGED_BIT = 16;
+/** Set on an array of references of at least BIG_ARRAY_ELEMENTS elements: once
+ *  it is OLD, the write barrier logs every store's card (CARD_ELEMENTS elements),
+ *  and a minor collection scans only the logged cards, not the whole array. */
+export const BIG_BIT = 32;
+export const BIG_ARRAY_ELEMENTS = 1024;
+export const CARD_SHIFT = 7;
+/** The write barrier's test, on the tag of the object just stored into:
+ *  t = tag & BARRIER_MASK; the slow path (remember) runs when t === BARRIER_ONCE
+ *  (OLD, not yet LOGGED) or t >= BARRIER_ALWAYS (an OLD big array). */
+export const BARRIER_MASK = MARK_BIT | LOGGED_BIT | BIG_BIT;
+export const BARRIER_ONCE = MARK_BIT;
+export const BARRIER_ALWAYS = MARK_BIT | BIG_BIT;
+export function barrierNeeded(tag: number): boolean {
+  const t = tag & BARRIER_MASK;
+  return t === BARRIER_ONCE || t >= BARRIER_ALWAYS;
+}
 export const KIND_MASK = 7;
 export const MIN_BLOCK = 16;
 /** i32 index of the allocation cursor and of the end of its window. */
@@ -248,6 +264,10 @@ export class Heap {
    *  since the last collection. */
   remembered = new Int32Array(256);
   rememberedCount = 0;
+  /** Logged cards of big arrays since the last collection: [array, card] pairs
+   *  (a pair may repeat). */
+  cards = new Int32Array(256);
+  cardCount = 0;
 
   constructor(readonly mem: Memory, readonly start: number, readonly limit: number) {
     this.top = start;
@@ -322,17 +342,32 @@ export class Heap {
     this.youngRangeCount = n + 1;
   }
 
-  /** The write barrier's slow path: `obj` is OLD and not yet LOGGED. */
-  remember(obj: number): void {
+  /** The write barrier's slow path (barrierNeeded held): log `obj` in the
+   *  remembered set once; for a big array, also log the card of element `index`. */
+  remember(obj: number, index: number): void {
     const i32 = this.mem.i32;
-    i32[obj >> 2]! |= LOGGED_BIT;
-    if (this.rememberedCount === this.remembered.length) this.remembered = grown(this.remembered);
-    this.remembered[this.rememberedCount++] = obj;
+    const tag = i32[obj >> 2]!;
+    if (!(tag & LOGGED_BIT)) {
+      i32[obj >> 2] = tag | LOGGED_BIT;
+      if (this.rememberedCount === this.remembered.length) this.remembered = grown(this.remembered);
+      this.remembered[this.rememberedCount++] = obj;
+    }
+    if (tag & BIG_BIT) this.logCard(obj, index >> CARD_SHIFT);
   }
 
-  /** The write barrier, after a reference was stored into the object at `obj`. */
-  barrier(obj: number): void {
-    if ((this.mem.i32[obj >> 2]! & (MARK_BIT | LOGGED_BIT)) === MARK_BIT) this.remember(obj);
+  private logCard(obj: number, card: number): void {
+    const n = this.cardCount;
+    if (n > 0 && this.cards[2 * n - 2] === obj && this.cards[2 * n - 1] === card) return;
+    if (2 * n + 2 > this.cards.length) this.cards = grown(this.cards);
+    this.cards[2 * n] = obj;
+    this.cards[2 * n + 1] = card;
+    this.cardCount = n + 1;
+  }
+
+  /** The write barrier, after a reference was stored into element `index` of the
+   *  object at `obj` (-1 for a struct field). */
+  barrier(obj: number, index: number): void {
+    if (barrierNeeded(this.mem.i32[obj >> 2]!)) this.remember(obj, index);
   }
 
   private closeWindow(): void {
@@ -400,7 +435,8 @@ export class Heap {
     if (length < 0) throw new Trap('negative array length');
     const elemBytes = kind === ObjKind.ARR_F ? 8 : 4;
     if (length > (this.limit - this.start) / elemBytes) throw new Trap('out of memory');
-    return this.alloc(HEADER_BYTES + length * elemBytes, kind, length);
+    const big = kind === ObjKind.ARR_R && length >= BIG_ARRAY_ELEMENTS ? BIG_BIT : 0;
+    return this.alloc(HEADER_BYTES + length * elemBytes, kind | big, length);
   }
 
   newStruct(index: number): number {

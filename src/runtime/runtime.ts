@@ -217,7 +217,7 @@ export class Runtime implements RootSource {
     items.forEach((s, i) => {
       const addr = this.heap.newString(s);
       this.mem.i32[((arr + 8) >> 2) + i] = addr;
-      this.heap.barrier(arr);
+      this.heap.barrier(arr, i);
     });
     this.handles.pop();
     return arr;

@@ -32,7 +32,7 @@ import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, written
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS } from '../../bytecode/builtins.js';
 import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD } from '../../runtime/runtime.js';
-import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, MARK_BIT, LOGGED_BIT } from '../../runtime/heap.js';
+import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
 import { Hdr, headerAt } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block } from '../cfg.js';
 import { structure, type StructuredSink } from '../structure.js';
@@ -208,9 +208,10 @@ class JsFnLowering implements StructuredSink<Label> {
 
   /** After a store of a reference into the object `obj`: if it is OLD and not yet
    *  LOGGED, log it (runtime/heap.ts, runtime/gc.ts). */
-  private writeBarrier(op: Op, obj: string): void {
+  private writeBarrier(op: Op, obj: string, index: string): void {
     if (!OP_INFO[op].barrier) return;
-    this.line(`if ((I32[${obj} >> 2] & ${MARK_BIT | LOGGED_BIT}) === ${MARK_BIT}) ${this.use('remember')}(${obj});`);
+    const t = `(I32[${obj} >> 2] & ${BARRIER_MASK})`;
+    this.line(`if (${t} === ${BARRIER_ONCE} || ${t} >= ${BARRIER_ALWAYS}) ${this.use('remember')}(${obj}, ${index});`);
   }
   private view(v: 'F64' | 'U16'): string { this.views.add(v); return v; }
 
@@ -323,14 +324,14 @@ class JsFnLowering implements StructuredSink<Label> {
       case Op.GETFI: case Op.GETFF: case Op.GETFR: return this.set(a(0), variant, this.field(a(1), a(2), variant));
       case Op.SETFI: case Op.SETFF: case Op.SETFR:
         this.line(`${this.field(a(0), a(1), variant)} = ${r(2)};`);
-        return this.writeBarrier(op, r(0));
+        return this.writeBarrier(op, r(0), '-1');
       case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR:
         this.publish();
         return this.set(a(0), Kind.R, `${this.use('new_array')}(${arrayKindFor(variant)}, ${r(1)})`, true);
       case Op.AGETI: case Op.AGETF: case Op.AGETR: return this.set(a(0), variant, this.element(a(1), a(2), variant === Kind.F));
       case Op.ASETI: case Op.ASETF: case Op.ASETR:
         this.line(`${this.element(a(0), a(1), variant === Kind.F)} = ${r(2)};`);
-        return this.writeBarrier(op, r(0));
+        return this.writeBarrier(op, r(0), r(1));
       case Op.LEN: return this.set(a(0), Kind.I, `I32[(${r(1)} >> 2) + 1]`);
       case Op.SGET: return this.set(a(0), Kind.I, `${this.view('U16')}[(${r(1)} >> 1) + ${HEADER_BYTES / 2} + ${r(2)}]`);
       case Op.CONCAT:

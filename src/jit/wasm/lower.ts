@@ -27,7 +27,7 @@ import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS, type MathBuiltin } from '../../bytecode/builtins.js';
 import { helperSignature, type Helper } from '../../bytecode/helpers.js';
 import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD } from '../../runtime/runtime.js';
-import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, MARK_BIT, LOGGED_BIT } from '../../runtime/heap.js';
+import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block } from '../cfg.js';
 import { structure, type StructuredSink } from '../structure.js';
@@ -453,7 +453,7 @@ class WasmFnLowering implements StructuredSink<Label> {
         return;
       case Op.SETFI: case Op.SETFF: case Op.SETFR:
         this.get(a(0)); this.get(a(2)); this.storeKind(variant, a(1));
-        if (OP_INFO[op].barrier) this.writeBarrier(a(0));
+        if (OP_INFO[op].barrier) this.writeBarrier(a(0), null);
         return;
       case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR:
         this.publish(); wb.i32Const(arrayKindFor(variant)); this.get(a(1));
@@ -464,7 +464,7 @@ class WasmFnLowering implements StructuredSink<Label> {
         return;
       case Op.ASETI: case Op.ASETF: case Op.ASETR:
         this.elementAddress(a(0), a(1), variant === Kind.F ? 3 : 2); this.get(a(2)); this.storeKind(variant, 8);
-        if (OP_INFO[op].barrier) this.writeBarrier(a(0));
+        if (OP_INFO[op].barrier) this.writeBarrier(a(0), a(1));
         return;
       case Op.LEN: this.get(a(1)); wb.load(W.I32_LOAD, 2, 4); this.set(a(0), Kind.I); return;
       case Op.SGET: this.elementAddress(a(1), a(2), 1); wb.load(W.I32_LOAD16_U, 1, HEADER_BYTES); this.set(a(0), Kind.I); return;
@@ -514,15 +514,20 @@ class WasmFnLowering implements StructuredSink<Label> {
   }
 
   /** Store the value of kind k on the stack at the address below it plus offset. */
-  /** After storing a reference into the object in register r: if it is OLD and
-   *  not yet LOGGED, log it (heap.ts, gc.ts). */
-  private writeBarrier(r: number): void {
+  /** After storing a reference into element `index` (a register, or null for a
+   *  struct field) of the object in register r: the write barrier (heap.ts,
+   *  barrierNeeded): t := tag & MASK; if t == ONCE | t >= ALWAYS: remember. */
+  private writeBarrier(r: number, index: number | null): void {
     const wb = this.wb;
-    this.get(r); wb.load(W.I32_LOAD, 2, 0);
-    wb.i32Const(MARK_BIT | LOGGED_BIT); wb.op(W.I32_AND); wb.i32Const(MARK_BIT); wb.op(W.I32_EQ);
+    const t = wb.local(ValType.I32);
+    this.get(r); wb.load(W.I32_LOAD, 2, 0); wb.i32Const(BARRIER_MASK); wb.op(W.I32_AND); wb.localTee(t);
+    wb.i32Const(BARRIER_ONCE); wb.op(W.I32_EQ);
+    wb.localGet(t); wb.i32Const(BARRIER_ALWAYS); wb.op(W.I32_GE_U); wb.op(W.I32_OR);
     wb.if_();
-    this.get(r); this.callHelper('remember');
+    this.get(r); if (index === null) wb.i32Const(-1); else this.get(index);
+    this.callHelper('remember');
     wb.end();
+    wb.freeLocal(t);
   }
 
   private storeKind(k: Kind, offset: number): void {
