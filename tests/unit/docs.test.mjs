@@ -4,7 +4,8 @@
 // right after it is what running it as prog.tier shows: standard output, then
 // standard error. Its info string is `text`, or `text status=N` for exit status N
 // (0 when not given). Each program runs in process through load(), in the
-// interpreter and with every function compiled, and must match exactly.
+// interpreter and with every function compiled, and must match exactly. The
+// README's program prints what the comment on its last line says.
 // Build first: `npx tsc -p .`, then `node --test tests/unit/docs.test.mjs`.
 
 import { test, describe } from 'node:test';
@@ -80,6 +81,13 @@ for (const [doc, all, atLeast] of [['docs/tour.md', true, 8], ['docs/language.md
     }
   });
 }
+
+test('README.md: the program near the top prints what its comment says', () => {
+  const block = fencedBlocks(read('README.md')).find((b) => b.info === 'tier');
+  const said = /\/\/ (.*)\n}\n$/.exec(block.body);
+  assert.ok(said, 'the last line of main ends with a comment giving the output');
+  for (const mode of MODES) assert.deepEqual(run(block.body, mode), { shown: `${said[1]}\n`, status: 0 });
+});
 
 describe('the checker itself', () => {
   const doc = [
