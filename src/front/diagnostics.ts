@@ -17,9 +17,10 @@
 // one summary line `error: too many errors (N more not shown)` instead of the count.
 // Neither summary line nor a hint line (indented) has a `FILE:LINE:COL:` prefix, so
 // no tool takes one for one more error whatever the file is called. Hints are
-// computed only for the diagnostics kept, and a compile computes at most MAX_HINTS. A quoted source line longer than MAX_LINE_SHOWN keeps only
-// EXCERPT_CONTEXT code units around the caret, with `...` marking each cut, and a
-// message is cut at MAX_MESSAGE. Collecting and formatting take time linear in the
+// computed only for the diagnostics kept, at most MAX_HINTS per list. A quoted
+// source line longer than MAX_LINE_SHOWN keeps only EXCERPT_CONTEXT code units
+// around the caret, with `...` marking each cut, and a message is cut at
+// MAX_MESSAGE. Collecting and formatting take time linear in the
 // source: no work per error is proportional to the source or to its line.
 
 export interface Diagnostic {
