@@ -20,15 +20,18 @@
 //   (`a.b[i](x).len`) and of `else if` are walked with loops, and so are types,
 //   whose depth no syntax bounds (`[[x]]` of a `[[T]]` is deeper than either).
 // - Cost is linear in the program: names, struct fields and field initialisers are
-//   found through maps, never by scanning a list per use.
+//   found through maps, never by scanning a list per use. The one scan, for a
+//   "did you mean" hint, happens only for an error that is shown, and is bounded
+//   (suggest.ts).
 
 import {
   type Block, type Builtin, type CallTarget, type CheckedProgram, type Expr, type ExternDecl, type FnDecl,
   type FnSig, type GlobalDecl, type IfStmt, type Param, type Pos, type Program, type Stmt, type StructDecl,
   type StructInfo, type TypeNode, type BinOp, type AssignOp, elseIfOf,
 } from './ast.js';
-import { type Diagnostic, DiagnosticList, HOST_STACK_MESSAGE, isHostStackOverflow } from './diagnostics.js';
+import { type Diagnostic, DiagnosticList, type HintFn, HOST_STACK_MESSAGE, isHostStackOverflow } from './diagnostics.js';
 import { exprStart } from './parser.js';
+import { closestName, didYouMean } from './suggest.js';
 import { BUILTINS, isBuiltin, type BuiltinType } from '../bytecode/builtins.js';
 import {
   type Type, I32, F64, BOOL, STR, VOID, NULL, arrayOf, assignable, isRef, typeEq, typeToStringCut,
@@ -83,8 +86,8 @@ class Checker {
 
   constructor(readonly program: Program, private readonly parenStarts?: WeakMap<Expr, Pos>) {}
 
-  error(at: Pos, message: string): void {
-    this.diagnostics.add(at.line, at.col, message);
+  error(at: Pos, message: string, hint?: HintFn): void {
+    this.diagnostics.add(at.line, at.col, message, hint);
   }
 
   /** The first token of an expression. */
@@ -159,8 +162,14 @@ function resolveNamedType(c: Checker, name: string, pos: Pos): Type {
   if (prim) return prim;
   const index = c.structIndex.get(name);
   if (index !== undefined) return structType(c, index);
-  c.error(pos, `unknown type '${name}'`);
+  c.error(pos, `unknown type '${name}'`, () => didYouMean(closestName(name, typeNames(c))));
   return ERROR;
+}
+
+/** Every type name, for a hint: the primitives, then the structs in source order. */
+function* typeNames(c: Checker): Iterable<string> {
+  yield* PRIMITIVES.keys();
+  yield* c.structIndex.keys();
 }
 
 /** A function type, or ERROR when a part of it is erroneous (ERROR never nests). */
@@ -331,9 +340,21 @@ function checkName(c: Checker, body: Body, e: Expr & { kind: 'name' }): Type {
       c.error(e.pos, `built-in function '${e.name}' cannot be used as a value`);
       return ERROR;
     case undefined:
-      c.error(e.pos, `undefined name '${e.name}'`);
+      reportUndefinedName(c, body, e);
       return ERROR;
   }
+}
+
+function reportUndefinedName(c: Checker, body: Body, e: Expr & { kind: 'name' }): void {
+  c.error(e.pos, `undefined name '${e.name}'`, () => didYouMean(closestName(e.name, visibleNames(c, body))));
+}
+
+/** Every name visible here, for a hint: locals from the innermost scope out, then
+ *  top-level functions, externs and the globals this body may name, then built-ins. */
+function* visibleNames(c: Checker, body: Body): Iterable<string> {
+  for (let i = body.scopes.length - 1; i >= 0; i--) yield* body.scopes[i]!.keys();
+  for (const [name, entry] of c.top) if (entry.kind !== 'global' || entry.index < body.globalLimit) yield name;
+  yield* Object.keys(BUILTINS);
 }
 
 // ---- statements ----------------------------------------------------------------
@@ -481,7 +502,7 @@ function nameTargetType(c: Checker, body: Body, e: Expr & { kind: 'name' }): Typ
       c.error(e.pos, `cannot assign to built-in function '${e.name}'`);
       return ERROR;
     case undefined:
-      c.error(e.pos, `undefined name '${e.name}'`);
+      reportUndefinedName(c, body, e);
       return ERROR;
   }
 }
@@ -746,7 +767,8 @@ function fieldType(c: Checker, e: Expr & { kind: 'field' }, object: Type): Type 
   const fields = c.structs[object.index]!.fields;
   const index = c.fieldIndex[object.index]!.get(e.field) ?? -1;
   if (index < 0) {
-    c.error(e.pos, `struct '${object.name}' has no field '${e.field}'`);
+    const hint = (): string | undefined => didYouMean(closestName(e.field, fieldNames(fields)));
+    c.error(e.pos, `struct '${object.name}' has no field '${e.field}'`, hint);
     return ERROR;
   }
   e.fieldIndex = index;
@@ -853,7 +875,8 @@ function checkNewStruct(c: Checker, body: Body, e: Expr & { kind: 'new_struct' }
   const namePos = e.namePos ?? e.pos;
   const index = c.structIndex.get(e.name);
   if (index === undefined) {
-    c.error(namePos, PRIMITIVES.has(e.name) ? `'${e.name}' is not a struct` : `unknown type '${e.name}'`);
+    if (PRIMITIVES.has(e.name)) c.error(namePos, `'${e.name}' is not a struct`);
+    else c.error(namePos, `unknown type '${e.name}'`, () => didYouMean(closestName(e.name, c.structIndex.keys())));
     for (const f of e.fields) expectValue(c, body, f.value);
     return ERROR;
   }
@@ -873,8 +896,19 @@ function checkFieldInit(c: Checker, body: Body, structIndex: number, f: { name: 
   const duplicate = seen.has(f.name);
   seen.add(f.name);
   if (field && !duplicate) return checkAgainst(c, body, f.value, field.type);
-  c.error(f.pos, field ? `duplicate field '${f.name}'` : `struct '${info.name}' has no field '${f.name}'`);
+  if (field) c.error(f.pos, `duplicate field '${f.name}'`);
+  else c.error(f.pos, `struct '${info.name}' has no field '${f.name}'`, () => didYouMean(closestName(f.name, fieldsNotGiven(info, seen))));
   expectValue(c, body, f.value);
+}
+
+/** A struct's field names, for a hint. */
+function* fieldNames(fields: readonly { name: string }[]): Iterable<string> {
+  for (const f of fields) yield f.name;
+}
+
+/** The fields of `new S { ... }` not given yet, for a hint. */
+function* fieldsNotGiven(info: StructInfo, seen: Set<string>): Iterable<string> {
+  for (const f of info.fields) if (!seen.has(f.name)) yield f.name;
 }
 
 /** Names the first MAX_NAMES_LISTED missing fields and counts the rest (a struct

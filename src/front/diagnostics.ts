@@ -4,6 +4,9 @@
 //   FILE:LINE:COL: error: MESSAGE
 //   <the source line, cut around the caret when long>
 //   <spaces up to COL-1, tabs kept as tabs>^
+//     did you mean 'NAME'?          (a hint, when there is one: suggest.ts)
+//
+// and after the last one a summary line: `N errors` (`1 error`) when all are shown.
 //
 // Lines and columns are 1-based; columns count UTF-16 code units. Messages are short,
 // lower case and name the offending thing in quotes. Formatting is pure: it never
@@ -11,14 +14,25 @@
 //
 // What must stay true: the output is bounded whatever the input. At most
 // MAX_REPORTED_ERRORS diagnostics are shown (the first ones in source order), then
-// one summary line `error: too many errors (N more not shown)`, which has no
-// `FILE:LINE:COL:` prefix, so no tool takes it for one more error whatever the file
-// is called. A quoted source line longer than MAX_LINE_SHOWN keeps only
-// EXCERPT_CONTEXT code units around the caret, with `...` marking each cut, and a
-// message is cut at MAX_MESSAGE. Collecting and formatting take time linear in the
+// one summary line `error: too many errors (N more not shown)` instead of the count.
+// Neither summary line nor a hint line (indented) has a `FILE:LINE:COL:` prefix, so
+// no tool takes one for one more error whatever the file is called. Hints are
+// computed only for the diagnostics kept, at most MAX_HINTS per list. A quoted
+// source line longer than MAX_LINE_SHOWN keeps only EXCERPT_CONTEXT code units
+// around the caret, with `...` marking each cut, and a message is cut at
+// MAX_MESSAGE. Collecting and formatting take time linear in the
 // source: no work per error is proportional to the source or to its line.
 
-export interface Diagnostic { line: number; col: number; message: string }
+export interface Diagnostic {
+  line: number;
+  col: number;
+  message: string;
+  /** A line shown indented under the caret, such as `did you mean 'count'?`. */
+  hint?: string;
+}
+
+/** Computes a diagnostic's hint; called only if the diagnostic is kept. */
+export type HintFn = () => string | undefined;
 
 /** The contract asks for at least 100 errors before a summary line may end the list. */
 export const MAX_REPORTED_ERRORS = 100;
@@ -31,6 +45,9 @@ const CONTEXT_BEFORE = 60;
 /** Messages quote source text (names, types, tokens); this bounds what one may add. */
 const MAX_MESSAGE = 300;
 const CUT = '...';
+/** Hints computed per list at most: each costs bounded work (suggest.ts), and a
+ *  list keeps a few hundred diagnostics at most before the rest are dropped. */
+const MAX_HINTS = 4 * MAX_REPORTED_ERRORS;
 
 /** Sorts by line, then column; diagnostics at the same position keep their order. */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
@@ -55,12 +72,21 @@ export class DiagnosticList {
   /** Every diagnostic reported, kept or not. */
   count = 0;
 
-  add(line: number, col: number, message: string): void {
+  /** Hints computed so far (at most MAX_HINTS). */
+  private hints = 0;
+
+  add(line: number, col: number, message: string, hint?: HintFn): void {
     this.count++;
     const last = this.last;
     // At the same position as the last kept one it would sort after it: dropped too.
     if (last && (line > last.line || (line === last.line && col >= last.col))) return;
-    this.kept.push({ line, col, message });
+    const d: Diagnostic = { line, col, message };
+    if (hint && this.hints < MAX_HINTS) {
+      this.hints++;
+      const text = hint();
+      if (text !== undefined) d.hint = text;
+    }
+    this.kept.push(d);
     if (this.kept.length >= 2 * MAX_REPORTED_ERRORS) this.trim();
   }
 
@@ -104,9 +130,10 @@ export function clip(text: string, max = 40): string {
 }
 
 /**
- * Every diagnostic given, in source order, each as three lines, then the summary
- * line when `omitted` more were left out. Lines (`\n` or `\r\n` ends them) are
- * found by one forward scan of the source.
+ * Every diagnostic given, in source order, each as three lines (and its hint
+ * line), then one summary line: the count, or how many more were left out when
+ * `omitted` is not 0. Nothing at all for no diagnostics. Lines (`\n` or `\r\n`
+ * ends them) are found by one forward scan of the source.
  */
 export function formatDiagnostics(file: string, source: string, diagnostics: readonly Diagnostic[], omitted = 0): string {
   const lines = new LineScanner(source);
@@ -115,14 +142,21 @@ export function formatDiagnostics(file: string, source: string, diagnostics: rea
     const { start, end } = lines.find(d.line);
     out += formatAt(file, d, source, start, end);
   }
-  if (omitted > 0) out += `error: too many errors (${omitted} more not shown)\n`;
-  return out;
+  return out + summaryLine(diagnostics.length, omitted);
 }
 
-/** The header, the (cut) source line text[start..end) and the caret. */
+/** `2 errors` when every error is shown; the too-many line when some are not. */
+function summaryLine(shown: number, omitted: number): string {
+  if (omitted > 0) return `error: too many errors (${omitted} more not shown)\n`;
+  if (shown === 0) return '';
+  return shown === 1 ? '1 error\n' : `${shown} errors\n`;
+}
+
+/** The header, the (cut) source line text[start..end), the caret and the hint. */
 function formatAt(file: string, d: Diagnostic, text: string, start: number, end: number): string {
   const ex = excerpt(text, start, end, d.col);
-  return `${file}:${d.line}:${d.col}: error: ${clip(d.message, MAX_MESSAGE)}\n${ex.line}\n${ex.caret}\n`;
+  const hint = d.hint === undefined ? '' : `  ${clip(d.hint, MAX_MESSAGE)}\n`;
+  return `${file}:${d.line}:${d.col}: error: ${clip(d.message, MAX_MESSAGE)}\n${ex.line}\n${ex.caret}\n${hint}`;
 }
 
 /** The source line (or the part of it around the caret) and the caret line under

@@ -4,7 +4,8 @@
 // checking is skipped (so no error is reported as a consequence of another); a
 // checked program is returned only when there are no errors; `formatted` holds the
 // first MAX_REPORTED_ERRORS diagnostics in source order, each in the contract's
-// three-line format, then one summary line if more were left out (diagnostics.ts).
+// three-line format (and a hint line when there is one), then one summary line:
+// the count, or how many more were left out (diagnostics.ts).
 // No stage recurses deeper than the parser's nesting limit allows (parser.ts,
 // MAX_NESTING), so a deep program is a positioned compile error on any thread,
 // never a host stack overflow (and on a thread with far less stack than tiervm

@@ -4,8 +4,9 @@
 // the interpreter. What must hold for every input, legal or not:
 // - no exception escapes compileFront, load() or run(); no `internal error`, no
 //   exit status 70;
-// - the diagnostics are bounded: at most 100 errors of three lines and a summary
-//   line (docs/language.md, "Limits"), and a bounded number of bytes;
+// - the diagnostics are bounded: at most 100 errors of three lines and a hint
+//   line each, and a summary line (docs/language.md, "Limits"), and a bounded
+//   number of bytes;
 // - compiling takes bounded time (COMPILE_MS plus a little per kilobyte; a run
 //   past RUN_MS is stopped and counted, not a failure: a program may loop).
 // Every input comes from its seed alone, so a failure is reproduced by its seed.
@@ -28,7 +29,7 @@ const COMPILE_MS = 3000;
 const COMPILE_MS_PER_KB = 20;
 /** A run longer than this is stopped (a program may loop forever). */
 const RUN_MS = 2000;
-const MAX_ERROR_LINES = 3 * 100 + 1;
+const MAX_ERROR_LINES = 4 * 100 + 1;
 const MAX_ERROR_BYTES = 100_000;
 /** Program output kept per run (the rest is counted and dropped). */
 const MAX_STDOUT = 1 << 16;

@@ -77,9 +77,23 @@ describe('at most 100 errors, then one summary line', () => {
     assert.match(r.formatted, /\nerror: too many errors \(50 more not shown\)\n$/);
   });
 
-  test('exactly 100 errors: no summary line', () => {
+  test('exactly 100 errors: all shown, then the count line', () => {
     const r = compileFront('t.tier', '@'.repeat(100));
-    assert.equal(lines(r.formatted).length, 300);
+    const out = lines(r.formatted);
+    assert.equal(out.length, 301);
+    assert.equal(out[300], '100 errors');
+  });
+
+  test('hints are bounded: 10,000 misspelled names among 20,000 locals stay fast', () => {
+    const decls = Array.from({ length: 20000 }, (_, i) => `  let name_${i} = ${i};\n`).join('');
+    const uses = Array.from({ length: 10000 }, (_, i) => `  print(nmae_${i});\n`).join('');
+    const t0 = performance.now();
+    const r = compileFront('t.tier', `fn main() {\n${decls}${uses}}\n`);
+    assert.ok(seconds(t0) < 5, `took ${seconds(t0)} s`);
+    assert.equal(r.errorCount, 10000);
+    assert.equal(r.diagnostics[0].hint, "did you mean 'name_0'?");
+    assert.ok(r.diagnostics.every((d) => d.hint === undefined || d.hint.length < 80));
+    assert.match(r.formatted, /\nerror: too many errors \(9900 more not shown\)\n$/);
   });
 });
 
@@ -113,7 +127,7 @@ describe('long source lines are cut around the caret', () => {
 
   test('short lines are quoted whole, as before', () => {
     const r = compileFront('t.tier', 'fn main() {\n\tlet x: i32 = 1.5;\r\n}\n');
-    assert.equal(r.formatted, 't.tier:2:15: error: type mismatch: expected i32 but found f64\n\tlet x: i32 = 1.5;\n\t             ^\n');
+    assert.equal(r.formatted, 't.tier:2:15: error: type mismatch: expected i32 but found f64\n\tlet x: i32 = 1.5;\n\t             ^\n1 error\n');
   });
 
   test('a megabyte token is quoted short in a message', () => {

@@ -887,13 +887,14 @@ describe('diagnostics format', () => {
       '\t             ^\n' +
       "dir/prog.tier:3:9: error: undefined name 'y'\n" +
       '\t\tprint(y);\n' +
-      '\t\t      ^\n');
+      '\t\t      ^\n' +
+      '2 errors\n');
   });
 
   test('diagnostics are sorted by line and column', () => {
     const text = formatDiagnostics('f', 'ab\ncd', [
       { line: 2, col: 2, message: 'second' }, { line: 1, col: 1, message: 'first' }]);
-    assert.equal(text, 'f:1:1: error: first\nab\n^\nf:2:2: error: second\ncd\n ^\n');
+    assert.equal(text, 'f:1:1: error: first\nab\n^\nf:2:2: error: second\ncd\n ^\n2 errors\n');
   });
 
   test('a program without errors formats to nothing', () => {
@@ -909,5 +910,113 @@ describe('diagnostics format', () => {
     assert.deepEqual(errors(deep), ['1:276: nesting deeper than 256 levels']);
     const long = 'fn main() { let x = 0' + ' + 1'.repeat(20000) + '; }';
     checkedOk(long);
+  });
+});
+
+// ---- "did you mean" hints --------------------------------------------------------
+
+/** Each diagnostic as `LINE:COL: MESSAGE` and its hint, if any, after ` | `. */
+function hinted(src) {
+  return compileFront('t.tier', src).diagnostics.map((d) => `${d.line}:${d.col}: ${d.message}${d.hint ? ' | ' + d.hint : ''}`);
+}
+
+describe('did you mean', () => {
+  test('a misspelled local, global, function or built-in: the closest name in scope', () => {
+    assert.deepEqual(hinted('var total = 0;\nfn compute() -> i32 { return 1; }\nfn main() {\n  let count = 1;\n  print(cout + totl + compte());\n  prnt(1);\n}'), [
+      "5:9: undefined name 'cout' | did you mean 'count'?",
+      "5:16: undefined name 'totl' | did you mean 'total'?",
+      "5:23: undefined name 'compte' | did you mean 'compute'?",
+      "6:3: undefined name 'prnt' | did you mean 'print'?",
+    ]);
+  });
+
+  test('an assignment target is hinted too', () => {
+    assert.deepEqual(hinted('fn main() { var counter = 0; countr = 1; }'),
+      ["1:30: undefined name 'countr' | did you mean 'counter'?"]);
+  });
+
+  test('only names in scope: a local of another block or declared later is not offered', () => {
+    assert.deepEqual(hinted('fn main() {\n  { let count = 1; }\n  print(cout);\n  let count = 2;\n}'),
+      ["3:9: undefined name 'cout'"]);
+    assert.deepEqual(hinted('var A = valeu;\nvar value = 1;\nfn main() {}'), ["1:9: undefined name 'valeu'"]);
+  });
+
+  test('unknown fields: the struct\'s own fields; in new, those not given yet', () => {
+    const prelude = 'struct P { name: str, count: i32, cost: f64 }\n';
+    assert.deepEqual(hinted(`${prelude}fn main() { let p: P = null; print(p.nmae); }`),
+      ["2:38: struct 'P' has no field 'nmae' | did you mean 'name'?"]);
+    assert.deepEqual(hinted(`${prelude}fn main() { let p = new P { name: "a", cost: 1.0, coun: 1 }; }`),
+      ["2:25: missing field 'count' in new P", "2:51: struct 'P' has no field 'coun' | did you mean 'count'?"]);
+    // `cst` is one edit from `cost` and from `cast`; `cost` is given already.
+    assert.deepEqual(hinted('struct Q { cost: f64, cast: f64 }\nfn main() { let q = new Q { cost: 1.0, cst: 1.0 }; }'),
+      ["2:25: missing field 'cast' in new Q", "2:40: struct 'Q' has no field 'cst' | did you mean 'cast'?"]);
+  });
+
+  test('unknown types: struct names and primitives; after new, struct names only', () => {
+    assert.deepEqual(hinted('struct Node { next: Nod }\nfn f(x: i3, y: Noed) {}\nfn main() { let n = new Nodd { next: null }; }'), [
+      "1:21: unknown type 'Nod' | did you mean 'Node'?",
+      "2:9: unknown type 'i3' | did you mean 'i32'?",
+      "2:16: unknown type 'Noed' | did you mean 'Node'?",
+      "3:25: unknown type 'Nodd' | did you mean 'Node'?",
+    ]);
+  });
+
+  test('nothing far off: no hint beyond max(1, len/3) edits, none that replaces a whole name', () => {
+    assert.deepEqual(hinted('fn main() { let y = 1; let apple = 2; print(x + aple + bannana + orange); }'), [
+      "1:45: undefined name 'x'",
+      "1:49: undefined name 'aple' | did you mean 'apple'?",
+      "1:56: undefined name 'bannana'",
+      "1:66: undefined name 'orange'",
+    ]);
+  });
+
+  test('the closest wins; among equals the innermost scope, then source order', () => {
+    assert.deepEqual(hinted('fn main() { let abcd = 1; let abce = 2; { let abcf = 3; print(abcx); } print(abdc); }').map((l) => l.split(' | ')[1]),
+      ["did you mean 'abcf'?", "did you mean 'abcd'?"]);
+  });
+
+  test('a swap of two neighbours is one edit', () => {
+    assert.deepEqual(hinted('fn main() { let length = 1; print(lenght); }'),
+      ["1:35: undefined name 'lenght' | did you mean 'length'?"]);
+  });
+
+  test('the hint line follows the caret, indented; the error line is unchanged', () => {
+    const r = compileFront('t.tier', 'fn main() {\n  let count = 1;\n  print(cout);\n}\n');
+    assert.equal(r.formatted,
+      "t.tier:3:9: error: undefined name 'cout'\n" +
+      '  print(cout);\n' +
+      '        ^\n' +
+      "  did you mean 'count'?\n" +
+      '1 error\n');
+  });
+});
+
+describe('the count line', () => {
+  test('one error, several errors; syntax errors counted too', () => {
+    assert.match(compileFront('t.tier', 'fn main() { let x: i32 = true; }').formatted, /\n1 error\n$/);
+    assert.match(compileFront('t.tier', 'fn main() { let = 1; }\nfn f( {}').formatted, /\n2 errors\n$/);
+  });
+
+  test('never looks like FILE:LINE:COL, and a clean program prints nothing', () => {
+    const last = compileFront('a:1:2', 'fn main() { x; }').formatted.split('\n').slice(-2)[0];
+    assert.equal(last, '1 error');
+    assert.doesNotMatch(last, /^[^\s].*?:(\d+):(\d+): error: /);
+    assert.equal(compileFront('t.tier', 'fn main() {}').formatted, '');
+  });
+});
+
+describe('edit distance (suggest.ts)', () => {
+  test('insertions, deletions, substitutions and neighbour swaps cost 1; capped at limit + 1', async () => {
+    const { editDistance, closestName } = await import('../../dist/front/suggest.js');
+    assert.equal(editDistance('count', 'count', 3), 0);
+    assert.equal(editDistance('cout', 'count', 3), 1);
+    assert.equal(editDistance('count', 'cont', 3), 1);
+    assert.equal(editDistance('count', 'cuont', 3), 1);
+    assert.equal(editDistance('count', 'cpunt', 3), 1);
+    assert.equal(editDistance('kitten', 'sitting', 5), 3);
+    assert.equal(editDistance('kitten', 'sitting', 2), 3);
+    assert.equal(editDistance('a', 'abcdef', 2), 3);
+    assert.equal(closestName('x'.repeat(65), ['x'.repeat(64)]), null);
+    assert.equal(closestName('abc', ['abd', 'abx']), 'abd');
   });
 });
