@@ -101,8 +101,6 @@ export class GarbageCollector implements Collector {
     if (full) this.collectFull(); else this.collectMinor();
     heap.allocatedSinceGc = 0;
     heap.youngRangeCount = 0;
-    heap.rememberedCount = 0;
-    heap.cardCount = 0;
     this.nursery = Math.min(NURSERY_MAX, Math.max(NURSERY_MIN, this.lastLive >> 1));
     if (this.opts.verify) { verifyHeap(heap, this.roots, 'after collection'); this.verifyOldBits(); }
     const pause = performance.now() - t0;
@@ -148,18 +146,97 @@ export class GarbageCollector implements Collector {
     this.minor = true;
     this.roots.forEachRoot((a) => this.mark(a));
     const heap = this.heap, i32 = heap.mem.i32;
-    for (let i = 0; i < heap.rememberedCount; i++) {
-      const obj = heap.remembered[i]!;
+    const remembered = heap.remembered.slice(0, heap.rememberedCount);
+    const cards = heap.cards.slice(0, 2 * heap.cardCount);
+    for (const obj of remembered) {
       const tag = i32[obj >> 2]!;
       i32[obj >> 2] = tag & ~LOGGED_BIT;
       if (!(tag & BIG_BIT)) this.push(obj);   // OLD: scanned for young children, not marked
     }
-    for (let i = 0; i < heap.cardCount; i++) this.scanCard(heap.cards[2 * i]!, heap.cards[2 * i + 1]!);
+    for (let i = 0; i < cards.length; i += 2) this.scanCard(cards[i]!, cards[i + 1]!);
     this.drain();
-    let promoted = 0;
-    for (let r = 0; r < heap.youngRangeCount; r++) promoted += this.sweepRange(heap.youngRanges[2 * r]!, heap.youngRanges[2 * r + 1]!);
+    // Survivors of the young ranges age; the aged of the last minor collection
+    // are promoted if marked, freed if not.
+    const aged = heap.aged.slice(0, heap.agedCount);
+    heap.agedCount = 0;
+    for (let r = 0; r < heap.youngRangeCount; r++) this.sweepRange(heap.youngRanges[2 * r]!, heap.youngRanges[2 * r + 1]!, false);
+    const promotedWithRefs: number[] = [];
+    const promoted = this.promoteOrFree(aged, promotedWithRefs);
     this.oldBytes += promoted;
     this.promotedBytes += promoted;
+    this.rememberAgain(remembered, cards, promotedWithRefs);
+  }
+
+  /** The aged objects: each marked one becomes OLD, each unmarked one is freed
+   *  (neighbours in the list that touch are freed as one run). Collects the
+   *  promoted objects that can hold references; returns the bytes promoted. */
+  private promoteOrFree(aged: Int32Array, withRefs: number[]): number {
+    const heap = this.heap, i32 = heap.mem.i32, bits = this.markBits, old = this.oldBits, start = heap.start;
+    let promoted = 0, run = 0, runEnd = 0;
+    for (const addr of aged) {
+      const bit = (addr - start) >> 3, m = 1 << (bit & 31);
+      const size = heap.blockSize(addr);
+      if (bits[bit >> 5]! & m) {
+        bits[bit >> 5]! &= ~m;
+        old[bit >> 5]! |= m;
+        const tag = i32[addr >> 2]! | MARK_BIT;
+        i32[addr >> 2] = tag;
+        promoted += size;
+        if (this.hasRefs(tag)) withRefs.push(addr);
+        continue;
+      }
+      if (addr !== runEnd) { if (run !== 0) this.freeRun(run, runEnd - run); run = addr; }
+      runEnd = addr + size;
+    }
+    if (run !== 0) this.freeRun(run, runEnd - run);
+    return promoted;
+  }
+
+  /** After a minor collection, an OLD object may still reference a young (aged)
+   *  one: the remembered objects and cards scanned, and the objects just
+   *  promoted. Those that do are remembered again (the write barrier's invariant). */
+  private rememberAgain(remembered: Int32Array, cards: Int32Array, promoted: number[]): void {
+    const heap = this.heap, i32 = heap.mem.i32;
+    heap.rememberedCount = 0;
+    heap.cardCount = 0;
+    if (heap.agedCount === 0) return;    // nothing young is left to reference
+    const check = (obj: number) => {
+      const tag = i32[obj >> 2]!;
+      if (tag & BIG_BIT) {
+        const cardsOf = (i32[(obj >> 2) + 1]! + (1 << CARD_SHIFT) - 1) >> CARD_SHIFT;
+        for (let c = 0; c < cardsOf; c++) this.rememberCardIfYoung(obj, c);
+      } else if (this.referencesYoung(obj, tag)) {
+        heap.remember(obj, -1);
+      }
+    };
+    for (const obj of remembered) if (!(i32[obj >> 2]! & BIG_BIT)) check(obj);
+    for (let i = 0; i < cards.length; i += 2) this.rememberCardIfYoung(cards[i]!, cards[i + 1]!);
+    for (const obj of promoted) check(obj);
+  }
+
+  private isOld(addr: number): boolean {
+    const bit = (addr - this.heap.start) >> 3;
+    return (this.oldBits[bit >> 5]! & (1 << (bit & 31))) !== 0;
+  }
+
+  private referencesYoung(obj: number, tag: number): boolean {
+    const i32 = this.heap.mem.i32;
+    if ((tag & KIND_MASK) === ObjKind.ARR_R) {
+      const n = i32[(obj >> 2) + 1]!;
+      for (let i = 0; i < n; i++) { const c = i32[(obj >> 2) + 2 + i]!; if (c !== 0 && !this.isOld(c)) return true; }
+      return false;
+    }
+    for (const w of this.fieldWords()[tag >>> 8]!) { const c = i32[(obj >> 2) + w]!; if (c !== 0 && !this.isOld(c)) return true; }
+    return false;
+  }
+
+  private rememberCardIfYoung(arr: number, card: number): void {
+    const i32 = this.heap.mem.i32;
+    const from = card << CARD_SHIFT, to = Math.min(i32[(arr >> 2) + 1]!, from + (1 << CARD_SHIFT));
+    for (let i = from; i < to; i++) {
+      const c = i32[(arr >> 2) + 2 + i]!;
+      if (c !== 0 && !this.isOld(c)) { this.heap.remember(arr, i); return; }
+    }
   }
 
   private collectFull(): void {
@@ -170,7 +247,10 @@ export class GarbageCollector implements Collector {
     this.drain();
     const heap = this.heap;
     heap.beginFreeList();
-    const live = this.sweepRange(heap.start, heap.top);
+    const live = this.sweepRange(heap.start, heap.top, true);
+    heap.agedCount = 0;
+    heap.rememberedCount = 0;
+    heap.cardCount = 0;
     this.lastLive = live;
     this.oldBytes = live;
     this.fullCount++;
@@ -263,9 +343,10 @@ export class GarbageCollector implements Collector {
   /** Sweep [from, to), a dense sequence of blocks: the gaps between the marked
    *  objects become free blocks, found from the mark bitmap alone (the dead
    *  objects in a gap are never visited); marked objects become OLD and lose
-   *  LOGGED; the bits read are cleared. A gap reaching the heap top returns to
-   *  untouched memory. Returns the bytes of the marked objects. */
-  private sweepRange(from: number, to: number): number {
+   *  LOGGED (`promote`), or else are aged (listed in heap.aged, still young); the
+   *  bits read are cleared. A gap reaching the heap top returns to untouched
+   *  memory. Returns the bytes of the marked objects. */
+  private sweepRange(from: number, to: number, promote: boolean): number {
     const heap = this.heap, i32 = heap.mem.i32, bits = this.markBits, old = this.oldBits, start = heap.start;
     let marked = 0;
     let gap = from;                      // start of the free gap being built
@@ -276,13 +357,14 @@ export class GarbageCollector implements Collector {
       if (w === b0 >> 5) word &= ~0 << (b0 & 31);
       if (w === (b1 - 1) >> 5 && (b1 & 31) !== 0) word &= ~(~0 << (b1 & 31));
       bits[w]! &= ~word;
-      old[w]! |= word;
+      if (promote) old[w]! |= word;
       while (word !== 0) {
         const low = word & -word;
         const addr = start + (((w << 5) + (31 - Math.clz32(low))) << 3);
         word ^= low;
         if (addr > gap) this.freeRun(gap, addr - gap);
-        i32[addr >> 2] = (i32[addr >> 2]! | MARK_BIT) & ~LOGGED_BIT;
+        if (promote) i32[addr >> 2] = (i32[addr >> 2]! | MARK_BIT) & ~LOGGED_BIT;
+        else heap.addAged(addr);
         const size = heap.blockSize(addr);
         marked += size;
         gap = addr + size;
@@ -367,7 +449,8 @@ export function verifyHeap(heap: Heap, roots: RootSource, when: string): void {
   checkFreeRuns(heap, free, fail);
 }
 
-/** The objects in the young ranges (each range must be a dense block sequence). */
+/** The young objects: those in the young ranges (each a dense block sequence)
+ *  and the aged ones. */
 function youngObjects(heap: Heap, starts: Set<number>, free: Set<number>, fail: (w: string) => never): Set<number> {
   const young = new Set<number>();
   for (let r = 0; r < heap.youngRangeCount; r++) {
@@ -379,6 +462,12 @@ function youngObjects(heap: Heap, starts: Set<number>, free: Set<number>, fail: 
       a += heap.blockSize(a);
     }
     if (a !== to) fail(`young range ${from}..${to} does not end at a block boundary`);
+  }
+  for (let i = 0; i < heap.agedCount; i++) {
+    const a = heap.aged[i]!;
+    if (!starts.has(a)) fail(`aged object ${a} is not an object`);
+    if (young.has(a)) fail(`aged object ${a} is also in a young range`);
+    young.add(a);
   }
   return young;
 }

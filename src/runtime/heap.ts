@@ -264,6 +264,10 @@ export class Heap {
    *  since the last collection. */
   remembered = new Int32Array(256);
   rememberedCount = 0;
+  /** Objects that survived one minor collection and stay young until the next
+   *  (address order within each young range they came from). */
+  aged = new Int32Array(256);
+  agedCount = 0;
   /** Logged cards of big arrays since the last collection: [array, card] pairs
    *  (a pair may repeat). */
   cards = new Int32Array(256);
@@ -353,6 +357,11 @@ export class Heap {
       this.remembered[this.rememberedCount++] = obj;
     }
     if (tag & BIG_BIT) this.logCard(obj, index >> CARD_SHIFT);
+  }
+
+  addAged(addr: number): void {
+    if (this.agedCount === this.aged.length) this.aged = grown(this.aged);
+    this.aged[this.agedCount++] = addr;
   }
 
   private logCard(obj: number, card: number): void {

@@ -257,7 +257,11 @@ test('generations: a minor collection frees young garbage, keeps OLD objects, an
   gc.collect('test');
   assert.equal(gc.fullCount, 1, 'a minor collection');
   assert.equal(mem.i32[(mem.i32[(old + 8) >> 2] + 12) >> 2], 42, 'the young object reached only from an OLD one survived');
-  assert.ok(mem.i32[young >> 2] & OLD, 'and was promoted');
+  assert.equal(mem.i32[young >> 2] & OLD, 0, 'one survival ages an object; it stays young');
+  assert.equal(heap.rememberedCount, 1, 'so the OLD object that references it stays remembered');
+  gc.collect('test');
+  assert.ok(mem.i32[young >> 2] & OLD, 'a second survival promotes it');
+  assert.equal(heap.rememberedCount, 0, 'and the OLD object is no longer remembered');
   assert.equal(heap.extent, extent, 'a minor collection does not move the heap top');
   verifyHeap(heap, roots, 'in test');
   // Without the barrier, the verifier names the missing remembered-set entry.
