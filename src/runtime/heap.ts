@@ -65,6 +65,8 @@ export const LOGGED_BIT = 16;
  *  and a minor collection scans only the logged cards, not the whole array. */
 export const BIG_BIT = 32;
 export const BIG_ARRAY_ELEMENTS = 1024;
+/** chr of a code point below this returns a string made once (Heap.charCache). */
+export const CHAR_CACHE_SIZE = 256;
 export const CARD_SHIFT = 7;
 /** The write barrier's test, on the tag of the object just stored into:
  *  t = tag & BARRIER_MASK; the slow path (remember) runs when t === BARRIER_ONCE
@@ -462,9 +464,30 @@ export class Heap {
     return addr;
   }
 
-  /** chr(code) for a valid code point: one code unit, or a surrogate pair,
-   *  written straight into a new string (no host string in between). */
+  /** The strings chr(0) .. chr(CHAR_CACHE_SIZE - 1), made once (an array of
+   *  references, a GC root): chr of a small code point allocates nothing.
+   *  Strings are immutable and have no identity a program can observe. */
+  charCache = 0;
+
+  initCharCache(): void {
+    const arr = this.newArray(ObjKind.ARR_R, CHAR_CACHE_SIZE);
+    this.charCache = arr;                 // a root from here on (Runtime.forEachRoot)
+    for (let c = 0; c < CHAR_CACHE_SIZE; c++) {
+      const s = this.newChrUncached(c);
+      this.mem.i32[(this.charCache >> 2) + 2 + c] = s;
+      this.barrier(this.charCache, c);
+    }
+  }
+
+  /** chr(code) for a valid code point: a cached string below CHAR_CACHE_SIZE. */
   newChr(code: number): number {
+    if (code < CHAR_CACHE_SIZE && this.charCache !== 0) return this.mem.i32[(this.charCache >> 2) + 2 + code]!;
+    return this.newChrUncached(code);
+  }
+
+  /** One code unit, or a surrogate pair, written straight into a new string (no
+   *  host string in between). */
+  private newChrUncached(code: number): number {
     const units = code > 0xffff ? 2 : 1;
     const addr = this.alloc(HEADER_BYTES + units * 2, ObjKind.STR, units);
     const u16 = this.mem.u16, at = (addr + HEADER_BYTES) >> 1;

@@ -136,6 +136,7 @@ export class Runtime implements RootSource {
     this.f64Consts = Float64Array.from(mod.f64Consts);
     this.strAddrs = new Int32Array(mod.strConsts.length);
     mod.strConsts.forEach((s, i) => { this.strAddrs[i] = this.heap.newString(s); });
+    this.heap.initCharCache();
     this.heap.collector = this.gc;
     this.externs = mod.externs.map((e) => opts.externs[e.name]!);
     this.sp = this.stackStartSlot;
@@ -231,6 +232,7 @@ export class Runtime implements RootSource {
     const i32 = this.mem.i32;
     this.mod.globals.forEach((g, i) => { if (g.kind === Kind.R) visit(i32[(this.globalsSlot + i) << 1]!); });
     for (const a of this.strAddrs) visit(a);
+    visit(this.heap.charCache);
     for (const a of this.handles) visit(a);
     let fp = this.topFp;
     let regs = fp >= 0 ? this.liveRegs(fp, i32[TOP_PC_WORD]!, 'at') : null;

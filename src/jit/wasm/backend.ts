@@ -39,7 +39,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: rt.mod.functions.length });
     const js = helperImports(rt);
     // The string helpers run as wasm, with the JS ones as their slow paths.
-    this.helpers = { ...js, ...makeStringHelpers(rt.mem.wasm!, js) } as WebAssembly.ModuleImports;
+    this.helpers = { ...js, ...makeStringHelpers(rt.mem.wasm!, js, rt.heap.charCache) } as WebAssembly.ModuleImports;
     this.initSlots();
   }
 

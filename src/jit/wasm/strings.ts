@@ -4,7 +4,8 @@
 // The wasm backend builds this module once and puts its exports in place of the
 // JavaScript helpers of the same names (jit/helpers.ts), so compiled code calls
 // them wasm-to-wasm with no host round trip, and the lowering does not change.
-// Each allocating operation bumps the allocation window inline, exactly as
+// chr below CHAR_CACHE_SIZE reads the heap's cached string. Each allocating
+// operation bumps the allocation window inline, exactly as
 // compiled NEWSTRUCT does (runtime/heap.ts: CURSOR_WORD, LIMIT_WORD), and falls
 // back to the JavaScript helper when the window is used up (the runtime then
 // refills it or collects), when its checks fail (the helper raises the trap), or
@@ -16,7 +17,7 @@
 // helper would (tests/unit/strings-wasm.test.mjs compares them).
 
 import { helperSignature } from '../../bytecode/helpers.js';
-import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, MIN_BLOCK, ObjKind } from '../../runtime/heap.js';
+import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, MIN_BLOCK, ObjKind, CHAR_CACHE_SIZE } from '../../runtime/heap.js';
 import { ValType, W, WasmModuleBuilder, type Local, type WasmFunctionBuilder } from './encoder.js';
 
 /** The helpers this module replaces, with its slow paths (the JS helpers). */
@@ -33,6 +34,7 @@ const I32 = ValType.I32;
 export function makeStringHelpers(
   memory: WebAssembly.Memory,
   slow: Record<'concat' | 'chr' | 'substr', Function>,
+  charCache: number,
 ): Record<WasmStringHelper, Function> {
   const mb = new WasmModuleBuilder();
   mb.importMemory('env', 'memory', 1);
@@ -44,7 +46,7 @@ export function makeStringHelpers(
   const fns = {
     concat: concat(mb, type(helperSignature('concat')), alloc, slowConcat),
     streq: streq(mb, type(helperSignature('streq'))),
-    chr: chr(mb, type(helperSignature('chr')), alloc, slowChr),
+    chr: chr(mb, type(helperSignature('chr')), alloc, slowChr, charCache),
     substr: substr(mb, type(helperSignature('substr')), alloc, slowSubstr),
   };
   for (const [name, wb] of Object.entries(fns)) mb.exportFunction(name, wb.index);
@@ -143,12 +145,17 @@ function streq(mb: WasmModuleBuilder, type: number): WasmFunctionBuilder {
   return wb;
 }
 
-//   chr(c): c outside 0..0x10FFFF -> slow (it traps); one code unit, or a
-//   surrogate pair above 0xFFFF; window used up -> slow.
-function chr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, slow: number): WasmFunctionBuilder {
+//   chr(c): below CHAR_CACHE_SIZE -> the cached string; c outside 0..0x10FFFF ->
+//   slow (it traps); one code unit, or a surrogate pair above 0xFFFF; window
+//   used up -> slow.
+function chr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, slow: number, cache: number): WasmFunctionBuilder {
   const wb = mb.addFunction(type, 'chr');
   const c = wb.param(0);
   const p = wb.local(I32), low = wb.local(I32);
+  wb.localGet(c); wb.i32Const(CHAR_CACHE_SIZE); wb.op(W.I32_LT_U);
+  wb.if_();
+  wb.localGet(c); wb.i32Const(2); wb.op(W.I32_SHL); wb.load(W.I32_LOAD, 2, cache + HEADER_BYTES); wb.return_();
+  wb.end();
   wb.localGet(c); wb.i32Const(0x10ffff); wb.op(W.I32_GT_U);
   orSlow(wb, slow, [c]);
   wb.localGet(c); wb.i32Const(0xffff); wb.op(W.I32_LE_U);
