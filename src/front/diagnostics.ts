@@ -109,14 +109,22 @@ export function clip(text: string, max = 40): string {
  * found by one forward scan of the source.
  */
 export function formatDiagnostics(file: string, source: string, diagnostics: readonly Diagnostic[], omitted = 0): string {
+  return formatEach(file, source, sortDiagnostics(diagnostics)).join('') + summaryLine(omitted);
+}
+
+/** The text of each diagnostic (already in source order), as formatDiagnostics
+ *  writes it, in one forward scan of the source. */
+export function formatEach(file: string, source: string, sorted: readonly Diagnostic[]): string[] {
   const lines = new LineScanner(source);
-  let out = '';
-  for (const d of sortDiagnostics(diagnostics)) {
+  return sorted.map((d) => {
     const { start, end } = lines.find(d.line);
-    out += formatAt(file, d, source, start, end);
-  }
-  if (omitted > 0) out += `error: too many errors (${omitted} more not shown)\n`;
-  return out;
+    return formatAt(file, d, source, start, end);
+  });
+}
+
+/** The line that ends a list with `omitted` diagnostics left out ('' for none). */
+export function summaryLine(omitted: number): string {
+  return omitted > 0 ? `error: too many errors (${omitted} more not shown)\n` : '';
 }
 
 /** The header, the (cut) source line text[start..end) and the caret. */
