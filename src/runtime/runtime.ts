@@ -27,6 +27,11 @@
 // slots fp+0.. and its header is the HEADER_SLOTS slots below fp (frames.ts).
 // A host entry writes a header whose caller frame pointer is `hostCallerFp` and
 // whose result register is -1: returning through it hands the value to the host.
+// An extern calling back into the guest (the embedding API, re-entry) therefore
+// gets its frames above the extern's caller (`sp`), linked to it: the frame
+// chain, stack traces, the collector's root walk and the frame-stack limit see
+// one stack through every level. The handle table (handles.ts) holds what the
+// embedding keeps of the guest heap; forEachRoot visits it.
 //
 // Function records: counters[2f] counts invocations of function f, counters[2f+1]
 // its loop back-edges; every tier keeps them up to date (tiering reads them).

@@ -545,3 +545,37 @@ test('after dispose() every use throws a clear Error; releasing a handle does no
   never.dispose();
   assert.throws(() => never.call('add', 1, 2), /disposed/);
 });
+
+// ---- docs/embedding.md -------------------------------------------------------------
+
+/** The ```js examples of docs/embedding.md, each with the ```output block that
+ *  must follow it. */
+function docExamples() {
+  const doc = fs.readFileSync(path.join(ROOT, 'docs/embedding.md'), 'utf8');
+  const blocks = [...doc.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => ({ lang: m[1], text: m[2] }));
+  const examples = [];
+  blocks.forEach((b, i) => {
+    if (b.lang !== 'js') return;
+    const next = blocks[i + 1];
+    assert.equal(next?.lang, 'output', `example ${examples.length + 1} of docs/embedding.md has no output block after it`);
+    examples.push({ code: b.text, output: next.text });
+  });
+  return examples;
+}
+
+test('the examples of docs/embedding.md run and print what the doc says', () => {
+  const examples = docExamples();
+  assert.ok(examples.length >= 5, 'the doc has its examples');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiervm-doc-'));
+  const vm = new URL('../../dist/vm.js', import.meta.url).href;
+  // On this host's terms (--jitless, no code generation from strings), like the test.
+  const hostFlags = process.execArgv.filter((a) => a === '--jitless' || a.startsWith('--disallow-code-generation'));
+  examples.forEach(({ code, output }, i) => {
+    const file = path.join(dir, `example${i + 1}.mjs`);
+    fs.writeFileSync(file, code.replaceAll("from 'tiervm'", `from '${vm}'`));
+    const r = spawnSync(process.execPath, [...hostFlags, file], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.stderr.replace(/^Warning: disabling flag --expose_wasm.*\n/m, ''), '', `example ${i + 1}`);
+    assert.equal(r.stdout, output, `example ${i + 1} of docs/embedding.md`);
+    assert.equal(r.status, 0, `example ${i + 1}`);
+  });
+});
