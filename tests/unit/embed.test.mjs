@@ -24,6 +24,9 @@ const MODES = [
   {},
   ...(hasWasm ? [{ tier: 'jit', backend: 'wasm' }, { tier: 'auto', jitThreshold: 1, backend: 'wasm' }] : []),
   ...(hasEval ? [{ tier: 'jit', backend: 'js' }, { tier: 'auto', jitThreshold: 1, backend: 'js' }] : []),
+  // Every compiled call past the host-stack budget: compiled entries fall back
+  // to the interpreter.
+  ...(hasWasm || hasEval ? [{ tier: 'jit', hostStackSlots: 1 }] : []),
 ];
 const label = (m) => JSON.stringify(m);
 
@@ -402,7 +405,7 @@ fn main() {
 }`;
 
 test('an extern may call back into the guest, nested 3 deep, in every tier', () => {
-  for (const mode of MODES) {
+  for (const mode of [...MODES, ...MODES.map((m) => ({ ...m, gcStress: true, verifyHeap: true }))]) {
     const m = label(mode);
     const log = [];
     let p;
@@ -454,6 +457,58 @@ test('a host exception deep inside nested calls comes back once, with the whole 
     assert.equal(seenByMiddle, thrown, 'an extern sees its callee\'s exception as itself');
     assert.deepEqual(thrown.guestTrace, ['  at level (t.tier:5)', '  at level (t.tier:7)', '  at level (t.tier:7)'], label(mode));
     assert.deepEqual(thrown.tierFrames.map((f) => f.line), [5, 7, 7]);
+  }
+});
+
+test('handles made and used inside nested calls survive collections at every level', () => {
+  const src = `struct Box { v: i32, next: Box }
+extern fn visit(b: Box) -> i32;
+fn box(v: i32, next: Box) -> Box { return new Box { v: v, next: next }; }
+fn total(b: Box) -> i32 { if b == null { return 0; } return b.v + total(b.next); }
+fn walk(b: Box, depth: i32) -> i32 {
+  let mine = box(depth * 100, b);
+  if depth == 0 { return total(mine); }
+  return visit(mine) + depth;
+}
+fn main() { }`;
+  for (const mode of MODES) {
+    let p;
+    const held = [];
+    ({ program: p } = loaded(src, {
+      ...mode, gcStress: true, verifyHeap: true,
+      externs: { visit: () => { const b = p.call('box', held.length + 1, held.at(-1) ?? null); held.push(b); return p.call('walk', b, held.length < 3 ? 3 - held.length : 0); } },
+    }));
+    const start = p.call('box', 7, p.call('box', 5, null));
+    // At the bottom, total(box(0, b3 -> b2 -> b1)) = 6; each level adds its depth.
+    assert.equal(p.call('walk', start, 3), 6 + 1 + 2 + 3, label(mode));
+    assert.equal(held.length, 3);
+    assert.deepEqual(held.map((b) => p.call('total', b)), [1, 3, 6], label(mode));
+    assert.equal(p.call('total', start), 12);
+  }
+});
+
+test('an extern may enter the guest several times; each entry links to the same caller', () => {
+  const src = `extern fn twice(x: i32) -> i32;
+extern fn leaf(x: i32) -> i32;
+fn inner(x: i32) -> i32 {
+  return leaf(x) + 100 / x;
+}
+fn outer(x: i32) -> i32 {
+  let keep = "k" + str(x * 1000);
+  let r = twice(x);
+  return r + keep.len;
+}
+fn main() { }`;
+  for (const mode of MODES) {
+    let p;
+    ({ program: p } = loaded(src, {
+      ...mode, gcStress: true, verifyHeap: true,
+      externs: { twice: (x) => p.call('inner', x + 1) + p.call('inner', x - 1), leaf: (x) => x },
+    }));
+    assert.equal(p.call('outer', 2), (3 + 33) + (1 + 100) + 5, label(mode));
+    let err;
+    assert.throws(() => p.call('outer', 1), (e) => { err = e; return e instanceof TierRuntimeError; }, label(mode));
+    assert.equal(err.text, 'runtime error: division by zero\n  at inner (t.tier:4)\n  at outer (t.tier:8)\n', label(mode));
   }
 });
 
