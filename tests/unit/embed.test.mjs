@@ -212,6 +212,30 @@ test('a handle keeps its object alive across collections (gcStress, verifyHeap) 
   }
 });
 
+test('a handle the host drops is released when the host collects it; dispose() frees the memory', () => {
+  const vm = new URL('../../dist/vm.js', import.meta.url).href;
+  const script = `
+import { load } from '${vm}';
+const src = 'struct P { x: i32 }\\nfn mk(x: i32) -> P { return new P { x: x }; }\\nfn big(n: i32) -> [f64] { let a = new [f64](n); for i in 0..n { a[i] = 1.0; } return a; }\\nfn main() { }';
+const p = load('t.tier', src).program;
+const table = () => p['inst'].rt.handles.size;
+const kept = p.call('mk', 1);
+for (let i = 0; i < 1000; i++) p.call('mk', i);
+const before = table();
+for (let i = 0; i < 5 && table() > 1; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 20)); }
+console.log(before, table(), kept.released);
+const rss = () => process.memoryUsage().rss;
+const base = rss();
+const arrays = [];
+for (let i = 0; i < 4; i++) { const q = load('t.tier', src).program; arrays.push(q.call('big', 4000000)); q.dispose(); }
+globalThis.gc(); await new Promise((r) => setTimeout(r, 20)); globalThis.gc();
+console.log(rss() - base < 64 * 1024 * 1024 ? 'freed' : 'kept ' + (rss() - base));
+`;
+  const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.stderr, '');
+  assert.equal(r.stdout, '1001 1 false\nfreed\n');
+});
+
 // ---- tiers -------------------------------------------------------------------------
 
 test('calls from the host count toward tier-up and then run compiled code', () => {
