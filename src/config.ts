@@ -84,3 +84,11 @@ export const DEFAULTS = {
   /** Debug: verify the heap before and after every collection (--verify-heap). */
   verifyHeap: false,
 } as const;
+
+/** Host entries nested in one another (an extern calling program.call(), whose
+ *  guest code calls an extern that calls again, ...): past this depth the entry
+ *  is the guest's `stack overflow`. Every level stands on host frames of its own
+ *  (the extern, the API, the interpreter or compiled code): measured on Node 20's
+ *  main thread, the host stack ran out at 290 levels (compiled code, and every
+ *  tier under --jitless) to 574 (interpreter only); this is a third of the least. */
+export const MAX_HOST_ENTRY_DEPTH = 100;

@@ -1,38 +1,47 @@
-// The public API: load a Tier program, then run it.
+// The public API: load a Tier program, then run it, or call its functions.
 //
 // load() checks every option, runs the front-end, lowers to bytecode and verifies
-// it; run() creates the runtime, runs the global initialisers and then main, and
-// turns guest faults into the contract's `runtime error:` report. Nothing here
-// prints directly: output and diagnostics go to the stdout/stderr callbacks, so
+// it; a compile error comes back as structured diagnostics too (LoadResult). A
+// LoadedProgram has at most one live instance (embed/instance.ts: memory, heap,
+// globals, compiled code), made when first needed: run() runs main in it and
+// turns guest faults into the contract's `runtime error:` report; call() and
+// fn() run any top-level function from the host, converting values both ways
+// (embed/values.ts: scalars as JavaScript values, structs and arrays as GuestRef
+// handles) and throwing a TierRuntimeError for a guest fault. The global
+// initialisers run once, before the first run() or call(). Nothing here prints
+// directly: output and diagnostics go to the stdout/stderr callbacks, so
 // embedders and tests capture them. Program output is always flushed before a
-// diagnostic is written.
+// diagnostic is written or an error is thrown.
 //
-// The embedder's own code — externs and the stdout/stderr callbacks — may throw.
-// Such an exception is never a guest error nor a VM bug: run() stops the program
-// and throws the very same value back to its caller (an extern's exception gets
-// a `guestTrace` property, the guest stack trace of the call, where the value
-// can take one). See README.md, "Embedding".
+// The embedder's own code — externs and the stdout/stderr/stdin callbacks — may
+// throw. Such an exception is never a guest error nor a VM bug: run() or call()
+// stops the guest and throws the very same value back to its caller (an
+// extern's exception gets the guest trace of the call as `guestTrace` lines and
+// `tierFrames`, where the value can take properties). An extern may itself call
+// back into the guest; what that nested call throws passes out through the
+// extern unchanged, with the whole trace. See docs/embedding.md.
 
-import { compileFront } from './front/index.js';
+import { compileFront, type FrontResult } from './front/index.js';
 import { lowerProgram } from './front/lower.js';
 import { verifyModule } from './bytecode/verify.js';
 import { disassembleModule } from './bytecode/disasm.js';
 import type { BcModule } from './bytecode/module.js';
-import { Runtime, type HostFunction, type RuntimeOptions } from './runtime/runtime.js';
-import { hostHasWasmMemory } from './runtime/memory.js';
-import { LineInput } from './runtime/input.js';
-import { formatTrace, Trap, stackOverflowAt } from './runtime/errors.js';
-import { HostFault, ownExterns, missingExterns } from './runtime/externs.js';
-import { run as interpret } from './interp/interpreter.js';
-import { GuestFault } from './runtime/errors.js';
-import { Tiering, type Backend } from './runtime/tiering.js';
+import type { HostFunction, Runtime } from './runtime/runtime.js';
+import { formatTrace, Trap, GuestFault, stackOverflowAt } from './runtime/errors.js';
+import { HostFault, ownExterns } from './runtime/externs.js';
+import type { Tiering } from './runtime/tiering.js';
 import type { CompilingBackend } from './jit/backend.js';
-import { WasmBackend, hostCanCompileWasm } from './jit/wasm/backend.js';
-import { JsBackend, hostCanCompileJs } from './jit/js/backend.js';
-import { DEFAULTS, TIERS, HOST_STACK, rangeProblem, memoryProblem, defaultMaxHeapMB, type Tier, type Limited } from './config.js';
+import { HostIo, defaultErr, defaultOut } from './embed/io.js';
+import { Instance, GuestFunction, callable, createInstance } from './embed/instance.js';
+import { TierRuntimeError, attachTrace, type TierDiagnostic } from './embed/errors.js';
+import { DEFAULTS, TIERS, rangeProblem, memoryProblem, type Tier, type Limited } from './config.js';
 
 export { DEFAULTS } from './config.js';
 export type { Tier } from './config.js';
+export { TierRuntimeError } from './embed/errors.js';
+export type { TierDiagnostic, TraceFrame } from './embed/errors.js';
+export { GuestRef } from './embed/values.js';
+export type { RefKind } from './embed/values.js';
 
 /** Options of load(). Every one is checked there (an unknown name too); a value
  *  of `undefined` counts as not given. They are read once, at load(). */
@@ -87,135 +96,198 @@ export interface VmOptions {
 
 export type LoadResult =
   | { ok: true; program: LoadedProgram }
-  | { ok: false; exitCode: number };
+  | {
+    ok: false;
+    /** 1 compile error, 2 bad option or argument, 70 internal error. */
+    exitCode: number;
+    /** The compile errors shown (empty for the other failures), in source order. */
+    errors: TierDiagnostic[];
+    /** Everything load() wrote to stderr, exactly as the command line prints it. */
+    text: string;
+  };
+
+/** A top-level function of the program, as `program.functions` lists it. Types
+ *  are spelled as in Tier source (`i32`, `[str]`, `Node`, `fn(i32) -> f64`). */
+export interface FunctionInfo {
+  name: string;
+  params: string[];
+  paramNames: string[];
+  /** The result type; null for a function without a result. */
+  result: string | null;
+}
 
 /** Exit status for a bug inside tiervm (reported as `internal error: ...`). */
 export const EXIT_INTERNAL = 70;
 
-function defaultOut(text: string): void { process.stdout.write(text); }
-function defaultErr(text: string): void { process.stderr.write(text); }
-
 /** Exit status for a bad option (or argument) of load(), as for a bad flag. */
 export const EXIT_USAGE = 2;
 
-/** Check the options, compile and verify `source`; diagnostics go to opts.stderr.
- *  A bad option is one line, `tiervm: invalid option NAME: WHY`, and exit status 2. */
+/** Check the options, compile and verify `source`; diagnostics go to opts.stderr
+ *  and come back in the result. A bad option is one line, `tiervm: invalid option
+ *  NAME: WHY`, and exit status 2. */
 export function load(file: string, source: string, opts: VmOptions = {}): LoadResult {
   const checked = checkLoad(file, source, opts);
   if (typeof checked === 'string') {
     const own = (opts as { stderr?: unknown } | null)?.stderr;
-    (typeof own === 'function' ? own as (t: string) => void : defaultErr)(`tiervm: ${checked}\n`);
-    return { ok: false, exitCode: EXIT_USAGE };
+    return refuse(typeof own === 'function' ? own as (t: string) => void : defaultErr, EXIT_USAGE, `tiervm: ${checked}\n`);
   }
   opts = checked;
   const stderr = opts.stderr ?? defaultErr;
   const front = compileFront(file, source);
-  if (!front.checked) {
-    stderr(front.formatted);
-    return { ok: false, exitCode: 1 };
-  }
+  if (!front.checked) return refuse(stderr, 1, front.formatted, diagnosticsOf(file, front));
   let mod: BcModule;
   try {
     mod = lowerProgram(front.checked);
   } catch (e) {
-    stderr(`internal error: lowering failed: ${(e as Error).message}\n`);
-    return { ok: false, exitCode: EXIT_INTERNAL };
+    return refuse(stderr, EXIT_INTERNAL, `internal error: lowering failed: ${(e as Error).message}\n`);
   }
   const problems = verifyModule(mod);
   if (problems.length > 0) {
-    stderr(`internal error: generated bytecode failed verification:\n${problems.join('\n')}\n`);
-    return { ok: false, exitCode: EXIT_INTERNAL };
+    return refuse(stderr, EXIT_INTERNAL, `internal error: generated bytecode failed verification:\n${problems.join('\n')}\n`);
   }
   return { ok: true, program: new LoadedProgram(mod, opts) };
 }
 
-/** One run's runtime and compiling backend (null: none). */
-interface Run { rt: Runtime; backend: CompilingBackend<unknown> | null }
+function refuse(stderr: (t: string) => void, exitCode: number, text: string, errors: TierDiagnostic[] = []): LoadResult {
+  stderr(text);
+  return { ok: false, exitCode, errors, text };
+}
+
+function diagnosticsOf(file: string, front: FrontResult): TierDiagnostic[] {
+  return front.diagnostics.map((d, i) => ({ file, line: d.line, column: d.col, message: d.message, text: front.formattedEach[i]! }));
+}
 
 export class LoadedProgram {
-  /** Which functions ended up compiled in the last run (for tests and tools). */
-  lastTiers: ReturnType<Tiering['report']> | null = null;
+  private inst: Instance | null = null;
+  private disposed = false;
+  private readonly io: HostIo;
+  private readonly byName = new Map<string, GuestFunction>();
+  /** The tiers of the last instance, kept when it is disposed. */
+  private tiersAtDispose: ReturnType<Tiering['report']> | null = null;
 
-  constructor(readonly module: BcModule, private readonly opts: VmOptions) {}
+  constructor(readonly module: BcModule, private readonly opts: VmOptions) {
+    this.io = new HostIo(opts.stdout ?? defaultOut, opts.stderr ?? defaultErr, opts.stdin);
+    module.signatures.forEach((sig, f) => this.byName.set(module.functions[f]!.name, new GuestFunction(f, module.functions[f]!.name, sig)));
+  }
+
+  /** Which functions are compiled, failed or interpreted now (null before the
+   *  first run() or call()). */
+  get lastTiers(): ReturnType<Tiering['report']> | null {
+    return this.inst === null ? this.tiersAtDispose : this.inst.rt.tiering.report();
+  }
 
   disassemble(): string { return disassembleModule(this.module); }
 
-  /** Run global initialisers and main; returns the exit status. An exception
-   *  thrown by the embedder's own code (an extern, the stdout, stderr or stdin
-   *  callback) ends the program and is thrown from here, as itself. */
+  /** The program's top-level functions and their signatures, in source order. */
+  get functions(): FunctionInfo[] {
+    this.checkLive();
+    return this.module.signatures.map((s, f) => ({
+      name: this.module.functions[f]!.name, params: [...s.params], paramNames: [...s.paramNames], result: s.ret,
+    }));
+  }
+
+  /** Run top-level function `name` with `args` (converted by its signature) and
+   *  return its result converted back. A guest fault throws a TierRuntimeError;
+   *  a wrong argument a TypeError; an exception of the embedder's own code is
+   *  thrown as itself. */
+  call(name: string, ...args: unknown[]): unknown {
+    const g = this.lookUp(name);
+    return this.live().invoke(g, args);
+  }
+
+  /** A function calling top-level function `name` (looked up once here). */
+  fn(name: string): (...args: unknown[]) => unknown {
+    const g = this.lookUp(name);
+    return callable(() => this.live(), g);
+  }
+
+  /** Run main (the global initialisers first, if no call() ran them); returns
+   *  the exit status. A runtime error is reported on stderr (status 1). An
+   *  exception thrown by the embedder's own code (an extern, the stdout, stderr
+   *  or stdin callback) ends the program and is thrown from here, as itself.
+   *  Called again, runs main again in the same instance. */
   run(): number {
-    let hostFault: HostFault | null = null;
-    const noteFault = (f: HostFault) => { hostFault ??= f; };
-    const stdout = guardedSink(this.opts.stdout ?? defaultOut, noteFault);
-    const stderr = guardedSink(this.opts.stderr ?? defaultErr, noteFault);
-    const stdin = this.opts.stdin;
-    const input = stdin === undefined ? LineInput.empty()
-      : typeof stdin === 'string' ? LineInput.fromText(stdin) : new LineInput(guardedSource(stdin, noteFault));
-    let run: Run | null = null;
+    this.checkLive();
+    if (this.inst !== null && this.inst.depth > 0) throw new Error('run() cannot be called during a call into the guest (from an extern)');
+    const io = this.io;
+    io.reset();
     let status = 1;
     try {
-      run = this.start(stdout, stderr, input);
-      if (run !== null) status = this.runGuest(run, stderr);
+      const inst = this.inst ?? this.makeInstance(io.stderr);
+      if (inst !== null) status = this.runMain(inst);
     } catch (e) {
       if (!(e instanceof HostFault)) throw e;
-      noteFault(e);
+      io.note(e);
     }
     // A fault some layer swallowed (a backend takes any exception while compiling
     // for a failed compile) still ends the run here.
-    if (hostFault !== null) throw handBack(run?.rt ?? null, hostFault);
-    if (run === null) return status;
-    const rt = run.rt;
-    this.lastTiers = rt.tiering.report();
+    if (io.fault !== null) throw handBack(this.inst?.rt ?? null, io.fault);
+    if (this.inst === null) return status;
+    const rt = this.inst.rt;
     const problems = rt.tiering.checkInvariants(rt.entries);
     if (problems.length > 0) throw new Error(`tiering invariant broken: ${problems.join('; ')}`);
     return status;
   }
 
-  /** The runtime, its backend and tiering policy for one run; null (reported)
-   *  when an extern is missing. */
-  private start(stdout: (t: string) => void, stderr: (t: string) => void, stdin: LineInput): Run | null {
-    const o = this.opts;
-    const externs = o.externs ?? {};
-    const missing = missingExterns(this.module, externs);
-    if (missing.length > 0) {
-      stderr(missing.map((n) => `error: extern function ${n} is not provided\n`).join(''));
-      return null;
-    }
-    const stackSizeKB = o.stackSizeKB ?? DEFAULTS.stackSizeKB;
-    const rt = newRuntime(this.module, {
-      maxHeapBytes: (o.maxHeapMB ?? defaultMaxHeapMB(stackSizeKB)) * 1024 * 1024,
-      stackBytes: stackSizeKB * 1024,
-      stdout,
-      stdin,
-      externs,
-      useWasmMemory: hostHasWasmMemory(),
-      gcStress: o.gcStress ?? DEFAULTS.gcStress,
-      verifyHeap: o.verifyHeap ?? DEFAULTS.verifyHeap,
-      traceGc: o.traceGc ? (line) => stderr(line + '\n') : null,
-    });
-    if (rt === null) {
-      stderr('runtime error: out of memory\n');
-      return null;
-    }
-    rt.interpretFrame = (fp, interpretEntry) => interpret(rt, fp, interpretEntry);
-    const backend = makeBackend(rt, o, stderr);
-    if (backend !== null) {
-      rt.hostStackSlots = o.hostStackSlots ?? HOST_STACK[backend.name].slots;
-      rt.crossingSlots = HOST_STACK[backend.name].crossingSlots;
-    }
-    rt.tiering = makeTiering(rt, o, backend, stderr);
-    return { rt, backend };
+  /** Free the program's memory and compiled code. Afterwards every use of the
+   *  program, of a function from fn() and of its handles throws an Error
+   *  (releasing a handle does nothing). Disposing twice does nothing. */
+  dispose(): void {
+    if (this.disposed) return;
+    if (this.inst !== null && this.inst.depth > 0) throw new Error('dispose() cannot be called during a call into the guest (from an extern)');
+    this.disposed = true;
+    if (this.inst === null) return;
+    this.tiersAtDispose = this.inst.rt.tiering.report();
+    this.inst.dispose();
+    this.inst = null;
   }
 
-  /** Initialisers, then main; a guest fault is reported and gives status 1. */
-  private runGuest({ rt, backend }: Run, stderr: (t: string) => void): number {
+  /** The live instance, made on first need (throws when there can be none, or
+   *  the program was disposed). */
+  private live(): Instance {
+    const inst = this.inst;
+    if (inst !== null) return inst;
+    this.checkLive();
+    this.io.reset();
+    let made: Instance | null;
+    try {
+      made = this.makeInstance(null);
+    } catch (e) {
+      throw e instanceof HostFault ? handBack(null, e) : e;
+    }
+    return made!;
+  }
+
+  /** The instance, or null after reporting why there is none to `report` (or
+   *  throwing it, without one). */
+  private makeInstance(report: ((t: string) => void) | null): Instance | null {
+    const made = createInstance(this.module, this.opts, this.io);
+    if (made instanceof Instance) return this.inst = made;
+    if (report === null) throw made.error;
+    report(made.text);
+    return null;
+  }
+
+  private checkLive(): void {
+    if (this.disposed) throw new Error(`the program ${this.module.file} was disposed`);
+  }
+
+  private lookUp(name: string): GuestFunction {
+    this.checkLive();
+    const g = typeof name === 'string' ? this.byName.get(name) : undefined;
+    if (g === undefined) throw new TypeError(`${this.module.file} has no function ${typeof name === 'string' ? `'${name}'` : String(name)}`);
+    return g;
+  }
+
+  /** Initialisers (once), then main; a guest fault is reported and gives status 1. */
+  private runMain(inst: Instance): number {
+    const rt = inst.rt, stderr = this.io.stderr;
     let status: number;
     try {
-      rt.resetHostLimit();
-      if (rt.tiering.opts.mode === 'jit') rt.tiering.compileAll();
-      interpret(rt, rt.pushEntryFrame(this.module.initIndex, []));
-      const mainArgs = this.module.mainTakesArgs ? [rt.newStringArray(this.opts.args ?? [])] : [];
-      interpret(rt, rt.pushEntryFrame(this.module.mainIndex, mainArgs));
+      rt.topFp = -1;
+      rt.escaping = null;
+      inst.initialise();
+      inst.runMain(this.opts.args ?? []);
       rt.out.flush();
       status = 0;
     } catch (e) {
@@ -226,96 +298,18 @@ export class LoadedProgram {
     const o = this.opts;
     if (o.gcStats) stderr(rt.gc.summary() + '\n');
     const printCode = o.printCode ?? o.printWasm;
-    if (printCode !== undefined && !backend?.printed) stderr(nothingPrinted(rt, printCode, backend) + '\n');
+    if (printCode !== undefined && !inst.backend?.printed) stderr(nothingPrinted(rt, printCode, inst.backend) + '\n');
     return status;
   }
 }
 
-/** The runtime, or null when the host refuses the linear memory it needs (the
- *  frame stack is reserved up front): that is the guest's `out of memory`. */
-function newRuntime(mod: BcModule, opts: RuntimeOptions): Runtime | null {
-  try {
-    return new Runtime(mod, opts);
-  } catch (e) {
-    if (e instanceof RangeError) return null;
-    throw e;
-  }
-}
-
-/** An output callback whose exception becomes a HostFault (noted once; every
- *  later call throws it again, so a fault swallowed on the way still stops the
- *  program at its next write). */
-function guardedSink(sink: (text: string) => void, noteFault: (f: HostFault) => void): (text: string) => void {
-  let failed: HostFault | null = null;
-  return (text) => {
-    if (failed !== null) throw failed;
-    try {
-      sink(text);
-    } catch (e) {
-      failed = e instanceof HostFault ? e : new HostFault(e, null);
-      noteFault(failed);
-      throw failed;
-    }
-  };
-}
-
-/** The embedder's stdin function, guarded like the output callbacks: what it
- *  throws, or a piece that is neither a string nor null, ends the run and is
- *  thrown from run() (a TypeError for a wrong piece). */
-function guardedSource(next: () => string | null, noteFault: (f: HostFault) => void): () => string | null {
-  return () => {
-    let piece: unknown;
-    try {
-      piece = next();
-    } catch (e) {
-      const fault = new HostFault(e, null);
-      noteFault(fault);
-      throw fault;
-    }
-    if (piece === null || typeof piece === 'string') return piece;
-    const fault = new HostFault(new TypeError(`stdin returned ${typeof piece}, expected a string or null`), null);
-    noteFault(fault);
-    throw fault;
-  };
-}
-
 /** The embedder's exception, to throw from run(): guest output still buffered is
  *  delivered first (when stdout still works), and an extern's exception gets
- *  the guest trace as `guestTrace` where the value can take a property. */
+ *  the guest trace where the value can take properties. */
 function handBack(rt: Runtime | null, fault: HostFault): unknown {
   try { rt?.out.flush(); } catch (e) { if (!(e instanceof HostFault)) throw e; }
-  const v = fault.value;
-  if (fault.guestTrace !== null && (typeof v === 'object' || typeof v === 'function') && v !== null) {
-    try {
-      Reflect.defineProperty(v, 'guestTrace', { value: fault.guestTrace, writable: true, enumerable: true, configurable: true });
-    } catch { /* a proxy that refuses: the exception still goes back unchanged */ }
-  }
-  return v;
-}
-
-/** The compiling backend for this run: WebAssembly where the host can run it,
- *  else JavaScript where the host allows code generation from strings (o.backend
- *  forces one); null for --tier=interp or a host with neither. */
-function makeBackend(rt: Runtime, o: VmOptions, stderr: (t: string) => void): CompilingBackend<unknown> | null {
-  const mode = o.tier ?? DEFAULTS.tier;
-  if (mode === 'interp') return null;
-  const trace = o.traceTier ? (line: string) => stderr(line + '\n') : null;
-  const opts = { trace, printCode: o.printCode ?? o.printWasm ?? null, print: stderr, inline: o.inline ?? DEFAULTS.inline };
-  const want = o.backend ?? null;
-  if (want !== 'js' && rt.mem.wasm && hostCanCompileWasm()) return new WasmBackend(rt, opts);
-  if (want !== 'wasm' && hostCanCompileJs()) {
-    trace?.(`[tier] backend: js (${want === 'js' ? 'forced' : 'no WebAssembly on this host'})`);
-    return new JsBackend(rt, opts);
-  }
-  trace?.(`[tier] no ${want === null ? '' : want + ' '}backend on this host: every function stays interpreted`);
-  return null;
-}
-
-function makeTiering(rt: Runtime, o: VmOptions, backend: Backend | null, stderr: (t: string) => void): Tiering {
-  const trace = o.traceTier ? (line: string) => stderr(line + '\n') : null;
-  const names = rt.mod.functions.map((f) => f.name);
-  const filter = o.jitFilter ? new RegExp(o.jitFilter) : null;
-  return new Tiering(names, backend, { mode: o.tier ?? DEFAULTS.tier, threshold: o.jitThreshold ?? DEFAULTS.jitThreshold, trace, filter });
+  if (fault.trace !== null) attachTrace(fault.value, fault.trace);
+  return fault.value;
 }
 
 /** Why --print-code printed nothing. */
@@ -327,6 +321,10 @@ function nothingPrinted(rt: Runtime, name: string, backend: CompilingBackend<unk
 }
 
 function reportFailure(rt: Runtime, e: unknown, stderr: (t: string) => void): number {
+  if (e instanceof TierRuntimeError) {
+    stderr(e.text);
+    return 1;
+  }
   if (e instanceof GuestFault) {
     const trace = formatTrace(rt.mod, rt.mem.i32, e.site);
     stderr(`runtime error: ${e.trap.message}\n${trace.map((l) => l + '\n').join('')}`);

@@ -37,9 +37,17 @@ export interface BcStruct {
 
 export interface BcExtern { name: string; params: ValKind[]; ret: ValKind | null; paramTypes: string[]; retType: string }
 
+/** A top-level function's signature in Tier's own terms, for the embedding API:
+ *  parameter names and types, and the result type, spelled as in source
+ *  (`i32`, `[str]`, `Node`, `fn(i32) -> f64`; null for no result). */
+export interface BcSignature { paramNames: string[]; params: string[]; ret: string | null }
+
 export interface BcModule {
   file: string;
   functions: BcFunction[];
+  /** The Tier signature of each function declared in the source (indexed like
+   *  `functions`; the global initialiser, last, has none). */
+  signatures: BcSignature[];
   structs: BcStruct[];
   globals: { name: string; kind: ValKind }[];
   externs: BcExtern[];

@@ -136,17 +136,22 @@ export function clip(text: string, max = 40): string {
  * ends them) are found by one forward scan of the source.
  */
 export function formatDiagnostics(file: string, source: string, diagnostics: readonly Diagnostic[], omitted = 0): string {
-  const lines = new LineScanner(source);
-  let out = '';
-  for (const d of sortDiagnostics(diagnostics)) {
-    const { start, end } = lines.find(d.line);
-    out += formatAt(file, d, source, start, end);
-  }
-  return out + summaryLine(diagnostics.length, omitted);
+  return formatEach(file, source, sortDiagnostics(diagnostics)).join('') + summaryLine(diagnostics.length, omitted);
 }
 
-/** `2 errors` when every error is shown; the too-many line when some are not. */
-function summaryLine(shown: number, omitted: number): string {
+/** The text of each diagnostic (already in source order), as formatDiagnostics
+ *  writes it, in one forward scan of the source. */
+export function formatEach(file: string, source: string, sorted: readonly Diagnostic[]): string[] {
+  const lines = new LineScanner(source);
+  return sorted.map((d) => {
+    const { start, end } = lines.find(d.line);
+    return formatAt(file, d, source, start, end);
+  });
+}
+
+/** The line that ends a list: `2 errors` when every one of the `shown` errors is
+ *  shown; the too-many line when `omitted` more are not ('' for no errors). */
+export function summaryLine(shown: number, omitted: number): string {
   if (omitted > 0) return `error: too many errors (${omitted} more not shown)\n`;
   if (shown === 0) return '';
   return shown === 1 ? '1 error\n' : `${shown} errors\n`;

@@ -14,7 +14,7 @@
 
 import type { CheckedProgram } from './ast.js';
 import { check } from './checker.js';
-import { type Diagnostic, firstDiagnostics, formatDiagnostics } from './diagnostics.js';
+import { type Diagnostic, firstDiagnostics, formatEach, summaryLine } from './diagnostics.js';
 import { lex } from './lexer.js';
 import { parse } from './parser.js';
 
@@ -32,6 +32,8 @@ export interface FrontResult {
   /** How many errors there are in all (shown or not). */
   errorCount: number;
   formatted: string;
+  /** The text of each shown diagnostic (formatted is these, then the summary line). */
+  formattedEach: string[];
 }
 
 export function compileFront(file: string, source: string): FrontResult {
@@ -45,10 +47,12 @@ export function compileFront(file: string, source: string): FrontResult {
   const checked = lexed.errorCount + parsed.errorCount === 0 ? check(parsed.program, parsed.parenStarts) : null;
   if (checked) stages.push({ items: checked.diagnostics, count: checked.errorCount });
   const { shown, omitted } = firstDiagnostics(stages);
+  const each = formatEach(file, source, shown);
   return {
     checked: checked?.checked ?? null,
     diagnostics: shown,
     errorCount: shown.length + omitted,
-    formatted: formatDiagnostics(file, source, shown, omitted),
+    formatted: each.join('') + summaryLine(shown.length, omitted),
+    formattedEach: each,
   };
 }

@@ -111,6 +111,10 @@ export function lowerProgram(prog: A.CheckedProgram): BcModule {
   functions.push(lowerGlobalsInit(m, initIndex));
   return {
     file: prog.file, functions, structs: m.structs,
+    signatures: prog.functions.map((f) => ({
+      paramNames: f.decl.params.map((p) => p.name), params: f.sig.params.map(typeToString),
+      ret: f.sig.ret.k === 'void' ? null : typeToString(f.sig.ret),
+    })),
     globals: prog.globals.map((g) => ({ name: g.decl.name, kind: kindOfType(g.type) })),
     externs: prog.externs.map((e) => ({
       name: e.decl.name, params: e.sig.params.map(kindOfType), ret: retKind(e.sig.ret),

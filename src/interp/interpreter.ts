@@ -224,12 +224,14 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
             continue;
           }
           case Op.CALLX: {
+            // The extern may call back into the guest (the embedding API): its
+            // frames go above this one and link to it (runtime.ts, hostCallerFp).
+            const saved = rt.sp, savedCaller = rt.hostCallerFp;
             rt.hostCallerFp = fp; publish(I32, fp, pc);
-            const saved = rt.sp;
             rt.sp = fp + frameSizes[fn]!;
             try {
               callExtern(rt, code[pc + 1]!, fp + code[pc + 2]! + HEADER_SLOTS, fp + code[pc + 3]!);
-            } finally { rt.sp = saved; rt.hostCallerFp = -1; }
+            } finally { rt.sp = saved; rt.hostCallerFp = savedCaller; }
             pc += 4; break;
           }
           // Return: the header names the caller's frame, resume position and result

@@ -36,8 +36,17 @@ export function stackOverflowAt(i32: Int32Array, fp: number): GuestFault {
 const TRACE_HEAD = 50;
 const TRACE_TAIL = 10;
 
-/** One `  at FN (FILE:LINE)` line per guest frame, innermost first. */
-export function formatTrace(mod: BcModule, i32: Int32Array, site: FaultSite): string[] {
+/** One guest frame of a stack trace: the function and the line it was at. */
+export interface TraceFrame { function: string; file: string; line: number }
+
+/** A guest stack trace, innermost frame first. A very deep one keeps only its
+ *  first TRACE_HEAD and last TRACE_TAIL frames: `omitted` frames were left out
+ *  between frames[TRACE_HEAD - 1] and frames[TRACE_HEAD]. */
+export interface GuestTrace { frames: TraceFrame[]; omitted: number }
+
+/** The trace from `site` down the chain of caller frames in memory (through host
+ *  entries, to the outermost guest frame). */
+export function guestTrace(mod: BcModule, i32: Int32Array, site: FaultSite): GuestTrace {
   const frames: { fn: number; pc: number }[] = [];
   let fn = site.fn, pc = site.pc, fp = site.fp;
   for (;;) {
@@ -48,15 +57,23 @@ export function formatTrace(mod: BcModule, i32: Int32Array, site: FaultSite): st
     fp = callerFp;
     fn = frameFn(i32, fp);
   }
-  const line = (f: { fn: number; pc: number }) => {
+  const frame = (f: { fn: number; pc: number }): TraceFrame => {
     const bf = mod.functions[f.fn]!;
-    const ln = f.pc >= 0 && f.pc < bf.lines.length ? bf.lines[f.pc]! : bf.line;
-    return `  at ${bf.name} (${mod.file}:${ln})`;
+    return { function: bf.name, file: mod.file, line: f.pc >= 0 && f.pc < bf.lines.length ? bf.lines[f.pc]! : bf.line };
   };
-  if (frames.length <= TRACE_HEAD + TRACE_TAIL + 1) return frames.map(line);
-  return [
-    ...frames.slice(0, TRACE_HEAD).map(line),
-    `  ... ${frames.length - TRACE_HEAD - TRACE_TAIL} more frames`,
-    ...frames.slice(frames.length - TRACE_TAIL).map(line),
-  ];
+  if (frames.length <= TRACE_HEAD + TRACE_TAIL + 1) return { frames: frames.map(frame), omitted: 0 };
+  const kept = [...frames.slice(0, TRACE_HEAD), ...frames.slice(frames.length - TRACE_TAIL)];
+  return { frames: kept.map(frame), omitted: frames.length - TRACE_HEAD - TRACE_TAIL };
+}
+
+/** One `  at FN (FILE:LINE)` line per frame, and one for the frames left out. */
+export function traceLines(t: GuestTrace): string[] {
+  const lines = t.frames.map((f) => `  at ${f.function} (${f.file}:${f.line})`);
+  if (t.omitted > 0) lines.splice(TRACE_HEAD, 0, `  ... ${t.omitted} more frames`);
+  return lines;
+}
+
+/** One `  at FN (FILE:LINE)` line per guest frame, innermost first. */
+export function formatTrace(mod: BcModule, i32: Int32Array, site: FaultSite): string[] {
+  return traceLines(guestTrace(mod, i32, site));
 }

@@ -30,22 +30,30 @@
 // Exceptions: whatever the extern throws is wrapped here, at the boundary, in a
 // HostFault that carries the guest stack trace of the call, so no tier mistakes
 // it for its own (a RangeError for a host stack overflow in compiled code, a
-// Trap). vm.ts hands the embedder's exception back from run().
+// Trap). vm.ts hands the embedder's exception back from run() and call().
+//
+// Re-entry: an extern may call back into the guest (the embedding API's call()).
+// What such a nested call throws out through the extern (a guest runtime error,
+// or a host exception from an extern deeper down) already carries the whole
+// trace, innermost first through every level; the API records it in
+// rt.escaping, and this boundary passes it on unchanged.
 
 import { Kind } from '../bytecode/opcodes.js';
 import type { BcExtern, BcModule } from '../bytecode/module.js';
 import { type Runtime, type HostFunction, TOP_FP_WORD, TOP_PC_WORD } from './runtime.js';
-import { Trap, formatTrace } from './errors.js';
+import { Trap, guestTrace, type GuestTrace, traceLines } from './errors.js';
 import { frameFn } from './frames.js';
 
 /** An exception thrown by the embedder's code (an extern, or an output callback
  *  as vm.ts wraps them) on its way through the guest's frames. Not an Error and
  *  not a Trap: every tier passes it through unchanged. */
 export class HostFault {
-  /** `guestTrace`: the `  at FN (FILE:LINE)` lines of the guest frames that
-   *  called the extern, innermost first (null for output callbacks: buffered
-   *  output belongs to no one guest position). */
-  constructor(readonly value: unknown, readonly guestTrace: string[] | null) {}
+  /** `trace`: the guest frames that called the extern, innermost first (null for
+   *  output callbacks: buffered output belongs to no one guest position). */
+  constructor(readonly value: unknown, readonly trace: GuestTrace | null) {}
+
+  /** The trace as `  at FN (FILE:LINE)` lines (null without one). */
+  get guestTrace(): string[] | null { return this.trace === null ? null : traceLines(this.trace); }
 }
 
 /** The externs object's own function-valued properties, copied into an object
@@ -74,6 +82,8 @@ export function callExtern(rt: Runtime, index: number, argFp: number, dstSlot: n
   try {
     result = Reflect.apply(rt.externs[index]!, undefined, args);
   } catch (e) {
+    const passing = rt.escaping;
+    if (passing !== null && passing.value === e) throw passing.carrier;
     throw new HostFault(e, traceOfCall(rt));
   }
   if (ext.ret === null) return;
@@ -81,10 +91,10 @@ export function callExtern(rt: Runtime, index: number, argFp: number, dstSlot: n
 }
 
 /** The guest trace at the CALLX every tier published before calling. */
-function traceOfCall(rt: Runtime): string[] {
+function traceOfCall(rt: Runtime): GuestTrace {
   const i32 = rt.mem.i32;
   const fp = i32[TOP_FP_WORD]!;
-  return formatTrace(rt.mod, i32, { fn: frameFn(i32, fp), pc: i32[TOP_PC_WORD]!, fp });
+  return guestTrace(rt.mod, i32, { fn: frameFn(i32, fp), pc: i32[TOP_PC_WORD]!, fp });
 }
 
 function readArg(rt: Runtime, kind: number, type: string, slot: number): unknown {

@@ -27,6 +27,11 @@
 // slots fp+0.. and its header is the HEADER_SLOTS slots below fp (frames.ts).
 // A host entry writes a header whose caller frame pointer is `hostCallerFp` and
 // whose result register is -1: returning through it hands the value to the host.
+// An extern calling back into the guest (the embedding API, re-entry) therefore
+// gets its frames above the extern's caller (`sp`), linked to it: the frame
+// chain, stack traces, the collector's root walk and the frame-stack limit see
+// one stack through every level. The handle table (handles.ts) holds what the
+// embedding keeps of the guest heap; forEachRoot visits it.
 //
 // Function records: counters[2f] counts invocations of function f, counters[2f+1]
 // its loop back-edges; every tier keeps them up to date (tiering reads them).
@@ -42,6 +47,7 @@ import { Output } from './output.js';
 import type { LineInput } from './input.js';
 import { Trap, stackOverflowAt } from './errors.js';
 import type { Tiering } from './tiering.js';
+import { HandleTable } from './handles.js';
 
 export type HostFunction = (...args: unknown[]) => unknown;
 
@@ -84,8 +90,14 @@ export class Runtime implements RootSource {
   /** Live reference registers at each safepoint, per function (gcmaps.ts). */
   readonly gcMaps: GcMap[];
   readonly structRefOffsets: Int32Array[];
-  /** References the embedding holds across allocations (GC roots); push and pop. */
-  readonly handles: number[] = [];
+  /** References the embedding holds (GC roots): its handles, and temporaries
+   *  pushed across allocations (handles.ts). */
+  readonly handles = new HandleTable();
+  /** An exception a nested host entry (the embedding API) is throwing back out
+   *  through the extern that entered it: that extern's boundary (externs.ts)
+   *  throws `carrier` on, rather than wrapping `value` again with a shorter
+   *  trace. Set by the embedding API. */
+  escaping: { readonly value: unknown; readonly carrier: unknown } | null = null;
   readonly out: Output;
   readonly codes: Int32Array[];
   readonly frameSizes: Int32Array;
@@ -159,17 +171,41 @@ export class Runtime implements RootSource {
   /** Write an entry frame for function `fn` at the host stack top; returns its fp.
    *  Arguments are raw values by the callee's parameter kinds. */
   pushEntryFrame(fn: number, args: readonly number[]): number {
-    const fp = this.sp + HEADER_SLOTS;
-    if (fp + this.frameSizes[fn]! > this.stackEndSlot) throw new Trap('stack overflow');
+    const fp = this.entryFp(fn);
+    if (fp < 0) throw new Trap('stack overflow');
     const i32 = this.mem.i32, f64 = this.mem.f64;
-    // Resume position: after the CALLX through which the host was reached, if any.
-    const resume = this.hostCallerFp >= 0 ? i32[TOP_PC_WORD]! + instrLength(Op.CALLX) : 0;
-    pushFrame(i32, fp, fn, this.hostCallerFp, resume, TO_HOST);
+    this.writeEntryHeader(fp, fn);
     this.mod.functions[fn]!.params.forEach((k, i) => {
       if (k === Kind.F) f64[fp + i] = args[i]!; else i32[(fp + i) << 1] = args[i]!;
     });
     this.counters[fn << 1] = this.counters[fn << 1]! + 1;
     return fp;
+  }
+
+  /** The fp of the next host entry frame for `fn` (at the host stack top), or -1
+   *  when its frame does not fit on the frame stack. */
+  entryFp(fn: number): number {
+    const fp = this.sp + HEADER_SLOTS;
+    return fp + this.frameSizes[fn]! > this.stackEndSlot ? -1 : fp;
+  }
+
+  /** Make the frame at entryFp(fn), its arguments already in its slots, a host
+   *  entry of fn: its header, and the call counted like any other call (a hot
+   *  function is compiled here, so the entry runs compiled code). */
+  linkEntryFrame(fp: number, fn: number): void {
+    this.writeEntryHeader(fp, fn);
+    const calls = this.counters[fn << 1]! + 1;
+    this.counters[fn << 1] = calls;
+    if (calls === this.tiering.callThreshold) this.tiering.onHotCall(fn);
+  }
+
+  /** A host entry's header: its caller is the frame that called the host (the
+   *  frame stack stays one chain through re-entry), or none. */
+  private writeEntryHeader(fp: number, fn: number): void {
+    const i32 = this.mem.i32;
+    // Resume position: after the CALLX through which the host was reached, if any.
+    const resume = this.hostCallerFp >= 0 ? i32[TOP_PC_WORD]! + instrLength(Op.CALLX) : 0;
+    pushFrame(i32, fp, fn, this.hostCallerFp, resume, TO_HOST);
   }
 
   /** Open the whole host-stack budget (at the start of a run). */

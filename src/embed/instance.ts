@@ -1,0 +1,434 @@
+// One live instance of a loaded program, and host entries into it: the runtime
+// (memory, heap, globals), its compiling backend and tiering policy, and the
+// machinery of program.call(), program.fn() and run() (vm.ts is the public face).
+//
+// A host entry runs one guest function from the host: its frame goes at the top
+// of the frame stack (runtime.ts, entryFp), its arguments straight into its
+// typed slots, its header links it to the guest frame that called the host (an
+// extern calling back in; -1 for the outermost entry), and the interpreter runs
+// it — or, when the function is compiled, enters its compiled code through the
+// i2c adapter of its shape, as a guest CALL would. An entry counts as a call of
+// its function, so functions the host calls often are compiled.
+//
+// What must stay true:
+//   - between begin() and the interpreter taking the frame nothing runs guest
+//     code; strings made for arguments are held as temporary roots until the
+//     frame is linked (nothing allocates after that before the interpreter
+//     publishes the frame);
+//   - after every entry, the published frame and position, and the host-stack
+//     limit, are what they were before it (the extern's caller may collect or
+//     trap at them again, and a later entry links to them);
+//   - an entry nested in an extern lowers the host-stack budget of compiled code
+//     while it runs (runtime.ts), since it stands on host frames of its own, and
+//     entries nest at most MAX_HOST_ENTRY_DEPTH deep (config.ts): past it, or
+//     past the frame stack's end, an entry is the guest's `stack overflow` at
+//     the extern's call;
+//   - the global initialisers run once, before the first entry that needs them;
+//   - for scalar signatures an entry allocates nothing on the host heap
+//     (callable(): fixed arity, no rest arguments; results are numbers or
+//     booleans read from the runtime).
+
+import type { BcModule, BcSignature } from '../bytecode/module.js';
+import { Runtime } from '../runtime/runtime.js';
+import { TOP_FP_WORD, TOP_PC_WORD, HOST_LIMIT_WORD } from '../runtime/runtime.js';
+import { hostHasWasmMemory } from '../runtime/memory.js';
+import { GuestFault, Trap, guestTrace, stackOverflowAt } from '../runtime/errors.js';
+import { HostFault, missingExterns } from '../runtime/externs.js';
+import { frameFn } from '../runtime/frames.js';
+import { Tiering, type Backend } from '../runtime/tiering.js';
+import { run as interpret } from '../interp/interpreter.js';
+import type { CompilingBackend } from '../jit/backend.js';
+import { WasmBackend, hostCanCompileWasm } from '../jit/wasm/backend.js';
+import { JsBackend, hostCanCompileJs } from '../jit/js/backend.js';
+import { DEFAULTS, HOST_STACK, MAX_HOST_ENTRY_DEPTH, defaultMaxHeapMB } from '../config.js';
+import type { VmOptions } from '../vm.js';
+import type { HostIo } from './io.js';
+import { TierRuntimeError, attachTrace } from './errors.js';
+import { Conv, GuestRef, convOf, describe, expected, makeRef, refKindOf, refOwner, refSlot, type HandleOwner } from './values.js';
+
+/** A top-level guest function as the API calls it: looked up once. */
+export class GuestFunction {
+  readonly arity: number;
+  /** How each argument crosses (values.ts). */
+  readonly conv: Uint8Array;
+  /** How the result crosses; -1: no result. */
+  readonly retConv: Conv | -1;
+
+  constructor(readonly index: number, readonly name: string, readonly sig: BcSignature) {
+    this.arity = sig.params.length;
+    this.conv = Uint8Array.from(sig.params, convOf);
+    this.retConv = sig.ret === null ? -1 : convOf(sig.ret);
+  }
+
+  /** `name(a: i32, b: str) -> f64`, for messages. */
+  describe(): string {
+    const params = this.sig.params.map((t, i) => `${this.sig.paramNames[i]}: ${t}`).join(', ');
+    return `${this.name}(${params})${this.sig.ret === null ? '' : ' -> ' + this.sig.ret}`;
+  }
+}
+
+const enum Init { PENDING, RUNNING, DONE, FAILED }
+
+/** Why an instance could not be made: what run() reports, what call() throws. */
+export interface Refusal { text: string; error: Error }
+
+export class Instance implements HandleOwner {
+  /** Host entries running now (more than one: calls nested through externs). */
+  depth = 0;
+  private init = Init.PENDING;
+  private initFailure: unknown = null;
+  private disposed = false;
+  /** Temporary roots held before the current entry's arguments. */
+  private argMark = 0;
+  /** Frees the handle of a GuestRef the host let go of without release(). */
+  private readonly registry = new FinalizationRegistry<number>((slot) => { if (!this.disposed) this.rt.handles.release(slot); });
+
+  constructor(public rt: Runtime, public backend: CompilingBackend<unknown> | null, readonly io: HostIo) {}
+
+  // ---- entries ---------------------------------------------------------------------
+
+  /** Start a host entry of g: the fp its frame will have. */
+  begin(g: GuestFunction): number {
+    if (this.depth === 0) this.beginOutermost();
+    const rt = this.rt;
+    const fp = this.depth < MAX_HOST_ENTRY_DEPTH ? rt.entryFp(g.index) : -1;
+    if (fp < 0) throw this.handOut(this.overflow());
+    this.argMark = rt.handles.depth;
+    return fp;
+  }
+
+  /** Convert argument i of g and write it to its slot in the frame at fp. */
+  arg(g: GuestFunction, fp: number, i: number, v: unknown): void {
+    const mem = this.rt.mem;
+    switch (g.conv[i] as Conv) {
+      case Conv.I32:
+        if (typeof v === 'number' && Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff) { mem.i32[(fp + i) << 1] = v; return; }
+        break;
+      case Conv.F64:
+        if (typeof v === 'number') { mem.f64[fp + i] = v; return; }
+        break;
+      case Conv.BOOL:
+        if (typeof v === 'boolean') { mem.i32[(fp + i) << 1] = v ? 1 : 0; return; }
+        break;
+      case Conv.STR:
+        if (v === null) { mem.i32[(fp + i) << 1] = 0; return; }
+        if (typeof v === 'string') { this.stringArg(fp, i, v); return; }
+        break;
+      default:
+        if (v === null) { mem.i32[(fp + i) << 1] = 0; return; }
+        if (v instanceof GuestRef) { mem.i32[(fp + i) << 1] = this.refArg(g, i, v); return; }
+    }
+    throw this.badArg(g, i, v === undefined ? 'is missing' : `must be ${expected(g.conv[i]!, g.sig.params[i]!)}, got ${describe(v)}`);
+  }
+
+  /** Run the entry whose arguments are written; returns the converted result. */
+  finish(g: GuestFunction, fp: number): unknown {
+    try {
+      this.rt.handles.truncate(this.argMark);
+      this.runEntry(g.index, fp, true);
+      const v = this.result(g);
+      this.endEntry();
+      return v;
+    } catch (e) {
+      throw this.handOut(e);
+    }
+  }
+
+  /** The whole entry of g with args (any count: checked here). */
+  invoke(g: GuestFunction, args: readonly unknown[]): unknown {
+    if (args.length !== g.arity) throw wrongCount(g, args.length);
+    const fp = this.begin(g);
+    for (let i = 0; i < args.length; i++) this.arg(g, fp, i, args[i]);
+    return this.finish(g, fp);
+  }
+
+  /** What the outermost entry starts from: no guest frame runs, no fault is
+   *  pending, and the globals are initialised. */
+  beginOutermost(): void {
+    this.io.reset();
+    this.rt.topFp = -1;
+    this.rt.escaping = null;
+    try { this.initialise(); } catch (e) { throw this.handOut(e); }
+  }
+
+  /** Global initialisers (once), or their failure again. Under --tier=jit every
+   *  function is compiled first. */
+  initialise(): void {
+    if (this.init === Init.DONE || this.init === Init.RUNNING) return;
+    if (this.init === Init.FAILED) throw this.initFailure;
+    const rt = this.rt;
+    this.init = Init.RUNNING;
+    try {
+      if (rt.tiering.opts.mode === 'jit') rt.tiering.compileAll();
+      const fp = rt.pushEntryFrame(rt.mod.initIndex, []);
+      this.runEntry(rt.mod.initIndex, fp, false);
+      this.init = Init.DONE;
+    } catch (e) {
+      this.init = Init.FAILED;
+      this.initFailure = this.guestError(e);
+      throw this.initFailure;
+    }
+  }
+
+  /** main (with `args` if it takes them), for run(). */
+  runMain(args: readonly string[]): void {
+    const rt = this.rt, mod = rt.mod;
+    try {
+      const mainArgs = mod.mainTakesArgs ? [rt.newStringArray(args)] : [];
+      this.runEntry(mod.mainIndex, rt.pushEntryFrame(mod.mainIndex, mainArgs), false);
+    } catch (e) {
+      throw this.guestError(e);
+    }
+  }
+
+  /** Run the host entry frame at fp (fn's arguments in its slots) until it
+   *  returns; the raw result is in rt.resultI / rt.resultF. With `link`, the
+   *  frame's header is written here and the call counted. */
+  private runEntry(fn: number, fp: number, link: boolean): void {
+    const rt = this.rt;
+    let i32 = rt.mem.i32;
+    const topFp = i32[TOP_FP_WORD]!, topPc = i32[TOP_PC_WORD]!, limit = i32[HOST_LIMIT_WORD]!;
+    if (this.depth === 0) rt.resetHostLimit();
+    else i32[HOST_LIMIT_WORD] = limit - rt.crossingSlots;
+    this.depth++;
+    try {
+      if (link) rt.linkEntryFrame(fp, fn);
+      interpret(rt, fp);
+    } catch (e) {
+      throw this.guestError(e);
+    } finally {
+      this.depth--;
+      i32 = rt.mem.i32;
+      i32[TOP_FP_WORD] = topFp; i32[TOP_PC_WORD] = topPc; i32[HOST_LIMIT_WORD] = limit;
+    }
+  }
+
+  /** After an entry: guest output goes out (so it precedes what the host writes
+   *  next), and the outermost entry throws a fault some layer swallowed. */
+  private endEntry(): void {
+    this.rt.out.flush();
+    if (this.depth === 0 && this.io.fault !== null) throw this.io.fault;
+  }
+
+  // ---- values ----------------------------------------------------------------------
+
+  private stringArg(fp: number, i: number, s: string): void {
+    const rt = this.rt;
+    let addr: number;
+    try {
+      addr = rt.heap.newString(s);
+    } catch (e) {
+      rt.handles.truncate(this.argMark);
+      throw this.handOut(this.guestError(e));
+    }
+    rt.handles.push(addr);   // a root until the frame is linked (finish)
+    rt.mem.i32[(fp + i) << 1] = addr;
+  }
+
+  /** The raw value of a handle passed back for parameter i, once checked. */
+  private refArg(g: GuestFunction, i: number, v: GuestRef): number {
+    const owner = refOwner(v);
+    if (owner !== this) throw this.badArg(g, i, owner === null ? 'is a released handle' : 'is a handle of another program');
+    const type = g.sig.params[i]!;
+    if (v.type !== type) throw this.badArg(g, i, `must be ${expected(g.conv[i]!, type)}, got ${describe(v)}`);
+    return v.kind === 'fn' ? refSlot(v) : this.rt.handles.addr(refSlot(v));
+  }
+
+  private badArg(g: GuestFunction, i: number, why: string): TypeError {
+    this.rt.handles.truncate(this.argMark);
+    return new TypeError(`${g.name}: argument ${i + 1} ('${g.sig.paramNames[i]}') ${why} (${g.describe()})`);
+  }
+
+  private result(g: GuestFunction): unknown {
+    const rt = this.rt;
+    const raw = rt.resultI;
+    switch (g.retConv) {
+      case -1: return undefined;
+      case Conv.I32: return raw;
+      case Conv.F64: return rt.resultF;
+      case Conv.BOOL: return raw !== 0;
+      case Conv.STR: return raw === 0 ? null : rt.heap.readString(raw);
+      case Conv.FN: return raw === 0 ? null : makeRef(this, 'fn', g.sig.ret!, raw);
+      default: return raw === 0 ? null : this.hold(g.retConv, g.sig.ret!, raw);
+    }
+  }
+
+  /** A handle for the object at addr: a GC root until released. */
+  private hold(c: Conv, type: string, addr: number): GuestRef {
+    const slot = this.rt.handles.hold(addr);
+    const ref = makeRef(this, refKindOf(c), type, slot);
+    this.registry.register(ref, slot, ref);
+    return ref;
+  }
+
+  releaseHandle(slot: number, ref: GuestRef): void {
+    if (this.disposed) return;
+    this.registry.unregister(ref);
+    this.rt.handles.release(slot);
+  }
+
+  // ---- errors ----------------------------------------------------------------------
+
+  /** A guest fault as the API reports it; anything else unchanged (a HostFault,
+   *  a TierRuntimeError on its way out of a nested entry, or a bug). */
+  private guestError(e: unknown): unknown {
+    const rt = this.rt;
+    if (e instanceof GuestFault) return new TierRuntimeError(e.trap.message, guestTrace(rt.mod, rt.mem.i32, e.site));
+    if (e instanceof Trap) return new TierRuntimeError(e.message, null);
+    // The host stack ran out inside compiled code: a stack overflow at the
+    // innermost frame compiled code published, as a frame that did not fit.
+    if (e instanceof RangeError && /call stack/i.test(e.message) && rt.topFp >= 0) return this.guestError(stackOverflowAt(rt.mem.i32, rt.topFp));
+    return e;
+  }
+
+  /** A frame that does not fit on the frame stack, at the host's guest caller. */
+  private overflow(): TierRuntimeError {
+    const rt = this.rt, i32 = rt.mem.i32, fp = rt.hostCallerFp;
+    const site = fp < 0 ? null : { fn: frameFn(i32, fp), pc: i32[TOP_PC_WORD]!, fp };
+    return new TierRuntimeError('stack overflow', site === null ? null : guestTrace(rt.mod, i32, site));
+  }
+
+  /** What the API throws for e. An embedder's exception goes back as itself with
+   *  the guest trace attached; it and a guest runtime error are recorded for the
+   *  extern boundary they may cross next (externs.ts, rt.escaping). Guest output
+   *  written before the failure goes out first. */
+  handOut(e: unknown): unknown {
+    const rt = this.rt;
+    if (!(e instanceof HostFault) && !(e instanceof TierRuntimeError)) return e;
+    this.flushQuietly();
+    const value = e instanceof HostFault ? e.value : e;
+    if (e instanceof HostFault && e.trace !== null) attachTrace(value, e.trace);
+    rt.escaping = { value, carrier: e };
+    return value;
+  }
+
+  private flushQuietly(): void {
+    try {
+      this.rt.out.flush();
+    } catch (f) {
+      if (!(f instanceof HostFault)) throw f;
+      this.io.note(f);
+    }
+  }
+
+  // ---- lifetime --------------------------------------------------------------------
+
+  get isDisposed(): boolean { return this.disposed; }
+
+  /** Drop the runtime, its memory and compiled code (a GuestRef still held
+   *  keeps only this emptied object). */
+  dispose(): void {
+    this.disposed = true;
+    this.rt = null as unknown as Runtime;
+    this.backend = null;
+  }
+}
+
+function wrongCount(g: GuestFunction, n: number): TypeError {
+  return new TypeError(`${g.name} takes ${g.arity} argument${g.arity === 1 ? '' : 's'}, got ${n} (${g.describe()})`);
+}
+
+/** A function calling g with the guest signature. Fixed arity up to 4 (one more
+ *  parameter catches a surplus argument) so a call allocates nothing; beyond,
+ *  rest arguments. `live` gives the program's instance (or throws: disposed). */
+export function callable(live: () => Instance, g: GuestFunction): (...args: unknown[]) => unknown {
+  // (`arguments` is not read: the interpreter would make the object per call.)
+  const surplus = () => { throw new TypeError(`${g.name} takes ${g.arity} argument${g.arity === 1 ? '' : 's'}, got more (${g.describe()})`); };
+  switch (g.arity) {
+    case 0: return function (x?: unknown) {
+      if (x !== undefined) surplus();
+      const inst = live();
+      return inst.finish(g, inst.begin(g));
+    };
+    case 1: return function (a?: unknown, x?: unknown) {
+      if (x !== undefined) surplus();
+      const inst = live(), fp = inst.begin(g);
+      inst.arg(g, fp, 0, a);
+      return inst.finish(g, fp);
+    };
+    case 2: return function (a?: unknown, b?: unknown, x?: unknown) {
+      if (x !== undefined) surplus();
+      const inst = live(), fp = inst.begin(g);
+      inst.arg(g, fp, 0, a); inst.arg(g, fp, 1, b);
+      return inst.finish(g, fp);
+    };
+    case 3: return function (a?: unknown, b?: unknown, c?: unknown, x?: unknown) {
+      if (x !== undefined) surplus();
+      const inst = live(), fp = inst.begin(g);
+      inst.arg(g, fp, 0, a); inst.arg(g, fp, 1, b); inst.arg(g, fp, 2, c);
+      return inst.finish(g, fp);
+    };
+    case 4: return function (a?: unknown, b?: unknown, c?: unknown, d?: unknown, x?: unknown) {
+      if (x !== undefined) surplus();
+      const inst = live(), fp = inst.begin(g);
+      inst.arg(g, fp, 0, a); inst.arg(g, fp, 1, b); inst.arg(g, fp, 2, c); inst.arg(g, fp, 3, d);
+      return inst.finish(g, fp);
+    };
+    default: return (...args: unknown[]) => live().invoke(g, args);
+  }
+}
+
+// ---- making an instance ------------------------------------------------------------
+
+/** The live instance of `mod`, or why there can be none: a missing extern, or a
+ *  host that refuses the memory (the guest's `out of memory`). */
+export function createInstance(mod: BcModule, o: VmOptions, io: HostIo): Instance | Refusal {
+  const externs = o.externs ?? {};
+  const missing = missingExterns(mod, externs);
+  if (missing.length > 0) {
+    const lines = missing.map((n) => `extern function ${n} is not provided`);
+    return { text: lines.map((l) => `error: ${l}\n`).join(''), error: new Error(lines.join('; ')) };
+  }
+  const stackSizeKB = o.stackSizeKB ?? DEFAULTS.stackSizeKB;
+  let rt: Runtime;
+  try {
+    rt = new Runtime(mod, {
+      maxHeapBytes: (o.maxHeapMB ?? defaultMaxHeapMB(stackSizeKB)) * 1024 * 1024,
+      stackBytes: stackSizeKB * 1024,
+      stdout: io.stdout,
+      stdin: io.stdin,
+      externs,
+      useWasmMemory: hostHasWasmMemory(),
+      gcStress: o.gcStress ?? DEFAULTS.gcStress,
+      verifyHeap: o.verifyHeap ?? DEFAULTS.verifyHeap,
+      traceGc: o.traceGc ? (line) => io.stderr(line + '\n') : null,
+    });
+  } catch (e) {
+    // The frame stack is reserved up front: a refused memory is `out of memory`.
+    if (!(e instanceof RangeError)) throw e;
+    return { text: 'runtime error: out of memory\n', error: new TierRuntimeError('out of memory', null) };
+  }
+  rt.interpretFrame = (fp, interpretEntry) => interpret(rt, fp, interpretEntry);
+  const backend = makeBackend(rt, o, io.stderr);
+  if (backend !== null) {
+    rt.hostStackSlots = o.hostStackSlots ?? HOST_STACK[backend.name].slots;
+    rt.crossingSlots = HOST_STACK[backend.name].crossingSlots;
+  }
+  rt.tiering = makeTiering(rt, o, backend, io.stderr);
+  return new Instance(rt, backend, io);
+}
+
+/** The compiling backend: WebAssembly where the host can run it, else
+ *  JavaScript where the host allows code generation from strings (o.backend
+ *  forces one); null for --tier=interp or a host with neither. */
+function makeBackend(rt: Runtime, o: VmOptions, stderr: (t: string) => void): CompilingBackend<unknown> | null {
+  const mode = o.tier ?? DEFAULTS.tier;
+  if (mode === 'interp') return null;
+  const trace = o.traceTier ? (line: string) => stderr(line + '\n') : null;
+  const opts = { trace, printCode: o.printCode ?? o.printWasm ?? null, print: stderr, inline: o.inline ?? DEFAULTS.inline };
+  const want = o.backend ?? null;
+  if (want !== 'js' && rt.mem.wasm && hostCanCompileWasm()) return new WasmBackend(rt, opts);
+  if (want !== 'wasm' && hostCanCompileJs()) {
+    trace?.(`[tier] backend: js (${want === 'js' ? 'forced' : 'no WebAssembly on this host'})`);
+    return new JsBackend(rt, opts);
+  }
+  trace?.(`[tier] no ${want === null ? '' : want + ' '}backend on this host: every function stays interpreted`);
+  return null;
+}
+
+function makeTiering(rt: Runtime, o: VmOptions, backend: Backend | null, stderr: (t: string) => void): Tiering {
+  const trace = o.traceTier ? (line: string) => stderr(line + '\n') : null;
+  const names = rt.mod.functions.map((f) => f.name);
+  const filter = o.jitFilter ? new RegExp(o.jitFilter) : null;
+  return new Tiering(names, backend, { mode: o.tier ?? DEFAULTS.tier, threshold: o.jitThreshold ?? DEFAULTS.jitThreshold, trace, filter });
+}

@@ -1,0 +1,75 @@
+// The embedder's standard streams as one instance of a program sees them: its
+// stdout and stderr callbacks and its stdin, guarded so that whatever they throw
+// becomes a HostFault (externs.ts) that no tier mistakes for its own.
+//
+// A fault is noted once per host entry (a run() or an outermost call()): the
+// entry throws the embedder's exception back when it ends, even if some layer
+// swallowed it on the way (a backend takes any exception while compiling for a
+// failed compile), and every later write in the same entry throws it again.
+// reset() starts the next entry afresh.
+
+import { HostFault } from '../runtime/externs.js';
+import { LineInput } from '../runtime/input.js';
+
+export type Sink = (text: string) => void;
+
+export function defaultOut(text: string): void { process.stdout.write(text); }
+export function defaultErr(text: string): void { process.stderr.write(text); }
+
+export class HostIo {
+  /** The first fault of the current entry (null: none). */
+  fault: HostFault | null = null;
+  readonly stdout: Sink;
+  readonly stderr: Sink;
+  readonly stdin: LineInput;
+  /** Counts entries: a sink's fault stands for the entry it happened in. */
+  private entry = 0;
+
+  constructor(out: Sink, err: Sink, stdin: string | (() => string | null) | undefined) {
+    this.stdout = this.guardedSink(out);
+    this.stderr = this.guardedSink(err);
+    this.stdin = stdin === undefined ? LineInput.empty()
+      : typeof stdin === 'string' ? LineInput.fromText(stdin) : new LineInput(this.guardedSource(stdin));
+  }
+
+  /** A new host entry begins. */
+  reset(): void { this.fault = null; this.entry++; }
+
+  note(f: HostFault): void { this.fault ??= f; }
+
+  /** An output callback whose exception becomes a HostFault (noted; every later
+   *  write of the same entry throws it again, so a fault swallowed on the way
+   *  still stops the program at its next write). */
+  private guardedSink(sink: Sink): Sink {
+    let failed: HostFault | null = null;
+    let failedIn = -1;
+    return (text) => {
+      if (failed !== null && failedIn === this.entry) throw failed;
+      try {
+        sink(text);
+      } catch (e) {
+        failed = e instanceof HostFault ? e : new HostFault(e, null);
+        failedIn = this.entry;
+        throw this.fail(failed);
+      }
+    };
+  }
+
+  /** The embedder's stdin function, guarded like the output callbacks: what it
+   *  throws, or a piece that is neither a string nor null, ends the entry (a
+   *  TypeError for a wrong piece). */
+  private guardedSource(next: () => string | null): () => string | null {
+    return () => {
+      let piece: unknown;
+      try {
+        piece = next();
+      } catch (e) {
+        throw this.fail(new HostFault(e, null));
+      }
+      if (piece === null || typeof piece === 'string') return piece;
+      throw this.fail(new HostFault(new TypeError(`stdin returned ${typeof piece}, expected a string or null`), null));
+    };
+  }
+
+  private fail(f: HostFault): HostFault { this.note(f); return f; }
+}
