@@ -1,5 +1,5 @@
 // String operations for compiled code, as WebAssembly: concatenation, content
-// equality, chr and substr.
+// equality, chr, substr and str(i32).
 //
 // The wasm backend builds this module once and puts its exports in place of the
 // JavaScript helpers of the same names (jit/helpers.ts), so compiled code calls
@@ -21,7 +21,7 @@ import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, MIN_BLOCK, ObjKind, CHAR_CACHE_S
 import { ValType, W, WasmModuleBuilder, type Local, type WasmFunctionBuilder } from './encoder.js';
 
 /** The helpers this module replaces, with its slow paths (the JS helpers). */
-export const WASM_STRING_HELPERS = ['concat', 'streq', 'chr', 'substr'] as const;
+export const WASM_STRING_HELPERS = ['concat', 'streq', 'chr', 'substr', 'tostr_i'] as const;
 export type WasmStringHelper = (typeof WASM_STRING_HELPERS)[number];
 
 /** Strings longer than this many code units always take the slow path, so the
@@ -33,7 +33,7 @@ const I32 = ValType.I32;
 /** Build and instantiate the module; returns its exports by helper name. */
 export function makeStringHelpers(
   memory: WebAssembly.Memory,
-  slow: Record<'concat' | 'chr' | 'substr', Function>,
+  slow: Record<'concat' | 'chr' | 'substr' | 'tostr_i', Function>,
   charCache: number,
 ): Record<WasmStringHelper, Function> {
   const mb = new WasmModuleBuilder();
@@ -42,12 +42,14 @@ export function makeStringHelpers(
   const slowConcat = mb.importFunction('slow', 'concat', type(helperSignature('concat')));
   const slowChr = mb.importFunction('slow', 'chr', type(helperSignature('chr')));
   const slowSubstr = mb.importFunction('slow', 'substr', type(helperSignature('substr')));
+  const slowTostrI = mb.importFunction('slow', 'tostr_i', type(helperSignature('tostr_i')));
   const alloc = allocString(mb);
   const fns = {
     concat: concat(mb, type(helperSignature('concat')), alloc, slowConcat),
     streq: streq(mb, type(helperSignature('streq'))),
     chr: chr(mb, type(helperSignature('chr')), alloc, slowChr, charCache),
     substr: substr(mb, type(helperSignature('substr')), alloc, slowSubstr),
+    tostr_i: tostrI(mb, type(helperSignature('tostr_i')), alloc, slowTostrI),
   };
   for (const [name, wb] of Object.entries(fns)) mb.exportFunction(name, wb.index);
   const bytes = mb.encode();
@@ -189,6 +191,44 @@ function substr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder,
   wb.call(alloc.index); wb.localTee(p); wb.op(W.I32_EQZ);
   orSlow(wb, slow, [s, from, to]);
   payload(wb, p, null); payload(wb, s, from); wb.localGet(n); wb.i32Const(1); wb.op(W.I32_SHL); wb.memoryCopy();
+  wb.localGet(p);
+  wb.finish();
+  return wb;
+}
+
+//   tostr_i(x): the decimal text of x, as String(x) gives it: n := digits of |x|
+//   (plus '-'); p := alloc_str(n) or slow; write the digits from the end.
+//   -2^31 (whose magnitude is no i32) takes the slow path.
+function tostrI(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, slow: number): WasmFunctionBuilder {
+  const wb = mb.addFunction(type, 'tostr_i');
+  const x = wb.param(0);
+  const v = wb.local(I32), n = wb.local(I32), p = wb.local(I32), at = wb.local(I32);
+  wb.localGet(x); wb.i32Const(-0x80000000); wb.op(W.I32_EQ);
+  orSlow(wb, slow, [x]);
+  // v := |x|; n := 1 if x < 0 else 0
+  wb.i32Const(0); wb.localGet(x); wb.op(W.I32_SUB); wb.localGet(x);
+  wb.localGet(x); wb.i32Const(0); wb.op(W.I32_LT_S); wb.localTee(n); wb.select(); wb.localSet(v);
+  // n += number of digits of v (at least 1)
+  wb.localGet(v); wb.localSet(at);
+  const count = wb.loop();
+  wb.localGet(n); wb.i32Const(1); wb.op(W.I32_ADD); wb.localSet(n);
+  wb.localGet(at); wb.i32Const(10); wb.op(W.I32_DIV_U); wb.localTee(at);
+  wb.brIf(count);
+  wb.end();
+  wb.localGet(n); wb.call(alloc.index); wb.localTee(p); wb.op(W.I32_EQZ);
+  orSlow(wb, slow, [x]);
+  // at := address of the last unit; write digits backwards, then the sign
+  wb.localGet(p); wb.localGet(n); wb.i32Const(1); wb.op(W.I32_SHL); wb.op(W.I32_ADD); wb.i32Const(HEADER_BYTES - 2);
+  wb.op(W.I32_ADD); wb.localSet(at);
+  const digits = wb.loop();
+  wb.localGet(at); wb.localGet(v); wb.i32Const(10); wb.op(W.I32_REM_U); wb.i32Const(48); wb.op(W.I32_ADD);
+  wb.store(W.I32_STORE16, 1, 0);
+  wb.localGet(at); wb.i32Const(2); wb.op(W.I32_SUB); wb.localSet(at);
+  wb.localGet(v); wb.i32Const(10); wb.op(W.I32_DIV_U); wb.localTee(v);
+  wb.brIf(digits);
+  wb.end();
+  wb.localGet(x); wb.i32Const(0); wb.op(W.I32_LT_S);
+  wb.if_(); wb.localGet(p); wb.i32Const(45); wb.store(W.I32_STORE16, 1, HEADER_BYTES); wb.end();
   wb.localGet(p);
   wb.finish();
   return wb;
