@@ -44,11 +44,12 @@ export function makeStringHelpers(
   const slowSubstr = mb.importFunction('slow', 'substr', type(helperSignature('substr')));
   const slowTostrI = mb.importFunction('slow', 'tostr_i', type(helperSignature('tostr_i')));
   const alloc = allocString(mb);
+  const copy = copyBytes(mb);
   const fns = {
-    concat: concat(mb, type(helperSignature('concat')), alloc, slowConcat),
+    concat: concat(mb, type(helperSignature('concat')), alloc, copy, slowConcat),
     streq: streq(mb, type(helperSignature('streq'))),
     chr: chr(mb, type(helperSignature('chr')), alloc, slowChr, charCache),
-    substr: substr(mb, type(helperSignature('substr')), alloc, slowSubstr),
+    substr: substr(mb, type(helperSignature('substr')), alloc, copy, slowSubstr),
     tostr_i: tostrI(mb, type(helperSignature('tostr_i')), alloc, slowTostrI),
   };
   for (const [name, wb] of Object.entries(fns)) mb.exportFunction(name, wb.index);
@@ -83,6 +84,30 @@ function allocString(mb: WasmModuleBuilder): WasmFunctionBuilder {
   return wb;
 }
 
+//   copy_bytes(dst, src, n): n (even) bytes, the ranges not overlapping; short
+//   copies in 8- then 2-byte steps (memory.copy is a call out of generated code in
+//   V8, dear for the few bytes of a short string), long ones by memory.copy.
+function copyBytes(mb: WasmModuleBuilder): WasmFunctionBuilder {
+  const wb = mb.addFunction(mb.addType([I32, I32, I32], []), 'copy_bytes');
+  const [dst, src, n] = [wb.param(0), wb.param(1), wb.param(2)];
+  wb.localGet(n); wb.i32Const(64); wb.op(W.I32_GE_U);
+  wb.if_(); wb.localGet(dst); wb.localGet(src); wb.localGet(n); wb.memoryCopy(); wb.return_(); wb.end();
+  const step = (bytes: number, load: number, store: number, align: number) => {
+    const done = wb.block();
+    const loop = wb.loop();
+    wb.localGet(n); wb.i32Const(bytes); wb.op(W.I32_LT_U); wb.brIf(done);
+    wb.localGet(dst); wb.localGet(src); wb.load(load, align, 0); wb.store(store, align, 0);
+    for (const l of [dst, src]) { wb.localGet(l); wb.i32Const(bytes); wb.op(W.I32_ADD); wb.localSet(l); }
+    wb.localGet(n); wb.i32Const(bytes); wb.op(W.I32_SUB); wb.localSet(n);
+    wb.br(loop);
+    wb.end(); wb.end();
+  };
+  step(8, W.I64_LOAD, W.I64_STORE, 0);
+  step(2, W.I32_LOAD16_U, W.I32_STORE16, 0);
+  wb.finish();
+  return wb;
+}
+
 /** dst := the payload address of string s plus `units` code units (a local). */
 function payload(wb: WasmFunctionBuilder, s: Local, units: Local | null): void {
   wb.localGet(s); wb.i32Const(HEADER_BYTES); wb.op(W.I32_ADD);
@@ -99,7 +124,7 @@ function orSlow(wb: WasmFunctionBuilder, slow: number, params: readonly Local[])
 
 //   concat(a, b): la, lb := lengths; too long -> slow; p := alloc_str(la + lb) or slow;
 //   copy a's units, then b's.
-function concat(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, slow: number): WasmFunctionBuilder {
+function concat(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, copy: WasmFunctionBuilder, slow: number): WasmFunctionBuilder {
   const wb = mb.addFunction(type, 'concat');
   const [a, b] = [wb.param(0), wb.param(1)];
   const la = wb.local(I32), lb = wb.local(I32), p = wb.local(I32);
@@ -110,8 +135,8 @@ function concat(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder,
   wb.localGet(la); wb.localGet(lb); wb.op(W.I32_ADD); wb.call(alloc.index); wb.localTee(p);
   wb.op(W.I32_EQZ);
   orSlow(wb, slow, [a, b]);
-  payload(wb, p, null); payload(wb, a, null); wb.localGet(la); wb.i32Const(1); wb.op(W.I32_SHL); wb.memoryCopy();
-  payload(wb, p, la); payload(wb, b, null); wb.localGet(lb); wb.i32Const(1); wb.op(W.I32_SHL); wb.memoryCopy();
+  payload(wb, p, null); payload(wb, a, null); wb.localGet(la); wb.i32Const(1); wb.op(W.I32_SHL); wb.call(copy.index);
+  payload(wb, p, la); payload(wb, b, null); wb.localGet(lb); wb.i32Const(1); wb.op(W.I32_SHL); wb.call(copy.index);
   wb.localGet(p);
   wb.finish();
   return wb;
@@ -179,7 +204,7 @@ function chr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, sl
 
 //   substr(s, from, to): unless 0 <= from <= to <= length -> slow (it traps);
 //   p := alloc_str(to - from) or slow; copy the units.
-function substr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, slow: number): WasmFunctionBuilder {
+function substr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, copy: WasmFunctionBuilder, slow: number): WasmFunctionBuilder {
   const wb = mb.addFunction(type, 'substr');
   const [s, from, to] = [wb.param(0), wb.param(1), wb.param(2)];
   const p = wb.local(I32), n = wb.local(I32);
@@ -190,7 +215,7 @@ function substr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder,
   wb.localGet(to); wb.localGet(from); wb.op(W.I32_SUB); wb.localTee(n);
   wb.call(alloc.index); wb.localTee(p); wb.op(W.I32_EQZ);
   orSlow(wb, slow, [s, from, to]);
-  payload(wb, p, null); payload(wb, s, from); wb.localGet(n); wb.i32Const(1); wb.op(W.I32_SHL); wb.memoryCopy();
+  payload(wb, p, null); payload(wb, s, from); wb.localGet(n); wb.i32Const(1); wb.op(W.I32_SHL); wb.call(copy.index);
   wb.localGet(p);
   wb.finish();
   return wb;
