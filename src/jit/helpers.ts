@@ -64,6 +64,7 @@ export function helperImports(rt: Runtime): Readonly<Record<Helper, HelperFn>> {
     interp_f: (fp: number) => rt.interpretPastHostLimit(fp),
     interp_v: (fp: number) => { rt.interpretPastHostLimit(fp); },
     new_struct: guarded(rt, (st: number) => heap.newStruct(st)),
+    refill: guarded(rt, (bytes: number) => { heap.refill(bytes); }),
     remember: (obj: number, index: number) => heap.remember(obj, index),
     new_array: guarded(rt, (kind: ObjKind, len: number) => heap.newArray(kind, len)),
     concat: guarded(rt, (a: number, b: number) => heap.concat(a, b)),

@@ -152,8 +152,10 @@ export class GarbageCollector implements Collector {
     this.minor = true;
     this.roots.forEachRoot((a) => this.mark(a));
     const heap = this.heap, i32 = heap.mem.i32;
-    const remembered = heap.remembered.slice(0, heap.rememberedCount);
-    const slots = heap.slots.slice(0, 2 * heap.slotCount);
+    // The lists are copied out (into buffers kept from one collection to the
+    // next: no host allocation) because this collection logs into them again.
+    const remembered = this.copyOut(0, heap.remembered, heap.rememberedCount);
+    const slots = this.copyOut(1, heap.slots, 2 * heap.slotCount);
     heap.clearSlots();
     for (const obj of remembered) {
       const tag = i32[obj >> 2]!;
@@ -164,20 +166,20 @@ export class GarbageCollector implements Collector {
     this.drain();
     // Survivors of the young ranges age; the aged of the last minor collection
     // are promoted if marked, freed if not.
-    const aged = heap.aged.slice(0, heap.agedCount);
+    const aged = this.copyOut(2, heap.aged, heap.agedCount);
     heap.agedCount = 0;
     for (let r = 0; r < heap.youngRangeCount; r++) this.sweepRange(heap.youngRanges[2 * r]!, heap.youngRanges[2 * r + 1]!, false);
-    const promotedWithRefs: number[] = [];
-    const promoted = this.promoteOrFree(aged, promotedWithRefs);
+    this.promotedWithRefs = 0;
+    const promoted = this.promoteOrFree(aged);
     this.oldBytes += promoted;
     this.promotedBytes += promoted;
-    this.rememberAgain(remembered, slots, promotedWithRefs);
+    this.rememberAgain(remembered, slots, this.scratch[3]!.subarray(0, this.promotedWithRefs));
   }
 
   /** The aged objects: each marked one becomes OLD, each unmarked one is freed
    *  (neighbours in the list that touch are freed as one run). Collects the
    *  promoted objects that can hold references; returns the bytes promoted. */
-  private promoteOrFree(aged: Int32Array, withRefs: number[]): number {
+  private promoteOrFree(aged: Int32Array): number {
     const heap = this.heap, i32 = heap.mem.i32, bits = this.markBits, old = this.oldBits, start = heap.start;
     let promoted = 0, run = 0, runEnd = 0;
     for (const addr of aged) {
@@ -189,7 +191,7 @@ export class GarbageCollector implements Collector {
         const tag = i32[addr >> 2]! | MARK_BIT;
         i32[addr >> 2] = tag;
         promoted += size;
-        if (this.hasRefs(tag)) withRefs.push(addr);
+        if (this.hasRefs(tag)) this.pushScratch(3, this.promotedWithRefs++, addr);
         continue;
       }
       if (addr !== runEnd) { if (run !== 0) this.freeRun(run, runEnd - run); run = addr; }
@@ -202,7 +204,7 @@ export class GarbageCollector implements Collector {
   /** After a minor collection, an OLD object may still reference a young (aged)
    *  one: the remembered objects and slots scanned, and the objects just
    *  promoted. Those that do are remembered again (the write barrier's invariant). */
-  private rememberAgain(remembered: Int32Array, slots: Int32Array, promoted: number[]): void {
+  private rememberAgain(remembered: Int32Array, slots: Int32Array, promoted: Int32Array): void {
     const heap = this.heap, i32 = heap.mem.i32;
     heap.rememberedCount = 0;
     if (heap.agedCount === 0) return;    // nothing young is left to reference
@@ -221,6 +223,24 @@ export class GarbageCollector implements Collector {
       if (young(i32[(slots[i]! >> 2) + 2 + slots[i + 1]!]!)) heap.remember(slots[i]!, slots[i + 1]!);
     }
     for (const obj of promoted) check(obj);
+  }
+
+  /** Scratch buffers kept between collections: 0 remembered, 1 slots, 2 aged,
+   *  3 the promoted objects that can hold references (promotedWithRefs of them). */
+  private readonly scratch = [0, 1, 2, 3].map(() => new Int32Array(256));
+  private promotedWithRefs = 0;
+
+  /** The first n entries of `from`, in scratch buffer `which`. */
+  private copyOut(which: number, from: Int32Array, n: number): Int32Array {
+    if (this.scratch[which]!.length < n) this.scratch[which] = new Int32Array(Math.max(n, 2 * this.scratch[which]!.length));
+    const buf = this.scratch[which]!;
+    buf.set(from.subarray(0, n));
+    return buf.subarray(0, n);
+  }
+
+  private pushScratch(which: number, at: number, value: number): void {
+    if (at === this.scratch[which]!.length) this.scratch[which] = grownStack(this.scratch[which]!);
+    this.scratch[which]![at] = value;
   }
 
   private isOld(addr: number): boolean {

@@ -5,13 +5,14 @@
 // JavaScript helpers of the same names (jit/helpers.ts), so compiled code calls
 // them wasm-to-wasm with no host round trip, and the lowering does not change.
 // chr below CHAR_CACHE_SIZE reads the heap's cached string. Each allocating
-// operation bumps the allocation window inline, exactly as
-// compiled NEWSTRUCT does (runtime/heap.ts: CURSOR_WORD, LIMIT_WORD), and falls
-// back to the JavaScript helper when the window is used up (the runtime then
-// refills it or collects), when its checks fail (the helper raises the trap), or
-// for strings too long for the fast path. The frame is already published when
-// compiled code calls one of these (the opcodes are `publishes`), so the
-// fallback finds it.
+// operation bumps the allocation window inline, exactly as compiled NEWSTRUCT
+// does (runtime/heap.ts: CURSOR_WORD, LIMIT_WORD); when the window is used up it
+// asks the runtime for a new one (the `refill` helper, which may collect: the
+// operands stay valid, nothing moves, and they are roots in the caller's frame)
+// and bumps there. It falls back to the JavaScript helper of the same name when
+// its checks fail (the helper raises the trap) or for strings too long for the
+// fast path. The frame is already published when compiled code calls one of
+// these (the opcodes are `publishes`), so the runtime finds it.
 // What must stay true: each export has exactly its helper's signature
 // (bytecode/helpers.ts) and builds the same string, byte for byte, as the
 // helper would (tests/unit/strings-wasm.test.mjs compares them).
@@ -33,7 +34,7 @@ const I32 = ValType.I32;
 /** Build and instantiate the module; returns its exports by helper name. */
 export function makeStringHelpers(
   memory: WebAssembly.Memory,
-  slow: Record<'concat' | 'chr' | 'substr' | 'tostr_i', Function>,
+  slow: Record<'concat' | 'chr' | 'substr' | 'tostr_i' | 'refill', Function>,
   charCache: number,
 ): Record<WasmStringHelper, Function> {
   const mb = new WasmModuleBuilder();
@@ -43,7 +44,8 @@ export function makeStringHelpers(
   const slowChr = mb.importFunction('slow', 'chr', type(helperSignature('chr')));
   const slowSubstr = mb.importFunction('slow', 'substr', type(helperSignature('substr')));
   const slowTostrI = mb.importFunction('slow', 'tostr_i', type(helperSignature('tostr_i')));
-  const alloc = allocString(mb);
+  const refill = mb.importFunction('slow', 'refill', type(helperSignature('refill')));
+  const alloc = allocString(mb, refill);
   const copy = copyBytes(mb);
   const fns = {
     concat: concat(mb, type(helperSignature('concat')), alloc, copy, slowConcat),
@@ -60,9 +62,10 @@ export function makeStringHelpers(
 }
 
 //   alloc_str(n) -> p:  a string block for n code units from the window, header
-//   written and its last 8 bytes zeroed (the payload is then overwritten), or 0
-//   if the window is used up. n <= FAST_MAX_UNITS.
-function allocString(mb: WasmModuleBuilder): WasmFunctionBuilder {
+//   written and its last 8 bytes zeroed (the payload is then overwritten); when
+//   the window is used up, the runtime opens a new one (refill: it may collect,
+//   and raises out of memory) and the bump is made there. n <= FAST_MAX_UNITS.
+function allocString(mb: WasmModuleBuilder, refill: number): WasmFunctionBuilder {
   const wb = mb.addFunction(mb.addType([I32], [I32]), 'alloc_str');
   const n = wb.param(0);
   const size = wb.local(I32), p = wb.local(I32), np = wb.local(I32);
@@ -74,7 +77,11 @@ function allocString(mb: WasmModuleBuilder): WasmFunctionBuilder {
   wb.i32Const(0); wb.load(W.I32_LOAD, 2, CURSOR_WORD * 4); wb.localTee(p);
   wb.localGet(size); wb.op(W.I32_ADD); wb.localTee(np);
   wb.i32Const(0); wb.load(W.I32_LOAD, 2, LIMIT_WORD * 4); wb.op(W.I32_GT_U);
-  wb.if_(); wb.i32Const(0); wb.return_(); wb.end();
+  wb.if_();
+  wb.localGet(size); wb.call(refill);
+  wb.i32Const(0); wb.load(W.I32_LOAD, 2, CURSOR_WORD * 4); wb.localTee(p);
+  wb.localGet(size); wb.op(W.I32_ADD); wb.localSet(np);
+  wb.end();
   wb.i32Const(0); wb.localGet(np); wb.store(W.I32_STORE, 2, CURSOR_WORD * 4);
   wb.localGet(p); wb.i32Const(ObjKind.STR); wb.store(W.I32_STORE, 2, 0);
   wb.localGet(p); wb.localGet(n); wb.store(W.I32_STORE, 2, 4);
@@ -132,9 +139,7 @@ function concat(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder,
   wb.localGet(b); wb.load(W.I32_LOAD, 2, 4); wb.localSet(lb);
   wb.localGet(la); wb.localGet(lb); wb.op(W.I32_ADD); wb.i32Const(FAST_MAX_UNITS); wb.op(W.I32_GT_U);
   orSlow(wb, slow, [a, b]);
-  wb.localGet(la); wb.localGet(lb); wb.op(W.I32_ADD); wb.call(alloc.index); wb.localTee(p);
-  wb.op(W.I32_EQZ);
-  orSlow(wb, slow, [a, b]);
+  wb.localGet(la); wb.localGet(lb); wb.op(W.I32_ADD); wb.call(alloc.index); wb.localSet(p);
   payload(wb, p, null); payload(wb, a, null); wb.localGet(la); wb.i32Const(1); wb.op(W.I32_SHL); wb.call(copy.index);
   payload(wb, p, la); payload(wb, b, null); wb.localGet(lb); wb.i32Const(1); wb.op(W.I32_SHL); wb.call(copy.index);
   wb.localGet(p);
@@ -187,11 +192,11 @@ function chr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, sl
   orSlow(wb, slow, [c]);
   wb.localGet(c); wb.i32Const(0xffff); wb.op(W.I32_LE_U);
   wb.if_();
-  wb.i32Const(1); wb.call(alloc.index); wb.localTee(p); wb.op(W.I32_EQZ); orSlow(wb, slow, [c]);
+  wb.i32Const(1); wb.call(alloc.index); wb.localSet(p);
   wb.localGet(p); wb.localGet(c); wb.store(W.I32_STORE16, 1, HEADER_BYTES);
   wb.localGet(p); wb.return_();
   wb.end();
-  wb.i32Const(2); wb.call(alloc.index); wb.localTee(p); wb.op(W.I32_EQZ); orSlow(wb, slow, [c]);
+  wb.i32Const(2); wb.call(alloc.index); wb.localSet(p);
   wb.localGet(c); wb.i32Const(0x10000); wb.op(W.I32_SUB); wb.localSet(low);
   wb.localGet(p); wb.localGet(low); wb.i32Const(10); wb.op(W.I32_SHR_U); wb.i32Const(0xd800); wb.op(W.I32_ADD);
   wb.store(W.I32_STORE16, 1, HEADER_BYTES);
@@ -213,8 +218,7 @@ function substr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder,
   wb.localGet(to); wb.localGet(s); wb.load(W.I32_LOAD, 2, 4); wb.op(W.I32_GT_S); wb.op(W.I32_OR);
   orSlow(wb, slow, [s, from, to]);
   wb.localGet(to); wb.localGet(from); wb.op(W.I32_SUB); wb.localTee(n);
-  wb.call(alloc.index); wb.localTee(p); wb.op(W.I32_EQZ);
-  orSlow(wb, slow, [s, from, to]);
+  wb.call(alloc.index); wb.localSet(p);
   payload(wb, p, null); payload(wb, s, from); wb.localGet(n); wb.i32Const(1); wb.op(W.I32_SHL); wb.call(copy.index);
   wb.localGet(p);
   wb.finish();
@@ -240,8 +244,7 @@ function tostrI(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder,
   wb.localGet(at); wb.i32Const(10); wb.op(W.I32_DIV_U); wb.localTee(at);
   wb.brIf(count);
   wb.end();
-  wb.localGet(n); wb.call(alloc.index); wb.localTee(p); wb.op(W.I32_EQZ);
-  orSlow(wb, slow, [x]);
+  wb.localGet(n); wb.call(alloc.index); wb.localSet(p);
   // at := address of the last unit; write digits backwards, then the sign
   wb.localGet(p); wb.localGet(n); wb.i32Const(1); wb.op(W.I32_SHL); wb.op(W.I32_ADD); wb.i32Const(HEADER_BYTES - 2);
   wb.op(W.I32_ADD); wb.localSet(at);
