@@ -30,6 +30,7 @@ import type { HostFunction, Runtime } from './runtime/runtime.js';
 import { formatTrace, Trap, GuestFault, stackOverflowAt } from './runtime/errors.js';
 import { HostFault, ownExterns } from './runtime/externs.js';
 import type { Tiering } from './runtime/tiering.js';
+import type { TierEvent, BackendName } from './runtime/tier-events.js';
 import type { CompilingBackend } from './jit/backend.js';
 import { HostIo, defaultErr, defaultOut } from './embed/io.js';
 import { Instance, GuestFunction, callable, createInstance } from './embed/instance.js';
@@ -42,6 +43,8 @@ export { TierRuntimeError } from './embed/errors.js';
 export type { TierDiagnostic, TraceFrame } from './embed/errors.js';
 export { GuestRef } from './embed/values.js';
 export type { RefKind } from './embed/values.js';
+export { formatTierEvent } from './runtime/tier-events.js';
+export type { TierEvent, Crossings, BackendName } from './runtime/tier-events.js';
 
 /** Options of load(). Every one is checked there (an unknown name too); a value
  *  of `undefined` counts as not given. They are read once, at load(). */
@@ -73,8 +76,14 @@ export interface VmOptions {
   gcStats?: boolean;
   /** Calls or loop back-edges before compiling (1: at every chance). */
   jitThreshold?: number;
-  /** Write one line per compile, install, adapter and OSR entry to stderr. */
+  /** Write one line per compile, install, adapter and OSR entry to stderr, and
+   *  the calls between tiers when a run ends (the text of the tier events). */
   traceTier?: boolean;
+  /** Receives every tier event (runtime/tier-events.ts: backend chosen,
+   *  adapters, compiles, installs, failures, OSR entries, and call counts and
+   *  crossings when run() ends). While set, crossings are counted. Its exception
+   *  ends the run and is thrown from run() or call(), as the stdout callback's. */
+  onTierEvent?: (e: TierEvent) => void;
   /** Print the generated code of this function to stderr when it is compiled
    *  (WAT from the wasm backend, JavaScript source from the js backend); if it
    *  never is, say so when the run ends. */
@@ -177,6 +186,12 @@ export class LoadedProgram {
   }
 
   disassemble(): string { return disassembleModule(this.module); }
+
+  /** The compiling backend of the live instance ('none': interpreter only);
+   *  null before the first run() or call(). */
+  get backend(): BackendName | null {
+    return this.inst === null ? null : (this.inst.backend?.name ?? 'none');
+  }
 
   /** The program's top-level functions and their signatures, in source order. */
   get functions(): FunctionInfo[] {
@@ -295,6 +310,7 @@ export class LoadedProgram {
       rt.out.flush();
       status = reportFailure(rt, e, stderr);
     }
+    inst.emitCounts();
     const o = this.opts;
     if (o.gcStats) stderr(rt.gc.summary() + '\n');
     const printCode = o.printCode ?? o.printWasm;
@@ -380,6 +396,7 @@ const OPTION_CHECKS: { readonly [K in keyof Required<VmOptions>]: Check } = {
   gcStats: isBoolean,
   jitThreshold: inRange('jitThreshold'),
   traceTier: isBoolean,
+  onTierEvent: isFunction,
   printCode: isString,
   printWasm: isString,
   jitFilter: (v) => isString(v) ?? regExpProblem(v as string),

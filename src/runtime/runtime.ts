@@ -115,6 +115,9 @@ export class Runtime implements RootSource {
   tiering!: Tiering;
   readonly stackStartSlot: number;
   readonly stackEndSlot: number;
+  /** Host entries so far (pushEntryFrame, linkEntryFrame): calls counted in
+   *  `counters` that came from the host rather than from a guest call. */
+  hostEntries = 0;
   /** First free slot for the next host entry frame. */
   sp: number;
   /** Frame the next host entry links to (-1: none; stack traces stop there). */
@@ -179,6 +182,7 @@ export class Runtime implements RootSource {
       if (k === Kind.F) f64[fp + i] = args[i]!; else i32[(fp + i) << 1] = args[i]!;
     });
     this.counters[fn << 1] = this.counters[fn << 1]! + 1;
+    this.hostEntries++;
     return fp;
   }
 
@@ -194,6 +198,7 @@ export class Runtime implements RootSource {
    *  function is compiled here, so the entry runs compiled code). */
   linkEntryFrame(fp: number, fn: number): void {
     this.writeEntryHeader(fp, fn);
+    this.hostEntries++;
     const calls = this.counters[fn << 1]! + 1;
     this.counters[fn << 1] = calls;
     if (calls === this.tiering.callThreshold) this.tiering.onHotCall(fn);
