@@ -84,6 +84,13 @@ export interface VmOptions {
    *  crossings when run() ends). While set, crossings are counted. Its exception
    *  ends the run and is thrown from run() or call(), as the stdout callback's. */
   onTierEvent?: (e: TierEvent) => void;
+  /** 'compiled' tier events carry the generated code as text (`code`; costs a
+   *  printing of each compiled function). */
+  tierEventCode?: boolean;
+  /** Deliver program output to stdout at a write once this many milliseconds
+   *  passed since the last delivery (default 0: in 64 KiB pieces and at the end;
+   *  an embedder showing output of a long run live sets it). */
+  flushMs?: number;
   /** Print the generated code of this function to stderr when it is compiled
    *  (WAT from the wasm backend, JavaScript source from the js backend); if it
    *  never is, say so when the run ends. */
@@ -397,6 +404,8 @@ const OPTION_CHECKS: { readonly [K in keyof Required<VmOptions>]: Check } = {
   jitThreshold: inRange('jitThreshold'),
   traceTier: isBoolean,
   onTierEvent: isFunction,
+  tierEventCode: isBoolean,
+  flushMs: (v) => (typeof v === 'number' && v >= 0 && v <= 3_600_000 ? null : `must be a number of milliseconds, 0..3600000, got ${show(v)}`),
   printCode: isString,
   printWasm: isString,
   jitFilter: (v) => isString(v) ?? regExpProblem(v as string),

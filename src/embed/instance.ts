@@ -90,7 +90,7 @@ export class Instance implements HandleOwner {
 
   /** Report the call counters and crossings so far as a 'counts' event (when a
    *  listener is on). */
-  emitCounts(): void {
+  emitCounts(final = true): void {
     const ev = this.events;
     if (ev === null) return;
     const rt = this.rt, n = rt.mod.functions.length;
@@ -106,7 +106,7 @@ export class Instance implements HandleOwner {
       interpToCompiled: ev.interpToCompiled, compiledToInterp: ev.compiledToInterp, compiledToCompiled: null, hostEntries: rt.hostEntries,
     };
     ev.sink({
-      kind: 'counts', t: ev.now(), names: rt.mod.functions.map((f) => f.name), calls, loops,
+      kind: 'counts', t: ev.now(), final, names: rt.mod.functions.map((f) => f.name), calls, loops,
       compiled: rt.entries.map((e) => e !== null), crossings,
     });
   }
@@ -412,6 +412,7 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo): Instanc
       maxHeapBytes: (o.maxHeapMB ?? defaultMaxHeapMB(stackSizeKB)) * 1024 * 1024,
       stackBytes: stackSizeKB * 1024,
       stdout: io.stdout,
+      flushMs: o.flushMs ?? 0,
       stdin: io.stdin,
       externs,
       useWasmMemory: hostHasWasmMemory(),
@@ -425,21 +426,22 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo): Instanc
     return { text: 'runtime error: out of memory\n', error: new TierRuntimeError('out of memory', null) };
   }
   rt.interpretFrame = (fp, interpretEntry) => interpret(rt, fp, interpretEntry);
-  const sink = eventSink(o, io);
-  const events = sink === null ? null : new TierEventLog(sink);
+  let inst: Instance | null = null;
+  const sink = eventSink(o, io, () => inst?.emitCounts(false));
+  const events = sink === null ? null : new TierEventLog(sink, o.tierEventCode ?? false);
   const backend = makeBackend(rt, o, events, io.stderr);
   if (backend !== null) {
     rt.hostStackSlots = o.hostStackSlots ?? HOST_STACK[backend.name].slots;
     rt.crossingSlots = HOST_STACK[backend.name].crossingSlots;
   }
   rt.tiering = makeTiering(rt, o, backend, events);
-  return new Instance(rt, backend, io, events);
+  return inst = new Instance(rt, backend, io, events);
 }
 
 /** Where tier events go: --trace-tier's lines on stderr, the embedder's
  *  onTierEvent (whose exception is the embedder's own, as for the output
  *  callbacks), both, or nowhere (null). */
-function eventSink(o: VmOptions, io: HostIo): TierEventSink | null {
+function eventSink(o: VmOptions, io: HostIo, sample: () => void): TierEventSink | null {
   const listener = o.onTierEvent ?? null;
   const print = o.traceTier ? (e: TierEvent) => { const line = formatTierEvent(e); if (line !== null) io.stderr(line + '\n'); } : null;
   if (listener === null) return print;
@@ -451,6 +453,8 @@ function eventSink(o: VmOptions, io: HostIo): TierEventSink | null {
       io.note(fault);
       throw fault;
     }
+    // The listener also sees the call counts as they were at each change of tier.
+    if (e.kind === 'installed' || e.kind === 'failed') sample();
   };
   return print === null ? call : (e) => { print(e); call(e); };
 }

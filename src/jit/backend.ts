@@ -158,7 +158,7 @@ export abstract class CompilingBackend<Code> implements Backend {
     const t0 = performance.now();
     const made = this.lower(fn, osrPc);
     const ms = performance.now() - t0;
-    this.record(fn, osrPc, made.size, ms);
+    this.record(fn, osrPc, made, ms);
     if (this.opts.printCode === fn.name) {
       this.opts.print(made.text());
       this.printed = true;
@@ -166,7 +166,8 @@ export abstract class CompilingBackend<Code> implements Backend {
     return made.code;
   }
 
-  private record(fn: BcFunction, osrPc: number | null, size: number, ms: number): void {
+  private record(fn: BcFunction, osrPc: number | null, made: Lowered<Code>, ms: number): void {
+    const size = made.size;
     const s = this.stats;
     if (osrPc === null) s.functions++; else s.osr++;
     s.codeSize += size;
@@ -177,6 +178,7 @@ export abstract class CompilingBackend<Code> implements Backend {
     ev.sink({
       kind: 'compiled', t: ev.now(), fn: fn.name, f: fn.index, backend: this.name, osrPc, ms,
       bytecodeWords: fn.code.length, size, unit: this.sizeUnit, i2c: this.i2c.size, c2i: this.c2i.size,
+      ...(ev.withCode ? { code: made.text() } : {}),
     });
   }
 

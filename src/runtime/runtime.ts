@@ -55,6 +55,9 @@ export interface RuntimeOptions {
   maxHeapBytes: number;
   stackBytes: number;
   stdout: (text: string) => void;
+  /** Flush program output at a write this many ms after the last flush (0: only
+   *  when the buffer is large, output.ts). */
+  flushMs: number;
   /** Standard input for read_line(). */
   stdin: LineInput;
   externs: Record<string, HostFunction>;
@@ -144,7 +147,7 @@ export class Runtime implements RootSource {
     this.structRefOffsets = mod.structs.map((s) => Int32Array.from(s.fields.filter((f) => f.kind === Kind.R), (f) => f.offset));
     this.gcMaps = mod.functions.map((f) => buildGcMap(mod, f));
     this.gc = new GarbageCollector(this.heap, this, { stress: opts.gcStress, verify: opts.verifyHeap, trace: opts.traceGc });
-    this.out = new Output(opts.stdout);
+    this.out = new Output(opts.stdout, opts.flushMs);
     this.codes = mod.functions.map((f) => f.code);
     this.frameSizes = Int32Array.from(mod.functions, (f) => f.regKinds.length);
     this.counters = new Int32Array(mod.functions.length * 2);

@@ -55,6 +55,9 @@ export type TierEvent =
     /** The loop header of an OSR entry; null for the whole function. */
     osrPc: number | null;
     ms: number; bytecodeWords: number; size: number; unit: string; i2c: number; c2i: number;
+    /** The generated code as text (WAT, or JavaScript source), with
+     *  VmOptions.tierEventCode only. */
+    code?: string;
   }
   | OfFn & { kind: 'installed'; backend: 'wasm' | 'js'; slot: number; shape: string }
   | OfFn & { kind: 'osr'; pc: number }
@@ -62,6 +65,9 @@ export type TierEvent =
   | OfFn & { kind: 'failed'; reason: string }
   | At & {
     kind: 'counts';
+    /** True when run() ended; false for the samples taken after each install
+     *  or failure (sent to onTierEvent only, never printed). */
+    final: boolean;
     /** Calls and loop back-edges counted per function (by function index; the
      *  counters of tiering: compiled code does not count its own calls). */
     names: string[]; calls: number[]; loops: number[];
@@ -92,6 +98,7 @@ export function formatTierEvent(e: TierEvent): string | null {
       return `[tier] no osr entr${e.everyHeader ? 'ies' : 'y'} for ${e.fn} (${e.everyHeader ? 'at ' : ''}pc ${e.pc}: ${e.reason})`;
     case 'failed': return `[tier] failed ${e.fn}: ${e.reason}`;
     case 'counts': {
+      if (!e.final) return null;
       const c = e.crossings;
       return `[tier] calls: interp->interp ${c.interpToInterp}, interp->compiled ${c.interpToCompiled}, ` +
         `compiled->interp ${c.compiledToInterp}, compiled->compiled not counted, from the host ${c.hostEntries}`;
@@ -105,7 +112,8 @@ export class TierEventLog {
   interpToCompiled = 0;
   compiledToInterp = 0;
 
-  constructor(readonly sink: TierEventSink) {}
+  /** withCode: 'compiled' events carry the generated code as text. */
+  constructor(readonly sink: TierEventSink, readonly withCode = false) {}
 
   now(): number { return performance.now() - this.t0; }
 
