@@ -30,6 +30,7 @@ import type { HostFunction, Runtime } from './runtime/runtime.js';
 import { formatTrace, Trap, GuestFault, stackOverflowAt } from './runtime/errors.js';
 import { HostFault, ownExterns } from './runtime/externs.js';
 import type { Tiering } from './runtime/tiering.js';
+import type { TierEvent, BackendName } from './runtime/tier-events.js';
 import type { CompilingBackend } from './jit/backend.js';
 import { HostIo, defaultErr, defaultOut } from './embed/io.js';
 import { Instance, GuestFunction, callable, createInstance } from './embed/instance.js';
@@ -42,6 +43,8 @@ export { TierRuntimeError } from './embed/errors.js';
 export type { TierDiagnostic, TraceFrame } from './embed/errors.js';
 export { GuestRef } from './embed/values.js';
 export type { RefKind } from './embed/values.js';
+export { formatTierEvent } from './runtime/tier-events.js';
+export type { TierEvent, Crossings, BackendName } from './runtime/tier-events.js';
 
 /** Options of load(). Every one is checked there (an unknown name too); a value
  *  of `undefined` counts as not given. They are read once, at load(). */
@@ -73,8 +76,21 @@ export interface VmOptions {
   gcStats?: boolean;
   /** Calls or loop back-edges before compiling (1: at every chance). */
   jitThreshold?: number;
-  /** Write one line per compile, install, adapter and OSR entry to stderr. */
+  /** Write one line per compile, install, adapter and OSR entry to stderr, and
+   *  the calls between tiers when a run ends (the text of the tier events). */
   traceTier?: boolean;
+  /** Receives every tier event (runtime/tier-events.ts: backend chosen,
+   *  adapters, compiles, installs, failures, OSR entries, and call counts and
+   *  crossings when run() ends). While set, crossings are counted. Its exception
+   *  ends the run and is thrown from run() or call(), as the stdout callback's. */
+  onTierEvent?: (e: TierEvent) => void;
+  /** 'compiled' tier events carry the generated code as text (`code`; costs a
+   *  printing of each compiled function). */
+  tierEventCode?: boolean;
+  /** Deliver program output to stdout at a write once this many milliseconds
+   *  passed since the last delivery (default 0: in 64 KiB pieces and at the end;
+   *  an embedder showing output of a long run live sets it). */
+  flushMs?: number;
   /** Print the generated code of this function to stderr when it is compiled
    *  (WAT from the wasm backend, JavaScript source from the js backend); if it
    *  never is, say so when the run ends. */
@@ -177,6 +193,12 @@ export class LoadedProgram {
   }
 
   disassemble(): string { return disassembleModule(this.module); }
+
+  /** The compiling backend of the live instance ('none': interpreter only);
+   *  null before the first run() or call(). */
+  get backend(): BackendName | null {
+    return this.inst === null ? null : (this.inst.backend?.name ?? 'none');
+  }
 
   /** The program's top-level functions and their signatures, in source order. */
   get functions(): FunctionInfo[] {
@@ -295,6 +317,7 @@ export class LoadedProgram {
       rt.out.flush();
       status = reportFailure(rt, e, stderr);
     }
+    inst.emitCounts();
     const o = this.opts;
     if (o.gcStats) stderr(rt.gc.summary() + '\n');
     const printCode = o.printCode ?? o.printWasm;
@@ -380,6 +403,9 @@ const OPTION_CHECKS: { readonly [K in keyof Required<VmOptions>]: Check } = {
   gcStats: isBoolean,
   jitThreshold: inRange('jitThreshold'),
   traceTier: isBoolean,
+  onTierEvent: isFunction,
+  tierEventCode: isBoolean,
+  flushMs: (v) => (typeof v === 'number' && v >= 0 && v <= 3_600_000 ? null : `must be a number of milliseconds, 0..3600000, got ${show(v)}`),
   printCode: isString,
   printWasm: isString,
   jitFilter: (v) => isString(v) ?? regExpProblem(v as string),

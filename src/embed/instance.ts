@@ -36,6 +36,7 @@ import { GuestFault, Trap, guestTrace, stackOverflowAt } from '../runtime/errors
 import { HostFault, missingExterns } from '../runtime/externs.js';
 import { frameFn } from '../runtime/frames.js';
 import { Tiering, type Backend } from '../runtime/tiering.js';
+import { TierEventLog, formatTierEvent, type TierEvent, type TierEventSink } from '../runtime/tier-events.js';
 import { run as interpret } from '../interp/interpreter.js';
 import type { CompilingBackend } from '../jit/backend.js';
 import { WasmBackend, hostCanCompileWasm } from '../jit/wasm/backend.js';
@@ -83,7 +84,32 @@ export class Instance implements HandleOwner {
   /** Frees the handle of a GuestRef the host let go of without release(). */
   private readonly registry = new FinalizationRegistry<number>((slot) => { if (!this.disposed) this.rt.handles.release(slot); });
 
-  constructor(public rt: Runtime, public backend: CompilingBackend<unknown> | null, readonly io: HostIo) {}
+  constructor(public rt: Runtime, public backend: CompilingBackend<unknown> | null, readonly io: HostIo,
+    /** Tier events (null: no listener). */
+    readonly events: TierEventLog | null = null) {}
+
+  /** Report the call counters and crossings so far as a 'counts' event (when a
+   *  listener is on). */
+  emitCounts(final = true): void {
+    const ev = this.events;
+    if (ev === null) return;
+    const rt = this.rt, n = rt.mod.functions.length;
+    const calls: number[] = [], loops: number[] = [];
+    let counted = 0;
+    for (let f = 0; f < n; f++) {
+      calls.push(rt.counters[f << 1]! >>> 0);
+      loops.push(rt.counters[(f << 1) + 1]! >>> 0);
+      counted += calls[f]!;
+    }
+    const crossings = {
+      interpToInterp: Math.max(0, counted - rt.hostEntries - ev.compiledToInterp - ev.interpToCompiled),
+      interpToCompiled: ev.interpToCompiled, compiledToInterp: ev.compiledToInterp, compiledToCompiled: null, hostEntries: rt.hostEntries,
+    };
+    ev.sink({
+      kind: 'counts', t: ev.now(), final, names: rt.mod.functions.map((f) => f.name), calls, loops,
+      compiled: rt.entries.map((e) => e !== null), crossings,
+    });
+  }
 
   // ---- entries ---------------------------------------------------------------------
 
@@ -386,6 +412,7 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo): Instanc
       maxHeapBytes: (o.maxHeapMB ?? defaultMaxHeapMB(stackSizeKB)) * 1024 * 1024,
       stackBytes: stackSizeKB * 1024,
       stdout: io.stdout,
+      flushMs: o.flushMs ?? 0,
       stdin: io.stdin,
       externs,
       useWasmMemory: hostHasWasmMemory(),
@@ -399,36 +426,62 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo): Instanc
     return { text: 'runtime error: out of memory\n', error: new TierRuntimeError('out of memory', null) };
   }
   rt.interpretFrame = (fp, interpretEntry) => interpret(rt, fp, interpretEntry);
-  const backend = makeBackend(rt, o, io.stderr);
+  let inst: Instance | null = null;
+  const sink = eventSink(o, io, () => inst?.emitCounts(false));
+  const events = sink === null ? null : new TierEventLog(sink, o.tierEventCode ?? false);
+  const backend = makeBackend(rt, o, events, io.stderr);
   if (backend !== null) {
     rt.hostStackSlots = o.hostStackSlots ?? HOST_STACK[backend.name].slots;
     rt.crossingSlots = HOST_STACK[backend.name].crossingSlots;
   }
-  rt.tiering = makeTiering(rt, o, backend, io.stderr);
-  return new Instance(rt, backend, io);
+  rt.tiering = makeTiering(rt, o, backend, events);
+  return inst = new Instance(rt, backend, io, events);
+}
+
+/** Where tier events go: --trace-tier's lines on stderr, the embedder's
+ *  onTierEvent (whose exception is the embedder's own, as for the output
+ *  callbacks), both, or nowhere (null). */
+function eventSink(o: VmOptions, io: HostIo, sample: () => void): TierEventSink | null {
+  const listener = o.onTierEvent ?? null;
+  const print = o.traceTier ? (e: TierEvent) => { const line = formatTierEvent(e); if (line !== null) io.stderr(line + '\n'); } : null;
+  if (listener === null) return print;
+  const call = (e: TierEvent) => {
+    try {
+      listener(e);
+    } catch (x) {
+      const fault = x instanceof HostFault ? x : new HostFault(x, null);
+      io.note(fault);
+      throw fault;
+    }
+    // The listener also sees the call counts as they were at each change of tier.
+    if (e.kind === 'installed' || e.kind === 'failed') sample();
+  };
+  return print === null ? call : (e) => { print(e); call(e); };
 }
 
 /** The compiling backend: WebAssembly where the host can run it, else
  *  JavaScript where the host allows code generation from strings (o.backend
  *  forces one); null for --tier=interp or a host with neither. */
-function makeBackend(rt: Runtime, o: VmOptions, stderr: (t: string) => void): CompilingBackend<unknown> | null {
+function makeBackend(rt: Runtime, o: VmOptions, events: TierEventLog | null, stderr: (t: string) => void): CompilingBackend<unknown> | null {
   const mode = o.tier ?? DEFAULTS.tier;
-  if (mode === 'interp') return null;
-  const trace = o.traceTier ? (line: string) => stderr(line + '\n') : null;
-  const opts = { trace, printCode: o.printCode ?? o.printWasm ?? null, print: stderr, inline: o.inline ?? DEFAULTS.inline };
+  const say = (backend: 'wasm' | 'js' | 'none', reason: string) => events?.sink({ kind: 'backend', t: events.now(), backend, reason });
+  if (mode === 'interp') { say('none', 'tier interp'); return null; }
+  const opts = { events, printCode: o.printCode ?? o.printWasm ?? null, print: stderr, inline: o.inline ?? DEFAULTS.inline };
   const want = o.backend ?? null;
-  if (want !== 'js' && rt.mem.wasm && hostCanCompileWasm()) return new WasmBackend(rt, opts);
+  if (want !== 'js' && rt.mem.wasm && hostCanCompileWasm()) {
+    say('wasm', want === 'wasm' ? 'forced' : 'WebAssembly on this host');
+    return new WasmBackend(rt, opts);
+  }
   if (want !== 'wasm' && hostCanCompileJs()) {
-    trace?.(`[tier] backend: js (${want === 'js' ? 'forced' : 'no WebAssembly on this host'})`);
+    say('js', want === 'js' ? 'forced' : 'no WebAssembly on this host');
     return new JsBackend(rt, opts);
   }
-  trace?.(`[tier] no ${want === null ? '' : want + ' '}backend on this host: every function stays interpreted`);
+  say('none', want === null ? 'no backend on this host' : `no ${want} backend on this host`);
   return null;
 }
 
-function makeTiering(rt: Runtime, o: VmOptions, backend: Backend | null, stderr: (t: string) => void): Tiering {
-  const trace = o.traceTier ? (line: string) => stderr(line + '\n') : null;
+function makeTiering(rt: Runtime, o: VmOptions, backend: Backend | null, events: TierEventLog | null): Tiering {
   const names = rt.mod.functions.map((f) => f.name);
   const filter = o.jitFilter ? new RegExp(o.jitFilter) : null;
-  return new Tiering(names, backend, { mode: o.tier ?? DEFAULTS.tier, threshold: o.jitThreshold ?? DEFAULTS.jitThreshold, trace, filter });
+  return new Tiering(names, backend, { mode: o.tier ?? DEFAULTS.tier, threshold: o.jitThreshold ?? DEFAULTS.jitThreshold, events, filter });
 }

@@ -55,6 +55,9 @@ export interface RuntimeOptions {
   maxHeapBytes: number;
   stackBytes: number;
   stdout: (text: string) => void;
+  /** Flush program output at a write this many ms after the last flush (0: only
+   *  when the buffer is large, output.ts). */
+  flushMs: number;
   /** Standard input for read_line(). */
   stdin: LineInput;
   externs: Record<string, HostFunction>;
@@ -115,6 +118,9 @@ export class Runtime implements RootSource {
   tiering!: Tiering;
   readonly stackStartSlot: number;
   readonly stackEndSlot: number;
+  /** Host entries so far (pushEntryFrame, linkEntryFrame): calls counted in
+   *  `counters` that came from the host rather than from a guest call. */
+  hostEntries = 0;
   /** First free slot for the next host entry frame. */
   sp: number;
   /** Frame the next host entry links to (-1: none; stack traces stop there). */
@@ -141,7 +147,7 @@ export class Runtime implements RootSource {
     this.structRefOffsets = mod.structs.map((s) => Int32Array.from(s.fields.filter((f) => f.kind === Kind.R), (f) => f.offset));
     this.gcMaps = mod.functions.map((f) => buildGcMap(mod, f));
     this.gc = new GarbageCollector(this.heap, this, { stress: opts.gcStress, verify: opts.verifyHeap, trace: opts.traceGc });
-    this.out = new Output(opts.stdout);
+    this.out = new Output(opts.stdout, opts.flushMs);
     this.codes = mod.functions.map((f) => f.code);
     this.frameSizes = Int32Array.from(mod.functions, (f) => f.regKinds.length);
     this.counters = new Int32Array(mod.functions.length * 2);
@@ -179,6 +185,7 @@ export class Runtime implements RootSource {
       if (k === Kind.F) f64[fp + i] = args[i]!; else i32[(fp + i) << 1] = args[i]!;
     });
     this.counters[fn << 1] = this.counters[fn << 1]! + 1;
+    this.hostEntries++;
     return fp;
   }
 
@@ -194,6 +201,7 @@ export class Runtime implements RootSource {
    *  function is compiled here, so the entry runs compiled code). */
   linkEntryFrame(fp: number, fn: number): void {
     this.writeEntryHeader(fp, fn);
+    this.hostEntries++;
     const calls = this.counters[fn << 1]! + 1;
     this.counters[fn << 1] = calls;
     if (calls === this.tiering.callThreshold) this.tiering.onHotCall(fn);

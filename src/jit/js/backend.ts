@@ -51,7 +51,7 @@ export class JsBackend extends CompilingBackend<GuestCode> {
       ...helperImports(rt),
       mem: rt.mem, table: this.table,
       imul: Math.imul, sqrt: Math.sqrt, f64ToI32,
-      enter: (fp: number) => rt.enterInterpreted(fp),
+      enter: this.c2iEnter(),
     };
     this.initSlots();
   }

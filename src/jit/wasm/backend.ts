@@ -121,7 +121,6 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     wb.localGet(wb.param(0)); wb.call(enter);
     wb.finish();
     mb.exportFunction('c2i', wb.index);
-    const rt = this.rt;
-    return this.instantiate(mb.encode(), { h: { enter: (fp: number) => rt.enterInterpreted(fp) } }).c2i!;
+    return this.instantiate(mb.encode(), { h: { enter: this.c2iEnter() } }).c2i!;
   }
 }
