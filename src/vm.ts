@@ -29,7 +29,8 @@ import { Tiering, type Backend } from './runtime/tiering.js';
 import type { CompilingBackend } from './jit/backend.js';
 import { WasmBackend, hostCanCompileWasm } from './jit/wasm/backend.js';
 import { JsBackend, hostCanCompileJs } from './jit/js/backend.js';
-import { DEFAULTS, TIERS, HOST_STACK, rangeProblem, memoryProblem, defaultMaxHeapMB, type Tier, type Limited } from './config.js';
+import { DEFAULTS, TIERS, HOST_STACK, FUEL_POLL_STEPS, rangeProblem, memoryProblem, deadlineProblem, defaultMaxHeapMB,
+  type Tier, type Limited } from './config.js';
 
 export { DEFAULTS } from './config.js';
 export type { Tier } from './config.js';
@@ -83,6 +84,22 @@ export interface VmOptions {
   /** Force one compiling backend (default: wasm where the host has WebAssembly,
    *  else js where it allows code generation from strings). */
   backend?: 'wasm' | 'js';
+  /** Fuel: the steps one run may take, 1..2^53-1; a step is a guest function
+   *  call or a loop back-edge. Step N + 1 ends the run with `runtime error: out
+   *  of fuel` and the guest trace, at the same step in every tier and backend. */
+  maxSteps?: number;
+  /** The run ends with `runtime error: interrupted` once this many milliseconds
+   *  (a positive number, at most 2^31 - 1) have passed since run() started;
+   *  checked every few thousand steps. */
+  deadlineMs?: number;
+  /** Make runs stoppable by program.interrupt() and program.interruptBuffer
+   *  (implied by maxSteps, deadlineMs and interruptBuffer). */
+  interruptible?: boolean;
+  /** The interrupt flag to poll: element 0 of this Int32Array (over a
+   *  SharedArrayBuffer, to set it from another thread). Nonzero stops the run
+   *  with `runtime error: interrupted` and is reset to 0. Default: a new one,
+   *  program.interruptBuffer. */
+  interruptBuffer?: Int32Array;
 }
 
 export type LoadResult =
@@ -135,8 +152,28 @@ interface Run { rt: Runtime; backend: CompilingBackend<unknown> | null }
 export class LoadedProgram {
   /** Which functions ended up compiled in the last run (for tests and tools). */
   lastTiers: ReturnType<Tiering['report']> | null = null;
+  /** Steps the last run took, where maxSteps was set (for tests and tools). */
+  lastSteps: number | null = null;
+  /** The interrupt flag, element 0, when the program is interruptible (loaded
+   *  with interruptible, interruptBuffer, maxSteps or deadlineMs), else null.
+   *  Over a SharedArrayBuffer where the host has one: hand it to another thread,
+   *  which stops the run with `Atomics.store(buffer, 0, 1)`. A request made
+   *  while no run is in progress stops the next run at its first step; store 0
+   *  to withdraw it. */
+  readonly interruptBuffer: Int32Array | null;
 
-  constructor(readonly module: BcModule, private readonly opts: VmOptions) {}
+  constructor(readonly module: BcModule, private readonly opts: VmOptions) {
+    const wanted = opts.interruptible === true || opts.maxSteps !== undefined || opts.deadlineMs !== undefined;
+    this.interruptBuffer = opts.interruptBuffer ?? (wanted ? newInterruptBuffer() : null);
+  }
+
+  /** Stop the run in progress (from an extern, an output callback, or any code
+   *  holding this program) with `runtime error: interrupted` at its next poll,
+   *  in every tier. Throws if the program is not interruptible. */
+  interrupt(): void {
+    if (this.interruptBuffer === null) throw new Error('program.interrupt(): the program is not interruptible (load it with interruptible: true)');
+    Atomics.store(this.interruptBuffer, 0, 1);
+  }
 
   disassemble(): string { return disassembleModule(this.module); }
 
@@ -166,6 +203,7 @@ export class LoadedProgram {
     if (run === null) return status;
     const rt = run.rt;
     this.lastTiers = rt.tiering.report();
+    this.lastSteps = this.opts.maxSteps === undefined ? null : rt.limits.stepsTaken;
     const problems = rt.tiering.checkInvariants(rt.entries);
     if (problems.length > 0) throw new Error(`tiering invariant broken: ${problems.join('; ')}`);
     return status;
@@ -192,6 +230,7 @@ export class LoadedProgram {
       gcStress: o.gcStress ?? DEFAULTS.gcStress,
       verifyHeap: o.verifyHeap ?? DEFAULTS.verifyHeap,
       traceGc: o.traceGc ? (line) => stderr(line + '\n') : null,
+      limits: { maxSteps: o.maxSteps ?? null, deadlineMs: o.deadlineMs ?? null, interrupt: this.interruptBuffer, pollSteps: FUEL_POLL_STEPS },
     });
     if (rt === null) {
       stderr('runtime error: out of memory\n');
@@ -212,6 +251,7 @@ export class LoadedProgram {
     let status: number;
     try {
       rt.resetHostLimit();
+      rt.limits.start();
       if (rt.tiering.opts.mode === 'jit') rt.tiering.compileAll();
       interpret(rt, rt.pushEntryFrame(this.module.initIndex, []));
       const mainArgs = this.module.mainTakesArgs ? [rt.newStringArray(this.opts.args ?? [])] : [];
@@ -229,6 +269,11 @@ export class LoadedProgram {
     if (printCode !== undefined && !backend?.printed) stderr(nothingPrinted(rt, printCode, backend) + '\n');
     return status;
   }
+}
+
+/** A flag word other threads can set: shared memory where the host has it. */
+function newInterruptBuffer(): Int32Array {
+  return new Int32Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
 }
 
 /** The runtime, or null when the host refuses the linear memory it needs (the
@@ -388,6 +433,11 @@ const OPTION_CHECKS: { readonly [K in keyof Required<VmOptions>]: Check } = {
   inline: isBoolean,
   hostStackSlots: inRange('hostStackSlots'),
   backend: (v) => (v === 'wasm' || v === 'js' ? null : `must be 'wasm' or 'js', got ${show(v)}`),
+  maxSteps: inRange('maxSteps'),
+  deadlineMs: (v) => { const why = deadlineProblem(v); return why === null ? null : `${why}, got ${show(v)}`; },
+  interruptible: isBoolean,
+  interruptBuffer: (v) => (v instanceof Int32Array && v.length >= 1 ? null
+    : `must be an Int32Array of at least one element (over a SharedArrayBuffer to set it from another thread), got ${show(v)}`),
 };
 
 /** The options to keep (a copy: they are read once, here), or what is wrong, as

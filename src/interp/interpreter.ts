@@ -13,7 +13,8 @@
 //   break backEdge    a loop back-edge was taken: count it, maybe enter OSR.
 // Named steps: publish (the frame and position a helper may trap or collect at),
 // pushFrame (frames.ts), storeI32 (a result written through views read
-// after the call that made it), hotLoop (the OSR hand-off).
+// after the call that made it), hotLoop (the OSR hand-off), countStep (fuel,
+// at every call and loop back-edge: runtime/limits.ts).
 //
 // Invariants the loop keeps:
 // - `fn`, `code`, `fp` describe the running frame; `pc` is its next instruction.
@@ -27,7 +28,8 @@ import { MATH1_IMPLS, MATH2_IMPLS } from '../bytecode/builtins.js';
 import { Trap, GuestFault } from '../runtime/errors.js';
 import { arrayKindFor } from '../runtime/heap.js';
 import type { Memory } from '../runtime/memory.js';
-import { type Runtime, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD } from '../runtime/runtime.js';
+import { type Runtime, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD } from '../runtime/runtime.js';
+import type { Limits } from '../runtime/limits.js';
 import { Hdr, TO_HOST, headerAt, frameFn, pushFrame } from '../runtime/frames.js';
 import { formatF64, fixed, checkCodePoint, parseI32, parseF64, f64ToI32 } from '../runtime/builtins.js';
 import { callExtern } from '../runtime/externs.js';
@@ -69,6 +71,15 @@ function hotLoop(rt: Runtime, fn: number, fp: number, pc: number): number {
   return callerFp;
 }
 
+/** One step of fuel (runtime/limits.ts): a call, or a loop back-edge. The slow
+ *  path refills the counter, or throws the Trap that ends the run (at the frame
+ *  and position the loop stands at: the call, or the loop header). */
+function countStep(i32: Int32Array, limits: Limits): void {
+  const left = i32[FUEL_WORD]! - 1;
+  i32[FUEL_WORD] = left;
+  if (left < 0) limits.poll();
+}
+
 /** Tell the runtime which frame and position a helper may trap or collect at. */
 function publish(i32: Int32Array, fp: number, pc: number): void { i32[TOP_FP_WORD] = fp; i32[TOP_PC_WORD] = pc; }
 
@@ -87,7 +98,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
   const codes = rt.codes, frameSizes = rt.frameSizes, counters = rt.counters;
   const kf = rt.f64Consts, ks = rt.strAddrs, heap = rt.heap, mem = rt.mem, out = rt.out;
   const gb = rt.globalsSlot, stackEnd = rt.stackEndSlot;
-  const entries = rt.entries, tiering = rt.tiering;
+  const entries = rt.entries, tiering = rt.tiering, limits = rt.limits;
   const callHot = tiering.callThreshold;
   const loopHot = tiering.loopThreshold || 0x7fffffff;
   let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16;
@@ -207,6 +218,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
               if (v === 0) nullRef();
               callee = v - 1; base = code[pc + 3]!; dst = code[pc + 4]!; next = pc + 5;
             }
+            countStep(I32, limits);
             const nfp = fp + base + HEADER_SLOTS;
             if (nfp + frameSizes[callee]! > stackEnd) stackOverflow();
             const calls = counters[callee << 1]! + 1;
@@ -398,8 +410,10 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
         I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
         continue;
       }
-      // A loop back-edge to header pc: count it; when hot, the rest of the frame
-      // may run compiled (OSR), after which its caller continues.
+      // A loop back-edge to header pc: a step of fuel; count it for tiering; when
+      // hot, the rest of the frame may run compiled (OSR), after which its caller
+      // continues.
+      countStep(I32, limits);
       const edges = counters[(fn << 1) + 1]! + 1;
       counters[(fn << 1) + 1] = edges;
       if (edges < loopHot) continue;
