@@ -71,9 +71,10 @@ function hotLoop(rt: Runtime, fn: number, fp: number, pc: number): number {
   return callerFp;
 }
 
-/** One step of fuel (runtime/limits.ts): a call, or a loop back-edge. The slow
- *  path refills the counter, or throws the Trap that ends the run (at the frame
- *  and position the loop stands at: the call, or the loop header). */
+/** One step of fuel (runtime/limits.ts): a call, or a loop back-edge, counted
+ *  when the run is metered. The slow path refills the counter, or throws the
+ *  Trap that ends the run (at the frame and position the loop stands at: the
+ *  call, or the loop header). */
 function countStep(i32: Int32Array, limits: Limits): void {
   const left = i32[FUEL_WORD]! - 1;
   i32[FUEL_WORD] = left;
@@ -98,7 +99,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
   const codes = rt.codes, frameSizes = rt.frameSizes, counters = rt.counters;
   const kf = rt.f64Consts, ks = rt.strAddrs, heap = rt.heap, mem = rt.mem, out = rt.out;
   const gb = rt.globalsSlot, stackEnd = rt.stackEndSlot;
-  const entries = rt.entries, tiering = rt.tiering, limits = rt.limits;
+  const entries = rt.entries, tiering = rt.tiering, limits = rt.limits, metered = limits.metered;
   const callHot = tiering.callThreshold;
   const loopHot = tiering.loopThreshold || 0x7fffffff;
   let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16;
@@ -218,7 +219,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
               if (v === 0) nullRef();
               callee = v - 1; base = code[pc + 3]!; dst = code[pc + 4]!; next = pc + 5;
             }
-            countStep(I32, limits);
+            if (metered) countStep(I32, limits);
             const nfp = fp + base + HEADER_SLOTS;
             if (nfp + frameSizes[callee]! > stackEnd) stackOverflow();
             const calls = counters[callee << 1]! + 1;
@@ -413,7 +414,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
       // A loop back-edge to header pc: a step of fuel; count it for tiering; when
       // hot, the rest of the frame may run compiled (OSR), after which its caller
       // continues.
-      countStep(I32, limits);
+      if (metered) countStep(I32, limits);
       const edges = counters[(fn << 1) + 1]! + 1;
       counters[(fn << 1) + 1] = edges;
       if (edges < loopHot) continue;
