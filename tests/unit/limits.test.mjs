@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load, runSource } from '../../dist/vm.js';
+import { listPrograms, parseExpectations } from '../corpus.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const hasWasm = typeof WebAssembly === 'object';
@@ -78,6 +79,24 @@ fn main() {
   }
 });
 
+test('a run that ends in another runtime error took the same steps in every tier', () => {
+  const src = `fn get(a: [i32], i: i32) -> i32 { return a[i]; }
+fn div(x: i32, y: i32) -> i32 { return x / y; }
+fn main() {
+  let a = new [i32](5);
+  var s = 0;
+  for i in 0..10 { for j in 0..3 { s = s + div(60, 3 - j + i); } s = s + get(a, i); }
+  print(s);
+}`;
+  const ref = run(src, { tier: 'interp', maxSteps: 1e9 });
+  assert.match(ref.stderr, /^runtime error: index 5 out of bounds for length 5\n  at get/);
+  for (const mode of COMPILING) assert.deepEqual(run(src, { ...mode, maxSteps: 1e9 }), ref, JSON.stringify(mode));
+  const zero = src.replace('3 - j + i', '2 - j');
+  const ref0 = run(zero, { tier: 'interp', maxSteps: 1e9 });
+  assert.match(ref0.stderr, /^runtime error: division by zero\n/);
+  for (const mode of COMPILING) assert.deepEqual(run(zero, { ...mode, maxSteps: 1e9 }), ref0, JSON.stringify(mode));
+});
+
 test('every tier and backend stops at the same step with the same output and trace', () => {
   const full = run(PROGRAM, { tier: 'interp', maxSteps: 2 ** 40 });
   assert.equal(full.code, 0);
@@ -130,6 +149,27 @@ test('the same program counts the same steps under node --jitless (js backend)',
   const ref = run(PROGRAM, { tier: 'interp', maxSteps: 23456 });
   for (const res of results) assert.deepEqual({ code: res.code, text: res.text }, { code: ref.code, text: ref.stdout + ref.stderr });
   if (hasEval) assert.ok(results[1].tiers > 0, 'the js backend compiled under --jitless');
+});
+
+test('every corpus program stops at the same step in every tier, at half its steps', () => {
+  let cases = 0;
+  for (const file of listPrograms(ROOT)) {
+    const src = fs.readFileSync(path.join(ROOT, file), 'utf8');
+    const exp = parseExpectations(src);
+    const runIt = (opts) => {
+      let out = '';
+      const r = load(file, src, { ...opts, args: exp.args, stdin: exp.stdin, stdout: (t) => { out += t; }, stderr: (t) => { out += `<stderr>${t}`; } });
+      return r.ok ? { code: r.program.run(), out, steps: r.program.lastSteps } : null;
+    };
+    const full = runIt({ tier: 'interp', maxSteps: 2 ** 50 });
+    if (full === null || full.steps < 2) continue;
+    const maxSteps = Math.ceil(full.steps / 2);
+    const ref = runIt({ tier: 'interp', maxSteps });
+    assert.equal(ref.steps, maxSteps, file);
+    for (const mode of COMPILING) assert.deepEqual(runIt({ ...mode, maxSteps }), ref, `${file} ${JSON.stringify(mode)}`);
+    cases++;
+  }
+  assert.ok(cases > 50, `only ${cases} programs`);
 });
 
 test('a run with no limit is not metered and counts nothing', () => {
