@@ -13,8 +13,14 @@
 //   break backEdge    a loop back-edge was taken: count it, maybe enter OSR.
 // Named steps: publish (the frame and position a helper may trap or collect at),
 // pushFrame (frames.ts), storeI32 (a result written through views read
-// after the call that made it), hotLoop (the OSR hand-off), countStep (fuel,
-// at every call and loop back-edge: runtime/limits.ts).
+// after the call that made it), hotLoop (the OSR hand-off), refuel (the slow
+// path of fuel: runtime/limits.ts).
+//
+// Fuel, when the run is metered: a step (every CALL/CALLV, every taken
+// back-edge) is `--fuel < 0` on a local copy of the cell FUEL_WORD. The copy is
+// `parked` (written to the cell) around everything that may run other guest
+// code (a compiled callee, an extern, an OSR entry) and read back after it, and
+// written back when the loop returns or traps.
 //
 // Invariants the loop keeps:
 // - `fn`, `code`, `fp` describe the running frame; `pc` is its next instruction.
@@ -71,14 +77,13 @@ function hotLoop(rt: Runtime, fn: number, fp: number, pc: number): number {
   return callerFp;
 }
 
-/** One step of fuel (runtime/limits.ts): a call, or a loop back-edge, counted
- *  when the run is metered. The slow path refills the counter, or throws the
- *  Trap that ends the run (at the frame and position the loop stands at: the
- *  call, or the loop header). */
-function countStep(i32: Int32Array, limits: Limits): void {
-  const left = i32[FUEL_WORD]! - 1;
-  i32[FUEL_WORD] = left;
-  if (left < 0) limits.poll();
+/** The slow path of a step of fuel (runtime/limits.ts): the local counter went
+ *  below zero. Returns it refilled, or throws the Trap that ends the run (at the
+ *  frame and position the loop stands at: the call, or the loop header). */
+function refuel(i32: Int32Array, limits: Limits, fuel: number): number {
+  i32[FUEL_WORD] = fuel;
+  limits.poll();
+  return i32[FUEL_WORD]!;
 }
 
 /** Tell the runtime which frame and position a helper may trap or collect at. */
@@ -108,6 +113,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
   if (entries[fn] !== null && !interpretEntry) { runCompiled(rt, fn, fp); return; }
   let code = codes[fn]!;
   let pc = 0;
+  let fuel = metered ? I32[FUEL_WORD]! : 0, parked = false;
   try {
     for (;;) {
       backEdge: {
@@ -219,7 +225,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
               if (v === 0) nullRef();
               callee = v - 1; base = code[pc + 3]!; dst = code[pc + 4]!; next = pc + 5;
             }
-            if (metered) countStep(I32, limits);
+            if (metered && --fuel < 0) fuel = refuel(I32, limits, fuel);
             const nfp = fp + base + HEADER_SLOTS;
             if (nfp + frameSizes[callee]! > stackEnd) stackOverflow();
             const calls = counters[callee << 1]! + 1;
@@ -229,7 +235,9 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
             // Compiled code only within the host-stack budget (runtime.ts).
             if (entry != null && nfp + frameSizes[callee]! <= I32[HOST_LIMIT_WORD]!) {
               pushFrame(I32, nfp, callee, fp, next, TO_HOST);
+              if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
               entry(nfp, (fp + dst) << 3);
+              if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
               pc = next; break;
             }
             pushFrame(I32, nfp, callee, fp, next, dst);
@@ -238,11 +246,13 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
           }
           case Op.CALLX: {
             rt.hostCallerFp = fp; publish(I32, fp, pc);
+            if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
             const saved = rt.sp;
             rt.sp = fp + frameSizes[fn]!;
             try {
               callExtern(rt, code[pc + 1]!, fp + code[pc + 2]! + HEADER_SLOTS, fp + code[pc + 3]!);
             } finally { rt.sp = saved; rt.hostCallerFp = -1; }
+            if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
             pc += 4; break;
           }
           // Return: the header names the caller's frame, resume position and result
@@ -250,7 +260,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
           case Op.RETI: case Op.RETR: {
             const h = headerAt(fp);
             const v = I32[(fp + code[pc + 1]!) << 1]!, dst = I32[h + Hdr.RESULT_REG]!;
-            if (dst === TO_HOST) { rt.resultI = v; I32[TOP_FP_WORD] = I32[h + Hdr.CALLER_FP]!; return; }
+            if (dst === TO_HOST) { rt.resultI = v; I32[TOP_FP_WORD] = I32[h + Hdr.CALLER_FP]!; if (metered) I32[FUEL_WORD] = fuel; return; }
             pc = I32[h + Hdr.RESUME_PC]!; fp = I32[h + Hdr.CALLER_FP]!;
             I32[(fp + dst) << 1] = v;
             fn = frameFn(I32, fp); code = codes[fn]!;
@@ -259,7 +269,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
           case Op.RETF: {
             const h = headerAt(fp);
             const v = F64[fp + code[pc + 1]!]!, dst = I32[h + Hdr.RESULT_REG]!;
-            if (dst === TO_HOST) { rt.resultF = v; I32[TOP_FP_WORD] = I32[h + Hdr.CALLER_FP]!; return; }
+            if (dst === TO_HOST) { rt.resultF = v; I32[TOP_FP_WORD] = I32[h + Hdr.CALLER_FP]!; if (metered) I32[FUEL_WORD] = fuel; return; }
             pc = I32[h + Hdr.RESUME_PC]!; fp = I32[h + Hdr.CALLER_FP]!;
             F64[fp + dst] = v;
             fn = frameFn(I32, fp); code = codes[fn]!;
@@ -267,7 +277,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
           }
           case Op.RETV: {
             const h = headerAt(fp);
-            if (I32[h + Hdr.RESULT_REG]! === TO_HOST) { I32[TOP_FP_WORD] = I32[h + Hdr.CALLER_FP]!; return; }
+            if (I32[h + Hdr.RESULT_REG]! === TO_HOST) { I32[TOP_FP_WORD] = I32[h + Hdr.CALLER_FP]!; if (metered) I32[FUEL_WORD] = fuel; return; }
             pc = I32[h + Hdr.RESUME_PC]!; fp = I32[h + Hdr.CALLER_FP]!;
             fn = frameFn(I32, fp); code = codes[fn]!;
             continue;
@@ -414,17 +424,21 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
       // A loop back-edge to header pc: a step of fuel; count it for tiering; when
       // hot, the rest of the frame may run compiled (OSR), after which its caller
       // continues.
-      if (metered) countStep(I32, limits);
+      if (metered && --fuel < 0) fuel = refuel(I32, limits, fuel);
       const edges = counters[(fn << 1) + 1]! + 1;
       counters[(fn << 1) + 1] = edges;
       if (edges < loopHot) continue;
+      if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
       const next = hotLoop(rt, fn, fp, pc);
+      if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
       if (next === OSR_DECLINED) continue;
       if (next === TO_HOST) return;
       I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
       pc = I32[headerAt(fp) + Hdr.RESUME_PC]!; fp = next; fn = frameFn(I32, fp); code = codes[fn]!;
     }
   } catch (e) {
+    // A trap of this loop's own (the cell is the truth while the copy is parked).
+    if (metered && !parked) mem.i32[FUEL_WORD] = fuel;
     if (e instanceof Trap) throw new GuestFault(e, { fn, pc, fp });
     throw e;
   }

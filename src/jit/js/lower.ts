@@ -109,7 +109,7 @@ class JsFnLowering implements StructuredSink<Label> {
 
   prologue(): void {
     const { fn, env } = this;
-    if (this.osr) { this.loadAllRegisters(); this.loadFuel(); return; }
+    if (this.osr) { this.loadAllRegisters(); return; }
     // Past the host-stack budget (or the frame stack's end: the helper traps):
     // the parameters go to their slots and the interpreter runs this frame.
     const spill = fn.params.map((k, r) => `${k === Kind.F ? `${this.view('F64')}[fp + ${r}]` : `I32[fpi + ${2 * r}]`} = r${r}; `).join('');
@@ -117,7 +117,6 @@ class JsFnLowering implements StructuredSink<Label> {
     // The innermost frame, should the host stack run out in deeper compiled code.
     this.line(`I32[${TOP_FP_WORD}] = fp;`);
     fn.params.forEach((k, r) => { if (k === Kind.R) this.writeThrough(r); });
-    this.loadFuel();
   }
 
   /** OSR: every register comes from the frame slots the interpreter kept. */
@@ -153,7 +152,6 @@ class JsFnLowering implements StructuredSink<Label> {
     const names: string[] = [];
     fn.regKinds.forEach((_, r) => { if (r < fn.areaBase && (this.osr || r >= fn.params.length)) names.push(`r${r}`); });
     names.push(...[...this.area].sort());
-    if (this.env.fuel) names.push('fuel');
     names.push(...['t0', 't1', 't2'].filter((t) => body.some((l) => new RegExp(`\\b${t}\\b`).test(l))));
     return names.length === 0 ? [] : [`  let ${names.map((n) => `${n} = 0`).join(', ')};`];
   }
@@ -249,26 +247,17 @@ class JsFnLowering implements StructuredSink<Label> {
   }
 
   /** Tell the runtime where this frame is before a helper that may allocate or trap. */
-  private publish(): void { this.line(`${this.fuelToCell()}I32[${TOP_FP_WORD}] = fp; I32[${TOP_PC_WORD}] = ${this.pc};`); }
+  private publish(): void { this.line(`I32[${TOP_FP_WORD}] = fp; I32[${TOP_PC_WORD}] = ${this.pc};`); }
 
-  //   if (--fuel < 0) { I32[FUEL] = fuel; poll(fp, site); fuel = I32[FUEL]; }
   /** One step of fuel for the instruction at this.pc (runtime/limits.ts), when
-   *  the run is metered: the slow path refills the counter or traps at the site.
-   *  The counter is the local `fuel` while this function runs: read from its
-   *  cell on entry and after anything that may run other guest code, written
-   *  back before that, before a return and before anything that may trap. */
+   *  the run is metered: the slow path refills the counter or traps at the site. */
   private countStep(): void {
     if (!this.env.fuel) return;
-    this.line(`if (--fuel < 0) { I32[${FUEL_WORD}] = fuel; ${this.use('poll')}(fp, ${stepSite(this.code, this.pc)}); fuel = I32[${FUEL_WORD}]; }`);
+    this.line(`if ((I32[${FUEL_WORD}] = I32[${FUEL_WORD}] - 1) < 0) ${this.use('poll')}(fp, ${stepSite(this.code, this.pc)});`);
   }
 
-  /** A statement writing the fuel local to its cell ('' when not metered). */
-  private fuelToCell(): string { return this.env.fuel ? `I32[${FUEL_WORD}] = fuel; ` : ''; }
-
-  private loadFuel(): void { if (this.env.fuel) this.line(`fuel = I32[${FUEL_WORD}];`); }
-
   private trapIf(cond: string, code: TrapCode): void {
-    this.line(`if (${cond}) { ${this.fuelToCell()}${this.use('trap')}(${code}, fp, ${this.pc}); }`);
+    this.line(`if (${cond}) ${this.use('trap')}(${code}, fp, ${this.pc});`);
   }
 
   private nullCheck(r: number): void {
@@ -281,7 +270,7 @@ class JsFnLowering implements StructuredSink<Label> {
   private boundsCheck(obj: number, i: number): void {
     const ri = this.r(i);
     this.line(`t0 = I32[(${this.r(obj)} >> 2) + 1];`);
-    this.line(`if ((${ri} >>> 0) >= t0) { ${this.fuelToCell()}${this.use('trap_index')}(${ri}, t0, fp, ${this.pc}); }`);
+    this.line(`if ((${ri} >>> 0) >= t0) ${this.use('trap_index')}(${ri}, t0, fp, ${this.pc});`);
   }
 
   private f64Const(k: number): string { return lit(this.env.mod.f64Consts[k]!); }
@@ -338,8 +327,8 @@ class JsFnLowering implements StructuredSink<Label> {
         throw new Error(`${OP_INFO[op].name} is lowered as a block's branch`);
       case Op.CALL: case Op.CALLV: return this.call(op);
       case Op.CALLX: return this.callExtern();
-      case Op.RETV: return this.line(`${this.fuelToCell()}return;`);
-      case Op.RETI: case Op.RETF: case Op.RETR: return this.line(`${this.fuelToCell()}return ${r(0)};`);
+      case Op.RETV: return this.line('return;');
+      case Op.RETI: case Op.RETF: case Op.RETR: return this.line(`return ${r(0)};`);
       case Op.NEWSTRUCT: return this.newStruct();
       case Op.GETFI: case Op.GETFF: case Op.GETFR: return this.set(a(0), variant, this.field(a(1), a(2), variant));
       case Op.SETFI: case Op.SETFF: case Op.SETFR: return this.line(`${this.field(a(0), a(1), variant)} = ${r(2)};`);
@@ -452,9 +441,8 @@ class JsFnLowering implements StructuredSink<Label> {
     const target = self ? this.name : `${this.use('table')}[${callee}]`;
     const args = [`fp + ${c.base + HEADER_SLOTS}`, ...c.sig.params.map((k, i) => this.areaArg(k, i))];
     const expr = `${target}(${args.join(', ')})`;
-    if (this.env.fuel) this.line(this.fuelToCell());
-    if (c.sig.ret === null) { this.line(`${expr};`); this.refresh(); } else this.set(c.dst, c.sig.ret, expr, true);
-    this.loadFuel();
+    if (c.sig.ret === null) { this.line(`${expr};`); this.refresh(); return; }
+    this.set(c.dst, c.sig.ret, expr, true);
   }
 
   /** CALLX: arguments to the frame slots the host reads, result via the scratch slot. */
@@ -469,7 +457,6 @@ class JsFnLowering implements StructuredSink<Label> {
     this.publish();
     this.line(`${this.use('callx')}(${this.a(0)}, fp + ${argSlot0});`);
     this.refresh();
-    this.loadFuel();                          // the extern may have run guest code
     if (ext.ret !== null) {
       this.set(dst, ext.ret, ext.ret === Kind.F ? `${this.view('F64')}[${SCRATCH_SLOT}]` : `I32[${SCRATCH_SLOT * 2}]`);
     }

@@ -21,11 +21,7 @@
 // Compiled code does not count calls or back-edges for tiering: counters steer
 // tiering of interpreted code only. When the run is metered (runtime/limits.ts)
 // it counts fuel at the same steps as the interpreter, charged to the same sites
-// (countStep): every call, inlined or not, and every taken loop back-edge. The
-// counter lives in a wasm local while the function runs, written back to its
-// cell before calls, returns and anything that may trap, and read again after
-// calls (a local costs a subtract and a branch in a loop; the cell in memory
-// made each iteration wait for the previous one's store).
+// (countStep): every call, inlined or not, and every taken loop back-edge.
 
 import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, writtenKind, checksInline, needsFrame, stepSite,
   type Alu, type AluOp, type Cmp } from '../../bytecode/opcodes.js';
@@ -124,7 +120,7 @@ const NATIVE_MATH: Partial<Record<MathBuiltin, number>> = { floor: W.F64_FLOOR, 
 type Mode =
   | { kind: 'function' }
   | { kind: 'osr' }
-  | { kind: 'inline'; fp: Local; ret: Label; result: Local | null; fuel: Local | null };
+  | { kind: 'inline'; fp: Local; ret: Label; result: Local | null };
 
 /** Callees at most this long (bytecode words) are inlined when they are leaves. */
 const INLINE_MAX_WORDS = 96;
@@ -221,11 +217,8 @@ class WasmFnLowering implements StructuredSink<Label> {
   private readonly inBounds = new Set<number>();
   private readonly osr: boolean;
   private pc = 0;
-  /** The fuel counter while this function runs (metered runs only): loaded from
-   *  cells[FUEL] on entry and after anything that may run other guest code,
-   *  stored back before that, before a return and before anything that may trap
-   *  (countStep, syncFuel). Shared with inlined bodies. */
-  private readonly fuel: Local | null;
+  /** Scratch for the fuel counter (countStep), made on first use. */
+  private fuelLocal: Local | null = null;
 
   constructor(private readonly env: LowerEnv, private readonly mb: WasmModuleBuilder,
               private readonly wb: WasmFunctionBuilder, private readonly fn: BcFunction, private readonly mode: Mode,
@@ -234,7 +227,6 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.osr = mode.kind === 'osr';
     this.consts = constantRegisters(fn);
     this.fp = mode.kind === 'inline' ? mode.fp : wb.param(0);
-    this.fuel = mode.kind === 'inline' ? mode.fuel : env.fuel ? wb.local(ValType.I32) : null;
     this.fpb = wb.local(ValType.I32);
     fn.regKinds.forEach((k, r) => {
       if (r >= fn.areaBase) return;
@@ -254,7 +246,7 @@ class WasmFnLowering implements StructuredSink<Label> {
   prologue(): void {
     const { wb, fn } = this;
     wb.localGet(this.fp); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(this.fpb);
-    if (this.osr) { this.loadAllRegisters(); this.loadFuel(); return; }
+    if (this.osr) { this.loadAllRegisters(); return; }
     //   if fp + frameSize > cells[HOST_LIMIT] {     ;; past the host-stack budget
     //     (store the parameters into their slots)  ;; (or the frame stack's end:
     //     return interp_X(fp)                      ;;  the helper traps then)
@@ -268,7 +260,6 @@ class WasmFnLowering implements StructuredSink<Label> {
     // The innermost frame, should the host stack run out in deeper compiled code.
     wb.i32Const(0); wb.localGet(this.fp); wb.store(W.I32_STORE, 2, TOP_FP_WORD * 4);
     fn.params.forEach((k, r) => { if (k === Kind.R) this.writeThrough(r); });
-    this.loadFuel();
   }
 
   /** OSR: every register comes from the frame slots the interpreter kept. */
@@ -367,41 +358,29 @@ class WasmFnLowering implements StructuredSink<Label> {
   /** Tell the runtime where this frame is before a helper that may allocate or trap. */
   private publish(): void {
     const wb = this.wb;
-    this.storeFuel();
     wb.i32Const(0); wb.localGet(this.fp); wb.store(W.I32_STORE, 2, TOP_FP_WORD * 4);
     wb.i32Const(0); wb.i32Const(this.pc); wb.store(W.I32_STORE, 2, TOP_PC_WORD * 4);
   }
 
-  //   fuel := fuel - 1
-  //   if fuel < 0 { cells[FUEL] := fuel ; poll(fp, site) ; fuel := cells[FUEL] }
+  //   fuel := cells[FUEL] - 1 ; cells[FUEL] := fuel
+  //   if fuel < 0 { poll(fp, site) }          ;; refill, or trap at the site
   /** One step of fuel for the instruction at this.pc (runtime/limits.ts), when
-   *  the run is metered: the slow path refills the counter or traps at the site. */
+   *  the run is metered. */
   private countStep(): void {
-    if (this.fuel === null) return;
+    if (!this.env.fuel) return;
     const wb = this.wb;
-    wb.localGet(this.fuel); wb.i32Const(1); wb.op(W.I32_SUB); wb.localTee(this.fuel);
-    wb.i32Const(0); wb.op(W.I32_LT_S);
-    wb.if_();
-    this.storeFuel(); wb.localGet(this.fp); wb.i32Const(stepSite(this.code, this.pc)); this.callHelper('poll'); this.loadFuel();
-    wb.end();
-  }
-
-  /** The fuel local to its cell: before a call, a return, or anything that may trap. */
-  private storeFuel(): void {
-    if (this.fuel === null) return;
-    this.wb.i32Const(0); this.wb.localGet(this.fuel); this.wb.store(W.I32_STORE, 2, FUEL_WORD * 4);
-  }
-
-  /** The fuel cell to its local: on entry and after other guest code may have run. */
-  private loadFuel(): void {
-    if (this.fuel === null) return;
-    this.wb.i32Const(0); this.wb.load(W.I32_LOAD, 2, FUEL_WORD * 4); this.wb.localSet(this.fuel);
+    const left = this.fuelLocal ??= wb.local(ValType.I32);
+    wb.i32Const(0);
+    wb.i32Const(0); wb.load(W.I32_LOAD, 2, FUEL_WORD * 4); wb.i32Const(1); wb.op(W.I32_SUB); wb.localTee(left);
+    wb.store(W.I32_STORE, 2, FUEL_WORD * 4);
+    wb.localGet(left); wb.i32Const(0); wb.op(W.I32_LT_S);
+    wb.if_(); wb.localGet(this.fp); wb.i32Const(stepSite(this.code, this.pc)); this.callHelper('poll'); wb.end();
   }
 
   /** Trap with `code` when the i32 on the stack is nonzero. */
   private trapIf(code: TrapCode): void {
     const wb = this.wb;
-    wb.if_(); this.storeFuel(); wb.i32Const(code); wb.localGet(this.fp); wb.i32Const(this.pc); this.callHelper('trap'); wb.end();
+    wb.if_(); wb.i32Const(code); wb.localGet(this.fp); wb.i32Const(this.pc); this.callHelper('trap'); wb.end();
   }
 
   /** Trap on null, unless this block already checked r and has not written it since. */
@@ -419,7 +398,6 @@ class WasmFnLowering implements StructuredSink<Label> {
     if (obj < 65536 && i < 65536) this.inBounds.add(pair);
     this.get(i); this.get(obj); wb.load(W.I32_LOAD, 2, 4); wb.op(W.I32_GE_U);
     wb.if_();
-    this.storeFuel();
     this.get(i); this.get(obj); wb.load(W.I32_LOAD, 2, 4); wb.localGet(this.fp); wb.i32Const(this.pc);
     this.callHelper('trap_index');
     wb.end();
@@ -496,8 +474,8 @@ class WasmFnLowering implements StructuredSink<Label> {
         throw new Error(`${OP_INFO[op].name} is lowered as a block's branch`);
       case Op.CALL: case Op.CALLV: return this.call(op);
       case Op.CALLX: return this.callExtern();
-      case Op.RETV: this.storeFuel(); wb.return_(); return;
-      case Op.RETI: case Op.RETF: case Op.RETR: this.storeFuel(); this.get(a(0)); wb.return_(); return;
+      case Op.RETV: wb.return_(); return;
+      case Op.RETI: case Op.RETF: case Op.RETR: this.get(a(0)); wb.return_(); return;
       case Op.NEWSTRUCT: return this.newStruct();
       case Op.GETFI: case Op.GETFF: case Op.GETFR:
         this.get(a(1)); this.loadKind(variant, a(2)); this.set(a(0), variant);
@@ -621,7 +599,6 @@ class WasmFnLowering implements StructuredSink<Label> {
       if (c.byValue) { this.get(c.target); wb.i32Const(1); wb.op(W.I32_SUB); } else wb.i32Const(c.target);
     };
     this.writeHeader(c.base, pushCallee, op);
-    this.storeFuel();
     wb.localGet(this.fp); wb.i32Const(c.base + HEADER_SLOTS); wb.op(W.I32_ADD);
     c.sig.params.forEach((k, i) => wb.localGet(this.areaArg(k, i)));
     if (!c.byValue && c.target === fn.index && this.mode.kind === 'function') {
@@ -630,7 +607,6 @@ class WasmFnLowering implements StructuredSink<Label> {
       pushCallee();
       wb.callIndirect(shapeType(this.mb, c.sig.params, c.sig.ret));
     }
-    this.loadFuel();
     if (c.sig.ret !== null) this.set(c.dst, c.sig.ret);
   }
 
@@ -644,7 +620,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     if (mayTrap(g, constantRegisters(g), this.env.fuel)) this.writeHeader(base, () => wb.i32Const(g.index), Op.CALL);
     const result = g.ret === null ? null : wb.local(wasmType(g.ret));
     const ret = wb.block();
-    const body = new WasmFnLowering(this.env, this.mb, wb, g, { kind: 'inline', fp: cfp, ret, result, fuel: this.fuel }, this.helpers);
+    const body = new WasmFnLowering(this.env, this.mb, wb, g, { kind: 'inline', fp: cfp, ret, result }, this.helpers);
     body.inlineEntry(g.params.map((k, i) => this.areaArg(k, i)));
     structure(buildCfg(g, 0), body);
     wb.end();
@@ -682,7 +658,6 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.publish();
     wb.i32Const(this.a(0)); wb.localGet(this.fp); wb.i32Const(argSlot0); wb.op(W.I32_ADD);
     this.callHelper('callx');
-    this.loadFuel();                          // the extern may have run guest code
     if (ext.ret !== null) {
       wb.i32Const(0);
       wb.load(ext.ret === Kind.F ? W.F64_LOAD : W.I32_LOAD, ext.ret === Kind.F ? 3 : 2, SCRATCH_SLOT * 8);
