@@ -14,6 +14,9 @@
 //     fuel := cells[FUEL] - 1 ; cells[FUEL] := fuel
 //     if fuel < 0 { poll(fp, site) }         ;; the slow path, below
 //
+// (the interpreter on a local copy of the cell, written back whenever anything
+// else may read it: interp/interpreter.ts).
+//
 // The cell holds only the steps handed out so far (at most a poll period); the
 // rest of the budget is `reserve`, here. When the cell goes below zero the step
 // that did it calls poll(), which checks the interrupt flag and the deadline,
@@ -26,6 +29,8 @@
 // interrupt flag was asked for): the options are known before anything is
 // compiled, so unmetered compiled code has no check at all, and the interpreter
 // tests one local boolean (counting anyway measured 2-3% slower there).
+// Exact steps need no more than that: a run that ends (any trap) leaves the cell
+// exact, so `stepsTaken` is the same in every tier too.
 //
 // All of this lives in the runtime, not in a run() call: a host -> guest call
 // nested inside an extern shares the budget, the deadline and the flag.
