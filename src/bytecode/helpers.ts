@@ -46,6 +46,10 @@ export const FIXED_HELPERS = {
   read_line: '>i',
   /** (extern index, slot of its first argument). */
   callx: 'ii>',
+  /** (fp, pc): the fuel counter went below zero at a step charged to that frame
+   *  and position: refill it, or trap `out of fuel` / `interrupted` there
+   *  (runtime/limits.ts). */
+  poll: 'ii>',
 } as const;
 
 export type FixedHelper = keyof typeof FIXED_HELPERS;

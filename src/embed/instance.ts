@@ -41,7 +41,7 @@ import { run as interpret } from '../interp/interpreter.js';
 import type { CompilingBackend } from '../jit/backend.js';
 import { WasmBackend, hostCanCompileWasm } from '../jit/wasm/backend.js';
 import { JsBackend, hostCanCompileJs } from '../jit/js/backend.js';
-import { DEFAULTS, HOST_STACK, MAX_HOST_ENTRY_DEPTH, defaultMaxHeapMB } from '../config.js';
+import { DEFAULTS, HOST_STACK, MAX_HOST_ENTRY_DEPTH, FUEL_POLL_STEPS, defaultMaxHeapMB } from '../config.js';
 import type { VmOptions } from '../vm.js';
 import type { HostIo } from './io.js';
 import { TierRuntimeError, attachTrace } from './errors.js';
@@ -169,9 +169,11 @@ export class Instance implements HandleOwner {
   }
 
   /** What the outermost entry starts from: no guest frame runs, no fault is
-   *  pending, and the globals are initialised. */
+   *  pending, a fresh step budget and deadline (limits.ts; nested entries share
+   *  them), and the globals are initialised. */
   beginOutermost(): void {
     this.io.reset();
+    this.rt.limits.start();
     this.rt.topFp = -1;
     this.rt.escaping = null;
     try { this.initialise(); } catch (e) { throw this.handOut(e); }
@@ -398,7 +400,7 @@ export function callable(live: () => Instance, g: GuestFunction): (...args: unkn
 
 /** The live instance of `mod`, or why there can be none: a missing extern, or a
  *  host that refuses the memory (the guest's `out of memory`). */
-export function createInstance(mod: BcModule, o: VmOptions, io: HostIo): Instance | Refusal {
+export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrupt: Int32Array | null): Instance | Refusal {
   const externs = o.externs ?? {};
   const missing = missingExterns(mod, externs);
   if (missing.length > 0) {
@@ -419,6 +421,7 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo): Instanc
       gcStress: o.gcStress ?? DEFAULTS.gcStress,
       verifyHeap: o.verifyHeap ?? DEFAULTS.verifyHeap,
       traceGc: o.traceGc ? (line) => io.stderr(line + '\n') : null,
+      limits: { maxSteps: o.maxSteps ?? null, deadlineMs: o.deadlineMs ?? null, interrupt, pollSteps: FUEL_POLL_STEPS },
     });
   } catch (e) {
     // The frame stack is reserved up front: a refused memory is `out of memory`.

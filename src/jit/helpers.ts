@@ -85,6 +85,9 @@ export function helperImports(rt: Runtime): Readonly<Record<Helper, HelperFn>> {
     fmod: (a: number, b: number) => a % b,
     clock: () => performance.now(),
     read_line: guarded(rt, () => { const line = rt.readLine(); return line === null ? 0 : heap.newString(line); }),
+    poll: (fp: number, pc: number) => {
+      try { rt.limits.poll(); } catch (e) { throw e instanceof Trap ? faultAt(rt, e, fp, pc) : e; }
+    },
     callx: guarded(rt, (ext: number, argFp: number) => {
       const saved = rt.sp, savedCaller = rt.hostCallerFp;
       rt.hostCallerFp = rt.mem.i32[TOP_FP_WORD]!;

@@ -10,7 +10,8 @@
 // (TOP_FP_WORD; -1 when no frame runs), word 1 that frame's bytecode position
 // (TOP_PC_WORD). The scratch slot receives results that cross to the host. The
 // alloc slot holds the allocation window, cursor and limit (heap.ts). The host
-// slot holds HOST_LIMIT_WORD, the host-stack budget (see below).
+// slot holds HOST_LIMIT_WORD, the host-stack budget (see below), and FUEL_WORD,
+// the fuel counter every tier decrements at calls and loop back-edges (limits.ts).
 //
 // The host-stack budget: compiled code recurses on the host's stack (a wasm or JS
 // call per guest call), the interpreter does not. So that every tier reaches the
@@ -48,6 +49,9 @@ import type { LineInput } from './input.js';
 import { Trap, stackOverflowAt } from './errors.js';
 import type { Tiering } from './tiering.js';
 import { HandleTable } from './handles.js';
+import { Limits, type LimitOptions } from './limits.js';
+
+export { FUEL_WORD } from './limits.js';
 
 export type HostFunction = (...args: unknown[]) => unknown;
 
@@ -65,6 +69,8 @@ export interface RuntimeOptions {
   gcStress: boolean;
   verifyHeap: boolean;
   traceGc: ((line: string) => void) | null;
+  /** Fuel, deadline and interrupt flag of the runs on this runtime. */
+  limits: LimitOptions;
 }
 
 const INITIAL_HEAP = 1 << 20;
@@ -116,6 +122,9 @@ export class Runtime implements RootSource {
    *  compiled code reaches interpreted functions through it). */
   interpretFrame: (fp: number, interpretEntry: boolean) => void = () => { throw new Error('no interpreter'); };
   tiering!: Tiering;
+  /** Fuel, interrupt and deadline (limits.ts): shared by everything that runs
+   *  guest code on this runtime, nested host -> guest calls included. */
+  readonly limits: Limits;
   readonly stackStartSlot: number;
   readonly stackEndSlot: number;
   /** Host entries so far (pushEntryFrame, linkEntryFrame): calls counted in
@@ -141,6 +150,7 @@ export class Runtime implements RootSource {
     // Addresses stay below MAX_MEMORY_BYTES (memory.ts): the heap ends there at most.
     const heapLimit = Math.min(heapStart + opts.maxHeapBytes, MAX_MEMORY_BYTES);
     this.mem = new Memory(Math.min(heapLimit, heapStart + INITIAL_HEAP), heapLimit, opts.useWasmMemory);
+    this.limits = new Limits(this.mem, opts.limits);
     this.heap = new Heap(this.mem, heapStart, heapLimit);
     opts.stdin.maxLineUnits = Math.min(MAX_INPUT_LINE_UNITS, Math.floor((heapLimit - heapStart) / 2));
     this.heap.structSizes = Int32Array.from(mod.structs, (s) => s.size);

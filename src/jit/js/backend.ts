@@ -45,7 +45,7 @@ export class JsBackend extends CompilingBackend<GuestCode> {
     super(rt, opts);
     this.lowerEnv = {
       mod: rt.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot,
-      frameSizes: rt.frameSizes,
+      frameSizes: rt.frameSizes, fuel: rt.limits.metered,
     };
     this.env = {
       ...helperImports(rt),

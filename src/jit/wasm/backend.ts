@@ -51,6 +51,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     const env = {
       mod: rt.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot,
       frameSizes: rt.frameSizes, mayInline: (g: number) => opts.inline && rt.tiering.mayCompile(g),
+      fuel: rt.limits.metered,
     };
     const wb = lowerFunction(env, mb, fn, osrPc);
     mb.exportFunction('f', wb.index);
