@@ -30,9 +30,8 @@ import type { HostFunction, Runtime } from './runtime/runtime.js';
 import { formatTrace, Trap, GuestFault, stackOverflowAt } from './runtime/errors.js';
 import { HostFault, ownExterns } from './runtime/externs.js';
 import type { Tiering } from './runtime/tiering.js';
-import type { CompilingBackend } from './jit/backend.js';
 import { HostIo, defaultErr, defaultOut } from './embed/io.js';
-import { Instance, GuestFunction, callable, createInstance } from './embed/instance.js';
+import { Instance, GuestFunction, callable, createInstance, type LazyBackend } from './embed/instance.js';
 import { TierRuntimeError, attachTrace, type TierDiagnostic } from './embed/errors.js';
 import { DEFAULTS, TIERS, rangeProblem, memoryProblem, type Tier, type Limited } from './config.js';
 
@@ -313,7 +312,7 @@ function handBack(rt: Runtime | null, fault: HostFault): unknown {
 }
 
 /** Why --print-code printed nothing. */
-function nothingPrinted(rt: Runtime, name: string, backend: CompilingBackend<unknown> | null): string {
+function nothingPrinted(rt: Runtime, name: string, backend: LazyBackend | null): string {
   const what = `tiervm: --print-code=${name}: nothing printed`;
   if (!rt.mod.functions.some((f) => f.name === name)) return `${what}: the program has no function '${name}'`;
   if (backend === null) return `${what}: no compiling backend in this run (--tier=interp, or a host without code generation)`;

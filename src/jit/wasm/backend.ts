@@ -4,7 +4,8 @@
 // The table is a funcref WebAssembly.Table shared by every compiled module; each
 // compiled function is a module of its own that imports the memory, the table and
 // the helpers its code calls (../helpers.ts; the string helpers are wasm
-// functions of one module, ./strings.ts).
+// functions of one module, ./strings.ts, built when a compiled function first
+// imports one: a run whose compiled code makes no strings never pays for it).
 
 import { Kind } from '../../bytecode/opcodes.js';
 import type { BcFunction } from '../../bytecode/module.js';
@@ -14,7 +15,7 @@ import { helperImports } from '../helpers.js';
 import { CompilingBackend, shapeKey, type BackendOptions, type Lowered, type Shape } from '../backend.js';
 import { ValType, W, WasmModuleBuilder } from './encoder.js';
 import { lowerFunction, shapeType, wasmType } from './lower.js';
-import { makeStringHelpers } from './strings.js';
+import { makeStringHelpers, WASM_STRING_HELPERS, type WasmStringHelper } from './strings.js';
 
 /** True if this host can compile and run WebAssembly now (not under --jitless,
  *  and not where a policy forbids wasm code generation). */
@@ -28,6 +29,20 @@ export function hostCanCompileWasm(): boolean {
   }
 }
 
+/** The helper imports: the JavaScript ones, except that the string helpers are
+ *  getters that build their wasm module (`make`) on first read. Instantiating a
+ *  module reads only the imports it declares, so the string module (a few ms of
+ *  optimising compile, at start-up of --tier=jit) is built when the first
+ *  compiled function that calls one is instantiated, and once. */
+function withLazyStringHelpers(js: Readonly<Record<string, Function>>, make: () => Record<WasmStringHelper, Function>): WebAssembly.ModuleImports {
+  const helpers: Record<string, Function> = { ...js };
+  let made: Record<WasmStringHelper, Function> | null = null;
+  for (const name of WASM_STRING_HELPERS) {
+    Object.defineProperty(helpers, name, { enumerable: true, get: () => (made ??= make())[name] });
+  }
+  return helpers as WebAssembly.ModuleImports;
+}
+
 export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   readonly name = 'wasm';
   protected readonly sizeUnit = 'wasm bytes';
@@ -39,7 +54,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: rt.mod.functions.length });
     const js = helperImports(rt);
     // The string helpers run as wasm, with the JS ones as their slow paths.
-    this.helpers = { ...js, ...makeStringHelpers(rt.mem.wasm!, js, rt.heap.charCache) } as WebAssembly.ModuleImports;
+    this.helpers = withLazyStringHelpers(js, () => makeStringHelpers(rt.mem.wasm!, js, rt.heap.charCache));
     this.initSlots();
   }
 
