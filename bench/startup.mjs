@@ -5,11 +5,15 @@
 // wall time per command and the ratio of medians to `node -e 0`.
 //
 //   node bench/startup.mjs [--runs=20] [--warmup=2] [--limit=1.3] [--json=FILE]
-//                          [--entry=PATH] [--extra=FILE]...
+//                          [--entry=PATH] [--extra=FILE]... [--programs]
 //
 // --limit=R exits 1 when a tiervm median exceeds R times node's (the start-up
 // target). --entry runs another tiervm entry point (another checkout's bin/). Each
-// --extra=FILE adds `run FILE` (default mode) as a further command.
+// --extra=FILE adds `run FILE` (default mode) as a further command. --programs
+// adds every benchmark program (bench/programs/NAME.tier) at its quick size (as
+// `bench/suite.mjs --list` gives it), in the default mode and with
+// --tier=interp, and their ratio: at sizes this small, compiling what gets hot
+// must not cost more than it saves.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +28,14 @@ const LIMIT = opt('limit', null);
 const JSON_OUT = opt('json', null);
 const ENTRY = resolve(opt('entry', join(ROOT, 'bin', 'tiervm.js')));
 const EXTRA = process.argv.filter((a) => a.startsWith('--extra=')).map((a) => resolve(a.slice(8)));
+const PROGRAMS = process.argv.includes('--programs');
+
+/** [name, quick size] of every benchmark, from the suite's own table. */
+function quickPrograms() {
+  const list = spawnSync(process.execPath, [join(ROOT, 'bench', 'suite.mjs'), '--list'], { encoding: 'utf8' }).stdout;
+  const section = list.split(/^runners:/m)[0];
+  return [...section.matchAll(/^ {2}(\w+) +size \S+ +quick (\S+)/gm)].map((m) => [m[1], m[2]]);
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'tiervm-startup-'));
 const EMPTY = join(dir, 'empty.tier');
@@ -37,6 +49,13 @@ const commands = [
   { name: 'tiervm run --tier=auto', args: [ENTRY, 'run', '--tier=auto', EMPTY] },
   { name: 'tiervm run --tier=jit', args: [ENTRY, 'run', '--tier=jit', EMPTY] },
   ...EXTRA.map((f) => ({ name: `tiervm run ${f.replace(ROOT + '/', '')}`, args: [ENTRY, 'run', f] })),
+  ...(PROGRAMS ? quickPrograms() : []).flatMap(([name, n]) => {
+    const file = join(ROOT, 'bench', 'programs', `${name}.tier`);
+    return [
+      { name: `tiervm run ${name} ${n}`, args: [ENTRY, 'run', file, n], program: name },
+      { name: `tiervm run --tier=interp ${name} ${n}`, args: [ENTRY, 'run', '--tier=interp', file, n], program: name, interp: true },
+    ];
+  }),
 ];
 
 /** Wall time of one spawn, in ms; a failed run stops the benchmark. */
@@ -64,6 +83,16 @@ console.log(`start-up, ${RUNS} interleaved runs each (node ${process.version}, $
 console.log('| command | median ms | min ms | max ms | / node -e 0 |');
 console.log('|---|---:|---:|---:|---:|');
 for (const r of rows) console.log(`| \`${r.name}\` | ${r.median.toFixed(1)} | ${r.min.toFixed(1)} | ${r.max.toFixed(1)} | ${(r.median / base).toFixed(2)}x |`);
+if (PROGRAMS) {
+  console.log('\nbenchmark programs at their quick size: default mode / --tier=interp (medians)\n');
+  console.log('| program | default ms | interp ms | default / interp |');
+  console.log('|---|---:|---:|---:|');
+  commands.forEach((c, i) => {
+    if (c.program === undefined || c.interp) return;
+    const d = rows[i], t = rows[i + 1];
+    console.log(`| ${c.name.replace('tiervm run ', '')} | ${d.median.toFixed(1)} | ${t.median.toFixed(1)} | ${(d.median / t.median).toFixed(2)} |`);
+  });
+}
 if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ node: process.version, runs: RUNS, rows }, null, 2));
 if (LIMIT !== null) {
   const over = rows.slice(1, 5).filter((r) => r.median > Number(LIMIT) * base);
