@@ -48,6 +48,8 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   protected readonly sizeUnit = 'wasm bytes';
   readonly table: WebAssembly.Table;
   private readonly helpers: WebAssembly.ModuleImports;
+  /** The c2i adapters made together (makeC2i), by shapeKey; null before. */
+  private c2iMade: Map<string, WebAssembly.ExportValue> | null = null;
 
   constructor(rt: Runtime, opts: BackendOptions) {
     super(rt, opts);
@@ -119,24 +121,50 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   //     header RESULT_REG := TO_HOST        ;; return to the host: back here
   //     (store arg i to slot fp + i) ...
   //     local.get fp ; call $enter          ;; runs the interpreter on that frame
+  //
+  // The first request makes the c2i adapters of every function's shape at once,
+  // in one module (the backend's constructor asks for all of them): one compile
+  // and one instantiation instead of one per shape, which at start-up cost
+  // several ms for a program of nine shapes. A shape met later (a function
+  // value's signature) gets a module of its own.
   protected makeC2i(s: Shape): WebAssembly.ExportValue {
+    if (this.c2iMade === null) {
+      const shapes = new Map(this.rt.mod.functions.map((f) => [shapeKey(f), f as Shape]));
+      this.c2iMade = this.makeC2iModule([...shapes.values()]);
+    }
+    return this.c2iMade.get(shapeKey(s)) ?? this.makeC2iModule([s]).get(shapeKey(s))!;
+  }
+
+  /** One module exporting the c2i adapter of each of `shapes`, by shapeKey. */
+  private makeC2iModule(shapes: readonly Shape[]): Map<string, WebAssembly.ExportValue> {
     const mb = new WasmModuleBuilder();
     mb.importMemory('env', 'memory', 1);
-    const results = s.ret === null ? [] : [wasmType(s.ret)];
-    const enter = mb.importFunction('h', 'enter', mb.addType([ValType.I32], results));
-    const wb = mb.addFunction(shapeType(mb, s.params, s.ret), `c2i_${shapeKey(s)}`);
-    const fpb = wb.local(ValType.I32);
-    wb.localGet(wb.param(0)); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(fpb);
-    wb.localGet(fpb); wb.i32Const(headerByteOffset(Hdr.RESULT_REG)); wb.op(W.I32_ADD);
-    wb.i32Const(TO_HOST); wb.store(W.I32_STORE, 2, 0);
-    s.params.forEach((k, i) => {
-      wb.localGet(fpb); wb.localGet(wb.param(i + 1));
-      wb.store(k === Kind.F ? W.F64_STORE : W.I32_STORE, k === Kind.F ? 3 : 2, i * 8);
-    });
-    wb.localGet(wb.param(0)); wb.call(enter);
-    wb.finish();
-    mb.exportFunction('c2i', wb.index);
+    // $enter per result type (imports precede defined functions).
+    const enters = new Map<string, number>();
+    for (const s of shapes) {
+      const results = s.ret === null ? [] : [wasmType(s.ret)];
+      const key = results.join();
+      if (!enters.has(key)) enters.set(key, mb.importFunction('h', `enter${enters.size}`, mb.addType([ValType.I32], results)));
+    }
+    for (const s of shapes) {
+      const enter = enters.get((s.ret === null ? [] : [wasmType(s.ret)]).join())!;
+      const wb = mb.addFunction(shapeType(mb, s.params, s.ret), `c2i_${shapeKey(s)}`);
+      const fpb = wb.local(ValType.I32);
+      wb.localGet(wb.param(0)); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(fpb);
+      wb.localGet(fpb); wb.i32Const(headerByteOffset(Hdr.RESULT_REG)); wb.op(W.I32_ADD);
+      wb.i32Const(TO_HOST); wb.store(W.I32_STORE, 2, 0);
+      s.params.forEach((k, i) => {
+        wb.localGet(fpb); wb.localGet(wb.param(i + 1));
+        wb.store(k === Kind.F ? W.F64_STORE : W.I32_STORE, k === Kind.F ? 3 : 2, i * 8);
+      });
+      wb.localGet(wb.param(0)); wb.call(enter);
+      wb.finish();
+      mb.exportFunction(shapeKey(s), wb.index);
+    }
     const rt = this.rt;
-    return this.instantiate(mb.encode(), { h: { enter: (fp: number) => rt.enterInterpreted(fp) } }).c2i!;
+    const enter = (fp: number) => rt.enterInterpreted(fp);
+    const h = Object.fromEntries([...enters.keys()].map((_, i) => [`enter${i}`, enter]));
+    const exports = this.instantiate(mb.encode(), { h });
+    return new Map(shapes.map((s) => [shapeKey(s), exports[shapeKey(s)]!]));
   }
 }
