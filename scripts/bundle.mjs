@@ -30,21 +30,18 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
 const BUNDLE = join(DIST, 'tiervm.cjs');
 
-/** What the cache is warmed with. V8 caches the functions that ran (they are
- *  compiled lazily): the empty program in every mode puts in everything start-up
- *  needs, and the benchmark programs at tiny sizes, compiled at every chance,
- *  most of the front end, interpreter and wasm lowering a real program uses
- *  (measured: richards 1 ran 12 ms faster, nbody 1000 3 ms, for 0.4 ms more to
- *  load a bigger cache). What is not in the cache compiles as without one. */
-const WARM_EMPTY = [
+/** What the cache is warmed with: the empty program in every mode. V8 caches
+ *  the functions that ran (they are compiled lazily), so this puts in everything
+ *  start-up needs. Warming with the benchmark programs too (a cache of 475 KiB
+ *  instead of 343) made richards 1 in auto mode 12 ms faster but every empty
+ *  program 1-2.5 ms slower, and interpreted richards 4 ms slower: a bigger cache
+ *  costs more than loading it (measured, bench/startup.mjs). What is not in the
+ *  cache compiles as without one. */
+const WARM_UP = [
   ['run', '--tier=interp'],
   ['run', '--tier=auto'],
   ['run', '--tier=jit'],
   ['run', '--tier=jit', '--jit-backend=js'],
-];
-const WARM_PROGRAMS = [
-  ['fib', '5'], ['nbody', '10'], ['spectral', '5'], ['fannkuch', '5'], ['mandelbrot', '8'],
-  ['binarytrees', '4'], ['fasta', '10'], ['sieve', '100'], ['richards', '1'], ['strings', '10'],
 ];
 
 async function bundle() {
@@ -78,10 +75,7 @@ async function makeCache() {
   if (loaded === null || loaded.cacheFile === null) throw new Error('scripts/bundle.mjs: no fresh bundle to make a cache for');
   const empty = join(mkdtempSync(join(tmpdir(), 'tiervm-bundle-')), 'empty.tier');
   writeFileSync(empty, 'fn main() {}\n');
-  const runs = [
-    ...WARM_EMPTY.map((args) => [...args, empty]),
-    ...WARM_PROGRAMS.map(([name, n]) => ['run', '--tier=auto', '--jit-threshold=1', join(ROOT, 'bench', 'programs', `${name}.tier`), n]),
-  ];
+  const runs = WARM_UP.map((args) => [...args, empty]);
   for (const args of runs) {
     const status = await loaded.exports.main(args);
     if (status !== 0) throw new Error(`scripts/bundle.mjs: warming up with ${args.join(' ')} failed (status ${status})`);
