@@ -26,6 +26,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
+import { parseTiervmGcStats, parseV8TraceGc } from './lib/gcstats.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(HERE);
@@ -195,67 +196,13 @@ if (opts.runners) {
 const runners = ALL_RUNNERS.filter((r) => !opts.runners || opts.runners.includes(r.id));
 
 // ---- output parsing ---------------------------------------------------------------------
-const UNIT = { B: 1, KB: 1024, MB: MB, GB: 1024 * MB };
-const bytes = (num, unit) => +num * UNIT[unit];
-
-/** tiervm: `[gc stats] collections 18, pause total 37.4 ms, max 15.235 ms, p99 15.235 ms,
- *  peak heap 1263.5 KB, live after last 235.7 KB` on stderr. */
 function parseTiervm(run) {
-  const m = /\[gc stats\] collections (\d+), pause total ([\d.]+) ms, max ([\d.]+) ms, p99 ([\d.]+) ms, peak heap ([\d.]+) (B|KB|MB|GB), live after last ([\d.]+) (B|KB|MB|GB)/.exec(run.stderr);
-  if (!m) return { stdout: run.stdout, gc: null, error: 'no `[gc stats]` line on stderr' };
-  return {
-    stdout: run.stdout,
-    gc: {
-      collections: +m[1], pauseTotalMs: +m[2], maxPauseMs: +m[3], p99PauseMs: +m[4],
-      peakHeapBytes: bytes(m[5], m[6]), liveAfterLastBytes: bytes(m[7], m[8]),
-    },
-  };
+  const gc = parseTiervmGcStats(run.stderr);
+  if (!gc) return { stdout: run.stdout, gc: null, error: 'no `[gc stats]` line on stderr' };
+  return { stdout: run.stdout, gc };
 }
 
-const p99 = (xs) => {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]; // same rule as tiervm's gc.ts
-};
-
-/** V8 --trace-gc lines go to stdout, one write per line, e.g.
- *    [1234:0x55d0c6a3f000]   50 ms: Scavenge 4.1 (4.2) -> 4.1 (5.2) MB, 5.01 / 0.00 ms  (average mu = ...) allocation failure;
- *    [1234:0x55d0c6a3f000]  371 ms: Mark-Compact 23.8 (51.0) -> 2.9 (36.5) MB, 5.33 / 0.01 ms  (+ 0.1 ms in 2 steps since start of marking, biggest step 0.1 ms, ...) ...
- *  `X / Y ms`: X is the main-thread pause of that collection (Y the part spent in
- *  external callbacks). Incremental-marking steps done before a Mark-Compact are
- *  separate, smaller pauses; their biggest is kept in the JSON. Trace lines are
- *  removed from stdout before the output check. */
-const V8_TRACE = /^\[\d+:0x[0-9a-f]+\]\s/;
-function parseV8(run) {
-  const out = [];
-  const pauses = [];
-  const kinds = {};
-  let biggestStepMs = 0;
-  let unparsed = 0;
-  for (const line of run.stdout.split('\n')) {
-    if (!V8_TRACE.test(line)) { out.push(line); continue; }
-    const m = /ms: (.+?) [\d.]+ \([\d.]+\) -> [\d.]+ \([\d.]+\) MB, ([\d.]+) \/ ([\d.]+) ms/.exec(line);
-    if (!m) { unparsed++; continue; }
-    pauses.push(+m[2]);
-    const kind = m[1].replace(/\s*\(.*\)$/, '');
-    kinds[kind] = (kinds[kind] ?? 0) + 1;
-    const step = /biggest step ([\d.]+) ms/.exec(line);
-    if (step) biggestStepMs = Math.max(biggestStepMs, +step[1]);
-  }
-  return {
-    stdout: out.join('\n'),
-    gc: {
-      collections: pauses.length,
-      pauseTotalMs: pauses.reduce((a, x) => a + x, 0),
-      maxPauseMs: pauses.length ? Math.max(...pauses) : 0,
-      p99PauseMs: p99(pauses),
-      kinds,
-      biggestIncrementalStepMs: biggestStepMs,
-      unparsedTraceLines: unparsed,
-      pausesMs: pauses,
-    },
-  };
-}
+function parseV8(run) { return parseV8TraceGc(run.stdout); }
 
 // ---- running ----------------------------------------------------------------------------
 const normalize = (s) => s.replace(/\r\n/g, '\n').replace(/\s+$/, '');

@@ -11,7 +11,7 @@ import { openSync, readSync, closeSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { setFlagsFromString } from 'node:v8';
 import { load, DEFAULTS, type VmOptions } from './vm.js';
-import { TIERS, LIMITS, rangeProblem, memoryProblem, type Limited, type Tier } from './config.js';
+import { TIERS, LIMITS, rangeProblem, memoryProblem, deadlineProblem, type Limited, type Tier } from './config.js';
 import { writeAll, runJob, withExitStatus, exitStatusOf } from './cli-io.js';
 
 const VERSION = '0.1.0';
@@ -30,6 +30,12 @@ Options:
   --stack-size=KB      frame stack size in KiB, ${LIMITS.stackSizeKB.min}..${LIMITS.stackSizeKB.max} (default ${DEFAULTS.stackSizeKB})
   --jit-threshold=N    calls or loop iterations before a function is compiled, 1..2^30
                        (default ${DEFAULTS.jitThreshold}; 1 = compile and enter loops at every chance)
+  --max-steps=N        fuel: stop with 'runtime error: out of fuel' when the program
+                       would take more than N steps, 1..2^53-1 (a step is a call of a
+                       guest function or a jump back to the top of a loop; the same
+                       step in every tier)
+  --deadline-ms=MS     stop with 'runtime error: interrupted' once the run has lasted
+                       MS milliseconds (a positive number)
   --trace-tier         print one line per compile, install, adapter and OSR entry
   --jit-backend=B      compiling backend: wasm or js (default: wasm where the host
                        has WebAssembly, else js where it allows eval)
@@ -61,6 +67,14 @@ interface Parsed { command: string; file: string; args: string[]; opts: VmOption
 function wholeNumber(flag: string, v: string, setting: Limited): number {
   const n = /^[0-9]+$/.test(v) ? Number(v) : NaN;
   const why = rangeProblem(setting, n);
+  if (why !== null) throw new UsageError(`${flag} ${why}, got '${v}'`);
+  return n;
+}
+
+/** A positive number of milliseconds (fractions allowed), as deadlineMs takes. */
+function milliseconds(flag: string, v: string): number {
+  const n = /^[0-9]+(\.[0-9]+)?$/.test(v) ? Number(v) : NaN;
+  const why = deadlineProblem(n);
   if (why !== null) throw new UsageError(`${flag} ${why}, got '${v}'`);
   return n;
 }
@@ -103,6 +117,8 @@ function parseOption(a: string, p: Parsed): void {
     case '--max-heap': p.opts.maxHeapMB = wholeNumber(flag, need(), 'maxHeapMB'); return;
     case '--stack-size': p.opts.stackSizeKB = wholeNumber(flag, need(), 'stackSizeKB'); return;
     case '--jit-threshold': p.opts.jitThreshold = wholeNumber(flag, need(), 'jitThreshold'); return;
+    case '--max-steps': p.opts.maxSteps = wholeNumber(flag, need(), 'maxSteps'); return;
+    case '--deadline-ms': p.opts.deadlineMs = milliseconds(flag, need()); return;
     case '--trace-tier': p.opts.traceTier = noValue(flag, value); return;
     case '--no-inline': noValue(flag, value); p.opts.inline = false; return;
     case '--host-stack-slots': p.opts.hostStackSlots = wholeNumber(flag, need(), 'hostStackSlots'); return;

@@ -25,6 +25,8 @@ export const LIMITS = {
   jitThreshold: { min: 1, max: 2 ** 30, unit: '' },
   /** A debug setting: 1 (every compiled call runs interpreted) to 2^24 slots. */
   hostStackSlots: { min: 1, max: 2 ** 24, unit: 'slots' },
+  /** Fuel (runtime/limits.ts): the budget is a JS number, exact up to 2^53 - 1. */
+  maxSteps: { min: 1, max: Number.MAX_SAFE_INTEGER, unit: 'steps' },
 } as const;
 export type Limited = keyof typeof LIMITS;
 
@@ -34,6 +36,24 @@ export function rangeProblem(name: Limited, v: unknown): string | null {
   if (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max) return null;
   return `must be a whole number from ${min} to ${max}${unit ? ' (' + unit + ')' : ''}`;
 }
+
+/** The longest deadlineMs accepted: 2^31 - 1 ms (24.8 days, setTimeout's limit). */
+export const MAX_DEADLINE_MS = 2 ** 31 - 1;
+
+/** Why `v` is not an accepted deadlineMs (null: it is): any positive number of
+ *  milliseconds up to MAX_DEADLINE_MS, fractions included. */
+export function deadlineProblem(v: unknown): string | null {
+  if (typeof v === 'number' && v > 0 && v <= MAX_DEADLINE_MS) return null;
+  return `must be a positive number of milliseconds, at most ${MAX_DEADLINE_MS}`;
+}
+
+/** Steps between two polls of the interrupt flag and the deadline's clock when a
+ *  run is metered (runtime/limits.ts). A poll costs about 0.1 us (a call out of
+ *  compiled code, an atomic load, performance.now()); a step costs at least a
+ *  nanosecond in compiled code and tens in the interpreter, so polls cost under
+ *  1% while an interrupt or a deadline is seen within about 0.1 ms (compiled
+ *  code) to 1 ms (the interpreter). */
+export const FUEL_POLL_STEPS = 10000;
 
 /** The heap limit when none is given: what the memory limit leaves beside a stack
  *  of `stackSizeKB`, at most LIMITS.maxHeapMB.max. */

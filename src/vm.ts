@@ -30,10 +30,11 @@ import type { HostFunction, Runtime } from './runtime/runtime.js';
 import { formatTrace, Trap, GuestFault, stackOverflowAt } from './runtime/errors.js';
 import { HostFault, ownExterns } from './runtime/externs.js';
 import type { Tiering } from './runtime/tiering.js';
+import type { TierEvent, BackendName } from './runtime/tier-events.js';
 import { HostIo, defaultErr, defaultOut } from './embed/io.js';
 import { Instance, GuestFunction, callable, createInstance, type LazyBackend } from './embed/instance.js';
 import { TierRuntimeError, attachTrace, type TierDiagnostic } from './embed/errors.js';
-import { DEFAULTS, TIERS, rangeProblem, memoryProblem, type Tier, type Limited } from './config.js';
+import { DEFAULTS, TIERS, rangeProblem, memoryProblem, deadlineProblem, type Tier, type Limited } from './config.js';
 
 export { DEFAULTS } from './config.js';
 export type { Tier } from './config.js';
@@ -41,6 +42,8 @@ export { TierRuntimeError } from './embed/errors.js';
 export type { TierDiagnostic, TraceFrame } from './embed/errors.js';
 export { GuestRef } from './embed/values.js';
 export type { RefKind } from './embed/values.js';
+export { formatTierEvent } from './runtime/tier-events.js';
+export type { TierEvent, Crossings, BackendName } from './runtime/tier-events.js';
 
 /** Options of load(). Every one is checked there (an unknown name too); a value
  *  of `undefined` counts as not given. They are read once, at load(). */
@@ -72,8 +75,21 @@ export interface VmOptions {
   gcStats?: boolean;
   /** Calls or loop back-edges before compiling (1: at every chance). */
   jitThreshold?: number;
-  /** Write one line per compile, install, adapter and OSR entry to stderr. */
+  /** Write one line per compile, install, adapter and OSR entry to stderr, and
+   *  the calls between tiers when a run ends (the text of the tier events). */
   traceTier?: boolean;
+  /** Receives every tier event (runtime/tier-events.ts: backend chosen,
+   *  adapters, compiles, installs, failures, OSR entries, and call counts and
+   *  crossings when run() ends). While set, crossings are counted. Its exception
+   *  ends the run and is thrown from run() or call(), as the stdout callback's. */
+  onTierEvent?: (e: TierEvent) => void;
+  /** 'compiled' tier events carry the generated code as text (`code`; costs a
+   *  printing of each compiled function). */
+  tierEventCode?: boolean;
+  /** Deliver program output to stdout at a write once this many milliseconds
+   *  passed since the last delivery (default 0: in 64 KiB pieces and at the end;
+   *  an embedder showing output of a long run live sets it). */
+  flushMs?: number;
   /** Print the generated code of this function to stderr when it is compiled
    *  (WAT from the wasm backend, JavaScript source from the js backend); if it
    *  never is, say so when the run ends. */
@@ -91,6 +107,23 @@ export interface VmOptions {
   /** Force one compiling backend (default: wasm where the host has WebAssembly,
    *  else js where it allows code generation from strings). */
   backend?: 'wasm' | 'js';
+  /** Fuel: the steps one run (or outermost call) may take, 1..2^53-1; a step is
+   *  a guest function call or a loop back-edge. Step N + 1 ends the run with
+   *  `runtime error: out of fuel` and the guest trace, at the same step in every
+   *  tier and backend. */
+  maxSteps?: number;
+  /** The run (or outermost call) ends with `runtime error: interrupted` once
+   *  this many milliseconds (a positive number, at most 2^31 - 1) have passed
+   *  since it started; checked every few thousand steps. */
+  deadlineMs?: number;
+  /** Make runs stoppable by program.interrupt() and program.interruptBuffer
+   *  (implied by maxSteps, deadlineMs and interruptBuffer). */
+  interruptible?: boolean;
+  /** The interrupt flag to poll: element 0 of this Int32Array (over a
+   *  SharedArrayBuffer, to set it from another thread). Nonzero stops the run
+   *  with `runtime error: interrupted` and is reset to 0. Default: a new one,
+   *  program.interruptBuffer. */
+  interruptBuffer?: Int32Array;
 }
 
 export type LoadResult =
@@ -164,9 +197,29 @@ export class LoadedProgram {
   /** The tiers of the last instance, kept when it is disposed. */
   private tiersAtDispose: ReturnType<Tiering['report']> | null = null;
 
+  /** Steps the last run() took, where maxSteps was set (for tests and tools). */
+  lastSteps: number | null = null;
+  /** The interrupt flag, element 0, when the program is interruptible (loaded
+   *  with interruptible, interruptBuffer, maxSteps or deadlineMs), else null.
+   *  Over a SharedArrayBuffer where the host has one: hand it to another thread,
+   *  which stops the run with `Atomics.store(buffer, 0, 1)`. A request made
+   *  while no run is in progress stops the next run at its first step; store 0
+   *  to withdraw it. */
+  readonly interruptBuffer: Int32Array | null;
+
   constructor(readonly module: BcModule, private readonly opts: VmOptions) {
     this.io = new HostIo(opts.stdout ?? defaultOut, opts.stderr ?? defaultErr, opts.stdin);
     module.signatures.forEach((sig, f) => this.byName.set(module.functions[f]!.name, new GuestFunction(f, module.functions[f]!.name, sig)));
+    const wanted = opts.interruptible === true || opts.maxSteps !== undefined || opts.deadlineMs !== undefined;
+    this.interruptBuffer = opts.interruptBuffer ?? (wanted ? newInterruptBuffer() : null);
+  }
+
+  /** Stop the run or call in progress (from an extern, an output callback, or
+   *  any code holding this program) with `runtime error: interrupted` at its
+   *  next poll, in every tier. Throws if the program is not interruptible. */
+  interrupt(): void {
+    if (this.interruptBuffer === null) throw new Error('program.interrupt(): the program is not interruptible (load it with interruptible: true)');
+    Atomics.store(this.interruptBuffer, 0, 1);
   }
 
   /** Which functions are compiled, failed or interpreted now (null before the
@@ -176,6 +229,12 @@ export class LoadedProgram {
   }
 
   disassemble(): string { return disassembleModule(this.module); }
+
+  /** The compiling backend of the live instance ('none': interpreter only);
+   *  null before the first run() or call(). */
+  get backend(): BackendName | null {
+    return this.inst === null ? null : (this.inst.backend?.name ?? 'none');
+  }
 
   /** The program's top-level functions and their signatures, in source order. */
   get functions(): FunctionInfo[] {
@@ -223,6 +282,7 @@ export class LoadedProgram {
     if (io.fault !== null) throw handBack(this.inst?.rt ?? null, io.fault);
     if (this.inst === null) return status;
     const rt = this.inst.rt;
+    this.lastSteps = this.opts.maxSteps === undefined ? null : rt.limits.stepsTaken;
     const problems = rt.tiering.checkInvariants(rt.entries);
     if (problems.length > 0) throw new Error(`tiering invariant broken: ${problems.join('; ')}`);
     return status;
@@ -260,7 +320,7 @@ export class LoadedProgram {
   /** The instance, or null after reporting why there is none to `report` (or
    *  throwing it, without one). */
   private makeInstance(report: ((t: string) => void) | null): Instance | null {
-    const made = createInstance(this.module, this.opts, this.io);
+    const made = createInstance(this.module, this.opts, this.io, this.interruptBuffer);
     if (made instanceof Instance) return this.inst = made;
     if (report === null) throw made.error;
     report(made.text);
@@ -285,6 +345,7 @@ export class LoadedProgram {
     try {
       rt.topFp = -1;
       rt.escaping = null;
+      rt.limits.start();
       inst.initialise();
       inst.runMain(this.opts.args ?? []);
       rt.out.flush();
@@ -294,6 +355,7 @@ export class LoadedProgram {
       rt.out.flush();
       status = reportFailure(rt, e, stderr);
     }
+    inst.emitCounts();
     const o = this.opts;
     if (o.gcStats) stderr(rt.gc.summary() + '\n');
     const printCode = o.printCode ?? o.printWasm;
@@ -317,6 +379,11 @@ function nothingPrinted(rt: Runtime, name: string, backend: LazyBackend | null):
   if (!rt.mod.functions.some((f) => f.name === name)) return `${what}: the program has no function '${name}'`;
   if (backend === null) return `${what}: no compiling backend in this run (--tier=interp, or a host without code generation)`;
   return `${what}: '${name}' was never compiled (${rt.tiering.report().failed.includes(name) ? 'it failed or was excluded, see --trace-tier' : 'not hot enough; try --tier=jit'})`;
+}
+
+/** A flag word other threads can set: shared memory where the host has it. */
+function newInterruptBuffer(): Int32Array {
+  return new Int32Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
 }
 
 function reportFailure(rt: Runtime, e: unknown, stderr: (t: string) => void): number {
@@ -379,12 +446,20 @@ const OPTION_CHECKS: { readonly [K in keyof Required<VmOptions>]: Check } = {
   gcStats: isBoolean,
   jitThreshold: inRange('jitThreshold'),
   traceTier: isBoolean,
+  onTierEvent: isFunction,
+  tierEventCode: isBoolean,
+  flushMs: (v) => (typeof v === 'number' && v >= 0 && v <= 3_600_000 ? null : `must be a number of milliseconds, 0..3600000, got ${show(v)}`),
   printCode: isString,
   printWasm: isString,
   jitFilter: (v) => isString(v) ?? regExpProblem(v as string),
   inline: isBoolean,
   hostStackSlots: inRange('hostStackSlots'),
   backend: (v) => (v === 'wasm' || v === 'js' ? null : `must be 'wasm' or 'js', got ${show(v)}`),
+  maxSteps: inRange('maxSteps'),
+  deadlineMs: (v) => { const why = deadlineProblem(v); return why === null ? null : `${why}, got ${show(v)}`; },
+  interruptible: isBoolean,
+  interruptBuffer: (v) => (v instanceof Int32Array && v.length >= 1 ? null
+    : `must be an Int32Array of at least one element (over a SharedArrayBuffer to set it from another thread), got ${show(v)}`),
 };
 
 /** The options to keep (a copy: they are read once, here), or what is wrong, as

@@ -20,6 +20,10 @@ export const FIXED_HELPERS = {
    *  limit: run it in the interpreter (or trap: stack overflow), by result kind. */
   interp_i: 'i>i', interp_f: 'i>f', interp_v: 'i>',
   new_struct: 'i>i',
+  /** (bytes): open a new allocation window with room for that many bytes (may
+   *  collect; the caller has published its frame). Used by the wasm string
+   *  operations (jit/wasm/strings.ts) when their window is used up. */
+  refill: 'i>',
   /** (object, element index or -1): the write barrier's slow path — log an
    *  OLD object in the remembered set, and a big array's card. Never allocates
    *  or traps. */
@@ -42,6 +46,10 @@ export const FIXED_HELPERS = {
   read_line: '>i',
   /** (extern index, slot of its first argument). */
   callx: 'ii>',
+  /** (fp, pc): the fuel counter went below zero at a step charged to that frame
+   *  and position: refill it, or trap `out of fuel` / `interrupted` there
+   *  (runtime/limits.ts). */
+  poll: 'ii>',
 } as const;
 
 export type FixedHelper = keyof typeof FIXED_HELPERS;

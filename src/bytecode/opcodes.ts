@@ -103,6 +103,10 @@ export interface OpInfo {
    *  follows the store in every tier (if the object is OLD and not yet LOGGED, the
    *  helper `remember` logs it; see runtime/gc.ts). */
   readonly barrier?: boolean;
+  /** Counts one step of fuel (runtime/limits.ts), in every tier: 'call' at the
+   *  call, before the callee's frame; 'backEdge' when the jump is taken, charged
+   *  to the loop header it lands on (see stepSite). */
+  readonly step?: 'call' | 'backEdge';
 }
 
 const I3 = ['wi', 'ri', 'ri'] as const;
@@ -175,9 +179,9 @@ const OP_TABLE = {
   [Op.STRNE]: { name: 'STRNE', args: ['wi', 'rr', 'rr'], doc: 'R[A] := !(R[B] STREQ R[C])', helper: 'streq' },
 
   [Op.JMP]: { name: 'JMP', args: ['lbl'], doc: 'pc := A', ends: true },
-  [Op.JMPLOOP]: { name: 'JMPLOOP', args: ['lbl'], doc: 'loop back-edge: count it, pc := A (A is a loop header, A <= pc)', ends: true },
-  [Op.FORLOOP]: { name: 'FORLOOP', args: ['ri', 'ri', 'lbl'], doc: 'loop back-edge of `for`: count it, R[A] += 1, if R[A] < R[B] then pc := C (C <= pc)' },
-  [Op.FORLOOPK]: { name: 'FORLOOPK', args: ['ri', 'imm', 'lbl'], doc: 'loop back-edge of `for`: count it, R[A] += 1, if R[A] < B then pc := C (C <= pc)' },
+  [Op.JMPLOOP]: { name: 'JMPLOOP', args: ['lbl'], doc: 'loop back-edge: count it, pc := A (A is a loop header, A <= pc)', ends: true, step: 'backEdge' },
+  [Op.FORLOOP]: { name: 'FORLOOP', args: ['ri', 'ri', 'lbl'], doc: 'loop back-edge of `for`: count it, R[A] += 1, if R[A] < R[B] then pc := C (C <= pc)', step: 'backEdge' },
+  [Op.FORLOOPK]: { name: 'FORLOOPK', args: ['ri', 'imm', 'lbl'], doc: 'loop back-edge of `for`: count it, R[A] += 1, if R[A] < B then pc := C (C <= pc)', step: 'backEdge' },
   [Op.JT]: { name: 'JT', args: ['ri', 'lbl'], doc: 'if R[A] then pc := B' },
   [Op.JF]: { name: 'JF', args: ['ri', 'lbl'], doc: 'if !R[A] then pc := B' },
   [Op.JEQ]: { name: 'JEQ', args: JCMP, doc: 'if R[A] == R[B] then pc := C', cmp: 'eq' },
@@ -193,8 +197,8 @@ const OP_TABLE = {
   [Op.JGTK]: { name: 'JGTK', args: JCMPK, doc: 'if R[A] > B then pc := C', cmp: 'gt' },
   [Op.JGEK]: { name: 'JGEK', args: JCMPK, doc: 'if R[A] >= B then pc := C', cmp: 'ge' },
 
-  [Op.CALL]: { name: 'CALL', args: ['fn', 'base', 'dst'], doc: 'R[C] := function A(arguments in R[B+2..]); frame header in R[B], R[B+1]', calls: true },
-  [Op.CALLV]: { name: 'CALLV', args: ['ri', 'sig', 'base', 'dst'], doc: 'R[D] := function value R[A](R[C+2..]), of signature B; traps on null', calls: true, nullChecked: [0] },
+  [Op.CALL]: { name: 'CALL', args: ['fn', 'base', 'dst'], doc: 'R[C] := function A(arguments in R[B+2..]); frame header in R[B], R[B+1]', calls: true, step: 'call' },
+  [Op.CALLV]: { name: 'CALLV', args: ['ri', 'sig', 'base', 'dst'], doc: 'R[D] := function value R[A](R[C+2..]), of signature B; traps on null', calls: true, nullChecked: [0], step: 'call' },
   [Op.CALLX]: { name: 'CALLX', args: ['ext', 'base', 'dst'], doc: 'R[C] := host extern A(R[B+2..])', calls: true, allocates: true, publishes: true, helper: 'callx' },
   [Op.RETV]: { name: 'RETV', args: [], doc: 'return to the caller', ends: true },
   [Op.RETI]: { name: 'RETI', args: ['ri'], doc: 'return R[A] (i32 kind)', ends: true, variant: Kind.I },
@@ -280,6 +284,14 @@ export function checksInline(op: Op): boolean {
 export function needsFrame(op: Op): boolean {
   const i = OP_INFO[op];
   return i.calls === true || i.allocates === true || i.publishes === true;
+}
+
+/** The position a step counted by the instruction at pc is charged to (its fault
+ *  site when the fuel runs out): a call's own position; for a back-edge, the
+ *  loop header it jumps to, where the interpreter stands when it counts it. */
+export function stepSite(code: Int32Array, pc: number): number {
+  const info = OP_INFO[code[pc] as Op];
+  return info.step === 'backEdge' ? code[pc + 1 + info.args.indexOf('lbl')]! : pc;
 }
 
 /** Number of code words an instruction with opcode `op` occupies. */

@@ -39,11 +39,12 @@ import { GuestFault, Trap, guestTrace, stackOverflowAt } from '../runtime/errors
 import { HostFault, missingExterns } from '../runtime/externs.js';
 import { frameFn } from '../runtime/frames.js';
 import { Tiering, type Backend } from '../runtime/tiering.js';
+import { TierEventLog, formatTierEvent, type TierEvent, type TierEventSink } from '../runtime/tier-events.js';
 import { run as interpret } from '../interp/interpreter.js';
 import type { CompilingBackend } from '../jit/backend.js';
 import { WasmBackend, hostCanCompileWasm } from '../jit/wasm/backend.js';
 import { JsBackend, hostCanCompileJs } from '../jit/js/backend.js';
-import { DEFAULTS, HOST_STACK, MAX_HOST_ENTRY_DEPTH, defaultMaxHeapMB } from '../config.js';
+import { DEFAULTS, HOST_STACK, MAX_HOST_ENTRY_DEPTH, FUEL_POLL_STEPS, defaultMaxHeapMB } from '../config.js';
 import type { VmOptions } from '../vm.js';
 import type { HostIo } from './io.js';
 import { TierRuntimeError, attachTrace } from './errors.js';
@@ -86,7 +87,32 @@ export class Instance implements HandleOwner {
   /** Frees the handle of a GuestRef the host let go of without release(). */
   private readonly registry = new FinalizationRegistry<number>((slot) => { if (!this.disposed) this.rt.handles.release(slot); });
 
-  constructor(public rt: Runtime, public backend: LazyBackend | null, readonly io: HostIo) {}
+  constructor(public rt: Runtime, public backend: LazyBackend | null, readonly io: HostIo,
+    /** Tier events (null: no listener). */
+    readonly events: TierEventLog | null = null) {}
+
+  /** Report the call counters and crossings so far as a 'counts' event (when a
+   *  listener is on). */
+  emitCounts(final = true): void {
+    const ev = this.events;
+    if (ev === null) return;
+    const rt = this.rt, n = rt.mod.functions.length;
+    const calls: number[] = [], loops: number[] = [];
+    let counted = 0;
+    for (let f = 0; f < n; f++) {
+      calls.push(rt.counters[f << 1]! >>> 0);
+      loops.push(rt.counters[(f << 1) + 1]! >>> 0);
+      counted += calls[f]!;
+    }
+    const crossings = {
+      interpToInterp: Math.max(0, counted - rt.hostEntries - ev.compiledToInterp - ev.interpToCompiled),
+      interpToCompiled: ev.interpToCompiled, compiledToInterp: ev.compiledToInterp, compiledToCompiled: null, hostEntries: rt.hostEntries,
+    };
+    ev.sink({
+      kind: 'counts', t: ev.now(), final, names: rt.mod.functions.map((f) => f.name), calls, loops,
+      compiled: rt.entries.map((e) => e !== null), crossings,
+    });
+  }
 
   // ---- entries ---------------------------------------------------------------------
 
@@ -146,9 +172,11 @@ export class Instance implements HandleOwner {
   }
 
   /** What the outermost entry starts from: no guest frame runs, no fault is
-   *  pending, and the globals are initialised. */
+   *  pending, a fresh step budget and deadline (limits.ts; nested entries share
+   *  them), and the globals are initialised. */
   beginOutermost(): void {
     this.io.reset();
+    this.rt.limits.start();
     this.rt.topFp = -1;
     this.rt.escaping = null;
     try { this.initialise(); } catch (e) { throw this.handOut(e); }
@@ -375,7 +403,7 @@ export function callable(live: () => Instance, g: GuestFunction): (...args: unkn
 
 /** The live instance of `mod`, or why there can be none: a missing extern, or a
  *  host that refuses the memory (the guest's `out of memory`). */
-export function createInstance(mod: BcModule, o: VmOptions, io: HostIo): Instance | Refusal {
+export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrupt: Int32Array | null): Instance | Refusal {
   const externs = o.externs ?? {};
   const missing = missingExterns(mod, externs);
   if (missing.length > 0) {
@@ -389,12 +417,14 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo): Instanc
       maxHeapBytes: (o.maxHeapMB ?? defaultMaxHeapMB(stackSizeKB)) * 1024 * 1024,
       stackBytes: stackSizeKB * 1024,
       stdout: io.stdout,
+      flushMs: o.flushMs ?? 0,
       stdin: io.stdin,
       externs,
       useWasmMemory: hostHasWasmMemory(),
       gcStress: o.gcStress ?? DEFAULTS.gcStress,
       verifyHeap: o.verifyHeap ?? DEFAULTS.verifyHeap,
       traceGc: o.traceGc ? (line) => io.stderr(line + '\n') : null,
+      limits: { maxSteps: o.maxSteps ?? null, deadlineMs: o.deadlineMs ?? null, interrupt, pollSteps: FUEL_POLL_STEPS },
     });
   } catch (e) {
     // The frame stack is reserved up front: a refused memory is `out of memory`.
@@ -402,31 +432,58 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo): Instanc
     return { text: 'runtime error: out of memory\n', error: new TierRuntimeError('out of memory', null) };
   }
   rt.interpretFrame = (fp, interpretEntry) => interpret(rt, fp, interpretEntry);
-  const backend = chooseBackend(rt, o, io.stderr);
+  let inst: Instance | null = null;
+  const sink = eventSink(o, io, () => inst?.emitCounts(false));
+  const events = sink === null ? null : new TierEventLog(sink, o.tierEventCode ?? false);
+  const backend = chooseBackend(rt, o, events, io.stderr);
   if (backend !== null) {
     rt.hostStackSlots = o.hostStackSlots ?? HOST_STACK[backend.name].slots;
     rt.crossingSlots = HOST_STACK[backend.name].crossingSlots;
   }
-  rt.tiering = makeTiering(rt, o, backend, io.stderr);
-  return new Instance(rt, backend, io);
+  rt.tiering = makeTiering(rt, o, backend, events);
+  return inst = new Instance(rt, backend, io, events);
+}
+
+/** Where tier events go: --trace-tier's lines on stderr, the embedder's
+ *  onTierEvent (whose exception is the embedder's own, as for the output
+ *  callbacks), both, or nowhere (null). */
+function eventSink(o: VmOptions, io: HostIo, sample: () => void): TierEventSink | null {
+  const listener = o.onTierEvent ?? null;
+  const print = o.traceTier ? (e: TierEvent) => { const line = formatTierEvent(e); if (line !== null) io.stderr(line + '\n'); } : null;
+  if (listener === null) return print;
+  const call = (e: TierEvent) => {
+    try {
+      listener(e);
+    } catch (x) {
+      const fault = x instanceof HostFault ? x : new HostFault(x, null);
+      io.note(fault);
+      throw fault;
+    }
+    // The listener also sees the call counts as they were at each change of tier.
+    if (e.kind === 'installed' || e.kind === 'failed') sample();
+  };
+  return print === null ? call : (e) => { print(e); call(e); };
 }
 
 /** The compiling backend: WebAssembly where the host can run it, else
  *  JavaScript where the host allows code generation from strings (o.backend
  *  forces one); null for --tier=interp or a host with neither. Chosen now, built
  *  on first compile. */
-function chooseBackend(rt: Runtime, o: VmOptions, stderr: (t: string) => void): LazyBackend | null {
+function chooseBackend(rt: Runtime, o: VmOptions, events: TierEventLog | null, stderr: (t: string) => void): LazyBackend | null {
   const mode = o.tier ?? DEFAULTS.tier;
-  if (mode === 'interp') return null;
-  const trace = o.traceTier ? (line: string) => stderr(line + '\n') : null;
-  const opts = { trace, printCode: o.printCode ?? o.printWasm ?? null, print: stderr, inline: o.inline ?? DEFAULTS.inline };
+  const say = (backend: 'wasm' | 'js' | 'none', reason: string) => events?.sink({ kind: 'backend', t: events.now(), backend, reason });
+  if (mode === 'interp') { say('none', 'tier interp'); return null; }
+  const opts = { events, printCode: o.printCode ?? o.printWasm ?? null, print: stderr, inline: o.inline ?? DEFAULTS.inline };
   const want = o.backend ?? null;
-  if (want !== 'js' && rt.mem.wasm && hostCanCompileWasm()) return new LazyBackend('wasm', () => new WasmBackend(rt, opts));
+  if (want !== 'js' && rt.mem.wasm && hostCanCompileWasm()) {
+    say('wasm', want === 'wasm' ? 'forced' : 'WebAssembly on this host');
+    return new LazyBackend('wasm', () => new WasmBackend(rt, opts));
+  }
   if (want !== 'wasm' && hostCanCompileJs()) {
-    trace?.(`[tier] backend: js (${want === 'js' ? 'forced' : 'no WebAssembly on this host'})`);
+    say('js', want === 'js' ? 'forced' : 'no WebAssembly on this host');
     return new LazyBackend('js', () => new JsBackend(rt, opts));
   }
-  trace?.(`[tier] no ${want === null ? '' : want + ' '}backend on this host: every function stays interpreted`);
+  say('none', want === null ? 'no backend on this host' : `no ${want} backend on this host`);
   return null;
 }
 
@@ -465,9 +522,8 @@ export class LazyBackend implements Backend {
   }
 }
 
-function makeTiering(rt: Runtime, o: VmOptions, backend: Backend | null, stderr: (t: string) => void): Tiering {
-  const trace = o.traceTier ? (line: string) => stderr(line + '\n') : null;
+function makeTiering(rt: Runtime, o: VmOptions, backend: Backend | null, events: TierEventLog | null): Tiering {
   const names = rt.mod.functions.map((f) => f.name);
   const filter = o.jitFilter ? new RegExp(o.jitFilter) : null;
-  return new Tiering(names, backend, { mode: o.tier ?? DEFAULTS.tier, threshold: o.jitThreshold ?? DEFAULTS.jitThreshold, trace, filter });
+  return new Tiering(names, backend, { mode: o.tier ?? DEFAULTS.tier, threshold: o.jitThreshold ?? DEFAULTS.jitThreshold, events, filter });
 }

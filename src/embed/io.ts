@@ -13,8 +13,12 @@ import { LineInput } from '../runtime/input.js';
 
 export type Sink = (text: string) => void;
 
-export function defaultOut(text: string): void { process.stdout.write(text); }
-export function defaultErr(text: string): void { process.stderr.write(text); }
+/** The host's standard streams: process.stdout/stderr under Node, the console
+ *  elsewhere (a browser or worker, where `process` does not exist). */
+type NodeLike = { process?: { stdout: { write(t: string): unknown }; stderr: { write(t: string): unknown } } };
+const host = globalThis as NodeLike;
+export function defaultOut(text: string): void { if (host.process) host.process.stdout.write(text); else console.log(text.replace(/\n$/, '')); }
+export function defaultErr(text: string): void { if (host.process) host.process.stderr.write(text); else console.error(text.replace(/\n$/, '')); }
 
 export class HostIo {
   /** The first fault of the current entry (null: none). */

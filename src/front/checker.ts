@@ -58,7 +58,7 @@ function show(t: Type): string { return typeToStringCut(t, MAX_TYPE_SHOWN); }
 /** Names listed in one message before the rest are only counted. */
 const MAX_NAMES_LISTED = 10;
 
-const PRIMITIVES: ReadonlyMap<string, Type> = new Map([['i32', I32], ['f64', F64], ['bool', BOOL], ['str', STR]]);
+export const PRIMITIVES: ReadonlyMap<string, Type> = new Map([['i32', I32], ['f64', F64], ['bool', BOOL], ['str', STR]]);
 
 /** A built-in's parameter as the checker sees it: one type, or any one of several. */
 type BuiltinParam = Type | readonly Type[];

@@ -13,7 +13,14 @@
 //   break backEdge    a loop back-edge was taken: count it, maybe enter OSR.
 // Named steps: publish (the frame and position a helper may trap or collect at),
 // pushFrame (frames.ts), storeI32 (a result written through views read
-// after the call that made it), hotLoop (the OSR hand-off).
+// after the call that made it), hotLoop (the OSR hand-off), refuel (the slow
+// path of fuel: runtime/limits.ts).
+//
+// Fuel, when the run is metered: a step (every CALL/CALLV, every taken
+// back-edge) is `--fuel < 0` on a local copy of the cell FUEL_WORD. The copy is
+// `parked` (written to the cell) around everything that may run other guest
+// code (a compiled callee, an extern, an OSR entry) and read back after it, and
+// written back when the loop returns or traps.
 //
 // Invariants the loop keeps:
 // - `fn`, `code`, `fp` describe the running frame; `pc` is its next instruction.
@@ -27,7 +34,8 @@ import { MATH1_IMPLS, MATH2_IMPLS } from '../bytecode/builtins.js';
 import { Trap, GuestFault } from '../runtime/errors.js';
 import { arrayKindFor, barrierNeeded } from '../runtime/heap.js';
 import type { Memory } from '../runtime/memory.js';
-import { type Runtime, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD } from '../runtime/runtime.js';
+import { type Runtime, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD } from '../runtime/runtime.js';
+import type { Limits } from '../runtime/limits.js';
 import { Hdr, TO_HOST, headerAt, frameFn, pushFrame } from '../runtime/frames.js';
 import { formatF64, fixed, checkCodePoint, parseI32, parseF64, f64ToI32 } from '../runtime/builtins.js';
 import { callExtern } from '../runtime/externs.js';
@@ -69,6 +77,15 @@ function hotLoop(rt: Runtime, fn: number, fp: number, pc: number): number {
   return callerFp;
 }
 
+/** The slow path of a step of fuel (runtime/limits.ts): the local counter went
+ *  below zero. Returns it refilled, or throws the Trap that ends the run (at the
+ *  frame and position the loop stands at: the call, or the loop header). */
+function refuel(i32: Int32Array, limits: Limits, fuel: number): number {
+  i32[FUEL_WORD] = fuel;
+  limits.poll();
+  return i32[FUEL_WORD]!;
+}
+
 /** Tell the runtime which frame and position a helper may trap or collect at. */
 function publish(i32: Int32Array, fp: number, pc: number): void { i32[TOP_FP_WORD] = fp; i32[TOP_PC_WORD] = pc; }
 
@@ -87,7 +104,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
   const codes = rt.codes, frameSizes = rt.frameSizes, counters = rt.counters;
   const kf = rt.f64Consts, ks = rt.strAddrs, heap = rt.heap, mem = rt.mem, out = rt.out;
   const gb = rt.globalsSlot, stackEnd = rt.stackEndSlot;
-  const entries = rt.entries, tiering = rt.tiering;
+  const entries = rt.entries, tiering = rt.tiering, limits = rt.limits, metered = limits.metered;
   const callHot = tiering.callThreshold;
   const loopHot = tiering.loopThreshold || 0x7fffffff;
   let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16;
@@ -96,6 +113,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
   if (entries[fn] !== null && !interpretEntry) { runCompiled(rt, fn, fp); return; }
   let code = codes[fn]!;
   let pc = 0;
+  let fuel = metered ? I32[FUEL_WORD]! : 0, parked = false;
   try {
     for (;;) {
       backEdge: {
@@ -207,6 +225,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
               if (v === 0) nullRef();
               callee = v - 1; base = code[pc + 3]!; dst = code[pc + 4]!; next = pc + 5;
             }
+            if (metered && --fuel < 0) fuel = refuel(I32, limits, fuel);
             const nfp = fp + base + HEADER_SLOTS;
             if (nfp + frameSizes[callee]! > stackEnd) stackOverflow();
             const calls = counters[callee << 1]! + 1;
@@ -216,7 +235,9 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
             // Compiled code only within the host-stack budget (runtime.ts).
             if (entry != null && nfp + frameSizes[callee]! <= I32[HOST_LIMIT_WORD]!) {
               pushFrame(I32, nfp, callee, fp, next, TO_HOST);
+              if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
               entry(nfp, (fp + dst) << 3);
+              if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
               pc = next; break;
             }
             pushFrame(I32, nfp, callee, fp, next, dst);
@@ -228,10 +249,12 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
             // frames go above this one and link to it (runtime.ts, hostCallerFp).
             const saved = rt.sp, savedCaller = rt.hostCallerFp;
             rt.hostCallerFp = fp; publish(I32, fp, pc);
+            if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
             rt.sp = fp + frameSizes[fn]!;
             try {
               callExtern(rt, code[pc + 1]!, fp + code[pc + 2]! + HEADER_SLOTS, fp + code[pc + 3]!);
             } finally { rt.sp = saved; rt.hostCallerFp = savedCaller; }
+            if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
             pc += 4; break;
           }
           // Return: the header names the caller's frame, resume position and result
@@ -239,7 +262,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
           case Op.RETI: case Op.RETR: {
             const h = headerAt(fp);
             const v = I32[(fp + code[pc + 1]!) << 1]!, dst = I32[h + Hdr.RESULT_REG]!;
-            if (dst === TO_HOST) { rt.resultI = v; I32[TOP_FP_WORD] = I32[h + Hdr.CALLER_FP]!; return; }
+            if (dst === TO_HOST) { rt.resultI = v; I32[TOP_FP_WORD] = I32[h + Hdr.CALLER_FP]!; if (metered) I32[FUEL_WORD] = fuel; return; }
             pc = I32[h + Hdr.RESUME_PC]!; fp = I32[h + Hdr.CALLER_FP]!;
             I32[(fp + dst) << 1] = v;
             fn = frameFn(I32, fp); code = codes[fn]!;
@@ -248,7 +271,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
           case Op.RETF: {
             const h = headerAt(fp);
             const v = F64[fp + code[pc + 1]!]!, dst = I32[h + Hdr.RESULT_REG]!;
-            if (dst === TO_HOST) { rt.resultF = v; I32[TOP_FP_WORD] = I32[h + Hdr.CALLER_FP]!; return; }
+            if (dst === TO_HOST) { rt.resultF = v; I32[TOP_FP_WORD] = I32[h + Hdr.CALLER_FP]!; if (metered) I32[FUEL_WORD] = fuel; return; }
             pc = I32[h + Hdr.RESUME_PC]!; fp = I32[h + Hdr.CALLER_FP]!;
             F64[fp + dst] = v;
             fn = frameFn(I32, fp); code = codes[fn]!;
@@ -256,7 +279,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
           }
           case Op.RETV: {
             const h = headerAt(fp);
-            if (I32[h + Hdr.RESULT_REG]! === TO_HOST) { I32[TOP_FP_WORD] = I32[h + Hdr.CALLER_FP]!; return; }
+            if (I32[h + Hdr.RESULT_REG]! === TO_HOST) { I32[TOP_FP_WORD] = I32[h + Hdr.CALLER_FP]!; if (metered) I32[FUEL_WORD] = fuel; return; }
             pc = I32[h + Hdr.RESUME_PC]!; fp = I32[h + Hdr.CALLER_FP]!;
             fn = frameFn(I32, fp); code = codes[fn]!;
             continue;
@@ -414,18 +437,24 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
         I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
         continue;
       }
-      // A loop back-edge to header pc: count it; when hot, the rest of the frame
-      // may run compiled (OSR), after which its caller continues.
+      // A loop back-edge to header pc: a step of fuel; count it for tiering; when
+      // hot, the rest of the frame may run compiled (OSR), after which its caller
+      // continues.
+      if (metered && --fuel < 0) fuel = refuel(I32, limits, fuel);
       const edges = counters[(fn << 1) + 1]! + 1;
       counters[(fn << 1) + 1] = edges;
       if (edges < loopHot) continue;
+      if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
       const next = hotLoop(rt, fn, fp, pc);
+      if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
       if (next === OSR_DECLINED) continue;
       if (next === TO_HOST) return;
       I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
       pc = I32[headerAt(fp) + Hdr.RESUME_PC]!; fp = next; fn = frameFn(I32, fp); code = codes[fn]!;
     }
   } catch (e) {
+    // A trap of this loop's own (the cell is the truth while the copy is parked).
+    if (metered && !parked) mem.i32[FUEL_WORD] = fuel;
     if (e instanceof Trap) throw new GuestFault(e, { fn, pc, fp });
     throw e;
   }

@@ -25,6 +25,8 @@ import type { Helper } from '../bytecode/helpers.js';
 import type { BcFunction, BcModule, ValKind } from '../bytecode/module.js';
 import type { Runtime, CompiledEntry } from '../runtime/runtime.js';
 import type { Backend } from '../runtime/tiering.js';
+import { callerFpOf } from '../runtime/frames.js';
+import type { TierEventLog } from '../runtime/tier-events.js';
 
 /** A signature shape: the kinds of the parameters and of the result. */
 export type Shape = { readonly params: readonly ValKind[]; readonly ret: ValKind | null };
@@ -35,7 +37,8 @@ export function shapeKey(s: Shape): string {
 }
 
 export interface BackendOptions {
-  trace: ((line: string) => void) | null;
+  /** Where tier events go (null: nowhere); while on, crossings are counted. */
+  events: TierEventLog | null;
   /** Name of a function whose generated code is printed when compiled. */
   printCode: string | null;
   print: (text: string) => void;
@@ -124,8 +127,9 @@ export abstract class CompilingBackend<Code> implements Backend {
       return (e as Error).message;
     }
     this.setSlot(f, code);
-    this.rt.entries[f] = this.i2cFor(fn);
-    this.opts.trace?.(`[tier] install ${fn.name} (table slot ${f}, i2c ${shapeKey(fn)})`);
+    const ev = this.opts.events;
+    this.rt.entries[f] = ev === null ? this.i2cFor(fn) : ev.countingI2c(this.i2cFor(fn), (fp) => this.fromHost(fp));
+    if (ev !== null) ev.sink({ kind: 'installed', t: ev.now(), fn: fn.name, f, backend: this.name, slot: f, shape: shapeKey(fn) });
     return null;
   }
 
@@ -137,11 +141,24 @@ export abstract class CompilingBackend<Code> implements Backend {
     }
   }
 
+  /** The c2i crossing compiled code calls (rt.enterInterpreted), counted while
+   *  events are on. */
+  protected c2iEnter(): (fp: number) => number {
+    const rt = this.rt, ev = this.opts.events;
+    const enter = (fp: number) => rt.enterInterpreted(fp);
+    return ev === null ? enter : ev.countingC2i(enter);
+  }
+
+  /** Whether the frame at fp is a host entry (its caller is the host's frame). */
+  private fromHost(fp: number): boolean {
+    return callerFpOf(this.rt.mem.i32, fp) === this.rt.hostCallerFp;
+  }
+
   private build(fn: BcFunction, osrPc: number | null): Code {
     const t0 = performance.now();
     const made = this.lower(fn, osrPc);
-    const micros = Math.round((performance.now() - t0) * 1000);
-    this.record(fn, osrPc, made.size, micros);
+    const ms = performance.now() - t0;
+    this.record(fn, osrPc, made, ms);
     if (this.opts.printCode === fn.name) {
       this.opts.print(made.text());
       this.printed = true;
@@ -149,15 +166,20 @@ export abstract class CompilingBackend<Code> implements Backend {
     return made.code;
   }
 
-  private record(fn: BcFunction, osrPc: number | null, size: number, micros: number): void {
+  private record(fn: BcFunction, osrPc: number | null, made: Lowered<Code>, ms: number): void {
+    const size = made.size;
     const s = this.stats;
     if (osrPc === null) s.functions++; else s.osr++;
     s.codeSize += size;
     s.bytecodeWords += fn.code.length;
-    s.compileMicros += micros;
-    const what = osrPc === null ? fn.name : `${fn.name} (osr entry at pc ${osrPc})`;
-    this.opts.trace?.(`[tier] compile ${what}: ${fn.code.length} bytecode words -> ${size} ${this.sizeUnit} in ${micros} us` +
-      ` (adapters: ${this.i2c.size} i2c, ${this.c2i.size} c2i)`);
+    s.compileMicros += Math.round(ms * 1000);
+    const ev = this.opts.events;
+    if (ev === null) return;
+    ev.sink({
+      kind: 'compiled', t: ev.now(), fn: fn.name, f: fn.index, backend: this.name, osrPc, ms,
+      bytecodeWords: fn.code.length, size, unit: this.sizeUnit, i2c: this.i2c.size, c2i: this.c2i.size,
+      ...(ev.withCode ? { code: made.text() } : {}),
+    });
   }
 
   private i2cFor(s: Shape): CompiledEntry { return this.adapter(this.i2c, 'i2c', s, (t) => this.makeI2c(t)); }
@@ -170,7 +192,8 @@ export abstract class CompilingBackend<Code> implements Backend {
     if (made !== undefined) return made;
     made = make(s);
     cache.set(key, made);
-    this.opts.trace?.(`[tier] adapter ${kind} ${key} (${this.i2c.size} i2c, ${this.c2i.size} c2i)`);
+    const ev = this.opts.events;
+    if (ev !== null) ev.sink({ kind: 'adapter', t: ev.now(), backend: this.name, adapter: kind, shape: key, i2c: this.i2c.size, c2i: this.c2i.size });
     return made;
   }
 }

@@ -64,6 +64,7 @@ export function helperImports(rt: Runtime): Readonly<Record<Helper, HelperFn>> {
     interp_f: (fp: number) => rt.interpretPastHostLimit(fp),
     interp_v: (fp: number) => { rt.interpretPastHostLimit(fp); },
     new_struct: guarded(rt, (st: number) => heap.newStruct(st)),
+    refill: guarded(rt, (bytes: number) => { heap.refill(bytes); }),
     remember: (obj: number, index: number) => heap.remember(obj, index),
     new_array: guarded(rt, (kind: ObjKind, len: number) => heap.newArray(kind, len)),
     concat: guarded(rt, (a: number, b: number) => heap.concat(a, b)),
@@ -84,6 +85,9 @@ export function helperImports(rt: Runtime): Readonly<Record<Helper, HelperFn>> {
     fmod: (a: number, b: number) => a % b,
     clock: () => performance.now(),
     read_line: guarded(rt, () => { const line = rt.readLine(); return line === null ? 0 : heap.newString(line); }),
+    poll: (fp: number, pc: number) => {
+      try { rt.limits.poll(); } catch (e) { throw e instanceof Trap ? faultAt(rt, e, fp, pc) : e; }
+    },
     callx: guarded(rt, (ext: number, argFp: number) => {
       const saved = rt.sp, savedCaller = rt.hostCallerFp;
       rt.hostCallerFp = rt.mem.i32[TOP_FP_WORD]!;

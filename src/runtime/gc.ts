@@ -30,13 +30,18 @@
 //   under --gc-stress.
 // Marking uses an explicit stack (no host recursion, whatever the object graph).
 
-import { ObjKind, MARK_BIT, LOGGED_BIT, BIG_BIT, BIG_ARRAY_ELEMENTS, CARD_SHIFT, KIND_MASK, MIN_BLOCK, freeBinOf, type Collector, type Heap } from './heap.js';
+import { ObjKind, MARK_BIT, LOGGED_BIT, BIG_BIT, BIG_ARRAY_ELEMENTS, KIND_MASK, MIN_BLOCK, freeBinOf, type Collector, type Heap } from './heap.js';
 
 /** A minor collection runs after this many bytes of allocation (the nursery),
  *  a quarter of the live set after the last full collection, within these bounds:
  *  larger means fewer collections and fewer objects promoted while still in use;
  *  smaller means a smaller heap. */
 const NURSERY_MIN = 1 << 20;
+/** The first nursery is this small and each of the next ones twice the last, up to
+ *  the policy's size: the collector's own code runs cold (unoptimized by the host
+ *  engine) in the first collections, and a small nursery keeps those pauses short
+ *  (a first minor collection of 1 MiB took 20-40 ms, of 64 KiB about 1 ms). */
+const NURSERY_WARMUP = 64 << 10;
 const NURSERY_MAX = 16 << 20;
 /** A full collection is due when OLD bytes plus the nursery would exceed the live
  *  set after the last full collection times this, but not below FULL_MIN: the heap
@@ -71,7 +76,7 @@ export class GarbageCollector implements Collector {
   oldBytes = 0;
   /** Bytes promoted by minor collections, in total. */
   promotedBytes = 0;
-  private nursery = NURSERY_MIN;
+  private nursery = NURSERY_WARMUP;
   private markStack = new Int32Array(1024);
   private sp = 0;
   /** One bit per 8 heap bytes: the objects marked by this collection (all zero
@@ -101,7 +106,8 @@ export class GarbageCollector implements Collector {
     if (full) this.collectFull(); else this.collectMinor();
     heap.allocatedSinceGc = 0;
     heap.youngRangeCount = 0;
-    this.nursery = Math.min(NURSERY_MAX, Math.max(NURSERY_MIN, this.lastLive >> 1));
+    const policy = Math.min(NURSERY_MAX, Math.max(NURSERY_MIN, this.lastLive >> 1));
+    this.nursery = Math.min(policy, NURSERY_WARMUP * 2 ** Math.min(20, this.count + 1));
     if (this.opts.verify) { verifyHeap(heap, this.roots, 'after collection'); this.verifyOldBits(); }
     const pause = performance.now() - t0;
     this.count++;
@@ -146,31 +152,34 @@ export class GarbageCollector implements Collector {
     this.minor = true;
     this.roots.forEachRoot((a) => this.mark(a));
     const heap = this.heap, i32 = heap.mem.i32;
-    const remembered = heap.remembered.slice(0, heap.rememberedCount);
-    const cards = heap.cards.slice(0, 2 * heap.cardCount);
+    // The lists are copied out (into buffers kept from one collection to the
+    // next: no host allocation) because this collection logs into them again.
+    const remembered = this.copyOut(0, heap.remembered, heap.rememberedCount);
+    const slots = this.copyOut(1, heap.slots, 2 * heap.slotCount);
+    heap.clearSlots();
     for (const obj of remembered) {
       const tag = i32[obj >> 2]!;
       i32[obj >> 2] = tag & ~LOGGED_BIT;
       if (!(tag & BIG_BIT)) this.push(obj);   // OLD: scanned for young children, not marked
     }
-    for (let i = 0; i < cards.length; i += 2) this.scanCard(cards[i]!, cards[i + 1]!);
+    for (let i = 0; i < slots.length; i += 2) this.mark(i32[(slots[i]! >> 2) + 2 + slots[i + 1]!]!);
     this.drain();
     // Survivors of the young ranges age; the aged of the last minor collection
     // are promoted if marked, freed if not.
-    const aged = heap.aged.slice(0, heap.agedCount);
+    const aged = this.copyOut(2, heap.aged, heap.agedCount);
     heap.agedCount = 0;
     for (let r = 0; r < heap.youngRangeCount; r++) this.sweepRange(heap.youngRanges[2 * r]!, heap.youngRanges[2 * r + 1]!, false);
-    const promotedWithRefs: number[] = [];
-    const promoted = this.promoteOrFree(aged, promotedWithRefs);
+    this.promotedWithRefs = 0;
+    const promoted = this.promoteOrFree(aged);
     this.oldBytes += promoted;
     this.promotedBytes += promoted;
-    this.rememberAgain(remembered, cards, promotedWithRefs);
+    this.rememberAgain(remembered, slots, this.scratch[3]!.subarray(0, this.promotedWithRefs));
   }
 
   /** The aged objects: each marked one becomes OLD, each unmarked one is freed
    *  (neighbours in the list that touch are freed as one run). Collects the
    *  promoted objects that can hold references; returns the bytes promoted. */
-  private promoteOrFree(aged: Int32Array, withRefs: number[]): number {
+  private promoteOrFree(aged: Int32Array): number {
     const heap = this.heap, i32 = heap.mem.i32, bits = this.markBits, old = this.oldBits, start = heap.start;
     let promoted = 0, run = 0, runEnd = 0;
     for (const addr of aged) {
@@ -182,7 +191,7 @@ export class GarbageCollector implements Collector {
         const tag = i32[addr >> 2]! | MARK_BIT;
         i32[addr >> 2] = tag;
         promoted += size;
-        if (this.hasRefs(tag)) withRefs.push(addr);
+        if (this.hasRefs(tag)) this.pushScratch(3, this.promotedWithRefs++, addr);
         continue;
       }
       if (addr !== runEnd) { if (run !== 0) this.freeRun(run, runEnd - run); run = addr; }
@@ -193,25 +202,45 @@ export class GarbageCollector implements Collector {
   }
 
   /** After a minor collection, an OLD object may still reference a young (aged)
-   *  one: the remembered objects and cards scanned, and the objects just
+   *  one: the remembered objects and slots scanned, and the objects just
    *  promoted. Those that do are remembered again (the write barrier's invariant). */
-  private rememberAgain(remembered: Int32Array, cards: Int32Array, promoted: number[]): void {
+  private rememberAgain(remembered: Int32Array, slots: Int32Array, promoted: Int32Array): void {
     const heap = this.heap, i32 = heap.mem.i32;
     heap.rememberedCount = 0;
-    heap.cardCount = 0;
     if (heap.agedCount === 0) return;    // nothing young is left to reference
+    const young = (c: number) => c !== 0 && !this.isOld(c);
     const check = (obj: number) => {
       const tag = i32[obj >> 2]!;
       if (tag & BIG_BIT) {
-        const cardsOf = (i32[(obj >> 2) + 1]! + (1 << CARD_SHIFT) - 1) >> CARD_SHIFT;
-        for (let c = 0; c < cardsOf; c++) this.rememberCardIfYoung(obj, c);
+        const n = i32[(obj >> 2) + 1]!;
+        for (let i = 0; i < n; i++) if (young(i32[(obj >> 2) + 2 + i]!)) heap.remember(obj, i);
       } else if (this.referencesYoung(obj, tag)) {
         heap.remember(obj, -1);
       }
     };
     for (const obj of remembered) if (!(i32[obj >> 2]! & BIG_BIT)) check(obj);
-    for (let i = 0; i < cards.length; i += 2) this.rememberCardIfYoung(cards[i]!, cards[i + 1]!);
+    for (let i = 0; i < slots.length; i += 2) {
+      if (young(i32[(slots[i]! >> 2) + 2 + slots[i + 1]!]!)) heap.remember(slots[i]!, slots[i + 1]!);
+    }
     for (const obj of promoted) check(obj);
+  }
+
+  /** Scratch buffers kept between collections: 0 remembered, 1 slots, 2 aged,
+   *  3 the promoted objects that can hold references (promotedWithRefs of them). */
+  private readonly scratch = [0, 1, 2, 3].map(() => new Int32Array(256));
+  private promotedWithRefs = 0;
+
+  /** The first n entries of `from`, in scratch buffer `which`. */
+  private copyOut(which: number, from: Int32Array, n: number): Int32Array {
+    if (this.scratch[which]!.length < n) this.scratch[which] = new Int32Array(Math.max(n, 2 * this.scratch[which]!.length));
+    const buf = this.scratch[which]!;
+    buf.set(from.subarray(0, n));
+    return buf.subarray(0, n);
+  }
+
+  private pushScratch(which: number, at: number, value: number): void {
+    if (at === this.scratch[which]!.length) this.scratch[which] = grownStack(this.scratch[which]!);
+    this.scratch[which]![at] = value;
   }
 
   private isOld(addr: number): boolean {
@@ -230,15 +259,6 @@ export class GarbageCollector implements Collector {
     return false;
   }
 
-  private rememberCardIfYoung(arr: number, card: number): void {
-    const i32 = this.heap.mem.i32;
-    const from = card << CARD_SHIFT, to = Math.min(i32[(arr >> 2) + 1]!, from + (1 << CARD_SHIFT));
-    for (let i = from; i < to; i++) {
-      const c = i32[(arr >> 2) + 2 + i]!;
-      if (c !== 0 && !this.isOld(c)) { this.heap.remember(arr, i); return; }
-    }
-  }
-
   private collectFull(): void {
     this.ensureMarkBits();
     this.minor = false;
@@ -250,7 +270,7 @@ export class GarbageCollector implements Collector {
     const live = this.sweepRange(heap.start, heap.top, true);
     heap.agedCount = 0;
     heap.rememberedCount = 0;
-    heap.cardCount = 0;
+    heap.clearSlots();
     this.lastLive = live;
     this.oldBytes = live;
     this.fullCount++;
@@ -287,14 +307,6 @@ export class GarbageCollector implements Collector {
   private push(addr: number): void {
     if (this.sp === this.markStack.length) this.markStack = grownStack(this.markStack);
     this.markStack[this.sp++] = addr;
-  }
-
-  /** Mark the young objects that elements [card << CARD_SHIFT, ...) of the big
-   *  OLD array `arr` reference. */
-  private scanCard(arr: number, card: number): void {
-    const i32 = this.heap.mem.i32;
-    const from = card << CARD_SHIFT, to = Math.min(i32[(arr >> 2) + 1]!, from + (1 << CARD_SHIFT));
-    for (let i = from; i < to; i++) this.mark(i32[(arr >> 2) + 2 + i]!);
   }
 
   /** Scan queued objects until none is left. This loop is where collections spend
@@ -422,24 +434,24 @@ export function verifyHeap(heap: Heap, roots: RootSource, when: string): void {
   }
   if (addr !== heap.top) fail(`blocks overrun the heap top (${addr} > ${heap.top})`);
   const young = youngObjects(heap, starts, free, fail);
-  const cards = new Set<string>();
-  for (let i = 0; i < heap.cardCount; i++) cards.add(`${heap.cards[2 * i]}:${heap.cards[2 * i + 1]}`);
+  const slots = new Set<string>();
+  for (let i = 0; i < heap.slotCount; i++) slots.add(`${heap.slots[2 * i]}:${heap.slots[2 * i + 1]}`);
   const isOld = (a: number) => (i32[a >> 2]! & MARK_BIT) !== 0;
   for (const a of starts) {
     const tag = i32[a >> 2]!;
     if (!isOld(a) && !young.has(a)) fail(`young object ${a} outside the young ranges`);
     if ((tag & LOGGED_BIT) && !isOld(a)) fail(`young object ${a} is LOGGED`);
-    const checkRef = (ref: number, from: string, card = -1) => {
+    const checkRef = (ref: number, from: string, index = -1) => {
       if (ref === 0) return;
       if (!starts.has(ref)) fail(`${from} holds ${ref}, not a live object`);
       if (!isOld(a) || isOld(ref)) return;
       if (!(tag & LOGGED_BIT)) fail(`OLD ${from} references young ${ref} but is not remembered`);
-      if ((tag & BIG_BIT) && !cards.has(`${a}:${card}`)) fail(`OLD ${from} references young ${ref} but its card is not logged`);
+      if ((tag & BIG_BIT) && !slots.has(`${a}:${index}`)) fail(`OLD ${from} references young ${ref} but the element is not logged`);
     };
     if ((tag & KIND_MASK) === ObjKind.ARR_R) {
       const len = i32[(a >> 2) + 1]!;
       if ((tag & BIG_BIT) && len < BIG_ARRAY_ELEMENTS) fail(`array ${a} of ${len} elements marked BIG`);
-      for (let i = 0; i < len; i++) checkRef(i32[(a >> 2) + 2 + i]!, `array ${a}[${i}]`, i >> CARD_SHIFT);
+      for (let i = 0; i < len; i++) checkRef(i32[(a >> 2) + 2 + i]!, `array ${a}[${i}]`, i);
     } else if ((tag & KIND_MASK) === ObjKind.STRUCT) {
       for (const off of roots.structRefOffsets[tag >>> 8]!) checkRef(i32[(a + off) >> 2]!, `struct ${a}+${off}`);
     }

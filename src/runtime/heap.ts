@@ -61,13 +61,13 @@ export const MARK_BIT = 8;
 /** Set on an OLD object while it is in the remembered set. */
 export const LOGGED_BIT = 16;
 /** Set on an array of references of at least BIG_ARRAY_ELEMENTS elements: once
- *  it is OLD, the write barrier logs every store's card (CARD_ELEMENTS elements),
- *  and a minor collection scans only the logged cards, not the whole array. */
+ *  it is OLD, the write barrier logs each element stored into (once per
+ *  collection), and a minor collection scans only the logged elements, not the
+ *  whole array (random stores into a large array stay cheap however large it is). */
 export const BIG_BIT = 32;
 export const BIG_ARRAY_ELEMENTS = 1024;
 /** chr of a code point below this returns a string made once (Heap.charCache). */
 export const CHAR_CACHE_SIZE = 256;
-export const CARD_SHIFT = 7;
 /** The write barrier's test, on the tag of the object just stored into:
  *  t = tag & BARRIER_MASK; the slow path (remember) runs when t === BARRIER_ONCE
  *  (OLD, not yet LOGGED) or t >= BARRIER_ALWAYS (an OLD big array). */
@@ -270,10 +270,11 @@ export class Heap {
    *  (address order within each young range they came from). */
   aged = new Int32Array(256);
   agedCount = 0;
-  /** Logged cards of big arrays since the last collection: [array, card] pairs
-   *  (a pair may repeat). */
-  cards = new Int32Array(256);
-  cardCount = 0;
+  /** Elements of big arrays stored into since the last collection: [array,
+   *  index] pairs, each once (slotBits: one bit per heap word, set while logged). */
+  slots = new Int32Array(256);
+  slotCount = 0;
+  private slotBits = new Int32Array(0);
 
   constructor(readonly mem: Memory, readonly start: number, readonly limit: number) {
     this.top = start;
@@ -349,7 +350,7 @@ export class Heap {
   }
 
   /** The write barrier's slow path (barrierNeeded held): log `obj` in the
-   *  remembered set once; for a big array, also log the card of element `index`. */
+   *  remembered set once; for a big array, also log element `index`. */
   remember(obj: number, index: number): void {
     const i32 = this.mem.i32;
     const tag = i32[obj >> 2]!;
@@ -358,7 +359,7 @@ export class Heap {
       if (this.rememberedCount === this.remembered.length) this.remembered = grown(this.remembered);
       this.remembered[this.rememberedCount++] = obj;
     }
-    if (tag & BIG_BIT) this.logCard(obj, index >> CARD_SHIFT);
+    if (tag & BIG_BIT) this.logSlot(obj, index);
   }
 
   addAged(addr: number): void {
@@ -366,13 +367,30 @@ export class Heap {
     this.aged[this.agedCount++] = addr;
   }
 
-  private logCard(obj: number, card: number): void {
-    const n = this.cardCount;
-    if (n > 0 && this.cards[2 * n - 2] === obj && this.cards[2 * n - 1] === card) return;
-    if (2 * n + 2 > this.cards.length) this.cards = grown(this.cards);
-    this.cards[2 * n] = obj;
-    this.cards[2 * n + 1] = card;
-    this.cardCount = n + 1;
+  private logSlot(arr: number, index: number): void {
+    const bit = (arr + HEADER_BYTES + 4 * index - this.start) >> 2;
+    if ((bit >> 5) >= this.slotBits.length) {
+      const bigger = new Int32Array(Math.max((bit >> 5) + 1, ((this.top - this.start) >> 7) + 1, this.slotBits.length * 2));
+      bigger.set(this.slotBits);
+      this.slotBits = bigger;
+    }
+    const w = this.slotBits[bit >> 5]!, m = 1 << (bit & 31);
+    if (w & m) return;
+    this.slotBits[bit >> 5] = w | m;
+    const n = this.slotCount;
+    if (2 * n + 2 > this.slots.length) this.slots = grown(this.slots);
+    this.slots[2 * n] = arr;
+    this.slots[2 * n + 1] = index;
+    this.slotCount = n + 1;
+  }
+
+  /** Forget every logged slot (a collection has taken them). */
+  clearSlots(): void {
+    for (let i = 0; i < this.slotCount; i++) {
+      const bit = (this.slots[2 * i]! + HEADER_BYTES + 4 * this.slots[2 * i + 1]! - this.start) >> 2;
+      this.slotBits[bit >> 5]! &= ~(1 << (bit & 31));
+    }
+    this.slotCount = 0;
   }
 
   /** The write barrier, after a reference was stored into element `index` of the

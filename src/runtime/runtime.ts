@@ -10,7 +10,8 @@
 // (TOP_FP_WORD; -1 when no frame runs), word 1 that frame's bytecode position
 // (TOP_PC_WORD). The scratch slot receives results that cross to the host. The
 // alloc slot holds the allocation window, cursor and limit (heap.ts). The host
-// slot holds HOST_LIMIT_WORD, the host-stack budget (see below).
+// slot holds HOST_LIMIT_WORD, the host-stack budget (see below), and FUEL_WORD,
+// the fuel counter every tier decrements at calls and loop back-edges (limits.ts).
 //
 // The host-stack budget: compiled code recurses on the host's stack (a wasm or JS
 // call per guest call), the interpreter does not. So that every tier reaches the
@@ -48,6 +49,9 @@ import type { LineInput } from './input.js';
 import { Trap, stackOverflowAt } from './errors.js';
 import type { Tiering } from './tiering.js';
 import { HandleTable } from './handles.js';
+import { Limits, type LimitOptions } from './limits.js';
+
+export { FUEL_WORD } from './limits.js';
 
 export type HostFunction = (...args: unknown[]) => unknown;
 
@@ -55,6 +59,9 @@ export interface RuntimeOptions {
   maxHeapBytes: number;
   stackBytes: number;
   stdout: (text: string) => void;
+  /** Flush program output at a write this many ms after the last flush (0: only
+   *  when the buffer is large, output.ts). */
+  flushMs: number;
   /** Standard input for read_line(). */
   stdin: LineInput;
   externs: Record<string, HostFunction>;
@@ -62,6 +69,8 @@ export interface RuntimeOptions {
   gcStress: boolean;
   verifyHeap: boolean;
   traceGc: ((line: string) => void) | null;
+  /** Fuel, deadline and interrupt flag of the runs on this runtime. */
+  limits: LimitOptions;
 }
 
 const INITIAL_HEAP = 1 << 20;
@@ -113,8 +122,14 @@ export class Runtime implements RootSource {
    *  compiled code reaches interpreted functions through it). */
   interpretFrame: (fp: number, interpretEntry: boolean) => void = () => { throw new Error('no interpreter'); };
   tiering!: Tiering;
+  /** Fuel, interrupt and deadline (limits.ts): shared by everything that runs
+   *  guest code on this runtime, nested host -> guest calls included. */
+  readonly limits: Limits;
   readonly stackStartSlot: number;
   readonly stackEndSlot: number;
+  /** Host entries so far (pushEntryFrame, linkEntryFrame): calls counted in
+   *  `counters` that came from the host rather than from a guest call. */
+  hostEntries = 0;
   /** First free slot for the next host entry frame. */
   sp: number;
   /** Frame the next host entry links to (-1: none; stack traces stop there). */
@@ -135,13 +150,14 @@ export class Runtime implements RootSource {
     // Addresses stay below MAX_MEMORY_BYTES (memory.ts): the heap ends there at most.
     const heapLimit = Math.min(heapStart + opts.maxHeapBytes, MAX_MEMORY_BYTES);
     this.mem = new Memory(Math.min(heapLimit, heapStart + INITIAL_HEAP), heapLimit, opts.useWasmMemory);
+    this.limits = new Limits(this.mem, opts.limits);
     this.heap = new Heap(this.mem, heapStart, heapLimit);
     opts.stdin.maxLineUnits = Math.min(MAX_INPUT_LINE_UNITS, Math.floor((heapLimit - heapStart) / 2));
     this.heap.structSizes = Int32Array.from(mod.structs, (s) => s.size);
     this.structRefOffsets = mod.structs.map((s) => Int32Array.from(s.fields.filter((f) => f.kind === Kind.R), (f) => f.offset));
     this.gcMaps = mod.functions.map((f) => buildGcMap(mod, f));
     this.gc = new GarbageCollector(this.heap, this, { stress: opts.gcStress, verify: opts.verifyHeap, trace: opts.traceGc });
-    this.out = new Output(opts.stdout);
+    this.out = new Output(opts.stdout, opts.flushMs);
     this.codes = mod.functions.map((f) => f.code);
     this.frameSizes = Int32Array.from(mod.functions, (f) => f.regKinds.length);
     this.counters = new Int32Array(mod.functions.length * 2);
@@ -179,6 +195,7 @@ export class Runtime implements RootSource {
       if (k === Kind.F) f64[fp + i] = args[i]!; else i32[(fp + i) << 1] = args[i]!;
     });
     this.counters[fn << 1] = this.counters[fn << 1]! + 1;
+    this.hostEntries++;
     return fp;
   }
 
@@ -194,6 +211,7 @@ export class Runtime implements RootSource {
    *  function is compiled here, so the entry runs compiled code). */
   linkEntryFrame(fp: number, fn: number): void {
     this.writeEntryHeader(fp, fn);
+    this.hostEntries++;
     const calls = this.counters[fn << 1]! + 1;
     this.counters[fn << 1] = calls;
     if (calls === this.tiering.callThreshold) this.tiering.onHotCall(fn);

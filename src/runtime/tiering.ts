@@ -9,6 +9,11 @@
 // Thresholds scale with --jit-threshold=N: a function is compiled after N calls,
 // and a loop enters compiled code (OSR) after N back-edges in one function; N = 1
 // compiles and enters OSR at every chance (a stress mode for tests).
+//
+// What the policy decides is reported as tier events (tier-events.ts) when a
+// listener is on (--trace-tier, VmOptions.onTierEvent); `events` is null otherwise.
+
+import type { TierEventLog } from './tier-events.js';
 
 /** Default N. A thousand calls or loop iterations costs the interpreter well under
  *  a millisecond, while compiling a small function costs about that much: below
@@ -34,7 +39,8 @@ export interface TieringOptions {
    *  function before it first runs. */
   mode: 'interp' | 'auto' | 'jit';
   threshold: number;
-  trace: ((line: string) => void) | null;
+  /** Where tier events go (null: nowhere, and none is made). */
+  events: TierEventLog | null;
   /** Debug: only functions whose name matches are ever compiled (--jit-filter). */
   filter: RegExp | null;
 }
@@ -90,14 +96,15 @@ export class Tiering {
         this.osrEntries.set(key, null);
         const everyHeader = /call stack/i.test(made);
         if (everyHeader) this.noOsr.add(f);
-        this.opts.trace?.(`[tier] no osr entr${everyHeader ? 'ies' : 'y'} for ${this.names[f]} ` +
-          `(${everyHeader ? 'at ' : ''}pc ${pc}: ${made})`);
+        const ev = this.opts.events;
+        if (ev !== null) ev.sink({ kind: 'osr-failed', t: ev.now(), fn: this.names[f]!, f, pc, reason: made, everyHeader });
         return null;
       }
       entry = made;
       this.osrEntries.set(key, entry);
     }
-    this.opts.trace?.(`[tier] osr ${this.names[f]} at pc ${pc}`);
+    const ev = this.opts.events;
+    if (ev !== null) ev.sink({ kind: 'osr', t: ev.now(), fn: this.names[f]!, f, pc });
     return entry;
   }
 
@@ -118,7 +125,8 @@ export class Tiering {
 
   private fail(f: number, reason: string): void {
     this.state[f] = FnState.FAILED;
-    this.opts.trace?.(`[tier] failed ${this.names[f]}: ${reason}`);
+    const ev = this.opts.events;
+    if (ev !== null) ev.sink({ kind: 'failed', t: ev.now(), fn: this.names[f]!, f, reason });
   }
 
   /** Names of the functions in each state. */

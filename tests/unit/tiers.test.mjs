@@ -163,11 +163,13 @@ fn main() {
 
 test('an OSR entry that cannot be made leaves its compiled function compiled, and is not retried', async () => {
   const { Tiering } = await import('../../dist/runtime/tiering.js');
+  const { TierEventLog, formatTierEvent } = await import('../../dist/runtime/tier-events.js');
   const tries = [];
   let reason = 'irreducible control flow at pc 9';
   const backend = { name: 'fake', compile: () => null, compileOsr: (f, pc) => { tries.push(pc); return reason; } };
   const lines = [];
-  const t = new Tiering(['main', 'deep'], backend, { mode: 'auto', threshold: 1, trace: (l) => lines.push(l), filter: null });
+  const events = new TierEventLog((e) => lines.push(formatTierEvent(e)));
+  const t = new Tiering(['main', 'deep'], backend, { mode: 'auto', threshold: 1, events, filter: null });
   assert.equal(t.onHotLoop(0, 12), null);
   assert.equal(t.onHotLoop(0, 12), null);
   assert.equal(t.onHotLoop(0, 40), null);

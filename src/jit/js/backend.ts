@@ -45,13 +45,13 @@ export class JsBackend extends CompilingBackend<GuestCode> {
     super(rt, opts);
     this.lowerEnv = {
       mod: rt.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot,
-      frameSizes: rt.frameSizes,
+      frameSizes: rt.frameSizes, fuel: rt.limits.metered,
     };
     this.env = {
       ...helperImports(rt),
       mem: rt.mem, table: this.table,
       imul: Math.imul, sqrt: Math.sqrt, f64ToI32,
-      enter: (fp: number) => rt.enterInterpreted(fp),
+      enter: this.c2iEnter(),
     };
     this.initSlots();
   }

@@ -22,16 +22,18 @@
 //   - a call writes the callee's header over the call area (function index, fp,
 //     resume pc) and calls through `table` with native arguments; the c2i adapter
 //     in an interpreted callee's slot writes header word 3;
+//   - when the run is metered, fuel is counted at every call and taken loop
+//     back-edge, charged to the interpreter's sites (countStep, runtime/limits.ts);
 //   - traps go through the helpers with the interpreter's messages and sites
 //     (a null check is left out only where the same register was checked earlier
 //     in the same basic block and not written since: it could not trap).
 // Control flow comes from structure.ts: labelled blocks and `for (;;)` loops with
 // `break`/`continue`; every path ends in a branch, return or throw.
 
-import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, writtenKind, type AluOp } from '../../bytecode/opcodes.js';
+import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, writtenKind, stepSite, type AluOp } from '../../bytecode/opcodes.js';
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS } from '../../bytecode/builtins.js';
-import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD } from '../../runtime/runtime.js';
+import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD } from '../../runtime/runtime.js';
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
 import { Hdr, headerAt } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block } from '../cfg.js';
@@ -46,6 +48,8 @@ export interface JsLowerEnv {
   strAddrs: Int32Array;
   globalsSlot: number;
   frameSizes: Int32Array;
+  /** Count fuel at every step (the run is metered: runtime/limits.ts). */
+  fuel: boolean;
 }
 
 export interface JsLowered {
@@ -163,7 +167,10 @@ class JsFnLowering implements StructuredSink<Label> {
         if (op === Op.FORLOOP || op === Op.FORLOOPK) this.set(this.a(0), Kind.I, `(${this.r(this.a(0))} + 1) | 0`);
         return;
       }
-      if (pc === b.last && (op === Op.JMP || op === Op.JMPLOOP)) return;
+      if (pc === b.last && (op === Op.JMP || op === Op.JMPLOOP)) {
+        if (op === Op.JMPLOOP) this.countStep();
+        return;
+      }
       this.instr(op);
     }
   }
@@ -173,10 +180,13 @@ class JsFnLowering implements StructuredSink<Label> {
     this.instr(this.code[b.last] as Op);
   }
 
+  /** (A FORLOOP's taken branch, the back-edge, begins with its step.) */
   openIf(b: Block): void {
     this.pc = b.last;
-    this.line(`if (${this.condition(this.code[b.last] as Op)}) {`);
+    const op = this.code[b.last] as Op;
+    this.line(`if (${this.condition(op)}) {`);
     this.depth++;
+    if (OP_INFO[op].step) this.countStep();
   }
 
   openElse(): void { this.depth--; this.line('} else {'); this.depth++; }
@@ -246,6 +256,13 @@ class JsFnLowering implements StructuredSink<Label> {
 
   /** Tell the runtime where this frame is before a helper that may allocate or trap. */
   private publish(): void { this.line(`I32[${TOP_FP_WORD}] = fp; I32[${TOP_PC_WORD}] = ${this.pc};`); }
+
+  /** One step of fuel for the instruction at this.pc (runtime/limits.ts), when
+   *  the run is metered: the slow path refills the counter or traps at the site. */
+  private countStep(): void {
+    if (!this.env.fuel) return;
+    this.line(`if ((I32[${FUEL_WORD}] = I32[${FUEL_WORD}] - 1) < 0) ${this.use('poll')}(fp, ${stepSite(this.code, this.pc)});`);
+  }
 
   private trapIf(cond: string, code: TrapCode): void {
     this.line(`if (${cond}) ${this.use('trap')}(${code}, fp, ${this.pc});`);
@@ -423,6 +440,7 @@ class JsFnLowering implements StructuredSink<Label> {
   private call(op: Op): void {
     const { fn, env } = this;
     const c = decodeCall(env.mod, this.code, this.pc);
+    this.countStep();
     let callee = String(c.target);
     if (c.byValue) {
       this.line(`t0 = ${this.r(c.target)} - 1;`);

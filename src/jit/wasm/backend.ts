@@ -68,6 +68,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     const env = {
       mod: rt.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot,
       frameSizes: rt.frameSizes, mayInline: (g: number) => opts.inline && rt.tiering.mayCompile(g),
+      fuel: rt.limits.metered,
     };
     const wb = lowerFunction(env, mb, fn, osrPc);
     mb.exportFunction('f', wb.index);
@@ -161,8 +162,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
       wb.finish();
       mb.exportFunction(shapeKey(s), wb.index);
     }
-    const rt = this.rt;
-    const enter = (fp: number) => rt.enterInterpreted(fp);
+    const enter = this.c2iEnter();
     const h = Object.fromEntries([...enters.keys()].map((_, i) => [`enter${i}`, enter]));
     const exports = this.instantiate(mb.encode(), { h });
     return new Map(shapes.map((s) => [shapeKey(s), exports[shapeKey(s)]!]));

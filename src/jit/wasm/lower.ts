@@ -18,15 +18,17 @@
 //     local.get arg0 ... local.get argN
 //     i32.const F ; call_indirect (type sig)
 //
-// Compiled code does not count calls or back-edges: counters steer tiering of
-// interpreted code only.
+// Compiled code does not count calls or back-edges for tiering: counters steer
+// tiering of interpreted code only. When the run is metered (runtime/limits.ts)
+// it counts fuel at the same steps as the interpreter, charged to the same sites
+// (countStep): every call, inlined or not, and every taken loop back-edge.
 
-import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, writtenKind, checksInline, needsFrame,
+import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, writtenKind, checksInline, needsFrame, stepSite,
   type Alu, type AluOp, type Cmp } from '../../bytecode/opcodes.js';
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS, type MathBuiltin } from '../../bytecode/builtins.js';
 import { helperSignature, type Helper } from '../../bytecode/helpers.js';
-import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD } from '../../runtime/runtime.js';
+import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD } from '../../runtime/runtime.js';
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block } from '../cfg.js';
@@ -56,6 +58,8 @@ export interface LowerEnv {
   /** May function f's body be inlined into its callers? (False for functions the
    *  tiering policy keeps interpreted, and with --no-inline.) */
   mayInline: (f: number) => boolean;
+  /** Count fuel at every step (the run is metered: runtime/limits.ts). */
+  fuel: boolean;
 }
 
 /** Emit function `fn` into `mb`: the whole function (osrPc null), or an OSR
@@ -168,6 +172,7 @@ export function helpersUsed(env: LowerEnv, fn: BcFunction, inlined = false): Set
   const used = new Set<Helper>(inlined ? [] : [interpHelper(fn.ret)]);
   forEachInstr(fn, (op, pc) => {
     for (const h of helpersOf(op, fn.code, pc)) used.add(h);
+    if (env.fuel && OP_INFO[op].step) used.add('poll');
     if (op === Op.CALL && !inlined) {
       const g = env.mod.functions[fn.code[pc + 1]!]!;
       if (g !== fn && isLeaf(g)) for (const h of helpersUsed(env, g, true)) used.add(h);
@@ -184,10 +189,12 @@ function isLeaf(fn: BcFunction): boolean {
   return leaf;
 }
 
-/** May fn trap at a site of its own (then an inlined body needs its header)? */
-function mayTrap(fn: BcFunction, consts: Map<number, number>): boolean {
+/** May fn trap at a site of its own (then an inlined body needs its header)?
+ *  With fuel, a loop back-edge may trap too. */
+function mayTrap(fn: BcFunction, consts: Map<number, number>, fuel: boolean): boolean {
   let traps = false;
   forEachInstr(fn, (op, pc) => {
+    if (fuel && OP_INFO[op].step) traps = true;
     if (!checksInline(op)) return;
     const divisor = consts.get(fn.code[pc + 3]!);
     if (OP_INFO[op].divides && divisor !== undefined && divisor !== 0 && divisor !== -1) return;
@@ -211,6 +218,8 @@ class WasmFnLowering implements StructuredSink<Label> {
   private readonly inBounds = new Set<number>();
   private readonly osr: boolean;
   private pc = 0;
+  /** Scratch for the fuel counter (countStep), made on first use. */
+  private fuelLocal: Local | null = null;
 
   constructor(private readonly env: LowerEnv, private readonly mb: WasmModuleBuilder,
               private readonly wb: WasmFunctionBuilder, private readonly fn: BcFunction, private readonly mode: Mode,
@@ -277,7 +286,10 @@ class WasmFnLowering implements StructuredSink<Label> {
         if (op === Op.FORLOOP || op === Op.FORLOOPK) this.forIncrement();
         return;
       }
-      if (pc === b.last && (op === Op.JMP || op === Op.JMPLOOP)) return;
+      if (pc === b.last && (op === Op.JMP || op === Op.JMPLOOP)) {
+        if (op === Op.JMPLOOP) this.countStep();
+        return;
+      }
       this.instr(op);
     }
   }
@@ -293,10 +305,13 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.instr(op);
   }
 
+  /** (A FORLOOP's taken branch, the back-edge, begins with its step.) */
   openIf(b: Block): void {
     this.pc = b.last;
-    this.condition(this.code[b.last] as Op);
+    const op = this.code[b.last] as Op;
+    this.condition(op);
     this.wb.if_();
+    if (OP_INFO[op].step) this.countStep();
   }
 
   openElse(): void { this.wb.else_(); }
@@ -346,6 +361,21 @@ class WasmFnLowering implements StructuredSink<Label> {
     const wb = this.wb;
     wb.i32Const(0); wb.localGet(this.fp); wb.store(W.I32_STORE, 2, TOP_FP_WORD * 4);
     wb.i32Const(0); wb.i32Const(this.pc); wb.store(W.I32_STORE, 2, TOP_PC_WORD * 4);
+  }
+
+  //   fuel := cells[FUEL] - 1 ; cells[FUEL] := fuel
+  //   if fuel < 0 { poll(fp, site) }          ;; refill, or trap at the site
+  /** One step of fuel for the instruction at this.pc (runtime/limits.ts), when
+   *  the run is metered. */
+  private countStep(): void {
+    if (!this.env.fuel) return;
+    const wb = this.wb;
+    const left = this.fuelLocal ??= wb.local(ValType.I32);
+    wb.i32Const(0);
+    wb.i32Const(0); wb.load(W.I32_LOAD, 2, FUEL_WORD * 4); wb.i32Const(1); wb.op(W.I32_SUB); wb.localTee(left);
+    wb.store(W.I32_STORE, 2, FUEL_WORD * 4);
+    wb.localGet(left); wb.i32Const(0); wb.op(W.I32_LT_S);
+    wb.if_(); wb.localGet(this.fp); wb.i32Const(stepSite(this.code, this.pc)); this.callHelper('poll'); wb.end();
   }
 
   /** Trap with `code` when the i32 on the stack is nonzero. */
@@ -579,6 +609,7 @@ class WasmFnLowering implements StructuredSink<Label> {
   private call(op: Op): void {
     const { wb, fn, env } = this;
     const c = decodeCall(env.mod, this.code, this.pc);
+    this.countStep();
     if (!c.byValue && this.mode.kind !== 'inline') {
       const g = env.mod.functions[c.target]!;
       if (g !== fn && env.mayInline(g.index) && isLeaf(g)) return this.inlineCall(g, c.base, c.dst);
@@ -605,7 +636,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     const wb = this.wb;
     const cfp = wb.local(ValType.I32);
     wb.localGet(this.fp); wb.i32Const(base + HEADER_SLOTS); wb.op(W.I32_ADD); wb.localSet(cfp);
-    if (mayTrap(g, constantRegisters(g))) this.writeHeader(base, () => wb.i32Const(g.index), Op.CALL);
+    if (mayTrap(g, constantRegisters(g), this.env.fuel)) this.writeHeader(base, () => wb.i32Const(g.index), Op.CALL);
     const result = g.ret === null ? null : wb.local(wasmType(g.ret));
     const ret = wb.block();
     const body = new WasmFnLowering(this.env, this.mb, wb, g, { kind: 'inline', fp: cfp, ret, result }, this.helpers);

@@ -1,17 +1,18 @@
 // String operations for compiled code, as WebAssembly: concatenation, content
-// equality, chr and substr.
+// equality, chr, substr and str(i32).
 //
 // The wasm backend builds this module once and puts its exports in place of the
 // JavaScript helpers of the same names (jit/helpers.ts), so compiled code calls
 // them wasm-to-wasm with no host round trip, and the lowering does not change.
 // chr below CHAR_CACHE_SIZE reads the heap's cached string. Each allocating
-// operation bumps the allocation window inline, exactly as
-// compiled NEWSTRUCT does (runtime/heap.ts: CURSOR_WORD, LIMIT_WORD), and falls
-// back to the JavaScript helper when the window is used up (the runtime then
-// refills it or collects), when its checks fail (the helper raises the trap), or
-// for strings too long for the fast path. The frame is already published when
-// compiled code calls one of these (the opcodes are `publishes`), so the
-// fallback finds it.
+// operation bumps the allocation window inline, exactly as compiled NEWSTRUCT
+// does (runtime/heap.ts: CURSOR_WORD, LIMIT_WORD); when the window is used up it
+// asks the runtime for a new one (the `refill` helper, which may collect: the
+// operands stay valid, nothing moves, and they are roots in the caller's frame)
+// and bumps there. It falls back to the JavaScript helper of the same name when
+// its checks fail (the helper raises the trap) or for strings too long for the
+// fast path. The frame is already published when compiled code calls one of
+// these (the opcodes are `publishes`), so the runtime finds it.
 // What must stay true: each export has exactly its helper's signature
 // (bytecode/helpers.ts) and builds the same string, byte for byte, as the
 // helper would (tests/unit/strings-wasm.test.mjs compares them).
@@ -21,7 +22,7 @@ import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, MIN_BLOCK, ObjKind, CHAR_CACHE_S
 import { ValType, W, WasmModuleBuilder, type Local, type WasmFunctionBuilder } from './encoder.js';
 
 /** The helpers this module replaces, with its slow paths (the JS helpers). */
-export const WASM_STRING_HELPERS = ['concat', 'streq', 'chr', 'substr'] as const;
+export const WASM_STRING_HELPERS = ['concat', 'streq', 'chr', 'substr', 'tostr_i'] as const;
 export type WasmStringHelper = (typeof WASM_STRING_HELPERS)[number];
 
 /** Strings longer than this many code units always take the slow path, so the
@@ -33,7 +34,7 @@ const I32 = ValType.I32;
 /** Build and instantiate the module; returns its exports by helper name. */
 export function makeStringHelpers(
   memory: WebAssembly.Memory,
-  slow: Record<'concat' | 'chr' | 'substr', Function>,
+  slow: Record<'concat' | 'chr' | 'substr' | 'tostr_i' | 'refill', Function>,
   charCache: number,
 ): Record<WasmStringHelper, Function> {
   const mb = new WasmModuleBuilder();
@@ -42,12 +43,16 @@ export function makeStringHelpers(
   const slowConcat = mb.importFunction('slow', 'concat', type(helperSignature('concat')));
   const slowChr = mb.importFunction('slow', 'chr', type(helperSignature('chr')));
   const slowSubstr = mb.importFunction('slow', 'substr', type(helperSignature('substr')));
-  const alloc = allocString(mb);
+  const slowTostrI = mb.importFunction('slow', 'tostr_i', type(helperSignature('tostr_i')));
+  const refill = mb.importFunction('slow', 'refill', type(helperSignature('refill')));
+  const alloc = allocString(mb, refill);
+  const copy = copyBytes(mb);
   const fns = {
-    concat: concat(mb, type(helperSignature('concat')), alloc, slowConcat),
+    concat: concat(mb, type(helperSignature('concat')), alloc, copy, slowConcat),
     streq: streq(mb, type(helperSignature('streq'))),
     chr: chr(mb, type(helperSignature('chr')), alloc, slowChr, charCache),
-    substr: substr(mb, type(helperSignature('substr')), alloc, slowSubstr),
+    substr: substr(mb, type(helperSignature('substr')), alloc, copy, slowSubstr),
+    tostr_i: tostrI(mb, type(helperSignature('tostr_i')), alloc, slowTostrI),
   };
   for (const [name, wb] of Object.entries(fns)) mb.exportFunction(name, wb.index);
   const bytes = mb.encode();
@@ -57,9 +62,10 @@ export function makeStringHelpers(
 }
 
 //   alloc_str(n) -> p:  a string block for n code units from the window, header
-//   written and its last 8 bytes zeroed (the payload is then overwritten), or 0
-//   if the window is used up. n <= FAST_MAX_UNITS.
-function allocString(mb: WasmModuleBuilder): WasmFunctionBuilder {
+//   written and its last 8 bytes zeroed (the payload is then overwritten); when
+//   the window is used up, the runtime opens a new one (refill: it may collect,
+//   and raises out of memory) and the bump is made there. n <= FAST_MAX_UNITS.
+function allocString(mb: WasmModuleBuilder, refill: number): WasmFunctionBuilder {
   const wb = mb.addFunction(mb.addType([I32], [I32]), 'alloc_str');
   const n = wb.param(0);
   const size = wb.local(I32), p = wb.local(I32), np = wb.local(I32);
@@ -71,12 +77,40 @@ function allocString(mb: WasmModuleBuilder): WasmFunctionBuilder {
   wb.i32Const(0); wb.load(W.I32_LOAD, 2, CURSOR_WORD * 4); wb.localTee(p);
   wb.localGet(size); wb.op(W.I32_ADD); wb.localTee(np);
   wb.i32Const(0); wb.load(W.I32_LOAD, 2, LIMIT_WORD * 4); wb.op(W.I32_GT_U);
-  wb.if_(); wb.i32Const(0); wb.return_(); wb.end();
+  wb.if_();
+  wb.localGet(size); wb.call(refill);
+  wb.i32Const(0); wb.load(W.I32_LOAD, 2, CURSOR_WORD * 4); wb.localTee(p);
+  wb.localGet(size); wb.op(W.I32_ADD); wb.localSet(np);
+  wb.end();
   wb.i32Const(0); wb.localGet(np); wb.store(W.I32_STORE, 2, CURSOR_WORD * 4);
   wb.localGet(p); wb.i32Const(ObjKind.STR); wb.store(W.I32_STORE, 2, 0);
   wb.localGet(p); wb.localGet(n); wb.store(W.I32_STORE, 2, 4);
   wb.localGet(np); wb.i32Const(8); wb.op(W.I32_SUB); wb.i64Const(0n); wb.store(W.I64_STORE, 3, 0);
   wb.localGet(p);
+  wb.finish();
+  return wb;
+}
+
+//   copy_bytes(dst, src, n): n (even) bytes, the ranges not overlapping; short
+//   copies in 8- then 2-byte steps (memory.copy is a call out of generated code in
+//   V8, dear for the few bytes of a short string), long ones by memory.copy.
+function copyBytes(mb: WasmModuleBuilder): WasmFunctionBuilder {
+  const wb = mb.addFunction(mb.addType([I32, I32, I32], []), 'copy_bytes');
+  const [dst, src, n] = [wb.param(0), wb.param(1), wb.param(2)];
+  wb.localGet(n); wb.i32Const(64); wb.op(W.I32_GE_U);
+  wb.if_(); wb.localGet(dst); wb.localGet(src); wb.localGet(n); wb.memoryCopy(); wb.return_(); wb.end();
+  const step = (bytes: number, load: number, store: number, align: number) => {
+    const done = wb.block();
+    const loop = wb.loop();
+    wb.localGet(n); wb.i32Const(bytes); wb.op(W.I32_LT_U); wb.brIf(done);
+    wb.localGet(dst); wb.localGet(src); wb.load(load, align, 0); wb.store(store, align, 0);
+    for (const l of [dst, src]) { wb.localGet(l); wb.i32Const(bytes); wb.op(W.I32_ADD); wb.localSet(l); }
+    wb.localGet(n); wb.i32Const(bytes); wb.op(W.I32_SUB); wb.localSet(n);
+    wb.br(loop);
+    wb.end(); wb.end();
+  };
+  step(8, W.I64_LOAD, W.I64_STORE, 0);
+  step(2, W.I32_LOAD16_U, W.I32_STORE16, 0);
   wb.finish();
   return wb;
 }
@@ -97,7 +131,7 @@ function orSlow(wb: WasmFunctionBuilder, slow: number, params: readonly Local[])
 
 //   concat(a, b): la, lb := lengths; too long -> slow; p := alloc_str(la + lb) or slow;
 //   copy a's units, then b's.
-function concat(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, slow: number): WasmFunctionBuilder {
+function concat(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, copy: WasmFunctionBuilder, slow: number): WasmFunctionBuilder {
   const wb = mb.addFunction(type, 'concat');
   const [a, b] = [wb.param(0), wb.param(1)];
   const la = wb.local(I32), lb = wb.local(I32), p = wb.local(I32);
@@ -105,11 +139,9 @@ function concat(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder,
   wb.localGet(b); wb.load(W.I32_LOAD, 2, 4); wb.localSet(lb);
   wb.localGet(la); wb.localGet(lb); wb.op(W.I32_ADD); wb.i32Const(FAST_MAX_UNITS); wb.op(W.I32_GT_U);
   orSlow(wb, slow, [a, b]);
-  wb.localGet(la); wb.localGet(lb); wb.op(W.I32_ADD); wb.call(alloc.index); wb.localTee(p);
-  wb.op(W.I32_EQZ);
-  orSlow(wb, slow, [a, b]);
-  payload(wb, p, null); payload(wb, a, null); wb.localGet(la); wb.i32Const(1); wb.op(W.I32_SHL); wb.memoryCopy();
-  payload(wb, p, la); payload(wb, b, null); wb.localGet(lb); wb.i32Const(1); wb.op(W.I32_SHL); wb.memoryCopy();
+  wb.localGet(la); wb.localGet(lb); wb.op(W.I32_ADD); wb.call(alloc.index); wb.localSet(p);
+  payload(wb, p, null); payload(wb, a, null); wb.localGet(la); wb.i32Const(1); wb.op(W.I32_SHL); wb.call(copy.index);
+  payload(wb, p, la); payload(wb, b, null); wb.localGet(lb); wb.i32Const(1); wb.op(W.I32_SHL); wb.call(copy.index);
   wb.localGet(p);
   wb.finish();
   return wb;
@@ -160,11 +192,11 @@ function chr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, sl
   orSlow(wb, slow, [c]);
   wb.localGet(c); wb.i32Const(0xffff); wb.op(W.I32_LE_U);
   wb.if_();
-  wb.i32Const(1); wb.call(alloc.index); wb.localTee(p); wb.op(W.I32_EQZ); orSlow(wb, slow, [c]);
+  wb.i32Const(1); wb.call(alloc.index); wb.localSet(p);
   wb.localGet(p); wb.localGet(c); wb.store(W.I32_STORE16, 1, HEADER_BYTES);
   wb.localGet(p); wb.return_();
   wb.end();
-  wb.i32Const(2); wb.call(alloc.index); wb.localTee(p); wb.op(W.I32_EQZ); orSlow(wb, slow, [c]);
+  wb.i32Const(2); wb.call(alloc.index); wb.localSet(p);
   wb.localGet(c); wb.i32Const(0x10000); wb.op(W.I32_SUB); wb.localSet(low);
   wb.localGet(p); wb.localGet(low); wb.i32Const(10); wb.op(W.I32_SHR_U); wb.i32Const(0xd800); wb.op(W.I32_ADD);
   wb.store(W.I32_STORE16, 1, HEADER_BYTES);
@@ -177,7 +209,7 @@ function chr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, sl
 
 //   substr(s, from, to): unless 0 <= from <= to <= length -> slow (it traps);
 //   p := alloc_str(to - from) or slow; copy the units.
-function substr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, slow: number): WasmFunctionBuilder {
+function substr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, copy: WasmFunctionBuilder, slow: number): WasmFunctionBuilder {
   const wb = mb.addFunction(type, 'substr');
   const [s, from, to] = [wb.param(0), wb.param(1), wb.param(2)];
   const p = wb.local(I32), n = wb.local(I32);
@@ -186,9 +218,45 @@ function substr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder,
   wb.localGet(to); wb.localGet(s); wb.load(W.I32_LOAD, 2, 4); wb.op(W.I32_GT_S); wb.op(W.I32_OR);
   orSlow(wb, slow, [s, from, to]);
   wb.localGet(to); wb.localGet(from); wb.op(W.I32_SUB); wb.localTee(n);
-  wb.call(alloc.index); wb.localTee(p); wb.op(W.I32_EQZ);
-  orSlow(wb, slow, [s, from, to]);
-  payload(wb, p, null); payload(wb, s, from); wb.localGet(n); wb.i32Const(1); wb.op(W.I32_SHL); wb.memoryCopy();
+  wb.call(alloc.index); wb.localSet(p);
+  payload(wb, p, null); payload(wb, s, from); wb.localGet(n); wb.i32Const(1); wb.op(W.I32_SHL); wb.call(copy.index);
+  wb.localGet(p);
+  wb.finish();
+  return wb;
+}
+
+//   tostr_i(x): the decimal text of x, as String(x) gives it: n := digits of |x|
+//   (plus '-'); p := alloc_str(n) or slow; write the digits from the end.
+//   -2^31 (whose magnitude is no i32) takes the slow path.
+function tostrI(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, slow: number): WasmFunctionBuilder {
+  const wb = mb.addFunction(type, 'tostr_i');
+  const x = wb.param(0);
+  const v = wb.local(I32), n = wb.local(I32), p = wb.local(I32), at = wb.local(I32);
+  wb.localGet(x); wb.i32Const(-0x80000000); wb.op(W.I32_EQ);
+  orSlow(wb, slow, [x]);
+  // v := |x|; n := 1 if x < 0 else 0
+  wb.i32Const(0); wb.localGet(x); wb.op(W.I32_SUB); wb.localGet(x);
+  wb.localGet(x); wb.i32Const(0); wb.op(W.I32_LT_S); wb.localTee(n); wb.select(); wb.localSet(v);
+  // n += number of digits of v (at least 1)
+  wb.localGet(v); wb.localSet(at);
+  const count = wb.loop();
+  wb.localGet(n); wb.i32Const(1); wb.op(W.I32_ADD); wb.localSet(n);
+  wb.localGet(at); wb.i32Const(10); wb.op(W.I32_DIV_U); wb.localTee(at);
+  wb.brIf(count);
+  wb.end();
+  wb.localGet(n); wb.call(alloc.index); wb.localSet(p);
+  // at := address of the last unit; write digits backwards, then the sign
+  wb.localGet(p); wb.localGet(n); wb.i32Const(1); wb.op(W.I32_SHL); wb.op(W.I32_ADD); wb.i32Const(HEADER_BYTES - 2);
+  wb.op(W.I32_ADD); wb.localSet(at);
+  const digits = wb.loop();
+  wb.localGet(at); wb.localGet(v); wb.i32Const(10); wb.op(W.I32_REM_U); wb.i32Const(48); wb.op(W.I32_ADD);
+  wb.store(W.I32_STORE16, 1, 0);
+  wb.localGet(at); wb.i32Const(2); wb.op(W.I32_SUB); wb.localSet(at);
+  wb.localGet(v); wb.i32Const(10); wb.op(W.I32_DIV_U); wb.localTee(v);
+  wb.brIf(digits);
+  wb.end();
+  wb.localGet(x); wb.i32Const(0); wb.op(W.I32_LT_S);
+  wb.if_(); wb.localGet(p); wb.i32Const(45); wb.store(W.I32_STORE16, 1, HEADER_BYTES); wb.end();
   wb.localGet(p);
   wb.finish();
   return wb;

@@ -1,0 +1,40 @@
+// The messages between the playground page (main.ts) and the worker that runs
+// guest programs (worker.ts). Everything crosses by structured clone: tier
+// events are plain objects (src/runtime/tier-events.ts).
+
+import type { TierEvent, BackendName } from '../../src/vm.js';
+
+/** What the page asks a run for (the playground's controls, or window.tiervm.run). */
+export interface RunOptions {
+  tier?: 'auto' | 'interp' | 'jit';
+  jitThreshold?: number;
+  backend?: 'wasm' | 'js';
+  args?: string[];
+  stdin?: string;
+  /** The file name diagnostics and stack traces show (default playground.tier). */
+  file?: string;
+}
+
+/** What the worker found by trying, before any program runs. */
+export interface Capabilities {
+  wasm: boolean;
+  eval: boolean;
+  crossOriginIsolated: boolean;
+}
+
+export type ToWorker = { type: 'run'; file: string; source: string; options: RunOptions };
+
+export type FromWorker =
+  | { type: 'caps'; caps: Capabilities }
+  | { type: 'out'; stream: 'stdout' | 'stderr'; text: string }
+  | { type: 'events'; events: TierEvent[] }
+  | { type: 'done'; exitCode: number; backend: BackendName; ms: number };
+
+/** What window.tiervm.run resolves to. */
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  backend: BackendName;
+  events: TierEvent[];
+}

@@ -1,0 +1,107 @@
+// Limits for untrusted code, the same in every tier: fuel (a budget of steps), an
+// interrupt flag another thread may set, and a deadline.
+//
+// A step is one guest function call (CALL, CALLV: counted at the call site,
+// before the callee's frame exists, whatever tier either side runs in; an
+// inlined call too) or one taken loop back-edge (JMPLOOP, FORLOOP, FORLOOPK:
+// counted as the jump lands on the loop header). The opcode table marks these
+// instructions (`OpInfo.step`); nothing else counts: not entries from the host,
+// not adapters, not OSR entries (the back-edge that triggered one was counted).
+//
+// The counter is a cell of linear memory (FUEL_WORD), so every tier decrements
+// the same word inline:
+//
+//     fuel := cells[FUEL] - 1 ; cells[FUEL] := fuel
+//     if fuel < 0 { poll(fp, site) }         ;; the slow path, below
+//
+// (the interpreter on a local copy of the cell, written back whenever anything
+// else may read it: interp/interpreter.ts).
+//
+// The cell holds only the steps handed out so far (at most a poll period); the
+// rest of the budget is `reserve`, here. When the cell goes below zero the step
+// that did it calls poll(), which checks the interrupt flag and the deadline,
+// then hands out the next period from the reserve, or traps `out of fuel` when
+// the reserve is empty. So a program with maxSteps = N takes exactly N steps and
+// traps at step N + 1, at that step's site, in every tier and backend; the
+// interrupt flag and the clock are read every poll period (config.ts).
+//
+// Steps are counted only when the run is metered (a budget, a deadline or an
+// interrupt flag was asked for): the options are known before anything is
+// compiled, so unmetered compiled code has no check at all, and the interpreter
+// tests one local boolean (counting anyway measured 2-3% slower there).
+// Exact steps need no more than that: a run that ends (any trap) leaves the cell
+// exact, so `stepsTaken` is the same in every tier too.
+//
+// All of this lives in the runtime, not in a run() call: each outermost entry
+// (run(), or program.call from the host) starts a fresh budget and deadline, and
+// a host -> guest call nested inside an extern shares them and the flag.
+
+import { Trap } from './errors.js';
+import type { Memory } from './memory.js';
+
+/** i32 index of the fuel counter cell (see runtime.ts for the cell layout). */
+export const FUEL_WORD = 7;
+
+export const OUT_OF_FUEL = 'out of fuel';
+export const INTERRUPTED = 'interrupted';
+
+export interface LimitOptions {
+  /** Steps a run may take (null: no budget). */
+  maxSteps: number | null;
+  /** Milliseconds a run may last (null: no deadline). */
+  deadlineMs: number | null;
+  /** Word 0 nonzero: stop the run (null: not interruptible). */
+  interrupt: Int32Array | null;
+  /** Steps between polls of the flag and the clock when metered. */
+  pollSteps: number;
+}
+
+export class Limits {
+  /** Every tier must count steps (a budget, deadline or flag is set). */
+  readonly metered: boolean;
+  /** Steps of the budget not yet handed to the counter cell (Infinity: no budget). */
+  private reserve: number;
+  private readonly period: number;
+  /** performance.now() past which the run is interrupted. */
+  private deadline = Infinity;
+
+  constructor(private readonly mem: Memory, private readonly opts: LimitOptions) {
+    this.metered = opts.maxSteps !== null || opts.deadlineMs !== null || opts.interrupt !== null;
+    this.period = opts.pollSteps;
+    this.reserve = opts.maxSteps ?? Infinity;
+  }
+
+  /** An outermost entry (run(), or a host call not nested in an extern) starts:
+   *  the whole budget is in reserve, the counter is empty (the first step polls)
+   *  and the deadline's clock starts. */
+  start(): void {
+    this.reserve = this.opts.maxSteps ?? Infinity;
+    this.mem.i32[FUEL_WORD] = 0;
+    if (this.opts.deadlineMs !== null) this.deadline = performance.now() + this.opts.deadlineMs;
+  }
+
+  /** Steps taken so far in this run. */
+  get stepsTaken(): number {
+    const budget = this.opts.maxSteps;
+    if (budget === null) return NaN;
+    return budget - this.reserve - Math.max(0, this.mem.i32[FUEL_WORD]!);
+  }
+
+  /** The slow path of a step: the counter cell went below zero. Returns with the
+   *  cell refilled (this step taken), or throws the Trap that ends the run. A
+   *  request on the flag is consumed (reset to 0) by the run it stops. */
+  poll(): void {
+    const flag = this.opts.interrupt;
+    if (flag !== null && Atomics.load(flag, 0) !== 0) {
+      Atomics.store(flag, 0, 0);
+      throw new Trap(INTERRUPTED);
+    }
+    if (this.deadline !== Infinity && performance.now() >= this.deadline) throw new Trap(INTERRUPTED);
+    const left = this.reserve;
+    // The cell stays below zero: every later step (a nested call, say) fails too.
+    if (left <= 0) throw new Trap(OUT_OF_FUEL);
+    const chunk = Math.min(this.period, left);
+    this.reserve = left - chunk;
+    this.mem.i32[FUEL_WORD] = chunk - 1;
+  }
+}

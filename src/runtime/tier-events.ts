@@ -1,0 +1,136 @@
+// Tier events: the one record of what the tiering policy and a compiling backend
+// did — backend chosen, adapters made, functions compiled, installed or failed,
+// OSR entries — and, when a run ends, how often each function was called and how
+// often calls crossed between tiers. `--trace-tier` prints them (formatTierEvent
+// gives the text, one line each); an embedder or the playground receives the
+// objects (VmOptions.onTierEvent). With no listener nothing is made: every
+// emitter holds `emit` as null and tests it before building an event.
+//
+// Crossings, counted only while a listener is on (the counting wrappers are
+// installed only then):
+//   - interp->compiled: calls through an i2c adapter (rt.entries[f]) from an
+//     interpreted frame;
+//   - compiled->interp: calls through a c2i adapter (a compiled caller, an
+//     interpreted callee); not the frames past the host-stack budget that
+//     compiled code hands to the interpreter (runtime.ts, interpretPastHostLimit);
+//   - interp->interp: calls the interpreter counts (call counters) less the two
+//     above and the host's own entries;
+//   - compiled->compiled: not counted (it is one call_indirect, or one JS call,
+//     in generated code; counting it would mean emitting a counter per call).
+
+/** Which backend compiles, or 'none' (interpreter only). */
+export type BackendName = 'wasm' | 'js' | 'none';
+
+/** Calls between tiers (see the file comment); null where not counted. */
+export interface Crossings {
+  interpToInterp: number;
+  interpToCompiled: number;
+  compiledToInterp: number;
+  compiledToCompiled: null;
+  /** Entries from the host (run(), call()), into either tier. */
+  hostEntries: number;
+}
+
+interface At {
+  /** Milliseconds since the instance was made. */
+  t: number;
+}
+
+interface OfFn extends At {
+  /** The function's name and index. */
+  fn: string;
+  f: number;
+}
+
+export type TierEvent =
+  | At & {
+    kind: 'backend'; backend: BackendName;
+    /** Why: 'WebAssembly on this host', 'forced', 'no WebAssembly on this host';
+     *  for 'none', 'tier interp' or 'no [wasm |js ]backend on this host'. */
+    reason: string;
+  }
+  | At & { kind: 'adapter'; backend: 'wasm' | 'js'; adapter: 'i2c' | 'c2i'; shape: string; i2c: number; c2i: number }
+  | OfFn & {
+    kind: 'compiled'; backend: 'wasm' | 'js';
+    /** The loop header of an OSR entry; null for the whole function. */
+    osrPc: number | null;
+    ms: number; bytecodeWords: number; size: number; unit: string; i2c: number; c2i: number;
+    /** The generated code as text (WAT, or JavaScript source), with
+     *  VmOptions.tierEventCode only. */
+    code?: string;
+  }
+  | OfFn & { kind: 'installed'; backend: 'wasm' | 'js'; slot: number; shape: string }
+  | OfFn & { kind: 'osr'; pc: number }
+  | OfFn & { kind: 'osr-failed'; pc: number; reason: string; everyHeader: boolean }
+  | OfFn & { kind: 'failed'; reason: string }
+  | At & {
+    kind: 'counts';
+    /** True when run() ended; false for the samples taken after each install
+     *  or failure (sent to onTierEvent only, never printed). */
+    final: boolean;
+    /** Calls and loop back-edges counted per function (by function index; the
+     *  counters of tiering: compiled code does not count its own calls). */
+    names: string[]; calls: number[]; loops: number[];
+    /** Which functions are compiled now (by index). */
+    compiled: boolean[];
+    crossings: Crossings;
+  };
+
+export type TierEventSink = (e: TierEvent) => void;
+
+/** The --trace-tier line of an event (without the newline); null for the events
+ *  it does not print (the default choice of backend: wasm, or none for
+ *  --tier=interp). */
+export function formatTierEvent(e: TierEvent): string | null {
+  switch (e.kind) {
+    case 'backend':
+      if (e.backend === 'wasm' || e.reason === 'tier interp') return null;
+      return e.backend === 'none' ? `[tier] ${e.reason}: every function stays interpreted` : `[tier] backend: ${e.backend} (${e.reason})`;
+    case 'adapter': return `[tier] adapter ${e.adapter} ${e.shape} (${e.i2c} i2c, ${e.c2i} c2i)`;
+    case 'compiled': {
+      const what = e.osrPc === null ? e.fn : `${e.fn} (osr entry at pc ${e.osrPc})`;
+      return `[tier] compile ${what}: ${e.bytecodeWords} bytecode words -> ${e.size} ${e.unit} in ${Math.round(e.ms * 1000)} us` +
+        ` (adapters: ${e.i2c} i2c, ${e.c2i} c2i)`;
+    }
+    case 'installed': return `[tier] install ${e.fn} (table slot ${e.slot}, i2c ${e.shape})`;
+    case 'osr': return `[tier] osr ${e.fn} at pc ${e.pc}`;
+    case 'osr-failed':
+      return `[tier] no osr entr${e.everyHeader ? 'ies' : 'y'} for ${e.fn} (${e.everyHeader ? 'at ' : ''}pc ${e.pc}: ${e.reason})`;
+    case 'failed': return `[tier] failed ${e.fn}: ${e.reason}`;
+    case 'counts': {
+      if (!e.final) return null;
+      const c = e.crossings;
+      return `[tier] calls: interp->interp ${c.interpToInterp}, interp->compiled ${c.interpToCompiled}, ` +
+        `compiled->interp ${c.compiledToInterp}, compiled->compiled not counted, from the host ${c.hostEntries}`;
+    }
+  }
+}
+
+/** The clock of one instance's events, and the crossing counters. */
+export class TierEventLog {
+  private readonly t0 = performance.now();
+  interpToCompiled = 0;
+  compiledToInterp = 0;
+
+  /** withCode: 'compiled' events carry the generated code as text. */
+  constructor(readonly sink: TierEventSink, readonly withCode = false) {}
+
+  now(): number { return performance.now() - this.t0; }
+
+  /** An i2c entry that counts the calls into it from interpreted frames (not the
+   *  host's own entries: `fromHost` tells them apart). */
+  countingI2c<E extends (fp: number, dst: number) => void>(entry: E, fromHost: (fp: number) => boolean): E {
+    return ((fp: number, dst: number) => {
+      if (!fromHost(fp)) this.interpToCompiled++;
+      entry(fp, dst);
+    }) as E;
+  }
+
+  /** A compiled-to-interpreted entry that counts its calls. */
+  countingC2i<E extends (fp: number) => number>(enter: E): E {
+    return ((fp: number) => {
+      this.compiledToInterp++;
+      return enter(fp);
+    }) as E;
+  }
+}

@@ -1,0 +1,370 @@
+// Limits for untrusted code (src/runtime/limits.ts): fuel stops a program at the
+// same step, with the same output and trace, in every tier and backend; an
+// interrupt from another thread and a deadline stop a running guest in every
+// tier; the host stays usable afterwards; bad options are refused.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { load, runSource } from '../../dist/vm.js';
+import { listPrograms, parseExpectations } from '../corpus.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const hasWasm = typeof WebAssembly === 'object';
+const hasEval = (() => { try { return new Function('return 1')() === 1; } catch { return false; } })();
+const BACKENDS = [...(hasWasm ? ['wasm'] : []), ...(hasEval ? ['js'] : [])];
+/** Every execution mode this host has. */
+const MODES = [
+  { tier: 'interp' },
+  ...BACKENDS.flatMap((backend) => [
+    { tier: 'jit', backend },
+    { tier: 'auto', jitThreshold: 1, backend },
+    { tier: 'auto', backend },
+    { tier: 'jit', backend, hostStackSlots: 1 },
+  ]),
+];
+const COMPILING = MODES.filter((m) => m.tier !== 'interp');
+
+function run(src, opts = {}, file = 'fuel.tier') {
+  let stdout = '', stderr = '';
+  const r = load(file, src, { ...opts, stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+  assert.ok(r.ok, stderr);
+  const code = r.program.run();
+  return { code, stdout, stderr, steps: r.program.lastSteps };
+}
+
+// Calls of every kind (direct, recursive, through a function value, to a small
+// leaf the JIT inlines, whose own loop counts too), for and while loops, nested
+// loops (OSR enters at the inner one), output written along the way.
+const PROGRAM = `
+fn leafsum(n: i32) -> i32 {
+  var s = 0;
+  var i = 0;
+  while i < n { s = s + i; i = i + 1; }
+  return s;
+}
+fn sq(x: i32) -> i32 { return x * x; }
+fn fib(n: i32) -> i32 { if n < 2 { return n; } return fib(n - 1) + fib(n - 2); }
+fn apply(f: fn(i32) -> i32, x: i32) -> i32 { return f(x); }
+fn main() {
+  var total = 0;
+  for i in 0..1200 {
+    total = total + leafsum(i % 7) + apply(sq, i % 100) + fib(i % 9);
+    var j = 0;
+    while j < 3 { j = j + 1; }
+    print(total);
+  }
+  print("done");
+}`;
+
+test('a budget of N steps: exactly N steps run, step N + 1 is out of fuel', () => {
+  // 5 calls of add and 4 taken back-edges of the for loop: 9 steps.
+  const src = `fn add(a: i32, b: i32) -> i32 { return a + b; }
+fn main() {
+  var s = 0;
+  for i in 0..5 { s = add(s, i); }
+  print(s);
+}`;
+  for (const mode of MODES) {
+    const what = JSON.stringify(mode);
+    assert.deepEqual(run(src, { ...mode, maxSteps: 9 }), { code: 0, stdout: '10\n', stderr: '', steps: 9 }, what);
+    assert.deepEqual(run(src, { ...mode, maxSteps: 8 }),
+      { code: 1, stdout: '', stderr: 'runtime error: out of fuel\n  at main (fuel.tier:4)\n', steps: 8 }, what);
+    assert.deepEqual(run(src, { ...mode, maxSteps: 1 }),
+      { code: 1, stdout: '', stderr: 'runtime error: out of fuel\n  at main (fuel.tier:4)\n', steps: 1 }, what);
+  }
+});
+
+test('a run that ends in another runtime error took the same steps in every tier', () => {
+  const src = `fn get(a: [i32], i: i32) -> i32 { return a[i]; }
+fn div(x: i32, y: i32) -> i32 { return x / y; }
+fn main() {
+  let a = new [i32](5);
+  var s = 0;
+  for i in 0..10 { for j in 0..3 { s = s + div(60, 3 - j + i); } s = s + get(a, i); }
+  print(s);
+}`;
+  const ref = run(src, { tier: 'interp', maxSteps: 1e9 });
+  assert.match(ref.stderr, /^runtime error: index 5 out of bounds for length 5\n  at get/);
+  for (const mode of COMPILING) assert.deepEqual(run(src, { ...mode, maxSteps: 1e9 }), ref, JSON.stringify(mode));
+  const zero = src.replace('3 - j + i', '2 - j');
+  const ref0 = run(zero, { tier: 'interp', maxSteps: 1e9 });
+  assert.match(ref0.stderr, /^runtime error: division by zero\n/);
+  for (const mode of COMPILING) assert.deepEqual(run(zero, { ...mode, maxSteps: 1e9 }), ref0, JSON.stringify(mode));
+});
+
+test('every tier and backend stops at the same step with the same output and trace', () => {
+  const full = run(PROGRAM, { tier: 'interp', maxSteps: 2 ** 40 });
+  assert.equal(full.code, 0);
+  assert.match(full.stdout, /done\n$/);
+  const total = full.steps;
+  assert.ok(total > 30000, `only ${total} steps`);
+  // Small budgets, both sides of poll periods (10,000 steps), spread over the run.
+  const budgets = [1, 2, 3, 7, 50, 99, 100, 101, 9999, 10000, 10001, 20001, total - 1, total];
+  for (let k = 1; k <= 8; k++) budgets.push(Math.floor((total * k) / 9) + k);
+  for (const maxSteps of budgets) {
+    const ref = run(PROGRAM, { tier: 'interp', maxSteps });
+    if (maxSteps >= total) {
+      assert.deepEqual(ref, { ...full, steps: total });
+      continue;
+    }
+    assert.equal(ref.code, 1);
+    assert.equal(ref.steps, maxSteps);
+    assert.ok(full.stdout.startsWith(ref.stdout), 'output written before stays written');
+    assert.match(ref.stderr, /^runtime error: out of fuel\n(  at (main|fib|apply|sq|leafsum) \(fuel\.tier:\d+\)\n)+$/);
+    for (const mode of COMPILING) assert.deepEqual(run(PROGRAM, { ...mode, maxSteps }), ref, `${JSON.stringify(mode)} maxSteps ${maxSteps}`);
+  }
+});
+
+test('fuel runs out deep in recursion with the whole guest trace, the same everywhere', () => {
+  const src = `fn down(n: i32) -> i32 {
+  if n == 0 { return 0; }
+  return down(n - 1) + 1;
+}
+fn main() { print(down(40)); }`;
+  const ref = run(src, { tier: 'interp', maxSteps: 30 });
+  // Step 1 is main's call, step k the call made by the (k-1)th frame of down:
+  // step 31 fails in the 30th.
+  assert.equal(ref.stderr, 'runtime error: out of fuel\n' + '  at down (fuel.tier:3)\n'.repeat(30) + '  at main (fuel.tier:5)\n');
+  for (const mode of COMPILING) assert.deepEqual(run(src, { ...mode, maxSteps: 30 }), ref, JSON.stringify(mode));
+});
+
+test('the same program counts the same steps under node --jitless (js backend)', () => {
+  const script = `import { load } from ${JSON.stringify(path.join(ROOT, 'dist/vm.js'))};
+    const src = ${JSON.stringify(PROGRAM)};
+    const out = [];
+    for (const mode of [{ tier: 'interp' }, { tier: 'jit' }, { tier: 'auto', jitThreshold: 1 }, { tier: 'auto' }]) {
+      let text = '';
+      const r = load('fuel.tier', src, { ...mode, maxSteps: 23456, stdout: (t) => { text += t; }, stderr: (t) => { text += t; } });
+      out.push({ code: r.program.run(), text, tiers: r.program.lastTiers.compiled.length });
+    }
+    process.stdout.write(JSON.stringify(out));`;
+  const r = spawnSync(process.execPath, ['--jitless', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const results = JSON.parse(r.stdout);
+  const ref = run(PROGRAM, { tier: 'interp', maxSteps: 23456 });
+  for (const res of results) assert.deepEqual({ code: res.code, text: res.text }, { code: ref.code, text: ref.stdout + ref.stderr });
+  if (hasEval) assert.ok(results[1].tiers > 0, 'the js backend compiled under --jitless');
+});
+
+test('every corpus program stops at the same step in every tier, at half its steps', () => {
+  let cases = 0;
+  for (const file of listPrograms(ROOT)) {
+    const src = fs.readFileSync(path.join(ROOT, file), 'utf8');
+    const exp = parseExpectations(src);
+    const runIt = (opts) => {
+      let out = '';
+      const r = load(file, src, { ...opts, args: exp.args, stdin: exp.stdin, stdout: (t) => { out += t; }, stderr: (t) => { out += `<stderr>${t}`; } });
+      return r.ok ? { code: r.program.run(), out, steps: r.program.lastSteps } : null;
+    };
+    const full = runIt({ tier: 'interp', maxSteps: 2 ** 50 });
+    if (full === null || full.steps < 2) continue;
+    const maxSteps = Math.ceil(full.steps / 2);
+    const ref = runIt({ tier: 'interp', maxSteps });
+    assert.equal(ref.steps, maxSteps, file);
+    for (const mode of COMPILING) assert.deepEqual(runIt({ ...mode, maxSteps }), ref, `${file} ${JSON.stringify(mode)}`);
+    cases++;
+  }
+  assert.ok(cases > 50, `only ${cases} programs`);
+});
+
+test('a run with no limit is not metered and counts nothing', () => {
+  const r = load('t.tier', 'fn main() { print(1); }', { stdout: () => {} });
+  assert.equal(r.program.interruptBuffer, null);
+  assert.throws(() => r.program.interrupt(), /not interruptible/);
+  assert.equal(r.program.run(), 0);
+  assert.equal(r.program.lastSteps, null);
+});
+
+// ---- interrupt and deadline ---------------------------------------------------------
+
+const SPIN = 'fn main() {\n  while true {}\n}\n';
+const SPIN_TRACE = 'runtime error: interrupted\n  at main (spin.tier:2)\n';
+
+test('deadlineMs stops while true {} in every tier with exactly `interrupted`', async () => {
+  for (const mode of MODES) {
+    const r = await inWorker(SPIN, { ...mode, deadlineMs: 40 });
+    assert.deepEqual({ code: r.code, stdout: r.stdout, stderr: r.stderr }, { code: 1, stdout: '', stderr: SPIN_TRACE }, JSON.stringify(mode));
+    assert.ok(r.ms >= 40 && r.ms < 10_000, `${JSON.stringify(mode)}: stopped after ${r.ms} ms`);
+  }
+});
+
+test('deadlineMs also stops loops that call, deep in the stack, with the guest trace', async () => {
+  const src = 'fn f(x: i32) -> i32 { return x + 1; }\nfn g() { var i = 0; while true { i = f(i); } }\nfn main() {\n  g();\n}\n';
+  for (const mode of MODES) {
+    // (The deadline counts from run() on, compiling included: long enough that
+    // the loop, not the first call, is where it passes, even on a busy machine.)
+    const r = await inWorker(src, { ...mode, deadlineMs: 300 });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^runtime error: interrupted\n(  at f \(spin\.tier:1\)\n)?  at g \(spin\.tier:2\)\n  at main \(spin\.tier:4\)\n$/, JSON.stringify(mode));
+  }
+});
+
+test('program.interrupt() from an extern stops the run; the program runs again afterwards', () => {
+  // (Bounded, so that a tier that never polls fails the test instead of hanging it.)
+  const src = 'extern fn tick(i: i32);\nfn main() {\n  var i = 0;\n  while i < 1000000 { tick(i); i = i + 1; }\n}\n';
+  for (const mode of MODES) {
+    let program = null, ticks = 0, err = '';
+    const r = load('x.tier', src, {
+      ...mode, interruptible: true, stdout: () => {}, stderr: (t) => { err += t; },
+      externs: { tick: (i) => { ticks++; if (i === 100) program.interrupt(); } },
+    });
+    program = r.program;
+    assert.equal(program.run(), 1);
+    assert.equal(err, 'runtime error: interrupted\n  at main (x.tier:4)\n', JSON.stringify(mode));
+    // The request was consumed: the next run is stopped by its own interrupt only.
+    assert.equal(Atomics.load(program.interruptBuffer, 0), 0);
+    const first = ticks;
+    ticks = 0; err = '';
+    assert.equal(program.run(), 1);
+    assert.equal(err, 'runtime error: interrupted\n  at main (x.tier:4)\n');
+    assert.equal(ticks, first, 'the same step in the second run');
+  }
+});
+
+test('after out of fuel or an interrupt the host and the program stay usable', () => {
+  const src = 'fn main() {\n  var i = 0;\n  while i < 100 { i = i + 1; }\n  print(i);\n}\n';
+  for (const mode of MODES) {
+    const r = load('u.tier', src, { ...mode, maxSteps: 50, stdout: () => {}, stderr: () => {} });
+    assert.equal(r.program.run(), 1);
+    assert.equal(r.program.lastSteps, 50);
+    assert.equal(r.program.run(), 1, 'a second run gets a fresh budget and stops at the same step');
+    assert.equal(r.program.lastSteps, 50);
+    // A pending interrupt stops the next run at its first step; withdrawn, it does not.
+    r.program.interrupt();
+    let err = '';
+    const again = load('u.tier', src, { ...mode, interruptBuffer: r.program.interruptBuffer, stdout: () => {}, stderr: (t) => { err += t; } });
+    assert.equal(again.program.run(), 1);
+    assert.equal(err, 'runtime error: interrupted\n  at main (u.tier:3)\n');
+    r.program.interrupt();
+    Atomics.store(r.program.interruptBuffer, 0, 0);
+    assert.equal(again.program.run(), 0);
+    let out = '';
+    assert.equal(runSource('v.tier', src, { ...mode, stdout: (t) => { out += t; } }), 0);
+    assert.equal(out, '100\n');
+  }
+});
+
+/** Run `src` on a worker thread (a guest that is never stopped fails the test
+ *  after 60 s instead of hanging it). With `interruptAfterMs`: once the guest
+ *  called `ready()`, wait that long and set the interrupt flag (one made here and
+ *  given as interruptBuffer, or with `own: false` the one the program made). */
+async function inWorker(src, opts, { interruptAfterMs = null, own = true } = {}) {
+  const buffer = own && interruptAfterMs !== null ? new Int32Array(new SharedArrayBuffer(4)) : null;
+  const workerOpts = interruptAfterMs === null ? opts : own ? { ...opts, interruptBuffer: buffer } : { ...opts, interruptible: true };
+  const worker = new Worker(new URL('./limits-worker.mjs', import.meta.url), { workerData: { src, opts: workerOpts } });
+  try {
+    return await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${JSON.stringify(opts)}: the guest was not stopped within 60 s`)), 60_000);
+      worker.on('error', reject);
+      worker.on('message', (m) => {
+        if (m.ready && interruptAfterMs !== null) setTimeout(() => Atomics.store(buffer ?? m.buffer, 0, 1), interruptAfterMs);
+        if (m.done) { clearTimeout(timer); resolve(m); }
+      });
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
+
+const SPIN_READY = 'extern fn ready();\nfn main() {\n  ready();\n  while true {}\n}\n';
+const CALLS_READY = 'extern fn ready();\nfn f(x: i32) -> i32 { return x + 1; }\n' +
+  'fn main() {\n  ready();\n  var i = 0;\n  while true { i = f(i); }\n}\n';
+
+test('another thread stops while true {} through the shared flag, in every tier', async () => {
+  for (const mode of MODES) {
+    const r = await inWorker(SPIN_READY, mode, { interruptAfterMs: 50 });
+    assert.deepEqual({ code: r.code, stdout: r.stdout, stderr: r.stderr },
+      { code: 1, stdout: '', stderr: 'runtime error: interrupted\n  at main (spin.tier:4)\n' }, JSON.stringify(mode));
+    assert.ok(r.ms >= 50, `${JSON.stringify(mode)}: stopped after ${r.ms} ms`);
+  }
+});
+
+test('another thread stops a loop that calls, and compiled code, through program.interruptBuffer', async () => {
+  for (const mode of MODES) {
+    const r = await inWorker(CALLS_READY, mode, { interruptAfterMs: 50, own: false });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^runtime error: interrupted\n(  at f \(spin\.tier:2\)\n)?  at main \(spin\.tier:6\)\n$/, JSON.stringify(mode));
+    if (mode.tier === 'jit' && !mode.hostStackSlots) assert.ok(r.tiers.compiled.includes('main'), 'main ran compiled');
+  }
+});
+
+// ---- options and the command line ---------------------------------------------------
+
+test('bad limit options are refused like every other option', () => {
+  const bad = [
+    ['maxSteps', 0], ['maxSteps', -1], ['maxSteps', 1.5], ['maxSteps', '10'], ['maxSteps', NaN], ['maxSteps', 2 ** 53],
+    ['deadlineMs', 0], ['deadlineMs', -5], ['deadlineMs', Infinity], ['deadlineMs', NaN], ['deadlineMs', '50'],
+    ['interruptible', 1], ['interruptBuffer', new Int32Array(0)], ['interruptBuffer', [0]], ['interruptBuffer', new Uint8Array(4)],
+  ];
+  for (const [name, value] of bad) {
+    let err = '';
+    const r = load('t.tier', 'fn main() {}', { [name]: value, stderr: (t) => { err += t; } });
+    assert.deepEqual([r.ok, r.exitCode, r.errors], [false, 2, []], `${name} ${String(value)}`);
+    assert.match(err, new RegExp(`^tiervm: invalid option ${name}: must be .*\\n$`), err);
+  }
+  let err = '';
+  load('t.tier', 'fn main() {}', { maxStep: 5, stderr: (t) => { err += t; } });
+  assert.match(err, /did you mean 'maxSteps'/);
+  for (const ok of [{ maxSteps: 1 }, { maxSteps: 2 ** 53 - 1 }, { deadlineMs: 0.5 }, { interruptible: false }]) {
+    assert.ok(load('t.tier', 'fn main() {}', ok).ok, JSON.stringify(ok));
+  }
+});
+
+test('tiervm run --max-steps=N and --deadline-ms=MS', () => {
+  const bin = path.join(ROOT, 'bin', 'tiervm.js');
+  const file = path.join(ROOT, 'tests', 'unit', 'nesting-programs.mjs');   // any readable file for usage errors
+  const cli = (args) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const spinFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tiervm-limits-')), 'spin.tier');
+  fs.writeFileSync(spinFile, SPIN);
+  const help = cli(['--help']).stdout;
+  assert.match(help, /--max-steps=N/);
+  assert.match(help, /--deadline-ms=MS/);
+  const prog = path.join(ROOT, 'examples', 'trees.tier');
+  const full = cli(['run', prog]);
+  assert.equal(full.status, 0);
+  for (const tier of ['--tier=interp', '--tier=jit', '--tier=auto']) {
+    const r = cli(['run', tier, '--max-steps=500', prog]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /^runtime error: out of fuel\n(  at \w+ \(.*trees\.tier:\d+\)\n)+$/);
+    assert.ok(full.stdout.startsWith(r.stdout));
+    const spin = cli(['run', tier, '--deadline-ms=30', spinFile]);
+    assert.equal(spin.status, 1);
+    assert.equal(spin.stderr, `runtime error: interrupted\n  at main (${spinFile}:2)\n`);
+  }
+  for (const bad of ['--max-steps=0', '--max-steps=x', '--max-steps', '--deadline-ms=0', '--deadline-ms=-1']) {
+    const r = cli(['run', bad, file]);
+    assert.equal(r.status, 2, bad);
+    assert.match(r.stderr, /^tiervm: .*\n$/);
+  }
+});
+
+test('program.call: each outermost call has its own budget, nested calls share it, and the program stays usable after a stop', () => {
+  const src = `
+extern fn host(n: i32) -> i32;
+fn spin(n: i32) -> i32 { var s = 0; for i in 0..n { s += i; } return s; }
+fn viaHost(n: i32) -> i32 { return host(n) + spin(n); }
+fn main() {}`;
+  for (const mode of MODES) {
+    let program = null;
+    const r = load('calls.tier', src, { ...mode, maxSteps: 100, externs: { host: (n) => program.call('spin', n) } });
+    assert.ok(r.ok);
+    program = r.program;
+    const label = JSON.stringify(mode);
+    assert.equal(program.call('spin', 50), 1225, label);
+    assert.equal(program.call('spin', 90), 4005, `${label}: a fresh budget for the next outermost call`);
+    assert.throws(() => program.call('spin', 1000), (e) => e.message === 'out of fuel' && /^runtime error: out of fuel\n {2}at spin /.test(e.text), label);
+    assert.equal(program.call('spin', 50), 1225, `${label}: usable after running out`);
+    // The nested spin's loop (from the host, inside the extern) and viaHost's own
+    // call of spin and its loop share one budget: about 2n steps.
+    assert.equal(program.call('viaHost', 40), 2 * 780, label);
+    assert.throws(() => program.call('viaHost', 60), (e) => e.message === 'out of fuel', `${label}: the nested entry draws on the same budget`);
+    program.interrupt();
+    assert.throws(() => program.call('spin', 10), (e) => e.message === 'interrupted', label);
+    assert.equal(program.call('spin', 10), 45, `${label}: the stop reset the flag`);
+  }
+});

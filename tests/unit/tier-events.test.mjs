@@ -1,0 +1,82 @@
+// Tier events (src/runtime/tier-events.ts): what onTierEvent receives, that
+// --trace-tier prints exactly those events, and the crossing counts.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { load, formatTierEvent } from '../../dist/vm.js';
+import { PINGPONG, PINGPONG_OUTPUT } from './mixed.mjs';
+
+const hasWasm = typeof WebAssembly === 'object';
+const hasEval = (() => { try { return new Function('return 1')() === 1; } catch { return false; } })();
+
+function runWith(src, opts) {
+  let stdout = '', stderr = '';
+  const events = [];
+  const r = load('t.tier', src, { ...opts, onTierEvent: (e) => events.push(e), stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+  assert.ok(r.ok, stderr);
+  const code = r.program.run();
+  return { code, stdout, stderr, events, program: r.program };
+}
+
+const LOOP = `
+fn sq(x: i32) -> i32 { return x * x; }
+fn main() {
+  var s = 0;
+  for i in 0..5000 { s = s + sq(i % 7); }
+  print(s);
+}`;
+
+test('events of a run that tiers up: backend, compile, install, OSR, counts', () => {
+  const r = runWith(LOOP, { jitThreshold: 100 });
+  assert.equal(r.code, 0);
+  const kinds = new Set(r.events.map((e) => e.kind));
+  for (const k of ['backend', 'adapter', 'compiled', 'installed', 'osr', 'counts']) assert.ok(kinds.has(k), k);
+  const backend = r.events.find((e) => e.kind === 'backend');
+  assert.equal(backend.backend, r.program.backend);
+  const sq = r.events.find((e) => e.kind === 'compiled' && e.fn === 'sq');
+  assert.equal(sq.osrPc, null);
+  assert.ok(sq.ms >= 0 && sq.size > 0 && sq.bytecodeWords > 0);
+  const counts = r.events.at(-1);
+  assert.equal(counts.kind, 'counts');
+  assert.equal(counts.calls[counts.names.indexOf('sq')] >= 100, true);
+  assert.deepEqual(counts.compiled, counts.names.map((n) => r.program.lastTiers.compiled.includes(n)));
+  // Times are on one clock, in order.
+  for (let i = 1; i < r.events.length; i++) assert.ok(r.events[i].t >= r.events[i - 1].t);
+});
+
+test('--trace-tier prints the text of the very same events', () => {
+  const a = runWith(LOOP, { jitThreshold: 100, traceTier: true });
+  const printed = a.stderr.split('\n').filter((l) => l.startsWith('[tier]'));
+  const formatted = a.events.map(formatTierEvent).filter((l) => l !== null);
+  assert.equal(printed.length, formatted.length);
+  printed.forEach((l, i) => assert.equal(l.replace(/in \d+ us/, 'in _ us'), formatted[i].replace(/in \d+ us/, 'in _ us')));
+  assert.match(printed.at(-1), /^\[tier\] calls: interp->interp \d+, interp->compiled \d+, compiled->interp \d+, compiled->compiled not counted, from the host 2$/);
+});
+
+test('crossings in a program split between the tiers', () => {
+  const backends = [...(hasWasm ? ['wasm'] : []), ...(hasEval ? ['js'] : [])];
+  for (const backend of backends) {
+    const r = runWith(PINGPONG, { tier: 'jit', backend, jitFilter: '^c_|^main$' });
+    assert.equal(r.stdout, PINGPONG_OUTPUT);
+    const c = r.events.at(-1).crossings;
+    assert.ok(c.interpToCompiled > 10, `${backend} ${JSON.stringify(c)}`);
+    assert.ok(c.compiledToInterp > 10, `${backend} ${JSON.stringify(c)}`);
+    assert.equal(c.compiledToCompiled, null);
+    assert.equal(c.hostEntries, 2);
+  }
+  const interp = runWith(PINGPONG, { tier: 'interp' });
+  const c = interp.events.at(-1).crossings;
+  assert.equal(c.interpToCompiled + c.compiledToInterp, 0);
+  assert.ok(c.interpToInterp > 1000);
+  assert.equal(interp.events[0].kind, 'backend');
+  assert.equal(interp.events[0].backend, 'none');
+  assert.equal(interp.program.backend, 'none');
+});
+
+test("the listener's exception ends the run and is thrown from run()", () => {
+  const thrown = new Error('listener');
+  const r = load('t.tier', LOOP, { jitThreshold: 10, stdout: () => {}, stderr: () => {}, onTierEvent: (e) => { if (e.kind === 'installed') throw thrown; } });
+  assert.throws(() => r.program.run(), (e) => e === thrown);
+  const bad = load('t.tier', LOOP, { onTierEvent: 1, stderr: () => {} });
+  assert.equal(bad.ok, false);
+  assert.match(bad.text, /invalid option onTierEvent: must be a function/);
+});
