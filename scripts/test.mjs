@@ -33,6 +33,9 @@ const steps = [
   ['corpus', ['--no-expose-wasm'], ['tests/corpus-inproc.mjs', '--tier=auto', '--jit-threshold=1', ...STRESS]],
   ['corpus', ['--disallow-code-generation-from-strings'], ['tests/corpus-inproc.mjs', '--tier=interp']],
   ['corpus', ['--disallow-code-generation-from-strings'], ['tests/corpus-inproc.mjs', '--tier=jit']],
+  // The packed tarball installed in a new project, used from ESM, TypeScript, the
+  // command and a browser bundle.
+  ['package', [], ['tests/package.mjs']],
 ];
 
 let passed = 0, failed = 0;

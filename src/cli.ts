@@ -20,6 +20,9 @@ const HELP = `Usage: tiervm <command> [options] FILE [ARGS...]
 
 Commands:
   run FILE [ARGS...]   compile FILE and run it; ARGS become main's [str] argument
+  run -e CODE [ARGS...]
+                       the same with the program text CODE (file name <eval>);
+                       check and disasm take -e CODE too
   check FILE           compile FILE and report errors; run nothing
   disasm FILE          print the verified bytecode of every function
 
@@ -61,7 +64,14 @@ Exit status: 0 ok, 1 compile or runtime error (or output that cannot be written)
 
 class UsageError extends Error {}
 
-interface Parsed { command: string; file: string; args: string[]; opts: VmOptions; help: boolean; version: boolean }
+interface Parsed {
+  command: string; file: string; args: string[]; opts: VmOptions; help: boolean; version: boolean;
+  /** The program given with -e CODE instead of a FILE. */
+  evalSource?: string;
+}
+
+/** The file name diagnostics and stack traces give a program passed with -e. */
+const EVAL_FILE = '<eval>';
 
 /** The value of a numeric flag, in the range config.ts gives the setting. */
 function wholeNumber(flag: string, v: string, setting: Limited): number {
@@ -89,6 +99,14 @@ function parseArgs(argv: string[]): Parsed {
   let i = 0;
   for (; i < argv.length; i++) {
     const a = argv[i]!;
+    if (a === '-e' || a === '--eval') {
+      if (!p.command) throw new UsageError(`${a} comes after the command (tiervm run -e 'CODE')`);
+      if (i + 1 >= argv.length) throw new UsageError(`${a} needs the program text (tiervm run -e 'CODE')`);
+      p.evalSource = argv[i + 1]!;
+      p.file = EVAL_FILE;
+      p.args = argv.slice(i + 2);
+      break;
+    }
     if (!a.startsWith('-') || a === '-') {
       if (!p.command) { p.command = a; continue; }
       p.file = a;
@@ -178,7 +196,7 @@ async function command(argv: string[]): Promise<number> {
     if (!p.file) throw new UsageError(`${p.command} needs a FILE`);
     if (p.command !== 'run' && p.args.length > 0) throw new UsageError(`${p.command} takes one FILE, got extra '${p.args[0]}'`);
     checkMemory(p.opts);
-    source = readSource(p.file);
+    source = p.evalSource ?? readSource(p.file);
   } catch (e) {
     if (e instanceof UsageError) { err(`tiervm: ${e.message}\n`); return 2; }
     throw e;

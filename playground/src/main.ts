@@ -31,6 +31,8 @@ interface Pending {
 }
 
 let worker: Worker;
+/** The interrupt flag shared with the worker (cross-origin isolated pages), or null. */
+let interruptFlag: Int32Array | null = null;
 let caps: Capabilities | null = null;
 let pending: Pending | null = null;
 const capsWaiters: ((c: Capabilities) => void)[] = [];
@@ -39,6 +41,9 @@ function startWorker(): void {
   caps = null;
   worker = new Worker('worker.js');
   worker.onmessage = (ev: MessageEvent<FromWorker>) => receive(ev.data);
+  interruptFlag = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function'
+    ? new Int32Array(new SharedArrayBuffer(4)) : null;
+  if (interruptFlag !== null) worker.postMessage({ type: 'interrupt-flag', flag: interruptFlag } satisfies ToWorker);
   worker.onerror = (ev) => {
     ev.preventDefault();
     finish({ exitCode: 70, backend: 'none' }, `worker error: ${ev.message}\n`);
@@ -74,7 +79,7 @@ function finish(m: { exitCode: number; backend: RunResult['backend'] }, stderr =
 }
 
 function runInWorker(source: string, options: RunOptions, onOut: Pending['onOut'] = () => {}, onEvents = () => {}): Promise<RunResult> {
-  if (pending) stop();
+  if (pending) terminate();
   return new Promise((resolve) => {
     pending = { result: { stdout: '', stderr: '', exitCode: -1, backend: 'none', events: [] }, onOut, onEvents, resolve };
     $<HTMLButtonElement>('stop').disabled = false;
@@ -83,10 +88,25 @@ function runInWorker(source: string, options: RunOptions, onOut: Pending['onOut'
   });
 }
 
-/** Stop the running program: the worker is terminated and a fresh one started
- *  (a guest in a loop never yields to a message). */
+/** Stop the running program. Where the page is cross-origin isolated, through
+ *  the interrupt flag (every tier polls it; the run ends with `runtime error:
+ *  interrupted` and the worker stays); else, or if that does not end the run
+ *  within STOP_GRACE_MS, the worker is terminated and a fresh one started (a
+ *  guest in a loop never yields to a message). */
 function stop(): void {
-  if (!pending) return;
+  const p = pending;
+  if (!p) return;
+  if (interruptFlag !== null) {
+    Atomics.store(interruptFlag, 0, 1);
+    setTimeout(() => { if (pending === p) terminate(); }, STOP_GRACE_MS);
+    return;
+  }
+  terminate();
+}
+
+const STOP_GRACE_MS = 1000;
+
+function terminate(): void {
   worker.terminate();
   startWorker();
   finish({ exitCode: 130, backend: 'none' }, 'stopped\n');

@@ -22,7 +22,12 @@ export interface Capabilities {
   crossOriginIsolated: boolean;
 }
 
-export type ToWorker = { type: 'run'; file: string; source: string; options: RunOptions };
+export type ToWorker =
+  | { type: 'run'; file: string; source: string; options: RunOptions }
+  /** Sent once, where the page is cross-origin isolated: the interrupt flag (over
+   *  a SharedArrayBuffer) the worker hands to every run, so Stop can interrupt a
+   *  run without ending the worker. */
+  | { type: 'interrupt-flag'; flag: Int32Array };
 
 export type FromWorker =
   | { type: 'caps'; caps: Capabilities }

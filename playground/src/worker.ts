@@ -1,5 +1,8 @@
 // The playground's worker: runs one guest program at a time with the bundled VM,
-// so a long guest never blocks the page (the Stop button terminates the worker).
+// so a long guest never blocks the page. The Stop button interrupts the run
+// through a shared flag where the page is cross-origin isolated (the run ends
+// with `runtime error: interrupted` and the worker lives on), else terminates
+// the worker.
 // It tries what the host allows (WebAssembly, eval) once, reports it, then per
 // run streams output and tier events to the page and ends with the exit status
 // and the backend the VM chose. Events are sent in batches (an OSR-heavy
@@ -29,7 +32,10 @@ function tryEval(): boolean {
 const caps: Capabilities = { wasm: tryWasm(), eval: tryEval(), crossOriginIsolated: self.crossOriginIsolated === true };
 post({ type: 'caps', caps });
 
-function run(msg: ToWorker): void {
+/** The page's interrupt flag (cross-origin isolated pages only). */
+let interruptFlag: Int32Array | null = null;
+
+function run(msg: Extract<ToWorker, { type: 'run' }>): void {
   const t0 = performance.now();
   let batch: TierEvent[] = [];
   let sent = performance.now();
@@ -38,6 +44,7 @@ function run(msg: ToWorker): void {
   const loaded = load(msg.file, msg.source, {
     tier: o.tier, jitThreshold: o.jitThreshold, backend: o.backend, args: o.args ?? [], stdin: o.stdin ?? '',
     flushMs: FLUSH_MS, tierEventCode: true,
+    ...(interruptFlag !== null ? { interruptBuffer: interruptFlag } : {}),
     stdout: (text) => { send(); post({ type: 'out', stream: 'stdout', text }); },
     stderr: (text) => { send(); post({ type: 'out', stream: 'stderr', text }); },
     onTierEvent: (e) => { batch.push(e); if (performance.now() - sent >= BATCH_MS) send(); },
@@ -59,4 +66,8 @@ function run(msg: ToWorker): void {
   post({ type: 'done', exitCode, backend, ms: performance.now() - t0 });
 }
 
-self.onmessage = (ev: MessageEvent<ToWorker>) => { if (ev.data.type === 'run') run(ev.data); };
+self.onmessage = (ev: MessageEvent<ToWorker>) => {
+  const m = ev.data;
+  if (m.type === 'run') run(m);
+  else if (m.type === 'interrupt-flag') interruptFlag = m.flag;
+};

@@ -171,6 +171,20 @@ async function main() {
     const after = await pg.evaluate(() => window.tiervm.run('fn main() { print(1 + 2); }', {}));
     ok(after.stdout === '3\n', `run after stop: ${JSON.stringify(after.stdout)}`);
     ok(pgErrors.length === 0, `playground errors: ${pgErrors.join('; ')}`);
+    // Cross-origin isolated, Stop interrupts the run in every tier (the worker lives on).
+    const { page: coi, caps: coiCaps } = await openPage(browser, `${base}/coi/`);
+    ok(coiCaps.crossOriginIsolated, `/coi/ is cross-origin isolated: ${JSON.stringify(coiCaps)}`);
+    for (const tier of ['interp', 'jit']) {
+      const endless = coi.evaluate((t) => window.tiervm.run('fn spin() { while true { } }\nfn main() { print("go"); spin(); }', { tier: t }), tier);
+      await new Promise((r) => setTimeout(r, 300));
+      await coi.click('#stop');
+      const r = await endless;
+      ok(r.exitCode === 1 && r.stdout === 'go\n' && r.stderr.startsWith('runtime error: interrupted\n  at spin (playground.tier:1)\n'),
+        `interrupted (${tier}): ${JSON.stringify([r.exitCode, r.stdout, r.stderr])}`);
+    }
+    const again = await coi.evaluate(() => window.tiervm.run('fn main() { print(6 * 7); }', {}));
+    ok(again.stdout === '42\n', `run after an interrupt: ${JSON.stringify(again.stdout)}`);
+    await coi.close();
     if (!process.argv.includes('--no-screenshot')) {
       await pg.evaluate(() => window.tiervm.setSource(''));
       await pg.select('#examples', await pg.evaluate(() => [...document.querySelectorAll('#examples option')].find((o) => o.textContent === 'nbody').value));

@@ -80,3 +80,35 @@ test("an embedder's stdin that throws or gives a wrong piece ends the run with t
     assert.throws(() => w.program.run(), (e) => e instanceof TypeError && /stdin returned number/.test(e.message));
   }
 });
+
+test('examples/filter.tier summarises standard input, the same in every tier and through the command line', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { fileURLToPath } = await import('node:url');
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const src = readFileSync(join(root, 'examples/filter.tier'), 'utf8');
+  const input = 'one 2 three\nfour 56\n\tindented 7x8 line\n';
+  const expected = 'lines: 3\nwords: 8\nchars: 36\nlongest: \tindented 7x8 line\nsum of numbers: 73\n';
+  for (const tier of ['interp', 'jit', 'auto']) {
+    let out = '';
+    const r = load('filter.tier', src, { tier, jitThreshold: 1, stdin: input, stdout: (t) => { out += t; } });
+    assert.equal(r.program.run(), 0);
+    assert.equal(out, expected, tier);
+  }
+  const cli = spawnSync(process.execPath, [join(root, 'bin/tiervm.js'), 'run', join(root, 'examples/filter.tier')], { input, encoding: 'utf8' });
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.equal(cli.stdout, expected);
+});
+
+test('tiervm run -e CODE runs the program text, with its arguments; errors name the file <eval>', () => {
+  const bin = join(new URL('../..', import.meta.url).pathname, 'bin/tiervm.js');
+  const ok = spawnSync(process.execPath, [bin, 'run', '-e', 'fn main(args: [str]) { print("hi " + args[0]); }', 'there'], { encoding: 'utf8' });
+  assert.deepEqual([ok.status, ok.stdout, ok.stderr], [0, 'hi there\n', '']);
+  const bad = spawnSync(process.execPath, [bin, 'run', '-e', 'fn main() { print(x); }'], { encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /^<eval>:1:19: error: undefined name 'x'\n/);
+  const trap = spawnSync(process.execPath, [bin, 'run', '-e', 'fn main() { print(1 / 0); }'], { encoding: 'utf8' });
+  assert.deepEqual([trap.status, trap.stderr], [1, 'runtime error: division by zero\n  at main (<eval>:1)\n']);
+  const missing = spawnSync(process.execPath, [bin, 'run', '-e'], { encoding: 'utf8' });
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /^tiervm: -e needs the program text/);
+});

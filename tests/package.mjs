@@ -1,0 +1,99 @@
+// The published package, used as a user would: `npm pack`, install the tarball in
+// a new project, then use it from ESM, from TypeScript (the declarations type-check
+// a typed program), through its command (`npx tiervm`), and bundled for the
+// browser (the `browser` condition; the bundle runs in a context with no
+// `process` and no `require`). Run by scripts/test.mjs once, on plain node.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+import assert from 'node:assert/strict';
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const work = mkdtempSync(join(tmpdir(), 'tiervm-package-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+
+function sh(cmd, args, cwd, input) {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', input, maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+const PROGRAM = 'fn sq(x: i32) -> i32 { return x * x; }\nfn main() { print("sq " + str(sq(7))); }\n';
+let passed = 0;
+const check = (what, f) => { f(); passed++; console.log(`ok   ${what}`); };
+
+// 1. pack and install into a fresh project
+const packed = JSON.parse(sh(NPM, ['pack', '--json', '--pack-destination', work], ROOT));
+const tarball = join(work, packed[0].filename);
+const files = packed[0].files.map((f) => f.path);
+check('the tarball holds the library, its declarations, the command, the docs and the licence', () => {
+  for (const f of ['dist/vm.js', 'dist/vm.d.ts', 'bin/tiervm.js', 'LICENSE', 'README.md', 'docs/language.md', 'docs/embedding.md', 'package.json']) {
+    assert.ok(files.includes(f), `${f} is in the tarball`);
+  }
+  assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('tests/') || f.startsWith('bench/')), 'no sources, tests or benchmarks');
+});
+const app = join(work, 'app');
+sh('mkdir', ['-p', app], work);
+writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+sh(NPM, ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], app);
+check('installing it pulls in nothing else (benchmark peers stay out of the install)', () => {
+  const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8'));
+  assert.deepEqual(Object.keys(lock.packages).filter((k) => k !== ''), ['node_modules/tiervm']);
+});
+
+// 2. ESM
+writeFileSync(join(app, 'esm.mjs'), `import { load } from 'tiervm';
+const r = load('p.tier', ${JSON.stringify(PROGRAM)}, { stdout: (t) => process.stdout.write(t) });
+r.program.run();
+console.log(r.program.call('sq', 12));
+`);
+check('ESM: import { load } from "tiervm"', () => assert.equal(sh(process.execPath, ['esm.mjs'], app), 'sq 49\n144\n'));
+
+// 3. the command
+check('the command: npx tiervm run -e', () => {
+  assert.equal(sh(join(app, 'node_modules/.bin/tiervm'), ['run', '-e', PROGRAM], app), 'sq 49\n');
+  assert.match(sh(join(app, 'node_modules/.bin/tiervm'), ['--version'], app), /^tiervm \d+\.\d+\.\d+\n$/);
+});
+
+// 4. TypeScript: the declarations type-check a typed use, and reject a wrong one
+writeFileSync(join(app, 'typed.ts'), `import { load, type VmOptions, type LoadResult, TierRuntimeError } from 'tiervm';
+const opts: VmOptions = { tier: 'auto', maxSteps: 1000, stdout: (t: string) => { process.stdout.write(t); } };
+const r: LoadResult = load('p.tier', 'fn main() { print(1); }', opts);
+if (r.ok) { const status: number = r.program.run(); console.log(status, r.program.functions.map((f) => f.name)); }
+else { console.log(r.text); }
+try { if (r.ok) r.program.call('main'); } catch (e) { if (e instanceof TierRuntimeError) console.log(e.frames.length); }
+`);
+writeFileSync(join(app, 'wrong.ts'), `import { load } from 'tiervm';
+load('p.tier', 'fn main() {}', { tier: 'fastest' });
+`);
+const tsc = [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext',
+  '--target', 'es2022', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types')];
+check('TypeScript: the declarations type-check a typed program', () => sh(process.execPath, [...tsc, 'typed.ts'], app));
+check('TypeScript: and reject a wrong option', () => {
+  const r = spawnSync(process.execPath, [...tsc, 'wrong.ts'], { cwd: app, encoding: 'utf8' });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stdout, /fastest/);
+});
+
+// 5. the browser condition: bundled for the browser, run with no process or require
+writeFileSync(join(app, 'browser.js'), `import { load } from 'tiervm';
+let out = '';
+const r = load('p.tier', ${JSON.stringify(PROGRAM)}, { stdout: (t) => { out += t; } });
+r.program.run();
+globalThis.result = out + r.program.call('sq', 5);
+`);
+const { build } = await import(join(ROOT, 'node_modules/esbuild/lib/main.js'));
+await build({ entryPoints: [join(app, 'browser.js')], absWorkingDir: app, bundle: true, platform: 'browser', format: 'iife',
+  outfile: join(app, 'bundle.js'), logLevel: 'error' });
+check('browser: bundles with no node: import and runs without process or require', () => {
+  const context = vm.createContext({ WebAssembly, console, performance, TextEncoder, TextDecoder, Atomics, SharedArrayBuffer, setTimeout, clearTimeout });
+  vm.runInContext(readFileSync(join(app, 'bundle.js'), 'utf8'), context);
+  assert.equal(context.result, 'sq 49\n25');
+  assert.equal(vm.runInContext('typeof process + " " + typeof require', context), 'undefined undefined');
+});
+
+console.log(`package: ${passed} checks passed`);
