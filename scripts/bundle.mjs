@@ -66,7 +66,8 @@ async function bundle() {
   writeFileSync(BUNDLE, `// tiervm bundle ${id}\n${code}`);
   const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--cache'], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (child.status !== 0) throw new Error(`scripts/bundle.mjs: making the code cache failed (status ${child.status})`);
-  console.log(`dist/tiervm.cjs (${(code.length / 1024).toFixed(0)} KiB) and its code cache`);
+  // On stderr: `npm pack --json` runs prepare and its stdout must stay JSON.
+  process.stderr.write(`dist/tiervm.cjs (${(code.length / 1024).toFixed(0)} KiB) and its code cache\n`);
 }
 
 async function makeCache() {
