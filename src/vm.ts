@@ -31,9 +31,8 @@ import { formatTrace, Trap, GuestFault, stackOverflowAt } from './runtime/errors
 import { HostFault, ownExterns } from './runtime/externs.js';
 import type { Tiering } from './runtime/tiering.js';
 import type { TierEvent, BackendName } from './runtime/tier-events.js';
-import type { CompilingBackend } from './jit/backend.js';
 import { HostIo, defaultErr, defaultOut } from './embed/io.js';
-import { Instance, GuestFunction, callable, createInstance } from './embed/instance.js';
+import { Instance, GuestFunction, callable, createInstance, type LazyBackend } from './embed/instance.js';
 import { TierRuntimeError, attachTrace, type TierDiagnostic } from './embed/errors.js';
 import { DEFAULTS, TIERS, rangeProblem, memoryProblem, deadlineProblem, type Tier, type Limited } from './config.js';
 
@@ -375,7 +374,7 @@ function handBack(rt: Runtime | null, fault: HostFault): unknown {
 }
 
 /** Why --print-code printed nothing. */
-function nothingPrinted(rt: Runtime, name: string, backend: CompilingBackend<unknown> | null): string {
+function nothingPrinted(rt: Runtime, name: string, backend: LazyBackend | null): string {
   const what = `tiervm: --print-code=${name}: nothing printed`;
   if (!rt.mod.functions.some((f) => f.name === name)) return `${what}: the program has no function '${name}'`;
   if (backend === null) return `${what}: no compiling backend in this run (--tier=interp, or a host without code generation)`;

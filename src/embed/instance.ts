@@ -1,6 +1,9 @@
 // One live instance of a loaded program, and host entries into it: the runtime
 // (memory, heap, globals), its compiling backend and tiering policy, and the
 // machinery of program.call(), program.fn() and run() (vm.ts is the public face).
+// The backend is chosen when the instance is made but built when the policy
+// first compiles (LazyBackend): a run in which nothing gets hot never pays for
+// its table, adapters and helper modules (start-up, docs/architecture.md).
 //
 // A host entry runs one guest function from the host: its frame goes at the top
 // of the frame stack (runtime.ts, entryFp), its arguments straight into its
@@ -84,7 +87,7 @@ export class Instance implements HandleOwner {
   /** Frees the handle of a GuestRef the host let go of without release(). */
   private readonly registry = new FinalizationRegistry<number>((slot) => { if (!this.disposed) this.rt.handles.release(slot); });
 
-  constructor(public rt: Runtime, public backend: CompilingBackend<unknown> | null, readonly io: HostIo,
+  constructor(public rt: Runtime, public backend: LazyBackend | null, readonly io: HostIo,
     /** Tier events (null: no listener). */
     readonly events: TierEventLog | null = null) {}
 
@@ -432,7 +435,7 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrup
   let inst: Instance | null = null;
   const sink = eventSink(o, io, () => inst?.emitCounts(false));
   const events = sink === null ? null : new TierEventLog(sink, o.tierEventCode ?? false);
-  const backend = makeBackend(rt, o, events, io.stderr);
+  const backend = chooseBackend(rt, o, events, io.stderr);
   if (backend !== null) {
     rt.hostStackSlots = o.hostStackSlots ?? HOST_STACK[backend.name].slots;
     rt.crossingSlots = HOST_STACK[backend.name].crossingSlots;
@@ -464,8 +467,9 @@ function eventSink(o: VmOptions, io: HostIo, sample: () => void): TierEventSink 
 
 /** The compiling backend: WebAssembly where the host can run it, else
  *  JavaScript where the host allows code generation from strings (o.backend
- *  forces one); null for --tier=interp or a host with neither. */
-function makeBackend(rt: Runtime, o: VmOptions, events: TierEventLog | null, stderr: (t: string) => void): CompilingBackend<unknown> | null {
+ *  forces one); null for --tier=interp or a host with neither. Chosen now, built
+ *  on first compile. */
+function chooseBackend(rt: Runtime, o: VmOptions, events: TierEventLog | null, stderr: (t: string) => void): LazyBackend | null {
   const mode = o.tier ?? DEFAULTS.tier;
   const say = (backend: 'wasm' | 'js' | 'none', reason: string) => events?.sink({ kind: 'backend', t: events.now(), backend, reason });
   if (mode === 'interp') { say('none', 'tier interp'); return null; }
@@ -473,14 +477,49 @@ function makeBackend(rt: Runtime, o: VmOptions, events: TierEventLog | null, std
   const want = o.backend ?? null;
   if (want !== 'js' && rt.mem.wasm && hostCanCompileWasm()) {
     say('wasm', want === 'wasm' ? 'forced' : 'WebAssembly on this host');
-    return new WasmBackend(rt, opts);
+    return new LazyBackend('wasm', () => new WasmBackend(rt, opts));
   }
   if (want !== 'wasm' && hostCanCompileJs()) {
     say('js', want === 'js' ? 'forced' : 'no WebAssembly on this host');
-    return new JsBackend(rt, opts);
+    return new LazyBackend('js', () => new JsBackend(rt, opts));
   }
   say('none', want === null ? 'no backend on this host' : `no ${want} backend on this host`);
   return null;
+}
+
+/** A chosen backend, built by the first compile the policy asks for. Building
+ *  it (the table, a c2i adapter per signature shape) is part of that compile:
+ *  an exception there fails the compile (the function stays interpreted, and
+ *  the next compile tries again), as one from lowering does. */
+export class LazyBackend implements Backend {
+  private made: CompilingBackend<unknown> | null = null;
+
+  constructor(readonly name: 'wasm' | 'js', private readonly make: () => CompilingBackend<unknown>) {}
+
+  /** The backend if built (null: nothing was compiled yet). */
+  get built(): CompilingBackend<unknown> | null { return this.made; }
+
+  /** Whether the function named by --print-code was printed. */
+  get printed(): boolean { return this.made?.printed ?? false; }
+
+  compile(f: number): string | null {
+    const b = this.build();
+    return typeof b === 'string' ? b : b.compile(f);
+  }
+
+  compileOsr(f: number, pc: number): ((fp: number) => number) | string {
+    const b = this.build();
+    return typeof b === 'string' ? b : b.compileOsr(f, pc);
+  }
+
+  private build(): CompilingBackend<unknown> | string {
+    if (this.made !== null) return this.made;
+    try {
+      return this.made = this.make();
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
 }
 
 function makeTiering(rt: Runtime, o: VmOptions, backend: Backend | null, events: TierEventLog | null): Tiering {

@@ -4,7 +4,8 @@
 // The table is a funcref WebAssembly.Table shared by every compiled module; each
 // compiled function is a module of its own that imports the memory, the table and
 // the helpers its code calls (../helpers.ts; the string helpers are wasm
-// functions of one module, ./strings.ts).
+// functions of one module, ./strings.ts, built when a compiled function first
+// imports one: a run whose compiled code makes no strings never pays for it).
 
 import { Kind } from '../../bytecode/opcodes.js';
 import type { BcFunction } from '../../bytecode/module.js';
@@ -14,7 +15,7 @@ import { helperImports } from '../helpers.js';
 import { CompilingBackend, shapeKey, type BackendOptions, type Lowered, type Shape } from '../backend.js';
 import { ValType, W, WasmModuleBuilder } from './encoder.js';
 import { lowerFunction, shapeType, wasmType } from './lower.js';
-import { makeStringHelpers } from './strings.js';
+import { makeStringHelpers, WASM_STRING_HELPERS, type WasmStringHelper } from './strings.js';
 
 /** True if this host can compile and run WebAssembly now (not under --jitless,
  *  and not where a policy forbids wasm code generation). */
@@ -28,18 +29,34 @@ export function hostCanCompileWasm(): boolean {
   }
 }
 
+/** The helper imports: the JavaScript ones, except that the string helpers are
+ *  getters that build their wasm module (`make`) on first read. Instantiating a
+ *  module reads only the imports it declares, so the string module (a few ms of
+ *  optimising compile, at start-up of --tier=jit) is built when the first
+ *  compiled function that calls one is instantiated, and once. */
+function withLazyStringHelpers(js: Readonly<Record<string, Function>>, make: () => Record<WasmStringHelper, Function>): WebAssembly.ModuleImports {
+  const helpers: Record<string, Function> = { ...js };
+  let made: Record<WasmStringHelper, Function> | null = null;
+  for (const name of WASM_STRING_HELPERS) {
+    Object.defineProperty(helpers, name, { enumerable: true, get: () => (made ??= make())[name] });
+  }
+  return helpers as WebAssembly.ModuleImports;
+}
+
 export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   readonly name = 'wasm';
   protected readonly sizeUnit = 'wasm bytes';
   readonly table: WebAssembly.Table;
   private readonly helpers: WebAssembly.ModuleImports;
+  /** The c2i adapters made together (makeC2i), by shapeKey; null before. */
+  private c2iMade: Map<string, WebAssembly.ExportValue> | null = null;
 
   constructor(rt: Runtime, opts: BackendOptions) {
     super(rt, opts);
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: rt.mod.functions.length });
     const js = helperImports(rt);
     // The string helpers run as wasm, with the JS ones as their slow paths.
-    this.helpers = { ...js, ...makeStringHelpers(rt.mem.wasm!, js, rt.heap.charCache) } as WebAssembly.ModuleImports;
+    this.helpers = withLazyStringHelpers(js, () => makeStringHelpers(rt.mem.wasm!, js, rt.heap.charCache));
     this.initSlots();
   }
 
@@ -105,23 +122,49 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   //     header RESULT_REG := TO_HOST        ;; return to the host: back here
   //     (store arg i to slot fp + i) ...
   //     local.get fp ; call $enter          ;; runs the interpreter on that frame
+  //
+  // The first request makes the c2i adapters of every function's shape at once,
+  // in one module (the backend's constructor asks for all of them): one compile
+  // and one instantiation instead of one per shape, which at start-up cost
+  // several ms for a program of nine shapes. A shape met later (a function
+  // value's signature) gets a module of its own.
   protected makeC2i(s: Shape): WebAssembly.ExportValue {
+    if (this.c2iMade === null) {
+      const shapes = new Map(this.rt.mod.functions.map((f) => [shapeKey(f), f as Shape]));
+      this.c2iMade = this.makeC2iModule([...shapes.values()]);
+    }
+    return this.c2iMade.get(shapeKey(s)) ?? this.makeC2iModule([s]).get(shapeKey(s))!;
+  }
+
+  /** One module exporting the c2i adapter of each of `shapes`, by shapeKey. */
+  private makeC2iModule(shapes: readonly Shape[]): Map<string, WebAssembly.ExportValue> {
     const mb = new WasmModuleBuilder();
     mb.importMemory('env', 'memory', 1);
-    const results = s.ret === null ? [] : [wasmType(s.ret)];
-    const enter = mb.importFunction('h', 'enter', mb.addType([ValType.I32], results));
-    const wb = mb.addFunction(shapeType(mb, s.params, s.ret), `c2i_${shapeKey(s)}`);
-    const fpb = wb.local(ValType.I32);
-    wb.localGet(wb.param(0)); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(fpb);
-    wb.localGet(fpb); wb.i32Const(headerByteOffset(Hdr.RESULT_REG)); wb.op(W.I32_ADD);
-    wb.i32Const(TO_HOST); wb.store(W.I32_STORE, 2, 0);
-    s.params.forEach((k, i) => {
-      wb.localGet(fpb); wb.localGet(wb.param(i + 1));
-      wb.store(k === Kind.F ? W.F64_STORE : W.I32_STORE, k === Kind.F ? 3 : 2, i * 8);
-    });
-    wb.localGet(wb.param(0)); wb.call(enter);
-    wb.finish();
-    mb.exportFunction('c2i', wb.index);
-    return this.instantiate(mb.encode(), { h: { enter: this.c2iEnter() } }).c2i!;
+    // $enter per result type (imports precede defined functions).
+    const enters = new Map<string, number>();
+    for (const s of shapes) {
+      const results = s.ret === null ? [] : [wasmType(s.ret)];
+      const key = results.join();
+      if (!enters.has(key)) enters.set(key, mb.importFunction('h', `enter${enters.size}`, mb.addType([ValType.I32], results)));
+    }
+    for (const s of shapes) {
+      const enter = enters.get((s.ret === null ? [] : [wasmType(s.ret)]).join())!;
+      const wb = mb.addFunction(shapeType(mb, s.params, s.ret), `c2i_${shapeKey(s)}`);
+      const fpb = wb.local(ValType.I32);
+      wb.localGet(wb.param(0)); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(fpb);
+      wb.localGet(fpb); wb.i32Const(headerByteOffset(Hdr.RESULT_REG)); wb.op(W.I32_ADD);
+      wb.i32Const(TO_HOST); wb.store(W.I32_STORE, 2, 0);
+      s.params.forEach((k, i) => {
+        wb.localGet(fpb); wb.localGet(wb.param(i + 1));
+        wb.store(k === Kind.F ? W.F64_STORE : W.I32_STORE, k === Kind.F ? 3 : 2, i * 8);
+      });
+      wb.localGet(wb.param(0)); wb.call(enter);
+      wb.finish();
+      mb.exportFunction(shapeKey(s), wb.index);
+    }
+    const enter = this.c2iEnter();
+    const h = Object.fromEntries([...enters.keys()].map((_, i) => [`enter${i}`, enter]));
+    const exports = this.instantiate(mb.encode(), { h });
+    return new Map(shapes.map((s) => [shapeKey(s), exports[shapeKey(s)]!]));
   }
 }

@@ -1,0 +1,107 @@
+// Start-up (docs/architecture.md, "Start-up"): the bundled command line that
+// bin/tiervm.js loads (scripts/bundle.mjs), its code cache, the rule that a
+// bundle older than tsc's output is not used, and the compiling backend built
+// only when something is compiled. Needs `npm run build` (npm test runs it).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { load } from '../../dist/vm.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const DIST = path.join(ROOT, 'dist');
+const BIN = path.join(ROOT, 'bin', 'tiervm.js');
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'tiervm-startup-'));
+const PROGRAM = 'fn main() { print("sum " + str(sum(100))); }\nfn sum(n: i32) -> i32 { var s = 0; for i in 0..n { s = s + i; } return s; }\n';
+const OUTPUT = 'sum 4950\n';
+
+/** The build's cache file for the bundle (its first line names the build). */
+function cacheFile() {
+  const id = /^\/\/ tiervm bundle ([0-9a-f]+)\n/.exec(fs.readFileSync(path.join(DIST, 'tiervm.cjs'), 'latin1'))?.[1];
+  assert.ok(id, 'the bundle starts with its build line');
+  return path.join(DIST, `tiervm-${id}.cache`);
+}
+
+/** A copy of bin/ and of the named dist/ files under a fresh directory. */
+function install(name, distFiles) {
+  const dir = path.join(TMP, name);
+  fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
+  for (const f of fs.readdirSync(path.join(ROOT, 'bin'))) fs.copyFileSync(path.join(ROOT, 'bin', f), path.join(dir, 'bin', f));
+  for (const f of distFiles) fs.cpSync(path.join(DIST, f), path.join(dir, 'dist', f), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
+  fs.writeFileSync(path.join(dir, 'prog.tier'), PROGRAM);
+  return dir;
+}
+
+const run = (dir, ...args) => spawnSync(process.execPath, [path.join(dir, 'bin', 'tiervm.js'), ...args, path.join(dir, 'prog.tier')], { encoding: 'utf8' });
+
+test('the build made the bundle, ASCII, and its code cache', () => {
+  const bundle = fs.readFileSync(path.join(DIST, 'tiervm.cjs'), 'latin1');
+  assert.match(bundle, /^[\x00-\x7f]*$/);
+  assert.ok(fs.statSync(cacheFile()).size > 0);
+});
+
+test('bin/tiervm.js runs programs with the bundle alone, in every mode', () => {
+  // No dist/cli.js beside it: only the bundle can have run the program.
+  const dir = install('bundle-only', ['tiervm.cjs', path.basename(cacheFile())]);
+  for (const tier of ['--tier=interp', '--tier=auto', '--tier=jit']) {
+    const r = run(dir, 'run', tier);
+    assert.equal(r.stderr, '', tier);
+    assert.equal(r.stdout, OUTPUT, tier);
+    assert.equal(r.status, 0, tier);
+  }
+  const usage = spawnSync(process.execPath, [path.join(dir, 'bin', 'tiervm.js'), 'run', '--tier=fast', 'x.tier'], { encoding: 'utf8' });
+  assert.equal(usage.status, 2);
+  assert.equal(usage.stderr, "tiervm: --tier: unknown tier 'fast' (available: interp, auto, jit)\n");
+});
+
+test('the code cache is accepted by a node started like the command', () => {
+  const probe = `const b = require(${JSON.stringify(BIN)}).loadBundle(); process.stdout.write(String(b !== null && b.script.cachedDataRejected));`;
+  const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+  assert.equal(r.stdout, 'false', r.stderr);
+});
+
+test('a bundle older than tsc\'s output is not used: dist/cli.js runs instead', () => {
+  const dir = install('stale', fs.readdirSync(DIST));
+  const bundle = path.join(dir, 'dist', 'tiervm.cjs');
+  const line = fs.readFileSync(bundle, 'latin1').split('\n')[0];
+  fs.writeFileSync(bundle, `${line}\nthrow new Error('the stale bundle ran');\n`);
+  const old = new Date(Date.now() - 60_000);
+  fs.utimesSync(bundle, old, old);
+  const r = run(dir, 'run');
+  assert.equal(r.stdout, OUTPUT, r.stderr);
+  assert.equal(r.status, 0);
+  // ... and the same bundle, newer than dist/cli.js, is what runs.
+  const now = new Date(Date.now() + 60_000);
+  fs.utimesSync(bundle, now, now);
+  assert.match(run(dir, 'run').stderr, /the stale bundle ran/);
+});
+
+const hasWasm = typeof WebAssembly === 'object';
+
+test('the compiling backend is built by the first compile, not before', () => {
+  const quiet = { stdout: () => {} };
+  const cold = load('cold.tier', 'fn main() { print(1); }\n', { tier: 'auto', ...quiet }).program;
+  cold.run();
+  assert.ok(cold.inst.backend !== null, 'a backend is chosen');
+  assert.equal(cold.inst.backend.built, null, 'nothing got hot: no backend built');
+  const hot = load('hot.tier', PROGRAM, { tier: 'auto', jitThreshold: 1, ...quiet }).program;
+  hot.run();
+  assert.notEqual(hot.inst.backend.built, null);
+  assert.equal(hot.inst.backend.built.name, hot.inst.backend.name);
+  assert.equal(hot.inst.backend.name, hasWasm ? 'wasm' : 'js');
+  const interp = load('i.tier', PROGRAM, { tier: 'interp', ...quiet }).program;
+  interp.run();
+  assert.equal(interp.inst.backend, null);
+});
+
+test('--print-code of a function never compiled says so, with a backend chosen but not built', () => {
+  let err = '';
+  const p = load('cold.tier', 'fn main() {}\n', { tier: 'auto', printCode: 'main', stdout: () => {}, stderr: (t) => { err += t; } }).program;
+  assert.equal(p.run(), 0);
+  assert.equal(err, "tiervm: --print-code=main: nothing printed: 'main' was never compiled (not hot enough; try --tier=jit)\n");
+});
