@@ -59,7 +59,9 @@ function loadBundle() {
 function start() {
   const bundle = loadBundle();
   const cli = bundle !== null ? Promise.resolve(bundle.exports) : import('../dist/cli.js');
-  cli.then((m) => m.main(process.argv.slice(2))).then((status) => { process.exitCode = status; });
+  // The version is package.json's (the one place it is written).
+  const version = require('../package.json').version;
+  cli.then((m) => m.main(process.argv.slice(2), version)).then((status) => { process.exitCode = status; });
 }
 
 if (require.main === module) start();

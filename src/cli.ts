@@ -14,7 +14,6 @@ import { load, DEFAULTS, type VmOptions } from './vm.js';
 import { TIERS, LIMITS, rangeProblem, memoryProblem, deadlineProblem, type Limited, type Tier } from './config.js';
 import { writeAll, runJob, withExitStatus, exitStatusOf } from './cli-io.js';
 
-const VERSION = '0.1.0';
 
 const HELP = `Usage: tiervm <command> [options] FILE [ARGS...]
 
@@ -171,10 +170,12 @@ function preferOptimizedWasm(): void {
   try { setFlagsFromString('--no-liftoff'); } catch { /* not V8, or flag unknown: nothing to do */ }
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** Runs the command line `argv`; `version` is the package's (bin/tiervm.js reads
+ *  it from package.json). Returns the exit status. */
+export async function main(argv: string[], version = 'unknown'): Promise<number> {
   preferOptimizedWasm();
   try {
-    return await command(argv);
+    return await command(argv, version);
   } catch (e) {
     // Help or a usage error that could not be written, or a bug: a status, never
     // a host stack trace.
@@ -182,7 +183,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function command(argv: string[]): Promise<number> {
+async function command(argv: string[], version: string): Promise<number> {
   const out = (t: string) => writeAll(1, t);
   const err = (t: string) => writeAll(2, t);
   let p: Parsed;
@@ -190,7 +191,7 @@ async function command(argv: string[]): Promise<number> {
   try {
     p = parseArgs(argv);
     if (p.help) { out(HELP); return 0; }
-    if (p.version) { out(`tiervm ${VERSION}\n`); return 0; }
+    if (p.version) { out(`tiervm ${version}\n`); return 0; }
     if (!p.command) throw new UsageError('no command given (see tiervm --help)');
     if (!['run', 'check', 'disasm'].includes(p.command)) throw new UsageError(`unknown command '${p.command}' (see tiervm --help)`);
     if (!p.file) throw new UsageError(`${p.command} needs a FILE`);

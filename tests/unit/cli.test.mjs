@@ -250,3 +250,9 @@ test('an open, silent stdin does not keep tiervm waiting', async () => {
 });
 
 test.after(() => fs.rmSync(TMP, { recursive: true, force: true }));
+
+test('--version prints the version written in package.json', () => {
+  const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const r = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' });
+  assert.deepEqual([r.status, r.stdout, r.stderr], [0, `tiervm ${version}\n`, '']);
+});
