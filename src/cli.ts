@@ -38,6 +38,8 @@ Options:
                        step in every tier)
   --deadline-ms=MS     stop with 'runtime error: interrupted' once the run has lasted
                        MS milliseconds (a positive number)
+  --max-code=KB        compile memory: keep at most KB KiB of generated code,
+                       ${LIMITS.maxCodeKB.min}..${LIMITS.maxCodeKB.max}; past it functions stay interpreted
   --trace-tier         print one line per compile, install, adapter and OSR entry
   --jit-backend=B      compiling backend: wasm or js (default: wasm where the host
                        has WebAssembly, else js where it allows eval)
@@ -135,6 +137,7 @@ function parseOption(a: string, p: Parsed): void {
     case '--stack-size': p.opts.stackSizeKB = wholeNumber(flag, need(), 'stackSizeKB'); return;
     case '--jit-threshold': p.opts.jitThreshold = wholeNumber(flag, need(), 'jitThreshold'); return;
     case '--max-steps': p.opts.maxSteps = wholeNumber(flag, need(), 'maxSteps'); return;
+    case '--max-code': p.opts.maxCodeKB = wholeNumber(flag, need(), 'maxCodeKB'); return;
     case '--deadline-ms': p.opts.deadlineMs = milliseconds(flag, need()); return;
     case '--trace-tier': p.opts.traceTier = noValue(flag, value); return;
     case '--no-inline': noValue(flag, value); p.opts.inline = false; return;

@@ -27,6 +27,9 @@ export const LIMITS = {
   hostStackSlots: { min: 1, max: 2 ** 24, unit: 'slots' },
   /** Fuel (runtime/limits.ts): the budget is a JS number, exact up to 2^53 - 1. */
   maxSteps: { min: 1, max: Number.MAX_SAFE_INTEGER, unit: 'steps' },
+  /** Compile memory: the generated code one program may keep (wasm bytes or JS
+   *  source characters, in KiB); 1 KiB to 1 GiB. */
+  maxCodeKB: { min: 1, max: 1024 * 1024, unit: 'KiB' },
 } as const;
 export type Limited = keyof typeof LIMITS;
 

@@ -112,6 +112,11 @@ export interface VmOptions {
    *  `runtime error: out of fuel` and the guest trace, at the same step in every
    *  tier and backend. */
   maxSteps?: number;
+  /** Compile memory: the generated code this program may keep, in KiB (wasm
+   *  bytes, or JavaScript source characters on the js backend), 1..1048576. A
+   *  compile that would pass it fails and that function stays interpreted (its
+   *  results are the same; only its speed differs). Default: no limit. */
+  maxCodeKB?: number;
   /** The run (or outermost call) ends with `runtime error: interrupted` once
    *  this many milliseconds (a positive number, at most 2^31 - 1) have passed
    *  since it started; checked every few thousand steps. */
@@ -456,6 +461,7 @@ const OPTION_CHECKS: { readonly [K in keyof Required<VmOptions>]: Check } = {
   hostStackSlots: inRange('hostStackSlots'),
   backend: (v) => (v === 'wasm' || v === 'js' ? null : `must be 'wasm' or 'js', got ${show(v)}`),
   maxSteps: inRange('maxSteps'),
+  maxCodeKB: inRange('maxCodeKB'),
   deadlineMs: (v) => { const why = deadlineProblem(v); return why === null ? null : `${why}, got ${show(v)}`; },
   interruptible: isBoolean,
   interruptBuffer: (v) => (v instanceof Int32Array && v.length >= 1 ? null

@@ -473,7 +473,10 @@ function chooseBackend(rt: Runtime, o: VmOptions, events: TierEventLog | null, s
   const mode = o.tier ?? DEFAULTS.tier;
   const say = (backend: 'wasm' | 'js' | 'none', reason: string) => events?.sink({ kind: 'backend', t: events.now(), backend, reason });
   if (mode === 'interp') { say('none', 'tier interp'); return null; }
-  const opts = { events, printCode: o.printCode ?? o.printWasm ?? null, print: stderr, inline: o.inline ?? DEFAULTS.inline };
+  const opts = {
+    events, printCode: o.printCode ?? o.printWasm ?? null, print: stderr, inline: o.inline ?? DEFAULTS.inline,
+    maxCodeSize: o.maxCodeKB === undefined ? Infinity : o.maxCodeKB * 1024,
+  };
   const want = o.backend ?? null;
   if (want !== 'js' && rt.mem.wasm && hostCanCompileWasm()) {
     say('wasm', want === 'wasm' ? 'forced' : 'WebAssembly on this host');

@@ -44,6 +44,10 @@ export interface BackendOptions {
   print: (text: string) => void;
   /** Inline small leaf callees whose tiering allows compiling them. */
   inline: boolean;
+  /** Generated code the program may keep, in the backend's size unit (wasm
+   *  bytes, JS characters); a compile that would pass it fails, and the function
+   *  stays interpreted (Infinity: no limit). */
+  maxCodeSize: number;
 }
 
 /** What lowering one function (or OSR entry) made. */
@@ -158,6 +162,11 @@ export abstract class CompilingBackend<Code> implements Backend {
     const t0 = performance.now();
     const made = this.lower(fn, osrPc);
     const ms = performance.now() - t0;
+    if (this.stats.codeSize + made.size > this.opts.maxCodeSize) {
+      // The module is dropped (nothing refers to it); the tiering policy records
+      // the failure and does not try this function (or this loop) again.
+      throw new Error(`compiled code limit reached (${this.stats.codeSize} + ${made.size} ${this.sizeUnit} > ${this.opts.maxCodeSize})`);
+    }
     this.record(fn, osrPc, made, ms);
     if (this.opts.printCode === fn.name) {
       this.opts.print(made.text());

@@ -368,3 +368,34 @@ fn main() {}`;
     assert.equal(program.call('spin', 10), 45, `${label}: the stop reset the flag`);
   }
 });
+
+test('maxCodeKB bounds compile memory: past it functions stay interpreted, with the same output in every tier', () => {
+  const src = `
+fn fib(n: i32) -> i32 { if n < 2 { return n; } return fib(n - 1) + fib(n - 2); }
+fn sum(n: i32) -> i32 { var s = 0; for i in 0..n { s = (s + i * i) % 1000003; } return s; }
+fn big(n: i32) -> f64 {
+  var x = 0.0;
+  for i in 0..n { x = x + sqrt(i as f64) * 0.5 - (i % 7) as f64 / 3.0 + (i % 11) as f64 * 0.25 - (i % 13) as f64; }
+  return x;
+}
+fn big2(n: i32) -> f64 {
+  var x = 1.0;
+  for i in 0..n { x = x * 0.999 + sqrt((i % 100) as f64) - (i % 5) as f64 / 7.0 + (i % 17) as f64 * 0.125; }
+  return x;
+}
+fn main() { print(fib(20)); print(sum(100000)); print(fixed(big(50000), 3)); print(fixed(big2(50000), 3)); }`;
+  const expected = run(src, { tier: 'interp' }).stdout;
+  for (const mode of COMPILING) {
+    let out = '';
+    const failures = [];
+    const r = load('code.tier', src, { ...mode, maxCodeKB: 1, stdout: (t) => { out += t; },
+      onTierEvent: (e) => { if (e.kind === 'failed' || e.kind === 'osr-failed') failures.push(e.reason); } });
+    assert.equal(r.program.run(), 0);
+    assert.equal(out, expected, JSON.stringify(mode));
+    assert.ok(failures.length > 0 && failures.every((why) => /compiled code limit reached/.test(why)),
+      `${JSON.stringify(mode)}: some compile was refused, for the limit: ${JSON.stringify(failures)}`);
+  }
+  let err = '';
+  load('code.tier', src, { maxCodeKB: 0, stderr: (t) => { err += t; } });
+  assert.match(err, /^tiervm: invalid option maxCodeKB: must be /);
+});
