@@ -30,7 +30,7 @@
 //   under --gc-stress.
 // Marking uses an explicit stack (no host recursion, whatever the object graph).
 
-import { ObjKind, MARK_BIT, LOGGED_BIT, BIG_BIT, BIG_ARRAY_ELEMENTS, KIND_MASK, MIN_BLOCK, freeBinOf, type Collector, type Heap } from './heap.js';
+import { grown, ObjKind, MARK_BIT, LOGGED_BIT, BIG_BIT, BIG_ARRAY_ELEMENTS, KIND_MASK, MIN_BLOCK, freeBinOf, type Collector, type Heap } from './heap.js';
 
 /** A minor collection runs after this many bytes of allocation (the nursery),
  *  a quarter of the live set after the last full collection, within these bounds:
@@ -232,14 +232,14 @@ export class GarbageCollector implements Collector {
 
   /** The first n entries of `from`, in scratch buffer `which`. */
   private copyOut(which: number, from: Int32Array, n: number): Int32Array {
-    if (this.scratch[which]!.length < n) this.scratch[which] = new Int32Array(Math.max(n, 2 * this.scratch[which]!.length));
+    if (this.scratch[which]!.length < n) this.scratch[which] = grown(this.scratch[which]!, n);
     const buf = this.scratch[which]!;
     buf.set(from.subarray(0, n));
     return buf.subarray(0, n);
   }
 
   private pushScratch(which: number, at: number, value: number): void {
-    if (at === this.scratch[which]!.length) this.scratch[which] = grownStack(this.scratch[which]!);
+    if (at === this.scratch[which]!.length) this.scratch[which] = grown(this.scratch[which]!);
     this.scratch[which]![at] = value;
   }
 
@@ -280,8 +280,8 @@ export class GarbageCollector implements Collector {
     const words = ((this.heap.top - this.heap.start) >> 8) + 1;
     if (this.markBits.length < words) {
       const length = Math.max(words, this.markBits.length * 2);
-      this.markBits = grownStack(this.markBits, length);
-      this.oldBits = grownStack(this.oldBits, length);
+      this.markBits = grown(this.markBits, length);
+      this.oldBits = grown(this.oldBits, length);
     }
   }
 
@@ -305,7 +305,7 @@ export class GarbageCollector implements Collector {
   }
 
   private push(addr: number): void {
-    if (this.sp === this.markStack.length) this.markStack = grownStack(this.markStack);
+    if (this.sp === this.markStack.length) this.markStack = grown(this.markStack);
     this.markStack[this.sp++] = addr;
   }
 
@@ -335,7 +335,7 @@ export class GarbageCollector implements Collector {
         const ctag = i32[child >> 2]!;
         const kind = ctag & KIND_MASK;
         if (kind === ObjKind.ARR_R || (kind === ObjKind.STRUCT && fieldWords[ctag >>> 8]!.length > 0)) {
-          if (sp === stack.length) stack = grownStack(stack);
+          if (sp === stack.length) stack = grown(stack);
           stack[sp++] = child;
         }
       }
@@ -398,11 +398,6 @@ export class GarbageCollector implements Collector {
   }
 }
 
-function grownStack(a: Int32Array<ArrayBuffer>, length = a.length * 2): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(length);
-  b.set(a);
-  return b;
-}
 
 function kb(bytes: number): string { return `${(bytes / 1024).toFixed(1)} KB`; }
 

@@ -370,9 +370,7 @@ export class Heap {
   private logSlot(arr: number, index: number): void {
     const bit = (arr + HEADER_BYTES + 4 * index - this.start) >> 2;
     if ((bit >> 5) >= this.slotBits.length) {
-      const bigger = new Int32Array(Math.max((bit >> 5) + 1, ((this.top - this.start) >> 7) + 1, this.slotBits.length * 2));
-      bigger.set(this.slotBits);
-      this.slotBits = bigger;
+      this.slotBits = grown(this.slotBits, Math.max((bit >> 5) + 1, ((this.top - this.start) >> 7) + 1, this.slotBits.length * 2));
     }
     const w = this.slotBits[bit >> 5]!, m = 1 << (bit & 31);
     if (w & m) return;
@@ -567,8 +565,10 @@ export class Heap {
   }
 }
 
-function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
+/** A copy of `a`, `length` elements long (at least a.length): the growth of every
+ *  host-side list of the heap and the collector. */
+export function grown(a: Int32Array<ArrayBuffer>, length = a.length * 2): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(Math.max(length, a.length));
   b.set(a);
   return b;
 }

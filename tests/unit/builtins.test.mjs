@@ -7,9 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BUILTINS, MATH_BUILTINS } from '../../dist/bytecode/builtins.js';
 import { load } from '../../dist/vm.js';
+import { hasWasm, hasEval } from './host-caps.mjs';
 
-const hasWasm = typeof WebAssembly === 'object';
-const hasEval = (() => { try { return new Function('return 1')() === 1; } catch { return false; } })();
 
 /** The modes to compare, as far as this host allows. */
 const MODES = [

@@ -12,10 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load, TierRuntimeError, GuestRef } from '../../dist/vm.js';
+import { hasWasm, hasEval } from './host-caps.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const hasWasm = typeof WebAssembly === 'object';
-const hasEval = (() => { try { return new Function('return 1')() === 1; } catch { return false; } })();
 
 /** Every execution mode this host has: the interpreter, everything compiled up
  *  front, tier-up at every chance, the default; each backend it can run. */

@@ -6,9 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load } from '../../dist/vm.js';
+import { hasWasm, hasEval } from './host-caps.mjs';
 
-const hasWasm = typeof WebAssembly === 'object';
-const hasEval = (() => { try { return new Function('return 1')() === 1; } catch { return false; } })();
 
 /** The modes to compare, as far as this host allows. */
 const MODES = [

@@ -12,10 +12,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load, runSource } from '../../dist/vm.js';
 import { listPrograms, parseExpectations } from '../corpus.mjs';
+import { hasWasm, hasEval } from './host-caps.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const hasWasm = typeof WebAssembly === 'object';
-const hasEval = (() => { try { return new Function('return 1')() === 1; } catch { return false; } })();
 const BACKENDS = [...(hasWasm ? ['wasm'] : []), ...(hasEval ? ['js'] : [])];
 /** Every execution mode this host has. */
 const MODES = [

@@ -6,10 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load } from '../../dist/vm.js';
+import { hasWasm } from './host-caps.mjs';
 
 // Touches about 1 GiB of memory: one host is enough (and --jitless would copy it).
 const plainHost = process.execArgv.length === 0;
-const hasWasm = typeof WebAssembly === 'object';
 
 const FILL = `struct Box { v: i32, next: Box }
 fn main() {

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from '../../dist/vm.js';
+import { hasWasm } from './host-caps.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = path.join(ROOT, 'dist');
@@ -81,7 +82,6 @@ test('a bundle older than tsc\'s output is not used: dist/cli.js runs instead', 
   assert.match(run(dir, 'run').stderr, /the stale bundle ran/);
 });
 
-const hasWasm = typeof WebAssembly === 'object';
 
 test('the compiling backend is built by the first compile, not before', () => {
   const quiet = { stdout: () => {} };

@@ -7,9 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load } from '../../dist/vm.js';
+import { hasWasm, hasEval } from './host-caps.mjs';
 
-const hasWasm = typeof WebAssembly === 'object';
-const hasEval = (() => { try { return new Function('return 1')() === 1; } catch { return false; } })();
 
 const MODES = [
   { tier: 'interp' },

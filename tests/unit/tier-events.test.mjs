@@ -4,9 +4,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { load, formatTierEvent } from '../../dist/vm.js';
 import { PINGPONG, PINGPONG_OUTPUT } from './mixed.mjs';
+import { hasWasm, hasEval } from './host-caps.mjs';
 
-const hasWasm = typeof WebAssembly === 'object';
-const hasEval = (() => { try { return new Function('return 1')() === 1; } catch { return false; } })();
 
 function runWith(src, opts) {
   let stdout = '', stderr = '';

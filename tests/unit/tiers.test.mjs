@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { load } from '../../dist/vm.js';
 import { runTier, sameAsInterpreter, PINGPONG, PINGPONG_OUTPUT } from './mixed.mjs';
 import { listPrograms, parseExpectations } from '../corpus.mjs';
+import { hasWasm } from './host-caps.mjs';
 
-const hasWasm = typeof WebAssembly === 'object';
 const wasmTest = (name, fn) => test(name, { skip: !hasWasm && 'no WebAssembly on this host' }, fn);
 
 const run = (src, opts) => runTier(src, opts);

@@ -49,6 +49,12 @@ function sigTypes(letters: string): ValType[] {
   return [...letters].map((c) => (c === 'f' ? ValType.F64 : ValType.I32));
 }
 
+/** The function type of helper h in module mb (bytecode/helpers.ts signatures). */
+export function helperType(mb: WasmModuleBuilder, h: Helper): number {
+  const [params, results] = helperSignature(h).split('>') as [string, string];
+  return mb.addType(sigTypes(params), sigTypes(results));
+}
+
 /** Facts about the running VM that compiled code bakes in as constants. */
 export interface LowerEnv {
   mod: BcModule;
@@ -67,10 +73,7 @@ export interface LowerEnv {
  *  pointer, every register read from the frame. */
 export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFunction, osrPc: number | null): WasmFunctionBuilder {
   const helpers = new Map<Helper, number>();
-  for (const name of helpersUsed(env, fn)) {
-    const [params, results] = helperSignature(name).split('>') as [string, string];
-    helpers.set(name, mb.importFunction('h', name, mb.addType(sigTypes(params), sigTypes(results))));
-  }
+  for (const name of helpersUsed(env, fn)) helpers.set(name, mb.importFunction('h', name, helperType(mb, name)));
   const osr = osrPc !== null;
   const type = osr ? mb.addType([ValType.I32], fn.ret === null ? [] : [wasmType(fn.ret)])
                    : shapeType(mb, fn.params, fn.ret);

@@ -17,13 +17,18 @@
 // (bytecode/helpers.ts) and builds the same string, byte for byte, as the
 // helper would (tests/unit/strings-wasm.test.mjs compares them).
 
-import { helperSignature } from '../../bytecode/helpers.js';
+import type { Helper } from '../../bytecode/helpers.js';
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, MIN_BLOCK, ObjKind, CHAR_CACHE_SIZE } from '../../runtime/heap.js';
 import { ValType, W, WasmModuleBuilder, type Local, type WasmFunctionBuilder } from './encoder.js';
+import { helperType } from './lower.js';
 
 /** The helpers this module replaces, with its slow paths (the JS helpers). */
 export const WASM_STRING_HELPERS = ['concat', 'streq', 'chr', 'substr', 'tostr_i'] as const;
 export type WasmStringHelper = (typeof WASM_STRING_HELPERS)[number];
+
+/** The JS helpers this module calls: the slow paths of its operations, and refill. */
+const SLOW_PATHS = ['concat', 'chr', 'substr', 'tostr_i', 'refill'] as const;
+type SlowPath = (typeof SLOW_PATHS)[number];
 
 /** Strings longer than this many code units always take the slow path, so the
  *  block size computed in i32 cannot overflow. */
@@ -34,25 +39,22 @@ const I32 = ValType.I32;
 /** Build and instantiate the module; returns its exports by helper name. */
 export function makeStringHelpers(
   memory: WebAssembly.Memory,
-  slow: Record<'concat' | 'chr' | 'substr' | 'tostr_i' | 'refill', Function>,
+  slow: Record<SlowPath, Function>,
   charCache: number,
 ): Record<WasmStringHelper, Function> {
   const mb = new WasmModuleBuilder();
   mb.importMemory('env', 'memory', 1);
-  const type = (sig: string) => mb.addType([...sig.split('>')[0]!].map(() => I32), sig.split('>')[1] ? [I32] : []);
-  const slowConcat = mb.importFunction('slow', 'concat', type(helperSignature('concat')));
-  const slowChr = mb.importFunction('slow', 'chr', type(helperSignature('chr')));
-  const slowSubstr = mb.importFunction('slow', 'substr', type(helperSignature('substr')));
-  const slowTostrI = mb.importFunction('slow', 'tostr_i', type(helperSignature('tostr_i')));
-  const refill = mb.importFunction('slow', 'refill', type(helperSignature('refill')));
-  const alloc = allocString(mb, refill);
+  const type = (h: Helper) => helperType(mb, h);
+  // Imports precede the module's own functions.
+  const slowPath = Object.fromEntries(SLOW_PATHS.map((h) => [h, mb.importFunction('slow', h, type(h))])) as Record<SlowPath, number>;
+  const alloc = allocString(mb, slowPath.refill);
   const copy = copyBytes(mb);
   const fns = {
-    concat: concat(mb, type(helperSignature('concat')), alloc, copy, slowConcat),
-    streq: streq(mb, type(helperSignature('streq'))),
-    chr: chr(mb, type(helperSignature('chr')), alloc, slowChr, charCache),
-    substr: substr(mb, type(helperSignature('substr')), alloc, copy, slowSubstr),
-    tostr_i: tostrI(mb, type(helperSignature('tostr_i')), alloc, slowTostrI),
+    concat: concat(mb, type('concat'), alloc, copy, slowPath.concat),
+    streq: streq(mb, type('streq')),
+    chr: chr(mb, type('chr'), alloc, slowPath.chr, charCache),
+    substr: substr(mb, type('substr'), alloc, copy, slowPath.substr),
+    tostr_i: tostrI(mb, type('tostr_i'), alloc, slowPath.tostr_i),
   };
   for (const [name, wb] of Object.entries(fns)) mb.exportFunction(name, wb.index);
   const bytes = mb.encode();
