@@ -116,9 +116,12 @@ function firstFittingBin(size: number): number {
 
 /** Free runs in size-segregated FIFO bins, linked through word 2 of each run
  *  (word 0 FREE, word 1 the run's size), with a bitmap of non-empty bins; and
- *  the holes: runs smaller than HOLE_MAX found by the last sweep, in address
- *  order, in a host array (so taking one reads no link from the heap, and
- *  allocation walks them in memory order). */
+ *  the holes: runs smaller than HOLE_MAX found by the sweeps, in address order
+ *  per sweep, in a host array (so taking one reads no link from the heap, and
+ *  allocation walks them in memory order). The holes taken since the last
+ *  collection stay listed (`taken`): they are that many young ranges, which the
+ *  minor collection sweeps (and then calls forgetTaken). A hole passed over as
+ *  too small is not listed again until a full sweep finds it. */
 class FreeBins {
   readonly heads = new Int32Array(BIN_COUNT);
   readonly tails = new Int32Array(BIN_COUNT);
@@ -127,6 +130,9 @@ class FreeBins {
   private holes = new Int32Array(256);
   private holeCount = 0;
   private nextHole = 0;
+  /** holes[0 .. 2 * usedHoles) are the holes taken (and not passed over) since
+   *  the last collection. */
+  private usedHoles = 0;
   /** Bytes in all bins and untaken holes. */
   bytes = 0;
 
@@ -134,7 +140,7 @@ class FreeBins {
 
   clear(): void {
     this.heads.fill(0); this.tails.fill(0); this.nonEmpty.fill(0); this.bytes = 0;
-    this.holeCount = this.nextHole = 0;
+    this.holeCount = this.nextHole = this.usedHoles = 0;
   }
 
   /** A run found by a sweep: a hole if small, else into its bin. */
@@ -142,7 +148,6 @@ class FreeBins {
     if (size >= HOLE_MAX) { this.add(addr, size); return; }
     const i32 = this.mem.i32;
     i32[addr >> 2] = ObjKind.FREE; i32[(addr >> 2) + 1] = size;
-    if (this.nextHole > 0 && this.nextHole === this.holeCount) this.holeCount = this.nextHole = 0;
     if (2 * this.holeCount + 2 > this.holes.length) this.holes = grown(this.holes);
     this.holes[2 * this.holeCount] = addr;
     this.holes[2 * this.holeCount + 1] = size;
@@ -150,14 +155,33 @@ class FreeBins {
     this.bytes += size;
   }
 
+  /** The holes taken since the last collection: [address, size] pairs (a view,
+   *  valid until the next change). Each is a young range. */
+  get taken(): Int32Array { return this.holes.subarray(0, 2 * this.usedHoles); }
+
+  /** Stop listing the taken holes (a minor collection has copied them out): the
+   *  untaken ones move to the front. */
+  forgetTaken(): void {
+    this.holes.copyWithin(0, 2 * this.nextHole, 2 * this.holeCount);
+    this.holeCount -= this.nextHole;
+    this.nextHole = this.usedHoles = 0;
+  }
+
   /** The next hole of at least `size` bytes (0 if none). Holes too small for the
-   *  request are passed over: they stay free blocks until the next full sweep. */
-  private takeHole(size: number): number {
+   *  request are passed over: they stay free blocks, and young ranges (taken)
+   *  until the next minor collection sweeps them into holes again. */
+  takeHole(size: number): number {
     while (this.nextHole < this.holeCount) {
       const i = 2 * this.nextHole++;
       const addr = this.holes[i]!, holeSize = this.holes[i + 1]!;
       this.bytes -= holeSize;
-      if (holeSize >= size) return addr;
+      if (holeSize < size) continue;
+      // Listed again as taken, at the front (usedHoles <= nextHole: nothing
+      // untaken is overwritten).
+      this.holes[2 * this.usedHoles] = addr;
+      this.holes[2 * this.usedHoles + 1] = holeSize;
+      this.usedHoles++;
+      return addr;
     }
     return 0;
   }
@@ -174,13 +198,9 @@ class FreeBins {
     this.bytes += size;
   }
 
-  /** Unlink and return a run of at least `size` bytes (0 if none), preferring
-   *  one of at least `prefer` bytes. */
+  /** Unlink and return a run from the bins of at least `size` bytes (0 if none),
+   *  preferring one of at least `prefer` bytes. */
   take(size: number, prefer: number): number {
-    if (size < HOLE_MAX) {
-      const hole = this.takeHole(size);
-      if (hole !== 0) return hole;
-    }
     let b = prefer > size ? this.nonEmptyFrom(firstFittingBin(prefer)) : -1;
     if (b < 0) b = this.nonEmptyFrom(firstFittingBin(size));
     if (b >= 0) return this.pop(b);
@@ -258,6 +278,8 @@ export class Heap {
    *  allocation has used [windowStart, cursor). */
   private windowStart = 0;
   private runEnd = 0;
+  /** The window is a hole (FreeBins.takeHole): its young range is listed there. */
+  private inHole = false;
   /** Young ranges since the last collection: [start, end) pairs, in the order the
    *  windows were opened; each is a dense sequence of blocks. */
   youngRanges = new Int32Array(64);
@@ -327,7 +349,10 @@ export class Heap {
     if (this.runEnd === 0) return;
     this.allocatedSinceGc += cursor - this.windowStart;
     const rest = this.runEnd - cursor;
-    if (cursor === this.windowStart || rest >= WINDOW_PREFERRED) {
+    if (this.inHole) {
+      // The whole hole is a young range already (FreeBins lists it as taken).
+      if (rest > 0) { i32[cursor >> 2] = ObjKind.FREE; i32[(cursor >> 2) + 1] = rest; }
+    } else if (cursor === this.windowStart || rest >= WINDOW_PREFERRED) {
       if (rest >= MIN_BLOCK) this.addFree(cursor, rest);
       else if (rest > 0) { i32[cursor >> 2] = ObjKind.FREE; i32[(cursor >> 2) + 1] = rest; }
       if (cursor > this.windowStart) this.addYoungRange(this.windowStart, cursor);
@@ -400,13 +425,17 @@ export class Heap {
   private closeWindow(): void {
     this.windowStart = 0;
     this.runEnd = 0;
+    this.inHole = false;
     this.mem.i32[CURSOR_WORD] = 0;
     this.mem.i32[LIMIT_WORD] = 0;
   }
 
-  /** A free run of at least `size` bytes, unlinked (see FreeBins); 0 if none. */
+  /** A free run of at least `size` bytes, unlinked (see FreeBins): the next hole
+   *  that fits for a small request, else a run from the bins; 0 if none. */
   private takeRun(size: number): number {
-    const run = this.free.take(size, Math.max(size, WINDOW_PREFERRED));
+    let run = size < HOLE_MAX ? this.free.takeHole(size) : 0;
+    this.inHole = run !== 0;
+    if (run === 0) run = this.free.take(size, Math.max(size, WINDOW_PREFERRED));
     if (run !== 0) this.runEnd = run + this.mem.i32[(run >> 2) + 1]!;
     return run;
   }
