@@ -86,6 +86,23 @@ export const LIMIT_WORD = 5;
 /** Fresh memory taken past `top` at once when no free run fits. */
 const FRESH_CHUNK = 64 * 1024;
 
+/** The hole ring (Heap.ring, at the start of the heap's memory): the next holes,
+ *  copied into linear memory so that compiled code moves from a used-up hole to
+ *  the next one without calling the runtime (jit/wasm/alloc.ts), and the runtime
+ *  does the same in JavaScript (takeFromRing). Byte offsets of its cells: NEXT
+ *  and END bound the entries not consumed yet (byte addresses), BUDGET the bytes
+ *  the ring may still hand out before the next collection is due; then
+ *  HOLE_RING_ENTRIES [address, size] entries. A consumed entry keeps its size,
+ *  or 0 if it was passed over (too small for the request). The ring holds
+ *  entries only while the window is a hole (inHole): moving to the next hole
+ *  retires the current one by writing a free block over its rest. */
+export const RING_NEXT = 0;
+export const RING_END = 4;
+export const RING_BUDGET = 8;
+export const RING_ENTRIES = 16;
+export const HOLE_RING_ENTRIES = 256;
+const RING_BYTES = RING_ENTRIES + 8 * HOLE_RING_ENTRIES;
+
 /** The collector, as the allocator sees it (gc.ts implements it). */
 export interface Collector {
   /** Bytes that may still be allocated before the next collection. */
@@ -178,12 +195,39 @@ class FreeBins {
       if (holeSize < size) continue;
       // Listed again as taken, at the front (usedHoles <= nextHole: nothing
       // untaken is overwritten).
-      this.holes[2 * this.usedHoles] = addr;
-      this.holes[2 * this.usedHoles + 1] = holeSize;
-      this.usedHoles++;
+      this.listUsed(addr, holeSize);
       return addr;
     }
     return 0;
+  }
+
+  /** Take up to `max` holes in order, whatever their size, into `out` as
+   *  [address, size] pairs from i32 index `at`; returns how many. They are not
+   *  listed as used: listUsed() each one used, giveBack() those left. */
+  takeHoles(max: number, out: Int32Array, at: number): number {
+    const n = Math.min(max, this.holeCount - this.nextHole);
+    for (let k = 0; k < n; k++) {
+      const i = 2 * (this.nextHole + k);
+      out[at + 2 * k] = this.holes[i]!;
+      out[at + 2 * k + 1] = this.holes[i + 1]!;
+      this.bytes -= this.holes[i + 1]!;
+    }
+    this.nextHole += n;
+    return n;
+  }
+
+  /** A hole taken by takeHoles was used: listed as taken (a young range). */
+  listUsed(addr: number, size: number): void {
+    this.holes[2 * this.usedHoles] = addr;
+    this.holes[2 * this.usedHoles + 1] = size;
+    this.usedHoles++;
+  }
+
+  /** The last `n` holes takeHoles took were not used: untaken again (nothing
+   *  was taken since, and listUsed wrote only below them). */
+  giveBack(n: number): void {
+    this.nextHole -= n;
+    for (let k = 0; k < n; k++) this.bytes += this.holes[2 * (this.nextHole + k) + 1]!;
   }
 
   /** Append the run [addr, addr + size) to its bin. size >= MIN_BLOCK, multiple of 8. */
@@ -298,9 +342,20 @@ export class Heap {
   slotCount = 0;
   private slotBits = new Int32Array(0);
 
-  constructor(readonly mem: Memory, readonly start: number, readonly limit: number) {
-    this.top = start;
+  /** First byte of the heap's blocks (the hole ring comes before them). */
+  readonly start: number;
+  /** Byte address of the hole ring (RING_* cells, then its entries). */
+  readonly ring: number;
+  /** The ring's BUDGET when it was filled (the difference is allocated bytes). */
+  private ringBudget = 0;
+
+  /** The heap takes [start, limit): the hole ring, then its blocks. */
+  constructor(readonly mem: Memory, start: number, readonly limit: number) {
+    this.ring = start;
+    this.start = start + RING_BYTES;
+    this.top = this.start;
     this.free = new FreeBins(mem);
+    this.emptyRing();
     this.closeWindow();
   }
 
@@ -329,6 +384,10 @@ export class Heap {
 
   /** Open a window with room for `size` bytes; returns its start. */
   refill(size: number): number {
+    if (this.inHole) {
+      const hole = this.takeFromRing(size);
+      if (hole !== 0) return hole;
+    }
     this.retireWindow();
     const c = this.collector;
     if (c !== null && c.budget(this.allocatedSinceGc) < size) c.collect('threshold');
@@ -338,8 +397,79 @@ export class Heap {
     this.windowStart = run;
     const i32 = this.mem.i32;
     i32[CURSOR_WORD] = run;
-    i32[LIMIT_WORD] = Math.min(this.runEnd, run + budget);
+    if (this.inHole) {
+      // A hole is taken whole (its size was counted as allocated): the window
+      // ends where it ends, and the ring is filled with the holes after it.
+      i32[LIMIT_WORD] = this.runEnd;
+      const ringBudget = c === null ? 0x7fffffff : Math.min(0x7fffffff, c.budget(this.allocatedSinceGc));
+      if (ringBudget > 0) this.fillRing(ringBudget);
+    } else {
+      i32[LIMIT_WORD] = Math.min(this.runEnd, run + budget);
+    }
     return run;
+  }
+
+  /** The window is a hole: move to the next hole in the ring that fits `size`
+   *  (what compiled code does inline, jit/wasm/alloc.ts); 0 if the ring has none
+   *  or its budget is spent. */
+  private takeFromRing(size: number): number {
+    const i32 = this.mem.i32, r = this.ring >> 2;
+    let e = i32[r + (RING_NEXT >> 2)]!;
+    const end = i32[r + (RING_END >> 2)]!;
+    for (; e < end; e += 8) {
+      const addr = i32[e >> 2]!, holeSize = i32[(e >> 2) + 1]!;
+      if (holeSize < size) { i32[(e >> 2) + 1] = 0; continue; }
+      const budget = i32[r + (RING_BUDGET >> 2)]!;
+      if (budget < holeSize) break;
+      i32[r + (RING_BUDGET >> 2)] = budget - holeSize;
+      this.fillRest();
+      i32[r + (RING_NEXT >> 2)] = e + 8;
+      i32[CURSOR_WORD] = addr;
+      i32[LIMIT_WORD] = addr + holeSize;
+      return addr;
+    }
+    i32[r + (RING_NEXT >> 2)] = e;
+    return 0;
+  }
+
+  /** The window's unused rest [cursor, limit) becomes a free block (a hole's
+   *  rest stays in its young range). */
+  private fillRest(): void {
+    const i32 = this.mem.i32;
+    const cursor = i32[CURSOR_WORD]!, rest = i32[LIMIT_WORD]! - cursor;
+    if (rest > 0) { i32[cursor >> 2] = ObjKind.FREE; i32[(cursor >> 2) + 1] = rest; }
+  }
+
+  /** Copy the next holes into the ring; it may hand out `budget` bytes. */
+  private fillRing(budget: number): void {
+    const i32 = this.mem.i32, r = this.ring >> 2;
+    const n = this.free.takeHoles(HOLE_RING_ENTRIES, i32, (this.ring + RING_ENTRIES) >> 2);
+    i32[r + (RING_NEXT >> 2)] = this.ring + RING_ENTRIES;
+    i32[r + (RING_END >> 2)] = this.ring + RING_ENTRIES + 8 * n;
+    i32[r + (RING_BUDGET >> 2)] = budget;
+    this.ringBudget = budget;
+  }
+
+  /** Settle the ring with the free list: the holes used from it are listed as
+   *  taken (young ranges) and counted as allocated; the rest are untaken again. */
+  private syncRing(): void {
+    const i32 = this.mem.i32, r = this.ring >> 2;
+    const first = this.ring + RING_ENTRIES;
+    const next = i32[r + (RING_NEXT >> 2)]!, end = i32[r + (RING_END >> 2)]!;
+    if (end === first) return;
+    for (let e = first; e < next; e += 8) {
+      if (i32[(e >> 2) + 1]! > 0) this.free.listUsed(i32[e >> 2]!, i32[(e >> 2) + 1]!);
+    }
+    this.free.giveBack((end - next) >> 3);
+    this.allocatedSinceGc += this.ringBudget - i32[r + (RING_BUDGET >> 2)]!;
+    this.emptyRing();
+  }
+
+  private emptyRing(): void {
+    const i32 = this.mem.i32, r = this.ring >> 2;
+    i32[r + (RING_NEXT >> 2)] = i32[r + (RING_END >> 2)] = this.ring + RING_ENTRIES;
+    i32[r + (RING_BUDGET >> 2)] = 0;
+    this.ringBudget = 0;
   }
 
   /** Account for the window's allocations and give its unused rest back. */
@@ -347,12 +477,17 @@ export class Heap {
     const i32 = this.mem.i32;
     const cursor = i32[CURSOR_WORD]!;
     if (this.runEnd === 0) return;
-    this.allocatedSinceGc += cursor - this.windowStart;
     const rest = this.runEnd - cursor;
     if (this.inHole) {
-      // The whole hole is a young range already (FreeBins lists it as taken).
-      if (rest > 0) { i32[cursor >> 2] = ObjKind.FREE; i32[(cursor >> 2) + 1] = rest; }
-    } else if (cursor === this.windowStart || rest >= WINDOW_PREFERRED) {
+      // The holes are young ranges already (listed as taken) and were counted
+      // as allocated whole when taken.
+      this.syncRing();
+      this.fillRest();
+      this.closeWindow();
+      return;
+    }
+    this.allocatedSinceGc += cursor - this.windowStart;
+    if (cursor === this.windowStart || rest >= WINDOW_PREFERRED) {
       if (rest >= MIN_BLOCK) this.addFree(cursor, rest);
       else if (rest > 0) { i32[cursor >> 2] = ObjKind.FREE; i32[(cursor >> 2) + 1] = rest; }
       if (cursor > this.windowStart) this.addYoungRange(this.windowStart, cursor);
@@ -437,6 +572,7 @@ export class Heap {
     this.inHole = run !== 0;
     if (run === 0) run = this.free.take(size, Math.max(size, WINDOW_PREFERRED));
     if (run !== 0) this.runEnd = run + this.mem.i32[(run >> 2) + 1]!;
+    if (this.inHole) this.allocatedSinceGc += this.runEnd - run;
     return run;
   }
 

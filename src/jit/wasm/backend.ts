@@ -15,7 +15,8 @@ import { helperImports } from '../helpers.js';
 import { CompilingBackend, shapeKey, type BackendOptions, type Lowered, type Shape } from '../backend.js';
 import { ValType, W, WasmModuleBuilder } from './encoder.js';
 import { lowerFunction, shapeType, wasmType } from './lower.js';
-import { makeStringHelpers, WASM_STRING_HELPERS, type WasmStringHelper } from './strings.js';
+import { makeStringHelpers, WASM_STRING_HELPERS } from './strings.js';
+import { makeRefill } from './alloc.js';
 
 /** True if this host can compile and run WebAssembly now (not under --jitless,
  *  and not where a policy forbids wasm code generation). */
@@ -29,18 +30,17 @@ export function hostCanCompileWasm(): boolean {
   }
 }
 
-/** The helper imports: the JavaScript ones, except that the string helpers are
+/** The helper imports: the JavaScript ones, except those given in `wasm`,
  *  getters that build their wasm module (`make`) on first read. Instantiating a
- *  module reads only the imports it declares, so the string module (a few ms of
- *  optimising compile, at start-up of --tier=jit) is built when the first
- *  compiled function that calls one is instantiated, and once. */
-function withLazyStringHelpers(js: Readonly<Record<string, Function>>, make: () => Record<WasmStringHelper, Function>): WebAssembly.ModuleImports {
-  const helpers: Record<string, Function> = { ...js };
-  let made: Record<WasmStringHelper, Function> | null = null;
-  for (const name of WASM_STRING_HELPERS) {
+ *  module reads only the imports it declares, so a wasm helper module (the
+ *  string one is a few ms of optimising compile, at start-up of --tier=jit) is
+ *  built when the first compiled function that calls one of its helpers is
+ *  instantiated, and once. */
+function withLazyWasmHelpers<N extends string>(helpers: Record<string, Function>, names: readonly N[], make: () => Record<N, Function>): void {
+  let made: Record<N, Function> | null = null;
+  for (const name of names) {
     Object.defineProperty(helpers, name, { enumerable: true, get: () => (made ??= make())[name] });
   }
-  return helpers as WebAssembly.ModuleImports;
 }
 
 export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
@@ -55,8 +55,12 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     super(rt, opts);
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: rt.mod.functions.length });
     const js = helperImports(rt);
-    // The string helpers run as wasm, with the JS ones as their slow paths.
-    this.helpers = withLazyStringHelpers(js, () => makeStringHelpers(rt.mem.wasm!, js, rt.heap.charCache));
+    // The refill and string helpers run as wasm, with the JS ones as their slow
+    // paths (the string operations refill through the wasm refill).
+    const helpers: Record<string, Function> = { ...js };
+    withLazyWasmHelpers(helpers, ['refill'], () => ({ refill: makeRefill(rt.mem.wasm!, js.refill, rt.heap.ring) }));
+    withLazyWasmHelpers(helpers, WASM_STRING_HELPERS, () => makeStringHelpers(rt.mem.wasm!, { ...js, refill: helpers.refill! }, rt.heap.charCache));
+    this.helpers = helpers as WebAssembly.ModuleImports;
     this.initSlots();
   }
 
