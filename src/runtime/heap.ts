@@ -26,7 +26,9 @@
 // spent, and opens a new window on a free run that fits, or on fresh memory past
 // `top` (growing the memory up to the heap limit). A window never extends past the
 // budget left before the next collection, so the fast path needs no separate
-// trigger check. Payloads are zeroed on allocation: zero is every kind's default
+// trigger check. Where the window is a small hole, the next holes wait in the
+// hole ring in linear memory (RING_*), so that compiled code moves on to the
+// next one without calling the runtime (jit/wasm/alloc.ts). Payloads are zeroed on allocation: zero is every kind's default
 // and no stale reference survives reuse.
 //
 // Free runs are kept in size-segregated bins (FreeBins below): one bin per exact
