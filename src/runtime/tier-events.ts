@@ -127,10 +127,10 @@ export class TierEventLog {
   }
 
   /** A compiled-to-interpreted entry that counts its calls. */
-  countingC2i<E extends (fp: number) => number>(enter: E): E {
+  countingC2i<E extends (fp: number) => void>(enter: E): E {
     return ((fp: number) => {
       this.compiledToInterp++;
-      return enter(fp);
+      enter(fp);
     }) as E;
   }
 }
