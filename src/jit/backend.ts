@@ -223,7 +223,9 @@ export abstract class CompilingBackend<Code> implements Backend {
     made = make(s);
     cache.set(key, made);
     const ev = this.opts.events;
-    if (ev !== null) ev.sink({ kind: 'adapter', t: ev.now(), backend: this.name, adapter: kind, shape: key, i2c: this.i2c.size, c2i: this.c2i.size });
+    if (ev !== null) {
+      ev.sink({ kind: 'adapter', t: ev.now(), backend: this.name, adapter: kind, shape: key, i2c: this.i2c.size, c2i: this.c2i.size, generic: this.opts.adapters === 'generic' });
+    }
     return made;
   }
 }
