@@ -20,7 +20,7 @@
 // of the same shape, in the same process.
 //
 //   node bench/crossings.mjs [--runs=N] [--ms=25] [--gc-calls=10000000] [--shapes=i1,f1,...]
-//        [--only=REGEXP-OF-NAMES] [--jit-backend=B]
+//        [--only=REGEXP-OF-NAMES] [--jit-backend=B]     (--reps=N: --runs=N)
 // Writes bench/out/crossings.json and bench/out/crossings.md (also printed).
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -30,7 +30,8 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
-const pass = argv.filter((a) => /^--(runs|ms|gc-calls|shapes|jit-backend)=/.test(a));
+const pass = argv.filter((a) => /^--(runs|ms|gc-calls|shapes|jit-backend)=/.test(a))
+  .concat(argv.filter((a) => a.startsWith('--reps=')).map((a) => `--runs=${a.slice(7)}`));   // micro.mjs's name
 const only = argv.find((a) => a.startsWith('--only='))?.slice(7) ?? null;
 
 const DIRECTIONS = [
@@ -57,7 +58,10 @@ for (const [name, flags] of DIRECTIONS) {
   if (only !== null && !new RegExp(only).test(name)) continue;
   const r = spawnSync(process.execPath, ['--expose-gc', join(HERE, 'crossing-time.mjs'), ...flags, ...pass], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) { console.error(`${name}: crossing-time.mjs failed\n${r.stdout}\n${r.stderr}`); process.exit(1); }
-  rows.push({ name, flags: flags.join(' '), ...JSON.parse(r.stdout) });
+  const res = JSON.parse(r.stdout);
+  // bench/micro.mjs reads `call` ((i32) -> i32) and `fcall` ((f64) -> f64).
+  const legacy = (v) => v && { nsPerCall: v.vm.median, nsRange: [v.vm.min, v.vm.max], bytesPerCall: v.heap?.bytesPerCall ?? null };
+  rows.push({ name, flags: flags.join(' '), call: legacy(res.shapes.i1), fcall: legacy(res.shapes.f1), ...res });
   process.stderr.write(`measured ${name}\n`);
 }
 
