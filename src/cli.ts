@@ -41,6 +41,10 @@ Options:
   --max-code=KB        compile memory: keep at most KB KiB of generated code,
                        ${LIMITS.maxCodeKB.min}..${LIMITS.maxCodeKB.max}; past it functions stay interpreted
   --trace-tier         print one line per compile, install, adapter and OSR entry
+  --trace-deopt        print one line per deoptimization of tier-2 code (function,
+                       bytecode position, reason) and per invalidation
+  --deopt-stress       every guard of tier-2 code fails the first time it is
+                       reached, so every deopt path runs (debug; wasm backend)
   --jit-backend=B      compiling backend: wasm or js (default: wasm where the host
                        has WebAssembly, else js where it allows eval)
   --print-code=FN      print the code generated for function FN when it is compiled:
@@ -143,6 +147,8 @@ function parseOption(a: string, p: Parsed): void {
     case '--max-code': p.opts.maxCodeKB = wholeNumber(flag, need(), 'maxCodeKB'); return;
     case '--deadline-ms': p.opts.deadlineMs = milliseconds(flag, need()); return;
     case '--trace-tier': p.opts.traceTier = noValue(flag, value); return;
+    case '--trace-deopt': p.opts.traceDeopt = noValue(flag, value); return;
+    case '--deopt-stress': p.opts.deoptStress = noValue(flag, value); return;
     case '--no-inline': noValue(flag, value); p.opts.inline = false; return;
     case '--host-stack-slots': p.opts.hostStackSlots = wholeNumber(flag, need(), 'hostStackSlots'); return;
     case '--print-code': case '--print-wasm': p.opts.printCode = need(); return;

@@ -4,10 +4,13 @@
 
 import { DEFAULT_JIT_THRESHOLD } from './runtime/tiering.js';
 
-/** Execution tiers: interpreter only; interpreter plus compiling what is hot;
- *  compile every function before it first runs. */
-export type Tier = 'interp' | 'auto' | 'jit';
-export const TIERS: readonly Tier[] = ['interp', 'auto', 'jit'];
+/** Execution tiers: interpreter only; interpreter plus compiling what is hot
+ *  (tier 1, then tier 2 where the profile gives something to speculate on);
+ *  compile every function before it first runs, in tier 1 (jit) or tier 2 (opt:
+ *  the wasm backend only; with no profile yet it speculates on nothing, and
+ *  --deopt-stress puts a guard at every site). */
+export type Tier = 'interp' | 'auto' | 'jit' | 'opt';
+export const TIERS: readonly Tier[] = ['interp', 'auto', 'jit', 'opt'];
 
 /** How crossings between the interpreter and compiled code are made: 'generated'
  *  makes an i2c and a c2i adapter per signature shape (the default, the fast
@@ -117,7 +120,19 @@ export const DEFAULTS = {
   gcStress: false,
   /** Debug: verify the heap before and after every collection (--verify-heap). */
   verifyHeap: false,
+  /** Debug: every guard of tier-2 code fails the first time it is reached, and
+   *  every conditional jump and CALLV of tier-2 code is such a guard, so every
+   *  deopt path runs (--deopt-stress). */
+  deoptStress: false,
 } as const;
+
+/** Why a tier / backend / deoptStress combination cannot run (null: it can):
+ *  tier 2 exists on the wasm backend only, and deopt stress needs tier 2. */
+export function tier2Problem(tier: Tier, backend: 'wasm' | 'js' | undefined, deoptStress: boolean): string | null {
+  if (backend === 'js' && (tier === 'opt' || deoptStress)) return `${tier === 'opt' ? "tier 'opt'" : 'deopt stress'} needs the wasm backend (the js backend has no tier 2)`;
+  if (deoptStress && tier === 'interp') return "deopt stress needs a compiling tier (not 'interp')";
+  return null;
+}
 
 /** Host entries nested in one another (an extern calling program.call(), whose
  *  guest code calls an extern that calls again, ...): past this depth the entry

@@ -34,7 +34,7 @@ import type { TierEvent, BackendName } from './runtime/tier-events.js';
 import { HostIo, defaultErr, defaultOut } from './embed/io.js';
 import { Instance, GuestFunction, callable, createInstance, type LazyBackend } from './embed/instance.js';
 import { TierRuntimeError, attachTrace, type TierDiagnostic } from './embed/errors.js';
-import { DEFAULTS, TIERS, ADAPTER_MODES, type AdapterMode, rangeProblem, memoryProblem, deadlineProblem, type Tier, type Limited } from './config.js';
+import { DEFAULTS, TIERS, ADAPTER_MODES, type AdapterMode, rangeProblem, memoryProblem, deadlineProblem, tier2Problem, type Tier, type Limited } from './config.js';
 
 export { DEFAULTS } from './config.js';
 export type { Tier, AdapterMode } from './config.js';
@@ -78,6 +78,12 @@ export interface VmOptions {
   /** Write one line per compile, install, adapter and OSR entry to stderr, and
    *  the calls between tiers when a run ends (the text of the tier events). */
   traceTier?: boolean;
+  /** Write one line per deoptimization (function, bytecode position, reason)
+   *  and per invalidation of tier-2 code to stderr. */
+  traceDeopt?: boolean;
+  /** Debug: every guard of tier-2 code fails the first time it is reached
+   *  (config.ts; needs the wasm backend and a compiling tier). */
+  deoptStress?: boolean;
   /** Receives every tier event (runtime/tier-events.ts: backend chosen,
    *  adapters, compiles, installs, failures, OSR entries, and call counts and
    *  crossings when run() ends). While set, crossings are counted. Its exception
@@ -455,6 +461,8 @@ const OPTION_CHECKS: { readonly [K in keyof Required<VmOptions>]: Check } = {
   gcStats: isBoolean,
   jitThreshold: inRange('jitThreshold'),
   traceTier: isBoolean,
+  traceDeopt: isBoolean,
+  deoptStress: isBoolean,
   onTierEvent: isFunction,
   tierEventCode: isBoolean,
   flushMs: (v) => (typeof v === 'number' && v >= 0 && v <= 3_600_000 ? null : `must be a number of milliseconds, 0..3600000, got ${show(v)}`),
@@ -491,6 +499,8 @@ function checkLoad(file: unknown, source: unknown, opts: unknown): VmOptions | s
     const why = memoryProblem(kept.maxHeapMB, kept.stackSizeKB ?? DEFAULTS.stackSizeKB);
     if (why !== null) return `invalid option maxHeapMB: ${why}`;
   }
+  const t2 = tier2Problem(kept.tier ?? DEFAULTS.tier, kept.backend, kept.deoptStress ?? DEFAULTS.deoptStress);
+  if (t2 !== null) return `invalid option ${kept.deoptStress ? 'deoptStress' : 'tier'}: ${t2}`;
   if (kept.args) kept.args = [...kept.args];
   if (kept.externs) kept.externs = ownExterns(kept.externs);
   return kept;

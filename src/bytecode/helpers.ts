@@ -19,6 +19,12 @@ export const FIXED_HELPERS = {
   /** (fp): the compiled function whose frame is at fp is past the host-stack
    *  limit: run it in the interpreter (or trap: stack overflow), by result kind. */
   interp_i: 'i>i', interp_f: 'i>f', interp_v: 'i>',
+  /** (fp, pc, reason): a guard of tier-2 code failed at pc; its registers are
+   *  in the frame: the interpreter finishes the frame; its result, by kind
+   *  (runtime.ts deopt; reason: runtime/profile.ts DeoptReason). */
+  deopt_i: 'iii>i', deopt_f: 'iii>f', deopt_v: 'iii>',
+  /** (f): tier-1 code of f counted its calls to tier 2 (runtime/tiering.ts). */
+  tier_up: 'i>',
   new_struct: 'i>i',
   /** (bytes): open a new allocation window with room for that many bytes (may
    *  collect; the caller has published its frame). Used by the wasm string

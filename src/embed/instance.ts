@@ -38,8 +38,8 @@ import { hostHasWasmMemory } from '../runtime/memory.js';
 import { GuestFault, Trap, guestTrace, stackOverflowAt } from '../runtime/errors.js';
 import { HostFault, missingExterns } from '../runtime/externs.js';
 import { frameFn } from '../runtime/frames.js';
-import { Tiering, type Backend } from '../runtime/tiering.js';
-import { TierEventLog, formatTierEvent, type TierEvent, type TierEventSink } from '../runtime/tier-events.js';
+import { Tiering, type Backend, type CompilePlan } from '../runtime/tiering.js';
+import { TierEventLog, formatTierEvent, isDeoptEvent, type TierEvent, type TierEventSink } from '../runtime/tier-events.js';
 import { run as interpret } from '../interp/interpreter.js';
 import type { CompilingBackend } from '../jit/backend.js';
 import { WasmBackend, hostCanCompileWasm } from '../jit/wasm/backend.js';
@@ -190,7 +190,7 @@ export class Instance implements HandleOwner {
     const rt = this.rt;
     this.init = Init.RUNNING;
     try {
-      if (rt.tiering.opts.mode === 'jit') rt.tiering.compileAll();
+      if (rt.tiering.opts.mode === 'jit' || rt.tiering.opts.mode === 'opt') rt.tiering.compileAll();
       const fp = rt.pushEntryFrame(rt.mod.initIndex, []);
       this.runEntry(rt.mod.initIndex, fp, false);
       this.init = Init.DONE;
@@ -431,7 +431,7 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrup
     if (!(e instanceof RangeError)) throw e;
     return { text: 'runtime error: out of memory\n', error: new TierRuntimeError('out of memory', null) };
   }
-  rt.interpretFrame = (fp, interpretEntry) => interpret(rt, fp, interpretEntry);
+  rt.interpretFrame = (fp, interpretEntry, startPc) => interpret(rt, fp, interpretEntry, startPc);
   let inst: Instance | null = null;
   const sink = eventSink(o, io, () => inst?.emitCounts(false));
   const events = sink === null ? null : new TierEventLog(sink, o.tierEventCode ?? false);
@@ -449,7 +449,11 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrup
  *  callbacks), both, or nowhere (null). */
 function eventSink(o: VmOptions, io: HostIo, sample: () => void): TierEventSink | null {
   const listener = o.onTierEvent ?? null;
-  const print = o.traceTier ? (e: TierEvent) => { const line = formatTierEvent(e); if (line !== null) io.stderr(line + '\n'); } : null;
+  const traced = (e: TierEvent) => (isDeoptEvent(e) ? o.traceDeopt : o.traceTier) === true;
+  const print = o.traceTier || o.traceDeopt ? (e: TierEvent) => {
+    const line = traced(e) ? formatTierEvent(e) : null;
+    if (line !== null) io.stderr(line + '\n');
+  } : null;
   if (listener === null) return print;
   const call = (e: TierEvent) => {
     try {
@@ -498,7 +502,12 @@ function chooseBackend(rt: Runtime, o: VmOptions, events: TierEventLog | null, s
 export class LazyBackend implements Backend {
   private made: CompilingBackend<unknown> | null = null;
 
-  constructor(readonly name: 'wasm' | 'js', private readonly make: () => CompilingBackend<unknown>) {}
+  /** Tier 2 is the wasm backend's alone. */
+  readonly optimizes: boolean;
+
+  constructor(readonly name: 'wasm' | 'js', private readonly make: () => CompilingBackend<unknown>) {
+    this.optimizes = name === 'wasm';
+  }
 
   /** The backend if built (null: nothing was compiled yet). */
   get built(): CompilingBackend<unknown> | null { return this.made; }
@@ -506,9 +515,9 @@ export class LazyBackend implements Backend {
   /** Whether the function named by --print-code was printed. */
   get printed(): boolean { return this.made?.printed ?? false; }
 
-  compile(f: number): string | null {
+  compile(f: number, plan: CompilePlan): string | null {
     const b = this.build();
-    return typeof b === 'string' ? b : b.compile(f);
+    return typeof b === 'string' ? b : b.compile(f, plan);
   }
 
   compileOsr(f: number, pc: number): ((fp: number) => number) | string {
@@ -529,5 +538,9 @@ export class LazyBackend implements Backend {
 function makeTiering(rt: Runtime, o: VmOptions, backend: Backend | null, events: TierEventLog | null): Tiering {
   const names = rt.mod.functions.map((f) => f.name);
   const filter = o.jitFilter ? new RegExp(o.jitFilter) : null;
-  return new Tiering(names, backend, { mode: o.tier ?? DEFAULTS.tier, threshold: o.jitThreshold ?? DEFAULTS.jitThreshold, events, filter });
+  const opts = {
+    mode: o.tier ?? DEFAULTS.tier, threshold: o.jitThreshold ?? DEFAULTS.jitThreshold, events, filter,
+    deoptStress: o.deoptStress ?? DEFAULTS.deoptStress,
+  };
+  return new Tiering(names, backend, opts, rt.codes, rt.profiles);
 }

@@ -27,6 +27,8 @@
 // - A caller's resume position and result register are in the callee's header, so
 //   a trap anywhere can rebuild the guest stack trace from memory (errors.ts).
 // - counters[2f] counts calls of f, counters[2f+1] loop back-edges in f.
+// - `prof` is the profile of `fn` (runtime/profile.ts): every conditional jump
+//   counts the way it went, every CALLV notes its target (`branch`, `noteTarget`).
 // - The switch is exhaustive over Op: a new opcode without a case fails to compile.
 
 import { Op, HEADER_SLOTS, Kind } from '../bytecode/opcodes.js';
@@ -39,6 +41,7 @@ import type { Limits } from '../runtime/limits.js';
 import { Hdr, TO_HOST, headerAt, frameFn, pushFrame } from '../runtime/frames.js';
 import { formatF64, fixed, checkCodePoint, parseI32, parseF64, f64ToI32 } from '../runtime/builtins.js';
 import { callExtern } from '../runtime/externs.js';
+import { MEGAMORPHIC } from '../runtime/profile.js';
 
 export { GuestFault };
 
@@ -93,15 +96,31 @@ function publish(i32: Int32Array, fp: number, pc: number): void { i32[TOP_FP_WOR
  *  or call in computing v may have grown the memory). */
 function storeI32(mem: Memory, slot: number, v: number): void { mem.i32[slot << 1] = v; }
 
+/** A profiled conditional jump at pc (runtime/profile.ts): count the way it
+ *  went; the next position (the target, or pc + len). */
+function branch(prof: Int32Array, pc: number, taken: boolean, target: number, len: number): number {
+  if (taken) { prof[pc]!++; return target; }
+  prof[pc + 1]!++;
+  return pc + len;
+}
+
+/** A CALLV at pc called function value v: note it in the profile (the first
+ *  target, then MEGAMORPHIC once another is seen). */
+function noteTarget(prof: Int32Array, pc: number, v: number): void {
+  const seen = prof[pc]!;
+  if (seen !== v) prof[pc] = seen === 0 ? v : MEGAMORPHIC;
+}
+
 function nullRef(): never { throw new Trap('null reference'); }
 function outOfBounds(i: number, len: number): never { throw new Trap(`index ${i} out of bounds for length ${len}`); }
 function stackOverflow(): never { throw new Trap('stack overflow'); }
 
 /** Run the frame at `entryFp` (already pushed) until it returns to the host;
  *  with `interpretEntry`, interpreted even if its function is compiled (it is
- *  past the host-stack limit, runtime.ts). */
-export function run(rt: Runtime, entryFp: number, interpretEntry = false): void {
-  const codes = rt.codes, frameSizes = rt.frameSizes, counters = rt.counters;
+ *  past the host-stack limit, runtime.ts), from position `startPc` (not 0:
+ *  compiled code deoptimized there, its registers in the frame's slots). */
+export function run(rt: Runtime, entryFp: number, interpretEntry = false, startPc = 0): void {
+  const codes = rt.codes, profiles = rt.profiles, frameSizes = rt.frameSizes, counters = rt.counters;
   const kf = rt.f64Consts, ks = rt.strAddrs, heap = rt.heap, mem = rt.mem, out = rt.out;
   const gb = rt.globalsSlot, stackEnd = rt.stackEndSlot;
   const entries = rt.entries, tiering = rt.tiering, limits = rt.limits, metered = limits.metered;
@@ -111,8 +130,8 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
   let fp = entryFp;
   let fn = frameFn(I32, fp);
   if (entries[fn] !== null && !interpretEntry) { runCompiled(rt, fn, fp); return; }
-  let code = codes[fn]!;
-  let pc = 0;
+  let code = codes[fn]!, prof = profiles[fn]!;
+  let pc = startPc;
   let fuel = metered ? I32[FUEL_WORD]! : 0, parked = false;
   try {
     for (;;) {
@@ -198,20 +217,20 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
             pc = code[pc + 3]!;
             break backEdge;
           }
-          case Op.JT: pc = I32[(fp + code[pc + 1]!) << 1] ? code[pc + 2]! : pc + 3; continue;
-          case Op.JF: pc = I32[(fp + code[pc + 1]!) << 1] ? pc + 3 : code[pc + 2]!; continue;
-          case Op.JEQ: pc = I32[(fp + code[pc + 1]!) << 1] === I32[(fp + code[pc + 2]!) << 1] ? code[pc + 3]! : pc + 4; continue;
-          case Op.JNE: pc = I32[(fp + code[pc + 1]!) << 1] !== I32[(fp + code[pc + 2]!) << 1] ? code[pc + 3]! : pc + 4; continue;
-          case Op.JLT: pc = I32[(fp + code[pc + 1]!) << 1]! < I32[(fp + code[pc + 2]!) << 1]! ? code[pc + 3]! : pc + 4; continue;
-          case Op.JLE: pc = I32[(fp + code[pc + 1]!) << 1]! <= I32[(fp + code[pc + 2]!) << 1]! ? code[pc + 3]! : pc + 4; continue;
-          case Op.JGT: pc = I32[(fp + code[pc + 1]!) << 1]! > I32[(fp + code[pc + 2]!) << 1]! ? code[pc + 3]! : pc + 4; continue;
-          case Op.JGE: pc = I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]! ? code[pc + 3]! : pc + 4; continue;
-          case Op.JEQK: pc = I32[(fp + code[pc + 1]!) << 1] === code[pc + 2] ? code[pc + 3]! : pc + 4; continue;
-          case Op.JNEK: pc = I32[(fp + code[pc + 1]!) << 1] !== code[pc + 2] ? code[pc + 3]! : pc + 4; continue;
-          case Op.JLTK: pc = I32[(fp + code[pc + 1]!) << 1]! < code[pc + 2]! ? code[pc + 3]! : pc + 4; continue;
-          case Op.JLEK: pc = I32[(fp + code[pc + 1]!) << 1]! <= code[pc + 2]! ? code[pc + 3]! : pc + 4; continue;
-          case Op.JGTK: pc = I32[(fp + code[pc + 1]!) << 1]! > code[pc + 2]! ? code[pc + 3]! : pc + 4; continue;
-          case Op.JGEK: pc = I32[(fp + code[pc + 1]!) << 1]! >= code[pc + 2]! ? code[pc + 3]! : pc + 4; continue;
+          case Op.JT: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1] !== 0, code[pc + 2]!, 3); continue;
+          case Op.JF: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1] === 0, code[pc + 2]!, 3); continue;
+          case Op.JEQ: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1] === I32[(fp + code[pc + 2]!) << 1], code[pc + 3]!, 4); continue;
+          case Op.JNE: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1] !== I32[(fp + code[pc + 2]!) << 1], code[pc + 3]!, 4); continue;
+          case Op.JLT: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1]! < I32[(fp + code[pc + 2]!) << 1]!, code[pc + 3]!, 4); continue;
+          case Op.JLE: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1]! <= I32[(fp + code[pc + 2]!) << 1]!, code[pc + 3]!, 4); continue;
+          case Op.JGT: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1]! > I32[(fp + code[pc + 2]!) << 1]!, code[pc + 3]!, 4); continue;
+          case Op.JGE: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!, code[pc + 3]!, 4); continue;
+          case Op.JEQK: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1] === code[pc + 2], code[pc + 3]!, 4); continue;
+          case Op.JNEK: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1] !== code[pc + 2], code[pc + 3]!, 4); continue;
+          case Op.JLTK: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1]! < code[pc + 2]!, code[pc + 3]!, 4); continue;
+          case Op.JLEK: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1]! <= code[pc + 2]!, code[pc + 3]!, 4); continue;
+          case Op.JGTK: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1]! > code[pc + 2]!, code[pc + 3]!, 4); continue;
+          case Op.JGEK: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1]! >= code[pc + 2]!, code[pc + 3]!, 4); continue;
 
           // A call pushes the callee's frame over the call area (header in R[base],
           // R[base+1]). An interpreted callee continues in this loop; a compiled one
@@ -223,6 +242,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
             } else {
               const v = I32[(fp + code[pc + 1]!) << 1]!;
               if (v === 0) nullRef();
+              noteTarget(prof, pc, v);
               callee = v - 1; base = code[pc + 3]!; dst = code[pc + 4]!; next = pc + 5;
             }
             if (metered && --fuel < 0) fuel = refuel(I32, limits, fuel);
@@ -241,7 +261,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
               pc = next; break;
             }
             pushFrame(I32, nfp, callee, fp, next, dst);
-            fp = nfp; fn = callee; code = codes[callee]!; pc = 0;
+            fp = nfp; fn = callee; code = codes[callee]!; prof = profiles[callee]!; pc = 0;
             continue;
           }
           case Op.CALLX: {
@@ -265,7 +285,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
             if (dst === TO_HOST) { rt.resultI = v; I32[TOP_FP_WORD] = I32[h + Hdr.CALLER_FP]!; if (metered) I32[FUEL_WORD] = fuel; return; }
             pc = I32[h + Hdr.RESUME_PC]!; fp = I32[h + Hdr.CALLER_FP]!;
             I32[(fp + dst) << 1] = v;
-            fn = frameFn(I32, fp); code = codes[fn]!;
+            fn = frameFn(I32, fp); code = codes[fn]!; prof = profiles[fn]!;
             continue;
           }
           case Op.RETF: {
@@ -274,14 +294,14 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
             if (dst === TO_HOST) { rt.resultF = v; I32[TOP_FP_WORD] = I32[h + Hdr.CALLER_FP]!; if (metered) I32[FUEL_WORD] = fuel; return; }
             pc = I32[h + Hdr.RESUME_PC]!; fp = I32[h + Hdr.CALLER_FP]!;
             F64[fp + dst] = v;
-            fn = frameFn(I32, fp); code = codes[fn]!;
+            fn = frameFn(I32, fp); code = codes[fn]!; prof = profiles[fn]!;
             continue;
           }
           case Op.RETV: {
             const h = headerAt(fp);
             if (I32[h + Hdr.RESULT_REG]! === TO_HOST) { I32[TOP_FP_WORD] = I32[h + Hdr.CALLER_FP]!; if (metered) I32[FUEL_WORD] = fuel; return; }
             pc = I32[h + Hdr.RESUME_PC]!; fp = I32[h + Hdr.CALLER_FP]!;
-            fn = frameFn(I32, fp); code = codes[fn]!;
+            fn = frameFn(I32, fp); code = codes[fn]!; prof = profiles[fn]!;
             continue;
           }
 
@@ -450,7 +470,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
       if (next === OSR_DECLINED) continue;
       if (next === TO_HOST) return;
       I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
-      pc = I32[headerAt(fp) + Hdr.RESUME_PC]!; fp = next; fn = frameFn(I32, fp); code = codes[fn]!;
+      pc = I32[headerAt(fp) + Hdr.RESUME_PC]!; fp = next; fn = frameFn(I32, fp); code = codes[fn]!; prof = profiles[fn]!;
     }
   } catch (e) {
     // A trap of this loop's own (the cell is the truth while the copy is parked).

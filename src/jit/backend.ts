@@ -26,7 +26,8 @@ import { Kind, Op, OP_INFO } from '../bytecode/opcodes.js';
 import type { Helper } from '../bytecode/helpers.js';
 import type { BcFunction, BcModule, ValKind } from '../bytecode/module.js';
 import type { Runtime, CompiledEntry } from '../runtime/runtime.js';
-import type { Backend } from '../runtime/tiering.js';
+import type { Backend, CompilePlan } from '../runtime/tiering.js';
+import { describeSpeculation } from '../runtime/profile.js';
 import { callerFpOf } from '../runtime/frames.js';
 import type { TierEventLog } from '../runtime/tier-events.js';
 import type { AdapterMode } from '../config.js';
@@ -64,6 +65,10 @@ export interface Lowered<Code> {
   /** The generated code as text (WAT, or JavaScript source). */
   text: () => string;
 }
+
+/** Tier 1, with no tier-up: OSR entries, and every compile of a backend that
+ *  does not optimize. */
+export const TIER1: CompilePlan = { spec: null, tierUpAfter: 0 };
 
 /** The operands of CALL or CALLV at pc. */
 export interface CallOperands {
@@ -113,10 +118,13 @@ export abstract class CompilingBackend<Code> implements Backend {
 
   constructor(protected readonly rt: Runtime, protected readonly opts: BackendOptions) {}
 
-  /** Lower fn and make it callable: the whole function (osrPc null), or an OSR
-   *  entry at loop header osrPc (which may be 0) taking only the frame pointer.
-   *  May throw. */
-  protected abstract lower(fn: BcFunction, osrPc: number | null): Lowered<Code>;
+  /** Whether lower() compiles tier 2 (a plan's speculation); a backend that
+   *  does not is never given one. */
+  abstract readonly optimizes: boolean;
+  /** Lower fn and make it callable: the whole function (osrPc null) as the
+   *  plan says, or an OSR entry (tier 1) at loop header osrPc (which may be 0)
+   *  taking only the frame pointer. May throw. */
+  protected abstract lower(fn: BcFunction, osrPc: number | null, plan: CompilePlan): Lowered<Code>;
   /** Write table slot f. */
   protected abstract setSlot(f: number, code: Code): void;
   protected abstract makeI2c(s: Shape): CompiledEntry;
@@ -141,11 +149,11 @@ export abstract class CompilingBackend<Code> implements Backend {
     for (const f of this.rt.mod.functions) this.setSlot(f.index, this.c2iFor(f));
   }
 
-  compile(f: number): string | null {
+  compile(f: number, plan: CompilePlan): string | null {
     const fn = this.rt.mod.functions[f]!;
     let code: Code;
     try {
-      code = this.build(fn, null);
+      code = this.build(fn, null, plan);
     } catch (e) {
       return (e as Error).message;
     }
@@ -158,7 +166,7 @@ export abstract class CompilingBackend<Code> implements Backend {
 
   compileOsr(f: number, pc: number): ((fp: number) => number) | string {
     try {
-      return this.build(this.rt.mod.functions[f]!, pc) as unknown as (fp: number) => number;
+      return this.build(this.rt.mod.functions[f]!, pc, TIER1) as unknown as (fp: number) => number;
     } catch (e) {
       return (e as Error).message;
     }
@@ -177,16 +185,16 @@ export abstract class CompilingBackend<Code> implements Backend {
     return callerFpOf(this.rt.mem.i32, fp) === this.rt.hostCallerFp;
   }
 
-  private build(fn: BcFunction, osrPc: number | null): Code {
+  private build(fn: BcFunction, osrPc: number | null, plan: CompilePlan): Code {
     const t0 = performance.now();
-    const made = this.lower(fn, osrPc);
+    const made = this.lower(fn, osrPc, plan);
     const ms = performance.now() - t0;
     if (this.stats.codeSize + made.size > this.opts.maxCodeSize) {
       // The module is dropped (nothing refers to it); the tiering policy records
       // the failure and does not try this function (or this loop) again.
       throw new Error(`compiled code limit reached (${this.stats.codeSize} + ${made.size} ${this.sizeUnit} > ${this.opts.maxCodeSize})`);
     }
-    this.record(fn, osrPc, made, ms);
+    this.record(fn, osrPc, plan, made, ms);
     if (this.opts.printCode === fn.name) {
       this.opts.print(made.text());
       this.printed = true;
@@ -194,7 +202,7 @@ export abstract class CompilingBackend<Code> implements Backend {
     return made.code;
   }
 
-  private record(fn: BcFunction, osrPc: number | null, made: Lowered<Code>, ms: number): void {
+  private record(fn: BcFunction, osrPc: number | null, plan: CompilePlan, made: Lowered<Code>, ms: number): void {
     const size = made.size;
     const s = this.stats;
     if (osrPc === null) s.functions++; else s.osr++;
@@ -205,6 +213,7 @@ export abstract class CompilingBackend<Code> implements Backend {
     if (ev === null) return;
     ev.sink({
       kind: 'compiled', t: ev.now(), fn: fn.name, f: fn.index, backend: this.name, osrPc, ms,
+      speculation: plan.spec === null ? null : describeSpeculation(plan.spec),
       bytecodeWords: fn.code.length, size, unit: this.sizeUnit, i2c: this.i2c.size, c2i: this.c2i.size,
       ...(ev.withCode ? { code: made.text() } : {}),
     });

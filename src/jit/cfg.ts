@@ -14,6 +14,8 @@ import type { BcFunction } from '../bytecode/module.js';
 
 export const enum Exit { GOTO, COND, RETURN }
 
+const NONE: ReadonlyMap<number, boolean> = new Map();
+
 export interface Block {
   id: number;
   start: number;
@@ -40,7 +42,10 @@ export interface Cfg {
   order: number[];
 }
 
-export function buildCfg(fn: BcFunction, entryPc: number): Cfg {
+/** oneWay: conditional jumps compiled as going one way only (tier 2, behind a
+ *  guard): pc -> whether that way is the jump taken. Such a block ends in GOTO,
+ *  and what only the other way reached is left out. */
+export function buildCfg(fn: BcFunction, entryPc: number, oneWay: ReadonlyMap<number, boolean> = NONE): Cfg {
   const leaders = findLeaders(fn, entryPc);
   const byPc = new Map<number, Block>();
   const all: Block[] = [];
@@ -51,7 +56,7 @@ export function buildCfg(fn: BcFunction, entryPc: number): Cfg {
     all.push(b);
     byPc.set(start, b);
   });
-  const succPcs = all.map((b) => successorPcs(fn, b));
+  const succPcs = all.map((b) => successorPcs(fn, b, oneWay));
   const reachable = reversePostorder(all, succPcs, byPc, byPc.get(entryPc)!);
   return finish(fn, reachable, succPcs, byPc);
 }
@@ -85,11 +90,13 @@ function makeBlock(fn: BcFunction, id: number, start: number, end: number): Bloc
 }
 
 /** Successor pcs in the fixed order (taken target first for conditionals). */
-function successorPcs(fn: BcFunction, b: Block): { exit: Exit; pcs: number[] } {
+function successorPcs(fn: BcFunction, b: Block, oneWay: ReadonlyMap<number, boolean>): { exit: Exit; pcs: number[] } {
   const op = fn.code[b.last] as Op;
   const info = OP_INFO[op];
   const target = jumpTarget(fn, b.last);
   if (op === Op.JMP || op === Op.JMPLOOP) return { exit: Exit.GOTO, pcs: [target!] };
+  const taken = oneWay.get(b.last);
+  if (taken !== undefined) return { exit: Exit.GOTO, pcs: [taken ? target! : b.end] };
   if (target !== null) return { exit: Exit.COND, pcs: [target, b.end] };
   if (info.ends) return { exit: Exit.RETURN, pcs: [] };
   return { exit: Exit.GOTO, pcs: [b.end] };

@@ -19,6 +19,7 @@ import type { ObjKind } from '../runtime/heap.js';
 import { frameFn } from '../runtime/frames.js';
 import { type Runtime, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT } from '../runtime/runtime.js';
 import { callExtern } from '../runtime/externs.js';
+import type { DeoptReason } from '../runtime/profile.js';
 import { formatF64, fixed, checkCodePoint, parseI32, parseF64 } from '../runtime/builtins.js';
 
 /** First argument of the `trap` helper: which check failed. */
@@ -63,6 +64,10 @@ export function helperImports(rt: Runtime): Readonly<Record<Helper, HelperFn>> {
     interp_i: (fp: number) => rt.interpretPastHostLimit(fp),
     interp_f: (fp: number) => rt.interpretPastHostLimit(fp),
     interp_v: (fp: number) => { rt.interpretPastHostLimit(fp); },
+    deopt_i: (fp: number, pc: number, reason: DeoptReason) => rt.deopt(fp, pc, reason),
+    deopt_f: (fp: number, pc: number, reason: DeoptReason) => rt.deopt(fp, pc, reason),
+    deopt_v: (fp: number, pc: number, reason: DeoptReason) => { rt.deopt(fp, pc, reason); },
+    tier_up: (f: number) => rt.tiering.onHotCompiled(f),
     new_struct: guarded(rt, (st: number) => heap.newStruct(st)),
     // Not `guarded`: compiled code refills every few objects where the heap is
     // fragmented, and one wrapper shared by every helper makes its call site

@@ -50,6 +50,7 @@ import { Trap, stackOverflowAt } from './errors.js';
 import type { Tiering } from './tiering.js';
 import { HandleTable } from './handles.js';
 import { Limits, type LimitOptions } from './limits.js';
+import { newProfiles, type DeoptReason } from './profile.js';
 
 export { FUEL_WORD } from './limits.js';
 
@@ -120,9 +121,12 @@ export class Runtime implements RootSource {
   /** Compiled entry per function (null: interpret it). Written only by a backend,
    *  through the tiering policy. */
   readonly entries: (CompiledEntry | null)[];
-  /** Runs an interpreted frame already pushed at fp until it returns (set by vm.ts;
-   *  compiled code reaches interpreted functions through it). */
-  interpretFrame: (fp: number, interpretEntry: boolean) => void = () => { throw new Error('no interpreter'); };
+  /** Runs an interpreted frame already pushed at fp until it returns, from
+   *  position startPc (set by vm.ts; compiled code reaches interpreted functions
+   *  through it, and deoptimizes into it). */
+  interpretFrame: (fp: number, interpretEntry: boolean, startPc: number) => void = () => { throw new Error('no interpreter'); };
+  /** What the interpreter observed of each function, for tier 2 (profile.ts). */
+  readonly profiles: Int32Array[];
   tiering!: Tiering;
   /** Fuel, interrupt and deadline (limits.ts): shared by everything that runs
    *  guest code on this runtime, nested host -> guest calls included. */
@@ -164,6 +168,7 @@ export class Runtime implements RootSource {
     this.frameSizes = Int32Array.from(mod.functions, (f) => f.regKinds.length);
     this.retKinds = Uint8Array.from(mod.functions, (f) => f.ret ?? 0);
     this.counters = new Int32Array(mod.functions.length * 2);
+    this.profiles = newProfiles(this.codes);
     this.f64Consts = Float64Array.from(mod.f64Consts);
     this.strAddrs = new Int32Array(mod.strConsts.length);
     mod.strConsts.forEach((s, i) => { this.strAddrs[i] = this.heap.newString(s); });
@@ -241,10 +246,10 @@ export class Runtime implements RootSource {
    *  leaves the guest code of this host entry, whose boundary (embed/instance.ts)
    *  restores the limit it was entered with, the only value guest code can
    *  continue with. */
-  private interpretCrossing(fp: number, interpretEntry: boolean): void {
+  private interpretCrossing(fp: number, interpretEntry: boolean, startPc = 0): void {
     const limit = this.mem.i32[HOST_LIMIT_WORD]!;
     this.mem.i32[HOST_LIMIT_WORD] = limit - this.crossingSlots;
-    this.interpretFrame(fp, interpretEntry);
+    this.interpretFrame(fp, interpretEntry, startPc);
     this.mem.i32[HOST_LIMIT_WORD] = limit;
   }
 
@@ -274,6 +279,21 @@ export class Runtime implements RootSource {
     i32[headerAt(fp) + Hdr.RESULT_REG] = TO_HOST;
     this.interpretCrossing(fp, true);
     return this.mod.functions[f]!.ret === Kind.F ? this.resultF : this.resultI;
+  }
+
+  /** Deoptimization: tier-2 code of the frame at fp found a guard failed at
+   *  position pc and wrote every register of the frame into its slot (the one
+   *  frame layout of every tier). The policy counts it (and may invalidate the
+   *  code); the interpreter continues the frame at pc until it returns, and its
+   *  result (raw i32 or f64) is the compiled function's. Nothing is inlined in
+   *  tier 2, so this frame is the only one to continue. */
+  deopt(fp: number, pc: number, reason: DeoptReason): number {
+    const i32 = this.mem.i32;
+    const f = frameFn(i32, fp);
+    this.tiering.onDeopt(f, pc, reason);
+    i32[headerAt(fp) + Hdr.RESULT_REG] = TO_HOST;
+    this.interpretCrossing(fp, true, pc);
+    return this.retKinds[f] === Kind.F ? this.resultF : this.resultI;
   }
 
   /** Allocate a [str] array holding `items` (main's arguments). */

@@ -56,6 +56,8 @@ export type TierEvent =
     kind: 'compiled'; backend: 'wasm' | 'js';
     /** The loop header of an OSR entry; null for the whole function. */
     osrPc: number | null;
+    /** Tier 2: what it speculates on (profile.ts describeSpeculation); null for tier 1. */
+    speculation: string | null;
     ms: number; bytecodeWords: number; size: number; unit: string; i2c: number; c2i: number;
     /** The generated code as text (WAT, or JavaScript source), with
      *  VmOptions.tierEventCode only. */
@@ -65,6 +67,12 @@ export type TierEvent =
   | OfFn & { kind: 'osr'; pc: number }
   | OfFn & { kind: 'osr-failed'; pc: number; reason: string; everyHeader: boolean }
   | OfFn & { kind: 'failed'; reason: string }
+  /** Tier-2 code left for the interpreter at pc (--trace-deopt); count: deopts
+   *  of the function's installed code so far. */
+  | OfFn & { kind: 'deopt'; pc: number; reason: string; count: number }
+  /** Tier-2 code uninstalled after `deopts` deopts; failedSites are never
+   *  speculated on again (--trace-deopt). */
+  | OfFn & { kind: 'invalidated'; deopts: number; failedSites: number[] }
   | At & {
     kind: 'counts';
     /** True when run() ended; false for the samples taken after each install
@@ -80,6 +88,9 @@ export type TierEvent =
 
 export type TierEventSink = (e: TierEvent) => void;
 
+/** Events --trace-deopt prints (--trace-tier prints the others). */
+export function isDeoptEvent(e: TierEvent): boolean { return e.kind === 'deopt' || e.kind === 'invalidated'; }
+
 /** The --trace-tier line of an event (without the newline); null for the events
  *  it does not print (the default choice of backend: wasm, or none for
  *  --tier=interp). */
@@ -90,7 +101,8 @@ export function formatTierEvent(e: TierEvent): string | null {
       return e.backend === 'none' ? `[tier] ${e.reason}: every function stays interpreted` : `[tier] backend: ${e.backend} (${e.reason})`;
     case 'adapter': return `[tier] adapter ${e.adapter} ${e.shape}${e.generic ? ' generic' : ''} (${e.i2c} i2c, ${e.c2i} c2i)`;
     case 'compiled': {
-      const what = e.osrPc === null ? e.fn : `${e.fn} (osr entry at pc ${e.osrPc})`;
+      const what = e.osrPc !== null ? `${e.fn} (osr entry at pc ${e.osrPc})`
+        : e.speculation !== null ? `${e.fn} (tier 2: ${e.speculation})` : e.fn;
       return `[tier] compile ${what}: ${e.bytecodeWords} bytecode words -> ${e.size} ${e.unit} in ${Math.round(e.ms * 1000)} us` +
         ` (adapters: ${e.i2c} i2c, ${e.c2i} c2i)`;
     }
@@ -99,6 +111,8 @@ export function formatTierEvent(e: TierEvent): string | null {
     case 'osr-failed':
       return `[tier] no osr entr${e.everyHeader ? 'ies' : 'y'} for ${e.fn} (${e.everyHeader ? 'at ' : ''}pc ${e.pc}: ${e.reason})`;
     case 'failed': return `[tier] failed ${e.fn}: ${e.reason}`;
+    case 'deopt': return `[deopt] ${e.fn} at pc ${e.pc}: ${e.reason} (${e.count} since install, no frames to materialize)`;
+    case 'invalidated': return `[deopt] invalidate ${e.fn} after ${e.deopts} deopts (sites no longer speculated: pc ${e.failedSites.join(', ')})`;
     case 'counts': {
       if (!e.final) return null;
       const c = e.crossings;

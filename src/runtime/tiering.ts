@@ -1,33 +1,62 @@
 // The tiering policy: when a function leaves the interpreter, and what state it is in.
 //
-// Each function is INTERPRETED, COMPILED or FAILED. The interpreter bumps
-// counters (runtime.ts) and calls onHotCall / onHotLoop when a counter reaches its
-// threshold; the policy asks the installed Backend (if any) to compile. The policy
-// never imports a backend: vm.ts hands one in, and with none (--tier=interp, or a
-// host without code generation) every function simply stays interpreted.
+// Each function is INTERPRETED, COMPILED (tier 1), OPTIMIZED (tier 2) or FAILED.
+// The interpreter bumps counters (runtime.ts) and calls onHotCall / onHotLoop
+// when a counter reaches its threshold; the policy asks the installed Backend (if
+// any) to compile. The policy never imports a backend: vm.ts hands one in, and
+// with none (--tier=interp, or a host without code generation) every function
+// simply stays interpreted.
 //
 // Thresholds scale with --jit-threshold=N: a function is compiled after N calls,
 // and a loop enters compiled code (OSR) after N back-edges in one function; N = 1
 // compiles and enters OSR at every chance (a stress mode for tests).
 //
+// Tier 2 (a backend that `optimizes`: wasm): when the profile (profile.ts) of a
+// function gives tier 2 something to speculate on, its tier-1 code counts its own
+// calls and, after N more, calls onHotCompiled: the function is recompiled with
+// the speculation. A failed guard deoptimizes (runtime.ts, deopt) and reports
+// here; after DEOPT_LIMIT deopts the tier-2 code is invalidated: tier-1 code is
+// installed again (table slot first, then the interpreter's entry: frames of the
+// old code still on the stack finish in it, every one of its speculations still
+// guarded), the sites that failed are never speculated on again, and the
+// function may reach tier 2 again, at most MAX_OPT_COMPILES times in all.
+// --tier=opt compiles every function in tier 2 before it runs: with no profile
+// yet, it speculates on nothing (only --deopt-stress puts guards in it).
+//
 // What the policy decides is reported as tier events (tier-events.ts) when a
 // listener is on (--trace-tier, VmOptions.onTierEvent); `events` is null otherwise.
 
 import type { TierEventLog } from './tier-events.js';
+import { DeoptReason, DEOPT_REASONS, speculate, speculates, type Speculation } from './profile.js';
+
+/** Executions of a conditional jump, at least, before tier 2 compiles it one way
+ *  (half the threshold when --jit-threshold is lower, a stress setting). */
+const MIN_BRANCH_SAMPLES = 100;
 
 /** Default N. A thousand calls or loop iterations costs the interpreter well under
  *  a millisecond, while compiling a small function costs about that much: below
  *  this, compiling code that is rarely run would dominate start-up. */
 export const DEFAULT_JIT_THRESHOLD = 1000;
 
-export const enum FnState { INTERPRETED = 0, COMPILED = 1, FAILED = 2 }
+export const enum FnState { INTERPRETED = 0, COMPILED = 1, FAILED = 2, OPTIMIZED = 3 }
+
+/** Deopts of one tier-2 code (since its install) after which it is invalidated. */
+export const DEOPT_LIMIT = 4;
+/** Tier-2 compiles of one function, at most (each invalidation costs one). */
+export const MAX_OPT_COMPILES = 3;
+
+/** How to compile a function: tier 2 with a speculation, or tier 1 (which calls
+ *  onHotCompiled after `tierUpAfter` calls of its own; 0: never). */
+export type CompilePlan = { spec: Speculation; tierUpAfter: 0 } | { spec: null; tierUpAfter: number };
 
 /** What a compiling backend offers the policy. Every method installs what it
  *  made (table slot first, then the interpreter's entry) before returning. */
 export interface Backend {
   readonly name: string;
+  /** Whether it compiles tier 2 (plans with a speculation). */
+  readonly optimizes: boolean;
   /** Compile and install function f; null on success, else the reason it failed. */
-  compile(f: number): string | null;
+  compile(f: number, plan: CompilePlan): string | null;
   /** An entry into compiled code for f's frame at loop header `pc`, taking the
    *  frame pointer and returning f's result (raw i32 or f64; 0 for none); or the
    *  reason it cannot be made. */
@@ -36,8 +65,10 @@ export interface Backend {
 
 export interface TieringOptions {
   /** 'interp' never compiles; 'auto' compiles what is hot; 'jit' compiles every
-   *  function before it first runs. */
-  mode: 'interp' | 'auto' | 'jit';
+   *  function before it first runs, 'opt' the same in tier 2. */
+  mode: 'interp' | 'auto' | 'jit' | 'opt';
+  /** --deopt-stress: every guard of tier 2 fails the first time it is reached. */
+  deoptStress: boolean;
   threshold: number;
   /** Where tier events go (null: nowhere, and none is made). */
   events: TierEventLog | null;
@@ -56,8 +87,18 @@ export class Tiering {
   /** Compiled functions for which an OSR entry could not be made. */
   private readonly noOsr = new Set<number>();
 
-  constructor(readonly names: readonly string[], private readonly backend: Backend | null, readonly opts: TieringOptions) {
+  /** Per function: deopts of its installed tier-2 code, tier-2 compiles so far,
+   *  and the sites that failed (never speculated on again). */
+  private readonly deopts: Int32Array;
+  private readonly optCompiles: Int32Array;
+  private readonly failedSites: Set<number>[];
+
+  constructor(readonly names: readonly string[], private readonly backend: Backend | null, readonly opts: TieringOptions,
+              private readonly codes: readonly Int32Array[], private readonly profiles: readonly Int32Array[]) {
     this.state = new Uint8Array(names.length);
+    this.deopts = new Int32Array(names.length);
+    this.optCompiles = new Int32Array(names.length);
+    this.failedSites = names.map(() => new Set<number>());
     const on = backend !== null && opts.mode !== 'interp';
     this.callThreshold = on ? Math.max(1, opts.threshold) : 0;
     this.loopThreshold = on ? Math.max(1, opts.threshold) : 0;
@@ -65,9 +106,32 @@ export class Tiering {
 
   get enabled(): boolean { return this.callThreshold > 0; }
 
-  /** --tier=jit: compile every function up front. */
+  /** Tier 2 is compiled (the backend optimizes, and the mode is not interp). */
+  get optimizing(): boolean { return this.enabled && this.backend!.optimizes; }
+
+  /** --tier=jit / --tier=opt: compile every function up front. */
   compileAll(): void {
     if (this.enabled) for (let f = 0; f < this.names.length; f++) this.tierUp(f);
+  }
+
+  /** Tier-1 code of f counted tierUpAfter calls of its own: compile tier 2. */
+  onHotCompiled(f: number): void {
+    if (this.state[f] === FnState.COMPILED) this.install(f, { spec: this.speculation(f), tierUpAfter: 0 });
+  }
+
+  /** Tier-2 code of f left for the interpreter at pc: count it, trace it, and
+   *  past DEOPT_LIMIT invalidate it (see the file comment). Deopts of code
+   *  already replaced (frames of it still running) count toward its successor. */
+  onDeopt(f: number, pc: number, reason: DeoptReason): void {
+    const n = ++this.deopts[f]!;
+    const ev = this.opts.events;
+    if (ev !== null) ev.sink({ kind: 'deopt', t: ev.now(), fn: this.names[f]!, f, pc, reason: DEOPT_REASONS[reason]!, count: n });
+    if (reason === DeoptReason.STRESS) return;
+    this.failedSites[f]!.add(pc);
+    if (n < DEOPT_LIMIT || this.state[f] !== FnState.OPTIMIZED) return;
+    const again = this.optCompiles[f]! < MAX_OPT_COMPILES && this.opts.mode !== 'opt';
+    if (ev !== null) ev.sink({ kind: 'invalidated', t: ev.now(), fn: this.names[f]!, f, deopts: n, failedSites: [...this.failedSites[f]!] });
+    this.install(f, { spec: null, tierUpAfter: again ? this.callThreshold : 0 });
   }
 
   /** A function reached the call threshold. */
@@ -81,7 +145,7 @@ export class Tiering {
   onHotLoop(f: number, pc: number): ((fp: number) => number) | null {
     if (this.state[f] === FnState.FAILED || this.backend === null) return null;
     if (this.state[f] === FnState.INTERPRETED) this.tierUp(f);
-    if (this.state[f] !== FnState.COMPILED) return null;
+    if (this.state[f] !== FnState.COMPILED && this.state[f] !== FnState.OPTIMIZED) return null;
     if (this.noOsr.has(f)) return null;
     const key = f * 0x100000 + pc;
     let entry = this.osrEntries.get(key);
@@ -118,9 +182,30 @@ export class Tiering {
       this.fail(f, 'excluded by --jit-filter');
       return;
     }
-    const reason = this.backend!.compile(f);
-    if (reason === null) this.state[f] = FnState.COMPILED;
-    else this.fail(f, reason);
+    this.install(f, this.firstPlan(f));
+  }
+
+  /** How f leaves the interpreter: tier 2 up front under --tier=opt; else tier
+   *  1, counting toward tier 2 when its profile gives something to speculate on. */
+  private firstPlan(f: number): CompilePlan {
+    if (!this.optimizing) return { spec: null, tierUpAfter: 0 };
+    const spec = this.speculation(f);
+    if (this.opts.mode === 'opt') return { spec, tierUpAfter: 0 };
+    return { spec: null, tierUpAfter: speculates(spec) ? this.callThreshold : 0 };
+  }
+
+  /** What tier 2 would speculate on in f now. */
+  private speculation(f: number): Speculation {
+    const minSamples = Math.max(1, Math.min(this.callThreshold >> 1, MIN_BRANCH_SAMPLES));
+    return speculate(this.codes[f]!, this.profiles[f]!, minSamples, this.failedSites[f]!, this.opts.deoptStress);
+  }
+
+  private install(f: number, plan: CompilePlan): void {
+    const reason = this.backend!.compile(f, plan);
+    if (reason !== null) { this.fail(f, reason); return; }
+    this.state[f] = plan.spec === null ? FnState.COMPILED : FnState.OPTIMIZED;
+    this.deopts[f] = 0;
+    if (plan.spec !== null) this.optCompiles[f]!++;
   }
 
   private fail(f: number, reason: string): void {
@@ -130,16 +215,21 @@ export class Tiering {
   }
 
   /** Names of the functions in each state. */
-  report(): { compiled: string[]; failed: string[]; interpreted: string[] } {
+  report(): { compiled: string[]; failed: string[]; interpreted: string[]; optimized: string[] } {
     const pick = (st: FnState) => this.names.filter((_, f) => this.state[f] === st);
-    return { compiled: pick(FnState.COMPILED), failed: pick(FnState.FAILED), interpreted: pick(FnState.INTERPRETED) };
+    return {
+      compiled: this.names.filter((_, f) => this.isCompiled(f)), failed: pick(FnState.FAILED),
+      interpreted: pick(FnState.INTERPRETED), optimized: pick(FnState.OPTIMIZED),
+    };
   }
+
+  private isCompiled(f: number): boolean { return this.state[f] === FnState.COMPILED || this.state[f] === FnState.OPTIMIZED; }
 
   /** Debug check: a COMPILED function has an entry, others have none. */
   checkInvariants(entries: readonly unknown[]): string[] {
     const problems: string[] = [];
     this.state.forEach((s, f) => {
-      if ((s === FnState.COMPILED) !== (entries[f] !== null)) problems.push(`${this.names[f]}: state ${s} but entry ${entries[f] === null ? 'absent' : 'present'}`);
+      if (this.isCompiled(f) !== (entries[f] !== null)) problems.push(`${this.names[f]}: state ${s} but entry ${entries[f] === null ? 'absent' : 'present'}`);
     });
     return problems;
   }

@@ -37,6 +37,8 @@ function instantiate<T>(source: string, env: Record<string, unknown>): T {
 
 export class JsBackend extends CompilingBackend<GuestCode> {
   readonly name = 'js';
+  /** No tier 2 on this backend (yet): the policy gives it tier-1 plans only. */
+  readonly optimizes = false;
   protected readonly sizeUnit = 'JS chars';
   readonly table: GuestCode[] = [];
   private readonly env: Record<string, unknown>;

@@ -13,6 +13,7 @@ import { SCRATCH_SLOT, type Runtime, type CompiledEntry } from '../../runtime/ru
 import { Hdr, TO_HOST, headerByteOffset } from '../../runtime/frames.js';
 import { helperImports } from '../helpers.js';
 import type { GuestFn } from '../generic-adapters.js';
+import type { CompilePlan } from '../../runtime/tiering.js';
 import { CompilingBackend, shapeKey, type BackendOptions, type Lowered, type Shape } from '../backend.js';
 import { ValType, W, WasmModuleBuilder } from './encoder.js';
 import { lowerFunction, shapeType } from './lower.js';
@@ -46,6 +47,8 @@ function withLazyWasmHelpers<N extends string>(helpers: Record<string, Function>
 
 export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   readonly name = 'wasm';
+  /** Tier 2 (lower.ts: guards, deopt exits, guarded direct calls). */
+  readonly optimizes = true;
   protected readonly sizeUnit = 'wasm bytes';
   readonly table: WebAssembly.Table;
   private readonly helpers: WebAssembly.ModuleImports;
@@ -72,7 +75,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   protected setSlot(f: number, code: WebAssembly.ExportValue): void { this.table.set(f, code); this.slots[f] = code as GuestFn; }
   protected slotFunction(f: number): GuestFn { return this.slots[f]!; }
 
-  protected lower(fn: BcFunction, osrPc: number | null): Lowered<WebAssembly.ExportValue> {
+  protected lower(fn: BcFunction, osrPc: number | null, plan: CompilePlan): Lowered<WebAssembly.ExportValue> {
     const rt = this.rt, opts = this.opts;
     const mb = this.newModule();
     const env = {
@@ -80,7 +83,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
       frameSizes: rt.frameSizes, mayInline: (g: number) => opts.inline && rt.tiering.mayCompile(g),
       fuel: rt.limits.metered,
     };
-    const wb = lowerFunction(env, mb, fn, osrPc);
+    const wb = lowerFunction(env, mb, fn, osrPc, plan);
     mb.exportFunction('f', wb.index);
     const bytes = mb.encode();
     const exports = this.instantiate(bytes, { h: this.helpers });

@@ -136,7 +136,10 @@ const BLOCKTYPE_EMPTY = 0x40;
 const FUNCREF = 0x70;
 const FUNC_TYPE_FORM = 0x60;
 
-const enum Section { Custom = 0, Type = 1, Import = 2, Function = 3, Export = 7, Code = 10 }
+const enum Section { Custom = 0, Type = 1, Import = 2, Function = 3, Global = 6, Export = 7, Code = 10 }
+
+/** A mutable i32 global the module defines (the only kind tiervm uses). */
+export interface Global { readonly index: number; readonly init: number }
 const enum ExternKind { Func = 0, Table = 1, Memory = 2 }
 
 // ---------------------------------------------------------------------------
@@ -598,6 +601,17 @@ export class WasmFunctionBuilder {
     this.code.byte(0);
   }
 
+  // -- globals -----------------------------------------------------------------
+
+  globalGet(g: Global): void { this.globalOp(OPCODES.GLOBAL_GET, g); }
+  globalSet(g: Global): void { this.globalOp(OPCODES.GLOBAL_SET, g); }
+
+  private globalOp(code: number, g: Global): void {
+    if (!this.ctx.hasGlobal(g)) throw new Error(`${this.label()}: global ${g?.index} does not belong to this module`);
+    this.emit(code, `${OPCODE_TEXT.get(code)} ${g.index}`);
+    this.code.u32(g.index);
+  }
+
   // -- calls -------------------------------------------------------------------
 
   call(funcIndex: number): void {
@@ -823,6 +837,7 @@ export class WasmModuleBuilder {
   private readonly importedFuncNames: string[] = [];
   private readonly functions: WasmFunctionBuilder[] = [];
   private readonly exports: Export[] = [];
+  private readonly globals: Global[] = [];
   /** Absolute offset of each defined function's code in the last encode(). */
   private codeOffsets: number[] = [];
 
@@ -868,6 +883,16 @@ export class WasmModuleBuilder {
     return fn;
   }
 
+  /** A new mutable i32 global with initial value `init`. */
+  addGlobal(init: number): Global {
+    const g = { index: this.globals.length, init: init | 0 };
+    this.globals.push(g);
+    return g;
+  }
+
+  /** @internal */
+  hasGlobal(g: Global): boolean { return this.globals[g?.index] === g; }
+
   exportFunction(name: string, funcIndex: number): void {
     if (this.exports.some((e) => e.name === name)) throw new Error(`exportFunction: duplicate export name ${quote(name)}`);
     checkU32(funcIndex, `exportFunction ${quote(name)}`);
@@ -898,6 +923,7 @@ export class WasmModuleBuilder {
     if (this.types.length) this.section(out, Section.Type, (w) => this.writeTypes(w));
     if (this.imports.length) this.section(out, Section.Import, (w) => this.writeImports(w));
     if (this.functions.length) this.section(out, Section.Function, (w) => w.vec(this.functions, (f) => w.u32(f.typeIndex)));
+    if (this.globals.length) this.section(out, Section.Global, (w) => this.writeGlobals(w));
     if (this.exports.length) this.section(out, Section.Export, (w) => this.writeExports(w));
     if (this.functions.length) this.writeCodeSection(out);
     if (this.hasNames()) this.section(out, Section.Custom, (w) => this.writeNames(w));
@@ -952,6 +978,14 @@ export class WasmModuleBuilder {
     });
   }
 
+  /** Each global: i32, mutable, initialised by `i32.const init; end`. */
+  private writeGlobals(w: ByteWriter): void {
+    w.vec(this.globals, (g) => {
+      w.byte(ValType.I32); w.byte(1);
+      w.byte(OPCODES.I32_CONST); w.s32(g.init); w.byte(OPCODES.END);
+    });
+  }
+
   private writeExports(w: ByteWriter): void {
     w.vec(this.exports, (e) => {
       w.name(e.name);
@@ -1001,6 +1035,7 @@ export class WasmModuleBuilder {
       out.push(`  (import ${watString(imp.module)} ${watString(imp.name)} ${this.importText(imp, funcIndex, ids)})`);
       if (imp.kind === ExternKind.Func) funcIndex++;
     }
+    for (const g of this.globals) out.push(`  (global${indexComment(g.index)} (mut i32) (i32.const ${g.init}))`);
     this.functions.forEach((f, k) => out.push(...f.text(2, options.offsets ? this.codeOffsets[k] : undefined, ids)));
     for (const e of this.exports) out.push(`  (export ${watString(e.name)} (func ${ids[e.funcIndex] ?? e.funcIndex}))`);
     out.push(')');

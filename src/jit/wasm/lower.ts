@@ -33,9 +33,11 @@ import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSize
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block } from '../cfg.js';
 import { structure, type StructuredSink } from '../structure.js';
-import { decodeCall, forEachCheck, interpHelper } from '../backend.js';
+import { decodeCall, forEachCheck, interpHelper, TIER1, type CallOperands } from '../backend.js';
+import type { CompilePlan } from '../../runtime/tiering.js';
+import { DeoptReason, isProfiledBranch, type Speculation } from '../../runtime/profile.js';
 import { TrapCode } from '../helpers.js';
-import { ValType, W, type Label, type Local, type WasmFunctionBuilder, type WasmModuleBuilder } from './encoder.js';
+import { ValType, W, type Global, type Label, type Local, type WasmFunctionBuilder, type WasmModuleBuilder } from './encoder.js';
 
 export function wasmType(k: ValKind): ValType { return k === Kind.F ? ValType.F64 : ValType.I32; }
 
@@ -68,19 +70,25 @@ export interface LowerEnv {
   fuel: boolean;
 }
 
-/** Emit function `fn` into `mb`: the whole function (osrPc null), or an OSR
- *  variant entered at loop header osrPc (which may be 0) with only the frame
- *  pointer, every register read from the frame. */
-export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFunction, osrPc: number | null): WasmFunctionBuilder {
-  const helpers = new Map<Helper, number>();
-  for (const name of helpersUsed(env, fn)) helpers.set(name, mb.importFunction('h', name, helperType(mb, name)));
+/** Emit function `fn` into `mb`: the whole function (osrPc null) as `plan`
+ *  says (tier 2 with its speculation, or tier 1), or an OSR variant (tier 1)
+ *  entered at loop header osrPc (which may be 0) with only the frame pointer,
+ *  every register read from the frame. */
+export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFunction, osrPc: number | null, plan: CompilePlan = TIER1): WasmFunctionBuilder {
   const osr = osrPc !== null;
+  const spec = osr ? null : plan.spec;
+  const used = helpersUsed(env, fn);
+  if (spec !== null) used.add(deoptHelper(fn.ret));
+  if (!osr && plan.tierUpAfter > 0) used.add('tier_up');
+  const helpers = new Map<Helper, number>();
+  for (const name of used) helpers.set(name, mb.importFunction('h', name, helperType(mb, name)));
   const type = osr ? mb.addType([ValType.I32], fn.ret === null ? [] : [wasmType(fn.ret)])
                    : shapeType(mb, fn.params, fn.ret);
   const wb = mb.addFunction(type, osr ? `${fn.name}@${osrPc}` : fn.name);
-  const ctx = new WasmFnLowering(env, mb, wb, fn, osr ? { kind: 'osr' } : { kind: 'function' }, helpers);
+  const tier = osr ? null : { spec, tierUp: plan.tierUpAfter > 0 ? mb.addGlobal(plan.tierUpAfter) : null };
+  const ctx = new WasmFnLowering(env, mb, wb, fn, osr ? { kind: 'osr' } : { kind: 'function' }, helpers, tier);
   ctx.prologue();
-  structure(buildCfg(fn, osrPc ?? 0), ctx);
+  structure(buildCfg(fn, osrPc ?? 0, spec?.branches), ctx);
   wb.unreachable();
   wb.finish();
   return wb;
@@ -124,6 +132,15 @@ type Mode =
   | { kind: 'function' }
   | { kind: 'osr' }
   | { kind: 'inline'; fp: Local; ret: Label; result: Local | null };
+
+/** What a whole-function compile adds to tier 1: tier 2's speculation (each
+ *  guarded, leaving through deoptExit), or tier 1's countdown to tier 2. */
+interface TierCode { spec: Speculation | null; tierUp: Global | null }
+
+/** The helper that deoptimizes a frame of a function of result kind `ret`. */
+function deoptHelper(ret: ValKind | null): Helper {
+  return ret === null ? 'deopt_v' : ret === Kind.F ? 'deopt_f' : 'deopt_i';
+}
 
 /** Callees at most this long (bytecode words) are inlined when they are leaves. */
 const INLINE_MAX_WORDS = 96;
@@ -223,10 +240,12 @@ class WasmFnLowering implements StructuredSink<Label> {
   private pc = 0;
   /** Scratch for the fuel counter (countStep), made on first use. */
   private fuelLocal: Local | null = null;
+  private readonly spec: Speculation | null;
 
   constructor(private readonly env: LowerEnv, private readonly mb: WasmModuleBuilder,
               private readonly wb: WasmFunctionBuilder, private readonly fn: BcFunction, private readonly mode: Mode,
-              private readonly helpers: Map<Helper, number>) {
+              private readonly helpers: Map<Helper, number>, private readonly tier: TierCode | null = null) {
+    this.spec = tier?.spec ?? null;
     this.code = fn.code;
     this.osr = mode.kind === 'osr';
     this.consts = constantRegisters(fn);
@@ -264,6 +283,75 @@ class WasmFnLowering implements StructuredSink<Label> {
     // The innermost frame, should the host stack run out in deeper compiled code.
     wb.i32Const(0); wb.localGet(this.fp); wb.store(W.I32_STORE, 2, TOP_FP_WORD * 4);
     fn.params.forEach((k, r) => { if (k === Kind.R) this.writeThrough(r); });
+    if (this.tier?.tierUp) this.countTowardTier2(this.tier.tierUp);
+  }
+
+  //   hot := hot - 1 ; if hot == 0 { tier_up(f) }   ;; once: then it goes negative
+  /** Tier 1's countdown to tier 2: the policy recompiles f (tiering.ts); this
+   *  call goes on in this code. */
+  private countTowardTier2(hot: Global): void {
+    const wb = this.wb;
+    const t = wb.local(ValType.I32);
+    wb.globalGet(hot); wb.i32Const(1); wb.op(W.I32_SUB); wb.localTee(t); wb.globalSet(hot);
+    wb.localGet(t); wb.op(W.I32_EQZ);
+    wb.if_(); wb.i32Const(this.fn.index); this.callHelper('tier_up'); wb.end();
+    wb.freeLocal(t);
+  }
+
+  // ---- leaving: deoptimization -------------------------------------------------------
+
+  //   (store every i32 and f64 register, and the call's arguments, to its slot)
+  //   return deopt_X(fp, pc, reason)         ;; the interpreter finishes the frame
+  /** Leave this frame for the interpreter at this.pc, where the interpreter
+   *  will execute the instruction again: every register goes to its frame slot
+   *  (references are there already: written through), and so do the arguments
+   *  of the call at this.pc, if any (`call`: its area base and parameter kinds). */
+  private deoptExit(reason: DeoptReason, call: { base: number; params: readonly ValKind[] } | null): void {
+    const { wb, fn } = this;
+    fn.regKinds.forEach((k, r) => {
+      if (r >= fn.areaBase || k === Kind.R) return;
+      wb.localGet(this.fpb); wb.localGet(this.regs[r]!); this.storeKind(k, r * 8);
+    });
+    call?.params.forEach((k, i) => {
+      wb.localGet(this.fpb); wb.localGet(this.areaArg(k, i)); this.storeKind(k, (call.base + HEADER_SLOTS + i) * 8);
+    });
+    wb.localGet(this.fp); wb.i32Const(this.pc); wb.i32Const(reason);
+    this.callHelper(deoptHelper(fn.ret));
+    wb.return_();
+  }
+
+  //   if stress_pc { stress_pc := 0 ; deopt }       ;; --deopt-stress: once per site
+  /** Under --deopt-stress, the site at this.pc leaves the first time it is reached. */
+  private stressExit(call: { base: number; params: readonly ValKind[] } | null): void {
+    if (!this.spec?.stress) return;
+    const wb = this.wb;
+    const first = this.mb.addGlobal(1);
+    wb.globalGet(first); wb.if_(); wb.i32Const(0); wb.globalSet(first);
+    this.deoptExit(DeoptReason.STRESS, call);
+    wb.end();
+  }
+
+  //   if <the jump goes the other way> { deopt }
+  /** A conditional jump compiled one way (the CFG has only that successor). */
+  private branchGuard(op: Op, taken: boolean): void {
+    this.stressExit(null);
+    this.condition(op);
+    if (taken) this.wb.op(W.I32_EQZ);
+    this.wb.if_(); this.deoptExit(DeoptReason.BRANCH, null); this.wb.end();
+  }
+
+  //   if R[A] != target + 1 { deopt }
+  /** A CALLV at this.pc: the stress exit, and the guard on the target seen, if
+   *  speculated on; the call to make (a CALL of that target if so). */
+  private guardCallTarget(c: CallOperands): CallOperands {
+    const call = { base: c.base, params: c.sig.params };
+    this.stressExit(call);
+    const t = this.spec?.targets.get(this.pc);
+    if (t === undefined) return c;
+    const wb = this.wb;
+    this.get(c.target); wb.i32Const(t + 1); wb.op(W.I32_NE);
+    wb.if_(); this.deoptExit(DeoptReason.CALL_TARGET, call); wb.end();
+    return { ...c, target: t, byValue: false };
   }
 
   /** OSR: every register comes from the frame slots the interpreter kept. */
@@ -293,6 +381,8 @@ class WasmFnLowering implements StructuredSink<Label> {
         if (op === Op.JMPLOOP) this.countStep();
         return;
       }
+      const oneWay = pc === b.last ? this.spec?.branches.get(pc) : undefined;
+      if (oneWay !== undefined) return this.branchGuard(op, oneWay);
       this.instr(op);
     }
   }
@@ -312,6 +402,7 @@ class WasmFnLowering implements StructuredSink<Label> {
   openIf(b: Block): void {
     this.pc = b.last;
     const op = this.code[b.last] as Op;
+    if (isProfiledBranch(op)) this.stressExit(null);
     this.condition(op);
     this.wb.if_();
     if (OP_INFO[op].step) this.countStep();
@@ -611,7 +702,8 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  or, for a small leaf callee, its body inline. (CALLV's null check is made.) */
   private call(op: Op): void {
     const { wb, fn, env } = this;
-    const c = decodeCall(env.mod, this.code, this.pc);
+    let c = decodeCall(env.mod, this.code, this.pc);
+    if (c.byValue && this.spec !== null) c = this.guardCallTarget(c);
     this.countStep();
     if (!c.byValue && this.mode.kind !== 'inline') {
       const g = env.mod.functions[c.target]!;

@@ -1,0 +1,72 @@
+// Profiles: what the interpreter observes for tier 2 to speculate on, and what
+// tier 2 speculates from it.
+//
+// One Int32Array per function, as long as its code and indexed by the position of
+// the instruction observed, so the interpreter needs no lookup (a word per code
+// word; only the words of profiled instructions are ever written):
+//   conditional jump (JT, JF, Jcc, JccK) at pc: [pc] times taken, [pc+1] times not
+//     taken (FORLOOP is a loop back-edge, not profiled);
+//   CALLV at pc: [pc] the function value called (index + 1), 0 before the first
+//     call, MEGAMORPHIC once a second target was seen.
+// Counts wrap at 2^31; a count only decides what to speculate on, and every
+// speculation is checked by a guard, so a wrong one costs a deopt, never a result.
+// Tier 1 collects nothing (its code is left as fast as it was).
+
+import { Op, instrLength, isCmpOp } from '../bytecode/opcodes.js';
+
+export const MEGAMORPHIC = -1;
+
+/** Why compiled code left for the interpreter (the deopt helper's argument). */
+export const enum DeoptReason { BRANCH = 0, CALL_TARGET = 1, STRESS = 2 }
+export const DEOPT_REASONS: readonly string[] = ['branch taken', 'call target', 'stress'];
+
+/** What one tier-2 compile speculates on. Every entry is checked by a guard that
+ *  leaves for the interpreter at that instruction when it fails. */
+export interface Speculation {
+  /** Conditional jumps compiled one way: pc -> the way seen (true: taken). */
+  readonly branches: ReadonlyMap<number, boolean>;
+  /** CALLV sites called as the one function seen: pc -> function index. */
+  readonly targets: ReadonlyMap<number, number>;
+  /** --deopt-stress: every site (conditional jump or CALLV) also leaves the first
+   *  time it is reached in this code. */
+  readonly stress: boolean;
+}
+
+/** Conditional jumps the interpreter profiles (not FORLOOP: a back-edge). */
+export function isProfiledBranch(op: Op): boolean {
+  return op === Op.JT || op === Op.JF || isCmpOp(op);
+}
+
+export function newProfiles(codes: readonly Int32Array[]): Int32Array[] {
+  return codes.map((c) => new Int32Array(c.length));
+}
+
+/** What tier 2 may speculate on in `code` from its profile: branches seen at
+ *  least `minSamples` times and always the same way, CALLV sites that saw one
+ *  target; never a site in `excluded` (it failed before). */
+export function speculate(code: Int32Array, profile: Int32Array, minSamples: number, excluded: ReadonlySet<number>, stress: boolean): Speculation {
+  const branches = new Map<number, boolean>(), targets = new Map<number, number>();
+  for (let pc = 0; pc < code.length; pc += instrLength(code[pc] as Op)) {
+    const op = code[pc] as Op;
+    if (excluded.has(pc)) continue;
+    if (isProfiledBranch(op)) {
+      const taken = profile[pc]!, not = profile[pc + 1]!;
+      if (taken + not >= minSamples && (taken === 0 || not === 0)) branches.set(pc, taken > 0);
+    } else if (op === Op.CALLV && profile[pc]! > 0) {
+      targets.set(pc, profile[pc]! - 1);
+    }
+  }
+  return { branches, targets, stress };
+}
+
+/** A speculation with something to check. */
+export function speculates(s: Speculation): boolean {
+  return s.branches.size > 0 || s.targets.size > 0 || s.stress;
+}
+
+/** `3 branches, 1 call target` (for traces). */
+export function describeSpeculation(s: Speculation): string {
+  const parts = [`${s.branches.size} branch${s.branches.size === 1 ? '' : 'es'}`, `${s.targets.size} call target${s.targets.size === 1 ? '' : 's'}`];
+  if (s.stress) parts.push('stress');
+  return parts.join(', ');
+}
