@@ -6,8 +6,8 @@
 // --disallow-code-generation-from-strings (no eval, wasm allowed), because
 // tiervm must be a complete VM wherever code generation is forbidden.
 // Tiers: the whole corpus, same expected output, in every execution mode — the
-// interpreter, everything compiled up front, tier-up and OSR at every chance, the
-// default — and each of those again with a collection at every allocation and the
+// interpreter, everything compiled up front (tier 1, and tier 2 with and without
+// deopt stress), tier-up and OSR at every chance, the default — and each of those again with a collection at every allocation and the
 // heap verifier on.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -26,6 +26,11 @@ const steps = [
   ['corpus', ['--jitless'], ['tests/corpus-inproc.mjs', '--tier=auto', '--jit-threshold=1']],
   ['corpus', ['--jitless'], ['tests/corpus-inproc.mjs', '--tier=jit']],
   ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=jit', '--jit-backend=js']],
+  // Tier 2 (wasm): everything in tier 2 up front; every guard failing once
+  // (every deopt path), also with a collection at every allocation.
+  ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=opt']],
+  ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=opt', '--deopt-stress']],
+  ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=opt', '--deopt-stress', ...STRESS]],
   // The generic adapters (--adapters=generic): tier-up at every chance crosses both ways.
   ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=auto', '--jit-threshold=1', '--adapters=generic']],
   // Host-stack budget of one slot: every compiled call continues in the interpreter.

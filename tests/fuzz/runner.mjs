@@ -23,6 +23,9 @@ export const MODES = [
   { name: 'jit-js', opts: { tier: 'jit', backend: 'js' }, needs: 'js' },
   { name: 'auto1-js', opts: { tier: 'auto', jitThreshold: 1, backend: 'js' }, needs: 'js' },
   { name: 'jit-noinline', opts: { tier: 'jit', inline: false }, needs: 'wasm' },
+  // Tier 2: every guard failing once, and speculation on one sample (deopts everywhere).
+  { name: 'opt-stress', opts: { tier: 'opt', deoptStress: true }, needs: 'wasm' },
+  { name: 'auto2', opts: { tier: 'auto', jitThreshold: 2 }, needs: 'wasm' },
   { name: 'interp-gc', opts: { tier: 'interp', gcStress: true, verifyHeap: true }, stress: true },
   { name: 'jit-gc', opts: { tier: 'jit', gcStress: true, verifyHeap: true }, needs: 'wasm', stress: true },
   { name: 'jit-js-gc', opts: { tier: 'jit', backend: 'js', gcStress: true, verifyHeap: true }, needs: 'js', stress: true },
