@@ -28,7 +28,8 @@
 //   a trap anywhere can rebuild the guest stack trace from memory (errors.ts).
 // - counters[2f] counts calls of f, counters[2f+1] loop back-edges in f.
 // - `prof` is the profile of `fn` (runtime/profile.ts): every conditional jump
-//   counts the way it went, every CALLV notes its target (`branch`, `noteTarget`).
+//   counts the way it went (written out in each case: a helper function would
+//   not always be inlined into this loop), every CALLV notes a new target.
 // - The switch is exhaustive over Op: a new opcode without a case fails to compile.
 
 import { Op, HEADER_SLOTS, Kind } from '../bytecode/opcodes.js';
@@ -96,19 +97,10 @@ function publish(i32: Int32Array, fp: number, pc: number): void { i32[TOP_FP_WOR
  *  or call in computing v may have grown the memory). */
 function storeI32(mem: Memory, slot: number, v: number): void { mem.i32[slot << 1] = v; }
 
-/** A profiled conditional jump at pc (runtime/profile.ts): count the way it
- *  went; the next position (the target, or pc + len). */
-function branch(prof: Int32Array, pc: number, taken: boolean, target: number, len: number): number {
-  if (taken) { prof[pc]!++; return target; }
-  prof[pc + 1]!++;
-  return pc + len;
-}
-
-/** A CALLV at pc called function value v: note it in the profile (the first
- *  target, then MEGAMORPHIC once another is seen). */
+/** A CALLV at pc called function value v, not the one its profile holds: note
+ *  it (the first target, then MEGAMORPHIC once another is seen). */
 function noteTarget(prof: Int32Array, pc: number, v: number): void {
-  const seen = prof[pc]!;
-  if (seen !== v) prof[pc] = seen === 0 ? v : MEGAMORPHIC;
+  prof[pc] = prof[pc] === 0 ? v : MEGAMORPHIC;
 }
 
 function nullRef(): never { throw new Trap('null reference'); }
@@ -217,20 +209,20 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
             pc = code[pc + 3]!;
             break backEdge;
           }
-          case Op.JT: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1] !== 0, code[pc + 2]!, 3); continue;
-          case Op.JF: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1] === 0, code[pc + 2]!, 3); continue;
-          case Op.JEQ: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1] === I32[(fp + code[pc + 2]!) << 1], code[pc + 3]!, 4); continue;
-          case Op.JNE: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1] !== I32[(fp + code[pc + 2]!) << 1], code[pc + 3]!, 4); continue;
-          case Op.JLT: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1]! < I32[(fp + code[pc + 2]!) << 1]!, code[pc + 3]!, 4); continue;
-          case Op.JLE: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1]! <= I32[(fp + code[pc + 2]!) << 1]!, code[pc + 3]!, 4); continue;
-          case Op.JGT: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1]! > I32[(fp + code[pc + 2]!) << 1]!, code[pc + 3]!, 4); continue;
-          case Op.JGE: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!, code[pc + 3]!, 4); continue;
-          case Op.JEQK: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1] === code[pc + 2], code[pc + 3]!, 4); continue;
-          case Op.JNEK: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1] !== code[pc + 2], code[pc + 3]!, 4); continue;
-          case Op.JLTK: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1]! < code[pc + 2]!, code[pc + 3]!, 4); continue;
-          case Op.JLEK: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1]! <= code[pc + 2]!, code[pc + 3]!, 4); continue;
-          case Op.JGTK: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1]! > code[pc + 2]!, code[pc + 3]!, 4); continue;
-          case Op.JGEK: pc = branch(prof, pc, I32[(fp + code[pc + 1]!) << 1]! >= code[pc + 2]!, code[pc + 3]!, 4); continue;
+          case Op.JT: if (I32[(fp + code[pc + 1]!) << 1] !== 0) { prof[pc]!++; pc = code[pc + 2]!; } else { prof[pc + 1]!++; pc += 3; } continue;
+          case Op.JF: if (I32[(fp + code[pc + 1]!) << 1] === 0) { prof[pc]!++; pc = code[pc + 2]!; } else { prof[pc + 1]!++; pc += 3; } continue;
+          case Op.JEQ: if (I32[(fp + code[pc + 1]!) << 1] === I32[(fp + code[pc + 2]!) << 1]) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JNE: if (I32[(fp + code[pc + 1]!) << 1] !== I32[(fp + code[pc + 2]!) << 1]) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JLT: if (I32[(fp + code[pc + 1]!) << 1]! < I32[(fp + code[pc + 2]!) << 1]!) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JLE: if (I32[(fp + code[pc + 1]!) << 1]! <= I32[(fp + code[pc + 2]!) << 1]!) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JGT: if (I32[(fp + code[pc + 1]!) << 1]! > I32[(fp + code[pc + 2]!) << 1]!) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JGE: if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JEQK: if (I32[(fp + code[pc + 1]!) << 1] === code[pc + 2]) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JNEK: if (I32[(fp + code[pc + 1]!) << 1] !== code[pc + 2]) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JLTK: if (I32[(fp + code[pc + 1]!) << 1]! < code[pc + 2]!) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JLEK: if (I32[(fp + code[pc + 1]!) << 1]! <= code[pc + 2]!) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JGTK: if (I32[(fp + code[pc + 1]!) << 1]! > code[pc + 2]!) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JGEK: if (I32[(fp + code[pc + 1]!) << 1]! >= code[pc + 2]!) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
 
           // A call pushes the callee's frame over the call area (header in R[base],
           // R[base+1]). An interpreted callee continues in this loop; a compiled one
@@ -242,7 +234,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
             } else {
               const v = I32[(fp + code[pc + 1]!) << 1]!;
               if (v === 0) nullRef();
-              noteTarget(prof, pc, v);
+              if (prof[pc] !== v) noteTarget(prof, pc, v);
               callee = v - 1; base = code[pc + 3]!; dst = code[pc + 4]!; next = pc + 5;
             }
             if (metered && --fuel < 0) fuel = refuel(I32, limits, fuel);
