@@ -87,7 +87,8 @@ function checkInstructions(ctx: Ctx): void {
     const info = OP_INFO[op];
     if (ctx.targets.has(pc)) ctx.area.fill(0);
     info.args.forEach((a, i) => checkOperand(ctx, pc, a, code[pc + 1 + i]!, i));
-    checkSpecial(ctx, pc, op);
+    checkSpecial(ctx, pc, info.parts ? info.parts[0]! : op);
+    if (info.parts) checkParts(ctx, pc, info.parts);
     pc += 1 + info.args.length;
   }
 }
@@ -162,6 +163,17 @@ function checkSpecial(ctx: Ctx, pc: number, op: Op): void {
     case Op.JMPLOOP: if (c[pc + 1]! > pc) fail('a loop back-edge must jump backwards'); return;
     case Op.FORLOOP: case Op.FORLOOPK: if (c[pc + 3]! > pc) fail('a loop back-edge must jump backwards'); return;
     default: return;
+  }
+}
+
+/** A superinstruction's later parts follow it, each a complete instruction (its
+ *  operands are checked where it stands). */
+function checkParts(ctx: Ctx, pc: number, parts: readonly Op[]): void {
+  const code = ctx.fn.code;
+  let at = pc + 1 + OP_INFO[parts[0]!].args.length;
+  for (const p of parts.slice(1)) {
+    if (code[at] !== p) { ctx.errors.push(`@${pc} ${OP_INFO[code[pc] as Op].name}: not followed by its part ${OP_INFO[p].name}`); return; }
+    at += 1 + OP_INFO[p].args.length;
   }
 }
 
