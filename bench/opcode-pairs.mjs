@@ -45,6 +45,8 @@ const dir = instrumentedDist();
 const vm = await import(join(dir, 'vm.js'));
 const { OP_INFO, instrLength } = await import(join(dir, 'bytecode', 'opcodes.js'));
 const name = (op) => OP_INFO[op].name;
+/** Words from an instruction to the one after it (a superinstruction: after its last part). */
+const span = (op) => (OP_INFO[op].parts ?? [op]).reduce((n, p) => n + instrLength(p), 0);
 
 /** Per program: Map of key -> count; keys 'A', 'A B', 'A -> B (jump)'. */
 function profile(prog, size) {
@@ -56,7 +58,7 @@ function profile(prog, size) {
     total++;
     bump(name(op));
     if (last.fp === fp && last.code === code) {
-      const fall = last.pc + instrLength(last.op) === pc;
+      const fall = last.pc + span(last.op) === pc;
       bump(fall ? `${name(last.op)} ${name(op)}` : `${name(last.op)} -> ${name(op)} (jump)`);
     }
     last.fp = fp; last.pc = pc; last.op = op; last.code = code;

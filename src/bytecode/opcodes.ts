@@ -45,6 +45,8 @@ export const enum Op {
   // Superinstructions (SUPER_PARTS below).
   LOADI_ASETI, AGETI_ASETI, AGETI_JT, MULF_ADDF, MULFK_MULF, LEF_JF, LEF_JF_JMPLOOP,
   LOADNULL_EQR_JF, LOADNULL_NER_JF, JGE_JMPLOOP, JEQK_JMPLOOP, JF_JMPLOOP, ADDI_CALL, ADD_RETI,
+  ADD_JGE_JMPLOOP, ADDI_JGE_JMPLOOP, ADDI_JGE, ADD_ADDI, MUL_DIVK, I2F_RDIVFK, AGETF_MULF_ADDF, MOVI_MOVI,
+  GETFF_SUBF, MULF_SUBF, ADDF_SUBF, MULF_MULF, ADDF_LEF_JF_JMPLOOP,
 }
 
 /** Operand kinds. r*: a register read, w*: a register written (i/f/r = its kind);
@@ -290,6 +292,19 @@ const SUPER_PARTS = {
   [Op.JF_JMPLOOP]: [Op.JF, Op.JMPLOOP],
   [Op.ADDI_CALL]: [Op.ADDI, Op.CALL],
   [Op.ADD_RETI]: [Op.ADD, Op.RETI],
+  [Op.ADD_JGE_JMPLOOP]: [Op.ADD, Op.JGE, Op.JMPLOOP],
+  [Op.ADDI_JGE_JMPLOOP]: [Op.ADDI, Op.JGE, Op.JMPLOOP],
+  [Op.ADDI_JGE]: [Op.ADDI, Op.JGE],
+  [Op.ADD_ADDI]: [Op.ADD, Op.ADDI],
+  [Op.MUL_DIVK]: [Op.MUL, Op.DIVK],
+  [Op.I2F_RDIVFK]: [Op.I2F, Op.RDIVFK],
+  [Op.AGETF_MULF_ADDF]: [Op.AGETF, Op.MULF, Op.ADDF],
+  [Op.MOVI_MOVI]: [Op.MOVI, Op.MOVI],
+  [Op.GETFF_SUBF]: [Op.GETFF, Op.SUBF],
+  [Op.MULF_SUBF]: [Op.MULF, Op.SUBF],
+  [Op.ADDF_SUBF]: [Op.ADDF, Op.SUBF],
+  [Op.MULF_MULF]: [Op.MULF, Op.MULF],
+  [Op.ADDF_LEF_JF_JMPLOOP]: [Op.ADDF, Op.LEF, Op.JF, Op.JMPLOOP],
 } as const;
 
 /** The superinstructions. */

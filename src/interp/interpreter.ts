@@ -483,6 +483,54 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
           case Op.JF_JMPLOOP:
             if (!I32[(fp + code[pc + 1]!) << 1]) { pc = code[pc + 2]!; continue; }
             pc = code[pc + 4]!; break backEdge;
+          case Op.ADD_JGE_JMPLOOP: case Op.ADDI_JGE_JMPLOOP: {
+            const y = op === Op.ADD_JGE_JMPLOOP ? I32[(fp + code[pc + 3]!) << 1]! : code[pc + 3]!;
+            I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + y; pc += 4;
+            if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { pc = code[pc + 3]!; continue; }
+            pc = code[pc + 5]!; break backEdge;
+          }
+          case Op.ADDI_JGE:
+            I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4;
+            pc = I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]! ? code[pc + 3]! : pc + 4; continue;
+          case Op.ADD_ADDI:
+            I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + I32[(fp + code[pc + 3]!) << 1]!; pc += 4;
+            I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4; continue;
+          case Op.MUL_DIVK:
+            I32[(fp + code[pc + 1]!) << 1] = Math.imul(I32[(fp + code[pc + 2]!) << 1]!, I32[(fp + code[pc + 3]!) << 1]!); pc += 4;
+            I32[(fp + code[pc + 1]!) << 1] = (I32[(fp + code[pc + 2]!) << 1]! / code[pc + 3]!) | 0; pc += 4; continue;
+          case Op.I2F_RDIVFK:
+            F64[fp + code[pc + 1]!] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3;
+            F64[fp + code[pc + 1]!] = kf[code[pc + 2]!]! / F64[fp + code[pc + 3]!]!; pc += 4; continue;
+          case Op.AGETF_MULF_ADDF: {
+            const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
+            const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
+            if (i >>> 0 >= len) outOfBounds(i, len);
+            F64[fp + code[pc + 1]!] = F64[(a >> 3) + 1 + i]!; pc += 4;
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4;
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4; continue;
+          }
+          case Op.MOVI_MOVI:
+            I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3;
+            I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; continue;
+          case Op.GETFF_SUBF: {
+            const o = I32[(fp + code[pc + 2]!) << 1]!; if (o === 0) nullRef();
+            F64[fp + code[pc + 1]!] = F64[(o + code[pc + 3]!) >> 3]!; pc += 4;
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; continue;
+          }
+          case Op.MULF_SUBF:
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4;
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; continue;
+          case Op.ADDF_SUBF:
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4;
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; continue;
+          case Op.MULF_MULF:
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4;
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4; continue;
+          case Op.ADDF_LEF_JF_JMPLOOP:
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4;
+            I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! <= F64[fp + code[pc + 3]!]!); pc += 4;
+            if (!I32[(fp + code[pc + 1]!) << 1]) { pc = code[pc + 2]!; continue; }
+            pc = code[pc + 4]!; break backEdge;
 
           default: {
             const unknown: never = op;
