@@ -5,7 +5,8 @@
 // a register of the right kind (reads of the call area happen only in calls);
 // every index operand (constant, function, extern, global, struct, signature,
 // field offset) is in range; every jump lands on an instruction start; control
-// never runs off the end of the code; each call finds its arguments in the call
+// never runs off the end of the code; a superinstruction (checked as its first
+// part) is followed by its other parts; each call finds its arguments in the call
 // area with the callee's parameter kinds, written in the same straight-line run
 // of code; results and returns have the declared kinds.
 //

@@ -28,6 +28,9 @@
 //   a trap anywhere can rebuild the guest stack trace from memory (errors.ts).
 // - counters[2f] counts calls of f, counters[2f+1] loop back-edges in f.
 // - The switch is exhaustive over Op: a new opcode without a case fails to compile.
+// - A superinstruction (opcodes.ts, SUPER_PARTS) runs its parts in order, pc
+//   standing at each part's own position while it runs, so traps, back-edges and
+//   resume positions are exactly those of the plain instructions.
 
 import { Op, HEADER_SLOTS, Kind } from '../bytecode/opcodes.js';
 import { MATH1_IMPLS, MATH2_IMPLS } from '../bytecode/builtins.js';
