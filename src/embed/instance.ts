@@ -479,6 +479,7 @@ function chooseBackend(rt: Runtime, o: VmOptions, events: TierEventLog | null, s
   if (mode === 'interp') { say('none', 'tier interp'); return null; }
   const opts = {
     events, printCode: o.printCode ?? o.printWasm ?? null, print: stderr, inline: o.inline ?? DEFAULTS.inline,
+    adapters: o.adapters ?? DEFAULTS.adapters,
     maxCodeSize: o.maxCodeKB === undefined ? Infinity : o.maxCodeKB * 1024,
   };
   const want = o.backend ?? null;

@@ -12,7 +12,9 @@
 // i2c adapter of f's shape, which reads the arguments from the frame and calls
 // through f's slot. Every c2i adapter is made when the backend starts (every slot
 // needs one); an i2c adapter is made when the first function of its shape is
-// installed. Both are shared by every function of that shape.
+// installed. Both are shared by every function of that shape. With
+// --adapters=generic, one hand-written i2c serves every shape and the c2i slots
+// hold the hand-written generic c2i (generic-adapters.ts).
 //
 // What must stay true:
 //   - install order: table slot first, then the interpreter's entry, so a caller
@@ -28,6 +30,8 @@ import type { Runtime, CompiledEntry } from '../runtime/runtime.js';
 import type { Backend } from '../runtime/tiering.js';
 import { callerFpOf } from '../runtime/frames.js';
 import type { TierEventLog } from '../runtime/tier-events.js';
+import type { AdapterMode } from '../config.js';
+import { genericI2c, genericC2i, GENERIC_ARITY, type GuestFn } from './generic-adapters.js';
 
 /** A signature shape: the kinds of the parameters and of the result. */
 export type Shape = { readonly params: readonly ValKind[]; readonly ret: ValKind | null };
@@ -49,6 +53,8 @@ export interface BackendOptions {
    *  bytes, JS characters); a compile that would pass it fails, and the function
    *  stays interpreted (Infinity: no limit). */
   maxCodeSize: number;
+  /** Generated adapters per shape, or the generic ones (config.ts AdapterMode). */
+  adapters: AdapterMode;
 }
 
 /** What lowering one function (or OSR entry) made. */
@@ -122,6 +128,19 @@ export abstract class CompilingBackend<Code> implements Backend {
   protected abstract setSlot(f: number, code: Code): void;
   protected abstract makeI2c(s: Shape): CompiledEntry;
   protected abstract makeC2i(s: Shape): Code;
+  /** Table slot f as a function JavaScript can call (the generic i2c calls it). */
+  protected abstract slotFunction(f: number): GuestFn;
+
+  /** The generic adapters, made on first need (--adapters=generic). */
+  private generic: { i2c: CompiledEntry; c2i: GuestFn; c2iRest: GuestFn } | null = null;
+  protected genericAdapters(): { i2c: CompiledEntry; c2i: GuestFn; c2iRest: GuestFn } {
+    return this.generic ??= { i2c: genericI2c(this.rt, (f) => this.slotFunction(f)), ...genericC2i(this.rt, this.c2iEnter()) };
+  }
+  /** The generic c2i function for shape s (by its arity). */
+  protected genericC2iFor(s: Shape): GuestFn {
+    const g = this.genericAdapters();
+    return s.params.length <= GENERIC_ARITY ? g.c2i : g.c2iRest;
+  }
 
   /** Fill every table slot with its c2i adapter (subclass constructors call this
    *  once their table exists). */
@@ -154,7 +173,7 @@ export abstract class CompilingBackend<Code> implements Backend {
 
   /** The c2i crossing compiled code calls (rt.enterInterpreted), counted while
    *  events are on. */
-  protected c2iEnter(): (fp: number) => number {
+  protected c2iEnter(): (fp: number) => void {
     const rt = this.rt, ev = this.opts.events;
     const enter = (fp: number) => rt.enterInterpreted(fp);
     return ev === null ? enter : ev.countingC2i(enter);
@@ -198,7 +217,9 @@ export abstract class CompilingBackend<Code> implements Backend {
     });
   }
 
-  private i2cFor(s: Shape): CompiledEntry { return this.adapter(this.i2c, 'i2c', s, (t) => this.makeI2c(t)); }
+  private i2cFor(s: Shape): CompiledEntry {
+    return this.adapter(this.i2c, 'i2c', s, (t) => (this.opts.adapters === 'generic' ? this.genericAdapters().i2c : this.makeI2c(t)));
+  }
   private c2iFor(s: Shape): Code { return this.adapter(this.c2i, 'c2i', s, (t) => this.makeC2i(t)); }
 
   /** The adapter of shape s from `cache`, made (and traced) on first need. */
@@ -209,7 +230,9 @@ export abstract class CompilingBackend<Code> implements Backend {
     made = make(s);
     cache.set(key, made);
     const ev = this.opts.events;
-    if (ev !== null) ev.sink({ kind: 'adapter', t: ev.now(), backend: this.name, adapter: kind, shape: key, i2c: this.i2c.size, c2i: this.c2i.size });
+    if (ev !== null) {
+      ev.sink({ kind: 'adapter', t: ev.now(), backend: this.name, adapter: kind, shape: key, i2c: this.i2c.size, c2i: this.c2i.size, generic: this.opts.adapters === 'generic' });
+    }
     return made;
   }
 }

@@ -49,7 +49,9 @@ export type TierEvent =
      *  for 'none', 'tier interp' or 'no [wasm |js ]backend on this host'. */
     reason: string;
   }
-  | At & { kind: 'adapter'; backend: 'wasm' | 'js'; adapter: 'i2c' | 'c2i'; shape: string; i2c: number; c2i: number }
+  | At & { kind: 'adapter'; backend: 'wasm' | 'js'; adapter: 'i2c' | 'c2i'; shape: string; i2c: number; c2i: number;
+      /** The hand-written generic adapter serves this shape (--adapters=generic). */
+      generic: boolean }
   | OfFn & {
     kind: 'compiled'; backend: 'wasm' | 'js';
     /** The loop header of an OSR entry; null for the whole function. */
@@ -86,7 +88,7 @@ export function formatTierEvent(e: TierEvent): string | null {
     case 'backend':
       if (e.backend === 'wasm' || e.reason === 'tier interp') return null;
       return e.backend === 'none' ? `[tier] ${e.reason}: every function stays interpreted` : `[tier] backend: ${e.backend} (${e.reason})`;
-    case 'adapter': return `[tier] adapter ${e.adapter} ${e.shape} (${e.i2c} i2c, ${e.c2i} c2i)`;
+    case 'adapter': return `[tier] adapter ${e.adapter} ${e.shape}${e.generic ? ' generic' : ''} (${e.i2c} i2c, ${e.c2i} c2i)`;
     case 'compiled': {
       const what = e.osrPc === null ? e.fn : `${e.fn} (osr entry at pc ${e.osrPc})`;
       return `[tier] compile ${what}: ${e.bytecodeWords} bytecode words -> ${e.size} ${e.unit} in ${Math.round(e.ms * 1000)} us` +
@@ -127,10 +129,10 @@ export class TierEventLog {
   }
 
   /** A compiled-to-interpreted entry that counts its calls. */
-  countingC2i<E extends (fp: number) => number>(enter: E): E {
+  countingC2i<E extends (fp: number) => void>(enter: E): E {
     return ((fp: number) => {
       this.compiledToInterp++;
-      return enter(fp);
+      enter(fp);
     }) as E;
   }
 }

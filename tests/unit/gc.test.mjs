@@ -259,12 +259,26 @@ test('generations: a minor collection frees young garbage, keeps OLD objects, an
   gc.collect('test');
   assert.equal(gc.fullCount, 1, 'a minor collection');
   assert.equal(mem.i32[(mem.i32[(old + 8) >> 2] + 12) >> 2], 42, 'the young object reached only from an OLD one survived');
-  assert.equal(mem.i32[young >> 2] & OLD, 0, 'one survival ages an object; it stays young');
-  assert.equal(heap.rememberedCount, 1, 'so the OLD object that references it stays remembered');
-  gc.collect('test');
-  assert.ok(mem.i32[young >> 2] & OLD, 'a second survival promotes it');
-  assert.equal(heap.rememberedCount, 0, 'and the OLD object is no longer remembered');
+  assert.ok(mem.i32[young >> 2] & OLD, 'reached from the old generation, it is promoted at once');
+  assert.equal(heap.rememberedCount, 0, 'so the OLD object that references it is no longer remembered');
   assert.equal(heap.extent, extent, 'a minor collection does not move the heap top');
+  verifyHeap(heap, roots, 'in test');
+  // Reached only from a root: one survival ages an object, a second promotes it.
+  const a = heap.newStruct(0);
+  handles.push(a);
+  gc.collect('test');
+  assert.equal(mem.i32[a >> 2] & OLD, 0, 'one survival ages an object; it stays young');
+  const b = heap.newStruct(0);
+  mem.i32[(a + 8) >> 2] = b;                          // young -> young: no barrier needed
+  heap.barrier(a);
+  assert.equal(heap.rememberedCount, 0);
+  gc.collect('test');
+  assert.ok(mem.i32[a >> 2] & OLD, 'a second survival promotes it');
+  assert.equal(mem.i32[b >> 2] & OLD, 0, 'what it references was young: aged now');
+  assert.equal(heap.rememberedCount, 1, 'so the promoted object is remembered');
+  gc.collect('test');
+  assert.ok(mem.i32[b >> 2] & OLD);
+  assert.equal(heap.rememberedCount, 0, 'and no longer remembered once that is promoted');
   verifyHeap(heap, roots, 'in test');
   // Without the barrier, the verifier names the missing remembered-set entry.
   const young2 = heap.newStruct(0);

@@ -9,13 +9,15 @@
 
 import { Kind } from '../../bytecode/opcodes.js';
 import type { BcFunction } from '../../bytecode/module.js';
-import type { Runtime, CompiledEntry } from '../../runtime/runtime.js';
+import { SCRATCH_SLOT, type Runtime, type CompiledEntry } from '../../runtime/runtime.js';
 import { Hdr, TO_HOST, headerByteOffset } from '../../runtime/frames.js';
 import { helperImports } from '../helpers.js';
+import type { GuestFn } from '../generic-adapters.js';
 import { CompilingBackend, shapeKey, type BackendOptions, type Lowered, type Shape } from '../backend.js';
 import { ValType, W, WasmModuleBuilder } from './encoder.js';
-import { lowerFunction, shapeType, wasmType } from './lower.js';
-import { makeStringHelpers, WASM_STRING_HELPERS, type WasmStringHelper } from './strings.js';
+import { lowerFunction, shapeType } from './lower.js';
+import { makeStringHelpers, WASM_STRING_HELPERS } from './strings.js';
+import { makeRefill } from './alloc.js';
 
 /** True if this host can compile and run WebAssembly now (not under --jitless,
  *  and not where a policy forbids wasm code generation). */
@@ -29,18 +31,17 @@ export function hostCanCompileWasm(): boolean {
   }
 }
 
-/** The helper imports: the JavaScript ones, except that the string helpers are
+/** The helper imports: the JavaScript ones, except those given in `wasm`,
  *  getters that build their wasm module (`make`) on first read. Instantiating a
- *  module reads only the imports it declares, so the string module (a few ms of
- *  optimising compile, at start-up of --tier=jit) is built when the first
- *  compiled function that calls one is instantiated, and once. */
-function withLazyStringHelpers(js: Readonly<Record<string, Function>>, make: () => Record<WasmStringHelper, Function>): WebAssembly.ModuleImports {
-  const helpers: Record<string, Function> = { ...js };
-  let made: Record<WasmStringHelper, Function> | null = null;
-  for (const name of WASM_STRING_HELPERS) {
+ *  module reads only the imports it declares, so a wasm helper module (the
+ *  string one is a few ms of optimising compile, at start-up of --tier=jit) is
+ *  built when the first compiled function that calls one of its helpers is
+ *  instantiated, and once. */
+function withLazyWasmHelpers<N extends string>(helpers: Record<string, Function>, names: readonly N[], make: () => Record<N, Function>): void {
+  let made: Record<N, Function> | null = null;
+  for (const name of names) {
     Object.defineProperty(helpers, name, { enumerable: true, get: () => (made ??= make())[name] });
   }
-  return helpers as WebAssembly.ModuleImports;
 }
 
 export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
@@ -55,12 +56,21 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     super(rt, opts);
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: rt.mod.functions.length });
     const js = helperImports(rt);
-    // The string helpers run as wasm, with the JS ones as their slow paths.
-    this.helpers = withLazyStringHelpers(js, () => makeStringHelpers(rt.mem.wasm!, js, rt.heap.charCache));
+    // The refill and string helpers run as wasm, with the JS ones as their slow
+    // paths (the string operations refill through the wasm refill).
+    const helpers: Record<string, Function> = { ...js };
+    withLazyWasmHelpers(helpers, ['refill'], () => ({ refill: makeRefill(rt.mem.wasm!, js.refill, rt.heap.ring) }));
+    withLazyWasmHelpers(helpers, WASM_STRING_HELPERS, () => makeStringHelpers(rt.mem.wasm!, { ...js, refill: helpers.refill! }, rt.heap.charCache));
+    this.helpers = helpers as WebAssembly.ModuleImports;
     this.initSlots();
   }
 
-  protected setSlot(f: number, code: WebAssembly.ExportValue): void { this.table.set(f, code); }
+  /** What each table slot holds, as JavaScript calls it (the generic i2c's view
+   *  of the table, without a Table.get per call). */
+  private readonly slots: GuestFn[] = [];
+
+  protected setSlot(f: number, code: WebAssembly.ExportValue): void { this.table.set(f, code); this.slots[f] = code as GuestFn; }
+  protected slotFunction(f: number): GuestFn { return this.slots[f]!; }
 
   protected lower(fn: BcFunction, osrPc: number | null): Lowered<WebAssembly.ExportValue> {
     const rt = this.rt, opts = this.opts;
@@ -122,6 +132,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   //     header RESULT_REG := TO_HOST        ;; return to the host: back here
   //     (store arg i to slot fp + i) ...
   //     local.get fp ; call $enter          ;; runs the interpreter on that frame
+  //     [i32.const 0 ; load scratch slot]   ;; the raw result, through memory
   //
   // The first request makes the c2i adapters of every function's shape at once,
   // in one module (the backend's constructor asks for all of them): one compile
@@ -138,17 +149,11 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
 
   /** One module exporting the c2i adapter of each of `shapes`, by shapeKey. */
   private makeC2iModule(shapes: readonly Shape[]): Map<string, WebAssembly.ExportValue> {
+    if (this.opts.adapters === 'generic') return this.typedGenericC2i(shapes);
     const mb = new WasmModuleBuilder();
     mb.importMemory('env', 'memory', 1);
-    // $enter per result type (imports precede defined functions).
-    const enters = new Map<string, number>();
+    const enter = mb.importFunction('h', 'enter', mb.addType([ValType.I32], []));
     for (const s of shapes) {
-      const results = s.ret === null ? [] : [wasmType(s.ret)];
-      const key = results.join();
-      if (!enters.has(key)) enters.set(key, mb.importFunction('h', `enter${enters.size}`, mb.addType([ValType.I32], results)));
-    }
-    for (const s of shapes) {
-      const enter = enters.get((s.ret === null ? [] : [wasmType(s.ret)]).join())!;
       const wb = mb.addFunction(shapeType(mb, s.params, s.ret), `c2i_${shapeKey(s)}`);
       const fpb = wb.local(ValType.I32);
       wb.localGet(wb.param(0)); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(fpb);
@@ -159,11 +164,21 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
         wb.store(k === Kind.F ? W.F64_STORE : W.I32_STORE, k === Kind.F ? 3 : 2, i * 8);
       });
       wb.localGet(wb.param(0)); wb.call(enter);
+      if (s.ret !== null) { wb.i32Const(0); wb.load(s.ret === Kind.F ? W.F64_LOAD : W.I32_LOAD, s.ret === Kind.F ? 3 : 2, SCRATCH_SLOT * 8); }
       wb.finish();
       mb.exportFunction(shapeKey(s), wb.index);
     }
-    const enter = this.c2iEnter();
-    const h = Object.fromEntries([...enters.keys()].map((_, i) => [`enter${i}`, enter]));
+    const exports = this.instantiate(mb.encode(), { h: { enter: this.c2iEnter() } });
+    return new Map(shapes.map((s) => [shapeKey(s), exports[shapeKey(s)]!]));
+  }
+
+  /** --adapters=generic: the hand-written c2i, imported once per shape with that
+   *  shape's type and exported again (no code of ours: a table slot must hold a
+   *  function of the callee's wasm type; V8 makes the wasm-to-JS call itself). */
+  private typedGenericC2i(shapes: readonly Shape[]): Map<string, WebAssembly.ExportValue> {
+    const mb = new WasmModuleBuilder();
+    for (const s of shapes) mb.exportFunction(shapeKey(s), mb.importFunction('h', shapeKey(s), shapeType(mb, s.params, s.ret)));
+    const h = Object.fromEntries(shapes.map((s) => [shapeKey(s), this.genericC2iFor(s)]));
     const exports = this.instantiate(mb.encode(), { h });
     return new Map(shapes.map((s) => [shapeKey(s), exports[shapeKey(s)]!]));
   }
