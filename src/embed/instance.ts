@@ -39,6 +39,7 @@ import { GuestFault, Trap, guestTrace, stackOverflowAt } from '../runtime/errors
 import { HostFault, missingExterns } from '../runtime/externs.js';
 import { frameFn } from '../runtime/frames.js';
 import { Tiering, type Backend, type CompilePlan } from '../runtime/tiering.js';
+import { plainCode } from '../bytecode/fuse.js';
 import { TierEventLog, formatTierEvent, isDeoptEvent, type TierEvent, type TierEventSink } from '../runtime/tier-events.js';
 import { run as interpret } from '../interp/interpreter.js';
 import type { CompilingBackend } from '../jit/backend.js';
@@ -420,7 +421,11 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrup
       flushMs: o.flushMs ?? 0,
       stdin: io.stdin,
       externs,
-      useWasmMemory: hostHasWasmMemory(),
+      // Only compiled wasm code needs a WebAssembly.Memory. Growing one detaches
+      // its old buffer, after which V8 checks typed-array accesses for detached
+      // buffers: measured, the interpreter ran binary-trees and a sieve 15-20%
+      // slower on a grown wasm memory than on a plain ArrayBuffer.
+      useWasmMemory: (o.tier ?? DEFAULTS.tier) !== 'interp' && hostHasWasmMemory(),
       gcStress: o.gcStress ?? DEFAULTS.gcStress,
       verifyHeap: o.verifyHeap ?? DEFAULTS.verifyHeap,
       traceGc: o.traceGc ? (line) => io.stderr(line + '\n') : null,
@@ -542,5 +547,7 @@ function makeTiering(rt: Runtime, o: VmOptions, backend: Backend | null, events:
     mode: o.tier ?? DEFAULTS.tier, threshold: o.jitThreshold ?? DEFAULTS.jitThreshold, events, filter,
     deoptStress: o.deoptStress ?? DEFAULTS.deoptStress,
   };
-  return new Tiering(names, backend, opts, rt.codes, rt.profiles);
+  // The policy reads plain instructions (a profiled jump may be a later part of
+  // a superinstruction in rt.codes; positions are the same).
+  return new Tiering(names, backend, opts, rt.codes.map(plainCode), rt.profiles);
 }

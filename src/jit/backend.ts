@@ -23,6 +23,7 @@
 //     interpreted), never half installed.
 
 import { Kind, Op, OP_INFO } from '../bytecode/opcodes.js';
+import { plainModule } from '../bytecode/fuse.js';
 import type { Helper } from '../bytecode/helpers.js';
 import type { BcFunction, BcModule, ValKind } from '../bytecode/module.js';
 import type { Runtime, CompiledEntry } from '../runtime/runtime.js';
@@ -116,7 +117,13 @@ export abstract class CompilingBackend<Code> implements Backend {
   private readonly i2c = new Map<string, CompiledEntry>();
   private readonly c2i = new Map<string, Code>();
 
-  constructor(protected readonly rt: Runtime, protected readonly opts: BackendOptions) {}
+  /** The module as plain instructions (superinstructions are the interpreter's
+   *  alone: bytecode/fuse.ts); every lowering reads this one. */
+  protected readonly mod: BcModule;
+
+  constructor(protected readonly rt: Runtime, protected readonly opts: BackendOptions) {
+    this.mod = plainModule(rt.mod);
+  }
 
   /** Whether lower() compiles tier 2 (a plan's speculation); a backend that
    *  does not is never given one. */
@@ -146,11 +153,11 @@ export abstract class CompilingBackend<Code> implements Backend {
   /** Fill every table slot with its c2i adapter (subclass constructors call this
    *  once their table exists). */
   protected initSlots(): void {
-    for (const f of this.rt.mod.functions) this.setSlot(f.index, this.c2iFor(f));
+    for (const f of this.mod.functions) this.setSlot(f.index, this.c2iFor(f));
   }
 
   compile(f: number, plan: CompilePlan): string | null {
-    const fn = this.rt.mod.functions[f]!;
+    const fn = this.mod.functions[f]!;
     let code: Code;
     try {
       code = this.build(fn, null, plan);
@@ -166,7 +173,7 @@ export abstract class CompilingBackend<Code> implements Backend {
 
   compileOsr(f: number, pc: number): ((fp: number) => number) | string {
     try {
-      return this.build(this.rt.mod.functions[f]!, pc, TIER1) as unknown as (fp: number) => number;
+      return this.build(this.mod.functions[f]!, pc, TIER1) as unknown as (fp: number) => number;
     } catch (e) {
       return (e as Error).message;
     }

@@ -47,7 +47,7 @@ export class JsBackend extends CompilingBackend<GuestCode> {
   constructor(rt: Runtime, opts: BackendOptions) {
     super(rt, opts);
     this.lowerEnv = {
-      mod: rt.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot,
+      mod: this.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot,
       frameSizes: rt.frameSizes, fuel: rt.limits.metered,
     };
     this.env = {

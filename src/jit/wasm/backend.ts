@@ -79,7 +79,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     const rt = this.rt, opts = this.opts;
     const mb = this.newModule();
     const env = {
-      mod: rt.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot,
+      mod: this.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot,
       frameSizes: rt.frameSizes, mayInline: (g: number) => opts.inline && rt.tiering.mayCompile(g),
       fuel: rt.limits.metered,
     };
@@ -94,7 +94,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   private newModule(): WasmModuleBuilder {
     const mb = new WasmModuleBuilder();
     mb.importMemory('env', 'memory', 1);
-    mb.importTable('env', 'table', this.rt.mod.functions.length);
+    mb.importTable('env', 'table', this.mod.functions.length);
     return mb;
   }
 
@@ -144,7 +144,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   // value's signature) gets a module of its own.
   protected makeC2i(s: Shape): WebAssembly.ExportValue {
     if (this.c2iMade === null) {
-      const shapes = new Map(this.rt.mod.functions.map((f) => [shapeKey(f), f as Shape]));
+      const shapes = new Map(this.mod.functions.map((f) => [shapeKey(f), f as Shape]));
       this.c2iMade = this.makeC2iModule([...shapes.values()]);
     }
     return this.c2iMade.get(shapeKey(s)) ?? this.makeC2iModule([s]).get(shapeKey(s))!;
