@@ -120,16 +120,20 @@ export class Tiering {
   }
 
   /** Tier-2 code of f left for the interpreter at pc: count it, trace it, and
-   *  past DEOPT_LIMIT invalidate it (see the file comment). Deopts of code
-   *  already replaced (frames of it still running) count toward its successor. */
+   *  past DEOPT_LIMIT invalidate it (see the file comment). Stress exits are
+   *  not counted. Deopts of code already replaced (frames of it still running)
+   *  count toward its successor. */
   onDeopt(f: number, pc: number, reason: DeoptReason): void {
-    const n = ++this.deopts[f]!;
+    const stress = reason === DeoptReason.STRESS;
+    const n = this.deopts[f]! + (stress ? 0 : 1);
+    this.deopts[f] = n;
     const ev = this.opts.events;
     if (ev !== null) ev.sink({ kind: 'deopt', t: ev.now(), fn: this.names[f]!, f, pc, reason: DEOPT_REASONS[reason]!, count: n });
-    if (reason === DeoptReason.STRESS) return;
+    if (stress) return;
     this.failedSites[f]!.add(pc);
     if (n < DEOPT_LIMIT || this.state[f] !== FnState.OPTIMIZED) return;
-    const again = this.optCompiles[f]! < MAX_OPT_COMPILES && this.opts.mode !== 'opt';
+    const again = this.optCompiles[f]! < MAX_OPT_COMPILES;
+    this.deopts[f] = 0;
     if (ev !== null) ev.sink({ kind: 'invalidated', t: ev.now(), fn: this.names[f]!, f, deopts: n, failedSites: [...this.failedSites[f]!] });
     this.install(f, { spec: null, tierUpAfter: again ? this.callThreshold : 0 });
   }
@@ -200,8 +204,11 @@ export class Tiering {
     return speculate(this.codes[f]!, this.profiles[f]!, minSamples, this.failedSites[f]!, this.opts.deoptStress);
   }
 
+  /** Compile f as `plan` says and install it. A function that fails keeps the
+   *  code it has, if any (a failed recompile is traced, and not tried again). */
   private install(f: number, plan: CompilePlan): void {
     const reason = this.backend!.compile(f, plan);
+    if (reason !== null && this.isCompiled(f)) { this.traceFailure(f, reason); return; }
     if (reason !== null) { this.fail(f, reason); return; }
     this.state[f] = plan.spec === null ? FnState.COMPILED : FnState.OPTIMIZED;
     this.deopts[f] = 0;
@@ -210,6 +217,10 @@ export class Tiering {
 
   private fail(f: number, reason: string): void {
     this.state[f] = FnState.FAILED;
+    this.traceFailure(f, reason);
+  }
+
+  private traceFailure(f: number, reason: string): void {
     const ev = this.opts.events;
     if (ev !== null) ev.sink({ kind: 'failed', t: ev.now(), fn: this.names[f]!, f, reason });
   }
