@@ -1,6 +1,7 @@
 // Tier events: the one record of what the tiering policy and a compiling backend
-// did — backend chosen, adapters made, functions compiled, installed or failed,
-// OSR entries — and, when a run ends, how often each function was called and how
+// did — backend chosen, adapters made, functions compiled (tier 1 or tier 2),
+// installed or failed, OSR entries, deopts and invalidations of tier-2 code
+// (printed by --trace-deopt; --trace-tier prints the rest) — and, when a run ends, how often each function was called and how
 // often calls crossed between tiers. `--trace-tier` prints them (formatTierEvent
 // gives the text, one line each); an embedder or the playground receives the
 // objects (VmOptions.onTierEvent). With no listener nothing is made: every

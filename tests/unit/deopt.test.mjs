@@ -170,6 +170,24 @@ fn main() {
   assert.deepEqual(d.map((e) => [e.fn, e.reason, e.noted]), [['apply', 'call target', 700]]);
 });
 
+wasmTest('a guarded function value call inlines a leaf; a trap in it has the interpreter\'s trace', () => {
+  const src = `
+fn div(x: i32) -> i32 { return 100 / x; }
+fn apply(f: fn(i32) -> i32, x: i32) -> i32 {
+  return f(x);
+}
+fn main() {
+  var s = 0;
+  for i in 0..1000 { s = s + apply(div, 999 - i); }
+  print(s);
+}`;
+  const ref = interp(src);
+  assert.match(ref.stderr, /^runtime error: division by zero\n  at div \(t\.tier:2\)\n  at apply \(t\.tier:4\)\n  at main \(t\.tier:8\)\n$/);
+  const r = runEvents(src, { jitThreshold: 100 });
+  same(r, ref);
+  assert.ok(r.events.some((e) => e.kind === 'compiled' && e.fn === 'apply' && /1 call target/.test(e.speculation ?? '')));
+});
+
 wasmTest('--tier=opt compiles every function in tier 2; --deopt-stress leaves once at every site', () => {
   const opt = runEvents(LATE, { tier: 'opt' });
   same(opt, interp(LATE));

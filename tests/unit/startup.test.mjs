@@ -57,7 +57,7 @@ test('bin/tiervm.js runs programs with the bundle alone, in every mode', () => {
   }
   const usage = spawnSync(process.execPath, [path.join(dir, 'bin', 'tiervm.js'), 'run', '--tier=fast', 'x.tier'], { encoding: 'utf8' });
   assert.equal(usage.status, 2);
-  assert.equal(usage.stderr, "tiervm: --tier: unknown tier 'fast' (available: interp, auto, jit)\n");
+  assert.equal(usage.stderr, "tiervm: --tier: unknown tier 'fast' (available: interp, auto, jit, opt)\n");
 });
 
 test('the code cache is accepted by a node started like the command', () => {

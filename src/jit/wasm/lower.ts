@@ -708,7 +708,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.countStep();
     if (!c.byValue && this.mode.kind !== 'inline') {
       const g = env.mod.functions[c.target]!;
-      if (g !== fn && env.mayInline(g.index) && isLeaf(g)) return this.inlineCall(g, c.base, c.dst);
+      if (g !== fn && env.mayInline(g.index) && isLeaf(g)) return this.inlineCall(g, c.base, c.dst, op);
     }
     const pushCallee = () => {
       if (c.byValue) { this.get(c.target); wb.i32Const(1); wb.op(W.I32_SUB); } else wb.i32Const(c.target);
@@ -728,11 +728,11 @@ class WasmFnLowering implements StructuredSink<Label> {
   //   cfp := fp + base + 2 ; [header, only if the callee may trap]
   //   block $ret  <callee body; returns: result := v ; br $ret>  end
   //   dst := result
-  private inlineCall(g: BcFunction, base: number, dst: number): void {
+  private inlineCall(g: BcFunction, base: number, dst: number, op: Op): void {
     const wb = this.wb;
     const cfp = wb.local(ValType.I32);
     wb.localGet(this.fp); wb.i32Const(base + HEADER_SLOTS); wb.op(W.I32_ADD); wb.localSet(cfp);
-    if (mayTrap(g, constantRegisters(g), this.env.fuel)) this.writeHeader(base, () => wb.i32Const(g.index), Op.CALL);
+    if (mayTrap(g, constantRegisters(g), this.env.fuel)) this.writeHeader(base, () => wb.i32Const(g.index), op);
     const result = g.ret === null ? null : wb.local(wasmType(g.ret));
     const ret = wb.block();
     const body = new WasmFnLowering(this.env, this.mb, wb, g, { kind: 'inline', fp: cfp, ret, result }, this.helpers);
