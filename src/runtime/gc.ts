@@ -28,8 +28,9 @@
 //   heap (merging runs of dead and free blocks, giving a trailing run back to
 //   untouched memory). It runs when the OLD bytes (live after the last full
 //   collection plus everything promoted since) would push the heap past twice
-//   that live set, when the heap limit is reached, and every fourth collection
-//   under --gc-stress.
+//   that live set, before the heap grows past twice that live set if the OLD
+//   bytes grew since (fullBeforeGrowth), when the heap limit is reached, and
+//   every fourth collection under --gc-stress.
 // Marking uses an explicit stack (no host recursion, whatever the object graph).
 
 import { grown, ObjKind, MARK_BIT, LOGGED_BIT, BIG_BIT, BIG_ARRAY_ELEMENTS, KIND_MASK, MIN_BLOCK, freeBinOf, type Collector, type Heap } from './heap.js';
@@ -50,6 +51,8 @@ const NURSERY_MAX = 16 << 20;
  *  then peaks near twice its live set. */
 const FULL_GROWTH = 2;
 const FULL_MIN = 4 << 20;
+/** See GarbageCollector.fullBeforeGrowth. */
+const REGROWTH = 1.1;
 /** Under --gc-stress, every this-many-th collection is a full one. */
 const STRESS_FULL_EVERY = 4;
 
@@ -123,6 +126,17 @@ export class GarbageCollector implements Collector {
     this.pauses.push(pause);
     this.opts.trace?.(`[gc #${this.count} ${full ? 'full' : 'minor'}, ${reason}] heap ${kb(usedBefore)} -> ` +
       `${kb(heap.extent - heap.freeBytes)}, old ${kb(this.oldBytes)}, extent ${kb(heap.extent)}, pause ${pause.toFixed(3)} ms`);
+  }
+
+  /** A full collection before the heap grows past FULL_GROWTH times the live
+   *  set of the last full collection, when the OLD bytes have grown by
+   *  REGROWTH since: the old generation may hold garbage to reuse before the
+   *  heap grows, and the live set the heap is sized by is out of date (a
+   *  program whose small holes fit none of its later requests otherwise grew
+   *  to 2.05x the last live set it measured). */
+  fullBeforeGrowth(extent: number): boolean {
+    if (this.opts.stress || this.fullCount === 0) return false;
+    return extent > FULL_GROWTH * Math.max(this.lastLive, FULL_MIN / FULL_GROWTH) && this.oldBytes > this.lastLive * REGROWTH;
   }
 
   private fullDue(reason: string): boolean {

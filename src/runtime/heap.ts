@@ -111,6 +111,8 @@ export interface Collector {
   budget(allocatedSinceGc: number): number;
   /** Collect; `full` forces a full collection (else the collector chooses). */
   collect(reason: string, full?: boolean): void;
+  /** Should a full collection run before the heap grows to `extent` bytes? */
+  fullBeforeGrowth(extent: number): boolean;
 }
 
 /** Runs up to this size have a bin per exact size (8-byte steps). */
@@ -582,6 +584,11 @@ export class Heap {
    *  reports out of memory when the heap limit is reached. */
   private takeFresh(size: number): number {
     let chunk = Math.max(size, Math.min(FRESH_CHUNK, this.limit - this.top));
+    if (this.collector !== null && this.collector.fullBeforeGrowth(this.extent + chunk)) {
+      this.collector.collect('heap growth', true);
+      const run = this.takeRun(size);
+      if (run !== 0) return run;
+    }
     if (this.top + size > this.limit || !this.mem.grow(this.top + chunk)) {
       if (this.collector !== null) {
         this.collector.collect('heap limit');

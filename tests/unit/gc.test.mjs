@@ -287,6 +287,30 @@ test('generations: a minor collection frees young garbage, keeps OLD objects, an
   void oldGarbage;
 });
 
+test('sizing: before the heap grows past twice the last live set, a full collection runs if the old generation grew', () => {
+  const mem = new Memory(4096 + (64 << 20), 4096 + (64 << 20), false);
+  const heap = new Heap(mem, 4096, 4096 + (64 << 20));
+  heap.structSizes = Int32Array.of(16);
+  const handles = [];
+  const lines = [];
+  const roots = { handles, structRefOffsets: [Int32Array.of(8)], forEachRoot(v) { handles.forEach(v); } };
+  const gc = new GarbageCollector(heap, roots, { stress: false, verify: false, trace: (l) => lines.push(l) });
+  heap.collector = gc;
+  const kept = heap.newArray(ARR_R, 200000);          // grows with kept strings (promoted: stored into an OLD array)
+  handles.push(kept);
+  gc.collect('test', true);
+  for (let i = 0; i < 200000; i++) {
+    mem.i32[((kept + 8) >> 2) + i] = heap.newString(`w${i % 10}`);
+    heap.barrier(kept, i);
+    heap.newString('garbage garbage garbage garbage garbage garbage garbage garbage garbage');
+  }
+  const growth = lines.filter((l) => / full, heap growth\]/.test(l));
+  assert.ok(growth.length > 0, lines.slice(-5).join('\n'));
+  assert.ok(heap.peakExtent <= 2 * gc.lastLive + (1 << 20), `peak ${heap.peakExtent} for live ${gc.lastLive}`);
+  heap.retireWindow();                                 // the verifier reads a heap with no window open
+  verifyHeap(heap, roots, 'in test');
+});
+
 test('generations: OLD garbage waits for a full collection', () => {
   const { heap, gc, handles } = makeHeap(1 << 20);
   handles.push(list(heap, 10));
