@@ -27,9 +27,10 @@
 // - A caller's resume position and result register are in the callee's header, so
 //   a trap anywhere can rebuild the guest stack trace from memory (errors.ts).
 // - counters[2f] counts calls of f, counters[2f+1] loop back-edges in f.
-// - `prof` is the profile of `fn` (runtime/profile.ts): every conditional jump
-//   counts the way it went (written out in each case: a helper function would
-//   not always be inlined into this loop), every CALLV notes a new target.
+// - `prof` is the profile of `fn` (runtime/profile.ts): when `profiling` (a
+//   tier 2 can use it: tiering.optimizing), every conditional jump counts the
+//   way it went (written out in each case: a helper function would not always
+//   be inlined into this loop); every CALLV notes a new target.
 // - The switch is exhaustive over Op: a new opcode without a case fails to compile.
 // - A superinstruction (opcodes.ts, SUPER_PARTS) runs its parts in order, pc
 //   standing at each part's own position while it runs, so traps, back-edges and
@@ -119,7 +120,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
   const kf = rt.f64Consts, ks = rt.strAddrs, heap = rt.heap, mem = rt.mem, out = rt.out;
   const gb = rt.globalsSlot, stackEnd = rt.stackEndSlot;
   const entries = rt.entries, tiering = rt.tiering, limits = rt.limits, metered = limits.metered;
-  const callHot = tiering.callThreshold;
+  const callHot = tiering.callThreshold, profiling = tiering.optimizing;
   const loopHot = tiering.loopThreshold || 0x7fffffff;
   let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16;
   let fp = entryFp;
@@ -212,20 +213,20 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
             pc = code[pc + 3]!;
             break backEdge;
           }
-          case Op.JT: if (I32[(fp + code[pc + 1]!) << 1] !== 0) { prof[pc]!++; pc = code[pc + 2]!; } else { prof[pc + 1]!++; pc += 3; } continue;
-          case Op.JF: if (I32[(fp + code[pc + 1]!) << 1] === 0) { prof[pc]!++; pc = code[pc + 2]!; } else { prof[pc + 1]!++; pc += 3; } continue;
-          case Op.JEQ: if (I32[(fp + code[pc + 1]!) << 1] === I32[(fp + code[pc + 2]!) << 1]) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
-          case Op.JNE: if (I32[(fp + code[pc + 1]!) << 1] !== I32[(fp + code[pc + 2]!) << 1]) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
-          case Op.JLT: if (I32[(fp + code[pc + 1]!) << 1]! < I32[(fp + code[pc + 2]!) << 1]!) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
-          case Op.JLE: if (I32[(fp + code[pc + 1]!) << 1]! <= I32[(fp + code[pc + 2]!) << 1]!) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
-          case Op.JGT: if (I32[(fp + code[pc + 1]!) << 1]! > I32[(fp + code[pc + 2]!) << 1]!) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
-          case Op.JGE: if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
-          case Op.JEQK: if (I32[(fp + code[pc + 1]!) << 1] === code[pc + 2]) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
-          case Op.JNEK: if (I32[(fp + code[pc + 1]!) << 1] !== code[pc + 2]) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
-          case Op.JLTK: if (I32[(fp + code[pc + 1]!) << 1]! < code[pc + 2]!) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
-          case Op.JLEK: if (I32[(fp + code[pc + 1]!) << 1]! <= code[pc + 2]!) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
-          case Op.JGTK: if (I32[(fp + code[pc + 1]!) << 1]! > code[pc + 2]!) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
-          case Op.JGEK: if (I32[(fp + code[pc + 1]!) << 1]! >= code[pc + 2]!) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JT: if (I32[(fp + code[pc + 1]!) << 1] !== 0) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; } else { if (profiling) prof[pc + 1]!++; pc += 3; } continue;
+          case Op.JF: if (I32[(fp + code[pc + 1]!) << 1] === 0) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; } else { if (profiling) prof[pc + 1]!++; pc += 3; } continue;
+          case Op.JEQ: if (I32[(fp + code[pc + 1]!) << 1] === I32[(fp + code[pc + 2]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JNE: if (I32[(fp + code[pc + 1]!) << 1] !== I32[(fp + code[pc + 2]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JLT: if (I32[(fp + code[pc + 1]!) << 1]! < I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JLE: if (I32[(fp + code[pc + 1]!) << 1]! <= I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JGT: if (I32[(fp + code[pc + 1]!) << 1]! > I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JGE: if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JEQK: if (I32[(fp + code[pc + 1]!) << 1] === code[pc + 2]) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JNEK: if (I32[(fp + code[pc + 1]!) << 1] !== code[pc + 2]) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JLTK: if (I32[(fp + code[pc + 1]!) << 1]! < code[pc + 2]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JLEK: if (I32[(fp + code[pc + 1]!) << 1]! <= code[pc + 2]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JGTK: if (I32[(fp + code[pc + 1]!) << 1]! > code[pc + 2]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+          case Op.JGEK: if (I32[(fp + code[pc + 1]!) << 1]! >= code[pc + 2]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
 
           // A call pushes the callee's frame over the call area (header in R[base],
           // R[base+1]). An interpreted callee continues in this loop; a compiled one
@@ -468,7 +469,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
             const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
             if (i >>> 0 >= len) outOfBounds(i, len);
             I32[(fp + code[pc + 1]!) << 1] = I32[(a >> 2) + 2 + i]!; pc += 4;
-            if (I32[(fp + code[pc + 1]!) << 1]) { prof[pc]!++; pc = code[pc + 2]!; } else { prof[pc + 1]!++; pc += 3; } continue;
+            if (I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; } else { if (profiling) prof[pc + 1]!++; pc += 3; } continue;
           }
           case Op.MULF_ADDF:
             F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4;
@@ -478,35 +479,35 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
             F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4; continue;
           case Op.LEF_JF:
             I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! <= F64[fp + code[pc + 3]!]!); pc += 4;
-            if (I32[(fp + code[pc + 1]!) << 1]) { prof[pc + 1]!++; pc += 3; } else { prof[pc]!++; pc = code[pc + 2]!; } continue;
+            if (I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc + 1]!++; pc += 3; } else { if (profiling) prof[pc]!++; pc = code[pc + 2]!; } continue;
           case Op.LEF_JF_JMPLOOP:
             I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! <= F64[fp + code[pc + 3]!]!); pc += 4;
-            if (!I32[(fp + code[pc + 1]!) << 1]) { prof[pc]!++; pc = code[pc + 2]!; continue; }
-            prof[pc + 1]!++; pc = code[pc + 4]!; break backEdge;
+            if (!I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; continue; }
+            if (profiling) prof[pc + 1]!++; pc = code[pc + 4]!; break backEdge;
           case Op.LOADNULL_EQR_JF: case Op.LOADNULL_NER_JF: {
             I32[(fp + code[pc + 1]!) << 1] = 0; pc += 2;
             const same = I32[(fp + code[pc + 2]!) << 1] === I32[(fp + code[pc + 3]!) << 1];
             I32[(fp + code[pc + 1]!) << 1] = +(op === Op.LOADNULL_EQR_JF ? same : !same); pc += 4;
-            if (I32[(fp + code[pc + 1]!) << 1]) { prof[pc + 1]!++; pc += 3; } else { prof[pc]!++; pc = code[pc + 2]!; } continue;
+            if (I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc + 1]!++; pc += 3; } else { if (profiling) prof[pc]!++; pc = code[pc + 2]!; } continue;
           }
           case Op.JGE_JMPLOOP:
-            if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { prof[pc]!++; pc = code[pc + 3]!; continue; }
-            prof[pc + 1]!++; pc = code[pc + 5]!; break backEdge;
+            if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; continue; }
+            if (profiling) prof[pc + 1]!++; pc = code[pc + 5]!; break backEdge;
           case Op.JEQK_JMPLOOP:
-            if (I32[(fp + code[pc + 1]!) << 1] === code[pc + 2]) { prof[pc]!++; pc = code[pc + 3]!; continue; }
-            prof[pc + 1]!++; pc = code[pc + 5]!; break backEdge;
+            if (I32[(fp + code[pc + 1]!) << 1] === code[pc + 2]) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; continue; }
+            if (profiling) prof[pc + 1]!++; pc = code[pc + 5]!; break backEdge;
           case Op.JF_JMPLOOP:
-            if (!I32[(fp + code[pc + 1]!) << 1]) { prof[pc]!++; pc = code[pc + 2]!; continue; }
-            prof[pc + 1]!++; pc = code[pc + 4]!; break backEdge;
+            if (!I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; continue; }
+            if (profiling) prof[pc + 1]!++; pc = code[pc + 4]!; break backEdge;
           case Op.ADD_JGE_JMPLOOP: case Op.ADDI_JGE_JMPLOOP: {
             const y = op === Op.ADD_JGE_JMPLOOP ? I32[(fp + code[pc + 3]!) << 1]! : code[pc + 3]!;
             I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + y; pc += 4;
-            if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { prof[pc]!++; pc = code[pc + 3]!; continue; }
-            prof[pc + 1]!++; pc = code[pc + 5]!; break backEdge;
+            if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; continue; }
+            if (profiling) prof[pc + 1]!++; pc = code[pc + 5]!; break backEdge;
           }
           case Op.ADDI_JGE:
             I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4;
-            if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { prof[pc]!++; pc = code[pc + 3]!; } else { prof[pc + 1]!++; pc += 4; } continue;
+            if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
           case Op.ADD_ADDI:
             I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + I32[(fp + code[pc + 3]!) << 1]!; pc += 4;
             I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4; continue;
@@ -544,8 +545,8 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
           case Op.ADDF_LEF_JF_JMPLOOP:
             F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4;
             I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! <= F64[fp + code[pc + 3]!]!); pc += 4;
-            if (!I32[(fp + code[pc + 1]!) << 1]) { prof[pc]!++; pc = code[pc + 2]!; continue; }
-            prof[pc + 1]!++; pc = code[pc + 4]!; break backEdge;
+            if (!I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; continue; }
+            if (profiling) prof[pc + 1]!++; pc = code[pc + 4]!; break backEdge;
 
           default: {
             const unknown: never = op;
