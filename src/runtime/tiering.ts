@@ -114,9 +114,13 @@ export class Tiering {
     if (this.enabled) for (let f = 0; f < this.names.length; f++) this.tierUp(f);
   }
 
-  /** Tier-1 code of f counted tierUpAfter calls of its own: compile tier 2. */
+  /** Tier-1 code of f counted tierUpAfter calls of its own: compile tier 2,
+   *  unless the profile no longer gives anything to speculate on (it grew
+   *  since: interpreted frames of f ran meanwhile). */
   onHotCompiled(f: number): void {
-    if (this.state[f] === FnState.COMPILED) this.install(f, { spec: this.speculation(f), tierUpAfter: 0 });
+    if (this.state[f] !== FnState.COMPILED) return;
+    const spec = this.speculation(f);
+    if (speculates(spec)) this.install(f, { spec, tierUpAfter: 0 });
   }
 
   /** Tier-2 code of f left for the interpreter at pc: count it, trace it, and
