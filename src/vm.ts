@@ -104,6 +104,13 @@ export interface VmOptions {
   hostStackSlots?: number;
   /** Inline small leaf functions into compiled code (default true). */
   inline?: boolean;
+  /** Where hot functions are compiled: 'thread', on a compiler thread while the
+   *  program goes on running in its tier (installed at the next call or loop
+   *  check), or 'sync', on the program's own thread when they become hot.
+   *  Default 'thread' where the host has threads (Node), except with
+   *  jitThreshold 1; synchronous where it has none (browsers), for the js
+   *  backend, and under tier 'jit'. */
+  compile?: 'sync' | 'thread';
   /** Force one compiling backend (default: wasm where the host has WebAssembly,
    *  else js where it allows code generation from strings). */
   backend?: 'wasm' | 'js';
@@ -460,6 +467,7 @@ const OPTION_CHECKS: { readonly [K in keyof Required<VmOptions>]: Check } = {
   inline: isBoolean,
   hostStackSlots: inRange('hostStackSlots'),
   backend: (v) => (v === 'wasm' || v === 'js' ? null : `must be 'wasm' or 'js', got ${show(v)}`),
+  compile: (v) => (v === 'sync' || v === 'thread' ? null : `must be 'sync' or 'thread', got ${show(v)}`),
   maxSteps: inRange('maxSteps'),
   maxCodeKB: inRange('maxCodeKB'),
   deadlineMs: (v) => { const why = deadlineProblem(v); return why === null ? null : `${why}, got ${show(v)}`; },

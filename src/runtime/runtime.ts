@@ -214,7 +214,7 @@ export class Runtime implements RootSource {
     this.hostEntries++;
     const calls = this.counters[fn << 1]! + 1;
     this.counters[fn << 1] = calls;
-    if (calls === this.tiering.callThreshold) this.tiering.onHotCall(fn);
+    this.tiering.onCall(fn, calls);
   }
 
   /** A host entry's header: its caller is the frame that called the host (the
@@ -248,7 +248,7 @@ export class Runtime implements RootSource {
     // compiled entry if this call made f hot).
     const calls = this.counters[f << 1]! + 1;
     this.counters[f << 1] = calls;
-    if (calls === this.tiering.callThreshold) this.tiering.onHotCall(f);
+    this.tiering.onCall(f, calls);
     this.interpretCrossing(fp, false);
     return this.mod.functions[f]!.ret === Kind.F ? this.resultF : this.resultI;
   }

@@ -7,14 +7,13 @@
 // functions of one module, ./strings.ts, built when a compiled function first
 // imports one: a run whose compiled code makes no strings never pays for it).
 
-import { Kind } from '../../bytecode/opcodes.js';
 import type { BcFunction } from '../../bytecode/module.js';
 import type { Runtime, CompiledEntry } from '../../runtime/runtime.js';
-import { Hdr, TO_HOST, headerByteOffset } from '../../runtime/frames.js';
 import { helperImports } from '../helpers.js';
 import { CompilingBackend, shapeKey, type BackendOptions, type Lowered, type Shape } from '../backend.js';
-import { ValType, W, WasmModuleBuilder } from './encoder.js';
-import { lowerFunction, shapeType, wasmType } from './lower.js';
+import { functionModule } from './lower.js';
+import { adapterModule, functionShapes } from './adapters.js';
+import { CompilerThread, threadUnavailable, type ThreadResult } from '../thread.js';
 import { makeStringHelpers, WASM_STRING_HELPERS, type WasmStringHelper } from './strings.js';
 
 /** True if this host can compile and run WebAssembly now (not under --jitless,
@@ -48,123 +47,123 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   protected readonly sizeUnit = 'wasm bytes';
   readonly table: WebAssembly.Table;
   private readonly helpers: WebAssembly.ModuleImports;
-  /** The c2i adapters made together (makeC2i), by shapeKey; null before. */
-  private c2iMade: Map<string, WebAssembly.ExportValue> | null = null;
+  /** The compiler thread: undefined before the first compile queued, null
+   *  where none could start. */
+  private thread: CompilerThread | null | undefined = undefined;
+  private failureSaid = false;
+  /** The string helpers' module, compiled by the compiler thread (its prelude). */
+  private stringsModule: WebAssembly.Module | null = null;
+  /** The adapters made together (makeC2i, or the compiler thread's prelude):
+   *  c2i of every function shape, and i2c of each too from the thread; null
+   *  before. */
+  private preloaded: WebAssembly.Exports | null = null;
 
   constructor(rt: Runtime, opts: BackendOptions) {
     super(rt, opts);
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: rt.mod.functions.length });
     const js = helperImports(rt);
     // The string helpers run as wasm, with the JS ones as their slow paths.
-    this.helpers = withLazyStringHelpers(js, () => makeStringHelpers(rt.mem.wasm!, js, rt.heap.charCache));
-    this.initSlots();
+    this.helpers = withLazyStringHelpers(js, () => makeStringHelpers(rt.mem.wasm!, js, rt.heap.charCache, this.stringsModule ?? undefined));
   }
 
   protected setSlot(f: number, code: WebAssembly.ExportValue): void { this.table.set(f, code); }
 
   protected lower(fn: BcFunction, osrPc: number | null): Lowered<WebAssembly.ExportValue> {
     const rt = this.rt, opts = this.opts;
-    const mb = this.newModule();
     const env = {
       mod: rt.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot,
       frameSizes: rt.frameSizes, mayInline: (g: number) => opts.inline && rt.tiering.mayCompile(g),
       fuel: rt.limits.metered,
     };
-    const wb = lowerFunction(env, mb, fn, osrPc);
-    mb.exportFunction('f', wb.index);
+    const mb = functionModule(env, fn, osrPc, rt.mod.functions.length);
     const bytes = mb.encode();
     const exports = this.instantiate(bytes, { h: this.helpers });
     return { code: exports.f!, size: bytes.length, text: () => mb.toText() };
   }
 
-  /** A module importing the shared memory and table. */
-  private newModule(): WasmModuleBuilder {
-    const mb = new WasmModuleBuilder();
-    mb.importMemory('env', 'memory', 1);
-    mb.importTable('env', 'table', this.rt.mod.functions.length);
-    return mb;
+  protected compilerThread(ready: Int32Array): CompilerThread | null {
+    if (this.thread === undefined) this.thread = this.startThread(ready);
+    const t = this.thread;
+    if (t !== null && t.failure !== null && !this.failureSaid) {
+      this.failureSaid = true;
+      this.sayThread('failed', `${t.failure}; compiling synchronously`);
+    }
+    return t;
+  }
+
+  private startThread(ready: Int32Array): CompilerThread | null {
+    const why = threadUnavailable();
+    if (why !== null) {
+      this.sayThread('unavailable', `${why}; compiling synchronously`);
+      return null;
+    }
+    const rt = this.rt, opts = this.opts;
+    const inlinable = Uint8Array.from(rt.mod.functions, (f) => +(opts.inline && rt.tiering.mayCompile(f.index)));
+    const init = {
+      mod: rt.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot, frameSizes: rt.frameSizes,
+      inlinable, fuel: rt.limits.metered, tableSize: rt.mod.functions.length, charCache: rt.heap.charCache,
+    };
+    try {
+      const t = new CompilerThread(init, ready);
+      this.sayThread('started', '');
+      return t;
+    } catch (e) {
+      this.sayThread('unavailable', `${(e as Error).message}; compiling synchronously`);
+      return null;
+    }
+  }
+
+  private sayThread(state: 'started' | 'unavailable' | 'failed', reason: string): void {
+    const ev = this.opts.events;
+    if (ev !== null) ev.sink({ kind: 'thread', t: ev.now(), state, reason });
+  }
+
+  protected adopt(r: ThreadResult): Lowered<WebAssembly.ExportValue> {
+    const exports = new WebAssembly.Instance(r.module!, this.imports({ h: this.helpers })).exports;
+    return { code: exports.f!, size: r.size!, text: () => r.text ?? '' };
+  }
+
+  protected adoptPrelude(r: ThreadResult): void {
+    const shapes = functionShapes(this.rt.mod.functions);
+    this.preloaded ??= this.adapters(shapes, shapes, r.prelude!.adapters);
+    this.stringsModule = r.prelude!.strings;
+  }
+
+  dispose(): void {
+    this.thread?.dispose();
+  }
+
+  private imports(extra: WebAssembly.Imports): WebAssembly.Imports {
+    return { ...extra, env: { memory: this.rt.mem.wasm!, table: this.table } };
   }
 
   private instantiate(bytes: Uint8Array, extra: WebAssembly.Imports): WebAssembly.Exports {
-    const imports = { ...extra, env: { memory: this.rt.mem.wasm!, table: this.table } };
-    return new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), imports).exports;
+    return new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), this.imports(extra)).exports;
   }
 
-  //   i2c(calleeFp, dstAddr):               the interpreter's way into compiled code
-  //     [local.get dstAddr]
-  //     local.get calleeFp
-  //     (load parameter i from slot calleeFp + i) ...
-  //     i32.load (calleeFp * 8 + header FN)  ;; the callee index, from its header
-  //     call_indirect (shape)
-  //     [f64.store / i32.store at dstAddr]
   protected makeI2c(s: Shape): CompiledEntry {
-    const mb = this.newModule();
-    const wb = mb.addFunction(mb.addType([ValType.I32, ValType.I32], []), `i2c_${shapeKey(s)}`);
-    const [fp, dst] = [wb.param(0), wb.param(1)];
-    const fpb = wb.local(ValType.I32);
-    wb.localGet(fp); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(fpb);
-    if (s.ret !== null) wb.localGet(dst);
-    wb.localGet(fp);
-    s.params.forEach((k, i) => {
-      wb.localGet(fpb);
-      wb.load(k === Kind.F ? W.F64_LOAD : W.I32_LOAD, k === Kind.F ? 3 : 2, i * 8);
-    });
-    wb.localGet(fpb); wb.i32Const(headerByteOffset(Hdr.FN)); wb.op(W.I32_ADD);
-    wb.load(W.I32_LOAD, 2, 0);
-    wb.callIndirect(shapeType(mb, s.params, s.ret));
-    if (s.ret !== null) wb.store(s.ret === Kind.F ? W.F64_STORE : W.I32_STORE, s.ret === Kind.F ? 3 : 2, 0);
-    wb.finish();
-    mb.exportFunction('i2c', wb.index);
-    return this.instantiate(mb.encode(), {}).i2c as CompiledEntry;
+    const made = this.preloaded?.[`i2c ${shapeKey(s)}`] ?? this.adapters([], [s])[`i2c ${shapeKey(s)}`];
+    return made as CompiledEntry;
   }
 
-  //   c2i(fp, args...) -> result:           compiled code's way into the interpreter
-  //     header RESULT_REG := TO_HOST        ;; return to the host: back here
-  //     (store arg i to slot fp + i) ...
-  //     local.get fp ; call $enter          ;; runs the interpreter on that frame
-  //
   // The first request makes the c2i adapters of every function's shape at once,
-  // in one module (the backend's constructor asks for all of them): one compile
-  // and one instantiation instead of one per shape, which at start-up cost
-  // several ms for a program of nine shapes. A shape met later (a function
-  // value's signature) gets a module of its own.
+  // in one module (the first compile asks for all of them): one compile and one
+  // instantiation instead of one per shape, which at start-up cost several ms
+  // for a program of nine shapes. A shape met later (a function value's
+  // signature) gets a module of its own. With a compiler thread, that module
+  // (with every function shape's i2c adapter too) comes from the thread.
   protected makeC2i(s: Shape): WebAssembly.ExportValue {
-    if (this.c2iMade === null) {
-      const shapes = new Map(this.rt.mod.functions.map((f) => [shapeKey(f), f as Shape]));
-      this.c2iMade = this.makeC2iModule([...shapes.values()]);
-    }
-    return this.c2iMade.get(shapeKey(s)) ?? this.makeC2iModule([s]).get(shapeKey(s))!;
+    this.preloaded ??= this.adapters(functionShapes(this.rt.mod.functions), []);
+    return this.preloaded[`c2i ${shapeKey(s)}`] ?? this.adapters([s], [])[`c2i ${shapeKey(s)}`]!;
   }
 
-  /** One module exporting the c2i adapter of each of `shapes`, by shapeKey. */
-  private makeC2iModule(shapes: readonly Shape[]): Map<string, WebAssembly.ExportValue> {
-    const mb = new WasmModuleBuilder();
-    mb.importMemory('env', 'memory', 1);
-    // $enter per result type (imports precede defined functions).
-    const enters = new Map<string, number>();
-    for (const s of shapes) {
-      const results = s.ret === null ? [] : [wasmType(s.ret)];
-      const key = results.join();
-      if (!enters.has(key)) enters.set(key, mb.importFunction('h', `enter${enters.size}`, mb.addType([ValType.I32], results)));
-    }
-    for (const s of shapes) {
-      const enter = enters.get((s.ret === null ? [] : [wasmType(s.ret)]).join())!;
-      const wb = mb.addFunction(shapeType(mb, s.params, s.ret), `c2i_${shapeKey(s)}`);
-      const fpb = wb.local(ValType.I32);
-      wb.localGet(wb.param(0)); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(fpb);
-      wb.localGet(fpb); wb.i32Const(headerByteOffset(Hdr.RESULT_REG)); wb.op(W.I32_ADD);
-      wb.i32Const(TO_HOST); wb.store(W.I32_STORE, 2, 0);
-      s.params.forEach((k, i) => {
-        wb.localGet(fpb); wb.localGet(wb.param(i + 1));
-        wb.store(k === Kind.F ? W.F64_STORE : W.I32_STORE, k === Kind.F ? 3 : 2, i * 8);
-      });
-      wb.localGet(wb.param(0)); wb.call(enter);
-      wb.finish();
-      mb.exportFunction(shapeKey(s), wb.index);
-    }
+  /** The exports of an adapter module (adapters.ts), compiled here or (module)
+   *  on the compiler thread. */
+  private adapters(c2i: readonly Shape[], i2c: readonly Shape[], module?: WebAssembly.Module): WebAssembly.Exports {
     const enter = this.c2iEnter();
-    const h = Object.fromEntries([...enters.keys()].map((_, i) => [`enter${i}`, enter]));
-    const exports = this.instantiate(mb.encode(), { h });
-    return new Map(shapes.map((s) => [shapeKey(s), exports[shapeKey(s)]!]));
+    const h = { enter_v: enter, enter_i: enter, enter_f: enter };
+    const tableSize = this.rt.mod.functions.length;
+    const compiled = module ?? new WebAssembly.Module(adapterModule(c2i, i2c, tableSize).encode() as Uint8Array<ArrayBuffer>);
+    return new WebAssembly.Instance(compiled, this.imports({ h })).exports;
   }
 }

@@ -1,0 +1,189 @@
+// The compiler thread, seen from the thread that runs the program: starting it
+// (lazily, at the first compile queued), sending it compile requests, taking its
+// results synchronously, and ending it. The thread itself is ./wasm/compile-thread.ts.
+//
+// Node only (worker_threads, reached through process.getBuiltinModule, so a
+// browser bundle imports nothing of node): a request is a message; the thread
+// posts each result (a WebAssembly.Module, compiled there) to our port and then
+// raises the shared flag word `ready[0]`; the running program tests that flag at
+// its safepoints (runtime/tiering.ts) and only then takes the results with
+// receiveMessageOnPort, which never waits. Where there is no SharedArrayBuffer
+// or no worker_threads (browsers: the playground compiles synchronously), there
+// is no thread and every compile stays synchronous.
+//
+// What must stay true:
+//   - the thread never keeps the process alive (the worker and our port are
+//     unref'd) and dispose() terminates it: an embedder's process exits promptly;
+//   - at most MAX_IN_FLIGHT requests are at the thread at once; the rest wait
+//     here in order (each function or OSR entry is requested at most once, by
+//     the tiering policy, so this list is bounded by the program);
+//   - a thread that failed (it could not start, or exited) gives back every
+//     request it held as `lost` (the backend compiles those synchronously) and
+//     takes no more.
+
+import type { BcModule } from '../bytecode/module.js';
+
+/** What the compiler thread needs of the program, sent once when it starts. */
+export interface ThreadInit {
+  mod: BcModule;
+  strAddrs: Int32Array;
+  globalsSlot: number;
+  frameSizes: Int32Array;
+  /** Per function: 1 where its body may be inlined into callers. */
+  inlinable: Uint8Array;
+  fuel: boolean;
+  tableSize: number;
+  /** The heap's one-unit string cache (the string helpers' module bakes it in). */
+  charCache: number;
+}
+
+/** One compile: function f whole (osrPc null) or its OSR entry at osrPc. */
+export interface ThreadRequest {
+  id: number;
+  f: number;
+  osrPc: number | null;
+  /** Send the generated code as text too (--print-code, tierEventCode). */
+  text: boolean;
+}
+
+/** What the thread compiles first, before any request: the adapters of every
+ *  function shape and the string helpers (wasm/adapters.ts, wasm/strings.ts). */
+export interface ThreadPrelude {
+  adapters: WebAssembly.Module;
+  strings: WebAssembly.Module;
+}
+
+/** What the thread sends back for a request (or its prelude: id 0). */
+export interface ThreadResult {
+  id: number;
+  prelude?: ThreadPrelude;
+  f: number;
+  osrPc: number | null;
+  module?: WebAssembly.Module;
+  size?: number;
+  text?: string;
+  /** Why it failed (lowering threw, or the module did not compile). */
+  error?: string;
+  /** When it began (performance.timeOrigin + performance.now() on the thread). */
+  startedAt: number;
+  /** How long it took there, in ms. */
+  ms: number;
+  /** The thread could not do it (it failed): compile it here. */
+  lost?: boolean;
+}
+
+/** Requests at the thread at once. Eight keeps the thread busy while the
+ *  program polls, and results from going stale behind a long queue. */
+const MAX_IN_FLIGHT = 8;
+
+type WorkerThreads = typeof import('node:worker_threads');
+
+/** A node built-in module where the host has one (null in browsers). */
+function nodeModule<M>(id: string): M | null {
+  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  try {
+    return (p?.getBuiltinModule?.(id) as M | undefined) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** node:worker_threads where this host has it (and shared memory), else null. */
+function workerThreads(): WorkerThreads | null {
+  return typeof SharedArrayBuffer === 'function' ? nodeModule<WorkerThreads>('node:worker_threads') : null;
+}
+
+/** The thread's entry: tsc's module next to this one, or, in the command's
+ *  bundle (where import.meta.url is dist/tiervm.cjs), the one-script build of
+ *  it beside the bundle (dist/compile-thread.cjs, made with it by
+ *  scripts/bundle.mjs; it starts faster). Null where neither can be located (a
+ *  browser bundle). */
+function entryUrl(): URL | null {
+  try {
+    const base = import.meta.url;
+    return new URL(base.endsWith('.cjs') ? './compile-thread.cjs' : './wasm/compile-thread.js', base);
+  } catch {
+    return null;
+  }
+}
+
+/** Why no compiler thread can run on this host (null: one can). */
+export function threadUnavailable(): string | null {
+  if (workerThreads() === null) return 'no worker threads with shared memory on this host';
+  if (entryUrl() === null) return 'the compiler thread module cannot be located';
+  return null;
+}
+
+export class CompilerThread {
+  private readonly worker: import('node:worker_threads').Worker;
+  private readonly port: import('node:worker_threads').MessagePort;
+  private readonly receive: WorkerThreads['receiveMessageOnPort'];
+  private nextId = 1;
+  /** Sent and not yet answered, by id. */
+  private readonly inFlight = new Map<number, ThreadRequest>();
+  private readonly waiting: ThreadRequest[] = [];
+  /** Why the thread stopped (null: it runs). */
+  failure: string | null = null;
+
+  /** Start the thread (throws where it cannot: check threadUnavailable()). A
+   *  failure is seen when the event loop next turns (`failure`). */
+  constructor(init: ThreadInit, private readonly ready: Int32Array) {
+    const wt = workerThreads()!;
+    this.receive = wt.receiveMessageOnPort;
+    const { port1, port2 } = new wt.MessageChannel();
+    this.port = port1;
+    this.worker = new wt.Worker(entryUrl()!, { workerData: { init, ready, port: port2 }, transferList: [port2] });
+    this.worker.unref();
+    this.port.unref();
+    const fail = (why: string) => {
+      if (this.failure !== null) return;
+      this.failure = why;
+      Atomics.add(ready, 0, 1);   // the program polls, and takes the lost requests
+    };
+    this.worker.on('error', (e) => fail(`it threw: ${(e as Error).message}`));
+    this.worker.on('exit', (code) => fail(`it exited with status ${code}`));
+  }
+
+  /** Ask for a compile; false when the thread failed (compile it here). */
+  request(f: number, osrPc: number | null, text: boolean): boolean {
+    if (this.failure !== null) return false;
+    this.waiting.push({ id: this.nextId++, f, osrPc, text });
+    this.sendWaiting();
+    return true;
+  }
+
+  /** The results the thread posted (lowering `ready[0]` by their number); after
+   *  a failure, every request not answered, as lost. */
+  drain(): ThreadResult[] {
+    const out: ThreadResult[] = [];
+    for (let m = this.receive(this.port); m !== undefined; m = this.receive(this.port)) {
+      const r = m.message as ThreadResult;
+      this.inFlight.delete(r.id);
+      out.push(r);
+    }
+    if (out.length > 0) Atomics.sub(this.ready, 0, out.length);
+    if (this.failure !== null) {
+      Atomics.store(this.ready, 0, 0);
+      for (const q of [...this.inFlight.values(), ...this.waiting.splice(0)]) out.push({ id: q.id, f: q.f, osrPc: q.osrPc, startedAt: 0, ms: 0, lost: true });
+      this.inFlight.clear();
+    } else {
+      this.sendWaiting();
+    }
+    return out;
+  }
+
+  /** End the thread (what it held is dropped). */
+  dispose(): void {
+    this.failure ??= 'disposed';
+    this.port.close();
+    void this.worker.terminate();
+  }
+
+  private sendWaiting(): void {
+    while (this.inFlight.size < MAX_IN_FLIGHT && this.waiting.length > 0) {
+      const q = this.waiting.shift()!;
+      this.inFlight.set(q.id, q);
+      this.port.postMessage(q);
+    }
+  }
+}
