@@ -368,6 +368,7 @@ export class LoadedProgram {
       status = reportFailure(rt, e, stderr);
     }
     inst.emitCounts();
+    rt.tiering.endRun();
     const o = this.opts;
     if (o.gcStats) stderr(rt.gc.summary() + '\n');
     const printCode = o.printCode ?? o.printWasm;

@@ -523,6 +523,8 @@ export class LazyBackend implements Backend {
 
   takeFinished(ready: Int32Array): Finished[] { return this.made?.takeFinished(ready) ?? []; }
 
+  endRun(ready: Int32Array): void { this.made?.endRun(ready); }
+
   dispose(): void { this.made?.dispose(); }
 
   private build(): CompilingBackend<unknown> | string {

@@ -203,6 +203,8 @@ export abstract class CompilingBackend<Code> implements Backend {
     if (ev !== null) ev.sink({ kind: 'installed', t: ev.now(), fn: fn.name, f, backend: this.name, slot: f, shape: shapeKey(fn) });
   }
 
+  endRun(_ready: Int32Array): void {}
+
   /** End the compiler thread, if one was started. */
   dispose(): void {}
 

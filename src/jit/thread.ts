@@ -172,6 +172,9 @@ export class CompilerThread {
     return out;
   }
 
+  /** Whether a request is not yet answered (taken by drain()). */
+  get busy(): boolean { return this.inFlight.size > 0 || this.waiting.length > 0; }
+
   /** End the thread (what it held is dropped). */
   dispose(): void {
     this.failure ??= 'disposed';

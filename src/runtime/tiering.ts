@@ -62,6 +62,9 @@ export interface Backend {
   /** What the compiler thread finished since the last call, installed (lowers
    *  `ready[0]` by what it took). */
   takeFinished(ready: Int32Array): Finished[];
+  /** The run ended: end the compiler thread if it holds no request (the next
+   *  compile queued starts another). */
+  endRun(ready: Int32Array): void;
   /** End the compiler thread, if one was started. */
   dispose(): void;
 }
@@ -180,6 +183,14 @@ export class Tiering {
     const ev = this.opts.events;
     if (ev !== null) ev.sink({ kind: 'queued', t: ev.now(), fn: this.names[f]!, f, osrPc });
     return true;
+  }
+
+  /** The run ended (a safepoint): install what the compiler thread finished;
+   *  a thread left with nothing to do is ended (it would only hold memory). */
+  endRun(): void {
+    if (this.backend === null || !this.opts.thread) return;
+    if (this.compileReady[0] !== 0) this.poll();
+    this.backend.endRun(this.compileReady);
   }
 
   /** Install what the compiler thread finished (at a safepoint). */

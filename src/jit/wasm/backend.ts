@@ -105,6 +105,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     };
     try {
       const t = new CompilerThread(init, ready);
+      this.failureSaid = false;
       this.sayThread('started', '');
       return t;
     } catch (e) {
@@ -127,6 +128,13 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     const shapes = functionShapes(this.rt.mod.functions);
     this.preloaded ??= this.adapters(shapes, shapes, r.prelude!.adapters);
     this.stringsModule = r.prelude!.strings;
+  }
+
+  endRun(): void {
+    const t = this.thread;
+    if (t === undefined || t === null || t.busy) return;
+    t.dispose();
+    this.thread = undefined;
   }
 
   dispose(): void {
