@@ -1,6 +1,8 @@
 // What both compiling backends share: compiling and installing a function, OSR
-// entries, the adapter cache per signature shape, compile statistics and traces,
-// and decoding a call instruction's operands. A backend supplies only what is its
+// entries, installing what a compiler thread compiled (queue / takeFinished: a
+// backend with a thread supplies it and `adopt`), the adapter cache per
+// signature shape, compile statistics and traces, and decoding a call
+// instruction's operands. A backend supplies only what is its
 // own: lowering a function to code, writing a table slot, and making the i2c and
 // c2i adapters of one shape.
 //
@@ -18,7 +20,11 @@
 //   - install order: table slot first, then the interpreter's entry, so a caller
 //     that sees either reaches a valid body of f; nothing is ever uninstalled;
 //   - a function that fails to lower or to instantiate is reported (it stays
-//     interpreted), never half installed.
+//     interpreted), never half installed;
+//   - the table's slots get their c2i adapters before the first install, and
+//     only then (with a compiler thread, its prelude brings the adapters);
+//   - what the thread compiled is counted against maxCodeSize when installed,
+//     as a synchronous compile is when made.
 
 import { Kind, Op, OP_INFO } from '../bytecode/opcodes.js';
 import type { Helper } from '../bytecode/helpers.js';

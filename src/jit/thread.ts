@@ -76,7 +76,24 @@ export interface ThreadResult {
  *  program polls, and results from going stale behind a long queue. */
 const MAX_IN_FLIGHT = 8;
 
-type WorkerThreads = typeof import('node:worker_threads');
+// The parts of node:worker_threads used here, typed here: this module is part of
+// browser builds too (where it finds no worker_threads), which have no node types.
+interface Port {
+  postMessage(m: unknown): void;
+  close(): void;
+  unref(): void;
+}
+interface NodeWorker {
+  unref(): void;
+  on(event: 'error', f: (e: unknown) => void): void;
+  on(event: 'exit', f: (code: number) => void): void;
+  terminate(): Promise<number>;
+}
+interface WorkerThreads {
+  MessageChannel: new () => { port1: Port; port2: Port };
+  Worker: new (url: URL, opts: { workerData: unknown; transferList: unknown[] }) => NodeWorker;
+  receiveMessageOnPort(port: Port): { message: unknown } | undefined;
+}
 
 /** A node built-in module where the host has one (null in browsers). */
 function nodeModule<M>(id: string): M | null {
@@ -115,8 +132,8 @@ export function threadUnavailable(): string | null {
 }
 
 export class CompilerThread {
-  private readonly worker: import('node:worker_threads').Worker;
-  private readonly port: import('node:worker_threads').MessagePort;
+  private readonly worker: NodeWorker;
+  private readonly port: Port;
   private readonly receive: WorkerThreads['receiveMessageOnPort'];
   private nextId = 1;
   /** Sent and not yet answered, by id. */

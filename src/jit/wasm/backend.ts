@@ -1,5 +1,7 @@
 // The WebAssembly backend: lowers functions to wasm modules at run time and makes
-// the adapters for crossing tiers (the shared skeleton is ../backend.ts).
+// the adapters for crossing tiers (the shared skeleton is ../backend.ts), here or
+// on its compiler thread (../thread.ts, ./compile-thread.ts), which compiles the
+// same modules and sends them back compiled: here they are only instantiated.
 //
 // The table is a funcref WebAssembly.Table shared by every compiled module; each
 // compiled function is a module of its own that imports the memory, the table and
