@@ -1,8 +1,13 @@
 // The pauses the JIT causes in the running program, and how long a hot function
 // waits for its compiled code, per compile mode (--compile=sync|thread).
 //
-//   node bench/jit-pauses.mjs [--runs=5] [--compile=sync,thread] [NAME[:SIZE]]...
+//   node bench/jit-pauses.mjs [--runs=5] [--compile=sync,thread] [--root=DIR]
+//                             [--v8-flags=F1,F2] [NAME[:SIZE]]...
 //
+// --root runs another checkout's build (the pauses of a build before the
+// compiler thread: --root=BASE --compile=sync --v8-flags=--no-liftoff, the flags
+// its command line had, and --compile=default: a build without the option; there a
+// wasm function's first call compiles it, outside the pauses measured here).
 // Default programs: richards and nbody at their default (bench/suite.mjs) sizes.
 // Each run is a fresh node process running one program in the default tier
 // (dist/vm.js) under the command line's V8 flags. A pause is one call from the program's thread into the tiering
@@ -18,13 +23,14 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const opt = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
+const ROOT = opt('root', join(dirname(fileURLToPath(import.meta.url)), '..'));
 const DEFAULT_SIZES = { richards: 400, nbody: 500000 };
 /** The V8 flags the command line runs with (src/cli.ts). */
-const V8_FLAGS = ['--no-liftoff', '--no-wasm-lazy-compilation'];
+const V8_FLAGS = opt('v8-flags', '--no-liftoff,--no-wasm-lazy-compilation').split(',');
 
 if (process.argv[2] === '--child') {
-  const [, , , name, size, compile] = process.argv;
+  const [, , , name, size, compile] = process.argv.filter((a) => !a.startsWith('--root='));
   const { load } = await import(join(ROOT, 'dist', 'vm.js'));
   const src = readFileSync(join(ROOT, 'bench', 'programs', `${name}.tier`), 'utf8');
   const hot = new Map();   // 'f' or 'f@pc' -> t (ms) it became hot
@@ -38,19 +44,19 @@ if (process.argv[2] === '--child') {
       if (hot.has(k)) { latencies.push(e.t - hot.get(k)); hot.delete(k); }
     }
   };
-  const r = load(`${name}.tier`, src, { args: [String(size)], compile, onTierEvent, stdout: () => {} });
+  const r = load(`${name}.tier`, src, { args: [String(size)], ...(compile === 'default' ? {} : { compile }), onTierEvent, stdout: () => {} });
   const p = r.program;
   const inst = p.makeInstance(null);
   const tiering = inst.rt.tiering;
   const pauses = [];
   let depth = 0;
-  for (const m of ['onHotCall', 'onHotLoop', 'poll']) {
+  for (const m of ['onHotCall', 'onHotLoop', 'poll'].filter((name) => typeof tiering[name] === 'function')) {
     const orig = tiering[m].bind(tiering);
     tiering[m] = (...a) => {
       if (depth > 0) return orig(...a);
       depth++;
       const t0 = performance.now();
-      try { return orig(...a); } finally { const d = performance.now() - t0; pauses.push(d); if (process.env.PAUSE_DEBUG && d > 1) process.stderr.write(`${m} ${d.toFixed(2)}\n`); depth--; }
+      try { return orig(...a); } finally { const d = performance.now() - t0; pauses.push(d); depth--; }
     };
   }
   const t0 = performance.now();
@@ -61,7 +67,6 @@ if (process.argv[2] === '--child') {
   process.exit(0);
 }
 
-const opt = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
 const RUNS = Number(opt('runs', '5'));
 const MODES = opt('compile', 'sync,thread').split(',');
 const named = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -83,7 +88,8 @@ for (const [name, size] of programs) {
   const acc = Object.fromEntries(MODES.map((m) => [m, { pauses: [], latencies: [], walls: [] }]));
   for (let i = 0; i < RUNS; i++) {
     for (const mode of i % 2 ? [...MODES].reverse() : MODES) {
-      const r = spawnSync(process.execPath, [...V8_FLAGS, fileURLToPath(import.meta.url), '--child', name, String(size), mode], { encoding: 'utf8' });
+      const args = [...V8_FLAGS, fileURLToPath(import.meta.url), '--child', name, String(size), mode, `--root=${ROOT}`];
+      const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`${name} ${mode}: ${r.stderr}`);
       const got = JSON.parse(r.stdout);
       acc[mode].pauses.push(...got.pauses);

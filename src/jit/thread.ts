@@ -1,5 +1,5 @@
 // The compiler thread, seen from the thread that runs the program: starting it
-// (lazily, at the first compile queued), sending it compile requests, taking its
+// (lazily: THREAD_START_DELAY_MS after the first compile queued), sending it compile requests, taking its
 // results synchronously, and ending it. The thread itself is ./wasm/compile-thread.ts.
 //
 // Node only (worker_threads, reached through process.getBuiltinModule, so a
@@ -131,34 +131,66 @@ export function threadUnavailable(): string | null {
   return null;
 }
 
+/** How long after the first compile is queued the thread starts. Starting it
+ *  costs the program's thread about 5 ms (worker_threads, a MessageChannel, the
+ *  Worker) and the machine tens of ms of CPU (the worker's own start-up, a cold
+ *  compiler, the optimizing compiles), which a program that ends soon after
+ *  never gets back: measured on the benchmark programs at their quick sizes
+ *  (20-90 ms of run), starting at once made the default mode 1.2-1.45x slower
+ *  than the interpreter on a loaded 2-core machine (docs/architecture.md). Until
+ *  then what gets hot waits here, queued; a program running longer waits this
+ *  long for its first compiled code. */
+export const THREAD_START_DELAY_MS = 100;
+
+/** Safepoint polls between two looks at the clock while the start waits. */
+const CLOCK_EVERY = 256;
+
 export class CompilerThread {
-  private readonly worker: NodeWorker;
-  private readonly port: Port;
+  /** The worker and our port, once started. */
+  private live: { worker: NodeWorker; port: Port } | null = null;
   private readonly receive: WorkerThreads['receiveMessageOnPort'];
+  private readonly startAt: number;
+  private polls = 0;
   private nextId = 1;
   /** Sent and not yet answered, by id. */
   private readonly inFlight = new Map<number, ThreadRequest>();
   private readonly waiting: ThreadRequest[] = [];
-  /** Why the thread stopped (null: it runs). */
+  /** Why the thread stopped (null: it runs, or will). */
   failure: string | null = null;
 
-  /** Start the thread (throws where it cannot: check threadUnavailable()). A
+  /** A thread that starts `delayMs` from now (check threadUnavailable()
+   *  first); until then `ready[0]` stays raised, so the safepoints poll and
+   *  drain() starts it when the time has come. `started` hears when it did. A
    *  failure is seen when the event loop next turns (`failure`). */
-  constructor(init: ThreadInit, private readonly ready: Int32Array) {
+  constructor(private readonly init: ThreadInit, private readonly ready: Int32Array, delayMs: number, private readonly started: () => void) {
+    this.receive = workerThreads()!.receiveMessageOnPort;
+    this.startAt = performance.now() + delayMs;
+    if (delayMs > 0) Atomics.store(ready, 0, 1);
+    else this.start();
+  }
+
+  private start(): void {
+    Atomics.store(this.ready, 0, 0);
     const wt = workerThreads()!;
-    this.receive = wt.receiveMessageOnPort;
-    const { port1, port2 } = new wt.MessageChannel();
-    this.port = port1;
-    this.worker = new wt.Worker(entryUrl()!, { workerData: { init, ready, port: port2 }, transferList: [port2] });
-    this.worker.unref();
-    this.port.unref();
     const fail = (why: string) => {
       if (this.failure !== null) return;
       this.failure = why;
-      Atomics.add(ready, 0, 1);   // the program polls, and takes the lost requests
+      Atomics.add(this.ready, 0, 1);   // the program polls, and takes the lost requests
     };
-    this.worker.on('error', (e) => fail(`it threw: ${(e as Error).message}`));
-    this.worker.on('exit', (code) => fail(`it exited with status ${code}`));
+    try {
+      const { port1, port2 } = new wt.MessageChannel();
+      const worker = new wt.Worker(entryUrl()!, { workerData: { init: this.init, ready: this.ready, port: port2 }, transferList: [port2] });
+      worker.unref();
+      port1.unref();
+      worker.on('error', (e) => fail(`it threw: ${(e as Error).message}`));
+      worker.on('exit', (code) => fail(`it exited with status ${code}`));
+      this.live = { worker, port: port1 };
+    } catch (e) {
+      fail(`it could not start: ${(e as Error).message}`);
+      return;
+    }
+    this.started();
+    this.sendWaiting();
   }
 
   /** Ask for a compile; false when the thread failed (compile it here). */
@@ -170,10 +202,16 @@ export class CompilerThread {
   }
 
   /** The results the thread posted (lowering `ready[0]` by their number); after
-   *  a failure, every request not answered, as lost. */
+   *  a failure, every request not answered, as lost. Before the thread started:
+   *  nothing, or it starts now if its time has come. */
   drain(): ThreadResult[] {
+    if (this.live === null && this.failure === null) {
+      if (++this.polls % CLOCK_EVERY !== 0 || performance.now() < this.startAt) return [];
+      this.start();
+    }
     const out: ThreadResult[] = [];
-    for (let m = this.receive(this.port); m !== undefined; m = this.receive(this.port)) {
+    const port = this.live?.port;
+    for (let m = port && this.receive(port); m !== undefined; m = this.receive(port!)) {
       const r = m.message as ThreadResult;
       this.inFlight.delete(r.id);
       out.push(r);
@@ -195,15 +233,18 @@ export class CompilerThread {
   /** End the thread (what it held is dropped). */
   dispose(): void {
     this.failure ??= 'disposed';
-    this.port.close();
-    void this.worker.terminate();
+    if (this.live === null) return;
+    this.live.port.close();
+    void this.live.worker.terminate();
   }
 
   private sendWaiting(): void {
+    const port = this.live?.port;
+    if (port === undefined) return;
     while (this.inFlight.size < MAX_IN_FLIGHT && this.waiting.length > 0) {
       const q = this.waiting.shift()!;
       this.inFlight.set(q.id, q);
-      this.port.postMessage(q);
+      port.postMessage(q);
     }
   }
 }

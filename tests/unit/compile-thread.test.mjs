@@ -50,7 +50,8 @@ wasmTest('functions compiled on the thread are installed at a safepoint', () => 
   const spin = p.fn('spin');
   callUntil(() => assert.equal(spin(3000), expected(3000)), () => compiledNow(p).includes('sq') && compiledNow(p).includes('spin'));
   const kinds = events.map((e) => e.kind);
-  assert.ok(kinds.indexOf('thread') < kinds.indexOf('queued'), kinds.join());
+  // Queued first; the thread starts a while later (THREAD_START_DELAY_MS).
+  assert.ok(kinds.indexOf('queued') < kinds.indexOf('thread') && kinds.indexOf('thread') < kinds.indexOf('compiling'), kinds.join());
   assert.equal(events.find((e) => e.kind === 'thread').state, 'started');
   for (const fn of ['sq', 'spin']) {
     const of = (kind) => events.findIndex((e) => e.kind === kind && e.fn === fn && (e.osrPc ?? null) === null);
@@ -114,7 +115,8 @@ const src = ${JSON.stringify(SRC)};
 const events = [];
 const p = load('t.tier', src, { jitThreshold: 10, compile: 'thread', stdout: () => {}, onTierEvent: (e) => events.push(e) }).program;
 const spin = p.fn('spin');
-for (let i = 0; i < 50; i++) spin(100);
+const t0 = Date.now();
+while (!events.some((e) => e.kind === 'thread') && Date.now() - t0 < 20000) spin(100);
 console.log(events.filter((e) => e.kind === 'thread').map((e) => e.state).join());`;
 
 wasmTest('a process whose program started the thread exits promptly, disposed or not', () => {
@@ -140,9 +142,8 @@ ${STARTS_THREAD.replace("console.log(", "console.log(events.filter((e) => e.kind
 wasmTest('a thread that stops hands back what it held: those compile synchronously', async () => {
   const { p, events } = loaded({ jitThreshold: 10 });
   const spin = p.fn('spin');
-  spin(20);   // spin is hot: the thread starts, spin is queued
-  const thread = p.inst.backend.built.thread;
-  await thread.worker.terminate();
+  callUntil(() => spin(20), () => events.some((e) => e.kind === 'thread'));   // spin is queued, the thread started
+  await p.inst.backend.built.thread.live.worker.terminate();
   await new Promise((resolve) => setTimeout(resolve, 50));   // the exit event
   callUntil(() => assert.equal(spin(300), expected(300)), () => compiledNow(p).includes('sq'));
   assert.ok(events.some((e) => e.kind === 'thread' && e.state === 'failed'));

@@ -15,7 +15,7 @@ import { helperImports } from '../helpers.js';
 import { CompilingBackend, shapeKey, type BackendOptions, type Lowered, type Shape } from '../backend.js';
 import { functionModule } from './lower.js';
 import { adapterModule, functionShapes } from './adapters.js';
-import { CompilerThread, threadUnavailable, type ThreadResult } from '../thread.js';
+import { CompilerThread, THREAD_START_DELAY_MS, threadUnavailable, type ThreadResult } from '../thread.js';
 import { makeStringHelpers, WASM_STRING_HELPERS, type WasmStringHelper } from './strings.js';
 
 /** True if this host can compile and run WebAssembly now (not under --jitless,
@@ -105,15 +105,8 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
       mod: rt.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot, frameSizes: rt.frameSizes,
       inlinable, fuel: rt.limits.metered, tableSize: rt.mod.functions.length, charCache: rt.heap.charCache,
     };
-    try {
-      const t = new CompilerThread(init, ready);
-      this.failureSaid = false;
-      this.sayThread('started', '');
-      return t;
-    } catch (e) {
-      this.sayThread('unavailable', `${(e as Error).message}; compiling synchronously`);
-      return null;
-    }
+    this.failureSaid = false;
+    return new CompilerThread(init, ready, THREAD_START_DELAY_MS, () => this.sayThread('started', ''));
   }
 
   private sayThread(state: 'started' | 'unavailable' | 'failed', reason: string): void {
