@@ -136,21 +136,21 @@ export function threadUnavailable(): string | null {
  *  Worker) and the machine tens of ms of CPU (the worker's own start-up, a cold
  *  compiler, the optimizing compiles), which a program that ends soon after
  *  never gets back: measured on the benchmark programs at their quick sizes
- *  (20-90 ms of run), starting at once made the default mode 1.2-1.45x slower
- *  than the interpreter on a loaded 2-core machine (docs/architecture.md). Until
- *  then what gets hot waits here, queued; a program running longer waits this
- *  long for its first compiled code. */
-export const THREAD_START_DELAY_MS = 100;
+ *  (30-130 ms of run), starting at once made the default mode 1.2-1.45x slower
+ *  than the interpreter on a loaded 2-core machine, and so did starting 100 ms
+ *  after (docs/architecture.md). Until then what gets hot waits here, queued; a
+ *  program running longer waits this long for its first compiled code. */
+export const THREAD_START_DELAY_MS = 200;
 
-/** Safepoint polls between two looks at the clock while the start waits. */
-const CLOCK_EVERY = 256;
+/** `ready[0]` while the start waits: the safepoints poll, and the tiering
+ *  policy looks here only every 256th time (runtime/tiering.ts). */
+export const READY_WAITING = -1;
 
 export class CompilerThread {
   /** The worker and our port, once started. */
   private live: { worker: NodeWorker; port: Port } | null = null;
   private readonly receive: WorkerThreads['receiveMessageOnPort'];
   private readonly startAt: number;
-  private polls = 0;
   private nextId = 1;
   /** Sent and not yet answered, by id. */
   private readonly inFlight = new Map<number, ThreadRequest>();
@@ -159,13 +159,13 @@ export class CompilerThread {
   failure: string | null = null;
 
   /** A thread that starts `delayMs` from now (check threadUnavailable()
-   *  first); until then `ready[0]` stays raised, so the safepoints poll and
+   *  first); until then `ready[0]` is READY_WAITING, so the safepoints poll and
    *  drain() starts it when the time has come. `started` hears when it did. A
    *  failure is seen when the event loop next turns (`failure`). */
   constructor(private readonly init: ThreadInit, private readonly ready: Int32Array, delayMs: number, private readonly started: () => void) {
     this.receive = workerThreads()!.receiveMessageOnPort;
     this.startAt = performance.now() + delayMs;
-    if (delayMs > 0) Atomics.store(ready, 0, 1);
+    if (delayMs > 0) Atomics.store(ready, 0, READY_WAITING);
     else this.start();
   }
 
@@ -175,7 +175,7 @@ export class CompilerThread {
     const fail = (why: string) => {
       if (this.failure !== null) return;
       this.failure = why;
-      Atomics.add(this.ready, 0, 1);   // the program polls, and takes the lost requests
+      Atomics.store(this.ready, 0, Math.max(1, Atomics.load(this.ready, 0) + 1));   // the program polls, and takes the lost requests
     };
     try {
       const { port1, port2 } = new wt.MessageChannel();
@@ -206,7 +206,7 @@ export class CompilerThread {
    *  nothing, or it starts now if its time has come. */
   drain(): ThreadResult[] {
     if (this.live === null && this.failure === null) {
-      if (++this.polls % CLOCK_EVERY !== 0 || performance.now() < this.startAt) return [];
+      if (performance.now() < this.startAt) return [];
       this.start();
     }
     const out: ThreadResult[] = [];

@@ -82,6 +82,10 @@ export interface TieringOptions {
   thread: boolean;
 }
 
+/** Polls (a power of two) between two looks while the compiler thread waits
+ *  to start: the look reads the clock, the poll only counts. */
+const WAITING_POLLS = 256;
+
 /** A flag word the compiler thread can raise: shared memory where the host has it. */
 function newReadyFlag(): Int32Array {
   return new Int32Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
@@ -99,8 +103,10 @@ export class Tiering {
   private readonly noOsr = new Set<number>();
   /** OSR entries queued for the compiler thread (by osrKey). */
   private readonly osrQueued = new Set<number>();
-  /** Nonzero: the compiler thread finished a compile; the safepoints poll(). */
+  /** Nonzero: the compiler thread finished a compile (or, negative, waits to
+   *  start); the safepoints poll(). */
   readonly compileReady = newReadyFlag();
+  private waitingPolls = 0;
 
   constructor(readonly names: readonly string[], private readonly backend: Backend | null, readonly opts: TieringOptions) {
     this.state = new Uint8Array(names.length);
@@ -193,8 +199,11 @@ export class Tiering {
     this.backend.endRun(this.compileReady);
   }
 
-  /** Install what the compiler thread finished (at a safepoint). */
+  /** Install what the compiler thread finished (at a safepoint). A negative
+   *  flag: the thread waits to start; the backend is asked (and looks at the
+   *  clock) only every WAITING_POLLS polls. */
   poll(): void {
+    if (this.compileReady[0]! < 0 && (++this.waitingPolls & (WAITING_POLLS - 1)) !== 0) return;
     for (const done of this.backend!.takeFinished(this.compileReady)) {
       const { f, osrPc, result } = done;
       if (osrPc !== null) {
