@@ -105,9 +105,16 @@ function nodeModule<M>(id: string): M | null {
   }
 }
 
-/** node:worker_threads where this host has it (and shared memory), else null. */
+/** node:worker_threads where this host has it (and shared memory), else null.
+ *  Loading it costs about 1.5 ms: done when the thread starts. */
 function workerThreads(): WorkerThreads | null {
   return typeof SharedArrayBuffer === 'function' ? nodeModule<WorkerThreads>('node:worker_threads') : null;
+}
+
+/** Whether this host can have worker_threads, without loading it. */
+function mayHaveWorkerThreads(): boolean {
+  const p = (globalThis as { process?: { getBuiltinModule?: unknown } }).process;
+  return typeof SharedArrayBuffer === 'function' && typeof p?.getBuiltinModule === 'function';
 }
 
 /** The thread's entry: tsc's module next to this one, or, in the command's
@@ -126,7 +133,7 @@ function entryUrl(): URL | null {
 
 /** Why no compiler thread can run on this host (null: one can). */
 export function threadUnavailable(): string | null {
-  if (workerThreads() === null) return 'no worker threads with shared memory on this host';
+  if (!mayHaveWorkerThreads()) return 'no worker threads with shared memory on this host';
   if (entryUrl() === null) return 'the compiler thread module cannot be located';
   return null;
 }
@@ -149,7 +156,7 @@ export const READY_WAITING = -1;
 export class CompilerThread {
   /** The worker and our port, once started. */
   private live: { worker: NodeWorker; port: Port } | null = null;
-  private readonly receive: WorkerThreads['receiveMessageOnPort'];
+  private receive: WorkerThreads['receiveMessageOnPort'] = () => undefined;
   private readonly startAt: number;
   private nextId = 1;
   /** Sent and not yet answered, by id. */
@@ -163,7 +170,6 @@ export class CompilerThread {
    *  drain() starts it when the time has come. `started` hears when it did. A
    *  failure is seen when the event loop next turns (`failure`). */
   constructor(private readonly init: ThreadInit, private readonly ready: Int32Array, delayMs: number, private readonly started: () => void) {
-    this.receive = workerThreads()!.receiveMessageOnPort;
     this.startAt = performance.now() + delayMs;
     if (delayMs > 0) Atomics.store(ready, 0, READY_WAITING);
     else this.start();
@@ -171,13 +177,15 @@ export class CompilerThread {
 
   private start(): void {
     Atomics.store(this.ready, 0, 0);
-    const wt = workerThreads()!;
     const fail = (why: string) => {
       if (this.failure !== null) return;
       this.failure = why;
       Atomics.store(this.ready, 0, Math.max(1, Atomics.load(this.ready, 0) + 1));   // the program polls, and takes the lost requests
     };
     try {
+      const wt = workerThreads();
+      if (wt === null) throw new Error('no worker_threads');
+      this.receive = wt.receiveMessageOnPort;
       const { port1, port2 } = new wt.MessageChannel();
       const worker = new wt.Worker(entryUrl()!, { workerData: { init: this.init, ready: this.ready, port: port2 }, transferList: [port2] });
       worker.unref();
