@@ -154,23 +154,23 @@ export abstract class CompilingBackend<Code> implements Backend {
     }
   }
 
-  /** The compiler thread's handle (started on the first queue()), null where
-   *  this backend compiles only here (the default; the wasm backend has one). */
-  protected compilerThread(_ready: Int32Array): CompilerThread | null { return null; }
+  /** The compiler thread's handle (made by the first queue(): `start`), null
+   *  where there is none (the default; the wasm backend has one). */
+  protected compilerThread(_ready: Int32Array, _start: boolean): CompilerThread | null { return null; }
   /** Make what the compiler thread compiled runnable here (instantiate it). */
   protected adopt(_r: ThreadResult): Lowered<Code> { throw new Error(`the ${this.name} backend has no compiler thread`); }
   /** Take the compiler thread's prelude (what it compiles before any request). */
   protected adoptPrelude(_r: ThreadResult): void {}
 
   queue(f: number, osrPc: number | null, ready: Int32Array): boolean {
-    const thread = this.compilerThread(ready);
+    const thread = this.compilerThread(ready, true);
     if (thread === null) return false;
     const name = this.rt.mod.functions[f]!.name;
     return thread.request(f, osrPc, this.opts.printCode === name || (this.opts.events?.withCode ?? false));
   }
 
   takeFinished(ready: Int32Array): Finished[] {
-    const thread = this.compilerThread(ready);
+    const thread = this.compilerThread(ready, false);
     if (thread === null) return [];
     const done: Finished[] = [];
     for (const r of thread.drain()) {

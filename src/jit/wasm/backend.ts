@@ -83,8 +83,11 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     return { code: exports.f!, size: bytes.length, text: () => mb.toText() };
   }
 
-  protected compilerThread(ready: Int32Array): CompilerThread | null {
-    if (this.thread === undefined) this.thread = this.startThread(ready);
+  protected compilerThread(ready: Int32Array, start: boolean): CompilerThread | null {
+    if (this.thread === undefined) {
+      if (!start) return null;
+      this.thread = this.startThread(ready);
+    }
     const t = this.thread;
     if (t !== null && t.failure !== null && !this.failureSaid) {
       this.failureSaid = true;
