@@ -30,6 +30,8 @@ const steps = [
   ['corpus', ['--jitless'], ['tests/corpus-inproc.mjs', '--tier=auto', '--jit-threshold=1']],
   ['corpus', ['--jitless'], ['tests/corpus-inproc.mjs', '--tier=jit']],
   ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=jit', '--jit-backend=js']],
+  // The generic adapters (--adapters=generic): tier-up at every chance crosses both ways.
+  ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=auto', '--jit-threshold=1', '--adapters=generic']],
   // Host-stack budget of one slot: every compiled call continues in the interpreter.
   ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=auto', '--jit-threshold=1', '--host-stack-slots=1']],
   ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=jit', '--jit-backend=js', '--host-stack-slots=1']],

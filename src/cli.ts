@@ -11,7 +11,7 @@ import { openSync, readSync, closeSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { setFlagsFromString } from 'node:v8';
 import { load, DEFAULTS, type VmOptions } from './vm.js';
-import { TIERS, LIMITS, rangeProblem, memoryProblem, deadlineProblem, type Limited, type Tier } from './config.js';
+import { TIERS, LIMITS, ADAPTER_MODES, type AdapterMode, rangeProblem, memoryProblem, deadlineProblem, type Limited, type Tier } from './config.js';
 import { writeAll, runJob, withExitStatus, exitStatusOf } from './cli-io.js';
 
 
@@ -51,6 +51,9 @@ Options:
                        (--print-wasm=FN is the same); says so if FN never is
   --jit-filter=REGEX   compile only functions whose names match (debug)
   --no-inline          never inline functions into compiled code (debug)
+  --adapters=MODE      crossings between interpreter and compiled code: generated
+                       (an adapter per signature shape, default) or generic (a few
+                       that read the signature at run time; slower, to measure)
   --host-stack-slots=N host-stack budget of compiled code in frame slots; 1 runs
                        every compiled call in the interpreter (debug)
   --gc-stress          collect garbage at every allocation (debug)
@@ -156,6 +159,12 @@ function parseOption(a: string, p: Parsed): void {
       const b = need();
       if (b !== 'wasm' && b !== 'js') throw new UsageError(`--jit-backend: unknown JIT backend '${b}' (available: wasm, js)`);
       p.opts.backend = b;
+      return;
+    }
+    case '--adapters': {
+      const m = need();
+      if (!ADAPTER_MODES.includes(m as AdapterMode)) throw new UsageError(`--adapters: unknown adapter mode '${m}' (available: ${ADAPTER_MODES.join(', ')})`);
+      p.opts.adapters = m as AdapterMode;
       return;
     }
     case '--jit-filter': {

@@ -9,6 +9,15 @@ import { DEFAULT_JIT_THRESHOLD } from './runtime/tiering.js';
 export type Tier = 'interp' | 'auto' | 'jit';
 export const TIERS: readonly Tier[] = ['interp', 'auto', 'jit'];
 
+/** How crossings between the interpreter and compiled code are made: 'generated'
+ *  makes an i2c and a c2i adapter per signature shape (the default, the fast
+ *  one); 'generic' uses a few hand-written adapters that read the callee's
+ *  signature at run time (as V8's generic JS-to-wasm wrapper and Mono's
+ *  prebuilt wasm trampolines do), to measure what generating them buys
+ *  (docs/architecture.md, Crossings). */
+export type AdapterMode = 'generated' | 'generic';
+export const ADAPTER_MODES: readonly AdapterMode[] = ['generated', 'generic'];
+
 /** The frame stack and the heap share one linear memory whose addresses must stay
  *  below 2 GiB (compiled code and the heap treat them as signed i32); 64 KiB of it
  *  are kept for the cells, the scratch slot and the globals. */
@@ -102,6 +111,8 @@ export const DEFAULTS = {
   /** Inline small leaf functions into compiled callers (--no-inline turns it off,
    *  e.g. to measure real calls). */
   inline: true,
+  /** --adapters: per-shape generated adapters (see AdapterMode). */
+  adapters: 'generated' as AdapterMode,
   /** Debug: collect at every allocation (--gc-stress). */
   gcStress: false,
   /** Debug: verify the heap before and after every collection (--verify-heap). */

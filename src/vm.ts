@@ -34,10 +34,10 @@ import type { TierEvent, BackendName } from './runtime/tier-events.js';
 import { HostIo, defaultErr, defaultOut } from './embed/io.js';
 import { Instance, GuestFunction, callable, createInstance, type LazyBackend } from './embed/instance.js';
 import { TierRuntimeError, attachTrace, type TierDiagnostic } from './embed/errors.js';
-import { DEFAULTS, TIERS, rangeProblem, memoryProblem, deadlineProblem, type Tier, type Limited } from './config.js';
+import { DEFAULTS, TIERS, ADAPTER_MODES, type AdapterMode, rangeProblem, memoryProblem, deadlineProblem, type Tier, type Limited } from './config.js';
 
 export { DEFAULTS } from './config.js';
-export type { Tier } from './config.js';
+export type { Tier, AdapterMode } from './config.js';
 export { TierRuntimeError } from './embed/errors.js';
 export type { TierDiagnostic, TraceFrame } from './embed/errors.js';
 export { GuestRef } from './embed/values.js';
@@ -111,6 +111,10 @@ export interface VmOptions {
    *  jitThreshold 1; synchronous where it has none (browsers), for the js
    *  backend, and under tier 'jit'. */
   compile?: 'sync' | 'thread';
+  /** How the interpreter and compiled code call each other: 'generated'
+   *  adapters per signature shape (default), or 'generic' ones that read the
+   *  callee's signature at run time (slower; for measuring, config.ts). */
+  adapters?: AdapterMode;
   /** Force one compiling backend (default: wasm where the host has WebAssembly,
    *  else js where it allows code generation from strings). */
   backend?: 'wasm' | 'js';
@@ -466,6 +470,7 @@ const OPTION_CHECKS: { readonly [K in keyof Required<VmOptions>]: Check } = {
   printWasm: isString,
   jitFilter: (v) => isString(v) ?? regExpProblem(v as string),
   inline: isBoolean,
+  adapters: (v) => ((ADAPTER_MODES as readonly unknown[]).includes(v) ? null : `must be one of ${ADAPTER_MODES.map((m) => `'${m}'`).join(', ')}, got ${show(v)}`),
   hostStackSlots: inRange('hostStackSlots'),
   backend: (v) => (v === 'wasm' || v === 'js' ? null : `must be 'wasm' or 'js', got ${show(v)}`),
   compile: (v) => (v === 'sync' || v === 'thread' ? null : `must be 'sync' or 'thread', got ${show(v)}`),

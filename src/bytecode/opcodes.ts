@@ -42,6 +42,11 @@ export const enum Op {
   OUTI, OUTF, OUTB, OUTS, TOSTRI, TOSTRF, TOSTRB, SQRT, MATH1, MATH2, CLOCK,
   FIXED, CHR, SUBSTR, PARSEI, PARSEF, PANIC,
   READLINE,
+  // Superinstructions (SUPER_PARTS below).
+  LOADI_ASETI, AGETI_ASETI, AGETI_JT, MULF_ADDF, MULFK_MULF, LEF_JF, LEF_JF_JMPLOOP,
+  LOADNULL_EQR_JF, LOADNULL_NER_JF, JGE_JMPLOOP, JEQK_JMPLOOP, JF_JMPLOOP, ADDI_CALL, ADD_RETI,
+  ADD_JGE_JMPLOOP, ADDI_JGE_JMPLOOP, ADDI_JGE, ADD_ADDI, MUL_DIVK, I2F_RDIVFK, AGETF_MULF_ADDF, MOVI_MOVI,
+  GETFF_SUBF, MULF_SUBF, ADDF_SUBF, MULF_MULF, ADDF_LEF_JF_JMPLOOP,
 }
 
 /** Operand kinds. r*: a register read, w*: a register written (i/f/r = its kind);
@@ -107,6 +112,8 @@ export interface OpInfo {
    *  call, before the callee's frame; 'backEdge' when the jump is taken, charged
    *  to the loop header it lands on (see stepSite). */
   readonly step?: 'call' | 'backEdge';
+  /** A superinstruction: the plain instructions it runs, in order (SUPER_PARTS). */
+  readonly parts?: readonly Op[];
 }
 
 const I3 = ['wi', 'ri', 'ri'] as const;
@@ -115,7 +122,8 @@ const FCMP = ['wi', 'rf', 'rf'] as const;
 const JCMP = ['ri', 'ri', 'lbl'] as const;
 const JCMPK = ['ri', 'imm', 'lbl'] as const;
 
-/** The table, with each entry's literal type kept (AluOp, CmpOp are computed from it). */
+/** The table of plain instructions, with each entry's literal type kept (AluOp,
+ *  CmpOp are computed from it); the superinstructions' entries are made from it. */
 const OP_TABLE = {
   [Op.LOADI]: { name: 'LOADI', args: ['wi', 'imm'], doc: 'R[A] := B' },
   [Op.LOADF]: { name: 'LOADF', args: ['wf', 'kf'], doc: 'R[A] := KF[B]' },
@@ -251,17 +259,82 @@ const OP_TABLE = {
   [Op.PARSEF]: { name: 'PARSEF', args: ['wf', 'rr'], doc: 'R[A] := R[B] parsed as f64; traps if malformed', nullChecked: [1], publishes: true, helper: 'parse_f' },
   [Op.PANIC]: { name: 'PANIC', args: ['rr'], doc: 'runtime error with message R[A]', ends: true, nullChecked: [0], publishes: true, helper: 'panic' },
   [Op.READLINE]: { name: 'READLINE', args: ['wr'], doc: 'R[A] := the next line of standard input without its terminator; null at the end', allocates: true, publishes: true, helper: 'read_line' },
-} as const satisfies { readonly [K in Op]: OpInfo };
+} as const satisfies { readonly [K in Exclude<Op, SuperOp>]: OpInfo };
 
-export const OP_INFO: { readonly [K in Op]: OpInfo } = OP_TABLE;
+// Superinstructions: one dispatch of the interpreter for a run of instructions
+// that the measured opcode-pair frequencies (bench/opcode-pairs.mjs) showed to
+// follow one another often. A superinstruction is encoded in place: its opcode
+// replaces the first part's opcode word and everything else stays, so the second
+// part is still a complete instruction at its own position. Hence:
+// - every consumer but the interpreter treats a superinstruction as its first
+//   part (same operands, same checks) followed by the rest, one by one: positions,
+//   line numbers, jump targets, GC maps, OSR entries and trap sites are those of
+//   the plain instructions; the compiling backends read plain code (fuse.ts,
+//   plainModule: the first part's opcode put back) and never see one;
+// - a jump may land on a later part (it runs from there, plainly);
+// - the interpreter runs the parts in order, standing at each part's own position
+//   while it runs (a trap or a back-edge is charged exactly as without fusion);
+//   a part that jumps away skips the rest;
+// - a first part never calls, ends a block or counts a step (the verifier checks
+//   the parts follow; fuse.ts makes them).
+const SUPER_PARTS = {
+  [Op.LOADI_ASETI]: [Op.LOADI, Op.ASETI],
+  [Op.AGETI_ASETI]: [Op.AGETI, Op.ASETI],
+  [Op.AGETI_JT]: [Op.AGETI, Op.JT],
+  [Op.MULF_ADDF]: [Op.MULF, Op.ADDF],
+  [Op.MULFK_MULF]: [Op.MULFK, Op.MULF],
+  [Op.LEF_JF]: [Op.LEF, Op.JF],
+  [Op.LEF_JF_JMPLOOP]: [Op.LEF, Op.JF, Op.JMPLOOP],
+  [Op.LOADNULL_EQR_JF]: [Op.LOADNULL, Op.EQR, Op.JF],
+  [Op.LOADNULL_NER_JF]: [Op.LOADNULL, Op.NER, Op.JF],
+  [Op.JGE_JMPLOOP]: [Op.JGE, Op.JMPLOOP],
+  [Op.JEQK_JMPLOOP]: [Op.JEQK, Op.JMPLOOP],
+  [Op.JF_JMPLOOP]: [Op.JF, Op.JMPLOOP],
+  [Op.ADDI_CALL]: [Op.ADDI, Op.CALL],
+  [Op.ADD_RETI]: [Op.ADD, Op.RETI],
+  [Op.ADD_JGE_JMPLOOP]: [Op.ADD, Op.JGE, Op.JMPLOOP],
+  [Op.ADDI_JGE_JMPLOOP]: [Op.ADDI, Op.JGE, Op.JMPLOOP],
+  [Op.ADDI_JGE]: [Op.ADDI, Op.JGE],
+  [Op.ADD_ADDI]: [Op.ADD, Op.ADDI],
+  [Op.MUL_DIVK]: [Op.MUL, Op.DIVK],
+  [Op.I2F_RDIVFK]: [Op.I2F, Op.RDIVFK],
+  [Op.AGETF_MULF_ADDF]: [Op.AGETF, Op.MULF, Op.ADDF],
+  [Op.MOVI_MOVI]: [Op.MOVI, Op.MOVI],
+  [Op.GETFF_SUBF]: [Op.GETFF, Op.SUBF],
+  [Op.MULF_SUBF]: [Op.MULF, Op.SUBF],
+  [Op.ADDF_SUBF]: [Op.ADDF, Op.SUBF],
+  [Op.MULF_MULF]: [Op.MULF, Op.MULF],
+  [Op.ADDF_LEF_JF_JMPLOOP]: [Op.ADDF, Op.LEF, Op.JF, Op.JMPLOOP],
+} as const;
+
+/** The superinstructions. */
+export type SuperOp = keyof typeof SUPER_PARTS;
+type PlainOp = Exclude<Op, SuperOp>;
+
+/** A superinstruction's entry: its first part's operands and checks, named by
+ *  its parts (`LOADI+ASETI`); its `parts` say what follows. */
+function superInfo(parts: readonly PlainOp[]): OpInfo {
+  const { alu: _alu, cmp: _cmp, doc: _doc, name: _name, ...first } = OP_TABLE[parts[0]!] as OpInfo;
+  const names = parts.map((p) => OP_TABLE[p].name);
+  return { ...first, name: names.join('+'), doc: `superinstruction: ${names.join(', then ')}`, parts };
+}
+
+export const OP_INFO: { readonly [K in Op]: OpInfo } = {
+  ...OP_TABLE,
+  ...Object.fromEntries(Object.entries(SUPER_PARTS).map(([op, parts]) => [op, superInfo(parts)])) as { [K in SuperOp]: OpInfo },
+};
 
 export const OP_COUNT = Object.keys(OP_INFO).length;
 
 
 /** Opcodes that are pure operations (those with an `alu` entry). */
-export type AluOp = { [K in Op]: (typeof OP_TABLE)[K] extends { alu: Alu } ? K : never }[Op];
+export type AluOp = { [K in PlainOp]: (typeof OP_TABLE)[K] extends { alu: Alu } ? K : never }[PlainOp];
 /** Compare-and-branch opcodes (those with a `cmp` entry). */
-export type CmpOp = { [K in Op]: (typeof OP_TABLE)[K] extends { cmp: Cmp } ? K : never }[Op];
+export type CmpOp = { [K in PlainOp]: (typeof OP_TABLE)[K] extends { cmp: Cmp } ? K : never }[PlainOp];
+
+/** True for superinstructions; narrows op, so a switch over the rest can be exhaustive. */
+export function isSuperOp(op: Op): op is SuperOp { return OP_INFO[op].parts !== undefined; }
+
 
 /** True for pure operations; narrows op, so a switch over the rest can be exhaustive. */
 export function isAluOp(op: Op): op is AluOp { return OP_INFO[op].alu !== undefined; }

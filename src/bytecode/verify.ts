@@ -5,7 +5,8 @@
 // a register of the right kind (reads of the call area happen only in calls);
 // every index operand (constant, function, extern, global, struct, signature,
 // field offset) is in range; every jump lands on an instruction start; control
-// never runs off the end of the code; each call finds its arguments in the call
+// never runs off the end of the code; a superinstruction (checked as its first
+// part) is followed by its other parts; each call finds its arguments in the call
 // area with the callee's parameter kinds, written in the same straight-line run
 // of code; results and returns have the declared kinds.
 //
@@ -87,7 +88,8 @@ function checkInstructions(ctx: Ctx): void {
     const info = OP_INFO[op];
     if (ctx.targets.has(pc)) ctx.area.fill(0);
     info.args.forEach((a, i) => checkOperand(ctx, pc, a, code[pc + 1 + i]!, i));
-    checkSpecial(ctx, pc, op);
+    checkSpecial(ctx, pc, info.parts ? info.parts[0]! : op);
+    if (info.parts) checkParts(ctx, pc, info.parts);
     pc += 1 + info.args.length;
   }
 }
@@ -162,6 +164,17 @@ function checkSpecial(ctx: Ctx, pc: number, op: Op): void {
     case Op.JMPLOOP: if (c[pc + 1]! > pc) fail('a loop back-edge must jump backwards'); return;
     case Op.FORLOOP: case Op.FORLOOPK: if (c[pc + 3]! > pc) fail('a loop back-edge must jump backwards'); return;
     default: return;
+  }
+}
+
+/** A superinstruction's later parts follow it, each a complete instruction (its
+ *  operands are checked where it stands). */
+function checkParts(ctx: Ctx, pc: number, parts: readonly Op[]): void {
+  const code = ctx.fn.code;
+  let at = pc + 1 + OP_INFO[parts[0]!].args.length;
+  for (const p of parts.slice(1)) {
+    if (code[at] !== p) { ctx.errors.push(`@${pc} ${OP_INFO[code[pc] as Op].name}: not followed by its part ${OP_INFO[p].name}`); return; }
+    at += 1 + OP_INFO[p].args.length;
   }
 }
 

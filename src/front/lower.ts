@@ -29,6 +29,7 @@ import { type Type, typeToString } from './types.js';
 import { Kind, Op } from '../bytecode/opcodes.js';
 import { BUILTINS, builtinOp, type BuiltinType } from '../bytecode/builtins.js';
 import { FunctionBuilder, type Label } from '../bytecode/builder.js';
+import { fuseCode } from '../bytecode/fuse.js';
 import type { BcModule, BcStruct, ValKind } from '../bytecode/module.js';
 
 export function kindOfType(t: Type): ValKind {
@@ -109,6 +110,8 @@ export function lowerProgram(prog: A.CheckedProgram): BcModule {
   const functions = prog.functions.map((f, i) => new BodyLowering(m, f.decl, f.sig, i).lower());
   const initIndex = functions.length;
   functions.push(lowerGlobalsInit(m, initIndex));
+  // The interpreter's superinstructions, where their parts follow each other.
+  for (const f of functions) fuseCode(f.code);
   return {
     file: prog.file, functions, structs: m.structs,
     signatures: prog.functions.map((f) => ({
@@ -277,19 +280,34 @@ class BodyLowering {
     if (end) this.b.bind(end);
   }
 
+  // Rotated, so an iteration takes one branch (the condition at the bottom,
+  // which superinstructions fuse with the JMPLOOP after it):
+  //         <cond false -> exit>
+  //   top:  body
+  //   next: <cond false -> exit>        (`continue` jumps here)
+  //         JMPLOOP top
+  //   exit:
+  // A condition too big to copy keeps the test at the top:
   //   top:  <cond false -> exit>
   //         body
   //         JMPLOOP top
   //   exit:
   private whileStmt(s: Extract<A.Stmt, { kind: 'while' }>): void {
-    const top = this.b.newLabel(), exit = this.b.newLabel();
-    this.b.bind(top);
+    const top = this.b.newLabel(), next = this.b.newLabel(), exit = this.b.newLabel();
+    const rotate = isSmall(s.cond, ROTATE_MAX_NODES);
+    if (!rotate) this.b.bind(top);
     this.cond(s.cond, exit);
     this.endStatement();
-    this.loops.push({ breakTo: exit, continueTo: top, continueIsBackEdge: true });
+    if (rotate) this.b.bind(top);
+    this.loops.push({ breakTo: exit, continueTo: rotate ? next : top, continueIsBackEdge: !rotate });
     this.block(s.body);
     this.loops.pop();
     this.b.line = s.pos.line;
+    if (rotate) {
+      this.b.bind(next);
+      this.cond(s.cond, exit);
+      this.endStatement();
+    }
     this.b.emitJump(Op.JMPLOOP, top);
     this.b.bind(exit);
   }
@@ -779,6 +797,30 @@ function isStraightLine(e: A.Expr): boolean {
       default: return false;
     }
   }
+}
+
+/** A `while` condition of at most this many expression nodes is lowered twice
+ *  (whileStmt): the copy costs code size, not time. */
+const ROTATE_MAX_NODES = 24;
+
+/** Has e at most `max` expression nodes? (An explicit stack: conditions may be
+ *  chains tens of thousands long; it stops as soon as it has seen too many.) */
+function isSmall(e: A.Expr, max: number): boolean {
+  const stack: A.Expr[] = [e];
+  for (let seen = 0; stack.length > 0; seen++) {
+    if (seen >= max) return false;
+    const x = stack.pop()!;
+    switch (x.kind) {
+      case 'unary': stack.push(x.operand); break;
+      case 'binary': stack.push(x.left, x.right); break;
+      case 'cast': stack.push(x.expr); break;
+      case 'index': stack.push(x.object, x.index); break;
+      case 'field': case 'len': stack.push(x.object); break;
+      case 'int': case 'float': case 'bool': case 'string': case 'null': case 'name': break;
+      default: return false;
+    }
+  }
+  return true;
 }
 
 /** What a postfix link applies to: the object of an index, a field or `.len`, the

@@ -28,6 +28,9 @@
 //   a trap anywhere can rebuild the guest stack trace from memory (errors.ts).
 // - counters[2f] counts calls of f, counters[2f+1] loop back-edges in f.
 // - The switch is exhaustive over Op: a new opcode without a case fails to compile.
+// - A superinstruction (opcodes.ts, SUPER_PARTS) runs its parts in order, pc
+//   standing at each part's own position while it runs, so traps, back-edges and
+//   resume positions are exactly those of the plain instructions.
 
 import { Op, HEADER_SLOTS, Kind } from '../bytecode/opcodes.js';
 import { MATH1_IMPLS, MATH2_IMPLS } from '../bytecode/builtins.js';
@@ -216,9 +219,11 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
           // A call pushes the callee's frame over the call area (header in R[base],
           // R[base+1]). An interpreted callee continues in this loop; a compiled one
           // is entered through its i2c adapter and returns here (RESULT_REG TO_HOST).
+          case Op.ADDI_CALL: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4;
+          // falls through: the CALL part
           case Op.CALL: case Op.CALLV: {
             let callee: number, base: number, dst: number, next: number;
-            if (op === Op.CALL) {
+            if (op !== Op.CALLV) {
               callee = code[pc + 1]!; base = code[pc + 2]!; dst = code[pc + 3]!; next = pc + 4;
             } else {
               const v = I32[(fp + code[pc + 1]!) << 1]!;
@@ -261,6 +266,8 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
           }
           // Return: the header names the caller's frame, resume position and result
           // register (TO_HOST: the caller is the host, which reads rt.resultI/resultF).
+          case Op.ADD_RETI: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + I32[(fp + code[pc + 3]!) << 1]!; pc += 4;
+          // falls through: the RETI part
           case Op.RETI: case Op.RETR: {
             const h = headerAt(fp);
             const v = I32[(fp + code[pc + 1]!) << 1]!, dst = I32[h + Hdr.RESULT_REG]!;
@@ -332,6 +339,8 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
             if (i >>> 0 >= len) outOfBounds(i, len);
             F64[fp + code[pc + 1]!] = F64[(a >> 3) + 1 + i]!; pc += 4; continue;
           }
+          case Op.LOADI_ASETI: I32[(fp + code[pc + 1]!) << 1] = code[pc + 2]!; pc += 3;
+          // falls through: the ASETI part
           case Op.ASETI: {
             const a = I32[(fp + code[pc + 1]!) << 1]!; if (a === 0) nullRef();
             const i = I32[(fp + code[pc + 2]!) << 1]!, len = I32[(a >> 2) + 1]!;
@@ -430,6 +439,104 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false): void 
             storeI32(mem, fp + code[pc + 1]!, line === null ? 0 : heap.newString(line));
             pc += 2; break;
           }
+
+          // Superinstructions (opcodes.ts, SUPER_PARTS): each part as its own case
+          // runs it, pc moving to each part's position before it runs (the cases
+          // above that fall through into their last part's case are the others).
+          case Op.AGETI_ASETI: {
+            let a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
+            let i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
+            if (i >>> 0 >= len) outOfBounds(i, len);
+            I32[(fp + code[pc + 1]!) << 1] = I32[(a >> 2) + 2 + i]!; pc += 4;
+            a = I32[(fp + code[pc + 1]!) << 1]!; if (a === 0) nullRef();
+            i = I32[(fp + code[pc + 2]!) << 1]!; len = I32[(a >> 2) + 1]!;
+            if (i >>> 0 >= len) outOfBounds(i, len);
+            I32[(a >> 2) + 2 + i] = I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
+          }
+          case Op.AGETI_JT: {
+            const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
+            const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
+            if (i >>> 0 >= len) outOfBounds(i, len);
+            I32[(fp + code[pc + 1]!) << 1] = I32[(a >> 2) + 2 + i]!; pc += 4;
+            pc = I32[(fp + code[pc + 1]!) << 1] ? code[pc + 2]! : pc + 3; continue;
+          }
+          case Op.MULF_ADDF:
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4;
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4; continue;
+          case Op.MULFK_MULF:
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * kf[code[pc + 3]!]!; pc += 4;
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4; continue;
+          case Op.LEF_JF:
+            I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! <= F64[fp + code[pc + 3]!]!); pc += 4;
+            pc = I32[(fp + code[pc + 1]!) << 1] ? pc + 3 : code[pc + 2]!; continue;
+          case Op.LEF_JF_JMPLOOP:
+            I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! <= F64[fp + code[pc + 3]!]!); pc += 4;
+            if (!I32[(fp + code[pc + 1]!) << 1]) { pc = code[pc + 2]!; continue; }
+            pc = code[pc + 4]!; break backEdge;
+          case Op.LOADNULL_EQR_JF: case Op.LOADNULL_NER_JF: {
+            I32[(fp + code[pc + 1]!) << 1] = 0; pc += 2;
+            const same = I32[(fp + code[pc + 2]!) << 1] === I32[(fp + code[pc + 3]!) << 1];
+            I32[(fp + code[pc + 1]!) << 1] = +(op === Op.LOADNULL_EQR_JF ? same : !same); pc += 4;
+            pc = I32[(fp + code[pc + 1]!) << 1] ? pc + 3 : code[pc + 2]!; continue;
+          }
+          case Op.JGE_JMPLOOP:
+            if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { pc = code[pc + 3]!; continue; }
+            pc = code[pc + 5]!; break backEdge;
+          case Op.JEQK_JMPLOOP:
+            if (I32[(fp + code[pc + 1]!) << 1] === code[pc + 2]) { pc = code[pc + 3]!; continue; }
+            pc = code[pc + 5]!; break backEdge;
+          case Op.JF_JMPLOOP:
+            if (!I32[(fp + code[pc + 1]!) << 1]) { pc = code[pc + 2]!; continue; }
+            pc = code[pc + 4]!; break backEdge;
+          case Op.ADD_JGE_JMPLOOP: case Op.ADDI_JGE_JMPLOOP: {
+            const y = op === Op.ADD_JGE_JMPLOOP ? I32[(fp + code[pc + 3]!) << 1]! : code[pc + 3]!;
+            I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + y; pc += 4;
+            if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { pc = code[pc + 3]!; continue; }
+            pc = code[pc + 5]!; break backEdge;
+          }
+          case Op.ADDI_JGE:
+            I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4;
+            pc = I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]! ? code[pc + 3]! : pc + 4; continue;
+          case Op.ADD_ADDI:
+            I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + I32[(fp + code[pc + 3]!) << 1]!; pc += 4;
+            I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4; continue;
+          case Op.MUL_DIVK:
+            I32[(fp + code[pc + 1]!) << 1] = Math.imul(I32[(fp + code[pc + 2]!) << 1]!, I32[(fp + code[pc + 3]!) << 1]!); pc += 4;
+            I32[(fp + code[pc + 1]!) << 1] = (I32[(fp + code[pc + 2]!) << 1]! / code[pc + 3]!) | 0; pc += 4; continue;
+          case Op.I2F_RDIVFK:
+            F64[fp + code[pc + 1]!] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3;
+            F64[fp + code[pc + 1]!] = kf[code[pc + 2]!]! / F64[fp + code[pc + 3]!]!; pc += 4; continue;
+          case Op.AGETF_MULF_ADDF: {
+            const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
+            const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
+            if (i >>> 0 >= len) outOfBounds(i, len);
+            F64[fp + code[pc + 1]!] = F64[(a >> 3) + 1 + i]!; pc += 4;
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4;
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4; continue;
+          }
+          case Op.MOVI_MOVI:
+            I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3;
+            I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; continue;
+          case Op.GETFF_SUBF: {
+            const o = I32[(fp + code[pc + 2]!) << 1]!; if (o === 0) nullRef();
+            F64[fp + code[pc + 1]!] = F64[(o + code[pc + 3]!) >> 3]!; pc += 4;
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; continue;
+          }
+          case Op.MULF_SUBF:
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4;
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; continue;
+          case Op.ADDF_SUBF:
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4;
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; continue;
+          case Op.MULF_MULF:
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4;
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4; continue;
+          case Op.ADDF_LEF_JF_JMPLOOP:
+            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4;
+            I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! <= F64[fp + code[pc + 3]!]!); pc += 4;
+            if (!I32[(fp + code[pc + 1]!) << 1]) { pc = code[pc + 2]!; continue; }
+            pc = code[pc + 4]!; break backEdge;
+
           default: {
             const unknown: never = op;
             throw new Error(`unknown opcode ${unknown as number} at ${pc}`);

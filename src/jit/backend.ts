@@ -14,7 +14,9 @@
 // i2c adapter of f's shape, which reads the arguments from the frame and calls
 // through f's slot. Every c2i adapter is made when the backend starts (every slot
 // needs one); an i2c adapter is made when the first function of its shape is
-// installed. Both are shared by every function of that shape.
+// installed. Both are shared by every function of that shape. With
+// --adapters=generic, one hand-written i2c serves every shape and the c2i slots
+// hold the hand-written generic c2i (generic-adapters.ts).
 //
 // What must stay true:
 //   - install order: table slot first, then the interpreter's entry, so a caller
@@ -27,6 +29,7 @@
 //     as a synchronous compile is when made.
 
 import { Kind, Op, OP_INFO } from '../bytecode/opcodes.js';
+import { plainModule } from '../bytecode/fuse.js';
 import type { Helper } from '../bytecode/helpers.js';
 import type { BcFunction, BcModule, ValKind } from '../bytecode/module.js';
 import type { Runtime, CompiledEntry } from '../runtime/runtime.js';
@@ -34,6 +37,8 @@ import type { Backend, Finished, OsrEntry } from '../runtime/tiering.js';
 import type { CompilerThread, ThreadResult } from './thread.js';
 import { callerFpOf } from '../runtime/frames.js';
 import type { TierEventLog } from '../runtime/tier-events.js';
+import type { AdapterMode } from '../config.js';
+import { genericI2c, genericC2i, GENERIC_ARITY, type GuestFn } from './generic-adapters.js';
 
 /** A signature shape: the kinds of the parameters and of the result. */
 export type Shape = { readonly params: readonly ValKind[]; readonly ret: ValKind | null };
@@ -55,6 +60,8 @@ export interface BackendOptions {
    *  bytes, JS characters); a compile that would pass it fails, and the function
    *  stays interpreted (Infinity: no limit). */
   maxCodeSize: number;
+  /** Generated adapters per shape, or the generic ones (config.ts AdapterMode). */
+  adapters: AdapterMode;
 }
 
 /** What lowering one function (or OSR entry) made. */
@@ -113,7 +120,13 @@ export abstract class CompilingBackend<Code> implements Backend {
   private readonly c2i = new Map<string, Code>();
   private slotsFilled = false;
 
-  constructor(protected readonly rt: Runtime, protected readonly opts: BackendOptions) {}
+  /** The module as plain instructions (superinstructions are the interpreter's
+   *  alone: bytecode/fuse.ts); every lowering reads this one. */
+  protected readonly mod: BcModule;
+
+  constructor(protected readonly rt: Runtime, protected readonly opts: BackendOptions) {
+    this.mod = plainModule(rt.mod);
+  }
 
   /** Lower fn and make it callable: the whole function (osrPc null), or an OSR
    *  entry at loop header osrPc (which may be 0) taking only the frame pointer.
@@ -123,17 +136,30 @@ export abstract class CompilingBackend<Code> implements Backend {
   protected abstract setSlot(f: number, code: Code): void;
   protected abstract makeI2c(s: Shape): CompiledEntry;
   protected abstract makeC2i(s: Shape): Code;
+  /** Table slot f as a function JavaScript can call (the generic i2c calls it). */
+  protected abstract slotFunction(f: number): GuestFn;
+
+  /** The generic adapters, made on first need (--adapters=generic). */
+  private generic: { i2c: CompiledEntry; c2i: GuestFn; c2iRest: GuestFn } | null = null;
+  protected genericAdapters(): { i2c: CompiledEntry; c2i: GuestFn; c2iRest: GuestFn } {
+    return this.generic ??= { i2c: genericI2c(this.rt, (f) => this.slotFunction(f)), ...genericC2i(this.rt, this.c2iEnter()) };
+  }
+  /** The generic c2i function for shape s (by its arity). */
+  protected genericC2iFor(s: Shape): GuestFn {
+    const g = this.genericAdapters();
+    return s.params.length <= GENERIC_ARITY ? g.c2i : g.c2iRest;
+  }
 
   /** Fill every table slot with its c2i adapter, before the first install (the
    *  adapters come from the compiler thread's prelude where there is one). */
   private fillSlots(): void {
     if (this.slotsFilled) return;
-    for (const f of this.rt.mod.functions) this.setSlot(f.index, this.c2iFor(f));
+    for (const f of this.mod.functions) this.setSlot(f.index, this.c2iFor(f));
     this.slotsFilled = true;
   }
 
   compile(f: number): string | null {
-    const fn = this.rt.mod.functions[f]!;
+    const fn = this.mod.functions[f]!;
     let code: Code;
     try {
       this.fillSlots();
@@ -148,7 +174,7 @@ export abstract class CompilingBackend<Code> implements Backend {
   compileOsr(f: number, pc: number): OsrEntry | string {
     try {
       this.fillSlots();
-      return this.build(this.rt.mod.functions[f]!, pc) as unknown as OsrEntry;
+      return this.build(this.mod.functions[f]!, pc) as unknown as OsrEntry;
     } catch (e) {
       return (e as Error).message;
     }
@@ -165,7 +191,7 @@ export abstract class CompilingBackend<Code> implements Backend {
   queue(f: number, osrPc: number | null, ready: Int32Array): boolean {
     const thread = this.compilerThread(ready, true);
     if (thread === null) return false;
-    const name = this.rt.mod.functions[f]!.name;
+    const name = this.mod.functions[f]!.name;
     return thread.request(f, osrPc, this.opts.printCode === name || (this.opts.events?.withCode ?? false));
   }
 
@@ -184,7 +210,7 @@ export abstract class CompilingBackend<Code> implements Backend {
    *  why not. A request the thread lost is compiled here. */
   private finish(r: ThreadResult): string | null | OsrEntry {
     if (r.lost) return r.osrPc === null ? this.compile(r.f) : this.compileOsr(r.f, r.osrPc);
-    const fn = this.rt.mod.functions[r.f]!;
+    const fn = this.mod.functions[r.f]!;
     const ev = this.opts.events;
     if (ev !== null) ev.sink({ kind: 'compiling', t: ev.at(r.startedAt), fn: fn.name, f: fn.index, osrPc: r.osrPc });
     let code: Code;
@@ -216,7 +242,7 @@ export abstract class CompilingBackend<Code> implements Backend {
 
   /** The c2i crossing compiled code calls (rt.enterInterpreted), counted while
    *  events are on. */
-  protected c2iEnter(): (fp: number) => number {
+  protected c2iEnter(): (fp: number) => void {
     const rt = this.rt, ev = this.opts.events;
     const enter = (fp: number) => rt.enterInterpreted(fp);
     return ev === null ? enter : ev.countingC2i(enter);
@@ -265,7 +291,9 @@ export abstract class CompilingBackend<Code> implements Backend {
     });
   }
 
-  private i2cFor(s: Shape): CompiledEntry { return this.adapter(this.i2c, 'i2c', s, (t) => this.makeI2c(t)); }
+  private i2cFor(s: Shape): CompiledEntry {
+    return this.adapter(this.i2c, 'i2c', s, (t) => (this.opts.adapters === 'generic' ? this.genericAdapters().i2c : this.makeI2c(t)));
+  }
   private c2iFor(s: Shape): Code { return this.adapter(this.c2i, 'c2i', s, (t) => this.makeC2i(t)); }
 
   /** The adapter of shape s from `cache`, made (and traced) on first need. */
@@ -276,7 +304,9 @@ export abstract class CompilingBackend<Code> implements Backend {
     made = make(s);
     cache.set(key, made);
     const ev = this.opts.events;
-    if (ev !== null) ev.sink({ kind: 'adapter', t: ev.now(), backend: this.name, adapter: kind, shape: key, i2c: this.i2c.size, c2i: this.c2i.size });
+    if (ev !== null) {
+      ev.sink({ kind: 'adapter', t: ev.now(), backend: this.name, adapter: kind, shape: key, i2c: this.i2c.size, c2i: this.c2i.size, generic: this.opts.adapters === 'generic' });
+    }
     return made;
   }
 }

@@ -35,6 +35,9 @@ export interface ThreadInit {
   tableSize: number;
   /** The heap's one-unit string cache (the string helpers' module bakes it in). */
   charCache: number;
+  /** Whether the adapters are generated per shape (false: --adapters=generic,
+   *  whose adapters are not compiled code; the prelude has none). */
+  generatedAdapters: boolean;
 }
 
 /** One compile: function f whole (osrPc null) or its OSR entry at osrPc. */
@@ -49,7 +52,7 @@ export interface ThreadRequest {
 /** What the thread compiles first, before any request: the adapters of every
  *  function shape and the string helpers (wasm/adapters.ts, wasm/strings.ts). */
 export interface ThreadPrelude {
-  adapters: WebAssembly.Module;
+  adapters: WebAssembly.Module | null;
   strings: WebAssembly.Module;
 }
 

@@ -14,20 +14,23 @@
 // Generations without moving: the mark bit is sticky. An object that survives a
 // collection keeps its mark bit (it is OLD); objects allocated since the last
 // collection have none (young) and lie in the heap's young ranges.
-// - A minor collection marks from the roots and from the remembered set (OLD
-//   objects that received a reference since the last collection, logged by the
-//   write barrier every tier runs after storing a reference into an object); it
-//   stops at OLD objects, so it costs what survives, not the size of the heap.
-//   Each newly marked (young) object also gets a bit in a side bitmap; the sweep
-//   then reads only the bitmap over the young ranges: the gaps between survivors
-//   become free blocks without visiting the dead objects in them. Survivors
-//   become OLD (promoted in place).
+// - A minor collection marks from the remembered set (OLD objects that received
+//   a reference since the last collection, logged by the write barrier every
+//   tier runs after storing a reference into an object) and then from the
+//   roots; it stops at OLD objects, so it costs what survives, not the size of
+//   the heap. Each newly marked (young) object gets a bit in a side bitmap; the
+//   sweep then reads only the bitmap over the young ranges (windows and holes
+//   allocation ran through): the gaps between survivors become free blocks
+//   without visiting the dead objects in them. What the old generation
+//   references is promoted at once (in place); what only the roots reach ages
+//   once and is promoted if it survives the next minor collection too.
 // - A full collection clears every mark, marks from the roots, and sweeps the whole
 //   heap (merging runs of dead and free blocks, giving a trailing run back to
 //   untouched memory). It runs when the OLD bytes (live after the last full
 //   collection plus everything promoted since) would push the heap past twice
-//   that live set, when the heap limit is reached, and every fourth collection
-//   under --gc-stress.
+//   that live set, before the heap grows past twice that live set if the OLD
+//   bytes grew since (fullBeforeGrowth), when the heap limit is reached, and
+//   every fourth collection under --gc-stress.
 // Marking uses an explicit stack (no host recursion, whatever the object graph).
 
 import { grown, ObjKind, MARK_BIT, LOGGED_BIT, BIG_BIT, BIG_ARRAY_ELEMENTS, KIND_MASK, MIN_BLOCK, freeBinOf, type Collector, type Heap } from './heap.js';
@@ -48,6 +51,8 @@ const NURSERY_MAX = 16 << 20;
  *  then peaks near twice its live set. */
 const FULL_GROWTH = 2;
 const FULL_MIN = 4 << 20;
+/** See GarbageCollector.fullBeforeGrowth. */
+const REGROWTH = 1.1;
 /** Under --gc-stress, every this-many-th collection is a full one. */
 const STRESS_FULL_EVERY = 4;
 
@@ -89,6 +94,11 @@ export class GarbageCollector implements Collector {
   private fieldWordsCache: Int32Array[] | null = null;
   /** This collection is a minor one: OLD objects count as marked and are not traced. */
   private minor = false;
+  /** A minor collection is marking from the old generation: what it marks is
+   *  promoted (its OLD bit is set as it is marked). */
+  private promoting = false;
+  /** Bytes the minor sweep promoted (marked while promoting). */
+  private sweptPromoted = 0;
 
   constructor(private readonly heap: Heap, private readonly roots: RootSource, private readonly opts: GcOptions) {}
 
@@ -116,6 +126,17 @@ export class GarbageCollector implements Collector {
     this.pauses.push(pause);
     this.opts.trace?.(`[gc #${this.count} ${full ? 'full' : 'minor'}, ${reason}] heap ${kb(usedBefore)} -> ` +
       `${kb(heap.extent - heap.freeBytes)}, old ${kb(this.oldBytes)}, extent ${kb(heap.extent)}, pause ${pause.toFixed(3)} ms`);
+  }
+
+  /** A full collection before the heap grows past FULL_GROWTH times the live
+   *  set of the last full collection, when the OLD bytes have grown by
+   *  REGROWTH since: the old generation may hold garbage to reuse before the
+   *  heap grows, and the live set the heap is sized by is out of date (a
+   *  program whose small holes fit none of its later requests otherwise grew
+   *  to 2.05x the last live set it measured). */
+  fullBeforeGrowth(extent: number): boolean {
+    if (this.opts.stress || this.fullCount === 0) return false;
+    return extent > FULL_GROWTH * Math.max(this.lastLive, FULL_MIN / FULL_GROWTH) && this.oldBytes > this.lastLive * REGROWTH;
   }
 
   private fullDue(reason: string): boolean {
@@ -150,13 +171,18 @@ export class GarbageCollector implements Collector {
   private collectMinor(): void {
     this.ensureMarkBits();
     this.minor = true;
-    this.roots.forEachRoot((a) => this.mark(a));
     const heap = this.heap, i32 = heap.mem.i32;
-    // The lists are copied out (into buffers kept from one collection to the
-    // next: no host allocation) because this collection logs into them again.
+    // First what the old generation references (the remembered objects and
+    // logged elements): those young objects, and everything young they reach,
+    // are promoted at once (pretenured: an object stored into an old one tends
+    // to live as long as it). The lists are copied out (into buffers kept from
+    // one collection to the next: no host allocation): the collection logs
+    // into them again.
     const remembered = this.copyOut(0, heap.remembered, heap.rememberedCount);
     const slots = this.copyOut(1, heap.slots, 2 * heap.slotCount);
     heap.clearSlots();
+    heap.rememberedCount = 0;
+    this.promoting = true;
     for (const obj of remembered) {
       const tag = i32[obj >> 2]!;
       i32[obj >> 2] = tag & ~LOGGED_BIT;
@@ -164,16 +190,26 @@ export class GarbageCollector implements Collector {
     }
     for (let i = 0; i < slots.length; i += 2) this.mark(i32[(slots[i]! >> 2) + 2 + slots[i + 1]!]!);
     this.drain();
-    // Survivors of the young ranges age; the aged of the last minor collection
-    // are promoted if marked, freed if not.
+    // Then what only the roots reach: it ages.
+    this.promoting = false;
+    this.roots.forEachRoot((a) => this.mark(a));
+    this.drain();
+    // Survivors of the young ranges age (or are promoted, if marked first); the
+    // aged of the last minor collection are promoted if marked, freed if not.
     const aged = this.copyOut(2, heap.aged, heap.agedCount);
     heap.agedCount = 0;
+    // The holes taken since the last collection are young ranges too (copied
+    // out first: the sweep lists the holes it finds).
+    const holes = this.copyOut(4, heap.free.taken, heap.free.taken.length);
+    heap.free.forgetTaken();
+    this.sweptPromoted = 0;
     for (let r = 0; r < heap.youngRangeCount; r++) this.sweepRange(heap.youngRanges[2 * r]!, heap.youngRanges[2 * r + 1]!, false);
+    for (let h = 0; h < holes.length; h += 2) this.sweepRange(holes[h]!, holes[h]! + holes[h + 1]!, false);
     this.promotedWithRefs = 0;
-    const promoted = this.promoteOrFree(aged);
+    const promoted = this.promoteOrFree(aged) + this.sweptPromoted;
     this.oldBytes += promoted;
     this.promotedBytes += promoted;
-    this.rememberAgain(remembered, slots, this.scratch[3]!.subarray(0, this.promotedWithRefs));
+    this.rememberAgain(this.scratch[3]!.subarray(0, this.promotedWithRefs));
   }
 
   /** The aged objects: each marked one becomes OLD, each unmarked one is freed
@@ -202,37 +238,32 @@ export class GarbageCollector implements Collector {
   }
 
   /** After a minor collection, an OLD object may still reference a young (aged)
-   *  one: the remembered objects and slots scanned, and the objects just
-   *  promoted. Those that do are remembered again (the write barrier's invariant). */
-  private rememberAgain(remembered: Int32Array, slots: Int32Array, promoted: Int32Array): void {
+   *  one: not the remembered objects and slots (all they reference was
+   *  promoted), but an aged object just promoted may. Those that do are
+   *  remembered again (the write barrier's invariant). */
+  private rememberAgain(promoted: Int32Array): void {
     const heap = this.heap, i32 = heap.mem.i32;
-    heap.rememberedCount = 0;
     if (heap.agedCount === 0) return;    // nothing young is left to reference
-    const young = (c: number) => c !== 0 && !this.isOld(c);
-    const check = (obj: number) => {
+    for (const obj of promoted) {
       const tag = i32[obj >> 2]!;
       if (tag & BIG_BIT) {
         const n = i32[(obj >> 2) + 1]!;
-        for (let i = 0; i < n; i++) if (young(i32[(obj >> 2) + 2 + i]!)) heap.remember(obj, i);
+        for (let i = 0; i < n; i++) { const c = i32[(obj >> 2) + 2 + i]!; if (c !== 0 && !this.isOld(c)) heap.remember(obj, i); }
       } else if (this.referencesYoung(obj, tag)) {
         heap.remember(obj, -1);
       }
-    };
-    for (const obj of remembered) if (!(i32[obj >> 2]! & BIG_BIT)) check(obj);
-    for (let i = 0; i < slots.length; i += 2) {
-      if (young(i32[(slots[i]! >> 2) + 2 + slots[i + 1]!]!)) heap.remember(slots[i]!, slots[i + 1]!);
     }
-    for (const obj of promoted) check(obj);
   }
 
   /** Scratch buffers kept between collections: 0 remembered, 1 slots, 2 aged,
-   *  3 the promoted objects that can hold references (promotedWithRefs of them). */
-  private readonly scratch = [0, 1, 2, 3].map(() => new Int32Array(256));
+   *  3 the promoted objects that can hold references (promotedWithRefs of them),
+   *  4 the holes taken. */
+  private readonly scratch = [0, 1, 2, 3, 4].map(() => new Int32Array(256));
   private promotedWithRefs = 0;
 
   /** The first n entries of `from`, in scratch buffer `which`. */
   private copyOut(which: number, from: Int32Array, n: number): Int32Array {
-    if (this.scratch[which]!.length < n) this.scratch[which] = grown(this.scratch[which]!, n);
+    if (this.scratch[which]!.length < n) this.scratch[which] = grown(this.scratch[which]!, Math.max(n, 2 * this.scratch[which]!.length));
     const buf = this.scratch[which]!;
     buf.set(from.subarray(0, n));
     return buf.subarray(0, n);
@@ -296,6 +327,7 @@ export class GarbageCollector implements Collector {
     if (w & m) return;
     if (this.minor && (this.oldBits[bit >> 5]! & m)) return;
     this.markBits[bit >> 5] = w | m;
+    if (this.promoting) this.oldBits[bit >> 5]! |= m;
     if (this.hasRefs(this.heap.mem.i32[addr >> 2]!)) this.push(addr);
   }
 
@@ -318,6 +350,7 @@ export class GarbageCollector implements Collector {
     const fieldWords = this.fieldWords();
     const bits = this.markBits, old = this.oldBits, start = this.heap.start;
     const minor = this.minor;                     // a minor collection does not trace OLD objects
+    const promoting = this.promoting;
     let stack = this.markStack, sp = this.sp;
     while (sp > 0) {
       const addr = stack[--sp]!;
@@ -332,6 +365,7 @@ export class GarbageCollector implements Collector {
         if (word & m) continue;
         if (minor && (old[bit >> 5]! & m)) continue;
         bits[bit >> 5] = word | m;
+        if (promoting) old[bit >> 5]! |= m;
         const ctag = i32[child >> 2]!;
         const kind = ctag & KIND_MASK;
         if (kind === ObjKind.ARR_R || (kind === ObjKind.STRUCT && fieldWords[ctag >>> 8]!.length > 0)) {
@@ -355,10 +389,12 @@ export class GarbageCollector implements Collector {
   /** Sweep [from, to), a dense sequence of blocks: the gaps between the marked
    *  objects become free blocks, found from the mark bitmap alone (the dead
    *  objects in a gap are never visited); marked objects become OLD and lose
-   *  LOGGED (`promote`), or else are aged (listed in heap.aged, still young); the
+   *  LOGGED (`full`, or in a minor collection those marked from the old
+   *  generation, whose OLD bitmap bit marking set: their bytes are added to
+   *  sweptPromoted), or else are aged (listed in heap.aged, still young); the
    *  bits read are cleared. A gap reaching the heap top returns to untouched
    *  memory. Returns the bytes of the marked objects. */
-  private sweepRange(from: number, to: number, promote: boolean): number {
+  private sweepRange(from: number, to: number, full: boolean): number {
     const heap = this.heap, i32 = heap.mem.i32, bits = this.markBits, old = this.oldBits, start = heap.start;
     let marked = 0;
     let gap = from;                      // start of the free gap being built
@@ -369,15 +405,20 @@ export class GarbageCollector implements Collector {
       if (w === b0 >> 5) word &= ~0 << (b0 & 31);
       if (w === (b1 - 1) >> 5 && (b1 & 31) !== 0) word &= ~(~0 << (b1 & 31));
       bits[w]! &= ~word;
-      if (promote) old[w]! |= word;
+      if (full) old[w]! |= word;
+      const promote = full ? word : old[w]! & word;
       while (word !== 0) {
         const low = word & -word;
         const addr = start + (((w << 5) + (31 - Math.clz32(low))) << 3);
         word ^= low;
         if (addr > gap) this.freeRun(gap, addr - gap);
-        if (promote) i32[addr >> 2] = (i32[addr >> 2]! | MARK_BIT) & ~LOGGED_BIT;
-        else heap.addAged(addr);
         const size = heap.blockSize(addr);
+        if (promote & low) {
+          i32[addr >> 2] = (i32[addr >> 2]! | MARK_BIT) & ~LOGGED_BIT;
+          if (!full) this.sweptPromoted += size;
+        } else {
+          heap.addAged(addr);
+        }
         marked += size;
         gap = addr + size;
       }
@@ -456,20 +497,22 @@ export function verifyHeap(heap: Heap, roots: RootSource, when: string): void {
   checkFreeRuns(heap, free, fail);
 }
 
-/** The young objects: those in the young ranges (each a dense block sequence)
- *  and the aged ones. */
+/** The young objects: those in the young ranges and the holes taken since the
+ *  last collection (each a dense block sequence), and the aged ones. */
 function youngObjects(heap: Heap, starts: Set<number>, free: Set<number>, fail: (w: string) => never): Set<number> {
   const young = new Set<number>();
-  for (let r = 0; r < heap.youngRangeCount; r++) {
-    const from = heap.youngRanges[2 * r]!, to = heap.youngRanges[2 * r + 1]!;
+  const walk = (from: number, to: number, what: string) => {
     let a = from;
     while (a < to) {
-      if (!starts.has(a) && !free.has(a)) fail(`young range ${from}..${to} has no block at ${a}`);
+      if (!starts.has(a) && !free.has(a)) fail(`${what} ${from}..${to} has no block at ${a}`);
       if (starts.has(a)) young.add(a);
       a += heap.blockSize(a);
     }
-    if (a !== to) fail(`young range ${from}..${to} does not end at a block boundary`);
-  }
+    if (a !== to) fail(`${what} ${from}..${to} does not end at a block boundary`);
+  };
+  for (let r = 0; r < heap.youngRangeCount; r++) walk(heap.youngRanges[2 * r]!, heap.youngRanges[2 * r + 1]!, 'young range');
+  const taken = heap.free.taken;
+  for (let h = 0; h < taken.length; h += 2) walk(taken[h]!, taken[h]! + taken[h + 1]!, 'taken hole');
   for (let i = 0; i < heap.agedCount; i++) {
     const a = heap.aged[i]!;
     if (!starts.has(a)) fail(`aged object ${a} is not an object`);

@@ -26,7 +26,9 @@
 // spent, and opens a new window on a free run that fits, or on fresh memory past
 // `top` (growing the memory up to the heap limit). A window never extends past the
 // budget left before the next collection, so the fast path needs no separate
-// trigger check. Payloads are zeroed on allocation: zero is every kind's default
+// trigger check. Where the window is a small hole, the next holes wait in the
+// hole ring in linear memory (RING_*), so that compiled code moves on to the
+// next one without calling the runtime (jit/wasm/alloc.ts). Payloads are zeroed on allocation: zero is every kind's default
 // and no stale reference survives reuse.
 //
 // Free runs are kept in size-segregated bins (FreeBins below): one bin per exact
@@ -86,12 +88,31 @@ export const LIMIT_WORD = 5;
 /** Fresh memory taken past `top` at once when no free run fits. */
 const FRESH_CHUNK = 64 * 1024;
 
+/** The hole ring (Heap.ring, at the start of the heap's memory): the next holes,
+ *  copied into linear memory so that compiled code moves from a used-up hole to
+ *  the next one without calling the runtime (jit/wasm/alloc.ts), and the runtime
+ *  does the same in JavaScript (takeFromRing). Byte offsets of its cells: NEXT
+ *  and END bound the entries not consumed yet (byte addresses), BUDGET the bytes
+ *  the ring may still hand out before the next collection is due; then
+ *  HOLE_RING_ENTRIES [address, size] entries. A consumed entry keeps its size,
+ *  or 0 if it was passed over (too small for the request). The ring holds
+ *  entries only while the window is a hole (inHole): moving to the next hole
+ *  retires the current one by writing a free block over its rest. */
+export const RING_NEXT = 0;
+export const RING_END = 4;
+export const RING_BUDGET = 8;
+export const RING_ENTRIES = 16;
+export const HOLE_RING_ENTRIES = 256;
+const RING_BYTES = RING_ENTRIES + 8 * HOLE_RING_ENTRIES;
+
 /** The collector, as the allocator sees it (gc.ts implements it). */
 export interface Collector {
   /** Bytes that may still be allocated before the next collection. */
   budget(allocatedSinceGc: number): number;
   /** Collect; `full` forces a full collection (else the collector chooses). */
   collect(reason: string, full?: boolean): void;
+  /** Should a full collection run before the heap grows to `extent` bytes? */
+  fullBeforeGrowth(extent: number): boolean;
 }
 
 /** Runs up to this size have a bin per exact size (8-byte steps). */
@@ -116,9 +137,12 @@ function firstFittingBin(size: number): number {
 
 /** Free runs in size-segregated FIFO bins, linked through word 2 of each run
  *  (word 0 FREE, word 1 the run's size), with a bitmap of non-empty bins; and
- *  the holes: runs smaller than HOLE_MAX found by the last sweep, in address
- *  order, in a host array (so taking one reads no link from the heap, and
- *  allocation walks them in memory order). */
+ *  the holes: runs smaller than HOLE_MAX found by the sweeps, in address order
+ *  per sweep, in a host array (so taking one reads no link from the heap, and
+ *  allocation walks them in memory order). The holes taken since the last
+ *  collection stay listed (`taken`): they are that many young ranges, which the
+ *  minor collection sweeps (and then calls forgetTaken). A hole passed over as
+ *  too small is not listed again until a full sweep finds it. */
 class FreeBins {
   readonly heads = new Int32Array(BIN_COUNT);
   readonly tails = new Int32Array(BIN_COUNT);
@@ -127,6 +151,9 @@ class FreeBins {
   private holes = new Int32Array(256);
   private holeCount = 0;
   private nextHole = 0;
+  /** holes[0 .. 2 * usedHoles) are the holes taken (and not passed over) since
+   *  the last collection. */
+  private usedHoles = 0;
   /** Bytes in all bins and untaken holes. */
   bytes = 0;
 
@@ -134,7 +161,7 @@ class FreeBins {
 
   clear(): void {
     this.heads.fill(0); this.tails.fill(0); this.nonEmpty.fill(0); this.bytes = 0;
-    this.holeCount = this.nextHole = 0;
+    this.holeCount = this.nextHole = this.usedHoles = 0;
   }
 
   /** A run found by a sweep: a hole if small, else into its bin. */
@@ -142,7 +169,6 @@ class FreeBins {
     if (size >= HOLE_MAX) { this.add(addr, size); return; }
     const i32 = this.mem.i32;
     i32[addr >> 2] = ObjKind.FREE; i32[(addr >> 2) + 1] = size;
-    if (this.nextHole > 0 && this.nextHole === this.holeCount) this.holeCount = this.nextHole = 0;
     if (2 * this.holeCount + 2 > this.holes.length) this.holes = grown(this.holes);
     this.holes[2 * this.holeCount] = addr;
     this.holes[2 * this.holeCount + 1] = size;
@@ -150,16 +176,62 @@ class FreeBins {
     this.bytes += size;
   }
 
+  /** The holes taken since the last collection: [address, size] pairs (a view,
+   *  valid until the next change). Each is a young range. */
+  get taken(): Int32Array { return this.holes.subarray(0, 2 * this.usedHoles); }
+
+  /** Stop listing the taken holes (a minor collection has copied them out): the
+   *  untaken ones move to the front. */
+  forgetTaken(): void {
+    this.holes.copyWithin(0, 2 * this.nextHole, 2 * this.holeCount);
+    this.holeCount -= this.nextHole;
+    this.nextHole = this.usedHoles = 0;
+  }
+
   /** The next hole of at least `size` bytes (0 if none). Holes too small for the
-   *  request are passed over: they stay free blocks until the next full sweep. */
-  private takeHole(size: number): number {
+   *  request are passed over: they stay free blocks, and young ranges (taken)
+   *  until the next minor collection sweeps them into holes again. */
+  takeHole(size: number): number {
     while (this.nextHole < this.holeCount) {
       const i = 2 * this.nextHole++;
       const addr = this.holes[i]!, holeSize = this.holes[i + 1]!;
       this.bytes -= holeSize;
-      if (holeSize >= size) return addr;
+      if (holeSize < size) continue;
+      // Listed again as taken, at the front (usedHoles <= nextHole: nothing
+      // untaken is overwritten).
+      this.listUsed(addr, holeSize);
+      return addr;
     }
     return 0;
+  }
+
+  /** Take up to `max` holes in order, whatever their size, into `out` as
+   *  [address, size] pairs from i32 index `at`; returns how many. They are not
+   *  listed as used: listUsed() each one used, giveBack() those left. */
+  takeHoles(max: number, out: Int32Array, at: number): number {
+    const n = Math.min(max, this.holeCount - this.nextHole);
+    for (let k = 0; k < n; k++) {
+      const i = 2 * (this.nextHole + k);
+      out[at + 2 * k] = this.holes[i]!;
+      out[at + 2 * k + 1] = this.holes[i + 1]!;
+      this.bytes -= this.holes[i + 1]!;
+    }
+    this.nextHole += n;
+    return n;
+  }
+
+  /** A hole taken by takeHoles was used: listed as taken (a young range). */
+  listUsed(addr: number, size: number): void {
+    this.holes[2 * this.usedHoles] = addr;
+    this.holes[2 * this.usedHoles + 1] = size;
+    this.usedHoles++;
+  }
+
+  /** The last `n` holes takeHoles took were not used: untaken again (nothing
+   *  was taken since, and listUsed wrote only below them). */
+  giveBack(n: number): void {
+    this.nextHole -= n;
+    for (let k = 0; k < n; k++) this.bytes += this.holes[2 * (this.nextHole + k) + 1]!;
   }
 
   /** Append the run [addr, addr + size) to its bin. size >= MIN_BLOCK, multiple of 8. */
@@ -174,13 +246,9 @@ class FreeBins {
     this.bytes += size;
   }
 
-  /** Unlink and return a run of at least `size` bytes (0 if none), preferring
-   *  one of at least `prefer` bytes. */
+  /** Unlink and return a run from the bins of at least `size` bytes (0 if none),
+   *  preferring one of at least `prefer` bytes. */
   take(size: number, prefer: number): number {
-    if (size < HOLE_MAX) {
-      const hole = this.takeHole(size);
-      if (hole !== 0) return hole;
-    }
     let b = prefer > size ? this.nonEmptyFrom(firstFittingBin(prefer)) : -1;
     if (b < 0) b = this.nonEmptyFrom(firstFittingBin(size));
     if (b >= 0) return this.pop(b);
@@ -258,6 +326,8 @@ export class Heap {
    *  allocation has used [windowStart, cursor). */
   private windowStart = 0;
   private runEnd = 0;
+  /** The window is a hole (FreeBins.takeHole): its young range is listed there. */
+  private inHole = false;
   /** Young ranges since the last collection: [start, end) pairs, in the order the
    *  windows were opened; each is a dense sequence of blocks. */
   youngRanges = new Int32Array(64);
@@ -276,9 +346,20 @@ export class Heap {
   slotCount = 0;
   private slotBits = new Int32Array(0);
 
-  constructor(readonly mem: Memory, readonly start: number, readonly limit: number) {
-    this.top = start;
+  /** First byte of the heap's blocks (the hole ring comes before them). */
+  readonly start: number;
+  /** Byte address of the hole ring (RING_* cells, then its entries). */
+  readonly ring: number;
+  /** The ring's BUDGET when it was filled (the difference is allocated bytes). */
+  private ringBudget = 0;
+
+  /** The heap takes [start, limit): the hole ring, then its blocks. */
+  constructor(readonly mem: Memory, start: number, readonly limit: number) {
+    this.ring = start;
+    this.start = start + RING_BYTES;
+    this.top = this.start;
     this.free = new FreeBins(mem);
+    this.emptyRing();
     this.closeWindow();
   }
 
@@ -307,6 +388,10 @@ export class Heap {
 
   /** Open a window with room for `size` bytes; returns its start. */
   refill(size: number): number {
+    if (this.inHole) {
+      const hole = this.takeFromRing(size);
+      if (hole !== 0) return hole;
+    }
     this.retireWindow();
     const c = this.collector;
     if (c !== null && c.budget(this.allocatedSinceGc) < size) c.collect('threshold');
@@ -316,8 +401,79 @@ export class Heap {
     this.windowStart = run;
     const i32 = this.mem.i32;
     i32[CURSOR_WORD] = run;
-    i32[LIMIT_WORD] = Math.min(this.runEnd, run + budget);
+    if (this.inHole) {
+      // A hole is taken whole (its size was counted as allocated): the window
+      // ends where it ends, and the ring is filled with the holes after it.
+      i32[LIMIT_WORD] = this.runEnd;
+      const ringBudget = c === null ? 0x7fffffff : Math.min(0x7fffffff, c.budget(this.allocatedSinceGc));
+      if (ringBudget > 0) this.fillRing(ringBudget);
+    } else {
+      i32[LIMIT_WORD] = Math.min(this.runEnd, run + budget);
+    }
     return run;
+  }
+
+  /** The window is a hole: move to the next hole in the ring that fits `size`
+   *  (what compiled code does inline, jit/wasm/alloc.ts); 0 if the ring has none
+   *  or its budget is spent. */
+  private takeFromRing(size: number): number {
+    const i32 = this.mem.i32, r = this.ring >> 2;
+    let e = i32[r + (RING_NEXT >> 2)]!;
+    const end = i32[r + (RING_END >> 2)]!;
+    for (; e < end; e += 8) {
+      const addr = i32[e >> 2]!, holeSize = i32[(e >> 2) + 1]!;
+      if (holeSize < size) { i32[(e >> 2) + 1] = 0; continue; }
+      const budget = i32[r + (RING_BUDGET >> 2)]!;
+      if (budget < holeSize) break;
+      i32[r + (RING_BUDGET >> 2)] = budget - holeSize;
+      this.fillRest();
+      i32[r + (RING_NEXT >> 2)] = e + 8;
+      i32[CURSOR_WORD] = addr;
+      i32[LIMIT_WORD] = addr + holeSize;
+      return addr;
+    }
+    i32[r + (RING_NEXT >> 2)] = e;
+    return 0;
+  }
+
+  /** The window's unused rest [cursor, limit) becomes a free block (a hole's
+   *  rest stays in its young range). */
+  private fillRest(): void {
+    const i32 = this.mem.i32;
+    const cursor = i32[CURSOR_WORD]!, rest = i32[LIMIT_WORD]! - cursor;
+    if (rest > 0) { i32[cursor >> 2] = ObjKind.FREE; i32[(cursor >> 2) + 1] = rest; }
+  }
+
+  /** Copy the next holes into the ring; it may hand out `budget` bytes. */
+  private fillRing(budget: number): void {
+    const i32 = this.mem.i32, r = this.ring >> 2;
+    const n = this.free.takeHoles(HOLE_RING_ENTRIES, i32, (this.ring + RING_ENTRIES) >> 2);
+    i32[r + (RING_NEXT >> 2)] = this.ring + RING_ENTRIES;
+    i32[r + (RING_END >> 2)] = this.ring + RING_ENTRIES + 8 * n;
+    i32[r + (RING_BUDGET >> 2)] = budget;
+    this.ringBudget = budget;
+  }
+
+  /** Settle the ring with the free list: the holes used from it are listed as
+   *  taken (young ranges) and counted as allocated; the rest are untaken again. */
+  private syncRing(): void {
+    const i32 = this.mem.i32, r = this.ring >> 2;
+    const first = this.ring + RING_ENTRIES;
+    const next = i32[r + (RING_NEXT >> 2)]!, end = i32[r + (RING_END >> 2)]!;
+    if (end === first) return;
+    for (let e = first; e < next; e += 8) {
+      if (i32[(e >> 2) + 1]! > 0) this.free.listUsed(i32[e >> 2]!, i32[(e >> 2) + 1]!);
+    }
+    this.free.giveBack((end - next) >> 3);
+    this.allocatedSinceGc += this.ringBudget - i32[r + (RING_BUDGET >> 2)]!;
+    this.emptyRing();
+  }
+
+  private emptyRing(): void {
+    const i32 = this.mem.i32, r = this.ring >> 2;
+    i32[r + (RING_NEXT >> 2)] = i32[r + (RING_END >> 2)] = this.ring + RING_ENTRIES;
+    i32[r + (RING_BUDGET >> 2)] = 0;
+    this.ringBudget = 0;
   }
 
   /** Account for the window's allocations and give its unused rest back. */
@@ -325,8 +481,16 @@ export class Heap {
     const i32 = this.mem.i32;
     const cursor = i32[CURSOR_WORD]!;
     if (this.runEnd === 0) return;
-    this.allocatedSinceGc += cursor - this.windowStart;
     const rest = this.runEnd - cursor;
+    if (this.inHole) {
+      // The holes are young ranges already (listed as taken) and were counted
+      // as allocated whole when taken.
+      this.syncRing();
+      this.fillRest();
+      this.closeWindow();
+      return;
+    }
+    this.allocatedSinceGc += cursor - this.windowStart;
     if (cursor === this.windowStart || rest >= WINDOW_PREFERRED) {
       if (rest >= MIN_BLOCK) this.addFree(cursor, rest);
       else if (rest > 0) { i32[cursor >> 2] = ObjKind.FREE; i32[(cursor >> 2) + 1] = rest; }
@@ -400,14 +564,19 @@ export class Heap {
   private closeWindow(): void {
     this.windowStart = 0;
     this.runEnd = 0;
+    this.inHole = false;
     this.mem.i32[CURSOR_WORD] = 0;
     this.mem.i32[LIMIT_WORD] = 0;
   }
 
-  /** A free run of at least `size` bytes, unlinked (see FreeBins); 0 if none. */
+  /** A free run of at least `size` bytes, unlinked (see FreeBins): the next hole
+   *  that fits for a small request, else a run from the bins; 0 if none. */
   private takeRun(size: number): number {
-    const run = this.free.take(size, Math.max(size, WINDOW_PREFERRED));
+    let run = size < HOLE_MAX ? this.free.takeHole(size) : 0;
+    this.inHole = run !== 0;
+    if (run === 0) run = this.free.take(size, Math.max(size, WINDOW_PREFERRED));
     if (run !== 0) this.runEnd = run + this.mem.i32[(run >> 2) + 1]!;
+    if (this.inHole) this.allocatedSinceGc += this.runEnd - run;
     return run;
   }
 
@@ -415,6 +584,11 @@ export class Heap {
    *  reports out of memory when the heap limit is reached. */
   private takeFresh(size: number): number {
     let chunk = Math.max(size, Math.min(FRESH_CHUNK, this.limit - this.top));
+    if (this.collector !== null && this.collector.fullBeforeGrowth(this.extent + chunk)) {
+      this.collector.collect('heap growth', true);
+      const run = this.takeRun(size);
+      if (run !== 0) return run;
+    }
     if (this.top + size > this.limit || !this.mem.grow(this.top + chunk)) {
       if (this.collector !== null) {
         this.collector.collect('heap limit');

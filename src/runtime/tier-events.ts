@@ -63,7 +63,9 @@ export type TierEvent =
   /** The compiler thread began compiling it (t: when, on this instance's clock;
    *  sent with the result, so after events of later t). */
   | OfFn & { kind: 'compiling'; osrPc: number | null }
-  | At & { kind: 'adapter'; backend: 'wasm' | 'js'; adapter: 'i2c' | 'c2i'; shape: string; i2c: number; c2i: number }
+  | At & { kind: 'adapter'; backend: 'wasm' | 'js'; adapter: 'i2c' | 'c2i'; shape: string; i2c: number; c2i: number;
+      /** The hand-written generic adapter serves this shape (--adapters=generic). */
+      generic: boolean }
   | OfFn & {
     kind: 'compiled'; backend: 'wasm' | 'js';
     /** The loop header of an OSR entry; null for the whole function. */
@@ -104,7 +106,7 @@ export function formatTierEvent(e: TierEvent): string | null {
     case 'thread': return `[tier] compiler thread ${e.state}${e.reason ? ` (${e.reason})` : ''}`;
     case 'queued': return `[tier] queue ${what(e.fn, e.osrPc)} for the compiler thread`;
     case 'compiling': return `[tier] compiling ${what(e.fn, e.osrPc)} on the compiler thread`;
-    case 'adapter': return `[tier] adapter ${e.adapter} ${e.shape} (${e.i2c} i2c, ${e.c2i} c2i)`;
+    case 'adapter': return `[tier] adapter ${e.adapter} ${e.shape}${e.generic ? ' generic' : ''} (${e.i2c} i2c, ${e.c2i} c2i)`;
     case 'compiled':
       return `[tier] compile ${what(e.fn, e.osrPc)}: ${e.bytecodeWords} bytecode words -> ${e.size} ${e.unit} in ${Math.round(e.ms * 1000)} us` +
         `${e.thread ? ' on the compiler thread' : ''} (adapters: ${e.i2c} i2c, ${e.c2i} c2i)`;
@@ -152,10 +154,10 @@ export class TierEventLog {
   }
 
   /** A compiled-to-interpreted entry that counts its calls. */
-  countingC2i<E extends (fp: number) => number>(enter: E): E {
+  countingC2i<E extends (fp: number) => void>(enter: E): E {
     return ((fp: number) => {
       this.compiledToInterp++;
-      return enter(fp);
+      enter(fp);
     }) as E;
   }
 }

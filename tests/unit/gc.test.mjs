@@ -259,18 +259,56 @@ test('generations: a minor collection frees young garbage, keeps OLD objects, an
   gc.collect('test');
   assert.equal(gc.fullCount, 1, 'a minor collection');
   assert.equal(mem.i32[(mem.i32[(old + 8) >> 2] + 12) >> 2], 42, 'the young object reached only from an OLD one survived');
-  assert.equal(mem.i32[young >> 2] & OLD, 0, 'one survival ages an object; it stays young');
-  assert.equal(heap.rememberedCount, 1, 'so the OLD object that references it stays remembered');
-  gc.collect('test');
-  assert.ok(mem.i32[young >> 2] & OLD, 'a second survival promotes it');
-  assert.equal(heap.rememberedCount, 0, 'and the OLD object is no longer remembered');
+  assert.ok(mem.i32[young >> 2] & OLD, 'reached from the old generation, it is promoted at once');
+  assert.equal(heap.rememberedCount, 0, 'so the OLD object that references it is no longer remembered');
   assert.equal(heap.extent, extent, 'a minor collection does not move the heap top');
+  verifyHeap(heap, roots, 'in test');
+  // Reached only from a root: one survival ages an object, a second promotes it.
+  const a = heap.newStruct(0);
+  handles.push(a);
+  gc.collect('test');
+  assert.equal(mem.i32[a >> 2] & OLD, 0, 'one survival ages an object; it stays young');
+  const b = heap.newStruct(0);
+  mem.i32[(a + 8) >> 2] = b;                          // young -> young: no barrier needed
+  heap.barrier(a);
+  assert.equal(heap.rememberedCount, 0);
+  gc.collect('test');
+  assert.ok(mem.i32[a >> 2] & OLD, 'a second survival promotes it');
+  assert.equal(mem.i32[b >> 2] & OLD, 0, 'what it references was young: aged now');
+  assert.equal(heap.rememberedCount, 1, 'so the promoted object is remembered');
+  gc.collect('test');
+  assert.ok(mem.i32[b >> 2] & OLD);
+  assert.equal(heap.rememberedCount, 0, 'and no longer remembered once that is promoted');
   verifyHeap(heap, roots, 'in test');
   // Without the barrier, the verifier names the missing remembered-set entry.
   const young2 = heap.newStruct(0);
   mem.i32[(old + 8) >> 2] = young2;
   assert.throws(() => gc.collect('test'), /references young .* but is not remembered/);
   void oldGarbage;
+});
+
+test('sizing: before the heap grows past twice the last live set, a full collection runs if the old generation grew', () => {
+  const mem = new Memory(4096 + (64 << 20), 4096 + (64 << 20), false);
+  const heap = new Heap(mem, 4096, 4096 + (64 << 20));
+  heap.structSizes = Int32Array.of(16);
+  const handles = [];
+  const lines = [];
+  const roots = { handles, structRefOffsets: [Int32Array.of(8)], forEachRoot(v) { handles.forEach(v); } };
+  const gc = new GarbageCollector(heap, roots, { stress: false, verify: false, trace: (l) => lines.push(l) });
+  heap.collector = gc;
+  const kept = heap.newArray(ARR_R, 200000);          // grows with kept strings (promoted: stored into an OLD array)
+  handles.push(kept);
+  gc.collect('test', true);
+  for (let i = 0; i < 200000; i++) {
+    mem.i32[((kept + 8) >> 2) + i] = heap.newString(`w${i % 10}`);
+    heap.barrier(kept, i);
+    heap.newString('garbage garbage garbage garbage garbage garbage garbage garbage garbage');
+  }
+  const growth = lines.filter((l) => / full, heap growth\]/.test(l));
+  assert.ok(growth.length > 0, lines.slice(-5).join('\n'));
+  assert.ok(heap.peakExtent <= 2 * gc.lastLive + (1 << 20), `peak ${heap.peakExtent} for live ${gc.lastLive}`);
+  heap.retireWindow();                                 // the verifier reads a heap with no window open
+  verifyHeap(heap, roots, 'in test');
 });
 
 test('generations: OLD garbage waits for a full collection', () => {

@@ -12,6 +12,7 @@ import type { BcFunction } from '../../bytecode/module.js';
 import type { Runtime, CompiledEntry } from '../../runtime/runtime.js';
 import { f64ToI32 } from '../../runtime/builtins.js';
 import { helperImports } from '../helpers.js';
+import type { GuestFn } from '../generic-adapters.js';
 import { CompilingBackend, type BackendOptions, type Lowered, type Shape } from '../backend.js';
 import { lowerFunction, type JsLowerEnv } from './lower.js';
 import { i2cSource, c2iSource } from './adapters.js';
@@ -44,7 +45,7 @@ export class JsBackend extends CompilingBackend<GuestCode> {
   constructor(rt: Runtime, opts: BackendOptions) {
     super(rt, opts);
     this.lowerEnv = {
-      mod: rt.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot,
+      mod: this.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot,
       frameSizes: rt.frameSizes, fuel: rt.limits.metered,
     };
     this.env = {
@@ -63,5 +64,8 @@ export class JsBackend extends CompilingBackend<GuestCode> {
   }
 
   protected makeI2c(s: Shape): CompiledEntry { return instantiate<CompiledEntry>(i2cSource(s), this.env); }
-  protected makeC2i(s: Shape): GuestCode { return instantiate<GuestCode>(c2iSource(s), this.env); }
+  protected makeC2i(s: Shape): GuestCode {
+    return this.opts.adapters === 'generic' ? this.genericC2iFor(s) as GuestCode : instantiate<GuestCode>(c2iSource(s), this.env);
+  }
+  protected slotFunction(f: number): GuestFn { return this.table[f] as GuestFn; }
 }

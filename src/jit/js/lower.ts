@@ -30,7 +30,7 @@
 // Control flow comes from structure.ts: labelled blocks and `for (;;)` loops with
 // `break`/`continue`; every path ends in a branch, return or throw.
 
-import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, writtenKind, stepSite, type AluOp } from '../../bytecode/opcodes.js';
+import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, isSuperOp, writtenKind, stepSite, type AluOp } from '../../bytecode/opcodes.js';
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS } from '../../bytecode/builtins.js';
 import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD } from '../../runtime/runtime.js';
@@ -322,6 +322,7 @@ class JsFnLowering implements StructuredSink<Label> {
     forEachCheck(this.code, this.pc, (r) => this.nullCheck(r), (o, i) => this.boundsCheck(o, i));
     if (isAluOp(op)) return this.alu(op);
     if (isCmpOp(op)) throw new Error(`${OP_INFO[op].name} is lowered as a block's branch`);
+    if (isSuperOp(op)) throw new Error(`${OP_INFO[op].name}: compiled code reads plain instructions (bytecode/fuse.ts)`);
     switch (op) {
       case Op.LOADI: return this.set(a(0), Kind.I, lit(a(1)));
       case Op.LOADF: return this.set(a(0), Kind.F, this.f64Const(a(1)));

@@ -16,34 +16,40 @@
 //     header RESULT_REG := TO_HOST        ;; return to the host: back here
 //     (store arg i to slot fp + i) ...
 //     local.get fp ; call $enter          ;; runs the interpreter on that frame
+//     [i32.const 0 ; load scratch slot]   ;; the raw result, through memory
 //
-// Imports: env.memory, env.table (with i2c adapters), and h.enter_v / h.enter_i /
-// h.enter_f (the interpreter's entry, by result type; with c2i adapters).
+// Imports: env.memory, env.table (with i2c adapters), and h.enter (the
+// interpreter's entry, (i32) -> (); with c2i adapters).
 // Exports: `c2i SHAPE` and `i2c SHAPE` (SHAPE: shapeKey).
+//
+// Under --adapters=generic the c2i adapters are not generated: typedGenericC2iModule
+// re-exports the hand-written generic ones (../generic-adapters.ts) typed per shape.
 
 import { Kind } from '../../bytecode/opcodes.js';
 import { Hdr, TO_HOST, headerByteOffset } from '../../runtime/frames.js';
+import { SCRATCH_SLOT } from '../../runtime/runtime.js';
 import { shapeKey, type Shape } from '../backend.js';
 import { ValType, W, WasmModuleBuilder } from './encoder.js';
-import { sharedModule, shapeType, wasmType } from './lower.js';
-
-/** The import name of the interpreter's entry for shapes of result `ret`. */
-function enterName(s: Shape): string {
-  return s.ret === null ? 'enter_v' : s.ret === Kind.F ? 'enter_f' : 'enter_i';
-}
+import { sharedModule, shapeType } from './lower.js';
 
 /** One module of the c2i adapters of `c2i` and the i2c adapters of `i2c`. */
 export function adapterModule(c2i: readonly Shape[], i2c: readonly Shape[], tableSize: number): WasmModuleBuilder {
   const mb = i2c.length > 0 ? sharedModule(tableSize) : new WasmModuleBuilder();
   if (i2c.length === 0) mb.importMemory('env', 'memory', 1);
   // Imports precede defined functions.
-  const enters = new Map<string, number>();
-  for (const s of c2i) {
-    const name = enterName(s);
-    if (!enters.has(name)) enters.set(name, mb.importFunction('h', name, mb.addType([ValType.I32], s.ret === null ? [] : [wasmType(s.ret)])));
-  }
-  for (const s of c2i) addC2i(mb, s, enters.get(enterName(s))!);
+  const enter = c2i.length > 0 ? mb.importFunction('h', 'enter', mb.addType([ValType.I32], [])) : -1;
+  for (const s of c2i) addC2i(mb, s, enter);
   for (const s of i2c) addI2c(mb, s);
+  return mb;
+}
+
+/** --adapters=generic: a module importing h.SHAPE (the generic c2i for that
+ *  shape) with the shape's wasm type and exporting it again as `c2i SHAPE` (no
+ *  code of ours: a table slot must hold a function of the callee's wasm type;
+ *  V8 makes the wasm-to-JS call itself). */
+export function typedGenericC2iModule(shapes: readonly Shape[]): WasmModuleBuilder {
+  const mb = new WasmModuleBuilder();
+  for (const s of shapes) mb.exportFunction(`c2i ${shapeKey(s)}`, mb.importFunction('h', shapeKey(s), shapeType(mb, s.params, s.ret)));
   return mb;
 }
 
@@ -77,6 +83,7 @@ function addC2i(mb: WasmModuleBuilder, s: Shape, enter: number): void {
     wb.store(k === Kind.F ? W.F64_STORE : W.I32_STORE, k === Kind.F ? 3 : 2, i * 8);
   });
   wb.localGet(wb.param(0)); wb.call(enter);
+  if (s.ret !== null) { wb.i32Const(0); wb.load(s.ret === Kind.F ? W.F64_LOAD : W.I32_LOAD, s.ret === Kind.F ? 3 : 2, SCRATCH_SLOT * 8); }
   wb.finish();
   mb.exportFunction(`c2i ${shapeKey(s)}`, wb.index);
 }

@@ -12,11 +12,13 @@
 import type { BcFunction } from '../../bytecode/module.js';
 import type { Runtime, CompiledEntry } from '../../runtime/runtime.js';
 import { helperImports } from '../helpers.js';
+import type { GuestFn } from '../generic-adapters.js';
 import { CompilingBackend, shapeKey, type BackendOptions, type Lowered, type Shape } from '../backend.js';
 import { functionModule } from './lower.js';
-import { adapterModule, functionShapes } from './adapters.js';
+import { adapterModule, functionShapes, typedGenericC2iModule } from './adapters.js';
 import { CompilerThread, THREAD_START_DELAY_MS, threadUnavailable, type ThreadResult } from '../thread.js';
-import { makeStringHelpers, WASM_STRING_HELPERS, type WasmStringHelper } from './strings.js';
+import { makeStringHelpers, WASM_STRING_HELPERS } from './strings.js';
+import { makeRefill } from './alloc.js';
 
 /** True if this host can compile and run WebAssembly now (not under --jitless,
  *  and not where a policy forbids wasm code generation). */
@@ -30,18 +32,17 @@ export function hostCanCompileWasm(): boolean {
   }
 }
 
-/** The helper imports: the JavaScript ones, except that the string helpers are
+/** The helper imports: the JavaScript ones, except those given in `wasm`,
  *  getters that build their wasm module (`make`) on first read. Instantiating a
- *  module reads only the imports it declares, so the string module (a few ms of
- *  optimising compile, at start-up of --tier=jit) is built when the first
- *  compiled function that calls one is instantiated, and once. */
-function withLazyStringHelpers(js: Readonly<Record<string, Function>>, make: () => Record<WasmStringHelper, Function>): WebAssembly.ModuleImports {
-  const helpers: Record<string, Function> = { ...js };
-  let made: Record<WasmStringHelper, Function> | null = null;
-  for (const name of WASM_STRING_HELPERS) {
+ *  module reads only the imports it declares, so a wasm helper module (the
+ *  string one is a few ms of optimising compile, at start-up of --tier=jit) is
+ *  built when the first compiled function that calls one of its helpers is
+ *  instantiated, and once. */
+function withLazyWasmHelpers<N extends string>(helpers: Record<string, Function>, names: readonly N[], make: () => Record<N, Function>): void {
+  let made: Record<N, Function> | null = null;
+  for (const name of names) {
     Object.defineProperty(helpers, name, { enumerable: true, get: () => (made ??= make())[name] });
   }
-  return helpers as WebAssembly.ModuleImports;
 }
 
 export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
@@ -64,20 +65,32 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     super(rt, opts);
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: rt.mod.functions.length });
     const js = helperImports(rt);
-    // The string helpers run as wasm, with the JS ones as their slow paths.
-    this.helpers = withLazyStringHelpers(js, () => makeStringHelpers(rt.mem.wasm!, js, rt.heap.charCache, this.stringsModule ?? undefined));
+    // The refill and string helpers run as wasm, with the JS ones as their slow
+    // paths (the string operations refill through the wasm refill). The string
+    // module may have been compiled on the compiler thread (its prelude); it is
+    // instantiated here, with these imports, either way.
+    const helpers: Record<string, Function> = { ...js };
+    withLazyWasmHelpers(helpers, ['refill'], () => ({ refill: makeRefill(rt.mem.wasm!, js.refill, rt.heap.ring) }));
+    withLazyWasmHelpers(helpers, WASM_STRING_HELPERS,
+      () => makeStringHelpers(rt.mem.wasm!, { ...js, refill: helpers.refill! }, rt.heap.charCache, this.stringsModule ?? undefined));
+    this.helpers = helpers as WebAssembly.ModuleImports;
   }
 
-  protected setSlot(f: number, code: WebAssembly.ExportValue): void { this.table.set(f, code); }
+  /** What each table slot holds, as JavaScript calls it (the generic i2c's view
+   *  of the table, without a Table.get per call). */
+  private readonly slots: GuestFn[] = [];
+
+  protected setSlot(f: number, code: WebAssembly.ExportValue): void { this.table.set(f, code); this.slots[f] = code as GuestFn; }
+  protected slotFunction(f: number): GuestFn { return this.slots[f]!; }
 
   protected lower(fn: BcFunction, osrPc: number | null): Lowered<WebAssembly.ExportValue> {
     const rt = this.rt, opts = this.opts;
     const env = {
-      mod: rt.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot,
+      mod: this.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot,
       frameSizes: rt.frameSizes, mayInline: (g: number) => opts.inline && rt.tiering.mayCompile(g),
       fuel: rt.limits.metered,
     };
-    const mb = functionModule(env, fn, osrPc, rt.mod.functions.length);
+    const mb = functionModule(env, fn, osrPc, this.mod.functions.length);
     const bytes = mb.encode();
     const exports = this.instantiate(bytes, { h: this.helpers });
     return { code: exports.f!, size: bytes.length, text: () => mb.toText() };
@@ -103,10 +116,11 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
       return null;
     }
     const rt = this.rt, opts = this.opts;
-    const inlinable = Uint8Array.from(rt.mod.functions, (f) => +(opts.inline && rt.tiering.mayCompile(f.index)));
+    const inlinable = Uint8Array.from(this.mod.functions, (f) => +(opts.inline && rt.tiering.mayCompile(f.index)));
     const init = {
-      mod: rt.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot, frameSizes: rt.frameSizes,
-      inlinable, fuel: rt.limits.metered, tableSize: rt.mod.functions.length, charCache: rt.heap.charCache,
+      mod: this.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot, frameSizes: rt.frameSizes,
+      inlinable, fuel: rt.limits.metered, tableSize: this.mod.functions.length, charCache: rt.heap.charCache,
+      generatedAdapters: opts.adapters !== 'generic',
     };
     this.failureSaid = false;
     return new CompilerThread(init, ready, THREAD_START_DELAY_MS, () => this.sayThread('started', ''));
@@ -123,9 +137,10 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   }
 
   protected adoptPrelude(r: ThreadResult): void {
-    const shapes = functionShapes(this.rt.mod.functions);
-    this.preloaded ??= this.adapters(shapes, shapes, r.prelude!.adapters);
-    this.stringsModule = r.prelude!.strings;
+    const { adapters, strings } = r.prelude!;
+    const shapes = functionShapes(this.mod.functions);
+    if (adapters !== null) this.preloaded ??= this.adapters(shapes, shapes, adapters);
+    this.stringsModule = strings;
   }
 
   endRun(): void {
@@ -159,17 +174,20 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   // signature) gets a module of its own. With a compiler thread, that module
   // (with every function shape's i2c adapter too) comes from the thread.
   protected makeC2i(s: Shape): WebAssembly.ExportValue {
-    this.preloaded ??= this.adapters(functionShapes(this.rt.mod.functions), []);
+    this.preloaded ??= this.adapters(functionShapes(this.mod.functions), []);
     return this.preloaded[`c2i ${shapeKey(s)}`] ?? this.adapters([s], [])[`c2i ${shapeKey(s)}`]!;
   }
 
   /** The exports of an adapter module (adapters.ts), compiled here or (module)
-   *  on the compiler thread. */
+   *  on the compiler thread. Under --adapters=generic the c2i adapters are the
+   *  hand-written generic ones, typed per shape (and no i2c is asked for here:
+   *  the generic i2c is JavaScript, ../generic-adapters.ts). */
   private adapters(c2i: readonly Shape[], i2c: readonly Shape[], module?: WebAssembly.Module): WebAssembly.Exports {
-    const enter = this.c2iEnter();
-    const h = { enter_v: enter, enter_i: enter, enter_f: enter };
-    const tableSize = this.rt.mod.functions.length;
-    const compiled = module ?? new WebAssembly.Module(adapterModule(c2i, i2c, tableSize).encode() as Uint8Array<ArrayBuffer>);
-    return new WebAssembly.Instance(compiled, this.imports({ h })).exports;
+    if (this.opts.adapters === 'generic') {
+      const h = Object.fromEntries(c2i.map((s) => [shapeKey(s), this.genericC2iFor(s)]));
+      return this.instantiate(typedGenericC2iModule(c2i).encode(), { h });
+    }
+    const compiled = module ?? new WebAssembly.Module(adapterModule(c2i, i2c, this.mod.functions.length).encode() as Uint8Array<ArrayBuffer>);
+    return new WebAssembly.Instance(compiled, this.imports({ h: { enter: this.c2iEnter() } })).exports;
   }
 }

@@ -23,7 +23,7 @@
 // it counts fuel at the same steps as the interpreter, charged to the same sites
 // (countStep): every call, inlined or not, and every taken loop back-edge.
 
-import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, writtenKind, checksInline, needsFrame, stepSite,
+import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, isSuperOp, writtenKind, checksInline, needsFrame, stepSite,
   type Alu, type AluOp, type Cmp } from '../../bytecode/opcodes.js';
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS, type MathBuiltin } from '../../bytecode/builtins.js';
@@ -479,6 +479,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     forEachCheck(this.code, this.pc, (r) => this.nullCheck(r), (o, i) => this.boundsCheck(o, i));
     if (isAluOp(op)) return this.alu(op);
     if (isCmpOp(op)) throw new Error(`${OP_INFO[op].name} is lowered as a block's branch`);
+    if (isSuperOp(op)) throw new Error(`${OP_INFO[op].name}: compiled code reads plain instructions (bytecode/fuse.ts)`);
     switch (op) {
       case Op.LOADI: wb.i32Const(a(1)); this.set(a(0), Kind.I); return;
       case Op.LOADF: wb.f64Const(this.env.mod.f64Consts[a(1)]!); this.set(a(0), Kind.F); return;
