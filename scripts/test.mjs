@@ -23,8 +23,8 @@ const steps = [
   ...TIERS.map((t) => ['corpus', [], ['tests/corpus-inproc.mjs', ...t]]),
   ...TIERS.slice(0, 3).map((t) => ['corpus', [], ['tests/corpus-inproc.mjs', ...t, ...STRESS]]),
   // Every function queued for the compiler thread at its first call, installed
-  // wherever the program stands when it is done (the default --tier=auto step
-  // compiles on the thread too, at the default threshold).
+  // wherever the program stands when it is done (asked for only: the default is
+  // --compile=sync).
   ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=auto', '--jit-threshold=1', '--compile=thread']],
   ['corpus', ['--jitless'], ['tests/corpus-inproc.mjs', '--tier=interp']],
   ['corpus', ['--jitless'], ['tests/corpus-inproc.mjs', '--tier=auto', '--jit-threshold=1']],

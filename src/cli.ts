@@ -41,9 +41,10 @@ Options:
   --max-code=KB        compile memory: keep at most KB KiB of generated code,
                        ${LIMITS.maxCodeKB.min}..${LIMITS.maxCodeKB.max}; past it functions stay interpreted
   --trace-tier         print one line per compile, install, adapter and OSR entry
-  --compile=MODE       where hot functions compile: thread (on a compiler thread while
-                       the program runs on; default where the host has threads,
-                       except at --jit-threshold=1) or sync (when they become hot)
+  --compile=MODE       where hot functions compile: sync (on the program's thread when
+                       they become hot, default) or thread (on a compiler thread
+                       while the program runs on; slower to start, see
+                       docs/architecture.md)
   --jit-backend=B      compiling backend: wasm or js (default: wasm where the host
                        has WebAssembly, else js where it allows eval)
   --print-code=FN      print the code generated for function FN when it is compiled:
@@ -325,6 +326,6 @@ function execute(p: Parsed, source: string, out: (t: string) => void, err: (t: s
     if (!loaded.ok) return loaded.exitCode;
     if (p.command === 'check') return 0;
     if (p.command === 'disasm') { out(loaded.program.disassemble()); return 0; }
-    return loaded.program.run();
+    try { return loaded.program.run(); } finally { loaded.program.dispose(); }
   });
 }

@@ -104,12 +104,13 @@ export interface VmOptions {
   hostStackSlots?: number;
   /** Inline small leaf functions into compiled code (default true). */
   inline?: boolean;
-  /** Where hot functions are compiled: 'thread', on a compiler thread while the
-   *  program goes on running in its tier (installed at the next call or loop
-   *  check), or 'sync', on the program's own thread when they become hot.
-   *  Default 'thread' where the host has threads (Node), except with
-   *  jitThreshold 1; synchronous where it has none (browsers), for the js
-   *  backend, and under tier 'jit'. */
+  /** Where hot functions are compiled: 'sync' (the default), on the program's
+   *  own thread when they become hot; or 'thread', on a compiler thread while
+   *  the program goes on running in its tier (installed at the next call or
+   *  loop check; under tier 'auto' with the wasm backend on a host with
+   *  threads, Node; elsewhere synchronous anyway). Not the default: its
+   *  delayed start and the wait for its first results made runs slower
+   *  (docs/architecture.md). */
   compile?: 'sync' | 'thread';
   /** How the interpreter and compiled code call each other: 'generated'
    *  adapters per signature shape (default), or 'generic' ones that read the

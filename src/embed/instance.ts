@@ -542,14 +542,13 @@ export class LazyBackend implements Backend {
   }
 }
 
-/** Whether compiles go to a compiler thread: `compile: 'thread'`; by default
- *  under --tier=auto except at --jit-threshold=1 (the stress mode, where tests
- *  expect every compile at its first chance). --tier=jit compiles before the
- *  program runs: synchronously. Where the backend has no thread, compiles are
- *  synchronous anyway. */
+/** Whether compiles go to a compiler thread: only when asked (`compile:
+ *  'thread'`; the default is 'sync', config.ts says why), under --tier=auto.
+ *  --tier=jit compiles before the program runs: synchronously. Where the
+ *  backend has no thread, compiles are synchronous anyway. */
 export function compilesOnThread(o: VmOptions): boolean {
   if ((o.tier ?? DEFAULTS.tier) !== 'auto') return false;
-  return (o.compile ?? ((o.jitThreshold ?? DEFAULTS.jitThreshold) === 1 ? 'sync' : 'thread')) === 'thread';
+  return (o.compile ?? DEFAULTS.compile) === 'thread';
 }
 
 function makeTiering(rt: Runtime, o: VmOptions, backend: Backend | null, events: TierEventLog | null): Tiering {

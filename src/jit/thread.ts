@@ -13,7 +13,10 @@
 //
 // What must stay true:
 //   - the thread never keeps the process alive (the worker and our port are
-//     unref'd) and dispose() terminates it: an embedder's process exits promptly;
+//     unref'd) and dispose() terminates it; a process never exits with it
+//     running (a worker still compiling at Node's shutdown hung the process
+//     once): dispose() refs the worker until it has exited, and a thread not
+//     disposed when the event loop empties is disposed then ('beforeExit');
 //   - at most MAX_IN_FLIGHT requests are at the thread at once; the rest wait
 //     here in order (each function or OSR entry is requested at most once, by
 //     the tiering policy, so this list is bounded by the program);
@@ -87,6 +90,7 @@ interface Port {
   unref(): void;
 }
 interface NodeWorker {
+  ref(): void;
   unref(): void;
   on(event: 'error', f: (e: unknown) => void): void;
   on(event: 'exit', f: (code: number) => void): void;
@@ -96,6 +100,19 @@ interface WorkerThreads {
   MessageChannel: new () => { port1: Port; port2: Port };
   Worker: new (url: URL, opts: { workerData: unknown; transferList: unknown[] }) => NodeWorker;
   receiveMessageOnPort(port: Port): { message: unknown } | undefined;
+}
+
+/** The failure of a thread ended by dispose() (not a fault: no 'failed' event). */
+export const DISPOSED = 'disposed';
+
+/** Node's process where there is one (for 'beforeExit'). */
+interface NodeProcess {
+  once(event: 'beforeExit', f: () => void): void;
+  off(event: 'beforeExit', f: () => void): void;
+}
+function nodeProcess(): NodeProcess | null {
+  const p = (globalThis as { process?: Partial<NodeProcess> }).process;
+  return typeof p?.once === 'function' && typeof p.off === 'function' ? p as NodeProcess : null;
 }
 
 /** A node built-in module where the host has one (null in browsers). */
@@ -196,6 +213,7 @@ export class CompilerThread {
       worker.on('error', (e) => fail(`it threw: ${(e as Error).message}`));
       worker.on('exit', (code) => fail(`it exited with status ${code}`));
       this.live = { worker, port: port1 };
+      nodeProcess()?.once('beforeExit', this.disposeAtExit);
     } catch (e) {
       fail(`it could not start: ${(e as Error).message}`);
       return;
@@ -241,13 +259,23 @@ export class CompilerThread {
   /** Whether a request is not yet answered (taken by drain()). */
   get busy(): boolean { return this.inFlight.size > 0 || this.waiting.length > 0; }
 
-  /** End the thread (what it held is dropped). */
+  /** End the thread: terminated now, and ref'd until it has exited (a process
+   *  ending waits for that). Requests not answered come back from drain() as
+   *  lost, at the program's next safepoint (ready[0] is raised for them). */
   dispose(): void {
-    this.failure ??= 'disposed';
-    if (this.live === null) return;
-    this.live.port.close();
-    void this.live.worker.terminate();
+    this.failure ??= DISPOSED;
+    if (this.busy) Atomics.store(this.ready, 0, 1);
+    const live = this.live;
+    if (live === null) return;
+    this.live = null;
+    nodeProcess()?.off('beforeExit', this.disposeAtExit);
+    live.port.close();
+    live.worker.ref();
+    void live.worker.terminate();
   }
+
+  /** The event loop emptied with the thread alive (a program not disposed). */
+  private readonly disposeAtExit = (): void => this.dispose();
 
   private sendWaiting(): void {
     const port = this.live?.port;

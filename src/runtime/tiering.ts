@@ -62,8 +62,8 @@ export interface Backend {
   /** What the compiler thread finished since the last call, installed (lowers
    *  `ready[0]` by what it took). */
   takeFinished(ready: Int32Array): Finished[];
-  /** The run ended: end the compiler thread if it holds no request (the next
-   *  compile queued starts another). */
+  /** The run ended: end (terminate) the compiler thread; requests it held come
+   *  back from takeFinished as lost (compiled synchronously). */
   endRun(ready: Int32Array): void;
   /** End the compiler thread, if one was started. */
   dispose(): void;
@@ -192,7 +192,8 @@ export class Tiering {
   }
 
   /** The run ended (a safepoint): install what the compiler thread finished;
-   *  a thread left with nothing to do is ended (it would only hold memory). */
+   *  the compiler thread is ended (a process must never exit with it running:
+   *  jit/thread.ts). */
   endRun(): void {
     if (this.backend === null || !this.opts.thread) return;
     if (this.compileReady[0] !== 0) this.poll();

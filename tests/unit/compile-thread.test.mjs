@@ -150,3 +150,17 @@ wasmTest('a thread that stops hands back what it held: those compile synchronous
   assert.ok(events.some((e) => e.kind === 'compiled' && !e.thread));
   p.dispose();
 });
+
+wasmTest('a run that ends while the thread holds requests terminates it; those compile synchronously at the next call', () => {
+  const { p, events } = loaded({ jitThreshold: 10 });
+  assert.equal(p.run(), 0);                      // sq and spin queued; the run ends at once
+  assert.ok(events.some((e) => e.kind === 'queued' && e.fn === 'sq'));
+  const thread = p.inst.backend.built.thread;
+  assert.equal(thread.failure, 'disposed');
+  assert.equal(thread.live, null, 'no worker left running');
+  const spin = p.fn('spin');
+  callUntil(() => assert.equal(spin(300), expected(300)), () => compiledNow(p).includes('sq') && compiledNow(p).includes('spin'));
+  for (const fn of ['sq', 'spin']) assert.ok(events.some((e) => e.kind === 'compiled' && e.fn === fn && !e.thread), fn);
+  assert.ok(!events.some((e) => e.kind === 'thread' && e.state === 'failed'), 'ending it is no failure');
+  p.dispose();
+});

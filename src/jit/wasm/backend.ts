@@ -16,7 +16,7 @@ import type { GuestFn } from '../generic-adapters.js';
 import { CompilingBackend, shapeKey, type BackendOptions, type Lowered, type Shape } from '../backend.js';
 import { functionModule } from './lower.js';
 import { adapterModule, functionShapes, typedGenericC2iModule } from './adapters.js';
-import { CompilerThread, THREAD_START_DELAY_MS, threadUnavailable, type ThreadResult } from '../thread.js';
+import { CompilerThread, DISPOSED, THREAD_START_DELAY_MS, threadUnavailable, type ThreadResult } from '../thread.js';
 import { makeStringHelpers, WASM_STRING_HELPERS } from './strings.js';
 import { makeRefill } from './alloc.js';
 
@@ -102,7 +102,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
       this.thread = this.startThread(ready);
     }
     const t = this.thread;
-    if (t !== null && t.failure !== null && !this.failureSaid) {
+    if (t !== null && t.failure !== null && t.failure !== DISPOSED && !this.failureSaid) {
       this.failureSaid = true;
       this.sayThread('failed', `${t.failure}; compiling synchronously`);
     }
@@ -143,11 +143,17 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     this.stringsModule = strings;
   }
 
+  /** The run ended: the thread is ended (terminated), even while it holds
+   *  requests. Those come back as lost and compile synchronously at a later
+   *  safepoint (if the program is called again), and so does every later
+   *  compile of this instance; a thread that held none is forgotten, and the
+   *  next compile queued starts another. */
   endRun(): void {
     const t = this.thread;
-    if (t === undefined || t === null || t.busy) return;
+    if (t === undefined || t === null) return;
+    const held = t.busy;
     t.dispose();
-    this.thread = undefined;
+    if (!held) this.thread = undefined;
   }
 
   dispose(): void {
