@@ -25,7 +25,11 @@ const BUILD_LINE = /^\/\/ tiervm bundle ([0-9a-f]+)\n/;
  *  Set before the bundle is compiled: V8 takes a code cache only under the flags
  *  it was made with, and the build makes it with these. */
 function setFlags() {
-  try { require('node:v8').setFlagsFromString('--no-liftoff'); } catch { /* not V8: no cache either */ }
+  try {
+    const v8 = require('node:v8');
+    v8.setFlagsFromString('--no-liftoff');
+    v8.setFlagsFromString('--no-wasm-lazy-compilation');
+  } catch { /* not V8: no cache either */ }
 }
 
 /** The code cache file of the bundle whose source is `source` (null: the

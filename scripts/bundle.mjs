@@ -44,22 +44,32 @@ const WARM_UP = [
   ['run', '--tier=jit', '--jit-backend=js'],
 ];
 
+const COMMON = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  charset: 'ascii',
+  legalComments: 'none',
+  // Comments and blanks only: names stay readable in profiles and traces.
+  minifyWhitespace: true,
+  logLevel: 'warning',
+};
+
 async function bundle() {
   const esbuild = await import('esbuild');
   const built = await esbuild.build({
+    ...COMMON,
     entryPoints: [join(DIST, 'cli.js')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    charset: 'ascii',
-    legalComments: 'none',
-    // Comments and blanks only: names stay readable in profiles and traces.
-    minifyWhitespace: true,
+    // import.meta.url (src/jit/thread.ts locates the compiler thread's entry by
+    // it) is the bundle's own file.
+    define: { 'import.meta.url': 'tiervmBundleUrl' },
+    banner: { js: 'var tiervmBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
     write: false,
-    logLevel: 'warning',
   });
   const code = built.outputFiles[0].text;
+  // The compiler thread's entry (src/jit/thread.ts), one script too.
+  await esbuild.build({ ...COMMON, entryPoints: [join(DIST, 'jit', 'wasm', 'compile-thread.js')], outfile: join(DIST, 'compile-thread.cjs') });
   if (!/^[\x00-\x7f]*$/.test(code)) throw new Error('scripts/bundle.mjs: the bundle is not ASCII');
   const id = createHash('sha256').update(code).digest('hex').slice(0, 16);
   for (const f of readdirSync(DIST)) if (/^tiervm-[0-9a-f]+\.cache$/.test(f)) rmSync(join(DIST, f));

@@ -22,6 +22,10 @@ const steps = [
   ['unit tests', ['--disallow-code-generation-from-strings'], ['--test', '--test-reporter=dot', ...unitFiles]],
   ...TIERS.map((t) => ['corpus', [], ['tests/corpus-inproc.mjs', ...t]]),
   ...TIERS.slice(0, 3).map((t) => ['corpus', [], ['tests/corpus-inproc.mjs', ...t, ...STRESS]]),
+  // Every function queued for the compiler thread at its first call, installed
+  // wherever the program stands when it is done (asked for only: the default is
+  // --compile=sync).
+  ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=auto', '--jit-threshold=1', '--compile=thread']],
   ['corpus', ['--jitless'], ['tests/corpus-inproc.mjs', '--tier=interp']],
   ['corpus', ['--jitless'], ['tests/corpus-inproc.mjs', '--tier=auto', '--jit-threshold=1']],
   ['corpus', ['--jitless'], ['tests/corpus-inproc.mjs', '--tier=jit']],

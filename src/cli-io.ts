@@ -106,6 +106,9 @@ export function runJob(job: RunJob): number {
     const loaded = load(job.file, job.source, {
       ...job.opts, stdout: (t) => writeAll(1, t), stderr: (t) => writeAll(2, t), stdin: stdinChunks(),
     });
-    return loaded.ok ? loaded.program.run() : loaded.exitCode;
+    if (!loaded.ok) return loaded.exitCode;
+    // Disposed however the run ends: the compiler thread is terminated before
+    // the command exits (jit/thread.ts).
+    try { return loaded.program.run(); } finally { loaded.program.dispose(); }
   });
 }

@@ -45,6 +45,10 @@ Options:
                        bytecode position, reason) and per invalidation
   --deopt-stress       every guard of tier-2 code fails the first time it is
                        reached, so every deopt path runs (debug; wasm backend)
+  --compile=MODE       where hot functions compile: sync (on the program's thread when
+                       they become hot, default) or thread (on a compiler thread
+                       while the program runs on; slower to start, see
+                       docs/architecture.md)
   --jit-backend=B      compiling backend: wasm or js (default: wasm where the host
                        has WebAssembly, else js where it allows eval)
   --print-code=FN      print the code generated for function FN when it is compiled:
@@ -152,6 +156,12 @@ function parseOption(a: string, p: Parsed): void {
     case '--no-inline': noValue(flag, value); p.opts.inline = false; return;
     case '--host-stack-slots': p.opts.hostStackSlots = wholeNumber(flag, need(), 'hostStackSlots'); return;
     case '--print-code': case '--print-wasm': p.opts.printCode = need(); return;
+    case '--compile': {
+      const m = need();
+      if (m !== 'sync' && m !== 'thread') throw new UsageError(`--compile: unknown mode '${m}' (available: sync, thread)`);
+      p.opts.compile = m;
+      return;
+    }
     case '--jit-backend': {
       const b = need();
       if (b !== 'wasm' && b !== 'js') throw new UsageError(`--jit-backend: unknown JIT backend '${b}' (available: wasm, js)`);
@@ -183,9 +193,17 @@ function parseOption(a: string, p: Parsed): void {
  *  compiled function that runs long in one call (a main loop entered by OSR) would
  *  stay in baseline code: mandelbrot ran 1.75x and fannkuch 2x slower. tiervm's
  *  command line compiles only hot code, so it asks V8 to optimize it right away.
- *  (Embedders decide for their own process.) */
+ *  And to do it when the module is compiled, not lazily at a function's first
+ *  call: the compiler thread then makes the optimized code (src/jit/thread.ts),
+ *  where a lazy compile would make it on the program's thread at that call.
+ *  (Embedders decide for their own process; bin/tiervm.js sets the same flags
+ *  before it loads the bundle, whose code cache was made under them.) */
+export const V8_FLAGS = ['--no-liftoff', '--no-wasm-lazy-compilation'];
+
 function preferOptimizedWasm(): void {
-  try { setFlagsFromString('--no-liftoff'); } catch { /* not V8, or flag unknown: nothing to do */ }
+  for (const flag of V8_FLAGS) {
+    try { setFlagsFromString(flag); } catch { /* not V8, or flag unknown: nothing to do */ }
+  }
 }
 
 /** Runs the command line `argv`; `version` is the package's (bin/tiervm.js reads
@@ -314,6 +332,6 @@ function execute(p: Parsed, source: string, out: (t: string) => void, err: (t: s
     if (!loaded.ok) return loaded.exitCode;
     if (p.command === 'check') return 0;
     if (p.command === 'disasm') { out(loaded.program.disassemble()); return 0; }
-    return loaded.program.run();
+    try { return loaded.program.run(); } finally { loaded.program.dispose(); }
   });
 }

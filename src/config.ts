@@ -114,6 +114,12 @@ export const DEFAULTS = {
   /** Inline small leaf functions into compiled callers (--no-inline turns it off,
    *  e.g. to measure real calls). */
   inline: true,
+  /** --compile: hot functions compile on the program's thread when they become
+   *  hot. 'thread' (a compiler thread) is asked for only: its 200 ms delayed
+   *  start and the wait for its first results made runs slower (richards 400:
+   *  864 ms against 288 ms before it; docs/architecture.md, Compiling on a
+   *  thread). */
+  compile: 'sync' as 'sync' | 'thread',
   /** --adapters: per-shape generated adapters (see AdapterMode). */
   adapters: 'generated' as AdapterMode,
   /** Debug: collect at every allocation (--gc-stress). */

@@ -110,6 +110,14 @@ export interface VmOptions {
   hostStackSlots?: number;
   /** Inline small leaf functions into compiled code (default true). */
   inline?: boolean;
+  /** Where hot functions are compiled: 'sync' (the default), on the program's
+   *  own thread when they become hot; or 'thread', on a compiler thread while
+   *  the program goes on running in its tier (installed at the next call or
+   *  loop check; under tier 'auto' with the wasm backend on a host with
+   *  threads, Node; elsewhere synchronous anyway). Not the default: its
+   *  delayed start and the wait for its first results made runs slower
+   *  (docs/architecture.md). */
+  compile?: 'sync' | 'thread';
   /** How the interpreter and compiled code call each other: 'generated'
    *  adapters per signature shape (default), or 'generic' ones that read the
    *  callee's signature at run time (slower; for measuring, config.ts). */
@@ -371,6 +379,7 @@ export class LoadedProgram {
       status = reportFailure(rt, e, stderr);
     }
     inst.emitCounts();
+    rt.tiering.endRun();
     const o = this.opts;
     if (o.gcStats) stderr(rt.gc.summary() + '\n');
     const printCode = o.printCode ?? o.printWasm;
@@ -473,6 +482,7 @@ const OPTION_CHECKS: { readonly [K in keyof Required<VmOptions>]: Check } = {
   adapters: (v) => ((ADAPTER_MODES as readonly unknown[]).includes(v) ? null : `must be one of ${ADAPTER_MODES.map((m) => `'${m}'`).join(', ')}, got ${show(v)}`),
   hostStackSlots: inRange('hostStackSlots'),
   backend: (v) => (v === 'wasm' || v === 'js' ? null : `must be 'wasm' or 'js', got ${show(v)}`),
+  compile: (v) => (v === 'sync' || v === 'thread' ? null : `must be 'sync' or 'thread', got ${show(v)}`),
   maxSteps: inRange('maxSteps'),
   maxCodeKB: inRange('maxCodeKB'),
   deadlineMs: (v) => { const why = deadlineProblem(v); return why === null ? null : `${why}, got ${show(v)}`; },

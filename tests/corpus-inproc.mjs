@@ -3,7 +3,7 @@
 // has: `node --jitless tests/corpus-inproc.mjs` tests the interpreter with no
 // WebAssembly and no JIT. Expectations and comparison come from corpus.mjs.
 //
-// Usage: node [node flags] tests/corpus-inproc.mjs [--tier=T] [--max-heap=MB]
+// Usage: node [node flags] tests/corpus-inproc.mjs [--tier=T] [--compile=M] [--max-heap=MB]
 //          [--gc-stress] [--verify-heap] [--jit-threshold=N] [--jit-backend=wasm|js]
 //          [--host-stack-slots=N] [--adapters=generated|generic] [--deopt-stress] [files...]
 import { readFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ function runProgram(file, args, opts, stdin) {
   const io = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } };
   const loaded = load(file, readFileSync(file, 'utf8'), { ...opts, ...io, args, stdin });
   const exitCode = loaded.ok ? loaded.program.run() : loaded.exitCode;
+  if (loaded.ok) loaded.program.dispose();
   return { exitCode, stdout, stderr };
 }
 
@@ -26,6 +27,7 @@ function parseOpts(argv) {
     else if (a === '--gc-stress') opts.gcStress = true;
     else if (a.startsWith('--jit-threshold=')) opts.jitThreshold = Number(a.slice(16));
     else if (a.startsWith('--jit-backend=')) opts.backend = a.slice(14);
+    else if (a.startsWith('--compile=')) opts.compile = a.slice(10);
     else if (a === '--verify-heap') opts.verifyHeap = true;
     else if (a === '--deopt-stress') opts.deoptStress = true;
     else if (a.startsWith('--adapters=')) opts.adapters = a.slice(11);

@@ -2,6 +2,8 @@
 // instance was made), drawn as SVG from the tier events of one run.
 //   grey   interpreted: from the call-count sample before the one that first saw
 //          the function called (or 0) until it was installed compiled;
+//   striped still interpreted, queued for the compiler thread (Node hosts; in a
+//          browser compiles are synchronous, so none is drawn);
 //   blue   compiled by the wasm backend, orange by the js backend;
 //   ticks  OSR entries (loop headers entered in compiled code);
 //   red    a failed compile (the function stays interpreted).
@@ -14,6 +16,8 @@ interface Row {
   fn: string;
   firstSeen: number | null;
   installed: number | null;
+  /** When it was queued for the compiler thread (null: compiled synchronously). */
+  queued: number | null;
   backend: 'wasm' | 'js' | null;
   compileMs: number;
   osr: number[];
@@ -27,12 +31,13 @@ export function tierRows(events: readonly TierEvent[]): Row[] {
   const rows = new Map<string, Row>();
   const row = (fn: string) => {
     let r = rows.get(fn);
-    if (!r) rows.set(fn, r = { fn, firstSeen: null, installed: null, backend: null, compileMs: 0, osr: [], failed: null, calls: 0, loops: 0 });
+    if (!r) rows.set(fn, r = { fn, firstSeen: null, installed: null, queued: null, backend: null, compileMs: 0, osr: [], failed: null, calls: 0, loops: 0 });
     return r;
   };
   let lastSample = 0;
   for (const e of events) {
     switch (e.kind) {
+      case 'queued': { if (e.osrPc === null) row(e.fn).queued = e.t; break; }
       case 'compiled': { const r = row(e.fn); r.compileMs += e.ms; r.backend = e.backend; break; }
       case 'installed': { const r = row(e.fn); r.installed = e.t; r.backend = e.backend; r.firstSeen ??= lastSample; break; }
       case 'osr': { const r = row(e.fn); r.osr.push(e.t); r.firstSeen ??= lastSample; break; }
@@ -78,6 +83,7 @@ export function drawTierMap(host: HTMLElement, events: readonly TierEvent[], now
     const start = r.firstSeen ?? 0;
     const interpEnd = r.installed ?? end;
     g.append(el('rect', { x: x(start), y: y + 4, width: Math.max(1, x(interpEnd) - x(start)), height: 14, class: 'interp' }));
+    if (r.queued !== null) g.append(el('rect', { x: x(r.queued), y: y + 4, width: Math.max(1, x(interpEnd) - x(r.queued)), height: 14, class: 'queued' }));
     if (r.installed !== null) g.append(el('rect', { x: x(r.installed), y: y + 4, width: Math.max(2, x(end) - x(r.installed)), height: 14, class: `compiled ${r.backend}` }));
     for (const t of r.osr.slice(0, 200)) g.append(el('line', { x1: x(t), x2: x(t), y1: y + 1, y2: y + 21, class: 'osr' }));
     if (r.failed) g.append(el('circle', { cx: x(r.failed.t), cy: y + 11, r: 5, class: 'failed' }));

@@ -38,7 +38,7 @@ import { hostHasWasmMemory } from '../runtime/memory.js';
 import { GuestFault, Trap, guestTrace, stackOverflowAt } from '../runtime/errors.js';
 import { HostFault, missingExterns } from '../runtime/externs.js';
 import { frameFn } from '../runtime/frames.js';
-import { Tiering, type Backend, type CompilePlan } from '../runtime/tiering.js';
+import { Tiering, type Backend, type CompilePlan, type Finished, type OsrEntry } from '../runtime/tiering.js';
 import { plainCode } from '../bytecode/fuse.js';
 import { TierEventLog, formatTierEvent, isDeoptEvent, type TierEvent, type TierEventSink } from '../runtime/tier-events.js';
 import { run as interpret } from '../interp/interpreter.js';
@@ -351,6 +351,7 @@ export class Instance implements HandleOwner {
    *  keeps only this emptied object). */
   dispose(): void {
     this.disposed = true;
+    this.backend?.dispose();
     this.rt = null as unknown as Runtime;
     this.backend = null;
   }
@@ -528,10 +529,21 @@ export class LazyBackend implements Backend {
     return typeof b === 'string' ? b : b.compile(f, plan);
   }
 
-  compileOsr(f: number, pc: number): ((fp: number) => number) | string {
+  compileOsr(f: number, pc: number): OsrEntry | string {
     const b = this.build();
     return typeof b === 'string' ? b : b.compileOsr(f, pc);
   }
+
+  queue(f: number, osrPc: number | null, ready: Int32Array, tierUpAfter: number): boolean {
+    const b = this.build();
+    return typeof b !== 'string' && b.queue(f, osrPc, ready, tierUpAfter);
+  }
+
+  takeFinished(ready: Int32Array): Finished[] { return this.made?.takeFinished(ready) ?? []; }
+
+  endRun(ready: Int32Array): void { this.made?.endRun(ready); }
+
+  dispose(): void { this.made?.dispose(); }
 
   private build(): CompilingBackend<unknown> | string {
     if (this.made !== null) return this.made;
@@ -543,14 +555,22 @@ export class LazyBackend implements Backend {
   }
 }
 
+/** Whether compiles go to a compiler thread: only when asked (`compile:
+ *  'thread'`; the default is 'sync', config.ts says why), under --tier=auto.
+ *  --tier=jit compiles before the program runs: synchronously. Where the
+ *  backend has no thread, compiles are synchronous anyway. */
+export function compilesOnThread(o: VmOptions): boolean {
+  if ((o.tier ?? DEFAULTS.tier) !== 'auto') return false;
+  return (o.compile ?? DEFAULTS.compile) === 'thread';
+}
+
 function makeTiering(rt: Runtime, o: VmOptions, backend: Backend | null, events: TierEventLog | null): Tiering {
   const names = rt.mod.functions.map((f) => f.name);
   const filter = o.jitFilter ? new RegExp(o.jitFilter) : null;
-  const opts = {
-    mode: o.tier ?? DEFAULTS.tier, threshold: o.jitThreshold ?? DEFAULTS.jitThreshold, events, filter,
-    deoptStress: o.deoptStress ?? DEFAULTS.deoptStress,
-  };
+  const mode = o.tier ?? DEFAULTS.tier, threshold = o.jitThreshold ?? DEFAULTS.jitThreshold;
+  const deoptStress = o.deoptStress ?? DEFAULTS.deoptStress;
   // The policy reads plain instructions (a profiled jump may be a later part of
   // a superinstruction in rt.codes; positions are the same).
-  return new Tiering(names, backend, opts, rt.codes.map(plainCode), rt.profiles);
+  return new Tiering(names, backend, { mode, threshold, events, filter, deoptStress, thread: compilesOnThread(o) },
+    rt.codes.map(plainCode), rt.profiles);
 }

@@ -120,7 +120,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
   const kf = rt.f64Consts, ks = rt.strAddrs, heap = rt.heap, mem = rt.mem, out = rt.out;
   const gb = rt.globalsSlot, stackEnd = rt.stackEndSlot;
   const entries = rt.entries, tiering = rt.tiering, limits = rt.limits, metered = limits.metered;
-  const callHot = tiering.callThreshold, profiling = tiering.optimizing;
+  const callHot = tiering.callThreshold, compileReady = tiering.compileReady, profiling = tiering.optimizing;
   const loopHot = tiering.loopThreshold || 0x7fffffff;
   let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16;
   let fp = entryFp;
@@ -248,7 +248,9 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
             if (nfp + frameSizes[callee]! > stackEnd) stackOverflow();
             const calls = counters[callee << 1]! + 1;
             counters[callee << 1] = calls;
+            // A safepoint: the callee may become compiled here.
             if (calls === callHot) tiering.onHotCall(callee);
+            else if (compileReady[0] !== 0) tiering.poll();
             const entry = entries[callee];
             // Compiled code only within the host-stack budget (runtime.ts).
             if (entry != null && nfp + frameSizes[callee]! <= I32[HOST_LIMIT_WORD]!) {

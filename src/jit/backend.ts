@@ -1,6 +1,8 @@
 // What both compiling backends share: compiling and installing a function, OSR
-// entries, the adapter cache per signature shape, compile statistics and traces,
-// and decoding a call instruction's operands. A backend supplies only what is its
+// entries, installing what a compiler thread compiled (queue / takeFinished: a
+// backend with a thread supplies it and `adopt`), the adapter cache per
+// signature shape, compile statistics and traces, and decoding a call
+// instruction's operands. A backend supplies only what is its
 // own: lowering a function to code, writing a table slot, and making the i2c and
 // c2i adapters of one shape.
 //
@@ -20,15 +22,20 @@
 //   - install order: table slot first, then the interpreter's entry, so a caller
 //     that sees either reaches a valid body of f; nothing is ever uninstalled;
 //   - a function that fails to lower or to instantiate is reported (it stays
-//     interpreted), never half installed.
+//     interpreted), never half installed;
+//   - the table's slots get their c2i adapters before the first install, and
+//     only then (with a compiler thread, its prelude brings the adapters);
+//   - what the thread compiled is counted against maxCodeSize when installed,
+//     as a synchronous compile is when made.
 
 import { Kind, Op, OP_INFO } from '../bytecode/opcodes.js';
 import { plainModule } from '../bytecode/fuse.js';
 import type { Helper } from '../bytecode/helpers.js';
 import type { BcFunction, BcModule, ValKind } from '../bytecode/module.js';
 import type { Runtime, CompiledEntry } from '../runtime/runtime.js';
-import type { Backend, CompilePlan } from '../runtime/tiering.js';
+import type { Backend, CompilePlan, Finished, OsrEntry } from '../runtime/tiering.js';
 import { describeSpeculation } from '../runtime/profile.js';
+import type { CompilerThread, ThreadResult } from './thread.js';
 import { callerFpOf } from '../runtime/frames.js';
 import type { TierEventLog } from '../runtime/tier-events.js';
 import type { AdapterMode } from '../config.js';
@@ -116,6 +123,7 @@ export abstract class CompilingBackend<Code> implements Backend {
   printed = false;
   private readonly i2c = new Map<string, CompiledEntry>();
   private readonly c2i = new Map<string, Code>();
+  private slotsFilled = false;
 
   /** The module as plain instructions (superinstructions are the interpreter's
    *  alone: bytecode/fuse.ts); every lowering reads this one. */
@@ -150,34 +158,95 @@ export abstract class CompilingBackend<Code> implements Backend {
     return s.params.length <= GENERIC_ARITY ? g.c2i : g.c2iRest;
   }
 
-  /** Fill every table slot with its c2i adapter (subclass constructors call this
-   *  once their table exists). */
-  protected initSlots(): void {
+  /** Fill every table slot with its c2i adapter, before the first install (the
+   *  adapters come from the compiler thread's prelude where there is one). */
+  private fillSlots(): void {
+    if (this.slotsFilled) return;
     for (const f of this.mod.functions) this.setSlot(f.index, this.c2iFor(f));
+    this.slotsFilled = true;
   }
 
   compile(f: number, plan: CompilePlan): string | null {
     const fn = this.mod.functions[f]!;
     let code: Code;
     try {
+      this.fillSlots();
       code = this.build(fn, null, plan);
     } catch (e) {
       return (e as Error).message;
     }
-    this.setSlot(f, code);
-    const ev = this.opts.events;
-    this.rt.entries[f] = ev === null ? this.i2cFor(fn) : ev.countingI2c(this.i2cFor(fn), (fp) => this.fromHost(fp));
-    if (ev !== null) ev.sink({ kind: 'installed', t: ev.now(), fn: fn.name, f, backend: this.name, slot: f, shape: shapeKey(fn) });
+    this.install(fn, code);
     return null;
   }
 
-  compileOsr(f: number, pc: number): ((fp: number) => number) | string {
+  compileOsr(f: number, pc: number): OsrEntry | string {
     try {
-      return this.build(this.mod.functions[f]!, pc, TIER1) as unknown as (fp: number) => number;
+      this.fillSlots();
+      return this.build(this.mod.functions[f]!, pc, TIER1) as unknown as OsrEntry;
     } catch (e) {
       return (e as Error).message;
     }
   }
+
+  /** The compiler thread's handle (made by the first queue(): `start`), null
+   *  where there is none (the default; the wasm backend has one). */
+  protected compilerThread(_ready: Int32Array, _start: boolean): CompilerThread | null { return null; }
+  /** Make what the compiler thread compiled runnable here (instantiate it). */
+  protected adopt(_r: ThreadResult): Lowered<Code> { throw new Error(`the ${this.name} backend has no compiler thread`); }
+  /** Take the compiler thread's prelude (what it compiles before any request). */
+  protected adoptPrelude(_r: ThreadResult): void {}
+
+  queue(f: number, osrPc: number | null, ready: Int32Array, tierUpAfter: number): boolean {
+    const thread = this.compilerThread(ready, true);
+    if (thread === null) return false;
+    const name = this.mod.functions[f]!.name;
+    return thread.request(f, osrPc, this.opts.printCode === name || (this.opts.events?.withCode ?? false), tierUpAfter);
+  }
+
+  takeFinished(ready: Int32Array): Finished[] {
+    const thread = this.compilerThread(ready, false);
+    if (thread === null) return [];
+    const done: Finished[] = [];
+    for (const r of thread.drain()) {
+      if (r.prelude !== undefined) this.adoptPrelude(r);
+      else done.push({ f: r.f, osrPc: r.osrPc, result: this.finish(r) });
+    }
+    return done;
+  }
+
+  /** Install a function the thread compiled (null), or make its OSR entry; or
+   *  why not. A request the thread lost is compiled here. */
+  private finish(r: ThreadResult): string | null | OsrEntry {
+    if (r.lost) return r.osrPc === null ? this.compile(r.f, { spec: null, tierUpAfter: r.tierUpAfter }) : this.compileOsr(r.f, r.osrPc);
+    const fn = this.mod.functions[r.f]!;
+    const ev = this.opts.events;
+    if (ev !== null) ev.sink({ kind: 'compiling', t: ev.at(r.startedAt), fn: fn.name, f: fn.index, osrPc: r.osrPc });
+    let code: Code;
+    try {
+      if (r.error !== undefined) throw new Error(r.error);
+      this.fillSlots();
+      code = this.accept(fn, r.osrPc, { spec: null, tierUpAfter: r.tierUpAfter }, this.adopt(r), r.ms, true);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    if (r.osrPc !== null) return code as unknown as OsrEntry;
+    this.install(fn, code);
+    return null;
+  }
+
+  /** Table slot first, then the interpreter's entry. */
+  private install(fn: BcFunction, code: Code): void {
+    const f = fn.index;
+    this.setSlot(f, code);
+    const ev = this.opts.events;
+    this.rt.entries[f] = ev === null ? this.i2cFor(fn) : ev.countingI2c(this.i2cFor(fn), (fp) => this.fromHost(fp));
+    if (ev !== null) ev.sink({ kind: 'installed', t: ev.now(), fn: fn.name, f, backend: this.name, slot: f, shape: shapeKey(fn) });
+  }
+
+  endRun(_ready: Int32Array): void {}
+
+  /** End the compiler thread, if one was started. */
+  dispose(): void {}
 
   /** The c2i crossing compiled code calls (rt.enterInterpreted), counted while
    *  events are on. */
@@ -195,13 +264,18 @@ export abstract class CompilingBackend<Code> implements Backend {
   private build(fn: BcFunction, osrPc: number | null, plan: CompilePlan): Code {
     const t0 = performance.now();
     const made = this.lower(fn, osrPc, plan);
-    const ms = performance.now() - t0;
+    return this.accept(fn, osrPc, plan, made, performance.now() - t0, false);
+  }
+
+  /** The code of what was lowered (here, or on the compiler thread: `thread`),
+   *  counted, traced and printed; throws past the compiled-code limit. */
+  private accept(fn: BcFunction, osrPc: number | null, plan: CompilePlan, made: Lowered<Code>, ms: number, thread: boolean): Code {
     if (this.stats.codeSize + made.size > this.opts.maxCodeSize) {
       // The module is dropped (nothing refers to it); the tiering policy records
       // the failure and does not try this function (or this loop) again.
       throw new Error(`compiled code limit reached (${this.stats.codeSize} + ${made.size} ${this.sizeUnit} > ${this.opts.maxCodeSize})`);
     }
-    this.record(fn, osrPc, plan, made, ms);
+    this.record(fn, osrPc, plan, made, ms, thread);
     if (this.opts.printCode === fn.name) {
       this.opts.print(made.text());
       this.printed = true;
@@ -209,7 +283,7 @@ export abstract class CompilingBackend<Code> implements Backend {
     return made.code;
   }
 
-  private record(fn: BcFunction, osrPc: number | null, plan: CompilePlan, made: Lowered<Code>, ms: number): void {
+  private record(fn: BcFunction, osrPc: number | null, plan: CompilePlan, made: Lowered<Code>, ms: number, thread: boolean): void {
     const size = made.size;
     const s = this.stats;
     if (osrPc === null) s.functions++; else s.osr++;
@@ -219,7 +293,7 @@ export abstract class CompilingBackend<Code> implements Backend {
     const ev = this.opts.events;
     if (ev === null) return;
     ev.sink({
-      kind: 'compiled', t: ev.now(), fn: fn.name, f: fn.index, backend: this.name, osrPc, ms,
+      kind: 'compiled', t: ev.now(), fn: fn.name, f: fn.index, backend: this.name, osrPc, ms, thread,
       speculation: plan.spec === null ? null : describeSpeculation(plan.spec),
       bytecodeWords: fn.code.length, size, unit: this.sizeUnit, i2c: this.i2c.size, c2i: this.c2i.size,
       ...(ev.withCode ? { code: made.text() } : {}),

@@ -222,7 +222,7 @@ export class Runtime implements RootSource {
     this.hostEntries++;
     const calls = this.counters[fn << 1]! + 1;
     this.counters[fn << 1] = calls;
-    if (calls === this.tiering.callThreshold) this.tiering.onHotCall(fn);
+    this.tiering.onCall(fn, calls);
   }
 
   /** A host entry's header: its caller is the frame that called the host (the
@@ -263,7 +263,7 @@ export class Runtime implements RootSource {
     // compiled entry if this call made f hot).
     const calls = this.counters[f << 1]! + 1;
     this.counters[f << 1] = calls;
-    if (calls === this.tiering.callThreshold) this.tiering.onHotCall(f);
+    this.tiering.onCall(f, calls);
     this.interpretCrossing(fp, false);
     if (this.retKinds[f] === Kind.F) this.mem.f64[SCRATCH_SLOT] = this.resultF;
     else this.mem.i32[SCRATCH_SLOT << 1] = this.resultI;

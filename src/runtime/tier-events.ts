@@ -1,7 +1,9 @@
 // Tier events: the one record of what the tiering policy and a compiling backend
-// did — backend chosen, adapters made, functions compiled (tier 1 or tier 2),
+// did — backend chosen, compiler thread started, adapters made, functions queued
+// for the compiler thread, compiling there, compiled (tier 1 or tier 2),
 // installed or failed, OSR entries, deopts and invalidations of tier-2 code
-// (printed by --trace-deopt; --trace-tier prints the rest) — and, when a run ends, how often each function was called and how
+// (printed by --trace-deopt; --trace-tier prints the rest) — and, when a run
+// ends, how often each function was called and how
 // often calls crossed between tiers. `--trace-tier` prints them (formatTierEvent
 // gives the text, one line each); an embedder or the playground receives the
 // objects (VmOptions.onTierEvent). With no listener nothing is made: every
@@ -50,6 +52,19 @@ export type TierEvent =
      *  for 'none', 'tier interp' or 'no [wasm |js ]backend on this host'. */
     reason: string;
   }
+  | At & {
+    kind: 'thread';
+    /** 'started': compiles go to a compiler thread; 'unavailable': none could be
+     *  started (they are synchronous); 'failed': it stopped (the rest are
+     *  synchronous). */
+    state: 'started' | 'unavailable' | 'failed';
+    reason: string;
+  }
+  /** Queued for the compiler thread (a function, or its OSR entry at osrPc). */
+  | OfFn & { kind: 'queued'; osrPc: number | null }
+  /** The compiler thread began compiling it (t: when, on this instance's clock;
+   *  sent with the result, so after events of later t). */
+  | OfFn & { kind: 'compiling'; osrPc: number | null }
   | At & { kind: 'adapter'; backend: 'wasm' | 'js'; adapter: 'i2c' | 'c2i'; shape: string; i2c: number; c2i: number;
       /** The hand-written generic adapter serves this shape (--adapters=generic). */
       generic: boolean }
@@ -59,7 +74,8 @@ export type TierEvent =
     osrPc: number | null;
     /** Tier 2: what it speculates on (profile.ts describeSpeculation); null for tier 1. */
     speculation: string | null;
-    ms: number; bytecodeWords: number; size: number; unit: string; i2c: number; c2i: number;
+    /** Compile time (on the compiler thread when `thread`). */
+    ms: number; thread: boolean; bytecodeWords: number; size: number; unit: string; i2c: number; c2i: number;
     /** The generated code as text (WAT, or JavaScript source), with
      *  VmOptions.tierEventCode only. */
     code?: string;
@@ -100,12 +116,14 @@ export function formatTierEvent(e: TierEvent): string | null {
     case 'backend':
       if (e.backend === 'wasm' || e.reason === 'tier interp') return null;
       return e.backend === 'none' ? `[tier] ${e.reason}: every function stays interpreted` : `[tier] backend: ${e.backend} (${e.reason})`;
+    case 'thread': return `[tier] compiler thread ${e.state}${e.reason ? ` (${e.reason})` : ''}`;
+    case 'queued': return `[tier] queue ${what(e.fn, e.osrPc)} for the compiler thread`;
+    case 'compiling': return `[tier] compiling ${what(e.fn, e.osrPc)} on the compiler thread`;
     case 'adapter': return `[tier] adapter ${e.adapter} ${e.shape}${e.generic ? ' generic' : ''} (${e.i2c} i2c, ${e.c2i} c2i)`;
     case 'compiled': {
-      const what = e.osrPc !== null ? `${e.fn} (osr entry at pc ${e.osrPc})`
-        : e.speculation !== null ? `${e.fn} (tier 2: ${e.speculation})` : e.fn;
-      return `[tier] compile ${what}: ${e.bytecodeWords} bytecode words -> ${e.size} ${e.unit} in ${Math.round(e.ms * 1000)} us` +
-        ` (adapters: ${e.i2c} i2c, ${e.c2i} c2i)`;
+      const which = e.osrPc === null && e.speculation !== null ? `${e.fn} (tier 2: ${e.speculation})` : what(e.fn, e.osrPc);
+      return `[tier] compile ${which}: ${e.bytecodeWords} bytecode words -> ${e.size} ${e.unit} in ${Math.round(e.ms * 1000)} us` +
+        `${e.thread ? ' on the compiler thread' : ''} (adapters: ${e.i2c} i2c, ${e.c2i} c2i)`;
     }
     case 'installed': return `[tier] install ${e.fn} (table slot ${e.slot}, i2c ${e.shape})`;
     case 'osr': return `[tier] osr ${e.fn} at pc ${e.pc}`;
@@ -123,6 +141,11 @@ export function formatTierEvent(e: TierEvent): string | null {
   }
 }
 
+/** A function, or its OSR entry at a loop header, as a trace line names it. */
+function what(fn: string, osrPc: number | null): string {
+  return osrPc === null ? fn : `${fn} (osr entry at pc ${osrPc})`;
+}
+
 /** The clock of one instance's events, and the crossing counters. */
 export class TierEventLog {
   private readonly t0 = performance.now();
@@ -133,6 +156,10 @@ export class TierEventLog {
   constructor(readonly sink: TierEventSink, readonly withCode = false) {}
 
   now(): number { return performance.now() - this.t0; }
+
+  /** A time another thread took (performance.timeOrigin + its performance.now())
+   *  on this clock. */
+  at(absoluteMs: number): number { return absoluteMs - performance.timeOrigin - this.t0; }
 
   /** An i2c entry that counts the calls into it from interpreted frames (not the
    *  host's own entries: `fromHost` tells them apart). */

@@ -1,11 +1,21 @@
 // The tiering policy: when a function leaves the interpreter, and what state it is in.
 //
-// Each function is INTERPRETED, COMPILED (tier 1), OPTIMIZED (tier 2) or FAILED.
-// The interpreter bumps counters (runtime.ts) and calls onHotCall / onHotLoop
-// when a counter reaches its threshold; the policy asks the installed Backend (if
-// any) to compile. The policy never imports a backend: vm.ts hands one in, and
-// with none (--tier=interp, or a host without code generation) every function
-// simply stays interpreted.
+// Each function is INTERPRETED, QUEUED, COMPILED (tier 1), OPTIMIZED (tier 2) or
+// FAILED. The interpreter bumps counters (runtime.ts) and calls onHotCall /
+// onHotLoop when a counter reaches its threshold; the policy asks the installed Backend (if any) to compile. The policy
+// never imports a backend: vm.ts hands one in, and with none (--tier=interp, or a
+// host without code generation) every function simply stays interpreted.
+//
+// Compiling on a thread (TieringOptions.thread): the policy asks the backend to
+// queue the compile for its compiler thread; the function is QUEUED and goes on
+// running in its tier (a QUEUED function or OSR entry is never queued twice).
+// The thread raises compileReady[0] when it finished something; the safepoints
+// test it and call poll(), which installs what finished: a call (the
+// interpreter's, a host entry, a crossing from compiled code: before the callee's
+// entry is read) and a hot loop's check (onHotLoop). Those are exactly the points
+// where a synchronous compile installs, never the middle of an instruction. Where
+// the backend cannot queue (no thread on this host, the thread failed), the
+// compile is synchronous, as without the option.
 //
 // Thresholds scale with --jit-threshold=N: a function is compiled after N calls,
 // and a loop enters compiled code (OSR) after N back-edges in one function; N = 1
@@ -22,6 +32,8 @@
 // function may reach tier 2 again, at most MAX_OPT_COMPILES times in all.
 // --tier=opt compiles every function in tier 2 before it runs: with no profile
 // yet, it speculates on nothing (only --deopt-stress puts guards in it).
+// Tier-2 compiles and the tier-1 compile of an invalidation are synchronous;
+// a tier-1 compile may be queued for the compiler thread, countdown included.
 //
 // What the policy decides is reported as tier events (tier-events.ts) when a
 // listener is on (--trace-tier, VmOptions.onTierEvent); `events` is null otherwise.
@@ -33,12 +45,13 @@ import { DeoptReason, DEOPT_REASONS, speculate, speculates, type Speculation } f
  *  (half the threshold when --jit-threshold is lower, a stress setting). */
 const MIN_BRANCH_SAMPLES = 100;
 
+
 /** Default N. A thousand calls or loop iterations costs the interpreter well under
  *  a millisecond, while compiling a small function costs about that much: below
  *  this, compiling code that is rarely run would dominate start-up. */
 export const DEFAULT_JIT_THRESHOLD = 1000;
 
-export const enum FnState { INTERPRETED = 0, COMPILED = 1, FAILED = 2, OPTIMIZED = 3 }
+export const enum FnState { INTERPRETED = 0, COMPILED = 1, FAILED = 2, QUEUED = 3, OPTIMIZED = 4 }
 
 /** Deopts of one tier-2 code (since its install) after which it is invalidated. */
 export const DEOPT_LIMIT = 4;
@@ -49,6 +62,19 @@ export const MAX_OPT_COMPILES = 3;
  *  onHotCompiled after `tierUpAfter` calls of its own; 0: never). */
 export type CompilePlan = { spec: Speculation; tierUpAfter: 0 } | { spec: null; tierUpAfter: number };
 
+/** An entry into compiled code for a frame at a loop header: takes the frame
+ *  pointer, returns the function's result (raw i32 or f64; 0 for none). */
+export type OsrEntry = (fp: number) => number;
+
+/** A compile the compiler thread finished, made usable by the backend: a
+ *  function (osrPc null; result null: installed) or an OSR entry; a string
+ *  result is the reason it failed. */
+export interface Finished {
+  f: number;
+  osrPc: number | null;
+  result: string | null | OsrEntry;
+}
+
 /** What a compiling backend offers the policy. Every method installs what it
  *  made (table slot first, then the interpreter's entry) before returning. */
 export interface Backend {
@@ -57,10 +83,22 @@ export interface Backend {
   readonly optimizes: boolean;
   /** Compile and install function f; null on success, else the reason it failed. */
   compile(f: number, plan: CompilePlan): string | null;
-  /** An entry into compiled code for f's frame at loop header `pc`, taking the
-   *  frame pointer and returning f's result (raw i32 or f64; 0 for none); or the
+  /** An entry into compiled code for f's frame at loop header `pc`, or the
    *  reason it cannot be made. */
-  compileOsr(f: number, pc: number): ((fp: number) => number) | string;
+  compileOsr(f: number, pc: number): OsrEntry | string;
+  /** Queue function f (osrPc null; tier 1 with a countdown of tierUpAfter) or
+   *  its OSR entry at loop header osrPc for the compiler thread, which raises
+   *  `ready[0]` when it finished one; false when there is no thread to queue on
+   *  (compile synchronously). */
+  queue(f: number, osrPc: number | null, ready: Int32Array, tierUpAfter: number): boolean;
+  /** What the compiler thread finished since the last call, installed (lowers
+   *  `ready[0]` by what it took). */
+  takeFinished(ready: Int32Array): Finished[];
+  /** The run ended: end (terminate) the compiler thread; requests it held come
+   *  back from takeFinished as lost (compiled synchronously). */
+  endRun(ready: Int32Array): void;
+  /** End the compiler thread, if one was started. */
+  dispose(): void;
 }
 
 export interface TieringOptions {
@@ -74,6 +112,17 @@ export interface TieringOptions {
   events: TierEventLog | null;
   /** Debug: only functions whose name matches are ever compiled (--jit-filter). */
   filter: RegExp | null;
+  /** Queue compiles for the backend's compiler thread (where it has one). */
+  thread: boolean;
+}
+
+/** Polls (a power of two) between two looks while the compiler thread waits
+ *  to start: the look reads the clock, the poll only counts. */
+const WAITING_POLLS = 256;
+
+/** A flag word the compiler thread can raise: shared memory where the host has it. */
+function newReadyFlag(): Int32Array {
+  return new Int32Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
 }
 
 export class Tiering {
@@ -86,6 +135,12 @@ export class Tiering {
   private readonly osrEntries = new Map<number, ((fp: number) => number) | null>();
   /** Compiled functions for which an OSR entry could not be made. */
   private readonly noOsr = new Set<number>();
+  /** OSR entries queued for the compiler thread (by osrKey). */
+  private readonly osrQueued = new Set<number>();
+  /** Nonzero: the compiler thread finished a compile (or, negative, waits to
+   *  start); the safepoints poll(). */
+  readonly compileReady = newReadyFlag();
+  private waitingPolls = 0;
 
   /** Per function: deopts of its installed tier-2 code, tier-2 compiles so far,
    *  and the sites that failed (never speculated on again). */
@@ -147,37 +202,94 @@ export class Tiering {
     if (this.state[f] === FnState.INTERPRETED) this.tierUp(f);
   }
 
-  /** A loop in the frame of f reached the back-edge threshold at loop header pc.
-   *  Returns an entry to continue that frame in compiled code, or null to go on
-   *  interpreting. */
-  onHotLoop(f: number, pc: number): ((fp: number) => number) | null {
+  /** A call of f was counted, `calls` its count now (a safepoint): compile f
+   *  if it just became hot, else install what the compiler thread finished. */
+  onCall(f: number, calls: number): void {
+    if (calls === this.callThreshold) this.onHotCall(f);
+    else if (this.compileReady[0] !== 0) this.poll();
+  }
+
+  /** A loop in the frame of f reached the back-edge threshold at loop header pc
+   *  (a safepoint). Returns an entry to continue that frame in compiled code, or
+   *  null to go on interpreting. */
+  onHotLoop(f: number, pc: number): OsrEntry | null {
+    if (this.compileReady[0] !== 0) this.poll();
     if (this.state[f] === FnState.FAILED || this.backend === null) return null;
     if (this.state[f] === FnState.INTERPRETED) this.tierUp(f);
-    if (this.state[f] !== FnState.COMPILED && this.state[f] !== FnState.OPTIMIZED) return null;
+    const st = this.state[f];
+    if (!this.isCompiled(f) && st !== FnState.QUEUED) return null;
     if (this.noOsr.has(f)) return null;
-    const key = f * 0x100000 + pc;
+    const key = osrKey(f, pc);
     let entry = this.osrEntries.get(key);
-    if (entry === null) return null;
+    if (entry === null || this.osrQueued.has(key)) return null;
     if (entry === undefined) {
+      // Queued with (after) its function, so it is installed no earlier.
+      if (this.enqueue(f, pc)) return null;
+      if (!this.isCompiled(f)) return null;
       const made = this.backend.compileOsr(f, pc);
-      if (typeof made === 'string') {
-        // The function itself stays compiled (its entry is installed); this frame
-        // goes on interpreted from this loop header, which is not tried again.
-        // A host stack overflow in the compiler (a loop nested too deeply to
-        // structure) would fail every header of the function: none is tried.
-        this.osrEntries.set(key, null);
-        const everyHeader = /call stack/i.test(made);
-        if (everyHeader) this.noOsr.add(f);
-        const ev = this.opts.events;
-        if (ev !== null) ev.sink({ kind: 'osr-failed', t: ev.now(), fn: this.names[f]!, f, pc, reason: made, everyHeader });
-        return null;
-      }
-      entry = made;
-      this.osrEntries.set(key, entry);
+      if (!this.osrMade(f, pc, made)) return null;
+      entry = made as OsrEntry;
     }
+    if (!this.isCompiled(f)) return null;
     const ev = this.opts.events;
     if (ev !== null) ev.sink({ kind: 'osr', t: ev.now(), fn: this.names[f]!, f, pc });
     return entry;
+  }
+
+  /** Record an OSR entry made (true), or why it could not be (false). */
+  private osrMade(f: number, pc: number, made: OsrEntry | string): boolean {
+    const key = osrKey(f, pc);
+    if (typeof made !== 'string') {
+      this.osrEntries.set(key, made);
+      return true;
+    }
+    // The function itself stays compiled (its entry is installed); this frame
+    // goes on interpreted from this loop header, which is not tried again.
+    // A host stack overflow in the compiler (a loop nested too deeply to
+    // structure) would fail every header of the function: none is tried.
+    this.osrEntries.set(key, null);
+    const everyHeader = /call stack/i.test(made);
+    if (everyHeader) this.noOsr.add(f);
+    const ev = this.opts.events;
+    if (ev !== null) ev.sink({ kind: 'osr-failed', t: ev.now(), fn: this.names[f]!, f, pc, reason: made, everyHeader });
+    return false;
+  }
+
+  /** Queue f (osrPc null) or its OSR entry for the compiler thread; false when
+   *  compiles are synchronous (or there is no thread). */
+  private enqueue(f: number, osrPc: number | null, tierUpAfter = 0): boolean {
+    if (!this.opts.thread || !this.backend!.queue(f, osrPc, this.compileReady, tierUpAfter)) return false;
+    if (osrPc === null) this.state[f] = FnState.QUEUED;
+    else this.osrQueued.add(osrKey(f, osrPc));
+    const ev = this.opts.events;
+    if (ev !== null) ev.sink({ kind: 'queued', t: ev.now(), fn: this.names[f]!, f, osrPc });
+    return true;
+  }
+
+  /** The run ended (a safepoint): install what the compiler thread finished;
+   *  the compiler thread is ended (a process must never exit with it running:
+   *  jit/thread.ts). */
+  endRun(): void {
+    if (this.backend === null || !this.opts.thread) return;
+    if (this.compileReady[0] !== 0) this.poll();
+    this.backend.endRun(this.compileReady);
+  }
+
+  /** Install what the compiler thread finished (at a safepoint). A negative
+   *  flag: the thread waits to start; the backend is asked (and looks at the
+   *  clock) only every WAITING_POLLS polls. */
+  poll(): void {
+    if (this.compileReady[0]! < 0 && (++this.waitingPolls & (WAITING_POLLS - 1)) !== 0) return;
+    for (const done of this.backend!.takeFinished(this.compileReady)) {
+      const { f, osrPc, result } = done;
+      if (osrPc !== null) {
+        this.osrQueued.delete(osrKey(f, osrPc));
+        this.osrMade(f, osrPc, result as OsrEntry | string);
+      } else if (this.state[f] === FnState.QUEUED) {
+        if (result === null) this.state[f] = FnState.COMPILED;
+        else this.fail(f, result as string);
+      }
+    }
   }
 
   /** False for functions the debug filter keeps interpreted. */
@@ -190,7 +302,9 @@ export class Tiering {
       this.fail(f, 'excluded by --jit-filter');
       return;
     }
-    this.install(f, this.firstPlan(f));
+    const plan = this.firstPlan(f);
+    if (plan.spec === null && this.enqueue(f, null, plan.tierUpAfter)) return;
+    this.install(f, plan);
   }
 
   /** How f leaves the interpreter: tier 2 up front under --tier=opt; else tier
@@ -229,12 +343,14 @@ export class Tiering {
     if (ev !== null) ev.sink({ kind: 'failed', t: ev.now(), fn: this.names[f]!, f, reason });
   }
 
+
   /** Names of the functions in each state. */
   report(): { compiled: string[]; failed: string[]; interpreted: string[]; optimized: string[] } {
     const pick = (st: FnState) => this.names.filter((_, f) => this.state[f] === st);
     return {
       compiled: this.names.filter((_, f) => this.isCompiled(f)), failed: pick(FnState.FAILED),
-      interpreted: pick(FnState.INTERPRETED), optimized: pick(FnState.OPTIMIZED),
+      interpreted: this.names.filter((_, f) => this.state[f] === FnState.INTERPRETED || this.state[f] === FnState.QUEUED),
+      optimized: pick(FnState.OPTIMIZED),
     };
   }
 
@@ -249,3 +365,6 @@ export class Tiering {
     return problems;
   }
 }
+
+/** The key of f's OSR entry at loop header pc. */
+function osrKey(f: number, pc: number): number { return f * 0x100000 + pc; }

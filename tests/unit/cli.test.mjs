@@ -119,6 +119,7 @@ const BAD_USAGE = [
   [['run', '--tier=', HELLO], '--tier'],
   [['run', '--tier', HELLO], '--tier'],
   [['run', '--jit-backend=bogus', HELLO], '--jit-backend'],
+  [['run', '--compile=async', HELLO], '--compile'],
   [['run', '--jit-filter=(', HELLO], '--jit-filter'],
   [['run', '--print-code', HELLO], '--print-code'],
   [['run', '--gc-stress=yes', HELLO], '--gc-stress'],

@@ -11,12 +11,14 @@ import { hasWasm } from './host-caps.mjs';
 
 const wasmTest = (name, fn) => test(name, { skip: !hasWasm && 'no WebAssembly on this host' }, fn);
 
-/** Run with the tier events recorded; `note(i)` is an extern the program calls. */
+/** Run with the tier events recorded; `note(i)` is an extern the program calls.
+ *  Compiles are synchronous (at the call that makes a function hot), so tier 2
+ *  comes at a known point. */
 function runEvents(src, opts) {
   let stdout = '', stderr = '', noted = -1;
   const events = [];
   const r = load('t.tier', src, {
-    ...opts, externs: { note: (i) => { noted = i; } },
+    compile: 'sync', ...opts, externs: { note: (i) => { noted = i; } },
     stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; },
     onTierEvent: (e) => { if (e.kind !== 'counts') events.push({ ...e, noted }); },
   });

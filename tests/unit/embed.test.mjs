@@ -242,7 +242,7 @@ test('calls from the host count toward tier-up and then run compiled code', () =
   const backends = [...(hasWasm ? ['wasm'] : []), ...(hasEval ? ['js'] : [])];
   for (const backend of backends) {
     const lines = [];
-    const { program: p } = loaded(src, { backend, jitThreshold: 50, traceTier: true, stderr: (t) => lines.push(t) });
+    const { program: p } = loaded(src, { backend, jitThreshold: 50, compile: 'sync', traceTier: true, stderr: (t) => lines.push(t) });
     const sq = p.fn('sq');
     for (let i = 0; i < 49; i++) assert.equal(sq(i), i * i);
     assert.deepEqual(p.lastTiers.compiled, [], backend);

@@ -260,6 +260,7 @@ const BAD_OPTIONS = [
   [{ printCode: 5 }, 'printCode'], [{ printWasm: {} }, 'printWasm'],
   [{ gcStress: 'yes' }, 'gcStress'], [{ verifyHeap: 1 }, 'verifyHeap'], [{ traceGc: 'no' }, 'traceGc'],
   [{ gcStats: 0 }, 'gcStats'], [{ traceTier: 'x' }, 'traceTier'], [{ inline: 'false' }, 'inline'],
+  [{ compile: 'async' }, 'compile'], [{ compile: true }, 'compile'],
   [{ jitTreshold: 5 }, 'jitTreshold'], [{ maxHeap: 5 }, 'maxHeap'],
 ];
 

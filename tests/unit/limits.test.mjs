@@ -387,7 +387,7 @@ fn main() { print(fib(20)); print(sum(100000)); print(fixed(big(50000), 3)); pri
   for (const mode of COMPILING) {
     let out = '';
     const failures = [];
-    const r = load('code.tier', src, { ...mode, maxCodeKB: 1, stdout: (t) => { out += t; },
+    const r = load('code.tier', src, { ...mode, compile: 'sync', maxCodeKB: 1, stdout: (t) => { out += t; },
       onTierEvent: (e) => { if (e.kind === 'failed' || e.kind === 'osr-failed') failures.push(e.reason); } });
     assert.equal(r.program.run(), 0);
     assert.equal(out, expected, JSON.stringify(mode));

@@ -25,7 +25,7 @@ fn main() {
 }`;
 
 test('events of a run that tiers up: backend, compile, install, OSR, counts', () => {
-  const r = runWith(LOOP, { jitThreshold: 100 });
+  const r = runWith(LOOP, { jitThreshold: 100, compile: 'sync' });
   assert.equal(r.code, 0);
   const kinds = new Set(r.events.map((e) => e.kind));
   for (const k of ['backend', 'adapter', 'compiled', 'installed', 'osr', 'counts']) assert.ok(kinds.has(k), k);
@@ -43,7 +43,7 @@ test('events of a run that tiers up: backend, compile, install, OSR, counts', ()
 });
 
 test('--trace-tier prints the text of the very same events', () => {
-  const a = runWith(LOOP, { jitThreshold: 100, traceTier: true });
+  const a = runWith(LOOP, { jitThreshold: 100, compile: 'sync', traceTier: true });
   const printed = a.stderr.split('\n').filter((l) => l.startsWith('[tier]'));
   const formatted = a.events.map(formatTierEvent).filter((l) => l !== null);
   assert.equal(printed.length, formatted.length);
@@ -73,7 +73,7 @@ test('crossings in a program split between the tiers', () => {
 
 test("the listener's exception ends the run and is thrown from run()", () => {
   const thrown = new Error('listener');
-  const r = load('t.tier', LOOP, { jitThreshold: 10, stdout: () => {}, stderr: () => {}, onTierEvent: (e) => { if (e.kind === 'installed') throw thrown; } });
+  const r = load('t.tier', LOOP, { jitThreshold: 10, compile: 'sync', stdout: () => {}, stderr: () => {}, onTierEvent: (e) => { if (e.kind === 'installed') throw thrown; } });
   assert.throws(() => r.program.run(), (e) => e === thrown);
   const bad = load('t.tier', LOOP, { onTierEvent: 1, stderr: () => {} });
   assert.equal(bad.ok, false);

@@ -82,7 +82,7 @@ fn main() {
   print(s);
   print(k);
 }`;
-  const r = sameAsInterpreter(src, { tier: 'auto', jitThreshold: 50, traceTier: true });
+  const r = sameAsInterpreter(src, { tier: 'auto', jitThreshold: 50, compile: 'sync', traceTier: true });
   assert.match(r.stderr, /\[tier\] osr main at pc \d+/);
   assert.equal(r.stdout, '148997.5\n100000\n');
 });

@@ -56,7 +56,6 @@ export class JsBackend extends CompilingBackend<GuestCode> {
       imul: Math.imul, sqrt: Math.sqrt, f64ToI32,
       enter: this.c2iEnter(),
     };
-    this.initSlots();
   }
 
   protected setSlot(f: number, code: GuestCode): void { this.table[f] = code; }

@@ -37,7 +37,7 @@ import { decodeCall, forEachCheck, interpHelper, TIER1, type CallOperands } from
 import type { CompilePlan } from '../../runtime/tiering.js';
 import { DeoptReason, isProfiledBranch, type Speculation } from '../../runtime/profile.js';
 import { TrapCode } from '../helpers.js';
-import { ValType, W, type Global, type Label, type Local, type WasmFunctionBuilder, type WasmModuleBuilder } from './encoder.js';
+import { ValType, W, WasmModuleBuilder, type Global, type Label, type Local, type WasmFunctionBuilder } from './encoder.js';
 
 export function wasmType(k: ValKind): ValType { return k === Kind.F ? ValType.F64 : ValType.I32; }
 
@@ -68,6 +68,24 @@ export interface LowerEnv {
   mayInline: (f: number) => boolean;
   /** Count fuel at every step (the run is metered: runtime/limits.ts). */
   fuel: boolean;
+}
+
+/** A module importing the program's memory and its table of `tableSize` slots
+ *  (every compiled function's and adapter's module). */
+export function sharedModule(tableSize: number): WasmModuleBuilder {
+  const mb = new WasmModuleBuilder();
+  mb.importMemory('env', 'memory', 1);
+  mb.importTable('env', 'table', tableSize);
+  return mb;
+}
+
+/** The module of one compiled function (osrPc null) as `plan` says, or OSR
+ *  entry, exporting it as `f` (what the backend instantiates, here or on the
+ *  compiler thread). */
+export function functionModule(env: LowerEnv, fn: BcFunction, osrPc: number | null, tableSize: number, plan: CompilePlan = TIER1): WasmModuleBuilder {
+  const mb = sharedModule(tableSize);
+  mb.exportFunction('f', lowerFunction(env, mb, fn, osrPc, plan).index);
+  return mb;
 }
 
 /** Emit function `fn` into `mb`: the whole function (osrPc null) as `plan`

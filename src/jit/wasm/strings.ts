@@ -41,7 +41,15 @@ export function makeStringHelpers(
   memory: WebAssembly.Memory,
   slow: Record<SlowPath, Function>,
   charCache: number,
+  compiled?: WebAssembly.Module,
 ): Record<WasmStringHelper, Function> {
+  const module = compiled ?? new WebAssembly.Module(stringHelpersModule(charCache).encode() as Uint8Array<ArrayBuffer>);
+  const instance = new WebAssembly.Instance(module, { env: { memory }, slow: slow as unknown as WebAssembly.ModuleImports });
+  return instance.exports as unknown as Record<WasmStringHelper, Function>;
+}
+
+/** The string helpers' module (pure: built here or on the compiler thread). */
+export function stringHelpersModule(charCache: number): WasmModuleBuilder {
   const mb = new WasmModuleBuilder();
   mb.importMemory('env', 'memory', 1);
   const type = (h: Helper) => helperType(mb, h);
@@ -57,16 +65,9 @@ export function makeStringHelpers(
     tostr_i: tostrI(mb, type('tostr_i'), alloc, slowPath.tostr_i),
   };
   for (const [name, wb] of Object.entries(fns)) mb.exportFunction(name, wb.index);
-  const bytes = mb.encode();
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>),
-    { env: { memory }, slow: slow as unknown as WebAssembly.ModuleImports });
-  return instance.exports as unknown as Record<WasmStringHelper, Function>;
+  return mb;
 }
 
-//   alloc_str(n) -> p:  a string block for n code units from the window, header
-//   written and its last 8 bytes zeroed (the payload is then overwritten); when
-//   the window is used up, the runtime opens a new one (refill: it may collect,
-//   and raises out of memory) and the bump is made there. n <= FAST_MAX_UNITS.
 function allocString(mb: WasmModuleBuilder, refill: number): WasmFunctionBuilder {
   const wb = mb.addFunction(mb.addType([I32], [I32]), 'alloc_str');
   const n = wb.param(0);

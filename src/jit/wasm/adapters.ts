@@ -1,0 +1,94 @@
+// The wasm of the adapters that cross between tiers, for signature shapes
+// (../backend.ts says what each does): built here, instantiated by the backend,
+// or built and compiled on the compiler thread (./compile-thread.ts) and
+// instantiated by the backend. Pure: the module depends only on the shapes and
+// the table's size.
+//
+//   i2c(calleeFp, dstAddr):               the interpreter's way into compiled code
+//     [local.get dstAddr]
+//     local.get calleeFp
+//     (load parameter i from slot calleeFp + i) ...
+//     i32.load (calleeFp * 8 + header FN)  ;; the callee index, from its header
+//     call_indirect (shape)
+//     [f64.store / i32.store at dstAddr]
+//
+//   c2i(fp, args...) -> result:           compiled code's way into the interpreter
+//     header RESULT_REG := TO_HOST        ;; return to the host: back here
+//     (store arg i to slot fp + i) ...
+//     local.get fp ; call $enter          ;; runs the interpreter on that frame
+//     [i32.const 0 ; load scratch slot]   ;; the raw result, through memory
+//
+// Imports: env.memory, env.table (with i2c adapters), and h.enter (the
+// interpreter's entry, (i32) -> (); with c2i adapters).
+// Exports: `c2i SHAPE` and `i2c SHAPE` (SHAPE: shapeKey).
+//
+// Under --adapters=generic the c2i adapters are not generated: typedGenericC2iModule
+// re-exports the hand-written generic ones (../generic-adapters.ts) typed per shape.
+
+import { Kind } from '../../bytecode/opcodes.js';
+import { Hdr, TO_HOST, headerByteOffset } from '../../runtime/frames.js';
+import { SCRATCH_SLOT } from '../../runtime/runtime.js';
+import { shapeKey, type Shape } from '../backend.js';
+import { ValType, W, WasmModuleBuilder } from './encoder.js';
+import { sharedModule, shapeType } from './lower.js';
+
+/** One module of the c2i adapters of `c2i` and the i2c adapters of `i2c`. */
+export function adapterModule(c2i: readonly Shape[], i2c: readonly Shape[], tableSize: number): WasmModuleBuilder {
+  const mb = i2c.length > 0 ? sharedModule(tableSize) : new WasmModuleBuilder();
+  if (i2c.length === 0) mb.importMemory('env', 'memory', 1);
+  // Imports precede defined functions.
+  const enter = c2i.length > 0 ? mb.importFunction('h', 'enter', mb.addType([ValType.I32], [])) : -1;
+  for (const s of c2i) addC2i(mb, s, enter);
+  for (const s of i2c) addI2c(mb, s);
+  return mb;
+}
+
+/** --adapters=generic: a module importing h.SHAPE (the generic c2i for that
+ *  shape) with the shape's wasm type and exporting it again as `c2i SHAPE` (no
+ *  code of ours: a table slot must hold a function of the callee's wasm type;
+ *  V8 makes the wasm-to-JS call itself). */
+export function typedGenericC2iModule(shapes: readonly Shape[]): WasmModuleBuilder {
+  const mb = new WasmModuleBuilder();
+  for (const s of shapes) mb.exportFunction(`c2i ${shapeKey(s)}`, mb.importFunction('h', shapeKey(s), shapeType(mb, s.params, s.ret)));
+  return mb;
+}
+
+function addI2c(mb: WasmModuleBuilder, s: Shape): void {
+  const wb = mb.addFunction(mb.addType([ValType.I32, ValType.I32], []), `i2c_${shapeKey(s)}`);
+  const [fp, dst] = [wb.param(0), wb.param(1)];
+  const fpb = wb.local(ValType.I32);
+  wb.localGet(fp); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(fpb);
+  if (s.ret !== null) wb.localGet(dst);
+  wb.localGet(fp);
+  s.params.forEach((k, i) => {
+    wb.localGet(fpb);
+    wb.load(k === Kind.F ? W.F64_LOAD : W.I32_LOAD, k === Kind.F ? 3 : 2, i * 8);
+  });
+  wb.localGet(fpb); wb.i32Const(headerByteOffset(Hdr.FN)); wb.op(W.I32_ADD);
+  wb.load(W.I32_LOAD, 2, 0);
+  wb.callIndirect(shapeType(mb, s.params, s.ret));
+  if (s.ret !== null) wb.store(s.ret === Kind.F ? W.F64_STORE : W.I32_STORE, s.ret === Kind.F ? 3 : 2, 0);
+  wb.finish();
+  mb.exportFunction(`i2c ${shapeKey(s)}`, wb.index);
+}
+
+function addC2i(mb: WasmModuleBuilder, s: Shape, enter: number): void {
+  const wb = mb.addFunction(shapeType(mb, s.params, s.ret), `c2i_${shapeKey(s)}`);
+  const fpb = wb.local(ValType.I32);
+  wb.localGet(wb.param(0)); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(fpb);
+  wb.localGet(fpb); wb.i32Const(headerByteOffset(Hdr.RESULT_REG)); wb.op(W.I32_ADD);
+  wb.i32Const(TO_HOST); wb.store(W.I32_STORE, 2, 0);
+  s.params.forEach((k, i) => {
+    wb.localGet(fpb); wb.localGet(wb.param(i + 1));
+    wb.store(k === Kind.F ? W.F64_STORE : W.I32_STORE, k === Kind.F ? 3 : 2, i * 8);
+  });
+  wb.localGet(wb.param(0)); wb.call(enter);
+  if (s.ret !== null) { wb.i32Const(0); wb.load(s.ret === Kind.F ? W.F64_LOAD : W.I32_LOAD, s.ret === Kind.F ? 3 : 2, SCRATCH_SLOT * 8); }
+  wb.finish();
+  mb.exportFunction(`c2i ${shapeKey(s)}`, wb.index);
+}
+
+/** Every function's shape in `functions`, once each. */
+export function functionShapes(functions: readonly Shape[]): Shape[] {
+  return [...new Map(functions.map((f) => [shapeKey(f), { params: f.params, ret: f.ret }])).values()];
+}
