@@ -82,7 +82,7 @@ export interface VmOptions {
    *  and per invalidation of tier-2 code to stderr. */
   traceDeopt?: boolean;
   /** Debug: every guard of tier-2 code fails the first time it is reached
-   *  (config.ts; needs the wasm backend and a compiling tier). */
+   *  (config.ts; needs a compiling tier; the js backend has no tier 2, so no guards there). */
   deoptStress?: boolean;
   /** Receives every tier event (runtime/tier-events.ts: backend chosen,
    *  adapters, compiles, installs, failures, OSR entries, and call counts and

@@ -494,10 +494,10 @@ function chooseBackend(rt: Runtime, o: VmOptions, events: TierEventLog | null, s
     return new LazyBackend('wasm', () => new WasmBackend(rt, opts));
   }
   if (want !== 'wasm' && hostCanCompileJs()) {
-    // (Forcing js with tier opt or deopt stress is refused by load(); chosen for
-    // want of wasm, there is no tier 2, and the trace says so.)
+    // The js backend has no tier 2: tier opt compiles tier 1 there, deopt stress
+    // has no guards, and the trace says so (forced or for want of wasm alike).
     const noTier2 = mode === 'opt' || o.deoptStress ? '; no tier 2 on js: tier opt compiles tier 1, deopt stress has no guards' : '';
-    say('js', want === 'js' ? 'forced' : `no WebAssembly on this host${noTier2}`);
+    say('js', `${want === 'js' ? 'forced' : 'no WebAssembly on this host'}${noTier2}`);
     return new LazyBackend('js', () => new JsBackend(rt, opts));
   }
   say('none', want === null ? 'no backend on this host' : `no ${want} backend on this host`);
