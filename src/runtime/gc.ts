@@ -200,7 +200,8 @@ export class GarbageCollector implements Collector {
     heap.agedCount = 0;
     // The holes taken since the last collection are young ranges too (copied
     // out first: the sweep lists the holes it finds).
-    const holes = this.copyOut(4, heap.free.taken, heap.free.taken.length);
+    const taken = heap.free.taken;
+    const holes = this.copyOut(4, taken, taken.length);
     heap.free.forgetTaken();
     this.sweptPromoted = 0;
     for (let r = 0; r < heap.youngRangeCount; r++) this.sweepRange(heap.youngRanges[2 * r]!, heap.youngRanges[2 * r + 1]!, false);

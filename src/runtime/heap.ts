@@ -440,8 +440,16 @@ export class Heap {
    *  rest stays in its young range). */
   private fillRest(): void {
     const i32 = this.mem.i32;
-    const cursor = i32[CURSOR_WORD]!, rest = i32[LIMIT_WORD]! - cursor;
-    if (rest > 0) { i32[cursor >> 2] = ObjKind.FREE; i32[(cursor >> 2) + 1] = rest; }
+    const cursor = i32[CURSOR_WORD]!;
+    this.freeBlock(cursor, i32[LIMIT_WORD]! - cursor);
+  }
+
+  /** [addr, addr + size) becomes one free block in the heap's block sequence,
+   *  on no list (nothing if size is 0). */
+  private freeBlock(addr: number, size: number): void {
+    if (size === 0) return;
+    const i32 = this.mem.i32;
+    i32[addr >> 2] = ObjKind.FREE; i32[(addr >> 2) + 1] = size;
   }
 
   /** Copy the next holes into the ring; it may hand out `budget` bytes. */
@@ -481,7 +489,6 @@ export class Heap {
     const i32 = this.mem.i32;
     const cursor = i32[CURSOR_WORD]!;
     if (this.runEnd === 0) return;
-    const rest = this.runEnd - cursor;
     if (this.inHole) {
       // The holes are young ranges already (listed as taken) and were counted
       // as allocated whole when taken.
@@ -491,14 +498,15 @@ export class Heap {
       return;
     }
     this.allocatedSinceGc += cursor - this.windowStart;
+    const rest = this.runEnd - cursor;
     if (cursor === this.windowStart || rest >= WINDOW_PREFERRED) {
       if (rest >= MIN_BLOCK) this.addFree(cursor, rest);
-      else if (rest > 0) { i32[cursor >> 2] = ObjKind.FREE; i32[(cursor >> 2) + 1] = rest; }
+      else this.freeBlock(cursor, rest);
       if (cursor > this.windowStart) this.addYoungRange(this.windowStart, cursor);
     } else {
       // A small rest stays in the young range as one free block (not in a bin):
       // the minor sweep merges it with the dead objects before it.
-      if (rest > 0) { i32[cursor >> 2] = ObjKind.FREE; i32[(cursor >> 2) + 1] = rest; }
+      this.freeBlock(cursor, rest);
       this.addYoungRange(this.windowStart, this.runEnd);
     }
     this.closeWindow();
