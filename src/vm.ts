@@ -276,10 +276,16 @@ export class LoadedProgram {
     return this.live().invoke(g, args);
   }
 
-  /** A function calling top-level function `name` (looked up once here). */
-  fn(name: string): (...args: unknown[]) => unknown {
+  /** A function calling top-level function `name` (looked up once here), with
+   *  the guest signature: its `length` is the number of parameters, its `name`
+   *  the guest function's. The type parameters let TypeScript callers state
+   *  it: `program.fn<[number, number], number>('add')`. */
+  fn<A extends unknown[] = unknown[], R = unknown>(name: string): (...args: A) => R {
     const g = this.lookUp(name);
-    return callable(() => this.live(), g);
+    const f = callable(() => this.live(), g);
+    Object.defineProperty(f, 'length', { value: g.arity });
+    Object.defineProperty(f, 'name', { value: g.name });
+    return f as (...args: A) => R;
   }
 
   /** Run main (the global initialisers first, if no call() ran them); returns
@@ -356,8 +362,9 @@ export class LoadedProgram {
 
   private lookUp(name: string): GuestFunction {
     this.checkLive();
-    const g = typeof name === 'string' ? this.byName.get(name) : undefined;
-    if (g === undefined) throw new TypeError(`${this.module.file} has no function ${typeof name === 'string' ? `'${name}'` : String(name)}`);
+    if (typeof name !== 'string') throw new TypeError(`the function name must be a string, got ${show(name)}`);
+    const g = this.byName.get(name);
+    if (g === undefined) throw new TypeError(`${this.module.file} has no function '${name.length > 80 ? name.slice(0, 80) + '...' : name}'${suggestion(name, this.byName.keys())}`);
     return g;
   }
 
@@ -546,9 +553,12 @@ function regExpProblem(source: string): string | null {
   }
 }
 
-/** ` (did you mean 'X'?)` for a known option within two edits of `name`. */
-function suggestion(name: string): string {
-  const near = Object.keys(OPTION_CHECKS).find((known) => editDistance(name.toLowerCase(), known.toLowerCase()) <= 2);
+/** ` (did you mean 'X'?)` for a known name (an option by default) within two
+ *  edits of `name` (one for a name of 2 or 3 characters, none for one). */
+function suggestion(name: string, known: Iterable<string> = Object.keys(OPTION_CHECKS)): string {
+  if (name.length > 64) return '';
+  const most = Math.min(2, name.length >> 1);
+  const near = [...known].find((k) => editDistance(name.toLowerCase(), k.toLowerCase()) <= most);
   return near === undefined ? '' : ` (did you mean '${near}'?)`;
 }
 
@@ -567,7 +577,9 @@ function editDistance(a: string, b: string): number {
 /** A value as a report shows it: strings quoted, numbers as written, else a kind. */
 function show(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '...' : v);
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === null || v === undefined) return String(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'symbol') return 'a symbol';
   if (Array.isArray(v)) return 'an array';
   return typeof v === 'function' ? 'a function' : 'an object';
 }

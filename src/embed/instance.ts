@@ -177,10 +177,14 @@ export class Instance implements HandleOwner {
    *  them), and the globals are initialised. */
   beginOutermost(): void {
     this.io.reset();
-    this.rt.limits.start();
     this.rt.topFp = -1;
     this.rt.escaping = null;
-    try { this.initialise(); } catch (e) { throw this.handOut(e); }
+    try {
+      this.rt.limits.start();
+      this.initialise();
+    } catch (e) {
+      throw this.handOut(this.guestError(e));
+    }
   }
 
   /** Global initialisers (once), or their failure again. Under --tier=jit every

@@ -36,7 +36,9 @@
 // What such a nested call throws out through the extern (a guest runtime error,
 // or a host exception from an extern deeper down) already carries the whole
 // trace, innermost first through every level; the API records it in
-// rt.escaping, and this boundary passes it on unchanged.
+// rt.escaping, and this boundary passes it on unchanged. A run interrupted
+// inside the nested call stays interrupted: if the extern catches that and
+// returns, the run ends at this call anyway (limits.ts, afterExtern).
 
 import { Kind } from '../bytecode/opcodes.js';
 import type { BcExtern, BcModule } from '../bytecode/module.js';
@@ -86,6 +88,7 @@ export function callExtern(rt: Runtime, index: number, argFp: number, dstSlot: n
     if (passing !== null && passing.value === e) throw passing.carrier;
     throw new HostFault(e, traceOfCall(rt));
   }
+  rt.limits.afterExtern();
   if (ext.ret === null) return;
   writeResult(rt, ext, dstSlot, result, args);
 }

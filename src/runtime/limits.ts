@@ -64,6 +64,9 @@ export class Limits {
   private readonly period: number;
   /** performance.now() past which the run is interrupted. */
   private deadline = Infinity;
+  /** The current run was interrupted: every later poll of it fails too (an
+   *  extern that catches its nested call's `interrupted` cannot go on). */
+  private stopped = false;
 
   constructor(private readonly mem: Memory, private readonly opts: LimitOptions) {
     this.metered = opts.maxSteps !== null || opts.deadlineMs !== null || opts.interrupt !== null;
@@ -73,11 +76,15 @@ export class Limits {
 
   /** An outermost entry (run(), or a host call not nested in an extern) starts:
    *  the whole budget is in reserve, the counter is empty (the first step polls)
-   *  and the deadline's clock starts. */
+   *  and the deadline's clock starts. An interrupt requested before it stops
+   *  the entry here, before any guest code runs (consumed, as by a poll), so a
+   *  request never waits for a later run that happens to take a step. */
   start(): void {
     this.reserve = this.opts.maxSteps ?? Infinity;
     this.mem.i32[FUEL_WORD] = 0;
+    this.stopped = false;
     if (this.opts.deadlineMs !== null) this.deadline = performance.now() + this.opts.deadlineMs;
+    this.takeRequest();
   }
 
   /** Steps taken so far in this run. */
@@ -89,13 +96,10 @@ export class Limits {
 
   /** The slow path of a step: the counter cell went below zero. Returns with the
    *  cell refilled (this step taken), or throws the Trap that ends the run. A
-   *  request on the flag is consumed (reset to 0) by the run it stops. */
+   *  request on the flag is consumed (reset to 0) by the run it stops; the run
+   *  stays stopped until the next start() (the cell stays below zero). */
   poll(): void {
-    const flag = this.opts.interrupt;
-    if (flag !== null && Atomics.load(flag, 0) !== 0) {
-      Atomics.store(flag, 0, 0);
-      throw new Trap(INTERRUPTED);
-    }
+    this.takeRequest();
     if (this.deadline !== Infinity && performance.now() >= this.deadline) throw new Trap(INTERRUPTED);
     const left = this.reserve;
     // The cell stays below zero: every later step (a nested call, say) fails too.
@@ -103,5 +107,23 @@ export class Limits {
     const chunk = Math.min(this.period, left);
     this.reserve = left - chunk;
     this.mem.i32[FUEL_WORD] = chunk - 1;
+  }
+
+  /** After an extern returns: a run stopped by an interrupt while the extern
+   *  ran (its nested call was interrupted, and it caught that) ends here, at
+   *  the extern's call, in every tier. */
+  afterExtern(): void {
+    if (this.stopped) throw new Trap(INTERRUPTED);
+  }
+
+  /** Throws `interrupted` if the run was stopped, or a request is on the flag
+   *  (consuming it). */
+  private takeRequest(): void {
+    if (this.stopped) throw new Trap(INTERRUPTED);
+    const flag = this.opts.interrupt;
+    if (flag === null || Atomics.load(flag, 0) === 0) return;
+    Atomics.store(flag, 0, 0);
+    this.stopped = true;
+    throw new Trap(INTERRUPTED);
   }
 }

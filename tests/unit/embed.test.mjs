@@ -114,6 +114,22 @@ test('arguments are checked against the signature: count, type, i32 range, never
   assert.throws(() => add(1, 2, 3), /TypeError: add takes 2 arguments, got more/);
   assert.throws(() => p.fn('five')(1, 2, true, 'x', 5, 6), /TypeError: five takes 5 arguments, got 6/);
   assert.equal(add(1, 2), 3, 'a failed call leaves the program usable');
+  assert.deepEqual([add.length, add.name], [2, 'add'], 'fn() has the guest arity and name');
+  assert.deepEqual([p.fn('five').length, p.fn('main').length], [5, 0]);
+});
+
+test('function names are looked up as own names only, and a wrong name is a clear TypeError', () => {
+  const { program: p } = loaded(VALUES);
+  for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__', 'héllo', '']) {
+    assert.throws(() => p.call(name), (e) => e instanceof TypeError && e.message === `t.tier has no function '${name}'`, name);
+    assert.throws(() => p.fn(name), TypeError, name);
+  }
+  assert.throws(() => p.call('x'.repeat(100000)), (e) => e instanceof TypeError && e.message.length < 200);
+  assert.throws(() => p.call('ad'), (e) => e.message === "t.tier has no function 'ad' (did you mean 'add'?)");
+  for (const name of [undefined, 5, null, {}, Symbol('add'), ['add']]) {
+    assert.throws(() => p.call(name), (e) => e instanceof TypeError && /^the function name must be a string, got /.test(e.message), String(name));
+  }
+  assert.equal(p.call('add', 2, 3), 5);
 });
 
 test('program.functions lists every top-level function with Tier types', () => {

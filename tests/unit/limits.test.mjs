@@ -233,12 +233,13 @@ test('after out of fuel or an interrupt the host and the program stay usable', (
     assert.equal(r.program.lastSteps, 50);
     assert.equal(r.program.run(), 1, 'a second run gets a fresh budget and stops at the same step');
     assert.equal(r.program.lastSteps, 50);
-    // A pending interrupt stops the next run at its first step; withdrawn, it does not.
+    // A pending interrupt stops the next run before it starts; withdrawn, it does not.
     r.program.interrupt();
     let err = '';
     const again = load('u.tier', src, { ...mode, interruptBuffer: r.program.interruptBuffer, stdout: () => {}, stderr: (t) => { err += t; } });
     assert.equal(again.program.run(), 1);
-    assert.equal(err, 'runtime error: interrupted\n  at main (u.tier:3)\n');
+    assert.equal(err, 'runtime error: interrupted\n');
+    assert.equal(Atomics.load(r.program.interruptBuffer, 0), 0, 'the request was consumed');
     r.program.interrupt();
     Atomics.store(r.program.interruptBuffer, 0, 0);
     assert.equal(again.program.run(), 0);
@@ -289,6 +290,44 @@ test('another thread stops a loop that calls, and compiled code, through program
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^runtime error: interrupted\n(  at f \(spin\.tier:2\)\n)?  at main \(spin\.tier:6\)\n$/, JSON.stringify(mode));
     if (mode.tier === 'jit' && !mode.hostStackSlots) assert.ok(r.tiers.compiled.includes('main'), 'main ran compiled');
+  }
+});
+
+test('a request made between runs stops the next run or call before it starts, even one that takes no step', () => {
+  const src = 'var G: i32 = 0;\nfn add(a: i32, b: i32) -> i32 { G += 1; return a + b; }\nfn count() -> i32 { return G; }\nfn main() { print(add(1, 2)); }\n';
+  for (const mode of MODES) {
+    let out = '', err = '';
+    const { program } = load('p.tier', src, { ...mode, interruptible: true, stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
+    program.interrupt();
+    assert.throws(() => program.call('add', 1, 2), (e) => e.name === 'TierRuntimeError' && e.message === 'interrupted' &&
+      e.text === 'runtime error: interrupted\n' && e.frames.length === 0, JSON.stringify(mode));
+    assert.equal(program.call('count'), 0, 'nothing ran');
+    assert.equal(program.call('add', 1, 2), 3, 'the request was consumed: the next call runs');
+    program.interrupt();
+    program.interrupt();   // twice is one request
+    assert.equal(program.run(), 1);
+    assert.deepEqual({ out, err }, { out: '', err: 'runtime error: interrupted\n' });
+    assert.equal(program.run(), 0);
+    assert.equal(out, '3\n');
+    assert.equal(program.call('count'), 2);
+  }
+});
+
+test('a run interrupted inside a nested call stays interrupted when the extern catches it', () => {
+  const src = 'extern fn host(n: i32) -> i32;\nfn inner(n: i32) -> i32 { var i = 0; while i < n { i += 1; } return i; }\n' +
+    'fn outer(n: i32) -> i32 { return host(n) + 1; }\nfn main() { print(outer(10)); print(outer(100000)); print(99); }\n';
+  for (const mode of MODES) {
+    let program = null, caught = null, out = '', err = '';
+    program = load('n.tier', src, {
+      ...mode, interruptible: true, stdout: (t) => { out += t; }, stderr: (t) => { err += t; },
+      externs: { host: (n) => { if (n > 1000) program.interrupt(); try { return program.call('inner', n); } catch (e) { caught = e; return -1; } } },
+    }).program;
+    assert.throws(() => program.call('outer', 100000), (e) => e.message === 'interrupted' &&
+      e.text === 'runtime error: interrupted\n  at outer (n.tier:3)\n', JSON.stringify(mode));
+    assert.equal(caught?.text, 'runtime error: interrupted\n  at inner (n.tier:2)\n  at outer (n.tier:3)\n');
+    assert.equal(program.call('outer', 10), 11, 'the next call runs');
+    assert.equal(program.run(), 1);
+    assert.deepEqual({ out, err }, { out: '11\n', err: 'runtime error: interrupted\n  at outer (n.tier:3)\n  at main (n.tier:4)\n' }, JSON.stringify(mode));
   }
 });
 
