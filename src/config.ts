@@ -91,7 +91,8 @@ export function memoryProblem(heapMB: number, stackKB: number): string | null {
  *  overflowed the host between 10,000 and 20,000 frames (60,000-120,000 slots) in
  *  wasm, between 5,000 and 10,000 frames in JavaScript, and alternating compiled
  *  and interpreted frames (a crossing each) at about 5,000. The budgets are a
- *  third of that, leaving room for the embedder's own frames below. */
+ *  third of that, leaving room for the embedder's own frames below. A thread
+ *  with a smaller host stack gets them scaled down (runtime/host-stack.ts). */
 export const HOST_STACK = {
   wasm: { slots: 20000, crossingSlots: 2000 },
   js: { slots: 10000, crossingSlots: 2000 },

@@ -38,6 +38,7 @@ import { hostHasWasmMemory } from '../runtime/memory.js';
 import { GuestFault, Trap, guestTrace, stackOverflowAt } from '../runtime/errors.js';
 import { HostFault, missingExterns } from '../runtime/externs.js';
 import { frameFn } from '../runtime/frames.js';
+import { hostStackScale } from '../runtime/host-stack.js';
 import { Tiering, type Backend, type CompilePlan, type Finished, type OsrEntry } from '../runtime/tiering.js';
 import { plainCode } from '../bytecode/fuse.js';
 import { TierEventLog, formatTierEvent, isDeoptEvent, type TierEvent, type TierEventSink } from '../runtime/tier-events.js';
@@ -447,7 +448,8 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrup
   const events = sink === null ? null : new TierEventLog(sink, o.tierEventCode ?? false);
   const backend = chooseBackend(rt, o, events, io.stderr);
   if (backend !== null) {
-    rt.hostStackSlots = o.hostStackSlots ?? HOST_STACK[backend.name].slots;
+    // (Scaled down on a thread with less host stack than the budgets were measured on.)
+    rt.hostStackSlots = o.hostStackSlots ?? Math.max(1, Math.floor(HOST_STACK[backend.name].slots * hostStackScale()));
     rt.crossingSlots = HOST_STACK[backend.name].crossingSlots;
   }
   rt.tiering = makeTiering(rt, o, backend, events);

@@ -47,3 +47,48 @@ test('a budget of one slot sends every compiled call to the interpreter, same an
     assert.deepEqual(r, { code: 0, stdout: '1000\n', stderr: '' }, JSON.stringify(mode));
   }
 });
+
+test('on a worker thread with half a MiB of host stack, run() and call() overflow at the same depth as here', async () => {
+  const { Worker } = await import('node:worker_threads');
+  const src = 'var D: i32 = 0;\nfn down(n: i32, x: f64, s: str) -> i32 { D = n; return down(n + 1, x + 1.0, s) + 1; }\n' +
+    'fn depth() -> i32 { return D; }\nfn go() -> i32 { return down(0, 0.0, "s"); }\nfn main() { print(go()); }\n';
+  /** [how, message, depth] for every mode, run() then call(). */
+  const depths = (modes) => modes.flatMap((m) => ['run', 'call'].map((how) => {
+    let err = '';
+    const p = load('d.tier', src, { ...m, stdout: () => {}, stderr: (t) => { err += t; } }).program;
+    if (how === 'run') p.run(); else try { p.call('go'); } catch (e) { err = e.text; }
+    return [JSON.stringify(m), how, err.split('\n')[0], p.call('depth')];
+  }));
+  const here = depths(MODES);
+  assert.ok(here.every((d) => d[2] === 'runtime error: stack overflow' && d[3] === here[0][3] && d[3] > 100000), JSON.stringify(here));
+  // The same function, on the worker (its text; `load` and `src` are defined there).
+  const code = `const { parentPort, workerData: { modes, src } } = require('node:worker_threads');
+    import(${JSON.stringify(new URL('../../dist/vm.js', import.meta.url).href)})
+      .then(({ load }) => parentPort.postMessage((${depths.toString()})(modes)));`;
+  const worker = new Worker(code, { eval: true, workerData: { modes: MODES, src }, resourceLimits: { stackSizeMb: 0.5 } });
+  const there = await new Promise((resolve, reject) => { worker.on('message', resolve); worker.on('error', reject); });
+  await worker.terminate();
+  assert.deepEqual(there, here);
+});
+
+test('the command line under node --stack-size=200 overflows at the same depth in every tier', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const bin = new URL('../../bin/tiervm.js', import.meta.url).pathname;
+  const prog = 'fn down(n: i32, x: f64) -> i32 { return down(n + 1, x + 1.0) + 1; }\nfn main() { print(down(0, 0.0)); }\n';
+  const flags = ['--tier=interp', '--tier=jit', '--tier=auto --jit-threshold=1', '--tier=jit --jit-backend=js'];
+  const hostFlags = process.execArgv.filter((a) => a === '--jitless' || a.startsWith('--disallow-code-generation'));
+  const shown = flags.map((f) => {
+    const r = spawnSync(process.execPath, [...hostFlags, '--stack-size=200', bin, 'run', ...f.split(' '), '-e', prog], { encoding: 'utf8' });
+    return [r.status, r.stderr.replace(/^Warning: disabling flag --expose_wasm.*\n/m, '')];
+  });
+  assert.match(shown[0][1], /^runtime error: stack overflow\n(  at down \(<eval>:1\)\n){50}  \.\.\. \d{6} more frames\n/);
+  for (let i = 1; i < flags.length; i++) assert.deepEqual(shown[i], shown[0], flags[i]);
+});
+
+test('the --stack-size flag node was given is read, the last one winning', async () => {
+  const { stackSizeFlag } = await import('../../dist/runtime/host-stack.js');
+  assert.equal(stackSizeFlag([]), null);
+  assert.equal(stackSizeFlag(['--jitless', '--stack-size=200']), 200);
+  assert.equal(stackSizeFlag(['--stack_size=300', '--stack-size=500']), 500);
+  assert.equal(stackSizeFlag(['--stack-size=0', '--stack-size=abc']), null);
+});
