@@ -25,6 +25,8 @@ const MODES = [
     { tier: 'auto', backend },
     { tier: 'jit', backend, hostStackSlots: 1 },
   ]),
+  // Tier 2, and every guard of it failing once (deoptimizing mid-function).
+  ...(hasWasm ? [{ tier: 'opt', backend: 'wasm' }, { tier: 'opt', backend: 'wasm', deoptStress: true }] : []),
 ];
 const COMPILING = MODES.filter((m) => m.tier !== 'interp');
 

@@ -167,6 +167,13 @@ function forEachInstr(fn: BcFunction, visit: (op: Op, pc: number) => void): void
   for (let pc = 0; pc < fn.code.length; pc += instrLength(fn.code[pc] as Op)) visit(fn.code[pc] as Op, pc);
 }
 
+/** Does fn call anything (a guest function or an extern)? */
+function makesCalls(fn: BcFunction): boolean {
+  let calls = false;
+  forEachInstr(fn, (op) => { if (op === Op.CALL || op === Op.CALLV || op === Op.CALLX) calls = true; });
+  return calls;
+}
+
 /** Registers whose every write is LOADI of one value: constants wherever read. */
 function constantRegisters(fn: BcFunction): Map<number, number> {
   const value = new Map<number, number>();
@@ -258,6 +265,10 @@ class WasmFnLowering implements StructuredSink<Label> {
   private pc = 0;
   /** Scratch for the fuel counter (countStep), made on first use. */
   private fuelLocal: Local | null = null;
+  /** In a metered function that makes no calls, the fuel counter itself, kept
+   *  in this local from the prologue on (null until loaded, and elsewhere). */
+  private fuelKept: Local | null = null;
+  private readonly keepsFuel: boolean;
   private readonly spec: Speculation | null;
 
   constructor(private readonly env: LowerEnv, private readonly mb: WasmModuleBuilder,
@@ -267,6 +278,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.code = fn.code;
     this.osr = mode.kind === 'osr';
     this.consts = constantRegisters(fn);
+    this.keepsFuel = env.fuel && mode.kind !== 'inline' && !makesCalls(fn);
     this.fp = mode.kind === 'inline' ? mode.fp : wb.param(0);
     this.fpb = wb.local(ValType.I32);
     fn.regKinds.forEach((k, r) => {
@@ -287,7 +299,7 @@ class WasmFnLowering implements StructuredSink<Label> {
   prologue(): void {
     const { wb, fn } = this;
     wb.localGet(this.fp); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(this.fpb);
-    if (this.osr) { this.loadAllRegisters(); return; }
+    if (this.osr) { this.loadAllRegisters(); this.keepFuel(); return; }
     //   if fp + frameSize > cells[HOST_LIMIT] {     ;; past the host-stack budget
     //     (store the parameters into their slots)  ;; (or the frame stack's end:
     //     return interp_X(fp)                      ;;  the helper traps then)
@@ -302,6 +314,35 @@ class WasmFnLowering implements StructuredSink<Label> {
     wb.i32Const(0); wb.localGet(this.fp); wb.store(W.I32_STORE, 2, TOP_FP_WORD * 4);
     fn.params.forEach((k, r) => { if (k === Kind.R) this.writeThrough(r); });
     if (this.tier?.tierUp) this.countTowardTier2(this.tier.tierUp);
+    this.keepFuel();
+  }
+
+  // ---- fuel ------------------------------------------------------------------------
+  //
+  // A function that makes no calls (CALL, CALLV, CALLX: so nothing inlined either)
+  // keeps the fuel counter in a local: read from the cell after the prologue,
+  // counted down there at every step, and written back to the cell before every
+  // helper call (any of them may trap, deoptimize or poll: whoever looks at the
+  // cell next finds it exact) and every return; poll's refill is read back. Only
+  // this code runs while it is kept (no guest code runs inside a helper), so the
+  // steps and the site where they run out are the interpreter's. It spares a
+  // load and a store per loop back-edge (measured: docs/architecture.md, Limits).
+
+  /** Start keeping the counter in a local, where this function may. */
+  private keepFuel(): void {
+    if (!this.keepsFuel) return;
+    this.fuelKept = this.wb.local(ValType.I32);
+    this.reloadFuel();
+  }
+
+  private reloadFuel(): void {
+    this.wb.i32Const(0); this.wb.load(W.I32_LOAD, 2, FUEL_WORD * 4); this.wb.localSet(this.fuelKept!);
+  }
+
+  /** Write the kept counter back to its cell (nothing when none is kept). */
+  private flushFuel(): void {
+    if (this.fuelKept === null) return;
+    this.wb.i32Const(0); this.wb.localGet(this.fuelKept); this.wb.store(W.I32_STORE, 2, FUEL_WORD * 4);
   }
 
   //   hot := hot - 1 ; if hot == 0 { tier_up(f) }   ;; once: then it goes negative
@@ -465,6 +506,7 @@ class WasmFnLowering implements StructuredSink<Label> {
   private callHelper(name: Helper): void {
     const index = this.helpers.get(name);
     if (index === undefined) throw new Error(`helper ${name} used but not imported`);
+    this.flushFuel();
     this.wb.call(index);
   }
 
@@ -482,6 +524,14 @@ class WasmFnLowering implements StructuredSink<Label> {
   private countStep(): void {
     if (!this.env.fuel) return;
     const wb = this.wb;
+    const kept = this.fuelKept;
+    if (kept !== null) {
+      //   kept := kept - 1 ; if kept < 0 { cells[FUEL] := kept ; poll(fp, site) ; kept := cells[FUEL] }
+      wb.localGet(kept); wb.i32Const(1); wb.op(W.I32_SUB); wb.localTee(kept);
+      wb.i32Const(0); wb.op(W.I32_LT_S);
+      wb.if_(); wb.localGet(this.fp); wb.i32Const(stepSite(this.code, this.pc)); this.callHelper('poll'); this.reloadFuel(); wb.end();
+      return;
+    }
     const left = this.fuelLocal ??= wb.local(ValType.I32);
     wb.i32Const(0);
     wb.i32Const(0); wb.load(W.I32_LOAD, 2, FUEL_WORD * 4); wb.i32Const(1); wb.op(W.I32_SUB); wb.localTee(left);
@@ -588,8 +638,8 @@ class WasmFnLowering implements StructuredSink<Label> {
         throw new Error(`${OP_INFO[op].name} is lowered as a block's branch`);
       case Op.CALL: case Op.CALLV: return this.call(op);
       case Op.CALLX: return this.callExtern();
-      case Op.RETV: wb.return_(); return;
-      case Op.RETI: case Op.RETF: case Op.RETR: this.get(a(0)); wb.return_(); return;
+      case Op.RETV: this.flushFuel(); wb.return_(); return;
+      case Op.RETI: case Op.RETF: case Op.RETR: this.get(a(0)); this.flushFuel(); wb.return_(); return;
       case Op.NEWSTRUCT: return this.newStruct();
       case Op.GETFI: case Op.GETFF: case Op.GETFR:
         this.get(a(1)); this.loadKind(variant, a(2)); this.set(a(0), variant);
