@@ -226,8 +226,10 @@ export class LoadedProgram {
    *  with interruptible, interruptBuffer, maxSteps or deadlineMs), else null.
    *  Over a SharedArrayBuffer where the host has one: hand it to another thread,
    *  which stops the run with `Atomics.store(buffer, 0, 1)`. A request made
-   *  while no run is in progress stops the next run at its first step; store 0
-   *  to withdraw it. */
+   *  while no run is in progress stops the next run or call before it starts
+   *  (`interrupted` with no guest frames); store 0 to withdraw it. A run stopped
+   *  inside a call nested in an extern stays stopped: if the extern catches the
+   *  error and returns, the run ends at the extern's call. */
   readonly interruptBuffer: Int32Array | null;
 
   constructor(readonly module: BcModule, private readonly opts: VmOptions) {
@@ -239,7 +241,9 @@ export class LoadedProgram {
 
   /** Stop the run or call in progress (from an extern, an output callback, or
    *  any code holding this program) with `runtime error: interrupted` at its
-   *  next poll, in every tier. Throws if the program is not interruptible. */
+   *  next poll, in every tier; made between runs, it stops the next one before
+   *  it starts. Throws if the program is not interruptible; does nothing once
+   *  it is disposed. */
   interrupt(): void {
     if (this.interruptBuffer === null) throw new Error('program.interrupt(): the program is not interruptible (load it with interruptible: true)');
     Atomics.store(this.interruptBuffer, 0, 1);
