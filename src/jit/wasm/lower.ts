@@ -493,7 +493,7 @@ class WasmFnLowering implements StructuredSink<Label> {
   /** Trap with `code` when the i32 on the stack is nonzero. */
   private trapIf(code: TrapCode): void {
     const wb = this.wb;
-    wb.if_(); wb.i32Const(code); wb.localGet(this.fp); wb.i32Const(this.pc); this.callHelper('trap'); wb.end();
+    wb.if_(); wb.i32Const(code); wb.localGet(this.fp); wb.i32Const(this.pc); this.callHelper('trap'); wb.unreachable(); wb.end();
   }
 
   /** Trap on null, unless this block already checked r and has not written it since. */
@@ -513,6 +513,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     wb.if_();
     this.get(i); this.get(obj); wb.load(W.I32_LOAD, 2, 4); wb.localGet(this.fp); wb.i32Const(this.pc);
     this.callHelper('trap_index');
+    wb.unreachable();
     wb.end();
   }
 
