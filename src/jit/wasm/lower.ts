@@ -462,7 +462,10 @@ class WasmFnLowering implements StructuredSink<Label> {
     }
     wb.localSet(this.regs[r]!);
     forgetRegister(this.facts, r);
-    if (k === Kind.R) this.writeThrough(r);
+    // An inlined leaf reaches no safepoint, so its references need no frame
+    // slots; its frame may also end past the frame stack's end (only the
+    // caller's frame was checked to fit), where a slot would be heap.
+    if (k === Kind.R && this.mode.kind !== 'inline') this.writeThrough(r);
   }
 
   private writeThrough(r: number): void {
