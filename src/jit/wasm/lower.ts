@@ -565,15 +565,18 @@ class WasmFnLowering implements StructuredSink<Label> {
   //   (store every register, and a call's arguments, to its slot)
   //   poll(fp, site)                          ;; (the kept counter written back first)
   //   (kept := cells[FUEL]; every register and argument read back from its slot)
-  /** The slow path of a step. The registers (and the arguments of the call
-   *  counted) go through the frame around the call, so that no value is live
-   *  across it: V8 would otherwise keep a loop's values in stack slots for the
-   *  whole loop (as for a trap path that returns, trapIf), which made
-   *  spectral-norm 2.3x slower with fuel. Not in an inlined body, whose frame
-   *  may lie past the stack's end and whose references are in locals only. */
+  /** The slow path of a step. In a function that calls, the registers (and
+   *  the arguments of the call counted) go through the frame around the call,
+   *  so that no value is live across it: V8 otherwise kept a loop's values in
+   *  stack slots for the whole loop (as for a trap path that returns, trapIf):
+   *  spectral-norm ran 2.3x slower with fuel than without, 1.5x with this. Not
+   *  in a function that keeps the counter in a local (no calls): there the
+   *  reloads made fannkuch 1.6x slower, and without them it runs as with the
+   *  cell. Not in an inlined body either, whose frame may lie past the stack's
+   *  end and whose references are in locals only. */
   private poll(call: AreaArgs | null): void {
     const wb = this.wb;
-    const viaFrame = this.mode.kind !== 'inline';
+    const viaFrame = this.mode.kind !== 'inline' && this.fuelKept === null;
     if (viaFrame) this.storeRegisters(call);
     this.frameSeen();
     wb.localGet(this.fp); wb.i32Const(stepSite(this.code, this.pc)); this.callHelper('poll');
