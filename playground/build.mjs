@@ -22,7 +22,9 @@ function examples() {
   return [...ex, ...corpus].map((file) => {
     const source = readFileSync(file, 'utf8');
     const args = [...source.matchAll(/\/\/ args:(.*)$/gm)].map((m) => m[1].trim()).join(' ');
-    return { name: basename(file, '.tier'), source, args };
+    // The threshold its comment's command line uses, if any (examples/deopt.tier).
+    const threshold = /--jit-threshold=(\d+)/.exec(source)?.[1] ?? null;
+    return { name: basename(file, '.tier'), source, args, threshold };
   });
 }
 

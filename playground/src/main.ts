@@ -23,7 +23,9 @@ import EXAMPLES from 'tier-examples';
 
 const FILE = 'playground.tier';
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const examples = EXAMPLES as { name: string; source: string; args: string }[];
+const examples = EXAMPLES as { name: string; source: string; args: string; threshold: string | null }[];
+/** The program shown when the link carries none. */
+const FIRST_EXAMPLE = 'fib';
 
 // ---- the editor --------------------------------------------------------------------
 
@@ -234,6 +236,7 @@ function fillExamples(): void {
     if (!ex) return;
     setSource(ex.source);
     $<HTMLInputElement>('args').value = ex.args;
+    if (ex.threshold !== null) $<HTMLInputElement>('threshold').value = ex.threshold;
     saveHash();
   };
 }
@@ -261,13 +264,15 @@ declare global {
       stop(): void;
       setSource(text: string): void;
       getSource(): string;
+      /** The CodeMirror view of the editor. */
+      editor: EditorView;
     };
   }
 }
 
 wireControls();
 fillExamples();
-if (!loadHash()) setSource(examples[0]!.source);
+if (!loadHash()) setSource((examples.find((e) => e.name === FIRST_EXAMPLE) ?? examples[0]!).source);
 showCaps(null);
 void runs.startRuns();
 window.tiervm = {
@@ -277,4 +282,5 @@ window.tiervm = {
   stop: runs.stop,
   setSource,
   getSource: () => editor.state.doc.toString(),
+  editor,
 };

@@ -199,7 +199,7 @@ async function playground(browser, base) {
 
   // Tier 2 and deopts: the map shows tier-2 code, the deopts and their reason.
   await pg.select('#examples', await pg.evaluate(() => [...document.querySelectorAll('#examples option')].find((o) => o.textContent === 'deopt').value));
-  await pg.$eval('#threshold', (e) => { e.value = '50'; });
+  ok(await pg.$eval('#threshold', (e) => e.value) === '50', 'the deopt example sets the threshold its comment names');
   await pg.click('#run');
   const deopt = await runEnded(pg);
   const pick = await pg.$eval('#tiermap g.row[data-fn="pick"]', (g) => ({
