@@ -134,6 +134,8 @@ function loadHash(): boolean {
 // ---- a run, shown ------------------------------------------------------------------
 
 let codeByFn = new Map<string, string>();
+/** How often the tier map of a run is redrawn while it runs. */
+const LIVE_REDRAW_MS = 250;
 
 function showCode(events: readonly TierEvent[]): void {
   const select = $<HTMLSelectElement>('codefn');
@@ -171,9 +173,13 @@ function runShown(source: string, o: RunOptions, fromEditor: boolean): Promise<R
   let started = 0;
   let drawPending = false;
   const draw = (events: readonly TierEvent[]) => drawTierMap($('tiermap'), events, performance.now() - started);
+  let ticking: ReturnType<typeof setInterval> | undefined;
+  let events: readonly TierEvent[] = [];
   return runs.run(o.file ?? FILE, source, o, {
     onStart: () => {
       started = performance.now();
+      // The time axis moves on while nothing changes tier (a long loop in compiled code).
+      ticking = setInterval(() => draw(events), LIVE_REDRAW_MS);
       out.replaceChildren();
       $('tiermap').replaceChildren();
       $('tierlog').replaceChildren();
@@ -187,11 +193,13 @@ function runShown(source: string, o: RunOptions, fromEditor: boolean): Promise<R
       out.append(span);
     },
     onEvents: (r) => {
+      events = r.events;
       if (drawPending) return;
       drawPending = true;
       requestAnimationFrame(() => { drawPending = false; draw(r.events); });
     },
   }).then((r) => {
+    clearInterval(ticking);
     draw(r.events);
     $('tierlog').replaceChildren(...tierLog(r.events));
     showCode(r.events);
@@ -242,6 +250,9 @@ function fillExamples(): void {
 }
 
 function wireControls(): void {
+  // The editor's box takes focus for the editor (a script focusing #editor, then typing).
+  $('editor').tabIndex = -1;
+  $('editor').addEventListener('focus', () => editor.focus());
   $('run').onclick = () => { void runClicked(); };
   $('stop').onclick = () => runs.stop();
   $('share').onclick = () => {

@@ -2,9 +2,11 @@
 // inside the Web Worker (worker.ts), or on the page itself where the page's
 // policy allows no worker at all (main.ts). It tries what the host allows
 // (WebAssembly, eval) once and reports it, then per run streams output and tier
-// events and ends with the exit status and the backend the VM chose. Events are
-// sent in batches (an OSR-heavy program makes thousands), at most every BATCH_MS
-// while the program runs. Where the page is cross-origin isolated, every run
+// events and ends with the exit status and the backend the VM chose. Events go
+// to the page as they come, up to BURST in a window of BATCH_MS; past that
+// (an OSR-heavy program makes thousands) they are held and sent together when
+// the window is over, at the next event, output or the end. (The worker runs
+// the program without a break, so no timer could send them sooner.) Where the page is cross-origin isolated, every run
 // polls the page's interrupt flag, so Stop ends it with `runtime error:
 // interrupted` (exit 1) and the runner lives on.
 
@@ -12,6 +14,7 @@ import { load, type TierEvent } from '../../src/vm.js';
 import type { Capabilities, FromWorker, RunOptions, ToWorker } from './protocol.js';
 
 const BATCH_MS = 50;
+const BURST = 32;
 /** Output delivered to the page at most this often while a program prints. */
 const FLUSH_MS = 50;
 
@@ -58,8 +61,15 @@ function within(o: RunOptions, caps: Capabilities): RunOptions {
 function run(msg: Extract<ToWorker, { type: 'run' }>, post: (m: FromWorker) => void, interruptFlag: Int32Array | null): void {
   const t0 = performance.now();
   let batch: TierEvent[] = [];
-  let sent = performance.now();
-  const send = () => { if (batch.length > 0) { post({ type: 'events', events: batch }); batch = []; } sent = performance.now(); };
+  let windowStart = performance.now();
+  let inWindow = 0;
+  const send = () => { if (batch.length > 0) { post({ type: 'events', events: batch }); batch = []; } };
+  const onTierEvent = (e: TierEvent) => {
+    batch.push(e);
+    const now = performance.now();
+    if (now - windowStart >= BATCH_MS) { windowStart = now; inWindow = 0; }
+    if (++inWindow <= BURST) send();   // the first of a window also sends what was held
+  };
   const o = msg.options;
   if (interruptFlag !== null) Atomics.store(interruptFlag, 0, 0);
   const loaded = load(msg.file, msg.source, {
@@ -68,7 +78,7 @@ function run(msg: Extract<ToWorker, { type: 'run' }>, post: (m: FromWorker) => v
     ...(interruptFlag !== null ? { interruptBuffer: interruptFlag } : {}),
     stdout: (text) => { send(); post({ type: 'out', stream: 'stdout', text }); },
     stderr: (text) => { send(); post({ type: 'out', stream: 'stderr', text }); },
-    onTierEvent: (e) => { batch.push(e); if (performance.now() - sent >= BATCH_MS) send(); },
+    onTierEvent,
   });
   let exitCode: number;
   let backend: 'wasm' | 'js' | 'none' = 'none';

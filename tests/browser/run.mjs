@@ -228,6 +228,14 @@ async function playground(browser, base) {
   const inEditor = await pg.evaluate(() => window.tiervm.getSource());
   ok(inEditor.replace(/\s+/g, '') === TYPED.replace(/\s+/g, ''), `typed program in the editor: ${JSON.stringify(inEditor)}`);
 
+  // Focusing the editor's box and typing (as page.type('#editor', ...) does) types into the editor.
+  await pg.focus('#editor');
+  await pg.keyboard.down('Control'); await pg.keyboard.press('a'); await pg.keyboard.up('Control');
+  await pg.keyboard.type('fn main() { print("focus"); }');
+  await pg.click('#run');
+  const focused = await runEnded(pg);
+  ok(focused.output === 'focus\n', `typed after focusing #editor: ${JSON.stringify(focused)}`);
+
   // A runtime error: its stack in the output, its line underlined.
   await pg.evaluate(() => window.tiervm.setSource('fn main() {\n  var z = 0;\n  print(10 / z);\n}\n'));
   await pg.click('#run');
@@ -256,6 +264,12 @@ async function playground(browser, base) {
   await pg.click('#run');
   await pg.waitForFunction(() => document.getElementById('output').textContent === 'start\n', { timeout: 10_000 });
   ok(await pg.$eval('#stop', (b) => !b.disabled), 'Stop is enabled while a program runs');
+  // The tier map is live: its time axis moves on while the program runs.
+  const axis = () => pg.$eval('#tiermap text.axis[text-anchor="end"]', (t) => parseFloat(t.textContent)).catch(() => NaN);
+  const t1 = await axis();
+  await new Promise((r) => setTimeout(r, 700));
+  const t2 = await axis();
+  ok(t2 > t1 && (await pg.$(`#tiermap g.row[data-fn="main"]`)) !== null, `live tier map: axis ${t1} then ${t2} ms`);
   await pg.click('#stop');
   const stopped = await runEnded(pg);
   ok(stopped.exitCode === '130' && stopped.output === 'start\nstopped\n', `stopped run: ${JSON.stringify(stopped)}`);
