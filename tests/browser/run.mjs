@@ -3,8 +3,10 @@
 // served by playground/server.mjs.
 //   1. the conformance corpus through window.tiervm.run (the page's worker, as
 //      the Run button), in auto mode with tier-up and OSR at every chance and
-//      with everything compiled: output, errors and exit status identical to
-//      Node's for the same program and options, and as the corpus expects;
+//      with everything compiled (and a part of it in tier opt, in auto with
+//      tier 2 from profiles, with the js backend, interpreted): output, errors
+//      and exit status identical to Node's for the same program and options,
+//      and as the corpus expects;
 //   2. the content-security-policy matrix (the policies of playground/server.mjs,
 //      sent with every response or with the page only): each page shows what
 //      its runner may do and where it runs, runs a sample of the corpus with
@@ -378,6 +380,8 @@ async function main() {
     const programs = QUICK ? sample : all;
     await runCorpus(page, 'corpus auto, threshold 1', programs, { tier: 'auto', jitThreshold: 1 }, 'wasm');
     await runCorpus(page, 'corpus jit', programs, { tier: 'jit' }, 'wasm');
+    await runCorpus(page, 'corpus opt (tier 2)', sample, { tier: 'opt' }, 'wasm');
+    await runCorpus(page, 'corpus auto, threshold 2 (tier 2 from profiles)', sample, { tier: 'auto', jitThreshold: 2 }, 'wasm');
     await runCorpus(page, 'corpus jit, js backend', sample, { tier: 'jit', backend: 'js' }, 'js');
     await runCorpus(page, 'corpus interp', sample, { tier: 'interp' }, 'none');
     ok(errors.length === 0, `page errors: ${errors.join('; ')}`);
