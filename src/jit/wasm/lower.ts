@@ -31,7 +31,8 @@ import { helperSignature, type Helper } from '../../bytecode/helpers.js';
 import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD } from '../../runtime/runtime.js';
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
-import { buildCfg, Exit, type Block } from '../cfg.js';
+import { buildCfg, Exit, type Block, type Cfg } from '../cfg.js';
+import { boundsKey, checksAtEntry, forgetRegister, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
 import { decodeCall, forEachCheck, interpHelper, TIER1, type CallOperands } from '../backend.js';
 import type { CompilePlan } from '../../runtime/tiering.js';
@@ -106,7 +107,7 @@ export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFuncti
   const tier = osr ? null : { spec, tierUp: plan.tierUpAfter > 0 ? mb.addGlobal(plan.tierUpAfter) : null };
   const ctx = new WasmFnLowering(env, mb, wb, fn, osr ? { kind: 'osr' } : { kind: 'function' }, helpers, tier);
   ctx.prologue();
-  structure(buildCfg(fn, osrPc ?? 0, spec?.branches), ctx);
+  ctx.lowerBody(buildCfg(fn, osrPc ?? 0, spec?.branches));
   wb.unreachable();
   wb.finish();
   return wb;
@@ -249,11 +250,12 @@ class WasmFnLowering implements StructuredSink<Label> {
   private readonly areaI: Local[] = [];
   private readonly areaF: Local[] = [];
   private readonly consts: Map<number, number>;
-  /** Registers already null-checked in the current block and not written since. */
-  private readonly nonNull = new Set<number>();
-  /** (object, index) register pairs bounds-checked in the current block, neither
-   *  written since: `obj * 65536 + index`. */
-  private readonly inBounds = new Set<number>();
+  /** What the current block knows checked (checks.ts): registers null-checked
+   *  and (object, index) pairs bounds-checked, on every path to here, and not
+   *  written since. */
+  private facts: CheckFacts = { nonNull: new Set(), inBounds: new Set() };
+  /** The facts at the entry of each block (checks.ts). */
+  private entryFacts: CheckFacts[] = [];
   private readonly osr: boolean;
   private pc = 0;
   /** Scratch for the fuel counter (countStep), made on first use. */
@@ -385,9 +387,15 @@ class WasmFnLowering implements StructuredSink<Label> {
 
   // ---- the structured sink ---------------------------------------------------------
 
+  /** Emit the code of cfg's blocks, structured. */
+  lowerBody(cfg: Cfg): void {
+    this.entryFacts = checksAtEntry(cfg);
+    structure(cfg, this);
+  }
+
   body(b: Block): void {
-    this.nonNull.clear();
-    this.inBounds.clear();
+    const at = this.entryFacts[b.id]!;
+    this.facts = { nonNull: new Set(at.nonNull), inBounds: new Set(at.inBounds) };
     for (let pc = b.start; pc <= b.last; pc += instrLength(this.code[pc] as Op)) {
       this.pc = pc;
       const op = this.code[pc] as Op;
@@ -453,9 +461,11 @@ class WasmFnLowering implements StructuredSink<Label> {
       return;
     }
     wb.localSet(this.regs[r]!);
-    this.nonNull.delete(r);
-    for (const pair of this.inBounds) if ((pair >>> 16) === r || (pair & 0xffff) === r) this.inBounds.delete(pair);
-    if (k === Kind.R) this.writeThrough(r);
+    forgetRegister(this.facts, r);
+    // An inlined leaf reaches no safepoint, so its references need no frame
+    // slots; its frame may also end past the frame stack's end (only the
+    // caller's frame was checked to fit), where a slot would be heap.
+    if (k === Kind.R && this.mode.kind !== 'inline') this.writeThrough(r);
   }
 
   private writeThrough(r: number): void {
@@ -490,29 +500,33 @@ class WasmFnLowering implements StructuredSink<Label> {
     wb.if_(); wb.localGet(this.fp); wb.i32Const(stepSite(this.code, this.pc)); this.callHelper('poll'); wb.end();
   }
 
-  /** Trap with `code` when the i32 on the stack is nonzero. */
+  /** Trap with `code` when the i32 on the stack is nonzero. The helper throws;
+   *  the `unreachable` after it tells V8 so: a path that returns would keep every
+   *  value live across the call, and V8 then holds a loop's values in stack
+   *  slots rather than registers (spectral-norm ran 2x slower). */
   private trapIf(code: TrapCode): void {
     const wb = this.wb;
-    wb.if_(); wb.i32Const(code); wb.localGet(this.fp); wb.i32Const(this.pc); this.callHelper('trap'); wb.end();
+    wb.if_(); wb.i32Const(code); wb.localGet(this.fp); wb.i32Const(this.pc); this.callHelper('trap'); wb.unreachable(); wb.end();
   }
 
   /** Trap on null, unless this block already checked r and has not written it since. */
   private nullCheck(r: number): void {
-    if (this.nonNull.has(r)) return;
+    if (this.facts.nonNull.has(r)) return;
     this.get(r); this.wb.op(W.I32_EQZ); this.trapIf(TrapCode.NULL);
-    this.nonNull.add(r);
+    this.facts.nonNull.add(r);
   }
 
   /** Trap unless 0 <= R[i] < length of the object in R[obj]. */
   private boundsCheck(obj: number, i: number): void {
     const wb = this.wb;
-    const pair = obj * 65536 + i;
-    if (this.inBounds.has(pair)) return;
-    if (obj < 65536 && i < 65536) this.inBounds.add(pair);
+    const key = boundsKey(obj, i);
+    if (key !== null && this.facts.inBounds.has(key)) return;
+    if (key !== null) this.facts.inBounds.add(key);
     this.get(i); this.get(obj); wb.load(W.I32_LOAD, 2, 4); wb.op(W.I32_GE_U);
     wb.if_();
     this.get(i); this.get(obj); wb.load(W.I32_LOAD, 2, 4); wb.localGet(this.fp); wb.i32Const(this.pc);
     this.callHelper('trap_index');
+    wb.unreachable();
     wb.end();
   }
 
@@ -755,7 +769,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     const ret = wb.block();
     const body = new WasmFnLowering(this.env, this.mb, wb, g, { kind: 'inline', fp: cfp, ret, result }, this.helpers);
     body.inlineEntry(g.params.map((k, i) => this.areaArg(k, i)));
-    structure(buildCfg(g, 0), body);
+    body.lowerBody(buildCfg(g, 0));
     wb.end();
     if (result !== null) { wb.localGet(result); this.set(dst, g.ret!); }
   }
