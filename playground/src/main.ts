@@ -77,8 +77,6 @@ function setSource(text: string): void {
 
 // ---- controls, share link ----------------------------------------------------------
 
-const TIERS = ['auto', 'interp', 'jit', 'opt'];
-
 /** The run options the page's controls say. */
 function options(): RunOptions {
   return normalize({
@@ -226,14 +224,14 @@ function runClicked(): Promise<RunResult> {
 function showCaps(c: Capabilities | null): void {
   const el = $('caps');
   if (c === null) { el.textContent = 'starting the runner…'; return; }
-  const backend = c.wasm ? 'wasm' : c.eval ? 'js' : 'none (interpreter only)';
+  const backend = c.wasm ? 'wasm' : c.eval ? 'js' : 'none';
   const stop = c.where === 'page' ? 'Stop unavailable: no worker allowed here, a run blocks the page'
     : c.crossOriginIsolated ? 'Stop interrupts the run' : 'Stop terminates the worker';
-  el.textContent = `WebAssembly: ${c.wasm ? 'yes' : 'no'} · eval: ${c.eval ? 'yes' : 'no'} · backend by default: ${backend} · ` +
+  el.textContent = `WebAssembly: ${c.wasm ? 'yes' : 'no'} · eval: ${c.eval ? 'yes' : 'no'} · backend by default: ${backend === 'none' ? 'none (interpreter only)' : backend} · ` +
     `runs in: ${c.where} · cross-origin isolated: ${c.crossOriginIsolated ? 'yes' : 'no'} (${stop})`;
   el.dataset.wasm = String(c.wasm);
   el.dataset.eval = String(c.eval);
-  el.dataset.backend = c.wasm ? 'wasm' : c.eval ? 'js' : 'none';
+  el.dataset.backend = backend;
 }
 
 function fillExamples(): void {
