@@ -72,7 +72,9 @@ export function tierRows(events: readonly TierEvent[]): Row[] {
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
-const ROW_H = 22, LABEL_W = 130, STATS_W = 330;
+const ROW_H = 22, LABEL_W = 130;
+/** Width of a character of the labels (11px monospace), for the stats column. */
+const CHAR_W = 6.7;
 /** Marks drawn per row at most (an OSR-heavy run makes thousands). */
 const MAX_MARKS = 200;
 
@@ -122,7 +124,8 @@ function drawRow(r: Row, y: number, x: (t: number) => number, end: number): SVGE
 export function drawTierMap(host: HTMLElement, events: readonly TierEvent[], now: number): void {
   const rows = tierRows(events);
   const width = Math.max(600, host.clientWidth || 800);
-  const plotW = width - LABEL_W - STATS_W;
+  const statsW = Math.min(width / 2, 12 + CHAR_W * Math.max(0, ...rows.map((r) => stats(r).length)));
+  const plotW = width - LABEL_W - statsW;
   const end = Math.max(now, 1, ...events.map((e) => e.t));
   const x = (t: number) => LABEL_W + (Math.min(t, end) / end) * plotW;
   const svg = el('svg', { width, height: (rows.length + 1) * ROW_H + 6, class: 'tiermap', role: 'img', 'aria-label': 'tier map' }) as SVGSVGElement;
