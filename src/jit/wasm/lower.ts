@@ -144,13 +144,15 @@ const CMP: Readonly<Record<Cmp, number>> = {
 /** Math built-ins that are one wasm instruction (the others call their helper). */
 const NATIVE_MATH: Partial<Record<MathBuiltin, number>> = { floor: W.F64_FLOOR, ceil: W.F64_CEIL, abs: W.F64_ABS };
 
-/** What is being emitted: a whole function, an OSR entry, or a leaf function's
+/** What is being emitted: a whole function, an OSR entry, or a small function's
  *  body inlined at a call site (its frame pointer computed by the caller, its
- *  returns turned into a branch out of `ret` with the value in `result`). */
+ *  returns turned into a branch out of `ret` with the value in `result`). An
+ *  inlined body that calls, allocates or publishes (`framed`) keeps a frame
+ *  like a called one: its header, and its references written through. */
 type Mode =
   | { kind: 'function' }
   | { kind: 'osr' }
-  | { kind: 'inline'; fp: Local; ret: Label; result: Local | null };
+  | { kind: 'inline'; fp: Local; ret: Label; result: Local | null; framed: boolean };
 
 /** What a whole-function compile adds to tier 1: tier 2's speculation (each
  *  guarded, leaving through deoptExit), or tier 1's countdown to tier 2. */
@@ -161,7 +163,7 @@ function deoptHelper(ret: ValKind | null): Helper {
   return ret === null ? 'deopt_v' : ret === Kind.F ? 'deopt_f' : 'deopt_i';
 }
 
-/** Callees at most this long (bytecode words) are inlined when they are leaves. */
+/** Callees at most this long (bytecode words) are inlined (one level deep). */
 const INLINE_MAX_WORDS = 96;
 
 function forEachInstr(fn: BcFunction, visit: (op: Op, pc: number) => void): void {
@@ -214,15 +216,19 @@ export function helpersUsed(env: LowerEnv, fn: BcFunction, inlined = false): Set
     if (env.fuel && OP_INFO[op].step) used.add('poll');
     if (op === Op.CALL && !inlined) {
       const g = env.mod.functions[fn.code[pc + 1]!]!;
-      if (g !== fn && isLeaf(g)) for (const h of helpersUsed(env, g, true)) used.add(h);
+      if (g !== fn && inlinable(g)) for (const h of helpersUsed(env, g, true)) used.add(h);
     }
   });
   return used;
 }
 
-/** Small, and needs no frame of its own (no call, allocation or published helper). */
+/** Small enough to inline. */
+function inlinable(fn: BcFunction): boolean {
+  return fn.code.length <= INLINE_MAX_WORDS;
+}
+
+/** Needs no frame of its own (no call, allocation or published helper). */
 function isLeaf(fn: BcFunction): boolean {
-  if (fn.code.length > INLINE_MAX_WORDS) return false;
   let leaf = true;
   forEachInstr(fn, (op) => { if (needsFrame(op)) leaf = false; });
   return leaf;
@@ -277,11 +283,21 @@ class WasmFnLowering implements StructuredSink<Label> {
     });
   }
 
-  /** Entry of an inlined body: parameters from the caller's argument locals. */
+  /** Entry of an inlined body: parameters from the caller's argument locals
+   *  (references written through, as a called function's prologue does, when
+   *  the body has a frame). */
   inlineEntry(args: Local[]): void {
     const wb = this.wb;
     wb.localGet(this.fp); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(this.fpb);
     args.forEach((l, i) => { wb.localGet(l); wb.localSet(this.regs[i]!); });
+    if (this.hasFrame()) this.fn.params.forEach((k, r) => { if (k === Kind.R) this.writeThrough(r); });
+  }
+
+  /** Whether references are kept in frame slots: everywhere but in an inlined
+   *  leaf, which reaches no safepoint (and whose frame may end past the frame
+   *  stack's end: only the caller's frame was checked to fit). */
+  private hasFrame(): boolean {
+    return this.mode.kind !== 'inline' || this.mode.framed;
   }
 
   // ---- entry -----------------------------------------------------------------------
@@ -462,10 +478,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     }
     wb.localSet(this.regs[r]!);
     forgetRegister(this.facts, r);
-    // An inlined leaf reaches no safepoint, so its references need no frame
-    // slots; its frame may also end past the frame stack's end (only the
-    // caller's frame was checked to fit), where a slot would be heap.
-    if (k === Kind.R && this.mode.kind !== 'inline') this.writeThrough(r);
+    if (k === Kind.R && this.hasFrame()) this.writeThrough(r);
   }
 
   private writeThrough(r: number): void {
@@ -732,16 +745,22 @@ class WasmFnLowering implements StructuredSink<Label> {
   }
 
   /** CALL / CALLV: header over the call area, then call_indirect with native args;
-   *  or, for a small leaf callee, its body inline. (CALLV's null check is made.) */
+   *  or, for a small callee, its body inline. (CALLV's null check is made.) */
   private call(op: Op): void {
-    const { wb, fn, env } = this;
+    const { fn, env } = this;
     let c = decodeCall(env.mod, this.code, this.pc);
     if (c.byValue && this.spec !== null) c = this.guardCallTarget(c);
     this.countStep();
     if (!c.byValue && this.mode.kind !== 'inline') {
       const g = env.mod.functions[c.target]!;
-      if (g !== fn && env.mayInline(g.index) && isLeaf(g)) return this.inlineCall(g, c.base, c.dst, op);
+      if (g !== fn && env.mayInline(g.index) && inlinable(g)) return this.inlineCall(g, c, op);
     }
+    this.callOut(c, op);
+  }
+
+  /** The call itself: header, arguments, call (direct for self-recursion). */
+  private callOut(c: CallOperands, op: Op): void {
+    const { wb, fn } = this;
     const pushCallee = () => {
       if (c.byValue) { this.get(c.target); wb.i32Const(1); wb.op(W.I32_SUB); } else wb.i32Const(c.target);
     };
@@ -757,21 +776,35 @@ class WasmFnLowering implements StructuredSink<Label> {
     if (c.sig.ret !== null) this.set(c.dst, c.sig.ret);
   }
 
-  //   cfp := fp + base + 2 ; [header, only if the callee may trap]
+  //   cfp := fp + base + 2
+  //   [if cfp + size(g) > cells[HOST_LIMIT] { the call } else {]  ;; a framed body's frame must fit
+  //   [header: if the body has a frame or may trap]
   //   block $ret  <callee body; returns: result := v ; br $ret>  end
   //   dst := result
-  private inlineCall(g: BcFunction, base: number, dst: number, op: Op): void {
+  //   [}]
+  /** The body of g inline at a call. A body with a frame (it calls, allocates
+   *  or publishes) is a frame like a called one's, on the frame stack, seen by
+   *  the collector and in traces; where it would not fit (as a called g's
+   *  prologue would find), the call is made instead. */
+  private inlineCall(g: BcFunction, c: CallOperands, op: Op): void {
     const wb = this.wb;
+    const framed = !isLeaf(g);
     const cfp = wb.local(ValType.I32);
-    wb.localGet(this.fp); wb.i32Const(base + HEADER_SLOTS); wb.op(W.I32_ADD); wb.localSet(cfp);
-    if (mayTrap(g, constantRegisters(g), this.env.fuel)) this.writeHeader(base, () => wb.i32Const(g.index), op);
+    wb.localGet(this.fp); wb.i32Const(c.base + HEADER_SLOTS); wb.op(W.I32_ADD); wb.localSet(cfp);
+    if (framed) {
+      wb.localGet(cfp); wb.i32Const(this.env.frameSizes[g.index]!); wb.op(W.I32_ADD);
+      wb.i32Const(0); wb.load(W.I32_LOAD, 2, HOST_LIMIT_WORD * 4); wb.op(W.I32_GT_S);
+      wb.if_(); this.callOut(c, op); wb.else_();
+    }
+    if (framed || mayTrap(g, constantRegisters(g), this.env.fuel)) this.writeHeader(c.base, () => wb.i32Const(g.index), op);
     const result = g.ret === null ? null : wb.local(wasmType(g.ret));
     const ret = wb.block();
-    const body = new WasmFnLowering(this.env, this.mb, wb, g, { kind: 'inline', fp: cfp, ret, result }, this.helpers);
+    const body = new WasmFnLowering(this.env, this.mb, wb, g, { kind: 'inline', fp: cfp, ret, result, framed }, this.helpers);
     body.inlineEntry(g.params.map((k, i) => this.areaArg(k, i)));
     body.lowerBody(buildCfg(g, 0));
     wb.end();
-    if (result !== null) { wb.localGet(result); this.set(dst, g.ret!); }
+    if (result !== null) { wb.localGet(result); this.set(c.dst, g.ret!); }
+    if (framed) wb.end();
   }
 
   /** The callee's frame header over the call area at `base` (frames.ts). */
