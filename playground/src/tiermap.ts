@@ -73,8 +73,8 @@ export function tierRows(events: readonly TierEvent[]): Row[] {
 
 const SVG = 'http://www.w3.org/2000/svg';
 const ROW_H = 22, LABEL_W = 130;
-/** Width of a character of the labels (11px monospace), for the stats column. */
-const CHAR_W = 6.7;
+/** Width of a character of the stats labels (10px monospace). */
+const CHAR_W = 6.1;
 /** Marks drawn per row at most (an OSR-heavy run makes thousands). */
 const MAX_MARKS = 200;
 
@@ -93,7 +93,7 @@ function titled(e: SVGElement, title: string): SVGElement {
 /** The label after a row's bars: calls, OSR entries, tier now, deopts. */
 function stats(r: Row): string {
   const last = r.installs[r.installs.length - 1];
-  const tier = last ? `${last.backend} tier ${last.tier} (compiles ${r.compileMs.toFixed(2)} ms)` : r.failed ? 'compile failed' : 'interpreted';
+  const tier = last ? `${last.backend} tier ${last.tier} compiled in ${r.compileMs.toFixed(2)} ms` : r.failed ? 'compile failed' : 'interpreted';
   const osr = r.osr.length ? `, ${r.osr.length} osr` : '';
   const deopts = r.deopts.length ? `, ${r.deopts.length} deopt${r.deopts.length === 1 ? '' : 's'} (${[...new Set(r.deopts.map((d) => d.reason))].join(', ')})` : '';
   return `${r.calls} calls${osr}, ${tier}${deopts}`;
@@ -124,7 +124,7 @@ function drawRow(r: Row, y: number, x: (t: number) => number, end: number): SVGE
 export function drawTierMap(host: HTMLElement, events: readonly TierEvent[], now: number): void {
   const rows = tierRows(events);
   const width = Math.max(600, host.clientWidth || 800);
-  const statsW = Math.min(width / 2, 12 + CHAR_W * Math.max(0, ...rows.map((r) => stats(r).length)));
+  const statsW = Math.min(width * 0.6, 12 + CHAR_W * Math.max(0, ...rows.map((r) => stats(r).length)));
   const plotW = width - LABEL_W - statsW;
   const end = Math.max(now, 1, ...events.map((e) => e.t));
   const x = (t: number) => LABEL_W + (Math.min(t, end) / end) * plotW;
