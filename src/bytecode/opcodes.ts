@@ -346,13 +346,6 @@ export function writtenKind(op: Op): Kind.I | Kind.F | Kind.R {
   return w === 'wf' ? Kind.F : w === 'wr' ? Kind.R : Kind.I;
 }
 
-/** May this instruction end in a runtime error raised at its own position by a
- *  check compiled code makes inline (null, bounds, division)? */
-export function checksInline(op: Op): boolean {
-  const i = OP_INFO[op];
-  return i.nullChecked !== undefined || i.boundsChecked !== undefined || i.divides === true;
-}
-
 /** Needs a frame of its own in compiled code: calls, allocates or publishes. */
 export function needsFrame(op: Op): boolean {
   const i = OP_INFO[op];

@@ -23,7 +23,7 @@
 // it counts fuel at the same steps as the interpreter, charged to the same sites
 // (countStep): every call, inlined or not, and every taken loop back-edge.
 
-import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, isSuperOp, writtenKind, checksInline, needsFrame, stepSite,
+import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, isSuperOp, writtenKind, needsFrame, stepSite,
   type Alu, type AluOp, type Cmp } from '../../bytecode/opcodes.js';
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS, type MathBuiltin } from '../../bytecode/builtins.js';
@@ -148,11 +148,13 @@ const NATIVE_MATH: Partial<Record<MathBuiltin, number>> = { floor: W.F64_FLOOR, 
  *  body inlined at a call site (its frame pointer computed by the caller, its
  *  returns turned into a branch out of `ret` with the value in `result`). An
  *  inlined body that calls, allocates or publishes (`framed`) keeps a frame
- *  like a called one: its header, and its references written through. */
+ *  like a called one: its header, and its references written through. A leaf's
+ *  frame is seen only where it traps (or polls fuel): `header` writes its
+ *  header there, on the slow path, and nowhere else. */
 type Mode =
   | { kind: 'function' }
   | { kind: 'osr' }
-  | { kind: 'inline'; fp: Local; ret: Label; result: Local | null; framed: boolean };
+  | { kind: 'inline'; fp: Local; ret: Label; result: Local | null; framed: boolean; header: (() => void) | null };
 
 /** What a whole-function compile adds to tier 1: tier 2's speculation (each
  *  guarded, leaving through deoptExit), or tier 1's countdown to tier 2. */
@@ -232,20 +234,6 @@ function isLeaf(fn: BcFunction): boolean {
   let leaf = true;
   forEachInstr(fn, (op) => { if (needsFrame(op)) leaf = false; });
   return leaf;
-}
-
-/** May fn trap at a site of its own (then an inlined body needs its header)?
- *  With fuel, a loop back-edge may trap too. */
-function mayTrap(fn: BcFunction, consts: Map<number, number>, fuel: boolean): boolean {
-  let traps = false;
-  forEachInstr(fn, (op, pc) => {
-    if (fuel && OP_INFO[op].step) traps = true;
-    if (!checksInline(op)) return;
-    const divisor = consts.get(fn.code[pc + 3]!);
-    if (OP_INFO[op].divides && divisor !== undefined && divisor !== 0 && divisor !== -1) return;
-    traps = true;
-  });
-  return traps;
 }
 
 class WasmFnLowering implements StructuredSink<Label> {
@@ -510,7 +498,13 @@ class WasmFnLowering implements StructuredSink<Label> {
     wb.i32Const(0); wb.load(W.I32_LOAD, 2, FUEL_WORD * 4); wb.i32Const(1); wb.op(W.I32_SUB); wb.localTee(left);
     wb.store(W.I32_STORE, 2, FUEL_WORD * 4);
     wb.localGet(left); wb.i32Const(0); wb.op(W.I32_LT_S);
-    wb.if_(); wb.localGet(this.fp); wb.i32Const(stepSite(this.code, this.pc)); this.callHelper('poll'); wb.end();
+    wb.if_(); this.frameSeen(); wb.localGet(this.fp); wb.i32Const(stepSite(this.code, this.pc)); this.callHelper('poll'); wb.end();
+  }
+
+  /** On a slow path where the frame can be seen (a trap, a fuel poll): an
+   *  inlined leaf's header, written only here. */
+  private frameSeen(): void {
+    if (this.mode.kind === 'inline') this.mode.header?.();
   }
 
   /** Trap with `code` when the i32 on the stack is nonzero. The helper throws;
@@ -519,7 +513,7 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  slots rather than registers (spectral-norm ran 2x slower). */
   private trapIf(code: TrapCode): void {
     const wb = this.wb;
-    wb.if_(); wb.i32Const(code); wb.localGet(this.fp); wb.i32Const(this.pc); this.callHelper('trap'); wb.unreachable(); wb.end();
+    wb.if_(); this.frameSeen(); wb.i32Const(code); wb.localGet(this.fp); wb.i32Const(this.pc); this.callHelper('trap'); wb.unreachable(); wb.end();
   }
 
   /** Trap on null, unless this block already checked r and has not written it since. */
@@ -537,6 +531,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     if (key !== null) this.facts.inBounds.add(key);
     this.get(i); this.get(obj); wb.load(W.I32_LOAD, 2, 4); wb.op(W.I32_GE_U);
     wb.if_();
+    this.frameSeen();
     this.get(i); this.get(obj); wb.load(W.I32_LOAD, 2, 4); wb.localGet(this.fp); wb.i32Const(this.pc);
     this.callHelper('trap_index');
     wb.unreachable();
@@ -778,7 +773,7 @@ class WasmFnLowering implements StructuredSink<Label> {
 
   //   cfp := fp + base + 2
   //   [if cfp + size(g) > cells[HOST_LIMIT] { the call } else {]  ;; a framed body's frame must fit
-  //   [header: if the body has a frame or may trap]
+  //   [header: if the body has a frame; a leaf's where it traps]
   //   block $ret  <callee body; returns: result := v ; br $ret>  end
   //   dst := result
   //   [}]
@@ -796,10 +791,12 @@ class WasmFnLowering implements StructuredSink<Label> {
       wb.i32Const(0); wb.load(W.I32_LOAD, 2, HOST_LIMIT_WORD * 4); wb.op(W.I32_GT_S);
       wb.if_(); this.callOut(c, op); wb.else_();
     }
-    if (framed || mayTrap(g, constantRegisters(g), this.env.fuel)) this.writeHeader(c.base, () => wb.i32Const(g.index), op);
+    const header = () => this.writeHeader(c.base, () => wb.i32Const(g.index), op);
+    if (framed) header();
     const result = g.ret === null ? null : wb.local(wasmType(g.ret));
     const ret = wb.block();
-    const body = new WasmFnLowering(this.env, this.mb, wb, g, { kind: 'inline', fp: cfp, ret, result, framed }, this.helpers);
+    const mode: Mode = { kind: 'inline', fp: cfp, ret, result, framed, header: framed ? null : header };
+    const body = new WasmFnLowering(this.env, this.mb, wb, g, mode, this.helpers);
     body.inlineEntry(g.params.map((k, i) => this.areaArg(k, i)));
     body.lowerBody(buildCfg(g, 0));
     wb.end();
