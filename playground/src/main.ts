@@ -154,7 +154,7 @@ function showCounts(events: readonly TierEvent[]): void {
   if (!last || last.kind !== 'counts') { $('crossings').textContent = ''; return; }
   const c = last.crossings;
   $('crossings').textContent = `calls: interp→interp ${c.interpToInterp} · interp→compiled ${c.interpToCompiled} · ` +
-    `compiled→interp ${c.compiledToInterp} · compiled→compiled not counted (a call inside generated code) · from the host ${c.hostEntries}`;
+    `compiled→interp ${c.compiledToInterp} · compiled→compiled ${c.compiledToCompiled} · from the host ${c.hostEntries}`;
 }
 
 function setStatus(state: 'running' | 'done', text: string, r?: RunResult): void {

@@ -33,7 +33,7 @@
 import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, isSuperOp, writtenKind, stepSite, type AluOp } from '../../bytecode/opcodes.js';
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS } from '../../bytecode/builtins.js';
-import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD } from '../../runtime/runtime.js';
+import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CALLS_WORD } from '../../runtime/runtime.js';
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
 import { Hdr, headerAt } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block, type Cfg } from '../cfg.js';
@@ -51,6 +51,8 @@ export interface JsLowerEnv {
   frameSizes: Int32Array;
   /** Count fuel at every step (the run is metered: runtime/limits.ts). */
   fuel: boolean;
+  /** Count every call in cells[CALLS] (tier events are on: runtime.ts). */
+  countCalls: boolean;
 }
 
 export interface JsLowered {
@@ -450,6 +452,7 @@ class JsFnLowering implements StructuredSink<Label> {
     const { fn, env } = this;
     const c = decodeCall(env.mod, this.code, this.pc);
     this.countStep();
+    if (env.countCalls) this.line(`I32[${CALLS_WORD}] = (I32[${CALLS_WORD}] + 1) | 0;`);
     let callee = String(c.target);
     if (c.byValue) {
       this.line(`t0 = ${this.r(c.target)} - 1;`);

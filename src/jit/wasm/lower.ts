@@ -28,7 +28,7 @@ import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, isSuper
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS, type MathBuiltin } from '../../bytecode/builtins.js';
 import { helperSignature, type Helper } from '../../bytecode/helpers.js';
-import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD } from '../../runtime/runtime.js';
+import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CALLS_WORD } from '../../runtime/runtime.js';
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block, type Cfg } from '../cfg.js';
@@ -69,6 +69,9 @@ export interface LowerEnv {
   mayInline: (f: number) => boolean;
   /** Count fuel at every step (the run is metered: runtime/limits.ts). */
   fuel: boolean;
+  /** Count every call, inlined or not, in cells[CALLS] (tier events are on:
+   *  runtime.ts). */
+  countCalls: boolean;
 }
 
 /** A module importing the program's memory and its table of `tableSize` slots
@@ -501,6 +504,13 @@ class WasmFnLowering implements StructuredSink<Label> {
     wb.if_(); this.frameSeen(); wb.localGet(this.fp); wb.i32Const(stepSite(this.code, this.pc)); this.callHelper('poll'); wb.end();
   }
 
+  //   cells[CALLS] := cells[CALLS] + 1
+  private countCall(): void {
+    const wb = this.wb;
+    wb.i32Const(0); wb.i32Const(0); wb.load(W.I32_LOAD, 2, CALLS_WORD * 4); wb.i32Const(1); wb.op(W.I32_ADD);
+    wb.store(W.I32_STORE, 2, CALLS_WORD * 4);
+  }
+
   /** On a slow path where the frame can be seen (a trap, a fuel poll): an
    *  inlined leaf's header, written only here. */
   private frameSeen(): void {
@@ -746,6 +756,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     let c = decodeCall(env.mod, this.code, this.pc);
     if (c.byValue && this.spec !== null) c = this.guardCallTarget(c);
     this.countStep();
+    if (env.countCalls) this.countCall();
     if (!c.byValue && this.mode.kind !== 'inline') {
       const g = env.mod.functions[c.target]!;
       if (g !== fn && env.mayInline(g.index) && inlinable(g)) return this.inlineCall(g, c, op);
