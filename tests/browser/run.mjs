@@ -196,7 +196,7 @@ async function playground(browser, base) {
   ok(/\(func/.test(view.code), 'generated code pane shows WAT');
   ok(/WebAssembly: yes/.test(view.caps), 'capabilities shown');
   ok(/\[tier\] compile fib: \d+ bytecode words/.test(view.log), `tier log: ${view.log.slice(0, 200)}`);
-  ok(/interp→compiled [1-9]/.test(view.crossings), `crossings: ${view.crossings}`);
+  ok(/interp→compiled [1-9]/.test(view.crossings) && /compiled→compiled [1-9]/.test(view.crossings), `crossings: ${view.crossings}`);
   ok(view.hash.includes('code='), 'share link in the URL hash');
 
   // Tier 2 and deopts: the map shows tier-2 code, the deopts and their reason.
