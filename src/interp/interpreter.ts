@@ -366,6 +366,8 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
             if (i >>> 0 >= len) outOfBounds(i, len);
             I32[(a >> 2) + 2 + i] = I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
           }
+          case Op.LOADI_ASETB: I32[(fp + code[pc + 1]!) << 1] = code[pc + 2]!; pc += 3;
+          // falls through: the ASETB part
           case Op.ASETB: {
             const a = I32[(fp + code[pc + 1]!) << 1]!; if (a === 0) nullRef();
             const i = I32[(fp + code[pc + 2]!) << 1]!, len = I32[(a >> 2) + 1]!;
@@ -478,11 +480,11 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
             if (i >>> 0 >= len) outOfBounds(i, len);
             I32[(a >> 2) + 2 + i] = I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
           }
-          case Op.AGETI_JT: {
+          case Op.AGETB_JT: {
             const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
             const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
             if (i >>> 0 >= len) outOfBounds(i, len);
-            I32[(fp + code[pc + 1]!) << 1] = I32[(a >> 2) + 2 + i]!; pc += 4;
+            I32[(fp + code[pc + 1]!) << 1] = U8[a + 8 + i]!; pc += 4;
             if (I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; } else { if (profiling) prof[pc + 1]!++; pc += 3; } continue;
           }
           case Op.MULF_ADDF:
