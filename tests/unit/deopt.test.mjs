@@ -13,7 +13,9 @@ const wasmTest = (name, fn) => test(name, { skip: !hasWasm && 'no WebAssembly on
 
 /** Run with the tier events recorded; `note(i)` is an extern the program calls.
  *  Compiles are synchronous (at the call that makes a function hot), so tier 2
- *  comes at a known point. */
+ *  comes at a known point. Tests of a callee's own tier 2 run with `inline:
+ *  false` (NO_INLINE): compiled callers inline small callees, and a callee
+ *  only ever run inline is never called, so never reaches tier 2 itself. */
 function runEvents(src, opts) {
   let stdout = '', stderr = '', noted = -1;
   const events = [];
@@ -28,6 +30,7 @@ function runEvents(src, opts) {
 }
 
 const interp = (src, opts = {}) => runEvents(src, { ...opts, tier: 'interp' });
+const NO_INLINE = { inline: false };
 const same = (a, b) => { assert.equal(a.stdout, b.stdout); assert.equal(a.stderr, b.stderr); assert.equal(a.code, b.code); };
 
 // The branch in step is never taken for 3000 calls, then taken once.
@@ -52,7 +55,7 @@ fn main() {
 }`;
 
 wasmTest('a branch never taken becomes a deopt exit, left at the exact iteration with the output before it', () => {
-  const r = runEvents(LATE, { jitThreshold: 100 });
+  const r = runEvents(LATE, { jitThreshold: 100, ...NO_INLINE });
   same(r, interp(LATE));
   assert.equal(r.stdout, '0\n0\n0\nlate at 3000\n1\n1\n1\n');
   const t2 = r.events.filter((e) => e.kind === 'compiled' && e.fn === 'step' && e.speculation !== null);
@@ -69,11 +72,11 @@ wasmTest('fuel stops at the same step as in the interpreter across a deopt', () 
   const deoptStep = 2 * 3000 + 1;                // a call and a back-edge per iteration before it
   for (const maxSteps of [deoptStep - 2, deoptStep - 1, deoptStep, deoptStep + 1, deoptStep + 2, total - 1, total]) {
     const a = interp(LATE, { maxSteps });
-    const b = runEvents(LATE, { jitThreshold: 100, maxSteps });
+    const b = runEvents(LATE, { jitThreshold: 100, maxSteps, ...NO_INLINE });
     same(b, a);
     assert.equal(b.steps, a.steps, `maxSteps ${maxSteps}`);
   }
-  const full = runEvents(LATE, { jitThreshold: 100, maxSteps: total });
+  const full = runEvents(LATE, { jitThreshold: 100, maxSteps: total, ...NO_INLINE });
   assert.equal(full.code, 0);
   assert.ok(full.events.some((e) => e.kind === 'deopt'), 'the run deoptimized');
 });
@@ -135,7 +138,7 @@ fn main() {
 }`;
 
 wasmTest('repeated deopts invalidate tier-2 code; the failed site is not speculated on again', () => {
-  const r = runEvents(FLIP, { jitThreshold: 50 });
+  const r = runEvents(FLIP, { jitThreshold: 50, ...NO_INLINE });
   same(r, interp(FLIP));
   const deopts = r.events.filter((e) => e.kind === 'deopt' && e.fn === 'pick');
   assert.equal(deopts.length, 4);
@@ -166,7 +169,7 @@ fn main() {
   }
   print(s);
 }`;
-  const r = runEvents(src, { jitThreshold: 100 });
+  const r = runEvents(src, { jitThreshold: 100, ...NO_INLINE });
   same(r, interp(src));
   const d = r.events.filter((e) => e.kind === 'deopt');
   assert.deepEqual(d.map((e) => [e.fn, e.reason, e.noted]), [['apply', 'call target', 700]]);
@@ -185,7 +188,7 @@ fn main() {
 }`;
   const ref = interp(src);
   assert.match(ref.stderr, /^runtime error: division by zero\n  at div \(t\.tier:2\)\n  at apply \(t\.tier:4\)\n  at main \(t\.tier:8\)\n$/);
-  const r = runEvents(src, { jitThreshold: 100 });
+  const r = runEvents(src, { jitThreshold: 100, ...NO_INLINE });
   same(r, ref);
   assert.ok(r.events.some((e) => e.kind === 'compiled' && e.fn === 'apply' && /1 call target/.test(e.speculation ?? '')));
 });

@@ -36,7 +36,8 @@ import { MATH1_FNS, MATH2_FNS } from '../../bytecode/builtins.js';
 import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD } from '../../runtime/runtime.js';
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
 import { Hdr, headerAt } from '../../runtime/frames.js';
-import { buildCfg, Exit, type Block } from '../cfg.js';
+import { buildCfg, Exit, type Block, type Cfg } from '../cfg.js';
+import { checksAtEntry, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
 import { decodeCall, forEachCheck, interpHelper } from '../backend.js';
 import { TrapCode } from '../helpers.js';
@@ -75,7 +76,7 @@ export function jsName(fn: BcFunction, osrPc: number | null): string {
 export function lowerFunction(env: JsLowerEnv, fn: BcFunction, osrPc: number | null): JsLowered {
   const ctx = new JsFnLowering(env, fn, osrPc);
   ctx.prologue();
-  structure(buildCfg(fn, osrPc ?? 0), ctx);
+  ctx.lowerBody(buildCfg(fn, osrPc ?? 0));
   ctx.line(`throw new Error('unreachable code reached in ${jsName(fn, osrPc)}');`);
   return { source: ctx.finish() };
 }
@@ -93,9 +94,10 @@ class JsFnLowering implements StructuredSink<Label> {
   private readonly views = new Set<string>(['I32']);
   /** Call-area argument locals written so far: `ai3` (i32 or reference), `af3` (f64). */
   private readonly area = new Set<string>();
-  /** Registers null-checked since the start of the current basic block and not
-   *  written since: a second check could never trap. */
-  private readonly nonNull = new Set<number>();
+  /** Registers null-checked on every path to here and not written since (a
+   *  second check could never trap), and the same at each block's entry (checks.ts). */
+  private nonNull = new Set<number>();
+  private entryFacts: CheckFacts[] = [];
 
   constructor(private readonly env: JsLowerEnv, private readonly fn: BcFunction, osrPc: number | null) {
     this.code = fn.code;
@@ -158,8 +160,14 @@ class JsFnLowering implements StructuredSink<Label> {
 
   // ---- the structured sink ---------------------------------------------------------
 
+  /** Emit the code of cfg's blocks, structured. */
+  lowerBody(cfg: Cfg): void {
+    this.entryFacts = checksAtEntry(cfg);
+    structure(cfg, this);
+  }
+
   body(b: Block): void {
-    this.nonNull.clear();
+    this.nonNull = new Set(this.entryFacts[b.id]!.nonNull);
     for (let pc = b.start; pc <= b.last; pc += instrLength(this.code[pc] as Op)) {
       this.pc = pc;
       const op = this.code[pc] as Op;

@@ -31,7 +31,8 @@ import { helperSignature, type Helper } from '../../bytecode/helpers.js';
 import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD } from '../../runtime/runtime.js';
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
-import { buildCfg, Exit, type Block } from '../cfg.js';
+import { buildCfg, Exit, type Block, type Cfg } from '../cfg.js';
+import { boundsKey, checksAtEntry, forgetRegister, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
 import { decodeCall, forEachCheck, interpHelper, TIER1, type CallOperands } from '../backend.js';
 import type { CompilePlan } from '../../runtime/tiering.js';
@@ -106,7 +107,7 @@ export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFuncti
   const tier = osr ? null : { spec, tierUp: plan.tierUpAfter > 0 ? mb.addGlobal(plan.tierUpAfter) : null };
   const ctx = new WasmFnLowering(env, mb, wb, fn, osr ? { kind: 'osr' } : { kind: 'function' }, helpers, tier);
   ctx.prologue();
-  structure(buildCfg(fn, osrPc ?? 0, spec?.branches), ctx);
+  ctx.lowerBody(buildCfg(fn, osrPc ?? 0, spec?.branches));
   wb.unreachable();
   wb.finish();
   return wb;
@@ -143,13 +144,15 @@ const CMP: Readonly<Record<Cmp, number>> = {
 /** Math built-ins that are one wasm instruction (the others call their helper). */
 const NATIVE_MATH: Partial<Record<MathBuiltin, number>> = { floor: W.F64_FLOOR, ceil: W.F64_CEIL, abs: W.F64_ABS };
 
-/** What is being emitted: a whole function, an OSR entry, or a leaf function's
+/** What is being emitted: a whole function, an OSR entry, or a small function's
  *  body inlined at a call site (its frame pointer computed by the caller, its
- *  returns turned into a branch out of `ret` with the value in `result`). */
+ *  returns turned into a branch out of `ret` with the value in `result`). An
+ *  inlined body that calls, allocates or publishes (`framed`) keeps a frame
+ *  like a called one: its header, and its references written through. */
 type Mode =
   | { kind: 'function' }
   | { kind: 'osr' }
-  | { kind: 'inline'; fp: Local; ret: Label; result: Local | null };
+  | { kind: 'inline'; fp: Local; ret: Label; result: Local | null; framed: boolean };
 
 /** What a whole-function compile adds to tier 1: tier 2's speculation (each
  *  guarded, leaving through deoptExit), or tier 1's countdown to tier 2. */
@@ -160,7 +163,7 @@ function deoptHelper(ret: ValKind | null): Helper {
   return ret === null ? 'deopt_v' : ret === Kind.F ? 'deopt_f' : 'deopt_i';
 }
 
-/** Callees at most this long (bytecode words) are inlined when they are leaves. */
+/** Callees at most this long (bytecode words) are inlined (one level deep). */
 const INLINE_MAX_WORDS = 96;
 
 function forEachInstr(fn: BcFunction, visit: (op: Op, pc: number) => void): void {
@@ -213,15 +216,19 @@ export function helpersUsed(env: LowerEnv, fn: BcFunction, inlined = false): Set
     if (env.fuel && OP_INFO[op].step) used.add('poll');
     if (op === Op.CALL && !inlined) {
       const g = env.mod.functions[fn.code[pc + 1]!]!;
-      if (g !== fn && isLeaf(g)) for (const h of helpersUsed(env, g, true)) used.add(h);
+      if (g !== fn && inlinable(g)) for (const h of helpersUsed(env, g, true)) used.add(h);
     }
   });
   return used;
 }
 
-/** Small, and needs no frame of its own (no call, allocation or published helper). */
+/** Small enough to inline. */
+function inlinable(fn: BcFunction): boolean {
+  return fn.code.length <= INLINE_MAX_WORDS;
+}
+
+/** Needs no frame of its own (no call, allocation or published helper). */
 function isLeaf(fn: BcFunction): boolean {
-  if (fn.code.length > INLINE_MAX_WORDS) return false;
   let leaf = true;
   forEachInstr(fn, (op) => { if (needsFrame(op)) leaf = false; });
   return leaf;
@@ -249,11 +256,12 @@ class WasmFnLowering implements StructuredSink<Label> {
   private readonly areaI: Local[] = [];
   private readonly areaF: Local[] = [];
   private readonly consts: Map<number, number>;
-  /** Registers already null-checked in the current block and not written since. */
-  private readonly nonNull = new Set<number>();
-  /** (object, index) register pairs bounds-checked in the current block, neither
-   *  written since: `obj * 65536 + index`. */
-  private readonly inBounds = new Set<number>();
+  /** What the current block knows checked (checks.ts): registers null-checked
+   *  and (object, index) pairs bounds-checked, on every path to here, and not
+   *  written since. */
+  private facts: CheckFacts = { nonNull: new Set(), inBounds: new Set() };
+  /** The facts at the entry of each block (checks.ts). */
+  private entryFacts: CheckFacts[] = [];
   private readonly osr: boolean;
   private pc = 0;
   /** Scratch for the fuel counter (countStep), made on first use. */
@@ -275,11 +283,21 @@ class WasmFnLowering implements StructuredSink<Label> {
     });
   }
 
-  /** Entry of an inlined body: parameters from the caller's argument locals. */
+  /** Entry of an inlined body: parameters from the caller's argument locals
+   *  (references written through, as a called function's prologue does, when
+   *  the body has a frame). */
   inlineEntry(args: Local[]): void {
     const wb = this.wb;
     wb.localGet(this.fp); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(this.fpb);
     args.forEach((l, i) => { wb.localGet(l); wb.localSet(this.regs[i]!); });
+    if (this.hasFrame()) this.fn.params.forEach((k, r) => { if (k === Kind.R) this.writeThrough(r); });
+  }
+
+  /** Whether references are kept in frame slots: everywhere but in an inlined
+   *  leaf, which reaches no safepoint (and whose frame may end past the frame
+   *  stack's end: only the caller's frame was checked to fit). */
+  private hasFrame(): boolean {
+    return this.mode.kind !== 'inline' || this.mode.framed;
   }
 
   // ---- entry -----------------------------------------------------------------------
@@ -385,9 +403,15 @@ class WasmFnLowering implements StructuredSink<Label> {
 
   // ---- the structured sink ---------------------------------------------------------
 
+  /** Emit the code of cfg's blocks, structured. */
+  lowerBody(cfg: Cfg): void {
+    this.entryFacts = checksAtEntry(cfg);
+    structure(cfg, this);
+  }
+
   body(b: Block): void {
-    this.nonNull.clear();
-    this.inBounds.clear();
+    const at = this.entryFacts[b.id]!;
+    this.facts = { nonNull: new Set(at.nonNull), inBounds: new Set(at.inBounds) };
     for (let pc = b.start; pc <= b.last; pc += instrLength(this.code[pc] as Op)) {
       this.pc = pc;
       const op = this.code[pc] as Op;
@@ -453,9 +477,8 @@ class WasmFnLowering implements StructuredSink<Label> {
       return;
     }
     wb.localSet(this.regs[r]!);
-    this.nonNull.delete(r);
-    for (const pair of this.inBounds) if ((pair >>> 16) === r || (pair & 0xffff) === r) this.inBounds.delete(pair);
-    if (k === Kind.R) this.writeThrough(r);
+    forgetRegister(this.facts, r);
+    if (k === Kind.R && this.hasFrame()) this.writeThrough(r);
   }
 
   private writeThrough(r: number): void {
@@ -501,17 +524,17 @@ class WasmFnLowering implements StructuredSink<Label> {
 
   /** Trap on null, unless this block already checked r and has not written it since. */
   private nullCheck(r: number): void {
-    if (this.nonNull.has(r)) return;
+    if (this.facts.nonNull.has(r)) return;
     this.get(r); this.wb.op(W.I32_EQZ); this.trapIf(TrapCode.NULL);
-    this.nonNull.add(r);
+    this.facts.nonNull.add(r);
   }
 
   /** Trap unless 0 <= R[i] < length of the object in R[obj]. */
   private boundsCheck(obj: number, i: number): void {
     const wb = this.wb;
-    const pair = obj * 65536 + i;
-    if (this.inBounds.has(pair)) return;
-    if (obj < 65536 && i < 65536) this.inBounds.add(pair);
+    const key = boundsKey(obj, i);
+    if (key !== null && this.facts.inBounds.has(key)) return;
+    if (key !== null) this.facts.inBounds.add(key);
     this.get(i); this.get(obj); wb.load(W.I32_LOAD, 2, 4); wb.op(W.I32_GE_U);
     wb.if_();
     this.get(i); this.get(obj); wb.load(W.I32_LOAD, 2, 4); wb.localGet(this.fp); wb.i32Const(this.pc);
@@ -729,16 +752,22 @@ class WasmFnLowering implements StructuredSink<Label> {
   }
 
   /** CALL / CALLV: header over the call area, then call_indirect with native args;
-   *  or, for a small leaf callee, its body inline. (CALLV's null check is made.) */
+   *  or, for a small callee, its body inline. (CALLV's null check is made.) */
   private call(op: Op): void {
-    const { wb, fn, env } = this;
+    const { fn, env } = this;
     let c = decodeCall(env.mod, this.code, this.pc);
     if (c.byValue && this.spec !== null) c = this.guardCallTarget(c);
     this.countStep();
     if (!c.byValue && this.mode.kind !== 'inline') {
       const g = env.mod.functions[c.target]!;
-      if (g !== fn && env.mayInline(g.index) && isLeaf(g)) return this.inlineCall(g, c.base, c.dst, op);
+      if (g !== fn && env.mayInline(g.index) && inlinable(g)) return this.inlineCall(g, c, op);
     }
+    this.callOut(c, op);
+  }
+
+  /** The call itself: header, arguments, call (direct for self-recursion). */
+  private callOut(c: CallOperands, op: Op): void {
+    const { wb, fn } = this;
     const pushCallee = () => {
       if (c.byValue) { this.get(c.target); wb.i32Const(1); wb.op(W.I32_SUB); } else wb.i32Const(c.target);
     };
@@ -754,21 +783,35 @@ class WasmFnLowering implements StructuredSink<Label> {
     if (c.sig.ret !== null) this.set(c.dst, c.sig.ret);
   }
 
-  //   cfp := fp + base + 2 ; [header, only if the callee may trap]
+  //   cfp := fp + base + 2
+  //   [if cfp + size(g) > cells[HOST_LIMIT] { the call } else {]  ;; a framed body's frame must fit
+  //   [header: if the body has a frame or may trap]
   //   block $ret  <callee body; returns: result := v ; br $ret>  end
   //   dst := result
-  private inlineCall(g: BcFunction, base: number, dst: number, op: Op): void {
+  //   [}]
+  /** The body of g inline at a call. A body with a frame (it calls, allocates
+   *  or publishes) is a frame like a called one's, on the frame stack, seen by
+   *  the collector and in traces; where it would not fit (as a called g's
+   *  prologue would find), the call is made instead. */
+  private inlineCall(g: BcFunction, c: CallOperands, op: Op): void {
     const wb = this.wb;
+    const framed = !isLeaf(g);
     const cfp = wb.local(ValType.I32);
-    wb.localGet(this.fp); wb.i32Const(base + HEADER_SLOTS); wb.op(W.I32_ADD); wb.localSet(cfp);
-    if (mayTrap(g, constantRegisters(g), this.env.fuel)) this.writeHeader(base, () => wb.i32Const(g.index), op);
+    wb.localGet(this.fp); wb.i32Const(c.base + HEADER_SLOTS); wb.op(W.I32_ADD); wb.localSet(cfp);
+    if (framed) {
+      wb.localGet(cfp); wb.i32Const(this.env.frameSizes[g.index]!); wb.op(W.I32_ADD);
+      wb.i32Const(0); wb.load(W.I32_LOAD, 2, HOST_LIMIT_WORD * 4); wb.op(W.I32_GT_S);
+      wb.if_(); this.callOut(c, op); wb.else_();
+    }
+    if (framed || mayTrap(g, constantRegisters(g), this.env.fuel)) this.writeHeader(c.base, () => wb.i32Const(g.index), op);
     const result = g.ret === null ? null : wb.local(wasmType(g.ret));
     const ret = wb.block();
-    const body = new WasmFnLowering(this.env, this.mb, wb, g, { kind: 'inline', fp: cfp, ret, result }, this.helpers);
+    const body = new WasmFnLowering(this.env, this.mb, wb, g, { kind: 'inline', fp: cfp, ret, result, framed }, this.helpers);
     body.inlineEntry(g.params.map((k, i) => this.areaArg(k, i)));
-    structure(buildCfg(g, 0), body);
+    body.lowerBody(buildCfg(g, 0));
     wb.end();
-    if (result !== null) { wb.localGet(result); this.set(dst, g.ret!); }
+    if (result !== null) { wb.localGet(result); this.set(c.dst, g.ret!); }
+    if (framed) wb.end();
   }
 
   /** The callee's frame header over the call area at `base` (frames.ts). */

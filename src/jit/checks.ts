@@ -1,0 +1,100 @@
+// Checks already made on every path into a block: which registers are known to
+// be non-null, and which (array, index) register pairs are known to be in
+// bounds, at the entry of each block of a CFG.
+//
+// A forward "must" data-flow problem: a fact holds at a block's entry when it
+// holds at the exit of every predecessor (the meet is intersection; the entry
+// block starts with none), solved by iterating in reverse postorder to a fixed
+// point. Within a block, a null or bounds check adds its fact and a write to a
+// register drops every fact naming it. Both lowerings start each block with
+// these facts and skip a check a fact covers, so a value checked in a
+// dominating block (a parameter, a struct read in a loop) is not checked again.
+// What must stay true: a fact comes only from a check that the lowering emits
+// unconditionally in the block (forEachCheck, for every instruction before the
+// block's branch), and it is dropped at every write of either register, as the
+// lowerings' own `set` drops it. Dropping more is always safe.
+
+import { Op, OP_INFO, instrLength } from '../bytecode/opcodes.js';
+import { forEachCheck } from './backend.js';
+import { Exit, type Block, type Cfg } from './cfg.js';
+
+export interface CheckFacts {
+  /** Registers known non-null. */
+  readonly nonNull: Set<number>;
+  /** (array, index) pairs known in bounds: boundsKey(obj, i). */
+  readonly inBounds: Set<number>;
+}
+
+/** The key of a bounds fact, or null where a register number does not fit it. */
+export function boundsKey(obj: number, i: number): number | null {
+  return obj < 65536 && i < 65536 ? obj * 65536 + i : null;
+}
+
+/** Drop the facts naming register r (it was written). */
+export function forgetRegister(facts: CheckFacts, r: number): void {
+  facts.nonNull.delete(r);
+  for (const key of facts.inBounds) if (Math.floor(key / 65536) === r || key % 65536 === r) facts.inBounds.delete(key);
+}
+
+/** The facts at the entry of each block of cfg (indexed by block id). */
+export function checksAtEntry(cfg: Cfg): CheckFacts[] {
+  const n = cfg.blocks.length;
+  const entry: (CheckFacts | null)[] = new Array(n).fill(null);
+  const exit: (CheckFacts | null)[] = new Array(n).fill(null);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const id of cfg.order) {
+      const b = cfg.blocks[id]!;
+      const at = id === cfg.entry ? none() : meet(b.preds.map((p) => exit[p]!).filter((f) => f !== null));
+      if (at === null) continue;
+      entry[id] = at;
+      const out = transfer(cfg, b, copy(at));
+      if (exit[id] === null || !same(exit[id]!, out)) { exit[id] = out; changed = true; }
+    }
+  }
+  return entry.map((f) => f ?? none());
+}
+
+/** What holds after block b, given `facts` at its entry (updated in place). */
+function transfer(cfg: Cfg, b: Block, facts: CheckFacts): CheckFacts {
+  const code = cfg.fn.code;
+  for (let pc = b.start; pc <= b.last; pc += instrLength(code[pc] as Op)) {
+    const op = code[pc] as Op;
+    const branch = pc === b.last && (b.exit !== Exit.GOTO || op === Op.JMP || op === Op.JMPLOOP || OP_INFO[op].args.includes('lbl'));
+    if (!branch) {
+      forEachCheck(code, pc, (r) => facts.nonNull.add(r), (obj, i) => {
+        const key = boundsKey(obj, i);
+        if (key !== null) facts.inBounds.add(key);
+      });
+    }
+    forEachWritten(code, pc, (r) => forgetRegister(facts, r));
+  }
+  return facts;
+}
+
+/** Each register the instruction at pc writes (a FORLOOP its counter). */
+function forEachWritten(code: Int32Array, pc: number, written: (r: number) => void): void {
+  const op = code[pc] as Op;
+  OP_INFO[op].args.forEach((kind, i) => {
+    if (kind === 'wi' || kind === 'wf' || kind === 'wr' || kind === 'dst') written(code[pc + 1 + i]!);
+  });
+  if (op === Op.FORLOOP || op === Op.FORLOOPK) written(code[pc + 1]!);
+}
+
+function meet(preds: CheckFacts[]): CheckFacts | null {
+  if (preds.length === 0) return null;
+  const [first, ...rest] = preds as [CheckFacts, ...CheckFacts[]];
+  const facts = copy(first);
+  for (const p of rest) {
+    for (const r of facts.nonNull) if (!p.nonNull.has(r)) facts.nonNull.delete(r);
+    for (const k of facts.inBounds) if (!p.inBounds.has(k)) facts.inBounds.delete(k);
+  }
+  return facts;
+}
+
+function none(): CheckFacts { return { nonNull: new Set(), inBounds: new Set() }; }
+function copy(f: CheckFacts): CheckFacts { return { nonNull: new Set(f.nonNull), inBounds: new Set(f.inBounds) }; }
+function same(a: CheckFacts, b: CheckFacts): boolean {
+  return a.nonNull.size === b.nonNull.size && a.inBounds.size === b.inBounds.size
+    && [...a.nonNull].every((r) => b.nonNull.has(r)) && [...a.inBounds].every((k) => b.inBounds.has(k));
+}

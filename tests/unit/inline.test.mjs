@@ -1,0 +1,79 @@
+// Inlining in compiled wasm code (jit/wasm/lower.ts inlineCall): a small callee
+// that calls, allocates or prints keeps a frame of its own while it runs inline
+// (its header and references on the frame stack), so traces, the collector and
+// the frame-stack limit see exactly what they see when it is called; where its
+// frame would not fit, the call is made instead. Every case is checked against
+// the interpreter, and against the generated code (the callee really is inline).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { load } from '../../dist/vm.js';
+import { hasWasm } from './host-caps.mjs';
+
+const wasmTest = (name, fn) => test(name, { skip: !hasWasm && 'no WebAssembly on this host' }, fn);
+
+function run(src, opts) {
+  let stdout = '', stderr = '';
+  const r = load('t.tier', src, { ...opts, stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+  assert.ok(r.ok, stderr);
+  const code = r.program.run();
+  return { code, stdout, stderr };
+}
+
+const MODES = [{ tier: 'jit' }, { tier: 'auto', jitThreshold: 1 }, { tier: 'jit', gcStress: true, verifyHeap: true }];
+
+/** The generated code of fn under --tier=jit (what --print-code prints). */
+function codeOf(src, fn) {
+  const { stderr } = run(src, { tier: 'jit', printCode: fn });
+  return stderr;
+}
+
+// b is small and calls a: compiled a runs b inline, b's frame on the stack.
+const MUTUAL = `
+struct Cell { next: Cell, v: i32 }
+fn a(n: i32, c: Cell) -> i32 {
+  if n == 0 { return c.v; }
+  return b(n - 1, c) + 1;
+}
+fn b(n: i32, c: Cell) -> i32 {
+  let d = new Cell { next: c, v: n };
+  return a(n, d.next) + d.v % 2;
+}
+fn main(args: [str]) {
+  print(a(parse_i32(args[0]), new Cell { next: null, v: 7 }));
+}`;
+
+wasmTest('an inlined callee that calls and allocates: same results, same heap, under GC stress', () => {
+  assert.match(codeOf(MUTUAL, 'a'), /call \$h\.new_struct/, 'b runs inline in a (its allocation is in a\'s code)');
+  const ref = run(MUTUAL, { tier: 'interp', args: ['3000'] });
+  assert.equal(ref.code, 0);
+  for (const mode of MODES) assert.deepEqual(run(MUTUAL, { ...mode, args: ['3000'] }), ref, JSON.stringify(mode));
+});
+
+wasmTest('an inlined callee\'s frame near the frame stack\'s end: the same overflow and trace as the interpreter', () => {
+  // Frame stacks of several sizes put the last frames at every alignment
+  // against the end, so that some inline frame would not fit there.
+  for (const stackSizeKB of [64, 65, 66, 67]) {
+    const ref = run(MUTUAL, { tier: 'interp', args: ['1000000'], stackSizeKB });
+    assert.match(ref.stderr, /^runtime error: stack overflow\n/);
+    for (const mode of MODES.slice(0, 2)) {
+      assert.deepEqual(run(MUTUAL, { ...mode, args: ['1000000'], stackSizeKB }), ref, `${JSON.stringify(mode)} ${stackSizeKB} KiB`);
+    }
+  }
+});
+
+wasmTest('a trap in an inlined callee shows its frame in the trace', () => {
+  const src = `
+fn check(x: i32) -> i32 {
+  print(x);
+  return 100 / x;
+}
+fn main() {
+  var s = 0;
+  for i in 0..5 { s = s + check(3 - i); }
+  print(s);
+}`;
+  assert.match(codeOf(src, 'main'), /call \$h\.out_i[^]*call \$h\.trap/, 'check runs inline in main');
+  const ref = run(src, { tier: 'interp' });
+  assert.match(ref.stderr, /^runtime error: division by zero\n  at check \(t\.tier:4\)\n  at main \(t\.tier:8\)\n$/);
+  for (const mode of MODES) assert.deepEqual(run(src, mode), ref, JSON.stringify(mode));
+});
