@@ -630,17 +630,24 @@ class WasmFnLowering implements StructuredSink<Label> {
         this.get(a(0)); this.get(a(2)); this.storeKind(variant, a(1));
         if (OP_INFO[op].barrier) this.writeBarrier(a(0), null);
         return;
-      case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR:
-        this.publish(); wb.i32Const(arrayKindFor(variant)); this.get(a(1));
+      case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: case Op.NEWARRB:
+        this.publish(); wb.i32Const(arrayKindFor(variant, OP_INFO[op].elementBytes)); this.get(a(1));
         this.callHelper('new_array'); this.set(a(0), Kind.R);
         return;
-      case Op.AGETI: case Op.AGETF: case Op.AGETR:
-        this.elementAddress(a(1), a(2), variant === Kind.F ? 3 : 2); this.loadKind(variant, 8); this.set(a(0), variant);
+      case Op.AGETI: case Op.AGETF: case Op.AGETR: case Op.AGETB: {
+        const bytes = OP_INFO[op].elementBytes!;
+        this.elementAddress(a(1), a(2), Math.log2(bytes));
+        if (bytes === 1) wb.load(W.I32_LOAD8_U, 0, HEADER_BYTES); else this.loadKind(variant, HEADER_BYTES);
+        this.set(a(0), variant);
         return;
-      case Op.ASETI: case Op.ASETF: case Op.ASETR:
-        this.elementAddress(a(0), a(1), variant === Kind.F ? 3 : 2); this.get(a(2)); this.storeKind(variant, 8);
+      }
+      case Op.ASETI: case Op.ASETF: case Op.ASETR: case Op.ASETB: {
+        const bytes = OP_INFO[op].elementBytes!;
+        this.elementAddress(a(0), a(1), Math.log2(bytes)); this.get(a(2));
+        if (bytes === 1) wb.store(W.I32_STORE8, 0, HEADER_BYTES); else this.storeKind(variant, HEADER_BYTES);
         if (OP_INFO[op].barrier) this.writeBarrier(a(0), a(1));
         return;
+      }
       case Op.LEN: this.get(a(1)); wb.load(W.I32_LOAD, 2, 4); this.set(a(0), Kind.I); return;
       case Op.SGET: this.elementAddress(a(1), a(2), 1); wb.load(W.I32_LOAD16_U, 1, HEADER_BYTES); this.set(a(0), Kind.I); return;
       case Op.CONCAT: this.publish(); this.get(a(1)); this.get(a(2)); this.callHelper('concat'); this.set(a(0), Kind.R); return;
