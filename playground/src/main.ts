@@ -1,146 +1,59 @@
 // The playground page: a CodeMirror editor for Tier (compile errors underlined,
-// checked here with the bundled front-end), runs in a Web Worker (worker.ts)
-// with output streamed in, the bytecode of the program, the generated code of
-// each compiled function, and the live tier map (tiermap.ts). The program and
-// the tier controls travel in the URL hash, so a link shares both.
-// For tests, window.tiervm.run(source, options) runs in the same worker as the
-// Run button and resolves to { stdout, stderr, exitCode, backend, events }.
+// checked here with the bundled front-end; a runtime error underlines the line
+// it was raised on), runs through runs.ts (a Web Worker where the page's policy
+// allows one) with output streamed in, the bytecode of the program, the
+// generated code of each compiled function, and the live tier map (tiermap.ts).
+// The program and the tier controls travel in the URL hash, so a link shares both.
+// For tests, window.tiervm.run(source, options) runs in the same runner as the
+// Run button, shows the run in the same panes, and resolves to
+// { stdout, stderr, exitCode, backend, events }.
 
 import { EditorView, keymap, lineNumbers, highlightActiveLine } from '@codemirror/view';
 import { EditorState } from '@codemirror/state';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
-import { syntaxHighlighting, defaultHighlightStyle, bracketMatching, indentOnInput } from '@codemirror/language';
-import { linter, lintGutter, type Diagnostic } from '@codemirror/lint';
+import { syntaxHighlighting, defaultHighlightStyle, bracketMatching } from '@codemirror/language';
+import { linter, lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { load, type TierEvent } from '../../src/vm.js';
 import { tierLanguage } from './tier-lang.js';
-import { drawTierMap } from './tiermap.js';
-import type { Capabilities, FromWorker, RunOptions, RunResult, ToWorker } from './protocol.js';
+import { drawTierMap, tierLog } from './tiermap.js';
+import * as runs from './runs.js';
+import type { Capabilities, RunOptions, RunResult } from './protocol.js';
 // @ts-expect-error: made by build.mjs (every examples/*.tier and a few corpus programs)
 import EXAMPLES from 'tier-examples';
 
 const FILE = 'playground.tier';
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-
-// ---- the worker ------------------------------------------------------------------
-
-interface Pending {
-  result: RunResult;
-  onOut: (stream: 'stdout' | 'stderr', text: string) => void;
-  onEvents: () => void;
-  resolve: (r: RunResult) => void;
-}
-
-let worker: Worker;
-/** The interrupt flag shared with the worker (cross-origin isolated pages), or null. */
-let interruptFlag: Int32Array | null = null;
-let caps: Capabilities | null = null;
-let pending: Pending | null = null;
-const capsWaiters: ((c: Capabilities) => void)[] = [];
-
-function startWorker(): void {
-  caps = null;
-  worker = new Worker('worker.js');
-  worker.onmessage = (ev: MessageEvent<FromWorker>) => receive(ev.data);
-  interruptFlag = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function'
-    ? new Int32Array(new SharedArrayBuffer(4)) : null;
-  if (interruptFlag !== null) worker.postMessage({ type: 'interrupt-flag', flag: interruptFlag } satisfies ToWorker);
-  worker.onerror = (ev) => {
-    ev.preventDefault();
-    finish({ exitCode: 70, backend: 'none' }, `worker error: ${ev.message}\n`);
-  };
-}
-
-function receive(m: FromWorker): void {
-  switch (m.type) {
-    case 'caps': caps = m.caps; showCaps(); capsWaiters.splice(0).forEach((w) => w(m.caps)); return;
-    case 'out':
-      if (!pending) return;
-      pending.result[m.stream] += m.text;
-      pending.onOut(m.stream, m.text);
-      return;
-    case 'events':
-      if (!pending) return;
-      pending.result.events.push(...m.events);
-      pending.onEvents();
-      return;
-    case 'done': finish(m); return;
-  }
-}
-
-function finish(m: { exitCode: number; backend: RunResult['backend'] }, stderr = ''): void {
-  const p = pending;
-  if (!p) return;
-  pending = null;
-  $<HTMLButtonElement>('stop').disabled = true;
-  if (stderr) { p.result.stderr += stderr; p.onOut('stderr', stderr); }
-  p.result.exitCode = m.exitCode;
-  p.result.backend = m.backend;
-  p.resolve(p.result);
-}
-
-function runInWorker(source: string, options: RunOptions, onOut: Pending['onOut'] = () => {}, onEvents = () => {}): Promise<RunResult> {
-  if (pending) terminate();
-  return new Promise((resolve) => {
-    pending = { result: { stdout: '', stderr: '', exitCode: -1, backend: 'none', events: [] }, onOut, onEvents, resolve };
-    $<HTMLButtonElement>('stop').disabled = false;
-    const msg: ToWorker = { type: 'run', file: options.file ?? FILE, source, options };
-    worker.postMessage(msg);
-  });
-}
-
-/** Stop the running program. Where the page is cross-origin isolated, through
- *  the interrupt flag (every tier polls it; the run ends with `runtime error:
- *  interrupted` and the worker stays); else, or if that does not end the run
- *  within STOP_GRACE_MS, the worker is terminated and a fresh one started (a
- *  guest in a loop never yields to a message). */
-function stop(): void {
-  const p = pending;
-  if (!p) return;
-  if (interruptFlag !== null) {
-    Atomics.store(interruptFlag, 0, 1);
-    setTimeout(() => { if (pending === p) terminate(); }, STOP_GRACE_MS);
-    return;
-  }
-  terminate();
-}
-
-const STOP_GRACE_MS = 1000;
-
-function terminate(): void {
-  worker.terminate();
-  startWorker();
-  finish({ exitCode: 130, backend: 'none' }, 'stopped\n');
-}
-
-function showCaps(): void {
-  const c = caps;
-  $('caps').textContent = c === null ? 'worker starting…'
-    : `WebAssembly: ${c.wasm ? 'yes' : 'no'} · eval: ${c.eval ? 'yes' : 'no'} · backend by default: ${c.wasm ? 'wasm' : c.eval ? 'js' : 'none (interpreter only)'}` +
-      `${c.crossOriginIsolated ? ' · cross-origin isolated' : ''}`;
-}
+const examples = EXAMPLES as { name: string; source: string; args: string; threshold: string | null }[];
+/** The program shown when the link carries none. */
+const FIRST_EXAMPLE = 'fib';
 
 // ---- the editor --------------------------------------------------------------------
 
-function diagnostics(view: EditorView): Diagnostic[] {
+/** Where an error at (line, column) of `view`'s document is, and how long its token. */
+function errorRange(view: EditorView, lineNo: number, column: number): { from: number; to: number } {
   const doc = view.state.doc;
-  const source = doc.toString();
+  const line = doc.line(Math.min(Math.max(1, lineNo), doc.lines));
+  const from = Math.min(line.from + Math.max(0, column - 1), line.to);
+  // Underline the token at the error: a string literal, a word or number, else one character.
+  const token = /^("(?:[^"\\]|\\.)*"?|[A-Za-z0-9_.]+)/.exec(doc.sliceString(from, line.to));
+  return { from, to: Math.min(line.to, from + (token ? token[0].length : 1)) };
+}
+
+function diagnostics(view: EditorView): Diagnostic[] {
+  const source = view.state.doc.toString();
   const r = load(FILE, source, { stderr: () => {} });
   if (r.ok) { $('bytecode').textContent = r.program.disassemble(); r.program.dispose(); return []; }
   $('bytecode').textContent = r.text;
-  return r.errors.map((e) => {
-    const line = doc.line(Math.min(Math.max(1, e.line), doc.lines));
-    const from = Math.min(line.from + Math.max(0, e.column - 1), line.to);
-    // Underline the token at the error: a string literal, a word or number, else one character.
-    const token = /^("(?:[^"\\]|\\.)*"?|[A-Za-z0-9_.]+)/.exec(source.slice(from, line.to));
-    return { from, to: Math.min(line.to, from + (token ? token[0].length : 1)), severity: 'error', message: e.message };
-  });
+  return r.errors.map((e) => ({ ...errorRange(view, e.line, e.column), severity: 'error', message: e.message }));
 }
 
-/** The bytecode pane: the program's bytecode, or its compile errors. */
-function showBytecodeOf(source: string): void {
-  const r = load(FILE, source, { stderr: () => {} });
-  $('bytecode').textContent = r.ok ? r.program.disassemble() : r.text;
-  if (r.ok) r.program.dispose();
+/** Underline the line a runtime error of the editor's program was raised on. */
+function markRuntimeError(stderr: string): void {
+  const m = /^runtime error: (.*)\n {2}at \S+ \(playground\.tier:(\d+)\)/m.exec(stderr);
+  if (!m) return;
+  const line = editor.state.doc.line(Math.min(Number(m[2]), editor.state.doc.lines));
+  const from = line.from + (/^\s*/.exec(line.text)?.[0].length ?? 0);
+  editor.dispatch(setDiagnostics(editor.state, [{ from, to: Math.max(from + 1, line.to), severity: 'error', message: `runtime error: ${m[1]}` }]));
 }
 
 const editor = new EditorView({
@@ -148,10 +61,11 @@ const editor = new EditorView({
   state: EditorState.create({
     doc: '',
     extensions: [
-      lineNumbers(), history(), highlightActiveLine(), bracketMatching(), indentOnInput(),
+      lineNumbers(), history(), highlightActiveLine(), bracketMatching(),
       keymap.of([{ key: 'Mod-Enter', run: () => { void runClicked(); return true; } }, indentWithTab, ...defaultKeymap, ...historyKeymap]),
       tierLanguage, syntaxHighlighting(defaultHighlightStyle),
       linter(diagnostics, { delay: 250 }), lintGutter(),
+      EditorView.contentAttributes.of({ 'aria-label': 'Tier program', 'data-testid': 'editor' }),
       EditorView.updateListener.of((u) => { if (u.docChanged) saveHash(); }),
     ],
   }),
@@ -163,15 +77,28 @@ function setSource(text: string): void {
 
 // ---- controls, share link ----------------------------------------------------------
 
+/** The run options the page's controls say. */
 function options(): RunOptions {
-  const tier = $<HTMLSelectElement>('tier').value as RunOptions['tier'];
-  const threshold = Number($<HTMLInputElement>('threshold').value);
-  const backend = $<HTMLSelectElement>('backend').value;
-  const args = $<HTMLInputElement>('args').value.split(/\s+/).filter((a) => a !== '');
-  return {
-    tier, jitThreshold: Number.isInteger(threshold) && threshold >= 1 ? threshold : undefined,
-    backend: backend === 'wasm' || backend === 'js' ? backend : undefined, args, stdin: $<HTMLTextAreaElement>('stdin').value,
-  };
+  return normalize({
+    tier: $<HTMLSelectElement>('tier').value, jitThreshold: $<HTMLInputElement>('threshold').value,
+    backend: $<HTMLSelectElement>('backend').value, args: $<HTMLInputElement>('args').value, stdin: $<HTMLTextAreaElement>('stdin').value,
+  });
+}
+
+/** Run options from the controls or from window.tiervm.run: args as a list or
+ *  as one string split at spaces, the threshold as a number or its digits,
+ *  backend 'default' (or 'auto') for the VM's own choice. The rest reaches the
+ *  VM as given (it refuses a bad value with a one-line error, exit 2). */
+function normalize(o: Record<string, unknown>): RunOptions {
+  const r: RunOptions = {};
+  if (o.tier !== undefined && o.tier !== '') r.tier = o.tier as RunOptions['tier'];
+  const th = typeof o.jitThreshold === 'string' ? (o.jitThreshold.trim() === '' ? undefined : Number(o.jitThreshold)) : o.jitThreshold;
+  if (th !== undefined) r.jitThreshold = th as number;
+  if (o.backend !== undefined && o.backend !== 'default' && o.backend !== 'auto' && o.backend !== '') r.backend = o.backend as RunOptions['backend'];
+  r.args = typeof o.args === 'string' ? o.args.split(/\s+/).filter((a) => a !== '') : Array.isArray(o.args) ? o.args.map(String) : [];
+  r.stdin = o.stdin === undefined || o.stdin === null ? '' : String(o.stdin);
+  if (typeof o.file === 'string') r.file = o.file;
+  return r;
 }
 
 function toBase64Url(text: string): string {
@@ -186,29 +113,37 @@ function fromBase64Url(b64: string): string {
   return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
 }
 
+const SHARED = ['tier', 'threshold', 'backend', 'args'];
+
 function saveHash(): void {
-  const o = options();
-  const p = new URLSearchParams({ tier: o.tier ?? 'auto', threshold: $<HTMLInputElement>('threshold').value, backend: $<HTMLSelectElement>('backend').value });
+  const p = new URLSearchParams();
+  for (const id of SHARED) p.set(id, $<HTMLInputElement>(id).value);
   window.history.replaceState(null, '', `#${p}&code=${toBase64Url(editor.state.doc.toString())}`);
 }
 
 function loadHash(): boolean {
   const p = new URLSearchParams(location.hash.slice(1));
-  for (const id of ['tier', 'threshold', 'backend']) { const v = p.get(id); if (v !== null) $<HTMLInputElement>(id).value = v; }
+  for (const id of SHARED) { const v = p.get(id); if (v !== null) $<HTMLInputElement>(id).value = v; }
   const code = p.get('code');
   if (code === null) return false;
   try { setSource(fromBase64Url(code)); return true; } catch { return false; }
 }
 
-// ---- a run -----------------------------------------------------------------------
+// ---- a run, shown ------------------------------------------------------------------
 
 let codeByFn = new Map<string, string>();
+/** How often the tier map of a run is redrawn while it runs. */
+const LIVE_REDRAW_MS = 250;
 
 function showCode(events: readonly TierEvent[]): void {
   const select = $<HTMLSelectElement>('codefn');
   const before = select.value;
   codeByFn = new Map();
-  for (const e of events) if (e.kind === 'compiled' && e.code !== undefined) codeByFn.set(e.osrPc === null ? e.fn : `${e.fn} (osr at pc ${e.osrPc})`, e.code);
+  for (const e of events) {
+    if (e.kind !== 'compiled' || e.code === undefined) continue;
+    const tier = e.speculation !== null ? ', tier 2' : '';
+    codeByFn.set(e.osrPc === null ? `${e.fn} (${e.backend}${tier})` : `${e.fn} (${e.backend}, osr at pc ${e.osrPc})`, e.code);
+  }
   select.replaceChildren(...[...codeByFn.keys()].map((k) => new Option(k, k)));
   if (codeByFn.has(before)) select.value = before;
   $('code').textContent = codeByFn.get(select.value) ?? (codeByFn.size ? '' : 'no function was compiled in this run');
@@ -219,71 +154,142 @@ function showCounts(events: readonly TierEvent[]): void {
   if (!last || last.kind !== 'counts') { $('crossings').textContent = ''; return; }
   const c = last.crossings;
   $('crossings').textContent = `calls: interp→interp ${c.interpToInterp} · interp→compiled ${c.interpToCompiled} · ` +
-    `compiled→interp ${c.compiledToInterp} · compiled→compiled not counted · from the host ${c.hostEntries}`;
+    `compiled→interp ${c.compiledToInterp} · compiled→compiled ${c.compiledToCompiled} · from the host ${c.hostEntries}`;
 }
 
-async function runClicked(): Promise<RunResult> {
+function setStatus(state: 'running' | 'done', text: string, r?: RunResult): void {
+  const s = $('status');
+  s.textContent = text;
+  s.dataset.state = state;
+  if (r) { s.dataset.exitCode = String(r.exitCode); s.dataset.backend = r.backend; }
+  else { delete s.dataset.exitCode; delete s.dataset.backend; }
+}
+
+/** Run `source` as `o` says, showing it in the panes as it goes. */
+function runShown(source: string, o: RunOptions, fromEditor: boolean): Promise<RunResult> {
   const out = $('output');
-  out.textContent = '';
-  $('status').textContent = 'running…';
-  const source = editor.state.doc.toString();
-  showBytecodeOf(source);
-  const started = performance.now();
-  let drawn = false;
+  let started = 0;
+  let drawPending = false;
   const draw = (events: readonly TierEvent[]) => drawTierMap($('tiermap'), events, performance.now() - started);
-  const p = runInWorker(source, options(), (stream, text) => {
-    const span = document.createElement('span');
-    span.className = stream;
-    span.textContent = text;
-    out.append(span);
-  }, () => {
-    if (drawn) return;
-    drawn = true;
-    requestAnimationFrame(() => { drawn = false; if (pending) draw(pending.result.events); });
+  let ticking: ReturnType<typeof setInterval> | undefined;
+  let events: readonly TierEvent[] = [];
+  return runs.run(o.file ?? FILE, source, o, {
+    onStart: () => {
+      started = performance.now();
+      // The time axis moves on while nothing changes tier (a long loop in compiled code).
+      ticking = setInterval(() => draw(events), LIVE_REDRAW_MS);
+      out.replaceChildren();
+      $('tiermap').replaceChildren();
+      $('tierlog').replaceChildren();
+      setStatus('running', 'running…');
+      showBytecodeOf(source);
+    },
+    onOut: (stream, text) => {
+      const span = document.createElement('span');
+      span.className = stream;
+      span.textContent = text;
+      out.append(span);
+    },
+    onEvents: (r) => {
+      events = r.events;
+      if (drawPending) return;
+      drawPending = true;
+      requestAnimationFrame(() => { drawPending = false; draw(r.events); });
+    },
+  }).then((r) => {
+    clearInterval(ticking);
+    draw(r.events);
+    $('tierlog').replaceChildren(...tierLog(r.events));
+    showCode(r.events);
+    showCounts(r.events);
+    setStatus('done', `exit ${r.exitCode} · backend ${r.backend} · ${(performance.now() - started).toFixed(0)} ms`, r);
+    if (fromEditor && r.exitCode === 1) markRuntimeError(r.stderr);
+    return r;
   });
-  const r = await p;
-  draw(r.events);
-  showCode(r.events);
-  showCounts(r.events);
-  $('status').textContent = `exit ${r.exitCode} · backend ${r.backend} · ${(performance.now() - started).toFixed(0)} ms`;
-  return r;
+}
+
+/** The bytecode pane: the program's bytecode, or its compile errors. */
+function showBytecodeOf(source: string): void {
+  const r = load(FILE, source, { stderr: () => {} });
+  $('bytecode').textContent = r.ok ? r.program.disassemble() : r.text;
+  if (r.ok) r.program.dispose();
+}
+
+/** The Run button: a run already going is stopped first. */
+function runClicked(): Promise<RunResult> {
+  runs.stop();
+  return runShown(editor.state.doc.toString(), options(), true);
+}
+
+function showCaps(c: Capabilities | null): void {
+  const el = $('caps');
+  if (c === null) { el.textContent = 'starting the runner…'; return; }
+  const backend = c.wasm ? 'wasm' : c.eval ? 'js' : 'none';
+  const stop = c.where === 'page' ? 'Stop unavailable: no worker allowed here, a run blocks the page'
+    : c.crossOriginIsolated ? 'Stop interrupts the run' : 'Stop terminates the worker';
+  el.textContent = `WebAssembly: ${c.wasm ? 'yes' : 'no'} · eval: ${c.eval ? 'yes' : 'no'} · backend by default: ${backend === 'none' ? 'none (interpreter only)' : backend} · ` +
+    `runs in: ${c.where} · cross-origin isolated: ${c.crossOriginIsolated ? 'yes' : 'no'} (${stop})`;
+  el.dataset.wasm = String(c.wasm);
+  el.dataset.eval = String(c.eval);
+  el.dataset.backend = backend;
 }
 
 function fillExamples(): void {
   const select = $<HTMLSelectElement>('examples');
-  select.append(...(EXAMPLES as { name: string }[]).map((e, i) => new Option(e.name, String(i))));
+  select.append(...examples.map((e, i) => new Option(e.name, String(i))));
   select.onchange = () => {
-    const ex = (EXAMPLES as { name: string; source: string; args: string }[])[Number(select.value)];
+    const ex = examples[Number(select.value)];
     if (!ex) return;
     setSource(ex.source);
     $<HTMLInputElement>('args').value = ex.args;
+    if (ex.threshold !== null) $<HTMLInputElement>('threshold').value = ex.threshold;
+    saveHash();
   };
 }
 
-startWorker();
-showCaps();
-fillExamples();
-if (!loadHash()) { setSource((EXAMPLES as { source: string }[])[0]!.source); }
-$('run').onclick = () => { void runClicked(); };
-$('stop').onclick = () => stop();
-$('share').onclick = () => { saveHash(); void navigator.clipboard?.writeText(location.href).catch(() => {}); $('status').textContent = 'link in the address bar (and clipboard)'; };
-$<HTMLSelectElement>('codefn').onchange = () => { $('code').textContent = codeByFn.get($<HTMLSelectElement>('codefn').value) ?? ''; };
-for (const id of ['tier', 'threshold', 'backend']) $(id).onchange = () => saveHash();
+function wireControls(): void {
+  // The editor's box takes focus for the editor (a script focusing #editor, then typing).
+  $('editor').tabIndex = -1;
+  $('editor').addEventListener('focus', () => editor.focus());
+  $('run').onclick = () => { void runClicked(); };
+  $('stop').onclick = () => runs.stop();
+  $('share').onclick = () => {
+    saveHash();
+    void navigator.clipboard?.writeText(location.href).catch(() => {});
+    $('status').textContent = 'link in the address bar (and clipboard)';
+  };
+  $<HTMLSelectElement>('codefn').onchange = () => { $('code').textContent = codeByFn.get($<HTMLSelectElement>('codefn').value) ?? ''; };
+  for (const id of SHARED) $(id).onchange = () => saveHash();
+  runs.onBusy((busy) => { $<HTMLButtonElement>('stop').disabled = !busy; });
+  runs.onCapabilities(showCaps);
+}
 
 declare global {
   interface Window {
     tiervm: {
-      run(source: string, options?: RunOptions): Promise<RunResult>;
+      run(source: string, options?: Record<string, unknown>): Promise<RunResult>;
       capabilities(): Promise<Capabilities>;
       runButton(): Promise<RunResult>;
+      stop(): void;
       setSource(text: string): void;
+      getSource(): string;
+      /** The CodeMirror view of the editor. */
+      editor: EditorView;
     };
   }
 }
 
+wireControls();
+fillExamples();
+if (!loadHash()) setSource((examples.find((e) => e.name === FIRST_EXAMPLE) ?? examples[0]!).source);
+showCaps(null);
+void runs.startRuns();
 window.tiervm = {
-  run: (source, o = {}) => runInWorker(source, o),
-  capabilities: () => (caps ? Promise.resolve(caps) : new Promise((r) => capsWaiters.push(r))),
-  runButton: () => runClicked(),
+  run: (source, o = {}) => runShown(source, normalize(o), false),
+  capabilities: runs.capabilities,
+  runButton: runClicked,
+  stop: runs.stop,
   setSource,
+  getSource: () => editor.state.doc.toString(),
+  editor,
 };

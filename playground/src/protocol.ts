@@ -6,7 +6,9 @@ import type { TierEvent, BackendName } from '../../src/vm.js';
 
 /** What the page asks a run for (the playground's controls, or window.tiervm.run). */
 export interface RunOptions {
-  tier?: 'auto' | 'interp' | 'jit';
+  /** As --tier: interp, auto (tier 1, then tier 2 where the profile speculates),
+   *  jit (everything tier 1 before it runs), opt (everything tier 2). */
+  tier?: 'auto' | 'interp' | 'jit' | 'opt';
   jitThreshold?: number;
   backend?: 'wasm' | 'js';
   args?: string[];
@@ -20,6 +22,10 @@ export interface Capabilities {
   wasm: boolean;
   eval: boolean;
   crossOriginIsolated: boolean;
+  /** Where programs run: a worker made from a blob: URL (it has the page's
+   *  policy), from worker.js by URL, or on the page itself (the page's policy
+   *  allows no worker; a long program blocks the page until it ends). */
+  where: 'blob worker' | 'worker' | 'page';
 }
 
 export type ToWorker =

@@ -37,13 +37,13 @@ export const enum Op {
   JMP, JMPLOOP, FORLOOP, FORLOOPK, JT, JF, JEQ, JNE, JLT, JLE, JGT, JGE, JEQK, JNEK, JLTK, JLEK, JGTK, JGEK,
   CALL, CALLV, CALLX, RETV, RETI, RETF, RETR,
   NEWSTRUCT, GETFI, GETFF, GETFR, SETFI, SETFF, SETFR,
-  NEWARRI, NEWARRF, NEWARRR, AGETI, AGETF, AGETR, ASETI, ASETF, ASETR, LEN, SGET, CONCAT,
+  NEWARRI, NEWARRF, NEWARRR, NEWARRB, AGETI, AGETF, AGETR, AGETB, ASETI, ASETF, ASETR, ASETB, LEN, SGET, CONCAT,
   GETGI, GETGF, GETGR, SETGI, SETGF, SETGR,
   OUTI, OUTF, OUTB, OUTS, TOSTRI, TOSTRF, TOSTRB, SQRT, MATH1, MATH2, CLOCK,
   FIXED, CHR, SUBSTR, PARSEI, PARSEF, PANIC,
   READLINE,
   // Superinstructions (SUPER_PARTS below).
-  LOADI_ASETI, AGETI_ASETI, AGETI_JT, MULF_ADDF, MULFK_MULF, LEF_JF, LEF_JF_JMPLOOP,
+  LOADI_ASETI, AGETI_ASETI, LOADI_ASETB, AGETB_JT, MULF_ADDF, MULFK_MULF, LEF_JF, LEF_JF_JMPLOOP,
   LOADNULL_EQR_JF, LOADNULL_NER_JF, JGE_JMPLOOP, JEQK_JMPLOOP, JF_JMPLOOP, ADDI_CALL, ADD_RETI,
   ADD_JGE_JMPLOOP, ADDI_JGE_JMPLOOP, ADDI_JGE, ADD_ADDI, MUL_DIVK, I2F_RDIVFK, AGETF_MULF_ADDF, MOVI_MOVI,
   GETFF_SUBF, MULF_SUBF, ADDF_SUBF, MULF_MULF, ADDF_LEF_JF_JMPLOOP,
@@ -98,6 +98,10 @@ export interface OpInfo {
   readonly divides?: boolean;
   /** The kind of value this typed variant moves (GETFI/GETFF/GETFR, ...). */
   readonly variant?: Kind.I | Kind.F | Kind.R;
+  /** Array instructions (NEWARR*, AGET*, ASET*): the bytes of one element in
+   *  memory. [bool] packs one byte (0 or 1) per element; [i32] [fn] and
+   *  references take 4, [f64] 8 (runtime/heap.ts, arrayKindFor). */
+  readonly elementBytes?: 1 | 4 | 8;
   /** Pure operation: R[A] := alu(the other operands, in order). */
   readonly alu?: Alu;
   /** Compare-and-branch: jump when cmp(R[A], second operand) holds. */
@@ -221,15 +225,18 @@ const OP_TABLE = {
   [Op.SETFF]: { name: 'SETFF', args: ['rr', 'off', 'rf'], doc: 'M[R[A] + B] := R[C] (f64); traps on null', variant: Kind.F, nullChecked: [0] },
   [Op.SETFR]: { name: 'SETFR', args: ['rr', 'off', 'rr'], doc: 'M[R[A] + B] := R[C] (reference), then the write barrier; traps on null', variant: Kind.R, nullChecked: [0], barrier: true },
 
-  [Op.NEWARRI]: { name: 'NEWARRI', args: ['wr', 'ri'], doc: 'R[A] := new array of R[B] 4-byte zeros (i32, bool, fn); traps if negative', allocates: true, variant: Kind.I, publishes: true, helper: 'new_array' },
-  [Op.NEWARRF]: { name: 'NEWARRF', args: ['wr', 'ri'], doc: 'R[A] := new array of R[B] f64 zeros; traps if negative', allocates: true, variant: Kind.F, publishes: true, helper: 'new_array' },
-  [Op.NEWARRR]: { name: 'NEWARRR', args: ['wr', 'ri'], doc: 'R[A] := new array of R[B] nulls; traps if negative', allocates: true, variant: Kind.R, publishes: true, helper: 'new_array' },
-  [Op.AGETI]: { name: 'AGETI', args: ['wi', 'rr', 'ri'], doc: 'R[A] := R[B][R[C]] (4-byte element); traps on null or out of bounds', variant: Kind.I, nullChecked: [1], boundsChecked: [1, 2] },
-  [Op.AGETF]: { name: 'AGETF', args: ['wf', 'rr', 'ri'], doc: 'R[A] := R[B][R[C]] (f64); traps on null or out of bounds', variant: Kind.F, nullChecked: [1], boundsChecked: [1, 2] },
-  [Op.AGETR]: { name: 'AGETR', args: ['wr', 'rr', 'ri'], doc: 'R[A] := R[B][R[C]] (reference); traps on null or out of bounds', variant: Kind.R, nullChecked: [1], boundsChecked: [1, 2] },
-  [Op.ASETI]: { name: 'ASETI', args: ['rr', 'ri', 'ri'], doc: 'R[A][R[B]] := R[C] (4-byte element); traps on null or out of bounds', variant: Kind.I, nullChecked: [0], boundsChecked: [0, 1] },
-  [Op.ASETF]: { name: 'ASETF', args: ['rr', 'ri', 'rf'], doc: 'R[A][R[B]] := R[C] (f64); traps on null or out of bounds', variant: Kind.F, nullChecked: [0], boundsChecked: [0, 1] },
-  [Op.ASETR]: { name: 'ASETR', args: ['rr', 'ri', 'rr'], doc: 'R[A][R[B]] := R[C] (reference), then the write barrier; traps on null or out of bounds', variant: Kind.R, nullChecked: [0], boundsChecked: [0, 1], barrier: true },
+  [Op.NEWARRI]: { name: 'NEWARRI', args: ['wr', 'ri'], doc: 'R[A] := new array of R[B] 4-byte zeros (i32, fn); traps if negative', allocates: true, variant: Kind.I, elementBytes: 4, publishes: true, helper: 'new_array' },
+  [Op.NEWARRF]: { name: 'NEWARRF', args: ['wr', 'ri'], doc: 'R[A] := new array of R[B] f64 zeros; traps if negative', allocates: true, variant: Kind.F, elementBytes: 8, publishes: true, helper: 'new_array' },
+  [Op.NEWARRR]: { name: 'NEWARRR', args: ['wr', 'ri'], doc: 'R[A] := new array of R[B] nulls; traps if negative', allocates: true, variant: Kind.R, elementBytes: 4, publishes: true, helper: 'new_array' },
+  [Op.NEWARRB]: { name: 'NEWARRB', args: ['wr', 'ri'], doc: 'R[A] := new array of R[B] 1-byte falses (bool); traps if negative', allocates: true, variant: Kind.I, elementBytes: 1, publishes: true, helper: 'new_array' },
+  [Op.AGETI]: { name: 'AGETI', args: ['wi', 'rr', 'ri'], doc: 'R[A] := R[B][R[C]] (4-byte element); traps on null or out of bounds', variant: Kind.I, elementBytes: 4, nullChecked: [1], boundsChecked: [1, 2] },
+  [Op.AGETF]: { name: 'AGETF', args: ['wf', 'rr', 'ri'], doc: 'R[A] := R[B][R[C]] (f64); traps on null or out of bounds', variant: Kind.F, elementBytes: 8, nullChecked: [1], boundsChecked: [1, 2] },
+  [Op.AGETR]: { name: 'AGETR', args: ['wr', 'rr', 'ri'], doc: 'R[A] := R[B][R[C]] (reference); traps on null or out of bounds', variant: Kind.R, elementBytes: 4, nullChecked: [1], boundsChecked: [1, 2] },
+  [Op.AGETB]: { name: 'AGETB', args: ['wi', 'rr', 'ri'], doc: 'R[A] := R[B][R[C]] (1-byte bool element, 0 or 1); traps on null or out of bounds', variant: Kind.I, elementBytes: 1, nullChecked: [1], boundsChecked: [1, 2] },
+  [Op.ASETI]: { name: 'ASETI', args: ['rr', 'ri', 'ri'], doc: 'R[A][R[B]] := R[C] (4-byte element); traps on null or out of bounds', variant: Kind.I, elementBytes: 4, nullChecked: [0], boundsChecked: [0, 1] },
+  [Op.ASETF]: { name: 'ASETF', args: ['rr', 'ri', 'rf'], doc: 'R[A][R[B]] := R[C] (f64); traps on null or out of bounds', variant: Kind.F, elementBytes: 8, nullChecked: [0], boundsChecked: [0, 1] },
+  [Op.ASETR]: { name: 'ASETR', args: ['rr', 'ri', 'rr'], doc: 'R[A][R[B]] := R[C] (reference), then the write barrier; traps on null or out of bounds', variant: Kind.R, elementBytes: 4, nullChecked: [0], boundsChecked: [0, 1], barrier: true },
+  [Op.ASETB]: { name: 'ASETB', args: ['rr', 'ri', 'ri'], doc: 'R[A][R[B]] := R[C] (1-byte bool element; R[C] is 0 or 1); traps on null or out of bounds', variant: Kind.I, elementBytes: 1, nullChecked: [0], boundsChecked: [0, 1] },
   [Op.LEN]: { name: 'LEN', args: ['wi', 'rr'], doc: 'R[A] := length of the string or array R[B]; traps on null', nullChecked: [1] },
   [Op.SGET]: { name: 'SGET', args: ['wi', 'rr', 'ri'], doc: 'R[A] := UTF-16 code unit R[C] of string R[B]; traps on null or out of bounds', nullChecked: [1], boundsChecked: [1, 2] },
   [Op.CONCAT]: { name: 'CONCAT', args: ['wr', 'rr', 'rr'], doc: 'R[A] := R[B] + R[C] (strings); traps on null', allocates: true, nullChecked: [1, 2], publishes: true, helper: 'concat' },
@@ -280,7 +287,8 @@ const OP_TABLE = {
 const SUPER_PARTS = {
   [Op.LOADI_ASETI]: [Op.LOADI, Op.ASETI],
   [Op.AGETI_ASETI]: [Op.AGETI, Op.ASETI],
-  [Op.AGETI_JT]: [Op.AGETI, Op.JT],
+  [Op.LOADI_ASETB]: [Op.LOADI, Op.ASETB],
+  [Op.AGETB_JT]: [Op.AGETB, Op.JT],
   [Op.MULF_ADDF]: [Op.MULF, Op.ADDF],
   [Op.MULFK_MULF]: [Op.MULFK, Op.MULF],
   [Op.LEF_JF]: [Op.LEF, Op.JF],

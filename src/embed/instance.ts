@@ -33,7 +33,7 @@
 
 import type { BcModule, BcSignature } from '../bytecode/module.js';
 import { Runtime } from '../runtime/runtime.js';
-import { TOP_FP_WORD, TOP_PC_WORD, HOST_LIMIT_WORD } from '../runtime/runtime.js';
+import { TOP_FP_WORD, TOP_PC_WORD, HOST_LIMIT_WORD, CALLS_WORD } from '../runtime/runtime.js';
 import { hostHasWasmMemory } from '../runtime/memory.js';
 import { GuestFault, Trap, guestTrace, stackOverflowAt } from '../runtime/errors.js';
 import { HostFault, missingExterns } from '../runtime/externs.js';
@@ -108,7 +108,8 @@ export class Instance implements HandleOwner {
     }
     const crossings = {
       interpToInterp: Math.max(0, counted - rt.hostEntries - ev.compiledToInterp - ev.interpToCompiled),
-      interpToCompiled: ev.interpToCompiled, compiledToInterp: ev.compiledToInterp, compiledToCompiled: null, hostEntries: rt.hostEntries,
+      interpToCompiled: ev.interpToCompiled, compiledToInterp: ev.compiledToInterp, hostEntries: rt.hostEntries,
+      compiledToCompiled: Math.max(0, (rt.mem.i32[CALLS_WORD]! >>> 0) - ev.compiledToInterp),
     };
     ev.sink({
       kind: 'counts', t: ev.now(), final, names: rt.mod.functions.map((f) => f.name), calls, loops,

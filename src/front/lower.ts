@@ -365,11 +365,11 @@ class BodyLowering {
       if (binop) {
         const cur = this.temp(k);
         this.b.line = t.pos.line;
-        this.b.emit(AGET[k], cur, arr, idx);
+        this.b.emit(arrayOps(t.ty!).get, cur, arr, idx);
         v = this.binaryInto(binop, null, s.value, null, t.ty!, cur);
       } else v = this.expr(s.value, null, k);
       this.b.line = t.pos.line;
-      this.b.emit(ASET[k], arr, idx, v);
+      this.b.emit(arrayOps(t.ty!).set, arr, idx, v);
       return;
     }
     if (t.kind === 'field') {
@@ -481,7 +481,7 @@ class BodyLowering {
         const n = this.expr(e.length, null, Kind.I);
         const r = out();
         this.b.line = e.pos.line;
-        this.b.emit(NEWARR[kindOfType((e.ty as Extract<Type, { k: 'array' }>).elem)], r, n);
+        this.b.emit(arrayOps((e.ty as Extract<Type, { k: 'array' }>).elem).alloc, r, n);
         return r;
       }
       case 'array_lit': return this.arrayLiteral(e, dst);
@@ -512,7 +512,7 @@ class BodyLowering {
         const idx = this.expr(e.index, null, Kind.I);
         const r = dst ?? this.temp(k);
         this.b.line = e.pos.line;
-        this.b.emit(e.object.ty!.k === 'str' ? Op.SGET : AGET[k], r, base, idx);
+        this.b.emit(e.object.ty!.k === 'str' ? Op.SGET : arrayOps(e.ty!).get, r, base, idx);
         return r;
       }
       case 'field': {
@@ -696,17 +696,18 @@ class BodyLowering {
   }
 
   private arrayLiteral(e: Extract<A.Expr, { kind: 'array_lit' }>, dst: number | null): number {
-    const k = kindOfType((e.ty as Extract<Type, { k: 'array' }>).elem);
+    const elem = (e.ty as Extract<Type, { k: 'array' }>).elem;
+    const k = kindOfType(elem), ops = arrayOps(elem);
     const n = this.temp(Kind.I);
     this.b.emit(Op.LOADI, n, e.elements.length);
     const t = this.temp(Kind.R);
     this.b.line = e.pos.line;
-    this.b.emit(NEWARR[k], t, n);
+    this.b.emit(ops.alloc, t, n);
     for (let i = 0; i < e.elements.length; i++) {
       const mark = this.temps.length;
       const v = this.expr(e.elements[i]!, null, k);
       this.b.emit(Op.LOADI, n, i);
-      this.b.emit(ASET[k], t, n, v);
+      this.b.emit(ops.set, t, n, v);
       this.releaseSince(mark);
     }
     if (dst === null) return t;
@@ -873,6 +874,17 @@ const GETG = { [Kind.I]: Op.GETGI, [Kind.F]: Op.GETGF, [Kind.R]: Op.GETGR } as R
 const SETG = { [Kind.I]: Op.SETGI, [Kind.F]: Op.SETGF, [Kind.R]: Op.SETGR } as Record<ValKind, Op>;
 const GETF = { [Kind.I]: Op.GETFI, [Kind.F]: Op.GETFF, [Kind.R]: Op.GETFR } as Record<ValKind, Op>;
 const SETF = { [Kind.I]: Op.SETFI, [Kind.F]: Op.SETFF, [Kind.R]: Op.SETFR } as Record<ValKind, Op>;
-const AGET = { [Kind.I]: Op.AGETI, [Kind.F]: Op.AGETF, [Kind.R]: Op.AGETR } as Record<ValKind, Op>;
-const ASET = { [Kind.I]: Op.ASETI, [Kind.F]: Op.ASETF, [Kind.R]: Op.ASETR } as Record<ValKind, Op>;
-const NEWARR = { [Kind.I]: Op.NEWARRI, [Kind.F]: Op.NEWARRF, [Kind.R]: Op.NEWARRR } as Record<ValKind, Op>;
+
+/** The instructions that make, read and write an array of elements of one type. */
+interface ArrayOps { readonly alloc: Op; readonly get: Op; readonly set: Op }
+const ARRAY_OPS = {
+  [Kind.I]: { alloc: Op.NEWARRI, get: Op.AGETI, set: Op.ASETI },
+  [Kind.F]: { alloc: Op.NEWARRF, get: Op.AGETF, set: Op.ASETF },
+  [Kind.R]: { alloc: Op.NEWARRR, get: Op.AGETR, set: Op.ASETR },
+} as Record<ValKind, ArrayOps>;
+/** [bool] packs one byte per element (0 or 1). */
+const BOOL_ARRAY_OPS: ArrayOps = { alloc: Op.NEWARRB, get: Op.AGETB, set: Op.ASETB };
+
+function arrayOps(elem: Type): ArrayOps {
+  return elem.k === 'bool' ? BOOL_ARRAY_OPS : ARRAY_OPS[kindOfType(elem)];
+}

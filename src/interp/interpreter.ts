@@ -36,7 +36,7 @@
 //   standing at each part's own position while it runs, so traps, back-edges and
 //   resume positions are exactly those of the plain instructions.
 
-import { Op, HEADER_SLOTS, Kind } from '../bytecode/opcodes.js';
+import { Op, OP_INFO, HEADER_SLOTS, Kind } from '../bytecode/opcodes.js';
 import { MATH1_IMPLS, MATH2_IMPLS } from '../bytecode/builtins.js';
 import { Trap, GuestFault } from '../runtime/errors.js';
 import { arrayKindFor, barrierNeeded } from '../runtime/heap.js';
@@ -122,7 +122,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
   const entries = rt.entries, tiering = rt.tiering, limits = rt.limits, metered = limits.metered;
   const callHot = tiering.callThreshold, compileReady = tiering.compileReady, profiling = tiering.optimizing;
   const loopHot = tiering.loopThreshold || 0x7fffffff;
-  let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16;
+  let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16, U8 = mem.u8;
   let fp = entryFp;
   let fn = frameFn(I32, fp);
   if (entries[fn] !== null && !interpretEntry) { runCompiled(rt, fn, fp); return; }
@@ -334,8 +334,8 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
             F64[(o + code[pc + 2]!) >> 3] = F64[fp + code[pc + 3]!]!; pc += 4; continue;
           }
 
-          case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: {
-            const kind = arrayKindFor(op === Op.NEWARRI ? Kind.I : op === Op.NEWARRF ? Kind.F : Kind.R);
+          case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: case Op.NEWARRB: {
+            const kind = arrayKindFor(OP_INFO[op].variant!, OP_INFO[op].elementBytes);
             publish(I32, fp, pc);
             storeI32(mem, fp + code[pc + 1]!, heap.newArray(kind, I32[(fp + code[pc + 2]!) << 1]!));
             pc += 3; break;
@@ -352,6 +352,12 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
             if (i >>> 0 >= len) outOfBounds(i, len);
             F64[fp + code[pc + 1]!] = F64[(a >> 3) + 1 + i]!; pc += 4; continue;
           }
+          case Op.AGETB: {
+            const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
+            const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
+            if (i >>> 0 >= len) outOfBounds(i, len);
+            I32[(fp + code[pc + 1]!) << 1] = U8[a + 8 + i]!; pc += 4; continue;
+          }
           case Op.LOADI_ASETI: I32[(fp + code[pc + 1]!) << 1] = code[pc + 2]!; pc += 3;
           // falls through: the ASETI part
           case Op.ASETI: {
@@ -359,6 +365,14 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
             const i = I32[(fp + code[pc + 2]!) << 1]!, len = I32[(a >> 2) + 1]!;
             if (i >>> 0 >= len) outOfBounds(i, len);
             I32[(a >> 2) + 2 + i] = I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
+          }
+          case Op.LOADI_ASETB: I32[(fp + code[pc + 1]!) << 1] = code[pc + 2]!; pc += 3;
+          // falls through: the ASETB part
+          case Op.ASETB: {
+            const a = I32[(fp + code[pc + 1]!) << 1]!; if (a === 0) nullRef();
+            const i = I32[(fp + code[pc + 2]!) << 1]!, len = I32[(a >> 2) + 1]!;
+            if (i >>> 0 >= len) outOfBounds(i, len);
+            U8[a + 8 + i] = I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
           }
           case Op.ASETR: {
             const a = I32[(fp + code[pc + 1]!) << 1]!; if (a === 0) nullRef();
@@ -466,11 +480,11 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
             if (i >>> 0 >= len) outOfBounds(i, len);
             I32[(a >> 2) + 2 + i] = I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
           }
-          case Op.AGETI_JT: {
+          case Op.AGETB_JT: {
             const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
             const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
             if (i >>> 0 >= len) outOfBounds(i, len);
-            I32[(fp + code[pc + 1]!) << 1] = I32[(a >> 2) + 2 + i]!; pc += 4;
+            I32[(fp + code[pc + 1]!) << 1] = U8[a + 8 + i]!; pc += 4;
             if (I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; } else { if (profiling) prof[pc + 1]!++; pc += 3; } continue;
           }
           case Op.MULF_ADDF:
@@ -556,7 +570,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
           }
         }
         // The case may have grown the memory: views must be read again.
-        I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
+        I32 = mem.i32; F64 = mem.f64; U16 = mem.u16; U8 = mem.u8;
         continue;
       }
       // A loop back-edge to header pc: a step of fuel; count it for tiering; when
@@ -571,7 +585,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
       if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
       if (next === OSR_DECLINED) continue;
       if (next === TO_HOST) return;
-      I32 = mem.i32; F64 = mem.f64; U16 = mem.u16;
+      I32 = mem.i32; F64 = mem.f64; U16 = mem.u16; U8 = mem.u8;
       pc = I32[headerAt(fp) + Hdr.RESUME_PC]!; fp = next; fn = frameFn(I32, fp); code = codes[fn]!; prof = profiles[fn]!;
     }
   } catch (e) {

@@ -15,7 +15,7 @@
 import { MATH_BUILTINS, type MathBuiltin } from '../bytecode/builtins.js';
 import type { FixedHelper, Helper } from '../bytecode/helpers.js';
 import { Trap, GuestFault } from '../runtime/errors.js';
-import type { ObjKind } from '../runtime/heap.js';
+import type { ArrayKind } from '../runtime/heap.js';
 import { frameFn } from '../runtime/frames.js';
 import { type Runtime, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT } from '../runtime/runtime.js';
 import { callExtern } from '../runtime/externs.js';
@@ -74,7 +74,7 @@ export function helperImports(rt: Runtime): Readonly<Record<Helper, HelperFn>> {
     // megamorphic (a profile of 1.3 million refills put 68 ms in the wrapper).
     refill: (bytes: number) => { try { heap.refill(bytes); } catch (e) { throw atPublished(rt, e); } },
     remember: (obj: number, index: number) => heap.remember(obj, index),
-    new_array: guarded(rt, (kind: ObjKind, len: number) => heap.newArray(kind, len)),
+    new_array: guarded(rt, (kind: ArrayKind, len: number) => heap.newArray(kind, len)),
     concat: guarded(rt, (a: number, b: number) => heap.concat(a, b)),
     substr: guarded(rt, (s: number, a: number, b: number) => heap.substr(s, a, b)),
     streq: (a: number, b: number) => (heap.stringsEqual(a, b) ? 1 : 0),

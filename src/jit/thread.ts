@@ -35,6 +35,7 @@ export interface ThreadInit {
   /** Per function: 1 where its body may be inlined into callers. */
   inlinable: Uint8Array;
   fuel: boolean;
+  countCalls: boolean;
   tableSize: number;
   /** The heap's one-unit string cache (the string helpers' module bakes it in). */
   charCache: number;

@@ -33,7 +33,7 @@
 //   every fourth collection under --gc-stress.
 // Marking uses an explicit stack (no host recursion, whatever the object graph).
 
-import { grown, ObjKind, MARK_BIT, LOGGED_BIT, BIG_BIT, BIG_ARRAY_ELEMENTS, KIND_MASK, MIN_BLOCK, freeBinOf, type Collector, type Heap } from './heap.js';
+import { grown, ObjKind, HEADER_BYTES, MARK_BIT, LOGGED_BIT, BIG_BIT, BIG_ARRAY_ELEMENTS, KIND_MASK, MIN_BLOCK, freeBinOf, type Collector, type Heap } from './heap.js';
 
 /** A minor collection runs after this many bytes of allocation (the nursery),
  *  a quarter of the live set after the last full collection, within these bounds:
@@ -445,10 +445,16 @@ function kb(bytes: number): string { return `${(bytes / 1024).toFixed(1)} KB`; }
 
 export class HeapCorrupt extends Error {}
 
+/** Every element of the [bool] array at `a` (`len` bytes after the header) is 0 or 1. */
+function checkBools(u8: Uint8Array, a: number, len: number, fail: (what: string) => never): void {
+  for (let i = 0; i < len; i++) if (u8[a + HEADER_BYTES + i]! > 1) fail(`bool array ${a}[${i}] holds ${u8[a + HEADER_BYTES + i]}`);
+}
+
 /** Check the heap's invariants; throws HeapCorrupt naming the first violation.
  *  Blocks tile [start, top) exactly; tags are valid; every young range is a dense
  *  sequence of blocks and every young (unmarked) object lies in one; every
- *  reference in an object and every root is null or the start of an object; an
+ *  reference in an object and every root is null or the start of an object;
+ *  every element of a [bool] array is 0 or 1; an
  *  OLD object that references a young one is LOGGED (the write barrier did its
  *  work), and the remembered set holds exactly the LOGGED objects; the free runs
  *  hold only free blocks and add up to freeBytes. (Call it with no window open:
@@ -462,7 +468,7 @@ export function verifyHeap(heap: Heap, roots: RootSource, when: string): void {
   while (addr < heap.top) {
     const tag = i32[addr >> 2]!;
     const kind = tag & KIND_MASK;
-    if (kind < ObjKind.STR || kind > ObjKind.FREE) fail(`bad tag ${tag} at ${addr}`);
+    if (kind < ObjKind.STR || kind > ObjKind.ARR_B) fail(`bad tag ${tag} at ${addr}`);   // ARR_B: the last kind
     if (kind === ObjKind.STRUCT && (tag >>> 8) >= roots.structRefOffsets.length) fail(`bad struct index at ${addr}`);
     const size = heap.blockSize(addr);
     if (size < (kind === ObjKind.FREE ? 8 : MIN_BLOCK) || size % 8 !== 0) fail(`bad block size ${size} at ${addr}`);
@@ -491,6 +497,8 @@ export function verifyHeap(heap: Heap, roots: RootSource, when: string): void {
       for (let i = 0; i < len; i++) checkRef(i32[(a >> 2) + 2 + i]!, `array ${a}[${i}]`, i);
     } else if ((tag & KIND_MASK) === ObjKind.STRUCT) {
       for (const off of roots.structRefOffsets[tag >>> 8]!) checkRef(i32[(a + off) >> 2]!, `struct ${a}+${off}`);
+    } else if ((tag & KIND_MASK) === ObjKind.ARR_B) {
+      checkBools(heap.mem.u8, a, i32[(a >> 2) + 1]!, fail);
     }
   }
   roots.forEachRoot((r) => { if (r !== 0 && !starts.has(r)) fail(`a root holds ${r}, not a live object`); });

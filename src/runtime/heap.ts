@@ -10,7 +10,8 @@
 //           free blocks: the block's size in bytes)
 // and its payload follows at +8:
 //   string               u16 code units
-//   [i32] [bool] [fn]    4-byte elements          [f64]  8-byte elements
+//   [i32] [fn]           4-byte elements          [f64]  8-byte elements
+//   [bool]               1-byte elements (0 or 1)
 //   array of references  4-byte addresses (0 = null)
 //   struct               fields at the offsets in BcStruct
 //   free block           word 2: next free run on the list (0 = end), if size >= 16
@@ -52,11 +53,22 @@ import { Kind } from '../bytecode/opcodes.js';
 import { Memory } from './memory.js';
 import { Trap } from './errors.js';
 
-export const enum ObjKind { STR = 1, ARR_I = 2, ARR_F = 3, ARR_R = 4, STRUCT = 5, FREE = 6 }
+export const enum ObjKind { STR = 1, ARR_I = 2, ARR_F = 3, ARR_R = 4, STRUCT = 5, FREE = 6, ARR_B = 7 }
 
-/** The object kind of an array whose elements have value kind k. */
-export function arrayKindFor(k: Kind.I | Kind.F | Kind.R): ObjKind {
-  return k === Kind.F ? ObjKind.ARR_F : k === Kind.R ? ObjKind.ARR_R : ObjKind.ARR_I;
+export type ArrayKind = ObjKind.ARR_I | ObjKind.ARR_F | ObjKind.ARR_R | ObjKind.ARR_B;
+
+/** The object kind of an array whose elements have value kind k and take
+ *  elementBytes each (opcodes.ts: an array instruction's variant and
+ *  elementBytes; bool is the i32-kind value packed in one byte). */
+export function arrayKindFor(k: Kind.I | Kind.F | Kind.R, elementBytes: number | undefined): ArrayKind {
+  if (k === Kind.F) return ObjKind.ARR_F;
+  if (k === Kind.R) return ObjKind.ARR_R;
+  return elementBytes === 1 ? ObjKind.ARR_B : ObjKind.ARR_I;
+}
+
+/** Bytes of one element of an array of object kind `kind`. */
+export function elementBytesOf(kind: ArrayKind): number {
+  return kind === ObjKind.ARR_F ? 8 : kind === ObjKind.ARR_B ? 1 : 4;
 }
 export const HEADER_BYTES = 8;
 export const MARK_BIT = 8;
@@ -628,10 +640,11 @@ export class Heap {
     const i32 = this.mem.i32;
     const tag = i32[addr >> 2]!;
     const len = i32[(addr >> 2) + 1]!;
-    switch ((tag & KIND_MASK) as ObjKind) {
+    const kind = (tag & KIND_MASK) as ObjKind;
+    switch (kind) {
       case ObjKind.STR: return blockSizeFor(HEADER_BYTES + len * 2);
-      case ObjKind.ARR_I: case ObjKind.ARR_R: return blockSizeFor(HEADER_BYTES + len * 4);
-      case ObjKind.ARR_F: return blockSizeFor(HEADER_BYTES + len * 8);
+      case ObjKind.ARR_I: case ObjKind.ARR_R: case ObjKind.ARR_F: case ObjKind.ARR_B:
+        return blockSizeFor(HEADER_BYTES + len * elementBytesOf(kind));
       case ObjKind.STRUCT: return blockSizeFor(this.structSizes[tag >>> 8]!);
       case ObjKind.FREE: return len;
       default: throw new Error(`heap corrupt: bad tag ${tag} at ${addr}`);
@@ -640,9 +653,9 @@ export class Heap {
 
   // ---- object constructors -----------------------------------------------------
 
-  newArray(kind: ObjKind, length: number): number {
+  newArray(kind: ArrayKind, length: number): number {
     if (length < 0) throw new Trap('negative array length');
-    const elemBytes = kind === ObjKind.ARR_F ? 8 : 4;
+    const elemBytes = elementBytesOf(kind);
     if (length > (this.limit - this.start) / elemBytes) throw new Trap('out of memory');
     const big = kind === ObjKind.ARR_R && length >= BIG_ARRAY_ELEMENTS ? BIG_BIT : 0;
     return this.alloc(HEADER_BYTES + length * elemBytes, kind | big, length);

@@ -2,8 +2,8 @@
 //
 // Linear memory layout (byte addresses; a slot is 8 bytes):
 //
-//   0         8          16         24         32                   stackStart          stackEnd        end
-//   | cells   | scratch  | alloc    | host     | globals (8 B each)  | frame stack  ->   | heap blocks -> |
+//   0         8          16         24         32         40                   stackStart          stackEnd        end
+//   | cells   | scratch  | alloc    | host     | counts   | globals (8 B each)  | frame stack  ->   | heap blocks -> |
 //
 // The cells are registers shared by every tier: word 0 is the innermost frame
 // pointer published before anything that may allocate or trap in a helper
@@ -12,6 +12,8 @@
 // alloc slot holds the allocation window, cursor and limit (heap.ts). The host
 // slot holds HOST_LIMIT_WORD, the host-stack budget (see below), and FUEL_WORD,
 // the fuel counter every tier decrements at calls and loop back-edges (limits.ts).
+// The counts slot holds CALLS_WORD, the calls compiled code made, counted only
+// while tier events are on (tier-events.ts, crossings).
 //
 // The host-stack budget: compiled code recurses on the host's stack (a wasm or JS
 // call per guest call), the interpreter does not. So that every tier reaches the
@@ -87,6 +89,9 @@ export const SCRATCH_SLOT = 1;
 export const MAX_INPUT_LINE_UNITS = 1 << 26;
 /** i32 index of the host-stack limit: compiled frames end at or below this slot. */
 export const HOST_LIMIT_WORD = 6;
+/** i32 index of the count of calls compiled code made (inlined ones included),
+ *  kept only while tier events are on (the lowerings' `countCalls`). */
+export const CALLS_WORD = 8;
 
 /** The interpreter's entry for compiled code of one function (an i2c adapter):
  *  runs the callee whose frame (header and arguments) is at calleeFp and stores
@@ -117,7 +122,7 @@ export class Runtime implements RootSource {
   readonly f64Consts: Float64Array;
   readonly strAddrs: Int32Array;
   readonly externs: HostFunction[];
-  readonly globalsSlot = 4;
+  readonly globalsSlot = 5;
   /** Compiled entry per function (null: interpret it). Written only by a backend,
    *  through the tiering policy. */
   readonly entries: (CompiledEntry | null)[];

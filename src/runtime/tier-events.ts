@@ -18,8 +18,11 @@
 //     compiled code hands to the interpreter (runtime.ts, interpretPastHostLimit);
 //   - interp->interp: calls the interpreter counts (call counters) less the two
 //     above and the host's own entries;
-//   - compiled->compiled: not counted (it is one call_indirect, or one JS call,
-//     in generated code; counting it would mean emitting a counter per call).
+//   - compiled->compiled: the calls compiled code made (generated code counts
+//     each in cells[CALLS_WORD], inlined calls included, only when compiled
+//     while a listener is on) less compiled->interp. A call whose compiled
+//     callee runs interpreted because it is past the host-stack budget counts
+//     here.
 
 /** Which backend compiles, or 'none' (interpreter only). */
 export type BackendName = 'wasm' | 'js' | 'none';
@@ -29,7 +32,7 @@ export interface Crossings {
   interpToInterp: number;
   interpToCompiled: number;
   compiledToInterp: number;
-  compiledToCompiled: null;
+  compiledToCompiled: number;
   /** Entries from the host (run(), call()), into either tier. */
   hostEntries: number;
 }
@@ -136,7 +139,7 @@ export function formatTierEvent(e: TierEvent): string | null {
       if (!e.final) return null;
       const c = e.crossings;
       return `[tier] calls: interp->interp ${c.interpToInterp}, interp->compiled ${c.interpToCompiled}, ` +
-        `compiled->interp ${c.compiledToInterp}, compiled->compiled not counted, from the host ${c.hostEntries}`;
+        `compiled->interp ${c.compiledToInterp}, compiled->compiled ${c.compiledToCompiled}, from the host ${c.hostEntries}`;
     }
   }
 }

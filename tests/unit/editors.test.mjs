@@ -1,6 +1,7 @@
 // The TextMate grammar (editors/tier.tmLanguage.json) is generated from the
 // compiler's own lists and committed up to date; its patterns compile and name
-// every keyword, primitive type and built-in.
+// every keyword, primitive type and built-in; editors/package.json makes the
+// folder a VS Code extension that uses it.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -36,4 +37,16 @@ test('every pattern compiles; keywords, primitives and built-ins are named', () 
   const builtin = patterns(grammar).find((p) => p.name === 'support.function.builtin.tier');
   for (const b of Object.keys(BUILTINS)) assert.ok(new RegExp(builtin.match).test(`${b}(`), b);
   assert.equal(grammar.scopeName, 'source.tier');
+});
+
+test('editors/ is a VS Code extension: the manifest names the grammar and a language configuration', () => {
+  const manifest = JSON.parse(readFileSync('editors/package.json', 'utf8'));
+  const [lang] = manifest.contributes.languages;
+  const [g] = manifest.contributes.grammars;
+  assert.deepEqual([lang.id, lang.extensions], ['tier', ['.tier']]);
+  assert.deepEqual([g.language, g.scopeName], ['tier', grammar.scopeName]);
+  assert.deepEqual(JSON.parse(readFileSync(`editors/${g.path}`, 'utf8')), grammar);
+  const config = JSON.parse(readFileSync(`editors/${lang.configuration}`, 'utf8'));
+  assert.deepEqual(config.comments, { lineComment: '//', blockComment: ['/*', '*/'] });
+  for (const k of ['increaseIndentPattern', 'decreaseIndentPattern']) new RegExp(config.indentationRules[k]);
 });

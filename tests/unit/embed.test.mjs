@@ -178,6 +178,32 @@ test('structs, arrays and function values cross as handles, checked when passed 
   }
 });
 
+test('[bool] arrays (one byte per element) cross as handles; their elements reach the host as booleans', () => {
+  const src = `
+fn flags(n: i32) -> [bool] { let a = new [bool](n); for i in 0..n { a[i] = i % 3 == 0; } return a; }
+fn at(a: [bool], i: i32) -> bool { return a[i]; }
+fn put(a: [bool], i: i32, v: bool) { a[i] = v; }
+fn count(a: [bool]) -> i32 { var n = 0; for i in 0..a.len { if a[i] { n += 1; } } return n; }
+fn ints(n: i32) -> [i32] { return new [i32](n); }
+fn main() { }
+`;
+  for (const mode of MODES) {
+    const { program: p } = loaded(src, mode);
+    const m = label(mode);
+    const a = p.call('flags', 10);
+    assert.deepEqual([a.kind, a.type], ['array', '[bool]'], m);
+    assert.deepEqual(Array.from({ length: 10 }, (_, i) => p.call('at', a, i)),
+      [true, false, false, true, false, false, true, false, false, true], m);
+    assert.equal(p.call('count', a), 4, m);
+    p.call('put', a, 1, true);
+    p.call('put', a, 9, false);
+    assert.deepEqual([p.call('at', a, 0), p.call('at', a, 1), p.call('at', a, 2), p.call('at', a, 9)], [true, true, false, false], m);
+    assert.equal(p.call('count', a), 4, m);
+    assert.throws(() => p.call('at', a, 10), (e) => e instanceof TierRuntimeError && /index 10 out of bounds for length 10/.test(e.message), m);
+    assert.throws(() => p.call('count', p.call('ints', 2)), (e) => e instanceof TypeError && /must be a \[bool\] handle .*, got a handle of type \[i32\]/.test(e.message), m);
+  }
+});
+
 test('a GuestRef cannot be made or forged by the host', () => {
   assert.throws(() => new GuestRef(Symbol('GuestRef'), {}, 'struct', 'P', 8), TypeError);
   const { program: p } = loaded(VALUES);

@@ -6,7 +6,7 @@ import { Heap } from '../../dist/runtime/heap.js';
 import { GarbageCollector, verifyHeap, HeapCorrupt } from '../../dist/runtime/gc.js';
 import { load } from '../../dist/vm.js';
 
-const STR = 1, ARR_R = 4, STRUCT = 5;
+const STR = 1, ARR_R = 4, STRUCT = 5, ARR_B = 7;
 
 /** A heap of `limit` bytes with one struct type: { next: ref at +8, x: i32 at +12 }. */
 function makeHeap(limit = 1 << 16, stress = false) {
@@ -41,6 +41,22 @@ test('blocks are 8-aligned, at least 16 bytes, zeroed, headers written', () => {
   assert.equal(mem.i32[(a >> 2) + 1], 3);
   assert.deepEqual(Array.from(mem.i32.subarray((a >> 2) + 2, (a >> 2) + 5)), [0, 0, 0]);
   assert.equal(heap.blockSize(a), 24);
+});
+
+test('[bool] arrays take one byte per element: block sizes, contents kept by a collection, elements 0 or 1', () => {
+  const { heap, mem, gc, handles, roots } = makeHeap();
+  const sizes = [0, 1, 8, 9, 17, 1000].map((n) => heap.blockSize(heap.newArray(ARR_B, n)));
+  assert.deepEqual(sizes, [16, 16, 16, 24, 32, 1008]);
+  const kept = heap.newArray(ARR_B, 9);
+  assert.deepEqual(Array.from(mem.u8.subarray(kept + 8, kept + 17)), [0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  mem.u8[kept + 8] = 1; mem.u8[kept + 16] = 1;
+  handles.push(kept);
+  gc.collect('test', true);
+  verifyHeap(heap, roots, 'in test');
+  assert.deepEqual(Array.from(mem.u8.subarray(kept + 8, kept + 17)), [1, 0, 0, 0, 0, 0, 0, 0, 1]);
+  assert.equal(heap.extent - heap.freeBytes, 24, 'only the kept array is in use');
+  mem.u8[kept + 12] = 2;
+  assert.throws(() => verifyHeap(heap, roots, 'in test'), (e) => e instanceof HeapCorrupt && /bool array \d+\[4\] holds 2/.test(e.message));
 });
 
 test('a collection frees what no root reaches and keeps what one does', () => {

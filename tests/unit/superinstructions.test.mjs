@@ -66,12 +66,30 @@ test('the sieve loop is fused where the measured pairs say: store a constant, th
     while j < n { c[j] = true; j += i; }
   }`);
   const names = opNames(fnNamed(mod, 'main'));
-  const at = names.indexOf('LOADI+ASETI');
+  const at = names.indexOf('LOADI+ASETB');
   assert.ok(at > 0, names.join(' '));
-  assert.deepEqual(names.slice(at, at + 5), ['LOADI+ASETI', 'ASETI', 'ADD+JGE+JMPLOOP', 'JGE', 'JMPLOOP']);
+  assert.deepEqual(names.slice(at, at + 5), ['LOADI+ASETB', 'ASETB', 'ADD+JGE+JMPLOOP', 'JGE', 'JMPLOOP']);
   const text = disassembleFunction(mod, fnNamed(mod, 'main'));
-  assert.match(text, /LOADI\+ASETI r\d+, 1/);
+  assert.match(text, /LOADI\+ASETB r\d+, 1/);
   assert.match(text, /ADD\+JGE\+JMPLOOP r\d+, r\d+, r\d+/);
+});
+
+test('[bool] arrays (one byte per element) get the B instructions and B superinstructions, never an I one', () => {
+  const loops = (t, v) => `fn f${t}(a: [${t}], b: [${t}]) -> i32 {
+    var n = 0;
+    for i in 0..a.len { if ${t === 'bool' ? '!a[i]' : `a[i] == ${v}`} { n += 1; } }
+    for i in 0..a.len { b[i] = a[i]; }
+    var j = 0;
+    while j < b.len { b[j] = ${v}; j += 2; }
+    return n;
+  }`;
+  const mod = compile(`${loops('bool', 'true')}\n${loops('i32', '1')}\nfn main() {}`);
+  const bools = opNames(fnNamed(mod, 'fbool')), ints = opNames(fnNamed(mod, 'fi32'));
+  for (const n of ['AGETB+JT', 'LOADI+ASETB', 'AGETB', 'ASETB']) assert.ok(bools.includes(n), `${n} in ${bools.join(' ')}`);
+  for (const n of ['LOADI+ASETI', 'AGETI+ASETI']) assert.ok(ints.includes(n), `${n} in ${ints.join(' ')}`);
+  assert.deepEqual(bools.filter((n) => /AGETI|ASETI|NEWARRI/.test(n)), []);
+  assert.deepEqual(ints.filter((n) => /AGETB|ASETB|NEWARRB/.test(n)), []);
+  assert.deepEqual(verifyModule(mod), []);
 });
 
 test('while loops are rotated: the condition once before the loop and again at its bottom, then JMPLOOP', () => {

@@ -48,7 +48,7 @@ export class JsBackend extends CompilingBackend<GuestCode> {
     super(rt, opts);
     this.lowerEnv = {
       mod: this.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot,
-      frameSizes: rt.frameSizes, fuel: rt.limits.metered,
+      frameSizes: rt.frameSizes, fuel: rt.limits.metered, countCalls: opts.events !== null,
     };
     this.env = {
       ...helperImports(rt),

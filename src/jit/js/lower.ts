@@ -17,7 +17,7 @@
 //     frame slot (I32[fpi + 2r]) on every write, so the collector sees it;
 //   - before a helper that may allocate or trap, the frame publishes itself
 //     (I32[TOP_FP_WORD] = fp, I32[TOP_PC_WORD] = pc) — same pcs as every tier;
-//   - the views (I32, F64, U16) are re-read after anything that may allocate or
+//   - the views (I32, F64, U16, U8) are re-read after anything that may allocate or
 //     call (memory growth replaces them);
 //   - a call writes the callee's header over the call area (function index, fp,
 //     resume pc) and calls through `table` with native arguments; the c2i adapter
@@ -33,7 +33,7 @@
 import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, isSuperOp, writtenKind, stepSite, type AluOp } from '../../bytecode/opcodes.js';
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS } from '../../bytecode/builtins.js';
-import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD } from '../../runtime/runtime.js';
+import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CALLS_WORD } from '../../runtime/runtime.js';
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
 import { Hdr, headerAt } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block, type Cfg } from '../cfg.js';
@@ -51,6 +51,8 @@ export interface JsLowerEnv {
   frameSizes: Int32Array;
   /** Count fuel at every step (the run is metered: runtime/limits.ts). */
   fuel: boolean;
+  /** Count every call in cells[CALLS] (tier events are on: runtime.ts). */
+  countCalls: boolean;
 }
 
 export interface JsLowered {
@@ -231,7 +233,7 @@ class JsFnLowering implements StructuredSink<Label> {
     const t = `(I32[${obj} >> 2] & ${BARRIER_MASK})`;
     this.line(`if (${t} === ${BARRIER_ONCE} || ${t} >= ${BARRIER_ALWAYS}) ${this.use('remember')}(${obj}, ${index});`);
   }
-  private view(v: 'F64' | 'U16'): string { this.views.add(v); return v; }
+  private view(v: 'F64' | 'U16' | 'U8'): string { this.views.add(v); return v; }
 
   /** Register r (kind k) := expr; references are written through to their slot.
    *  With `afterCall`, the views are re-read between the two (the expression may
@@ -351,12 +353,13 @@ class JsFnLowering implements StructuredSink<Label> {
       case Op.SETFI: case Op.SETFF: case Op.SETFR:
         this.line(`${this.field(a(0), a(1), variant)} = ${r(2)};`);
         return this.writeBarrier(op, r(0), '-1');
-      case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR:
+      case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: case Op.NEWARRB:
         this.publish();
-        return this.set(a(0), Kind.R, `${this.use('new_array')}(${arrayKindFor(variant)}, ${r(1)})`, true);
-      case Op.AGETI: case Op.AGETF: case Op.AGETR: return this.set(a(0), variant, this.element(a(1), a(2), variant === Kind.F));
-      case Op.ASETI: case Op.ASETF: case Op.ASETR:
-        this.line(`${this.element(a(0), a(1), variant === Kind.F)} = ${r(2)};`);
+        return this.set(a(0), Kind.R, `${this.use('new_array')}(${arrayKindFor(variant, OP_INFO[op].elementBytes)}, ${r(1)})`, true);
+      case Op.AGETI: case Op.AGETF: case Op.AGETR: case Op.AGETB:
+        return this.set(a(0), variant, this.element(a(1), a(2), OP_INFO[op].elementBytes!));
+      case Op.ASETI: case Op.ASETF: case Op.ASETR: case Op.ASETB:
+        this.line(`${this.element(a(0), a(1), OP_INFO[op].elementBytes!)} = ${r(2)};`);
         return this.writeBarrier(op, r(0), r(1));
       case Op.LEN: return this.set(a(0), Kind.I, `I32[(${r(1)} >> 2) + 1]`);
       case Op.SGET: return this.set(a(0), Kind.I, `${this.view('U16')}[(${r(1)} >> 1) + ${HEADER_BYTES / 2} + ${r(2)}]`);
@@ -437,10 +440,13 @@ class JsFnLowering implements StructuredSink<Label> {
     this.set(this.a(0), Kind.R, 't0');
   }
 
-  /** Index expression of element R[i] of the array in R[arr]. */
-  private element(arr: number, i: number, f64: boolean): string {
-    return f64 ? `${this.view('F64')}[(${this.r(arr)} >> 3) + 1 + ${this.r(i)}]`
-               : `I32[(${this.r(arr)} >> 2) + 2 + ${this.r(i)}]`;
+  /** Index expression of element R[i] of the array in R[arr], whose elements
+   *  take `bytes` each (f64; i32 and references; bool). */
+  private element(arr: number, i: number, bytes: number): string {
+    const a = this.r(arr), idx = this.r(i);
+    if (bytes === 8) return `${this.view('F64')}[(${a} >> 3) + ${HEADER_BYTES / 8} + ${idx}]`;
+    if (bytes === 1) return `${this.view('U8')}[${a} + ${HEADER_BYTES} + ${idx}]`;
+    return `I32[(${a} >> 2) + ${HEADER_BYTES / 4} + ${idx}]`;
   }
 
   //   I32[header] := callee, fp, resume pc            (over the call area)
@@ -450,6 +456,7 @@ class JsFnLowering implements StructuredSink<Label> {
     const { fn, env } = this;
     const c = decodeCall(env.mod, this.code, this.pc);
     this.countStep();
+    if (env.countCalls) this.line(`I32[${CALLS_WORD}] = (I32[${CALLS_WORD}] + 1) | 0;`);
     let callee = String(c.target);
     if (c.byValue) {
       this.line(`t0 = ${this.r(c.target)} - 1;`);

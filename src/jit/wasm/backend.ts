@@ -91,7 +91,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     const env = {
       mod: this.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot,
       frameSizes: rt.frameSizes, mayInline: (g: number) => opts.inline && rt.tiering.mayCompile(g),
-      fuel: rt.limits.metered,
+      fuel: rt.limits.metered, countCalls: opts.events !== null,
     };
     const mb = functionModule(env, fn, osrPc, this.mod.functions.length, plan);
     const bytes = mb.encode();
@@ -122,7 +122,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     const inlinable = Uint8Array.from(this.mod.functions, (f) => +(opts.inline && rt.tiering.mayCompile(f.index)));
     const init = {
       mod: this.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot, frameSizes: rt.frameSizes,
-      inlinable, fuel: rt.limits.metered, tableSize: this.mod.functions.length, charCache: rt.heap.charCache,
+      inlinable, fuel: rt.limits.metered, countCalls: opts.events !== null, tableSize: this.mod.functions.length, charCache: rt.heap.charCache,
       generatedAdapters: opts.adapters !== 'generic',
     };
     this.failureSaid = false;

@@ -28,7 +28,7 @@ import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, isSuper
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS, type MathBuiltin } from '../../bytecode/builtins.js';
 import { helperSignature, type Helper } from '../../bytecode/helpers.js';
-import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD } from '../../runtime/runtime.js';
+import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CALLS_WORD } from '../../runtime/runtime.js';
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block, type Cfg } from '../cfg.js';
@@ -69,6 +69,9 @@ export interface LowerEnv {
   mayInline: (f: number) => boolean;
   /** Count fuel at every step (the run is metered: runtime/limits.ts). */
   fuel: boolean;
+  /** Count every call, inlined or not, in cells[CALLS] (tier events are on:
+   *  runtime.ts). */
+  countCalls: boolean;
 }
 
 /** A module importing the program's memory and its table of `tableSize` slots
@@ -584,6 +587,13 @@ class WasmFnLowering implements StructuredSink<Label> {
     if (viaFrame) this.loadAllRegisters(call);
   }
 
+  //   cells[CALLS] := cells[CALLS] + 1
+  private countCall(): void {
+    const wb = this.wb;
+    wb.i32Const(0); wb.i32Const(0); wb.load(W.I32_LOAD, 2, CALLS_WORD * 4); wb.i32Const(1); wb.op(W.I32_ADD);
+    wb.store(W.I32_STORE, 2, CALLS_WORD * 4);
+  }
+
   /** On a slow path where the frame can be seen (a trap, a fuel poll): an
    *  inlined leaf's header, written only here. */
   private frameSeen(): void {
@@ -703,17 +713,24 @@ class WasmFnLowering implements StructuredSink<Label> {
         this.get(a(0)); this.get(a(2)); this.storeKind(variant, a(1));
         if (OP_INFO[op].barrier) this.writeBarrier(a(0), null);
         return;
-      case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR:
-        this.publish(); wb.i32Const(arrayKindFor(variant)); this.get(a(1));
+      case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: case Op.NEWARRB:
+        this.publish(); wb.i32Const(arrayKindFor(variant, OP_INFO[op].elementBytes)); this.get(a(1));
         this.callHelper('new_array'); this.set(a(0), Kind.R);
         return;
-      case Op.AGETI: case Op.AGETF: case Op.AGETR:
-        this.elementAddress(a(1), a(2), variant === Kind.F ? 3 : 2); this.loadKind(variant, 8); this.set(a(0), variant);
+      case Op.AGETI: case Op.AGETF: case Op.AGETR: case Op.AGETB: {
+        const bytes = OP_INFO[op].elementBytes!;
+        this.elementAddress(a(1), a(2), Math.log2(bytes));
+        if (bytes === 1) wb.load(W.I32_LOAD8_U, 0, HEADER_BYTES); else this.loadKind(variant, HEADER_BYTES);
+        this.set(a(0), variant);
         return;
-      case Op.ASETI: case Op.ASETF: case Op.ASETR:
-        this.elementAddress(a(0), a(1), variant === Kind.F ? 3 : 2); this.get(a(2)); this.storeKind(variant, 8);
+      }
+      case Op.ASETI: case Op.ASETF: case Op.ASETR: case Op.ASETB: {
+        const bytes = OP_INFO[op].elementBytes!;
+        this.elementAddress(a(0), a(1), Math.log2(bytes)); this.get(a(2));
+        if (bytes === 1) wb.store(W.I32_STORE8, 0, HEADER_BYTES); else this.storeKind(variant, HEADER_BYTES);
         if (OP_INFO[op].barrier) this.writeBarrier(a(0), a(1));
         return;
+      }
       case Op.LEN: this.get(a(1)); wb.load(W.I32_LOAD, 2, 4); this.set(a(0), Kind.I); return;
       case Op.SGET: this.elementAddress(a(1), a(2), 1); wb.load(W.I32_LOAD16_U, 1, HEADER_BYTES); this.set(a(0), Kind.I); return;
       case Op.CONCAT: this.publish(); this.get(a(1)); this.get(a(2)); this.callHelper('concat'); this.set(a(0), Kind.R); return;
@@ -829,6 +846,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     let c = decodeCall(env.mod, this.code, this.pc);
     if (c.byValue && this.spec !== null) c = this.guardCallTarget(c);
     this.countStep({ base: c.base, params: c.sig.params });
+    if (env.countCalls) this.countCall();
     if (!c.byValue && this.mode.kind !== 'inline') {
       const g = env.mod.functions[c.target]!;
       if (g !== fn && env.mayInline(g.index) && inlinable(g)) return this.inlineCall(g, c, op);
