@@ -179,6 +179,10 @@ export class Runtime implements RootSource {
     mod.strConsts.forEach((s, i) => { this.strAddrs[i] = this.heap.newString(s); });
     this.heap.initCharCache();
     this.heap.collector = this.gc;
+    // The window the constants were allocated in was opened with no collector
+    // to size it: retired, so the next allocation asks the collector (under
+    // --gc-stress, it collects from the program's first allocation on).
+    this.heap.retireWindow();
     this.externs = mod.externs.map((e) => opts.externs[e.name]!);
     this.sp = this.stackStartSlot;
     this.entries = mod.functions.map(() => null);
