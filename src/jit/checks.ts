@@ -16,7 +16,7 @@
 
 import { Op, OP_INFO, instrLength } from '../bytecode/opcodes.js';
 import { forEachCheck } from './backend.js';
-import { Exit, type Block, type Cfg } from './cfg.js';
+import { jumpTarget, type Block, type Cfg } from './cfg.js';
 
 export interface CheckFacts {
   /** Registers known non-null. */
@@ -59,9 +59,9 @@ export function checksAtEntry(cfg: Cfg): CheckFacts[] {
 function transfer(cfg: Cfg, b: Block, facts: CheckFacts): CheckFacts {
   const code = cfg.fn.code;
   for (let pc = b.start; pc <= b.last; pc += instrLength(code[pc] as Op)) {
-    const op = code[pc] as Op;
-    const branch = pc === b.last && (b.exit !== Exit.GOTO || op === Op.JMP || op === Op.JMPLOOP || OP_INFO[op].args.includes('lbl'));
-    if (!branch) {
+    // A jump (only ever a block's last instruction) is lowered as the block's
+    // branch, whose checks (none) the lowerings emit apart.
+    if (jumpTarget(cfg.fn, pc) === null) {
       forEachCheck(code, pc, (r) => facts.nonNull.add(r), (obj, i) => {
         const key = boundsKey(obj, i);
         if (key !== null) facts.inBounds.add(key);

@@ -316,8 +316,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     //     (store the parameters into their slots)  ;; (or the frame stack's end:
     //     return interp_X(fp)                      ;;  the helper traps then)
     //   }
-    wb.localGet(this.fp); wb.i32Const(this.env.frameSizes[fn.index]!); wb.op(W.I32_ADD);
-    wb.i32Const(0); wb.load(W.I32_LOAD, 2, HOST_LIMIT_WORD * 4); wb.op(W.I32_GT_S);
+    this.pastHostLimit(this.fp, fn);
     wb.if_();
     fn.params.forEach((k, r) => { wb.localGet(this.fpb); wb.localGet(this.regs[r]!); this.storeKind(k, r * 8); });
     wb.localGet(this.fp); this.callHelper(interpHelper(fn.ret)); wb.return_();
@@ -355,6 +354,16 @@ class WasmFnLowering implements StructuredSink<Label> {
   private flushFuel(): void {
     if (this.fuelKept === null) return;
     this.wb.i32Const(0); this.wb.localGet(this.fuelKept); this.wb.store(W.I32_STORE, 2, FUEL_WORD * 4);
+  }
+
+  //   fp + size(g) > cells[HOST_LIMIT]
+  /** Push whether a frame of g at `fp` would end past the host-stack limit
+   *  (or the frame stack's end): a called g's prologue and an inlined framed
+   *  body make the same test. */
+  private pastHostLimit(fp: Local, g: BcFunction): void {
+    const wb = this.wb;
+    wb.localGet(fp); wb.i32Const(this.env.frameSizes[g.index]!); wb.op(W.I32_ADD);
+    wb.i32Const(0); wb.load(W.I32_LOAD, 2, HOST_LIMIT_WORD * 4); wb.op(W.I32_GT_S);
   }
 
   //   hot := hot - 1 ; if hot == 0 { tier_up(f) }   ;; once: then it goes negative
@@ -437,11 +446,7 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  by storeRegisters). */
   private loadAllRegisters(call: AreaArgs | null = null): void {
     const { wb, fn } = this;
-    const load = (k: ValKind, slot: number, into: Local) => {
-      wb.localGet(this.fpb);
-      wb.load(k === Kind.F ? W.F64_LOAD : W.I32_LOAD, k === Kind.F ? 3 : 2, slot * 8);
-      wb.localSet(into);
-    };
+    const load = (k: ValKind, slot: number, into: Local) => { wb.localGet(this.fpb); this.loadKind(k, slot * 8); wb.localSet(into); };
     fn.regKinds.forEach((k, r) => { if (r < fn.areaBase) load(k as ValKind, r, this.regs[r]!); });
     call?.params.forEach((k, i) => load(k, call.base + HEADER_SLOTS + i, this.areaArg(k, i)));
   }
@@ -888,8 +893,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     const cfp = wb.local(ValType.I32);
     wb.localGet(this.fp); wb.i32Const(c.base + HEADER_SLOTS); wb.op(W.I32_ADD); wb.localSet(cfp);
     if (framed) {
-      wb.localGet(cfp); wb.i32Const(this.env.frameSizes[g.index]!); wb.op(W.I32_ADD);
-      wb.i32Const(0); wb.load(W.I32_LOAD, 2, HOST_LIMIT_WORD * 4); wb.op(W.I32_GT_S);
+      this.pastHostLimit(cfp, g);
       wb.if_(); this.callOut(c, op); wb.else_();
     }
     const header = () => this.writeHeader(c.base, () => wb.i32Const(g.index), op);
