@@ -157,7 +157,7 @@ const NATIVE_MATH: Partial<Record<MathBuiltin, number>> = { floor: W.F64_FLOOR, 
 type Mode =
   | { kind: 'function' }
   | { kind: 'osr' }
-  | { kind: 'inline'; fp: Local; ret: Label; result: Local | null; framed: boolean; header: (() => void) | null };
+  | { kind: 'inline'; fp: Local; ret: Label; result: Local | null; framed: boolean; header: (() => void) | null; depth: number; chainWords: number };
 
 /** What a whole-function compile adds to tier 1: tier 2's speculation (each
  *  guarded, leaving through deoptExit), or tier 1's countdown to tier 2. */
@@ -168,8 +168,13 @@ function deoptHelper(ret: ValKind | null): Helper {
   return ret === null ? 'deopt_v' : ret === Kind.F ? 'deopt_f' : 'deopt_i';
 }
 
-/** Callees at most this long (bytecode words) are inlined (one level deep). */
+/** Callees at most this long (bytecode words) are inlined; an inlined body
+ *  inlines its own such callees too, down to INLINE_MAX_DEPTH bodies deep, while
+ *  the bodies along one chain of inlined calls total at most INLINE_CHAIN_WORDS
+ *  (which bounds the code one call site can grow into). */
 const INLINE_MAX_WORDS = 96;
+const INLINE_MAX_DEPTH = 3;
+const INLINE_CHAIN_WORDS = 3 * INLINE_MAX_WORDS;
 
 function forEachInstr(fn: BcFunction, visit: (op: Op, pc: number) => void): void {
   for (let pc = 0; pc < fn.code.length; pc += instrLength(fn.code[pc] as Op)) visit(fn.code[pc] as Op, pc);
@@ -239,6 +244,11 @@ function inlinable(fn: BcFunction): boolean {
   return fn.code.length <= INLINE_MAX_WORDS;
 }
 
+/** How deep `mode` stands in inlined bodies, and their words along the chain. */
+function inlineChain(mode: Mode): { depth: number; words: number } {
+  return mode.kind === 'inline' ? { depth: mode.depth, words: mode.chainWords } : { depth: 0, words: 0 };
+}
+
 /** Needs no frame of its own (no call, allocation or published helper). */
 function isLeaf(fn: BcFunction): boolean {
   let leaf = true;
@@ -261,6 +271,10 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  and (object, index) pairs bounds-checked, on every path to here, and not
    *  written since. */
   private facts: CheckFacts = { nonNull: new Set(), inBounds: new Set() };
+  /** Registers holding null since LOADNULL, in the block being emitted: a store
+   *  of one into the heap needs no write barrier (it makes no old-to-young
+   *  reference). */
+  private nulls = new Set<number>();
   /** The facts at the entry of each block (checks.ts). */
   private entryFacts: CheckFacts[] = [];
   private readonly osr: boolean;
@@ -462,6 +476,7 @@ class WasmFnLowering implements StructuredSink<Label> {
   body(b: Block): void {
     const at = this.entryFacts[b.id]!;
     this.facts = { nonNull: new Set(at.nonNull), inBounds: new Set(at.inBounds) };
+    this.nulls.clear();
     for (let pc = b.start; pc <= b.last; pc += instrLength(this.code[pc] as Op)) {
       this.pc = pc;
       const op = this.code[pc] as Op;
@@ -528,6 +543,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     }
     wb.localSet(this.regs[r]!);
     forgetRegister(this.facts, r);
+    this.nulls.delete(r);
     if (k === Kind.R && this.hasFrame()) this.writeThrough(r);
   }
 
@@ -696,7 +712,7 @@ class WasmFnLowering implements StructuredSink<Label> {
       case Op.LOADI: wb.i32Const(a(1)); this.set(a(0), Kind.I); return;
       case Op.LOADF: wb.f64Const(this.env.mod.f64Consts[a(1)]!); this.set(a(0), Kind.F); return;
       case Op.LOADS: wb.i32Const(this.env.strAddrs[a(1)]!); this.set(a(0), Kind.R); return;
-      case Op.LOADNULL: wb.i32Const(0); this.set(a(0), Kind.R); return;
+      case Op.LOADNULL: wb.i32Const(0); this.set(a(0), Kind.R); this.nulls.add(a(0)); return;
       case Op.LOADFN: wb.i32Const(a(1) + 1); this.set(a(0), Kind.I); return;
       case Op.DIV: case Op.REM: return this.divide(op);
       case Op.STREQ: case Op.STRNE:
@@ -716,7 +732,7 @@ class WasmFnLowering implements StructuredSink<Label> {
         return;
       case Op.SETFI: case Op.SETFF: case Op.SETFR:
         this.get(a(0)); this.get(a(2)); this.storeKind(variant, a(1));
-        if (OP_INFO[op].barrier) this.writeBarrier(a(0), null);
+        if (OP_INFO[op].barrier && !this.nulls.has(a(2))) this.writeBarrier(a(0), null);
         return;
       case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: case Op.NEWARRB:
         this.publish(); wb.i32Const(arrayKindFor(variant, OP_INFO[op].elementBytes)); this.get(a(1));
@@ -733,7 +749,7 @@ class WasmFnLowering implements StructuredSink<Label> {
         const bytes = OP_INFO[op].elementBytes!;
         this.elementAddress(a(0), a(1), Math.log2(bytes)); this.get(a(2));
         if (bytes === 1) wb.store(W.I32_STORE8, 0, HEADER_BYTES); else this.storeKind(variant, HEADER_BYTES);
-        if (OP_INFO[op].barrier) this.writeBarrier(a(0), a(1));
+        if (OP_INFO[op].barrier && !this.nulls.has(a(2))) this.writeBarrier(a(0), a(1));
         return;
       }
       case Op.LEN: this.get(a(1)); wb.load(W.I32_LOAD, 2, 4); this.set(a(0), Kind.I); return;
@@ -852,11 +868,18 @@ class WasmFnLowering implements StructuredSink<Label> {
     if (c.byValue && this.spec !== null) c = this.guardCallTarget(c);
     this.countStep({ base: c.base, params: c.sig.params });
     if (env.countCalls) this.countCall();
-    if (!c.byValue && this.mode.kind !== 'inline') {
+    if (!c.byValue) {
       const g = env.mod.functions[c.target]!;
-      if (g !== fn && env.mayInline(g.index) && inlinable(g)) return this.inlineCall(g, c, op);
+      if (g !== fn && env.mayInline(g.index) && this.inlinesHere(g)) return this.inlineCall(g, c, op);
     }
     this.callOut(c, op);
+  }
+
+  /** Whether a call of g here is inlined: g is small, and neither the depth of
+   *  inlined bodies nor the words along their chain goes past its bound. */
+  private inlinesHere(g: BcFunction): boolean {
+    const { depth, words } = inlineChain(this.mode);
+    return inlinable(g) && depth < INLINE_MAX_DEPTH && words + g.code.length <= INLINE_CHAIN_WORDS;
   }
 
   /** The call itself: header, arguments, call (direct for self-recursion). */
@@ -900,7 +923,8 @@ class WasmFnLowering implements StructuredSink<Label> {
     if (framed) header();
     const result = g.ret === null ? null : wb.local(wasmType(g.ret));
     const ret = wb.block();
-    const mode: Mode = { kind: 'inline', fp: cfp, ret, result, framed, header: framed ? null : header };
+    const { depth, words } = inlineChain(this.mode);
+    const mode: Mode = { kind: 'inline', fp: cfp, ret, result, framed, header: framed ? null : header, depth: depth + 1, chainWords: words + g.code.length };
     const body = new WasmFnLowering(this.env, this.mb, wb, g, mode, this.helpers);
     body.inlineEntry(g.params.map((k, i) => this.areaArg(k, i)));
     body.lowerBody(buildCfg(g, 0));
