@@ -54,8 +54,13 @@ class ModuleCtx {
   /** Per struct, field name -> its layout (made when first needed). */
   private fieldMaps: Map<string, BcStruct['fields'][number]>[] = [];
 
+  /** Per global, the value every read of it takes as a literal (null: read its
+   *  slot): see constantGlobals. */
+  readonly globalConsts: (number | null)[];
+
   constructor(readonly prog: A.CheckedProgram) {
     this.structs = prog.structs.map(layoutStruct);
+    this.globalConsts = constantGlobals(prog);
   }
 
   /** The layout of a field by name (a struct may have thousands of fields). */
@@ -126,6 +131,42 @@ export function lowerProgram(prog: A.CheckedProgram): BcModule {
     sigs: m.sigs, f64Consts: m.f64Consts, strConsts: m.strConsts,
     initIndex, mainIndex: prog.mainIndex, mainTakesArgs: prog.mainTakesArgs,
   };
+}
+
+/** The i32 `let` globals whose initialiser is a literal (or `-`, `~` of one),
+ *  where no initialiser before it calls anything: every read of one sees its
+ *  value (a function called from an earlier initialiser could see it still 0,
+ *  docs/language.md, Globals), so reads of it are lowered as the literal (and
+ *  compare, add or loop to it as one). Its slot is still written. */
+function constantGlobals(prog: A.CheckedProgram): (number | null)[] {
+  let called = false;
+  return prog.globals.map((g) => {
+    const value = g.decl.mutable || called || g.type.k !== 'i32' ? null : literalValue(g.decl.init);
+    if (containsCall(g.decl.init)) called = true;
+    return value;
+  });
+}
+
+function literalValue(e: A.Expr): number | null {
+  if (e.kind === 'int') return e.value;
+  if (e.kind !== 'unary' || e.operand.kind !== 'int') return null;
+  return e.op === '-' ? -e.operand.value | 0 : e.op === '~' ? ~e.operand.value : null;
+}
+
+/** Whether evaluating e may run guest code (a call of any kind). */
+function containsCall(e: A.Expr): boolean {
+  switch (e.kind) {
+    case 'call': return true;
+    case 'unary': return containsCall(e.operand);
+    case 'binary': return containsCall(e.left) || containsCall(e.right);
+    case 'cast': return containsCall(e.expr);
+    case 'index': return containsCall(e.object) || containsCall(e.index);
+    case 'field': case 'len': return containsCall(e.object);
+    case 'new_struct': return e.fields.some((f) => containsCall(f.value));
+    case 'new_array': return containsCall(e.length);
+    case 'array_lit': return e.elements.some(containsCall);
+    default: return false;
+  }
 }
 
 function lowerGlobalsInit(m: ModuleCtx, index: number) {
@@ -320,7 +361,8 @@ class BodyLowering {
   private forStmt(s: Extract<A.Stmt, { kind: 'for' }>): void {
     const i = this.b.local(Kind.I);
     this.expr(s.start, i, Kind.I);
-    const literalEnd = s.end.kind === 'int' ? s.end.value : null;
+    const endExpr = this.folded(s.end);
+    const literalEnd = endExpr.kind === 'int' ? endExpr.value : null;
     let end = -1;
     if (literalEnd === null) { end = this.b.local(Kind.I); this.expr(s.end, end, Kind.I); }
     this.endStatement();
@@ -449,7 +491,8 @@ class BodyLowering {
     if (!ops || !(lt.k === 'i32' || (lt.k === 'bool' && (e.op === '==' || e.op === '!=')))) return false;
     const [op, opK] = negate ? ops.inverse : ops.direct;
     const l = this.expr(e.left, null, Kind.I);
-    if (e.right.kind === 'int') { this.b.emitJump(opK, target, l, e.right.value); return true; }
+    const right = this.folded(e.right);
+    if (right.kind === 'int') { this.b.emitJump(opK, target, l, right.value); return true; }
     const r = this.expr(e.right, null, Kind.I);
     this.b.emitJump(op, target, l, r);
     return true;
@@ -457,9 +500,18 @@ class BodyLowering {
 
   // ---- expressions ---------------------------------------------------------------
 
+  /** A read of a constant global (ModuleCtx.globalConsts) as its literal; any
+   *  other expression as it is. */
+  private folded(e: A.Expr): A.Expr {
+    if (e.kind !== 'name' || e.ref?.kind !== 'global') return e;
+    const value = this.m.globalConsts[e.ref.index];
+    return value == null ? e : { kind: 'int', value, pos: e.pos, ty: e.ty };
+  }
+
   /** Compute e; the result is in dst if given, else in the returned register.
    *  `want` is the kind the context stores (decides how `null` is materialised). */
   private expr(e: A.Expr, dst: number | null, want: ValKind | null): number {
+    e = this.folded(e);
     const k = e.ty!.k === 'null' ? (want ?? Kind.R) : e.ty!.k === 'void' ? null : kindOfType(e.ty!);
     const out = () => dst ?? this.temp(k!);
     switch (e.kind) {
@@ -592,6 +644,7 @@ class BodyLowering {
    *  given, only tells its type. `operandTy` is the left operand's type. */
   private binaryInto(op: A.BinOp, left: A.Expr | null, right: A.Expr, dst: number | null,
                      operandTy: Type, leftReg: number | null, whole?: A.Expr): number {
+    right = this.folded(right);
     if (op === '&&' || op === '||') return this.logical(op, left!, right, dst, leftReg);
     const t = operandTy.k === 'null' ? right.ty! : operandTy;
     const isCompare = COMPARE.has(op);

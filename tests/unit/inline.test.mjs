@@ -4,6 +4,8 @@
 // the frame-stack limit see exactly what they see when it is called; where its
 // frame would not fit, the call is made instead. Every case is checked against
 // the interpreter, and against the generated code (the callee really is inline).
+// Inlined bodies inline their own callees, three deep. Also here: the write
+// barrier a store of null leaves out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load } from '../../dist/vm.js';
@@ -75,5 +77,68 @@ fn main() {
   assert.match(codeOf(src, 'main'), /call \$h\.out_i[^]*call \$h\.trap/, 'check runs inline in main');
   const ref = run(src, { tier: 'interp' });
   assert.match(ref.stderr, /^runtime error: division by zero\n  at check \(t\.tier:4\)\n  at main \(t\.tier:8\)\n$/);
+  for (const mode of MODES) assert.deepEqual(run(src, mode), ref, JSON.stringify(mode));
+});
+
+// Inlined bodies inline their own small callees, three bodies deep: main runs
+// l1, l2 and l3 inline, each with its frame (they allocate, print or call), and
+// calls l4 (a fourth body deep is past the bound).
+const CHAIN = `
+struct Box { next: Box, v: i32 }
+fn l4(b: Box) -> i32 { print(b.v > 3); return b.v; }
+fn l3(b: Box, d: i32) -> i32 {
+  let c = new Box { next: b, v: 100 / d };
+  return l4(c) + c.next.v;
+}
+fn l2(b: Box, d: i32) -> i32 {
+  let c = new Box { next: b, v: d };
+  return l3(c, d) + c.v;
+}
+fn l1(b: Box, d: i32) -> i32 {
+  print(d);
+  return l2(b.next, d) + 1;
+}
+fn main(args: [str]) {
+  var s = 0;
+  let root = new Box { next: new Box { next: null, v: 5 }, v: 6 };
+  for i in 0..parse_i32(args[0]) { s = s + l1(root, 3 - i % 4); }
+  print(s);
+}`;
+
+wasmTest('inlined bodies three deep: the fourth is called; frames, traces and the heap as when called', () => {
+  const main = codeOf(CHAIN, 'main');
+  assert.match(main, /call \$h\.out_i[^]*call \$h\.new_struct[^]*call \$h\.new_struct/, 'l1, l2 and l3 run inline in main');
+  assert.doesNotMatch(main, /call \$h\.out_b/, 'l4 (which prints a bool) is called: past the depth bound');
+  const ok = run(CHAIN, { tier: 'interp', args: ['3'] });
+  assert.equal(ok.code, 0);
+  const trap = run(CHAIN, { tier: 'interp', args: ['40'] });
+  assert.match(trap.stderr, /^runtime error: division by zero\n  at l3 \(t\.tier:5\)\n  at l2 \(t\.tier:10\)\n  at l1 \(t\.tier:14\)\n  at main \(t\.tier:19\)\n$/);
+  for (const mode of MODES) {
+    assert.deepEqual(run(CHAIN, { ...mode, args: ['3'] }), ok, JSON.stringify(mode));
+    assert.deepEqual(run(CHAIN, { ...mode, args: ['40'] }), trap, JSON.stringify(mode));
+  }
+});
+
+// A store of null makes no old-to-young reference: no write barrier, where the
+// register is known to hold null in its block (and only there).
+wasmTest('a store of a register known null has no write barrier; a register reused for a reference has it', () => {
+  const src = `
+struct Box { next: Box, v: i32 }
+fn clear(b: Box) { b.next = null; }
+fn relink(b: Box, c: Box) {
+  b.next = null;
+  var x: Box = null;
+  if b.v > 0 { x = c; }
+  b.next = x;
+}
+fn main() {
+  let b = new Box { next: null, v: 1 };
+  for i in 0..3000 { relink(b, new Box { next: null, v: i }); clear(b); relink(b, new Box { next: b, v: i }); }
+  print(b.next.v);
+}`;
+  assert.doesNotMatch(codeOf(src, 'clear'), /call \$h\.remember/);
+  assert.equal((codeOf(src, 'relink').match(/call \$h\.remember/g) ?? []).length, 1, 'the store of x after the branch has its barrier');
+  const ref = run(src, { tier: 'interp' });
+  assert.equal(ref.stdout, '2999\n');
   for (const mode of MODES) assert.deepEqual(run(src, mode), ref, JSON.stringify(mode));
 });

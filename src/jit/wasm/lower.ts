@@ -99,7 +99,7 @@ export function functionModule(env: LowerEnv, fn: BcFunction, osrPc: number | nu
 export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFunction, osrPc: number | null, plan: CompilePlan = TIER1): WasmFunctionBuilder {
   const osr = osrPc !== null;
   const spec = osr ? null : plan.spec;
-  const used = helpersUsed(env, fn);
+  const used = helpersUsed(env, fn, NOT_INLINED, spec?.targets);
   if (spec !== null) used.add(deoptHelper(fn.ret));
   if (!osr && plan.tierUpAfter > 0) used.add('tier_up');
   const helpers = new Map<Helper, number>();
@@ -157,7 +157,7 @@ const NATIVE_MATH: Partial<Record<MathBuiltin, number>> = { floor: W.F64_FLOOR, 
 type Mode =
   | { kind: 'function' }
   | { kind: 'osr' }
-  | { kind: 'inline'; fp: Local; ret: Label; result: Local | null; framed: boolean; header: (() => void) | null; depth: number; chainWords: number };
+  | { kind: 'inline'; fp: Local; ret: Label; result: Local | null; framed: boolean; header: (() => void) | null; chain: InlineChain };
 
 /** What a whole-function compile adds to tier 1: tier 2's speculation (each
  *  guarded, leaving through deoptExit), or tier 1's countdown to tier 2. */
@@ -225,16 +225,18 @@ function helpersOf(op: Op, code: Int32Array, pc: number): Helper[] {
   return out;
 }
 
-/** Every helper the code of fn (and of the leaves it may inline) can call. */
-export function helpersUsed(env: LowerEnv, fn: BcFunction, inlined = false): Set<Helper> {
-  const used = new Set<Helper>(inlined ? [] : [interpHelper(fn.ret)]);
+/** Every helper the code of fn (standing at `chain`) can call, and the code of
+ *  the bodies it may inline: at its calls, and at the CALLV sites tier 2
+ *  speculates on (`targets`, pc -> function). */
+export function helpersUsed(env: LowerEnv, fn: BcFunction, chain = NOT_INLINED, targets?: ReadonlyMap<number, number>): Set<Helper> {
+  const used = new Set<Helper>(chain.depth > 0 ? [] : [interpHelper(fn.ret)]);
   forEachInstr(fn, (op, pc) => {
     for (const h of helpersOf(op, fn.code, pc)) used.add(h);
     if (env.fuel && OP_INFO[op].step) used.add('poll');
-    if (op === Op.CALL && !inlined) {
-      const g = env.mod.functions[fn.code[pc + 1]!]!;
-      if (g !== fn && inlinable(g)) for (const h of helpersUsed(env, g, true)) used.add(h);
-    }
+    const callee = op === Op.CALL ? fn.code[pc + 1]! : op === Op.CALLV ? targets?.get(pc) : undefined;
+    if (callee === undefined) return;
+    const g = env.mod.functions[callee]!;
+    if (g !== fn && inlinesAt(chain, g)) for (const h of helpersUsed(env, g, deeper(chain, g))) used.add(h);
   });
   return used;
 }
@@ -244,9 +246,23 @@ function inlinable(fn: BcFunction): boolean {
   return fn.code.length <= INLINE_MAX_WORDS;
 }
 
-/** How deep `mode` stands in inlined bodies, and their words along the chain. */
-function inlineChain(mode: Mode): { depth: number; words: number } {
-  return mode.kind === 'inline' ? { depth: mode.depth, words: mode.chainWords } : { depth: 0, words: 0 };
+/** Where code stands in inlined bodies: how deep, and their words along the chain. */
+interface InlineChain { depth: number; words: number }
+const NOT_INLINED: InlineChain = { depth: 0, words: 0 };
+
+function inlineChain(mode: Mode): InlineChain {
+  return mode.kind === 'inline' ? mode.chain : NOT_INLINED;
+}
+
+/** Whether a call of g is inlined at `chain`: g is small, and neither the depth
+ *  of inlined bodies nor their words along the chain go past their bounds. */
+function inlinesAt(chain: InlineChain, g: BcFunction): boolean {
+  return inlinable(g) && chain.depth < INLINE_MAX_DEPTH && chain.words + g.code.length <= INLINE_CHAIN_WORDS;
+}
+
+/** The chain inside g's body inlined at `chain`. */
+function deeper(chain: InlineChain, g: BcFunction): InlineChain {
+  return { depth: chain.depth + 1, words: chain.words + g.code.length };
 }
 
 /** Needs no frame of its own (no call, allocation or published helper). */
@@ -870,16 +886,9 @@ class WasmFnLowering implements StructuredSink<Label> {
     if (env.countCalls) this.countCall();
     if (!c.byValue) {
       const g = env.mod.functions[c.target]!;
-      if (g !== fn && env.mayInline(g.index) && this.inlinesHere(g)) return this.inlineCall(g, c, op);
+      if (g !== fn && env.mayInline(g.index) && inlinesAt(inlineChain(this.mode), g)) return this.inlineCall(g, c, op);
     }
     this.callOut(c, op);
-  }
-
-  /** Whether a call of g here is inlined: g is small, and neither the depth of
-   *  inlined bodies nor the words along their chain goes past its bound. */
-  private inlinesHere(g: BcFunction): boolean {
-    const { depth, words } = inlineChain(this.mode);
-    return inlinable(g) && depth < INLINE_MAX_DEPTH && words + g.code.length <= INLINE_CHAIN_WORDS;
   }
 
   /** The call itself: header, arguments, call (direct for self-recursion). */
@@ -923,8 +932,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     if (framed) header();
     const result = g.ret === null ? null : wb.local(wasmType(g.ret));
     const ret = wb.block();
-    const { depth, words } = inlineChain(this.mode);
-    const mode: Mode = { kind: 'inline', fp: cfp, ret, result, framed, header: framed ? null : header, depth: depth + 1, chainWords: words + g.code.length };
+    const mode: Mode = { kind: 'inline', fp: cfp, ret, result, framed, header: framed ? null : header, chain: deeper(inlineChain(this.mode), g) };
     const body = new WasmFnLowering(this.env, this.mb, wb, g, mode, this.helpers);
     body.inlineEntry(g.params.map((k, i) => this.areaArg(k, i)));
     body.lowerBody(buildCfg(g, 0));
