@@ -1020,3 +1020,41 @@ describe('edit distance (suggest.ts)', () => {
     assert.equal(closestName('abc', ['abd', 'abx']), 'abd');
   });
 });
+
+// ---- constant globals ----------------------------------------------------------------
+
+describe('constant globals', () => {
+  const code = async (src, name) => {
+    const { lowerProgram } = await import('../../dist/front/lower.js');
+    const { disassembleFunction } = await import('../../dist/bytecode/disasm.js');
+    const m = lowerProgram(checkedOk(src));
+    return disassembleFunction(m, m.functions.find((f) => f.name === name));
+  };
+  const run = async (src) => {
+    const { load } = await import('../../dist/vm.js');
+    let out = '';
+    for (const tier of ['interp', 'jit']) {
+      let o = '';
+      const r = load('t.tier', src, { tier, stdout: (t) => { o += t; } });
+      assert.ok(r.ok);
+      assert.equal(r.program.run(), 0);
+      if (tier === 'interp') out = o; else assert.equal(o, out, 'every tier the same');
+    }
+    return out;
+  };
+
+  test('a read of an i32 let global with a literal initialiser is the literal', async () => {
+    const src = `let K = 3;\nlet M = ~4;\nvar V = 5;\nfn f(x: i32) -> i32 { if x == K { return x & M; } return x + V; }\nfn main() { print(f(3)); print(f(7)); }`;
+    const f = await code(src, 'f');
+    assert.match(f, /JNEK\s+r0, 3,/);
+    assert.match(f, /LOADI\s+r\d+, -5/);
+    assert.match(f, /GETGI\s+r\d+, g:V/, 'a var global is read from its slot');
+    assert.equal(await run(src), '3\n12\n');
+  });
+
+  test('not where an earlier initialiser calls: the called function sees it still 0', async () => {
+    const src = `let A: i32 = peek();\nlet B = 5;\nfn peek() -> i32 { return B; }\nfn main() { print(A); print(B); }`;
+    assert.match(await code(src, 'peek'), /GETGI\s+r\d+, g:B/);
+    assert.equal(await run(src), '0\n5\n');
+  });
+});
