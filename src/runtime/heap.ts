@@ -107,6 +107,8 @@ export const LIMIT_WORD = 5;
 const FRESH_CHUNK = 64 * 1024;
 /** A promotion window (Heap.allocOld) prefers a free run of this many bytes. */
 const PROMOTION_CHUNK = 64 * 1024;
+/** Arrays of at least this many bytes are allocated OLD (Heap.newArray). */
+const PRETENURE_BYTES = 4096;
 
 /** The hole ring (Heap.ring, at the start of the heap's memory): the next holes,
  *  copied into linear memory so that compiled code moves from a used-up hole to
@@ -133,6 +135,8 @@ export interface Collector {
   collect(reason: string, full?: boolean): void;
   /** Should a full collection run before the heap grows to `extent` bytes? */
   fullBeforeGrowth(extent: number): boolean;
+  /** The block of `size` bytes at `addr` was allocated OLD (pretenured). */
+  pretenured(addr: number, size: number): void;
 }
 
 /** Runs up to this size have a bin per exact size (8-byte steps). */
@@ -637,14 +641,16 @@ export class Heap {
   //
   // The promotion window [promoCursor, promoLimit) is taken from the free runs
   // (never a hole, never a young range: the sweep that follows must not see the
-  // copies) or from fresh memory, and its rest given back by endPromotion().
+  // copies) or from fresh memory, and its rest given back by endPromotion()
+  // (at the end of the collection, or at once for a pretenured array).
 
   private promoCursor = 0;
   private promoLimit = 0;
 
   /** `size` bytes of old space (uninitialized) for an object the collection
-   *  moves; 0 if the heap has no room (the object is then promoted where it is).
-   *  Never collects; may grow the memory (views must be re-read). */
+   *  moves, or a pretenured one; 0 if the heap has no room (a moved object is
+   *  then promoted where it is). Never collects; may grow the memory (views
+   *  must be re-read). */
   allocOld(size: number): number {
     const a = this.promoCursor;
     if (a + size <= this.promoLimit) { this.promoCursor = a + size; return a; }
@@ -707,7 +713,33 @@ export class Heap {
     const elemBytes = elementBytesOf(kind);
     if (length > (this.limit - this.start) / elemBytes) throw new Trap('out of memory');
     const big = kind === ObjKind.ARR_R && length >= BIG_ARRAY_ELEMENTS ? BIG_BIT : 0;
-    return this.alloc(HEADER_BYTES + length * elemBytes, kind | big, length);
+    const bytes = HEADER_BYTES + length * elemBytes;
+    if (bytes >= PRETENURE_BYTES && this.collector !== null) return this.allocPretenured(bytes, kind | big, length);
+    return this.alloc(bytes, kind | big, length);
+  }
+
+  /** A large array is allocated OLD, outside the windows (pretenured): a large
+   *  array is usually the container a program keeps its data in, so no minor
+   *  collection traces its elements while it ages, and the barrier logs the
+   *  stores into it from the start (what they store is then moved out of the
+   *  young ranges at the next minor collection). A large array that dies young
+   *  waits for a full collection. Its bytes count toward the nursery's budget
+   *  like any allocation. */
+  private allocPretenured(bytes: number, tag: number, length: number): number {
+    const size = blockSizeFor(bytes);
+    const c = this.collector!;
+    if (c.budget(this.allocatedSinceGc) < size) c.collect('threshold');
+    let addr = this.allocOld(size);
+    if (addr === 0) { c.collect('heap limit', true); addr = this.allocOld(size); }
+    this.endPromotion();
+    if (addr === 0) throw new Trap('out of memory');
+    this.allocatedSinceGc += size;
+    const i32 = this.mem.i32, w = addr >> 2;
+    i32[w] = tag | MARK_BIT;
+    i32[w + 1] = length;
+    i32.fill(0, w + 2, w + (size >> 2));
+    c.pretenured(addr, size);
+    return addr;
   }
 
   newStruct(index: number): number {

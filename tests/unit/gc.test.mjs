@@ -425,6 +425,17 @@ test('evacuation: what only the old generation reaches is moved, once, with ever
   assert.equal(mem.i32[(el(2) + 12) >> 2], 4);
   assert.equal(mem.i32[d >> 2] & 7, 6, 'its old block is free');
   verifyHeap(heap, roots, 'in test');
+  // A full collection moves them out first too (its sweep would otherwise leave
+  // the young ranges as holes between them).
+  const e = heap.newStruct(0);
+  mem.i32[(e + 12) >> 2] = 5;
+  put(2, e);
+  const moved = gc.movedBytes;
+  gc.collect('test', true);
+  assert.notEqual(el(2), e);
+  assert.equal(mem.i32[(el(2) + 12) >> 2], 5);
+  assert.equal(gc.movedBytes, moved + 16);
+  verifyHeap(heap, roots, 'in test');
 });
 
 test('evacuation: with no room left in old space, a young object is promoted where it is', () => {
@@ -457,5 +468,33 @@ test('evacuation: with no room left in old space, a young object is promoted whe
     assert.equal(mem.i32[(s + 12) >> 2], 100 + i);
     assert.ok(mem.i32[s >> 2] & OLD);
   });
+  verifyHeap(heap, roots, 'in test');
+});
+
+test('a large array is allocated OLD (pretenured): stores into it are logged from the start, and it waits for a full collection to be freed', () => {
+  const { heap, gc, handles, roots, mem } = makeHeap(1 << 20);
+  const OLD = 8;
+  const small = heap.newArray(ARR_R, 100);
+  assert.equal(mem.i32[small >> 2] & OLD, 0, 'a small array is young');
+  const arr = heap.newArray(ARR_R, 2000);               // 8,008 bytes
+  assert.ok(mem.i32[arr >> 2] & OLD, 'a large one is OLD at once');
+  for (let i = 0; i < 2000; i++) assert.equal(mem.i32[((arr + 8) >> 2) + i], 0, 'and zeroed');
+  handles.push(arr);
+  const s = heap.newString('kept');
+  mem.i32[((arr + 8) >> 2) + 7] = s;
+  heap.barrier(arr, 7);
+  assert.equal(heap.slotCount, 1, 'the store was logged');
+  heap.retireWindow();                                  // the verifier reads a heap with no window open
+  verifyHeap(heap, roots, 'in test');
+  gc.collect('test');
+  const s2 = mem.i32[((arr + 8) >> 2) + 7];
+  assert.notEqual(s2, s, 'what it references was moved out of the young ranges');
+  assert.equal(heap.readString(s2), 'kept');
+  handles.pop();
+  const used = heap.extent - heap.freeBytes;
+  gc.collect('test');
+  assert.equal(heap.extent - heap.freeBytes, used, 'a minor collection does not free an OLD array');
+  gc.collect('test', true);
+  assert.ok(heap.extent - heap.freeBytes <= used - 8008, 'a full one does');
   verifyHeap(heap, roots, 'in test');
 });
