@@ -194,6 +194,16 @@ fn main() {
   assert.equal(r.stderr, 'runtime error: out of memory\n  at fill (t.tier:5)\n  at main (t.tier:9)\n');
 });
 
+test('a string built piece by piece reuses the runs its predecessors left: the heap stays near its live set', () => {
+  // Each string asks for a little more than any run a dead one left; only a full
+  // sweep merges them (fullBeforeGrowth). Without it the heap grew to 2 GB.
+  const src = `fn main() { var s = ""; for i in 0..20000 { s = s + str(i % 10); } print(s.len); }`;
+  const r = runTier(src, { gcStats: true });
+  assert.equal(r.stdout, '20000\n');
+  const peakKB = +/peak heap ([\d.]+) KB/.exec(r.stderr)[1];
+  assert.ok(peakKB <= 8192, r.stderr);
+});
+
 test('--trace-gc prints one line per collection', () => {
   const r = runTier(CHURN, { maxHeapMB: 2, traceGc: true });
   const lines = r.stderr.trim().split('\n');
