@@ -580,6 +580,9 @@ export class Heap {
 
   /** Forget every logged slot (a collection has taken them). */
   clearSlots(): void {
+    // Many logged elements (a big array filled in order): clearing the whole
+    // bitmap at once is cheaper than bit by bit.
+    if (this.slotCount > this.slotBits.length >> 3) { this.slotBits.fill(0); this.slotCount = 0; return; }
     for (let i = 0; i < this.slotCount; i++) {
       const bit = (this.slots[2 * i]! + HEADER_BYTES + 4 * this.slots[2 * i + 1]! - this.start) >> 2;
       this.slotBits[bit >> 5]! &= ~(1 << (bit & 31));
