@@ -38,7 +38,7 @@
 //   every fourth collection under --gc-stress. It moves nothing.
 // Marking uses an explicit stack (no host recursion, whatever the object graph).
 
-import { grown, ObjKind, HEADER_BYTES, MARK_BIT, LOGGED_BIT, BIG_BIT, FORWARDED_BIT, BIG_ARRAY_ELEMENTS, KIND_MASK, MIN_BLOCK, freeBinOf, type Collector, type Heap } from './heap.js';
+import { grown, ObjKind, HEADER_BYTES, MARK_BIT, LOGGED_BIT, BIG_BIT, FORWARDED_BIT, PRETENURED_BIT, BIG_ARRAY_ELEMENTS, KIND_MASK, MIN_BLOCK, freeBinOf, type Collector, type Heap } from './heap.js';
 
 /** A minor collection runs after this many bytes of allocation (the nursery),
  *  a quarter of the live set after the last full collection, within these bounds:
@@ -173,6 +173,19 @@ export class GarbageCollector implements Collector {
     const bit = (addr - this.heap.start) >> 3;
     this.oldBits[bit >> 5]! |= 1 << (bit & 31);
     this.oldBytes += size;
+    this.pretenuredBytes += size;
+  }
+
+  /** Bytes pretenured since the last full collection, and how many of them the
+   *  full sweep found live. */
+  private pretenuredBytes = 0;
+  private pretenuredLive = 0;
+
+  /** After a full collection: pretenuring stops for good if most of what it
+   *  allocated since the last one died. */
+  private judgePretenuring(): void {
+    if (this.pretenuredBytes > 0 && 2 * this.pretenuredLive < this.pretenuredBytes) this.heap.pretenuring = false;
+    this.pretenuredBytes = this.pretenuredLive = 0;
   }
 
   private fullDue(reason: string): boolean {
@@ -421,6 +434,7 @@ export class GarbageCollector implements Collector {
     heap.clearSlots();
     this.lastLive = live;
     this.allocatedSinceFull = 0;
+    this.judgePretenuring();
     this.oldBytes = live;
     this.fullCount++;
   }
@@ -529,7 +543,9 @@ export class GarbageCollector implements Collector {
         if (addr > gap) this.freeRun(gap, addr - gap);
         const size = heap.blockSize(addr);
         if (promote & low) {
-          i32[addr >> 2] = (i32[addr >> 2]! | MARK_BIT) & ~LOGGED_BIT;
+          const tag = i32[addr >> 2]!;
+          if (tag & PRETENURED_BIT) this.pretenuredLive += size;
+          i32[addr >> 2] = (tag | MARK_BIT) & ~(LOGGED_BIT | PRETENURED_BIT);
           if (!full) this.sweptPromoted += size;
         } else {
           heap.addAged(addr);
