@@ -2,7 +2,8 @@
 //
 // Every block starts on an 8-byte boundary with an 8-byte header:
 //   word 0: tag = kind (bits 0-2) | OLD bit (bit 3) | LOGGED bit (bit 4)
-//           | BIG bit (bit 5, large arrays of references) | struct index << 8
+//           | BIG bit (bit 5, large arrays of references)
+//           | FORWARDED bit (bit 6, during a minor collection only) | struct index << 8
 //   OLD (the mark bit) is set on every object that survived a collection and stays
 //   set (sticky marks, gc.ts): an object without it was allocated since the last
 //   collection (young). LOGGED: the object is in the remembered set.
@@ -80,6 +81,11 @@ export const LOGGED_BIT = 16;
  *  whole array (random stores into a large array stay cheap however large it is). */
 export const BIG_BIT = 32;
 export const BIG_ARRAY_ELEMENTS = 1024;
+/** Set, only during a minor collection, on a young object that was moved to old
+ *  space (evacuated, gc.ts): word 2 of the block then holds its new address.
+ *  Every block has a word 2 (MIN_BLOCK), and the sweep that ends the collection
+ *  frees the old copy, so no forwarded block outlives the collection. */
+export const FORWARDED_BIT = 64;
 /** chr of a code point below this returns a string made once (Heap.charCache). */
 export const CHAR_CACHE_SIZE = 256;
 /** The write barrier's test, on the tag of the object just stored into:
@@ -99,6 +105,8 @@ export const CURSOR_WORD = 4;
 export const LIMIT_WORD = 5;
 /** Fresh memory taken past `top` at once when no free run fits. */
 const FRESH_CHUNK = 64 * 1024;
+/** A promotion window (Heap.allocOld) prefers a free run of this many bytes. */
+const PROMOTION_CHUNK = 64 * 1024;
 
 /** The hole ring (Heap.ring, at the start of the heap's memory): the next holes,
  *  copied into linear memory so that compiled code moves from a used-up hole to
@@ -623,6 +631,47 @@ export class Heap {
     this.runEnd = this.top;
     if (this.extent > this.peakExtent) this.peakExtent = this.extent;
     return run;
+  }
+
+  // ---- old space for a minor collection's evacuated objects ------------------------
+  //
+  // The promotion window [promoCursor, promoLimit) is taken from the free runs
+  // (never a hole, never a young range: the sweep that follows must not see the
+  // copies) or from fresh memory, and its rest given back by endPromotion().
+
+  private promoCursor = 0;
+  private promoLimit = 0;
+
+  /** `size` bytes of old space (uninitialized) for an object the collection
+   *  moves; 0 if the heap has no room (the object is then promoted where it is).
+   *  Never collects; may grow the memory (views must be re-read). */
+  allocOld(size: number): number {
+    const a = this.promoCursor;
+    if (a + size <= this.promoLimit) { this.promoCursor = a + size; return a; }
+    this.endPromotion();
+    let run = this.free.take(size, Math.max(size, PROMOTION_CHUNK));
+    let end: number;
+    if (run !== 0) {
+      end = run + this.mem.i32[(run >> 2) + 1]!;
+    } else {
+      const chunk = Math.max(size, Math.min(PROMOTION_CHUNK, this.limit - this.top));
+      if (this.top + size > this.limit || !this.mem.grow(this.top + chunk)) return 0;
+      run = this.top;
+      this.top += chunk;
+      end = this.top;
+      if (this.extent > this.peakExtent) this.peakExtent = this.extent;
+    }
+    this.promoCursor = run + size;
+    this.promoLimit = end;
+    return run;
+  }
+
+  /** The promotion window's unused rest back to the free runs. */
+  endPromotion(): void {
+    const rest = this.promoLimit - this.promoCursor;
+    if (rest >= MIN_BLOCK) this.addFree(this.promoCursor, rest);
+    else this.freeBlock(this.promoCursor, rest);
+    this.promoCursor = this.promoLimit = 0;
   }
 
   /** Give [addr, addr+size) back to the free runs. size >= MIN_BLOCK, multiple of 8. */
