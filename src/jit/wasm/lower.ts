@@ -563,7 +563,7 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  iteration instead of two, and their slow path is outside the loop, so the
    *  loop has no call that returns into it: V8 then keeps the loop's values in
    *  registers, as it does for trap paths (trapIf). Measured: spectral-norm
-   *  with both limits 1.5x the time without, 1.15x with this. Other loops keep
+   *  with both limits 1.5x the time without, 1.15-1.3x with this. Other loops keep
    *  their poll in place: wrapped the same way, they measured no faster (the
    *  count, not the poll, is what they pay: docs/architecture.md, Limits). */
   openLoop(b: Block): Label {
