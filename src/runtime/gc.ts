@@ -38,7 +38,7 @@
 //   every fourth collection under --gc-stress. It moves nothing.
 // Marking uses an explicit stack (no host recursion, whatever the object graph).
 
-import { grown, ObjKind, HEADER_BYTES, MARK_BIT, LOGGED_BIT, BIG_BIT, FORWARDED_BIT, BIG_ARRAY_ELEMENTS, KIND_MASK, MIN_BLOCK, freeBinOf, type Collector, type Heap } from './heap.js';
+import { grown, ObjKind, HEADER_BYTES, MARK_BIT, LOGGED_BIT, BIG_BIT, FORWARDED_BIT, PRETENURED_BIT, BIG_ARRAY_ELEMENTS, KIND_MASK, MIN_BLOCK, freeBinOf, type Collector, type Heap } from './heap.js';
 
 /** A minor collection runs after this many bytes of allocation (the nursery),
  *  a quarter of the live set after the last full collection, within these bounds:
@@ -85,6 +85,8 @@ export class GarbageCollector implements Collector {
   pauses: number[] = [];
   /** Live bytes after the last full collection. */
   lastLive = 0;
+  /** Bytes allocated from the last full collection to the last collection. */
+  private allocatedSinceFull = 0;
   /** Bytes of OLD objects: live after the last full collection plus promoted since. */
   oldBytes = 0;
   /** Bytes promoted by minor collections, in total. */
@@ -122,7 +124,14 @@ export class GarbageCollector implements Collector {
     const usedBefore = heap.extent - heap.freeBytes;
     if (this.opts.verify) verifyHeap(heap, this.roots, 'before collection');
     full ||= this.fullDue(reason);
-    if (full) this.collectFull(); else this.collectMinor();
+    // A full collection starts with a minor one when the old generation
+    // references young objects (nothing moves otherwise): they are moved out
+    // first, so the full sweep does not leave the young ranges as small holes
+    // between them (in `words`, 87,000 holes after one full collection, each
+    // swept again by every later minor collection that allocated in it).
+    this.allocatedSinceFull += heap.allocatedSinceGc;
+    if (!full || heap.rememberedCount + heap.slotCount > 0) this.collectMinor();
+    if (full) this.collectFull();
     heap.allocatedSinceGc = 0;
     heap.youngRangeCount = 0;
     const policy = Math.min(NURSERY_MAX, Math.max(NURSERY_MIN, this.lastLive >> 1));
@@ -138,14 +147,45 @@ export class GarbageCollector implements Collector {
   }
 
   /** A full collection before the heap grows past FULL_GROWTH times the live
-   *  set of the last full collection, when the OLD bytes have grown by
-   *  REGROWTH since: the old generation may hold garbage to reuse before the
-   *  heap grows, and the live set the heap is sized by is out of date (a
-   *  program whose small holes fit none of its later requests otherwise grew
-   *  to 2.05x the last live set it measured). */
+   *  set of the last full collection (at least FULL_MIN), when
+   *  - the OLD bytes have grown by REGROWTH since: the old generation may hold
+   *    garbage to reuse before the heap grows, and the live set the heap is
+   *    sized by is out of date (a program whose small holes fit none of its
+   *    later requests otherwise grew to 2.05x the last live set it measured);
+   *  - or the free runs hold more than half the heap: they are free but each too
+   *    small for the request, and only a full sweep merges neighbouring runs. A
+   *    string built piece by piece asks for a little more each time than the
+   *    runs its predecessors left, and grew the heap to 2 GB for 100 KB live.
+   *    Such a collection waits until the program has allocated its live set
+   *    (at least FULL_MIN) since the last full one, so that, where the runs stay
+   *    apart after a full sweep (live objects between them), full collections
+   *    cost a bounded share of the allocation, not one per request. */
   fullBeforeGrowth(extent: number): boolean {
-    if (this.opts.stress || this.fullCount === 0) return false;
-    return extent > FULL_GROWTH * Math.max(this.lastLive, FULL_MIN / FULL_GROWTH) && this.oldBytes > this.lastLive * REGROWTH;
+    if (this.opts.stress) return false;
+    if (extent <= FULL_GROWTH * Math.max(this.lastLive, FULL_MIN / FULL_GROWTH)) return false;
+    if (this.fullCount > 0 && this.oldBytes > this.lastLive * REGROWTH) return true;
+    const heap = this.heap;
+    return 2 * heap.freeBytes > heap.extent && this.allocatedSinceFull + heap.allocatedSinceGc >= Math.max(this.lastLive, FULL_MIN);
+  }
+
+  pretenured(addr: number, size: number): void {
+    this.ensureMarkBits();
+    const bit = (addr - this.heap.start) >> 3;
+    this.oldBits[bit >> 5]! |= 1 << (bit & 31);
+    this.oldBytes += size;
+    this.pretenuredBytes += size;
+  }
+
+  /** Bytes pretenured since the last full collection, and how many of them the
+   *  full sweep found live. */
+  private pretenuredBytes = 0;
+  private pretenuredLive = 0;
+
+  /** After a full collection: pretenuring stops for good if most of what it
+   *  allocated since the last one died. */
+  private judgePretenuring(): void {
+    if (this.pretenuredBytes > 0 && 2 * this.pretenuredLive < this.pretenuredBytes) this.heap.pretenuring = false;
+    this.pretenuredBytes = this.pretenuredLive = 0;
   }
 
   private fullDue(reason: string): boolean {
@@ -393,6 +433,8 @@ export class GarbageCollector implements Collector {
     heap.rememberedCount = 0;
     heap.clearSlots();
     this.lastLive = live;
+    this.allocatedSinceFull = 0;
+    this.judgePretenuring();
     this.oldBytes = live;
     this.fullCount++;
   }
@@ -501,7 +543,9 @@ export class GarbageCollector implements Collector {
         if (addr > gap) this.freeRun(gap, addr - gap);
         const size = heap.blockSize(addr);
         if (promote & low) {
-          i32[addr >> 2] = (i32[addr >> 2]! | MARK_BIT) & ~LOGGED_BIT;
+          const tag = i32[addr >> 2]!;
+          if (tag & PRETENURED_BIT) this.pretenuredLive += size;
+          i32[addr >> 2] = (tag | MARK_BIT) & ~(LOGGED_BIT | PRETENURED_BIT);
           if (!full) this.sweptPromoted += size;
         } else {
           heap.addAged(addr);

@@ -194,6 +194,16 @@ fn main() {
   assert.equal(r.stderr, 'runtime error: out of memory\n  at fill (t.tier:5)\n  at main (t.tier:9)\n');
 });
 
+test('a string built piece by piece reuses the runs its predecessors left: the heap stays near its live set', () => {
+  // Each string asks for a little more than any run a dead one left; only a full
+  // sweep merges them (fullBeforeGrowth). Without it the heap grew to 2 GB.
+  const src = `fn main() { var s = ""; for i in 0..20000 { s = s + str(i % 10); } print(s.len); }`;
+  const r = runTier(src, { gcStats: true });
+  assert.equal(r.stdout, '20000\n');
+  const peakKB = +/peak heap ([\d.]+) KB/.exec(r.stderr)[1];
+  assert.ok(peakKB <= 8192, r.stderr);
+});
+
 test('--trace-gc prints one line per collection', () => {
   const r = runTier(CHURN, { maxHeapMB: 2, traceGc: true });
   const lines = r.stderr.trim().split('\n');
@@ -425,6 +435,17 @@ test('evacuation: what only the old generation reaches is moved, once, with ever
   assert.equal(mem.i32[(el(2) + 12) >> 2], 4);
   assert.equal(mem.i32[d >> 2] & 7, 6, 'its old block is free');
   verifyHeap(heap, roots, 'in test');
+  // A full collection moves them out first too (its sweep would otherwise leave
+  // the young ranges as holes between them).
+  const e = heap.newStruct(0);
+  mem.i32[(e + 12) >> 2] = 5;
+  put(2, e);
+  const moved = gc.movedBytes;
+  gc.collect('test', true);
+  assert.notEqual(el(2), e);
+  assert.equal(mem.i32[(el(2) + 12) >> 2], 5);
+  assert.equal(gc.movedBytes, moved + 16);
+  verifyHeap(heap, roots, 'in test');
 });
 
 test('evacuation: with no room left in old space, a young object is promoted where it is', () => {
@@ -458,4 +479,54 @@ test('evacuation: with no room left in old space, a young object is promoted whe
     assert.ok(mem.i32[s >> 2] & OLD);
   });
   verifyHeap(heap, roots, 'in test');
+});
+
+test('a big array of references is allocated OLD (pretenured): stores into it are logged from the start, and it waits for a full collection to be freed', () => {
+  const { heap, gc, handles, roots, mem } = makeHeap(1 << 20);
+  const OLD = 8;
+  const small = heap.newArray(ARR_R, 100);
+  assert.equal(mem.i32[small >> 2] & OLD, 0, 'a small array is young');
+  const numbers = heap.newArray(2, 5000);
+  assert.equal(mem.i32[numbers >> 2] & OLD, 0, 'so is a big array of numbers');
+  const arr = heap.newArray(ARR_R, 2000);               // 8,008 bytes
+  assert.ok(mem.i32[arr >> 2] & OLD, 'a large one is OLD at once');
+  for (let i = 0; i < 2000; i++) assert.equal(mem.i32[((arr + 8) >> 2) + i], 0, 'and zeroed');
+  handles.push(arr);
+  const s = heap.newString('kept');
+  mem.i32[((arr + 8) >> 2) + 7] = s;
+  heap.barrier(arr, 7);
+  assert.equal(heap.slotCount, 1, 'the store was logged');
+  heap.retireWindow();                                  // the verifier reads a heap with no window open
+  verifyHeap(heap, roots, 'in test');
+  gc.collect('test');
+  const s2 = mem.i32[((arr + 8) >> 2) + 7];
+  assert.notEqual(s2, s, 'what it references was moved out of the young ranges');
+  assert.equal(heap.readString(s2), 'kept');
+  handles.pop();
+  const used = heap.extent - heap.freeBytes;
+  gc.collect('test');
+  assert.equal(heap.extent - heap.freeBytes, used, 'a minor collection does not free an OLD array');
+  gc.collect('test', true);
+  assert.ok(heap.extent - heap.freeBytes <= used - 8008, 'a full one does');
+  verifyHeap(heap, roots, 'in test');
+});
+
+test('pretenuring stops when a full collection finds that most pretenured arrays died young', () => {
+  const { heap, gc, handles, mem } = makeHeap(1 << 22);
+  const OLD = 8;
+  const kept = heap.newArray(ARR_R, 2000);
+  handles.push(kept);
+  for (let i = 0; i < 3; i++) heap.newArray(ARR_R, 2000);   // temporaries, dead at once
+  gc.collect('test', true);
+  assert.equal(heap.pretenuring, false, 'one of four survived');
+  const a = heap.newArray(ARR_R, 2000);
+  assert.equal(mem.i32[a >> 2] & OLD, 0, 'a big array is young now');
+  assert.ok(mem.i32[kept >> 2] & OLD);
+  // While most survive, pretenuring stays on.
+  const h = makeHeap(1 << 22);
+  h.handles.push(h.heap.newArray(ARR_R, 2000), h.heap.newArray(ARR_R, 2000));
+  h.heap.newArray(ARR_R, 2000);
+  h.gc.collect('test', true);
+  assert.equal(h.heap.pretenuring, true, 'two of three survived');
+  void gc;
 });
