@@ -24,7 +24,8 @@ export interface StructuredSink<L> {
   openIf(b: Block): void;
   openElse(): void;
   openBlock(): L;
-  openLoop(): L;
+  /** Open the loop whose header is b. */
+  openLoop(b: Block): L;
   close(): void;
   br(label: L): void;
 }
@@ -42,7 +43,7 @@ class Structurer<L> {
     const b = this.cfg.blocks[x]!;
     const merges = b.children.filter((c) => this.cfg.blocks[c]!.isMerge).sort((p, q) => q - p);
     if (b.isLoopHeader) {
-      const label = this.sink.openLoop();
+      const label = this.sink.openLoop(b);
       this.nodeWithin(b, merges, [{ kind: 'loop', block: x, label }, ...ctx]);
       this.sink.close();
     } else {

@@ -121,6 +121,49 @@ test('every tier and backend stops at the same step with the same output and tra
   }
 });
 
+// Loops whose every iteration begins with a call (after moves only): compiled
+// code charges the call's step with the back-edge's, and as the loop is entered
+// (jit/wasm/lower.ts, openLoop). An inlined leaf (as spectral-norm's inner
+// loop), a call that prints, a while loop, nested loops; and a loop that reads
+// an array before its call (no such charging there), which ends in a trap.
+const LEADING_CALLS = `
+fn a(i: i32, j: i32) -> f64 { let ij = i + j; return 1.0 / ((ij * (ij + 1) / 2 + i + 1) as f64); }
+fn say(k: i32) -> i32 { print(k); return k + 1; }
+fn main() {
+  var s = 0.0;
+  var k = 0;
+  for i in 0..30 {
+    for j in 0..40 { s += a(i, j); }
+    var m = 0;
+    while m < 3 { k = say(k); m = m + 1; }
+  }
+  let v = new [i32](5);
+  var x = 0;
+  while true { x = x + v[x % 7]; k = say(x); x = x + 1; }
+}`;
+
+test('a loop whose iterations begin with a call stops at the same step, around every step and poll period', () => {
+  const full = run(LEADING_CALLS, { tier: 'interp', maxSteps: 2 ** 40 });
+  assert.match(full.stderr, /^runtime error: index 5 out of bounds for length 5\n/);
+  const total = full.steps;
+  const budgets = [];
+  for (let n = 1; n <= total; n += n < 200 ? 1 : 37) budgets.push(n);
+  for (const n of [1199, 1200, 1201, 1202, total - 1, total]) budgets.push(n);
+  for (const maxSteps of budgets) {
+    const ref = run(LEADING_CALLS, { tier: 'interp', maxSteps });
+    if (maxSteps < total) assert.match(ref.stderr, /^runtime error: out of fuel\n/);
+    for (const mode of COMPILING) assert.deepEqual(run(LEADING_CALLS, { ...mode, maxSteps }), ref, `${JSON.stringify(mode)} maxSteps ${maxSteps}`);
+  }
+  // Across poll periods (10,000 steps), in the inner loop's back-edge and call.
+  const many = LEADING_CALLS.replace('0..30', '0..400');
+  const manyTotal = run(many, { tier: 'interp', maxSteps: 2 ** 40 }).steps;
+  assert.ok(manyTotal > 20002, `only ${manyTotal} steps`);
+  for (const maxSteps of [9998, 9999, 10000, 10001, 10002, 19999, 20000, 20001, 20002]) {
+    const ref = run(many, { tier: 'interp', maxSteps });
+    for (const mode of COMPILING) assert.deepEqual(run(many, { ...mode, maxSteps }), ref, `${JSON.stringify(mode)} maxSteps ${maxSteps}`);
+  }
+});
+
 test('fuel runs out deep in recursion with the whole guest trace, the same everywhere', () => {
   const src = `fn down(n: i32) -> i32 {
   if n == 0 { return 0; }
