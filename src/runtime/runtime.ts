@@ -42,6 +42,7 @@
 import { HEADER_SLOTS, Kind, Op, instrLength } from '../bytecode/opcodes.js';
 import { TO_HOST, Hdr, headerAt, frameFn, callerFpOf, resumePcOf, pushFrame } from './frames.js';
 import type { BcModule } from '../bytecode/module.js';
+import { codeImage } from '../bytecode/code-image.js';
 import { Memory, MAX_MEMORY_BYTES } from './memory.js';
 import { Heap, ObjKind } from './heap.js';
 import { GarbageCollector, type RootSource } from './gc.js';
@@ -115,6 +116,10 @@ export class Runtime implements RootSource {
   escaping: { readonly value: unknown; readonly carrier: unknown } | null = null;
   readonly out: Output;
   readonly codes: Int32Array[];
+  /** The interpreter's copy of every function's code (bytecode/code-image.ts)
+   *  and where each function's starts in it. */
+  readonly codeImage: Int32Array;
+  readonly codeBases: Int32Array;
   readonly frameSizes: Int32Array;
   /** Result kind per function (0: none). */
   readonly retKinds: Uint8Array;
@@ -132,6 +137,8 @@ export class Runtime implements RootSource {
   interpretFrame: (fp: number, interpretEntry: boolean, startPc: number) => void = () => { throw new Error('no interpreter'); };
   /** What the interpreter observed of each function, for tier 2 (profile.ts). */
   readonly profiles: Int32Array[];
+  /** The same profiles as one array, laid out as the code image. */
+  readonly profileImage: Int32Array;
   tiering!: Tiering;
   /** Fuel, interrupt and deadline (limits.ts): shared by everything that runs
    *  guest code on this runtime, nested host -> guest calls included. */
@@ -173,7 +180,12 @@ export class Runtime implements RootSource {
     this.frameSizes = Int32Array.from(mod.functions, (f) => f.regKinds.length);
     this.retKinds = Uint8Array.from(mod.functions, (f) => f.ret ?? 0);
     this.counters = new Int32Array(mod.functions.length * 2);
-    this.profiles = newProfiles(this.codes);
+    const image = codeImage(this.codes);
+    this.codeImage = image.code;
+    this.codeBases = image.bases;
+    const profiles = newProfiles(this.codes, image.bases, image.code.length);
+    this.profiles = profiles.perFn;
+    this.profileImage = profiles.all;
     this.f64Consts = Float64Array.from(mod.f64Consts);
     this.strAddrs = new Int32Array(mod.strConsts.length);
     mod.strConsts.forEach((s, i) => { this.strAddrs[i] = this.heap.newString(s); });
