@@ -321,8 +321,9 @@ class WasmFnLowering implements StructuredSink<Label> {
     fn.params.forEach((k, r) => { wb.localGet(this.fpb); wb.localGet(this.regs[r]!); this.storeKind(k, r * 8); });
     wb.localGet(this.fp); this.callHelper(interpHelper(fn.ret)); wb.return_();
     wb.end();
-    // The innermost frame, should the host stack run out in deeper compiled code.
-    wb.i32Const(0); wb.localGet(this.fp); wb.store(W.I32_STORE, 2, TOP_FP_WORD * 4);
+    // The innermost frame, should the host stack run out in deeper compiled code
+    // (a leaf calls nothing deeper: its trap and poll paths pass fp themselves).
+    if (!isLeaf(fn)) { wb.i32Const(0); wb.localGet(this.fp); wb.store(W.I32_STORE, 2, TOP_FP_WORD * 4); }
     fn.params.forEach((k, r) => { if (k === Kind.R) this.writeThrough(r); });
     if (this.tier?.tierUp) this.countTowardTier2(this.tier.tierUp);
     this.keepFuel();
