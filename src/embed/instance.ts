@@ -443,7 +443,7 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrup
     if (!(e instanceof RangeError)) throw e;
     return { text: 'runtime error: out of memory\n', error: new TierRuntimeError('out of memory', null) };
   }
-  rt.interpretFrame = (fp, interpretEntry, startPc) => interpret(rt, fp, interpretEntry, startPc);
+  rt.interpretFrame = (fp, entry, startPc) => interpret(rt, fp, entry, startPc);
   let inst: Instance | null = null;
   const sink = eventSink(o, io, () => inst?.emitCounts(false));
   const events = sink === null ? null : new TierEventLog(sink, o.tierEventCode ?? false);

@@ -41,7 +41,7 @@ import { MATH1_IMPLS, MATH2_IMPLS } from '../bytecode/builtins.js';
 import { Trap, GuestFault } from '../runtime/errors.js';
 import { arrayKindFor, barrierNeeded } from '../runtime/heap.js';
 import type { Memory } from '../runtime/memory.js';
-import { type Runtime, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD } from '../runtime/runtime.js';
+import { type Runtime, type CompiledEntry, InterpEntry, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD } from '../runtime/runtime.js';
 import type { Limits } from '../runtime/limits.js';
 import { Hdr, TO_HOST, headerAt, frameFn, pushFrame } from '../runtime/frames.js';
 import { formatF64, fixed, checkCodePoint, parseI32, parseF64, f64ToI32 } from '../runtime/builtins.js';
@@ -76,8 +76,8 @@ function hotLoop(rt: Runtime, fn: number, fp: number, pc: number): number {
   const dst = i32[h + Hdr.RESULT_REG]!, callerFp = i32[h + Hdr.CALLER_FP]!;
   const kind = rt.mod.functions[fn]!.ret;
   if (dst === TO_HOST) {
-    if (kind === Kind.F) rt.resultF = r; else rt.resultI = r;
-    i32[TOP_FP_WORD] = callerFp;
+    if (kind === Kind.F) { rt.resultF = r; rt.mem.f64[SCRATCH_SLOT] = r; }
+    else { rt.resultI = r; if (kind !== null) i32[SCRATCH_SLOT << 1] = r; }
     return TO_HOST;
   }
   if (kind === Kind.F) rt.mem.f64[callerFp + dst] = r;
@@ -111,11 +111,12 @@ function nullRef(): never { throw new Trap('null reference'); }
 function outOfBounds(i: number, len: number): never { throw new Trap(`index ${i} out of bounds for length ${len}`); }
 function stackOverflow(): never { throw new Trap('stack overflow'); }
 
-/** Run the frame at `entryFp` (already pushed) until it returns to the host;
- *  with `interpretEntry`, interpreted even if its function is compiled (it is
- *  past the host-stack limit, runtime.ts), from position `startPc` (not 0:
- *  compiled code deoptimized there, its registers in the frame's slots). */
-export function run(rt: Runtime, entryFp: number, interpretEntry = false, startPc = 0): void {
+/** Run the frame at `entryFp` (already pushed) until it returns to the host,
+ *  entered as `entry` says (runtime.ts, InterpEntry; RESUME: from position
+ *  `startPc`, where compiled code left the frame, its registers in the
+ *  frame's slots). Its raw result is left in rt.resultI / rt.resultF and in
+ *  the scratch slot. */
+export function run(rt: Runtime, entryFp: number, entry = InterpEntry.HOST, startPc = 0): void {
   // The code image (bytecode/code-image.ts): pc is a position in it, a function's
   // own positions are pc - bases[fn]; prof is every profile, laid out the same.
   const code = rt.codeImage, bases = rt.codeBases, prof = rt.profileImage, frameSizes = rt.frameSizes, counters = rt.counters;
@@ -127,11 +128,22 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
   let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16, U8 = mem.u8;
   let fp = entryFp | 0;
   let fn = frameFn(I32, fp);
-  if (entries[fn] !== null && !interpretEntry) { runCompiled(rt, fn, fp); return; }
+  const hostLimit = I32[HOST_LIMIT_WORD]!;
+  if (entry !== InterpEntry.HOST) I32[HOST_LIMIT_WORD] = hostLimit - rt.crossingSlots;
+  if (entry === InterpEntry.CROSSING) {
+    const calls = counters[fn << 1]! + 1;
+    counters[fn << 1] = calls;
+    tiering.onCall(fn, calls);
+  }
+  if (entry !== InterpEntry.RESUME && entries[fn] !== null) {
+    runCompiled(rt, fn, fp);
+    if (entry !== InterpEntry.HOST) mem.i32[HOST_LIMIT_WORD] = hostLimit;
+    return;
+  }
   let pc = bases[fn]! + startPc;
   let fuel = metered ? I32[FUEL_WORD]! : 0, parked = false;
   try {
-    for (;;) {
+    frames: for (;;) {
       backEdge: {
         const op = code[pc] as Op;
         switch (op) {
@@ -255,9 +267,9 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
             // A safepoint: the callee may become compiled here.
             if (calls === callHot) tiering.onHotCall(callee);
             else if (compileReady[0] !== 0) tiering.poll();
-            const entry = entries[callee];
+            const entry = entries[callee] as CompiledEntry | null;
             // Compiled code only within the host-stack budget (runtime.ts).
-            if (entry != null && end <= I32[HOST_LIMIT_WORD]!) {
+            if (entry !== null && end <= I32[HOST_LIMIT_WORD]!) {
               pushFrame(I32, nfp, callee, fp, next - bases[fn]!, TO_HOST);
               if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
               entry(nfp, (fp + dst) << 3);
@@ -288,7 +300,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
           case Op.RETI: case Op.RETR: {
             const h = headerAt(fp);
             const v = I32[(fp + code[pc + 1]!) << 1]!, dst = I32[h + Hdr.RESULT_REG]!;
-            if (dst === TO_HOST) { rt.resultI = v; I32[TOP_FP_WORD] = I32[h + Hdr.CALLER_FP]!; if (metered) I32[FUEL_WORD] = fuel; return; }
+            if (dst === TO_HOST) { rt.resultI = v; I32[SCRATCH_SLOT << 1] = v; break frames; }
             fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = bases[fn]! + I32[h + Hdr.RESUME_PC]!;
             I32[(fp + dst) << 1] = v;
             continue;
@@ -296,14 +308,14 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
           case Op.RETF: {
             const h = headerAt(fp);
             const v = F64[fp + code[pc + 1]!]!, dst = I32[h + Hdr.RESULT_REG]!;
-            if (dst === TO_HOST) { rt.resultF = v; I32[TOP_FP_WORD] = I32[h + Hdr.CALLER_FP]!; if (metered) I32[FUEL_WORD] = fuel; return; }
+            if (dst === TO_HOST) { rt.resultF = v; F64[SCRATCH_SLOT] = v; break frames; }
             fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = bases[fn]! + I32[h + Hdr.RESUME_PC]!;
             F64[fp + dst] = v;
             continue;
           }
           case Op.RETV: {
             const h = headerAt(fp);
-            if (I32[h + Hdr.RESULT_REG]! === TO_HOST) { I32[TOP_FP_WORD] = I32[h + Hdr.CALLER_FP]!; if (metered) I32[FUEL_WORD] = fuel; return; }
+            if (I32[h + Hdr.RESULT_REG]! === TO_HOST) break frames;
             fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = bases[fn]! + I32[h + Hdr.RESUME_PC]!;
             continue;
           }
@@ -585,11 +597,16 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
       const next = hotLoop(rt, fn, fp, pc - bases[fn]!);
       if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
       if (next === OSR_DECLINED) continue;
-      if (next === TO_HOST) return;
       I32 = mem.i32; F64 = mem.f64; U16 = mem.u16; U8 = mem.u8;
+      if (next === TO_HOST) break frames;
       const resume = I32[headerAt(fp) + Hdr.RESUME_PC]!;
       fp = next; fn = frameFn(I32, fp); pc = bases[fn]! + resume;
     }
+    // The entry frame returned to the host (its result stored): its caller
+    // is the innermost frame again; the limit lowered at entry is restored.
+    I32[TOP_FP_WORD] = I32[headerAt(fp) + Hdr.CALLER_FP]!;
+    if (entry !== InterpEntry.HOST) I32[HOST_LIMIT_WORD] = hostLimit;
+    if (metered) I32[FUEL_WORD] = fuel;
   } catch (e) {
     // A trap of this loop's own (the cell is the truth while the copy is parked).
     if (metered && !parked) mem.i32[FUEL_WORD] = fuel;

@@ -94,6 +94,21 @@ export const HOST_LIMIT_WORD = 6;
  *  kept only while tier events are on (the lowerings' `countCalls`). */
 export const CALLS_WORD = 8;
 
+/** How the interpreter is entered on a frame already pushed (interp/run):
+ *  HOST     a host entry (the embedding API): the frame runs as it is;
+ *  CROSSING compiled code called an interpreted function (the c2i crossing):
+ *           the call is counted for tiering (if that makes the function
+ *           compiled, its compiled code runs), and the host-stack limit is
+ *           lowered while it runs (the crossing uses host stack of its own);
+ *  RESUME   a compiled frame continues in the interpreter (past the host-stack
+ *           limit, or deoptimized at a position): the limit lowered likewise,
+ *           and interpreted even though the function is compiled.
+ *  Lowered, the limit is restored when the frame returns; an exception leaves
+ *  the guest code of the host entry, whose boundary (embed/instance.ts)
+ *  restores the limit it was entered with, the only one guest code can go on
+ *  with (no try/finally: it cost about 4 ns of a 35 ns crossing). */
+export const enum InterpEntry { HOST = 0, CROSSING = 1, RESUME = 2 }
+
 /** The interpreter's entry for compiled code of one function (an i2c adapter):
  *  runs the callee whose frame (header and arguments) is at calleeFp and stores
  *  its result at byte address dstAddr. */
@@ -132,9 +147,10 @@ export class Runtime implements RootSource {
    *  through the tiering policy. */
   readonly entries: (CompiledEntry | null)[];
   /** Runs an interpreted frame already pushed at fp until it returns, from
-   *  position startPc (set by vm.ts; compiled code reaches interpreted functions
-   *  through it, and deoptimizes into it). */
-  interpretFrame: (fp: number, interpretEntry: boolean, startPc: number) => void = () => { throw new Error('no interpreter'); };
+   *  position startPc (set by the embedding; compiled code reaches interpreted
+   *  functions through it, and deoptimizes into it). The raw result is in
+   *  resultI / resultF, and in the scratch slot. */
+  interpretFrame: (fp: number, entry: InterpEntry, startPc: number) => void = () => { throw new Error('no interpreter'); };
   /** What the interpreter observed of each function, for tier 2 (profile.ts). */
   readonly profiles: Int32Array[];
   /** The same profiles as one array, laid out as the code image. */
@@ -260,34 +276,14 @@ export class Runtime implements RootSource {
     this.mem.i32[HOST_LIMIT_WORD] = Math.min(this.stackEndSlot, this.stackStartSlot + this.hostStackSlots);
   }
 
-  /** Interpret the frame at fp from compiled code: a crossing that uses host
-   *  stack of its own, so the budget left to compiled code is lowered while it
-   *  runs. (No closure: this is every compiled -> interpreted call.) No
-   *  try/finally either (it cost about 4 ns of a 35 ns crossing): an exception
-   *  leaves the guest code of this host entry, whose boundary (embed/instance.ts)
-   *  restores the limit it was entered with, the only value guest code can
-   *  continue with. */
-  private interpretCrossing(fp: number, interpretEntry: boolean, startPc = 0): void {
-    const limit = this.mem.i32[HOST_LIMIT_WORD]!;
-    this.mem.i32[HOST_LIMIT_WORD] = limit - this.crossingSlots;
-    this.interpretFrame(fp, interpretEntry, startPc);
-    this.mem.i32[HOST_LIMIT_WORD] = limit;
-  }
-
   /** Run an interpreted frame that compiled code pushed at fp (its header and
-   *  arguments written): the c2i crossing. The raw result goes to the scratch
+   *  arguments written): the c2i crossing (InterpEntry.CROSSING: the
+   *  interpreter counts the call and lowers the host-stack limit, where its
+   *  loop has what that needs at hand). The raw result is left in the scratch
    *  slot, where the c2i adapter loads it: an f64 crosses back through memory,
    *  never as a (boxed) JS number returned to compiled code. */
   enterInterpreted(fp: number): void {
-    const f = frameFn(this.mem.i32, fp);
-    // Calls from compiled code count toward tiering too (run() takes the
-    // compiled entry if this call made f hot).
-    const calls = this.counters[f << 1]! + 1;
-    this.counters[f << 1] = calls;
-    this.tiering.onCall(f, calls);
-    this.interpretCrossing(fp, false);
-    if (this.retKinds[f] === Kind.F) this.mem.f64[SCRATCH_SLOT] = this.resultF;
-    else this.mem.i32[SCRATCH_SLOT << 1] = this.resultI;
+    this.interpretFrame(fp, InterpEntry.CROSSING, 0);
   }
 
   /** A compiled function's frame at fp ends past the host-stack limit: its
@@ -298,8 +294,8 @@ export class Runtime implements RootSource {
     const f = frameFn(i32, fp);
     if (fp + this.frameSizes[f]! > this.stackEndSlot) throw stackOverflowAt(i32, fp);
     i32[headerAt(fp) + Hdr.RESULT_REG] = TO_HOST;
-    this.interpretCrossing(fp, true);
-    return this.mod.functions[f]!.ret === Kind.F ? this.resultF : this.resultI;
+    this.interpretFrame(fp, InterpEntry.RESUME, 0);
+    return this.retKinds[f] === Kind.F ? this.resultF : this.resultI;
   }
 
   /** Deoptimization: tier-2 code of the frame at fp found a guard failed at
@@ -313,7 +309,7 @@ export class Runtime implements RootSource {
     const f = frameFn(i32, fp);
     this.tiering.onDeopt(f, pc, reason);
     i32[headerAt(fp) + Hdr.RESULT_REG] = TO_HOST;
-    this.interpretCrossing(fp, true, pc);
+    this.interpretFrame(fp, InterpEntry.RESUME, pc);
     return this.retKinds[f] === Kind.F ? this.resultF : this.resultI;
   }
 
