@@ -281,10 +281,10 @@ export class Runtime implements RootSource {
    *  interpreter counts the call and lowers the host-stack limit, where its
    *  loop has what that needs at hand). The raw result is left in the scratch
    *  slot, where the c2i adapter loads it: an f64 crosses back through memory,
-   *  never as a (boxed) JS number returned to compiled code. */
-  enterInterpreted(fp: number): void {
-    this.interpretFrame(fp, InterpEntry.CROSSING, 0);
-  }
+   *  never as a (boxed) JS number returned to compiled code. Set by the
+   *  embedding with interpretFrame; compiled code imports this very function
+   *  (one JS frame less than a method called through a closure). */
+  enterInterpreted: (fp: number) => void = () => { throw new Error('no interpreter'); };
 
   /** A compiled function's frame at fp ends past the host-stack limit: its
    *  arguments are in its slots; run it in the interpreter (or report a frame
