@@ -23,11 +23,19 @@
 // written back when the loop returns or traps.
 //
 // Invariants the loop keeps:
-// - `fn`, `code`, `fp` describe the running frame; `pc` is its next instruction.
+// - `fn`, `fp` describe the running frame; `pc` is its next instruction, a
+//   position in the code image (bytecode/code-image.ts: every function's code
+//   in one array that never changes while the loop runs). Positions that leave
+//   the loop (frame headers' resume positions, published positions, fault
+//   sites, OSR) are the function's own: pc - bases[fn].
+// - The entry (runtime.ts, InterpEntry) says what run() does first: a c2i
+//   crossing counts the call and lowers the host-stack limit, restored when the
+//   entry frame returns; whatever returns to the host leaves its raw result in
+//   rt.resultI / rt.resultF and in the scratch slot.
 // - A caller's resume position and result register are in the callee's header, so
 //   a trap anywhere can rebuild the guest stack trace from memory (errors.ts).
 // - counters[2f] counts calls of f, counters[2f+1] loop back-edges in f.
-// - `prof` is the profile of `fn` (runtime/profile.ts): when `profiling` (a
+// - `prof` is every profile, laid out as the code image (runtime/profile.ts): when `profiling` (a
 //   tier 2 can use it: tiering.optimizing), every conditional jump counts the
 //   way it went (written out in each case: a helper function would not always
 //   be inlined into this loop); every CALLV notes a new target.
