@@ -613,7 +613,7 @@ export function run(rt: Runtime, entryFp: number, entry = InterpEntry.HOST, star
     // The entry frame returned to the host (its result stored): its caller
     // is the innermost frame again; the limit lowered at entry is restored.
     I32[TOP_FP_WORD] = I32[headerAt(fp) + Hdr.CALLER_FP]!;
-    if (entry !== InterpEntry.HOST) I32[HOST_LIMIT_WORD] = hostLimit;
+    if (entry !== InterpEntry.HOST) I32[HOST_LIMIT_WORD] = I32[HOST_LIMIT_WORD]! + rt.crossingSlots;
     if (metered) I32[FUEL_WORD] = fuel;
   } catch (e) {
     // A trap of this loop's own (the cell is the truth while the copy is parked).
