@@ -1,5 +1,6 @@
-// The garbage collector: precise, non-moving, generational mark-sweep over the
-// heap (heap.ts), with sticky mark bits.
+// The garbage collector: precise, generational mark-sweep over the heap
+// (heap.ts), with sticky mark bits; a minor collection moves what the old
+// generation alone reaches (evacuation), nothing else ever moves.
 //
 // Roots, all exact (nothing is scanned conservatively), come from RootSource:
 // global slots of reference kind, the string constants, the embedding's handles,
@@ -9,31 +10,35 @@
 // may allocate or call) the frame has published its position (innermost frame) or
 // recorded it in its callee's header, and every live reference register holds
 // 0 or the address of a live object in its frame slot — compiled code writes
-// references through to their slots.
+// references through to their slots. So an address held outside the heap is
+// always a root's, and an object a root names is never moved.
 //
-// Generations without moving: the mark bit is sticky. An object that survives a
-// collection keeps its mark bit (it is OLD); objects allocated since the last
-// collection have none (young) and lie in the heap's young ranges.
-// - A minor collection marks from the remembered set (OLD objects that received
-//   a reference since the last collection, logged by the write barrier every
-//   tier runs after storing a reference into an object) and then from the
-//   roots; it stops at OLD objects, so it costs what survives, not the size of
-//   the heap. Each newly marked (young) object gets a bit in a side bitmap; the
-//   sweep then reads only the bitmap over the young ranges (windows and holes
-//   allocation ran through): the gaps between survivors become free blocks
-//   without visiting the dead objects in them. What the old generation
-//   references is promoted at once (in place); what only the roots reach ages
-//   once and is promoted if it survives the next minor collection too.
+// Generations: the mark bit is sticky. An object that survives a collection
+// keeps its mark bit (it is OLD); objects allocated since the last collection
+// have none (young) and lie in the heap's young ranges.
+// - A minor collection first marks from the roots, where the objects are, and
+//   stops at OLD objects. Then it takes the remembered set (OLD objects that
+//   received a reference since the last collection, logged by the write barrier
+//   every tier runs after storing a reference into an object) and the logged
+//   elements of big arrays: every young object they reach becomes OLD at once —
+//   copied to old space with its references updated (evacuate) if no root
+//   reached it, else promoted where it is. Then it sweeps the young ranges
+//   (windows and holes allocation ran through) from the mark bitmap alone: the
+//   gaps between the objects left there become free blocks without visiting the
+//   dead or moved objects in them. What only the roots reach ages once and is
+//   promoted (in place) if it survives the next minor collection too. So a
+//   minor collection costs what survives, not the size of the heap, and leaves
+//   the young ranges mostly empty, as long free runs.
 // - A full collection clears every mark, marks from the roots, and sweeps the whole
 //   heap (merging runs of dead and free blocks, giving a trailing run back to
 //   untouched memory). It runs when the OLD bytes (live after the last full
 //   collection plus everything promoted since) would push the heap past twice
 //   that live set, before the heap grows past twice that live set if the OLD
 //   bytes grew since (fullBeforeGrowth), when the heap limit is reached, and
-//   every fourth collection under --gc-stress.
+//   every fourth collection under --gc-stress. It moves nothing.
 // Marking uses an explicit stack (no host recursion, whatever the object graph).
 
-import { grown, ObjKind, HEADER_BYTES, MARK_BIT, LOGGED_BIT, BIG_BIT, BIG_ARRAY_ELEMENTS, KIND_MASK, MIN_BLOCK, freeBinOf, type Collector, type Heap } from './heap.js';
+import { grown, ObjKind, HEADER_BYTES, MARK_BIT, LOGGED_BIT, BIG_BIT, FORWARDED_BIT, PRETENURED_BIT, BIG_ARRAY_ELEMENTS, KIND_MASK, MIN_BLOCK, freeBinOf, type Collector, type Heap } from './heap.js';
 
 /** A minor collection runs after this many bytes of allocation (the nursery),
  *  a quarter of the live set after the last full collection, within these bounds:
@@ -53,6 +58,9 @@ const FULL_GROWTH = 2;
 const FULL_MIN = 4 << 20;
 /** See GarbageCollector.fullBeforeGrowth. */
 const REGROWTH = 1.1;
+/** A minor collection moves young objects up to this size out of the young
+ *  ranges; larger ones are promoted where they are. */
+const EVACUATE_MAX = 1024;
 /** Under --gc-stress, every this-many-th collection is a full one. */
 const STRESS_FULL_EVERY = 4;
 
@@ -77,6 +85,8 @@ export class GarbageCollector implements Collector {
   pauses: number[] = [];
   /** Live bytes after the last full collection. */
   lastLive = 0;
+  /** Bytes allocated from the last full collection to the last collection. */
+  private allocatedSinceFull = 0;
   /** Bytes of OLD objects: live after the last full collection plus promoted since. */
   oldBytes = 0;
   /** Bytes promoted by minor collections, in total. */
@@ -94,11 +104,12 @@ export class GarbageCollector implements Collector {
   private fieldWordsCache: Int32Array[] | null = null;
   /** This collection is a minor one: OLD objects count as marked and are not traced. */
   private minor = false;
-  /** A minor collection is marking from the old generation: what it marks is
-   *  promoted (its OLD bit is set as it is marked). */
-  private promoting = false;
-  /** Bytes the minor sweep promoted (marked while promoting). */
+  /** Bytes the minor sweep promoted (promoted in place: OLD bit set while marked). */
   private sweptPromoted = 0;
+  /** Bytes this minor collection moved to old space. */
+  private evacuatedBytes = 0;
+  /** Bytes minor collections moved, in total. */
+  movedBytes = 0;
 
   constructor(private readonly heap: Heap, private readonly roots: RootSource, private readonly opts: GcOptions) {}
 
@@ -113,7 +124,14 @@ export class GarbageCollector implements Collector {
     const usedBefore = heap.extent - heap.freeBytes;
     if (this.opts.verify) verifyHeap(heap, this.roots, 'before collection');
     full ||= this.fullDue(reason);
-    if (full) this.collectFull(); else this.collectMinor();
+    // A full collection starts with a minor one when the old generation
+    // references young objects (nothing moves otherwise): they are moved out
+    // first, so the full sweep does not leave the young ranges as small holes
+    // between them (in `words`, 87,000 holes after one full collection, each
+    // swept again by every later minor collection that allocated in it).
+    this.allocatedSinceFull += heap.allocatedSinceGc;
+    if (!full || heap.rememberedCount + heap.slotCount > 0) this.collectMinor();
+    if (full) this.collectFull();
     heap.allocatedSinceGc = 0;
     heap.youngRangeCount = 0;
     const policy = Math.min(NURSERY_MAX, Math.max(NURSERY_MIN, this.lastLive >> 1));
@@ -129,14 +147,45 @@ export class GarbageCollector implements Collector {
   }
 
   /** A full collection before the heap grows past FULL_GROWTH times the live
-   *  set of the last full collection, when the OLD bytes have grown by
-   *  REGROWTH since: the old generation may hold garbage to reuse before the
-   *  heap grows, and the live set the heap is sized by is out of date (a
-   *  program whose small holes fit none of its later requests otherwise grew
-   *  to 2.05x the last live set it measured). */
+   *  set of the last full collection (at least FULL_MIN), when
+   *  - the OLD bytes have grown by REGROWTH since: the old generation may hold
+   *    garbage to reuse before the heap grows, and the live set the heap is
+   *    sized by is out of date (a program whose small holes fit none of its
+   *    later requests otherwise grew to 2.05x the last live set it measured);
+   *  - or the free runs hold more than half the heap: they are free but each too
+   *    small for the request, and only a full sweep merges neighbouring runs. A
+   *    string built piece by piece asks for a little more each time than the
+   *    runs its predecessors left, and grew the heap to 2 GB for 100 KB live.
+   *    Such a collection waits until the program has allocated its live set
+   *    (at least FULL_MIN) since the last full one, so that, where the runs stay
+   *    apart after a full sweep (live objects between them), full collections
+   *    cost a bounded share of the allocation, not one per request. */
   fullBeforeGrowth(extent: number): boolean {
-    if (this.opts.stress || this.fullCount === 0) return false;
-    return extent > FULL_GROWTH * Math.max(this.lastLive, FULL_MIN / FULL_GROWTH) && this.oldBytes > this.lastLive * REGROWTH;
+    if (this.opts.stress) return false;
+    if (extent <= FULL_GROWTH * Math.max(this.lastLive, FULL_MIN / FULL_GROWTH)) return false;
+    if (this.fullCount > 0 && this.oldBytes > this.lastLive * REGROWTH) return true;
+    const heap = this.heap;
+    return 2 * heap.freeBytes > heap.extent && this.allocatedSinceFull + heap.allocatedSinceGc >= Math.max(this.lastLive, FULL_MIN);
+  }
+
+  pretenured(addr: number, size: number): void {
+    this.ensureMarkBits();
+    const bit = (addr - this.heap.start) >> 3;
+    this.oldBits[bit >> 5]! |= 1 << (bit & 31);
+    this.oldBytes += size;
+    this.pretenuredBytes += size;
+  }
+
+  /** Bytes pretenured since the last full collection, and how many of them the
+   *  full sweep found live. */
+  private pretenuredBytes = 0;
+  private pretenuredLive = 0;
+
+  /** After a full collection: pretenuring stops for good if most of what it
+   *  allocated since the last one died. */
+  private judgePretenuring(): void {
+    if (this.pretenuredBytes > 0 && 2 * this.pretenuredLive < this.pretenuredBytes) this.heap.pretenuring = false;
+    this.pretenuredBytes = this.pretenuredLive = 0;
   }
 
   private fullDue(reason: string): boolean {
@@ -151,7 +200,7 @@ export class GarbageCollector implements Collector {
     const p99 = sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]! : 0;
     return `[gc stats] collections ${this.count} (${this.fullCount} full), pause total ${this.totalPauseMs.toFixed(1)} ms, ` +
       `max ${this.maxPauseMs.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms, peak heap ${kb(this.heap.peakExtent)}, ` +
-      `live after last full ${kb(this.lastLive)}, promoted ${kb(this.promotedBytes)}`;
+      `live after last full ${kb(this.lastLive)}, promoted ${kb(this.promotedBytes)} (moved ${kb(this.movedBytes)})`;
   }
 
   /** The OLD bitmap agrees with the headers at every block start. */
@@ -171,31 +220,26 @@ export class GarbageCollector implements Collector {
   private collectMinor(): void {
     this.ensureMarkBits();
     this.minor = true;
-    const heap = this.heap, i32 = heap.mem.i32;
-    // First what the old generation references (the remembered objects and
-    // logged elements): those young objects, and everything young they reach,
-    // are promoted at once (pretenured: an object stored into an old one tends
-    // to live as long as it). The lists are copied out (into buffers kept from
-    // one collection to the next: no host allocation): the collection logs
-    // into them again.
+    const heap = this.heap;
+    // The remembered objects and logged elements are copied out (into buffers
+    // kept from one collection to the next: no host allocation): the
+    // collection logs into the lists again.
     const remembered = this.copyOut(0, heap.remembered, heap.rememberedCount);
     const slots = this.copyOut(1, heap.slots, 2 * heap.slotCount);
     heap.clearSlots();
     heap.rememberedCount = 0;
-    this.promoting = true;
-    for (const obj of remembered) {
-      const tag = i32[obj >> 2]!;
-      i32[obj >> 2] = tag & ~LOGGED_BIT;
-      if (!(tag & BIG_BIT)) this.push(obj);   // OLD: scanned for young children, not marked
-    }
-    for (let i = 0; i < slots.length; i += 2) this.mark(i32[(slots[i]! >> 2) + 2 + slots[i + 1]!]!);
-    this.drain();
-    // Then what only the roots reach: it ages.
-    this.promoting = false;
+    // First what the roots reach, marked where it is: nothing a root names may
+    // move (compiled code keeps references in wasm locals too).
     this.roots.forEachRoot((a) => this.mark(a));
     this.drain();
-    // Survivors of the young ranges age (or are promoted, if marked first); the
-    // aged of the last minor collection are promoted if marked, freed if not.
+    // Then what the old generation references: it becomes OLD at once (an object
+    // stored into an old one tends to live as long as it), moved out of the young
+    // ranges unless the roots reach it.
+    this.evacuatedBytes = 0;
+    this.fromOldGeneration(remembered, slots);
+    // Survivors of the young ranges age (or are promoted, if reached from the old
+    // generation); the aged of the last minor collection are promoted if marked,
+    // freed if not (or moved).
     const aged = this.copyOut(2, heap.aged, heap.agedCount);
     heap.agedCount = 0;
     // The holes taken since the last collection are young ranges too (copied
@@ -207,10 +251,95 @@ export class GarbageCollector implements Collector {
     for (let r = 0; r < heap.youngRangeCount; r++) this.sweepRange(heap.youngRanges[2 * r]!, heap.youngRanges[2 * r + 1]!, false);
     for (let h = 0; h < holes.length; h += 2) this.sweepRange(holes[h]!, holes[h]! + holes[h + 1]!, false);
     this.promotedWithRefs = 0;
-    const promoted = this.promoteOrFree(aged) + this.sweptPromoted;
+    const promoted = this.promoteOrFree(aged) + this.sweptPromoted + this.evacuatedBytes;
     this.oldBytes += promoted;
     this.promotedBytes += promoted;
+    this.movedBytes += this.evacuatedBytes;
     this.rememberAgain(this.scratch[3]!.subarray(0, this.promotedWithRefs));
+  }
+
+  // ---- evacuation ------------------------------------------------------------------
+  //
+  // A young object that the old generation references and no root reaches is
+  // copied to old space (Heap.allocOld: dense, away from the young ranges), its
+  // old block forwarded (FORWARDED_BIT, the new address in word 2), and every
+  // reference to it that the collection finds updated. That is sound because
+  // only the roots may hold addresses outside the heap (frame slots, handles,
+  // globals; compiled code's locals hold only what its frame slots hold, at
+  // every safepoint), and the roots' objects were marked first and stay put;
+  // every other reference to a young object lies in an object the old
+  // generation reaches — a remembered object, a logged element, or an object
+  // this traversal copies or promotes — and is updated here. The young ranges
+  // are then left with the few objects only the roots reach, so their sweep
+  // finds long free runs instead of small holes between survivors. Large
+  // objects are promoted in place (copying them buys no locality).
+
+  /** Every young child of the remembered objects and logged elements becomes
+   *  OLD, with everything young it reaches: moved, or promoted in place. */
+  private fromOldGeneration(remembered: Int32Array, slots: Int32Array): void {
+    const heap = this.heap;
+    for (const obj of remembered) {
+      const i32 = heap.mem.i32;
+      const tag = i32[obj >> 2]! & ~LOGGED_BIT;
+      i32[obj >> 2] = tag;
+      if (!(tag & BIG_BIT)) this.relocateFields(obj, tag);   // a big array's logged elements are in `slots`
+    }
+    for (let i = 0; i < slots.length; i += 2) this.relocate((slots[i]! >> 2) + 2 + slots[i + 1]!);
+    while (this.sp > 0) {
+      const obj = this.markStack[--this.sp]!;
+      this.relocateFields(obj, heap.mem.i32[obj >> 2]!);
+    }
+    heap.endPromotion();
+  }
+
+  private relocateFields(obj: number, tag: number): void {
+    const w = obj >> 2;
+    if ((tag & KIND_MASK) === ObjKind.ARR_R) {
+      const n = this.heap.mem.i32[w + 1]!;
+      for (let i = 0; i < n; i++) this.relocate(w + 2 + i);
+      return;
+    }
+    for (const f of this.fieldWords()[tag >>> 8]!) this.relocate(w + f);
+  }
+
+  /** The reference in heap word `w` (a field of an OLD object) names an OLD
+   *  object afterwards: a young one is moved (the word updated) or, if a root
+   *  reaches it or it is large or old space is full, promoted where it is. */
+  private relocate(w: number): void {
+    const heap = this.heap;
+    const i32 = heap.mem.i32;
+    const child = i32[w]!;
+    if (child === 0) return;
+    const bit = (child - heap.start) >> 3, k = bit >> 5, m = 1 << (bit & 31);
+    if (this.oldBits[k]! & m) return;
+    const tag = i32[child >> 2]!;
+    if (tag & FORWARDED_BIT) { i32[w] = i32[(child >> 2) + 2]!; return; }
+    if (!(this.markBits[k]! & m)) {
+      const size = heap.blockSize(child);
+      const to = size <= EVACUATE_MAX ? heap.allocOld(size) : 0;
+      if (to !== 0) { this.evacuate(child, to, size, tag, w); return; }
+      this.markBits[k]! |= m;
+    }
+    this.oldBits[k]! |= m;                     // promoted in place (the sweep sets its header's bit)
+    if (this.hasRefs(tag)) this.push(child);
+  }
+
+  /** Copy the young object at `from` to `to` in old space, leave a forwarding
+   *  address behind, and point heap word `w` at the copy. */
+  private evacuate(from: number, to: number, size: number, tag: number, w: number): void {
+    this.ensureMarkBits();                     // old space may have grown past the bitmaps
+    const i32 = this.heap.mem.i32;             // and the memory with it
+    const f = from >> 2, t = to >> 2, n = size >> 2;
+    if (n <= 16) for (let i = 1; i < n; i++) i32[t + i] = i32[f + i]!;   // a call to copyWithin costs more for the usual few words
+    else i32.copyWithin(t, f, f + n);
+    i32[t] = tag | MARK_BIT;
+    i32[from >> 2] = tag | FORWARDED_BIT;
+    i32[(from >> 2) + 2] = to;
+    i32[w] = to;
+    const bit = (to - this.heap.start) >> 3;
+    this.oldBits[bit >> 5]! |= 1 << (bit & 31);
+    this.evacuatedBytes += size;
+    if (this.hasRefs(tag)) this.push(to);
   }
 
   /** The aged objects: each marked one becomes OLD, each unmarked one is freed
@@ -304,6 +433,8 @@ export class GarbageCollector implements Collector {
     heap.rememberedCount = 0;
     heap.clearSlots();
     this.lastLive = live;
+    this.allocatedSinceFull = 0;
+    this.judgePretenuring();
     this.oldBytes = live;
     this.fullCount++;
   }
@@ -319,8 +450,8 @@ export class GarbageCollector implements Collector {
 
   // ---- mark ----------------------------------------------------------------------
 
-  /** Mark one object (in a minor collection, OLD objects count as marked); queue
-   *  it for scanning if it can hold references. */
+  /** Mark one object where it is (in a minor collection, OLD objects count as
+   *  marked); queue it for scanning if it can hold references. */
   private mark(addr: number): void {
     if (addr === 0) return;
     const bit = (addr - this.heap.start) >> 3;
@@ -328,7 +459,6 @@ export class GarbageCollector implements Collector {
     if (w & m) return;
     if (this.minor && (this.oldBits[bit >> 5]! & m)) return;
     this.markBits[bit >> 5] = w | m;
-    if (this.promoting) this.oldBits[bit >> 5]! |= m;
     if (this.hasRefs(this.heap.mem.i32[addr >> 2]!)) this.push(addr);
   }
 
@@ -351,7 +481,6 @@ export class GarbageCollector implements Collector {
     const fieldWords = this.fieldWords();
     const bits = this.markBits, old = this.oldBits, start = this.heap.start;
     const minor = this.minor;                     // a minor collection does not trace OLD objects
-    const promoting = this.promoting;
     let stack = this.markStack, sp = this.sp;
     while (sp > 0) {
       const addr = stack[--sp]!;
@@ -366,7 +495,6 @@ export class GarbageCollector implements Collector {
         if (word & m) continue;
         if (minor && (old[bit >> 5]! & m)) continue;
         bits[bit >> 5] = word | m;
-        if (promoting) old[bit >> 5]! |= m;
         const ctag = i32[child >> 2]!;
         const kind = ctag & KIND_MASK;
         if (kind === ObjKind.ARR_R || (kind === ObjKind.STRUCT && fieldWords[ctag >>> 8]!.length > 0)) {
@@ -389,10 +517,10 @@ export class GarbageCollector implements Collector {
 
   /** Sweep [from, to), a dense sequence of blocks: the gaps between the marked
    *  objects become free blocks, found from the mark bitmap alone (the dead
-   *  objects in a gap are never visited); marked objects become OLD and lose
-   *  LOGGED (`full`, or in a minor collection those marked from the old
-   *  generation, whose OLD bitmap bit marking set: their bytes are added to
-   *  sweptPromoted), or else are aged (listed in heap.aged, still young); the
+   *  or moved objects in a gap are never visited); marked objects become OLD
+   *  and lose LOGGED (`full`, or in a minor collection those the old generation
+   *  reaches, promoted in place, whose OLD bitmap bit relocate() set: their
+   *  bytes are added to sweptPromoted), or else are aged (listed in heap.aged, still young); the
    *  bits read are cleared. A gap reaching the heap top returns to untouched
    *  memory. Returns the bytes of the marked objects. */
   private sweepRange(from: number, to: number, full: boolean): number {
@@ -415,7 +543,9 @@ export class GarbageCollector implements Collector {
         if (addr > gap) this.freeRun(gap, addr - gap);
         const size = heap.blockSize(addr);
         if (promote & low) {
-          i32[addr >> 2] = (i32[addr >> 2]! | MARK_BIT) & ~LOGGED_BIT;
+          const tag = i32[addr >> 2]!;
+          if (tag & PRETENURED_BIT) this.pretenuredLive += size;
+          i32[addr >> 2] = (tag | MARK_BIT) & ~(LOGGED_BIT | PRETENURED_BIT);
           if (!full) this.sweptPromoted += size;
         } else {
           heap.addAged(addr);

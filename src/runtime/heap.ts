@@ -2,7 +2,9 @@
 //
 // Every block starts on an 8-byte boundary with an 8-byte header:
 //   word 0: tag = kind (bits 0-2) | OLD bit (bit 3) | LOGGED bit (bit 4)
-//           | BIG bit (bit 5, large arrays of references) | struct index << 8
+//           | BIG bit (bit 5, large arrays of references)
+//           | FORWARDED bit (bit 6, during a minor collection only)
+//           | PRETENURED bit (bit 7, until the next full collection) | struct index << 8
 //   OLD (the mark bit) is set on every object that survived a collection and stays
 //   set (sticky marks, gc.ts): an object without it was allocated since the last
 //   collection (young). LOGGED: the object is in the remembered set.
@@ -80,6 +82,14 @@ export const LOGGED_BIT = 16;
  *  whole array (random stores into a large array stay cheap however large it is). */
 export const BIG_BIT = 32;
 export const BIG_ARRAY_ELEMENTS = 1024;
+/** Set, only during a minor collection, on a young object that was moved to old
+ *  space (evacuated, gc.ts): word 2 of the block then holds its new address.
+ *  Every block has a word 2 (MIN_BLOCK), and the sweep that ends the collection
+ *  frees the old copy, so no forwarded block outlives the collection. */
+export const FORWARDED_BIT = 64;
+/** Set on an array allocated OLD (pretenured, Heap.newArray) until the next full
+ *  collection, which counts how many of them survived (GarbageCollector). */
+export const PRETENURED_BIT = 128;
 /** chr of a code point below this returns a string made once (Heap.charCache). */
 export const CHAR_CACHE_SIZE = 256;
 /** The write barrier's test, on the tag of the object just stored into:
@@ -99,6 +109,9 @@ export const CURSOR_WORD = 4;
 export const LIMIT_WORD = 5;
 /** Fresh memory taken past `top` at once when no free run fits. */
 const FRESH_CHUNK = 64 * 1024;
+/** A promotion window (Heap.allocOld) prefers a free run of this many bytes. */
+const PROMOTION_CHUNK = 64 * 1024;
+
 
 /** The hole ring (Heap.ring, at the start of the heap's memory): the next holes,
  *  copied into linear memory so that compiled code moves from a used-up hole to
@@ -125,6 +138,8 @@ export interface Collector {
   collect(reason: string, full?: boolean): void;
   /** Should a full collection run before the heap grows to `extent` bytes? */
   fullBeforeGrowth(extent: number): boolean;
+  /** The block of `size` bytes at `addr` was allocated OLD (pretenured). */
+  pretenured(addr: number, size: number): void;
 }
 
 /** Runs up to this size have a bin per exact size (8-byte steps). */
@@ -568,6 +583,9 @@ export class Heap {
 
   /** Forget every logged slot (a collection has taken them). */
   clearSlots(): void {
+    // Many logged elements (a big array filled in order): clearing the whole
+    // bitmap at once is cheaper than bit by bit.
+    if (this.slotCount > this.slotBits.length >> 3) { this.slotBits.fill(0); this.slotCount = 0; return; }
     for (let i = 0; i < this.slotCount; i++) {
       const bit = (this.slots[2 * i]! + HEADER_BYTES + 4 * this.slots[2 * i + 1]! - this.start) >> 2;
       this.slotBits[bit >> 5]! &= ~(1 << (bit & 31));
@@ -625,6 +643,49 @@ export class Heap {
     return run;
   }
 
+  // ---- old space for a minor collection's evacuated objects ------------------------
+  //
+  // The promotion window [promoCursor, promoLimit) is taken from the free runs
+  // (never a hole, never a young range: the sweep that follows must not see the
+  // copies) or from fresh memory, and its rest given back by endPromotion()
+  // (at the end of the collection, or at once for a pretenured array).
+
+  private promoCursor = 0;
+  private promoLimit = 0;
+
+  /** `size` bytes of old space (uninitialized) for an object the collection
+   *  moves, or a pretenured one; 0 if the heap has no room (a moved object is
+   *  then promoted where it is). Never collects; may grow the memory (views
+   *  must be re-read). */
+  allocOld(size: number): number {
+    const a = this.promoCursor;
+    if (a + size <= this.promoLimit) { this.promoCursor = a + size; return a; }
+    this.endPromotion();
+    let run = this.free.take(size, Math.max(size, PROMOTION_CHUNK));
+    let end: number;
+    if (run !== 0) {
+      end = run + this.mem.i32[(run >> 2) + 1]!;
+    } else {
+      const chunk = Math.max(size, Math.min(PROMOTION_CHUNK, this.limit - this.top));
+      if (this.top + size > this.limit || !this.mem.grow(this.top + chunk)) return 0;
+      run = this.top;
+      this.top += chunk;
+      end = this.top;
+      if (this.extent > this.peakExtent) this.peakExtent = this.extent;
+    }
+    this.promoCursor = run + size;
+    this.promoLimit = end;
+    return run;
+  }
+
+  /** The promotion window's unused rest back to the free runs. */
+  endPromotion(): void {
+    const rest = this.promoLimit - this.promoCursor;
+    if (rest >= MIN_BLOCK) this.addFree(this.promoCursor, rest);
+    else this.freeBlock(this.promoCursor, rest);
+    this.promoCursor = this.promoLimit = 0;
+  }
+
   /** Give [addr, addr+size) back to the free runs. size >= MIN_BLOCK, multiple of 8. */
   addFree(addr: number, size: number): void { this.free.add(addr, size); }
 
@@ -658,7 +719,41 @@ export class Heap {
     const elemBytes = elementBytesOf(kind);
     if (length > (this.limit - this.start) / elemBytes) throw new Trap('out of memory');
     const big = kind === ObjKind.ARR_R && length >= BIG_ARRAY_ELEMENTS ? BIG_BIT : 0;
-    return this.alloc(HEADER_BYTES + length * elemBytes, kind | big, length);
+    const bytes = HEADER_BYTES + length * elemBytes;
+    if (big !== 0 && this.pretenuring && this.collector !== null) return this.allocPretenured(bytes, kind | big, length);
+    return this.alloc(bytes, kind | big, length);
+  }
+
+  /** Big arrays of references are allocated OLD while this holds (the collector
+   *  turns it off when most of them die young). */
+  pretenuring = true;
+
+  /** A big array of references is allocated OLD, outside the windows
+   *  (pretenured): such an array is usually the container a program keeps its
+   *  data in, so no minor collection traces its elements while it ages, and the
+   *  barrier logs the stores into it from the start (what they store is then
+   *  moved out of the young ranges at the next minor collection). One that dies
+   *  young waits for a full collection, so the collector stops pretenuring when
+   *  a full collection finds that most of them died (a loop allocating a
+   *  temporary array would otherwise fill the old generation with garbage).
+   *  Arrays of numbers are never pretenured: young, they cost a minor
+   *  collection nothing to keep. Its bytes count toward the nursery's budget
+   *  like any allocation. */
+  private allocPretenured(bytes: number, tag: number, length: number): number {
+    const size = blockSizeFor(bytes);
+    const c = this.collector!;
+    if (c.budget(this.allocatedSinceGc) < size) c.collect('threshold');
+    let addr = this.allocOld(size);
+    if (addr === 0) { c.collect('heap limit', true); addr = this.allocOld(size); }
+    this.endPromotion();
+    if (addr === 0) throw new Trap('out of memory');
+    this.allocatedSinceGc += size;
+    const i32 = this.mem.i32, w = addr >> 2;
+    i32[w] = tag | MARK_BIT | PRETENURED_BIT;
+    i32[w + 1] = length;
+    i32.fill(0, w + 2, w + (size >> 2));
+    c.pretenured(addr, size);
+    return addr;
   }
 
   newStruct(index: number): number {
