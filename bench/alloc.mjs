@@ -92,7 +92,8 @@ for (const p of programs) {
     program: p.name, size,
     tiervm: { seconds: summary(runs.tiervm, (r) => r.seconds), maxPauseMs: summary(runs.tiervm, (r) => r.gc.maxPauseMs),
       pauseTotalMs: summary(runs.tiervm, (r) => r.gc.pauseTotalMs), collections: summary(runs.tiervm, (r) => r.gc.collections),
-      peakHeapMB: summary(runs.tiervm, (r) => r.gc.peakHeapBytes / 2 ** 20), liveAfterFullMB: summary(runs.tiervm, (r) => r.gc.liveAfterLastBytes / 2 ** 20) },
+      peakHeapMB: summary(runs.tiervm, (r) => r.gc.peakHeapBytes / 2 ** 20), liveAfterFullMB: summary(runs.tiervm, (r) => r.gc.liveAfterLastBytes / 2 ** 20),
+      memoryMB: summary(runs.tiervm, (r) => (r.gc.memoryBytes ?? NaN) / 2 ** 20) },
     js: { seconds: summary(runs.js, (r) => r.seconds), maxPauseMs: summary(runs.js, (r) => r.gc.maxPauseMs),
       pauseTotalMs: summary(runs.js, (r) => r.gc.pauseTotalMs), collections: summary(runs.js, (r) => r.gc.collections) },
   };
@@ -103,12 +104,12 @@ const f = (s, d) => (s ? `${s.median.toFixed(d)} (${s.min.toFixed(d)}..${s.max.t
 const ratio = (a, b) => (a && b ? `${(a.median / b.median).toFixed(2)}×` : 'n/a');
 console.log(`# Allocation-heavy programs: tiervm (default mode) and JS on node ${process.version}, ${opts.reps} interleaved repetitions`);
 console.log('');
-console.log('| program | size | tiervm s | JS s | time / JS | tiervm max pause ms | JS max pause ms | pause / JS | tiervm GC total ms | JS GC total ms | tiervm heap peak MB | live after last full MB |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('| program | size | tiervm s | JS s | time / JS | tiervm max pause ms | JS max pause ms | pause / JS | tiervm GC total ms | JS GC total ms | tiervm heap peak MB | linear memory MB | live after last full MB |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
   console.log(`| ${r.program} | ${r.size} | ${f(r.tiervm.seconds, 3)} | ${f(r.js.seconds, 3)} | ${ratio(r.tiervm.seconds, r.js.seconds)} | ` +
     `${f(r.tiervm.maxPauseMs, 1)} | ${f(r.js.maxPauseMs, 1)} | ${ratio(r.tiervm.maxPauseMs, r.js.maxPauseMs)} | ` +
-    `${f(r.tiervm.pauseTotalMs, 0)} | ${f(r.js.pauseTotalMs, 0)} | ${f(r.tiervm.peakHeapMB, 1)} | ${f(r.tiervm.liveAfterFullMB, 1)} |`);
+    `${f(r.tiervm.pauseTotalMs, 0)} | ${f(r.js.pauseTotalMs, 0)} | ${f(r.tiervm.peakHeapMB, 1)} | ${f(r.tiervm.memoryMB, 1)} | ${f(r.tiervm.liveAfterFullMB, 1)} |`);
 }
 console.log('');
 console.log('Medians (min..max). Time: wall clock from spawn to exit, node start-up included. Pauses: tiervm --gc-stats (stop-the-world, minor and full); JS --trace-gc main-thread pauses.');

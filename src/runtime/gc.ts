@@ -200,7 +200,8 @@ export class GarbageCollector implements Collector {
     const p99 = sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]! : 0;
     return `[gc stats] collections ${this.count} (${this.fullCount} full), pause total ${this.totalPauseMs.toFixed(1)} ms, ` +
       `max ${this.maxPauseMs.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms, peak heap ${kb(this.heap.peakExtent)}, ` +
-      `live after last full ${kb(this.lastLive)}, promoted ${kb(this.promotedBytes)} (moved ${kb(this.movedBytes)})`;
+      `live after last full ${kb(this.lastLive)}, promoted ${kb(this.promotedBytes)} (moved ${kb(this.movedBytes)}), ` +
+      `linear memory ${kb(this.heap.mem.byteLength)}`;
   }
 
   /** The OLD bitmap agrees with the headers at every block start. */

@@ -1,7 +1,7 @@
 // Unit tests of the allocator and the collector, and heap faults end to end.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Memory } from '../../dist/runtime/memory.js';
+import { Memory, hostHasWasmMemory } from '../../dist/runtime/memory.js';
 import { Heap } from '../../dist/runtime/heap.js';
 import { GarbageCollector, verifyHeap, HeapCorrupt } from '../../dist/runtime/gc.js';
 import { load } from '../../dist/vm.js';
@@ -202,6 +202,15 @@ test('a string built piece by piece reuses the runs its predecessors left: the h
   assert.equal(r.stdout, '20000\n');
   const peakKB = +/peak heap ([\d.]+) KB/.exec(r.stderr)[1];
   assert.ok(peakKB <= 8192, r.stderr);
+});
+
+test('a WebAssembly memory grows with the heap by an eighth, not by doubling', { skip: !hostHasWasmMemory() && 'no WebAssembly memory here (an ArrayBuffer doubles)' }, () => {
+  const src = `fn main() { let keep = new [[i32]](20000); for i in 0..20000 { keep[i] = new [i32](200); } print(keep.len); }`;
+  const r = runTier(src, { gcStats: true, stackSizeKB: 1024 });
+  assert.equal(r.stdout, '20000\n');
+  const peakKB = +/peak heap ([\d.]+) KB/.exec(r.stderr)[1], memKB = +/linear memory ([\d.]+) KB/.exec(r.stderr)[1];
+  assert.ok(peakKB > 8 * 1024, r.stderr);
+  assert.ok(memKB <= 1024 + 1.2 * peakKB, r.stderr);
 });
 
 test('--trace-gc prints one line per collection', () => {
