@@ -46,7 +46,7 @@ export const enum Op {
   LOADI_ASETI, AGETI_ASETI, LOADI_ASETB, AGETB_JT, MULF_ADDF, MULFK_MULF, LEF_JF, LEF_JF_JMPLOOP,
   LOADNULL_EQR_JF, LOADNULL_NER_JF, JGE_JMPLOOP, JEQK_JMPLOOP, JF_JMPLOOP, ADDI_CALL, ADD_RETI,
   ADD_JGE_JMPLOOP, ADDI_JGE_JMPLOOP, ADDI_JGE, ADD_ADDI, MUL_DIVK, I2F_RDIVFK, AGETF_MULF_ADDF, MOVI_MOVI,
-  GETFF_SUBF, MULF_SUBF, ADDF_SUBF, MULF_MULF, ADDF_LEF_JF_JMPLOOP,
+  GETFF_SUBF, MULF_SUBF, ADDF_SUBF, MULF_MULF, ADDF_LEF_JF_JMPLOOP, MOVI_CALL, MOVR_CALL, MOVF_CALL,
 }
 
 /** Operand kinds. r*: a register read, w*: a register written (i/f/r = its kind);
@@ -313,6 +313,11 @@ const SUPER_PARTS = {
   [Op.ADDF_SUBF]: [Op.ADDF, Op.SUBF],
   [Op.MULF_MULF]: [Op.MULF, Op.MULF],
   [Op.ADDF_LEF_JF_JMPLOOP]: [Op.ADDF, Op.LEF, Op.JF, Op.JMPLOOP],
+  // The last argument moved into the call area, then the call: a dispatch less
+  // on most calls that pass a variable (docs/architecture.md, crossings).
+  [Op.MOVI_CALL]: [Op.MOVI, Op.CALL],
+  [Op.MOVR_CALL]: [Op.MOVR, Op.CALL],
+  [Op.MOVF_CALL]: [Op.MOVF, Op.CALL],
 } as const;
 
 /** The superinstructions. */

@@ -33,7 +33,7 @@
 
 import type { BcModule, BcSignature } from '../bytecode/module.js';
 import { Runtime } from '../runtime/runtime.js';
-import { TOP_FP_WORD, TOP_PC_WORD, HOST_LIMIT_WORD, CALLS_WORD } from '../runtime/runtime.js';
+import { TOP_FP_WORD, TOP_PC_WORD, HOST_LIMIT_WORD, CALLS_WORD, InterpEntry } from '../runtime/runtime.js';
 import { hostHasWasmMemory } from '../runtime/memory.js';
 import { GuestFault, Trap, guestTrace, stackOverflowAt } from '../runtime/errors.js';
 import { HostFault, missingExterns } from '../runtime/externs.js';
@@ -443,7 +443,8 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrup
     if (!(e instanceof RangeError)) throw e;
     return { text: 'runtime error: out of memory\n', error: new TierRuntimeError('out of memory', null) };
   }
-  rt.interpretFrame = (fp, interpretEntry, startPc) => interpret(rt, fp, interpretEntry, startPc);
+  rt.interpretFrame = (fp, entry, startPc) => interpret(rt, fp, entry, startPc);
+  rt.enterInterpreted = (fp) => interpret(rt, fp, InterpEntry.CROSSING, 0);
   let inst: Instance | null = null;
   const sink = eventSink(o, io, () => inst?.emitCounts(false));
   const events = sink === null ? null : new TierEventLog(sink, o.tierEventCode ?? false);

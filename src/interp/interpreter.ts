@@ -23,11 +23,19 @@
 // written back when the loop returns or traps.
 //
 // Invariants the loop keeps:
-// - `fn`, `code`, `fp` describe the running frame; `pc` is its next instruction.
+// - `fn`, `fp` describe the running frame; `pc` is its next instruction, a
+//   position in the code image (bytecode/code-image.ts: every function's code
+//   in one array that never changes while the loop runs). Positions that leave
+//   the loop (frame headers' resume positions, published positions, fault
+//   sites, OSR) are the function's own: pc - bases[fn].
+// - The entry (runtime.ts, InterpEntry) says what run() does first: a c2i
+//   crossing counts the call and lowers the host-stack limit, restored when the
+//   entry frame returns; whatever returns to the host leaves its raw result in
+//   rt.resultI / rt.resultF and in the scratch slot.
 // - A caller's resume position and result register are in the callee's header, so
 //   a trap anywhere can rebuild the guest stack trace from memory (errors.ts).
 // - counters[2f] counts calls of f, counters[2f+1] loop back-edges in f.
-// - `prof` is the profile of `fn` (runtime/profile.ts): when `profiling` (a
+// - `prof` is every profile, laid out as the code image (runtime/profile.ts): when `profiling` (a
 //   tier 2 can use it: tiering.optimizing), every conditional jump counts the
 //   way it went (written out in each case: a helper function would not always
 //   be inlined into this loop); every CALLV notes a new target.
@@ -41,7 +49,7 @@ import { MATH1_IMPLS, MATH2_IMPLS } from '../bytecode/builtins.js';
 import { Trap, GuestFault } from '../runtime/errors.js';
 import { arrayKindFor, barrierNeeded } from '../runtime/heap.js';
 import type { Memory } from '../runtime/memory.js';
-import { type Runtime, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD } from '../runtime/runtime.js';
+import { type Runtime, type CompiledEntry, InterpEntry, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD } from '../runtime/runtime.js';
 import type { Limits } from '../runtime/limits.js';
 import { Hdr, TO_HOST, headerAt, frameFn, pushFrame } from '../runtime/frames.js';
 import { formatF64, fixed, checkCodePoint, parseI32, parseF64, f64ToI32 } from '../runtime/builtins.js';
@@ -76,8 +84,8 @@ function hotLoop(rt: Runtime, fn: number, fp: number, pc: number): number {
   const dst = i32[h + Hdr.RESULT_REG]!, callerFp = i32[h + Hdr.CALLER_FP]!;
   const kind = rt.mod.functions[fn]!.ret;
   if (dst === TO_HOST) {
-    if (kind === Kind.F) rt.resultF = r; else rt.resultI = r;
-    i32[TOP_FP_WORD] = callerFp;
+    if (kind === Kind.F) { rt.resultF = r; rt.mem.f64[SCRATCH_SLOT] = r; }
+    else { rt.resultI = r; if (kind !== null) i32[SCRATCH_SLOT << 1] = r; }
     return TO_HOST;
   }
   if (kind === Kind.F) rt.mem.f64[callerFp + dst] = r;
@@ -111,26 +119,39 @@ function nullRef(): never { throw new Trap('null reference'); }
 function outOfBounds(i: number, len: number): never { throw new Trap(`index ${i} out of bounds for length ${len}`); }
 function stackOverflow(): never { throw new Trap('stack overflow'); }
 
-/** Run the frame at `entryFp` (already pushed) until it returns to the host;
- *  with `interpretEntry`, interpreted even if its function is compiled (it is
- *  past the host-stack limit, runtime.ts), from position `startPc` (not 0:
- *  compiled code deoptimized there, its registers in the frame's slots). */
-export function run(rt: Runtime, entryFp: number, interpretEntry = false, startPc = 0): void {
-  const codes = rt.codes, profiles = rt.profiles, frameSizes = rt.frameSizes, counters = rt.counters;
+/** Run the frame at `entryFp` (already pushed) until it returns to the host,
+ *  entered as `entry` says (runtime.ts, InterpEntry; RESUME: from position
+ *  `startPc`, where compiled code left the frame, its registers in the
+ *  frame's slots). Its raw result is left in rt.resultI / rt.resultF and in
+ *  the scratch slot. */
+export function run(rt: Runtime, entryFp: number, entry = InterpEntry.HOST, startPc = 0): void {
+  // The code image (bytecode/code-image.ts): pc is a position in it, a function's
+  // own positions are pc - bases[fn]; prof is every profile, laid out the same.
+  const code = rt.codeImage, bases = rt.codeBases, prof = rt.profileImage, frameSizes = rt.frameSizes, counters = rt.counters;
   const kf = rt.f64Consts, ks = rt.strAddrs, heap = rt.heap, mem = rt.mem, out = rt.out;
   const gb = rt.globalsSlot, stackEnd = rt.stackEndSlot;
   const entries = rt.entries, tiering = rt.tiering, limits = rt.limits, metered = limits.metered;
   const callHot = tiering.callThreshold, compileReady = tiering.compileReady, profiling = tiering.optimizing;
   const loopHot = tiering.loopThreshold || 0x7fffffff;
   let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16, U8 = mem.u8;
-  let fp = entryFp;
+  let fp = entryFp | 0;
   let fn = frameFn(I32, fp);
-  if (entries[fn] !== null && !interpretEntry) { runCompiled(rt, fn, fp); return; }
-  let code = codes[fn]!, prof = profiles[fn]!;
-  let pc = startPc;
+  const hostLimit = I32[HOST_LIMIT_WORD]!;
+  if (entry !== InterpEntry.HOST) I32[HOST_LIMIT_WORD] = hostLimit - rt.crossingSlots;
+  if (entry === InterpEntry.CROSSING) {
+    const calls = counters[fn << 1]! + 1;
+    counters[fn << 1] = calls;
+    tiering.onCall(fn, calls);
+  }
+  if (entry !== InterpEntry.RESUME && entries[fn] !== null) {
+    runCompiled(rt, fn, fp);
+    if (entry !== InterpEntry.HOST) mem.i32[HOST_LIMIT_WORD] = hostLimit;
+    return;
+  }
+  let pc = bases[fn]! + startPc;
   let fuel = metered ? I32[FUEL_WORD]! : 0, parked = false;
   try {
-    for (;;) {
+    frames: for (;;) {
       backEdge: {
         const op = code[pc] as Op;
         switch (op) {
@@ -231,7 +252,10 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
           // A call pushes the callee's frame over the call area (header in R[base],
           // R[base+1]). An interpreted callee continues in this loop; a compiled one
           // is entered through its i2c adapter and returns here (RESULT_REG TO_HOST).
-          case Op.ADDI_CALL: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4;
+          case Op.ADDI_CALL: case Op.MOVI_CALL: case Op.MOVR_CALL: case Op.MOVF_CALL:
+            if (op === Op.MOVF_CALL) { F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]!; pc += 3; }
+            else if (op !== Op.ADDI_CALL) { I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; }
+            else { I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4; }
           // falls through: the CALL part
           case Op.CALL: case Op.CALLV: {
             let callee: number, base: number, dst: number, next: number;
@@ -244,31 +268,31 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
               callee = v - 1; base = code[pc + 3]!; dst = code[pc + 4]!; next = pc + 5;
             }
             if (metered && --fuel < 0) fuel = refuel(I32, limits, fuel);
-            const nfp = fp + base + HEADER_SLOTS;
-            if (nfp + frameSizes[callee]! > stackEnd) stackOverflow();
+            const nfp = fp + base + HEADER_SLOTS, end = nfp + frameSizes[callee]!;
+            if (end > stackEnd) stackOverflow();
             const calls = counters[callee << 1]! + 1;
             counters[callee << 1] = calls;
             // A safepoint: the callee may become compiled here.
             if (calls === callHot) tiering.onHotCall(callee);
             else if (compileReady[0] !== 0) tiering.poll();
-            const entry = entries[callee];
+            const entry = entries[callee] as CompiledEntry | null;
             // Compiled code only within the host-stack budget (runtime.ts).
-            if (entry != null && nfp + frameSizes[callee]! <= I32[HOST_LIMIT_WORD]!) {
-              pushFrame(I32, nfp, callee, fp, next, TO_HOST);
+            if (entry !== null && end <= I32[HOST_LIMIT_WORD]!) {
+              pushFrame(I32, nfp, callee, fp, next - bases[fn]!, TO_HOST);
               if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
               entry(nfp, (fp + dst) << 3);
               if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
               pc = next; break;
             }
-            pushFrame(I32, nfp, callee, fp, next, dst);
-            fp = nfp; fn = callee; code = codes[callee]!; prof = profiles[callee]!; pc = 0;
+            pushFrame(I32, nfp, callee, fp, next - bases[fn]!, dst);
+            fp = nfp; fn = callee; pc = bases[callee]!;
             continue;
           }
           case Op.CALLX: {
             // The extern may call back into the guest (the embedding API): its
             // frames go above this one and link to it (runtime.ts, hostCallerFp).
             const saved = rt.sp, savedCaller = rt.hostCallerFp;
-            rt.hostCallerFp = fp; publish(I32, fp, pc);
+            rt.hostCallerFp = fp; publish(I32, fp, pc - bases[fn]!);
             if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
             rt.sp = fp + frameSizes[fn]!;
             try {
@@ -284,31 +308,28 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
           case Op.RETI: case Op.RETR: {
             const h = headerAt(fp);
             const v = I32[(fp + code[pc + 1]!) << 1]!, dst = I32[h + Hdr.RESULT_REG]!;
-            if (dst === TO_HOST) { rt.resultI = v; I32[TOP_FP_WORD] = I32[h + Hdr.CALLER_FP]!; if (metered) I32[FUEL_WORD] = fuel; return; }
-            pc = I32[h + Hdr.RESUME_PC]!; fp = I32[h + Hdr.CALLER_FP]!;
+            if (dst === TO_HOST) { rt.resultI = v; I32[SCRATCH_SLOT << 1] = v; break frames; }
+            fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = bases[fn]! + I32[h + Hdr.RESUME_PC]!;
             I32[(fp + dst) << 1] = v;
-            fn = frameFn(I32, fp); code = codes[fn]!; prof = profiles[fn]!;
             continue;
           }
           case Op.RETF: {
             const h = headerAt(fp);
             const v = F64[fp + code[pc + 1]!]!, dst = I32[h + Hdr.RESULT_REG]!;
-            if (dst === TO_HOST) { rt.resultF = v; I32[TOP_FP_WORD] = I32[h + Hdr.CALLER_FP]!; if (metered) I32[FUEL_WORD] = fuel; return; }
-            pc = I32[h + Hdr.RESUME_PC]!; fp = I32[h + Hdr.CALLER_FP]!;
+            if (dst === TO_HOST) { rt.resultF = v; F64[SCRATCH_SLOT] = v; break frames; }
+            fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = bases[fn]! + I32[h + Hdr.RESUME_PC]!;
             F64[fp + dst] = v;
-            fn = frameFn(I32, fp); code = codes[fn]!; prof = profiles[fn]!;
             continue;
           }
           case Op.RETV: {
             const h = headerAt(fp);
-            if (I32[h + Hdr.RESULT_REG]! === TO_HOST) { I32[TOP_FP_WORD] = I32[h + Hdr.CALLER_FP]!; if (metered) I32[FUEL_WORD] = fuel; return; }
-            pc = I32[h + Hdr.RESUME_PC]!; fp = I32[h + Hdr.CALLER_FP]!;
-            fn = frameFn(I32, fp); code = codes[fn]!; prof = profiles[fn]!;
+            if (I32[h + Hdr.RESULT_REG]! === TO_HOST) break frames;
+            fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = bases[fn]! + I32[h + Hdr.RESUME_PC]!;
             continue;
           }
 
           case Op.NEWSTRUCT:
-            publish(I32, fp, pc);
+            publish(I32, fp, pc - bases[fn]!);
             storeI32(mem, fp + code[pc + 1]!, heap.newStruct(code[pc + 2]!));
             pc += 3; break;
           case Op.GETFI: case Op.GETFR: {
@@ -336,7 +357,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
 
           case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: case Op.NEWARRB: {
             const kind = arrayKindFor(OP_INFO[op].variant!, OP_INFO[op].elementBytes);
-            publish(I32, fp, pc);
+            publish(I32, fp, pc - bases[fn]!);
             storeI32(mem, fp + code[pc + 1]!, heap.newArray(kind, I32[(fp + code[pc + 2]!) << 1]!));
             pc += 3; break;
           }
@@ -401,7 +422,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
           case Op.CONCAT: {
             const a = I32[(fp + code[pc + 2]!) << 1]!, b = I32[(fp + code[pc + 3]!) << 1]!;
             if (a === 0 || b === 0) nullRef();
-            publish(I32, fp, pc);
+            publish(I32, fp, pc - bases[fn]!);
             storeI32(mem, fp + code[pc + 1]!, heap.concat(a, b));
             pc += 4; break;
           }
@@ -421,7 +442,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
           case Op.TOSTRI: case Op.TOSTRF: case Op.TOSTRB: {
             const r = code[pc + 2]!;
             const text = op === Op.TOSTRI ? String(I32[(fp + r) << 1]) : op === Op.TOSTRF ? formatF64(F64[fp + r]!) : I32[(fp + r) << 1] ? 'true' : 'false';
-            publish(I32, fp, pc);
+            publish(I32, fp, pc - bases[fn]!);
             storeI32(mem, fp + code[pc + 1]!, heap.newString(text));
             pc += 3; break;
           }
@@ -431,20 +452,20 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
           case Op.CLOCK: F64[fp + code[pc + 1]!] = performance.now(); pc += 2; continue;
           case Op.FIXED: {
             const text = fixed(F64[fp + code[pc + 2]!]!, I32[(fp + code[pc + 3]!) << 1]!);
-            publish(I32, fp, pc);
+            publish(I32, fp, pc - bases[fn]!);
             storeI32(mem, fp + code[pc + 1]!, heap.newString(text));
             pc += 4; break;
           }
           case Op.CHR: {
             const c = I32[(fp + code[pc + 2]!) << 1]!;
             checkCodePoint(c);
-            publish(I32, fp, pc);
+            publish(I32, fp, pc - bases[fn]!);
             storeI32(mem, fp + code[pc + 1]!, heap.newChr(c));
             pc += 3; break;
           }
           case Op.SUBSTR: {
             const s = I32[(fp + code[pc + 2]!) << 1]!; if (s === 0) nullRef();
-            publish(I32, fp, pc);
+            publish(I32, fp, pc - bases[fn]!);
             storeI32(mem, fp + code[pc + 1]!, heap.substr(s, I32[(fp + code[pc + 3]!) << 1]!, I32[(fp + code[pc + 4]!) << 1]!));
             pc += 5; break;
           }
@@ -461,7 +482,7 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
             throw new Trap(heap.readString(s));
           }
           case Op.READLINE: {
-            publish(I32, fp, pc);
+            publish(I32, fp, pc - bases[fn]!);
             const line = rt.readLine();
             storeI32(mem, fp + code[pc + 1]!, line === null ? 0 : heap.newString(line));
             pc += 2; break;
@@ -581,17 +602,23 @@ export function run(rt: Runtime, entryFp: number, interpretEntry = false, startP
       counters[(fn << 1) + 1] = edges;
       if (edges < loopHot) continue;
       if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
-      const next = hotLoop(rt, fn, fp, pc);
+      const next = hotLoop(rt, fn, fp, pc - bases[fn]!);
       if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
       if (next === OSR_DECLINED) continue;
-      if (next === TO_HOST) return;
       I32 = mem.i32; F64 = mem.f64; U16 = mem.u16; U8 = mem.u8;
-      pc = I32[headerAt(fp) + Hdr.RESUME_PC]!; fp = next; fn = frameFn(I32, fp); code = codes[fn]!; prof = profiles[fn]!;
+      if (next === TO_HOST) break frames;
+      const resume = I32[headerAt(fp) + Hdr.RESUME_PC]!;
+      fp = next; fn = frameFn(I32, fp); pc = bases[fn]! + resume;
     }
+    // The entry frame returned to the host (its result stored): its caller
+    // is the innermost frame again; the limit lowered at entry is restored.
+    I32[TOP_FP_WORD] = I32[headerAt(fp) + Hdr.CALLER_FP]!;
+    if (entry !== InterpEntry.HOST) I32[HOST_LIMIT_WORD] = I32[HOST_LIMIT_WORD]! + rt.crossingSlots;
+    if (metered) I32[FUEL_WORD] = fuel;
   } catch (e) {
     // A trap of this loop's own (the cell is the truth while the copy is parked).
     if (metered && !parked) mem.i32[FUEL_WORD] = fuel;
-    if (e instanceof Trap) throw new GuestFault(e, { fn, pc, fp });
+    if (e instanceof Trap) throw new GuestFault(e, { fn, pc: pc - bases[fn]!, fp });
     throw e;
   }
 }

@@ -252,7 +252,7 @@ export abstract class CompilingBackend<Code> implements Backend {
    *  events are on. */
   protected c2iEnter(): (fp: number) => void {
     const rt = this.rt, ev = this.opts.events;
-    const enter = (fp: number) => rt.enterInterpreted(fp);
+    const enter = rt.enterInterpreted;
     return ev === null ? enter : ev.countingC2i(enter);
   }
 

@@ -40,8 +40,12 @@ export function isProfiledBranch(op: Op): boolean {
   return op === Op.JT || op === Op.JF || isCmpOp(op);
 }
 
-export function newProfiles(codes: readonly Int32Array[]): Int32Array[] {
-  return codes.map((c) => new Int32Array(c.length));
+/** The profiles of the functions whose code is at `bases` of a code image of
+ *  `size` words (bytecode/code-image.ts): views of one array laid out as the
+ *  image (`all`), so the interpreter indexes it by its image position. */
+export function newProfiles(codes: readonly Int32Array[], bases: Int32Array, size: number): { all: Int32Array; perFn: Int32Array[] } {
+  const all = new Int32Array(size);
+  return { all, perFn: codes.map((c, f) => all.subarray(bases[f]!, bases[f]! + c.length)) };
 }
 
 /** What tier 2 may speculate on in `code` from its profile: branches seen at

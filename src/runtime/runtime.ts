@@ -42,6 +42,7 @@
 import { HEADER_SLOTS, Kind, Op, instrLength } from '../bytecode/opcodes.js';
 import { TO_HOST, Hdr, headerAt, frameFn, callerFpOf, resumePcOf, pushFrame } from './frames.js';
 import type { BcModule } from '../bytecode/module.js';
+import { codeImage } from '../bytecode/code-image.js';
 import { Memory, MAX_MEMORY_BYTES } from './memory.js';
 import { Heap, ObjKind } from './heap.js';
 import { GarbageCollector, type RootSource } from './gc.js';
@@ -93,6 +94,21 @@ export const HOST_LIMIT_WORD = 6;
  *  kept only while tier events are on (the lowerings' `countCalls`). */
 export const CALLS_WORD = 8;
 
+/** How the interpreter is entered on a frame already pushed (interp/run):
+ *  HOST     a host entry (the embedding API): the frame runs as it is;
+ *  CROSSING compiled code called an interpreted function (the c2i crossing):
+ *           the call is counted for tiering (if that makes the function
+ *           compiled, its compiled code runs), and the host-stack limit is
+ *           lowered while it runs (the crossing uses host stack of its own);
+ *  RESUME   a compiled frame continues in the interpreter (past the host-stack
+ *           limit, or deoptimized at a position): the limit lowered likewise,
+ *           and interpreted even though the function is compiled.
+ *  Lowered, the limit is restored when the frame returns; an exception leaves
+ *  the guest code of the host entry, whose boundary (embed/instance.ts)
+ *  restores the limit it was entered with, the only one guest code can go on
+ *  with (no try/finally: it cost about 4 ns of a 35 ns crossing). */
+export const enum InterpEntry { HOST = 0, CROSSING = 1, RESUME = 2 }
+
 /** The interpreter's entry for compiled code of one function (an i2c adapter):
  *  runs the callee whose frame (header and arguments) is at calleeFp and stores
  *  its result at byte address dstAddr. */
@@ -115,6 +131,10 @@ export class Runtime implements RootSource {
   escaping: { readonly value: unknown; readonly carrier: unknown } | null = null;
   readonly out: Output;
   readonly codes: Int32Array[];
+  /** The interpreter's copy of every function's code (bytecode/code-image.ts)
+   *  and where each function's starts in it. */
+  readonly codeImage: Int32Array;
+  readonly codeBases: Int32Array;
   readonly frameSizes: Int32Array;
   /** Result kind per function (0: none). */
   readonly retKinds: Uint8Array;
@@ -127,11 +147,14 @@ export class Runtime implements RootSource {
    *  through the tiering policy. */
   readonly entries: (CompiledEntry | null)[];
   /** Runs an interpreted frame already pushed at fp until it returns, from
-   *  position startPc (set by vm.ts; compiled code reaches interpreted functions
-   *  through it, and deoptimizes into it). */
-  interpretFrame: (fp: number, interpretEntry: boolean, startPc: number) => void = () => { throw new Error('no interpreter'); };
+   *  position startPc (set by the embedding; compiled code reaches interpreted
+   *  functions through it, and deoptimizes into it). The raw result is in
+   *  resultI / resultF, and in the scratch slot. */
+  interpretFrame: (fp: number, entry: InterpEntry, startPc: number) => void = () => { throw new Error('no interpreter'); };
   /** What the interpreter observed of each function, for tier 2 (profile.ts). */
   readonly profiles: Int32Array[];
+  /** The same profiles as one array, laid out as the code image. */
+  readonly profileImage: Int32Array;
   tiering!: Tiering;
   /** Fuel, interrupt and deadline (limits.ts): shared by everything that runs
    *  guest code on this runtime, nested host -> guest calls included. */
@@ -173,7 +196,12 @@ export class Runtime implements RootSource {
     this.frameSizes = Int32Array.from(mod.functions, (f) => f.regKinds.length);
     this.retKinds = Uint8Array.from(mod.functions, (f) => f.ret ?? 0);
     this.counters = new Int32Array(mod.functions.length * 2);
-    this.profiles = newProfiles(this.codes);
+    const image = codeImage(this.codes);
+    this.codeImage = image.code;
+    this.codeBases = image.bases;
+    const profiles = newProfiles(this.codes, image.bases, image.code.length);
+    this.profiles = profiles.perFn;
+    this.profileImage = profiles.all;
     this.f64Consts = Float64Array.from(mod.f64Consts);
     this.strAddrs = new Int32Array(mod.strConsts.length);
     mod.strConsts.forEach((s, i) => { this.strAddrs[i] = this.heap.newString(s); });
@@ -248,35 +276,15 @@ export class Runtime implements RootSource {
     this.mem.i32[HOST_LIMIT_WORD] = Math.min(this.stackEndSlot, this.stackStartSlot + this.hostStackSlots);
   }
 
-  /** Interpret the frame at fp from compiled code: a crossing that uses host
-   *  stack of its own, so the budget left to compiled code is lowered while it
-   *  runs. (No closure: this is every compiled -> interpreted call.) No
-   *  try/finally either (it cost about 4 ns of a 35 ns crossing): an exception
-   *  leaves the guest code of this host entry, whose boundary (embed/instance.ts)
-   *  restores the limit it was entered with, the only value guest code can
-   *  continue with. */
-  private interpretCrossing(fp: number, interpretEntry: boolean, startPc = 0): void {
-    const limit = this.mem.i32[HOST_LIMIT_WORD]!;
-    this.mem.i32[HOST_LIMIT_WORD] = limit - this.crossingSlots;
-    this.interpretFrame(fp, interpretEntry, startPc);
-    this.mem.i32[HOST_LIMIT_WORD] = limit;
-  }
-
   /** Run an interpreted frame that compiled code pushed at fp (its header and
-   *  arguments written): the c2i crossing. The raw result goes to the scratch
+   *  arguments written): the c2i crossing (InterpEntry.CROSSING: the
+   *  interpreter counts the call and lowers the host-stack limit, where its
+   *  loop has what that needs at hand). The raw result is left in the scratch
    *  slot, where the c2i adapter loads it: an f64 crosses back through memory,
-   *  never as a (boxed) JS number returned to compiled code. */
-  enterInterpreted(fp: number): void {
-    const f = frameFn(this.mem.i32, fp);
-    // Calls from compiled code count toward tiering too (run() takes the
-    // compiled entry if this call made f hot).
-    const calls = this.counters[f << 1]! + 1;
-    this.counters[f << 1] = calls;
-    this.tiering.onCall(f, calls);
-    this.interpretCrossing(fp, false);
-    if (this.retKinds[f] === Kind.F) this.mem.f64[SCRATCH_SLOT] = this.resultF;
-    else this.mem.i32[SCRATCH_SLOT << 1] = this.resultI;
-  }
+   *  never as a (boxed) JS number returned to compiled code. Set by the
+   *  embedding with interpretFrame; compiled code imports this very function
+   *  (one JS frame less than a method called through a closure). */
+  enterInterpreted: (fp: number) => void = () => { throw new Error('no interpreter'); };
 
   /** A compiled function's frame at fp ends past the host-stack limit: its
    *  arguments are in its slots; run it in the interpreter (or report a frame
@@ -286,8 +294,8 @@ export class Runtime implements RootSource {
     const f = frameFn(i32, fp);
     if (fp + this.frameSizes[f]! > this.stackEndSlot) throw stackOverflowAt(i32, fp);
     i32[headerAt(fp) + Hdr.RESULT_REG] = TO_HOST;
-    this.interpretCrossing(fp, true);
-    return this.mod.functions[f]!.ret === Kind.F ? this.resultF : this.resultI;
+    this.interpretFrame(fp, InterpEntry.RESUME, 0);
+    return this.retKinds[f] === Kind.F ? this.resultF : this.resultI;
   }
 
   /** Deoptimization: tier-2 code of the frame at fp found a guard failed at
@@ -301,7 +309,7 @@ export class Runtime implements RootSource {
     const f = frameFn(i32, fp);
     this.tiering.onDeopt(f, pc, reason);
     i32[headerAt(fp) + Hdr.RESULT_REG] = TO_HOST;
-    this.interpretCrossing(fp, true, pc);
+    this.interpretFrame(fp, InterpEntry.RESUME, pc);
     return this.retKinds[f] === Kind.F ? this.resultF : this.resultI;
   }
 

@@ -157,12 +157,14 @@ export class Tiering {
     const on = backend !== null && opts.mode !== 'interp';
     this.callThreshold = on ? Math.max(1, opts.threshold) : 0;
     this.loopThreshold = on ? Math.max(1, opts.threshold) : 0;
+    this.optimizing = on && backend.optimizes;
   }
 
   get enabled(): boolean { return this.callThreshold > 0; }
 
-  /** Tier 2 is compiled (the backend optimizes, and the mode is not interp). */
-  get optimizing(): boolean { return this.enabled && this.backend!.optimizes; }
+  /** Tier 2 is compiled (the backend optimizes, and the mode is not interp).
+   *  A field: the interpreter reads it at every entry. */
+  readonly optimizing: boolean;
 
   /** --tier=jit / --tier=opt: compile every function up front. */
   compileAll(): void {

@@ -7,7 +7,8 @@
 //
 // Registers live in wasm locals. The frame-slot contract (docs/architecture.md):
 //   - registers of kind R are written through to their frame slot on every write,
-//     so the collector finds every live reference in the frame;
+//     so the collector finds every live reference in the frame (not in a leaf,
+//     a function that reaches no safepoint: no call, allocation or publish);
 //   - non-parameter R slots are zeroed on entry, parameter R slots written;
 //   - before a helper that may allocate or trap, the frame publishes itself:
 //     cells[TOP_FP_WORD] := fp, cells[TOP_PC_WORD] := pc.
@@ -313,6 +314,8 @@ type AreaArgs = { base: number; params: readonly ValKind[] };
 
 class WasmFnLowering implements StructuredSink<Label> {
   private readonly code: Int32Array;
+  /** fn reaches no safepoint (isLeaf): its references stay in locals. */
+  private readonly leaf: boolean;
   private readonly fp: Local;
   private readonly fpb: Local;              // fp * 8: base address of the frame
   private readonly regs: Local[] = [];      // register -> local (not for the call area)
@@ -349,6 +352,7 @@ class WasmFnLowering implements StructuredSink<Label> {
               private readonly helpers: Map<Helper, number>, private readonly tier: TierCode | null = null) {
     this.spec = tier?.spec ?? null;
     this.code = fn.code;
+    this.leaf = isLeaf(fn);
     this.osr = mode.kind === 'osr';
     this.consts = constantRegisters(fn);
     this.keepsFuel = env.fuel && mode.kind !== 'inline' && !makesCalls(fn);
@@ -370,11 +374,14 @@ class WasmFnLowering implements StructuredSink<Label> {
     if (this.hasFrame()) this.fn.params.forEach((k, r) => { if (k === Kind.R) this.writeThrough(r); });
   }
 
-  /** Whether references are kept in frame slots: everywhere but in an inlined
-   *  leaf, which reaches no safepoint (and whose frame may end past the frame
-   *  stack's end: only the caller's frame was checked to fit). */
+  /** Whether references are kept in frame slots: everywhere but in a leaf,
+   *  which reaches no safepoint (an inlined leaf's frame may even end past the
+   *  frame stack's end: only the caller's frame was checked to fit). A called
+   *  leaf's frame is seen only on its slow paths (a trap, a fuel poll, a deopt
+   *  of tier 2, which stores every register itself), none of which looks at
+   *  its references. */
   private hasFrame(): boolean {
-    return this.mode.kind !== 'inline' || this.mode.framed;
+    return this.mode.kind === 'inline' ? this.mode.framed : !this.leaf;
   }
 
   // ---- entry -----------------------------------------------------------------------
@@ -392,9 +399,10 @@ class WasmFnLowering implements StructuredSink<Label> {
     fn.params.forEach((k, r) => { wb.localGet(this.fpb); wb.localGet(this.regs[r]!); this.storeKind(k, r * 8); });
     wb.localGet(this.fp); this.callHelper(interpHelper(fn.ret)); wb.return_();
     wb.end();
-    // The innermost frame, should the host stack run out in deeper compiled code.
-    wb.i32Const(0); wb.localGet(this.fp); wb.store(W.I32_STORE, 2, TOP_FP_WORD * 4);
-    fn.params.forEach((k, r) => { if (k === Kind.R) this.writeThrough(r); });
+    // The innermost frame, should the host stack run out in deeper compiled code
+    // (a leaf calls nothing deeper: its trap and poll paths pass fp themselves).
+    if (!this.leaf) { wb.i32Const(0); wb.localGet(this.fp); wb.store(W.I32_STORE, 2, TOP_FP_WORD * 4); }
+    if (this.hasFrame()) fn.params.forEach((k, r) => { if (k === Kind.R) this.writeThrough(r); });
     if (this.tier?.tierUp) this.countTowardTier2(this.tier.tierUp);
     this.keepFuel();
   }
@@ -501,11 +509,12 @@ class WasmFnLowering implements StructuredSink<Label> {
 
   /** OSR: every register comes from the frame slots the interpreter kept. */
   /** Every i32 and f64 register to its frame slot (references are there
-   *  already: written through), and the arguments of `call`, if any. */
+   *  already, written through, but in a leaf: stored here too), and the
+   *  arguments of `call`, if any. */
   private storeRegisters(call: AreaArgs | null = null): void {
     const { wb, fn } = this;
     fn.regKinds.forEach((k, r) => {
-      if (r >= fn.areaBase || k === Kind.R) return;
+      if (r >= fn.areaBase || (k === Kind.R && this.hasFrame())) return;
       wb.localGet(this.fpb); wb.localGet(this.regs[r]!); this.storeKind(k, r * 8);
     });
     call?.params.forEach((k, i) => {
