@@ -507,7 +507,6 @@ class WasmFnLowering implements StructuredSink<Label> {
     return { ...c, target: t, byValue: false };
   }
 
-  /** OSR: every register comes from the frame slots the interpreter kept. */
   /** Every i32 and f64 register to its frame slot (references are there
    *  already, written through, but in a leaf: stored here too), and the
    *  arguments of `call`, if any. */
