@@ -15,7 +15,7 @@
 // would cost it several percent for nothing. Tier 1 collects nothing (its code
 // is left as fast as it was).
 
-import { Op, instrLength, isCmpOp } from '../bytecode/opcodes.js';
+import { Op, OP_INFO, instrLength, isCmpOp } from '../bytecode/opcodes.js';
 
 export const MEGAMORPHIC = -1;
 
@@ -49,21 +49,52 @@ export function newProfiles(codes: readonly Int32Array[], bases: Int32Array, siz
 }
 
 /** What tier 2 may speculate on in `code` from its profile: branches seen at
- *  least `minSamples` times and always the same way, CALLV sites that saw one
- *  target; never a site in `excluded` (it failed before). */
+ *  least `minSamples` times and always the same way, unless the way never seen
+ *  leaves a loop the seen way stays in; CALLV sites that saw one target; never
+ *  a site in `excluded` (it failed before). A loop's exit is taken once per
+ *  entry, but a loop entered once and profiled while it runs (the interpreter
+ *  counts until OSR moves it to compiled code, which counts nothing) shows it
+ *  never taken: compiled one way, the exit deoptimized at every call, and the
+ *  function was invalidated after four calls (richards' `schedule`). */
 export function speculate(code: Int32Array, profile: Int32Array, minSamples: number, excluded: ReadonlySet<number>, stress: boolean): Speculation {
   const branches = new Map<number, boolean>(), targets = new Map<number, number>();
+  const loops = loopRanges(code);
   for (let pc = 0; pc < code.length; pc += instrLength(code[pc] as Op)) {
     const op = code[pc] as Op;
     if (excluded.has(pc)) continue;
     if (isProfiledBranch(op)) {
       const taken = profile[pc]!, not = profile[pc + 1]!;
-      if (taken + not >= minSamples && (taken === 0 || not === 0)) branches.set(pc, taken > 0);
+      if (taken + not < minSamples || (taken !== 0 && not !== 0)) continue;
+      const target = code[pc + 1 + OP_INFO[op].args.indexOf('lbl')]!, next = pc + instrLength(op);
+      const [seen, unseen] = taken > 0 ? [target, next] : [next, target];
+      if (!leavesLoop(loops, pc, seen, unseen)) branches.set(pc, taken > 0);
     } else if (op === Op.CALLV && profile[pc]! > 0) {
       targets.set(pc, profile[pc]! - 1);
     }
   }
   return { branches, targets, stress };
+}
+
+/** The loops of `code` as [head, back-edge] pc pairs: every jump to a pc at or
+ *  before its own. */
+function loopRanges(code: Int32Array): number[] {
+  const loops: number[] = [];
+  for (let pc = 0; pc < code.length; pc += instrLength(code[pc] as Op)) {
+    const i = OP_INFO[code[pc] as Op].args.indexOf('lbl');
+    if (i >= 0 && code[pc + 1 + i]! <= pc) loops.push(code[pc + 1 + i]!, pc);
+  }
+  return loops;
+}
+
+/** Whether, from the branch at pc, `unseen` leaves a loop around pc that `seen` stays in. */
+function leavesLoop(loops: readonly number[], pc: number, seen: number, unseen: number): boolean {
+  for (let k = 0; k < loops.length; k += 2) {
+    const head = loops[k]!, end = loops[k + 1]!;
+    if (pc < head || pc > end) continue;
+    const inside = (p: number) => head <= p && p <= end;
+    if (inside(seen) && !inside(unseen)) return true;
+  }
+  return false;
 }
 
 /** A speculation with something to check. */

@@ -225,3 +225,39 @@ test('tier 2 options are checked', () => {
   assert.match(refused({ deoptStress: 1 }), /must be true or false/);
   assert.match(refused({ tier: 'fast' }), /'opt'/);
 });
+
+test('tier 2 does not speculate that a loop is never left: a loop profiled while it runs shows its exit never taken', async () => {
+  const { compileFront } = await import('../../dist/front/index.js');
+  const { lowerProgram } = await import('../../dist/front/lower.js');
+  const { speculate } = await import('../../dist/runtime/profile.js');
+  const { OP_INFO, instrLength } = await import('../../dist/bytecode/opcodes.js');
+  const src = 'fn f(n: i32) -> i32 { var i = 0; var s = 0; while i < n { if i == -1 { s = s + 1; } i = i + 1; } return s; }\nfn main() { print(f(3)); }';
+  const fr = compileFront('t.tier', src);
+  const code = lowerProgram(fr.checked).functions[0].code;
+  // The loop: the range from a jump's target back to the jump.
+  const loops = [];
+  for (let pc = 0; pc < code.length; pc += instrLength(code[pc])) {
+    const l = OP_INFO[code[pc]].args.indexOf('lbl');
+    if (l >= 0 && code[pc + 1 + l] <= pc) loops.push([code[pc + 1 + l], pc]);
+  }
+  assert.equal(loops.length, 1);
+  const [head, end] = loops[0], inside = (p) => head <= p && p <= end;
+  // Every conditional jump in the loop seen 1,000 times the way that stays in
+  // it (the way a loop running when profiling began is seen).
+  const profile = new Int32Array(code.length);
+  const branches = [];
+  for (let pc = head; pc <= end; pc += instrLength(code[pc])) {
+    const info = OP_INFO[code[pc]], l = info.args.indexOf('lbl');
+    if (l < 0 || info.args.length < 2) continue;                      // conditional jumps only
+    const target = code[pc + 1 + l], next = pc + instrLength(code[pc]);
+    const takenStays = inside(target);
+    profile[pc + (takenStays ? 0 : 1)] = 1000;
+    branches.push({ pc, exit: inside(target) !== inside(next), taken: takenStays });
+  }
+  assert.ok(branches.some((b) => b.exit) && branches.some((b) => !b.exit), JSON.stringify(branches));
+  const s = speculate(code, profile, 100, new Set(), false);
+  for (const b of branches) {
+    if (b.exit) assert.equal(s.branches.has(b.pc), false, `the loop's exit at ${b.pc} is not speculated on`);
+    else assert.equal(s.branches.get(b.pc), b.taken, `the branch at ${b.pc}, inside the loop either way, is`);
+  }
+});
