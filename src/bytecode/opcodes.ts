@@ -369,8 +369,13 @@ export function needsFrame(op: Op): boolean {
  *  site when the fuel runs out): a call's own position; for a back-edge, the
  *  loop header it jumps to, where the interpreter stands when it counts it. */
 export function stepSite(code: Int32Array, pc: number): number {
-  const info = OP_INFO[code[pc] as Op];
-  return info.step === 'backEdge' ? code[pc + 1 + info.args.indexOf('lbl')]! : pc;
+  return OP_INFO[code[pc] as Op].step === 'backEdge' ? jumpTargetAt(code, pc)! : pc;
+}
+
+/** The jump target of the instruction at pc of `code`, or null if it does not jump. */
+export function jumpTargetAt(code: Int32Array, pc: number): number | null {
+  const i = OP_INFO[code[pc] as Op].args.indexOf('lbl');
+  return i < 0 ? null : code[pc + 1 + i]!;
 }
 
 /** Number of code words an instruction with opcode `op` occupies. */

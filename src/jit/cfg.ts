@@ -9,7 +9,7 @@
 // structuring pass (structure.ts) needs. Bytecode from the front-end is reducible
 // (it comes from structured source), so every back edge targets a dominator.
 
-import { Op, OP_INFO } from '../bytecode/opcodes.js';
+import { Op, OP_INFO, jumpTargetAt } from '../bytecode/opcodes.js';
 import type { BcFunction } from '../bytecode/module.js';
 
 export const enum Exit { GOTO, COND, RETURN }
@@ -78,9 +78,7 @@ function findLeaders(fn: BcFunction, entryPc: number): Set<number> {
 
 /** The jump target of the instruction at pc, or null if it does not jump. */
 export function jumpTarget(fn: BcFunction, pc: number): number | null {
-  const info = OP_INFO[fn.code[pc] as Op];
-  const i = info.args.indexOf('lbl');
-  return i < 0 ? null : fn.code[pc + 1 + i]!;
+  return jumpTargetAt(fn.code, pc);
 }
 
 function makeBlock(fn: BcFunction, id: number, start: number, end: number): Block {

@@ -170,8 +170,7 @@ export class GarbageCollector implements Collector {
 
   pretenured(addr: number, size: number): void {
     this.ensureMarkBits();
-    const bit = (addr - this.heap.start) >> 3;
-    this.oldBits[bit >> 5]! |= 1 << (bit & 31);
+    this.setOld(addr);
     this.oldBytes += size;
     this.pretenuredBytes += size;
   }
@@ -337,8 +336,7 @@ export class GarbageCollector implements Collector {
     i32[from >> 2] = tag | FORWARDED_BIT;
     i32[(from >> 2) + 2] = to;
     i32[w] = to;
-    const bit = (to - this.heap.start) >> 3;
-    this.oldBits[bit >> 5]! |= 1 << (bit & 31);
+    this.setOld(to);
     this.evacuatedBytes += size;
     if (this.hasRefs(tag)) this.push(to);
   }
@@ -403,6 +401,12 @@ export class GarbageCollector implements Collector {
   private pushScratch(which: number, at: number, value: number): void {
     if (at === this.scratch[which]!.length) this.scratch[which] = grown(this.scratch[which]!);
     this.scratch[which]![at] = value;
+  }
+
+  /** Set the OLD bitmap's bit of the object at addr (its header's bit is the caller's). */
+  private setOld(addr: number): void {
+    const bit = (addr - this.heap.start) >> 3;
+    this.oldBits[bit >> 5]! |= 1 << (bit & 31);
   }
 
   private isOld(addr: number): boolean {

@@ -636,9 +636,15 @@ export class Heap {
       chunk = size;
       if (this.top + size > this.limit || !this.mem.grow(this.top + size)) throw new Trap('out of memory');
     }
-    const run = this.top;
-    this.top += chunk;
+    const run = this.extendTop(chunk);
     this.runEnd = this.top;
+    return run;
+  }
+
+  /** Take `bytes` of fresh memory past `top` (already grown into); returns its start. */
+  private extendTop(bytes: number): number {
+    const run = this.top;
+    this.top += bytes;
     if (this.extent > this.peakExtent) this.peakExtent = this.extent;
     return run;
   }
@@ -668,10 +674,8 @@ export class Heap {
     } else {
       const chunk = Math.max(size, Math.min(PROMOTION_CHUNK, this.limit - this.top));
       if (this.top + size > this.limit || !this.mem.grow(this.top + chunk)) return 0;
-      run = this.top;
-      this.top += chunk;
+      run = this.extendTop(chunk);
       end = this.top;
-      if (this.extent > this.peakExtent) this.peakExtent = this.extent;
     }
     this.promoCursor = run + size;
     this.promoLimit = end;

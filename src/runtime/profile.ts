@@ -15,7 +15,7 @@
 // would cost it several percent for nothing. Tier 1 collects nothing (its code
 // is left as fast as it was).
 
-import { Op, OP_INFO, instrLength, isCmpOp } from '../bytecode/opcodes.js';
+import { Op, instrLength, isCmpOp, jumpTargetAt } from '../bytecode/opcodes.js';
 
 export const MEGAMORPHIC = -1;
 
@@ -65,7 +65,7 @@ export function speculate(code: Int32Array, profile: Int32Array, minSamples: num
     if (isProfiledBranch(op)) {
       const taken = profile[pc]!, not = profile[pc + 1]!;
       if (taken + not < minSamples || (taken !== 0 && not !== 0)) continue;
-      const target = code[pc + 1 + OP_INFO[op].args.indexOf('lbl')]!, next = pc + instrLength(op);
+      const target = jumpTargetAt(code, pc)!, next = pc + instrLength(op);
       const [seen, unseen] = taken > 0 ? [target, next] : [next, target];
       if (!leavesLoop(loops, pc, seen, unseen)) branches.set(pc, taken > 0);
     } else if (op === Op.CALLV && profile[pc]! > 0) {
@@ -80,8 +80,8 @@ export function speculate(code: Int32Array, profile: Int32Array, minSamples: num
 function loopRanges(code: Int32Array): number[] {
   const loops: number[] = [];
   for (let pc = 0; pc < code.length; pc += instrLength(code[pc] as Op)) {
-    const i = OP_INFO[code[pc] as Op].args.indexOf('lbl');
-    if (i >= 0 && code[pc + 1 + i]! <= pc) loops.push(code[pc + 1 + i]!, pc);
+    const target = jumpTargetAt(code, pc);
+    if (target !== null && target <= pc) loops.push(target, pc);
   }
   return loops;
 }
