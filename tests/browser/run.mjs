@@ -268,6 +268,8 @@ async function playground(browser, base) {
   ok(await pg.$eval('#stop', (b) => !b.disabled), 'Stop is enabled while a program runs');
   // The tier map is live: its time axis moves on while the program runs.
   const axis = () => pg.$eval('#tiermap text.axis[text-anchor="end"]', (t) => parseFloat(t.textContent)).catch(() => NaN);
+  // (the map is drawn when the first event arrives, which may come after the first output)
+  await pg.waitForFunction(() => !Number.isNaN(parseFloat(document.querySelector('#tiermap text.axis[text-anchor="end"]')?.textContent ?? '')), { timeout: 10_000 }).catch(() => {});
   const t1 = await axis();
   await new Promise((r) => setTimeout(r, 700));
   const t2 = await axis();
