@@ -42,7 +42,7 @@ import { hostStackScale } from '../runtime/host-stack.js';
 import { Tiering, type Backend, type CompilePlan, type Finished, type OsrEntry } from '../runtime/tiering.js';
 import { plainCode } from '../bytecode/fuse.js';
 import { TierEventLog, formatTierEvent, isDeoptEvent, type TierEvent, type TierEventSink } from '../runtime/tier-events.js';
-import { run as interpret } from '../interp/interpreter.js';
+import { interpreterFor } from '../interp/interpreter.js';
 import type { CompilingBackend } from '../jit/backend.js';
 import { WasmBackend, hostCanCompileWasm } from '../jit/wasm/backend.js';
 import { JsBackend, hostCanCompileJs } from '../jit/js/backend.js';
@@ -231,7 +231,7 @@ export class Instance implements HandleOwner {
     this.depth++;
     try {
       if (link) rt.linkEntryFrame(fp, fn);
-      interpret(rt, fp);
+      rt.interpretFrame(fp, InterpEntry.HOST, 0);
     } catch (e) {
       throw this.guestError(e);
     } finally {
@@ -443,8 +443,7 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrup
     if (!(e instanceof RangeError)) throw e;
     return { text: 'runtime error: out of memory\n', error: new TierRuntimeError('out of memory', null) };
   }
-  rt.interpretFrame = (fp, entry, startPc) => interpret(rt, fp, entry, startPc);
-  rt.enterInterpreted = (fp) => interpret(rt, fp, InterpEntry.CROSSING, 0);
+  rt.interpretFrame = interpreterFor(rt);
   let inst: Instance | null = null;
   const sink = eventSink(o, io, () => inst?.emitCounts(false));
   const events = sink === null ? null : new TierEventLog(sink, o.tierEventCode ?? false);

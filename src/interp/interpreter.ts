@@ -49,7 +49,7 @@ import { MATH1_IMPLS, MATH2_IMPLS } from '../bytecode/builtins.js';
 import { Trap, GuestFault } from '../runtime/errors.js';
 import { arrayKindFor, barrierNeeded } from '../runtime/heap.js';
 import type { Memory } from '../runtime/memory.js';
-import { type Runtime, type CompiledEntry, InterpEntry, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD } from '../runtime/runtime.js';
+import { type Runtime, type CompiledEntry, type InterpretFrame, InterpEntry, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD } from '../runtime/runtime.js';
 import type { Limits } from '../runtime/limits.js';
 import { Hdr, TO_HOST, headerAt, frameFn, pushFrame } from '../runtime/frames.js';
 import { formatF64, fixed, checkCodePoint, parseI32, parseF64, f64ToI32 } from '../runtime/builtins.js';
@@ -119,506 +119,510 @@ function nullRef(): never { throw new Trap('null reference'); }
 function outOfBounds(i: number, len: number): never { throw new Trap(`index ${i} out of bounds for length ${len}`); }
 function stackOverflow(): never { throw new Trap('stack overflow'); }
 
-/** Run the frame at `entryFp` (already pushed) until it returns to the host,
- *  entered as `entry` says (runtime.ts, InterpEntry; RESUME: from position
- *  `startPc`, where compiled code left the frame, its registers in the
- *  frame's slots). Its raw result is left in rt.resultI / rt.resultF and in
- *  the scratch slot. */
-export function run(rt: Runtime, entryFp: number, entry = InterpEntry.HOST, startPc = 0): void {
-  // The code image (bytecode/code-image.ts): pc is a position in it, a function's
-  // own positions are pc - bases[fn]; prof is every profile, laid out the same.
-  const code = rt.codeImage, bases = rt.codeBases, prof = rt.profileImage, frameSizes = rt.frameSizes, counters = rt.counters;
-  const kf = rt.f64Consts, ks = rt.strAddrs, heap = rt.heap, mem = rt.mem, out = rt.out;
-  const gb = rt.globalsSlot, stackEnd = rt.stackEndSlot;
-  const entries = rt.entries, tiering = rt.tiering, limits = rt.limits, metered = limits.metered;
-  const callHot = tiering.callThreshold, compileReady = tiering.compileReady, profiling = tiering.optimizing;
-  const loopHot = tiering.loopThreshold || 0x7fffffff;
-  let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16, U8 = mem.u8;
-  let fp = entryFp | 0;
-  let fn = frameFn(I32, fp);
-  const hostLimit = I32[HOST_LIMIT_WORD]!;
-  if (entry !== InterpEntry.HOST) I32[HOST_LIMIT_WORD] = hostLimit - rt.crossingSlots;
-  if (entry === InterpEntry.CROSSING) {
-    const calls = counters[fn << 1]! + 1;
-    counters[fn << 1] = calls;
-    tiering.onCall(fn, calls);
-  }
-  if (entry !== InterpEntry.RESUME && entries[fn] !== null) {
-    runCompiled(rt, fn, fp);
-    if (entry !== InterpEntry.HOST) mem.i32[HOST_LIMIT_WORD] = hostLimit;
-    return;
-  }
-  let pc = bases[fn]! + startPc;
-  let fuel = metered ? I32[FUEL_WORD]! : 0, parked = false;
-  try {
-    frames: for (;;) {
-      backEdge: {
-        const op = code[pc] as Op;
-        switch (op) {
-          case Op.LOADI: I32[(fp + code[pc + 1]!) << 1] = code[pc + 2]!; pc += 3; continue;
-          case Op.LOADF: F64[fp + code[pc + 1]!] = kf[code[pc + 2]!]!; pc += 3; continue;
-          case Op.LOADS: I32[(fp + code[pc + 1]!) << 1] = ks[code[pc + 2]!]!; pc += 3; continue;
-          case Op.LOADNULL: I32[(fp + code[pc + 1]!) << 1] = 0; pc += 2; continue;
-          case Op.LOADFN: I32[(fp + code[pc + 1]!) << 1] = code[pc + 2]! + 1; pc += 3; continue;
-          case Op.MOVI: case Op.MOVR: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; continue;
-          case Op.MOVF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]!; pc += 3; continue;
-
-          case Op.ADD: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
-          case Op.SUB: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! - I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
-          case Op.MUL: I32[(fp + code[pc + 1]!) << 1] = Math.imul(I32[(fp + code[pc + 2]!) << 1]!, I32[(fp + code[pc + 3]!) << 1]!); pc += 4; continue;
-          case Op.DIV: {
-            const x = I32[(fp + code[pc + 2]!) << 1]!, y = I32[(fp + code[pc + 3]!) << 1]!;
-            if (y === 0) throw new Trap('division by zero');
-            if (y === -1 && x === -2147483648) throw new Trap('integer overflow');
-            I32[(fp + code[pc + 1]!) << 1] = (x / y) | 0; pc += 4; continue;
-          }
-          case Op.REM: {
-            const x = I32[(fp + code[pc + 2]!) << 1]!, y = I32[(fp + code[pc + 3]!) << 1]!;
-            if (y === 0) throw new Trap('division by zero');
-            I32[(fp + code[pc + 1]!) << 1] = x % y; pc += 4; continue;
-          }
-          case Op.AND: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! & I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
-          case Op.OR: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! | I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
-          case Op.XOR: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! ^ I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
-          case Op.SHL: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! << I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
-          case Op.SHR: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! >> I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
-          case Op.SHRU: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! >>> I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
-          case Op.ADDI: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4; continue;
-          case Op.MULK: I32[(fp + code[pc + 1]!) << 1] = Math.imul(I32[(fp + code[pc + 2]!) << 1]!, code[pc + 3]!); pc += 4; continue;
-          case Op.DIVK: I32[(fp + code[pc + 1]!) << 1] = (I32[(fp + code[pc + 2]!) << 1]! / code[pc + 3]!) | 0; pc += 4; continue;
-          case Op.REMK: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! % code[pc + 3]!; pc += 4; continue;
-          case Op.NEG: I32[(fp + code[pc + 1]!) << 1] = -I32[(fp + code[pc + 2]!) << 1]!; pc += 3; continue;
-          case Op.BNOT: I32[(fp + code[pc + 1]!) << 1] = ~I32[(fp + code[pc + 2]!) << 1]!; pc += 3; continue;
-          case Op.NOT: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! ^ 1; pc += 3; continue;
-
-          case Op.EQ: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1] === I32[(fp + code[pc + 3]!) << 1]); pc += 4; continue;
-          case Op.NE: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1] !== I32[(fp + code[pc + 3]!) << 1]); pc += 4; continue;
-          case Op.LT: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1]! < I32[(fp + code[pc + 3]!) << 1]!); pc += 4; continue;
-          case Op.LE: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1]! <= I32[(fp + code[pc + 3]!) << 1]!); pc += 4; continue;
-          case Op.GT: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1]! > I32[(fp + code[pc + 3]!) << 1]!); pc += 4; continue;
-          case Op.GE: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1]! >= I32[(fp + code[pc + 3]!) << 1]!); pc += 4; continue;
-
-          case Op.ADDF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4; continue;
-          case Op.SUBF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; continue;
-          case Op.MULF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4; continue;
-          case Op.DIVF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! / F64[fp + code[pc + 3]!]!; pc += 4; continue;
-          case Op.REMF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! % F64[fp + code[pc + 3]!]!; pc += 4; continue;
-          case Op.ADDFK: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + kf[code[pc + 3]!]!; pc += 4; continue;
-          case Op.SUBFK: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - kf[code[pc + 3]!]!; pc += 4; continue;
-          case Op.MULFK: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * kf[code[pc + 3]!]!; pc += 4; continue;
-          case Op.DIVFK: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! / kf[code[pc + 3]!]!; pc += 4; continue;
-          case Op.RSUBFK: F64[fp + code[pc + 1]!] = kf[code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; continue;
-          case Op.RDIVFK: F64[fp + code[pc + 1]!] = kf[code[pc + 2]!]! / F64[fp + code[pc + 3]!]!; pc += 4; continue;
-          case Op.NEGF: F64[fp + code[pc + 1]!] = -F64[fp + code[pc + 2]!]!; pc += 3; continue;
-          case Op.EQF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!] === F64[fp + code[pc + 3]!]); pc += 4; continue;
-          case Op.NEF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!] !== F64[fp + code[pc + 3]!]); pc += 4; continue;
-          case Op.LTF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! < F64[fp + code[pc + 3]!]!); pc += 4; continue;
-          case Op.LEF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! <= F64[fp + code[pc + 3]!]!); pc += 4; continue;
-          case Op.GTF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! > F64[fp + code[pc + 3]!]!); pc += 4; continue;
-          case Op.GEF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! >= F64[fp + code[pc + 3]!]!); pc += 4; continue;
-
-          case Op.I2F: F64[fp + code[pc + 1]!] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; continue;
-          case Op.F2I: I32[(fp + code[pc + 1]!) << 1] = f64ToI32(F64[fp + code[pc + 2]!]!); pc += 3; continue;
-          case Op.EQR: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1] === I32[(fp + code[pc + 3]!) << 1]); pc += 4; continue;
-          case Op.NER: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1] !== I32[(fp + code[pc + 3]!) << 1]); pc += 4; continue;
-          case Op.STREQ: I32[(fp + code[pc + 1]!) << 1] = +heap.stringsEqual(I32[(fp + code[pc + 2]!) << 1]!, I32[(fp + code[pc + 3]!) << 1]!); pc += 4; continue;
-          case Op.STRNE: I32[(fp + code[pc + 1]!) << 1] = +!heap.stringsEqual(I32[(fp + code[pc + 2]!) << 1]!, I32[(fp + code[pc + 3]!) << 1]!); pc += 4; continue;
-
-          case Op.JMP: pc = code[pc + 1]!; continue;
-          case Op.JMPLOOP: pc = code[pc + 1]!; break backEdge;
-          case Op.FORLOOP: case Op.FORLOOPK: {
-            const r = (fp + code[pc + 1]!) << 1;
-            const i = I32[r]! + 1;
-            I32[r] = i;
-            if (i >= (op === Op.FORLOOP ? I32[(fp + code[pc + 2]!) << 1]! : code[pc + 2]!)) { pc += 4; continue; }
-            pc = code[pc + 3]!;
-            break backEdge;
-          }
-          case Op.JT: if (I32[(fp + code[pc + 1]!) << 1] !== 0) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; } else { if (profiling) prof[pc + 1]!++; pc += 3; } continue;
-          case Op.JF: if (I32[(fp + code[pc + 1]!) << 1] === 0) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; } else { if (profiling) prof[pc + 1]!++; pc += 3; } continue;
-          case Op.JEQ: if (I32[(fp + code[pc + 1]!) << 1] === I32[(fp + code[pc + 2]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-          case Op.JNE: if (I32[(fp + code[pc + 1]!) << 1] !== I32[(fp + code[pc + 2]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-          case Op.JLT: if (I32[(fp + code[pc + 1]!) << 1]! < I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-          case Op.JLE: if (I32[(fp + code[pc + 1]!) << 1]! <= I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-          case Op.JGT: if (I32[(fp + code[pc + 1]!) << 1]! > I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-          case Op.JGE: if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-          case Op.JEQK: if (I32[(fp + code[pc + 1]!) << 1] === code[pc + 2]) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-          case Op.JNEK: if (I32[(fp + code[pc + 1]!) << 1] !== code[pc + 2]) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-          case Op.JLTK: if (I32[(fp + code[pc + 1]!) << 1]! < code[pc + 2]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-          case Op.JLEK: if (I32[(fp + code[pc + 1]!) << 1]! <= code[pc + 2]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-          case Op.JGTK: if (I32[(fp + code[pc + 1]!) << 1]! > code[pc + 2]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-          case Op.JGEK: if (I32[(fp + code[pc + 1]!) << 1]! >= code[pc + 2]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-
-          // A call pushes the callee's frame over the call area (header in R[base],
-          // R[base+1]). An interpreted callee continues in this loop; a compiled one
-          // is entered through its i2c adapter and returns here (RESULT_REG TO_HOST).
-          case Op.ADDI_CALL: case Op.MOVI_CALL: case Op.MOVR_CALL: case Op.MOVF_CALL:
-            if (op === Op.MOVF_CALL) { F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]!; pc += 3; }
-            else if (op !== Op.ADDI_CALL) { I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; }
-            else { I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4; }
-          // falls through: the CALL part
-          case Op.CALL: case Op.CALLV: {
-            let callee: number, base: number, dst: number, next: number;
-            if (op !== Op.CALLV) {
-              callee = code[pc + 1]!; base = code[pc + 2]!; dst = code[pc + 3]!; next = pc + 4;
-            } else {
-              const v = I32[(fp + code[pc + 1]!) << 1]!;
-              if (v === 0) nullRef();
-              if (prof[pc] !== v) noteTarget(prof, pc, v);
-              callee = v - 1; base = code[pc + 3]!; dst = code[pc + 4]!; next = pc + 5;
-            }
-            if (metered && --fuel < 0) fuel = refuel(I32, limits, fuel);
-            const nfp = fp + base + HEADER_SLOTS, end = nfp + frameSizes[callee]!;
-            if (end > stackEnd) stackOverflow();
-            const calls = counters[callee << 1]! + 1;
-            counters[callee << 1] = calls;
-            // A safepoint: the callee may become compiled here.
-            if (calls === callHot) tiering.onHotCall(callee);
-            else if (compileReady[0] !== 0) tiering.poll();
-            const entry = entries[callee] as CompiledEntry | null;
-            // Compiled code only within the host-stack budget (runtime.ts).
-            if (entry !== null && end <= I32[HOST_LIMIT_WORD]!) {
-              pushFrame(I32, nfp, callee, fp, next - bases[fn]!, TO_HOST);
-              if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
-              entry(nfp, (fp + dst) << 3);
-              if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
-              pc = next; break;
-            }
-            pushFrame(I32, nfp, callee, fp, next - bases[fn]!, dst);
-            fp = nfp; fn = callee; pc = bases[callee]!;
-            continue;
-          }
-          case Op.CALLX: {
-            // The extern may call back into the guest (the embedding API): its
-            // frames go above this one and link to it (runtime.ts, hostCallerFp).
-            const saved = rt.sp, savedCaller = rt.hostCallerFp;
-            rt.hostCallerFp = fp; publish(I32, fp, pc - bases[fn]!);
-            if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
-            rt.sp = fp + frameSizes[fn]!;
-            try {
-              callExtern(rt, code[pc + 1]!, fp + code[pc + 2]! + HEADER_SLOTS, fp + code[pc + 3]!);
-            } finally { rt.sp = saved; rt.hostCallerFp = savedCaller; }
-            if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
-            pc += 4; break;
-          }
-          // Return: the header names the caller's frame, resume position and result
-          // register (TO_HOST: the caller is the host, which reads rt.resultI/resultF).
-          case Op.ADD_RETI: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + I32[(fp + code[pc + 3]!) << 1]!; pc += 4;
-          // falls through: the RETI part
-          case Op.RETI: case Op.RETR: {
-            const h = headerAt(fp);
-            const v = I32[(fp + code[pc + 1]!) << 1]!, dst = I32[h + Hdr.RESULT_REG]!;
-            if (dst === TO_HOST) { rt.resultI = v; I32[SCRATCH_SLOT << 1] = v; break frames; }
-            fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = bases[fn]! + I32[h + Hdr.RESUME_PC]!;
-            I32[(fp + dst) << 1] = v;
-            continue;
-          }
-          case Op.RETF: {
-            const h = headerAt(fp);
-            const v = F64[fp + code[pc + 1]!]!, dst = I32[h + Hdr.RESULT_REG]!;
-            if (dst === TO_HOST) { rt.resultF = v; F64[SCRATCH_SLOT] = v; break frames; }
-            fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = bases[fn]! + I32[h + Hdr.RESUME_PC]!;
-            F64[fp + dst] = v;
-            continue;
-          }
-          case Op.RETV: {
-            const h = headerAt(fp);
-            if (I32[h + Hdr.RESULT_REG]! === TO_HOST) break frames;
-            fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = bases[fn]! + I32[h + Hdr.RESUME_PC]!;
-            continue;
-          }
-
-          case Op.NEWSTRUCT:
-            publish(I32, fp, pc - bases[fn]!);
-            storeI32(mem, fp + code[pc + 1]!, heap.newStruct(code[pc + 2]!));
-            pc += 3; break;
-          case Op.GETFI: case Op.GETFR: {
-            const o = I32[(fp + code[pc + 2]!) << 1]!; if (o === 0) nullRef();
-            I32[(fp + code[pc + 1]!) << 1] = I32[(o + code[pc + 3]!) >> 2]!; pc += 4; continue;
-          }
-          case Op.GETFF: {
-            const o = I32[(fp + code[pc + 2]!) << 1]!; if (o === 0) nullRef();
-            F64[fp + code[pc + 1]!] = F64[(o + code[pc + 3]!) >> 3]!; pc += 4; continue;
-          }
-          case Op.SETFI: {
-            const o = I32[(fp + code[pc + 1]!) << 1]!; if (o === 0) nullRef();
-            I32[(o + code[pc + 2]!) >> 2] = I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
-          }
-          case Op.SETFR: {
-            const o = I32[(fp + code[pc + 1]!) << 1]!; if (o === 0) nullRef();
-            I32[(o + code[pc + 2]!) >> 2] = I32[(fp + code[pc + 3]!) << 1]!;
-            if (barrierNeeded(I32[o >> 2]!)) heap.remember(o, -1);
-            pc += 4; continue;
-          }
-          case Op.SETFF: {
-            const o = I32[(fp + code[pc + 1]!) << 1]!; if (o === 0) nullRef();
-            F64[(o + code[pc + 2]!) >> 3] = F64[fp + code[pc + 3]!]!; pc += 4; continue;
-          }
-
-          case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: case Op.NEWARRB: {
-            const kind = arrayKindFor(OP_INFO[op].variant!, OP_INFO[op].elementBytes);
-            publish(I32, fp, pc - bases[fn]!);
-            storeI32(mem, fp + code[pc + 1]!, heap.newArray(kind, I32[(fp + code[pc + 2]!) << 1]!));
-            pc += 3; break;
-          }
-          case Op.AGETI: case Op.AGETR: {
-            const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
-            const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
-            if (i >>> 0 >= len) outOfBounds(i, len);
-            I32[(fp + code[pc + 1]!) << 1] = I32[(a >> 2) + 2 + i]!; pc += 4; continue;
-          }
-          case Op.AGETF: {
-            const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
-            const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
-            if (i >>> 0 >= len) outOfBounds(i, len);
-            F64[fp + code[pc + 1]!] = F64[(a >> 3) + 1 + i]!; pc += 4; continue;
-          }
-          case Op.AGETB: {
-            const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
-            const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
-            if (i >>> 0 >= len) outOfBounds(i, len);
-            I32[(fp + code[pc + 1]!) << 1] = U8[a + 8 + i]!; pc += 4; continue;
-          }
-          case Op.LOADI_ASETI: I32[(fp + code[pc + 1]!) << 1] = code[pc + 2]!; pc += 3;
-          // falls through: the ASETI part
-          case Op.ASETI: {
-            const a = I32[(fp + code[pc + 1]!) << 1]!; if (a === 0) nullRef();
-            const i = I32[(fp + code[pc + 2]!) << 1]!, len = I32[(a >> 2) + 1]!;
-            if (i >>> 0 >= len) outOfBounds(i, len);
-            I32[(a >> 2) + 2 + i] = I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
-          }
-          case Op.LOADI_ASETB: I32[(fp + code[pc + 1]!) << 1] = code[pc + 2]!; pc += 3;
-          // falls through: the ASETB part
-          case Op.ASETB: {
-            const a = I32[(fp + code[pc + 1]!) << 1]!; if (a === 0) nullRef();
-            const i = I32[(fp + code[pc + 2]!) << 1]!, len = I32[(a >> 2) + 1]!;
-            if (i >>> 0 >= len) outOfBounds(i, len);
-            U8[a + 8 + i] = I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
-          }
-          case Op.ASETR: {
-            const a = I32[(fp + code[pc + 1]!) << 1]!; if (a === 0) nullRef();
-            const i = I32[(fp + code[pc + 2]!) << 1]!, len = I32[(a >> 2) + 1]!;
-            if (i >>> 0 >= len) outOfBounds(i, len);
-            I32[(a >> 2) + 2 + i] = I32[(fp + code[pc + 3]!) << 1]!;
-            if (barrierNeeded(I32[a >> 2]!)) heap.remember(a, i);
-            pc += 4; continue;
-          }
-          case Op.ASETF: {
-            const a = I32[(fp + code[pc + 1]!) << 1]!; if (a === 0) nullRef();
-            const i = I32[(fp + code[pc + 2]!) << 1]!, len = I32[(a >> 2) + 1]!;
-            if (i >>> 0 >= len) outOfBounds(i, len);
-            F64[(a >> 3) + 1 + i] = F64[fp + code[pc + 3]!]!; pc += 4; continue;
-          }
-          case Op.LEN: {
-            const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
-            I32[(fp + code[pc + 1]!) << 1] = I32[(a >> 2) + 1]!; pc += 3; continue;
-          }
-          case Op.SGET: {
-            const s = I32[(fp + code[pc + 2]!) << 1]!; if (s === 0) nullRef();
-            const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(s >> 2) + 1]!;
-            if (i >>> 0 >= len) outOfBounds(i, len);
-            I32[(fp + code[pc + 1]!) << 1] = U16[(s >> 1) + 4 + i]!; pc += 4; continue;
-          }
-          case Op.CONCAT: {
-            const a = I32[(fp + code[pc + 2]!) << 1]!, b = I32[(fp + code[pc + 3]!) << 1]!;
-            if (a === 0 || b === 0) nullRef();
-            publish(I32, fp, pc - bases[fn]!);
-            storeI32(mem, fp + code[pc + 1]!, heap.concat(a, b));
-            pc += 4; break;
-          }
-
-          case Op.GETGI: case Op.GETGR: I32[(fp + code[pc + 1]!) << 1] = I32[(gb + code[pc + 2]!) << 1]!; pc += 3; continue;
-          case Op.GETGF: F64[fp + code[pc + 1]!] = F64[gb + code[pc + 2]!]!; pc += 3; continue;
-          case Op.SETGI: case Op.SETGR: I32[(gb + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; continue;
-          case Op.SETGF: F64[gb + code[pc + 1]!] = F64[fp + code[pc + 2]!]!; pc += 3; continue;
-
-          case Op.OUTI: out.write(code[pc + 2] ? I32[(fp + code[pc + 1]!) << 1] + '\n' : String(I32[(fp + code[pc + 1]!) << 1])); pc += 3; continue;
-          case Op.OUTF: out.write(formatF64(F64[fp + code[pc + 1]!]!) + (code[pc + 2] ? '\n' : '')); pc += 3; continue;
-          case Op.OUTB: out.write((I32[(fp + code[pc + 1]!) << 1] ? 'true' : 'false') + (code[pc + 2] ? '\n' : '')); pc += 3; continue;
-          case Op.OUTS: {
-            const s = I32[(fp + code[pc + 1]!) << 1]!; if (s === 0) nullRef();
-            out.write(heap.readString(s) + (code[pc + 2] ? '\n' : '')); pc += 3; continue;
-          }
-          case Op.TOSTRI: case Op.TOSTRF: case Op.TOSTRB: {
-            const r = code[pc + 2]!;
-            const text = op === Op.TOSTRI ? String(I32[(fp + r) << 1]) : op === Op.TOSTRF ? formatF64(F64[fp + r]!) : I32[(fp + r) << 1] ? 'true' : 'false';
-            publish(I32, fp, pc - bases[fn]!);
-            storeI32(mem, fp + code[pc + 1]!, heap.newString(text));
-            pc += 3; break;
-          }
-          case Op.SQRT: F64[fp + code[pc + 1]!] = Math.sqrt(F64[fp + code[pc + 2]!]!); pc += 3; continue;
-          case Op.MATH1: F64[fp + code[pc + 1]!] = MATH1_IMPLS[code[pc + 3]!]!(F64[fp + code[pc + 2]!]!); pc += 4; continue;
-          case Op.MATH2: F64[fp + code[pc + 1]!] = MATH2_IMPLS[code[pc + 4]!]!(F64[fp + code[pc + 2]!]!, F64[fp + code[pc + 3]!]!); pc += 5; continue;
-          case Op.CLOCK: F64[fp + code[pc + 1]!] = performance.now(); pc += 2; continue;
-          case Op.FIXED: {
-            const text = fixed(F64[fp + code[pc + 2]!]!, I32[(fp + code[pc + 3]!) << 1]!);
-            publish(I32, fp, pc - bases[fn]!);
-            storeI32(mem, fp + code[pc + 1]!, heap.newString(text));
-            pc += 4; break;
-          }
-          case Op.CHR: {
-            const c = I32[(fp + code[pc + 2]!) << 1]!;
-            checkCodePoint(c);
-            publish(I32, fp, pc - bases[fn]!);
-            storeI32(mem, fp + code[pc + 1]!, heap.newChr(c));
-            pc += 3; break;
-          }
-          case Op.SUBSTR: {
-            const s = I32[(fp + code[pc + 2]!) << 1]!; if (s === 0) nullRef();
-            publish(I32, fp, pc - bases[fn]!);
-            storeI32(mem, fp + code[pc + 1]!, heap.substr(s, I32[(fp + code[pc + 3]!) << 1]!, I32[(fp + code[pc + 4]!) << 1]!));
-            pc += 5; break;
-          }
-          case Op.PARSEI: {
-            const s = I32[(fp + code[pc + 2]!) << 1]!; if (s === 0) nullRef();
-            I32[(fp + code[pc + 1]!) << 1] = parseI32(heap.readString(s)); pc += 3; continue;
-          }
-          case Op.PARSEF: {
-            const s = I32[(fp + code[pc + 2]!) << 1]!; if (s === 0) nullRef();
-            F64[fp + code[pc + 1]!] = parseF64(heap.readString(s)); pc += 3; continue;
-          }
-          case Op.PANIC: {
-            const s = I32[(fp + code[pc + 1]!) << 1]!; if (s === 0) nullRef();
-            throw new Trap(heap.readString(s));
-          }
-          case Op.READLINE: {
-            publish(I32, fp, pc - bases[fn]!);
-            const line = rt.readLine();
-            storeI32(mem, fp + code[pc + 1]!, line === null ? 0 : heap.newString(line));
-            pc += 2; break;
-          }
-
-          // Superinstructions (opcodes.ts, SUPER_PARTS): each part as its own case
-          // runs it, pc moving to each part's position before it runs (the cases
-          // above that fall through into their last part's case are the others).
-          case Op.AGETI_ASETI: {
-            let a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
-            let i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
-            if (i >>> 0 >= len) outOfBounds(i, len);
-            I32[(fp + code[pc + 1]!) << 1] = I32[(a >> 2) + 2 + i]!; pc += 4;
-            a = I32[(fp + code[pc + 1]!) << 1]!; if (a === 0) nullRef();
-            i = I32[(fp + code[pc + 2]!) << 1]!; len = I32[(a >> 2) + 1]!;
-            if (i >>> 0 >= len) outOfBounds(i, len);
-            I32[(a >> 2) + 2 + i] = I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
-          }
-          case Op.AGETB_JT: {
-            const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
-            const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
-            if (i >>> 0 >= len) outOfBounds(i, len);
-            I32[(fp + code[pc + 1]!) << 1] = U8[a + 8 + i]!; pc += 4;
-            if (I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; } else { if (profiling) prof[pc + 1]!++; pc += 3; } continue;
-          }
-          case Op.MULF_ADDF:
-            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4;
-            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4; continue;
-          case Op.MULFK_MULF:
-            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * kf[code[pc + 3]!]!; pc += 4;
-            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4; continue;
-          case Op.LEF_JF:
-            I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! <= F64[fp + code[pc + 3]!]!); pc += 4;
-            if (I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc + 1]!++; pc += 3; } else { if (profiling) prof[pc]!++; pc = code[pc + 2]!; } continue;
-          case Op.LEF_JF_JMPLOOP:
-            I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! <= F64[fp + code[pc + 3]!]!); pc += 4;
-            if (!I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; continue; }
-            if (profiling) prof[pc + 1]!++; pc = code[pc + 4]!; break backEdge;
-          case Op.LOADNULL_EQR_JF: case Op.LOADNULL_NER_JF: {
-            I32[(fp + code[pc + 1]!) << 1] = 0; pc += 2;
-            const same = I32[(fp + code[pc + 2]!) << 1] === I32[(fp + code[pc + 3]!) << 1];
-            I32[(fp + code[pc + 1]!) << 1] = +(op === Op.LOADNULL_EQR_JF ? same : !same); pc += 4;
-            if (I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc + 1]!++; pc += 3; } else { if (profiling) prof[pc]!++; pc = code[pc + 2]!; } continue;
-          }
-          case Op.JGE_JMPLOOP:
-            if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; continue; }
-            if (profiling) prof[pc + 1]!++; pc = code[pc + 5]!; break backEdge;
-          case Op.JEQK_JMPLOOP:
-            if (I32[(fp + code[pc + 1]!) << 1] === code[pc + 2]) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; continue; }
-            if (profiling) prof[pc + 1]!++; pc = code[pc + 5]!; break backEdge;
-          case Op.JF_JMPLOOP:
-            if (!I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; continue; }
-            if (profiling) prof[pc + 1]!++; pc = code[pc + 4]!; break backEdge;
-          case Op.ADD_JGE_JMPLOOP: case Op.ADDI_JGE_JMPLOOP: {
-            const y = op === Op.ADD_JGE_JMPLOOP ? I32[(fp + code[pc + 3]!) << 1]! : code[pc + 3]!;
-            I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + y; pc += 4;
-            if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; continue; }
-            if (profiling) prof[pc + 1]!++; pc = code[pc + 5]!; break backEdge;
-          }
-          case Op.ADDI_JGE:
-            I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4;
-            if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-          case Op.ADD_ADDI:
-            I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + I32[(fp + code[pc + 3]!) << 1]!; pc += 4;
-            I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4; continue;
-          case Op.MUL_DIVK:
-            I32[(fp + code[pc + 1]!) << 1] = Math.imul(I32[(fp + code[pc + 2]!) << 1]!, I32[(fp + code[pc + 3]!) << 1]!); pc += 4;
-            I32[(fp + code[pc + 1]!) << 1] = (I32[(fp + code[pc + 2]!) << 1]! / code[pc + 3]!) | 0; pc += 4; continue;
-          case Op.I2F_RDIVFK:
-            F64[fp + code[pc + 1]!] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3;
-            F64[fp + code[pc + 1]!] = kf[code[pc + 2]!]! / F64[fp + code[pc + 3]!]!; pc += 4; continue;
-          case Op.AGETF_MULF_ADDF: {
-            const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
-            const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
-            if (i >>> 0 >= len) outOfBounds(i, len);
-            F64[fp + code[pc + 1]!] = F64[(a >> 3) + 1 + i]!; pc += 4;
-            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4;
-            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4; continue;
-          }
-          case Op.MOVI_MOVI:
-            I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3;
-            I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; continue;
-          case Op.GETFF_SUBF: {
-            const o = I32[(fp + code[pc + 2]!) << 1]!; if (o === 0) nullRef();
-            F64[fp + code[pc + 1]!] = F64[(o + code[pc + 3]!) >> 3]!; pc += 4;
-            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; continue;
-          }
-          case Op.MULF_SUBF:
-            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4;
-            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; continue;
-          case Op.ADDF_SUBF:
-            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4;
-            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; continue;
-          case Op.MULF_MULF:
-            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4;
-            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4; continue;
-          case Op.ADDF_LEF_JF_JMPLOOP:
-            F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4;
-            I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! <= F64[fp + code[pc + 3]!]!); pc += 4;
-            if (!I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; continue; }
-            if (profiling) prof[pc + 1]!++; pc = code[pc + 4]!; break backEdge;
-
-          default: {
-            const unknown: never = op;
-            throw new Error(`unknown opcode ${unknown as number} at ${pc}`);
-          }
-        }
-        // The case may have grown the memory: views must be read again.
-        I32 = mem.i32; F64 = mem.f64; U16 = mem.u16; U8 = mem.u8;
-        continue;
-      }
-      // A loop back-edge to header pc: a step of fuel; count it for tiering; when
-      // hot, the rest of the frame may run compiled (OSR), after which its caller
-      // continues.
-      if (metered && --fuel < 0) fuel = refuel(I32, limits, fuel);
-      const edges = counters[(fn << 1) + 1]! + 1;
-      counters[(fn << 1) + 1] = edges;
-      if (edges < loopHot) continue;
-      if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
-      const next = hotLoop(rt, fn, fp, pc - bases[fn]!);
-      if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
-      if (next === OSR_DECLINED) continue;
-      I32 = mem.i32; F64 = mem.f64; U16 = mem.u16; U8 = mem.u8;
-      if (next === TO_HOST) break frames;
-      const resume = I32[headerAt(fp) + Hdr.RESUME_PC]!;
-      fp = next; fn = frameFn(I32, fp); pc = bases[fn]! + resume;
+/** The interpreter of one runtime (rt.interpretFrame): run(entryFp, entry,
+ *  startPc) runs the frame at `entryFp` (already pushed) until it returns to
+ *  the host, entered as `entry` says (runtime.ts, InterpEntry; RESUME: from
+ *  position `startPc`, where compiled code left the frame, its registers in
+ *  the frame's slots). Its raw result is left in rt.resultI / rt.resultF and
+ *  in the scratch slot. Compiled code imports this very function as its c2i
+ *  crossing: the wasm-to-JS call lands in the loop, with no glue between. */
+export function interpreterFor(rt: Runtime): InterpretFrame {
+  return function run(entryFp: number, entry: InterpEntry, startPc: number): void {
+    // The code image (bytecode/code-image.ts): pc is a position in it, a function's
+    // own positions are pc - bases[fn]; prof is every profile, laid out the same.
+    const code = rt.codeImage, bases = rt.codeBases, prof = rt.profileImage, frameSizes = rt.frameSizes, counters = rt.counters;
+    const kf = rt.f64Consts, ks = rt.strAddrs, heap = rt.heap, mem = rt.mem, out = rt.out;
+    const gb = rt.globalsSlot, stackEnd = rt.stackEndSlot;
+    const entries = rt.entries, tiering = rt.tiering, limits = rt.limits, metered = limits.metered;
+    const callHot = tiering.callThreshold, compileReady = tiering.compileReady, profiling = tiering.optimizing;
+    const loopHot = tiering.loopThreshold || 0x7fffffff;
+    let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16, U8 = mem.u8;
+    let fp = entryFp | 0;
+    let fn = frameFn(I32, fp);
+    const hostLimit = I32[HOST_LIMIT_WORD]!;
+    if (entry !== InterpEntry.HOST) I32[HOST_LIMIT_WORD] = hostLimit - rt.crossingSlots;
+    if (entry === InterpEntry.CROSSING) {
+      const calls = counters[fn << 1]! + 1;
+      counters[fn << 1] = calls;
+      tiering.onCall(fn, calls);
     }
-    // The entry frame returned to the host (its result stored): its caller
-    // is the innermost frame again; the limit lowered at entry is restored.
-    I32[TOP_FP_WORD] = I32[headerAt(fp) + Hdr.CALLER_FP]!;
-    if (entry !== InterpEntry.HOST) I32[HOST_LIMIT_WORD] = I32[HOST_LIMIT_WORD]! + rt.crossingSlots;
-    if (metered) I32[FUEL_WORD] = fuel;
-  } catch (e) {
-    // A trap of this loop's own (the cell is the truth while the copy is parked).
-    if (metered && !parked) mem.i32[FUEL_WORD] = fuel;
-    if (e instanceof Trap) throw new GuestFault(e, { fn, pc: pc - bases[fn]!, fp });
-    throw e;
-  }
+    if (entry !== InterpEntry.RESUME && entries[fn] !== null) {
+      runCompiled(rt, fn, fp);
+      if (entry !== InterpEntry.HOST) mem.i32[HOST_LIMIT_WORD] = hostLimit;
+      return;
+    }
+    let pc = bases[fn]! + startPc;
+    let fuel = metered ? I32[FUEL_WORD]! : 0, parked = false;
+    try {
+      frames: for (;;) {
+        backEdge: {
+          const op = code[pc] as Op;
+          switch (op) {
+            case Op.LOADI: I32[(fp + code[pc + 1]!) << 1] = code[pc + 2]!; pc += 3; continue;
+            case Op.LOADF: F64[fp + code[pc + 1]!] = kf[code[pc + 2]!]!; pc += 3; continue;
+            case Op.LOADS: I32[(fp + code[pc + 1]!) << 1] = ks[code[pc + 2]!]!; pc += 3; continue;
+            case Op.LOADNULL: I32[(fp + code[pc + 1]!) << 1] = 0; pc += 2; continue;
+            case Op.LOADFN: I32[(fp + code[pc + 1]!) << 1] = code[pc + 2]! + 1; pc += 3; continue;
+            case Op.MOVI: case Op.MOVR: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; continue;
+            case Op.MOVF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]!; pc += 3; continue;
+
+            case Op.ADD: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
+            case Op.SUB: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! - I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
+            case Op.MUL: I32[(fp + code[pc + 1]!) << 1] = Math.imul(I32[(fp + code[pc + 2]!) << 1]!, I32[(fp + code[pc + 3]!) << 1]!); pc += 4; continue;
+            case Op.DIV: {
+              const x = I32[(fp + code[pc + 2]!) << 1]!, y = I32[(fp + code[pc + 3]!) << 1]!;
+              if (y === 0) throw new Trap('division by zero');
+              if (y === -1 && x === -2147483648) throw new Trap('integer overflow');
+              I32[(fp + code[pc + 1]!) << 1] = (x / y) | 0; pc += 4; continue;
+            }
+            case Op.REM: {
+              const x = I32[(fp + code[pc + 2]!) << 1]!, y = I32[(fp + code[pc + 3]!) << 1]!;
+              if (y === 0) throw new Trap('division by zero');
+              I32[(fp + code[pc + 1]!) << 1] = x % y; pc += 4; continue;
+            }
+            case Op.AND: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! & I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
+            case Op.OR: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! | I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
+            case Op.XOR: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! ^ I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
+            case Op.SHL: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! << I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
+            case Op.SHR: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! >> I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
+            case Op.SHRU: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! >>> I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
+            case Op.ADDI: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4; continue;
+            case Op.MULK: I32[(fp + code[pc + 1]!) << 1] = Math.imul(I32[(fp + code[pc + 2]!) << 1]!, code[pc + 3]!); pc += 4; continue;
+            case Op.DIVK: I32[(fp + code[pc + 1]!) << 1] = (I32[(fp + code[pc + 2]!) << 1]! / code[pc + 3]!) | 0; pc += 4; continue;
+            case Op.REMK: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! % code[pc + 3]!; pc += 4; continue;
+            case Op.NEG: I32[(fp + code[pc + 1]!) << 1] = -I32[(fp + code[pc + 2]!) << 1]!; pc += 3; continue;
+            case Op.BNOT: I32[(fp + code[pc + 1]!) << 1] = ~I32[(fp + code[pc + 2]!) << 1]!; pc += 3; continue;
+            case Op.NOT: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! ^ 1; pc += 3; continue;
+
+            case Op.EQ: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1] === I32[(fp + code[pc + 3]!) << 1]); pc += 4; continue;
+            case Op.NE: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1] !== I32[(fp + code[pc + 3]!) << 1]); pc += 4; continue;
+            case Op.LT: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1]! < I32[(fp + code[pc + 3]!) << 1]!); pc += 4; continue;
+            case Op.LE: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1]! <= I32[(fp + code[pc + 3]!) << 1]!); pc += 4; continue;
+            case Op.GT: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1]! > I32[(fp + code[pc + 3]!) << 1]!); pc += 4; continue;
+            case Op.GE: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1]! >= I32[(fp + code[pc + 3]!) << 1]!); pc += 4; continue;
+
+            case Op.ADDF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4; continue;
+            case Op.SUBF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; continue;
+            case Op.MULF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4; continue;
+            case Op.DIVF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! / F64[fp + code[pc + 3]!]!; pc += 4; continue;
+            case Op.REMF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! % F64[fp + code[pc + 3]!]!; pc += 4; continue;
+            case Op.ADDFK: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + kf[code[pc + 3]!]!; pc += 4; continue;
+            case Op.SUBFK: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - kf[code[pc + 3]!]!; pc += 4; continue;
+            case Op.MULFK: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * kf[code[pc + 3]!]!; pc += 4; continue;
+            case Op.DIVFK: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! / kf[code[pc + 3]!]!; pc += 4; continue;
+            case Op.RSUBFK: F64[fp + code[pc + 1]!] = kf[code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; continue;
+            case Op.RDIVFK: F64[fp + code[pc + 1]!] = kf[code[pc + 2]!]! / F64[fp + code[pc + 3]!]!; pc += 4; continue;
+            case Op.NEGF: F64[fp + code[pc + 1]!] = -F64[fp + code[pc + 2]!]!; pc += 3; continue;
+            case Op.EQF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!] === F64[fp + code[pc + 3]!]); pc += 4; continue;
+            case Op.NEF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!] !== F64[fp + code[pc + 3]!]); pc += 4; continue;
+            case Op.LTF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! < F64[fp + code[pc + 3]!]!); pc += 4; continue;
+            case Op.LEF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! <= F64[fp + code[pc + 3]!]!); pc += 4; continue;
+            case Op.GTF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! > F64[fp + code[pc + 3]!]!); pc += 4; continue;
+            case Op.GEF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! >= F64[fp + code[pc + 3]!]!); pc += 4; continue;
+
+            case Op.I2F: F64[fp + code[pc + 1]!] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; continue;
+            case Op.F2I: I32[(fp + code[pc + 1]!) << 1] = f64ToI32(F64[fp + code[pc + 2]!]!); pc += 3; continue;
+            case Op.EQR: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1] === I32[(fp + code[pc + 3]!) << 1]); pc += 4; continue;
+            case Op.NER: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1] !== I32[(fp + code[pc + 3]!) << 1]); pc += 4; continue;
+            case Op.STREQ: I32[(fp + code[pc + 1]!) << 1] = +heap.stringsEqual(I32[(fp + code[pc + 2]!) << 1]!, I32[(fp + code[pc + 3]!) << 1]!); pc += 4; continue;
+            case Op.STRNE: I32[(fp + code[pc + 1]!) << 1] = +!heap.stringsEqual(I32[(fp + code[pc + 2]!) << 1]!, I32[(fp + code[pc + 3]!) << 1]!); pc += 4; continue;
+
+            case Op.JMP: pc = code[pc + 1]!; continue;
+            case Op.JMPLOOP: pc = code[pc + 1]!; break backEdge;
+            case Op.FORLOOP: case Op.FORLOOPK: {
+              const r = (fp + code[pc + 1]!) << 1;
+              const i = I32[r]! + 1;
+              I32[r] = i;
+              if (i >= (op === Op.FORLOOP ? I32[(fp + code[pc + 2]!) << 1]! : code[pc + 2]!)) { pc += 4; continue; }
+              pc = code[pc + 3]!;
+              break backEdge;
+            }
+            case Op.JT: if (I32[(fp + code[pc + 1]!) << 1] !== 0) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; } else { if (profiling) prof[pc + 1]!++; pc += 3; } continue;
+            case Op.JF: if (I32[(fp + code[pc + 1]!) << 1] === 0) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; } else { if (profiling) prof[pc + 1]!++; pc += 3; } continue;
+            case Op.JEQ: if (I32[(fp + code[pc + 1]!) << 1] === I32[(fp + code[pc + 2]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+            case Op.JNE: if (I32[(fp + code[pc + 1]!) << 1] !== I32[(fp + code[pc + 2]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+            case Op.JLT: if (I32[(fp + code[pc + 1]!) << 1]! < I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+            case Op.JLE: if (I32[(fp + code[pc + 1]!) << 1]! <= I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+            case Op.JGT: if (I32[(fp + code[pc + 1]!) << 1]! > I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+            case Op.JGE: if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+            case Op.JEQK: if (I32[(fp + code[pc + 1]!) << 1] === code[pc + 2]) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+            case Op.JNEK: if (I32[(fp + code[pc + 1]!) << 1] !== code[pc + 2]) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+            case Op.JLTK: if (I32[(fp + code[pc + 1]!) << 1]! < code[pc + 2]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+            case Op.JLEK: if (I32[(fp + code[pc + 1]!) << 1]! <= code[pc + 2]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+            case Op.JGTK: if (I32[(fp + code[pc + 1]!) << 1]! > code[pc + 2]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+            case Op.JGEK: if (I32[(fp + code[pc + 1]!) << 1]! >= code[pc + 2]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+
+            // A call pushes the callee's frame over the call area (header in R[base],
+            // R[base+1]). An interpreted callee continues in this loop; a compiled one
+            // is entered through its i2c adapter and returns here (RESULT_REG TO_HOST).
+            case Op.ADDI_CALL: case Op.MOVI_CALL: case Op.MOVR_CALL: case Op.MOVF_CALL:
+              if (op === Op.MOVF_CALL) { F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]!; pc += 3; }
+              else if (op !== Op.ADDI_CALL) { I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; }
+              else { I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4; }
+            // falls through: the CALL part
+            case Op.CALL: case Op.CALLV: {
+              let callee: number, base: number, dst: number, next: number;
+              if (op !== Op.CALLV) {
+                callee = code[pc + 1]!; base = code[pc + 2]!; dst = code[pc + 3]!; next = pc + 4;
+              } else {
+                const v = I32[(fp + code[pc + 1]!) << 1]!;
+                if (v === 0) nullRef();
+                if (prof[pc] !== v) noteTarget(prof, pc, v);
+                callee = v - 1; base = code[pc + 3]!; dst = code[pc + 4]!; next = pc + 5;
+              }
+              if (metered && --fuel < 0) fuel = refuel(I32, limits, fuel);
+              const nfp = fp + base + HEADER_SLOTS, end = nfp + frameSizes[callee]!;
+              if (end > stackEnd) stackOverflow();
+              const calls = counters[callee << 1]! + 1;
+              counters[callee << 1] = calls;
+              // A safepoint: the callee may become compiled here.
+              if (calls === callHot) tiering.onHotCall(callee);
+              else if (compileReady[0] !== 0) tiering.poll();
+              const entry = entries[callee] as CompiledEntry | null;
+              // Compiled code only within the host-stack budget (runtime.ts).
+              if (entry !== null && end <= I32[HOST_LIMIT_WORD]!) {
+                pushFrame(I32, nfp, callee, fp, next - bases[fn]!, TO_HOST);
+                if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
+                entry(nfp, (fp + dst) << 3);
+                if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
+                pc = next; break;
+              }
+              pushFrame(I32, nfp, callee, fp, next - bases[fn]!, dst);
+              fp = nfp; fn = callee; pc = bases[callee]!;
+              continue;
+            }
+            case Op.CALLX: {
+              // The extern may call back into the guest (the embedding API): its
+              // frames go above this one and link to it (runtime.ts, hostCallerFp).
+              const saved = rt.sp, savedCaller = rt.hostCallerFp;
+              rt.hostCallerFp = fp; publish(I32, fp, pc - bases[fn]!);
+              if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
+              rt.sp = fp + frameSizes[fn]!;
+              try {
+                callExtern(rt, code[pc + 1]!, fp + code[pc + 2]! + HEADER_SLOTS, fp + code[pc + 3]!);
+              } finally { rt.sp = saved; rt.hostCallerFp = savedCaller; }
+              if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
+              pc += 4; break;
+            }
+            // Return: the header names the caller's frame, resume position and result
+            // register (TO_HOST: the caller is the host, which reads rt.resultI/resultF).
+            case Op.ADD_RETI: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + I32[(fp + code[pc + 3]!) << 1]!; pc += 4;
+            // falls through: the RETI part
+            case Op.RETI: case Op.RETR: {
+              const h = headerAt(fp);
+              const v = I32[(fp + code[pc + 1]!) << 1]!, dst = I32[h + Hdr.RESULT_REG]!;
+              if (dst === TO_HOST) { rt.resultI = v; I32[SCRATCH_SLOT << 1] = v; break frames; }
+              fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = bases[fn]! + I32[h + Hdr.RESUME_PC]!;
+              I32[(fp + dst) << 1] = v;
+              continue;
+            }
+            case Op.RETF: {
+              const h = headerAt(fp);
+              const v = F64[fp + code[pc + 1]!]!, dst = I32[h + Hdr.RESULT_REG]!;
+              if (dst === TO_HOST) { rt.resultF = v; F64[SCRATCH_SLOT] = v; break frames; }
+              fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = bases[fn]! + I32[h + Hdr.RESUME_PC]!;
+              F64[fp + dst] = v;
+              continue;
+            }
+            case Op.RETV: {
+              const h = headerAt(fp);
+              if (I32[h + Hdr.RESULT_REG]! === TO_HOST) break frames;
+              fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = bases[fn]! + I32[h + Hdr.RESUME_PC]!;
+              continue;
+            }
+
+            case Op.NEWSTRUCT:
+              publish(I32, fp, pc - bases[fn]!);
+              storeI32(mem, fp + code[pc + 1]!, heap.newStruct(code[pc + 2]!));
+              pc += 3; break;
+            case Op.GETFI: case Op.GETFR: {
+              const o = I32[(fp + code[pc + 2]!) << 1]!; if (o === 0) nullRef();
+              I32[(fp + code[pc + 1]!) << 1] = I32[(o + code[pc + 3]!) >> 2]!; pc += 4; continue;
+            }
+            case Op.GETFF: {
+              const o = I32[(fp + code[pc + 2]!) << 1]!; if (o === 0) nullRef();
+              F64[fp + code[pc + 1]!] = F64[(o + code[pc + 3]!) >> 3]!; pc += 4; continue;
+            }
+            case Op.SETFI: {
+              const o = I32[(fp + code[pc + 1]!) << 1]!; if (o === 0) nullRef();
+              I32[(o + code[pc + 2]!) >> 2] = I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
+            }
+            case Op.SETFR: {
+              const o = I32[(fp + code[pc + 1]!) << 1]!; if (o === 0) nullRef();
+              I32[(o + code[pc + 2]!) >> 2] = I32[(fp + code[pc + 3]!) << 1]!;
+              if (barrierNeeded(I32[o >> 2]!)) heap.remember(o, -1);
+              pc += 4; continue;
+            }
+            case Op.SETFF: {
+              const o = I32[(fp + code[pc + 1]!) << 1]!; if (o === 0) nullRef();
+              F64[(o + code[pc + 2]!) >> 3] = F64[fp + code[pc + 3]!]!; pc += 4; continue;
+            }
+
+            case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: case Op.NEWARRB: {
+              const kind = arrayKindFor(OP_INFO[op].variant!, OP_INFO[op].elementBytes);
+              publish(I32, fp, pc - bases[fn]!);
+              storeI32(mem, fp + code[pc + 1]!, heap.newArray(kind, I32[(fp + code[pc + 2]!) << 1]!));
+              pc += 3; break;
+            }
+            case Op.AGETI: case Op.AGETR: {
+              const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
+              const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
+              if (i >>> 0 >= len) outOfBounds(i, len);
+              I32[(fp + code[pc + 1]!) << 1] = I32[(a >> 2) + 2 + i]!; pc += 4; continue;
+            }
+            case Op.AGETF: {
+              const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
+              const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
+              if (i >>> 0 >= len) outOfBounds(i, len);
+              F64[fp + code[pc + 1]!] = F64[(a >> 3) + 1 + i]!; pc += 4; continue;
+            }
+            case Op.AGETB: {
+              const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
+              const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
+              if (i >>> 0 >= len) outOfBounds(i, len);
+              I32[(fp + code[pc + 1]!) << 1] = U8[a + 8 + i]!; pc += 4; continue;
+            }
+            case Op.LOADI_ASETI: I32[(fp + code[pc + 1]!) << 1] = code[pc + 2]!; pc += 3;
+            // falls through: the ASETI part
+            case Op.ASETI: {
+              const a = I32[(fp + code[pc + 1]!) << 1]!; if (a === 0) nullRef();
+              const i = I32[(fp + code[pc + 2]!) << 1]!, len = I32[(a >> 2) + 1]!;
+              if (i >>> 0 >= len) outOfBounds(i, len);
+              I32[(a >> 2) + 2 + i] = I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
+            }
+            case Op.LOADI_ASETB: I32[(fp + code[pc + 1]!) << 1] = code[pc + 2]!; pc += 3;
+            // falls through: the ASETB part
+            case Op.ASETB: {
+              const a = I32[(fp + code[pc + 1]!) << 1]!; if (a === 0) nullRef();
+              const i = I32[(fp + code[pc + 2]!) << 1]!, len = I32[(a >> 2) + 1]!;
+              if (i >>> 0 >= len) outOfBounds(i, len);
+              U8[a + 8 + i] = I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
+            }
+            case Op.ASETR: {
+              const a = I32[(fp + code[pc + 1]!) << 1]!; if (a === 0) nullRef();
+              const i = I32[(fp + code[pc + 2]!) << 1]!, len = I32[(a >> 2) + 1]!;
+              if (i >>> 0 >= len) outOfBounds(i, len);
+              I32[(a >> 2) + 2 + i] = I32[(fp + code[pc + 3]!) << 1]!;
+              if (barrierNeeded(I32[a >> 2]!)) heap.remember(a, i);
+              pc += 4; continue;
+            }
+            case Op.ASETF: {
+              const a = I32[(fp + code[pc + 1]!) << 1]!; if (a === 0) nullRef();
+              const i = I32[(fp + code[pc + 2]!) << 1]!, len = I32[(a >> 2) + 1]!;
+              if (i >>> 0 >= len) outOfBounds(i, len);
+              F64[(a >> 3) + 1 + i] = F64[fp + code[pc + 3]!]!; pc += 4; continue;
+            }
+            case Op.LEN: {
+              const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
+              I32[(fp + code[pc + 1]!) << 1] = I32[(a >> 2) + 1]!; pc += 3; continue;
+            }
+            case Op.SGET: {
+              const s = I32[(fp + code[pc + 2]!) << 1]!; if (s === 0) nullRef();
+              const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(s >> 2) + 1]!;
+              if (i >>> 0 >= len) outOfBounds(i, len);
+              I32[(fp + code[pc + 1]!) << 1] = U16[(s >> 1) + 4 + i]!; pc += 4; continue;
+            }
+            case Op.CONCAT: {
+              const a = I32[(fp + code[pc + 2]!) << 1]!, b = I32[(fp + code[pc + 3]!) << 1]!;
+              if (a === 0 || b === 0) nullRef();
+              publish(I32, fp, pc - bases[fn]!);
+              storeI32(mem, fp + code[pc + 1]!, heap.concat(a, b));
+              pc += 4; break;
+            }
+
+            case Op.GETGI: case Op.GETGR: I32[(fp + code[pc + 1]!) << 1] = I32[(gb + code[pc + 2]!) << 1]!; pc += 3; continue;
+            case Op.GETGF: F64[fp + code[pc + 1]!] = F64[gb + code[pc + 2]!]!; pc += 3; continue;
+            case Op.SETGI: case Op.SETGR: I32[(gb + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; continue;
+            case Op.SETGF: F64[gb + code[pc + 1]!] = F64[fp + code[pc + 2]!]!; pc += 3; continue;
+
+            case Op.OUTI: out.write(code[pc + 2] ? I32[(fp + code[pc + 1]!) << 1] + '\n' : String(I32[(fp + code[pc + 1]!) << 1])); pc += 3; continue;
+            case Op.OUTF: out.write(formatF64(F64[fp + code[pc + 1]!]!) + (code[pc + 2] ? '\n' : '')); pc += 3; continue;
+            case Op.OUTB: out.write((I32[(fp + code[pc + 1]!) << 1] ? 'true' : 'false') + (code[pc + 2] ? '\n' : '')); pc += 3; continue;
+            case Op.OUTS: {
+              const s = I32[(fp + code[pc + 1]!) << 1]!; if (s === 0) nullRef();
+              out.write(heap.readString(s) + (code[pc + 2] ? '\n' : '')); pc += 3; continue;
+            }
+            case Op.TOSTRI: case Op.TOSTRF: case Op.TOSTRB: {
+              const r = code[pc + 2]!;
+              const text = op === Op.TOSTRI ? String(I32[(fp + r) << 1]) : op === Op.TOSTRF ? formatF64(F64[fp + r]!) : I32[(fp + r) << 1] ? 'true' : 'false';
+              publish(I32, fp, pc - bases[fn]!);
+              storeI32(mem, fp + code[pc + 1]!, heap.newString(text));
+              pc += 3; break;
+            }
+            case Op.SQRT: F64[fp + code[pc + 1]!] = Math.sqrt(F64[fp + code[pc + 2]!]!); pc += 3; continue;
+            case Op.MATH1: F64[fp + code[pc + 1]!] = MATH1_IMPLS[code[pc + 3]!]!(F64[fp + code[pc + 2]!]!); pc += 4; continue;
+            case Op.MATH2: F64[fp + code[pc + 1]!] = MATH2_IMPLS[code[pc + 4]!]!(F64[fp + code[pc + 2]!]!, F64[fp + code[pc + 3]!]!); pc += 5; continue;
+            case Op.CLOCK: F64[fp + code[pc + 1]!] = performance.now(); pc += 2; continue;
+            case Op.FIXED: {
+              const text = fixed(F64[fp + code[pc + 2]!]!, I32[(fp + code[pc + 3]!) << 1]!);
+              publish(I32, fp, pc - bases[fn]!);
+              storeI32(mem, fp + code[pc + 1]!, heap.newString(text));
+              pc += 4; break;
+            }
+            case Op.CHR: {
+              const c = I32[(fp + code[pc + 2]!) << 1]!;
+              checkCodePoint(c);
+              publish(I32, fp, pc - bases[fn]!);
+              storeI32(mem, fp + code[pc + 1]!, heap.newChr(c));
+              pc += 3; break;
+            }
+            case Op.SUBSTR: {
+              const s = I32[(fp + code[pc + 2]!) << 1]!; if (s === 0) nullRef();
+              publish(I32, fp, pc - bases[fn]!);
+              storeI32(mem, fp + code[pc + 1]!, heap.substr(s, I32[(fp + code[pc + 3]!) << 1]!, I32[(fp + code[pc + 4]!) << 1]!));
+              pc += 5; break;
+            }
+            case Op.PARSEI: {
+              const s = I32[(fp + code[pc + 2]!) << 1]!; if (s === 0) nullRef();
+              I32[(fp + code[pc + 1]!) << 1] = parseI32(heap.readString(s)); pc += 3; continue;
+            }
+            case Op.PARSEF: {
+              const s = I32[(fp + code[pc + 2]!) << 1]!; if (s === 0) nullRef();
+              F64[fp + code[pc + 1]!] = parseF64(heap.readString(s)); pc += 3; continue;
+            }
+            case Op.PANIC: {
+              const s = I32[(fp + code[pc + 1]!) << 1]!; if (s === 0) nullRef();
+              throw new Trap(heap.readString(s));
+            }
+            case Op.READLINE: {
+              publish(I32, fp, pc - bases[fn]!);
+              const line = rt.readLine();
+              storeI32(mem, fp + code[pc + 1]!, line === null ? 0 : heap.newString(line));
+              pc += 2; break;
+            }
+
+            // Superinstructions (opcodes.ts, SUPER_PARTS): each part as its own case
+            // runs it, pc moving to each part's position before it runs (the cases
+            // above that fall through into their last part's case are the others).
+            case Op.AGETI_ASETI: {
+              let a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
+              let i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
+              if (i >>> 0 >= len) outOfBounds(i, len);
+              I32[(fp + code[pc + 1]!) << 1] = I32[(a >> 2) + 2 + i]!; pc += 4;
+              a = I32[(fp + code[pc + 1]!) << 1]!; if (a === 0) nullRef();
+              i = I32[(fp + code[pc + 2]!) << 1]!; len = I32[(a >> 2) + 1]!;
+              if (i >>> 0 >= len) outOfBounds(i, len);
+              I32[(a >> 2) + 2 + i] = I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
+            }
+            case Op.AGETB_JT: {
+              const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
+              const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
+              if (i >>> 0 >= len) outOfBounds(i, len);
+              I32[(fp + code[pc + 1]!) << 1] = U8[a + 8 + i]!; pc += 4;
+              if (I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; } else { if (profiling) prof[pc + 1]!++; pc += 3; } continue;
+            }
+            case Op.MULF_ADDF:
+              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4;
+              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4; continue;
+            case Op.MULFK_MULF:
+              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * kf[code[pc + 3]!]!; pc += 4;
+              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4; continue;
+            case Op.LEF_JF:
+              I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! <= F64[fp + code[pc + 3]!]!); pc += 4;
+              if (I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc + 1]!++; pc += 3; } else { if (profiling) prof[pc]!++; pc = code[pc + 2]!; } continue;
+            case Op.LEF_JF_JMPLOOP:
+              I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! <= F64[fp + code[pc + 3]!]!); pc += 4;
+              if (!I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; continue; }
+              if (profiling) prof[pc + 1]!++; pc = code[pc + 4]!; break backEdge;
+            case Op.LOADNULL_EQR_JF: case Op.LOADNULL_NER_JF: {
+              I32[(fp + code[pc + 1]!) << 1] = 0; pc += 2;
+              const same = I32[(fp + code[pc + 2]!) << 1] === I32[(fp + code[pc + 3]!) << 1];
+              I32[(fp + code[pc + 1]!) << 1] = +(op === Op.LOADNULL_EQR_JF ? same : !same); pc += 4;
+              if (I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc + 1]!++; pc += 3; } else { if (profiling) prof[pc]!++; pc = code[pc + 2]!; } continue;
+            }
+            case Op.JGE_JMPLOOP:
+              if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; continue; }
+              if (profiling) prof[pc + 1]!++; pc = code[pc + 5]!; break backEdge;
+            case Op.JEQK_JMPLOOP:
+              if (I32[(fp + code[pc + 1]!) << 1] === code[pc + 2]) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; continue; }
+              if (profiling) prof[pc + 1]!++; pc = code[pc + 5]!; break backEdge;
+            case Op.JF_JMPLOOP:
+              if (!I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; continue; }
+              if (profiling) prof[pc + 1]!++; pc = code[pc + 4]!; break backEdge;
+            case Op.ADD_JGE_JMPLOOP: case Op.ADDI_JGE_JMPLOOP: {
+              const y = op === Op.ADD_JGE_JMPLOOP ? I32[(fp + code[pc + 3]!) << 1]! : code[pc + 3]!;
+              I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + y; pc += 4;
+              if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; continue; }
+              if (profiling) prof[pc + 1]!++; pc = code[pc + 5]!; break backEdge;
+            }
+            case Op.ADDI_JGE:
+              I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4;
+              if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+            case Op.ADD_ADDI:
+              I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + I32[(fp + code[pc + 3]!) << 1]!; pc += 4;
+              I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4; continue;
+            case Op.MUL_DIVK:
+              I32[(fp + code[pc + 1]!) << 1] = Math.imul(I32[(fp + code[pc + 2]!) << 1]!, I32[(fp + code[pc + 3]!) << 1]!); pc += 4;
+              I32[(fp + code[pc + 1]!) << 1] = (I32[(fp + code[pc + 2]!) << 1]! / code[pc + 3]!) | 0; pc += 4; continue;
+            case Op.I2F_RDIVFK:
+              F64[fp + code[pc + 1]!] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3;
+              F64[fp + code[pc + 1]!] = kf[code[pc + 2]!]! / F64[fp + code[pc + 3]!]!; pc += 4; continue;
+            case Op.AGETF_MULF_ADDF: {
+              const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
+              const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
+              if (i >>> 0 >= len) outOfBounds(i, len);
+              F64[fp + code[pc + 1]!] = F64[(a >> 3) + 1 + i]!; pc += 4;
+              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4;
+              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4; continue;
+            }
+            case Op.MOVI_MOVI:
+              I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3;
+              I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; continue;
+            case Op.GETFF_SUBF: {
+              const o = I32[(fp + code[pc + 2]!) << 1]!; if (o === 0) nullRef();
+              F64[fp + code[pc + 1]!] = F64[(o + code[pc + 3]!) >> 3]!; pc += 4;
+              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; continue;
+            }
+            case Op.MULF_SUBF:
+              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4;
+              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; continue;
+            case Op.ADDF_SUBF:
+              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4;
+              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; continue;
+            case Op.MULF_MULF:
+              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4;
+              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4; continue;
+            case Op.ADDF_LEF_JF_JMPLOOP:
+              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4;
+              I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! <= F64[fp + code[pc + 3]!]!); pc += 4;
+              if (!I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; continue; }
+              if (profiling) prof[pc + 1]!++; pc = code[pc + 4]!; break backEdge;
+
+            default: {
+              const unknown: never = op;
+              throw new Error(`unknown opcode ${unknown as number} at ${pc}`);
+            }
+          }
+          // The case may have grown the memory: views must be read again.
+          I32 = mem.i32; F64 = mem.f64; U16 = mem.u16; U8 = mem.u8;
+          continue;
+        }
+        // A loop back-edge to header pc: a step of fuel; count it for tiering; when
+        // hot, the rest of the frame may run compiled (OSR), after which its caller
+        // continues.
+        if (metered && --fuel < 0) fuel = refuel(I32, limits, fuel);
+        const edges = counters[(fn << 1) + 1]! + 1;
+        counters[(fn << 1) + 1] = edges;
+        if (edges < loopHot) continue;
+        if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
+        const next = hotLoop(rt, fn, fp, pc - bases[fn]!);
+        if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
+        if (next === OSR_DECLINED) continue;
+        I32 = mem.i32; F64 = mem.f64; U16 = mem.u16; U8 = mem.u8;
+        if (next === TO_HOST) break frames;
+        const resume = I32[headerAt(fp) + Hdr.RESUME_PC]!;
+        fp = next; fn = frameFn(I32, fp); pc = bases[fn]! + resume;
+      }
+      // The entry frame returned to the host (its result stored): its caller
+      // is the innermost frame again; the limit lowered at entry is restored.
+      I32[TOP_FP_WORD] = I32[headerAt(fp) + Hdr.CALLER_FP]!;
+      if (entry !== InterpEntry.HOST) I32[HOST_LIMIT_WORD] = I32[HOST_LIMIT_WORD]! + rt.crossingSlots;
+      if (metered) I32[FUEL_WORD] = fuel;
+    } catch (e) {
+      // A trap of this loop's own (the cell is the truth while the copy is parked).
+      if (metered && !parked) mem.i32[FUEL_WORD] = fuel;
+      if (e instanceof Trap) throw new GuestFault(e, { fn, pc: pc - bases[fn]!, fp });
+      throw e;
+    }
+  };
 }

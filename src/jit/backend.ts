@@ -32,7 +32,7 @@ import { Kind, Op, OP_INFO } from '../bytecode/opcodes.js';
 import { plainModule } from '../bytecode/fuse.js';
 import type { Helper } from '../bytecode/helpers.js';
 import type { BcFunction, BcModule, ValKind } from '../bytecode/module.js';
-import type { Runtime, CompiledEntry } from '../runtime/runtime.js';
+import type { Runtime, CompiledEntry, InterpretFrame } from '../runtime/runtime.js';
 import type { Backend, CompilePlan, Finished, OsrEntry } from '../runtime/tiering.js';
 import { describeSpeculation } from '../runtime/profile.js';
 import type { CompilerThread, ThreadResult } from './thread.js';
@@ -248,11 +248,11 @@ export abstract class CompilingBackend<Code> implements Backend {
   /** End the compiler thread, if one was started. */
   dispose(): void {}
 
-  /** The c2i crossing compiled code calls (rt.enterInterpreted), counted while
-   *  events are on. */
-  protected c2iEnter(): (fp: number) => void {
+  /** The c2i crossing compiled code calls (rt.interpretFrame, entered as
+   *  InterpEntry.CROSSING), counted while events are on. */
+  protected c2iEnter(): InterpretFrame {
     const rt = this.rt, ev = this.opts.events;
-    const enter = rt.enterInterpreted;
+    const enter = rt.interpretFrame;
     return ev === null ? enter : ev.countingC2i(enter);
   }
 

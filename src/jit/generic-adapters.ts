@@ -22,7 +22,7 @@
 
 import { Kind } from '../bytecode/opcodes.js';
 import type { BcModule } from '../bytecode/module.js';
-import { type Runtime, type CompiledEntry, SCRATCH_SLOT } from '../runtime/runtime.js';
+import { type Runtime, type CompiledEntry, type InterpretFrame, InterpEntry, SCRATCH_SLOT } from '../runtime/runtime.js';
 import { Hdr, TO_HOST, headerAt } from '../runtime/frames.js';
 
 /** Compiled code or a c2i adapter as JavaScript sees it: (fp, native args...). */
@@ -75,8 +75,8 @@ export function genericI2c(rt: Runtime, slot: (f: number) => GuestFn): CompiledE
 }
 
 /** The generic c2i adapters: `enter` runs the interpreter on a pushed frame and
- *  leaves the raw result in the scratch slot (Runtime.enterInterpreted). */
-export function genericC2i(rt: Runtime, enter: (fp: number) => void): { c2i: GuestFn; c2iRest: GuestFn } {
+ *  leaves the raw result in the scratch slot (Runtime.interpretFrame). */
+export function genericC2i(rt: Runtime, enter: InterpretFrame): { c2i: GuestFn; c2iRest: GuestFn } {
   const t = sigTables(rt.mod);
   const put = (fp: number, f: number, i: number, v: number): void => {
     if (isF64Param(t, f, i)) rt.mem.f64[fp + i] = v; else rt.mem.i32[(fp + i) << 1] = v;
@@ -84,7 +84,7 @@ export function genericC2i(rt: Runtime, enter: (fp: number) => void): { c2i: Gue
   /** Enter the interpreter on the frame at fp (arguments stored) and return its result. */
   const run = (fp: number, f: number): number | undefined => {
     rt.mem.i32[headerAt(fp) + Hdr.RESULT_REG] = TO_HOST;
-    enter(fp);
+    enter(fp, InterpEntry.CROSSING, 0);
     const k = t.ret[f];
     return k === Kind.F ? rt.mem.f64[SCRATCH_SLOT]! : k !== 0 ? rt.mem.i32[SCRATCH_SLOT << 1]! : undefined;
   };

@@ -114,6 +114,13 @@ export const enum InterpEntry { HOST = 0, CROSSING = 1, RESUME = 2 }
  *  its result at byte address dstAddr. */
 export type CompiledEntry = (calleeFp: number, dstAddr: number) => void;
 
+/** The interpreter's entry (interp/interpreter.ts, interpreterFor): runs the
+ *  frame already pushed at fp, entered as `entry` says, from position startPc
+ *  (RESUME; 0 otherwise). Compiled code's c2i adapters call it as
+ *  (fp, InterpEntry.CROSSING, 0): every argument an i32, so the wasm-to-JS
+ *  call reaches it directly. */
+export type InterpretFrame = (fp: number, entry: InterpEntry, startPc: number) => void;
+
 export class Runtime implements RootSource {
   readonly mem: Memory;
   readonly heap: Heap;
@@ -147,10 +154,11 @@ export class Runtime implements RootSource {
    *  through the tiering policy. */
   readonly entries: (CompiledEntry | null)[];
   /** Runs an interpreted frame already pushed at fp until it returns, from
-   *  position startPc (set by the embedding; compiled code reaches interpreted
-   *  functions through it, and deoptimizes into it). The raw result is in
-   *  resultI / resultF, and in the scratch slot. */
-  interpretFrame: (fp: number, entry: InterpEntry, startPc: number) => void = () => { throw new Error('no interpreter'); };
+   *  position startPc (set by the embedding; compiled code deoptimizes into
+   *  it, and its c2i adapters call it directly). The raw result is in resultI
+   *  / resultF, and in the scratch slot: an f64 crosses back to compiled code
+   *  through memory, never as a (boxed) JS number. */
+  interpretFrame: InterpretFrame = () => { throw new Error('no interpreter'); };
   /** What the interpreter observed of each function, for tier 2 (profile.ts). */
   readonly profiles: Int32Array[];
   /** The same profiles as one array, laid out as the code image. */
@@ -275,16 +283,6 @@ export class Runtime implements RootSource {
   resetHostLimit(): void {
     this.mem.i32[HOST_LIMIT_WORD] = Math.min(this.stackEndSlot, this.stackStartSlot + this.hostStackSlots);
   }
-
-  /** Run an interpreted frame that compiled code pushed at fp (its header and
-   *  arguments written): the c2i crossing (InterpEntry.CROSSING: the
-   *  interpreter counts the call and lowers the host-stack limit, where its
-   *  loop has what that needs at hand). The raw result is left in the scratch
-   *  slot, where the c2i adapter loads it: an f64 crosses back through memory,
-   *  never as a (boxed) JS number returned to compiled code. Set by the
-   *  embedding with interpretFrame; compiled code imports this very function
-   *  (one JS frame less than a method called through a closure). */
-  enterInterpreted: (fp: number) => void = () => { throw new Error('no interpreter'); };
 
   /** A compiled function's frame at fp ends past the host-stack limit: its
    *  arguments are in its slots; run it in the interpreter (or report a frame

@@ -174,10 +174,10 @@ export class TierEventLog {
   }
 
   /** A compiled-to-interpreted entry that counts its calls. */
-  countingC2i<E extends (fp: number) => void>(enter: E): E {
-    return ((fp: number) => {
+  countingC2i<E extends (fp: number, entry: number, startPc: number) => void>(enter: E): E {
+    return ((fp: number, entry: number, startPc: number) => {
       this.compiledToInterp++;
-      enter(fp);
+      enter(fp, entry, startPc);
     }) as E;
   }
 }

@@ -11,7 +11,8 @@
 //                               (its table slot): stores the arguments into the
 //                               frame slots, writes the header's RESULT_REG =
 //                               TO_HOST ("return to the host", i.e. back here), runs the
-//                               interpreter on that frame (env.enter) and returns
+//                               interpreter on that frame (env.enter, the
+//                               interpreter's own entry) and returns
 //                               the result it left in the scratch slot.
 //
 // What must stay true: one fixed arity per adapter (no rest or spread), so a
@@ -21,7 +22,7 @@
 import { Kind } from '../../bytecode/opcodes.js';
 import type { ValKind } from '../../bytecode/module.js';
 import { Hdr, TO_HOST, headerAt } from '../../runtime/frames.js';
-import { SCRATCH_SLOT } from '../../runtime/runtime.js';
+import { SCRATCH_SLOT, InterpEntry } from '../../runtime/runtime.js';
 import { shapeKey, type Shape } from '../backend.js';
 
 function ident(s: Shape): string { return shapeKey(s).replace('>', '_'); }
@@ -58,7 +59,7 @@ export function c2iSource(s: Shape): string {
     `  const fpi = fp << 1, I32 = mem.i32${usesF64(s) ? ', F64 = mem.f64' : ''};`,
     `  I32[fpi + ${headerAt(0) + Hdr.RESULT_REG}] = ${TO_HOST};`,
     ...s.params.map((k, i) => `  ${slot(k, i)} = a${i};`),
-    '  enter(fp);',
+    `  enter(fp, ${InterpEntry.CROSSING}, 0);`,
     ...(s.ret === null ? [] : [`  return mem.${s.ret === Kind.F ? `f64[${SCRATCH_SLOT}]` : `i32[${SCRATCH_SLOT << 1}]`};`]),
     '};',
   ].join('\n');

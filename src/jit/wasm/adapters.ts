@@ -15,11 +15,13 @@
 //   c2i(fp, args...) -> result:           compiled code's way into the interpreter
 //     header RESULT_REG := TO_HOST        ;; return to the host: back here
 //     (store arg i to slot fp + i) ...
-//     local.get fp ; call $enter          ;; runs the interpreter on that frame
+//     local.get fp ; i32.const CROSSING ; i32.const 0
+//     call $enter                         ;; the interpreter's entry itself (rt.interpretFrame)
 //     [i32.const 0 ; load scratch slot]   ;; the raw result, through memory
 //
 // Imports: env.memory, env.table (with i2c adapters), and h.enter (the
-// interpreter's entry, (i32) -> (); with c2i adapters).
+// interpreter's entry, (fp, entry, startPc) -> (), all i32: with matching
+// arity V8 calls the JS function straight from the wasm-to-JS wrapper; with c2i adapters).
 // Exports: `c2i SHAPE` and `i2c SHAPE` (SHAPE: shapeKey).
 //
 // Under --adapters=generic the c2i adapters are not generated: typedGenericC2iModule
@@ -27,7 +29,7 @@
 
 import { Kind } from '../../bytecode/opcodes.js';
 import { Hdr, TO_HOST, headerByteOffset } from '../../runtime/frames.js';
-import { SCRATCH_SLOT } from '../../runtime/runtime.js';
+import { SCRATCH_SLOT, InterpEntry } from '../../runtime/runtime.js';
 import { shapeKey, type Shape } from '../backend.js';
 import { ValType, W, WasmModuleBuilder } from './encoder.js';
 import { sharedModule, shapeType } from './lower.js';
@@ -37,7 +39,7 @@ export function adapterModule(c2i: readonly Shape[], i2c: readonly Shape[], tabl
   const mb = i2c.length > 0 ? sharedModule(tableSize) : new WasmModuleBuilder();
   if (i2c.length === 0) mb.importMemory('env', 'memory', 1);
   // Imports precede defined functions.
-  const enter = c2i.length > 0 ? mb.importFunction('h', 'enter', mb.addType([ValType.I32], [])) : -1;
+  const enter = c2i.length > 0 ? mb.importFunction('h', 'enter', mb.addType([ValType.I32, ValType.I32, ValType.I32], [])) : -1;
   for (const s of c2i) addC2i(mb, s, enter);
   for (const s of i2c) addI2c(mb, s);
   return mb;
@@ -82,7 +84,7 @@ function addC2i(mb: WasmModuleBuilder, s: Shape, enter: number): void {
     wb.localGet(fpb); wb.localGet(wb.param(i + 1));
     wb.store(k === Kind.F ? W.F64_STORE : W.I32_STORE, k === Kind.F ? 3 : 2, i * 8);
   });
-  wb.localGet(wb.param(0)); wb.call(enter);
+  wb.localGet(wb.param(0)); wb.i32Const(InterpEntry.CROSSING); wb.i32Const(0); wb.call(enter);
   if (s.ret !== null) { wb.i32Const(0); wb.load(s.ret === Kind.F ? W.F64_LOAD : W.I32_LOAD, s.ret === Kind.F ? 3 : 2, SCRATCH_SLOT * 8); }
   wb.finish();
   mb.exportFunction(`c2i ${shapeKey(s)}`, wb.index);
