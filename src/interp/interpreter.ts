@@ -31,7 +31,7 @@
 // - The entry (runtime.ts, InterpEntry) says what run() does first: a c2i
 //   crossing counts the call and lowers the host-stack limit, restored when the
 //   entry frame returns; whatever returns to the host leaves its raw result in
-//   rt.resultI / rt.resultF and in the scratch slot.
+//   the scratch slot (rt.resultI / rt.resultF read it).
 // - A caller's resume position and result register are in the callee's header, so
 //   a trap anywhere can rebuild the guest stack trace from memory (errors.ts).
 // - counters[2f] counts calls of f, counters[2f+1] loop back-edges in f.
@@ -51,7 +51,7 @@ import { arrayKindFor, barrierNeeded } from '../runtime/heap.js';
 import type { Memory } from '../runtime/memory.js';
 import { type Runtime, type CompiledEntry, type InterpretFrame, InterpEntry, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD } from '../runtime/runtime.js';
 import type { Limits } from '../runtime/limits.js';
-import { Hdr, TO_HOST, headerAt, frameFn, pushFrame } from '../runtime/frames.js';
+import { Hdr, TO_HOST, headerAt, frameFn, pushFrame, pushCompiledFrame } from '../runtime/frames.js';
 import { formatF64, fixed, checkCodePoint, parseI32, parseF64, f64ToI32 } from '../runtime/builtins.js';
 import { callExtern } from '../runtime/externs.js';
 import { MEGAMORPHIC } from '../runtime/profile.js';
@@ -59,12 +59,10 @@ import { MEGAMORPHIC } from '../runtime/profile.js';
 export { GuestFault };
 
 /** Run function fn, whose frame is at fp, through its compiled entry; the result
- *  goes to the host (rt.resultI / rt.resultF) as if the frame had returned. */
+ *  goes to the host (the scratch slot) as if the frame had returned. */
 function runCompiled(rt: Runtime, fn: number, fp: number): void {
   rt.entries[fn]!(fp, SCRATCH_SLOT << 3);
   const i32 = rt.mem.i32;
-  if (rt.mod.functions[fn]!.ret === Kind.F) rt.resultF = rt.mem.f64[SCRATCH_SLOT]!;
-  else rt.resultI = i32[SCRATCH_SLOT << 1]!;
   i32[TOP_FP_WORD] = i32[headerAt(fp) + Hdr.CALLER_FP]!;
 }
 
@@ -84,8 +82,8 @@ function hotLoop(rt: Runtime, fn: number, fp: number, pc: number): number {
   const dst = i32[h + Hdr.RESULT_REG]!, callerFp = i32[h + Hdr.CALLER_FP]!;
   const kind = rt.mod.functions[fn]!.ret;
   if (dst === TO_HOST) {
-    if (kind === Kind.F) { rt.resultF = r; rt.mem.f64[SCRATCH_SLOT] = r; }
-    else { rt.resultI = r; if (kind !== null) i32[SCRATCH_SLOT << 1] = r; }
+    if (kind === Kind.F) rt.mem.f64[SCRATCH_SLOT] = r;
+    else if (kind !== null) i32[SCRATCH_SLOT << 1] = r;
     return TO_HOST;
   }
   if (kind === Kind.F) rt.mem.f64[callerFp + dst] = r;
@@ -123,8 +121,8 @@ function stackOverflow(): never { throw new Trap('stack overflow'); }
  *  startPc) runs the frame at `entryFp` (already pushed) until it returns to
  *  the host, entered as `entry` says (runtime.ts, InterpEntry; RESUME: from
  *  position `startPc`, where compiled code left the frame, its registers in
- *  the frame's slots). Its raw result is left in rt.resultI / rt.resultF and
- *  in the scratch slot. Compiled code imports this very function as its c2i
+ *  the frame's slots). Its raw result is left in the scratch slot (read as
+ *  rt.resultI / rt.resultF). Compiled code imports this very function as its c2i
  *  crossing: the wasm-to-JS call lands in the loop, with no glue between. */
 export function interpreterFor(rt: Runtime): InterpretFrame {
   return function run(entryFp: number, entry: InterpEntry, startPc: number): void {
@@ -254,7 +252,7 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
 
             // A call pushes the callee's frame over the call area (header in R[base],
             // R[base+1]). An interpreted callee continues in this loop; a compiled one
-            // is entered through its i2c adapter and returns here (RESULT_REG TO_HOST).
+            // is entered through its i2c adapter and returns here (frames.ts, pushCompiledFrame).
             case Op.ADDI_CALL: case Op.MOVI_CALL: case Op.MOVR_CALL: case Op.MOVF_CALL:
               if (op === Op.MOVF_CALL) { F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]!; pc += 3; }
               else if (op !== Op.ADDI_CALL) { I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; }
@@ -281,11 +279,14 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
               const entry = entries[callee] as CompiledEntry | null;
               // Compiled code only within the host-stack budget (runtime.ts).
               if (entry !== null && end <= I32[HOST_LIMIT_WORD]!) {
-                pushFrame(I32, nfp, callee, fp, next - bases[fn]!, TO_HOST);
+                pushCompiledFrame(I32, nfp, callee, fp, next - bases[fn]!);
                 if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
                 entry(nfp, (fp + dst) << 3);
                 if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
-                pc = next; break;
+                pc = next;
+                // The views are read again only if the memory grew.
+                if (mem.i32 === I32) continue;
+                break;
               }
               pushFrame(I32, nfp, callee, fp, next - bases[fn]!, dst);
               fp = nfp; fn = callee; pc = bases[callee]!;
@@ -311,7 +312,7 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
             case Op.RETI: case Op.RETR: {
               const h = headerAt(fp);
               const v = I32[(fp + code[pc + 1]!) << 1]!, dst = I32[h + Hdr.RESULT_REG]!;
-              if (dst === TO_HOST) { rt.resultI = v; I32[SCRATCH_SLOT << 1] = v; break frames; }
+              if (dst === TO_HOST) { I32[SCRATCH_SLOT << 1] = v; break frames; }
               fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = bases[fn]! + I32[h + Hdr.RESUME_PC]!;
               I32[(fp + dst) << 1] = v;
               continue;
@@ -319,7 +320,7 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
             case Op.RETF: {
               const h = headerAt(fp);
               const v = F64[fp + code[pc + 1]!]!, dst = I32[h + Hdr.RESULT_REG]!;
-              if (dst === TO_HOST) { rt.resultF = v; F64[SCRATCH_SLOT] = v; break frames; }
+              if (dst === TO_HOST) { F64[SCRATCH_SLOT] = v; break frames; }
               fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = bases[fn]! + I32[h + Hdr.RESUME_PC]!;
               F64[fp + dst] = v;
               continue;

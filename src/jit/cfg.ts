@@ -166,6 +166,20 @@ function intersect(blocks: Block[], a: number, b: number): number {
   return a;
 }
 
+/** The blocks of the natural loop of header h: h and every block that reaches
+ *  one of its back edges without passing through h (h dominates them all). */
+export function loopBlocks(cfg: Cfg, h: number): Set<number> {
+  const body = new Set([h]);
+  const work = cfg.blocks[h]!.preds.filter((p) => p >= h);
+  while (work.length > 0) {
+    const b = work.pop()!;
+    if (body.has(b)) continue;
+    body.add(b);
+    work.push(...cfg.blocks[b]!.preds);
+  }
+  return body;
+}
+
 export function dominates(blocks: Block[], a: number, b: number): boolean {
   while (b > a) b = blocks[b]!.idom;
   return a === b;

@@ -37,6 +37,15 @@ export function resultRegOf(i32: Int32Array, fp: number): number { return i32[he
 
 /** Write the whole header of the frame at fp. */
 export function pushFrame(i32: Int32Array, fp: number, fn: number, callerFp: number, resumePc: number, resultReg: number): void {
+  pushCompiledFrame(i32, fp, fn, callerFp, resumePc);
+  i32[headerAt(fp) + Hdr.RESULT_REG] = resultReg;
+}
+
+/** The header of a frame that compiled code runs: all but RESULT_REG, which
+ *  only a frame the interpreter runs reads (its RET). Whatever sends a compiled
+ *  frame to the interpreter (a c2i adapter, a deopt, the host-stack limit)
+ *  writes RESULT_REG then; compiled code's own calls write these three words. */
+export function pushCompiledFrame(i32: Int32Array, fp: number, fn: number, callerFp: number, resumePc: number): void {
   const h = headerAt(fp);
-  i32[h + Hdr.FN] = fn; i32[h + Hdr.CALLER_FP] = callerFp; i32[h + Hdr.RESUME_PC] = resumePc; i32[h + Hdr.RESULT_REG] = resultReg;
+  i32[h + Hdr.FN] = fn; i32[h + Hdr.CALLER_FP] = callerFp; i32[h + Hdr.RESUME_PC] = resumePc;
 }

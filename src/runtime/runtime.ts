@@ -155,8 +155,8 @@ export class Runtime implements RootSource {
   readonly entries: (CompiledEntry | null)[];
   /** Runs an interpreted frame already pushed at fp until it returns, from
    *  position startPc (set by the embedding; compiled code deoptimizes into
-   *  it, and its c2i adapters call it directly). The raw result is in resultI
-   *  / resultF, and in the scratch slot: an f64 crosses back to compiled code
+   *  it, and its c2i adapters call it directly). The raw result is in the
+   *  scratch slot (resultI / resultF): an f64 crosses back to compiled code
    *  through memory, never as a (boxed) JS number. */
   interpretFrame: InterpretFrame = () => { throw new Error('no interpreter'); };
   /** What the interpreter observed of each function, for tier 2 (profile.ts). */
@@ -181,9 +181,10 @@ export class Runtime implements RootSource {
    *  the embedding for the backend in use (config.ts HOST_STACK). */
   hostStackSlots = 0;
   crossingSlots = 0;
-  /** Result of the last function that returned to the host (raw i32 or f64). */
-  resultI = 0;
-  resultF = 0;
+  /** Result of the last function that returned to the host (raw i32 or f64):
+   *  the scratch slot, where every tier leaves it (nothing else to store). */
+  get resultI(): number { return this.mem.i32[SCRATCH_SLOT << 1]!; }
+  get resultF(): number { return this.mem.f64[SCRATCH_SLOT]!; }
 
   constructor(readonly mod: BcModule, private readonly opts: RuntimeOptions) {
     this.stackStartSlot = align(this.globalsSlot + mod.globals.length, 2);
