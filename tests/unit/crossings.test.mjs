@@ -103,3 +103,68 @@ fn main() {
   assert.ok(c.compiledToCompiled >= 3001, JSON.stringify(c));
   assert.ok(c.interpToInterp < 10, JSON.stringify(c));
 });
+
+// A loop's only call has its callee's header written as the loop is entered
+// (jit/wasm/lower.ts, hoistedHeaders): traces, the collector's walk and the
+// host-stack fallback must see the same frames as when it is written at the call.
+const LOOPS = `
+struct Cell { next: Cell, v: i32 }
+fn boom(d: i32) -> i32 { return 10 / d; }
+fn grow(c: Cell, v: i32) -> Cell { return new Cell { next: c, v: v }; }
+fn one(n: i32) -> i32 {
+  var s = 0;
+  for i in 0..n { s = s + boom(n - 1 - i); }
+  return s;
+}
+fn two(n: i32) -> i32 {
+  var s = 0;
+  for i in 0..n {
+    s = s + boom(i + 1);
+    s = s + boom(n - 1 - i);
+  }
+  return s;
+}
+fn cells(n: i32) -> i32 {
+  var c: Cell = null;
+  for i in 0..n { c = grow(c, i); }
+  var s = 0;
+  while c != null { s = s + c.v; c = c.next; }
+  return s;
+}
+fn main() {
+  print(cells(300));
+  print(one(3));
+  print(two(300));
+}`;
+
+test('a call alone in its loop: traces and the collector see its frame as if its header were written at the call', () => {
+  const modes = { interp: { tier: 'interp' }, jit: { tier: 'jit', inline: false }, osr: { tier: 'auto', jitThreshold: 1, inline: false },
+    stress: { tier: 'jit', inline: false, gcStress: true, verifyHeap: true }, past: { tier: 'jit', inline: false, hostStackSlots: 1 } };
+  for (const [mode, opts] of Object.entries(modes)) {
+    if (!hasWasm && mode !== 'interp') continue;
+    let out = '';
+    const r = load('t.tier', LOOPS, { ...opts, stdout: (t) => { out += t; }, stderr: (t) => { out += t; } });
+    assert.ok(r.ok);
+    r.program.run();
+    assert.equal(out, '44850\nruntime error: division by zero\n  at boom (t.tier:3)\n  at one (t.tier:7)\n  at main (t.tier:27)\n', mode);
+    out = '';
+    const r2 = load('t.tier', LOOPS.replace('print(one(3));', ''), { ...opts, stdout: (t) => { out += t; }, stderr: (t) => { out += t; } });
+    r2.program.run();
+    assert.equal(out, '44850\nruntime error: division by zero\n  at boom (t.tier:3)\n  at two (t.tier:14)\n  at main (t.tier:28)\n', mode);
+  }
+});
+
+test('the header of a loop\'s only call is written before the loop, of two calls at each call', { skip: !hasWasm }, () => {
+  const codeOf = (fn) => {
+    let text = '';
+    const r = load('t.tier', LOOPS, { tier: 'jit', inline: false, printCode: fn, stdout: () => {}, stderr: (t) => { text += t; } });
+    r.program.run();
+    return text;
+  };
+  // The header's three words (the functions keep no references, so these are
+  // their only stores at an offset): before `loop` in one(), in it in two().
+  const stores = (text) => [...text.matchAll(/i32\.store offset=\d+/g)].map((m) => m.index);
+  const one = codeOf('one'), two = codeOf('two');
+  assert.ok(stores(one).length === 3 && stores(one).every((i) => i < one.indexOf('loop $')), one);
+  assert.ok(stores(two).length === 6 && stores(two).every((i) => i > two.indexOf('loop $')), two);
+});
