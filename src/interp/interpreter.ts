@@ -117,7 +117,12 @@ function noteTarget(prof: Int32Array, pc: number, v: number): void {
 
 function nullRef(): never { throw new Trap('null reference'); }
 function outOfBounds(i: number, len: number): never { throw new Trap(`index ${i} out of bounds for length ${len}`); }
-function stackOverflow(): never { throw new Trap('stack overflow'); }
+/** The raw result of `callee`, which returned to the host, into register slot `slot`. */
+function storeResult(rt: Runtime, callee: number, slot: number): void {
+  const kind = rt.retKinds[callee]!;
+  if (kind === Kind.F) rt.mem.f64[slot] = rt.resultF;
+  else if (kind !== 0) rt.mem.i32[slot << 1] = rt.resultI;
+}
 
 /** Run the frame at `entryFp` (already pushed) until it returns to the host,
  *  entered as `entry` says (runtime.ts, InterpEntry; RESUME: from position
@@ -269,12 +274,20 @@ export function run(rt: Runtime, entryFp: number, entry = InterpEntry.HOST, star
             }
             if (metered && --fuel < 0) fuel = refuel(I32, limits, fuel);
             const nfp = fp + base + HEADER_SLOTS, end = nfp + frameSizes[callee]!;
-            if (end > stackEnd) stackOverflow();
             const calls = counters[callee << 1]! + 1;
             counters[callee << 1] = calls;
             // A safepoint: the callee may become compiled here.
             if (calls === callHot) tiering.onHotCall(callee);
             else if (compileReady[0] !== 0) tiering.poll();
+            if (end > stackEnd) {
+              // Past this segment's end: the frame runs in the next one (frame-stack.ts).
+              pushFrame(I32, nfp, callee, fp, next - bases[fn]!, TO_HOST);
+              if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
+              rt.callInNextSegment(nfp, callee);
+              if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
+              storeResult(rt, callee, fp + dst);
+              pc = next; break;
+            }
             const entry = entries[callee] as CompiledEntry | null;
             // Compiled code only within the host-stack budget (runtime.ts).
             if (entry !== null && end <= I32[HOST_LIMIT_WORD]!) {
@@ -426,7 +439,6 @@ export function run(rt: Runtime, entryFp: number, entry = InterpEntry.HOST, star
             storeI32(mem, fp + code[pc + 1]!, heap.concat(a, b));
             pc += 4; break;
           }
-
           case Op.GETGI: case Op.GETGR: I32[(fp + code[pc + 1]!) << 1] = I32[(gb + code[pc + 2]!) << 1]!; pc += 3; continue;
           case Op.GETGF: F64[fp + code[pc + 1]!] = F64[gb + code[pc + 2]!]!; pc += 3; continue;
           case Op.SETGI: case Op.SETGR: I32[(gb + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; continue;
