@@ -54,6 +54,7 @@ import type { Limits } from '../runtime/limits.js';
 import { Hdr, TO_HOST, headerAt, frameFn, pushFrame } from '../runtime/frames.js';
 import { formatF64, fixed, checkCodePoint, parseI32, parseF64, f64ToI32 } from '../runtime/builtins.js';
 import { callExtern } from '../runtime/externs.js';
+import { appendTo, stringOf } from '../runtime/string-builder.js';
 import { MEGAMORPHIC } from '../runtime/profile.js';
 
 export { GuestFault };
@@ -439,6 +440,20 @@ export function run(rt: Runtime, entryFp: number, entry = InterpEntry.HOST, star
             storeI32(mem, fp + code[pc + 1]!, heap.concat(a, b));
             pc += 4; break;
           }
+          case Op.SBSTR: {
+            const x = I32[(fp + code[pc + 2]!) << 1]!;
+            publish(I32, fp, pc - bases[fn]!);
+            storeI32(mem, fp + code[pc + 1]!, stringOf(heap, x));
+            pc += 3; break;
+          }
+          case Op.SBAPPEND: {
+            const b = I32[(fp + code[pc + 2]!) << 1]!, s = I32[(fp + code[pc + 3]!) << 1]!;
+            if (b === 0 || s === 0) nullRef();
+            publish(I32, fp, pc - bases[fn]!);
+            storeI32(mem, fp + code[pc + 1]!, appendTo(heap, b, s));
+            pc += 4; break;
+          }
+
           case Op.GETGI: case Op.GETGR: I32[(fp + code[pc + 1]!) << 1] = I32[(gb + code[pc + 2]!) << 1]!; pc += 3; continue;
           case Op.GETGF: F64[fp + code[pc + 1]!] = F64[gb + code[pc + 2]!]!; pc += 3; continue;
           case Op.SETGI: case Op.SETGR: I32[(gb + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; continue;

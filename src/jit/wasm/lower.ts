@@ -903,6 +903,8 @@ class WasmFnLowering implements StructuredSink<Label> {
       case Op.LEN: this.get(a(1)); wb.load(W.I32_LOAD, 2, 4); this.set(a(0), Kind.I); return;
       case Op.SGET: this.elementAddress(a(1), a(2), 1); wb.load(W.I32_LOAD16_U, 1, HEADER_BYTES); this.set(a(0), Kind.I); return;
       case Op.CONCAT: this.publish(); this.get(a(1)); this.get(a(2)); this.callHelper('concat'); this.set(a(0), Kind.R); return;
+      case Op.SBSTR: this.publish(); this.get(a(1)); this.callHelper('sb_str'); this.set(a(0), Kind.R); return;
+      case Op.SBAPPEND: this.publish(); this.get(a(1)); this.get(a(2)); this.callHelper('sb_append'); this.set(a(0), Kind.R); return;
       case Op.GETGI: case Op.GETGR: case Op.GETGF:
         wb.i32Const(0); this.loadKind(variant, (this.env.globalsSlot + a(1)) * 8); this.set(a(0), variant);
         return;
