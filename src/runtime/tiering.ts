@@ -18,8 +18,12 @@
 // compile is synchronous, as without the option.
 //
 // Thresholds scale with --jit-threshold=N: a function is compiled after N calls,
-// and a loop enters compiled code (OSR) after N back-edges in one function; N = 1
-// compiles and enters OSR at every chance (a stress mode for tests).
+// or once its interpreted frames made N calls into compiled code (a function
+// called rarely whose callees do the work, such as a benchmark's driver: each of
+// its calls crosses tiers, and it would stay interpreted, crossing, for N calls
+// of its own), and a loop enters compiled code (OSR) after N back-edges in one
+// function; N = 1 compiles and enters OSR at every chance (a stress mode for
+// tests).
 //
 // Tier 2 (a backend that `optimizes`: wasm): when the profile (profile.ts) of a
 // function gives tier 2 something to speculate on, its tier-1 code counts its own

@@ -42,6 +42,37 @@ test('events of a run that tiers up: backend, compile, install, OSR, counts', ()
   for (let i = 1; i < r.events.length; i++) assert.ok(r.events[i].t >= r.events[i - 1].t);
 });
 
+// driver is called 40 times (under the threshold of 100), and each call makes
+// five calls of batch, compiled once its loop is hot: 200 crossings from
+// driver's interpreted frames into compiled code, which count toward driver's
+// own compile. main (40 calls of driver, 40 back-edges) stays interpreted.
+const DRIVER = `
+fn leaf(i: i32) -> i32 { return i & 3; }
+fn batch() -> i32 {
+  var s = 0;
+  for i in 0..100 { s = s + leaf(i); }
+  return s;
+}
+fn driver() -> i32 { return batch() + batch() + batch() + batch() + batch(); }
+fn main() {
+  var s = 0;
+  for i in 0..40 { s = s + driver(); }
+  print(s);
+}`;
+
+test("a function called rarely is compiled after as many calls into compiled code as the threshold", () => {
+  for (const backend of [...(hasWasm ? ['wasm'] : []), ...(hasEval ? ['js'] : [])]) {
+    const r = runWith(DRIVER, { jitThreshold: 100, compile: 'sync', backend });
+    assert.equal(r.stdout, '30000\n');
+    const compiled = r.events.filter((e) => e.kind === 'compiled' && e.osrPc === null).map((e) => e.fn);
+    assert.ok(compiled.includes('batch'), `${backend}: ${compiled}`);
+    assert.ok(compiled.includes('driver'), `${backend}: ${compiled}`);
+    assert.ok(!compiled.includes('main'), `${backend}: ${compiled}`);
+    const counts = r.events.at(-1);
+    assert.ok(counts.calls[counts.names.indexOf('driver')] === 40, 'crossings are not counted as calls');
+  }
+});
+
 test('--trace-tier prints the text of the very same events', () => {
   const a = runWith(LOOP, { jitThreshold: 100, compile: 'sync', traceTier: true });
   const printed = a.stderr.split('\n').filter((l) => l.startsWith('[tier]'));
