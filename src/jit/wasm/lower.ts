@@ -100,7 +100,7 @@ export function functionModule(env: LowerEnv, fn: BcFunction, osrPc: number | nu
 export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFunction, osrPc: number | null, plan: CompilePlan = TIER1): WasmFunctionBuilder {
   const osr = osrPc !== null;
   const spec = osr ? null : plan.spec;
-  const used = helpersUsed(env, fn, NOT_INLINED, spec?.targets);
+  const used = helpersUsed(env, fn, NOT_INLINED, spec?.targets, osr ? null : fn.index);
   if (spec !== null) used.add(deoptHelper(fn.ret));
   if (!osr && plan.tierUpAfter > 0) used.add('tier_up');
   const helpers = new Map<Helper, number>();
@@ -231,7 +231,8 @@ function helpersOf(op: Op, code: Int32Array, pc: number): Helper[] {
 /** Every helper the code of fn (standing at `chain`) can call, and the code of
  *  the bodies it may inline: at its calls, and at the CALLV sites tier 2
  *  speculates on (`targets`, pc -> function). */
-export function helpersUsed(env: LowerEnv, fn: BcFunction, chain = NOT_INLINED, targets?: ReadonlyMap<number, number>): Set<Helper> {
+export function helpersUsed(env: LowerEnv, fn: BcFunction, chain = NOT_INLINED, targets?: ReadonlyMap<number, number>,
+                            root: number | null = fn.index): Set<Helper> {
   const used = new Set<Helper>(chain.depth > 0 ? [] : [interpHelper(fn.ret)]);
   forEachInstr(fn, (op, pc) => {
     for (const h of helpersOf(op, fn.code, pc)) used.add(h);
@@ -239,7 +240,7 @@ export function helpersUsed(env: LowerEnv, fn: BcFunction, chain = NOT_INLINED, 
     const callee = op === Op.CALL ? fn.code[pc + 1]! : op === Op.CALLV ? targets?.get(pc) : undefined;
     if (callee === undefined) return;
     const g = env.mod.functions[callee]!;
-    if (inlinesAt(chain, g)) for (const h of helpersUsed(env, g, deeper(chain, g))) used.add(h);
+    if (inlinesIn(chain, fn, g, root)) for (const h of helpersUsed(env, g, deeper(chain, g), undefined, root)) used.add(h);
   });
   return used;
 }
@@ -261,6 +262,15 @@ function inlineChain(mode: Mode): InlineChain {
  *  of inlined bodies nor their words along the chain go past their bounds. */
 function inlinesAt(chain: InlineChain, g: BcFunction): boolean {
   return inlinable(g) && chain.depth < INLINE_MAX_DEPTH && chain.words + g.code.length <= INLINE_CHAIN_WORDS;
+}
+
+/** Whether the body of fn (standing at `chain`, in the code of function `root`)
+ *  inlines its call of g: within the bounds, and a call of fn itself only
+ *  when fn is the function being compiled (copies of a recursive function
+ *  inlined into another function would only unroll the recursion's first
+ *  levels there, where it hardly runs). */
+function inlinesIn(chain: InlineChain, fn: BcFunction, g: BcFunction, root: number | null): boolean {
+  return (g !== fn || g.index === root) && inlinesAt(chain, g);
 }
 
 /** The chain inside g's body inlined at `chain`. */
@@ -1020,7 +1030,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     if (env.countCalls) this.countCall();
     if (!c.byValue) {
       const g = env.mod.functions[c.target]!;
-      if (env.mayInline(g.index) && inlinesAt(inlineChain(this.mode), g)) return this.inlineCall(g, c, op);
+      if (env.mayInline(g.index) && inlinesIn(inlineChain(this.mode), fn, g, this.root())) return this.inlineCall(g, c, op);
     }
     this.callOut(c, op);
   }
