@@ -8,10 +8,9 @@
 //
 // With no NAME:SIZE, the eight programs of issue 13 at sizes where C runs 0.3-0.8 s.
 import { spawnSync } from 'node:child_process';
-import { resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { PROGRAMS, TIERVM_BIN, median, geomean } from './lib/common.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ISSUE_13 = ['fib:38', 'nbody:5000000', 'spectral:2500', 'fannkuch:11', 'mandelbrot:4000',
   'binarytrees:18', 'sieve:50000000', 'richards:4000'];
 
@@ -33,10 +32,10 @@ function parse(argv) {
 
 const o = parse(process.argv.slice(2));
 const COMMANDS = {
-  auto: (p, n) => [`${ROOT}/bin/tiervm.js`, 'run', `${ROOT}/bench/programs/${p}.tier`, n],
-  jit: (p, n) => [`${ROOT}/bin/tiervm.js`, 'run', '--tier=jit', `${ROOT}/bench/programs/${p}.tier`, n],
-  js: (p, n) => [`${ROOT}/bench/programs/${p}.js`, n],
-  base: (p, n) => [`${o.base}/bin/tiervm.js`, 'run', `${ROOT}/bench/programs/${p}.tier`, n],
+  auto: (p, n) => [TIERVM_BIN, 'run', `${PROGRAMS}/${p}.tier`, n],
+  jit: (p, n) => [TIERVM_BIN, 'run', '--tier=jit', `${PROGRAMS}/${p}.tier`, n],
+  js: (p, n) => [`${PROGRAMS}/${p}.js`, n],
+  base: (p, n) => [`${o.base}/bin/tiervm.js`, 'run', `${PROGRAMS}/${p}.tier`, n],
 };
 
 /** One process: its stdout, wall and user+sys CPU seconds. */
@@ -48,9 +47,10 @@ function runOnce(args) {
   return { out: r.stdout, wall, cpu: user + sys };
 }
 
-const stats = (t) => { const s = [...t].sort((a, b) => a - b); return { min: s[0], med: s[s.length >> 1], max: s[s.length - 1] }; };
+const stats = (t) => ({ min: Math.min(...t), med: median(t), max: Math.max(...t) });
 const fmt = (s) => `${s.med.toFixed(2)} [${s.min.toFixed(2)}-${s.max.toFixed(2)}]`;
-const logs = Object.fromEntries(o.runners.map((r) => [r, []]));
+/** Per runner: [wall, cpu] ratios to JS, per program. */
+const ratios = Object.fromEntries(o.runners.map((r) => [r, []]));
 console.log(`${o.reps} interleaved runs each; seconds, median [min-max]; ratio = median / JS median`);
 for (const p of o.programs) {
   const [name, size] = p.split(':');
@@ -69,13 +69,13 @@ for (const p of o.programs) {
   for (const r of o.runners) {
     const w = stats(t[r].wall), c = stats(t[r].cpu);
     const ratio = js ? `  /JS wall ${(w.med / js.wall).toFixed(2)} cpu ${(c.med / js.cpu).toFixed(2)}` : '';
-    if (js) logs[r].push([Math.log(w.med / js.wall), Math.log(c.med / js.cpu)]);
+    if (js) ratios[r].push([w.med / js.wall, c.med / js.cpu]);
     console.log(`${p.padEnd(18)} ${r.padEnd(5)} wall ${fmt(w).padEnd(18)} cpu ${fmt(c).padEnd(18)}${ratio}`);
   }
 }
 if (o.runners.includes('js') && o.programs.length > 1) {
   for (const r of o.runners.filter((x) => x !== 'js')) {
-    const g = (k) => Math.exp(logs[r].reduce((s, x) => s + x[k], 0) / logs[r].length).toFixed(3);
+    const g = (k) => geomean(ratios[r].map((x) => x[k])).toFixed(3);
     console.log(`geometric mean ${r}/JS: wall ${g(0)}, cpu ${g(1)}`);
   }
 }
