@@ -78,7 +78,7 @@ const OSR_DECLINED = -2;
  *  where the frame's caller wants it. Returns the caller's fp to continue in,
  *  TO_HOST when the frame returned to the host, or OSR_DECLINED. */
 function hotLoop(rt: Runtime, fn: number, fp: number, pc: number): number {
-  const osr = rt.tiering.onHotLoop(fn, pc);
+  const osr = rt.tiering.onHotLoop(fn, pc, rt.counters[fn << 1]!);
   if (osr === null) { rt.counters[(fn << 1) + 1] = 0; return OSR_DECLINED; }
   const r = osr(fp);
   const i32 = rt.mem.i32;

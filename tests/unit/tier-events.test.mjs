@@ -73,6 +73,34 @@ test("a function called rarely is compiled after as many calls into compiled cod
   }
 });
 
+// work's loops reach the back-edge threshold (100) in its 20th call: work is
+// compiled; with 5 back-edges per call on average, that frame is not entered by
+// OSR (no OSR entry is compiled) and finishes interpreted. A frame that goes on
+// looping (the 20th call is long in SHORT_THEN_LONG) reaches the threshold again
+// and is entered by OSR then.
+const shortLoops = (lastK) => `
+fn work(k: i32) -> i32 { var s = 0; for i in 0..k { s = s + i % 7; } return s; }
+fn main() {
+  var t = 0;
+  for j in 0..19 { t = t + work(5); }
+  t = t + work(${lastK});
+  for j in 0..40 { t = t + work(5); }
+  print(t);
+}`;
+
+test('a loop made hot by many short calls compiles its function but no OSR entry; a long frame is entered by OSR', () => {
+  for (const [lastK, osr] of [[5, false], [1000, true]]) {
+    const src = shortLoops(lastK);
+    const ref = runWith(src, { tier: 'interp' });
+    const r = runWith(src, { jitThreshold: 100, compile: 'sync' });
+    assert.equal(r.stdout, ref.stdout);
+    const work = r.events.filter((e) => e.fn === 'work');
+    assert.ok(work.some((e) => e.kind === 'compiled' && e.osrPc === null), 'work is compiled');
+    assert.equal(work.some((e) => e.kind === 'compiled' && e.osrPc !== null), osr, `k = ${lastK}: OSR entry compiled`);
+    assert.equal(work.some((e) => e.kind === 'osr'), osr, `k = ${lastK}: frame entered by OSR`);
+  }
+});
+
 test('--trace-tier prints the text of the very same events', () => {
   const a = runWith(LOOP, { jitThreshold: 100, compile: 'sync', traceTier: true });
   const printed = a.stderr.split('\n').filter((l) => l.startsWith('[tier]'));
