@@ -34,7 +34,9 @@
 //   rt.resultI / rt.resultF and in the scratch slot.
 // - A caller's resume position and result register are in the callee's header, so
 //   a trap anywhere can rebuild the guest stack trace from memory (errors.ts).
-// - counters[2f] counts calls of f, counters[2f+1] loop back-edges in f.
+// - counters[2f] counts calls of f, counters[2f+1] loop back-edges in f;
+//   crossings[f] the calls f's frames made into compiled code, which count
+//   toward f's compile as its own calls do (tiering.ts).
 // - `prof` is every profile, laid out as the code image (runtime/profile.ts): when `profiling` (a
 //   tier 2 can use it: tiering.optimizing), every conditional jump counts the
 //   way it went (written out in each case: a helper function would not always
@@ -77,7 +79,7 @@ const OSR_DECLINED = -2;
  *  where the frame's caller wants it. Returns the caller's fp to continue in,
  *  TO_HOST when the frame returned to the host, or OSR_DECLINED. */
 function hotLoop(rt: Runtime, fn: number, fp: number, pc: number): number {
-  const osr = rt.tiering.onHotLoop(fn, pc);
+  const osr = rt.tiering.onHotLoop(fn, pc, rt.counters[fn << 1]!);
   if (osr === null) { rt.counters[(fn << 1) + 1] = 0; return OSR_DECLINED; }
   const r = osr(fp);
   const i32 = rt.mem.i32;
@@ -134,6 +136,7 @@ export function run(rt: Runtime, entryFp: number, entry = InterpEntry.HOST, star
   // The code image (bytecode/code-image.ts): pc is a position in it, a function's
   // own positions are pc - bases[fn]; prof is every profile, laid out the same.
   const code = rt.codeImage, bases = rt.codeBases, prof = rt.profileImage, frameSizes = rt.frameSizes, counters = rt.counters;
+  const crossings = rt.crossings;
   const kf = rt.f64Consts, ks = rt.strAddrs, heap = rt.heap, mem = rt.mem, out = rt.out;
   const gb = rt.globalsSlot, stackEnd = rt.stackEndSlot;
   const entries = rt.entries, tiering = rt.tiering, limits = rt.limits, metered = limits.metered;
@@ -296,6 +299,10 @@ export function run(rt: Runtime, entryFp: number, entry = InterpEntry.HOST, star
               if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
               entry(nfp, (fp + dst) << 3);
               if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
+              // The caller's crossings count toward its own compile (a safepoint).
+              const crossed = crossings[fn]! + 1;
+              crossings[fn] = crossed;
+              if (crossed === callHot) tiering.onHotCall(fn);
               pc = next; break;
             }
             pushFrame(I32, nfp, callee, fp, next - bases[fn]!, dst);

@@ -42,6 +42,7 @@
 //
 // Function records: counters[2f] counts invocations of function f, counters[2f+1]
 // its loop back-edges; every tier keeps them up to date (tiering reads them).
+// crossings[f] counts the calls f's interpreted frames made into compiled code.
 
 import { HEADER_SLOTS, Kind, Op, instrLength } from '../bytecode/opcodes.js';
 import { TO_HOST, Hdr, headerAt, frameFn, callerFpOf, resumePcOf, pushFrame } from './frames.js';
@@ -144,6 +145,11 @@ export class Runtime implements RootSource {
   /** Result kind per function (0: none). */
   readonly retKinds: Uint8Array;
   readonly counters: Int32Array;
+  /** Per function: calls its interpreted frames made into compiled code (i2c
+   *  crossings). They count toward its compile like calls of its own (see
+   *  tiering.ts): a function run rarely whose callees do the work is compiled
+   *  once its crossings are many, not after its own calls are. */
+  readonly crossings: Int32Array;
   readonly f64Consts: Float64Array;
   readonly strAddrs: Int32Array;
   readonly externs: HostFunction[];
@@ -208,6 +214,7 @@ export class Runtime implements RootSource {
     this.frameSizes = Int32Array.from(mod.functions, (f) => f.regKinds.length);
     this.retKinds = Uint8Array.from(mod.functions, (f) => f.ret ?? 0);
     this.counters = new Int32Array(mod.functions.length * 2);
+    this.crossings = new Int32Array(mod.functions.length);
     const image = codeImage(this.codes);
     this.codeImage = image.code;
     this.codeBases = image.bases;

@@ -100,7 +100,7 @@ export function functionModule(env: LowerEnv, fn: BcFunction, osrPc: number | nu
 export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFunction, osrPc: number | null, plan: CompilePlan = TIER1): WasmFunctionBuilder {
   const osr = osrPc !== null;
   const spec = osr ? null : plan.spec;
-  const used = helpersUsed(env, fn, NOT_INLINED, spec?.targets);
+  const used = helpersUsed(env, fn, NOT_INLINED, spec?.targets, osr ? null : fn.index);
   if (spec !== null) used.add(deoptHelper(fn.ret));
   if (!osr && plan.tierUpAfter > 0) used.add('tier_up');
   const helpers = new Map<Helper, number>();
@@ -158,7 +158,7 @@ const NATIVE_MATH: Partial<Record<MathBuiltin, number>> = { floor: W.F64_FLOOR, 
 type Mode =
   | { kind: 'function' }
   | { kind: 'osr' }
-  | { kind: 'inline'; fp: Local; ret: Label; result: Local | null; framed: boolean; header: (() => void) | null; chain: InlineChain };
+  | { kind: 'inline'; fp: Local; ret: Label; result: Local | null; framed: boolean; header: (() => void) | null; chain: InlineChain; root: number | null };
 
 /** What a whole-function compile adds to tier 1: tier 2's speculation (each
  *  guarded, leaving through deoptExit), or tier 1's countdown to tier 2. */
@@ -172,7 +172,9 @@ function deoptHelper(ret: ValKind | null): Helper {
 /** Callees at most this long (bytecode words) are inlined; an inlined body
  *  inlines its own such callees too, down to INLINE_MAX_DEPTH bodies deep, while
  *  the bodies along one chain of inlined calls total at most INLINE_CHAIN_WORDS
- *  (which bounds the code one call site can grow into). */
+ *  (which bounds the code one call site can grow into). A recursive call is no
+ *  exception: a small recursive function runs copies of itself inline, and the
+ *  innermost copies call it directly (`root`). */
 const INLINE_MAX_WORDS = 96;
 const INLINE_MAX_DEPTH = 3;
 const INLINE_CHAIN_WORDS = 3 * INLINE_MAX_WORDS;
@@ -229,7 +231,8 @@ function helpersOf(op: Op, code: Int32Array, pc: number): Helper[] {
 /** Every helper the code of fn (standing at `chain`) can call, and the code of
  *  the bodies it may inline: at its calls, and at the CALLV sites tier 2
  *  speculates on (`targets`, pc -> function). */
-export function helpersUsed(env: LowerEnv, fn: BcFunction, chain = NOT_INLINED, targets?: ReadonlyMap<number, number>): Set<Helper> {
+export function helpersUsed(env: LowerEnv, fn: BcFunction, chain = NOT_INLINED, targets?: ReadonlyMap<number, number>,
+                            root: number | null = fn.index): Set<Helper> {
   const used = new Set<Helper>(chain.depth > 0 ? [] : [interpHelper(fn.ret)]);
   forEachInstr(fn, (op, pc) => {
     for (const h of helpersOf(op, fn.code, pc)) used.add(h);
@@ -237,7 +240,7 @@ export function helpersUsed(env: LowerEnv, fn: BcFunction, chain = NOT_INLINED, 
     const callee = op === Op.CALL ? fn.code[pc + 1]! : op === Op.CALLV ? targets?.get(pc) : undefined;
     if (callee === undefined) return;
     const g = env.mod.functions[callee]!;
-    if (g !== fn && inlinesAt(chain, g)) for (const h of helpersUsed(env, g, deeper(chain, g))) used.add(h);
+    if (inlinesIn(chain, fn, g, root)) for (const h of helpersUsed(env, g, deeper(chain, g), undefined, root)) used.add(h);
   });
   return used;
 }
@@ -259,6 +262,15 @@ function inlineChain(mode: Mode): InlineChain {
  *  of inlined bodies nor their words along the chain go past their bounds. */
 function inlinesAt(chain: InlineChain, g: BcFunction): boolean {
   return inlinable(g) && chain.depth < INLINE_MAX_DEPTH && chain.words + g.code.length <= INLINE_CHAIN_WORDS;
+}
+
+/** Whether the body of fn (standing at `chain`, in the code of function `root`)
+ *  inlines its call of g: within the bounds, and a call of fn itself only
+ *  when fn is the function being compiled (copies of a recursive function
+ *  inlined into another function would only unroll the recursion's first
+ *  levels there, where it hardly runs). */
+function inlinesIn(chain: InlineChain, fn: BcFunction, g: BcFunction, root: number | null): boolean {
+  return (g !== fn || g.index === root) && inlinesAt(chain, g);
 }
 
 /** The chain inside g's body inlined at `chain`. */
@@ -1020,22 +1032,29 @@ class WasmFnLowering implements StructuredSink<Label> {
     if (env.countCalls) this.countCall();
     if (!c.byValue) {
       const g = env.mod.functions[c.target]!;
-      if (g !== fn && env.mayInline(g.index) && inlinesAt(inlineChain(this.mode), g)) return this.inlineCall(g, c, op);
+      if (env.mayInline(g.index) && inlinesIn(inlineChain(this.mode), fn, g, this.root())) return this.inlineCall(g, c, op);
     }
     this.callOut(c, op);
   }
 
-  /** The call itself: header, arguments, call (direct for self-recursion). */
+  /** The whole function this code is part of (itself, or the one its body is
+   *  inlined into); null in an OSR entry, whose wasm function takes only fp. */
+  private root(): number | null {
+    return this.mode.kind === 'inline' ? this.mode.root : this.mode.kind === 'function' ? this.fn.index : null;
+  }
+
+  /** The call itself: header, arguments, call (direct for recursion into the
+   *  function being compiled, from its own body or from a copy inlined in it). */
   private callOut(c: CallOperands, op: Op): void {
-    const { wb, fn } = this;
+    const { wb } = this;
     const pushCallee = () => {
       if (c.byValue) { this.get(c.target); wb.i32Const(1); wb.op(W.I32_SUB); } else wb.i32Const(c.target);
     };
     this.writeHeader(c.base, pushCallee, op);
     wb.localGet(this.fp); wb.i32Const(c.base + HEADER_SLOTS); wb.op(W.I32_ADD);
     c.sig.params.forEach((k, i) => wb.localGet(this.areaArg(k, i)));
-    if (!c.byValue && c.target === fn.index && this.mode.kind === 'function') {
-      wb.call(this.wb.index);                 // self-recursion: a direct call
+    if (!c.byValue && c.target === this.root()) {
+      wb.call(this.wb.index);                 // recursion: a direct call
     } else {
       pushCallee();
       wb.callIndirect(shapeType(this.mb, c.sig.params, c.sig.ret));
@@ -1066,7 +1085,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     if (framed) header();
     const result = g.ret === null ? null : wb.local(wasmType(g.ret));
     const ret = wb.block();
-    const mode: Mode = { kind: 'inline', fp: cfp, ret, result, framed, header: framed ? null : header, chain: deeper(inlineChain(this.mode), g) };
+    const mode: Mode = { kind: 'inline', fp: cfp, ret, result, framed, header: framed ? null : header, chain: deeper(inlineChain(this.mode), g), root: this.root() };
     const body = new WasmFnLowering(this.env, this.mb, wb, g, mode, this.helpers);
     body.inlineEntry(g.params.map((k, i) => this.areaArg(k, i)));
     body.lowerBody(buildCfg(g, 0));
