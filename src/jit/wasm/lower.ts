@@ -158,7 +158,8 @@ const NATIVE_MATH: Partial<Record<MathBuiltin, number>> = { floor: W.F64_FLOOR, 
 type Mode =
   | { kind: 'function' }
   | { kind: 'osr' }
-  | { kind: 'inline'; fp: Local; ret: Label; result: Local | null; framed: boolean; header: (() => void) | null; chain: InlineChain };
+  | { kind: 'inline'; fp: Local; ret: Label; result: Local | null; framed: boolean; header: (() => void) | null; chain: InlineChain;
+      fuel: Local | null };
 
 /** What a whole-function compile adds to tier 1: tier 2's speculation (each
  *  guarded, leaving through deoptExit), or tier 1's countdown to tier 2. */
@@ -334,12 +335,18 @@ class WasmFnLowering implements StructuredSink<Label> {
   private entryFacts: CheckFacts[] = [];
   private readonly osr: boolean;
   private pc = 0;
-  /** Scratch for the fuel counter (countStep), made on first use. */
-  private fuelLocal: Local | null = null;
-  /** In a metered function that makes no calls, the fuel counter itself, kept
-   *  in this local from the prologue on (null until loaded, and elsewhere). */
+  /** In a metered function, the fuel counter itself, kept in this local from
+   *  the prologue on (null until loaded, and when not metered); an inlined body
+   *  counts on its caller's. */
   private fuelKept: Local | null = null;
-  private readonly keepsFuel: boolean;
+  /** Where emission stands, may the kept counter differ from its cell (a step
+   *  was taken since it was last written back or read)? A return writes it
+   *  back only then. */
+  private fuelDirty = false;
+  /** fuelDirty at the entry of each block (fuelDirtyAtEntry). */
+  private dirtyIn: boolean[] = [];
+  /** fn makes a call (CALL, CALLV, CALLX). */
+  private readonly callsOut: boolean;
   /** The open loops whose iterations begin with a call (openLoop), by header pc. */
   private readonly polledLoops = new Map<number, PolledLoop>();
   /** What closes each construct the structurer opened (null: a plain end). */
@@ -355,7 +362,8 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.leaf = isLeaf(fn);
     this.osr = mode.kind === 'osr';
     this.consts = constantRegisters(fn);
-    this.keepsFuel = env.fuel && mode.kind !== 'inline' && !makesCalls(fn);
+    this.callsOut = makesCalls(fn);
+    if (mode.kind === 'inline') { this.fuelKept = mode.fuel; this.fuelDirty = true; }
     this.fp = mode.kind === 'inline' ? mode.fp : wb.param(0);
     this.fpb = wb.local(ValType.I32);
     fn.regKinds.forEach((k, r) => {
@@ -409,30 +417,80 @@ class WasmFnLowering implements StructuredSink<Label> {
 
   // ---- fuel ------------------------------------------------------------------------
   //
-  // A function that makes no calls (CALL, CALLV, CALLX: so nothing inlined either)
-  // keeps the fuel counter in a local: read from the cell after the prologue,
-  // counted down there at every step, and written back to the cell before every
-  // helper call (any of them may trap, deoptimize or poll: whoever looks at the
-  // cell next finds it exact) and every return; poll's refill is read back. Only
-  // this code runs while it is kept (no guest code runs inside a helper), so the
-  // steps and the site where they run out are the interpreter's. It spares a
-  // load and a store per loop back-edge (measured: docs/architecture.md, Limits).
+  // A metered function keeps the fuel counter in a local: read from the cell
+  // after the prologue (or OSR entry), counted down there at every step, and
+  // written back to the cell before anything else may look at it or change it:
+  // every helper call (any of them may trap, deoptimize, poll or call an
+  // extern: whoever looks at the cell next finds it exact), every guest call
+  // (the callee counts on the cell; the call's own step is charged just before,
+  // so the write-back follows the charge) and every return that took a step
+  // since the counter was last written or read (fuelDirty). After a guest call,
+  // an extern (which may call back into the guest) or a poll (which refills the
+  // cell) it is read back. An inlined body counts on its caller's local. So
+  // between two calls only this code runs, and the steps and the site where
+  // they run out are the interpreter's; a back-edge is a subtract and a branch
+  // on a register, with no loop-carried dependency through memory.
 
-  /** Start keeping the counter in a local, where this function may. */
+  /** Start keeping the counter in a local, when metered. */
   private keepFuel(): void {
-    if (!this.keepsFuel) return;
+    if (!this.env.fuel) return;
     this.fuelKept = this.wb.local(ValType.I32);
     this.reloadFuel();
+    this.fuelDirty = false;
   }
 
+  /** Read the kept counter back from its cell (nothing when none is kept). */
   private reloadFuel(): void {
-    this.wb.i32Const(0); this.wb.load(W.I32_LOAD, 2, FUEL_WORD * 4); this.wb.localSet(this.fuelKept!);
+    if (this.fuelKept === null) return;
+    this.wb.i32Const(0); this.wb.load(W.I32_LOAD, 2, FUEL_WORD * 4); this.wb.localSet(this.fuelKept);
   }
 
   /** Write the kept counter back to its cell (nothing when none is kept). */
   private flushFuel(): void {
     if (this.fuelKept === null) return;
     this.wb.i32Const(0); this.wb.localGet(this.fuelKept); this.wb.store(W.I32_STORE, 2, FUEL_WORD * 4);
+  }
+
+  /** fuelDirty at the entry of each block of cfg: false at the entry (the
+   *  counter was just read; an inlined body's caller has just charged its
+   *  call), and set along any path from a step to the block that makes no
+   *  guest call or extern call since (those leave the counter just read back). */
+  private fuelDirtyAtEntry(cfg: Cfg): boolean[] {
+    const atEntry = this.mode.kind === 'inline';
+    const dirtyIn = cfg.blocks.map(() => false);
+    const out = cfg.blocks.map(() => false);
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const b of cfg.blocks) {
+        dirtyIn[b.id] = (b.id === cfg.entry && atEntry) || b.preds.some((p) => out[p]);
+        const o = this.dirtyAfter(b, dirtyIn[b.id]!);
+        if (o !== out[b.id]) { out[b.id] = o; changed = true; }
+      }
+    }
+    return dirtyIn;
+  }
+
+  /** fuelDirty at the end of block b, entered with `dirty` (as emission tracks it). */
+  private dirtyAfter(b: Block, dirty: boolean): boolean {
+    for (let pc = b.start; pc <= b.last; pc += instrLength(this.code[pc] as Op)) {
+      const op = this.code[pc] as Op;
+      if (op === Op.CALL || op === Op.CALLV) dirty = this.inlinedCallee(pc) !== null;
+      else if (op === Op.CALLX) dirty = false;
+      else if (OP_INFO[op].step) dirty = true;
+    }
+    return dirty;
+  }
+
+  /** After a guest call or an extern (written back before it): the callee
+   *  counted on the cell, so read it back. */
+  private fuelCalledOut(): void {
+    this.reloadFuel();
+    this.fuelDirty = false;
+  }
+
+  /** Write the counter back before a return, if it may differ from the cell. */
+  private flushBeforeReturn(): void {
+    if (this.fuelDirty) this.flushFuel();
   }
 
   //   fp + size(g) > cells[HOST_LIMIT]
@@ -536,6 +594,7 @@ class WasmFnLowering implements StructuredSink<Label> {
   lowerBody(cfg: Cfg): void {
     this.cfg = cfg;
     this.entryFacts = checksAtEntry(cfg);
+    if (this.fuelKept !== null) this.dirtyIn = this.fuelDirtyAtEntry(cfg);
     structure(cfg, this);
   }
 
@@ -543,6 +602,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     const at = this.entryFacts[b.id]!;
     this.facts = { nonNull: new Set(at.nonNull), inBounds: new Set(at.inBounds) };
     this.nulls.clear();
+    this.fuelDirty = this.dirtyIn[b.id] ?? false;
     for (let pc = b.start; pc <= b.last; pc += instrLength(this.code[pc] as Op)) {
       this.pc = pc;
       const op = this.code[pc] as Op;
@@ -673,8 +733,8 @@ class WasmFnLowering implements StructuredSink<Label> {
     wb.i32Const(0); wb.i32Const(this.pc); wb.store(W.I32_STORE, 2, TOP_PC_WORD * 4);
   }
 
-  //   fuel := cells[FUEL] - 1 ; cells[FUEL] := fuel     ;; (or kept := kept - 1)
-  //   if fuel < 0 { poll(fp, site) }          ;; refill, or trap at the site
+  //   kept := kept - 1
+  //   if kept < 0 { poll(fp, site) }          ;; refill, or trap at the site
   /** One step of fuel for the instruction at this.pc (runtime/limits.ts), when
    *  the run is metered (`call`: the call area of a CALL's arguments). A
    *  back-edge of a loop whose iterations begin with a call (openLoop) charges
@@ -704,22 +764,14 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.wb.if_(); this.poll(call, site); this.wb.end();
   }
 
-  //   fuel := cells[FUEL] - n ; cells[FUEL] := fuel      ;; (or kept := kept - n)
-  //   fuel < 0                                 ;; left on the stack
+  //   kept := kept - n ; kept < 0              ;; left on the stack
   /** Take n steps (give back -n) from the counter; push whether it went below 0. */
   private charge(n: number): void {
     const wb = this.wb;
-    const kept = this.fuelKept;
-    if (kept !== null) {
-      wb.localGet(kept); wb.i32Const(n); wb.op(W.I32_SUB); wb.localTee(kept);
-    } else {
-      const left = this.fuelLocal ??= wb.local(ValType.I32);
-      wb.i32Const(0);
-      wb.i32Const(0); wb.load(W.I32_LOAD, 2, FUEL_WORD * 4); wb.i32Const(n); wb.op(W.I32_SUB); wb.localTee(left);
-      wb.store(W.I32_STORE, 2, FUEL_WORD * 4);
-      wb.localGet(left);
-    }
+    const kept = this.fuelKept!;
+    wb.localGet(kept); wb.i32Const(n); wb.op(W.I32_SUB); wb.localTee(kept);
     wb.i32Const(0); wb.op(W.I32_LT_S);
+    this.fuelDirty = true;
   }
 
   //   fuel := fuel + 1 ; if fuel < 0 { poll(fp, header) }   ;; the back-edge's step
@@ -742,17 +794,17 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  so that no value is live across it: V8 otherwise kept a loop's values in
    *  stack slots for the whole loop (as for a trap path that returns, trapIf):
    *  spectral-norm ran 2.3x slower with fuel than without, 1.5x with this. Not
-   *  in a function that keeps the counter in a local (no calls): there the
-   *  reloads made fannkuch 1.6x slower, and without them it runs as with the
-   *  cell. Not in an inlined body either, whose frame may lie past the stack's
-   *  end and whose references are in locals only. */
+   *  in a function that makes no calls: there the reloads made fannkuch 1.6x
+   *  slower, and without them it runs as with the cell. Not in an inlined body
+   *  either, whose frame may lie past the stack's end and whose references are
+   *  in locals only. */
   private poll(call: AreaArgs | null, site: number): void {
     const wb = this.wb;
-    const viaFrame = this.mode.kind !== 'inline' && this.fuelKept === null;
+    const viaFrame = this.mode.kind !== 'inline' && this.callsOut;
     if (viaFrame) this.storeRegisters(call);
     this.frameSeen();
     wb.localGet(this.fp); wb.i32Const(site); this.callHelper('poll');
-    if (this.fuelKept !== null) this.reloadFuel();
+    this.reloadFuel();
     if (viaFrame) this.loadAllRegisters(call);
   }
 
@@ -872,8 +924,8 @@ class WasmFnLowering implements StructuredSink<Label> {
         throw new Error(`${OP_INFO[op].name} is lowered as a block's branch`);
       case Op.CALL: case Op.CALLV: return this.call(op);
       case Op.CALLX: return this.callExtern();
-      case Op.RETV: this.flushFuel(); wb.return_(); return;
-      case Op.RETI: case Op.RETF: case Op.RETR: this.get(a(0)); this.flushFuel(); wb.return_(); return;
+      case Op.RETV: this.flushBeforeReturn(); wb.return_(); return;
+      case Op.RETI: case Op.RETF: case Op.RETR: this.get(a(0)); this.flushBeforeReturn(); wb.return_(); return;
       case Op.NEWSTRUCT: return this.newStruct();
       case Op.GETFI: case Op.GETFF: case Op.GETFR:
         this.get(a(1)); this.loadKind(variant, a(2)); this.set(a(0), variant);
@@ -1011,16 +1063,25 @@ class WasmFnLowering implements StructuredSink<Label> {
   /** CALL / CALLV: header over the call area, then call_indirect with native args;
    *  or, for a small callee, its body inline. (CALLV's null check is made.) */
   private call(op: Op): void {
-    const { fn, env } = this;
+    const env = this.env;
     let c = decodeCall(env.mod, this.code, this.pc);
     if (c.byValue && this.spec !== null) c = this.guardCallTarget(c);
     this.countStep({ base: c.base, params: c.sig.params });
     if (env.countCalls) this.countCall();
-    if (!c.byValue) {
-      const g = env.mod.functions[c.target]!;
-      if (g !== fn && env.mayInline(g.index) && inlinesAt(inlineChain(this.mode), g)) return this.inlineCall(g, c, op);
-    }
-    this.callOut(c, op);
+    const g = this.inlinedCallee(this.pc);
+    if (g === null) return this.callOut(c, op);
+    this.inlineCall(g, c, op);
+    this.fuelDirty = this.fuelKept !== null;
+  }
+
+  /** The function whose body the CALL or CALLV at pc is replaced with (a CALLV
+   *  only where tier 2 speculates on its target), or null: a call is made. */
+  private inlinedCallee(pc: number): BcFunction | null {
+    const { fn, env } = this;
+    const callee = this.code[pc] === Op.CALL ? this.code[pc + 1]! : this.spec?.targets.get(pc);
+    if (callee === undefined) return null;
+    const g = env.mod.functions[callee]!;
+    return g !== fn && env.mayInline(g.index) && inlinesAt(inlineChain(this.mode), g) ? g : null;
   }
 
   /** The call itself: header, arguments, call (direct for self-recursion). */
@@ -1030,6 +1091,7 @@ class WasmFnLowering implements StructuredSink<Label> {
       if (c.byValue) { this.get(c.target); wb.i32Const(1); wb.op(W.I32_SUB); } else wb.i32Const(c.target);
     };
     this.writeHeader(c.base, pushCallee, op);
+    this.flushFuel();
     wb.localGet(this.fp); wb.i32Const(c.base + HEADER_SLOTS); wb.op(W.I32_ADD);
     c.sig.params.forEach((k, i) => wb.localGet(this.areaArg(k, i)));
     if (!c.byValue && c.target === fn.index && this.mode.kind === 'function') {
@@ -1038,6 +1100,7 @@ class WasmFnLowering implements StructuredSink<Label> {
       pushCallee();
       wb.callIndirect(shapeType(this.mb, c.sig.params, c.sig.ret));
     }
+    this.fuelCalledOut();
     if (c.sig.ret !== null) this.set(c.dst, c.sig.ret);
   }
 
@@ -1064,7 +1127,8 @@ class WasmFnLowering implements StructuredSink<Label> {
     if (framed) header();
     const result = g.ret === null ? null : wb.local(wasmType(g.ret));
     const ret = wb.block();
-    const mode: Mode = { kind: 'inline', fp: cfp, ret, result, framed, header: framed ? null : header, chain: deeper(inlineChain(this.mode), g) };
+    const mode: Mode = { kind: 'inline', fp: cfp, ret, result, framed, header: framed ? null : header,
+      chain: deeper(inlineChain(this.mode), g), fuel: this.fuelKept };
     const body = new WasmFnLowering(this.env, this.mb, wb, g, mode, this.helpers);
     body.inlineEntry(g.params.map((k, i) => this.areaArg(k, i)));
     body.lowerBody(buildCfg(g, 0));
@@ -1104,6 +1168,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.publish();
     wb.i32Const(this.a(0)); wb.localGet(this.fp); wb.i32Const(argSlot0); wb.op(W.I32_ADD);
     this.callHelper('callx');
+    this.fuelCalledOut();
     if (ext.ret !== null) {
       wb.i32Const(0);
       wb.load(ext.ret === Kind.F ? W.F64_LOAD : W.I32_LOAD, ext.ret === Kind.F ? 3 : 2, SCRATCH_SLOT * 8);
