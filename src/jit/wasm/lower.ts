@@ -29,7 +29,7 @@ import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, isSuper
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS, type MathBuiltin } from '../../bytecode/builtins.js';
 import { helperSignature, type Helper } from '../../bytecode/helpers.js';
-import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CALLS_WORD } from '../../runtime/runtime.js';
+import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CALLS_WORD, STACK_SLACK_SLOTS } from '../../runtime/runtime.js';
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block, type Cfg } from '../cfg.js';
@@ -277,7 +277,7 @@ function isLeaf(fn: BcFunction): boolean {
 /** A loop whose iterations begin with a call (openLoop): `poll` is the block
  *  its poll path follows; `call`, the pc of the call, whose step is charged
  *  as the loop is entered and with each back-edge's. */
-type PolledLoop = { poll: Label; call: number };
+type PolledLoop = { poll: Label; call: number | null };
 
 /** Does the instruction take no step, trap, allocate, call a helper or write
  *  anything but a register? Nothing can tell whether a step charged just before
@@ -345,13 +345,15 @@ class WasmFnLowering implements StructuredSink<Label> {
   private fuelDirty = false;
   /** fuelDirty at the entry of each block (fuelDirtyAtEntry). */
   private dirtyIn: boolean[] = [];
-  /** fn makes a call (CALL, CALLV, CALLX). */
-  private readonly callsOut: boolean;
+  /** The slow path of a step sends the registers through the frame (poll). */
+  private readonly pollsViaFrame: boolean;
   /** The open loops whose iterations begin with a call (openLoop), by header pc. */
   private readonly polledLoops = new Map<number, PolledLoop>();
   /** What closes each construct the structurer opened (null: a plain end). */
   private readonly closers: ((() => void) | null)[] = [];
   private cfg: Cfg | null = null;
+  /** The block being emitted. */
+  private block: Block | null = null;
   private readonly spec: Speculation | null;
 
   constructor(private readonly env: LowerEnv, private readonly mb: WasmModuleBuilder,
@@ -362,7 +364,8 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.leaf = isLeaf(fn);
     this.osr = mode.kind === 'osr';
     this.consts = constantRegisters(fn);
-    this.callsOut = makesCalls(fn);
+    this.pollsViaFrame = mode.kind !== 'inline' ? makesCalls(fn)
+      : mode.framed || fn.regKinds.length + HEADER_SLOTS <= STACK_SLACK_SLOTS;
     if (mode.kind === 'inline') { this.fuelKept = mode.fuel; this.fuelDirty = true; }
     this.fp = mode.kind === 'inline' ? mode.fp : wb.param(0);
     this.fpb = wb.local(ValType.I32);
@@ -482,10 +485,25 @@ class WasmFnLowering implements StructuredSink<Label> {
   }
 
   /** After a guest call or an extern (written back before it): the callee
-   *  counted on the cell, so read it back. */
-  private fuelCalledOut(): void {
-    this.reloadFuel();
+   *  counted on the cell, so read it back, unless this function returns
+   *  before anything else could read it (fib's `return fib(n - 1) + fib(n - 2)`). */
+  private fuelCalledOut(inBranch = false): void {
+    if (inBranch || !this.onlyReturnFollows()) this.reloadFuel();
     this.fuelDirty = false;
+  }
+
+  /** After the instruction at this.pc, does this function return, with only
+   *  pure instructions (isPure) before? (Not an inlined body's return, after
+   *  which its caller goes on.) */
+  private onlyReturnFollows(): boolean {
+    const b = this.block!;
+    if (this.mode.kind === 'inline' || b.exit !== Exit.RETURN) return false;
+    const last = this.code[b.last] as Op;
+    if (last !== Op.RETV && last !== Op.RETI && last !== Op.RETF && last !== Op.RETR) return false;
+    for (let pc = this.pc + instrLength(this.code[this.pc] as Op); pc < b.last; pc += instrLength(this.code[pc] as Op)) {
+      if (!isPure(this.code[pc] as Op)) return false;
+    }
+    return true;
   }
 
   /** Write the counter back before a return, if it may differ from the cell. */
@@ -603,6 +621,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.facts = { nonNull: new Set(at.nonNull), inBounds: new Set(at.inBounds) };
     this.nulls.clear();
     this.fuelDirty = this.dirtyIn[b.id] ?? false;
+    this.block = b;
     for (let pc = b.start; pc <= b.last; pc += instrLength(this.code[pc] as Op)) {
       this.pc = pc;
       const op = this.code[pc] as Op;
@@ -666,10 +685,10 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  their poll in place: wrapped the same way, they measured no faster (the
    *  count, not the poll, is what they pay: docs/architecture.md, Limits). */
   openLoop(b: Block): Label {
-    const call = this.env.fuel && this.mode.kind !== 'inline' ? leadingCall(this.cfg!, b) : null;
-    if (call === null) { this.closers.push(null); return this.wb.loop(); }
+    const call = this.env.fuel ? leadingCall(this.cfg!, b) : null;
+    if (call === null && !(process.env.E5 && this.env.fuel)) { this.closers.push(null); return this.wb.loop(); }
     const wb = this.wb;
-    this.chargeOrPoll(1, call, null);
+    if (call !== null) this.chargeOrPoll(1, call, null);
     const out = wb.block(), again = wb.loop(), poll = wb.block();
     this.polledLoops.set(b.start, { poll, call });
     this.closers.push(() => {
@@ -748,7 +767,7 @@ class WasmFnLowering implements StructuredSink<Label> {
       if (!this.isChargedWithItsLoop(this.pc)) this.chargeOrPoll(1, site, call);
       return;
     }
-    this.charge(2);
+    this.charge(loop.call === null ? 1 : 2);
     this.wb.brIf(loop.poll);
   }
 
@@ -781,7 +800,8 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  call's step. The steps are polled one by one, as the interpreter takes
    *  them: the back-edge's (was the counter below zero without the call's?),
    *  then the call's; nothing anyone can see runs between the two. */
-  private pollBackEdge(header: number, call: number): void {
+  private pollBackEdge(header: number, call: number | null): void {
+    if (call === null) { this.poll(null, header); return; }
     this.chargeOrPoll(-1, header, null);
     this.chargeOrPoll(1, call, null);
   }
@@ -800,7 +820,7 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  in locals only. */
   private poll(call: AreaArgs | null, site: number): void {
     const wb = this.wb;
-    const viaFrame = this.mode.kind !== 'inline' && this.callsOut;
+    const viaFrame = this.pollsViaFrame;
     if (viaFrame) this.storeRegisters(call);
     this.frameSeen();
     wb.localGet(this.fp); wb.i32Const(site); this.callHelper('poll');
@@ -1084,8 +1104,10 @@ class WasmFnLowering implements StructuredSink<Label> {
     return g !== fn && env.mayInline(g.index) && inlinesAt(inlineChain(this.mode), g) ? g : null;
   }
 
-  /** The call itself: header, arguments, call (direct for self-recursion). */
-  private callOut(c: CallOperands, op: Op): void {
+  /** The call itself: header, arguments, call (direct for self-recursion);
+   *  `inBranch`: made on one path of an inlined call, after which the counter
+   *  is read back in any case. */
+  private callOut(c: CallOperands, op: Op, inBranch = false): void {
     const { wb, fn } = this;
     const pushCallee = () => {
       if (c.byValue) { this.get(c.target); wb.i32Const(1); wb.op(W.I32_SUB); } else wb.i32Const(c.target);
@@ -1100,7 +1122,7 @@ class WasmFnLowering implements StructuredSink<Label> {
       pushCallee();
       wb.callIndirect(shapeType(this.mb, c.sig.params, c.sig.ret));
     }
-    this.fuelCalledOut();
+    this.fuelCalledOut(inBranch);
     if (c.sig.ret !== null) this.set(c.dst, c.sig.ret);
   }
 
@@ -1121,7 +1143,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     wb.localGet(this.fp); wb.i32Const(c.base + HEADER_SLOTS); wb.op(W.I32_ADD); wb.localSet(cfp);
     if (framed) {
       this.pastHostLimit(cfp, g);
-      wb.if_(); this.callOut(c, op); wb.else_();
+      wb.if_(); this.callOut(c, op, true); wb.else_();
     }
     const header = () => this.writeHeader(c.base, () => wb.i32Const(g.index), op);
     if (framed) header();
