@@ -32,8 +32,8 @@ import { helperSignature, type Helper } from '../../bytecode/helpers.js';
 import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CALLS_WORD, STACK_SLACK_SLOTS } from '../../runtime/runtime.js';
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
-import { buildCfg, Exit, type Block, type Cfg } from '../cfg.js';
-import { boundsKey, checksAtEntry, forgetRegister, type CheckFacts } from '../checks.js';
+import { buildCfg, innermostLoops, Exit, type Block, type Cfg } from '../cfg.js';
+import { boundsKey, checksAtEntry, forEachWritten, forgetRegister, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
 import { decodeCall, forEachCheck, interpHelper, TIER1, type CallOperands } from '../backend.js';
 import type { CompilePlan } from '../../runtime/tiering.js';
@@ -277,7 +277,7 @@ function isLeaf(fn: BcFunction): boolean {
 /** A loop whose iterations begin with a call (openLoop): `poll` is the block
  *  its poll path follows; `call`, the pc of the call, whose step is charged
  *  as the loop is entered and with each back-edge's. */
-type PolledLoop = { poll: Label; call: number | null };
+type PolledLoop = { poll: Label; call: number };
 
 /** Does the instruction take no step, trap, allocate, call a helper or write
  *  anything but a register? Nothing can tell whether a step charged just before
@@ -308,6 +308,26 @@ function leadingCall(cfg: Cfg, b: Block): number | null {
     if (!isPure(op)) return null;
   }
   return null;
+}
+
+/** For each block of cfg, the registers written in its innermost loop (null
+ *  outside every loop). */
+function loopWrites(cfg: Cfg): (ReadonlySet<number> | null)[] {
+  const code = cfg.fn.code;
+  const byLoop = new Map<readonly number[], Set<number>>();
+  return innermostLoops(cfg).map((loop) => {
+    if (loop === null) return null;
+    let regs = byLoop.get(loop);
+    if (regs === undefined) {
+      regs = new Set();
+      for (const id of loop) {
+        const b = cfg.blocks[id]!;
+        for (let pc = b.start; pc <= b.last; pc += instrLength(code[pc] as Op)) forEachWritten(code, pc, (r) => regs!.add(r));
+      }
+      byLoop.set(loop, regs);
+    }
+    return regs;
+  });
 }
 
 /** The call area of a call: its base register and its arguments' kinds. */
@@ -352,6 +372,8 @@ class WasmFnLowering implements StructuredSink<Label> {
   /** What closes each construct the structurer opened (null: a plain end). */
   private readonly closers: ((() => void) | null)[] = [];
   private cfg: Cfg | null = null;
+  /** The registers written in each block's innermost loop (loopWrites). */
+  private loopWrites: (ReadonlySet<number> | null)[] = [];
   /** The block being emitted. */
   private block: Block | null = null;
   private readonly spec: Speculation | null;
@@ -586,10 +608,10 @@ class WasmFnLowering implements StructuredSink<Label> {
   /** Every i32 and f64 register to its frame slot (references are there
    *  already, written through, but in a leaf: stored here too), and the
    *  arguments of `call`, if any. */
-  private storeRegisters(call: AreaArgs | null = null): void {
+  private storeRegisters(call: AreaArgs | null = null, only: ReadonlySet<number> | null = null): void {
     const { wb, fn } = this;
     fn.regKinds.forEach((k, r) => {
-      if (r >= fn.areaBase || (k === Kind.R && this.hasFrame())) return;
+      if (r >= fn.areaBase || (k === Kind.R && this.hasFrame()) || (only !== null && !only.has(r))) return;
       wb.localGet(this.fpb); wb.localGet(this.regs[r]!); this.storeKind(k, r * 8);
     });
     call?.params.forEach((k, i) => {
@@ -599,10 +621,10 @@ class WasmFnLowering implements StructuredSink<Label> {
 
   /** Every register from its frame slot (and the arguments of `call`: stored
    *  by storeRegisters). */
-  private loadAllRegisters(call: AreaArgs | null = null): void {
+  private loadAllRegisters(call: AreaArgs | null = null, only: ReadonlySet<number> | null = null): void {
     const { wb, fn } = this;
     const load = (k: ValKind, slot: number, into: Local) => { wb.localGet(this.fpb); this.loadKind(k, slot * 8); wb.localSet(into); };
-    fn.regKinds.forEach((k, r) => { if (r < fn.areaBase) load(k as ValKind, r, this.regs[r]!); });
+    fn.regKinds.forEach((k, r) => { if (r < fn.areaBase && (only === null || only.has(r))) load(k as ValKind, r, this.regs[r]!); });
     call?.params.forEach((k, i) => load(k, call.base + HEADER_SLOTS + i, this.areaArg(k, i)));
   }
 
@@ -613,6 +635,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.cfg = cfg;
     this.entryFacts = checksAtEntry(cfg);
     if (this.fuelKept !== null) this.dirtyIn = this.fuelDirtyAtEntry(cfg);
+    if (this.fuelKept !== null) this.loopWrites = loopWrites(cfg);
     structure(cfg, this);
   }
 
@@ -686,9 +709,9 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  count, not the poll, is what they pay: docs/architecture.md, Limits). */
   openLoop(b: Block): Label {
     const call = this.env.fuel ? leadingCall(this.cfg!, b) : null;
-    if (call === null && !(process.env.E5 && this.env.fuel)) { this.closers.push(null); return this.wb.loop(); }
+    if (call === null) { this.closers.push(null); return this.wb.loop(); }
     const wb = this.wb;
-    if (call !== null) this.chargeOrPoll(1, call, null);
+    this.chargeOrPoll(1, call, null);
     const out = wb.block(), again = wb.loop(), poll = wb.block();
     this.polledLoops.set(b.start, { poll, call });
     this.closers.push(() => {
@@ -767,8 +790,8 @@ class WasmFnLowering implements StructuredSink<Label> {
       if (!this.isChargedWithItsLoop(this.pc)) this.chargeOrPoll(1, site, call);
       return;
     }
-    this.charge(loop.call === null ? 1 : 2);
-    this.wb.brIf(loop.poll);
+    this.charge(2);
+    this.wb.brIfRarely(loop.poll);
   }
 
   /** Is the call at pc the one an open loop's iterations begin with (openLoop)? */
@@ -780,7 +803,7 @@ class WasmFnLowering implements StructuredSink<Label> {
   //   fuel := fuel - n ; if fuel < 0 { poll(fp, site) }
   private chargeOrPoll(n: number, site: number, call: AreaArgs | null): void {
     this.charge(n);
-    this.wb.if_(); this.poll(call, site); this.wb.end();
+    this.wb.ifRarely(); this.poll(call, site); this.wb.end();
   }
 
   //   kept := kept - n ; kept < 0              ;; left on the stack
@@ -800,8 +823,7 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  call's step. The steps are polled one by one, as the interpreter takes
    *  them: the back-edge's (was the counter below zero without the call's?),
    *  then the call's; nothing anyone can see runs between the two. */
-  private pollBackEdge(header: number, call: number | null): void {
-    if (call === null) { this.poll(null, header); return; }
+  private pollBackEdge(header: number, call: number): void {
     this.chargeOrPoll(-1, header, null);
     this.chargeOrPoll(1, call, null);
   }
@@ -820,12 +842,20 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  in locals only. */
   private poll(call: AreaArgs | null, site: number): void {
     const wb = this.wb;
-    const viaFrame = this.pollsViaFrame;
-    if (viaFrame) this.storeRegisters(call);
+    const regs = this.loopWrittenAt(site);
+    const viaFrame = this.pollsViaFrame && regs !== null;
+    if (viaFrame) this.storeRegisters(call, regs);
     this.frameSeen();
     wb.localGet(this.fp); wb.i32Const(site); this.callHelper('poll');
     this.reloadFuel();
-    if (viaFrame) this.loadAllRegisters(call);
+    if (viaFrame) this.loadAllRegisters(call, regs);
+  }
+
+  /** The registers written in the innermost loop holding the instruction at
+   *  pc, or null outside every loop. */
+  private loopWrittenAt(pc: number): ReadonlySet<number> | null {
+    const b = this.cfg!.blocks.find((x) => x.start <= pc && pc <= x.last);
+    return b === undefined ? null : this.loopWrites[b.id]!;
   }
 
   //   cells[CALLS] := cells[CALLS] + 1
