@@ -759,16 +759,29 @@ export class WasmFunctionBuilder {
     return runs;
   }
 
-  /** @internal The body as the code section holds it (local declarations, then
-   *  the code), without its size prefix; codeStart is where the code begins. */
   /** @internal Offsets in the body (encodeBody's bytes) of the branches hinted
    *  as rarely taken. */
-  rareBranches(codeStart: number): number[] { return this.unlikely.map((o) => codeStart + o); }
+  rareBranches(): number[] {
+    const codeStart = this.encodeLocals().length;
+    return this.unlikely.map((o) => codeStart + o);
+  }
 
+  /** @internal Whether any branch is hinted (the module then has a branch
+   *  hinting section). */
+  get hasHints(): boolean { return this.unlikely.length > 0; }
+
+  /** The local declarations that open the body. */
+  private encodeLocals(): ByteWriter {
+    const w = new ByteWriter();
+    w.vec(this.localRuns(), (run) => { w.u32(run.count); w.byte(run.type); });
+    return w;
+  }
+
+  /** @internal The body as the code section holds it (local declarations, then
+   *  the code), without its size prefix; codeStart is where the code begins. */
   encodeBody(): { bytes: readonly number[]; codeStart: number } {
     if (!this.finished) throw new Error(`${this.label()}: encode before finish()`);
-    const body = new ByteWriter();
-    body.vec(this.localRuns(), (run) => { body.u32(run.count); body.byte(run.type); });
+    const body = this.encodeLocals();
     const codeStart = body.length;
     body.raw(this.code.bytes);
     return { bytes: body.bytes, codeStart };
@@ -935,7 +948,7 @@ export class WasmModuleBuilder {
     if (this.functions.length) this.section(out, Section.Function, (w) => w.vec(this.functions, (f) => w.u32(f.typeIndex)));
     if (this.globals.length) this.section(out, Section.Global, (w) => this.writeGlobals(w));
     if (this.exports.length) this.section(out, Section.Export, (w) => this.writeExports(w));
-    if (this.functions.some((f) => f.rareBranches(0).length > 0)) this.section(out, Section.Custom, (w) => this.writeBranchHints(w));
+    if (this.functions.some((f) => f.hasHints)) this.section(out, Section.Custom, (w) => this.writeBranchHints(w));
     if (this.functions.length) this.writeCodeSection(out);
     if (this.hasNames()) this.section(out, Section.Custom, (w) => this.writeNames(w));
     return Uint8Array.from(out.bytes);
@@ -997,14 +1010,13 @@ export class WasmModuleBuilder {
     });
   }
 
-  /** The branch hinting section: per function, the offset of each rarely
-   *  taken branch in its body, hint 0 (not taken). */
+  /** The branch hinting section (before the code section): per function, the
+   *  offset in its body of each rarely taken branch, hint 0 (not taken). */
   private writeBranchHints(w: ByteWriter): void {
     w.name('metadata.code.branch_hint');
-    const hinted = this.functions.filter((f) => f.rareBranches(0).length > 0);
-    w.vec(hinted, (f) => {
+    w.vec(this.functions.filter((f) => f.hasHints), (f) => {
       w.u32(f.index);
-      w.vec(f.rareBranches(f.encodeBody().codeStart), (off) => { w.u32(off); w.u32(1); w.byte(0); });
+      w.vec(f.rareBranches(), (off) => { w.u32(off); w.u32(1); w.byte(0); });
     });
   }
 
