@@ -16,6 +16,9 @@
 // - Segments past the first are heap blocks (f64 arrays, so the collector never
 //   traces their contents: the frame walk finds their roots), made OLD and
 //   never moved, and roots themselves (forEachRoot) for as long as they exist.
+//   Each block ends with the same slack as the first segment (STACK_SLACK_SLOTS
+//   in runtime.ts: inlined leaf frames unchecked against the end may reach
+//   into it), so no frame ever writes into the block after it.
 // - Each is twice the last one's size (at least the frame that needs it), and
 //   all of them together never exceed the stack size asked for: a recursion
 //   overflows at the depth one stack of that size gives, less the unused tail
@@ -51,7 +54,10 @@ export class FrameStack {
   private madeSlots: number;
   private lastSlots: number;
 
-  constructor(private readonly heap: Heap, private readonly totalSlots: number, firstSlots: number) {
+  /** `slack`: slots past each segment's end that no frame is checked
+   *  against (runtime.ts, STACK_SLACK_SLOTS), so each block has them too. */
+  constructor(private readonly heap: Heap, private readonly totalSlots: number, firstSlots: number,
+              private readonly slack: number) {
     this.madeSlots = this.lastSlots = firstSlots;
   }
 
@@ -82,7 +88,7 @@ export class FrameStack {
     const left = this.totalSlots - this.madeSlots;
     const size = Math.max(slots, Math.min(2 * this.lastSlots, left));
     if (size > left) throw new Trap('stack overflow');
-    const addr = this.heap.newStackSegment(size);
+    const addr = this.heap.newStackSegment(size + this.slack);
     if (addr === 0) throw new Trap('out of memory');
     this.blocks.push(addr);
     // An f64 array's elements start after its 8-byte header: slot-aligned.

@@ -2,8 +2,8 @@
 //
 // Linear memory layout (byte addresses; a slot is 8 bytes):
 //
-//   0         8          16         24         32         40                   stackStart          stackEnd        end
-//   | cells   | scratch  | alloc    | host     | counts   | globals (8 B each)  | frame stack  ->   | heap blocks -> |
+//   0         8          16         24         32         40                   stackStart          stackEnd       heapStart        end
+//   | cells   | scratch  | alloc    | host     | counts   | globals (8 B each)  | frame stack  ->   | slack | heap blocks -> |
 //
 // The cells are registers shared by every tier: word 0 is the innermost frame
 // pointer published before anything that may allocate or trap in a helper
@@ -29,6 +29,12 @@
 // The frame stack here is its first segment; frames that do not fit in it go on
 // in segments taken from the heap (frame-stack.ts), so the linear memory does
 // not hold the whole stack size from the start.
+//
+// The slack (STACK_SLACK_SLOTS) past the end of every frame-stack segment is used
+// by nothing but the frames of leaf bodies that compiled code inlined near the
+// end: their frames are not checked against it (only their caller's is), and the
+// slow path of a fuel step in one may send its registers through its frame slots
+// (jit/wasm/lower.ts, poll), which must not be heap blocks then.
 //
 // Frames grow upward. A frame pointer fp is a slot index; the frame's registers are
 // slots fp+0.. and its header is the HEADER_SLOTS slots below fp (frames.ts).
@@ -96,6 +102,10 @@ export const SCRATCH_SLOT = 1;
 export const MAX_INPUT_LINE_UNITS = 1 << 26;
 /** i32 index of the host-stack limit: compiled frames end at or below this slot. */
 export const HOST_LIMIT_WORD = 6;
+/** Slots between the frame stack's end and the heap (see above): an inlined
+ *  leaf body's frame of at most this many slots, header included, past a frame
+ *  that fits, still lies outside the heap. */
+export const STACK_SLACK_SLOTS = 128;
 /** i32 index of the count of calls compiled code made (inlined ones included),
  *  kept only while tier events are on (the lowerings' `countCalls`). */
 export const CALLS_WORD = 8;
@@ -197,13 +207,13 @@ export class Runtime implements RootSource {
     const stackSlots = Math.max(64, Math.floor(opts.stackBytes / 8));
     const firstSlots = firstSegmentSlots(stackSlots);
     this.stackEndSlot = this.stackStartSlot + firstSlots;
-    const heapStart = this.stackEndSlot * 8;
+    const heapStart = (this.stackEndSlot + STACK_SLACK_SLOTS) * 8;
     // Addresses stay below MAX_MEMORY_BYTES (memory.ts): the heap ends there at most.
     const heapLimit = Math.min(heapStart + opts.maxHeapBytes, MAX_MEMORY_BYTES);
     this.mem = new Memory(Math.min(heapLimit, heapStart + INITIAL_HEAP), heapLimit, opts.useWasmMemory);
     this.limits = new Limits(this.mem, opts.limits);
     this.heap = new Heap(this.mem, heapStart, heapLimit);
-    this.frameStack = new FrameStack(this.heap, stackSlots, firstSlots);
+    this.frameStack = new FrameStack(this.heap, stackSlots, firstSlots, STACK_SLACK_SLOTS);
     opts.stdin.maxLineUnits = Math.min(MAX_INPUT_LINE_UNITS, Math.floor((heapLimit - heapStart) / 2));
     this.heap.structSizes = Int32Array.from(mod.structs, (s) => s.size);
     this.structRefOffsets = mod.structs.map((s) => Int32Array.from(s.fields.filter((f) => f.kind === Kind.R), (f) => f.offset));
