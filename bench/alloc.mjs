@@ -27,6 +27,7 @@ const PROGRAMS_RUN = [
   { name: 'binarytrees', size: 18, quick: 12 },
   { name: 'words', size: 1000000, quick: 20000 },
   { name: 'strings', size: 2000000, quick: 20000 },
+  { name: 'pieces', size: 1000000, quick: 20000 },
 ];
 
 const opts = { reps: 3, only: null, quick: false };

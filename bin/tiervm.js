@@ -29,6 +29,7 @@ function setFlags() {
     const v8 = require('node:v8');
     v8.setFlagsFromString('--no-liftoff');
     v8.setFlagsFromString('--no-wasm-lazy-compilation');
+    v8.setFlagsFromString('--experimental-wasm-branch-hinting');
   } catch { /* not V8: no cache either */ }
 }
 

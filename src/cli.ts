@@ -196,9 +196,12 @@ function parseOption(a: string, p: Parsed): void {
  *  And to do it when the module is compiled, not lazily at a function's first
  *  call: the compiler thread then makes the optimized code (src/jit/thread.ts),
  *  where a lazy compile would make it on the program's thread at that call.
- *  (Embedders decide for their own process; bin/tiervm.js sets the same flags
- *  before it loads the bundle, whose code cache was made under them.) */
-export const V8_FLAGS = ['--no-liftoff', '--no-wasm-lazy-compilation'];
+ *  And to read the branch hints compiled code carries (the slow path of a fuel
+ *  step is hinted as rarely taken, so V8 lays it out of line and keeps the
+ *  loop's values in registers: runtime/limits.ts; node 20 reads them only under
+ *  this flag). (Embedders decide for their own process; bin/tiervm.js sets the
+ *  same flags before it loads the bundle, whose code cache was made under them.) */
+export const V8_FLAGS = ['--no-liftoff', '--no-wasm-lazy-compilation', '--experimental-wasm-branch-hinting'];
 
 function preferOptimizedWasm(): void {
   for (const flag of V8_FLAGS) {

@@ -37,6 +37,9 @@ export const FIXED_HELPERS = {
   /** (ObjKind of the array, length). */
   new_array: 'ii>i',
   concat: 'ii>i',
+  /** String builders (runtime/string-builder.ts): (string or builder, string)
+   *  -> string or builder; (string or builder) -> string. */
+  sb_append: 'ii>i', sb_str: 'i>i',
   substr: 'iii>i',
   streq: 'ii>i',
   tostr_i: 'i>i', tostr_f: 'f>i', tostr_b: 'i>i',

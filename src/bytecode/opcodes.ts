@@ -41,7 +41,7 @@ export const enum Op {
   GETGI, GETGF, GETGR, SETGI, SETGF, SETGR,
   OUTI, OUTF, OUTB, OUTS, TOSTRI, TOSTRF, TOSTRB, SQRT, MATH1, MATH2, CLOCK,
   FIXED, CHR, SUBSTR, PARSEI, PARSEF, PANIC,
-  READLINE,
+  READLINE, SBAPPEND, SBSTR,
   // Superinstructions (SUPER_PARTS below).
   LOADI_ASETI, AGETI_ASETI, LOADI_ASETB, AGETB_JT, MULF_ADDF, MULFK_MULF, LEF_JF, LEF_JF_JMPLOOP,
   LOADNULL_EQR_JF, LOADNULL_NER_JF, JGE_JMPLOOP, JEQK_JMPLOOP, JF_JMPLOOP, ADDI_CALL, ADD_RETI,
@@ -266,6 +266,8 @@ const OP_TABLE = {
   [Op.PARSEF]: { name: 'PARSEF', args: ['wf', 'rr'], doc: 'R[A] := R[B] parsed as f64; traps if malformed', nullChecked: [1], publishes: true, helper: 'parse_f' },
   [Op.PANIC]: { name: 'PANIC', args: ['rr'], doc: 'runtime error with message R[A]', ends: true, nullChecked: [0], publishes: true, helper: 'panic' },
   [Op.READLINE]: { name: 'READLINE', args: ['wr'], doc: 'R[A] := the next line of standard input without its terminator; null at the end', allocates: true, publishes: true, helper: 'read_line' },
+  [Op.SBAPPEND]: { name: 'SBAPPEND', args: ['wr', 'rr', 'rr'], doc: 'R[A] := R[B] + R[C], where R[B] is a string or a string builder (runtime/string-builder.ts): what a loop that only appends to a local runs; traps on null', allocates: true, nullChecked: [1, 2], publishes: true, helper: 'sb_append' },
+  [Op.SBSTR]: { name: 'SBSTR', args: ['wr', 'rr'], doc: 'R[A] := the string R[B] holds (R[B] itself if a string or null)', allocates: true, publishes: true, helper: 'sb_str' },
 } as const satisfies { readonly [K in Exclude<Op, SuperOp>]: OpInfo };
 
 // Superinstructions: one dispatch of the interpreter for a run of instructions

@@ -26,6 +26,7 @@
 
 import * as A from './ast.js';
 import { type Type, typeToString } from './types.js';
+import { appendOnlyLocals, appendedPieces } from './append-loops.js';
 import { Kind, Op } from '../bytecode/opcodes.js';
 import { BUILTINS, builtinOp, type BuiltinType } from '../bytecode/builtins.js';
 import { FunctionBuilder, type Label } from '../bytecode/builder.js';
@@ -185,6 +186,9 @@ class BodyLowering {
   private regs: number[] = [];        // local id -> register
   private temps: number[] = [];       // temporaries of the current statement
   private loops: Loop[] = [];
+  /** Locals built on a string builder: inside a loop that only appends to
+   *  them (front/append-loops.ts), their register holds a string or a builder. */
+  private builders = new Set<number>();
 
   constructor(private m: ModuleCtx, private decl: A.FnDecl, private sig: A.FnSig, index: number) {
     this.b = new FunctionBuilder(decl.name, index, sig.params.map(kindOfType), retKind(sig.ret), decl.pos.line);
@@ -334,6 +338,7 @@ class BodyLowering {
   //         JMPLOOP top
   //   exit:
   private whileStmt(s: Extract<A.Stmt, { kind: 'while' }>): void {
+    const built = this.beginBuilders(s);
     const top = this.b.newLabel(), next = this.b.newLabel(), exit = this.b.newLabel();
     const rotate = isSmall(s.cond, ROTATE_MAX_NODES);
     if (!rotate) this.b.bind(top);
@@ -351,6 +356,40 @@ class BodyLowering {
     }
     this.b.emitJump(Op.JMPLOOP, top);
     this.b.bind(exit);
+    this.endBuilders(built, s);
+  }
+
+  /** Before a loop: the locals it only appends to are built on a builder
+   *  from here to its exit (nothing to emit: SBAPPEND starts one when the
+   *  string grows long). */
+  private beginBuilders(loop: Extract<A.Stmt, { kind: 'while' | 'for' }>): number[] {
+    const ids = appendOnlyLocals(loop, this.builders);
+    for (const id of ids) this.builders.add(id);
+    return ids;
+  }
+
+  /** At a loop's exit (its end and every `break` reach it): each builder back
+   *  into a string. */
+  private endBuilders(ids: readonly number[], loop: A.Stmt): void {
+    this.b.line = loop.pos.line;
+    for (const id of ids) {
+      this.b.emit(Op.SBSTR, this.regs[id]!, this.regs[id]!);
+      this.builders.delete(id);
+    }
+  }
+
+  /** `s = s + a + b ...` or `s += a` where s is built on a builder: append
+   *  each piece, evaluated and appended in the order the `+` would have
+   *  evaluated and concatenated them, trapping where they would have. */
+  private appendStmt(s: A.Stmt, id: number): void {
+    const b = this.regs[id]!;
+    for (const { piece, by } of appendedPieces(s, id)!) {
+      const mark = this.temps.length;
+      const r = this.expr(this.folded(piece), null, Kind.R);
+      if (by !== null) this.b.line = by.pos.line;
+      this.b.emit(Op.SBAPPEND, b, b, r);
+      this.releaseSince(mark);
+    }
   }
 
   //         i := start; end := end-expr        (each evaluated once)
@@ -359,6 +398,7 @@ class BodyLowering {
   //   next: FORLOOP i, end, top                (i += 1; loop while i < end)
   //   exit:
   private forStmt(s: Extract<A.Stmt, { kind: 'for' }>): void {
+    const built = this.beginBuilders(s);
     const i = this.b.local(Kind.I);
     this.expr(s.start, i, Kind.I);
     const endExpr = this.folded(s.end);
@@ -379,6 +419,7 @@ class BodyLowering {
     if (literalEnd === null) this.b.emitJump(Op.FORLOOP, top, i, end);
     else this.b.emitJump(Op.FORLOOPK, top, i, literalEnd);
     this.b.bind(exit);
+    this.endBuilders(built, s);
   }
 
   private assign(s: Extract<A.Stmt, { kind: 'assign' }>): void {
@@ -387,6 +428,7 @@ class BodyLowering {
     const binop = s.op === '=' ? null : (s.op.slice(0, -1) as A.BinOp);
     if (t.kind === 'name') {
       const ref = t.ref!;
+      if (ref.kind === 'local' && this.builders.has(ref.id)) { this.appendStmt(s, ref.id); return; }
       if (ref.kind === 'local') {
         const reg = this.regs[ref.id]!;
         if (binop) this.binaryInto(binop, t, s.value, reg, t.ty!, reg);

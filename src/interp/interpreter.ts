@@ -34,7 +34,9 @@
 //   the scratch slot (rt.resultI / rt.resultF read it).
 // - A caller's resume position and result register are in the callee's header, so
 //   a trap anywhere can rebuild the guest stack trace from memory (errors.ts).
-// - counters[2f] counts calls of f, counters[2f+1] loop back-edges in f.
+// - counters[2f] counts calls of f, counters[2f+1] loop back-edges in f;
+//   crossings[f] the calls f's frames made into compiled code, which count
+//   toward f's compile as its own calls do (tiering.ts).
 // - `prof` is every profile, laid out as the code image (runtime/profile.ts): when `profiling` (a
 //   tier 2 can use it: tiering.optimizing), every conditional jump counts the
 //   way it went (written out in each case: a helper function would not always
@@ -54,6 +56,7 @@ import type { Limits } from '../runtime/limits.js';
 import { Hdr, TO_HOST, headerAt, frameFn, pushFrame, pushCompiledFrame } from '../runtime/frames.js';
 import { formatF64, fixed, checkCodePoint, parseI32, parseF64, f64ToI32 } from '../runtime/builtins.js';
 import { callExtern } from '../runtime/externs.js';
+import { appendTo, stringOf } from '../runtime/string-builder.js';
 import { MEGAMORPHIC } from '../runtime/profile.js';
 
 export { GuestFault };
@@ -74,7 +77,7 @@ const OSR_DECLINED = -2;
  *  where the frame's caller wants it. Returns the caller's fp to continue in,
  *  TO_HOST when the frame returned to the host, or OSR_DECLINED. */
 function hotLoop(rt: Runtime, fn: number, fp: number, pc: number): number {
-  const osr = rt.tiering.onHotLoop(fn, pc);
+  const osr = rt.tiering.onHotLoop(fn, pc, rt.counters[fn << 1]!);
   if (osr === null) { rt.counters[(fn << 1) + 1] = 0; return OSR_DECLINED; }
   const r = osr(fp);
   const i32 = rt.mem.i32;
@@ -115,7 +118,12 @@ function noteTarget(prof: Int32Array, pc: number, v: number): void {
 
 function nullRef(): never { throw new Trap('null reference'); }
 function outOfBounds(i: number, len: number): never { throw new Trap(`index ${i} out of bounds for length ${len}`); }
-function stackOverflow(): never { throw new Trap('stack overflow'); }
+/** The raw result of `callee`, which returned to the host, into register slot `slot`. */
+function storeResult(rt: Runtime, callee: number, slot: number): void {
+  const kind = rt.retKinds[callee]!;
+  if (kind === Kind.F) rt.mem.f64[slot] = rt.resultF;
+  else if (kind !== 0) rt.mem.i32[slot << 1] = rt.resultI;
+}
 
 /** The interpreter of one runtime (rt.interpretFrame): run(entryFp, entry,
  *  startPc) runs the frame at `entryFp` (already pushed) until it returns to
@@ -129,6 +137,7 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
     // The code image (bytecode/code-image.ts): pc is a position in it, a function's
     // own positions are pc - bases[fn]; prof is every profile, laid out the same.
     const code = rt.codeImage, bases = rt.codeBases, prof = rt.profileImage, frameSizes = rt.frameSizes, counters = rt.counters;
+    const crossings = rt.crossings;
     const kf = rt.f64Consts, ks = rt.strAddrs, heap = rt.heap, mem = rt.mem, out = rt.out;
     const gb = rt.globalsSlot, stackEnd = rt.stackEndSlot;
     const entries = rt.entries, tiering = rt.tiering, limits = rt.limits, metered = limits.metered;
@@ -270,12 +279,20 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
               }
               if (metered && --fuel < 0) fuel = refuel(I32, limits, fuel);
               const nfp = fp + base + HEADER_SLOTS, end = nfp + frameSizes[callee]!;
-              if (end > stackEnd) stackOverflow();
               const calls = counters[callee << 1]! + 1;
               counters[callee << 1] = calls;
               // A safepoint: the callee may become compiled here.
               if (calls === callHot) tiering.onHotCall(callee);
               else if (compileReady[0] !== 0) tiering.poll();
+              if (end > stackEnd) {
+                // Past this segment's end: the frame runs in the next one (frame-stack.ts).
+                pushFrame(I32, nfp, callee, fp, next - bases[fn]!, TO_HOST);
+                if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
+                rt.callInNextSegment(nfp, callee);
+                if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
+                storeResult(rt, callee, fp + dst);
+                pc = next; break;
+              }
               const entry = entries[callee] as CompiledEntry | null;
               // Compiled code only within the host-stack budget (runtime.ts).
               if (entry !== null && end <= I32[HOST_LIMIT_WORD]!) {
@@ -283,6 +300,10 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
                 if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
                 entry(nfp, (fp + dst) << 3);
                 if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
+                // The caller's crossings count toward its own compile (a safepoint).
+                const crossed = crossings[fn]! + 1;
+                crossings[fn] = crossed;
+                if (crossed === callHot) tiering.onHotCall(fn);
                 pc = next;
                 // The views are read again only if the memory grew.
                 if (mem.i32 === I32) continue;
@@ -428,6 +449,19 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
               if (a === 0 || b === 0) nullRef();
               publish(I32, fp, pc - bases[fn]!);
               storeI32(mem, fp + code[pc + 1]!, heap.concat(a, b));
+              pc += 4; break;
+            }
+            case Op.SBSTR: {
+              const x = I32[(fp + code[pc + 2]!) << 1]!;
+              publish(I32, fp, pc - bases[fn]!);
+              storeI32(mem, fp + code[pc + 1]!, stringOf(heap, x));
+              pc += 3; break;
+            }
+            case Op.SBAPPEND: {
+              const b = I32[(fp + code[pc + 2]!) << 1]!, s = I32[(fp + code[pc + 3]!) << 1]!;
+              if (b === 0 || s === 0) nullRef();
+              publish(I32, fp, pc - bases[fn]!);
+              storeI32(mem, fp + code[pc + 1]!, appendTo(heap, b, s));
               pc += 4; break;
             }
 

@@ -73,7 +73,7 @@ function transfer(cfg: Cfg, b: Block, facts: CheckFacts): CheckFacts {
 }
 
 /** Each register the instruction at pc writes (a FORLOOP its counter). */
-function forEachWritten(code: Int32Array, pc: number, written: (r: number) => void): void {
+export function forEachWritten(code: Int32Array, pc: number, written: (r: number) => void): void {
   const op = code[pc] as Op;
   OP_INFO[op].args.forEach((kind, i) => {
     if (kind === 'wi' || kind === 'wf' || kind === 'wr' || kind === 'dst') written(code[pc + 1 + i]!);

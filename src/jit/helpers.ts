@@ -19,6 +19,7 @@ import type { ArrayKind } from '../runtime/heap.js';
 import { frameFn } from '../runtime/frames.js';
 import { type Runtime, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT } from '../runtime/runtime.js';
 import { callExtern } from '../runtime/externs.js';
+import { appendTo, stringOf } from '../runtime/string-builder.js';
 import type { DeoptReason } from '../runtime/profile.js';
 import { formatF64, fixed, checkCodePoint, parseI32, parseF64 } from '../runtime/builtins.js';
 
@@ -76,6 +77,8 @@ export function helperImports(rt: Runtime): Readonly<Record<Helper, HelperFn>> {
     remember: (obj: number, index: number) => heap.remember(obj, index),
     new_array: guarded(rt, (kind: ArrayKind, len: number) => heap.newArray(kind, len)),
     concat: guarded(rt, (a: number, b: number) => heap.concat(a, b)),
+    sb_append: guarded(rt, (b: number, s: number) => appendTo(heap, b, s)),
+    sb_str: guarded(rt, (b: number) => stringOf(heap, b)),
     substr: guarded(rt, (s: number, a: number, b: number) => heap.substr(s, a, b)),
     streq: (a: number, b: number) => (heap.stringsEqual(a, b) ? 1 : 0),
     tostr_i: guarded(rt, (x: number) => str(String(x))),

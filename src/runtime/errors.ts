@@ -24,10 +24,10 @@ export class GuestFault {
 }
 
 /** Stack overflow on entering the frame at fp (or somewhere above it): reported
- *  at its caller's call, as the interpreter reports a call that does not fit. */
-export function stackOverflowAt(i32: Int32Array, fp: number): GuestFault {
+ *  at its caller's call, as the interpreter reports a call that does not fit
+ *  (or `trap`, what making the next frame-stack segment raised instead). */
+export function stackOverflowAt(i32: Int32Array, fp: number, trap = new Trap('stack overflow')): GuestFault {
   const callerFp = callerFpOf(i32, fp);
-  const trap = new Trap('stack overflow');
   if (callerFp < 0) return new GuestFault(trap, { fn: frameFn(i32, fp), pc: 0, fp });
   return new GuestFault(trap, { fn: frameFn(i32, callerFp), pc: resumePcOf(i32, fp) - 1, fp: callerFp });
 }

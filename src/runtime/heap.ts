@@ -140,6 +140,9 @@ export interface Collector {
   fullBeforeGrowth(extent: number): boolean;
   /** The block of `size` bytes at `addr` was allocated OLD (pretenured). */
   pretenured(addr: number, size: number): void;
+  /** The same, for a block that is not pretenuring's to judge (a frame-stack
+   *  segment). */
+  allocatedOld(addr: number, size: number): void;
 }
 
 /** Runs up to this size have a bin per exact size (8-byte steps). */
@@ -757,6 +760,23 @@ export class Heap {
     i32[w + 1] = length;
     i32.fill(0, w + 2, w + (size >> 2));
     c.pretenured(addr, size);
+    return addr;
+  }
+
+  /** A block for a frame-stack segment (frame-stack.ts): an f64 array of
+   *  `slots` elements, zeroed, allocated OLD (so never moved) like a pretenured
+   *  array; 0 when the heap has no room. Never collects: the frame that needs
+   *  the segment is not yet where the collector looks. May grow the memory. */
+  newStackSegment(slots: number): number {
+    const size = blockSizeFor(HEADER_BYTES + slots * 8);
+    const addr = this.allocOld(size);
+    this.endPromotion();
+    if (addr === 0) return 0;
+    const i32 = this.mem.i32, w = addr >> 2;
+    i32[w] = ObjKind.ARR_F | MARK_BIT;
+    i32[w + 1] = slots;
+    i32.fill(0, w + 2, w + (size >> 2));
+    this.collector?.allocatedOld(addr, size);
     return addr;
   }
 

@@ -8,14 +8,23 @@
 // instructions (`OpInfo.step`); nothing else counts: not entries from the host,
 // not adapters, not OSR entries (the back-edge that triggered one was counted).
 //
-// The counter is a cell of linear memory (FUEL_WORD), so every tier decrements
-// the same word inline:
+// The counter is a cell of linear memory (FUEL_WORD), the one every tier and
+// the runtime read. Code counts on a local copy of it and writes the copy back
+// whenever anything else may read or change the cell:
 //
-//     fuel := cells[FUEL] - 1 ; cells[FUEL] := fuel
-//     if fuel < 0 { poll(fp, site) }         ;; the slow path, below
+//     fuel := fuel - 1                        ;; a local (a register)
+//     if fuel < 0 { poll(fp, site) }          ;; the slow path, below
 //
-// (the interpreter on a local copy of the cell, written back whenever anything
-// else may read it: interp/interpreter.ts).
+// The interpreter keeps its copy in its loop (interp/interpreter.ts). Compiled
+// wasm code keeps one per function (an inlined body shares its caller's), read
+// from the cell at entry, written back before every guest call, helper and
+// extern call and before a return that follows a step, read back after a guest
+// call, an extern or a poll (jit/wasm/lower.ts, "fuel"); between two calls only
+// that code runs, so counting on the copy takes the same steps. The slow path
+// is hinted as rarely taken (a wasm branch hint, which V8 honours under
+// --experimental-wasm-branch-hinting: the command line sets it), so V8 lays it
+// out of line and keeps a loop's values in registers around it. The JS backend
+// decrements the cell itself (jit/js/lower.ts).
 //
 // The cell holds only the steps handed out so far (at most a poll period); the
 // rest of the budget is `reserve`, here. When the cell goes below zero the step

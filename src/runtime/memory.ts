@@ -6,6 +6,9 @@
 // can allocate. `generation` counts growths so holders can tell cheaply.
 
 const PAGE = 65536;
+/** See Memory.grow: a WebAssembly memory grows to at most this past the request
+ *  (some 120 growths for a 32 MB heap; each costs new views, a few microseconds). */
+const WASM_GROW_MAX = 256 << 10;
 
 /** Linear memory never reaches 2^31 bytes: every address is a non-negative i32,
  *  which the interpreter and the JS backend index with signed shifts (`a >> 2`)
@@ -47,14 +50,15 @@ export class Memory {
 
   /** Grow to at least `bytes`, capped at maxBytes; false if that is over the cap.
    *  A WebAssembly memory grows in place (its address range is reserved up
-   *  front), so it grows by an eighth at least: the memory's size stays near
-   *  what the heap uses (doubling left words' 19 MB live set in 72 MB). A plain
-   *  ArrayBuffer is copied to grow, so it doubles: each byte is copied O(1)
-   *  times on average. */
+   *  front), so it grows by an eighth, at most WASM_GROW_MAX past what was
+   *  asked: the memory's size stays near what the heap uses (doubling left
+   *  words' 19 MB live set in 72 MB; an eighth of binary-trees' 34 MB was
+   *  3.6 MB never used). A plain ArrayBuffer is copied to grow, so it doubles:
+   *  each byte is copied O(1) times on average. */
   grow(bytes: number): boolean {
     if (bytes <= this.byteLength) return true;
     if (bytes > this.maxBytes) return false;
-    const step = this.wasm ? this.byteLength + (this.byteLength >> 3) : this.byteLength * 2;
+    const step = this.wasm ? Math.min(this.byteLength + (this.byteLength >> 3), bytes + WASM_GROW_MAX) : this.byteLength * 2;
     const target = Math.min(Math.max(bytes, step), this.maxBytes);
     const pages = Math.ceil(target / PAGE);
     try {

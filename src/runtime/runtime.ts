@@ -2,8 +2,8 @@
 //
 // Linear memory layout (byte addresses; a slot is 8 bytes):
 //
-//   0         8          16         24         32         40                   stackStart          stackEnd        end
-//   | cells   | scratch  | alloc    | host     | counts   | globals (8 B each)  | frame stack  ->   | heap blocks -> |
+//   0         8          16         24         32         40                   stackStart          stackEnd       heapStart        end
+//   | cells   | scratch  | alloc    | host     | counts   | globals (8 B each)  | frame stack  ->   | slack | heap blocks -> |
 //
 // The cells are registers shared by every tier: word 0 is the innermost frame
 // pointer published before anything that may allocate or trap in a helper
@@ -26,6 +26,16 @@
 // since it uses host stack of its own. Past the budget a program runs slower, never overflows the host.
 // Address 0 is also null: no object ever lives below the heap.
 //
+// The frame stack here is its first segment; frames that do not fit in it go on
+// in segments taken from the heap (frame-stack.ts), so the linear memory does
+// not hold the whole stack size from the start.
+//
+// The slack (STACK_SLACK_SLOTS) past the end of every frame-stack segment is used
+// by nothing but the frames of leaf bodies that compiled code inlined near the
+// end: their frames are not checked against it (only their caller's is), and the
+// slow path of a fuel step in one may send its registers through its frame slots
+// (jit/wasm/lower.ts, poll), which must not be heap blocks then.
+//
 // Frames grow upward. A frame pointer fp is a slot index; the frame's registers are
 // slots fp+0.. and its header is the HEADER_SLOTS slots below fp (frames.ts).
 // A host entry writes a header whose caller frame pointer is `hostCallerFp` and
@@ -38,6 +48,7 @@
 //
 // Function records: counters[2f] counts invocations of function f, counters[2f+1]
 // its loop back-edges; every tier keeps them up to date (tiering reads them).
+// crossings[f] counts the calls f's interpreted frames made into compiled code.
 
 import { HEADER_SLOTS, Kind, Op, instrLength } from '../bytecode/opcodes.js';
 import { TO_HOST, Hdr, headerAt, frameFn, callerFpOf, resumePcOf, pushFrame } from './frames.js';
@@ -54,6 +65,7 @@ import type { Tiering } from './tiering.js';
 import { HandleTable } from './handles.js';
 import { Limits, type LimitOptions } from './limits.js';
 import { newProfiles, type DeoptReason } from './profile.js';
+import { FrameStack, firstSegmentSlots } from './frame-stack.js';
 
 export { FUEL_WORD } from './limits.js';
 
@@ -90,6 +102,10 @@ export const SCRATCH_SLOT = 1;
 export const MAX_INPUT_LINE_UNITS = 1 << 26;
 /** i32 index of the host-stack limit: compiled frames end at or below this slot. */
 export const HOST_LIMIT_WORD = 6;
+/** Slots between the frame stack's end and the heap (see above): an inlined
+ *  leaf body's frame of at most this many slots, header included, past a frame
+ *  that fits, still lies outside the heap. */
+export const STACK_SLACK_SLOTS = 128;
 /** i32 index of the count of calls compiled code made (inlined ones included),
  *  kept only while tier events are on (the lowerings' `countCalls`). */
 export const CALLS_WORD = 8;
@@ -146,6 +162,11 @@ export class Runtime implements RootSource {
   /** Result kind per function (0: none). */
   readonly retKinds: Uint8Array;
   readonly counters: Int32Array;
+  /** Per function: calls its interpreted frames made into compiled code (i2c
+   *  crossings). They count toward its compile like calls of its own (see
+   *  tiering.ts): a function run rarely whose callees do the work is compiled
+   *  once its crossings are many, not after its own calls are. */
+  readonly crossings: Int32Array;
   readonly f64Consts: Float64Array;
   readonly strAddrs: Int32Array;
   readonly externs: HostFunction[];
@@ -168,7 +189,11 @@ export class Runtime implements RootSource {
    *  guest code on this runtime, nested host -> guest calls included. */
   readonly limits: Limits;
   readonly stackStartSlot: number;
-  readonly stackEndSlot: number;
+  /** End of the frame-stack segment frames now go in (frame-stack.ts): the
+   *  first one's, below the heap, or a later one's while a frame runs there. */
+  stackEndSlot: number;
+  /** The segments past the first. */
+  readonly frameStack: FrameStack;
   /** Host entries so far (pushEntryFrame, linkEntryFrame): calls counted in
    *  `counters` that came from the host rather than from a guest call. */
   hostEntries = 0;
@@ -188,13 +213,16 @@ export class Runtime implements RootSource {
 
   constructor(readonly mod: BcModule, private readonly opts: RuntimeOptions) {
     this.stackStartSlot = align(this.globalsSlot + mod.globals.length, 2);
-    this.stackEndSlot = this.stackStartSlot + Math.max(64, Math.floor(opts.stackBytes / 8));
-    const heapStart = this.stackEndSlot * 8;
+    const stackSlots = Math.max(64, Math.floor(opts.stackBytes / 8));
+    const firstSlots = firstSegmentSlots(stackSlots);
+    this.stackEndSlot = this.stackStartSlot + firstSlots;
+    const heapStart = (this.stackEndSlot + STACK_SLACK_SLOTS) * 8;
     // Addresses stay below MAX_MEMORY_BYTES (memory.ts): the heap ends there at most.
     const heapLimit = Math.min(heapStart + opts.maxHeapBytes, MAX_MEMORY_BYTES);
     this.mem = new Memory(Math.min(heapLimit, heapStart + INITIAL_HEAP), heapLimit, opts.useWasmMemory);
     this.limits = new Limits(this.mem, opts.limits);
     this.heap = new Heap(this.mem, heapStart, heapLimit);
+    this.frameStack = new FrameStack(this.heap, stackSlots, firstSlots, STACK_SLACK_SLOTS);
     opts.stdin.maxLineUnits = Math.min(MAX_INPUT_LINE_UNITS, Math.floor((heapLimit - heapStart) / 2));
     this.heap.structSizes = Int32Array.from(mod.structs, (s) => s.size);
     this.structRefOffsets = mod.structs.map((s) => Int32Array.from(s.fields.filter((f) => f.kind === Kind.R), (f) => f.offset));
@@ -205,6 +233,7 @@ export class Runtime implements RootSource {
     this.frameSizes = Int32Array.from(mod.functions, (f) => f.regKinds.length);
     this.retKinds = Uint8Array.from(mod.functions, (f) => f.ret ?? 0);
     this.counters = new Int32Array(mod.functions.length * 2);
+    this.crossings = new Int32Array(mod.functions.length);
     const image = codeImage(this.codes);
     this.codeImage = image.code;
     this.codeBases = image.bases;
@@ -291,10 +320,37 @@ export class Runtime implements RootSource {
   interpretPastHostLimit(fp: number): number {
     const i32 = this.mem.i32;
     const f = frameFn(i32, fp);
-    if (fp + this.frameSizes[f]! > this.stackEndSlot) throw stackOverflowAt(i32, fp);
     i32[headerAt(fp) + Hdr.RESULT_REG] = TO_HOST;
+    if (fp + this.frameSizes[f]! > this.stackEndSlot) {
+      try { this.callInNextSegment(fp, f); } catch (e) { throw e instanceof Trap ? stackOverflowAt(this.mem.i32, fp, e) : e; }
+    } else {
     this.interpretFrame(fp, InterpEntry.RESUME, 0);
+    }
     return this.retKinds[f] === Kind.F ? this.resultF : this.resultI;
+  }
+
+  /** The frame of `f` at fp (header written, its result register TO_HOST, its
+   *  arguments in its first slots) does not fit in the current frame-stack
+   *  segment: copy its header and arguments to the start of the next segment
+   *  and run it there in the interpreter (frame-stack.ts). Its raw result is
+   *  left in resultI / resultF. The host-stack budget left at fp carries over
+   *  to the new segment, so its frames may run compiled as they would have. */
+  callInNextSegment(fp: number, f: number): void {
+    const start = this.frameStack.enter(HEADER_SLOTS + this.frameSizes[f]!);
+    const i32 = this.mem.i32;   // entering may have grown the memory
+    const nfp = start + HEADER_SLOTS;
+    const args = this.mod.functions[f]!.params.length;
+    i32.copyWithin(start << 1, (fp - HEADER_SLOTS) << 1, (fp + args) << 1);
+    const savedEnd = this.stackEndSlot, savedLimit = i32[HOST_LIMIT_WORD]!;
+    this.stackEndSlot = this.frameStack.end;
+    i32[HOST_LIMIT_WORD] = Math.min(this.stackEndSlot, nfp + (savedLimit - fp));
+    try {
+      this.interpretFrame(nfp, InterpEntry.RESUME, 0);
+    } finally {
+      this.frameStack.leave();
+      this.stackEndSlot = savedEnd;
+      this.mem.i32[HOST_LIMIT_WORD] = savedLimit;
+    }
   }
 
   /** Deoptimization: tier-2 code of the frame at fp found a guard failed at
@@ -335,6 +391,7 @@ export class Runtime implements RootSource {
     for (const a of this.strAddrs) visit(a);
     visit(this.heap.charCache);
     for (const a of this.handles) visit(a);
+    this.frameStack.forEachBlock(visit);
     let fp = this.topFp;
     let regs = fp >= 0 ? this.liveRegs(fp, i32[TOP_PC_WORD]!, 'at') : null;
     while (fp >= 0) {

@@ -18,8 +18,12 @@
 // compile is synchronous, as without the option.
 //
 // Thresholds scale with --jit-threshold=N: a function is compiled after N calls,
-// and a loop enters compiled code (OSR) after N back-edges in one function; N = 1
-// compiles and enters OSR at every chance (a stress mode for tests).
+// or once its interpreted frames made N calls into compiled code (a function
+// called rarely whose callees do the work, such as a benchmark's driver: each of
+// its calls crosses tiers, and it would stay interpreted, crossing, for N calls
+// of its own), and a loop enters compiled code (OSR) after N back-edges in one
+// function; N = 1 compiles and enters OSR at every chance (a stress mode for
+// tests).
 //
 // Tier 2 (a backend that `optimizes`: wasm): when the profile (profile.ts) of a
 // function gives tier 2 something to speculate on, its tier-1 code counts its own
@@ -45,6 +49,10 @@ import { DeoptReason, DEOPT_REASONS, speculate, speculates, type Speculation } f
  *  (half the threshold when --jit-threshold is lower, a stress setting). */
 const MIN_BRANCH_SAMPLES = 100;
 
+
+/** Back-edges per call, on average, below which a function's loops are short:
+ *  the frame whose loop made it hot is not entered by OSR (onHotLoop). */
+const SHORT_LOOP = 50;
 
 /** Default N. A thousand calls or loop iterations costs the interpreter well under
  *  a millisecond, while compiling a small function costs about that much: below
@@ -212,12 +220,20 @@ export class Tiering {
   }
 
   /** A loop in the frame of f reached the back-edge threshold at loop header pc
-   *  (a safepoint). Returns an entry to continue that frame in compiled code, or
-   *  null to go on interpreting. */
-  onHotLoop(f: number, pc: number): OsrEntry | null {
+   *  (a safepoint); f was called `calls` times. Returns an entry to continue
+   *  that frame in compiled code, or null to go on interpreting. The first time,
+   *  f is compiled; if its calls ran short loops (fewer than SHORT_LOOP
+   *  back-edges each, on average), this frame goes on interpreted (its loop
+   *  likely ends soon, and an OSR entry is a compile of its own); its next
+   *  calls enter the compiled code, and a frame that goes on looping reaches
+   *  the threshold again and enters it by OSR then. */
+  onHotLoop(f: number, pc: number, calls: number): OsrEntry | null {
     if (this.compileReady[0] !== 0) this.poll();
     if (this.state[f] === FnState.FAILED || this.backend === null) return null;
-    if (this.state[f] === FnState.INTERPRETED) this.tierUp(f);
+    if (this.state[f] === FnState.INTERPRETED) {
+      this.tierUp(f);
+      if (calls * SHORT_LOOP > this.loopThreshold) return null;
+    }
     const st = this.state[f];
     if (!this.isCompiled(f) && st !== FnState.QUEUED) return null;
     if (this.noOsr.has(f)) return null;

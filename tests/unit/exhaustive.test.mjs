@@ -26,7 +26,7 @@ test('an opcode, operation or helper that a tier forgets is a compile error', { 
     cpSync('src', join(dir, 'src'), { recursive: true });
     cpSync('tsconfig.json', join(dir, 'tsconfig.json'));
     const ops = join(dir, 'src/bytecode/opcodes.ts');
-    edit(ops, '  READLINE,\n', '  READLINE, PROBE, SUPERPROBE,\n');
+    edit(ops, '  READLINE, SBAPPEND, SBSTR,\n', '  READLINE, SBAPPEND, SBSTR, PROBE, SUPERPROBE,\n');
     edit(ops, '} as const satisfies { readonly [K in Exclude<Op, SuperOp>]: OpInfo };',
       "  [Op.PROBE]: { name: 'PROBE', args: ['wi'], doc: 'R[A] := a new fact' },\n} as const satisfies { readonly [K in Exclude<Op, SuperOp>]: OpInfo };");
     edit(ops, 'const SUPER_PARTS = {\n', 'const SUPER_PARTS = {\n  [Op.SUPERPROBE]: [Op.ADD, Op.ADD],\n');

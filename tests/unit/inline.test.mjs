@@ -4,7 +4,8 @@
 // the frame-stack limit see exactly what they see when it is called; where its
 // frame would not fit, the call is made instead. Every case is checked against
 // the interpreter, and against the generated code (the callee really is inline).
-// Inlined bodies inline their own callees, three deep. Also here: the write
+// Inlined bodies inline their own callees, three deep, a recursive function
+// copies of itself too. Also here: the write
 // barrier a store of null leaves out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -116,6 +117,46 @@ wasmTest('inlined bodies three deep: the fourth is called; frames, traces and th
   for (const mode of MODES) {
     assert.deepEqual(run(CHAIN, { ...mode, args: ['3'] }), ok, JSON.stringify(mode));
     assert.deepEqual(run(CHAIN, { ...mode, args: ['40'] }), trap, JSON.stringify(mode));
+  }
+});
+
+// A recursive function runs copies of itself inline, three bodies deep under the
+// same bounds, and calls itself (directly) from the innermost copies: every
+// copy keeps its frame, so a trap deep in the recursion, the frame-stack limit
+// and the collector see the frames calls make.
+const RECURSIVE = `
+struct Node { left: Node, right: Node, v: i32 }
+fn build(d: i32, k: i32) -> Node {
+  if d == 0 { return new Node { left: null, right: null, v: 100 / k }; }
+  return new Node { left: build(d - 1, k - 1), right: build(d - 1, k), v: d };
+}
+fn sum(t: Node) -> i32 {
+  if t == null { return 0; }
+  return sum(t.left) + sum(t.right) + t.v;
+}
+fn main(args: [str]) {
+  let d = parse_i32(args[0]);
+  print(sum(build(d, parse_i32(args[1]))));
+}`;
+
+wasmTest('a recursive function inlines itself, three copies deep; traces, overflow and the heap as when called', () => {
+  const build = codeOf(RECURSIVE, 'build');
+  const calls = build.match(/call \$build\b/g) ?? [];
+  assert.equal(calls.length, 14 + 16, 'two calls per body: 2 + 4 + 8 inlined copies (each with the call made where its frame would not fit), 16 calls from the innermost');
+  assert.equal((build.match(/call \$h\.new_struct/g) ?? []).length, 15 * 2, 'each copy allocates (inline)');
+  const ok = run(RECURSIVE, { tier: 'interp', args: ['12', '100'] });
+  assert.match(ok.stdout, /^-?\d+\n$/);
+  const trap = run(RECURSIVE, { tier: 'interp', args: ['12', '7'] });
+  assert.match(trap.stderr, /^runtime error: division by zero\n  at build \(t\.tier:4\)\n(  at build \(t\.tier:5\)\n){12}  at main \(t\.tier:13\)\n$/);
+  const deep = run(RECURSIVE, { tier: 'interp', args: ['100000', '100'], stackSizeKB: 64 });
+  assert.match(deep.stderr, /^runtime error: stack overflow\n/);
+  for (const mode of MODES) {
+    assert.deepEqual(run(RECURSIVE, { ...mode, args: ['12', '100'] }), ok, JSON.stringify(mode));
+    assert.deepEqual(run(RECURSIVE, { ...mode, args: ['12', '7'] }), trap, JSON.stringify(mode));
+    for (const stackSizeKB of [64, 65, 66, 67]) {
+      const ref = run(RECURSIVE, { tier: 'interp', args: ['100000', '100'], stackSizeKB });
+      assert.deepEqual(run(RECURSIVE, { ...mode, args: ['100000', '100'], stackSizeKB }), ref, `${JSON.stringify(mode)} ${stackSizeKB} KiB`);
+    }
   }
 });
 

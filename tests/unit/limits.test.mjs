@@ -164,6 +164,62 @@ test('a loop whose iterations begin with a call stops at the same step, around e
   }
 });
 
+// Compiled code keeps the fuel counter in a local in every function
+// (jit/wasm/lower.ts): written back before calls, helpers and returns, read
+// back after calls and externs. Functions that call, with loops that do not
+// (and polls in them), inlined and real calls inside loops, a return right
+// after a call (no read-back there), an extern whose host function calls back
+// into the guest (sharing the budget), and a trap inside a metered loop.
+const NON_LEAF = `
+extern fn host(n: i32) -> i32;
+fn count(n: i32) -> i32 { var s = 0; for i in 0..n { s = s + i % 3; } return s; }
+fn twice(x: i32) -> i32 { return x + x; }
+fn step(i: i32) -> i32 { if i < 2 { return i; } return step(i - 1) + step(i - 2); }
+fn work(n: i32, a: [i32]) -> i32 {
+  var s = 0;
+  for i in 0..n {
+    var j = 0;
+    while j < 5 { s = s + a[j]; j = j + 1; }
+    s = s + twice(i) + step(i % 6);
+    if i % 50 == 7 { s = s + host(i % 13); }
+  }
+  return s;
+}
+fn main() {
+  let a = new [i32](5);
+  var t = 0;
+  for k in 0..60 { t = t + work(k * 3, a); a[k % 5] = k; print(t); }
+  var x = 0;
+  while true { x = x + a[x % 9] + twice(x); x = x + 1; }
+}`;
+
+function runNonLeaf(opts) {
+  let stdout = '', stderr = '', program = null;
+  const r = load('fuel.tier', NON_LEAF, { ...opts, externs: { host: (n) => program.call('count', n) },
+    stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+  assert.ok(r.ok, stderr);
+  program = r.program;
+  const code = program.run();
+  return { code, stdout, stderr, steps: program.lastSteps };
+}
+
+test('functions that call count fuel in a local: the same step, output and trace in every mode', () => {
+  const full = runNonLeaf({ tier: 'interp', maxSteps: 2 ** 40 });
+  assert.match(full.stderr, /^runtime error: index \d+ out of bounds for length 5\n/);
+  const total = full.steps;
+  assert.ok(total > 20002, `only ${total} steps`);
+  for (const mode of COMPILING) assert.deepEqual(runNonLeaf({ ...mode, maxSteps: 2 ** 40 }), full, JSON.stringify(mode));
+  const budgets = [9999, 10000, 10001, 10002, 19999, 20000, 20001, total - 1, total];
+  for (let n = 1; n <= 80; n++) budgets.push(n);
+  for (let k = 1; k < 40; k++) budgets.push(Math.floor((total * k) / 40) + k);
+  for (const maxSteps of budgets) {
+    const ref = runNonLeaf({ tier: 'interp', maxSteps });
+    if (maxSteps < total) assert.match(ref.stderr, /^runtime error: out of fuel\n/);
+    assert.equal(ref.steps, maxSteps);
+    for (const mode of COMPILING) assert.deepEqual(runNonLeaf({ ...mode, maxSteps }), ref, `${JSON.stringify(mode)} maxSteps ${maxSteps}`);
+  }
+});
+
 test('fuel runs out deep in recursion with the whole guest trace, the same everywhere', () => {
   const src = `fn down(n: i32) -> i32 {
   if n == 0 { return 0; }

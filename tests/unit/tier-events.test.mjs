@@ -42,6 +42,65 @@ test('events of a run that tiers up: backend, compile, install, OSR, counts', ()
   for (let i = 1; i < r.events.length; i++) assert.ok(r.events[i].t >= r.events[i - 1].t);
 });
 
+// driver is called 40 times (under the threshold of 100), and each call makes
+// five calls of batch, compiled once its loop is hot: 200 crossings from
+// driver's interpreted frames into compiled code, which count toward driver's
+// own compile. main (40 calls of driver, 40 back-edges) stays interpreted.
+const DRIVER = `
+fn leaf(i: i32) -> i32 { return i & 3; }
+fn batch() -> i32 {
+  var s = 0;
+  for i in 0..100 { s = s + leaf(i); }
+  return s;
+}
+fn driver() -> i32 { return batch() + batch() + batch() + batch() + batch(); }
+fn main() {
+  var s = 0;
+  for i in 0..40 { s = s + driver(); }
+  print(s);
+}`;
+
+test("a function called rarely is compiled after as many calls into compiled code as the threshold", () => {
+  for (const backend of [...(hasWasm ? ['wasm'] : []), ...(hasEval ? ['js'] : [])]) {
+    const r = runWith(DRIVER, { jitThreshold: 100, compile: 'sync', backend });
+    assert.equal(r.stdout, '30000\n');
+    const compiled = r.events.filter((e) => e.kind === 'compiled' && e.osrPc === null).map((e) => e.fn);
+    assert.ok(compiled.includes('batch'), `${backend}: ${compiled}`);
+    assert.ok(compiled.includes('driver'), `${backend}: ${compiled}`);
+    assert.ok(!compiled.includes('main'), `${backend}: ${compiled}`);
+    const counts = r.events.at(-1);
+    assert.ok(counts.calls[counts.names.indexOf('driver')] === 40, 'crossings are not counted as calls');
+  }
+});
+
+// work's loops reach the back-edge threshold (100) in its 20th call: work is
+// compiled; with 5 back-edges per call on average, that frame is not entered by
+// OSR (no OSR entry is compiled) and finishes interpreted. A frame that goes on
+// looping (the 20th call is long in SHORT_THEN_LONG) reaches the threshold again
+// and is entered by OSR then.
+const shortLoops = (lastK) => `
+fn work(k: i32) -> i32 { var s = 0; for i in 0..k { s = s + i % 7; } return s; }
+fn main() {
+  var t = 0;
+  for j in 0..19 { t = t + work(5); }
+  t = t + work(${lastK});
+  for j in 0..40 { t = t + work(5); }
+  print(t);
+}`;
+
+test('a loop made hot by many short calls compiles its function but no OSR entry; a long frame is entered by OSR', () => {
+  for (const [lastK, osr] of [[5, false], [1000, true]]) {
+    const src = shortLoops(lastK);
+    const ref = runWith(src, { tier: 'interp' });
+    const r = runWith(src, { jitThreshold: 100, compile: 'sync' });
+    assert.equal(r.stdout, ref.stdout);
+    const work = r.events.filter((e) => e.fn === 'work');
+    assert.ok(work.some((e) => e.kind === 'compiled' && e.osrPc === null), 'work is compiled');
+    assert.equal(work.some((e) => e.kind === 'compiled' && e.osrPc !== null), osr, `k = ${lastK}: OSR entry compiled`);
+    assert.equal(work.some((e) => e.kind === 'osr'), osr, `k = ${lastK}: frame entered by OSR`);
+  }
+});
+
 test('--trace-tier prints the text of the very same events', () => {
   const a = runWith(LOOP, { jitThreshold: 100, compile: 'sync', traceTier: true });
   const printed = a.stderr.split('\n').filter((l) => l.startsWith('[tier]'));

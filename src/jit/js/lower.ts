@@ -366,6 +366,12 @@ class JsFnLowering implements StructuredSink<Label> {
       case Op.CONCAT:
         this.publish();
         return this.set(a(0), Kind.R, `${this.use('concat')}(${r(1)}, ${r(2)})`, true);
+      case Op.SBSTR:
+        this.publish();
+        return this.set(a(0), Kind.R, `${this.use('sb_str')}(${r(1)})`, true);
+      case Op.SBAPPEND:
+        this.publish();
+        return this.set(a(0), Kind.R, `${this.use('sb_append')}(${r(1)}, ${r(2)})`, true);
       case Op.GETGI: case Op.GETGR: case Op.GETGF: return this.set(a(0), variant, this.global(a(1), variant));
       case Op.SETGI: case Op.SETGR: case Op.SETGF: return this.line(`${this.global(a(0), variant)} = ${r(1)};`);
       case Op.OUTI: case Op.OUTF: case Op.OUTB: case Op.OUTS:

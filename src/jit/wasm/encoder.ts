@@ -416,6 +416,8 @@ export class WasmFunctionBuilder {
   private readonly calls = new Set<number>();
   private memoryUsed = false;
   private tableUsed = false;
+  /** Code offsets of the `if` and `br_if` instructions hinted as rarely taken. */
+  private readonly unlikely: number[] = [];
 
   /** @internal Use WasmModuleBuilder.addFunction. */
   constructor(
@@ -635,6 +637,10 @@ export class WasmFunctionBuilder {
   block(resultType?: ValType): Label { return this.openBlock(OPCODES.BLOCK, 'block', resultType); }
   loop(resultType?: ValType): Label { return this.openBlock(OPCODES.LOOP, 'loop', resultType); }
   if_(resultType?: ValType): Label { return this.openBlock(OPCODES.IF, 'if', resultType); }
+  /** An `if` whose block is rarely entered (a branch hint: the slow path). */
+  ifRarely(): Label { this.unlikely.push(this.code.length); return this.if_(); }
+  /** A `br_if` rarely taken (a branch hint). */
+  brIfRarely(target: Label): void { this.unlikely.push(this.code.length); this.brIf(target); }
 
   private openBlock(code: number, kind: BlockKind, resultType: ValType | undefined): Label {
     if (resultType !== undefined) checkValType(resultType, `${this.label()}: ${kind} result`);
@@ -753,12 +759,29 @@ export class WasmFunctionBuilder {
     return runs;
   }
 
+  /** @internal Offsets in the body (encodeBody's bytes) of the branches hinted
+   *  as rarely taken. */
+  rareBranches(): number[] {
+    const codeStart = this.encodeLocals().length;
+    return this.unlikely.map((o) => codeStart + o);
+  }
+
+  /** @internal Whether any branch is hinted (the module then has a branch
+   *  hinting section). */
+  get hasHints(): boolean { return this.unlikely.length > 0; }
+
+  /** The local declarations that open the body. */
+  private encodeLocals(): ByteWriter {
+    const w = new ByteWriter();
+    w.vec(this.localRuns(), (run) => { w.u32(run.count); w.byte(run.type); });
+    return w;
+  }
+
   /** @internal The body as the code section holds it (local declarations, then
    *  the code), without its size prefix; codeStart is where the code begins. */
   encodeBody(): { bytes: readonly number[]; codeStart: number } {
     if (!this.finished) throw new Error(`${this.label()}: encode before finish()`);
-    const body = new ByteWriter();
-    body.vec(this.localRuns(), (run) => { body.u32(run.count); body.byte(run.type); });
+    const body = this.encodeLocals();
     const codeStart = body.length;
     body.raw(this.code.bytes);
     return { bytes: body.bytes, codeStart };
@@ -925,6 +948,7 @@ export class WasmModuleBuilder {
     if (this.functions.length) this.section(out, Section.Function, (w) => w.vec(this.functions, (f) => w.u32(f.typeIndex)));
     if (this.globals.length) this.section(out, Section.Global, (w) => this.writeGlobals(w));
     if (this.exports.length) this.section(out, Section.Export, (w) => this.writeExports(w));
+    if (this.functions.some((f) => f.hasHints)) this.section(out, Section.Custom, (w) => this.writeBranchHints(w));
     if (this.functions.length) this.writeCodeSection(out);
     if (this.hasNames()) this.section(out, Section.Custom, (w) => this.writeNames(w));
     return Uint8Array.from(out.bytes);
@@ -983,6 +1007,16 @@ export class WasmModuleBuilder {
     w.vec(this.globals, (g) => {
       w.byte(ValType.I32); w.byte(1);
       w.byte(OPCODES.I32_CONST); w.s32(g.init); w.byte(OPCODES.END);
+    });
+  }
+
+  /** The branch hinting section (before the code section): per function, the
+   *  offset in its body of each rarely taken branch, hint 0 (not taken). */
+  private writeBranchHints(w: ByteWriter): void {
+    w.name('metadata.code.branch_hint');
+    w.vec(this.functions.filter((f) => f.hasHints), (f) => {
+      w.u32(f.index);
+      w.vec(f.rareBranches(), (off) => { w.u32(off); w.u32(1); w.byte(0); });
     });
   }
 

@@ -29,11 +29,11 @@ import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, isSuper
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS, type MathBuiltin } from '../../bytecode/builtins.js';
 import { helperSignature, type Helper } from '../../bytecode/helpers.js';
-import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CALLS_WORD } from '../../runtime/runtime.js';
+import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CALLS_WORD, STACK_SLACK_SLOTS } from '../../runtime/runtime.js';
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
-import { buildCfg, loopBlocks, Exit, type Block, type Cfg } from '../cfg.js';
-import { boundsKey, checksAtEntry, forgetRegister, type CheckFacts } from '../checks.js';
+import { buildCfg, innermostLoops, loopBlocks, Exit, type Block, type Cfg } from '../cfg.js';
+import { boundsKey, checksAtEntry, forEachWritten, forgetRegister, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
 import { decodeCall, forEachCheck, interpHelper, TIER1, type CallOperands } from '../backend.js';
 import type { CompilePlan } from '../../runtime/tiering.js';
@@ -100,7 +100,7 @@ export function functionModule(env: LowerEnv, fn: BcFunction, osrPc: number | nu
 export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFunction, osrPc: number | null, plan: CompilePlan = TIER1): WasmFunctionBuilder {
   const osr = osrPc !== null;
   const spec = osr ? null : plan.spec;
-  const used = helpersUsed(env, fn, NOT_INLINED, spec?.targets);
+  const used = helpersUsed(env, fn, NOT_INLINED, spec?.targets, osr ? null : fn.index);
   if (spec !== null) used.add(deoptHelper(fn.ret));
   if (!osr && plan.tierUpAfter > 0) used.add('tier_up');
   const helpers = new Map<Helper, number>();
@@ -158,7 +158,8 @@ const NATIVE_MATH: Partial<Record<MathBuiltin, number>> = { floor: W.F64_FLOOR, 
 type Mode =
   | { kind: 'function' }
   | { kind: 'osr' }
-  | { kind: 'inline'; fp: Local; ret: Label; result: Local | null; framed: boolean; header: (() => void) | null; chain: InlineChain };
+  | { kind: 'inline'; fp: Local; ret: Label; result: Local | null; framed: boolean; header: (() => void) | null; chain: InlineChain;
+      root: number | null; fuel: Local | null };
 
 /** What a whole-function compile adds to tier 1: tier 2's speculation (each
  *  guarded, leaving through deoptExit), or tier 1's countdown to tier 2. */
@@ -172,7 +173,9 @@ function deoptHelper(ret: ValKind | null): Helper {
 /** Callees at most this long (bytecode words) are inlined; an inlined body
  *  inlines its own such callees too, down to INLINE_MAX_DEPTH bodies deep, while
  *  the bodies along one chain of inlined calls total at most INLINE_CHAIN_WORDS
- *  (which bounds the code one call site can grow into). */
+ *  (which bounds the code one call site can grow into). A recursive call is no
+ *  exception: a small recursive function runs copies of itself inline, and the
+ *  innermost copies call it directly (`root`). */
 const INLINE_MAX_WORDS = 96;
 const INLINE_MAX_DEPTH = 3;
 const INLINE_CHAIN_WORDS = 3 * INLINE_MAX_WORDS;
@@ -256,7 +259,8 @@ function helpersOf(op: Op, code: Int32Array, pc: number): Helper[] {
 /** Every helper the code of fn (standing at `chain`) can call, and the code of
  *  the bodies it may inline: at its calls, and at the CALLV sites tier 2
  *  speculates on (`targets`, pc -> function). */
-export function helpersUsed(env: LowerEnv, fn: BcFunction, chain = NOT_INLINED, targets?: ReadonlyMap<number, number>): Set<Helper> {
+export function helpersUsed(env: LowerEnv, fn: BcFunction, chain = NOT_INLINED, targets?: ReadonlyMap<number, number>,
+                            root: number | null = fn.index): Set<Helper> {
   const used = new Set<Helper>(chain.depth > 0 ? [] : [interpHelper(fn.ret)]);
   forEachInstr(fn, (op, pc) => {
     for (const h of helpersOf(op, fn.code, pc)) used.add(h);
@@ -264,7 +268,7 @@ export function helpersUsed(env: LowerEnv, fn: BcFunction, chain = NOT_INLINED, 
     const callee = op === Op.CALL ? fn.code[pc + 1]! : op === Op.CALLV ? targets?.get(pc) : undefined;
     if (callee === undefined) return;
     const g = env.mod.functions[callee]!;
-    if (g !== fn && inlinesAt(chain, g)) for (const h of helpersUsed(env, g, deeper(chain, g))) used.add(h);
+    if (inlinesIn(chain, fn, g, root)) for (const h of helpersUsed(env, g, deeper(chain, g), undefined, root)) used.add(h);
   });
   return used;
 }
@@ -286,6 +290,15 @@ function inlineChain(mode: Mode): InlineChain {
  *  of inlined bodies nor their words along the chain go past their bounds. */
 function inlinesAt(chain: InlineChain, g: BcFunction): boolean {
   return inlinable(g) && chain.depth < INLINE_MAX_DEPTH && chain.words + g.code.length <= INLINE_CHAIN_WORDS;
+}
+
+/** Whether the body of fn (standing at `chain`, in the code of function `root`)
+ *  inlines its call of g: within the bounds, and a call of fn itself only
+ *  when fn is the function being compiled (copies of a recursive function
+ *  inlined into another function would only unroll the recursion's first
+ *  levels there, where it hardly runs). */
+function inlinesIn(chain: InlineChain, fn: BcFunction, g: BcFunction, root: number | null): boolean {
+  return (g !== fn || g.index === root) && inlinesAt(chain, g);
 }
 
 /** The chain inside g's body inlined at `chain`. */
@@ -336,6 +349,26 @@ function leadingCall(cfg: Cfg, b: Block): number | null {
   return null;
 }
 
+/** For each block of cfg, the registers written in its innermost loop (null
+ *  outside every loop). */
+function loopWrites(cfg: Cfg): (ReadonlySet<number> | null)[] {
+  const code = cfg.fn.code;
+  const byLoop = new Map<readonly number[], Set<number>>();
+  return innermostLoops(cfg).map((loop) => {
+    if (loop === null) return null;
+    let regs = byLoop.get(loop);
+    if (regs === undefined) {
+      regs = new Set();
+      for (const id of loop) {
+        const b = cfg.blocks[id]!;
+        for (let pc = b.start; pc <= b.last; pc += instrLength(code[pc] as Op)) forEachWritten(code, pc, (r) => regs!.add(r));
+      }
+      byLoop.set(loop, regs);
+    }
+    return regs;
+  });
+}
+
 /** The call area of a call: its base register and its arguments' kinds. */
 type AreaArgs = { base: number; params: readonly ValKind[] };
 
@@ -361,12 +394,18 @@ class WasmFnLowering implements StructuredSink<Label> {
   private entryFacts: CheckFacts[] = [];
   private readonly osr: boolean;
   private pc = 0;
-  /** Scratch for the fuel counter (countStep), made on first use. */
-  private fuelLocal: Local | null = null;
-  /** In a metered function that makes no calls, the fuel counter itself, kept
-   *  in this local from the prologue on (null until loaded, and elsewhere). */
+  /** In a metered function, the fuel counter itself, kept in this local from
+   *  the prologue on (null until loaded, and when not metered); an inlined body
+   *  counts on its caller's. */
   private fuelKept: Local | null = null;
-  private readonly keepsFuel: boolean;
+  /** Where emission stands, may the kept counter differ from its cell (a step
+   *  was taken since it was last written back or read)? A return writes it
+   *  back only then. */
+  private fuelDirty = false;
+  /** fuelDirty at the entry of each block (fuelDirtyAtEntry). */
+  private dirtyIn: boolean[] = [];
+  /** The slow path of a step sends the registers through the frame (poll). */
+  private readonly pollsViaFrame: boolean;
   /** The open loops whose iterations begin with a call (openLoop), by header pc. */
   private readonly polledLoops = new Map<number, PolledLoop>();
   /** Calls whose header is written as their loop is entered (hoistedHeaders):
@@ -376,6 +415,10 @@ class WasmFnLowering implements StructuredSink<Label> {
   /** What closes each construct the structurer opened (null: a plain end). */
   private readonly closers: ((() => void) | null)[] = [];
   private cfg: Cfg | null = null;
+  /** The registers written in each block's innermost loop (loopWrites). */
+  private loopWrites: (ReadonlySet<number> | null)[] = [];
+  /** The block being emitted. */
+  private block: Block | null = null;
   private readonly spec: Speculation | null;
 
   constructor(private readonly env: LowerEnv, private readonly mb: WasmModuleBuilder,
@@ -386,7 +429,9 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.leaf = isLeaf(fn);
     this.osr = mode.kind === 'osr';
     this.consts = constantRegisters(fn);
-    this.keepsFuel = env.fuel && mode.kind !== 'inline' && !makesCalls(fn);
+    this.pollsViaFrame = mode.kind !== 'inline' ? makesCalls(fn)
+      : mode.framed || fn.regKinds.length + HEADER_SLOTS <= STACK_SLACK_SLOTS;
+    if (mode.kind === 'inline') { this.fuelKept = mode.fuel; this.fuelDirty = true; }
     this.fp = mode.kind === 'inline' ? mode.fp : wb.param(0);
     this.fpb = wb.local(ValType.I32);
     fn.regKinds.forEach((k, r) => {
@@ -440,30 +485,96 @@ class WasmFnLowering implements StructuredSink<Label> {
 
   // ---- fuel ------------------------------------------------------------------------
   //
-  // A function that makes no calls (CALL, CALLV, CALLX: so nothing inlined either)
-  // keeps the fuel counter in a local: read from the cell after the prologue,
-  // counted down there at every step, and written back to the cell before every
-  // helper call (any of them may trap, deoptimize or poll: whoever looks at the
-  // cell next finds it exact) and every return; poll's refill is read back. Only
-  // this code runs while it is kept (no guest code runs inside a helper), so the
-  // steps and the site where they run out are the interpreter's. It spares a
-  // load and a store per loop back-edge (measured: docs/architecture.md, Limits).
+  // A metered function keeps the fuel counter in a local: read from the cell
+  // after the prologue (or OSR entry), counted down there at every step, and
+  // written back to the cell before anything else may look at it or change it:
+  // every helper call (any of them may trap, deoptimize, poll or call an
+  // extern: whoever looks at the cell next finds it exact), every guest call
+  // (the callee counts on the cell; the call's own step is charged just before,
+  // so the write-back follows the charge) and every return that took a step
+  // since the counter was last written or read (fuelDirty). After a guest call,
+  // an extern (which may call back into the guest) or a poll (which refills the
+  // cell) it is read back. An inlined body counts on its caller's local. So
+  // between two calls only this code runs, and the steps and the site where
+  // they run out are the interpreter's; a back-edge is a subtract and a branch
+  // on a register, with no loop-carried dependency through memory.
 
-  /** Start keeping the counter in a local, where this function may. */
+  /** Start keeping the counter in a local, when metered. */
   private keepFuel(): void {
-    if (!this.keepsFuel) return;
+    if (!this.env.fuel) return;
     this.fuelKept = this.wb.local(ValType.I32);
     this.reloadFuel();
+    this.fuelDirty = false;
   }
 
+  /** Read the kept counter back from its cell (nothing when none is kept). */
   private reloadFuel(): void {
-    this.wb.i32Const(0); this.wb.load(W.I32_LOAD, 2, FUEL_WORD * 4); this.wb.localSet(this.fuelKept!);
+    if (this.fuelKept === null) return;
+    this.wb.i32Const(0); this.wb.load(W.I32_LOAD, 2, FUEL_WORD * 4); this.wb.localSet(this.fuelKept);
   }
 
   /** Write the kept counter back to its cell (nothing when none is kept). */
   private flushFuel(): void {
     if (this.fuelKept === null) return;
     this.wb.i32Const(0); this.wb.localGet(this.fuelKept); this.wb.store(W.I32_STORE, 2, FUEL_WORD * 4);
+  }
+
+  /** fuelDirty at the entry of each block of cfg: at the entry, false for a
+   *  function (the counter was just read) and true for an inlined body (its
+   *  caller has just charged the call); elsewhere, true where a path from a
+   *  step reaches the block with no guest call or extern call since (those
+   *  leave the counter just read back). */
+  private fuelDirtyAtEntry(cfg: Cfg): boolean[] {
+    const atEntry = this.mode.kind === 'inline';
+    const dirtyIn = cfg.blocks.map(() => false);
+    const out = cfg.blocks.map(() => false);
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const b of cfg.blocks) {
+        dirtyIn[b.id] = (b.id === cfg.entry && atEntry) || b.preds.some((p) => out[p]);
+        const o = this.dirtyAfter(b, dirtyIn[b.id]!);
+        if (o !== out[b.id]) { out[b.id] = o; changed = true; }
+      }
+    }
+    return dirtyIn;
+  }
+
+  /** fuelDirty at the end of block b, entered with `dirty` (as emission tracks it). */
+  private dirtyAfter(b: Block, dirty: boolean): boolean {
+    for (let pc = b.start; pc <= b.last; pc += instrLength(this.code[pc] as Op)) {
+      const op = this.code[pc] as Op;
+      if (op === Op.CALL || op === Op.CALLV) dirty = this.inlinedCallee(pc) !== null;
+      else if (op === Op.CALLX) dirty = false;
+      else if (OP_INFO[op].step) dirty = true;
+    }
+    return dirty;
+  }
+
+  /** After a guest call or an extern (written back before it): the callee
+   *  counted on the cell, so read it back, unless this function returns
+   *  before anything else could read it (fib's `return fib(n - 1) + fib(n - 2)`). */
+  private fuelCalledOut(inBranch = false): void {
+    if (inBranch || !this.onlyReturnFollows()) this.reloadFuel();
+    this.fuelDirty = false;
+  }
+
+  /** After the instruction at this.pc, does this function return, with only
+   *  pure instructions (isPure) before? (Not an inlined body's return, after
+   *  which its caller goes on.) */
+  private onlyReturnFollows(): boolean {
+    const b = this.block!;
+    if (this.mode.kind === 'inline' || b.exit !== Exit.RETURN) return false;
+    const last = this.code[b.last] as Op;
+    if (last !== Op.RETV && last !== Op.RETI && last !== Op.RETF && last !== Op.RETR) return false;
+    for (let pc = this.pc + instrLength(this.code[this.pc] as Op); pc < b.last; pc += instrLength(this.code[pc] as Op)) {
+      if (!isPure(this.code[pc] as Op)) return false;
+    }
+    return true;
+  }
+
+  /** Write the counter back before a return, if it may differ from the cell. */
+  private flushBeforeReturn(): void {
+    if (this.fuelDirty) this.flushFuel();
   }
 
   //   fp + size(g) > cells[HOST_LIMIT]
@@ -541,10 +652,10 @@ class WasmFnLowering implements StructuredSink<Label> {
   /** Every i32 and f64 register to its frame slot (references are there
    *  already, written through, but in a leaf: stored here too), and the
    *  arguments of `call`, if any. */
-  private storeRegisters(call: AreaArgs | null = null): void {
+  private storeRegisters(call: AreaArgs | null = null, only: ReadonlySet<number> | null = null): void {
     const { wb, fn } = this;
     fn.regKinds.forEach((k, r) => {
-      if (r >= fn.areaBase || (k === Kind.R && this.hasFrame())) return;
+      if (r >= fn.areaBase || (k === Kind.R && this.hasFrame()) || (only !== null && !only.has(r))) return;
       wb.localGet(this.fpb); wb.localGet(this.regs[r]!); this.storeKind(k, r * 8);
     });
     call?.params.forEach((k, i) => {
@@ -554,10 +665,10 @@ class WasmFnLowering implements StructuredSink<Label> {
 
   /** Every register from its frame slot (and the arguments of `call`: stored
    *  by storeRegisters). */
-  private loadAllRegisters(call: AreaArgs | null = null): void {
+  private loadAllRegisters(call: AreaArgs | null = null, only: ReadonlySet<number> | null = null): void {
     const { wb, fn } = this;
     const load = (k: ValKind, slot: number, into: Local) => { wb.localGet(this.fpb); this.loadKind(k, slot * 8); wb.localSet(into); };
-    fn.regKinds.forEach((k, r) => { if (r < fn.areaBase) load(k as ValKind, r, this.regs[r]!); });
+    fn.regKinds.forEach((k, r) => { if (r < fn.areaBase && (only === null || only.has(r))) load(k as ValKind, r, this.regs[r]!); });
     call?.params.forEach((k, i) => load(k, call.base + HEADER_SLOTS + i, this.areaArg(k, i)));
   }
 
@@ -569,6 +680,8 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.entryFacts = checksAtEntry(cfg);
     this.hoisted = hoistedHeaders(cfg);
     for (const pc of this.hoisted.values()) this.headerWritten.add(pc);
+    if (this.fuelKept !== null) this.dirtyIn = this.fuelDirtyAtEntry(cfg);
+    if (this.fuelKept !== null) this.loopWrites = loopWrites(cfg);
     structure(cfg, this);
   }
 
@@ -576,6 +689,8 @@ class WasmFnLowering implements StructuredSink<Label> {
     const at = this.entryFacts[b.id]!;
     this.facts = { nonNull: new Set(at.nonNull), inBounds: new Set(at.inBounds) };
     this.nulls.clear();
+    this.fuelDirty = this.dirtyIn[b.id] ?? false;
+    this.block = b;
     for (let pc = b.start; pc <= b.last; pc += instrLength(this.code[pc] as Op)) {
       this.pc = pc;
       const op = this.code[pc] as Op;
@@ -629,9 +744,9 @@ class WasmFnLowering implements StructuredSink<Label> {
   //       br $again
   //     end
   //   end
-  /** A loop. When metered (not in an inlined body) and every iteration begins
-   *  with a call (leadingCall: spectral-norm's inner loop, with its inlined
-   *  call), the call's step is charged with the back-edge's, one test per
+  /** A loop. When metered and every iteration begins with a call (leadingCall:
+   *  spectral-norm's inner loop, with its inlined call, inside its inlined
+   *  caller), the call's step is charged with the back-edge's, one test per
    *  iteration instead of two, and their slow path is outside the loop, so the
    *  loop has no call that returns into it: V8 then keeps the loop's values in
    *  registers, as it does for trap paths (trapIf). Measured: spectral-norm
@@ -639,7 +754,7 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  their poll in place: wrapped the same way, they measured no faster (the
    *  count, not the poll, is what they pay: docs/architecture.md, Limits). */
   openLoop(b: Block): Label {
-    const call = this.env.fuel && this.mode.kind !== 'inline' ? leadingCall(this.cfg!, b) : null;
+    const call = this.env.fuel ? leadingCall(this.cfg!, b) : null;
     if (call === null) { this.closers.push(null); this.writeHoistedHeader(b); return this.wb.loop(); }
     const wb = this.wb;
     this.chargeOrPoll(1, call, null);
@@ -716,8 +831,8 @@ class WasmFnLowering implements StructuredSink<Label> {
     wb.i32Const(0); wb.i32Const(this.pc); wb.store(W.I32_STORE, 2, TOP_PC_WORD * 4);
   }
 
-  //   fuel := cells[FUEL] - 1 ; cells[FUEL] := fuel     ;; (or kept := kept - 1)
-  //   if fuel < 0 { poll(fp, site) }          ;; refill, or trap at the site
+  //   kept := kept - 1
+  //   if kept < 0 { poll(fp, site) }          ;; refill, or trap at the site
   /** One step of fuel for the instruction at this.pc (runtime/limits.ts), when
    *  the run is metered (`call`: the call area of a CALL's arguments). A
    *  back-edge of a loop whose iterations begin with a call (openLoop) charges
@@ -732,7 +847,7 @@ class WasmFnLowering implements StructuredSink<Label> {
       return;
     }
     this.charge(2);
-    this.wb.brIf(loop.poll);
+    this.wb.brIfRarely(loop.poll);
   }
 
   /** Is the call at pc the one an open loop's iterations begin with (openLoop)? */
@@ -741,28 +856,20 @@ class WasmFnLowering implements StructuredSink<Label> {
     return false;
   }
 
-  //   fuel := fuel - n ; if fuel < 0 { poll(fp, site) }
+  //   kept := kept - n ; if kept < 0 { poll(fp, site) }   ;; the `if` hinted rarely taken
   private chargeOrPoll(n: number, site: number, call: AreaArgs | null): void {
     this.charge(n);
-    this.wb.if_(); this.poll(call, site); this.wb.end();
+    this.wb.ifRarely(); this.poll(call, site); this.wb.end();
   }
 
-  //   fuel := cells[FUEL] - n ; cells[FUEL] := fuel      ;; (or kept := kept - n)
-  //   fuel < 0                                 ;; left on the stack
+  //   kept := kept - n ; kept < 0              ;; left on the stack
   /** Take n steps (give back -n) from the counter; push whether it went below 0. */
   private charge(n: number): void {
     const wb = this.wb;
-    const kept = this.fuelKept;
-    if (kept !== null) {
+    const kept = this.fuelKept!;
       wb.localGet(kept); wb.i32Const(n); wb.op(W.I32_SUB); wb.localTee(kept);
-    } else {
-      const left = this.fuelLocal ??= wb.local(ValType.I32);
-      wb.i32Const(0);
-      wb.i32Const(0); wb.load(W.I32_LOAD, 2, FUEL_WORD * 4); wb.i32Const(n); wb.op(W.I32_SUB); wb.localTee(left);
-      wb.store(W.I32_STORE, 2, FUEL_WORD * 4);
-      wb.localGet(left);
-    }
     wb.i32Const(0); wb.op(W.I32_LT_S);
+    this.fuelDirty = true;
   }
 
   //   fuel := fuel + 1 ; if fuel < 0 { poll(fp, header) }   ;; the back-edge's step
@@ -777,26 +884,38 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.chargeOrPoll(1, call, null);
   }
 
-  //   (store every register, and a call's arguments, to its slot)
+  //   (store the registers the loop writes, and a call's arguments, to their slots)
   //   poll(fp, site)                          ;; (the kept counter written back first)
-  //   (kept := cells[FUEL]; every register and argument read back from its slot)
-  /** The slow path of a step. In a function that calls, the registers (and
-   *  the arguments of the call counted) go through the frame around the call,
-   *  so that no value is live across it: V8 otherwise kept a loop's values in
-   *  stack slots for the whole loop (as for a trap path that returns, trapIf):
-   *  spectral-norm ran 2.3x slower with fuel than without, 1.5x with this. Not
-   *  in a function that keeps the counter in a local (no calls): there the
-   *  reloads made fannkuch 1.6x slower, and without them it runs as with the
-   *  cell. Not in an inlined body either, whose frame may lie past the stack's
-   *  end and whose references are in locals only. */
+  //   (kept := cells[FUEL]; those registers and arguments read back)
+  /** The slow path of a step (its `if` hinted as rarely taken: chargeOrPoll).
+   *  In a function that calls, and in an inlined body whose frame is sure to
+   *  lie outside the heap (framed, or a leaf within the stack's slack:
+   *  runtime.ts STACK_SLACK_SLOTS), the registers written in the innermost loop
+   *  holding the site (and the arguments of the call counted) go through the
+   *  frame around the call, so that no value the loop changes is live across
+   *  it: V8 otherwise kept a loop's values in stack slots for the whole loop
+   *  (as for a trap path that returns, trapIf): spectral-norm, whose inner
+   *  loops are inlined bodies, ran 2.4x slower with fuel than without, about
+   *  1.05x with this. Not in a function that makes no calls: there the reloads
+   *  made fannkuch's main 1.4x (the loop's registers) to 2x (all of them)
+   *  slower with fuel than without, against 1.2x with none. Outside every
+   *  loop, nothing is sent. */
   private poll(call: AreaArgs | null, site: number): void {
     const wb = this.wb;
-    const viaFrame = this.mode.kind !== 'inline' && this.fuelKept === null;
-    if (viaFrame) this.storeRegisters(call);
+    const regs = this.loopWrittenAt(site);
+    const viaFrame = this.pollsViaFrame && regs !== null;
+    if (viaFrame) this.storeRegisters(call, regs);
     this.frameSeen();
     wb.localGet(this.fp); wb.i32Const(site); this.callHelper('poll');
-    if (this.fuelKept !== null) this.reloadFuel();
-    if (viaFrame) this.loadAllRegisters(call);
+    this.reloadFuel();
+    if (viaFrame) this.loadAllRegisters(call, regs);
+  }
+
+  /** The registers written in the innermost loop holding the instruction at
+   *  pc, or null outside every loop. */
+  private loopWrittenAt(pc: number): ReadonlySet<number> | null {
+    const b = this.cfg!.blocks.find((x) => x.start <= pc && pc <= x.last);
+    return b === undefined ? null : this.loopWrites[b.id]!;
   }
 
   //   cells[CALLS] := cells[CALLS] + 1
@@ -915,8 +1034,8 @@ class WasmFnLowering implements StructuredSink<Label> {
         throw new Error(`${OP_INFO[op].name} is lowered as a block's branch`);
       case Op.CALL: case Op.CALLV: return this.call();
       case Op.CALLX: return this.callExtern();
-      case Op.RETV: this.flushFuel(); wb.return_(); return;
-      case Op.RETI: case Op.RETF: case Op.RETR: this.get(a(0)); this.flushFuel(); wb.return_(); return;
+      case Op.RETV: this.flushBeforeReturn(); wb.return_(); return;
+      case Op.RETI: case Op.RETF: case Op.RETR: this.get(a(0)); this.flushBeforeReturn(); wb.return_(); return;
       case Op.NEWSTRUCT: return this.newStruct();
       case Op.GETFI: case Op.GETFF: case Op.GETFR:
         this.get(a(1)); this.loadKind(variant, a(2)); this.set(a(0), variant);
@@ -946,6 +1065,8 @@ class WasmFnLowering implements StructuredSink<Label> {
       case Op.LEN: this.get(a(1)); wb.load(W.I32_LOAD, 2, 4); this.set(a(0), Kind.I); return;
       case Op.SGET: this.elementAddress(a(1), a(2), 1); wb.load(W.I32_LOAD16_U, 1, HEADER_BYTES); this.set(a(0), Kind.I); return;
       case Op.CONCAT: this.publish(); this.get(a(1)); this.get(a(2)); this.callHelper('concat'); this.set(a(0), Kind.R); return;
+      case Op.SBSTR: this.publish(); this.get(a(1)); this.callHelper('sb_str'); this.set(a(0), Kind.R); return;
+      case Op.SBAPPEND: this.publish(); this.get(a(1)); this.get(a(2)); this.callHelper('sb_append'); this.set(a(0), Kind.R); return;
       case Op.GETGI: case Op.GETGR: case Op.GETGF:
         wb.i32Const(0); this.loadKind(variant, (this.env.globalsSlot + a(1)) * 8); this.set(a(0), variant);
         return;
@@ -1054,33 +1175,53 @@ class WasmFnLowering implements StructuredSink<Label> {
   /** CALL / CALLV: header over the call area, then call_indirect with native args;
    *  or, for a small callee, its body inline. (CALLV's null check is made.) */
   private call(): void {
-    const { fn, env } = this;
+    const env = this.env;
     let c = decodeCall(env.mod, this.code, this.pc);
     if (c.byValue && this.spec !== null) c = this.guardCallTarget(c);
     this.countStep({ base: c.base, params: c.sig.params });
     if (env.countCalls) this.countCall();
-    if (!c.byValue) {
-      const g = env.mod.functions[c.target]!;
-      if (g !== fn && env.mayInline(g.index) && inlinesAt(inlineChain(this.mode), g)) return this.inlineCall(g, c);
-    }
-    this.callOut(c);
+    const g = this.inlinedCallee(this.pc);
+    if (g === null) return this.callOut(c);
+    this.inlineCall(g, c);
+    this.fuelDirty = this.fuelKept !== null;
   }
 
-  /** The call itself: header, arguments, call (direct for self-recursion). */
-  private callOut(c: CallOperands): void {
-    const { wb, fn } = this;
+  /** The whole function this code is part of (itself, or the one its body is
+   *  inlined into); null in an OSR entry, whose wasm function takes only fp. */
+  private root(): number | null {
+    return this.mode.kind === 'inline' ? this.mode.root : this.mode.kind === 'function' ? this.fn.index : null;
+  }
+
+  /** The function whose body the CALL or CALLV at pc is replaced with (a CALLV
+   *  only where tier 2 speculates on its target), or null: a call is made. */
+  private inlinedCallee(pc: number): BcFunction | null {
+    const { fn, env } = this;
+    const callee = this.code[pc] === Op.CALL ? this.code[pc + 1]! : this.spec?.targets.get(pc);
+    if (callee === undefined) return null;
+    const g = env.mod.functions[callee]!;
+    return env.mayInline(g.index) && inlinesIn(inlineChain(this.mode), fn, g, this.root()) ? g : null;
+  }
+
+  /** The call itself: header, arguments, call (direct for recursion into the
+   *  function being compiled, from its own body or from a copy inlined in it);
+   *  `inBranch`: made on one path of an inlined call, after which the counter
+   *  is read back in any case. */
+  private callOut(c: CallOperands, inBranch = false): void {
+    const { wb } = this;
     const pushCallee = () => {
       if (c.byValue) { this.get(c.target); wb.i32Const(1); wb.op(W.I32_SUB); } else wb.i32Const(c.target);
     };
     this.writeHeader(c.base, pushCallee);
+    this.flushFuel();
     wb.localGet(this.fp); wb.i32Const(c.base + HEADER_SLOTS); wb.op(W.I32_ADD);
     c.sig.params.forEach((k, i) => wb.localGet(this.areaArg(k, i)));
-    if (!c.byValue && c.target === fn.index && this.mode.kind === 'function') {
-      wb.call(this.wb.index);                 // self-recursion: a direct call
+    if (!c.byValue && c.target === this.root()) {
+      wb.call(this.wb.index);                 // recursion: a direct call
     } else {
       pushCallee();
       wb.callIndirect(shapeType(this.mb, c.sig.params, c.sig.ret));
     }
+    this.fuelCalledOut(inBranch);
     if (c.sig.ret !== null) this.set(c.dst, c.sig.ret);
   }
 
@@ -1101,13 +1242,14 @@ class WasmFnLowering implements StructuredSink<Label> {
     wb.localGet(this.fp); wb.i32Const(c.base + HEADER_SLOTS); wb.op(W.I32_ADD); wb.localSet(cfp);
     if (framed) {
       this.pastHostLimit(cfp, g);
-      wb.if_(); this.callOut(c); wb.else_();
+      wb.if_(); this.callOut(c, true); wb.else_();
     }
     const header = () => this.writeHeader(c.base, () => wb.i32Const(g.index));
     if (framed) header();
     const result = g.ret === null ? null : wb.local(wasmType(g.ret));
     const ret = wb.block();
-    const mode: Mode = { kind: 'inline', fp: cfp, ret, result, framed, header: framed ? null : header, chain: deeper(inlineChain(this.mode), g) };
+    const mode: Mode = { kind: 'inline', fp: cfp, ret, result, framed, header: framed ? null : header,
+      chain: deeper(inlineChain(this.mode), g), root: this.root(), fuel: this.fuelKept };
     const body = new WasmFnLowering(this.env, this.mb, wb, g, mode, this.helpers);
     body.inlineEntry(g.params.map((k, i) => this.areaArg(k, i)));
     body.lowerBody(buildCfg(g, 0));
@@ -1152,6 +1294,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.publish();
     wb.i32Const(this.a(0)); wb.localGet(this.fp); wb.i32Const(argSlot0); wb.op(W.I32_ADD);
     this.callHelper('callx');
+    this.fuelCalledOut();
     if (ext.ret !== null) {
       wb.i32Const(0);
       wb.load(ext.ret === Kind.F ? W.F64_LOAD : W.I32_LOAD, ext.ret === Kind.F ? 3 : 2, SCRATCH_SLOT * 8);

@@ -1,5 +1,5 @@
 // String operations for compiled code, as WebAssembly: concatenation, content
-// equality, chr, substr and str(i32).
+// equality, chr, substr, str(i32), and the fast paths of string builders.
 //
 // The wasm backend builds this module once and puts its exports in place of the
 // JavaScript helpers of the same names (jit/helpers.ts), so compiled code calls
@@ -18,16 +18,17 @@
 // helper would (tests/unit/strings-wasm.test.mjs compares them).
 
 import type { Helper } from '../../bytecode/helpers.js';
-import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, MIN_BLOCK, ObjKind, CHAR_CACHE_SIZE } from '../../runtime/heap.js';
+import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, MIN_BLOCK, ObjKind, CHAR_CACHE_SIZE, KIND_MASK } from '../../runtime/heap.js';
+import { SHORT_UNITS } from '../../runtime/string-builder.js';
 import { ValType, W, WasmModuleBuilder, type Local, type WasmFunctionBuilder } from './encoder.js';
 import { helperType } from './lower.js';
 
 /** The helpers this module replaces, with its slow paths (the JS helpers). */
-export const WASM_STRING_HELPERS = ['concat', 'streq', 'chr', 'substr', 'tostr_i'] as const;
+export const WASM_STRING_HELPERS = ['concat', 'streq', 'chr', 'substr', 'tostr_i', 'sb_append', 'sb_str'] as const;
 export type WasmStringHelper = (typeof WASM_STRING_HELPERS)[number];
 
 /** The JS helpers this module calls: the slow paths of its operations, and refill. */
-const SLOW_PATHS = ['concat', 'chr', 'substr', 'tostr_i', 'refill'] as const;
+const SLOW_PATHS = ['concat', 'chr', 'substr', 'tostr_i', 'sb_append', 'sb_str', 'refill'] as const;
 type SlowPath = (typeof SLOW_PATHS)[number];
 
 /** Strings longer than this many code units always take the slow path, so the
@@ -57,12 +58,15 @@ export function stringHelpersModule(charCache: number): WasmModuleBuilder {
   const slowPath = Object.fromEntries(SLOW_PATHS.map((h) => [h, mb.importFunction('slow', h, type(h))])) as Record<SlowPath, number>;
   const alloc = allocString(mb, slowPath.refill);
   const copy = copyBytes(mb);
+  const concatFn = concat(mb, type('concat'), alloc, copy, slowPath.concat);
   const fns = {
-    concat: concat(mb, type('concat'), alloc, copy, slowPath.concat),
+    concat: concatFn,
     streq: streq(mb, type('streq')),
     chr: chr(mb, type('chr'), alloc, slowPath.chr, charCache),
     substr: substr(mb, type('substr'), alloc, copy, slowPath.substr),
     tostr_i: tostrI(mb, type('tostr_i'), alloc, slowPath.tostr_i),
+    sb_append: sbAppend(mb, type('sb_append'), concatFn, slowPath.sb_append),
+    sb_str: sbStr(mb, type('sb_str'), slowPath.sb_str),
   };
   for (const [name, wb] of Object.entries(fns)) mb.exportFunction(name, wb.index);
   return mb;
@@ -261,6 +265,41 @@ function tostrI(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder,
   wb.localGet(x); wb.i32Const(0); wb.op(W.I32_LT_S);
   wb.if_(); wb.localGet(p); wb.i32Const(45); wb.store(W.I32_STORE16, 1, HEADER_BYTES); wb.end();
   wb.localGet(p);
+  wb.finish();
+  return wb;
+}
+
+/** Leaves (address's kind is a string) on the stack. */
+function isString(wb: WasmFunctionBuilder, x: Local): void {
+  wb.localGet(x); wb.load(W.I32_LOAD, 2, 0); wb.i32Const(KIND_MASK); wb.op(W.I32_AND); wb.i32Const(ObjKind.STR); wb.op(W.I32_EQ);
+}
+
+//   sb_append(b, s): b + s by this module's concat while b is a string and the
+//   result at most SHORT_UNITS long; else the JS helper, which makes or grows a
+//   builder (runtime/string-builder.ts). b and s are not null (the caller checked).
+function sbAppend(mb: WasmModuleBuilder, type: number, concatFn: WasmFunctionBuilder, slow: number): WasmFunctionBuilder {
+  const wb = mb.addFunction(type, 'sb_append');
+  const b = wb.param(0), s = wb.param(1);
+  isString(wb, b);
+  wb.localGet(b); wb.load(W.I32_LOAD, 2, 4); wb.localGet(s); wb.load(W.I32_LOAD, 2, 4); wb.op(W.I32_ADD);
+  wb.i32Const(SHORT_UNITS); wb.op(W.I32_LE_U);
+  wb.op(W.I32_AND);
+  wb.if_(); wb.localGet(b); wb.localGet(s); wb.call(concatFn.index); wb.return_(); wb.end();
+  wb.localGet(b); wb.localGet(s); wb.call(slow);
+  wb.finish();
+  return wb;
+}
+
+//   sb_str(b): b itself when null or a string; else the JS helper copies the
+//   builder's code units into a new string.
+function sbStr(mb: WasmModuleBuilder, type: number, slow: number): WasmFunctionBuilder {
+  const wb = mb.addFunction(type, 'sb_str');
+  const b = wb.param(0);
+  wb.localGet(b); wb.op(W.I32_EQZ);
+  wb.if_(); wb.localGet(b); wb.return_(); wb.end();
+  isString(wb, b);
+  wb.if_(); wb.localGet(b); wb.return_(); wb.end();
+  wb.localGet(b); wb.call(slow);
   wb.finish();
   return wb;
 }

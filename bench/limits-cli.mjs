@@ -1,0 +1,52 @@
+// What fuel and the deadline cost, by whole command lines: for each program,
+// ROUNDS rounds of the four variants {BEFORE, AFTER build} x {no limit, both
+// limits} (--max-steps=10^15 --deadline-ms=10^9), the order rotated each round
+// so that all four see the same drift of a shared machine's load; user + sys CPU
+// of each process (/usr/bin/time, 10 ms ticks: use sizes that run 0.5 s or more).
+// Prints per program the median [min-max] of the per-round ratios: both limits
+// over none for each build, and no limit AFTER over BEFORE.
+//
+//   node bench/limits-cli.mjs BEFORE_DIR AFTER_DIR ROUNDS NAME:SIZE ...
+//
+// A DIR is a tiervm checkout (or a copy of its bin/, dist/ and package.json)
+// with a built dist/. The programs are this checkout's bench/programs.
+import { spawnSync } from 'node:child_process';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const LIMITS = ['--max-steps=1000000000000000', '--deadline-ms=1000000000'];
+const [before, after, rounds, ...programs] = process.argv.slice(2);
+if (!before || !after || !(Number(rounds) > 0) || programs.length === 0) {
+  console.error('usage: node bench/limits-cli.mjs BEFORE_DIR AFTER_DIR ROUNDS NAME:SIZE ...');
+  process.exit(2);
+}
+const VARIANTS = [['before', 'none', before, []], ['before', 'both', before, LIMITS], ['after', 'none', after, []], ['after', 'both', after, LIMITS]];
+
+/** User + sys seconds of one run of program `name` at size n. */
+function cpuSeconds(dir, limits, name, n) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, resolve(dir, 'bin/tiervm.js'), 'run', ...limits,
+    resolve(ROOT, 'bench/programs', `${name}.tier`), n], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${dir} ${name}: ${r.stderr}`);
+  const [user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return user + sys;
+}
+
+function summary(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return `${s[s.length >> 1].toFixed(3)} [${s[0].toFixed(2)}-${s[s.length - 1].toFixed(2)}]`;
+}
+
+for (const p of programs) {
+  const [name, n] = p.split(':');
+  const t = Object.fromEntries(VARIANTS.map(([b, l]) => [b + l, []]));
+  for (let i = 0; i < Number(rounds); i++) {
+    for (let k = 0; k < VARIANTS.length; k++) {
+      const [b, l, dir, limits] = VARIANTS[(k + i) % VARIANTS.length];
+      t[b + l].push(cpuSeconds(dir, limits, name, n));
+    }
+  }
+  const ratio = (a, b) => t[a].map((x, i) => x / t[b][i]);
+  console.log(`${p.padEnd(18)} both/none before ${summary(ratio('beforeboth', 'beforenone'))}  after ${summary(ratio('afterboth', 'afternone'))}` +
+    `  no limit after/before ${summary(ratio('afternone', 'beforenone'))}  (s, no limit: before ${summary(t.beforenone)}, after ${summary(t.afternone)})`);
+}
