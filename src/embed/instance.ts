@@ -231,7 +231,8 @@ export class Instance implements HandleOwner {
     this.depth++;
     try {
       if (link) rt.linkEntryFrame(fp, fn);
-      rt.interpretFrame(fp, InterpEntry.HOST, 0);
+      if (rt.isInNextSegment(fp)) rt.inNextSegment(fp, rt.entryTop, () => rt.interpretFrame(fp, InterpEntry.HOST, 0));
+      else rt.interpretFrame(fp, InterpEntry.HOST, 0);
     } catch (e) {
       throw this.guestError(e);
     } finally {

@@ -10,7 +10,9 @@
 // A call whose frame does not fit in the current segment runs in the next one:
 // the runtime copies the frame's header and arguments there and runs it in the
 // interpreter (Runtime.callInNextSegment), exactly as it runs a frame past the
-// host-stack budget. Its header names its caller in the segment before, so the
+// host-stack budget. A host entry (an extern calling back into the guest) that
+// does not fit has its frame written at the next segment's start and runs there
+// (Runtime.entryFp, embed/instance.ts runEntry). Its header names its caller in the segment before, so the
 // frame chain (stack traces, the collector's root walk, returns) runs through
 // the segments unchanged. What must stay true:
 // - Segments past the first are heap blocks (f64 arrays, so the collector never
@@ -61,17 +63,20 @@ export class FrameStack {
     this.madeSlots = this.lastSlots = firstSlots;
   }
 
-  /** Enter the next segment for a frame of `slots` slots (header included),
-   *  making it if it does not exist yet; returns its first slot. Traps `stack
-   *  overflow` when the stack's total size leaves no room for it, `out of
-   *  memory` when the heap has none. May grow the memory (views must be re-read). */
-  enter(slots: number): number {
+  /** The first slot of the next segment, for a frame of `slots` slots (header
+   *  included), making the segment if it does not exist yet (enter() then moves
+   *  into it). Traps `stack overflow` when the stack's total size leaves no room
+   *  for it, `out of memory` when the heap has none. May grow the memory (views
+   *  must be re-read). */
+  next(slots: number): number {
     const k = this.depth;
     if (k === this.blocks.length) this.make(slots);
     if (this.ends[k]! - this.starts[k]! < slots) throw new Trap('stack overflow');
-    this.depth = k + 1;
     return this.starts[k]!;
   }
+
+  /** Move into the segment next() gave. */
+  enter(): void { this.depth++; }
 
   /** End of the segment entered last (a frame must end at or below it). */
   get end(): number { return this.ends[this.depth - 1]!; }

@@ -282,12 +282,27 @@ export class Runtime implements RootSource {
     return fp;
   }
 
-  /** The fp of the next host entry frame for `fn` (at the host stack top), or -1
-   *  when its frame does not fit on the frame stack. */
+  /** The fp of the next host entry frame for `fn`: at the host stack top, or at
+   *  the start of the next frame-stack segment when it does not fit in this one
+   *  (the entry then runs in that segment: isInNextSegment); -1 when it does not
+   *  fit on the frame stack. */
   entryFp(fn: number): number {
-    const fp = this.sp + HEADER_SLOTS;
-    return fp + this.frameSizes[fn]! > this.stackEndSlot ? -1 : fp;
+    const fp = this.entryTop;
+    if (fp + this.frameSizes[fn]! <= this.stackEndSlot) return fp;
+    try {
+      return this.frameStack.next(HEADER_SLOTS + this.frameSizes[fn]!) + HEADER_SLOTS;
+    } catch (e) {
+      if (e instanceof Trap) return -1;
+      throw e;
+    }
   }
+
+  /** Is the host entry frame at fp (from entryFp) at the start of the next
+   *  segment rather than at the host stack top? */
+  isInNextSegment(fp: number): boolean { return fp !== this.entryTop; }
+
+  /** Where the next host entry frame goes in this segment: the host stack top. */
+  get entryTop(): number { return this.sp + HEADER_SLOTS; }
 
   /** Make the frame at entryFp(fn), its arguments already in its slots, a host
    *  entry of fn: its header, and the call counted like any other call (a hot
@@ -336,16 +351,25 @@ export class Runtime implements RootSource {
    *  left in resultI / resultF. The host-stack budget left at fp carries over
    *  to the new segment, so its frames may run compiled as they would have. */
   callInNextSegment(fp: number, f: number): void {
-    const start = this.frameStack.enter(HEADER_SLOTS + this.frameSizes[f]!);
-    const i32 = this.mem.i32;   // entering may have grown the memory
+    const start = this.frameStack.next(HEADER_SLOTS + this.frameSizes[f]!);
     const nfp = start + HEADER_SLOTS;
     const args = this.mod.functions[f]!.params.length;
-    i32.copyWithin(start << 1, (fp - HEADER_SLOTS) << 1, (fp + args) << 1);
+    // (Read the view after next(): making the segment may have grown the memory.)
+    this.mem.i32.copyWithin(start << 1, (fp - HEADER_SLOTS) << 1, (fp + args) << 1);
+    this.inNextSegment(nfp, fp, () => this.interpretFrame(nfp, InterpEntry.RESUME, 0));
+  }
+
+  /** Run `body`, whose first frame is at nfp, the start of the next frame-stack
+   *  segment (FrameStack.next), with frames going into that segment; the
+   *  host-stack budget left at `fromFp` carries over to it. */
+  inNextSegment(nfp: number, fromFp: number, body: () => void): void {
+    this.frameStack.enter();
+    const i32 = this.mem.i32;
     const savedEnd = this.stackEndSlot, savedLimit = i32[HOST_LIMIT_WORD]!;
     this.stackEndSlot = this.frameStack.end;
-    i32[HOST_LIMIT_WORD] = Math.min(this.stackEndSlot, nfp + (savedLimit - fp));
+    i32[HOST_LIMIT_WORD] = Math.min(this.stackEndSlot, nfp + (savedLimit - fromFp));
     try {
-      this.interpretFrame(nfp, InterpEntry.RESUME, 0);
+      body();
     } finally {
       this.frameStack.leave();
       this.stackEndSlot = savedEnd;

@@ -138,3 +138,23 @@ test('a large stack size is not reserved in linear memory up front', () => {
   const small = memory(8192), large = memory(65536);
   assert.equal(large, small, `linear memory with a 64 MiB stack ${large} KB against ${small} KB with 8 MiB`);
 });
+
+test('an extern calling back into the guest near a segment end: the entry goes on in the next segment, in every tier', () => {
+  const src = `
+extern fn host(d: i32) -> i32;
+fn g(x: i32) -> i32 { let a = x + 1; let b = a + 1; let c = b + 1; let e = c + 1; return a + b + c + e; }
+fn f(d: i32, stop: i32) -> i32 { if d == stop { return host(d); } return f(d + 1, stop) + 0; }
+fn main() { }`;
+  for (const mode of MODES) {
+    let p;
+    p = load('r.tier', src, { ...mode, stackSizeKB: 64, externs: { host: (d) => p.call('g', d) }, stdout: () => {}, stderr: () => {} }).program;
+    // With a 64 KiB stack the segments end near depths 168, 509 and 1190: every
+    // depth across them re-enters; only the whole stack's end overflows.
+    const failed = [];
+    for (let stop = 150; stop < 1300; stop++) {
+      try { assert.equal(p.call('f', 0, stop), 4 * stop + 10); } catch (e) { failed.push([stop, e.message]); }
+    }
+    assert.deepEqual(failed, [], JSON.stringify(mode));
+    assert.throws(() => p.call('f', 0, 5000), (e) => e.message === 'stack overflow', JSON.stringify(mode));
+  }
+});
