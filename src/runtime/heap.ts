@@ -755,12 +755,18 @@ export class Heap {
     this.endPromotion();
     if (addr === 0) throw new Trap('out of memory');
     this.allocatedSinceGc += size;
-    const i32 = this.mem.i32, w = addr >> 2;
-    i32[w] = tag | MARK_BIT | PRETENURED_BIT;
-    i32[w + 1] = length;
-    i32.fill(0, w + 2, w + (size >> 2));
+    this.initOld(addr, size, tag | PRETENURED_BIT, length);
     c.pretenured(addr, size);
     return addr;
+  }
+
+  /** The header of an object allocated OLD (marked, as OLD objects are between
+   *  collections), and its payload zeroed. */
+  private initOld(addr: number, size: number, tag: number, length: number): void {
+    const i32 = this.mem.i32, w = addr >> 2;
+    i32[w] = tag | MARK_BIT;
+    i32[w + 1] = length;
+    i32.fill(0, w + 2, w + (size >> 2));
   }
 
   /** A block for a frame-stack segment (frame-stack.ts): an f64 array of
@@ -772,10 +778,7 @@ export class Heap {
     const addr = this.allocOld(size);
     this.endPromotion();
     if (addr === 0) return 0;
-    const i32 = this.mem.i32, w = addr >> 2;
-    i32[w] = ObjKind.ARR_F | MARK_BIT;
-    i32[w + 1] = slots;
-    i32.fill(0, w + 2, w + (size >> 2));
+    this.initOld(addr, size, ObjKind.ARR_F, slots);
     this.collector?.allocatedOld(addr, size);
     return addr;
   }
