@@ -41,9 +41,11 @@
 import { grown, ObjKind, HEADER_BYTES, MARK_BIT, LOGGED_BIT, BIG_BIT, FORWARDED_BIT, PRETENURED_BIT, BIG_ARRAY_ELEMENTS, KIND_MASK, MIN_BLOCK, freeBinOf, type Collector, type Heap } from './heap.js';
 
 /** A minor collection runs after this many bytes of allocation (the nursery),
- *  a quarter of the live set after the last full collection, within these bounds:
+ *  half the live set after the last full collection, within these bounds:
  *  larger means fewer collections and fewer objects promoted while still in use;
- *  smaller means a smaller heap. */
+ *  smaller means a smaller heap. (A quarter made binary-trees 18 promote 118 MB
+ *  instead of 31 MB, run 12 full collections instead of 6, and peak 1 MB
+ *  higher.) */
 const NURSERY_MIN = 1 << 20;
 /** The first nursery is this small and each of the next ones twice the last, up to
  *  the policy's size: the collector's own code runs cold (unoptimized by the host
