@@ -352,9 +352,11 @@ const machine = machineInfo();
 const distStamp = () => { try { return statSync(join(ROOT, 'dist', 'vm.js')).mtimeMs; } catch { return null; } };
 const distAtStart = distStamp();
 const startup = {};
+/** Runs of the empty program per runner, interleaved across runners. */
+const STARTUP_REPS = 11;
 if (!opts.quick) {
-  // Start-up of an empty program per runner (median of 5), for reading small times:
-  // it is included in every time below, not subtracted.
+  // Start-up of an empty program per runner: it is included in every time below,
+  // not subtracted, and reported in a table of its own.
   const dir = join(OUT_DIR, 'empty');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'empty.tier'), 'fn main() {}\n');
@@ -362,16 +364,18 @@ if (!opts.quick) {
   writeFileSync(join(dir, 'empty.lua'), '');
   writeFileSync(join(dir, 'empty.c'), 'int main(void) { return 0; }\n');
   if (runners.some((r) => r.id === 'c')) spawnSync('gcc', ['-O2', '-o', join(dir, 'empty-c'), join(dir, 'empty.c')]);
-  for (const r of runners) {
-    if (!r.available) continue;
-    const [cmd, args] = r.empty(dir);
-    const ts = [];
-    for (let i = 0; i < 5; i++) {
+  const times = Object.fromEntries(runners.map((r) => [r.id, []]));
+  for (let i = 0; i < STARTUP_REPS; i++) {
+    for (const r of runners) {
+      if (!r.available) continue;
+      const [cmd, args] = r.empty(dir);
       const t0 = performance.now();
       const x = spawnSync(cmd, args, { stdio: 'ignore', timeout: 60_000 });
-      if (x.status === 0) ts.push((performance.now() - t0) / 1000);
+      if (x.status === 0) times[r.id].push((performance.now() - t0) / 1000);
     }
-    if (ts.length) startup[r.id] = median(ts);
+  }
+  for (const [id, ts] of Object.entries(times)) {
+    if (ts.length) startup[id] = { median: median(ts), min: Math.min(...ts), max: Math.max(...ts), runs: ts.length };
   }
 }
 
@@ -643,7 +647,7 @@ const timeLines = [];
 timeLines.push('### Times');
 timeLines.push('');
 timeLines.push(`Median wall time in seconds, process spawn to exit, over ${reps} interleaved repetitions; ` +
-  'min..max in small print. Start-up is included (the last row shows it for an empty program).');
+  'min..max in small print. Start-up is included (see Start-up below for an empty program).');
 timeLines.push('');
 const timeHead = ['benchmark', 'size', ...runners.map((r) => r.short)];
 timeLines.push(`| ${timeHead.join(' | ')} |`);
@@ -651,7 +655,19 @@ timeLines.push(`|---|---:|${runners.map(() => '---:').join('|')}|`);
 for (const b of benches) {
   timeLines.push(`| ${b.name} | ${b.size} | ${runners.map((r) => fmtCell(results[b.name].runners[r.id])).join(' | ')} |`);
 }
-timeLines.push(`| *empty program* | | ${runners.map((r) => (startup[r.id] !== undefined ? `*${fmtSeconds(startup[r.id])}*` : 'n/a')).join(' | ')} |`);
+
+const startupLines = ['### Start-up', '',
+  `The empty program (\`fn main() {}\`, an empty file for the peers), process spawn to exit: median of ${STARTUP_REPS} runs ` +
+  'interleaved across runners, min..max in small print, and the median against plain JavaScript\'s (`node` on an empty file, ' +
+  'the same as `node -e 0`). Embedders, who load programs in a process already running, pay less: ' +
+  '`node bench/startup-phases.mjs` reports their first and second program.', '',
+  '| runner | start-up s | / node |', '|---|---:|---:|'];
+for (const r of runners) {
+  const st = startup[r.id];
+  if (!st) { startupLines.push(`| ${r.label} | n/a | |`); continue; }
+  const vsNode = startup.js ? `${(st.median / startup.js.median).toFixed(2)}×` : 'n/a';
+  startupLines.push(`| ${r.label} | ${fmtSeconds(st.median)} <sub>${fmtSeconds(st.min)}..${fmtSeconds(st.max)}</sub> | ${vsNode} |`);
+}
 
 const runnerLines = ['### Runners', '', '| column | runner | command |', '|---|---|---|'];
 for (const r of runners) {
@@ -671,6 +687,8 @@ const report = [
   header.join('\n'),
   '',
   timeLines.join('\n'),
+  '',
+  startupLines.join('\n'),
   '',
   versusTable(),
   '',

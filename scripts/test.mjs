@@ -9,7 +9,8 @@
 // interpreter, everything compiled up front (tier 1, and tier 2 with and without
 // deopt stress), tier-up and OSR at every chance, the default — and each of those again with a collection at every allocation and the
 // heap verifier on.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { readdirSync } from 'node:fs';
 
 const unitFiles = readdirSync('tests/unit').filter((f) => f.endsWith('.test.mjs')).map((f) => `tests/unit/${f}`);
@@ -49,17 +50,43 @@ const steps = [
   ['package', [], ['tests/package.mjs']],
 ];
 
-let passed = 0, failed = 0;
-const t00 = Date.now();
-for (const [what, host, args] of steps) {
-  const name = `${what} [node ${host.join(' ') || '(plain)'}] ${args.filter((a) => a.startsWith('--')).join(' ')}`;
-  const t0 = Date.now();
-  process.stdout.write(`\n== ${name}\n`);
-  const r = spawnSync(process.execPath, [...host, ...args], { stdio: 'inherit' });
-  const ok = r.status === 0;
-  process.stdout.write(`== ${ok ? 'ok' : 'FAILED'} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
-  if (ok) passed++; else failed++;
+// Steps run JOBS at a time (default: one per core, at most 2), each step's output
+// kept and printed whole when it ends, so lines of two steps never interleave.
+// TIERVM_TEST_JOBS=1 runs them one by one with their output live.
+const JOBS = Math.max(1, Number(process.env.TIERVM_TEST_JOBS) || Math.min(2, availableParallelism()));
+
+function stepName([what, host, args]) {
+  return `${what} [node ${host.join(' ') || '(plain)'}] ${args.filter((a) => a.startsWith('--')).join(' ')}`;
 }
-console.log(`\nall steps in ${((Date.now() - t00) / 1000).toFixed(1)} s`);
+
+/** Run one step; resolves to whether it passed. */
+function runStep(step) {
+  const [, host, args] = step;
+  const name = stepName(step);
+  const t0 = Date.now();
+  const live = JOBS === 1;
+  if (live) process.stdout.write(`\n== ${name}\n`);
+  const child = spawn(process.execPath, [...host, ...args], { stdio: live ? 'inherit' : ['ignore', 'pipe', 'pipe'] });
+  const chunks = [];
+  if (!live) for (const s of [child.stdout, child.stderr]) s.on('data', (c) => chunks.push(c));
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      const ok = code === 0;
+      const head = live ? '' : `\n== ${name}\n${Buffer.concat(chunks).toString()}`;
+      process.stdout.write(`${head}== ${ok ? 'ok' : `FAILED${signal ? ` (${signal})` : ''}`} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+      resolve(ok);
+    });
+  });
+}
+
+let passed = 0, failed = 0, next = 0;
+const t00 = Date.now();
+async function worker() {
+  while (next < steps.length) {
+    if (await runStep(steps[next++])) passed++; else failed++;
+  }
+}
+await Promise.all(Array.from({ length: JOBS }, worker));
+console.log(`\nall steps in ${((Date.now() - t00) / 1000).toFixed(1)} s (${JOBS} at a time)`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed ? 1 : 0;
