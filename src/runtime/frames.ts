@@ -12,9 +12,11 @@
 //                    TO_HOST (-1): return to whoever entered this frame from the host
 //                    (an i2c or c2i adapter, the embedding API, an OSR entry)
 
-import { HEADER_SLOTS } from '../bytecode/opcodes.js';
+import { HEADER_SLOTS as SLOTS } from '../bytecode/opcodes.js';
 
-export { HEADER_SLOTS };
+/** This module's own constant (not the imported binding, which V8 reads through
+ *  its cell with a hole check wherever headerAt is inlined). */
+export const HEADER_SLOTS = SLOTS;
 
 /** The header's words, as offsets from headerAt(fp) in an Int32Array view. A
  *  const enum: every use compiles to a literal (no cost in the interpreter). */
