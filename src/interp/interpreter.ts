@@ -55,7 +55,7 @@ import type { Memory } from '../runtime/memory.js';
 import * as runtimeCells from '../runtime/runtime.js';
 import { type Runtime, type CompiledEntry, type InterpretFrame, InterpEntry } from '../runtime/runtime.js';
 import type { Limits } from '../runtime/limits.js';
-import { Hdr, TO_HOST as TO_HOST_IMPORTED, headerAt, frameFn, pushFrame, pushCompiledFrame } from '../runtime/frames.js';
+import { Hdr, TO_HOST as TO_HOST_IMPORTED, headerAt, frameFn, callerFpOf, resumePcOf, pushFrame } from '../runtime/frames.js';
 import { formatF64, fixed, checkCodePoint, parseI32, parseF64, f64ToI32 } from '../runtime/builtins.js';
 import { callExtern } from '../runtime/externs.js';
 import { appendTo, stringOf } from '../runtime/string-builder.js';
@@ -73,9 +73,9 @@ export { GuestFault };
 /** Run function fn, whose frame is at fp, through its compiled entry; the result
  *  goes to the host (the scratch slot) as if the frame had returned. */
 function runCompiled(rt: Runtime, fn: number, fp: number): void {
-  rt.entries[fn]!(fp, SCRATCH_SLOT << 3);
-  const i32 = rt.mem.i32;
-  i32[TOP_FP_WORD] = i32[headerAt(fp) + Hdr.CALLER_FP]!;
+  const callerFp = callerFpOf(rt.mem.i32, fp);
+  rt.entries[fn]!(fp, SCRATCH_SLOT << 3, fn, callerFp, resumePcOf(rt.mem.i32, fp));
+  rt.mem.i32[TOP_FP_WORD] = callerFp;
 }
 
 /** hotLoop: the loop did not enter compiled code; go on interpreting. */
@@ -271,7 +271,8 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
 
             // A call pushes the callee's frame over the call area (header in R[base],
             // R[base+1]). An interpreted callee continues in this loop; a compiled one
-            // is entered through its i2c adapter and returns here (frames.ts, pushCompiledFrame).
+            // is entered through its i2c adapter, which writes its header (frames.ts,
+            // pushCompiledFrame), and returns here.
             case Op.ADDI_CALL: case Op.MOVI_CALL: case Op.MOVR_CALL: case Op.MOVF_CALL:
               if (op === Op.MOVF_CALL) { F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]!; pc += 3; }
               else if (op !== Op.ADDI_CALL) { I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; }
@@ -306,9 +307,8 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
               const entry = entries[callee] as CompiledEntry | null;
               // Compiled code only within the host-stack budget (runtime.ts).
               if (entry !== null && end <= I32[HOST_LIMIT_WORD]!) {
-                pushCompiledFrame(I32, nfp, callee, fp, next - bases[fn]!);
                 if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
-                entry(nfp, (fp + dst) << 3);
+                entry(nfp, (fp + dst) << 3, callee, fp, next - bases[fn]!);
                 if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
                 // The caller's crossings count toward its own compile (a safepoint).
                 const crossed = crossings[fn]! + 1;

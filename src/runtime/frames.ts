@@ -46,7 +46,9 @@ export function pushFrame(i32: Int32Array, fp: number, fn: number, callerFp: num
 /** The header of a frame that compiled code runs: all but RESULT_REG, which
  *  only a frame the interpreter runs reads (its RET). Whatever sends a compiled
  *  frame to the interpreter (a c2i adapter, a deopt, the host-stack limit)
- *  writes RESULT_REG then; compiled code's own calls write these three words. */
+ *  writes RESULT_REG then; compiled code's own calls write these three words,
+ *  and so does an i2c adapter, for the interpreter's call (runtime.ts,
+ *  CompiledEntry). */
 export function pushCompiledFrame(i32: Int32Array, fp: number, fn: number, callerFp: number, resumePc: number): void {
   const h = headerAt(fp);
   i32[h + Hdr.FN] = fn; i32[h + Hdr.CALLER_FP] = callerFp; i32[h + Hdr.RESUME_PC] = resumePc;

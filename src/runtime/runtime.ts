@@ -130,9 +130,11 @@ export const CALLS_WORD = 8;
 export const enum InterpEntry { HOST = 0, CROSSING = 1, RESUME = 2, ADAPTER_CROSSING = 3 }
 
 /** The interpreter's entry for compiled code of one function (an i2c adapter):
- *  runs the callee whose frame (header and arguments) is at calleeFp and stores
- *  its result at byte address dstAddr. */
-export type CompiledEntry = (calleeFp: number, dstAddr: number) => void;
+ *  writes the header of the callee's frame at calleeFp (fn, callerFp, resumePc:
+ *  frames.ts, pushCompiledFrame; its arguments are in its slots already), runs
+ *  it and stores its result at byte address dstAddr. The wasm adapters write
+ *  the three words for a fraction of what the interpreter's stores cost. */
+export type CompiledEntry = (calleeFp: number, dstAddr: number, fn: number, callerFp: number, resumePc: number) => void;
 
 /** The interpreter's entry (interp/interpreter.ts, interpreterFor): runs the
  *  frame already pushed at fp, entered as `entry` says, from position startPc

@@ -4,11 +4,12 @@
 // instantiated by the backend. Pure: the module depends only on the shapes and
 // the table's size.
 //
-//   i2c(calleeFp, dstAddr):               the interpreter's way into compiled code
+//   i2c(calleeFp, dstAddr, fn, callerFp, resumePc):  the interpreter's way into compiled code
+//     header FN, CALLER_FP, RESUME_PC := fn, callerFp, resumePc   ;; pushCompiledFrame
 //     [local.get dstAddr]
 //     local.get calleeFp
 //     (load parameter i from slot calleeFp + i) ...
-//     i32.load (calleeFp * 8 + header FN)  ;; the callee index, from its header
+//     local.get fn
 //     call_indirect (shape)
 //     [f64.store / i32.store at dstAddr]
 //
@@ -62,18 +63,21 @@ export function typedGenericC2iModule(shapes: readonly Shape[]): WasmModuleBuild
 }
 
 function addI2c(mb: WasmModuleBuilder, s: Shape): void {
-  const wb = mb.addFunction(mb.addType([ValType.I32, ValType.I32], []), `i2c_${shapeKey(s)}`);
-  const [fp, dst] = [wb.param(0), wb.param(1)];
-  const fpb = wb.local(ValType.I32);
-  wb.localGet(fp); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(fpb);
+  const wb = mb.addFunction(mb.addType([ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32], []), `i2c_${shapeKey(s)}`);
+  const [fp, dst, fn] = [wb.param(0), wb.param(1), wb.param(2)];
+  const fpb = wb.local(ValType.I32), hb = wb.local(ValType.I32);
+  wb.localGet(fp); wb.i32Const(3); wb.op(W.I32_SHL); wb.localTee(fpb);
+  wb.i32Const(-headerByteOffset(Hdr.FN)); wb.op(W.I32_SUB); wb.localSet(hb);
+  for (const [w, v] of [[Hdr.FN, fn], [Hdr.CALLER_FP, wb.param(3)], [Hdr.RESUME_PC, wb.param(4)]] as const) {
+    wb.localGet(hb); wb.localGet(v); wb.store(W.I32_STORE, 2, (w - Hdr.FN) * 4);
+  }
   if (s.ret !== null) wb.localGet(dst);
   wb.localGet(fp);
   s.params.forEach((k, i) => {
     wb.localGet(fpb);
     wb.load(k === Kind.F ? W.F64_LOAD : W.I32_LOAD, k === Kind.F ? 3 : 2, i * 8);
   });
-  wb.localGet(fpb); wb.i32Const(headerByteOffset(Hdr.FN)); wb.op(W.I32_ADD);
-  wb.load(W.I32_LOAD, 2, 0);
+  wb.localGet(fn);
   wb.callIndirect(shapeType(mb, s.params, s.ret));
   if (s.ret !== null) wb.store(s.ret === Kind.F ? W.F64_STORE : W.I32_STORE, s.ret === Kind.F ? 3 : 2, 0);
   wb.finish();
