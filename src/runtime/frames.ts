@@ -12,11 +12,14 @@
 //                    TO_HOST (-1): return to whoever entered this frame from the host
 //                    (an i2c or c2i adapter, the embedding API, an OSR entry)
 
-import { HEADER_SLOTS as SLOTS } from '../bytecode/opcodes.js';
+import { HEADER_SLOTS } from '../bytecode/opcodes.js';
 
-/** This module's own constant (not the imported binding, which V8 reads through
- *  its cell with a hole check wherever headerAt is inlined). */
-export const HEADER_SLOTS = SLOTS;
+export { HEADER_SLOTS };
+
+/** HEADER_SLOTS as this module's own constant, not exported: V8 reads an
+ *  imported or exported binding through its cell, with a hole check, wherever
+ *  headerAt is inlined (the interpreter's calls and returns), and folds this. */
+const SLOTS = HEADER_SLOTS;
 
 /** The header's words, as offsets from headerAt(fp) in an Int32Array view. A
  *  const enum: every use compiles to a literal (no cost in the interpreter). */
@@ -27,7 +30,7 @@ export const enum Hdr { FN = 0, CALLER_FP = 1, RESUME_PC = 2, RESULT_REG = 3 }
 export const TO_HOST = -1;
 
 /** i32 index of word 0 of the header of the frame at slot fp. */
-export function headerAt(fp: number): number { return (fp - HEADER_SLOTS) << 1; }
+export function headerAt(fp: number): number { return (fp - SLOTS) << 1; }
 
 /** Byte offset of header word w from the frame's base address fp * 8 (negative). */
 export function headerByteOffset(w: Hdr): number { return w * 4 - HEADER_SLOTS * 8; }
