@@ -155,8 +155,8 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
     let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16, U8 = mem.u8;
     let fp = entryFp | 0;
     let fn = frameFn(I32, fp);
-    const hostLimit = I32[HOST_LIMIT_WORD]!;
     const lowers = entry === InterpEntry.CROSSING || entry === InterpEntry.RESUME;
+    const hostLimit = lowers ? I32[HOST_LIMIT_WORD]! : 0;
     if (lowers) I32[HOST_LIMIT_WORD] = hostLimit - rt.crossingSlots;
     if (entry === InterpEntry.CROSSING || entry === InterpEntry.ADAPTER_CROSSING) {
       const calls = counters[fn << 1]! + 1;

@@ -1,8 +1,8 @@
 // The wasm of the adapters that cross between tiers, for signature shapes
 // (../backend.ts says what each does): built here, instantiated by the backend,
 // or built and compiled on the compiler thread (./compile-thread.ts) and
-// instantiated by the backend. Pure: the module depends only on the shapes and
-// the table's size.
+// instantiated by the backend. Pure: the module depends only on the shapes, the
+// table's size and how far a crossing lowers the host-stack limit.
 //
 //   i2c(calleeFp, dstAddr, fn, callerFp, resumePc):  the interpreter's way into compiled code
 //     header FN, CALLER_FP, RESUME_PC := fn, callerFp, resumePc   ;; pushCompiledFrame
