@@ -30,7 +30,8 @@
 //   sites, OSR) are the function's own: pc - bases[fn].
 // - The entry (runtime.ts, InterpEntry) says what run() does first: a c2i
 //   crossing counts the call and lowers the host-stack limit, restored when the
-//   entry frame returns; whatever returns to the host leaves its raw result in
+//   entry frame returns (an ADAPTER_CROSSING's adapter lowers and restores it,
+//   and the published frame, itself); whatever returns to the host leaves its raw result in
 //   the scratch slot (rt.resultI / rt.resultF read it).
 // - A caller's resume position and result register are in the callee's header, so
 //   a trap anywhere can rebuild the guest stack trace from memory (errors.ts).
@@ -46,27 +47,35 @@
 //   standing at each part's own position while it runs, so traps, back-edges and
 //   resume positions are exactly those of the plain instructions.
 
-import { Op, OP_INFO, HEADER_SLOTS, Kind } from '../bytecode/opcodes.js';
+import { Op, OP_INFO, HEADER_SLOTS as HEADER_SLOTS_IMPORTED, Kind } from '../bytecode/opcodes.js';
 import { MATH1_IMPLS, MATH2_IMPLS } from '../bytecode/builtins.js';
 import { Trap, GuestFault } from '../runtime/errors.js';
 import { arrayKindFor, barrierNeeded } from '../runtime/heap.js';
 import type { Memory } from '../runtime/memory.js';
-import { type Runtime, type CompiledEntry, type InterpretFrame, InterpEntry, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD } from '../runtime/runtime.js';
+import * as runtimeCells from '../runtime/runtime.js';
+import { type Runtime, type CompiledEntry, type InterpretFrame, InterpEntry } from '../runtime/runtime.js';
 import type { Limits } from '../runtime/limits.js';
-import { Hdr, TO_HOST, headerAt, frameFn, pushFrame, pushCompiledFrame } from '../runtime/frames.js';
+import { Hdr, TO_HOST as TO_HOST_IMPORTED, headerAt, frameFn, callerFpOf, resumePcOf, pushFrame } from '../runtime/frames.js';
 import { formatF64, fixed, checkCodePoint, parseI32, parseF64, f64ToI32 } from '../runtime/builtins.js';
 import { callExtern } from '../runtime/externs.js';
 import { appendTo, stringOf } from '../runtime/string-builder.js';
-import { MEGAMORPHIC } from '../runtime/profile.js';
+import { MEGAMORPHIC as MEGAMORPHIC_IMPORTED } from '../runtime/profile.js';
+
+// The imported numbers the loop uses, as this module's own constants: V8 reads
+// an imported binding through its cell with a hole check at every use, and
+// folds a constant of the module a closure's known context holds (compiled ->
+// interp: about 2 ns of 27 per crossing).
+const HEADER_SLOTS = HEADER_SLOTS_IMPORTED, TO_HOST = TO_HOST_IMPORTED, MEGAMORPHIC = MEGAMORPHIC_IMPORTED;
+const { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD } = runtimeCells;
 
 export { GuestFault };
 
 /** Run function fn, whose frame is at fp, through its compiled entry; the result
  *  goes to the host (the scratch slot) as if the frame had returned. */
 function runCompiled(rt: Runtime, fn: number, fp: number): void {
-  rt.entries[fn]!(fp, SCRATCH_SLOT << 3);
-  const i32 = rt.mem.i32;
-  i32[TOP_FP_WORD] = i32[headerAt(fp) + Hdr.CALLER_FP]!;
+  const callerFp = callerFpOf(rt.mem.i32, fp);
+  rt.entries[fn]!(fp, SCRATCH_SLOT << 3, fn, callerFp, resumePcOf(rt.mem.i32, fp));
+  rt.mem.i32[TOP_FP_WORD] = callerFp;
 }
 
 /** hotLoop: the loop did not enter compiled code; go on interpreting. */
@@ -146,16 +155,17 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
     let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16, U8 = mem.u8;
     let fp = entryFp | 0;
     let fn = frameFn(I32, fp);
-    const hostLimit = I32[HOST_LIMIT_WORD]!;
-    if (entry !== InterpEntry.HOST) I32[HOST_LIMIT_WORD] = hostLimit - rt.crossingSlots;
-    if (entry === InterpEntry.CROSSING) {
+    const lowers = entry === InterpEntry.CROSSING || entry === InterpEntry.RESUME;
+    const hostLimit = lowers ? I32[HOST_LIMIT_WORD]! : 0;
+    if (lowers) I32[HOST_LIMIT_WORD] = hostLimit - rt.crossingSlots;
+    if (entry === InterpEntry.CROSSING || entry === InterpEntry.ADAPTER_CROSSING) {
       const calls = counters[fn << 1]! + 1;
       counters[fn << 1] = calls;
       tiering.onCall(fn, calls);
     }
     if (entry !== InterpEntry.RESUME && entries[fn] !== null) {
       runCompiled(rt, fn, fp);
-      if (entry !== InterpEntry.HOST) mem.i32[HOST_LIMIT_WORD] = hostLimit;
+      if (lowers) mem.i32[HOST_LIMIT_WORD] = hostLimit;
       return;
     }
     let pc = bases[fn]! + startPc;
@@ -261,7 +271,8 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
 
             // A call pushes the callee's frame over the call area (header in R[base],
             // R[base+1]). An interpreted callee continues in this loop; a compiled one
-            // is entered through its i2c adapter and returns here (frames.ts, pushCompiledFrame).
+            // is entered through its i2c adapter, which writes its header (frames.ts,
+            // pushCompiledFrame), and returns here.
             case Op.ADDI_CALL: case Op.MOVI_CALL: case Op.MOVR_CALL: case Op.MOVF_CALL:
               if (op === Op.MOVF_CALL) { F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]!; pc += 3; }
               else if (op !== Op.ADDI_CALL) { I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; }
@@ -296,9 +307,8 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
               const entry = entries[callee] as CompiledEntry | null;
               // Compiled code only within the host-stack budget (runtime.ts).
               if (entry !== null && end <= I32[HOST_LIMIT_WORD]!) {
-                pushCompiledFrame(I32, nfp, callee, fp, next - bases[fn]!);
                 if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
-                entry(nfp, (fp + dst) << 3);
+                entry(nfp, (fp + dst) << 3, callee, fp, next - bases[fn]!);
                 if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
                 // The caller's crossings count toward its own compile (a safepoint).
                 const crossed = crossings[fn]! + 1;
@@ -649,9 +659,10 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
         fp = next; fn = frameFn(I32, fp); pc = bases[fn]! + resume;
       }
       // The entry frame returned to the host (its result stored): its caller
-      // is the innermost frame again; the limit lowered at entry is restored.
-      I32[TOP_FP_WORD] = I32[headerAt(fp) + Hdr.CALLER_FP]!;
-      if (entry !== InterpEntry.HOST) I32[HOST_LIMIT_WORD] = I32[HOST_LIMIT_WORD]! + rt.crossingSlots;
+      // is the innermost frame again; the limit lowered at entry is restored
+      // (by the adapter itself after an ADAPTER_CROSSING).
+      if (entry !== InterpEntry.ADAPTER_CROSSING) I32[TOP_FP_WORD] = I32[headerAt(fp) + Hdr.CALLER_FP]!;
+      if (lowers) I32[HOST_LIMIT_WORD] = I32[HOST_LIMIT_WORD]! + rt.crossingSlots;
       if (metered) I32[FUEL_WORD] = fuel;
     } catch (e) {
       // A trap of this loop's own (the cell is the truth while the copy is parked).

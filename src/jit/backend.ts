@@ -36,7 +36,6 @@ import type { Runtime, CompiledEntry, InterpretFrame } from '../runtime/runtime.
 import type { Backend, CompilePlan, Finished, OsrEntry } from '../runtime/tiering.js';
 import { describeSpeculation } from '../runtime/profile.js';
 import type { CompilerThread, ThreadResult } from './thread.js';
-import { callerFpOf } from '../runtime/frames.js';
 import type { TierEventLog } from '../runtime/tier-events.js';
 import type { AdapterMode } from '../config.js';
 import { genericI2c, genericC2i, GENERIC_ARITY, type GuestFn } from './generic-adapters.js';
@@ -239,7 +238,7 @@ export abstract class CompilingBackend<Code> implements Backend {
     const f = fn.index;
     this.setSlot(f, code);
     const ev = this.opts.events;
-    this.rt.entries[f] = ev === null ? this.i2cFor(fn) : ev.countingI2c(this.i2cFor(fn), (fp) => this.fromHost(fp));
+    this.rt.entries[f] = ev === null ? this.i2cFor(fn) : ev.countingI2c(this.i2cFor(fn), (callerFp) => this.fromHost(callerFp));
     if (ev !== null) ev.sink({ kind: 'installed', t: ev.now(), fn: fn.name, f, backend: this.name, slot: f, shape: shapeKey(fn) });
   }
 
@@ -256,9 +255,10 @@ export abstract class CompilingBackend<Code> implements Backend {
     return ev === null ? enter : ev.countingC2i(enter);
   }
 
-  /** Whether the frame at fp is a host entry (its caller is the host's frame). */
-  private fromHost(fp: number): boolean {
-    return callerFpOf(this.rt.mem.i32, fp) === this.rt.hostCallerFp;
+  /** Whether a frame whose caller's fp is callerFp is a host entry (its caller
+   *  is the host's frame). */
+  private fromHost(callerFp: number): boolean {
+    return callerFp === this.rt.hostCallerFp;
   }
 
   private build(fn: BcFunction, osrPc: number | null, plan: CompilePlan): Code {

@@ -6,8 +6,9 @@
 // signature cookie); kept to measure what generating them buys (bench/crossings.mjs,
 // docs/architecture.md). Both backends use them.
 //
-//   i2c(calleeFp, dstAddr)        one for every shape: reads the callee's index
-//                                 from its header, its arity, parameter kinds and
+//   i2c(calleeFp, dstAddr, f, callerFp, resumePc)
+//                                 one for every shape: writes the callee's header
+//                                 (pushCompiledFrame), reads its arity, parameter kinds and
 //                                 result kind from tables, loads the arguments
 //                                 from the frame and calls its table slot.
 //   c2i(fp, a0..a5) -> result     for every shape of at most GENERIC_ARITY
@@ -23,7 +24,7 @@
 import { Kind } from '../bytecode/opcodes.js';
 import type { BcModule } from '../bytecode/module.js';
 import { type Runtime, type CompiledEntry, type InterpretFrame, InterpEntry, SCRATCH_SLOT } from '../runtime/runtime.js';
-import { Hdr, TO_HOST, headerAt } from '../runtime/frames.js';
+import { Hdr, TO_HOST, headerAt, pushCompiledFrame } from '../runtime/frames.js';
 
 /** Compiled code or a c2i adapter as JavaScript sees it: (fp, native args...). */
 export type GuestFn = (fp: number, ...args: number[]) => number | undefined;
@@ -54,8 +55,8 @@ export function genericI2c(rt: Runtime, slot: (f: number) => GuestFn): CompiledE
   const t = sigTables(rt.mod);
   const arg = (fp: number, f: number, i: number): number =>
     isF64Param(t, f, i) ? rt.mem.f64[fp + i]! : rt.mem.i32[(fp + i) << 1]!;
-  return function i2cGeneric(fp: number, dst: number): void {
-    const f = rt.mem.i32[headerAt(fp) + Hdr.FN]!;
+  return function i2cGeneric(fp: number, dst: number, f: number, callerFp: number, resumePc: number): void {
+    pushCompiledFrame(rt.mem.i32, fp, f, callerFp, resumePc);
     const code = slot(f);
     let r: number | undefined;
     switch (t.arity[f]) {

@@ -42,6 +42,9 @@ export interface ThreadInit {
   /** Whether the adapters are generated per shape (false: --adapters=generic,
    *  whose adapters are not compiled code; the prelude has none). */
   generatedAdapters: boolean;
+  /** How far a c2i crossing lowers the host-stack limit (rt.crossingSlots; the
+   *  c2i adapters bake it in). */
+  crossingSlots: number;
 }
 
 /** One compile: function f whole (osrPc null; tier 1, counting down

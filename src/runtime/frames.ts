@@ -16,6 +16,11 @@ import { HEADER_SLOTS } from '../bytecode/opcodes.js';
 
 export { HEADER_SLOTS };
 
+/** HEADER_SLOTS as this module's own constant, not exported: V8 reads an
+ *  imported or exported binding through its cell, with a hole check, wherever
+ *  headerAt is inlined (the interpreter's calls and returns), and folds this. */
+const SLOTS = HEADER_SLOTS;
+
 /** The header's words, as offsets from headerAt(fp) in an Int32Array view. A
  *  const enum: every use compiles to a literal (no cost in the interpreter). */
 export const enum Hdr { FN = 0, CALLER_FP = 1, RESUME_PC = 2, RESULT_REG = 3 }
@@ -25,7 +30,7 @@ export const enum Hdr { FN = 0, CALLER_FP = 1, RESUME_PC = 2, RESULT_REG = 3 }
 export const TO_HOST = -1;
 
 /** i32 index of word 0 of the header of the frame at slot fp. */
-export function headerAt(fp: number): number { return (fp - HEADER_SLOTS) << 1; }
+export function headerAt(fp: number): number { return (fp - SLOTS) << 1; }
 
 /** Byte offset of header word w from the frame's base address fp * 8 (negative). */
 export function headerByteOffset(w: Hdr): number { return w * 4 - HEADER_SLOTS * 8; }
@@ -44,7 +49,9 @@ export function pushFrame(i32: Int32Array, fp: number, fn: number, callerFp: num
 /** The header of a frame that compiled code runs: all but RESULT_REG, which
  *  only a frame the interpreter runs reads (its RET). Whatever sends a compiled
  *  frame to the interpreter (a c2i adapter, a deopt, the host-stack limit)
- *  writes RESULT_REG then; compiled code's own calls write these three words. */
+ *  writes RESULT_REG then; compiled code's own calls write these three words,
+ *  and so does an i2c adapter, for the interpreter's call (runtime.ts,
+ *  CompiledEntry). */
 export function pushCompiledFrame(i32: Int32Array, fp: number, fn: number, callerFp: number, resumePc: number): void {
   const h = headerAt(fp);
   i32[h + Hdr.FN] = fn; i32[h + Hdr.CALLER_FP] = callerFp; i32[h + Hdr.RESUME_PC] = resumePc;

@@ -118,17 +118,23 @@ export const CALLS_WORD = 8;
  *           lowered while it runs (the crossing uses host stack of its own);
  *  RESUME   a compiled frame continues in the interpreter (past the host-stack
  *           limit, or deoptimized at a position): the limit lowered likewise,
- *           and interpreted even though the function is compiled.
+ *           and interpreted even though the function is compiled;
+ *  ADAPTER_CROSSING  a CROSSING whose adapter lowered the limit itself and
+ *           restores it, and the published innermost frame (TOP_FP_WORD),
+ *           when the frame returns (the wasm c2i adapters: two stores and a
+ *           load there cost a fraction of what they cost in run()).
  *  Lowered, the limit is restored when the frame returns; an exception leaves
  *  the guest code of the host entry, whose boundary (embed/instance.ts)
  *  restores the limit it was entered with, the only one guest code can go on
  *  with (no try/finally: it cost about 4 ns of a 35 ns crossing). */
-export const enum InterpEntry { HOST = 0, CROSSING = 1, RESUME = 2 }
+export const enum InterpEntry { HOST = 0, CROSSING = 1, RESUME = 2, ADAPTER_CROSSING = 3 }
 
 /** The interpreter's entry for compiled code of one function (an i2c adapter):
- *  runs the callee whose frame (header and arguments) is at calleeFp and stores
- *  its result at byte address dstAddr. */
-export type CompiledEntry = (calleeFp: number, dstAddr: number) => void;
+ *  writes the header of the callee's frame at calleeFp (fn, callerFp, resumePc:
+ *  frames.ts, pushCompiledFrame; its arguments are in its slots already), runs
+ *  it and stores its result at byte address dstAddr. The wasm adapters write
+ *  the three words for a fraction of what the interpreter's stores cost. */
+export type CompiledEntry = (calleeFp: number, dstAddr: number, fn: number, callerFp: number, resumePc: number) => void;
 
 /** The interpreter's entry (interp/interpreter.ts, interpreterFor): runs the
  *  frame already pushed at fp, entered as `entry` says, from position startPc

@@ -165,11 +165,11 @@ export class TierEventLog {
   at(absoluteMs: number): number { return absoluteMs - performance.timeOrigin - this.t0; }
 
   /** An i2c entry that counts the calls into it from interpreted frames (not the
-   *  host's own entries: `fromHost` tells them apart). */
-  countingI2c<E extends (fp: number, dst: number) => void>(entry: E, fromHost: (fp: number) => boolean): E {
-    return ((fp: number, dst: number) => {
-      if (!fromHost(fp)) this.interpToCompiled++;
-      entry(fp, dst);
+   *  host's own entries: `fromHost` tells them apart by the caller's fp). */
+  countingI2c<E extends (fp: number, dst: number, fn: number, callerFp: number, resumePc: number) => void>(entry: E, fromHost: (callerFp: number) => boolean): E {
+    return ((fp: number, dst: number, fn: number, callerFp: number, resumePc: number) => {
+      if (!fromHost(callerFp)) this.interpToCompiled++;
+      entry(fp, dst, fn, callerFp, resumePc);
     }) as E;
   }
 

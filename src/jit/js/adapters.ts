@@ -2,10 +2,11 @@
 // signature shape (kinds of the parameters and the result): factory sources for
 // `new Function('env', source)`, like the functions lower.ts makes.
 //
-//   i2c(calleeFp, dstAddr)      the interpreter's entry into compiled code
-//                               (rt.entries[f]): loads the arguments from the
-//                               callee's frame slots, calls table[f] (f read from
-//                               the header the interpreter wrote) and stores the
+//   i2c(calleeFp, dstAddr, f, callerFp, resumePc)
+//                               the interpreter's entry into compiled code
+//                               (rt.entries[f]): writes the callee's header
+//                               (frames.ts, pushCompiledFrame), loads the arguments
+//                               from its frame slots, calls table[f] and stores the
 //                               result at byte address dstAddr.
 //   c2i(fp, args...) -> result  compiled code's way into an interpreted callee
 //                               (its table slot): stores the arguments into the
@@ -36,15 +37,16 @@ const usesF64 = (s: Shape) => s.params.includes(Kind.F);
 
 export function i2cSource(s: Shape): string {
   const args = ['fp', ...s.params.map((k, i) => slot(k, i))].join(', ');
-  const call = `table[I32[fpi + ${headerAt(0) + Hdr.FN}]](${args})`;
+  const call = `table[f](${args})`;
   const store = s.ret === null ? `${call};`
     : s.ret === Kind.F ? `const r = ${call};\n  mem.f64[dst >> 3] = r;`
     : `const r = ${call};\n  mem.i32[dst >> 2] = r;`;
   return [
     '"use strict";',
     'const mem = env.mem, table = env.table;',
-    `return function i2c_${ident(s)}(fp, dst) {`,
+    `return function i2c_${ident(s)}(fp, dst, f, callerFp, resumePc) {`,
     `  const fpi = fp << 1, I32 = mem.i32${usesF64(s) ? ', F64 = mem.f64' : ''};`,
+    `  I32[fpi + ${headerAt(0) + Hdr.FN}] = f; I32[fpi + ${headerAt(0) + Hdr.CALLER_FP}] = callerFp; I32[fpi + ${headerAt(0) + Hdr.RESUME_PC}] = resumePc;`,
     `  ${store}`,
     '};',
   ].join('\n');

@@ -1,23 +1,28 @@
 // The wasm of the adapters that cross between tiers, for signature shapes
 // (../backend.ts says what each does): built here, instantiated by the backend,
 // or built and compiled on the compiler thread (./compile-thread.ts) and
-// instantiated by the backend. Pure: the module depends only on the shapes and
-// the table's size.
+// instantiated by the backend. Pure: the module depends only on the shapes, the
+// table's size and how far a crossing lowers the host-stack limit.
 //
-//   i2c(calleeFp, dstAddr):               the interpreter's way into compiled code
+//   i2c(calleeFp, dstAddr, fn, callerFp, resumePc):  the interpreter's way into compiled code
+//     header FN, CALLER_FP, RESUME_PC := fn, callerFp, resumePc   ;; pushCompiledFrame
 //     [local.get dstAddr]
 //     local.get calleeFp
 //     (load parameter i from slot calleeFp + i) ...
-//     i32.load (calleeFp * 8 + header FN)  ;; the callee index, from its header
+//     local.get fn
 //     call_indirect (shape)
 //     [f64.store / i32.store at dstAddr]
 //
 //   c2i(fp, args...) -> result:           compiled code's way into the interpreter
 //     header RESULT_REG := TO_HOST        ;; return to the host: back here
 //     (store arg i to slot fp + i) ...
-//     local.get fp ; i32.const CROSSING ; i32.const 0
+//     limit := HOST_LIMIT_WORD ; HOST_LIMIT_WORD := limit - crossingSlots
+//     local.get fp ; i32.const ADAPTER_CROSSING ; i32.const 0
 //     call $enter                         ;; the interpreter's entry itself (rt.interpretFrame)
+//     HOST_LIMIT_WORD := limit ; TOP_FP_WORD := header CALLER_FP
 //     [i32.const 0 ; load scratch slot]   ;; the raw result, through memory
+//   The limit and the published frame are the adapter's (ADAPTER_CROSSING,
+//   runtime.ts): the interpreter's loop does not touch them on this entry.
 //
 // Imports: env.memory, env.table (with i2c adapters), and h.enter (the
 // interpreter's entry, (fp, entry, startPc) -> (), all i32: with matching
@@ -29,18 +34,20 @@
 
 import { Kind } from '../../bytecode/opcodes.js';
 import { Hdr, TO_HOST, headerByteOffset } from '../../runtime/frames.js';
-import { SCRATCH_SLOT, InterpEntry } from '../../runtime/runtime.js';
+import { SCRATCH_SLOT, HOST_LIMIT_WORD, TOP_FP_WORD, InterpEntry } from '../../runtime/runtime.js';
 import { shapeKey, type Shape } from '../backend.js';
 import { ValType, W, WasmModuleBuilder } from './encoder.js';
 import { sharedModule, shapeType } from './lower.js';
 
-/** One module of the c2i adapters of `c2i` and the i2c adapters of `i2c`. */
-export function adapterModule(c2i: readonly Shape[], i2c: readonly Shape[], tableSize: number): WasmModuleBuilder {
+/** One module of the c2i adapters of `c2i` and the i2c adapters of `i2c`;
+ *  crossingSlots: how far a c2i crossing lowers the host-stack limit
+ *  (rt.crossingSlots). */
+export function adapterModule(c2i: readonly Shape[], i2c: readonly Shape[], tableSize: number, crossingSlots: number): WasmModuleBuilder {
   const mb = i2c.length > 0 ? sharedModule(tableSize) : new WasmModuleBuilder();
   if (i2c.length === 0) mb.importMemory('env', 'memory', 1);
   // Imports precede defined functions.
   const enter = c2i.length > 0 ? mb.importFunction('h', 'enter', mb.addType([ValType.I32, ValType.I32, ValType.I32], [])) : -1;
-  for (const s of c2i) addC2i(mb, s, enter);
+  for (const s of c2i) addC2i(mb, s, enter, crossingSlots);
   for (const s of i2c) addI2c(mb, s);
   return mb;
 }
@@ -56,27 +63,30 @@ export function typedGenericC2iModule(shapes: readonly Shape[]): WasmModuleBuild
 }
 
 function addI2c(mb: WasmModuleBuilder, s: Shape): void {
-  const wb = mb.addFunction(mb.addType([ValType.I32, ValType.I32], []), `i2c_${shapeKey(s)}`);
-  const [fp, dst] = [wb.param(0), wb.param(1)];
-  const fpb = wb.local(ValType.I32);
-  wb.localGet(fp); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(fpb);
+  const wb = mb.addFunction(mb.addType([ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32], []), `i2c_${shapeKey(s)}`);
+  const [fp, dst, fn] = [wb.param(0), wb.param(1), wb.param(2)];
+  const fpb = wb.local(ValType.I32), hb = wb.local(ValType.I32);
+  wb.localGet(fp); wb.i32Const(3); wb.op(W.I32_SHL); wb.localTee(fpb);
+  wb.i32Const(-headerByteOffset(Hdr.FN)); wb.op(W.I32_SUB); wb.localSet(hb);
+  for (const [w, v] of [[Hdr.FN, fn], [Hdr.CALLER_FP, wb.param(3)], [Hdr.RESUME_PC, wb.param(4)]] as const) {
+    wb.localGet(hb); wb.localGet(v); wb.store(W.I32_STORE, 2, (w - Hdr.FN) * 4);
+  }
   if (s.ret !== null) wb.localGet(dst);
   wb.localGet(fp);
   s.params.forEach((k, i) => {
     wb.localGet(fpb);
     wb.load(k === Kind.F ? W.F64_LOAD : W.I32_LOAD, k === Kind.F ? 3 : 2, i * 8);
   });
-  wb.localGet(fpb); wb.i32Const(headerByteOffset(Hdr.FN)); wb.op(W.I32_ADD);
-  wb.load(W.I32_LOAD, 2, 0);
+  wb.localGet(fn);
   wb.callIndirect(shapeType(mb, s.params, s.ret));
   if (s.ret !== null) wb.store(s.ret === Kind.F ? W.F64_STORE : W.I32_STORE, s.ret === Kind.F ? 3 : 2, 0);
   wb.finish();
   mb.exportFunction(`i2c ${shapeKey(s)}`, wb.index);
 }
 
-function addC2i(mb: WasmModuleBuilder, s: Shape, enter: number): void {
+function addC2i(mb: WasmModuleBuilder, s: Shape, enter: number, crossingSlots: number): void {
   const wb = mb.addFunction(shapeType(mb, s.params, s.ret), `c2i_${shapeKey(s)}`);
-  const fpb = wb.local(ValType.I32);
+  const fpb = wb.local(ValType.I32), limit = wb.local(ValType.I32);
   wb.localGet(wb.param(0)); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(fpb);
   wb.localGet(fpb); wb.i32Const(headerByteOffset(Hdr.RESULT_REG)); wb.op(W.I32_ADD);
   wb.i32Const(TO_HOST); wb.store(W.I32_STORE, 2, 0);
@@ -84,7 +94,12 @@ function addC2i(mb: WasmModuleBuilder, s: Shape, enter: number): void {
     wb.localGet(fpb); wb.localGet(wb.param(i + 1));
     wb.store(k === Kind.F ? W.F64_STORE : W.I32_STORE, k === Kind.F ? 3 : 2, i * 8);
   });
-  wb.localGet(wb.param(0)); wb.i32Const(InterpEntry.CROSSING); wb.i32Const(0); wb.call(enter);
+  wb.i32Const(0); wb.i32Const(0); wb.load(W.I32_LOAD, 2, HOST_LIMIT_WORD * 4); wb.localTee(limit);
+  wb.i32Const(crossingSlots); wb.op(W.I32_SUB); wb.store(W.I32_STORE, 2, HOST_LIMIT_WORD * 4);
+  wb.localGet(wb.param(0)); wb.i32Const(InterpEntry.ADAPTER_CROSSING); wb.i32Const(0); wb.call(enter);
+  wb.i32Const(0); wb.localGet(limit); wb.store(W.I32_STORE, 2, HOST_LIMIT_WORD * 4);
+  wb.i32Const(0); wb.localGet(fpb); wb.i32Const(headerByteOffset(Hdr.CALLER_FP)); wb.op(W.I32_ADD);
+  wb.load(W.I32_LOAD, 2, 0); wb.store(W.I32_STORE, 2, TOP_FP_WORD * 4);
   if (s.ret !== null) { wb.i32Const(0); wb.load(s.ret === Kind.F ? W.F64_LOAD : W.I32_LOAD, s.ret === Kind.F ? 3 : 2, SCRATCH_SLOT * 8); }
   wb.finish();
   mb.exportFunction(`c2i ${shapeKey(s)}`, wb.index);

@@ -123,7 +123,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     const init = {
       mod: this.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot, frameSizes: rt.frameSizes,
       inlinable, fuel: rt.limits.metered, countCalls: opts.events !== null, tableSize: this.mod.functions.length, charCache: rt.heap.charCache,
-      generatedAdapters: opts.adapters !== 'generic',
+      generatedAdapters: opts.adapters !== 'generic', crossingSlots: rt.crossingSlots,
     };
     this.failureSaid = false;
     return new CompilerThread(init, ready, THREAD_START_DELAY_MS, () => this.sayThread('started', ''));
@@ -196,7 +196,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
       const h = Object.fromEntries(c2i.map((s) => [shapeKey(s), this.genericC2iFor(s)]));
       return this.instantiate(typedGenericC2iModule(c2i).encode(), { h });
     }
-    const compiled = module ?? new WebAssembly.Module(adapterModule(c2i, i2c, this.mod.functions.length).encode() as Uint8Array<ArrayBuffer>);
+    const compiled = module ?? new WebAssembly.Module(adapterModule(c2i, i2c, this.mod.functions.length, this.rt.crossingSlots).encode() as Uint8Array<ArrayBuffer>);
     return new WebAssembly.Instance(compiled, this.imports({ h: { enter: this.c2iEnter() } })).exports;
   }
 }
