@@ -54,10 +54,16 @@ const MIN_BRANCH_SAMPLES = 100;
  *  the frame whose loop made it hot is not entered by OSR (onHotLoop). */
 const SHORT_LOOP = 50;
 
-/** Default N. A thousand calls or loop iterations costs the interpreter well under
- *  a millisecond, while compiling a small function costs about that much: below
- *  this, compiling code that is rarely run would dominate start-up. */
-export const DEFAULT_JIT_THRESHOLD = 1000;
+/** Default N. A hundred calls or loop iterations cost the interpreter a few
+ *  microseconds, and compiling a small function a millisecond or so, so below
+ *  this compiling code that is rarely run would dominate start-up. Above it,
+ *  what dominates is V8's own work on the interpreter: interpreting longer
+ *  gets its loop (interp/interpreter.ts, `run`) optimized by TurboFan, 25-150
+ *  ms of compile per optimization (and again after each deopt) on a background
+ *  thread — CPU that --tier=jit never spends. N = 1000 cost mandelbrot 4000
+ *  about 20 ms of CPU more than N = 100, and ten benchmark programs at their
+ *  quick sizes 8% more (docs/architecture.md, "third round"). */
+export const DEFAULT_JIT_THRESHOLD = 100;
 
 export const enum FnState { INTERPRETED = 0, COMPILED = 1, FAILED = 2, QUEUED = 3, OPTIMIZED = 4 }
 
