@@ -580,5 +580,5 @@ function makeTiering(rt: Runtime, o: VmOptions, backend: Backend | null, events:
   // The policy reads plain instructions (a profiled jump may be a later part of
   // a superinstruction in rt.codes; positions are the same).
   return new Tiering(names, backend, { mode, threshold, events, filter, deoptStress, thread: compilesOnThread(o) },
-    rt.codes.map(plainCode), rt.profiles);
+    rt.codes.map(plainCode), rt.profiles, rt.counters);
 }

@@ -23,7 +23,9 @@
 // its calls crosses tiers, and it would stay interpreted, crossing, for N calls
 // of its own), and a loop enters compiled code (OSR) after N back-edges in one
 // function; N = 1 compiles and enters OSR at every chance (a stress mode for
-// tests).
+// tests). A function called once so far (a `main`) is not compiled for its
+// frame's crossings or hot loop: that frame gets an OSR entry of its own, and
+// only a later call could run a compile of the whole body (onlyFrame).
 //
 // Tier 2 (a backend that `optimizes`: wasm): when the profile (profile.ts) of a
 // function gives tier 2 something to speculate on, its tier-1 code counts its own
@@ -54,10 +56,16 @@ const MIN_BRANCH_SAMPLES = 100;
  *  the frame whose loop made it hot is not entered by OSR (onHotLoop). */
 const SHORT_LOOP = 50;
 
-/** Default N. A thousand calls or loop iterations costs the interpreter well under
- *  a millisecond, while compiling a small function costs about that much: below
- *  this, compiling code that is rarely run would dominate start-up. */
-export const DEFAULT_JIT_THRESHOLD = 1000;
+/** Default N. A hundred calls or loop iterations cost the interpreter a few
+ *  microseconds, and compiling a small function a millisecond or so, so below
+ *  this compiling code that is rarely run would dominate start-up. Above it,
+ *  what dominates is V8's own work on the interpreter: interpreting longer
+ *  gets its loop (interp/interpreter.ts, `run`) optimized by TurboFan, 25-150
+ *  ms of compile per optimization (and again after each deopt) on a background
+ *  thread — CPU that --tier=jit never spends. N = 1000 cost mandelbrot 4000
+ *  about 20 ms of CPU more than N = 100, and ten benchmark programs at their
+ *  quick sizes 8% more (docs/architecture.md, "third round"). */
+export const DEFAULT_JIT_THRESHOLD = 100;
 
 export const enum FnState { INTERPRETED = 0, COMPILED = 1, FAILED = 2, QUEUED = 3, OPTIMIZED = 4 }
 
@@ -157,7 +165,8 @@ export class Tiering {
   private readonly failedSites: Set<number>[];
 
   constructor(readonly names: readonly string[], private readonly backend: Backend | null, readonly opts: TieringOptions,
-              private readonly codes: readonly Int32Array[], private readonly profiles: readonly Int32Array[]) {
+              private readonly codes: readonly Int32Array[], private readonly profiles: readonly Int32Array[],
+              private readonly counters: Int32Array | null = null) {
     this.state = new Uint8Array(names.length);
     this.deopts = new Int32Array(names.length);
     this.optCompiles = new Int32Array(names.length);
@@ -207,9 +216,16 @@ export class Tiering {
     this.install(f, { spec: null, tierUpAfter: again ? this.callThreshold : 0 });
   }
 
-  /** A function reached the call threshold. */
+  /** A function reached the call threshold, or its interpreted frames made
+   *  that many calls into compiled code. Not a function called once so far
+   *  whose one frame made them (a `main` whose callees do the work): its
+   *  compiled code could only serve a later call; its loop, if it has one,
+   *  enters compiled code by OSR (onlyFrame). */
   onHotCall(f: number): void {
-    if (this.state[f] === FnState.INTERPRETED) this.tierUp(f);
+    if (this.state[f] !== FnState.INTERPRETED) return;
+    const calls = this.counters === null ? this.callThreshold : this.counters[f << 1]!;
+    if (calls < this.callThreshold && this.onlyFrame(f, calls)) return;
+    this.tierUp(f);
   }
 
   /** A call of f was counted, `calls` its count now (a safepoint): compile f
@@ -230,28 +246,40 @@ export class Tiering {
   onHotLoop(f: number, pc: number, calls: number): OsrEntry | null {
     if (this.compileReady[0] !== 0) this.poll();
     if (this.state[f] === FnState.FAILED || this.backend === null) return null;
-    if (this.state[f] === FnState.INTERPRETED) {
+    const osrOnly = this.state[f] === FnState.INTERPRETED && this.onlyFrame(f, calls);
+    if (this.state[f] === FnState.INTERPRETED && !osrOnly) {
       this.tierUp(f);
       if (calls * SHORT_LOOP > this.loopThreshold) return null;
     }
     const st = this.state[f];
-    if (!this.isCompiled(f) && st !== FnState.QUEUED) return null;
+    if (!this.isCompiled(f) && st !== FnState.QUEUED && !osrOnly) return null;
     if (this.noOsr.has(f)) return null;
     const key = osrKey(f, pc);
     let entry = this.osrEntries.get(key);
     if (entry === null || this.osrQueued.has(key)) return null;
     if (entry === undefined) {
       // Queued with (after) its function, so it is installed no earlier.
-      if (this.enqueue(f, pc)) return null;
-      if (!this.isCompiled(f)) return null;
+      if (!osrOnly && this.enqueue(f, pc)) return null;
+      if (!this.isCompiled(f) && !osrOnly) return null;
       const made = this.backend.compileOsr(f, pc);
       if (!this.osrMade(f, pc, made)) return null;
       entry = made as OsrEntry;
     }
-    if (!this.isCompiled(f)) return null;
+    if (!this.isCompiled(f) && !osrOnly) return null;
     const ev = this.opts.events;
     if (ev !== null) ev.sink({ kind: 'osr', t: ev.now(), fn: this.names[f]!, f, pc });
     return entry;
+  }
+
+  /** Whether the frame whose loop got hot is the only call of f so far (a
+   *  `main`, a benchmark's kernel called once), its loop long, and compiles
+   *  synchronous: then only its OSR entry is made. Compiling f as well, as for
+   *  any other hot loop, would make code only a later call could use: for such
+   *  a function, a second compile of its whole body (several ms at start-up,
+   *  the largest part of a loop-bound program's warm-up) that never runs. A
+   *  later call counts toward f's compile as usual. */
+  private onlyFrame(f: number, calls: number): boolean {
+    return calls <= 1 && calls * SHORT_LOOP <= this.loopThreshold && !this.opts.thread && this.mayCompile(f);
   }
 
   /** Record an OSR entry made (true), or why it could not be (false). */

@@ -101,6 +101,36 @@ test('a loop made hot by many short calls compiles its function but no OSR entry
   }
 });
 
+// main is called once: its hot loop gets an OSR entry, and no compile of its
+// whole body (no call could run it); its calls of sq, compiled, cross into
+// compiled code more often than the threshold and do not compile it either.
+// twice runs the same loop in each of its two calls (not inlined into main's
+// OSR code: inlining is off): the second call's frame is not its only one, so
+// twice is compiled as well.
+const ONCE_TWICE = `
+fn sq(x: i32) -> i32 { return x * x; }
+fn twice() -> i32 { var s = 0; for i in 0..3000 { s = s + i % 5; } return s; }
+fn main() {
+  var s = 0;
+  for i in 0..5000 { s = s + sq(i % 7); }
+  print(s + twice());
+  print(twice());
+}`;
+
+test('a function called once whose loop gets hot gets only an OSR entry; called again, it is compiled', () => {
+  for (const backend of [...(hasWasm ? ['wasm'] : []), ...(hasEval ? ['js'] : [])]) {
+    const ref = runWith(ONCE_TWICE, { tier: 'interp' });
+    const r = runWith(ONCE_TWICE, { jitThreshold: 100, compile: 'sync', backend, inline: false });
+    assert.equal(r.stdout, ref.stdout);
+    const compiles = (fn, osr) => r.events.filter((e) => e.kind === 'compiled' && e.fn === fn && (e.osrPc !== null) === osr).length;
+    assert.equal(compiles('main', true), 1, `${backend}: main's OSR entry`);
+    assert.equal(compiles('main', false), 0, `${backend}: main compiled whole`);
+    assert.ok(r.events.some((e) => e.kind === 'osr' && e.fn === 'main'), `${backend}: main entered by OSR`);
+    assert.equal(compiles('twice', true), 1, `${backend}: twice's OSR entry (first call)`);
+    assert.equal(compiles('twice', false), 1, `${backend}: twice compiled at its second call's hot loop`);
+  }
+});
+
 test('--trace-tier prints the text of the very same events', () => {
   const a = runWith(LOOP, { jitThreshold: 100, compile: 'sync', traceTier: true });
   const printed = a.stderr.split('\n').filter((l) => l.startsWith('[tier]'));
