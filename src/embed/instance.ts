@@ -547,6 +547,11 @@ export class LazyBackend implements Backend {
     return typeof b !== 'string' && b.queue(f, osrPc, ready, tierUpAfter);
   }
 
+  selfInlines(f: number): boolean {
+    const b = this.build();
+    return typeof b !== 'string' && b.selfInlines(f);
+  }
+
   takeFinished(ready: Int32Array): Finished[] { return this.made?.takeFinished(ready) ?? []; }
 
   endRun(ready: Int32Array): void { this.made?.endRun(ready); }

@@ -135,6 +135,9 @@ export abstract class CompilingBackend<Code> implements Backend {
   /** Whether lower() compiles tier 2 (a plan's speculation); a backend that
    *  does not is never given one. */
   abstract readonly optimizes: boolean;
+  /** Whether tier 2 inlines copies of function f into itself (only a backend
+   *  that optimizes). */
+  selfInlines(_f: number): boolean { return false; }
   /** Lower fn and make it callable: the whole function (osrPc null) as the
    *  plan says, or an OSR entry (tier 1) at loop header osrPc (which may be 0)
    *  taking only the frame pointer. May throw. */

@@ -30,7 +30,9 @@
 // Tier 2 (a backend that `optimizes`: wasm): when the profile (profile.ts) of a
 // function gives tier 2 something to speculate on, its tier-1 code counts its own
 // calls and, after N more, calls onHotCompiled: the function is recompiled with
-// the speculation. A failed guard deoptimizes (runtime.ts, deopt) and reports
+// the speculation. A small recursive function goes to tier 2 the same way,
+// after SELF_INLINE_AFTER times N calls, with or without a speculation: tier 2
+// inlines copies of it into itself. A failed guard deoptimizes (runtime.ts, deopt) and reports
 // here; after DEOPT_LIMIT deopts the tier-2 code is invalidated: tier-1 code is
 // installed again (table slot first, then the interpreter's entry: frames of the
 // old code still on the stack finish in it, every one of its speculations still
@@ -51,6 +53,13 @@ import { DeoptReason, DEOPT_REASONS, speculate, speculates, type Speculation } f
  *  (half the threshold when --jit-threshold is lower, a stress setting). */
 const MIN_BRANCH_SAMPLES = 100;
 
+
+/** Calls of a recursive function's tier-1 code, in call thresholds, before it is
+ *  compiled again in tier 2, which inlines copies of it into itself (lower.ts,
+ *  selfInlines). Those copies make the compile several times larger; a program
+ *  that runs briefly never pays for it (binary-trees 6 makes about 4,500 calls
+ *  of its recursive function), one that runs long pays it once (fib). */
+const SELF_INLINE_AFTER = 100;
 
 /** Back-edges per call, on average, below which a function's loops are short:
  *  the frame whose loop made it hot is not entered by OSR (onHotLoop). */
@@ -97,6 +106,9 @@ export interface Backend {
   readonly name: string;
   /** Whether it compiles tier 2 (plans with a speculation). */
   readonly optimizes: boolean;
+  /** Whether tier 2 would inline copies of function f into itself, where tier
+   *  1 calls it: worth a tier-2 compile with nothing to speculate on. */
+  selfInlines(f: number): boolean;
   /** Compile and install function f; null on success, else the reason it failed. */
   compile(f: number, plan: CompilePlan): string | null;
   /** An entry into compiled code for f's frame at loop header `pc`, or the
@@ -194,7 +206,7 @@ export class Tiering {
   onHotCompiled(f: number): void {
     if (this.state[f] !== FnState.COMPILED) return;
     const spec = this.speculation(f);
-    if (speculates(spec)) this.install(f, { spec, tierUpAfter: 0 });
+    if (speculates(spec) || this.backend!.selfInlines(f)) this.install(f, { spec, tierUpAfter: 0 });
   }
 
   /** Tier-2 code of f left for the interpreter at pc: count it, trace it, and
@@ -359,7 +371,8 @@ export class Tiering {
     if (!this.optimizing) return { spec: null, tierUpAfter: 0 };
     const spec = this.speculation(f);
     if (this.opts.mode === 'opt') return { spec, tierUpAfter: 0 };
-    return { spec: null, tierUpAfter: speculates(spec) ? this.callThreshold : 0 };
+    if (speculates(spec)) return { spec: null, tierUpAfter: this.callThreshold };
+    return { spec: null, tierUpAfter: this.backend!.selfInlines(f) ? SELF_INLINE_AFTER * this.callThreshold : 0 };
   }
 
   /** What tier 2 would speculate on in f now. */

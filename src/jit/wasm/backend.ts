@@ -15,7 +15,7 @@ import { helperImports } from '../helpers.js';
 import type { GuestFn } from '../generic-adapters.js';
 import type { CompilePlan } from '../../runtime/tiering.js';
 import { CompilingBackend, shapeKey, type BackendOptions, type Lowered, type Shape } from '../backend.js';
-import { functionModule } from './lower.js';
+import { functionModule, selfInlines } from './lower.js';
 import { adapterModule, functionShapes, typedGenericC2iModule } from './adapters.js';
 import { CompilerThread, DISPOSED, THREAD_START_DELAY_MS, threadUnavailable, type ThreadResult } from '../thread.js';
 import { makeStringHelpers, WASM_STRING_HELPERS } from './strings.js';
@@ -50,6 +50,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   readonly name = 'wasm';
   /** Tier 2 (lower.ts: guards, deopt exits, guarded direct calls). */
   readonly optimizes = true;
+  selfInlines(f: number): boolean { return selfInlines(this.mod.functions[f]!); }
   protected readonly sizeUnit = 'wasm bytes';
   readonly table: WebAssembly.Table;
   private readonly helpers: WebAssembly.ModuleImports;

@@ -100,7 +100,8 @@ export function functionModule(env: LowerEnv, fn: BcFunction, osrPc: number | nu
 export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFunction, osrPc: number | null, plan: CompilePlan = TIER1): WasmFunctionBuilder {
   const osr = osrPc !== null;
   const spec = osr ? null : plan.spec;
-  const used = helpersUsed(env, fn, NOT_INLINED, spec?.targets, osr ? null : fn.index);
+  const selfInline = !osr && spec !== null;
+  const used = helpersUsed(env, fn, NOT_INLINED, spec?.targets, selfInline ? fn.index : null);
   if (spec !== null) used.add(deoptHelper(fn.ret));
   if (!osr && plan.tierUpAfter > 0) used.add('tier_up');
   const helpers = new Map<Helper, number>();
@@ -109,7 +110,7 @@ export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFuncti
                    : shapeType(mb, fn.params, fn.ret);
   const wb = mb.addFunction(type, osr ? `${fn.name}@${osrPc}` : fn.name);
   const tier = osr ? null : { spec, tierUp: plan.tierUpAfter > 0 ? mb.addGlobal(plan.tierUpAfter) : null };
-  const ctx = new WasmFnLowering(env, mb, wb, fn, osr ? { kind: 'osr' } : { kind: 'function' }, helpers, tier);
+  const ctx = new WasmFnLowering(env, mb, wb, fn, osr ? { kind: 'osr' } : { kind: 'function', selfInline }, helpers, tier);
   ctx.prologue();
   ctx.lowerBody(buildCfg(fn, osrPc ?? 0, spec?.branches));
   wb.unreachable();
@@ -156,10 +157,10 @@ const NATIVE_MATH: Partial<Record<MathBuiltin, number>> = { floor: W.F64_FLOOR, 
  *  frame is seen only where it traps (or polls fuel): `header` writes its
  *  header there, on the slow path, and nowhere else. */
 type Mode =
-  | { kind: 'function' }
+  | { kind: 'function'; selfInline: boolean }
   | { kind: 'osr' }
   | { kind: 'inline'; fp: Local; ret: Label; result: Local | null; framed: boolean; header: (() => void) | null; chain: InlineChain;
-      root: number | null; fuel: Local | null };
+      root: number | null; selfInline: boolean; fuel: Local | null };
 
 /** What a whole-function compile adds to tier 1: tier 2's speculation (each
  *  guarded, leaving through deoptExit), or tier 1's countdown to tier 2. */
@@ -174,8 +175,12 @@ function deoptHelper(ret: ValKind | null): Helper {
  *  inlines its own such callees too, down to INLINE_MAX_DEPTH bodies deep, while
  *  the bodies along one chain of inlined calls total at most INLINE_CHAIN_WORDS
  *  (which bounds the code one call site can grow into). A recursive call is no
- *  exception: a small recursive function runs copies of itself inline, and the
- *  innermost copies call it directly (`root`). */
+ *  exception in tier 2: a small recursive function runs copies of itself
+ *  inline, and the innermost copies call it directly (`root`). Tier 1 calls it
+ *  (selfInlines): the copies made the first compile of a recursive function
+ *  5-10x larger and its compile as much slower (binary-trees 6 ran 1.5x
+ *  longer than interpreted), so the policy recompiles it in tier 2 once it has
+ *  stayed hot (tiering.ts). */
 const INLINE_MAX_WORDS = 96;
 const INLINE_MAX_DEPTH = 3;
 const INLINE_CHAIN_WORDS = 3 * INLINE_MAX_WORDS;
@@ -292,13 +297,21 @@ function inlinesAt(chain: InlineChain, g: BcFunction): boolean {
   return inlinable(g) && chain.depth < INLINE_MAX_DEPTH && chain.words + g.code.length <= INLINE_CHAIN_WORDS;
 }
 
-/** Whether the body of fn (standing at `chain`, in the code of function `root`)
- *  inlines its call of g: within the bounds, and a call of fn itself only
- *  when fn is the function being compiled (copies of a recursive function
- *  inlined into another function would only unroll the recursion's first
- *  levels there, where it hardly runs). */
-function inlinesIn(chain: InlineChain, fn: BcFunction, g: BcFunction, root: number | null): boolean {
-  return (g !== fn || g.index === root) && inlinesAt(chain, g);
+/** Whether the body of fn (standing at `chain`) inlines its call of g: within
+ *  the bounds, and a call of fn itself only when fn is `selfRoot`, the function
+ *  being compiled in tier 2 (copies of a recursive function inlined into
+ *  another function would only unroll the recursion's first levels there,
+ *  where it hardly runs). */
+function inlinesIn(chain: InlineChain, fn: BcFunction, g: BcFunction, selfRoot: number | null): boolean {
+  return (g !== fn || g.index === selfRoot) && inlinesAt(chain, g);
+}
+
+/** Whether tier 2 would inline copies of fn into itself where tier 1 calls it
+ *  (the policy's reason to recompile a function with nothing to speculate on). */
+export function selfInlines(fn: BcFunction): boolean {
+  let self = false;
+  forEachInstr(fn, (op, pc) => { if (op === Op.CALL && fn.code[pc + 1] === fn.index) self = true; });
+  return self && inlinesAt(NOT_INLINED, fn);
 }
 
 /** The chain inside g's body inlined at `chain`. */
@@ -1192,6 +1205,11 @@ class WasmFnLowering implements StructuredSink<Label> {
     return this.mode.kind === 'inline' ? this.mode.root : this.mode.kind === 'function' ? this.fn.index : null;
   }
 
+  /** The root when this is tier-2 code, which inlines copies of it into itself. */
+  private selfRoot(): number | null {
+    return this.mode.kind !== 'osr' && this.mode.selfInline ? this.root() : null;
+  }
+
   /** The function whose body the CALL or CALLV at pc is replaced with (a CALLV
    *  only where tier 2 speculates on its target), or null: a call is made. */
   private inlinedCallee(pc: number): BcFunction | null {
@@ -1199,7 +1217,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     const callee = this.code[pc] === Op.CALL ? this.code[pc + 1]! : this.spec?.targets.get(pc);
     if (callee === undefined) return null;
     const g = env.mod.functions[callee]!;
-    return env.mayInline(g.index) && inlinesIn(inlineChain(this.mode), fn, g, this.root()) ? g : null;
+    return env.mayInline(g.index) && inlinesIn(inlineChain(this.mode), fn, g, this.selfRoot()) ? g : null;
   }
 
   /** The call itself: header, arguments, call (direct for recursion into the
@@ -1249,7 +1267,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     const result = g.ret === null ? null : wb.local(wasmType(g.ret));
     const ret = wb.block();
     const mode: Mode = { kind: 'inline', fp: cfp, ret, result, framed, header: framed ? null : header,
-      chain: deeper(inlineChain(this.mode), g), root: this.root(), fuel: this.fuelKept };
+      chain: deeper(inlineChain(this.mode), g), root: this.root(), selfInline: this.selfRoot() !== null, fuel: this.fuelKept };
     const body = new WasmFnLowering(this.env, this.mb, wb, g, mode, this.helpers);
     body.inlineEntry(g.params.map((k, i) => this.areaArg(k, i)));
     body.lowerBody(buildCfg(g, 0));
