@@ -24,9 +24,10 @@ function run(src, opts) {
 
 const MODES = [{ tier: 'jit' }, { tier: 'auto', jitThreshold: 1 }, { tier: 'jit', gcStress: true, verifyHeap: true }];
 
-/** The generated code of fn under --tier=jit (what --print-code prints). */
-function codeOf(src, fn) {
-  const { stderr } = run(src, { tier: 'jit', printCode: fn });
+/** The generated code of fn under --tier=jit, or another tier (what
+ *  --print-code prints). */
+function codeOf(src, fn, tier = 'jit') {
+  const { stderr } = run(src, { tier, printCode: fn });
   return stderr;
 }
 
@@ -120,10 +121,13 @@ wasmTest('inlined bodies three deep: the fourth is called; frames, traces and th
   }
 });
 
-// A recursive function runs copies of itself inline, three bodies deep under the
-// same bounds, and calls itself (directly) from the innermost copies: every
-// copy keeps its frame, so a trap deep in the recursion, the frame-stack limit
-// and the collector see the frames calls make.
+// In tier 2, a recursive function runs copies of itself inline, three bodies
+// deep under the same bounds, and calls itself (directly) from the innermost
+// copies: every copy keeps its frame, so a trap deep in the recursion, the
+// frame-stack limit and the collector see the frames calls make. Tier 1 calls
+// itself (a smaller, quicker first compile); the policy recompiles the function
+// in tier 2 once it stays hot (with jitThreshold 1, after 100 calls: in the
+// middle of the recursion).
 const RECURSIVE = `
 struct Node { left: Node, right: Node, v: i32 }
 fn build(d: i32, k: i32) -> Node {
@@ -139,8 +143,10 @@ fn main(args: [str]) {
   print(sum(build(d, parse_i32(args[1]))));
 }`;
 
-wasmTest('a recursive function inlines itself, three copies deep; traces, overflow and the heap as when called', () => {
-  const build = codeOf(RECURSIVE, 'build');
+wasmTest('a recursive function inlines itself in tier 2, three copies deep; traces, overflow and the heap as when called', () => {
+  const tier1 = codeOf(RECURSIVE, 'build').split('(func $build (')[1];
+  assert.equal((tier1.match(/call \$build\b/g) ?? []).length, 2, 'tier 1: the two calls, no copies');
+  const build = codeOf(RECURSIVE, 'build', 'opt');
   const calls = build.match(/call \$build\b/g) ?? [];
   assert.equal(calls.length, 14 + 16, 'two calls per body: 2 + 4 + 8 inlined copies (each with the call made where its frame would not fit), 16 calls from the innermost');
   assert.equal((build.match(/call \$h\.new_struct/g) ?? []).length, 15 * 2, 'each copy allocates (inline)');
@@ -150,7 +156,7 @@ wasmTest('a recursive function inlines itself, three copies deep; traces, overfl
   assert.match(trap.stderr, /^runtime error: division by zero\n  at build \(t\.tier:4\)\n(  at build \(t\.tier:5\)\n){12}  at main \(t\.tier:13\)\n$/);
   const deep = run(RECURSIVE, { tier: 'interp', args: ['100000', '100'], stackSizeKB: 64 });
   assert.match(deep.stderr, /^runtime error: stack overflow\n/);
-  for (const mode of MODES) {
+  for (const mode of [...MODES, { tier: 'opt' }, { tier: 'opt', gcStress: true, verifyHeap: true }]) {
     assert.deepEqual(run(RECURSIVE, { ...mode, args: ['12', '100'] }), ok, JSON.stringify(mode));
     assert.deepEqual(run(RECURSIVE, { ...mode, args: ['12', '7'] }), trap, JSON.stringify(mode));
     for (const stackSizeKB of [64, 65, 66, 67]) {
