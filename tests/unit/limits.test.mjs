@@ -233,6 +233,52 @@ fn main() { print(down(40)); }`;
   for (const mode of COMPILING) assert.deepEqual(run(src, { ...mode, maxSteps: 30 }), ref, JSON.stringify(mode));
 });
 
+// Recursive functions pass the counter to their own calls in a wasm local
+// (lower.ts, callsItself); the rest of the world (the host calling back in, an
+// extern, a trap, a deopt, the interpreter past the host stack) sees the cell.
+const RECURSIVE = `
+extern fn host(n: i32) -> i32;
+fn count(n: i32) -> i32 { if n < 1 { return 0; } return count(n - 1) + 1; }
+fn walk(n: i32, a: [i32]) -> i32 {
+  if n < 2 { return a[n]; }
+  var s = 0;
+  var i = 0;
+  while i < n % 4 { s = s + i; i = i + 1; }
+  if n % 7 == 3 { s = s + host(n); }
+  return walk(n - 1, a) + walk(n - 2, a) + s;
+}
+fn main() {
+  let a = new [i32](2);
+  for k in 0..21 { a[k % 2] = k; print(walk(k, a)); }
+  print(walk(12, new [i32](1)));
+}`;
+
+function runRecursive(opts) {
+  let stdout = '', stderr = '', program = null;
+  const r = load('fuel.tier', RECURSIVE, { ...opts, externs: { host: (n) => program.call('count', n) },
+    stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+  assert.ok(r.ok, stderr);
+  program = r.program;
+  const code = program.run();
+  return { code, stdout, stderr, steps: program.lastSteps };
+}
+
+test('recursive functions passing fuel along stop at the same step, with the same output and trace, in every mode', () => {
+  const full = runRecursive({ tier: 'interp', maxSteps: 2 ** 40 });
+  assert.match(full.stderr, /^runtime error: index 1 out of bounds for length 1\n(  at walk \(fuel.tier:5\)\n){1}/);
+  const total = full.steps;
+  assert.ok(total > 20002, `only ${total} steps`);
+  for (const mode of COMPILING) assert.deepEqual(runRecursive({ ...mode, maxSteps: 2 ** 40 }), full, JSON.stringify(mode));
+  const budgets = [9999, 10000, 10001, 19999, 20000, 20001, total - 1, total];
+  for (let n = 1; n <= 60; n++) budgets.push(n);
+  for (let k = 1; k < 30; k++) budgets.push(Math.floor((total * k) / 30) + k);
+  for (const maxSteps of budgets) {
+    const ref = runRecursive({ tier: 'interp', maxSteps });
+    if (maxSteps < total) assert.match(ref.stderr, /^runtime error: out of fuel\n/);
+    for (const mode of COMPILING) assert.deepEqual(runRecursive({ ...mode, maxSteps }), ref, `${JSON.stringify(mode)} maxSteps ${maxSteps}`);
+  }
+});
+
 test('the same program counts the same steps under node --jitless (js backend)', () => {
   const script = `import { load } from ${JSON.stringify(path.join(ROOT, 'dist/vm.js'))};
     const src = ${JSON.stringify(PROGRAM)};
