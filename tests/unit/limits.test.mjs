@@ -279,6 +279,43 @@ test('recursive functions passing fuel along stop at the same step, with the sam
   }
 });
 
+// `for` loops (a limit in a register and a constant one, inlined calls in the
+// body) entered with any counter, a poll period running out inside, a trap
+// inside.
+const FOR_LOOPS = `
+fn sq(x: i32) -> i32 { return x * x; }
+fn fill(a: [i32], n: i32) -> i32 {
+  var s = 0;
+  for i in 0..n { s = s + sq(i) + a[i % 7]; }
+  for i in 0..9 { s = s + i; }
+  return s;
+}
+fn main() {
+  let a = new [i32](7);
+  var t = 0;
+  for k in 0..500 { t = t + fill(a, k % 40); a[k % 7] = t % 100; if k % 50 == 0 { print(t); } }
+  let b = new [i32](25);
+  var u = 0;
+  for i in 0..1000 { u = u + b[i] + sq(i); }
+  print(u);
+}`;
+
+test('for loops with inlined calls stop at the same step, with the same output and trace, in every mode', () => {
+  const full = run(FOR_LOOPS, { tier: 'interp', maxSteps: 2 ** 40 });
+  assert.match(full.stderr, /^runtime error: index 25 out of bounds for length 25\n {2}at main \(fuel.tier:15\)\n$/);
+  const total = full.steps;
+  assert.ok(total > 20002, `only ${total} steps`);
+  for (const mode of COMPILING) assert.deepEqual(run(FOR_LOOPS, { ...mode, maxSteps: 2 ** 40 }), full, JSON.stringify(mode));
+  const budgets = [9999, 10000, 10001, 19999, 20000, 20001, total - 30, total - 1, total];
+  for (let n = 1; n <= 100; n++) budgets.push(n);
+  for (let k = 1; k < 30; k++) budgets.push(Math.floor((total * k) / 30) + k);
+  for (const maxSteps of budgets) {
+    const ref = run(FOR_LOOPS, { tier: 'interp', maxSteps });
+    if (maxSteps < total) assert.match(ref.stderr, /^runtime error: out of fuel\n/);
+    for (const mode of COMPILING) assert.deepEqual(run(FOR_LOOPS, { ...mode, maxSteps }), ref, `${JSON.stringify(mode)} maxSteps ${maxSteps}`);
+  }
+});
+
 test('the same program counts the same steps under node --jitless (js backend)', () => {
   const script = `import { load } from ${JSON.stringify(path.join(ROOT, 'dist/vm.js'))};
     const src = ${JSON.stringify(PROGRAM)};

@@ -231,6 +231,13 @@ function forEachInstr(fn: BcFunction, visit: (op: Op, pc: number) => void): void
 
 function isCall(op: Op): boolean { return op === Op.CALL || op === Op.CALLV || op === Op.CALLX; }
 
+/** Does fn take no step of fuel, itself or through an extern (no call, no loop)? */
+function takesNoStep(fn: BcFunction): boolean {
+  let none = true;
+  forEachInstr(fn, (op) => { if (OP_INFO[op].step !== undefined || op === Op.CALLX) none = false; });
+  return none;
+}
+
 /** Does fn call anything (a guest function or an extern)? */
 function makesCalls(fn: BcFunction): boolean {
   let calls = false;
@@ -548,9 +555,10 @@ class WasmFnLowering implements StructuredSink<Label> {
   // they run out are the interpreter's; a back-edge is a subtract and a branch
   // on a register, with no loop-carried dependency through memory.
 
-  /** Start keeping the counter in a local, when metered. */
+  /** Start keeping the counter in a local, when metered and fn takes a step
+   *  (one that takes none leaves the cell exact, as its caller wrote it). */
   private keepFuel(): void {
-    if (!this.env.fuel || this.threaded) return;
+    if (!this.env.fuel || this.threaded || takesNoStep(this.fn)) return;
     this.fuelKept = this.wb.local(ValType.I32);
     this.reloadFuel();
     this.fuelDirty = false;
