@@ -193,15 +193,17 @@ fn main() {
   while true { x = x + a[x % 9] + twice(x); x = x + 1; }
 }`;
 
-function runNonLeaf(opts) {
+/** Run src, whose extern `host(n)` calls the guest's `count(n)` back. */
+function runCallingBack(src, opts) {
   let stdout = '', stderr = '', program = null;
-  const r = load('fuel.tier', NON_LEAF, { ...opts, externs: { host: (n) => program.call('count', n) },
+  const r = load('fuel.tier', src, { ...opts, externs: { host: (n) => program.call('count', n) },
     stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
   assert.ok(r.ok, stderr);
   program = r.program;
   const code = program.run();
   return { code, stdout, stderr, steps: program.lastSteps };
 }
+const runNonLeaf = (opts) => runCallingBack(NON_LEAF, opts);
 
 test('functions that call count fuel in a local: the same step, output and trace in every mode', () => {
   const full = runNonLeaf({ tier: 'interp', maxSteps: 2 ** 40 });
@@ -253,15 +255,7 @@ fn main() {
   print(walk(12, new [i32](1)));
 }`;
 
-function runRecursive(opts) {
-  let stdout = '', stderr = '', program = null;
-  const r = load('fuel.tier', RECURSIVE, { ...opts, externs: { host: (n) => program.call('count', n) },
-    stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
-  assert.ok(r.ok, stderr);
-  program = r.program;
-  const code = program.run();
-  return { code, stdout, stderr, steps: program.lastSteps };
-}
+const runRecursive = (opts) => runCallingBack(RECURSIVE, opts);
 
 test('recursive functions passing fuel along stop at the same step, with the same output and trace, in every mode', () => {
   const full = runRecursive({ tier: 'interp', maxSteps: 2 ** 40 });

@@ -22,7 +22,10 @@
 // Compiled code does not count calls or back-edges for tiering: counters steer
 // tiering of interpreted code only. When the run is metered (runtime/limits.ts)
 // it counts fuel at the same steps as the interpreter, charged to the same sites
-// (countStep): every call, inlined or not, and every taken loop back-edge.
+// (countStep): every call, inlined or not, and every taken loop back-edge. A
+// metered function that calls itself is then two wasm functions: its body,
+// (fp, params..., fuel) -> (result, fuel), which its recursive calls call
+// directly, and a wrapper of the signature above, in the table (fuelWrapper).
 
 import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, isSuperOp, writtenKind, needsFrame, stepSite,
   type Alu, type AluOp, type Cmp } from '../../bytecode/opcodes.js';
@@ -136,10 +139,9 @@ export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFuncti
 /** Does fn call itself directly (a CALL of itself, or a CALLV tier 2 speculates
  *  is one)? */
 function callsItself(fn: BcFunction, spec: Speculation | null): boolean {
-  for (let pc = 0; pc < fn.code.length; pc += instrLength(fn.code[pc] as Op)) {
-    if (fn.code[pc] === Op.CALL && fn.code[pc + 1] === fn.index) return true;
-  }
-  return spec !== null && [...spec.targets.values()].includes(fn.index);
+  let calls = false;
+  forEachInstr(fn, (op, pc) => { if (op === Op.CALL && fn.code[pc + 1] === fn.index) calls = true; });
+  return calls || (spec !== null && [...spec.targets.values()].includes(fn.index));
 }
 
 /** The type of a function that passes fuel along: (fp, params..., fuel) -> (ret?, fuel). */
