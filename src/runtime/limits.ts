@@ -20,7 +20,10 @@
 // from the cell at entry, written back before every guest call, helper and
 // extern call and before a return that follows a step, read back after a guest
 // call, an extern or a poll (jit/wasm/lower.ts, "fuel"); between two calls only
-// that code runs, so counting on the copy takes the same steps. The slow path
+// that code runs, so counting on the copy takes the same steps. A function
+// that calls itself hands its copy to its recursive calls as a parameter and
+// gets it back as a result (a wrapper reads and writes the cell for every
+// other caller); one that takes no step keeps no copy. The slow path
 // is hinted as rarely taken (a wasm branch hint, which V8 honours under
 // --experimental-wasm-branch-hinting: the command line sets it), so V8 lays it
 // out of line and keeps a loop's values in registers around it. The JS backend

@@ -193,15 +193,17 @@ fn main() {
   while true { x = x + a[x % 9] + twice(x); x = x + 1; }
 }`;
 
-function runNonLeaf(opts) {
+/** Run src, whose extern `host(n)` calls the guest's `count(n)` back. */
+function runCallingBack(src, opts) {
   let stdout = '', stderr = '', program = null;
-  const r = load('fuel.tier', NON_LEAF, { ...opts, externs: { host: (n) => program.call('count', n) },
+  const r = load('fuel.tier', src, { ...opts, externs: { host: (n) => program.call('count', n) },
     stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
   assert.ok(r.ok, stderr);
   program = r.program;
   const code = program.run();
   return { code, stdout, stderr, steps: program.lastSteps };
 }
+const runNonLeaf = (opts) => runCallingBack(NON_LEAF, opts);
 
 test('functions that call count fuel in a local: the same step, output and trace in every mode', () => {
   const full = runNonLeaf({ tier: 'interp', maxSteps: 2 ** 40 });
@@ -231,6 +233,81 @@ fn main() { print(down(40)); }`;
   // step 31 fails in the 30th.
   assert.equal(ref.stderr, 'runtime error: out of fuel\n' + '  at down (fuel.tier:3)\n'.repeat(30) + '  at main (fuel.tier:5)\n');
   for (const mode of COMPILING) assert.deepEqual(run(src, { ...mode, maxSteps: 30 }), ref, JSON.stringify(mode));
+});
+
+// Recursive functions pass the counter to their own calls in a wasm local
+// (lower.ts, callsItself); the rest of the world (the host calling back in, an
+// extern, a trap, a deopt, the interpreter past the host stack) sees the cell.
+const RECURSIVE = `
+extern fn host(n: i32) -> i32;
+fn count(n: i32) -> i32 { if n < 1 { return 0; } return count(n - 1) + 1; }
+fn walk(n: i32, a: [i32]) -> i32 {
+  if n < 2 { return a[n]; }
+  var s = 0;
+  var i = 0;
+  while i < n % 4 { s = s + i; i = i + 1; }
+  if n % 7 == 3 { s = s + host(n); }
+  return walk(n - 1, a) + walk(n - 2, a) + s;
+}
+fn main() {
+  let a = new [i32](2);
+  for k in 0..21 { a[k % 2] = k; print(walk(k, a)); }
+  print(walk(12, new [i32](1)));
+}`;
+
+const runRecursive = (opts) => runCallingBack(RECURSIVE, opts);
+
+test('recursive functions passing fuel along stop at the same step, with the same output and trace, in every mode', () => {
+  const full = runRecursive({ tier: 'interp', maxSteps: 2 ** 40 });
+  assert.match(full.stderr, /^runtime error: index 1 out of bounds for length 1\n(  at walk \(fuel.tier:5\)\n){1}/);
+  const total = full.steps;
+  assert.ok(total > 20002, `only ${total} steps`);
+  for (const mode of COMPILING) assert.deepEqual(runRecursive({ ...mode, maxSteps: 2 ** 40 }), full, JSON.stringify(mode));
+  const budgets = [9999, 10000, 10001, 19999, 20000, 20001, total - 1, total];
+  for (let n = 1; n <= 60; n++) budgets.push(n);
+  for (let k = 1; k < 30; k++) budgets.push(Math.floor((total * k) / 30) + k);
+  for (const maxSteps of budgets) {
+    const ref = runRecursive({ tier: 'interp', maxSteps });
+    if (maxSteps < total) assert.match(ref.stderr, /^runtime error: out of fuel\n/);
+    for (const mode of COMPILING) assert.deepEqual(runRecursive({ ...mode, maxSteps }), ref, `${JSON.stringify(mode)} maxSteps ${maxSteps}`);
+  }
+});
+
+// `for` loops (a limit in a register and a constant one, inlined calls in the
+// body) entered with any counter, a poll period running out inside, a trap
+// inside.
+const FOR_LOOPS = `
+fn sq(x: i32) -> i32 { return x * x; }
+fn fill(a: [i32], n: i32) -> i32 {
+  var s = 0;
+  for i in 0..n { s = s + sq(i) + a[i % 7]; }
+  for i in 0..9 { s = s + i; }
+  return s;
+}
+fn main() {
+  let a = new [i32](7);
+  var t = 0;
+  for k in 0..500 { t = t + fill(a, k % 40); a[k % 7] = t % 100; if k % 50 == 0 { print(t); } }
+  let b = new [i32](25);
+  var u = 0;
+  for i in 0..1000 { u = u + b[i] + sq(i); }
+  print(u);
+}`;
+
+test('for loops with inlined calls stop at the same step, with the same output and trace, in every mode', () => {
+  const full = run(FOR_LOOPS, { tier: 'interp', maxSteps: 2 ** 40 });
+  assert.match(full.stderr, /^runtime error: index 25 out of bounds for length 25\n {2}at main \(fuel.tier:15\)\n$/);
+  const total = full.steps;
+  assert.ok(total > 20002, `only ${total} steps`);
+  for (const mode of COMPILING) assert.deepEqual(run(FOR_LOOPS, { ...mode, maxSteps: 2 ** 40 }), full, JSON.stringify(mode));
+  const budgets = [9999, 10000, 10001, 19999, 20000, 20001, total - 30, total - 1, total];
+  for (let n = 1; n <= 100; n++) budgets.push(n);
+  for (let k = 1; k < 30; k++) budgets.push(Math.floor((total * k) / 30) + k);
+  for (const maxSteps of budgets) {
+    const ref = run(FOR_LOOPS, { tier: 'interp', maxSteps });
+    if (maxSteps < total) assert.match(ref.stderr, /^runtime error: out of fuel\n/);
+    for (const mode of COMPILING) assert.deepEqual(run(FOR_LOOPS, { ...mode, maxSteps }), ref, `${JSON.stringify(mode)} maxSteps ${maxSteps}`);
+  }
 });
 
 test('the same program counts the same steps under node --jitless (js backend)', () => {

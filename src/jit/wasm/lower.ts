@@ -22,7 +22,10 @@
 // Compiled code does not count calls or back-edges for tiering: counters steer
 // tiering of interpreted code only. When the run is metered (runtime/limits.ts)
 // it counts fuel at the same steps as the interpreter, charged to the same sites
-// (countStep): every call, inlined or not, and every taken loop back-edge.
+// (countStep): every call, inlined or not, and every taken loop back-edge. A
+// metered function that calls itself is then two wasm functions: its body,
+// (fp, params..., fuel) -> (result, fuel), which its recursive calls call
+// directly, and a wrapper of the signature above, in the table (fuelWrapper).
 
 import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, isSuperOp, writtenKind, needsFrame, stepSite,
   type Alu, type AluOp, type Cmp } from '../../bytecode/opcodes.js';
@@ -106,14 +109,58 @@ export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFuncti
   if (!osr && plan.tierUpAfter > 0) used.add('tier_up');
   const helpers = new Map<Helper, number>();
   for (const name of used) helpers.set(name, mb.importFunction('h', name, helperType(mb, name)));
+  const threaded = env.fuel && !osr && callsItself(fn, spec);
   const type = osr ? mb.addType([ValType.I32], fn.ret === null ? [] : [wasmType(fn.ret)])
-                   : shapeType(mb, fn.params, fn.ret);
-  const wb = mb.addFunction(type, osr ? `${fn.name}@${osrPc}` : fn.name);
+             : threaded ? threadedType(mb, fn) : shapeType(mb, fn.params, fn.ret);
+  const wb = mb.addFunction(type, osr ? `${fn.name}@${osrPc}` : threaded ? `${fn.name}.fuel` : fn.name);
   const tier = osr ? null : { spec, tierUp: plan.tierUpAfter > 0 ? mb.addGlobal(plan.tierUpAfter) : null };
-  const ctx = new WasmFnLowering(env, mb, wb, fn, osr ? { kind: 'osr' } : { kind: 'function', selfInline }, helpers, tier);
+  const ctx = new WasmFnLowering(env, mb, wb, fn, osr ? { kind: 'osr' } : { kind: 'function', selfInline, threaded }, helpers, tier);
   ctx.prologue();
   ctx.lowerBody(buildCfg(fn, osrPc ?? 0, spec?.branches));
   wb.unreachable();
+  wb.finish();
+  return threaded ? fuelWrapper(mb, fn, wb.index) : wb;
+}
+
+// A metered function that calls itself passes the fuel counter to its own
+// recursive calls as a last parameter, and gets it back as a last result, so
+// that fib's calls keep it in a register: no write-back before the call, no
+// read-back after it, no read at entry. What calls it from elsewhere (the
+// table, adapters, other functions) calls a wrapper with the usual shape,
+// which reads the cell, calls it, and writes the cell back:
+//
+//   (func $f (param fp args...) (result r)      ;; in the table
+//     fp args... cells[FUEL] call $f.fuel       ;; -> r fuel
+//     cells[FUEL] := fuel ; r)
+//
+// Inside $f.fuel the counter is still written back before everything else
+// that may look at the cell (helpers, calls through the table), and read back
+// after what may change it; a return hands it back instead of writing it.
+
+/** Does fn call itself directly (a CALL of itself, or a CALLV tier 2 speculates
+ *  is one)? */
+function callsItself(fn: BcFunction, spec: Speculation | null): boolean {
+  let calls = false;
+  forEachInstr(fn, (op, pc) => { if (op === Op.CALL && fn.code[pc + 1] === fn.index) calls = true; });
+  return calls || (spec !== null && [...spec.targets.values()].includes(fn.index));
+}
+
+/** The type of a function that passes fuel along: (fp, params..., fuel) -> (ret?, fuel). */
+function threadedType(mb: WasmModuleBuilder, fn: BcFunction): number {
+  const ret = fn.ret === null ? [] : [wasmType(fn.ret)];
+  return mb.addType([ValType.I32, ...fn.params.map(wasmType), ValType.I32], [...ret, ValType.I32]);
+}
+
+//   fp args... cells[FUEL] call $f.fuel ; cells[FUEL] := fuel ; r
+/** The usual-shaped entry of a function that passes fuel along (above). */
+function fuelWrapper(mb: WasmModuleBuilder, fn: BcFunction, inner: number): WasmFunctionBuilder {
+  const wb = mb.addFunction(shapeType(mb, fn.params, fn.ret), fn.name);
+  for (let i = 0; i <= fn.params.length; i++) wb.localGet(wb.param(i));
+  wb.i32Const(0); wb.load(W.I32_LOAD, 2, FUEL_WORD * 4);
+  wb.call(inner);
+  const fuel = wb.local(ValType.I32);
+  wb.localSet(fuel);
+  wb.i32Const(0); wb.localGet(fuel); wb.store(W.I32_STORE, 2, FUEL_WORD * 4);
   wb.finish();
   return wb;
 }
@@ -157,10 +204,10 @@ const NATIVE_MATH: Partial<Record<MathBuiltin, number>> = { floor: W.F64_FLOOR, 
  *  frame is seen only where it traps (or polls fuel): `header` writes its
  *  header there, on the slow path, and nowhere else. */
 type Mode =
-  | { kind: 'function'; selfInline: boolean }
+  | { kind: 'function'; selfInline: boolean; threaded: boolean }
   | { kind: 'osr' }
   | { kind: 'inline'; fp: Local; ret: Label; result: Local | null; framed: boolean; header: (() => void) | null; chain: InlineChain;
-      root: number | null; selfInline: boolean; fuel: Local | null };
+      root: number | null; selfInline: boolean; fuel: Local | null; threaded: boolean };
 
 /** What a whole-function compile adds to tier 1: tier 2's speculation (each
  *  guarded, leaving through deoptExit), or tier 1's countdown to tier 2. */
@@ -190,6 +237,13 @@ function forEachInstr(fn: BcFunction, visit: (op: Op, pc: number) => void): void
 }
 
 function isCall(op: Op): boolean { return op === Op.CALL || op === Op.CALLV || op === Op.CALLX; }
+
+/** Does fn take no step of fuel, itself or through an extern (no call, no loop)? */
+function takesNoStep(fn: BcFunction): boolean {
+  let none = true;
+  forEachInstr(fn, (op) => { if (OP_INFO[op].step !== undefined || op === Op.CALLX) none = false; });
+  return none;
+}
 
 /** Does fn call anything (a guest function or an extern)? */
 function makesCalls(fn: BcFunction): boolean {
@@ -309,9 +363,7 @@ function inlinesIn(chain: InlineChain, fn: BcFunction, g: BcFunction, selfRoot: 
 /** Whether tier 2 would inline copies of fn into itself where tier 1 calls it
  *  (the policy's reason to recompile a function with nothing to speculate on). */
 export function selfInlines(fn: BcFunction): boolean {
-  let self = false;
-  forEachInstr(fn, (op, pc) => { if (op === Op.CALL && fn.code[pc + 1] === fn.index) self = true; });
-  return self && inlinesAt(NOT_INLINED, fn);
+  return callsItself(fn, null) && inlinesAt(NOT_INLINED, fn);
 }
 
 /** The chain inside g's body inlined at `chain`. */
@@ -406,6 +458,8 @@ class WasmFnLowering implements StructuredSink<Label> {
   /** The facts at the entry of each block (checks.ts). */
   private entryFacts: CheckFacts[] = [];
   private readonly osr: boolean;
+  /** The whole function passes fuel along to its recursive calls (callsItself). */
+  private readonly threaded: boolean;
   private pc = 0;
   /** In a metered function, the fuel counter itself, kept in this local from
    *  the prologue on (null until loaded, and when not metered); an inlined body
@@ -445,6 +499,8 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.pollsViaFrame = mode.kind !== 'inline' ? makesCalls(fn)
       : mode.framed || fn.regKinds.length + HEADER_SLOTS <= STACK_SLACK_SLOTS;
     if (mode.kind === 'inline') { this.fuelKept = mode.fuel; this.fuelDirty = true; }
+    this.threaded = mode.kind !== 'osr' && mode.threaded;
+    if (mode.kind === 'function' && mode.threaded) this.fuelKept = wb.param(fn.params.length + 1);
     this.fp = mode.kind === 'inline' ? mode.fp : wb.param(0);
     this.fpb = wb.local(ValType.I32);
     fn.regKinds.forEach((k, r) => {
@@ -486,7 +542,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.pastHostLimit(this.fp, fn);
     wb.if_();
     fn.params.forEach((k, r) => { wb.localGet(this.fpb); wb.localGet(this.regs[r]!); this.storeKind(k, r * 8); });
-    wb.localGet(this.fp); this.callHelper(interpHelper(fn.ret)); wb.return_();
+    wb.localGet(this.fp); this.callHelper(interpHelper(fn.ret)); this.returnAfterHelper();
     wb.end();
     // The innermost frame, should the host stack run out in deeper compiled code
     // (a leaf calls nothing deeper: its trap and poll paths pass fp themselves).
@@ -512,9 +568,10 @@ class WasmFnLowering implements StructuredSink<Label> {
   // they run out are the interpreter's; a back-edge is a subtract and a branch
   // on a register, with no loop-carried dependency through memory.
 
-  /** Start keeping the counter in a local, when metered. */
+  /** Start keeping the counter in a local, when metered and fn takes a step
+   *  (one that takes none leaves the cell exact, as its caller wrote it). */
   private keepFuel(): void {
-    if (!this.env.fuel) return;
+    if (!this.env.fuel || this.threaded || takesNoStep(this.fn)) return;
     this.fuelKept = this.wb.local(ValType.I32);
     this.reloadFuel();
     this.fuelDirty = false;
@@ -576,7 +633,7 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  which its caller goes on.) */
   private onlyReturnFollows(): boolean {
     const b = this.block!;
-    if (this.mode.kind === 'inline' || b.exit !== Exit.RETURN) return false;
+    if (this.mode.kind === 'inline' || this.threaded || b.exit !== Exit.RETURN) return false;
     const last = this.code[b.last] as Op;
     if (last !== Op.RETV && last !== Op.RETI && last !== Op.RETF && last !== Op.RETR) return false;
     for (let pc = this.pc + instrLength(this.code[this.pc] as Op); pc < b.last; pc += instrLength(this.code[pc] as Op)) {
@@ -585,9 +642,19 @@ class WasmFnLowering implements StructuredSink<Label> {
     return true;
   }
 
-  /** Write the counter back before a return, if it may differ from the cell. */
-  private flushBeforeReturn(): void {
-    if (this.fuelDirty) this.flushFuel();
+  /** Return (the value, if any, pushed): the counter written back first, if it
+   *  may differ from the cell; or handed back, when passed along (callsItself). */
+  private returnWithFuel(): void {
+    if (this.threaded) this.wb.localGet(this.fuelKept!);
+    else if (this.fuelDirty) this.flushFuel();
+    this.wb.return_();
+  }
+
+  /** Return the value a helper that finished this frame left (the interpreter
+   *  ran it: the cell is exact), with the counter read back when passed along. */
+  private returnAfterHelper(): void {
+    if (this.threaded) { this.reloadFuel(); this.wb.localGet(this.fuelKept!); }
+    this.wb.return_();
   }
 
   //   fp + size(g) > cells[HOST_LIMIT]
@@ -625,7 +692,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.storeRegisters(call);
     wb.localGet(this.fp); wb.i32Const(this.pc); wb.i32Const(reason);
     this.callHelper(deoptHelper(fn.ret));
-    wb.return_();
+    this.returnAfterHelper();
   }
 
   //   if stress_pc { stress_pc := 0 ; deopt }       ;; --deopt-stress: once per site
@@ -1047,8 +1114,8 @@ class WasmFnLowering implements StructuredSink<Label> {
         throw new Error(`${OP_INFO[op].name} is lowered as a block's branch`);
       case Op.CALL: case Op.CALLV: return this.call();
       case Op.CALLX: return this.callExtern();
-      case Op.RETV: this.flushBeforeReturn(); wb.return_(); return;
-      case Op.RETI: case Op.RETF: case Op.RETR: this.get(a(0)); this.flushBeforeReturn(); wb.return_(); return;
+      case Op.RETV: this.returnWithFuel(); return;
+      case Op.RETI: case Op.RETF: case Op.RETR: this.get(a(0)); this.returnWithFuel(); return;
       case Op.NEWSTRUCT: return this.newStruct();
       case Op.GETFI: case Op.GETFF: case Op.GETFR:
         this.get(a(1)); this.loadKind(variant, a(2)); this.set(a(0), variant);
@@ -1230,16 +1297,21 @@ class WasmFnLowering implements StructuredSink<Label> {
       if (c.byValue) { this.get(c.target); wb.i32Const(1); wb.op(W.I32_SUB); } else wb.i32Const(c.target);
     };
     this.writeHeader(c.base, pushCallee);
-    this.flushFuel();
+    const direct = !c.byValue && c.target === this.root();
+    const passFuel = direct && this.threaded;
+    if (!passFuel) this.flushFuel();
     wb.localGet(this.fp); wb.i32Const(c.base + HEADER_SLOTS); wb.op(W.I32_ADD);
     c.sig.params.forEach((k, i) => wb.localGet(this.areaArg(k, i)));
-    if (!c.byValue && c.target === this.root()) {
+    if (passFuel) {
+      wb.localGet(this.fuelKept!); wb.call(this.wb.index); wb.localSet(this.fuelKept!);
+      this.fuelDirty = true;                  // recursion passing fuel along
+    } else if (direct) {
       wb.call(this.wb.index);                 // recursion: a direct call
     } else {
       pushCallee();
       wb.callIndirect(shapeType(this.mb, c.sig.params, c.sig.ret));
     }
-    this.fuelCalledOut(inBranch);
+    if (!passFuel) this.fuelCalledOut(inBranch);
     if (c.sig.ret !== null) this.set(c.dst, c.sig.ret);
   }
 
@@ -1267,7 +1339,8 @@ class WasmFnLowering implements StructuredSink<Label> {
     const result = g.ret === null ? null : wb.local(wasmType(g.ret));
     const ret = wb.block();
     const mode: Mode = { kind: 'inline', fp: cfp, ret, result, framed, header: framed ? null : header,
-      chain: deeper(inlineChain(this.mode), g), root: this.root(), selfInline: this.selfRoot() !== null, fuel: this.fuelKept };
+      chain: deeper(inlineChain(this.mode), g), root: this.root(), selfInline: this.selfRoot() !== null, fuel: this.fuelKept,
+      threaded: this.threaded };
     const body = new WasmFnLowering(this.env, this.mb, wb, g, mode, this.helpers);
     body.inlineEntry(g.params.map((k, i) => this.areaArg(k, i)));
     body.lowerBody(buildCfg(g, 0));
