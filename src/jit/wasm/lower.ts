@@ -114,7 +114,12 @@ export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFuncti
              : threaded ? threadedType(mb, fn) : shapeType(mb, fn.params, fn.ret);
   const wb = mb.addFunction(type, osr ? `${fn.name}@${osrPc}` : threaded ? `${fn.name}.fuel` : fn.name);
   const tier = osr ? null : { spec, tierUp: plan.tierUpAfter > 0 ? mb.addGlobal(plan.tierUpAfter) : null };
-  const ctx = new WasmFnLowering(env, mb, wb, fn, osr ? { kind: 'osr' } : { kind: 'function', selfInline, threaded }, helpers, tier);
+  // Tier-1 code that counts toward tier 2 calls itself through the table, so
+  // that a deep recursion begun in it moves to the tier-2 code once installed
+  // (a direct call would keep it in tier 1 to its end); threaded code's calls
+  // pass fuel along and stay direct.
+  const viaTable = !osr && plan.tierUpAfter > 0 && !threaded;
+  const ctx = new WasmFnLowering(env, mb, wb, fn, osr ? { kind: 'osr' } : { kind: 'function', selfInline, threaded, viaTable }, helpers, tier);
   ctx.prologue();
   ctx.lowerBody(buildCfg(fn, osrPc ?? 0, spec?.branches));
   wb.unreachable();
@@ -204,10 +209,10 @@ const NATIVE_MATH: Partial<Record<MathBuiltin, number>> = { floor: W.F64_FLOOR, 
  *  frame is seen only where it traps (or polls fuel): `header` writes its
  *  header there, on the slow path, and nowhere else. */
 type Mode =
-  | { kind: 'function'; selfInline: boolean; threaded: boolean }
+  | { kind: 'function'; selfInline: boolean; threaded: boolean; viaTable: boolean }
   | { kind: 'osr' }
   | { kind: 'inline'; fp: Local; ret: Label; result: Local | null; framed: boolean; header: (() => void) | null; chain: InlineChain;
-      root: number | null; selfInline: boolean; fuel: Local | null; threaded: boolean };
+      root: number | null; selfInline: boolean; fuel: Local | null; threaded: boolean; viaTable: boolean };
 
 /** What a whole-function compile adds to tier 1: tier 2's speculation (each
  *  guarded, leaving through deoptExit), or tier 1's countdown to tier 2. */
@@ -1288,7 +1293,8 @@ class WasmFnLowering implements StructuredSink<Label> {
   }
 
   /** The call itself: header, arguments, call (direct for recursion into the
-   *  function being compiled, from its own body or from a copy inlined in it);
+   *  function being compiled, from its own body or from a copy inlined in it,
+   *  unless it calls itself through the table: lowerFunction, viaTable);
    *  `inBranch`: made on one path of an inlined call, after which the counter
    *  is read back in any case. */
   private callOut(c: CallOperands, inBranch = false): void {
@@ -1297,7 +1303,7 @@ class WasmFnLowering implements StructuredSink<Label> {
       if (c.byValue) { this.get(c.target); wb.i32Const(1); wb.op(W.I32_SUB); } else wb.i32Const(c.target);
     };
     this.writeHeader(c.base, pushCallee);
-    const direct = !c.byValue && c.target === this.root();
+    const direct = !c.byValue && c.target === this.root() && (this.mode.kind === 'osr' || !this.mode.viaTable);
     const passFuel = direct && this.threaded;
     if (!passFuel) this.flushFuel();
     wb.localGet(this.fp); wb.i32Const(c.base + HEADER_SLOTS); wb.op(W.I32_ADD);
@@ -1340,7 +1346,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     const ret = wb.block();
     const mode: Mode = { kind: 'inline', fp: cfp, ret, result, framed, header: framed ? null : header,
       chain: deeper(inlineChain(this.mode), g), root: this.root(), selfInline: this.selfRoot() !== null, fuel: this.fuelKept,
-      threaded: this.threaded };
+      threaded: this.threaded, viaTable: this.mode.kind !== 'osr' && this.mode.viaTable };
     const body = new WasmFnLowering(this.env, this.mb, wb, g, mode, this.helpers);
     body.inlineEntry(g.params.map((k, i) => this.areaArg(k, i)));
     body.lowerBody(buildCfg(g, 0));
