@@ -76,13 +76,29 @@ export function missingExterns(mod: BcModule, table: object): string[] {
     .map((e) => e.name);
 }
 
+/** Call extern `index` with the arguments in the slots from argFp, its result
+ *  to slot dstSlot. Up to three arguments go to the host function as plain
+ *  arguments, with no array made per call (an array and a closure were about
+ *  58 bytes of host heap per call); more go through an array. */
 export function callExtern(rt: Runtime, index: number, argFp: number, dstSlot: number): void {
   const ext = rt.mod.externs[index]!;
-  const args = ext.params.map((k, i) => readArg(rt, k, ext.paramTypes[i]!, argFp + i));
+  const f = rt.externs[index]!;
+  const n = ext.params.length;
+  const many = n > 3 ? ext.params.map((k, i) => readArg(rt, k, ext.paramTypes[i]!, argFp + i)) : null;
+  const a0 = n > 0 && many === null ? readArg(rt, ext.params[0]!, ext.paramTypes[0]!, argFp) : undefined;
+  const a1 = n > 1 && many === null ? readArg(rt, ext.params[1]!, ext.paramTypes[1]!, argFp + 1) : undefined;
+  const a2 = n > 2 && many === null ? readArg(rt, ext.params[2]!, ext.paramTypes[2]!, argFp + 2) : undefined;
   rt.out.flush();
   let result: unknown;
   try {
-    result = Reflect.apply(rt.externs[index]!, undefined, args);
+    // Called as plain functions from this (strict) module: `this` is undefined.
+    switch (n) {
+      case 0: result = f(); break;
+      case 1: result = f(a0); break;
+      case 2: result = f(a0, a1); break;
+      case 3: result = f(a0, a1, a2); break;
+      default: result = Reflect.apply(f, undefined, many!);
+    }
   } catch (e) {
     const passing = rt.escaping;
     if (passing !== null && passing.value === e) throw passing.carrier;
@@ -90,7 +106,12 @@ export function callExtern(rt: Runtime, index: number, argFp: number, dstSlot: n
   }
   rt.limits.afterExtern();
   if (ext.ret === null) return;
-  writeResult(rt, ext, dstSlot, result, args);
+  if (ext.ret === Kind.F) {
+    if (typeof result !== 'number') throw wrongResult(ext, result);
+    rt.mem.f64[dstSlot] = result;
+  } else {
+    rt.mem.i32[dstSlot << 1] = rawResult(rt, ext, result, many, a0, a1, a2);
+  }
 }
 
 /** The guest trace at the CALLX every tier published before calling. */
@@ -108,17 +129,9 @@ function readArg(rt: Runtime, kind: number, type: string, slot: number): unknown
   return raw;
 }
 
-function writeResult(rt: Runtime, ext: BcExtern, slot: number, v: unknown, args: unknown[]): void {
-  if (ext.ret === Kind.F) {
-    if (typeof v !== 'number') throw wrongResult(ext, v);
-    rt.mem.f64[slot] = v;
-    return;
-  }
-  rt.mem.i32[slot << 1] = rawResult(rt, ext, v, args);
-}
-
-/** The raw i32 slot value of an accepted result (see the rules above). */
-function rawResult(rt: Runtime, ext: BcExtern, v: unknown, args: unknown[]): number {
+/** The raw i32 slot value of an accepted result (see the rules above); the
+ *  call's arguments are `many`, or a0..a2 when there were at most three. */
+function rawResult(rt: Runtime, ext: BcExtern, v: unknown, many: unknown[] | null, a0: unknown, a1: unknown, a2: unknown): number {
   switch (ext.retType) {
     case 'i32':
       if (typeof v === 'number' && Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff) return v | 0;
@@ -132,7 +145,7 @@ function rawResult(rt: Runtime, ext: BcExtern, v: unknown, args: unknown[]): num
       break;
     default:
       if (v === null) return 0;
-      if (typeof v === 'number' && ext.paramTypes.some((t, i) => t === ext.retType && args[i] === v)) return v;
+      if (typeof v === 'number' && ext.paramTypes.some((t, i) => t === ext.retType && (many !== null ? many[i] : i === 0 ? a0 : i === 1 ? a1 : a2) === v)) return v;
   }
   throw wrongResult(ext, v);
 }

@@ -133,6 +133,48 @@ test('extern results: what is accepted and what is a runtime error, in every tie
   }
 });
 
+test('externs of 0 to 5 parameters get every argument in order, and may hand back a handle from any position', () => {
+  // Up to three arguments are passed without an array, more through one
+  // (runtime/externs.ts): both paths, and the handle check at each position.
+  const src = `struct P { x: i32 }
+extern fn a0() -> i32;
+extern fn a1(a: i32) -> i32;
+extern fn a2(a: i32, b: f64) -> f64;
+extern fn a3(a: P, b: str, c: P) -> P;
+extern fn a4(a: bool, b: i32, c: P, d: str) -> P;
+extern fn a5(a: i32, b: i32, c: i32, d: i32, e: P) -> P;
+fn main() {
+  let p = new P { x: 1 };
+  let q = new P { x: 2 };
+  print(a0());
+  print(a1(7));
+  print(a2(3, 0.5));
+  print(a3(p, "s", q).x);
+  print(a3(q, null, p).x);
+  print(a4(true, 9, q, "t").x);
+  print(a5(1, 2, 3, 4, p).x);
+}`;
+  const seen = [];
+  const externs = {
+    a0: (...xs) => { seen.push(xs.length); return 40; },
+    a1: (...xs) => { seen.push(xs); return xs[0] + 1; },
+    a2: (...xs) => { seen.push(xs); return xs[0] * xs[1]; },
+    a3: (...xs) => { seen.push([typeof xs[0], xs[1], typeof xs[2], xs.length]); return xs[2]; },
+    a4: (...xs) => { seen.push([xs[0], xs[1], xs[3], xs.length]); return xs[2]; },
+    a5: (...xs) => { seen.push([xs[0], xs[1], xs[2], xs[3], xs.length]); return xs[4]; },
+  };
+  for (const mode of MODES) {
+    seen.length = 0;
+    const r = run(src, { ...mode, externs });
+    assert.equal(r.stderr, '', label(mode));
+    assert.equal(r.stdout, '40\n8\n1.5\n2\n1\n2\n1\n', label(mode));
+    assert.deepEqual(seen, [0, [7], [3, 0.5], ['number', 's', 'number', 3], ['number', null, 'number', 3],
+      [true, 9, 't', 4], [1, 2, 3, 4, 5]], label(mode));
+  }
+  const bad = run(src.replace('print(a0());', 'print(a3(p, "s", q).x);'), { externs: { ...externs, a3: (a, b, c) => c + 8 } });
+  assert.match(bad.stderr, /^runtime error: extern a3 returned \d+, expected P\n/);
+});
+
 test('a struct reference may be handed back to the guest within the call that received it', () => {
   for (const mode of MODES) {
     const r = run(RESULT_SRC('P', 'v.x'), { ...mode, externs: { get: (p) => p } });
