@@ -84,10 +84,9 @@ export function callExtern(rt: Runtime, index: number, argFp: number, dstSlot: n
   const ext = rt.mod.externs[index]!;
   const f = rt.externs[index]!;
   const n = ext.params.length;
-  const many = n > 3 ? ext.params.map((k, i) => readArg(rt, k, ext.paramTypes[i]!, argFp + i)) : null;
-  const a0 = n > 0 && many === null ? readArg(rt, ext.params[0]!, ext.paramTypes[0]!, argFp) : undefined;
-  const a1 = n > 1 && many === null ? readArg(rt, ext.params[1]!, ext.paramTypes[1]!, argFp + 1) : undefined;
-  const a2 = n > 2 && many === null ? readArg(rt, ext.params[2]!, ext.paramTypes[2]!, argFp + 2) : undefined;
+  let many: unknown[] | null = null, a0: unknown, a1: unknown, a2: unknown;
+  if (n > 3) many = ext.params.map((_, i) => argOf(rt, ext, argFp, i));
+  else { if (n > 0) a0 = argOf(rt, ext, argFp, 0); if (n > 1) a1 = argOf(rt, ext, argFp, 1); if (n > 2) a2 = argOf(rt, ext, argFp, 2); }
   rt.out.flush();
   let result: unknown;
   try {
@@ -119,6 +118,11 @@ function traceOfCall(rt: Runtime): GuestTrace {
   const i32 = rt.mem.i32;
   const fp = i32[TOP_FP_WORD]!;
   return guestTrace(rt.mod, i32, { fn: frameFn(i32, fp), pc: i32[TOP_PC_WORD]!, fp });
+}
+
+/** Argument i of a call of `ext` whose arguments are in the slots from argFp. */
+function argOf(rt: Runtime, ext: BcExtern, argFp: number, i: number): unknown {
+  return readArg(rt, ext.params[i]!, ext.paramTypes[i]!, argFp + i);
 }
 
 function readArg(rt: Runtime, kind: number, type: string, slot: number): unknown {

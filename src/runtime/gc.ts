@@ -167,10 +167,16 @@ export class GarbageCollector implements Collector {
    *    cost a bounded share of the allocation, not one per request. */
   fullBeforeGrowth(extent: number): boolean {
     if (this.opts.stress) return false;
-    if (extent <= FULL_GROWTH * Math.max(this.lastLive, FULL_MIN / FULL_GROWTH)) return false;
+    if (extent <= this.grownExtent()) return false;
     if (this.fullCount > 0 && this.oldBytes > this.lastLive * REGROWTH) return true;
     const heap = this.heap;
     return 2 * heap.freeBytes > heap.extent && this.allocatedSinceFull + heap.allocatedSinceGc >= Math.max(this.lastLive, FULL_MIN);
+  }
+
+  /** The extent the heap may grow to freely: FULL_GROWTH times the live set
+   *  of the last full collection, at least FULL_MIN. */
+  private grownExtent(): number {
+    return FULL_GROWTH * Math.max(this.lastLive, FULL_MIN / FULL_GROWTH);
   }
 
   pretenured(addr: number, size: number): void {
@@ -245,7 +251,7 @@ export class GarbageCollector implements Collector {
     // stored into an old one tends to live as long as it), moved out of the young
     // ranges unless the roots reach it.
     this.evacuatedBytes = 0;
-    this.intoHoles = heap.extent >= FULL_GROWTH * Math.max(this.lastLive, FULL_MIN / FULL_GROWTH);
+    this.intoHoles = heap.extent >= this.grownExtent();
     this.fromOldGeneration(remembered, slots);
     // Survivors of the young ranges age (or are promoted, if reached from the old
     // generation); the aged of the last minor collection are promoted if marked,

@@ -222,17 +222,12 @@ class FreeBins {
    *  request are passed over: they stay free blocks, and young ranges (taken)
    *  until the next minor collection sweeps them into holes again. */
   takeHole(size: number): number {
-    while (this.nextHole < this.holeCount) {
-      const i = 2 * this.nextHole++;
-      const addr = this.holes[i]!, holeSize = this.holes[i + 1]!;
-      this.bytes -= holeSize;
-      if (holeSize < size) continue;
-      // Listed again as taken, at the front (usedHoles <= nextHole: nothing
-      // untaken is overwritten).
-      this.listUsed(addr, holeSize);
-      return addr;
-    }
-    return 0;
+    const i = this.nextFittingHole(size);
+    if (i < 0) return 0;
+    // Listed again as taken, at the front (usedHoles <= nextHole: nothing
+    // untaken is overwritten).
+    this.listUsed(this.holes[i]!, this.holes[i + 1]!);
+    return this.holes[i]!;
   }
 
   /** The next hole of at least `size` bytes for old space (0 if none): as
@@ -240,13 +235,19 @@ class FreeBins {
    *  young range. Only while the ring is settled (during a collection): the
    *  ring's giveBack expects no hole taken after its own. */
   takeOldHole(size: number): number {
+    const i = this.nextFittingHole(size);
+    return i < 0 ? 0 : this.holes[i]!;
+  }
+
+  /** Take the untaken holes in order up to the first of at least `size` bytes
+   *  (those before it are passed over); its index in `holes`, or -1. */
+  private nextFittingHole(size: number): number {
     while (this.nextHole < this.holeCount) {
       const i = 2 * this.nextHole++;
-      const addr = this.holes[i]!, holeSize = this.holes[i + 1]!;
-      this.bytes -= holeSize;
-      if (holeSize >= size) return addr;
+      this.bytes -= this.holes[i + 1]!;
+      if (this.holes[i + 1]! >= size) return i;
     }
-    return 0;
+    return -1;
   }
 
   /** Take up to `max` holes in order, whatever their size, into `out` as
