@@ -33,6 +33,28 @@ test('150,000 frames of mutual recursion on the main thread, every tier and spli
   }
 });
 
+// The two ends of the frame shapes the budget was measured with (config.ts
+// HOST_STACK): no parameters and few registers, the most frames per slot; nine
+// parameters and 32 registers, the largest host frames.
+const LEAN_AND_FAT = `
+var G = 0;
+var H = 0;
+fn lean() { if G > 0 { G -= 1; lean(); H += 1; } }
+fn fat(n: i32, a: i32, b: i32, c: i32, d: i32, e: f64, f: f64, g: f64, h: f64) -> f64 {
+  if n == 0 { return e + f; }
+  let p = a * b + c; let q = d * a - b; let r = e * f + g; let s = g * h - e;
+  let t = p + q; let u = r * s; let v = t as f64 + u; let w = v * 0.5;
+  return fat(n - 1, q & 7, p & 7, c + 1, d, f, g, 1.0, 0.0) + w * 0.0 + 1.0;
+}
+fn main() { G = 100000; lean(); print(H); print(fat(100000, 1, 2, 3, 4, 1.0, 2.0, 3.0, 4.0)); }`;
+
+test('100,000 frames of the leanest and the fattest shape on the main thread, every tier', () => {
+  for (const mode of MODES) {
+    const r = run(LEAN_AND_FAT, { ...mode, stackSizeKB: 65536 });
+    assert.deepEqual(r, { code: 0, stdout: '100000\n100002\n', stderr: '' }, JSON.stringify(mode));
+  }
+});
+
 test('the frame stack overflows at the same depth, with the same trace, in every tier', () => {
   const src = `fn down(n: i32) -> i32 { return down(n + 1) + 1; }\nfn main() { print(down(0)); }`;
   const ref = run(src, { tier: 'interp' });
