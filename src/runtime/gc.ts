@@ -513,9 +513,11 @@ export class GarbageCollector implements Collector {
     while (sp > 0) {
       const addr = stack[--sp]!;
       const tag = i32[addr >> 2]!;
-      const arrayLength = (tag & KIND_MASK) === ObjKind.ARR_R ? i32[(addr >> 2) + 1]! : -1;
-      const fields = arrayLength < 0 ? fieldWords[tag >>> 8]! : null;
-      const n = arrayLength < 0 ? fields!.length : arrayLength;
+      const kind = tag & KIND_MASK;
+      let fields: Int32Array | null = null, n: number;
+      if (kind === ObjKind.ARR_R) n = i32[(addr >> 2) + 1]!;
+      else if (kind === ObjKind.STRUCT) n = (fields = fieldWords[tag >>> 8]!).length;
+      else continue;                              // no references (a child is pushed unread)
       for (let i = 0; i < n; i++) {
         const child = i32[(addr >> 2) + (fields === null ? 2 + i : fields[i]!)]!;
         if (child === 0) continue;
@@ -523,12 +525,8 @@ export class GarbageCollector implements Collector {
         if (word & m) continue;
         if (minor && (old[bit >> 5]! & m)) continue;
         bits[bit >> 5] = word | m;
-        const ctag = i32[child >> 2]!;
-        const kind = ctag & KIND_MASK;
-        if (kind === ObjKind.ARR_R || (kind === ObjKind.STRUCT && fieldWords[ctag >>> 8]!.length > 0)) {
-          if (sp === stack.length) stack = grown(stack);
-          stack[sp++] = child;
-        }
+        if (sp === stack.length) stack = grown(stack);
+        stack[sp++] = child;
       }
     }
     this.markStack = stack;
