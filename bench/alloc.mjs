@@ -10,7 +10,8 @@
 // Programs (bench/programs/NAME.tier and NAME.js): binary-trees (trees built and
 // dropped), words (a million short strings built with chr and +, kept live, compared
 // and joined), strings (concatenation, substr, str(i)), pieces (a string built piece
-// by piece) and churn (records replaced at random slots of a big array). For each run: wall time
+// by piece), churn (records replaced at random slots of a big array) and vectors
+// (a ray caster whose vector operations return new structs). For each run: wall time
 // (spawn to exit, start-up included), the longest and the total GC pause (tiervm:
 // --gc-stats; JS: --trace-gc, main-thread pauses), and for tiervm the largest
 // extent of its GC heap against the live bytes after its last full collection.
@@ -30,6 +31,7 @@ const PROGRAMS_RUN = [
   { name: 'strings', size: 2000000, quick: 20000 },
   { name: 'pieces', size: 1000000, quick: 20000 },
   { name: 'churn', size: 100, quick: 2 },
+  { name: 'vectors', size: 2000, quick: 50 },
 ];
 
 const opts = { reps: 3, only: null, quick: false };
