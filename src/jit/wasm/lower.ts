@@ -38,6 +38,7 @@ import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, innermostLoops, loopBlocks, Exit, type Block, type Cfg } from '../cfg.js';
 import { boundsKey, checksAtEntry, forEachWritten, forgetRegister, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
+import { afterAdd, countedLoops, type CountedLoop } from '../counted-loops.js';
 import { decodeCall, forEachCheck, interpHelper, TIER1, type CallOperands } from '../backend.js';
 import type { CompilePlan } from '../../runtime/tiering.js';
 import { DeoptReason, isProfiledBranch, type Speculation } from '../../runtime/profile.js';
@@ -242,6 +243,12 @@ function forEachInstr(fn: BcFunction, visit: (op: Op, pc: number) => void): void
 }
 
 function isCall(op: Op): boolean { return op === Op.CALL || op === Op.CALLV || op === Op.CALLX; }
+
+/** A counted loop's state (WasmFnLowering, "counted loops"): the kept
+ *  counter plus v when armed (a global: read only on cold paths, it keeps no
+ *  register busy in the loop), the value of v at which to take the slow
+ *  path, and the loop's label. */
+interface CountedLocals { base: Global; stop: Local; loop: Label | null }
 
 /** Does fn take no step of fuel, itself or through an extern (no call, no loop)? */
 function takesNoStep(fn: BcFunction): boolean {
@@ -478,6 +485,15 @@ class WasmFnLowering implements StructuredSink<Label> {
   private dirtyIn: boolean[] = [];
   /** The slow path of a step sends the registers through the frame (poll). */
   private readonly pollsViaFrame: boolean;
+  /** The counted loops (countedLoops) by header block, and their locals. */
+  private counted = new Map<number, CountedLoop>();
+  private readonly countedLocals = new Map<CountedLoop, CountedLocals>();
+  /** The counted loop holding the block being emitted: there the kept
+   *  counter is stale and its value follows from the loop's induction
+   *  variable (keptNow). Null elsewhere, and in the loop's own slow path. */
+  private counting: CountedLoop | null = null;
+  /** What openElse emits for each open `if`: a counted FORLOOP's slow path. */
+  private readonly elses: ((() => void) | null)[] = [];
   /** The open loops whose iterations begin with a call (openLoop), by header pc. */
   private readonly polledLoops = new Map<number, PolledLoop>();
   /** Calls whose header is written as their loop is entered (hoistedHeaders):
@@ -591,7 +607,9 @@ class WasmFnLowering implements StructuredSink<Label> {
   /** Write the kept counter back to its cell (nothing when none is kept). */
   private flushFuel(): void {
     if (this.fuelKept === null) return;
-    this.wb.i32Const(0); this.wb.localGet(this.fuelKept); this.wb.store(W.I32_STORE, 2, FUEL_WORD * 4);
+    this.wb.i32Const(0);
+    if (this.counting !== null) this.keptNow(this.counting, this.block!.id, this.pc); else this.wb.localGet(this.fuelKept);
+    this.wb.store(W.I32_STORE, 2, FUEL_WORD * 4);
   }
 
   /** fuelDirty at the entry of each block of cfg: at the entry, false for a
@@ -767,6 +785,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     for (const pc of this.hoisted.values()) this.headerWritten.add(pc);
     if (this.fuelKept !== null) this.dirtyIn = this.fuelDirtyAtEntry(cfg);
     if (this.fuelKept !== null) this.loopWrites = loopWrites(cfg);
+    if (this.fuelKept !== null) this.counted = countedLoops(cfg, this.code);
     structure(cfg, this);
   }
 
@@ -776,6 +795,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.nulls.clear();
     this.fuelDirty = this.dirtyIn[b.id] ?? false;
     this.block = b;
+    this.counting = this.countedHolding(b.id);
     for (let pc = b.start; pc <= b.last; pc += instrLength(this.code[pc] as Op)) {
       this.pc = pc;
       const op = this.code[pc] as Op;
@@ -809,13 +829,26 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.pc = b.last;
     const op = this.code[b.last] as Op;
     if (isProfiledBranch(op)) this.stressExit(null);
-    this.condition(op);
+    const l = this.counting?.latch === b.id ? this.counting : null;
+    if (l !== null) this.countedCondition(l); else this.condition(op);
     this.closers.push(null);
+    this.elses.push(l === null ? null : () => this.countedForSlowPath(l));
     this.wb.if_();
-    if (OP_INFO[op].step) this.countStep();
+    if (OP_INFO[op].step && l === null) this.countStep();
   }
 
-  openElse(): void { this.wb.else_(); }
+  openElse(): void {
+    this.wb.else_();
+    this.elses.pop()?.();
+  }
+
+  /** On an edge leaving a counted loop, the kept counter becomes exact again. */
+  edge(from: number, to: number): void {
+    const l = this.countedHolding(from);
+    if (l === null || l.blocks.has(to)) return;
+    this.keptNow(l, from, null); this.wb.localSet(this.fuelKept!);
+    this.fuelDirty = true;
+  }
   openBlock(): Label { this.closers.push(null); return this.wb.block(); }
 
   //   fuel := fuel - 1 ; if fuel < 0 { poll(fp, call) }   ;; the first iteration's call
@@ -839,6 +872,8 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  their poll in place: wrapped the same way, they measured no faster (the
    *  count, not the poll, is what they pay: docs/architecture.md, Limits). */
   openLoop(b: Block): Label {
+    const counted = this.counted.get(b.id);
+    if (counted !== undefined) return this.openCountedLoop(counted);
     const call = this.env.fuel ? leadingCall(this.cfg!, b) : null;
     if (call === null) { this.closers.push(null); this.writeHoistedHeader(b); return this.wb.loop(); }
     const wb = this.wb;
@@ -925,6 +960,7 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  call's step is not counted where it stands. */
   private countStep(call: AreaArgs | null = null): void {
     if (!this.env.fuel) return;
+    if (this.counting?.latch === this.block?.id && this.pc === this.block!.last) return this.countedBackEdge(this.counting!);
     const site = stepSite(this.code, this.pc);
     const loop = OP_INFO[this.code[this.pc] as Op].step === 'backEdge' ? this.polledLoops.get(site) : undefined;
     if (loop === undefined) {
@@ -967,6 +1003,107 @@ class WasmFnLowering implements StructuredSink<Label> {
   private pollBackEdge(header: number, call: number): void {
     this.chargeOrPoll(-1, header, null);
     this.chargeOrPoll(1, call, null);
+  }
+
+  // ---- counted loops ---------------------------------------------------------------
+  //
+  // A counted loop (jit/counted-loops.ts) counts its back-edges by its
+  // induction variable v, not by decrementing the kept counter: entering it
+  // (and after each slow path) arms it,
+  //
+  //   base := kept + v ; stop := base + 1      ;; v may reach stop - 1 before the counter runs out
+  //
+  // after which, anywhere in the loop, kept is base - v (+1 where v's add has
+  // run in this iteration: afterAdd), written to the cell that way before a
+  // helper (flushFuel) and into kept on every edge leaving the loop (edge). A
+  // back-edge is then `v < stop` only, and a FORLOOP's stop is also capped by
+  // its bound, so its back-edge is the one compare it had without fuel. When
+  // v reaches stop, the slow path makes kept exact and takes the step as
+  // usual (poll when it goes below zero), then arms the loop again: the same
+  // steps, trapping at the same site, as counting each one. Near the end of
+  // v's range stop is capped so that v cannot wrap between two slow paths.
+
+  /** The counted loop holding block b, or null. */
+  private countedHolding(b: number): CountedLoop | null {
+    for (const l of this.counted.values()) if (l.blocks.has(b)) return l;
+    return null;
+  }
+
+  /** Open counted loop l, armed. */
+  private openCountedLoop(l: CountedLoop): Label {
+    const wb = this.wb;
+    const locals: CountedLocals = { base: this.mb.addGlobal(0), stop: wb.local(ValType.I32), loop: null };
+    this.countedLocals.set(l, locals);
+    this.armCounted(l);
+    this.closers.push(null);
+    locals.loop = wb.loop();
+    return locals.loop;
+  }
+
+  //   $base := kept + v ; stop := kept + v + 1
+  //   if stop < v || kept < 0 { stop := kept < 0 || v == MAX ? MIN : MAX }   ;; wrapped, or no fuel
+  //   stop := min(stop, bound)                                              ;; a FORLOOP
+  private armCounted(l: CountedLoop): void {
+    const wb = this.wb, { base, stop } = this.countedLocals.get(l)!;
+    const v = this.regs[l.v]!, kept = this.fuelKept!;
+    const negative = () => { wb.localGet(kept); wb.i32Const(0); wb.op(W.I32_LT_S); };
+    wb.localGet(kept); wb.localGet(v); wb.op(W.I32_ADD); wb.globalSet(base);
+    wb.localGet(kept); wb.localGet(v); wb.op(W.I32_ADD); wb.i32Const(1); wb.op(W.I32_ADD); wb.localTee(stop);
+    wb.localGet(v); wb.op(W.I32_LT_S); negative(); wb.op(W.I32_OR);
+    wb.if_();
+    wb.i32Const(-0x80000000); wb.i32Const(0x7fffffff);
+    negative(); wb.localGet(v); wb.i32Const(0x7fffffff); wb.op(W.I32_EQ); wb.op(W.I32_OR);
+    wb.select(); wb.localSet(stop);
+    wb.end();
+    if (l.bound === null) return;
+    wb.localGet(stop); this.pushBound(l); wb.localGet(stop); this.pushBound(l); wb.op(W.I32_LT_S);
+    wb.select(); wb.localSet(stop);
+  }
+
+  private pushBound(l: CountedLoop): void {
+    const b = l.bound!;
+    if ('reg' in b) this.get(b.reg); else this.wb.i32Const(b.imm);
+  }
+
+  //   base - v (+ 1)
+  /** Push the value of the kept counter in counted loop l, before the
+   *  instruction at atPc of block b (atPc null: at b's end). */
+  private keptNow(l: CountedLoop, b: number, atPc: number | null): void {
+    const wb = this.wb;
+    wb.globalGet(this.countedLocals.get(l)!.base); wb.localGet(this.regs[l.v]!); wb.op(W.I32_SUB);
+    if (afterAdd(this.cfg!, l, b, atPc)) { wb.i32Const(1); wb.op(W.I32_ADD); }
+  }
+
+  //   v < stop                                 ;; a FORLOOP's back-edge (v incremented)
+  private countedCondition(l: CountedLoop): void {
+    this.get(l.v); this.wb.localGet(this.countedLocals.get(l)!.stop); this.wb.op(W.I32_LT_S);
+  }
+
+  //   if v >= stop { (the slow step) }         ;; a JMPLOOP's back-edge, hinted rarely taken
+  private countedBackEdge(l: CountedLoop): void {
+    const wb = this.wb;
+    this.get(l.v); wb.localGet(this.countedLocals.get(l)!.stop); wb.op(W.I32_GE_S);
+    wb.ifRarely(); this.countedSlowStep(l); wb.end();
+  }
+
+  //   if v < bound { (the slow step) ; br loop }   ;; else the loop ends (edge)
+  /** The else branch of a counted FORLOOP's `v < stop`. */
+  private countedForSlowPath(l: CountedLoop): void {
+    const wb = this.wb;
+    this.get(l.v); this.pushBound(l); wb.op(W.I32_LT_S);
+    wb.if_(); this.countedSlowStep(l); wb.br(this.countedLocals.get(l)!.loop!); wb.end();
+  }
+
+  //   kept := base - v + 1 ; kept := kept - 1 ; if kept < 0 { poll(fp, header) } ; (arm)
+  /** The back-edge of counted loop l, counted as any other step, then l armed again. */
+  private countedSlowStep(l: CountedLoop): void {
+    const saved = this.counting;
+    this.counting = null;
+    this.pc = this.cfg!.blocks[l.latch]!.last;
+    this.keptNow(l, l.latch, null); this.wb.localSet(this.fuelKept!);
+    this.chargeOrPoll(1, stepSite(this.code, this.pc), null);
+    this.armCounted(l);
+    this.counting = saved;
   }
 
   //   (store the registers the loop writes, and a call's arguments, to their slots)
