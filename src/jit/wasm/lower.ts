@@ -488,9 +488,10 @@ class WasmFnLowering implements StructuredSink<Label> {
   /** The counted loops (countedLoops) by header block, and their locals. */
   private counted = new Map<number, CountedLoop>();
   private readonly countedLocals = new Map<CountedLoop, CountedLocals>();
-  /** The counted loop holding the block being emitted: there the kept
-   *  counter is stale and its value follows from the loop's induction
-   *  variable (keptNow). Null elsewhere, and in the loop's own slow path. */
+  /** The counted loop holding the block whose code is being emitted (by
+   *  body, openIf, terminate): there the kept counter is stale and its value
+   *  follows from the loop's induction variable (keptNow). Null elsewhere
+   *  (code between blocks, a loop's closer), and in the loop's slow path. */
   private counting: CountedLoop | null = null;
   /** What openElse emits for each open `if`: a counted FORLOOP's slow path. */
   private readonly elses: ((() => void) | null)[] = [];
@@ -814,6 +815,7 @@ class WasmFnLowering implements StructuredSink<Label> {
   }
 
   terminate(b: Block): void {
+    this.counting = this.countedHolding(b.id);
     this.pc = b.last;
     const op = this.code[b.last] as Op;
     if (this.mode.kind === 'inline' && op !== Op.PANIC) {
@@ -827,6 +829,7 @@ class WasmFnLowering implements StructuredSink<Label> {
   /** (A FORLOOP's taken branch, the back-edge, begins with its step.) */
   openIf(b: Block): void {
     this.pc = b.last;
+    this.counting = this.countedHolding(b.id);
     const op = this.code[b.last] as Op;
     if (isProfiledBranch(op)) this.stressExit(null);
     const l = this.counting?.latch === b.id ? this.counting : null;
@@ -838,6 +841,7 @@ class WasmFnLowering implements StructuredSink<Label> {
   }
 
   openElse(): void {
+    this.counting = null;
     this.wb.else_();
     this.elses.pop()?.();
   }
@@ -872,6 +876,7 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  their poll in place: wrapped the same way, they measured no faster (the
    *  count, not the poll, is what they pay: docs/architecture.md, Limits). */
   openLoop(b: Block): Label {
+    this.counting = null;
     const counted = this.counted.get(b.id);
     if (counted !== undefined) return this.openCountedLoop(counted);
     const call = this.env.fuel ? leadingCall(this.cfg!, b) : null;
@@ -902,6 +907,7 @@ class WasmFnLowering implements StructuredSink<Label> {
   }
 
   close(): void {
+    this.counting = null;
     const closer = this.closers.pop();
     if (closer) closer(); else this.wb.end();
   }
