@@ -244,11 +244,9 @@ function forEachInstr(fn: BcFunction, visit: (op: Op, pc: number) => void): void
 
 function isCall(op: Op): boolean { return op === Op.CALL || op === Op.CALLV || op === Op.CALLX; }
 
-/** A counted loop's state (WasmFnLowering, "counted loops"): the kept
- *  counter plus v when armed (a global: read only on cold paths, it keeps no
- *  register busy in the loop), the value of v at which to take the slow
- *  path, and the loop's label. */
-interface CountedLocals { base: Global; stop: Local; loop: Label | null }
+/** A counted loop's state (WasmFnLowering, "counted loops"): the value of
+ *  v at which to take the slow path, and the loop's label. */
+interface CountedLocals { stop: Local; loop: Label | null }
 
 /** Does fn take no step of fuel, itself or through an extern (no call, no loop)? */
 function takesNoStep(fn: BcFunction): boolean {
@@ -489,8 +487,8 @@ class WasmFnLowering implements StructuredSink<Label> {
   private counted = new Map<number, CountedLoop>();
   private readonly countedLocals = new Map<CountedLoop, CountedLocals>();
   /** The counted loop holding the block whose code is being emitted (by
-   *  body, openIf, terminate): there the kept counter is stale and its value
-   *  follows from the loop's induction variable (keptNow). Null elsewhere
+   *  body, openIf, terminate): there the kept local holds the counter plus v
+   *  (the counter is keptNow). Null elsewhere
    *  (code between blocks, a loop's closer), and in the loop's slow path. */
   private counting: CountedLoop | null = null;
   /** What openElse emits for each open `if`: a counted FORLOOP's slow path. */
@@ -1017,17 +1015,20 @@ class WasmFnLowering implements StructuredSink<Label> {
   // induction variable v, not by decrementing the kept counter: entering it
   // (and after each slow path) arms it,
   //
-  //   base := kept + v ; stop := base + 1      ;; v may reach stop - 1 before the counter runs out
+  //   stop := kept + v + 1 ; kept := kept + v   ;; v may reach stop - 1 before the counter runs out
   //
-  // after which, anywhere in the loop, kept is base - v (+1 where v's add has
-  // run in this iteration: afterAdd), written to the cell that way before a
-  // helper (flushFuel) and into kept on every edge leaving the loop (edge). A
-  // back-edge is then `v < stop` only, and a FORLOOP's stop is also capped by
-  // its bound, so its back-edge is the one compare it had without fuel. When
-  // v reaches stop, the slow path makes kept exact and takes the step as
-  // usual (poll when it goes below zero), then arms the loop again: the same
-  // steps, trapping at the same site, as counting each one. Near the end of
-  // v's range stop is capped so that v cannot wrap between two slow paths.
+  // after which, anywhere in the loop, the counter is kept - v (+1 where v's
+  // add has run in this iteration: afterAdd): so it is written to the cell
+  // before a helper (flushFuel), and into kept on every edge leaving the loop
+  // (edge). A back-edge is then `v < stop` only, and a FORLOOP's stop is also
+  // capped by its bound, so its back-edge is the one compare it had without
+  // fuel. When v reaches stop, the slow path makes kept exact and takes the
+  // step as usual (poll when it goes below zero), then arms the loop again:
+  // the same steps, trapping at the same site, as counting each one. Should
+  // kept + v + 1 wrap past 2^31 - 1, stop is negative: every back-edge takes
+  // the slow path until v wraps too (at most one poll period), then
+  // `v < stop` holds exactly while the counter lasts. A negative counter (a
+  // run already stopped) arms stop at the lowest i32: every back-edge polls.
 
   /** The counted loop holding block b, or null. */
   private countedHolding(b: number): CountedLoop | null {
@@ -1038,7 +1039,7 @@ class WasmFnLowering implements StructuredSink<Label> {
   /** Open counted loop l, armed. */
   private openCountedLoop(l: CountedLoop): Label {
     const wb = this.wb;
-    const locals: CountedLocals = { base: this.mb.addGlobal(0), stop: wb.local(ValType.I32), loop: null };
+    const locals: CountedLocals = { stop: wb.local(ValType.I32), loop: null };
     this.countedLocals.set(l, locals);
     this.armCounted(l);
     this.closers.push(null);
@@ -1046,24 +1047,21 @@ class WasmFnLowering implements StructuredSink<Label> {
     return locals.loop;
   }
 
-  //   $base := kept + v ; stop := kept + v + 1
-  //   if stop < v || kept < 0 { stop := kept < 0 || v == MAX ? MIN : MAX }   ;; wrapped, or no fuel
-  //   stop := min(stop, bound)                                              ;; a FORLOOP
+  //   stop := kept + v + 1
+  //   if kept < 0 { stop := MIN }            ;; hinted rarely taken
+  //   stop := min(stop, bound)               ;; a FORLOOP
+  //   kept := kept + v
   private armCounted(l: CountedLoop): void {
-    const wb = this.wb, { base, stop } = this.countedLocals.get(l)!;
+    const wb = this.wb, { stop } = this.countedLocals.get(l)!;
     const v = this.regs[l.v]!, kept = this.fuelKept!;
-    const negative = () => { wb.localGet(kept); wb.i32Const(0); wb.op(W.I32_LT_S); };
-    wb.localGet(kept); wb.localGet(v); wb.op(W.I32_ADD); wb.globalSet(base);
-    wb.localGet(kept); wb.localGet(v); wb.op(W.I32_ADD); wb.i32Const(1); wb.op(W.I32_ADD); wb.localTee(stop);
-    wb.localGet(v); wb.op(W.I32_LT_S); negative(); wb.op(W.I32_OR);
-    wb.if_();
-    wb.i32Const(-0x80000000); wb.i32Const(0x7fffffff);
-    negative(); wb.localGet(v); wb.i32Const(0x7fffffff); wb.op(W.I32_EQ); wb.op(W.I32_OR);
-    wb.select(); wb.localSet(stop);
-    wb.end();
-    if (l.bound === null) return;
-    wb.localGet(stop); this.pushBound(l); wb.localGet(stop); this.pushBound(l); wb.op(W.I32_LT_S);
-    wb.select(); wb.localSet(stop);
+    wb.localGet(kept); wb.localGet(v); wb.op(W.I32_ADD); wb.i32Const(1); wb.op(W.I32_ADD); wb.localSet(stop);
+    wb.localGet(kept); wb.i32Const(0); wb.op(W.I32_LT_S);
+    wb.ifRarely(); wb.i32Const(-0x80000000); wb.localSet(stop); wb.end();
+    if (l.bound !== null) {
+      wb.localGet(stop); this.pushBound(l); wb.localGet(stop); this.pushBound(l); wb.op(W.I32_LT_S);
+      wb.select(); wb.localSet(stop);
+    }
+    wb.localGet(kept); wb.localGet(v); wb.op(W.I32_ADD); wb.localSet(kept);
   }
 
   private pushBound(l: CountedLoop): void {
@@ -1071,12 +1069,12 @@ class WasmFnLowering implements StructuredSink<Label> {
     if ('reg' in b) this.get(b.reg); else this.wb.i32Const(b.imm);
   }
 
-  //   base - v (+ 1)
-  /** Push the value of the kept counter in counted loop l, before the
+  //   kept - v (+ 1)
+  /** Push the value of the counter in counted loop l, before the
    *  instruction at atPc of block b (atPc null: at b's end). */
   private keptNow(l: CountedLoop, b: number, atPc: number | null): void {
     const wb = this.wb;
-    wb.globalGet(this.countedLocals.get(l)!.base); wb.localGet(this.regs[l.v]!); wb.op(W.I32_SUB);
+    wb.localGet(this.fuelKept!); wb.localGet(this.regs[l.v]!); wb.op(W.I32_SUB);
     if (afterAdd(this.cfg!, l, b, atPc)) { wb.i32Const(1); wb.op(W.I32_ADD); }
   }
 
@@ -1100,7 +1098,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     wb.if_(); this.countedSlowStep(l); wb.br(this.countedLocals.get(l)!.loop!); wb.end();
   }
 
-  //   kept := base - v + 1 ; kept := kept - 1 ; if kept < 0 { poll(fp, header) } ; (arm)
+  //   kept := kept - v + 1 ; kept := kept - 1 ; if kept < 0 { poll(fp, header) } ; (arm)
   /** The back-edge of counted loop l, counted as any other step, then l armed again. */
   private countedSlowStep(l: CountedLoop): void {
     const saved = this.counting;
