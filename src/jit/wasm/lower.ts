@@ -38,7 +38,7 @@ import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, innermostLoops, loopBlocks, Exit, type Block, type Cfg } from '../cfg.js';
 import { boundsKey, checksAtEntry, forEachWritten, forgetRegister, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
-import { afterAdd, countedLoops, type CountedLoop } from '../counted-loops.js';
+import { countedLoops, type CountedLoop } from '../counted-loops.js';
 import { decodeCall, forEachCheck, interpHelper, TIER1, type CallOperands } from '../backend.js';
 import type { CompilePlan } from '../../runtime/tiering.js';
 import { DeoptReason, isProfiledBranch, type Speculation } from '../../runtime/profile.js';
@@ -607,7 +607,7 @@ class WasmFnLowering implements StructuredSink<Label> {
   private flushFuel(): void {
     if (this.fuelKept === null) return;
     this.wb.i32Const(0);
-    if (this.counting !== null) this.keptNow(this.counting, this.block!.id, this.pc); else this.wb.localGet(this.fuelKept);
+    if (this.counting !== null) this.keptNow(this.counting, false); else this.wb.localGet(this.fuelKept);
     this.wb.store(W.I32_STORE, 2, FUEL_WORD * 4);
   }
 
@@ -848,7 +848,7 @@ class WasmFnLowering implements StructuredSink<Label> {
   edge(from: number, to: number): void {
     const l = this.countedHolding(from);
     if (l === null || l.blocks.has(to)) return;
-    this.keptNow(l, from, null); this.wb.localSet(this.fuelKept!);
+    this.keptNow(l, from === l.latch); this.wb.localSet(this.fuelKept!);
     this.fuelDirty = true;
   }
   openBlock(): Label { this.closers.push(null); return this.wb.block(); }
@@ -964,7 +964,6 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  call's step is not counted where it stands. */
   private countStep(call: AreaArgs | null = null): void {
     if (!this.env.fuel) return;
-    if (this.counting?.latch === this.block?.id && this.pc === this.block!.last) return this.countedBackEdge(this.counting!);
     const site = stepSite(this.code, this.pc);
     const loop = OP_INFO[this.code[this.pc] as Op].step === 'backEdge' ? this.polledLoops.get(site) : undefined;
     if (loop === undefined) {
@@ -1011,24 +1010,26 @@ class WasmFnLowering implements StructuredSink<Label> {
 
   // ---- counted loops ---------------------------------------------------------------
   //
-  // A counted loop (jit/counted-loops.ts) counts its back-edges by its
-  // induction variable v, not by decrementing the kept counter: entering it
-  // (and after each slow path) arms it,
+  // A counted loop (jit/counted-loops.ts: a `for` loop with no step but its
+  // back-edge) counts its back-edges by its counter v, not by decrementing
+  // the kept counter: entering it (and after each slow path) arms it,
   //
-  //   stop := kept + v + 1 ; kept := kept + v   ;; v may reach stop - 1 before the counter runs out
+  //   stop := min(kept + v + 1, bound) ; kept := kept + v
   //
-  // after which, anywhere in the loop, the counter is kept - v (+1 where v's
-  // add has run in this iteration: afterAdd): so it is written to the cell
-  // before a helper (flushFuel), and into kept on every edge leaving the loop
-  // (edge). A back-edge is then `v < stop` only, and a FORLOOP's stop is also
-  // capped by its bound, so its back-edge is the one compare it had without
-  // fuel. When v reaches stop, the slow path makes kept exact and takes the
-  // step as usual (poll when it goes below zero), then arms the loop again:
-  // the same steps, trapping at the same site, as counting each one. Should
-  // kept + v + 1 wrap past 2^31 - 1, stop is negative: every back-edge takes
-  // the slow path until v wraps too (at most one poll period), then
-  // `v < stop` holds exactly while the counter lasts. A negative counter (a
-  // run already stopped) arms stop at the lowest i32: every back-edge polls.
+  // after which the counter is kept - v in the loop's body (+1 past the
+  // FORLOOP's increment, its back-edge not yet counted): so it is written to
+  // the cell that way before a helper (flushFuel), and into kept on every
+  // edge leaving the loop (edge). The FORLOOP's test becomes `v < stop`: the
+  // one compare it made without fuel. When it fails, the slow path (the
+  // `else`) tests `v < bound`: if so the back-edge is taken, counted as any
+  // other step (poll when the counter goes below zero) and the loop armed
+  // again; if not the loop ends. The same steps, trapping at the same site,
+  // as counting each one. Should kept + v + 1 wrap past 2^31 - 1, stop is
+  // negative and every back-edge takes the slow path (v < bound <= 2^31 - 1
+  // leaves at most kept of them); a negative counter (a run already stopped)
+  // arms stop at the lowest i32, so every back-edge polls. Measured: a loop
+  // summing a 1000-element array ran 1.23x slower with both limits than
+  // without, 1.03x counted (bench/limits-cli.mjs; docs/architecture.md).
 
   /** The counted loop holding block b, or null. */
   private countedHolding(b: number): CountedLoop | null {
@@ -1057,37 +1058,28 @@ class WasmFnLowering implements StructuredSink<Label> {
     wb.localGet(kept); wb.localGet(v); wb.op(W.I32_ADD); wb.i32Const(1); wb.op(W.I32_ADD); wb.localSet(stop);
     wb.localGet(kept); wb.i32Const(0); wb.op(W.I32_LT_S);
     wb.ifRarely(); wb.i32Const(-0x80000000); wb.localSet(stop); wb.end();
-    if (l.bound !== null) {
-      wb.localGet(stop); this.pushBound(l); wb.localGet(stop); this.pushBound(l); wb.op(W.I32_LT_S);
-      wb.select(); wb.localSet(stop);
-    }
+    wb.localGet(stop); this.pushBound(l); wb.localGet(stop); this.pushBound(l); wb.op(W.I32_LT_S);
+    wb.select(); wb.localSet(stop);
     wb.localGet(kept); wb.localGet(v); wb.op(W.I32_ADD); wb.localSet(kept);
   }
 
   private pushBound(l: CountedLoop): void {
-    const b = l.bound!;
+    const b = l.bound;
     if ('reg' in b) this.get(b.reg); else this.wb.i32Const(b.imm);
   }
 
   //   kept - v (+ 1)
-  /** Push the value of the counter in counted loop l, before the
-   *  instruction at atPc of block b (atPc null: at b's end). */
-  private keptNow(l: CountedLoop, b: number, atPc: number | null): void {
+  /** Push the value of the counter in counted loop l: anywhere in its body,
+   *  or past its FORLOOP's increment (the back-edge not counted yet). */
+  private keptNow(l: CountedLoop, pastIncrement: boolean): void {
     const wb = this.wb;
     wb.localGet(this.fuelKept!); wb.localGet(this.regs[l.v]!); wb.op(W.I32_SUB);
-    if (afterAdd(this.cfg!, l, b, atPc)) { wb.i32Const(1); wb.op(W.I32_ADD); }
+    if (pastIncrement) { wb.i32Const(1); wb.op(W.I32_ADD); }
   }
 
   //   v < stop                                 ;; a FORLOOP's back-edge (v incremented)
   private countedCondition(l: CountedLoop): void {
     this.get(l.v); this.wb.localGet(this.countedLocals.get(l)!.stop); this.wb.op(W.I32_LT_S);
-  }
-
-  //   if v >= stop { (the slow step) }         ;; a JMPLOOP's back-edge, hinted rarely taken
-  private countedBackEdge(l: CountedLoop): void {
-    const wb = this.wb;
-    this.get(l.v); wb.localGet(this.countedLocals.get(l)!.stop); wb.op(W.I32_GE_S);
-    wb.ifRarely(); this.countedSlowStep(l); wb.end();
   }
 
   //   if v < bound { (the slow step) ; br loop }   ;; else the loop ends (edge)
@@ -1099,15 +1091,13 @@ class WasmFnLowering implements StructuredSink<Label> {
   }
 
   //   kept := kept - v + 1 ; kept := kept - 1 ; if kept < 0 { poll(fp, header) } ; (arm)
-  /** The back-edge of counted loop l, counted as any other step, then l armed again. */
+  /** The back-edge of counted loop l, counted as any other step, then l
+   *  armed again (in openElse: not counting). */
   private countedSlowStep(l: CountedLoop): void {
-    const saved = this.counting;
-    this.counting = null;
     this.pc = this.cfg!.blocks[l.latch]!.last;
-    this.keptNow(l, l.latch, null); this.wb.localSet(this.fuelKept!);
+    this.keptNow(l, true); this.wb.localSet(this.fuelKept!);
     this.chargeOrPoll(1, stepSite(this.code, this.pc), null);
     this.armCounted(l);
-    this.counting = saved;
   }
 
   //   (store the registers the loop writes, and a call's arguments, to their slots)
