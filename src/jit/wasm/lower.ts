@@ -488,8 +488,8 @@ class WasmFnLowering implements StructuredSink<Label> {
   private readonly countedLocals = new Map<CountedLoop, CountedLocals>();
   /** The counted loop holding the block whose code is being emitted (by
    *  body, openIf, terminate): there the kept local holds the counter plus v
-   *  (the counter is keptNow). Null elsewhere
-   *  (code between blocks, a loop's closer), and in the loop's slow path. */
+   *  (the counter is keptNow). Null elsewhere (code between blocks, a loop's
+   *  closer), and in the loop's slow path. */
   private counting: CountedLoop | null = null;
   /** What openElse emits for each open `if`: a counted FORLOOP's slow path. */
   private readonly elses: ((() => void) | null)[] = [];
@@ -851,6 +851,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.keptNow(l, from === l.latch); this.wb.localSet(this.fuelKept!);
     this.fuelDirty = true;
   }
+
   openBlock(): Label { this.closers.push(null); return this.wb.block(); }
 
   //   fuel := fuel - 1 ; if fuel < 0 { poll(fp, call) }   ;; the first iteration's call
