@@ -28,6 +28,9 @@ export interface StructuredSink<L> {
   openLoop(b: Block): L;
   close(): void;
   br(label: L): void;
+  /** Before the code of a branch from block `from` to block `to` (a br, or
+   *  to's code placed there): code only that edge runs. */
+  edge?(from: number, to: number): void;
 }
 
 type Ctx<L> = { kind: 'loop' | 'follow'; block: number; label: L }[];
@@ -78,6 +81,7 @@ class Structurer<L> {
    *  The `if` that may enclose the branch needs no entry in the context: the sink's
    *  labels resolve depths themselves. */
   private doBranch(from: number, to: number, ctx: Ctx<L>): void {
+    this.sink.edge?.(from, to);
     if (to <= from) return this.sink.br(this.find(ctx, 'loop', to));
     if (this.cfg.blocks[to]!.isMerge) return this.sink.br(this.find(ctx, 'follow', to));
     this.doTree(to, ctx);

@@ -11,6 +11,9 @@ import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load, runSource } from '../../dist/vm.js';
+import { plainModule } from '../../dist/bytecode/fuse.js';
+import { buildCfg } from '../../dist/jit/cfg.js';
+import { countedLoops } from '../../dist/jit/counted-loops.js';
 import { listPrograms, parseExpectations } from '../corpus.mjs';
 import { hasWasm, hasEval } from './host-caps.mjs';
 
@@ -159,6 +162,82 @@ test('a loop whose iterations begin with a call stops at the same step, around e
   const manyTotal = run(many, { tier: 'interp', maxSteps: 2 ** 40 }).steps;
   assert.ok(manyTotal > 20002, `only ${manyTotal} steps`);
   for (const maxSteps of [9998, 9999, 10000, 10001, 10002, 19999, 20000, 20001, 20002]) {
+    const ref = run(many, { tier: 'interp', maxSteps });
+    for (const mode of COMPILING) assert.deepEqual(run(many, { ...mode, maxSteps }), ref, `${JSON.stringify(mode)} maxSteps ${maxSteps}`);
+  }
+});
+
+// Counted loops (jit/counted-loops.ts): compiled wasm code counts the steps of
+// an innermost `for` loop with no call by its counter, arming a bound on
+// entry and after each slow path. A for loop with a register bound left by a
+// break, one with a constant bound, one starting near 2^31 - 1 (its armed
+// bound wraps), one whose body allocates and traps (helpers inside); while
+// loops (not counted) beside them, nested in a loop that calls.
+const COUNTED = `
+fn fill(a: [i32], n: i32) -> i32 {
+  var s = 0;
+  for i in 0..n { if a[i % 5] > 60 { break; } a[i % 5] = a[i % 5] + 1; s = s + a[i % 5]; }
+  return s;
+}
+fn flip(a: [i32], k: i32) -> i32 {
+  var i = 0;
+  var j = k;
+  while i < j { let t = a[i]; a[i] = a[j]; a[j] = t; i += 1; j -= 1; }
+  return i;
+}
+fn main() {
+  let a = new [i32](5);
+  var t = 0;
+  for r in 0..40 {
+    t = t + fill(a, r) + flip(a, r % 5);
+    var w = 0;
+    while w < 7 { if w == r % 11 { break; } w += 1; if w == r % 5 { break; } }
+    for q in 0..3 { t = t + q; }
+    for h in 2147483640..2147483647 { t = t + h % 3; }
+    var s = "";
+    var m = 0;
+    while m < r % 4 { s = s + str(m); m += 1; }
+    print(t + w);
+    print(s);
+  }
+  var x = 2147483600;
+  while x != -2147483600 { x += 1; t = t + 1; }
+  print(x);
+  for y in 0..100 { let p = str(y); t = t + a[y % 7] + p.len; }
+}`;
+
+test('counted loops are found where the only step is the back-edge', () => {
+  const r = load('fuel.tier', COUNTED, { tier: 'interp', stderr: () => {} });
+  assert.ok(r.ok);
+  const mod = plainModule(r.program.module);
+  const counted = (name) => {
+    const fn = mod.functions.find((f) => f.name === name);
+    const cfg = buildCfg(fn, 0);
+    return [...countedLoops(cfg, fn.code).values()].map((l) => Object.keys(l.bound)[0]);
+  };
+  assert.deepEqual(counted('fill'), ['reg']);
+  assert.deepEqual(counted('flip'), []);
+  // main's outer loop calls, its while loops are not counted; its for loops are.
+  assert.deepEqual(counted('main').sort(), ['imm', 'imm', 'imm']);
+});
+
+test('counted loops stop at the same step as the interpreter, at every budget and around poll periods', () => {
+  const full = run(COUNTED, { tier: 'interp', maxSteps: 2 ** 40 });
+  assert.match(full.stderr, /^runtime error: index 5 out of bounds for length 5\n/);
+  const total = full.steps;
+  for (const mode of COMPILING) assert.deepEqual(run(COUNTED, { ...mode, maxSteps: 2 ** 40 }), full, JSON.stringify(mode));
+  const budgets = [total - 2, total - 1, total];
+  for (let n = 1; n <= total; n += n < 300 ? 1 : 23) budgets.push(n);
+  for (const maxSteps of budgets) {
+    const ref = run(COUNTED, { tier: 'interp', maxSteps });
+    if (maxSteps < total) assert.match(ref.stderr, /^runtime error: out of fuel\n/);
+    for (const mode of COMPILING) assert.deepEqual(run(COUNTED, { ...mode, maxSteps }), ref, `${JSON.stringify(mode)} maxSteps ${maxSteps}`);
+  }
+  // Across poll periods (10,000 steps) inside one long counted loop of each kind.
+  const many = COUNTED.replace('0..3 {', '0..700 {').replace('2147483640..', '2147473640..');
+  const manyTotal = run(many, { tier: 'interp', maxSteps: 2 ** 40 }).steps;
+  assert.ok(manyTotal > 40002, `only ${manyTotal} steps`);
+  for (const maxSteps of [9998, 9999, 10000, 10001, 10002, 19999, 20000, 20001, 30000, 30001, 40001, 40002]) {
     const ref = run(many, { tier: 'interp', maxSteps });
     for (const mode of COMPILING) assert.deepEqual(run(many, { ...mode, maxSteps }), ref, `${JSON.stringify(mode)} maxSteps ${maxSteps}`);
   }

@@ -38,6 +38,7 @@ import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, innermostLoops, loopBlocks, Exit, type Block, type Cfg } from '../cfg.js';
 import { boundsKey, checksAtEntry, forEachWritten, forgetRegister, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
+import { countedLoops, type CountedLoop } from '../counted-loops.js';
 import { decodeCall, forEachCheck, interpHelper, TIER1, type CallOperands } from '../backend.js';
 import type { CompilePlan } from '../../runtime/tiering.js';
 import { DeoptReason, isProfiledBranch, type Speculation } from '../../runtime/profile.js';
@@ -242,6 +243,10 @@ function forEachInstr(fn: BcFunction, visit: (op: Op, pc: number) => void): void
 }
 
 function isCall(op: Op): boolean { return op === Op.CALL || op === Op.CALLV || op === Op.CALLX; }
+
+/** A counted loop's state (WasmFnLowering, "counted loops"): the value of
+ *  v at which to take the slow path, and the loop's label. */
+interface CountedLocals { stop: Local; loop: Label | null }
 
 /** Does fn take no step of fuel, itself or through an extern (no call, no loop)? */
 function takesNoStep(fn: BcFunction): boolean {
@@ -478,6 +483,16 @@ class WasmFnLowering implements StructuredSink<Label> {
   private dirtyIn: boolean[] = [];
   /** The slow path of a step sends the registers through the frame (poll). */
   private readonly pollsViaFrame: boolean;
+  /** The counted loops (countedLoops) by header block, and their locals. */
+  private counted = new Map<number, CountedLoop>();
+  private readonly countedLocals = new Map<CountedLoop, CountedLocals>();
+  /** The counted loop holding the block whose code is being emitted (by
+   *  body, openIf, terminate): there the kept local holds the counter plus v
+   *  (the counter is keptNow). Null elsewhere (code between blocks, a loop's
+   *  closer), and in the loop's slow path. */
+  private counting: CountedLoop | null = null;
+  /** What openElse emits for each open `if`: a counted FORLOOP's slow path. */
+  private readonly elses: ((() => void) | null)[] = [];
   /** The open loops whose iterations begin with a call (openLoop), by header pc. */
   private readonly polledLoops = new Map<number, PolledLoop>();
   /** Calls whose header is written as their loop is entered (hoistedHeaders):
@@ -591,7 +606,9 @@ class WasmFnLowering implements StructuredSink<Label> {
   /** Write the kept counter back to its cell (nothing when none is kept). */
   private flushFuel(): void {
     if (this.fuelKept === null) return;
-    this.wb.i32Const(0); this.wb.localGet(this.fuelKept); this.wb.store(W.I32_STORE, 2, FUEL_WORD * 4);
+    this.wb.i32Const(0);
+    if (this.counting !== null) this.keptNow(this.counting, false); else this.wb.localGet(this.fuelKept);
+    this.wb.store(W.I32_STORE, 2, FUEL_WORD * 4);
   }
 
   /** fuelDirty at the entry of each block of cfg: at the entry, false for a
@@ -767,6 +784,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     for (const pc of this.hoisted.values()) this.headerWritten.add(pc);
     if (this.fuelKept !== null) this.dirtyIn = this.fuelDirtyAtEntry(cfg);
     if (this.fuelKept !== null) this.loopWrites = loopWrites(cfg);
+    if (this.fuelKept !== null) this.counted = countedLoops(cfg, this.code);
     structure(cfg, this);
   }
 
@@ -776,6 +794,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.nulls.clear();
     this.fuelDirty = this.dirtyIn[b.id] ?? false;
     this.block = b;
+    this.counting = this.countedHolding(b.id);
     for (let pc = b.start; pc <= b.last; pc += instrLength(this.code[pc] as Op)) {
       this.pc = pc;
       const op = this.code[pc] as Op;
@@ -794,6 +813,7 @@ class WasmFnLowering implements StructuredSink<Label> {
   }
 
   terminate(b: Block): void {
+    this.counting = this.countedHolding(b.id);
     this.pc = b.last;
     const op = this.code[b.last] as Op;
     if (this.mode.kind === 'inline' && op !== Op.PANIC) {
@@ -807,15 +827,31 @@ class WasmFnLowering implements StructuredSink<Label> {
   /** (A FORLOOP's taken branch, the back-edge, begins with its step.) */
   openIf(b: Block): void {
     this.pc = b.last;
+    this.counting = this.countedHolding(b.id);
     const op = this.code[b.last] as Op;
     if (isProfiledBranch(op)) this.stressExit(null);
-    this.condition(op);
+    const l = this.counting?.latch === b.id ? this.counting : null;
+    if (l !== null) this.countedCondition(l); else this.condition(op);
     this.closers.push(null);
+    this.elses.push(l === null ? null : () => this.countedForSlowPath(l));
     this.wb.if_();
-    if (OP_INFO[op].step) this.countStep();
+    if (OP_INFO[op].step && l === null) this.countStep();
   }
 
-  openElse(): void { this.wb.else_(); }
+  openElse(): void {
+    this.counting = null;
+    this.wb.else_();
+    this.elses.pop()?.();
+  }
+
+  /** On an edge leaving a counted loop, the kept counter becomes exact again. */
+  edge(from: number, to: number): void {
+    const l = this.countedHolding(from);
+    if (l === null || l.blocks.has(to)) return;
+    this.keptNow(l, from === l.latch); this.wb.localSet(this.fuelKept!);
+    this.fuelDirty = true;
+  }
+
   openBlock(): Label { this.closers.push(null); return this.wb.block(); }
 
   //   fuel := fuel - 1 ; if fuel < 0 { poll(fp, call) }   ;; the first iteration's call
@@ -839,6 +875,9 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  their poll in place: wrapped the same way, they measured no faster (the
    *  count, not the poll, is what they pay: docs/architecture.md, Limits). */
   openLoop(b: Block): Label {
+    this.counting = null;
+    const counted = this.counted.get(b.id);
+    if (counted !== undefined) return this.openCountedLoop(counted);
     const call = this.env.fuel ? leadingCall(this.cfg!, b) : null;
     if (call === null) { this.closers.push(null); this.writeHoistedHeader(b); return this.wb.loop(); }
     const wb = this.wb;
@@ -867,6 +906,7 @@ class WasmFnLowering implements StructuredSink<Label> {
   }
 
   close(): void {
+    this.counting = null;
     const closer = this.closers.pop();
     if (closer) closer(); else this.wb.end();
   }
@@ -967,6 +1007,98 @@ class WasmFnLowering implements StructuredSink<Label> {
   private pollBackEdge(header: number, call: number): void {
     this.chargeOrPoll(-1, header, null);
     this.chargeOrPoll(1, call, null);
+  }
+
+  // ---- counted loops ---------------------------------------------------------------
+  //
+  // A counted loop (jit/counted-loops.ts: a `for` loop with no step but its
+  // back-edge) counts its back-edges by its counter v, not by decrementing
+  // the kept counter: entering it (and after each slow path) arms it,
+  //
+  //   stop := min(kept + v + 1, bound) ; kept := kept + v
+  //
+  // after which the counter is kept - v in the loop's body (+1 past the
+  // FORLOOP's increment, its back-edge not yet counted): so it is written to
+  // the cell that way before a helper (flushFuel), and into kept on every
+  // edge leaving the loop (edge). The FORLOOP's test becomes `v < stop`: the
+  // one compare it made without fuel. When it fails, the slow path (the
+  // `else`) tests `v < bound`: if so the back-edge is taken, counted as any
+  // other step (poll when the counter goes below zero) and the loop armed
+  // again; if not the loop ends. The same steps, trapping at the same site,
+  // as counting each one. Should kept + v + 1 wrap past 2^31 - 1, stop is
+  // negative and every back-edge takes the slow path (v < bound <= 2^31 - 1
+  // leaves at most kept of them); a negative counter (a run already stopped)
+  // arms stop at the lowest i32, so every back-edge polls. Measured: a loop
+  // summing a 1000-element array ran 1.23x slower with both limits than
+  // without, 1.03x counted (bench/limits-cli.mjs; docs/architecture.md).
+
+  /** The counted loop holding block b, or null. */
+  private countedHolding(b: number): CountedLoop | null {
+    for (const l of this.counted.values()) if (l.blocks.has(b)) return l;
+    return null;
+  }
+
+  /** Open counted loop l, armed. */
+  private openCountedLoop(l: CountedLoop): Label {
+    const wb = this.wb;
+    const locals: CountedLocals = { stop: wb.local(ValType.I32), loop: null };
+    this.countedLocals.set(l, locals);
+    this.armCounted(l);
+    this.closers.push(null);
+    locals.loop = wb.loop();
+    return locals.loop;
+  }
+
+  //   stop := kept + v + 1
+  //   if kept < 0 { stop := MIN }            ;; hinted rarely taken
+  //   stop := min(stop, bound)               ;; a FORLOOP
+  //   kept := kept + v
+  private armCounted(l: CountedLoop): void {
+    const wb = this.wb, { stop } = this.countedLocals.get(l)!;
+    const v = this.regs[l.v]!, kept = this.fuelKept!;
+    wb.localGet(kept); wb.localGet(v); wb.op(W.I32_ADD); wb.i32Const(1); wb.op(W.I32_ADD); wb.localSet(stop);
+    wb.localGet(kept); wb.i32Const(0); wb.op(W.I32_LT_S);
+    wb.ifRarely(); wb.i32Const(-0x80000000); wb.localSet(stop); wb.end();
+    wb.localGet(stop); this.pushBound(l); wb.localGet(stop); this.pushBound(l); wb.op(W.I32_LT_S);
+    wb.select(); wb.localSet(stop);
+    wb.localGet(kept); wb.localGet(v); wb.op(W.I32_ADD); wb.localSet(kept);
+  }
+
+  private pushBound(l: CountedLoop): void {
+    const b = l.bound;
+    if ('reg' in b) this.get(b.reg); else this.wb.i32Const(b.imm);
+  }
+
+  //   kept - v (+ 1)
+  /** Push the value of the counter in counted loop l: anywhere in its body,
+   *  or past its FORLOOP's increment (the back-edge not counted yet). */
+  private keptNow(l: CountedLoop, pastIncrement: boolean): void {
+    const wb = this.wb;
+    wb.localGet(this.fuelKept!); wb.localGet(this.regs[l.v]!); wb.op(W.I32_SUB);
+    if (pastIncrement) { wb.i32Const(1); wb.op(W.I32_ADD); }
+  }
+
+  //   v < stop                                 ;; a FORLOOP's back-edge (v incremented)
+  private countedCondition(l: CountedLoop): void {
+    this.get(l.v); this.wb.localGet(this.countedLocals.get(l)!.stop); this.wb.op(W.I32_LT_S);
+  }
+
+  //   if v < bound { (the slow step) ; br loop }   ;; else the loop ends (edge)
+  /** The else branch of a counted FORLOOP's `v < stop`. */
+  private countedForSlowPath(l: CountedLoop): void {
+    const wb = this.wb;
+    this.get(l.v); this.pushBound(l); wb.op(W.I32_LT_S);
+    wb.if_(); this.countedSlowStep(l); wb.br(this.countedLocals.get(l)!.loop!); wb.end();
+  }
+
+  //   kept := kept - v + 1 ; kept := kept - 1 ; if kept < 0 { poll(fp, header) } ; (arm)
+  /** The back-edge of counted loop l, counted as any other step, then l
+   *  armed again (in openElse: not counting). */
+  private countedSlowStep(l: CountedLoop): void {
+    this.pc = this.cfg!.blocks[l.latch]!.last;
+    this.keptNow(l, true); this.wb.localSet(this.fuelKept!);
+    this.chargeOrPoll(1, stepSite(this.code, this.pc), null);
+    this.armCounted(l);
   }
 
   //   (store the registers the loop writes, and a call's arguments, to their slots)
