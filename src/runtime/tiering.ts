@@ -28,9 +28,10 @@
 // only a later call could run a compile of the whole body (onlyFrame).
 //
 // Tier 2 (a backend that `optimizes`: wasm): when the profile (profile.ts) of a
-// function gives tier 2 something to speculate on, its tier-1 code counts its own
-// calls and, after N more, calls onHotCompiled: the function is recompiled with
-// the speculation. A small recursive function goes to tier 2 the same way,
+// function gives tier 2 something to speculate on, or a call through a function
+// value (in it or in a body it inlines) targets to dispatch on, its tier-1 code
+// counts its own calls and, after N more, calls onHotCompiled: the function is
+// recompiled with the speculation. A small recursive function goes to tier 2 the same way,
 // after SELF_INLINE_AFTER times N calls, with or without a speculation: tier 2
 // inlines copies of it into itself. A failed guard deoptimizes (runtime.ts, deopt) and reports
 // here; after DEOPT_LIMIT deopts the tier-2 code is invalidated: tier-1 code is
