@@ -40,6 +40,7 @@ import { HostFault, missingExterns } from '../runtime/externs.js';
 import { frameFn } from '../runtime/frames.js';
 import { hostStackScale } from '../runtime/host-stack.js';
 import { Tiering, type Backend, type CompilePlan, type Finished, type OsrEntry } from '../runtime/tiering.js';
+import type { Speculation } from '../runtime/profile.js';
 import { plainCode } from '../bytecode/fuse.js';
 import { TierEventLog, formatTierEvent, isDeoptEvent, type TierEvent, type TierEventSink } from '../runtime/tier-events.js';
 import { interpreterFor } from '../interp/interpreter.js';
@@ -550,6 +551,11 @@ export class LazyBackend implements Backend {
   selfInlines(f: number): boolean {
     const b = this.build();
     return typeof b !== 'string' && b.selfInlines(f);
+  }
+
+  dispatchSites(f: number, spec: Speculation): number {
+    const b = this.build();
+    return typeof b === 'string' ? 0 : b.dispatchSites(f, spec);
   }
 
   takeFinished(ready: Int32Array): Finished[] { return this.made?.takeFinished(ready) ?? []; }

@@ -41,7 +41,8 @@
 // - `prof` is every profile, laid out as the code image (runtime/profile.ts): when `profiling` (a
 //   tier 2 can use it: tiering.optimizing), every conditional jump counts the
 //   way it went (written out in each case: a helper function would not always
-//   be inlined into this loop); every CALLV notes a new target.
+//   be inlined into this loop); every CALLV whose target is not the first its
+//   profile holds notes it (noteTarget: up to four targets).
 // - The switch is exhaustive over Op: a new opcode without a case fails to compile.
 // - A superinstruction (opcodes.ts, SUPER_PARTS) runs its parts in order, pc
 //   standing at each part's own position while it runs, so traps, back-edges and
@@ -59,13 +60,13 @@ import { Hdr, TO_HOST as TO_HOST_IMPORTED, headerAt, frameFn, callerFpOf, resume
 import { formatF64, fixed, checkCodePoint, parseI32, parseF64, f64ToI32 } from '../runtime/builtins.js';
 import { callExtern } from '../runtime/externs.js';
 import { appendTo, stringOf } from '../runtime/string-builder.js';
-import { MEGAMORPHIC as MEGAMORPHIC_IMPORTED } from '../runtime/profile.js';
+import { noteTarget } from '../runtime/profile.js';
 
 // The imported numbers the loop uses, as this module's own constants: V8 reads
 // an imported binding through its cell with a hole check at every use, and
 // folds a constant of the module a closure's known context holds (compiled ->
 // interp: about 2 ns of 27 per crossing).
-const HEADER_SLOTS = HEADER_SLOTS_IMPORTED, TO_HOST = TO_HOST_IMPORTED, MEGAMORPHIC = MEGAMORPHIC_IMPORTED;
+const HEADER_SLOTS = HEADER_SLOTS_IMPORTED, TO_HOST = TO_HOST_IMPORTED;
 const { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD } = runtimeCells;
 
 export { GuestFault };
@@ -118,12 +119,6 @@ function publish(i32: Int32Array, fp: number, pc: number): void { i32[TOP_FP_WOR
 /** Slot := v, through the views as they are after v was computed (an allocation
  *  or call in computing v may have grown the memory). */
 function storeI32(mem: Memory, slot: number, v: number): void { mem.i32[slot << 1] = v; }
-
-/** A CALLV at pc called function value v, not the one its profile holds: note
- *  it (the first target, then MEGAMORPHIC once another is seen). */
-function noteTarget(prof: Int32Array, pc: number, v: number): void {
-  prof[pc] = prof[pc] === 0 ? v : MEGAMORPHIC;
-}
 
 function nullRef(): never { throw new Trap('null reference'); }
 function outOfBounds(i: number, len: number): never { throw new Trap(`index ${i} out of bounds for length ${len}`); }

@@ -34,7 +34,7 @@ import type { Helper } from '../bytecode/helpers.js';
 import type { BcFunction, BcModule, ValKind } from '../bytecode/module.js';
 import type { Runtime, CompiledEntry, InterpretFrame } from '../runtime/runtime.js';
 import type { Backend, CompilePlan, Finished, OsrEntry } from '../runtime/tiering.js';
-import { describeSpeculation } from '../runtime/profile.js';
+import { describeSpeculation, type Speculation } from '../runtime/profile.js';
 import type { CompilerThread, ThreadResult } from './thread.js';
 import type { TierEventLog } from '../runtime/tier-events.js';
 import type { AdapterMode } from '../config.js';
@@ -138,6 +138,9 @@ export abstract class CompilingBackend<Code> implements Backend {
   /** Whether tier 2 inlines copies of function f into itself (only a backend
    *  that optimizes). */
   selfInlines(_f: number): boolean { return false; }
+  /** The CALLVs tier 2 of f with `spec` dispatches at on the targets their
+   *  profiles saw (only a backend that optimizes). */
+  dispatchSites(_f: number, _spec: Speculation): number { return 0; }
   /** Lower fn and make it callable: the whole function (osrPc null) as the
    *  plan says, or an OSR entry (tier 1) at loop header osrPc (which may be 0)
    *  taking only the frame pointer. May throw. */
@@ -297,7 +300,7 @@ export abstract class CompilingBackend<Code> implements Backend {
     if (ev === null) return;
     ev.sink({
       kind: 'compiled', t: ev.now(), fn: fn.name, f: fn.index, backend: this.name, osrPc, ms, thread,
-      speculation: plan.spec === null ? null : describeSpeculation(plan.spec),
+      speculation: plan.spec === null ? null : describeSpeculation(plan.spec, this.dispatchSites(fn.index, plan.spec)),
       bytecodeWords: fn.code.length, size, unit: this.sizeUnit, i2c: this.i2c.size, c2i: this.c2i.size,
       ...(ev.withCode ? { code: made.text() } : {}),
     });

@@ -6,8 +6,9 @@
 // word; only the words of profiled instructions are ever written):
 //   conditional jump (JT, JF, Jcc, JccK) at pc: [pc] times taken, [pc+1] times not
 //     taken (FORLOOP is a loop back-edge, not profiled);
-//   CALLV at pc: [pc] the function value called (index + 1), 0 before the first
-//     call, MEGAMORPHIC once a second target was seen.
+//   CALLV at pc (five words long): [pc..pc+3] the function values called (index
+//     + 1), in the order first seen, 0 in the words not used yet; [pc] is
+//     MEGAMORPHIC once a fifth target was seen (the other words keep theirs).
 // Counts wrap at 2^31; a count only decides what to speculate on, and every
 // speculation is checked by a guard, so a wrong one costs a deopt, never a result.
 // The interpreter counts jumps only when a backend compiles tier 2
@@ -18,6 +19,8 @@
 import { Op, instrLength, isCmpOp, jumpTargetAt } from '../bytecode/opcodes.js';
 
 export const MEGAMORPHIC = -1;
+/** Targets a CALLV's profile holds, at most (before it is MEGAMORPHIC). */
+export const MAX_CALL_TARGETS = 4;
 
 /** Why compiled code left for the interpreter (the deopt helper's argument). */
 export const enum DeoptReason { BRANCH = 0, CALL_TARGET = 1, STRESS = 2 }
@@ -30,6 +33,11 @@ export interface Speculation {
   readonly branches: ReadonlyMap<number, boolean>;
   /** CALLV sites called as the one function seen: pc -> function index. */
   readonly targets: ReadonlyMap<number, number>;
+  /** The functions the CALLV at pc of function f saw (seenTargets): tier 2
+   *  dispatches on them at the CALLVs it does not guard, in this function and
+   *  in the bodies it inlines (jit/wasm/lower.ts). A dispatch is not a guess,
+   *  so it needs no guard: a target not seen is called as before. */
+  readonly targetsAt: (f: number, pc: number) => readonly number[];
   /** --deopt-stress: every site (conditional jump or CALLV) also leaves the first
    *  time it is reached in this code. */
   readonly stress: boolean;
@@ -56,7 +64,8 @@ export function newProfiles(codes: readonly Int32Array[], bases: Int32Array, siz
  *  counts until OSR moves it to compiled code, which counts nothing) shows it
  *  never taken: compiled one way, the exit deoptimized at every call, and the
  *  function was invalidated after four calls (richards' `schedule`). */
-export function speculate(code: Int32Array, profile: Int32Array, minSamples: number, excluded: ReadonlySet<number>, stress: boolean): Speculation {
+export function speculate(code: Int32Array, profile: Int32Array, minSamples: number, excluded: ReadonlySet<number>, stress: boolean,
+                          targetsAt: (f: number, pc: number) => readonly number[] = () => []): Speculation {
   const branches = new Map<number, boolean>(), targets = new Map<number, number>();
   const loops = loopRanges(code);
   for (let pc = 0; pc < code.length; pc += instrLength(code[pc] as Op)) {
@@ -68,11 +77,32 @@ export function speculate(code: Int32Array, profile: Int32Array, minSamples: num
       const target = jumpTargetAt(code, pc)!, next = pc + instrLength(op);
       const [seen, unseen] = taken > 0 ? [target, next] : [next, target];
       if (!leavesLoop(loops, pc, seen, unseen)) branches.set(pc, taken > 0);
-    } else if (op === Op.CALLV && profile[pc]! > 0) {
+    } else if (op === Op.CALLV && profile[pc]! > 0 && profile[pc + 1] === 0) {
       targets.set(pc, profile[pc]! - 1);
     }
   }
-  return { branches, targets, stress };
+  return { branches, targets, targetsAt, stress };
+}
+
+/** The functions (indices) the CALLV at pc was seen to call, in the order first
+ *  seen; none when it saw more than MAX_CALL_TARGETS. */
+export function seenTargets(profile: Int32Array, pc: number): number[] {
+  const seen: number[] = [];
+  if (profile[pc] === MEGAMORPHIC) return seen;
+  for (let i = pc; i < pc + MAX_CALL_TARGETS && profile[i] !== 0; i++) seen.push(profile[i]! - 1);
+  return seen;
+}
+
+/** Note that the CALLV at pc called function value v (index + 1): in the first
+ *  free word of its profile, unless there already; MEGAMORPHIC when all are
+ *  taken. (The interpreter calls it when v is not the first target.) */
+export function noteTarget(profile: Int32Array, pc: number, v: number): void {
+  if (profile[pc] === MEGAMORPHIC) return;
+  for (let i = pc; i < pc + MAX_CALL_TARGETS; i++) {
+    if (profile[i] === v) return;
+    if (profile[i] === 0) { profile[i] = v; return; }
+  }
+  profile[pc] = MEGAMORPHIC;
 }
 
 /** The loops of `code` as [head, back-edge] pc pairs: every jump to a pc at or
@@ -102,9 +132,11 @@ export function speculates(s: Speculation): boolean {
   return s.branches.size > 0 || s.targets.size > 0 || s.stress;
 }
 
-/** `3 branches, 1 call target` (for traces). */
-export function describeSpeculation(s: Speculation): string {
+/** `3 branches, 1 call target, 2 dispatched calls` (for traces; the last
+ *  part, the CALLVs compiled as a dispatch, only when there are some). */
+export function describeSpeculation(s: Speculation, dispatched = 0): string {
   const parts = [`${s.branches.size} branch${s.branches.size === 1 ? '' : 'es'}`, `${s.targets.size} call target${s.targets.size === 1 ? '' : 's'}`];
+  if (dispatched > 0) parts.push(`${dispatched} dispatched call${dispatched === 1 ? '' : 's'}`);
   if (s.stress) parts.push('stress');
   return parts.join(', ');
 }

@@ -28,9 +28,10 @@
 // only a later call could run a compile of the whole body (onlyFrame).
 //
 // Tier 2 (a backend that `optimizes`: wasm): when the profile (profile.ts) of a
-// function gives tier 2 something to speculate on, its tier-1 code counts its own
-// calls and, after N more, calls onHotCompiled: the function is recompiled with
-// the speculation. A small recursive function goes to tier 2 the same way,
+// function gives tier 2 something to speculate on, or a call through a function
+// value (in it or in a body it inlines) targets to dispatch on, its tier-1 code
+// counts its own calls and, after N more, calls onHotCompiled: the function is
+// recompiled with the speculation. A small recursive function goes to tier 2 the same way,
 // after SELF_INLINE_AFTER times N calls, with or without a speculation: tier 2
 // inlines copies of it into itself. A failed guard deoptimizes (runtime.ts, deopt) and reports
 // here; after DEOPT_LIMIT deopts the tier-2 code is invalidated: tier-1 code is
@@ -47,7 +48,7 @@
 // listener is on (--trace-tier, VmOptions.onTierEvent); `events` is null otherwise.
 
 import type { TierEventLog } from './tier-events.js';
-import { DeoptReason, DEOPT_REASONS, speculate, speculates, type Speculation } from './profile.js';
+import { DeoptReason, DEOPT_REASONS, seenTargets, speculate, speculates, type Speculation } from './profile.js';
 
 /** Executions of a conditional jump, at least, before tier 2 compiles it one way
  *  (half the threshold when --jit-threshold is lower, a stress setting). */
@@ -109,6 +110,10 @@ export interface Backend {
   /** Whether tier 2 would inline copies of function f into itself, where tier
    *  1 calls it: worth a tier-2 compile with nothing to speculate on. */
   selfInlines(f: number): boolean;
+  /** The function-value calls (its own and those in the bodies it inlines)
+   *  tier 2 of f with `spec` would dispatch at on the targets their profiles
+   *  saw: worth a tier-2 compile with no guard to speculate on. */
+  dispatchSites(f: number, spec: Speculation): number;
   /** Compile and install function f; null on success, else the reason it failed. */
   compile(f: number, plan: CompilePlan): string | null;
   /** An entry into compiled code for f's frame at loop header `pc`, or the
@@ -191,6 +196,9 @@ export class Tiering {
 
   get enabled(): boolean { return this.callThreshold > 0; }
 
+  /** The targets each function's CALLVs saw (a Speculation's targetsAt). */
+  private readonly targetsAt = (f: number, pc: number): readonly number[] => seenTargets(this.profiles[f]!, pc);
+
   /** Tier 2 is compiled (the backend optimizes, and the mode is not interp).
    *  A field: the interpreter reads it at every entry. */
   readonly optimizing: boolean;
@@ -206,7 +214,7 @@ export class Tiering {
   onHotCompiled(f: number): void {
     if (this.state[f] !== FnState.COMPILED) return;
     const spec = this.speculation(f);
-    if (speculates(spec) || this.backend!.selfInlines(f)) this.install(f, { spec, tierUpAfter: 0 });
+    if (this.gains(f, spec) || this.backend!.selfInlines(f)) this.install(f, { spec, tierUpAfter: 0 });
   }
 
   /** Tier-2 code of f left for the interpreter at pc: count it, trace it, and
@@ -371,14 +379,20 @@ export class Tiering {
     if (!this.optimizing) return { spec: null, tierUpAfter: 0 };
     const spec = this.speculation(f);
     if (this.opts.mode === 'opt') return { spec, tierUpAfter: 0 };
-    if (speculates(spec)) return { spec: null, tierUpAfter: this.callThreshold };
+    if (this.gains(f, spec)) return { spec: null, tierUpAfter: this.callThreshold };
     return { spec: null, tierUpAfter: this.backend!.selfInlines(f) ? SELF_INLINE_AFTER * this.callThreshold : 0 };
+  }
+
+  /** Whether tier 2 of f with spec would do more than tier 1: a guard, or a
+   *  dispatch on the targets a function-value call saw. */
+  private gains(f: number, spec: Speculation): boolean {
+    return speculates(spec) || this.backend!.dispatchSites(f, spec) > 0;
   }
 
   /** What tier 2 would speculate on in f now. */
   private speculation(f: number): Speculation {
     const minSamples = Math.max(1, Math.min(this.callThreshold >> 1, MIN_BRANCH_SAMPLES));
-    return speculate(this.codes[f]!, this.profiles[f]!, minSamples, this.failedSites[f]!, this.opts.deoptStress);
+    return speculate(this.codes[f]!, this.profiles[f]!, minSamples, this.failedSites[f]!, this.opts.deoptStress, this.targetsAt);
   }
 
   /** Compile f as `plan` says and install it. A function that fails keeps the

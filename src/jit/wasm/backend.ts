@@ -14,8 +14,9 @@ import type { Runtime, CompiledEntry } from '../../runtime/runtime.js';
 import { helperImports } from '../helpers.js';
 import type { GuestFn } from '../generic-adapters.js';
 import type { CompilePlan } from '../../runtime/tiering.js';
+import type { Speculation } from '../../runtime/profile.js';
 import { CompilingBackend, shapeKey, type BackendOptions, type Lowered, type Shape } from '../backend.js';
-import { functionModule, selfInlines } from './lower.js';
+import { dispatchSites, functionModule, selfInlines, type LowerEnv } from './lower.js';
 import { adapterModule, functionShapes, typedGenericC2iModule } from './adapters.js';
 import { CompilerThread, DISPOSED, THREAD_START_DELAY_MS, threadUnavailable, type ThreadResult } from '../thread.js';
 import { makeStringHelpers, WASM_STRING_HELPERS } from './strings.js';
@@ -51,6 +52,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   /** Tier 2 (lower.ts: guards, deopt exits, guarded direct calls). */
   readonly optimizes = true;
   selfInlines(f: number): boolean { return selfInlines(this.mod.functions[f]!); }
+  dispatchSites(f: number, spec: Speculation): number { return dispatchSites(this.env(), this.mod.functions[f]!, spec); }
   protected readonly sizeUnit = 'wasm bytes';
   readonly table: WebAssembly.Table;
   private readonly helpers: WebAssembly.ModuleImports;
@@ -87,14 +89,18 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   protected setSlot(f: number, code: WebAssembly.ExportValue): void { this.table.set(f, code); this.slots[f] = code as GuestFn; }
   protected slotFunction(f: number): GuestFn { return this.slots[f]!; }
 
-  protected lower(fn: BcFunction, osrPc: number | null, plan: CompilePlan): Lowered<WebAssembly.ExportValue> {
+  /** What lowering bakes in of this run. */
+  private env(): LowerEnv {
     const rt = this.rt, opts = this.opts;
-    const env = {
+    return {
       mod: this.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot,
       frameSizes: rt.frameSizes, mayInline: (g: number) => opts.inline && rt.tiering.mayCompile(g),
       fuel: rt.limits.metered, countCalls: opts.events !== null,
     };
-    const mb = functionModule(env, fn, osrPc, this.mod.functions.length, plan);
+  }
+
+  protected lower(fn: BcFunction, osrPc: number | null, plan: CompilePlan): Lowered<WebAssembly.ExportValue> {
+    const mb = functionModule(this.env(), fn, osrPc, this.mod.functions.length, plan);
     const bytes = mb.encode();
     const exports = this.instantiate(bytes, { h: this.helpers });
     return { code: exports.f!, size: bytes.length, text: () => mb.toText() };

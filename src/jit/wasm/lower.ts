@@ -105,7 +105,7 @@ export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFuncti
   const osr = osrPc !== null;
   const spec = osr ? null : plan.spec;
   const selfInline = !osr && spec !== null;
-  const used = helpersUsed(env, fn, NOT_INLINED, spec?.targets, selfInline ? fn.index : null);
+  const used = helpersUsed(env, fn, NOT_INLINED, spec, selfInline ? fn.index : null);
   if (spec !== null) used.add(deoptHelper(fn.ret));
   if (!osr && plan.tierUpAfter > 0) used.add('tier_up');
   const helpers = new Map<Helper, number>();
@@ -213,7 +213,8 @@ type Mode =
   | { kind: 'function'; selfInline: boolean; threaded: boolean; viaTable: boolean }
   | { kind: 'osr' }
   | { kind: 'inline'; fp: Local; ret: Label; result: Local | null; framed: boolean; header: (() => void) | null; chain: InlineChain;
-      root: number | null; selfInline: boolean; fuel: Local | null; threaded: boolean; viaTable: boolean };
+      root: number | null; selfInline: boolean; fuel: Local | null; threaded: boolean; viaTable: boolean;
+      tier2: Speculation | null };
 
 /** What a whole-function compile adds to tier 1: tier 2's speculation (each
  *  guarded, leaving through deoptExit), or tier 1's countdown to tier 2. */
@@ -326,20 +327,77 @@ function helpersOf(op: Op, code: Int32Array, pc: number): Helper[] {
 }
 
 /** Every helper the code of fn (standing at `chain`) can call, and the code of
- *  the bodies it may inline: at its calls, and at the CALLV sites tier 2
- *  speculates on (`targets`, pc -> function). */
-export function helpersUsed(env: LowerEnv, fn: BcFunction, chain = NOT_INLINED, targets?: ReadonlyMap<number, number>,
+ *  the bodies it may inline (bodiesInlinedAt), in tier 2 with `spec` (the
+ *  root's speculation) or in tier 1 (null). */
+export function helpersUsed(env: LowerEnv, fn: BcFunction, chain = NOT_INLINED, spec: Speculation | null = null,
                             root: number | null = fn.index): Set<Helper> {
   const used = new Set<Helper>(chain.depth > 0 ? [] : [interpHelper(fn.ret)]);
   forEachInstr(fn, (op, pc) => {
     for (const h of helpersOf(op, fn.code, pc)) used.add(h);
     if (env.fuel && OP_INFO[op].step) used.add('poll');
-    const callee = op === Op.CALL ? fn.code[pc + 1]! : op === Op.CALLV ? targets?.get(pc) : undefined;
-    if (callee === undefined) return;
-    const g = env.mod.functions[callee]!;
-    if (inlinesIn(chain, fn, g, root)) for (const h of helpersUsed(env, g, deeper(chain, g), undefined, root)) used.add(h);
+    for (const [g, inner] of bodiesInlinedAt(env, fn, pc, chain, spec, root)) for (const h of helpersUsed(env, g, inner, spec, root)) used.add(h);
   });
   return used;
+}
+
+/** The bodies the call at pc of fn (standing at `chain`) inlines, each with
+ *  the chain inside it: a CALL's callee, the target of a CALLV the root guards
+ *  (tier 2, spec.targets), the targets of a CALLV it dispatches on; as
+ *  lowering decides (inlinedCallee, dispatch). */
+function bodiesInlinedAt(env: LowerEnv, fn: BcFunction, pc: number, chain: InlineChain, spec: Speculation | null,
+                         root: number | null): [BcFunction, InlineChain][] {
+  const op = fn.code[pc] as Op;
+  const callee = op === Op.CALL ? fn.code[pc + 1]! : op === Op.CALLV && chain.depth === 0 ? spec?.targets.get(pc) : undefined;
+  if (callee !== undefined) {
+    const g = env.mod.functions[callee]!;
+    return env.mayInline(g.index) && inlinesIn(chain, fn, g, root) ? [[g, deeper(chain, g)]] : [];
+  }
+  if (op !== Op.CALLV) return [];
+  return dispatchTargets(spec, fn, pc, chain).map((t) => env.mod.functions[t]!)
+    .filter((g) => dispatchInlines(env, g)).map((g) => [g, dispatchedBody(chain)]);
+}
+
+/** The CALLVs tier 2 of fn with `spec` dispatches at, its own and those of
+ *  every body it inlines (a reason to recompile a function with no guard to
+ *  speculate on; and for --trace-tier). */
+export function dispatchSites(env: LowerEnv, fn: BcFunction, spec: Speculation, chain = NOT_INLINED, root = fn.index): number {
+  let n = 0;
+  forEachInstr(fn, (op, pc) => {
+    if (op === Op.CALLV && dispatchTargets(spec, fn, pc, chain).length > 0) n++;
+    for (const [g, inner] of bodiesInlinedAt(env, fn, pc, chain, spec, root)) n += dispatchSites(env, g, spec, inner, root);
+  });
+  return n;
+}
+
+// A CALLV tier 2 does not guard on one target dispatches on the targets its
+// profile saw (up to four), in the order first seen, with the call it makes
+// now as the last resort: no deopt, so it can stand in an inlined body too.
+//
+//   if R[A] == t1 + 1 { <t1's body inline, or a call of t1> }
+//   else if R[A] == t2 + 1 { ... }
+//   else { <the call through R[A]> }
+//
+// A target's body is inlined as in its own compile (its callees inlined three
+// deep under the usual bounds, counted from it), when it is at most
+// DISPATCH_MAX_WORDS long; no dispatch inside a dispatched body, so the code
+// one site grows into stays bounded (four targets, each as large as its own
+// compile). What richards' `run_task` call needs: its four targets are
+// 70-190 words, and each calls queue_packet or release, which are worth
+// inlining only with their own callees.
+const DISPATCH_MAX_WORDS = 200;
+
+/** The targets tier 2 (`spec`: the root's speculation; null in tier 1)
+ *  dispatches on at the CALLV at pc of fn, standing at `chain`: those its
+ *  profile saw, unless the root guards the site on one, or fn is (or is
+ *  inlined in) a dispatched body. */
+function dispatchTargets(spec: Speculation | null, fn: BcFunction, pc: number, chain: InlineChain): readonly number[] {
+  if (spec === null || chain.dispatchedAt > 0 || (chain.depth === 0 && spec.targets.has(pc))) return [];
+  return spec.targetsAt(fn.index, pc);
+}
+
+/** Whether a dispatch runs target g's body inline (else it calls g). */
+function dispatchInlines(env: LowerEnv, g: BcFunction): boolean {
+  return env.mayInline(g.index) && g.code.length <= DISPATCH_MAX_WORDS;
 }
 
 /** Small enough to inline. */
@@ -347,9 +405,11 @@ function inlinable(fn: BcFunction): boolean {
   return fn.code.length <= INLINE_MAX_WORDS;
 }
 
-/** Where code stands in inlined bodies: how deep, and their words along the chain. */
-interface InlineChain { depth: number; words: number }
-const NOT_INLINED: InlineChain = { depth: 0, words: 0 };
+/** Where code stands in inlined bodies: how deep, and their words along the
+ *  chain; both counted from the body of a dispatched target, if one is on the
+ *  chain (`dispatchedAt`: its depth; 0 when none is). */
+interface InlineChain { depth: number; words: number; dispatchedAt: number }
+const NOT_INLINED: InlineChain = { depth: 0, words: 0, dispatchedAt: 0 };
 
 function inlineChain(mode: Mode): InlineChain {
   return mode.kind === 'inline' ? mode.chain : NOT_INLINED;
@@ -358,7 +418,7 @@ function inlineChain(mode: Mode): InlineChain {
 /** Whether a call of g is inlined at `chain`: g is small, and neither the depth
  *  of inlined bodies nor their words along the chain go past their bounds. */
 function inlinesAt(chain: InlineChain, g: BcFunction): boolean {
-  return inlinable(g) && chain.depth < INLINE_MAX_DEPTH && chain.words + g.code.length <= INLINE_CHAIN_WORDS;
+  return inlinable(g) && chain.depth - chain.dispatchedAt < INLINE_MAX_DEPTH && chain.words + g.code.length <= INLINE_CHAIN_WORDS;
 }
 
 /** Whether the body of fn (standing at `chain`) inlines its call of g: within
@@ -378,7 +438,13 @@ export function selfInlines(fn: BcFunction): boolean {
 
 /** The chain inside g's body inlined at `chain`. */
 function deeper(chain: InlineChain, g: BcFunction): InlineChain {
-  return { depth: chain.depth + 1, words: chain.words + g.code.length };
+  return { depth: chain.depth + 1, words: chain.words + g.code.length, dispatchedAt: chain.dispatchedAt };
+}
+
+/** The chain inside a target's body a dispatch at `chain` inlines: its own
+ *  callees are inlined as in its own compile. */
+function dispatchedBody(chain: InlineChain): InlineChain {
+  return { depth: chain.depth + 1, words: 0, dispatchedAt: chain.depth + 1 };
 }
 
 /** Needs no frame of its own (no call, allocation or published helper). */
@@ -507,11 +573,15 @@ class WasmFnLowering implements StructuredSink<Label> {
   /** The block being emitted. */
   private block: Block | null = null;
   private readonly spec: Speculation | null;
+  /** The root's speculation when this is tier-2 code (inlined bodies too): the
+   *  targets its CALLVs dispatch on (dispatchTargets). */
+  private readonly tier2: Speculation | null;
 
   constructor(private readonly env: LowerEnv, private readonly mb: WasmModuleBuilder,
               private readonly wb: WasmFunctionBuilder, private readonly fn: BcFunction, private readonly mode: Mode,
               private readonly helpers: Map<Helper, number>, private readonly tier: TierCode | null = null) {
     this.spec = tier?.spec ?? null;
+    this.tier2 = mode.kind === 'inline' ? mode.tier2 : this.spec;
     this.code = fn.code;
     this.leaf = isLeaf(fn);
     this.osr = mode.kind === 'osr';
@@ -635,7 +705,7 @@ class WasmFnLowering implements StructuredSink<Label> {
   private dirtyAfter(b: Block, dirty: boolean): boolean {
     for (let pc = b.start; pc <= b.last; pc += instrLength(this.code[pc] as Op)) {
       const op = this.code[pc] as Op;
-      if (op === Op.CALL || op === Op.CALLV) dirty = this.inlinedCallee(pc) !== null;
+      if (op === Op.CALL || op === Op.CALLV) dirty = this.inlinesBodyAt(pc);
       else if (op === Op.CALLX) dirty = false;
       else if (OP_INFO[op].step) dirty = true;
     }
@@ -1398,9 +1468,51 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.countStep({ base: c.base, params: c.sig.params });
     if (env.countCalls) this.countCall();
     const g = this.inlinedCallee(this.pc);
-    if (g === null) return this.callOut(c);
-    this.inlineCall(g, c);
-    this.fuelDirty = this.fuelKept !== null;
+    if (g !== null) {
+      this.inlineCall(g, c);
+      this.fuelDirty = this.fuelKept !== null;
+      return;
+    }
+    const targets = c.byValue ? this.dispatchTargets(this.pc) : [];
+    if (targets.length > 0) return this.dispatch(c, targets);
+    this.callOut(c);
+  }
+
+  /** The targets the CALLV at pc dispatches on (none in tier 1). */
+  private dispatchTargets(pc: number): readonly number[] {
+    return dispatchTargets(this.tier2, this.fn, pc, inlineChain(this.mode));
+  }
+
+  /** Does the call at pc run a body inline (on some path)? After it the kept
+   *  fuel counter may differ from its cell. */
+  private inlinesBodyAt(pc: number): boolean {
+    return this.inlinedCallee(pc) !== null
+      || (this.code[pc] === Op.CALLV && this.dispatchTargets(pc).some((t) => dispatchInlines(this.env, this.env.mod.functions[t]!)));
+  }
+
+  //   if R[A] == t1 + 1 { <t1 inline, or called> } else if ... else { <call R[A]> }
+  /** A CALLV dispatched on the targets its profile saw (see DISPATCH_MAX_WORDS):
+   *  each target's body inline, or a call of it; a target not seen is called
+   *  through the value, as without a profile. One call all the same: its fuel
+   *  step and count were taken before. */
+  private dispatch(c: CallOperands, targets: readonly number[]): void {
+    const { wb, env } = this;
+    let inlined = false;
+    for (const t of targets) {
+      const g = env.mod.functions[t]!, direct = { ...c, target: t, byValue: false };
+      this.get(c.target); wb.i32Const(t + 1); wb.op(W.I32_EQ);
+      wb.if_();
+      if (dispatchInlines(env, g)) {
+        this.inlineCall(g, direct, dispatchedBody(inlineChain(this.mode)));
+        inlined = true;
+      } else {
+        this.callOut(direct, true);
+      }
+      wb.else_();
+    }
+    this.callOut(c, true);
+    for (let i = 0; i < targets.length; i++) wb.end();
+    this.fuelDirty = inlined && this.fuelKept !== null;
   }
 
   /** The whole function this code is part of (itself, or the one its body is
@@ -1463,7 +1575,7 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  or publishes) is a frame like a called one's, on the frame stack, seen by
    *  the collector and in traces; where it would not fit (as a called g's
    *  prologue would find), the call is made instead. */
-  private inlineCall(g: BcFunction, c: CallOperands): void {
+  private inlineCall(g: BcFunction, c: CallOperands, chain = deeper(inlineChain(this.mode), g)): void {
     const wb = this.wb;
     const framed = !isLeaf(g);
     const cfp = wb.local(ValType.I32);
@@ -1477,8 +1589,8 @@ class WasmFnLowering implements StructuredSink<Label> {
     const result = g.ret === null ? null : wb.local(wasmType(g.ret));
     const ret = wb.block();
     const mode: Mode = { kind: 'inline', fp: cfp, ret, result, framed, header: framed ? null : header,
-      chain: deeper(inlineChain(this.mode), g), root: this.root(), selfInline: this.selfRoot() !== null, fuel: this.fuelKept,
-      threaded: this.threaded, viaTable: this.mode.kind !== 'osr' && this.mode.viaTable };
+      chain, root: this.root(), selfInline: this.selfRoot() !== null, fuel: this.fuelKept,
+      threaded: this.threaded, viaTable: this.mode.kind !== 'osr' && this.mode.viaTable, tier2: this.tier2 };
     const body = new WasmFnLowering(this.env, this.mb, wb, g, mode, this.helpers);
     body.inlineEntry(g.params.map((k, i) => this.areaArg(k, i)));
     body.lowerBody(buildCfg(g, 0));
