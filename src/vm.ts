@@ -379,7 +379,6 @@ export class LoadedProgram {
     try {
       rt.topFp = -1;
       rt.escaping = null;
-      rt.tiering.beginRun();
       rt.limits.start();
       inst.initialise();
       inst.runMain(this.opts.args ?? []);

@@ -554,11 +554,6 @@ export class LazyBackend implements Backend {
 
   takeFinished(ready: Int32Array): Finished[] { return this.made?.takeFinished(ready) ?? []; }
 
-  beginRun(ready: Int32Array): void {
-    const b = this.build();
-    if (typeof b !== 'string') b.beginRun(ready);
-  }
-
   endRun(ready: Int32Array): void { this.made?.endRun(ready); }
 
   dispose(): void { this.made?.dispose(); }

@@ -190,18 +190,13 @@ export abstract class CompilingBackend<Code> implements Backend {
     }
   }
 
-  /** The compiler thread's handle (made, if `start`, by beginRun at once or by
-   *  the first queue() after a delay: `delayMs`), null where there is none (the
-   *  default; the wasm backend has one). */
-  protected compilerThread(_ready: Int32Array, _start: boolean, _delayMs?: number): CompilerThread | null { return null; }
+  /** The compiler thread's handle (made by the first queue(): `start`), null
+   *  where there is none (the default; the wasm backend has one). */
+  protected compilerThread(_ready: Int32Array, _start: boolean): CompilerThread | null { return null; }
   /** Make what the compiler thread compiled runnable here (instantiate it). */
   protected adopt(_r: ThreadResult): Lowered<Code> { throw new Error(`the ${this.name} backend has no compiler thread`); }
   /** Take the compiler thread's prelude (what it compiles before any request). */
   protected adoptPrelude(_r: ThreadResult): void {}
-
-  beginRun(ready: Int32Array): void {
-    this.compilerThread(ready, true, 0);
-  }
 
   queue(f: number, osrPc: number | null, ready: Int32Array, tierUpAfter: number): boolean {
     const thread = this.compilerThread(ready, true);

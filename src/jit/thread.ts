@@ -1,6 +1,5 @@
 // The compiler thread, seen from the thread that runs the program: starting it
-// (when a run begins; or THREAD_START_DELAY_MS after the first compile queued
-// from a host's call), sending it compile requests, taking its
+// (lazily: THREAD_START_DELAY_MS after the first compile queued), sending it compile requests, taking its
 // results synchronously, and ending it. The thread itself is ./wasm/compile-thread.ts.
 //
 // Node only (worker_threads, reached through process.getBuiltinModule, so a
@@ -167,9 +166,7 @@ export function threadUnavailable(): string | null {
   return null;
 }
 
-/** How long after the first compile is queued the thread starts, when no run
- *  started it (a run starts it at once: Tiering.beginRun, where its start is
- *  start-up rather than a pause, and --compile=thread is asked for). Starting it
+/** How long after the first compile is queued the thread starts. Starting it
  *  costs the program's thread about 5 ms (worker_threads, a MessageChannel, the
  *  Worker) and the machine tens of ms of CPU (the worker's own start-up, a cold
  *  compiler, the optimizing compiles), which a program that ends soon after

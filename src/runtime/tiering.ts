@@ -139,9 +139,6 @@ export interface Backend {
   /** What the compiler thread finished since the last call, installed (lowers
    *  `ready[0]` by what it took). */
   takeFinished(ready: Int32Array): Finished[];
-  /** A run begins: start the compiler thread now, if there is none (its
-   *  start is then the run's start-up, not a pause in the middle of it). */
-  beginRun(ready: Int32Array): void;
   /** The run ended: end (terminate) the compiler thread; requests it held come
    *  back from takeFinished as lost (compiled synchronously). */
   endRun(ready: Int32Array): void;
@@ -350,13 +347,6 @@ export class Tiering {
     const ev = this.opts.events;
     if (ev !== null) ev.sink({ kind: 'queued', t: ev.now(), fn: this.names[f]!, f, osrPc });
     return true;
-  }
-
-  /** A run begins (before any guest code): with compiles on a thread, the
-   *  thread starts now, so its start (5-15 ms on the program's thread: loading
-   *  worker_threads, the Worker, a MessageChannel) is not a pause of the run. */
-  beginRun(): void {
-    if (this.backend !== null && this.opts.thread && this.enabled) this.backend.beginRun(this.compileReady);
   }
 
   /** The run ended (a safepoint): install what the compiler thread finished;

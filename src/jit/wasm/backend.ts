@@ -100,10 +100,10 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     return { code: exports.f!, size: bytes.length, text: () => mb.toText() };
   }
 
-  protected compilerThread(ready: Int32Array, start: boolean, delayMs = THREAD_START_DELAY_MS): CompilerThread | null {
+  protected compilerThread(ready: Int32Array, start: boolean): CompilerThread | null {
     if (this.thread === undefined) {
       if (!start) return null;
-      this.thread = this.startThread(ready, delayMs);
+      this.thread = this.startThread(ready);
     }
     const t = this.thread;
     if (t !== null && t.failure !== null && t.failure !== DISPOSED && !this.failureSaid) {
@@ -113,7 +113,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     return t;
   }
 
-  private startThread(ready: Int32Array, delayMs: number): CompilerThread | null {
+  private startThread(ready: Int32Array): CompilerThread | null {
     const why = threadUnavailable();
     if (why !== null) {
       this.sayThread('unavailable', `${why}; compiling synchronously`);
@@ -127,7 +127,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
       generatedAdapters: opts.adapters !== 'generic', crossingSlots: rt.crossingSlots,
     };
     this.failureSaid = false;
-    return new CompilerThread(init, ready, delayMs, () => this.sayThread('started', ''));
+    return new CompilerThread(init, ready, THREAD_START_DELAY_MS, () => this.sayThread('started', ''));
   }
 
   private sayThread(state: 'started' | 'unavailable' | 'failed', reason: string): void {
