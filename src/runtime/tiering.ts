@@ -17,16 +17,17 @@
 // the backend cannot queue (no thread on this host, the thread failed), the
 // compile is synchronous, as without the option.
 //
-// Thresholds scale with --jit-threshold=N (when none is given, calls and loops
-// use lower defaults than tier 2: DEFAULT_CALL_THRESHOLD, DEFAULT_LOOP_THRESHOLD):
-// a function is compiled after N calls, or once its interpreted frames made N calls into compiled code (a function
-// called rarely whose callees do the work, such as a benchmark's driver: each of
-// its calls crosses tiers, and it would stay interpreted, crossing, for N calls
-// of its own), and a loop enters compiled code (OSR) after N back-edges in one
-// function; N = 1 compiles and enters OSR at every chance (a stress mode for
-// tests). A function called once so far (a `main`) is not compiled for its
-// frame's crossings or hot loop: that frame gets an OSR entry of its own, and
-// only a later call could run a compile of the whole body (onlyFrame).
+// Thresholds scale with --jit-threshold=N (when none is given, calls and loops use
+// lower defaults than tier 2: DEFAULT_CALL_THRESHOLD, DEFAULT_LOOP_THRESHOLD): a
+// function is compiled after N calls, or once its interpreted frames made N calls
+// into compiled code (a function called rarely whose callees do the work, such as
+// a benchmark's driver: each of its calls crosses tiers, and it would stay
+// interpreted, crossing, for N calls of its own), and a loop enters compiled code
+// (OSR) after N back-edges in one function; N = 1 compiles and enters OSR at every
+// chance (a stress mode for tests). A function called once so far (a `main`) is
+// not compiled for its frame's crossings or hot loop: that frame gets an OSR entry
+// of its own, and only a later call could run a compile of the whole body
+// (onlyFrame).
 //
 // Tier 2 (a backend that `optimizes`: wasm): when the profile (profile.ts) of a
 // function gives tier 2 something to speculate on, its tier-1 code counts its own
