@@ -12,6 +12,7 @@ import { isUtf8 } from 'node:buffer';
 import { setFlagsFromString } from 'node:v8';
 import { load, DEFAULTS, type VmOptions } from './vm.js';
 import { TIERS, LIMITS, ADAPTER_MODES, type AdapterMode, rangeProblem, memoryProblem, deadlineProblem, type Limited, type Tier } from './config.js';
+import { DEFAULT_CALL_THRESHOLD, DEFAULT_LOOP_THRESHOLD } from './runtime/tiering.js';
 import { writeAll, runJob, withExitStatus, exitStatusOf } from './cli-io.js';
 
 
@@ -31,7 +32,8 @@ Options:
                        2 GiB - 64 KiB (default: what the stack leaves, ${DEFAULTS.maxHeapMB})
   --stack-size=KB      frame stack size in KiB, ${LIMITS.stackSizeKB.min}..${LIMITS.stackSizeKB.max} (default ${DEFAULTS.stackSizeKB})
   --jit-threshold=N    calls or loop iterations before a function is compiled, 1..2^30
-                       (default ${DEFAULTS.jitThreshold}; 1 = compile and enter loops at every chance)
+                       (default: ${DEFAULT_CALL_THRESHOLD} calls, ${DEFAULT_LOOP_THRESHOLD} loop iterations, and ${DEFAULTS.jitThreshold} calls
+                       of compiled code before tier 2; 1 = compile and enter loops at every chance)
   --max-steps=N        fuel: stop with 'runtime error: out of fuel' when the program
                        would take more than N steps, 1..2^53-1 (a step is a call of a
                        guest function or a jump back to the top of a loop; the same

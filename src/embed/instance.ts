@@ -39,7 +39,7 @@ import { GuestFault, Trap, guestTrace, stackOverflowAt } from '../runtime/errors
 import { HostFault, missingExterns } from '../runtime/externs.js';
 import { frameFn } from '../runtime/frames.js';
 import { hostStackScale } from '../runtime/host-stack.js';
-import { Tiering, type Backend, type CompilePlan, type Finished, type OsrEntry } from '../runtime/tiering.js';
+import { Tiering, DEFAULT_CALL_THRESHOLD, DEFAULT_LOOP_THRESHOLD, type Backend, type CompilePlan, type Finished, type OsrEntry } from '../runtime/tiering.js';
 import type { Speculation } from '../runtime/profile.js';
 import { plainCode } from '../bytecode/fuse.js';
 import { TierEventLog, formatTierEvent, isDeoptEvent, type TierEvent, type TierEventSink } from '../runtime/tier-events.js';
@@ -590,6 +590,10 @@ function makeTiering(rt: Runtime, o: VmOptions, backend: Backend | null, events:
   const deoptStress = o.deoptStress ?? DEFAULTS.deoptStress;
   // The policy reads plain instructions (a profiled jump may be a later part of
   // a superinstruction in rt.codes; positions are the same).
-  return new Tiering(names, backend, { mode, threshold, events, filter, deoptStress, thread: compilesOnThread(o) },
+  // No threshold given: functions and loops compile sooner than tier 2 does
+  // (tiering.ts, DEFAULT_CALL_THRESHOLD); a given one is exact for all three.
+  const given = o.jitThreshold !== undefined;
+  const callThreshold = given ? threshold : DEFAULT_CALL_THRESHOLD, loopThreshold = given ? threshold : DEFAULT_LOOP_THRESHOLD;
+  return new Tiering(names, backend, { mode, callThreshold, loopThreshold, threshold, events, filter, deoptStress, thread: compilesOnThread(o) },
     rt.codes.map(plainCode), rt.profiles, rt.counters);
 }

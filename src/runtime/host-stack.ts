@@ -28,7 +28,7 @@ export function hostStackScale(): number {
   return known;
 }
 
-type NodeProcess = { execArgv?: string[]; getBuiltinModule?: (id: string) => unknown };
+type NodeProcess = { execArgv?: string[]; getBuiltinModule?: (id: string) => unknown; moduleLoadList?: unknown };
 
 /** This thread's stack in KiB, as Node was told (REFERENCE_STACK_KB if unknown). */
 function threadStackKB(): number {
@@ -45,8 +45,15 @@ function threadStackKB(): number {
 
 type WorkerThreads = { isMainThread?: boolean; resourceLimits?: { stackSizeMb?: number } };
 
-/** Node's worker_threads module, where this host has it. */
+/** Node's worker_threads module, where this host has it; null too on a main
+ *  thread that has not loaded it. Loading it costs 3-4 ms (about a third of
+ *  tiervm's own start-up in the default mode), while Node's bootstrap of every
+ *  worker thread loads it before user code runs: where Node lists the builtin
+ *  modules it loaded (`process.moduleLoadList`) and worker_threads is not
+ *  among them, this is the main thread. */
 function workerThreads(p: NodeProcess): WorkerThreads | null {
+  const loaded = p.moduleLoadList;
+  if (Array.isArray(loaded) && !loaded.includes('NativeModule worker_threads')) return null;
   try {
     return (p.getBuiltinModule?.('worker_threads') ?? null) as WorkerThreads | null;
   } catch {

@@ -17,15 +17,17 @@
 // the backend cannot queue (no thread on this host, the thread failed), the
 // compile is synchronous, as without the option.
 //
-// Thresholds scale with --jit-threshold=N: a function is compiled after N calls,
-// or once its interpreted frames made N calls into compiled code (a function
-// called rarely whose callees do the work, such as a benchmark's driver: each of
-// its calls crosses tiers, and it would stay interpreted, crossing, for N calls
-// of its own), and a loop enters compiled code (OSR) after N back-edges in one
-// function; N = 1 compiles and enters OSR at every chance (a stress mode for
-// tests). A function called once so far (a `main`) is not compiled for its
-// frame's crossings or hot loop: that frame gets an OSR entry of its own, and
-// only a later call could run a compile of the whole body (onlyFrame).
+// Thresholds scale with --jit-threshold=N (when none is given, calls and loops use
+// lower defaults than tier 2: DEFAULT_CALL_THRESHOLD, DEFAULT_LOOP_THRESHOLD): a
+// function is compiled after N calls, or once its interpreted frames made N calls
+// into compiled code (a function called rarely whose callees do the work, such as
+// a benchmark's driver: each of its calls crosses tiers, and it would stay
+// interpreted, crossing, for N calls of its own), and a loop enters compiled code
+// (OSR) after N back-edges in one function; N = 1 compiles and enters OSR at every
+// chance (a stress mode for tests). A function called once so far (a `main`) is
+// not compiled for its frame's crossings or hot loop: that frame gets an OSR entry
+// of its own, and only a later call could run a compile of the whole body
+// (onlyFrame).
 //
 // Tier 2 (a backend that `optimizes`: wasm): when the profile (profile.ts) of a
 // function gives tier 2 something to speculate on, or a call through a function
@@ -76,6 +78,22 @@ const SHORT_LOOP = 50;
  *  about 20 ms of CPU more than N = 100, and ten benchmark programs at their
  *  quick sizes 8% more (docs/architecture.md, "third round"). */
 export const DEFAULT_JIT_THRESHOLD = 100;
+
+/** Calls before a function is compiled, and back-edges before a loop enters
+ *  compiled code, when no threshold is given (tier 2 keeps
+ *  DEFAULT_JIT_THRESHOLD: it needs the profile of that many calls or branch
+ *  executions, which tier-1 code does not collect). V8 optimizes the
+ *  interpreter's own loop (interp/interpreter.ts, `run`) after a few
+ *  thousand instructions interpreted: a 20-100 ms TurboFan compile on a
+ *  background thread, which a short run in the default mode hardly uses once
+ *  its hot code is compiled. After 100 calls and back-edges, that compile
+ *  came before the hot code left the interpreter, and richards 1 and nbody
+ *  1000 took 1.1-1.2x the CPU of --tier=interp; after 25 calls and 50
+ *  back-edges the compile is mostly avoided (docs/architecture.md, "Default
+ *  thresholds"). Not lower: compiles of code that is not hot then cost more
+ *  than they give back (binary-trees 6 at 10 calls took 1.28x). */
+export const DEFAULT_CALL_THRESHOLD = 25;
+export const DEFAULT_LOOP_THRESHOLD = 50;
 
 export const enum FnState { INTERPRETED = 0, COMPILED = 1, FAILED = 2, QUEUED = 3, OPTIMIZED = 4 }
 
@@ -138,8 +156,13 @@ export interface TieringOptions {
   /** 'interp' never compiles; 'auto' compiles what is hot; 'jit' compiles every
    *  function before it first runs, 'opt' the same in tier 2. */
   mode: 'interp' | 'auto' | 'jit' | 'opt';
+  /** Calls before a function is compiled, back-edges before a loop enters
+   *  compiled code (default: threshold for both). */
+  callThreshold?: number;
+  loopThreshold?: number;
   /** --deopt-stress: every guard of tier 2 fails the first time it is reached. */
   deoptStress: boolean;
+  /** N: calls of tier-1 code before tier 2, and the profile tier 2 needs. */
   threshold: number;
   /** Where tier events go (null: nowhere, and none is made). */
   events: TierEventLog | null;
@@ -164,6 +187,8 @@ export class Tiering {
   readonly callThreshold: number;
   /** Back-edges in one function after which its loop enters compiled code (0: never). */
   readonly loopThreshold: number;
+  /** N: the calls tier-1 code counts toward tier 2 (0: never). */
+  private readonly tier2After: number;
   /** OSR entries by function and loop header; null where one could not be made. */
   private readonly osrEntries = new Map<number, ((fp: number) => number) | null>();
   /** Compiled functions for which an OSR entry could not be made. */
@@ -189,8 +214,9 @@ export class Tiering {
     this.optCompiles = new Int32Array(names.length);
     this.failedSites = names.map(() => new Set<number>());
     const on = backend !== null && opts.mode !== 'interp';
-    this.callThreshold = on ? Math.max(1, opts.threshold) : 0;
-    this.loopThreshold = on ? Math.max(1, opts.threshold) : 0;
+    this.callThreshold = on ? Math.max(1, opts.callThreshold ?? opts.threshold) : 0;
+    this.loopThreshold = on ? Math.max(1, opts.loopThreshold ?? opts.threshold) : 0;
+    this.tier2After = on ? Math.max(1, opts.threshold) : 0;
     this.optimizing = on && backend.optimizes;
   }
 
@@ -233,7 +259,7 @@ export class Tiering {
     const again = this.optCompiles[f]! < MAX_OPT_COMPILES;
     this.deopts[f] = 0;
     if (ev !== null) ev.sink({ kind: 'invalidated', t: ev.now(), fn: this.names[f]!, f, deopts: n, failedSites: [...this.failedSites[f]!] });
-    this.install(f, { spec: null, tierUpAfter: again ? this.callThreshold : 0 });
+    this.install(f, { spec: null, tierUpAfter: again ? this.tier2After : 0 });
   }
 
   /** A function reached the call threshold, or its interpreted frames made
@@ -379,8 +405,8 @@ export class Tiering {
     if (!this.optimizing) return { spec: null, tierUpAfter: 0 };
     const spec = this.speculation(f);
     if (this.opts.mode === 'opt') return { spec, tierUpAfter: 0 };
-    if (this.gains(f, spec)) return { spec: null, tierUpAfter: this.callThreshold };
-    return { spec: null, tierUpAfter: this.backend!.selfInlines(f) ? SELF_INLINE_AFTER * this.callThreshold : 0 };
+    if (this.gains(f, spec)) return { spec: null, tierUpAfter: this.tier2After };
+    return { spec: null, tierUpAfter: this.backend!.selfInlines(f) ? SELF_INLINE_AFTER * this.tier2After : 0 };
   }
 
   /** Whether tier 2 of f with spec would do more than tier 1: a guard, or a
@@ -391,7 +417,7 @@ export class Tiering {
 
   /** What tier 2 would speculate on in f now. */
   private speculation(f: number): Speculation {
-    const minSamples = Math.max(1, Math.min(this.callThreshold >> 1, MIN_BRANCH_SAMPLES));
+    const minSamples = Math.max(1, Math.min(this.tier2After >> 1, MIN_BRANCH_SAMPLES));
     return speculate(this.codes[f]!, this.profiles[f]!, minSamples, this.failedSites[f]!, this.opts.deoptStress, this.targetsAt);
   }
 
