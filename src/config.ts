@@ -98,7 +98,8 @@ export function memoryProblem(heapMB: number, stackKB: number): string | null {
  *  own frames below and the helpers' above. (A wasm budget of 20,000 sent a
  *  list walk of 8,000 nodes to the interpreter past its 4,000th frame: 4x
  *  slower than plain JavaScript.) A thread with a smaller host stack gets
- *  them scaled down (runtime/host-stack.ts). */
+ *  them scaled down, and a host that does not say (a browser) gets half
+ *  (runtime/host-stack.ts). */
 export const HOST_STACK = {
   wasm: { slots: 40000, crossingSlots: 2000 },
   js: { slots: 10000, crossingSlots: 2000 },
