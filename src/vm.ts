@@ -73,7 +73,9 @@ export interface VmOptions {
   traceGc?: boolean;
   /** Write a summary of all collections to stderr when the program ends. */
   gcStats?: boolean;
-  /** Calls or loop back-edges before compiling (1: at every chance). */
+  /** Calls or loop back-edges before compiling, and calls of compiled code
+   *  before tier 2 (1: at every chance). Default: 25 calls, 50 back-edges and
+   *  100 calls (runtime/tiering.ts, DEFAULT_CALL_THRESHOLD). */
   jitThreshold?: number;
   /** Write one line per compile, install, adapter and OSR entry to stderr, and
    *  the calls between tiers when a run ends (the text of the tier events). */
