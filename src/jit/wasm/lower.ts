@@ -120,7 +120,8 @@ export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFuncti
   // (a direct call would keep it in tier 1 to its end); threaded code's calls
   // pass fuel along and stay direct.
   const viaTable = !osr && plan.tierUpAfter > 0 && !threaded;
-  const ctx = new WasmFnLowering(env, mb, wb, fn, osr ? { kind: 'osr' } : { kind: 'function', selfInline, threaded, viaTable }, helpers, tier);
+  const root: RootCode = { fn: osr ? null : fn.index, selfInline, threaded, viaTable, tier2: spec };
+  const ctx = new WasmFnLowering(env, mb, wb, fn, { kind: osr ? 'osr' : 'function', root }, helpers, tier);
   ctx.prologue();
   ctx.lowerBody(buildCfg(fn, osrPc ?? 0, spec?.branches));
   wb.unreachable();
@@ -210,11 +211,26 @@ const NATIVE_MATH: Partial<Record<MathBuiltin, number>> = { floor: W.F64_FLOOR, 
  *  frame is seen only where it traps (or polls fuel): `header` writes its
  *  header there, on the slow path, and nowhere else. */
 type Mode =
-  | { kind: 'function'; selfInline: boolean; threaded: boolean; viaTable: boolean }
-  | { kind: 'osr' }
+  | { kind: 'function' | 'osr'; root: RootCode }
   | { kind: 'inline'; fp: Local; ret: Label; result: Local | null; framed: boolean; header: (() => void) | null; chain: InlineChain;
-      root: number | null; selfInline: boolean; fuel: Local | null; threaded: boolean; viaTable: boolean;
-      tier2: Speculation | null };
+      root: RootCode; fuel: Local | null };
+
+/** What every body of one compile shares, the root's and each inlined body's:
+ *  one record, made by lowerFunction. */
+interface RootCode {
+  /** The function compiled whole, which recursive calls call directly; null
+   *  in an OSR entry, whose wasm function takes only fp. */
+  fn: number | null;
+  /** Tier 2: copies of the root are inlined into itself (selfInlines). */
+  selfInline: boolean;
+  /** The root passes fuel along to its recursive calls (callsItself). */
+  threaded: boolean;
+  /** Tier-1 code counting toward tier 2 calls itself through the table. */
+  viaTable: boolean;
+  /** The root's speculation in tier-2 code: the targets its CALLVs, and
+   *  those of the bodies it inlines, dispatch on (dispatchTargets). */
+  tier2: Speculation | null;
+}
 
 /** What a whole-function compile adds to tier 1: tier 2's speculation (each
  *  guarded, leaving through deoptExit), or tier 1's countdown to tier 2. */
@@ -573,15 +589,11 @@ class WasmFnLowering implements StructuredSink<Label> {
   /** The block being emitted. */
   private block: Block | null = null;
   private readonly spec: Speculation | null;
-  /** The root's speculation when this is tier-2 code (inlined bodies too): the
-   *  targets its CALLVs dispatch on (dispatchTargets). */
-  private readonly tier2: Speculation | null;
 
   constructor(private readonly env: LowerEnv, private readonly mb: WasmModuleBuilder,
               private readonly wb: WasmFunctionBuilder, private readonly fn: BcFunction, private readonly mode: Mode,
               private readonly helpers: Map<Helper, number>, private readonly tier: TierCode | null = null) {
     this.spec = tier?.spec ?? null;
-    this.tier2 = mode.kind === 'inline' ? mode.tier2 : this.spec;
     this.code = fn.code;
     this.leaf = isLeaf(fn);
     this.osr = mode.kind === 'osr';
@@ -589,8 +601,8 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.pollsViaFrame = mode.kind !== 'inline' ? makesCalls(fn)
       : mode.framed || fn.regKinds.length + HEADER_SLOTS <= STACK_SLACK_SLOTS;
     if (mode.kind === 'inline') { this.fuelKept = mode.fuel; this.fuelDirty = true; }
-    this.threaded = mode.kind !== 'osr' && mode.threaded;
-    if (mode.kind === 'function' && mode.threaded) this.fuelKept = wb.param(fn.params.length + 1);
+    this.threaded = mode.root.threaded;
+    if (mode.kind === 'function' && this.threaded) this.fuelKept = wb.param(fn.params.length + 1);
     this.fp = mode.kind === 'inline' ? mode.fp : wb.param(0);
     this.fpb = wb.local(ValType.I32);
     fn.regKinds.forEach((k, r) => {
@@ -1480,7 +1492,7 @@ class WasmFnLowering implements StructuredSink<Label> {
 
   /** The targets the CALLV at pc dispatches on (none in tier 1). */
   private dispatchTargets(pc: number): readonly number[] {
-    return dispatchTargets(this.tier2, this.fn, pc, inlineChain(this.mode));
+    return dispatchTargets(this.mode.root.tier2, this.fn, pc, inlineChain(this.mode));
   }
 
   /** Does the call at pc run a body inline (on some path)? After it the kept
@@ -1516,14 +1528,14 @@ class WasmFnLowering implements StructuredSink<Label> {
   }
 
   /** The whole function this code is part of (itself, or the one its body is
-   *  inlined into); null in an OSR entry, whose wasm function takes only fp. */
+   *  inlined into); null in an OSR entry. */
   private root(): number | null {
-    return this.mode.kind === 'inline' ? this.mode.root : this.mode.kind === 'function' ? this.fn.index : null;
+    return this.mode.root.fn;
   }
 
   /** The root when this is tier-2 code, which inlines copies of it into itself. */
   private selfRoot(): number | null {
-    return this.mode.kind !== 'osr' && this.mode.selfInline ? this.root() : null;
+    return this.mode.root.selfInline ? this.mode.root.fn : null;
   }
 
   /** The function whose body the CALL or CALLV at pc is replaced with (a CALLV
@@ -1547,7 +1559,7 @@ class WasmFnLowering implements StructuredSink<Label> {
       if (c.byValue) { this.get(c.target); wb.i32Const(1); wb.op(W.I32_SUB); } else wb.i32Const(c.target);
     };
     this.writeHeader(c.base, pushCallee);
-    const direct = !c.byValue && c.target === this.root() && (this.mode.kind === 'osr' || !this.mode.viaTable);
+    const direct = !c.byValue && c.target === this.root() && !this.mode.root.viaTable;
     const passFuel = direct && this.threaded;
     if (!passFuel) this.flushFuel();
     wb.localGet(this.fp); wb.i32Const(c.base + HEADER_SLOTS); wb.op(W.I32_ADD);
@@ -1589,8 +1601,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     const result = g.ret === null ? null : wb.local(wasmType(g.ret));
     const ret = wb.block();
     const mode: Mode = { kind: 'inline', fp: cfp, ret, result, framed, header: framed ? null : header,
-      chain, root: this.root(), selfInline: this.selfRoot() !== null, fuel: this.fuelKept,
-      threaded: this.threaded, viaTable: this.mode.kind !== 'osr' && this.mode.viaTable, tier2: this.tier2 };
+      chain, root: this.mode.root, fuel: this.fuelKept };
     const body = new WasmFnLowering(this.env, this.mb, wb, g, mode, this.helpers);
     body.inlineEntry(g.params.map((k, i) => this.areaArg(k, i)));
     body.lowerBody(buildCfg(g, 0));
