@@ -21,8 +21,9 @@
 // extern call and before a return that follows a step, read back after a guest
 // call, an extern or a poll (jit/wasm/lower.ts, "fuel"); between two calls only
 // that code runs, so counting on the copy takes the same steps. Inside a `for`
-// loop with no call (jit/counted-loops.ts) the copy holds the counter plus the
-// loop's counter, and the loop's own test `i < bound` tests the fuel too
+// loop with no call (jit/counted-loops.ts; or only a leading one inlined that
+// takes no step, 2 steps an iteration) the copy holds the counter plus the
+// loop's counter (times 2), and the loop's own test `i < bound` tests the fuel too
 // (jit/wasm/lower.ts, "counted loops"): the same steps again. A function
 // that calls itself hands its copy to its recursive calls as a parameter and
 // gets it back as a result (a wrapper reads and writes the cell for every

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load, runSource } from '../../dist/vm.js';
 import { plainModule } from '../../dist/bytecode/fuse.js';
+import { OP_INFO, instrLength } from '../../dist/bytecode/opcodes.js';
 import { buildCfg } from '../../dist/jit/cfg.js';
 import { countedLoops } from '../../dist/jit/counted-loops.js';
 import { listPrograms, parseExpectations } from '../corpus.mjs';
@@ -238,6 +239,75 @@ test('counted loops stop at the same step as the interpreter, at every budget an
   const manyTotal = run(many, { tier: 'interp', maxSteps: 2 ** 40 }).steps;
   assert.ok(manyTotal > 40002, `only ${manyTotal} steps`);
   for (const maxSteps of [9998, 9999, 10000, 10001, 10002, 19999, 20000, 20001, 30000, 30001, 40001, 40002]) {
+    const ref = run(many, { tier: 'interp', maxSteps });
+    for (const mode of COMPILING) assert.deepEqual(run(many, { ...mode, maxSteps }), ref, `${JSON.stringify(mode)} maxSteps ${maxSteps}`);
+  }
+});
+
+// Counted loops whose iterations begin with a call (jit/counted-loops.ts,
+// `leading`): when the callee's body runs inline and takes no step, each
+// iteration is 2 steps (the back-edge and the call), counted by the loop's
+// counter. A leaf of arithmetic, one reading the heap (the loop left by a
+// break), one that allocates (a helper inside the inlined body), loops whose
+// armed bound wraps past 2^31 - 1 and whose 2 * counter wraps below -2^31, and
+// a last loop whose inlined leaf traps.
+const COUNTED_CALLS = `
+fn sq(x: i32) -> i32 { return x * x; }
+fn at(a: [i32], i: i32) -> i32 { return a[i]; }
+fn name(i: i32) -> str { return str(i); }
+fn main() {
+  let a = new [i32](6);
+  var t = 0;
+  for r in 0..25 {
+    for i in 0..r { t = t + sq(i) % 7; }
+    for i in 0..6 { a[i] = at(a, i) + r; if a[i] > 150 + r { break; } }
+    let q = r % 4;
+    for i in 0..q { let s = name(i + r); t = t + s.len; }
+    for h in 2147483640..2147483647 { t = t + sq(h % 3); }
+    for h in -2147483647 - 1..-2147483640 { t = t + sq(h % 5); }
+    print(t);
+  }
+  var n = 0;
+  for i in 0..20 { n = n + at(a, i); }
+  print(n);
+}`;
+
+test('counted loops with a leading call are found only where the backend names the call', () => {
+  const r = load('fuel.tier', COUNTED_CALLS, { tier: 'interp', stderr: () => {} });
+  assert.ok(r.ok);
+  const mod = plainModule(r.program.module);
+  const fn = mod.functions.find((f) => f.name === 'main');
+  const cfg = buildCfg(fn, 0);
+  assert.deepEqual([...countedLoops(cfg, fn.code).values()], []);
+  // The first CALL of each loop header block, as if its callee ran inline.
+  const CALL = Number(Object.keys(OP_INFO).find((k) => OP_INFO[k].name === 'CALL'));
+  const firstCall = (h) => {
+    const b = cfg.blocks[h];
+    for (let pc = b.start; pc <= b.last; pc += instrLength(fn.code[pc])) if (fn.code[pc] === CALL) return pc;
+    return null;
+  };
+  const loops = [...countedLoops(cfg, fn.code, firstCall).values()];
+  assert.equal(loops.length, 6);
+  for (const l of loops) { assert.equal(l.steps, 2); assert.equal(firstCall(l.header), l.call); }
+});
+
+test('counted loops with a leading call stop at the same step as the interpreter, at every budget and around poll periods', () => {
+  const full = run(COUNTED_CALLS, { tier: 'interp', maxSteps: 2 ** 40 });
+  assert.match(full.stderr, /^runtime error: index 6 out of bounds for length 6\n {2}at at \(fuel.tier:3\)\n {2}at main \(fuel.tier:18\)\n$/);
+  const total = full.steps;
+  for (const mode of COMPILING) assert.deepEqual(run(COUNTED_CALLS, { ...mode, maxSteps: 2 ** 40 }), full, JSON.stringify(mode));
+  const budgets = [total - 2, total - 1, total];
+  for (let n = 1; n <= total; n += n < 300 ? 1 : 17) budgets.push(n);
+  for (const maxSteps of budgets) {
+    const ref = run(COUNTED_CALLS, { tier: 'interp', maxSteps });
+    if (maxSteps < total) assert.match(ref.stderr, /^runtime error: out of fuel\n/);
+    for (const mode of COMPILING) assert.deepEqual(run(COUNTED_CALLS, { ...mode, maxSteps }), ref, `${JSON.stringify(mode)} maxSteps ${maxSteps}`);
+  }
+  // Across poll periods (10,000 steps) inside long loops, odd and even steps into them.
+  const many = COUNTED_CALLS.replace('0..r {', '0..r * 40 {');
+  const manyTotal = run(many, { tier: 'interp', maxSteps: 2 ** 40 }).steps;
+  assert.ok(manyTotal > 20002, `only ${manyTotal} steps`);
+  for (const maxSteps of [9998, 9999, 10000, 10001, 10002, 19999, 20000, 20001, 20002]) {
     const ref = run(many, { tier: 'interp', maxSteps });
     for (const mode of COMPILING) assert.deepEqual(run(many, { ...mode, maxSteps }), ref, `${JSON.stringify(mode)} maxSteps ${maxSteps}`);
   }
