@@ -13,10 +13,21 @@
 // unconditionally in the block (forEachCheck, for every instruction before the
 // block's branch), and it is dropped at every write of either register, as the
 // lowerings' own `set` drops it. Dropping more is always safe.
+//
+// An OSR entry's CFG starts at a loop header, not at pc 0: entered there, its
+// entry block starts with the facts the whole function's CFG has at that
+// header (checksAtHeader), met with what its back-edges bring. Those hold in
+// the interpreted frame that enters: every path the frame took from pc 0 to
+// the header made the check (in whichever tier ran it, each of which traps
+// where the check fails) and wrote neither register since. Without them a
+// loop nest entered at its inner loop (the OSR CFG rotates it: the outer loop
+// comes back through the entry block) checked again, at every inner
+// iteration, what the outer loop had checked once (sieve's array).
 
 import { Op, OP_INFO, instrLength } from '../bytecode/opcodes.js';
 import { forEachCheck } from './backend.js';
-import { jumpTarget, type Block, type Cfg } from './cfg.js';
+import { buildCfg, jumpTarget, type Block, type Cfg } from './cfg.js';
+import type { BcFunction } from '../bytecode/module.js';
 
 export interface CheckFacts {
   /** Registers known non-null. */
@@ -36,8 +47,9 @@ export function forgetRegister(facts: CheckFacts, r: number): void {
   for (const key of facts.inBounds) if (Math.floor(key / 65536) === r || key % 65536 === r) facts.inBounds.delete(key);
 }
 
-/** The facts at the entry of each block of cfg (indexed by block id). */
-export function checksAtEntry(cfg: Cfg): CheckFacts[] {
+/** The facts at the entry of each block of cfg (indexed by block id), given
+ *  `atEntry` as what holds when control first reaches cfg's entry block. */
+export function checksAtEntry(cfg: Cfg, atEntry: CheckFacts = none()): CheckFacts[] {
   const n = cfg.blocks.length;
   const entry: (CheckFacts | null)[] = new Array(n).fill(null);
   const exit: (CheckFacts | null)[] = new Array(n).fill(null);
@@ -45,7 +57,8 @@ export function checksAtEntry(cfg: Cfg): CheckFacts[] {
     changed = false;
     for (const id of cfg.order) {
       const b = cfg.blocks[id]!;
-      const at = id === cfg.entry ? none() : meet(b.preds.map((p) => exit[p]!).filter((f) => f !== null));
+      const preds = b.preds.map((p) => exit[p]!).filter((f) => f !== null);
+      const at = id === cfg.entry ? meet([atEntry, ...preds]) : meet(preds);
       if (at === null) continue;
       entry[id] = at;
       const out = transfer(cfg, b, copy(at));
@@ -79,6 +92,16 @@ export function forEachWritten(code: Int32Array, pc: number, written: (r: number
     if (kind === 'wi' || kind === 'wf' || kind === 'wr' || kind === 'dst') written(code[pc + 1 + i]!);
   });
   if (op === Op.FORLOOP || op === Op.FORLOOPK) written(code[pc + 1]!);
+}
+
+/** The facts at loop header `pc` in fn's whole-function CFG (tier 1: no
+ *  branch compiled one way): what an interpreted frame standing there has
+ *  checked, the facts an OSR entry at pc starts with. */
+export function checksAtHeader(fn: BcFunction, pc: number): CheckFacts {
+  if (pc === 0) return none();
+  const whole = buildCfg(fn, 0);
+  const header = whole.blocks.find((b) => b.start === pc);
+  return header === undefined ? none() : checksAtEntry(whole)[header.id]!;
 }
 
 function meet(preds: CheckFacts[]): CheckFacts | null {

@@ -36,7 +36,7 @@ import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CAL
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, innermostLoops, loopBlocks, Exit, type Block, type Cfg } from '../cfg.js';
-import { boundsKey, checksAtEntry, forEachWritten, forgetRegister, type CheckFacts } from '../checks.js';
+import { boundsKey, checksAtEntry, checksAtHeader, forEachWritten, forgetRegister, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
 import { countedLoops, type CountedLoop } from '../counted-loops.js';
 import { decodeCall, forEachCheck, interpHelper, TIER1, type CallOperands } from '../backend.js';
@@ -123,7 +123,7 @@ export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFuncti
   const root: RootCode = { fn: osr ? null : fn.index, selfInline, threaded, viaTable, tier2: spec };
   const ctx = new WasmFnLowering(env, mb, wb, fn, { kind: osr ? 'osr' : 'function', root }, helpers, tier);
   ctx.prologue();
-  ctx.lowerBody(buildCfg(fn, osrPc ?? 0, spec?.branches));
+  ctx.lowerBody(buildCfg(fn, osrPc ?? 0, spec?.branches), osr ? checksAtHeader(fn, osrPc) : undefined);
   wb.unreachable();
   wb.finish();
   return threaded ? fuelWrapper(mb, fn, wb.index) : wb;
@@ -858,10 +858,11 @@ class WasmFnLowering implements StructuredSink<Label> {
 
   // ---- the structured sink ---------------------------------------------------------
 
-  /** Emit the code of cfg's blocks, structured. */
-  lowerBody(cfg: Cfg): void {
+  /** Emit the code of cfg's blocks, structured; `atEntry`: the checks known
+   *  made when its entry block is first reached (an OSR entry's, checks.ts). */
+  lowerBody(cfg: Cfg, atEntry?: CheckFacts): void {
     this.cfg = cfg;
-    this.entryFacts = checksAtEntry(cfg);
+    this.entryFacts = checksAtEntry(cfg, atEntry);
     this.hoisted = hoistedHeaders(cfg);
     for (const pc of this.hoisted.values()) this.headerWritten.add(pc);
     if (this.fuelKept !== null) this.dirtyIn = this.fuelDirtyAtEntry(cfg);
