@@ -1602,7 +1602,9 @@ class WasmFnLowering implements StructuredSink<Label> {
   }
 
   //   cfp := fp + base + 2
-  //   [if cfp + size(g) > cells[HOST_LIMIT] { the call } else {]  ;; a framed body's frame must fit
+  //   [if cfp + extent(g) > cells[HOST_LIMIT] { the call } else {]  ;; a framed body's frame must fit,
+  //                                       ;; and those inlined in it (inlinedExtent); not tested
+  //                                       ;; again inside a body whose test covered it
   //   [header: if the body has a frame; a leaf's where it traps]
   //   block $ret  <callee body; returns: result := v ; br $ret>  end
   //   dst := result
