@@ -5,13 +5,15 @@
 // A forward "must" data-flow problem: a fact holds at a block's entry when it
 // holds at the exit of every predecessor (the meet is intersection; the entry
 // block starts with none), solved by iterating in reverse postorder to a fixed
-// point. Within a block, a null or bounds check adds its fact and a write to a
-// register drops every fact naming it. Both lowerings start each block with
+// point. Within a block, a null or bounds check adds its fact (so does an
+// allocation: its register is not null) and a write to a register drops every
+// fact naming it. Both lowerings start each block with
 // these facts and skip a check a fact covers, so a value checked in a
 // dominating block (a parameter, a struct read in a loop) is not checked again.
 // What must stay true: a fact comes only from a check that the lowering emits
 // unconditionally in the block (forEachCheck, for every instruction before the
-// block's branch), and it is dropped at every write of either register, as the
+// block's branch), or from an allocation, whose result is never null
+// (allocated); and it is dropped at every write of either register, as the
 // lowerings' own `set` drops it. Dropping more is always safe.
 //
 // An OSR entry's CFG starts at a loop header, not at pc 0: entered there, its
@@ -19,10 +21,11 @@
 // header (checksAtHeader), met with what its back-edges bring. Those hold in
 // the interpreted frame that enters: every path the frame took from pc 0 to
 // the header made the check (in whichever tier ran it, each of which traps
-// where the check fails) and wrote neither register since. Without them a
-// loop nest entered at its inner loop (the OSR CFG rotates it: the outer loop
-// comes back through the entry block) checked again, at every inner
-// iteration, what the outer loop had checked once (sieve's array).
+// where the check fails), or allocated the object, and wrote neither
+// register since. Without them a loop nest entered at its inner loop (the OSR
+// CFG rotates it: the outer loop comes back through the entry block) checked
+// again, at every inner iteration, what the outer loop had checked once
+// (sieve's array).
 
 import { Op, OP_INFO, instrLength } from '../bytecode/opcodes.js';
 import { forEachCheck } from './backend.js';
@@ -81,8 +84,18 @@ function transfer(cfg: Cfg, b: Block, facts: CheckFacts): CheckFacts {
       });
     }
     forEachWritten(code, pc, (r) => forgetRegister(facts, r));
+    const made = allocated(code, pc);
+    if (made !== null && made < cfg.fn.areaBase) facts.nonNull.add(made);
   }
   return facts;
+}
+
+/** The register a NEWSTRUCT or NEWARR* at pc writes a new object to (never
+ *  null: `let a = new [bool](n)` before a loop needs no null check of a in
+ *  it), or null for any other instruction. */
+export function allocated(code: Int32Array, pc: number): number | null {
+  const op = code[pc] as Op;
+  return op === Op.NEWSTRUCT || op === Op.NEWARRI || op === Op.NEWARRF || op === Op.NEWARRR || op === Op.NEWARRB ? code[pc + 1]! : null;
 }
 
 /** Each register the instruction at pc writes (a FORLOOP its counter). */

@@ -167,7 +167,7 @@ fn main() {
 // checksAtHeader), so the array the outer loop checked is not checked for null
 // again at each inner iteration; the corpus's runtime_errors/osr_* programs
 // are the cases where such a check must stay.
-wasmTest('an OSR entry at an inner loop keeps the checks made on every path to its header', () => {
+wasmTest('an OSR entry at an inner loop keeps the checks made on every path to its header; a new array needs none', () => {
   const src = `
 fn main(args: [str]) {
   let n = parse_i32(args[0]);
@@ -191,6 +191,13 @@ fn main(args: [str]) {
   assert.match(wat, new RegExp(`func \\$main@${osr[1]}`), 'the OSR entry was printed');
   assert.match(wat, /call \$h\.trap_index/, 'bounds checks stay');
   assert.doesNotMatch(wat, /call \$h\.trap\n/, 'no null check: the array was checked on every path to the header');
+  // Compiled whole, main allocates the array before its loops: no null check
+  // of it in them either (a new object is never null).
+  const jit = run(src, { tier: 'jit', printCode: 'main', args: ['20000'] });
+  assert.equal(jit.stdout, '2262\n');
+  const whole = jit.stderr.slice(jit.stderr.indexOf('(module'));
+  assert.match(whole, /call \$h\.trap\n[^]*loop/, 'the null checks of args before the loops stay');
+  assert.doesNotMatch(whole.slice(whole.indexOf('loop')), /call \$h\.trap\n/, 'no null check in the loops');
 });
 
 test('an OSR entry that cannot be made leaves its compiled function compiled, and is not retried', async () => {

@@ -37,7 +37,7 @@ import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CAL
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
 import { Hdr, headerAt } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block, type Cfg } from '../cfg.js';
-import { checksAtEntry, checksAtHeader, type CheckFacts } from '../checks.js';
+import { allocated, checksAtEntry, checksAtHeader, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
 import { decodeCall, forEachCheck, interpHelper } from '../backend.js';
 import { TrapCode } from '../helpers.js';
@@ -184,6 +184,8 @@ class JsFnLowering implements StructuredSink<Label> {
         return;
       }
       this.instr(op);
+      const made = allocated(this.code, pc);
+      if (made !== null && made < this.fn.areaBase) this.nonNull.add(made);
     }
   }
 

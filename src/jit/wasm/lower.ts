@@ -36,7 +36,7 @@ import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CAL
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, innermostLoops, loopBlocks, Exit, type Block, type Cfg } from '../cfg.js';
-import { boundsKey, checksAtEntry, checksAtHeader, forEachWritten, forgetRegister, type CheckFacts } from '../checks.js';
+import { allocated, boundsKey, checksAtEntry, checksAtHeader, forEachWritten, forgetRegister, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
 import { countedLoops, type CountedLoop } from '../counted-loops.js';
 import { decodeCall, forEachCheck, interpHelper, TIER1, type CallOperands } from '../backend.js';
@@ -915,6 +915,8 @@ class WasmFnLowering implements StructuredSink<Label> {
       const oneWay = pc === b.last ? this.spec?.branches.get(pc) : undefined;
       if (oneWay !== undefined) return this.branchGuard(op, oneWay);
       this.instr(op);
+      const made = allocated(this.code, pc);
+      if (made !== null && made < this.fn.areaBase) this.facts.nonNull.add(made);
     }
   }
 
