@@ -5,18 +5,32 @@
 // A forward "must" data-flow problem: a fact holds at a block's entry when it
 // holds at the exit of every predecessor (the meet is intersection; the entry
 // block starts with none), solved by iterating in reverse postorder to a fixed
-// point. Within a block, a null or bounds check adds its fact and a write to a
-// register drops every fact naming it. Both lowerings start each block with
+// point. Within a block, a null or bounds check adds its fact (so does an
+// allocation: its register is not null) and a write to a register drops every
+// fact naming it. Both lowerings start each block with
 // these facts and skip a check a fact covers, so a value checked in a
 // dominating block (a parameter, a struct read in a loop) is not checked again.
 // What must stay true: a fact comes only from a check that the lowering emits
 // unconditionally in the block (forEachCheck, for every instruction before the
-// block's branch), and it is dropped at every write of either register, as the
+// block's branch), or from an allocation, whose result is never null
+// (allocated); and it is dropped at every write of either register, as the
 // lowerings' own `set` drops it. Dropping more is always safe.
+//
+// An OSR entry's CFG starts at a loop header, not at pc 0: entered there, its
+// entry block starts with the facts the whole function's CFG has at that
+// header (checksAtHeader), met with what its back-edges bring. Those hold in
+// the interpreted frame that enters: every path the frame took from pc 0 to
+// the header made the check (in whichever tier ran it, each of which traps
+// where the check fails), or allocated the object, and wrote neither
+// register since. Without them a loop nest entered at its inner loop (the OSR
+// CFG rotates it: the outer loop comes back through the entry block) checked
+// again, at every inner iteration, what the outer loop had checked once
+// (sieve's array).
 
 import { Op, OP_INFO, instrLength } from '../bytecode/opcodes.js';
 import { forEachCheck } from './backend.js';
-import { jumpTarget, type Block, type Cfg } from './cfg.js';
+import { buildCfg, jumpTarget, type Block, type Cfg } from './cfg.js';
+import type { BcFunction } from '../bytecode/module.js';
 
 export interface CheckFacts {
   /** Registers known non-null. */
@@ -36,8 +50,9 @@ export function forgetRegister(facts: CheckFacts, r: number): void {
   for (const key of facts.inBounds) if (Math.floor(key / 65536) === r || key % 65536 === r) facts.inBounds.delete(key);
 }
 
-/** The facts at the entry of each block of cfg (indexed by block id). */
-export function checksAtEntry(cfg: Cfg): CheckFacts[] {
+/** The facts at the entry of each block of cfg (indexed by block id), given
+ *  `atEntry` as what holds when control first reaches cfg's entry block. */
+export function checksAtEntry(cfg: Cfg, atEntry: CheckFacts = none()): CheckFacts[] {
   const n = cfg.blocks.length;
   const entry: (CheckFacts | null)[] = new Array(n).fill(null);
   const exit: (CheckFacts | null)[] = new Array(n).fill(null);
@@ -45,7 +60,8 @@ export function checksAtEntry(cfg: Cfg): CheckFacts[] {
     changed = false;
     for (const id of cfg.order) {
       const b = cfg.blocks[id]!;
-      const at = id === cfg.entry ? none() : meet(b.preds.map((p) => exit[p]!).filter((f) => f !== null));
+      const preds = b.preds.map((p) => exit[p]!).filter((f) => f !== null);
+      const at = id === cfg.entry ? meet([atEntry, ...preds]) : meet(preds);
       if (at === null) continue;
       entry[id] = at;
       const out = transfer(cfg, b, copy(at));
@@ -68,8 +84,18 @@ function transfer(cfg: Cfg, b: Block, facts: CheckFacts): CheckFacts {
       });
     }
     forEachWritten(code, pc, (r) => forgetRegister(facts, r));
+    const made = allocated(code, pc);
+    if (made !== null && made < cfg.fn.areaBase) facts.nonNull.add(made);
   }
   return facts;
+}
+
+/** The register a NEWSTRUCT or NEWARR* at pc writes a new object to (never
+ *  null: `let a = new [bool](n)` before a loop needs no null check of a in
+ *  it), or null for any other instruction. */
+export function allocated(code: Int32Array, pc: number): number | null {
+  const op = code[pc] as Op;
+  return op === Op.NEWSTRUCT || op === Op.NEWARRI || op === Op.NEWARRF || op === Op.NEWARRR || op === Op.NEWARRB ? code[pc + 1]! : null;
 }
 
 /** Each register the instruction at pc writes (a FORLOOP its counter). */
@@ -79,6 +105,16 @@ export function forEachWritten(code: Int32Array, pc: number, written: (r: number
     if (kind === 'wi' || kind === 'wf' || kind === 'wr' || kind === 'dst') written(code[pc + 1 + i]!);
   });
   if (op === Op.FORLOOP || op === Op.FORLOOPK) written(code[pc + 1]!);
+}
+
+/** The facts at loop header `pc` in fn's whole-function CFG (tier 1: no
+ *  branch compiled one way): what an interpreted frame standing there has
+ *  checked, the facts an OSR entry at pc starts with. */
+export function checksAtHeader(fn: BcFunction, pc: number): CheckFacts {
+  if (pc === 0) return none();
+  const whole = buildCfg(fn, 0);
+  const header = whole.blocks.find((b) => b.start === pc);
+  return header === undefined ? none() : checksAtEntry(whole)[header.id]!;
 }
 
 function meet(preds: CheckFacts[]): CheckFacts | null {

@@ -161,6 +161,45 @@ fn main() {
   assert.match(nul.stderr, /^runtime error: null reference\n  at f \(t\.tier:9\)/);
 });
 
+// Entered by OSR at its inner loop (the first loop to get hot), a sieve's loop
+// nest is rotated: the outer loop comes back through the inner header. The
+// entry starts with the checks every path to that header made (jit/checks.ts,
+// checksAtHeader), so the array the outer loop checked is not checked for null
+// again at each inner iteration; the corpus's runtime_errors/osr_* programs
+// are the cases where such a check must stay.
+wasmTest('an OSR entry at an inner loop keeps the checks made on every path to its header; a new array needs none', () => {
+  const src = `
+fn main(args: [str]) {
+  let n = parse_i32(args[0]);
+  let composite = new [bool](n);
+  var count = 0;
+  for i in 2..n {
+    if !composite[i] {
+      count += 1;
+      var j = i * i;
+      while j < n { composite[j] = true; j += i; }
+    }
+  }
+  print(count);
+}`;
+  sameAsInterpreter(src, { tier: 'auto', compile: 'sync', args: ['20000'] }, { args: ['20000'] });
+  const r = run(src, { tier: 'auto', compile: 'sync', traceTier: true, printCode: 'main', args: ['20000'] });
+  assert.equal(r.stdout, '2262\n');
+  const osr = /\[tier\] osr main at pc (\d+)/.exec(r.stderr);
+  assert.ok(osr, r.stderr);
+  const wat = r.stderr.slice(r.stderr.indexOf('(module'));
+  assert.match(wat, new RegExp(`func \\$main@${osr[1]}`), 'the OSR entry was printed');
+  assert.match(wat, /call \$h\.trap_index/, 'bounds checks stay');
+  assert.doesNotMatch(wat, /call \$h\.trap\n/, 'no null check: the array was checked on every path to the header');
+  // Compiled whole, main allocates the array before its loops: no null check
+  // of it in them either (a new object is never null).
+  const jit = run(src, { tier: 'jit', printCode: 'main', args: ['20000'] });
+  assert.equal(jit.stdout, '2262\n');
+  const whole = jit.stderr.slice(jit.stderr.indexOf('(module'));
+  assert.match(whole, /call \$h\.trap\n[^]*loop/, 'the null checks of args before the loops stay');
+  assert.doesNotMatch(whole.slice(whole.indexOf('loop')), /call \$h\.trap\n/, 'no null check in the loops');
+});
+
 test('an OSR entry that cannot be made leaves its compiled function compiled, and is not retried', async () => {
   const { Tiering } = await import('../../dist/runtime/tiering.js');
   const { TierEventLog, formatTierEvent } = await import('../../dist/runtime/tier-events.js');

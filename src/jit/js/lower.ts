@@ -37,7 +37,7 @@ import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CAL
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
 import { Hdr, headerAt } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block, type Cfg } from '../cfg.js';
-import { checksAtEntry, type CheckFacts } from '../checks.js';
+import { allocated, checksAtEntry, checksAtHeader, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
 import { decodeCall, forEachCheck, interpHelper } from '../backend.js';
 import { TrapCode } from '../helpers.js';
@@ -78,7 +78,7 @@ export function jsName(fn: BcFunction, osrPc: number | null): string {
 export function lowerFunction(env: JsLowerEnv, fn: BcFunction, osrPc: number | null): JsLowered {
   const ctx = new JsFnLowering(env, fn, osrPc);
   ctx.prologue();
-  ctx.lowerBody(buildCfg(fn, osrPc ?? 0));
+  ctx.lowerBody(buildCfg(fn, osrPc ?? 0), osrPc === null ? undefined : checksAtHeader(fn, osrPc));
   ctx.line(`throw new Error('unreachable code reached in ${jsName(fn, osrPc)}');`);
   return { source: ctx.finish() };
 }
@@ -163,8 +163,10 @@ class JsFnLowering implements StructuredSink<Label> {
   // ---- the structured sink ---------------------------------------------------------
 
   /** Emit the code of cfg's blocks, structured. */
-  lowerBody(cfg: Cfg): void {
-    this.entryFacts = checksAtEntry(cfg);
+  /** `atEntry`: the checks known made when its entry block is first reached
+   *  (an OSR entry's, checks.ts). */
+  lowerBody(cfg: Cfg, atEntry?: CheckFacts): void {
+    this.entryFacts = checksAtEntry(cfg, atEntry);
     structure(cfg, this);
   }
 
@@ -182,6 +184,8 @@ class JsFnLowering implements StructuredSink<Label> {
         return;
       }
       this.instr(op);
+      const made = allocated(this.code, pc);
+      if (made !== null && made < this.fn.areaBase) this.nonNull.add(made);
     }
   }
 

@@ -36,7 +36,7 @@ import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CAL
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, innermostLoops, loopBlocks, Exit, type Block, type Cfg } from '../cfg.js';
-import { boundsKey, checksAtEntry, forEachWritten, forgetRegister, type CheckFacts } from '../checks.js';
+import { allocated, boundsKey, checksAtEntry, checksAtHeader, forEachWritten, forgetRegister, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
 import { countedLoops, type CountedLoop } from '../counted-loops.js';
 import { decodeCall, forEachCheck, interpHelper, TIER1, type CallOperands } from '../backend.js';
@@ -123,7 +123,7 @@ export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFuncti
   const root: RootCode = { fn: osr ? null : fn.index, selfInline, threaded, viaTable, tier2: spec };
   const ctx = new WasmFnLowering(env, mb, wb, fn, { kind: osr ? 'osr' : 'function', root }, helpers, tier);
   ctx.prologue();
-  ctx.lowerBody(buildCfg(fn, osrPc ?? 0, spec?.branches));
+  ctx.lowerBody(buildCfg(fn, osrPc ?? 0, spec?.branches), osr ? checksAtHeader(fn, osrPc) : undefined);
   wb.unreachable();
   wb.finish();
   return threaded ? fuelWrapper(mb, fn, wb.index) : wb;
@@ -213,7 +213,7 @@ const NATIVE_MATH: Partial<Record<MathBuiltin, number>> = { floor: W.F64_FLOOR, 
 type Mode =
   | { kind: 'function' | 'osr'; root: RootCode }
   | { kind: 'inline'; fp: Local; ret: Label; result: Local | null; framed: boolean; header: (() => void) | null; chain: InlineChain;
-      root: RootCode; fuel: Local | null; fuelNow: (() => void) | null };
+      root: RootCode; fuel: Local | null; fuelNow: (() => void) | null; room: number };
 
 /** What every body of one compile shares, the root's and each inlined body's:
  *  one record, made by lowerFunction. */
@@ -461,6 +461,28 @@ function deeper(chain: InlineChain, g: BcFunction): InlineChain {
  *  callees are inlined as in its own compile. */
 function dispatchedBody(chain: InlineChain): InlineChain {
   return { depth: chain.depth + 1, words: 0, dispatchedAt: chain.depth + 1 };
+}
+
+/** How many slots past its frame pointer the frames of g's body, inlined at
+ *  `chain` (with the root's speculation `spec`, and `selfRoot` as in
+ *  inlinesIn), can reach: its own frame's size, or further where a framed
+ *  body it inlines (bodiesInlinedAt: as lowering decides) has its frame, and
+ *  the bodies inlined in that, at every depth. An inlined framed body tests
+ *  this much room where it is entered (else the call is made, as before), and
+ *  the framed bodies inlined in it test nothing: one test where there was one
+ *  per framed body entered (richards: a test per run of `schedule`'s loop,
+ *  where each task switch made two to five). Leaves are not counted: an
+ *  inlined leaf's frame is not tested (WasmFnLowering.hasFrame). */
+function inlinedExtent(env: LowerEnv, g: BcFunction, chain: InlineChain, spec: Speculation | null, selfRoot: number | null): number {
+  let reach = env.frameSizes[g.index]!;
+  forEachInstr(g, (op, pc) => {
+    if (op !== Op.CALL && op !== Op.CALLV) return;
+    const at = decodeCall(env.mod, g.code, pc).base + HEADER_SLOTS;
+    for (const [h, inner] of bodiesInlinedAt(env, g, pc, chain, spec, selfRoot)) {
+      if (!isLeaf(h)) reach = Math.max(reach, at + inlinedExtent(env, h, inner, spec, selfRoot));
+    }
+  });
+  return reach;
 }
 
 /** Needs no frame of its own (no call, allocation or published helper). */
@@ -780,10 +802,11 @@ class WasmFnLowering implements StructuredSink<Label> {
   //   fp + size(g) > cells[HOST_LIMIT]
   /** Push whether a frame of g at `fp` would end past the host-stack limit
    *  (or the frame stack's end): a called g's prologue and an inlined framed
-   *  body make the same test. */
-  private pastHostLimit(fp: Local, g: BcFunction): void {
+   *  body make the same test, the latter for the frames inlined in it too
+   *  (`size`: inlinedExtent). */
+  private pastHostLimit(fp: Local, g: BcFunction, size = this.env.frameSizes[g.index]!): void {
     const wb = this.wb;
-    wb.localGet(fp); wb.i32Const(this.env.frameSizes[g.index]!); wb.op(W.I32_ADD);
+    wb.localGet(fp); wb.i32Const(size); wb.op(W.I32_ADD);
     wb.i32Const(0); wb.load(W.I32_LOAD, 2, HOST_LIMIT_WORD * 4); wb.op(W.I32_GT_S);
   }
 
@@ -874,10 +897,11 @@ class WasmFnLowering implements StructuredSink<Label> {
 
   // ---- the structured sink ---------------------------------------------------------
 
-  /** Emit the code of cfg's blocks, structured. */
-  lowerBody(cfg: Cfg): void {
+  /** Emit the code of cfg's blocks, structured; `atEntry`: the checks known
+   *  made when its entry block is first reached (an OSR entry's, checks.ts). */
+  lowerBody(cfg: Cfg, atEntry?: CheckFacts): void {
     this.cfg = cfg;
-    this.entryFacts = checksAtEntry(cfg);
+    this.entryFacts = checksAtEntry(cfg, atEntry);
     this.hoisted = hoistedHeaders(cfg);
     for (const pc of this.hoisted.values()) this.headerWritten.add(pc);
     if (this.fuelKept !== null) this.dirtyIn = this.fuelDirtyAtEntry(cfg);
@@ -907,6 +931,8 @@ class WasmFnLowering implements StructuredSink<Label> {
       const oneWay = pc === b.last ? this.spec?.branches.get(pc) : undefined;
       if (oneWay !== undefined) return this.branchGuard(op, oneWay);
       this.instr(op);
+      const made = allocated(this.code, pc);
+      if (made !== null && made < this.fn.areaBase) this.facts.nonNull.add(made);
     }
   }
 
@@ -1627,7 +1653,9 @@ class WasmFnLowering implements StructuredSink<Label> {
   }
 
   //   cfp := fp + base + 2
-  //   [if cfp + size(g) > cells[HOST_LIMIT] { the call } else {]  ;; a framed body's frame must fit
+  //   [if cfp + extent(g) > cells[HOST_LIMIT] { the call } else {]  ;; a framed body's frame must fit,
+  //                                       ;; and those inlined in it (inlinedExtent); not tested
+  //                                       ;; again inside a body whose test covered it
   //   [header: if the body has a frame; a leaf's where it traps]
   //   block $ret  <callee body; returns: result := v ; br $ret>  end
   //   dst := result
@@ -1641,22 +1669,35 @@ class WasmFnLowering implements StructuredSink<Label> {
     const framed = !isLeaf(g);
     const cfp = wb.local(ValType.I32);
     wb.localGet(this.fp); wb.i32Const(c.base + HEADER_SLOTS); wb.op(W.I32_ADD); wb.localSet(cfp);
-    if (framed) {
-      this.pastHostLimit(cfp, g);
+    // A framed body tests the room its frame and the frames inlined in it
+    // need, unless a body around it tested room enough for them all.
+    let room = this.room() - (c.base + HEADER_SLOTS);
+    const need = framed ? inlinedExtent(this.env, g, chain, this.mode.root.tier2, this.selfRoot()) : 0;
+    const tested = framed && room < need;
+    if (tested) {
+      this.pastHostLimit(cfp, g, need);
       wb.if_(); this.callOut(c, true); wb.else_();
+      room = need;
     }
     const header = () => this.writeHeader(c.base, () => wb.i32Const(g.index));
     if (framed) header();
     const result = g.ret === null ? null : wb.local(wasmType(g.ret));
     const ret = wb.block();
     const mode: Mode = { kind: 'inline', fp: cfp, ret, result, framed, header: framed ? null : header,
-      chain, root: this.mode.root, fuel: this.fuelKept, fuelNow: this.fuelNowIn() };
+      chain, root: this.mode.root, fuel: this.fuelKept, fuelNow: this.fuelNowIn(), room };
     const body = new WasmFnLowering(this.env, this.mb, wb, g, mode, this.helpers);
     body.inlineEntry(g.params.map((k, i) => this.areaArg(k, i)));
     body.lowerBody(buildCfg(g, 0));
     wb.end();
     if (result !== null) { wb.localGet(result); this.set(c.dst, g.ret!); }
-    if (framed) wb.end();
+    if (tested) wb.end();
+  }
+
+  /** The slots from this body's frame pointer on known to fit below the
+   *  host-stack limit: tested where this body, or one around it, was entered
+   *  (inlinedExtent); 0 in a whole function or an OSR entry. */
+  private room(): number {
+    return this.mode.kind === 'inline' ? this.mode.room : 0;
   }
 
   /** The callee's frame header over the call area at `base` (frames.ts), for
