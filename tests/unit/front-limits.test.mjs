@@ -148,10 +148,15 @@ describe('long source lines are cut around the caret', () => {
 
 describe('compile time stays linear in the source', () => {
   // Cost is judged against a quarter of the input in the same run, each size the
-  // fastest of two tries (a shared machine's load and a host collection move single
-  // runs): linear work takes about 4x as long, a scan per item 16x. Absolute bounds
-  // only catch a hang.
-  const fastest = (f) => Math.min(f(), f());
+  // fastest of several tries (a shared machine's load and a host collection move
+  // single runs; short runs, a few ms, get up to seven tries, since one scheduler
+  // slice is then a large share): linear work takes about 4x as long, a scan per
+  // item 16x. Absolute bounds only catch a hang.
+  const fastest = (f) => {
+    let best = Math.min(f(), f());
+    for (let i = 0; i < 5 && best < 0.05; i++) best = Math.min(best, f());
+    return best;
+  };
   const growth = (time, n) => {
     time(n >> 2);                // warm-up
     const small = fastest(() => time(n >> 2)), large = fastest(() => time(n));
