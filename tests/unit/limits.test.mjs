@@ -66,6 +66,17 @@ fn main() {
   print("done");
 }`;
 
+/** Runs src at each budget in the interpreter (out of fuel below `total`, the
+ *  steps of a whole run) and in every compiling mode: the same output, trace
+ *  and steps everywhere. */
+function stopsAlikeAt(src, budgets, total = Infinity) {
+  for (const maxSteps of budgets) {
+    const ref = run(src, { tier: 'interp', maxSteps });
+    if (maxSteps < total) assert.match(ref.stderr, /^runtime error: out of fuel\n/);
+    for (const mode of COMPILING) assert.deepEqual(run(src, { ...mode, maxSteps }), ref, `${JSON.stringify(mode)} maxSteps ${maxSteps}`);
+  }
+}
+
 test('a budget of N steps: exactly N steps run, step N + 1 is out of fuel', () => {
   // 5 calls of add and 4 taken back-edges of the for loop: 9 steps.
   const src = `fn add(a: i32, b: i32) -> i32 { return a + b; }
@@ -153,19 +164,12 @@ test('a loop whose iterations begin with a call stops at the same step, around e
   const budgets = [];
   for (let n = 1; n <= total; n += n < 200 ? 1 : 37) budgets.push(n);
   for (const n of [1199, 1200, 1201, 1202, total - 1, total]) budgets.push(n);
-  for (const maxSteps of budgets) {
-    const ref = run(LEADING_CALLS, { tier: 'interp', maxSteps });
-    if (maxSteps < total) assert.match(ref.stderr, /^runtime error: out of fuel\n/);
-    for (const mode of COMPILING) assert.deepEqual(run(LEADING_CALLS, { ...mode, maxSteps }), ref, `${JSON.stringify(mode)} maxSteps ${maxSteps}`);
-  }
+  stopsAlikeAt(LEADING_CALLS, budgets, total);
   // Across poll periods (10,000 steps), in the inner loop's back-edge and call.
   const many = LEADING_CALLS.replace('0..30', '0..400');
   const manyTotal = run(many, { tier: 'interp', maxSteps: 2 ** 40 }).steps;
   assert.ok(manyTotal > 20002, `only ${manyTotal} steps`);
-  for (const maxSteps of [9998, 9999, 10000, 10001, 10002, 19999, 20000, 20001, 20002]) {
-    const ref = run(many, { tier: 'interp', maxSteps });
-    for (const mode of COMPILING) assert.deepEqual(run(many, { ...mode, maxSteps }), ref, `${JSON.stringify(mode)} maxSteps ${maxSteps}`);
-  }
+  stopsAlikeAt(many, [9998, 9999, 10000, 10001, 10002, 19999, 20000, 20001, 20002]);
 });
 
 // Counted loops (jit/counted-loops.ts): compiled wasm code counts the steps of
@@ -229,19 +233,12 @@ test('counted loops stop at the same step as the interpreter, at every budget an
   for (const mode of COMPILING) assert.deepEqual(run(COUNTED, { ...mode, maxSteps: 2 ** 40 }), full, JSON.stringify(mode));
   const budgets = [total - 2, total - 1, total];
   for (let n = 1; n <= total; n += n < 300 ? 1 : 23) budgets.push(n);
-  for (const maxSteps of budgets) {
-    const ref = run(COUNTED, { tier: 'interp', maxSteps });
-    if (maxSteps < total) assert.match(ref.stderr, /^runtime error: out of fuel\n/);
-    for (const mode of COMPILING) assert.deepEqual(run(COUNTED, { ...mode, maxSteps }), ref, `${JSON.stringify(mode)} maxSteps ${maxSteps}`);
-  }
+  stopsAlikeAt(COUNTED, budgets, total);
   // Across poll periods (10,000 steps) inside one long counted loop of each kind.
   const many = COUNTED.replace('0..3 {', '0..700 {').replace('2147483640..', '2147473640..');
   const manyTotal = run(many, { tier: 'interp', maxSteps: 2 ** 40 }).steps;
   assert.ok(manyTotal > 40002, `only ${manyTotal} steps`);
-  for (const maxSteps of [9998, 9999, 10000, 10001, 10002, 19999, 20000, 20001, 30000, 30001, 40001, 40002]) {
-    const ref = run(many, { tier: 'interp', maxSteps });
-    for (const mode of COMPILING) assert.deepEqual(run(many, { ...mode, maxSteps }), ref, `${JSON.stringify(mode)} maxSteps ${maxSteps}`);
-  }
+  stopsAlikeAt(many, [9998, 9999, 10000, 10001, 10002, 19999, 20000, 20001, 30000, 30001, 40001, 40002]);
 });
 
 // Counted loops whose iterations begin with a call (jit/counted-loops.ts,
@@ -298,19 +295,12 @@ test('counted loops with a leading call stop at the same step as the interpreter
   for (const mode of COMPILING) assert.deepEqual(run(COUNTED_CALLS, { ...mode, maxSteps: 2 ** 40 }), full, JSON.stringify(mode));
   const budgets = [total - 2, total - 1, total];
   for (let n = 1; n <= total; n += n < 300 ? 1 : 17) budgets.push(n);
-  for (const maxSteps of budgets) {
-    const ref = run(COUNTED_CALLS, { tier: 'interp', maxSteps });
-    if (maxSteps < total) assert.match(ref.stderr, /^runtime error: out of fuel\n/);
-    for (const mode of COMPILING) assert.deepEqual(run(COUNTED_CALLS, { ...mode, maxSteps }), ref, `${JSON.stringify(mode)} maxSteps ${maxSteps}`);
-  }
+  stopsAlikeAt(COUNTED_CALLS, budgets, total);
   // Across poll periods (10,000 steps) inside long loops, odd and even steps into them.
   const many = COUNTED_CALLS.replace('0..r {', '0..r * 40 {');
   const manyTotal = run(many, { tier: 'interp', maxSteps: 2 ** 40 }).steps;
   assert.ok(manyTotal > 20002, `only ${manyTotal} steps`);
-  for (const maxSteps of [9998, 9999, 10000, 10001, 10002, 19999, 20000, 20001, 20002]) {
-    const ref = run(many, { tier: 'interp', maxSteps });
-    for (const mode of COMPILING) assert.deepEqual(run(many, { ...mode, maxSteps }), ref, `${JSON.stringify(mode)} maxSteps ${maxSteps}`);
-  }
+  stopsAlikeAt(many, [9998, 9999, 10000, 10001, 10002, 19999, 20000, 20001, 20002]);
 });
 
 // Compiled code keeps the fuel counter in a local in every function
@@ -452,11 +442,7 @@ test('for loops with inlined calls stop at the same step, with the same output a
   const budgets = [9999, 10000, 10001, 19999, 20000, 20001, total - 30, total - 1, total];
   for (let n = 1; n <= 100; n++) budgets.push(n);
   for (let k = 1; k < 30; k++) budgets.push(Math.floor((total * k) / 30) + k);
-  for (const maxSteps of budgets) {
-    const ref = run(FOR_LOOPS, { tier: 'interp', maxSteps });
-    if (maxSteps < total) assert.match(ref.stderr, /^runtime error: out of fuel\n/);
-    for (const mode of COMPILING) assert.deepEqual(run(FOR_LOOPS, { ...mode, maxSteps }), ref, `${JSON.stringify(mode)} maxSteps ${maxSteps}`);
-  }
+  stopsAlikeAt(FOR_LOOPS, budgets, total);
 });
 
 test('the same program counts the same steps under node --jitless (js backend)', () => {
