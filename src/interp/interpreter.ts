@@ -246,11 +246,21 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
 
             case Op.JMP: pc = code[(pc + 1) | 0]!; continue;
             case Op.JMPLOOP: pc = code[(pc + 1) | 0]!; break backEdge;
+            case Op.AGETF_MULF_ADDF: case Op.AGETF_MULF_ADDF_FORLOOP: {
+              const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
+              const i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
+              if (i >>> 0 >= len) outOfBounds(i, len);
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[((a >> 3) + 1 + i) | 0]!; pc = (pc + 4) | 0;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+              if (op === Op.AGETF_MULF_ADDF) continue;
+            }
+            // falls through: the FORLOOP part
             case Op.FORLOOP: case Op.FORLOOPK: {
               const r = (fp + code[(pc + 1) | 0]!) << 1;
               const i = I32[r]! + 1;
               I32[r] = i;
-              if (i >= (op === Op.FORLOOP ? I32[(fp + code[(pc + 2) | 0]!) << 1]! : code[(pc + 2) | 0]!)) { pc = (pc + 4) | 0; continue; }
+              if (i >= (op !== Op.FORLOOPK ? I32[(fp + code[(pc + 2) | 0]!) << 1]! : code[(pc + 2) | 0]!)) { pc = (pc + 4) | 0; continue; }
               pc = code[(pc + 3) | 0]!;
               break backEdge;
             }
@@ -273,7 +283,8 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
             // R[base+1]). An interpreted callee continues in this loop; a compiled one
             // is entered through its i2c adapter, which writes its header (frames.ts,
             // pushCompiledFrame), and returns here.
-            case Op.ADDI_CALL: case Op.MOVI_CALL: case Op.MOVR_CALL: case Op.MOVF_CALL:
+            case Op.ADDI_CALL: case Op.MOVI_CALL: case Op.MOVR_CALL: case Op.MOVF_CALL: case Op.MOVI_MOVI_CALL:
+              if (op === Op.MOVI_MOVI_CALL) { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; }
               if (op === Op.MOVF_CALL) { F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; }
               else if (op !== Op.ADDI_CALL) { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; }
               else { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + code[(pc + 3) | 0]!; pc = (pc + 4) | 0; }
@@ -338,8 +349,18 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
             }
             // Return: the header names the caller's frame, resume position and result
             // register (TO_HOST: the caller is the host, which reads rt.resultI/resultF).
-            case Op.ADD_RETI: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0;
-            // falls through: the RETI part
+            case Op.ADD_RETI: case Op.JGEK_RETI: case Op.SETFR_RETR:
+              if (op === Op.ADD_RETI) { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; }
+              else if (op === Op.JGEK_RETI) {
+                if (I32[(fp + code[(pc + 1) | 0]!) << 1]! >= code[(pc + 2) | 0]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; continue; }
+                if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0;
+              } else {
+                const o = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (o === 0) nullRef();
+                I32[(o + code[(pc + 2) | 0]!) >> 2] = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
+                if (barrierNeeded(I32[o >> 2]!)) heap.remember(o, -1);
+                pc = (pc + 4) | 0;
+              }
+            // falls through: the RETI or RETR part
             case Op.RETI: case Op.RETR: {
               const h = headerAt(fp);
               const v = I32[(fp + code[(pc + 1) | 0]!) << 1]!, dst = I32[h + Hdr.RESULT_REG]!;
@@ -348,6 +369,10 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
               I32[(fp + dst) << 1] = v;
               continue;
             }
+            case Op.I2F_RDIVFK_RETF:
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = kf[code[(pc + 2) | 0]!]! / F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+            // falls through: the RETF part
             case Op.RETF: {
               const h = headerAt(fp);
               const v = F64[(fp + code[(pc + 1) | 0]!) | 0]!, dst = I32[h + Hdr.RESULT_REG]!;
@@ -367,6 +392,11 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
               publish(I32, fp, pc - bases[fn]!);
               storeI32(mem, fp + code[(pc + 1) | 0]!, heap.newStruct(code[(pc + 2) | 0]!));
               pc = (pc + 3) | 0; break;
+            case Op.GETFR_GETFI: {
+              const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(o + code[(pc + 3) | 0]!) >> 2]!; pc = (pc + 4) | 0;
+            }
+            // falls through: the GETFI part
             case Op.GETFI: case Op.GETFR: {
               const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
               I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(o + code[(pc + 3) | 0]!) >> 2]!; pc = (pc + 4) | 0; continue;
@@ -379,12 +409,21 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
               const o = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (o === 0) nullRef();
               I32[(o + code[(pc + 2) | 0]!) >> 2] = I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
             }
+            case Op.LOADNULL_SETFR: I32[(fp + code[(pc + 1) | 0]!) << 1] = 0; pc = (pc + 2) | 0;
+            // falls through: the SETFR part
             case Op.SETFR: {
               const o = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (o === 0) nullRef();
               I32[(o + code[(pc + 2) | 0]!) >> 2] = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
               if (barrierNeeded(I32[o >> 2]!)) heap.remember(o, -1);
               pc = (pc + 4) | 0; continue;
             }
+            case Op.GETFF_MULF_ADDF_SETFF: {
+              const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(o + code[(pc + 3) | 0]!) >> 3]!; pc = (pc + 4) | 0;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+            }
+            // falls through: the SETFF part
             case Op.SETFF: {
               const o = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (o === 0) nullRef();
               F64[(o + code[(pc + 2) | 0]!) >> 3] = F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
@@ -602,14 +641,6 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
             case Op.I2F_RDIVFK:
               F64[(fp + code[(pc + 1) | 0]!) | 0] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0;
               F64[(fp + code[(pc + 1) | 0]!) | 0] = kf[code[(pc + 2) | 0]!]! / F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
-            case Op.AGETF_MULF_ADDF: {
-              const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
-              const i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
-              if (i >>> 0 >= len) outOfBounds(i, len);
-              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[((a >> 3) + 1 + i) | 0]!; pc = (pc + 4) | 0;
-              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
-              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
-            }
             case Op.MOVI_MOVI:
               I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0;
               I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
@@ -624,6 +655,8 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
             case Op.ADDF_SUBF:
               F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
               F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! - F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+            case Op.ADDF_MULF_MULF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+            // falls through: the MULF+MULF parts
             case Op.MULF_MULF:
               F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
               F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
@@ -632,6 +665,32 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
               I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0]! <= F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 4) | 0;
               if (!I32[(fp + code[(pc + 1) | 0]!) << 1]) { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; continue; }
               if (profiling) prof[(pc + 1) | 0]!++; pc = code[(pc + 4) | 0]!; break backEdge;
+
+            case Op.AGETI_AGETI_ASETI_ASETI: {
+              let a: number, i: number, len: number;
+              a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
+              i = I32[(fp + code[(pc + 3) | 0]!) << 1]!; len = I32[((a >> 2) + 1) | 0]!;
+              if (i >>> 0 >= len) outOfBounds(i, len);
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[((a >> 2) + 2 + i) | 0]!; pc = (pc + 4) | 0;
+              a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
+              i = I32[(fp + code[(pc + 3) | 0]!) << 1]!; len = I32[((a >> 2) + 1) | 0]!;
+              if (i >>> 0 >= len) outOfBounds(i, len);
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[((a >> 2) + 2 + i) | 0]!; pc = (pc + 4) | 0;
+              a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
+              i = I32[(fp + code[(pc + 2) | 0]!) << 1]!; len = I32[((a >> 2) + 1) | 0]!;
+              if (i >>> 0 >= len) outOfBounds(i, len);
+              I32[((a >> 2) + 2 + i) | 0] = I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0;
+              a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
+              i = I32[(fp + code[(pc + 2) | 0]!) << 1]!; len = I32[((a >> 2) + 1) | 0]!;
+              if (i >>> 0 >= len) outOfBounds(i, len);
+              I32[((a >> 2) + 2 + i) | 0] = I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0;
+              continue;
+            }
+            case Op.GETFI_JNEK: {
+              const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(o + code[(pc + 3) | 0]!) >> 2]!; pc = (pc + 4) | 0;
+              if (I32[(fp + code[(pc + 1) | 0]!) << 1] !== code[(pc + 2) | 0]) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+            }
 
             default: {
               const unknown: never = op;
