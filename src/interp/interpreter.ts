@@ -5,6 +5,11 @@
 // no host recursion and no host allocation per call or per arithmetic operation
 // (frames, registers and counters all live in typed arrays). Registers of frame fp:
 // i32-kind register r is I32[(fp + r) << 1], f64 register r is F64[fp + r].
+// The loop itself is slice(): run() does what an entry does (crossing counts,
+// the host-stack limit) and calls slice() until the entry frame has returned;
+// a slice stops after SLICE_STEPS steps at a loop header or a call, all its
+// state in memory but fp and pc, so V8 compiles the loop as a function it
+// calls rather than by on-stack replacement (see SLICE_STEPS).
 //
 // Sums that index a typed array or become pc are written `(x + y) | 0` (a
 // shift, as in `(fp + r) << 1`, does the same): V8 then adds without an
@@ -84,6 +89,17 @@ function runCompiled(rt: Runtime, fn: number, fp: number): void {
   rt.mem.i32[TOP_FP_WORD] = callerFp;
 }
 
+/** slice(): the frame that entered run() returned to the host. */
+const DONE = -1;
+
+/** Steps (calls and loop back-edges) of one slice of the loop. The loop runs
+ *  in slices so that V8 compiles it as a function it calls, not only on stack
+ *  replacement: a whole program is one call of run(), and the loop that V8
+ *  enters by OSR keeps pc, fp and the arrays as tagged values it checks at
+ *  every use (measured: 11-28% slower). A slice's end costs a call and the
+ *  loads at the top of slice(), about once per 10,000 instructions. */
+const SLICE_STEPS = 1 << 12;
+
 /** hotLoop: the loop did not enter compiled code; go on interpreting. */
 const OSR_DECLINED = -2;
 
@@ -142,7 +158,14 @@ function storeResult(rt: Runtime, callee: number, slot: number): void {
  *  rt.resultI / rt.resultF). Compiled code imports this very function as its c2i
  *  crossing: the wasm-to-JS call lands in the loop, with no glue between. */
 export function interpreterFor(rt: Runtime): InterpretFrame {
-  return function run(entryFp: number, entry: InterpEntry, startPc: number): void {
+  /** The frame the last slice stopped in (set just before slice() returns). */
+  let stopFp = 0;
+
+  /** One slice of the loop: runs from frame fp at image position pc until the
+   *  frame that entered run() returns to the host (returns DONE) or SLICE_STEPS
+   *  steps have passed (returns the position it stopped at, a loop header or a
+   *  call, in frame stopFp; the fuel is in its cell). */
+  function slice(fp: number, pc: number): number {
     // The code image (bytecode/code-image.ts): pc is a position in it, a function's
     // own positions are pc - bases[fn]; prof is every profile, laid out the same.
     const code = rt.codeImage, bases = rt.codeBases, prof = rt.profileImage, frameSizes = rt.frameSizes, counters = rt.counters;
@@ -153,23 +176,10 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
     const callHot = tiering.callThreshold, compileReady = tiering.compileReady, profiling = tiering.optimizing;
     const loopHot = tiering.loopThreshold || 0x7fffffff;
     let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16, U8 = mem.u8;
-    let fp = entryFp | 0;
+    fp |= 0; pc |= 0;
     let fn = frameFn(I32, fp);
-    const lowers = entry === InterpEntry.CROSSING || entry === InterpEntry.RESUME;
-    const hostLimit = lowers ? I32[HOST_LIMIT_WORD]! : 0;
-    if (lowers) I32[HOST_LIMIT_WORD] = hostLimit - rt.crossingSlots;
-    if (entry === InterpEntry.CROSSING || entry === InterpEntry.ADAPTER_CROSSING) {
-      const calls = counters[fn << 1]! + 1;
-      counters[fn << 1] = calls;
-      tiering.onCall(fn, calls);
-    }
-    if (entry !== InterpEntry.RESUME && entries[fn] !== null) {
-      runCompiled(rt, fn, fp);
-      if (lowers) mem.i32[HOST_LIMIT_WORD] = hostLimit;
-      return;
-    }
-    let pc = (bases[fn]! + startPc) | 0;
     let fuel = metered ? I32[FUEL_WORD]! : 0, parked = false;
+    let steps = SLICE_STEPS;
     try {
       frames: for (;;) {
         backEdge: {
@@ -290,6 +300,8 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
               else { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + code[(pc + 3) | 0]!; pc = (pc + 4) | 0; }
             // falls through: the CALL part
             case Op.CALL: case Op.CALLV: {
+              // The end of a slice: the call runs first in the next one.
+              if (--steps < 0) { stopFp = fp; if (metered) I32[FUEL_WORD] = fuel; return pc; }
               let callee: number, base: number, dst: number, next: number;
               if (op !== Op.CALLV) {
                 callee = code[(pc + 1) | 0]!; base = code[(pc + 2) | 0]!; dst = code[(pc + 3) | 0]!; next = (pc + 4) | 0;
@@ -707,27 +719,55 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
         if (metered && --fuel < 0) fuel = refuel(I32, limits, fuel);
         const edges = (counters[(fn << 1) + 1]! + 1) | 0;
         counters[(fn << 1) + 1] = edges;
-        if (edges < loopHot) continue;
-        if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
-        const next = hotLoop(rt, fn, fp, pc - bases[fn]!);
-        if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
-        if (next === OSR_DECLINED) continue;
-        I32 = mem.i32; F64 = mem.f64; U16 = mem.u16; U8 = mem.u8;
-        if (next === TO_HOST) break frames;
-        const resume = I32[headerAt(fp) + Hdr.RESUME_PC]!;
-        fp = next; fn = frameFn(I32, fp); pc = bases[fn]! + resume;
+        if (edges >= loopHot) {
+          if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
+          const next = hotLoop(rt, fn, fp, pc - bases[fn]!);
+          if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
+          if (next === OSR_DECLINED) continue;
+          I32 = mem.i32; F64 = mem.f64; U16 = mem.u16; U8 = mem.u8;
+          if (next === TO_HOST) break frames;
+          const resume = I32[headerAt(fp) + Hdr.RESUME_PC]!;
+          fp = next; fn = frameFn(I32, fp); pc = (bases[fn]! + resume) | 0;
+        }
+        // The end of a slice: the loop header runs first in the next one.
+        if (--steps < 0) { stopFp = fp; if (metered) I32[FUEL_WORD] = fuel; return pc; }
       }
-      // The entry frame returned to the host (its result stored): its caller
-      // is the innermost frame again; the limit lowered at entry is restored
-      // (by the adapter itself after an ADAPTER_CROSSING).
-      if (entry !== InterpEntry.ADAPTER_CROSSING) I32[TOP_FP_WORD] = I32[headerAt(fp) + Hdr.CALLER_FP]!;
-      if (lowers) I32[HOST_LIMIT_WORD] = I32[HOST_LIMIT_WORD]! + rt.crossingSlots;
+      // The entry frame returned to the host (its result stored).
+      stopFp = fp;
       if (metered) I32[FUEL_WORD] = fuel;
+      return DONE;
     } catch (e) {
       // A trap of this loop's own (the cell is the truth while the copy is parked).
       if (metered && !parked) mem.i32[FUEL_WORD] = fuel;
       if (e instanceof Trap) throw new GuestFault(e, { fn, pc: pc - bases[fn]!, fp });
       throw e;
     }
+  }
+
+  return function run(entryFp: number, entry: InterpEntry, startPc: number): void {
+    const mem = rt.mem, counters = rt.counters, tiering = rt.tiering;
+    const I32 = mem.i32;
+    const fp = entryFp | 0, fn = frameFn(I32, fp);
+    const lowers = entry === InterpEntry.CROSSING || entry === InterpEntry.RESUME;
+    const hostLimit = lowers ? I32[HOST_LIMIT_WORD]! : 0;
+    if (lowers) I32[HOST_LIMIT_WORD] = hostLimit - rt.crossingSlots;
+    if (entry === InterpEntry.CROSSING || entry === InterpEntry.ADAPTER_CROSSING) {
+      const calls = counters[fn << 1]! + 1;
+      counters[fn << 1] = calls;
+      tiering.onCall(fn, calls);
+    }
+    if (entry !== InterpEntry.RESUME && rt.entries[fn] !== null) {
+      runCompiled(rt, fn, fp);
+      if (lowers) mem.i32[HOST_LIMIT_WORD] = hostLimit;
+      return;
+    }
+    let pc = slice(fp, (rt.codeBases[fn]! + startPc) | 0);
+    while (pc !== DONE) pc = slice(stopFp, pc);
+    // The entry frame returned to the host (its result stored): its caller
+    // is the innermost frame again; the limit lowered at entry is restored
+    // (by the adapter itself after an ADAPTER_CROSSING).
+    const i32 = mem.i32;
+    if (entry !== InterpEntry.ADAPTER_CROSSING) i32[TOP_FP_WORD] = i32[headerAt(stopFp) + Hdr.CALLER_FP]!;
+    if (lowers) i32[HOST_LIMIT_WORD] = i32[HOST_LIMIT_WORD]! + rt.crossingSlots;
   };
 }
