@@ -5,6 +5,16 @@
 // no host recursion and no host allocation per call or per arithmetic operation
 // (frames, registers and counters all live in typed arrays). Registers of frame fp:
 // i32-kind register r is I32[(fp + r) << 1], f64 register r is F64[fp + r].
+// The loop itself is slice(): run() does what an entry does (crossing counts,
+// the host-stack limit) and calls slice() until the entry frame has returned;
+// a slice stops after SLICE_STEPS steps at a loop header or a call, all its
+// state in memory but fp and pc, so V8 compiles the loop as a function it
+// calls rather than by on-stack replacement (see SLICE_STEPS).
+//
+// Sums that index a typed array or become pc are written `(x + y) | 0` (a
+// shift, as in `(fp + r) << 1`, does the same): V8 then adds without an
+// overflow check and deopt exit, where a plain `+` must allow for a result past
+// 2^31 (positions and slots never get near it).
 //
 // The loop is one switch of small cases; how a case ends says what comes next:
 //   continue          the next instruction (views unchanged);
@@ -79,6 +89,26 @@ function runCompiled(rt: Runtime, fn: number, fp: number): void {
   rt.mem.i32[TOP_FP_WORD] = callerFp;
 }
 
+/** slice(): the frame that entered run() returned to the host. */
+const DONE = -1;
+
+/** Steps (calls and loop back-edges) of one slice of the loop. The loop runs
+ *  in slices so that V8 compiles it as a function it calls, not only on stack
+ *  replacement: a whole program is one call of run(), and the loop that V8
+ *  enters by OSR keeps pc, fp and the arrays as tagged values it checks at
+ *  every use (measured: 11-28% slower). A slice's end costs a call and the
+ *  loads at the top of slice(), about once per 10,000 instructions. */
+const SLICE_STEPS = 1 << 12;
+
+/** The first SHORT_SLICES slices of a runtime take FIRST_SLICE_STEPS steps: V8
+ *  collects type feedback for a function only from its first few calls on,
+ *  and compiles it at the call after it found it hot. If the first slice were
+ *  long, V8 could find the loop hot in it and compile at the second call,
+ *  before the top of slice() ever ran with feedback: that code deoptimized at
+ *  its first line, and the rest ran by OSR (fib 37: 1.75 s instead of 1.40 s,
+ *  one run in six). */
+const SHORT_SLICES = 16, FIRST_SLICE_STEPS = 16;
+
 /** hotLoop: the loop did not enter compiled code; go on interpreting. */
 const OSR_DECLINED = -2;
 
@@ -137,7 +167,16 @@ function storeResult(rt: Runtime, callee: number, slot: number): void {
  *  rt.resultI / rt.resultF). Compiled code imports this very function as its c2i
  *  crossing: the wasm-to-JS call lands in the loop, with no glue between. */
 export function interpreterFor(rt: Runtime): InterpretFrame {
-  return function run(entryFp: number, entry: InterpEntry, startPc: number): void {
+  /** The frame the last slice stopped in (set just before slice() returns). */
+  let stopFp = 0;
+  /** The first slices of this runtime are short (FIRST_SLICE_STEPS steps). */
+  let shortSlices = SHORT_SLICES;
+
+  /** One slice of the loop: runs from frame fp at image position pc until the
+   *  frame that entered run() returns to the host (returns DONE) or SLICE_STEPS
+   *  steps have passed (returns the position it stopped at, a loop header or a
+   *  call, in frame stopFp; the fuel is in its cell). */
+  function slice(fp: number, pc: number): number {
     // The code image (bytecode/code-image.ts): pc is a position in it, a function's
     // own positions are pc - bases[fn]; prof is every profile, laid out the same.
     const code = rt.codeImage, bases = rt.codeBases, prof = rt.profileImage, frameSizes = rt.frameSizes, counters = rt.counters;
@@ -148,144 +187,145 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
     const callHot = tiering.callThreshold, compileReady = tiering.compileReady, profiling = tiering.optimizing;
     const loopHot = tiering.loopThreshold || 0x7fffffff;
     let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16, U8 = mem.u8;
-    let fp = entryFp | 0;
+    fp |= 0; pc |= 0;
     let fn = frameFn(I32, fp);
-    const lowers = entry === InterpEntry.CROSSING || entry === InterpEntry.RESUME;
-    const hostLimit = lowers ? I32[HOST_LIMIT_WORD]! : 0;
-    if (lowers) I32[HOST_LIMIT_WORD] = hostLimit - rt.crossingSlots;
-    if (entry === InterpEntry.CROSSING || entry === InterpEntry.ADAPTER_CROSSING) {
-      const calls = counters[fn << 1]! + 1;
-      counters[fn << 1] = calls;
-      tiering.onCall(fn, calls);
-    }
-    if (entry !== InterpEntry.RESUME && entries[fn] !== null) {
-      runCompiled(rt, fn, fp);
-      if (lowers) mem.i32[HOST_LIMIT_WORD] = hostLimit;
-      return;
-    }
-    let pc = bases[fn]! + startPc;
     let fuel = metered ? I32[FUEL_WORD]! : 0, parked = false;
+    let steps = SLICE_STEPS;
+    if (shortSlices > 0) { shortSlices--; steps = FIRST_SLICE_STEPS; }
     try {
       frames: for (;;) {
         backEdge: {
           const op = code[pc] as Op;
           switch (op) {
-            case Op.LOADI: I32[(fp + code[pc + 1]!) << 1] = code[pc + 2]!; pc += 3; continue;
-            case Op.LOADF: F64[fp + code[pc + 1]!] = kf[code[pc + 2]!]!; pc += 3; continue;
-            case Op.LOADS: I32[(fp + code[pc + 1]!) << 1] = ks[code[pc + 2]!]!; pc += 3; continue;
-            case Op.LOADNULL: I32[(fp + code[pc + 1]!) << 1] = 0; pc += 2; continue;
-            case Op.LOADFN: I32[(fp + code[pc + 1]!) << 1] = code[pc + 2]! + 1; pc += 3; continue;
-            case Op.MOVI: case Op.MOVR: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; continue;
-            case Op.MOVF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]!; pc += 3; continue;
+            case Op.LOADI: I32[(fp + code[(pc + 1) | 0]!) << 1] = code[(pc + 2) | 0]!; pc = (pc + 3) | 0; continue;
+            case Op.LOADF: F64[(fp + code[(pc + 1) | 0]!) | 0] = kf[code[(pc + 2) | 0]!]!; pc = (pc + 3) | 0; continue;
+            case Op.LOADS: I32[(fp + code[(pc + 1) | 0]!) << 1] = ks[code[(pc + 2) | 0]!]!; pc = (pc + 3) | 0; continue;
+            case Op.LOADNULL: I32[(fp + code[(pc + 1) | 0]!) << 1] = 0; pc = (pc + 2) | 0; continue;
+            case Op.LOADFN: I32[(fp + code[(pc + 1) | 0]!) << 1] = code[(pc + 2) | 0]! + 1; pc = (pc + 3) | 0; continue;
+            case Op.MOVI: case Op.MOVR: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
+            case Op.MOVF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; continue;
 
-            case Op.ADD: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
-            case Op.SUB: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! - I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
-            case Op.MUL: I32[(fp + code[pc + 1]!) << 1] = Math.imul(I32[(fp + code[pc + 2]!) << 1]!, I32[(fp + code[pc + 3]!) << 1]!); pc += 4; continue;
+            case Op.ADD: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
+            case Op.SUB: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! - I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
+            case Op.MUL: I32[(fp + code[(pc + 1) | 0]!) << 1] = Math.imul(I32[(fp + code[(pc + 2) | 0]!) << 1]!, I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0; continue;
             case Op.DIV: {
-              const x = I32[(fp + code[pc + 2]!) << 1]!, y = I32[(fp + code[pc + 3]!) << 1]!;
+              const x = I32[(fp + code[(pc + 2) | 0]!) << 1]!, y = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
               if (y === 0) throw new Trap('division by zero');
               if (y === -1 && x === -2147483648) throw new Trap('integer overflow');
-              I32[(fp + code[pc + 1]!) << 1] = (x / y) | 0; pc += 4; continue;
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = (x / y) | 0; pc = (pc + 4) | 0; continue;
             }
             case Op.REM: {
-              const x = I32[(fp + code[pc + 2]!) << 1]!, y = I32[(fp + code[pc + 3]!) << 1]!;
+              const x = I32[(fp + code[(pc + 2) | 0]!) << 1]!, y = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
               if (y === 0) throw new Trap('division by zero');
-              I32[(fp + code[pc + 1]!) << 1] = x % y; pc += 4; continue;
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = x % y; pc = (pc + 4) | 0; continue;
             }
-            case Op.AND: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! & I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
-            case Op.OR: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! | I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
-            case Op.XOR: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! ^ I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
-            case Op.SHL: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! << I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
-            case Op.SHR: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! >> I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
-            case Op.SHRU: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! >>> I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
-            case Op.ADDI: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4; continue;
-            case Op.MULK: I32[(fp + code[pc + 1]!) << 1] = Math.imul(I32[(fp + code[pc + 2]!) << 1]!, code[pc + 3]!); pc += 4; continue;
-            case Op.DIVK: I32[(fp + code[pc + 1]!) << 1] = (I32[(fp + code[pc + 2]!) << 1]! / code[pc + 3]!) | 0; pc += 4; continue;
-            case Op.REMK: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! % code[pc + 3]!; pc += 4; continue;
-            case Op.NEG: I32[(fp + code[pc + 1]!) << 1] = -I32[(fp + code[pc + 2]!) << 1]!; pc += 3; continue;
-            case Op.BNOT: I32[(fp + code[pc + 1]!) << 1] = ~I32[(fp + code[pc + 2]!) << 1]!; pc += 3; continue;
-            case Op.NOT: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! ^ 1; pc += 3; continue;
+            case Op.AND: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! & I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
+            case Op.OR: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! | I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
+            case Op.XOR: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! ^ I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
+            case Op.SHL: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! << I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
+            case Op.SHR: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! >> I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
+            case Op.SHRU: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! >>> I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
+            case Op.ADDI: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + code[(pc + 3) | 0]!; pc = (pc + 4) | 0; continue;
+            case Op.MULK: I32[(fp + code[(pc + 1) | 0]!) << 1] = Math.imul(I32[(fp + code[(pc + 2) | 0]!) << 1]!, code[(pc + 3) | 0]!); pc = (pc + 4) | 0; continue;
+            case Op.DIVK: I32[(fp + code[(pc + 1) | 0]!) << 1] = (I32[(fp + code[(pc + 2) | 0]!) << 1]! / code[(pc + 3) | 0]!) | 0; pc = (pc + 4) | 0; continue;
+            case Op.REMK: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! % code[(pc + 3) | 0]!; pc = (pc + 4) | 0; continue;
+            case Op.NEG: I32[(fp + code[(pc + 1) | 0]!) << 1] = -I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
+            case Op.BNOT: I32[(fp + code[(pc + 1) | 0]!) << 1] = ~I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
+            case Op.NOT: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! ^ 1; pc = (pc + 3) | 0; continue;
 
-            case Op.EQ: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1] === I32[(fp + code[pc + 3]!) << 1]); pc += 4; continue;
-            case Op.NE: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1] !== I32[(fp + code[pc + 3]!) << 1]); pc += 4; continue;
-            case Op.LT: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1]! < I32[(fp + code[pc + 3]!) << 1]!); pc += 4; continue;
-            case Op.LE: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1]! <= I32[(fp + code[pc + 3]!) << 1]!); pc += 4; continue;
-            case Op.GT: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1]! > I32[(fp + code[pc + 3]!) << 1]!); pc += 4; continue;
-            case Op.GE: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1]! >= I32[(fp + code[pc + 3]!) << 1]!); pc += 4; continue;
+            case Op.EQ: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1] === I32[(fp + code[(pc + 3) | 0]!) << 1]); pc = (pc + 4) | 0; continue;
+            case Op.NE: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1] !== I32[(fp + code[(pc + 3) | 0]!) << 1]); pc = (pc + 4) | 0; continue;
+            case Op.LT: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1]! < I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0; continue;
+            case Op.LE: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1]! <= I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0; continue;
+            case Op.GT: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1]! > I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0; continue;
+            case Op.GE: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1]! >= I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0; continue;
 
-            case Op.ADDF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4; continue;
-            case Op.SUBF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; continue;
-            case Op.MULF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4; continue;
-            case Op.DIVF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! / F64[fp + code[pc + 3]!]!; pc += 4; continue;
-            case Op.REMF: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! % F64[fp + code[pc + 3]!]!; pc += 4; continue;
-            case Op.ADDFK: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + kf[code[pc + 3]!]!; pc += 4; continue;
-            case Op.SUBFK: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - kf[code[pc + 3]!]!; pc += 4; continue;
-            case Op.MULFK: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * kf[code[pc + 3]!]!; pc += 4; continue;
-            case Op.DIVFK: F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! / kf[code[pc + 3]!]!; pc += 4; continue;
-            case Op.RSUBFK: F64[fp + code[pc + 1]!] = kf[code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; continue;
-            case Op.RDIVFK: F64[fp + code[pc + 1]!] = kf[code[pc + 2]!]! / F64[fp + code[pc + 3]!]!; pc += 4; continue;
-            case Op.NEGF: F64[fp + code[pc + 1]!] = -F64[fp + code[pc + 2]!]!; pc += 3; continue;
-            case Op.EQF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!] === F64[fp + code[pc + 3]!]); pc += 4; continue;
-            case Op.NEF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!] !== F64[fp + code[pc + 3]!]); pc += 4; continue;
-            case Op.LTF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! < F64[fp + code[pc + 3]!]!); pc += 4; continue;
-            case Op.LEF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! <= F64[fp + code[pc + 3]!]!); pc += 4; continue;
-            case Op.GTF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! > F64[fp + code[pc + 3]!]!); pc += 4; continue;
-            case Op.GEF: I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! >= F64[fp + code[pc + 3]!]!); pc += 4; continue;
+            case Op.ADDF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+            case Op.SUBF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! - F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+            case Op.MULF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+            case Op.DIVF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! / F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+            case Op.REMF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! % F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+            case Op.ADDFK: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + kf[code[(pc + 3) | 0]!]!; pc = (pc + 4) | 0; continue;
+            case Op.SUBFK: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! - kf[code[(pc + 3) | 0]!]!; pc = (pc + 4) | 0; continue;
+            case Op.MULFK: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * kf[code[(pc + 3) | 0]!]!; pc = (pc + 4) | 0; continue;
+            case Op.DIVFK: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! / kf[code[(pc + 3) | 0]!]!; pc = (pc + 4) | 0; continue;
+            case Op.RSUBFK: F64[(fp + code[(pc + 1) | 0]!) | 0] = kf[code[(pc + 2) | 0]!]! - F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+            case Op.RDIVFK: F64[(fp + code[(pc + 1) | 0]!) | 0] = kf[code[(pc + 2) | 0]!]! / F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+            case Op.NEGF: F64[(fp + code[(pc + 1) | 0]!) | 0] = -F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; continue;
+            case Op.EQF: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0] === F64[(fp + code[(pc + 3) | 0]!) | 0]); pc = (pc + 4) | 0; continue;
+            case Op.NEF: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0] !== F64[(fp + code[(pc + 3) | 0]!) | 0]); pc = (pc + 4) | 0; continue;
+            case Op.LTF: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0]! < F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 4) | 0; continue;
+            case Op.LEF: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0]! <= F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 4) | 0; continue;
+            case Op.GTF: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0]! > F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 4) | 0; continue;
+            case Op.GEF: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0]! >= F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 4) | 0; continue;
 
-            case Op.I2F: F64[fp + code[pc + 1]!] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; continue;
-            case Op.F2I: I32[(fp + code[pc + 1]!) << 1] = f64ToI32(F64[fp + code[pc + 2]!]!); pc += 3; continue;
-            case Op.EQR: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1] === I32[(fp + code[pc + 3]!) << 1]); pc += 4; continue;
-            case Op.NER: I32[(fp + code[pc + 1]!) << 1] = +(I32[(fp + code[pc + 2]!) << 1] !== I32[(fp + code[pc + 3]!) << 1]); pc += 4; continue;
-            case Op.STREQ: I32[(fp + code[pc + 1]!) << 1] = +heap.stringsEqual(I32[(fp + code[pc + 2]!) << 1]!, I32[(fp + code[pc + 3]!) << 1]!); pc += 4; continue;
-            case Op.STRNE: I32[(fp + code[pc + 1]!) << 1] = +!heap.stringsEqual(I32[(fp + code[pc + 2]!) << 1]!, I32[(fp + code[pc + 3]!) << 1]!); pc += 4; continue;
+            case Op.I2F: F64[(fp + code[(pc + 1) | 0]!) | 0] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
+            case Op.F2I: I32[(fp + code[(pc + 1) | 0]!) << 1] = f64ToI32(F64[(fp + code[(pc + 2) | 0]!) | 0]!); pc = (pc + 3) | 0; continue;
+            case Op.EQR: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1] === I32[(fp + code[(pc + 3) | 0]!) << 1]); pc = (pc + 4) | 0; continue;
+            case Op.NER: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1] !== I32[(fp + code[(pc + 3) | 0]!) << 1]); pc = (pc + 4) | 0; continue;
+            case Op.STREQ: I32[(fp + code[(pc + 1) | 0]!) << 1] = +heap.stringsEqual(I32[(fp + code[(pc + 2) | 0]!) << 1]!, I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0; continue;
+            case Op.STRNE: I32[(fp + code[(pc + 1) | 0]!) << 1] = +!heap.stringsEqual(I32[(fp + code[(pc + 2) | 0]!) << 1]!, I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0; continue;
 
-            case Op.JMP: pc = code[pc + 1]!; continue;
-            case Op.JMPLOOP: pc = code[pc + 1]!; break backEdge;
+            case Op.JMP: pc = code[(pc + 1) | 0]!; continue;
+            case Op.JMPLOOP: pc = code[(pc + 1) | 0]!; break backEdge;
+            case Op.AGETF_MULF_ADDF: case Op.AGETF_MULF_ADDF_FORLOOP: {
+              const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
+              const i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
+              if (i >>> 0 >= len) outOfBounds(i, len);
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[((a >> 3) + 1 + i) | 0]!; pc = (pc + 4) | 0;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+              if (op === Op.AGETF_MULF_ADDF) continue;
+            }
+            // falls through: the FORLOOP part
             case Op.FORLOOP: case Op.FORLOOPK: {
-              const r = (fp + code[pc + 1]!) << 1;
+              const r = (fp + code[(pc + 1) | 0]!) << 1;
               const i = I32[r]! + 1;
               I32[r] = i;
-              if (i >= (op === Op.FORLOOP ? I32[(fp + code[pc + 2]!) << 1]! : code[pc + 2]!)) { pc += 4; continue; }
-              pc = code[pc + 3]!;
+              if (i >= (op !== Op.FORLOOPK ? I32[(fp + code[(pc + 2) | 0]!) << 1]! : code[(pc + 2) | 0]!)) { pc = (pc + 4) | 0; continue; }
+              pc = code[(pc + 3) | 0]!;
               break backEdge;
             }
-            case Op.JT: if (I32[(fp + code[pc + 1]!) << 1] !== 0) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; } else { if (profiling) prof[pc + 1]!++; pc += 3; } continue;
-            case Op.JF: if (I32[(fp + code[pc + 1]!) << 1] === 0) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; } else { if (profiling) prof[pc + 1]!++; pc += 3; } continue;
-            case Op.JEQ: if (I32[(fp + code[pc + 1]!) << 1] === I32[(fp + code[pc + 2]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-            case Op.JNE: if (I32[(fp + code[pc + 1]!) << 1] !== I32[(fp + code[pc + 2]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-            case Op.JLT: if (I32[(fp + code[pc + 1]!) << 1]! < I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-            case Op.JLE: if (I32[(fp + code[pc + 1]!) << 1]! <= I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-            case Op.JGT: if (I32[(fp + code[pc + 1]!) << 1]! > I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-            case Op.JGE: if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-            case Op.JEQK: if (I32[(fp + code[pc + 1]!) << 1] === code[pc + 2]) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-            case Op.JNEK: if (I32[(fp + code[pc + 1]!) << 1] !== code[pc + 2]) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-            case Op.JLTK: if (I32[(fp + code[pc + 1]!) << 1]! < code[pc + 2]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-            case Op.JLEK: if (I32[(fp + code[pc + 1]!) << 1]! <= code[pc + 2]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-            case Op.JGTK: if (I32[(fp + code[pc + 1]!) << 1]! > code[pc + 2]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
-            case Op.JGEK: if (I32[(fp + code[pc + 1]!) << 1]! >= code[pc + 2]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+            case Op.JT: if (I32[(fp + code[(pc + 1) | 0]!) << 1] !== 0) { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 3) | 0; } continue;
+            case Op.JF: if (I32[(fp + code[(pc + 1) | 0]!) << 1] === 0) { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 3) | 0; } continue;
+            case Op.JEQ: if (I32[(fp + code[(pc + 1) | 0]!) << 1] === I32[(fp + code[(pc + 2) | 0]!) << 1]) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+            case Op.JNE: if (I32[(fp + code[(pc + 1) | 0]!) << 1] !== I32[(fp + code[(pc + 2) | 0]!) << 1]) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+            case Op.JLT: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! < I32[(fp + code[(pc + 2) | 0]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+            case Op.JLE: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! <= I32[(fp + code[(pc + 2) | 0]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+            case Op.JGT: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! > I32[(fp + code[(pc + 2) | 0]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+            case Op.JGE: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! >= I32[(fp + code[(pc + 2) | 0]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+            case Op.JEQK: if (I32[(fp + code[(pc + 1) | 0]!) << 1] === code[(pc + 2) | 0]) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+            case Op.JNEK: if (I32[(fp + code[(pc + 1) | 0]!) << 1] !== code[(pc + 2) | 0]) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+            case Op.JLTK: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! < code[(pc + 2) | 0]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+            case Op.JLEK: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! <= code[(pc + 2) | 0]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+            case Op.JGTK: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! > code[(pc + 2) | 0]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+            case Op.JGEK: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! >= code[(pc + 2) | 0]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
 
             // A call pushes the callee's frame over the call area (header in R[base],
             // R[base+1]). An interpreted callee continues in this loop; a compiled one
             // is entered through its i2c adapter, which writes its header (frames.ts,
             // pushCompiledFrame), and returns here.
-            case Op.ADDI_CALL: case Op.MOVI_CALL: case Op.MOVR_CALL: case Op.MOVF_CALL:
-              if (op === Op.MOVF_CALL) { F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]!; pc += 3; }
-              else if (op !== Op.ADDI_CALL) { I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; }
-              else { I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4; }
+            case Op.ADDI_CALL: case Op.MOVI_CALL: case Op.MOVR_CALL: case Op.MOVF_CALL: case Op.MOVI_MOVI_CALL:
+              if (op === Op.MOVI_MOVI_CALL) { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; }
+              if (op === Op.MOVF_CALL) { F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; }
+              else if (op !== Op.ADDI_CALL) { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; }
+              else { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + code[(pc + 3) | 0]!; pc = (pc + 4) | 0; }
             // falls through: the CALL part
             case Op.CALL: case Op.CALLV: {
+              // The end of a slice: the call runs first in the next one.
+              if (--steps < 0) { stopFp = fp; if (metered) I32[FUEL_WORD] = fuel; return pc; }
               let callee: number, base: number, dst: number, next: number;
               if (op !== Op.CALLV) {
-                callee = code[pc + 1]!; base = code[pc + 2]!; dst = code[pc + 3]!; next = pc + 4;
+                callee = code[(pc + 1) | 0]!; base = code[(pc + 2) | 0]!; dst = code[(pc + 3) | 0]!; next = (pc + 4) | 0;
               } else {
-                const v = I32[(fp + code[pc + 1]!) << 1]!;
+                const v = I32[(fp + code[(pc + 1) | 0]!) << 1]!;
                 if (v === 0) nullRef();
                 if (prof[pc] !== v) noteTarget(prof, pc, v);
-                callee = v - 1; base = code[pc + 3]!; dst = code[pc + 4]!; next = pc + 5;
+                callee = v - 1; base = code[(pc + 3) | 0]!; dst = code[(pc + 4) | 0]!; next = (pc + 5) | 0;
               }
               if (metered && --fuel < 0) fuel = refuel(I32, limits, fuel);
-              const nfp = fp + base + HEADER_SLOTS, end = nfp + frameSizes[callee]!;
-              const calls = counters[callee << 1]! + 1;
+              const nfp = (fp + base + HEADER_SLOTS) | 0, end = (nfp + frameSizes[callee]!) | 0;
+              const calls = (counters[callee << 1]! + 1) | 0;
               counters[callee << 1] = calls;
               // A safepoint: the callee may become compiled here.
               if (calls === callHot) tiering.onHotCall(callee);
@@ -326,307 +366,355 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
               if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
               rt.sp = fp + frameSizes[fn]!;
               try {
-                callExtern(rt, code[pc + 1]!, fp + code[pc + 2]! + HEADER_SLOTS, fp + code[pc + 3]!);
+                callExtern(rt, code[(pc + 1) | 0]!, fp + code[(pc + 2) | 0]! + HEADER_SLOTS, fp + code[(pc + 3) | 0]!);
               } finally { rt.sp = saved; rt.hostCallerFp = savedCaller; }
               if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
-              pc += 4; break;
+              pc = (pc + 4) | 0; break;
             }
             // Return: the header names the caller's frame, resume position and result
             // register (TO_HOST: the caller is the host, which reads rt.resultI/resultF).
-            case Op.ADD_RETI: I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + I32[(fp + code[pc + 3]!) << 1]!; pc += 4;
-            // falls through: the RETI part
+            case Op.ADD_RETI: case Op.JGEK_RETI: case Op.SETFR_RETR:
+              if (op === Op.ADD_RETI) { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; }
+              else if (op === Op.JGEK_RETI) {
+                if (I32[(fp + code[(pc + 1) | 0]!) << 1]! >= code[(pc + 2) | 0]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; continue; }
+                if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0;
+              } else {
+                const o = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (o === 0) nullRef();
+                I32[(o + code[(pc + 2) | 0]!) >> 2] = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
+                if (barrierNeeded(I32[o >> 2]!)) heap.remember(o, -1);
+                pc = (pc + 4) | 0;
+              }
+            // falls through: the RETI or RETR part
             case Op.RETI: case Op.RETR: {
               const h = headerAt(fp);
-              const v = I32[(fp + code[pc + 1]!) << 1]!, dst = I32[h + Hdr.RESULT_REG]!;
+              const v = I32[(fp + code[(pc + 1) | 0]!) << 1]!, dst = I32[h + Hdr.RESULT_REG]!;
               if (dst === TO_HOST) { I32[SCRATCH_SLOT << 1] = v; break frames; }
-              fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = bases[fn]! + I32[h + Hdr.RESUME_PC]!;
+              fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = (bases[fn]! + I32[h + Hdr.RESUME_PC]!) | 0;
               I32[(fp + dst) << 1] = v;
               continue;
             }
+            case Op.I2F_RDIVFK_RETF:
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = kf[code[(pc + 2) | 0]!]! / F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+            // falls through: the RETF part
             case Op.RETF: {
               const h = headerAt(fp);
-              const v = F64[fp + code[pc + 1]!]!, dst = I32[h + Hdr.RESULT_REG]!;
+              const v = F64[(fp + code[(pc + 1) | 0]!) | 0]!, dst = I32[h + Hdr.RESULT_REG]!;
               if (dst === TO_HOST) { F64[SCRATCH_SLOT] = v; break frames; }
-              fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = bases[fn]! + I32[h + Hdr.RESUME_PC]!;
-              F64[fp + dst] = v;
+              fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = (bases[fn]! + I32[h + Hdr.RESUME_PC]!) | 0;
+              F64[(fp + dst) | 0] = v;
               continue;
             }
             case Op.RETV: {
               const h = headerAt(fp);
               if (I32[h + Hdr.RESULT_REG]! === TO_HOST) break frames;
-              fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = bases[fn]! + I32[h + Hdr.RESUME_PC]!;
+              fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = (bases[fn]! + I32[h + Hdr.RESUME_PC]!) | 0;
               continue;
             }
 
             case Op.NEWSTRUCT:
               publish(I32, fp, pc - bases[fn]!);
-              storeI32(mem, fp + code[pc + 1]!, heap.newStruct(code[pc + 2]!));
-              pc += 3; break;
+              storeI32(mem, fp + code[(pc + 1) | 0]!, heap.newStruct(code[(pc + 2) | 0]!));
+              pc = (pc + 3) | 0; break;
+            case Op.GETFR_GETFI: {
+              const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(o + code[(pc + 3) | 0]!) >> 2]!; pc = (pc + 4) | 0;
+            }
+            // falls through: the GETFI part
             case Op.GETFI: case Op.GETFR: {
-              const o = I32[(fp + code[pc + 2]!) << 1]!; if (o === 0) nullRef();
-              I32[(fp + code[pc + 1]!) << 1] = I32[(o + code[pc + 3]!) >> 2]!; pc += 4; continue;
+              const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(o + code[(pc + 3) | 0]!) >> 2]!; pc = (pc + 4) | 0; continue;
             }
             case Op.GETFF: {
-              const o = I32[(fp + code[pc + 2]!) << 1]!; if (o === 0) nullRef();
-              F64[fp + code[pc + 1]!] = F64[(o + code[pc + 3]!) >> 3]!; pc += 4; continue;
+              const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(o + code[(pc + 3) | 0]!) >> 3]!; pc = (pc + 4) | 0; continue;
             }
             case Op.SETFI: {
-              const o = I32[(fp + code[pc + 1]!) << 1]!; if (o === 0) nullRef();
-              I32[(o + code[pc + 2]!) >> 2] = I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
+              const o = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (o === 0) nullRef();
+              I32[(o + code[(pc + 2) | 0]!) >> 2] = I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
             }
+            case Op.LOADNULL_SETFR: I32[(fp + code[(pc + 1) | 0]!) << 1] = 0; pc = (pc + 2) | 0;
+            // falls through: the SETFR part
             case Op.SETFR: {
-              const o = I32[(fp + code[pc + 1]!) << 1]!; if (o === 0) nullRef();
-              I32[(o + code[pc + 2]!) >> 2] = I32[(fp + code[pc + 3]!) << 1]!;
+              const o = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (o === 0) nullRef();
+              I32[(o + code[(pc + 2) | 0]!) >> 2] = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
               if (barrierNeeded(I32[o >> 2]!)) heap.remember(o, -1);
-              pc += 4; continue;
+              pc = (pc + 4) | 0; continue;
             }
+            case Op.GETFF_MULF_ADDF_SETFF: {
+              const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(o + code[(pc + 3) | 0]!) >> 3]!; pc = (pc + 4) | 0;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+            }
+            // falls through: the SETFF part
             case Op.SETFF: {
-              const o = I32[(fp + code[pc + 1]!) << 1]!; if (o === 0) nullRef();
-              F64[(o + code[pc + 2]!) >> 3] = F64[fp + code[pc + 3]!]!; pc += 4; continue;
+              const o = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (o === 0) nullRef();
+              F64[(o + code[(pc + 2) | 0]!) >> 3] = F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
             }
 
             case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: case Op.NEWARRB: {
               const kind = arrayKindFor(OP_INFO[op].variant!, OP_INFO[op].elementBytes);
               publish(I32, fp, pc - bases[fn]!);
-              storeI32(mem, fp + code[pc + 1]!, heap.newArray(kind, I32[(fp + code[pc + 2]!) << 1]!));
-              pc += 3; break;
+              storeI32(mem, fp + code[(pc + 1) | 0]!, heap.newArray(kind, I32[(fp + code[(pc + 2) | 0]!) << 1]!));
+              pc = (pc + 3) | 0; break;
             }
             case Op.AGETI: case Op.AGETR: {
-              const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
-              const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
+              const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
+              const i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
               if (i >>> 0 >= len) outOfBounds(i, len);
-              I32[(fp + code[pc + 1]!) << 1] = I32[(a >> 2) + 2 + i]!; pc += 4; continue;
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[((a >> 2) + 2 + i) | 0]!; pc = (pc + 4) | 0; continue;
             }
             case Op.AGETF: {
-              const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
-              const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
+              const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
+              const i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
               if (i >>> 0 >= len) outOfBounds(i, len);
-              F64[fp + code[pc + 1]!] = F64[(a >> 3) + 1 + i]!; pc += 4; continue;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[((a >> 3) + 1 + i) | 0]!; pc = (pc + 4) | 0; continue;
             }
             case Op.AGETB: {
-              const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
-              const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
+              const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
+              const i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
               if (i >>> 0 >= len) outOfBounds(i, len);
-              I32[(fp + code[pc + 1]!) << 1] = U8[a + 8 + i]!; pc += 4; continue;
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = U8[(a + 8 + i) | 0]!; pc = (pc + 4) | 0; continue;
             }
-            case Op.LOADI_ASETI: I32[(fp + code[pc + 1]!) << 1] = code[pc + 2]!; pc += 3;
+            case Op.LOADI_ASETI: I32[(fp + code[(pc + 1) | 0]!) << 1] = code[(pc + 2) | 0]!; pc = (pc + 3) | 0;
             // falls through: the ASETI part
             case Op.ASETI: {
-              const a = I32[(fp + code[pc + 1]!) << 1]!; if (a === 0) nullRef();
-              const i = I32[(fp + code[pc + 2]!) << 1]!, len = I32[(a >> 2) + 1]!;
+              const a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
+              const i = I32[(fp + code[(pc + 2) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
               if (i >>> 0 >= len) outOfBounds(i, len);
-              I32[(a >> 2) + 2 + i] = I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
+              I32[((a >> 2) + 2 + i) | 0] = I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
             }
-            case Op.LOADI_ASETB: I32[(fp + code[pc + 1]!) << 1] = code[pc + 2]!; pc += 3;
+            case Op.LOADI_ASETB: I32[(fp + code[(pc + 1) | 0]!) << 1] = code[(pc + 2) | 0]!; pc = (pc + 3) | 0;
             // falls through: the ASETB part
             case Op.ASETB: {
-              const a = I32[(fp + code[pc + 1]!) << 1]!; if (a === 0) nullRef();
-              const i = I32[(fp + code[pc + 2]!) << 1]!, len = I32[(a >> 2) + 1]!;
+              const a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
+              const i = I32[(fp + code[(pc + 2) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
               if (i >>> 0 >= len) outOfBounds(i, len);
-              U8[a + 8 + i] = I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
+              U8[(a + 8 + i) | 0] = I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
             }
             case Op.ASETR: {
-              const a = I32[(fp + code[pc + 1]!) << 1]!; if (a === 0) nullRef();
-              const i = I32[(fp + code[pc + 2]!) << 1]!, len = I32[(a >> 2) + 1]!;
+              const a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
+              const i = I32[(fp + code[(pc + 2) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
               if (i >>> 0 >= len) outOfBounds(i, len);
-              I32[(a >> 2) + 2 + i] = I32[(fp + code[pc + 3]!) << 1]!;
+              I32[((a >> 2) + 2 + i) | 0] = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
               if (barrierNeeded(I32[a >> 2]!)) heap.remember(a, i);
-              pc += 4; continue;
+              pc = (pc + 4) | 0; continue;
             }
             case Op.ASETF: {
-              const a = I32[(fp + code[pc + 1]!) << 1]!; if (a === 0) nullRef();
-              const i = I32[(fp + code[pc + 2]!) << 1]!, len = I32[(a >> 2) + 1]!;
+              const a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
+              const i = I32[(fp + code[(pc + 2) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
               if (i >>> 0 >= len) outOfBounds(i, len);
-              F64[(a >> 3) + 1 + i] = F64[fp + code[pc + 3]!]!; pc += 4; continue;
+              F64[((a >> 3) + 1 + i) | 0] = F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
             }
             case Op.LEN: {
-              const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
-              I32[(fp + code[pc + 1]!) << 1] = I32[(a >> 2) + 1]!; pc += 3; continue;
+              const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[((a >> 2) + 1) | 0]!; pc = (pc + 3) | 0; continue;
             }
             case Op.SGET: {
-              const s = I32[(fp + code[pc + 2]!) << 1]!; if (s === 0) nullRef();
-              const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(s >> 2) + 1]!;
+              const s = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (s === 0) nullRef();
+              const i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((s >> 2) + 1) | 0]!;
               if (i >>> 0 >= len) outOfBounds(i, len);
-              I32[(fp + code[pc + 1]!) << 1] = U16[(s >> 1) + 4 + i]!; pc += 4; continue;
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = U16[((s >> 1) + 4 + i) | 0]!; pc = (pc + 4) | 0; continue;
             }
             case Op.CONCAT: {
-              const a = I32[(fp + code[pc + 2]!) << 1]!, b = I32[(fp + code[pc + 3]!) << 1]!;
+              const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!, b = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
               if (a === 0 || b === 0) nullRef();
               publish(I32, fp, pc - bases[fn]!);
-              storeI32(mem, fp + code[pc + 1]!, heap.concat(a, b));
-              pc += 4; break;
+              storeI32(mem, fp + code[(pc + 1) | 0]!, heap.concat(a, b));
+              pc = (pc + 4) | 0; break;
             }
             case Op.SBSTR: {
-              const x = I32[(fp + code[pc + 2]!) << 1]!;
+              const x = I32[(fp + code[(pc + 2) | 0]!) << 1]!;
               publish(I32, fp, pc - bases[fn]!);
-              storeI32(mem, fp + code[pc + 1]!, stringOf(heap, x));
-              pc += 3; break;
+              storeI32(mem, fp + code[(pc + 1) | 0]!, stringOf(heap, x));
+              pc = (pc + 3) | 0; break;
             }
             case Op.SBAPPEND: {
-              const b = I32[(fp + code[pc + 2]!) << 1]!, s = I32[(fp + code[pc + 3]!) << 1]!;
+              const b = I32[(fp + code[(pc + 2) | 0]!) << 1]!, s = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
               if (b === 0 || s === 0) nullRef();
               publish(I32, fp, pc - bases[fn]!);
-              storeI32(mem, fp + code[pc + 1]!, appendTo(heap, b, s));
-              pc += 4; break;
+              storeI32(mem, fp + code[(pc + 1) | 0]!, appendTo(heap, b, s));
+              pc = (pc + 4) | 0; break;
             }
 
-            case Op.GETGI: case Op.GETGR: I32[(fp + code[pc + 1]!) << 1] = I32[(gb + code[pc + 2]!) << 1]!; pc += 3; continue;
-            case Op.GETGF: F64[fp + code[pc + 1]!] = F64[gb + code[pc + 2]!]!; pc += 3; continue;
-            case Op.SETGI: case Op.SETGR: I32[(gb + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; continue;
-            case Op.SETGF: F64[gb + code[pc + 1]!] = F64[fp + code[pc + 2]!]!; pc += 3; continue;
+            case Op.GETGI: case Op.GETGR: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(gb + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
+            case Op.GETGF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(gb + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; continue;
+            case Op.SETGI: case Op.SETGR: I32[(gb + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
+            case Op.SETGF: F64[(gb + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; continue;
 
-            case Op.OUTI: out.write(code[pc + 2] ? I32[(fp + code[pc + 1]!) << 1] + '\n' : String(I32[(fp + code[pc + 1]!) << 1])); pc += 3; continue;
-            case Op.OUTF: out.write(formatF64(F64[fp + code[pc + 1]!]!) + (code[pc + 2] ? '\n' : '')); pc += 3; continue;
-            case Op.OUTB: out.write((I32[(fp + code[pc + 1]!) << 1] ? 'true' : 'false') + (code[pc + 2] ? '\n' : '')); pc += 3; continue;
+            case Op.OUTI: out.write(code[(pc + 2) | 0] ? I32[(fp + code[(pc + 1) | 0]!) << 1] + '\n' : String(I32[(fp + code[(pc + 1) | 0]!) << 1])); pc = (pc + 3) | 0; continue;
+            case Op.OUTF: out.write(formatF64(F64[(fp + code[(pc + 1) | 0]!) | 0]!) + (code[(pc + 2) | 0] ? '\n' : '')); pc = (pc + 3) | 0; continue;
+            case Op.OUTB: out.write((I32[(fp + code[(pc + 1) | 0]!) << 1] ? 'true' : 'false') + (code[(pc + 2) | 0] ? '\n' : '')); pc = (pc + 3) | 0; continue;
             case Op.OUTS: {
-              const s = I32[(fp + code[pc + 1]!) << 1]!; if (s === 0) nullRef();
-              out.write(heap.readString(s) + (code[pc + 2] ? '\n' : '')); pc += 3; continue;
+              const s = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (s === 0) nullRef();
+              out.write(heap.readString(s) + (code[(pc + 2) | 0] ? '\n' : '')); pc = (pc + 3) | 0; continue;
             }
             case Op.TOSTRI: case Op.TOSTRF: case Op.TOSTRB: {
-              const r = code[pc + 2]!;
+              const r = code[(pc + 2) | 0]!;
               const text = op === Op.TOSTRI ? String(I32[(fp + r) << 1]) : op === Op.TOSTRF ? formatF64(F64[fp + r]!) : I32[(fp + r) << 1] ? 'true' : 'false';
               publish(I32, fp, pc - bases[fn]!);
-              storeI32(mem, fp + code[pc + 1]!, heap.newString(text));
-              pc += 3; break;
+              storeI32(mem, fp + code[(pc + 1) | 0]!, heap.newString(text));
+              pc = (pc + 3) | 0; break;
             }
-            case Op.SQRT: F64[fp + code[pc + 1]!] = Math.sqrt(F64[fp + code[pc + 2]!]!); pc += 3; continue;
-            case Op.MATH1: F64[fp + code[pc + 1]!] = MATH1_IMPLS[code[pc + 3]!]!(F64[fp + code[pc + 2]!]!); pc += 4; continue;
-            case Op.MATH2: F64[fp + code[pc + 1]!] = MATH2_IMPLS[code[pc + 4]!]!(F64[fp + code[pc + 2]!]!, F64[fp + code[pc + 3]!]!); pc += 5; continue;
-            case Op.CLOCK: F64[fp + code[pc + 1]!] = performance.now(); pc += 2; continue;
+            case Op.SQRT: F64[(fp + code[(pc + 1) | 0]!) | 0] = Math.sqrt(F64[(fp + code[(pc + 2) | 0]!) | 0]!); pc = (pc + 3) | 0; continue;
+            case Op.MATH1: F64[(fp + code[(pc + 1) | 0]!) | 0] = MATH1_IMPLS[code[(pc + 3) | 0]!]!(F64[(fp + code[(pc + 2) | 0]!) | 0]!); pc = (pc + 4) | 0; continue;
+            case Op.MATH2: F64[(fp + code[(pc + 1) | 0]!) | 0] = MATH2_IMPLS[code[(pc + 4) | 0]!]!(F64[(fp + code[(pc + 2) | 0]!) | 0]!, F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 5) | 0; continue;
+            case Op.CLOCK: F64[(fp + code[(pc + 1) | 0]!) | 0] = performance.now(); pc = (pc + 2) | 0; continue;
             case Op.FIXED: {
-              const text = fixed(F64[fp + code[pc + 2]!]!, I32[(fp + code[pc + 3]!) << 1]!);
+              const text = fixed(F64[(fp + code[(pc + 2) | 0]!) | 0]!, I32[(fp + code[(pc + 3) | 0]!) << 1]!);
               publish(I32, fp, pc - bases[fn]!);
-              storeI32(mem, fp + code[pc + 1]!, heap.newString(text));
-              pc += 4; break;
+              storeI32(mem, fp + code[(pc + 1) | 0]!, heap.newString(text));
+              pc = (pc + 4) | 0; break;
             }
             case Op.CHR: {
-              const c = I32[(fp + code[pc + 2]!) << 1]!;
+              const c = I32[(fp + code[(pc + 2) | 0]!) << 1]!;
               checkCodePoint(c);
               publish(I32, fp, pc - bases[fn]!);
-              storeI32(mem, fp + code[pc + 1]!, heap.newChr(c));
-              pc += 3; break;
+              storeI32(mem, fp + code[(pc + 1) | 0]!, heap.newChr(c));
+              pc = (pc + 3) | 0; break;
             }
             case Op.SUBSTR: {
-              const s = I32[(fp + code[pc + 2]!) << 1]!; if (s === 0) nullRef();
+              const s = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (s === 0) nullRef();
               publish(I32, fp, pc - bases[fn]!);
-              storeI32(mem, fp + code[pc + 1]!, heap.substr(s, I32[(fp + code[pc + 3]!) << 1]!, I32[(fp + code[pc + 4]!) << 1]!));
-              pc += 5; break;
+              storeI32(mem, fp + code[(pc + 1) | 0]!, heap.substr(s, I32[(fp + code[(pc + 3) | 0]!) << 1]!, I32[(fp + code[(pc + 4) | 0]!) << 1]!));
+              pc = (pc + 5) | 0; break;
             }
             case Op.PARSEI: {
-              const s = I32[(fp + code[pc + 2]!) << 1]!; if (s === 0) nullRef();
-              I32[(fp + code[pc + 1]!) << 1] = parseI32(heap.readString(s)); pc += 3; continue;
+              const s = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (s === 0) nullRef();
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = parseI32(heap.readString(s)); pc = (pc + 3) | 0; continue;
             }
             case Op.PARSEF: {
-              const s = I32[(fp + code[pc + 2]!) << 1]!; if (s === 0) nullRef();
-              F64[fp + code[pc + 1]!] = parseF64(heap.readString(s)); pc += 3; continue;
+              const s = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (s === 0) nullRef();
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = parseF64(heap.readString(s)); pc = (pc + 3) | 0; continue;
             }
             case Op.PANIC: {
-              const s = I32[(fp + code[pc + 1]!) << 1]!; if (s === 0) nullRef();
+              const s = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (s === 0) nullRef();
               throw new Trap(heap.readString(s));
             }
             case Op.READLINE: {
               publish(I32, fp, pc - bases[fn]!);
               const line = rt.readLine();
-              storeI32(mem, fp + code[pc + 1]!, line === null ? 0 : heap.newString(line));
-              pc += 2; break;
+              storeI32(mem, fp + code[(pc + 1) | 0]!, line === null ? 0 : heap.newString(line));
+              pc = (pc + 2) | 0; break;
             }
 
             // Superinstructions (opcodes.ts, SUPER_PARTS): each part as its own case
             // runs it, pc moving to each part's position before it runs (the cases
             // above that fall through into their last part's case are the others).
             case Op.AGETI_ASETI: {
-              let a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
-              let i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
+              let a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
+              let i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
               if (i >>> 0 >= len) outOfBounds(i, len);
-              I32[(fp + code[pc + 1]!) << 1] = I32[(a >> 2) + 2 + i]!; pc += 4;
-              a = I32[(fp + code[pc + 1]!) << 1]!; if (a === 0) nullRef();
-              i = I32[(fp + code[pc + 2]!) << 1]!; len = I32[(a >> 2) + 1]!;
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[((a >> 2) + 2 + i) | 0]!; pc = (pc + 4) | 0;
+              a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
+              i = I32[(fp + code[(pc + 2) | 0]!) << 1]!; len = I32[((a >> 2) + 1) | 0]!;
               if (i >>> 0 >= len) outOfBounds(i, len);
-              I32[(a >> 2) + 2 + i] = I32[(fp + code[pc + 3]!) << 1]!; pc += 4; continue;
+              I32[((a >> 2) + 2 + i) | 0] = I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
             }
             case Op.AGETB_JT: {
-              const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
-              const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
+              const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
+              const i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
               if (i >>> 0 >= len) outOfBounds(i, len);
-              I32[(fp + code[pc + 1]!) << 1] = U8[a + 8 + i]!; pc += 4;
-              if (I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; } else { if (profiling) prof[pc + 1]!++; pc += 3; } continue;
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = U8[(a + 8 + i) | 0]!; pc = (pc + 4) | 0;
+              if (I32[(fp + code[(pc + 1) | 0]!) << 1]) { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 3) | 0; } continue;
             }
             case Op.MULF_ADDF:
-              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4;
-              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4; continue;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
             case Op.MULFK_MULF:
-              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * kf[code[pc + 3]!]!; pc += 4;
-              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4; continue;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * kf[code[(pc + 3) | 0]!]!; pc = (pc + 4) | 0;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
             case Op.LEF_JF:
-              I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! <= F64[fp + code[pc + 3]!]!); pc += 4;
-              if (I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc + 1]!++; pc += 3; } else { if (profiling) prof[pc]!++; pc = code[pc + 2]!; } continue;
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0]! <= F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 4) | 0;
+              if (I32[(fp + code[(pc + 1) | 0]!) << 1]) { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 3) | 0; } else { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; } continue;
             case Op.LEF_JF_JMPLOOP:
-              I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! <= F64[fp + code[pc + 3]!]!); pc += 4;
-              if (!I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; continue; }
-              if (profiling) prof[pc + 1]!++; pc = code[pc + 4]!; break backEdge;
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0]! <= F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 4) | 0;
+              if (!I32[(fp + code[(pc + 1) | 0]!) << 1]) { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; continue; }
+              if (profiling) prof[(pc + 1) | 0]!++; pc = code[(pc + 4) | 0]!; break backEdge;
             case Op.LOADNULL_EQR_JF: case Op.LOADNULL_NER_JF: {
-              I32[(fp + code[pc + 1]!) << 1] = 0; pc += 2;
-              const same = I32[(fp + code[pc + 2]!) << 1] === I32[(fp + code[pc + 3]!) << 1];
-              I32[(fp + code[pc + 1]!) << 1] = +(op === Op.LOADNULL_EQR_JF ? same : !same); pc += 4;
-              if (I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc + 1]!++; pc += 3; } else { if (profiling) prof[pc]!++; pc = code[pc + 2]!; } continue;
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = 0; pc = (pc + 2) | 0;
+              const same = I32[(fp + code[(pc + 2) | 0]!) << 1] === I32[(fp + code[(pc + 3) | 0]!) << 1];
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = +(op === Op.LOADNULL_EQR_JF ? same : !same); pc = (pc + 4) | 0;
+              if (I32[(fp + code[(pc + 1) | 0]!) << 1]) { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 3) | 0; } else { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; } continue;
             }
             case Op.JGE_JMPLOOP:
-              if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; continue; }
-              if (profiling) prof[pc + 1]!++; pc = code[pc + 5]!; break backEdge;
+              if (I32[(fp + code[(pc + 1) | 0]!) << 1]! >= I32[(fp + code[(pc + 2) | 0]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; continue; }
+              if (profiling) prof[(pc + 1) | 0]!++; pc = code[(pc + 5) | 0]!; break backEdge;
             case Op.JEQK_JMPLOOP:
-              if (I32[(fp + code[pc + 1]!) << 1] === code[pc + 2]) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; continue; }
-              if (profiling) prof[pc + 1]!++; pc = code[pc + 5]!; break backEdge;
+              if (I32[(fp + code[(pc + 1) | 0]!) << 1] === code[(pc + 2) | 0]) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; continue; }
+              if (profiling) prof[(pc + 1) | 0]!++; pc = code[(pc + 5) | 0]!; break backEdge;
             case Op.JF_JMPLOOP:
-              if (!I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; continue; }
-              if (profiling) prof[pc + 1]!++; pc = code[pc + 4]!; break backEdge;
+              if (!I32[(fp + code[(pc + 1) | 0]!) << 1]) { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; continue; }
+              if (profiling) prof[(pc + 1) | 0]!++; pc = code[(pc + 4) | 0]!; break backEdge;
             case Op.ADD_JGE_JMPLOOP: case Op.ADDI_JGE_JMPLOOP: {
-              const y = op === Op.ADD_JGE_JMPLOOP ? I32[(fp + code[pc + 3]!) << 1]! : code[pc + 3]!;
-              I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + y; pc += 4;
-              if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; continue; }
-              if (profiling) prof[pc + 1]!++; pc = code[pc + 5]!; break backEdge;
+              const y = op === Op.ADD_JGE_JMPLOOP ? I32[(fp + code[(pc + 3) | 0]!) << 1]! : code[(pc + 3) | 0]!;
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + y; pc = (pc + 4) | 0;
+              if (I32[(fp + code[(pc + 1) | 0]!) << 1]! >= I32[(fp + code[(pc + 2) | 0]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; continue; }
+              if (profiling) prof[(pc + 1) | 0]!++; pc = code[(pc + 5) | 0]!; break backEdge;
             }
             case Op.ADDI_JGE:
-              I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4;
-              if (I32[(fp + code[pc + 1]!) << 1]! >= I32[(fp + code[pc + 2]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[pc + 3]!; } else { if (profiling) prof[pc + 1]!++; pc += 4; } continue;
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + code[(pc + 3) | 0]!; pc = (pc + 4) | 0;
+              if (I32[(fp + code[(pc + 1) | 0]!) << 1]! >= I32[(fp + code[(pc + 2) | 0]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
             case Op.ADD_ADDI:
-              I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + I32[(fp + code[pc + 3]!) << 1]!; pc += 4;
-              I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]! + code[pc + 3]!; pc += 4; continue;
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0;
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + code[(pc + 3) | 0]!; pc = (pc + 4) | 0; continue;
             case Op.MUL_DIVK:
-              I32[(fp + code[pc + 1]!) << 1] = Math.imul(I32[(fp + code[pc + 2]!) << 1]!, I32[(fp + code[pc + 3]!) << 1]!); pc += 4;
-              I32[(fp + code[pc + 1]!) << 1] = (I32[(fp + code[pc + 2]!) << 1]! / code[pc + 3]!) | 0; pc += 4; continue;
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = Math.imul(I32[(fp + code[(pc + 2) | 0]!) << 1]!, I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0;
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = (I32[(fp + code[(pc + 2) | 0]!) << 1]! / code[(pc + 3) | 0]!) | 0; pc = (pc + 4) | 0; continue;
             case Op.I2F_RDIVFK:
-              F64[fp + code[pc + 1]!] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3;
-              F64[fp + code[pc + 1]!] = kf[code[pc + 2]!]! / F64[fp + code[pc + 3]!]!; pc += 4; continue;
-            case Op.AGETF_MULF_ADDF: {
-              const a = I32[(fp + code[pc + 2]!) << 1]!; if (a === 0) nullRef();
-              const i = I32[(fp + code[pc + 3]!) << 1]!, len = I32[(a >> 2) + 1]!;
-              if (i >>> 0 >= len) outOfBounds(i, len);
-              F64[fp + code[pc + 1]!] = F64[(a >> 3) + 1 + i]!; pc += 4;
-              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4;
-              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4; continue;
-            }
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = kf[code[(pc + 2) | 0]!]! / F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
             case Op.MOVI_MOVI:
-              I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3;
-              I32[(fp + code[pc + 1]!) << 1] = I32[(fp + code[pc + 2]!) << 1]!; pc += 3; continue;
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0;
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
             case Op.GETFF_SUBF: {
-              const o = I32[(fp + code[pc + 2]!) << 1]!; if (o === 0) nullRef();
-              F64[fp + code[pc + 1]!] = F64[(o + code[pc + 3]!) >> 3]!; pc += 4;
-              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; continue;
+              const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(o + code[(pc + 3) | 0]!) >> 3]!; pc = (pc + 4) | 0;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! - F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
             }
             case Op.MULF_SUBF:
-              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4;
-              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; continue;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! - F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
             case Op.ADDF_SUBF:
-              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4;
-              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! - F64[fp + code[pc + 3]!]!; pc += 4; continue;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! - F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+            case Op.ADDF_MULF_MULF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+            // falls through: the MULF+MULF parts
             case Op.MULF_MULF:
-              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4;
-              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! * F64[fp + code[pc + 3]!]!; pc += 4; continue;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
             case Op.ADDF_LEF_JF_JMPLOOP:
-              F64[fp + code[pc + 1]!] = F64[fp + code[pc + 2]!]! + F64[fp + code[pc + 3]!]!; pc += 4;
-              I32[(fp + code[pc + 1]!) << 1] = +(F64[fp + code[pc + 2]!]! <= F64[fp + code[pc + 3]!]!); pc += 4;
-              if (!I32[(fp + code[pc + 1]!) << 1]) { if (profiling) prof[pc]!++; pc = code[pc + 2]!; continue; }
-              if (profiling) prof[pc + 1]!++; pc = code[pc + 4]!; break backEdge;
+              F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0]! <= F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 4) | 0;
+              if (!I32[(fp + code[(pc + 1) | 0]!) << 1]) { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; continue; }
+              if (profiling) prof[(pc + 1) | 0]!++; pc = code[(pc + 4) | 0]!; break backEdge;
+
+            case Op.AGETI_AGETI_ASETI_ASETI: {
+              let a: number, i: number, len: number;
+              a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
+              i = I32[(fp + code[(pc + 3) | 0]!) << 1]!; len = I32[((a >> 2) + 1) | 0]!;
+              if (i >>> 0 >= len) outOfBounds(i, len);
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[((a >> 2) + 2 + i) | 0]!; pc = (pc + 4) | 0;
+              a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
+              i = I32[(fp + code[(pc + 3) | 0]!) << 1]!; len = I32[((a >> 2) + 1) | 0]!;
+              if (i >>> 0 >= len) outOfBounds(i, len);
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[((a >> 2) + 2 + i) | 0]!; pc = (pc + 4) | 0;
+              a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
+              i = I32[(fp + code[(pc + 2) | 0]!) << 1]!; len = I32[((a >> 2) + 1) | 0]!;
+              if (i >>> 0 >= len) outOfBounds(i, len);
+              I32[((a >> 2) + 2 + i) | 0] = I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0;
+              a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
+              i = I32[(fp + code[(pc + 2) | 0]!) << 1]!; len = I32[((a >> 2) + 1) | 0]!;
+              if (i >>> 0 >= len) outOfBounds(i, len);
+              I32[((a >> 2) + 2 + i) | 0] = I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0;
+              continue;
+            }
+            case Op.GETFI_JNEK: {
+              const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
+              I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(o + code[(pc + 3) | 0]!) >> 2]!; pc = (pc + 4) | 0;
+              if (I32[(fp + code[(pc + 1) | 0]!) << 1] !== code[(pc + 2) | 0]) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+            }
 
             default: {
               const unknown: never = op;
@@ -641,29 +729,57 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
         // hot, the rest of the frame may run compiled (OSR), after which its caller
         // continues.
         if (metered && --fuel < 0) fuel = refuel(I32, limits, fuel);
-        const edges = counters[(fn << 1) + 1]! + 1;
+        const edges = (counters[(fn << 1) + 1]! + 1) | 0;
         counters[(fn << 1) + 1] = edges;
-        if (edges < loopHot) continue;
-        if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
-        const next = hotLoop(rt, fn, fp, pc - bases[fn]!);
-        if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
-        if (next === OSR_DECLINED) continue;
-        I32 = mem.i32; F64 = mem.f64; U16 = mem.u16; U8 = mem.u8;
-        if (next === TO_HOST) break frames;
-        const resume = I32[headerAt(fp) + Hdr.RESUME_PC]!;
-        fp = next; fn = frameFn(I32, fp); pc = bases[fn]! + resume;
+        if (edges >= loopHot) {
+          if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
+          const next = hotLoop(rt, fn, fp, pc - bases[fn]!);
+          if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
+          if (next === OSR_DECLINED) continue;
+          I32 = mem.i32; F64 = mem.f64; U16 = mem.u16; U8 = mem.u8;
+          if (next === TO_HOST) break frames;
+          const resume = I32[headerAt(fp) + Hdr.RESUME_PC]!;
+          fp = next; fn = frameFn(I32, fp); pc = (bases[fn]! + resume) | 0;
+        }
+        // The end of a slice: the loop header runs first in the next one.
+        if (--steps < 0) { stopFp = fp; if (metered) I32[FUEL_WORD] = fuel; return pc; }
       }
-      // The entry frame returned to the host (its result stored): its caller
-      // is the innermost frame again; the limit lowered at entry is restored
-      // (by the adapter itself after an ADAPTER_CROSSING).
-      if (entry !== InterpEntry.ADAPTER_CROSSING) I32[TOP_FP_WORD] = I32[headerAt(fp) + Hdr.CALLER_FP]!;
-      if (lowers) I32[HOST_LIMIT_WORD] = I32[HOST_LIMIT_WORD]! + rt.crossingSlots;
+      // The entry frame returned to the host (its result stored).
+      stopFp = fp;
       if (metered) I32[FUEL_WORD] = fuel;
+      return DONE;
     } catch (e) {
       // A trap of this loop's own (the cell is the truth while the copy is parked).
       if (metered && !parked) mem.i32[FUEL_WORD] = fuel;
       if (e instanceof Trap) throw new GuestFault(e, { fn, pc: pc - bases[fn]!, fp });
       throw e;
     }
+  }
+
+  return function run(entryFp: number, entry: InterpEntry, startPc: number): void {
+    const mem = rt.mem, counters = rt.counters, tiering = rt.tiering;
+    const I32 = mem.i32;
+    const fp = entryFp | 0, fn = frameFn(I32, fp);
+    const lowers = entry === InterpEntry.CROSSING || entry === InterpEntry.RESUME;
+    const hostLimit = lowers ? I32[HOST_LIMIT_WORD]! : 0;
+    if (lowers) I32[HOST_LIMIT_WORD] = hostLimit - rt.crossingSlots;
+    if (entry === InterpEntry.CROSSING || entry === InterpEntry.ADAPTER_CROSSING) {
+      const calls = counters[fn << 1]! + 1;
+      counters[fn << 1] = calls;
+      tiering.onCall(fn, calls);
+    }
+    if (entry !== InterpEntry.RESUME && rt.entries[fn] !== null) {
+      runCompiled(rt, fn, fp);
+      if (lowers) mem.i32[HOST_LIMIT_WORD] = hostLimit;
+      return;
+    }
+    let pc = slice(fp, (rt.codeBases[fn]! + startPc) | 0);
+    while (pc !== DONE) pc = slice(stopFp, pc);
+    // The entry frame returned to the host (its result stored): its caller
+    // is the innermost frame again; the limit lowered at entry is restored
+    // (by the adapter itself after an ADAPTER_CROSSING).
+    const i32 = mem.i32;
+    if (entry !== InterpEntry.ADAPTER_CROSSING) i32[TOP_FP_WORD] = i32[headerAt(stopFp) + Hdr.CALLER_FP]!;
+    if (lowers) i32[HOST_LIMIT_WORD] = i32[HOST_LIMIT_WORD]! + rt.crossingSlots;
   };
 }
