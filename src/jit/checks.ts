@@ -84,18 +84,21 @@ function transfer(cfg: Cfg, b: Block, facts: CheckFacts): CheckFacts {
       });
     }
     forEachWritten(code, pc, (r) => forgetRegister(facts, r));
-    const made = allocated(code, pc);
-    if (made !== null && made < cfg.fn.areaBase) facts.nonNull.add(made);
+    const made = allocated(cfg.fn, code, pc);
+    if (made !== null) facts.nonNull.add(made);
   }
   return facts;
 }
 
 /** The register a NEWSTRUCT or NEWARR* at pc writes a new object to (never
  *  null: `let a = new [bool](n)` before a loop needs no null check of a in
- *  it), or null for any other instruction. */
-export function allocated(code: Int32Array, pc: number): number | null {
+ *  it), or null for any other instruction or a call-area register (facts name
+ *  only fn's own registers). */
+export function allocated(fn: BcFunction, code: Int32Array, pc: number): number | null {
   const op = code[pc] as Op;
-  return op === Op.NEWSTRUCT || op === Op.NEWARRI || op === Op.NEWARRF || op === Op.NEWARRR || op === Op.NEWARRB ? code[pc + 1]! : null;
+  if (op !== Op.NEWSTRUCT && op !== Op.NEWARRI && op !== Op.NEWARRF && op !== Op.NEWARRR && op !== Op.NEWARRB) return null;
+  const r = code[pc + 1]!;
+  return r < fn.areaBase ? r : null;
 }
 
 /** Each register the instruction at pc writes (a FORLOOP its counter). */

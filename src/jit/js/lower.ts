@@ -184,8 +184,8 @@ class JsFnLowering implements StructuredSink<Label> {
         return;
       }
       this.instr(op);
-      const made = allocated(this.code, pc);
-      if (made !== null && made < this.fn.areaBase) this.nonNull.add(made);
+      const made = allocated(this.fn, this.code, pc);
+      if (made !== null) this.nonNull.add(made);
     }
   }
 

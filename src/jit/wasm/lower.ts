@@ -931,8 +931,8 @@ class WasmFnLowering implements StructuredSink<Label> {
       const oneWay = pc === b.last ? this.spec?.branches.get(pc) : undefined;
       if (oneWay !== undefined) return this.branchGuard(op, oneWay);
       this.instr(op);
-      const made = allocated(this.code, pc);
-      if (made !== null && made < this.fn.areaBase) this.facts.nonNull.add(made);
+      const made = allocated(this.fn, this.code, pc);
+      if (made !== null) this.facts.nonNull.add(made);
     }
   }
 
