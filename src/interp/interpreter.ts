@@ -165,7 +165,8 @@ function storeResult(rt: Runtime, callee: number, slot: number): void {
  *  position `startPc`, where compiled code left the frame, its registers in
  *  the frame's slots). Its raw result is left in the scratch slot (read as
  *  rt.resultI / rt.resultF). Compiled code imports this very function as its c2i
- *  crossing: the wasm-to-JS call lands in the loop, with no glue between. */
+ *  crossing: the wasm-to-JS call lands in run(), with no glue between, and run()
+ *  calls the loop (slice()) until the frame returns. */
 export function interpreterFor(rt: Runtime): InterpretFrame {
   /** The frame the last slice stopped in (set just before slice() returns). */
   let stopFp = 0;
