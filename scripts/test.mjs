@@ -31,9 +31,10 @@ const steps = [
   ['corpus', ['--jitless'], ['tests/corpus-inproc.mjs', '--tier=auto', '--jit-threshold=1']],
   ['corpus', ['--jitless'], ['tests/corpus-inproc.mjs', '--tier=jit']],
   ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=jit', '--jit-backend=js']],
-  // Tier 2 (wasm): everything in tier 2 up front; every guard failing once
-  // (every deopt path), also with a collection at every allocation.
+  // Tier 2 (wasm): everything in tier 2 up front, and every guard failing once
+  // (every deopt path); each also with a collection at every allocation.
   ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=opt']],
+  ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=opt', ...STRESS]],
   ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=opt', '--deopt-stress']],
   ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=opt', '--deopt-stress', ...STRESS]],
   // The generic adapters (--adapters=generic): tier-up at every chance crosses both ways.
