@@ -184,6 +184,48 @@ fn main() {
   assert.equal(r.stdout, '148997.5\n100000\n0123456789\n134999\n');
 });
 
+// An OSR entry leaves to its driver and is called again every 65,536 arrivals at
+// its loop header (src/jit/js/lower.ts, OSR_REENTRY): every register kind must
+// survive the trip through the frame, in a function with a result, under GC
+// stress and when fuel runs out just after a re-entry.
+const REENTRY = `
+struct P { x: f64, tag: str }
+fn walk(n: i32) -> f64 {
+  var s = 0.25;
+  var t = 0.0;
+  var m = 7;
+  var odd = false;
+  var p = new P { x: 1.5, tag: "p" };
+  var i = 0;
+  while i < n {
+    s = s * 0.5 + (i % 13) as f64;
+    t += (i % 7) as f64 * 0.25;
+    m = (m * 31 + i) % 1000003;
+    odd = !odd;
+    if i % 50000 == 0 { p = new P { x: s, tag: p.tag + str(i / 50000) }; }
+    i += 1;
+  }
+  print(m);
+  print(odd);
+  print(p.tag);
+  print(t);
+  return s + p.x;
+}
+fn main() { print(walk(300000)); }`;
+
+jsTest('an OSR entry called again by its driver keeps every register (f64, i32, bool, references)', () => {
+  const interp = runTier(REENTRY, { tier: 'interp' });
+  assert.equal(interp.stdout.split('\n').slice(0, 4).join(' '), '378508 false p012345 224999.25');
+  const r = sameAsInterpreter(REENTRY, { tier: 'auto', jitThreshold: 50, traceTier: true }, interp);
+  assert.match(r.stderr, /\[tier\] osr walk at pc \d+/);
+  sameAsInterpreter(REENTRY, { tier: 'auto', jitThreshold: 1, gcStress: true }, interp);
+  for (const maxSteps of [65536 + 40, 65536 + 51, 65536 + 52, 2 * 65536 + 50, 2 * 65536 + 51]) {
+    const ref = runTier(REENTRY, { tier: 'interp', maxSteps });
+    assert.match(ref.stderr, /^runtime error: out of fuel\n/);
+    sameAsInterpreter(REENTRY, { tier: 'auto', jitThreshold: 50, maxSteps }, ref);
+  }
+});
+
 jsTest('--print-code shows the generated JavaScript of one function', () => {
   const r = run('fn sq(x: i32) -> i32 { return x * x; }\nfn main() { print(sq(7)); }', { tier: 'jit', printCode: 'sq' });
   assert.equal(r.stdout, '49\n');

@@ -12,6 +12,16 @@
 // returning the result (i32 kind as an int32 number, f64 as a number, references
 // as addresses; nothing for void).
 //
+// An OSR entry is itself entered by V8 only through V8's own OSR (it is called
+// once and loops), and V8 compiles it while the loop's first iterations run:
+// code after the loop has no type feedback yet. When that code is first reached
+// the optimized code deoptimizes, and V8 (node 20) did not OSR the same frame
+// again: mandelbrot 3000 ran 4x slower by OSR than compiled whole. So the entry
+// returns to a small driver every OSR_REENTRY arrivals at its loop header, with
+// every register written to its frame slot (the state it loads at entry), and
+// the driver calls it again: a new call runs V8's code for the whole function,
+// compiled with the feedback the first calls collected.
+//
 // What must stay true (docs/architecture.md, "Frames and roots"):
 //   - registers are JS locals; a register of kind R is written through to its
 //     frame slot (I32[fpi + 2r]) on every write, so the collector sees it;
@@ -68,6 +78,11 @@ const REFRESH = '\u0000refresh';
 
 type Label = { name: string; loop: boolean };
 
+/** An OSR entry leaves and is called again after this many arrivals at its
+ *  loop header (see the header comment): 65,536 iterations of a loop cost far
+ *  more than writing and reloading the frame's registers once. */
+const OSR_REENTRY = 1 << 16;
+
 /** A JS identifier for a guest function's compiled code. */
 export function jsName(fn: BcFunction, osrPc: number | null): string {
   const base = `f_${fn.name.replace(/[^A-Za-z0-9_$]/g, '_')}`;
@@ -86,6 +101,7 @@ export function lowerFunction(env: JsLowerEnv, fn: BcFunction, osrPc: number | n
 class JsFnLowering implements StructuredSink<Label> {
   private readonly code: Int32Array;
   private readonly osr: boolean;
+  private readonly osrPc: number;
   private readonly name: string;
   private readonly lines: string[] = [];
   private depth = 1;
@@ -104,6 +120,7 @@ class JsFnLowering implements StructuredSink<Label> {
   constructor(private readonly env: JsLowerEnv, private readonly fn: BcFunction, osrPc: number | null) {
     this.code = fn.code;
     this.osr = osrPc !== null;
+    this.osrPc = osrPc ?? -1;
     this.name = jsName(fn, osrPc);
   }
 
@@ -131,7 +148,17 @@ class JsFnLowering implements StructuredSink<Label> {
     });
   }
 
-  /** The factory body: bindings, then the function with its declarations. */
+  /** OSR: at the loop header, every OSR_REENTRY-th arrival writes every
+   *  register to its slot (references are there already) and returns null, the
+   *  driver's sign to call the entry again (finish()). */
+  private reentryCheck(): void {
+    const spill = Array.from(this.fn.regKinds, (k, r) => (r >= this.fn.areaBase || k === Kind.R ? ''
+      : `${k === Kind.F ? `${this.view('F64')}[fp + ${r}]` : `I32[fpi + ${2 * r}]`} = r${r}; `)).join('');
+    this.line(`if (++arrivals === ${OSR_REENTRY}) { ${spill}return null; }`);
+  }
+
+  /** The factory body: bindings, then the function with its declarations (and
+   *  for an OSR entry, the driver that calls it until it returns a result). */
   finish(): string {
     const views = [...this.views].sort();
     const refresh = views.map((v) => `${v} = mem.${v.toLowerCase()};`).join(' ');
@@ -140,12 +167,15 @@ class JsFnLowering implements StructuredSink<Label> {
     return [
       '"use strict";',
       ...[...this.needs].sort().map((n) => `const ${n} = env.${n};`),
-      `return function ${this.name}(${['fp', ...params].join(', ')}) {`,
+      `${this.osr ? 'const entry =' : 'return'} function ${this.name}(${['fp', ...params].join(', ')}) {`,
       '  const fpi = fp << 1;',
       `  let ${views.map((v) => `${v} = mem.${v.toLowerCase()}`).join(', ')};`,
+      ...(this.osr ? ['  let arrivals = 0;'] : []),
       ...this.declarations(body),
       ...body,
       '};',
+      ...(this.osr ? [`return function ${this.name}_driver(fp) {`,
+        '  for (;;) { const r = entry(fp); if (r !== null) return r; }', '};'] : []),
     ].join('\n');
   }
 
@@ -172,6 +202,7 @@ class JsFnLowering implements StructuredSink<Label> {
 
   body(b: Block): void {
     this.nonNull = new Set(this.entryFacts[b.id]!.nonNull);
+    if (b.start === this.osrPc) this.reentryCheck();
     for (let pc = b.start; pc <= b.last; pc += instrLength(this.code[pc] as Op)) {
       this.pc = pc;
       const op = this.code[pc] as Op;
