@@ -12,14 +12,19 @@
 // leading call (jit/wasm/lower.ts, openLoop: every iteration begins with it,
 // after pure instructions only) when the backend says its body runs inline and
 // takes no step (`leading`); its step is charged with the back-edge's, so an
-// iteration is exactly 2 steps (spectral-norm's inner loops). Only `for` loops:
+// iteration is exactly 2 steps (spectral-norm's inner loops). The loop is the
+// FORLOOP's own cycle (the header and what reaches the latch without passing
+// it): in an OSR entry at its header the CFG nests the enclosing loop through
+// the header, whose back-edge comes from outside the cycle; the backend arms
+// the loop on every such edge as on entry (fannkuch's perm-copy loop at n = 11,
+// where OSR enters). Only `for` loops:
 // a `while` loop with an induction variable saves one instruction of three per
 // back-edge that way, and fannkuch's short while loops measured slower for what
 // entering costs.
 
 import { Op, OP_INFO, instrLength } from '../bytecode/opcodes.js';
 import { forEachWritten } from './checks.js';
-import { loopBlocks, Exit, type Cfg } from './cfg.js';
+import { Exit, type Cfg } from './cfg.js';
 
 export interface CountedLoop {
   header: number;
@@ -50,12 +55,21 @@ export function countedLoops(cfg: Cfg, code: Int32Array, leading: (header: numbe
 }
 
 function countedLoop(cfg: Cfg, code: Int32Array, header: number, leading: (header: number) => number | null): CountedLoop | null {
-  const blocks = loopBlocks(cfg, header);
-  const latches = cfg.blocks[header]!.preds.filter((p) => blocks.has(p));
+  const latches = cfg.blocks[header]!.preds.filter((p) => p >= header && isForLatch(cfg, code, p, header));
   if (latches.length !== 1) return null;
   const latch = cfg.blocks[latches[0]!]!;
   const last = code[latch.last] as Op;
-  if ((last !== Op.FORLOOP && last !== Op.FORLOOPK) || latch.exit !== Exit.COND || latch.succ[0] !== header) return null;
+  // The loop is the FORLOOP's own cycle. Any other edge back to the header
+  // comes from outside it: an enclosing loop that an OSR entry at this header
+  // nests through it (the backend arms the loop on that edge too). Inside,
+  // nothing but the latch goes back to the header, and no block but the
+  // header is entered from outside.
+  const blocks = cycleOf(cfg, header, latch.id);
+  for (const id of blocks) {
+    const b = cfg.blocks[id]!;
+    if (id !== latch.id && b.succ.includes(header)) return null;
+    if (id !== header && b.preds.some((p) => !blocks.has(p))) return null;
+  }
   const writes = new Map<number, number>();
   const lead = leading(header);
   let call: number | null = null;
@@ -71,4 +85,24 @@ function countedLoop(cfg: Cfg, code: Int32Array, header: number, leading: (heade
   const v = code[latch.last + 1]!, b = code[latch.last + 2]!;
   if (writes.get(v) !== 1 || (last === Op.FORLOOP && writes.has(b))) return null;
   return { header, latch: latch.id, blocks, v, bound: last === Op.FORLOOP ? { reg: b } : { imm: b }, call, steps: call === null ? 1 : 2 };
+}
+
+/** Does block p end in a FORLOOP/FORLOOPK whose taken way is `header`? */
+function isForLatch(cfg: Cfg, code: Int32Array, p: number, header: number): boolean {
+  const b = cfg.blocks[p]!;
+  const op = code[b.last] as Op;
+  return (op === Op.FORLOOP || op === Op.FORLOOPK) && b.exit === Exit.COND && b.succ[0] === header;
+}
+
+/** The header and every block that reaches the latch without passing through it. */
+function cycleOf(cfg: Cfg, header: number, latch: number): Set<number> {
+  const body = new Set([header]);
+  const work = [latch];
+  while (work.length > 0) {
+    const b = work.pop()!;
+    if (body.has(b)) continue;
+    body.add(b);
+    work.push(...cfg.blocks[b]!.preds);
+  }
+  return body;
 }

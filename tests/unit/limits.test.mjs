@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load, runSource } from '../../dist/vm.js';
 import { plainModule } from '../../dist/bytecode/fuse.js';
-import { OP_INFO, instrLength } from '../../dist/bytecode/opcodes.js';
+import { OP_INFO, instrLength, jumpTargetAt } from '../../dist/bytecode/opcodes.js';
 import { buildCfg } from '../../dist/jit/cfg.js';
 import { countedLoops } from '../../dist/jit/counted-loops.js';
 import { listPrograms, parseExpectations } from '../corpus.mjs';
@@ -236,6 +236,59 @@ test('counted loops stop at the same step as the interpreter, at every budget an
   stopsAlikeAt(COUNTED, budgets, total);
   // Across poll periods (10,000 steps) inside one long counted loop of each kind.
   const many = COUNTED.replace('0..3 {', '0..700 {').replace('2147483640..', '2147473640..');
+  const manyTotal = run(many, { tier: 'interp', maxSteps: 2 ** 40 }).steps;
+  assert.ok(manyTotal > 40002, `only ${manyTotal} steps`);
+  stopsAlikeAt(many, [9998, 9999, 10000, 10001, 10002, 19999, 20000, 20001, 30000, 30001, 40001, 40002]);
+});
+
+// A counted loop that an OSR entry enters at its header (jit/counted-loops.ts):
+// the entry's CFG nests the enclosing `while` loop through the `for` loop's
+// header, so the header has a second edge back to it, from outside the
+// FORLOOP's cycle, on which the loop is armed again (default `auto` enters at
+// the `for` loop, `jitThreshold: 1` at the inner `while` loop).
+const OSR_COUNTED = `
+fn main() {
+  let a = new [i32](8);
+  var t = 0;
+  var r = 2;
+  while r < 40 {
+    for i in 0..r % 8 { a[i] = a[i] + i + r; t = t + a[i]; }
+    var k = 0;
+    while k < r % 3 { k += 1; }
+    t = t + k;
+    if r % 7 == 6 { print(t); }
+    r += 1;
+  }
+  print(t);
+  for j in 0..100 { t = t + a[j % 9]; }
+}`;
+
+test('a counted loop is found in an OSR entry at its header, whose CFG nests the enclosing loop through it', () => {
+  const r = load('fuel.tier', OSR_COUNTED, { tier: 'interp', stderr: () => {} });
+  assert.ok(r.ok);
+  const fn = plainModule(r.program.module).functions.find((f) => f.name === 'main');
+  let forloop = 0;
+  while (OP_INFO[fn.code[forloop]].name !== 'FORLOOP') forloop += instrLength(fn.code[forloop]);
+  const header = jumpTargetAt(fn.code, forloop);
+  const osr = buildCfg(fn, header);
+  const loops = [...countedLoops(osr, fn.code).values()];
+  assert.equal(loops.length, 2);
+  const l = loops.find((x) => osr.blocks[x.header].start === header);
+  // Its header has two edges back to it; only the FORLOOP's is the loop's.
+  assert.equal(osr.blocks[l.header].preds.filter((p) => p >= l.header).length, 2);
+  assert.deepEqual([...l.blocks].map((b) => osr.blocks[b].start).sort((x, y) => x - y), [header]);
+  assert.equal(countedLoops(buildCfg(fn, 0), fn.code).size, 2);
+});
+
+test('a counted loop in an OSR entry at its header stops at the same step as the interpreter, at every budget and around poll periods', () => {
+  const full = run(OSR_COUNTED, { tier: 'interp', maxSteps: 2 ** 40 });
+  assert.match(full.stderr, /^runtime error: index 8 out of bounds for length 8\n/);
+  const total = full.steps;
+  for (const mode of COMPILING) assert.deepEqual(run(OSR_COUNTED, { ...mode, maxSteps: 2 ** 40 }), full, JSON.stringify(mode));
+  const budgets = [];
+  for (let n = 1; n <= total + 1; n++) budgets.push(n);
+  stopsAlikeAt(OSR_COUNTED, budgets, total);
+  const many = OSR_COUNTED.replace('r < 40', 'r < 3000').replace('0..r % 8', '0..r % 31').replace('[i32](8)', '[i32](31)').replace('j % 9', 'j % 32');
   const manyTotal = run(many, { tier: 'interp', maxSteps: 2 ** 40 }).steps;
   assert.ok(manyTotal > 40002, `only ${manyTotal} steps`);
   stopsAlikeAt(many, [9998, 9999, 10000, 10001, 10002, 19999, 20000, 20001, 30000, 30001, 40001, 40002]);

@@ -968,12 +968,24 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.elses.pop()?.();
   }
 
-  /** On an edge leaving a counted loop, the kept counter becomes exact again. */
+  /** On an edge leaving a counted loop, the kept counter becomes exact again;
+   *  on an edge back to a counted loop's header from outside it (an enclosing
+   *  loop that an OSR entry at that header nests through it: counted-loops.ts),
+   *  the loop is armed again, as on entry (openCountedLoop). */
   edge(from: number, to: number): void {
     const l = this.countedHolding(from);
-    if (l === null || l.blocks.has(to)) return;
-    this.keptNow(l, from === l.latch); this.wb.localSet(this.fuelKept!);
+    if (l !== null && !l.blocks.has(to)) {
+      this.keptNow(l, from === l.latch); this.wb.localSet(this.fuelKept!);
+      this.fuelDirty = true;
+    }
+    const into = this.counted.get(to);
+    if (into === undefined || into.blocks.has(from) || to > from) return;
+    const counting = this.counting;
+    this.counting = null;
+    if (into.call !== null) this.chargeOrPoll(1, into.call, null);
+    this.armCounted(into);
     this.fuelDirty = true;
+    this.counting = counting;
   }
 
   openBlock(): Label { this.closers.push(null); return this.wb.block(); }
