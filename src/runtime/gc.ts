@@ -90,6 +90,8 @@ export class GarbageCollector implements Collector {
   pauses: number[] = [];
   /** Live bytes after the last full collection. */
   lastLive = 0;
+  /** The most live bytes any full collection found. */
+  maxLive = 0;
   /** Bytes allocated from the last full collection to the last collection. */
   private allocatedSinceFull = 0;
   /** Bytes of OLD objects: live after the last full collection plus promoted since. */
@@ -126,6 +128,7 @@ export class GarbageCollector implements Collector {
     const t0 = performance.now();
     const heap = this.heap;
     heap.retireWindow();
+    heap.drainStoreBuffer();
     const usedBefore = heap.extent - heap.freeBytes;
     if (this.opts.verify) verifyHeap(heap, this.roots, 'before collection');
     full ||= this.fullDue(reason);
@@ -215,7 +218,7 @@ export class GarbageCollector implements Collector {
     return `[gc stats] collections ${this.count} (${this.fullCount} full), pause total ${this.totalPauseMs.toFixed(1)} ms, ` +
       `max ${this.maxPauseMs.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms, peak heap ${kb(this.heap.peakExtent)}, ` +
       `live after last full ${kb(this.lastLive)}, promoted ${kb(this.promotedBytes)} (moved ${kb(this.movedBytes)}), ` +
-      `linear memory ${kb(this.heap.mem.byteLength)}`;
+      `linear memory ${kb(this.heap.mem.byteLength)}, largest live after a full ${kb(this.maxLive)}`;
   }
 
   /** The OLD bitmap agrees with the headers at every block start. */
@@ -307,12 +310,52 @@ export class GarbageCollector implements Collector {
       i32[obj >> 2] = tag;
       if (!(tag & BIG_BIT)) this.relocateFields(obj, tag);   // a big array's logged elements are in `slots`
     }
-    for (let i = 0; i < slots.length; i += 2) this.relocate((slots[i]! >> 2) + 2 + slots[i + 1]!);
+    this.relocateSlots(slots);
     while (this.sp > 0) {
       const obj = this.markStack[--this.sp]!;
       this.relocateFields(obj, heap.mem.i32[obj >> 2]!);
     }
     heap.endPromotion();
+  }
+
+  /** relocate() for every logged element, with the usual case written out: a
+   *  young string (no references to follow) that no root reached, moved into
+   *  the promotion window (a million words stored into a big array in
+   *  `words`: this loop is most of its minor collections). */
+  private relocateSlots(slots: Int32Array): void {
+    const heap = this.heap, start = heap.start;
+    let i32 = heap.mem.i32;
+    for (let i = 0; i < slots.length; i += 2) {
+      const w = (slots[i]! >> 2) + 2 + slots[i + 1]!;
+      const child = i32[w]!;
+      if (child === 0) continue;
+      const bit = (child - start) >> 3, k = bit >> 5, m = 1 << (bit & 31);
+      if ((this.oldBits[k]! & m) !== 0) continue;
+      const tag = i32[child >> 2]!;
+      const units = i32[(child >> 2) + 1]!;
+      if ((tag & (KIND_MASK | FORWARDED_BIT)) !== ObjKind.STR || (this.markBits[k]! & m) !== 0 || units > (EVACUATE_MAX - HEADER_BYTES) >> 1) {
+        this.relocate(w);
+        i32 = heap.mem.i32;
+        continue;
+      }
+      const size = strBlockSize(units);
+      let to = heap.bumpOld(size);
+      if (to === 0) {
+        to = heap.allocOld(size, this.intoHoles);
+        if (to === 0) { this.relocate(w); i32 = heap.mem.i32; continue; }
+        this.ensureMarkBits();                 // old space may have grown past the bitmaps
+        i32 = heap.mem.i32;                    // and the memory with it
+      }
+      const f = child >> 2, t = to >> 2;
+      for (let j = 1; j < size >> 2; j++) i32[t + j] = i32[f + j]!;
+      i32[t] = tag | MARK_BIT;
+      i32[f] = tag | FORWARDED_BIT;
+      i32[f + 2] = to;
+      i32[w] = to;
+      const tb = (to - start) >> 3;
+      this.oldBits[tb >> 5]! |= 1 << (tb & 31);
+      this.evacuatedBytes += size;
+    }
   }
 
   private relocateFields(obj: number, tag: number): void {
@@ -461,6 +504,7 @@ export class GarbageCollector implements Collector {
     heap.rememberedCount = 0;
     heap.clearSlots();
     this.lastLive = live;
+    this.maxLive = Math.max(this.maxLive, live);
     this.allocatedSinceFull = 0;
     this.judgePretenuring();
     this.oldBytes = live;
@@ -525,6 +569,11 @@ export class GarbageCollector implements Collector {
         if (word & m) continue;
         if (minor && (old[bit >> 5]! & m)) continue;
         bits[bit >> 5] = word | m;
+        // An array's elements are often leaves (strings: a million words in
+        // `words`): one read of the header here spares the push and pop. A
+        // struct's children are pushed unread (read once, when popped: in a
+        // tree, most children have references to scan).
+        if (fields === null && !refsKind(i32[child >> 2]!)) continue;
         if (sp === stack.length) stack = grown(stack);
         stack[sp++] = child;
       }
@@ -567,11 +616,12 @@ export class GarbageCollector implements Collector {
         const addr = start + (((w << 5) + (31 - Math.clz32(low))) << 3);
         word ^= low;
         if (addr > gap) this.freeRun(gap, addr - gap);
-        const size = heap.blockSize(addr);
+        const tag = i32[addr >> 2]!;
+        const size = (tag & KIND_MASK) === ObjKind.STR ? strBlockSize(i32[(addr >> 2) + 1]!) : heap.blockSize(addr);
         if (promote & low) {
-          const tag = i32[addr >> 2]!;
           if (tag & PRETENURED_BIT) this.pretenuredLive += size;
-          i32[addr >> 2] = (tag | MARK_BIT) & ~(LOGGED_BIT | PRETENURED_BIT);
+          const promoted = (tag | MARK_BIT) & ~(LOGGED_BIT | PRETENURED_BIT);
+          if (promoted !== tag) i32[addr >> 2] = promoted;    // an OLD object's header is left clean (not written back)
           if (!full) this.sweptPromoted += size;
         } else {
           heap.addAged(addr);
@@ -596,6 +646,18 @@ export class GarbageCollector implements Collector {
   }
 }
 
+
+/** Can an object with this tag hold references (an array of references or a
+ *  struct; a struct without reference fields is scanned and found to have none)? */
+function refsKind(tag: number): boolean {
+  const kind = tag & KIND_MASK;
+  return kind === ObjKind.ARR_R || kind === ObjKind.STRUCT;
+}
+
+/** The block size of a string of `units` code units (Heap.blockSize's case, written out). */
+function strBlockSize(units: number): number {
+  return units <= (MIN_BLOCK - HEADER_BYTES) >> 1 ? MIN_BLOCK : (HEADER_BYTES + 2 * units + 7) & ~7;
+}
 
 function kb(bytes: number): string { return `${(bytes / 1024).toFixed(1)} KB`; }
 
