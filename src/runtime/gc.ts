@@ -63,6 +63,8 @@ const FULL_GROWTH = 2;
 const FULL_MIN = 4 << 20;
 /** See GarbageCollector.fullBeforeGrowth. */
 const REGROWTH = 1.1;
+/** See GarbageCollector.noRoomForNursery. */
+const MEMORY_GROWTH = 1.9;
 /** A minor collection moves young objects up to this size out of the young
  *  ranges; larger ones are promoted where they are. */
 const EVACUATE_MAX = 1024;
@@ -139,6 +141,7 @@ export class GarbageCollector implements Collector {
     // swept again by every later minor collection that allocated in it).
     this.allocatedSinceFull += heap.allocatedSinceGc;
     if (!full || heap.rememberedCount + heap.slotCount > 0) this.collectMinor();
+    if (!full && this.noRoomForNursery()) { full = true; reason += ', no room for the nursery'; }
     if (full) this.collectFull();
     heap.allocatedSinceGc = 0;
     heap.youngRangeCount = 0;
@@ -174,6 +177,24 @@ export class GarbageCollector implements Collector {
     if (this.fullCount > 0 && this.oldBytes > this.lastLive * REGROWTH) return true;
     const heap = this.heap;
     return 2 * heap.freeBytes > heap.extent && this.allocatedSinceFull + heap.allocatedSinceGc >= Math.max(this.lastLive, FULL_MIN);
+  }
+
+  /** After a minor collection: would the next nursery grow the heap, and the
+   *  linear memory past MEMORY_GROWTH times the live set of the last full
+   *  collection? Then a full collection runs now instead (the old generation
+   *  may hold garbage enough for the nursery), if the program has allocated its
+   *  live set since the last full one (full collections stay a bounded share
+   *  of the allocation). Without it binary-trees grew to exactly FULL_GROWTH
+   *  times its live set (the minor collections fill the heap with trees that
+   *  die soon after they are promoted); see docs/architecture.md, "Seventh
+   *  round", for what it does and does not buy. */
+  private noRoomForNursery(): boolean {
+    if (this.opts.stress || this.fullCount === 0) return false;
+    const heap = this.heap;
+    const used = heap.extent - heap.freeBytes;
+    const nursery = Math.min(NURSERY_MAX, Math.max(NURSERY_MIN, this.lastLive >> 1));
+    return used + nursery > heap.extent && heap.start + used + nursery > MEMORY_GROWTH * this.lastLive &&
+      this.allocatedSinceFull >= this.lastLive;
   }
 
   /** The extent the heap may grow to freely: FULL_GROWTH times the live set
