@@ -193,8 +193,9 @@ export class GarbageCollector implements Collector {
     const heap = this.heap;
     const used = heap.extent - heap.freeBytes;
     const nursery = Math.min(NURSERY_MAX, Math.max(NURSERY_MIN, this.lastLive >> 1));
-    return used + nursery > heap.extent && heap.start + used + nursery > MEMORY_GROWTH * this.lastLive &&
-      this.allocatedSinceFull >= this.lastLive;
+    const live = Math.max(this.lastLive, FULL_MIN / FULL_GROWTH);
+    return used + nursery > heap.extent && heap.start + used + nursery > MEMORY_GROWTH * live &&
+      this.allocatedSinceFull >= Math.max(this.lastLive, FULL_MIN);
   }
 
   /** The extent the heap may grow to freely: FULL_GROWTH times the live set
