@@ -602,7 +602,15 @@ export class Heap {
     const i32 = this.mem.i32, cell = (this.ring + SSB_NEXT) >> 2;
     const next = i32[cell]!;
     if (next === this.ssb) return;
-    for (let e = this.ssb >> 2; e < next >> 2; e += 2) this.remember(i32[e]!, i32[e + 1]!);
+    // Runs of entries for one object (a big array filled in order) read its
+    // header once: after the first, it is LOGGED, and only a big array's
+    // elements are left to log.
+    let prev = 0, big = false;
+    for (let e = this.ssb >> 2; e < next >> 2; e += 2) {
+      const obj = i32[e]!;
+      if (obj !== prev) { this.remember(obj, i32[e + 1]!); prev = obj; big = (i32[obj >> 2]! & BIG_BIT) !== 0; }
+      else if (big) this.logSlot(obj, i32[e + 1]!);
+    }
     i32[cell] = this.ssb;
   }
 
