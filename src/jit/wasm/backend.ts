@@ -96,7 +96,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     return {
       mod: this.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot,
       frameSizes: rt.frameSizes, mayInline: (g: number) => opts.inline && rt.tiering.mayCompile(g),
-      fuel: rt.limits.metered, countCalls: opts.events !== null,
+      fuel: rt.limits.metered, countCalls: opts.events !== null, charCache: rt.heap.charCache,
     };
   }
 
