@@ -48,7 +48,9 @@
 // Stores of a reference into a heap object pass the write barrier (remember):
 // an OLD object that receives a reference is logged once in the remembered set,
 // so a minor collection finds every old-to-young reference without scanning the
-// old objects.
+// old objects. Compiled wasm code defers that slow path through the store buffer
+// (STORE_BUFFER_ENTRIES, after the hole ring), which is empty whenever a
+// collection looks at the remembered set (drainStoreBuffer).
 // Address 0 is null; no block lives there.
 
 import { Kind } from '../bytecode/opcodes.js';
