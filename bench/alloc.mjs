@@ -14,7 +14,8 @@
 // (a ray caster whose vector operations return new structs). For each run: wall time
 // (spawn to exit, start-up included), the longest and the total GC pause (tiervm:
 // --gc-stats; JS: --trace-gc, main-thread pauses), and for tiervm the largest
-// extent of its GC heap against the live bytes after its last full collection.
+// extent of its GC heap and its linear memory against the live bytes after its
+// last full collection and after the full collection that found the most.
 // tiervm's stdout must equal the JS program's (trace lines removed), or the run
 // fails loudly and the harness exits 1. Results: bench/out/alloc.json.
 
@@ -98,7 +99,8 @@ for (const p of programs) {
     tiervm: { seconds: summary(runs.tiervm, (r) => r.seconds), maxPauseMs: summary(runs.tiervm, (r) => r.gc.maxPauseMs),
       pauseTotalMs: summary(runs.tiervm, (r) => r.gc.pauseTotalMs), collections: summary(runs.tiervm, (r) => r.gc.collections),
       peakHeapMB: summary(runs.tiervm, (r) => r.gc.peakHeapBytes / 2 ** 20), liveAfterFullMB: summary(runs.tiervm, (r) => r.gc.liveAfterLastBytes / 2 ** 20),
-      memoryMB: summary(runs.tiervm, (r) => (r.gc.memoryBytes ?? NaN) / 2 ** 20) },
+      memoryMB: summary(runs.tiervm, (r) => (r.gc.memoryBytes ?? NaN) / 2 ** 20),
+      maxLiveMB: summary(runs.tiervm, (r) => (r.gc.maxLiveBytes ?? NaN) / 2 ** 20) },
     js: { seconds: summary(runs.js, (r) => r.seconds), maxPauseMs: summary(runs.js, (r) => r.gc.maxPauseMs),
       pauseTotalMs: summary(runs.js, (r) => r.gc.pauseTotalMs), collections: summary(runs.js, (r) => r.gc.collections) },
   };
@@ -106,18 +108,20 @@ for (const p of programs) {
 }
 
 const f = (s, d) => (s ? `${s.median.toFixed(d)} (${s.min.toFixed(d)}..${s.max.toFixed(d)})` : 'n/a');
-const ratio = (a, b) => (a && b ? `${(a.median / b.median).toFixed(2)}×` : 'n/a');
+const ratio = (a, b) => (a && b && b.median > 0 && Number.isFinite(a.median) ? `${(a.median / b.median).toFixed(2)}×` : 'n/a');
 console.log(`# Allocation-heavy programs: tiervm (default mode) and JS on node ${process.version}, ${opts.reps} interleaved repetitions`);
 console.log('');
-console.log('| program | size | tiervm s | JS s | time / JS | tiervm max pause ms | JS max pause ms | pause / JS | tiervm GC total ms | JS GC total ms | tiervm heap peak MB | linear memory MB | live after last full MB |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('| program | size | tiervm s | JS s | time / JS | tiervm max pause ms | JS max pause ms | pause / JS | tiervm GC total ms | JS GC total ms | tiervm heap peak MB | linear memory MB | live after last full MB | memory / last live | largest live after a full MB | memory / largest live |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
   console.log(`| ${r.program} | ${r.size} | ${f(r.tiervm.seconds, 3)} | ${f(r.js.seconds, 3)} | ${ratio(r.tiervm.seconds, r.js.seconds)} | ` +
     `${f(r.tiervm.maxPauseMs, 1)} | ${f(r.js.maxPauseMs, 1)} | ${ratio(r.tiervm.maxPauseMs, r.js.maxPauseMs)} | ` +
-    `${f(r.tiervm.pauseTotalMs, 0)} | ${f(r.js.pauseTotalMs, 0)} | ${f(r.tiervm.peakHeapMB, 1)} | ${f(r.tiervm.memoryMB, 1)} | ${f(r.tiervm.liveAfterFullMB, 1)} |`);
+    `${f(r.tiervm.pauseTotalMs, 0)} | ${f(r.js.pauseTotalMs, 0)} | ${f(r.tiervm.peakHeapMB, 1)} | ${f(r.tiervm.memoryMB, 1)} | ${f(r.tiervm.liveAfterFullMB, 1)} | ` +
+    `${ratio(r.tiervm.memoryMB, r.tiervm.liveAfterFullMB)} | ${f(r.tiervm.maxLiveMB, 1)} | ${ratio(r.tiervm.memoryMB, r.tiervm.maxLiveMB)} |`);
 }
 console.log('');
-console.log('Medians (min..max). Time: wall clock from spawn to exit, node start-up included. Pauses: tiervm --gc-stats (stop-the-world, minor and full); JS --trace-gc main-thread pauses.');
+console.log('Medians (min..max). Time: wall clock from spawn to exit, node start-up included. Pauses: tiervm --gc-stats (stop-the-world, minor and full); JS --trace-gc main-thread pauses. ' +
+  'Memory: the linear memory at exit (it never shrinks), against the live bytes of the last full collection and of the full collection that found the most.');
 console.log(failed ? 'output check: FAILED (see stderr)' : "output check: tiervm printed exactly the JS program's output every time");
 mkdirSync(OUT_DIR, { recursive: true });
 writeFileSync(join(OUT_DIR, 'alloc.json'), `${JSON.stringify({ node: process.version, date: new Date().toISOString(), reps: opts.reps, results, ok: !failed }, null, 2)}\n`);

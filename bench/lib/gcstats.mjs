@@ -14,15 +14,17 @@ export function p99(xs) {
 
 /** tiervm: `[gc stats] collections 18 (2 full), pause total 37.4 ms, max 15.235 ms,
  *  p99 15.235 ms, peak heap 1263.5 KB, live after last full 235.7 KB, promoted 12.0 KB
- *  (moved 8.0 KB), linear memory 2048.0 KB`
- *  on stderr; null if there is no such line. */
+ *  (moved 8.0 KB), linear memory 2048.0 KB, largest live after a full 240.1 KB`
+ *  on stderr (the last two fields only from builds that print them: null
+ *  otherwise); null if there is no such line. */
 export function parseTiervmGcStats(stderr) {
-  const m = /\[gc stats\] collections (\d+) \((\d+) full\), pause total ([\d.]+) ms, max ([\d.]+) ms, p99 ([\d.]+) ms, peak heap ([\d.]+) (B|KB|MB|GB), live after last full ([\d.]+) (B|KB|MB|GB), promoted ([\d.]+) (B|KB|MB|GB)(?:.*?, linear memory ([\d.]+) (B|KB|MB|GB))?/.exec(stderr);
+  const m = /\[gc stats\] collections (\d+) \((\d+) full\), pause total ([\d.]+) ms, max ([\d.]+) ms, p99 ([\d.]+) ms, peak heap ([\d.]+) (B|KB|MB|GB), live after last full ([\d.]+) (B|KB|MB|GB), promoted ([\d.]+) (B|KB|MB|GB)(?:.*?, linear memory ([\d.]+) (B|KB|MB|GB))?(?:, largest live after a full ([\d.]+) (B|KB|MB|GB))?/.exec(stderr);
   if (!m) return null;
   return {
     collections: +m[1], fullCollections: +m[2], pauseTotalMs: +m[3], maxPauseMs: +m[4], p99PauseMs: +m[5],
     peakHeapBytes: bytes(m[6], m[7]), liveAfterLastBytes: bytes(m[8], m[9]), promotedBytes: bytes(m[10], m[11]),
     memoryBytes: m[12] === undefined ? null : bytes(m[12], m[13]),
+    maxLiveBytes: m[14] === undefined ? null : bytes(m[14], m[15]),
   };
 }
 

@@ -74,7 +74,9 @@ export function helperImports(rt: Runtime): Readonly<Record<Helper, HelperFn>> {
     // fragmented, and one wrapper shared by every helper makes its call site
     // megamorphic (a profile of 1.3 million refills put 68 ms in the wrapper).
     refill: (bytes: number) => { try { heap.refill(bytes); } catch (e) { throw atPublished(rt, e); } },
-    remember: (obj: number, index: number) => heap.remember(obj, index),
+    // Compiled wasm code calls this when its store buffer is full (its own
+    // remember appends there: jit/wasm/alloc.ts, makeRemember).
+    remember: (obj: number, index: number) => { heap.drainStoreBuffer(); heap.remember(obj, index); },
     new_array: guarded(rt, (kind: ArrayKind, len: number) => heap.newArray(kind, len)),
     concat: guarded(rt, (a: number, b: number) => heap.concat(a, b)),
     sb_append: guarded(rt, (b: number, s: number) => appendTo(heap, b, s)),

@@ -63,6 +63,8 @@ const FULL_GROWTH = 2;
 const FULL_MIN = 4 << 20;
 /** See GarbageCollector.fullBeforeGrowth. */
 const REGROWTH = 1.1;
+/** See GarbageCollector.noRoomForNursery. */
+const MEMORY_GROWTH = 1.9;
 /** A minor collection moves young objects up to this size out of the young
  *  ranges; larger ones are promoted where they are. */
 const EVACUATE_MAX = 1024;
@@ -90,6 +92,8 @@ export class GarbageCollector implements Collector {
   pauses: number[] = [];
   /** Live bytes after the last full collection. */
   lastLive = 0;
+  /** The most live bytes any full collection found. */
+  maxLive = 0;
   /** Bytes allocated from the last full collection to the last collection. */
   private allocatedSinceFull = 0;
   /** Bytes of OLD objects: live after the last full collection plus promoted since. */
@@ -126,6 +130,7 @@ export class GarbageCollector implements Collector {
     const t0 = performance.now();
     const heap = this.heap;
     heap.retireWindow();
+    heap.drainStoreBuffer();
     const usedBefore = heap.extent - heap.freeBytes;
     if (this.opts.verify) verifyHeap(heap, this.roots, 'before collection');
     full ||= this.fullDue(reason);
@@ -136,6 +141,7 @@ export class GarbageCollector implements Collector {
     // swept again by every later minor collection that allocated in it).
     this.allocatedSinceFull += heap.allocatedSinceGc;
     if (!full || heap.rememberedCount + heap.slotCount > 0) this.collectMinor();
+    if (!full && this.noRoomForNursery()) { full = true; reason += ', no room for the nursery'; }
     if (full) this.collectFull();
     heap.allocatedSinceGc = 0;
     heap.youngRangeCount = 0;
@@ -171,6 +177,25 @@ export class GarbageCollector implements Collector {
     if (this.fullCount > 0 && this.oldBytes > this.lastLive * REGROWTH) return true;
     const heap = this.heap;
     return 2 * heap.freeBytes > heap.extent && this.allocatedSinceFull + heap.allocatedSinceGc >= Math.max(this.lastLive, FULL_MIN);
+  }
+
+  /** After a minor collection: would the next nursery grow the heap, and the
+   *  linear memory past MEMORY_GROWTH times the live set of the last full
+   *  collection? Then a full collection runs now instead (the old generation
+   *  may hold garbage enough for the nursery), if the program has allocated its
+   *  live set since the last full one (full collections stay a bounded share
+   *  of the allocation). Without it binary-trees grew to exactly FULL_GROWTH
+   *  times its live set (the minor collections fill the heap with trees that
+   *  die soon after they are promoted); see docs/architecture.md, "Seventh
+   *  round", for what it does and does not buy. */
+  private noRoomForNursery(): boolean {
+    if (this.opts.stress || this.fullCount === 0) return false;
+    const heap = this.heap;
+    const used = heap.extent - heap.freeBytes;
+    const nursery = Math.min(NURSERY_MAX, Math.max(NURSERY_MIN, this.lastLive >> 1));
+    const live = Math.max(this.lastLive, FULL_MIN / FULL_GROWTH);
+    return used + nursery > heap.extent && heap.start + used + nursery > MEMORY_GROWTH * live &&
+      this.allocatedSinceFull >= Math.max(this.lastLive, FULL_MIN);
   }
 
   /** The extent the heap may grow to freely: FULL_GROWTH times the live set
@@ -215,7 +240,7 @@ export class GarbageCollector implements Collector {
     return `[gc stats] collections ${this.count} (${this.fullCount} full), pause total ${this.totalPauseMs.toFixed(1)} ms, ` +
       `max ${this.maxPauseMs.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms, peak heap ${kb(this.heap.peakExtent)}, ` +
       `live after last full ${kb(this.lastLive)}, promoted ${kb(this.promotedBytes)} (moved ${kb(this.movedBytes)}), ` +
-      `linear memory ${kb(this.heap.mem.byteLength)}`;
+      `linear memory ${kb(this.heap.mem.byteLength)}, largest live after a full ${kb(this.maxLive)}`;
   }
 
   /** The OLD bitmap agrees with the headers at every block start. */
@@ -307,12 +332,52 @@ export class GarbageCollector implements Collector {
       i32[obj >> 2] = tag;
       if (!(tag & BIG_BIT)) this.relocateFields(obj, tag);   // a big array's logged elements are in `slots`
     }
-    for (let i = 0; i < slots.length; i += 2) this.relocate((slots[i]! >> 2) + 2 + slots[i + 1]!);
+    this.relocateSlots(slots);
     while (this.sp > 0) {
       const obj = this.markStack[--this.sp]!;
       this.relocateFields(obj, heap.mem.i32[obj >> 2]!);
     }
     heap.endPromotion();
+  }
+
+  /** relocate() for every logged element, with the usual case written out: a
+   *  young string (no references to follow) that no root reached, moved into
+   *  the promotion window (a million words stored into a big array in
+   *  `words`: this loop is most of its minor collections). */
+  private relocateSlots(slots: Int32Array): void {
+    const heap = this.heap, start = heap.start;
+    let i32 = heap.mem.i32;
+    for (let i = 0; i < slots.length; i += 2) {
+      const w = (slots[i]! >> 2) + 2 + slots[i + 1]!;
+      const child = i32[w]!;
+      if (child === 0) continue;
+      const bit = (child - start) >> 3, k = bit >> 5, m = 1 << (bit & 31);
+      if ((this.oldBits[k]! & m) !== 0) continue;
+      const tag = i32[child >> 2]!;
+      const units = i32[(child >> 2) + 1]!;
+      if ((tag & (KIND_MASK | FORWARDED_BIT)) !== ObjKind.STR || (this.markBits[k]! & m) !== 0 || units > (EVACUATE_MAX - HEADER_BYTES) >> 1) {
+        this.relocate(w);
+        i32 = heap.mem.i32;
+        continue;
+      }
+      const size = strBlockSize(units);
+      let to = heap.bumpOld(size);
+      if (to === 0) {
+        to = heap.allocOld(size, this.intoHoles);
+        if (to === 0) { this.relocate(w); i32 = heap.mem.i32; continue; }
+        this.ensureMarkBits();                 // old space may have grown past the bitmaps
+        i32 = heap.mem.i32;                    // and the memory with it
+      }
+      const f = child >> 2, t = to >> 2;
+      for (let j = 1; j < size >> 2; j++) i32[t + j] = i32[f + j]!;
+      i32[t] = tag | MARK_BIT;
+      i32[f] = tag | FORWARDED_BIT;
+      i32[f + 2] = to;
+      i32[w] = to;
+      const tb = (to - start) >> 3;
+      this.oldBits[tb >> 5]! |= 1 << (tb & 31);
+      this.evacuatedBytes += size;
+    }
   }
 
   private relocateFields(obj: number, tag: number): void {
@@ -461,6 +526,7 @@ export class GarbageCollector implements Collector {
     heap.rememberedCount = 0;
     heap.clearSlots();
     this.lastLive = live;
+    this.maxLive = Math.max(this.maxLive, live);
     this.allocatedSinceFull = 0;
     this.judgePretenuring();
     this.oldBytes = live;
@@ -525,6 +591,11 @@ export class GarbageCollector implements Collector {
         if (word & m) continue;
         if (minor && (old[bit >> 5]! & m)) continue;
         bits[bit >> 5] = word | m;
+        // An array's elements are often leaves (strings: a million words in
+        // `words`): one read of the header here spares the push and pop. A
+        // struct's children are pushed unread (read once, when popped: in a
+        // tree, most children have references to scan).
+        if (fields === null && !refsKind(i32[child >> 2]!)) continue;
         if (sp === stack.length) stack = grown(stack);
         stack[sp++] = child;
       }
@@ -567,11 +638,12 @@ export class GarbageCollector implements Collector {
         const addr = start + (((w << 5) + (31 - Math.clz32(low))) << 3);
         word ^= low;
         if (addr > gap) this.freeRun(gap, addr - gap);
-        const size = heap.blockSize(addr);
+        const tag = i32[addr >> 2]!;
+        const size = (tag & KIND_MASK) === ObjKind.STR ? strBlockSize(i32[(addr >> 2) + 1]!) : heap.blockSize(addr);
         if (promote & low) {
-          const tag = i32[addr >> 2]!;
           if (tag & PRETENURED_BIT) this.pretenuredLive += size;
-          i32[addr >> 2] = (tag | MARK_BIT) & ~(LOGGED_BIT | PRETENURED_BIT);
+          const promoted = (tag | MARK_BIT) & ~(LOGGED_BIT | PRETENURED_BIT);
+          if (promoted !== tag) i32[addr >> 2] = promoted;    // an OLD object's header is left clean (not written back)
           if (!full) this.sweptPromoted += size;
         } else {
           heap.addAged(addr);
@@ -596,6 +668,18 @@ export class GarbageCollector implements Collector {
   }
 }
 
+
+/** Can an object with this tag hold references (an array of references or a
+ *  struct; a struct without reference fields is scanned and found to have none)? */
+function refsKind(tag: number): boolean {
+  const kind = tag & KIND_MASK;
+  return kind === ObjKind.ARR_R || kind === ObjKind.STRUCT;
+}
+
+/** The block size of a string of `units` code units (Heap.blockSize's case, written out). */
+function strBlockSize(units: number): number {
+  return units <= (MIN_BLOCK - HEADER_BYTES) >> 1 ? MIN_BLOCK : (HEADER_BYTES + 2 * units + 7) & ~7;
+}
 
 function kb(bytes: number): string { return `${(bytes / 1024).toFixed(1)} KB`; }
 

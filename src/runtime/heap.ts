@@ -48,7 +48,9 @@
 // Stores of a reference into a heap object pass the write barrier (remember):
 // an OLD object that receives a reference is logged once in the remembered set,
 // so a minor collection finds every old-to-young reference without scanning the
-// old objects.
+// old objects. Compiled wasm code defers that slow path through the store buffer
+// (STORE_BUFFER_ENTRIES, after the hole ring), which is empty whenever a
+// collection looks at the remembered set (drainStoreBuffer).
 // Address 0 is null; no block lives there.
 
 import { Kind } from '../bytecode/opcodes.js';
@@ -126,9 +128,23 @@ const PROMOTION_CHUNK = 64 * 1024;
 export const RING_NEXT = 0;
 export const RING_END = 4;
 export const RING_BUDGET = 8;
+/** The store buffer's cell (beside the ring's): the byte address of its next
+ *  free entry (see STORE_BUFFER_ENTRIES). */
+export const SSB_NEXT = 12;
 export const RING_ENTRIES = 16;
 export const HOLE_RING_ENTRIES = 256;
 const RING_BYTES = RING_ENTRIES + 8 * HOLE_RING_ENTRIES;
+/** The store buffer (after the hole ring, before the blocks): [object, index]
+ *  entries, each a write barrier's slow path not yet taken. Compiled wasm code
+ *  appends to it (jit/wasm/alloc.ts, makeRemember) instead of calling the
+ *  runtime's remember() at each store that needs it (a million stores into a
+ *  big OLD array in `words`: a host call each); the runtime takes the entries
+ *  (drainStoreBuffer) when the buffer is full and before every collection,
+ *  which is before anything reads the remembered set or the logged elements.
+ *  An entry's object is OLD and was when it was stored into (only a
+ *  collection changes that), so taking it later is the same as remember() then. */
+export const STORE_BUFFER_ENTRIES = 1024;
+const SSB_BYTES = 8 * STORE_BUFFER_ENTRIES;
 
 /** The collector, as the allocator sees it (gc.ts implements it). */
 export interface Collector {
@@ -395,13 +411,17 @@ export class Heap {
   readonly start: number;
   /** Byte address of the hole ring (RING_* cells, then its entries). */
   readonly ring: number;
+  /** Byte address of the store buffer's first entry (its end is heap.start). */
+  readonly ssb: number;
   /** The ring's BUDGET when it was filled (the difference is allocated bytes). */
   private ringBudget = 0;
 
   /** The heap takes [start, limit): the hole ring, then its blocks. */
   constructor(readonly mem: Memory, start: number, readonly limit: number) {
     this.ring = start;
-    this.start = start + RING_BYTES;
+    this.ssb = start + RING_BYTES;
+    this.start = this.ssb + SSB_BYTES;
+    mem.i32[(this.ring + SSB_NEXT) >> 2] = this.ssb;
     this.top = this.start;
     this.free = new FreeBins(mem);
     this.emptyRing();
@@ -579,6 +599,23 @@ export class Heap {
     if (tag & BIG_BIT) this.logSlot(obj, index);
   }
 
+  /** Take the store buffer's entries: remember() each. */
+  drainStoreBuffer(): void {
+    const i32 = this.mem.i32, cell = (this.ring + SSB_NEXT) >> 2;
+    const next = i32[cell]!;
+    if (next === this.ssb) return;
+    // Runs of entries for one object (a big array filled in order) read its
+    // header once: after the first, it is LOGGED, and only a big array's
+    // elements are left to log.
+    let prev = 0, big = false;
+    for (let e = this.ssb >> 2; e < next >> 2; e += 2) {
+      const obj = i32[e]!;
+      if (obj !== prev) { this.remember(obj, i32[e + 1]!); prev = obj; big = (i32[obj >> 2]! & BIG_BIT) !== 0; }
+      else if (big) this.logSlot(obj, i32[e + 1]!);
+    }
+    i32[cell] = this.ssb;
+  }
+
   addAged(addr: number): void {
     if (this.agedCount === this.aged.length) this.aged = grown(this.aged);
     this.aged[this.agedCount++] = addr;
@@ -704,6 +741,15 @@ export class Heap {
     this.promoCursor = run + size;
     this.promoLimit = end;
     return run;
+  }
+
+  /** `size` bytes from the promotion window if it has room, else 0 (allocOld's
+   *  fast path, for the collector's own loops). */
+  bumpOld(size: number): number {
+    const a = this.promoCursor;
+    if (a + size > this.promoLimit) return 0;
+    this.promoCursor = a + size;
+    return a;
   }
 
   /** The promotion window's unused rest back to the free runs. */

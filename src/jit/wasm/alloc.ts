@@ -15,7 +15,7 @@
 // rest of the hole left behind written as a free block, the budget charged
 // with the whole hole.
 
-import { CURSOR_WORD, LIMIT_WORD, ObjKind, RING_NEXT, RING_END, RING_BUDGET } from '../../runtime/heap.js';
+import { CURSOR_WORD, LIMIT_WORD, ObjKind, RING_NEXT, RING_END, RING_BUDGET, SSB_NEXT } from '../../runtime/heap.js';
 import { ValType, W, WasmModuleBuilder } from './encoder.js';
 import { helperType } from './lower.js';
 
@@ -71,4 +71,34 @@ export function makeRefill(memory: WebAssembly.Memory, slow: Function, ring: num
   const instance = new WebAssembly.Instance(new WebAssembly.Module(mb.encode() as Uint8Array<ArrayBuffer>),
     { env: { memory }, slow: { refill: slow } as unknown as WebAssembly.ModuleImports });
   return instance.exports.refill as Function;
+}
+
+/** The write barrier's slow path for compiled wasm code, as WebAssembly:
+ *  `remember(obj, index)` appends the pair to the heap's store buffer
+ *  (runtime/heap.ts, STORE_BUFFER_ENTRIES), a wasm-to-wasm call where it was a
+ *  call into JavaScript; when the buffer is full, the runtime's remember
+ *  (`slow`) takes its entries and this pair. `ring` is the byte address of the
+ *  hole ring (whose SSB_NEXT cell says where the next entry goes), `end` the
+ *  store buffer's end. */
+export function makeRemember(memory: WebAssembly.Memory, slow: Function, ring: number, end: number): Function {
+  const mb = new WasmModuleBuilder();
+  mb.importMemory('env', 'memory', 1);
+  const type = helperType(mb, 'remember');
+  const slowRemember = mb.importFunction('slow', 'remember', type);
+  const wb = mb.addFunction(type, 'remember');
+  const obj = wb.param(0), index = wb.param(1);
+  const e = wb.local(I32);
+  wb.i32Const(0); wb.load(W.I32_LOAD, 2, ring + SSB_NEXT); wb.localTee(e);
+  wb.i32Const(end); wb.op(W.I32_GE_U);
+  wb.ifRarely();
+  wb.localGet(obj); wb.localGet(index); wb.call(slowRemember); wb.return_();
+  wb.end();
+  wb.localGet(e); wb.localGet(obj); wb.store(W.I32_STORE, 2, 0);
+  wb.localGet(e); wb.localGet(index); wb.store(W.I32_STORE, 2, 4);
+  wb.i32Const(0); wb.localGet(e); wb.i32Const(8); wb.op(W.I32_ADD); wb.store(W.I32_STORE, 2, ring + SSB_NEXT);
+  wb.finish();
+  mb.exportFunction('remember', wb.index);
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(mb.encode() as Uint8Array<ArrayBuffer>),
+    { env: { memory }, slow: { remember: slow } as unknown as WebAssembly.ModuleImports });
+  return instance.exports.remember as Function;
 }

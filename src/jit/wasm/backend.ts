@@ -20,7 +20,7 @@ import { dispatchSites, functionModule, selfInlines, type LowerEnv } from './low
 import { adapterModule, functionShapes, typedGenericC2iModule } from './adapters.js';
 import { CompilerThread, DISPOSED, THREAD_START_DELAY_MS, threadUnavailable, type ThreadResult } from '../thread.js';
 import { makeStringHelpers, WASM_STRING_HELPERS } from './strings.js';
-import { makeRefill } from './alloc.js';
+import { makeRefill, makeRemember } from './alloc.js';
 
 /** True if this host can compile and run WebAssembly now (not under --jitless,
  *  and not where a policy forbids wasm code generation). */
@@ -77,6 +77,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     // instantiated here, with these imports, either way.
     const helpers: Record<string, Function> = { ...js };
     withLazyWasmHelpers(helpers, ['refill'], () => ({ refill: makeRefill(rt.mem.wasm!, js.refill, rt.heap.ring) }));
+    withLazyWasmHelpers(helpers, ['remember'], () => ({ remember: makeRemember(rt.mem.wasm!, js.remember, rt.heap.ring, rt.heap.start) }));
     withLazyWasmHelpers(helpers, WASM_STRING_HELPERS,
       () => makeStringHelpers(rt.mem.wasm!, { ...js, refill: helpers.refill! }, rt.heap.charCache, this.stringsModule ?? undefined));
     this.helpers = helpers as WebAssembly.ModuleImports;
@@ -95,7 +96,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     return {
       mod: this.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot,
       frameSizes: rt.frameSizes, mayInline: (g: number) => opts.inline && rt.tiering.mayCompile(g),
-      fuel: rt.limits.metered, countCalls: opts.events !== null,
+      fuel: rt.limits.metered, countCalls: opts.events !== null, charCache: rt.heap.charCache,
     };
   }
 

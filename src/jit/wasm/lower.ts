@@ -33,7 +33,7 @@ import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS, type MathBuiltin } from '../../bytecode/builtins.js';
 import { helperSignature, type Helper } from '../../bytecode/helpers.js';
 import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CALLS_WORD, STACK_SLACK_SLOTS } from '../../runtime/runtime.js';
-import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
+import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, CHAR_CACHE_SIZE, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, innermostLoops, loopBlocks, Exit, type Block, type Cfg } from '../cfg.js';
 import { allocated, boundsKey, checksAtEntry, checksAtHeader, forEachWritten, forgetRegister, type CheckFacts } from '../checks.js';
@@ -77,6 +77,9 @@ export interface LowerEnv {
   /** Count every call, inlined or not, in cells[CALLS] (tier events are on:
    *  runtime.ts). */
   countCalls: boolean;
+  /** The heap's one-unit string cache (Heap.charCache; 0 if none): `chr` of a
+   *  code point below CHAR_CACHE_SIZE loads from it inline. */
+  charCache: number;
 }
 
 /** A module importing the program's memory and its table of `tableSize` slots
@@ -1475,7 +1478,20 @@ class WasmFnLowering implements StructuredSink<Label> {
       }
       case Op.CLOCK: this.callHelper('clock'); this.set(a(0), Kind.F); return;
       case Op.FIXED: this.publish(); this.get(a(1)); this.get(a(2)); this.callHelper('fixed'); this.set(a(0), Kind.R); return;
-      case Op.CHR: this.publish(); this.get(a(1)); this.callHelper('chr'); this.set(a(0), Kind.R); return;
+      case Op.CHR: {
+        // A code point below CHAR_CACHE_SIZE: the cached string, loaded inline
+        // (no call: `words` makes 4 million); else the helper.
+        const cache = this.env.charCache;
+        if (cache === 0) { this.publish(); this.get(a(1)); this.callHelper('chr'); this.set(a(0), Kind.R); return; }
+        this.get(a(1)); wb.i32Const(CHAR_CACHE_SIZE); wb.op(W.I32_LT_U);
+        wb.if_(ValType.I32);
+        this.get(a(1)); wb.i32Const(2); wb.op(W.I32_SHL); wb.load(W.I32_LOAD, 2, cache + HEADER_BYTES);
+        wb.else_();
+        this.publish(); this.get(a(1)); this.callHelper('chr');
+        wb.end();
+        this.set(a(0), Kind.R);
+        return;
+      }
       case Op.SUBSTR:
         this.publish(); this.get(a(1)); this.get(a(2)); this.get(a(3)); this.callHelper('substr'); this.set(a(0), Kind.R);
         return;
