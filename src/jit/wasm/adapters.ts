@@ -17,16 +17,17 @@
 //     header RESULT_REG := TO_HOST        ;; return to the host: back here
 //     (store arg i to slot fp + i) ...
 //     limit := HOST_LIMIT_WORD ; HOST_LIMIT_WORD := limit - crossingSlots
-//     local.get fp ; i32.const ADAPTER_CROSSING ; i32.const 0
-//     call $enter                         ;; the interpreter's entry itself (rt.interpretFrame)
+//     pos := call $enter(fp, ADAPTER_PC)  ;; the interpreter's loop itself
+//     if pos != ADAPTER_DONE: call $resume(pos)   ;; (rarely) the rest of the frame
 //     HOST_LIMIT_WORD := limit ; TOP_FP_WORD := header CALLER_FP
 //     [i32.const 0 ; load scratch slot]   ;; the raw result, through memory
-//   The limit and the published frame are the adapter's (ADAPTER_CROSSING,
-//   runtime.ts): the interpreter's loop does not touch them on this entry.
+//   The limit and the published frame are the adapter's (runtime.ts,
+//   AdapterEntry): the interpreter's loop does not touch them on this entry.
 //
-// Imports: env.memory, env.table (with i2c adapters), and h.enter (the
-// interpreter's entry, (fp, entry, startPc) -> (), all i32: with matching
-// arity V8 calls the JS function straight from the wasm-to-JS wrapper; with c2i adapters).
+// Imports: env.memory, env.table (with i2c adapters), and with c2i adapters
+// h.enter and h.resume (rt.adapterEntry: (fp, pc) -> pos and (pos) -> (), all
+// i32: with matching arity V8 calls the JS function straight from the
+// wasm-to-JS wrapper).
 // Exports: `c2i SHAPE` and `i2c SHAPE` (SHAPE: shapeKey).
 //
 // Under --adapters=generic the c2i adapters are not generated: typedGenericC2iModule
@@ -34,7 +35,7 @@
 
 import { Kind } from '../../bytecode/opcodes.js';
 import { Hdr, TO_HOST, headerByteOffset } from '../../runtime/frames.js';
-import { SCRATCH_SLOT, HOST_LIMIT_WORD, TOP_FP_WORD, InterpEntry } from '../../runtime/runtime.js';
+import { SCRATCH_SLOT, HOST_LIMIT_WORD, TOP_FP_WORD, ADAPTER_PC, ADAPTER_DONE } from '../../runtime/runtime.js';
 import { shapeKey, type Shape } from '../backend.js';
 import { ValType, W, WasmModuleBuilder } from './encoder.js';
 import { sharedModule, shapeType } from './lower.js';
@@ -46,8 +47,9 @@ export function adapterModule(c2i: readonly Shape[], i2c: readonly Shape[], tabl
   const mb = i2c.length > 0 ? sharedModule(tableSize) : new WasmModuleBuilder();
   if (i2c.length === 0) mb.importMemory('env', 'memory', 1);
   // Imports precede defined functions.
-  const enter = c2i.length > 0 ? mb.importFunction('h', 'enter', mb.addType([ValType.I32, ValType.I32, ValType.I32], [])) : -1;
-  for (const s of c2i) addC2i(mb, s, enter, crossingSlots);
+  const enter = c2i.length > 0 ? mb.importFunction('h', 'enter', mb.addType([ValType.I32, ValType.I32], [ValType.I32])) : -1;
+  const resume = c2i.length > 0 ? mb.importFunction('h', 'resume', mb.addType([ValType.I32], [])) : -1;
+  for (const s of c2i) addC2i(mb, s, enter, resume, crossingSlots);
   for (const s of i2c) addI2c(mb, s);
   return mb;
 }
@@ -84,9 +86,9 @@ function addI2c(mb: WasmModuleBuilder, s: Shape): void {
   mb.exportFunction(`i2c ${shapeKey(s)}`, wb.index);
 }
 
-function addC2i(mb: WasmModuleBuilder, s: Shape, enter: number, crossingSlots: number): void {
+function addC2i(mb: WasmModuleBuilder, s: Shape, enter: number, resume: number, crossingSlots: number): void {
   const wb = mb.addFunction(shapeType(mb, s.params, s.ret), `c2i_${shapeKey(s)}`);
-  const fpb = wb.local(ValType.I32), limit = wb.local(ValType.I32);
+  const fpb = wb.local(ValType.I32), limit = wb.local(ValType.I32), pos = wb.local(ValType.I32);
   wb.localGet(wb.param(0)); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(fpb);
   wb.localGet(fpb); wb.i32Const(headerByteOffset(Hdr.RESULT_REG)); wb.op(W.I32_ADD);
   wb.i32Const(TO_HOST); wb.store(W.I32_STORE, 2, 0);
@@ -96,7 +98,8 @@ function addC2i(mb: WasmModuleBuilder, s: Shape, enter: number, crossingSlots: n
   });
   wb.i32Const(0); wb.i32Const(0); wb.load(W.I32_LOAD, 2, HOST_LIMIT_WORD * 4); wb.localTee(limit);
   wb.i32Const(crossingSlots); wb.op(W.I32_SUB); wb.store(W.I32_STORE, 2, HOST_LIMIT_WORD * 4);
-  wb.localGet(wb.param(0)); wb.i32Const(InterpEntry.ADAPTER_CROSSING); wb.i32Const(0); wb.call(enter);
+  wb.localGet(wb.param(0)); wb.i32Const(ADAPTER_PC); wb.call(enter); wb.localTee(pos);
+  wb.i32Const(ADAPTER_DONE); wb.op(W.I32_NE); wb.ifRarely(); wb.localGet(pos); wb.call(resume); wb.end();
   wb.i32Const(0); wb.localGet(limit); wb.store(W.I32_STORE, 2, HOST_LIMIT_WORD * 4);
   wb.i32Const(0); wb.localGet(fpb); wb.i32Const(headerByteOffset(Hdr.CALLER_FP)); wb.op(W.I32_ADD);
   wb.load(W.I32_LOAD, 2, 0); wb.store(W.I32_STORE, 2, TOP_FP_WORD * 4);

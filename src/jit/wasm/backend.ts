@@ -209,6 +209,6 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
       return this.instantiate(typedGenericC2iModule(c2i).encode(), { h });
     }
     const compiled = module ?? new WebAssembly.Module(adapterModule(c2i, i2c, this.mod.functions.length, this.rt.crossingSlots).encode() as Uint8Array<ArrayBuffer>);
-    return new WebAssembly.Instance(compiled, this.imports({ h: { enter: this.c2iEnter() } })).exports;
+    return new WebAssembly.Instance(compiled, this.imports({ h: { ...this.c2iAdapterEntry() } })).exports;
   }
 }
