@@ -7,7 +7,7 @@
 // i32-kind register r is I32[(fp + r) << 1], f64 register r is F64[fp + r].
 // The loop itself is slice(): run() does what an entry does (crossing counts,
 // the host-stack limit) and calls slice() until the entry frame has returned
-// (a wasm c2i adapter calls slice() itself, with no run() between: runtime.ts,
+// (a generated c2i adapter calls slice() itself, with no run() between: runtime.ts,
 // AdapterEntry); a slice stops after SLICE_STEPS steps at a loop header or a call, all its
 // state in memory but fp and pc, so V8 compiles the loop as a function it
 // calls rather than by on-stack replacement (see SLICE_STEPS).
@@ -41,7 +41,7 @@
 //   sites, OSR) are the function's own: pc - bases[fn].
 // - The entry (runtime.ts, InterpEntry) says what run() does first: a c2i
 //   crossing counts the call and lowers the host-stack limit, restored when the
-//   entry frame returns (a wasm c2i adapter enters slice() at ADAPTER_PC
+//   entry frame returns (a generated c2i adapter enters slice() at ADAPTER_PC
 //   instead: the loop counts the call, the adapter lowers and restores the
 //   limit and the published frame itself); whatever returns to the host leaves its raw result in
 //   the scratch slot (rt.resultI / rt.resultF read it).
@@ -166,10 +166,10 @@ function storeResult(rt: Runtime, callee: number, slot: number): void {
  *  the host, entered as `entry` says (runtime.ts, InterpEntry; RESUME: from
  *  position `startPc`, where compiled code left the frame, its registers in
  *  the frame's slots). Its raw result is left in the scratch slot (read as
- *  rt.resultI / rt.resultF). The generic and JS-backend c2i adapters call
- *  run() as a CROSSING; the wasm c2i adapters import the loop itself
- *  (adapterEntry: slice() and resume(), runtime.ts AdapterEntry): the
- *  wasm-to-JS call lands in the loop, with no glue or run() between. */
+ *  rt.resultI / rt.resultF). The generic c2i adapters call run() as a
+ *  CROSSING; the generated ones (wasm and JS) call the loop itself
+ *  (adapterEntry: slice() and resume(), runtime.ts AdapterEntry): a wasm
+ *  adapter's wasm-to-JS call lands in the loop, with no glue or run() between. */
 export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry: AdapterEntry } {
   /** The frame the last slice stopped in (set just before slice() returns). */
   let stopFp = 0;
@@ -196,7 +196,7 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
     let fn = frameFn(I32, fp);
     let steps = SLICE_STEPS;
     if (pc === ADAPTER_PC) {
-      // A wasm c2i adapter's entry (runtime.ts, AdapterEntry): the call is
+      // A generated c2i adapter's entry (runtime.ts, AdapterEntry): the call is
       // counted for tiering (a safepoint: if that makes fn compiled, its
       // compiled code runs), and the frame runs from its first instruction.
       const calls = (counters[fn << 1]! + 1) | 0;

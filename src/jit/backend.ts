@@ -261,7 +261,7 @@ export abstract class CompilingBackend<Code> implements Backend {
     return ev === null ? enter : ev.countingC2i(enter);
   }
 
-  /** The interpreter's loop as the wasm c2i adapters enter it
+  /** The interpreter's loop as the generated c2i adapters enter it
    *  (rt.adapterEntry), its entries counted while events are on. */
   protected c2iAdapterEntry(): AdapterEntry {
     const a = this.rt.adapterEntry, ev = this.opts.events;

@@ -119,7 +119,7 @@ export const CALLS_WORD = 8;
  *  RESUME   a compiled frame continues in the interpreter (past the host-stack
  *           limit, or deoptimized at a position): the limit lowered likewise,
  *           and interpreted even though the function is compiled;
- *  (The wasm c2i adapters enter the loop itself instead: AdapterEntry.)
+ *  (The generated c2i adapters enter the loop itself instead: AdapterEntry.)
  *  Lowered, the limit is restored when the frame returns; an exception leaves
  *  the guest code of the host entry, whose boundary (embed/instance.ts)
  *  restores the limit it was entered with, the only one guest code can go on
@@ -140,8 +140,9 @@ export type CompiledEntry = (calleeFp: number, dstAddr: number, fn: number, call
  *  call reaches it directly. */
 export type InterpretFrame = (fp: number, entry: InterpEntry, startPc: number) => void;
 
-/** The wasm c2i adapters' way in: the interpreter's loop itself
- *  (interpreter.ts, slice), with no run() between. An adapter has written the
+/** The generated c2i adapters' way in (wasm, and the JS backend's alike):
+ *  the interpreter's loop itself (interpreter.ts, slice), with no run()
+ *  between. An adapter has written the
  *  frame at fp (header RESULT_REG = TO_HOST, arguments in its slots),
  *  lowered the host-stack limit and calls `enter(fp, ADAPTER_PC)` (two i32
  *  arguments, the loop's arity, so the wasm-to-JS wrapper calls it
@@ -150,7 +151,7 @@ export type InterpretFrame = (fp: number, entry: InterpEntry, startPc: number) =
  *  first instruction. `enter` returns ADAPTER_DONE when the frame returned
  *  (its raw result in the scratch slot); else its slice of steps ended, and
  *  the adapter calls `resume(pos)`, which runs the rest. The adapter then
- *  gives the limit back and publishes the caller's frame again (two wasm
+ *  gives the limit back and publishes the caller's frame again (in wasm two
  *  stores and a load, a fraction of what they cost in run()). */
 export interface AdapterEntry {
   enter(fp: number, pc: number): number;
@@ -202,7 +203,7 @@ export class Runtime implements RootSource {
    *  scratch slot (resultI / resultF): an f64 crosses back to compiled code
    *  through memory, never as a (boxed) JS number. */
   interpretFrame: InterpretFrame = () => { throw new Error('no interpreter'); };
-  /** The wasm c2i adapters' entry into the interpreter's loop (set with
+  /** The generated c2i adapters' entry into the interpreter's loop (set with
    *  interpretFrame). */
   adapterEntry: AdapterEntry = { enter: () => { throw new Error('no interpreter'); }, resume: () => {} };
   /** What the interpreter observed of each function, for tier 2 (profile.ts). */

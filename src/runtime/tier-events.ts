@@ -173,7 +173,7 @@ export class TierEventLog {
     }) as E;
   }
 
-  /** The wasm c2i adapters' entry into the loop (runtime.ts, AdapterEntry),
+  /** The generated c2i adapters' entry into the loop (runtime.ts, AdapterEntry),
    *  counting its calls. */
   countingAdapterEntry(enter: (fp: number, pc: number) => number): (fp: number, pc: number) => number {
     return (fp: number, pc: number) => {
