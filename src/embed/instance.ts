@@ -445,7 +445,7 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrup
     if (!(e instanceof RangeError)) throw e;
     return { text: 'runtime error: out of memory\n', error: new TierRuntimeError('out of memory', null) };
   }
-  rt.interpretFrame = interpreterFor(rt);
+  ({ run: rt.interpretFrame, adapterEntry: rt.adapterEntry } = interpreterFor(rt));
   let inst: Instance | null = null;
   const sink = eventSink(o, io, () => inst?.emitCounts(false));
   const events = sink === null ? null : new TierEventLog(sink, o.tierEventCode ?? false);

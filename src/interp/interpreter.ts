@@ -6,8 +6,9 @@
 // (frames, registers and counters all live in typed arrays). Registers of frame fp:
 // i32-kind register r is I32[(fp + r) << 1], f64 register r is F64[fp + r].
 // The loop itself is slice(): run() does what an entry does (crossing counts,
-// the host-stack limit) and calls slice() until the entry frame has returned;
-// a slice stops after SLICE_STEPS steps at a loop header or a call, all its
+// the host-stack limit) and calls slice() until the entry frame has returned
+// (a generated c2i adapter calls slice() itself, with no run() between: runtime.ts,
+// AdapterEntry); a slice stops after SLICE_STEPS steps at a loop header or a call, all its
 // state in memory but fp and pc, so V8 compiles the loop as a function it
 // calls rather than by on-stack replacement (see SLICE_STEPS).
 //
@@ -40,8 +41,9 @@
 //   sites, OSR) are the function's own: pc - bases[fn].
 // - The entry (runtime.ts, InterpEntry) says what run() does first: a c2i
 //   crossing counts the call and lowers the host-stack limit, restored when the
-//   entry frame returns (an ADAPTER_CROSSING's adapter lowers and restores it,
-//   and the published frame, itself); whatever returns to the host leaves its raw result in
+//   entry frame returns (a generated c2i adapter enters slice() at ADAPTER_PC
+//   instead: the loop counts the call, the adapter lowers and restores the
+//   limit and the published frame itself); whatever returns to the host leaves its raw result in
 //   the scratch slot (rt.resultI / rt.resultF read it).
 // - A caller's resume position and result register are in the callee's header, so
 //   a trap anywhere can rebuild the guest stack trace from memory (errors.ts).
@@ -64,7 +66,7 @@ import { Trap, GuestFault } from '../runtime/errors.js';
 import { arrayKindFor, barrierNeeded } from '../runtime/heap.js';
 import type { Memory } from '../runtime/memory.js';
 import * as runtimeCells from '../runtime/runtime.js';
-import { type Runtime, type CompiledEntry, type InterpretFrame, InterpEntry } from '../runtime/runtime.js';
+import { type Runtime, type CompiledEntry, type InterpretFrame, type AdapterEntry, InterpEntry } from '../runtime/runtime.js';
 import type { Limits } from '../runtime/limits.js';
 import { Hdr, TO_HOST as TO_HOST_IMPORTED, headerAt, frameFn, callerFpOf, resumePcOf, pushFrame } from '../runtime/frames.js';
 import { formatF64, fixed, checkCodePoint, parseI32, parseF64, f64ToI32 } from '../runtime/builtins.js';
@@ -89,8 +91,8 @@ function runCompiled(rt: Runtime, fn: number, fp: number): void {
   rt.mem.i32[TOP_FP_WORD] = callerFp;
 }
 
-/** slice(): the frame that entered run() returned to the host. */
-const DONE = -1;
+/** slice(): the frame that entered run() (or the adapter) returned to the host. */
+const DONE = runtimeCells.ADAPTER_DONE, ADAPTER_PC = runtimeCells.ADAPTER_PC;
 
 /** Steps (calls and loop back-edges) of one slice of the loop. The loop runs
  *  in slices so that V8 compiles it as a function it calls, not only on stack
@@ -164,17 +166,19 @@ function storeResult(rt: Runtime, callee: number, slot: number): void {
  *  the host, entered as `entry` says (runtime.ts, InterpEntry; RESUME: from
  *  position `startPc`, where compiled code left the frame, its registers in
  *  the frame's slots). Its raw result is left in the scratch slot (read as
- *  rt.resultI / rt.resultF). Compiled code imports this very function as its c2i
- *  crossing: the wasm-to-JS call lands in run(), with no glue between, and run()
- *  calls the loop (slice()) until the frame returns. */
-export function interpreterFor(rt: Runtime): InterpretFrame {
+ *  rt.resultI / rt.resultF). The generic c2i adapters call run() as a
+ *  CROSSING; the generated ones (wasm and JS) call the loop itself
+ *  (adapterEntry: slice() and resume(), runtime.ts AdapterEntry): a wasm
+ *  adapter's wasm-to-JS call lands in the loop, with no glue or run() between. */
+export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry: AdapterEntry } {
   /** The frame the last slice stopped in (set just before slice() returns). */
   let stopFp = 0;
   /** The first slices of this runtime are short (FIRST_SLICE_STEPS steps). */
   let shortSlices = SHORT_SLICES;
 
-  /** One slice of the loop: runs from frame fp at image position pc until the
-   *  frame that entered run() returns to the host (returns DONE) or SLICE_STEPS
+  /** One slice of the loop: runs from frame fp at image position pc (or, pc =
+   *  ADAPTER_PC, a c2i adapter's entry: from the frame's first instruction, the
+   *  call counted) until the frame that entered returns to the host (returns DONE) or SLICE_STEPS
    *  steps have passed (returns the position it stopped at, a loop header or a
    *  call, in frame stopFp; the fuel is in its cell). */
   function slice(fp: number, pc: number): number {
@@ -184,15 +188,25 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
     const crossings = rt.crossings;
     const kf = rt.f64Consts, ks = rt.strAddrs, heap = rt.heap, mem = rt.mem, out = rt.out;
     const gb = rt.globalsSlot, stackEnd = rt.stackEndSlot;
-    const entries = rt.entries, tiering = rt.tiering, limits = rt.limits, metered = limits.metered;
-    const callHot = tiering.callThreshold, compileReady = tiering.compileReady, profiling = tiering.optimizing;
-    const loopHot = tiering.loopThreshold || 0x7fffffff;
+    const entries = rt.entries, tiering = rt.tiering, limits = rt.limits, metered = limits.metered === true;
+    const callHot = tiering.callThreshold, compileReady = tiering.compileReady, profiling = tiering.optimizing === true;
+    const loopHot = tiering.loopHot;
     let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16, U8 = mem.u8;
     fp |= 0; pc |= 0;
     let fn = frameFn(I32, fp);
-    let fuel = metered ? I32[FUEL_WORD]! : 0, parked = false;
     let steps = SLICE_STEPS;
-    if (shortSlices > 0) { shortSlices--; steps = FIRST_SLICE_STEPS; }
+    if (pc === ADAPTER_PC) {
+      // A generated c2i adapter's entry (runtime.ts, AdapterEntry): the call is
+      // counted for tiering (a safepoint: if that makes fn compiled, its
+      // compiled code runs), and the frame runs from its first instruction.
+      const calls = (counters[fn << 1]! + 1) | 0;
+      counters[fn << 1] = calls;
+      if (calls === callHot) tiering.onHotCall(fn);
+      else if (compileReady[0] !== 0) tiering.poll();
+      if (entries[fn] !== null) { runCompiled(rt, fn, fp); stopFp = fp; return DONE; }
+      pc = bases[fn]!;
+    } else if (shortSlices > 0) { shortSlices--; steps = FIRST_SLICE_STEPS; }
+    let fuel = metered ? I32[FUEL_WORD]! : 0, parked = false;
     try {
       frames: for (;;) {
         backEdge: {
@@ -757,14 +771,14 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
     }
   }
 
-  return function run(entryFp: number, entry: InterpEntry, startPc: number): void {
+  function run(entryFp: number, entry: InterpEntry, startPc: number): void {
     const mem = rt.mem, counters = rt.counters, tiering = rt.tiering;
     const I32 = mem.i32;
     const fp = entryFp | 0, fn = frameFn(I32, fp);
     const lowers = entry === InterpEntry.CROSSING || entry === InterpEntry.RESUME;
     const hostLimit = lowers ? I32[HOST_LIMIT_WORD]! : 0;
     if (lowers) I32[HOST_LIMIT_WORD] = hostLimit - rt.crossingSlots;
-    if (entry === InterpEntry.CROSSING || entry === InterpEntry.ADAPTER_CROSSING) {
+    if (entry === InterpEntry.CROSSING) {
       const calls = counters[fn << 1]! + 1;
       counters[fn << 1] = calls;
       tiering.onCall(fn, calls);
@@ -777,10 +791,14 @@ export function interpreterFor(rt: Runtime): InterpretFrame {
     let pc = slice(fp, (rt.codeBases[fn]! + startPc) | 0);
     while (pc !== DONE) pc = slice(stopFp, pc);
     // The entry frame returned to the host (its result stored): its caller
-    // is the innermost frame again; the limit lowered at entry is restored
-    // (by the adapter itself after an ADAPTER_CROSSING).
+    // is the innermost frame again; the limit lowered at entry is restored.
     const i32 = mem.i32;
-    if (entry !== InterpEntry.ADAPTER_CROSSING) i32[TOP_FP_WORD] = i32[headerAt(stopFp) + Hdr.CALLER_FP]!;
+    i32[TOP_FP_WORD] = i32[headerAt(stopFp) + Hdr.CALLER_FP]!;
     if (lowers) i32[HOST_LIMIT_WORD] = i32[HOST_LIMIT_WORD]! + rt.crossingSlots;
-  };
+  }
+
+  /** The rest of a frame a c2i adapter entered, after its first slice. */
+  function resume(pos: number): void { while (pos !== DONE) pos = slice(stopFp, pos); }
+
+  return { run, adapterEntry: { enter: slice, resume } };
 }

@@ -32,7 +32,7 @@ import { Kind, Op, OP_INFO } from '../bytecode/opcodes.js';
 import { plainModule } from '../bytecode/fuse.js';
 import type { Helper } from '../bytecode/helpers.js';
 import type { BcFunction, BcModule, ValKind } from '../bytecode/module.js';
-import type { Runtime, CompiledEntry, InterpretFrame } from '../runtime/runtime.js';
+import type { Runtime, CompiledEntry, InterpretFrame, AdapterEntry } from '../runtime/runtime.js';
 import type { Backend, CompilePlan, Finished, OsrEntry } from '../runtime/tiering.js';
 import { describeSpeculation, type Speculation } from '../runtime/profile.js';
 import type { CompilerThread, ThreadResult } from './thread.js';
@@ -259,6 +259,13 @@ export abstract class CompilingBackend<Code> implements Backend {
     const rt = this.rt, ev = this.opts.events;
     const enter = rt.interpretFrame;
     return ev === null ? enter : ev.countingC2i(enter);
+  }
+
+  /** The interpreter's loop as the generated c2i adapters enter it
+   *  (rt.adapterEntry), its entries counted while events are on. */
+  protected c2iAdapterEntry(): AdapterEntry {
+    const a = this.rt.adapterEntry, ev = this.opts.events;
+    return ev === null ? a : { enter: ev.countingAdapterEntry(a.enter), resume: a.resume };
   }
 
   /** Whether a frame whose caller's fp is callerFp is a host entry (its caller

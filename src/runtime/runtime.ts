@@ -119,15 +119,12 @@ export const CALLS_WORD = 8;
  *  RESUME   a compiled frame continues in the interpreter (past the host-stack
  *           limit, or deoptimized at a position): the limit lowered likewise,
  *           and interpreted even though the function is compiled;
- *  ADAPTER_CROSSING  a CROSSING whose adapter lowered the limit itself and
- *           restores it, and the published innermost frame (TOP_FP_WORD),
- *           when the frame returns (the wasm c2i adapters: two stores and a
- *           load there cost a fraction of what they cost in run()).
+ *  (The generated c2i adapters enter the loop itself instead: AdapterEntry.)
  *  Lowered, the limit is restored when the frame returns; an exception leaves
  *  the guest code of the host entry, whose boundary (embed/instance.ts)
  *  restores the limit it was entered with, the only one guest code can go on
  *  with (no try/finally: it cost about 4 ns of a 35 ns crossing). */
-export const enum InterpEntry { HOST = 0, CROSSING = 1, RESUME = 2, ADAPTER_CROSSING = 3 }
+export const enum InterpEntry { HOST = 0, CROSSING = 1, RESUME = 2 }
 
 /** The interpreter's entry for compiled code of one function (an i2c adapter):
  *  writes the header of the callee's frame at calleeFp (fn, callerFp, resumePc:
@@ -142,6 +139,26 @@ export type CompiledEntry = (calleeFp: number, dstAddr: number, fn: number, call
  *  (fp, InterpEntry.CROSSING, 0): every argument an i32, so the wasm-to-JS
  *  call reaches it directly. */
 export type InterpretFrame = (fp: number, entry: InterpEntry, startPc: number) => void;
+
+/** The generated c2i adapters' way in (wasm, and the JS backend's alike):
+ *  the interpreter's loop itself (interpreter.ts, slice), with no run()
+ *  between. An adapter has written the
+ *  frame at fp (header RESULT_REG = TO_HOST, arguments in its slots),
+ *  lowered the host-stack limit and calls `enter(fp, ADAPTER_PC)` (two i32
+ *  arguments, the loop's arity, so the wasm-to-JS wrapper calls it
+ *  directly): the call is counted for tiering (a safepoint: if that makes the
+ *  function compiled, its compiled code runs), and the frame runs from its
+ *  first instruction. `enter` returns ADAPTER_DONE when the frame returned
+ *  (its raw result in the scratch slot); else its slice of steps ended, and
+ *  the adapter calls `resume(pos)`, which runs the rest. The adapter then
+ *  gives the limit back and publishes the caller's frame again (in wasm two
+ *  stores and a load, a fraction of what they cost in run()). */
+export interface AdapterEntry {
+  enter(fp: number, pc: number): number;
+  resume(pos: number): void;
+}
+/** `pc` of AdapterEntry.enter; what it returns when the frame returned. */
+export const ADAPTER_PC = -1, ADAPTER_DONE = -1;
 
 export class Runtime implements RootSource {
   readonly mem: Memory;
@@ -186,6 +203,9 @@ export class Runtime implements RootSource {
    *  scratch slot (resultI / resultF): an f64 crosses back to compiled code
    *  through memory, never as a (boxed) JS number. */
   interpretFrame: InterpretFrame = () => { throw new Error('no interpreter'); };
+  /** The generated c2i adapters' entry into the interpreter's loop (set with
+   *  interpretFrame). */
+  adapterEntry: AdapterEntry = { enter: () => { throw new Error('no interpreter'); }, resume: () => {} };
   /** What the interpreter observed of each function, for tier 2 (profile.ts). */
   readonly profiles: Int32Array[];
   /** The same profiles as one array, laid out as the code image. */

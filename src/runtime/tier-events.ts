@@ -173,6 +173,15 @@ export class TierEventLog {
     }) as E;
   }
 
+  /** The generated c2i adapters' entry into the loop (runtime.ts, AdapterEntry),
+   *  counting its calls. */
+  countingAdapterEntry(enter: (fp: number, pc: number) => number): (fp: number, pc: number) => number {
+    return (fp: number, pc: number) => {
+      this.compiledToInterp++;
+      return enter(fp, pc);
+    };
+  }
+
   /** A compiled-to-interpreted entry that counts its calls. */
   countingC2i<E extends (fp: number, entry: number, startPc: number) => void>(enter: E): E {
     return ((fp: number, entry: number, startPc: number) => {

@@ -187,6 +187,8 @@ export class Tiering {
   readonly callThreshold: number;
   /** Back-edges in one function after which its loop enters compiled code (0: never). */
   readonly loopThreshold: number;
+  /** The back-edges at which the interpreter calls onHotLoop (never: 2^31 - 1). */
+  readonly loopHot: number;
   /** N: the calls tier-1 code counts toward tier 2 (0: never). */
   private readonly tier2After: number;
   /** OSR entries by function and loop header; null where one could not be made. */
@@ -216,6 +218,7 @@ export class Tiering {
     const on = backend !== null && opts.mode !== 'interp';
     this.callThreshold = on ? Math.max(1, opts.callThreshold ?? opts.threshold) : 0;
     this.loopThreshold = on ? Math.max(1, opts.loopThreshold ?? opts.threshold) : 0;
+    this.loopHot = this.loopThreshold || 0x7fffffff;
     this.tier2After = on ? Math.max(1, opts.threshold) : 0;
     this.optimizing = on && backend.optimizes;
   }

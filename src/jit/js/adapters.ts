@@ -11,10 +11,13 @@
 //   c2i(fp, args...) -> result  compiled code's way into an interpreted callee
 //                               (its table slot): stores the arguments into the
 //                               frame slots, writes the header's RESULT_REG =
-//                               TO_HOST ("return to the host", i.e. back here), runs the
-//                               interpreter on that frame (env.enter, the
-//                               interpreter's own entry) and returns
-//                               the result it left in the scratch slot.
+//                               TO_HOST ("return to the host", i.e. back here),
+//                               lowers the host-stack limit, runs the
+//                               interpreter's loop on that frame (env.adapterEntry:
+//                               runtime.ts, AdapterEntry, as the wasm c2i
+//                               adapters do), gives the limit back, publishes
+//                               the caller's frame again and returns the
+//                               result it left in the scratch slot.
 //
 // What must stay true: one fixed arity per adapter (no rest or spread), so a
 // crossing allocates nothing; views are read after the call they straddle
@@ -23,7 +26,7 @@
 import { Kind } from '../../bytecode/opcodes.js';
 import type { ValKind } from '../../bytecode/module.js';
 import { Hdr, TO_HOST, headerAt } from '../../runtime/frames.js';
-import { SCRATCH_SLOT, InterpEntry } from '../../runtime/runtime.js';
+import { SCRATCH_SLOT, HOST_LIMIT_WORD, TOP_FP_WORD, ADAPTER_PC, ADAPTER_DONE } from '../../runtime/runtime.js';
 import { shapeKey, type Shape } from '../backend.js';
 
 function ident(s: Shape): string { return shapeKey(s).replace('>', '_'); }
@@ -52,16 +55,23 @@ export function i2cSource(s: Shape): string {
   ].join('\n');
 }
 
-export function c2iSource(s: Shape): string {
+/** crossingSlots: how far a crossing lowers the host-stack limit (rt.crossingSlots). */
+export function c2iSource(s: Shape, crossingSlots: number): string {
   const params = ['fp', ...s.params.map((_, i) => `a${i}`)].join(', ');
   return [
     '"use strict";',
-    'const mem = env.mem, enter = env.enter;',
+    'const mem = env.mem, enter = env.adapterEntry.enter, resume = env.adapterEntry.resume;',
     `return function c2i_${ident(s)}(${params}) {`,
     `  const fpi = fp << 1, I32 = mem.i32${usesF64(s) ? ', F64 = mem.f64' : ''};`,
     `  I32[fpi + ${headerAt(0) + Hdr.RESULT_REG}] = ${TO_HOST};`,
     ...s.params.map((k, i) => `  ${slot(k, i)} = a${i};`),
-    `  enter(fp, ${InterpEntry.CROSSING}, 0);`,
+    `  const limit = I32[${HOST_LIMIT_WORD}];`,
+    `  I32[${HOST_LIMIT_WORD}] = limit - ${crossingSlots};`,
+    `  const pos = enter(fp, ${ADAPTER_PC});`,
+    `  if (pos !== ${ADAPTER_DONE}) resume(pos);`,
+    '  const J = mem.i32;',
+    `  J[${HOST_LIMIT_WORD}] = limit;`,
+    `  J[${TOP_FP_WORD}] = J[fpi + ${headerAt(0) + Hdr.CALLER_FP}];`,
     ...(s.ret === null ? [] : [`  return mem.${s.ret === Kind.F ? `f64[${SCRATCH_SLOT}]` : `i32[${SCRATCH_SLOT << 1}]`};`]),
     '};',
   ].join('\n');

@@ -54,7 +54,7 @@ export class JsBackend extends CompilingBackend<GuestCode> {
       ...helperImports(rt),
       mem: rt.mem, table: this.table,
       imul: Math.imul, sqrt: Math.sqrt, f64ToI32,
-      enter: this.c2iEnter(),
+      adapterEntry: this.c2iAdapterEntry(),
     };
   }
 
@@ -67,7 +67,7 @@ export class JsBackend extends CompilingBackend<GuestCode> {
 
   protected makeI2c(s: Shape): CompiledEntry { return instantiate<CompiledEntry>(i2cSource(s), this.env); }
   protected makeC2i(s: Shape): GuestCode {
-    return this.opts.adapters === 'generic' ? this.genericC2iFor(s) as GuestCode : instantiate<GuestCode>(c2iSource(s), this.env);
+    return this.opts.adapters === 'generic' ? this.genericC2iFor(s) as GuestCode : instantiate<GuestCode>(c2iSource(s, this.rt.crossingSlots), this.env);
   }
   protected slotFunction(f: number): GuestFn { return this.table[f] as GuestFn; }
 }

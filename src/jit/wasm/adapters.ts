@@ -6,6 +6,7 @@
 //
 //   i2c(calleeFp, dstAddr, fn, callerFp, resumePc):  the interpreter's way into compiled code
 //     header FN, CALLER_FP, RESUME_PC := fn, callerFp, resumePc   ;; pushCompiledFrame
+//     br_table on fn to its shape's block (one i2c for every function), where:
 //     [local.get dstAddr]
 //     local.get calleeFp
 //     (load parameter i from slot calleeFp + i) ...
@@ -17,38 +18,41 @@
 //     header RESULT_REG := TO_HOST        ;; return to the host: back here
 //     (store arg i to slot fp + i) ...
 //     limit := HOST_LIMIT_WORD ; HOST_LIMIT_WORD := limit - crossingSlots
-//     local.get fp ; i32.const ADAPTER_CROSSING ; i32.const 0
-//     call $enter                         ;; the interpreter's entry itself (rt.interpretFrame)
+//     pos := call $enter(fp, ADAPTER_PC)  ;; the interpreter's loop itself
+//     if pos != ADAPTER_DONE: call $resume(pos)   ;; (rarely) the rest of the frame
 //     HOST_LIMIT_WORD := limit ; TOP_FP_WORD := header CALLER_FP
 //     [i32.const 0 ; load scratch slot]   ;; the raw result, through memory
-//   The limit and the published frame are the adapter's (ADAPTER_CROSSING,
-//   runtime.ts): the interpreter's loop does not touch them on this entry.
+//   The limit and the published frame are the adapter's (runtime.ts,
+//   AdapterEntry): the interpreter's loop does not touch them on this entry.
 //
-// Imports: env.memory, env.table (with i2c adapters), and h.enter (the
-// interpreter's entry, (fp, entry, startPc) -> (), all i32: with matching
-// arity V8 calls the JS function straight from the wasm-to-JS wrapper; with c2i adapters).
-// Exports: `c2i SHAPE` and `i2c SHAPE` (SHAPE: shapeKey).
+// Imports: env.memory, env.table (with i2c adapters), and with c2i adapters
+// h.enter and h.resume (rt.adapterEntry: (fp, pc) -> pos and (pos) -> (), all
+// i32: with matching arity V8 calls the JS function straight from the
+// wasm-to-JS wrapper).
+// Exports: `c2i SHAPE` (SHAPE: shapeKey) and `i2c`.
 //
 // Under --adapters=generic the c2i adapters are not generated: typedGenericC2iModule
 // re-exports the hand-written generic ones (../generic-adapters.ts) typed per shape.
 
 import { Kind } from '../../bytecode/opcodes.js';
 import { Hdr, TO_HOST, headerByteOffset } from '../../runtime/frames.js';
-import { SCRATCH_SLOT, HOST_LIMIT_WORD, TOP_FP_WORD, InterpEntry } from '../../runtime/runtime.js';
+import { SCRATCH_SLOT, HOST_LIMIT_WORD, TOP_FP_WORD, ADAPTER_PC, ADAPTER_DONE } from '../../runtime/runtime.js';
 import { shapeKey, type Shape } from '../backend.js';
 import { ValType, W, WasmModuleBuilder } from './encoder.js';
 import { sharedModule, shapeType } from './lower.js';
 
-/** One module of the c2i adapters of `c2i` and the i2c adapters of `i2c`;
- *  crossingSlots: how far a c2i crossing lowers the host-stack limit
- *  (rt.crossingSlots). */
-export function adapterModule(c2i: readonly Shape[], i2c: readonly Shape[], tableSize: number, crossingSlots: number): WasmModuleBuilder {
-  const mb = i2c.length > 0 ? sharedModule(tableSize) : new WasmModuleBuilder();
-  if (i2c.length === 0) mb.importMemory('env', 'memory', 1);
+/** One module of the c2i adapters of `c2i` and, if `functions` (every
+ *  function's shape, by function index) is not empty, the i2c adapter of
+ *  every function (exported as `i2c`); crossingSlots: how far a c2i crossing
+ *  lowers the host-stack limit (rt.crossingSlots). */
+export function adapterModule(c2i: readonly Shape[], functions: readonly Shape[], tableSize: number, crossingSlots: number): WasmModuleBuilder {
+  const mb = functions.length > 0 ? sharedModule(tableSize) : new WasmModuleBuilder();
+  if (functions.length === 0) mb.importMemory('env', 'memory', 1);
   // Imports precede defined functions.
-  const enter = c2i.length > 0 ? mb.importFunction('h', 'enter', mb.addType([ValType.I32, ValType.I32, ValType.I32], [])) : -1;
-  for (const s of c2i) addC2i(mb, s, enter, crossingSlots);
-  for (const s of i2c) addI2c(mb, s);
+  const enter = c2i.length > 0 ? mb.importFunction('h', 'enter', mb.addType([ValType.I32, ValType.I32], [ValType.I32])) : -1;
+  const resume = c2i.length > 0 ? mb.importFunction('h', 'resume', mb.addType([ValType.I32], [])) : -1;
+  for (const s of c2i) addC2i(mb, s, enter, resume, crossingSlots);
+  if (functions.length > 0) addI2c(mb, functions);
   return mb;
 }
 
@@ -62,8 +66,14 @@ export function typedGenericC2iModule(shapes: readonly Shape[]): WasmModuleBuild
   return mb;
 }
 
-function addI2c(mb: WasmModuleBuilder, s: Shape): void {
-  const wb = mb.addFunction(mb.addType([ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32], []), `i2c_${shapeKey(s)}`);
+/** The i2c adapter of every function: one function for every shape, so the
+ *  interpreter's call of rt.entries[f] sees one target and V8 inlines its
+ *  JS-to-wasm wrapper there (with an adapter per shape that call site saw
+ *  several, and called each through the generic wrapper: 3-4 ns more). A
+ *  br_table on the callee's index picks its shape's block. */
+function addI2c(mb: WasmModuleBuilder, functions: readonly Shape[]): void {
+  const shapes = functionShapes(functions), keys = shapes.map(shapeKey);
+  const wb = mb.addFunction(mb.addType([ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32], []), 'i2c');
   const [fp, dst, fn] = [wb.param(0), wb.param(1), wb.param(2)];
   const fpb = wb.local(ValType.I32), hb = wb.local(ValType.I32);
   wb.localGet(fp); wb.i32Const(3); wb.op(W.I32_SHL); wb.localTee(fpb);
@@ -71,22 +81,32 @@ function addI2c(mb: WasmModuleBuilder, s: Shape): void {
   for (const [w, v] of [[Hdr.FN, fn], [Hdr.CALLER_FP, wb.param(3)], [Hdr.RESUME_PC, wb.param(4)]] as const) {
     wb.localGet(hb); wb.localGet(v); wb.store(W.I32_STORE, 2, (w - Hdr.FN) * 4);
   }
-  if (s.ret !== null) wb.localGet(dst);
-  wb.localGet(fp);
-  s.params.forEach((k, i) => {
-    wb.localGet(fpb);
-    wb.load(k === Kind.F ? W.F64_LOAD : W.I32_LOAD, k === Kind.F ? 3 : 2, i * 8);
+  // Block k ends where shape k's call begins: the innermost is shape 0's.
+  const blocks = shapes.map(() => wb.block()).reverse();
+  if (shapes.length > 1) {
+    wb.localGet(fn);
+    wb.brTable(functions.map((f) => blocks[keys.indexOf(shapeKey(f))]!), blocks[0]!);
+  }
+  shapes.forEach((s, k) => {
+    wb.end();
+    if (s.ret !== null) wb.localGet(dst);
+    wb.localGet(fp);
+    s.params.forEach((kind, i) => {
+      wb.localGet(fpb);
+      wb.load(kind === Kind.F ? W.F64_LOAD : W.I32_LOAD, kind === Kind.F ? 3 : 2, i * 8);
+    });
+    wb.localGet(fn);
+    wb.callIndirect(shapeType(mb, s.params, s.ret));
+    if (s.ret !== null) wb.store(s.ret === Kind.F ? W.F64_STORE : W.I32_STORE, s.ret === Kind.F ? 3 : 2, 0);
+    if (k < shapes.length - 1) wb.return_();
   });
-  wb.localGet(fn);
-  wb.callIndirect(shapeType(mb, s.params, s.ret));
-  if (s.ret !== null) wb.store(s.ret === Kind.F ? W.F64_STORE : W.I32_STORE, s.ret === Kind.F ? 3 : 2, 0);
   wb.finish();
-  mb.exportFunction(`i2c ${shapeKey(s)}`, wb.index);
+  mb.exportFunction('i2c', wb.index);
 }
 
-function addC2i(mb: WasmModuleBuilder, s: Shape, enter: number, crossingSlots: number): void {
+function addC2i(mb: WasmModuleBuilder, s: Shape, enter: number, resume: number, crossingSlots: number): void {
   const wb = mb.addFunction(shapeType(mb, s.params, s.ret), `c2i_${shapeKey(s)}`);
-  const fpb = wb.local(ValType.I32), limit = wb.local(ValType.I32);
+  const fpb = wb.local(ValType.I32), limit = wb.local(ValType.I32), pos = wb.local(ValType.I32);
   wb.localGet(wb.param(0)); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(fpb);
   wb.localGet(fpb); wb.i32Const(headerByteOffset(Hdr.RESULT_REG)); wb.op(W.I32_ADD);
   wb.i32Const(TO_HOST); wb.store(W.I32_STORE, 2, 0);
@@ -96,7 +116,8 @@ function addC2i(mb: WasmModuleBuilder, s: Shape, enter: number, crossingSlots: n
   });
   wb.i32Const(0); wb.i32Const(0); wb.load(W.I32_LOAD, 2, HOST_LIMIT_WORD * 4); wb.localTee(limit);
   wb.i32Const(crossingSlots); wb.op(W.I32_SUB); wb.store(W.I32_STORE, 2, HOST_LIMIT_WORD * 4);
-  wb.localGet(wb.param(0)); wb.i32Const(InterpEntry.ADAPTER_CROSSING); wb.i32Const(0); wb.call(enter);
+  wb.localGet(wb.param(0)); wb.i32Const(ADAPTER_PC); wb.call(enter); wb.localTee(pos);
+  wb.i32Const(ADAPTER_DONE); wb.op(W.I32_NE); wb.ifRarely(); wb.localGet(pos); wb.call(resume); wb.end();
   wb.i32Const(0); wb.localGet(limit); wb.store(W.I32_STORE, 2, HOST_LIMIT_WORD * 4);
   wb.i32Const(0); wb.localGet(fpb); wb.i32Const(headerByteOffset(Hdr.CALLER_FP)); wb.op(W.I32_ADD);
   wb.load(W.I32_LOAD, 2, 0); wb.store(W.I32_STORE, 2, TOP_FP_WORD * 4);

@@ -63,9 +63,11 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   /** The string helpers' module, compiled by the compiler thread (its prelude). */
   private stringsModule: WebAssembly.Module | null = null;
   /** The adapters made together (makeC2i, or the compiler thread's prelude):
-   *  c2i of every function shape, and i2c of each too from the thread; null
-   *  before. */
+   *  c2i of every function shape, and the i2c too under --tier=jit/opt or
+   *  from the thread; null before. */
   private preloaded: WebAssembly.Exports | null = null;
+  /** The i2c adapter, when made on its own (the first install, in auto mode). */
+  private i2cAll: WebAssembly.ExportValue | undefined = undefined;
 
   constructor(rt: Runtime, opts: BackendOptions) {
     super(rt, opts);
@@ -150,7 +152,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   protected adoptPrelude(r: ThreadResult): void {
     const { adapters, strings } = r.prelude!;
     const shapes = functionShapes(this.mod.functions);
-    if (adapters !== null) this.preloaded ??= this.adapters(shapes, shapes, adapters);
+    if (adapters !== null) this.preloaded ??= this.adapters(shapes, this.mod.functions, adapters);
     this.stringsModule = strings;
   }
 
@@ -179,9 +181,9 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     return new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), this.imports(extra)).exports;
   }
 
-  protected makeI2c(s: Shape): CompiledEntry {
-    const made = this.preloaded?.[`i2c ${shapeKey(s)}`] ?? this.adapters([], [s])[`i2c ${shapeKey(s)}`];
-    return made as CompiledEntry;
+  /** The one i2c adapter of every function (adapters.ts), whatever the shape. */
+  protected makeI2c(_s: Shape): CompiledEntry {
+    return (this.preloaded?.i2c ?? (this.i2cAll ??= this.adapters([], this.mod.functions).i2c)) as CompiledEntry;
   }
 
   // The first request makes the c2i adapters of every function's shape at once,
@@ -189,13 +191,13 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   // instantiation instead of one per shape, which at start-up cost several ms
   // for a program of nine shapes. A shape met later (a function value's
   // signature) gets a module of its own. With a compiler thread, that module
-  // (with every function shape's i2c adapter too) comes from the thread; so it
+  // (with the i2c adapter too) comes from the thread; so it
   // does under --tier=jit/opt, which installs every function at once (one
   // module instead of one more per shape: 0.3-0.5 ms each at start-up).
   protected makeC2i(s: Shape): WebAssembly.ExportValue {
     if (this.preloaded === null) {
       const shapes = functionShapes(this.mod.functions), mode = this.rt.tiering.opts.mode;
-      this.preloaded = this.adapters(shapes, mode === 'jit' || mode === 'opt' ? shapes : []);
+      this.preloaded = this.adapters(shapes, mode === 'jit' || mode === 'opt' ? this.mod.functions : []);
     }
     return this.preloaded[`c2i ${shapeKey(s)}`] ?? this.adapters([s], [])[`c2i ${shapeKey(s)}`]!;
   }
@@ -204,12 +206,12 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
    *  on the compiler thread. Under --adapters=generic the c2i adapters are the
    *  hand-written generic ones, typed per shape (and no i2c is asked for here:
    *  the generic i2c is JavaScript, ../generic-adapters.ts). */
-  private adapters(c2i: readonly Shape[], i2c: readonly Shape[], module?: WebAssembly.Module): WebAssembly.Exports {
+  private adapters(c2i: readonly Shape[], functions: readonly Shape[], module?: WebAssembly.Module): WebAssembly.Exports {
     if (this.opts.adapters === 'generic') {
       const h = Object.fromEntries(c2i.map((s) => [shapeKey(s), this.genericC2iFor(s)]));
       return this.instantiate(typedGenericC2iModule(c2i).encode(), { h });
     }
-    const compiled = module ?? new WebAssembly.Module(adapterModule(c2i, i2c, this.mod.functions.length, this.rt.crossingSlots).encode() as Uint8Array<ArrayBuffer>);
-    return new WebAssembly.Instance(compiled, this.imports({ h: { enter: this.c2iEnter() } })).exports;
+    const compiled = module ?? new WebAssembly.Module(adapterModule(c2i, functions, this.mod.functions.length, this.rt.crossingSlots).encode() as Uint8Array<ArrayBuffer>);
+    return new WebAssembly.Instance(compiled, this.imports({ h: { ...this.c2iAdapterEntry() } })).exports;
   }
 }

@@ -41,7 +41,7 @@ function prelude(): ThreadResult {
   const startedAt = performance.timeOrigin + performance.now();
   const shapes = functionShapes(init.mod.functions);
   const compile = (bytes: Uint8Array) => new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
-  const adapters = init.generatedAdapters ? compile(adapterModule(shapes, shapes, init.tableSize, init.crossingSlots).encode()) : null;
+  const adapters = init.generatedAdapters ? compile(adapterModule(shapes, init.mod.functions, init.tableSize, init.crossingSlots).encode()) : null;
   const strings = compile(stringHelpersModule(init.charCache).encode());
   return { id: 0, f: -1, osrPc: null, tierUpAfter: 0, prelude: { adapters, strings }, startedAt, ms: performance.now() + performance.timeOrigin - startedAt };
 }
