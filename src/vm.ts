@@ -382,6 +382,7 @@ export class LoadedProgram {
       rt.topFp = -1;
       rt.escaping = null;
       rt.limits.start();
+      rt.tiering.beginRun();
       inst.initialise();
       inst.runMain(this.opts.args ?? []);
       rt.out.flush();

@@ -201,12 +201,18 @@ export abstract class CompilingBackend<Code> implements Backend {
   /** Take the compiler thread's prelude (what it compiles before any request). */
   protected adoptPrelude(_r: ThreadResult): void {}
 
-  queue(f: number, osrPc: number | null, ready: Int32Array, tierUpAfter: number): boolean {
+  queue(f: number, osrPc: number | null, ready: Int32Array, plan: CompilePlan): boolean {
     const thread = this.compilerThread(ready, true);
     if (thread === null) return false;
     const name = this.mod.functions[f]!.name;
-    return thread.request(f, osrPc, this.opts.printCode === name || (this.opts.events?.withCode ?? false), tierUpAfter);
+    return thread.request(f, osrPc, this.opts.printCode === name || (this.opts.events?.withCode ?? false), plan, this.profileSnapshot(plan));
   }
+
+  /** What the compiler thread needs besides the plan to lower tier 2 (the wasm
+   *  backend: the profiles its dispatches read). */
+  protected profileSnapshot(_plan: CompilePlan): Int32Array | null { return null; }
+
+  beginRun(ready: Int32Array): void { this.compilerThread(ready, true); }
 
   takeFinished(ready: Int32Array): Finished[] {
     const thread = this.compilerThread(ready, false);
@@ -214,7 +220,7 @@ export abstract class CompilingBackend<Code> implements Backend {
     const done: Finished[] = [];
     for (const r of thread.drain()) {
       if (r.prelude !== undefined) this.adoptPrelude(r);
-      else done.push({ f: r.f, osrPc: r.osrPc, result: this.finish(r) });
+      else done.push({ f: r.f, osrPc: r.osrPc, tier2: r.plan.spec !== null, result: this.finish(r) });
     }
     return done;
   }
@@ -222,15 +228,15 @@ export abstract class CompilingBackend<Code> implements Backend {
   /** Install a function the thread compiled (null), or make its OSR entry; or
    *  why not. A request the thread lost is compiled here. */
   private finish(r: ThreadResult): string | null | OsrEntry {
-    if (r.lost) return r.osrPc === null ? this.compile(r.f, { spec: null, tierUpAfter: r.tierUpAfter }) : this.compileOsr(r.f, r.osrPc);
+    if (r.lost) return r.osrPc === null ? this.compile(r.f, r.plan) : this.compileOsr(r.f, r.osrPc);
     const fn = this.mod.functions[r.f]!;
     const ev = this.opts.events;
-    if (ev !== null) ev.sink({ kind: 'compiling', t: ev.at(r.startedAt), fn: fn.name, f: fn.index, osrPc: r.osrPc });
+    if (ev !== null) ev.sink({ kind: 'compiling', t: ev.at(r.startedAt), fn: fn.name, f: fn.index, osrPc: r.osrPc, tier2: r.plan.spec !== null });
     let code: Code;
     try {
       if (r.error !== undefined) throw new Error(r.error);
       this.fillSlots();
-      code = this.accept(fn, r.osrPc, { spec: null, tierUpAfter: r.tierUpAfter }, this.adopt(r), r.ms, true);
+      code = this.accept(fn, r.osrPc, r.plan, this.adopt(r), r.ms, true);
     } catch (e) {
       return (e as Error).message;
     }

@@ -21,9 +21,18 @@ import { helperType } from './lower.js';
 
 const I32 = ValType.I32;
 
-/** Build and instantiate the module; returns its `refill(bytes)`. `ring` is the
- *  byte address of the heap's hole ring; `slow` the runtime's refill helper. */
-export function makeRefill(memory: WebAssembly.Memory, slow: Function, ring: number): Function {
+/** Instantiate the module (`compiled`: built here when not given, or by the
+ *  compiler thread's prelude); returns its `refill(bytes)`. `ring` is the byte
+ *  address of the heap's hole ring; `slow` the runtime's refill helper. */
+export function makeRefill(memory: WebAssembly.Memory, slow: Function, ring: number, compiled?: WebAssembly.Module): Function {
+  const module = compiled ?? new WebAssembly.Module(refillModule(ring).encode() as Uint8Array<ArrayBuffer>);
+  const instance = new WebAssembly.Instance(module,
+    { env: { memory }, slow: { refill: slow } as unknown as WebAssembly.ModuleImports });
+  return instance.exports.refill as Function;
+}
+
+/** The refill module of a heap whose hole ring is at byte address `ring`. */
+export function refillModule(ring: number): WasmModuleBuilder {
   const mb = new WasmModuleBuilder();
   mb.importMemory('env', 'memory', 1);
   const type = helperType(mb, 'refill');
@@ -68,7 +77,5 @@ export function makeRefill(memory: WebAssembly.Memory, slow: Function, ring: num
   wb.localGet(size); wb.call(slowRefill);
   wb.finish();
   mb.exportFunction('refill', wb.index);
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(mb.encode() as Uint8Array<ArrayBuffer>),
-    { env: { memory }, slow: { refill: slow } as unknown as WebAssembly.ModuleImports });
-  return instance.exports.refill as Function;
+  return mb;
 }

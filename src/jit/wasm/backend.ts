@@ -17,7 +17,7 @@ import type { CompilePlan } from '../../runtime/tiering.js';
 import type { Speculation } from '../../runtime/profile.js';
 import { CompilingBackend, shapeKey, type BackendOptions, type Lowered, type Shape } from '../backend.js';
 import { dispatchSites, functionModule, selfInlines, type LowerEnv } from './lower.js';
-import { adapterModule, functionShapes, typedGenericC2iModule } from './adapters.js';
+import { adapterModule, functionShapes, jsHelperNames, typedGenericC2iModule } from './adapters.js';
 import { CompilerThread, DISPOSED, THREAD_START_DELAY_MS, threadUnavailable, type ThreadResult } from '../thread.js';
 import { makeStringHelpers, WASM_STRING_HELPERS } from './strings.js';
 import { makeRefill } from './alloc.js';
@@ -56,12 +56,21 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   protected readonly sizeUnit = 'wasm bytes';
   readonly table: WebAssembly.Table;
   private readonly helpers: WebAssembly.ModuleImports;
+  /** The JavaScript helpers. */
+  private readonly js: Readonly<Record<string, Function>>;
+  /** What compiled code from the compiler thread imports: the JavaScript
+   *  helpers through their forwarders (its prelude: no wrapper is compiled
+   *  when one of those is instantiated), the wasm ones as `helpers` has them;
+   *  `helpers` until the forwarders came. */
+  private threadHelpers: WebAssembly.ModuleImports | null = null;
   /** The compiler thread: undefined before the first compile queued, null
    *  where none could start. */
   private thread: CompilerThread | null | undefined = undefined;
   private failureSaid = false;
-  /** The string helpers' module, compiled by the compiler thread (its prelude). */
+  /** The string helpers' and the refill's modules, compiled by the compiler
+   *  thread (its prelude). */
   private stringsModule: WebAssembly.Module | null = null;
+  private refillModule: WebAssembly.Module | null = null;
   /** The adapters made together (makeC2i, or the compiler thread's prelude):
    *  c2i of every function shape, and i2c of each too from the thread; null
    *  before. */
@@ -70,13 +79,13 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   constructor(rt: Runtime, opts: BackendOptions) {
     super(rt, opts);
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: rt.mod.functions.length });
-    const js = helperImports(rt);
+    const js = this.js = helperImports(rt);
     // The refill and string helpers run as wasm, with the JS ones as their slow
     // paths (the string operations refill through the wasm refill). The string
     // module may have been compiled on the compiler thread (its prelude); it is
     // instantiated here, with these imports, either way.
     const helpers: Record<string, Function> = { ...js };
-    withLazyWasmHelpers(helpers, ['refill'], () => ({ refill: makeRefill(rt.mem.wasm!, js.refill, rt.heap.ring) }));
+    withLazyWasmHelpers(helpers, ['refill'], () => ({ refill: makeRefill(rt.mem.wasm!, js.refill, rt.heap.ring, this.refillModule ?? undefined) }));
     withLazyWasmHelpers(helpers, WASM_STRING_HELPERS,
       () => makeStringHelpers(rt.mem.wasm!, { ...js, refill: helpers.refill! }, rt.heap.charCache, this.stringsModule ?? undefined));
     this.helpers = helpers as WebAssembly.ModuleImports;
@@ -129,11 +138,16 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     const inlinable = Uint8Array.from(this.mod.functions, (f) => +(opts.inline && rt.tiering.mayCompile(f.index)));
     const init = {
       mod: this.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot, frameSizes: rt.frameSizes,
-      inlinable, fuel: rt.limits.metered, countCalls: opts.events !== null, tableSize: this.mod.functions.length, charCache: rt.heap.charCache,
+      inlinable, fuel: rt.limits.metered, countCalls: opts.events !== null, tableSize: this.mod.functions.length, charCache: rt.heap.charCache, ring: rt.heap.ring,
       generatedAdapters: opts.adapters !== 'generic', crossingSlots: rt.crossingSlots,
+      profileBases: Int32Array.from(rt.profiles, (p) => (p.byteOffset - rt.profileImage.byteOffset) >> 2),
     };
     this.failureSaid = false;
     return new CompilerThread(init, ready, THREAD_START_DELAY_MS, () => this.sayThread('started', ''));
+  }
+
+  protected profileSnapshot(plan: CompilePlan): Int32Array | null {
+    return plan.spec === null ? null : this.rt.profileImage.slice();
   }
 
   private sayThread(state: 'started' | 'unavailable' | 'failed', reason: string): void {
@@ -142,15 +156,33 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   }
 
   protected adopt(r: ThreadResult): Lowered<WebAssembly.ExportValue> {
-    const exports = new WebAssembly.Instance(r.module!, this.imports({ h: this.helpers })).exports;
+    const exports = new WebAssembly.Instance(r.module!, this.imports({ h: this.threadHelpers ?? this.helpers })).exports;
     return { code: exports.f!, size: r.size!, text: () => r.text ?? '' };
   }
 
   protected adoptPrelude(r: ThreadResult): void {
-    const { adapters, strings } = r.prelude!;
-    const shapes = functionShapes(this.mod.functions);
-    if (adapters !== null) this.preloaded ??= this.adapters(shapes, shapes, adapters);
-    this.stringsModule = strings;
+    const { adapters, helpers, strings, refill } = r.prelude!;
+    if (adapters) {
+      const shapes = functionShapes(this.mod.functions);
+      this.preloaded ??= this.adapters(shapes, shapes, adapters);
+    }
+    if (helpers) this.threadHelpers = this.forwarded(helpers);
+    if (strings) this.stringsModule = strings;
+    if (refill) this.refillModule = refill;
+  }
+
+  /** The helper imports with the JavaScript ones through the forwarders of
+   *  `module` (adapters.ts helperForwardersModule). */
+  private forwarded(module: WebAssembly.Module): WebAssembly.ModuleImports {
+    const names = jsHelperNames();
+    const j = Object.fromEntries(names.map((h) => [h, this.js[h]!]));
+    const fwd = new WebAssembly.Instance(module, { j }).exports;
+    const h: Record<string, unknown> = {};
+    for (const name of Object.keys(this.helpers)) {
+      if (names.includes(name as never)) h[name] = fwd[name];
+      else Object.defineProperty(h, name, { enumerable: true, get: () => this.helpers[name] });
+    }
+    return h as WebAssembly.ModuleImports;
   }
 
   /** The run ended: the thread is ended (terminated), even while it holds

@@ -11,10 +11,13 @@
 
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import type { ThreadInit, ThreadRequest, ThreadResult } from '../thread.js';
+import type { ThreadInit, ThreadPrelude, ThreadReply, ThreadRequest } from '../thread.js';
+import type { CompilePlan } from '../../runtime/tiering.js';
+import { seenTargets } from '../../runtime/profile.js';
 import { functionModule, type LowerEnv } from './lower.js';
-import { adapterModule, functionShapes } from './adapters.js';
+import { adapterModule, functionShapes, helperForwardersModule, jsHelperNames } from './adapters.js';
 import { stringHelpersModule } from './strings.js';
+import { refillModule } from './alloc.js';
 
 const { init, ready, port } = workerData as { init: ThreadInit; ready: Int32Array; port: MessagePort };
 
@@ -23,11 +26,20 @@ const env: LowerEnv = {
   mayInline: (g) => init.inlinable[g] === 1, fuel: init.fuel, countCalls: init.countCalls,
 };
 
-function compile(q: ThreadRequest): ThreadResult {
+/** The plan of request q: tier 2 reads the targets its dispatches use from the
+ *  profiles sent with it. */
+function planOf(q: ThreadRequest): CompilePlan {
+  if (q.spec === null) return { spec: null, tierUpAfter: q.tierUpAfter };
+  const profiles = q.profiles!, bases = init.profileBases;
+  const targetsAt = (g: number, pc: number) => seenTargets(profiles.subarray(bases[g]!), pc);
+  return { spec: { ...q.spec, targetsAt }, tierUpAfter: 0 };
+}
+
+function compile(q: ThreadRequest): ThreadReply {
   const startedAt = performance.timeOrigin + performance.now();
-  const base = { id: q.id, f: q.f, osrPc: q.osrPc, tierUpAfter: q.tierUpAfter, startedAt };
+  const base = { id: q.id, f: q.f, osrPc: q.osrPc, startedAt };
   try {
-    const mb = functionModule(env, init.mod.functions[q.f]!, q.osrPc, init.tableSize, { spec: null, tierUpAfter: q.tierUpAfter });
+    const mb = functionModule(env, init.mod.functions[q.f]!, q.osrPc, init.tableSize, planOf(q));
     const bytes = mb.encode();
     const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
     return { ...base, module, size: bytes.length, ...(q.text ? { text: mb.toText() } : {}), ms: performance.now() + performance.timeOrigin - startedAt };
@@ -36,18 +48,27 @@ function compile(q: ThreadRequest): ThreadResult {
   }
 }
 
-/** The prelude: every function shape's adapters and the string helpers. */
-function prelude(): ThreadResult {
-  const startedAt = performance.timeOrigin + performance.now();
-  const shapes = functionShapes(init.mod.functions);
+/** The prelude, in three parts: every function shape's adapters, the
+ *  JavaScript helpers' forwarders, the string helpers and the refill. */
+function prelude(): ThreadReply[] {
   const compile = (bytes: Uint8Array) => new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
-  const adapters = init.generatedAdapters ? compile(adapterModule(shapes, shapes, init.tableSize, init.crossingSlots).encode()) : null;
-  const strings = compile(stringHelpersModule(init.charCache).encode());
-  return { id: 0, f: -1, osrPc: null, tierUpAfter: 0, prelude: { adapters, strings }, startedAt, ms: performance.now() + performance.timeOrigin - startedAt };
+  const part = (make: () => ThreadPrelude): ThreadReply => {
+    const startedAt = performance.timeOrigin + performance.now();
+    const made = make();
+    return { id: 0, f: -1, osrPc: null, prelude: made, startedAt, ms: performance.now() + performance.timeOrigin - startedAt };
+  };
+  const shapes = functionShapes(init.mod.functions);
+  return [
+    part(() => ({ adapters: init.generatedAdapters ? compile(adapterModule(shapes, shapes, init.tableSize, init.crossingSlots).encode()) : null })),
+    part(() => ({ helpers: compile(helperForwardersModule(jsHelperNames()).encode()) })),
+    part(() => ({ strings: compile(stringHelpersModule(init.charCache).encode()), refill: compile(refillModule(init.ring).encode()) })),
+  ];
 }
 
-port.postMessage(prelude());
-Atomics.add(ready, 0, 1);
+for (const r of prelude()) {
+  port.postMessage(r);
+  Atomics.add(ready, 0, 1);
+}
 
 port.on('message', (q: ThreadRequest) => {
   port.postMessage(compile(q));
