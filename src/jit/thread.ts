@@ -77,14 +77,19 @@ export interface ThreadRequest {
   text: boolean;
 }
 
-/** What the thread compiles first, before any request, sent in three parts
- *  (each reply carries one, so that each is made runnable at a safepoint of
- *  its own): the adapters of every function shape, the forwarders of the
- *  JavaScript helpers, then the string helpers and the allocation refill
+/** What the thread compiles besides the requests, sent in parts (each reply
+ *  carries one, so that each is made runnable at a safepoint of its own):
+ *  first the adapters of every function shape, then the forwarders of the
+ *  JavaScript helpers, one signature at a time; the allocation refill and
+ *  the string helpers (two parts) before the first function that imports
+ *  one, or when the thread is idle
  *  (wasm/adapters.ts, wasm/strings.ts, wasm/alloc.ts). */
 export interface ThreadPrelude {
   adapters?: WebAssembly.Module | null;
+  /** The forwarders of one group of JavaScript helpers (wasm/adapters.ts
+   *  jsHelperGroups, by its index). */
   helpers?: WebAssembly.Module;
+  group?: number;
   strings?: WebAssembly.Module;
   refill?: WebAssembly.Module;
 }

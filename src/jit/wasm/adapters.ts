@@ -38,7 +38,7 @@ import { SCRATCH_SLOT, HOST_LIMIT_WORD, TOP_FP_WORD, InterpEntry } from '../../r
 import { shapeKey, type Shape } from '../backend.js';
 import { ValType, W, WasmModuleBuilder } from './encoder.js';
 import { helperType, sharedModule, shapeType } from './lower.js';
-import { FIXED_HELPERS, type Helper } from '../../bytecode/helpers.js';
+import { FIXED_HELPERS, helperSignature, type Helper } from '../../bytecode/helpers.js';
 import { MATH_BUILTINS } from '../../bytecode/builtins.js';
 import { WASM_STRING_HELPERS } from './strings.js';
 
@@ -115,13 +115,27 @@ export function jsHelperNames(): Helper[] {
   return ([...Object.keys(FIXED_HELPERS), ...Object.keys(MATH_BUILTINS)] as Helper[]).filter((h) => !wasm.has(h));
 }
 
+/** The JavaScript helpers in groups of one signature each (the forwarders of
+ *  a group are one module: instantiating it compiles one wrapper). */
+export function jsHelperGroups(): Helper[][] {
+  const groups = new Map<string, Helper[]>();
+  for (const h of jsHelperNames()) {
+    const sig = helperSignature(h);
+    let g = groups.get(sig);
+    if (g === undefined) groups.set(sig, g = []);
+    g.push(h);
+  }
+  return [...groups.values()];
+}
+
 /** A module that imports each helper of `names` as j.NAME and exports a wasm
  *  function NAME of the same type that calls it. A module importing a wasm
  *  function needs no wrapper; one importing a JavaScript function gets a
  *  wasm-to-JS wrapper compiled, per signature, when it is instantiated, on
  *  the instantiating thread (V8 11 keeps them per module): 35 us to 1 ms per
  *  compiled function's instantiation. Compiled functions made on the compiler
- *  thread import these instead, and the wrappers are made once, here. */
+ *  thread import these instead, and the wrappers are made once, a signature
+ *  at a time (jsHelperGroups). */
 export function helperForwardersModule(names: readonly Helper[]): WasmModuleBuilder {
   const mb = new WasmModuleBuilder();
   const imported = names.map((h) => mb.importFunction('j', h, helperType(mb, h)));

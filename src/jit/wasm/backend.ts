@@ -17,7 +17,7 @@ import type { CompilePlan } from '../../runtime/tiering.js';
 import type { Speculation } from '../../runtime/profile.js';
 import { CompilingBackend, shapeKey, type BackendOptions, type Lowered, type Shape } from '../backend.js';
 import { dispatchSites, functionModule, selfInlines, type LowerEnv } from './lower.js';
-import { adapterModule, functionShapes, jsHelperNames, typedGenericC2iModule } from './adapters.js';
+import { adapterModule, functionShapes, jsHelperGroups, typedGenericC2iModule } from './adapters.js';
 import { CompilerThread, DISPOSED, THREAD_START_DELAY_MS, threadUnavailable, type ThreadResult } from '../thread.js';
 import { makeStringHelpers, WASM_STRING_HELPERS } from './strings.js';
 import { makeRefill } from './alloc.js';
@@ -58,11 +58,12 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   private readonly helpers: WebAssembly.ModuleImports;
   /** The JavaScript helpers. */
   private readonly js: Readonly<Record<string, Function>>;
-  /** What compiled code from the compiler thread imports: the JavaScript
-   *  helpers through their forwarders (its prelude: no wrapper is compiled
-   *  when one of those is instantiated), the wasm ones as `helpers` has them;
-   *  `helpers` until the forwarders came. */
-  private threadHelpers: WebAssembly.ModuleImports | null = null;
+  /** What compiled code from the compiler thread imports: each JavaScript
+   *  helper through its forwarder once that came (its prelude: no wrapper is
+   *  compiled when code importing it is instantiated), the helper itself
+   *  before; the wasm ones as `helpers` has them. */
+  private readonly threadHelpers: WebAssembly.ModuleImports;
+  private readonly forwarders: Record<string, Function> = {};
   /** The compiler thread: undefined before the first compile queued, null
    *  where none could start. */
   private thread: CompilerThread | null | undefined = undefined;
@@ -89,6 +90,11 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     withLazyWasmHelpers(helpers, WASM_STRING_HELPERS,
       () => makeStringHelpers(rt.mem.wasm!, { ...js, refill: helpers.refill! }, rt.heap.charCache, this.stringsModule ?? undefined));
     this.helpers = helpers as WebAssembly.ModuleImports;
+    const viaForwarders: Record<string, unknown> = {};
+    for (const name of Object.keys(helpers)) {
+      Object.defineProperty(viaForwarders, name, { enumerable: true, get: () => this.forwarders[name] ?? this.helpers[name] });
+    }
+    this.threadHelpers = viaForwarders as WebAssembly.ModuleImports;
   }
 
   /** What each table slot holds, as JavaScript calls it (the generic i2c's view
@@ -156,33 +162,29 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   }
 
   protected adopt(r: ThreadResult): Lowered<WebAssembly.ExportValue> {
-    const exports = new WebAssembly.Instance(r.module!, this.imports({ h: this.threadHelpers ?? this.helpers })).exports;
+    const exports = new WebAssembly.Instance(r.module!, this.imports({ h: this.threadHelpers })).exports;
     return { code: exports.f!, size: r.size!, text: () => r.text ?? '' };
   }
 
-  protected adoptPrelude(r: ThreadResult): void {
-    const { adapters, helpers, strings, refill } = r.prelude!;
+  protected adoptPrelude(r: ThreadResult): boolean {
+    const { adapters, helpers, group, strings, refill } = r.prelude!;
     if (adapters) {
       const shapes = functionShapes(this.mod.functions);
       this.preloaded ??= this.adapters(shapes, shapes, adapters);
     }
-    if (helpers) this.threadHelpers = this.forwarded(helpers);
-    if (strings) this.stringsModule = strings;
-    if (refill) this.refillModule = refill;
+    if (helpers) this.forward(jsHelperGroups()[group!]!, helpers);
+    // Made runnable now, at a safepoint of their own, rather than inside the
+    // install of the first function that imports them (a getter of `helpers`).
+    if (refill) { this.refillModule = refill; void this.helpers['refill']; }
+    if (strings) { this.stringsModule = strings; void this.helpers['concat']; }
+    return !!adapters;
   }
 
-  /** The helper imports with the JavaScript ones through the forwarders of
-   *  `module` (adapters.ts helperForwardersModule). */
-  private forwarded(module: WebAssembly.Module): WebAssembly.ModuleImports {
-    const names = jsHelperNames();
-    const j = Object.fromEntries(names.map((h) => [h, this.js[h]!]));
-    const fwd = new WebAssembly.Instance(module, { j }).exports;
-    const h: Record<string, unknown> = {};
-    for (const name of Object.keys(this.helpers)) {
-      if (names.includes(name as never)) h[name] = fwd[name];
-      else Object.defineProperty(h, name, { enumerable: true, get: () => this.helpers[name] });
-    }
-    return h as WebAssembly.ModuleImports;
+  /** Call the JavaScript helpers `names` through the forwarders of `module`
+   *  (adapters.ts helperForwardersModule). */
+  private forward(names: readonly string[], module: WebAssembly.Module): void {
+    const fwd = new WebAssembly.Instance(module, { j: Object.fromEntries(names.map((h) => [h, this.js[h]!])) }).exports;
+    for (const h of names) this.forwarders[h] = fwd[h] as Function;
   }
 
   /** The run ended: the thread is ended (terminated), even while it holds

@@ -7,7 +7,9 @@
 // What must stay true: the lowering sees what it sees on the program's thread
 // (the same module, string addresses, frame sizes, inlining and fuel choices:
 // ThreadInit), so code compiled here is the code a synchronous compile makes;
-// every request is answered, a failure as `error`.
+// every request is answered, a failure as `error`; the prelude's string helpers
+// and refill are posted before the first compiled function that imports one of
+// them (else the program's thread would compile them, a pause).
 
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
@@ -15,8 +17,8 @@ import type { ThreadInit, ThreadPrelude, ThreadReply, ThreadRequest } from '../t
 import type { CompilePlan } from '../../runtime/tiering.js';
 import { seenTargets } from '../../runtime/profile.js';
 import { functionModule, type LowerEnv } from './lower.js';
-import { adapterModule, functionShapes, helperForwardersModule, jsHelperNames } from './adapters.js';
-import { stringHelpersModule } from './strings.js';
+import { adapterModule, functionShapes, helperForwardersModule, jsHelperGroups } from './adapters.js';
+import { stringHelpersModule, WASM_STRING_HELPERS } from './strings.js';
 import { refillModule } from './alloc.js';
 
 const { init, ready, port } = workerData as { init: ThreadInit; ready: Int32Array; port: MessagePort };
@@ -35,42 +37,59 @@ function planOf(q: ThreadRequest): CompilePlan {
   return { spec: { ...q.spec, targetsAt }, tierUpAfter: 0 };
 }
 
-function compile(q: ThreadRequest): ThreadReply {
+/** Request q compiled, and whether its module imports the string helpers or
+ *  the refill. */
+function compile(q: ThreadRequest): { reply: ThreadReply; needsStrings: boolean } {
   const startedAt = performance.timeOrigin + performance.now();
   const base = { id: q.id, f: q.f, osrPc: q.osrPc, startedAt };
   try {
     const mb = functionModule(env, init.mod.functions[q.f]!, q.osrPc, init.tableSize, planOf(q));
     const bytes = mb.encode();
     const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
-    return { ...base, module, size: bytes.length, ...(q.text ? { text: mb.toText() } : {}), ms: performance.now() + performance.timeOrigin - startedAt };
+    const reply = { ...base, module, size: bytes.length, ...(q.text ? { text: mb.toText() } : {}), ms: performance.now() + performance.timeOrigin - startedAt };
+    return { reply, needsStrings: STRINGS_IMPORTS.some((h) => mb.importsFunction('h', h)) };
   } catch (e) {
-    return { ...base, error: (e as Error).message, ms: performance.now() + performance.timeOrigin - startedAt };
+    return { reply: { ...base, error: (e as Error).message, ms: performance.now() + performance.timeOrigin - startedAt }, needsStrings: false };
   }
 }
 
-/** The prelude, in three parts: every function shape's adapters, the
- *  JavaScript helpers' forwarders, the string helpers and the refill. */
-function prelude(): ThreadReply[] {
-  const compile = (bytes: Uint8Array) => new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
-  const part = (make: () => ThreadPrelude): ThreadReply => {
-    const startedAt = performance.timeOrigin + performance.now();
-    const made = make();
-    return { id: 0, f: -1, osrPc: null, prelude: made, startedAt, ms: performance.now() + performance.timeOrigin - startedAt };
-  };
-  const shapes = functionShapes(init.mod.functions);
-  return [
-    part(() => ({ adapters: init.generatedAdapters ? compile(adapterModule(shapes, shapes, init.tableSize, init.crossingSlots).encode()) : null })),
-    part(() => ({ helpers: compile(helperForwardersModule(jsHelperNames()).encode()) })),
-    part(() => ({ strings: compile(stringHelpersModule(init.charCache).encode()), refill: compile(refillModule(init.ring).encode()) })),
-  ];
+/** A part of the prelude, compiled now. */
+function part(make: () => ThreadPrelude): ThreadReply {
+  const startedAt = performance.timeOrigin + performance.now();
+  const made = make();
+  return { id: 0, f: -1, osrPc: null, prelude: made, startedAt, ms: performance.now() + performance.timeOrigin - startedAt };
 }
 
-for (const r of prelude()) {
+function post(r: ThreadReply): void {
   port.postMessage(r);
   Atomics.add(ready, 0, 1);
 }
 
+const compileBytes = (bytes: Uint8Array) => new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+
+/** The string helpers and the refill: posted before the first compiled
+ *  function that imports one of them, or when the thread has nothing else to
+ *  do, whichever comes first (every compiled function needs the adapters
+ *  and the forwarders; few need these, and the first compiles come sooner). */
+let stringsPosted = false;
+function postStrings(): void {
+  if (stringsPosted) return;
+  stringsPosted = true;
+  post(part(() => ({ refill: compileBytes(refillModule(init.ring).encode()) })));
+  post(part(() => ({ strings: compileBytes(stringHelpersModule(init.charCache).encode()) })));
+}
+const STRINGS_IMPORTS = ['refill', ...WASM_STRING_HELPERS];
+
+// The prelude's first parts: every function shape's adapters, the JavaScript
+// helpers' forwarders.
+const shapes = functionShapes(init.mod.functions);
+post(part(() => ({ adapters: init.generatedAdapters ? compileBytes(adapterModule(shapes, shapes, init.tableSize, init.crossingSlots).encode()) : null })));
+jsHelperGroups().forEach((names, group) => post(part(() => ({ helpers: compileBytes(helperForwardersModule(names).encode()), group }))));
+setImmediate(postStrings);
+
 port.on('message', (q: ThreadRequest) => {
-  port.postMessage(compile(q));
-  Atomics.add(ready, 0, 1);
+  const { reply, needsStrings } = compile(q);
+  if (needsStrings) postStrings();
+  post(reply);
+  setImmediate(postStrings);
 });
