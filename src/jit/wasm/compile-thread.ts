@@ -7,9 +7,10 @@
 // What must stay true: the lowering sees what it sees on the program's thread
 // (the same module, string addresses, frame sizes, inlining and fuel choices:
 // ThreadInit), so code compiled here is the code a synchronous compile makes;
-// every request is answered, a failure as `error`; the prelude's string helpers
-// and refill are posted before the first compiled function that imports one of
-// them (else the program's thread would compile them, a pause).
+// every request is answered, a failure as `error`; the prelude's refill and
+// string helpers are each posted before the first compiled function that
+// imports them, the refill first (else the program's thread would compile
+// them, a pause).
 
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
@@ -37,9 +38,9 @@ function planOf(q: ThreadRequest): CompilePlan {
   return { spec: { ...q.spec, targetsAt }, tierUpAfter: 0 };
 }
 
-/** Request q compiled, and whether its module imports the string helpers or
- *  the refill. */
-function compile(q: ThreadRequest): { reply: ThreadReply; needsStrings: boolean } {
+/** Request q compiled, and whether its module imports the refill, or a
+ *  string helper. */
+function compile(q: ThreadRequest): { reply: ThreadReply; needsRefill: boolean; needsStrings: boolean } {
   const startedAt = performance.timeOrigin + performance.now();
   const base = { id: q.id, f: q.f, osrPc: q.osrPc, startedAt };
   try {
@@ -47,9 +48,9 @@ function compile(q: ThreadRequest): { reply: ThreadReply; needsStrings: boolean 
     const bytes = mb.encode();
     const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
     const reply = { ...base, module, size: bytes.length, ...(q.text ? { text: mb.toText() } : {}), ms: performance.now() + performance.timeOrigin - startedAt };
-    return { reply, needsStrings: STRINGS_IMPORTS.some((h) => mb.importsFunction('h', h)) };
+    return { reply, needsRefill: mb.importsFunction('h', 'refill'), needsStrings: WASM_STRING_HELPERS.some((h) => mb.importsFunction('h', h)) };
   } catch (e) {
-    return { reply: { ...base, error: (e as Error).message, ms: performance.now() + performance.timeOrigin - startedAt }, needsStrings: false };
+    return { reply: { ...base, error: (e as Error).message, ms: performance.now() + performance.timeOrigin - startedAt }, needsRefill: false, needsStrings: false };
   }
 }
 
@@ -67,18 +68,23 @@ function post(r: ThreadReply): void {
 
 const compileBytes = (bytes: Uint8Array) => new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
 
-/** The string helpers and the refill: posted before the first compiled
- *  function that imports one of them, or when the thread has nothing else to
- *  do, whichever comes first (every compiled function needs the adapters
- *  and the forwarders; few need these, and the first compiles come sooner). */
-let stringsPosted = false;
+/** The refill, then the string helpers (whose instantiation reads the
+ *  refill): each posted before the first compiled function that imports it,
+ *  or when the thread has nothing else to do, whichever comes first (every
+ *  compiled function needs the adapters and the forwarders; fewer need these,
+ *  and the first compiles come sooner). */
+let refillPosted = false, stringsPosted = false;
+function postRefill(): void {
+  if (refillPosted) return;
+  refillPosted = true;
+  post(part(() => ({ refill: compileBytes(refillModule(init.ring).encode()) })));
+}
 function postStrings(): void {
   if (stringsPosted) return;
+  postRefill();
   stringsPosted = true;
-  post(part(() => ({ refill: compileBytes(refillModule(init.ring).encode()) })));
   post(part(() => ({ strings: compileBytes(stringHelpersModule(init.charCache).encode()) })));
 }
-const STRINGS_IMPORTS = ['refill', ...WASM_STRING_HELPERS];
 
 // The prelude's first parts: every function shape's adapters, the JavaScript
 // helpers' forwarders.
@@ -88,8 +94,9 @@ jsHelperGroups().forEach((names, group) => post(part(() => ({ helpers: compileBy
 setImmediate(postStrings);
 
 port.on('message', (q: ThreadRequest) => {
-  const { reply, needsStrings } = compile(q);
+  const { reply, needsRefill, needsStrings } = compile(q);
   if (needsStrings) postStrings();
+  else if (needsRefill) postRefill();
   post(reply);
   setImmediate(postStrings);
 });
