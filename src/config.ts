@@ -123,10 +123,10 @@ export const DEFAULTS = {
    *  e.g. to measure real calls). */
   inline: true,
   /** --compile: hot functions compile on the program's thread when they become
-   *  hot. 'thread' (a compiler thread) is asked for only: its 200 ms delayed
-   *  start and the wait for its first results made runs slower (richards 400:
-   *  864 ms against 288 ms before it; docs/architecture.md, Compiling on a
-   *  thread). */
+   *  hot. 'thread' (a compiler thread: JIT pauses under 1 ms at p99) is asked
+   *  for only: the worker's start-up keeps hot code interpreted for 0.3-0.7 s
+   *  on a loaded 2-core machine, and the benchmark programs ran 1.04-1.98x
+   *  longer with it (docs/architecture.md, Compiling on a thread). */
   compile: 'sync' as 'sync' | 'thread',
   /** --adapters: per-shape generated adapters (see AdapterMode). */
   adapters: 'generated' as AdapterMode,

@@ -116,9 +116,9 @@ export interface VmOptions {
    *  own thread when they become hot; or 'thread', on a compiler thread while
    *  the program goes on running in its tier (installed at the next call or
    *  loop check; under tier 'auto' with the wasm backend on a host with
-   *  threads, Node; elsewhere synchronous anyway). Not the default: its
-   *  delayed start and the wait for its first results made runs slower
-   *  (docs/architecture.md). */
+   *  threads, Node; elsewhere synchronous anyway; the thread starts when a
+   *  run begins). Not the default: the wait for its first results made runs
+   *  slower (docs/architecture.md). */
   compile?: 'sync' | 'thread';
   /** How the interpreter and compiled code call each other: 'generated'
    *  adapters per signature shape (default), or 'generic' ones that read the
@@ -382,6 +382,7 @@ export class LoadedProgram {
       rt.topFp = -1;
       rt.escaping = null;
       rt.limits.start();
+      rt.tiering.beginRun();
       inst.initialise();
       inst.runMain(this.opts.args ?? []);
       rt.out.flush();

@@ -49,7 +49,7 @@ export function tierRows(events: readonly TierEvent[]): Row[] {
   let lastSample = 0;
   for (const e of events) {
     switch (e.kind) {
-      case 'queued': { if (e.osrPc === null) row(e.fn).queued ??= e.t; break; }
+      case 'queued': { if (e.osrPc === null && !e.tier2) row(e.fn).queued ??= e.t; break; }
       case 'compiled': { const r = row(e.fn); r.compileMs += e.ms; if (e.osrPc === null) r.compiling = e.speculation !== null ? 2 : 1; break; }
       case 'installed': { const r = row(e.fn); r.installs.push({ t: e.t, backend: e.backend, tier: r.compiling }); r.firstSeen ??= lastSample; break; }
       case 'osr': { const r = row(e.fn); r.osr.push(e.t); r.firstSeen ??= lastSample; break; }

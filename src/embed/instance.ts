@@ -543,9 +543,9 @@ export class LazyBackend implements Backend {
     return typeof b === 'string' ? b : b.compileOsr(f, pc);
   }
 
-  queue(f: number, osrPc: number | null, ready: Int32Array, tierUpAfter: number): boolean {
+  queue(f: number, osrPc: number | null, ready: Int32Array, plan: CompilePlan): boolean {
     const b = this.build();
-    return typeof b !== 'string' && b.queue(f, osrPc, ready, tierUpAfter);
+    return typeof b !== 'string' && b.queue(f, osrPc, ready, plan);
   }
 
   selfInlines(f: number): boolean {
@@ -556,6 +556,11 @@ export class LazyBackend implements Backend {
   dispatchSites(f: number, spec: Speculation): number {
     const b = this.build();
     return typeof b === 'string' ? 0 : b.dispatchSites(f, spec);
+  }
+
+  beginRun(ready: Int32Array): void {
+    const b = this.build();
+    if (typeof b !== 'string') b.beginRun(ready);
   }
 
   takeFinished(ready: Int32Array): Finished[] { return this.made?.takeFinished(ready) ?? []; }

@@ -198,39 +198,61 @@ export abstract class CompilingBackend<Code> implements Backend {
   protected compilerThread(_ready: Int32Array, _start: boolean): CompilerThread | null { return null; }
   /** Make what the compiler thread compiled runnable here (instantiate it). */
   protected adopt(_r: ThreadResult): Lowered<Code> { throw new Error(`the ${this.name} backend has no compiler thread`); }
-  /** Take the compiler thread's prelude (what it compiles before any request). */
-  protected adoptPrelude(_r: ThreadResult): void {}
+  /** Take a part of the compiler thread's prelude (what it compiles besides
+   *  the requests); true when it brought the c2i adapters (the table can be
+   *  filled). */
+  protected adoptPrelude(_r: ThreadResult): boolean { return false; }
 
-  queue(f: number, osrPc: number | null, ready: Int32Array, tierUpAfter: number): boolean {
+  queue(f: number, osrPc: number | null, ready: Int32Array, plan: CompilePlan): boolean {
     const thread = this.compilerThread(ready, true);
     if (thread === null) return false;
     const name = this.mod.functions[f]!.name;
-    return thread.request(f, osrPc, this.opts.printCode === name || (this.opts.events?.withCode ?? false), tierUpAfter);
+    return thread.request(f, osrPc, this.opts.printCode === name || (this.opts.events?.withCode ?? false), plan, this.profileSnapshot(plan));
   }
+
+  /** What the compiler thread needs besides the plan to lower tier 2 (the wasm
+   *  backend: the profiles its dispatches read). */
+  protected profileSnapshot(_plan: CompilePlan): Int32Array | null { return null; }
+
+  beginRun(ready: Int32Array): void { this.compilerThread(ready, true); }
 
   takeFinished(ready: Int32Array): Finished[] {
     const thread = this.compilerThread(ready, false);
     if (thread === null) return [];
+    if (this.fillPending) {
+      // A safepoint of its own for filling the table (ready[0] was raised for it).
+      this.fillPending = false;
+      if (Atomics.load(ready, 0) > 0) Atomics.sub(ready, 0, 1);   // (a failure meanwhile cleared it)
+      this.fillSlots();
+      return [];
+    }
     const done: Finished[] = [];
     for (const r of thread.drain()) {
-      if (r.prelude !== undefined) this.adoptPrelude(r);
-      else done.push({ f: r.f, osrPc: r.osrPc, result: this.finish(r) });
+      if (r.prelude === undefined) done.push({ f: r.f, osrPc: r.osrPc, tier2: r.plan.spec !== null, result: this.finish(r) });
+      else if (this.adoptPrelude(r) && !this.slotsFilled) {
+        this.fillPending = true;
+        Atomics.add(ready, 0, 1);
+      }
     }
     return done;
   }
 
+  /** The adapters came (adoptPrelude): the table is filled at the next
+   *  safepoint (or by the first install, if that comes first). */
+  private fillPending = false;
+
   /** Install a function the thread compiled (null), or make its OSR entry; or
    *  why not. A request the thread lost is compiled here. */
   private finish(r: ThreadResult): string | null | OsrEntry {
-    if (r.lost) return r.osrPc === null ? this.compile(r.f, { spec: null, tierUpAfter: r.tierUpAfter }) : this.compileOsr(r.f, r.osrPc);
+    if (r.lost) return r.osrPc === null ? this.compile(r.f, r.plan) : this.compileOsr(r.f, r.osrPc);
     const fn = this.mod.functions[r.f]!;
     const ev = this.opts.events;
-    if (ev !== null) ev.sink({ kind: 'compiling', t: ev.at(r.startedAt), fn: fn.name, f: fn.index, osrPc: r.osrPc });
+    if (ev !== null) ev.sink({ kind: 'compiling', t: ev.at(r.startedAt), fn: fn.name, f: fn.index, osrPc: r.osrPc, tier2: r.plan.spec !== null });
     let code: Code;
     try {
       if (r.error !== undefined) throw new Error(r.error);
       this.fillSlots();
-      code = this.accept(fn, r.osrPc, { spec: null, tierUpAfter: r.tierUpAfter }, this.adopt(r), r.ms, true);
+      code = this.accept(fn, r.osrPc, r.plan, this.adopt(r), r.ms, true);
     } catch (e) {
       return (e as Error).message;
     }

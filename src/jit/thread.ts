@@ -1,5 +1,5 @@
 // The compiler thread, seen from the thread that runs the program: starting it
-// (lazily: THREAD_START_DELAY_MS after the first compile queued), sending it compile requests, taking its
+// (when a run begins, or at the first compile queued outside a run), sending it compile requests, taking its
 // results synchronously, and ending it. The thread itself is ./wasm/compile-thread.ts.
 //
 // Node only (worker_threads, reached through process.getBuiltinModule, so a
@@ -25,6 +25,7 @@
 //     takes no more.
 
 import type { BcModule } from '../bytecode/module.js';
+import type { CompilePlan } from '../runtime/tiering.js';
 
 /** What the compiler thread needs of the program, sent once when it starts. */
 export interface ThreadInit {
@@ -39,40 +40,66 @@ export interface ThreadInit {
   tableSize: number;
   /** The heap's one-unit string cache (the string helpers' module bakes it in). */
   charCache: number;
+  /** The heap's hole ring (the refill module bakes it in). */
+  ring: number;
   /** Whether the adapters are generated per shape (false: --adapters=generic,
    *  whose adapters are not compiled code; the prelude has none). */
   generatedAdapters: boolean;
   /** How far a c2i crossing lowers the host-stack limit (rt.crossingSlots; the
    *  c2i adapters bake it in). */
   crossingSlots: number;
+  /** Where each function's profile starts in the profile image (tier-2
+   *  requests carry a copy of it). */
+  profileBases: Int32Array;
+}
+
+/** What tier 2 speculates on, as the thread receives it (profile.ts
+ *  Speculation without its targetsAt, which the thread reads from `profiles`). */
+export interface ThreadSpec {
+  branches: ReadonlyMap<number, boolean>;
+  targets: ReadonlyMap<number, number>;
+  stress: boolean;
 }
 
 /** One compile: function f whole (osrPc null; tier 1, counting down
- *  tierUpAfter calls to tier 2 when not 0) or its OSR entry at osrPc. */
+ *  tierUpAfter calls to tier 2 when not 0, or tier 2 with `spec`) or its OSR
+ *  entry at osrPc. What is posted to the thread. */
 export interface ThreadRequest {
   id: number;
   f: number;
   osrPc: number | null;
   tierUpAfter: number;
+  /** Tier 2: its speculation, and a copy of the profiles as laid out in the
+   *  code image (ThreadInit.profileBases) when it was made. */
+  spec: ThreadSpec | null;
+  profiles: Int32Array | null;
   /** Send the generated code as text too (--print-code, tierEventCode). */
   text: boolean;
 }
 
-/** What the thread compiles first, before any request: the adapters of every
- *  function shape and the string helpers (wasm/adapters.ts, wasm/strings.ts). */
+/** What the thread compiles besides the requests, sent in parts (each reply
+ *  carries one, so that each is made runnable at a safepoint of its own):
+ *  first the adapters of every function shape, then the forwarders of the
+ *  JavaScript helpers, one signature at a time; the allocation refill and
+ *  the string helpers (two parts) before the first function that imports
+ *  one, or when the thread is idle
+ *  (wasm/adapters.ts, wasm/strings.ts, wasm/alloc.ts). */
 export interface ThreadPrelude {
-  adapters: WebAssembly.Module | null;
-  strings: WebAssembly.Module;
+  adapters?: WebAssembly.Module | null;
+  /** The forwarders of one group of JavaScript helpers (wasm/adapters.ts
+   *  jsHelperGroups, by its index). */
+  helpers?: WebAssembly.Module;
+  group?: number;
+  strings?: WebAssembly.Module;
+  refill?: WebAssembly.Module;
 }
 
-/** What the thread sends back for a request (or its prelude: id 0). */
-export interface ThreadResult {
+/** What the thread posts back for a request (or a part of its prelude: id 0). */
+export interface ThreadReply {
   id: number;
   prelude?: ThreadPrelude;
   f: number;
   osrPc: number | null;
-  /** The request's (tier-1 code with its countdown to tier 2). */
-  tierUpAfter: number;
   module?: WebAssembly.Module;
   size?: number;
   text?: string;
@@ -85,6 +112,14 @@ export interface ThreadResult {
   /** The thread could not do it (it failed): compile it here. */
   lost?: boolean;
 }
+
+/** A reply as drain() hands it on: with the plan it was requested with. */
+export interface ThreadResult extends ThreadReply {
+  plan: CompilePlan;
+}
+
+/** The plan of the prelude (which has none). */
+const TIER1_PLAN: CompilePlan = { spec: null, tierUpAfter: 0 };
 
 /** Requests at the thread at once. Eight keeps the thread busy while the
  *  program polls, and results from going stale behind a long queue. */
@@ -145,19 +180,26 @@ function mayHaveWorkerThreads(): boolean {
   return typeof SharedArrayBuffer === 'function' && typeof p?.getBuiltinModule === 'function';
 }
 
-/** The thread's entry: tsc's module next to this one, or, in the command's
- *  bundle (where import.meta.url is dist/tiervm.cjs), the one-script build of
- *  it beside the bundle (dist/compile-thread.cjs, made with it by
- *  scripts/bundle.mjs; it starts faster). Null where neither can be located (a
- *  browser bundle). */
+/** The thread's entry: the one-script build of it (dist/compile-thread.cjs,
+ *  made by scripts/bundle.mjs beside the command's bundle), which starts in
+ *  a fraction of the time the worker takes to load tsc's modules one by one
+ *  (wasm/compile-thread.js and the 20-odd modules it imports); tsc's module
+ *  where there is no such build or it is older than tsc's output (a build
+ *  that ran tsc alone). Null where neither can be located (a browser bundle). */
 function entryUrl(): URL | null {
+  if (entry !== undefined) return entry;
   try {
     const base = import.meta.url;
-    return new URL(base.endsWith('.cjs') ? './compile-thread.cjs' : './wasm/compile-thread.js', base);
+    if (base.endsWith('.cjs')) return entry = new URL('./compile-thread.cjs', base);
+    const esm = new URL('./wasm/compile-thread.js', base), bundled = new URL('../compile-thread.cjs', base);
+    const fs = nodeModule<{ statSync(p: URL, o: { throwIfNoEntry: false }): { mtimeMs: number } | undefined }>('node:fs');
+    const b = fs?.statSync(bundled, { throwIfNoEntry: false }), e = fs?.statSync(esm, { throwIfNoEntry: false });
+    return entry = b !== undefined && e !== undefined && b.mtimeMs >= e.mtimeMs ? bundled : esm;
   } catch {
-    return null;
+    return entry = null;
   }
 }
+let entry: URL | null | undefined;
 
 /** Why no compiler thread can run on this host (null: one can). */
 export function threadUnavailable(): string | null {
@@ -166,16 +208,18 @@ export function threadUnavailable(): string | null {
   return null;
 }
 
-/** How long after the first compile is queued the thread starts. Starting it
- *  costs the program's thread about 5 ms (worker_threads, a MessageChannel, the
- *  Worker) and the machine tens of ms of CPU (the worker's own start-up, a cold
- *  compiler, the optimizing compiles), which a program that ends soon after
- *  never gets back: measured on the benchmark programs at their quick sizes
- *  (30-130 ms of run), starting at once made the default mode 1.2-1.45x slower
- *  than the interpreter on a loaded 2-core machine, and so did starting 100 ms
- *  after (docs/architecture.md). Until then what gets hot waits here, queued; a
- *  program running longer waits this long for its first compiled code. */
-export const THREAD_START_DELAY_MS = 200;
+/** How long after it is asked for the thread starts. Starting it costs the
+ *  program's thread 3-7 ms (loading worker_threads 1.2 ms, a MessageChannel,
+ *  the Worker 1.6 ms; twice that under load) and the machine 20-40 ms of CPU
+ *  (the worker's own start-up, a cold compiler). It was started 200 ms after the
+ *  first compile queued (a short program never paid for it), which made the
+ *  start a pause of the running program and every compiled function at least
+ *  200 ms late: runs 3-8x longer than with synchronous compiles. Now it is asked
+ *  for when a run begins (Tiering.beginRun: start-up, not a pause) and starts
+ *  at once (docs/architecture.md, "JIT pauses on the running thread"); outside
+ *  a run (program.call(), fn()) the first compile queued starts it, at once
+ *  too. A delay (ready[0] READY_WAITING meanwhile) is still supported. */
+export const THREAD_START_DELAY_MS = 0;
 
 /** `ready[0]` while the start waits: the safepoints poll, and the tiering
  *  policy looks here only every 256th time (runtime/tiering.ts). */
@@ -187,9 +231,9 @@ export class CompilerThread {
   private receive: WorkerThreads['receiveMessageOnPort'] = () => undefined;
   private readonly startAt: number;
   private nextId = 1;
-  /** Sent and not yet answered, by id. */
-  private readonly inFlight = new Map<number, ThreadRequest>();
-  private readonly waiting: ThreadRequest[] = [];
+  /** Sent and not yet answered, by id, with their plans. */
+  private readonly inFlight = new Map<number, { q: ThreadRequest; plan: CompilePlan }>();
+  private readonly waiting: { q: ThreadRequest; plan: CompilePlan }[] = [];
   /** Why the thread stopped (null: it runs, or will). */
   failure: string | null = null;
 
@@ -230,17 +274,21 @@ export class CompilerThread {
     this.sendWaiting();
   }
 
-  /** Ask for a compile; false when the thread failed (compile it here). */
-  request(f: number, osrPc: number | null, text: boolean, tierUpAfter: number): boolean {
+  /** Ask for a compile of f as `plan` says (`profiles`: the copy a tier-2
+   *  plan needs); false when the thread failed (compile it here). */
+  request(f: number, osrPc: number | null, text: boolean, plan: CompilePlan, profiles: Int32Array | null): boolean {
     if (this.failure !== null) return false;
-    this.waiting.push({ id: this.nextId++, f, osrPc, text, tierUpAfter });
+    const spec = plan.spec === null ? null : { branches: plan.spec.branches, targets: plan.spec.targets, stress: plan.spec.stress };
+    this.waiting.push({ q: { id: this.nextId++, f, osrPc, text, tierUpAfter: plan.tierUpAfter, spec, profiles }, plan });
     this.sendWaiting();
     return true;
   }
 
-  /** The results the thread posted (lowering `ready[0]` by their number); after
-   *  a failure, every request not answered, as lost. Before the thread started:
-   *  nothing, or it starts now if its time has come. */
+  /** The next result the thread posted, if any (lowering `ready[0]` by one:
+   *  one per safepoint, so that no pause installs more than one function; the
+   *  flag stays raised while more wait); after a failure, every request not
+   *  answered, as lost. Before the thread started: nothing, or it starts now
+   *  if its time has come. */
   drain(): ThreadResult[] {
     if (this.live === null && this.failure === null) {
       if (performance.now() < this.startAt) return [];
@@ -248,15 +296,18 @@ export class CompilerThread {
     }
     const out: ThreadResult[] = [];
     const port = this.live?.port;
-    for (let m = port && this.receive(port); m !== undefined; m = this.receive(port!)) {
+    const m = port === undefined ? undefined : this.receive(port);
+    if (m !== undefined) {
       const r = m.message as ThreadResult;
+      const sent = this.inFlight.get(r.id);
       this.inFlight.delete(r.id);
+      r.plan = sent?.plan ?? TIER1_PLAN;
       out.push(r);
+      Atomics.sub(this.ready, 0, 1);
     }
-    if (out.length > 0) Atomics.sub(this.ready, 0, out.length);
     if (this.failure !== null) {
       Atomics.store(this.ready, 0, 0);
-      for (const q of [...this.inFlight.values(), ...this.waiting.splice(0)]) out.push({ id: q.id, f: q.f, osrPc: q.osrPc, tierUpAfter: q.tierUpAfter, startedAt: 0, ms: 0, lost: true });
+      for (const { q, plan } of [...this.inFlight.values(), ...this.waiting.splice(0)]) out.push({ id: q.id, f: q.f, osrPc: q.osrPc, plan, startedAt: 0, ms: 0, lost: true });
       this.inFlight.clear();
     } else {
       this.sendWaiting();
@@ -289,9 +340,9 @@ export class CompilerThread {
     const port = this.live?.port;
     if (port === undefined) return;
     while (this.inFlight.size < MAX_IN_FLIGHT && this.waiting.length > 0) {
-      const q = this.waiting.shift()!;
-      this.inFlight.set(q.id, q);
-      port.postMessage(q);
+      const w = this.waiting.shift()!;
+      this.inFlight.set(w.q.id, w);
+      port.postMessage(w.q);
     }
   }
 }

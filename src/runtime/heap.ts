@@ -145,6 +145,8 @@ const RING_BYTES = RING_ENTRIES + 8 * HOLE_RING_ENTRIES;
  *  collection changes that), so taking it later is the same as remember() then. */
 export const STORE_BUFFER_ENTRIES = 1024;
 const SSB_BYTES = 8 * STORE_BUFFER_ENTRIES;
+/** The store buffer's end (the heap's first block), from the ring's address. */
+export const STORE_BUFFER_END = RING_BYTES + SSB_BYTES;
 
 /** The collector, as the allocator sees it (gc.ts implements it). */
 export interface Collector {
@@ -420,7 +422,7 @@ export class Heap {
   constructor(readonly mem: Memory, start: number, readonly limit: number) {
     this.ring = start;
     this.ssb = start + RING_BYTES;
-    this.start = this.ssb + SSB_BYTES;
+    this.start = start + STORE_BUFFER_END;
     mem.i32[(this.ring + SSB_NEXT) >> 2] = this.ssb;
     this.top = this.start;
     this.free = new FreeBins(mem);

@@ -64,10 +64,12 @@ export type TierEvent =
     reason: string;
   }
   /** Queued for the compiler thread (a function, or its OSR entry at osrPc). */
-  | OfFn & { kind: 'queued'; osrPc: number | null }
+  | OfFn & { kind: 'queued'; osrPc: number | null;
+      /** Its tier-2 code (the function runs its tier-1 code meanwhile). */
+      tier2: boolean }
   /** The compiler thread began compiling it (t: when, on this instance's clock;
    *  sent with the result, so after events of later t). */
-  | OfFn & { kind: 'compiling'; osrPc: number | null }
+  | OfFn & { kind: 'compiling'; osrPc: number | null; tier2: boolean }
   | At & { kind: 'adapter'; backend: 'wasm' | 'js'; adapter: 'i2c' | 'c2i'; shape: string; i2c: number; c2i: number;
       /** The hand-written generic adapter serves this shape (--adapters=generic). */
       generic: boolean }
@@ -120,8 +122,8 @@ export function formatTierEvent(e: TierEvent): string | null {
       if (e.backend === 'wasm' || e.reason === 'tier interp') return null;
       return e.backend === 'none' ? `[tier] ${e.reason}: every function stays interpreted` : `[tier] backend: ${e.backend} (${e.reason})`;
     case 'thread': return `[tier] compiler thread ${e.state}${e.reason ? ` (${e.reason})` : ''}`;
-    case 'queued': return `[tier] queue ${what(e.fn, e.osrPc)} for the compiler thread`;
-    case 'compiling': return `[tier] compiling ${what(e.fn, e.osrPc)} on the compiler thread`;
+    case 'queued': return `[tier] queue ${what(e.fn, e.osrPc)}${e.tier2 ? ' (tier 2)' : ''} for the compiler thread`;
+    case 'compiling': return `[tier] compiling ${what(e.fn, e.osrPc)}${e.tier2 ? ' (tier 2)' : ''} on the compiler thread`;
     case 'adapter': return `[tier] adapter ${e.adapter} ${e.shape}${e.generic ? ' generic' : ''} (${e.i2c} i2c, ${e.c2i} c2i)`;
     case 'compiled': {
       const which = e.osrPc === null && e.speculation !== null ? `${e.fn} (tier 2: ${e.speculation})` : what(e.fn, e.osrPc);

@@ -43,8 +43,10 @@
 // function may reach tier 2 again, at most MAX_OPT_COMPILES times in all.
 // --tier=opt compiles every function in tier 2 before it runs: with no profile
 // yet, it speculates on nothing (only --deopt-stress puts guards in it).
-// Tier-2 compiles and the tier-1 compile of an invalidation are synchronous;
-// a tier-1 compile may be queued for the compiler thread, countdown included.
+// With a compiler thread, a tier-1 compile (countdown included) and a tier-2
+// compile are queued there (the function runs its tier-1 code until its tier-2
+// code is installed; each tier of a function is queued at most once at a time);
+// the tier-1 compile of an invalidation is synchronous.
 //
 // What the policy decides is reported as tier events (tier-events.ts) when a
 // listener is on (--trace-tier, VmOptions.onTierEvent); `events` is null otherwise.
@@ -106,6 +108,9 @@ export const MAX_OPT_COMPILES = 3;
  *  onHotCompiled after `tierUpAfter` calls of its own; 0: never). */
 export type CompilePlan = { spec: Speculation; tierUpAfter: 0 } | { spec: null; tierUpAfter: number };
 
+/** Tier 1 with no countdown (OSR entries). */
+const TIER1_PLAN: CompilePlan = { spec: null, tierUpAfter: 0 };
+
 /** An entry into compiled code for a frame at a loop header: takes the frame
  *  pointer, returns the function's result (raw i32 or f64; 0 for none). */
 export type OsrEntry = (fp: number) => number;
@@ -116,6 +121,8 @@ export type OsrEntry = (fp: number) => number;
 export interface Finished {
   f: number;
   osrPc: number | null;
+  /** A function's tier-2 code (its plan had a speculation). */
+  tier2: boolean;
   result: string | null | OsrEntry;
 }
 
@@ -137,11 +144,15 @@ export interface Backend {
   /** An entry into compiled code for f's frame at loop header `pc`, or the
    *  reason it cannot be made. */
   compileOsr(f: number, pc: number): OsrEntry | string;
-  /** Queue function f (osrPc null; tier 1 with a countdown of tierUpAfter) or
-   *  its OSR entry at loop header osrPc for the compiler thread, which raises
-   *  `ready[0]` when it finished one; false when there is no thread to queue on
-   *  (compile synchronously). */
-  queue(f: number, osrPc: number | null, ready: Int32Array, tierUpAfter: number): boolean;
+  /** Queue function f (osrPc null) compiled as `plan` says (tier 1 with its
+   *  countdown, or tier 2 with its speculation) or its OSR entry at loop header
+   *  osrPc (tier 1) for the compiler thread, which raises `ready[0]` when it
+   *  finished one; false when there is no thread to queue on (compile
+   *  synchronously). */
+  queue(f: number, osrPc: number | null, ready: Int32Array, plan: CompilePlan): boolean;
+  /** A run begins: start the compiler thread now if compiles are queued there
+   *  (its start is then part of start-up, not a pause of the running program). */
+  beginRun(ready: Int32Array): void;
   /** What the compiler thread finished since the last call, installed (lowers
    *  `ready[0]` by what it took). */
   takeFinished(ready: Int32Array): Finished[];
@@ -197,6 +208,9 @@ export class Tiering {
   private readonly noOsr = new Set<number>();
   /** OSR entries queued for the compiler thread (by osrKey). */
   private readonly osrQueued = new Set<number>();
+  /** Functions whose tier-2 code is queued for the compiler thread (they stay
+   *  COMPILED, running tier 1, until it is installed). */
+  private readonly optQueued = new Set<number>();
   /** Nonzero: the compiler thread finished a compile (or, negative, waits to
    *  start); the safepoints poll(). */
   readonly compileReady = newReadyFlag();
@@ -243,7 +257,9 @@ export class Tiering {
   onHotCompiled(f: number): void {
     if (this.state[f] !== FnState.COMPILED) return;
     const spec = this.speculation(f);
-    if (this.gains(f, spec) || this.backend!.selfInlines(f)) this.install(f, { spec, tierUpAfter: 0 });
+    if (!this.gains(f, spec) && !this.backend!.selfInlines(f)) return;
+    const plan: CompilePlan = { spec, tierUpAfter: 0 };
+    if (!this.enqueue(f, null, plan)) this.install(f, plan);
   }
 
   /** Tier-2 code of f left for the interpreter at pc: count it, trace it, and
@@ -350,15 +366,25 @@ export class Tiering {
     return false;
   }
 
-  /** Queue f (osrPc null) or its OSR entry for the compiler thread; false when
-   *  compiles are synchronous (or there is no thread). */
-  private enqueue(f: number, osrPc: number | null, tierUpAfter = 0): boolean {
-    if (!this.opts.thread || !this.backend!.queue(f, osrPc, this.compileReady, tierUpAfter)) return false;
-    if (osrPc === null) this.state[f] = FnState.QUEUED;
+  /** Queue f (osrPc null) as `plan` says, or its OSR entry, for the compiler
+   *  thread; false when compiles are synchronous (or there is no thread). A
+   *  tier-2 compile already queued is not queued again (true). */
+  private enqueue(f: number, osrPc: number | null, plan: CompilePlan = TIER1_PLAN): boolean {
+    const tier2 = osrPc === null && plan.spec !== null;
+    if (tier2 && this.optQueued.has(f)) return true;
+    if (!this.opts.thread || !this.backend!.queue(f, osrPc, this.compileReady, plan)) return false;
+    if (tier2) this.optQueued.add(f);
+    else if (osrPc === null) this.state[f] = FnState.QUEUED;
     else this.osrQueued.add(osrKey(f, osrPc));
     const ev = this.opts.events;
-    if (ev !== null) ev.sink({ kind: 'queued', t: ev.now(), fn: this.names[f]!, f, osrPc });
+    if (ev !== null) ev.sink({ kind: 'queued', t: ev.now(), fn: this.names[f]!, f, osrPc, tier2 });
     return true;
+  }
+
+  /** A run begins (before any guest code): with a compiler thread, it starts
+   *  now, so that it is up by the time something gets hot. */
+  beginRun(): void {
+    if (this.backend !== null && this.opts.thread && this.enabled) this.backend.beginRun(this.compileReady);
   }
 
   /** The run ended (a safepoint): install what the compiler thread finished;
@@ -377,7 +403,13 @@ export class Tiering {
     if (this.compileReady[0]! < 0 && (++this.waitingPolls & (WAITING_POLLS - 1)) !== 0) return;
     for (const done of this.backend!.takeFinished(this.compileReady)) {
       const { f, osrPc, result } = done;
-      if (osrPc !== null) {
+      if (done.tier2) {
+        this.optQueued.delete(f);
+        // Tier 2 replaces tier-1 code only (an invalidation meanwhile compiled
+        // tier 1 again, synchronously, and that stays); a failure keeps tier 1.
+        if (result !== null) this.traceFailure(f, result as string);
+        else if (this.state[f] === FnState.COMPILED) this.installed(f, true);
+      } else if (osrPc !== null) {
         this.osrQueued.delete(osrKey(f, osrPc));
         this.osrMade(f, osrPc, result as OsrEntry | string);
       } else if (this.state[f] === FnState.QUEUED) {
@@ -398,7 +430,7 @@ export class Tiering {
       return;
     }
     const plan = this.firstPlan(f);
-    if (plan.spec === null && this.enqueue(f, null, plan.tierUpAfter)) return;
+    if (plan.spec === null && this.enqueue(f, null, plan)) return;
     this.install(f, plan);
   }
 
@@ -430,9 +462,14 @@ export class Tiering {
     const reason = this.backend!.compile(f, plan);
     if (reason !== null && this.isCompiled(f)) { this.traceFailure(f, reason); return; }
     if (reason !== null) { this.fail(f, reason); return; }
-    this.state[f] = plan.spec === null ? FnState.COMPILED : FnState.OPTIMIZED;
+    this.installed(f, plan.spec !== null);
+  }
+
+  /** f's code was installed: tier 2 (`opt`) or tier 1. */
+  private installed(f: number, opt: boolean): void {
+    this.state[f] = opt ? FnState.OPTIMIZED : FnState.COMPILED;
     this.deopts[f] = 0;
-    if (plan.spec !== null) this.optCompiles[f]!++;
+    if (opt) this.optCompiles[f]!++;
   }
 
   private fail(f: number, reason: string): void {

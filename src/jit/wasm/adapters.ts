@@ -39,7 +39,11 @@ import { Hdr, TO_HOST, headerByteOffset } from '../../runtime/frames.js';
 import { SCRATCH_SLOT, HOST_LIMIT_WORD, TOP_FP_WORD, ADAPTER_PC, ADAPTER_DONE } from '../../runtime/runtime.js';
 import { shapeKey, type Shape } from '../backend.js';
 import { ValType, W, WasmModuleBuilder } from './encoder.js';
-import { sharedModule, shapeType } from './lower.js';
+import { helperType, sharedModule, shapeType } from './lower.js';
+import { FIXED_HELPERS, helperSignature, type Helper } from '../../bytecode/helpers.js';
+import { MATH_BUILTINS } from '../../bytecode/builtins.js';
+import { WASM_STRING_HELPERS } from './strings.js';
+import { WASM_ALLOC_HELPERS } from './alloc.js';
 
 /** One module of the c2i adapters of `c2i` and, if `functions` (every
  *  function's shape, by function index) is not empty, the i2c adapter of
@@ -124,6 +128,48 @@ function addC2i(mb: WasmModuleBuilder, s: Shape, enter: number, resume: number, 
   if (s.ret !== null) { wb.i32Const(0); wb.load(s.ret === Kind.F ? W.F64_LOAD : W.I32_LOAD, s.ret === Kind.F ? 3 : 2, SCRATCH_SLOT * 8); }
   wb.finish();
   mb.exportFunction(`c2i ${shapeKey(s)}`, wb.index);
+}
+
+/** The helpers that are JavaScript (all but the refill and the string helpers,
+ *  which are wasm: ./alloc.ts, ./strings.ts). */
+export function jsHelperNames(): Helper[] {
+  const wasm = new Set<string>([...WASM_ALLOC_HELPERS, ...WASM_STRING_HELPERS]);
+  return ([...Object.keys(FIXED_HELPERS), ...Object.keys(MATH_BUILTINS)] as Helper[]).filter((h) => !wasm.has(h));
+}
+
+/** The JavaScript helpers in groups of one signature each (the forwarders of
+ *  a group are one module: instantiating it compiles one wrapper). */
+export function jsHelperGroups(): Helper[][] {
+  const groups = new Map<string, Helper[]>();
+  for (const h of jsHelperNames()) {
+    const sig = helperSignature(h);
+    let g = groups.get(sig);
+    if (g === undefined) groups.set(sig, g = []);
+    g.push(h);
+  }
+  return [...groups.values()];
+}
+
+/** A module that imports each helper of `names` as j.NAME and exports a wasm
+ *  function NAME of the same type that calls it. A module importing a wasm
+ *  function needs no wrapper; one importing a JavaScript function gets a
+ *  wasm-to-JS wrapper compiled, per signature, when it is instantiated, on
+ *  the instantiating thread (V8 11 keeps them per module): 35 us to 1 ms per
+ *  compiled function's instantiation. Compiled functions made on the compiler
+ *  thread import these instead, and the wrappers are made once, a signature
+ *  at a time (jsHelperGroups). */
+export function helperForwardersModule(names: readonly Helper[]): WasmModuleBuilder {
+  const mb = new WasmModuleBuilder();
+  const imported = names.map((h) => mb.importFunction('j', h, helperType(mb, h)));
+  names.forEach((h, i) => {
+    const type = helperType(mb, h);
+    const wb = mb.addFunction(type, `to_${h}`);
+    for (let p = 0; p < mb.funcType(type).params.length; p++) wb.localGet(wb.param(p));
+    wb.call(imported[i]!);
+    wb.finish();
+    mb.exportFunction(h, wb.index);
+  });
+  return mb;
 }
 
 /** Every function's shape in `functions`, once each. */

@@ -1,4 +1,7 @@
-// The allocation window's refill for compiled code, as WebAssembly: moving from
+// Two slow paths of compiled code's allocation and stores, as WebAssembly, in
+// one module (made once per run, or on the compiler thread: its prelude):
+// remember (addRemember, below: the write barrier's store buffer) and
+// the allocation window's refill, moving from
 // a used-up hole to the next one in the heap's hole ring without calling the
 // runtime (runtime/heap.ts: the ring's cells and entries, and takeFromRing,
 // which this function mirrors step for step).
@@ -15,19 +18,43 @@
 // rest of the hole left behind written as a free block, the budget charged
 // with the whole hole.
 
-import { CURSOR_WORD, LIMIT_WORD, ObjKind, RING_NEXT, RING_END, RING_BUDGET, SSB_NEXT } from '../../runtime/heap.js';
+import { CURSOR_WORD, LIMIT_WORD, ObjKind, RING_NEXT, RING_END, RING_BUDGET, SSB_NEXT, STORE_BUFFER_END } from '../../runtime/heap.js';
 import { ValType, W, WasmModuleBuilder } from './encoder.js';
 import { helperType } from './lower.js';
 
 const I32 = ValType.I32;
 
-/** Build and instantiate the module; returns its `refill(bytes)`. `ring` is the
- *  byte address of the heap's hole ring; `slow` the runtime's refill helper. */
-export function makeRefill(memory: WebAssembly.Memory, slow: Function, ring: number): Function {
+/** The helpers this module makes (wasm, not JavaScript, in compiled code's imports). */
+export const WASM_ALLOC_HELPERS = ['refill', 'remember'] as const;
+
+/** Instantiate the module (`compiled`: built here when not given, or by the
+ *  compiler thread's prelude); returns its `refill(bytes)` and `remember(obj,
+ *  index)`. `ring` is the byte address of the heap's hole ring; `slow` has the
+ *  runtime's refill and remember helpers (the slow paths). */
+export function makeAllocHelpers(memory: WebAssembly.Memory, slow: { refill: Function; remember: Function }, ring: number,
+  compiled?: WebAssembly.Module): { refill: Function; remember: Function } {
+  const module = compiled ?? new WebAssembly.Module(allocModule(ring).encode() as Uint8Array<ArrayBuffer>);
+  const instance = new WebAssembly.Instance(module,
+    { env: { memory }, slow: { refill: slow.refill, remember: slow.remember } as unknown as WebAssembly.ModuleImports });
+  return { refill: instance.exports.refill as Function, remember: instance.exports.remember as Function };
+}
+
+/** The module of both helpers for a heap whose hole ring is at byte address
+ *  `ring` (its store buffer follows: runtime/heap.ts). */
+export function allocModule(ring: number): WasmModuleBuilder {
   const mb = new WasmModuleBuilder();
   mb.importMemory('env', 'memory', 1);
+  // Imports first: they take the first function indices.
+  const slowRefill = mb.importFunction('slow', 'refill', helperType(mb, 'refill'));
+  const slowRemember = mb.importFunction('slow', 'remember', helperType(mb, 'remember'));
+  addRefill(mb, ring, slowRefill);
+  addRemember(mb, ring, ring + STORE_BUFFER_END, slowRemember);
+  return mb;
+}
+
+/** refill(bytes), exported. */
+function addRefill(mb: WasmModuleBuilder, ring: number, slowRefill: number): void {
   const type = helperType(mb, 'refill');
-  const slowRefill = mb.importFunction('slow', 'refill', type);
   const wb = mb.addFunction(type, 'refill');
   const size = wb.param(0);
   const e = wb.local(I32), hs = wb.local(I32), c = wb.local(I32), a = wb.local(I32);
@@ -68,23 +95,17 @@ export function makeRefill(memory: WebAssembly.Memory, slow: Function, ring: num
   wb.localGet(size); wb.call(slowRefill);
   wb.finish();
   mb.exportFunction('refill', wb.index);
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(mb.encode() as Uint8Array<ArrayBuffer>),
-    { env: { memory }, slow: { refill: slow } as unknown as WebAssembly.ModuleImports });
-  return instance.exports.refill as Function;
 }
 
 /** The write barrier's slow path for compiled wasm code, as WebAssembly:
  *  `remember(obj, index)` appends the pair to the heap's store buffer
  *  (runtime/heap.ts, STORE_BUFFER_ENTRIES), a wasm-to-wasm call where it was a
  *  call into JavaScript; when the buffer is full, the runtime's remember
- *  (`slow`) takes its entries and this pair. `ring` is the byte address of the
+ *  takes its entries and this pair. `ring` is the byte address of the
  *  hole ring (whose SSB_NEXT cell says where the next entry goes), `end` the
  *  store buffer's end. */
-export function makeRemember(memory: WebAssembly.Memory, slow: Function, ring: number, end: number): Function {
-  const mb = new WasmModuleBuilder();
-  mb.importMemory('env', 'memory', 1);
+function addRemember(mb: WasmModuleBuilder, ring: number, end: number, slowRemember: number): void {
   const type = helperType(mb, 'remember');
-  const slowRemember = mb.importFunction('slow', 'remember', type);
   const wb = mb.addFunction(type, 'remember');
   const obj = wb.param(0), index = wb.param(1);
   const e = wb.local(I32);
@@ -98,7 +119,4 @@ export function makeRemember(memory: WebAssembly.Memory, slow: Function, ring: n
   wb.i32Const(0); wb.localGet(e); wb.i32Const(8); wb.op(W.I32_ADD); wb.store(W.I32_STORE, 2, ring + SSB_NEXT);
   wb.finish();
   mb.exportFunction('remember', wb.index);
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(mb.encode() as Uint8Array<ArrayBuffer>),
-    { env: { memory }, slow: { remember: slow } as unknown as WebAssembly.ModuleImports });
-  return instance.exports.remember as Function;
 }

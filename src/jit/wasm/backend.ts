@@ -17,10 +17,10 @@ import type { CompilePlan } from '../../runtime/tiering.js';
 import type { Speculation } from '../../runtime/profile.js';
 import { CompilingBackend, shapeKey, type BackendOptions, type Lowered, type Shape } from '../backend.js';
 import { dispatchSites, functionModule, selfInlines, type LowerEnv } from './lower.js';
-import { adapterModule, functionShapes, typedGenericC2iModule } from './adapters.js';
+import { adapterModule, functionShapes, jsHelperGroups, typedGenericC2iModule } from './adapters.js';
 import { CompilerThread, DISPOSED, THREAD_START_DELAY_MS, threadUnavailable, type ThreadResult } from '../thread.js';
 import { makeStringHelpers, WASM_STRING_HELPERS } from './strings.js';
-import { makeRefill, makeRemember } from './alloc.js';
+import { makeAllocHelpers, WASM_ALLOC_HELPERS } from './alloc.js';
 
 /** True if this host can compile and run WebAssembly now (not under --jitless,
  *  and not where a policy forbids wasm code generation). */
@@ -56,12 +56,22 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   protected readonly sizeUnit = 'wasm bytes';
   readonly table: WebAssembly.Table;
   private readonly helpers: WebAssembly.ModuleImports;
+  /** The JavaScript helpers. */
+  private readonly js: Readonly<Record<string, Function>>;
+  /** What compiled code from the compiler thread imports: each JavaScript
+   *  helper through its forwarder once that came (its prelude: no wrapper is
+   *  compiled when code importing it is instantiated), the helper itself
+   *  before; the wasm ones as `helpers` has them. */
+  private readonly threadHelpers: WebAssembly.ModuleImports;
+  private readonly forwarders: Record<string, Function> = {};
   /** The compiler thread: undefined before the first compile queued, null
    *  where none could start. */
   private thread: CompilerThread | null | undefined = undefined;
   private failureSaid = false;
-  /** The string helpers' module, compiled by the compiler thread (its prelude). */
+  /** The string helpers' and the refill's modules, compiled by the compiler
+   *  thread (its prelude). */
   private stringsModule: WebAssembly.Module | null = null;
+  private refillModule: WebAssembly.Module | null = null;
   /** The adapters made together (makeC2i, or the compiler thread's prelude):
    *  c2i of every function shape, and the i2c too under --tier=jit/opt or
    *  from the thread; null before. */
@@ -72,17 +82,22 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   constructor(rt: Runtime, opts: BackendOptions) {
     super(rt, opts);
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: rt.mod.functions.length });
-    const js = helperImports(rt);
+    const js = this.js = helperImports(rt);
     // The refill and string helpers run as wasm, with the JS ones as their slow
     // paths (the string operations refill through the wasm refill). The string
     // module may have been compiled on the compiler thread (its prelude); it is
     // instantiated here, with these imports, either way.
     const helpers: Record<string, Function> = { ...js };
-    withLazyWasmHelpers(helpers, ['refill'], () => ({ refill: makeRefill(rt.mem.wasm!, js.refill, rt.heap.ring) }));
-    withLazyWasmHelpers(helpers, ['remember'], () => ({ remember: makeRemember(rt.mem.wasm!, js.remember, rt.heap.ring, rt.heap.start) }));
+    withLazyWasmHelpers(helpers, WASM_ALLOC_HELPERS,
+      () => makeAllocHelpers(rt.mem.wasm!, { refill: js.refill!, remember: js.remember! }, rt.heap.ring, this.refillModule ?? undefined));
     withLazyWasmHelpers(helpers, WASM_STRING_HELPERS,
       () => makeStringHelpers(rt.mem.wasm!, { ...js, refill: helpers.refill! }, rt.heap.charCache, this.stringsModule ?? undefined));
     this.helpers = helpers as WebAssembly.ModuleImports;
+    const viaForwarders: Record<string, unknown> = {};
+    for (const name of Object.keys(helpers)) {
+      Object.defineProperty(viaForwarders, name, { enumerable: true, get: () => this.forwarders[name] ?? this.helpers[name] });
+    }
+    this.threadHelpers = viaForwarders as WebAssembly.ModuleImports;
   }
 
   /** What each table slot holds, as JavaScript calls it (the generic i2c's view
@@ -132,11 +147,16 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     const inlinable = Uint8Array.from(this.mod.functions, (f) => +(opts.inline && rt.tiering.mayCompile(f.index)));
     const init = {
       mod: this.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot, frameSizes: rt.frameSizes,
-      inlinable, fuel: rt.limits.metered, countCalls: opts.events !== null, tableSize: this.mod.functions.length, charCache: rt.heap.charCache,
+      inlinable, fuel: rt.limits.metered, countCalls: opts.events !== null, tableSize: this.mod.functions.length, charCache: rt.heap.charCache, ring: rt.heap.ring,
       generatedAdapters: opts.adapters !== 'generic', crossingSlots: rt.crossingSlots,
+      profileBases: Int32Array.from(rt.profiles, (p) => (p.byteOffset - rt.profileImage.byteOffset) >> 2),
     };
     this.failureSaid = false;
     return new CompilerThread(init, ready, THREAD_START_DELAY_MS, () => this.sayThread('started', ''));
+  }
+
+  protected profileSnapshot(plan: CompilePlan): Int32Array | null {
+    return plan.spec === null ? null : this.rt.profileImage.slice();
   }
 
   private sayThread(state: 'started' | 'unavailable' | 'failed', reason: string): void {
@@ -145,15 +165,29 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   }
 
   protected adopt(r: ThreadResult): Lowered<WebAssembly.ExportValue> {
-    const exports = new WebAssembly.Instance(r.module!, this.imports({ h: this.helpers })).exports;
+    const exports = new WebAssembly.Instance(r.module!, this.imports({ h: this.threadHelpers })).exports;
     return { code: exports.f!, size: r.size!, text: () => r.text ?? '' };
   }
 
-  protected adoptPrelude(r: ThreadResult): void {
-    const { adapters, strings } = r.prelude!;
-    const shapes = functionShapes(this.mod.functions);
-    if (adapters !== null) this.preloaded ??= this.adapters(shapes, this.mod.functions, adapters);
-    this.stringsModule = strings;
+  protected adoptPrelude(r: ThreadResult): boolean {
+    const { adapters, helpers, group, strings, refill } = r.prelude!;
+    if (adapters) {
+      const shapes = functionShapes(this.mod.functions);
+      this.preloaded ??= this.adapters(shapes, this.mod.functions, adapters);
+    }
+    if (helpers) this.forward(jsHelperGroups()[group!]!, helpers);
+    // Made runnable now, at a safepoint of their own, rather than inside the
+    // install of the first function that imports them (a getter of `helpers`).
+    if (refill) { this.refillModule = refill; void this.helpers['refill']; }
+    if (strings) { this.stringsModule = strings; void this.helpers['concat']; }
+    return !!adapters;
+  }
+
+  /** Call the JavaScript helpers `names` through the forwarders of `module`
+   *  (adapters.ts helperForwardersModule). */
+  private forward(names: readonly string[], module: WebAssembly.Module): void {
+    const fwd = new WebAssembly.Instance(module, { j: Object.fromEntries(names.map((h) => [h, this.js[h]!])) }).exports;
+    for (const h of names) this.forwarders[h] = fwd[h] as Function;
   }
 
   /** The run ended: the thread is ended (terminated), even while it holds

@@ -7,14 +7,20 @@
 // What must stay true: the lowering sees what it sees on the program's thread
 // (the same module, string addresses, frame sizes, inlining and fuel choices:
 // ThreadInit), so code compiled here is the code a synchronous compile makes;
-// every request is answered, a failure as `error`.
+// every request is answered, a failure as `error`; the prelude's refill and
+// string helpers are each posted before the first compiled function that
+// imports them, the refill first (else the program's thread would compile
+// them, a pause).
 
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import type { ThreadInit, ThreadRequest, ThreadResult } from '../thread.js';
+import type { ThreadInit, ThreadPrelude, ThreadReply, ThreadRequest } from '../thread.js';
+import type { CompilePlan } from '../../runtime/tiering.js';
+import { seenTargets } from '../../runtime/profile.js';
 import { functionModule, type LowerEnv } from './lower.js';
-import { adapterModule, functionShapes } from './adapters.js';
-import { stringHelpersModule } from './strings.js';
+import { adapterModule, functionShapes, helperForwardersModule, jsHelperGroups } from './adapters.js';
+import { stringHelpersModule, WASM_STRING_HELPERS } from './strings.js';
+import { allocModule, WASM_ALLOC_HELPERS } from './alloc.js';
 
 const { init, ready, port } = workerData as { init: ThreadInit; ready: Int32Array; port: MessagePort };
 
@@ -23,33 +29,74 @@ const env: LowerEnv = {
   mayInline: (g) => init.inlinable[g] === 1, fuel: init.fuel, countCalls: init.countCalls, charCache: init.charCache,
 };
 
-function compile(q: ThreadRequest): ThreadResult {
+/** The plan of request q: tier 2 reads the targets its dispatches use from the
+ *  profiles sent with it. */
+function planOf(q: ThreadRequest): CompilePlan {
+  if (q.spec === null) return { spec: null, tierUpAfter: q.tierUpAfter };
+  const profiles = q.profiles!, bases = init.profileBases;
+  const targetsAt = (g: number, pc: number) => seenTargets(profiles.subarray(bases[g]!), pc);
+  return { spec: { ...q.spec, targetsAt }, tierUpAfter: 0 };
+}
+
+/** Request q compiled, and whether its module imports the refill, or a
+ *  string helper. */
+function compile(q: ThreadRequest): { reply: ThreadReply; needsRefill: boolean; needsStrings: boolean } {
   const startedAt = performance.timeOrigin + performance.now();
-  const base = { id: q.id, f: q.f, osrPc: q.osrPc, tierUpAfter: q.tierUpAfter, startedAt };
+  const base = { id: q.id, f: q.f, osrPc: q.osrPc, startedAt };
   try {
-    const mb = functionModule(env, init.mod.functions[q.f]!, q.osrPc, init.tableSize, { spec: null, tierUpAfter: q.tierUpAfter });
+    const mb = functionModule(env, init.mod.functions[q.f]!, q.osrPc, init.tableSize, planOf(q));
     const bytes = mb.encode();
     const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
-    return { ...base, module, size: bytes.length, ...(q.text ? { text: mb.toText() } : {}), ms: performance.now() + performance.timeOrigin - startedAt };
+    const reply = { ...base, module, size: bytes.length, ...(q.text ? { text: mb.toText() } : {}), ms: performance.now() + performance.timeOrigin - startedAt };
+    return { reply, needsRefill: WASM_ALLOC_HELPERS.some((h) => mb.importsFunction('h', h)), needsStrings: WASM_STRING_HELPERS.some((h) => mb.importsFunction('h', h)) };
   } catch (e) {
-    return { ...base, error: (e as Error).message, ms: performance.now() + performance.timeOrigin - startedAt };
+    return { reply: { ...base, error: (e as Error).message, ms: performance.now() + performance.timeOrigin - startedAt }, needsRefill: false, needsStrings: false };
   }
 }
 
-/** The prelude: every function shape's adapters and the string helpers. */
-function prelude(): ThreadResult {
+/** A part of the prelude, compiled now. */
+function part(make: () => ThreadPrelude): ThreadReply {
   const startedAt = performance.timeOrigin + performance.now();
-  const shapes = functionShapes(init.mod.functions);
-  const compile = (bytes: Uint8Array) => new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
-  const adapters = init.generatedAdapters ? compile(adapterModule(shapes, init.mod.functions, init.tableSize, init.crossingSlots).encode()) : null;
-  const strings = compile(stringHelpersModule(init.charCache).encode());
-  return { id: 0, f: -1, osrPc: null, tierUpAfter: 0, prelude: { adapters, strings }, startedAt, ms: performance.now() + performance.timeOrigin - startedAt };
+  const made = make();
+  return { id: 0, f: -1, osrPc: null, prelude: made, startedAt, ms: performance.now() + performance.timeOrigin - startedAt };
 }
 
-port.postMessage(prelude());
-Atomics.add(ready, 0, 1);
+function post(r: ThreadReply): void {
+  port.postMessage(r);
+  Atomics.add(ready, 0, 1);
+}
+
+const compileBytes = (bytes: Uint8Array) => new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+
+/** The refill, then the string helpers (whose instantiation reads the
+ *  refill): each posted before the first compiled function that imports it,
+ *  or when the thread has nothing else to do, whichever comes first (every
+ *  compiled function needs the adapters and the forwarders; fewer need these,
+ *  and the first compiles come sooner). */
+let refillPosted = false, stringsPosted = false;
+function postRefill(): void {
+  if (refillPosted) return;
+  refillPosted = true;
+  post(part(() => ({ refill: compileBytes(allocModule(init.ring).encode()) })));
+}
+function postStrings(): void {
+  if (stringsPosted) return;
+  postRefill();
+  stringsPosted = true;
+  post(part(() => ({ strings: compileBytes(stringHelpersModule(init.charCache).encode()) })));
+}
+
+// The prelude's first parts: every function shape's adapters, the JavaScript
+// helpers' forwarders.
+const shapes = functionShapes(init.mod.functions);
+post(part(() => ({ adapters: init.generatedAdapters ? compileBytes(adapterModule(shapes, init.mod.functions, init.tableSize, init.crossingSlots).encode()) : null })));
+jsHelperGroups().forEach((names, group) => post(part(() => ({ helpers: compileBytes(helperForwardersModule(names).encode()), group }))));
+setImmediate(postStrings);
 
 port.on('message', (q: ThreadRequest) => {
-  port.postMessage(compile(q));
-  Atomics.add(ready, 0, 1);
+  const { reply, needsRefill, needsStrings } = compile(q);
+  if (needsStrings) postStrings();
+  else if (needsRefill) postRefill();
+  post(reply);
+  setImmediate(postStrings);
 });

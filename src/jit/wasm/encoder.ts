@@ -922,6 +922,9 @@ export class WasmModuleBuilder {
     this.exports.push({ name, funcIndex });
   }
 
+  /** Whether the module imports function module.name. */
+  importsFunction(module: string, name: string): boolean { return this.importedFuncNames.includes(`${module}.${name}`); }
+
   /** Number of functions (imported + defined). */
   get functionCount(): number { return this.importedFuncNames.length + this.functions.length; }
 
