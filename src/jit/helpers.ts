@@ -75,7 +75,7 @@ export function helperImports(rt: Runtime): Readonly<Record<Helper, HelperFn>> {
     // megamorphic (a profile of 1.3 million refills put 68 ms in the wrapper).
     refill: (bytes: number) => { try { heap.refill(bytes); } catch (e) { throw atPublished(rt, e); } },
     // Compiled wasm code calls this when its store buffer is full (its own
-    // remember appends there: jit/wasm/alloc.ts, makeRemember).
+    // remember appends there: jit/wasm/alloc.ts, addRemember).
     remember: (obj: number, index: number) => { heap.drainStoreBuffer(); heap.remember(obj, index); },
     new_array: guarded(rt, (kind: ArrayKind, len: number) => heap.newArray(kind, len)),
     concat: guarded(rt, (a: number, b: number) => heap.concat(a, b)),

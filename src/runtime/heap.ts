@@ -136,7 +136,7 @@ export const HOLE_RING_ENTRIES = 256;
 const RING_BYTES = RING_ENTRIES + 8 * HOLE_RING_ENTRIES;
 /** The store buffer (after the hole ring, before the blocks): [object, index]
  *  entries, each a write barrier's slow path not yet taken. Compiled wasm code
- *  appends to it (jit/wasm/alloc.ts, makeRemember) instead of calling the
+ *  appends to it (jit/wasm/alloc.ts, addRemember) instead of calling the
  *  runtime's remember() at each store that needs it (a million stores into a
  *  big OLD array in `words`: a host call each); the runtime takes the entries
  *  (drainStoreBuffer) when the buffer is full and before every collection,

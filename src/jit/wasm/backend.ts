@@ -68,10 +68,10 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
    *  where none could start. */
   private thread: CompilerThread | null | undefined = undefined;
   private failureSaid = false;
-  /** The string helpers' and the refill's modules, compiled by the compiler
-   *  thread (its prelude). */
+  /** The string helpers' and the allocation helpers' (refill, remember) modules,
+   *  compiled by the compiler thread (its prelude). */
   private stringsModule: WebAssembly.Module | null = null;
-  private refillModule: WebAssembly.Module | null = null;
+  private allocModule: WebAssembly.Module | null = null;
   /** The adapters made together (makeC2i, or the compiler thread's prelude):
    *  c2i of every function shape, and the i2c too under --tier=jit/opt or
    *  from the thread; null before. */
@@ -89,7 +89,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     // instantiated here, with these imports, either way.
     const helpers: Record<string, Function> = { ...js };
     withLazyWasmHelpers(helpers, WASM_ALLOC_HELPERS,
-      () => makeAllocHelpers(rt.mem.wasm!, { refill: js.refill!, remember: js.remember! }, rt.heap.ring, this.refillModule ?? undefined));
+      () => makeAllocHelpers(rt.mem.wasm!, { refill: js.refill!, remember: js.remember! }, rt.heap.ring, this.allocModule ?? undefined));
     withLazyWasmHelpers(helpers, WASM_STRING_HELPERS,
       () => makeStringHelpers(rt.mem.wasm!, { ...js, refill: helpers.refill! }, rt.heap.charCache, this.stringsModule ?? undefined));
     this.helpers = helpers as WebAssembly.ModuleImports;
@@ -178,7 +178,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     if (helpers) this.forward(jsHelperGroups()[group!]!, helpers);
     // Made runnable now, at a safepoint of their own, rather than inside the
     // install of the first function that imports them (a getter of `helpers`).
-    if (refill) { this.refillModule = refill; void this.helpers['refill']; }
+    if (refill) { this.allocModule = refill; void this.helpers['refill']; }
     if (strings) { this.stringsModule = strings; void this.helpers['concat']; }
     return !!adapters;
   }
