@@ -169,8 +169,13 @@ function intersect(blocks: Block[], a: number, b: number): number {
 /** The blocks of the natural loop of header h: h and every block that reaches
  *  one of its back edges without passing through h (h dominates them all). */
 export function loopBlocks(cfg: Cfg, h: number): Set<number> {
+  return reachingThrough(cfg, h, cfg.blocks[h]!.preds.filter((p) => p >= h));
+}
+
+/** h and every block that reaches one of `from` without passing through h. */
+export function reachingThrough(cfg: Cfg, h: number, from: readonly number[]): Set<number> {
   const body = new Set([h]);
-  const work = cfg.blocks[h]!.preds.filter((p) => p >= h);
+  const work = [...from];
   while (work.length > 0) {
     const b = work.pop()!;
     if (body.has(b)) continue;

@@ -24,7 +24,7 @@
 
 import { Op, OP_INFO, instrLength } from '../bytecode/opcodes.js';
 import { forEachWritten } from './checks.js';
-import { Exit, type Cfg } from './cfg.js';
+import { Exit, reachingThrough, type Cfg } from './cfg.js';
 
 export interface CountedLoop {
   header: number;
@@ -64,7 +64,7 @@ function countedLoop(cfg: Cfg, code: Int32Array, header: number, leading: (heade
   // nests through it (the backend arms the loop on that edge too). Inside,
   // nothing but the latch goes back to the header, and no block but the
   // header is entered from outside.
-  const blocks = cycleOf(cfg, header, latch.id);
+  const blocks = reachingThrough(cfg, header, [latch.id]);
   for (const id of blocks) {
     const b = cfg.blocks[id]!;
     if (id !== latch.id && b.succ.includes(header)) return null;
@@ -92,17 +92,4 @@ function isForLatch(cfg: Cfg, code: Int32Array, p: number, header: number): bool
   const b = cfg.blocks[p]!;
   const op = code[b.last] as Op;
   return (op === Op.FORLOOP || op === Op.FORLOOPK) && b.exit === Exit.COND && b.succ[0] === header;
-}
-
-/** The header and every block that reaches the latch without passing through it. */
-function cycleOf(cfg: Cfg, header: number, latch: number): Set<number> {
-  const body = new Set([header]);
-  const work = [latch];
-  while (work.length > 0) {
-    const b = work.pop()!;
-    if (body.has(b)) continue;
-    body.add(b);
-    work.push(...cfg.blocks[b]!.preds);
-  }
-  return body;
 }

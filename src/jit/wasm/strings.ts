@@ -72,18 +72,24 @@ export function stringHelpersModule(charCache: number): WasmModuleBuilder {
   return mb;
 }
 
-function allocString(mb: WasmModuleBuilder, refill: number): WasmFunctionBuilder {
-  const wb = mb.addFunction(mb.addType([I32], [I32]), 'alloc_str');
-  const n = wb.param(0);
-  const size = wb.local(I32), p = wb.local(I32), np = wb.local(I32);
-  // size := max(MIN_BLOCK, (HEADER_BYTES + 2n + 7) & ~7)
-  wb.localGet(n); wb.i32Const(1); wb.op(W.I32_SHL); wb.i32Const(HEADER_BYTES + 7); wb.op(W.I32_ADD);
+/** With a string's length in code units on the stack: size := max(MIN_BLOCK,
+ *  (HEADER_BYTES + 2 units + 7) & ~7), p := the allocation cursor, np := p +
+ *  size; leaves np > the window's limit (no room: the slow path) on the stack. */
+function sizeAndBump(wb: WasmFunctionBuilder, size: Local, p: Local, np: Local): void {
+  wb.i32Const(1); wb.op(W.I32_SHL); wb.i32Const(HEADER_BYTES + 7); wb.op(W.I32_ADD);
   wb.i32Const(~7); wb.op(W.I32_AND); wb.localTee(size);
   wb.i32Const(MIN_BLOCK); wb.localGet(size); wb.i32Const(MIN_BLOCK); wb.op(W.I32_GT_U); wb.select();
   wb.localSet(size);
   wb.i32Const(0); wb.load(W.I32_LOAD, 2, CURSOR_WORD * 4); wb.localTee(p);
   wb.localGet(size); wb.op(W.I32_ADD); wb.localTee(np);
   wb.i32Const(0); wb.load(W.I32_LOAD, 2, LIMIT_WORD * 4); wb.op(W.I32_GT_U);
+}
+
+function allocString(mb: WasmModuleBuilder, refill: number): WasmFunctionBuilder {
+  const wb = mb.addFunction(mb.addType([I32], [I32]), 'alloc_str');
+  const n = wb.param(0);
+  const size = wb.local(I32), p = wb.local(I32), np = wb.local(I32);
+  wb.localGet(n); sizeAndBump(wb, size, p, np);
   wb.if_();
   wb.localGet(size); wb.call(refill);
   wb.i32Const(0); wb.load(W.I32_LOAD, 2, CURSOR_WORD * 4); wb.localTee(p);
@@ -159,14 +165,8 @@ function emitConcat(wb: WasmFunctionBuilder, a: Local, b: Local, alloc: WasmFunc
   wb.localGet(b); wb.load(W.I32_LOAD, 2, 4); wb.localSet(lb);
   wb.localGet(la); wb.localGet(lb); wb.op(W.I32_ADD); wb.i32Const(FAST_MAX_UNITS); wb.op(W.I32_GT_U);
   orSlow(wb, slow, [a, b]);
-  // size := max(MIN_BLOCK, (HEADER_BYTES + 2(la + lb) + 7) & ~7); p := bump or alloc_str
-  wb.localGet(la); wb.localGet(lb); wb.op(W.I32_ADD); wb.i32Const(1); wb.op(W.I32_SHL); wb.i32Const(HEADER_BYTES + 7); wb.op(W.I32_ADD);
-  wb.i32Const(~7); wb.op(W.I32_AND); wb.localTee(size);
-  wb.i32Const(MIN_BLOCK); wb.localGet(size); wb.i32Const(MIN_BLOCK); wb.op(W.I32_GT_U); wb.select();
-  wb.localSet(size);
-  wb.i32Const(0); wb.load(W.I32_LOAD, 2, CURSOR_WORD * 4); wb.localTee(p);
-  wb.localGet(size); wb.op(W.I32_ADD); wb.localTee(np);
-  wb.i32Const(0); wb.load(W.I32_LOAD, 2, LIMIT_WORD * 4); wb.op(W.I32_GT_U);
+  // p := bump or alloc_str
+  wb.localGet(la); wb.localGet(lb); wb.op(W.I32_ADD); sizeAndBump(wb, size, p, np);
   wb.ifRarely();
   wb.localGet(la); wb.localGet(lb); wb.op(W.I32_ADD); wb.call(alloc.index); wb.localSet(p);
   wb.else_();
