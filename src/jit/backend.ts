@@ -277,7 +277,7 @@ export abstract class CompilingBackend<Code> implements Backend {
 
   /** The c2i crossing compiled code calls (rt.interpretFrame, entered as
    *  InterpEntry.CROSSING), counted while events are on. */
-  protected c2iEnter(): InterpretFrame {
+  private c2iEnter(): InterpretFrame {
     const rt = this.rt, ev = this.opts.events;
     const enter = rt.interpretFrame;
     return ev === null ? enter : ev.countingC2i(enter);
