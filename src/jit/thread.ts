@@ -208,28 +208,10 @@ export function threadUnavailable(): string | null {
   return null;
 }
 
-/** How long after it is asked for the thread starts. Starting it costs the
- *  program's thread 3-7 ms (loading worker_threads 1.2 ms, a MessageChannel,
- *  the Worker 1.6 ms; twice that under load) and the machine 20-40 ms of CPU
- *  (the worker's own start-up, a cold compiler). It was started 200 ms after the
- *  first compile queued (a short program never paid for it), which made the
- *  start a pause of the running program and every compiled function at least
- *  200 ms late: runs 3-8x longer than with synchronous compiles. Now it is asked
- *  for when a run begins (Tiering.beginRun: start-up, not a pause) and starts
- *  at once (docs/architecture.md, "JIT pauses on the running thread"); outside
- *  a run (program.call(), fn()) the first compile queued starts it, at once
- *  too. A delay (ready[0] READY_WAITING meanwhile) is still supported. */
-export const THREAD_START_DELAY_MS = 0;
-
-/** `ready[0]` while the start waits: the safepoints poll, and the tiering
- *  policy looks here only every 256th time (runtime/tiering.ts). */
-export const READY_WAITING = -1;
-
 export class CompilerThread {
   /** The worker and our port, once started. */
   private live: { worker: NodeWorker; port: Port } | null = null;
   private receive: WorkerThreads['receiveMessageOnPort'] = () => undefined;
-  private readonly startAt: number;
   private nextId = 1;
   /** Sent and not yet answered, by id, with their plans. */
   private readonly inFlight = new Map<number, { q: ThreadRequest; plan: CompilePlan }>();
@@ -237,14 +219,19 @@ export class CompilerThread {
   /** Why the thread stopped (null: it runs, or will). */
   failure: string | null = null;
 
-  /** A thread that starts `delayMs` from now (check threadUnavailable()
-   *  first); until then `ready[0]` is READY_WAITING, so the safepoints poll and
-   *  drain() starts it when the time has come. `started` hears when it did. A
-   *  failure is seen when the event loop next turns (`failure`). */
-  constructor(private readonly init: ThreadInit, private readonly ready: Int32Array, delayMs: number, private readonly started: () => void) {
-    this.startAt = performance.now() + delayMs;
-    if (delayMs > 0) Atomics.store(ready, 0, READY_WAITING);
-    else this.start();
+  /** A thread that starts now (check threadUnavailable() first); `started`
+   *  hears when it did. A failure is seen when the event loop next turns
+   *  (`failure`). Starting costs the program's thread 3-7 ms (loading
+   *  worker_threads 1.2 ms, a MessageChannel, the Worker 1.6 ms; twice that
+   *  under load) and the machine 20-40 ms of CPU (the worker's own start-up, a
+   *  cold compiler): it is asked for when a run begins (Tiering.beginRun:
+   *  start-up, not a pause); outside a run (program.call(), fn()) the first
+   *  compile queued starts it. It used to start 200 ms after the first compile
+   *  queued, which made the start a pause of the running program and every
+   *  compiled function at least 200 ms late (docs/architecture.md, "JIT
+   *  pauses on the running thread"). */
+  constructor(private readonly init: ThreadInit, private readonly ready: Int32Array, private readonly started: () => void) {
+    this.start();
   }
 
   private start(): void {
@@ -287,13 +274,8 @@ export class CompilerThread {
   /** The next result the thread posted, if any (lowering `ready[0]` by one:
    *  one per safepoint, so that no pause installs more than one function; the
    *  flag stays raised while more wait); after a failure, every request not
-   *  answered, as lost. Before the thread started: nothing, or it starts now
-   *  if its time has come. */
+   *  answered, as lost. */
   drain(): ThreadResult[] {
-    if (this.live === null && this.failure === null) {
-      if (performance.now() < this.startAt) return [];
-      this.start();
-    }
     const out: ThreadResult[] = [];
     const port = this.live?.port;
     const m = port === undefined ? undefined : this.receive(port);

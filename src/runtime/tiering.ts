@@ -183,10 +183,6 @@ export interface TieringOptions {
   thread: boolean;
 }
 
-/** Polls (a power of two) between two looks while the compiler thread waits
- *  to start: the look reads the clock, the poll only counts. */
-const WAITING_POLLS = 256;
-
 /** A flag word the compiler thread can raise: shared memory where the host has it. */
 function newReadyFlag(): Int32Array {
   return new Int32Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
@@ -211,10 +207,8 @@ export class Tiering {
   /** Functions whose tier-2 code is queued for the compiler thread (they stay
    *  COMPILED, running tier 1, until it is installed). */
   private readonly optQueued = new Set<number>();
-  /** Nonzero: the compiler thread finished a compile (or, negative, waits to
-   *  start); the safepoints poll(). */
+  /** Nonzero: the compiler thread finished a compile; the safepoints poll(). */
   readonly compileReady = newReadyFlag();
-  private waitingPolls = 0;
 
   /** Per function: deopts of its installed tier-2 code, tier-2 compiles so far,
    *  and the sites that failed (never speculated on again). */
@@ -396,11 +390,8 @@ export class Tiering {
     this.backend.endRun(this.compileReady);
   }
 
-  /** Install what the compiler thread finished (at a safepoint). A negative
-   *  flag: the thread waits to start; the backend is asked (and looks at the
-   *  clock) only every WAITING_POLLS polls. */
+  /** Install what the compiler thread finished (at a safepoint). */
   poll(): void {
-    if (this.compileReady[0]! < 0 && (++this.waitingPolls & (WAITING_POLLS - 1)) !== 0) return;
     for (const done of this.backend!.takeFinished(this.compileReady)) {
       const { f, osrPc, result } = done;
       if (done.tier2) {

@@ -18,7 +18,7 @@ import type { Speculation } from '../../runtime/profile.js';
 import { CompilingBackend, shapeKey, type BackendOptions, type Lowered, type Shape } from '../backend.js';
 import { dispatchSites, functionModule, selfInlines, type LowerEnv } from './lower.js';
 import { adapterModule, functionShapes, jsHelperGroups, typedGenericC2iModule } from './adapters.js';
-import { CompilerThread, DISPOSED, THREAD_START_DELAY_MS, threadUnavailable, type ThreadResult } from '../thread.js';
+import { CompilerThread, DISPOSED, threadUnavailable, type ThreadResult } from '../thread.js';
 import { makeStringHelpers, WASM_STRING_HELPERS } from './strings.js';
 import { makeAllocHelpers, WASM_ALLOC_HELPERS } from './alloc.js';
 
@@ -152,7 +152,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
       profileBases: Int32Array.from(rt.profiles, (p) => (p.byteOffset - rt.profileImage.byteOffset) >> 2),
     };
     this.failureSaid = false;
-    return new CompilerThread(init, ready, THREAD_START_DELAY_MS, () => this.sayThread('started', ''));
+    return new CompilerThread(init, ready, () => this.sayThread('started', ''));
   }
 
   protected profileSnapshot(plan: CompilePlan): Int32Array | null {
