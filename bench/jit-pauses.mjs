@@ -2,7 +2,8 @@
 // waits for its compiled code, per compile mode (--compile=sync|thread).
 //
 //   node bench/jit-pauses.mjs [--runs=5] [--compile=sync,thread] [--root=DIR]
-//                             [--v8-flags=F1,F2] [--nice=N] [NAME[:SIZE]]...
+//                             [--v8-flags=F1,F2] [--nice=N] [--less-waits] [--parts]
+//                             [NAME[:SIZE]]...
 //
 // --less-waits also reports each pause less the time the program's thread waited
 // on a run queue in it, preempted by other threads (Linux:
@@ -11,6 +12,13 @@
 // the machine's load (on a loaded 2-core machine a thread that only spins is
 // off the CPU for 1-18 ms dozens of times a second). Time blocked on a lock
 // still counts.
+// --parts prints, per run, every pause of 0.5 ms or more (PARTS_MIN=ms in the
+// environment for another floor) with what it was made of: the time spent in
+// the tiering decision (speculation, gains, firstPlan), in the backend (lower:
+// a synchronous compile; queue; drain, adopt, adoptPrelude: taking what the
+// thread finished; fillSlots, makeC2i, makeI2c: adapters), V8 garbage
+// collection inside it (gc), and with --less-waits the run-queue wait in it.
+// What none of these names is V8's or the machine's (a pause with no parts).
 // --nice=N runs each child under `nice -n N` (N < 0 needs root): on a machine
 // shared with other jobs, their processes then preempt the program's thread
 // (and the compiler thread) less often, and a pause shows the JIT's work more
@@ -83,6 +91,41 @@ if (process.argv[2] === '--child') {
   const inst = p.makeInstance(null);
   const tiering = inst.rt.tiering;
   const pauses = [], unwaited = [];
+  // --parts: time named parts inside each pause (what the large ones are made of).
+  const PARTS = process.argv.includes('parts');
+  const bigs = [];   // { m, d, waited, gc, parts: {name: ms} }
+  let cur = null;
+  const timePart = (obj, name, label = name) => {
+    const orig = obj[name];
+    if (typeof orig !== 'function') return;
+    obj[name] = function (...a) {
+      if (cur === null) return orig.apply(this, a);
+      const t = performance.now();
+      try { return orig.apply(this, a); } finally { cur.parts[label] = (cur.parts[label] ?? 0) + performance.now() - t; }
+    };
+  };
+  const gcs = [];
+  if (PARTS) {
+    // The policy's backend is a LazyBackend (embed/instance.ts): its parts are
+    // timed on the backend it builds.
+    const lazy = tiering.backend, build = lazy.build;
+    lazy.build = function () {
+      const be = build.call(this);
+      if (typeof be === 'string' || be.__timed) return be;
+      be.__timed = true;
+      for (const n of ['adopt', 'adoptPrelude', 'fillSlots', 'lower', 'queue', 'compile', 'compileOsr', 'setSlot', 'makeI2c', 'makeC2i', 'profileSnapshot', 'dispatchSites']) timePart(be, n);
+      const ct = be.compilerThread;
+      be.compilerThread = function (...a) {
+        const t = ct.apply(this, a);
+        if (t && !t.__timed) { t.__timed = true; timePart(t, 'drain'); timePart(t, 'sendWaiting'); }
+        return t;
+      };
+      return be;
+    };
+    for (const n of ['speculation', 'gains', 'firstPlan']) timePart(tiering, n);
+    const { PerformanceObserver } = await import('node:perf_hooks');
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) gcs.push([e.startTime, e.duration]); }).observe({ entryTypes: ['gc'] });
+  }
   let depth = 0;
   for (const m of ['onHotCall', 'onHotLoop', 'poll', 'onHotCompiled', 'onDeopt'].filter((name) => typeof tiering[name] === 'function')) {
     const orig = tiering[m].bind(tiering);
@@ -90,10 +133,15 @@ if (process.argv[2] === '--child') {
       if (depth > 0) return orig(...a);
       depth++;
       const w0 = waited === null ? 0 : waited();
+      if (PARTS) cur = { m, parts: {} };
       const t0 = performance.now();
       try { return orig(...a); } finally {
         const d = performance.now() - t0;
         pauses.push(d);
+        if (PARTS) {
+          if (d >= (process.env.PARTS_MIN ? +process.env.PARTS_MIN : 0.5)) bigs.push({ ...cur, t0, d, waited: waited === null ? null : (waited() - w0) / 1e6 });
+          cur = null;
+        }
         if (waited !== null) unwaited.push(Math.max(0, d - (waited() - w0) / 1e6));
         depth--;
       }
@@ -103,6 +151,14 @@ if (process.argv[2] === '--child') {
   const status = p.run();
   const wall = performance.now() - t0;
   p.dispose();
+  if (PARTS) {
+    await new Promise((r) => setTimeout(r, 10));
+    for (const b of bigs) {
+      const gc = gcs.filter(([s, d]) => s < b.t0 + b.d && s + d > b.t0).reduce((x, [, d]) => x + d, 0);
+      const parts = Object.entries(b.parts).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
+      process.stderr.write(`  at ${b.t0.toFixed(1)} ${b.m} ${b.d.toFixed(2)} ms: ${parts}${gc ? `, gc ${gc.toFixed(2)}` : ''}${b.waited !== null ? `, waited ${b.waited.toFixed(2)}` : ''}\n`);
+    }
+  }
   // Pauses under 10 us (the safepoint polls that only count) are sent as a count.
   const small = pauses.filter((d) => d < 0.01).length;
   writeSync(1, JSON.stringify({ status, wall, small, pauses: pauses.filter((d) => d >= 0.01), latencies,
@@ -113,6 +169,7 @@ if (process.argv[2] === '--child') {
 const RUNS = Number(opt('runs', '5'));
 const NICE = opt('nice', null);
 const LESS_WAITS = process.argv.includes('--less-waits');
+const PARTS = process.argv.includes('--parts');
 const MODES = opt('compile', 'sync,thread').split(',');
 const named = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const programs = (named.length ? named : Object.keys(DEFAULT_SIZES)).map((a) => {
@@ -134,10 +191,11 @@ for (const [name, size] of programs) {
   const acc = Object.fromEntries(MODES.map((m) => [m, { pauses: [], unwaited: [], small: 0, latencies: [], walls: [] }]));
   for (let i = 0; i < RUNS; i++) {
     for (const mode of i % 2 ? [...MODES].reverse() : MODES) {
-      const args = [...V8_FLAGS, fileURLToPath(import.meta.url), '--child', name, String(size), mode, LESS_WAITS ? 'less-waits' : 'wall', `--root=${ROOT}`];
+      const args = [...V8_FLAGS, fileURLToPath(import.meta.url), '--child', name, String(size), mode, LESS_WAITS ? 'less-waits' : 'wall', `--root=${ROOT}`, ...(PARTS ? ['parts'] : [])];
       const r = NICE === null ? spawnSync(process.execPath, args, { encoding: 'utf8' })
         : spawnSync('nice', ['-n', NICE, process.execPath, ...args], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`${name} ${mode}: ${r.stderr}`);
+      if (PARTS) process.stderr.write(`${name} ${size} ${mode}, run ${i + 1}: pauses >= 0.5 ms\n${r.stderr}`);
       const got = JSON.parse(r.stdout);
       acc[mode].pauses = acc[mode].pauses.concat(got.pauses);
       acc[mode].unwaited = acc[mode].unwaited.concat(got.unwaited);
