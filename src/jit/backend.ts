@@ -34,7 +34,7 @@ import type { Helper } from '../bytecode/helpers.js';
 import type { BcFunction, BcModule, ValKind } from '../bytecode/module.js';
 import type { Runtime, CompiledEntry, InterpretFrame, AdapterEntry } from '../runtime/runtime.js';
 import type { Backend, CompilePlan, Finished, OsrEntry } from '../runtime/tiering.js';
-import { describeSpeculation, type Speculation } from '../runtime/profile.js';
+import { describeSpeculation, seenTargets, type Speculation } from '../runtime/profile.js';
 import type { CompilerThread, ThreadResult } from './thread.js';
 import type { TierEventLog } from '../runtime/tier-events.js';
 import type { AdapterMode } from '../config.js';
@@ -228,13 +228,31 @@ export abstract class CompilingBackend<Code> implements Backend {
     }
     const done: Finished[] = [];
     for (const r of thread.drain()) {
-      if (r.prelude === undefined) done.push({ f: r.f, osrPc: r.osrPc, tier2: r.plan.spec !== null, result: this.finish(r) });
-      else if (this.adoptPrelude(r) && !this.slotsFilled) {
+      if (r.prelude === undefined) {
+        // A plan the thread was to decide: as it decided (or declined), or
+        // back to the policy when the thread lost it.
+        const decide = 'decide' in r.plan ? r.plan.decide : undefined;
+        if (r.lost && decide !== undefined) done.push({ f: r.f, osrPc: r.osrPc, tier2: decide === 'opt', result: null, redo: decide });
+        else if (r.declined) done.push({ f: r.f, osrPc: r.osrPc, tier2: true, result: null, declined: true });
+        else {
+          if (r.decided !== undefined) r.plan = this.decidedPlan(r.decided);
+          done.push({ f: r.f, osrPc: r.osrPc, tier2: r.plan.spec !== null || decide === 'opt', result: this.finish(r) });
+        }
+      } else if (this.adoptPrelude(r) && !this.slotsFilled) {
         this.fillPending = true;
         Atomics.add(ready, 0, 1);
       }
     }
     return done;
+  }
+
+  /** The plan the compiler thread decided, as the policy would have made it
+   *  (its dispatches' targets read from the live profiles: only a trace reads
+   *  them here). */
+  private decidedPlan(d: NonNullable<ThreadResult['decided']>): CompilePlan {
+    if (d.spec === null) return { spec: null, tierUpAfter: d.tierUpAfter };
+    const profiles = this.rt.profiles;
+    return { spec: { ...d.spec, targetsAt: (g: number, pc: number) => seenTargets(profiles[g]!, pc) }, tierUpAfter: 0 };
   }
 
   /** The adapters came (adoptPrelude): the table is filled at the next
@@ -252,7 +270,7 @@ export abstract class CompilingBackend<Code> implements Backend {
     try {
       if (r.error !== undefined) throw new Error(r.error);
       this.fillSlots();
-      code = this.accept(fn, r.osrPc, r.plan, this.adopt(r), r.ms, true);
+      code = this.accept(fn, r.osrPc, r.plan, this.adopt(r), r.ms, r.dispatched ?? -1);
     } catch (e) {
       return (e as Error).message;
     }
@@ -299,12 +317,12 @@ export abstract class CompilingBackend<Code> implements Backend {
   private build(fn: BcFunction, osrPc: number | null, plan: CompilePlan): Code {
     const t0 = performance.now();
     const made = this.lower(fn, osrPc, plan);
-    return this.accept(fn, osrPc, plan, made, performance.now() - t0, false);
+    return this.accept(fn, osrPc, plan, made, performance.now() - t0, null);
   }
 
   /** The code of what was lowered (here, or on the compiler thread: `thread`),
    *  counted, traced and printed; throws past the compiled-code limit. */
-  private accept(fn: BcFunction, osrPc: number | null, plan: CompilePlan, made: Lowered<Code>, ms: number, thread: boolean): Code {
+  private accept(fn: BcFunction, osrPc: number | null, plan: CompilePlan, made: Lowered<Code>, ms: number, thread: number | null): Code {
     if (this.stats.codeSize + made.size > this.opts.maxCodeSize) {
       // The module is dropped (nothing refers to it); the tiering policy records
       // the failure and does not try this function (or this loop) again.
@@ -318,7 +336,10 @@ export abstract class CompilingBackend<Code> implements Backend {
     return made.code;
   }
 
-  private record(fn: BcFunction, osrPc: number | null, plan: CompilePlan, made: Lowered<Code>, ms: number, thread: boolean): void {
+  /** `thread`: null for a compile made here; for one the compiler thread
+   *  made, the dispatched calls of its tier-2 code as the thread counted them
+   *  (-1: not counted), which the trace then does not count here again. */
+  private record(fn: BcFunction, osrPc: number | null, plan: CompilePlan, made: Lowered<Code>, ms: number, thread: number | null): void {
     const size = made.size;
     const s = this.stats;
     if (osrPc === null) s.functions++; else s.osr++;
@@ -328,8 +349,8 @@ export abstract class CompilingBackend<Code> implements Backend {
     const ev = this.opts.events;
     if (ev === null) return;
     ev.sink({
-      kind: 'compiled', t: ev.now(), fn: fn.name, f: fn.index, backend: this.name, osrPc, ms, thread,
-      speculation: plan.spec === null ? null : describeSpeculation(plan.spec, this.dispatchSites(fn.index, plan.spec)),
+      kind: 'compiled', t: ev.now(), fn: fn.name, f: fn.index, backend: this.name, osrPc, ms, thread: thread !== null,
+      speculation: plan.spec === null ? null : describeSpeculation(plan.spec, thread !== null && thread >= 0 ? thread : this.dispatchSites(fn.index, plan.spec)),
       bytecodeWords: fn.code.length, size, unit: this.sizeUnit, i2c: this.i2c.size, c2i: this.c2i.size,
       ...(ev.withCode ? { code: made.text() } : {}),
     });

@@ -51,6 +51,9 @@ export interface ThreadInit {
   /** Where each function's profile starts in the profile image (tier-2
    *  requests carry a copy of it). */
   profileBases: Int32Array;
+  /** What the policy decides plans with (Tiering.tier2After, --deopt-stress). */
+  tier2After: number;
+  deoptStress: boolean;
 }
 
 /** What tier 2 speculates on, as the thread receives it (profile.ts
@@ -70,9 +73,14 @@ export interface ThreadRequest {
   osrPc: number | null;
   tierUpAfter: number;
   /** Tier 2: its speculation, and a copy of the profiles as laid out in the
-   *  code image (ThreadInit.profileBases) when it was made. */
+   *  code image (ThreadInit.profileBases) when it was made (sent too when
+   *  the thread decides the plan). */
   spec: ThreadSpec | null;
   profiles: Int32Array | null;
+  /** The thread decides the plan (CompilePlan `decide`), not speculating on
+   *  the sites `failed`. */
+  decide?: 'first' | 'opt';
+  failed?: readonly number[];
   /** Send the generated code as text too (--print-code, tierEventCode). */
   text: boolean;
 }
@@ -111,6 +119,12 @@ export interface ThreadReply {
   ms: number;
   /** The thread could not do it (it failed): compile it here. */
   lost?: boolean;
+  /** The plan it decided (a `decide` request), or that it declined (tier 2
+   *  would gain nothing: nothing compiled). */
+  decided?: { spec: ThreadSpec | null; tierUpAfter: number };
+  declined?: boolean;
+  /** Tier 2: the calls it compiled as a dispatch (for the trace). */
+  dispatched?: number;
 }
 
 /** A reply as drain() hands it on: with the plan it was requested with. */
@@ -266,7 +280,8 @@ export class CompilerThread {
   request(f: number, osrPc: number | null, text: boolean, plan: CompilePlan, profiles: Int32Array | null): boolean {
     if (this.failure !== null) return false;
     const spec = plan.spec === null ? null : { branches: plan.spec.branches, targets: plan.spec.targets, stress: plan.spec.stress };
-    this.waiting.push({ q: { id: this.nextId++, f, osrPc, text, tierUpAfter: plan.tierUpAfter, spec, profiles }, plan });
+    const decide = 'decide' in plan ? { decide: plan.decide, failed: plan.failed } : {};
+    this.waiting.push({ q: { id: this.nextId++, f, osrPc, text, tierUpAfter: plan.tierUpAfter, spec, profiles, ...decide }, plan });
     this.sendWaiting();
     return true;
   }

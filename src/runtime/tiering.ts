@@ -105,8 +105,28 @@ export const DEOPT_LIMIT = 4;
 export const MAX_OPT_COMPILES = 3;
 
 /** How to compile a function: tier 2 with a speculation, or tier 1 (which calls
- *  onHotCompiled after `tierUpAfter` calls of its own; 0: never). */
-export type CompilePlan = { spec: Speculation; tierUpAfter: 0 } | { spec: null; tierUpAfter: number };
+ *  onHotCompiled after `tierUpAfter` calls of its own; 0: never); or, queued
+ *  for the compiler thread, a plan the thread decides from a copy of the
+ *  profiles (`decide`: 'first' as firstPlan would, 'opt' as onHotCompiled
+ *  would; `failed`, the sites never speculated on again), so that the decision
+ *  (0.5-2 ms cold) is no pause of the program. */
+export type CompilePlan = { spec: Speculation; tierUpAfter: 0 } | { spec: null; tierUpAfter: number }
+  | { spec: null; tierUpAfter: 0; decide: 'first' | 'opt'; failed: readonly number[] };
+
+/** Branch executions tier 2 needs to compile a jump one way (at most
+ *  MIN_BRANCH_SAMPLES, half of N when N is lower). */
+export function minBranchSamples(tier2After: number): number {
+  return Math.max(1, Math.min(tier2After >> 1, MIN_BRANCH_SAMPLES));
+}
+
+/** How a function leaves the interpreter in auto mode (the policy's firstPlan,
+ *  and the compiler thread's for a `decide: 'first'` plan): tier 1, counting
+ *  N calls toward tier 2 when tier 2 would gain something, or a hundred times
+ *  N when it would only inline the function into itself. */
+export function firstTierPlan(gains: boolean, selfInlines: boolean, tier2After: number): CompilePlan {
+  if (gains) return { spec: null, tierUpAfter: tier2After };
+  return { spec: null, tierUpAfter: selfInlines ? SELF_INLINE_AFTER * tier2After : 0 };
+}
 
 /** Tier 1 with no countdown (OSR entries). */
 const TIER1_PLAN: CompilePlan = { spec: null, tierUpAfter: 0 };
@@ -124,6 +144,12 @@ export interface Finished {
   /** A function's tier-2 code (its plan had a speculation). */
   tier2: boolean;
   result: string | null | OsrEntry;
+  /** The thread decided tier 2 would gain nothing (a `decide: 'opt'` plan):
+   *  nothing was compiled. */
+  declined?: boolean;
+  /** A `decide` plan the thread lost before deciding: the policy decides it
+   *  (and compiles) now. */
+  redo?: 'first' | 'opt';
 }
 
 /** What a compiling backend offers the policy. Every method installs what it
@@ -197,7 +223,7 @@ export class Tiering {
   /** The back-edges at which the interpreter calls onHotLoop (never: 2^31 - 1). */
   readonly loopHot: number;
   /** N: the calls tier-1 code counts toward tier 2 (0: never). */
-  private readonly tier2After: number;
+  readonly tier2After: number;
   /** OSR entries by function and loop header; null where one could not be made. */
   private readonly osrEntries = new Map<number, ((fp: number) => number) | null>();
   /** Compiled functions for which an OSR entry could not be made. */
@@ -250,6 +276,7 @@ export class Tiering {
    *  since: interpreted frames of f ran meanwhile). */
   onHotCompiled(f: number): void {
     if (this.state[f] !== FnState.COMPILED) return;
+    if (this.opts.thread && this.enqueue(f, null, this.threadDecides('opt', f))) return;
     const spec = this.speculation(f);
     if (!this.gains(f, spec) && !this.backend!.selfInlines(f)) return;
     const plan: CompilePlan = { spec, tierUpAfter: 0 };
@@ -364,7 +391,7 @@ export class Tiering {
    *  thread; false when compiles are synchronous (or there is no thread). A
    *  tier-2 compile already queued is not queued again (true). */
   private enqueue(f: number, osrPc: number | null, plan: CompilePlan = TIER1_PLAN): boolean {
-    const tier2 = osrPc === null && plan.spec !== null;
+    const tier2 = osrPc === null && (plan.spec !== null || ('decide' in plan && plan.decide === 'opt'));
     if (tier2 && this.optQueued.has(f)) return true;
     if (!this.opts.thread || !this.backend!.queue(f, osrPc, this.compileReady, plan)) return false;
     if (tier2) this.optQueued.add(f);
@@ -394,8 +421,16 @@ export class Tiering {
   poll(): void {
     for (const done of this.backend!.takeFinished(this.compileReady)) {
       const { f, osrPc, result } = done;
-      if (done.tier2) {
+      if (done.redo === 'opt') {
         this.optQueued.delete(f);
+        this.onHotCompiled(f);
+      } else if (done.redo === 'first') {
+        if (this.state[f] !== FnState.QUEUED) continue;
+        this.state[f] = FnState.INTERPRETED;
+        this.tierUp(f);
+      } else if (done.tier2) {
+        this.optQueued.delete(f);
+        if (done.declined) continue;
         // Tier 2 replaces tier-1 code only (an invalidation meanwhile compiled
         // tier 1 again, synchronously, and that stays); a failure keeps tier 1.
         if (result !== null) this.traceFailure(f, result as string);
@@ -420,9 +455,15 @@ export class Tiering {
       this.fail(f, 'excluded by --jit-filter');
       return;
     }
+    if (this.opts.thread && this.optimizing && this.opts.mode === 'auto' && this.enqueue(f, null, this.threadDecides('first', f))) return;
     const plan = this.firstPlan(f);
     if (plan.spec === null && this.enqueue(f, null, plan)) return;
     this.install(f, plan);
+  }
+
+  /** A plan the compiler thread decides (see CompilePlan). */
+  private threadDecides(decide: 'first' | 'opt', f: number): CompilePlan {
+    return { spec: null, tierUpAfter: 0, decide, failed: [...this.failedSites[f]!] };
   }
 
   /** How f leaves the interpreter: tier 2 up front under --tier=opt; else tier
@@ -431,8 +472,8 @@ export class Tiering {
     if (!this.optimizing) return { spec: null, tierUpAfter: 0 };
     const spec = this.speculation(f);
     if (this.opts.mode === 'opt') return { spec, tierUpAfter: 0 };
-    if (this.gains(f, spec)) return { spec: null, tierUpAfter: this.tier2After };
-    return { spec: null, tierUpAfter: this.backend!.selfInlines(f) ? SELF_INLINE_AFTER * this.tier2After : 0 };
+    const gains = this.gains(f, spec);
+    return firstTierPlan(gains, !gains && this.backend!.selfInlines(f), this.tier2After);
   }
 
   /** Whether tier 2 of f with spec would do more than tier 1: a guard, or a
@@ -443,8 +484,7 @@ export class Tiering {
 
   /** What tier 2 would speculate on in f now. */
   private speculation(f: number): Speculation {
-    const minSamples = Math.max(1, Math.min(this.tier2After >> 1, MIN_BRANCH_SAMPLES));
-    return speculate(this.codes[f]!, this.profiles[f]!, minSamples, this.failedSites[f]!, this.opts.deoptStress, this.targetsAt);
+    return speculate(this.codes[f]!, this.profiles[f]!, minBranchSamples(this.tier2After), this.failedSites[f]!, this.opts.deoptStress, this.targetsAt);
   }
 
   /** Compile f as `plan` says and install it. A function that fails keeps the

@@ -121,6 +121,34 @@ fn main() { print(spin(3000)); }`;
   p.dispose();
 });
 
+wasmTest('the thread decides each plan: the program\'s thread never computes a speculation', () => {
+  // pick() takes one way at its branch (tier 2 gains a guard: its tier-1 code
+  // counts toward tier 2); sq() has nothing to speculate on (tier 1 for good).
+  const src = `
+fn sq(x: i32) -> i32 { return x * x; }
+fn pick(x: i32) -> i32 { if x >= 0 { return x * 3; } return 0 - x; }
+fn spin(n: i32) -> i32 { var s = 0; for i in 0..n { s = (s + pick(i % 13) + sq(i % 7)) % 1000003; } return s; }
+fn main() { print(spin(3000)); }`;
+  const events = [];
+  const r = load('t.tier', src, { jitThreshold: 100, compile: 'thread', inline: false, stdout: () => {}, onTierEvent: (e) => events.push(e) });
+  assert.ok(r.ok);
+  const p = r.program, spin = p.fn('spin');
+  spin(1);
+  const tiering = p.inst.rt.tiering;
+  let decided = 0;
+  for (const m of ['speculation', 'gains', 'firstPlan']) {
+    const orig = tiering[m].bind(tiering);
+    tiering[m] = (...a) => { decided++; return orig(...a); };
+  }
+  let want = 0;
+  for (let i = 0; i < 3000; i++) want = (want + (i % 13) * 3 + (i % 7) * (i % 7)) % 1000003;
+  callUntil(() => assert.equal(spin(3000), want), () => (p.lastTiers?.optimized ?? []).includes('pick') && compiledNow(p).includes('sq'));
+  assert.equal(decided, 0, 'a plan was decided on the program\'s thread');
+  assert.ok(!events.some((e) => e.kind === 'queued' && e.fn === 'sq' && e.tier2), 'sq has nothing for tier 2');
+  assert.equal(spin(5000) >= 0, true);
+  p.dispose();
+});
+
 wasmTest('run() gives the same output with the thread, and the compile limit holds', () => {
   const { p, out } = loaded({ maxCodeKB: 1 });
   assert.equal(p.run(), 0);

@@ -150,13 +150,14 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
       inlinable, fuel: rt.limits.metered, countCalls: opts.events !== null, tableSize: this.mod.functions.length, charCache: rt.heap.charCache, ring: rt.heap.ring,
       generatedAdapters: opts.adapters !== 'generic', crossingSlots: rt.crossingSlots,
       profileBases: Int32Array.from(rt.profiles, (p) => (p.byteOffset - rt.profileImage.byteOffset) >> 2),
+      tier2After: rt.tiering.tier2After, deoptStress: rt.tiering.opts.deoptStress,
     };
     this.failureSaid = false;
     return new CompilerThread(init, ready, () => this.sayThread('started', ''));
   }
 
   protected profileSnapshot(plan: CompilePlan): Int32Array | null {
-    return plan.spec === null ? null : this.rt.profileImage.slice();
+    return plan.spec === null && !('decide' in plan) ? null : this.rt.profileImage.slice();
   }
 
   private sayThread(state: 'started' | 'unavailable' | 'failed', reason: string): void {

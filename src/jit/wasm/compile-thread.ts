@@ -15,9 +15,9 @@
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import type { ThreadInit, ThreadPrelude, ThreadReply, ThreadRequest } from '../thread.js';
-import type { CompilePlan } from '../../runtime/tiering.js';
-import { seenTargets } from '../../runtime/profile.js';
-import { functionModule, type LowerEnv } from './lower.js';
+import { firstTierPlan, minBranchSamples, type CompilePlan } from '../../runtime/tiering.js';
+import { seenTargets, speculate, speculates } from '../../runtime/profile.js';
+import { dispatchSites, functionModule, selfInlines, type LowerEnv } from './lower.js';
 import { adapterModule, functionShapes, helperForwardersModule, jsHelperGroups } from './adapters.js';
 import { stringHelpersModule, WASM_STRING_HELPERS } from './strings.js';
 import { allocModule, WASM_ALLOC_HELPERS } from './alloc.js';
@@ -29,13 +29,21 @@ const env: LowerEnv = {
   mayInline: (g) => init.inlinable[g] === 1, fuel: init.fuel, countCalls: init.countCalls, charCache: init.charCache,
 };
 
-/** The plan of request q: tier 2 reads the targets its dispatches use from the
- *  profiles sent with it. */
-function planOf(q: ThreadRequest): CompilePlan {
-  if (q.spec === null) return { spec: null, tierUpAfter: q.tierUpAfter };
+/** The plan of request q (null: declined): tier 2 reads the targets its
+ *  dispatches use from the profiles sent with it. A `decide` request is
+ *  decided here as the policy (runtime/tiering.ts firstPlan, onHotCompiled)
+ *  would have on the program's thread, from the profiles as they were when it
+ *  was queued. */
+function planOf(q: ThreadRequest): CompilePlan | null {
+  if (q.spec === null && q.decide === undefined) return { spec: null, tierUpAfter: q.tierUpAfter };
   const profiles = q.profiles!, bases = init.profileBases;
   const targetsAt = (g: number, pc: number) => seenTargets(profiles.subarray(bases[g]!), pc);
-  return { spec: { ...q.spec, targetsAt }, tierUpAfter: 0 };
+  if (q.spec !== null) return { spec: { ...q.spec, targetsAt }, tierUpAfter: 0 };
+  const fn = init.mod.functions[q.f]!;
+  const spec = speculate(fn.code, profiles.subarray(bases[q.f]!), minBranchSamples(init.tier2After), new Set(q.failed), init.deoptStress, targetsAt);
+  const gains = speculates(spec) || dispatchSites(env, fn, spec) > 0;
+  if (q.decide === 'first') return firstTierPlan(gains, !gains && selfInlines(fn), init.tier2After);
+  return gains || selfInlines(fn) ? { spec, tierUpAfter: 0 } : null;
 }
 
 /** Request q compiled, and whether its module imports the refill, or a
@@ -44,7 +52,11 @@ function compile(q: ThreadRequest): { reply: ThreadReply; needsRefill: boolean; 
   const startedAt = performance.timeOrigin + performance.now();
   const base = { id: q.id, f: q.f, osrPc: q.osrPc, startedAt };
   try {
-    const mb = functionModule(env, init.mod.functions[q.f]!, q.osrPc, init.tableSize, planOf(q));
+    const plan = planOf(q);
+    if (plan === null) return { reply: { ...base, declined: true, ms: performance.now() + performance.timeOrigin - startedAt }, needsRefill: false, needsStrings: false };
+    const decided = q.decide === undefined ? {} : { decided: { spec: plan.spec === null ? null : { branches: plan.spec.branches, targets: plan.spec.targets, stress: plan.spec.stress }, tierUpAfter: plan.tierUpAfter } };
+    Object.assign(base, decided, plan.spec === null ? {} : { dispatched: dispatchSites(env, init.mod.functions[q.f]!, plan.spec) });
+    const mb = functionModule(env, init.mod.functions[q.f]!, q.osrPc, init.tableSize, plan);
     const bytes = mb.encode();
     const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
     const reply = { ...base, module, size: bytes.length, ...(q.text ? { text: mb.toText() } : {}), ms: performance.now() + performance.timeOrigin - startedAt };
