@@ -7,10 +7,13 @@
 // What must stay true: the lowering sees what it sees on the program's thread
 // (the same module, string addresses, frame sizes, inlining and fuel choices:
 // ThreadInit), so code compiled here is the code a synchronous compile makes;
-// every request is answered, a failure as `error`; the prelude's refill and
-// string helpers are each posted before the first compiled function that
-// imports them, the refill first (else the program's thread would compile
-// them, a pause).
+// every request is answered, a failure as `error`; the prelude's adapters
+// come first, and its refill, string helpers and each group of forwarders of
+// the JavaScript helpers are each posted before the first compiled function
+// that imports them, the refill before the string helpers (else the program's
+// thread would compile them, or a wrapper per JavaScript helper imported, in
+// a pause). A plan the program left to the thread (`decide`) is decided as the
+// policy decides it (runtime/tiering.ts).
 
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
@@ -46,9 +49,12 @@ function planOf(q: ThreadRequest): CompilePlan | null {
   return gains || selfInlines(fn) ? { spec, tierUpAfter: 0 } : null;
 }
 
-/** Request q compiled, and whether its module imports the refill, or a
- *  string helper. */
-function compile(q: ThreadRequest): { reply: ThreadReply; needsRefill: boolean; needsStrings: boolean } {
+/** The JavaScript helpers' forwarders, by group (adapters.ts jsHelperGroups). */
+const groups = jsHelperGroups();
+
+/** Request q compiled, whether its module imports the refill or a string
+ *  helper, and the forwarder groups of the JavaScript helpers it imports. */
+function compile(q: ThreadRequest): { reply: ThreadReply; needsRefill: boolean; needsStrings: boolean; needsGroups?: number[] } {
   const startedAt = performance.timeOrigin + performance.now();
   const base = { id: q.id, f: q.f, osrPc: q.osrPc, startedAt };
   try {
@@ -60,7 +66,8 @@ function compile(q: ThreadRequest): { reply: ThreadReply; needsRefill: boolean; 
     const bytes = mb.encode();
     const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
     const reply = { ...base, module, size: bytes.length, ...(q.text ? { text: mb.toText() } : {}), ms: performance.now() + performance.timeOrigin - startedAt };
-    return { reply, needsRefill: WASM_ALLOC_HELPERS.some((h) => mb.importsFunction('h', h)), needsStrings: WASM_STRING_HELPERS.some((h) => mb.importsFunction('h', h)) };
+    const needsGroups = groups.flatMap((names, g) => (names.some((h) => mb.importsFunction('h', h)) ? [g] : []));
+    return { reply, needsRefill: WASM_ALLOC_HELPERS.some((h) => mb.importsFunction('h', h)), needsStrings: WASM_STRING_HELPERS.some((h) => mb.importsFunction('h', h)), needsGroups };
   } catch (e) {
     return { reply: { ...base, error: (e as Error).message, ms: performance.now() + performance.timeOrigin - startedAt }, needsRefill: false, needsStrings: false };
   }
@@ -83,9 +90,34 @@ const compileBytes = (bytes: Uint8Array) => new WebAssembly.Module(bytes as Uint
 /** The refill, then the string helpers (whose instantiation reads the
  *  refill): each posted before the first compiled function that imports it,
  *  or when the thread has nothing else to do, whichever comes first (every
- *  compiled function needs the adapters and the forwarders; fewer need these,
- *  and the first compiles come sooner). */
+ *  compiled function needs the adapters; fewer need these, and the first
+ *  compiles come sooner). So is each group of the JavaScript helpers'
+ *  forwarders (16 small modules, 1-2 ms each here: posted all up front, they
+ *  kept the first compiled function back by 17-38 ms). */
 let refillPosted = false, stringsPosted = false;
+const groupPosted = groups.map(() => false);
+function postGroup(group: number): void {
+  if (groupPosted[group]) return;
+  groupPosted[group] = true;
+  post(part(() => ({ helpers: compileBytes(helperForwardersModule(groups[group]!).encode()), group })));
+}
+/** What the thread does when no request waits: the next part not yet
+ *  posted, one per turn of its event loop (a request that came meanwhile is
+ *  taken first). */
+function idle(): void {
+  const g = groupPosted.indexOf(false);
+  if (g >= 0) postGroup(g);
+  else if (!refillPosted) postRefill();
+  else if (!stringsPosted) postStrings();
+  else return;
+  idleSoon();
+}
+let idleScheduled = false;
+function idleSoon(): void {
+  if (idleScheduled) return;
+  idleScheduled = true;
+  setImmediate(() => { idleScheduled = false; idle(); });
+}
 function postRefill(): void {
   if (refillPosted) return;
   refillPosted = true;
@@ -98,17 +130,18 @@ function postStrings(): void {
   post(part(() => ({ strings: compileBytes(stringHelpersModule(init.charCache).encode()) })));
 }
 
-// The prelude's first parts: every function shape's adapters, the JavaScript
-// helpers' forwarders.
+// The prelude's first part: every function shape's adapters. The rest when a
+// compiled function needs it, or when no request waits (requests already
+// posted are taken first: the port's messages come before setImmediate).
 const shapes = functionShapes(init.mod.functions);
 post(part(() => ({ adapters: init.generatedAdapters ? compileBytes(adapterModule(shapes, init.mod.functions, init.tableSize, init.crossingSlots).encode()) : null })));
-jsHelperGroups().forEach((names, group) => post(part(() => ({ helpers: compileBytes(helperForwardersModule(names).encode()), group }))));
-setImmediate(postStrings);
+idleSoon();
 
 port.on('message', (q: ThreadRequest) => {
-  const { reply, needsRefill, needsStrings } = compile(q);
+  const { reply, needsRefill, needsStrings, needsGroups } = compile(q);
+  for (const g of needsGroups ?? []) postGroup(g);
   if (needsStrings) postStrings();
   else if (needsRefill) postRefill();
   post(reply);
-  setImmediate(postStrings);
+  idleSoon();
 });
