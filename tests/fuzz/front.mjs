@@ -180,6 +180,15 @@ export function makeInput(seed) {
 
 // ---- one input, on the worker --------------------------------------------------------
 
+/** A second timing of compiling `source`, for one over its budget: a compile
+ *  that is slow is slow twice, while a loaded machine's stall rarely repeats. */
+function timeCompile(vm, front, source) {
+  const t0 = performance.now();
+  front.compileFront('fuzz.tier', source);
+  vm.load('fuzz.tier', source, { tier: 'interp', maxHeapMB: 64, stdout: () => {}, stderr: () => {} });
+  return performance.now() - t0;
+}
+
 /** Problems with one input's compile and run; `phase` is told when a run starts. */
 function checkInput(vm, front, source, startRun) {
   const problems = [];
@@ -199,8 +208,9 @@ function checkInput(vm, front, source, startRun) {
   } catch (e) {
     return [...problems, `load() threw ${e?.name}: ${e?.message}`];
   }
-  const compileMs = performance.now() - t0;
   const budget = COMPILE_MS + COMPILE_MS_PER_KB * (source.length / 1024);
+  let compileMs = performance.now() - t0;
+  if (compileMs > budget) compileMs = Math.min(compileMs, timeCompile(vm, front, source));
   if (compileMs > budget) problems.push(`compiling took ${compileMs.toFixed(0)} ms (budget ${budget.toFixed(0)} ms)`);
   if (!loaded.ok) {
     if (loaded.exitCode !== 1) problems.push(`load() failed with exit status ${loaded.exitCode}: ${stderr.slice(0, 300)}`);

@@ -19,6 +19,11 @@ const MAX_NESTING = 256;
 const lines = (text) => text.split('\n').slice(0, -1);
 const headers = (text) => lines(text).filter((l) => /^t\.tier:\d+:\d+: error: /.test(l));
 const seconds = (t0) => (performance.now() - t0) / 1000;
+/** The process's user + system CPU time in µs, and the seconds since `t0`. */
+const cpuNow = () => { const u = process.cpuUsage(); return u.user + u.system; };
+const cpuSeconds = (t0) => (cpuNow() - t0) / 1e6;
+/** Linear work takes about 4x as long at 4x the input, a scan per item 16x. */
+const LINEAR_BOUND = 10;
 
 /** Where the level past the limit opens: the n-th opener token after the marker. */
 function openerPosition(program, source, n) {
@@ -157,13 +162,21 @@ describe('compile time stays linear in the source', () => {
     for (let i = 0; i < 5 && best < 0.05; i++) best = Math.min(best, f());
     return best;
   };
+  // Each `time` is CPU time (cpuSeconds), not wall time: on a loaded machine
+  // a run's wall time includes the slices other processes took. A ratio over
+  // the bound is measured once more (a scan per item gives 16x both times; a
+  // neighbour's burst of cache misses rarely lasts through both).
   const growth = (time, n) => {
+    const once = () => {
+      const small = fastest(() => time(n >> 2)), large = fastest(() => time(n));
+      return { small, large, ratio: large / Math.max(small, 1e-3) };
+    };
     time(n >> 2);                // warm-up
-    const small = fastest(() => time(n >> 2)), large = fastest(() => time(n));
-    return { small, large, ratio: large / Math.max(small, 1e-3) };
+    const g = once();
+    return g.ratio < LINEAR_BOUND ? g : once();
   };
   const assertLinear = (what, g) =>
-    assert.ok(g.ratio < 10, `${what}: took ${g.large.toFixed(2)} s, a quarter of it ${g.small.toFixed(2)} s`);
+    assert.ok(g.ratio < LINEAR_BOUND, `${what}: took ${g.large.toFixed(2)} s, a quarter of it ${g.small.toFixed(2)} s`);
 
   test('a megabyte of one stray character: 301 lines of output, in linear time', () => {
     const t0 = performance.now();
@@ -171,7 +184,7 @@ describe('compile time stays linear in the source', () => {
     assert.ok(seconds(t0) < 60, `took ${seconds(t0).toFixed(1)} s`);
     assert.equal(lines(r.formatted).length, 301);
     assert.equal(r.errorCount, 1 << 20);
-    const time = (n) => { const t = performance.now(); compileFront('t.tier', '@'.repeat(n)); return seconds(t); };
+    const time = (n) => { const t = cpuNow(); compileFront('t.tier', '@'.repeat(n)); return cpuSeconds(t); };
     assertLinear('256 KiB of stray characters', growth(time, 1 << 18));
   });
 
@@ -182,7 +195,7 @@ describe('compile time stays linear in the source', () => {
     assert.ok(seconds(t0) < 60, `took ${seconds(t0).toFixed(1)} s`);
     assert.equal(r.errorCount, 50_000);
     assert.ok(r.formatted.length < 10_000);
-    const time = (n) => { const src = source(n), t = performance.now(); compileFront('t.tier', src); return seconds(t); };
+    const time = (n) => { const src = source(n), t = cpuNow(); compileFront('t.tier', src); return cpuSeconds(t); };
     assertLinear('20,000 lines of errors', growth(time, 20_000));
   });
 
@@ -190,7 +203,7 @@ describe('compile time stays linear in the source', () => {
     const source = (n) => `fn main() { let a = ${'['.repeat(n)}1${']'.repeat(n)}; }`;
     const r = compileFront('t.tier', source(20_000));
     assert.deepEqual(headers(r.formatted), [`t.tier:1:${20 + MAX_NESTING}: error: nesting deeper than ${MAX_NESTING} levels`]);
-    const time = (n) => { const src = source(n), t = performance.now(); compileFront('t.tier', src); return seconds(t); };
+    const time = (n) => { const src = source(n), t = cpuNow(); compileFront('t.tier', src); return cpuSeconds(t); };
     assertLinear('20,000 nested literals', growth(time, 20_000));
   });
 
@@ -200,10 +213,10 @@ describe('compile time stays linear in the source', () => {
       const src = `struct S { ${names.map((f) => `${f}: i32`).join(', ')} }\n` +
         `fn main() {\n  let s = new S { ${names.map((f) => `${f}: 1`).join(', ')} };\n  var t = 0;\n` +
         names.map((f) => `  t += s.${f};\n`).join('') + '  print(t);\n}\n';
-      const t0 = performance.now();
+      const t0 = cpuNow();
       const r = compileFront('t.tier', src);
       lowerProgram(r.checked);   // (not load(): the bytecode verifier is not the front end's)
-      return seconds(t0);
+      return cpuSeconds(t0);
     };
     const g = growth(time, 40_000);
     assertLinear('40,000 fields', g);
