@@ -148,7 +148,7 @@ export class GarbageCollector implements Collector {
     const policy = Math.min(NURSERY_MAX, Math.max(NURSERY_MIN, this.lastLive >> 1));
     this.nursery = Math.min(policy, NURSERY_WARMUP * 2 ** Math.min(20, this.count + 1));
     if (this.opts.verify) { verifyHeap(heap, this.roots, 'after collection'); this.verifyOldBits(); }
-    heap.growCap = heap.start + this.grownExtent();   // no move, nor memory slack, past it (Heap.allocOld, Memory.grow)
+    heap.growCap = heap.start + this.grownExtent();   // little memory slack past it (Memory.grow)
     const pause = performance.now() - t0;
     this.count++;
     this.totalPauseMs += pause;
@@ -366,7 +366,7 @@ export class GarbageCollector implements Collector {
       const size = blockSizeFor(HEADER_BYTES + 2 * units);
       let to = heap.bumpOld(size);
       if (to === 0) {
-        to = heap.allocOld(size, this.intoHoles, true);
+        to = heap.allocOld(size, this.intoHoles);
         if (to === 0) { this.relocate(w); i32 = heap.mem.i32; continue; }
         this.ensureMarkBits();                 // old space may have grown past the bitmaps
         i32 = heap.mem.i32;                    // and the memory with it
@@ -407,7 +407,7 @@ export class GarbageCollector implements Collector {
     if (tag & FORWARDED_BIT) { i32[w] = i32[(child >> 2) + 2]!; return; }
     if (!(this.markBits[k]! & m)) {
       const size = heap.blockSize(child);
-      const to = size <= EVACUATE_MAX ? heap.allocOld(size, this.intoHoles, true) : 0;
+      const to = size <= EVACUATE_MAX ? heap.allocOld(size, this.intoHoles) : 0;
       if (to !== 0) { this.evacuate(child, to, size, tag, w); return; }
       this.markBits[k]! |= m;
     }

@@ -734,13 +734,12 @@ export class Heap {
   /** `size` bytes of old space (uninitialized) for an object the collection
    *  moves, or a pretenured one; 0 if the heap has no room (a moved object is
    *  then promoted where it is). `holes`: a hole may serve (only during a
-   *  collection, when the ring is settled: FreeBins.takeOldHole). `moving`:
-   *  for an object a minor collection would move, which may stay where it is,
-   *  so fresh memory is not taken past growCap (the collector's next full
-   *  collection is due there; moving a nursery of survivors into fresh memory
-   *  past it grew binary-trees 20 to 2.3 times its live set). Never
-   *  collects; may grow the memory (views must be re-read). */
-  allocOld(size: number, holes = false, moving = false): number {
+   *  collection, when the ring is settled: FreeBins.takeOldHole). Never
+   *  collects; may grow the memory (views must be re-read). (Moves refused
+   *  past growCap, promoted in place instead, kept frag's heap at 2.0x its
+   *  live set instead of 2.1-2.6x, but made words 1.2x and churn 1.15x
+   *  slower: their young ranges were left fragmented.) */
+  allocOld(size: number, holes = false): number {
     const a = this.promoCursor;
     if (a + size <= this.promoLimit) { this.promoCursor = a + size; return a; }
     this.endPromotion();
@@ -751,7 +750,7 @@ export class Heap {
       end = run + this.mem.i32[(run >> 2) + 1]!;
     } else {
       const chunk = Math.max(size, Math.min(PROMOTION_CHUNK, this.limit - this.top));
-      if ((moving && this.top + chunk > this.growCap) || this.top + size > this.limit || !this.mem.grow(this.top + chunk, this.growCap)) return 0;
+      if (this.top + size > this.limit || !this.mem.grow(this.top + chunk, this.growCap)) return 0;
       run = this.extendTop(chunk);
       end = this.top;
     }
