@@ -176,7 +176,8 @@ const WINDOW_PREFERRED = 256;
  *  another: in frag at 1 GB live (survivors replaced at random, so free runs
  *  of 200-900 bytes), 8.8 million refills through the runtime, each popping a
  *  run at a random address (a cache and TLB miss); 512 took 16.4 -> 11.4 s of
- *  CPU there and 0.92x at 100 MB live, churn 1.03-1.05x (paired, under load);
+ *  CPU there and 0.92x at 100 MB live, churn 1.03-1.05x (paired, under load;
+ *  on a build that also refused moves past Heap.growCap, since dropped);
  *  1024 no faster in frag and churn 1.10x. */
 const HOLE_MAX = 512;
 
@@ -725,7 +726,7 @@ export class Heap {
   // heap reached 3.9x its live set.
 
   /** The linear memory's size the collector lets the heap reach before a full
-   *  collection is due (Memory.grow grows no slack past it). */
+   *  collection is due (Memory.grow grows little slack past it). */
   growCap = 0x7fffffff;
 
   private promoCursor = 0;
