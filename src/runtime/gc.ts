@@ -148,6 +148,7 @@ export class GarbageCollector implements Collector {
     const policy = Math.min(NURSERY_MAX, Math.max(NURSERY_MIN, this.lastLive >> 1));
     this.nursery = Math.min(policy, NURSERY_WARMUP * 2 ** Math.min(20, this.count + 1));
     if (this.opts.verify) { verifyHeap(heap, this.roots, 'after collection'); this.verifyOldBits(); }
+    heap.growCap = heap.start + this.grownExtent();   // little memory slack past it (Memory.grow)
     const pause = performance.now() - t0;
     this.count++;
     this.totalPauseMs += pause;

@@ -170,8 +170,16 @@ const EXACT_MAX = 512;
 const BIN_COUNT = (EXACT_MAX >> 3) + 1 + 23;
 /** A window for a small request prefers a free run of at least this many bytes. */
 const WINDOW_PREFERRED = 256;
-/** Runs a sweep finds that are smaller than this are holes (FreeBins). */
-const HOLE_MAX = 256;
+/** Runs a sweep finds that are smaller than this are holes (FreeBins): taken
+ *  in address order, through the ring inline in compiled code. 256 made a
+ *  fragmented heap's windows come from the exact-size bins, one bin after
+ *  another: in frag at 1 GB live (survivors replaced at random, so free runs
+ *  of 200-900 bytes), 8.8 million refills through the runtime, each popping a
+ *  run at a random address (a cache and TLB miss); 512 took 16.4 -> 11.4 s of
+ *  CPU there and 0.92x at 100 MB live, churn 1.03-1.05x (paired, under load;
+ *  on a build that also refused moves past Heap.growCap, since dropped);
+ *  1024 no faster in frag and churn 1.10x. */
+const HOLE_MAX = 512;
 
 /** The bin of a free run of `size` bytes (a multiple of 8, at least MIN_BLOCK). */
 function binOf(size: number): number {
@@ -684,7 +692,7 @@ export class Heap {
       const run = this.takeRun(size);
       if (run !== 0) return run;
     }
-    if (this.top + size > this.limit || !this.mem.grow(this.top + chunk)) {
+    if (this.top + size > this.limit || !this.mem.grow(this.top + chunk, this.growCap)) {
       if (this.collector !== null) {
         this.collector.collect('heap limit');
         const run = this.takeRun(size);
@@ -717,6 +725,10 @@ export class Heap {
   // survivors (records replaced at random slots, bench/programs/churn.tier), the
   // heap reached 3.9x its live set.
 
+  /** The linear memory's size the collector lets the heap reach before a full
+   *  collection is due (Memory.grow grows little slack past it). */
+  growCap = 0x7fffffff;
+
   private promoCursor = 0;
   private promoLimit = 0;
 
@@ -724,7 +736,10 @@ export class Heap {
    *  moves, or a pretenured one; 0 if the heap has no room (a moved object is
    *  then promoted where it is). `holes`: a hole may serve (only during a
    *  collection, when the ring is settled: FreeBins.takeOldHole). Never
-   *  collects; may grow the memory (views must be re-read). */
+   *  collects; may grow the memory (views must be re-read). (Moves refused
+   *  past growCap, promoted in place instead, kept frag's heap at 2.0x its
+   *  live set instead of 2.1-2.6x, but made words 1.2x and churn 1.15x
+   *  slower: their young ranges were left fragmented.) */
   allocOld(size: number, holes = false): number {
     const a = this.promoCursor;
     if (a + size <= this.promoLimit) { this.promoCursor = a + size; return a; }
@@ -736,7 +751,7 @@ export class Heap {
       end = run + this.mem.i32[(run >> 2) + 1]!;
     } else {
       const chunk = Math.max(size, Math.min(PROMOTION_CHUNK, this.limit - this.top));
-      if (this.top + size > this.limit || !this.mem.grow(this.top + chunk)) return 0;
+      if (this.top + size > this.limit || !this.mem.grow(this.top + chunk, this.growCap)) return 0;
       run = this.extendTop(chunk);
       end = this.top;
     }

@@ -6,9 +6,19 @@
 // can allocate. `generation` counts growths so holders can tell cheaply.
 
 const PAGE = 65536;
-/** See Memory.grow: a WebAssembly memory grows to at most this past the request
- *  (some 120 growths for a 32 MB heap; each costs new views, a few microseconds). */
+/** See Memory.grow: a WebAssembly memory grows to at most this past the request,
+ *  or GROW_SLACK_SHIFT's share of its size if that is more. */
 const WASM_GROW_MAX = 256 << 10;
+/** A WebAssembly memory grows at least 1/32 of its size past the request once
+ *  that is more than WASM_GROW_MAX (8 MiB and up): each growth costs about the
+ *  same however large it is (0.3-0.8 ms in V8, which also counts it as
+ *  external memory and runs full collections of the JavaScript heap), so the
+ *  number of growths must stay logarithmic in the size: growing to 2 GB in
+ *  256 KiB steps took 6,000 growths and 10.6 of frag's 24.9 s at 1 GB live. */
+const GROW_SLACK_SHIFT = 5;
+/** Past the soft cap (Memory.grow), the slack is at most WASM_GROW_MAX or a
+ *  128th of the memory, whichever is more. */
+const PAST_CAP_SLACK_SHIFT = 7;
 
 /** Linear memory never reaches 2^31 bytes: every address is a non-negative i32,
  *  which the interpreter and the JS backend index with signed shifts (`a >> 2`)
@@ -50,15 +60,24 @@ export class Memory {
 
   /** Grow to at least `bytes`, capped at maxBytes; false if that is over the cap.
    *  A WebAssembly memory grows in place (its address range is reserved up
-   *  front), so it grows by an eighth, at most WASM_GROW_MAX past what was
-   *  asked: the memory's size stays near what the heap uses (doubling left
-   *  words' 19 MB live set in 72 MB; an eighth of binary-trees' 34 MB was
-   *  3.6 MB never used). A plain ArrayBuffer is copied to grow, so it doubles:
-   *  each byte is copied O(1) times on average. */
-  grow(bytes: number): boolean {
+   *  front), so it grows by an eighth, at most WASM_GROW_MAX or a 32nd of its
+   *  size (GROW_SLACK_SHIFT), whichever is more, past what was asked: the
+   *  memory's size stays near what the heap uses (doubling left words' 19 MB
+   *  live set in 72 MB; an eighth of binary-trees' 34 MB was 3.6 MB never
+   *  used), and the growths stay few. A plain ArrayBuffer is copied to grow,
+   *  so it doubles: each byte is copied O(1) times on average. A WebAssembly
+   *  memory's slack goes past `softCap` (the size the collector lets the heap
+   *  reach before a full collection, Heap.growCap) only by a 128th of its
+   *  size: the slack itself never makes the memory much larger than the
+   *  heap's own policy would. */
+  grow(bytes: number, softCap = this.maxBytes): boolean {
     if (bytes <= this.byteLength) return true;
     if (bytes > this.maxBytes) return false;
-    const step = this.wasm ? Math.min(this.byteLength + (this.byteLength >> 3), bytes + WASM_GROW_MAX) : this.byteLength * 2;
+    let step = this.byteLength * 2;
+    if (this.wasm) {
+      step = Math.min(this.byteLength + (this.byteLength >> 3), bytes + Math.max(WASM_GROW_MAX, this.byteLength >>> GROW_SLACK_SHIFT));
+      step = Math.min(step, Math.max(softCap, bytes + Math.max(WASM_GROW_MAX, this.byteLength >>> PAST_CAP_SLACK_SHIFT)));
+    }
     const target = Math.min(Math.max(bytes, step), this.maxBytes);
     const pages = Math.ceil(target / PAGE);
     try {
