@@ -189,25 +189,3 @@ export function dominates(blocks: Block[], a: number, b: number): boolean {
   while (b > a) b = blocks[b]!.idom;
   return a === b;
 }
-
-/** Each block's innermost loop: the blocks of the natural loop of the
- *  innermost loop header whose loop holds it, or null outside every loop. A
- *  loop of header h holds h and every block that reaches an edge back to h
- *  without passing through h. */
-export function innermostLoops(cfg: Cfg): (readonly number[] | null)[] {
-  const inner: (number[] | null)[] = cfg.blocks.map(() => null);
-  for (const h of cfg.blocks) {
-    if (!h.isLoopHeader) continue;
-    const body = new Set<number>([h.id]);
-    const work = h.preds.filter((p) => p >= h.id);
-    while (work.length > 0) {
-      const b = work.pop()!;
-      if (body.has(b)) continue;
-      body.add(b);
-      work.push(...cfg.blocks[b]!.preds);
-    }
-    const blocks = [...body];
-    for (const b of blocks) if (inner[b] === null || inner[b]!.length > blocks.length) inner[b] = blocks;
-  }
-  return inner;
-}

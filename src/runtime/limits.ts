@@ -17,8 +17,8 @@
 //
 // The interpreter keeps its copy in its loop (interp/interpreter.ts). Compiled
 // wasm code keeps one per function (an inlined body shares its caller's), read
-// from the cell at entry, written back before every guest call, helper and
-// extern call and before a return that follows a step, read back after a guest
+// from the cell at entry, written back before every guest call, extern call and
+// helper that may trap or look at the cell, and before a return that follows a step, read back after a guest
 // call, an extern or a poll (jit/wasm/lower.ts, "fuel"); between two calls only
 // that code runs, so counting on the copy takes the same steps. Inside a `for`
 // loop with no call (jit/counted-loops.ts; or only a leading one inlined that

@@ -32,9 +32,9 @@
 //
 // The slack (STACK_SLACK_SLOTS) past the end of every frame-stack segment is used
 // by nothing but the frames of leaf bodies that compiled code inlined near the
-// end: their frames are not checked against it (only their caller's is), and the
-// slow path of a fuel step in one may send its registers through its frame slots
-// (jit/wasm/lower.ts, poll), which must not be heap blocks then.
+// end: their frames are not checked against it (only their caller's is), and a
+// slow path in one (a trap, a fuel poll) writes its header, which must not land
+// in a heap block then.
 //
 // Frames grow upward. A frame pointer fp is a slot index; the frame's registers are
 // slots fp+0.. and its header is the HEADER_SLOTS slots below fp (frames.ts).

@@ -32,11 +32,11 @@ import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, isSuper
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS, type MathBuiltin } from '../../bytecode/builtins.js';
 import { helperSignature, type Helper } from '../../bytecode/helpers.js';
-import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CALLS_WORD, STACK_SLACK_SLOTS } from '../../runtime/runtime.js';
+import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CALLS_WORD } from '../../runtime/runtime.js';
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, CHAR_CACHE_SIZE, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
-import { buildCfg, innermostLoops, loopBlocks, Exit, type Block, type Cfg } from '../cfg.js';
-import { allocated, boundsKey, checksAtEntry, checksAtHeader, forEachWritten, forgetRegister, type CheckFacts } from '../checks.js';
+import { buildCfg, loopBlocks, Exit, type Block, type Cfg } from '../cfg.js';
+import { allocated, boundsKey, checksAtEntry, checksAtHeader, forgetRegister, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
 import { countedLoops, type CountedLoop } from '../counted-loops.js';
 import { decodeCall, forEachCheck, interpHelper, TIER1, type CallOperands } from '../backend.js';
@@ -203,6 +203,12 @@ const CMP: Readonly<Record<Cmp, number>> = {
   eq: W.I32_EQ, ne: W.I32_NE, lt: W.I32_LT_S, le: W.I32_LE_S, gt: W.I32_GT_S, ge: W.I32_GE_S,
 };
 
+/** Helpers that neither trap, nor run guest code, nor read the fuel cell (the
+ *  write barrier's slow path, string equality, f64 math): the kept counter is
+ *  not written back before them. A write-back there only made code: richards'
+ *  tier-2 `run_richards` has 80 `remember` sites, 500 of its 23,600 bytes. */
+const BLIND_TO_FUEL: ReadonlySet<Helper> = new Set<Helper>(['remember', 'streq', 'fmod', ...MATH1_FNS, ...MATH2_FNS]);
+
 /** Math built-ins that are one wasm instruction (the others call their helper). */
 const NATIVE_MATH: Partial<Record<MathBuiltin, number>> = { floor: W.F64_FLOOR, ceil: W.F64_CEIL, abs: W.F64_ABS };
 
@@ -273,13 +279,6 @@ function takesNoStep(fn: BcFunction): boolean {
   let none = true;
   forEachInstr(fn, (op) => { if (OP_INFO[op].step !== undefined || op === Op.CALLX) none = false; });
   return none;
-}
-
-/** Does fn call anything (a guest function or an extern)? */
-function makesCalls(fn: BcFunction): boolean {
-  let calls = false;
-  forEachInstr(fn, (op) => { if (isCall(op)) calls = true; });
-  return calls;
 }
 
 /** The calls whose callee's frame header is written as their loop is entered
@@ -531,26 +530,6 @@ function leadingCall(cfg: Cfg, b: Block): number | null {
   return null;
 }
 
-/** For each block of cfg, the registers written in its innermost loop (null
- *  outside every loop). */
-function loopWrites(cfg: Cfg): (ReadonlySet<number> | null)[] {
-  const code = cfg.fn.code;
-  const byLoop = new Map<readonly number[], Set<number>>();
-  return innermostLoops(cfg).map((loop) => {
-    if (loop === null) return null;
-    let regs = byLoop.get(loop);
-    if (regs === undefined) {
-      regs = new Set();
-      for (const id of loop) {
-        const b = cfg.blocks[id]!;
-        for (let pc = b.start; pc <= b.last; pc += instrLength(code[pc] as Op)) forEachWritten(code, pc, (r) => regs!.add(r));
-      }
-      byLoop.set(loop, regs);
-    }
-    return regs;
-  });
-}
-
 /** The call area of a call: its base register and its arguments' kinds. */
 type AreaArgs = { base: number; params: readonly ValKind[] };
 
@@ -588,8 +567,6 @@ class WasmFnLowering implements StructuredSink<Label> {
   private fuelDirty = false;
   /** fuelDirty at the entry of each block (fuelDirtyAtEntry). */
   private dirtyIn: boolean[] = [];
-  /** The slow path of a step sends the registers through the frame (poll). */
-  private readonly pollsViaFrame: boolean;
   /** The counted loops (countedLoops) by header block, and their locals. */
   private counted = new Map<number, CountedLoop>();
   private readonly countedLocals = new Map<CountedLoop, CountedLocals>();
@@ -609,8 +586,6 @@ class WasmFnLowering implements StructuredSink<Label> {
   /** What closes each construct the structurer opened (null: a plain end). */
   private readonly closers: ((() => void) | null)[] = [];
   private cfg: Cfg | null = null;
-  /** The registers written in each block's innermost loop (loopWrites). */
-  private loopWrites: (ReadonlySet<number> | null)[] = [];
   /** The block being emitted. */
   private block: Block | null = null;
   private readonly spec: Speculation | null;
@@ -623,8 +598,6 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.leaf = isLeaf(fn);
     this.osr = mode.kind === 'osr';
     this.consts = constantRegisters(fn);
-    this.pollsViaFrame = mode.kind !== 'inline' ? makesCalls(fn)
-      : mode.framed || fn.regKinds.length + HEADER_SLOTS <= STACK_SLACK_SLOTS;
     if (mode.kind === 'inline') { this.fuelKept = mode.fuel; this.fuelDirty = true; }
     this.threaded = mode.root.threaded;
     if (mode.kind === 'function' && this.threaded) this.fuelKept = wb.param(fn.params.length + 1);
@@ -684,8 +657,8 @@ class WasmFnLowering implements StructuredSink<Label> {
   // A metered function keeps the fuel counter in a local: read from the cell
   // after the prologue (or OSR entry), counted down there at every step, and
   // written back to the cell before anything else may look at it or change it:
-  // every helper call (any of them may trap, deoptimize, poll or call an
-  // extern: whoever looks at the cell next finds it exact), every guest call
+  // every helper call that may trap, deoptimize, poll or call an extern
+  // (whoever looks at the cell next finds it exact; not BLIND_TO_FUEL's), every guest call
   // (the callee counts on the cell; the call's own step is charged just before,
   // so the write-back follows the charge) and every return that took a step
   // since the counter was last written or read (fuelDirty). After a guest call,
@@ -878,10 +851,10 @@ class WasmFnLowering implements StructuredSink<Label> {
   /** Every i32 and f64 register to its frame slot (references are there
    *  already, written through, but in a leaf: stored here too), and the
    *  arguments of `call`, if any. */
-  private storeRegisters(call: AreaArgs | null = null, only: ReadonlySet<number> | null = null): void {
+  private storeRegisters(call: AreaArgs | null = null): void {
     const { wb, fn } = this;
     fn.regKinds.forEach((k, r) => {
-      if (r >= fn.areaBase || (k === Kind.R && this.hasFrame()) || (only !== null && !only.has(r))) return;
+      if (r >= fn.areaBase || (k === Kind.R && this.hasFrame())) return;
       wb.localGet(this.fpb); wb.localGet(this.regs[r]!); this.storeKind(k, r * 8);
     });
     call?.params.forEach((k, i) => {
@@ -891,10 +864,10 @@ class WasmFnLowering implements StructuredSink<Label> {
 
   /** Every register from its frame slot (and the arguments of `call`: stored
    *  by storeRegisters). */
-  private loadAllRegisters(call: AreaArgs | null = null, only: ReadonlySet<number> | null = null): void {
+  private loadAllRegisters(call: AreaArgs | null = null): void {
     const { wb, fn } = this;
     const load = (k: ValKind, slot: number, into: Local) => { wb.localGet(this.fpb); this.loadKind(k, slot * 8); wb.localSet(into); };
-    fn.regKinds.forEach((k, r) => { if (r < fn.areaBase && (only === null || only.has(r))) load(k as ValKind, r, this.regs[r]!); });
+    fn.regKinds.forEach((k, r) => { if (r < fn.areaBase) load(k as ValKind, r, this.regs[r]!); });
     call?.params.forEach((k, i) => load(k, call.base + HEADER_SLOTS + i, this.areaArg(k, i)));
   }
 
@@ -908,7 +881,6 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.hoisted = hoistedHeaders(cfg);
     for (const pc of this.hoisted.values()) this.headerWritten.add(pc);
     if (this.fuelKept !== null) this.dirtyIn = this.fuelDirtyAtEntry(cfg);
-    if (this.fuelKept !== null) this.loopWrites = loopWrites(cfg);
     if (this.fuelKept !== null) this.counted = countedLoops(cfg, this.code, (h) => this.stepFreeLeadingCall(cfg.blocks[h]!));
     structure(cfg, this);
   }
@@ -985,7 +957,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     if (into === undefined || into.blocks.has(from) || to > from) return;
     const counting = this.counting;
     this.counting = null;
-    if (into.call !== null) this.chargeOrPoll(1, into.call, null);
+    if (into.call !== null) this.chargeOrPoll(1, into.call);
     this.armCounted(into);
     this.fuelDirty = true;
     this.counting = counting;
@@ -1020,7 +992,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     const call = this.env.fuel ? leadingCall(this.cfg!, b) : null;
     if (call === null) { this.closers.push(null); this.writeHoistedHeader(b); return this.wb.loop(); }
     const wb = this.wb;
-    this.chargeOrPoll(1, call, null);
+    this.chargeOrPoll(1, call);
     const out = wb.block(), again = wb.loop(), poll = wb.block();
     this.polledLoops.set(b.start, { poll, call });
     this.closers.push(() => {
@@ -1084,7 +1056,7 @@ class WasmFnLowering implements StructuredSink<Label> {
   private callHelper(name: Helper): void {
     const index = this.helpers.get(name);
     if (index === undefined) throw new Error(`helper ${name} used but not imported`);
-    this.flushFuel();
+    if (!BLIND_TO_FUEL.has(name)) this.flushFuel();
     this.wb.call(index);
   }
 
@@ -1098,16 +1070,16 @@ class WasmFnLowering implements StructuredSink<Label> {
   //   kept := kept - 1
   //   if kept < 0 { poll(fp, site) }          ;; refill, or trap at the site
   /** One step of fuel for the instruction at this.pc (runtime/limits.ts), when
-   *  the run is metered (`call`: the call area of a CALL's arguments). A
+   *  the run is metered. A
    *  back-edge of a loop whose iterations begin with a call (openLoop) charges
    *  that call's step too, and branches to the poll path after the loop; the
    *  call's step is not counted where it stands. */
-  private countStep(call: AreaArgs | null = null): void {
+  private countStep(): void {
     if (!this.env.fuel) return;
     const site = stepSite(this.code, this.pc);
     const loop = OP_INFO[this.code[this.pc] as Op].step === 'backEdge' ? this.polledLoops.get(site) : undefined;
     if (loop === undefined) {
-      if (!this.isChargedWithItsLoop(this.pc)) this.chargeOrPoll(1, site, call);
+      if (!this.isChargedWithItsLoop(this.pc)) this.chargeOrPoll(1, site);
       return;
     }
     this.charge(2);
@@ -1132,9 +1104,9 @@ class WasmFnLowering implements StructuredSink<Label> {
   }
 
   //   kept := kept - n ; if kept < 0 { poll(fp, site) }   ;; the `if` hinted rarely taken
-  private chargeOrPoll(n: number, site: number, call: AreaArgs | null): void {
+  private chargeOrPoll(n: number, site: number): void {
     this.charge(n);
-    this.wb.ifRarely(); this.poll(call, site); this.wb.end();
+    this.wb.ifRarely(); this.poll(site); this.wb.end();
   }
 
   //   kept := kept - n ; kept < 0              ;; left on the stack
@@ -1155,8 +1127,8 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  them: the back-edge's (was the counter below zero without the call's?),
    *  then the call's; nothing anyone can see runs between the two. */
   private pollBackEdge(header: number, call: number): void {
-    this.chargeOrPoll(-1, header, null);
-    this.chargeOrPoll(1, call, null);
+    this.chargeOrPoll(-1, header);
+    this.chargeOrPoll(1, call);
   }
 
   // ---- counted loops ---------------------------------------------------------------
@@ -1204,7 +1176,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     const wb = this.wb;
     const locals: CountedLocals = { stop: wb.local(ValType.I32), loop: null };
     this.countedLocals.set(l, locals);
-    if (l.call !== null) this.chargeOrPoll(1, l.call, null);
+    if (l.call !== null) this.chargeOrPoll(1, l.call);
     this.armCounted(l);
     this.writeHoistedHeader(b);
     this.closers.push(null);
@@ -1268,43 +1240,26 @@ class WasmFnLowering implements StructuredSink<Label> {
   private countedSlowStep(l: CountedLoop): void {
     this.pc = this.cfg!.blocks[l.latch]!.last;
     this.keptNow(l, true); this.wb.localSet(this.fuelKept!);
-    this.chargeOrPoll(1, stepSite(this.code, this.pc), null);
-    if (l.call !== null) this.chargeOrPoll(1, l.call, null);
+    this.chargeOrPoll(1, stepSite(this.code, this.pc));
+    if (l.call !== null) this.chargeOrPoll(1, l.call);
     this.armCounted(l);
   }
 
-  //   (store the registers the loop writes, and a call's arguments, to their slots)
   //   poll(fp, site)                          ;; (the kept counter written back first)
-  //   (kept := cells[FUEL]; those registers and arguments read back)
+  //   kept := cells[FUEL]
   /** The slow path of a step (its `if` hinted as rarely taken: chargeOrPoll).
-   *  In a function that calls, and in an inlined body whose frame is sure to
-   *  lie outside the heap (framed, or a leaf within the stack's slack:
-   *  runtime.ts STACK_SLACK_SLOTS), the registers written in the innermost loop
-   *  holding the site (and the arguments of the call counted) go through the
-   *  frame around the call, so that no value the loop changes is live across
-   *  it: V8 otherwise kept a loop's values in stack slots for the whole loop
-   *  (as for a trap path that returns, trapIf): spectral-norm, whose inner
-   *  loops are inlined bodies, ran 2.4x slower with fuel than without, about
-   *  1.05x with this. Not in a function that makes no calls: there the reloads
-   *  made fannkuch's main 1.4x (the loop's registers) to 2x (all of them)
-   *  slower with fuel than without, against 1.2x with none. Outside every
-   *  loop, nothing is sent. */
-  private poll(call: AreaArgs | null, site: number): void {
+   *  Values live across the call stay in locals: with the hint V8 lays the
+   *  path out of line and spills them only there. (Registers the innermost
+   *  loop writes, sent through the frame around the call, were worth it
+   *  before counted loops took the polls out of spectral-norm's inner loops;
+   *  measured since, with the hint and without, they cost more than they
+   *  saved: richards 7% of its time with both limits, sieve 5%,
+   *  nothing gained elsewhere: docs/architecture.md, "Limits".) */
+  private poll(site: number): void {
     const wb = this.wb;
-    const regs = this.loopWrittenAt(site);
-    const viaFrame = this.pollsViaFrame && regs !== null;
-    if (viaFrame) this.storeRegisters(call, regs);
     this.frameSeen();
     wb.localGet(this.fp); wb.i32Const(site); this.callHelper('poll');
     this.reloadFuel();
-    if (viaFrame) this.loadAllRegisters(call, regs);
-  }
-
-  /** The registers written in the innermost loop holding the instruction at
-   *  pc, or null outside every loop. */
-  private loopWrittenAt(pc: number): ReadonlySet<number> | null {
-    const b = this.cfg!.blocks.find((x) => x.start <= pc && pc <= x.last);
-    return b === undefined ? null : this.loopWrites[b.id]!;
   }
 
   //   cells[CALLS] := cells[CALLS] + 1
@@ -1580,7 +1535,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     const env = this.env;
     let c = decodeCall(env.mod, this.code, this.pc);
     if (c.byValue && this.spec !== null) c = this.guardCallTarget(c);
-    this.countStep({ base: c.base, params: c.sig.params });
+    this.countStep();
     if (env.countCalls) this.countCall();
     const g = this.inlinedCallee(this.pc);
     if (g !== null) {
