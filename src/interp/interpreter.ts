@@ -87,8 +87,22 @@ export { GuestFault };
  *  goes to the host (the scratch slot) as if the frame had returned. */
 function runCompiled(rt: Runtime, fn: number, fp: number): void {
   const callerFp = callerFpOf(rt.mem.i32, fp);
-  rt.entries[fn]!(fp, SCRATCH_SLOT << 3, fn, callerFp, resumePcOf(rt.mem.i32, fp));
+  rt.entries[fn]!(fp, SCRATCH_SLOT << 3, fn, callerFp, resumePcOf(rt.mem.i32, fp), rt.argIdentity);
   rt.mem.i32[TOP_FP_WORD] = callerFp;
+}
+
+/** A run of argument moves then CALL (opcodes.ts, SUPER_RUNS) at image
+ *  position pc, op its superinstruction: the moves, in order. Returns the
+ *  CALL's position. */
+function moveRun(code: Int32Array, I32: Int32Array, F64: Float64Array, fp: number, pc: number, op: Op): number {
+  let move: Op = op === Op.MOVF_MOVES_CALL ? Op.MOVF : Op.MOVI;
+  do {
+    if (move === Op.MOVF) F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!;
+    else I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!;
+    pc = (pc + 3) | 0;
+    move = code[pc] as Op;
+  } while (move !== Op.CALL);
+  return pc;
 }
 
 /** slice(): the frame that entered run() (or the adapter) returned to the host. */
@@ -189,6 +203,15 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
     const kf = rt.f64Consts, ks = rt.strAddrs, heap = rt.heap, mem = rt.mem, out = rt.out;
     const gb = rt.globalsSlot, stackEnd = rt.stackEndSlot;
     const entries = rt.entries, tiering = rt.tiering, limits = rt.limits, metered = limits.metered === true;
+    const argListAt = rt.argListAt, argIdentity = rt.argIdentity;
+    /** The argument list the next call's i2c gets (argIdentity but between a
+     *  run of argument moves that has a list and its CALL) and that run's
+     *  position: its moves wait for the CALL, done there unless the callee is
+     *  compiled (its i2c reads them through the list). `pending` says so: a
+     *  boolean, tested with no compare, for V8 deoptimizes this loop at any
+     *  compare or arithmetic it had not seen run before it compiled it (and a
+     *  path rarely taken, such as a slice's end, may not have run). */
+    let args = argIdentity, runPc = 0, pending = false;
     const callHot = tiering.callThreshold, compileReady = tiering.compileReady, profiling = tiering.optimizing === true;
     const loopHot = tiering.loopHot;
     let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16, U8 = mem.u8;
@@ -326,9 +349,24 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
               else if (op !== Op.ADDI_CALL) { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; }
               else { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + code[(pc + 3) | 0]!; pc = (pc + 4) | 0; }
             // falls through: the CALL part
+            case Op.MOVI_MOVES_CALL: case Op.MOVR_MOVES_CALL: case Op.MOVF_MOVES_CALL:
+              // A run (opcodes.ts, SUPER_RUNS): every argument moved, then the call.
+              // The first move's kind is the superinstruction's, each later one's its
+              // own opcode's. The runs are the last opcodes: the fixed ones above
+              // pass here with one compare.
+              // With an argument list (runtime.ts, argListAt) the moves wait for the
+              // CALL part: a compiled callee's i2c reads the arguments through the
+              // list where they are.
+              if (op >= Op.MOVI_MOVES_CALL) {
+                const list = argListAt[pc]!;
+                if (list !== 0) { args = list; runPc = pc; pending = true; pc = argListAt[(pc + 1) | 0]!; }
+                else pc = moveRun(code, I32, F64, fp, pc, op);
+              }
+            // falls through: the CALL part
             case Op.CALL: case Op.CALLV: {
-              // The end of a slice: the call runs first in the next one.
-              if (--steps < 0) { stopFp = fp; if (metered) I32[FUEL_WORD] = fuel; return pc; }
+              // The end of a slice: the call runs first in the next one (from its
+              // run of moves if they wait).
+              if (--steps < 0) { stopFp = fp; if (metered) I32[FUEL_WORD] = fuel; return pending ? runPc : pc; }
               let callee: number, base: number, dst: number, next: number;
               if (op !== Op.CALLV) {
                 callee = code[(pc + 1) | 0]!; base = code[(pc + 2) | 0]!; dst = code[(pc + 3) | 0]!; next = (pc + 4) | 0;
@@ -347,6 +385,7 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
               else if (compileReady[0] !== 0) tiering.poll();
               if (end > stackEnd) {
                 // Past this segment's end: the frame runs in the next one (frame-stack.ts).
+                if (pending) { moveRun(code, I32, F64, fp, runPc, code[runPc] as Op); args = argIdentity; pending = false; }
                 pushFrame(I32, nfp, callee, fp, next - bases[fn]!, TO_HOST);
                 if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
                 rt.callInNextSegment(nfp, callee);
@@ -358,7 +397,8 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
               // Compiled code only within the host-stack budget (runtime.ts).
               if (entry !== null && end <= I32[HOST_LIMIT_WORD]!) {
                 if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
-                entry(nfp, (fp + dst) << 3, callee, fp, next - bases[fn]!);
+                entry(nfp, (fp + dst) << 3, callee, fp, next - bases[fn]!, args);
+                args = argIdentity; pending = false;
                 if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
                 // The caller's crossings count toward its own compile (a safepoint).
                 const crossed = crossings[fn]! + 1;
@@ -369,6 +409,7 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                 if (mem.i32 === I32) continue;
                 break;
               }
+              if (pending) { moveRun(code, I32, F64, fp, runPc, code[runPc] as Op); args = argIdentity; pending = false; }
               pushFrame(I32, nfp, callee, fp, next - bases[fn]!, dst);
               fp = nfp; fn = callee; pc = bases[callee]!;
               continue;
