@@ -43,20 +43,19 @@ function relocateJumps(code: Int32Array, base: number, length: number): void {
  *  call area into one of the callee's parameters, a list of one word per
  *  parameter: the byte offset, from the callee's frame, of where that argument
  *  is (the caller's register for a moved one, the parameter's own slot for one
- *  written before the run); and one identity list (0, 8, 16, ...) for every
- *  other call. The interpreter then skips the moves when the callee is
- *  compiled and hands the list to the adapter, which loads each argument
- *  itself: a move costs the interpreter a dispatch and about 1.2 ns, the
- *  adapter's load a fraction of that (docs/architecture.md, crossings, fifth
- *  round). `words` is the lists, identity first, to be stored at byte address
- *  `addr`; `at[p]` is a run's list's byte address (0: no list) at the run's
- *  image position p and `at[p + 1]` its CALL's position. */
+ *  written before the run). The interpreter then skips the moves when the
+ *  callee is compiled and hands the list to the adapter, which loads each
+ *  argument itself: a move costs the interpreter a dispatch or a turn of a
+ *  loop, about 1.2 ns, the adapter's load a fraction of that
+ *  (docs/architecture.md, crossings, fifth round). `words` is the lists, to be
+ *  stored at byte address `addr` (> 0); `at[p]` is a run's list's byte address
+ *  (0: no list) at the run's image position p and `at[p + 1]` its CALL's
+ *  position. */
 export interface ArgLists { readonly words: Int32Array; readonly at: Int32Array }
 
 export function argLists(image: CodeImage, params: readonly (readonly unknown[])[], headerSlots: number, addr: number, runOps: readonly Op[], moveOps: readonly Op[], callOp: Op): ArgLists {
   const code = image.code, at = new Int32Array(code.length);
-  const maxParams = Math.max(1, ...params.map((p) => p.length));
-  const words: number[] = Array.from({ length: maxParams }, (_, i) => i * 8);
+  const words: number[] = [];
   for (let pc = 0; pc < code.length; pc += instrLength(code[pc] as Op)) {
     if (!runOps.includes(code[pc] as Op)) continue;
     let q = pc;

@@ -87,7 +87,7 @@ export { GuestFault };
  *  goes to the host (the scratch slot) as if the frame had returned. */
 function runCompiled(rt: Runtime, fn: number, fp: number): void {
   const callerFp = callerFpOf(rt.mem.i32, fp);
-  rt.entries[fn]!(fp, SCRATCH_SLOT << 3, fn, callerFp, resumePcOf(rt.mem.i32, fp), rt.argIdentity);
+  rt.entries[fn]!(fp, SCRATCH_SLOT << 3, fn, callerFp, resumePcOf(rt.mem.i32, fp), 0);
   rt.mem.i32[TOP_FP_WORD] = callerFp;
 }
 
@@ -203,15 +203,7 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
     const kf = rt.f64Consts, ks = rt.strAddrs, heap = rt.heap, mem = rt.mem, out = rt.out;
     const gb = rt.globalsSlot, stackEnd = rt.stackEndSlot;
     const entries = rt.entries, tiering = rt.tiering, limits = rt.limits, metered = limits.metered === true;
-    const argListAt = rt.argListAt, argIdentity = rt.argIdentity;
-    /** The argument list the next call's i2c gets (argIdentity but between a
-     *  run of argument moves that has a list and its CALL) and that run's
-     *  position: its moves wait for the CALL, done there unless the callee is
-     *  compiled (its i2c reads them through the list). `pending` says so: a
-     *  boolean, tested with no compare, for V8 deoptimizes this loop at any
-     *  compare or arithmetic it had not seen run before it compiled it (and a
-     *  path rarely taken, such as a slice's end, may not have run). */
-    let args = argIdentity, runPc = 0, pending = false;
+    const argListAt = rt.argListAt;
     const callHot = tiering.callThreshold, compileReady = tiering.compileReady, profiling = tiering.optimizing === true;
     const loopHot = tiering.loopHot;
     let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16, U8 = mem.u8;
@@ -354,32 +346,58 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
               // The first move's kind is the superinstruction's, each later one's its
               // own opcode's. The runs are the last opcodes: the fixed ones above
               // pass here with one compare.
-              // With an argument list (runtime.ts, argListAt) the moves wait for the
-              // CALL part: a compiled callee's i2c reads the arguments through the
-              // list where they are.
+              // With an argument list (runtime.ts, argListAt) and a compiled callee
+              // that the CALL would enter, the call is made here, with no moves:
+              // the callee's i2c reads the arguments through the list where they
+              // are. This is the CALL part's way into compiled code, its
+              // conditions tested first (no fuel to count, steps left, the frame
+              // within the segment and the host-stack budget), so that nothing
+              // carries over to the CALL part (a variable live across the loop
+              // cost every call about 1 ns).
               if (op >= Op.MOVI_MOVES_CALL) {
-                // (An interpreted callee's moves are made now; if the callee's
-                // entry changes at the CALL's safepoint, the CALL sees to them.)
                 const list = argListAt[pc]!;
-                if (list !== 0 && entries[code[(argListAt[(pc + 1) | 0]! + 1) | 0]!] !== null) {
-                  args = list; runPc = pc; pending = true; pc = argListAt[(pc + 1) | 0]!;
-                } else {
-                  // moveRun written out: V8 does not inline a call into this loop
-                  // (too big), and the call measured 1-2 ns of six moves.
-                  let move: Op = op === Op.MOVF_MOVES_CALL ? Op.MOVF : Op.MOVI;
-                  do {
-                    if (move === Op.MOVF) F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!;
-                    else I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!;
-                    pc = (pc + 3) | 0;
-                    move = code[pc] as Op;
-                  } while (move !== Op.CALL);
+                if (list !== 0) {
+                  const at = argListAt[(pc + 1) | 0]!, callee = code[(at + 1) | 0]!;
+                  const nfp = (fp + code[(at + 2) | 0]! + HEADER_SLOTS) | 0, end = (nfp + frameSizes[callee]!) | 0;
+                  if (entries[callee] !== null && !metered && steps > 0 && end <= stackEnd && end <= I32[HOST_LIMIT_WORD]!) {
+                    const runAt = pc, next = (at + 4) | 0;
+                    steps--; pc = at;
+                    const calls = (counters[callee << 1]! + 1) | 0;
+                    counters[callee << 1] = calls;
+                    // A safepoint: the callee may become compiled (or not) here.
+                    if (calls === callHot) tiering.onHotCall(callee);
+                    else if (compileReady[0] !== 0) tiering.poll();
+                    const entry = entries[callee] as CompiledEntry | null;
+                    if (entry === null) {
+                      // Its compiled code went at the safepoint: the moves, then the frame.
+                      moveRun(code, I32, F64, fp, runAt, op);
+                      pushFrame(I32, nfp, callee, fp, next - bases[fn]!, code[(at + 3) | 0]!);
+                      fp = nfp; fn = callee; pc = bases[callee]!;
+                      continue;
+                    }
+                    entry(nfp, (fp + code[(at + 3) | 0]!) << 3, callee, fp, next - bases[fn]!, list);
+                    const crossed = crossings[fn]! + 1;
+                    crossings[fn] = crossed;
+                    if (crossed === callHot) tiering.onHotCall(fn);
+                    pc = next;
+                    if (mem.i32 === I32) continue;
+                    break;
+                  }
                 }
+                // moveRun written out: V8 does not inline a call into this loop
+                // (too big), and the call measured 1-2 ns of six moves.
+                let move: Op = op === Op.MOVF_MOVES_CALL ? Op.MOVF : Op.MOVI;
+                do {
+                  if (move === Op.MOVF) F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!;
+                  else I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!;
+                  pc = (pc + 3) | 0;
+                  move = code[pc] as Op;
+                } while (move !== Op.CALL);
               }
             // falls through: the CALL part
             case Op.CALL: case Op.CALLV: {
-              // The end of a slice: the call runs first in the next one (from its
-              // run of moves if they wait).
-              if (--steps < 0) { stopFp = fp; if (metered) I32[FUEL_WORD] = fuel; return pending ? runPc : pc; }
+              // The end of a slice: the call runs first in the next one.
+              if (--steps < 0) { stopFp = fp; if (metered) I32[FUEL_WORD] = fuel; return pc; }
               let callee: number, base: number, dst: number, next: number;
               if (op !== Op.CALLV) {
                 callee = code[(pc + 1) | 0]!; base = code[(pc + 2) | 0]!; dst = code[(pc + 3) | 0]!; next = (pc + 4) | 0;
@@ -398,7 +416,6 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
               else if (compileReady[0] !== 0) tiering.poll();
               if (end > stackEnd) {
                 // Past this segment's end: the frame runs in the next one (frame-stack.ts).
-                if (pending) { moveRun(code, I32, F64, fp, runPc, code[runPc] as Op); args = argIdentity; pending = false; }
                 pushFrame(I32, nfp, callee, fp, next - bases[fn]!, TO_HOST);
                 if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
                 rt.callInNextSegment(nfp, callee);
@@ -410,8 +427,7 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
               // Compiled code only within the host-stack budget (runtime.ts).
               if (entry !== null && end <= I32[HOST_LIMIT_WORD]!) {
                 if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
-                entry(nfp, (fp + dst) << 3, callee, fp, next - bases[fn]!, args);
-                args = argIdentity; pending = false;
+                entry(nfp, (fp + dst) << 3, callee, fp, next - bases[fn]!, 0);
                 if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
                 // The caller's crossings count toward its own compile (a safepoint).
                 const crossed = crossings[fn]! + 1;
@@ -422,7 +438,6 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                 if (mem.i32 === I32) continue;
                 break;
               }
-              if (pending) { moveRun(code, I32, F64, fp, runPc, code[runPc] as Op); args = argIdentity; pending = false; }
               pushFrame(I32, nfp, callee, fp, next - bases[fn]!, dst);
               fp = nfp; fn = callee; pc = bases[callee]!;
               continue;

@@ -131,9 +131,9 @@ export const enum InterpEntry { HOST = 0, CROSSING = 1, RESUME = 2 }
  *  frames.ts, pushCompiledFrame; its arguments are in its slots already), runs
  *  it and stores its result at byte address dstAddr. The wasm adapters write
  *  the three words for a fraction of what the interpreter's stores cost.
- *  args: the byte address of the call's argument list (argListAt), read only
- *  by the wasm backend's generated adapter (the others get the identity list,
- *  the arguments in the callee's slots). */
+ *  args: 0 (the arguments are in the callee's slots), or the byte address of
+ *  the call's argument list (argListAt): only the wasm backend's generated
+ *  adapter gets one. */
 export type CompiledEntry = (calleeFp: number, dstAddr: number, fn: number, callerFp: number, resumePc: number, args: number) => void;
 
 /** The interpreter's entry (interp/interpreter.ts, interpreterFor): runs the
@@ -191,9 +191,6 @@ export class Runtime implements RootSource {
    *  entries read lists (the wasm backend's generated i2c adapter: the
    *  embedding clears them otherwise). */
   readonly argListAt: Int32Array;
-  /** Byte address of the identity list (0, 8, 16, ...): a call's arguments
-   *  are in the callee's parameter slots. */
-  readonly argIdentity: number;
   readonly frameSizes: Int32Array;
   /** Result kind per function (0: none). */
   readonly retKinds: Uint8Array;
@@ -280,7 +277,6 @@ export class Runtime implements RootSource {
     this.codeImage = image.code;
     this.codeBases = image.bases;
     this.mem.i32.set(lists.words, listsSlot << 1);
-    this.argIdentity = listsSlot << 3;
     this.argListAt = lists.at;
     const profiles = newProfiles(this.codes, image.bases, image.code.length);
     this.profiles = profiles.perFn;

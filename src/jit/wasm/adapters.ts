@@ -9,9 +9,9 @@
 //     br_table on fn to its shape's block (one i2c for every function), where:
 //     [local.get dstAddr]
 //     local.get calleeFp
-//     (load parameter i from byte calleeFp * 8 + word i of the argument list at
-//      args: its own slot, or the caller's register it was not moved from:
-//      runtime.ts argListAt) ...
+//     (load parameter i from its slot calleeFp + i; or with an argument list
+//      (args != 0), from byte calleeFp * 8 + word i of the list: its slot, or
+//      the caller's register it was not moved from: runtime.ts argListAt) ...
 //     local.get fn
 //     call_indirect (shape)
 //     [f64.store / i32.store at dstAddr]
@@ -93,17 +93,23 @@ function addI2c(mb: WasmModuleBuilder, functions: readonly Shape[]): void {
     wb.localGet(fn);
     wb.brTable(functions.map((f) => blocks[keys.indexOf(shapeKey(f))]!), blocks[0]!);
   }
-  shapes.forEach((s, k) => {
-    wb.end();
+  /** Shape s's call, its arguments from the callee's slots or through the list. */
+  const call = (s: Shape, listed: boolean) => {
     if (s.ret !== null) wb.localGet(dst);
     wb.localGet(fp);
     s.params.forEach((kind, i) => {
-      wb.localGet(fpb); wb.localGet(args); wb.load(W.I32_LOAD, 2, i * 4); wb.op(W.I32_ADD);
-      wb.load(kind === Kind.F ? W.F64_LOAD : W.I32_LOAD, kind === Kind.F ? 3 : 2, 0);
+      wb.localGet(fpb);
+      if (listed) { wb.localGet(args); wb.load(W.I32_LOAD, 2, i * 4); wb.op(W.I32_ADD); }
+      wb.load(kind === Kind.F ? W.F64_LOAD : W.I32_LOAD, kind === Kind.F ? 3 : 2, listed ? 0 : i * 8);
     });
     wb.localGet(fn);
     wb.callIndirect(shapeType(mb, s.params, s.ret));
     if (s.ret !== null) wb.store(s.ret === Kind.F ? W.F64_STORE : W.I32_STORE, s.ret === Kind.F ? 3 : 2, 0);
+  };
+  shapes.forEach((s, k) => {
+    wb.end();
+    if (s.params.length > 0) { wb.localGet(args); wb.if_(); call(s, true); wb.return_(); wb.end(); }
+    call(s, false);
     if (k < shapes.length - 1) wb.return_();
   });
   wb.finish();
