@@ -49,8 +49,8 @@ function relocateJumps(code: Int32Array, base: number, length: number): void {
  *  loop, about 1.2 ns, the adapter's load a fraction of that
  *  (docs/architecture.md, crossings, fifth round). `words` is the lists, to be
  *  stored at byte address `addr` (> 0); `at[p]` is a run's list's byte address
- *  (0: no list) at the run's image position p and `at[p + 1]` its CALL's
- *  position. */
+ *  (0: no list) at the run's image position p, `at[p + 1]` its CALL's
+ *  position and `at[p + 2]` the callee. */
 export interface ArgLists { readonly words: Int32Array; readonly at: Int32Array }
 
 export function argLists(image: CodeImage, params: readonly (readonly unknown[])[], headerSlots: number, addr: number, runOps: readonly Op[], moveOps: readonly Op[], callOp: Op): ArgLists {
@@ -71,7 +71,7 @@ export function argLists(image: CodeImage, params: readonly (readonly unknown[])
       return true;
     });
     if (!ok) continue;
-    at[pc] = addr + words.length * 4; at[pc + 1] = q;
+    at[pc] = addr + words.length * 4; at[pc + 1] = q; at[pc + 2] = callee;
     words.push(...list);
   }
   return { words: Int32Array.from(words), at };

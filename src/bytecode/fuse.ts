@@ -47,11 +47,33 @@ function matchAt(code: Int32Array, pc: number, parts: readonly Op[], run?: reado
 }
 
 /** Fuse the superinstructions of one function's code, in place. */
-export function fuseCode(code: Int32Array): void {
+export function fuseCode(code: Int32Array): void { fuseRange(code, 0, code.length, true); }
+
+/** The runs of `code` (a function's or the code image) fused again without
+ *  runs (into the fixed superinstructions, as if there were none): where no
+ *  argument list is read (runtime.ts, argListAt), a run only costs the
+ *  interpreter a loop where the fixed ones dispatch straight-line moves
+ *  (interp -> interp with 4 to 6 arguments: about 2-3 ns). */
+export function unfuseRuns(code: Int32Array): void {
   for (let pc = 0; pc < code.length;) {
+    const parts = OP_INFO[code[pc] as Op].parts;
+    if (OP_INFO[code[pc] as Op].run === undefined) { pc += instrLength(code[pc] as Op); continue; }
+    code[pc] = parts![0]!;
+    let end = pc + instrLength(code[pc] as Op);
+    while (code[end] !== parts![parts!.length - 1]) end += instrLength(code[end] as Op);
+    pc = fuseRange(code, pc, end, false);
+  }
+}
+
+/** Fuse from position `from` on, up to the first instruction starting at or
+ *  past `to`; returns that instruction's position. */
+function fuseRange(code: Int32Array, from: number, to: number, runs: boolean): number {
+  let pc = from;
+  while (pc < to && pc < code.length) {
     const op = code[pc] as Op;
     let next = pc + instrLength(op), best = 1, fused = op;
     for (const s of BY_FIRST.get(op) ?? []) {
+      if (!runs && s.run !== undefined) continue;
       const m = matchAt(code, pc, s.parts, s.run);
       if (m === null || m.count <= best) continue;
       best = m.count; next = m.end; fused = s.op;
@@ -59,6 +81,7 @@ export function fuseCode(code: Int32Array): void {
     code[pc] = fused;
     pc = next;
   }
+  return pc;
 }
 
 /** The module as plain instructions: each superinstruction's opcode replaced by

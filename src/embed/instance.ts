@@ -457,7 +457,7 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrup
   }
   // Only the wasm backend's generated i2c adapter reads argument lists
   // (runtime.ts argListAt): for any other entry the interpreter moves them.
-  if (backend === null || backend.name !== 'wasm' || (o.adapters ?? DEFAULTS.adapters) !== 'generated') rt.argListAt.fill(0);
+  if (backend === null || backend.name !== 'wasm' || (o.adapters ?? DEFAULTS.adapters) !== 'generated') rt.dropArgLists();
   rt.tiering = makeTiering(rt, o, backend, events);
   return inst = new Instance(rt, backend, io, events);
 }

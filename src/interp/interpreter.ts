@@ -356,10 +356,12 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
               // cost every call about 1 ns).
               if (op >= Op.MOVI_MOVES_CALL) {
                 const list = argListAt[pc]!;
-                if (list !== 0) {
+                // (The callee's entry tested first: an interpreted callee's moves
+                // follow with as little as possible before them.)
+                if (list !== 0 && entries[argListAt[(pc + 2) | 0]!] !== null) {
                   const at = argListAt[(pc + 1) | 0]!, callee = code[(at + 1) | 0]!;
                   const nfp = (fp + code[(at + 2) | 0]! + HEADER_SLOTS) | 0, end = (nfp + frameSizes[callee]!) | 0;
-                  if (entries[callee] !== null && !metered && steps > 0 && end <= stackEnd && end <= I32[HOST_LIMIT_WORD]!) {
+                  if (!metered && steps > 0 && end <= stackEnd && end <= I32[HOST_LIMIT_WORD]!) {
                     const runAt = pc, next = (at + 4) | 0;
                     steps--; pc = at;
                     const calls = (counters[callee << 1]! + 1) | 0;

@@ -54,6 +54,7 @@ import { HEADER_SLOTS, Kind, Op, instrLength } from '../bytecode/opcodes.js';
 import { TO_HOST, Hdr, headerAt, frameFn, callerFpOf, resumePcOf, pushFrame } from './frames.js';
 import type { BcModule } from '../bytecode/module.js';
 import { codeImage, argLists } from '../bytecode/code-image.js';
+import { unfuseRuns } from '../bytecode/fuse.js';
 import { Memory, MAX_MEMORY_BYTES } from './memory.js';
 import { Heap, ObjKind } from './heap.js';
 import { GarbageCollector, type RootSource } from './gc.js';
@@ -187,7 +188,7 @@ export class Runtime implements RootSource {
   /** Argument lists (bytecode/code-image.ts, ArgLists), in linear memory
    *  between the globals and the frame stack: per image position of a run
    *  of argument moves that has one, its list's byte address (0: none), and
-   *  at the next position its CALL's position. All 0 unless the compiled
+   *  at the next two its CALL's position and the callee. All 0 unless the compiled
    *  entries read lists (the wasm backend's generated i2c adapter: the
    *  embedding clears them otherwise). */
   readonly argListAt: Int32Array;
@@ -242,7 +243,14 @@ export class Runtime implements RootSource {
    *  the embedding for the backend in use (config.ts HOST_STACK). */
   hostStackSlots = 0;
   crossingSlots = 0;
-  /** Result of the last function that returned to the host (raw i32 or f64):
+  /** No compiled entry reads argument lists (not the wasm backend's generated
+   *  i2c): none is used, and the interpreter runs the runs' calls as the
+   *  fixed superinstructions (fuse.ts, unfuseRuns). Before the first run. */
+  dropArgLists(): void {
+    this.argListAt.fill(0);
+    unfuseRuns(this.codeImage);
+  }
+    /** Result of the last function that returned to the host (raw i32 or f64):
    *  the scratch slot, where every tier leaves it (nothing else to store). */
   get resultI(): number { return this.mem.i32[SCRATCH_SLOT << 1]!; }
   get resultF(): number { return this.mem.f64[SCRATCH_SLOT]!; }

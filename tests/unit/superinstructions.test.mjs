@@ -199,6 +199,23 @@ test('a call whose arguments are all moved is one run; the longest match wins, a
   assert.deepEqual(names.slice(at + 1, at + 7), ['MOVI', 'MOVR', 'MOVF', 'MOVI', 'MOVF', 'CALL']);
 });
 
+test('where no argument list is read, the runs become the fixed superinstructions again', async () => {
+  const { unfuseRuns } = await import('../../dist/bytecode/fuse.js');
+  const mod = compile(`
+    struct C { k: i32 }
+    fn g(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32) -> i32 { return a + b + c + d + e + f; }
+    fn h(a: C, b: C, c: f64) -> i32 { return a.k + b.k + c as i32; }
+    fn main() { let n = 2; let c = new C { k: 1 }; let x = 0.5; print(g(n, n, n, n, n, n)); print(h(c, c, x)); }`);
+  const main = fnNamed(mod, 'main');
+  const names = (code) => opNames({ code }).filter((n) => n.includes('MOV') || n.includes('CALL'));
+  assert.deepEqual(names(main.code).filter((n) => n.includes('*')), ['MOVI+(MOVI|MOVR|MOVF)*+CALL', 'MOVR+(MOVI|MOVR|MOVF)*+CALL']);
+  const code = main.code.slice();
+  unfuseRuns(code);
+  // (Each later part is listed too, under its own opcode.)
+  assert.deepEqual(names(code), ['MOVR', 'MOVI+MOVI', 'MOVI', 'MOVI+MOVI', 'MOVI', 'MOVI+MOVI+CALL', 'MOVI', 'CALL', 'MOVR', 'MOVR', 'MOVF+CALL', 'CALL']);
+  assert.deepEqual(plainCode(code), plainCode(main.code), 'the same plain instructions');
+});
+
 test('the verifier holds a run to its run and its last part', () => {
   const mod = compile(`
     fn g(a: i32, b: i32, c: i32) -> i32 { return a + b + c; }
@@ -230,6 +247,7 @@ test('argument lists: a run moving registers into the parameters has one; one mo
   const { words, at } = argLists(image, [[], [1, 1, 1]], H, 800, RUNS, MOVES, Op.CALL);
   assert.equal(at[0], 800);
   assert.equal(at[1], 6, 'the CALL of the run');
+  assert.equal(at[2], 1, 'the callee');
   assert.deepEqual([...words], [(2 - 6) * 8, 8, (1 - 6) * 8]);
   for (const p of [10, 20, 30]) assert.equal(at[p], 0, `no list for the run at ${p}`);
 });
