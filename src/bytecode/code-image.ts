@@ -36,3 +36,43 @@ function relocateJumps(code: Int32Array, base: number, length: number): void {
     OP_INFO[code[pc] as Op].args.forEach((a, i) => { if (a === 'lbl') code[pc + 1 + i] = code[pc + 1 + i]! + base; });
   }
 }
+
+/** Argument lists (the wasm i2c adapter's way to read a call's arguments where
+ *  the caller has them). For each call that is a run of argument moves then
+ *  CALL (opcodes.ts, SUPER_RUNS) whose moves each copy a register below the
+ *  call area into one of the callee's parameters, a list of one word per
+ *  parameter: the byte offset, from the callee's frame, of where that argument
+ *  is (the caller's register for a moved one, the parameter's own slot for one
+ *  written before the run). The interpreter then skips the moves when the
+ *  callee is compiled and hands the list to the adapter, which loads each
+ *  argument itself: a move costs the interpreter a dispatch or a turn of a
+ *  loop, about 1.2 ns, the adapter's load a fraction of that
+ *  (docs/architecture.md, crossings, fifth round). `words` is the lists, to be
+ *  stored at byte address `addr` (> 0); `at[p]` is a run's list's byte address
+ *  (0: no list) at the run's image position p, `at[p + 1]` its CALL's
+ *  position and `at[p + 2]` the callee. */
+export interface ArgLists { readonly words: Int32Array; readonly at: Int32Array }
+
+export function argLists(image: CodeImage, params: readonly (readonly unknown[])[], headerSlots: number, addr: number, runOps: readonly Op[], moveOps: readonly Op[], callOp: Op): ArgLists {
+  const code = image.code, at = new Int32Array(code.length);
+  const words: number[] = [];
+  for (let pc = 0; pc < code.length; pc += instrLength(code[pc] as Op)) {
+    if (!runOps.includes(code[pc] as Op)) continue;
+    let q = pc;
+    const moves: [number, number][] = [];
+    do { moves.push([code[q + 1]!, code[q + 2]!]); q += 3; } while (moveOps.includes(code[q] as Op));
+    if (code[q] !== callOp) continue;
+    const callee = code[q + 1]!, first = code[q + 2]! + headerSlots, n = params[callee]!.length;
+    const list = Array.from({ length: n }, (_, i) => i * 8);
+    const seen = new Set<number>();
+    const ok = moves.every(([dst, src]) => {
+      if (dst < first || dst >= first + n || src >= code[q + 2]! || seen.has(dst)) return false;
+      seen.add(dst); list[dst - first] = (src - first) * 8;
+      return true;
+    });
+    if (!ok) continue;
+    at[pc] = addr + words.length * 4; at[pc + 1] = q; at[pc + 2] = callee;
+    words.push(...list);
+  }
+  return { words: Int32Array.from(words), at };
+}

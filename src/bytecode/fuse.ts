@@ -7,48 +7,81 @@
 // What must stay true: a superinstruction's later parts keep their own opcodes,
 // so an instruction is fused as a first part or as a later part, never both (the
 // scan skips past every part it fused); at a position, the longest run of parts
-// that matches wins.
+// that matches wins (a run, opcodes.ts SUPER_RUNS, counts the parts it matched
+// there; a fixed superinstruction of the same length wins over it).
 
 import { Op, OP_INFO, instrLength } from './opcodes.js';
 import type { BcModule } from './module.js';
 
 /** Superinstructions by their first part, longest first. */
-const BY_FIRST: ReadonlyMap<Op, readonly { op: Op; parts: readonly Op[] }[]> = (() => {
-  const map = new Map<Op, { op: Op; parts: readonly Op[] }[]>();
+type Candidate = { op: Op; parts: readonly Op[]; run?: readonly Op[] };
+const BY_FIRST: ReadonlyMap<Op, readonly Candidate[]> = (() => {
+  const map = new Map<Op, Candidate[]>();
   for (const [key, info] of Object.entries(OP_INFO)) {
     if (!info.parts) continue;
     const first = info.parts[0]!;
     if (!map.has(first)) map.set(first, []);
-    map.get(first)!.push({ op: Number(key) as Op, parts: info.parts });
+    map.get(first)!.push({ op: Number(key) as Op, parts: info.parts, ...(info.run ? { run: info.run } : {}) });
   }
-  for (const list of map.values()) list.sort((a, b) => b.parts.length - a.parts.length);
+  // Fixed ones first, longest first: a run must match more parts to win.
+  for (const list of map.values()) list.sort((a, b) => +(a.run !== undefined) - +(b.run !== undefined) || b.parts.length - a.parts.length);
   return map;
 })();
 
-/** Do the instructions from pc on have the opcodes `parts`? Returns the position
- *  after the last of them, or -1. */
-function matchAt(code: Int32Array, pc: number, parts: readonly Op[]): number {
-  for (const p of parts) {
-    if (pc >= code.length || code[pc] !== p) return -1;
-    pc += instrLength(p);
+/** Do the instructions from pc on have the opcodes `parts` (with one or more of
+ *  `run` after the first)? Returns the position after the last of them and how
+ *  many instructions matched, or null. */
+function matchAt(code: Int32Array, pc: number, parts: readonly Op[], run?: readonly Op[]): { end: number; count: number } | null {
+  let count = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    if (pc >= code.length || code[pc] !== p) return null;
+    pc += instrLength(p); count++;
+    if (i === 0 && run !== undefined) {
+      const first = pc;
+      while (pc < code.length && run.includes(code[pc] as Op)) { pc += instrLength(code[pc] as Op); count++; }
+      if (pc === first) return null;
+    }
   }
-  return pc;
+  return { end: pc, count };
 }
 
 /** Fuse the superinstructions of one function's code, in place. */
-export function fuseCode(code: Int32Array): void {
+export function fuseCode(code: Int32Array): void { fuseRange(code, 0, code.length, true); }
+
+/** The runs of `code` (a function's or the code image) fused again without
+ *  runs (into the fixed superinstructions, as if there were none): where no
+ *  argument list is read (runtime.ts, argListAt), a run only costs the
+ *  interpreter a loop where the fixed ones dispatch straight-line moves
+ *  (interp -> interp with 4 to 6 arguments: about 2-3 ns). */
+export function unfuseRuns(code: Int32Array): void {
   for (let pc = 0; pc < code.length;) {
+    const parts = OP_INFO[code[pc] as Op].parts;
+    if (OP_INFO[code[pc] as Op].run === undefined) { pc += instrLength(code[pc] as Op); continue; }
+    code[pc] = parts![0]!;
+    let end = pc + instrLength(code[pc] as Op);
+    while (code[end] !== parts![parts!.length - 1]) end += instrLength(code[end] as Op);
+    pc = fuseRange(code, pc, end, false);
+  }
+}
+
+/** Fuse from position `from` on, up to the first instruction starting at or
+ *  past `to`; returns that instruction's position. */
+function fuseRange(code: Int32Array, from: number, to: number, runs: boolean): number {
+  let pc = from;
+  while (pc < to && pc < code.length) {
     const op = code[pc] as Op;
-    let next = pc + instrLength(op);
+    let next = pc + instrLength(op), best = 1, fused = op;
     for (const s of BY_FIRST.get(op) ?? []) {
-      const end = matchAt(code, pc, s.parts);
-      if (end < 0) continue;
-      code[pc] = s.op;
-      next = end;
-      break;
+      if (!runs && s.run !== undefined) continue;
+      const m = matchAt(code, pc, s.parts, s.run);
+      if (m === null || m.count <= best) continue;
+      best = m.count; next = m.end; fused = s.op;
     }
+    code[pc] = fused;
     pc = next;
   }
+  return pc;
 }
 
 /** The module as plain instructions: each superinstruction's opcode replaced by

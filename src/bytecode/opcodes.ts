@@ -49,6 +49,8 @@ export const enum Op {
   GETFF_SUBF, MULF_SUBF, ADDF_SUBF, MULF_MULF, ADDF_LEF_JF_JMPLOOP, MOVI_CALL, MOVR_CALL, MOVF_CALL,
   JGEK_RETI, MOVI_MOVI_CALL, AGETF_MULF_ADDF_FORLOOP, I2F_RDIVFK_RETF, GETFF_MULF_ADDF_SETFF,
   AGETI_AGETI_ASETI_ASETI, LOADNULL_SETFR, SETFR_RETR, GETFR_GETFI, GETFI_JNEK, ADDF_MULF_MULF,
+  // Runs (SUPER_RUNS below): the last opcodes, so the interpreter tests for them with one compare.
+  MOVI_MOVES_CALL, MOVR_MOVES_CALL, MOVF_MOVES_CALL,
 }
 
 /** Operand kinds. r*: a register read, w*: a register written (i/f/r = its kind);
@@ -120,6 +122,9 @@ export interface OpInfo {
   readonly step?: 'call' | 'backEdge';
   /** A superinstruction: the plain instructions it runs, in order (SUPER_PARTS). */
   readonly parts?: readonly Op[];
+  /** A run (SUPER_RUNS): between parts[0] and the rest of parts, one or more
+   *  instructions, each any of these. */
+  readonly run?: readonly Op[];
 }
 
 const I3 = ['wi', 'ri', 'ri'] as const;
@@ -343,21 +348,40 @@ const SUPER_PARTS = {
   [Op.ADDF_MULF_MULF]: [Op.ADDF, Op.MULF, Op.MULF],
 } as const;
 
+// Runs: a first part, then one or more instructions each of the run's opcodes,
+// then the last parts; the same encoding and rules as SUPER_PARTS (the fuse pass
+// takes the longest run; a fixed superinstruction of the same length wins). The
+// interpreter's case loops over the run, each later part telling its own kind.
+// The arguments of a call all moved from registers, then the call: one dispatch
+// where there was one per argument (interp -> compiled and interp -> interp with
+// three or more arguments or two of f64 or references; docs/architecture.md,
+// crossings, fifth round).
+const MOVES = [Op.MOVI, Op.MOVR, Op.MOVF] as const;
+const SUPER_RUNS = {
+  [Op.MOVI_MOVES_CALL]: { first: Op.MOVI, run: MOVES, last: [Op.CALL] },
+  [Op.MOVR_MOVES_CALL]: { first: Op.MOVR, run: MOVES, last: [Op.CALL] },
+  [Op.MOVF_MOVES_CALL]: { first: Op.MOVF, run: MOVES, last: [Op.CALL] },
+} as const;
+
 /** The superinstructions. */
-export type SuperOp = keyof typeof SUPER_PARTS;
+export type SuperOp = keyof typeof SUPER_PARTS | keyof typeof SUPER_RUNS;
 type PlainOp = Exclude<Op, SuperOp>;
 
 /** A superinstruction's entry: its first part's operands and checks, named by
  *  its parts (`LOADI+ASETI`); its `parts` say what follows. */
-function superInfo(parts: readonly PlainOp[]): OpInfo {
+function superInfo(parts: readonly PlainOp[], run?: readonly PlainOp[]): OpInfo {
   const { alu: _alu, cmp: _cmp, doc: _doc, name: _name, ...first } = OP_TABLE[parts[0]!] as OpInfo;
   const names = parts.map((p) => OP_TABLE[p].name);
-  return { ...first, name: names.join('+'), doc: `superinstruction: ${names.join(', then ')}`, parts };
+  if (run === undefined) return { ...first, name: names.join('+'), doc: `superinstruction: ${names.join(', then ')}`, parts };
+  const runName = run.map((p) => OP_TABLE[p].name).join('|');
+  return { ...first, name: [names[0], `(${runName})*`, ...names.slice(1)].join('+'),
+    doc: `superinstruction: ${names[0]}, then one or more of ${runName}, then ${names.slice(1).join(', then ')}`, parts, run };
 }
 
 export const OP_INFO: { readonly [K in Op]: OpInfo } = {
   ...OP_TABLE,
-  ...Object.fromEntries(Object.entries(SUPER_PARTS).map(([op, parts]) => [op, superInfo(parts)])) as { [K in SuperOp]: OpInfo },
+  ...Object.fromEntries(Object.entries(SUPER_PARTS).map(([op, parts]) => [op, superInfo(parts)])) as { [K in keyof typeof SUPER_PARTS]: OpInfo },
+  ...Object.fromEntries(Object.entries(SUPER_RUNS).map(([op, r]) => [op, superInfo([r.first, ...r.last], r.run)])) as { [K in keyof typeof SUPER_RUNS]: OpInfo },
 };
 
 export const OP_COUNT = Object.keys(OP_INFO).length;

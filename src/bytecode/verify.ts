@@ -89,7 +89,7 @@ function checkInstructions(ctx: Ctx): void {
     if (ctx.targets.has(pc)) ctx.area.fill(0);
     info.args.forEach((a, i) => checkOperand(ctx, pc, a, code[pc + 1 + i]!, i));
     checkSpecial(ctx, pc, info.parts ? info.parts[0]! : op);
-    if (info.parts) checkParts(ctx, pc, info.parts);
+    if (info.parts) checkParts(ctx, pc, info.parts, info.run);
     pc += 1 + info.args.length;
   }
 }
@@ -169,9 +169,13 @@ function checkSpecial(ctx: Ctx, pc: number, op: Op): void {
 
 /** A superinstruction's later parts follow it, each a complete instruction (its
  *  operands are checked where it stands). */
-function checkParts(ctx: Ctx, pc: number, parts: readonly Op[]): void {
+function checkParts(ctx: Ctx, pc: number, parts: readonly Op[], run?: readonly Op[]): void {
   const code = ctx.fn.code;
   let at = pc + 1 + OP_INFO[parts[0]!].args.length;
+  if (run !== undefined) {
+    if (!run.includes(code[at] as Op)) { ctx.errors.push(`@${pc} ${OP_INFO[code[pc] as Op].name}: not followed by its run`); return; }
+    while (run.includes(code[at] as Op)) at += 1 + OP_INFO[code[at] as Op].args.length;
+  }
   for (const p of parts.slice(1)) {
     if (code[at] !== p) { ctx.errors.push(`@${pc} ${OP_INFO[code[pc] as Op].name}: not followed by its part ${OP_INFO[p].name}`); return; }
     at += 1 + OP_INFO[p].args.length;

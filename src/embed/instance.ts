@@ -455,6 +455,9 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrup
     rt.hostStackSlots = o.hostStackSlots ?? Math.max(1, Math.floor(HOST_STACK[backend.name].slots * hostStackScale()));
     rt.crossingSlots = HOST_STACK[backend.name].crossingSlots;
   }
+  // Only the wasm backend's generated i2c adapter reads argument lists
+  // (runtime.ts argListAt): for any other entry the interpreter moves them.
+  if (backend === null || backend.name !== 'wasm' || (o.adapters ?? DEFAULTS.adapters) !== 'generated') rt.dropArgLists();
   rt.tiering = makeTiering(rt, o, backend, events);
   return inst = new Instance(rt, backend, io, events);
 }

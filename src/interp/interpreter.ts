@@ -55,6 +55,10 @@
 //   way it went (written out in each case: a helper function would not always
 //   be inlined into this loop); every CALLV whose target is not the first its
 //   profile holds notes it (noteTarget: up to four targets).
+// - A run of argument moves with an argument list (opcodes.ts SUPER_RUNS,
+//   runtime.ts argListAt) whose callee is compiled makes its call itself with
+//   the moves left out (the i2c reads the arguments through the list); every
+//   other call's arguments are in the callee's slots when it is entered.
 // - The switch is exhaustive over Op: a new opcode without a case fails to compile.
 // - A superinstruction (opcodes.ts, SUPER_PARTS) runs its parts in order, pc
 //   standing at each part's own position while it runs, so traps, back-edges and
@@ -87,8 +91,22 @@ export { GuestFault };
  *  goes to the host (the scratch slot) as if the frame had returned. */
 function runCompiled(rt: Runtime, fn: number, fp: number): void {
   const callerFp = callerFpOf(rt.mem.i32, fp);
-  rt.entries[fn]!(fp, SCRATCH_SLOT << 3, fn, callerFp, resumePcOf(rt.mem.i32, fp));
+  rt.entries[fn]!(fp, SCRATCH_SLOT << 3, fn, callerFp, resumePcOf(rt.mem.i32, fp), 0);
   rt.mem.i32[TOP_FP_WORD] = callerFp;
+}
+
+/** A run of argument moves then CALL (opcodes.ts, SUPER_RUNS) at image
+ *  position pc, op its superinstruction: the moves, in order. Returns the
+ *  CALL's position. */
+function moveRun(code: Int32Array, I32: Int32Array, F64: Float64Array, fp: number, pc: number, op: Op): number {
+  let move: Op = op === Op.MOVF_MOVES_CALL ? Op.MOVF : Op.MOVI;
+  do {
+    if (move === Op.MOVF) F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!;
+    else I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!;
+    pc = (pc + 3) | 0;
+    move = code[pc] as Op;
+  } while (move !== Op.CALL);
+  return pc;
 }
 
 /** slice(): the frame that entered run() (or the adapter) returned to the host. */
@@ -189,6 +207,7 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
     const kf = rt.f64Consts, ks = rt.strAddrs, heap = rt.heap, mem = rt.mem, out = rt.out;
     const gb = rt.globalsSlot, stackEnd = rt.stackEndSlot;
     const entries = rt.entries, tiering = rt.tiering, limits = rt.limits, metered = limits.metered === true;
+    const argListAt = rt.argListAt;
     const callHot = tiering.callThreshold, compileReady = tiering.compileReady, profiling = tiering.optimizing === true;
     const loopHot = tiering.loopHot;
     let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16, U8 = mem.u8;
@@ -326,6 +345,62 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
               else if (op !== Op.ADDI_CALL) { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; }
               else { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + code[(pc + 3) | 0]!; pc = (pc + 4) | 0; }
             // falls through: the CALL part
+            case Op.MOVI_MOVES_CALL: case Op.MOVR_MOVES_CALL: case Op.MOVF_MOVES_CALL:
+              // A run (opcodes.ts, SUPER_RUNS): every argument moved, then the call.
+              // The first move's kind is the superinstruction's, each later one's its
+              // own opcode's. The runs are the last opcodes: the fixed ones above
+              // pass here with one compare.
+              // With an argument list (runtime.ts, argListAt) and a compiled callee
+              // that the CALL would enter, the call is made here, with no moves:
+              // the callee's i2c reads the arguments through the list where they
+              // are. This is the CALL part's way into compiled code, its
+              // conditions tested first (no fuel to count, steps left, the frame
+              // within the segment and the host-stack budget), so that nothing
+              // carries over to the CALL part (a variable live across the loop
+              // cost every call about 1 ns).
+              if (op >= Op.MOVI_MOVES_CALL) {
+                const list = argListAt[pc]!;
+                // (The callee's entry tested first: an interpreted callee's moves
+                // follow with as little as possible before them.)
+                if (list !== 0 && entries[argListAt[(pc + 2) | 0]!] !== null) {
+                  const at = argListAt[(pc + 1) | 0]!, callee = code[(at + 1) | 0]!;
+                  const nfp = (fp + code[(at + 2) | 0]! + HEADER_SLOTS) | 0, end = (nfp + frameSizes[callee]!) | 0;
+                  if (!metered && steps > 0 && end <= stackEnd && end <= I32[HOST_LIMIT_WORD]!) {
+                    const runAt = pc, next = (at + 4) | 0;
+                    steps--; pc = at;
+                    const calls = (counters[callee << 1]! + 1) | 0;
+                    counters[callee << 1] = calls;
+                    // A safepoint: the callee may become compiled (or not) here.
+                    if (calls === callHot) tiering.onHotCall(callee);
+                    else if (compileReady[0] !== 0) tiering.poll();
+                    const entry = entries[callee] as CompiledEntry | null;
+                    if (entry === null) {
+                      // Its compiled code went at the safepoint: the moves, then the frame.
+                      moveRun(code, I32, F64, fp, runAt, op);
+                      pushFrame(I32, nfp, callee, fp, next - bases[fn]!, code[(at + 3) | 0]!);
+                      fp = nfp; fn = callee; pc = bases[callee]!;
+                      continue;
+                    }
+                    entry(nfp, (fp + code[(at + 3) | 0]!) << 3, callee, fp, next - bases[fn]!, list);
+                    const crossed = crossings[fn]! + 1;
+                    crossings[fn] = crossed;
+                    if (crossed === callHot) tiering.onHotCall(fn);
+                    pc = next;
+                    if (mem.i32 === I32) continue;
+                    break;
+                  }
+                }
+                // moveRun written out: V8 does not inline a call into this loop
+                // (too big), and the call measured 1-2 ns of six moves.
+                let move: Op = op === Op.MOVF_MOVES_CALL ? Op.MOVF : Op.MOVI;
+                do {
+                  if (move === Op.MOVF) F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!;
+                  else I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!;
+                  pc = (pc + 3) | 0;
+                  move = code[pc] as Op;
+                } while (move !== Op.CALL);
+              }
+            // falls through: the CALL part
             case Op.CALL: case Op.CALLV: {
               // The end of a slice: the call runs first in the next one.
               if (--steps < 0) { stopFp = fp; if (metered) I32[FUEL_WORD] = fuel; return pc; }
@@ -358,7 +433,7 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
               // Compiled code only within the host-stack budget (runtime.ts).
               if (entry !== null && end <= I32[HOST_LIMIT_WORD]!) {
                 if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
-                entry(nfp, (fp + dst) << 3, callee, fp, next - bases[fn]!);
+                entry(nfp, (fp + dst) << 3, callee, fp, next - bases[fn]!, 0);
                 if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
                 // The caller's crossings count toward its own compile (a safepoint).
                 const crossed = crossings[fn]! + 1;

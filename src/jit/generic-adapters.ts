@@ -6,7 +6,7 @@
 // signature cookie); kept to measure what generating them buys (bench/crossings.mjs,
 // docs/architecture.md). Both backends use them.
 //
-//   i2c(calleeFp, dstAddr, f, callerFp, resumePc)
+//   i2c(calleeFp, dstAddr, f, callerFp, resumePc[, args])  (args: always 0 here; runtime.ts argListAt)
 //                                 one for every shape: writes the callee's header
 //                                 (pushCompiledFrame), reads its arity, parameter kinds and
 //                                 result kind from tables, loads the arguments

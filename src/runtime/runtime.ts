@@ -53,7 +53,8 @@
 import { HEADER_SLOTS, Kind, Op, instrLength } from '../bytecode/opcodes.js';
 import { TO_HOST, Hdr, headerAt, frameFn, callerFpOf, resumePcOf, pushFrame } from './frames.js';
 import type { BcModule } from '../bytecode/module.js';
-import { codeImage } from '../bytecode/code-image.js';
+import { codeImage, argLists } from '../bytecode/code-image.js';
+import { unfuseRuns } from '../bytecode/fuse.js';
 import { Memory, MAX_MEMORY_BYTES } from './memory.js';
 import { Heap, ObjKind } from './heap.js';
 import { GarbageCollector, type RootSource } from './gc.js';
@@ -130,8 +131,11 @@ export const enum InterpEntry { HOST = 0, CROSSING = 1, RESUME = 2 }
  *  writes the header of the callee's frame at calleeFp (fn, callerFp, resumePc:
  *  frames.ts, pushCompiledFrame; its arguments are in its slots already), runs
  *  it and stores its result at byte address dstAddr. The wasm adapters write
- *  the three words for a fraction of what the interpreter's stores cost. */
-export type CompiledEntry = (calleeFp: number, dstAddr: number, fn: number, callerFp: number, resumePc: number) => void;
+ *  the three words for a fraction of what the interpreter's stores cost.
+ *  args: 0 (the arguments are in the callee's slots), or the byte address of
+ *  the call's argument list (argListAt): only the wasm backend's generated
+ *  adapter gets one. */
+export type CompiledEntry = (calleeFp: number, dstAddr: number, fn: number, callerFp: number, resumePc: number, args: number) => void;
 
 /** The interpreter's entry (interp/interpreter.ts, interpreterFor): runs the
  *  frame already pushed at fp, entered as `entry` says, from position startPc
@@ -181,6 +185,13 @@ export class Runtime implements RootSource {
    *  and where each function's starts in it. */
   readonly codeImage: Int32Array;
   readonly codeBases: Int32Array;
+  /** Argument lists (bytecode/code-image.ts, ArgLists), in linear memory
+   *  between the globals and the frame stack: per image position of a run
+   *  of argument moves that has one, its list's byte address (0: none), and
+   *  at the next two its CALL's position and the callee. All 0 unless the compiled
+   *  entries read lists (the wasm backend's generated i2c adapter: the
+   *  embedding clears them otherwise). */
+  readonly argListAt: Int32Array;
   readonly frameSizes: Int32Array;
   /** Result kind per function (0: none). */
   readonly retKinds: Uint8Array;
@@ -232,13 +243,24 @@ export class Runtime implements RootSource {
    *  the embedding for the backend in use (config.ts HOST_STACK). */
   hostStackSlots = 0;
   crossingSlots = 0;
-  /** Result of the last function that returned to the host (raw i32 or f64):
+  /** No compiled entry reads argument lists (not the wasm backend's generated
+   *  i2c): none is used, and the interpreter runs the runs' calls as the
+   *  fixed superinstructions (fuse.ts, unfuseRuns). Before the first run. */
+  dropArgLists(): void {
+    this.argListAt.fill(0);
+    unfuseRuns(this.codeImage);
+  }
+    /** Result of the last function that returned to the host (raw i32 or f64):
    *  the scratch slot, where every tier leaves it (nothing else to store). */
   get resultI(): number { return this.mem.i32[SCRATCH_SLOT << 1]!; }
   get resultF(): number { return this.mem.f64[SCRATCH_SLOT]!; }
 
   constructor(readonly mod: BcModule, private readonly opts: RuntimeOptions) {
-    this.stackStartSlot = align(this.globalsSlot + mod.globals.length, 2);
+    const image = codeImage(mod.functions.map((f) => f.code));
+    const lists = argLists(image, mod.functions.map((f) => f.params), HEADER_SLOTS, (this.globalsSlot + mod.globals.length) << 3,
+      [Op.MOVI_MOVES_CALL, Op.MOVR_MOVES_CALL, Op.MOVF_MOVES_CALL], [Op.MOVI, Op.MOVR, Op.MOVF], Op.CALL);
+    const listsSlot = this.globalsSlot + mod.globals.length;
+    this.stackStartSlot = align(listsSlot + ((lists.words.length + 1) >> 1), 2);
     const stackSlots = Math.max(64, Math.floor(opts.stackBytes / 8));
     const firstSlots = firstSegmentSlots(stackSlots);
     this.stackEndSlot = this.stackStartSlot + firstSlots;
@@ -260,9 +282,10 @@ export class Runtime implements RootSource {
     this.retKinds = Uint8Array.from(mod.functions, (f) => f.ret ?? 0);
     this.counters = new Int32Array(mod.functions.length * 2);
     this.crossings = new Int32Array(mod.functions.length);
-    const image = codeImage(this.codes);
     this.codeImage = image.code;
     this.codeBases = image.bases;
+    this.mem.i32.set(lists.words, listsSlot << 1);
+    this.argListAt = lists.at;
     const profiles = newProfiles(this.codes, image.bases, image.code.length);
     this.profiles = profiles.perFn;
     this.profileImage = profiles.all;

@@ -168,10 +168,10 @@ export class TierEventLog {
 
   /** An i2c entry that counts the calls into it from interpreted frames (not the
    *  host's own entries: `fromHost` tells them apart by the caller's fp). */
-  countingI2c<E extends (fp: number, dst: number, fn: number, callerFp: number, resumePc: number) => void>(entry: E, fromHost: (callerFp: number) => boolean): E {
-    return ((fp: number, dst: number, fn: number, callerFp: number, resumePc: number) => {
+  countingI2c<E extends (fp: number, dst: number, fn: number, callerFp: number, resumePc: number, args: number) => void>(entry: E, fromHost: (callerFp: number) => boolean): E {
+    return ((fp: number, dst: number, fn: number, callerFp: number, resumePc: number, args: number) => {
       if (!fromHost(callerFp)) this.interpToCompiled++;
-      entry(fp, dst, fn, callerFp, resumePc);
+      entry(fp, dst, fn, callerFp, resumePc, args);
     }) as E;
   }
 

@@ -52,7 +52,16 @@ test('each superinstruction: plain parts, a first part that neither calls nor en
     for (const p of info.parts) assert.equal(OP_INFO[p].parts, undefined, `${info.name}: part ${OP_INFO[p].name} is itself fused`);
     assert.ok(!OP_INFO[first].calls && !OP_INFO[first].ends && !OP_INFO[first].step && !OP_INFO[first].allocates, info.name);
     assert.deepEqual(info.args, OP_INFO[first].args, info.name);
-    assert.equal(info.name, info.parts.map((p) => OP_INFO[p].name).join('+'));
+    const names = info.parts.map((p) => OP_INFO[p].name);
+    if (info.run) {
+      // A run (SUPER_RUNS): its repeated instructions are plain and never call, end or count a step.
+      for (const p of info.run) {
+        assert.equal(OP_INFO[p].parts, undefined, `${info.name}: run part ${OP_INFO[p].name} is itself fused`);
+        assert.ok(!OP_INFO[p].calls && !OP_INFO[p].ends && !OP_INFO[p].step && !OP_INFO[p].allocates, info.name);
+      }
+      names.splice(1, 0, `(${info.run.map((p) => OP_INFO[p].name).join('|')})*`);
+    }
+    assert.equal(info.name, names.join('+'));
     assert.ok(rest.length > 0);
   }
 });
@@ -162,6 +171,128 @@ test('the verifier holds a superinstruction to its parts', () => {
   assert.ok(pc !== undefined);
   main.code[pc + 3] = Op.ASETR;   // the ASETI part, now another (well-formed) store
   assert.match(verifyModule(mod).join('\n'), /LOADI\+ASETI: not followed by its part ASETI/);
+});
+
+test('a call whose arguments are all moved is one run; the longest match wins, a fixed one on a tie', () => {
+  const mod = compile(`
+    struct C { k: i32 }
+    fn f6(a: f64, b: i32, c: C, d: f64, e: i32, f: f64) -> f64 { return a + d + f + (b + e + c.k) as f64; }
+    fn r2(a: C, b: C) -> i32 { return a.k - b.k; }
+    fn i2(a: i32, b: i32) -> i32 { return a - b; }
+    fn i1(a: i32) -> i32 { return a; }
+    fn main() {
+      let c = new C { k: 1 };
+      let x = 1.5;
+      let n = 2;
+      print(f6(x, n, c, x, n, x));
+      print(r2(c, c));
+      print(i2(n, n));
+      print(i1(n));
+      print(i2(n + 1, n));
+    }`);
+  assert.deepEqual(verifyModule(mod), []);
+  const names = opNames(fnNamed(mod, 'main'));
+  const fused = names.filter((n) => n.endsWith('CALL'));
+  assert.deepEqual(fused, ['MOVF+(MOVI|MOVR|MOVF)*+CALL', 'CALL', 'MOVR+(MOVI|MOVR|MOVF)*+CALL', 'CALL', 'MOVI+MOVI+CALL', 'CALL', 'MOVI+CALL', 'CALL', 'MOVI+CALL', 'CALL']);
+  // The run's later parts keep their own opcodes.
+  const at = names.indexOf('MOVF+(MOVI|MOVR|MOVF)*+CALL');
+  assert.deepEqual(names.slice(at + 1, at + 7), ['MOVI', 'MOVR', 'MOVF', 'MOVI', 'MOVF', 'CALL']);
+});
+
+test('where no argument list is read, the runs become the fixed superinstructions again', async () => {
+  const { unfuseRuns } = await import('../../dist/bytecode/fuse.js');
+  const mod = compile(`
+    struct C { k: i32 }
+    fn g(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32) -> i32 { return a + b + c + d + e + f; }
+    fn h(a: C, b: C, c: f64) -> i32 { return a.k + b.k + c as i32; }
+    fn main() { let n = 2; let c = new C { k: 1 }; let x = 0.5; print(g(n, n, n, n, n, n)); print(h(c, c, x)); }`);
+  const main = fnNamed(mod, 'main');
+  const names = (code) => opNames({ code }).filter((n) => n.includes('MOV') || n.includes('CALL'));
+  assert.deepEqual(names(main.code).filter((n) => n.includes('*')), ['MOVI+(MOVI|MOVR|MOVF)*+CALL', 'MOVR+(MOVI|MOVR|MOVF)*+CALL']);
+  const code = main.code.slice();
+  unfuseRuns(code);
+  // (Each later part is listed too, under its own opcode.)
+  assert.deepEqual(names(code), ['MOVR', 'MOVI+MOVI', 'MOVI', 'MOVI+MOVI', 'MOVI', 'MOVI+MOVI+CALL', 'MOVI', 'CALL', 'MOVR', 'MOVR', 'MOVF+CALL', 'CALL']);
+  assert.deepEqual(plainCode(code), plainCode(main.code), 'the same plain instructions');
+});
+
+test('the verifier holds a run to its run and its last part', () => {
+  const mod = compile(`
+    fn g(a: i32, b: i32, c: i32) -> i32 { return a + b + c; }
+    fn main() { let n = 2; print(g(n, n, n)); }`);
+  assert.deepEqual(verifyModule(mod), []);
+  const main = fnNamed(mod, 'main');
+  const pc = [...main.code.keys()].find((i) => main.code[i] === Op['MOVI+(MOVI|MOVR|MOVF)*+CALL']);
+  assert.ok(pc !== undefined);
+  const saved = main.code[pc + 3];
+  main.code[pc + 3] = Op.NEG;   // the first run part, now another (well-formed) instruction
+  assert.match(verifyModule(mod).join('\n'), /not followed by its run/);
+  main.code[pc + 3] = saved;
+  main.code[pc + 9] = Op.CALLX;   // the CALL, now not a CALL
+  assert.match(verifyModule(mod).join('\n'), /not followed by its part CALL/);
+});
+
+test('argument lists: a run moving registers into the parameters has one; one moving anything else has none', async () => {
+  const { argLists } = await import('../../dist/bytecode/code-image.js');
+  const H = 2, RUNS = [Op['MOVI+(MOVI|MOVR|MOVF)*+CALL'], Op['MOVR+(MOVI|MOVR|MOVF)*+CALL'], Op['MOVF+(MOVI|MOVR|MOVF)*+CALL']];
+  const MOVES = [Op.MOVI, Op.MOVR, Op.MOVF];
+  // f(a, b, c) called with base 4: its parameters are registers 6, 7, 8 of the caller.
+  const call = [Op.CALL, 1, 4, 0];
+  const good = [Op['MOVI+(MOVI|MOVR|MOVF)*+CALL'], 8, 1, Op.MOVF, 6, 2, ...call];   // c := r1, a := r2; b written before
+  const outside = [Op['MOVI+(MOVI|MOVR|MOVF)*+CALL'], 3, 1, Op.MOVI, 6, 2, ...call];  // r3 is not a parameter
+  const fromArea = [Op['MOVI+(MOVI|MOVR|MOVF)*+CALL'], 6, 7, Op.MOVI, 8, 2, ...call]; // reads the call area
+  const twice = [Op['MOVI+(MOVI|MOVR|MOVF)*+CALL'], 6, 1, Op.MOVI, 6, 2, ...call];    // a written twice
+  const code = Int32Array.from([...good, ...outside, ...fromArea, ...twice]);
+  const image = { code, bases: Int32Array.of(0) };
+  const { words, at } = argLists(image, [[], [1, 1, 1]], H, 800, RUNS, MOVES, Op.CALL);
+  assert.equal(at[0], 800);
+  assert.equal(at[1], 6, 'the CALL of the run');
+  assert.equal(at[2], 1, 'the callee');
+  assert.deepEqual([...words], [(2 - 6) * 8, 8, (1 - 6) * 8]);
+  for (const p of [10, 20, 30]) assert.equal(at[p], 0, `no list for the run at ${p}`);
+});
+
+test('runs give the same answers in every tier, with the callees compiled and the callers interpreted too', () => {
+  const src = `
+    struct C { k: i32, next: C }
+    fn f6(a: f64, b: i32, c: C, d: f64, e: i32, f: f64) -> f64 {
+      let q = new C { k: b + e, next: c };
+      return a * 100.0 + (b as f64) * 10.0 + (q.k + q.next.k) as f64 + d + f;
+    }
+    fn r3(a: C, b: C, c: C) -> C { return new C { k: a.k + b.k * 2 + c.k * 3, next: null }; }
+    fn deep(a: i32, b: i32, c: i32, n: i32) -> i32 {
+      if n == 0 { return a + b + c; }
+      let m = n - 1;
+      return deep(b, c, a, m) % 100000 + 1;
+    }
+    fn main(args: [str]) {
+      let n = parse_i32(args[0]);
+      var acc = 0.0;
+      var c = new C { k: 1, next: null };
+      let x = 0.25;
+      for i in 0..n {
+        let j = i % 3;
+        acc = acc + f6(x, j, c, x, i, acc) * 0.001;
+        c = r3(c, c, c);
+        c.k = c.k % 1000;
+      }
+      let a = 1;
+      let b = 2;
+      let d = 3;
+      print(acc);
+      print(c.k);
+      print(deep(a, b, d, n));
+    }`;
+  const base = runAll(src, ['3000']).interp;
+  assert.match(base, /^0:/);
+  for (const extra of [{}, { jitFilter: '^(f6|r3|deep)$' }, { gcStress: true }, { stackSizeKB: 1024 }]) {
+    for (const [mode, out] of Object.entries(runAll(src, ['3000'], extra))) assert.equal(out, base, `${mode} ${JSON.stringify(extra)}`);
+  }
+  for (const adapters of ['generic', 'generated']) {
+    let out = '';
+    const r = load('t.tier', src, { tier: 'jit', adapters, jitFilter: '^(f6|r3|deep)$', args: ['3000'], stdout: (t) => { out += t; } });
+    assert.equal(`${r.program.run()}:${out}`, base, adapters);
+  }
 });
 
 test('fused loops give the same output, traps and fuel in every tier', () => {

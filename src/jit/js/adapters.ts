@@ -2,7 +2,7 @@
 // signature shape (kinds of the parameters and the result): factory sources for
 // `new Function('env', source)`, like the functions lower.ts makes.
 //
-//   i2c(calleeFp, dstAddr, f, callerFp, resumePc)
+//   i2c(calleeFp, dstAddr, f, callerFp, resumePc[, args])  (args: always 0 here; runtime.ts argListAt)
 //                               the interpreter's entry into compiled code
 //                               (rt.entries[f]): writes the callee's header
 //                               (frames.ts, pushCompiledFrame), loads the arguments

@@ -4,12 +4,14 @@
 // instantiated by the backend. Pure: the module depends only on the shapes, the
 // table's size and how far a crossing lowers the host-stack limit.
 //
-//   i2c(calleeFp, dstAddr, fn, callerFp, resumePc):  the interpreter's way into compiled code
+//   i2c(calleeFp, dstAddr, fn, callerFp, resumePc, args):  the interpreter's way into compiled code
 //     header FN, CALLER_FP, RESUME_PC := fn, callerFp, resumePc   ;; pushCompiledFrame
 //     br_table on fn to its shape's block (one i2c for every function), where:
 //     [local.get dstAddr]
 //     local.get calleeFp
-//     (load parameter i from slot calleeFp + i) ...
+//     (load parameter i from its slot calleeFp + i; or with an argument list
+//      (args != 0), from byte calleeFp * 8 + word i of the list: its slot, or
+//      the caller's register it was not moved from: runtime.ts argListAt) ...
 //     local.get fn
 //     call_indirect (shape)
 //     [f64.store / i32.store at dstAddr]
@@ -77,8 +79,8 @@ export function typedGenericC2iModule(shapes: readonly Shape[]): WasmModuleBuild
  *  br_table on the callee's index picks its shape's block. */
 function addI2c(mb: WasmModuleBuilder, functions: readonly Shape[]): void {
   const shapes = functionShapes(functions), keys = shapes.map(shapeKey);
-  const wb = mb.addFunction(mb.addType([ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32], []), 'i2c');
-  const [fp, dst, fn] = [wb.param(0), wb.param(1), wb.param(2)];
+  const wb = mb.addFunction(mb.addType([ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32], []), 'i2c');
+  const [fp, dst, fn, args] = [wb.param(0), wb.param(1), wb.param(2), wb.param(5)];
   const fpb = wb.local(ValType.I32), hb = wb.local(ValType.I32);
   wb.localGet(fp); wb.i32Const(3); wb.op(W.I32_SHL); wb.localTee(fpb);
   wb.i32Const(-headerByteOffset(Hdr.FN)); wb.op(W.I32_SUB); wb.localSet(hb);
@@ -91,17 +93,23 @@ function addI2c(mb: WasmModuleBuilder, functions: readonly Shape[]): void {
     wb.localGet(fn);
     wb.brTable(functions.map((f) => blocks[keys.indexOf(shapeKey(f))]!), blocks[0]!);
   }
-  shapes.forEach((s, k) => {
-    wb.end();
+  /** Shape s's call, its arguments from the callee's slots or through the list. */
+  const call = (s: Shape, listed: boolean) => {
     if (s.ret !== null) wb.localGet(dst);
     wb.localGet(fp);
     s.params.forEach((kind, i) => {
       wb.localGet(fpb);
-      wb.load(kind === Kind.F ? W.F64_LOAD : W.I32_LOAD, kind === Kind.F ? 3 : 2, i * 8);
+      if (listed) { wb.localGet(args); wb.load(W.I32_LOAD, 2, i * 4); wb.op(W.I32_ADD); }
+      wb.load(kind === Kind.F ? W.F64_LOAD : W.I32_LOAD, kind === Kind.F ? 3 : 2, listed ? 0 : i * 8);
     });
     wb.localGet(fn);
     wb.callIndirect(shapeType(mb, s.params, s.ret));
     if (s.ret !== null) wb.store(s.ret === Kind.F ? W.F64_STORE : W.I32_STORE, s.ret === Kind.F ? 3 : 2, 0);
+  };
+  shapes.forEach((s, k) => {
+    wb.end();
+    if (s.params.length > 0) { wb.localGet(args); wb.if_(); call(s, true); wb.return_(); wb.end(); }
+    call(s, false);
     if (k < shapes.length - 1) wb.return_();
   });
   wb.finish();
