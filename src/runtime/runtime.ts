@@ -250,7 +250,8 @@ export class Runtime implements RootSource {
     this.argListAt.fill(0);
     unfuseRuns(this.codeImage);
   }
-    /** Result of the last function that returned to the host (raw i32 or f64):
+
+  /** Result of the last function that returned to the host (raw i32 or f64):
    *  the scratch slot, where every tier leaves it (nothing else to store). */
   get resultI(): number { return this.mem.i32[SCRATCH_SLOT << 1]!; }
   get resultF(): number { return this.mem.f64[SCRATCH_SLOT]!; }
