@@ -311,7 +311,7 @@ export class Tiering {
     if (this.state[f] !== FnState.INTERPRETED) return;
     const calls = this.counters === null ? this.callThreshold : this.counters[f << 1]!;
     if (calls < this.callThreshold && this.onlyFrame(f, calls)) return;
-    this.tierUp(f);
+    this.tierUp(f, calls < this.callThreshold);
   }
 
   /** A call of f was counted, `calls` its count now (a safepoint): compile f
@@ -450,13 +450,15 @@ export class Tiering {
     return this.opts.filter === null || this.opts.filter.test(this.names[f]!);
   }
 
-  private tierUp(f: number): void {
+  /** `byCrossings`: f got hot by its interpreted frames' calls into compiled
+   *  code, before it had N calls of its own (onHotCall). */
+  private tierUp(f: number, byCrossings = false): void {
     if (!this.mayCompile(f)) {
       this.fail(f, 'excluded by --jit-filter');
       return;
     }
     if (this.opts.thread && this.optimizing && this.opts.mode === 'auto' && this.enqueue(f, null, this.threadDecides('first', f))) return;
-    const plan = this.firstPlan(f);
+    const plan = this.firstPlan(f, byCrossings);
     if (plan.spec === null && this.enqueue(f, null, plan)) return;
     this.install(f, plan);
   }
@@ -467,11 +469,18 @@ export class Tiering {
   }
 
   /** How f leaves the interpreter: tier 2 up front under --tier=opt; else tier
-   *  1, counting toward tier 2 when its profile gives something to speculate on. */
-  private firstPlan(f: number): CompilePlan {
+   *  1, counting toward tier 2 when its profile gives something to speculate on.
+   *  Tier 2 at once, too, for a function hot by its crossings (`byCrossings`: a
+   *  driver whose callees run compiled already) when all tier 2 would add is
+   *  dispatch (no guard, so nothing to deoptimize): its callees' profiles were
+   *  made by their N calls or more before they were compiled, and the tier-1
+   *  compile would be thrown away after N more calls (richards' run_richards:
+   *  a 9 KB module, then 19 KB; see docs/architecture.md, "Dispatch"). */
+  private firstPlan(f: number, byCrossings = false): CompilePlan {
     if (!this.optimizing) return { spec: null, tierUpAfter: 0 };
     const spec = this.speculation(f);
     if (this.opts.mode === 'opt') return { spec, tierUpAfter: 0 };
+    if (byCrossings && !speculates(spec) && this.backend!.dispatchSites(f, spec) > 0) return { spec, tierUpAfter: 0 };
     const gains = this.gains(f, spec);
     return firstTierPlan(gains, !gains && this.backend!.selfInlines(f), this.tier2After);
   }

@@ -8,6 +8,7 @@
 // --deopt-stress and under GC stress. (Skipped where the host has no
 // WebAssembly: tier 2 is the wasm backend's.)
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { load } from '../../dist/vm.js';
 import { MAX_CALL_TARGETS, MEGAMORPHIC, noteTarget, seenTargets, speculate } from '../../dist/runtime/profile.js';
@@ -194,4 +195,27 @@ fn main() {
   const r4 = run(four, { inline: false });
   assert.deepEqual(result(r4), result(run(four, { tier: 'interp' })));
   assert.ok(r4.events.some((e) => e.fn === 'apply' && /1 dispatched call/.test(e.speculation ?? '')), 'four targets are dispatched');
+});
+
+// A driver hot by its crossings (tiering.ts, firstPlan): drive's five calls of
+// sweep a call make it hot after a few calls of its own, and tier 2 would only
+// dispatch (step's call through t.run, inline in sweep, inline in drive), so it
+// is compiled once, in tier 2, with the targets its callees' profiles saw. A
+// target never seen (c) is called through the value afterwards, and traps.
+const DRIVER = readFileSync(new URL('../programs/function_values/driver_dispatch.tier', import.meta.url), 'utf8');
+
+wasmTest('a driver hot by crossings whose tier 2 only dispatches is compiled in tier 2 at once', () => {
+  const ref = run(DRIVER, { tier: 'interp' });
+  assert.match(ref.stderr, /^runtime error: division by zero\n  at c /);
+  const r = run(DRIVER, { printCode: 'drive' });
+  assert.deepEqual(result(r), result(ref));
+  const drive = r.events.filter((e) => e.fn === 'drive');
+  assert.equal(drive.length, 1, 'drive is compiled once');
+  assert.match(drive[0].speculation ?? '', /dispatched calls?$/, 'in tier 2');
+  assert.equal(r.modules.length, 1);
+  // A function hot by its own calls still goes through tier 1 first (round, above).
+  for (const mode of [{ jitThreshold: 1 }, { deoptStress: true }, { gcStress: true, verifyHeap: true },
+    { deoptStress: true, gcStress: true }, { compile: 'thread' }, { tier: 'jit' }, { tier: 'opt' }]) {
+    assert.deepEqual(result(run(DRIVER, mode)), result(ref), JSON.stringify(mode));
+  }
 });
