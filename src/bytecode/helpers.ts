@@ -28,13 +28,15 @@ export const FIXED_HELPERS = {
   new_struct: 'i>i',
   /** (bytes): open a new allocation window with room for that many bytes (may
    *  collect; the caller has published its frame). Used by the wasm string
-   *  operations (jit/wasm/strings.ts) when their window is used up. */
+   *  operations (jit/wasm/strings.ts) and compiled NEWARR* (jit/wasm/lower.ts)
+   *  when their window is used up. */
   refill: 'i>',
   /** (object, element index or -1): the write barrier's slow path — log an
    *  OLD object in the remembered set, and a big array's card. Never allocates
    *  or traps. */
   remember: 'ii>',
-  /** (ObjKind of the array, length). */
+  /** (ObjKind of the array, length). Compiled wasm code calls it only for
+   *  the arrays it does not allocate itself (runtime/heap.ts windowArrayMax). */
   new_array: 'ii>i',
   concat: 'ii>i',
   /** String builders (runtime/string-builder.ts): (string or builder, string)

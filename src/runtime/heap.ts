@@ -75,6 +75,9 @@ export function elementBytesOf(kind: ArrayKind): number {
   return kind === ObjKind.ARR_F ? 8 : kind === ObjKind.ARR_B ? 1 : 4;
 }
 export const HEADER_BYTES = 8;
+/** Payload bytes of the largest array compiled wasm code allocates itself
+ *  (jit/wasm/lower.ts newArray): see windowArrayMax. */
+export const WINDOW_ARRAY_BYTES = 1 << 16;
 export const MARK_BIT = 8;
 /** Set on an OLD object while it is in the remembered set. */
 export const LOGGED_BIT = 16;
@@ -84,6 +87,18 @@ export const LOGGED_BIT = 16;
  *  whole array (random stores into a large array stay cheap however large it is). */
 export const BIG_BIT = 32;
 export const BIG_ARRAY_ELEMENTS = 1024;
+/** Compiled wasm code allocates an array of kind `kind` and length n itself,
+ *  in the window (bumping it, or after its refill), when 0 <= n <=
+ *  windowArrayMax(kind); newArray takes the rest (negative lengths, big arrays
+ *  of references, long arrays). Such an array is one newArray allocates young
+ *  in the window (alloc) with the tag `kind` alone: not big, so never
+ *  pretenured; its block size is far from i32's range; and its payload, at
+ *  most WINDOW_ARRAY_BYTES, is smaller than any heap (maxHeapMB >= 1), so
+ *  newArray's out-of-memory check before allocating cannot fail for it. */
+export function windowArrayMax(kind: ArrayKind): number {
+  const n = Math.floor(WINDOW_ARRAY_BYTES / elementBytesOf(kind));
+  return kind === ObjKind.ARR_R ? Math.min(n, BIG_ARRAY_ELEMENTS - 1) : n;
+}
 /** Set, only during a minor collection, on a young object that was moved to old
  *  space (evacuated, gc.ts): word 2 of the block then holds its new address.
  *  Every block has a word 2 (MIN_BLOCK), and the sweep that ends the collection

@@ -4,7 +4,8 @@
 // the allocation window's refill, moving from
 // a used-up hole to the next one in the heap's hole ring without calling the
 // runtime (runtime/heap.ts: the ring's cells and entries, and takeFromRing,
-// which this function mirrors step for step).
+// which this function mirrors step for step). Compiled NEWARR* and the wasm
+// string operations call refill when their window is used up.
 //
 // Where the heap is fragmented (small survivors between garbage), a window is a
 // hole of a few dozen bytes and compiled code used it up every few objects:

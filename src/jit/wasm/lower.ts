@@ -33,7 +33,7 @@ import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS, type MathBuiltin } from '../../bytecode/builtins.js';
 import { helperSignature, type Helper } from '../../bytecode/helpers.js';
 import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CALLS_WORD } from '../../runtime/runtime.js';
-import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, CHAR_CACHE_SIZE, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
+import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, MIN_BLOCK, ObjKind, CHAR_CACHE_SIZE, arrayKindFor, blockSizeFor, elementBytesOf, windowArrayMax, type ArrayKind, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, loopBlocks, Exit, type Block, type Cfg } from '../cfg.js';
 import { allocated, boundsKey, checksAtEntry, checksAtHeader, forgetRegister, type CheckFacts } from '../checks.js';
@@ -260,6 +260,9 @@ function deoptHelper(ret: ValKind | null): Helper {
  *  5-10x larger and its compile as much slower (binary-trees 6 ran 1.5x
  *  longer than interpreted), so the policy recompiles it in tier 2 once it has
  *  stayed hot (tiering.ts). */
+/** Compiled NEWARR zeroes a payload of at most this many bytes with a loop,
+ *  a longer one with memory.fill (newArray, zeroFill). */
+const ZERO_FILL_LOOP_MAX = 256;
 const INLINE_MAX_WORDS = 96;
 const INLINE_MAX_DEPTH = 3;
 const INLINE_CHAIN_WORDS = 3 * INLINE_MAX_WORDS;
@@ -336,6 +339,8 @@ function helpersOf(op: Op, code: Int32Array, pc: number): Helper[] {
   if (info.boundsChecked) out.push('trap_index');
   if (info.helper) out.push(info.helper);
   if (info.barrier) out.push('remember');
+  // NEWARR* allocates in the window itself and refills it (newArray).
+  if (info.helper === 'new_array') out.push('refill');
   if (info.alu && ALU[info.alu].helper) out.push(ALU[info.alu].helper!);
   if (op === Op.MATH1 || op === Op.MATH2) {
     const m = mathAt(code, pc);
@@ -1389,9 +1394,7 @@ class WasmFnLowering implements StructuredSink<Label> {
         if (OP_INFO[op].barrier && !this.nulls.has(a(2))) this.writeBarrier(a(0), null);
         return;
       case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: case Op.NEWARRB:
-        this.publish(); wb.i32Const(arrayKindFor(variant, OP_INFO[op].elementBytes)); this.get(a(1));
-        this.callHelper('new_array'); this.set(a(0), Kind.R);
-        return;
+        return this.newArray(arrayKindFor(variant, OP_INFO[op].elementBytes));
       case Op.AGETI: case Op.AGETF: case Op.AGETR: case Op.AGETB: {
         const bytes = OP_INFO[op].elementBytes!;
         this.elementAddress(a(1), a(2), Math.log2(bytes));
@@ -1527,6 +1530,80 @@ class WasmFnLowering implements StructuredSink<Label> {
     wb.localGet(p);
     this.set(this.a(0), Kind.R);
     wb.freeLocal(p); wb.freeLocal(np);
+  }
+
+  //   n := R[B]
+  //   if n >u windowArrayMax(kind) { publish; p := new_array(kind, n) }  ;; negative, big, long
+  //   else {
+  //     size := max(MIN_BLOCK, (HEADER_BYTES + n * elementBytes + 7) & ~7)
+  //     p := cursor; np := p + size
+  //     if np > limit { publish; refill(size); p := cursor; np := p + size }  ;; window used up
+  //     cursor := np; header; zero [p + HEADER_BYTES, np)
+  //   }
+  /** NEWARR*: the array allocated in the window, as Heap.newArray allocates
+   *  it there (alloc: same block size, tag, zeroed payload, the same refill
+   *  when the window is used up, which may collect); the arrays newArray
+   *  treats otherwise go to it (runtime/heap.ts windowArrayMax). */
+  private newArray(kind: ArrayKind): void {
+    const wb = this.wb;
+    const shift = Math.log2(elementBytesOf(kind));
+    const n = wb.local(ValType.I32), p = wb.local(ValType.I32), np = wb.local(ValType.I32), size = wb.local(ValType.I32);
+    const done = wb.block();
+    this.get(this.a(1)); wb.localTee(n);
+    wb.i32Const(windowArrayMax(kind)); wb.op(W.I32_GT_U);
+    wb.ifRarely();
+    this.publish(); wb.i32Const(kind); wb.localGet(n); this.callHelper('new_array'); wb.localSet(p);
+    wb.br(done);
+    wb.end();
+    wb.localGet(n);
+    if (shift > 0) { wb.i32Const(shift); wb.op(W.I32_SHL); }
+    wb.i32Const(HEADER_BYTES + 7); wb.op(W.I32_ADD); wb.i32Const(~7); wb.op(W.I32_AND); wb.localTee(size);
+    wb.i32Const(MIN_BLOCK); wb.localGet(size); wb.i32Const(MIN_BLOCK); wb.op(W.I32_GT_U); wb.select(); wb.localSet(size);
+    const bump = () => {
+      wb.i32Const(0); wb.load(W.I32_LOAD, 2, CURSOR_WORD * 4); wb.localTee(p);
+      wb.localGet(size); wb.op(W.I32_ADD); wb.localTee(np);
+    };
+    bump();
+    wb.i32Const(0); wb.load(W.I32_LOAD, 2, LIMIT_WORD * 4); wb.op(W.I32_GT_U);
+    wb.if_();
+    this.publish(); wb.localGet(size); this.callHelper('refill');
+    bump(); wb.drop();
+    wb.end();
+    wb.i32Const(0); wb.localGet(np); wb.store(W.I32_STORE, 2, CURSOR_WORD * 4);
+    wb.localGet(p); wb.i32Const(kind); wb.store(W.I32_STORE, 2, 0);
+    wb.localGet(p); wb.localGet(n); wb.store(W.I32_STORE, 2, 4);
+    this.zeroFill(p, np);
+    wb.end();
+    wb.localGet(p);
+    this.set(this.a(0), Kind.R);
+    for (const l of [n, p, np, size]) wb.freeLocal(l);
+  }
+
+  //   if np - p > ZERO_FILL_LOOP_MAX { memory.fill(p + 8, 0, np - p - 8) }
+  //   else { q := p + 8; while q < np { i64[q] := 0; q += 8 } }
+  /** Zero the payload of the block [p, np) (np - p a multiple of 8): a loop of
+   *  8-byte stores for a short one (memory.fill is a call out of V8's
+   *  generated code), memory.fill for the rest. */
+  private zeroFill(p: Local, np: Local): void {
+    const wb = this.wb;
+    const q = wb.local(ValType.I32);
+    wb.localGet(np); wb.localGet(p); wb.op(W.I32_SUB); wb.i32Const(ZERO_FILL_LOOP_MAX); wb.op(W.I32_GT_U);
+    wb.if_();
+    wb.localGet(p); wb.i32Const(HEADER_BYTES); wb.op(W.I32_ADD);
+    wb.i32Const(0);
+    wb.localGet(np); wb.localGet(p); wb.op(W.I32_SUB); wb.i32Const(HEADER_BYTES); wb.op(W.I32_SUB);
+    wb.memoryFill();
+    wb.else_();
+    wb.localGet(p); wb.localSet(q);   // the header's last word: q + 8 is the first to zero
+    const out = wb.block();
+    const loop = wb.loop();
+    wb.localGet(q); wb.i32Const(8); wb.op(W.I32_ADD); wb.localTee(q);
+    wb.localGet(np); wb.op(W.I32_GE_U); wb.brIf(out);
+    wb.localGet(q); wb.i64Const(0n); wb.store(W.I64_STORE, 3, 0);
+    wb.br(loop);
+    wb.end(); wb.end();
+    wb.end();
+    wb.freeLocal(q);
   }
 
   /** CALL / CALLV: header over the call area, then call_indirect with native args;
