@@ -19,6 +19,10 @@
 // same pair) and reports the min and the median of its RUNS; --reps processes
 // per build, alternating. Prints min / median of the processes' minimums and
 // medians: less exposed to a loaded machine than one loop per process.
+// --spread (with --in-process): min / median / max of the processes' medians
+// and the count of slow processes (median over 1.4x the 10th percentile of both
+// builds' process medians),
+// the symptom of V8 running the interpreter's loop in its OSR code.
 import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,18 +99,32 @@ for (const [name, d] of inProcess !== null ? [] : Object.entries(DIRS)) {
   }
 }
 
-/** --in-process: min / median of the processes' minimums and medians. */
+/** --in-process: min / median of the processes' minimums and medians; with
+ *  --spread, min / median / max of the processes' medians and how many
+ *  processes were slow (median over 1.4x the 10th percentile of both builds'
+ *  process medians): V8's two compiles of the interpreter's loop show as two clusters. */
 function inProcessTable() {
+  const spread = process.argv.includes('--spread');
   const med = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
   const show = (rs) => `${Math.min(...rs.map((r) => r[0])).toFixed(1)} / ${med(rs.map((r) => r[1])).toFixed(1)}`;
-  console.log('| crossing | shape | before ns (min / median) | after ns (min / median) |\n|---|---|---:|---:|');
+  const showSpread = (rs, floor) => {
+    const m = rs.map((r) => r[1]).sort((p, q) => p - q);
+    return `${m[0].toFixed(1)} / ${m[m.length >> 1].toFixed(1)} / ${m.at(-1).toFixed(1)} (${m.filter((x) => x > 1.4 * floor).length}/${m.length} slow)`;
+  };
+  console.log(spread
+    ? '| crossing | shape | before ns, process medians (min / median / max, slow) | after ns (same) |\n|---|---|---:|---:|'
+    : '| crossing | shape | before ns (min / median) | after ns (min / median) |\n|---|---|---:|---:|');
   for (const [name, d] of Object.entries(DIRS)) {
     for (const k of shapes) {
       const t = { before: [], after: [] };
       for (let r = 0; r < reps; r++) {
         for (const b of r % 2 ? ['after', 'before'] : ['before', 'after']) t[b].push(JSON.parse(child(builds[b], d, `call_${k}`, inProcess)));
       }
-      console.log(`| ${name} | ${shapeName(k)} | ${show(t.before)} | ${show(t.after)} |`);
+      if (process.env.CROSSING_RAW) console.error(name, k, JSON.stringify(t));
+      const all = [...t.before, ...t.after].map((r) => r[1]).sort((p, q) => p - q), floor = all[Math.floor(all.length / 10)];
+      console.log(spread
+        ? `| ${name} | ${shapeName(k)} | ${showSpread(t.before, floor)} | ${showSpread(t.after, floor)} |`
+        : `| ${name} | ${shapeName(k)} | ${show(t.before)} | ${show(t.after)} |`);
     }
   }
 }
