@@ -8,7 +8,7 @@
 // The loop itself is slice(): run() does what an entry does (crossing counts,
 // the host-stack limit) and calls slice() until the entry frame has returned
 // (a generated c2i adapter calls slice() itself, with no run() between: runtime.ts,
-// AdapterEntry); a slice stops after SLICE_STEPS steps at a loop header or a call, all its
+// AdapterEntry); a slice stops after SLICE_STEPS steps (weighted) at a loop header or a call, all its
 // state in memory but fp and pc, so V8 compiles the loop as a function it
 // calls rather than by on-stack replacement (see SLICE_STEPS).
 //
@@ -116,9 +116,34 @@ const DONE = runtimeCells.ADAPTER_DONE, ADAPTER_PC = runtimeCells.ADAPTER_PC;
  *  in slices so that V8 compiles it as a function it calls, not only on stack
  *  replacement: a whole program is one call of run(), and the loop that V8
  *  enters by OSR keeps pc, fp and the arrays as tagged values it checks at
- *  every use (measured: 11-28% slower). A slice's end costs a call and the
- *  loads at the top of slice(), about once per 10,000 instructions. */
-const SLICE_STEPS = 1 << 12;
+ *  every use (measured: 11-28% slower). A step counts for the code it may run
+ *  (EDGE_SHIFT): a slice is about 2,000-4,000 instructions, and its end costs
+ *  a call and the loads at the top of slice() (about 0.1 us).
+ *
+ *  OSR_DEPTH: V8 must never compile the loop by OSR at all. It asks for an
+ *  OSR compile when a frame of slice() still runs unoptimized code while
+ *  slice() is marked for optimization or already has optimized code (the
+ *  frame that was running when V8 marked it, or installed its code): each
+ *  interrupt tick in such a frame (about one per 500 instructions dispatched
+ *  there) raises slice()'s "OSR urgency" by one, and a loop's back-edge asks
+ *  for the compile once the urgency exceeds the loop's nesting depth. Once
+ *  made, that OSR code is cached; if it arrives after the normal code
+ *  deoptimized (a case with no type feedback when V8 compiled it), every
+ *  later call of slice() enters it and runs about twice as slow for the rest
+ *  of the process (docs/architecture.md, "V8's two compiles of the
+ *  interpreter's loop"): V8 counts no tick for such a call, so it never
+ *  compiles slice() normally again. So the loop sits at nesting depth 5, the
+ *  most V8 counts (five loops around it that have no back-edge and compile to
+ *  nothing), where the compile needs six ticks in one such frame, and a frame
+ *  lasts one slice: at most 3 ticks measured over the bench programs and the
+ *  crossing benchmarks (6 with slices of 1024 plain steps, 4 with 4096). */
+const SLICE_STEPS = 1 << 10;
+
+/** A call counts 1 + the callee's code length >> EDGE_SHIFT steps, a loop's
+ *  back-edge 1 + the loop's length >> EDGE_SHIFT (code words; an instruction
+ *  is 3-4): a step stands for the instructions it may run until the next one
+ *  (OSR_DEPTH). */
+const EDGE_SHIFT = 4;
 
 /** The first SHORT_SLICES slices of a runtime take FIRST_SLICE_STEPS steps: V8
  *  collects type feedback for a function only from its first few calls on,
@@ -193,6 +218,9 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
   let stopFp = 0;
   /** The first slices of this runtime are short (FIRST_SLICE_STEPS steps). */
   let shortSlices = SHORT_SLICES;
+  /** Steps a call of f counts: 1 + its code's length >> EDGE_SHIFT (OSR_DEPTH). */
+  const callSteps = new Int32Array(rt.codeBases.length);
+  rt.codeBases.forEach((b, f) => { callSteps[f] = 1 + (((rt.codeBases[f + 1] ?? rt.codeImage.length) - b) >> EDGE_SHIFT); });
 
   /** One slice of the loop: runs from frame fp at image position pc (or, pc =
    *  ADAPTER_PC, a c2i adapter's entry: from the frame's first instruction, the
@@ -227,626 +255,625 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
     } else if (shortSlices > 0) { shortSlices--; steps = FIRST_SLICE_STEPS; }
     let fuel = metered ? I32[FUEL_WORD]! : 0, parked = false;
     try {
-      // The pass loop: see OSR_PASS. Its back-edge runs once per call, in
-      // whatever tier V8 runs slice() in, before the loop below is entered.
-      for (let p0 = 0; ; p0 = 1) if (p0 !== 0)
-      for (let p1 = 0; ; p1 = 1) if (p1 !== 0)
-      for (let p2 = 0; ; p2 = 1) if (p2 !== 0)
-      for (let p3 = 0; ; p3 = 1) if (p3 !== 0)
-      for (let pass = 0; ; pass = 1) {
-        if (pass !== 0) {
-          frames: for (;;) {
-            backEdge: {
-              const op = code[pc] as Op;
-              switch (op) {
-                case Op.LOADI: I32[(fp + code[(pc + 1) | 0]!) << 1] = code[(pc + 2) | 0]!; pc = (pc + 3) | 0; continue;
-                case Op.LOADF: F64[(fp + code[(pc + 1) | 0]!) | 0] = kf[code[(pc + 2) | 0]!]!; pc = (pc + 3) | 0; continue;
-                case Op.LOADS: I32[(fp + code[(pc + 1) | 0]!) << 1] = ks[code[(pc + 2) | 0]!]!; pc = (pc + 3) | 0; continue;
-                case Op.LOADNULL: I32[(fp + code[(pc + 1) | 0]!) << 1] = 0; pc = (pc + 2) | 0; continue;
-                case Op.LOADFN: I32[(fp + code[(pc + 1) | 0]!) << 1] = code[(pc + 2) | 0]! + 1; pc = (pc + 3) | 0; continue;
-                case Op.MOVI: case Op.MOVR: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
-                case Op.MOVF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; continue;
+      // Five loops around the loop, with no back-edge (V8 compiles them to
+      // nothing): the loop is at nesting depth 5 for V8 (OSR_DEPTH, above).
+      // The statement before it keeps its header apart from theirs (V8 would
+      // otherwise close the loop with the outermost one's back-edge, depth 0).
+      for (;;) for (;;) for (;;) for (;;) for (;;) {
+        steps |= 0;
+        frames: for (;;) {
+          backEdge: {
+            const op = code[pc] as Op;
+            switch (op) {
+              case Op.LOADI: I32[(fp + code[(pc + 1) | 0]!) << 1] = code[(pc + 2) | 0]!; pc = (pc + 3) | 0; continue;
+              case Op.LOADF: F64[(fp + code[(pc + 1) | 0]!) | 0] = kf[code[(pc + 2) | 0]!]!; pc = (pc + 3) | 0; continue;
+              case Op.LOADS: I32[(fp + code[(pc + 1) | 0]!) << 1] = ks[code[(pc + 2) | 0]!]!; pc = (pc + 3) | 0; continue;
+              case Op.LOADNULL: I32[(fp + code[(pc + 1) | 0]!) << 1] = 0; pc = (pc + 2) | 0; continue;
+              case Op.LOADFN: I32[(fp + code[(pc + 1) | 0]!) << 1] = code[(pc + 2) | 0]! + 1; pc = (pc + 3) | 0; continue;
+              case Op.MOVI: case Op.MOVR: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
+              case Op.MOVF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; continue;
 
-                case Op.ADD: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
-                case Op.SUB: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! - I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
-                case Op.MUL: I32[(fp + code[(pc + 1) | 0]!) << 1] = Math.imul(I32[(fp + code[(pc + 2) | 0]!) << 1]!, I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0; continue;
-                case Op.DIV: {
-                  const x = I32[(fp + code[(pc + 2) | 0]!) << 1]!, y = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
-                  if (y === 0) throw new Trap('division by zero');
-                  if (y === -1 && x === -2147483648) throw new Trap('integer overflow');
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = (x / y) | 0; pc = (pc + 4) | 0; continue;
-                }
-                case Op.REM: {
-                  const x = I32[(fp + code[(pc + 2) | 0]!) << 1]!, y = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
-                  if (y === 0) throw new Trap('division by zero');
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = x % y; pc = (pc + 4) | 0; continue;
-                }
-                case Op.AND: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! & I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
-                case Op.OR: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! | I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
-                case Op.XOR: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! ^ I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
-                case Op.SHL: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! << I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
-                case Op.SHR: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! >> I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
-                case Op.SHRU: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! >>> I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
-                case Op.ADDI: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + code[(pc + 3) | 0]!; pc = (pc + 4) | 0; continue;
-                case Op.MULK: I32[(fp + code[(pc + 1) | 0]!) << 1] = Math.imul(I32[(fp + code[(pc + 2) | 0]!) << 1]!, code[(pc + 3) | 0]!); pc = (pc + 4) | 0; continue;
-                case Op.DIVK: I32[(fp + code[(pc + 1) | 0]!) << 1] = (I32[(fp + code[(pc + 2) | 0]!) << 1]! / code[(pc + 3) | 0]!) | 0; pc = (pc + 4) | 0; continue;
-                case Op.REMK: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! % code[(pc + 3) | 0]!; pc = (pc + 4) | 0; continue;
-                case Op.NEG: I32[(fp + code[(pc + 1) | 0]!) << 1] = -I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
-                case Op.BNOT: I32[(fp + code[(pc + 1) | 0]!) << 1] = ~I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
-                case Op.NOT: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! ^ 1; pc = (pc + 3) | 0; continue;
+              case Op.ADD: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
+              case Op.SUB: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! - I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
+              case Op.MUL: I32[(fp + code[(pc + 1) | 0]!) << 1] = Math.imul(I32[(fp + code[(pc + 2) | 0]!) << 1]!, I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0; continue;
+              case Op.DIV: {
+                const x = I32[(fp + code[(pc + 2) | 0]!) << 1]!, y = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
+                if (y === 0) throw new Trap('division by zero');
+                if (y === -1 && x === -2147483648) throw new Trap('integer overflow');
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = (x / y) | 0; pc = (pc + 4) | 0; continue;
+              }
+              case Op.REM: {
+                const x = I32[(fp + code[(pc + 2) | 0]!) << 1]!, y = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
+                if (y === 0) throw new Trap('division by zero');
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = x % y; pc = (pc + 4) | 0; continue;
+              }
+              case Op.AND: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! & I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
+              case Op.OR: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! | I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
+              case Op.XOR: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! ^ I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
+              case Op.SHL: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! << I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
+              case Op.SHR: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! >> I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
+              case Op.SHRU: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! >>> I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
+              case Op.ADDI: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + code[(pc + 3) | 0]!; pc = (pc + 4) | 0; continue;
+              case Op.MULK: I32[(fp + code[(pc + 1) | 0]!) << 1] = Math.imul(I32[(fp + code[(pc + 2) | 0]!) << 1]!, code[(pc + 3) | 0]!); pc = (pc + 4) | 0; continue;
+              case Op.DIVK: I32[(fp + code[(pc + 1) | 0]!) << 1] = (I32[(fp + code[(pc + 2) | 0]!) << 1]! / code[(pc + 3) | 0]!) | 0; pc = (pc + 4) | 0; continue;
+              case Op.REMK: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! % code[(pc + 3) | 0]!; pc = (pc + 4) | 0; continue;
+              case Op.NEG: I32[(fp + code[(pc + 1) | 0]!) << 1] = -I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
+              case Op.BNOT: I32[(fp + code[(pc + 1) | 0]!) << 1] = ~I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
+              case Op.NOT: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! ^ 1; pc = (pc + 3) | 0; continue;
 
-                case Op.EQ: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1] === I32[(fp + code[(pc + 3) | 0]!) << 1]); pc = (pc + 4) | 0; continue;
-                case Op.NE: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1] !== I32[(fp + code[(pc + 3) | 0]!) << 1]); pc = (pc + 4) | 0; continue;
-                case Op.LT: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1]! < I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0; continue;
-                case Op.LE: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1]! <= I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0; continue;
-                case Op.GT: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1]! > I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0; continue;
-                case Op.GE: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1]! >= I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0; continue;
+              case Op.EQ: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1] === I32[(fp + code[(pc + 3) | 0]!) << 1]); pc = (pc + 4) | 0; continue;
+              case Op.NE: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1] !== I32[(fp + code[(pc + 3) | 0]!) << 1]); pc = (pc + 4) | 0; continue;
+              case Op.LT: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1]! < I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0; continue;
+              case Op.LE: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1]! <= I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0; continue;
+              case Op.GT: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1]! > I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0; continue;
+              case Op.GE: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1]! >= I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0; continue;
 
-                case Op.ADDF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
-                case Op.SUBF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! - F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
-                case Op.MULF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
-                case Op.DIVF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! / F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
-                case Op.REMF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! % F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
-                case Op.ADDFK: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + kf[code[(pc + 3) | 0]!]!; pc = (pc + 4) | 0; continue;
-                case Op.SUBFK: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! - kf[code[(pc + 3) | 0]!]!; pc = (pc + 4) | 0; continue;
-                case Op.MULFK: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * kf[code[(pc + 3) | 0]!]!; pc = (pc + 4) | 0; continue;
-                case Op.DIVFK: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! / kf[code[(pc + 3) | 0]!]!; pc = (pc + 4) | 0; continue;
-                case Op.RSUBFK: F64[(fp + code[(pc + 1) | 0]!) | 0] = kf[code[(pc + 2) | 0]!]! - F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
-                case Op.RDIVFK: F64[(fp + code[(pc + 1) | 0]!) | 0] = kf[code[(pc + 2) | 0]!]! / F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
-                case Op.NEGF: F64[(fp + code[(pc + 1) | 0]!) | 0] = -F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; continue;
-                case Op.EQF: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0] === F64[(fp + code[(pc + 3) | 0]!) | 0]); pc = (pc + 4) | 0; continue;
-                case Op.NEF: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0] !== F64[(fp + code[(pc + 3) | 0]!) | 0]); pc = (pc + 4) | 0; continue;
-                case Op.LTF: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0]! < F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 4) | 0; continue;
-                case Op.LEF: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0]! <= F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 4) | 0; continue;
-                case Op.GTF: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0]! > F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 4) | 0; continue;
-                case Op.GEF: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0]! >= F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 4) | 0; continue;
+              case Op.ADDF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+              case Op.SUBF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! - F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+              case Op.MULF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+              case Op.DIVF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! / F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+              case Op.REMF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! % F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+              case Op.ADDFK: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + kf[code[(pc + 3) | 0]!]!; pc = (pc + 4) | 0; continue;
+              case Op.SUBFK: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! - kf[code[(pc + 3) | 0]!]!; pc = (pc + 4) | 0; continue;
+              case Op.MULFK: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * kf[code[(pc + 3) | 0]!]!; pc = (pc + 4) | 0; continue;
+              case Op.DIVFK: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! / kf[code[(pc + 3) | 0]!]!; pc = (pc + 4) | 0; continue;
+              case Op.RSUBFK: F64[(fp + code[(pc + 1) | 0]!) | 0] = kf[code[(pc + 2) | 0]!]! - F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+              case Op.RDIVFK: F64[(fp + code[(pc + 1) | 0]!) | 0] = kf[code[(pc + 2) | 0]!]! / F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+              case Op.NEGF: F64[(fp + code[(pc + 1) | 0]!) | 0] = -F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; continue;
+              case Op.EQF: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0] === F64[(fp + code[(pc + 3) | 0]!) | 0]); pc = (pc + 4) | 0; continue;
+              case Op.NEF: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0] !== F64[(fp + code[(pc + 3) | 0]!) | 0]); pc = (pc + 4) | 0; continue;
+              case Op.LTF: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0]! < F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 4) | 0; continue;
+              case Op.LEF: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0]! <= F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 4) | 0; continue;
+              case Op.GTF: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0]! > F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 4) | 0; continue;
+              case Op.GEF: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0]! >= F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 4) | 0; continue;
 
-                case Op.I2F: F64[(fp + code[(pc + 1) | 0]!) | 0] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
-                case Op.F2I: I32[(fp + code[(pc + 1) | 0]!) << 1] = f64ToI32(F64[(fp + code[(pc + 2) | 0]!) | 0]!); pc = (pc + 3) | 0; continue;
-                case Op.EQR: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1] === I32[(fp + code[(pc + 3) | 0]!) << 1]); pc = (pc + 4) | 0; continue;
-                case Op.NER: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1] !== I32[(fp + code[(pc + 3) | 0]!) << 1]); pc = (pc + 4) | 0; continue;
-                case Op.STREQ: I32[(fp + code[(pc + 1) | 0]!) << 1] = +heap.stringsEqual(I32[(fp + code[(pc + 2) | 0]!) << 1]!, I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0; continue;
-                case Op.STRNE: I32[(fp + code[(pc + 1) | 0]!) << 1] = +!heap.stringsEqual(I32[(fp + code[(pc + 2) | 0]!) << 1]!, I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0; continue;
+              case Op.I2F: F64[(fp + code[(pc + 1) | 0]!) | 0] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
+              case Op.F2I: I32[(fp + code[(pc + 1) | 0]!) << 1] = f64ToI32(F64[(fp + code[(pc + 2) | 0]!) | 0]!); pc = (pc + 3) | 0; continue;
+              case Op.EQR: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1] === I32[(fp + code[(pc + 3) | 0]!) << 1]); pc = (pc + 4) | 0; continue;
+              case Op.NER: I32[(fp + code[(pc + 1) | 0]!) << 1] = +(I32[(fp + code[(pc + 2) | 0]!) << 1] !== I32[(fp + code[(pc + 3) | 0]!) << 1]); pc = (pc + 4) | 0; continue;
+              case Op.STREQ: I32[(fp + code[(pc + 1) | 0]!) << 1] = +heap.stringsEqual(I32[(fp + code[(pc + 2) | 0]!) << 1]!, I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0; continue;
+              case Op.STRNE: I32[(fp + code[(pc + 1) | 0]!) << 1] = +!heap.stringsEqual(I32[(fp + code[(pc + 2) | 0]!) << 1]!, I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0; continue;
 
-                case Op.JMP: pc = code[(pc + 1) | 0]!; continue;
-                case Op.JMPLOOP: pc = code[(pc + 1) | 0]!; break backEdge;
-                case Op.AGETF_MULF_ADDF: case Op.AGETF_MULF_ADDF_FORLOOP: {
-                  const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
-                  const i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
-                  if (i >>> 0 >= len) outOfBounds(i, len);
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[((a >> 3) + 1 + i) | 0]!; pc = (pc + 4) | 0;
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
-                  if (op === Op.AGETF_MULF_ADDF) continue;
-                }
-                // falls through: the FORLOOP part
-                case Op.FORLOOP: case Op.FORLOOPK: {
-                  const r = (fp + code[(pc + 1) | 0]!) << 1;
-                  const i = I32[r]! + 1;
-                  I32[r] = i;
-                  if (i >= (op !== Op.FORLOOPK ? I32[(fp + code[(pc + 2) | 0]!) << 1]! : code[(pc + 2) | 0]!)) { pc = (pc + 4) | 0; continue; }
-                  pc = code[(pc + 3) | 0]!;
-                  break backEdge;
-                }
-                case Op.JT: if (I32[(fp + code[(pc + 1) | 0]!) << 1] !== 0) { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 3) | 0; } continue;
-                case Op.JF: if (I32[(fp + code[(pc + 1) | 0]!) << 1] === 0) { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 3) | 0; } continue;
-                case Op.JEQ: if (I32[(fp + code[(pc + 1) | 0]!) << 1] === I32[(fp + code[(pc + 2) | 0]!) << 1]) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
-                case Op.JNE: if (I32[(fp + code[(pc + 1) | 0]!) << 1] !== I32[(fp + code[(pc + 2) | 0]!) << 1]) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
-                case Op.JLT: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! < I32[(fp + code[(pc + 2) | 0]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
-                case Op.JLE: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! <= I32[(fp + code[(pc + 2) | 0]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
-                case Op.JGT: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! > I32[(fp + code[(pc + 2) | 0]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
-                case Op.JGE: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! >= I32[(fp + code[(pc + 2) | 0]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
-                case Op.JEQK: if (I32[(fp + code[(pc + 1) | 0]!) << 1] === code[(pc + 2) | 0]) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
-                case Op.JNEK: if (I32[(fp + code[(pc + 1) | 0]!) << 1] !== code[(pc + 2) | 0]) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
-                case Op.JLTK: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! < code[(pc + 2) | 0]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
-                case Op.JLEK: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! <= code[(pc + 2) | 0]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
-                case Op.JGTK: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! > code[(pc + 2) | 0]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
-                case Op.JGEK: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! >= code[(pc + 2) | 0]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+              case Op.JMP: pc = code[(pc + 1) | 0]!; continue;
+              case Op.JMPLOOP: { const to = code[(pc + 1) | 0]!; steps = (steps - ((pc - to) >> EDGE_SHIFT)) | 0; pc = to; } break backEdge;
+              case Op.AGETF_MULF_ADDF: case Op.AGETF_MULF_ADDF_FORLOOP: {
+                const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
+                const i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
+                if (i >>> 0 >= len) outOfBounds(i, len);
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[((a >> 3) + 1 + i) | 0]!; pc = (pc + 4) | 0;
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+                if (op === Op.AGETF_MULF_ADDF) continue;
+              }
+              // falls through: the FORLOOP part
+              case Op.FORLOOP: case Op.FORLOOPK: {
+                const r = (fp + code[(pc + 1) | 0]!) << 1;
+                const i = I32[r]! + 1;
+                I32[r] = i;
+                if (i >= (op !== Op.FORLOOPK ? I32[(fp + code[(pc + 2) | 0]!) << 1]! : code[(pc + 2) | 0]!)) { pc = (pc + 4) | 0; continue; }
+                const to = code[(pc + 3) | 0]!;
+                steps = (steps - ((pc - to) >> EDGE_SHIFT)) | 0; pc = to;
+                break backEdge;
+              }
+              case Op.JT: if (I32[(fp + code[(pc + 1) | 0]!) << 1] !== 0) { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 3) | 0; } continue;
+              case Op.JF: if (I32[(fp + code[(pc + 1) | 0]!) << 1] === 0) { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 3) | 0; } continue;
+              case Op.JEQ: if (I32[(fp + code[(pc + 1) | 0]!) << 1] === I32[(fp + code[(pc + 2) | 0]!) << 1]) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+              case Op.JNE: if (I32[(fp + code[(pc + 1) | 0]!) << 1] !== I32[(fp + code[(pc + 2) | 0]!) << 1]) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+              case Op.JLT: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! < I32[(fp + code[(pc + 2) | 0]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+              case Op.JLE: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! <= I32[(fp + code[(pc + 2) | 0]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+              case Op.JGT: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! > I32[(fp + code[(pc + 2) | 0]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+              case Op.JGE: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! >= I32[(fp + code[(pc + 2) | 0]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+              case Op.JEQK: if (I32[(fp + code[(pc + 1) | 0]!) << 1] === code[(pc + 2) | 0]) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+              case Op.JNEK: if (I32[(fp + code[(pc + 1) | 0]!) << 1] !== code[(pc + 2) | 0]) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+              case Op.JLTK: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! < code[(pc + 2) | 0]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+              case Op.JLEK: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! <= code[(pc + 2) | 0]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+              case Op.JGTK: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! > code[(pc + 2) | 0]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+              case Op.JGEK: if (I32[(fp + code[(pc + 1) | 0]!) << 1]! >= code[(pc + 2) | 0]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
 
-                // A call pushes the callee's frame over the call area (header in R[base],
-                // R[base+1]). An interpreted callee continues in this loop; a compiled one
-                // is entered through its i2c adapter, which writes its header (frames.ts,
-                // pushCompiledFrame), and returns here.
-                case Op.ADDI_CALL: case Op.MOVI_CALL: case Op.MOVR_CALL: case Op.MOVF_CALL: case Op.MOVI_MOVI_CALL:
-                  if (op === Op.MOVI_MOVI_CALL) { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; }
-                  if (op === Op.MOVF_CALL) { F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; }
-                  else if (op !== Op.ADDI_CALL) { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; }
-                  else { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + code[(pc + 3) | 0]!; pc = (pc + 4) | 0; }
-                // falls through: the CALL part
-                case Op.MOVI_MOVES_CALL: case Op.MOVR_MOVES_CALL: case Op.MOVF_MOVES_CALL:
-                  // A run (opcodes.ts, SUPER_RUNS): every argument moved, then the call.
-                  // The first move's kind is the superinstruction's, each later one's its
-                  // own opcode's. The runs are the last opcodes: the fixed ones above
-                  // pass here with one compare.
-                  // With an argument list (runtime.ts, argListAt) and a compiled callee
-                  // that the CALL would enter, the call is made here, with no moves:
-                  // the callee's i2c reads the arguments through the list where they
-                  // are. This is the CALL part's way into compiled code, its
-                  // conditions tested first (no fuel to count, steps left, the frame
-                  // within the segment and the host-stack budget), so that nothing
-                  // carries over to the CALL part (a variable live across the loop
-                  // cost every call about 1 ns).
-                  if (op >= Op.MOVI_MOVES_CALL) {
-                    const list = argListAt[pc]!;
-                    // (The callee's entry tested first: an interpreted callee's moves
-                    // follow with as little as possible before them.)
-                    if (list !== 0 && entries[argListAt[(pc + 2) | 0]!] !== null) {
-                      const at = argListAt[(pc + 1) | 0]!, callee = code[(at + 1) | 0]!;
-                      const nfp = (fp + code[(at + 2) | 0]! + HEADER_SLOTS) | 0, end = (nfp + frameSizes[callee]!) | 0;
-                      if (!metered && steps > 0 && end <= stackEnd && end <= I32[HOST_LIMIT_WORD]!) {
-                        const runAt = pc, next = (at + 4) | 0;
-                        steps--; pc = at;
-                        const calls = (counters[callee << 1]! + 1) | 0;
-                        counters[callee << 1] = calls;
-                        // A safepoint: the callee may become compiled (or not) here.
-                        if (calls === callHot) tiering.onHotCall(callee);
-                        else if (compileReady[0] !== 0) tiering.poll();
-                        const entry = entries[callee] as CompiledEntry | null;
-                        if (entry === null) {
-                          // Its compiled code went at the safepoint: the moves, then the frame.
-                          moveRun(code, I32, F64, fp, runAt, op);
-                          pushFrame(I32, nfp, callee, fp, next - bases[fn]!, code[(at + 3) | 0]!);
-                          fp = nfp; fn = callee; pc = bases[callee]!;
-                          continue;
-                        }
-                        entry(nfp, (fp + code[(at + 3) | 0]!) << 3, callee, fp, next - bases[fn]!, list);
-                        const crossed = crossings[fn]! + 1;
-                        crossings[fn] = crossed;
-                        if (crossed === callHot) tiering.onHotCall(fn);
-                        pc = next;
-                        if (mem.i32 === I32) continue;
-                        break;
+              // A call pushes the callee's frame over the call area (header in R[base],
+              // R[base+1]). An interpreted callee continues in this loop; a compiled one
+              // is entered through its i2c adapter, which writes its header (frames.ts,
+              // pushCompiledFrame), and returns here.
+              case Op.ADDI_CALL: case Op.MOVI_CALL: case Op.MOVR_CALL: case Op.MOVF_CALL: case Op.MOVI_MOVI_CALL:
+                if (op === Op.MOVI_MOVI_CALL) { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; }
+                if (op === Op.MOVF_CALL) { F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; }
+                else if (op !== Op.ADDI_CALL) { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; }
+                else { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + code[(pc + 3) | 0]!; pc = (pc + 4) | 0; }
+              // falls through: the CALL part
+              case Op.MOVI_MOVES_CALL: case Op.MOVR_MOVES_CALL: case Op.MOVF_MOVES_CALL:
+                // A run (opcodes.ts, SUPER_RUNS): every argument moved, then the call.
+                // The first move's kind is the superinstruction's, each later one's its
+                // own opcode's. The runs are the last opcodes: the fixed ones above
+                // pass here with one compare.
+                // With an argument list (runtime.ts, argListAt) and a compiled callee
+                // that the CALL would enter, the call is made here, with no moves:
+                // the callee's i2c reads the arguments through the list where they
+                // are. This is the CALL part's way into compiled code, its
+                // conditions tested first (no fuel to count, steps left, the frame
+                // within the segment and the host-stack budget), so that nothing
+                // carries over to the CALL part (a variable live across the loop
+                // cost every call about 1 ns).
+                if (op >= Op.MOVI_MOVES_CALL) {
+                  const list = argListAt[pc]!;
+                  // (The callee's entry tested first: an interpreted callee's moves
+                  // follow with as little as possible before them.)
+                  if (list !== 0 && entries[argListAt[(pc + 2) | 0]!] !== null) {
+                    const at = argListAt[(pc + 1) | 0]!, callee = code[(at + 1) | 0]!;
+                    const nfp = (fp + code[(at + 2) | 0]! + HEADER_SLOTS) | 0, end = (nfp + frameSizes[callee]!) | 0;
+                    if (!metered && steps > 0 && end <= stackEnd && end <= I32[HOST_LIMIT_WORD]!) {
+                      const runAt = pc, next = (at + 4) | 0;
+                      steps = (steps - callSteps[callee]!) | 0; pc = at;
+                      const calls = (counters[callee << 1]! + 1) | 0;
+                      counters[callee << 1] = calls;
+                      // A safepoint: the callee may become compiled (or not) here.
+                      if (calls === callHot) tiering.onHotCall(callee);
+                      else if (compileReady[0] !== 0) tiering.poll();
+                      const entry = entries[callee] as CompiledEntry | null;
+                      if (entry === null) {
+                        // Its compiled code went at the safepoint: the moves, then the frame.
+                        moveRun(code, I32, F64, fp, runAt, op);
+                        pushFrame(I32, nfp, callee, fp, next - bases[fn]!, code[(at + 3) | 0]!);
+                        fp = nfp; fn = callee; pc = bases[callee]!;
+                        continue;
                       }
+                      entry(nfp, (fp + code[(at + 3) | 0]!) << 3, callee, fp, next - bases[fn]!, list);
+                      const crossed = crossings[fn]! + 1;
+                      crossings[fn] = crossed;
+                      if (crossed === callHot) tiering.onHotCall(fn);
+                      pc = next;
+                      if (mem.i32 === I32) continue;
+                      break;
                     }
-                    // moveRun written out: V8 does not inline a call into this loop
-                    // (too big), and the call measured 1-2 ns of six moves.
-                    let move: Op = op === Op.MOVF_MOVES_CALL ? Op.MOVF : Op.MOVI;
-                    do {
-                      if (move === Op.MOVF) F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!;
-                      else I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!;
-                      pc = (pc + 3) | 0;
-                      move = code[pc] as Op;
-                    } while (move !== Op.CALL);
                   }
-                // falls through: the CALL part
-                case Op.CALL: case Op.CALLV: {
-                  // The end of a slice: the call runs first in the next one.
-                  if (--steps < 0) { stopFp = fp; if (metered) I32[FUEL_WORD] = fuel; return pc; }
-                  let callee: number, base: number, dst: number, next: number;
-                  if (op !== Op.CALLV) {
-                    callee = code[(pc + 1) | 0]!; base = code[(pc + 2) | 0]!; dst = code[(pc + 3) | 0]!; next = (pc + 4) | 0;
-                  } else {
-                    const v = I32[(fp + code[(pc + 1) | 0]!) << 1]!;
-                    if (v === 0) nullRef();
-                    if (prof[pc] !== v) noteTarget(prof, pc, v);
-                    callee = v - 1; base = code[(pc + 3) | 0]!; dst = code[(pc + 4) | 0]!; next = (pc + 5) | 0;
-                  }
-                  if (metered && --fuel < 0) fuel = refuel(I32, limits, fuel);
-                  const nfp = (fp + base + HEADER_SLOTS) | 0, end = (nfp + frameSizes[callee]!) | 0;
-                  const calls = (counters[callee << 1]! + 1) | 0;
-                  counters[callee << 1] = calls;
-                  // A safepoint: the callee may become compiled here.
-                  if (calls === callHot) tiering.onHotCall(callee);
-                  else if (compileReady[0] !== 0) tiering.poll();
-                  if (end > stackEnd) {
-                    // Past this segment's end: the frame runs in the next one (frame-stack.ts).
-                    pushFrame(I32, nfp, callee, fp, next - bases[fn]!, TO_HOST);
-                    if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
-                    rt.callInNextSegment(nfp, callee);
-                    if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
-                    storeResult(rt, callee, fp + dst);
-                    pc = next; break;
-                  }
-                  const entry = entries[callee] as CompiledEntry | null;
-                  // Compiled code only within the host-stack budget (runtime.ts).
-                  if (entry !== null && end <= I32[HOST_LIMIT_WORD]!) {
-                    if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
-                    entry(nfp, (fp + dst) << 3, callee, fp, next - bases[fn]!, 0);
-                    if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
-                    // The caller's crossings count toward its own compile (a safepoint).
-                    const crossed = crossings[fn]! + 1;
-                    crossings[fn] = crossed;
-                    if (crossed === callHot) tiering.onHotCall(fn);
-                    pc = next;
-                    // The views are read again only if the memory grew.
-                    if (mem.i32 === I32) continue;
-                    break;
-                  }
-                  pushFrame(I32, nfp, callee, fp, next - bases[fn]!, dst);
-                  fp = nfp; fn = callee; pc = bases[callee]!;
-                  continue;
+                  // moveRun written out: V8 does not inline a call into this loop
+                  // (too big), and the call measured 1-2 ns of six moves.
+                  let move: Op = op === Op.MOVF_MOVES_CALL ? Op.MOVF : Op.MOVI;
+                  do {
+                    if (move === Op.MOVF) F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!;
+                    else I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!;
+                    pc = (pc + 3) | 0;
+                    move = code[pc] as Op;
+                  } while (move !== Op.CALL);
                 }
-                case Op.CALLX: {
-                  // The extern may call back into the guest (the embedding API): its
-                  // frames go above this one and link to it (runtime.ts, hostCallerFp).
-                  const saved = rt.sp, savedCaller = rt.hostCallerFp;
-                  rt.hostCallerFp = fp; publish(I32, fp, pc - bases[fn]!);
+              // falls through: the CALL part
+              case Op.CALL: case Op.CALLV: {
+                // The end of a slice: the call runs first in the next one.
+                if (steps < 0) { stopFp = fp; if (metered) I32[FUEL_WORD] = fuel; return pc; }
+                let callee: number, base: number, dst: number, next: number;
+                if (op !== Op.CALLV) {
+                  callee = code[(pc + 1) | 0]!; base = code[(pc + 2) | 0]!; dst = code[(pc + 3) | 0]!; next = (pc + 4) | 0;
+                } else {
+                  const v = I32[(fp + code[(pc + 1) | 0]!) << 1]!;
+                  if (v === 0) nullRef();
+                  if (prof[pc] !== v) noteTarget(prof, pc, v);
+                  callee = v - 1; base = code[(pc + 3) | 0]!; dst = code[(pc + 4) | 0]!; next = (pc + 5) | 0;
+                }
+                if (metered && --fuel < 0) fuel = refuel(I32, limits, fuel);
+                steps = (steps - callSteps[callee]!) | 0;
+                const nfp = (fp + base + HEADER_SLOTS) | 0, end = (nfp + frameSizes[callee]!) | 0;
+                const calls = (counters[callee << 1]! + 1) | 0;
+                counters[callee << 1] = calls;
+                // A safepoint: the callee may become compiled here.
+                if (calls === callHot) tiering.onHotCall(callee);
+                else if (compileReady[0] !== 0) tiering.poll();
+                if (end > stackEnd) {
+                  // Past this segment's end: the frame runs in the next one (frame-stack.ts).
+                  pushFrame(I32, nfp, callee, fp, next - bases[fn]!, TO_HOST);
                   if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
-                  rt.sp = fp + frameSizes[fn]!;
-                  try {
-                    callExtern(rt, code[(pc + 1) | 0]!, fp + code[(pc + 2) | 0]! + HEADER_SLOTS, fp + code[(pc + 3) | 0]!);
-                  } finally { rt.sp = saved; rt.hostCallerFp = savedCaller; }
+                  rt.callInNextSegment(nfp, callee);
                   if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
-                  pc = (pc + 4) | 0; break;
+                  storeResult(rt, callee, fp + dst);
+                  pc = next; break;
                 }
-                // Return: the header names the caller's frame, resume position and result
-                // register (TO_HOST: the caller is the host, which reads rt.resultI/resultF).
-                case Op.ADD_RETI: case Op.JGEK_RETI: case Op.SETFR_RETR:
-                  if (op === Op.ADD_RETI) { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; }
-                  else if (op === Op.JGEK_RETI) {
-                    if (I32[(fp + code[(pc + 1) | 0]!) << 1]! >= code[(pc + 2) | 0]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; continue; }
-                    if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0;
-                  } else {
-                    const o = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (o === 0) nullRef();
-                    I32[(o + code[(pc + 2) | 0]!) >> 2] = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
-                    if (barrierNeeded(I32[o >> 2]!)) heap.remember(o, -1);
-                    pc = (pc + 4) | 0;
-                  }
-                // falls through: the RETI or RETR part
-                case Op.RETI: case Op.RETR: {
-                  const h = headerAt(fp);
-                  const v = I32[(fp + code[(pc + 1) | 0]!) << 1]!, dst = I32[h + Hdr.RESULT_REG]!;
-                  if (dst === TO_HOST) { I32[SCRATCH_SLOT << 1] = v; break frames; }
-                  fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = (bases[fn]! + I32[h + Hdr.RESUME_PC]!) | 0;
-                  I32[(fp + dst) << 1] = v;
-                  continue;
+                const entry = entries[callee] as CompiledEntry | null;
+                // Compiled code only within the host-stack budget (runtime.ts).
+                if (entry !== null && end <= I32[HOST_LIMIT_WORD]!) {
+                  if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
+                  entry(nfp, (fp + dst) << 3, callee, fp, next - bases[fn]!, 0);
+                  if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
+                  // The caller's crossings count toward its own compile (a safepoint).
+                  const crossed = crossings[fn]! + 1;
+                  crossings[fn] = crossed;
+                  if (crossed === callHot) tiering.onHotCall(fn);
+                  pc = next;
+                  // The views are read again only if the memory grew.
+                  if (mem.i32 === I32) continue;
+                  break;
                 }
-                case Op.I2F_RDIVFK_RETF:
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0;
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = kf[code[(pc + 2) | 0]!]! / F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
-                // falls through: the RETF part
-                case Op.RETF: {
-                  const h = headerAt(fp);
-                  const v = F64[(fp + code[(pc + 1) | 0]!) | 0]!, dst = I32[h + Hdr.RESULT_REG]!;
-                  if (dst === TO_HOST) { F64[SCRATCH_SLOT] = v; break frames; }
-                  fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = (bases[fn]! + I32[h + Hdr.RESUME_PC]!) | 0;
-                  F64[(fp + dst) | 0] = v;
-                  continue;
-                }
-                case Op.RETV: {
-                  const h = headerAt(fp);
-                  if (I32[h + Hdr.RESULT_REG]! === TO_HOST) break frames;
-                  fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = (bases[fn]! + I32[h + Hdr.RESUME_PC]!) | 0;
-                  continue;
-                }
-
-                case Op.NEWSTRUCT:
-                  publish(I32, fp, pc - bases[fn]!);
-                  storeI32(mem, fp + code[(pc + 1) | 0]!, heap.newStruct(code[(pc + 2) | 0]!));
-                  pc = (pc + 3) | 0; break;
-                case Op.GETFR_GETFI: {
-                  const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(o + code[(pc + 3) | 0]!) >> 2]!; pc = (pc + 4) | 0;
-                }
-                // falls through: the GETFI part
-                case Op.GETFI: case Op.GETFR: {
-                  const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(o + code[(pc + 3) | 0]!) >> 2]!; pc = (pc + 4) | 0; continue;
-                }
-                case Op.GETFF: {
-                  const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(o + code[(pc + 3) | 0]!) >> 3]!; pc = (pc + 4) | 0; continue;
-                }
-                case Op.SETFI: {
-                  const o = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (o === 0) nullRef();
-                  I32[(o + code[(pc + 2) | 0]!) >> 2] = I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
-                }
-                case Op.LOADNULL_SETFR: I32[(fp + code[(pc + 1) | 0]!) << 1] = 0; pc = (pc + 2) | 0;
-                // falls through: the SETFR part
-                case Op.SETFR: {
+                pushFrame(I32, nfp, callee, fp, next - bases[fn]!, dst);
+                fp = nfp; fn = callee; pc = bases[callee]!;
+                continue;
+              }
+              case Op.CALLX: {
+                // The extern may call back into the guest (the embedding API): its
+                // frames go above this one and link to it (runtime.ts, hostCallerFp).
+                const saved = rt.sp, savedCaller = rt.hostCallerFp;
+                rt.hostCallerFp = fp; publish(I32, fp, pc - bases[fn]!);
+                if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
+                rt.sp = fp + frameSizes[fn]!;
+                try {
+                  callExtern(rt, code[(pc + 1) | 0]!, fp + code[(pc + 2) | 0]! + HEADER_SLOTS, fp + code[(pc + 3) | 0]!);
+                } finally { rt.sp = saved; rt.hostCallerFp = savedCaller; }
+                if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
+                pc = (pc + 4) | 0; break;
+              }
+              // Return: the header names the caller's frame, resume position and result
+              // register (TO_HOST: the caller is the host, which reads rt.resultI/resultF).
+              case Op.ADD_RETI: case Op.JGEK_RETI: case Op.SETFR_RETR:
+                if (op === Op.ADD_RETI) { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; }
+                else if (op === Op.JGEK_RETI) {
+                  if (I32[(fp + code[(pc + 1) | 0]!) << 1]! >= code[(pc + 2) | 0]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; continue; }
+                  if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0;
+                } else {
                   const o = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (o === 0) nullRef();
                   I32[(o + code[(pc + 2) | 0]!) >> 2] = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
                   if (barrierNeeded(I32[o >> 2]!)) heap.remember(o, -1);
-                  pc = (pc + 4) | 0; continue;
+                  pc = (pc + 4) | 0;
                 }
-                case Op.GETFF_MULF_ADDF_SETFF: {
-                  const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(o + code[(pc + 3) | 0]!) >> 3]!; pc = (pc + 4) | 0;
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
-                }
-                // falls through: the SETFF part
-                case Op.SETFF: {
-                  const o = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (o === 0) nullRef();
-                  F64[(o + code[(pc + 2) | 0]!) >> 3] = F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
-                }
-
-                case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: case Op.NEWARRB: {
-                  const kind = arrayKindFor(OP_INFO[op].variant!, OP_INFO[op].elementBytes);
-                  publish(I32, fp, pc - bases[fn]!);
-                  storeI32(mem, fp + code[(pc + 1) | 0]!, heap.newArray(kind, I32[(fp + code[(pc + 2) | 0]!) << 1]!));
-                  pc = (pc + 3) | 0; break;
-                }
-                case Op.AGETI: case Op.AGETR: {
-                  const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
-                  const i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
-                  if (i >>> 0 >= len) outOfBounds(i, len);
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[((a >> 2) + 2 + i) | 0]!; pc = (pc + 4) | 0; continue;
-                }
-                case Op.AGETF: {
-                  const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
-                  const i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
-                  if (i >>> 0 >= len) outOfBounds(i, len);
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[((a >> 3) + 1 + i) | 0]!; pc = (pc + 4) | 0; continue;
-                }
-                case Op.AGETB: {
-                  const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
-                  const i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
-                  if (i >>> 0 >= len) outOfBounds(i, len);
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = U8[(a + 8 + i) | 0]!; pc = (pc + 4) | 0; continue;
-                }
-                case Op.LOADI_ASETI: I32[(fp + code[(pc + 1) | 0]!) << 1] = code[(pc + 2) | 0]!; pc = (pc + 3) | 0;
-                // falls through: the ASETI part
-                case Op.ASETI: {
-                  const a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
-                  const i = I32[(fp + code[(pc + 2) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
-                  if (i >>> 0 >= len) outOfBounds(i, len);
-                  I32[((a >> 2) + 2 + i) | 0] = I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
-                }
-                case Op.LOADI_ASETB: I32[(fp + code[(pc + 1) | 0]!) << 1] = code[(pc + 2) | 0]!; pc = (pc + 3) | 0;
-                // falls through: the ASETB part
-                case Op.ASETB: {
-                  const a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
-                  const i = I32[(fp + code[(pc + 2) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
-                  if (i >>> 0 >= len) outOfBounds(i, len);
-                  U8[(a + 8 + i) | 0] = I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
-                }
-                case Op.ASETR: {
-                  const a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
-                  const i = I32[(fp + code[(pc + 2) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
-                  if (i >>> 0 >= len) outOfBounds(i, len);
-                  I32[((a >> 2) + 2 + i) | 0] = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
-                  if (barrierNeeded(I32[a >> 2]!)) heap.remember(a, i);
-                  pc = (pc + 4) | 0; continue;
-                }
-                case Op.ASETF: {
-                  const a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
-                  const i = I32[(fp + code[(pc + 2) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
-                  if (i >>> 0 >= len) outOfBounds(i, len);
-                  F64[((a >> 3) + 1 + i) | 0] = F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
-                }
-                case Op.LEN: {
-                  const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[((a >> 2) + 1) | 0]!; pc = (pc + 3) | 0; continue;
-                }
-                case Op.SGET: {
-                  const s = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (s === 0) nullRef();
-                  const i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((s >> 2) + 1) | 0]!;
-                  if (i >>> 0 >= len) outOfBounds(i, len);
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = U16[((s >> 1) + 4 + i) | 0]!; pc = (pc + 4) | 0; continue;
-                }
-                case Op.CONCAT: {
-                  const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!, b = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
-                  if (a === 0 || b === 0) nullRef();
-                  publish(I32, fp, pc - bases[fn]!);
-                  storeI32(mem, fp + code[(pc + 1) | 0]!, heap.concat(a, b));
-                  pc = (pc + 4) | 0; break;
-                }
-                case Op.SBSTR: {
-                  const x = I32[(fp + code[(pc + 2) | 0]!) << 1]!;
-                  publish(I32, fp, pc - bases[fn]!);
-                  storeI32(mem, fp + code[(pc + 1) | 0]!, stringOf(heap, x));
-                  pc = (pc + 3) | 0; break;
-                }
-                case Op.SBAPPEND: {
-                  const b = I32[(fp + code[(pc + 2) | 0]!) << 1]!, s = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
-                  if (b === 0 || s === 0) nullRef();
-                  publish(I32, fp, pc - bases[fn]!);
-                  storeI32(mem, fp + code[(pc + 1) | 0]!, appendTo(heap, b, s));
-                  pc = (pc + 4) | 0; break;
-                }
-
-                case Op.GETGI: case Op.GETGR: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(gb + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
-                case Op.GETGF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(gb + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; continue;
-                case Op.SETGI: case Op.SETGR: I32[(gb + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
-                case Op.SETGF: F64[(gb + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; continue;
-
-                case Op.OUTI: out.write(code[(pc + 2) | 0] ? I32[(fp + code[(pc + 1) | 0]!) << 1] + '\n' : String(I32[(fp + code[(pc + 1) | 0]!) << 1])); pc = (pc + 3) | 0; continue;
-                case Op.OUTF: out.write(formatF64(F64[(fp + code[(pc + 1) | 0]!) | 0]!) + (code[(pc + 2) | 0] ? '\n' : '')); pc = (pc + 3) | 0; continue;
-                case Op.OUTB: out.write((I32[(fp + code[(pc + 1) | 0]!) << 1] ? 'true' : 'false') + (code[(pc + 2) | 0] ? '\n' : '')); pc = (pc + 3) | 0; continue;
-                case Op.OUTS: {
-                  const s = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (s === 0) nullRef();
-                  out.write(heap.readString(s) + (code[(pc + 2) | 0] ? '\n' : '')); pc = (pc + 3) | 0; continue;
-                }
-                case Op.TOSTRI: case Op.TOSTRF: case Op.TOSTRB: {
-                  const r = code[(pc + 2) | 0]!;
-                  const text = op === Op.TOSTRI ? String(I32[(fp + r) << 1]) : op === Op.TOSTRF ? formatF64(F64[fp + r]!) : I32[(fp + r) << 1] ? 'true' : 'false';
-                  publish(I32, fp, pc - bases[fn]!);
-                  storeI32(mem, fp + code[(pc + 1) | 0]!, heap.newString(text));
-                  pc = (pc + 3) | 0; break;
-                }
-                case Op.SQRT: F64[(fp + code[(pc + 1) | 0]!) | 0] = Math.sqrt(F64[(fp + code[(pc + 2) | 0]!) | 0]!); pc = (pc + 3) | 0; continue;
-                case Op.MATH1: F64[(fp + code[(pc + 1) | 0]!) | 0] = MATH1_IMPLS[code[(pc + 3) | 0]!]!(F64[(fp + code[(pc + 2) | 0]!) | 0]!); pc = (pc + 4) | 0; continue;
-                case Op.MATH2: F64[(fp + code[(pc + 1) | 0]!) | 0] = MATH2_IMPLS[code[(pc + 4) | 0]!]!(F64[(fp + code[(pc + 2) | 0]!) | 0]!, F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 5) | 0; continue;
-                case Op.CLOCK: F64[(fp + code[(pc + 1) | 0]!) | 0] = performance.now(); pc = (pc + 2) | 0; continue;
-                case Op.FIXED: {
-                  const text = fixed(F64[(fp + code[(pc + 2) | 0]!) | 0]!, I32[(fp + code[(pc + 3) | 0]!) << 1]!);
-                  publish(I32, fp, pc - bases[fn]!);
-                  storeI32(mem, fp + code[(pc + 1) | 0]!, heap.newString(text));
-                  pc = (pc + 4) | 0; break;
-                }
-                case Op.CHR: {
-                  const c = I32[(fp + code[(pc + 2) | 0]!) << 1]!;
-                  checkCodePoint(c);
-                  publish(I32, fp, pc - bases[fn]!);
-                  storeI32(mem, fp + code[(pc + 1) | 0]!, heap.newChr(c));
-                  pc = (pc + 3) | 0; break;
-                }
-                case Op.SUBSTR: {
-                  const s = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (s === 0) nullRef();
-                  publish(I32, fp, pc - bases[fn]!);
-                  storeI32(mem, fp + code[(pc + 1) | 0]!, heap.substr(s, I32[(fp + code[(pc + 3) | 0]!) << 1]!, I32[(fp + code[(pc + 4) | 0]!) << 1]!));
-                  pc = (pc + 5) | 0; break;
-                }
-                case Op.PARSEI: {
-                  const s = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (s === 0) nullRef();
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = parseI32(heap.readString(s)); pc = (pc + 3) | 0; continue;
-                }
-                case Op.PARSEF: {
-                  const s = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (s === 0) nullRef();
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = parseF64(heap.readString(s)); pc = (pc + 3) | 0; continue;
-                }
-                case Op.PANIC: {
-                  const s = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (s === 0) nullRef();
-                  throw new Trap(heap.readString(s));
-                }
-                case Op.READLINE: {
-                  publish(I32, fp, pc - bases[fn]!);
-                  const line = rt.readLine();
-                  storeI32(mem, fp + code[(pc + 1) | 0]!, line === null ? 0 : heap.newString(line));
-                  pc = (pc + 2) | 0; break;
-                }
-
-                // Superinstructions (opcodes.ts, SUPER_PARTS): each part as its own case
-                // runs it, pc moving to each part's position before it runs (the cases
-                // above that fall through into their last part's case are the others).
-                case Op.AGETI_ASETI: {
-                  let a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
-                  let i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
-                  if (i >>> 0 >= len) outOfBounds(i, len);
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[((a >> 2) + 2 + i) | 0]!; pc = (pc + 4) | 0;
-                  a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
-                  i = I32[(fp + code[(pc + 2) | 0]!) << 1]!; len = I32[((a >> 2) + 1) | 0]!;
-                  if (i >>> 0 >= len) outOfBounds(i, len);
-                  I32[((a >> 2) + 2 + i) | 0] = I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
-                }
-                case Op.AGETB_JT: {
-                  const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
-                  const i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
-                  if (i >>> 0 >= len) outOfBounds(i, len);
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = U8[(a + 8 + i) | 0]!; pc = (pc + 4) | 0;
-                  if (I32[(fp + code[(pc + 1) | 0]!) << 1]) { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 3) | 0; } continue;
-                }
-                case Op.MULF_ADDF:
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
-                case Op.MULFK_MULF:
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * kf[code[(pc + 3) | 0]!]!; pc = (pc + 4) | 0;
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
-                case Op.LEF_JF:
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0]! <= F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 4) | 0;
-                  if (I32[(fp + code[(pc + 1) | 0]!) << 1]) { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 3) | 0; } else { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; } continue;
-                case Op.LEF_JF_JMPLOOP:
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0]! <= F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 4) | 0;
-                  if (!I32[(fp + code[(pc + 1) | 0]!) << 1]) { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; continue; }
-                  if (profiling) prof[(pc + 1) | 0]!++; pc = code[(pc + 4) | 0]!; break backEdge;
-                case Op.LOADNULL_EQR_JF: case Op.LOADNULL_NER_JF: {
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = 0; pc = (pc + 2) | 0;
-                  const same = I32[(fp + code[(pc + 2) | 0]!) << 1] === I32[(fp + code[(pc + 3) | 0]!) << 1];
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = +(op === Op.LOADNULL_EQR_JF ? same : !same); pc = (pc + 4) | 0;
-                  if (I32[(fp + code[(pc + 1) | 0]!) << 1]) { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 3) | 0; } else { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; } continue;
-                }
-                case Op.JGE_JMPLOOP:
-                  if (I32[(fp + code[(pc + 1) | 0]!) << 1]! >= I32[(fp + code[(pc + 2) | 0]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; continue; }
-                  if (profiling) prof[(pc + 1) | 0]!++; pc = code[(pc + 5) | 0]!; break backEdge;
-                case Op.JEQK_JMPLOOP:
-                  if (I32[(fp + code[(pc + 1) | 0]!) << 1] === code[(pc + 2) | 0]) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; continue; }
-                  if (profiling) prof[(pc + 1) | 0]!++; pc = code[(pc + 5) | 0]!; break backEdge;
-                case Op.JF_JMPLOOP:
-                  if (!I32[(fp + code[(pc + 1) | 0]!) << 1]) { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; continue; }
-                  if (profiling) prof[(pc + 1) | 0]!++; pc = code[(pc + 4) | 0]!; break backEdge;
-                case Op.ADD_JGE_JMPLOOP: case Op.ADDI_JGE_JMPLOOP: {
-                  const y = op === Op.ADD_JGE_JMPLOOP ? I32[(fp + code[(pc + 3) | 0]!) << 1]! : code[(pc + 3) | 0]!;
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + y; pc = (pc + 4) | 0;
-                  if (I32[(fp + code[(pc + 1) | 0]!) << 1]! >= I32[(fp + code[(pc + 2) | 0]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; continue; }
-                  if (profiling) prof[(pc + 1) | 0]!++; pc = code[(pc + 5) | 0]!; break backEdge;
-                }
-                case Op.ADDI_JGE:
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + code[(pc + 3) | 0]!; pc = (pc + 4) | 0;
-                  if (I32[(fp + code[(pc + 1) | 0]!) << 1]! >= I32[(fp + code[(pc + 2) | 0]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
-                case Op.ADD_ADDI:
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0;
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + code[(pc + 3) | 0]!; pc = (pc + 4) | 0; continue;
-                case Op.MUL_DIVK:
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = Math.imul(I32[(fp + code[(pc + 2) | 0]!) << 1]!, I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0;
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = (I32[(fp + code[(pc + 2) | 0]!) << 1]! / code[(pc + 3) | 0]!) | 0; pc = (pc + 4) | 0; continue;
-                case Op.I2F_RDIVFK:
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0;
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = kf[code[(pc + 2) | 0]!]! / F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
-                case Op.MOVI_MOVI:
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0;
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
-                case Op.GETFF_SUBF: {
-                  const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(o + code[(pc + 3) | 0]!) >> 3]!; pc = (pc + 4) | 0;
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! - F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
-                }
-                case Op.MULF_SUBF:
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! - F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
-                case Op.ADDF_SUBF:
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! - F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
-                case Op.ADDF_MULF_MULF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
-                // falls through: the MULF+MULF parts
-                case Op.MULF_MULF:
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
-                case Op.ADDF_LEF_JF_JMPLOOP:
-                  F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0]! <= F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 4) | 0;
-                  if (!I32[(fp + code[(pc + 1) | 0]!) << 1]) { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; continue; }
-                  if (profiling) prof[(pc + 1) | 0]!++; pc = code[(pc + 4) | 0]!; break backEdge;
-
-                case Op.AGETI_AGETI_ASETI_ASETI: {
-                  let a: number, i: number, len: number;
-                  a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
-                  i = I32[(fp + code[(pc + 3) | 0]!) << 1]!; len = I32[((a >> 2) + 1) | 0]!;
-                  if (i >>> 0 >= len) outOfBounds(i, len);
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[((a >> 2) + 2 + i) | 0]!; pc = (pc + 4) | 0;
-                  a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
-                  i = I32[(fp + code[(pc + 3) | 0]!) << 1]!; len = I32[((a >> 2) + 1) | 0]!;
-                  if (i >>> 0 >= len) outOfBounds(i, len);
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[((a >> 2) + 2 + i) | 0]!; pc = (pc + 4) | 0;
-                  a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
-                  i = I32[(fp + code[(pc + 2) | 0]!) << 1]!; len = I32[((a >> 2) + 1) | 0]!;
-                  if (i >>> 0 >= len) outOfBounds(i, len);
-                  I32[((a >> 2) + 2 + i) | 0] = I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0;
-                  a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
-                  i = I32[(fp + code[(pc + 2) | 0]!) << 1]!; len = I32[((a >> 2) + 1) | 0]!;
-                  if (i >>> 0 >= len) outOfBounds(i, len);
-                  I32[((a >> 2) + 2 + i) | 0] = I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0;
-                  continue;
-                }
-                case Op.GETFI_JNEK: {
-                  const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
-                  I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(o + code[(pc + 3) | 0]!) >> 2]!; pc = (pc + 4) | 0;
-                  if (I32[(fp + code[(pc + 1) | 0]!) << 1] !== code[(pc + 2) | 0]) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
-                }
-
-                default: {
-                  const unknown: never = op;
-                  throw new Error(`unknown opcode ${unknown as number} at ${pc}`);
-                }
+              // falls through: the RETI or RETR part
+              case Op.RETI: case Op.RETR: {
+                const h = headerAt(fp);
+                const v = I32[(fp + code[(pc + 1) | 0]!) << 1]!, dst = I32[h + Hdr.RESULT_REG]!;
+                if (dst === TO_HOST) { I32[SCRATCH_SLOT << 1] = v; break frames; }
+                fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = (bases[fn]! + I32[h + Hdr.RESUME_PC]!) | 0;
+                I32[(fp + dst) << 1] = v;
+                continue;
               }
-              // The case may have grown the memory: views must be read again.
-              I32 = mem.i32; F64 = mem.f64; U16 = mem.u16; U8 = mem.u8;
-              continue;
+              case Op.I2F_RDIVFK_RETF:
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0;
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = kf[code[(pc + 2) | 0]!]! / F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+              // falls through: the RETF part
+              case Op.RETF: {
+                const h = headerAt(fp);
+                const v = F64[(fp + code[(pc + 1) | 0]!) | 0]!, dst = I32[h + Hdr.RESULT_REG]!;
+                if (dst === TO_HOST) { F64[SCRATCH_SLOT] = v; break frames; }
+                fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = (bases[fn]! + I32[h + Hdr.RESUME_PC]!) | 0;
+                F64[(fp + dst) | 0] = v;
+                continue;
+              }
+              case Op.RETV: {
+                const h = headerAt(fp);
+                if (I32[h + Hdr.RESULT_REG]! === TO_HOST) break frames;
+                fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = (bases[fn]! + I32[h + Hdr.RESUME_PC]!) | 0;
+                continue;
+              }
+
+              case Op.NEWSTRUCT:
+                publish(I32, fp, pc - bases[fn]!);
+                storeI32(mem, fp + code[(pc + 1) | 0]!, heap.newStruct(code[(pc + 2) | 0]!));
+                pc = (pc + 3) | 0; break;
+              case Op.GETFR_GETFI: {
+                const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(o + code[(pc + 3) | 0]!) >> 2]!; pc = (pc + 4) | 0;
+              }
+              // falls through: the GETFI part
+              case Op.GETFI: case Op.GETFR: {
+                const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(o + code[(pc + 3) | 0]!) >> 2]!; pc = (pc + 4) | 0; continue;
+              }
+              case Op.GETFF: {
+                const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(o + code[(pc + 3) | 0]!) >> 3]!; pc = (pc + 4) | 0; continue;
+              }
+              case Op.SETFI: {
+                const o = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (o === 0) nullRef();
+                I32[(o + code[(pc + 2) | 0]!) >> 2] = I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
+              }
+              case Op.LOADNULL_SETFR: I32[(fp + code[(pc + 1) | 0]!) << 1] = 0; pc = (pc + 2) | 0;
+              // falls through: the SETFR part
+              case Op.SETFR: {
+                const o = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (o === 0) nullRef();
+                I32[(o + code[(pc + 2) | 0]!) >> 2] = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
+                if (barrierNeeded(I32[o >> 2]!)) heap.remember(o, -1);
+                pc = (pc + 4) | 0; continue;
+              }
+              case Op.GETFF_MULF_ADDF_SETFF: {
+                const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(o + code[(pc + 3) | 0]!) >> 3]!; pc = (pc + 4) | 0;
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+              }
+              // falls through: the SETFF part
+              case Op.SETFF: {
+                const o = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (o === 0) nullRef();
+                F64[(o + code[(pc + 2) | 0]!) >> 3] = F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+              }
+
+              case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: case Op.NEWARRB: {
+                const kind = arrayKindFor(OP_INFO[op].variant!, OP_INFO[op].elementBytes);
+                publish(I32, fp, pc - bases[fn]!);
+                storeI32(mem, fp + code[(pc + 1) | 0]!, heap.newArray(kind, I32[(fp + code[(pc + 2) | 0]!) << 1]!));
+                pc = (pc + 3) | 0; break;
+              }
+              case Op.AGETI: case Op.AGETR: {
+                const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
+                const i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
+                if (i >>> 0 >= len) outOfBounds(i, len);
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[((a >> 2) + 2 + i) | 0]!; pc = (pc + 4) | 0; continue;
+              }
+              case Op.AGETF: {
+                const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
+                const i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
+                if (i >>> 0 >= len) outOfBounds(i, len);
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[((a >> 3) + 1 + i) | 0]!; pc = (pc + 4) | 0; continue;
+              }
+              case Op.AGETB: {
+                const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
+                const i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
+                if (i >>> 0 >= len) outOfBounds(i, len);
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = U8[(a + 8 + i) | 0]!; pc = (pc + 4) | 0; continue;
+              }
+              case Op.LOADI_ASETI: I32[(fp + code[(pc + 1) | 0]!) << 1] = code[(pc + 2) | 0]!; pc = (pc + 3) | 0;
+              // falls through: the ASETI part
+              case Op.ASETI: {
+                const a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
+                const i = I32[(fp + code[(pc + 2) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
+                if (i >>> 0 >= len) outOfBounds(i, len);
+                I32[((a >> 2) + 2 + i) | 0] = I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
+              }
+              case Op.LOADI_ASETB: I32[(fp + code[(pc + 1) | 0]!) << 1] = code[(pc + 2) | 0]!; pc = (pc + 3) | 0;
+              // falls through: the ASETB part
+              case Op.ASETB: {
+                const a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
+                const i = I32[(fp + code[(pc + 2) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
+                if (i >>> 0 >= len) outOfBounds(i, len);
+                U8[(a + 8 + i) | 0] = I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
+              }
+              case Op.ASETR: {
+                const a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
+                const i = I32[(fp + code[(pc + 2) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
+                if (i >>> 0 >= len) outOfBounds(i, len);
+                I32[((a >> 2) + 2 + i) | 0] = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
+                if (barrierNeeded(I32[a >> 2]!)) heap.remember(a, i);
+                pc = (pc + 4) | 0; continue;
+              }
+              case Op.ASETF: {
+                const a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
+                const i = I32[(fp + code[(pc + 2) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
+                if (i >>> 0 >= len) outOfBounds(i, len);
+                F64[((a >> 3) + 1 + i) | 0] = F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+              }
+              case Op.LEN: {
+                const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[((a >> 2) + 1) | 0]!; pc = (pc + 3) | 0; continue;
+              }
+              case Op.SGET: {
+                const s = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (s === 0) nullRef();
+                const i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((s >> 2) + 1) | 0]!;
+                if (i >>> 0 >= len) outOfBounds(i, len);
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = U16[((s >> 1) + 4 + i) | 0]!; pc = (pc + 4) | 0; continue;
+              }
+              case Op.CONCAT: {
+                const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!, b = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
+                if (a === 0 || b === 0) nullRef();
+                publish(I32, fp, pc - bases[fn]!);
+                storeI32(mem, fp + code[(pc + 1) | 0]!, heap.concat(a, b));
+                pc = (pc + 4) | 0; break;
+              }
+              case Op.SBSTR: {
+                const x = I32[(fp + code[(pc + 2) | 0]!) << 1]!;
+                publish(I32, fp, pc - bases[fn]!);
+                storeI32(mem, fp + code[(pc + 1) | 0]!, stringOf(heap, x));
+                pc = (pc + 3) | 0; break;
+              }
+              case Op.SBAPPEND: {
+                const b = I32[(fp + code[(pc + 2) | 0]!) << 1]!, s = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
+                if (b === 0 || s === 0) nullRef();
+                publish(I32, fp, pc - bases[fn]!);
+                storeI32(mem, fp + code[(pc + 1) | 0]!, appendTo(heap, b, s));
+                pc = (pc + 4) | 0; break;
+              }
+
+              case Op.GETGI: case Op.GETGR: I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(gb + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
+              case Op.GETGF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(gb + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; continue;
+              case Op.SETGI: case Op.SETGR: I32[(gb + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
+              case Op.SETGF: F64[(gb + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; continue;
+
+              case Op.OUTI: out.write(code[(pc + 2) | 0] ? I32[(fp + code[(pc + 1) | 0]!) << 1] + '\n' : String(I32[(fp + code[(pc + 1) | 0]!) << 1])); pc = (pc + 3) | 0; continue;
+              case Op.OUTF: out.write(formatF64(F64[(fp + code[(pc + 1) | 0]!) | 0]!) + (code[(pc + 2) | 0] ? '\n' : '')); pc = (pc + 3) | 0; continue;
+              case Op.OUTB: out.write((I32[(fp + code[(pc + 1) | 0]!) << 1] ? 'true' : 'false') + (code[(pc + 2) | 0] ? '\n' : '')); pc = (pc + 3) | 0; continue;
+              case Op.OUTS: {
+                const s = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (s === 0) nullRef();
+                out.write(heap.readString(s) + (code[(pc + 2) | 0] ? '\n' : '')); pc = (pc + 3) | 0; continue;
+              }
+              case Op.TOSTRI: case Op.TOSTRF: case Op.TOSTRB: {
+                const r = code[(pc + 2) | 0]!;
+                const text = op === Op.TOSTRI ? String(I32[(fp + r) << 1]) : op === Op.TOSTRF ? formatF64(F64[fp + r]!) : I32[(fp + r) << 1] ? 'true' : 'false';
+                publish(I32, fp, pc - bases[fn]!);
+                storeI32(mem, fp + code[(pc + 1) | 0]!, heap.newString(text));
+                pc = (pc + 3) | 0; break;
+              }
+              case Op.SQRT: F64[(fp + code[(pc + 1) | 0]!) | 0] = Math.sqrt(F64[(fp + code[(pc + 2) | 0]!) | 0]!); pc = (pc + 3) | 0; continue;
+              case Op.MATH1: F64[(fp + code[(pc + 1) | 0]!) | 0] = MATH1_IMPLS[code[(pc + 3) | 0]!]!(F64[(fp + code[(pc + 2) | 0]!) | 0]!); pc = (pc + 4) | 0; continue;
+              case Op.MATH2: F64[(fp + code[(pc + 1) | 0]!) | 0] = MATH2_IMPLS[code[(pc + 4) | 0]!]!(F64[(fp + code[(pc + 2) | 0]!) | 0]!, F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 5) | 0; continue;
+              case Op.CLOCK: F64[(fp + code[(pc + 1) | 0]!) | 0] = performance.now(); pc = (pc + 2) | 0; continue;
+              case Op.FIXED: {
+                const text = fixed(F64[(fp + code[(pc + 2) | 0]!) | 0]!, I32[(fp + code[(pc + 3) | 0]!) << 1]!);
+                publish(I32, fp, pc - bases[fn]!);
+                storeI32(mem, fp + code[(pc + 1) | 0]!, heap.newString(text));
+                pc = (pc + 4) | 0; break;
+              }
+              case Op.CHR: {
+                const c = I32[(fp + code[(pc + 2) | 0]!) << 1]!;
+                checkCodePoint(c);
+                publish(I32, fp, pc - bases[fn]!);
+                storeI32(mem, fp + code[(pc + 1) | 0]!, heap.newChr(c));
+                pc = (pc + 3) | 0; break;
+              }
+              case Op.SUBSTR: {
+                const s = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (s === 0) nullRef();
+                publish(I32, fp, pc - bases[fn]!);
+                storeI32(mem, fp + code[(pc + 1) | 0]!, heap.substr(s, I32[(fp + code[(pc + 3) | 0]!) << 1]!, I32[(fp + code[(pc + 4) | 0]!) << 1]!));
+                pc = (pc + 5) | 0; break;
+              }
+              case Op.PARSEI: {
+                const s = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (s === 0) nullRef();
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = parseI32(heap.readString(s)); pc = (pc + 3) | 0; continue;
+              }
+              case Op.PARSEF: {
+                const s = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (s === 0) nullRef();
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = parseF64(heap.readString(s)); pc = (pc + 3) | 0; continue;
+              }
+              case Op.PANIC: {
+                const s = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (s === 0) nullRef();
+                throw new Trap(heap.readString(s));
+              }
+              case Op.READLINE: {
+                publish(I32, fp, pc - bases[fn]!);
+                const line = rt.readLine();
+                storeI32(mem, fp + code[(pc + 1) | 0]!, line === null ? 0 : heap.newString(line));
+                pc = (pc + 2) | 0; break;
+              }
+
+              // Superinstructions (opcodes.ts, SUPER_PARTS): each part as its own case
+              // runs it, pc moving to each part's position before it runs (the cases
+              // above that fall through into their last part's case are the others).
+              case Op.AGETI_ASETI: {
+                let a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
+                let i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
+                if (i >>> 0 >= len) outOfBounds(i, len);
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[((a >> 2) + 2 + i) | 0]!; pc = (pc + 4) | 0;
+                a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
+                i = I32[(fp + code[(pc + 2) | 0]!) << 1]!; len = I32[((a >> 2) + 1) | 0]!;
+                if (i >>> 0 >= len) outOfBounds(i, len);
+                I32[((a >> 2) + 2 + i) | 0] = I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; continue;
+              }
+              case Op.AGETB_JT: {
+                const a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
+                const i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
+                if (i >>> 0 >= len) outOfBounds(i, len);
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = U8[(a + 8 + i) | 0]!; pc = (pc + 4) | 0;
+                if (I32[(fp + code[(pc + 1) | 0]!) << 1]) { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 3) | 0; } continue;
+              }
+              case Op.MULF_ADDF:
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+              case Op.MULFK_MULF:
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * kf[code[(pc + 3) | 0]!]!; pc = (pc + 4) | 0;
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+              case Op.LEF_JF:
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0]! <= F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 4) | 0;
+                if (I32[(fp + code[(pc + 1) | 0]!) << 1]) { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 3) | 0; } else { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; } continue;
+              case Op.LEF_JF_JMPLOOP:
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0]! <= F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 4) | 0;
+                if (!I32[(fp + code[(pc + 1) | 0]!) << 1]) { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; continue; }
+                if (profiling) prof[(pc + 1) | 0]!++; { const to = code[(pc + 4) | 0]!; steps = (steps - ((pc - to) >> EDGE_SHIFT)) | 0; pc = to; } break backEdge;
+              case Op.LOADNULL_EQR_JF: case Op.LOADNULL_NER_JF: {
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = 0; pc = (pc + 2) | 0;
+                const same = I32[(fp + code[(pc + 2) | 0]!) << 1] === I32[(fp + code[(pc + 3) | 0]!) << 1];
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = +(op === Op.LOADNULL_EQR_JF ? same : !same); pc = (pc + 4) | 0;
+                if (I32[(fp + code[(pc + 1) | 0]!) << 1]) { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 3) | 0; } else { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; } continue;
+              }
+              case Op.JGE_JMPLOOP:
+                if (I32[(fp + code[(pc + 1) | 0]!) << 1]! >= I32[(fp + code[(pc + 2) | 0]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; continue; }
+                if (profiling) prof[(pc + 1) | 0]!++; { const to = code[(pc + 5) | 0]!; steps = (steps - ((pc - to) >> EDGE_SHIFT)) | 0; pc = to; } break backEdge;
+              case Op.JEQK_JMPLOOP:
+                if (I32[(fp + code[(pc + 1) | 0]!) << 1] === code[(pc + 2) | 0]) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; continue; }
+                if (profiling) prof[(pc + 1) | 0]!++; { const to = code[(pc + 5) | 0]!; steps = (steps - ((pc - to) >> EDGE_SHIFT)) | 0; pc = to; } break backEdge;
+              case Op.JF_JMPLOOP:
+                if (!I32[(fp + code[(pc + 1) | 0]!) << 1]) { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; continue; }
+                if (profiling) prof[(pc + 1) | 0]!++; { const to = code[(pc + 4) | 0]!; steps = (steps - ((pc - to) >> EDGE_SHIFT)) | 0; pc = to; } break backEdge;
+              case Op.ADD_JGE_JMPLOOP: case Op.ADDI_JGE_JMPLOOP: {
+                const y = op === Op.ADD_JGE_JMPLOOP ? I32[(fp + code[(pc + 3) | 0]!) << 1]! : code[(pc + 3) | 0]!;
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + y; pc = (pc + 4) | 0;
+                if (I32[(fp + code[(pc + 1) | 0]!) << 1]! >= I32[(fp + code[(pc + 2) | 0]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; continue; }
+                if (profiling) prof[(pc + 1) | 0]!++; { const to = code[(pc + 5) | 0]!; steps = (steps - ((pc - to) >> EDGE_SHIFT)) | 0; pc = to; } break backEdge;
+              }
+              case Op.ADDI_JGE:
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + code[(pc + 3) | 0]!; pc = (pc + 4) | 0;
+                if (I32[(fp + code[(pc + 1) | 0]!) << 1]! >= I32[(fp + code[(pc + 2) | 0]!) << 1]!) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+              case Op.ADD_ADDI:
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0;
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + code[(pc + 3) | 0]!; pc = (pc + 4) | 0; continue;
+              case Op.MUL_DIVK:
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = Math.imul(I32[(fp + code[(pc + 2) | 0]!) << 1]!, I32[(fp + code[(pc + 3) | 0]!) << 1]!); pc = (pc + 4) | 0;
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = (I32[(fp + code[(pc + 2) | 0]!) << 1]! / code[(pc + 3) | 0]!) | 0; pc = (pc + 4) | 0; continue;
+              case Op.I2F_RDIVFK:
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0;
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = kf[code[(pc + 2) | 0]!]! / F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+              case Op.MOVI_MOVI:
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0;
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
+              case Op.GETFF_SUBF: {
+                const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(o + code[(pc + 3) | 0]!) >> 3]!; pc = (pc + 4) | 0;
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! - F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+              }
+              case Op.MULF_SUBF:
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! - F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+              case Op.ADDF_SUBF:
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! - F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+              case Op.ADDF_MULF_MULF: F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+              // falls through: the MULF+MULF parts
+              case Op.MULF_MULF:
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! * F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
+              case Op.ADDF_LEF_JF_JMPLOOP:
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]! + F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = +(F64[(fp + code[(pc + 2) | 0]!) | 0]! <= F64[(fp + code[(pc + 3) | 0]!) | 0]!); pc = (pc + 4) | 0;
+                if (!I32[(fp + code[(pc + 1) | 0]!) << 1]) { if (profiling) prof[pc]!++; pc = code[(pc + 2) | 0]!; continue; }
+                if (profiling) prof[(pc + 1) | 0]!++; { const to = code[(pc + 4) | 0]!; steps = (steps - ((pc - to) >> EDGE_SHIFT)) | 0; pc = to; } break backEdge;
+
+              case Op.AGETI_AGETI_ASETI_ASETI: {
+                let a: number, i: number, len: number;
+                a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
+                i = I32[(fp + code[(pc + 3) | 0]!) << 1]!; len = I32[((a >> 2) + 1) | 0]!;
+                if (i >>> 0 >= len) outOfBounds(i, len);
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[((a >> 2) + 2 + i) | 0]!; pc = (pc + 4) | 0;
+                a = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (a === 0) nullRef();
+                i = I32[(fp + code[(pc + 3) | 0]!) << 1]!; len = I32[((a >> 2) + 1) | 0]!;
+                if (i >>> 0 >= len) outOfBounds(i, len);
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[((a >> 2) + 2 + i) | 0]!; pc = (pc + 4) | 0;
+                a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
+                i = I32[(fp + code[(pc + 2) | 0]!) << 1]!; len = I32[((a >> 2) + 1) | 0]!;
+                if (i >>> 0 >= len) outOfBounds(i, len);
+                I32[((a >> 2) + 2 + i) | 0] = I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0;
+                a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
+                i = I32[(fp + code[(pc + 2) | 0]!) << 1]!; len = I32[((a >> 2) + 1) | 0]!;
+                if (i >>> 0 >= len) outOfBounds(i, len);
+                I32[((a >> 2) + 2 + i) | 0] = I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0;
+                continue;
+              }
+              case Op.GETFI_JNEK: {
+                const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(o + code[(pc + 3) | 0]!) >> 2]!; pc = (pc + 4) | 0;
+                if (I32[(fp + code[(pc + 1) | 0]!) << 1] !== code[(pc + 2) | 0]) { if (profiling) prof[pc]!++; pc = code[(pc + 3) | 0]!; } else { if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0; } continue;
+              }
+
+              default: {
+                const unknown: never = op;
+                throw new Error(`unknown opcode ${unknown as number} at ${pc}`);
+              }
             }
-            // A loop back-edge to header pc: a step of fuel; count it for tiering; when
-            // hot, the rest of the frame may run compiled (OSR), after which its caller
-            // continues.
-            if (metered && --fuel < 0) fuel = refuel(I32, limits, fuel);
-            const edges = (counters[(fn << 1) + 1]! + 1) | 0;
-            counters[(fn << 1) + 1] = edges;
-            if (edges >= loopHot) {
-              if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
-              const next = hotLoop(rt, fn, fp, pc - bases[fn]!);
-              if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
-              if (next === OSR_DECLINED) continue;
-              I32 = mem.i32; F64 = mem.f64; U16 = mem.u16; U8 = mem.u8;
-              if (next === TO_HOST) break frames;
-              const resume = I32[headerAt(fp) + Hdr.RESUME_PC]!;
-              fp = next; fn = frameFn(I32, fp); pc = (bases[fn]! + resume) | 0;
-            }
-            // The end of a slice: the loop header runs first in the next one.
-            if (--steps < 0) { stopFp = fp; if (metered) I32[FUEL_WORD] = fuel; return pc; }
+            // The case may have grown the memory: views must be read again.
+            I32 = mem.i32; F64 = mem.f64; U16 = mem.u16; U8 = mem.u8;
+            continue;
           }
-          // The entry frame returned to the host (its result stored).
-          stopFp = fp;
-          if (metered) I32[FUEL_WORD] = fuel;
-          return DONE;
+          // A loop back-edge to header pc: a step of fuel; count it for tiering; when
+          // hot, the rest of the frame may run compiled (OSR), after which its caller
+          // continues.
+          if (metered && --fuel < 0) fuel = refuel(I32, limits, fuel);
+          const edges = (counters[(fn << 1) + 1]! + 1) | 0;
+          counters[(fn << 1) + 1] = edges;
+          if (edges >= loopHot) {
+            if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
+            const next = hotLoop(rt, fn, fp, pc - bases[fn]!);
+            if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
+            if (next === OSR_DECLINED) continue;
+            I32 = mem.i32; F64 = mem.f64; U16 = mem.u16; U8 = mem.u8;
+            if (next === TO_HOST) break frames;
+            const resume = I32[headerAt(fp) + Hdr.RESUME_PC]!;
+            fp = next; fn = frameFn(I32, fp); pc = (bases[fn]! + resume) | 0;
+          }
+          // The end of a slice: the loop header runs first in the next one.
+          if (--steps < 0) { stopFp = fp; if (metered) I32[FUEL_WORD] = fuel; return pc; }
         }
+        // The entry frame returned to the host (its result stored).
+        stopFp = fp;
+        if (metered) I32[FUEL_WORD] = fuel;
+        return DONE;
       }
     } catch (e) {
       // A trap of this loop's own (the cell is the truth while the copy is parked).
