@@ -139,10 +139,10 @@ const DONE = runtimeCells.ADAPTER_DONE, ADAPTER_PC = runtimeCells.ADAPTER_PC;
  *  crossing benchmarks (6 with slices of 1024 plain steps, 4 with 4096). */
 const SLICE_STEPS = 1 << 10;
 
-/** A call counts 1 + the callee's code length >> EDGE_SHIFT steps, a loop's
- *  back-edge 1 + the loop's length >> EDGE_SHIFT (code words; an instruction
- *  is 3-4): a step stands for the instructions it may run until the next one
- *  (OSR_DEPTH). */
+/** A call of an interpreted function counts 1 + the callee's code length >>
+ *  EDGE_SHIFT steps (a call of compiled code 1), a loop's back-edge 1 + the
+ *  loop's length >> EDGE_SHIFT (code words; an instruction is 3-4): a step
+ *  stands for the instructions it may run until the next one (OSR_DEPTH). */
 const EDGE_SHIFT = 4;
 
 /** The first SHORT_SLICES slices of a runtime take FIRST_SLICE_STEPS steps: V8
@@ -218,9 +218,10 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
   let stopFp = 0;
   /** The first slices of this runtime are short (FIRST_SLICE_STEPS steps). */
   let shortSlices = SHORT_SLICES;
-  /** Steps a call of f counts: 1 + its code's length >> EDGE_SHIFT (OSR_DEPTH). */
+  /** The steps a call of f counts besides its own when f is interpreted: its
+   *  code's length >> EDGE_SHIFT (OSR_DEPTH). */
   const callSteps = new Int32Array(rt.codeBases.length);
-  rt.codeBases.forEach((b, f) => { callSteps[f] = 1 + (((rt.codeBases[f + 1] ?? rt.codeImage.length) - b) >> EDGE_SHIFT); });
+  rt.codeBases.forEach((b, f) => { callSteps[f] = ((rt.codeBases[f + 1] ?? rt.codeImage.length) - b) >> EDGE_SHIFT; });
 
   /** One slice of the loop: runs from frame fp at image position pc (or, pc =
    *  ADAPTER_PC, a c2i adapter's entry: from the frame's first instruction, the
@@ -402,7 +403,7 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                     const nfp = (fp + code[(at + 2) | 0]! + HEADER_SLOTS) | 0, end = (nfp + frameSizes[callee]!) | 0;
                     if (!metered && steps > 0 && end <= stackEnd && end <= I32[HOST_LIMIT_WORD]!) {
                       const runAt = pc, next = (at + 4) | 0;
-                      steps = (steps - callSteps[callee]!) | 0; pc = at;
+                      steps--; pc = at;
                       const calls = (counters[callee << 1]! + 1) | 0;
                       counters[callee << 1] = calls;
                       // A safepoint: the callee may become compiled (or not) here.
@@ -438,7 +439,7 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
               // falls through: the CALL part
               case Op.CALL: case Op.CALLV: {
                 // The end of a slice: the call runs first in the next one.
-                if (steps < 0) { stopFp = fp; if (metered) I32[FUEL_WORD] = fuel; return pc; }
+                if (--steps < 0) { stopFp = fp; if (metered) I32[FUEL_WORD] = fuel; return pc; }
                 let callee: number, base: number, dst: number, next: number;
                 if (op !== Op.CALLV) {
                   callee = code[(pc + 1) | 0]!; base = code[(pc + 2) | 0]!; dst = code[(pc + 3) | 0]!; next = (pc + 4) | 0;
@@ -449,7 +450,6 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                   callee = v - 1; base = code[(pc + 3) | 0]!; dst = code[(pc + 4) | 0]!; next = (pc + 5) | 0;
                 }
                 if (metered && --fuel < 0) fuel = refuel(I32, limits, fuel);
-                steps = (steps - callSteps[callee]!) | 0;
                 const nfp = (fp + base + HEADER_SLOTS) | 0, end = (nfp + frameSizes[callee]!) | 0;
                 const calls = (counters[callee << 1]! + 1) | 0;
                 counters[callee << 1] = calls;
@@ -482,6 +482,7 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                 }
                 pushFrame(I32, nfp, callee, fp, next - bases[fn]!, dst);
                 fp = nfp; fn = callee; pc = bases[callee]!;
+                steps = (steps - callSteps[callee]!) | 0;
                 continue;
               }
               case Op.CALLX: {
