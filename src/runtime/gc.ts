@@ -227,10 +227,11 @@ export class GarbageCollector implements Collector {
 
   /** What the nursery has grown past the policy's (judgeNursery): at most
    *  (boost - 1) times the policy's, and only while the heap stays within
-   *  BOOST_HEAP. */
+   *  BOOST_HEAP and half the heap limit (under a small --max-heap a grown
+   *  nursery only turned minor collections into full ones at the limit). */
   private extraNursery(): number {
     if (this.boost === 1) return 0;
-    const room = Math.max(0, BOOST_HEAP - this.allowance());
+    const room = Math.max(0, Math.min(BOOST_HEAP, (this.heap.limit - this.heap.start) >> 1) - this.allowance());
     return Math.min(room, this.policyNursery() * (this.boost - 1));
   }
 
