@@ -247,7 +247,9 @@ export class GarbageCollector implements Collector {
   private judgeNursery(oldBefore: number, live: number): void {
     const promoted = this.promotedSinceFull;
     this.promotedSinceFull = 0;
-    if (this.opts.stress || promoted === 0) return;
+    // Too little promoted to judge by (the OLD bytes that died may be big
+    // arrays allocated OLD, not promoted objects).
+    if (this.opts.stress || promoted < NURSERY_MIN) return;
     const died = oldBefore - live;
     if (2 * died > promoted) this.boost = Math.min(NURSERY_BOOST_MAX, 2 * this.boost);
     else if (4 * died < promoted) this.boost = Math.max(1, this.boost >> 1);
