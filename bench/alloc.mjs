@@ -11,7 +11,12 @@
 // dropped), words (a million short strings built with chr and +, kept live, compared
 // and joined), strings (concatenation, substr, str(i)), pieces (a string built piece
 // by piece), churn (records replaced at random slots of a big array) and vectors
-// (a ray caster whose vector operations return new structs). For each run: wall time
+// (a ray caster whose vector operations return new structs), and six in the styles
+// users write (bfsqueue: BFS with a linked-list queue of structs over grids of
+// arrays of arrays; particles: immutable particles rebuilt every step; csvsplit:
+// lines built and split with substr; hashchain: a hand-written chained hash map
+// grown by rehash; bstmap: an unbalanced BST with inserts and deletes; strsort:
+// merge-sorting short strings kept live). For each run: wall time
 // (spawn to exit, start-up included), the longest and the total GC pause (tiervm:
 // --gc-stats; JS: --trace-gc, main-thread pauses), and for tiervm the largest
 // extent of its GC heap and its linear memory against the live bytes after its
@@ -33,6 +38,12 @@ const PROGRAMS_RUN = [
   { name: 'pieces', size: 1000000, quick: 20000 },
   { name: 'churn', size: 100, quick: 2 },
   { name: 'vectors', size: 2000, quick: 50 },
+  { name: 'bfsqueue', size: 100, quick: 2 },
+  { name: 'particles', size: 5000, quick: 50 },
+  { name: 'csvsplit', size: 1000000, quick: 10000 },
+  { name: 'hashchain', size: 1000000, quick: 10000 },
+  { name: 'bstmap', size: 1000000, quick: 10000 },
+  { name: 'strsort', size: 500000, quick: 5000 },
 ];
 
 const opts = { reps: 3, only: null, quick: false };

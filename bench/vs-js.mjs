@@ -1,6 +1,8 @@
 // Whole processes side by side, interleaved: tiervm's default mode, `--tier=jit`
 // and plain JS (`node P.js N`), optionally another checkout's default mode
-// (`--base=DIR`). Per program: wall and user+sys CPU seconds (median [min-max] of
+// (`--base=DIR`), and on request (`--runners=`) the interpreter (`interp`), the js
+// backend (`jitjs`: default mode with --jit-backend=js), `lua` (lua5.4 P.lua N) and
+// `luajit`. Per program: wall and user+sys CPU seconds (median [min-max] of
 // --reps runs, /usr/bin/time), each runner's ratio to JS, and the geometric mean of
 // the default-mode ratios. Every run's stdout is checked against the JS run's.
 //
@@ -36,14 +38,20 @@ const COMMANDS = {
   jit: (p, n) => [TIERVM_BIN, 'run', '--tier=jit', `${PROGRAMS}/${p}.tier`, n],
   js: (p, n) => [`${PROGRAMS}/${p}.js`, n],
   base: (p, n) => [`${o.base}/bin/tiervm.js`, 'run', `${PROGRAMS}/${p}.tier`, n],
+  interp: (p, n) => [TIERVM_BIN, 'run', '--tier=interp', `${PROGRAMS}/${p}.tier`, n],
+  jitjs: (p, n) => [TIERVM_BIN, 'run', '--jit-backend=js', `${PROGRAMS}/${p}.tier`, n],
+  lua: (p, n) => ['lua5.4', `${PROGRAMS}/${p}.lua`, n],
+  luajit: (p, n) => ['luajit', `${PROGRAMS}/${p}.lua`, n],
 };
+for (const r of o.runners) if (!COMMANDS[r]) { console.error(`vs-js: unknown runner ${r} (known: ${Object.keys(COMMANDS).join(', ')})`); process.exit(2); }
 
 /** One process: its stdout, wall and user+sys CPU seconds. */
 function runOnce(args) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const cmd = args[0] === 'lua5.4' || args[0] === 'luajit' ? args : [process.execPath, ...args];
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S', ...cmd], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const line = r.stderr.trim().split('\n').pop();
   const [wall, user, sys] = line.split(' ').map(Number);
-  if (r.status !== 0 || !Number.isFinite(wall)) throw new Error(`failed: node ${args.join(' ')}\n${r.stderr}`);
+  if (r.status !== 0 || !Number.isFinite(wall)) throw new Error(`failed: ${cmd.join(' ')}\n${r.stderr}`);
   return { out: r.stdout, wall, cpu: user + sys };
 }
 
@@ -70,7 +78,7 @@ for (const p of o.programs) {
     const w = stats(t[r].wall), c = stats(t[r].cpu);
     const ratio = js ? `  /JS wall ${(w.med / js.wall).toFixed(2)} cpu ${(c.med / js.cpu).toFixed(2)}` : '';
     if (js) ratios[r].push([w.med / js.wall, c.med / js.cpu]);
-    console.log(`${p.padEnd(18)} ${r.padEnd(5)} wall ${fmt(w).padEnd(18)} cpu ${fmt(c).padEnd(18)}${ratio}`);
+    console.log(`${p.padEnd(18)} ${r.padEnd(6)} wall ${fmt(w).padEnd(18)} cpu ${fmt(c).padEnd(18)}${ratio}`);
   }
 }
 if (o.runners.includes('js') && o.programs.length > 1) {

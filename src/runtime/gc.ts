@@ -61,6 +61,12 @@ const NURSERY_MAX = 16 << 20;
  *  tree being built, and the full collections came at worse times.) */
 const FULL_GROWTH = 2;
 const FULL_MIN = 4 << 20;
+/** A nursery grown because what the minor collections promoted died soon after
+ *  (GarbageCollector.judgeNursery) may take the heap up to this size, at most
+ *  NURSERY_BOOST_MAX times the policy's nursery; a heap whose live set alone
+ *  asks for this much gets no larger nursery. */
+const BOOST_HEAP = 16 << 20;
+const NURSERY_BOOST_MAX = 16;
 /** See GarbageCollector.fullBeforeGrowth. */
 const REGROWTH = 1.1;
 /** See GarbageCollector.noRoomForNursery. */
@@ -101,6 +107,10 @@ export class GarbageCollector implements Collector {
   /** Bytes promoted by minor collections, in total. */
   promotedBytes = 0;
   private nursery = NURSERY_WARMUP;
+  /** The nursery is the policy's times this (judgeNursery), within BOOST_HEAP. */
+  private boost = 1;
+  /** Bytes promoted by minor collections since the last full collection. */
+  private promotedSinceFull = 0;
   private markStack = new Int32Array(1024);
   private sp = 0;
   /** One bit per 8 heap bytes: the objects marked by this collection (all zero
@@ -145,8 +155,7 @@ export class GarbageCollector implements Collector {
     if (full) this.collectFull();
     heap.allocatedSinceGc = 0;
     heap.youngRangeCount = 0;
-    const policy = Math.min(NURSERY_MAX, Math.max(NURSERY_MIN, this.lastLive >> 1));
-    this.nursery = Math.min(policy, NURSERY_WARMUP * 2 ** Math.min(20, this.count + 1));
+    this.nursery = Math.min(this.policyNursery() + this.extraNursery(), NURSERY_WARMUP * 2 ** Math.min(20, this.count + 1));
     if (this.opts.verify) { verifyHeap(heap, this.roots, 'after collection'); this.verifyOldBits(); }
     heap.growCap = heap.start + this.grownExtent();   // little memory slack past it (Memory.grow)
     const pause = performance.now() - t0;
@@ -193,16 +202,57 @@ export class GarbageCollector implements Collector {
     if (this.opts.stress || this.fullCount === 0) return false;
     const heap = this.heap;
     const used = heap.extent - heap.freeBytes;
-    const nursery = Math.min(NURSERY_MAX, Math.max(NURSERY_MIN, this.lastLive >> 1));
+    const extra = this.extraNursery();
+    const nursery = this.policyNursery() + extra;
     const live = Math.max(this.lastLive, FULL_MIN / FULL_GROWTH);
-    return used + nursery > heap.extent && heap.start + used + nursery > MEMORY_GROWTH * live &&
+    return used + nursery > heap.extent && heap.start + used + nursery > MEMORY_GROWTH * live + extra &&
       this.allocatedSinceFull >= Math.max(this.lastLive, FULL_MIN);
   }
 
   /** The extent the heap may grow to freely: FULL_GROWTH times the live set
-   *  of the last full collection, at least FULL_MIN. */
+   *  of the last full collection, at least FULL_MIN, plus what a grown nursery
+   *  adds. */
   private grownExtent(): number {
+    return this.allowance() + this.extraNursery();
+  }
+
+  private allowance(): number {
     return FULL_GROWTH * Math.max(this.lastLive, FULL_MIN / FULL_GROWTH);
+  }
+
+  /** Half the live set of the last full collection, within NURSERY_MIN..NURSERY_MAX. */
+  private policyNursery(): number {
+    return Math.min(NURSERY_MAX, Math.max(NURSERY_MIN, this.lastLive >> 1));
+  }
+
+  /** What the nursery has grown past the policy's (judgeNursery): at most
+   *  (boost - 1) times the policy's, and only while the heap stays within
+   *  BOOST_HEAP and half the heap limit (under a small --max-heap a grown
+   *  nursery only turned minor collections into full ones at the limit). */
+  private extraNursery(): number {
+    if (this.boost === 1) return 0;
+    const room = Math.max(0, Math.min(BOOST_HEAP, (this.heap.limit - this.heap.start) >> 1) - this.allowance());
+    return Math.min(room, this.policyNursery() * (this.boost - 1));
+  }
+
+  /** After a full collection: did the objects promoted since the last one die
+   *  in the old generation? Then the nursery is too short for the program's
+   *  objects (particles rebuilt every step, a step's worth of them alive at any
+   *  minor collection and reached from a big array: each minor collection moved
+   *  the whole live set to old space, where it died a step later), and it
+   *  doubles, within BOOST_HEAP; if most of them lived, it halves back towards
+   *  the policy's. Promoting what dies costs a copy per object and full
+   *  collections; a larger nursery promotes the same live set per collection,
+   *  but fewer times. */
+  private judgeNursery(oldBefore: number, live: number): void {
+    const promoted = this.promotedSinceFull;
+    this.promotedSinceFull = 0;
+    // Too little promoted to judge by (the OLD bytes that died may be big
+    // arrays allocated OLD, not promoted objects).
+    if (this.opts.stress || promoted < NURSERY_MIN) return;
+    const died = oldBefore - live;
+    if (2 * died > promoted) this.boost = Math.min(NURSERY_BOOST_MAX, 2 * this.boost);
+    else if (4 * died < promoted) this.boost = Math.max(1, this.boost >> 1);
   }
 
   pretenured(addr: number, size: number): void {
@@ -231,7 +281,7 @@ export class GarbageCollector implements Collector {
   private fullDue(reason: string): boolean {
     if (reason === 'heap limit') return true;
     if (this.opts.stress) return this.count % STRESS_FULL_EVERY === STRESS_FULL_EVERY - 1;
-    return this.oldBytes + this.heap.allocatedSinceGc > Math.max(FULL_MIN, this.lastLive * FULL_GROWTH);
+    return this.oldBytes + this.heap.allocatedSinceGc > this.allowance() + this.extraNursery();
   }
 
   /** One line summing up every collection of this run. */
@@ -296,6 +346,7 @@ export class GarbageCollector implements Collector {
     const promoted = this.promoteOrFree(aged) + this.sweptPromoted + this.evacuatedBytes;
     this.oldBytes += promoted;
     this.promotedBytes += promoted;
+    this.promotedSinceFull += promoted;
     this.movedBytes += this.evacuatedBytes;
     this.rememberAgain(this.scratch[3]!.subarray(0, this.promotedWithRefs));
   }
@@ -524,6 +575,7 @@ export class GarbageCollector implements Collector {
     this.drain();
     const heap = this.heap;
     heap.beginFreeList();
+    const oldBefore = this.oldBytes;
     const live = this.sweepRange(heap.start, heap.top, true);
     heap.agedCount = 0;
     heap.rememberedCount = 0;
@@ -534,6 +586,7 @@ export class GarbageCollector implements Collector {
     this.judgePretenuring();
     this.oldBytes = live;
     this.fullCount++;
+    this.judgeNursery(oldBefore, live);
   }
 
   private ensureMarkBits(): void {

@@ -368,6 +368,51 @@ test('sizing: before the heap grows past twice the last live set, a full collect
   verifyHeap(heap, roots, 'in test');
 });
 
+/** Records replaced every step in a big OLD array, each dying a step later (the
+ *  shape of bench/programs/particles.tier): `steps` steps over `n` slots, one
+ *  garbage struct per record. */
+function replaceEveryStep(limit, n, steps) {
+  const mem = new Memory(4096 + limit, 4096 + limit, false);
+  const heap = new Heap(mem, 4096, 4096 + limit);
+  heap.structSizes = Int32Array.of(16);
+  const handles = [];
+  const roots = { handles, structRefOffsets: [Int32Array.of(8)], forEachRoot(v) { handles.forEach(v); } };
+  const gc = new GarbageCollector(heap, roots, { stress: false, verify: false, trace: null });
+  heap.collector = gc;
+  const table = heap.newArray(ARR_R, n);              // big: allocated OLD
+  handles.push(table);
+  for (let s = 0; s < steps; s++) {
+    for (let i = 0; i < n; i++) {
+      heap.newStruct(0);                               // a temporary
+      const rec = heap.newStruct(0);
+      mem.i32[(rec + 12) >> 2] = s;
+      mem.i32[((table + 8) >> 2) + i] = rec;
+      heap.barrier(table, i);
+    }
+  }
+  for (let i = 0; i < n; i++) assert.equal(mem.i32[(mem.i32[((table + 8) >> 2) + i] + 12) >> 2], steps - 1);
+  heap.retireWindow();
+  verifyHeap(heap, roots, 'in test');
+  return { heap, gc };
+}
+
+test('sizing: the nursery grows when what the minor collections promote dies in the old generation, within 16 MiB', () => {
+  // 8,000 records of 16 bytes live (128 KB), 256 KB allocated per step, 1,000
+  // steps (256 MB): every minor collection moves the live records to old space,
+  // where they die a step later. With the policy's 1 MiB nursery: 247
+  // collections (9 full), 31 MB moved; the nursery doubles at each of the first
+  // full collections: 85 collections, 11 MB moved.
+  const { heap, gc } = replaceEveryStep(64 << 20, 8000, 1000);
+  assert.ok(gc.count < 150, `${gc.count} collections`);
+  assert.ok(gc.movedBytes < (16 << 20), `moved ${gc.movedBytes} bytes`);
+  assert.ok(heap.peakExtent <= (16 << 20) + (1 << 20), `peak ${heap.peakExtent}`);
+  // Under an 8 MiB heap limit the nursery does not grow past what the limit
+  // leaves: minor collections at the policy's 1 MiB.
+  const small = replaceEveryStep(8 << 20, 8000, 250);
+  assert.ok(small.heap.peakExtent <= 8 << 20);
+  assert.ok(small.gc.count > 55, `${small.gc.count} collections`);
+});
+
 test('generations: OLD garbage waits for a full collection', () => {
   const { heap, gc, handles } = makeHeap(1 << 20);
   handles.push(list(heap, 10));
