@@ -33,7 +33,13 @@
 //     resume pc) and calls through `table` with native arguments; the c2i adapter
 //     in an interpreted callee's slot writes header word 3;
 //   - when the run is metered, fuel is counted at every call and taken loop
-//     back-edge, charged to the interpreter's sites (countStep, runtime/limits.ts);
+//     back-edge, charged to the interpreter's sites (countStep, runtime/limits.ts),
+//     on a local copy `fu` of the cell (as the wasm backend does): read at entry
+//     and after whatever may change the cell (a guest call, an extern, a poll),
+//     written back before whatever may look at it or run other guest code (a
+//     guest call, a helper that may trap, allocate or call out, a return, an
+//     OSR entry's exit to its driver), so the cell is exact wherever anyone else
+//     looks; a function that takes no step (no call, loop or extern) keeps no copy;
 //   - traps go through the helpers with the interpreter's messages and sites
 //     (a null check is left out only where the same register was checked earlier
 //     in the same basic block and not written since: it could not trap).
@@ -116,12 +122,15 @@ class JsFnLowering implements StructuredSink<Label> {
    *  second check could never trap), and the same at each block's entry (checks.ts). */
   private nonNull = new Set<number>();
   private entryFacts: CheckFacts[] = [];
+  /** The run is metered and this function takes steps: it keeps the counter in `fu`. */
+  private readonly fuel: boolean;
 
   constructor(private readonly env: JsLowerEnv, private readonly fn: BcFunction, osrPc: number | null) {
     this.code = fn.code;
     this.osr = osrPc !== null;
     this.osrPc = osrPc ?? -1;
     this.name = jsName(fn, osrPc);
+    this.fuel = env.fuel && takesSteps(fn.code);
   }
 
   line(text: string): void { this.lines.push('  '.repeat(this.depth) + text); }
@@ -130,7 +139,7 @@ class JsFnLowering implements StructuredSink<Label> {
 
   prologue(): void {
     const { fn, env } = this;
-    if (this.osr) { this.loadAllRegisters(); return; }
+    if (this.osr) { this.loadAllRegisters(); this.fuelLoad(); return; }
     // Past the host-stack budget (or the frame stack's end: the helper traps):
     // the parameters go to their slots and the interpreter runs this frame.
     const spill = fn.params.map((k, r) => `${k === Kind.F ? `${this.view('F64')}[fp + ${r}]` : `I32[fpi + ${2 * r}]`} = r${r}; `).join('');
@@ -138,6 +147,7 @@ class JsFnLowering implements StructuredSink<Label> {
     // The innermost frame, should the host stack run out in deeper compiled code.
     this.line(`I32[${TOP_FP_WORD}] = fp;`);
     fn.params.forEach((k, r) => { if (k === Kind.R) this.writeThrough(r); });
+    this.fuelLoad();
   }
 
   /** OSR: every register comes from the frame slots the interpreter kept. */
@@ -154,7 +164,7 @@ class JsFnLowering implements StructuredSink<Label> {
   private reentryCheck(): void {
     const spill = Array.from(this.fn.regKinds, (k, r) => (r >= this.fn.areaBase || k === Kind.R ? ''
       : `${k === Kind.F ? `${this.view('F64')}[fp + ${r}]` : `I32[fpi + ${2 * r}]`} = r${r}; `)).join('');
-    this.line(`if (++arrivals === ${OSR_REENTRY}) { ${spill}return null; }`);
+    this.line(`if (++arrivals === ${OSR_REENTRY}) { ${spill}${this.fuelStoreText()}return null; }`);
   }
 
   /** The factory body: bindings, then the function with its declarations (and
@@ -185,6 +195,7 @@ class JsFnLowering implements StructuredSink<Label> {
     const { fn } = this;
     const names: string[] = [];
     fn.regKinds.forEach((_, r) => { if (r < fn.areaBase && (this.osr || r >= fn.params.length)) names.push(`r${r}`); });
+    if (this.fuel) names.push('fu');
     names.push(...[...this.area].sort());
     names.push(...['t0', 't1', 't2'].filter((t) => body.some((l) => new RegExp(`\\b${t}\\b`).test(l))));
     return names.length === 0 ? [] : [`  let ${names.map((n) => `${n} = 0`).join(', ')};`];
@@ -300,17 +311,25 @@ class JsFnLowering implements StructuredSink<Label> {
   }
 
   /** Tell the runtime where this frame is before a helper that may allocate or trap. */
-  private publish(): void { this.line(`I32[${TOP_FP_WORD}] = fp; I32[${TOP_PC_WORD}] = ${this.pc};`); }
+  /** (And write the fuel counter back: every helper published for may trap,
+   *  allocate or call out.) */
+  private publish(): void { this.line(`I32[${TOP_FP_WORD}] = fp; I32[${TOP_PC_WORD}] = ${this.pc};${this.fuelStoreText(' ')}`); }
 
   /** One step of fuel for the instruction at this.pc (runtime/limits.ts), when
    *  the run is metered: the slow path refills the counter or traps at the site. */
   private countStep(): void {
-    if (!this.env.fuel) return;
-    this.line(`if ((I32[${FUEL_WORD}] = I32[${FUEL_WORD}] - 1) < 0) ${this.use('poll')}(fp, ${stepSite(this.code, this.pc)});`);
+    if (!this.fuel) return;
+    this.line(`if (--fu < 0) { I32[${FUEL_WORD}] = fu; ${this.use('poll')}(fp, ${stepSite(this.code, this.pc)}); fu = I32[${FUEL_WORD}]; }`);
   }
 
+  /** The counter's local from the cell (at entry, after what may change the cell). */
+  private fuelLoad(): void { if (this.fuel) this.line(`fu = I32[${FUEL_WORD}];`); }
+  /** The counter's local to the cell (before what may look at it). */
+  private fuelStore(): void { if (this.fuel) this.line(this.fuelStoreText().trimEnd()); }
+  private fuelStoreText(before = ''): string { return this.fuel ? `${before}I32[${FUEL_WORD}] = fu; ` : ''; }
+
   private trapIf(cond: string, code: TrapCode): void {
-    this.line(`if (${cond}) ${this.use('trap')}(${code}, fp, ${this.pc});`);
+    this.line(`if (${cond}) { ${this.fuelStoreText()}${this.use('trap')}(${code}, fp, ${this.pc}); }`);
   }
 
   private nullCheck(r: number): void {
@@ -323,7 +342,7 @@ class JsFnLowering implements StructuredSink<Label> {
   private boundsCheck(obj: number, i: number): void {
     const ri = this.r(i);
     this.line(`t0 = I32[(${this.r(obj)} >> 2) + 1];`);
-    this.line(`if ((${ri} >>> 0) >= t0) ${this.use('trap_index')}(${ri}, t0, fp, ${this.pc});`);
+    this.line(`if ((${ri} >>> 0) >= t0) { ${this.fuelStoreText()}${this.use('trap_index')}(${ri}, t0, fp, ${this.pc}); }`);
   }
 
   private f64Const(k: number): string { return lit(this.env.mod.f64Consts[k]!); }
@@ -381,8 +400,8 @@ class JsFnLowering implements StructuredSink<Label> {
         throw new Error(`${OP_INFO[op].name} is lowered as a block's branch`);
       case Op.CALL: case Op.CALLV: return this.call(op);
       case Op.CALLX: return this.callExtern();
-      case Op.RETV: return this.line('return;');
-      case Op.RETI: case Op.RETF: case Op.RETR: return this.line(`return ${r(0)};`);
+      case Op.RETV: this.fuelStore(); return this.line('return;');
+      case Op.RETI: case Op.RETF: case Op.RETR: this.fuelStore(); return this.line(`return ${r(0)};`);
       case Op.NEWSTRUCT: return this.newStruct();
       case Op.GETFI: case Op.GETFF: case Op.GETFR: return this.set(a(0), variant, this.field(a(1), a(2), variant));
       case Op.SETFI: case Op.SETFF: case Op.SETFR:
@@ -410,6 +429,7 @@ class JsFnLowering implements StructuredSink<Label> {
       case Op.GETGI: case Op.GETGR: case Op.GETGF: return this.set(a(0), variant, this.global(a(1), variant));
       case Op.SETGI: case Op.SETGR: case Op.SETGF: return this.line(`${this.global(a(0), variant)} = ${r(1)};`);
       case Op.OUTI: case Op.OUTF: case Op.OUTB: case Op.OUTS:
+        this.fuelStore();
         return this.line(`${this.use(OP_INFO[op].helper!)}(${r(0)}, ${a(1)});`);
       case Op.TOSTRI: case Op.TOSTRF: case Op.TOSTRB:
         this.publish();
@@ -510,8 +530,9 @@ class JsFnLowering implements StructuredSink<Label> {
     const target = self ? this.name : `${this.use('table')}[${callee}]`;
     const args = [`fp + ${c.base + HEADER_SLOTS}`, ...c.sig.params.map((k, i) => this.areaArg(k, i))];
     const expr = `${target}(${args.join(', ')})`;
-    if (c.sig.ret === null) { this.line(`${expr};`); this.refresh(); return; }
-    this.set(c.dst, c.sig.ret, expr, true);
+    this.fuelStore();
+    if (c.sig.ret === null) { this.line(`${expr};`); this.refresh(); } else this.set(c.dst, c.sig.ret, expr, true);
+    this.fuelLoad();
   }
 
   /** CALLX: arguments to the frame slots the host reads, result via the scratch slot. */
@@ -526,8 +547,19 @@ class JsFnLowering implements StructuredSink<Label> {
     this.publish();
     this.line(`${this.use('callx')}(${this.a(0)}, fp + ${argSlot0});`);
     this.refresh();
+    this.fuelLoad();
     if (ext.ret !== null) {
       this.set(dst, ext.ret, ext.ret === Kind.F ? `${this.view('F64')}[${SCRATCH_SLOT}]` : `I32[${SCRATCH_SLOT * 2}]`);
     }
   }
+}
+
+/** The function takes a step itself (a call, a loop back-edge) or calls an
+ *  extern (which may call back into the guest): only then it keeps a counter. */
+function takesSteps(code: Int32Array): boolean {
+  for (let pc = 0; pc < code.length; pc += instrLength(code[pc] as Op)) {
+    const op = code[pc] as Op;
+    if (OP_INFO[op].step || op === Op.CALLX) return true;
+  }
+  return false;
 }
