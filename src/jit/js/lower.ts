@@ -33,13 +33,17 @@
 //     resume pc) and calls through `table` with native arguments; the c2i adapter
 //     in an interpreted callee's slot writes header word 3;
 //   - when the run is metered, fuel is counted at every call and taken loop
-//     back-edge, charged to the interpreter's sites (countStep, runtime/limits.ts),
-//     on a local copy `fu` of the cell (as the wasm backend does): read at entry
-//     and after whatever may change the cell (a guest call, an extern, a poll),
-//     written back before whatever may look at it or run other guest code (a
-//     guest call, a helper that may trap, allocate or call out, a return, an
-//     OSR entry's exit to its driver), so the cell is exact wherever anyone else
-//     looks; a function that takes no step (no call, loop or extern) keeps no copy;
+//     back-edge, charged to the interpreter's sites (countStep, runtime/limits.ts).
+//     A function that makes no guest call counts on a local copy `fu` of the
+//     cell (as the wasm backend does): read at entry and after an extern (which
+//     may call back into the guest) or a poll, written back before whatever may
+//     look at the cell (a helper that may trap, allocate or call out, a return
+//     that a step may precede since the last write-back or read, an OSR entry's
+//     exit to its driver), so the cell is exact wherever anyone else looks. A
+//     function that calls counts on the cell itself (with the local, the store
+//     before each call, the read after it and the callee's own read and store
+//     cost fib 1.26-1.29x with both limits against 1.10-1.12x on the cell, whole
+//     command lines); one that takes no step counts nothing;
 //   - traps go through the helpers with the interpreter's messages and sites
 //     (a null check is left out only where the same register was checked earlier
 //     in the same basic block and not written since: it could not trap).
@@ -55,7 +59,7 @@ import { Hdr, headerAt } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block, type Cfg } from '../cfg.js';
 import { allocated, checksAtEntry, checksAtHeader, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
-import { decodeCall, forEachCheck, interpHelper } from '../backend.js';
+import { decodeCall, forEachCheck, interpHelper, isPure } from '../backend.js';
 import { TrapCode } from '../helpers.js';
 import { ALU, CMP, lit } from './ops.js';
 
@@ -122,15 +126,25 @@ class JsFnLowering implements StructuredSink<Label> {
    *  second check could never trap), and the same at each block's entry (checks.ts). */
   private nonNull = new Set<number>();
   private entryFacts: CheckFacts[] = [];
-  /** The run is metered and this function takes steps: it keeps the counter in `fu`. */
+  /** The run is metered and this function takes steps but makes no guest call:
+   *  it keeps the counter in `fu`. */
   private readonly fuel: boolean;
+  /** The run is metered and this function counts on the cell itself (it makes
+   *  guest calls, or takes no step at all). */
+  private readonly cellFuel: boolean;
+  /** `fu` may differ from the cell: a step was taken since it was last read or
+   *  written (a return then writes it back); at each block's entry, dirtyIn. */
+  private fuelDirty = false;
+  private dirtyIn: boolean[] = [];
+  private block: Block | null = null;
 
   constructor(private readonly env: JsLowerEnv, private readonly fn: BcFunction, osrPc: number | null) {
     this.code = fn.code;
     this.osr = osrPc !== null;
     this.osrPc = osrPc ?? -1;
     this.name = jsName(fn, osrPc);
-    this.fuel = env.fuel && takesSteps(fn.code);
+    this.fuel = env.fuel && takesSteps(fn.code) && !callsGuest(fn.code);
+    this.cellFuel = env.fuel && !this.fuel;
   }
 
   line(text: string): void { this.lines.push('  '.repeat(this.depth) + text); }
@@ -208,11 +222,14 @@ class JsFnLowering implements StructuredSink<Label> {
    *  (an OSR entry's, checks.ts). */
   lowerBody(cfg: Cfg, atEntry?: CheckFacts): void {
     this.entryFacts = checksAtEntry(cfg, atEntry);
+    if (this.fuel) this.dirtyIn = fuelDirtyAtEntry(cfg, this.code);
     structure(cfg, this);
   }
 
   body(b: Block): void {
     this.nonNull = new Set(this.entryFacts[b.id]!.nonNull);
+    this.block = b;
+    this.fuelDirty = this.dirtyIn[b.id] ?? false;
     if (b.start === this.osrPc) this.reentryCheck();
     for (let pc = b.start; pc <= b.last; pc += instrLength(this.code[pc] as Op)) {
       this.pc = pc;
@@ -232,6 +249,7 @@ class JsFnLowering implements StructuredSink<Label> {
   }
 
   terminate(b: Block): void {
+    this.block = b;
     this.pc = b.last;
     this.instr(this.code[b.last] as Op);
   }
@@ -318,18 +336,42 @@ class JsFnLowering implements StructuredSink<Label> {
   /** One step of fuel for the instruction at this.pc (runtime/limits.ts), when
    *  the run is metered: the slow path refills the counter or traps at the site. */
   private countStep(): void {
+    if (this.cellFuel) { this.line(`if ((I32[${FUEL_WORD}] = I32[${FUEL_WORD}] - 1) < 0) ${this.use('poll')}(fp, ${stepSite(this.code, this.pc)});`); return; }
     if (!this.fuel) return;
-    this.line(`if (--fu < 0) { I32[${FUEL_WORD}] = fu; ${this.use('poll')}(fp, ${stepSite(this.code, this.pc)}); fu = I32[${FUEL_WORD}]; }`);
+    this.line(`if ((fu = (fu - 1) | 0) < 0) { I32[${FUEL_WORD}] = fu; ${this.use('poll')}(fp, ${stepSite(this.code, this.pc)}); fu = I32[${FUEL_WORD}]; }`);
+    this.fuelDirty = true;
   }
 
   /** The counter's local from the cell (at entry, after what may change the cell). */
-  private fuelLoad(): void { if (this.fuel) this.line(`fu = I32[${FUEL_WORD}];`); }
+  private fuelLoad(): void { if (this.fuel) this.line(`fu = I32[${FUEL_WORD}];`); this.fuelDirty = false; }
+
+  /** After a guest call or an extern (written back before it): the callee
+   *  counted on the cell, so read it back, unless this function returns before
+   *  anything else could read it (fib's `return fib(n - 1) + fib(n - 2)`). */
+  private fuelCalledOut(): void {
+    if (!this.onlyReturnFollows()) this.fuelLoad();
+    this.fuelDirty = false;
+  }
+
+  /** After the instruction at this.pc, does this function return, with only
+   *  pure instructions before? */
+  private onlyReturnFollows(): boolean {
+    const b = this.block!;
+    if (b.exit !== Exit.RETURN) return false;
+    const last = this.code[b.last] as Op;
+    if (last !== Op.RETV && last !== Op.RETI && last !== Op.RETF && last !== Op.RETR) return false;
+    for (let pc = this.pc + instrLength(this.code[this.pc] as Op); pc < b.last; pc += instrLength(this.code[pc] as Op)) {
+      if (!isPure(this.code[pc] as Op)) return false;
+    }
+    return true;
+  }
   /** The counter's local to the cell (before what may look at it). */
   private fuelStore(): void { if (this.fuel) this.line(this.fuelStoreText().trimEnd()); }
   private fuelStoreText(before = ''): string { return this.fuel ? `${before}I32[${FUEL_WORD}] = fu; ` : ''; }
 
   private trapIf(cond: string, code: TrapCode): void {
-    this.line(`if (${cond}) { ${this.fuelStoreText()}${this.use('trap')}(${code}, fp, ${this.pc}); }`);
+    const trap = `${this.use('trap')}(${code}, fp, ${this.pc});`;
+    this.line(`if (${cond}) ${this.fuel ? `{ ${this.fuelStoreText()}${trap} }` : trap}`);
   }
 
   private nullCheck(r: number): void {
@@ -342,7 +384,8 @@ class JsFnLowering implements StructuredSink<Label> {
   private boundsCheck(obj: number, i: number): void {
     const ri = this.r(i);
     this.line(`t0 = I32[(${this.r(obj)} >> 2) + 1];`);
-    this.line(`if ((${ri} >>> 0) >= t0) { ${this.fuelStoreText()}${this.use('trap_index')}(${ri}, t0, fp, ${this.pc}); }`);
+    const trap = `${this.use('trap_index')}(${ri}, t0, fp, ${this.pc});`;
+    this.line(`if ((${ri} >>> 0) >= t0) ${this.fuel ? `{ ${this.fuelStoreText()}${trap} }` : trap}`);
   }
 
   private f64Const(k: number): string { return lit(this.env.mod.f64Consts[k]!); }
@@ -400,8 +443,8 @@ class JsFnLowering implements StructuredSink<Label> {
         throw new Error(`${OP_INFO[op].name} is lowered as a block's branch`);
       case Op.CALL: case Op.CALLV: return this.call(op);
       case Op.CALLX: return this.callExtern();
-      case Op.RETV: this.fuelStore(); return this.line('return;');
-      case Op.RETI: case Op.RETF: case Op.RETR: this.fuelStore(); return this.line(`return ${r(0)};`);
+      case Op.RETV: if (this.fuelDirty) this.fuelStore(); return this.line('return;');
+      case Op.RETI: case Op.RETF: case Op.RETR: if (this.fuelDirty) this.fuelStore(); return this.line(`return ${r(0)};`);
       case Op.NEWSTRUCT: return this.newStruct();
       case Op.GETFI: case Op.GETFF: case Op.GETFR: return this.set(a(0), variant, this.field(a(1), a(2), variant));
       case Op.SETFI: case Op.SETFF: case Op.SETFR:
@@ -532,7 +575,7 @@ class JsFnLowering implements StructuredSink<Label> {
     const expr = `${target}(${args.join(', ')})`;
     this.fuelStore();
     if (c.sig.ret === null) { this.line(`${expr};`); this.refresh(); } else this.set(c.dst, c.sig.ret, expr, true);
-    this.fuelLoad();
+    this.fuelCalledOut();
   }
 
   /** CALLX: arguments to the frame slots the host reads, result via the scratch slot. */
@@ -547,7 +590,7 @@ class JsFnLowering implements StructuredSink<Label> {
     this.publish();
     this.line(`${this.use('callx')}(${this.a(0)}, fp + ${argSlot0});`);
     this.refresh();
-    this.fuelLoad();
+    this.fuelCalledOut();
     if (ext.ret !== null) {
       this.set(dst, ext.ret, ext.ret === Kind.F ? `${this.view('F64')}[${SCRATCH_SLOT}]` : `I32[${SCRATCH_SLOT * 2}]`);
     }
@@ -560,6 +603,38 @@ function takesSteps(code: Int32Array): boolean {
   for (let pc = 0; pc < code.length; pc += instrLength(code[pc] as Op)) {
     const op = code[pc] as Op;
     if (OP_INFO[op].step || op === Op.CALLX) return true;
+  }
+  return false;
+}
+
+/** Whether `fu` may differ from the cell at the entry of each block of cfg: at
+ *  the entry, false (the counter was just read); elsewhere, true where a path
+ *  from a step reaches the block with no guest call or extern call since
+ *  (those leave the counter just read back, or the cell exact). */
+function fuelDirtyAtEntry(cfg: Cfg, code: Int32Array): boolean[] {
+  const dirtyIn = cfg.blocks.map(() => false);
+  const out = cfg.blocks.map(() => false);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const b of cfg.blocks) {
+      let dirty = b.preds.some((p) => out[p]);
+      dirtyIn[b.id] = dirty;
+      for (let pc = b.start; pc <= b.last; pc += instrLength(code[pc] as Op)) {
+        const op = code[pc] as Op;
+        if (op === Op.CALL || op === Op.CALLV || op === Op.CALLX) dirty = false;
+        else if (OP_INFO[op].step) dirty = true;
+      }
+      if (dirty !== out[b.id]) { out[b.id] = dirty; changed = true; }
+    }
+  }
+  return dirtyIn;
+}
+
+/** The function makes a guest call (CALL, CALLV). */
+function callsGuest(code: Int32Array): boolean {
+  for (let pc = 0; pc < code.length; pc += instrLength(code[pc] as Op)) {
+    const op = code[pc] as Op;
+    if (op === Op.CALL || op === Op.CALLV) return true;
   }
   return false;
 }
