@@ -59,6 +59,7 @@ import { Hdr, headerAt } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block, type Cfg } from '../cfg.js';
 import { allocated, checksAtEntry, checksAtHeader, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
+import { countedLoops, type CountedLoop } from '../counted-loops.js';
 import { decodeCall, forEachCheck, interpHelper, isPure } from '../backend.js';
 import { TrapCode } from '../helpers.js';
 import { ALU, CMP, lit } from './ops.js';
@@ -122,6 +123,8 @@ class JsFnLowering implements StructuredSink<Label> {
   private readonly views = new Set<string>(['I32']);
   /** Call-area argument locals written so far: `ai3` (i32 or reference), `af3` (f64). */
   private readonly area = new Set<string>();
+  /** The `stop` locals of counted loops (`st` + header block id). */
+  private readonly stops = new Set<string>();
   /** Registers null-checked on every path to here and not written since (a
    *  second check could never trap), and the same at each block's entry (checks.ts). */
   private nonNull = new Set<number>();
@@ -137,6 +140,14 @@ class JsFnLowering implements StructuredSink<Label> {
   private fuelDirty = false;
   private dirtyIn: boolean[] = [];
   private block: Block | null = null;
+  private cfg: Cfg | null = null;
+  /** Counted loops (jit/counted-loops.ts), by header block id, when `fu` is kept;
+   *  the one holding the block being emitted; each one's label. */
+  private counted = new Map<number, CountedLoop>();
+  private counting: CountedLoop | null = null;
+  private readonly countedLabels = new Map<CountedLoop, Label>();
+  /** For each open `if`: the counted loop whose latch it tests, or null. */
+  private readonly elses: (CountedLoop | null)[] = [];
 
   constructor(private readonly env: JsLowerEnv, private readonly fn: BcFunction, osrPc: number | null) {
     this.code = fn.code;
@@ -209,7 +220,7 @@ class JsFnLowering implements StructuredSink<Label> {
     const { fn } = this;
     const names: string[] = [];
     fn.regKinds.forEach((_, r) => { if (r < fn.areaBase && (this.osr || r >= fn.params.length)) names.push(`r${r}`); });
-    if (this.fuel) names.push('fu');
+    if (this.fuel) names.push('fu', ...[...this.stops].sort());
     names.push(...[...this.area].sort());
     names.push(...['t0', 't1', 't2'].filter((t) => body.some((l) => new RegExp(`\\b${t}\\b`).test(l))));
     return names.length === 0 ? [] : [`  let ${names.map((n) => `${n} = 0`).join(', ')};`];
@@ -221,8 +232,10 @@ class JsFnLowering implements StructuredSink<Label> {
   /** `atEntry`: the checks known made when its entry block is first reached
    *  (an OSR entry's, checks.ts). */
   lowerBody(cfg: Cfg, atEntry?: CheckFacts): void {
+    this.cfg = cfg;
     this.entryFacts = checksAtEntry(cfg, atEntry);
     if (this.fuel) this.dirtyIn = fuelDirtyAtEntry(cfg, this.code);
+    if (this.fuel) this.counted = countedLoops(cfg, this.code);
     structure(cfg, this);
   }
 
@@ -230,6 +243,7 @@ class JsFnLowering implements StructuredSink<Label> {
     this.nonNull = new Set(this.entryFacts[b.id]!.nonNull);
     this.block = b;
     this.fuelDirty = this.dirtyIn[b.id] ?? false;
+    this.counting = this.countedHolding(b.id);
     if (b.start === this.osrPc) this.reentryCheck();
     for (let pc = b.start; pc <= b.last; pc += instrLength(this.code[pc] as Op)) {
       this.pc = pc;
@@ -250,6 +264,7 @@ class JsFnLowering implements StructuredSink<Label> {
 
   terminate(b: Block): void {
     this.block = b;
+    this.counting = this.countedHolding(b.id);
     this.pc = b.last;
     this.instr(this.code[b.last] as Op);
   }
@@ -257,16 +272,89 @@ class JsFnLowering implements StructuredSink<Label> {
   /** (A FORLOOP's taken branch, the back-edge, begins with its step.) */
   openIf(b: Block): void {
     this.pc = b.last;
+    this.counting = this.countedHolding(b.id);
     const op = this.code[b.last] as Op;
-    this.line(`if (${this.condition(op)}) {`);
+    const l = this.counting?.latch === b.id ? this.counting : null;
+    this.line(`if (${l !== null ? `${this.r(l.v)} < st${l.header}` : this.condition(op)}) {`);
     this.depth++;
-    if (OP_INFO[op].step) this.countStep();
+    this.elses.push(l);
+    if (OP_INFO[op].step && l === null) this.countStep();
   }
 
-  openElse(): void { this.depth--; this.line('} else {'); this.depth++; }
+  openElse(): void {
+    this.counting = null;
+    this.depth--; this.line('} else {'); this.depth++;
+    const l = this.elses.pop();
+    if (l !== undefined && l !== null) this.countedSlowPath(l);
+  }
+
+  /** On an edge leaving a counted loop, `fu` becomes the counter again; on
+   *  an edge back to a counted loop's header from outside it (an enclosing
+   *  loop an OSR entry nests through that header), the loop is armed again. */
+  edge(from: number, to: number): void {
+    const l = this.countedHolding(from);
+    if (l !== null && !l.blocks.has(to)) {
+      this.line(`fu = ${this.keptNow(l, from === l.latch)};`);
+      this.fuelDirty = true;
+    }
+    const into = this.counted.get(to);
+    if (into === undefined || into.blocks.has(from) || to > from) return;
+    this.armCounted(into);
+  }
 
   openBlock(): Label { return this.open(false); }
-  openLoop(): Label { return this.open(true); }
+  openLoop(b: Block): Label {
+    const l = this.counted.get(b.id);
+    if (l === undefined) return this.open(true);
+    this.armCounted(l);
+    const label = this.open(true);
+    this.countedLabels.set(l, label);
+    return label;
+  }
+
+  // ---- counted loops (as the wasm backend's: ../wasm/lower.ts, "counted loops") ----
+  //
+  //   st := min(fu + v + 1, bound)   (the lowest int32 if fu < 0) ; fu := fu + v
+  //
+  // on entry; the counter is fu - v in the body (+1 past the FORLOOP's
+  // increment), written so before a helper and into fu on every edge out; the
+  // back-edge's test is `v < st`, and when it fails while `v < bound` the step
+  // is taken as any other (a poll when the counter runs out) and the loop
+  // armed again.
+
+  private countedHolding(b: number): CountedLoop | null {
+    for (const l of this.counted.values()) if (l.blocks.has(b)) return l;
+    return null;
+  }
+
+  private bound(l: CountedLoop): string { return 'reg' in l.bound ? this.r(l.bound.reg) : lit(l.bound.imm); }
+
+  /** The counter's value in counted loop l (past its FORLOOP's increment: the
+   *  back-edge not yet counted). */
+  private keptNow(l: CountedLoop, pastIncrement: boolean): string {
+    return `(fu - ${this.r(l.v)}${pastIncrement ? ' + 1' : ''}) | 0`;
+  }
+
+  private armCounted(l: CountedLoop): void {
+    const v = this.r(l.v), st = `st${l.header}`, bound = this.bound(l);
+    this.stops.add(st);
+    this.line(`${st} = fu < 0 ? -2147483648 : (fu + ${v} + 1) | 0; if (${bound} < ${st}) ${st} = ${bound}; fu = (fu + ${v}) | 0;`);
+    this.fuelDirty = true;
+  }
+
+  /** The else branch of a counted FORLOOP's `v < st`: the back-edge taken as
+   *  any other step, the loop armed again; else the loop ends. */
+  private countedSlowPath(l: CountedLoop): void {
+    this.line(`if (${this.r(l.v)} < ${this.bound(l)}) {`);
+    this.depth++;
+    this.pc = this.cfg!.blocks[l.latch]!.last;
+    this.line(`fu = ${this.keptNow(l, true)};`);
+    this.countStep();
+    this.armCounted(l);
+    this.line(`continue ${this.countedLabels.get(l)!.name};`);
+    this.depth--;
+    this.line('}');
+  }
 
   private open(loop: boolean): Label {
     const label = { name: `L${this.labels++}`, loop };
@@ -367,7 +455,10 @@ class JsFnLowering implements StructuredSink<Label> {
   }
   /** The counter's local to the cell (before what may look at it). */
   private fuelStore(): void { if (this.fuel) this.line(this.fuelStoreText().trimEnd()); }
-  private fuelStoreText(before = ''): string { return this.fuel ? `${before}I32[${FUEL_WORD}] = fu; ` : ''; }
+  private fuelStoreText(before = ''): string {
+    if (!this.fuel) return '';
+    return `${before}I32[${FUEL_WORD}] = ${this.counting !== null ? this.keptNow(this.counting, false) : 'fu'}; `;
+  }
 
   private trapIf(cond: string, code: TrapCode): void {
     const trap = `${this.use('trap')}(${code}, fp, ${this.pc});`;
