@@ -6,7 +6,9 @@
 // Prints per program the median [min-max] of the per-round ratios: both limits
 // over none for each build, and no limit AFTER over BEFORE.
 //
-//   node bench/limits-cli.mjs BEFORE_DIR AFTER_DIR ROUNDS NAME:SIZE ...
+//   node bench/limits-cli.mjs BEFORE_DIR AFTER_DIR ROUNDS [--OPTION ...] NAME:SIZE ...
+//
+// An --OPTION (e.g. --jit-backend=js) is passed to every run of both builds.
 //
 // A DIR is a tiervm checkout (or a copy of its bin/, dist/ and package.json)
 // with a built dist/. The programs are this checkout's bench/programs.
@@ -16,16 +18,18 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const LIMITS = ['--max-steps=1000000000000000', '--deadline-ms=1000000000'];
-const [before, after, rounds, ...programs] = process.argv.slice(2);
+const [before, after, rounds, ...rest] = process.argv.slice(2);
+const options = rest.filter((a) => a.startsWith('--'));
+const programs = rest.filter((a) => !a.startsWith('--'));
 if (!before || !after || !(Number(rounds) > 0) || programs.length === 0) {
-  console.error('usage: node bench/limits-cli.mjs BEFORE_DIR AFTER_DIR ROUNDS NAME:SIZE ...');
+  console.error('usage: node bench/limits-cli.mjs BEFORE_DIR AFTER_DIR ROUNDS [--OPTION ...] NAME:SIZE ...');
   process.exit(2);
 }
 const VARIANTS = [['before', 'none', before, []], ['before', 'both', before, LIMITS], ['after', 'none', after, []], ['after', 'both', after, LIMITS]];
 
 /** User + sys seconds of one run of program `name` at size n. */
 function cpuSeconds(dir, limits, name, n) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, resolve(dir, 'bin/tiervm.js'), 'run', ...limits,
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, resolve(dir, 'bin/tiervm.js'), 'run', ...options, ...limits,
     resolve(ROOT, 'bench/programs', `${name}.tier`), n], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${dir} ${name}: ${r.stderr}`);
   const [user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);

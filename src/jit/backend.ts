@@ -108,6 +108,15 @@ export function forEachCheck(code: Int32Array, pc: number, nullCheck: (r: number
 
 /** The helper that runs a function of result kind `ret` in the interpreter when
  *  its frame is past the host-stack limit (runtime.ts). */
+/** Does the instruction take no step, trap, allocate, call a helper or write
+ *  anything but a register? Nothing can tell whether a step charged just before
+ *  it was counted before or after it. */
+export function isPure(op: Op): boolean {
+  const info = OP_INFO[op];
+  if (info.alu !== undefined) return !info.divides && info.helper === undefined;
+  return op === Op.LOADI || op === Op.LOADF || op === Op.LOADS || op === Op.LOADNULL || op === Op.LOADFN;
+}
+
 export function interpHelper(ret: ValKind | null): Helper {
   return ret === null ? 'interp_v' : ret === Kind.F ? 'interp_f' : 'interp_i';
 }

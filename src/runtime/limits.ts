@@ -31,7 +31,8 @@
 // is hinted as rarely taken (a wasm branch hint, which V8 honours under
 // --experimental-wasm-branch-hinting: the command line sets it), so V8 lays it
 // out of line and keeps a loop's values in registers around it. The JS backend
-// decrements the cell itself (jit/js/lower.ts).
+// keeps a local copy in functions that make no guest call, and decrements the
+// cell itself in functions that do (jit/js/lower.ts).
 //
 // The cell holds only the steps handed out so far (at most a poll period); the
 // rest of the budget is `reserve`, here. When the cell goes below zero the step

@@ -33,7 +33,17 @@
 //     resume pc) and calls through `table` with native arguments; the c2i adapter
 //     in an interpreted callee's slot writes header word 3;
 //   - when the run is metered, fuel is counted at every call and taken loop
-//     back-edge, charged to the interpreter's sites (countStep, runtime/limits.ts);
+//     back-edge, charged to the interpreter's sites (countStep, runtime/limits.ts).
+//     A function that makes no guest call counts on a local copy `fu` of the
+//     cell (as the wasm backend does): read at entry and after an extern (which
+//     may call back into the guest) or a poll, written back before whatever may
+//     look at the cell (a helper that may trap, allocate or call out, a return
+//     that a step may precede since the last write-back or read, an OSR entry's
+//     exit to its driver), so the cell is exact wherever anyone else looks. A
+//     function that calls counts on the cell itself (with the local, the store
+//     before each call, the read after it and the callee's own read and store
+//     cost fib 1.26-1.29x with both limits against 1.10-1.12x on the cell, whole
+//     command lines); one that takes no step counts nothing;
 //   - traps go through the helpers with the interpreter's messages and sites
 //     (a null check is left out only where the same register was checked earlier
 //     in the same basic block and not written since: it could not trap).
@@ -49,7 +59,8 @@ import { Hdr, headerAt } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block, type Cfg } from '../cfg.js';
 import { allocated, checksAtEntry, checksAtHeader, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
-import { decodeCall, forEachCheck, interpHelper } from '../backend.js';
+import { countedLoops, type CountedLoop } from '../counted-loops.js';
+import { decodeCall, forEachCheck, interpHelper, isPure } from '../backend.js';
 import { TrapCode } from '../helpers.js';
 import { ALU, CMP, lit } from './ops.js';
 
@@ -112,16 +123,39 @@ class JsFnLowering implements StructuredSink<Label> {
   private readonly views = new Set<string>(['I32']);
   /** Call-area argument locals written so far: `ai3` (i32 or reference), `af3` (f64). */
   private readonly area = new Set<string>();
+  /** The `stop` locals of counted loops (`st` + header block id). */
+  private readonly stops = new Set<string>();
   /** Registers null-checked on every path to here and not written since (a
    *  second check could never trap), and the same at each block's entry (checks.ts). */
   private nonNull = new Set<number>();
   private entryFacts: CheckFacts[] = [];
+  /** The run is metered and this function takes steps but makes no guest call:
+   *  it keeps the counter in `fu`. */
+  private readonly fuel: boolean;
+  /** The run is metered and this function counts on the cell itself (it makes
+   *  guest calls, or takes no step at all). */
+  private readonly cellFuel: boolean;
+  /** `fu` may differ from the cell: a step was taken since it was last read or
+   *  written (a return then writes it back); at each block's entry, dirtyIn. */
+  private fuelDirty = false;
+  private dirtyIn: boolean[] = [];
+  private block: Block | null = null;
+  private cfg: Cfg | null = null;
+  /** Counted loops (jit/counted-loops.ts), by header block id, when `fu` is kept;
+   *  the one holding the block being emitted; each one's label. */
+  private counted = new Map<number, CountedLoop>();
+  private counting: CountedLoop | null = null;
+  private readonly countedLabels = new Map<CountedLoop, Label>();
+  /** For each open `if`: the counted loop whose latch it tests, or null. */
+  private readonly elses: (CountedLoop | null)[] = [];
 
   constructor(private readonly env: JsLowerEnv, private readonly fn: BcFunction, osrPc: number | null) {
     this.code = fn.code;
     this.osr = osrPc !== null;
     this.osrPc = osrPc ?? -1;
     this.name = jsName(fn, osrPc);
+    this.fuel = env.fuel && takesSteps(fn.code) && !callsGuest(fn.code);
+    this.cellFuel = env.fuel && !this.fuel;
   }
 
   line(text: string): void { this.lines.push('  '.repeat(this.depth) + text); }
@@ -130,7 +164,7 @@ class JsFnLowering implements StructuredSink<Label> {
 
   prologue(): void {
     const { fn, env } = this;
-    if (this.osr) { this.loadAllRegisters(); return; }
+    if (this.osr) { this.loadAllRegisters(); this.fuelLoad(); return; }
     // Past the host-stack budget (or the frame stack's end: the helper traps):
     // the parameters go to their slots and the interpreter runs this frame.
     const spill = fn.params.map((k, r) => `${k === Kind.F ? `${this.view('F64')}[fp + ${r}]` : `I32[fpi + ${2 * r}]`} = r${r}; `).join('');
@@ -138,6 +172,7 @@ class JsFnLowering implements StructuredSink<Label> {
     // The innermost frame, should the host stack run out in deeper compiled code.
     this.line(`I32[${TOP_FP_WORD}] = fp;`);
     fn.params.forEach((k, r) => { if (k === Kind.R) this.writeThrough(r); });
+    this.fuelLoad();
   }
 
   /** OSR: every register comes from the frame slots the interpreter kept. */
@@ -154,7 +189,7 @@ class JsFnLowering implements StructuredSink<Label> {
   private reentryCheck(): void {
     const spill = Array.from(this.fn.regKinds, (k, r) => (r >= this.fn.areaBase || k === Kind.R ? ''
       : `${k === Kind.F ? `${this.view('F64')}[fp + ${r}]` : `I32[fpi + ${2 * r}]`} = r${r}; `)).join('');
-    this.line(`if (++arrivals === ${OSR_REENTRY}) { ${spill}return null; }`);
+    this.line(`if (++arrivals === ${OSR_REENTRY}) { ${spill}${this.fuelStoreText()}return null; }`);
   }
 
   /** The factory body: bindings, then the function with its declarations (and
@@ -185,6 +220,7 @@ class JsFnLowering implements StructuredSink<Label> {
     const { fn } = this;
     const names: string[] = [];
     fn.regKinds.forEach((_, r) => { if (r < fn.areaBase && (this.osr || r >= fn.params.length)) names.push(`r${r}`); });
+    if (this.fuel) names.push('fu', ...[...this.stops].sort());
     names.push(...[...this.area].sort());
     names.push(...['t0', 't1', 't2'].filter((t) => body.some((l) => new RegExp(`\\b${t}\\b`).test(l))));
     return names.length === 0 ? [] : [`  let ${names.map((n) => `${n} = 0`).join(', ')};`];
@@ -196,12 +232,18 @@ class JsFnLowering implements StructuredSink<Label> {
   /** `atEntry`: the checks known made when its entry block is first reached
    *  (an OSR entry's, checks.ts). */
   lowerBody(cfg: Cfg, atEntry?: CheckFacts): void {
+    this.cfg = cfg;
     this.entryFacts = checksAtEntry(cfg, atEntry);
+    if (this.fuel) this.dirtyIn = fuelDirtyAtEntry(cfg, this.code);
+    if (this.fuel) this.counted = countedLoops(cfg, this.code);
     structure(cfg, this);
   }
 
   body(b: Block): void {
     this.nonNull = new Set(this.entryFacts[b.id]!.nonNull);
+    this.block = b;
+    this.fuelDirty = this.dirtyIn[b.id] ?? false;
+    this.counting = this.countedHolding(b.id);
     if (b.start === this.osrPc) this.reentryCheck();
     for (let pc = b.start; pc <= b.last; pc += instrLength(this.code[pc] as Op)) {
       this.pc = pc;
@@ -221,6 +263,8 @@ class JsFnLowering implements StructuredSink<Label> {
   }
 
   terminate(b: Block): void {
+    this.block = b;
+    this.counting = this.countedHolding(b.id);
     this.pc = b.last;
     this.instr(this.code[b.last] as Op);
   }
@@ -228,16 +272,89 @@ class JsFnLowering implements StructuredSink<Label> {
   /** (A FORLOOP's taken branch, the back-edge, begins with its step.) */
   openIf(b: Block): void {
     this.pc = b.last;
+    this.counting = this.countedHolding(b.id);
     const op = this.code[b.last] as Op;
-    this.line(`if (${this.condition(op)}) {`);
+    const l = this.counting?.latch === b.id ? this.counting : null;
+    this.line(`if (${l !== null ? `${this.r(l.v)} < st${l.header}` : this.condition(op)}) {`);
     this.depth++;
-    if (OP_INFO[op].step) this.countStep();
+    this.elses.push(l);
+    if (OP_INFO[op].step && l === null) this.countStep();
   }
 
-  openElse(): void { this.depth--; this.line('} else {'); this.depth++; }
+  openElse(): void {
+    this.counting = null;
+    this.depth--; this.line('} else {'); this.depth++;
+    const l = this.elses.pop();
+    if (l !== undefined && l !== null) this.countedSlowPath(l);
+  }
+
+  /** On an edge leaving a counted loop, `fu` becomes the counter again; on
+   *  an edge back to a counted loop's header from outside it (an enclosing
+   *  loop an OSR entry nests through that header), the loop is armed again. */
+  edge(from: number, to: number): void {
+    const l = this.countedHolding(from);
+    if (l !== null && !l.blocks.has(to)) {
+      this.line(`fu = ${this.keptNow(l, from === l.latch)};`);
+      this.fuelDirty = true;
+    }
+    const into = this.counted.get(to);
+    if (into === undefined || into.blocks.has(from) || to > from) return;
+    this.armCounted(into);
+  }
 
   openBlock(): Label { return this.open(false); }
-  openLoop(): Label { return this.open(true); }
+  openLoop(b: Block): Label {
+    const l = this.counted.get(b.id);
+    if (l === undefined) return this.open(true);
+    this.armCounted(l);
+    const label = this.open(true);
+    this.countedLabels.set(l, label);
+    return label;
+  }
+
+  // ---- counted loops (as the wasm backend's: ../wasm/lower.ts, "counted loops") ----
+  //
+  //   st := min(fu + v + 1, bound)   (the lowest int32 if fu < 0) ; fu := fu + v
+  //
+  // on entry; the counter is fu - v in the body (+1 past the FORLOOP's
+  // increment), written so before a helper and into fu on every edge out; the
+  // back-edge's test is `v < st`, and when it fails while `v < bound` the step
+  // is taken as any other (a poll when the counter runs out) and the loop
+  // armed again.
+
+  private countedHolding(b: number): CountedLoop | null {
+    for (const l of this.counted.values()) if (l.blocks.has(b)) return l;
+    return null;
+  }
+
+  private bound(l: CountedLoop): string { return 'reg' in l.bound ? this.r(l.bound.reg) : lit(l.bound.imm); }
+
+  /** The counter's value in counted loop l (past its FORLOOP's increment: the
+   *  back-edge not yet counted). */
+  private keptNow(l: CountedLoop, pastIncrement: boolean): string {
+    return `(fu - ${this.r(l.v)}${pastIncrement ? ' + 1' : ''}) | 0`;
+  }
+
+  private armCounted(l: CountedLoop): void {
+    const v = this.r(l.v), st = `st${l.header}`, bound = this.bound(l);
+    this.stops.add(st);
+    this.line(`${st} = fu < 0 ? -2147483648 : (fu + ${v} + 1) | 0; if (${bound} < ${st}) ${st} = ${bound}; fu = (fu + ${v}) | 0;`);
+    this.fuelDirty = true;
+  }
+
+  /** The else branch of a counted FORLOOP's `v < st`: the back-edge taken as
+   *  any other step, the loop armed again; else the loop ends. */
+  private countedSlowPath(l: CountedLoop): void {
+    this.line(`if (${this.r(l.v)} < ${this.bound(l)}) {`);
+    this.depth++;
+    this.pc = this.cfg!.blocks[l.latch]!.last;
+    this.line(`fu = ${this.keptNow(l, true)};`);
+    this.countStep();
+    this.armCounted(l);
+    this.line(`continue ${this.countedLabels.get(l)!.name};`);
+    this.depth--;
+    this.line('}');
+  }
 
   private open(loop: boolean): Label {
     const label = { name: `L${this.labels++}`, loop };
@@ -300,17 +417,52 @@ class JsFnLowering implements StructuredSink<Label> {
   }
 
   /** Tell the runtime where this frame is before a helper that may allocate or trap. */
-  private publish(): void { this.line(`I32[${TOP_FP_WORD}] = fp; I32[${TOP_PC_WORD}] = ${this.pc};`); }
+  /** (And write the fuel counter back: every helper published for may trap,
+   *  allocate or call out.) */
+  private publish(): void { this.line(`I32[${TOP_FP_WORD}] = fp; I32[${TOP_PC_WORD}] = ${this.pc};${this.fuelStoreText(' ')}`); }
 
   /** One step of fuel for the instruction at this.pc (runtime/limits.ts), when
    *  the run is metered: the slow path refills the counter or traps at the site. */
   private countStep(): void {
-    if (!this.env.fuel) return;
-    this.line(`if ((I32[${FUEL_WORD}] = I32[${FUEL_WORD}] - 1) < 0) ${this.use('poll')}(fp, ${stepSite(this.code, this.pc)});`);
+    if (this.cellFuel) { this.line(`if ((I32[${FUEL_WORD}] = I32[${FUEL_WORD}] - 1) < 0) ${this.use('poll')}(fp, ${stepSite(this.code, this.pc)});`); return; }
+    if (!this.fuel) return;
+    this.line(`if ((fu = (fu - 1) | 0) < 0) { I32[${FUEL_WORD}] = fu; ${this.use('poll')}(fp, ${stepSite(this.code, this.pc)}); fu = I32[${FUEL_WORD}]; }`);
+    this.fuelDirty = true;
+  }
+
+  /** The counter's local from the cell (at entry, after what may change the cell). */
+  private fuelLoad(): void { if (this.fuel) this.line(`fu = I32[${FUEL_WORD}];`); this.fuelDirty = false; }
+
+  /** After a guest call or an extern (written back before it): the callee
+   *  counted on the cell, so read it back, unless this function returns before
+   *  anything else could read it (fib's `return fib(n - 1) + fib(n - 2)`). */
+  private fuelCalledOut(): void {
+    if (!this.onlyReturnFollows()) this.fuelLoad();
+    this.fuelDirty = false;
+  }
+
+  /** After the instruction at this.pc, does this function return, with only
+   *  pure instructions before? */
+  private onlyReturnFollows(): boolean {
+    const b = this.block!;
+    if (b.exit !== Exit.RETURN) return false;
+    const last = this.code[b.last] as Op;
+    if (last !== Op.RETV && last !== Op.RETI && last !== Op.RETF && last !== Op.RETR) return false;
+    for (let pc = this.pc + instrLength(this.code[this.pc] as Op); pc < b.last; pc += instrLength(this.code[pc] as Op)) {
+      if (!isPure(this.code[pc] as Op)) return false;
+    }
+    return true;
+  }
+  /** The counter's local to the cell (before what may look at it). */
+  private fuelStore(): void { if (this.fuel) this.line(this.fuelStoreText().trimEnd()); }
+  private fuelStoreText(before = ''): string {
+    if (!this.fuel) return '';
+    return `${before}I32[${FUEL_WORD}] = ${this.counting !== null ? this.keptNow(this.counting, false) : 'fu'}; `;
   }
 
   private trapIf(cond: string, code: TrapCode): void {
-    this.line(`if (${cond}) ${this.use('trap')}(${code}, fp, ${this.pc});`);
+    const trap = `${this.use('trap')}(${code}, fp, ${this.pc});`;
+    this.line(`if (${cond}) ${this.fuel ? `{ ${this.fuelStoreText()}${trap} }` : trap}`);
   }
 
   private nullCheck(r: number): void {
@@ -323,7 +475,8 @@ class JsFnLowering implements StructuredSink<Label> {
   private boundsCheck(obj: number, i: number): void {
     const ri = this.r(i);
     this.line(`t0 = I32[(${this.r(obj)} >> 2) + 1];`);
-    this.line(`if ((${ri} >>> 0) >= t0) ${this.use('trap_index')}(${ri}, t0, fp, ${this.pc});`);
+    const trap = `${this.use('trap_index')}(${ri}, t0, fp, ${this.pc});`;
+    this.line(`if ((${ri} >>> 0) >= t0) ${this.fuel ? `{ ${this.fuelStoreText()}${trap} }` : trap}`);
   }
 
   private f64Const(k: number): string { return lit(this.env.mod.f64Consts[k]!); }
@@ -381,8 +534,8 @@ class JsFnLowering implements StructuredSink<Label> {
         throw new Error(`${OP_INFO[op].name} is lowered as a block's branch`);
       case Op.CALL: case Op.CALLV: return this.call(op);
       case Op.CALLX: return this.callExtern();
-      case Op.RETV: return this.line('return;');
-      case Op.RETI: case Op.RETF: case Op.RETR: return this.line(`return ${r(0)};`);
+      case Op.RETV: if (this.fuelDirty) this.fuelStore(); return this.line('return;');
+      case Op.RETI: case Op.RETF: case Op.RETR: if (this.fuelDirty) this.fuelStore(); return this.line(`return ${r(0)};`);
       case Op.NEWSTRUCT: return this.newStruct();
       case Op.GETFI: case Op.GETFF: case Op.GETFR: return this.set(a(0), variant, this.field(a(1), a(2), variant));
       case Op.SETFI: case Op.SETFF: case Op.SETFR:
@@ -410,6 +563,7 @@ class JsFnLowering implements StructuredSink<Label> {
       case Op.GETGI: case Op.GETGR: case Op.GETGF: return this.set(a(0), variant, this.global(a(1), variant));
       case Op.SETGI: case Op.SETGR: case Op.SETGF: return this.line(`${this.global(a(0), variant)} = ${r(1)};`);
       case Op.OUTI: case Op.OUTF: case Op.OUTB: case Op.OUTS:
+        this.fuelStore();
         return this.line(`${this.use(OP_INFO[op].helper!)}(${r(0)}, ${a(1)});`);
       case Op.TOSTRI: case Op.TOSTRF: case Op.TOSTRB:
         this.publish();
@@ -510,8 +664,9 @@ class JsFnLowering implements StructuredSink<Label> {
     const target = self ? this.name : `${this.use('table')}[${callee}]`;
     const args = [`fp + ${c.base + HEADER_SLOTS}`, ...c.sig.params.map((k, i) => this.areaArg(k, i))];
     const expr = `${target}(${args.join(', ')})`;
-    if (c.sig.ret === null) { this.line(`${expr};`); this.refresh(); return; }
-    this.set(c.dst, c.sig.ret, expr, true);
+    this.fuelStore();
+    if (c.sig.ret === null) { this.line(`${expr};`); this.refresh(); } else this.set(c.dst, c.sig.ret, expr, true);
+    this.fuelCalledOut();
   }
 
   /** CALLX: arguments to the frame slots the host reads, result via the scratch slot. */
@@ -526,8 +681,51 @@ class JsFnLowering implements StructuredSink<Label> {
     this.publish();
     this.line(`${this.use('callx')}(${this.a(0)}, fp + ${argSlot0});`);
     this.refresh();
+    this.fuelCalledOut();
     if (ext.ret !== null) {
       this.set(dst, ext.ret, ext.ret === Kind.F ? `${this.view('F64')}[${SCRATCH_SLOT}]` : `I32[${SCRATCH_SLOT * 2}]`);
     }
   }
+}
+
+/** The function takes a step itself (a call, a loop back-edge) or calls an
+ *  extern (which may call back into the guest): only then it keeps a counter. */
+function takesSteps(code: Int32Array): boolean {
+  for (let pc = 0; pc < code.length; pc += instrLength(code[pc] as Op)) {
+    const op = code[pc] as Op;
+    if (OP_INFO[op].step || op === Op.CALLX) return true;
+  }
+  return false;
+}
+
+/** Whether `fu` may differ from the cell at the entry of each block of cfg: at
+ *  the entry, false (the counter was just read); elsewhere, true where a path
+ *  from a step reaches the block with no guest call or extern call since
+ *  (those leave the counter just read back, or the cell exact). */
+function fuelDirtyAtEntry(cfg: Cfg, code: Int32Array): boolean[] {
+  const dirtyIn = cfg.blocks.map(() => false);
+  const out = cfg.blocks.map(() => false);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const b of cfg.blocks) {
+      let dirty = b.preds.some((p) => out[p]);
+      dirtyIn[b.id] = dirty;
+      for (let pc = b.start; pc <= b.last; pc += instrLength(code[pc] as Op)) {
+        const op = code[pc] as Op;
+        if (op === Op.CALL || op === Op.CALLV || op === Op.CALLX) dirty = false;
+        else if (OP_INFO[op].step) dirty = true;
+      }
+      if (dirty !== out[b.id]) { out[b.id] = dirty; changed = true; }
+    }
+  }
+  return dirtyIn;
+}
+
+/** The function makes a guest call (CALL, CALLV). */
+function callsGuest(code: Int32Array): boolean {
+  for (let pc = 0; pc < code.length; pc += instrLength(code[pc] as Op)) {
+    const op = code[pc] as Op;
+    if (op === Op.CALL || op === Op.CALLV) return true;
+  }
+  return false;
 }

@@ -39,7 +39,7 @@ import { buildCfg, loopBlocks, Exit, type Block, type Cfg } from '../cfg.js';
 import { allocated, boundsKey, checksAtEntry, checksAtHeader, forgetRegister, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
 import { countedLoops, type CountedLoop } from '../counted-loops.js';
-import { decodeCall, forEachCheck, interpHelper, TIER1, type CallOperands } from '../backend.js';
+import { decodeCall, forEachCheck, interpHelper, isPure, TIER1, type CallOperands } from '../backend.js';
 import type { CompilePlan } from '../../runtime/tiering.js';
 import { DeoptReason, isProfiledBranch, type Speculation } from '../../runtime/profile.js';
 import { TrapCode } from '../helpers.js';
@@ -503,15 +503,6 @@ function isLeaf(fn: BcFunction): boolean {
  *  its poll path follows; `call`, the pc of the call, whose step is charged
  *  as the loop is entered and with each back-edge's. */
 type PolledLoop = { poll: Label; call: number };
-
-/** Does the instruction take no step, trap, allocate, call a helper or write
- *  anything but a register? Nothing can tell whether a step charged just before
- *  it was counted before or after it. */
-function isPure(op: Op): boolean {
-  const info = OP_INFO[op];
-  if (info.alu !== undefined) return !info.divides && info.helper === undefined;
-  return op === Op.LOADI || op === Op.LOADF || op === Op.LOADS || op === Op.LOADNULL || op === Op.LOADFN;
-}
 
 /** The CALL of loop header block b whose step can be charged as the loop is
  *  entered and with each back-edge: the first instruction of the block that is
