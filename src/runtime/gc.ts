@@ -126,8 +126,12 @@ export class GarbageCollector implements Collector {
     return this.opts.stress ? 0 : this.nursery - allocatedSinceGc;
   }
 
+  /** A collection is running. */
+  private collecting = false;
+
   collect(reason: string, full = false): void {
     const t0 = performance.now();
+    this.collecting = true;
     const heap = this.heap;
     heap.retireWindow();
     heap.drainStoreBuffer();
@@ -150,12 +154,14 @@ export class GarbageCollector implements Collector {
     if (this.opts.verify) { verifyHeap(heap, this.roots, 'after collection'); this.verifyOldBits(); }
     heap.growCap = heap.start + this.grownExtent();   // little memory slack past it (Memory.grow)
     const pause = performance.now() - t0;
+    this.collecting = false;
     this.count++;
     this.totalPauseMs += pause;
     this.maxPauseMs = Math.max(this.maxPauseMs, pause);
     this.pauses.push(pause);
     this.opts.trace?.(`[gc #${this.count} ${full ? 'full' : 'minor'}, ${reason}] heap ${kb(usedBefore)} -> ` +
-      `${kb(heap.extent - heap.freeBytes)}, old ${kb(this.oldBytes)}, extent ${kb(heap.extent)}, pause ${pause.toFixed(3)} ms`);
+      `${kb(heap.extent - heap.freeBytes)}, old ${kb(this.oldBytes)}, extent ${kb(heap.extent)}, memory ${kb(heap.mem.byteLength)}, ` +
+      `last live ${kb(this.lastLive)}, pause ${pause.toFixed(3)} ms`);
   }
 
   /** A full collection before the heap grows past FULL_GROWTH times the live
@@ -205,6 +211,20 @@ export class GarbageCollector implements Collector {
     return FULL_GROWTH * Math.max(this.lastLive, FULL_MIN / FULL_GROWTH);
   }
 
+  /** What the linear memory held when it last grew (--gc-stats). */
+  private lastGrowth = '';
+
+  memoryGrew(promotion: boolean): void {
+    const heap = this.heap, mb = (n: number): string => (n / 1048576).toFixed(1);
+    const used = heap.extent - heap.freeBytes;
+    const old = this.oldBytes + (this.collecting ? this.evacuatedBytes : 0);
+    this.lastGrowth = `memory ${mb(heap.mem.byteLength)} MB at its last growth (${promotion ? 'old space' : 'mutator'}` +
+      `${this.collecting ? (this.minor ? ', in a minor collection' : ', in a full collection') : ''}, collection #${this.count}): ` +
+      `below the heap ${mb(heap.start)}, old ${mb(old)} (live at last full ${mb(this.lastLive)}), ` +
+      `young ${mb(used - old)}, free runs ${mb(heap.freeBytes)}, past top ${mb(heap.mem.byteLength - heap.top)}; ` +
+      `largest live ${mb(this.maxLive)} MB`;
+  }
+
   pretenured(addr: number, size: number): void {
     this.allocatedOld(addr, size);
     this.pretenuredBytes += size;
@@ -241,7 +261,8 @@ export class GarbageCollector implements Collector {
     return `[gc stats] collections ${this.count} (${this.fullCount} full), pause total ${this.totalPauseMs.toFixed(1)} ms, ` +
       `max ${this.maxPauseMs.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms, peak heap ${kb(this.heap.peakExtent)}, ` +
       `live after last full ${kb(this.lastLive)}, promoted ${kb(this.promotedBytes)} (moved ${kb(this.movedBytes)}), ` +
-      `linear memory ${kb(this.heap.mem.byteLength)}, largest live after a full ${kb(this.maxLive)}`;
+      `linear memory ${kb(this.heap.mem.byteLength)}, largest live after a full ${kb(this.maxLive)}` +
+      (this.lastGrowth ? `\n[gc stats] ${this.lastGrowth}` : '');
   }
 
   /** The OLD bitmap agrees with the headers at every block start. */

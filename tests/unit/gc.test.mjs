@@ -230,7 +230,7 @@ test('--trace-gc prints one line per collection', () => {
   const r = runTier(CHURN, { maxHeapMB: 2, traceGc: true });
   const lines = r.stderr.trim().split('\n');
   assert.ok(lines.length >= 2);
-  for (const l of lines) assert.match(l, /^\[gc #\d+ (minor|full), [a-z ]+\] heap [\d.]+ KB -> [\d.]+ KB, old [\d.]+ KB, extent [\d.]+ KB, pause [\d.]+ ms$/);
+  for (const l of lines) assert.match(l, /^\[gc #\d+ (minor|full), [a-z ]+\] heap [\d.]+ KB -> [\d.]+ KB, old [\d.]+ KB, extent [\d.]+ KB, memory [\d.]+ KB, last live [\d.]+ KB, pause [\d.]+ ms$/);
 });
 
 test('GC maps: only references live at a safepoint are roots', async () => {
