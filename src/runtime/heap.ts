@@ -754,7 +754,8 @@ export class Heap {
   // heap reached 3.9x its live set.
 
   /** The linear memory's size the collector lets the heap reach before a full
-   *  collection is due (Memory.grow grows little slack past it). */
+   *  collection runs first (GarbageCollector.memoryCap; Memory.grow grows no
+   *  slack past it). */
   growCap = 0x7fffffff;
 
   private promoCursor = 0;
