@@ -33,7 +33,8 @@
 //   heap (merging runs of dead and free blocks, giving a trailing run back to
 //   untouched memory). It runs when the OLD bytes (live after the last full
 //   collection plus everything promoted since) would push the heap past twice
-//   that live set, before the heap grows past twice that live set if the OLD
+//   that live set, before the linear memory grows past twice the largest live
+//   set found, before the heap grows past twice the last live set if the OLD
 //   bytes grew since (fullBeforeGrowth), when the heap limit is reached, and
 //   every fourth collection under --gc-stress. It moves nothing.
 // Marking uses an explicit stack (no host recursion, whatever the object graph).
@@ -71,9 +72,17 @@ const NURSERY_BOOST_MAX = 16;
 const REGROWTH = 1.1;
 /** See GarbageCollector.noRoomForNursery. */
 const MEMORY_GROWTH = 1.9;
+/** A full collection before the linear memory grows past its cap
+ *  (memoryCap) waits until the program has allocated this share of the last
+ *  live set since the last full one (fullBeforeGrowth). */
+const CAP_WAIT = 0.5;
 /** A minor collection moves young objects up to this size out of the young
  *  ranges; larger ones are promoted where they are. */
 const EVACUATE_MAX = 1024;
+/** A minor collection moves at most about this many bytes reached from one
+ *  remembered object; the rest of what that object reaches is promoted where
+ *  it is (fromOldGeneration). */
+const EVACUATE_RUN_MAX = 256 << 10;
 /** Under --gc-stress, every this-many-th collection is a full one. */
 const STRESS_FULL_EVERY = 4;
 
@@ -136,8 +145,12 @@ export class GarbageCollector implements Collector {
     return this.opts.stress ? 0 : this.nursery - allocatedSinceGc;
   }
 
+  /** A collection is running. */
+  private collecting = false;
+
   collect(reason: string, full = false): void {
     const t0 = performance.now();
+    this.collecting = true;
     const heap = this.heap;
     heap.retireWindow();
     heap.drainStoreBuffer();
@@ -157,18 +170,28 @@ export class GarbageCollector implements Collector {
     heap.youngRangeCount = 0;
     this.nursery = Math.min(this.policyNursery() + this.extraNursery(), NURSERY_WARMUP * 2 ** Math.min(20, this.count + 1));
     if (this.opts.verify) { verifyHeap(heap, this.roots, 'after collection'); this.verifyOldBits(); }
-    heap.growCap = heap.start + this.grownExtent();   // little memory slack past it (Memory.grow)
+    heap.growCap = this.memoryCap();   // no memory slack past it (Memory.grow)
     const pause = performance.now() - t0;
+    this.collecting = false;
     this.count++;
     this.totalPauseMs += pause;
     this.maxPauseMs = Math.max(this.maxPauseMs, pause);
     this.pauses.push(pause);
     this.opts.trace?.(`[gc #${this.count} ${full ? 'full' : 'minor'}, ${reason}] heap ${kb(usedBefore)} -> ` +
-      `${kb(heap.extent - heap.freeBytes)}, old ${kb(this.oldBytes)}, extent ${kb(heap.extent)}, pause ${pause.toFixed(3)} ms`);
+      `${kb(heap.extent - heap.freeBytes)}, old ${kb(this.oldBytes)}, extent ${kb(heap.extent)}, memory ${kb(heap.mem.byteLength)}, ` +
+      `last live ${kb(this.lastLive)}, pause ${pause.toFixed(3)} ms`);
   }
 
-  /** A full collection before the heap grows past FULL_GROWTH times the live
-   *  set of the last full collection (at least FULL_MIN), when
+  /** A full collection before the linear memory grows past memoryCap()
+   *  (FULL_GROWTH times the largest live set found), once the program has
+   *  allocated CAP_WAIT times the last live set since the last full one: the
+   *  memory never shrinks, so this is what bounds it, and the full collection
+   *  either frees room or finds a larger live set that raises the cap (in
+   *  binary-trees the largest live set, the stretch tree, was otherwise never
+   *  measured: it lived between two full collections). The wait keeps full
+   *  collections a bounded share of the allocation where they free nothing
+   *  (the memory then grows). And before the heap grows past FULL_GROWTH
+   *  times the live set of the last full collection (at least FULL_MIN), when
    *  - the OLD bytes have grown by REGROWTH since: the old generation may hold
    *    garbage to reuse before the heap grows, and the live set the heap is
    *    sized by is out of date (a program whose small holes fit none of its
@@ -183,6 +206,9 @@ export class GarbageCollector implements Collector {
    *    cost a bounded share of the allocation, not one per request. */
   fullBeforeGrowth(extent: number): boolean {
     if (this.opts.stress) return false;
+    const end = this.heap.start + extent;
+    if (end > this.heap.mem.byteLength && end > this.memoryCap() &&
+        this.allocatedSinceFull + this.heap.allocatedSinceGc >= CAP_WAIT * this.lastLive) return true;
     if (extent <= this.grownExtent()) return false;
     if (this.fullCount > 0 && this.oldBytes > this.lastLive * REGROWTH) return true;
     const heap = this.heap;
@@ -207,6 +233,13 @@ export class GarbageCollector implements Collector {
     const live = Math.max(this.lastLive, FULL_MIN / FULL_GROWTH);
     return used + nursery > heap.extent && heap.start + used + nursery > MEMORY_GROWTH * live + extra &&
       this.allocatedSinceFull >= Math.max(this.lastLive, FULL_MIN);
+  }
+
+  /** The size the linear memory may grow to (all of it, the memory below the
+   *  heap included) before a full collection runs first: FULL_GROWTH times
+   *  the largest live set any full collection found, at least FULL_MIN. */
+  private memoryCap(): number {
+    return FULL_GROWTH * Math.max(this.maxLive, FULL_MIN / FULL_GROWTH);
   }
 
   /** The extent the heap may grow to freely: FULL_GROWTH times the live set
@@ -255,6 +288,20 @@ export class GarbageCollector implements Collector {
     else if (4 * died < promoted) this.boost = Math.max(1, this.boost >> 1);
   }
 
+  /** What the linear memory held when it last grew (--gc-stats). */
+  private lastGrowth = '';
+
+  memoryGrew(promotion: boolean): void {
+    const heap = this.heap, mb = (n: number): string => (n / 1048576).toFixed(1);
+    const used = heap.extent - heap.freeBytes;
+    const old = this.oldBytes + (this.collecting ? this.evacuatedBytes : 0);
+    this.lastGrowth = `memory ${mb(heap.mem.byteLength)} MB at its last growth (${promotion ? 'old space' : 'mutator'}` +
+      `${this.collecting ? (this.minor ? ', in a minor collection' : ', in a full collection') : ''}, collection #${this.count}): ` +
+      `below the heap ${mb(heap.start)}, old ${mb(old)} (live at last full ${mb(this.lastLive)}), ` +
+      `young ${mb(used - old)}, free runs ${mb(heap.freeBytes)}, past top ${mb(heap.mem.byteLength - heap.top)}; ` +
+      `largest live ${mb(this.maxLive)} MB`;
+  }
+
   pretenured(addr: number, size: number): void {
     this.allocatedOld(addr, size);
     this.pretenuredBytes += size;
@@ -291,7 +338,8 @@ export class GarbageCollector implements Collector {
     return `[gc stats] collections ${this.count} (${this.fullCount} full), pause total ${this.totalPauseMs.toFixed(1)} ms, ` +
       `max ${this.maxPauseMs.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms, peak heap ${kb(this.heap.peakExtent)}, ` +
       `live after last full ${kb(this.lastLive)}, promoted ${kb(this.promotedBytes)} (moved ${kb(this.movedBytes)}), ` +
-      `linear memory ${kb(this.heap.mem.byteLength)}, largest live after a full ${kb(this.maxLive)}`;
+      `linear memory ${kb(this.heap.mem.byteLength)}, largest live after a full ${kb(this.maxLive)}` +
+      (this.lastGrowth ? `\n[gc stats] ${this.lastGrowth}` : '');
   }
 
   /** The OLD bitmap agrees with the headers at every block start. */
@@ -382,15 +430,37 @@ export class GarbageCollector implements Collector {
       const i32 = heap.mem.i32;
       const tag = i32[obj >> 2]! & ~LOGGED_BIT;
       i32[obj >> 2] = tag;
-      if (!(tag & BIG_BIT)) this.relocateFields(obj, tag);   // a big array's logged elements are in `slots`
+      if (tag & BIG_BIT) continue;   // a big array's logged elements are in `slots`
+      this.moveLimit = this.evacuatedBytes + EVACUATE_RUN_MAX;
+      this.relocateFields(obj, tag);
+      this.relocateQueued();
     }
+    this.moveLimit = Infinity;
     this.relocateSlots(slots);
-    while (this.sp > 0) {
-      const obj = this.markStack[--this.sp]!;
-      this.relocateFields(obj, heap.mem.i32[obj >> 2]!);
-    }
+    this.relocateQueued();
     heap.endPromotion();
   }
+
+  /** relocateFields() for every object on the mark stack, until it is empty. */
+  private relocateQueued(): void {
+    while (this.sp > 0) {
+      const obj = this.markStack[--this.sp]!;
+      this.relocateFields(obj, this.heap.mem.i32[obj >> 2]!);
+    }
+  }
+
+  /** relocate() moves a young object only while the bytes this collection
+   *  moved are below this (EVACUATE_RUN_MAX past what it had moved when it
+   *  took the current remembered object). A young structure hanging from one
+   *  old object was allocated in order, so it is dense where it is and
+   *  copying it buys no locality; it only needs old space beside the young
+   *  ranges it still fills until the sweep. In binary-trees, whose nodes are
+   *  allocated before their children (NEWSTRUCT, then the two calls, then the
+   *  stores), a node promoted while its subtrees were built is remembered
+   *  when they are stored into it, and the next minor collection copied a
+   *  whole young subtree (19 MB of 33 MB young at depth 20): the linear memory
+   *  grew past twice the live set for that copy alone. */
+  private moveLimit = Infinity;
 
   /** relocate() for every logged element, with the usual case written out: a
    *  young string (no references to follow) that no root reached, moved into
@@ -458,7 +528,7 @@ export class GarbageCollector implements Collector {
     if (tag & FORWARDED_BIT) { i32[w] = i32[(child >> 2) + 2]!; return; }
     if (!(this.markBits[k]! & m)) {
       const size = heap.blockSize(child);
-      const to = size <= EVACUATE_MAX ? heap.allocOld(size, this.intoHoles) : 0;
+      const to = size <= EVACUATE_MAX && this.evacuatedBytes < this.moveLimit ? heap.allocOld(size, this.intoHoles) : 0;
       if (to !== 0) { this.evacuate(child, to, size, tag, w); return; }
       this.markBits[k]! |= m;
     }

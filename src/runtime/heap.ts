@@ -176,6 +176,9 @@ export interface Collector {
   /** The same, for a block that is not pretenuring's to judge (a frame-stack
    *  segment). */
   allocatedOld(addr: number, size: number): void;
+  /** The linear memory just grew, for the heap (`promotion`: old space for a
+   *  collection's moves or a block allocated OLD) or for the mutator's windows. */
+  memoryGrew(promotion: boolean): void;
 }
 
 /** Runs up to this size have a bin per exact size (8-byte steps). */
@@ -718,7 +721,17 @@ export class Heap {
     }
     const run = this.extendTop(chunk);
     this.runEnd = this.top;
+    this.noteGrowth(false);
     return run;
+  }
+
+  /** The memory's size when the collector last heard of a growth. */
+  private reportedBytes = 0;
+
+  private noteGrowth(promotion: boolean): void {
+    if (this.mem.byteLength === this.reportedBytes) return;
+    this.reportedBytes = this.mem.byteLength;
+    this.collector?.memoryGrew(promotion);
   }
 
   /** Take `bytes` of fresh memory past `top` (already grown into); returns its start. */
@@ -741,7 +754,8 @@ export class Heap {
   // heap reached 3.9x its live set.
 
   /** The linear memory's size the collector lets the heap reach before a full
-   *  collection is due (Memory.grow grows little slack past it). */
+   *  collection runs first (GarbageCollector.memoryCap; Memory.grow grows no
+   *  slack past it). */
   growCap = 0x7fffffff;
 
   private promoCursor = 0;
@@ -769,6 +783,7 @@ export class Heap {
       if (this.top + size > this.limit || !this.mem.grow(this.top + chunk, this.growCap)) return 0;
       run = this.extendTop(chunk);
       end = this.top;
+      this.noteGrowth(true);
     }
     this.promoCursor = run + size;
     this.promoLimit = end;

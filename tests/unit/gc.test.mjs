@@ -230,7 +230,7 @@ test('--trace-gc prints one line per collection', () => {
   const r = runTier(CHURN, { maxHeapMB: 2, traceGc: true });
   const lines = r.stderr.trim().split('\n');
   assert.ok(lines.length >= 2);
-  for (const l of lines) assert.match(l, /^\[gc #\d+ (minor|full), [a-z ]+\] heap [\d.]+ KB -> [\d.]+ KB, old [\d.]+ KB, extent [\d.]+ KB, pause [\d.]+ ms$/);
+  for (const l of lines) assert.match(l, /^\[gc #\d+ (minor|full), [a-z ]+\] heap [\d.]+ KB -> [\d.]+ KB, old [\d.]+ KB, extent [\d.]+ KB, memory [\d.]+ KB, last live [\d.]+ KB, pause [\d.]+ ms$/);
 });
 
 test('GC maps: only references live at a safepoint are roots', async () => {
@@ -596,4 +596,29 @@ test('pretenuring stops when a full collection finds that most pretenured arrays
   h.gc.collect('test', true);
   assert.equal(h.heap.pretenuring, true, 'two of three survived');
   void gc;
+});
+
+test('the linear memory stays within twice the largest live set a full collection found (binary-trees 16)', { skip: !hostHasWasmMemory() && 'no WebAssembly memory here (an ArrayBuffer doubles)' }, () => {
+  // The stretch tree (4 MB) lives between two full collections, and old space
+  // holds dead trees no full collection was due to free: the memory grew to
+  // 2.17x before the cap (GarbageCollector.memoryCap) made it collect first.
+  const src = readFileSync(new URL('../../bench/programs/binarytrees.tier', import.meta.url), 'utf8');
+  const r = runTier(src, { gcStats: true, args: ['16'] });
+  assert.match(r.stdout, /long lived tree of depth 16\t check: 131071\n$/);
+  const memKB = +/linear memory ([\d.]+) KB/.exec(r.stderr)[1], maxLiveKB = +/largest live after a full ([\d.]+) KB/.exec(r.stderr)[1];
+  assert.ok(memKB <= 2 * maxLiveKB, r.stderr);
+});
+
+test('Memory.grow gives no slack past the soft cap when the request is under it', { skip: !hostHasWasmMemory() && 'no WebAssembly memory here' }, () => {
+  const MB = 1 << 20;
+  const mem = new Memory(18 * MB, 256 * MB, true);
+  assert.ok(mem.grow(19 * MB, 19 * MB + (128 << 10)));
+  assert.equal(mem.byteLength, 19 * MB + (128 << 10), 'grown to the cap, not past it (was 19.25 MB)');
+  assert.ok(mem.grow(20 * MB - 4096, 20 * MB));
+  assert.equal(mem.byteLength, 20 * MB, 'grown to the cap, not past it');
+  assert.ok(mem.grow(24 * MB, 20 * MB));
+  assert.ok(mem.byteLength >= 24 * MB && mem.byteLength <= 24 * MB + Math.max(256 << 10, 24 * MB >> 7) + 65536, 'past the cap: little slack');
+  const small = new Memory(16 * MB, 256 * MB, true);
+  assert.ok(small.grow(16 * MB + 100, 64 * MB));
+  assert.ok(small.byteLength >= 16 * MB + (16 * MB >> 5), 'under a distant cap: at least a 32nd of slack');
 });
