@@ -774,17 +774,23 @@ class BodyLowering {
     return dst;
   }
 
+  /** The fields' values first, in source order, then the object: a struct
+   *  allocated before its fields' calls (a tree's node before its subtrees)
+   *  could be promoted while they run, and each store of a young subtree into
+   *  it then sends that subtree to the next minor collection's copy (binary-trees:
+   *  docs/architecture.md, tenth round). Allocation is not an operand: the
+   *  order of evaluation a program sees is unchanged. */
   private newStruct(e: Extract<A.Expr, { kind: 'new_struct' }>, dst: number | null): number {
     const t = this.temp(Kind.R);
+    const mark = this.temps.length;
+    const values = e.fields.map((f) => {
+      const field = this.m.field(e.structIndex!, f.name);
+      return { field, v: this.expr(f.value, null, field.kind) };
+    });
     this.b.line = e.pos.line;
     this.b.emit(Op.NEWSTRUCT, t, e.structIndex!);
-    for (const f of e.fields) {
-      const field = this.m.field(e.structIndex!, f.name);
-      const mark = this.temps.length;
-      const v = this.expr(f.value, null, field.kind);
-      this.b.emit(SETF[field.kind], t, field.offset, v);
-      this.releaseSince(mark);
-    }
+    for (const { field, v } of values) this.b.emit(SETF[field.kind], t, field.offset, v);
+    this.releaseSince(mark);
     if (dst === null) return t;
     this.move(dst, t, Kind.R);
     return dst;

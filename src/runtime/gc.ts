@@ -68,6 +68,8 @@ const FULL_MIN = 4 << 20;
  *  asks for this much gets no larger nursery. */
 const BOOST_HEAP = 16 << 20;
 const NURSERY_BOOST_MAX = 16;
+/** A WebAssembly memory grows in pages of this many bytes. */
+const WASM_PAGE = 65536;
 /** See GarbageCollector.fullBeforeGrowth. */
 const REGROWTH = 1.1;
 /** See GarbageCollector.noRoomForNursery. */
@@ -237,9 +239,12 @@ export class GarbageCollector implements Collector {
 
   /** The size the linear memory may grow to (all of it, the memory below the
    *  heap included) before a full collection runs first: FULL_GROWTH times
-   *  the largest live set any full collection found, at least FULL_MIN. */
+   *  the largest live set any full collection found, at least FULL_MIN, in
+   *  whole WebAssembly pages (rounded down: a request within the last partial
+   *  page would grow a whole page past it). */
   private memoryCap(): number {
-    return FULL_GROWTH * Math.max(this.maxLive, FULL_MIN / FULL_GROWTH);
+    const cap = FULL_GROWTH * Math.max(this.maxLive, FULL_MIN / FULL_GROWTH);
+    return cap - cap % WASM_PAGE;
   }
 
   /** The extent the heap may grow to freely: FULL_GROWTH times the live set
@@ -454,12 +459,14 @@ export class GarbageCollector implements Collector {
    *  took the current remembered object). A young structure hanging from one
    *  old object was allocated in order, so it is dense where it is and
    *  copying it buys no locality; it only needs old space beside the young
-   *  ranges it still fills until the sweep. In binary-trees, whose nodes are
+   *  ranges it still fills until the sweep. When binary-trees' nodes were
    *  allocated before their children (NEWSTRUCT, then the two calls, then the
-   *  stores), a node promoted while its subtrees were built is remembered
-   *  when they are stored into it, and the next minor collection copied a
-   *  whole young subtree (19 MB of 33 MB young at depth 20): the linear memory
-   *  grew past twice the live set for that copy alone. */
+   *  stores; a struct now comes after its fields' values, front/lower.ts), a
+   *  node promoted while its subtrees were built was remembered when they
+   *  were stored into it, and the next minor collection copied a whole young
+   *  subtree (19 MB of 33 MB young at depth 20): the linear memory grew past
+   *  twice the live set for that copy alone. A young structure can still hang
+   *  from an old object (stored into an old struct's field or array). */
   private moveLimit = Infinity;
 
   /** relocate() for every logged element, with the usual case written out: a
