@@ -252,6 +252,10 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
       if (calls === callHot) tiering.onHotCall(fn);
       else if (compileReady[0] !== 0) tiering.poll();
       if (entries[fn] !== null) { runCompiled(rt, fn, fp); stopFp = fp; return DONE; }
+      // Compiled code checks its own frame against the segment's end, not an
+      // interpreted callee's: one that does not fit runs in the next segment
+      // (frame-stack.ts), its result through the scratch slot as here.
+      if (((fp + frameSizes[fn]!) | 0) > stackEnd) { rt.interpretPastHostLimit(fp); stopFp = fp; return DONE; }
       pc = bases[fn]!;
     } else if (shortSlices > 0) { shortSlices--; steps = FIRST_SLICE_STEPS; }
     let fuel = metered ? I32[FUEL_WORD]! : 0, parked = false;
@@ -898,6 +902,13 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
     }
     if (entry !== InterpEntry.RESUME && rt.entries[fn] !== null) {
       runCompiled(rt, fn, fp);
+      if (lowers) mem.i32[HOST_LIMIT_WORD] = hostLimit;
+      return;
+    }
+    if (entry === InterpEntry.CROSSING && fp + rt.frameSizes[fn]! > rt.stackEndSlot) {
+      // A compiled caller's frame fitted, this callee's does not (as in slice()).
+      rt.interpretPastHostLimit(fp);
+      mem.i32[TOP_FP_WORD] = mem.i32[headerAt(fp) + Hdr.CALLER_FP]!;
       if (lowers) mem.i32[HOST_LIMIT_WORD] = hostLimit;
       return;
     }

@@ -180,3 +180,28 @@ fn main() { }`;
     assert.throws(() => p.call('f', 0, 5000), (e) => e.message === 'stack overflow', JSON.stringify(mode));
   }
 });
+
+// An interpreted function whose frame is larger than what is left of the
+// segment, called from compiled code: compiled code checks only its own frame,
+// so the crossing into the interpreter (generated and generic c2i, the js
+// backend's) must move the frame to the next segment. It wrote past the
+// segment's end into the heap before (heap verification failed).
+test('an interpreted callee with a frame past the segment end, called from compiled code, runs in the next segment', () => {
+  let lets = '';
+  for (let i = 0; i < 3000; i++) lets += `  let v${i} = a + ${i};\n`;
+  const src = `struct P { x: i32, next: P }
+fn big(a: i32) -> i32 {
+  var p: P = null;
+  for k in 0..50 { p = new P { x: k, next: p }; }
+${lets}  return v0 + v2999 + p.x;
+}
+fn main() { var t = 0; for i in 0..30 { t += big(i); } print(t); }`;
+  const modes = [
+    ...(hasWasm ? [{ tier: 'jit', backend: 'wasm' }, { tier: 'jit', backend: 'wasm', adapters: 'generic' }] : []),
+    ...(hasEval ? [{ tier: 'jit', backend: 'js' }] : []),
+  ];
+  for (const mode of modes) {
+    const r = run(src, { ...mode, jitFilter: '^main$', stackSizeKB: 64, gcStress: true, verifyHeap: true });
+    assert.deepEqual(r, { code: 0, stdout: '92310\n', stderr: '' }, JSON.stringify(mode));
+  }
+});
