@@ -3,3 +3,21 @@
 // --disallow-code-generation-from-strings). Tests choose their modes from these.
 export const hasWasm = typeof WebAssembly === 'object';
 export const hasEval = (() => { try { return new Function('return 1')() === 1; } catch { return false; } })();
+
+const BACKENDS = [...(hasWasm ? ['wasm'] : []), ...(hasEval ? ['js'] : [])];
+/** Every execution mode this host has (load() options): the interpreter, each
+ *  backend compiling everything, tiering up at every chance, tiering as by
+ *  default, and past a one-slot host-stack budget; tier 2, and every guard of
+ *  it failing once (deoptimizing mid-function). */
+export const MODES = [
+  { tier: 'interp' },
+  ...BACKENDS.flatMap((backend) => [
+    { tier: 'jit', backend },
+    { tier: 'auto', jitThreshold: 1, backend },
+    { tier: 'auto', backend },
+    { tier: 'jit', backend, hostStackSlots: 1 },
+  ]),
+  ...(hasWasm ? [{ tier: 'opt', backend: 'wasm' }, { tier: 'opt', backend: 'wasm', deoptStress: true }] : []),
+];
+/** MODES that compile. */
+export const COMPILING = MODES.filter((m) => m.tier !== 'interp');

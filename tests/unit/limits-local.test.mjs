@@ -7,18 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load } from '../../dist/vm.js';
-import { hasWasm, hasEval } from './host-caps.mjs';
+import { COMPILING } from './host-caps.mjs';
 
-const BACKENDS = [...(hasWasm ? ['wasm'] : []), ...(hasEval ? ['js'] : [])];
-const COMPILING = [
-  ...BACKENDS.flatMap((backend) => [
-    { tier: 'jit', backend },
-    { tier: 'auto', jitThreshold: 1, backend },
-    { tier: 'auto', backend },
-    { tier: 'jit', backend, hostStackSlots: 1 },
-  ]),
-  ...(hasWasm ? [{ tier: 'opt', backend: 'wasm' }, { tier: 'opt', backend: 'wasm', deoptStress: true }] : []),
-];
 
 function run(src, opts, externs = {}) {
   let stdout = '', stderr = '';

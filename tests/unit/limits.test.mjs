@@ -16,23 +16,9 @@ import { OP_INFO, instrLength, jumpTargetAt } from '../../dist/bytecode/opcodes.
 import { buildCfg } from '../../dist/jit/cfg.js';
 import { countedLoops } from '../../dist/jit/counted-loops.js';
 import { listPrograms, parseExpectations } from '../corpus.mjs';
-import { hasWasm, hasEval } from './host-caps.mjs';
+import { hasEval, MODES, COMPILING } from './host-caps.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BACKENDS = [...(hasWasm ? ['wasm'] : []), ...(hasEval ? ['js'] : [])];
-/** Every execution mode this host has. */
-const MODES = [
-  { tier: 'interp' },
-  ...BACKENDS.flatMap((backend) => [
-    { tier: 'jit', backend },
-    { tier: 'auto', jitThreshold: 1, backend },
-    { tier: 'auto', backend },
-    { tier: 'jit', backend, hostStackSlots: 1 },
-  ]),
-  // Tier 2, and every guard of it failing once (deoptimizing mid-function).
-  ...(hasWasm ? [{ tier: 'opt', backend: 'wasm' }, { tier: 'opt', backend: 'wasm', deoptStress: true }] : []),
-];
-const COMPILING = MODES.filter((m) => m.tier !== 'interp');
 
 function run(src, opts = {}, file = 'fuel.tier') {
   let stdout = '', stderr = '';
