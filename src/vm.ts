@@ -222,8 +222,8 @@ export class LoadedProgram {
   /** The tiers of the last instance, kept when it is disposed. */
   private tiersAtDispose: ReturnType<Tiering['report']> | null = null;
 
-  /** Steps the last run() took, where maxSteps was set (for tests and tools). */
-  lastSteps: number | null = null;
+  /** Steps of the last outermost run() or call(), kept when it is disposed. */
+  private stepsAtDispose: number | null = null;
   /** The interrupt flag, element 0, when the program is interruptible (loaded
    *  with interruptible, interruptBuffer, maxSteps or deadlineMs), else null.
    *  Over a SharedArrayBuffer where the host has one: hand it to another thread,
@@ -249,6 +249,16 @@ export class LoadedProgram {
   interrupt(): void {
     if (this.interruptBuffer === null) throw new Error('program.interrupt(): the program is not interruptible (load it with interruptible: true)');
     Atomics.store(this.interruptBuffer, 0, 1);
+  }
+
+  /** Steps the last outermost entry took (a run(), or a call() or fn() call
+   *  made by the host, with the calls it made from externs), where maxSteps
+   *  was set; null otherwise, and before the first entry. Read during a call
+   *  nested in an extern: the steps of the entry in progress so far. */
+  get lastSteps(): number | null {
+    if (this.opts.maxSteps === undefined) return null;
+    // (An instance exists only once an entry has started: its budget is set.)
+    return this.inst === null ? this.stepsAtDispose : this.inst.rt.limits.stepsTaken;
   }
 
   /** Which functions are compiled, failed or interpreted now (null before the
@@ -317,7 +327,6 @@ export class LoadedProgram {
     if (io.fault !== null) throw handBack(this.inst?.rt ?? null, io.fault);
     if (this.inst === null) return status;
     const rt = this.inst.rt;
-    this.lastSteps = this.opts.maxSteps === undefined ? null : rt.limits.stepsTaken;
     const problems = rt.tiering.checkInvariants(rt.entries);
     if (problems.length > 0) throw new Error(`tiering invariant broken: ${problems.join('; ')}`);
     return status;
@@ -332,6 +341,7 @@ export class LoadedProgram {
     this.disposed = true;
     if (this.inst === null) return;
     this.tiersAtDispose = this.inst.rt.tiering.report();
+    this.stepsAtDispose = this.lastSteps;
     this.inst.dispose();
     this.inst = null;
   }

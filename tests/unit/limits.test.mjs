@@ -783,15 +783,25 @@ extern fn host(n: i32) -> i32;
 fn spin(n: i32) -> i32 { var s = 0; for i in 0..n { s += i; } return s; }
 fn viaHost(n: i32) -> i32 { return host(n) + spin(n); }
 fn main() {}`;
+  let stepsOfSpin50 = null;
   for (const mode of MODES) {
     let program = null;
     const r = load('calls.tier', src, { ...mode, maxSteps: 100, externs: { host: (n) => program.call('spin', n) } });
     assert.ok(r.ok);
     program = r.program;
     const label = JSON.stringify(mode);
+    assert.equal(program.lastSteps, null, `${label}: no entry yet`);
     assert.equal(program.call('spin', 50), 1225, label);
+    const steps50 = program.lastSteps;
+    assert.ok(steps50 >= 45 && steps50 < 100, `${label}: spin(50) took ${steps50} steps`);
+    if (stepsOfSpin50 === null) stepsOfSpin50 = steps50;
+    assert.equal(steps50, stepsOfSpin50, `${label}: the same steps as the first mode`);
     assert.equal(program.call('spin', 90), 4005, `${label}: a fresh budget for the next outermost call`);
+    assert.ok(program.lastSteps > steps50 && program.lastSteps <= 100, `${label}: lastSteps is the last call's`);
+    assert.equal(program.fn('spin')(50), 1225, label);
+    assert.equal(program.lastSteps, steps50, `${label}: an fn() call sets lastSteps too`);
     assert.throws(() => program.call('spin', 1000), (e) => e.message === 'out of fuel' && /^runtime error: out of fuel\n {2}at spin /.test(e.text), label);
+    assert.equal(program.lastSteps, 100, `${label}: a call out of fuel took the whole budget`);
     assert.equal(program.call('spin', 50), 1225, `${label}: usable after running out`);
     // The nested spin's loop (from the host, inside the extern) and viaHost's own
     // call of spin and its loop share one budget: about 2n steps.
@@ -800,6 +810,9 @@ fn main() {}`;
     program.interrupt();
     assert.throws(() => program.call('spin', 10), (e) => e.message === 'interrupted', label);
     assert.equal(program.call('spin', 10), 45, `${label}: the stop reset the flag`);
+    const last = program.lastSteps;
+    program.dispose();
+    assert.equal(program.lastSteps, last, `${label}: kept when disposed`);
   }
 });
 
