@@ -779,9 +779,13 @@ class BodyLowering {
    *  could be promoted while they run, and each store of a young subtree into
    *  it then sends that subtree to the next minor collection's copy (binary-trees:
    *  docs/architecture.md, tenth round). Allocation is not an operand: the
-   *  order of evaluation a program sees is unchanged. */
+   *  order of evaluation a program sees is unchanged. A literal of more than
+   *  FIELDS_FIRST_MAX fields is allocated first and filled field by field
+   *  instead: holding every value at once would take a register per field (past
+   *  about 50,000, more locals than a wasm function may have). */
   private newStruct(e: Extract<A.Expr, { kind: 'new_struct' }>, dst: number | null): number {
     const t = this.temp(Kind.R);
+    if (e.fields.length > FIELDS_FIRST_MAX) return this.newStructFilled(e, t, dst);
     const mark = this.temps.length;
     const values = e.fields.map((f) => {
       const field = this.m.field(e.structIndex!, f.name);
@@ -791,6 +795,22 @@ class BodyLowering {
     this.b.emit(Op.NEWSTRUCT, t, e.structIndex!);
     for (const { field, v } of values) this.b.emit(SETF[field.kind], t, field.offset, v);
     this.releaseSince(mark);
+    if (dst === null) return t;
+    this.move(dst, t, Kind.R);
+    return dst;
+  }
+
+  /** A struct allocated, then each field evaluated and stored in turn. */
+  private newStructFilled(e: Extract<A.Expr, { kind: 'new_struct' }>, t: number, dst: number | null): number {
+    this.b.line = e.pos.line;
+    this.b.emit(Op.NEWSTRUCT, t, e.structIndex!);
+    for (const f of e.fields) {
+      const mark = this.temps.length;
+      const field = this.m.field(e.structIndex!, f.name);
+      const v = this.expr(f.value, null, field.kind);
+      this.b.emit(SETF[field.kind], t, field.offset, v);
+      this.releaseSince(mark);
+    }
     if (dst === null) return t;
     this.move(dst, t, Kind.R);
     return dst;
@@ -904,6 +924,10 @@ function isStraightLine(e: A.Expr): boolean {
 /** A `while` condition of at most this many expression nodes is lowered twice
  *  (whileStmt): the copy costs code size, not time. */
 const ROTATE_MAX_NODES = 24;
+
+/** A struct literal of at most this many fields evaluates them all before it
+ *  allocates (newStruct). Larger ones are rare and cannot all be held. */
+const FIELDS_FIRST_MAX = 256;
 
 /** Has e at most `max` expression nodes? (An explicit stack: conditions may be
  *  chains tens of thousands long; it stops as soon as it has seen too many.) */
