@@ -67,7 +67,7 @@
 import { Op, OP_INFO, HEADER_SLOTS as HEADER_SLOTS_IMPORTED, Kind } from '../bytecode/opcodes.js';
 import { MATH1_IMPLS, MATH2_IMPLS } from '../bytecode/builtins.js';
 import { Trap, GuestFault } from '../runtime/errors.js';
-import { arrayKindFor, barrierNeeded } from '../runtime/heap.js';
+import { arrayKindFor, barrierNeeded, youngRef } from '../runtime/heap.js';
 import type { Memory } from '../runtime/memory.js';
 import * as runtimeCells from '../runtime/runtime.js';
 import { type Runtime, type CompiledEntry, type InterpretFrame, type AdapterEntry, InterpEntry } from '../runtime/runtime.js';
@@ -511,8 +511,9 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                   if (profiling) prof[(pc + 1) | 0]!++; pc = (pc + 4) | 0;
                 } else {
                   const o = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (o === 0) nullRef();
-                  I32[(o + code[(pc + 2) | 0]!) >> 2] = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
-                  if (barrierNeeded(I32[o >> 2]!)) heap.remember(o, -1);
+                  const v = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
+                  I32[(o + code[(pc + 2) | 0]!) >> 2] = v;
+                  if (barrierNeeded(I32[o >> 2]!) && youngRef(I32, v)) heap.remember(o, -1);
                   pc = (pc + 4) | 0;
                 }
               // falls through: the RETI or RETR part
@@ -568,8 +569,9 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
               // falls through: the SETFR part
               case Op.SETFR: {
                 const o = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (o === 0) nullRef();
-                I32[(o + code[(pc + 2) | 0]!) >> 2] = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
-                if (barrierNeeded(I32[o >> 2]!)) heap.remember(o, -1);
+                const v = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
+                I32[(o + code[(pc + 2) | 0]!) >> 2] = v;
+                if (barrierNeeded(I32[o >> 2]!) && youngRef(I32, v)) heap.remember(o, -1);
                 pc = (pc + 4) | 0; continue;
               }
               case Op.GETFF_MULF_ADDF_SETFF: {
@@ -628,8 +630,9 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                 const a = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (a === 0) nullRef();
                 const i = I32[(fp + code[(pc + 2) | 0]!) << 1]!, len = I32[((a >> 2) + 1) | 0]!;
                 if (i >>> 0 >= len) outOfBounds(i, len);
-                I32[((a >> 2) + 2 + i) | 0] = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
-                if (barrierNeeded(I32[a >> 2]!)) heap.remember(a, i);
+                const v = I32[(fp + code[(pc + 3) | 0]!) << 1]!;
+                I32[((a >> 2) + 2 + i) | 0] = v;
+                if (barrierNeeded(I32[a >> 2]!) && youngRef(I32, v)) heap.remember(a, i);
                 pc = (pc + 4) | 0; continue;
               }
               case Op.ASETF: {

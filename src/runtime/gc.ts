@@ -140,6 +140,10 @@ export class GarbageCollector implements Collector {
   private evacuatedBytes = 0;
   /** Bytes minor collections moved, in total. */
   movedBytes = 0;
+  /** Remembered objects and logged elements of big arrays that minor
+   *  collections took, in total (what the write barrier logged). */
+  rememberedTaken = 0;
+  loggedTaken = 0;
 
   constructor(private readonly heap: Heap, private readonly roots: RootSource, private readonly opts: GcOptions) {}
 
@@ -343,7 +347,8 @@ export class GarbageCollector implements Collector {
     return `[gc stats] collections ${this.count} (${this.fullCount} full), pause total ${this.totalPauseMs.toFixed(1)} ms, ` +
       `max ${this.maxPauseMs.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms, peak heap ${kb(this.heap.peakExtent)}, ` +
       `live after last full ${kb(this.lastLive)}, promoted ${kb(this.promotedBytes)} (moved ${kb(this.movedBytes)}), ` +
-      `linear memory ${kb(this.heap.mem.byteLength)}, largest live after a full ${kb(this.maxLive)}` +
+      `linear memory ${kb(this.heap.mem.byteLength)}, largest live after a full ${kb(this.maxLive)}, ` +
+      `remembered at minor collections ${this.rememberedTaken} objects and ${this.loggedTaken} elements` +
       (this.lastGrowth ? `\n[gc stats] ${this.lastGrowth}` : '');
   }
 
@@ -370,6 +375,8 @@ export class GarbageCollector implements Collector {
     // collection logs into the lists again.
     const remembered = this.copyOut(0, heap.remembered, heap.rememberedCount);
     const slots = this.copyOut(1, heap.slots, 2 * heap.slotCount);
+    this.rememberedTaken += remembered.length;
+    this.loggedTaken += heap.slotCount;
     heap.clearSlots();
     heap.rememberedCount = 0;
     // First what the roots reach, marked where it is: nothing a root names may

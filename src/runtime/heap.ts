@@ -111,13 +111,22 @@ export const PRETENURED_BIT = 128;
 export const CHAR_CACHE_SIZE = 256;
 /** The write barrier's test, on the tag of the object just stored into:
  *  t = tag & BARRIER_MASK; the slow path (remember) runs when t === BARRIER_ONCE
- *  (OLD, not yet LOGGED) or t >= BARRIER_ALWAYS (an OLD big array). */
+ *  (OLD, not yet LOGGED) or t >= BARRIER_ALWAYS (an OLD big array), and the
+ *  value stored is young (youngRef). Every tier tests both. */
 export const BARRIER_MASK = MARK_BIT | LOGGED_BIT | BIG_BIT;
 export const BARRIER_ONCE = MARK_BIT;
 export const BARRIER_ALWAYS = MARK_BIT | BIG_BIT;
 export function barrierNeeded(tag: number): boolean {
   const t = tag & BARRIER_MASK;
   return t === BARRIER_ONCE || t >= BARRIER_ALWAYS;
+}
+/** The barrier's second test, made only where the first passed: the value
+ *  stored is a young object (not null, its mark bit clear). Storing null or an
+ *  OLD object makes no old-to-young reference, so nothing is logged: moving
+ *  old values between old arrays (a sort) costs no store-buffer entry, and a
+ *  minor collection has no slot of theirs to look at. */
+export function youngRef(i32: Int32Array, value: number): boolean {
+  return value !== 0 && (i32[value >> 2]! & MARK_BIT) === 0;
 }
 export const KIND_MASK = 7;
 export const MIN_BLOCK = 16;

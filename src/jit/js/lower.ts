@@ -54,7 +54,7 @@ import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, isSuper
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS } from '../../bytecode/builtins.js';
 import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CALLS_WORD } from '../../runtime/runtime.js';
-import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
+import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS, MARK_BIT } from '../../runtime/heap.js';
 import { Hdr, headerAt } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block, type Cfg } from '../cfg.js';
 import { allocated, checksAtEntry, checksAtHeader, type CheckFacts } from '../checks.js';
@@ -378,12 +378,14 @@ class JsFnLowering implements StructuredSink<Label> {
 
   private use(name: string): string { this.needs.add(name); return name; }
 
-  /** After a store of a reference into the object `obj`: if it is OLD and not yet
-   *  LOGGED, log it (runtime/heap.ts, runtime/gc.ts). */
-  private writeBarrier(op: Op, obj: string, index: string): void {
+  /** After a store of the reference `value` into the object `obj`: if it is OLD
+   *  and not yet LOGGED (or a big array), and the value is young, log it
+   *  (runtime/heap.ts barrierNeeded and youngRef, runtime/gc.ts). */
+  private writeBarrier(op: Op, obj: string, index: string, value: string): void {
     if (!OP_INFO[op].barrier) return;
     const t = `(I32[${obj} >> 2] & ${BARRIER_MASK})`;
-    this.line(`if (${t} === ${BARRIER_ONCE} || ${t} >= ${BARRIER_ALWAYS}) ${this.use('remember')}(${obj}, ${index});`);
+    this.line(`if ((${t} === ${BARRIER_ONCE} || ${t} >= ${BARRIER_ALWAYS}) && ${value} !== 0 && (I32[${value} >> 2] & ${MARK_BIT}) === 0) ` +
+      `${this.use('remember')}(${obj}, ${index});`);
   }
   private view(v: 'F64' | 'U16' | 'U8'): string { this.views.add(v); return v; }
 
@@ -540,7 +542,7 @@ class JsFnLowering implements StructuredSink<Label> {
       case Op.GETFI: case Op.GETFF: case Op.GETFR: return this.set(a(0), variant, this.field(a(1), a(2), variant));
       case Op.SETFI: case Op.SETFF: case Op.SETFR:
         this.line(`${this.field(a(0), a(1), variant)} = ${r(2)};`);
-        return this.writeBarrier(op, r(0), '-1');
+        return this.writeBarrier(op, r(0), '-1', r(2));
       case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: case Op.NEWARRB:
         this.publish();
         return this.set(a(0), Kind.R, `${this.use('new_array')}(${arrayKindFor(variant, OP_INFO[op].elementBytes)}, ${r(1)})`, true);
@@ -548,7 +550,7 @@ class JsFnLowering implements StructuredSink<Label> {
         return this.set(a(0), variant, this.element(a(1), a(2), OP_INFO[op].elementBytes!));
       case Op.ASETI: case Op.ASETF: case Op.ASETR: case Op.ASETB:
         this.line(`${this.element(a(0), a(1), OP_INFO[op].elementBytes!)} = ${r(2)};`);
-        return this.writeBarrier(op, r(0), r(1));
+        return this.writeBarrier(op, r(0), r(1), r(2));
       case Op.LEN: return this.set(a(0), Kind.I, `I32[(${r(1)} >> 2) + 1]`);
       case Op.SGET: return this.set(a(0), Kind.I, `${this.view('U16')}[(${r(1)} >> 1) + ${HEADER_BYTES / 2} + ${r(2)}]`);
       case Op.CONCAT:

@@ -33,7 +33,7 @@ import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS, type MathBuiltin } from '../../bytecode/builtins.js';
 import { helperSignature, type Helper } from '../../bytecode/helpers.js';
 import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CALLS_WORD } from '../../runtime/runtime.js';
-import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, MIN_BLOCK, ObjKind, CHAR_CACHE_SIZE, arrayKindFor, blockSizeFor, elementBytesOf, windowArrayMax, type ArrayKind, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS } from '../../runtime/heap.js';
+import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, MIN_BLOCK, ObjKind, CHAR_CACHE_SIZE, arrayKindFor, blockSizeFor, elementBytesOf, windowArrayMax, type ArrayKind, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS, MARK_BIT } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, loopBlocks, Exit, type Block, type Cfg } from '../cfg.js';
 import { allocated, boundsKey, checksAtEntry, checksAtHeader, forgetRegister, type CheckFacts } from '../checks.js';
@@ -1382,7 +1382,7 @@ class WasmFnLowering implements StructuredSink<Label> {
         return;
       case Op.SETFI: case Op.SETFF: case Op.SETFR:
         this.get(a(0)); this.get(a(2)); this.storeKind(variant, a(1));
-        if (OP_INFO[op].barrier && !this.nulls.has(a(2))) this.writeBarrier(a(0), null);
+        if (OP_INFO[op].barrier && !this.nulls.has(a(2))) this.writeBarrier(a(0), null, a(2));
         return;
       case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: case Op.NEWARRB:
         return this.newArray(arrayKindFor(variant, OP_INFO[op].elementBytes));
@@ -1397,7 +1397,7 @@ class WasmFnLowering implements StructuredSink<Label> {
         const bytes = OP_INFO[op].elementBytes!;
         this.elementAddress(a(0), a(1), Math.log2(bytes)); this.get(a(2));
         if (bytes === 1) wb.store(W.I32_STORE8, 0, HEADER_BYTES); else this.storeKind(variant, HEADER_BYTES);
-        if (OP_INFO[op].barrier && !this.nulls.has(a(2))) this.writeBarrier(a(0), a(1));
+        if (OP_INFO[op].barrier && !this.nulls.has(a(2))) this.writeBarrier(a(0), a(1), a(2));
         return;
       }
       case Op.LEN: this.get(a(1)); wb.load(W.I32_LOAD, 2, 4); this.set(a(0), Kind.I); return;
@@ -1463,18 +1463,25 @@ class WasmFnLowering implements StructuredSink<Label> {
   }
 
   /** Store the value of kind k on the stack at the address below it plus offset. */
-  /** After storing a reference into element `index` (a register, or null for a
-   *  struct field) of the object in register r: the write barrier (heap.ts,
-   *  barrierNeeded): t := tag & MASK; if t == ONCE | t >= ALWAYS: remember. */
-  private writeBarrier(r: number, index: number | null): void {
+  /** After storing the reference in register v into element `index` (a
+   *  register, or null for a struct field) of the object in register r: the
+   *  write barrier (heap.ts, barrierNeeded and youngRef):
+   *    t := tag & MASK; if t == ONCE | t >= ALWAYS { if v != 0 && !(v.tag & MARK) { remember } } */
+  private writeBarrier(r: number, index: number | null, v: number): void {
     const wb = this.wb;
     const t = wb.local(ValType.I32);
     this.get(r); wb.load(W.I32_LOAD, 2, 0); wb.i32Const(BARRIER_MASK); wb.op(W.I32_AND); wb.localTee(t);
     wb.i32Const(BARRIER_ONCE); wb.op(W.I32_EQ);
     wb.localGet(t); wb.i32Const(BARRIER_ALWAYS); wb.op(W.I32_GE_U); wb.op(W.I32_OR);
     wb.if_();
+    this.get(v);
+    wb.if_();
+    this.get(v); wb.load(W.I32_LOAD, 2, 0); wb.i32Const(MARK_BIT); wb.op(W.I32_AND); wb.op(W.I32_EQZ);
+    wb.if_();
     this.get(r); if (index === null) wb.i32Const(-1); else this.get(index);
     this.callHelper('remember');
+    wb.end();
+    wb.end();
     wb.end();
     wb.freeLocal(t);
   }
