@@ -29,6 +29,7 @@
 
 import { Op, OP_INFO, instrLength } from '../bytecode/opcodes.js';
 import { forEachCheck } from './backend.js';
+import { HEADER_BYTES } from '../runtime/heap.js';
 import { buildCfg, jumpTarget, type Block, type Cfg } from './cfg.js';
 import type { BcFunction } from '../bytecode/module.js';
 
@@ -99,6 +100,29 @@ export function allocated(fn: BcFunction, code: Int32Array, pc: number): number 
   if (op !== Op.NEWSTRUCT && op !== Op.NEWARRI && op !== Op.NEWARRF && op !== Op.NEWARRR && op !== Op.NEWARRB) return null;
   const r = code[pc + 1]!;
   return r < fn.areaBase ? r : null;
+}
+
+/** The stores that fill a struct just allocated: the SETF* instructions that
+ *  follow the NEWSTRUCT at pc, up to `last` (the end of its block), and store
+ *  into its register. Between them no instruction can collect, trap or be
+ *  jumped to, so no one sees the object before they are done: a struct
+ *  literal (front/lower.ts evaluates the fields first, then allocates and
+ *  stores them all). Both lowerings then zero only the payload words the
+ *  stores leave (`zero`: for each 4-byte word of the payload, it must be
+ *  zeroed), and give the stores no write barrier (the object is young: an
+ *  allocation never makes an OLD struct, runtime/heap.ts). */
+export function fillingStores(code: Int32Array, pc: number, last: number, payloadBytes: number): { stores: Set<number>; zero: boolean[] } {
+  const r = code[pc + 1]!;
+  const stores = new Set<number>();
+  const zero = new Array<boolean>(payloadBytes >> 2).fill(true);
+  for (let at = pc + instrLength(code[pc] as Op); at <= last; at += instrLength(code[at] as Op)) {
+    const op = code[at] as Op;
+    if ((op !== Op.SETFI && op !== Op.SETFF && op !== Op.SETFR) || code[at + 1] !== r) break;
+    stores.add(at);
+    const word = (code[at + 2]! - HEADER_BYTES) >> 2;
+    for (let w = word; w < word + (op === Op.SETFF ? 2 : 1); w++) zero[w] = false;
+  }
+  return { stores, zero };
 }
 
 /** Each register the instruction at pc writes (a FORLOOP its counter). */

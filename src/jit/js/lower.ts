@@ -57,7 +57,7 @@ import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CAL
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS, MARK_BIT } from '../../runtime/heap.js';
 import { Hdr, headerAt } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block, type Cfg } from '../cfg.js';
-import { allocated, checksAtEntry, checksAtHeader, type CheckFacts } from '../checks.js';
+import { allocated, fillingStores, checksAtEntry, checksAtHeader, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
 import { countedLoops, type CountedLoop } from '../counted-loops.js';
 import { decodeCall, forEachCheck, interpHelper, isPure } from '../backend.js';
@@ -140,6 +140,9 @@ class JsFnLowering implements StructuredSink<Label> {
   private fuelDirty = false;
   private dirtyIn: boolean[] = [];
   private block: Block | null = null;
+  /** The stores that fill a struct just allocated (checks.ts fillingStores):
+   *  they need no write barrier. */
+  private readonly filling = new Set<number>();
   private cfg: Cfg | null = null;
   /** Counted loops (jit/counted-loops.ts), by header block id, when `fu` is kept;
    *  the one holding the block being emitted; each one's label. */
@@ -542,7 +545,7 @@ class JsFnLowering implements StructuredSink<Label> {
       case Op.GETFI: case Op.GETFF: case Op.GETFR: return this.set(a(0), variant, this.field(a(1), a(2), variant));
       case Op.SETFI: case Op.SETFF: case Op.SETFR:
         this.line(`${this.field(a(0), a(1), variant)} = ${r(2)};`);
-        return this.writeBarrier(op, r(0), '-1', r(2));
+        return this.filling.has(this.pc) ? undefined : this.writeBarrier(op, r(0), '-1', r(2));
       case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: case Op.NEWARRB:
         this.publish();
         return this.set(a(0), Kind.R, `${this.use('new_array')}(${arrayKindFor(variant, OP_INFO[op].elementBytes)}, ${r(1)})`, true);
@@ -630,8 +633,11 @@ class JsFnLowering implements StructuredSink<Label> {
     this.line(`I32[${CURSOR_WORD}] = t1; t2 = t0 >> 2;`);
     this.line(`I32[t2] = ${ObjKind.STRUCT | (st << 8)}; I32[t2 + 1] = 0;`);
     const words = (size - HEADER_BYTES) / 4, first = HEADER_BYTES / 4;
-    if (words > UNROLLED_ZERO_WORDS) this.line(`I32.fill(0, t2 + ${first}, t2 + ${first + words});`);
-    else if (words > 0) this.line(Array.from({ length: words }, (_, w) => `I32[t2 + ${first + w}] = 0;`).join(' '));
+    const { stores, zero } = fillingStores(this.code, this.pc, this.block!.last, size - HEADER_BYTES);
+    for (const at of stores) this.filling.add(at);
+    const left = zero.flatMap((z, w) => (z ? [w] : []));
+    if (words > UNROLLED_ZERO_WORDS && left.length === words) this.line(`I32.fill(0, t2 + ${first}, t2 + ${first + words});`);
+    else if (left.length > 0) this.line(left.map((w) => `I32[t2 + ${first + w}] = 0;`).join(' '));
     this.depth--;
     this.line('}');
     this.set(this.a(0), Kind.R, 't0');

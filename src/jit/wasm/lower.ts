@@ -36,7 +36,7 @@ import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CAL
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, MIN_BLOCK, ObjKind, CHAR_CACHE_SIZE, arrayKindFor, blockSizeFor, elementBytesOf, windowArrayMax, type ArrayKind, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS, MARK_BIT } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, loopBlocks, Exit, type Block, type Cfg } from '../cfg.js';
-import { allocated, boundsKey, checksAtEntry, checksAtHeader, forgetRegister, type CheckFacts } from '../checks.js';
+import { allocated, fillingStores, boundsKey, checksAtEntry, checksAtHeader, forgetRegister, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
 import { countedLoops, type CountedLoop } from '../counted-loops.js';
 import { decodeCall, forEachCheck, interpHelper, isPure, TIER1, type CallOperands } from '../backend.js';
@@ -547,6 +547,9 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  of one into the heap needs no write barrier (it makes no old-to-young
    *  reference). */
   private nulls = new Set<number>();
+  /** The stores that fill a struct just allocated (checks.ts fillingStores):
+   *  they need no write barrier. */
+  private readonly filling = new Set<number>();
   /** The facts at the entry of each block (checks.ts). */
   private entryFacts: CheckFacts[] = [];
   private readonly osr: boolean;
@@ -1382,7 +1385,7 @@ class WasmFnLowering implements StructuredSink<Label> {
         return;
       case Op.SETFI: case Op.SETFF: case Op.SETFR:
         this.get(a(0)); this.get(a(2)); this.storeKind(variant, a(1));
-        if (OP_INFO[op].barrier && !this.nulls.has(a(2))) this.writeBarrier(a(0), null, a(2));
+        if (OP_INFO[op].barrier && !this.nulls.has(a(2)) && !this.filling.has(this.pc)) this.writeBarrier(a(0), null, a(2));
         return;
       case Op.NEWARRI: case Op.NEWARRF: case Op.NEWARRR: case Op.NEWARRB:
         return this.newArray(arrayKindFor(variant, OP_INFO[op].elementBytes));
@@ -1523,7 +1526,13 @@ class WasmFnLowering implements StructuredSink<Label> {
     wb.i32Const(0); wb.localGet(np); wb.store(W.I32_STORE, 2, CURSOR_WORD * 4);
     wb.localGet(p); wb.i32Const(ObjKind.STRUCT | (st << 8)); wb.store(W.I32_STORE, 2, 0);
     wb.localGet(p); wb.i32Const(0); wb.store(W.I32_STORE, 2, 4);
-    for (let off = HEADER_BYTES; off < size; off += 8) { wb.localGet(p); wb.i64Const(0n); wb.store(W.I64_STORE, 3, off); }
+    const { stores, zero } = fillingStores(this.code, this.pc, this.block!.last, size - HEADER_BYTES);
+    for (const at of stores) this.filling.add(at);
+    for (let w = 0; w < zero.length; w += 2) {
+      const off = HEADER_BYTES + 4 * w;
+      if (zero[w] && zero[w + 1]) { wb.localGet(p); wb.i64Const(0n); wb.store(W.I64_STORE, 3, off); }
+      else if (zero[w] || zero[w + 1]) { wb.localGet(p); wb.i32Const(0); wb.store(W.I32_STORE, 2, zero[w] ? off : off + 4); }
+    }
     wb.end();
     wb.localGet(p);
     this.set(this.a(0), Kind.R);
