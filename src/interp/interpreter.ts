@@ -379,9 +379,19 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
               // R[base+1]). An interpreted callee continues in this loop; a compiled one
               // is entered through its i2c adapter, which writes its header (frames.ts,
               // pushCompiledFrame), and returns here.
-              case Op.ADDI_CALL: case Op.MOVI_CALL: case Op.MOVR_CALL: case Op.MOVF_CALL: case Op.MOVI_MOVI_CALL:
-                if (op === Op.MOVI_MOVI_CALL) { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; }
-                if (op === Op.MOVF_CALL) { F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; }
+              case Op.ADDI_CALL: case Op.MOVI_CALL: case Op.MOVR_CALL: case Op.MOVF_CALL:
+              case Op.MOVI_MOVI_CALL: case Op.MOVR_MOVR_CALL: case Op.MOVF_MOVF_CALL:
+                // The two-move ones are the last (opcodes.ts): one compare for the others.
+                if (op >= Op.MOVI_MOVI_CALL) {
+                  if (op === Op.MOVF_MOVF_CALL) {
+                    F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0;
+                    F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0;
+                  } else {
+                    I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0;
+                    I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0;
+                  }
+                }
+                else if (op === Op.MOVF_CALL) { F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; }
                 else if (op !== Op.ADDI_CALL) { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; }
                 else { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + code[(pc + 3) | 0]!; pc = (pc + 4) | 0; }
               // falls through: the CALL part
@@ -796,9 +806,12 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
               case Op.I2F_RDIVFK:
                 F64[(fp + code[(pc + 1) | 0]!) | 0] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0;
                 F64[(fp + code[(pc + 1) | 0]!) | 0] = kf[code[(pc + 2) | 0]!]! / F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
-              case Op.MOVI_MOVI:
+              case Op.MOVI_MOVI: case Op.MOVR_MOVR:
                 I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0;
                 I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
+              case Op.MOVF_MOVF:
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0;
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; continue;
               case Op.GETFF_SUBF: {
                 const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
                 F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(o + code[(pc + 3) | 0]!) >> 3]!; pc = (pc + 4) | 0;
