@@ -238,6 +238,7 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
     const entries = rt.entries, tiering = rt.tiering, limits = rt.limits, metered = limits.metered === true;
     const argListAt = rt.argListAt;
     const callHot = tiering.callThreshold, compileReady = tiering.compileReady, profiling = tiering.optimizing === true;
+    const threaded = tiering.threaded === true;
     const loopHot = tiering.loopHot;
     let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16, U8 = mem.u8;
     fp |= 0; pc |= 0;
@@ -250,7 +251,7 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
       const calls = (counters[fn << 1]! + 1) | 0;
       counters[fn << 1] = calls;
       if (calls === callHot) tiering.onHotCall(fn);
-      else if (compileReady[0] !== 0) tiering.poll();
+      else if (threaded && compileReady[0] !== 0) tiering.poll();
       if (entries[fn] !== null) { runCompiled(rt, fn, fp); stopFp = fp; return DONE; }
       // Compiled code checks its own frame against the segment's end, not an
       // interpreted callee's: one that does not fit runs in the next segment
@@ -426,7 +427,7 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                       // unless that ran (about 0.5 ns a call).
                       counters[callee << 1] = (counters[callee << 1]! + 1) | 0;
                       let entry: CompiledEntry | null = compiled;
-                      if (compileReady[0] !== 0) {
+                      if (threaded && compileReady[0] !== 0) {
                         tiering.poll();
                         entry = entries[callee] as CompiledEntry | null;
                         if (entry === null) {
@@ -475,7 +476,7 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                 counters[callee << 1] = calls;
                 // A safepoint: the callee may become compiled here.
                 if (calls === callHot) tiering.onHotCall(callee);
-                else if (compileReady[0] !== 0) tiering.poll();
+                else if (threaded && compileReady[0] !== 0) tiering.poll();
                 if (end > stackEnd) {
                   // Past this segment's end: the frame runs in the next one (frame-stack.ts).
                   pushFrame(I32, nfp, callee, fp, next - bases[fn]!, TO_HOST);
