@@ -8,7 +8,8 @@
 // so an instruction is fused as a first part or as a later part, never both (the
 // scan skips past every part it fused); at a position, the longest run of parts
 // that matches wins (a run, opcodes.ts SUPER_RUNS, counts the parts it matched
-// there; a fixed superinstruction of the same length wins over it).
+// there; a fixed superinstruction of the same length wins over it, but for
+// RUN_FIRST).
 
 import { Op, OP_INFO, instrLength } from './opcodes.js';
 import type { BcModule } from './module.js';
@@ -27,6 +28,12 @@ const BY_FIRST: ReadonlyMap<Op, readonly Candidate[]> = (() => {
   for (const list of map.values()) list.sort((a, b) => +(a.run !== undefined) - +(b.run !== undefined) || b.parts.length - a.parts.length);
   return map;
 })();
+
+/** Fixed superinstructions that a run of the same length beats where runs are
+ *  made (a call moving two references or f64 values gets an argument list, as
+ *  before they existed; runtime.ts, argListAt); without runs (unfuseRuns) they
+ *  take the run's place. MOVI_MOVI_CALL is not one: it came first. */
+const RUN_FIRST: ReadonlySet<Op> = new Set([Op.MOVR_MOVR_CALL, Op.MOVF_MOVF_CALL]);
 
 /** Do the instructions from pc on have the opcodes `parts` (with one or more of
  *  `run` after the first)? Returns the position after the last of them and how
@@ -73,7 +80,7 @@ function fuseRange(code: Int32Array, from: number, to: number, runs: boolean): n
     const op = code[pc] as Op;
     let next = pc + instrLength(op), best = 1, fused = op;
     for (const s of BY_FIRST.get(op) ?? []) {
-      if (!runs && s.run !== undefined) continue;
+      if (runs ? RUN_FIRST.has(s.op) : s.run !== undefined) continue;
       const m = matchAt(code, pc, s.parts, s.run);
       if (m === null || m.count <= best) continue;
       best = m.count; next = m.end; fused = s.op;

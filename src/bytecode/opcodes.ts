@@ -49,6 +49,10 @@ export const enum Op {
   GETFF_SUBF, MULF_SUBF, ADDF_SUBF, MULF_MULF, ADDF_LEF_JF_JMPLOOP, MOVI_CALL, MOVR_CALL, MOVF_CALL,
   JGEK_RETI, MOVI_MOVI_CALL, AGETF_MULF_ADDF_FORLOOP, I2F_RDIVFK_RETF, GETFF_MULF_ADDF_SETFF,
   AGETI_AGETI_ASETI_ASETI, LOADNULL_SETFR, SETFR_RETR, GETFR_GETFI, GETFI_JNEK, ADDF_MULF_MULF,
+  MOVR_MOVR, MOVF_MOVF,
+  // The two-move calls: the last of the fixed superinstructions that end in a CALL
+  // (the interpreter tells them from the one-move ones with one compare).
+  MOVR_MOVR_CALL, MOVF_MOVF_CALL,
   // Runs (SUPER_RUNS below): the last opcodes, so the interpreter tests for them with one compare.
   MOVI_MOVES_CALL, MOVR_MOVES_CALL, MOVF_MOVES_CALL,
 }
@@ -346,6 +350,14 @@ const SUPER_PARTS = {
   [Op.GETFR_GETFI]: [Op.GETFR, Op.GETFI],
   [Op.GETFI_JNEK]: [Op.GETFI, Op.JNEK],
   [Op.ADDF_MULF_MULF]: [Op.ADDF, Op.MULF, Op.MULF],
+  // The third round: the pairs of MOVI_MOVI and MOVI_MOVI_CALL for references
+  // and f64. Without them a call passing n references or f64 values made n
+  // dispatches where one passing n i32 made n/2 (interp -> interp with six
+  // references: about 2 ns; docs/architecture.md, crossings, sixth round).
+  [Op.MOVR_MOVR]: [Op.MOVR, Op.MOVR],
+  [Op.MOVF_MOVF]: [Op.MOVF, Op.MOVF],
+  [Op.MOVR_MOVR_CALL]: [Op.MOVR, Op.MOVR, Op.CALL],
+  [Op.MOVF_MOVF_CALL]: [Op.MOVF, Op.MOVF, Op.CALL],
 } as const;
 
 // Runs: a first part, then one or more instructions each of the run's opcodes,

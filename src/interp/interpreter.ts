@@ -238,6 +238,7 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
     const entries = rt.entries, tiering = rt.tiering, limits = rt.limits, metered = limits.metered === true;
     const argListAt = rt.argListAt;
     const callHot = tiering.callThreshold, compileReady = tiering.compileReady, profiling = tiering.optimizing === true;
+    const threaded = tiering.threaded === true;
     const loopHot = tiering.loopHot;
     let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16, U8 = mem.u8;
     fp |= 0; pc |= 0;
@@ -250,7 +251,7 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
       const calls = (counters[fn << 1]! + 1) | 0;
       counters[fn << 1] = calls;
       if (calls === callHot) tiering.onHotCall(fn);
-      else if (compileReady[0] !== 0) tiering.poll();
+      else if (threaded && compileReady[0] !== 0) tiering.poll();
       if (entries[fn] !== null) { runCompiled(rt, fn, fp); stopFp = fp; return DONE; }
       // Compiled code checks its own frame against the segment's end, not an
       // interpreted callee's: one that does not fit runs in the next segment
@@ -379,9 +380,19 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
               // R[base+1]). An interpreted callee continues in this loop; a compiled one
               // is entered through its i2c adapter, which writes its header (frames.ts,
               // pushCompiledFrame), and returns here.
-              case Op.ADDI_CALL: case Op.MOVI_CALL: case Op.MOVR_CALL: case Op.MOVF_CALL: case Op.MOVI_MOVI_CALL:
-                if (op === Op.MOVI_MOVI_CALL) { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; }
-                if (op === Op.MOVF_CALL) { F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; }
+              case Op.ADDI_CALL: case Op.MOVI_CALL: case Op.MOVR_CALL: case Op.MOVF_CALL:
+              case Op.MOVI_MOVI_CALL: case Op.MOVR_MOVR_CALL: case Op.MOVF_MOVF_CALL:
+                // The two-move ones are the last (opcodes.ts): one compare for the others.
+                if (op >= Op.MOVI_MOVI_CALL) {
+                  if (op === Op.MOVF_MOVF_CALL) {
+                    F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0;
+                    F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0;
+                  } else {
+                    I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0;
+                    I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0;
+                  }
+                }
+                else if (op === Op.MOVF_CALL) { F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; }
                 else if (op !== Op.ADDI_CALL) { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; }
                 else { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + code[(pc + 3) | 0]!; pc = (pc + 4) | 0; }
               // falls through: the CALL part
@@ -402,24 +413,30 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                   const list = argListAt[pc]!;
                   // (The callee's entry tested first: an interpreted callee's moves
                   // follow with as little as possible before them.)
-                  if (list !== 0 && entries[argListAt[(pc + 2) | 0]!] !== null) {
+                  const compiled = list !== 0 ? entries[argListAt[(pc + 2) | 0]!] as CompiledEntry | null : null;
+                  if (compiled !== null) {
                     const at = argListAt[(pc + 1) | 0]!, callee = code[(at + 1) | 0]!;
                     const nfp = (fp + code[(at + 2) | 0]! + HEADER_SLOTS) | 0, end = (nfp + frameSizes[callee]!) | 0;
                     if (!metered && steps > 0 && end <= stackEnd && end <= I32[HOST_LIMIT_WORD]!) {
                       const runAt = pc, next = (at + 4) | 0;
                       steps--; pc = at;
-                      const calls = (counters[callee << 1]! + 1) | 0;
-                      counters[callee << 1] = calls;
-                      // A safepoint: the callee may become compiled (or not) here.
-                      if (calls === callHot) tiering.onHotCall(callee);
-                      else if (compileReady[0] !== 0) tiering.poll();
-                      const entry = entries[callee] as CompiledEntry | null;
-                      if (entry === null) {
-                        // Its compiled code went at the safepoint: the moves, then the frame.
-                        moveRun(code, I32, F64, fp, runAt, op);
-                        pushFrame(I32, nfp, callee, fp, next - bases[fn]!, code[(at + 3) | 0]!);
-                        fp = nfp; fn = callee; pc = bases[callee]!;
-                        continue;
+                      // The call counted, as the CALL part counts it; a compiled callee's
+                      // count compiles nothing (tiering.ts, onHotCall: only an
+                      // interpreted function's), so this safepoint only installs what
+                      // the compiler thread finished, and the entry read above stands
+                      // unless that ran (about 0.5 ns a call).
+                      counters[callee << 1] = (counters[callee << 1]! + 1) | 0;
+                      let entry: CompiledEntry | null = compiled;
+                      if (threaded && compileReady[0] !== 0) {
+                        tiering.poll();
+                        entry = entries[callee] as CompiledEntry | null;
+                        if (entry === null) {
+                          // Its compiled code went at the safepoint: the moves, then the frame.
+                          moveRun(code, I32, F64, fp, runAt, op);
+                          pushFrame(I32, nfp, callee, fp, next - bases[fn]!, code[(at + 3) | 0]!);
+                          fp = nfp; fn = callee; pc = bases[callee]!;
+                          continue;
+                        }
                       }
                       entry(nfp, (fp + code[(at + 3) | 0]!) << 3, callee, fp, next - bases[fn]!, list);
                       const crossed = crossings[fn]! + 1;
@@ -459,7 +476,7 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                 counters[callee << 1] = calls;
                 // A safepoint: the callee may become compiled here.
                 if (calls === callHot) tiering.onHotCall(callee);
-                else if (compileReady[0] !== 0) tiering.poll();
+                else if (threaded && compileReady[0] !== 0) tiering.poll();
                 if (end > stackEnd) {
                   // Past this segment's end: the frame runs in the next one (frame-stack.ts).
                   pushFrame(I32, nfp, callee, fp, next - bases[fn]!, TO_HOST);
@@ -484,7 +501,12 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                   if (mem.i32 === I32) continue;
                   break;
                 }
-                pushFrame(I32, nfp, callee, fp, next - bases[fn]!, dst);
+                // pushFrame (frames.ts) written out, as are headerAt and frameFn in the
+                // returns: V8 checks an imported function's binding (its cell, for
+                // the hole) and a module's own function's where it inlines a call
+                // of it, at every call and return (about 1 ns a call and return).
+                { const h = (nfp - HEADER_SLOTS) << 1;
+                  I32[h + Hdr.FN] = callee; I32[h + Hdr.CALLER_FP] = fp; I32[h + Hdr.RESUME_PC] = next - bases[fn]!; I32[h + Hdr.RESULT_REG] = dst; }
                 fp = nfp; fn = callee; pc = bases[callee]!;
                 steps = (steps - callSteps[callee]!) | 0;
                 continue;
@@ -518,10 +540,10 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                 }
               // falls through: the RETI or RETR part
               case Op.RETI: case Op.RETR: {
-                const h = headerAt(fp);
+                const h = (fp - HEADER_SLOTS) << 1;
                 const v = I32[(fp + code[(pc + 1) | 0]!) << 1]!, dst = I32[h + Hdr.RESULT_REG]!;
                 if (dst === TO_HOST) { I32[SCRATCH_SLOT << 1] = v; break frames; }
-                fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = (bases[fn]! + I32[h + Hdr.RESUME_PC]!) | 0;
+                fp = I32[h + Hdr.CALLER_FP]!; fn = I32[((fp - HEADER_SLOTS) << 1) + Hdr.FN]!; pc = (bases[fn]! + I32[h + Hdr.RESUME_PC]!) | 0;
                 I32[(fp + dst) << 1] = v;
                 continue;
               }
@@ -530,17 +552,17 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                 F64[(fp + code[(pc + 1) | 0]!) | 0] = kf[code[(pc + 2) | 0]!]! / F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0;
               // falls through: the RETF part
               case Op.RETF: {
-                const h = headerAt(fp);
+                const h = (fp - HEADER_SLOTS) << 1;
                 const v = F64[(fp + code[(pc + 1) | 0]!) | 0]!, dst = I32[h + Hdr.RESULT_REG]!;
                 if (dst === TO_HOST) { F64[SCRATCH_SLOT] = v; break frames; }
-                fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = (bases[fn]! + I32[h + Hdr.RESUME_PC]!) | 0;
+                fp = I32[h + Hdr.CALLER_FP]!; fn = I32[((fp - HEADER_SLOTS) << 1) + Hdr.FN]!; pc = (bases[fn]! + I32[h + Hdr.RESUME_PC]!) | 0;
                 F64[(fp + dst) | 0] = v;
                 continue;
               }
               case Op.RETV: {
-                const h = headerAt(fp);
+                const h = (fp - HEADER_SLOTS) << 1;
                 if (I32[h + Hdr.RESULT_REG]! === TO_HOST) break frames;
-                fp = I32[h + Hdr.CALLER_FP]!; fn = frameFn(I32, fp); pc = (bases[fn]! + I32[h + Hdr.RESUME_PC]!) | 0;
+                fp = I32[h + Hdr.CALLER_FP]!; fn = I32[((fp - HEADER_SLOTS) << 1) + Hdr.FN]!; pc = (bases[fn]! + I32[h + Hdr.RESUME_PC]!) | 0;
                 continue;
               }
 
@@ -799,9 +821,12 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
               case Op.I2F_RDIVFK:
                 F64[(fp + code[(pc + 1) | 0]!) | 0] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0;
                 F64[(fp + code[(pc + 1) | 0]!) | 0] = kf[code[(pc + 2) | 0]!]! / F64[(fp + code[(pc + 3) | 0]!) | 0]!; pc = (pc + 4) | 0; continue;
-              case Op.MOVI_MOVI:
+              case Op.MOVI_MOVI: case Op.MOVR_MOVR:
                 I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0;
                 I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
+              case Op.MOVF_MOVF:
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0;
+                F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; continue;
               case Op.GETFF_SUBF: {
                 const o = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (o === 0) nullRef();
                 F64[(fp + code[(pc + 1) | 0]!) | 0] = F64[(o + code[(pc + 3) | 0]!) >> 3]!; pc = (pc + 4) | 0;

@@ -212,7 +212,24 @@ test('where no argument list is read, the runs become the fixed superinstruction
   const code = main.code.slice();
   unfuseRuns(code);
   // (Each later part is listed too, under its own opcode.)
-  assert.deepEqual(names(code), ['MOVR', 'MOVI+MOVI', 'MOVI', 'MOVI+MOVI', 'MOVI', 'MOVI+MOVI+CALL', 'MOVI', 'CALL', 'MOVR', 'MOVR', 'MOVF+CALL', 'CALL']);
+  assert.deepEqual(names(code), ['MOVR', 'MOVI+MOVI', 'MOVI', 'MOVI+MOVI', 'MOVI', 'MOVI+MOVI+CALL', 'MOVI', 'CALL', 'MOVR+MOVR', 'MOVR', 'MOVF+CALL', 'CALL']);
+  assert.deepEqual(plainCode(code), plainCode(main.code), 'the same plain instructions');
+});
+
+test('without argument lists, calls moving two references or f64 values are one dispatch of both moves and the call', async () => {
+  const { unfuseRuns } = await import('../../dist/bytecode/fuse.js');
+  const mod = compile(`
+    struct C { k: i32 }
+    fn r2(a: C, b: C) -> i32 { return a.k - b.k; }
+    fn f4(a: f64, b: f64, c: f64, d: f64) -> f64 { return a - b + c - d; }
+    fn main() { let c = new C { k: 1 }; let x = 0.5; print(r2(c, c)); print(f4(x, x, x, x)); }`);
+  const main = fnNamed(mod, 'main');
+  const names = (code) => opNames({ code }).filter((n) => n.includes('MOV') || n.includes('CALL'));
+  // As lowered, both are runs (their argument lists serve a compiled callee).
+  assert.deepEqual(names(main.code).filter((n) => n.includes('*')), ['MOVR+(MOVI|MOVR|MOVF)*+CALL', 'MOVF+(MOVI|MOVR|MOVF)*+CALL']);
+  const code = main.code.slice();
+  unfuseRuns(code);
+  assert.deepEqual(names(code).filter((n) => n.includes('+')), ['MOVR+MOVR+CALL', 'MOVF+MOVF', 'MOVF+MOVF+CALL']);
   assert.deepEqual(plainCode(code), plainCode(main.code), 'the same plain instructions');
 });
 
