@@ -39,10 +39,11 @@
 // non-empty bins. Finding a run that fits is a bitmap search, not a walk past
 // runs too small (a first-fit list made each refill cost time in proportion to
 // the fragmentation: 133 s instead of seconds for 400,000 kept words). A window
-// for small objects prefers a run of at least WINDOW_PREFERRED bytes, so the
-// inline bump path stays long; smaller holes are used once no such run is left,
-// before the heap grows. Within a bin, runs are taken in address order after a
-// sweep (the sweep appends them in address order).
+// for small objects takes a run of at least NURSERY_RUN bytes first (mostly the
+// young ranges the last minor collection emptied, still in the caches), then
+// the next hole, then a run of at least WINDOW_PREFERRED bytes, so the inline
+// bump path stays long, before the heap grows. Within a bin, runs are taken in
+// address order after a sweep (the sweep appends them in address order).
 // Every window allocation ran through since the last collection is recorded as a
 // young range (youngRanges): a minor collection looks only there for dead objects.
 // Stores of a reference into a heap object pass the write barrier (remember):
