@@ -39,10 +39,11 @@
 // non-empty bins. Finding a run that fits is a bitmap search, not a walk past
 // runs too small (a first-fit list made each refill cost time in proportion to
 // the fragmentation: 133 s instead of seconds for 400,000 kept words). A window
-// for small objects prefers a run of at least WINDOW_PREFERRED bytes, so the
-// inline bump path stays long; smaller holes are used once no such run is left,
-// before the heap grows. Within a bin, runs are taken in address order after a
-// sweep (the sweep appends them in address order).
+// for small objects takes a run of at least NURSERY_RUN bytes first (mostly the
+// young ranges the last minor collection emptied, still in the caches), then
+// the next hole, then a run of at least WINDOW_PREFERRED bytes, so the inline
+// bump path stays long, before the heap grows. Within a bin, runs are taken in
+// address order after a sweep (the sweep appends them in address order).
 // Every window allocation ran through since the last collection is recorded as a
 // young range (youngRanges): a minor collection looks only there for dead objects.
 // Stores of a reference into a heap object pass the write barrier (remember):
@@ -197,6 +198,12 @@ const EXACT_MAX = 512;
 const BIN_COUNT = (EXACT_MAX >> 3) + 1 + 23;
 /** A window for a small request prefers a free run of at least this many bytes. */
 const WINDOW_PREFERRED = 256;
+/** A window for a small request takes a free run of at least this many bytes
+ *  first, before the holes: such runs are mostly the young ranges the last
+ *  minor collection emptied (their survivors moved out), so the nursery
+ *  reuses memory still in the caches, and the holes a full sweep left between
+ *  old objects (cold memory, scattered) serve once no such run is left. */
+const NURSERY_RUN = 64 << 10;
 /** Runs a sweep finds that are smaller than this are holes (FreeBins): taken
  *  in address order, through the ring inline in compiled code. 256 made a
  *  fragmented heap's windows come from the exact-size bins, one bin after
@@ -351,6 +358,12 @@ class FreeBins {
     if (b < 0) b = this.nonEmptyFrom(firstFittingBin(size));
     if (b >= 0) return this.pop(b);
     return size > EXACT_MAX ? this.takeFromOwnBin(size) : 0;
+  }
+
+  /** Unlink and return a run of at least `size` bytes from the bins, 0 if none. */
+  takeLarge(size: number): number {
+    const b = this.nonEmptyFrom(firstFittingBin(size));
+    return b >= 0 ? this.pop(b) : 0;
   }
 
   /** Index of the first non-empty bin at or after `from`, or -1. */
@@ -699,11 +712,16 @@ export class Heap {
     this.mem.i32[LIMIT_WORD] = 0;
   }
 
-  /** A free run of at least `size` bytes, unlinked (see FreeBins): the next hole
-   *  that fits for a small request, else a run from the bins; 0 if none. */
+  /** A free run of at least `size` bytes, unlinked (see FreeBins); 0 if none.
+   *  For a small request: a run of at least NURSERY_RUN bytes if there is
+   *  one, else the next hole that fits, else a run from the bins. */
   private takeRun(size: number): number {
-    let run = size < HOLE_MAX ? this.free.takeHole(size) : 0;
-    this.inHole = run !== 0;
+    let run = 0;
+    this.inHole = false;
+    if (size < HOLE_MAX) {
+      run = this.free.takeLarge(NURSERY_RUN);
+      if (run === 0) { run = this.free.takeHole(size); this.inHole = run !== 0; }
+    }
     if (run === 0) run = this.free.take(size, Math.max(size, WINDOW_PREFERRED));
     if (run !== 0) this.runEnd = run + this.mem.i32[(run >> 2) + 1]!;
     if (this.inHole) this.allocatedSinceGc += this.runEnd - run;
