@@ -555,9 +555,9 @@ test('a big array of references is allocated OLD (pretenured): stores into it ar
   assert.equal(mem.i32[small >> 2] & OLD, 0, 'a small array is young');
   const numbers = heap.newArray(2, 5000);
   assert.equal(mem.i32[numbers >> 2] & OLD, 0, 'so is a big array of numbers');
-  const arr = heap.newArray(ARR_R, 2000);               // 8,008 bytes
+  const arr = heap.newArray(ARR_R, 5000);               // 20,008 bytes
   assert.ok(mem.i32[arr >> 2] & OLD, 'a large one is OLD at once');
-  for (let i = 0; i < 2000; i++) assert.equal(mem.i32[((arr + 8) >> 2) + i], 0, 'and zeroed');
+  for (let i = 0; i < 5000; i++) assert.equal(mem.i32[((arr + 8) >> 2) + i], 0, 'and zeroed');
   handles.push(arr);
   const s = heap.newString('kept');
   mem.i32[((arr + 8) >> 2) + 7] = s;
@@ -574,25 +574,25 @@ test('a big array of references is allocated OLD (pretenured): stores into it ar
   gc.collect('test');
   assert.equal(heap.extent - heap.freeBytes, used, 'a minor collection does not free an OLD array');
   gc.collect('test', true);
-  assert.ok(heap.extent - heap.freeBytes <= used - 8008, 'a full one does');
+  assert.ok(heap.extent - heap.freeBytes <= used - 20008, 'a full one does');
   verifyHeap(heap, roots, 'in test');
 });
 
 test('pretenuring stops when a full collection finds that most pretenured arrays died young', () => {
   const { heap, gc, handles, mem } = makeHeap(1 << 22);
   const OLD = 8;
-  const kept = heap.newArray(ARR_R, 2000);
+  const kept = heap.newArray(ARR_R, 5000);
   handles.push(kept);
-  for (let i = 0; i < 3; i++) heap.newArray(ARR_R, 2000);   // temporaries, dead at once
+  for (let i = 0; i < 3; i++) heap.newArray(ARR_R, 5000);   // temporaries, dead at once
   gc.collect('test', true);
   assert.equal(heap.pretenuring, false, 'one of four survived');
-  const a = heap.newArray(ARR_R, 2000);
+  const a = heap.newArray(ARR_R, 5000);
   assert.equal(mem.i32[a >> 2] & OLD, 0, 'a big array is young now');
   assert.ok(mem.i32[kept >> 2] & OLD);
   // While most survive, pretenuring stays on.
   const h = makeHeap(1 << 22);
-  h.handles.push(h.heap.newArray(ARR_R, 2000), h.heap.newArray(ARR_R, 2000));
-  h.heap.newArray(ARR_R, 2000);
+  h.handles.push(h.heap.newArray(ARR_R, 5000), h.heap.newArray(ARR_R, 5000));
+  h.heap.newArray(ARR_R, 5000);
   h.gc.collect('test', true);
   assert.equal(h.heap.pretenuring, true, 'two of three survived');
   void gc;
@@ -631,7 +631,7 @@ test('the write barrier logs no store of an OLD value or null, in every tier, an
   const src = `
 struct Box { v: str }
 fn main() {
-  let n = 3000;
+  let n = 5000;
   var a = new [str](n);
   var b = new [str](n);
   let box = new Box { v: "" };
@@ -660,9 +660,9 @@ fn main() {
     const m = /remembered at minor collections (\d+) objects and (\d+) elements/.exec(r.stderr);
     assert.ok(m, r.stderr);
     const [objects, elements] = [+m[1], +m[2]];
-    // 40 rounds of 3,000 old-to-old stores each: 120,000 without the filter;
+    // 40 rounds of 5,000 old-to-old stores each: 200,000 without the filter;
     // the first fill (young strings into a, allocated OLD, as big arrays are)
-    // logs 3,000.
+    // logs 5,000.
     assert.ok(elements < 10_000, `${JSON.stringify(mode)}: ${elements} elements logged`);
     assert.ok(elements >= 10 && objects >= 1, `${JSON.stringify(mode)}: the young stores were logged: ${m[0]}`);
   }
