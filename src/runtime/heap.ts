@@ -47,7 +47,8 @@
 // Every window allocation ran through since the last collection is recorded as a
 // young range (youngRanges): a minor collection looks only there for dead objects.
 // Stores of a reference into a heap object pass the write barrier (remember):
-// an OLD object that receives a reference is logged once in the remembered set,
+// an OLD object that receives a reference to a young object is logged once in
+// the remembered set (barrierNeeded, youngRef),
 // so a minor collection finds every old-to-young reference without scanning the
 // old objects. Compiled wasm code defers that slow path through the store buffer
 // (STORE_BUFFER_ENTRIES, after the hole ring), which is empty whenever a
@@ -87,11 +88,11 @@ export const LOGGED_BIT = 16;
  *  collection), and a minor collection scans only the logged elements, not the
  *  whole array (random stores into a large array stay cheap however large it is). */
 export const BIG_BIT = 32;
-/** (1024 before: an array of 1,024-4,095 references stored into at every
- *  step, such as a particle system's 2,000 particles, logged every store
- *  through the store buffer; now it is remembered once per minor collection,
- *  which scans its at most 16 KB, and stores after the first take the barrier's
- *  fast path: particles 0.89x CPU.) */
+/** A smaller array is remembered once, like a struct, and a minor collection
+ *  scans it whole (at most 16 KB); stores after the first take the barrier's
+ *  fast path. At 1,024, a 2,000-element array stored into at every step sent
+ *  every store through the store buffer (docs/architecture.md, "Big arrays
+ *  from 4,096 references"). */
 export const BIG_ARRAY_ELEMENTS = 4096;
 /** Compiled wasm code allocates an array of kind `kind` and length n itself,
  *  in the window (bumping it, or after its refill), when 0 <= n <=
@@ -359,14 +360,14 @@ class FreeBins {
   /** Unlink and return a run from the bins of at least `size` bytes (0 if none),
    *  preferring one of at least `prefer` bytes. */
   take(size: number, prefer: number): number {
-    let b = prefer > size ? this.nonEmptyFrom(firstFittingBin(prefer)) : -1;
-    if (b < 0) b = this.nonEmptyFrom(firstFittingBin(size));
-    if (b >= 0) return this.pop(b);
+    const run = (prefer > size ? this.takeFitting(prefer) : 0) || this.takeFitting(size);
+    if (run !== 0) return run;
     return size > EXACT_MAX ? this.takeFromOwnBin(size) : 0;
   }
 
-  /** Unlink and return a run of at least `size` bytes from the bins, 0 if none. */
-  takeLarge(size: number): number {
+  /** Unlink and return a run from the first non-empty bin whose runs all have
+   *  at least `size` bytes, 0 if none. */
+  takeFitting(size: number): number {
     const b = this.nonEmptyFrom(firstFittingBin(size));
     return b >= 0 ? this.pop(b) : 0;
   }
@@ -724,7 +725,7 @@ export class Heap {
     let run = 0;
     this.inHole = false;
     if (size < HOLE_MAX) {
-      run = this.free.takeLarge(NURSERY_RUN);
+      run = this.free.takeFitting(NURSERY_RUN);
       if (run === 0) { run = this.free.takeHole(size); this.inHole = run !== 0; }
     }
     if (run === 0) run = this.free.take(size, Math.max(size, WINDOW_PREFERRED));
