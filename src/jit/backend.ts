@@ -39,6 +39,7 @@ import type { CompilerThread, ThreadResult } from './thread.js';
 import type { TierEventLog } from '../runtime/tier-events.js';
 import type { AdapterMode } from '../config.js';
 import { genericI2c, genericC2i, GENERIC_ARITY, type GuestFn } from './generic-adapters.js';
+import { HostFault } from '../runtime/externs.js';
 
 /** A signature shape: the kinds of the parameters and of the result. */
 export type Shape = { readonly params: readonly ValKind[]; readonly ret: ValKind | null };
@@ -187,7 +188,7 @@ export abstract class CompilingBackend<Code> implements Backend {
       this.fillSlots();
       code = this.build(fn, null, plan);
     } catch (e) {
-      return (e as Error).message;
+      return failure(e);
     }
     this.install(fn, code);
     return null;
@@ -198,7 +199,7 @@ export abstract class CompilingBackend<Code> implements Backend {
       this.fillSlots();
       return this.build(this.mod.functions[f]!, pc, TIER1) as unknown as OsrEntry;
     } catch (e) {
-      return (e as Error).message;
+      return failure(e);
     }
   }
 
@@ -281,7 +282,7 @@ export abstract class CompilingBackend<Code> implements Backend {
       this.fillSlots();
       code = this.accept(fn, r.osrPc, r.plan, this.adopt(r), r.ms, r.dispatched ?? -1);
     } catch (e) {
-      return (e as Error).message;
+      return failure(e);
     }
     if (r.osrPc !== null) return code as unknown as OsrEntry;
     this.install(fn, code);
@@ -383,4 +384,13 @@ export abstract class CompilingBackend<Code> implements Backend {
     }
     return made;
   }
+}
+
+/** Why a compile failed, as the policy records it: always a string. The
+ *  embedder's exception (onTierEvent's, or the stderr callback's under
+ *  --trace-tier, a HostFault: not an Error) fails the compile too; vm.ts throws
+ *  it from the entry when the entry ends (HostIo.fault). */
+function failure(e: unknown): string {
+  if (e instanceof HostFault) return "the embedder's callback threw";
+  return e instanceof Error ? e.message : String(e);
 }

@@ -170,3 +170,21 @@ test("the listener's exception ends the run and is thrown from run()", () => {
   assert.equal(bad.ok, false);
   assert.match(bad.text, /invalid option onTierEvent: must be a function/);
 });
+
+test("the listener's exception thrown while an OSR entry or a function compiles comes back as itself, from call() and run()", () => {
+  // Found by the embedding audit: an exception of the listener at the
+  // 'compiled' event of an OSR entry failed the compile without a reason, and
+  // the interpreter then entered the missing entry (TypeError: osr is not a function).
+  const src = 'fn hot(n: i32) -> i32 { var s = 0; for i in 0..n { s += i % 7; } return s; }\nfn main() { print(str(hot(100000))); }';
+  const backends = [...(hasWasm ? ['wasm'] : []), ...(hasEval ? ['js'] : [])];
+  for (const backend of backends) {
+    for (const tier of ['auto', 'jit']) {
+      for (const entry of ['call', 'run']) {
+        const thrown = new Error('listener');
+        const r = load('t.tier', src, { tier, backend, compile: 'sync', stdout: () => {}, onTierEvent: (e) => { if (e.kind === 'compiled') throw thrown; } });
+        assert.throws(() => (entry === 'call' ? r.program.call('hot', 100000) : r.program.run()), (e) => e === thrown, `${tier} ${backend} ${entry}`);
+        r.program.dispose();
+      }
+    }
+  }
+});
