@@ -19,7 +19,10 @@
 // extern's exception gets the guest trace of the call as `guestTrace` lines and
 // `tierFrames`, where the value can take properties). An extern may itself call
 // back into the guest; what that nested call throws passes out through the
-// extern unchanged, with the whole trace. See docs/embedding.md.
+// extern unchanged, with the whole trace. The output, input and tier-event
+// callbacks may not (the guest is stopped at a write, a read or a compile
+// there, with no safepoint to enter it from): an entry, run() or dispose()
+// from one of them throws (HostIo.callback). See docs/embedding.md.
 
 import { compileFront, type FrontResult } from './front/index.js';
 import { lowerProgram } from './front/lower.js';
@@ -289,7 +292,7 @@ export class LoadedProgram {
    *  thrown as itself. */
   call(name: string, ...args: unknown[]): unknown {
     const g = this.lookUp(name);
-    return this.live().invoke(g, args);
+    return this.live(g.name).invoke(g, args);
   }
 
   /** A function calling top-level function `name` (looked up once here), with
@@ -298,7 +301,7 @@ export class LoadedProgram {
    *  it: `program.fn<[number, number], number>('add')`. */
   fn<A extends unknown[] = unknown[], R = unknown>(name: string): (...args: A) => R {
     const g = this.lookUp(name);
-    const f = callable(() => this.live(), g);
+    const f = callable(() => this.live(g.name), g);
     Object.defineProperty(f, 'length', { value: g.arity });
     Object.defineProperty(f, 'name', { value: g.name });
     return f as (...args: A) => R;
@@ -311,6 +314,7 @@ export class LoadedProgram {
    *  Called again, runs main again in the same instance. */
   run(): number {
     this.checkLive();
+    this.checkNotInCallback('run() cannot be called');
     if (this.inst !== null && this.inst.depth > 0) throw new Error('run() cannot be called during a call into the guest (from an extern)');
     const io = this.io;
     io.reset();
@@ -337,6 +341,7 @@ export class LoadedProgram {
    *  (releasing a handle does nothing). Disposing twice does nothing. */
   dispose(): void {
     if (this.disposed) return;
+    this.checkNotInCallback('dispose() cannot be called');
     if (this.inst !== null && this.inst.depth > 0) throw new Error('dispose() cannot be called during a call into the guest (from an extern)');
     this.disposed = true;
     if (this.inst === null) return;
@@ -346,10 +351,12 @@ export class LoadedProgram {
     this.inst = null;
   }
 
-  /** The live instance, made on first need (throws when there can be none, or
-   *  the program was disposed). */
-  private live(): Instance {
+  /** The live instance, made on first need, for an entry calling function
+   *  `name` (throws when there can be none, the program was disposed, or one of
+   *  the embedder's callbacks is running). */
+  private live(name: string): Instance {
     const inst = this.inst;
+    if (this.io.callback !== null) this.checkNotInCallback(`'${name}' cannot be called`);
     if (inst !== null) return inst;
     this.checkLive();
     this.io.reset();
@@ -370,6 +377,14 @@ export class LoadedProgram {
     if (report === null) throw made.error;
     report(made.text);
     return null;
+  }
+
+  /** The stdout, stderr and stdin callbacks and onTierEvent run with the guest
+   *  stopped at a write, a read or a change of tier, where it cannot be entered
+   *  again (an extern stops it at a call, which can): refuse. */
+  private checkNotInCallback(what: string): void {
+    const cb = this.io.callback;
+    if (cb !== null) throw new Error(`${what} from the ${cb} callback (only an extern may call back into the guest)`);
   }
 
   private checkLive(): void {

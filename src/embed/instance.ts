@@ -474,12 +474,16 @@ function eventSink(o: VmOptions, io: HostIo, sample: () => void): TierEventSink 
   } : null;
   if (listener === null) return print;
   const call = (e: TierEvent) => {
+    const was = io.callback;
+    io.callback = 'onTierEvent';
     try {
       listener(e);
     } catch (x) {
       const fault = x instanceof HostFault ? x : new HostFault(x, null);
       io.note(fault);
       throw fault;
+    } finally {
+      io.callback = was;
     }
     // The listener also sees the call counts as they were at each change of tier.
     if (e.kind === 'installed' || e.kind === 'failed') sample();

@@ -7,6 +7,11 @@
 // swallowed it on the way (a backend takes any exception while compiling for a
 // failed compile), and every later write in the same entry throws it again.
 // reset() starts the next entry afresh.
+//
+// While one of these callbacks (or onTierEvent, instance.ts) runs, the guest is
+// stopped wherever it wrote, read or changed tier, not at a call the way an
+// extern stops it: `callback` names the one running, and the program refuses
+// to be entered, run or disposed from it (vm.ts; only an extern calls back in).
 
 import { HostFault } from '../runtime/externs.js';
 import { LineInput } from '../runtime/input.js';
@@ -28,10 +33,13 @@ export class HostIo {
   readonly stdin: LineInput;
   /** Counts entries: a sink's fault stands for the entry it happened in. */
   private entry = 0;
+  /** The embedder's callback running now ('stdout', 'stderr', 'stdin',
+   *  'onTierEvent'); null when none is. */
+  callback: string | null = null;
 
   constructor(out: Sink, err: Sink, stdin: string | (() => string | null) | undefined) {
-    this.stdout = this.guardedSink(out);
-    this.stderr = this.guardedSink(err);
+    this.stdout = this.guardedSink(out, 'stdout');
+    this.stderr = this.guardedSink(err, 'stderr');
     this.stdin = stdin === undefined ? LineInput.empty()
       : typeof stdin === 'string' ? LineInput.fromText(stdin) : new LineInput(this.guardedSource(stdin));
   }
@@ -44,17 +52,21 @@ export class HostIo {
   /** An output callback whose exception becomes a HostFault (noted; every later
    *  write of the same entry throws it again, so a fault swallowed on the way
    *  still stops the program at its next write). */
-  private guardedSink(sink: Sink): Sink {
+  private guardedSink(sink: Sink, name: string): Sink {
     let failed: HostFault | null = null;
     let failedIn = -1;
     return (text) => {
       if (failed !== null && failedIn === this.entry) throw failed;
+      const was = this.callback;
+      this.callback = name;
       try {
         sink(text);
       } catch (e) {
         failed = e instanceof HostFault ? e : new HostFault(e, null);
         failedIn = this.entry;
         throw this.fail(failed);
+      } finally {
+        this.callback = was;
       }
     };
   }
@@ -65,10 +77,14 @@ export class HostIo {
   private guardedSource(next: () => string | null): () => string | null {
     return () => {
       let piece: unknown;
+      const was = this.callback;
+      this.callback = 'stdin';
       try {
         piece = next();
       } catch (e) {
         throw this.fail(new HostFault(e, null));
+      } finally {
+        this.callback = was;
       }
       if (piece === null || typeof piece === 'string') return piece;
       throw this.fail(new HostFault(new TypeError(`stdin returned ${typeof piece}, expected a string or null`), null));

@@ -641,6 +641,57 @@ test("an exception of the stdout callback comes back from call() as itself; the 
   assert.equal(p.call('say', 'y'), undefined);
 });
 
+test('the stdout, stderr and stdin callbacks and onTierEvent cannot call into the guest, run or dispose it; the program stays usable', () => {
+  // Found by the embedding audit: a call from the stdout callback (made when
+  // 64 KiB of output collected, at a print) ran the guest again where it had
+  // no safepoint: `no GC map for bump`, and a different count in every tier;
+  // dispose() from onTierEvent failed inside the compiler.
+  const src = `
+var g = 0;
+fn bump() -> i32 { g += 1; return g; }
+fn chatty(n: i32) -> i32 { var s = 0; for i in 0..n { print("line " + str(i) + " .................................................."); s += bump(); } return s; }
+fn reader() -> i32 { var n = 0; while read_line() != null { n += bump(); } return n; }
+fn hot(n: i32) -> i32 { var s = 0; for i in 0..n { s += bump(); } return s; }
+fn main() { print(str(chatty(3000))); }
+`;
+  for (const mode of MODES) {
+    for (const where of ['stdout', 'stdin', 'stderr', 'onTierEvent']) {
+      for (const what of ['call', 'fn', 'run', 'dispose']) {
+        let p = null;
+        let refused = null;
+        let lines = 3;
+        const act = () => {
+          if (p === null || refused !== null) return;
+          try {
+            if (what === 'call') p.call('bump');
+            else if (what === 'fn') p.fn('bump')();
+            else if (what === 'run') p.run();
+            else p.dispose();
+            refused = 'no';
+          } catch (e) { refused = e; }
+        };
+        const quiet = () => {};
+        const opts = { ...mode, stdout: where === 'stdout' ? act : quiet, stderr: where === 'stderr' ? act : quiet,
+          stdin: () => { if (where === 'stdin') act(); return lines-- > 0 ? 'x\n' : null; } };
+        if (where === 'stderr') opts.gcStats = true;   // (a line to stderr as run() ends)
+        if (where === 'onTierEvent') {
+          if (mode.tier === 'interp') continue;
+          opts.onTierEvent = act;
+        }
+        p = load('t.tier', src, opts).program;
+        const entry = { stdout: () => p.call('chatty', 3000), stdin: () => p.call('reader'), stderr: () => p.run(), onTierEvent: () => p.call('hot', 1000) }[where];
+        try { entry(); } catch (e) { if (!(e instanceof TierRuntimeError)) throw e; }
+        const label2 = `${label(mode)} ${what} from ${where}`;
+        assert.ok(refused instanceof Error, `${label2}: refused`);
+        const name = what === 'call' || what === 'fn' ? "'bump'" : what === 'run' ? 'run()' : 'dispose()';
+        assert.equal(refused.message, `${name} cannot be called from the ${where} callback (only an extern may call back into the guest)`, label2);
+        assert.equal(p.call('bump') > 0, true, `${label2}: usable after`);
+        p.dispose();
+      }
+    }
+  }
+});
+
 // ---- dispose -----------------------------------------------------------------------
 
 test('after dispose() every use throws a clear Error; releasing a handle does nothing', () => {
