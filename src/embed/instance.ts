@@ -51,7 +51,7 @@ import { DEFAULTS, HOST_STACK, MAX_HOST_ENTRY_DEPTH, FUEL_POLL_STEPS, defaultMax
 import type { VmOptions } from '../vm.js';
 import type { HostIo } from './io.js';
 import { TierRuntimeError, attachTrace } from './errors.js';
-import { Conv, GuestRef, convOf, describe, expected, makeRef, refKindOf, refOwner, refSlot, type HandleOwner } from './values.js';
+import { Conv, GuestRef, convOf, describe, expected, isGuestRef, makeRef, refKindOf, refOwner, refSlot, type HandleOwner } from './values.js';
 
 /** A top-level guest function as the API calls it: looked up once. */
 export class GuestFunction {
@@ -149,7 +149,7 @@ export class Instance implements HandleOwner {
         break;
       default:
         if (v === null) { mem.i32[(fp + i) << 1] = 0; return; }
-        if (v instanceof GuestRef) { mem.i32[(fp + i) << 1] = this.refArg(g, i, v); return; }
+        if (isGuestRef(v)) { mem.i32[(fp + i) << 1] = this.refArg(g, i, v); return; }
     }
     throw this.badArg(g, i, v === undefined ? 'is missing' : `must be ${expected(g.conv[i]!, g.sig.params[i]!)}, got ${describe(v)}`);
   }

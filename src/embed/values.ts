@@ -8,9 +8,10 @@
 // or the host collecting the GuestRef itself); a function value needs no root.
 //
 // What must stay true: a host cannot make a GuestRef (the constructor wants a
-// token only this module has) nor read its slot; a handle passed back is checked
-// against the program, its release and the parameter's type before its address
-// is used (instance.ts).
+// token only this module has) nor read its slot; a handle passed back is known
+// by its private slot (isGuestRef), not its prototype, and checked against the
+// program, its release and the parameter's type before its address is used
+// (instance.ts).
 
 /** How a value of one Tier type crosses (the type's spelling decides). */
 export const enum Conv { I32 = 0, F64 = 1, BOOL = 2, STR = 3, STRUCT = 4, ARRAY = 5, FN = 6 }
@@ -40,6 +41,7 @@ export interface HandleOwner {
 
 const TOKEN = Symbol('GuestRef');
 let ownerOf: (r: GuestRef) => HandleOwner | null;
+let branded: (v: object) => boolean;
 let slotOf: (r: GuestRef) => number;
 
 /** A guest struct, array or function value held by the host. */
@@ -54,6 +56,7 @@ export class GuestRef {
   static {
     ownerOf = (r) => r.#owner;
     slotOf = (r) => r.#slot;
+    branded = (v) => #slot in v;
   }
 
   constructor(token: symbol, owner: HandleOwner, kind: RefKind, type: string, slot: number) {
@@ -84,6 +87,13 @@ export function makeRef(owner: HandleOwner, kind: RefKind, type: string, slot: n
   return new GuestRef(TOKEN, owner, kind, type, slot);
 }
 
+/** Whether v is a GuestRef tiervm made: not merely one whose prototype is
+ *  GuestRef.prototype (Object.create) nor a Proxy of one, which `instanceof`
+ *  accepts but which have no slot to read. */
+export function isGuestRef(v: unknown): v is GuestRef {
+  return typeof v === 'object' && v !== null && branded(v);
+}
+
 /** The owner of a handle (null once released) and its slot, for instance.ts. */
 export function refOwner(r: GuestRef): HandleOwner | null { return ownerOf(r); }
 export function refSlot(r: GuestRef): number { return slotOf(r); }
@@ -101,7 +111,7 @@ export function expected(c: Conv, type: string): string {
 
 /** A host value as an error message shows it. */
 export function describe(v: unknown): string {
-  if (v instanceof GuestRef) return `a handle of type ${v.type}`;
+  if (isGuestRef(v)) return `a handle of type ${v.type}`;
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === null || v === undefined) {
     return typeof v === 'bigint' ? `${v}n (a bigint)` : String(v);
   }

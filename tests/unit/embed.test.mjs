@@ -178,6 +178,22 @@ test('structs, arrays and function values cross as handles, checked when passed 
   }
 });
 
+test('an object that only looks like a handle (GuestRef.prototype, a Proxy of one) is refused as not a handle', () => {
+  // Found by the embedding audit: `instanceof GuestRef` let these through, and
+  // reading their slot threw V8's "Cannot read private member #owner ...".
+  const notHandle = /argument 1 \('p'\) must be a P handle \(GuestRef\) or null, got an object \(px\(p: P\) -> i32\)$/;
+  for (const mode of MODES) {
+    const { program: p } = loaded(VALUES, mode);
+    const m = label(mode);
+    const pt = p.call('mk', 7, 'seven');
+    for (const fake of [Object.create(GuestRef.prototype), new Proxy(pt, {})]) {
+      assert.throws(() => p.call('px', fake), (e) => e instanceof TypeError && notHandle.test(e.message), m);
+      assert.throws(() => p.fn('px')(fake), (e) => e instanceof TypeError && notHandle.test(e.message), m);
+    }
+    assert.equal(p.call('px', pt), 7, m);
+  }
+});
+
 test('[bool] arrays (one byte per element) cross as handles; their elements reach the host as booleans', () => {
   const src = `
 fn flags(n: i32) -> [bool] { let a = new [bool](n); for i in 0..n { a[i] = i % 3 == 0; } return a; }
