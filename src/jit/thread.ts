@@ -172,6 +172,23 @@ function nodeProcess(): NodeProcess | null {
   return typeof p?.once === 'function' && typeof p.off === 'function' ? p as NodeProcess : null;
 }
 
+/** The threads alive on this thread, disposed when the event loop empties
+ *  (programs not disposed): one 'beforeExit' listener for them all, there while
+ *  any is alive (one per thread made Node warn of a leak past ten programs). */
+const alive = new Set<{ dispose(): void }>();
+const disposeAll = (): void => { for (const t of [...alive]) t.dispose(); };
+
+function atExit(thread: { dispose(): void }, live: boolean): void {
+  const p = nodeProcess();
+  if (p === null) return;
+  if (live) {
+    if (alive.size === 0) p.once('beforeExit', disposeAll);
+    alive.add(thread);
+  } else if (alive.delete(thread) && alive.size === 0) {
+    p.off('beforeExit', disposeAll);
+  }
+}
+
 /** A node built-in module where the host has one (null in browsers). */
 function nodeModule<M>(id: string): M | null {
   const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
@@ -266,7 +283,7 @@ export class CompilerThread {
       worker.on('error', (e) => fail(`it threw: ${(e as Error).message}`));
       worker.on('exit', (code) => fail(`it exited with status ${code}`));
       this.live = { worker, port: port1 };
-      nodeProcess()?.once('beforeExit', this.disposeAtExit);
+      atExit(this, true);
     } catch (e) {
       fail(`it could not start: ${(e as Error).message}`);
       return;
@@ -324,14 +341,12 @@ export class CompilerThread {
     const live = this.live;
     if (live === null) return;
     this.live = null;
-    nodeProcess()?.off('beforeExit', this.disposeAtExit);
+    atExit(this, false);
     live.port.close();
     live.worker.ref();
     void live.worker.terminate();
   }
 
-  /** The event loop emptied with the thread alive (a program not disposed). */
-  private readonly disposeAtExit = (): void => this.dispose();
 
   private sendWaiting(): void {
     const port = this.live?.port;

@@ -185,6 +185,30 @@ wasmTest('a process whose program started the thread exits promptly, disposed or
   }
 });
 
+wasmTest('twelve programs with live compiler threads add one beforeExit listener, not one each (no MaxListenersExceededWarning); disposed, none', () => {
+  // Found by the embedding audit: each thread added its own listener, and Node
+  // warned of a leak on the embedder's stderr past ten live programs.
+  const r = child(`
+const base = process.listenerCount('beforeExit');
+const ps = [];
+for (let i = 0; i < 12; i++) {
+  const events = [];
+  const p = load('t.tier', ${JSON.stringify(SRC)}, { jitThreshold: 10, compile: 'thread', stdout: () => {}, onTierEvent: (e) => events.push(e) }).program;
+  const spin = p.fn('spin');
+  const t0 = Date.now();
+  while (!events.some((e) => e.kind === 'thread') && Date.now() - t0 < 20000) spin(100);
+  ps.push(p);
+}
+const live = process.listenerCount('beforeExit') - base;
+for (const p of ps.slice(0, 6)) p.dispose();
+const half = process.listenerCount('beforeExit') - base;
+for (const p of ps.slice(6)) p.dispose();
+console.log(live, half, process.listenerCount('beforeExit') - base);`);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), '1 1 0');
+  assert.doesNotMatch(r.stderr, /MaxListenersExceeded/);
+});
+
 wasmTest('with no threads on the host, compiles are synchronous, with the same results', () => {
   const r = child(`
 delete process.getBuiltinModule;
