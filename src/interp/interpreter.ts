@@ -160,9 +160,13 @@ const OSR_DECLINED = -2;
 /** A back-edge of fn's frame at fp reached the OSR threshold at loop header pc.
  *  If compiled code takes the rest of the frame, runs it and stores its result
  *  where the frame's caller wants it. Returns the caller's fp to continue in,
- *  TO_HOST when the frame returned to the host, or OSR_DECLINED. */
+ *  TO_HOST when the frame returned to the host, or OSR_DECLINED. A frame past
+ *  the host-stack budget is not entered, as a call past it is not (runtime.ts):
+ *  its OSR code would call each callee back into the interpreter on the host
+ *  stack, frame after frame (a recursion with a loop in each frame overflowed
+ *  the host near 5,700 frames that the interpreter alone runs 150,000 deep). */
 function hotLoop(rt: Runtime, fn: number, fp: number, pc: number): number {
-  const osr = rt.tiering.onHotLoop(fn, pc, rt.counters[fn << 1]!);
+  const osr = fp + rt.frameSizes[fn]! > rt.mem.i32[HOST_LIMIT_WORD]! ? null : rt.tiering.onHotLoop(fn, pc, rt.counters[fn << 1]!);
   if (osr === null) { rt.counters[(fn << 1) + 1] = 0; return OSR_DECLINED; }
   const r = osr(fp);
   const i32 = rt.mem.i32;

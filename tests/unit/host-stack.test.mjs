@@ -63,6 +63,26 @@ test('the frame stack overflows at the same depth, with the same trace, in every
   for (const mode of MODES) assert.deepEqual(run(src, mode), ref, JSON.stringify(mode));
 });
 
+test('a recursion with a hot loop in every frame: past the budget no frame enters compiled code by OSR, same depth in every tier', () => {
+  // Found by the embedding audit: past the budget the interpreter entered each
+  // frame's loop by OSR, whose code called the next frame back into the
+  // interpreter on the host stack, frame after frame: \`stack overflow\` near
+  // 5,700 frames (1,400 with the js backend) in every compiling tier.
+  const walk = `
+fn walk(n: i32) -> i32 {
+  if n == 0 { return 0; }
+  var s = 0;
+  for i in 0..3 { s += i; }
+  return walk(n - 1) + s;
+}
+fn main() { print(walk(20000)); }`;
+  for (const mode of MODES) assert.deepEqual(run(walk, mode), { code: 0, stdout: '60000\n', stderr: '' }, JSON.stringify(mode));
+  const down = 'fn down(n: i32) -> i32 { var s = 0; while s < 2 { s += 1; } return down(n + s) + 1; }\nfn main() { print(down(0)); }';
+  const ref = run(down, { tier: 'interp' });
+  assert.match(ref.stderr, /^runtime error: stack overflow\n/);
+  for (const mode of [...MODES, ...(hasWasm ? [{ tier: 'opt' }] : [])]) assert.deepEqual(run(down, mode), ref, JSON.stringify(mode));
+});
+
 test('a budget of one slot sends every compiled call to the interpreter, same answers', () => {
   for (const mode of MODES.filter((m) => m.tier !== 'interp')) {
     const r = run(MUTUAL.replace('150000', '2000'), { ...mode, hostStackSlots: 1 });
