@@ -99,9 +99,20 @@ export function memoryProblem(heapMB: number, stackKB: number): string | null {
  *  list walk of 8,000 nodes to the interpreter past its 4,000th frame: 4x
  *  slower than plain JavaScript.) A thread with a smaller host stack gets
  *  them scaled down, and a host that does not say (a browser) gets half
- *  (runtime/host-stack.ts). */
+ *  (runtime/host-stack.ts).
+ *  The wasm budget was 40,000 until the embedding audit measured the smallest
+ *  frames again, on Node 20's main thread with the budget lifted: a frame can
+ *  be as little as 2 slots apart from its caller's (a call whose arguments
+ *  start at register 0), and V8's baseline code (Liftoff, what an embedder
+ *  gets; the command line runs with --no-liftoff) spends 54-88 bytes of host
+ *  stack on each: `fn f() { f(); f(); }` overflowed at 18,200 frames,
+ *  `fn f(x: f64) { f(x); f(x); }` at 11,800, and under limits (fuel passed
+ *  along, lower.ts) `fn f() { f(); }` at 13,700 (17,600 with --no-liftoff):
+ *  36 bytes a slot, so 40,000 slots overflowed the host before the budget
+ *  ended, at a depth the interpreter never fails at. 16,000 slots keep those
+ *  to about 60% of the host stack (8,000 frames of 2 slots, 5,300 of 3). */
 export const HOST_STACK = {
-  wasm: { slots: 40000, crossingSlots: 2000 },
+  wasm: { slots: 16000, crossingSlots: 2000 },
   js: { slots: 10000, crossingSlots: 2000 },
 } as const;
 

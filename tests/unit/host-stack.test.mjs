@@ -83,6 +83,25 @@ fn main() { print(walk(20000)); }`;
   for (const mode of [...MODES, ...(hasWasm ? [{ tier: 'opt' }] : [])]) assert.deepEqual(run(down, mode), ref, JSON.stringify(mode));
 });
 
+test('the smallest frames (2 or 3 slots apart), with and without limits: the same stack overflow in every tier', () => {
+  // Found by the embedding audit: under V8's baseline wasm code these used
+  // more host stack per slot than the budget allowed for, and overflowed the
+  // host (13,700-18,200 frames) before the budget ended; with limits, fuel
+  // passed along made \`fn f() { f(); }\` do so too (the command line as well).
+  const shapes = [
+    'fn f() { f(); }\nfn main() { f(); }',
+    'fn f() { f(); f(); }\nfn main() { f(); }',
+    'fn f(x: f64) { f(x); f(x); }\nfn main() { f(0.5); }',
+  ];
+  for (const src of shapes) {
+    for (const limits of [{}, { maxSteps: 2 ** 40 }, { interruptible: true }]) {
+      const ref = run(src, { tier: 'interp', ...limits });
+      assert.match(ref.stderr, /^runtime error: stack overflow\n/);
+      for (const mode of MODES) assert.deepEqual(run(src, { ...mode, ...limits }), ref, `${src} ${JSON.stringify({ ...mode, ...limits })}`);
+    }
+  }
+});
+
 test('a budget of one slot sends every compiled call to the interpreter, same answers', () => {
   for (const mode of MODES.filter((m) => m.tier !== 'interp')) {
     const r = run(MUTUAL.replace('150000', '2000'), { ...mode, hostStackSlots: 1 });
