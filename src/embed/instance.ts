@@ -151,7 +151,40 @@ export class Instance implements HandleOwner {
         if (v === null) { mem.i32[(fp + i) << 1] = 0; return; }
         if (isGuestRef(v)) { mem.i32[(fp + i) << 1] = this.refArg(g, i, v); return; }
     }
-    throw this.badArg(g, i, v === undefined ? 'is missing' : `must be ${expected(g.conv[i]!, g.sig.params[i]!)}, got ${describe(v)}`);
+    throw this.badArg(g, i, this.argProblem(g, i, v)!);
+  }
+
+  /** Whether the entry of g the host is about to make is the first: its
+   *  arguments are checked before the global initialisers run (checkArgs). */
+  get initialised(): boolean { return this.init === Init.DONE; }
+
+  /** Check every argument of an entry of g without writing any: before the
+   *  first entry, whose global initialisers (guest code, externs) must not run
+   *  for a call with a wrong argument. */
+  checkArgs(g: GuestFunction, args: readonly unknown[]): void {
+    for (let i = 0; i < g.arity; i++) {
+      const why = this.argProblem(g, i, args[i]);
+      if (why !== null) throw new TypeError(`${g.name}: argument ${i + 1} ('${g.sig.paramNames[i]}') ${why} (${g.describe()})`);
+    }
+  }
+
+  /** What is wrong with v as argument i of g (null: nothing), as arg() decides. */
+  private argProblem(g: GuestFunction, i: number, v: unknown): string | null {
+    const c = g.conv[i] as Conv, type = g.sig.params[i]!;
+    if (v === undefined) return 'is missing';
+    let fits: boolean;
+    switch (c) {
+      case Conv.I32: fits = typeof v === 'number' && Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff; break;
+      case Conv.F64: fits = typeof v === 'number'; break;
+      case Conv.BOOL: fits = typeof v === 'boolean'; break;
+      case Conv.STR: fits = v === null || typeof v === 'string'; break;
+      default:
+        if (v === null) return null;
+        if (!isGuestRef(v)) { fits = false; break; }
+        if (refOwner(v) !== this) return refOwner(v) === null ? 'is a released handle' : 'is a handle of another program';
+        fits = v.type === type;
+    }
+    return fits ? null : `must be ${expected(c, type)}, got ${describe(v)}`;
   }
 
   /** Run the entry whose arguments are written; returns the converted result. */
@@ -170,6 +203,7 @@ export class Instance implements HandleOwner {
   /** The whole entry of g with args (any count: checked here). */
   invoke(g: GuestFunction, args: readonly unknown[]): unknown {
     if (args.length !== g.arity) throw wrongCount(g, args.length);
+    if (this.init !== Init.DONE) this.checkArgs(g, args);
     const fp = this.begin(g);
     for (let i = 0; i < args.length; i++) this.arg(g, fp, i, args[i]);
     return this.finish(g, fp);
@@ -267,10 +301,7 @@ export class Instance implements HandleOwner {
 
   /** The raw value of a handle passed back for parameter i, once checked. */
   private refArg(g: GuestFunction, i: number, v: GuestRef): number {
-    const owner = refOwner(v);
-    if (owner !== this) throw this.badArg(g, i, owner === null ? 'is a released handle' : 'is a handle of another program');
-    const type = g.sig.params[i]!;
-    if (v.type !== type) throw this.badArg(g, i, `must be ${expected(g.conv[i]!, type)}, got ${describe(v)}`);
+    if (refOwner(v) !== this || v.type !== g.sig.params[i]) throw this.badArg(g, i, this.argProblem(g, i, v)!);
     return v.kind === 'fn' ? refSlot(v) : this.rt.handles.addr(refSlot(v));
   }
 
@@ -383,25 +414,33 @@ export function callable(live: () => Instance, g: GuestFunction): (...args: unkn
     };
     case 1: return function (a?: unknown, x?: unknown) {
       if (x !== undefined) surplus();
-      const inst = live(), fp = inst.begin(g);
+      const inst = live();
+      if (!inst.initialised) inst.checkArgs(g, [a]);
+      const fp = inst.begin(g);
       inst.arg(g, fp, 0, a);
       return inst.finish(g, fp);
     };
     case 2: return function (a?: unknown, b?: unknown, x?: unknown) {
       if (x !== undefined) surplus();
-      const inst = live(), fp = inst.begin(g);
+      const inst = live();
+      if (!inst.initialised) inst.checkArgs(g, [a, b]);
+      const fp = inst.begin(g);
       inst.arg(g, fp, 0, a); inst.arg(g, fp, 1, b);
       return inst.finish(g, fp);
     };
     case 3: return function (a?: unknown, b?: unknown, c?: unknown, x?: unknown) {
       if (x !== undefined) surplus();
-      const inst = live(), fp = inst.begin(g);
+      const inst = live();
+      if (!inst.initialised) inst.checkArgs(g, [a, b, c]);
+      const fp = inst.begin(g);
       inst.arg(g, fp, 0, a); inst.arg(g, fp, 1, b); inst.arg(g, fp, 2, c);
       return inst.finish(g, fp);
     };
     case 4: return function (a?: unknown, b?: unknown, c?: unknown, d?: unknown, x?: unknown) {
       if (x !== undefined) surplus();
-      const inst = live(), fp = inst.begin(g);
+      const inst = live();
+      if (!inst.initialised) inst.checkArgs(g, [a, b, c, d]);
+      const fp = inst.begin(g);
       inst.arg(g, fp, 0, a); inst.arg(g, fp, 1, b); inst.arg(g, fp, 2, c); inst.arg(g, fp, 3, d);
       return inst.finish(g, fp);
     };

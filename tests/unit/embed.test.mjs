@@ -118,6 +118,23 @@ test('arguments are checked against the signature: count, type, i32 range, never
   assert.deepEqual([p.fn('five').length, p.fn('main').length], [5, 0]);
 });
 
+test('a wrong argument of the first call throws before the global initialisers run (nothing runs)', () => {
+  // Found by the embedding audit: the first call ran the initialisers (and the
+  // externs they call) and only then checked its arguments.
+  const src = 'extern fn note(x: i32) -> i32;\nvar g = note(1);\nfn add(a: i32, b: i32) -> i32 { return a + b + g - 1; }\nfn five(a: i32, b: f64, c: bool, d: str, e: i32) -> i32 { return a; }\nfn main() { }';
+  for (const mode of MODES) {
+    for (const via of ['call', 'fn', 'five']) {
+      const notes = [];
+      const { program: p } = loaded(src, { ...mode, externs: { note: (x) => { notes.push(x); return x; } } });
+      const bad = via === 'call' ? () => p.call('add', 1.5, 2) : via === 'fn' ? () => p.fn('add')(1, '2') : () => p.call('five', 1, 2, true, 'x', null);
+      assert.throws(bad, (e) => e instanceof TypeError && /^(add|five): argument \d \('\w'\) must be/.test(e.message), `${label(mode)} ${via}`);
+      assert.deepEqual(notes, [], `${label(mode)} ${via}: the initialisers did not run`);
+      assert.equal(p.call('add', 1, 2), 3);
+      assert.deepEqual(notes, [1]);
+    }
+  }
+});
+
 test('function names are looked up as own names only, and a wrong name is a clear TypeError', () => {
   const { program: p } = loaded(VALUES);
   for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__', 'héllo', '']) {
