@@ -21,7 +21,11 @@
 //   other references and function values: null, or a handle the same call
 //         received as an argument of the same type. A handle kept from an earlier
 //         call may name an object the collector has since freed, and any other
-//         number could point anywhere in memory.
+//         number could point anywhere in memory. The struct and array arguments
+//         such a result may be are held as temporary roots for the call (an
+//         extern that calls back into the guest may make it collect, and the
+//         caller's frame need not keep them: a collection freed one and the
+//         guest read what took its place).
 //
 // Order: guest output buffered before the call is flushed before the extern
 // runs, so what the guest printed first appears first, even when the extern
@@ -88,6 +92,12 @@ export function callExtern(rt: Runtime, index: number, argFp: number, dstSlot: n
   if (n > 3) many = ext.params.map((_, i) => argOf(rt, ext, argFp, i));
   else { if (n > 0) a0 = argOf(rt, ext, argFp, 0); if (n > 1) a1 = argOf(rt, ext, argFp, 1); if (n > 2) a2 = argOf(rt, ext, argFp, 2); }
   rt.out.flush();
+  const mark = rt.handles.depth;
+  const keep = heldArgs(ext);
+  for (let j = 0; j < keep.length; j++) {
+    const i = keep[j]!;
+    rt.handles.push((many !== null ? many[i] : i === 0 ? a0 : i === 1 ? a1 : a2) as number);
+  }
   let result: unknown;
   try {
     // Called as plain functions from this (strict) module: `this` is undefined.
@@ -99,10 +109,13 @@ export function callExtern(rt: Runtime, index: number, argFp: number, dstSlot: n
       default: result = Reflect.apply(f, undefined, many!);
     }
   } catch (e) {
+    rt.handles.truncate(mark);
     const passing = rt.escaping;
     if (passing !== null && passing.value === e) throw passing.carrier;
     throw new HostFault(e, traceOfCall(rt));
   }
+  // (Nothing allocates from here to the store of a reference result.)
+  rt.handles.truncate(mark);
   rt.limits.afterExtern();
   if (ext.ret === null) return;
   if (ext.ret === Kind.F) {
@@ -111,6 +124,23 @@ export function callExtern(rt: Runtime, index: number, argFp: number, dstSlot: n
   } else {
     rt.mem.i32[dstSlot << 1] = rawResult(rt, ext, result, many, a0, a1, a2);
   }
+}
+
+const NONE: readonly number[] = [];
+const heldArgsOf = new WeakMap<BcExtern, readonly number[]>();
+
+/** The struct and array arguments of `ext` its result may be (rawResult): held
+ *  as roots while it runs. Function values are not heap objects. */
+function heldArgs(ext: BcExtern): readonly number[] {
+  let held = heldArgsOf.get(ext);
+  if (held === undefined) {
+    const t = ext.retType;
+    const ref = ext.ret !== null && t !== 'i32' && t !== 'f64' && t !== 'bool' && t !== 'str' && !t.startsWith('fn(');
+    held = ref ? ext.paramTypes.flatMap((p, i) => (p === t ? [i] : [])) : NONE;
+    if (held.length === 0) held = NONE;
+    heldArgsOf.set(ext, held);
+  }
+  return held;
 }
 
 /** The guest trace at the CALLX every tier published before calling. */

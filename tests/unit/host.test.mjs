@@ -189,6 +189,31 @@ fn main() { keep(new P { x: 1 }); print(give().x); }`, { ...mode, externs: { kee
   }
 });
 
+test('a struct or array handed back after the extern called into the guest, which collected, is still that object', () => {
+  // Found by the embedding audit: the argument was dead in the caller's frame
+  // after the call, a collection in the nested call freed it, and the guest
+  // read the object that took its place (7 "hi7" printed as 1999 "garbage1999").
+  const src = `struct P { x: i32, s: str }
+extern fn f(p: P) -> P;
+extern fn g(n: i32, a: [str]) -> [str];
+fn churn() { for i in 0..2000 { let q = new P { x: i, s: "garbage" + str(i) }; let r = ["x" + str(i)]; } }
+fn main() {
+  let p = f(new P { x: 7, s: "hi" + str(7) });
+  let a = g(1, ["a" + str(1), "b"]);
+  churn();
+  print(p.x); print(p.s); print(a[0] + a[1]);
+}`;
+  for (const mode of [...MODES, { tier: 'interp', gcStress: true }, ...(hasWasm ? [{ tier: 'jit', gcStress: true }] : [])]) {
+    let out = '';
+    const r2 = load('t.tier', src, { ...mode, stdout: (t) => { out += t; }, externs: {
+      f: (p) => { r2.program.call('churn'); return p; },
+      g: (n, a) => { r2.program.call('churn'); return a; },
+    } });
+    assert.equal(r2.program.run(), 0, label(mode));
+    assert.equal(out, '7\nhi7\na1b\n', label(mode));
+  }
+});
+
 // ---- output order -----------------------------------------------------------------
 
 test('guest output written before an extern call reaches the host before the extern runs', () => {
