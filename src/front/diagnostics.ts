@@ -161,7 +161,7 @@ export function summaryLine(shown: number, omitted: number): string {
 function formatAt(file: string, d: Diagnostic, text: string, start: number, end: number): string {
   const ex = excerpt(text, start, end, d.col);
   const hint = d.hint === undefined ? '' : `  ${clip(d.hint, MAX_MESSAGE)}\n`;
-  return `${file}:${d.line}:${d.col}: error: ${clip(d.message, MAX_MESSAGE)}\n${ex.line}\n${ex.caret}\n${hint}`;
+  return `${file}:${d.line}:${d.col}: error: ${printable(clip(d.message, MAX_MESSAGE))}\n${ex.line}\n${ex.caret}\n${hint}`;
 }
 
 /** The source line (or the part of it around the caret) and the caret line under
@@ -181,7 +181,14 @@ function excerpt(text: string, start: number, end: number, col: number): { line:
   const after = to < end ? CUT : '';
   let pad = ' '.repeat(before.length);
   for (let i = from; i < caretAt; i++) pad += text[i] === '\t' ? '\t' : ' ';
-  return { line: before + text.slice(from, to) + after, caret: pad + '^' };
+  return { line: before + printable(text.slice(from, to)) + after, caret: pad + '^' };
+}
+
+/** `s` with every control character but tab (C0, DEL, C1) shown as U+FFFD, one
+ *  code unit for one: a source line must not send escape sequences to the
+ *  terminal, and the caret's column stays right. */
+function printable(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 
 function isLowSurrogateAt(text: string, i: number): boolean {

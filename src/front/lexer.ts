@@ -192,11 +192,18 @@ function lexWord(lx: Lexer): void {
   lx.push(KEYWORDS.has(text) ? 'keyword' : 'ident', start);
 }
 
+/** A character for a message: itself in quotes, or its code point (U+001B)
+ *  when it is a control character, which a terminal would act on. */
+function shownCharacter(ch: string): string {
+  const c = ch.codePointAt(0)!;
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) ? `U+${c.toString(16).toUpperCase().padStart(4, '0')}` : `'${ch}'`;
+}
+
 function lexStrayCharacter(lx: Lexer): void {
   const start = lx.pos;
   const ch = String.fromCodePoint(lx.src.codePointAt(start)!);
   lx.pos += ch.length;
-  lx.error(start, `unexpected character '${ch}'`);
+  lx.error(start, `unexpected character ${shownCharacter(ch)}`);
   lx.push('error', start);
 }
 
@@ -270,7 +277,7 @@ function takeExponent(lx: Lexer): string {
 /** A number running straight into letters (`12ab`, `1e`) is an error at the first letter. */
 function rejectTrailingLetters(lx: Lexer): boolean {
   if (!isIdentPart(lx.peekChar())) return false;
-  lx.error(lx.pos, `unexpected character '${lx.peekChar()}' in number literal`);
+  lx.error(lx.pos, `unexpected character ${shownCharacter(lx.peekChar())} in number literal`);
   while (isIdentPart(lx.peekChar())) lx.pos++;
   return true;
 }

@@ -897,6 +897,15 @@ describe('diagnostics format', () => {
     assert.equal(text, 'f:1:1: error: first\nab\n^\nf:2:2: error: second\ncd\n ^\n2 errors\n');
   });
 
+  test('control characters in the source reach no terminal: the line shows U+FFFD, the message the code point', () => {
+    const r = compileFront('esc.tier', 'fn main() { let s = "\x1b[31m"; \x1b }');
+    assert.equal(r.formatted,
+      'esc.tier:1:30: error: unexpected character U+001B\n' +
+      'fn main() { let s = "\ufffd[31m"; \ufffd }\n' +
+      '                             ^\n1 error\n');
+    assert.deepEqual(lexErrors('a \u007f \u0085'), ['1:3: unexpected character U+007F', '1:5: unexpected character U+0085']);
+  });
+
   test('a program without errors formats to nothing', () => {
     const r = compileFront('ok.tier', 'fn main() { print(1); }');
     assert.equal(r.formatted, '');
