@@ -71,6 +71,7 @@ Options:
   --version            print the version and exit
 
 FILE is read whole (at most 16 MiB of UTF-8; a leading byte order mark is skipped).
+After the command, -- ends the options: FILE follows it, even one starting with -.
 
 Exit status: 0 ok, 1 compile or runtime error (or output that cannot be written),
 2 usage error, 70 internal error, 141 output to a closed pipe.
@@ -119,6 +120,11 @@ function parseArgs(argv: string[]): Parsed {
       p.evalSource = argv[i + 1]!;
       p.file = EVAL_FILE;
       p.args = argv.slice(i + 2);
+      break;
+    }
+    if (a === '--' && p.command) {
+      // The end of the options: FILE (which may start with '-') and its ARGS follow.
+      if (i + 1 < argv.length) { p.file = argv[i + 1]!; p.args = argv.slice(i + 2); }
       break;
     }
     if (!a.startsWith('-') || a === '-') {

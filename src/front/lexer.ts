@@ -277,7 +277,7 @@ function takeExponent(lx: Lexer): string {
 /** A number running straight into letters (`12ab`, `1e`) is an error at the first letter. */
 function rejectTrailingLetters(lx: Lexer): boolean {
   if (!isIdentPart(lx.peekChar())) return false;
-  lx.error(lx.pos, `unexpected character ${shownCharacter(lx.peekChar())} in number literal`);
+  lx.error(lx.pos, `unexpected character ${shownCharacter(lx.peekChar() ?? "")} in number literal`);
   while (isIdentPart(lx.peekChar())) lx.pos++;
   return true;
 }

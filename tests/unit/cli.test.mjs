@@ -257,3 +257,13 @@ test('--version prints the version written in package.json', () => {
   const r = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' });
   assert.deepEqual([r.status, r.stdout, r.stderr], [0, `tiervm ${version}\n`, '']);
 });
+
+test('-- ends the options: FILE after it may start with -, and what follows is ARGS', () => {
+  const file = program('-dash.tier', 'fn main(a: [str]) { print(a.len); print(a[0]); }\n');
+  const r = tiervm(['run', '--tier=interp', '--', path.basename(file), '--tier=jit'], { cwd: TMP });
+  assert.equal(r.stdout, '1\n--tier=jit\n');
+  assert.equal(r.status, 0);
+  const none = tiervm(['run', '--']);
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /run needs a FILE/);
+});
