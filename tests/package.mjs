@@ -26,8 +26,10 @@ const PROGRAM = 'fn sq(x: i32) -> i32 { return x * x; }\nfn main() { print("sq "
 let passed = 0;
 const check = (what, f) => { f(); passed++; console.log(`ok   ${what}`); };
 
-// 1. pack and install into a fresh project
-const packed = JSON.parse(sh(NPM, ['pack', '--json', '--pack-destination', work], ROOT));
+// 1. pack and install into a fresh project. npm test built dist/ just before;
+// `prepare` is not run again here (--ignore-scripts): it rebuilt dist/ in place
+// while the other test steps, running beside this one, loaded files from it.
+const packed = JSON.parse(sh(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', work], ROOT));
 const tarball = join(work, packed[0].filename);
 const files = packed[0].files.map((f) => f.path);
 check('the tarball holds the library, its declarations, the command, the docs and the licence', () => {
