@@ -62,6 +62,17 @@ export function deadlineProblem(v: unknown): string | null {
   return `must be a positive number of milliseconds, at most ${MAX_DEADLINE_MS}`;
 }
 
+/** A function with more bounds-checked instructions (array and string
+ *  indexing) than this is never compiled: it stays interpreted, its loops too,
+ *  as HotSpot leaves huge methods to its interpreter. V8's optimizing compiler
+ *  takes time that grows faster than the number of such checks (a branch to a
+ *  trap each) in one function: 1,000, 2,000 and 4,000 stores `a[k + 1] = k;`
+ *  compiled in 0.19, 0.35 and 2.4 s, a 5,000-element array literal in 3.4 s
+ *  and one of 10,000 in about 85 s, on the program's thread; a 60,000-field
+ *  struct literal (no checks, 480,000 bytecode words) in 0.76 s. The
+ *  benchmarks' and the corpus's functions have at most a few dozen. */
+export const MAX_COMPILE_CHECKS = 2000;
+
 /** Steps between two polls of the interrupt flag and the deadline's clock when a
  *  run is metered (runtime/limits.ts). A poll costs about 0.1 us (a call out of
  *  compiled code, an atomic load, performance.now()); a step costs at least a

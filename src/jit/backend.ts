@@ -28,7 +28,7 @@
 //   - what the thread compiled is counted against maxCodeSize when installed,
 //     as a synchronous compile is when made.
 
-import { Kind, Op, OP_INFO } from '../bytecode/opcodes.js';
+import { Kind, Op, OP_INFO, instrLength } from '../bytecode/opcodes.js';
 import { plainModule } from '../bytecode/fuse.js';
 import type { Helper } from '../bytecode/helpers.js';
 import type { BcFunction, BcModule, ValKind } from '../bytecode/module.js';
@@ -37,7 +37,7 @@ import type { Backend, CompilePlan, Finished, OsrEntry } from '../runtime/tierin
 import { describeSpeculation, seenTargets, type Speculation } from '../runtime/profile.js';
 import type { CompilerThread, ThreadResult } from './thread.js';
 import type { TierEventLog } from '../runtime/tier-events.js';
-import type { AdapterMode } from '../config.js';
+import { MAX_COMPILE_CHECKS, type AdapterMode } from '../config.js';
 import { genericI2c, genericC2i, GENERIC_ARITY, type GuestFn } from './generic-adapters.js';
 import { HostFault } from '../runtime/externs.js';
 
@@ -214,6 +214,8 @@ export abstract class CompilingBackend<Code> implements Backend {
   protected adoptPrelude(_r: ThreadResult): boolean { return false; }
 
   queue(f: number, osrPc: number | null, ready: Int32Array, plan: CompilePlan): boolean {
+    // Not queued: the synchronous compile refuses it (build), and the policy records why.
+    if (boundsChecks(this.mod.functions[f]!) > MAX_COMPILE_CHECKS) return false;
     const thread = this.compilerThread(ready, true);
     if (thread === null) return false;
     const name = this.mod.functions[f]!.name;
@@ -325,6 +327,8 @@ export abstract class CompilingBackend<Code> implements Backend {
   }
 
   private build(fn: BcFunction, osrPc: number | null, plan: CompilePlan): Code {
+    const checks = boundsChecks(fn);
+    if (checks > MAX_COMPILE_CHECKS) throw new Error(`too large to compile (${checks} bounds checks; at most ${MAX_COMPILE_CHECKS})`);
     const t0 = performance.now();
     const made = this.lower(fn, osrPc, plan);
     return this.accept(fn, osrPc, plan, made, performance.now() - t0, null);
@@ -393,4 +397,12 @@ export abstract class CompilingBackend<Code> implements Backend {
 function failure(e: unknown): string {
   if (e instanceof HostFault) return "the embedder's callback threw";
   return e instanceof Error ? e.message : String(e);
+}
+
+/** The bounds-checked instructions of fn (config.ts MAX_COMPILE_CHECKS). */
+function boundsChecks(fn: BcFunction): number {
+  const code = fn.code;
+  let n = 0;
+  for (let pc = 0; pc < code.length; pc += instrLength(code[pc] as Op)) if (OP_INFO[code[pc] as Op].boundsChecked) n++;
+  return n;
 }

@@ -239,6 +239,25 @@ describe('compile time stays linear in the source', () => {
       if (tier === 'jit') assert.ok(r.program.lastTiers.compiled.includes('make'), `make stayed interpreted: ${JSON.stringify(r.program.lastTiers)}`);
     }
   });
+
+  test('a function of more than 2,000 bounds checks stays interpreted (its compile time grows faster than it), with the same answer', () => {
+    // A 3,000-element array literal: 3,000 checked stores. V8 took about 1 s to
+    // compile it, 85 s at 10,000; 2,000 compile.
+    const lit = (n) => `fn make(k: i32) -> [i32] { return [${Array.from({ length: n }, (_, i) => `k + ${i}`).join(', ')}]; }\n` +
+      `fn main() { var s = 0; for k in 0..30 { let a = make(k); s += a[k] + a.len; } print(s); }\n`;
+    for (const [n, compiled] of [[2000, true], [3000, false]]) {
+      for (const tier of ['interp', 'jit', 'auto']) {
+        let out = '';
+        const failed = [];
+        const r = load('t.tier', lit(n), { tier, stdout: (t) => { out += t; }, onTierEvent: (e) => { if (e.kind === 'failed') failed.push(e.reason); } });
+        assert.equal(r.program.run(), 0, `${tier} ${n}`);
+        assert.equal(out, `${30 * n + 2 * 435}\n`, `${tier} ${n}`);
+        if (tier === 'interp') continue;
+        assert.equal(r.program.lastTiers.compiled.includes('make'), compiled, `${tier} ${n}: ${JSON.stringify(r.program.lastTiers)}`);
+        if (!compiled) assert.deepEqual(failed, ['too large to compile (3000 bounds checks; at most 2000)'], `${tier} ${n}`);
+      }
+    }
+  });
 });
 
 // ---- chains: any length, on any thread ------------------------------------------------
