@@ -32,14 +32,18 @@ export function stackOverflowAt(i32: Int32Array, fp: number, trap = new Trap('st
   return new GuestFault(trap, { fn: frameFn(i32, callerFp), pc: resumePcOf(i32, fp) - 1, fp: callerFp });
 }
 
-/** Frames shown before and after the elided middle of a very deep trace. */
+/** A trace of at most this many frames shows every one (LANGUAGE.md: one line
+ *  per guest frame); a deeper one, which only a stack overflow makes in
+ *  practice (hundreds of thousands of frames), shows TRACE_HEAD frames before
+ *  the elided middle and TRACE_TAIL after it. */
+const TRACE_FULL = 10000;
 const TRACE_HEAD = 50;
 const TRACE_TAIL = 10;
 
 /** One guest frame of a stack trace: the function and the line it was at. */
 export interface TraceFrame { function: string; file: string; line: number }
 
-/** A guest stack trace, innermost frame first. A very deep one keeps only its
+/** A guest stack trace, innermost frame first. One deeper than TRACE_FULL keeps only its
  *  first TRACE_HEAD and last TRACE_TAIL frames: `omitted` frames were left out
  *  between frames[TRACE_HEAD - 1] and frames[TRACE_HEAD]. */
 export interface GuestTrace { frames: TraceFrame[]; omitted: number }
@@ -61,7 +65,7 @@ export function guestTrace(mod: BcModule, i32: Int32Array, site: FaultSite): Gue
     const bf = mod.functions[f.fn]!;
     return { function: bf.name, file: mod.file, line: f.pc >= 0 && f.pc < bf.lines.length ? bf.lines[f.pc]! : bf.line };
   };
-  if (frames.length <= TRACE_HEAD + TRACE_TAIL + 1) return { frames: frames.map(frame), omitted: 0 };
+  if (frames.length <= TRACE_FULL) return { frames: frames.map(frame), omitted: 0 };
   const kept = [...frames.slice(0, TRACE_HEAD), ...frames.slice(frames.length - TRACE_TAIL)];
   return { frames: kept.map(frame), omitted: frames.length - TRACE_HEAD - TRACE_TAIL };
 }
