@@ -70,7 +70,7 @@ import { Trap, GuestFault } from '../runtime/errors.js';
 import { arrayKindFor, barrierNeeded, youngRef } from '../runtime/heap.js';
 import type { Memory } from '../runtime/memory.js';
 import * as runtimeCells from '../runtime/runtime.js';
-import { type Runtime, type CompiledEntry, type InterpretFrame, type AdapterEntry, InterpEntry } from '../runtime/runtime.js';
+import { type Runtime, type CompiledEntry, type ListedEntry, type InterpretFrame, type AdapterEntry, InterpEntry } from '../runtime/runtime.js';
 import type { Limits } from '../runtime/limits.js';
 import { Hdr, TO_HOST as TO_HOST_IMPORTED, headerAt, frameFn, callerFpOf, resumePcOf, pushFrame } from '../runtime/frames.js';
 import { formatF64, fixed, checkCodePoint, parseI32, parseF64, f64ToI32 } from '../runtime/builtins.js';
@@ -236,7 +236,7 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
     const kf = rt.f64Consts, ks = rt.strAddrs, heap = rt.heap, mem = rt.mem, out = rt.out;
     const gb = rt.globalsSlot, stackEnd = rt.stackEndSlot;
     const entries = rt.entries, tiering = rt.tiering, limits = rt.limits, metered = limits.metered === true;
-    const argListAt = rt.argListAt;
+    const argListAt = rt.argListAt, listedEntries = rt.listedEntries;
     const callHot = tiering.callThreshold, compileReady = tiering.compileReady, profiling = tiering.optimizing === true;
     const threaded = tiering.threaded === true;
     const loopHot = tiering.loopHot;
@@ -411,14 +411,14 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                 // cost every call about 1 ns).
                 if (op >= Op.MOVI_MOVES_CALL) {
                   const list = argListAt[pc]!;
-                  // (The callee's entry tested first: an interpreted callee's moves
-                  // follow with as little as possible before them.)
-                  const compiled = list !== 0 ? entries[argListAt[(pc + 2) | 0]!] as CompiledEntry | null : null;
+                  // (The callee's listed entry tested first: an interpreted callee's
+                  // moves follow with as little as possible before them.)
+                  const compiled = list !== 0 ? listedEntries[argListAt[(pc + 2) | 0]!] as ListedEntry | null : null;
                   if (compiled !== null) {
-                    const at = argListAt[(pc + 1) | 0]!, callee = code[(at + 1) | 0]!;
-                    const nfp = (fp + code[(at + 2) | 0]! + HEADER_SLOTS) | 0, end = (nfp + frameSizes[callee]!) | 0;
+                    // The callee's frame end, from the list's run (runtime.ts argListAt).
+                    const end = (fp + argListAt[(pc + 3) | 0]!) | 0;
                     if (!metered && steps > 0 && end <= stackEnd && end <= I32[HOST_LIMIT_WORD]!) {
-                      const runAt = pc, next = (at + 4) | 0;
+                      const runAt = pc, at = argListAt[(pc + 1) | 0]!, callee = argListAt[(pc + 2) | 0]!;
                       steps--; pc = at;
                       // The call counted, as the CALL part counts it; a compiled callee's
                       // count compiles nothing (tiering.ts, onHotCall: only an
@@ -426,23 +426,26 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                       // the compiler thread finished, and the entry read above stands
                       // unless that ran (about 0.5 ns a call).
                       counters[callee << 1] = (counters[callee << 1]! + 1) | 0;
-                      let entry: CompiledEntry | null = compiled;
+                      let entry: ListedEntry | null = compiled;
                       if (threaded && compileReady[0] !== 0) {
                         tiering.poll();
-                        entry = entries[callee] as CompiledEntry | null;
+                        entry = listedEntries[callee] as ListedEntry | null;
                         if (entry === null) {
                           // Its compiled code went at the safepoint: the moves, then the frame.
+                          const nfp = (fp + code[(at + 2) | 0]! + HEADER_SLOTS) | 0;
                           moveRun(code, I32, F64, fp, runAt, op);
-                          pushFrame(I32, nfp, callee, fp, next - bases[fn]!, code[(at + 3) | 0]!);
+                          pushFrame(I32, nfp, callee, fp, ((at + 4) | 0) - bases[fn]!, code[(at + 3) | 0]!);
                           fp = nfp; fn = callee; pc = bases[callee]!;
                           continue;
                         }
                       }
-                      entry(nfp, (fp + code[(at + 3) | 0]!) << 3, callee, fp, next - bases[fn]!, list);
+                      // The list says the rest: the callee, its frame, the result's
+                      // register and the resume position (code-image.ts, ArgList).
+                      entry(fp, list);
                       const crossed = crossings[fn]! + 1;
                       crossings[fn] = crossed;
                       if (crossed === callHot) tiering.onHotCall(fn);
-                      pc = next;
+                      pc = (at + 4) | 0;
                       if (mem.i32 === I32) continue;
                       break;
                     }

@@ -137,6 +137,15 @@ export const enum InterpEntry { HOST = 0, CROSSING = 1, RESUME = 2 }
  *  adapter gets one. */
 export type CompiledEntry = (calleeFp: number, dstAddr: number, fn: number, callerFp: number, resumePc: number, args: number) => void;
 
+/** The interpreter's entry for a listed call of compiled code (the wasm
+ *  backend's generated `i2cl` adapter): does what a CompiledEntry does for the
+ *  call whose argument list (bytecode/code-image.ts, ArgLists) is at byte
+ *  address `list`, made by the frame at callerFp: the list holds the callee,
+ *  where its frame and its result go and the resume position, so the call
+ *  passes two values instead of six (V8's JS -> wasm call passes a sixth on
+ *  the stack). */
+export type ListedEntry = (callerFp: number, list: number) => void;
+
 /** The interpreter's entry (interp/interpreter.ts, interpreterFor): runs the
  *  frame already pushed at fp, entered as `entry` says, from position startPc
  *  (RESUME; 0 otherwise). Compiled code's c2i adapters call it as
@@ -208,6 +217,10 @@ export class Runtime implements RootSource {
   /** Compiled entry per function (null: interpret it). Written only by a backend,
    *  through the tiering policy. */
   readonly entries: (CompiledEntry | null)[];
+  /** Per function: its listed entry (ListedEntry) when it is compiled and the
+   *  backend has one (the wasm backend's generated adapters), else null. Set
+   *  with entries[f]. */
+  readonly listedEntries: (ListedEntry | null)[];
   /** Runs an interpreted frame already pushed at fp until it returns, from
    *  position startPc (set by the embedding; compiled code deoptimizes into
    *  it, and its c2i adapters call it directly). The raw result is in the
@@ -258,7 +271,7 @@ export class Runtime implements RootSource {
 
   constructor(readonly mod: BcModule, private readonly opts: RuntimeOptions) {
     const image = codeImage(mod.functions.map((f) => f.code));
-    const lists = argLists(image, mod.functions.map((f) => f.params), HEADER_SLOTS, (this.globalsSlot + mod.globals.length) << 3,
+    const lists = argLists(image, mod.functions.map((f) => f.params), mod.functions.map((f) => f.regKinds.length), HEADER_SLOTS, (this.globalsSlot + mod.globals.length) << 3,
       [Op.MOVI_MOVES_CALL, Op.MOVR_MOVES_CALL, Op.MOVF_MOVES_CALL], [Op.MOVI, Op.MOVR, Op.MOVF], Op.CALL);
     const listsSlot = this.globalsSlot + mod.globals.length;
     this.stackStartSlot = align(listsSlot + ((lists.words.length + 1) >> 1), 2);
@@ -302,6 +315,7 @@ export class Runtime implements RootSource {
     this.externs = mod.externs.map((e) => opts.externs[e.name]!);
     this.sp = this.stackStartSlot;
     this.entries = mod.functions.map(() => null);
+    this.listedEntries = mod.functions.map(() => null);
     this.topFp = -1;
   }
 
