@@ -38,15 +38,19 @@
 //   position in the code image (bytecode/code-image.ts: every function's code
 //   in one array that never changes while the loop runs). Positions that leave
 //   the loop (frame headers' resume positions, published positions, fault
-//   sites, OSR) are the function's own: pc - bases[fn].
+//   sites, OSR) are the function's own: pc - bases[fn]. The one exception: a
+//   header's RETURN_AT (frames.ts), which only this loop reads, is the image
+//   position its return continues the caller at.
 // - The entry (runtime.ts, InterpEntry) says what run() does first: a c2i
 //   crossing counts the call and lowers the host-stack limit, restored when the
 //   entry frame returns (a generated c2i adapter enters slice() at ADAPTER_PC
 //   instead: the loop counts the call, the adapter lowers and restores the
 //   limit and the published frame itself); whatever returns to the host leaves its raw result in
 //   the scratch slot (rt.resultI / rt.resultF read it).
-// - A caller's resume position and result register are in the callee's header, so
-//   a trap anywhere can rebuild the guest stack trace from memory (errors.ts).
+// - A caller's resume position is in the callee's header, so a trap anywhere
+//   can rebuild the guest stack trace from memory (errors.ts); so is where the
+//   return continues (RETURN_AT: the image position after the call, whose
+//   last operand is the result register).
 // - counters[2f] counts calls of f, counters[2f+1] loop back-edges in f;
 //   crossings[f] the calls f's frames made into compiled code, which count
 //   toward f's compile as its own calls do (tiering.ts).
@@ -167,13 +171,15 @@ function hotLoop(rt: Runtime, fn: number, fp: number, pc: number): number {
   const r = osr(fp);
   const i32 = rt.mem.i32;
   const h = headerAt(fp);
-  const dst = i32[h + Hdr.RESULT_REG]!, callerFp = i32[h + Hdr.CALLER_FP]!;
+  const to = i32[h + Hdr.RETURN_AT]!, callerFp = i32[h + Hdr.CALLER_FP]!;
   const kind = rt.mod.functions[fn]!.ret;
-  if (dst === TO_HOST) {
+  if (to === TO_HOST) {
     if (kind === Kind.F) rt.mem.f64[SCRATCH_SLOT] = r;
     else if (kind !== null) i32[SCRATCH_SLOT << 1] = r;
     return TO_HOST;
   }
+  // The caller's call instruction ends with its result register.
+  const dst = rt.codeImage[to - 1]!;
   if (kind === Kind.F) rt.mem.f64[callerFp + dst] = r;
   else if (kind !== null) i32[(callerFp + dst) << 1] = r;
   return callerFp;
@@ -434,7 +440,7 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                           // Its compiled code went at the safepoint: the moves, then the frame.
                           const nfp = (fp + code[(at + 2) | 0]! + HEADER_SLOTS) | 0;
                           moveRun(code, I32, F64, fp, runAt, op);
-                          pushFrame(I32, nfp, callee, fp, ((at + 4) | 0) - bases[fn]!, code[(at + 3) | 0]!);
+                          pushFrame(I32, nfp, callee, fp, ((at + 4) | 0) - bases[fn]!, (at + 4) | 0);
                           fp = nfp; fn = callee; pc = bases[callee]!;
                           continue;
                         }
@@ -512,7 +518,7 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                 // the hole) and a module's own function's where it inlines a call
                 // of it, at every call and return (about 1 ns a call and return).
                 { const h = (nfp - HEADER_SLOTS) << 1;
-                  I32[h + Hdr.FN] = callee; I32[h + Hdr.CALLER_FP] = fp; I32[h + Hdr.RESUME_PC] = next - bases[fn]!; I32[h + Hdr.RESULT_REG] = dst; }
+                  I32[h + Hdr.FN] = callee; I32[h + Hdr.CALLER_FP] = fp; I32[h + Hdr.RESUME_PC] = next - bases[fn]!; I32[h + Hdr.RETURN_AT] = next; }
                 fp = nfp; fn = callee; pc = bases[callee]!;
                 steps = (steps - callSteps[callee]!) | 0;
                 continue;
@@ -530,8 +536,11 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                 if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
                 pc = (pc + 4) | 0; break;
               }
-              // Return: the header names the caller's frame, resume position and result
-              // register (TO_HOST: the caller is the host, which reads rt.resultI/resultF).
+              // Return: the header names the caller's frame and where to continue it,
+              // RETURN_AT, the image position after its call (the call's last operand
+              // the result register; TO_HOST: the caller is the host, which reads
+              // rt.resultI/resultF). The next pc is one load away, not three (the
+              // caller's fp, its function, that function's base): 2-3 ns a return.
               case Op.ADD_RETI: case Op.JGEK_RETI: case Op.SETFR_RETR:
                 if (op === Op.ADD_RETI) { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; }
                 else if (op === Op.JGEK_RETI) {
@@ -547,10 +556,10 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
               // falls through: the RETI or RETR part
               case Op.RETI: case Op.RETR: {
                 const h = (fp - HEADER_SLOTS) << 1;
-                const v = I32[(fp + code[(pc + 1) | 0]!) << 1]!, dst = I32[h + Hdr.RESULT_REG]!;
-                if (dst === TO_HOST) { I32[SCRATCH_SLOT << 1] = v; break frames; }
-                fp = I32[h + Hdr.CALLER_FP]!; fn = I32[((fp - HEADER_SLOTS) << 1) + Hdr.FN]!; pc = (bases[fn]! + I32[h + Hdr.RESUME_PC]!) | 0;
-                I32[(fp + dst) << 1] = v;
+                const v = I32[(fp + code[(pc + 1) | 0]!) << 1]!, to = I32[h + Hdr.RETURN_AT]!;
+                if (to === TO_HOST) { I32[SCRATCH_SLOT << 1] = v; break frames; }
+                fp = I32[h + Hdr.CALLER_FP]!; pc = to; fn = I32[((fp - HEADER_SLOTS) << 1) + Hdr.FN]!;
+                I32[(fp + code[(to - 1) | 0]!) << 1] = v;
                 continue;
               }
               case Op.I2F_RDIVFK_RETF:
@@ -559,16 +568,17 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
               // falls through: the RETF part
               case Op.RETF: {
                 const h = (fp - HEADER_SLOTS) << 1;
-                const v = F64[(fp + code[(pc + 1) | 0]!) | 0]!, dst = I32[h + Hdr.RESULT_REG]!;
-                if (dst === TO_HOST) { F64[SCRATCH_SLOT] = v; break frames; }
-                fp = I32[h + Hdr.CALLER_FP]!; fn = I32[((fp - HEADER_SLOTS) << 1) + Hdr.FN]!; pc = (bases[fn]! + I32[h + Hdr.RESUME_PC]!) | 0;
-                F64[(fp + dst) | 0] = v;
+                const v = F64[(fp + code[(pc + 1) | 0]!) | 0]!, to = I32[h + Hdr.RETURN_AT]!;
+                if (to === TO_HOST) { F64[SCRATCH_SLOT] = v; break frames; }
+                fp = I32[h + Hdr.CALLER_FP]!; pc = to; fn = I32[((fp - HEADER_SLOTS) << 1) + Hdr.FN]!;
+                F64[(fp + code[(to - 1) | 0]!) | 0] = v;
                 continue;
               }
               case Op.RETV: {
                 const h = (fp - HEADER_SLOTS) << 1;
-                if (I32[h + Hdr.RESULT_REG]! === TO_HOST) break frames;
-                fp = I32[h + Hdr.CALLER_FP]!; fn = I32[((fp - HEADER_SLOTS) << 1) + Hdr.FN]!; pc = (bases[fn]! + I32[h + Hdr.RESUME_PC]!) | 0;
+                const to = I32[h + Hdr.RETURN_AT]!;
+                if (to === TO_HOST) break frames;
+                fp = I32[h + Hdr.CALLER_FP]!; pc = to; fn = I32[((fp - HEADER_SLOTS) << 1) + Hdr.FN]!;
                 continue;
               }
 

@@ -156,7 +156,7 @@ export type InterpretFrame = (fp: number, entry: InterpEntry, startPc: number) =
 /** The generated c2i adapters' way in (wasm, and the JS backend's alike):
  *  the interpreter's loop itself (interpreter.ts, slice), with no run()
  *  between. An adapter has written the
- *  frame at fp (header RESULT_REG = TO_HOST, arguments in its slots),
+ *  frame at fp (header RETURN_AT = TO_HOST, arguments in its slots),
  *  lowered the host-stack limit and calls `enter(fp, ADAPTER_PC)` (two i32
  *  arguments, the loop's arity, so the wasm-to-JS wrapper calls it
  *  directly): the call is counted for tiering (a safepoint: if that makes the
@@ -399,7 +399,7 @@ export class Runtime implements RootSource {
   interpretPastHostLimit(fp: number): number {
     const i32 = this.mem.i32;
     const f = frameFn(i32, fp);
-    i32[headerAt(fp) + Hdr.RESULT_REG] = TO_HOST;
+    i32[headerAt(fp) + Hdr.RETURN_AT] = TO_HOST;
     if (fp + this.frameSizes[f]! > this.stackEndSlot) {
       try { this.callInNextSegment(fp, f); } catch (e) { throw e instanceof Trap ? stackOverflowAt(this.mem.i32, fp, e) : e; }
     } else {
@@ -451,7 +451,7 @@ export class Runtime implements RootSource {
     const i32 = this.mem.i32;
     const f = frameFn(i32, fp);
     this.tiering.onDeopt(f, pc, reason);
-    i32[headerAt(fp) + Hdr.RESULT_REG] = TO_HOST;
+    i32[headerAt(fp) + Hdr.RETURN_AT] = TO_HOST;
     this.interpretFrame(fp, InterpEntry.RESUME, pc);
     return this.retKinds[f] === Kind.F ? this.resultF : this.resultI;
   }

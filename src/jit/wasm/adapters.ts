@@ -22,7 +22,7 @@
 //     register, resumePc), the arguments through the list as above
 //
 //   c2i(fp, args...) -> result:           compiled code's way into the interpreter
-//     header RESULT_REG := TO_HOST        ;; return to the host: back here
+//     header RETURN_AT := TO_HOST        ;; return to the host: back here
 //     (store arg i to slot fp + i) ...
 //     limit := HOST_LIMIT_WORD ; HOST_LIMIT_WORD := limit - crossingSlots
 //     pos := call $enter(fp, ADAPTER_PC)  ;; the interpreter's loop itself
@@ -169,7 +169,7 @@ function addC2i(mb: WasmModuleBuilder, s: Shape, enter: number, resume: number, 
   const wb = mb.addFunction(shapeType(mb, s.params, s.ret), `c2i_${shapeKey(s)}`);
   const fpb = wb.local(ValType.I32), limit = wb.local(ValType.I32), pos = wb.local(ValType.I32);
   wb.localGet(wb.param(0)); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(fpb);
-  wb.localGet(fpb); wb.i32Const(headerByteOffset(Hdr.RESULT_REG)); wb.op(W.I32_ADD);
+  wb.localGet(fpb); wb.i32Const(headerByteOffset(Hdr.RETURN_AT)); wb.op(W.I32_ADD);
   wb.i32Const(TO_HOST); wb.store(W.I32_STORE, 2, 0);
   s.params.forEach((k, i) => {
     wb.localGet(fpb); wb.localGet(wb.param(i + 1));
