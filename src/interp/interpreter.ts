@@ -61,7 +61,8 @@
 //   profile holds notes it (noteTarget: up to four targets).
 // - A run of argument moves with an argument list (opcodes.ts SUPER_RUNS,
 //   runtime.ts argListAt) whose callee is compiled makes its call itself with
-//   the moves left out (the i2c reads the arguments through the list); every
+//   the moves left out, through the callee's listed entry (rt.listedEntries:
+//   the listed i2c reads the call and its arguments through the list); every
 //   other call's arguments are in the callee's slots when it is entered.
 // - The switch is exhaustive over Op: a new opcode without a case fails to compile.
 // - A superinstruction (opcodes.ts, SUPER_PARTS) runs its parts in order, pc
