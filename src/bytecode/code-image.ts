@@ -40,24 +40,43 @@ function relocateJumps(code: Int32Array, base: number, length: number): void {
 /** Argument lists (the wasm i2c adapter's way to read a call's arguments where
  *  the caller has them). For each call that is a run of argument moves then
  *  CALL (opcodes.ts, SUPER_RUNS) whose moves each copy a register below the
- *  call area into one of the callee's parameters, a list of one word per
- *  parameter: the byte offset, from the callee's frame, of where that argument
- *  is (the caller's register for a moved one, the parameter's own slot for one
- *  written before the run). The interpreter then skips the moves when the
- *  callee is compiled and hands the list to the adapter, which loads each
- *  argument itself: a move costs the interpreter a dispatch or a turn of a
- *  loop, about 1.2 ns, the adapter's load a fraction of that
- *  (docs/architecture.md, crossings, fifth round). `words` is the lists, to be
- *  stored at byte address `addr` (> 0); `at[p]` is a run's list's byte address
- *  (0: no list) at the run's image position p, `at[p + 1]` its CALL's
- *  position and `at[p + 2]` the callee. */
+ *  call area into one of the callee's parameters, a list: the call itself
+ *  (ArgList: the callee, where its frame and the result go, the resume
+ *  position), then one word per parameter: the byte offset, from the callee's
+ *  frame, of where that argument is (the caller's register for a moved one,
+ *  the parameter's own slot for one written before the run). The interpreter
+ *  then skips the moves when the callee is compiled and hands the caller's fp
+ *  and the list to the listed i2c adapter, which loads the rest itself: a
+ *  move costs the interpreter a dispatch or a turn of a loop, about 1.2 ns,
+ *  the adapter's load a fraction of that (docs/architecture.md, crossings,
+ *  fifth and seventh rounds). `words` is the lists, to be stored at byte
+ *  address `addr` (> 0); `at[p]` is a run's list's byte address (0: no list)
+ *  at the run's image position p, `at[p + 1]` its CALL's position, `at[p + 2]`
+ *  the callee and `at[p + 3]` the end of the callee's frame from the caller's
+ *  fp (slots; a run is at least 7 words long). */
 export interface ArgLists { readonly words: Int32Array; readonly at: Int32Array }
 
-export function argLists(image: CodeImage, params: readonly (readonly unknown[])[], headerSlots: number, addr: number, runOps: readonly Op[], moveOps: readonly Op[], callOp: Op): ArgLists {
-  const code = image.code, at = new Int32Array(code.length);
+/** The words of a list before its arguments' offsets (ArgLists). */
+export const enum ArgList {
+  /** The callee's index. */
+  FN = 0,
+  /** The callee's fp less the caller's (slots). */
+  BASE = 1,
+  /** The caller's register that receives the result. */
+  DST = 2,
+  /** The caller's position after the CALL (its own, as in a frame header). */
+  RESUME_PC = 3,
+  /** The first argument's offset. */
+  ARGS = 4,
+}
+
+export function argLists(image: CodeImage, params: readonly (readonly unknown[])[], frameSizes: ArrayLike<number>, headerSlots: number, addr: number, runOps: readonly Op[], moveOps: readonly Op[], callOp: Op): ArgLists {
+  const code = image.code, bases = image.bases, at = new Int32Array(code.length);
   const words: number[] = [];
+  let f = 0;
   for (let pc = 0; pc < code.length; pc += instrLength(code[pc] as Op)) {
     if (!runOps.includes(code[pc] as Op)) continue;
+    while (f + 1 < bases.length && bases[f + 1]! <= pc) f++;
     let q = pc;
     const moves: [number, number][] = [];
     do { moves.push([code[q + 1]!, code[q + 2]!]); q += 3; } while (moveOps.includes(code[q] as Op));
@@ -71,8 +90,8 @@ export function argLists(image: CodeImage, params: readonly (readonly unknown[])
       return true;
     });
     if (!ok) continue;
-    at[pc] = addr + words.length * 4; at[pc + 1] = q; at[pc + 2] = callee;
-    words.push(...list);
+    at[pc] = addr + words.length * 4; at[pc + 1] = q; at[pc + 2] = callee; at[pc + 3] = first + frameSizes[callee]!;
+    words.push(callee, first, code[q + 3]!, q + instrLength(callOp) - bases[f]!, ...list);
   }
   return { words: Int32Array.from(words), at };
 }

@@ -38,15 +38,19 @@
 //   position in the code image (bytecode/code-image.ts: every function's code
 //   in one array that never changes while the loop runs). Positions that leave
 //   the loop (frame headers' resume positions, published positions, fault
-//   sites, OSR) are the function's own: pc - bases[fn].
+//   sites, OSR) are the function's own: pc - bases[fn]. The one exception: a
+//   header's RETURN_AT (frames.ts), which only this loop reads, is the image
+//   position its return continues the caller at.
 // - The entry (runtime.ts, InterpEntry) says what run() does first: a c2i
 //   crossing counts the call and lowers the host-stack limit, restored when the
 //   entry frame returns (a generated c2i adapter enters slice() at ADAPTER_PC
 //   instead: the loop counts the call, the adapter lowers and restores the
 //   limit and the published frame itself); whatever returns to the host leaves its raw result in
 //   the scratch slot (rt.resultI / rt.resultF read it).
-// - A caller's resume position and result register are in the callee's header, so
-//   a trap anywhere can rebuild the guest stack trace from memory (errors.ts).
+// - A caller's resume position is in the callee's header, so a trap anywhere
+//   can rebuild the guest stack trace from memory (errors.ts); so is where the
+//   return continues (RETURN_AT: the image position after the call, whose
+//   last operand is the result register).
 // - counters[2f] counts calls of f, counters[2f+1] loop back-edges in f;
 //   crossings[f] the calls f's frames made into compiled code, which count
 //   toward f's compile as its own calls do (tiering.ts).
@@ -57,7 +61,8 @@
 //   profile holds notes it (noteTarget: up to four targets).
 // - A run of argument moves with an argument list (opcodes.ts SUPER_RUNS,
 //   runtime.ts argListAt) whose callee is compiled makes its call itself with
-//   the moves left out (the i2c reads the arguments through the list); every
+//   the moves left out, through the callee's listed entry (rt.listedEntries:
+//   the listed i2c reads the call and its arguments through the list); every
 //   other call's arguments are in the callee's slots when it is entered.
 // - The switch is exhaustive over Op: a new opcode without a case fails to compile.
 // - A superinstruction (opcodes.ts, SUPER_PARTS) runs its parts in order, pc
@@ -70,7 +75,7 @@ import { Trap, GuestFault } from '../runtime/errors.js';
 import { arrayKindFor, barrierNeeded, youngRef } from '../runtime/heap.js';
 import type { Memory } from '../runtime/memory.js';
 import * as runtimeCells from '../runtime/runtime.js';
-import { type Runtime, type CompiledEntry, type InterpretFrame, type AdapterEntry, InterpEntry } from '../runtime/runtime.js';
+import { type Runtime, type CompiledEntry, type ListedEntry, type InterpretFrame, type AdapterEntry, InterpEntry } from '../runtime/runtime.js';
 import type { Limits } from '../runtime/limits.js';
 import { Hdr, TO_HOST as TO_HOST_IMPORTED, headerAt, frameFn, callerFpOf, resumePcOf, pushFrame } from '../runtime/frames.js';
 import { formatF64, fixed, checkCodePoint, parseI32, parseF64, f64ToI32 } from '../runtime/builtins.js';
@@ -171,13 +176,15 @@ function hotLoop(rt: Runtime, fn: number, fp: number, pc: number): number {
   const r = osr(fp);
   const i32 = rt.mem.i32;
   const h = headerAt(fp);
-  const dst = i32[h + Hdr.RESULT_REG]!, callerFp = i32[h + Hdr.CALLER_FP]!;
+  const to = i32[h + Hdr.RETURN_AT]!, callerFp = i32[h + Hdr.CALLER_FP]!;
   const kind = rt.mod.functions[fn]!.ret;
-  if (dst === TO_HOST) {
+  if (to === TO_HOST) {
     if (kind === Kind.F) rt.mem.f64[SCRATCH_SLOT] = r;
     else if (kind !== null) i32[SCRATCH_SLOT << 1] = r;
     return TO_HOST;
   }
+  // The caller's call instruction ends with its result register.
+  const dst = rt.codeImage[to - 1]!;
   if (kind === Kind.F) rt.mem.f64[callerFp + dst] = r;
   else if (kind !== null) i32[(callerFp + dst) << 1] = r;
   return callerFp;
@@ -240,9 +247,9 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
     const kf = rt.f64Consts, ks = rt.strAddrs, heap = rt.heap, mem = rt.mem, out = rt.out;
     const gb = rt.globalsSlot, stackEnd = rt.stackEndSlot;
     const entries = rt.entries, tiering = rt.tiering, limits = rt.limits, metered = limits.metered === true;
-    const argListAt = rt.argListAt;
+    const argListAt = rt.argListAt, listedEntries = rt.listedEntries;
     const callHot = tiering.callThreshold, compileReady = tiering.compileReady, profiling = tiering.optimizing === true;
-    const threaded = tiering.threaded === true;
+    const threaded = tiering.threaded === true, compiles = callHot > 0;
     const loopHot = tiering.loopHot;
     let I32 = mem.i32, F64 = mem.f64, U16 = mem.u16, U8 = mem.u8;
     fp |= 0; pc |= 0;
@@ -415,14 +422,14 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                 // cost every call about 1 ns).
                 if (op >= Op.MOVI_MOVES_CALL) {
                   const list = argListAt[pc]!;
-                  // (The callee's entry tested first: an interpreted callee's moves
-                  // follow with as little as possible before them.)
-                  const compiled = list !== 0 ? entries[argListAt[(pc + 2) | 0]!] as CompiledEntry | null : null;
+                  // (The callee's listed entry tested first: an interpreted callee's
+                  // moves follow with as little as possible before them.)
+                  const compiled = list !== 0 ? listedEntries[argListAt[(pc + 2) | 0]!] as ListedEntry | null : null;
                   if (compiled !== null) {
-                    const at = argListAt[(pc + 1) | 0]!, callee = code[(at + 1) | 0]!;
-                    const nfp = (fp + code[(at + 2) | 0]! + HEADER_SLOTS) | 0, end = (nfp + frameSizes[callee]!) | 0;
+                    // The callee's frame end, from the list's run (runtime.ts argListAt).
+                    const end = (fp + argListAt[(pc + 3) | 0]!) | 0;
                     if (!metered && steps > 0 && end <= stackEnd && end <= I32[HOST_LIMIT_WORD]!) {
-                      const runAt = pc, next = (at + 4) | 0;
+                      const runAt = pc, at = argListAt[(pc + 1) | 0]!, callee = argListAt[(pc + 2) | 0]!;
                       steps--; pc = at;
                       // The call counted, as the CALL part counts it; a compiled callee's
                       // count compiles nothing (tiering.ts, onHotCall: only an
@@ -430,23 +437,26 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                       // the compiler thread finished, and the entry read above stands
                       // unless that ran (about 0.5 ns a call).
                       counters[callee << 1] = (counters[callee << 1]! + 1) | 0;
-                      let entry: CompiledEntry | null = compiled;
+                      let entry: ListedEntry | null = compiled;
                       if (threaded && compileReady[0] !== 0) {
                         tiering.poll();
-                        entry = entries[callee] as CompiledEntry | null;
+                        entry = listedEntries[callee] as ListedEntry | null;
                         if (entry === null) {
                           // Its compiled code went at the safepoint: the moves, then the frame.
+                          const nfp = (fp + code[(at + 2) | 0]! + HEADER_SLOTS) | 0;
                           moveRun(code, I32, F64, fp, runAt, op);
-                          pushFrame(I32, nfp, callee, fp, next - bases[fn]!, code[(at + 3) | 0]!);
+                          pushFrame(I32, nfp, callee, fp, ((at + 4) | 0) - bases[fn]!, (at + 4) | 0);
                           fp = nfp; fn = callee; pc = bases[callee]!;
                           continue;
                         }
                       }
-                      entry(nfp, (fp + code[(at + 3) | 0]!) << 3, callee, fp, next - bases[fn]!, list);
+                      // The list says the rest: the callee, its frame, the result's
+                      // register and the resume position (code-image.ts, ArgList).
+                      entry(fp, list);
                       const crossed = crossings[fn]! + 1;
                       crossings[fn] = crossed;
                       if (crossed === callHot) tiering.onHotCall(fn);
-                      pc = next;
+                      pc = (at + 4) | 0;
                       if (mem.i32 === I32) continue;
                       break;
                     }
@@ -490,27 +500,30 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                   storeResult(rt, callee, fp + dst);
                   pc = next; break;
                 }
-                const entry = entries[callee] as CompiledEntry | null;
-                // Compiled code only within the host-stack budget (runtime.ts).
-                if (entry !== null && end <= I32[HOST_LIMIT_WORD]!) {
-                  if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
-                  entry(nfp, (fp + dst) << 3, callee, fp, next - bases[fn]!, 0);
-                  if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
-                  // The caller's crossings count toward its own compile (a safepoint).
-                  const crossed = crossings[fn]! + 1;
-                  crossings[fn] = crossed;
-                  if (crossed === callHot) tiering.onHotCall(fn);
-                  pc = next;
-                  // The views are read again only if the memory grew.
-                  if (mem.i32 === I32) continue;
-                  break;
+                // No entry to test where nothing compiles (--tier=interp: about 0.4 ns a call).
+                if (compiles) {
+                  const entry = entries[callee] as CompiledEntry | null;
+                  // Compiled code only within the host-stack budget (runtime.ts).
+                  if (entry !== null && end <= I32[HOST_LIMIT_WORD]!) {
+                    if (metered) { I32[FUEL_WORD] = fuel; parked = true; }
+                    entry(nfp, (fp + dst) << 3, callee, fp, next - bases[fn]!, 0);
+                    if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
+                    // The caller's crossings count toward its own compile (a safepoint).
+                    const crossed = crossings[fn]! + 1;
+                    crossings[fn] = crossed;
+                    if (crossed === callHot) tiering.onHotCall(fn);
+                    pc = next;
+                    // The views are read again only if the memory grew.
+                    if (mem.i32 === I32) continue;
+                    break;
+                  }
                 }
                 // pushFrame (frames.ts) written out, as are headerAt and frameFn in the
                 // returns: V8 checks an imported function's binding (its cell, for
                 // the hole) and a module's own function's where it inlines a call
                 // of it, at every call and return (about 1 ns a call and return).
                 { const h = (nfp - HEADER_SLOTS) << 1;
-                  I32[h + Hdr.FN] = callee; I32[h + Hdr.CALLER_FP] = fp; I32[h + Hdr.RESUME_PC] = next - bases[fn]!; I32[h + Hdr.RESULT_REG] = dst; }
+                  I32[h + Hdr.FN] = callee; I32[h + Hdr.CALLER_FP] = fp; I32[h + Hdr.RESUME_PC] = next - bases[fn]!; I32[h + Hdr.RETURN_AT] = next; }
                 fp = nfp; fn = callee; pc = bases[callee]!;
                 steps = (steps - callSteps[callee]!) | 0;
                 continue;
@@ -528,8 +541,11 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                 if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
                 pc = (pc + 4) | 0; break;
               }
-              // Return: the header names the caller's frame, resume position and result
-              // register (TO_HOST: the caller is the host, which reads rt.resultI/resultF).
+              // Return: the header names the caller's frame and where to continue it,
+              // RETURN_AT, the image position after its call (the call's last operand
+              // the result register; TO_HOST: the caller is the host, which reads
+              // rt.resultI/resultF). The next pc is one load away, not three (the
+              // caller's fp, its function, that function's base): 2-3 ns a return.
               case Op.ADD_RETI: case Op.JGEK_RETI: case Op.SETFR_RETR:
                 if (op === Op.ADD_RETI) { I32[(fp + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]! + I32[(fp + code[(pc + 3) | 0]!) << 1]!; pc = (pc + 4) | 0; }
                 else if (op === Op.JGEK_RETI) {
@@ -545,10 +561,10 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
               // falls through: the RETI or RETR part
               case Op.RETI: case Op.RETR: {
                 const h = (fp - HEADER_SLOTS) << 1;
-                const v = I32[(fp + code[(pc + 1) | 0]!) << 1]!, dst = I32[h + Hdr.RESULT_REG]!;
-                if (dst === TO_HOST) { I32[SCRATCH_SLOT << 1] = v; break frames; }
-                fp = I32[h + Hdr.CALLER_FP]!; fn = I32[((fp - HEADER_SLOTS) << 1) + Hdr.FN]!; pc = (bases[fn]! + I32[h + Hdr.RESUME_PC]!) | 0;
-                I32[(fp + dst) << 1] = v;
+                const v = I32[(fp + code[(pc + 1) | 0]!) << 1]!, to = I32[h + Hdr.RETURN_AT]!;
+                if (to === TO_HOST) { I32[SCRATCH_SLOT << 1] = v; break frames; }
+                fp = I32[h + Hdr.CALLER_FP]!; pc = to; fn = I32[((fp - HEADER_SLOTS) << 1) + Hdr.FN]!;
+                I32[(fp + code[(to - 1) | 0]!) << 1] = v;
                 continue;
               }
               case Op.I2F_RDIVFK_RETF:
@@ -557,16 +573,17 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
               // falls through: the RETF part
               case Op.RETF: {
                 const h = (fp - HEADER_SLOTS) << 1;
-                const v = F64[(fp + code[(pc + 1) | 0]!) | 0]!, dst = I32[h + Hdr.RESULT_REG]!;
-                if (dst === TO_HOST) { F64[SCRATCH_SLOT] = v; break frames; }
-                fp = I32[h + Hdr.CALLER_FP]!; fn = I32[((fp - HEADER_SLOTS) << 1) + Hdr.FN]!; pc = (bases[fn]! + I32[h + Hdr.RESUME_PC]!) | 0;
-                F64[(fp + dst) | 0] = v;
+                const v = F64[(fp + code[(pc + 1) | 0]!) | 0]!, to = I32[h + Hdr.RETURN_AT]!;
+                if (to === TO_HOST) { F64[SCRATCH_SLOT] = v; break frames; }
+                fp = I32[h + Hdr.CALLER_FP]!; pc = to; fn = I32[((fp - HEADER_SLOTS) << 1) + Hdr.FN]!;
+                F64[(fp + code[(to - 1) | 0]!) | 0] = v;
                 continue;
               }
               case Op.RETV: {
                 const h = (fp - HEADER_SLOTS) << 1;
-                if (I32[h + Hdr.RESULT_REG]! === TO_HOST) break frames;
-                fp = I32[h + Hdr.CALLER_FP]!; fn = I32[((fp - HEADER_SLOTS) << 1) + Hdr.FN]!; pc = (bases[fn]! + I32[h + Hdr.RESUME_PC]!) | 0;
+                const to = I32[h + Hdr.RETURN_AT]!;
+                if (to === TO_HOST) break frames;
+                fp = I32[h + Hdr.CALLER_FP]!; pc = to; fn = I32[((fp - HEADER_SLOTS) << 1) + Hdr.FN]!;
                 continue;
               }
 

@@ -32,7 +32,7 @@ import { Kind, Op, OP_INFO, instrLength } from '../bytecode/opcodes.js';
 import { plainModule } from '../bytecode/fuse.js';
 import type { Helper } from '../bytecode/helpers.js';
 import type { BcFunction, BcModule, ValKind } from '../bytecode/module.js';
-import type { Runtime, CompiledEntry, InterpretFrame, AdapterEntry } from '../runtime/runtime.js';
+import type { Runtime, CompiledEntry, ListedEntry, InterpretFrame, AdapterEntry } from '../runtime/runtime.js';
 import type { Backend, CompilePlan, Finished, OsrEntry } from '../runtime/tiering.js';
 import { describeSpeculation, seenTargets, type Speculation } from '../runtime/profile.js';
 import type { CompilerThread, ThreadResult } from './thread.js';
@@ -158,6 +158,9 @@ export abstract class CompilingBackend<Code> implements Backend {
   /** Write table slot f. */
   protected abstract setSlot(f: number, code: Code): void;
   protected abstract makeI2c(s: Shape): CompiledEntry;
+  /** The listed i2c of every function (runtime.ts, ListedEntry), if the
+   *  backend reads argument lists (the wasm backend's generated adapters). */
+  protected listedI2c(): ListedEntry | null { return null; }
   protected abstract makeC2i(s: Shape): Code;
   /** Table slot f as a function JavaScript can call (the generic i2c calls it). */
   protected abstract slotFunction(f: number): GuestFn;
@@ -291,12 +294,17 @@ export abstract class CompilingBackend<Code> implements Backend {
     return null;
   }
 
-  /** Table slot first, then the interpreter's entry. */
+  /** The listed i2c counting its calls (one function, as the listed i2c is). */
+  private listedCounting: ListedEntry | null = null;
+
+  /** Table slot first, then the interpreter's entries. */
   private install(fn: BcFunction, code: Code): void {
     const f = fn.index;
     this.setSlot(f, code);
     const ev = this.opts.events;
     this.rt.entries[f] = ev === null ? this.i2cFor(fn) : ev.countingI2c(this.i2cFor(fn), (callerFp) => this.fromHost(callerFp));
+    const listed = fn.params.length > 0 ? this.listedI2c() : null;
+    this.rt.listedEntries[f] = listed === null || ev === null ? listed : (this.listedCounting ??= ev.countingListedI2c(listed));
     if (ev !== null) ev.sink({ kind: 'installed', t: ev.now(), fn: fn.name, f, backend: this.name, slot: f, shape: shapeKey(fn) });
   }
 

@@ -84,7 +84,7 @@ export function genericC2i(rt: Runtime, enter: InterpretFrame): { c2i: GuestFn; 
   };
   /** Enter the interpreter on the frame at fp (arguments stored) and return its result. */
   const run = (fp: number, f: number): number | undefined => {
-    rt.mem.i32[headerAt(fp) + Hdr.RESULT_REG] = TO_HOST;
+    rt.mem.i32[headerAt(fp) + Hdr.RETURN_AT] = TO_HOST;
     enter(fp, InterpEntry.CROSSING, 0);
     const k = t.ret[f];
     return k === Kind.F ? rt.mem.f64[SCRATCH_SLOT]! : k !== 0 ? rt.mem.i32[SCRATCH_SLOT << 1]! : undefined;

@@ -8,9 +8,15 @@
 //   word FN          index of the function running in this frame
 //   word CALLER_FP   the caller's frame pointer (slot units); -1: no guest caller
 //   word RESUME_PC   the caller's position after its call instruction
-//   word RESULT_REG  the caller's register that receives the result;
+//   word RETURN_AT   where the interpreter's return continues the caller: its
+//                    position in the code image (bytecode/code-image.ts) right
+//                    after the call, whose last operand is the register that
+//                    receives the result (so a return's next pc depends on one
+//                    load, not on the caller's fp, then its function, then that
+//                    function's base: interp -> interp 2-3 ns a call);
 //                    TO_HOST (-1): return to whoever entered this frame from the host
-//                    (an i2c or c2i adapter, the embedding API, an OSR entry)
+//                    (an i2c or c2i adapter, the embedding API, an OSR entry).
+//                    Only the interpreter writes anything else, and only it reads it.
 
 import { HEADER_SLOTS } from '../bytecode/opcodes.js';
 
@@ -23,9 +29,9 @@ const SLOTS = HEADER_SLOTS;
 
 /** The header's words, as offsets from headerAt(fp) in an Int32Array view. A
  *  const enum: every use compiles to a literal (no cost in the interpreter). */
-export const enum Hdr { FN = 0, CALLER_FP = 1, RESUME_PC = 2, RESULT_REG = 3 }
+export const enum Hdr { FN = 0, CALLER_FP = 1, RESUME_PC = 2, RETURN_AT = 3 }
 
-/** RESULT_REG of a frame whose result goes to the host (and CALLER_FP of a frame
+/** RETURN_AT of a frame whose result goes to the host (and CALLER_FP of a frame
  *  with no guest caller). */
 export const TO_HOST = -1;
 
@@ -38,18 +44,17 @@ export function headerByteOffset(w: Hdr): number { return w * 4 - HEADER_SLOTS *
 export function frameFn(i32: Int32Array, fp: number): number { return i32[headerAt(fp) + Hdr.FN]!; }
 export function callerFpOf(i32: Int32Array, fp: number): number { return i32[headerAt(fp) + Hdr.CALLER_FP]!; }
 export function resumePcOf(i32: Int32Array, fp: number): number { return i32[headerAt(fp) + Hdr.RESUME_PC]!; }
-export function resultRegOf(i32: Int32Array, fp: number): number { return i32[headerAt(fp) + Hdr.RESULT_REG]!; }
 
 /** Write the whole header of the frame at fp. */
-export function pushFrame(i32: Int32Array, fp: number, fn: number, callerFp: number, resumePc: number, resultReg: number): void {
+export function pushFrame(i32: Int32Array, fp: number, fn: number, callerFp: number, resumePc: number, returnAt: number): void {
   pushCompiledFrame(i32, fp, fn, callerFp, resumePc);
-  i32[headerAt(fp) + Hdr.RESULT_REG] = resultReg;
+  i32[headerAt(fp) + Hdr.RETURN_AT] = returnAt;
 }
 
-/** The header of a frame that compiled code runs: all but RESULT_REG, which
+/** The header of a frame that compiled code runs: all but RETURN_AT, which
  *  only a frame the interpreter runs reads (its RET). Whatever sends a compiled
  *  frame to the interpreter (a c2i adapter, a deopt, the host-stack limit)
- *  writes RESULT_REG then; compiled code's own calls write these three words,
+ *  writes RETURN_AT then; compiled code's own calls write these three words,
  *  and so does an i2c adapter, for the interpreter's call (runtime.ts,
  *  CompiledEntry). */
 export function pushCompiledFrame(i32: Int32Array, fp: number, fn: number, callerFp: number, resumePc: number): void {

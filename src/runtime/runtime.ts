@@ -137,6 +137,15 @@ export const enum InterpEntry { HOST = 0, CROSSING = 1, RESUME = 2 }
  *  adapter gets one. */
 export type CompiledEntry = (calleeFp: number, dstAddr: number, fn: number, callerFp: number, resumePc: number, args: number) => void;
 
+/** The interpreter's entry for a listed call of compiled code (the wasm
+ *  backend's generated `i2cl` adapter): does what a CompiledEntry does for the
+ *  call whose argument list (bytecode/code-image.ts, ArgLists) is at byte
+ *  address `list`, made by the frame at callerFp: the list holds the callee,
+ *  where its frame and its result go and the resume position, so the call
+ *  passes two values instead of six (V8's JS -> wasm call passes a sixth on
+ *  the stack). */
+export type ListedEntry = (callerFp: number, list: number) => void;
+
 /** The interpreter's entry (interp/interpreter.ts, interpreterFor): runs the
  *  frame already pushed at fp, entered as `entry` says, from position startPc
  *  (RESUME; 0 otherwise). Compiled code's c2i adapters call it as
@@ -147,7 +156,7 @@ export type InterpretFrame = (fp: number, entry: InterpEntry, startPc: number) =
 /** The generated c2i adapters' way in (wasm, and the JS backend's alike):
  *  the interpreter's loop itself (interpreter.ts, slice), with no run()
  *  between. An adapter has written the
- *  frame at fp (header RESULT_REG = TO_HOST, arguments in its slots),
+ *  frame at fp (header RETURN_AT = TO_HOST, arguments in its slots),
  *  lowered the host-stack limit and calls `enter(fp, ADAPTER_PC)` (two i32
  *  arguments, the loop's arity, so the wasm-to-JS wrapper calls it
  *  directly): the call is counted for tiering (a safepoint: if that makes the
@@ -208,6 +217,10 @@ export class Runtime implements RootSource {
   /** Compiled entry per function (null: interpret it). Written only by a backend,
    *  through the tiering policy. */
   readonly entries: (CompiledEntry | null)[];
+  /** Per function: its listed entry (ListedEntry) when it is compiled and the
+   *  backend has one (the wasm backend's generated adapters), else null. Set
+   *  with entries[f]. */
+  readonly listedEntries: (ListedEntry | null)[];
   /** Runs an interpreted frame already pushed at fp until it returns, from
    *  position startPc (set by the embedding; compiled code deoptimizes into
    *  it, and its c2i adapters call it directly). The raw result is in the
@@ -258,7 +271,7 @@ export class Runtime implements RootSource {
 
   constructor(readonly mod: BcModule, private readonly opts: RuntimeOptions) {
     const image = codeImage(mod.functions.map((f) => f.code));
-    const lists = argLists(image, mod.functions.map((f) => f.params), HEADER_SLOTS, (this.globalsSlot + mod.globals.length) << 3,
+    const lists = argLists(image, mod.functions.map((f) => f.params), mod.functions.map((f) => f.regKinds.length), HEADER_SLOTS, (this.globalsSlot + mod.globals.length) << 3,
       [Op.MOVI_MOVES_CALL, Op.MOVR_MOVES_CALL, Op.MOVF_MOVES_CALL], [Op.MOVI, Op.MOVR, Op.MOVF], Op.CALL);
     const listsSlot = this.globalsSlot + mod.globals.length;
     this.stackStartSlot = align(listsSlot + ((lists.words.length + 1) >> 1), 2);
@@ -302,6 +315,7 @@ export class Runtime implements RootSource {
     this.externs = mod.externs.map((e) => opts.externs[e.name]!);
     this.sp = this.stackStartSlot;
     this.entries = mod.functions.map(() => null);
+    this.listedEntries = mod.functions.map(() => null);
     this.topFp = -1;
   }
 
@@ -385,7 +399,7 @@ export class Runtime implements RootSource {
   interpretPastHostLimit(fp: number): number {
     const i32 = this.mem.i32;
     const f = frameFn(i32, fp);
-    i32[headerAt(fp) + Hdr.RESULT_REG] = TO_HOST;
+    i32[headerAt(fp) + Hdr.RETURN_AT] = TO_HOST;
     if (fp + this.frameSizes[f]! > this.stackEndSlot) {
       try { this.callInNextSegment(fp, f); } catch (e) { throw e instanceof Trap ? stackOverflowAt(this.mem.i32, fp, e) : e; }
     } else {
@@ -437,7 +451,7 @@ export class Runtime implements RootSource {
     const i32 = this.mem.i32;
     const f = frameFn(i32, fp);
     this.tiering.onDeopt(f, pc, reason);
-    i32[headerAt(fp) + Hdr.RESULT_REG] = TO_HOST;
+    i32[headerAt(fp) + Hdr.RETURN_AT] = TO_HOST;
     this.interpretFrame(fp, InterpEntry.RESUME, pc);
     return this.retKinds[f] === Kind.F ? this.resultF : this.resultI;
   }

@@ -175,6 +175,15 @@ export class TierEventLog {
     }) as E;
   }
 
+  /** A listed i2c entry (runtime.ts, ListedEntry) that counts its calls (all
+   *  from interpreted frames). */
+  countingListedI2c<E extends (callerFp: number, list: number) => void>(entry: E): E {
+    return ((callerFp: number, list: number) => {
+      this.interpToCompiled++;
+      entry(callerFp, list);
+    }) as E;
+  }
+
   /** The generated c2i adapters' entry into the loop (runtime.ts, AdapterEntry),
    *  counting its calls. */
   countingAdapterEntry(enter: (fp: number, pc: number) => number): (fp: number, pc: number) => number {

@@ -261,11 +261,13 @@ test('argument lists: a run moving registers into the parameters has one; one mo
   const twice = [Op['MOVI+(MOVI|MOVR|MOVF)*+CALL'], 6, 1, Op.MOVI, 6, 2, ...call];    // a written twice
   const code = Int32Array.from([...good, ...outside, ...fromArea, ...twice]);
   const image = { code, bases: Int32Array.of(0) };
-  const { words, at } = argLists(image, [[], [1, 1, 1]], H, 800, RUNS, MOVES, Op.CALL);
+  const { words, at } = argLists(image, [[], [1, 1, 1]], [9, 5], H, 800, RUNS, MOVES, Op.CALL);
   assert.equal(at[0], 800);
   assert.equal(at[1], 6, 'the CALL of the run');
   assert.equal(at[2], 1, 'the callee');
-  assert.deepEqual([...words], [(2 - 6) * 8, 8, (1 - 6) * 8]);
+  assert.equal(at[3], 4 + H + 5, 'the end of the callee\'s frame from the caller\'s fp');
+  // The call (callee, its fp from the caller's, the result register, the resume position), then the arguments.
+  assert.deepEqual([...words], [1, 4 + H, 0, 10, (2 - 6) * 8, 8, (1 - 6) * 8]);
   for (const p of [10, 20, 30]) assert.equal(at[p], 0, `no list for the run at ${p}`);
 });
 

@@ -10,7 +10,7 @@
 //                               result at byte address dstAddr.
 //   c2i(fp, args...) -> result  compiled code's way into an interpreted callee
 //                               (its table slot): stores the arguments into the
-//                               frame slots, writes the header's RESULT_REG =
+//                               frame slots, writes the header's RETURN_AT =
 //                               TO_HOST ("return to the host", i.e. back here),
 //                               lowers the host-stack limit, runs the
 //                               interpreter's loop on that frame (env.adapterEntry:
@@ -63,7 +63,7 @@ export function c2iSource(s: Shape, crossingSlots: number): string {
     'const mem = env.mem, enter = env.adapterEntry.enter, resume = env.adapterEntry.resume;',
     `return function c2i_${ident(s)}(${params}) {`,
     `  const fpi = fp << 1, I32 = mem.i32${usesF64(s) ? ', F64 = mem.f64' : ''};`,
-    `  I32[fpi + ${headerAt(0) + Hdr.RESULT_REG}] = ${TO_HOST};`,
+    `  I32[fpi + ${headerAt(0) + Hdr.RETURN_AT}] = ${TO_HOST};`,
     ...s.params.map((k, i) => `  ${slot(k, i)} = a${i};`),
     `  const limit = I32[${HOST_LIMIT_WORD}];`,
     `  I32[${HOST_LIMIT_WORD}] = limit - ${crossingSlots};`,

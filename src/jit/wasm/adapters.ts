@@ -16,8 +16,13 @@
 //     call_indirect (shape)
 //     [f64.store / i32.store at dstAddr]
 //
+//   i2cl(callerFp, list):  the same for a listed call (runtime.ts ListedEntry):
+//     fn, calleeFp, dstAddr and resumePc from the list's first words
+//     (bytecode/code-image.ts, ArgList: fn, calleeFp - callerFp, the result
+//     register, resumePc), the arguments through the list as above
+//
 //   c2i(fp, args...) -> result:           compiled code's way into the interpreter
-//     header RESULT_REG := TO_HOST        ;; return to the host: back here
+//     header RETURN_AT := TO_HOST        ;; return to the host: back here
 //     (store arg i to slot fp + i) ...
 //     limit := HOST_LIMIT_WORD ; HOST_LIMIT_WORD := limit - crossingSlots
 //     pos := call $enter(fp, ADAPTER_PC)  ;; the interpreter's loop itself
@@ -31,12 +36,13 @@
 // h.enter and h.resume (rt.adapterEntry: (fp, pc) -> pos and (pos) -> (), all
 // i32: with matching arity V8 calls the JS function straight from the
 // wasm-to-JS wrapper).
-// Exports: `c2i SHAPE` (SHAPE: shapeKey) and `i2c`.
+// Exports: `c2i SHAPE` (SHAPE: shapeKey), `i2c` and `i2cl`.
 //
 // Under --adapters=generic the c2i adapters are not generated: typedGenericC2iModule
 // re-exports the hand-written generic ones (../generic-adapters.ts) typed per shape.
 
 import { Kind } from '../../bytecode/opcodes.js';
+import { ArgList } from '../../bytecode/code-image.js';
 import { Hdr, TO_HOST, headerByteOffset } from '../../runtime/frames.js';
 import { SCRATCH_SLOT, HOST_LIMIT_WORD, TOP_FP_WORD, ADAPTER_PC, ADAPTER_DONE } from '../../runtime/runtime.js';
 import { shapeKey, type Shape } from '../backend.js';
@@ -58,7 +64,7 @@ export function adapterModule(c2i: readonly Shape[], functions: readonly Shape[]
   const enter = c2i.length > 0 ? mb.importFunction('h', 'enter', mb.addType([ValType.I32, ValType.I32], [ValType.I32])) : -1;
   const resume = c2i.length > 0 ? mb.importFunction('h', 'resume', mb.addType([ValType.I32], [])) : -1;
   for (const s of c2i) addC2i(mb, s, enter, resume, crossingSlots);
-  if (functions.length > 0) addI2c(mb, functions);
+  if (functions.length > 0) { addI2c(mb, functions); addListedI2c(mb, functions); }
   return mb;
 }
 
@@ -116,11 +122,54 @@ function addI2c(mb: WasmModuleBuilder, functions: readonly Shape[]): void {
   mb.exportFunction('i2c', wb.index);
 }
 
+/** The listed i2c adapter of every function (runtime.ts, ListedEntry): the
+ *  i2c's listed calls, with the callee, its frame, the result's register and
+ *  the resume position read from the list (two parameters instead of six:
+ *  V8's JS -> wasm call passes a sixth on the stack, and the interpreter
+ *  computes none of them). */
+function addListedI2c(mb: WasmModuleBuilder, functions: readonly Shape[]): void {
+  const shapes = functionShapes(functions).filter((s) => s.params.length > 0), keys = shapes.map(shapeKey);
+  if (shapes.length === 0) return;
+  const wb = mb.addFunction(mb.addType([ValType.I32, ValType.I32], []), 'i2cl');
+  const [callerFp, list] = [wb.param(0), wb.param(1)];
+  const fn = wb.local(ValType.I32), fp = wb.local(ValType.I32), fpb = wb.local(ValType.I32), hb = wb.local(ValType.I32), dst = wb.local(ValType.I32);
+  wb.localGet(list); wb.load(W.I32_LOAD, 2, ArgList.FN * 4); wb.localSet(fn);
+  wb.localGet(callerFp); wb.localGet(list); wb.load(W.I32_LOAD, 2, ArgList.BASE * 4); wb.op(W.I32_ADD); wb.localTee(fp);
+  wb.i32Const(3); wb.op(W.I32_SHL); wb.localTee(fpb);
+  wb.i32Const(-headerByteOffset(Hdr.FN)); wb.op(W.I32_SUB); wb.localSet(hb);
+  wb.localGet(hb); wb.localGet(fn); wb.store(W.I32_STORE, 2, 0);
+  wb.localGet(hb); wb.localGet(callerFp); wb.store(W.I32_STORE, 2, (Hdr.CALLER_FP - Hdr.FN) * 4);
+  wb.localGet(hb); wb.localGet(list); wb.load(W.I32_LOAD, 2, ArgList.RESUME_PC * 4); wb.store(W.I32_STORE, 2, (Hdr.RESUME_PC - Hdr.FN) * 4);
+  wb.localGet(callerFp); wb.localGet(list); wb.load(W.I32_LOAD, 2, ArgList.DST * 4); wb.op(W.I32_ADD);
+  wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(dst);
+  const blocks = shapes.map(() => wb.block()).reverse();
+  if (shapes.length > 1) {
+    wb.localGet(fn);
+    // A function of no parameters has no list: its slot goes anywhere.
+    wb.brTable(functions.map((f) => blocks[Math.max(0, keys.indexOf(shapeKey(f)))]!), blocks[0]!);
+  }
+  shapes.forEach((s, k) => {
+    wb.end();
+    if (s.ret !== null) wb.localGet(dst);
+    wb.localGet(fp);
+    s.params.forEach((kind, i) => {
+      wb.localGet(fpb); wb.localGet(list); wb.load(W.I32_LOAD, 2, (ArgList.ARGS + i) * 4); wb.op(W.I32_ADD);
+      wb.load(kind === Kind.F ? W.F64_LOAD : W.I32_LOAD, kind === Kind.F ? 3 : 2, 0);
+    });
+    wb.localGet(fn);
+    wb.callIndirect(shapeType(mb, s.params, s.ret));
+    if (s.ret !== null) wb.store(s.ret === Kind.F ? W.F64_STORE : W.I32_STORE, s.ret === Kind.F ? 3 : 2, 0);
+    if (k < shapes.length - 1) wb.return_();
+  });
+  wb.finish();
+  mb.exportFunction('i2cl', wb.index);
+}
+
 function addC2i(mb: WasmModuleBuilder, s: Shape, enter: number, resume: number, crossingSlots: number): void {
   const wb = mb.addFunction(shapeType(mb, s.params, s.ret), `c2i_${shapeKey(s)}`);
   const fpb = wb.local(ValType.I32), limit = wb.local(ValType.I32), pos = wb.local(ValType.I32);
   wb.localGet(wb.param(0)); wb.i32Const(3); wb.op(W.I32_SHL); wb.localSet(fpb);
-  wb.localGet(fpb); wb.i32Const(headerByteOffset(Hdr.RESULT_REG)); wb.op(W.I32_ADD);
+  wb.localGet(fpb); wb.i32Const(headerByteOffset(Hdr.RETURN_AT)); wb.op(W.I32_ADD);
   wb.i32Const(TO_HOST); wb.store(W.I32_STORE, 2, 0);
   s.params.forEach((k, i) => {
     wb.localGet(fpb); wb.localGet(wb.param(i + 1));

@@ -10,7 +10,7 @@
 // imports one: a run whose compiled code makes no strings never pays for it).
 
 import type { BcFunction } from '../../bytecode/module.js';
-import type { Runtime, CompiledEntry } from '../../runtime/runtime.js';
+import type { Runtime, CompiledEntry, ListedEntry } from '../../runtime/runtime.js';
 import { helperImports } from '../helpers.js';
 import type { GuestFn } from '../generic-adapters.js';
 import type { CompilePlan } from '../../runtime/tiering.js';
@@ -77,7 +77,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
    *  from the thread; null before. */
   private preloaded: WebAssembly.Exports | null = null;
   /** The i2c adapter, when made on its own (the first install, in auto mode). */
-  private i2cAll: WebAssembly.ExportValue | undefined = undefined;
+  private i2cAll: WebAssembly.Exports | undefined = undefined;
 
   constructor(rt: Runtime, opts: BackendOptions) {
     super(rt, opts);
@@ -218,7 +218,17 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
 
   /** The one i2c adapter of every function (adapters.ts), whatever the shape. */
   protected makeI2c(_s: Shape): CompiledEntry {
-    return (this.preloaded?.i2c ?? (this.i2cAll ??= this.adapters([], this.mod.functions).i2c)) as CompiledEntry;
+    return this.i2cExports().i2c as CompiledEntry;
+  }
+
+  /** The listed i2c (adapters.ts) beside the i2c; none under --adapters=generic. */
+  protected listedI2c(): ListedEntry | null {
+    return this.opts.adapters === 'generic' ? null : (this.i2cExports().i2cl as ListedEntry | undefined) ?? null;
+  }
+
+  /** The exports holding the i2c adapters: the preloaded module's, or one of their own. */
+  private i2cExports(): WebAssembly.Exports {
+    return this.preloaded?.i2c !== undefined ? this.preloaded : (this.i2cAll ??= this.adapters([], this.mod.functions));
   }
 
   // The first request makes the c2i adapters of every function's shape at once,

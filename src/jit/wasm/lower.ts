@@ -1780,7 +1780,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     wb.localGet(this.fpb); wb.localGet(this.fp); wb.store(W.I32_STORE, 2, calleeBase + headerByteOffset(Hdr.CALLER_FP));
     wb.localGet(this.fpb); wb.i32Const(pc + instrLength(this.code[pc] as Op));
     wb.store(W.I32_STORE, 2, calleeBase + headerByteOffset(Hdr.RESUME_PC));
-    // RESULT_REG is written by the c2i adapter, the only way from compiled code
+    // RETURN_AT is written by the c2i adapter, the only way from compiled code
     // into an interpreted frame (compiled callees never read it).
   }
 
