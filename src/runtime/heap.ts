@@ -8,7 +8,8 @@
 //   OLD (the mark bit) is set on every object that survived a collection and stays
 //   set (sticky marks, gc.ts): an object without it was allocated since the last
 //   collection (young). LOGGED: the object is in the remembered set.
-//   word 1: length (strings: UTF-16 units; arrays: elements; structs: 0;
+//   word 1: length (strings: UTF-16 units; arrays: elements; structs: 0, but
+//           a rope (a struct of the internal type ropeIndex): its UTF-16 units;
 //           free blocks: the block's size in bytes)
 // and its payload follows at +8:
 //   string               u16 code units

@@ -10,8 +10,9 @@
 // asks the runtime for a new one (the `refill` helper, which may collect: the
 // operands stay valid, nothing moves, and they are roots in the caller's frame)
 // and bumps there. It falls back to the JavaScript helper of the same name when
-// its checks fail (the helper raises the trap) or for strings too long for the
-// fast path. The frame is already published when compiled code calls one of
+// its checks fail (the helper raises the trap), for strings too long for the
+// fast path, and for ropes (runtime/heap.ts): a concatenation from the rope
+// threshold on makes one there, and an operand that is a rope is read there. The frame is already published when compiled code calls one of
 // these (the opcodes are `publishes`), so the runtime finds it.
 // What must stay true: each export has exactly its helper's signature
 // (bytecode/helpers.ts) and builds the same string, byte for byte, as the
