@@ -15,7 +15,7 @@
 import { MATH_BUILTINS, type MathBuiltin } from '../bytecode/builtins.js';
 import type { FixedHelper, Helper } from '../bytecode/helpers.js';
 import { Trap, GuestFault } from '../runtime/errors.js';
-import { HEADER_BYTES, type ArrayKind } from '../runtime/heap.js';
+import type { ArrayKind } from '../runtime/heap.js';
 import { frameFn } from '../runtime/frames.js';
 import { type Runtime, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT } from '../runtime/runtime.js';
 import { callExtern } from '../runtime/externs.js';
@@ -83,8 +83,9 @@ export function helperImports(rt: Runtime): Readonly<Record<Helper, HelperFn>> {
     sb_str: guarded(rt, (b: number) => stringOf(heap, b)),
     substr: guarded(rt, (s: number, a: number, b: number) => heap.substr(s, a, b)),
     streq: (a: number, b: number) => (heap.stringsEqual(a, b) ? 1 : 0),
-    flat: (s: number) => heap.flat(s),
-    rope_unit: (s: number, i: number) => { const f = heap.flat(s); return heap.mem.u16[((f + HEADER_BYTES) >> 1) + i]!; },
+    flat: (s: number, fp: number, pc: number) => {
+      try { return heap.flat(s); } catch (e) { throw e instanceof Trap ? faultAt(rt, e, fp, pc) : e; }
+    },
     tostr_i: guarded(rt, (x: number) => str(String(x))),
     tostr_f: guarded(rt, (x: number) => str(formatF64(x))),
     tostr_b: guarded(rt, (x: number) => str(x ? 'true' : 'false')),

@@ -92,3 +92,22 @@ fn main() { }`;
     assert.equal(r.program.call('build', 3000, 'xyz'), 'xyz'.repeat(3000));
   }
 });
+
+test('ropes: no room to flatten is `out of memory` at the s[i], the same in every mode', () => {
+  const src = `fn build(p: str, n: i32) -> str { var s = ""; while s.len < n * p.len { s = s + p; } return s; }
+fn main() {
+  var p = "";
+  for i in 0..1000 { p = p + "x"; }
+  let a = new [str](8);
+  for k in 0..8 { a[k] = build(p, 900); }
+  var t = 0;
+  for k in 0..8 { t = t + a[k][k]; print(t); }
+}
+`;
+  for (const flags of MODES) {
+    const r = spawnSync(process.execPath, [bin, 'run', ...flags, '--max-heap=8', '-e', src], { encoding: 'utf8' });
+    assert.equal(r.status, 1, flags.join(' '));
+    assert.equal(r.stdout, '120\n240\n360\n480\n', flags.join(' '));
+    assert.match(r.stderr, /^runtime error: out of memory\n\s+at main \(.*:8\)/, flags.join(' '));
+  }
+});

@@ -556,12 +556,13 @@ class JsFnLowering implements StructuredSink<Label> {
         return this.writeBarrier(op, r(0), r(1), r(2));
       case Op.LEN: return this.set(a(0), Kind.I, `I32[(${r(1)} >> 2) + 1]`);
       case Op.SGET: {
-        // A rope (runtime/heap.ts, ropes) is read through rope_unit, which may
-        // flatten it and so grow the memory: the views are read again then.
-        const flat = `(I32[${r(1)} >> 2] & ${KIND_MASK}) === ${ObjKind.STR}`;
-        this.set(a(0), Kind.I, `${flat} ? ${this.view('U16')}[(${r(1)} >> 1) + ${HEADER_BYTES / 2} + ${r(2)}] : ${this.use('rope_unit')}(${r(1)}, ${r(2)})`);
-        this.line(`if (!(${flat})) {`); this.refresh(); this.line('}');
-        return;
+        // A rope (runtime/heap.ts, ropes) is read through its flat string (at
+        // +8 once flattened); `flat` makes it, and may grow the memory: the
+        // views are read again then.
+        const s = r(1), isStr = `(I32[${s} >> 2] & ${KIND_MASK}) === ${ObjKind.STR}`;
+        this.line(`if (!(${isStr}) && I32[(${s} >> 2) + 3] !== 0) { ${this.fuelStoreText()}${this.use('flat')}(${s}, fp, ${this.pc});`);
+        this.refresh(); this.line('}');
+        return this.set(a(0), Kind.I, `${this.view('U16')}[((${isStr} ? ${s} : I32[(${s} >> 2) + 2]) >> 1) + ${HEADER_BYTES / 2} + ${r(2)}]`);
       }
       case Op.CONCAT:
         this.publish();

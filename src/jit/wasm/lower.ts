@@ -207,7 +207,7 @@ const CMP: Readonly<Record<Cmp, number>> = {
  *  write barrier's slow path, string equality, f64 math): the kept counter is
  *  not written back before them. A write-back there only made code: richards'
  *  tier-2 `run_richards` has 80 `remember` sites, 500 of its 23,600 bytes. */
-const BLIND_TO_FUEL: ReadonlySet<Helper> = new Set<Helper>(['remember', 'streq', 'flat', 'fmod', ...MATH1_FNS, ...MATH2_FNS]);
+const BLIND_TO_FUEL: ReadonlySet<Helper> = new Set<Helper>(['remember', 'streq', 'fmod', ...MATH1_FNS, ...MATH2_FNS]);
 
 /** Math built-ins that are one wasm instruction (the others call their helper). */
 const NATIVE_MATH: Partial<Record<MathBuiltin, number>> = { floor: W.F64_FLOOR, ceil: W.F64_CEIL, abs: W.F64_ABS };
@@ -1317,7 +1317,8 @@ class WasmFnLowering implements StructuredSink<Label> {
 
   /** R[dst] := code unit i of string s (checked already). A rope (runtime/heap.ts,
    *  ropes) is read through its flat string: one hop when flattened, else the
-   *  `flat` helper (never collects; may grow the memory). */
+   *  `flat` helper (never collects; may grow the memory; traps `out of memory`
+   *  at this frame and position when the heap has no room). */
   private stringUnit(dst: number, s: number, i: number): void {
     const wb = this.wb, t = wb.local(ValType.I32);
     this.get(s); wb.localTee(t);
@@ -1327,7 +1328,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     wb.if_();
     wb.localGet(t); wb.load(W.I32_LOAD, 2, 8); wb.localSet(t);
     wb.else_();
-    wb.localGet(t); this.callHelper('flat'); wb.localSet(t);
+    this.frameSeen(); wb.localGet(t); wb.localGet(this.fp); wb.i32Const(this.pc); this.callHelper('flat'); wb.localSet(t);
     wb.end();
     wb.end();
     wb.localGet(t); this.get(i); wb.i32Const(1); wb.op(W.I32_SHL); wb.op(W.I32_ADD);
