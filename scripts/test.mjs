@@ -37,6 +37,11 @@ const steps = [
   ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=opt', ...STRESS]],
   ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=opt', '--deopt-stress']],
   ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=opt', '--deopt-stress', ...STRESS]],
+  // Ropes (runtime/heap.ts): every concatenation of non-empty strings a rope,
+  // with tier-up at every chance and a collection at every allocation, and on
+  // the JS backend.
+  ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=auto', '--jit-threshold=1', '--rope-stress', ...STRESS]],
+  ['corpus', ['--jitless'], ['tests/corpus-inproc.mjs', '--tier=jit', '--rope-stress']],
   // The generic adapters (--adapters=generic): tier-up at every chance crosses both ways.
   ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=auto', '--jit-threshold=1', '--adapters=generic']],
   // Host-stack budget of one slot: every compiled call continues in the interpreter.

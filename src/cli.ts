@@ -65,6 +65,8 @@ Options:
                        every compiled call in the interpreter (debug)
   --gc-stress          collect garbage at every allocation (debug)
   --verify-heap        check heap invariants around every collection (debug)
+  --rope-stress        make every concatenation of two non-empty strings a rope
+                       (debug; normally from 256 code units)
   --trace-gc           print one line per collection to stderr
   --gc-stats           print a summary of all collections to stderr at exit
   -h, --help           print this help and exit
@@ -190,6 +192,7 @@ function parseOption(a: string, p: Parsed): void {
     }
     case '--gc-stress': p.opts.gcStress = noValue(flag, value); return;
     case '--verify-heap': p.opts.verifyHeap = noValue(flag, value); return;
+    case '--rope-stress': p.opts.ropeStress = noValue(flag, value); return;
     case '--trace-gc': p.opts.traceGc = noValue(flag, value); return;
     case '--gc-stats': p.opts.gcStats = noValue(flag, value); return;
     default: throw new UsageError(`unknown option '${a}' (see tiervm --help)`);

@@ -156,6 +156,10 @@ export const DEFAULTS = {
   gcStress: false,
   /** Debug: verify the heap before and after every collection (--verify-heap). */
   verifyHeap: false,
+  /** Debug: every concatenation of two non-empty strings makes a rope
+   *  (--rope-stress: the rope threshold is 1 instead of ROPE_MIN), so every
+   *  reader of code units meets ropes. */
+  ropeStress: false,
   /** Debug: every guard of tier-2 code fails the first time it is reached, and
    *  every conditional jump and CALLV of tier-2 code is such a guard, so every
    *  deopt path runs (--deopt-stress). */

@@ -72,6 +72,8 @@ export interface VmOptions {
   gcStress?: boolean;
   /** Check the heap's invariants before and after every collection (debug). */
   verifyHeap?: boolean;
+  /** Every concatenation of two non-empty strings makes a rope (debug). */
+  ropeStress?: boolean;
   /** Write one line per collection to stderr. */
   traceGc?: boolean;
   /** Write a summary of all collections to stderr when the program ends. */
@@ -505,6 +507,7 @@ const OPTION_CHECKS: { readonly [K in keyof Required<VmOptions>]: Check } = {
   externs: externsProblem,
   gcStress: isBoolean,
   verifyHeap: isBoolean,
+  ropeStress: isBoolean,
   traceGc: isBoolean,
   gcStats: isBoolean,
   jitThreshold: inRange('jitThreshold'),

@@ -44,6 +44,10 @@ export const FIXED_HELPERS = {
   sb_append: 'ii>i', sb_str: 'i>i',
   substr: 'iii>i',
   streq: 'ii>i',
+  /** (rope, fp, pc) -> its flat string (runtime/heap.ts, ropes), for s[i] at
+   *  that frame and position. Never collects (may grow the memory); traps
+   *  (`out of memory`) only when the heap has no room for the flat string. */
+  flat: 'iii>i',
   tostr_i: 'i>i', tostr_f: 'f>i', tostr_b: 'i>i',
   fixed: 'fi>i', chr: 'i>i',
   parse_i: 'i>i', parse_f: 'i>f',

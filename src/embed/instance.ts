@@ -476,6 +476,7 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrup
       useWasmMemory: (o.tier ?? DEFAULTS.tier) !== 'interp' && hostHasWasmMemory(),
       gcStress: o.gcStress ?? DEFAULTS.gcStress,
       verifyHeap: o.verifyHeap ?? DEFAULTS.verifyHeap,
+      ropeStress: o.ropeStress ?? DEFAULTS.ropeStress,
       traceGc: o.traceGc ? (line) => io.stderr(line + '\n') : null,
       limits: { maxSteps: o.maxSteps ?? null, deadlineMs: o.deadlineMs ?? null, interrupt, pollSteps: FUEL_POLL_STEPS },
     });

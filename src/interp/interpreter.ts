@@ -72,7 +72,7 @@
 import { Op, OP_INFO, HEADER_SLOTS as HEADER_SLOTS_IMPORTED, Kind } from '../bytecode/opcodes.js';
 import { MATH1_IMPLS, MATH2_IMPLS } from '../bytecode/builtins.js';
 import { Trap, GuestFault } from '../runtime/errors.js';
-import { arrayKindFor, barrierNeeded, youngRef } from '../runtime/heap.js';
+import { arrayKindFor, barrierNeeded, youngRef, KIND_MASK, ObjKind } from '../runtime/heap.js';
 import type { Memory } from '../runtime/memory.js';
 import * as runtimeCells from '../runtime/runtime.js';
 import { type Runtime, type CompiledEntry, type ListedEntry, type InterpretFrame, type AdapterEntry, InterpEntry } from '../runtime/runtime.js';
@@ -692,6 +692,11 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
                 const s = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (s === 0) nullRef();
                 const i = I32[(fp + code[(pc + 3) | 0]!) << 1]!, len = I32[((s >> 2) + 1) | 0]!;
                 if (i >>> 0 >= len) outOfBounds(i, len);
+                if ((I32[s >> 2]! & KIND_MASK) !== ObjKind.STR) {
+                  // A rope: its flat string (made once; may grow the memory).
+                  const f = heap.flat(s);
+                  mem.i32[(fp + code[(pc + 1) | 0]!) << 1] = mem.u16[((f >> 1) + 4 + i) | 0]!; pc = (pc + 4) | 0; break;
+                }
                 I32[(fp + code[(pc + 1) | 0]!) << 1] = U16[((s >> 1) + 4 + i) | 0]!; pc = (pc + 4) | 0; continue;
               }
               case Op.CONCAT: {

@@ -83,6 +83,9 @@ export function helperImports(rt: Runtime): Readonly<Record<Helper, HelperFn>> {
     sb_str: guarded(rt, (b: number) => stringOf(heap, b)),
     substr: guarded(rt, (s: number, a: number, b: number) => heap.substr(s, a, b)),
     streq: (a: number, b: number) => (heap.stringsEqual(a, b) ? 1 : 0),
+    flat: (s: number, fp: number, pc: number) => {
+      try { return heap.flat(s); } catch (e) { throw e instanceof Trap ? faultAt(rt, e, fp, pc) : e; }
+    },
     tostr_i: guarded(rt, (x: number) => str(String(x))),
     tostr_f: guarded(rt, (x: number) => str(formatF64(x))),
     tostr_b: guarded(rt, (x: number) => str(x ? 'true' : 'false')),

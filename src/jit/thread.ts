@@ -40,6 +40,8 @@ export interface ThreadInit {
   tableSize: number;
   /** The heap's one-unit string cache (the string helpers' module bakes it in). */
   charCache: number;
+  /** The heap's rope threshold (the string helpers' module bakes it in). */
+  ropeMin: number;
   /** The heap's hole ring (the refill module bakes it in). */
   ring: number;
   /** Whether the adapters are generated per shape (false: --adapters=generic,

@@ -8,7 +8,8 @@
 //   OLD (the mark bit) is set on every object that survived a collection and stays
 //   set (sticky marks, gc.ts): an object without it was allocated since the last
 //   collection (young). LOGGED: the object is in the remembered set.
-//   word 1: length (strings: UTF-16 units; arrays: elements; structs: 0;
+//   word 1: length (strings: UTF-16 units; arrays: elements; structs: 0, but
+//           a rope (a struct of the internal type ropeIndex): its UTF-16 units;
 //           free blocks: the block's size in bytes)
 // and its payload follows at +8:
 //   string               u16 code units
@@ -136,6 +137,12 @@ export function youngRef(i32: Int32Array, value: number): boolean {
   return value !== 0 && (i32[value >> 2]! & MARK_BIT) === 0;
 }
 export const KIND_MASK = 7;
+/** A concatenation whose result is at least this many code units long makes a
+ *  rope instead of a copy (see "ropes" below; docs/architecture.md, Ropes):
+ *  the string builder's SHORT_UNITS. 1 under --rope-stress (config.ts). */
+export const ROPE_MIN = 256;
+/** A rope's block: the header (word 1: the length), left, right. */
+export const ROPE_BYTES = 16;
 export const MIN_BLOCK = 16;
 /** i32 index of the allocation cursor and of the end of its window. */
 export const CURSOR_WORD = 4;
@@ -976,10 +983,17 @@ export class Heap {
     return addr;
   }
 
+  /** The text of string or rope `addr`. Allocates nothing in the heap (a rope
+   *  is read where it is, not flattened): safe wherever a string is read. */
   readString(addr: number): string {
     const len = this.mem.i32[(addr >> 2) + 1]!;
-    const base = (addr + HEADER_BYTES) >> 1;
-    const u16 = this.mem.u16;
+    let base = (addr + HEADER_BYTES) >> 1;
+    let u16 = this.mem.u16;
+    if (this.isRope(addr)) {
+      const f = this.flatOrRope(this.mem.i32, addr);
+      if (f !== addr) base = (f + HEADER_BYTES) >> 1;
+      else { u16 = this.unitsOf(addr); base = 0; }
+    }
     if (len < 64) {
       let s = '';
       for (let i = 0; i < len; i++) s += String.fromCharCode(u16[base + i]!);
@@ -992,11 +1006,50 @@ export class Heap {
     return s;
   }
 
+  // ---- ropes -------------------------------------------------------------------
+  //
+  // A concatenation whose result is at least ropeMin code units long, of two
+  // non-empty operands, makes a rope (as V8's ConsString): a STRUCT of the
+  // internal struct type ropeIndex (Runtime appends it after the program's
+  // structs: 16 bytes, reference fields left at +8 and right at +12) whose
+  // word 1 holds its length in code units, where a string has it. So LEN reads
+  // it unchanged, and the collector traces and moves it as any struct. A
+  // program never tells a rope from a string (its static type is str): only
+  // what reads code units does, and it asks flat() for them. A rope is at
+  // least ropeMin units long (so a concatenation whose result is shorter has
+  // two flat operands: the inline fast paths rely on it). flat() copies the
+  // units into a new string once, iteratively (a rope of 10^6 appends is 10^6
+  // deep), and keeps it in the rope (left := flat, right := null), so later
+  // reads are one hop. The flat string is allocated OLD (allocOld, as a
+  // frame-stack segment is), which never collects: flat() may run where no
+  // frame is published (s[i] in compiled code, string equality). It may grow
+  // the memory: callers re-read their views.
+
+  /** Index of the rope struct type (Runtime sets it: the program's struct count). */
+  ropeIndex = -1;
+  /** A concatenation this many code units long or longer makes a rope
+   *  (config.ts: ROPE_MIN; 1 under --rope-stress). */
+  ropeMin = 0x7fffffff;
+
+  /** Is the object at `addr` (not null) a rope? */
+  isRope(addr: number): boolean {
+    return (this.mem.i32[addr >> 2]! & KIND_MASK) === ObjKind.STRUCT;
+  }
+
   /** a + b. Both operands must be reachable from roots: allocation may collect. */
   concat(a: number, b: number): number {
     const la = this.mem.i32[(a >> 2) + 1]!;
     const lb = this.mem.i32[(b >> 2) + 1]!;
+    if (la === 0) return b;
+    if (lb === 0) return a;
     if (la + lb > (this.limit - this.start) / 2) throw new Trap('out of memory');
+    if (la + lb >= this.ropeMin) {
+      const r = this.alloc(ROPE_BYTES, ObjKind.STRUCT | (this.ropeIndex << 8), la + lb);
+      const i32 = this.mem.i32;   // young: no barrier; a and b are roots, never moved
+      i32[(r >> 2) + 2] = a;
+      i32[(r >> 2) + 3] = b;
+      return r;
+    }
     const r = this.alloc(HEADER_BYTES + (la + lb) * 2, ObjKind.STR, la + lb);
     const u16 = this.mem.u16;   // read after alloc: memory may have grown
     const dst = (r + HEADER_BYTES) >> 1;
@@ -1005,9 +1058,80 @@ export class Heap {
     return r;
   }
 
+  /** The flat string with the code units of `s` (a string: itself; a rope:
+   *  flattened once, see above). Never collects; may grow the memory. */
+  flat(s: number): number {
+    const i32 = this.mem.i32;
+    if ((i32[s >> 2]! & KIND_MASK) === ObjKind.STR) return s;
+    if (i32[(s >> 2) + 3] === 0) return i32[(s >> 2) + 2]!;
+    const len = i32[(s >> 2) + 1]!;
+    const size = blockSizeFor(HEADER_BYTES + len * 2);
+    const f = this.allocOld(size);
+    this.endPromotion();
+    if (f === 0) throw new Trap('out of memory');
+    this.allocatedSinceGc += size;
+    this.initOld(f, size, ObjKind.STR, len);
+    this.collector?.allocatedOld(f, size);
+    this.copyRope(s, this.mem.u16, (f + HEADER_BYTES) >> 1);
+    const w = this.mem.i32;
+    w[(s >> 2) + 2] = f;      // f is OLD: no barrier
+    w[(s >> 2) + 3] = 0;
+    return f;
+  }
+
+  /** Copy the code units of string or rope `s` to dst[at ...], iteratively:
+   *  each node writes its right part at the end of its range and goes on
+   *  with its left (appends make left-deep ropes: no stack), a flat left part
+   *  at the start and goes on with its right (prepends); only a node whose
+   *  both parts are unflattened ropes pushes one. */
+  copyRope(s: number, dst: Uint16Array, at: number): void {
+    const i32 = this.mem.i32, u16 = this.mem.u16;
+    const stack: number[] = [];
+    let node = s, end = at + i32[(s >> 2) + 1]!;
+    for (;;) {
+      node = this.flatOrRope(i32, node);
+      const len = i32[(node >> 2) + 1]!;
+      if ((i32[node >> 2]! & KIND_MASK) === ObjKind.STR) {
+        const from = (node + HEADER_BYTES) >> 1;
+        if (dst === u16) u16.copyWithin(end - len, from, from + len); else dst.set(u16.subarray(from, from + len), end - len);
+        if (stack.length === 0) return;
+        end = stack.pop()!; node = stack.pop()!;
+        continue;
+      }
+      const l = this.flatOrRope(i32, i32[(node >> 2) + 2]!), r = this.flatOrRope(i32, i32[(node >> 2) + 3]!);
+      const lr = i32[(r >> 2) + 1]!;
+      if ((i32[r >> 2]! & KIND_MASK) === ObjKind.STR) {
+        const from = (r + HEADER_BYTES) >> 1;
+        if (dst === u16) u16.copyWithin(end - lr, from, from + lr); else dst.set(u16.subarray(from, from + lr), end - lr);
+        node = l; end -= lr;
+      } else if ((i32[l >> 2]! & KIND_MASK) === ObjKind.STR) {
+        const ll = i32[(l >> 2) + 1]!, from = (l + HEADER_BYTES) >> 1, start = end - len;
+        if (dst === u16) u16.copyWithin(start, from, from + ll); else dst.set(u16.subarray(from, from + ll), start);
+        node = r;
+      } else {
+        stack.push(l, end - lr);
+        node = r;
+      }
+    }
+  }
+
+  /** A flattened rope's flat string; anything else itself. */
+  private flatOrRope(i32: Int32Array, x: number): number {
+    return (i32[x >> 2]! & KIND_MASK) !== ObjKind.STR && i32[(x >> 2) + 3] === 0 ? i32[(x >> 2) + 2]! : x;
+  }
+
+  /** The code units of string or rope `s` in a new host array (allocates
+   *  nothing in the heap). */
+  unitsOf(s: number): Uint16Array {
+    const out = new Uint16Array(this.mem.i32[(s >> 2) + 1]!);
+    this.copyRope(s, out, 0);
+    return out;
+  }
+
   substr(s: number, start: number, end: number): number {
     const len = this.mem.i32[(s >> 2) + 1]!;
     if (!(0 <= start && start <= end && end <= len)) throw new Trap(`range ${start}..${end} out of bounds for length ${len}`);
+    s = this.flat(s);   // OLD: the allocation below does not move it
     const r = this.alloc(HEADER_BYTES + (end - start) * 2, ObjKind.STR, end - start);
     const u16 = this.mem.u16;
     const from = ((s + HEADER_BYTES) >> 1) + start;
@@ -1022,9 +1146,12 @@ export class Heap {
     const i32 = this.mem.i32;
     const len = i32[(a >> 2) + 1]!;
     if (len !== i32[(b >> 2) + 1]) return false;
-    const u16 = this.mem.u16;
-    const pa = (a + HEADER_BYTES) >> 1, pb = (b + HEADER_BYTES) >> 1;
-    for (let i = 0; i < len; i++) if (u16[pa + i] !== u16[pb + i]) return false;
+    a = this.flatOrRope(i32, a); b = this.flatOrRope(i32, b);
+    // A rope not yet flattened is compared from a host copy: equality never
+    // allocates in the heap (compiled code calls it with no frame published).
+    const ua = this.isRope(a) ? this.unitsOf(a) : this.mem.u16, ub = this.isRope(b) ? this.unitsOf(b) : this.mem.u16;
+    const pa = ua === this.mem.u16 ? (a + HEADER_BYTES) >> 1 : 0, pb = ub === this.mem.u16 ? (b + HEADER_BYTES) >> 1 : 0;
+    for (let i = 0; i < len; i++) if (ua[pa + i] !== ub[pb + i]) return false;
     return true;
   }
 }

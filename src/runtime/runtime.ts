@@ -56,7 +56,7 @@ import type { BcModule } from '../bytecode/module.js';
 import { codeImage, argLists } from '../bytecode/code-image.js';
 import { unfuseRuns } from '../bytecode/fuse.js';
 import { Memory, MAX_MEMORY_BYTES } from './memory.js';
-import { Heap, ObjKind } from './heap.js';
+import { Heap, ObjKind, ROPE_MIN, ROPE_BYTES } from './heap.js';
 import { GarbageCollector, type RootSource } from './gc.js';
 import { buildGcMap, type GcMap } from './gcmaps.js';
 import { Output } from './output.js';
@@ -85,6 +85,8 @@ export interface RuntimeOptions {
   useWasmMemory: boolean;
   gcStress: boolean;
   verifyHeap: boolean;
+  /** Every concatenation of two non-empty strings makes a rope (debug). */
+  ropeStress?: boolean;
   traceGc: ((line: string) => void) | null;
   /** Fuel, deadline and interrupt flag of the runs on this runtime. */
   limits: LimitOptions;
@@ -286,8 +288,12 @@ export class Runtime implements RootSource {
     this.heap = new Heap(this.mem, heapStart, heapLimit);
     this.frameStack = new FrameStack(this.heap, stackSlots, firstSlots, STACK_SLACK_SLOTS);
     opts.stdin.maxLineUnits = Math.min(MAX_INPUT_LINE_UNITS, Math.floor((heapLimit - heapStart) / 2));
-    this.heap.structSizes = Int32Array.from(mod.structs, (s) => s.size);
-    this.structRefOffsets = mod.structs.map((s) => Int32Array.from(s.fields.filter((f) => f.kind === Kind.R), (f) => f.offset));
+    // The rope struct type (heap.ts, ropes) follows the program's structs.
+    this.heap.structSizes = Int32Array.from([...mod.structs.map((s) => s.size), ROPE_BYTES]);
+    this.structRefOffsets = [...mod.structs.map((s) => Int32Array.from(s.fields.filter((f) => f.kind === Kind.R), (f) => f.offset)),
+      Int32Array.of(8, 12)];
+    this.heap.ropeIndex = mod.structs.length;
+    this.heap.ropeMin = opts.ropeStress ? 1 : ROPE_MIN;
     this.gcMaps = mod.functions.map((f) => buildGcMap(mod, f));
     this.gc = new GarbageCollector(this.heap, this, { stress: opts.gcStress, verify: opts.verifyHeap, trace: opts.traceGc });
     this.out = new Output(opts.stdout, opts.flushMs);

@@ -16,7 +16,9 @@
 //   collector traces nothing in it) whose element 0 counts the code units held,
 //   the code units following, two per element.
 // SBSTR turns a builder back into a string and leaves a string as it is. A
-// builder never escapes its loop, so no program can observe one.
+// builder never escapes its loop, so no program can observe one. The register's
+// first value, or a piece, may be a rope (runtime/heap.ts): a string here,
+// flattened (heap.flat) where its code units are copied.
 // What must stay true: the wasm backend's fast paths (jit/wasm/strings.ts
 // sb_append, sb_str) make the same choice at the same length.
 
@@ -31,7 +33,9 @@ const ROOM_FACTOR = 2;
 /** Byte address of a builder's first code unit. */
 function unitsAt(b: number): number { return b + HEADER_BYTES + 4; }
 
-function isString(heap: Heap, x: number): boolean { return (heap.mem.i32[x >> 2]! & KIND_MASK) === ObjKind.STR; }
+/** Is x (not null) a string, not a builder? A rope (runtime/heap.ts, ropes) is a
+ *  string here: only a builder is an i32 array. */
+function isString(heap: Heap, x: number): boolean { return (heap.mem.i32[x >> 2]! & KIND_MASK) !== ObjKind.ARR_I; }
 
 /** A new builder with room for `room` code units, holding `used` of them
  *  (uninitialized: the caller copies them in). */
@@ -53,15 +57,19 @@ function copyUnits(heap: Heap, to: number, from: number, n: number): void {
  *  it has room, or one with twice the room it needs). Both operands are roots
  *  in the caller's frame, so allocating moves neither. */
 export function appendTo(heap: Heap, b: number, s: number): number {
-  const i32 = heap.mem.i32;
+  let i32 = heap.mem.i32;
   const len = i32[(s >> 2) + 1]!;
   if (isString(heap, b)) {
     const held = i32[(b >> 2) + 1]!;
     if (held + len <= SHORT_UNITS) return heap.concat(b, s);
+    // Either may be a rope: its flat string is OLD, so the allocation below
+    // moves it no more than the roots b and s.
+    b = heap.flat(b); s = heap.flat(s);
     const to = allocBuilder(heap, ROOM_FACTOR * (held + len), held);
     copyUnits(heap, unitsAt(to), b + HEADER_BYTES, held);
     return appendRoom(heap, to, s, len);
   }
+  s = heap.flat(s); i32 = heap.mem.i32;
   const used = i32[(b >> 2) + 2]!, room = (i32[(b >> 2) + 1]! - 1) * 2;
   if (used + len <= room) return appendRoom(heap, b, s, len);
   const to = allocBuilder(heap, ROOM_FACTOR * (used + len), used);
@@ -77,7 +85,7 @@ function appendRoom(heap: Heap, b: number, s: number, len: number): number {
   return b;
 }
 
-/** SBSTR: the string `b` holds (a string or null: itself). */
+/** SBSTR: the string `b` holds (a string, a rope or null: itself). */
 export function stringOf(heap: Heap, b: number): number {
   if (b === 0 || isString(heap, b)) return b;
   const used = heap.mem.i32[(b >> 2) + 2]!;

@@ -30,6 +30,9 @@ export const MODES = [
   { name: 'jit-gc', opts: { tier: 'jit', gcStress: true, verifyHeap: true }, needs: 'wasm', stress: true },
   { name: 'jit-js-gc', opts: { tier: 'jit', backend: 'js', gcStress: true, verifyHeap: true }, needs: 'js', stress: true },
   { name: 'auto1-gc', opts: { tier: 'auto', jitThreshold: 1, gcStress: true, verifyHeap: true }, needs: 'wasm', stress: true },
+  // Ropes (runtime/heap.ts): every concatenation of non-empty strings a rope.
+  { name: 'auto1-rope', opts: { tier: 'auto', jitThreshold: 1, ropeStress: true }, needs: 'wasm' },
+  { name: 'jit-js-rope-gc', opts: { tier: 'jit', backend: 'js', ropeStress: true, gcStress: true, verifyHeap: true }, needs: 'js', stress: true },
 ];
 
 /** What this host can compile to (detected by trying, as the VM does). */

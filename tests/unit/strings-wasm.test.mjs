@@ -63,7 +63,7 @@ test('wasm string operations build the same strings as the interpreter, with and
   assert.equal(expected.code, 0, expected.out);
   assert.match(expected.out, /^1:48 \n/, 'str(0) is "0"');
   for (const mode of MODES) {
-    for (const extra of [{}, { gcStress: true, verifyHeap: true }]) {
+    for (const extra of [{}, { gcStress: true, verifyHeap: true }, { ropeStress: true }, { ropeStress: true, gcStress: true, verifyHeap: true }]) {
       assert.equal(run(EDGES, mode, extra).out, expected.out, `${JSON.stringify({ ...mode, ...extra })}`);
     }
   }

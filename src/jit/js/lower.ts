@@ -54,7 +54,7 @@ import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, isSuper
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS } from '../../bytecode/builtins.js';
 import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CALLS_WORD } from '../../runtime/runtime.js';
-import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS, MARK_BIT } from '../../runtime/heap.js';
+import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, KIND_MASK, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS, MARK_BIT } from '../../runtime/heap.js';
 import { Hdr, headerAt } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block, type Cfg } from '../cfg.js';
 import { allocated, fillingStores, checksAtEntry, checksAtHeader, type CheckFacts } from '../checks.js';
@@ -555,7 +555,15 @@ class JsFnLowering implements StructuredSink<Label> {
         this.line(`${this.element(a(0), a(1), OP_INFO[op].elementBytes!)} = ${r(2)};`);
         return this.writeBarrier(op, r(0), r(1), r(2));
       case Op.LEN: return this.set(a(0), Kind.I, `I32[(${r(1)} >> 2) + 1]`);
-      case Op.SGET: return this.set(a(0), Kind.I, `${this.view('U16')}[(${r(1)} >> 1) + ${HEADER_BYTES / 2} + ${r(2)}]`);
+      case Op.SGET: {
+        // A rope (runtime/heap.ts, ropes) is read through its flat string (at
+        // +8 once flattened); `flat` makes it, and may grow the memory: the
+        // views are read again then.
+        const s = r(1), isStr = `(I32[${s} >> 2] & ${KIND_MASK}) === ${ObjKind.STR}`;
+        this.line(`if (!(${isStr}) && I32[(${s} >> 2) + 3] !== 0) { ${this.fuelStoreText()}${this.use('flat')}(${s}, fp, ${this.pc});`);
+        this.refresh(); this.line('}');
+        return this.set(a(0), Kind.I, `${this.view('U16')}[((${isStr} ? ${s} : I32[(${s} >> 2) + 2]) >> 1) + ${HEADER_BYTES / 2} + ${r(2)}]`);
+      }
       case Op.CONCAT:
         this.publish();
         return this.set(a(0), Kind.R, `${this.use('concat')}(${r(1)}, ${r(2)})`, true);

@@ -33,7 +33,7 @@ import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS, type MathBuiltin } from '../../bytecode/builtins.js';
 import { helperSignature, type Helper } from '../../bytecode/helpers.js';
 import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CALLS_WORD } from '../../runtime/runtime.js';
-import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, MIN_BLOCK, ObjKind, CHAR_CACHE_SIZE, arrayKindFor, blockSizeFor, elementBytesOf, windowArrayMax, type ArrayKind, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS, MARK_BIT } from '../../runtime/heap.js';
+import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, KIND_MASK, MIN_BLOCK, ObjKind, CHAR_CACHE_SIZE, arrayKindFor, blockSizeFor, elementBytesOf, windowArrayMax, type ArrayKind, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS, MARK_BIT } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, loopBlocks, Exit, type Block, type Cfg } from '../cfg.js';
 import { allocated, fillingStores, boundsKey, checksAtEntry, checksAtHeader, forgetRegister, type CheckFacts } from '../checks.js';
@@ -339,6 +339,7 @@ function helpersOf(op: Op, code: Int32Array, pc: number): Helper[] {
   if (info.boundsChecked) out.push('trap_index');
   if (info.helper) out.push(info.helper);
   if (info.barrier) out.push('remember');
+  if (op === Op.SGET) out.push('flat');
   // NEWARR* allocates in the window itself and refills it (newArray).
   if (info.helper === 'new_array') out.push('refill');
   if (info.alu && ALU[info.alu].helper) out.push(ALU[info.alu].helper!);
@@ -1314,6 +1315,27 @@ class WasmFnLowering implements StructuredSink<Label> {
 
   // ---- instructions ----------------------------------------------------------------
 
+  /** R[dst] := code unit i of string s (checked already). A rope (runtime/heap.ts,
+   *  ropes) is read through its flat string: one hop when flattened, else the
+   *  `flat` helper (never collects; may grow the memory; traps `out of memory`
+   *  at this frame and position when the heap has no room). */
+  private stringUnit(dst: number, s: number, i: number): void {
+    const wb = this.wb, t = wb.local(ValType.I32);
+    this.get(s); wb.localTee(t);
+    wb.load(W.I32_LOAD, 2, 0); wb.i32Const(KIND_MASK); wb.op(W.I32_AND); wb.i32Const(ObjKind.STR); wb.op(W.I32_NE);
+    wb.ifRarely();
+    wb.localGet(t); wb.load(W.I32_LOAD, 2, 12); wb.op(W.I32_EQZ);
+    wb.if_();
+    wb.localGet(t); wb.load(W.I32_LOAD, 2, 8); wb.localSet(t);
+    wb.else_();
+    this.frameSeen(); wb.localGet(t); wb.localGet(this.fp); wb.i32Const(this.pc); this.callHelper('flat'); wb.localSet(t);
+    wb.end();
+    wb.end();
+    wb.localGet(t); this.get(i); wb.i32Const(1); wb.op(W.I32_SHL); wb.op(W.I32_ADD);
+    wb.load(W.I32_LOAD16_U, 1, HEADER_BYTES); this.set(dst, Kind.I);
+    wb.freeLocal(t);
+  }
+
   private forIncrement(): void {
     const i = this.a(0);
     this.get(i); this.wb.i32Const(1); this.wb.op(W.I32_ADD); this.set(i, Kind.I);
@@ -1404,7 +1426,7 @@ class WasmFnLowering implements StructuredSink<Label> {
         return;
       }
       case Op.LEN: this.get(a(1)); wb.load(W.I32_LOAD, 2, 4); this.set(a(0), Kind.I); return;
-      case Op.SGET: this.elementAddress(a(1), a(2), 1); wb.load(W.I32_LOAD16_U, 1, HEADER_BYTES); this.set(a(0), Kind.I); return;
+      case Op.SGET: return this.stringUnit(a(0), a(1), a(2));
       case Op.CONCAT: this.publish(); this.get(a(1)); this.get(a(2)); this.callHelper('concat'); this.set(a(0), Kind.R); return;
       case Op.SBSTR: this.publish(); this.get(a(1)); this.callHelper('sb_str'); this.set(a(0), Kind.R); return;
       case Op.SBAPPEND: this.publish(); this.get(a(1)); this.get(a(2)); this.callHelper('sb_append'); this.set(a(0), Kind.R); return;

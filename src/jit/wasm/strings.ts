@@ -10,8 +10,9 @@
 // asks the runtime for a new one (the `refill` helper, which may collect: the
 // operands stay valid, nothing moves, and they are roots in the caller's frame)
 // and bumps there. It falls back to the JavaScript helper of the same name when
-// its checks fail (the helper raises the trap) or for strings too long for the
-// fast path. The frame is already published when compiled code calls one of
+// its checks fail (the helper raises the trap), for strings too long for the
+// fast path, and for ropes (runtime/heap.ts): a concatenation from the rope
+// threshold on makes one there, and an operand that is a rope is read there. The frame is already published when compiled code calls one of
 // these (the opcodes are `publishes`), so the runtime finds it.
 // What must stay true: each export has exactly its helper's signature
 // (bytecode/helpers.ts) and builds the same string, byte for byte, as the
@@ -28,7 +29,7 @@ export const WASM_STRING_HELPERS = ['concat', 'streq', 'chr', 'substr', 'tostr_i
 export type WasmStringHelper = (typeof WASM_STRING_HELPERS)[number];
 
 /** The JS helpers this module calls: the slow paths of its operations, and refill. */
-const SLOW_PATHS = ['concat', 'chr', 'substr', 'tostr_i', 'sb_append', 'sb_str', 'refill'] as const;
+const SLOW_PATHS = ['concat', 'streq', 'chr', 'substr', 'tostr_i', 'sb_append', 'sb_str', 'refill'] as const;
 type SlowPath = (typeof SLOW_PATHS)[number];
 
 /** Strings longer than this many code units always take the slow path, so the
@@ -42,15 +43,20 @@ export function makeStringHelpers(
   memory: WebAssembly.Memory,
   slow: Record<SlowPath, Function>,
   charCache: number,
+  ropeMin: number,
   compiled?: WebAssembly.Module,
 ): Record<WasmStringHelper, Function> {
-  const module = compiled ?? new WebAssembly.Module(stringHelpersModule(charCache).encode() as Uint8Array<ArrayBuffer>);
+  const module = compiled ?? new WebAssembly.Module(stringHelpersModule(charCache, ropeMin).encode() as Uint8Array<ArrayBuffer>);
   const instance = new WebAssembly.Instance(module, { env: { memory }, slow: slow as unknown as WebAssembly.ModuleImports });
   return instance.exports as unknown as Record<WasmStringHelper, Function>;
 }
 
 /** The string helpers' module (pure: built here or on the compiler thread). */
-export function stringHelpersModule(charCache: number): WasmModuleBuilder {
+export function stringHelpersModule(charCache: number, ropeMin: number): WasmModuleBuilder {
+  // A concatenation longer than this takes the slow path (which makes a rope
+  // from ropeMin units on, runtime/heap.ts); so one at most this long has two
+  // flat operands (a rope is at least ropeMin long) and copies them inline.
+  const fastMax = Math.min(FAST_MAX_UNITS, ropeMin - 1);
   const mb = new WasmModuleBuilder();
   mb.importMemory('env', 'memory', 1);
   const type = (h: Helper) => helperType(mb, h);
@@ -58,14 +64,14 @@ export function stringHelpersModule(charCache: number): WasmModuleBuilder {
   const slowPath = Object.fromEntries(SLOW_PATHS.map((h) => [h, mb.importFunction('slow', h, type(h))])) as Record<SlowPath, number>;
   const alloc = allocString(mb, slowPath.refill);
   const copy = copyBytes(mb);
-  const concatFn = concat(mb, type('concat'), alloc, copy, slowPath.concat);
+  const concatFn = concat(mb, type('concat'), alloc, copy, slowPath.concat, fastMax);
   const fns = {
     concat: concatFn,
-    streq: streq(mb, type('streq')),
+    streq: streq(mb, type('streq'), slowPath.streq),
     chr: chr(mb, type('chr'), alloc, slowPath.chr, charCache),
     substr: substr(mb, type('substr'), alloc, copy, slowPath.substr),
     tostr_i: tostrI(mb, type('tostr_i'), alloc, slowPath.tostr_i),
-    sb_append: sbAppend(mb, type('sb_append'), alloc, copy, slowPath.concat, slowPath.sb_append),
+    sb_append: sbAppend(mb, type('sb_append'), alloc, copy, slowPath.concat, slowPath.sb_append, fastMax),
     sb_str: sbStr(mb, type('sb_str'), slowPath.sb_str),
   };
   for (const [name, wb] of Object.entries(fns)) mb.exportFunction(name, wb.index);
@@ -144,26 +150,26 @@ function orSlow(wb: WasmFunctionBuilder, slow: number, params: readonly Local[])
 
 //   concat(a, b): la, lb := lengths; too long -> slow; the result allocated and
 //   the units copied inline (emitConcat): no call on the usual path.
-function concat(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, copy: WasmFunctionBuilder, slow: number): WasmFunctionBuilder {
+function concat(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, copy: WasmFunctionBuilder, slow: number, fastMax: number): WasmFunctionBuilder {
   const wb = mb.addFunction(type, 'concat');
-  emitConcat(wb, wb.param(0), wb.param(1), alloc, copy, slow);
+  emitConcat(wb, wb.param(0), wb.param(1), alloc, copy, slow, fastMax);
   wb.finish();
   return wb;
 }
 
 /** Emits a + b into the function being built (whose parameters a and b are):
- *  too long -> return slow(a, b); else the new string on the stack. The block
+ *  longer than fastMax (a rope from ropeMin on) -> return slow(a, b); else the new string on the stack. The block
  *  is bumped inline (alloc_str, which may refill, only when the window is used
  *  up) and short units copied by inline loops (copy_bytes, a call, for 64
  *  bytes or more): a concatenation of short strings makes no call, where it
  *  made three (alloc_str and two copy_bytes), about a fifth of `words`' time
  *  in the string operations. */
-function emitConcat(wb: WasmFunctionBuilder, a: Local, b: Local, alloc: WasmFunctionBuilder, copy: WasmFunctionBuilder, slow: number): void {
+function emitConcat(wb: WasmFunctionBuilder, a: Local, b: Local, alloc: WasmFunctionBuilder, copy: WasmFunctionBuilder, slow: number, fastMax: number): void {
   const la = wb.local(I32), lb = wb.local(I32), p = wb.local(I32), size = wb.local(I32), np = wb.local(I32);
   const d = wb.local(I32), s = wb.local(I32), e = wb.local(I32);
   wb.localGet(a); wb.load(W.I32_LOAD, 2, 4); wb.localSet(la);
   wb.localGet(b); wb.load(W.I32_LOAD, 2, 4); wb.localSet(lb);
-  wb.localGet(la); wb.localGet(lb); wb.op(W.I32_ADD); wb.i32Const(FAST_MAX_UNITS); wb.op(W.I32_GT_U);
+  wb.localGet(la); wb.localGet(lb); wb.op(W.I32_ADD); wb.i32Const(fastMax); wb.op(W.I32_GT_U);
   orSlow(wb, slow, [a, b]);
   // p := bump or alloc_str
   wb.localGet(la); wb.localGet(lb); wb.op(W.I32_ADD); sizeAndBump(wb, size, p, np);
@@ -204,8 +210,9 @@ function emitConcat(wb: WasmFunctionBuilder, a: Local, b: Local, alloc: WasmFunc
 }
 
 //   streq(a, b): same address -> 1; either null -> 0; lengths differ -> 0;
+//   either a rope -> slow (runtime/heap.ts stringsEqual);
 //   compare 8 bytes at a time, then the last code units one by one.
-function streq(mb: WasmModuleBuilder, type: number): WasmFunctionBuilder {
+function streq(mb: WasmModuleBuilder, type: number, slow: number): WasmFunctionBuilder {
   const wb = mb.addFunction(type, 'streq');
   const [a, b] = [wb.param(0), wb.param(1)];
   const bytes = wb.local(I32), i = wb.local(I32), wide = wb.local(I32);
@@ -213,6 +220,8 @@ function streq(mb: WasmModuleBuilder, type: number): WasmFunctionBuilder {
   wb.localGet(a); wb.localGet(b); wb.op(W.I32_EQ); answer(1);
   wb.localGet(a); wb.op(W.I32_EQZ); wb.localGet(b); wb.op(W.I32_EQZ); wb.op(W.I32_OR); answer(0);
   wb.localGet(a); wb.load(W.I32_LOAD, 2, 4); wb.localGet(b); wb.load(W.I32_LOAD, 2, 4); wb.op(W.I32_NE); answer(0);
+  isString(wb, a); isString(wb, b); wb.op(W.I32_AND); wb.op(W.I32_EQZ);
+  orSlow(wb, slow, [a, b]);
   wb.localGet(a); wb.load(W.I32_LOAD, 2, 4); wb.i32Const(1); wb.op(W.I32_SHL); wb.localTee(bytes);
   wb.i32Const(~7); wb.op(W.I32_AND); wb.localSet(wide);
   const compare = (load: number, align: number, step: number, end: Local) => {
@@ -264,6 +273,7 @@ function chr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, sl
 }
 
 //   substr(s, from, to): unless 0 <= from <= to <= length -> slow (it traps);
+//   s a rope -> slow (it reads the flat string);
 //   p := alloc_str(to - from) or slow; copy the units.
 function substr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, copy: WasmFunctionBuilder, slow: number): WasmFunctionBuilder {
   const wb = mb.addFunction(type, 'substr');
@@ -272,6 +282,7 @@ function substr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder,
   wb.localGet(from); wb.i32Const(0); wb.op(W.I32_LT_S);
   wb.localGet(from); wb.localGet(to); wb.op(W.I32_GT_S); wb.op(W.I32_OR);
   wb.localGet(to); wb.localGet(s); wb.load(W.I32_LOAD, 2, 4); wb.op(W.I32_GT_S); wb.op(W.I32_OR);
+  isString(wb, s); wb.op(W.I32_EQZ); wb.op(W.I32_OR);
   orSlow(wb, slow, [s, from, to]);
   wb.localGet(to); wb.localGet(from); wb.op(W.I32_SUB); wb.localTee(n);
   wb.call(alloc.index); wb.localSet(p);
@@ -318,7 +329,8 @@ function tostrI(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder,
   return wb;
 }
 
-/** Leaves (address's kind is a string) on the stack. */
+/** Leaves (address's kind is a flat string) on the stack (0 for a rope or a
+ *  builder). */
 function isString(wb: WasmFunctionBuilder, x: Local): void {
   wb.localGet(x); wb.load(W.I32_LOAD, 2, 0); wb.i32Const(KIND_MASK); wb.op(W.I32_AND); wb.i32Const(ObjKind.STR); wb.op(W.I32_EQ);
 }
@@ -326,21 +338,21 @@ function isString(wb: WasmFunctionBuilder, x: Local): void {
 //   sb_append(b, s): b + s, as this module's concat does it (inline), while b is a string and the
 //   result at most SHORT_UNITS long; else the JS helper, which makes or grows a
 //   builder (runtime/string-builder.ts). b and s are not null (the caller checked).
-function sbAppend(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, copy: WasmFunctionBuilder, slowConcat: number, slow: number): WasmFunctionBuilder {
+function sbAppend(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, copy: WasmFunctionBuilder, slowConcat: number, slow: number, fastMax: number): WasmFunctionBuilder {
   const wb = mb.addFunction(type, 'sb_append');
   const b = wb.param(0), s = wb.param(1);
   isString(wb, b);
   wb.localGet(b); wb.load(W.I32_LOAD, 2, 4); wb.localGet(s); wb.load(W.I32_LOAD, 2, 4); wb.op(W.I32_ADD);
   wb.i32Const(SHORT_UNITS); wb.op(W.I32_LE_U);
   wb.op(W.I32_AND);
-  wb.if_(); emitConcat(wb, b, s, alloc, copy, slowConcat); wb.return_(); wb.end();
+  wb.if_(); emitConcat(wb, b, s, alloc, copy, slowConcat, fastMax); wb.return_(); wb.end();
   wb.localGet(b); wb.localGet(s); wb.call(slow);
   wb.finish();
   return wb;
 }
 
 //   sb_str(b): b itself when null or a string; else the JS helper copies the
-//   builder's code units into a new string.
+//   builder's code units into a new string (or returns a rope as it is).
 function sbStr(mb: WasmModuleBuilder, type: number, slow: number): WasmFunctionBuilder {
   const wb = mb.addFunction(type, 'sb_str');
   const b = wb.param(0);
