@@ -404,15 +404,16 @@ function wrongCount(g: GuestFunction, n: number): TypeError {
  *  parameter catches a surplus argument) so a call allocates nothing; beyond,
  *  rest arguments. `live` gives the program's instance (or throws: disposed). */
 export function callable(live: () => Instance, g: GuestFunction): (...args: unknown[]) => unknown {
-  // (`arguments` is not read: the interpreter would make the object per call.)
+  // (`arguments` is not read: the interpreter would make the object per call.
+  // Arrow functions: a callable is not a constructor, so `new` on it fails.)
   const surplus = () => { throw new TypeError(`${g.name} takes ${g.arity} argument${g.arity === 1 ? '' : 's'}, got more (${g.describe()})`); };
   switch (g.arity) {
-    case 0: return function (x?: unknown) {
+    case 0: return (x?: unknown) => {
       if (x !== undefined) surplus();
       const inst = live();
       return inst.finish(g, inst.begin(g));
     };
-    case 1: return function (a?: unknown, x?: unknown) {
+    case 1: return (a?: unknown, x?: unknown) => {
       if (x !== undefined) surplus();
       const inst = live();
       if (!inst.initialised) inst.checkArgs(g, [a]);
@@ -420,7 +421,7 @@ export function callable(live: () => Instance, g: GuestFunction): (...args: unkn
       inst.arg(g, fp, 0, a);
       return inst.finish(g, fp);
     };
-    case 2: return function (a?: unknown, b?: unknown, x?: unknown) {
+    case 2: return (a?: unknown, b?: unknown, x?: unknown) => {
       if (x !== undefined) surplus();
       const inst = live();
       if (!inst.initialised) inst.checkArgs(g, [a, b]);
@@ -428,7 +429,7 @@ export function callable(live: () => Instance, g: GuestFunction): (...args: unkn
       inst.arg(g, fp, 0, a); inst.arg(g, fp, 1, b);
       return inst.finish(g, fp);
     };
-    case 3: return function (a?: unknown, b?: unknown, c?: unknown, x?: unknown) {
+    case 3: return (a?: unknown, b?: unknown, c?: unknown, x?: unknown) => {
       if (x !== undefined) surplus();
       const inst = live();
       if (!inst.initialised) inst.checkArgs(g, [a, b, c]);
@@ -436,7 +437,7 @@ export function callable(live: () => Instance, g: GuestFunction): (...args: unkn
       inst.arg(g, fp, 0, a); inst.arg(g, fp, 1, b); inst.arg(g, fp, 2, c);
       return inst.finish(g, fp);
     };
-    case 4: return function (a?: unknown, b?: unknown, c?: unknown, d?: unknown, x?: unknown) {
+    case 4: return (a?: unknown, b?: unknown, c?: unknown, d?: unknown, x?: unknown) => {
       if (x !== undefined) surplus();
       const inst = live();
       if (!inst.initialised) inst.checkArgs(g, [a, b, c, d]);

@@ -116,6 +116,8 @@ test('arguments are checked against the signature: count, type, i32 range, never
   assert.equal(add(1, 2), 3, 'a failed call leaves the program usable');
   assert.deepEqual([add.length, add.name], [2, 'add'], 'fn() has the guest arity and name');
   assert.deepEqual([p.fn('five').length, p.fn('main').length], [5, 0]);
+  assert.throws(() => new add(1, 2), /TypeError: add is not a constructor/, 'a callable is not a constructor');
+  assert.throws(() => new (p.fn('main'))(), TypeError);
 });
 
 test('a wrong argument of the first call throws before the global initialisers run (nothing runs)', () => {
