@@ -915,12 +915,24 @@ export class Heap {
   }
 
   /** The header of an object allocated OLD (marked, as OLD objects are between
-   *  collections), and its payload zeroed. */
-  private initOld(addr: number, size: number, tag: number, length: number): void {
+   *  collections), and its payload zeroed unless the caller fills it whole. */
+  private initOld(addr: number, size: number, tag: number, length: number, zero = true): void {
     const i32 = this.mem.i32, w = addr >> 2;
     i32[w] = tag | MARK_BIT;
     i32[w + 1] = length;
-    i32.fill(0, w + 2, w + (size >> 2));
+    if (zero) i32.fill(0, w + 2, w + (size >> 2));
+  }
+
+  /** An object of `size` block bytes allocated OLD without collecting (so
+   *  never moved, and safe where no frame is published); 0 when the heap has
+   *  no room. May grow the memory. */
+  private allocOldNow(size: number, tag: number, length: number, zero: boolean): number {
+    const addr = this.allocOld(size);
+    this.endPromotion();
+    if (addr === 0) return 0;
+    this.initOld(addr, size, tag, length, zero);
+    this.collector?.allocatedOld(addr, size);
+    return addr;
   }
 
   /** A block for a frame-stack segment (frame-stack.ts): an f64 array of
@@ -928,13 +940,7 @@ export class Heap {
    *  array; 0 when the heap has no room. Never collects: the frame that needs
    *  the segment is not yet where the collector looks. May grow the memory. */
   newStackSegment(slots: number): number {
-    const size = blockSizeFor(HEADER_BYTES + slots * 8);
-    const addr = this.allocOld(size);
-    this.endPromotion();
-    if (addr === 0) return 0;
-    this.initOld(addr, size, ObjKind.ARR_F, slots);
-    this.collector?.allocatedOld(addr, size);
-    return addr;
+    return this.allocOldNow(blockSizeFor(HEADER_BYTES + slots * 8), ObjKind.ARR_F, slots, true);
   }
 
   newStruct(index: number): number {
@@ -987,13 +993,7 @@ export class Heap {
    *  is read where it is, not flattened): safe wherever a string is read. */
   readString(addr: number): string {
     const len = this.mem.i32[(addr >> 2) + 1]!;
-    let base = (addr + HEADER_BYTES) >> 1;
-    let u16 = this.mem.u16;
-    if (this.isRope(addr)) {
-      const f = this.flatOrRope(this.mem.i32, addr);
-      if (f !== addr) base = (f + HEADER_BYTES) >> 1;
-      else { u16 = this.unitsOf(addr); base = 0; }
-    }
+    const u16 = this.units(addr), base = this.unitsBase;
     if (len < 64) {
       let s = '';
       for (let i = 0; i < len; i++) s += String.fromCharCode(u16[base + i]!);
@@ -1020,7 +1020,7 @@ export class Heap {
   // two flat operands: the inline fast paths rely on it). flat() copies the
   // units into a new string once, iteratively (a rope of 10^6 appends is 10^6
   // deep), and keeps it in the rope (left := flat, right := null), so later
-  // reads are one hop. The flat string is allocated OLD (allocOld, as a
+  // reads are one hop. The flat string is allocated OLD (allocOldNow, as a
   // frame-stack segment is), which never collects: flat() may run where no
   // frame is published (s[i] in compiled code, string equality). It may grow
   // the memory: callers re-read their views.
@@ -1066,12 +1066,9 @@ export class Heap {
     if (i32[(s >> 2) + 3] === 0) return i32[(s >> 2) + 2]!;
     const len = i32[(s >> 2) + 1]!;
     const size = blockSizeFor(HEADER_BYTES + len * 2);
-    const f = this.allocOld(size);
-    this.endPromotion();
+    const f = this.allocOldNow(size, ObjKind.STR, len, false);   // copyRope fills it whole
     if (f === 0) throw new Trap('out of memory');
     this.allocatedSinceGc += size;
-    this.initOld(f, size, ObjKind.STR, len);
-    this.collector?.allocatedOld(f, size);
     this.copyRope(s, this.mem.u16, (f + HEADER_BYTES) >> 1);
     const w = this.mem.i32;
     w[(s >> 2) + 2] = f;      // f is OLD: no barrier
@@ -1087,13 +1084,17 @@ export class Heap {
   copyRope(s: number, dst: Uint16Array, at: number): void {
     const i32 = this.mem.i32, u16 = this.mem.u16;
     const stack: number[] = [];
+    /** Copy the units of flat string x to dst[to ...]. */
+    const put = (x: number, to: number): void => {
+      const from = (x + HEADER_BYTES) >> 1, n = i32[(x >> 2) + 1]!;
+      if (dst === u16) u16.copyWithin(to, from, from + n); else dst.set(u16.subarray(from, from + n), to);
+    };
     let node = s, end = at + i32[(s >> 2) + 1]!;
     for (;;) {
       node = this.flatOrRope(i32, node);
       const len = i32[(node >> 2) + 1]!;
       if ((i32[node >> 2]! & KIND_MASK) === ObjKind.STR) {
-        const from = (node + HEADER_BYTES) >> 1;
-        if (dst === u16) u16.copyWithin(end - len, from, from + len); else dst.set(u16.subarray(from, from + len), end - len);
+        put(node, end - len);
         if (stack.length === 0) return;
         end = stack.pop()!; node = stack.pop()!;
         continue;
@@ -1101,12 +1102,10 @@ export class Heap {
       const l = this.flatOrRope(i32, i32[(node >> 2) + 2]!), r = this.flatOrRope(i32, i32[(node >> 2) + 3]!);
       const lr = i32[(r >> 2) + 1]!;
       if ((i32[r >> 2]! & KIND_MASK) === ObjKind.STR) {
-        const from = (r + HEADER_BYTES) >> 1;
-        if (dst === u16) u16.copyWithin(end - lr, from, from + lr); else dst.set(u16.subarray(from, from + lr), end - lr);
+        put(r, end - lr);
         node = l; end -= lr;
       } else if ((i32[l >> 2]! & KIND_MASK) === ObjKind.STR) {
-        const ll = i32[(l >> 2) + 1]!, from = (l + HEADER_BYTES) >> 1, start = end - len;
-        if (dst === u16) u16.copyWithin(start, from, from + ll); else dst.set(u16.subarray(from, from + ll), start);
+        put(l, end - len);
         node = r;
       } else {
         stack.push(l, end - lr);
@@ -1120,11 +1119,18 @@ export class Heap {
     return (i32[x >> 2]! & KIND_MASK) !== ObjKind.STR && i32[(x >> 2) + 3] === 0 ? i32[(x >> 2) + 2]! : x;
   }
 
-  /** The code units of string or rope `s` in a new host array (allocates
-   *  nothing in the heap). */
-  unitsOf(s: number): Uint16Array {
-    const out = new Uint16Array(this.mem.i32[(s >> 2) + 1]!);
-    this.copyRope(s, out, 0);
+  /** Where units() found the first code unit in the array it returned. */
+  private unitsBase = 0;
+
+  /** The code units of string or rope `s` (not null), starting at index
+   *  unitsBase of the array returned: the memory itself for a string or a
+   *  flattened rope, else a host copy (nothing is allocated in the heap). */
+  private units(s: number): Uint16Array {
+    const f = this.flatOrRope(this.mem.i32, s);
+    if (!this.isRope(f)) { this.unitsBase = (f + HEADER_BYTES) >> 1; return this.mem.u16; }
+    const out = new Uint16Array(this.mem.i32[(f >> 2) + 1]!);
+    this.copyRope(f, out, 0);
+    this.unitsBase = 0;
     return out;
   }
 
@@ -1146,11 +1152,9 @@ export class Heap {
     const i32 = this.mem.i32;
     const len = i32[(a >> 2) + 1]!;
     if (len !== i32[(b >> 2) + 1]) return false;
-    a = this.flatOrRope(i32, a); b = this.flatOrRope(i32, b);
-    // A rope not yet flattened is compared from a host copy: equality never
-    // allocates in the heap (compiled code calls it with no frame published).
-    const ua = this.isRope(a) ? this.unitsOf(a) : this.mem.u16, ub = this.isRope(b) ? this.unitsOf(b) : this.mem.u16;
-    const pa = ua === this.mem.u16 ? (a + HEADER_BYTES) >> 1 : 0, pb = ub === this.mem.u16 ? (b + HEADER_BYTES) >> 1 : 0;
+    // Equality never allocates in the heap (compiled code calls it with no
+    // frame published): a rope not yet flattened is compared from a host copy.
+    const ua = this.units(a), pa = this.unitsBase, ub = this.units(b), pb = this.unitsBase;
     for (let i = 0; i < len; i++) if (ua[pa + i] !== ub[pb + i]) return false;
     return true;
   }
