@@ -5,7 +5,10 @@
 // for a line, so a program that never reads never touches stdin. Lines end at
 // `\n`; a `\r` before it is dropped (`\r\n`); a last line without a terminator is
 // still a line; after the last line, every read gives null (end of input).
-// Decoding UTF-8 is the source's job (it hands over strings).
+// Decoding UTF-8 is the source's job (it hands over strings). Before each piece
+// it asks for, a reader may be given a check (the run's interrupt flag and
+// deadline): a source that keeps handing over empty pieces, or a slow one, can
+// then still be stopped by the limits the run was given.
 
 import { Trap } from './errors.js';
 
@@ -31,10 +34,12 @@ export class LineInput {
   /** An input with no lines at all. */
   static empty(): LineInput { return new LineInput(() => null); }
 
-  /** The next line without its terminator, or null at the end of input. */
-  readLine(): string | null {
+  /** The next line without its terminator, or null at the end of input.
+   *  `beforePiece` runs before each piece is asked for, and may throw. */
+  readLine(beforePiece?: () => void): string | null {
     let nl = this.pending.indexOf('\n');
     while (nl < 0 && !this.ended) {
+      beforePiece?.();
       const chunk = this.next();
       if (chunk === null) { this.ended = true; break; }
       // Search the new piece only: pending text is known to hold no line end

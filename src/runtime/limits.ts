@@ -116,14 +116,20 @@ export class Limits {
    *  request on the flag is consumed (reset to 0) by the run it stops; the run
    *  stays stopped until the next start() (the cell stays below zero). */
   poll(): void {
-    this.takeRequest();
-    if (this.deadline !== Infinity && performance.now() >= this.deadline) throw new Trap(INTERRUPTED);
+    this.checkStop();
     const left = this.reserve;
     // The cell stays below zero: every later step (a nested call, say) fails too.
     if (left <= 0) throw new Trap(OUT_OF_FUEL);
     const chunk = Math.min(this.period, left);
     this.reserve = left - chunk;
     this.mem.i32[FUEL_WORD] = chunk - 1;
+  }
+
+  /** Between pieces of input in read_line(): ends the run if it was stopped,
+   *  a request is on the flag, or the deadline has passed; takes no step. */
+  checkStop(): void {
+    this.takeRequest();
+    if (this.deadline !== Infinity && performance.now() >= this.deadline) throw new Trap(INTERRUPTED);
   }
 
   /** After an extern returns: a run stopped by an interrupt while the extern

@@ -326,10 +326,13 @@ export class Runtime implements RootSource {
   }
 
   /** read_line(): the next line of input, or null at its end. Program output
-   *  written so far goes out first (a prompt appears before the program waits). */
+   *  written so far goes out first (a prompt appears before the program waits).
+   *  The interrupt flag and the deadline are looked at before each piece of
+   *  input is asked for, so a source that never ends a line cannot outlast them
+   *  (a read the host blocks in cannot be cut short: see docs/embedding.md). */
   readLine(): string | null {
     this.out.flush();
-    return this.opts.stdin.readLine();
+    return this.opts.stdin.readLine(this.limits.metered ? () => this.limits.checkStop() : undefined);
   }
 
   /** Innermost frame, published by a tier before anything that may allocate or
