@@ -70,7 +70,9 @@ export function deadlineProblem(v: unknown): string | null {
  *  compiled in 0.19, 0.35 and 2.4 s, a 5,000-element array literal in 3.4 s
  *  and one of 10,000 in about 85 s, on the program's thread; a 60,000-field
  *  struct literal (no checks, 480,000 bytecode words) in 0.76 s. The
- *  benchmarks' and the corpus's functions have at most 74 (`tiervm disasm`). */
+ *  benchmarks' and the corpus's functions have at most 74 (`tiervm disasm`).
+ *  Checks proven to pass (an array literal's stores: jit/checks.ts
+ *  boundsProven) are not emitted and not counted. */
 export const MAX_COMPILE_CHECKS = 2000;
 
 /** Steps between two polls of the interrupt flag and the deadline's clock when a

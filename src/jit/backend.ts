@@ -38,6 +38,7 @@ import { describeSpeculation, seenTargets, type Speculation } from '../runtime/p
 import type { CompilerThread, ThreadResult } from './thread.js';
 import type { TierEventLog } from '../runtime/tier-events.js';
 import { MAX_COMPILE_CHECKS, type AdapterMode } from '../config.js';
+import { boundsChecksLeft } from './checks.js';
 import { genericI2c, genericC2i, GENERIC_ARITY, type GuestFn } from './generic-adapters.js';
 import { HostFault } from '../runtime/externs.js';
 
@@ -96,15 +97,6 @@ export function decodeCall(mod: BcModule, code: Int32Array, pc: number): CallOpe
     return { target: code[pc + 1]!, byValue: true, base: code[pc + 3]!, dst: code[pc + 4]!, sig: mod.sigs[code[pc + 2]!]! };
   }
   return { target: code[pc + 1]!, byValue: false, base: code[pc + 2]!, dst: code[pc + 3]!, sig: mod.functions[code[pc + 1]!]! };
-}
-
-/** The checks the opcode table names for the instruction at pc (null checks of
- *  its operands in order, then its bounds check), for a lowering to emit before
- *  the instruction's work. */
-export function forEachCheck(code: Int32Array, pc: number, nullCheck: (r: number) => void, boundsCheck: (obj: number, i: number) => void): void {
-  const info = OP_INFO[code[pc] as Op];
-  for (const i of info.nullChecked ?? []) nullCheck(code[pc + 1 + i]!);
-  if (info.boundsChecked) boundsCheck(code[pc + 1 + info.boundsChecked[0]]!, code[pc + 1 + info.boundsChecked[1]]!);
 }
 
 /** The helper that runs a function of result kind `ret` in the interpreter when
@@ -218,7 +210,7 @@ export abstract class CompilingBackend<Code> implements Backend {
 
   queue(f: number, osrPc: number | null, ready: Int32Array, plan: CompilePlan): boolean {
     // Not queued: the synchronous compile refuses it (build), and the policy records why.
-    if (boundsChecks(this.mod.functions[f]!) > MAX_COMPILE_CHECKS) return false;
+    if (boundsChecksLeft(this.mod.functions[f]!) > MAX_COMPILE_CHECKS) return false;
     const thread = this.compilerThread(ready, true);
     if (thread === null) return false;
     const name = this.mod.functions[f]!.name;
@@ -335,7 +327,7 @@ export abstract class CompilingBackend<Code> implements Backend {
   }
 
   private build(fn: BcFunction, osrPc: number | null, plan: CompilePlan): Code {
-    const checks = boundsChecks(fn);
+    const checks = boundsChecksLeft(fn);
     if (checks > MAX_COMPILE_CHECKS) throw new Error(`too large to compile (${checks} bounds checks; at most ${MAX_COMPILE_CHECKS})`);
     const t0 = performance.now();
     const made = this.lower(fn, osrPc, plan);
@@ -407,10 +399,3 @@ function failure(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** The bounds-checked instructions of fn (config.ts MAX_COMPILE_CHECKS). */
-function boundsChecks(fn: BcFunction): number {
-  const code = fn.code;
-  let n = 0;
-  for (let pc = 0; pc < code.length; pc += instrLength(code[pc] as Op)) if (OP_INFO[code[pc] as Op].boundsChecked) n++;
-  return n;
-}

@@ -28,10 +28,27 @@
 // (sieve's array).
 
 import { Op, OP_INFO, instrLength } from '../bytecode/opcodes.js';
-import { forEachCheck } from './backend.js';
 import { HEADER_BYTES } from '../runtime/heap.js';
 import { buildCfg, jumpTarget, type Block, type Cfg } from './cfg.js';
 import type { BcFunction } from '../bytecode/module.js';
+
+/** The checks the opcode table names for the instruction at pc (null checks of
+ *  its operands in order, then its bounds check), for a lowering to emit before
+ *  the instruction's work. */
+export function forEachCheck(code: Int32Array, pc: number, nullCheck: (r: number) => void, boundsCheck: (obj: number, i: number) => void): void {
+  const info = OP_INFO[code[pc] as Op];
+  for (const i of info.nullChecked ?? []) nullCheck(code[pc + 1 + i]!);
+  if (info.boundsChecked) boundsCheck(code[pc + 1 + info.boundsChecked[0]]!, code[pc + 1 + info.boundsChecked[1]]!);
+}
+
+/** The bounds checks a compile of fn would emit, those proven by constants
+ *  aside (config.ts MAX_COMPILE_CHECKS). */
+export function boundsChecksLeft(fn: BcFunction): number {
+  const code = fn.code, proven = boundsProven(fn);
+  let n = 0;
+  for (let pc = 0; pc < code.length; pc += instrLength(code[pc] as Op)) if (OP_INFO[code[pc] as Op].boundsChecked && !proven.has(pc)) n++;
+  return n;
+}
 
 export interface CheckFacts {
   /** Registers known non-null. */
@@ -160,4 +177,103 @@ function copy(f: CheckFacts): CheckFacts { return { nonNull: new Set(f.nonNull),
 function same(a: CheckFacts, b: CheckFacts): boolean {
   return a.nonNull.size === b.nonNull.size && a.inBounds.size === b.inBounds.size
     && [...a.nonNull].every((r) => b.nonNull.has(r)) && [...a.inBounds].every((k) => b.inBounds.has(k));
+}
+
+// ---- bounds proven by constants ------------------------------------------------
+//
+// An array literal `[e0, e1, ...]` allocates an array of a constant length and
+// stores each element at a constant index (front/lower.ts: LOADI n, len;
+// NEWARR t, n; then per element LOADI n, k; ASET t, n, v). Such a store cannot
+// be out of bounds, and checking it anyway made a big literal the largest cost
+// of compiling its function (config.ts MAX_COMPILE_CHECKS). A second forward
+// "must" problem finds these accesses: which of fn's own registers hold a known
+// integer (a LOADI) and which hold an array of a known length (a NEWARR* whose
+// count held a known integer; it traps if that is negative, so past it the
+// length is exact), at each instruction, on every path from pc 0. Array lengths
+// never change, and a write to a register drops what was known of it, as for
+// the facts above. What must stay true: a pc is in the set only if, on every
+// path from the function's entry, its array register holds an array made by
+// such a NEWARR and its index register the LOADI's value, both in range. Any
+// compile of fn (whole, OSR entry, inlined, tier 2 with branches one way) runs
+// suffixes of such paths, so it may skip those checks. Call-area registers are
+// never tracked (a callee's frame overwrites them).
+
+interface Known { ints: Map<number, number>; lengths: Map<number, number> }
+
+const provenCache = new WeakMap<BcFunction, ReadonlySet<number>>();
+
+/** The pcs of fn's bounds-checked instructions whose check always passes
+ *  (above): both lowerings skip those checks. */
+export function boundsProven(fn: BcFunction): ReadonlySet<number> {
+  let proven = provenCache.get(fn);
+  if (proven === undefined) { proven = findProven(fn); provenCache.set(fn, proven); }
+  return proven;
+}
+
+function findProven(fn: BcFunction): Set<number> {
+  const code = fn.code;
+  // Only a function that allocates an array of a constant length can have any.
+  let any = false;
+  for (let pc = 0; pc < code.length && !any; pc += instrLength(code[pc] as Op)) any = allocatedArray(code[pc] as Op);
+  const proven = new Set<number>();
+  if (!any) return proven;
+  const cfg = buildCfg(fn, 0);
+  const exit: (Known | null)[] = new Array(cfg.blocks.length).fill(null);
+  const entry: (Known | null)[] = new Array(cfg.blocks.length).fill(null);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const id of cfg.order) {
+      const b = cfg.blocks[id]!;
+      const preds = b.preds.map((p) => exit[p]!).filter((k) => k !== null);
+      const at = id === cfg.entry ? { ints: new Map<number, number>(), lengths: new Map<number, number>() } : meetKnown(preds);
+      if (at === null) continue;
+      entry[id] = at;
+      const out = knownAfter(fn, b, copyKnown(at), null);
+      if (exit[id] === null || !sameKnown(exit[id]!, out)) { exit[id] = out; changed = true; }
+    }
+  }
+  for (const b of cfg.blocks) if (entry[b.id] !== null) knownAfter(fn, b, copyKnown(entry[b.id]!), proven);
+  return proven;
+}
+
+function allocatedArray(op: Op): boolean {
+  return op === Op.NEWARRI || op === Op.NEWARRF || op === Op.NEWARRR || op === Op.NEWARRB;
+}
+
+/** What is known after block b, given `k` at its entry (updated in place);
+ *  adds the proven bounds checks of b to `proven` if given. */
+function knownAfter(fn: BcFunction, b: Block, k: Known, proven: Set<number> | null): Known {
+  const code = fn.code;
+  for (let pc = b.start; pc <= b.last; pc += instrLength(code[pc] as Op)) {
+    const op = code[pc] as Op;
+    const checked = OP_INFO[op].boundsChecked;
+    if (proven !== null && checked !== undefined) {
+      const len = k.lengths.get(code[pc + 1 + checked[0]]!), i = k.ints.get(code[pc + 1 + checked[1]]!);
+      if (len !== undefined && i !== undefined && i >= 0 && i < len) proven.add(pc);
+    }
+    const count = allocatedArray(op) ? k.ints.get(code[pc + 2]!) : undefined;
+    forEachWritten(code, pc, (r) => { k.ints.delete(r); k.lengths.delete(r); });
+    const r = code[pc + 1]!;
+    if (r >= fn.areaBase) continue;
+    if (op === Op.LOADI) k.ints.set(r, code[pc + 2]!);
+    else if (count !== undefined && count >= 0) k.lengths.set(r, count);
+  }
+  return k;
+}
+
+function meetKnown(preds: Known[]): Known | null {
+  if (preds.length === 0) return null;
+  const [first, ...rest] = preds as [Known, ...Known[]];
+  const k = copyKnown(first);
+  for (const p of rest) {
+    for (const [r, v] of k.ints) if (p.ints.get(r) !== v) k.ints.delete(r);
+    for (const [r, v] of k.lengths) if (p.lengths.get(r) !== v) k.lengths.delete(r);
+  }
+  return k;
+}
+
+function copyKnown(k: Known): Known { return { ints: new Map(k.ints), lengths: new Map(k.lengths) }; }
+function sameKnown(a: Known, b: Known): boolean {
+  return a.ints.size === b.ints.size && a.lengths.size === b.lengths.size
+    && [...a.ints].every(([r, v]) => b.ints.get(r) === v) && [...a.lengths].every(([r, v]) => b.lengths.get(r) === v);
 }

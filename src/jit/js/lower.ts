@@ -57,10 +57,10 @@ import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CAL
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, KIND_MASK, ObjKind, arrayKindFor, blockSizeFor, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS, MARK_BIT } from '../../runtime/heap.js';
 import { Hdr, headerAt } from '../../runtime/frames.js';
 import { buildCfg, Exit, type Block, type Cfg } from '../cfg.js';
-import { allocated, fillingStores, checksAtEntry, checksAtHeader, type CheckFacts } from '../checks.js';
+import { allocated, fillingStores, forEachCheck, boundsProven, checksAtEntry, checksAtHeader, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
 import { countedLoops, type CountedLoop } from '../counted-loops.js';
-import { decodeCall, forEachCheck, interpHelper, isPure } from '../backend.js';
+import { decodeCall, interpHelper, isPure } from '../backend.js';
 import { TrapCode } from '../helpers.js';
 import { ALU, CMP, lit } from './ops.js';
 
@@ -476,8 +476,11 @@ class JsFnLowering implements StructuredSink<Label> {
     this.nonNull.add(r);
   }
 
-  /** Trap unless 0 <= R[i] < length of the object in R[obj] (t0 := the length). */
+  /** Trap unless 0 <= R[i] < length of the object in R[obj] (t0 := the length;
+   *  nothing where constants prove it: an array literal's stores, checks.ts
+   *  boundsProven). */
   private boundsCheck(obj: number, i: number): void {
+    if (boundsProven(this.fn).has(this.pc)) return;
     const ri = this.r(i);
     this.line(`t0 = I32[(${this.r(obj)} >> 2) + 1];`);
     const trap = `${this.use('trap_index')}(${ri}, t0, fp, ${this.pc});`;

@@ -36,10 +36,10 @@ import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CAL
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, KIND_MASK, MIN_BLOCK, ObjKind, CHAR_CACHE_SIZE, arrayKindFor, blockSizeFor, elementBytesOf, windowArrayMax, type ArrayKind, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS, MARK_BIT } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, loopBlocks, Exit, type Block, type Cfg } from '../cfg.js';
-import { allocated, fillingStores, boundsKey, checksAtEntry, checksAtHeader, forgetRegister, type CheckFacts } from '../checks.js';
+import { allocated, fillingStores, forEachCheck, boundsKey, boundsProven, checksAtEntry, checksAtHeader, forgetRegister, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
 import { countedLoops, type CountedLoop } from '../counted-loops.js';
-import { decodeCall, forEachCheck, interpHelper, isPure, TIER1, type CallOperands } from '../backend.js';
+import { decodeCall, interpHelper, isPure, TIER1, type CallOperands } from '../backend.js';
 import type { CompilePlan } from '../../runtime/tiering.js';
 import { DeoptReason, isProfiledBranch, type Speculation } from '../../runtime/profile.js';
 import { TrapCode } from '../helpers.js';
@@ -1291,9 +1291,11 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.facts.nonNull.add(r);
   }
 
-  /** Trap unless 0 <= R[i] < length of the object in R[obj]. */
+  /** Trap unless 0 <= R[i] < length of the object in R[obj] (nothing where
+   *  constants prove it: an array literal's stores, checks.ts boundsProven). */
   private boundsCheck(obj: number, i: number): void {
     const wb = this.wb;
+    if (boundsProven(this.fn).has(this.pc)) return;
     const key = boundsKey(obj, i);
     if (key !== null && this.facts.inBounds.has(key)) return;
     if (key !== null) this.facts.inBounds.add(key);
