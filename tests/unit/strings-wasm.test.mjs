@@ -1,5 +1,5 @@
 // The string operations compiled wasm code runs as wasm (jit/wasm/strings.ts:
-// concat, streq, chr, substr, str(i32)) must build exactly the strings the
+// concat, streq, chr, substr, str(i32), parse_i32) must build exactly the strings the
 // interpreter's host implementations build: every edge of each operation is
 // printed by one program in every tier and backend, with and without a
 // collection at every allocation (which forces every slow path), and the outputs
@@ -49,6 +49,12 @@ fn main() {
     }
     print(line);
   }
+  let nums = ["0", "-0", "+0", "7", "-7", "+7", "2147483647", "-2147483648", "+2147483647", "00000000012", "000000000012", "-0000000001", "1234567890"];
+  var digits = "";
+  for i in 0..nums.len { digits = digits + str(parse_i32(nums[i])) + " "; }
+  var zeros = "";
+  for i in 0..300 { zeros = zeros + "0"; }
+  print(digits + str(parse_i32(zeros + "42")) + " " + str(parse_i32(str(-2147483647 - 1))));
   let long = "0123456789abcdefghijklmnopqrstuvwxyz";
   for a in 0..long.len + 1 {
     var line = "";
@@ -76,6 +82,8 @@ test('errors on the slow paths are the same in every tier', () => {
     ['fn main() { print(substr("abc", 2, 1)); }', 'runtime error: range 2..1 out of bounds for length 3'],
     ['fn main() { print(substr("abc", -1, 1)); }', 'runtime error: range -1..1 out of bounds for length 3'],
     ['fn main() { print(substr("abc", 0, 4)); }', 'runtime error: range 0..4 out of bounds for length 3'],
+    ...['', '+', '-', '2147483648', '-2147483649', '99999999999', ' 1', '1 ', '1a', '--1', '+-1', '1.0', '0x1', '\u0661']
+      .map((t) => [`fn main() { let a = [${JSON.stringify(t)}]; print(parse_i32(a[0])); }`, `runtime error: malformed number: "${t}"`]),
   ];
   for (const [src, message] of cases) {
     const expected = run(src, { tier: 'interp' });

@@ -1,5 +1,6 @@
 // String operations for compiled code, as WebAssembly: concatenation, content
-// equality, chr, substr, str(i32), and the fast paths of string builders.
+// equality, chr, substr, str(i32), parse_i32, and the fast paths of string
+// builders.
 //
 // The wasm backend builds this module once and puts its exports in place of the
 // JavaScript helpers of the same names (jit/helpers.ts), so compiled code calls
@@ -25,11 +26,11 @@ import { ValType, W, WasmModuleBuilder, type Local, type WasmFunctionBuilder } f
 import { helperType } from './lower.js';
 
 /** The helpers this module replaces, with its slow paths (the JS helpers). */
-export const WASM_STRING_HELPERS = ['concat', 'streq', 'chr', 'substr', 'tostr_i', 'sb_append', 'sb_str'] as const;
+export const WASM_STRING_HELPERS = ['concat', 'streq', 'chr', 'substr', 'tostr_i', 'parse_i', 'sb_append', 'sb_str'] as const;
 export type WasmStringHelper = (typeof WASM_STRING_HELPERS)[number];
 
 /** The JS helpers this module calls: the slow paths of its operations, and refill. */
-const SLOW_PATHS = ['concat', 'streq', 'chr', 'substr', 'tostr_i', 'sb_append', 'sb_str', 'refill'] as const;
+const SLOW_PATHS = ['concat', 'streq', 'chr', 'substr', 'tostr_i', 'parse_i', 'sb_append', 'sb_str', 'refill'] as const;
 type SlowPath = (typeof SLOW_PATHS)[number];
 
 /** Strings longer than this many code units always take the slow path, so the
@@ -71,6 +72,7 @@ export function stringHelpersModule(charCache: number, ropeMin: number): WasmMod
     chr: chr(mb, type('chr'), alloc, slowPath.chr, charCache),
     substr: substr(mb, type('substr'), alloc, copy, slowPath.substr),
     tostr_i: tostrI(mb, type('tostr_i'), alloc, slowPath.tostr_i),
+    parse_i: parseI(mb, type('parse_i'), slowPath.parse_i),
     sb_append: sbAppend(mb, type('sb_append'), alloc, copy, slowPath.concat, slowPath.sb_append, fastMax),
     sb_str: sbStr(mb, type('sb_str'), slowPath.sb_str),
   };
@@ -325,6 +327,40 @@ function tostrI(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder,
   wb.localGet(x); wb.i32Const(0); wb.op(W.I32_LT_S);
   wb.if_(); wb.localGet(p); wb.i32Const(45); wb.store(W.I32_STORE16, 1, HEADER_BYTES); wb.end();
   wb.localGet(p);
+  wb.finish();
+  return wb;
+}
+
+//   parse_i(s): a flat string of 1 to 11 code units, an optional sign and then
+//   decimal digits whose value fits an i32 -> that value, accumulated in i64 (no
+//   text made, no call); anything else (malformed, out of range, a rope) -> the
+//   JS helper, which traps with the contract's message or reads the rope. s is
+//   not null (the caller checked).
+function parseI(mb: WasmModuleBuilder, type: number, slow: number): WasmFunctionBuilder {
+  const wb = mb.addFunction(type, 'parse_i');
+  const s = wb.param(0);
+  const n = wb.local(I32), i = wb.local(I32), c = wb.local(I32), neg = wb.local(I32), v = wb.local(ValType.I64);
+  isString(wb, s); wb.op(W.I32_EQZ); orSlow(wb, slow, [s]);
+  wb.localGet(s); wb.load(W.I32_LOAD, 2, 4); wb.localTee(n);
+  wb.i32Const(1); wb.op(W.I32_SUB); wb.i32Const(10); wb.op(W.I32_GT_U); orSlow(wb, slow, [s]);   // n == 0 or n > 11
+  // A leading sign: i := 1, neg := (it is '-').
+  wb.localGet(s); wb.load(W.I32_LOAD16_U, 1, HEADER_BYTES); wb.localTee(c);
+  wb.i32Const(45); wb.op(W.I32_EQ); wb.localTee(neg);
+  wb.localGet(c); wb.i32Const(43); wb.op(W.I32_EQ); wb.op(W.I32_OR); wb.localTee(i);
+  wb.localGet(n); wb.op(W.I32_EQ); orSlow(wb, slow, [s]);                                         // a sign alone
+  const loop = wb.loop();
+  wb.localGet(s); wb.localGet(i); wb.i32Const(1); wb.op(W.I32_SHL); wb.op(W.I32_ADD);
+  wb.load(W.I32_LOAD16_U, 1, HEADER_BYTES); wb.i32Const(48); wb.op(W.I32_SUB); wb.localTee(c);
+  wb.i32Const(9); wb.op(W.I32_GT_U); orSlow(wb, slow, [s]);                                       // not a digit
+  wb.localGet(v); wb.i64Const(10n); wb.op(W.I64_MUL); wb.localGet(c); wb.op(W.I64_EXTEND_I32_U); wb.op(W.I64_ADD); wb.localSet(v);
+  wb.localGet(i); wb.i32Const(1); wb.op(W.I32_ADD); wb.localTee(i);
+  wb.localGet(n); wb.op(W.I32_LT_U); wb.brIf(loop);
+  wb.end();
+  wb.localGet(neg);
+  wb.if_(); wb.i64Const(0n); wb.localGet(v); wb.op(W.I64_SUB); wb.localSet(v); wb.end();
+  wb.localGet(v); wb.i64Const(-2147483648n); wb.op(W.I64_LT_S);
+  wb.localGet(v); wb.i64Const(2147483647n); wb.op(W.I64_GT_S); wb.op(W.I32_OR); orSlow(wb, slow, [s]);   // out of range
+  wb.localGet(v); wb.op(W.I32_WRAP_I64);
   wb.finish();
   return wb;
 }
