@@ -59,6 +59,7 @@
 import { Kind } from '../bytecode/opcodes.js';
 import { Memory } from './memory.js';
 import { Trap } from './errors.js';
+import { parseI32 } from './builtins.js';
 
 export const enum ObjKind { STR = 1, ARR_I = 2, ARR_F = 3, ARR_R = 4, STRUCT = 5, FREE = 6, ARR_B = 7 }
 
@@ -1004,6 +1005,25 @@ export class Heap {
       s += String.fromCharCode.apply(null, u16.subarray(base + i, base + Math.min(len, i + 8192)) as unknown as number[]);
     }
     return s;
+  }
+
+  /** parse_i32 of string or rope `s` (not null), read in place: an optional
+   *  sign and decimal digits that fit an i32; anything else goes to
+   *  builtins.ts parseI32, which traps with the contract's message. */
+  parseI32(s: number): number {
+    const len = this.mem.i32[(s >> 2) + 1]!;
+    const u16 = this.units(s), base = this.unitsBase;
+    const first = len > 0 ? u16[base]! : 0;
+    const signed = first === 45 || first === 43 ? 1 : 0;
+    let v = 0, ok = len > signed && len <= 11;
+    for (let i = base + signed; ok && i < base + len; i++) {
+      const d = u16[i]! - 48;
+      if (d < 0 || d > 9) ok = false;
+      else v = v * 10 + d;
+    }
+    if (first === 45) v = -v;
+    if (ok && v >= -2147483648 && v <= 2147483647) return v | 0;
+    return parseI32(this.readString(s));
   }
 
   // ---- ropes -------------------------------------------------------------------
