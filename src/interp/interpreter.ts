@@ -725,12 +725,12 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
               case Op.SETGI: case Op.SETGR: I32[(gb + code[(pc + 1) | 0]!) << 1] = I32[(fp + code[(pc + 2) | 0]!) << 1]!; pc = (pc + 3) | 0; continue;
               case Op.SETGF: F64[(gb + code[(pc + 1) | 0]!) | 0] = F64[(fp + code[(pc + 2) | 0]!) | 0]!; pc = (pc + 3) | 0; continue;
 
-              case Op.OUTI: out.write(code[(pc + 2) | 0] ? I32[(fp + code[(pc + 1) | 0]!) << 1] + '\n' : String(I32[(fp + code[(pc + 1) | 0]!) << 1])); pc = (pc + 3) | 0; continue;
-              case Op.OUTF: out.write(formatF64(F64[(fp + code[(pc + 1) | 0]!) | 0]!) + (code[(pc + 2) | 0] ? '\n' : '')); pc = (pc + 3) | 0; continue;
-              case Op.OUTB: out.write((I32[(fp + code[(pc + 1) | 0]!) << 1] ? 'true' : 'false') + (code[(pc + 2) | 0] ? '\n' : '')); pc = (pc + 3) | 0; continue;
+              case Op.OUTI: out.writeInt(I32[(fp + code[(pc + 1) | 0]!) << 1]!, code[(pc + 2) | 0] !== 0); pc = (pc + 3) | 0; continue;
+              case Op.OUTF: out.write(formatF64(F64[(fp + code[(pc + 1) | 0]!) | 0]!), code[(pc + 2) | 0] !== 0); pc = (pc + 3) | 0; continue;
+              case Op.OUTB: out.write(I32[(fp + code[(pc + 1) | 0]!) << 1] ? 'true' : 'false', code[(pc + 2) | 0] !== 0); pc = (pc + 3) | 0; continue;
               case Op.OUTS: {
                 const s = I32[(fp + code[(pc + 1) | 0]!) << 1]!; if (s === 0) nullRef();
-                out.write(heap.readString(s) + (code[(pc + 2) | 0] ? '\n' : '')); pc = (pc + 3) | 0; continue;
+                heap.print(out, s, code[(pc + 2) | 0] !== 0); pc = (pc + 3) | 0; continue;
               }
               case Op.TOSTRI: case Op.TOSTRF: case Op.TOSTRB: {
                 const r = code[(pc + 2) | 0]!;

@@ -60,6 +60,7 @@ import { Kind } from '../bytecode/opcodes.js';
 import { Memory } from './memory.js';
 import { Trap } from './errors.js';
 import { parseI32 } from './builtins.js';
+import type { Output } from './output.js';
 
 export const enum ObjKind { STR = 1, ARR_I = 2, ARR_F = 3, ARR_R = 4, STRUCT = 5, FREE = 6, ARR_B = 7 }
 
@@ -1005,6 +1006,13 @@ export class Heap {
       s += String.fromCharCode.apply(null, u16.subarray(base + i, base + Math.min(len, i + 8192)) as unknown as number[]);
     }
     return s;
+  }
+
+  /** Print string or rope `s` (not null) to `out`, then a newline if `nl`:
+   *  its code units are copied where they are, no host string is made. */
+  print(out: Output, s: number, nl: boolean): void {
+    const len = this.mem.i32[(s >> 2) + 1]!;
+    out.writeUnits(this.units(s), this.unitsBase, len, nl);
   }
 
   /** parse_i32 of string or rope `s` (not null), read in place: an optional

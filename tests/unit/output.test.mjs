@@ -1,0 +1,58 @@
+// Program output (runtime/output.ts): the stdout callback gets exactly the code
+// units printed, in order, in every tier: i32 edges written digit by digit, guest
+// strings copied from linear memory (lone surrogates and ropes included), texts
+// longer than the buffer, and enough output to flush many times.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { load } from '../../dist/vm.js';
+import { hasWasm, hasEval } from './host-caps.mjs';
+
+const MODES = [
+  { tier: 'interp' },
+  ...(hasWasm ? [{ tier: 'jit', backend: 'wasm' }, { tier: 'auto', jitThreshold: 1 }] : []),
+  ...(hasEval ? [{ tier: 'jit', backend: 'js' }] : []),
+];
+
+const SRC = `
+fn main() {
+  let ints = [0, 1, -1, 9, 10, -10, 1000000, 2147483647, -2147483647 - 1];
+  for i in 0..ints.len { print(ints[i]); write(ints[i]); write(" "); }
+  print("");
+  print(chr(0xd800) + "x" + chr(0xdc00) + chr(0x1f600));
+  var long = "";
+  for i in 0..70000 { long = long + chr(97 + i % 26); }
+  write("<"); write(long); print(">");
+  var rope = long + long;
+  print(rope.len);
+  print(rope);
+  for i in 0..30000 { write(i); write(","); if i % 1000 == 0 { print(1.5); print(true); } }
+  print("end");
+}
+`;
+
+function expected() {
+  const ints = [0, 1, -1, 9, 10, -10, 1000000, 2147483647, -2147483648];
+  let t = '';
+  for (const x of ints) t += `${x}\n${x} `;
+  t += '\n\ud800x\udc00\u{1f600}\n';
+  let long = '';
+  for (let i = 0; i < 70000; i++) long += String.fromCharCode(97 + (i % 26));
+  t += `<${long}>\n${2 * long.length}\n${long}${long}\n`;
+  for (let i = 0; i < 30000; i++) { t += `${i},`; if (i % 1000 === 0) t += '1.5\ntrue\n'; }
+  return t + 'end\n';
+}
+
+test('the stdout callback gets exactly the code units printed, in order, in every tier', () => {
+  const want = expected();
+  for (const mode of MODES) {
+    for (const extra of [{}, { ropeStress: true, gcStress: true }, { flushMs: 1 }]) {
+      const parts = [];
+      const r = load('o.tier', SRC, { ...mode, ...extra, stdout: (t) => { parts.push(t); } });
+      assert.equal(r.program.run(), 0);
+      const got = parts.join('');
+      assert.equal(got.length, want.length, JSON.stringify({ ...mode, ...extra }));
+      assert.ok(got === want, `${JSON.stringify({ ...mode, ...extra })}: first difference at ${[...got].findIndex((c, i) => c !== want[i])}`);
+      assert.ok(parts.length > 3, 'flushed as the buffer filled');
+    }
+  }
+});
