@@ -9,16 +9,22 @@ const PAGE = 65536;
 /** See Memory.grow: a WebAssembly memory grows to at most this past the request,
  *  or GROW_SLACK_SHIFT's share of its size if that is more. */
 const WASM_GROW_MAX = 256 << 10;
-/** A WebAssembly memory grows at least 1/32 of its size past the request once
- *  that is more than WASM_GROW_MAX (8 MiB and up): each growth costs about the
- *  same however large it is (0.3-0.8 ms in V8, which also counts it as
- *  external memory and runs full collections of the JavaScript heap), so the
- *  number of growths must stay logarithmic in the size: growing to 2 GB in
- *  256 KiB steps took 6,000 growths and 10.6 of frag's 24.9 s at 1 GB live. */
-const GROW_SLACK_SHIFT = 5;
+/** A WebAssembly memory grows at least 1/8 of its size past the request once
+ *  that is more than WASM_GROW_MAX (2 MiB and up): each growth costs about the
+ *  same however large it is (0.3-0.8 ms in V8), and V8 counts the whole memory
+ *  again as external memory each time its buffer is taken after a growth, so
+ *  about every second growth starts a full collection of the JavaScript heap
+ *  ("external memory pressure", 1-5 ms each). The number of growths must stay
+ *  logarithmic in the size, with a large base: growing to 2 GB in 256 KiB
+ *  steps took 6,000 growths and 10.6 of frag's 24.9 s at 1 GB live; with 1/32
+ *  (and 1/128 past the cap) frag at 100 MB live still grew 186 times and ran
+ *  66 of V8's full collections, with 1/8 and 1/16 55 times and 18. */
+const GROW_SLACK_SHIFT = 3;
 /** Past the soft cap (Memory.grow), the slack is at most WASM_GROW_MAX or a
- *  128th of the memory, whichever is more; below it, never past it. */
-const PAST_CAP_SLACK_SHIFT = 7;
+ *  16th of the memory, whichever is more (the promotions of a minor collection
+ *  that must go past the cap grew the memory 256 KiB at a time); below it,
+ *  never past it. */
+const PAST_CAP_SLACK_SHIFT = 4;
 
 /** Linear memory never reaches 2^31 bytes: every address is a non-negative i32,
  *  which the interpreter and the JS backend index with signed shifts (`a >> 2`)
@@ -60,7 +66,7 @@ export class Memory {
 
   /** Grow to at least `bytes`, capped at maxBytes; false if that is over the cap.
    *  A WebAssembly memory grows in place (its address range is reserved up
-   *  front), so it grows by an eighth, at most WASM_GROW_MAX or a 32nd of its
+   *  front), so it grows by an eighth, at most WASM_GROW_MAX or an eighth of its
    *  size (GROW_SLACK_SHIFT), whichever is more, past what was asked: the
    *  memory's size stays near what the heap uses (doubling left words' 19 MB
    *  live set in 72 MB; an eighth of binary-trees' 34 MB was 3.6 MB never
@@ -68,7 +74,7 @@ export class Memory {
    *  so it doubles: each byte is copied O(1) times on average. A WebAssembly
    *  memory's slack never goes past `softCap` (the size the collector lets
    *  the memory reach before a full collection, Heap.growCap) when the request
-   *  does not, and a request past it gets at most a 128th of the memory's
+   *  does not, and a request past it gets at most a 16th of the memory's
    *  size: the slack itself never makes the memory larger than the collector's
    *  policy (binary-trees ended 0.1-1% over twice its live set by the slack
    *  alone). */
