@@ -1,0 +1,62 @@
+// What every user page here does with the tiervm module it imported (by path,
+// through an import map, or bundled): run app.js on this thread, then in a
+// module Worker, then stop a guest spinning in a Worker from this thread.
+// Sets window.results (window.failed on an exception) for the test to read.
+import { exercise, host, PROGRAMS } from './app.js';
+
+function backendsOf(h) {
+  return [...(h.wasm ? ['wasm'] : []), ...(h.eval ? ['js'] : [])];
+}
+
+function inWorker(message) {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    w.onmessage = (e) => { w.terminate(); resolve(e.data); };
+    w.onerror = (e) => { w.terminate(); reject(new Error(`worker: ${e.message}`)); };
+    w.postMessage(message);
+  });
+}
+
+/** A guest spinning in a Worker, stopped from here: through its interruptBuffer
+ *  (shared memory, on a cross-origin-isolated page), else by terminating it. */
+function stopGuest(o) {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    const seen = {};
+    w.onerror = (e) => { w.terminate(); reject(new Error(`worker: ${e.message}`)); };
+    w.onmessage = (e) => {
+      const m = e.data;
+      if (m.flag) {
+        seen.shared = typeof SharedArrayBuffer === 'function' && m.flag.buffer instanceof SharedArrayBuffer;
+        setTimeout(() => {
+          Atomics.store(m.flag, 0, 1);       // a copy where the page has no shared memory
+          setTimeout(() => { if (!seen.done) { seen.terminated = true; w.terminate(); resolve(seen); } }, 1000);
+        }, 100);
+      } else {
+        seen.done = true;
+        w.terminate();
+        resolve({ ...seen, ...m });
+      }
+    };
+    w.postMessage({ spin: o });
+  });
+}
+
+export async function runPage(tiervm, { worker = true } = {}) {
+  try {
+    const h = host();
+    const backends = backendsOf(h);
+    const results = { host: h, backends, main: exercise(tiervm, backends) };
+    if (worker) {
+      results.worker = await inWorker({ exercise: true });
+      results.stop = {};
+      for (const [label, o] of [['interp', { tier: 'interp' }], ...backends.map((b) => [`jit ${b}`, { tier: 'jit', backend: b }])]) {
+        results.stop[label] = await stopGuest(o);
+      }
+    }
+    globalThis.results = results;
+  } catch (e) {
+    globalThis.failed = `${e?.stack ?? e}`;
+  }
+}
+export { PROGRAMS };
