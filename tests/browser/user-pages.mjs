@@ -25,7 +25,7 @@ import { join, dirname, normalize, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import * as tiervm from '../../dist/vm.js';
-import { exercise, PROGRAMS } from './pages/app.js';
+import { exercise, PROGRAMS, DEFAULTS_PROGRAM } from './pages/app.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const PAGES = join(ROOT, 'tests/browser/pages');
@@ -95,6 +95,7 @@ function cliResults() {
   for (const [file, p] of Object.entries(PROGRAMS)) if (file !== 'loop.tier') out[file] = cli(file, [], p);
   out.maxSteps = cli('loop.tier', ['--max-steps=100000'], PROGRAMS['loop.tier']);
   out.deadlineMs = cli('loop.tier', ['--deadline-ms=50'], PROGRAMS['loop.tier']);
+  out.defaults = cli('defaults.tier', [], { source: DEFAULTS_PROGRAM, args: [], stdin: '' });
   return out;
 }
 
@@ -143,7 +144,7 @@ function checkExercise(ok, where, got, host, cli) {
   }
   for (const [mode, r] of Object.entries(got)) {
     if (mode === 'badOption') continue;
-    for (const file of Object.keys(cli).filter((f) => f.endsWith('.tier'))) {
+    for (const file of Object.keys(PROGRAMS).filter((f) => f !== 'loop.tier')) {
       const c = cli[file];
       ok(r[file].stdout === c.stdout && r[file].stderr === c.stderr && r[file].exitCode === c.exitCode,
         `${where} ${mode} ${file}: as tiervm run: ${JSON.stringify(r[file])} vs ${JSON.stringify(c)}`);
@@ -158,19 +159,22 @@ function checkExercise(ok, where, got, host, cli) {
 
 async function openPage(browser, url) {
   const page = await browser.newPage();
-  const errors = [];
+  const errors = [], logs = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`${m.text()} ${m.location()?.url ?? ''}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`${m.text()} ${m.location()?.url ?? ''}`);
+    if (m.type() === 'log') logs.push(m.text());
+  });
   await page.goto(url, { waitUntil: 'load' });
   try {
     await page.waitForFunction(() => globalThis.results !== undefined || globalThis.failed !== undefined, { timeout: 120_000 });
   } catch (e) {
     await page.close();
-    return { failed: `no results: ${e.message}`, errors };
+    return { failed: `no results: ${e.message}`, errors, logs };
   }
   const r = await page.evaluate(() => ({ results: globalThis.results, failed: globalThis.failed }));
   await page.close();
-  return { ...r, errors };
+  return { ...r, errors, logs };
 }
 
 /** [path, what, host expected, checks a worker and stopping a guest] */
@@ -180,6 +184,7 @@ const CASES = [
   ['/importmap.html', 'an import map', { wasm: true, eval: true, sab: false, isolated: false }, false],
   ['/csp/self/csp.html', `CSP ${POLICIES.self}`, { wasm: false, eval: false, sab: false, isolated: false }, true],
   ['/csp/wasm/csp.html', `CSP ${POLICIES.wasm}`, { wasm: true, eval: false, sab: false, isolated: false }, true],
+  ['/shim.html', 'a page that defines a partial process', { wasm: true, eval: true, sab: false, isolated: false }, false],
   ['/bundle-esm.html', 'esbuild bundle, esm', { wasm: true, eval: true, sab: false, isolated: false }, false],
   ['/bundle-iife.html', 'esbuild bundle, iife', { wasm: true, eval: true, sab: false, isolated: false }, false],
 ];
@@ -194,8 +199,14 @@ export async function userPages(browser, ok) {
       const t0 = Date.now();
       let failures = 0;
       const check = (cond, msg) => { if (!cond) failures++; return ok(cond, `user page ${path} (${what}): ${msg}`); };
-      const { results: r, failed, errors } = await openPage(browser, base + path);
+      const { results: r, failed, errors, logs } = await openPage(browser, base + path);
       if (!check(failed === undefined, `the page failed: ${failed}; ${errors.join('; ')}`)) continue;
+      // No stdout or stderr callback: output goes to console.log and console.error
+      // (one message per delivery, its last newline left out).
+      const out = cli.defaults.stdout.replace(/\n$/, ''), err = cli.defaults.stderr.replace(/\n$/, '');
+      check(r.defaults === cli.defaults.exitCode && logs.includes(out) && errors.some((e) => e.startsWith(`${err} `)),
+        `default output: exit ${r.defaults}, console.log ${JSON.stringify(logs)}, console.error ${JSON.stringify(errors)}`);
+      errors.splice(0, errors.length, ...errors.filter((e) => !e.startsWith(`${err} `)));
       check(isDeepStrictEqual(r.host, wantHost), `host ${JSON.stringify(r.host)}, expected ${JSON.stringify(wantHost)}`);
       checkExercise(check, 'main thread', r.main, r.host, cli);
       if (worker) {

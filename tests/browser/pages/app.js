@@ -76,6 +76,12 @@ fn main() {
   },
 };
 
+/** Run without stdout or stderr callbacks: the output goes to the console. */
+export const DEFAULTS_PROGRAM = 'fn main() {\n  print("to the console");\n  write("and on");\n  print(1 / 0);\n}\n';
+export function defaultOutput(tiervm) {
+  return tiervm.load('defaults.tier', DEFAULTS_PROGRAM).program.run();
+}
+
 /** Every way this page lets a program run: [label, options]. */
 export function modes(backends) {
   const m = [['interp', { tier: 'interp' }], ['auto', { tier: 'auto', jitThreshold: 2 }], ['jit', { tier: 'jit' }]];

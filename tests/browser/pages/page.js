@@ -2,7 +2,7 @@
 // through an import map, or bundled): run app.js on this thread, then in a
 // module Worker, then stop a guest spinning in a Worker from this thread.
 // Sets window.results (window.failed on an exception) for the test to read.
-import { exercise, host, PROGRAMS } from './app.js';
+import { exercise, host, defaultOutput, PROGRAMS } from './app.js';
 
 function backendsOf(h) {
   return [...(h.wasm ? ['wasm'] : []), ...(h.eval ? ['js'] : [])];
@@ -46,7 +46,7 @@ export async function runPage(tiervm, { worker = true } = {}) {
   try {
     const h = host();
     const backends = backendsOf(h);
-    const results = { host: h, backends, main: exercise(tiervm, backends) };
+    const results = { host: h, backends, defaults: defaultOutput(tiervm), main: exercise(tiervm, backends) };
     if (worker) {
       results.worker = await inWorker({ exercise: true });
       results.stop = {};
