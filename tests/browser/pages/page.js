@@ -19,7 +19,7 @@ function inWorker(message) {
 
 /** A guest spinning in a Worker, stopped from here: through its interruptBuffer
  *  (shared memory, on a cross-origin-isolated page), else by terminating it. */
-function stopGuest(o) {
+function stopGuest(o, own = null) {
   return new Promise((resolve, reject) => {
     const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     const seen = {};
@@ -29,7 +29,7 @@ function stopGuest(o) {
       if (m.flag) {
         seen.shared = typeof SharedArrayBuffer === 'function' && m.flag.buffer instanceof SharedArrayBuffer;
         setTimeout(() => {
-          Atomics.store(m.flag, 0, 1);       // a copy where the page has no shared memory
+          Atomics.store(own ?? m.flag, 0, 1);       // a copy where the page has no shared memory
           setTimeout(() => { if (!seen.done) { seen.terminated = true; w.terminate(); resolve(seen); } }, 1000);
         }, 100);
       } else {
@@ -38,7 +38,7 @@ function stopGuest(o) {
         resolve({ ...seen, ...m });
       }
     };
-    w.postMessage({ spin: o });
+    w.postMessage({ spin: o, own });
   });
 }
 
@@ -53,6 +53,8 @@ export async function runPage(tiervm, { worker = true } = {}) {
       for (const [label, o] of [['interp', { tier: 'interp' }], ...backends.map((b) => [`jit ${b}`, { tier: 'jit', backend: b }])]) {
         results.stop[label] = await stopGuest(o);
       }
+      // The page's own flag, given to the guest as its interruptBuffer.
+      if (h.sab) results.stop['jit, own flag'] = await stopGuest({ tier: 'jit' }, new Int32Array(new SharedArrayBuffer(4)));
     }
     globalThis.results = results;
   } catch (e) {

@@ -12,7 +12,7 @@ onmessage = (e) => {
   }
   let stdout = '', stderr = '';
   const { program } = tiervm.load('loop.tier', PROGRAMS['loop.tier'].source, {
-    ...m.spin, interruptible: true, stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; },
+    ...m.spin, ...(m.own ? { interruptBuffer: m.own } : { interruptible: true }), stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; },
   });
   postMessage({ flag: program.interruptBuffer });
   const exitCode = program.run();
