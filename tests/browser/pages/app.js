@@ -201,6 +201,8 @@ export function exercise(tiervm, backends) {
     r.limits = limits(tiervm, o);
     results[label] = r;
   }
+  // No compiler thread in a browser: compiles are synchronous, the results the same.
+  results.compileThread = runProgram(tiervm, 'io.tier', { compile: 'thread', jitThreshold: 2 });
   const bad = tiervm.load('x.tier', 'fn main() {}', { jitTreshold: 3, stderr: () => {} });
   results.badOption = { ok: bad.ok, exitCode: bad.exitCode, text: bad.text };
   return results;
