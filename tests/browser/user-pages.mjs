@@ -124,7 +124,7 @@ function cliResults() {
     const r = spawnSync(process.execPath, [join(ROOT, 'bin/tiervm.js'), 'run', ...flags, file, ...p.args], { cwd: dir, input: p.stdin, encoding: 'utf8' });
     return { stdout: r.stdout, stderr: r.stderr, exitCode: r.status };
   };
-  for (const [file, p] of Object.entries(PROGRAMS)) if (file !== 'loop.tier') out[file] = cli(file, [], p);
+  for (const [file, p] of Object.entries(PROGRAMS)) if (file !== 'loop.tier') out[file] = cli(file, p.stackSizeKB ? [`--stack-size=${p.stackSizeKB}`] : [], p);
   out.maxSteps = cli('loop.tier', ['--max-steps=100000'], PROGRAMS['loop.tier']);
   out.deadlineMs = cli('loop.tier', ['--deadline-ms=50'], PROGRAMS['loop.tier']);
   out.defaults = cli('defaults.tier', [], { source: DEFAULTS_PROGRAM, args: [], stdin: '' });

@@ -59,12 +59,13 @@ fn main() {
   'deep.tier': {
     args: [],
     stdin: '',
+    stackSizeKB: 2048,   // tiervm run --stack-size=2048: overflows sooner
     source: `fn down(n: i32) -> i32 { if n == 0 { return 0; } return down(n - 1) + 1; }
 fn f64down(n: i32, x: f64) -> f64 { if n == 0 { return x; } return f64down(n - 1, x + 0.5) + 0.25; }
 fn main() {
   print(down(1000));
-  print(f64down(50000, 1.0));
-  print(down(100000));
+  print(f64down(20000, 1.0));
+  print(down(20000));
   print(down(100000000));
 }
 `,
@@ -93,7 +94,7 @@ function runProgram(tiervm, file, o) {
   const p = PROGRAMS[file];
   let stdout = '', stderr = '';
   const r = tiervm.load(file, p.source, {
-    ...o, args: p.args, stdin: p.stdin,
+    ...o, args: p.args, stdin: p.stdin, stackSizeKB: p.stackSizeKB,
     stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; },
   });
   if (!r.ok) return { stdout, stderr, exitCode: r.exitCode, errors: r.errors.map((d) => ({ ...d })), text: r.text };

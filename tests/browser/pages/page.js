@@ -30,7 +30,7 @@ function stopGuest(o, own = null) {
         seen.shared = typeof SharedArrayBuffer === 'function' && m.flag.buffer instanceof SharedArrayBuffer;
         setTimeout(() => {
           Atomics.store(own ?? m.flag, 0, 1);       // a copy where the page has no shared memory
-          setTimeout(() => { if (!seen.done) { seen.terminated = true; w.terminate(); resolve(seen); } }, 1000);
+          setTimeout(() => { if (!seen.done) { seen.terminated = true; w.terminate(); resolve(seen); } }, 400);
         }, 100);
       } else {
         seen.done = true;
