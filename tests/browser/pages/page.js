@@ -30,7 +30,10 @@ function stopGuest(o, own = null) {
         seen.shared = typeof SharedArrayBuffer === 'function' && m.flag.buffer instanceof SharedArrayBuffer;
         setTimeout(() => {
           Atomics.store(own ?? m.flag, 0, 1);       // a copy where the page has no shared memory
-          setTimeout(() => { if (!seen.done) { seen.terminated = true; w.terminate(); resolve(seen); } }, 400);
+          // Shared, the guest stops at its next poll (a loaded machine may take a
+          // while); a copy never stops it.
+          const patience = seen.shared ? 20_000 : 400;
+          setTimeout(() => { if (!seen.done) { seen.terminated = true; w.terminate(); resolve(seen); } }, patience);
         }, 100);
       } else {
         seen.done = true;
