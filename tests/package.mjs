@@ -109,6 +109,8 @@ let out = '';
 const r = load('p.tier', ${JSON.stringify(PROGRAM)}, { stdout: (t) => { out += t; } });
 r.program.run();
 globalThis.result = out + r.program.call('sq', 5);
+// No stdout or stderr callback: the console (one message per delivery).
+globalThis.status = load('d.tier', 'fn main() { print("one"); write("two"); print(1 / 0); }').program.run();
 `);
 const { build } = await import(join(ROOT, 'node_modules/esbuild/lib/main.js'));
 await build({ entryPoints: [join(app, 'browser.js')], absWorkingDir: app, bundle: true, platform: 'browser', format: 'iife',
@@ -116,10 +118,18 @@ await build({ entryPoints: [join(app, 'browser.js')], absWorkingDir: app, bundle
 check('browser: bundles with no node: import and runs without process or require', () => {
   const bundle = readFileSync(join(app, 'bundle.js'), 'utf8');
   assert.doesNotMatch(bundle, /\b(?:require|import)\s*\(\s*["']node:|\bfrom\s*["']node:/, 'no import or require of a node: module');
-  const context = vm.createContext({ WebAssembly, console, performance, TextEncoder, TextDecoder, Atomics, SharedArrayBuffer, setTimeout, clearTimeout });
-  vm.runInContext(readFileSync(join(app, 'bundle.js'), 'utf8'), context);
-  assert.equal(context.result, 'sq 49\n25');
-  assert.equal(vm.runInContext('typeof process + " " + typeof require', context), 'undefined undefined');
+  // With no process, and with the partial one many pages define for libraries
+  // that read process.env (no streams: the console all the same).
+  for (const process of [undefined, { env: { NODE_ENV: 'production' }, browser: true }]) {
+    const log = [];
+    const console = { log: (t) => log.push(['log', t]), error: (t) => log.push(['error', t]) };
+    const context = vm.createContext({ WebAssembly, console, performance, TextEncoder, TextDecoder, Atomics, SharedArrayBuffer, setTimeout, clearTimeout, ...(process ? { process } : {}) });
+    vm.runInContext(bundle, context);
+    assert.equal(context.result, 'sq 49\n25');
+    assert.equal(vm.runInContext('typeof process + " " + typeof require', context), `${process ? 'object' : 'undefined'} undefined`);
+    assert.equal(context.status, 1);
+    assert.deepEqual(log, [['log', 'one\ntwo'], ['error', 'runtime error: division by zero\n  at main (d.tier:1)']]);
+  }
 });
 
 console.log(`package: ${passed} checks passed`);

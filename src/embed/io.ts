@@ -19,11 +19,18 @@ import { LineInput } from '../runtime/input.js';
 export type Sink = (text: string) => void;
 
 /** The host's standard streams: process.stdout/stderr under Node, the console
- *  elsewhere (a browser or worker, where `process` does not exist). */
-type NodeLike = { process?: { stdout: { write(t: string): unknown }; stderr: { write(t: string): unknown } } };
+ *  elsewhere (a browser or worker, where `process` does not exist, or is a
+ *  page's partial stand-in, `{ env: {...} }`, with no streams: only a stream
+ *  that can be written counts). */
+type Stream = { write(t: string): unknown };
+type NodeLike = { process?: { stdout?: Partial<Stream>; stderr?: Partial<Stream> } };
 const host = globalThis as NodeLike;
-export function defaultOut(text: string): void { if (host.process) host.process.stdout.write(text); else console.log(text.replace(/\n$/, '')); }
-export function defaultErr(text: string): void { if (host.process) host.process.stderr.write(text); else console.error(text.replace(/\n$/, '')); }
+function nodeStream(name: 'stdout' | 'stderr'): Stream | null {
+  const s = host.process?.[name];
+  return typeof s?.write === 'function' ? s as Stream : null;
+}
+export function defaultOut(text: string): void { const s = nodeStream('stdout'); if (s !== null) s.write(text); else console.log(text.replace(/\n$/, '')); }
+export function defaultErr(text: string): void { const s = nodeStream('stderr'); if (s !== null) s.write(text); else console.error(text.replace(/\n$/, '')); }
 
 export class HostIo {
   /** The first fault of the current entry (null: none). */

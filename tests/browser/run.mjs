@@ -20,7 +20,11 @@
 //      shared link, Stop (terminating the worker; interrupting the run where
 //      cross-origin isolated), window.tiervm.run against the command's output
 //      and exit status; a screenshot goes to playground/screenshot.png;
-//   4. the static build from a sub-path of python3 -m http.server.
+//   4. the static build from a sub-path of python3 -m http.server;
+//   5. pages a user writes around the package (user-pages.mjs: ES modules by
+//      path and through an import map, a module Worker, two policies, cross-
+//      origin isolation and its absence, a partial process, esbuild bundles;
+//      the isolated one again under --jitless), identical to Node and tiervm run.
 // Usage: node tests/browser/run.mjs [--quick] [--no-screenshot]
 import { readFileSync, existsSync, mkdtempSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +36,7 @@ import { listPrograms, parseExpectations, checkResult } from '../corpus.mjs';
 import { load } from '../../dist/vm.js';
 import { buildPlayground } from '../../playground/build.mjs';
 import { serve, POLICIES } from '../../playground/server.mjs';
+import { userPages } from './user-pages.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const QUICK = process.argv.includes('--quick');
@@ -395,6 +400,9 @@ async function main() {
     // 3. The playground as a user drives it.
     await playground(browser, base);
     await staticSubPath(browser, dist);
+
+    // 5. Pages a user writes, with the package as installed.
+    await userPages(browser, ok, { only: QUICK ? ['/index.html', '/coi/index.html', '/csp/self/csp.html'] : null });
   } finally {
     await browser.close();
   }
@@ -406,6 +414,7 @@ async function main() {
     console.log(`--js-flags=--jitless: ${JSON.stringify(caps)}`);
     ok(!caps.wasm && caps.eval, `jitless capabilities ${JSON.stringify(caps)}`);
     await runCorpus(page, 'Chromium --jitless, tier jit', sample, { tier: 'jit' }, 'js');
+    await userPages(jitless, ok, { only: ['/coi/index.html'], jitless: true });
   } finally {
     await jitless.close();
   }
