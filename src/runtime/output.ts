@@ -15,13 +15,16 @@
 // by V8 took more time than the printing. What must stay true: the sink gets
 // exactly the code units printed, in order (lone surrogates included).
 
-/** Code units the buffer holds; a flush once it is this full. */
+/** Code units the buffer holds at most; a flush once it is this full. */
 const FLUSH_AT = 1 << 16;
+/** Code units of a new buffer: it doubles up to FLUSH_AT as output comes (an
+ *  embedder may keep hundreds of programs, most of which print little). */
+const FIRST_SIZE = 256;
 /** Code units one String.fromCharCode call is given at most. */
 const CHUNK = 8192;
 
 export class Output {
-  private readonly buf = new Uint16Array(FLUSH_AT);
+  private buf = new Uint16Array(FIRST_SIZE);
   private size = 0;
 
   private lastFlush = 0;
@@ -36,7 +39,7 @@ export class Output {
       this.sink(nl ? text + '\n' : text);
       return this.written();
     }
-    if (this.size + n + 1 > FLUSH_AT) this.flush();
+    this.room(n + 1);
     const buf = this.buf;
     let at = this.size;
     for (let i = 0; i < n; i++) buf[at++] = text.charCodeAt(i);
@@ -47,7 +50,7 @@ export class Output {
 
   /** An i32 in decimal, then a newline if `nl`. */
   writeInt(x: number, nl: boolean): void {
-    if (this.size + 12 > FLUSH_AT) this.flush();
+    this.room(12);
     const buf = this.buf;
     let at = this.size;
     if (x < 0) { buf[at++] = 45; x = -x; }   // -2^31 stays exact as a double
@@ -68,7 +71,7 @@ export class Output {
       this.sink(nl ? text + '\n' : text);
       return this.written();
     }
-    if (this.size + len + 1 > FLUSH_AT) this.flush();
+    this.room(len + 1);
     const buf = this.buf;
     let at = this.size;
     if (len < 64) for (let i = base; i < base + len; i++) buf[at++] = units[i]!;   // no view made
@@ -86,6 +89,17 @@ export class Output {
     for (let i = 0; i < n; i += CHUNK) text += String.fromCharCode.apply(null, this.buf.subarray(i, Math.min(n, i + CHUNK)) as unknown as number[]);
     this.size = 0;
     this.sink(text);
+  }
+
+  /** Room for `units` more code units (at most FLUSH_AT): a larger buffer
+   *  while it is under FLUSH_AT, else a flush. */
+  private room(units: number): void {
+    const need = this.size + units;
+    if (need <= this.buf.length) return;
+    if (need > FLUSH_AT) { this.flush(); if (units <= this.buf.length) return; }
+    const grown = new Uint16Array(Math.min(FLUSH_AT, Math.max(this.buf.length * 2, this.size + units)));
+    grown.set(this.buf.subarray(0, this.size));
+    this.buf = grown;
   }
 
   private written(): void {
