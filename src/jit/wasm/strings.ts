@@ -265,7 +265,8 @@ function emitConcat(wb: WasmFunctionBuilder, a: Local, b: Local, alloc: WasmFunc
 }
 
 //   streq(a, b): same address -> 1; either null -> 0; lengths differ -> 0;
-//   either a rope -> slow (runtime/heap.ts stringsEqual);
+//   a flattened rope read through its flat string; either an unflattened
+//   rope -> slow (runtime/heap.ts stringsEqual);
 //   compare 8 bytes at a time, then the last code units one by one.
 function streq(mb: WasmModuleBuilder, type: number, slow: number): WasmFunctionBuilder {
   const wb = mb.addFunction(type, 'streq');
@@ -275,6 +276,7 @@ function streq(mb: WasmModuleBuilder, type: number, slow: number): WasmFunctionB
   wb.localGet(a); wb.localGet(b); wb.op(W.I32_EQ); answer(1);
   wb.localGet(a); wb.op(W.I32_EQZ); wb.localGet(b); wb.op(W.I32_EQZ); wb.op(W.I32_OR); answer(0);
   wb.localGet(a); wb.load(W.I32_LOAD, 2, 4); wb.localGet(b); wb.load(W.I32_LOAD, 2, 4); wb.op(W.I32_NE); answer(0);
+  throughFlattened(wb, a); throughFlattened(wb, b);
   isString(wb, a); isString(wb, b); wb.op(W.I32_AND); wb.op(W.I32_EQZ);
   orSlow(wb, slow, [a, b]);
   wb.localGet(a); wb.load(W.I32_LOAD, 2, 4); wb.i32Const(1); wb.op(W.I32_SHL); wb.localTee(bytes);
@@ -328,12 +330,13 @@ function chr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, sl
 }
 
 //   substr(s, from, to): unless 0 <= from <= to <= length -> slow (it traps);
-//   s a rope -> slow (it reads the flat string);
+//   s a flattened rope -> its flat string; an unflattened rope -> slow (it flattens it);
 //   p := alloc_str(to - from) or slow; copy the units.
 function substr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, copy: WasmFunctionBuilder, slow: number): WasmFunctionBuilder {
   const wb = mb.addFunction(type, 'substr');
   const [s, from, to] = [wb.param(0), wb.param(1), wb.param(2)];
   const p = wb.local(I32), n = wb.local(I32);
+  throughFlattened(wb, s);
   wb.localGet(from); wb.i32Const(0); wb.op(W.I32_LT_S);
   wb.localGet(from); wb.localGet(to); wb.op(W.I32_GT_S); wb.op(W.I32_OR);
   wb.localGet(to); wb.localGet(s); wb.load(W.I32_LOAD, 2, 4); wb.op(W.I32_GT_S); wb.op(W.I32_OR);
@@ -386,6 +389,19 @@ function tostrI(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder,
 
 /** Leaves (address's kind is a flat string) on the stack (0 for a rope or a
  *  builder). */
+/** x := x's flat string when x is a flattened rope (runtime/heap.ts: left is
+ *  the flat string, right null): one hop, as compiled s[i] does, so that an
+ *  operation on a rope read before goes on inline. x is not null. */
+function throughFlattened(wb: WasmFunctionBuilder, x: Local): void {
+  isString(wb, x); wb.op(W.I32_EQZ);
+  wb.if_();
+  wb.localGet(x); wb.load(W.I32_LOAD, 2, 12); wb.op(W.I32_EQZ);
+  wb.if_();
+  wb.localGet(x); wb.load(W.I32_LOAD, 2, 8); wb.localSet(x);
+  wb.end();
+  wb.end();
+}
+
 function isString(wb: WasmFunctionBuilder, x: Local): void {
   wb.localGet(x); wb.load(W.I32_LOAD, 2, 0); wb.i32Const(KIND_MASK); wb.op(W.I32_AND); wb.i32Const(ObjKind.STR); wb.op(W.I32_EQ);
 }
