@@ -84,13 +84,13 @@ function fold(e) {
   const c = fold(e.c);
   return node(4, 0, null, a, b, c);
 }
-function main(n) {
+function main(n, depth) {
   OPS = [{ f: opAdd, code: 0 }, { f: opSub, code: 1 }, { f: opMul, code: 2 },
     { f: opMin, code: 3 }, { f: opMax, code: 4 }];
   let built = 0, folded = 0, sum = 0;
   for (let round = 0; round < n; round++) {
     NODES = 0;
-    const t = gen(14);
+    const t = gen(depth);
     built += NODES;
     const v1 = evaluate(t, null);
     NODES = 0;
@@ -102,4 +102,4 @@ function main(n) {
   }
   console.log(`rounds ${n}, built ${built}, folded ${folded}, checksum ${sum}`);
 }
-main(Number(process.argv[2]));
+main(Number(process.argv[2]), process.argv.length > 3 ? Number(process.argv[3]) : 14);

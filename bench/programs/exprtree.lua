@@ -85,13 +85,13 @@ local function fold(e)
   local c = fold(e.c)
   return node(4, 0, nil, a, b, c)
 end
-local function main(n)
+local function main(n, depth)
   OPS = { { f = opAdd, code = 0 }, { f = opSub, code = 1 }, { f = opMul, code = 2 },
     { f = opMin, code = 3 }, { f = opMax, code = 4 } }
   local built, folded, sum = 0, 0, 0
   for round = 0, n - 1 do
     NODES = 0
-    local t = gen(14)
+    local t = gen(depth)
     built = built + NODES
     local v1 = eval(t, nil)
     NODES = 0
@@ -103,4 +103,4 @@ local function main(n)
   end
   print(string.format('rounds %d, built %d, folded %d, checksum %d', n, built, folded, sum))
 end
-main(tonumber(arg[1]))
+main(tonumber(arg[1]), tonumber(arg[2] or '14'))

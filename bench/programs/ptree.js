@@ -45,12 +45,12 @@ function walk(t) {
   SUM = (SUM * 7 + t.key + t.val) % 1000003;
   walk(t.right);
 }
-function main(n) {
+function main(n, keys) {
   const versions = new Array(16).fill(null);
   let hits = 0;
   for (let i = 0; i < n; i++) {
     const base = versions[rnd(16)];
-    const key = rnd(20000);
+    const key = rnd(keys);
     const found = find(base, key);
     let next;
     if (found !== null) {
@@ -65,4 +65,4 @@ function main(n) {
   for (let v = 0; v < 16; v++) walk(versions[v]);
   console.log(`updates ${n}, hits ${hits}, nodes in versions ${COUNT}, checksum ${SUM}`);
 }
-main(Number(process.argv[2]));
+main(Number(process.argv[2]), process.argv.length > 3 ? Number(process.argv[3]) : 20000);

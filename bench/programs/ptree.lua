@@ -46,12 +46,12 @@ local function walk(t)
   SUM = (SUM * 7 + t.key + t.val) % 1000003
   walk(t.right)
 end
-local function main(n)
+local function main(n, keys)
   local versions = {}
   local hits = 0
   for i = 0, n - 1 do
     local base = versions[rnd(16) + 1]
-    local key = rnd(20000)
+    local key = rnd(keys)
     local found = find(base, key)
     local nxt
     if found ~= nil then
@@ -66,4 +66,4 @@ local function main(n)
   for v = 1, 16 do walk(versions[v]) end
   print(string.format('updates %d, hits %d, nodes in versions %d, checksum %d', n, hits, COUNT, SUM))
 end
-main(tonumber(arg[1]))
+main(tonumber(arg[1]), tonumber(arg[2] or '20000'))
