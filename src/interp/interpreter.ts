@@ -78,7 +78,7 @@ import * as runtimeCells from '../runtime/runtime.js';
 import { type Runtime, type CompiledEntry, type ListedEntry, type InterpretFrame, type AdapterEntry, InterpEntry } from '../runtime/runtime.js';
 import type { Limits } from '../runtime/limits.js';
 import { Hdr, TO_HOST as TO_HOST_IMPORTED, headerAt, frameFn, callerFpOf, resumePcOf, pushFrame } from '../runtime/frames.js';
-import { formatF64, fixed, checkCodePoint, parseI32, parseF64, f64ToI32 } from '../runtime/builtins.js';
+import { formatF64, fixed, checkCodePoint, parseF64, f64ToI32 } from '../runtime/builtins.js';
 import { callExtern } from '../runtime/externs.js';
 import { appendTo, stringOf } from '../runtime/string-builder.js';
 import { noteTarget } from '../runtime/profile.js';
@@ -764,7 +764,7 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
               }
               case Op.PARSEI: {
                 const s = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (s === 0) nullRef();
-                I32[(fp + code[(pc + 1) | 0]!) << 1] = parseI32(heap.readString(s)); pc = (pc + 3) | 0; continue;
+                I32[(fp + code[(pc + 1) | 0]!) << 1] = heap.parseI32(s); pc = (pc + 3) | 0; continue;
               }
               case Op.PARSEF: {
                 const s = I32[(fp + code[(pc + 2) | 0]!) << 1]!; if (s === 0) nullRef();

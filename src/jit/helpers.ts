@@ -21,7 +21,7 @@ import { type Runtime, TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT } from '../runtime
 import { callExtern } from '../runtime/externs.js';
 import { appendTo, stringOf } from '../runtime/string-builder.js';
 import type { DeoptReason } from '../runtime/profile.js';
-import { formatF64, fixed, checkCodePoint, parseI32, parseF64 } from '../runtime/builtins.js';
+import { formatF64, fixed, checkCodePoint, parseF64 } from '../runtime/builtins.js';
 
 /** First argument of the `trap` helper: which check failed. */
 export const enum TrapCode { NULL = 0, DIV_ZERO = 1, OVERFLOW = 2 }
@@ -91,7 +91,7 @@ export function helperImports(rt: Runtime): Readonly<Record<Helper, HelperFn>> {
     tostr_b: guarded(rt, (x: number) => str(x ? 'true' : 'false')),
     fixed: guarded(rt, (x: number, d: number) => str(fixed(x, d))),
     chr: guarded(rt, (c: number) => { checkCodePoint(c); return heap.newChr(c); }),
-    parse_i: guarded(rt, (s: number) => parseI32(heap.readString(s))),
+    parse_i: guarded(rt, (s: number) => heap.parseI32(s)),
     parse_f: guarded(rt, (s: number) => parseF64(heap.readString(s))),
     out_i: (x: number, nl: number) => out.write(nl ? x + '\n' : String(x)),
     out_f: (x: number, nl: number) => out.write(nl ? formatF64(x) + '\n' : formatF64(x)),

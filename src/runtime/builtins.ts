@@ -33,6 +33,28 @@ export function parseI32(text: string): number {
   throw new Trap(`malformed number: "${text}"`);
 }
 
+/** parseI32 of the text in code units u16[at .. at + len): the usual case
+ *  (an optional sign and at most 10 digits, in range) read from the units, with
+ *  no host string made; anything else is parseI32(text()), which gives the same
+ *  value or the same trap. */
+export function parseI32Units(u16: Uint16Array, at: number, len: number, text: () => string): number {
+  let i = 0, neg = false;
+  if (len > 0 && (u16[at] === 45 || u16[at] === 43)) { neg = u16[at] === 45; i = 1; }
+  if (i < len && len - i <= 10) {
+    let v = 0;
+    for (; i < len; i++) {
+      const d = u16[at + i]! - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+    if (i === len) {
+      if (neg) v = -v;
+      if (v >= -2147483648 && v <= 2147483647) return v | 0;
+    }
+  }
+  return parseI32(text());
+}
+
 export function parseF64(text: string): number {
   if (!F64_TEXT.test(text)) throw new Trap(`malformed number: "${text}"`);
   return Number(text);

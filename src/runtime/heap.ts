@@ -59,6 +59,7 @@
 import { Kind } from '../bytecode/opcodes.js';
 import { Memory } from './memory.js';
 import { Trap } from './errors.js';
+import { parseI32Units } from './builtins.js';
 
 export const enum ObjKind { STR = 1, ARR_I = 2, ARR_F = 3, ARR_R = 4, STRUCT = 5, FREE = 6, ARR_B = 7 }
 
@@ -1146,6 +1147,12 @@ export class Heap {
     this.copyRope(f, out, 0);
     this.unitsBase = 0;
     return out;
+  }
+
+  /** parse_i32(s) (s not null), read from the code units where they are. */
+  parseI32(s: number): number {
+    const u16 = this.units(s);
+    return parseI32Units(u16, this.unitsBase, this.mem.i32[(s >> 2) + 1]!, () => this.readString(s));
   }
 
   substr(s: number, start: number, end: number): number {
