@@ -16,7 +16,13 @@
 // arrays of arrays; particles: immutable particles rebuilt every step; csvsplit:
 // lines built and split with substr; hashchain: a hand-written chained hash map
 // grown by rehash; bstmap: an unbalanced BST with inserts and deletes; strsort:
-// merge-sorting short strings kept live). For each run: wall time
+// merge-sorting short strings kept live), and six more (exprtree: an AST
+// interpreter with constant folding, operators as function values in structs;
+// dijkstra: a binary heap of item structs in a doubling array; wordfreq: words
+// cut with substr and interned in a chained hash table; matrix: f64 matrices as
+// arrays of rows rebuilt every step; ptree: a persistent BST updated by path
+// copying; jsonish: JSON-like text written with + and parsed back with s[i],
+// substr and parse_i32). For each run: wall time
 // (spawn to exit, start-up included), the longest and the total GC pause (tiervm:
 // --gc-stats; JS: --trace-gc, main-thread pauses), and for tiervm the largest
 // extent of its GC heap and its linear memory against the live bytes after its
@@ -44,6 +50,12 @@ const PROGRAMS_RUN = [
   { name: 'hashchain', size: 1000000, quick: 10000 },
   { name: 'bstmap', size: 1000000, quick: 10000 },
   { name: 'strsort', size: 500000, quick: 5000 },
+  { name: 'exprtree', size: 250, quick: 2 },
+  { name: 'dijkstra', size: 50000, quick: 2000 },
+  { name: 'wordfreq', size: 300000, quick: 2000 },
+  { name: 'matrix', size: 5000, quick: 30 },
+  { name: 'ptree', size: 1000000, quick: 5000 },
+  { name: 'jsonish', size: 4000, quick: 20 },
 ];
 
 const opts = { reps: 3, only: null, quick: false };

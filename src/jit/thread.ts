@@ -26,6 +26,7 @@
 
 import type { BcModule } from '../bytecode/module.js';
 import type { CompilePlan } from '../runtime/tiering.js';
+import type { StringModuleParams } from './wasm/strings.js';
 
 /** What the compiler thread needs of the program, sent once when it starts. */
 export interface ThreadInit {
@@ -40,8 +41,8 @@ export interface ThreadInit {
   tableSize: number;
   /** The heap's one-unit string cache (the string helpers' module bakes it in). */
   charCache: number;
-  /** The heap's rope threshold (the string helpers' module bakes it in). */
-  ropeMin: number;
+  /** What the string helpers' module bakes in of the heap. */
+  strings: StringModuleParams;
   /** The heap's hole ring (the refill module bakes it in). */
   ring: number;
   /** Whether the adapters are generated per shape (false: --adapters=generic,

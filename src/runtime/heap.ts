@@ -145,6 +145,8 @@ export const KIND_MASK = 7;
 export const ROPE_MIN = 256;
 /** A rope's block: the header (word 1: the length), left, right. */
 export const ROPE_BYTES = 16;
+/** copyRope copies a flat part this short by a loop, a longer one by copyWithin. */
+const SHORT_COPY_UNITS = 32;
 export const MIN_BLOCK = 16;
 /** i32 index of the allocation cursor and of the end of its window. */
 export const CURSOR_WORD = 4;
@@ -1059,6 +1061,12 @@ export class Heap {
    *  (config.ts: ROPE_MIN; 1 under --rope-stress). */
   ropeMin = 0x7fffffff;
 
+  /** A rope's header word 0 (compiled code's inline concatenation writes it too). */
+  get ropeTag(): number { return ObjKind.STRUCT | (this.ropeIndex << 8); }
+  /** The longest string or rope, in code units, that a concatenation may make:
+   *  longer is `out of memory` (its units could never be flattened in the heap). */
+  get maxStringUnits(): number { return Math.floor((this.limit - this.start) / 2); }
+
   /** Is the object at `addr` (not null) a rope? */
   isRope(addr: number): boolean {
     return (this.mem.i32[addr >> 2]! & KIND_MASK) === ObjKind.STRUCT;
@@ -1070,9 +1078,9 @@ export class Heap {
     const lb = this.mem.i32[(b >> 2) + 1]!;
     if (la === 0) return b;
     if (lb === 0) return a;
-    if (la + lb > (this.limit - this.start) / 2) throw new Trap('out of memory');
+    if (la + lb > this.maxStringUnits) throw new Trap('out of memory');
     if (la + lb >= this.ropeMin) {
-      const r = this.alloc(ROPE_BYTES, ObjKind.STRUCT | (this.ropeIndex << 8), la + lb);
+      const r = this.alloc(ROPE_BYTES, this.ropeTag, la + lb);
       const i32 = this.mem.i32;   // young: no barrier; a and b are roots, never moved
       i32[(r >> 2) + 2] = a;
       i32[(r >> 2) + 3] = b;
@@ -1112,10 +1120,16 @@ export class Heap {
   copyRope(s: number, dst: Uint16Array, at: number): void {
     const i32 = this.mem.i32, u16 = this.mem.u16;
     const stack: number[] = [];
-    /** Copy the units of flat string x to dst[to ...]. */
+    /** Copy the units of flat string x to dst[to ...]: a short part (the
+     *  usual piece of a string built by appends) by a loop, since a typed
+     *  array's copyWithin or set costs a builtin call of some 100 ns whatever
+     *  the length (that was a quarter of the time of a program flattening
+     *  texts appended a few units at a time, bench/programs/jsonish.tier). */
     const put = (x: number, to: number): void => {
       const from = (x + HEADER_BYTES) >> 1, n = i32[(x >> 2) + 1]!;
-      if (dst === u16) u16.copyWithin(to, from, from + n); else dst.set(u16.subarray(from, from + n), to);
+      if (n <= SHORT_COPY_UNITS) { for (let k = 0; k < n; k++) dst[to + k] = u16[from + k]!; }
+      else if (dst === u16) u16.copyWithin(to, from, from + n);
+      else dst.set(u16.subarray(from, from + n), to);
     };
     let node = s, end = at + i32[(s >> 2) + 1]!;
     for (;;) {

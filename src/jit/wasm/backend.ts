@@ -19,7 +19,7 @@ import { CompilingBackend, shapeKey, type BackendOptions, type Lowered, type Sha
 import { dispatchSites, functionModule, selfInlines, type LowerEnv } from './lower.js';
 import { adapterModule, functionShapes, jsHelperGroups, typedGenericC2iModule } from './adapters.js';
 import { CompilerThread, DISPOSED, threadUnavailable, type ThreadResult } from '../thread.js';
-import { makeStringHelpers, WASM_STRING_HELPERS } from './strings.js';
+import { makeStringHelpers, stringModuleParams, WASM_STRING_HELPERS } from './strings.js';
 import { makeAllocHelpers, WASM_ALLOC_HELPERS } from './alloc.js';
 
 /** True if this host can compile and run WebAssembly now (not under --jitless,
@@ -91,7 +91,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     withLazyWasmHelpers(helpers, WASM_ALLOC_HELPERS,
       () => makeAllocHelpers(rt.mem.wasm!, { refill: js.refill!, remember: js.remember! }, rt.heap.ring, this.allocModule ?? undefined));
     withLazyWasmHelpers(helpers, WASM_STRING_HELPERS,
-      () => makeStringHelpers(rt.mem.wasm!, { ...js, refill: helpers.refill! }, rt.heap.charCache, rt.heap.ropeMin, this.stringsModule ?? undefined));
+      () => makeStringHelpers(rt.mem.wasm!, { ...js, refill: helpers.refill! }, stringModuleParams(rt.heap), this.stringsModule ?? undefined));
     this.helpers = helpers as WebAssembly.ModuleImports;
     const viaForwarders: Record<string, unknown> = {};
     for (const name of Object.keys(helpers)) {
@@ -147,7 +147,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     const inlinable = Uint8Array.from(this.mod.functions, (f) => +(opts.inline && rt.tiering.mayCompile(f.index)));
     const init = {
       mod: this.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot, frameSizes: rt.frameSizes,
-      inlinable, fuel: rt.limits.metered, countCalls: opts.events !== null, tableSize: this.mod.functions.length, charCache: rt.heap.charCache, ropeMin: rt.heap.ropeMin, ring: rt.heap.ring,
+      inlinable, fuel: rt.limits.metered, countCalls: opts.events !== null, tableSize: this.mod.functions.length, charCache: rt.heap.charCache, strings: stringModuleParams(rt.heap), ring: rt.heap.ring,
       generatedAdapters: opts.adapters !== 'generic', crossingSlots: rt.crossingSlots,
       profileBases: Int32Array.from(rt.profiles, (p) => (p.byteOffset - rt.profileImage.byteOffset) >> 2),
       tier2After: rt.tiering.tier2After, deoptStress: rt.tiering.opts.deoptStress,

@@ -127,7 +127,7 @@ function postStrings(): void {
   if (stringsPosted) return;
   postRefill();
   stringsPosted = true;
-  post(part(() => ({ strings: compileBytes(stringHelpersModule(init.charCache, init.ropeMin).encode()) })));
+  post(part(() => ({ strings: compileBytes(stringHelpersModule(init.strings).encode()) })));
 }
 
 // The prelude's first part: every function shape's adapters. The rest when a

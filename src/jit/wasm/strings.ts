@@ -12,15 +12,18 @@
 // operands stay valid, nothing moves, and they are roots in the caller's frame)
 // and bumps there. It falls back to the JavaScript helper of the same name when
 // its checks fail (the helper raises the trap), for strings too long for the
-// fast path, and for ropes (runtime/heap.ts): a concatenation from the rope
-// threshold on makes one there, and an operand that is a rope is read there. The frame is already published when compiled code calls one of
+// fast path, and for ropes (runtime/heap.ts) that must be read: an operand that
+// is a rope is read there. A concatenation from the rope threshold on makes its
+// rope inline (16 bytes bumped: the rope's header, length, left and right), as
+// heap.concat does; only an empty operand or a result past the heap's longest
+// string (out of memory) goes to the slow path. The frame is already published when compiled code calls one of
 // these (the opcodes are `publishes`), so the runtime finds it.
 // What must stay true: each export has exactly its helper's signature
 // (bytecode/helpers.ts) and builds the same string, byte for byte, as the
 // helper would (tests/unit/strings-wasm.test.mjs compares them).
 
 import type { Helper } from '../../bytecode/helpers.js';
-import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, MIN_BLOCK, ObjKind, CHAR_CACHE_SIZE, KIND_MASK } from '../../runtime/heap.js';
+import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, MIN_BLOCK, ObjKind, CHAR_CACHE_SIZE, KIND_MASK, ROPE_BYTES, type Heap } from '../../runtime/heap.js';
 import { SHORT_UNITS } from '../../runtime/string-builder.js';
 import { ValType, W, WasmModuleBuilder, type Local, type WasmFunctionBuilder } from './encoder.js';
 import { helperType } from './lower.js';
@@ -39,21 +42,36 @@ const FAST_MAX_UNITS = 0x0fffffff;
 
 const I32 = ValType.I32;
 
+/** What the module bakes in of the heap (sent to the compiler thread as is). */
+export interface StringModuleParams {
+  /** The heap's one-unit string cache. */
+  charCache: number;
+  /** The heap's rope threshold. */
+  ropeMin: number;
+  /** A rope's header word 0 (heap.ropeTag). */
+  ropeTag: number;
+  /** The longest string a concatenation may make (heap.maxStringUnits). */
+  maxUnits: number;
+}
+
+export function stringModuleParams(heap: Heap): StringModuleParams {
+  return { charCache: heap.charCache, ropeMin: heap.ropeMin, ropeTag: heap.ropeTag, maxUnits: Math.min(heap.maxStringUnits, 0x7fffffff) };
+}
+
 /** Build and instantiate the module; returns its exports by helper name. */
 export function makeStringHelpers(
   memory: WebAssembly.Memory,
   slow: Record<SlowPath, Function>,
-  charCache: number,
-  ropeMin: number,
+  params: StringModuleParams,
   compiled?: WebAssembly.Module,
 ): Record<WasmStringHelper, Function> {
-  const module = compiled ?? new WebAssembly.Module(stringHelpersModule(charCache, ropeMin).encode() as Uint8Array<ArrayBuffer>);
+  const module = compiled ?? new WebAssembly.Module(stringHelpersModule(params).encode() as Uint8Array<ArrayBuffer>);
   const instance = new WebAssembly.Instance(module, { env: { memory }, slow: slow as unknown as WebAssembly.ModuleImports });
   return instance.exports as unknown as Record<WasmStringHelper, Function>;
 }
 
 /** The string helpers' module (pure: built here or on the compiler thread). */
-export function stringHelpersModule(charCache: number, ropeMin: number): WasmModuleBuilder {
+export function stringHelpersModule({ charCache, ropeMin, ropeTag, maxUnits }: StringModuleParams): WasmModuleBuilder {
   // A concatenation longer than this takes the slow path (which makes a rope
   // from ropeMin units on, runtime/heap.ts); so one at most this long has two
   // flat operands (a rope is at least ropeMin long) and copies them inline.
@@ -65,7 +83,8 @@ export function stringHelpersModule(charCache: number, ropeMin: number): WasmMod
   const slowPath = Object.fromEntries(SLOW_PATHS.map((h) => [h, mb.importFunction('slow', h, type(h))])) as Record<SlowPath, number>;
   const alloc = allocString(mb, slowPath.refill);
   const copy = copyBytes(mb);
-  const concatFn = concat(mb, type('concat'), alloc, copy, slowPath.concat, fastMax);
+  const rope = { fastMax, tag: ropeTag, maxUnits, refill: slowPath.refill };
+  const concatFn = concat(mb, type('concat'), alloc, copy, slowPath.concat, rope);
   const fns = {
     concat: concatFn,
     streq: streq(mb, type('streq'), slowPath.streq),
@@ -152,11 +171,47 @@ function orSlow(wb: WasmFunctionBuilder, slow: number, params: readonly Local[])
 
 //   concat(a, b): la, lb := lengths; too long -> slow; the result allocated and
 //   the units copied inline (emitConcat): no call on the usual path.
-function concat(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, copy: WasmFunctionBuilder, slow: number, fastMax: number): WasmFunctionBuilder {
+//   Longer than fastMax: a rope made inline (emitRope), so that appending to a
+//   long string (s = s + piece, once s is ropeMin long) makes no host call.
+function concat(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, copy: WasmFunctionBuilder, slow: number, rope: RopeParams): WasmFunctionBuilder {
   const wb = mb.addFunction(type, 'concat');
-  emitConcat(wb, wb.param(0), wb.param(1), alloc, copy, slow, fastMax);
+  emitRope(wb, wb.param(0), wb.param(1), slow, rope);
+  emitConcat(wb, wb.param(0), wb.param(1), alloc, copy, slow, rope.fastMax);
   wb.finish();
   return wb;
+}
+
+interface RopeParams { fastMax: number; tag: number; maxUnits: number; refill: number }
+
+/** Emits: if la + lb > fastMax { if la == 0 || lb == 0 || la + lb > maxUnits
+ *  return slow(a, b); return a new rope (a, b) } (heap.concat's rope, byte for
+ *  byte: the block is young, so its stores need no barrier; refill may
+ *  collect, which moves nothing, and a and b are roots in the caller's frame). */
+function emitRope(wb: WasmFunctionBuilder, a: Local, b: Local, slow: number, rope: RopeParams): void {
+  const la = wb.local(I32), lb = wb.local(I32), p = wb.local(I32), np = wb.local(I32);
+  wb.localGet(a); wb.load(W.I32_LOAD, 2, 4); wb.localSet(la);
+  wb.localGet(b); wb.load(W.I32_LOAD, 2, 4); wb.localSet(lb);
+  wb.localGet(la); wb.localGet(lb); wb.op(W.I32_ADD); wb.i32Const(rope.fastMax); wb.op(W.I32_GT_U);
+  wb.if_();
+  wb.localGet(la); wb.op(W.I32_EQZ); wb.localGet(lb); wb.op(W.I32_EQZ); wb.op(W.I32_OR);
+  wb.localGet(la); wb.localGet(lb); wb.op(W.I32_ADD); wb.i32Const(rope.maxUnits); wb.op(W.I32_GT_U); wb.op(W.I32_OR);
+  orSlow(wb, slow, [a, b]);
+  wb.i32Const(0); wb.load(W.I32_LOAD, 2, CURSOR_WORD * 4); wb.localTee(p);
+  wb.i32Const(ROPE_BYTES); wb.op(W.I32_ADD); wb.localTee(np);
+  wb.i32Const(0); wb.load(W.I32_LOAD, 2, LIMIT_WORD * 4); wb.op(W.I32_GT_U);
+  wb.ifRarely();
+  wb.i32Const(ROPE_BYTES); wb.call(rope.refill);
+  wb.i32Const(0); wb.load(W.I32_LOAD, 2, CURSOR_WORD * 4); wb.localTee(p);
+  wb.i32Const(ROPE_BYTES); wb.op(W.I32_ADD); wb.localSet(np);
+  wb.end();
+  wb.i32Const(0); wb.localGet(np); wb.store(W.I32_STORE, 2, CURSOR_WORD * 4);
+  wb.localGet(p); wb.i32Const(rope.tag); wb.store(W.I32_STORE, 2, 0);
+  wb.localGet(p); wb.localGet(la); wb.localGet(lb); wb.op(W.I32_ADD); wb.store(W.I32_STORE, 2, 4);
+  wb.localGet(p); wb.localGet(a); wb.store(W.I32_STORE, 2, 8);
+  wb.localGet(p); wb.localGet(b); wb.store(W.I32_STORE, 2, 12);
+  wb.localGet(p); wb.return_();
+  wb.end();
+  for (const l of [la, lb, p, np]) wb.freeLocal(l);
 }
 
 /** Emits a + b into the function being built (whose parameters a and b are):
@@ -212,7 +267,8 @@ function emitConcat(wb: WasmFunctionBuilder, a: Local, b: Local, alloc: WasmFunc
 }
 
 //   streq(a, b): same address -> 1; either null -> 0; lengths differ -> 0;
-//   either a rope -> slow (runtime/heap.ts stringsEqual);
+//   a flattened rope read through its flat string; either an unflattened
+//   rope -> slow (runtime/heap.ts stringsEqual);
 //   compare 8 bytes at a time, then the last code units one by one.
 function streq(mb: WasmModuleBuilder, type: number, slow: number): WasmFunctionBuilder {
   const wb = mb.addFunction(type, 'streq');
@@ -222,6 +278,7 @@ function streq(mb: WasmModuleBuilder, type: number, slow: number): WasmFunctionB
   wb.localGet(a); wb.localGet(b); wb.op(W.I32_EQ); answer(1);
   wb.localGet(a); wb.op(W.I32_EQZ); wb.localGet(b); wb.op(W.I32_EQZ); wb.op(W.I32_OR); answer(0);
   wb.localGet(a); wb.load(W.I32_LOAD, 2, 4); wb.localGet(b); wb.load(W.I32_LOAD, 2, 4); wb.op(W.I32_NE); answer(0);
+  throughFlattened(wb, a); throughFlattened(wb, b);
   isString(wb, a); isString(wb, b); wb.op(W.I32_AND); wb.op(W.I32_EQZ);
   orSlow(wb, slow, [a, b]);
   wb.localGet(a); wb.load(W.I32_LOAD, 2, 4); wb.i32Const(1); wb.op(W.I32_SHL); wb.localTee(bytes);
@@ -275,12 +332,13 @@ function chr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, sl
 }
 
 //   substr(s, from, to): unless 0 <= from <= to <= length -> slow (it traps);
-//   s a rope -> slow (it reads the flat string);
+//   s a flattened rope -> its flat string; an unflattened rope -> slow (it flattens it);
 //   p := alloc_str(to - from) or slow; copy the units.
 function substr(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, copy: WasmFunctionBuilder, slow: number): WasmFunctionBuilder {
   const wb = mb.addFunction(type, 'substr');
   const [s, from, to] = [wb.param(0), wb.param(1), wb.param(2)];
   const p = wb.local(I32), n = wb.local(I32);
+  throughFlattened(wb, s);
   wb.localGet(from); wb.i32Const(0); wb.op(W.I32_LT_S);
   wb.localGet(from); wb.localGet(to); wb.op(W.I32_GT_S); wb.op(W.I32_OR);
   wb.localGet(to); wb.localGet(s); wb.load(W.I32_LOAD, 2, 4); wb.op(W.I32_GT_S); wb.op(W.I32_OR);
@@ -367,6 +425,19 @@ function parseI(mb: WasmModuleBuilder, type: number, slow: number): WasmFunction
 
 /** Leaves (address's kind is a flat string) on the stack (0 for a rope or a
  *  builder). */
+/** x := x's flat string when x is a flattened rope (runtime/heap.ts: left is
+ *  the flat string, right null): one hop, as compiled s[i] does, so that an
+ *  operation on a rope read before goes on inline. x is not null. */
+function throughFlattened(wb: WasmFunctionBuilder, x: Local): void {
+  isString(wb, x); wb.op(W.I32_EQZ);
+  wb.if_();
+  wb.localGet(x); wb.load(W.I32_LOAD, 2, 12); wb.op(W.I32_EQZ);
+  wb.if_();
+  wb.localGet(x); wb.load(W.I32_LOAD, 2, 8); wb.localSet(x);
+  wb.end();
+  wb.end();
+}
+
 function isString(wb: WasmFunctionBuilder, x: Local): void {
   wb.localGet(x); wb.load(W.I32_LOAD, 2, 0); wb.i32Const(KIND_MASK); wb.op(W.I32_AND); wb.i32Const(ObjKind.STR); wb.op(W.I32_EQ);
 }
