@@ -1069,6 +1069,11 @@ export class Heap {
     const f = this.allocOldNow(size, ObjKind.STR, len, false);   // copyRope fills it whole
     if (f === 0) throw new Trap('out of memory');
     this.allocatedSinceGc += size;
+    // No collection here; but once the budget is spent the window closes, so
+    // the next allocation (at a point that may collect) refills and collects.
+    // Without it a loop flattening big ropes between small allocations grew
+    // the old generation to the heap limit: `out of memory` with 64 MB live.
+    if (this.collector !== null && this.collector.budget(this.allocatedSinceGc) <= 0) this.retireWindow();
     this.copyRope(s, this.mem.u16, (f + HEADER_BYTES) >> 1);
     const w = this.mem.i32;
     w[(s >> 2) + 2] = f;      // f is OLD: no barrier

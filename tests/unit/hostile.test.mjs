@@ -95,3 +95,33 @@ test('the CFG of an else-if chain or of many continues builds in time linear in 
     assert.ok(big < 10 * small + 20000, `${shape.name}: 5,000 arms ${small} us, 20,000 arms ${big} us`);
   }
 });
+
+// ---- run time ------------------------------------------------------------------
+
+import { MODES } from './host-caps.mjs';
+
+/** Run `src` under load() options `opts`: exit code, stdout, stderr. */
+function runIn(src, opts) {
+  let stdout = '', stderr = '';
+  const r = load('h.tier', src, { ...opts, stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+  assert.ok(r.ok, stderr);
+  const code = r.program.run();
+  return { code, stdout, stderr };
+}
+
+test('flattening big ropes between small allocations collects: no out of memory with little live', () => {
+  // Each u[...] flattens a 4 MiB rope into old space without collecting (flat()
+  // cannot); the next allocation must then collect. 40 of them are 160 MiB in
+  // a 48 MiB heap; the live set is s and one u (8 MiB).
+  const src = `fn main() {
+  var s = "ab";
+  for i in 0..20 { s = s + s; }
+  var t = 0;
+  for k in 0..40 { let u = s + "x"; t += u[u.len - 1]; let v = "y" + s; t += v[3]; }
+  print(t);
+}`;
+  for (const mode of [...MODES, { tier: 'auto', gcStress: true }]) {
+    const r = runIn(src, { ...mode, maxHeapMB: 48 });
+    assert.deepEqual([r.code, r.stdout, r.stderr], [0, '8680\n', ''], JSON.stringify(mode));
+  }
+});
