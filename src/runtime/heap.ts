@@ -78,6 +78,8 @@ export function elementBytesOf(kind: ArrayKind): number {
   return kind === ObjKind.ARR_F ? 8 : kind === ObjKind.ARR_B ? 1 : 4;
 }
 export const HEADER_BYTES = 8;
+/** An allocation this large or larger is costly work (Heap.costly). */
+export const COSTLY_BYTES = 1 << 20;
 /** Payload bytes of the largest array compiled wasm code allocates itself
  *  (jit/wasm/lower.ts newArray): see windowArrayMax. */
 export const WINDOW_ARRAY_BYTES = 1 << 16;
@@ -514,6 +516,12 @@ export class Heap {
     return addr;
   }
 
+  /** Called before costly work (a collection, an allocation of COSTLY_BYTES or
+   *  more), where `out of memory` may be raised too: the runtime's check of the
+   *  deadline and the interrupt flag (limits.ts, costly), which may throw
+   *  `interrupted`; null when the run has neither. */
+  costly: (() => void) | null = null;
+
   /** Open a window with room for `size` bytes; returns its start. */
   refill(size: number): number {
     if (this.inHole) {
@@ -522,6 +530,7 @@ export class Heap {
     }
     this.retireWindow();
     const c = this.collector;
+    if (this.costly !== null && (size >= COSTLY_BYTES || (c !== null && c.budget(this.allocatedSinceGc) < size))) this.costly();
     if (c !== null && c.budget(this.allocatedSinceGc) < size) c.collect('threshold');
     let run = this.takeRun(size);
     if (run === 0) run = this.takeFresh(size);
@@ -903,6 +912,7 @@ export class Heap {
   private allocPretenured(bytes: number, tag: number, length: number): number {
     const size = blockSizeFor(bytes);
     const c = this.collector!;
+    if (this.costly !== null && (size >= COSTLY_BYTES || c.budget(this.allocatedSinceGc) < size)) this.costly();
     if (c.budget(this.allocatedSinceGc) < size) c.collect('threshold');
     let addr = this.allocOld(size);
     if (addr === 0) { c.collect('heap limit', true); addr = this.allocOld(size); }
@@ -1066,6 +1076,7 @@ export class Heap {
     if (i32[(s >> 2) + 3] === 0) return i32[(s >> 2) + 2]!;
     const len = i32[(s >> 2) + 1]!;
     const size = blockSizeFor(HEADER_BYTES + len * 2);
+    if (this.costly !== null && size >= COSTLY_BYTES) this.costly();
     const f = this.allocOldNow(size, ObjKind.STR, len, false);   // copyRope fills it whole
     if (f === 0) throw new Trap('out of memory');
     this.allocatedSinceGc += size;

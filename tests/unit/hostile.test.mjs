@@ -125,3 +125,23 @@ test('flattening big ropes between small allocations collects: no out of memory 
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, '8680\n', ''], JSON.stringify(mode));
   }
 });
+
+test('a deadline stops loops of costly steps and straight-line costly code within about a step, in every mode', () => {
+  // Each step allocates (and zeroes) a 32 MB array. Polled every 10,000 steps,
+  // the loop ran its 3,000 steps (15-30 s) past a 200 ms deadline; the
+  // straight-line main takes no step at all.
+  const loop = 'fn main() {\n  print("start");\n  var n = 0;\n  for k in 0..3000 { let a = new [f64](4000000); n += a.len; }\n  print(n);\n}\n';
+  const straight = 'fn main() {\n  print("start");\n' +
+    Array.from({ length: 3000 }, (_, k) => `  let a${k} = new [f64](4000000);\n`).join('') + '  print("end");\n}\n';
+  for (const [name, src] of [['loop', loop], ['straight-line', straight]]) {
+    for (const mode of [...MODES, { tier: 'auto', gcStress: true }]) {
+      const t0 = performance.now();
+      const r = runIn(src, { ...mode, deadlineMs: 200, maxHeapMB: 256 });
+      const ms = performance.now() - t0;
+      assert.equal(r.code, 1, `${name} ${JSON.stringify(mode)} was not interrupted`);
+      assert.equal(r.stdout, 'start\n');
+      assert.match(r.stderr, /^runtime error: interrupted\n {2}at main \(h\.tier:\d+\)\n$/, `${name} ${JSON.stringify(mode)}`);
+      assert.ok(ms < 5000, `${name} ${JSON.stringify(mode)}: stopped after ${ms.toFixed(0)} ms`);
+    }
+  }
+});
