@@ -129,10 +129,12 @@ test('flattening big ropes between small allocations collects: no out of memory 
 test('a deadline stops loops of costly steps and straight-line costly code within about a step, in every mode', () => {
   // Each step allocates (and zeroes) a 32 MB array. Polled every 10,000 steps,
   // the loop ran its 3,000 steps (15-30 s) past a 200 ms deadline; the
-  // straight-line main takes no step at all.
+  // straight-line main (400 arrays of 64 MB, 10-20 s) takes no step at all.
+  // Small enough that compiling it all (--tier=jit, inside the deadline's
+  // time: compilation is not interruptible) takes well under the bound.
   const loop = 'fn main() {\n  print("start");\n  var n = 0;\n  for k in 0..3000 { let a = new [f64](4000000); n += a.len; }\n  print(n);\n}\n';
   const straight = 'fn main() {\n  print("start");\n' +
-    Array.from({ length: 3000 }, (_, k) => `  let a${k} = new [f64](4000000);\n`).join('') + '  print("end");\n}\n';
+    Array.from({ length: 400 }, (_, k) => `  let a${k} = new [f64](8000000);\n`).join('') + '  print("end");\n}\n';
   for (const [name, src] of [['loop', loop], ['straight-line', straight]]) {
     for (const mode of [...MODES, { tier: 'auto', gcStress: true }]) {
       const t0 = performance.now();
