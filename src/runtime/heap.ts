@@ -80,6 +80,8 @@ export function elementBytesOf(kind: ArrayKind): number {
   return kind === ObjKind.ARR_F ? 8 : kind === ObjKind.ARR_B ? 1 : 4;
 }
 export const HEADER_BYTES = 8;
+/** An allocation this large or larger is costly work (Heap.costly). */
+export const COSTLY_BYTES = 1 << 20;
 /** Payload bytes of the largest array compiled wasm code allocates itself
  *  (jit/wasm/lower.ts newArray): see windowArrayMax. */
 export const WINDOW_ARRAY_BYTES = 1 << 16;
@@ -518,6 +520,12 @@ export class Heap {
     return addr;
   }
 
+  /** Called before costly work (a collection, an allocation of COSTLY_BYTES or
+   *  more), where `out of memory` may be raised too: the runtime's check of the
+   *  deadline and the interrupt flag (limits.ts, costly), which may throw
+   *  `interrupted`; null when the run has neither. */
+  costly: (() => void) | null = null;
+
   /** Open a window with room for `size` bytes; returns its start. */
   refill(size: number): number {
     if (this.inHole) {
@@ -526,6 +534,7 @@ export class Heap {
     }
     this.retireWindow();
     const c = this.collector;
+    if (this.costly !== null && (size >= COSTLY_BYTES || (c !== null && c.budget(this.allocatedSinceGc) < size))) this.costly();
     if (c !== null && c.budget(this.allocatedSinceGc) < size) c.collect('threshold');
     let run = this.takeRun(size);
     if (run === 0) run = this.takeFresh(size);
@@ -907,6 +916,7 @@ export class Heap {
   private allocPretenured(bytes: number, tag: number, length: number): number {
     const size = blockSizeFor(bytes);
     const c = this.collector!;
+    if (this.costly !== null && (size >= COSTLY_BYTES || c.budget(this.allocatedSinceGc) < size)) this.costly();
     if (c.budget(this.allocatedSinceGc) < size) c.collect('threshold');
     let addr = this.allocOld(size);
     if (addr === 0) { c.collect('heap limit', true); addr = this.allocOld(size); }
@@ -1102,9 +1112,15 @@ export class Heap {
     if (i32[(s >> 2) + 3] === 0) return i32[(s >> 2) + 2]!;
     const len = i32[(s >> 2) + 1]!;
     const size = blockSizeFor(HEADER_BYTES + len * 2);
+    if (this.costly !== null && size >= COSTLY_BYTES) this.costly();
     const f = this.allocOldNow(size, ObjKind.STR, len, false);   // copyRope fills it whole
     if (f === 0) throw new Trap('out of memory');
     this.allocatedSinceGc += size;
+    // No collection here; but once the budget is spent the window closes, so
+    // the next allocation (at a point that may collect) refills and collects.
+    // Without it a loop flattening big ropes between small allocations grew
+    // the old generation to the heap limit: `out of memory` with 64 MB live.
+    if (this.collector !== null && this.collector.budget(this.allocatedSinceGc) <= 0) this.retireWindow();
     this.copyRope(s, this.mem.u16, (f + HEADER_BYTES) >> 1);
     const w = this.mem.i32;
     w[(s >> 2) + 2] = f;      // f is OLD: no barrier

@@ -42,6 +42,23 @@
 // traps at step N + 1, at that step's site, in every tier and backend; the
 // interrupt flag and the clock are read every poll period (config.ts).
 //
+// A step may be costly (a loop whose body allocates a 800 MB array, flattens a
+// 256 MB rope or compares two such strings), so under a deadline the period
+// adapts to time, not steps: it starts at one step and doubles at each poll
+// that comes sooner than POLL_TARGET_MS after the last, and shrinks in
+// proportion when one comes later, down to one step. (With a fixed period of
+// 10,000 steps a 2 s deadline stopped such a loop after minutes.) The period
+// carries over from one entry to the next: restarting it at one step made a
+// host's call of 100 steps poll 7 times, not once (228 -> 474 ns a call).
+// So a run after fast ones starts at up to 10,000 steps: its costly steps that
+// allocate are still seen by costly(), below.
+// Without a deadline the clock is never read and polls stay every period, so a
+// budget, and a request on the flag made by an extern, stop every tier at the
+// same step. Work no step bounds (straight-line code allocating big arrays,
+// say) is seen by costly(): the heap calls it before a collection and before
+// an allocation of COSTLY_BYTES or more (runtime.ts), where `out of memory`
+// may be raised too, so `interrupted` is raised there in every tier.
+//
 // Steps are counted only when the run is metered (a budget, a deadline or an
 // interrupt flag was asked for): the options are known before anything is
 // compiled, so unmetered compiled code has no check at all, and the interpreter
@@ -60,6 +77,9 @@ import type { Memory } from './memory.js';
 export const FUEL_WORD = 7;
 
 export const OUT_OF_FUEL = 'out of fuel';
+
+/** The time between two polls the adaptive period aims at (see above). */
+export const POLL_TARGET_MS = 1;
 export const INTERRUPTED = 'interrupted';
 
 export interface LimitOptions {
@@ -84,9 +104,15 @@ export class Limits {
   /** The current run was interrupted: every later poll of it fails too (an
    *  extern that catches its nested call's `interrupted` cannot go on). */
   private stopped = false;
+  /** A deadline: the period adapts to time (see above). */
+  readonly timed: boolean;
+  /** The steps the next poll hands out (timed runs), and the clock at the last poll. */
+  private chunk = 1;
+  private lastPoll = 0;
 
   constructor(private readonly mem: Memory, private readonly opts: LimitOptions) {
     this.metered = opts.maxSteps !== null || opts.deadlineMs !== null || opts.interrupt !== null;
+    this.timed = opts.deadlineMs !== null;
     this.period = opts.pollSteps;
     this.reserve = opts.maxSteps ?? Infinity;
   }
@@ -100,7 +126,8 @@ export class Limits {
     this.reserve = this.opts.maxSteps ?? Infinity;
     this.mem.i32[FUEL_WORD] = 0;
     this.stopped = false;
-    if (this.opts.deadlineMs !== null) this.deadline = performance.now() + this.opts.deadlineMs;
+    if (this.timed) this.lastPoll = performance.now();
+    if (this.opts.deadlineMs !== null) this.deadline = this.lastPoll + this.opts.deadlineMs;
     this.takeRequest();
   }
 
@@ -116,11 +143,21 @@ export class Limits {
    *  request on the flag is consumed (reset to 0) by the run it stops; the run
    *  stays stopped until the next start() (the cell stays below zero). */
   poll(): void {
-    this.checkStop();
+    this.takeRequest();
+    let period = this.period;
+    if (this.timed) {
+      const now = performance.now();
+      if (now >= this.deadline) throw new Trap(INTERRUPTED);
+      const took = now - this.lastPoll;
+      this.lastPoll = now;
+      this.chunk = took < POLL_TARGET_MS ? Math.min(period, this.chunk * 2)
+        : Math.max(1, Math.floor(this.chunk * POLL_TARGET_MS / took));
+      period = this.chunk;
+    }
     const left = this.reserve;
     // The cell stays below zero: every later step (a nested call, say) fails too.
     if (left <= 0) throw new Trap(OUT_OF_FUEL);
-    const chunk = Math.min(this.period, left);
+    const chunk = Math.min(period, left);
     this.reserve = left - chunk;
     this.mem.i32[FUEL_WORD] = chunk - 1;
   }
@@ -130,6 +167,13 @@ export class Limits {
   checkStop(): void {
     this.takeRequest();
     if (this.deadline !== Infinity && performance.now() >= this.deadline) throw new Trap(INTERRUPTED);
+  }
+
+  /** Before costly work of the heap (a collection, a big allocation): under a
+   *  deadline, throws `interrupted` when the run is past it (or was stopped).
+   *  Takes no step, and leaves the flag to the polls (at fixed steps). */
+  costly(): void {
+    if (this.stopped || performance.now() >= this.deadline) throw new Trap(INTERRUPTED);
   }
 
   /** After an extern returns: a run stopped by an interrupt while the extern

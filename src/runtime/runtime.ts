@@ -318,6 +318,9 @@ export class Runtime implements RootSource {
     // to size it: retired, so the next allocation asks the collector (under
     // --gc-stress, it collects from the program's first allocation on).
     this.heap.retireWindow();
+    // From here on, a deadline or an interrupt request is seen before costly
+    // work of the heap too, not only at polls (limits.ts).
+    if (this.limits.timed) this.heap.costly = () => this.limits.costly();
     this.externs = mod.externs.map((e) => opts.externs[e.name]!);
     this.sp = this.stackStartSlot;
     this.entries = mod.functions.map(() => null);

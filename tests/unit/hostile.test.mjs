@@ -1,0 +1,149 @@
+// Hostile programs (the resource-exhaustion audit): shapes of guest code that a
+// compiler pass, the runtime or the command line must survive in time and
+// memory linear in their size, with the contract's outcome in every tier.
+// Build first: `npm run build`, then `node --test tests/unit/hostile.test.mjs`.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { load } from '../../dist/vm.js';
+import { plainModule } from '../../dist/bytecode/fuse.js';
+import { buildCfg } from '../../dist/jit/cfg.js';
+import { listPrograms } from '../corpus.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const cpuNow = () => { const u = process.cpuUsage(); return u.user + u.system; };
+
+function moduleOf(src, file = 'h.tier') {
+  const r = load(file, src, { tier: 'interp', stderr: () => {} });
+  assert.ok(r.ok, `${file} does not compile`);
+  return plainModule(r.program.module);
+}
+
+/** Cooper, Harvey and Kennedy's iterative dominators, the reference the
+ *  compiler's Lengauer-Tarjan must agree with (blocks in reverse postorder). */
+function referenceIdoms(blocks) {
+  const idom = blocks.map(() => -1);
+  idom[0] = 0;
+  const intersect = (a, b) => {
+    while (a !== b) { while (a > b) a = idom[a]; while (b > a) b = idom[b]; }
+    return a;
+  };
+  for (let changed = true; changed;) {
+    changed = false;
+    for (let i = 1; i < blocks.length; i++) {
+      let d = -1;
+      for (const p of blocks[i].preds) if (idom[p] >= 0) d = d < 0 ? p : intersect(p, d);
+      if (d !== idom[i]) { idom[i] = d; changed = true; }
+    }
+  }
+  return idom;
+}
+
+const elseIfChain = (n) => 'fn main() { var x = 3; ' +
+  Array.from({ length: n }, (_, i) => `if x == ${i} { print(${i}); } else `).join('') + '{ print(-1); } }\n';
+const continueChain = (n) => 'fn main() { var x = 0; while x < 3 { x += 1; ' +
+  Array.from({ length: n }, (_, i) => `if x == ${i + 10} { continue; } `).join('') + '} print(x); }\n';
+
+test('dominators agree with the reference on every corpus and benchmark function, and every OSR entry', () => {
+  const files = [...listPrograms(ROOT).filter((f) => !f.includes('compile_errors')),
+    ...fs.readdirSync(path.join(ROOT, 'bench/programs')).filter((f) => f.endsWith('.tier')).map((f) => 'bench/programs/' + f)];
+  let cfgs = 0;
+  for (const file of files) {
+    let mod;
+    const r = load(file, fs.readFileSync(path.join(ROOT, file), 'utf8'), { tier: 'interp', stderr: () => {} });
+    if (!r.ok) continue;
+    mod = plainModule(r.program.module);
+    for (const fn of mod.functions) {
+      const entries = [0];
+      const whole = buildCfg(fn, 0);
+      for (const b of whole.blocks) if (b.isLoopHeader) entries.push(b.start);
+      for (const pc of entries) {
+        const cfg = buildCfg(fn, pc);
+        assert.deepEqual(cfg.blocks.map((b) => b.idom), referenceIdoms(cfg.blocks), `${file} ${fn.name} entry ${pc}`);
+        cfgs++;
+      }
+    }
+  }
+  for (const src of [elseIfChain(50), continueChain(50)]) {
+    for (const fn of moduleOf(src).functions) {
+      const cfg = buildCfg(fn, 0);
+      assert.deepEqual(cfg.blocks.map((b) => b.idom), referenceIdoms(cfg.blocks));
+    }
+  }
+  assert.ok(cfgs > 300, `only ${cfgs} CFGs checked`);
+});
+
+test('the CFG of an else-if chain or of many continues builds in time linear in its arms', () => {
+  // Cooper-Harvey-Kennedy walked the dominator tree once per predecessor of the
+  // chain's join: 20,000 arms took 4 s, 100,000 minutes (quadratic).
+  for (const shape of [elseIfChain, continueChain]) {
+    const time = (n) => {
+      const fn = moduleOf(shape(n)).functions.find((f) => f.name === 'main');
+      let best = Infinity;
+      for (let rep = 0; rep < 3; rep++) {
+        const t0 = cpuNow();
+        buildCfg(fn, 0);
+        best = Math.min(best, cpuNow() - t0);
+      }
+      return best;
+    };
+    time(2000);
+    const small = time(5000), big = time(20000);
+    assert.ok(big < 10 * small + 20000, `${shape.name}: 5,000 arms ${small} us, 20,000 arms ${big} us`);
+  }
+});
+
+// ---- run time ------------------------------------------------------------------
+
+import { MODES } from './host-caps.mjs';
+
+/** Run `src` under load() options `opts`: exit code, stdout, stderr. */
+function runIn(src, opts) {
+  let stdout = '', stderr = '';
+  const r = load('h.tier', src, { ...opts, stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+  assert.ok(r.ok, stderr);
+  const code = r.program.run();
+  return { code, stdout, stderr };
+}
+
+test('flattening big ropes between small allocations collects: no out of memory with little live', () => {
+  // Each u[...] flattens a 4 MiB rope into old space without collecting (flat()
+  // cannot); the next allocation must then collect. 40 of them are 160 MiB in
+  // a 48 MiB heap; the live set is s and one u (8 MiB).
+  const src = `fn main() {
+  var s = "ab";
+  for i in 0..20 { s = s + s; }
+  var t = 0;
+  for k in 0..40 { let u = s + "x"; t += u[u.len - 1]; let v = "y" + s; t += v[3]; }
+  print(t);
+}`;
+  for (const mode of [...MODES, { tier: 'auto', gcStress: true }]) {
+    const r = runIn(src, { ...mode, maxHeapMB: 48 });
+    assert.deepEqual([r.code, r.stdout, r.stderr], [0, '8680\n', ''], JSON.stringify(mode));
+  }
+});
+
+test('a deadline stops loops of costly steps and straight-line costly code within about a step, in every mode', () => {
+  // Each step allocates (and zeroes) a 32 MB array. Polled every 10,000 steps,
+  // the loop ran its 3,000 steps (15-30 s) past a 200 ms deadline; the
+  // straight-line main (400 arrays of 64 MB, 10-20 s) takes no step at all.
+  // Small enough that compiling it all (--tier=jit, inside the deadline's
+  // time: compilation is not interruptible) takes well under the bound.
+  const loop = 'fn main() {\n  print("start");\n  var n = 0;\n  for k in 0..3000 { let a = new [f64](4000000); n += a.len; }\n  print(n);\n}\n';
+  const straight = 'fn main() {\n  print("start");\n' +
+    Array.from({ length: 400 }, (_, k) => `  let a${k} = new [f64](8000000);\n`).join('') + '  print("end");\n}\n';
+  for (const [name, src] of [['loop', loop], ['straight-line', straight]]) {
+    for (const mode of [...MODES, { tier: 'auto', gcStress: true }]) {
+      const t0 = performance.now();
+      const r = runIn(src, { ...mode, deadlineMs: 200, maxHeapMB: 256 });
+      const ms = performance.now() - t0;
+      assert.equal(r.code, 1, `${name} ${JSON.stringify(mode)} was not interrupted`);
+      assert.equal(r.stdout, 'start\n');
+      assert.match(r.stderr, /^runtime error: interrupted\n {2}at main \(h\.tier:\d+\)\n$/, `${name} ${JSON.stringify(mode)}`);
+      assert.ok(ms < 5000, `${name} ${JSON.stringify(mode)}: stopped after ${ms.toFixed(0)} ms`);
+    }
+  }
+});
