@@ -12,6 +12,7 @@ import { lowerProgram } from '../../dist/front/lower.js';
 import { load } from '../../dist/vm.js';
 import { NESTING_PROGRAMS } from './nesting-programs.mjs';
 import { loadProgram } from './front-limits-worker.mjs';
+import { BACKENDS } from './host-caps.mjs';
 
 /** The documented values (docs/language.md, "Limits"). */
 const MAX_ERRORS = 100;
@@ -290,7 +291,7 @@ describe('compile time stays linear in the source', () => {
       `fn main() { var s = 0; for k in 0..30 { let a = make(k); s += a[k] + a[${n - 1}] + a.len; } print(s); }\n`;
     const want = `${Array.from({ length: 30 }, (_, k) => 3 * k + n - 1 + n).reduce((a, b) => a + b)}\n`;
     for (const tier of ['interp', 'jit', 'auto']) {
-      for (const backend of tier === 'interp' ? ['wasm'] : ['wasm', 'js']) {
+      for (const backend of tier === 'interp' ? ['wasm'] : BACKENDS) {
         let out = '';
         const failed = [];
         const r = load('t.tier', src, { tier, backend, stdout: (t) => { out += t; }, onTierEvent: (e) => { if (e.kind === 'failed') failed.push(e.reason); } });

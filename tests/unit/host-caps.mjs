@@ -4,7 +4,8 @@
 export const hasWasm = typeof WebAssembly === 'object';
 export const hasEval = (() => { try { return new Function('return 1')() === 1; } catch { return false; } })();
 
-const BACKENDS = [...(hasWasm ? ['wasm'] : []), ...(hasEval ? ['js'] : [])];
+/** The compiling backends this host has. */
+export const BACKENDS = [...(hasWasm ? ['wasm'] : []), ...(hasEval ? ['js'] : [])];
 /** Every execution mode this host has (load() options): the interpreter, each
  *  backend compiling everything, tiering up at every chance, tiering as by
  *  default, and past a one-slot host-stack budget; tier 2, and every guard of
