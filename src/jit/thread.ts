@@ -39,9 +39,8 @@ export interface ThreadInit {
   fuel: boolean;
   countCalls: boolean;
   tableSize: number;
-  /** The heap's one-unit string cache (the string helpers' module bakes it in). */
-  charCache: number;
-  /** What the string helpers' module bakes in of the heap. */
+  /** What the string helpers' module bakes in of the heap (the lowering reads
+   *  its one-unit string cache from here too). */
   strings: StringModuleParams;
   /** The heap's hole ring (the refill module bakes it in). */
   ring: number;

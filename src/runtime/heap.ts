@@ -522,8 +522,8 @@ export class Heap {
 
   /** Called before costly work (a collection, an allocation of COSTLY_BYTES or
    *  more), where `out of memory` may be raised too: the runtime's check of the
-   *  deadline and the interrupt flag (limits.ts, costly), which may throw
-   *  `interrupted`; null when the run has neither. */
+   *  deadline (limits.ts, costly), which may throw `interrupted`; null when
+   *  the run has no deadline. */
   costly: (() => void) | null = null;
 
   /** Open a window with room for `size` bytes; returns its start. */
@@ -534,8 +534,9 @@ export class Heap {
     }
     this.retireWindow();
     const c = this.collector;
-    if (this.costly !== null && (size >= COSTLY_BYTES || (c !== null && c.budget(this.allocatedSinceGc) < size))) this.costly();
-    if (c !== null && c.budget(this.allocatedSinceGc) < size) c.collect('threshold');
+    const due = c !== null && c.budget(this.allocatedSinceGc) < size;
+    if (this.costly !== null && (due || size >= COSTLY_BYTES)) this.costly();
+    if (due) c.collect('threshold');
     let run = this.takeRun(size);
     if (run === 0) run = this.takeFresh(size);
     const budget = c === null ? Infinity : Math.max(size, c.budget(this.allocatedSinceGc));
@@ -916,8 +917,9 @@ export class Heap {
   private allocPretenured(bytes: number, tag: number, length: number): number {
     const size = blockSizeFor(bytes);
     const c = this.collector!;
-    if (this.costly !== null && (size >= COSTLY_BYTES || c.budget(this.allocatedSinceGc) < size)) this.costly();
-    if (c.budget(this.allocatedSinceGc) < size) c.collect('threshold');
+    const due = c.budget(this.allocatedSinceGc) < size;
+    if (this.costly !== null && (due || size >= COSTLY_BYTES)) this.costly();
+    if (due) c.collect('threshold');
     let addr = this.allocOld(size);
     if (addr === 0) { c.collect('heap limit', true); addr = this.allocOld(size); }
     this.endPromotion();

@@ -147,7 +147,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     const inlinable = Uint8Array.from(this.mod.functions, (f) => +(opts.inline && rt.tiering.mayCompile(f.index)));
     const init = {
       mod: this.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot, frameSizes: rt.frameSizes,
-      inlinable, fuel: rt.limits.metered, countCalls: opts.events !== null, tableSize: this.mod.functions.length, charCache: rt.heap.charCache, strings: stringModuleParams(rt.heap), ring: rt.heap.ring,
+      inlinable, fuel: rt.limits.metered, countCalls: opts.events !== null, tableSize: this.mod.functions.length, strings: stringModuleParams(rt.heap), ring: rt.heap.ring,
       generatedAdapters: opts.adapters !== 'generic', crossingSlots: rt.crossingSlots,
       profileBases: Int32Array.from(rt.profiles, (p) => (p.byteOffset - rt.profileImage.byteOffset) >> 2),
       tier2After: rt.tiering.tier2After, deoptStress: rt.tiering.opts.deoptStress,
