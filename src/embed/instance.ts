@@ -647,6 +647,7 @@ function makeTiering(rt: Runtime, o: VmOptions, backend: Backend | null, events:
   // (tiering.ts, DEFAULT_CALL_THRESHOLD); a given one is exact for all three.
   const given = o.jitThreshold !== undefined;
   const callThreshold = given ? threshold : DEFAULT_CALL_THRESHOLD, loopThreshold = given ? threshold : DEFAULT_LOOP_THRESHOLD;
-  return new Tiering(names, backend, { mode, callThreshold, loopThreshold, threshold, events, filter, deoptStress, thread: compilesOnThread(o) },
+  const stopDue = rt.limits.metered ? () => rt.limits.stopDue() : null;
+  return new Tiering(names, backend, { mode, callThreshold, loopThreshold, threshold, events, filter, deoptStress, thread: compilesOnThread(o), stopDue },
     rt.codes.map(plainCode), rt.profiles, rt.counters);
 }

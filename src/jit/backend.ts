@@ -37,7 +37,7 @@ import type { Backend, CompilePlan, Finished, OsrEntry } from '../runtime/tierin
 import { describeSpeculation, seenTargets, type Speculation } from '../runtime/profile.js';
 import type { CompilerThread, ThreadResult } from './thread.js';
 import type { TierEventLog } from '../runtime/tier-events.js';
-import { MAX_COMPILE_CHECKS, type AdapterMode } from '../config.js';
+import { MAX_COMPILE_CHECKS, MAX_COMPILE_WORDS, type AdapterMode } from '../config.js';
 import { boundsChecksLeft } from './checks.js';
 import { genericI2c, genericC2i, GENERIC_ARITY, type GuestFn } from './generic-adapters.js';
 import { HostFault } from '../runtime/externs.js';
@@ -210,7 +210,7 @@ export abstract class CompilingBackend<Code> implements Backend {
 
   queue(f: number, osrPc: number | null, ready: Int32Array, plan: CompilePlan): boolean {
     // Not queued: the synchronous compile refuses it (build), and the policy records why.
-    if (boundsChecksLeft(this.mod.functions[f]!) > MAX_COMPILE_CHECKS) return false;
+    if (tooLargeToCompile(this.mod.functions[f]!) !== null) return false;
     const thread = this.compilerThread(ready, true);
     if (thread === null) return false;
     const name = this.mod.functions[f]!.name;
@@ -327,8 +327,8 @@ export abstract class CompilingBackend<Code> implements Backend {
   }
 
   private build(fn: BcFunction, osrPc: number | null, plan: CompilePlan): Code {
-    const checks = boundsChecksLeft(fn);
-    if (checks > MAX_COMPILE_CHECKS) throw new Error(`too large to compile (${checks} bounds checks; at most ${MAX_COMPILE_CHECKS})`);
+    const tooLarge = tooLargeToCompile(fn);
+    if (tooLarge !== null) throw new Error(tooLarge);
     const t0 = performance.now();
     const made = this.lower(fn, osrPc, plan);
     return this.accept(fn, osrPc, plan, made, performance.now() - t0, null);
@@ -399,3 +399,12 @@ function failure(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+
+/** Why fn is never compiled (config.ts: MAX_COMPILE_WORDS, MAX_COMPILE_CHECKS),
+ *  or null. */
+function tooLargeToCompile(fn: BcFunction): string | null {
+  if (fn.code.length > MAX_COMPILE_WORDS) return `too large to compile (${fn.code.length} bytecode words; at most ${MAX_COMPILE_WORDS})`;
+  const checks = boundsChecksLeft(fn);
+  if (checks > MAX_COMPILE_CHECKS) return `too large to compile (${checks} bounds checks; at most ${MAX_COMPILE_CHECKS})`;
+  return null;
+}

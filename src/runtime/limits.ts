@@ -169,6 +169,17 @@ export class Limits {
     if (this.deadline !== Infinity && performance.now() >= this.deadline) throw new Trap(INTERRUPTED);
   }
 
+  /** Whether the run is to stop at its next poll (stopped, a request on the
+   *  flag, or past the deadline), without consuming the request: the policy
+   *  asks before a synchronous compile (tiering.ts, stopDue), which nothing can
+   *  cut short once begun. */
+  stopDue(): boolean {
+    if (this.stopped) return true;
+    const flag = this.opts.interrupt;
+    if (flag !== null && Atomics.load(flag, 0) !== 0) return true;
+    return this.deadline !== Infinity && performance.now() >= this.deadline;
+  }
+
   /** Before costly work of the heap (a collection, a big allocation): under a
    *  deadline, throws `interrupted` when the run is past it (or was stopped).
    *  Takes no step, and leaves the flag to the polls (at fixed steps). */

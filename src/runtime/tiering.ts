@@ -207,6 +207,9 @@ export interface TieringOptions {
   filter: RegExp | null;
   /** Queue compiles for the backend's compiler thread (where it has one). */
   thread: boolean;
+  /** Under limits (runtime/limits.ts, stopDue): whether the run stops at its
+   *  next poll. Then no synchronous compile begins (see `stopping`). */
+  stopDue?: (() => boolean) | null;
 }
 
 /** A flag word the compiler thread can raise: shared memory where the host has it. */
@@ -274,7 +277,21 @@ export class Tiering {
 
   /** --tier=jit / --tier=opt: compile every function up front. */
   compileAll(): void {
-    if (this.enabled) for (let f = 0; f < this.names.length; f++) this.tierUp(f);
+    if (!this.enabled) return;
+    for (let f = 0; f < this.names.length; f++) {
+      if (this.stopping()) return;
+      this.tierUp(f);
+    }
+  }
+
+  /** The run is to stop at its next poll (interrupted, or past its deadline):
+   *  a synchronous compile would only delay that, by as long as it takes (it
+   *  cannot be cut short). The function stays as it is, its call count starts
+   *  over (so a later run compiles it when it is hot again), and the run
+   *  stops where it polls next. --tier=jit stops compiling up front. */
+  private stopping(): boolean {
+    const due = this.opts.stopDue;
+    return due !== undefined && due !== null && due();
   }
 
   /** Tier-1 code of f counted tierUpAfter calls of its own: compile tier 2,
@@ -283,6 +300,7 @@ export class Tiering {
   onHotCompiled(f: number): void {
     if (this.state[f] !== FnState.COMPILED) return;
     if (this.opts.thread && this.enqueue(f, null, this.threadDecides('opt', f))) return;
+    if (this.stopping()) return;
     const spec = this.speculation(f);
     if (!this.gains(f, spec) && !this.backend!.selfInlines(f)) return;
     const plan: CompilePlan = { spec, tierUpAfter: 0 };
@@ -353,6 +371,7 @@ export class Tiering {
       // Queued with (after) its function, so it is installed no earlier.
       if (!osrOnly && this.enqueue(f, pc)) return null;
       if (!this.isCompiled(f) && !osrOnly) return null;
+      if (this.stopping()) return null;
       const made = this.backend.compileOsr(f, pc);
       if (!this.osrMade(f, pc, made)) return null;
       entry = made as OsrEntry;
@@ -466,6 +485,10 @@ export class Tiering {
     if (this.opts.thread && this.optimizing && this.opts.mode === 'auto' && this.enqueue(f, null, this.threadDecides('first', f))) return;
     const plan = this.firstPlan(f, byCrossings);
     if (plan.spec === null && this.enqueue(f, null, plan)) return;
+    if (this.stopping()) {
+      if (this.counters !== null) this.counters[f << 1] = 0;
+      return;
+    }
     this.install(f, plan);
   }
 

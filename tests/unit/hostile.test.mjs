@@ -147,3 +147,68 @@ test('a deadline stops loops of costly steps and straight-line costly code withi
     }
   }
 });
+
+import { MAX_COMPILE_WORDS } from '../../dist/config.js';
+
+/** The tier events of kind `kind` for function `fn` a run made. */
+function eventsOf(events, kind, fn) {
+  return events.filter((e) => e.kind === kind && e.fn === fn);
+}
+
+test('a function past MAX_COMPILE_WORDS stays interpreted, with the same answer in every mode', () => {
+  // Each statement is 12 bytecode words: the function is just past the limit.
+  const n = Math.ceil(MAX_COMPILE_WORDS / 12) + 10;
+  const src = 'fn f(x: i32) -> i32 {\n  var r = 0;\n' +
+    Array.from({ length: n }, (_, k) => `  r = r * 31 + x + ${k};\n`).join('') +
+    '  return r;\n}\nfn main() { var s = 0; for i in 0..40 { s ^= f(i); } print(s); }\n';
+  let expected = 0;
+  for (let i = 0; i < 40; i++) {
+    let r = 0;
+    for (let k = 0; k < n; k++) r = (Math.imul(r, 31) + i + k) | 0;
+    expected ^= r;
+  }
+  for (const mode of MODES) {
+    const events = [];
+    const r = runIn(src, { ...mode, onTierEvent: (e) => events.push(e) });
+    assert.deepEqual([r.code, r.stdout, r.stderr], [0, `${expected}\n`, ''], JSON.stringify(mode));
+    assert.equal(eventsOf(events, 'compiled', 'f').length, 0, JSON.stringify(mode));
+    if (mode.tier !== 'interp') {
+      const failed = eventsOf(events, 'failed', 'f');
+      assert.equal(failed.length, 1, JSON.stringify(mode));
+      assert.match(failed[0].reason, new RegExp(`^too large to compile \\(\\d+ bytecode words; at most ${MAX_COMPILE_WORDS}\\)$`));
+    }
+  }
+});
+
+test('no compile begins once the run is to stop: --tier=jit under a deadline, a hot function after interrupt()', () => {
+  // 3,000 functions compiled up front take seconds; the deadline passes after a
+  // few of them, and the run stops at its first step, not after the last compile.
+  const fns = Array.from({ length: 3000 }, (_, k) => `fn f${k}(x: i32) -> i32 { var s = x; for i in 0..3 { s += i * ${k}; } return s; }\n`).join('');
+  const events = [];
+  const r = runIn(fns + 'fn main() { print(f7(1)); while true {} }\n', { tier: 'jit', deadlineMs: 30, onTierEvent: (e) => events.push(e) });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^runtime error: interrupted\n {2}at main \(h\.tier:3001\)\n$/);
+  const compiled = events.filter((e) => e.kind === 'compiled').length;
+  assert.ok(compiled < 1000, `${compiled} functions compiled past the deadline`);
+
+  // An extern asks for the interrupt; the flag is looked at every 10,000
+  // steps (no deadline), and g's 25th call comes before that: it is not
+  // compiled, since the run stops at its next poll anyway.
+  for (const mode of MODES.filter((m) => m.tier === 'auto' && m.jitThreshold === undefined)) {
+    const ev = [];
+    let program = null, stdout = '', stderr = '';
+    const src = 'extern fn stop();\nfn g(x: i32) -> i32 { return x * 2; }\n' +
+      'fn main() {\n  var s = 0;\n  for i in 0..10 { s += g(i); }\n  stop();\n  for i in 0..40 { s += g(i); }\n  print(s);\n  while true { s += 1; }\n}\n';
+    const loaded = load('h.tier', src, { ...mode, interruptible: true, onTierEvent: (e) => ev.push(e),
+      externs: { stop: () => program.interrupt() }, stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+    assert.ok(loaded.ok);
+    program = loaded.program;
+    assert.equal(program.run(), 1, JSON.stringify(mode));
+    assert.equal(stdout, '1650\n');
+    assert.match(stderr, /^runtime error: interrupted\n {2}at main \(h\.tier:9\)\n$/);
+    assert.equal(eventsOf(ev, 'compiled', 'g').length, 0, JSON.stringify(mode));
+    // Its count started over: calls from the host make it hot again.
+    for (let i = 0; i < 30; i++) assert.equal(program.call('g', i), 2 * i);
+    assert.equal(eventsOf(ev, 'compiled', 'g').length, 1, JSON.stringify(mode));
+  }
+});
