@@ -75,16 +75,18 @@ export function deadlineProblem(v: unknown): string | null {
  *  boundsProven) are not emitted and not counted. */
 export const MAX_COMPILE_CHECKS = 2000;
 
-/** A function of more bytecode words than this is never compiled either (it
- *  stays interpreted, its loops too), as HotSpot leaves methods past
+/** In a run under limits (a budget, a deadline or an interrupt flag: untrusted
+ *  code), a function of more bytecode words than this is never compiled either
+ *  (it stays interpreted, its loops too), as HotSpot leaves methods past
  *  HugeMethodLimit to its interpreter. A compile runs on the program's thread
  *  and cannot be stopped halfway (V8 compiles a wasm module in one call), so its
  *  time is a pause no deadline or interrupt can cut short, and it grows with
  *  the function: a function of 60,000 statements `r = r * 31 + x + K;`
  *  (720,000 words) compiled in 0.67 s, and a run under `deadlineMs: 300` ended
  *  after 0.69 s; 120,000 words took about 0.15 s, 12,000 about 0.05-0.1 s
- *  (cold). The benchmarks' functions have at most 524 words, the corpus's
- *  at most 1,114. */
+ *  (cold). Without limits such functions compile (straight-line code compiles
+ *  in time linear in its size: tests/unit/front-limits.test.mjs). The
+ *  benchmarks' functions have at most 524 words, the corpus's at most 1,114. */
 export const MAX_COMPILE_WORDS = 50_000;
 
 /** Steps between two polls of the interrupt flag and the deadline's clock when a

@@ -210,7 +210,7 @@ export abstract class CompilingBackend<Code> implements Backend {
 
   queue(f: number, osrPc: number | null, ready: Int32Array, plan: CompilePlan): boolean {
     // Not queued: the synchronous compile refuses it (build), and the policy records why.
-    if (tooLargeToCompile(this.mod.functions[f]!) !== null) return false;
+    if (tooLargeToCompile(this.mod.functions[f]!, this.rt.limits.metered) !== null) return false;
     const thread = this.compilerThread(ready, true);
     if (thread === null) return false;
     const name = this.mod.functions[f]!.name;
@@ -327,7 +327,7 @@ export abstract class CompilingBackend<Code> implements Backend {
   }
 
   private build(fn: BcFunction, osrPc: number | null, plan: CompilePlan): Code {
-    const tooLarge = tooLargeToCompile(fn);
+    const tooLarge = tooLargeToCompile(fn, this.rt.limits.metered);
     if (tooLarge !== null) throw new Error(tooLarge);
     const t0 = performance.now();
     const made = this.lower(fn, osrPc, plan);
@@ -400,10 +400,10 @@ function failure(e: unknown): string {
 }
 
 
-/** Why fn is never compiled (config.ts: MAX_COMPILE_WORDS, MAX_COMPILE_CHECKS),
- *  or null. */
-function tooLargeToCompile(fn: BcFunction): string | null {
-  if (fn.code.length > MAX_COMPILE_WORDS) return `too large to compile (${fn.code.length} bytecode words; at most ${MAX_COMPILE_WORDS})`;
+/** Why fn is never compiled (config.ts: MAX_COMPILE_CHECKS; and, in a run
+ *  under limits, MAX_COMPILE_WORDS), or null. */
+function tooLargeToCompile(fn: BcFunction, limited: boolean): string | null {
+  if (limited && fn.code.length > MAX_COMPILE_WORDS) return `too large to compile (${fn.code.length} bytecode words; at most ${MAX_COMPILE_WORDS})`;
   const checks = boundsChecksLeft(fn);
   if (checks > MAX_COMPILE_CHECKS) return `too large to compile (${checks} bounds checks; at most ${MAX_COMPILE_CHECKS})`;
   return null;

@@ -98,7 +98,7 @@ test('the CFG of an else-if chain or of many continues builds in time linear in 
 
 // ---- run time ------------------------------------------------------------------
 
-import { MODES } from './host-caps.mjs';
+import { MODES, COMPILING } from './host-caps.mjs';
 
 /** Run `src` under load() options `opts`: exit code, stdout, stderr. */
 function runIn(src, opts) {
@@ -155,8 +155,9 @@ function eventsOf(events, kind, fn) {
   return events.filter((e) => e.kind === kind && e.fn === fn);
 }
 
-test('a function past MAX_COMPILE_WORDS stays interpreted, with the same answer in every mode', () => {
+test('under limits, a function past MAX_COMPILE_WORDS stays interpreted, with the same answer in every mode', () => {
   // Each statement is 12 bytecode words: the function is just past the limit.
+  // Without limits it compiles (straight-line code: front-limits.test.mjs).
   const n = Math.ceil(MAX_COMPILE_WORDS / 12) + 10;
   const src = 'fn f(x: i32) -> i32 {\n  var r = 0;\n' +
     Array.from({ length: n }, (_, k) => `  r = r * 31 + x + ${k};\n`).join('') +
@@ -169,7 +170,7 @@ test('a function past MAX_COMPILE_WORDS stays interpreted, with the same answer 
   }
   for (const mode of MODES) {
     const events = [];
-    const r = runIn(src, { ...mode, onTierEvent: (e) => events.push(e) });
+    const r = runIn(src, { ...mode, maxSteps: 1e9, onTierEvent: (e) => events.push(e) });
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, `${expected}\n`, ''], JSON.stringify(mode));
     assert.equal(eventsOf(events, 'compiled', 'f').length, 0, JSON.stringify(mode));
     if (mode.tier !== 'interp') {
@@ -178,6 +179,10 @@ test('a function past MAX_COMPILE_WORDS stays interpreted, with the same answer 
       assert.match(failed[0].reason, new RegExp(`^too large to compile \\(\\d+ bytecode words; at most ${MAX_COMPILE_WORDS}\\)$`));
     }
   }
+  const events = [];
+  const r = runIn(src, { tier: 'jit', onTierEvent: (e) => events.push(e) });
+  assert.equal(r.stdout, `${expected}\n`);
+  if (COMPILING.length > 0) assert.equal(eventsOf(events, 'compiled', 'f').length, 1, 'compiled without limits');
 });
 
 test('no compile begins once the run is to stop: --tier=jit under a deadline, a hot function after interrupt()', () => {
