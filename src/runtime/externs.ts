@@ -114,7 +114,8 @@ export function callExtern(rt: Runtime, index: number, argFp: number, dstSlot: n
     if (passing !== null && passing.value === e) throw passing.carrier;
     throw new HostFault(e, traceOfCall(rt));
   }
-  // (Nothing allocates from here to the store of a reference result.)
+  // (Nothing allocates from here to the store of a reference result but a
+  // string result itself.)
   rt.handles.truncate(mark);
   rt.limits.afterExtern();
   if (ext.ret === null) return;
@@ -122,7 +123,12 @@ export function callExtern(rt: Runtime, index: number, argFp: number, dstSlot: n
     if (typeof result !== 'number') throw wrongResult(ext, result);
     rt.mem.f64[dstSlot] = result;
   } else {
-    rt.mem.i32[dstSlot << 1] = rawResult(rt, ext, result, many, a0, a1, a2);
+    // The result first, then the view: a string result is allocated, and that
+    // may grow the memory, which replaces the views (`rt.mem.i32[...] =
+    // rawResult(...)` reads the old view before the call and stores into the
+    // detached buffer: the slot kept its previous value).
+    const raw = rawResult(rt, ext, result, many, a0, a1, a2);
+    rt.mem.i32[dstSlot << 1] = raw;
   }
 }
 
