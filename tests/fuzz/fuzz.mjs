@@ -2,6 +2,15 @@
 // threads that run them (with a watchdog for programs that hang), saving shrunk
 // reproducers to tests/fuzz/found/SEED.tier, and the summary.
 //
+// Every mode is compared with the interpreter, so a bug every tier shares (front
+// end, checker, lowering, the interpreter, a built-in's text) would be invisible;
+// hence one more "mode", the oracle (oracle.mjs): the program translated straight
+// to plain JavaScript from the language contract, sharing no code with tiervm, run
+// with a step watchdog and compared like the others (stdout, exit status, the
+// whole stderr with its stack trace). It skips, and the summary counts, what it
+// cannot model: programs whose interpreter run met `stack overflow` or `out of
+// memory`, and its own host stack, step or memory limits.
+//
 //   npm run fuzz                          the fixed CI range (about 100 s on 2 cores)
 //   npm run fuzz -- --seed=123            one seed        --seeds=A..B  a range
 //   npm run fuzz -- --minutes=10          as many seeds as fit (from --from=N)
