@@ -12,8 +12,10 @@
 //   exit status 0 or 1, `runtime error: MESSAGE` and one `  at NAME (FILE:LINE)`
 //   line per guest frame, innermost first. A frame's line is the line of the
 //   statement it is running (of the `if`/`else if`/`while` head while evaluating
-//   its condition); exact for programs whose expressions do not span lines (every
-//   generated program).
+//   its condition). The contract does not say which line of a statement that
+//   spans lines a frame shows, so a program with such a statement comes back
+//   with exactTrace false and the runner compares only the first stderr line
+//   (generated programs never have one).
 // - Evaluation is left to right everywhere; checks (null, bounds) happen after
 //   every operand is evaluated, as the contract orders them (`a[i] = e`: a, i, e,
 //   then the store and its checks). A compound assignment `t op= e` reads its
@@ -135,7 +137,9 @@ const T = { i32: { k: 'i32' }, f64: { k: 'f64' }, bool: { k: 'bool' }, str: { k:
 const tkey = (t) => (t.k === 'arr' ? `[${tkey(t.el)}]` : t.k === 'struct' ? t.name : t.k === 'fn' ? `fn(${t.params.map(tkey).join(',')})->${t.ret ? tkey(t.ret) : ''}` : t.k);
 
 class Parser {
-  constructor(toks) { this.toks = toks; this.p = 0; }
+  constructor(toks) { this.toks = toks; this.p = 0; this.multiLine = false; }
+  /** A statement's head (up to its `;` or its block) ended: did it span lines? */
+  head(line) { if (this.toks[this.p - 1].line !== line) this.multiLine = true; }
   get cur() { return this.toks[this.p]; }
   peek(k = 1) { return this.toks[this.p + k]; }
   is(v) { const c = this.cur; return (c.t === 'op' || c.t === 'kw') && c.v === v; }
@@ -179,6 +183,7 @@ class Parser {
       this.expect('=');
       const init = this.expr();
       this.expect(';');
+      this.head(line);
       return { k: 'global', name, ty, init, line };
     }
     return unsupported(`unexpected ${this.cur.v} at top level, line ${line}`);
@@ -212,16 +217,18 @@ class Parser {
       this.expect('=');
       const init = this.expr();
       this.expect(';');
+      this.head(line);
       return { k: 'decl', name, ty, init, line };
     }
     if (this.is('if')) return this.ifStmt();
-    if (this.eat('while')) { const cond = this.expr(); return { k: 'while', cond, body: this.block(), line }; }
+    if (this.eat('while')) { const cond = this.expr(); this.head(line); return { k: 'while', cond, body: this.block(), line }; }
     if (this.eat('for')) {
       const name = this.ident();
       this.expect('in');
       const lo = this.expr();
       this.expect('..');
       const hi = this.expr();
+      this.head(line);
       return { k: 'for', name, lo, hi, body: this.block(), line };
     }
     if (this.eat('break')) { this.expect(';'); return { k: 'break', line }; }
@@ -229,6 +236,7 @@ class Parser {
     if (this.eat('return')) {
       const value = this.is(';') ? null : this.expr();
       this.expect(';');
+      this.head(line);
       return { k: 'return', value, line };
     }
     if (this.is('{')) return { ...this.block(), line };
@@ -238,9 +246,11 @@ class Parser {
       this.p++;
       const value = this.expr();
       this.expect(';');
+      this.head(line);
       return { k: 'assign', op: c.v, target: e, value, line };
     }
     this.expect(';');
+    this.head(line);
     return { k: 'expr', e, line };
   }
 
@@ -248,6 +258,7 @@ class Parser {
     const line = this.cur.line;
     this.expect('if');
     const cond = this.expr();
+    this.head(line);
     const then = this.block();
     let els = null;
     if (this.eat('else')) els = this.is('if') ? this.ifStmt() : this.block();
@@ -706,11 +717,14 @@ const RT = {
 const RT_NAMES = Object.keys(RT);
 const RT_VALUES = RT_NAMES.map((k) => RT[k]);
 
-/** Translate a program: { js } or { skip: reason }. */
+/** Translate a program: { js, exactTrace } or { skip: reason }. exactTrace:
+ *  no statement's head spans lines, so every frame's line is known (the
+ *  contract does not say which line of a multi-line statement a frame shows). */
 export function translate(source) {
   try {
-    const decls = new Parser(lex(source)).program();
-    return { js: new Translator(decls).translate() };
+    const parser = new Parser(lex(source));
+    const decls = parser.program();
+    return { js: new Translator(decls).translate(), exactTrace: !parser.multiLine };
   } catch (e) {
     if (e instanceof Unsupported) return { skip: `unsupported: ${e.message}` };
     throw e;
@@ -745,5 +759,5 @@ export function runOracle(source, { file = 'fuzz.tier', args = [], maxMs = MAX_M
   }
   const stdout = out;
   out = '';
-  return { code, stdout, stderr, outBeforeErr: stderr ? stdout.length : null };
+  return { code, stdout, stderr, outBeforeErr: stderr ? stdout.length : null, exactTrace: t.exactTrace };
 }
