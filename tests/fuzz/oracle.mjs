@@ -40,9 +40,11 @@ const unsupported = (why) => { throw new Unsupported(why); };
 // ------------------------------------------------------------------ lexer
 const KEYWORDS = new Set(['fn', 'let', 'var', 'if', 'else', 'while', 'for', 'in', 'break', 'continue', 'return',
   'struct', 'new', 'null', 'true', 'false', 'as', 'extern']);
-const OPS = ['>>>=', '>>>', '<<=', '>>=', '...', '..', '->', '==', '!=', '<=', '>=', '&&', '||', '<<', '>>', '+=', '-=',
+const isIdStart = (c) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
+const isDigit = (c) => c >= '0' && c <= '9';
+const OPS = new Set(['>>>=', '>>>', '<<=', '>>=', '...', '..', '->', '==', '!=', '<=', '>=', '&&', '||', '<<', '>>', '+=', '-=',
   '*=', '/=', '%=', '&=', '|=', '^=', '(', ')', '{', '}', '[', ']', ',', ';', ':', '.', '+', '-', '*', '/', '%', '&',
-  '|', '^', '~', '!', '<', '>', '='];
+  '|', '^', '~', '!', '<', '>', '=']);
 
 function lex(src) {
   const toks = [];
@@ -59,14 +61,14 @@ function lex(src) {
       for (let j = i; j < end; j++) if (src[j] === '\n') line++;
       i = end + 2; continue;
     }
-    if (/[A-Za-z_]/.test(c)) {
+    if (isIdStart(c)) {
       let j = i + 1;
-      while (j < n && /[A-Za-z0-9_]/.test(src[j])) j++;
+      while (j < n && (isIdStart(src[j]) || isDigit(src[j]))) j++;
       const w = src.slice(i, j);
       toks.push({ t: KEYWORDS.has(w) ? 'kw' : 'id', v: w, line });
       i = j; continue;
     }
-    if (/[0-9]/.test(c)) {
+    if (isDigit(c)) {
       let j = i;
       if (c === '0' && (src[i + 1] === 'x' || src[i + 1] === 'X')) {
         j = i + 2;
@@ -122,7 +124,8 @@ function lex(src) {
       toks.push({ t: 'str', v: s, line });
       i = j; continue;
     }
-    const op = OPS.find((o) => src.startsWith(o, i));
+    let op;
+    for (let len = 4; len > 0 && !op; len--) if (OPS.has(src.slice(i, i + len))) op = src.slice(i, i + len);
     if (!op) unsupported(`unexpected character ${JSON.stringify(c)}`);
     toks.push({ t: 'op', v: op, line });
     i += op.length;
@@ -135,6 +138,10 @@ function lex(src) {
 // Types: { k: 'i32'|'f64'|'bool'|'str'|'null'|'void' } | { k: 'arr', el } | { k: 'struct', name } | { k: 'fn', params, ret }
 const T = { i32: { k: 'i32' }, f64: { k: 'f64' }, bool: { k: 'bool' }, str: { k: 'str' }, null: { k: 'null' }, void: { k: 'void' } };
 const tkey = (t) => (t.k === 'arr' ? `[${tkey(t.el)}]` : t.k === 'struct' ? t.name : t.k === 'fn' ? `fn(${t.params.map(tkey).join(',')})->${t.ret ? tkey(t.ret) : ''}` : t.k);
+
+// Loosest to tightest, as in the contract.
+const BIN_LEVEL = new Map([['||'], ['&&'], ['==', '!='], ['<', '<=', '>', '>='], ['|'], ['^'], ['&'], ['<<', '>>', '>>>'], ['+', '-'], ['*', '/', '%']]
+  .flatMap((ops, level) => ops.map((op) => [op, level])));
 
 class Parser {
   constructor(toks) { this.toks = toks; this.p = 0; this.multiLine = false; }
@@ -267,15 +274,15 @@ class Parser {
 
   expr() { return this.binary(0); }
 
+  /** Binary operators at `level` or tighter (precedence climbing, all left-associative). */
   binary(level) {
-    const LEVELS = [['||'], ['&&'], ['==', '!='], ['<', '<=', '>', '>='], ['|'], ['^'], ['&'], ['<<', '>>', '>>>'], ['+', '-'], ['*', '/', '%']];
-    if (level === LEVELS.length) return this.asExpr();
-    let left = this.binary(level + 1);
+    let left = this.asExpr();
     for (;;) {
       const c = this.cur;
-      if (c.t !== 'op' || !LEVELS[level].includes(c.v)) return left;
+      const l = c.t === 'op' ? BIN_LEVEL.get(c.v) : undefined;
+      if (l === undefined || l < level) return left;
       this.p++;
-      const right = this.binary(level + 1);
+      const right = this.binary(l + 1);
       left = { k: 'bin', op: c.v, a: left, b: right, line: c.line };
     }
   }
