@@ -2,6 +2,15 @@
 // threads that run them (with a watchdog for programs that hang), saving shrunk
 // reproducers to tests/fuzz/found/SEED.tier, and the summary.
 //
+// Every mode is compared with the interpreter, so a bug every tier shares (front
+// end, checker, lowering, the interpreter, a built-in's text) would be invisible;
+// hence one more "mode", the oracle (oracle.mjs): the program translated straight
+// to plain JavaScript from the language contract, sharing no code with tiervm, run
+// with a step watchdog and compared like the others (stdout, exit status, the
+// whole stderr with its stack trace). It skips, and the summary counts, what it
+// cannot model: programs whose interpreter run met `stack overflow` or `out of
+// memory`, and its own host stack, step or memory limits.
+//
 //   npm run fuzz                          the fixed CI range (about 100 s on 2 cores)
 //   npm run fuzz -- --seed=123            one seed        --seeds=A..B  a range
 //   npm run fuzz -- --minutes=10          as many seeds as fit (from --from=N)
@@ -72,7 +81,7 @@ async function main() {
   const log = (s) => { if (!o.quiet) console.log(s); };
   log(`fuzz: modes ${modes.map((m) => m.name).join(' ')}${skipped.length ? ` (skipped on this host: ${skipped.join(' ')})` : ''}; GC stress modes on every ${o.stressEvery}th seed; ${o.jobs} threads`);
 
-  const stats = { programs: 0, failures: [], rejects: [], errors: new Map(), osr: 0, compiled: 0, compileFailed: [], traced: 0, bytes: 0, lastSeed: null };
+  const stats = { oracleSkips: new Map(), programs: 0, failures: [], rejects: [], errors: new Map(), osr: 0, compiled: 0, compileFailed: [], traced: 0, bytes: 0, lastSeed: null };
   const workers = [];
   const kinds = new Map(); // failure group (see failureGroup) -> times seen
   let done;
@@ -93,6 +102,7 @@ async function main() {
     stats.lastSeed = Math.max(stats.lastSeed ?? rec.seed, rec.seed);
     const ek = rec.refExit === 0 ? 'ok' : rec.refError.replace(/-?\d+/g, 'N').replace(/"[^"]*"/g, '"..."').slice(0, 60);
     stats.errors.set(ek, (stats.errors.get(ek) ?? 0) + 1);
+    if (rec.oracleSkip) stats.oracleSkips.set(rec.oracleSkip, (stats.oracleSkips.get(rec.oracleSkip) ?? 0) + 1);
     if (rec.osr !== undefined) { stats.traced++; stats.osr += rec.osr; stats.compiled += rec.compiled; stats.compileFailed.push(...rec.compileFailed); }
     if (rec.status === 'reject') {
       stats.rejects.push(rec);
@@ -188,6 +198,10 @@ async function main() {
   log(`  interpreter outcomes: ${errs}`);
   if (stats.traced) {
     log(`  traced auto run on ${stats.traced} programs: ${stats.compiled} functions compiled, ${stats.osr} OSR entries, ${stats.compileFailed.length} compile failures${stats.compileFailed.length ? ': ' + [...new Set(stats.compileFailed)].slice(0, 5).join(' | ') : ''}`);
+  }
+  if (modes.some((m) => m.oracle)) {
+    const n = [...stats.oracleSkips.values()].reduce((a, b) => a + b, 0);
+    log(`  oracle: judged ${stats.programs - n} programs, skipped ${n}${n ? ': ' + [...stats.oracleSkips].map(([k, v]) => `${v} ${k}`).join('; ') : ''}`);
   }
   log(`  average program ${Math.round(stats.bytes / Math.max(1, stats.programs))} bytes`);
   const groups = new Map();

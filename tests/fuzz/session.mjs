@@ -25,7 +25,7 @@ export function fuzzSeed(seed, opts = {}) {
   const r = checkProgram(g.source, { modes, hook: opts.hook, onMode: (m) => beat(`${seed} ${m}`) });
   const rec = {
     seed, status: 'ok', ms: 0, modes: modes.map((m) => m.name), info: g.info,
-    refExit: r.ref.code, refError: r.ref.stderr.split('\n')[0], bytes: g.source.length,
+    refExit: r.ref.code, refError: r.ref.stderr.split('\n')[0], bytes: g.source.length, oracleSkip: r.oracleSkip ?? null,
     failures: r.failures.map(({ mode, aspect, detail }) => ({ mode, aspect, detail })),
   };
   if (r.reject) {
