@@ -1,5 +1,5 @@
 // Owns the fuzzer's independent oracle: a Tier program (source text) translated
-// straight to plain JavaScript that implements /work/shared/LANGUAGE.md (and, where
+// straight to plain JavaScript that implements the language contract (LANGUAGE.md; and, where
 // the contract leaves a choice open, the choices docs/language.md documents:
 // `<globals>` as the frame name of global initialisers, the `fixed:` and `chr:`
 // messages, `args` without the file name), then run with a step watchdog. It
