@@ -94,14 +94,15 @@ test('errors on the slow paths are the same in every tier', () => {
 });
 
 // fixed(x, f) is wasm on its fast path (the rounded x * 10^f below 2^52, from the
-// rounded product and its exact error): every value below, at every f, must give
-// JavaScript's toFixed, computed here, in every mode. Ties and near-ties (exact
+// rounded product and its exact error), and so is str(x) of an integral x below
+// 2^52: every value below, at every f, must give JavaScript's toFixed (and
+// String), computed here, in every mode. Ties and near-ties (exact
 // halves, decimal halves that are not exact in binary), both sides of each limit
 // (2^52, 1e21, 0.25 / 10^f) and random bit patterns.
-test('fixed gives toFixed in every tier, ties and limits included', () => {
+test('fixed gives toFixed and str(f64) String in every tier, ties and limits included', () => {
   const xs = [0, -0, 0.5, 1.5, 2.5, 0.125, 0.375, 1.005, 1.045, 8.345, 99.995, 0.045, 0.055, 1.45, 0.9999, 7,
     123.456, 1e-7, 2.5e-7, 5e-21, 1e-300, 5e-324, 0.25, 0.2499999999999999, 1e15, 1e16, 2 ** 52 - 0.5, 2 ** 52, 2 ** 53,
-    4503599627370495.5, 9.999999999999999e20, 1e21, 1.7976931348623157e308, NaN, Infinity, 1 / 3, 2 / 3, Math.PI];
+    4503599627370495.5, 4503599627370495, 123456789012, 1e20, 9.999999999999999e20, 1e21, 1.7976931348623157e308, NaN, Infinity, 1 / 3, 2 / 3, Math.PI];
   let seed = 7;
   const rnd = () => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed / 4294967296; };
   const dv = new DataView(new ArrayBuffer(8));
@@ -116,9 +117,9 @@ test('fixed gives toFixed in every tier, ties and limits included', () => {
     : Object.is(x, -0) ? '-0.0' : /[.e]/.test(String(x)) ? String(x) : `${x}.0`);
   const src = `fn main() {
   let xs = [${all.map(lit).join(', ')}];
-  for i in 0..xs.len { var line = ""; for f in 0..21 { line = line + fixed(xs[i], f) + " "; } print(line); }
+  for i in 0..xs.len { var line = str(xs[i]) + " "; for f in 0..21 { line = line + fixed(xs[i], f) + " "; } print(line); }
 }`;
-  const expected = all.map((x) => Array.from({ length: 21 }, (_, f) => x.toFixed(f) + ' ').join('') + '\n').join('');
+  const expected = all.map((x) => String(x) + ' ' + Array.from({ length: 21 }, (_, f) => x.toFixed(f) + ' ').join('') + '\n').join('');
   assert.equal(run(src, { tier: 'interp' }).out, expected);
   for (const mode of MODES) {
     for (const extra of [{}, { gcStress: true, verifyHeap: true }]) {

@@ -29,11 +29,11 @@ import { ValType, W, WasmModuleBuilder, type Local, type WasmFunctionBuilder } f
 import { helperType } from './lower.js';
 
 /** The helpers this module replaces, with its slow paths (the JS helpers). */
-export const WASM_STRING_HELPERS = ['concat', 'streq', 'chr', 'substr', 'tostr_i', 'parse_i', 'sb_append', 'sb_str', 'fixed'] as const;
+export const WASM_STRING_HELPERS = ['concat', 'streq', 'chr', 'substr', 'tostr_i', 'parse_i', 'sb_append', 'sb_str', 'fixed', 'tostr_f'] as const;
 export type WasmStringHelper = (typeof WASM_STRING_HELPERS)[number];
 
 /** The JS helpers this module calls: the slow paths of its operations, and refill. */
-const SLOW_PATHS = ['concat', 'streq', 'chr', 'substr', 'tostr_i', 'parse_i', 'sb_append', 'sb_str', 'fixed', 'refill'] as const;
+const SLOW_PATHS = ['concat', 'streq', 'chr', 'substr', 'tostr_i', 'parse_i', 'sb_append', 'sb_str', 'fixed', 'tostr_f', 'refill'] as const;
 type SlowPath = (typeof SLOW_PATHS)[number];
 
 /** Strings longer than this many code units always take the slow path, so the
@@ -85,6 +85,7 @@ export function stringHelpersModule({ charCache, ropeMin, ropeTag, maxUnits }: S
   const copy = copyBytes(mb);
   const rope = { fastMax, tag: ropeTag, maxUnits, refill: slowPath.refill };
   const concatFn = concat(mb, type('concat'), alloc, copy, slowPath.concat, rope);
+  const fixedWasm = fixedFn(mb, type('fixed'), alloc, slowPath.fixed);
   const fns = {
     concat: concatFn,
     streq: streq(mb, type('streq'), slowPath.streq),
@@ -94,7 +95,8 @@ export function stringHelpersModule({ charCache, ropeMin, ropeTag, maxUnits }: S
     parse_i: parseI(mb, type('parse_i'), slowPath.parse_i),
     sb_append: sbAppend(mb, type('sb_append'), alloc, copy, slowPath.concat, slowPath.sb_append, fastMax),
     sb_str: sbStr(mb, type('sb_str'), slowPath.sb_str),
-    fixed: fixedFn(mb, type('fixed'), alloc, slowPath.fixed),
+    fixed: fixedWasm,
+    tostr_f: tostrF(mb, type('tostr_f'), fixedWasm, slowPath.tostr_f),
   };
   for (const [name, wb] of Object.entries(fns)) mb.exportFunction(name, wb.index);
   return mb;
@@ -442,13 +444,15 @@ function fixedFn(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder
   wb.op(W.I64_EXTEND_I32_U); wb.localGet(n); wb.op(W.I64_ADD); wb.localSet(n);
   wb.end();
   // k := digits of n, at least f + 1 when f > 0; len := neg + k + (f > 0)
-  wb.i32Const(0); wb.localSet(k);
-  wb.localGet(n); wb.localSet(v);
-  const count = wb.loop();
+  // (n < 2^52: by powers of ten, v := 10^k, multiplications only)
+  wb.i32Const(1); wb.localSet(k);
+  wb.i64Const(10n); wb.localSet(v);
+  const counted = wb.block(); const count = wb.loop();
+  wb.localGet(n); wb.localGet(v); wb.op(W.I64_LT_U); wb.brIf(counted);
   wb.localGet(k); wb.i32Const(1); wb.op(W.I32_ADD); wb.localSet(k);
-  wb.localGet(v); wb.i64Const(10n); wb.op(W.I64_DIV_U); wb.localTee(v);
-  wb.op(W.I64_EQZ); wb.op(W.I32_EQZ); wb.brIf(count);
-  wb.end();
+  wb.localGet(v); wb.i64Const(10n); wb.op(W.I64_MUL); wb.localSet(v);
+  wb.br(count);
+  wb.end(); wb.end();
   wb.localGet(f); wb.i32Const(1); wb.op(W.I32_ADD); wb.localGet(k);
   wb.localGet(f); wb.localGet(k); wb.op(W.I32_GE_U); wb.select(); wb.localSet(k);   // f >= k (f > 0 implied): f + 1
   wb.localGet(neg); wb.localGet(k); wb.op(W.I32_ADD); wb.localGet(f); wb.i32Const(0); wb.op(W.I32_NE); wb.op(W.I32_ADD);
@@ -473,6 +477,19 @@ function fixedFn(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder
   wb.localGet(neg);
   wb.if_(); wb.localGet(p); wb.i32Const(45); wb.store(W.I32_STORE16, 1, HEADER_BYTES); wb.end();
   wb.localGet(p);
+  wb.finish();
+  return wb;
+}
+
+//   tostr_f(x): x integral and |x| < 2^52 -> fixed(x, 0), which is String(x)
+//   there ("-5", and "0" for -0); anything else -> slow (String(x)).
+function tostrF(mb: WasmModuleBuilder, type: number, fixed: WasmFunctionBuilder, slow: number): WasmFunctionBuilder {
+  const wb = mb.addFunction(type, 'tostr_f');
+  const x = wb.param(0);
+  wb.localGet(x); wb.op(W.F64_TRUNC); wb.localGet(x); wb.op(W.F64_NE);
+  wb.localGet(x); wb.op(W.F64_ABS); wb.f64Const(4503599627370496); wb.op(W.F64_LT); wb.op(W.I32_EQZ);
+  wb.op(W.I32_OR); orSlow(wb, slow, [x]);
+  wb.localGet(x); wb.i32Const(0); wb.call(fixed.index);
   wb.finish();
   return wb;
 }
