@@ -127,3 +127,39 @@ test('fixed gives toFixed and str(f64) String in every tier, ties and limits inc
     }
   }
 });
+
+// parse_f64 is wasm on its fast path (at most 18 digits, a value below 2^53 and
+// an exponent in -22..22: one exact division or multiplication): every text
+// below must give Number(text), computed here, in every mode; the others fall to
+// the JS helper, which reads them exactly or traps with the same message.
+test('parse_f64 gives Number(text) in every tier, fast path and slow path', () => {
+  const texts = ['0', '-0', '+0', '1', '-1', '1.5', '0.1', '0.3', '123.456', '1e5', '1E5', '1e-5', '2.5e-3', '1e22',
+    '1e23', '1e-22', '1e-23', '9007199254740991', '9007199254740992', '9007199254740993', '123456789012345678',
+    '1234567890123456789', '0.000001', '00012.50', '1.7976931348623157e308', '5e-324', '3.141592653589793',
+    '-4.5e+2', '+7.25E-1', '1e0', '0e999', '0.1e-21', '12345678901234567e-5', '4.35', '8.345', '1e-0', '000000000000000000001'];
+  let seed = 11;
+  const rnd = (k) => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed % k; };
+  for (let i = 0; i < 300; i++) {
+    const digits = (k) => Array.from({ length: k }, () => rnd(10)).join('');
+    let t = (rnd(3) === 0 ? '-' : '') + digits(1 + rnd(10));
+    if (rnd(2) === 0) t += '.' + digits(1 + rnd(12));
+    if (rnd(3) === 0) t += 'eE'[rnd(2)] + ['', '+', '-'][rnd(3)] + String(rnd(30));
+    texts.push(t);
+  }
+  const src = `fn main() {
+  let ts = [${texts.map((t) => JSON.stringify(t)).join(', ')}];
+  for i in 0..ts.len { let x = parse_f64(ts[i]); print(str(x) + " " + str(1.0 / x)); }
+}`;
+  const expected = texts.map((t) => `${Number(t)} ${1 / Number(t)}\n`).join('');
+  assert.equal(run(src, { tier: 'interp' }).out, expected);
+  for (const mode of MODES) assert.equal(run(src, mode).out, expected, JSON.stringify(mode));
+  for (const t of ['1.', '.5', '1e', '1e+', ' 1', '1 ', '1x', '+', '--1', '', '1.5.5', '0x10', 'Infinity', 'NaN']) {
+    const bad = `fn main() { let a = [${JSON.stringify(t)}]; print(parse_f64(a[0])); }`;
+    const want = `runtime error: malformed number: "${t}"\n`;
+    for (const mode of [{ tier: 'interp' }, ...MODES]) {
+      const r = run(bad, mode);
+      assert.equal(r.code, 1);
+      assert.ok(r.out.startsWith(want), `${t} ${JSON.stringify(mode)}: ${r.out}`);
+    }
+  }
+});

@@ -29,11 +29,11 @@ import { ValType, W, WasmModuleBuilder, type Local, type WasmFunctionBuilder } f
 import { helperType } from './lower.js';
 
 /** The helpers this module replaces, with its slow paths (the JS helpers). */
-export const WASM_STRING_HELPERS = ['concat', 'streq', 'chr', 'substr', 'tostr_i', 'parse_i', 'sb_append', 'sb_str', 'fixed', 'tostr_f'] as const;
+export const WASM_STRING_HELPERS = ['concat', 'streq', 'chr', 'substr', 'tostr_i', 'parse_i', 'sb_append', 'sb_str', 'fixed', 'tostr_f', 'parse_f'] as const;
 export type WasmStringHelper = (typeof WASM_STRING_HELPERS)[number];
 
 /** The JS helpers this module calls: the slow paths of its operations, and refill. */
-const SLOW_PATHS = ['concat', 'streq', 'chr', 'substr', 'tostr_i', 'parse_i', 'sb_append', 'sb_str', 'fixed', 'tostr_f', 'refill'] as const;
+const SLOW_PATHS = ['concat', 'streq', 'chr', 'substr', 'tostr_i', 'parse_i', 'sb_append', 'sb_str', 'fixed', 'tostr_f', 'parse_f', 'refill'] as const;
 type SlowPath = (typeof SLOW_PATHS)[number];
 
 /** Strings longer than this many code units always take the slow path, so the
@@ -97,6 +97,7 @@ export function stringHelpersModule({ charCache, ropeMin, ropeTag, maxUnits }: S
     sb_str: sbStr(mb, type('sb_str'), slowPath.sb_str),
     fixed: fixedWasm,
     tostr_f: tostrF(mb, type('tostr_f'), fixedWasm, slowPath.tostr_f),
+    parse_f: parseF(mb, type('parse_f'), slowPath.parse_f),
   };
   for (const [name, wb] of Object.entries(fns)) mb.exportFunction(name, wb.index);
   return mb;
@@ -545,6 +546,98 @@ function throughFlattened(wb: WasmFunctionBuilder, x: Local): void {
 
 function isString(wb: WasmFunctionBuilder, x: Local): void {
   wb.localGet(x); wb.load(W.I32_LOAD, 2, 0); wb.i32Const(KIND_MASK); wb.op(W.I32_AND); wb.i32Const(ObjKind.STR); wb.op(W.I32_EQ);
+}
+
+//   parse_f(s): a flat string of an optional sign, digits, optional '.' and
+//   digits, optional e or E, sign and digits, with at most 18 digits before the
+//   exponent (leading zeros included) whose value m is below 2^53 and an
+//   exponent t (the written one less the digits after the point) in -22..22 ->
+//   m * 10^t or m / 10^-t: both operands exact, so one rounding, the correctly
+//   rounded value (Clinger's fast path), negated for '-' (so "-0" is -0).
+//   Anything else (malformed, more digits, a larger exponent, a rope) -> the JS
+//   helper, which traps with the contract's message or reads it exactly.
+//   s is not null (the caller checked).
+function parseF(mb: WasmModuleBuilder, type: number, slow: number): WasmFunctionBuilder {
+  const F64 = ValType.F64;
+  const wb = mb.addFunction(type, 'parse_f');
+  const s = wb.param(0);
+  const n = wb.local(I32), i = wb.local(I32), c = wb.local(I32), neg = wb.local(I32), digits = wb.local(I32);
+  const frac = wb.local(I32), e = wb.local(I32), eneg = wb.local(I32), start = wb.local(I32);
+  const m = wb.local(ValType.I64), pw = wb.local(F64), r = wb.local(F64);
+  isString(wb, s); wb.op(W.I32_EQZ); orSlow(wb, slow, [s]);
+  wb.localGet(s); wb.load(W.I32_LOAD, 2, 4); wb.localSet(n);
+  const unit = () => {   // c := s[i] - '0' (i < n), else -1 - '0' (so no digit, no sign, no point)
+    wb.localGet(i); wb.localGet(n); wb.op(W.I32_LT_U);
+    wb.if_(I32);
+    wb.localGet(s); wb.localGet(i); wb.i32Const(1); wb.op(W.I32_SHL); wb.op(W.I32_ADD); wb.load(W.I32_LOAD16_U, 1, HEADER_BYTES);
+    wb.else_(); wb.i32Const(-1);
+    wb.end();
+    wb.i32Const(48); wb.op(W.I32_SUB); wb.localSet(c);
+  };
+  const inc = () => { wb.localGet(i); wb.i32Const(1); wb.op(W.I32_ADD); wb.localSet(i); };
+  // digits at i, at least one (else slow), accumulated into m; counts them into `digits`
+  const mantissaDigits = () => {
+    wb.localGet(i); wb.localSet(start);
+    const done = wb.block(); const loop = wb.loop();
+    unit(); wb.localGet(c); wb.i32Const(9); wb.op(W.I32_GT_U); wb.brIf(done);
+    wb.localGet(m); wb.i64Const(10n); wb.op(W.I64_MUL); wb.localGet(c); wb.op(W.I64_EXTEND_I32_U); wb.op(W.I64_ADD); wb.localSet(m);
+    inc(); wb.br(loop);
+    wb.end(); wb.end();
+    wb.localGet(i); wb.localGet(start); wb.op(W.I32_EQ); orSlow(wb, slow, [s]);
+    wb.localGet(digits); wb.localGet(i); wb.localGet(start); wb.op(W.I32_SUB); wb.op(W.I32_ADD); wb.localSet(digits);
+  };
+  const sign = (into: Local) => {   // an optional '+' or '-' at i; into := it was '-'
+    unit();
+    wb.localGet(c); wb.i32Const(45 - 48); wb.op(W.I32_EQ); wb.localTee(into);
+    wb.localGet(c); wb.i32Const(43 - 48); wb.op(W.I32_EQ); wb.op(W.I32_OR);
+    wb.if_(); inc(); wb.end();
+  };
+  wb.localGet(n); wb.i32Const(40); wb.op(W.I32_GT_U); orSlow(wb, slow, [s]);
+  sign(neg);
+  mantissaDigits();
+  unit(); wb.localGet(c); wb.i32Const(46 - 48); wb.op(W.I32_EQ);
+  wb.if_();
+  inc(); wb.localGet(digits); wb.localSet(frac);
+  mantissaDigits();
+  wb.localGet(digits); wb.localGet(frac); wb.op(W.I32_SUB); wb.localSet(frac);
+  wb.end();
+  wb.localGet(digits); wb.i32Const(18); wb.op(W.I32_GT_U); orSlow(wb, slow, [s]);
+  unit(); wb.localGet(c); wb.i32Const(32); wb.op(W.I32_OR); wb.i32Const(101 - 48 | 32); wb.op(W.I32_EQ);
+  wb.if_();   // 'e' or 'E' ('E' - '0' = 21, 'e' - '0' = 53 = 21 | 32)
+  inc(); sign(eneg);
+  wb.localGet(i); wb.localSet(start);
+  const eDone = wb.block(); const eLoop = wb.loop();
+  unit(); wb.localGet(c); wb.i32Const(9); wb.op(W.I32_GT_U); wb.brIf(eDone);
+  wb.localGet(e); wb.i32Const(10); wb.op(W.I32_MUL); wb.localGet(c); wb.op(W.I32_ADD); wb.localSet(e);
+  wb.localGet(e); wb.i32Const(1000); wb.op(W.I32_GT_U); orSlow(wb, slow, [s]);
+  inc(); wb.br(eLoop);
+  wb.end(); wb.end();
+  wb.localGet(i); wb.localGet(start); wb.op(W.I32_EQ); orSlow(wb, slow, [s]);
+  wb.localGet(eneg);
+  wb.if_(); wb.i32Const(0); wb.localGet(e); wb.op(W.I32_SUB); wb.localSet(e); wb.end();
+  wb.end();
+  wb.localGet(i); wb.localGet(n); wb.op(W.I32_NE); orSlow(wb, slow, [s]);          // anything after it
+  wb.localGet(m); wb.i64Const(1n << 53n); wb.op(W.I64_GE_U); orSlow(wb, slow, [s]);
+  // e := the exponent of m; |e| <= 22 or slow; pw := 10^|e|
+  wb.localGet(e); wb.localGet(frac); wb.op(W.I32_SUB); wb.localTee(e);
+  wb.i32Const(22); wb.op(W.I32_ADD); wb.i32Const(44); wb.op(W.I32_GT_U); orSlow(wb, slow, [s]);
+  wb.f64Const(1); wb.localSet(pw);
+  wb.localGet(e); wb.i32Const(0); wb.op(W.I32_LT_S); wb.localSet(eneg);
+  wb.i32Const(0); wb.localGet(e); wb.op(W.I32_SUB); wb.localGet(e); wb.localGet(eneg); wb.select(); wb.localSet(c);   // |e|
+  const pDone = wb.block(); const pLoop = wb.loop();
+  wb.localGet(c); wb.op(W.I32_EQZ); wb.brIf(pDone);
+  wb.localGet(pw); wb.f64Const(10); wb.op(W.F64_MUL); wb.localSet(pw);
+  wb.localGet(c); wb.i32Const(1); wb.op(W.I32_SUB); wb.localSet(c);
+  wb.br(pLoop);
+  wb.end(); wb.end();
+  wb.localGet(m); wb.op(W.F64_CONVERT_I64_U); wb.localSet(r);
+  wb.localGet(eneg);
+  wb.if_(); wb.localGet(r); wb.localGet(pw); wb.op(W.F64_DIV); wb.localSet(r);
+  wb.else_(); wb.localGet(r); wb.localGet(pw); wb.op(W.F64_MUL); wb.localSet(r);
+  wb.end();
+  wb.localGet(r); wb.op(W.F64_NEG); wb.localGet(r); wb.localGet(neg); wb.select();
+  wb.finish();
+  return wb;
 }
 
 //   sb_append(b, s): b + s, as this module's concat does it (inline), while b is a string and the
