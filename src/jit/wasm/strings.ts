@@ -1,6 +1,7 @@
 // String operations for compiled code, as WebAssembly: concatenation, content
 // equality, chr, substr, str(i32), parse_i32, and the fast paths of string
-// builders.
+// builders; in a second module, fixed, str(f64) and parse_f64 on their fast
+// paths (WASM_NUMBER_HELPERS).
 //
 // The wasm backend builds this module once and puts its exports in place of the
 // JavaScript helpers of the same names (jit/helpers.ts), so compiled code calls
@@ -29,12 +30,40 @@ import { ValType, W, WasmModuleBuilder, type Local, type WasmFunctionBuilder } f
 import { helperType } from './lower.js';
 
 /** The helpers this module replaces, with its slow paths (the JS helpers). */
-export const WASM_STRING_HELPERS = ['concat', 'streq', 'chr', 'substr', 'tostr_i', 'parse_i', 'sb_append', 'sb_str', 'fixed', 'tostr_f', 'parse_f'] as const;
+export const WASM_STRING_HELPERS = ['concat', 'streq', 'chr', 'substr', 'tostr_i', 'parse_i', 'sb_append', 'sb_str'] as const;
 export type WasmStringHelper = (typeof WASM_STRING_HELPERS)[number];
 
 /** The JS helpers this module calls: the slow paths of its operations, and refill. */
-const SLOW_PATHS = ['concat', 'streq', 'chr', 'substr', 'tostr_i', 'parse_i', 'sb_append', 'sb_str', 'fixed', 'tostr_f', 'parse_f', 'refill'] as const;
+const SLOW_PATHS = ['concat', 'streq', 'chr', 'substr', 'tostr_i', 'parse_i', 'sb_append', 'sb_str', 'refill'] as const;
 type SlowPath = (typeof SLOW_PATHS)[number];
+
+/** The number-text helpers, in a module of their own (f64 code that V8 takes a
+ *  few milliseconds to compile, which a program that never calls them does not
+ *  pay), built on first use on the program's thread, with the JS helpers of the
+ *  same names as their slow paths. */
+export const WASM_NUMBER_HELPERS = ['fixed', 'tostr_f', 'parse_f'] as const;
+export type WasmNumberHelper = (typeof WASM_NUMBER_HELPERS)[number];
+const NUMBER_SLOW_PATHS = [...WASM_NUMBER_HELPERS, 'refill'] as const;
+type NumberSlowPath = (typeof NUMBER_SLOW_PATHS)[number];
+
+/** Build and instantiate the number-text module; returns its exports by helper name. */
+export function makeNumberHelpers(memory: WebAssembly.Memory, slow: Record<NumberSlowPath, Function>): Record<WasmNumberHelper, Function> {
+  const mb = new WasmModuleBuilder();
+  mb.importMemory('env', 'memory', 1);
+  const type = (h: Helper) => helperType(mb, h);
+  const slowPath = Object.fromEntries(NUMBER_SLOW_PATHS.map((h) => [h, mb.importFunction('slow', h, type(h))])) as Record<NumberSlowPath, number>;
+  const alloc = allocString(mb, slowPath.refill);
+  const fixedWasm = fixedFn(mb, type('fixed'), alloc, slowPath.fixed);
+  const fns = {
+    fixed: fixedWasm,
+    tostr_f: tostrF(mb, type('tostr_f'), fixedWasm, slowPath.tostr_f),
+    parse_f: parseF(mb, type('parse_f'), slowPath.parse_f),
+  };
+  for (const [name, wb] of Object.entries(fns)) mb.exportFunction(name, wb.index);
+  const module = new WebAssembly.Module(mb.encode() as Uint8Array<ArrayBuffer>);
+  const instance = new WebAssembly.Instance(module, { env: { memory }, slow: slow as unknown as WebAssembly.ModuleImports });
+  return instance.exports as unknown as Record<WasmNumberHelper, Function>;
+}
 
 /** Strings longer than this many code units always take the slow path, so the
  *  block size computed in i32 cannot overflow. */
@@ -85,7 +114,6 @@ export function stringHelpersModule({ charCache, ropeMin, ropeTag, maxUnits }: S
   const copy = copyBytes(mb);
   const rope = { fastMax, tag: ropeTag, maxUnits, refill: slowPath.refill };
   const concatFn = concat(mb, type('concat'), alloc, copy, slowPath.concat, rope);
-  const fixedWasm = fixedFn(mb, type('fixed'), alloc, slowPath.fixed);
   const fns = {
     concat: concatFn,
     streq: streq(mb, type('streq'), slowPath.streq),
@@ -95,9 +123,6 @@ export function stringHelpersModule({ charCache, ropeMin, ropeTag, maxUnits }: S
     parse_i: parseI(mb, type('parse_i'), slowPath.parse_i),
     sb_append: sbAppend(mb, type('sb_append'), alloc, copy, slowPath.concat, slowPath.sb_append, fastMax),
     sb_str: sbStr(mb, type('sb_str'), slowPath.sb_str),
-    fixed: fixedWasm,
-    tostr_f: tostrF(mb, type('tostr_f'), fixedWasm, slowPath.tostr_f),
-    parse_f: parseF(mb, type('parse_f'), slowPath.parse_f),
   };
   for (const [name, wb] of Object.entries(fns)) mb.exportFunction(name, wb.index);
   return mb;
