@@ -92,3 +92,74 @@ test('errors on the slow paths are the same in every tier', () => {
     for (const mode of MODES) assert.equal(run(src, mode).out, expected.out, `${src} ${JSON.stringify(mode)}`);
   }
 });
+
+// fixed(x, f) is wasm on its fast path (the rounded x * 10^f below 2^52, from the
+// rounded product and its exact error), and so is str(x) of an integral x below
+// 2^52: every value below, at every f, must give JavaScript's toFixed (and
+// String), computed here, in every mode. Ties and near-ties (exact
+// halves, decimal halves that are not exact in binary), both sides of each limit
+// (2^52, 1e21, 0.25 / 10^f) and random bit patterns.
+test('fixed gives toFixed and str(f64) String in every tier, ties and limits included', () => {
+  const xs = [0, -0, 0.5, 1.5, 2.5, 0.125, 0.375, 1.005, 1.045, 8.345, 99.995, 0.045, 0.055, 1.45, 0.9999, 7,
+    123.456, 1e-7, 2.5e-7, 5e-21, 1e-300, 5e-324, 0.25, 0.2499999999999999, 1e15, 1e16, 2 ** 52 - 0.5, 2 ** 52, 2 ** 53,
+    4503599627370495.5, 4503599627370495, 123456789012, 1e20, 9.999999999999999e20, 1e21, 1.7976931348623157e308, NaN, Infinity, 1 / 3, 2 / 3, Math.PI];
+  let seed = 7;
+  const rnd = () => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed / 4294967296; };
+  const dv = new DataView(new ArrayBuffer(8));
+  for (let i = 0; i < 80; i++) {
+    xs.push((Math.floor(rnd() * 100000) + 0.5) / 10 ** Math.floor(rnd() * 8));
+    xs.push(rnd() * 10 ** (Math.floor(rnd() * 30) - 12));
+    dv.setUint32(0, (rnd() * 4294967296) >>> 0); dv.setUint32(4, (rnd() * 4294967296) >>> 0);
+    xs.push(dv.getFloat64(0));
+  }
+  const all = xs.flatMap((x) => [x, -x]);
+  const lit = (x) => (Number.isNaN(x) ? '(0.0 / 0.0)' : !Number.isFinite(x) ? `(${x < 0 ? '-' : ''}1.0 / 0.0)`
+    : Object.is(x, -0) ? '-0.0' : /[.e]/.test(String(x)) ? String(x) : `${x}.0`);
+  const src = `fn main() {
+  let xs = [${all.map(lit).join(', ')}];
+  for i in 0..xs.len { var line = str(xs[i]) + " "; for f in 0..21 { line = line + fixed(xs[i], f) + " "; } print(line); }
+}`;
+  const expected = all.map((x) => String(x) + ' ' + Array.from({ length: 21 }, (_, f) => x.toFixed(f) + ' ').join('') + '\n').join('');
+  assert.equal(run(src, { tier: 'interp' }).out, expected);
+  for (const mode of MODES) {
+    for (const extra of [{}, { gcStress: true, verifyHeap: true }]) {
+      assert.equal(run(src, mode, extra).out, expected, `${JSON.stringify({ ...mode, ...extra })}`);
+    }
+  }
+});
+
+// parse_f64 is wasm on its fast path (at most 18 digits, a value below 2^53 and
+// an exponent in -22..22: one exact division or multiplication): every text
+// below must give Number(text), computed here, in every mode; the others fall to
+// the JS helper, which reads them exactly or traps with the same message.
+test('parse_f64 gives Number(text) in every tier, fast path and slow path', () => {
+  const texts = ['0', '-0', '+0', '1', '-1', '1.5', '0.1', '0.3', '123.456', '1e5', '1E5', '1e-5', '2.5e-3', '1e22',
+    '1e23', '1e-22', '1e-23', '9007199254740991', '9007199254740992', '9007199254740993', '123456789012345678',
+    '1234567890123456789', '0.000001', '00012.50', '1.7976931348623157e308', '5e-324', '3.141592653589793',
+    '-4.5e+2', '+7.25E-1', '1e0', '0e999', '0.1e-21', '12345678901234567e-5', '4.35', '8.345', '1e-0', '000000000000000000001'];
+  let seed = 11;
+  const rnd = (k) => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed % k; };
+  for (let i = 0; i < 300; i++) {
+    const digits = (k) => Array.from({ length: k }, () => rnd(10)).join('');
+    let t = (rnd(3) === 0 ? '-' : '') + digits(1 + rnd(10));
+    if (rnd(2) === 0) t += '.' + digits(1 + rnd(12));
+    if (rnd(3) === 0) t += 'eE'[rnd(2)] + ['', '+', '-'][rnd(3)] + String(rnd(30));
+    texts.push(t);
+  }
+  const src = `fn main() {
+  let ts = [${texts.map((t) => JSON.stringify(t)).join(', ')}];
+  for i in 0..ts.len { let x = parse_f64(ts[i]); print(str(x) + " " + str(1.0 / x)); }
+}`;
+  const expected = texts.map((t) => `${Number(t)} ${1 / Number(t)}\n`).join('');
+  assert.equal(run(src, { tier: 'interp' }).out, expected);
+  for (const mode of MODES) assert.equal(run(src, mode).out, expected, JSON.stringify(mode));
+  for (const t of ['1.', '.5', '1e', '1e+', ' 1', '1 ', '1x', '+', '--1', '', '1.5.5', '0x10', 'Infinity', 'NaN']) {
+    const bad = `fn main() { let a = [${JSON.stringify(t)}]; print(parse_f64(a[0])); }`;
+    const want = `runtime error: malformed number: "${t}"\n`;
+    for (const mode of [{ tier: 'interp' }, ...MODES]) {
+      const r = run(bad, mode);
+      assert.equal(r.code, 1);
+      assert.ok(r.out.startsWith(want), `${t} ${JSON.stringify(mode)}: ${r.out}`);
+    }
+  }
+});

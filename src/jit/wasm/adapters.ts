@@ -50,7 +50,7 @@ import { ValType, W, WasmModuleBuilder } from './encoder.js';
 import { helperType, sharedModule, shapeType } from './lower.js';
 import { FIXED_HELPERS, helperSignature, type Helper } from '../../bytecode/helpers.js';
 import { MATH_BUILTINS } from '../../bytecode/builtins.js';
-import { WASM_STRING_HELPERS } from './strings.js';
+import { WASM_NUMBER_HELPERS, WASM_STRING_HELPERS } from './strings.js';
 import { WASM_ALLOC_HELPERS } from './alloc.js';
 
 /** One module of the c2i adapters of `c2i` and, if `functions` (every
@@ -187,10 +187,10 @@ function addC2i(mb: WasmModuleBuilder, s: Shape, enter: number, resume: number, 
   mb.exportFunction(`c2i ${shapeKey(s)}`, wb.index);
 }
 
-/** The helpers that are JavaScript (all but the refill and the string helpers,
- *  which are wasm: ./alloc.ts, ./strings.ts). */
+/** The helpers that are JavaScript (all but the refill, the string and the
+ *  number-text helpers, which are wasm: ./alloc.ts, ./strings.ts). */
 export function jsHelperNames(): Helper[] {
-  const wasm = new Set<string>([...WASM_ALLOC_HELPERS, ...WASM_STRING_HELPERS]);
+  const wasm = new Set<string>([...WASM_ALLOC_HELPERS, ...WASM_STRING_HELPERS, ...WASM_NUMBER_HELPERS]);
   return ([...Object.keys(FIXED_HELPERS), ...Object.keys(MATH_BUILTINS)] as Helper[]).filter((h) => !wasm.has(h));
 }
 

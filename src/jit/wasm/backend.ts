@@ -19,7 +19,7 @@ import { CompilingBackend, shapeKey, type BackendOptions, type Lowered, type Sha
 import { dispatchSites, functionModule, selfInlines, type LowerEnv } from './lower.js';
 import { adapterModule, functionShapes, jsHelperGroups, typedGenericC2iModule } from './adapters.js';
 import { CompilerThread, DISPOSED, threadUnavailable, type ThreadResult } from '../thread.js';
-import { makeStringHelpers, stringModuleParams, WASM_STRING_HELPERS } from './strings.js';
+import { makeNumberHelpers, makeStringHelpers, stringModuleParams, WASM_NUMBER_HELPERS, WASM_STRING_HELPERS } from './strings.js';
 import { makeAllocHelpers, WASM_ALLOC_HELPERS } from './alloc.js';
 
 /** True if this host can compile and run WebAssembly now (not under --jitless,
@@ -92,6 +92,8 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
       () => makeAllocHelpers(rt.mem.wasm!, { refill: js.refill!, remember: js.remember! }, rt.heap.ring, this.allocModule ?? undefined));
     withLazyWasmHelpers(helpers, WASM_STRING_HELPERS,
       () => makeStringHelpers(rt.mem.wasm!, { ...js, refill: helpers.refill! }, stringModuleParams(rt.heap), this.stringsModule ?? undefined));
+    withLazyWasmHelpers(helpers, WASM_NUMBER_HELPERS,
+      () => makeNumberHelpers(rt.mem.wasm!, { fixed: js.fixed!, tostr_f: js.tostr_f!, parse_f: js.parse_f!, refill: helpers.refill! }));
     this.helpers = helpers as WebAssembly.ModuleImports;
     const viaForwarders: Record<string, unknown> = {};
     for (const name of Object.keys(helpers)) {

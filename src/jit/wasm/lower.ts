@@ -283,7 +283,7 @@ function deoptHelper(ret: ValKind | null): Helper {
 /** Compiled NEWARR zeroes a payload of at most this many bytes with a loop,
  *  a longer one with memory.fill (newArray, zeroFill). */
 const ZERO_FILL_LOOP_MAX = 256;
-const INLINE_MAX_WORDS = 96;
+const INLINE_MAX_WORDS = 128;
 const INLINE_MAX_DEPTH = 3;
 const INLINE_CHAIN_WORDS = 3 * INLINE_MAX_WORDS;
 

@@ -1,6 +1,7 @@
 // String operations for compiled code, as WebAssembly: concatenation, content
 // equality, chr, substr, str(i32), parse_i32, and the fast paths of string
-// builders.
+// builders; in a second module, fixed, str(f64) and parse_f64 on their fast
+// paths (WASM_NUMBER_HELPERS).
 //
 // The wasm backend builds this module once and puts its exports in place of the
 // JavaScript helpers of the same names (jit/helpers.ts), so compiled code calls
@@ -35,6 +36,34 @@ export type WasmStringHelper = (typeof WASM_STRING_HELPERS)[number];
 /** The JS helpers this module calls: the slow paths of its operations, and refill. */
 const SLOW_PATHS = ['concat', 'streq', 'chr', 'substr', 'tostr_i', 'parse_i', 'sb_append', 'sb_str', 'refill'] as const;
 type SlowPath = (typeof SLOW_PATHS)[number];
+
+/** The number-text helpers, in a module of their own (f64 code that V8 takes a
+ *  few milliseconds to compile, which a program that never calls them does not
+ *  pay), built on first use on the program's thread, with the JS helpers of the
+ *  same names as their slow paths. */
+export const WASM_NUMBER_HELPERS = ['fixed', 'tostr_f', 'parse_f'] as const;
+export type WasmNumberHelper = (typeof WASM_NUMBER_HELPERS)[number];
+const NUMBER_SLOW_PATHS = [...WASM_NUMBER_HELPERS, 'refill'] as const;
+type NumberSlowPath = (typeof NUMBER_SLOW_PATHS)[number];
+
+/** Build and instantiate the number-text module; returns its exports by helper name. */
+export function makeNumberHelpers(memory: WebAssembly.Memory, slow: Record<NumberSlowPath, Function>): Record<WasmNumberHelper, Function> {
+  const mb = new WasmModuleBuilder();
+  mb.importMemory('env', 'memory', 1);
+  const type = (h: Helper) => helperType(mb, h);
+  const slowPath = Object.fromEntries(NUMBER_SLOW_PATHS.map((h) => [h, mb.importFunction('slow', h, type(h))])) as Record<NumberSlowPath, number>;
+  const alloc = allocString(mb, slowPath.refill);
+  const fixedWasm = fixedFn(mb, type('fixed'), alloc, slowPath.fixed);
+  const fns = {
+    fixed: fixedWasm,
+    tostr_f: tostrF(mb, type('tostr_f'), fixedWasm, slowPath.tostr_f),
+    parse_f: parseF(mb, type('parse_f'), slowPath.parse_f),
+  };
+  for (const [name, wb] of Object.entries(fns)) mb.exportFunction(name, wb.index);
+  const module = new WebAssembly.Module(mb.encode() as Uint8Array<ArrayBuffer>);
+  const instance = new WebAssembly.Instance(module, { env: { memory }, slow: slow as unknown as WebAssembly.ModuleImports });
+  return instance.exports as unknown as Record<WasmNumberHelper, Function>;
+}
 
 /** Strings longer than this many code units always take the slow path, so the
  *  block size computed in i32 cannot overflow. */
@@ -389,6 +418,108 @@ function tostrI(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder,
   return wb;
 }
 
+//   fixed(x, f): x.toFixed(f) when the rounded value n (x * 10^f to the nearest
+//   integer, ties up, of x's exact value) is below 2^52: n from the rounded
+//   product and its exact error (Dekker's two-product: no fused multiply-add in
+//   wasm), then its digits with the point f from the end and a sign when x < 0
+//   (so -0.001 gives "-0.00" and -0 gives "0.00", as toFixed does). f outside
+//   0..20 (it traps), NaN, |x| >= 1e21 or a larger n -> slow, which calls toFixed.
+//   Checked against toFixed on 5 million values (ties, near-ties, random bits).
+function fixedFn(mb: WasmModuleBuilder, type: number, alloc: WasmFunctionBuilder, slow: number): WasmFunctionBuilder {
+  const F64 = ValType.F64, I64 = ValType.I64;
+  const wb = mb.addFunction(type, 'fixed');
+  const [x, f] = [wb.param(0), wb.param(1)];
+  const ax = wb.local(F64), pw = wb.local(F64), prod = wb.local(F64), c = wb.local(F64), xh = wb.local(F64), xl = wb.local(F64);
+  const ph = wb.local(F64), pl = wb.local(F64), n0 = wb.local(F64);
+  const n = wb.local(I64), v = wb.local(I64);
+  const neg = wb.local(I32), k = wb.local(I32), len = wb.local(I32), p = wb.local(I32), at = wb.local(I32), i = wb.local(I32);
+  wb.localGet(f); wb.i32Const(20); wb.op(W.I32_GT_U); orSlow(wb, slow, [x, f]);
+  // neg := x < 0; ax := |x|; not (ax < 1e21) (NaN too) -> slow
+  wb.localGet(x); wb.f64Const(0); wb.op(W.F64_LT); wb.localSet(neg);
+  wb.localGet(x); wb.op(W.F64_ABS); wb.localTee(ax);
+  wb.f64Const(1e21); wb.op(W.F64_LT); wb.op(W.I32_EQZ); orSlow(wb, slow, [x, f]);
+  // pw := 10^f (every power up to 10^22 is exact)
+  wb.f64Const(1); wb.localSet(pw);
+  wb.localGet(f); wb.localSet(i);
+  const pow = wb.block(); const powLoop = wb.loop();
+  wb.localGet(i); wb.op(W.I32_EQZ); wb.brIf(pow);
+  wb.localGet(pw); wb.f64Const(10); wb.op(W.F64_MUL); wb.localSet(pw);
+  wb.localGet(i); wb.i32Const(1); wb.op(W.I32_SUB); wb.localSet(i);
+  wb.br(powLoop);
+  wb.end(); wb.end();
+  wb.localGet(ax); wb.localGet(pw); wb.op(W.F64_MUL); wb.localTee(prod);
+  wb.f64Const(0.25); wb.op(W.F64_LT);
+  wb.if_();
+  wb.i64Const(0n); wb.localSet(n);                     // the exact product is below 0.5
+  wb.else_();
+  wb.localGet(prod); wb.f64Const(4503599627370496); wb.op(W.F64_LT); wb.op(W.I32_EQZ); orSlow(wb, slow, [x, f]);
+  const split = (a: Local, hi: Local, lo: Local) => {
+    wb.f64Const(134217729); wb.localGet(a); wb.op(W.F64_MUL); wb.localSet(c);
+    wb.localGet(c); wb.localGet(c); wb.localGet(a); wb.op(W.F64_SUB); wb.op(W.F64_SUB); wb.localSet(hi);
+    wb.localGet(a); wb.localGet(hi); wb.op(W.F64_SUB); wb.localSet(lo);
+  };
+  split(ax, xh, xl); split(pw, ph, pl);
+  // n0 := floor(prod); n := n0 + (prod - n0 - 0.5 >= -err), err := ((xh*ph - prod) + xh*pl + xl*ph) + xl*pl
+  wb.localGet(prod); wb.op(W.F64_FLOOR); wb.localTee(n0); wb.op(W.I64_TRUNC_F64_U); wb.localSet(n);
+  wb.localGet(prod); wb.localGet(n0); wb.op(W.F64_SUB); wb.f64Const(0.5); wb.op(W.F64_SUB);
+  wb.localGet(xh); wb.localGet(ph); wb.op(W.F64_MUL); wb.localGet(prod); wb.op(W.F64_SUB);
+  wb.localGet(xh); wb.localGet(pl); wb.op(W.F64_MUL); wb.op(W.F64_ADD);
+  wb.localGet(xl); wb.localGet(ph); wb.op(W.F64_MUL); wb.op(W.F64_ADD);
+  wb.localGet(xl); wb.localGet(pl); wb.op(W.F64_MUL); wb.op(W.F64_ADD);
+  wb.op(W.F64_NEG); wb.op(W.F64_GE);
+  wb.op(W.I64_EXTEND_I32_U); wb.localGet(n); wb.op(W.I64_ADD); wb.localSet(n);
+  wb.end();
+  // k := digits of n, at least f + 1 when f > 0; len := neg + k + (f > 0)
+  // (n < 2^52: by powers of ten, v := 10^k, multiplications only)
+  wb.i32Const(1); wb.localSet(k);
+  wb.i64Const(10n); wb.localSet(v);
+  const counted = wb.block(); const count = wb.loop();
+  wb.localGet(n); wb.localGet(v); wb.op(W.I64_LT_U); wb.brIf(counted);
+  wb.localGet(k); wb.i32Const(1); wb.op(W.I32_ADD); wb.localSet(k);
+  wb.localGet(v); wb.i64Const(10n); wb.op(W.I64_MUL); wb.localSet(v);
+  wb.br(count);
+  wb.end(); wb.end();
+  wb.localGet(f); wb.i32Const(1); wb.op(W.I32_ADD); wb.localGet(k);
+  wb.localGet(f); wb.localGet(k); wb.op(W.I32_GE_U); wb.select(); wb.localSet(k);   // f >= k (f > 0 implied): f + 1
+  wb.localGet(neg); wb.localGet(k); wb.op(W.I32_ADD); wb.localGet(f); wb.i32Const(0); wb.op(W.I32_NE); wb.op(W.I32_ADD);
+  wb.localTee(len); wb.call(alloc.index); wb.localTee(p);
+  // at := address of the last unit; k digits backwards, the point after f of them
+  wb.localGet(len); wb.i32Const(1); wb.op(W.I32_SHL); wb.op(W.I32_ADD); wb.i32Const(HEADER_BYTES - 2); wb.op(W.I32_ADD); wb.localSet(at);
+  wb.i32Const(0); wb.localSet(i);
+  const done = wb.block(); const digits = wb.loop();
+  wb.localGet(i); wb.localGet(k); wb.op(W.I32_GE_U); wb.brIf(done);
+  wb.localGet(i); wb.localGet(f); wb.op(W.I32_EQ); wb.localGet(f); wb.i32Const(0); wb.op(W.I32_NE); wb.op(W.I32_AND);   // f > 0 and i == f
+  wb.if_();
+  wb.localGet(at); wb.i32Const(46); wb.store(W.I32_STORE16, 1, 0);
+  wb.localGet(at); wb.i32Const(2); wb.op(W.I32_SUB); wb.localSet(at);
+  wb.end();
+  wb.localGet(at); wb.localGet(n); wb.i64Const(10n); wb.op(W.I64_REM_U); wb.op(W.I32_WRAP_I64); wb.i32Const(48); wb.op(W.I32_ADD);
+  wb.store(W.I32_STORE16, 1, 0);
+  wb.localGet(at); wb.i32Const(2); wb.op(W.I32_SUB); wb.localSet(at);
+  wb.localGet(n); wb.i64Const(10n); wb.op(W.I64_DIV_U); wb.localSet(n);
+  wb.localGet(i); wb.i32Const(1); wb.op(W.I32_ADD); wb.localSet(i);
+  wb.br(digits);
+  wb.end(); wb.end();
+  wb.localGet(neg);
+  wb.if_(); wb.localGet(p); wb.i32Const(45); wb.store(W.I32_STORE16, 1, HEADER_BYTES); wb.end();
+  wb.localGet(p);
+  wb.finish();
+  return wb;
+}
+
+//   tostr_f(x): x integral and |x| < 2^52 -> fixed(x, 0), which is String(x)
+//   there ("-5", and "0" for -0); anything else -> slow (String(x)).
+function tostrF(mb: WasmModuleBuilder, type: number, fixed: WasmFunctionBuilder, slow: number): WasmFunctionBuilder {
+  const wb = mb.addFunction(type, 'tostr_f');
+  const x = wb.param(0);
+  wb.localGet(x); wb.op(W.F64_TRUNC); wb.localGet(x); wb.op(W.F64_NE);
+  wb.localGet(x); wb.op(W.F64_ABS); wb.f64Const(4503599627370496); wb.op(W.F64_LT); wb.op(W.I32_EQZ);
+  wb.op(W.I32_OR); orSlow(wb, slow, [x]);
+  wb.localGet(x); wb.i32Const(0); wb.call(fixed.index);
+  wb.finish();
+  return wb;
+}
+
 //   parse_i(s): a flat string of 1 to 11 code units, an optional sign and then
 //   decimal digits whose value fits an i32 -> that value, accumulated in i64 (no
 //   text made, no call); anything else (malformed, out of range, a rope) -> the
@@ -440,6 +571,98 @@ function throughFlattened(wb: WasmFunctionBuilder, x: Local): void {
 
 function isString(wb: WasmFunctionBuilder, x: Local): void {
   wb.localGet(x); wb.load(W.I32_LOAD, 2, 0); wb.i32Const(KIND_MASK); wb.op(W.I32_AND); wb.i32Const(ObjKind.STR); wb.op(W.I32_EQ);
+}
+
+//   parse_f(s): a flat string of an optional sign, digits, optional '.' and
+//   digits, optional e or E, sign and digits, with at most 18 digits before the
+//   exponent (leading zeros included) whose value m is below 2^53 and an
+//   exponent t (the written one less the digits after the point) in -22..22 ->
+//   m * 10^t or m / 10^-t: both operands exact, so one rounding, the correctly
+//   rounded value (Clinger's fast path), negated for '-' (so "-0" is -0).
+//   Anything else (malformed, more digits, a larger exponent, a rope) -> the JS
+//   helper, which traps with the contract's message or reads it exactly.
+//   s is not null (the caller checked).
+function parseF(mb: WasmModuleBuilder, type: number, slow: number): WasmFunctionBuilder {
+  const F64 = ValType.F64;
+  const wb = mb.addFunction(type, 'parse_f');
+  const s = wb.param(0);
+  const n = wb.local(I32), i = wb.local(I32), c = wb.local(I32), neg = wb.local(I32), digits = wb.local(I32);
+  const frac = wb.local(I32), e = wb.local(I32), eneg = wb.local(I32), start = wb.local(I32);
+  const m = wb.local(ValType.I64), pw = wb.local(F64), r = wb.local(F64);
+  isString(wb, s); wb.op(W.I32_EQZ); orSlow(wb, slow, [s]);
+  wb.localGet(s); wb.load(W.I32_LOAD, 2, 4); wb.localSet(n);
+  const unit = () => {   // c := s[i] - '0' (i < n), else -1 - '0' (so no digit, no sign, no point)
+    wb.localGet(i); wb.localGet(n); wb.op(W.I32_LT_U);
+    wb.if_(I32);
+    wb.localGet(s); wb.localGet(i); wb.i32Const(1); wb.op(W.I32_SHL); wb.op(W.I32_ADD); wb.load(W.I32_LOAD16_U, 1, HEADER_BYTES);
+    wb.else_(); wb.i32Const(-1);
+    wb.end();
+    wb.i32Const(48); wb.op(W.I32_SUB); wb.localSet(c);
+  };
+  const inc = () => { wb.localGet(i); wb.i32Const(1); wb.op(W.I32_ADD); wb.localSet(i); };
+  // digits at i, at least one (else slow), accumulated into m; counts them into `digits`
+  const mantissaDigits = () => {
+    wb.localGet(i); wb.localSet(start);
+    const done = wb.block(); const loop = wb.loop();
+    unit(); wb.localGet(c); wb.i32Const(9); wb.op(W.I32_GT_U); wb.brIf(done);
+    wb.localGet(m); wb.i64Const(10n); wb.op(W.I64_MUL); wb.localGet(c); wb.op(W.I64_EXTEND_I32_U); wb.op(W.I64_ADD); wb.localSet(m);
+    inc(); wb.br(loop);
+    wb.end(); wb.end();
+    wb.localGet(i); wb.localGet(start); wb.op(W.I32_EQ); orSlow(wb, slow, [s]);
+    wb.localGet(digits); wb.localGet(i); wb.localGet(start); wb.op(W.I32_SUB); wb.op(W.I32_ADD); wb.localSet(digits);
+  };
+  const sign = (into: Local) => {   // an optional '+' or '-' at i; into := it was '-'
+    unit();
+    wb.localGet(c); wb.i32Const(45 - 48); wb.op(W.I32_EQ); wb.localTee(into);
+    wb.localGet(c); wb.i32Const(43 - 48); wb.op(W.I32_EQ); wb.op(W.I32_OR);
+    wb.if_(); inc(); wb.end();
+  };
+  wb.localGet(n); wb.i32Const(40); wb.op(W.I32_GT_U); orSlow(wb, slow, [s]);
+  sign(neg);
+  mantissaDigits();
+  unit(); wb.localGet(c); wb.i32Const(46 - 48); wb.op(W.I32_EQ);
+  wb.if_();
+  inc(); wb.localGet(digits); wb.localSet(frac);
+  mantissaDigits();
+  wb.localGet(digits); wb.localGet(frac); wb.op(W.I32_SUB); wb.localSet(frac);
+  wb.end();
+  wb.localGet(digits); wb.i32Const(18); wb.op(W.I32_GT_U); orSlow(wb, slow, [s]);
+  unit(); wb.localGet(c); wb.i32Const(32); wb.op(W.I32_OR); wb.i32Const(101 - 48 | 32); wb.op(W.I32_EQ);
+  wb.if_();   // 'e' or 'E' ('E' - '0' = 21, 'e' - '0' = 53 = 21 | 32)
+  inc(); sign(eneg);
+  wb.localGet(i); wb.localSet(start);
+  const eDone = wb.block(); const eLoop = wb.loop();
+  unit(); wb.localGet(c); wb.i32Const(9); wb.op(W.I32_GT_U); wb.brIf(eDone);
+  wb.localGet(e); wb.i32Const(10); wb.op(W.I32_MUL); wb.localGet(c); wb.op(W.I32_ADD); wb.localSet(e);
+  wb.localGet(e); wb.i32Const(1000); wb.op(W.I32_GT_U); orSlow(wb, slow, [s]);
+  inc(); wb.br(eLoop);
+  wb.end(); wb.end();
+  wb.localGet(i); wb.localGet(start); wb.op(W.I32_EQ); orSlow(wb, slow, [s]);
+  wb.localGet(eneg);
+  wb.if_(); wb.i32Const(0); wb.localGet(e); wb.op(W.I32_SUB); wb.localSet(e); wb.end();
+  wb.end();
+  wb.localGet(i); wb.localGet(n); wb.op(W.I32_NE); orSlow(wb, slow, [s]);          // anything after it
+  wb.localGet(m); wb.i64Const(1n << 53n); wb.op(W.I64_GE_U); orSlow(wb, slow, [s]);
+  // e := the exponent of m; |e| <= 22 or slow; pw := 10^|e|
+  wb.localGet(e); wb.localGet(frac); wb.op(W.I32_SUB); wb.localTee(e);
+  wb.i32Const(22); wb.op(W.I32_ADD); wb.i32Const(44); wb.op(W.I32_GT_U); orSlow(wb, slow, [s]);
+  wb.f64Const(1); wb.localSet(pw);
+  wb.localGet(e); wb.i32Const(0); wb.op(W.I32_LT_S); wb.localSet(eneg);
+  wb.i32Const(0); wb.localGet(e); wb.op(W.I32_SUB); wb.localGet(e); wb.localGet(eneg); wb.select(); wb.localSet(c);   // |e|
+  const pDone = wb.block(); const pLoop = wb.loop();
+  wb.localGet(c); wb.op(W.I32_EQZ); wb.brIf(pDone);
+  wb.localGet(pw); wb.f64Const(10); wb.op(W.F64_MUL); wb.localSet(pw);
+  wb.localGet(c); wb.i32Const(1); wb.op(W.I32_SUB); wb.localSet(c);
+  wb.br(pLoop);
+  wb.end(); wb.end();
+  wb.localGet(m); wb.op(W.F64_CONVERT_I64_U); wb.localSet(r);
+  wb.localGet(eneg);
+  wb.if_(); wb.localGet(r); wb.localGet(pw); wb.op(W.F64_DIV); wb.localSet(r);
+  wb.else_(); wb.localGet(r); wb.localGet(pw); wb.op(W.F64_MUL); wb.localSet(r);
+  wb.end();
+  wb.localGet(r); wb.op(W.F64_NEG); wb.localGet(r); wb.localGet(neg); wb.select();
+  wb.finish();
+  return wb;
 }
 
 //   sb_append(b, s): b + s, as this module's concat does it (inline), while b is a string and the
