@@ -163,3 +163,29 @@ test('parse_f64 gives Number(text) in every tier, fast path and slow path', () =
     }
   }
 });
+
+// Which functions get the wasm number-text helpers (jit/wasm/number-sites.ts):
+// only those with a loop that may reach fixed, str(f64) or parse_f64.
+test('number text in a loop (itself, through calls or a function value) gets the wasm helpers; a single call does not', async () => {
+  const { NumberSites } = await import('../../dist/jit/wasm/number-sites.js');
+  const { plainModule } = await import('../../dist/bytecode/fuse.js');
+  const src = `
+fn show(x: f64) -> str { return fixed(x, 3); }
+fn deeper(x: f64) -> str { return show(x * 2.0); }
+fn plain(x: f64) -> f64 { return x * 3.0; }
+fn once(x: f64) { var s = 0.0; for i in 0..10 { s += plain(x); } print(fixed(s, 2)); }
+fn looped(x: f64) { for i in 0..10 { print(str(x + 0.5)); } }
+fn viaCalls(x: f64) { var i = 0; while i < 3 { print(deeper(x)); i += 1; } }
+fn viaValue(f: fn(f64) -> f64, x: f64) { for i in 0..3 { print(f(x)); } }
+fn parses(t: str) -> f64 { var s = 0.0; for i in 0..3 { s += parse_f64(t); } return s; }
+fn main() { once(1.0); looped(1.0); viaCalls(1.0); viaValue(plain, 1.0); print(parses("1.5")); }
+`;
+  const r = load('n.tier', src, { tier: 'interp', stdout: () => {} });
+  assert.ok(r.ok);
+  const mod = plainModule(r.program.module);
+  const sites = new NumberSites(mod);
+  const inLoop = Object.fromEntries(mod.functions.map((f) => [f.name, sites.inLoop(f)]));
+  assert.deepEqual(
+    { once: inLoop.once, looped: inLoop.looped, viaCalls: inLoop.viaCalls, viaValue: inLoop.viaValue, parses: inLoop.parses, show: inLoop.show, plain: inLoop.plain },
+    { once: false, looped: true, viaCalls: true, viaValue: true, parses: true, show: false, plain: false });
+});

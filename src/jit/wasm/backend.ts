@@ -21,6 +21,7 @@ import { adapterModule, functionShapes, jsHelperGroups, typedGenericC2iModule } 
 import { CompilerThread, DISPOSED, threadUnavailable, type ThreadResult } from '../thread.js';
 import { makeNumberHelpers, makeStringHelpers, stringModuleParams, WASM_NUMBER_HELPERS, WASM_STRING_HELPERS } from './strings.js';
 import { makeAllocHelpers, WASM_ALLOC_HELPERS } from './alloc.js';
+import { NumberSites } from './number-sites.js';
 
 /** True if this host can compile and run WebAssembly now (not under --jitless,
  *  and not where a policy forbids wasm code generation). */
@@ -58,6 +59,10 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   private readonly helpers: WebAssembly.ModuleImports;
   /** The JavaScript helpers. */
   private readonly js: Readonly<Record<string, Function>>;
+  /** `helpers` with the JavaScript number-text helpers, for code that does not
+   *  format or parse numbers in a loop (number-sites.ts), and what decides. */
+  private readonly helpersPlainNumbers: WebAssembly.ModuleImports;
+  private numberSites: NumberSites | null = null;
   /** What compiled code from the compiler thread imports: each JavaScript
    *  helper through its forwarder once that came (its prelude: no wrapper is
    *  compiled when code importing it is instantiated), the helper itself
@@ -95,6 +100,10 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     withLazyWasmHelpers(helpers, WASM_NUMBER_HELPERS,
       () => makeNumberHelpers(rt.mem.wasm!, { fixed: js.fixed!, tostr_f: js.tostr_f!, parse_f: js.parse_f!, refill: helpers.refill! }));
     this.helpers = helpers as WebAssembly.ModuleImports;
+    // The same, but the number-text helpers JavaScript's (number-sites.ts).
+    const plainNumbers = Object.create(helpers) as Record<string, Function>;
+    for (const name of WASM_NUMBER_HELPERS) Object.defineProperty(plainNumbers, name, { value: js[name] });
+    this.helpersPlainNumbers = plainNumbers as WebAssembly.ModuleImports;
     const viaForwarders: Record<string, unknown> = {};
     for (const name of Object.keys(helpers)) {
       Object.defineProperty(viaForwarders, name, { enumerable: true, get: () => this.forwarders[name] ?? this.helpers[name] });
@@ -122,7 +131,8 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   protected lower(fn: BcFunction, osrPc: number | null, plan: CompilePlan): Lowered<WebAssembly.ExportValue> {
     const mb = functionModule(this.env(), fn, osrPc, this.mod.functions.length, plan);
     const bytes = mb.encode();
-    const exports = this.instantiate(bytes, { h: this.helpers });
+    this.numberSites ??= new NumberSites(this.mod);
+    const exports = this.instantiate(bytes, { h: this.numberSites.inLoop(fn) ? this.helpers : this.helpersPlainNumbers });
     return { code: exports.f!, size: bytes.length, text: () => mb.toText() };
   }
 
