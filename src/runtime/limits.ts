@@ -166,7 +166,11 @@ export class Limits {
    *  a request is on the flag, or the deadline has passed; takes no step. */
   checkStop(): void {
     this.takeRequest();
-    if (this.deadline !== Infinity && performance.now() >= this.deadline) throw new Trap(INTERRUPTED);
+    if (this.pastDeadline()) throw new Trap(INTERRUPTED);
+  }
+
+  private pastDeadline(): boolean {
+    return this.deadline !== Infinity && performance.now() >= this.deadline;
   }
 
   /** Whether the run is to stop at its next poll (stopped, a request on the
@@ -177,7 +181,7 @@ export class Limits {
     if (this.stopped) return true;
     const flag = this.opts.interrupt;
     if (flag !== null && Atomics.load(flag, 0) !== 0) return true;
-    return this.deadline !== Infinity && performance.now() >= this.deadline;
+    return this.pastDeadline();
   }
 
   /** Before costly work of the heap (a collection, a big allocation): under a

@@ -32,20 +32,30 @@ export class NumberSites {
    *  through CALLV), formats or parses numbers. */
   private readonly reaches: boolean[];
 
-  constructor(private readonly mod: BcModule) {
+  /** inLoop's answers, by function (a function is compiled up to three times:
+   *  tier 1, its OSR entries, tier 2). */
+  private readonly memo: (boolean | undefined)[] = [];
+
+  constructor(mod: BcModule) {
+    // Reaching spreads from the functions with such an operation to their
+    // callers, each function visited once (a long chain of calls stays linear).
     const fns = mod.functions;
-    const own = fns.map((f) => someOp(f, isNumberText));
-    const any = own.some((x) => x);
-    const reaches = own.slice();
-    // A fixpoint over the call graph (a function value may be any function).
-    for (let changed = any; changed;) {
-      changed = false;
-      for (const f of fns) {
-        if (reaches[f.index]) continue;
-        if (someOp(f, (op, pc) => (op === Op.CALLV) || (op === Op.CALL && reaches[f.code[pc + 1]!] === true))) {
-          reaches[f.index] = true;
-          changed = true;
-        }
+    const reaches = fns.map((f) => someOp(f, isNumberText));
+    const any = reaches.some((x) => x);
+    const callers: number[][] = fns.map(() => []);
+    const work: number[] = [];
+    for (const f of fns) {
+      someOp(f, (op, pc) => {
+        if (op === Op.CALL) callers[f.code[pc + 1]!]!.push(f.index);
+        // A function value may be any function.
+        else if (op === Op.CALLV && any && !reaches[f.index]) reaches[f.index] = true;
+        return false;
+      });
+      if (reaches[f.index]) work.push(f.index);
+    }
+    while (work.length > 0) {
+      for (const c of callers[work.pop()!]!) {
+        if (!reaches[c]) { reaches[c] = true; work.push(c); }
       }
     }
     this.reaches = reaches;
@@ -53,7 +63,10 @@ export class NumberSites {
 
   /** Whether a loop of fn may reach number text (see the file comment). */
   inLoop(fn: BcFunction): boolean {
-    if (!this.reaches[fn.index]) return false;
+    return this.memo[fn.index] ??= this.reaches[fn.index]! && this.loopReaches(fn);
+  }
+
+  private loopReaches(fn: BcFunction): boolean {
     const cfg = buildCfg(fn, 0);
     for (const h of cfg.blocks) {
       if (!h.isLoopHeader) continue;
