@@ -1,4 +1,5 @@
-// Which compiled modules get the wasm number-text helpers (strings.ts,
+// Which modules compiled on the program's thread get the wasm number-text
+// helpers (the compiler thread's always do) (strings.ts,
 // WASM_NUMBER_HELPERS: fixed, str(f64), parse_f64) and which the JavaScript
 // ones. The wasm module is built on first use, a few milliseconds of the
 // program's thread (V8 compiles its f64 code, and its builder runs cold), which
