@@ -42,6 +42,9 @@ const steps = [
   // the JS backend.
   ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=auto', '--jit-threshold=1', '--rope-stress', ...STRESS]],
   ['corpus', ['--jitless'], ['tests/corpus-inproc.mjs', '--tier=jit', '--rope-stress']],
+  // OSR code leaving its loop at every back-edge to an outermost header and
+  // entered again (runtime/osr.ts), with a collection at every allocation.
+  ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=auto', '--jit-threshold=1', '--osr-exit-stress', ...STRESS]],
   // The generic adapters (--adapters=generic): tier-up at every chance crosses both ways.
   ['corpus', [], ['tests/corpus-inproc.mjs', '--tier=auto', '--jit-threshold=1', '--adapters=generic']],
   // Host-stack budget of one slot: every compiled call continues in the interpreter.

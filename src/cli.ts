@@ -11,7 +11,7 @@ import { openSync, readSync, closeSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { setFlagsFromString } from 'node:v8';
 import { load, DEFAULTS, type VmOptions } from './vm.js';
-import { TIERS, LIMITS, ADAPTER_MODES, type AdapterMode, rangeProblem, memoryProblem, deadlineProblem, type Limited, type Tier } from './config.js';
+import { TIERS, LIMITS, ADAPTER_MODES, WASM_HOST, type AdapterMode, rangeProblem, memoryProblem, deadlineProblem, type Limited, type Tier } from './config.js';
 import { DEFAULT_CALL_THRESHOLD, DEFAULT_LOOP_THRESHOLD } from './runtime/tiering.js';
 import { writeAll, runJob, withExitStatus, exitStatusOf } from './cli-io.js';
 
@@ -67,6 +67,10 @@ Options:
   --verify-heap        check heap invariants around every collection (debug)
   --rope-stress        make every concatenation of two non-empty strings a rope
                        (debug; normally from 256 code units)
+  --osr-exit-stress    loops entered in compiled code by OSR leave it at every
+                       back-edge to an outermost loop and are entered again
+                       (debug; normally only where the host first runs wasm in
+                       baseline code, as when embedded: docs/architecture.md)
   --trace-gc           print one line per collection to stderr
   --gc-stats           print a summary of all collections to stderr at exit
   -h, --help           print this help and exit
@@ -193,6 +197,7 @@ function parseOption(a: string, p: Parsed): void {
     case '--gc-stress': p.opts.gcStress = noValue(flag, value); return;
     case '--verify-heap': p.opts.verifyHeap = noValue(flag, value); return;
     case '--rope-stress': p.opts.ropeStress = noValue(flag, value); return;
+    case '--osr-exit-stress': p.opts.osrExitStress = noValue(flag, value); return;
     case '--trace-gc': p.opts.traceGc = noValue(flag, value); return;
     case '--gc-stats': p.opts.gcStats = noValue(flag, value); return;
     default: throw new UsageError(`unknown option '${a}' (see tiervm --help)`);
@@ -215,9 +220,11 @@ function parseOption(a: string, p: Parsed): void {
 export const V8_FLAGS = ['--no-liftoff', '--no-wasm-lazy-compilation', '--experimental-wasm-branch-hinting'];
 
 function preferOptimizedWasm(): void {
+  let set = 0;
   for (const flag of V8_FLAGS) {
-    try { setFlagsFromString(flag); } catch { /* not V8, or flag unknown: nothing to do */ }
+    try { setFlagsFromString(flag); set++; } catch { /* not V8, or flag unknown: nothing to do */ }
   }
+  WASM_HOST.optimizesAtOnce = set === V8_FLAGS.length;
 }
 
 /** Runs the command line `argv`; `version` is the package's (bin/tiervm.js reads

@@ -176,6 +176,10 @@ export const DEFAULTS = {
    *  (--rope-stress: the rope threshold is 1 instead of ROPE_MIN), so every
    *  reader of code units meets ropes. */
   ropeStress: false,
+  /** Debug: every wasm OSR entry has exits, whatever the host (WASM_HOST),
+   *  and leaves its loop at every back-edge to an outermost loop's header, to
+   *  be entered again there (--osr-exit-stress; runtime/osr.ts). */
+  osrExitStress: false,
   /** Debug: every guard of tier-2 code fails the first time it is reached, and
    *  every conditional jump and CALLV of tier-2 code is such a guard, so every
    *  deopt path runs (--deopt-stress). */
@@ -191,6 +195,14 @@ export function tier2Problem(tier: Tier, backend: 'wasm' | 'js' | undefined, deo
   if (deoptStress && tier === 'interp') return "deopt stress needs a compiling tier (not 'interp')";
   return null;
 }
+
+/** What the host does with the wasm modules tiervm makes, process-wide.
+ *  `optimizesAtOnce`: V8 optimizes every function of a module when it is
+ *  compiled, as the command line asks it to (cli.ts, V8_FLAGS: --no-liftoff).
+ *  Otherwise (V8 embedded with its own defaults, browsers) a function first
+ *  runs baseline code that only its later calls leave, and wasm OSR code has
+ *  exits so that a long loop gets the optimized code too (runtime/osr.ts). */
+export const WASM_HOST = { optimizesAtOnce: false };
 
 /** Host entries nested in one another (an extern calling program.call(), whose
  *  guest code calls an extern that calls again, ...): past this depth the entry

@@ -74,6 +74,9 @@ export interface VmOptions {
   verifyHeap?: boolean;
   /** Every concatenation of two non-empty strings makes a rope (debug). */
   ropeStress?: boolean;
+  /** Debug: wasm OSR code leaves its loop at every back-edge to its header and
+   *  is entered again (config.ts). */
+  osrExitStress?: boolean;
   /** Write one line per collection to stderr. */
   traceGc?: boolean;
   /** Write a summary of all collections to stderr when the program ends. */
@@ -508,6 +511,7 @@ const OPTION_CHECKS: { readonly [K in keyof Required<VmOptions>]: Check } = {
   gcStress: isBoolean,
   verifyHeap: isBoolean,
   ropeStress: isBoolean,
+  osrExitStress: isBoolean,
   traceGc: isBoolean,
   gcStats: isBoolean,
   jitThreshold: inRange('jitThreshold'),

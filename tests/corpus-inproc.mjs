@@ -5,7 +5,7 @@
 //
 // Usage: node [node flags] tests/corpus-inproc.mjs [--tier=T] [--compile=M] [--max-heap=MB]
 //          [--gc-stress] [--verify-heap] [--jit-threshold=N] [--jit-backend=wasm|js]
-//          [--host-stack-slots=N] [--adapters=generated|generic] [--deopt-stress] [--rope-stress] [files...]
+//          [--host-stack-slots=N] [--adapters=generated|generic] [--deopt-stress] [--rope-stress] [--osr-exit-stress] [files...]
 import { readFileSync } from 'node:fs';
 import { listPrograms, parseExpectations, checkResult } from './corpus.mjs';
 import { load } from '../dist/vm.js';
@@ -31,6 +31,7 @@ function parseOpts(argv) {
     else if (a === '--verify-heap') opts.verifyHeap = true;
     else if (a === '--deopt-stress') opts.deoptStress = true;
     else if (a === '--rope-stress') opts.ropeStress = true;
+    else if (a === '--osr-exit-stress') opts.osrExitStress = true;
     else if (a.startsWith('--adapters=')) opts.adapters = a.slice(11);
     else if (a.startsWith('--host-stack-slots=')) opts.hostStackSlots = Number(a.slice(19));
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);

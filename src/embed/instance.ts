@@ -47,7 +47,7 @@ import { interpreterFor } from '../interp/interpreter.js';
 import type { CompilingBackend } from '../jit/backend.js';
 import { WasmBackend, hostCanCompileWasm } from '../jit/wasm/backend.js';
 import { JsBackend, hostCanCompileJs } from '../jit/js/backend.js';
-import { DEFAULTS, HOST_STACK, MAX_HOST_ENTRY_DEPTH, FUEL_POLL_STEPS, defaultMaxHeapMB } from '../config.js';
+import { DEFAULTS, HOST_STACK, MAX_HOST_ENTRY_DEPTH, FUEL_POLL_STEPS, WASM_HOST, defaultMaxHeapMB } from '../config.js';
 import type { VmOptions } from '../vm.js';
 import type { HostIo } from './io.js';
 import { TierRuntimeError, attachTrace } from './errors.js';
@@ -478,6 +478,7 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrup
       gcStress: o.gcStress ?? DEFAULTS.gcStress,
       verifyHeap: o.verifyHeap ?? DEFAULTS.verifyHeap,
       ropeStress: o.ropeStress ?? DEFAULTS.ropeStress,
+      osrExitStress: o.osrExitStress ?? DEFAULTS.osrExitStress,
       traceGc: o.traceGc ? (line) => io.stderr(line + '\n') : null,
       limits: { maxSteps: o.maxSteps ?? null, deadlineMs: o.deadlineMs ?? null, interrupt, pollSteps: FUEL_POLL_STEPS },
     });
@@ -543,6 +544,7 @@ function chooseBackend(rt: Runtime, o: VmOptions, events: TierEventLog | null, s
   const opts = {
     events, printCode: o.printCode ?? o.printWasm ?? null, print: stderr, inline: o.inline ?? DEFAULTS.inline,
     adapters: o.adapters ?? DEFAULTS.adapters,
+    osrExits: !WASM_HOST.optimizesAtOnce || (o.osrExitStress ?? DEFAULTS.osrExitStress),
     maxCodeSize: o.maxCodeKB === undefined ? Infinity : o.maxCodeKB * 1024,
   };
   const want = o.backend ?? null;

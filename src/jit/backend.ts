@@ -64,6 +64,9 @@ export interface BackendOptions {
   maxCodeSize: number;
   /** Generated adapters per shape, or the generic ones (config.ts AdapterMode). */
   adapters: AdapterMode;
+  /** OSR code leaves its loop now and then to be entered again (wasm only:
+   *  LowerEnv.osrExits, runtime/osr.ts). */
+  osrExits: boolean;
 }
 
 /** What lowering one function (or OSR entry) made. */

@@ -56,6 +56,8 @@ export interface ThreadInit {
   /** What the policy decides plans with (Tiering.tier2After, --deopt-stress). */
   tier2After: number;
   deoptStress: boolean;
+  /** LowerEnv.osrExits. */
+  osrExits: boolean;
 }
 
 /** What tier 2 speculates on, as the thread receives it (profile.ts

@@ -13,7 +13,9 @@
 // slot holds HOST_LIMIT_WORD, the host-stack budget (see below), and FUEL_WORD,
 // the fuel counter every tier decrements at calls and loop back-edges (limits.ts).
 // The counts slot holds CALLS_WORD, the calls compiled code made, counted only
-// while tier events are on (tier-events.ts, crossings).
+// while tier events are on (tier-events.ts, crossings), and OSR_BUDGET_WORD, the
+// back-edges OSR code may take before it leaves its loop to be entered again
+// (osr.ts).
 //
 // The host-stack budget: compiled code recurses on the host's stack (a wasm or JS
 // call per guest call), the interpreter does not. So that every tier reaches the
@@ -87,6 +89,8 @@ export interface RuntimeOptions {
   verifyHeap: boolean;
   /** Every concatenation of two non-empty strings makes a rope (debug). */
   ropeStress?: boolean;
+  /** OSR code with exits leaves at every back-edge to its header (debug, osr.ts). */
+  osrExitStress?: boolean;
   traceGc: ((line: string) => void) | null;
   /** Fuel, deadline and interrupt flag of the runs on this runtime. */
   limits: LimitOptions;
@@ -112,6 +116,9 @@ export const STACK_SLACK_SLOTS = 128;
 /** i32 index of the count of calls compiled code made (inlined ones included),
  *  kept only while tier events are on (the lowerings' `countCalls`). */
 export const CALLS_WORD = 8;
+/** i32 index of the budget of an OSR entry with exits (osr.ts): back-edges to
+ *  its header before it leaves; 0 when it left. */
+export const OSR_BUDGET_WORD = 9;
 
 /** How the interpreter is entered on a frame already pushed (interp/run):
  *  HOST     a host entry (the embedding API): the frame runs as it is;
@@ -191,6 +198,11 @@ export class Runtime implements RootSource {
    *  trace. Set by the embedding API. */
   escaping: { readonly value: unknown; readonly carrier: unknown } | null = null;
   readonly out: Output;
+  /** OSR code with exits leaves at every back-edge to its header (osr.ts). */
+  readonly osrExitStress: boolean;
+  /** Set by osr.ts: the loop header a frame left OSR code at, to go on
+   *  interpreted from (-1: none). */
+  osrResumePc = -1;
   readonly codes: Int32Array[];
   /** The interpreter's copy of every function's code (bytecode/code-image.ts)
    *  and where each function's starts in it. */
@@ -294,6 +306,7 @@ export class Runtime implements RootSource {
       Int32Array.of(8, 12)];
     this.heap.ropeIndex = mod.structs.length;
     this.heap.ropeMin = opts.ropeStress ? 1 : ROPE_MIN;
+    this.osrExitStress = opts.osrExitStress ?? false;
     this.gcMaps = mod.functions.map((f) => buildGcMap(mod, f));
     this.gc = new GarbageCollector(this.heap, this, { stress: opts.gcStress, verify: opts.verifyHeap, trace: opts.traceGc });
     this.out = new Output(opts.stdout, opts.flushMs);

@@ -393,6 +393,23 @@ export class Tiering {
     return calls <= 1 && calls * SHORT_LOOP <= this.loopThreshold && !this.opts.thread && this.mayCompile(f);
   }
 
+  /** The OSR entry of f at loop header pc, for a frame whose OSR code left
+   *  its loop there (runtime/osr.ts): the one made before, or made now; null
+   *  (none can be had now: queued for the compiler thread, failed, the run
+   *  stopping): the frame goes on interpreted from pc. */
+  osrEntryAt(f: number, pc: number): OsrEntry | null {
+    if (this.compileReady[0] !== 0) this.poll();
+    const key = osrKey(f, pc);
+    const made = this.osrEntries.get(key);
+    if (made !== undefined) return made;
+    if (this.backend === null || this.noOsr.has(f) || this.osrQueued.has(key) || this.stopping() || this.enqueue(f, pc)) return null;
+    const entry = this.backend.compileOsr(f, pc);
+    if (!this.osrMade(f, pc, entry)) return null;
+    const ev = this.opts.events;
+    if (ev !== null) ev.sink({ kind: 'osr', t: ev.now(), fn: this.names[f]!, f, pc });
+    return entry as OsrEntry;
+  }
+
   /** Record an OSR entry made (true), or why it could not be (false). */
   private osrMade(f: number, pc: number, made: OsrEntry | string): boolean {
     const key = osrKey(f, pc);

@@ -35,6 +35,8 @@ export const MODES = [
   // Tier 2: every guard failing once, and speculation on one sample (deopts everywhere).
   { name: 'opt-stress', opts: { tier: 'opt', deoptStress: true }, needs: 'wasm' },
   { name: 'auto2', opts: { tier: 'auto', jitThreshold: 2 }, needs: 'wasm' },
+  // OSR code leaving its loop at every back-edge to an outermost header (runtime/osr.ts).
+  { name: 'auto1-osrx', opts: { tier: 'auto', jitThreshold: 1, osrExitStress: true }, needs: 'wasm' },
   { name: 'interp-gc', opts: { tier: 'interp', gcStress: true, verifyHeap: true }, stress: true },
   { name: 'jit-gc', opts: { tier: 'jit', gcStress: true, verifyHeap: true }, needs: 'wasm', stress: true },
   { name: 'jit-js-gc', opts: { tier: 'jit', backend: 'js', gcStress: true, verifyHeap: true }, needs: 'js', stress: true },

@@ -124,7 +124,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     return {
       mod: this.mod, strAddrs: rt.strAddrs, globalsSlot: rt.globalsSlot,
       frameSizes: rt.frameSizes, mayInline: (g: number) => opts.inline && rt.tiering.mayCompile(g),
-      fuel: rt.limits.metered, countCalls: opts.events !== null, charCache: rt.heap.charCache,
+      fuel: rt.limits.metered, countCalls: opts.events !== null, charCache: rt.heap.charCache, osrExits: opts.osrExits,
     };
   }
 
@@ -162,7 +162,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
       inlinable, fuel: rt.limits.metered, countCalls: opts.events !== null, tableSize: this.mod.functions.length, strings: stringModuleParams(rt.heap), ring: rt.heap.ring,
       generatedAdapters: opts.adapters !== 'generic', crossingSlots: rt.crossingSlots,
       profileBases: Int32Array.from(rt.profiles, (p) => (p.byteOffset - rt.profileImage.byteOffset) >> 2),
-      tier2After: rt.tiering.tier2After, deoptStress: rt.tiering.opts.deoptStress,
+      tier2After: rt.tiering.tier2After, deoptStress: rt.tiering.opts.deoptStress, osrExits: opts.osrExits,
     };
     this.failureSaid = false;
     return new CompilerThread(init, ready, () => this.sayThread('started', ''));

@@ -30,6 +30,7 @@ const { init, ready, port } = workerData as { init: ThreadInit; ready: Int32Arra
 const env: LowerEnv = {
   mod: init.mod, strAddrs: init.strAddrs, globalsSlot: init.globalsSlot, frameSizes: init.frameSizes,
   mayInline: (g) => init.inlinable[g] === 1, fuel: init.fuel, countCalls: init.countCalls, charCache: init.strings.charCache,
+  osrExits: init.osrExits,
 };
 
 /** The plan of request q (null: declined): tier 2 reads the targets its

@@ -32,7 +32,7 @@ import { Kind, Op, OP_INFO, HEADER_SLOTS, instrLength, isAluOp, isCmpOp, isSuper
 import type { BcFunction, BcModule, ValKind } from '../../bytecode/module.js';
 import { MATH1_FNS, MATH2_FNS, type MathBuiltin } from '../../bytecode/builtins.js';
 import { helperSignature, type Helper } from '../../bytecode/helpers.js';
-import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CALLS_WORD } from '../../runtime/runtime.js';
+import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CALLS_WORD, OSR_BUDGET_WORD } from '../../runtime/runtime.js';
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, KIND_MASK, MIN_BLOCK, ObjKind, CHAR_CACHE_SIZE, arrayKindFor, blockSizeFor, elementBytesOf, windowArrayMax, type ArrayKind, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS, MARK_BIT } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
 import { buildCfg, loopBlocks, Exit, type Block, type Cfg } from '../cfg.js';
@@ -80,6 +80,10 @@ export interface LowerEnv {
   /** The heap's one-unit string cache (Heap.charCache; 0 if none): `chr` of a
    *  code point below CHAR_CACHE_SIZE loads from it inline. */
   charCache: number;
+  /** OSR code leaves its loop now and then to be entered again (OSR exits,
+   *  runtime/osr.ts): the host first runs baseline code it replaces only at a
+   *  later call. */
+  osrExits: boolean;
 }
 
 /** A module importing the program's memory and its table of `tableSize` slots
@@ -123,7 +127,7 @@ export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFuncti
   // (a direct call would keep it in tier 1 to its end); threaded code's calls
   // pass fuel along and stay direct.
   const viaTable = !osr && plan.tierUpAfter > 0 && !threaded;
-  const root: RootCode = { fn: osr ? null : fn.index, selfInline, threaded, viaTable, tier2: spec };
+  const root: RootCode = { fn: osr ? null : fn.index, selfInline, threaded, viaTable, tier2: spec, osrBudget: null };
   const ctx = new WasmFnLowering(env, mb, wb, fn, { kind: osr ? 'osr' : 'function', root }, helpers, tier);
   ctx.prologue();
   ctx.lowerBody(buildCfg(fn, osrPc ?? 0, spec?.branches), osr ? checksAtHeader(fn, osrPc) : undefined);
@@ -259,6 +263,9 @@ interface RootCode {
   /** The root's speculation in tier-2 code: the targets its CALLVs, and
    *  those of the bodies it inlines, dispatch on (dispatchTargets). */
   tier2: Speculation | null;
+  /** OSR code with exits: the budget of back-edges, counted by every body
+   *  (set when the root's body is lowered: startOsrBudget). */
+  osrBudget: Local | null;
 }
 
 /** What a whole-function compile adds to tier 1: tier 2's speculation (each
@@ -581,6 +588,9 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  the prologue on (null until loaded, and when not metered); an inlined body
    *  counts on its caller's. */
   private fuelKept: Local | null = null;
+  /** In OSR code with exits (LowerEnv.osrExits): the headers (block ids)
+   *  whose back-edges may leave (startOsrBudget). */
+  private osrExitsAt = new Set<number>();
   /** Where emission stands, may the kept counter differ from its cell (a step
    *  was taken since it was last written back or read)? A return writes it
    *  back only then. */
@@ -670,6 +680,75 @@ class WasmFnLowering implements StructuredSink<Label> {
     if (this.hasFrame()) fn.params.forEach((k, r) => { if (k === Kind.R) this.writeThrough(r); });
     if (this.tier?.tierUp) this.countTowardTier2(this.tier.tierUp);
     this.keepFuel();
+  }
+
+  // ---- OSR exits -------------------------------------------------------------------
+  //
+  // A host that first compiles wasm with a baseline compiler (V8's Liftoff,
+  // embedded and in browsers) optimizes a function once it ran enough, but the
+  // optimized code serves only later calls: a main loop entered by OSR is one
+  // call, and would run its baseline code to the end (mandelbrot 1.9x, fannkuch
+  // 1.8x slower). So OSR code with exits counts its back-edges, and once its
+  // budget (read from cells[OSR_BUDGET] at entry) is spent it stores its
+  // registers at the next back-edge to an outermost loop's header (the
+  // entry's among them), as the interpreter's frame holds them at that
+  // header, and returns with cells[OSR_BUDGET] = -1 - the header's pc:
+  // runtime/osr.ts enters OSR code at that header, this code again (through
+  // the host's newest code for it) or an entry made for that header. Inner
+  // loops only count (a subtract on a local, no branch); a long run passes
+  // outermost headers, since an inner loop is left through its outer loop's
+  // header (a run inside one long inner loop, with no outer iteration, keeps
+  // the code it began in). The header of a counted loop (under fuel) has no
+  // exit: its kept counter is not exact on its own back-edge.
+
+  /** The outermost loop headers of cfg (not inside another loop), in order of
+   *  id, without counted loops' (their bodies still count as taken). */
+  private exitHeaders(cfg: Cfg): Set<number> {
+    const inside = new Set<number>(), out = new Set<number>();
+    for (const b of cfg.blocks) {
+      if (!b.isLoopHeader || inside.has(b.id)) continue;
+      for (const id of loopBlocks(cfg, b.id)) inside.add(id);
+      if (!this.counted.has(b.id)) out.add(b.id);
+    }
+    return out;
+  }
+
+  /** Read the budget of back-edges, in OSR code with exits (after the
+   *  prologue, before the body). */
+  private startOsrBudget(cfg: Cfg): void {
+    if (!this.env.osrExits) return;
+    this.osrExitsAt = this.exitHeaders(cfg);
+    if (this.osrExitsAt.size === 0) return;
+    const budget = this.mode.root.osrBudget = this.wb.local(ValType.I32);
+    this.wb.i32Const(0); this.wb.load(W.I32_LOAD, 2, OSR_BUDGET_WORD * 4); this.wb.localSet(budget);
+  }
+
+  //   budget := budget - 1
+  //   if budget <= 0 {                  ;; at an outermost header; hinted rarely taken
+  //     (the fuel counter written back, less a leading call's step charged here)
+  //     (every register to its slot)
+  //     cells[OSR_BUDGET] := -1 - pc(header) ; return 0
+  //   }
+  /** On a back-edge (of the root's body or one inlined in it): count it, and
+   *  at an outermost header of the root's (else null) leave when the budget
+   *  is spent. */
+  private osrBackEdge(header: Block | null): void {
+    const wb = this.wb, budget = this.mode.root.osrBudget!;
+    wb.localGet(budget); wb.i32Const(1); wb.op(W.I32_SUB);
+    if (header === null) { wb.localSet(budget); return; }
+    wb.localTee(budget); wb.i32Const(0); wb.op(W.I32_LE_S);
+    wb.ifRarely();
+    // A loop whose iterations begin with a call charged that call's step with
+    // the back-edge (openLoop); whoever goes on at the header charges it.
+    if (this.fuelKept !== null && this.polledLoops.has(header.start)) {
+      wb.localGet(this.fuelKept); wb.i32Const(1); wb.op(W.I32_ADD); wb.localSet(this.fuelKept);
+    }
+    this.flushFuel();
+    this.storeRegisters();
+    wb.i32Const(0); wb.i32Const(-1 - header.start); wb.store(W.I32_STORE, 2, OSR_BUDGET_WORD * 4);
+    if (this.fn.ret === Kind.F) wb.f64Const(0); else if (this.fn.ret !== null) wb.i32Const(0);
+    wb.return_();
+    wb.end();
   }
 
   // ---- fuel ------------------------------------------------------------------------
@@ -902,6 +981,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     for (const pc of this.hoisted.values()) this.headerWritten.add(pc);
     if (this.fuelKept !== null) this.dirtyIn = this.fuelDirtyAtEntry(cfg);
     if (this.fuelKept !== null) this.counted = countedLoops(cfg, this.code, (h) => this.stepFreeLeadingCall(cfg.blocks[h]!));
+    if (this.osr) this.startOsrBudget(cfg);
     structure(cfg, this);
   }
 
@@ -973,6 +1053,7 @@ class WasmFnLowering implements StructuredSink<Label> {
       this.keptNow(l, from === l.latch); this.wb.localSet(this.fuelKept!);
       this.fuelDirty = true;
     }
+    if (this.mode.root.osrBudget !== null && to <= from) this.osrBackEdge(this.osrExitsAt.has(to) && l === null ? this.cfg!.blocks[to]! : null);
     const into = this.counted.get(to);
     if (into === undefined || into.blocks.has(from) || to > from) return;
     const counting = this.counting;

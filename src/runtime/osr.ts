@@ -1,0 +1,62 @@
+// Entering OSR code, and entering it again when it left its loop (OSR exits).
+//
+// OSR code compiled with exits (jit/wasm/lower.ts, LowerEnv.osrExits) counts the
+// back-edges to its outermost loop headers. Once cells[OSR_BUDGET] of them are
+// taken, at the next one it stores its registers into the frame, as the
+// interpreter's frame holds them at that header, sets the cell to -1 - the
+// header's pc and returns. Entered again at that header (the same code, or the
+// entry made for that header), the frame goes on where it left, through
+// whatever code the host made since: a host that first compiles wasm with a
+// baseline compiler (V8's Liftoff, as embedded and in browsers) optimizes a
+// function that runs long, but only its later calls run the optimized code,
+// and a loop entered by OSR is one call.
+//
+// The budget adapts so that exits come about every EXIT_MS, plus a 32nd of the
+// time the frame has run so far: an exit costs a few microseconds, well under
+// 1%, and optimized code is taken up a millisecond or so after the host made
+// it (later in a loop that has run long, by at most about 3% of its time).
+// Code without exits (the js backend's, and wasm optimized when compiled, as
+// the command line asks V8 for) leaves the cell as it was: positive.
+//
+// Invariant: the cell is negative only between an exit and this loop's test of
+// it (an exit returns straight here), so an entry nested in the loop (an
+// extern calling back into the guest) sets and reads its own budget.
+
+import type { Runtime } from './runtime.js';
+import { OSR_BUDGET_WORD } from './runtime.js';
+import type { OsrEntry } from './tiering.js';
+
+/** Back-edges before the first exit: few, so that a loop whose iterations are
+ *  long still leaves early; the budget doubles while exits come too often. */
+const FIRST_BUDGET = 256;
+const MAX_BUDGET = 2 ** 30;
+/** The time between exits aimed at, at least (ms). */
+const EXIT_MS = 1;
+
+/** Run the frame at fp of function f from loop header pc in OSR code `entry`
+ *  until it returns, entering OSR code again each time it leaves its loop.
+ *  Returns what the entry returned; or, when the frame must go on interpreted
+ *  (no entry could be had for the header it left at), sets rt.osrResumePc to
+ *  that header (-1 otherwise). */
+export function enterOsr(rt: Runtime, f: number, entry: OsrEntry, fp: number, pc: number): number {
+  const stress = rt.osrExitStress;
+  const start = performance.now();
+  let budget = stress ? 1 : FIRST_BUDGET, last = start;
+  for (;;) {
+    rt.mem.i32[OSR_BUDGET_WORD] = budget;
+    const r = entry(fp);
+    const left = rt.mem.i32[OSR_BUDGET_WORD]!;
+    if (left >= 0) { rt.osrResumePc = -1; return r; }
+    const at = -1 - left;
+    if (at !== pc) {
+      const next = rt.tiering.osrEntryAt(f, at);
+      if (next === null) { rt.osrResumePc = at; return 0; }
+      entry = next; pc = at;
+    }
+    if (stress) continue;
+    const now = performance.now(), since = now - last, aim = EXIT_MS + (now - start) / 32;
+    last = now;
+    if (since < aim / 2) budget = Math.min(budget * 2, MAX_BUDGET);
+    else if (since > aim * 2 && budget > 1) budget >>= 1;
+  }
+}

@@ -1,0 +1,135 @@
+// OSR exits (runtime/osr.ts, jit/wasm/lower.ts "OSR exits"): wasm OSR code
+// leaves its loop at a back-edge to an outermost header and is entered again
+// there, or goes on interpreted from it; the program must not see it. These
+// tests run in plain node, where exits are on (WASM_HOST.optimizesAtOnce is
+// false outside the command line), and check that exits really happened through
+// the OSR entries made at headers the code was not entered at.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { load } from '../../dist/vm.js';
+import { hasWasm } from './host-caps.mjs';
+
+// A broken exit can loop forever (a loop variable not written back): fail instead.
+const T = { skip: !hasWasm, timeout: 120_000 };
+
+/** Run src; { code, out, steps, osrPcs: the headers OSR entries were made at }. */
+function run(src, opts = {}) {
+  let out = '';
+  const osrPcs = [];
+  const r = load('osr.tier', src, {
+    ...opts, stdout: (t) => { out += t; }, stderr: (t) => { out += `<stderr>${t}`; },
+    onTierEvent: (e) => { if (e.kind === 'osr') osrPcs.push(e.pc); },
+  });
+  assert.ok(r.ok, out);
+  const code = r.program.run();
+  return { code, out, steps: r.program.lastSteps, osrPcs };
+}
+
+// main's OSR entry is at its first loop (hot first); everything after runs in
+// that one call: a second loop nest whose outer header the entry never comes
+// back to, registers of every kind live across it, an inlined callee with a
+// loop of its own, a call through a function value, and output along the way.
+const PROGRAM = `
+struct P { x: f64, n: i32, name: str }
+fn inner(a: [i32], k: i32) -> i32 {
+  var s = 0;
+  for j in 0..a.len { s = (s + a[j] * k) % 1000003; }
+  return s;
+}
+fn twice(x: i32) -> i32 { return x * 2; }
+fn main() {
+  let a = new [i32](300);
+  for i in 0..300 { a[i] = i * 7 % 13; }
+  var f: fn(i32) -> i32 = twice;
+  var acc = 0;
+  var x = 0.5;
+  var p = new P { x: 1.0, n: 0, name: "p" };
+  var text = "";
+  var k = 0;
+  while k < 400 {
+    acc = (acc + inner(a, k) + f(k)) % 1000003;
+    x = x * 1.0001 + 0.25;
+    p.n = p.n + 1;
+    if k % 100 == 0 { text = text + str(k) + ","; print(acc); }
+    k += 1;
+  }
+  print(acc);
+  print(x);
+  print(p.n);
+  print(text);
+}
+`;
+
+test('OSR code that leaves at every outermost back-edge gives the interpreter\'s output', T, () => {
+  const ref = run(PROGRAM, { tier: 'interp' });
+  assert.equal(ref.code, 0);
+  for (const opts of [{ jitThreshold: 1 }, { jitThreshold: 3 }, {}, { jitThreshold: 1, gcStress: true, verifyHeap: true }]) {
+    const r = run(PROGRAM, { tier: 'auto', osrExitStress: true, ...opts });
+    assert.deepEqual({ code: r.code, out: r.out }, { code: ref.code, out: ref.out }, JSON.stringify(opts));
+    // The code was entered at the first loop and left at the while loop's
+    // header, where a second entry was made.
+    assert.ok(new Set(r.osrPcs).size >= 2, `OSR entries at ${r.osrPcs} (${JSON.stringify(opts)})`);
+  }
+});
+
+test('without stress, a long run leaves its OSR code too (the budget adapts)', T, () => {
+  const long = PROGRAM.replace('while k < 400', 'while k < 40000').replace('k % 100 == 0', 'k % 10000 == 0');
+  const ref = run(long, { tier: 'interp' });
+  const r = run(long, { tier: 'auto' });
+  assert.equal(r.out, ref.out);
+  assert.ok(new Set(r.osrPcs).size >= 2, `OSR entries at ${r.osrPcs}`);
+});
+
+test('a frame that cannot get an entry at the header it left goes on interpreted from there', T, () => {
+  // With a compiler thread the entry for the new header is queued, not made:
+  // the frame continues in the interpreter, and reaches OSR again later.
+  const ref = run(PROGRAM, { tier: 'interp' });
+  const r = run(PROGRAM, { tier: 'auto', jitThreshold: 1, osrExitStress: true, compile: 'thread' });
+  assert.deepEqual({ code: r.code, out: r.out }, { code: ref.code, out: ref.out });
+});
+
+test('fuel stops at the same step with exits at every chance, at every budget', T, () => {
+  const full = run(PROGRAM, { tier: 'interp', maxSteps: 2 ** 40 });
+  const total = full.steps;
+  const budgets = [1, 2, 3, 300, 301, 302, 303, 304, 305, 1000];
+  for (let k = 1; k <= 12; k++) budgets.push(Math.floor((total * k) / 13) + k);
+  for (const maxSteps of budgets) {
+    const ref = run(PROGRAM, { tier: 'interp', maxSteps });
+    for (const opts of [{ jitThreshold: 1 }, { jitThreshold: 2 }]) {
+      const r = run(PROGRAM, { tier: 'auto', osrExitStress: true, maxSteps, ...opts });
+      assert.deepEqual({ code: r.code, out: r.out, steps: r.steps }, { code: ref.code, out: ref.out, steps: ref.steps },
+        `maxSteps ${maxSteps} ${JSON.stringify(opts)}`);
+    }
+  }
+});
+
+test('an extern that calls back into the guest from inside an OSR loop with exits', T, () => {
+  const src = `
+extern fn host(k: i32) -> i32;
+fn work(n: i32) -> i32 {
+  var s = 0;
+  for i in 0..n { s = (s + i * 3) % 10007; }
+  return s;
+}
+fn main() {
+  var t = 0;
+  var k = 0;
+  while k < 300 { t = (t + host(k)) % 1000003; k += 1; }
+  print(t);
+}`;
+  const go = (opts) => {
+    let out = '';
+    let prog = null;
+    const r = load('osr.tier', src, {
+      ...opts, stdout: (x) => { out += x; }, stderr: (x) => { out += `<stderr>${x}`; },
+      externs: { host: (k) => prog.call('work', k) },
+    });
+    assert.ok(r.ok);
+    prog = r.program;
+    return { code: prog.run(), out };
+  };
+  const ref = go({ tier: 'interp' });
+  assert.equal(ref.code, 0);
+  assert.deepEqual(go({ tier: 'auto', jitThreshold: 1, osrExitStress: true }), ref);
+  assert.deepEqual(go({ tier: 'auto', jitThreshold: 1, osrExitStress: true, maxSteps: 2 ** 40 }), ref);
+});
