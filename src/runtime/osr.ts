@@ -15,6 +15,8 @@
 // time the frame has run so far: an exit costs a few microseconds, well under
 // 1%, and optimized code is taken up a millisecond or so after the host made
 // it (later in a loop that has run long, by at most about 3% of its time).
+// Times are of the code running, compiles of new entries left out; those are
+// bounded apart (MAX_COMPILING).
 // Code without exits (the js backend's, and wasm optimized when compiled, as
 // the command line asks V8 for) leaves the cell as it was: positive.
 //
@@ -32,6 +34,11 @@ const FIRST_BUDGET = 256;
 const MAX_BUDGET = 2 ** 30;
 /** The time between exits aimed at, at least (ms). */
 const EXIT_MS = 1;
+/** An exit at another header compiles an entry for it. Once those compiles
+ *  took more than 1/MAX_COMPILING of the time the code ran, the budget is the
+ *  largest: exits all but stop (a function of many loops one after another,
+ *  each a new header, would otherwise compile an entry at each). */
+const MAX_COMPILING = 2;
 
 /** Run the frame at fp of function f from loop header pc in OSR code `entry`
  *  until it returns, entering OSR code again each time it leaves its loop.
@@ -41,22 +48,25 @@ const EXIT_MS = 1;
 export function enterOsr(rt: Runtime, f: number, entry: OsrEntry, fp: number, pc: number): number {
   const stress = rt.osrExitStress;
   const start = performance.now();
-  let budget = stress ? 1 : FIRST_BUDGET, last = start;
+  let budget = stress ? 1 : FIRST_BUDGET, last = start, ran = 0, compiling = 0;
   for (;;) {
     rt.mem.i32[OSR_BUDGET_WORD] = budget;
     const r = entry(fp);
     const left = rt.mem.i32[OSR_BUDGET_WORD]!;
     if (left >= 0) { rt.osrResumePc = -1; return r; }
-    const at = -1 - left;
+    const at = -1 - left, now = performance.now(), since = now - last;
+    ran += since;
     if (at !== pc) {
       const next = rt.tiering.osrEntryAt(f, at);
       if (next === null) { rt.osrResumePc = at; return 0; }
       entry = next; pc = at;
     }
+    last = performance.now();
+    compiling += last - now;
     if (stress) continue;
-    const now = performance.now(), since = now - last, aim = EXIT_MS + (now - start) / 32;
-    last = now;
-    if (since < aim / 2) budget = Math.min(budget * 2, MAX_BUDGET);
+    const aim = EXIT_MS + ran / 32;
+    if (compiling > ran / MAX_COMPILING) budget = MAX_BUDGET;
+    else if (since < aim / 2) budget = Math.min(budget * 2, MAX_BUDGET);
     else if (since > aim * 2 && budget > 1) budget >>= 1;
   }
 }

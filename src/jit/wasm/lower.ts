@@ -589,8 +589,10 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  counts on its caller's. */
   private fuelKept: Local | null = null;
   /** In OSR code with exits (LowerEnv.osrExits): the headers (block ids)
-   *  whose back-edges may leave (startOsrBudget). */
+   *  whose back-edges may leave (startOsrBudget), the block around the body
+   *  that an exit leaves, and the local holding -1 - the header's pc there. */
   private osrExitsAt = new Set<number>();
+  private osrExit: { label: Label; at: Local } | null = null;
   /** Where emission stands, may the kept counter differ from its cell (a step
    *  was taken since it was last written back or read)? A return writes it
    *  back only then. */
@@ -721,13 +723,30 @@ class WasmFnLowering implements StructuredSink<Label> {
     if (this.osrExitsAt.size === 0) return;
     const budget = this.mode.root.osrBudget = this.wb.local(ValType.I32);
     this.wb.i32Const(0); this.wb.load(W.I32_LOAD, 2, OSR_BUDGET_WORD * 4); this.wb.localSet(budget);
+    this.osrExit = { at: this.wb.local(ValType.I32), label: this.wb.block() };
+  }
+
+  //   block $exit  (the body)  end
+  //   (the fuel counter written back) ; (every register to its slot)
+  //   cells[OSR_BUDGET] := at ; return 0
+  /** The one way out of OSR code that every exit takes (after the body, which
+   *  ends in returns: only a `br $exit` gets here). One copy of the register
+   *  stores, however many headers may exit. */
+  private leaveOsr(): void {
+    const wb = this.wb, exit = this.osrExit!;
+    wb.end();
+    this.counting = null;
+    this.flushFuel();
+    this.storeRegisters();
+    wb.i32Const(0); wb.localGet(exit.at); wb.store(W.I32_STORE, 2, OSR_BUDGET_WORD * 4);
+    if (this.fn.ret === Kind.F) wb.f64Const(0); else if (this.fn.ret !== null) wb.i32Const(0);
+    wb.return_();
   }
 
   //   budget := budget - 1
   //   if budget <= 0 {                  ;; at an outermost header; hinted rarely taken
-  //     (the fuel counter written back, less a leading call's step charged here)
-  //     (every register to its slot)
-  //     cells[OSR_BUDGET] := -1 - pc(header) ; return 0
+  //     (the fuel counter less a leading call's step charged here)
+  //     at := -1 - pc(header) ; br $exit
   //   }
   /** On a back-edge (of the root's body or one inlined in it): count it, and
    *  at an outermost header of the root's (else null) leave when the budget
@@ -743,11 +762,8 @@ class WasmFnLowering implements StructuredSink<Label> {
     if (this.fuelKept !== null && this.polledLoops.has(header.start)) {
       wb.localGet(this.fuelKept); wb.i32Const(1); wb.op(W.I32_ADD); wb.localSet(this.fuelKept);
     }
-    this.flushFuel();
-    this.storeRegisters();
-    wb.i32Const(0); wb.i32Const(-1 - header.start); wb.store(W.I32_STORE, 2, OSR_BUDGET_WORD * 4);
-    if (this.fn.ret === Kind.F) wb.f64Const(0); else if (this.fn.ret !== null) wb.i32Const(0);
-    wb.return_();
+    wb.i32Const(-1 - header.start); wb.localSet(this.osrExit!.at);
+    wb.br(this.osrExit!.label);
     wb.end();
   }
 
@@ -983,6 +999,7 @@ class WasmFnLowering implements StructuredSink<Label> {
     if (this.fuelKept !== null) this.counted = countedLoops(cfg, this.code, (h) => this.stepFreeLeadingCall(cfg.blocks[h]!));
     if (this.osr) this.startOsrBudget(cfg);
     structure(cfg, this);
+    if (this.osrExit !== null) this.leaveOsr();
   }
 
   body(b: Block): void {
