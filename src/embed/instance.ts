@@ -114,7 +114,7 @@ export class Instance implements HandleOwner {
     };
     ev.sink({
       kind: 'counts', t: ev.now(), final, names: rt.mod.functions.map((f) => f.name), calls, loops,
-      compiled: rt.entries.map((e) => e !== null), crossings,
+      compiled: rt.entries.map((e) => e !== null), crossings, osrExits: rt.osrExits,
     });
   }
 

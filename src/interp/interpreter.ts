@@ -162,14 +162,11 @@ const SHORT_SLICES = 16, FIRST_SLICE_STEPS = 16;
 
 /** hotLoop: the loop did not enter compiled code; go on interpreting. */
 const OSR_DECLINED = -2;
-/** hotLoop: the frame left OSR code at loop header rt.osrResumePc and goes on
- *  interpreted from there (runtime/osr.ts). */
-const OSR_LEFT = -3;
 
 /** A back-edge of fn's frame at fp reached the OSR threshold at loop header pc.
  *  If compiled code takes the rest of the frame, runs it and stores its result
  *  where the frame's caller wants it. Returns the caller's fp to continue in,
- *  TO_HOST when the frame returned to the host, OSR_DECLINED or OSR_LEFT. A frame past
+ *  TO_HOST when the frame returned to the host, or OSR_DECLINED. A frame past
  *  the host-stack budget is not entered, as a call past it is not (runtime.ts):
  *  its OSR code would call each callee back into the interpreter on the host
  *  stack, frame after frame (a recursion with a loop in each frame overflowed
@@ -177,8 +174,7 @@ const OSR_LEFT = -3;
 function hotLoop(rt: Runtime, fn: number, fp: number, pc: number): number {
   const osr = fp + rt.frameSizes[fn]! > rt.mem.i32[HOST_LIMIT_WORD]! ? null : rt.tiering.onHotLoop(fn, pc, rt.counters[fn << 1]!);
   if (osr === null) { rt.counters[(fn << 1) + 1] = 0; return OSR_DECLINED; }
-  const r = enterOsr(rt, fn, osr, fp, pc);
-  if (rt.osrResumePc >= 0) { rt.counters[(fn << 1) + 1] = 0; return OSR_LEFT; }
+  const r = enterOsr(rt, osr, fp, pc);
   const i32 = rt.mem.i32;
   const h = headerAt(fp);
   const to = i32[h + Hdr.RETURN_AT]!, callerFp = i32[h + Hdr.CALLER_FP]!;
@@ -927,7 +923,6 @@ export function interpreterFor(rt: Runtime): { run: InterpretFrame; adapterEntry
             if (metered) { fuel = mem.i32[FUEL_WORD]!; parked = false; }
             if (next === OSR_DECLINED) continue;
             I32 = mem.i32; F64 = mem.f64; U16 = mem.u16; U8 = mem.u8;
-            if (next === OSR_LEFT) { pc = (bases[fn]! + rt.osrResumePc) | 0; continue; }
             if (next === TO_HOST) break frames;
             const resume = I32[headerAt(fp) + Hdr.RESUME_PC]!;
             fp = next; fn = frameFn(I32, fp); pc = (bases[fn]! + resume) | 0;

@@ -32,6 +32,10 @@ export interface Block {
   isLoopHeader: boolean;
   /** Two or more forward edges come in. */
   isMerge: boolean;
+  /** A block of no code (start > last) that enters the CFG at the loop header
+   *  of this pc when its entry asks for it (buildCfg's `alsoEnter`): its COND
+   *  goes there (succ[0]) or on down the chain (succ[1]). */
+  enters?: number;
 }
 
 export interface Cfg {
@@ -44,8 +48,13 @@ export interface Cfg {
 
 /** oneWay: conditional jumps compiled as going one way only (tier 2, behind a
  *  guard): pc -> whether that way is the jump taken. Such a block ends in GOTO,
- *  and what only the other way reached is left out. */
-export function buildCfg(fn: BcFunction, entryPc: number, oneWay: ReadonlyMap<number, boolean> = NONE): Cfg {
+ *  and what only the other way reached is left out. alsoEnter: loop headers
+ *  (each reachable from entryPc, in no loop of it) the graph may be entered at
+ *  as well as entryPc: the entry is then a chain of `enters` blocks, one per
+ *  header, ending at entryPc's block. Entering a loop at its header adds no
+ *  second way into any loop, so the graph stays reducible. */
+export function buildCfg(fn: BcFunction, entryPc: number, oneWay: ReadonlyMap<number, boolean> = NONE,
+                         alsoEnter: readonly number[] = []): Cfg {
   const leaders = findLeaders(fn, entryPc);
   const byPc = new Map<number, Block>();
   const all: Block[] = [];
@@ -57,7 +66,16 @@ export function buildCfg(fn: BcFunction, entryPc: number, oneWay: ReadonlyMap<nu
     byPc.set(start, b);
   });
   const succPcs = all.map((b) => successorPcs(fn, b, oneWay));
-  const reachable = reversePostorder(all, succPcs, byPc, byPc.get(entryPc)!);
+  // The entry chain: negative pcs name its blocks.
+  alsoEnter.forEach((h, k) => {
+    const start = -1 - k;
+    const b: Block = { id: all.length, start, last: start - 1, end: start, exit: Exit.COND, succ: [], preds: [], rpo: -1, idom: -1,
+      children: [], isLoopHeader: false, isMerge: false, enters: h };
+    all.push(b);
+    byPc.set(start, b);
+    succPcs.push({ exit: Exit.COND, pcs: [h, k + 1 < alsoEnter.length ? start - 1 : entryPc] });
+  });
+  const reachable = reversePostorder(all, succPcs, byPc, byPc.get(alsoEnter.length > 0 ? -1 : entryPc)!);
   return finish(fn, reachable, succPcs, byPc);
 }
 

@@ -1,22 +1,20 @@
 // Entering OSR code, and entering it again when it left its loop (OSR exits).
 //
-// OSR code compiled with exits (jit/wasm/lower.ts, LowerEnv.osrExits) counts the
-// back-edges to its outermost loop headers. Once cells[OSR_BUDGET] of them are
-// taken, at the next one it stores its registers into the frame, as the
-// interpreter's frame holds them at that header, sets the cell to -1 - the
-// header's pc and returns. Entered again at that header (the same code, or the
-// entry made for that header), the frame goes on where it left, through
-// whatever code the host made since: a host that first compiles wasm with a
-// baseline compiler (V8's Liftoff, as embedded and in browsers) optimizes a
-// function that runs long, but only its later calls run the optimized code,
-// and a loop entered by OSR is one call.
+// OSR code compiled with exits (jit/wasm/lower.ts, LowerEnv.osrExits) counts its
+// back-edges. Once cells[OSR_BUDGET] of them are taken, at the next back-edge
+// to one of its outermost loop headers it stores its registers into the frame,
+// as the interpreter's frame holds them at that header, sets the cell to -1 -
+// the header's pc and returns. The same code can be entered at any of those
+// headers (its second parameter), so it is entered again there and goes on
+// where it left, through whatever code the host made for it since: a host
+// that first compiles wasm with a baseline compiler (V8's Liftoff, as embedded
+// and in browsers) optimizes a function that runs long, but only its later
+// calls run the optimized code, and a loop entered by OSR is one call.
 //
 // The budget adapts so that exits come about every EXIT_MS, plus a 32nd of the
 // time the frame has run so far: an exit costs a few microseconds, well under
 // 1%, and optimized code is taken up a millisecond or so after the host made
 // it (later in a loop that has run long, by at most about 3% of its time).
-// Times are of the code running, compiles of new entries left out; those are
-// bounded apart (MAX_COMPILING).
 // Code without exits (the js backend's, and wasm optimized when compiled, as
 // the command line asks V8 for) leaves the cell as it was: positive.
 //
@@ -34,39 +32,25 @@ const FIRST_BUDGET = 256;
 const MAX_BUDGET = 2 ** 30;
 /** The time between exits aimed at, at least (ms). */
 const EXIT_MS = 1;
-/** An exit at another header compiles an entry for it. Once those compiles
- *  took more than 1/MAX_COMPILING of the time the code ran, the budget is the
- *  largest: exits all but stop (a function of many loops one after another,
- *  each a new header, would otherwise compile an entry at each). */
-const MAX_COMPILING = 2;
 
-/** Run the frame at fp of function f from loop header pc in OSR code `entry`
- *  until it returns, entering OSR code again each time it leaves its loop.
- *  Returns what the entry returned; or, when the frame must go on interpreted
- *  (no entry could be had for the header it left at), sets rt.osrResumePc to
- *  that header (-1 otherwise). */
-export function enterOsr(rt: Runtime, f: number, entry: OsrEntry, fp: number, pc: number): number {
+/** Run the frame at fp from loop header pc in OSR code `entry` until it
+ *  returns, entering the code again each time it leaves its loop. Returns
+ *  what the entry returned. */
+export function enterOsr(rt: Runtime, entry: OsrEntry, fp: number, pc: number): number {
   const stress = rt.osrExitStress;
   const start = performance.now();
-  let budget = stress ? 1 : FIRST_BUDGET, last = start, ran = 0, compiling = 0;
+  let budget = stress ? 1 : FIRST_BUDGET, last = start;
   for (;;) {
     rt.mem.i32[OSR_BUDGET_WORD] = budget;
-    const r = entry(fp);
+    const r = entry(fp, pc);
     const left = rt.mem.i32[OSR_BUDGET_WORD]!;
-    if (left >= 0) { rt.osrResumePc = -1; return r; }
-    const at = -1 - left, now = performance.now(), since = now - last;
-    ran += since;
-    if (at !== pc) {
-      const next = rt.tiering.osrEntryAt(f, at);
-      if (next === null) { rt.osrResumePc = at; return 0; }
-      entry = next; pc = at;
-    }
-    last = performance.now();
-    compiling += last - now;
+    if (left >= 0) return r;
+    pc = -1 - left;
+    rt.osrExits++;
     if (stress) continue;
-    const aim = EXIT_MS + ran / 32;
-    if (compiling > ran / MAX_COMPILING) budget = MAX_BUDGET;
-    else if (since < aim / 2) budget = Math.min(budget * 2, MAX_BUDGET);
+    const now = performance.now(), since = now - last, aim = EXIT_MS + (now - start) / 32;
+    last = now;
+    if (since < aim / 2) budget = Math.min(budget * 2, MAX_BUDGET);
     else if (since > aim * 2 && budget > 1) budget >>= 1;
   }
 }

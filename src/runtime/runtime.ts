@@ -200,9 +200,8 @@ export class Runtime implements RootSource {
   readonly out: Output;
   /** OSR code with exits leaves at every back-edge to its header (osr.ts). */
   readonly osrExitStress: boolean;
-  /** Set by osr.ts: the loop header a frame left OSR code at, to go on
-   *  interpreted from (-1: none). */
-  osrResumePc = -1;
+  /** Times OSR code left its loop and was entered again (osr.ts). */
+  osrExits = 0;
   readonly codes: Int32Array[];
   /** The interpreter's copy of every function's code (bytecode/code-image.ts)
    *  and where each function's starts in it. */

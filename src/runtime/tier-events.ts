@@ -106,6 +106,8 @@ export type TierEvent =
     /** Which functions are compiled now (by index). */
     compiled: boolean[];
     crossings: Crossings;
+    /** Times OSR code left its loop and was entered again (runtime/osr.ts). */
+    osrExits: number;
   };
 
 export type TierEventSink = (e: TierEvent) => void;
@@ -141,7 +143,8 @@ export function formatTierEvent(e: TierEvent): string | null {
       if (!e.final) return null;
       const c = e.crossings;
       return `[tier] calls: interp->interp ${c.interpToInterp}, interp->compiled ${c.interpToCompiled}, ` +
-        `compiled->interp ${c.compiledToInterp}, compiled->compiled ${c.compiledToCompiled}, from the host ${c.hostEntries}`;
+        `compiled->interp ${c.compiledToInterp}, compiled->compiled ${c.compiledToCompiled}, from the host ${c.hostEntries}` +
+        (e.osrExits > 0 ? `; osr exits ${e.osrExits}` : '');
     }
   }
 }

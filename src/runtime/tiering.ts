@@ -132,8 +132,10 @@ export function firstTierPlan(gains: boolean, selfInlines: boolean, tier2After: 
 const TIER1_PLAN: CompilePlan = { spec: null, tierUpAfter: 0 };
 
 /** An entry into compiled code for a frame at a loop header: takes the frame
- *  pointer, returns the function's result (raw i32 or f64; 0 for none). */
-export type OsrEntry = (fp: number) => number;
+ *  pointer (and the header to begin at: OSR code with exits may be entered
+ *  again at another, runtime/osr.ts), returns the function's result (raw i32
+ *  or f64; 0 for none). */
+export type OsrEntry = (fp: number, pc: number) => number;
 
 /** A compile the compiler thread finished, made usable by the backend: a
  *  function (osrPc null; result null: installed) or an OSR entry; a string
@@ -228,7 +230,7 @@ export class Tiering {
   /** N: the calls tier-1 code counts toward tier 2 (0: never). */
   readonly tier2After: number;
   /** OSR entries by function and loop header; null where one could not be made. */
-  private readonly osrEntries = new Map<number, ((fp: number) => number) | null>();
+  private readonly osrEntries = new Map<number, OsrEntry | null>();
   /** Compiled functions for which an OSR entry could not be made. */
   private readonly noOsr = new Set<number>();
   /** OSR entries queued for the compiler thread (by osrKey). */
@@ -391,23 +393,6 @@ export class Tiering {
    *  later call counts toward f's compile as usual. */
   private onlyFrame(f: number, calls: number): boolean {
     return calls <= 1 && calls * SHORT_LOOP <= this.loopThreshold && !this.opts.thread && this.mayCompile(f);
-  }
-
-  /** The OSR entry of f at loop header pc, for a frame whose OSR code left
-   *  its loop there (runtime/osr.ts): the one made before, or made now; null
-   *  (none can be had now: queued for the compiler thread, failed, the run
-   *  stopping): the frame goes on interpreted from pc. */
-  osrEntryAt(f: number, pc: number): OsrEntry | null {
-    if (this.compileReady[0] !== 0) this.poll();
-    const key = osrKey(f, pc);
-    const made = this.osrEntries.get(key);
-    if (made !== undefined) return made;
-    if (this.backend === null || this.noOsr.has(f) || this.osrQueued.has(key) || this.stopping() || this.enqueue(f, pc)) return null;
-    const entry = this.backend.compileOsr(f, pc);
-    if (!this.osrMade(f, pc, entry)) return null;
-    const ev = this.opts.events;
-    if (ev !== null) ev.sink({ kind: 'osr', t: ev.now(), fn: this.names[f]!, f, pc });
-    return entry as OsrEntry;
   }
 
   /** Record an OSR entry made (true), or why it could not be (false). */

@@ -118,7 +118,9 @@ export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFuncti
   const helpers = new Map<Helper, number>();
   for (const name of used) helpers.set(name, mb.importFunction('h', name, helperType(mb, name)));
   const threaded = env.fuel && !osr && callsItself(fn, spec);
-  const type = osr ? mb.addType([ValType.I32], fn.ret === null ? [] : [wasmType(fn.ret)])
+  // OSR code with exits takes the header to begin at too: (fp, pc) -> result.
+  const exits = osr && env.osrExits;
+  const type = osr ? mb.addType(exits ? [ValType.I32, ValType.I32] : [ValType.I32], fn.ret === null ? [] : [wasmType(fn.ret)])
              : threaded ? threadedType(mb, fn) : shapeType(mb, fn.params, fn.ret);
   const wb = mb.addFunction(type, osr ? `${fn.name}@${osrPc}` : threaded ? `${fn.name}.fuel` : fn.name);
   const tier = osr ? null : { spec, tierUp: plan.tierUpAfter > 0 ? mb.addGlobal(plan.tierUpAfter) : null };
@@ -130,7 +132,13 @@ export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFuncti
   const root: RootCode = { fn: osr ? null : fn.index, selfInline, threaded, viaTable, tier2: spec, osrBudget: null };
   const ctx = new WasmFnLowering(env, mb, wb, fn, { kind: osr ? 'osr' : 'function', root }, helpers, tier);
   ctx.prologue();
-  ctx.lowerBody(buildCfg(fn, osrPc ?? 0, spec?.branches), osr ? checksAtHeader(fn, osrPc) : undefined);
+  if (exits) {
+    // Entered at any outermost loop header (OSR exits, below).
+    const also = outermostHeaders(buildCfg(fn, osrPc)).map((b) => b.start).filter((pc) => pc !== osrPc);
+    ctx.lowerBody(buildCfg(fn, osrPc, undefined, also), also.length === 0 ? checksAtHeader(fn, osrPc) : undefined);
+  } else {
+    ctx.lowerBody(buildCfg(fn, osrPc ?? 0, spec?.branches), osr ? checksAtHeader(fn, osrPc) : undefined);
+  }
   wb.unreachable();
   wb.finish();
   return threaded ? fuelWrapper(mb, fn, wb.index) : wb;
@@ -527,6 +535,18 @@ function isLeaf(fn: BcFunction): boolean {
   return leaf;
 }
 
+/** The outermost loop headers of cfg (in no other loop), in order of id: an
+ *  OSR entry with exits may leave and be entered at each (OSR exits). */
+function outermostHeaders(cfg: Cfg): Block[] {
+  const inside = new Set<number>(), out: Block[] = [];
+  for (const b of cfg.blocks) {
+    if (!b.isLoopHeader || inside.has(b.id)) continue;
+    for (const id of loopBlocks(cfg, b.id)) inside.add(id);
+    out.push(b);
+  }
+  return out;
+}
+
 /** A loop whose iterations begin with a call (openLoop): `poll` is the block
  *  its poll path follows; `call`, the pc of the call, whose step is charged
  *  as the loop is entered and with each back-edge's. */
@@ -703,23 +723,11 @@ class WasmFnLowering implements StructuredSink<Label> {
   // the code it began in). The header of a counted loop (under fuel) has no
   // exit: its kept counter is not exact on its own back-edge.
 
-  /** The outermost loop headers of cfg (not inside another loop), in order of
-   *  id, without counted loops' (their bodies still count as taken). */
-  private exitHeaders(cfg: Cfg): Set<number> {
-    const inside = new Set<number>(), out = new Set<number>();
-    for (const b of cfg.blocks) {
-      if (!b.isLoopHeader || inside.has(b.id)) continue;
-      for (const id of loopBlocks(cfg, b.id)) inside.add(id);
-      if (!this.counted.has(b.id)) out.add(b.id);
-    }
-    return out;
-  }
-
   /** Read the budget of back-edges, in OSR code with exits (after the
    *  prologue, before the body). */
   private startOsrBudget(cfg: Cfg): void {
     if (!this.env.osrExits) return;
-    this.osrExitsAt = this.exitHeaders(cfg);
+    this.osrExitsAt = new Set(outermostHeaders(cfg).filter((b) => !this.counted.has(b.id)).map((b) => b.id));
     if (this.osrExitsAt.size === 0) return;
     const budget = this.mode.root.osrBudget = this.wb.local(ValType.I32);
     this.wb.i32Const(0); this.wb.load(W.I32_LOAD, 2, OSR_BUDGET_WORD * 4); this.wb.localSet(budget);
@@ -1042,6 +1050,7 @@ class WasmFnLowering implements StructuredSink<Label> {
 
   /** (A FORLOOP's taken branch, the back-edge, begins with its step.) */
   openIf(b: Block): void {
+    if (b.enters !== undefined) return this.openEntryTest(b.enters);
     this.pc = b.last;
     this.counting = this.countedHolding(b.id);
     const op = this.code[b.last] as Op;
@@ -1052,6 +1061,17 @@ class WasmFnLowering implements StructuredSink<Label> {
     this.elses.push(l === null ? null : () => this.countedForSlowPath(l));
     this.wb.if_();
     if (OP_INFO[op].step && l === null) this.countStep();
+  }
+
+  //   if pc == header   (the header the OSR code is entered at: its 2nd parameter)
+  /** A test of the entry chain (buildCfg's alsoEnter). */
+  private openEntryTest(header: number): void {
+    const wb = this.wb;
+    this.counting = null;
+    wb.localGet(wb.param(1)); wb.i32Const(header); wb.op(W.I32_EQ);
+    this.closers.push(null);
+    this.elses.push(null);
+    wb.if_();
   }
 
   openElse(): void {
