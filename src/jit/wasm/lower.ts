@@ -547,6 +547,20 @@ function outermostHeaders(cfg: Cfg): Block[] {
   return out;
 }
 
+/** The headers (pcs) an OSR entry built on cfg can begin at: its entry's, or
+ *  those of its entry chain (buildCfg's alsoEnter) and the chain's last way. */
+function entryHeaders(cfg: Cfg): Set<number> {
+  const out = new Set<number>();
+  for (const b of cfg.blocks) {
+    if (b.enters === undefined) continue;
+    out.add(b.enters);
+    const next = cfg.blocks[b.succ[1]!]!;
+    if (next.enters === undefined) out.add(next.start);
+  }
+  if (out.size === 0) out.add(cfg.blocks[cfg.entry]!.start);
+  return out;
+}
+
 /** A loop whose iterations begin with a call (openLoop): `poll` is the block
  *  its poll path follows; `call`, the pc of the call, whose step is charged
  *  as the loop is entered and with each back-edge's. */
@@ -715,8 +729,9 @@ class WasmFnLowering implements StructuredSink<Label> {
   // registers at the next back-edge to an outermost loop's header (the
   // entry's among them), as the interpreter's frame holds them at that
   // header, and returns with cells[OSR_BUDGET] = -1 - the header's pc:
-  // runtime/osr.ts enters OSR code at that header, this code again (through
-  // the host's newest code for it) or an entry made for that header. Inner
+  // runtime/osr.ts enters this code again at that header (its second
+  // parameter; lowerFunction builds the graph to begin at any outermost
+  // header), through the host's newest code for it. Inner
   // loops only count (a subtract on a local, no branch); a long run passes
   // outermost headers, since an inner loop is left through its outer loop's
   // header (a run inside one long inner loop, with no outer iteration, keeps
@@ -727,7 +742,8 @@ class WasmFnLowering implements StructuredSink<Label> {
    *  prologue, before the body). */
   private startOsrBudget(cfg: Cfg): void {
     if (!this.env.osrExits) return;
-    this.osrExitsAt = new Set(outermostHeaders(cfg).filter((b) => !this.counted.has(b.id)).map((b) => b.id));
+    const enterable = entryHeaders(cfg);
+    this.osrExitsAt = new Set(outermostHeaders(cfg).filter((b) => !this.counted.has(b.id) && enterable.has(b.start)).map((b) => b.id));
     if (this.osrExitsAt.size === 0) return;
     const budget = this.mode.root.osrBudget = this.wb.local(ValType.I32);
     this.wb.i32Const(0); this.wb.load(W.I32_LOAD, 2, OSR_BUDGET_WORD * 4); this.wb.localSet(budget);
