@@ -135,3 +135,20 @@ fn main() {
   assert.deepEqual(go({ tier: 'auto', jitThreshold: 1, osrExitStress: true }), ref);
   assert.deepEqual(go({ tier: 'auto', jitThreshold: 1, osrExitStress: true, maxSteps: 2 ** 40 }), ref);
 });
+
+test('a main of 2,000 loops one after another still gets its OSR entry with exits', T, () => {
+  // Each outermost header the code may be entered at is a test nested in the
+  // next; past MAX_ENTRY_HEADERS (lower.ts) headers have no exit, so the
+  // nesting stays shallow (all 2,000 overflowed the structurer: no entry).
+  const loops = Array.from({ length: 2000 }, (_, l) => `  var i${l} = 0; while i${l} < 60 { s = (s + i${l}) % 1000; i${l} += 1; }`);
+  const src = `fn main() {\n  var s = 0;\n${loops.join('\n')}\n  print(s);\n}\n`;
+  const failed = [];
+  let out = '';
+  const r = load('seq.tier', src, {
+    tier: 'auto', osrExitStress: true, stdout: (t) => { out += t; },
+    onTierEvent: (e) => { if (e.kind === 'osr-failed') failed.push(e.reason); },
+  });
+  assert.equal(r.program.run(), 0);
+  assert.equal(out, '0\n');
+  assert.deepEqual(failed, []);
+});

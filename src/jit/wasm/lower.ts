@@ -134,7 +134,7 @@ export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFuncti
   ctx.prologue();
   if (exits) {
     // Entered at any outermost loop header (OSR exits, below).
-    const also = outermostHeaders(buildCfg(fn, osrPc)).map((b) => b.start).filter((pc) => pc !== osrPc);
+    const also = outermostHeaders(buildCfg(fn, osrPc)).map((b) => b.start).filter((pc) => pc !== osrPc).slice(0, MAX_ENTRY_HEADERS);
     ctx.lowerBody(buildCfg(fn, osrPc, undefined, also), also.length === 0 ? checksAtHeader(fn, osrPc) : undefined);
   } else {
     ctx.lowerBody(buildCfg(fn, osrPc ?? 0, spec?.branches), osr ? checksAtHeader(fn, osrPc) : undefined);
@@ -534,6 +534,12 @@ function isLeaf(fn: BcFunction): boolean {
   forEachInstr(fn, (op) => { if (needsFrame(op)) leaf = false; });
   return leaf;
 }
+
+/** The outermost headers an OSR entry with exits may also be entered at (the
+ *  first in order of id): its graph begins with a chain of that many tests,
+ *  nested in the structured code as deep (a main of 2,000 loops one after
+ *  another overflowed the structurer's recursion, and got no OSR entry). */
+const MAX_ENTRY_HEADERS = 16;
 
 /** The outermost loop headers of cfg (in no other loop), in order of id: an
  *  OSR entry with exits may leave and be entered at each (OSR exits). */
