@@ -102,7 +102,8 @@ export function jumpTarget(fn: BcFunction, pc: number): number | null {
 function makeBlock(fn: BcFunction, id: number, start: number, end: number): Block {
   let last = start;
   for (let pc = start; pc < end; pc += 1 + OP_INFO[fn.code[pc] as Op].args.length) last = pc;
-  return { id, start, last, end, exit: Exit.GOTO, succ: [], preds: [], rpo: -1, idom: -1, children: [], isLoopHeader: false, isMerge: false };
+  // `enters` too, so that every block has one shape (V8 keeps property reads monomorphic).
+  return { id, start, last, end, exit: Exit.GOTO, succ: [], preds: [], rpo: -1, idom: -1, children: [], isLoopHeader: false, isMerge: false, enters: undefined };
 }
 
 /** Successor pcs in the fixed order (taken target first for conditionals). */
