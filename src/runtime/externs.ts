@@ -93,7 +93,7 @@ export function callExtern(rt: Runtime, index: number, argFp: number, dstSlot: n
   else { if (n > 0) a0 = argOf(rt, ext, argFp, 0); if (n > 1) a1 = argOf(rt, ext, argFp, 1); if (n > 2) a2 = argOf(rt, ext, argFp, 2); }
   rt.out.flush();
   const mark = rt.handles.depth;
-  const keep = heldArgs(ext);
+  const keep = ext.ret === Kind.R ? heldArgs(ext) : NONE;   // (only a reference result can be an argument)
   for (let j = 0; j < keep.length; j++) {
     const i = keep[j]!;
     rt.handles.push((many !== null ? many[i] : i === 0 ? a0 : i === 1 ? a1 : a2) as number);
