@@ -116,8 +116,8 @@ export const STACK_SLACK_SLOTS = 128;
 /** i32 index of the count of calls compiled code made (inlined ones included),
  *  kept only while tier events are on (the lowerings' `countCalls`). */
 export const CALLS_WORD = 8;
-/** i32 index of the budget of an OSR entry with exits (osr.ts): back-edges to
- *  its header before it leaves; 0 when it left. */
+/** i32 index of the budget of an OSR entry with exits (osr.ts): back-edges
+ *  before it leaves; -1 - the pc of the loop header it left at, once it left. */
 export const OSR_BUDGET_WORD = 9;
 
 /** How the interpreter is entered on a frame already pushed (interp/run):
