@@ -23,8 +23,9 @@ export const FIXED_HELPERS = {
    *  in the frame: the interpreter finishes the frame; its result, by kind
    *  (runtime.ts deopt; reason: runtime/profile.ts DeoptReason). */
   deopt_i: 'iii>i', deopt_f: 'iii>f', deopt_v: 'iii>',
-  /** (f): tier-1 code of f counted its calls to tier 2 (runtime/tiering.ts). */
-  tier_up: 'i>',
+  /** (f): tier-1 code of f counted its calls to tier 2 (runtime/tiering.ts);
+   *  returns the calls to count before asking again (0: never). */
+  tier_up: 'i>i',
   new_struct: 'i>i',
   /** (bytes): open a new allocation window with room for that many bytes (may
    *  collect; the caller has published its frame). Used by the wasm string

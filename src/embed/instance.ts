@@ -650,6 +650,7 @@ function makeTiering(rt: Runtime, o: VmOptions, backend: Backend | null, events:
   const given = o.jitThreshold !== undefined;
   const callThreshold = given ? threshold : DEFAULT_CALL_THRESHOLD, loopThreshold = given ? threshold : DEFAULT_LOOP_THRESHOLD;
   const stopDue = rt.limits.metered ? () => rt.limits.stopDue() : null;
-  return new Tiering(names, backend, { mode, callThreshold, loopThreshold, threshold, events, filter, deoptStress, thread: compilesOnThread(o), stopDue },
+  const thread = compilesOnThread(o);
+  return new Tiering(names, backend, { mode, callThreshold, loopThreshold, threshold, events, filter, deoptStress, thread, payback: !given && !thread, stopDue },
     rt.codes.map(plainCode), rt.profiles, rt.counters);
 }

@@ -35,7 +35,11 @@
 // counts its own calls and, after N more, calls onHotCompiled: the function is
 // recompiled with the speculation. A small recursive function goes to tier 2 the same way,
 // after SELF_INLINE_AFTER times N calls, with or without a speculation: tier 2
-// inlines copies of it into itself. A failed guard deoptimizes (runtime.ts, deopt) and reports
+// inlines copies of it into itself. With the default thresholds and synchronous
+// compiles, the count is not enough: the tier-1 code must also have been
+// installed for TIER2_PAYBACK times as long as its own compile took, or the
+// countdown starts over (tier2Due: a compile that stops the program is paid
+// for only where the function keeps running). A failed guard deoptimizes (runtime.ts, deopt) and reports
 // here; after DEOPT_LIMIT deopts the tier-2 code is invalidated: tier-1 code is
 // installed again (table slot first, then the interpreter's entry: frames of the
 // old code still on the stack finish in it, every one of its speculations still
@@ -65,6 +69,19 @@ const MIN_BRANCH_SAMPLES = 100;
  *  that runs briefly never pays for it (binary-trees 6 makes about 4,500 calls
  *  of its recursive function), one that runs long pays it once (fib). */
 const SELF_INLINE_AFTER = 100;
+
+/** A tier-2 compile made on the program's thread stops it for several
+ *  milliseconds (fib: 7-10 ms cold, 2-3x its tier-1 compile). Tier 2 waits
+ *  until the tier-1 code has been installed this many times as long as its
+ *  own compile took, so that a program that ends sooner never pays for it
+ *  (fib 20: tier 1 ran its last 11,000 calls in 0.13 ms, and the tier-2
+ *  compile at the 10,000th made the run 1.4x the interpreter's). Short,
+ *  because a program that runs on pays the wait: fib's tier 1 is several
+ *  times slower than its self-inlined tier 2, and a wait of 3x took fib 38 from
+ *  311 to 342 ms (docs/architecture.md, "Tier 2 waits for its compile to
+ *  pay back"). Only under the default thresholds: a given --jit-threshold is
+ *  exact (the stress modes rely on it). */
+const TIER2_PAYBACK = 0.25;
 
 /** Back-edges per call, on average, below which a function's loops are short:
  *  the frame whose loop made it hot is not entered by OSR (onHotLoop). */
@@ -209,6 +226,9 @@ export interface TieringOptions {
   filter: RegExp | null;
   /** Queue compiles for the backend's compiler thread (where it has one). */
   thread: boolean;
+  /** Tier 2 also waits for its compile to pay back (TIER2_PAYBACK): the
+   *  default thresholds. */
+  payback?: boolean;
   /** Under limits (runtime/limits.ts, stopDue): whether the run stops at its
    *  next poll. Then no synchronous compile begins (see `stopping`). */
   stopDue?: (() => boolean) | null;
@@ -250,6 +270,12 @@ export class Tiering {
    *  and the sites that failed (never speculated on again). */
   private readonly deopts: Int32Array;
   private readonly optCompiles: Int32Array;
+  /** Per function: when its tier-1 code was installed (performance.now()), how
+   *  long that synchronous compile took (ms), and the calls its countdown to
+   *  tier 2 counts (tier2Due). */
+  private readonly compiledAt: Float64Array;
+  private readonly compileMs: Float64Array;
+  private readonly countdown: Int32Array;
   private readonly failedSites: Set<number>[];
 
   constructor(readonly names: readonly string[], private readonly backend: Backend | null, readonly opts: TieringOptions,
@@ -258,6 +284,9 @@ export class Tiering {
     this.state = new Uint8Array(names.length);
     this.deopts = new Int32Array(names.length);
     this.optCompiles = new Int32Array(names.length);
+    this.compiledAt = new Float64Array(names.length);
+    this.compileMs = new Float64Array(names.length);
+    this.countdown = new Int32Array(names.length);
     this.failedSites = names.map(() => new Set<number>());
     const on = backend !== null && opts.mode !== 'interp';
     this.threaded = on && opts.thread === true;
@@ -298,15 +327,25 @@ export class Tiering {
 
   /** Tier-1 code of f counted tierUpAfter calls of its own: compile tier 2,
    *  unless the profile no longer gives anything to speculate on (it grew
-   *  since: interpreted frames of f ran meanwhile). */
-  onHotCompiled(f: number): void {
-    if (this.state[f] !== FnState.COMPILED) return;
-    if (this.opts.thread && this.enqueue(f, null, this.threadDecides('opt', f))) return;
-    if (this.stopping()) return;
+   *  since: interpreted frames of f ran meanwhile), or it is too soon for the
+   *  compile to pay back (tier2Due). Returns the calls the tier-1 code counts
+   *  before it asks again (0: never). */
+  onHotCompiled(f: number): number {
+    if (this.state[f] !== FnState.COMPILED) return 0;
+    if (this.opts.thread && this.enqueue(f, null, this.threadDecides('opt', f))) return 0;
+    if (this.stopping()) return 0;
+    if (!this.tier2Due(f)) return this.countdown[f]!;
     const spec = this.speculation(f);
-    if (!this.gains(f, spec) && !this.backend!.selfInlines(f)) return;
+    if (!this.gains(f, spec) && !this.backend!.selfInlines(f)) return 0;
     const plan: CompilePlan = { spec, tierUpAfter: 0 };
     if (!this.enqueue(f, null, plan)) this.install(f, plan);
+    return 0;
+  }
+
+  /** Has f's tier-1 code been installed long enough for a tier-2 compile to
+   *  pay back (TIER2_PAYBACK)? Always, without the option or a measured compile. */
+  private tier2Due(f: number): boolean {
+    return !this.opts.payback || performance.now() - this.compiledAt[f]! >= TIER2_PAYBACK * this.compileMs[f]!;
   }
 
   /** Tier-2 code of f left for the interpreter at pc: count it, trace it, and
@@ -530,10 +569,16 @@ export class Tiering {
   /** Compile f as `plan` says and install it. A function that fails keeps the
    *  code it has, if any (a failed recompile is traced, and not tried again). */
   private install(f: number, plan: CompilePlan): void {
+    const start = performance.now();
     const reason = this.backend!.compile(f, plan);
     if (reason !== null && this.isCompiled(f)) { this.traceFailure(f, reason); return; }
     if (reason !== null) { this.fail(f, reason); return; }
     this.installed(f, plan.spec !== null);
+    if (plan.spec !== null) return;
+    const now = performance.now();
+    this.compiledAt[f] = now;
+    this.compileMs[f] = now - start;
+    this.countdown[f] = plan.tierUpAfter;
   }
 
   /** f's code was installed: tier 2 (`opt`) or tier 1. */

@@ -931,15 +931,16 @@ class WasmFnLowering implements StructuredSink<Label> {
     wb.i32Const(0); wb.load(W.I32_LOAD, 2, HOST_LIMIT_WORD * 4); wb.op(W.I32_GT_S);
   }
 
-  //   hot := hot - 1 ; if hot == 0 { tier_up(f) }   ;; once: then it goes negative
-  /** Tier 1's countdown to tier 2: the policy recompiles f (tiering.ts); this
-   *  call goes on in this code. */
+  //   hot := hot - 1 ; if hot == 0 { hot := tier_up(f) }   ;; 0: then it goes negative
+  /** Tier 1's countdown to tier 2: the policy recompiles f (tiering.ts), or
+   *  starts the countdown over (it returns the calls to count; 0 when it
+   *  will not ask again); this call goes on in this code. */
   private countTowardTier2(hot: Global): void {
     const wb = this.wb;
     const t = wb.local(ValType.I32);
     wb.globalGet(hot); wb.i32Const(1); wb.op(W.I32_SUB); wb.localTee(t); wb.globalSet(hot);
     wb.localGet(t); wb.op(W.I32_EQZ);
-    wb.if_(); wb.i32Const(this.fn.index); this.callHelper('tier_up'); wb.end();
+    wb.if_(); wb.i32Const(this.fn.index); this.callHelper('tier_up'); wb.globalSet(hot); wb.end();
     wb.freeLocal(t);
   }
 
