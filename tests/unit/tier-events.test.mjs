@@ -188,3 +188,28 @@ test("the listener's exception thrown while an OSR entry or a function compiles 
     }
   }
 });
+
+// Tier 2 waits for its compile to pay back (runtime/tiering.ts, TIER2_PAYBACK)
+// only under the default thresholds: fib 20's tier-1 code runs its last 11,000
+// calls in about 0.1 ms, far less than the wait (a quarter of its own compile,
+// a millisecond or more), so its self-inlining tier 2 (at the 10,000th call of
+// tier 1) is not compiled; a recursion that runs on (fib 30: tens of ms in tier
+// 1) gets it once the countdown, started over, finds the wait passed; and a
+// given threshold compiles it at its count, with no wait. (Timing decides the
+// first case: two of three runs must skip tier 2, against none without the wait.)
+const FIB = `
+fn fib(n: i32) -> i32 { if n < 2 { return n; } return fib(n - 1) + fib(n - 2); }
+fn main(args: [str]) { print(fib(parse_i32(args[0]))); }`;
+
+test('tier 2 waits for its compile to pay back under the default thresholds, not under a given one', { skip: !hasWasm }, () => {
+  const tier2 = (r) => r.events.filter((e) => e.kind === 'compiled' && e.fn === 'fib' && e.speculation !== null).length;
+  const short = [0, 1, 2].map(() => runWith(FIB, { args: ['20'], compile: 'sync', backend: 'wasm' }));
+  for (const r of short) assert.equal(r.stdout, '6765\n');
+  assert.ok(short.filter((r) => tier2(r) === 0).length >= 2, `tier-2 compiles of fib 20: ${short.map(tier2)}`);
+  const long = runWith(FIB, { args: ['30'], compile: 'sync', backend: 'wasm' });
+  assert.equal(long.stdout, '832040\n');
+  assert.equal(tier2(long), 1);
+  const exact = runWith(FIB, { args: ['20'], compile: 'sync', backend: 'wasm', jitThreshold: 25 });
+  assert.equal(exact.stdout, '6765\n');
+  assert.equal(tier2(exact), 1);
+});
