@@ -41,6 +41,7 @@ import { MAX_COMPILE_CHECKS, MAX_COMPILE_WORDS, type AdapterMode } from '../conf
 import { boundsChecksLeft } from './checks.js';
 import { genericI2c, genericC2i, GENERIC_ARITY, type GuestFn } from './generic-adapters.js';
 import { HostFault } from '../runtime/externs.js';
+import { nowMs } from '../runtime/clock.js';
 
 /** A signature shape: the kinds of the parameters and of the result. */
 export type Shape = { readonly params: readonly ValKind[]; readonly ret: ValKind | null };
@@ -332,9 +333,9 @@ export abstract class CompilingBackend<Code> implements Backend {
   private build(fn: BcFunction, osrPc: number | null, plan: CompilePlan): Code {
     const tooLarge = tooLargeToCompile(fn, this.rt.limits.metered);
     if (tooLarge !== null) throw new Error(tooLarge);
-    const t0 = performance.now();
+    const t0 = nowMs();
     const made = this.lower(fn, osrPc, plan);
-    return this.accept(fn, osrPc, plan, made, performance.now() - t0, null);
+    return this.accept(fn, osrPc, plan, made, nowMs() - t0, null);
   }
 
   /** The code of what was lowered (here, or on the compiler thread: `thread`),

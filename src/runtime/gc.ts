@@ -40,6 +40,7 @@
 // Marking uses an explicit stack (no host recursion, whatever the object graph).
 
 import { grown, ObjKind, HEADER_BYTES, MARK_BIT, LOGGED_BIT, BIG_BIT, FORWARDED_BIT, PRETENURED_BIT, BIG_ARRAY_ELEMENTS, KIND_MASK, MIN_BLOCK, blockSizeFor, freeBinOf, type Collector, type Heap } from './heap.js';
+import { nowMs } from './clock.js';
 
 /** A minor collection runs after this many bytes of allocation (the nursery),
  *  half the live set after the last full collection, within these bounds:
@@ -155,7 +156,7 @@ export class GarbageCollector implements Collector {
   private collecting = false;
 
   collect(reason: string, full = false): void {
-    const t0 = performance.now();
+    const t0 = nowMs();
     this.collecting = true;
     const heap = this.heap;
     heap.retireWindow();
@@ -177,7 +178,7 @@ export class GarbageCollector implements Collector {
     this.nursery = Math.min(this.policyNursery() + this.extraNursery(), NURSERY_WARMUP * 2 ** Math.min(20, this.count + 1));
     if (this.opts.verify) { verifyHeap(heap, this.roots, 'after collection'); this.verifyOldBits(); }
     heap.growCap = this.memoryCap();   // no memory slack past it (Memory.grow)
-    const pause = performance.now() - t0;
+    const pause = nowMs() - t0;
     this.collecting = false;
     this.count++;
     this.totalPauseMs += pause;

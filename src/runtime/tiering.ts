@@ -57,6 +57,7 @@
 
 import type { TierEventLog } from './tier-events.js';
 import { DeoptReason, DEOPT_REASONS, seenTargets, speculate, speculates, type Speculation } from './profile.js';
+import { nowMs } from './clock.js';
 
 /** Executions of a conditional jump, at least, before tier 2 compiles it one way
  *  (half the threshold when --jit-threshold is lower, a stress setting). */
@@ -270,7 +271,7 @@ export class Tiering {
    *  and the sites that failed (never speculated on again). */
   private readonly deopts: Int32Array;
   private readonly optCompiles: Int32Array;
-  /** Per function: when its tier-1 code was installed (performance.now()), how
+  /** Per function: when its tier-1 code was installed (nowMs(), clock.ts), how
    *  long that synchronous compile took (ms), and the calls its countdown to
    *  tier 2 counts (tier2Due). */
   private readonly compiledAt: Float64Array;
@@ -345,7 +346,7 @@ export class Tiering {
   /** Has f's tier-1 code been installed long enough for a tier-2 compile to
    *  pay back (TIER2_PAYBACK)? Always, without the option or a measured compile. */
   private tier2Due(f: number): boolean {
-    return !this.opts.payback || performance.now() - this.compiledAt[f]! >= TIER2_PAYBACK * this.compileMs[f]!;
+    return !this.opts.payback || nowMs() - this.compiledAt[f]! >= TIER2_PAYBACK * this.compileMs[f]!;
   }
 
   /** Tier-2 code of f left for the interpreter at pc: count it, trace it, and
@@ -569,13 +570,13 @@ export class Tiering {
   /** Compile f as `plan` says and install it. A function that fails keeps the
    *  code it has, if any (a failed recompile is traced, and not tried again). */
   private install(f: number, plan: CompilePlan): void {
-    const start = performance.now();
+    const start = nowMs();
     const reason = this.backend!.compile(f, plan);
     if (reason !== null && this.isCompiled(f)) { this.traceFailure(f, reason); return; }
     if (reason !== null) { this.fail(f, reason); return; }
     this.installed(f, plan.spec !== null);
     if (plan.spec !== null) return;
-    const now = performance.now();
+    const now = nowMs();
     this.compiledAt[f] = now;
     this.compileMs[f] = now - start;
     this.countdown[f] = plan.tierUpAfter;
