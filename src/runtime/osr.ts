@@ -24,6 +24,7 @@
 
 import type { Runtime } from './runtime.js';
 import { OSR_BUDGET_WORD } from './runtime.js';
+import { nowMs } from './clock.js';
 import type { OsrEntry } from './tiering.js';
 
 /** Back-edges before the first exit: few, so that a loop whose iterations are
@@ -38,7 +39,7 @@ const EXIT_MS = 1;
  *  what the entry returned. */
 export function enterOsr(rt: Runtime, entry: OsrEntry, fp: number, pc: number): number {
   const stress = rt.osrExitStress;
-  const start = performance.now();
+  const start = nowMs();
   let budget = stress ? 1 : FIRST_BUDGET, last = start;
   for (;;) {
     rt.mem.i32[OSR_BUDGET_WORD] = budget;
@@ -48,7 +49,7 @@ export function enterOsr(rt: Runtime, entry: OsrEntry, fp: number, pc: number): 
     pc = -1 - left;
     rt.osrExits++;
     if (stress) continue;
-    const now = performance.now(), since = now - last, aim = EXIT_MS + (now - start) / 32;
+    const now = nowMs(), since = now - last, aim = EXIT_MS + (now - start) / 32;
     last = now;
     if (since < aim / 2) budget = Math.min(budget * 2, MAX_BUDGET);
     else if (since > aim * 2 && budget > 1) budget >>= 1;

@@ -105,3 +105,24 @@ test('--print-code of a function never compiled says so, with a backend chosen b
   assert.equal(p.run(), 0);
   assert.equal(err, "tiervm: --print-code=main: nothing printed: 'main' was never compiled (not hot enough; try --tier=jit)\n");
 });
+
+// The global `performance` costs node about 1 ms at its first use (it loads
+// perf_hooks); the runtime's own clock (runtime/clock.ts) does not, so a run
+// that compiles, enters OSR code and collects pays nothing for its timing.
+// (A fresh process: the test runner itself may have loaded it.)
+test('a run that compiles, enters OSR code and collects does not make node load perf_hooks', () => {
+  const script = `
+    import { load } from ${JSON.stringify(path.join(DIST, 'vm.js'))};
+    const before = new Set(process.moduleLoadList);
+    const src = 'struct N { next: N }\\nfn f(i: i32) -> i32 { return i * 2; }\\n' +
+      'fn main() { var n: N = null; var s = 0; for i in 0..200000 { n = new N { next: n }; if i % 1000 == 0 { n = null; } s = s + f(i); } print(s); }\\n';
+    let out = '';
+    for (const tier of ['interp', 'auto', 'jit']) load('p.tier', src, { tier, stdout: (t) => { out += t; } }).program.run();
+    const added = process.moduleLoadList.filter((m) => !before.has(m) && /perf/.test(m));
+    console.log(JSON.stringify({ out, added }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const { out, added } = JSON.parse(r.stdout);
+  assert.equal(out, '1345094336\n'.repeat(3));
+  assert.deepEqual(added, []);
+});
