@@ -33,7 +33,8 @@ Options:
   --stack-size=KB      frame stack size in KiB, ${LIMITS.stackSizeKB.min}..${LIMITS.stackSizeKB.max} (default ${DEFAULTS.stackSizeKB})
   --jit-threshold=N    calls or loop iterations before a function is compiled, 1..2^30
                        (default: ${DEFAULT_CALL_THRESHOLD} calls, ${DEFAULT_LOOP_THRESHOLD} loop iterations, and ${DEFAULTS.jitThreshold} calls
-                       of compiled code before tier 2; 1 = compile and enter loops at every chance)
+                       of compiled code before tier 2, which also waits a quarter of the
+                       function's compile time; 1 = compile and enter loops at every chance)
   --max-steps=N        fuel: stop with 'runtime error: out of fuel' when the program
                        would take more than N steps, 1..2^53-1 (a step is a call of a
                        guest function or a jump back to the top of a loop; the same

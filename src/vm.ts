@@ -83,7 +83,9 @@ export interface VmOptions {
   gcStats?: boolean;
   /** Calls or loop back-edges before compiling, and calls of compiled code
    *  before tier 2 (1: at every chance). Default: 25 calls, 50 back-edges and
-   *  100 calls (runtime/tiering.ts, DEFAULT_CALL_THRESHOLD). */
+   *  100 calls, tier 2 also waiting until the tier-1 code has been installed a
+   *  quarter as long as its compile took (runtime/tiering.ts,
+   *  DEFAULT_CALL_THRESHOLD, TIER2_PAYBACK); a given N is exact. */
   jitThreshold?: number;
   /** Write one line per compile, install, adapter and OSR entry to stderr, and
    *  the calls between tiers when a run ends (the text of the tier events). */
