@@ -21,18 +21,6 @@ const BUNDLE = path.join(DIST, 'tiervm.cjs');
 /** The bundle's first line names its build; the code cache is made per build. */
 const BUILD_LINE = /^\/\/ tiervm bundle ([0-9a-f]+)\n/;
 
-/** The V8 flags the command line runs with (src/cli.ts, preferOptimizedWasm).
- *  Set before the bundle is compiled: V8 takes a code cache only under the flags
- *  it was made with, and the build makes it with these. */
-function setFlags() {
-  try {
-    const v8 = require('node:v8');
-    v8.setFlagsFromString('--no-liftoff');
-    v8.setFlagsFromString('--no-wasm-lazy-compilation');
-    v8.setFlagsFromString('--experimental-wasm-branch-hinting');
-  } catch { /* not V8: no cache either */ }
-}
-
 /** The code cache file of the bundle whose source is `source` (null: the
  *  bundle has no build line). */
 function cacheFileOf(source) {
@@ -52,7 +40,10 @@ function loadBundle() {
   const cacheFile = cacheFileOf(source);
   let cachedData;
   try { if (cacheFile !== null) cachedData = fs.readFileSync(cacheFile); } catch { /* none: compile */ }
-  setFlags();
+  // V8 takes a code cache only under the flags it was made with: node's own,
+  // here as at the build. The command line sets its V8 flags later, when it
+  // first builds a wasm backend (src/cli.ts, V8_FLAGS): a run that compiles
+  // nothing never loads node's v8 module.
   const vm = require('node:vm');
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const script = new vm.Script(wrapped, { filename: BUNDLE, cachedData });

@@ -88,7 +88,8 @@ async function makeCache() {
   writeFileSync(empty, 'fn main() {}\n');
   const runs = WARM_UP.map((args) => [...args, empty]);
   for (const args of runs) {
-    const status = await loaded.exports.main(args);
+    // No V8 flags: the command loads the bundle under node's own (src/cli.ts, main).
+    const status = await loaded.exports.main(args, 'warm-up', { v8Flags: false });
     if (status !== 0) throw new Error(`scripts/bundle.mjs: warming up with ${args.join(' ')} failed (status ${status})`);
   }
   rmSync(dirname(empty), { recursive: true });

@@ -9,7 +9,6 @@
 
 import { openSync, readSync, closeSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
-import { setFlagsFromString } from 'node:v8';
 import { load, DEFAULTS, type VmOptions } from './vm.js';
 import { TIERS, LIMITS, ADAPTER_MODES, WASM_HOST, type AdapterMode, rangeProblem, memoryProblem, deadlineProblem, type Limited, type Tier } from './config.js';
 import { DEFAULT_CALL_THRESHOLD, DEFAULT_LOOP_THRESHOLD } from './runtime/tiering.js';
@@ -216,22 +215,43 @@ function parseOption(a: string, p: Parsed): void {
  *  And to read the branch hints compiled code carries (the slow path of a fuel
  *  step is hinted as rarely taken, so V8 lays it out of line and keeps the
  *  loop's values in registers: runtime/limits.ts; node 20 reads them only under
- *  this flag). (Embedders decide for their own process; bin/tiervm.js sets the
- *  same flags before it loads the bundle, whose code cache was made under them.) */
+ *  this flag). (Embedders decide for their own process.) The flags are set
+ *  before the first wasm backend is built (main, WASM_HOST.prepare). */
 export const V8_FLAGS = ['--no-liftoff', '--no-wasm-lazy-compilation', '--experimental-wasm-branch-hinting'];
 
 function preferOptimizedWasm(): void {
+  const v8 = nodeV8();
   let set = 0;
   for (const flag of V8_FLAGS) {
-    try { setFlagsFromString(flag); set++; } catch { /* not V8, or flag unknown: nothing to do */ }
+    try { v8?.setFlagsFromString(flag); set++; } catch { /* not V8, or flag unknown: nothing to do */ }
   }
-  WASM_HOST.optimizesAtOnce = set === V8_FLAGS.length;
+  WASM_HOST.optimizesAtOnce = v8 !== null && set === V8_FLAGS.length;
+}
+
+/** Node's `v8` module, loaded when first needed: loading it (with the heap
+ *  utilities and streams it requires) costs about 2.5 ms, which a run that
+ *  compiles nothing need not pay. Through process.getBuiltinModule (node
+ *  20.16 and later), or the bundle's `require` (bin/tiervm.js runs the bundle
+ *  as CommonJS); null where neither is there. */
+function nodeV8(): { setFlagsFromString(flag: string): void } | null {
+  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  try {
+    const v8 = p?.getBuiltinModule?.('node:v8') ?? (typeof require === 'function' ? require('node:v8') : null);
+    return v8 as { setFlagsFromString(flag: string): void } | null;
+  } catch {
+    return null;
+  }
 }
 
 /** Runs the command line `argv`; `version` is the package's (bin/tiervm.js reads
- *  it from package.json). Returns the exit status. */
-export async function main(argv: string[], version = 'unknown'): Promise<number> {
-  preferOptimizedWasm();
+ *  it from package.json). Returns the exit status. `v8Flags: false` leaves
+ *  V8's flags as they are (the build's warm-up of the code cache). */
+export async function main(argv: string[], version = 'unknown', opts: { v8Flags?: boolean } = {}): Promise<number> {
+  // V8's flags are set when the first wasm backend is built (config.ts,
+  // WASM_HOST.prepare), not here: most short runs compile nothing. The build's
+  // warm-up (scripts/bundle.mjs) sets none, so that the code cache it makes is
+  // taken by a command whose flags are still node's own when it loads the bundle.
+  if (opts.v8Flags !== false) WASM_HOST.prepare = preferOptimizedWasm;
   try {
     return await command(argv, version);
   } catch (e) {

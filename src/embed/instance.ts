@@ -47,7 +47,7 @@ import { interpreterFor } from '../interp/interpreter.js';
 import type { CompilingBackend } from '../jit/backend.js';
 import { WasmBackend, hostCanCompileWasm } from '../jit/wasm/backend.js';
 import { JsBackend, hostCanCompileJs } from '../jit/js/backend.js';
-import { DEFAULTS, HOST_STACK, MAX_HOST_ENTRY_DEPTH, FUEL_POLL_STEPS, WASM_HOST, defaultMaxHeapMB } from '../config.js';
+import { DEFAULTS, HOST_STACK, MAX_HOST_ENTRY_DEPTH, FUEL_POLL_STEPS, WASM_HOST, defaultMaxHeapMB, prepareWasmHost } from '../config.js';
 import type { VmOptions } from '../vm.js';
 import type { HostIo } from './io.js';
 import { TierRuntimeError, attachTrace } from './errors.js';
@@ -544,20 +544,23 @@ function chooseBackend(rt: Runtime, o: VmOptions, events: TierEventLog | null, s
   const opts = {
     events, printCode: o.printCode ?? o.printWasm ?? null, print: stderr, inline: o.inline ?? DEFAULTS.inline,
     adapters: o.adapters ?? DEFAULTS.adapters,
-    osrExits: !WASM_HOST.optimizesAtOnce || (o.osrExitStress ?? DEFAULTS.osrExitStress),
     maxCodeSize: o.maxCodeKB === undefined ? Infinity : o.maxCodeKB * 1024,
   };
   const want = o.backend ?? null;
   if (want !== 'js' && rt.mem.wasm && hostCanCompileWasm()) {
     say('wasm', want === 'wasm' ? 'forced' : 'WebAssembly on this host');
-    return new LazyBackend('wasm', () => new WasmBackend(rt, opts));
+    // The host is prepared first: whether V8 optimizes at once decides osrExits.
+    return new LazyBackend('wasm', () => {
+      prepareWasmHost();
+      return new WasmBackend(rt, { ...opts, osrExits: !WASM_HOST.optimizesAtOnce || (o.osrExitStress ?? DEFAULTS.osrExitStress) });
+    });
   }
   if (want !== 'wasm' && hostCanCompileJs()) {
     // The js backend has no tier 2: tier opt compiles tier 1 there, deopt stress
     // has no guards, and the trace says so (forced or for want of wasm alike).
     const noTier2 = mode === 'opt' || o.deoptStress ? '; no tier 2 on js: tier opt compiles tier 1, deopt stress has no guards' : '';
     say('js', `${want === 'js' ? 'forced' : 'no WebAssembly on this host'}${noTier2}`);
-    return new LazyBackend('js', () => new JsBackend(rt, opts));
+    return new LazyBackend('js', () => new JsBackend(rt, { ...opts, osrExits: false }));   // (its OSR entries have their own exit)
   }
   say('none', want === null ? 'no backend on this host' : `no ${want} backend on this host`);
   return null;
