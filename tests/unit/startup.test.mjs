@@ -126,3 +126,22 @@ test('a run that compiles, enters OSR code and collects does not make node load 
   assert.equal(out, '1345094336\n'.repeat(3));
   assert.deepEqual(added, []);
 });
+
+// Loading node's v8 module costs about 2.5 ms (it requires the heap utilities
+// and the streams); the command line needs it only to set V8's flags, which it
+// does when it first builds a wasm backend (src/cli.ts, WASM_HOST.prepare).
+test('the command line loads node\'s v8 module only when it compiles', { skip: !hasWasm }, () => {
+  const preload = path.join(TMP, 'modules.cjs');
+  fs.writeFileSync(preload, `const fs = require('fs'); const before = new Set(process.moduleLoadList);
+process.on('exit', () => fs.writeSync(2, JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m))) + '\\n'));\n`);
+  const empty = path.join(TMP, 'empty.tier');
+  fs.writeFileSync(empty, 'fn main() {}\n');
+  const loaded = (...args) => {
+    const r = spawnSync(process.execPath, ['-r', preload, BIN, 'run', ...args, empty], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stderr.trim().split('\n').pop());
+  };
+  assert.ok(!loaded('--tier=interp').includes('NativeModule v8'));
+  assert.ok(!loaded('--tier=auto').includes('NativeModule v8'));
+  assert.ok(loaded('--tier=jit').includes('NativeModule v8'));
+});
