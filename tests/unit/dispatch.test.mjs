@@ -35,6 +35,11 @@ function run(src, opts = {}) {
 
 const result = (r) => ({ code: r.code, stdout: r.stdout, stderr: r.stderr });
 
+/** The default thresholds given, so that tier 2 comes by the count alone: with
+ *  none given it also waits for its compile to pay back (runtime/tiering.ts,
+ *  TIER2_PAYBACK), which a run this short may end before. */
+const COUNTED = { jitThreshold: 100 };
+
 test('a CALLV profile keeps four targets in the order first seen, then is megamorphic', () => {
   const profile = new Int32Array(10);
   const pc = 3;
@@ -121,7 +126,7 @@ wasmTest('tier 2 runs the targets a call through a value saw inline, with their 
   const ref = run(SRC, { tier: 'interp', args: ['300'] });
   assert.match(ref.stdout, /^\d+\n\d+\n$/);
   assert.match(ref.stderr, TRAP);
-  const r = run(SRC, { args: ['300'], printCode: 'round' });
+  const r = run(SRC, { args: ['300'], printCode: 'round', ...COUNTED });
   assert.deepEqual(result(r), result(ref));
   const t2 = r.events.filter((e) => e.fn === 'round' && e.speculation !== null);
   assert.equal(t2.length, 1, 'round reaches tier 2');
@@ -159,14 +164,14 @@ wasmTest('a dispatch gives the interpreter\'s results in every mode, under GC st
 wasmTest('fuel runs out at the interpreter\'s step in dispatched bodies', () => {
   const full = run(SRC, { tier: 'interp', args: ['300'], maxSteps: 1e12 });
   const total = full.steps;
-  const t2 = run(SRC, { args: ['300'], maxSteps: 1e12 });
+  const t2 = run(SRC, { args: ['300'], maxSteps: 1e12, ...COUNTED });
   assert.equal(t2.steps, total);
   assert.ok(t2.events.some((e) => e.fn === 'round' && /dispatched/.test(e.speculation ?? '')), 'round reaches tier 2 metered');
   // Past the tier-2 compile (round's 200th call, about 12,000 calls of the
   // targets), in the middle of the run and near its end.
   for (const maxSteps of [Math.floor(total / 2), Math.floor(total / 2) + 1, Math.floor(total / 2) + 7, total - 3, total - 1]) {
     const a = run(SRC, { tier: 'interp', args: ['300'], maxSteps });
-    const b = run(SRC, { args: ['300'], maxSteps });
+    const b = run(SRC, { args: ['300'], maxSteps, ...COUNTED });
     assert.deepEqual(result(b), result(a), `maxSteps ${maxSteps}`);
     assert.equal(b.steps, a.steps, `maxSteps ${maxSteps}`);
   }
@@ -187,12 +192,12 @@ fn main() {
   for i in 0..3000 { s = (s + apply(fs[i % 5], i)) % 10007; }
   print(s);
 }`;
-  const r = run(src, { inline: false });
+  const r = run(src, { inline: false, ...COUNTED });
   assert.deepEqual(result(r), result(run(src, { tier: 'interp' })));
   assert.ok(r.events.some((e) => e.fn === 'apply'), 'apply is compiled');
   assert.ok(!r.events.some((e) => /dispatched/.test(e.speculation ?? '')), 'and not dispatched');
   const four = src.replace('fs[i % 5]', 'fs[i % 4]');
-  const r4 = run(four, { inline: false });
+  const r4 = run(four, { inline: false, ...COUNTED });
   assert.deepEqual(result(r4), result(run(four, { tier: 'interp' })));
   assert.ok(r4.events.some((e) => e.fn === 'apply' && /1 dispatched call/.test(e.speculation ?? '')), 'four targets are dispatched');
 });
