@@ -17,7 +17,10 @@
 //   - the cache is made by a child node started like the command (no flags) that
 //     loaded the bundle through bin/tiervm.js, so the V8 version and flags it
 //     records are the ones the command has (V8 rejects a cache made under other
-//     flags; the command then compiles the bundle, slower but correct).
+//     flags; the command then compiles the bundle, slower but correct); its
+//     warm-up sets no V8 flags either (main's `v8Flags: false`): the command
+//     sets them only when it first builds a wasm backend, after the bundle is
+//     compiled (src/cli.ts).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
