@@ -37,9 +37,10 @@
 // after SELF_INLINE_AFTER times N calls, with or without a speculation: tier 2
 // inlines copies of it into itself. With the default thresholds and synchronous
 // compiles, the count is not enough: the tier-1 code must also have been
-// installed for TIER2_PAYBACK times as long as its own compile took, or the
-// countdown starts over (tier2Due: a compile that stops the program is paid
-// for only where the function keeps running). A failed guard deoptimizes (runtime.ts, deopt) and reports
+// installed for TIER2_PAYBACK times as long as its own compile took, or it
+// counts again, as many calls as it makes in the time left at its rate so far
+// (tier2Wait, recheckAfter: a compile that stops the program is paid for only
+// where the function keeps running). A failed guard deoptimizes (runtime.ts, deopt) and reports
 // here; after DEOPT_LIMIT deopts the tier-2 code is invalidated: tier-1 code is
 // installed again (table slot first, then the interpreter's entry: frames of the
 // old code still on the stack finish in it, every one of its speculations still
@@ -83,6 +84,10 @@ const SELF_INLINE_AFTER = 100;
  *  pay back"). Only under the default thresholds: a given --jit-threshold is
  *  exact (the stress modes rely on it). */
 const TIER2_PAYBACK = 0.25;
+
+/** The most calls one countdown of the tier-2 wait counts (recheckAfter): it
+ *  lives in an i32 of the compiled code. */
+const MAX_RECHECK_CALLS = 1 << 30;
 
 /** Back-edges per call, on average, below which a function's loops are short:
  *  the frame whose loop made it hot is not entered by OSR (onHotLoop). */
@@ -272,11 +277,14 @@ export class Tiering {
   private readonly deopts: Int32Array;
   private readonly optCompiles: Int32Array;
   /** Per function: when its tier-1 code was installed (nowMs(), clock.ts), how
-   *  long that synchronous compile took (ms), and the calls its countdown to
-   *  tier 2 counts (tier2Due). */
+   *  long that synchronous compile took (ms), the calls its countdown to tier 2
+   *  counts first (the plan's) and now, and the calls it has counted since the
+   *  install (tier2Wait, recheckAfter). */
   private readonly compiledAt: Float64Array;
   private readonly compileMs: Float64Array;
+  private readonly firstCountdown: Int32Array;
   private readonly countdown: Int32Array;
+  private readonly counted: Float64Array;
   private readonly failedSites: Set<number>[];
 
   constructor(readonly names: readonly string[], private readonly backend: Backend | null, readonly opts: TieringOptions,
@@ -287,7 +295,9 @@ export class Tiering {
     this.optCompiles = new Int32Array(names.length);
     this.compiledAt = new Float64Array(names.length);
     this.compileMs = new Float64Array(names.length);
+    this.firstCountdown = new Int32Array(names.length);
     this.countdown = new Int32Array(names.length);
+    this.counted = new Float64Array(names.length);
     this.failedSites = names.map(() => new Set<number>());
     const on = backend !== null && opts.mode !== 'interp';
     this.threaded = on && opts.thread === true;
@@ -329,13 +339,15 @@ export class Tiering {
   /** Tier-1 code of f counted tierUpAfter calls of its own: compile tier 2,
    *  unless the profile no longer gives anything to speculate on (it grew
    *  since: interpreted frames of f ran meanwhile), or it is too soon for the
-   *  compile to pay back (tier2Due). Returns the calls the tier-1 code counts
+   *  compile to pay back (tier2Wait). Returns the calls the tier-1 code counts
    *  before it asks again (0: never). */
   onHotCompiled(f: number): number {
     if (this.state[f] !== FnState.COMPILED) return 0;
     if (this.opts.thread && this.enqueue(f, null, this.threadDecides('opt', f))) return 0;
     if (this.stopping()) return 0;
-    if (!this.tier2Due(f)) return this.countdown[f]!;
+    this.counted[f]! += this.countdown[f]!;
+    const wait = this.tier2Wait(f);
+    if (wait > 0) return (this.countdown[f] = this.recheckAfter(f, wait));
     const spec = this.speculation(f);
     if (!this.gains(f, spec) && !this.backend!.selfInlines(f)) return 0;
     const plan: CompilePlan = { spec, tierUpAfter: 0 };
@@ -343,10 +355,26 @@ export class Tiering {
     return 0;
   }
 
-  /** Has f's tier-1 code been installed long enough for a tier-2 compile to
-   *  pay back (TIER2_PAYBACK)? Always, without the option or a measured compile. */
-  private tier2Due(f: number): boolean {
-    return !this.opts.payback || nowMs() - this.compiledAt[f]! >= TIER2_PAYBACK * this.compileMs[f]!;
+  /** How much longer (ms) f's tier-1 code must stay installed before a tier-2
+   *  compile can pay back (TIER2_PAYBACK); 0 or less: now. Never a wait without
+   *  the option or a measured compile. */
+  private tier2Wait(f: number): number {
+    if (!this.opts.payback) return 0;
+    return TIER2_PAYBACK * this.compileMs[f]! - (nowMs() - this.compiledAt[f]!);
+  }
+
+  /** The calls f's tier-1 code counts before it asks again, `wait` ms before
+   *  tier 2 is due: as many as it makes in that time at the rate it has called
+   *  so far, so that it asks about once more instead of every countdown (each
+   *  ask leaves compiled code for the policy and reads the clock). At least the
+   *  plan's countdown; at most as many as it has counted since the install, so
+   *  a burst of calls after a quiet spell cannot put tier 2 off by more than
+   *  the time all of them took. */
+  private recheckAfter(f: number, wait: number): number {
+    const counted = this.counted[f]!;
+    const perMs = counted / Math.max(TIER2_PAYBACK * this.compileMs[f]! - wait, 1e-3);
+    const first = this.firstCountdown[f]!;
+    return Math.max(first, Math.min(Math.ceil(perMs * wait), counted, MAX_RECHECK_CALLS));
   }
 
   /** Tier-2 code of f left for the interpreter at pc: count it, trace it, and
@@ -579,7 +607,9 @@ export class Tiering {
     const now = nowMs();
     this.compiledAt[f] = now;
     this.compileMs[f] = now - start;
+    this.firstCountdown[f] = plan.tierUpAfter;
     this.countdown[f] = plan.tierUpAfter;
+    this.counted[f] = 0;
   }
 
   /** f's code was installed: tier 2 (`opt`) or tier 1. */

@@ -3,6 +3,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { load, formatTierEvent } from '../../dist/vm.js';
+import { Tiering } from '../../dist/runtime/tiering.js';
 import { PINGPONG, PINGPONG_OUTPUT } from './mixed.mjs';
 import { hasWasm, hasEval } from './host-caps.mjs';
 
@@ -213,4 +214,33 @@ test('tier 2 waits for its compile to pay back under the default thresholds, not
   const exact = runWith(FIB, { args: ['20'], compile: 'sync', backend: 'wasm', jitThreshold: 25 });
   assert.equal(exact.stdout, '6765\n');
   assert.equal(whole(exact).filter((e) => e.speculation !== null).length, 1);
+});
+
+// While tier 2 waits, the tier-1 code asks the policy again after as many calls
+// as it makes in the time left at its rate so far, at least the first countdown
+// and at most as many as it has counted since the install (recheckAfter), so it
+// asks a few times, not once per countdown. fib 30 here asked 34-37 times with
+// a plain countdown of 10,000 calls, and asks 8-9 times (the countdowns double
+// while the time left is longer than the time gone, then follow the rate,
+// which rises as the run goes on). Each ask leaves compiled code for the policy
+// and reads the clock.
+test('the tier-2 wait asks again a few times, at growing countdowns', { skip: !hasWasm }, () => {
+  const proto = Tiering.prototype;
+  const original = proto.onHotCompiled;
+  const returned = [];
+  proto.onHotCompiled = function (f) { const r = original.call(this, f); returned.push(r); return r; };
+  try {
+    const r = runWith(FIB, { args: ['30'], compile: 'sync', backend: 'wasm' });
+    assert.equal(r.stdout, '832040\n');
+  } finally {
+    proto.onHotCompiled = original;
+  }
+  const first = 10000; // fib's countdown: SELF_INLINE_AFTER times the tier-2 N
+  assert.equal(returned.at(-1), 0, 'the last ask compiles tier 2');
+  let counted = first;
+  for (const n of returned.slice(0, -1)) {
+    assert.ok(n >= first && n <= Math.max(first, counted), `countdown ${n} after ${counted} calls`);
+    counted += n;
+  }
+  assert.ok(returned.length <= 16, `${returned.length} asks in ${counted} calls: ${returned}`);
 });
