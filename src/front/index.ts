@@ -1,7 +1,10 @@
 // The front end's one entry point: source text -> checked program or diagnostics.
 //
 // What must stay true: lexical and syntax errors are all reported and then type
-// checking is skipped (so no error is reported as a consequence of another); a
+// checking is skipped (so no error is reported as a consequence of another),
+// unless every one of them is a value error (a literal out of range, a bad
+// escape in a string: the token keeps its kind, the value stands as 0 or
+// nothing, so nothing can follow from it); a
 // checked program is returned only when there are no errors; `formatted` holds the
 // first MAX_REPORTED_ERRORS diagnostics in source order, each in the contract's
 // three-line format (and a hint line when there is one), then one summary line:
@@ -44,12 +47,13 @@ export function compileFront(file: string, source: string): FrontResult {
     { items: parsed.diagnostics, count: parsed.errorCount },
   ];
   // Type checking only a program without syntax errors: see the file comment.
-  const checked = lexed.errorCount + parsed.errorCount === 0 ? check(parsed.program, parsed.parenStarts) : null;
+  const structural = lexed.errorCount - lexed.valueErrorCount + parsed.errorCount - parsed.valueErrorCount;
+  const checked = structural === 0 ? check(parsed.program, parsed.parenStarts) : null;
   if (checked) stages.push({ items: checked.diagnostics, count: checked.errorCount });
   const { shown, omitted } = firstDiagnostics(stages);
   const each = formatEach(file, source, shown);
   return {
-    checked: checked?.checked ?? null,
+    checked: lexed.errorCount + parsed.errorCount === 0 ? checked?.checked ?? null : null,
     diagnostics: shown,
     errorCount: shown.length + omitted,
     formatted: each.join('') + summaryLine(shown.length, omitted),

@@ -48,6 +48,9 @@ export interface LexResult {
   diagnostics: Diagnostic[];
   /** How many lexical errors there are in all. */
   errorCount: number;
+  /** How many of them are value errors (valueError): tokens whose kind and
+   *  extent are sure, so that type checking can go on. */
+  valueErrorCount: number;
 }
 
 export const KEYWORDS: ReadonlySet<string> = new Set([
@@ -101,6 +104,8 @@ class Lexer {
   private errorAt = -1;
   /** An unterminated string or block comment reached the end of the source. */
   cutShort = false;
+  /** How many of the errors are value errors (valueError). */
+  valueErrors = 0;
   private readonly lineStarts: number[] = [0];
 
   constructor(readonly src: string) {
@@ -115,6 +120,15 @@ class Lexer {
       if (this.lineStarts[mid]! <= offset) lo = mid; else hi = mid - 1;
     }
     return lo;
+  }
+
+  /** An error in a token's value only (a literal out of range, a bad escape
+   *  in a string): the token keeps its kind and extent (a literal stands as
+   *  0, an escape as nothing), so nothing can follow from it, and type
+   *  checking still runs (front/index.ts). */
+  valueError(offset: number, message: string): void {
+    this.valueErrors++;
+    this.error(offset, message);
   }
 
   error(offset: number, message: string): void {
@@ -138,7 +152,7 @@ export function lex(source: string): LexResult {
   const lx = new Lexer(source);
   while (skipTrivia(lx)) lexToken(lx);
   lx.push('eof', lx.pos, lx.cutShort ? { cutShort: true } : undefined);
-  return { tokens: lx.tokens, diagnostics: lx.diagnostics.items(), errorCount: lx.diagnostics.count };
+  return { tokens: lx.tokens, diagnostics: lx.diagnostics.items(), errorCount: lx.diagnostics.count, valueErrorCount: lx.valueErrors };
 }
 
 /** Skips whitespace and comments; false at the end of the source. */
@@ -234,7 +248,7 @@ function lexHex(lx: Lexer): void {
   }
   let value = digits === '' ? 0 : parseInt(digits, 16);
   if (value > MAX_HEX_LITERAL) {
-    lx.error(start, `integer literal ${clip(lx.src.slice(start, lx.pos))} is too large`);
+    lx.valueError(start, `integer literal ${clip(lx.src.slice(start, lx.pos))} is too large`);
     value = 0;
   }
   lx.push('int', start, { num: value | 0, hex: true });
@@ -313,7 +327,7 @@ function lexEscape(lx: Lexer): string {
   }
   if (c === 'u') return lexUnicodeEscape(lx);
   lx.pos += c === undefined || c === '\n' ? 1 : 2;
-  lx.error(start, c === undefined || c === '\n' ? 'invalid escape' : `invalid escape '\\${c}'`);
+  lx.valueError(start, c === undefined || c === '\n' ? 'invalid escape' : `invalid escape '\\${c}'`);
   return '';
 }
 
@@ -322,20 +336,20 @@ function lexUnicodeEscape(lx: Lexer): string {
   const start = lx.pos;
   lx.pos += 2;
   if (lx.peekChar() !== '{') {
-    lx.error(start, "invalid escape: expected '{' after '\\u'");
+    lx.valueError(start, "invalid escape: expected '{' after '\\u'");
     return '';
   }
   lx.pos++;
   let digits = '';
   while (isHexDigit(lx.peekChar())) digits += lx.src[lx.pos++];
   if (digits === '' || lx.peekChar() !== '}') {
-    lx.error(start, "invalid escape: expected hexadecimal digits and '}' in '\\u{...}'");
+    lx.valueError(start, "invalid escape: expected hexadecimal digits and '}' in '\\u{...}'");
     return '';
   }
   lx.pos++;
   const cp = parseInt(digits, 16);
   if (cp > MAX_CODE_POINT) {
-    lx.error(start, `invalid code point 0x${digits.replace(/^0+(?=.)/, '').toUpperCase()} in escape`);
+    lx.valueError(start, `invalid code point 0x${digits.replace(/^0+(?=.)/, '').toUpperCase()} in escape`);
     return '';
   }
   return String.fromCodePoint(cp);

@@ -36,6 +36,9 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
   /** How many syntax errors there are in all. */
   errorCount: number;
+  /** How many of them are value errors: decimal literals out of range, which
+   *  stand as 0, so type checking still runs (front/index.ts). */
+  valueErrorCount: number;
   /** The `(` of every parenthesised expression (outermost wins). */
   parenStarts: WeakMap<Expr, Pos>;
 }
@@ -106,7 +109,7 @@ export function parse(file: string, tokens: Token[], earlier: readonly Diagnosti
     p.report(p.peek(), HOST_STACK_MESSAGE);
   }
   const program = { file, decls };
-  return { program, diagnostics: p.diagnostics.items(), errorCount: p.diagnostics.count, parenStarts: p.parenStarts };
+  return { program, diagnostics: p.diagnostics.items(), errorCount: p.diagnostics.count, valueErrorCount: p.valueErrors, parenStarts: p.parenStarts };
 }
 
 /** Per-parse state: the token cursor, brace depth, nesting and what has been reported. */
@@ -119,6 +122,8 @@ class Parser {
   readonly diagnostics = new DiagnosticList();
   readonly parenStarts = new WeakMap<Expr, Pos>();
   private readonly reported = new Set<string>();
+  /** How many of the errors reported are value errors (checkedIntValue). */
+  valueErrors = 0;
 
   constructor(private readonly tokens: Token[], earlier: readonly Diagnostic[], private readonly maxNesting: number) {
     for (const d of earlier) this.reported.add(`${d.line}:${d.col}`);
@@ -166,11 +171,13 @@ class Parser {
     return this.next();
   }
 
-  report(at: Pos, message: string): void {
+  /** Reports an error at `at`, unless one is there already; true if it did. */
+  report(at: Pos, message: string): boolean {
     const key = `${at.line}:${at.col}`;
-    if (this.reported.has(key) || this.lexerRejected(at)) return;
+    if (this.reported.has(key) || this.lexerRejected(at)) return false;
     this.reported.add(key);
     this.diagnostics.add(at.line, at.col, message);
+    return true;
   }
 
   /** Did the lexer report an error at the token starting at `at`? (Binary search:
@@ -617,7 +624,7 @@ function parsePrimary(p: Parser): Expr {
 /** A decimal literal above i32's range is an error (the `-2147483648` case is in parseUnary). */
 function checkedIntValue(p: Parser, t: Token): number {
   if (t.hex || t.num! <= I32_MAX) return t.num!;
-  p.report(posOf(t), `integer literal ${clip(t.text)} is too large`);
+  if (p.report(posOf(t), `integer literal ${clip(t.text)} is too large`)) p.valueErrors++;
   return 0;
 }
 

@@ -377,6 +377,23 @@ fn d() { let w = x # 3; }
   test('syntax errors skip type checking', () => {
     assert.deepEqual(errors('fn main() { let x: i32 = true; let y = 1 }'), ["1:42: expected ';' but found '}'"]);
   });
+
+  test('value errors (literals out of range, bad escapes) do not skip type checking, and nothing runs', () => {
+    const src = 'fn main() { let x: i32 = true; let y = 99999999999; let z = "a\\qb" + 0x1FFFFFFFF; }';
+    assert.deepEqual(errors(src), [
+      '1:26: type mismatch: expected i32 but found bool',
+      '1:40: integer literal 99999999999 is too large',
+      "1:63: invalid escape '\\q'",
+      "1:68: operator '+' cannot be applied to str and i32",
+      '1:70: integer literal 0x1FFFFFFFF is too large',
+    ]);
+    assert.equal(compileFront('t.tier', 'fn main() { let y = 99999999999; }').checked, null);
+    assert.equal(compileFront('t.tier', 'fn main() { print("\\q"); }').checked, null);
+    // With a syntax error besides, type checking is skipped as before.
+    assert.deepEqual(errors('fn main() { let x: i32 = true; let y = 99999999999 }'), [
+      '1:40: integer literal 99999999999 is too large', "1:52: expected ';' but found '}'",
+    ]);
+  });
 });
 
 // ---- checker: accepted programs and what they record ----------------------------
