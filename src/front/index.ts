@@ -2,9 +2,9 @@
 //
 // What must stay true: lexical and syntax errors are all reported and then type
 // checking is skipped (so no error is reported as a consequence of another),
-// unless every one of them is a value error (a literal out of range, a bad
-// escape in a string: the token keeps its kind, the value stands as 0 or
-// nothing, so nothing can follow from it); a
+// unless every one of them is a value error (a literal out of range or with no
+// digits, a bad escape in a string: the token keeps its kind, the value stands
+// as 0 or nothing, so nothing can follow from it); a
 // checked program is returned only when there are no errors; `formatted` holds the
 // first MAX_REPORTED_ERRORS diagnostics in source order, each in the contract's
 // three-line format (and a hint line when there is one), then one summary line:

@@ -122,10 +122,10 @@ class Lexer {
     return lo;
   }
 
-  /** An error in a token's value only (a literal out of range, a bad escape
-   *  in a string): the token keeps its kind and extent (a literal stands as
-   *  0, an escape as nothing), so nothing can follow from it, and type
-   *  checking still runs (front/index.ts). */
+  /** An error in a token's value only (a literal out of range or with no
+   *  digits, a bad escape in a string): the token keeps its kind and extent (a
+   *  literal stands as 0, an escape as nothing), so nothing can follow from
+   *  it, and type checking still runs (front/index.ts). */
   valueError(offset: number, message: string): void {
     this.valueErrors++;
     this.error(offset, message);
@@ -244,7 +244,7 @@ function lexHex(lx: Lexer): void {
   lx.pos += 2;
   const digits = takeDigits(lx, isHexDigit);
   if (!rejectTrailingLetters(lx) && digits === '') {
-    lx.error(start, 'missing digits in hexadecimal literal');
+    lx.valueError(start, 'missing digits in hexadecimal literal');
   }
   let value = digits === '' ? 0 : parseInt(digits, 16);
   if (value > MAX_HEX_LITERAL) {

@@ -389,6 +389,9 @@ fn d() { let w = x # 3; }
     ]);
     assert.equal(compileFront('t.tier', 'fn main() { let y = 99999999999; }').checked, null);
     assert.equal(compileFront('t.tier', 'fn main() { print("\\q"); }').checked, null);
+    assert.deepEqual(errors('fn main() { let x: bool = 0x; }'), [
+      '1:27: missing digits in hexadecimal literal', '1:27: type mismatch: expected bool but found i32',
+    ]);
     // With a syntax error besides, type checking is skipped as before.
     assert.deepEqual(errors('fn main() { let x: i32 = true; let y = 99999999999 }'), [
       '1:40: integer literal 99999999999 is too large', "1:52: expected ';' but found '}'",
