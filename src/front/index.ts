@@ -47,13 +47,14 @@ export function compileFront(file: string, source: string): FrontResult {
     { items: parsed.diagnostics, count: parsed.errorCount },
   ];
   // Type checking only a program without syntax errors: see the file comment.
-  const structural = lexed.errorCount - lexed.valueErrorCount + parsed.errorCount - parsed.valueErrorCount;
+  const earlier = lexed.errorCount + parsed.errorCount;
+  const structural = earlier - lexed.valueErrorCount - parsed.valueErrorCount;
   const checked = structural === 0 ? check(parsed.program, parsed.parenStarts) : null;
   if (checked) stages.push({ items: checked.diagnostics, count: checked.errorCount });
   const { shown, omitted } = firstDiagnostics(stages);
   const each = formatEach(file, source, shown);
   return {
-    checked: lexed.errorCount + parsed.errorCount === 0 ? checked?.checked ?? null : null,
+    checked: earlier === 0 ? checked?.checked ?? null : null,
     diagnostics: shown,
     errorCount: shown.length + omitted,
     formatted: each.join('') + summaryLine(shown.length, omitted),

@@ -39,7 +39,7 @@
 // compiles, the count is not enough: the tier-1 code must also have been
 // installed for TIER2_PAYBACK times as long as its own compile took, or it
 // counts again, as many calls as it makes in the time left at its rate so far
-// (tier2Wait, recheckAfter: a compile that stops the program is paid for only
+// (paybackMs, recheckAfter: a compile that stops the program is paid for only
 // where the function keeps running). A failed guard deoptimizes (runtime.ts, deopt) and reports
 // here; after DEOPT_LIMIT deopts the tier-2 code is invalidated: tier-1 code is
 // installed again (table slot first, then the interpreter's entry: frames of the
@@ -279,7 +279,7 @@ export class Tiering {
   /** Per function: when its tier-1 code was installed (nowMs(), clock.ts), how
    *  long that synchronous compile took (ms), the calls its countdown to tier 2
    *  counts first (the plan's) and now, and the calls it has counted since the
-   *  install (tier2Wait, recheckAfter). */
+   *  install (paybackMs, recheckAfter). */
   private readonly compiledAt: Float64Array;
   private readonly compileMs: Float64Array;
   private readonly firstCountdown: Int32Array;
@@ -339,15 +339,17 @@ export class Tiering {
   /** Tier-1 code of f counted tierUpAfter calls of its own: compile tier 2,
    *  unless the profile no longer gives anything to speculate on (it grew
    *  since: interpreted frames of f ran meanwhile), or it is too soon for the
-   *  compile to pay back (tier2Wait). Returns the calls the tier-1 code counts
+   *  compile to pay back (paybackMs). Returns the calls the tier-1 code counts
    *  before it asks again (0: never). */
   onHotCompiled(f: number): number {
     if (this.state[f] !== FnState.COMPILED) return 0;
     if (this.opts.thread && this.enqueue(f, null, this.threadDecides('opt', f))) return 0;
     if (this.stopping()) return 0;
     this.counted[f]! += this.countdown[f]!;
-    const wait = this.tier2Wait(f);
-    if (wait > 0) return (this.countdown[f] = this.recheckAfter(f, wait));
+    if (this.opts.payback) {
+      const installedMs = nowMs() - this.compiledAt[f]!;
+      if (installedMs < this.paybackMs(f)) return (this.countdown[f] = this.recheckAfter(f, installedMs));
+    }
     const spec = this.speculation(f);
     if (!this.gains(f, spec) && !this.backend!.selfInlines(f)) return 0;
     const plan: CompilePlan = { spec, tierUpAfter: 0 };
@@ -355,26 +357,24 @@ export class Tiering {
     return 0;
   }
 
-  /** How much longer (ms) f's tier-1 code must stay installed before a tier-2
-   *  compile can pay back (TIER2_PAYBACK); 0 or less: now. Never a wait without
-   *  the option or a measured compile. */
-  private tier2Wait(f: number): number {
-    if (!this.opts.payback) return 0;
-    return TIER2_PAYBACK * this.compileMs[f]! - (nowMs() - this.compiledAt[f]!);
+  /** How long (ms) f's tier-1 code must have been installed before a tier-2
+   *  compile can pay back (TIER2_PAYBACK; 0 without a measured compile). */
+  private paybackMs(f: number): number {
+    return TIER2_PAYBACK * this.compileMs[f]!;
   }
 
-  /** The calls f's tier-1 code counts before it asks again, `wait` ms before
-   *  tier 2 is due: as many as it makes in that time at the rate it has called
-   *  so far, so that it asks about once more instead of every countdown (each
-   *  ask leaves compiled code for the policy and reads the clock). At least the
-   *  plan's countdown; at most as many as it has counted since the install, so
-   *  a burst of calls after a quiet spell cannot put tier 2 off by more than
-   *  the time all of them took. */
-  private recheckAfter(f: number, wait: number): number {
+  /** The calls f's tier-1 code counts before it asks again, installed for
+   *  `installedMs` of its paybackMs: as many as it makes in the time left at
+   *  the rate it has called since the install, so that it asks about once more
+   *  instead of every countdown (each ask leaves compiled code for the policy
+   *  and reads the clock). At least the plan's countdown; at most as many as it
+   *  has counted since the install, so a burst of calls after a quiet spell
+   *  cannot put tier 2 off by more than the time all of them took. */
+  private recheckAfter(f: number, installedMs: number): number {
     const counted = this.counted[f]!;
-    const perMs = counted / Math.max(TIER2_PAYBACK * this.compileMs[f]! - wait, 1e-3);
-    const first = this.firstCountdown[f]!;
-    return Math.max(first, Math.min(Math.ceil(perMs * wait), counted, MAX_RECHECK_CALLS));
+    const perMs = counted / Math.max(installedMs, 1e-3);
+    const left = this.paybackMs(f) - installedMs;
+    return Math.max(this.firstCountdown[f]!, Math.min(Math.ceil(perMs * left), counted, MAX_RECHECK_CALLS));
   }
 
   /** Tier-2 code of f left for the interpreter at pc: count it, trace it, and
