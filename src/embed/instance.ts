@@ -45,8 +45,8 @@ import { plainCode } from '../bytecode/fuse.js';
 import { TierEventLog, formatTierEvent, isDeoptEvent, type TierEvent, type TierEventSink } from '../runtime/tier-events.js';
 import { interpreterFor } from '../interp/interpreter.js';
 import type { CompilingBackend } from '../jit/backend.js';
-import { WasmBackend, hostCanCompileWasm } from '../jit/wasm/backend.js';
-import { JsBackend, hostCanCompileJs } from '../jit/js/backend.js';
+import { hostCanCompileWasm, hostCanCompileJs } from '../runtime/host-probes.js';
+import { loadJit } from './jit-door.js';
 import { DEFAULTS, HOST_STACK, MAX_HOST_ENTRY_DEPTH, FUEL_POLL_STEPS, WASM_HOST, defaultMaxHeapMB, prepareWasmHost } from '../config.js';
 import type { VmOptions } from '../vm.js';
 import type { HostIo } from './io.js';
@@ -549,10 +549,12 @@ function chooseBackend(rt: Runtime, o: VmOptions, events: TierEventLog | null, s
   const want = o.backend ?? null;
   if (want !== 'js' && rt.mem.wasm && hostCanCompileWasm()) {
     say('wasm', want === 'wasm' ? 'forced' : 'WebAssembly on this host');
-    // The host is prepared first: whether V8 optimizes at once decides osrExits.
+    // The host is prepared first: whether V8 optimizes at once decides osrExits;
+    // but the JIT is loaded before that (jit-door.ts: V8's flags and code caches).
     return new LazyBackend('wasm', () => {
+      const jit = loadJit();
       prepareWasmHost();
-      return new WasmBackend(rt, { ...opts, osrExits: !WASM_HOST.optimizesAtOnce || (o.osrExitStress ?? DEFAULTS.osrExitStress) });
+      return jit.wasmBackend(rt, { ...opts, osrExits: !WASM_HOST.optimizesAtOnce || (o.osrExitStress ?? DEFAULTS.osrExitStress) });
     });
   }
   if (want !== 'wasm' && hostCanCompileJs()) {
@@ -560,7 +562,7 @@ function chooseBackend(rt: Runtime, o: VmOptions, events: TierEventLog | null, s
     // has no guards, and the trace says so (forced or for want of wasm alike).
     const noTier2 = mode === 'opt' || o.deoptStress ? '; no tier 2 on js: tier opt compiles tier 1, deopt stress has no guards' : '';
     say('js', `${want === 'js' ? 'forced' : 'no WebAssembly on this host'}${noTier2}`);
-    return new LazyBackend('js', () => new JsBackend(rt, { ...opts, osrExits: false }));   // (its OSR entries have their own exit)
+    return new LazyBackend('js', () => loadJit().jsBackend(rt, { ...opts, osrExits: false }));   // (its OSR entries have their own exit)
   }
   say('none', want === null ? 'no backend on this host' : `no ${want} backend on this host`);
   return null;

@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { load } from '../../dist/vm.js';
 import { runTier, sameAsInterpreter as sameAsInterpreterWith, untraced, PINGPONG, PINGPONG_OUTPUT } from './mixed.mjs';
-import { hostCanCompileJs } from '../../dist/jit/js/backend.js';
+import { hostCanCompileJs } from '../../dist/runtime/host-probes.js';
 import { listPrograms, parseExpectations, checkResult } from '../corpus.mjs';
 
 const canEval = hostCanCompileJs();

@@ -1,6 +1,8 @@
 // The layering rule (docs/architecture.md): the interpreter and the runtime never
 // import the JIT; the front-end and bytecode layers import nothing below them; the
-// JS backend (for hosts without WebAssembly) imports nothing of the wasm backend.
+// JS backend (for hosts without WebAssembly) imports nothing of the wasm backend;
+// and outside jit/, only embed/jit-door.ts imports the JIT for more than types
+// (the command line's bundle loads the JIT as a script of its own through it).
 // Static imports, re-exports and dynamic import() all count.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,6 +45,19 @@ for (const [dir, banned] of Object.entries(RULES)) {
     }
   });
 }
+
+/** Specifiers of the imports in a file that are not `import type`. */
+function valueImportsOf(text) {
+  const typeOnly = new Set([...text.matchAll(/\bimport\s+type\s[^;]*?\bfrom\s*['"]([^'"]+)['"]/g)].map((m) => m[1]));
+  return importsOf(text).filter((s) => !typeOnly.has(s));
+}
+
+test('outside jit/, only embed/jit-door.ts imports the JIT for more than its types', () => {
+  const outside = files('src').filter((f) => !f.startsWith(join('src', 'jit')));
+  const importers = outside.filter((f) => valueImportsOf(readFileSync(f, 'utf8')).some((s) => /(^|\/)jit\//.test(s)));
+  assert.deepEqual(importers, [join('src', 'embed', 'jit-door.ts')]);
+  assert.deepEqual(valueImportsOf(readFileSync(join('src', 'embed', 'jit-door.ts'), 'utf8')), ['../jit/entry.js']);
+});
 
 test('the import scanner sees every form of import', () => {
   const text = `import { a } from '../jit/x.js';\nexport { b } from "../jit/y.js";\nimport '../jit/z.js';\n` +

@@ -19,12 +19,16 @@ const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'tiervm-startup-'));
 const PROGRAM = 'fn main() { print("sum " + str(sum(100))); }\nfn sum(n: i32) -> i32 { var s = 0; for i in 0..n { s = s + i; } return s; }\n';
 const OUTPUT = 'sum 4950\n';
 
-/** The build's cache file for the bundle (its first line names the build). */
-function cacheFile() {
-  const id = /^\/\/ tiervm bundle ([0-9a-f]+)\n/.exec(fs.readFileSync(path.join(DIST, 'tiervm.cjs'), 'latin1'))?.[1];
-  assert.ok(id, 'the bundle starts with its build line');
-  return path.join(DIST, `tiervm-${id}.cache`);
+/** The build's cache file for the bundle dist/NAME.cjs (its first line names
+ *  the build). */
+function cacheFile(name = 'tiervm') {
+  const id = /^\/\/ tiervm bundle ([0-9a-f]+)\n/.exec(fs.readFileSync(path.join(DIST, `${name}.cjs`), 'latin1'))?.[1];
+  assert.ok(id, `${name}.cjs starts with its build line`);
+  return path.join(DIST, `${name}-${id}.cache`);
 }
+
+/** The main bundle and the JIT's, each with its cache. */
+const BUNDLES = ['tiervm', 'tiervm-jit'].flatMap((n) => [`${n}.cjs`, path.basename(cacheFile(n))]);
 
 /** A copy of bin/ and of the named dist/ files under a fresh directory. */
 function install(name, distFiles) {
@@ -40,15 +44,25 @@ function install(name, distFiles) {
 
 const run = (dir, ...args) => spawnSync(process.execPath, [path.join(dir, 'bin', 'tiervm.js'), ...args, path.join(dir, 'prog.tier')], { encoding: 'utf8' });
 
-test('the build made the bundle, ASCII, and its code cache', () => {
-  const bundle = fs.readFileSync(path.join(DIST, 'tiervm.cjs'), 'latin1');
-  assert.match(bundle, /^[\x00-\x7f]*$/);
-  assert.ok(fs.statSync(cacheFile()).size > 0);
+test('the build made the bundles, ASCII, and their code caches; the JIT is only in its own', () => {
+  for (const name of ['tiervm', 'tiervm-jit']) {
+    const bundle = fs.readFileSync(path.join(DIST, `${name}.cjs`), 'latin1');
+    assert.match(bundle, /^[\x00-\x7f]*$/);
+    assert.ok(fs.statSync(cacheFile(name)).size > 0);
+  }
+  // Lowering and the backends are the JIT's; the main bundle has the door to it.
+  const main = fs.readFileSync(path.join(DIST, 'tiervm.cjs'), 'latin1');
+  const jit = fs.readFileSync(path.join(DIST, 'tiervm-jit.cjs'), 'latin1');
+  for (const name of ['WasmBackend=class', 'JsBackend=class', 'function functionModule(']) {
+    assert.ok(!main.includes(name), `the main bundle holds ${name}`);
+    assert.ok(jit.includes(name), `the JIT's bundle lacks ${name}`);
+  }
+  assert.ok(main.includes('tiervmLoad("tiervm-jit.cjs"'));
 });
 
 test('bin/tiervm.js runs programs with the bundle alone, in every mode', () => {
   // No dist/cli.js beside it: only the bundle can have run the program.
-  const dir = install('bundle-only', ['tiervm.cjs', path.basename(cacheFile())]);
+  const dir = install('bundle-only', BUNDLES);
   for (const tier of ['--tier=interp', '--tier=auto', '--tier=jit']) {
     const r = run(dir, 'run', tier);
     assert.equal(r.stderr, '', tier);
@@ -60,10 +74,29 @@ test('bin/tiervm.js runs programs with the bundle alone, in every mode', () => {
   assert.equal(usage.stderr, "tiervm: --tier: unknown tier 'fast' (available: interp, auto, jit, opt)\n");
 });
 
-test('the code cache is accepted by a node started like the command', () => {
-  const probe = `const b = require(${JSON.stringify(BIN)}).loadBundle(); process.stdout.write(String(b !== null && b.script.cachedDataRejected));`;
+test('a run that compiles nothing never reads the JIT\'s script; without it, hot code stays interpreted', () => {
+  const dir = install('no-jit', BUNDLES.slice(0, 2));
+  const quiet = path.join(dir, 'quiet.tier');
+  fs.writeFileSync(quiet, 'fn main() { print(1); }\n');
+  for (const tier of ['--tier=interp', '--tier=auto']) {
+    const r = spawnSync(process.execPath, [path.join(dir, 'bin', 'tiervm.js'), 'run', tier, quiet], { encoding: 'utf8' });
+    assert.deepEqual([r.stdout, r.stderr, r.status], ['1\n', '', 0], tier);
+  }
+  // A program that gets hot asks for the JIT: its compiles fail, and it runs on.
+  const r = run(dir, 'run', '--jit-threshold=1', '--trace-tier');
+  assert.equal(r.stdout, OUTPUT);
+  assert.equal(r.status, 0);
+  assert.match(r.stderr, /\[tier\] failed .*tiervm-jit\.cjs/);
+});
+
+test('both code caches are accepted by a node started like the command', () => {
+  // --tier=jit compiles main: the JIT's script is loaded, before V8's flags are set.
+  const empty = path.join(TMP, 'empty.tier');
+  fs.writeFileSync(empty, 'fn main() {}\n');
+  const probe = `const t = require(${JSON.stringify(BIN)}); t.loadBundle().exports.main(['run', '--tier=jit', ${JSON.stringify(empty)}])
+    .then((status) => process.stdout.write(JSON.stringify([status, ...t.loaded.map((l) => [require('node:path').basename(l.cacheFile), l.script.cachedDataRejected])])));`;
   const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
-  assert.equal(r.stdout, 'false', r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), [0, [path.basename(cacheFile()), false], [path.basename(cacheFile('tiervm-jit')), false]], r.stderr);
 });
 
 test('a bundle older than tsc\'s output is not used: dist/cli.js runs instead', () => {

@@ -20,16 +20,6 @@ import { i2cSource, c2iSource } from './adapters.js';
 /** A compiled guest function or a c2i adapter: (fp, native args...) -> result. */
 export type GuestCode = (fp: number, ...args: number[]) => number | undefined;
 
-/** True if this host lets us make functions from source text now (false under
- *  --disallow-code-generation-from-strings or a CSP without 'unsafe-eval'). */
-export function hostCanCompileJs(): boolean {
-  try {
-    return new Function('return 1')() === 1;
-  } catch {
-    return false;
-  }
-}
-
 /** Make a function from a factory body (see lower.ts) bound to env. */
 function instantiate<T>(source: string, env: Record<string, unknown>): T {
   return (new Function('env', source) as (env: Record<string, unknown>) => T)(env);

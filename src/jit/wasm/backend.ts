@@ -23,18 +23,6 @@ import { makeNumberHelpers, makeStringHelpers, stringModuleParams, WASM_NUMBER_H
 import { makeAllocHelpers, WASM_ALLOC_HELPERS } from './alloc.js';
 import { NumberSites } from './number-sites.js';
 
-/** True if this host can compile and run WebAssembly now (not under --jitless,
- *  and not where a policy forbids wasm code generation). */
-export function hostCanCompileWasm(): boolean {
-  try {
-    const bytes = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
-    new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), {});
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The helper imports: the JavaScript ones, except those given in `wasm`,
  *  getters that build their wasm module (`make`) on first read. Instantiating a
  *  module reads only the imports it declares, so a wasm helper module (the
