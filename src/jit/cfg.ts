@@ -46,6 +46,14 @@ export interface Cfg {
   order: number[];
 }
 
+/** The positions of fn's code in the graph's blocks (1: compiled), for
+ *  what only compiled code needs (the helpers a module imports). */
+export function compiledPcs(cfg: Cfg): Uint8Array {
+  const marks = new Uint8Array(cfg.fn.code.length);
+  for (const b of cfg.blocks) if (b.start >= 0) marks.fill(1, b.start, b.end);
+  return marks;
+}
+
 /** oneWay: conditional jumps compiled as going one way only (tier 2, behind a
  *  guard): pc -> whether that way is the jump taken. Such a block ends in GOTO,
  *  and what only the other way reached is left out. alsoEnter: loop headers

@@ -35,7 +35,7 @@ import { helperSignature, type Helper } from '../../bytecode/helpers.js';
 import { TOP_FP_WORD, TOP_PC_WORD, SCRATCH_SLOT, HOST_LIMIT_WORD, FUEL_WORD, CALLS_WORD, OSR_BUDGET_WORD } from '../../runtime/runtime.js';
 import { CURSOR_WORD, LIMIT_WORD, HEADER_BYTES, KIND_MASK, MIN_BLOCK, ObjKind, CHAR_CACHE_SIZE, arrayKindFor, blockSizeFor, elementBytesOf, windowArrayMax, type ArrayKind, BARRIER_MASK, BARRIER_ONCE, BARRIER_ALWAYS, MARK_BIT } from '../../runtime/heap.js';
 import { Hdr, headerByteOffset } from '../../runtime/frames.js';
-import { buildCfg, loopBlocks, Exit, type Block, type Cfg } from '../cfg.js';
+import { buildCfg, compiledPcs, loopBlocks, Exit, type Block, type Cfg } from '../cfg.js';
 import { allocated, fillingStores, forEachCheck, boundsKey, boundsProven, checksAtEntry, checksAtHeader, forgetRegister, type CheckFacts } from '../checks.js';
 import { structure, type StructuredSink } from '../structure.js';
 import { countedLoops, type CountedLoop } from '../counted-loops.js';
@@ -112,14 +112,20 @@ export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFuncti
   const osr = osrPc !== null;
   const spec = osr ? null : plan.spec;
   const selfInline = !osr && spec !== null;
-  const used = helpersUsed(env, fn, NOT_INLINED, spec, selfInline ? fn.index : null);
+  // OSR code with exits takes the header to begin at too: (fp, pc) -> result.
+  const exits = osr && env.osrExits;
+  // Entered at any outermost loop header (OSR exits, below).
+  const also = exits ? outermostHeaders(buildCfg(fn, osrPc)).map((b) => b.start).filter((pc) => pc !== osrPc).slice(0, MAX_ENTRY_HEADERS) : [];
+  const cfg = exits ? buildCfg(fn, osrPc, undefined, also) : buildCfg(fn, osrPc ?? 0, spec?.branches);
+  // Only the code compiled imports helpers: an OSR entry leaves out what runs
+  // before its loop (nbody's main parses its argument there, and importing
+  // parse_i built the string helpers' module for it), tier 2 what it guards.
+  const used = helpersUsed(env, fn, NOT_INLINED, spec, selfInline ? fn.index : null, compiledPcs(cfg));
   if (spec !== null) used.add(deoptHelper(fn.ret));
   if (!osr && plan.tierUpAfter > 0) used.add('tier_up');
   const helpers = new Map<Helper, number>();
   for (const name of used) helpers.set(name, mb.importFunction('h', name, helperType(mb, name)));
   const threaded = env.fuel && !osr && callsItself(fn, spec);
-  // OSR code with exits takes the header to begin at too: (fp, pc) -> result.
-  const exits = osr && env.osrExits;
   const type = osr ? mb.addType(exits ? [ValType.I32, ValType.I32] : [ValType.I32], fn.ret === null ? [] : [wasmType(fn.ret)])
              : threaded ? threadedType(mb, fn) : shapeType(mb, fn.params, fn.ret);
   const wb = mb.addFunction(type, osr ? `${fn.name}@${osrPc}` : threaded ? `${fn.name}.fuel` : fn.name);
@@ -132,13 +138,7 @@ export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFuncti
   const root: RootCode = { fn: osr ? null : fn.index, selfInline, threaded, viaTable, tier2: spec, osrBudget: null };
   const ctx = new WasmFnLowering(env, mb, wb, fn, { kind: osr ? 'osr' : 'function', root }, helpers, tier);
   ctx.prologue();
-  if (exits) {
-    // Entered at any outermost loop header (OSR exits, below).
-    const also = outermostHeaders(buildCfg(fn, osrPc)).map((b) => b.start).filter((pc) => pc !== osrPc).slice(0, MAX_ENTRY_HEADERS);
-    ctx.lowerBody(buildCfg(fn, osrPc, undefined, also), also.length === 0 ? checksAtHeader(fn, osrPc) : undefined);
-  } else {
-    ctx.lowerBody(buildCfg(fn, osrPc ?? 0, spec?.branches), osr ? checksAtHeader(fn, osrPc) : undefined);
-  }
+  ctx.lowerBody(cfg, osr && also.length === 0 ? checksAtHeader(fn, osrPc) : undefined);
   wb.unreachable();
   wb.finish();
   return threaded ? fuelWrapper(mb, fn, wb.index) : wb;
@@ -387,11 +387,13 @@ function helpersOf(op: Op, code: Int32Array, pc: number): Helper[] {
 
 /** Every helper the code of fn (standing at `chain`) can call, and the code of
  *  the bodies it may inline (bodiesInlinedAt), in tier 2 with `spec` (the
- *  root's speculation) or in tier 1 (null). */
+ *  root's speculation) or in tier 1 (null); of fn's own code, only the
+ *  positions marked in `within` (the blocks its CFG kept) when given. */
 export function helpersUsed(env: LowerEnv, fn: BcFunction, chain = NOT_INLINED, spec: Speculation | null = null,
-                            root: number | null = fn.index): Set<Helper> {
+                            root: number | null = fn.index, within: Uint8Array | null = null): Set<Helper> {
   const used = new Set<Helper>(chain.depth > 0 ? [] : [interpHelper(fn.ret)]);
   forEachInstr(fn, (op, pc) => {
+    if (within !== null && within[pc] === 0) return;
     for (const h of helpersOf(op, fn.code, pc)) used.add(h);
     if (env.fuel && OP_INFO[op].step) used.add('poll');
     for (const [g, inner] of bodiesInlinedAt(env, fn, pc, chain, spec, root)) for (const h of helpersUsed(env, g, inner, spec, root)) used.add(h);
