@@ -226,6 +226,28 @@ function preferOptimizedWasm(): void {
     try { v8?.setFlagsFromString(flag); set++; } catch { /* not V8, or flag unknown: nothing to do */ }
   }
   WASM_HOST.optimizesAtOnce = v8 !== null && set === V8_FLAGS.length;
+  if (WASM_HOST.optimizesAtOnce) WASM_HOST.baseline = (compile) => withLiftoff(v8!, compile);
+}
+
+/** Makes this process's wasm host the command line's: V8's flags set when the
+ *  first wasm backend is built, and tier-1 code whose calls end soon compiled
+ *  in Liftoff (config.ts, WASM_HOST). bench/fresh-ab.mjs uses it too. */
+export function useCommandLineWasmHost(): void {
+  WASM_HOST.prepare = preferOptimizedWasm;
+}
+
+/** `compile` run with V8's baseline compiler, Liftoff, on for it: the module it
+ *  compiles gets Liftoff code, which V8 replaces with optimized code compiled
+ *  in the background once a function is hot (dynamic tiering). V8 reads the
+ *  flag when a module is compiled, so the modules compiled before and after
+ *  keep --no-liftoff. */
+function withLiftoff<T>(v8: { setFlagsFromString(flag: string): void }, compile: () => T): T {
+  v8.setFlagsFromString('--liftoff');
+  try {
+    return compile();
+  } finally {
+    v8.setFlagsFromString('--no-liftoff');
+  }
 }
 
 /** Node's `v8` module, loaded when first needed: loading it (with the heap
@@ -251,7 +273,7 @@ export async function main(argv: string[], version = 'unknown', opts: { v8Flags?
   // WASM_HOST.prepare), not here: most short runs compile nothing. The build's
   // warm-up (scripts/bundle.mjs) sets none, so that the code cache it makes is
   // taken by a command whose flags are still node's own when it loads the bundle.
-  if (opts.v8Flags !== false) WASM_HOST.prepare = preferOptimizedWasm;
+  if (opts.v8Flags !== false) useCommandLineWasmHost();
   try {
     return await command(argv, version);
   } catch (e) {

@@ -206,7 +206,18 @@ export function tier2Problem(tier: Tier, backend: 'wasm' | 'js' | undefined, deo
  *  sets V8's flags there, and `optimizesAtOnce` with them: a run that compiles
  *  nothing never loads node's `v8` module, about 2.5 ms); null when there is
  *  nothing to do. */
-export const WASM_HOST: { optimizesAtOnce: boolean; prepare: (() => void) | null } = { optimizesAtOnce: false, prepare: null };
+export const WASM_HOST: {
+  optimizesAtOnce: boolean;
+  prepare: (() => void) | null;
+  /** Where the host optimizes at once, runs `compile` (a module's compile)
+   *  with its baseline compiler instead, whose code the host then optimizes in
+   *  the background once hot (V8's Liftoff and dynamic tiering); null where
+   *  the host does that for every module anyway. Tier-1 code without a loop,
+   *  or whose function's loops ran short so far, is compiled this way
+   *  (jit/wasm/backend.ts, lower): each of its calls ends soon, so no call
+   *  stays long in baseline code. */
+  baseline: (<T>(compile: () => T) => T) | null;
+} = { optimizesAtOnce: false, prepare: null, baseline: null };
 
 /** Run WASM_HOST.prepare once (before a wasm backend is made). */
 export function prepareWasmHost(): void {

@@ -77,6 +77,8 @@ export interface Lowered<Code> {
   size: number;
   /** The generated code as text (WAT, or JavaScript source). */
   text: () => string;
+  /** Compiled by the host's baseline compiler (config.ts, WASM_HOST.baseline). */
+  baseline?: boolean;
 }
 
 /** Tier 1, with no tier-up: OSR entries, and every compile of a backend that
@@ -367,7 +369,7 @@ export abstract class CompilingBackend<Code> implements Backend {
     const ev = this.opts.events;
     if (ev === null) return;
     ev.sink({
-      kind: 'compiled', t: ev.now(), fn: fn.name, f: fn.index, backend: this.name, osrPc, ms, thread: thread !== null,
+      kind: 'compiled', t: ev.now(), fn: fn.name, f: fn.index, backend: this.name, osrPc, ms, thread: thread !== null, baseline: made.baseline === true,
       speculation: plan.spec === null ? null : describeSpeculation(plan.spec, thread !== null && thread >= 0 ? thread : this.dispatchSites(fn.index, plan.spec)),
       bytecodeWords: fn.code.length, size, unit: this.sizeUnit, i2c: this.i2c.size, c2i: this.c2i.size,
       ...(ev.withCode ? { code: made.text() } : {}),

@@ -81,6 +81,9 @@ export type TierEvent =
     speculation: string | null;
     /** Compile time (on the compiler thread when `thread`). */
     ms: number; thread: boolean; bytecodeWords: number; size: number; unit: string; i2c: number; c2i: number;
+    /** The host compiled the code with its baseline compiler, to optimize it
+     *  later in the background (the command line, config.ts WASM_HOST.baseline). */
+    baseline: boolean;
     /** The generated code as text (WAT, or JavaScript source), with
      *  VmOptions.tierEventCode only. */
     code?: string;
@@ -130,7 +133,7 @@ export function formatTierEvent(e: TierEvent): string | null {
     case 'compiled': {
       const which = e.osrPc === null && e.speculation !== null ? `${e.fn} (tier 2: ${e.speculation})` : what(e.fn, e.osrPc);
       return `[tier] compile ${which}: ${e.bytecodeWords} bytecode words -> ${e.size} ${e.unit} in ${Math.round(e.ms * 1000)} us` +
-        `${e.thread ? ' on the compiler thread' : ''} (adapters: ${e.i2c} i2c, ${e.c2i} c2i)`;
+        `${e.thread ? ' on the compiler thread' : ''}${e.baseline ? ', baseline' : ''} (adapters: ${e.i2c} i2c, ${e.c2i} c2i)`;
     }
     case 'installed': return `[tier] install ${e.fn} (table slot ${e.slot}, i2c ${e.shape})`;
     case 'osr': return `[tier] osr ${e.fn} at pc ${e.pc}`;

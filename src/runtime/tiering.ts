@@ -545,6 +545,19 @@ export class Tiering {
     return this.opts.filter === null || this.opts.filter.test(this.names[f]!);
   }
 
+  /** Whether f's loops have run short so far: fewer than SHORT_LOOP back-edges
+   *  per call on average, all of them counted by the interpreter (no frame of
+   *  f went on in an OSR entry, where back-edges are not counted). A backend
+   *  may then compile f's loops in a host's baseline compiler: a call that
+   *  loops long after all stays in slower code to its end. */
+  loopsRanShort(f: number): boolean {
+    const counters = this.counters;
+    if (counters === null) return false;
+    for (const key of this.osrEntries.keys()) if (osrKeyFn(key) === f) return false;
+    const calls = counters[f << 1]!, loops = counters[(f << 1) + 1]!;
+    return calls > 0 && loops < SHORT_LOOP * calls;
+  }
+
   /** `byCrossings`: f got hot by its interpreted frames' calls into compiled
    *  code, before it had N calls of its own (onHotCall). */
   private tierUp(f: number, byCrossings = false): void {
@@ -654,3 +667,4 @@ export class Tiering {
 
 /** The key of f's OSR entry at loop header pc. */
 function osrKey(f: number, pc: number): number { return f * 0x100000 + pc; }
+function osrKeyFn(key: number): number { return Math.floor(key / 0x100000); }

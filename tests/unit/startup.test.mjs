@@ -178,3 +178,32 @@ process.on('exit', () => fs.writeSync(2, JSON.stringify(process.moduleLoadList.f
   assert.ok(!loaded('--tier=auto').includes('NativeModule v8'));
   assert.ok(loaded('--tier=jit').includes('NativeModule v8'));
 });
+
+// The command line optimizes wasm at once (--no-liftoff), except tier-1 code
+// whose every call ends soon: code without a loop, or whose loops ran short so
+// far, compiles in V8's baseline compiler, which V8 optimizes in the background
+// once hot (config.ts, WASM_HOST.baseline). OSR entries, a function whose
+// loops ran long, and tier 2 are optimized at once.
+test('the command line compiles tier-1 code whose calls end soon in V8\'s baseline compiler', { skip: !hasWasm }, () => {
+  const file = path.join(TMP, 'baseline.tier');
+  fs.writeFileSync(file, `fn sq(x: i32) -> i32 { return x * x; }
+fn short(n: i32) -> i32 { var s = 0; for i in 0..n { s = s + i; } return s; }
+fn long(n: i32) -> i32 { var s = 0; for i in 0..n { s = (s + i) % 1000; } return s; }
+fn main() {
+  var t = 0;
+  for k in 0..40 { t = (t + sq(k) + short(3) + long(100000)) % 100000; }
+  print(t);
+}
+`);
+  const compiles = (...args) => {
+    const r = spawnSync(process.execPath, [BIN, 'run', '--trace-tier', ...args, file], { encoding: 'utf8' });
+    assert.deepEqual([r.stdout, r.status], ['20660\n', 0], r.stderr);
+    return r.stderr.split('\n').filter((l) => l.startsWith('[tier] compile ')).map((l) => `${/^\[tier\] compile ([^:]+):/.exec(l)[1]}${l.includes(', baseline') ? ' baseline' : ''}`);
+  };
+  assert.deepEqual(compiles().sort(), ['long', 'long (osr entry at pc 13)', 'short baseline', 'sq baseline']);
+  assert.ok(compiles('--tier=opt').every((c) => !c.endsWith('baseline')));
+  // An embedder's V8 compiles every module in its baseline compiler first: nothing to do.
+  const events = [];
+  load('b.tier', fs.readFileSync(file, 'utf8'), { tier: 'auto', stdout: () => {}, onTierEvent: (e) => events.push(e) }).program.run();
+  assert.ok(events.some((e) => e.kind === 'compiled') && events.every((e) => e.kind !== 'compiled' || e.baseline === false));
+});

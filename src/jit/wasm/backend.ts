@@ -22,6 +22,7 @@ import { CompilerThread, DISPOSED, threadUnavailable, type ThreadResult } from '
 import { makeNumberHelpers, makeStringHelpers, stringModuleParams, WASM_NUMBER_HELPERS, WASM_STRING_HELPERS } from './strings.js';
 import { makeAllocHelpers, WASM_ALLOC_HELPERS } from './alloc.js';
 import { NumberSites } from './number-sites.js';
+import { WASM_HOST } from '../../config.js';
 
 /** The helper imports: the JavaScript ones, except those given in `wasm`,
  *  getters that build their wasm module (`make`) on first read. Instantiating a
@@ -120,8 +121,17 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     const mb = functionModule(this.env(), fn, osrPc, this.mod.functions.length, plan);
     const bytes = mb.encode();
     this.numberSites ??= new NumberSites(this.mod);
-    const exports = this.instantiate(bytes, { h: this.numberSites.inLoop(fn) ? this.helpers : this.helpersPlainNumbers });
-    return { code: exports.f!, size: bytes.length, text: () => mb.toText() };
+    const imports = { h: this.numberSites.inLoop(fn) ? this.helpers : this.helpersPlainNumbers };
+    // Tier-1 code compiles in the host's baseline compiler where the host would
+    // optimize at once (WASM_HOST.baseline): at a fraction of the compile's
+    // cost, and optimized in the background once hot. Not where it loops and
+    // the function's loops have not run short so far, since a call that loops
+    // long would stay in baseline code to its end; OSR entries (loops that run
+    // long) and tier 2 are optimized at once.
+    const baseline = WASM_HOST.baseline !== null && osrPc === null && plan.spec === null
+      && (!mb.hasLoops() || this.rt.tiering.loopsRanShort(fn.index)) ? WASM_HOST.baseline : null;
+    const exports = baseline !== null ? baseline(() => this.instantiate(bytes, imports)) : this.instantiate(bytes, imports);
+    return { code: exports.f!, size: bytes.length, text: () => mb.toText(), baseline: baseline !== null };
   }
 
   protected compilerThread(ready: Int32Array, start: boolean): CompilerThread | null {

@@ -416,6 +416,8 @@ export class WasmFunctionBuilder {
   private readonly calls = new Set<number>();
   private memoryUsed = false;
   private tableUsed = false;
+  /** Loops opened (a function without one runs each call in bounded time). */
+  loops = 0;
   /** Code offsets of the `if` and `br_if` instructions hinted as rarely taken. */
   private readonly unlikely: number[] = [];
 
@@ -635,7 +637,7 @@ export class WasmFunctionBuilder {
   // -- structured control --------------------------------------------------
 
   block(resultType?: ValType): Label { return this.openBlock(OPCODES.BLOCK, 'block', resultType); }
-  loop(resultType?: ValType): Label { return this.openBlock(OPCODES.LOOP, 'loop', resultType); }
+  loop(resultType?: ValType): Label { this.loops++; return this.openBlock(OPCODES.LOOP, 'loop', resultType); }
   if_(resultType?: ValType): Label { return this.openBlock(OPCODES.IF, 'if', resultType); }
   /** An `if` whose block is rarely entered (a branch hint: the slow path). */
   ifRarely(): Label { this.unlikely.push(this.code.length); return this.if_(); }
@@ -863,6 +865,9 @@ export class WasmModuleBuilder {
   private readonly globals: Global[] = [];
   /** Absolute offset of each defined function's code in the last encode(). */
   private codeOffsets: number[] = [];
+
+  /** Whether any function defined so far has a loop. */
+  hasLoops(): boolean { return this.functions.some((f) => f.loops > 0); }
 
   /** The index of the function type params -> results (deduplicated). */
   addType(params: readonly ValType[], results: readonly ValType[]): number {
