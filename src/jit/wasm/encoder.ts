@@ -279,14 +279,51 @@ function checkU32(v: number, what: string): number {
   return v;
 }
 
-/** A growable byte buffer with the format's primitive encodings. */
+/** A growable byte buffer with the format's primitive encodings. It writes
+ *  into one typed array, LEB128 included, with no array per value: a cold
+ *  compile of a few functions (richards at its check size) made about 2 MB of
+ *  short-lived arrays here before, which the program's thread then collected. */
 class ByteWriter {
-  readonly bytes: number[] = [];
-  get length(): number { return this.bytes.length; }
-  byte(b: number): void { this.bytes.push(b & 0xff); }
-  raw(bs: ArrayLike<number>): void { for (let i = 0; i < bs.length; i++) this.bytes.push(bs[i]! & 0xff); }
-  u32(v: number): void { this.raw(encodeULEB128(checkU32(v, 'u32'))); }
-  s32(v: number): void { this.raw(encodeSLEB128(v | 0)); }
+  private buf = new Uint8Array(64);
+  private len = 0;
+  get length(): number { return this.len; }
+  /** The bytes written so far (a view: valid until the next write). */
+  get bytes(): Uint8Array { return this.buf.subarray(0, this.len); }
+  private room(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const grown = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
+    grown.set(this.buf.subarray(0, this.len));
+    this.buf = grown;
+  }
+  byte(b: number): void { this.room(1); this.buf[this.len++] = b & 0xff; }
+  raw(bs: ArrayLike<number>): void {
+    this.room(bs.length);
+    if (bs instanceof Uint8Array) this.buf.set(bs, this.len);
+    else for (let i = 0; i < bs.length; i++) this.buf[this.len + i] = bs[i]! & 0xff;
+    this.len += bs.length;
+  }
+  /** Unsigned LEB128, as encodeULEB128 writes it. */
+  u32(v: number): void {
+    checkU32(v, 'u32');
+    this.room(5);
+    do {
+      const byte = v & 0x7f;
+      v >>>= 7;
+      this.buf[this.len++] = v === 0 ? byte : byte | 0x80;
+    } while (v !== 0);
+  }
+  /** Signed LEB128 of an i32, as encodeSLEB128 writes it. */
+  s32(v: number): void {
+    v |= 0;
+    this.room(5);
+    for (;;) {
+      const byte = v & 0x7f;
+      v >>= 7;
+      const signBitClear = (byte & 0x40) === 0;
+      if ((v === 0 && signBitClear) || (v === -1 && !signBitClear)) { this.buf[this.len++] = byte; return; }
+      this.buf[this.len++] = byte | 0x80;
+    }
+  }
   name(s: string): void { this.raw(encodeName(s)); }
   /** Appends `inner` preceded by its byte length (sections, function bodies). */
   sized(inner: ByteWriter): void { this.u32(inner.length); this.raw(inner.bytes); }
@@ -781,7 +818,7 @@ export class WasmFunctionBuilder {
 
   /** @internal The body as the code section holds it (local declarations, then
    *  the code), without its size prefix; codeStart is where the code begins. */
-  encodeBody(): { bytes: readonly number[]; codeStart: number } {
+  encodeBody(): { bytes: Uint8Array; codeStart: number } {
     if (!this.finished) throw new Error(`${this.label()}: encode before finish()`);
     const body = this.encodeLocals();
     const codeStart = body.length;
@@ -959,7 +996,7 @@ export class WasmModuleBuilder {
     if (this.functions.some((f) => f.hasHints)) this.section(out, Section.Custom, (w) => this.writeBranchHints(w));
     if (this.functions.length) this.writeCodeSection(out);
     if (this.hasNames()) this.section(out, Section.Custom, (w) => this.writeNames(w));
-    return Uint8Array.from(out.bytes);
+    return out.bytes.slice();
   }
 
   /** Everything a valid module needs and that forward references may have left open. */
