@@ -74,6 +74,10 @@ if (process.argv[2] === '--child') {
   const [, , , name, size, compile, lessWaits] = process.argv.filter((a) => !a.startsWith('--root='));
   const waited = lessWaits === 'less-waits' ? runQueueWaitClock() : null;
   const { load } = await import(join(ROOT, 'dist', 'vm.js'));
+  // The command line's wasm host (src/cli.ts): its V8 flags, as given to this
+  // child, and tier-1 code whose calls end soon compiled in V8's baseline
+  // compiler. (A build before that function sets nothing here.)
+  (await import(join(ROOT, 'dist', 'cli.js'))).useCommandLineWasmHost?.();
   const src = readFileSync(join(ROOT, 'bench', 'programs', `${name}.tier`), 'utf8');
   const hot = new Map();   // 'f' or 'f@pc' -> t (ms) it became hot
   const latencies = [];
