@@ -152,3 +152,21 @@ test('a main of 2,000 loops one after another still gets its OSR entry with exit
   assert.equal(out, '0\n');
   assert.deepEqual(failed, []);
 });
+
+// An OSR entry compiles only what its loop header reaches, and imports only the
+// helpers of that code: the parse before main's loop is not in it, so the
+// string helpers' module (what parse_i32 compiles to) is not built for it.
+test('an OSR entry imports only the helpers of the code it compiles', T, () => {
+  const src = 'fn main(args: [str]) { let n = parse_i32(args[0]); var s = 0; for i in 0..n { s = (s + i) % 1000; } print(s); }\n';
+  let code = '', out = '';
+  const events = [];
+  const p = load('o.tier', src, {
+    tier: 'auto', args: ['100'], printCode: 'main', stdout: (t) => { out += t; }, stderr: (t) => { code += t; },
+    onTierEvent: (e) => events.push(e),
+  }).program;
+  assert.equal(p.run(), 0);
+  assert.equal(out, '950\n');
+  assert.deepEqual(events.filter((e) => e.kind === 'compiled').map((e) => [e.fn, e.osrPc !== null]), [['main', true]]);
+  assert.match(code, /\(import "h" "out_i"/);
+  assert.doesNotMatch(code, /"parse_i"/);
+});
