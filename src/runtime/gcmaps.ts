@@ -27,14 +27,25 @@ function isSafepoint(op: Op): boolean {
   return info.allocates === true || info.calls === true;
 }
 
-/** Live-in sets of R registers per instruction start, by backward dataflow. */
-function liveIn(mod: BcModule, fn: BcFunction): Map<number, Uint32Array> {
+/** Live-in sets of R registers per instruction start, by backward dataflow:
+ *  the set of the instruction at pc is `live(pc)` (a view into one array of
+ *  every instruction's words). Nothing is allocated per instruction or per
+ *  round: this runs when a function is first compiled or collected in, often
+ *  within a short run's first milliseconds. */
+function liveIn(mod: BcModule, fn: BcFunction): (pc: number) => Uint32Array {
   const words = (fn.regKinds.length + 31) >>> 5;
   const code = fn.code;
   const starts: number[] = [];
-  for (let pc = 0; pc < code.length; pc += instrLength(code[pc] as Op)) starts.push(pc);
-  const live = new Map<number, Uint32Array>(starts.map((pc) => [pc, new Uint32Array(words)]));
+  const slot = new Int32Array(code.length).fill(-1);
+  for (let pc = 0; pc < code.length; pc += instrLength(code[pc] as Op)) { slot[pc] = starts.length; starts.push(pc); }
+  const bits = new Uint32Array(starts.length * words);
+  const out = new Uint32Array(words);
   const isRef = (r: number) => fn.regKinds[r] === Kind.R;
+  /** out |= the live-in set of the instruction at pc (if pc starts one). */
+  const join = (pc: number) => {
+    const k = pc < code.length ? slot[pc]! : -1;
+    if (k >= 0) for (let w = 0; w < words; w++) out[w]! |= bits[k * words + w]!;
+  };
   let changed = true;
   while (changed) {
     changed = false;
@@ -42,27 +53,26 @@ function liveIn(mod: BcModule, fn: BcFunction): Map<number, Uint32Array> {
       const pc = starts[k]!;
       const op = code[pc] as Op;
       const info = OP_INFO[op];
-      const out = new Uint32Array(words);
-      for (const s of successors(fn, pc, op, info)) {
-        const l = live.get(s);
-        if (l) for (let w = 0; w < words; w++) out[w]! |= l[w]!;
-      }
-      info.args.forEach((a, i) => {
-        const r = code[pc + 1 + i]!;
+      const args = info.args;
+      out.fill(0);
+      const label = args.indexOf('lbl');
+      if (label >= 0) join(code[pc + 1 + label]!);
+      if (!info.ends) join(pc + 1 + args.length);
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i], r = code[pc + 1 + i]!;
         const defines = a === 'wr' || (a === 'dst' && callResult(mod, fn, pc, op) === Kind.R);
         if (defines && isRef(r)) out[r >>> 5]! &= ~(1 << (r & 31));
-      });
-      info.args.forEach((a, i) => {
+      }
+      for (let i = 0; i < args.length; i++) {
         const r = code[pc + 1 + i]!;
-        if (a === 'rr' && isRef(r)) out[r >>> 5]! |= 1 << (r & 31);
-      });
-      const cur = live.get(pc)!;
+        if (args[i] === 'rr' && isRef(r)) out[r >>> 5]! |= 1 << (r & 31);
+      }
       for (let w = 0; w < words; w++) {
-        if (cur[w] !== out[w]) { cur.set(out); changed = true; break; }
+        if (bits[k * words + w] !== out[w]) { bits.set(out, k * words); changed = true; break; }
       }
     }
   }
-  return live;
+  return (pc) => bits.subarray(slot[pc]! * words, (slot[pc]! + 1) * words);
 }
 
 /** The result kind of the call at pc (null: no result, its dst is not written). */
@@ -72,15 +82,6 @@ function callResult(mod: BcModule, fn: BcFunction, pc: number, op: Op): number |
   if (op === Op.CALLV) return mod.sigs[c[pc + 2]!]!.ret;
   if (op === Op.CALLX) return mod.externs[c[pc + 1]!]!.ret;
   return null;
-}
-
-function successors(fn: BcFunction, pc: number, op: Op, info: (typeof OP_INFO)[Op]): number[] {
-  const next = pc + 1 + info.args.length;
-  const li = info.args.indexOf('lbl');
-  const out: number[] = [];
-  if (li >= 0) out.push(fn.code[pc + 1 + li]!);
-  if (!info.ends) out.push(next);
-  return out;
 }
 
 function members(bits: Uint32Array): Int32Array {
@@ -95,7 +96,7 @@ export function buildGcMap(mod: BcModule, fn: BcFunction): GcMap {
   const live = fn.regKinds.includes(Kind.R) ? liveIn(mod, fn) : null;
   const empty = new Int32Array(0);
   forEachSafepoint(fn, (pc, len, op) => {
-    const regs = live ? members(live.get(pc)!) : empty;
+    const regs = live ? members(live(pc)) : empty;
     map.at.set(pc, regs);
     if (OP_INFO[op].calls) map.resume.set(pc + len, regs);
   });
