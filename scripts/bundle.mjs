@@ -37,13 +37,14 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
 const BUNDLE = join(DIST, 'tiervm.cjs');
 
-/** What the cache is warmed with: the empty program in every mode. V8 caches
- *  the functions that ran (they are compiled lazily), so this puts in everything
- *  start-up needs. Warming with the benchmark programs too (a cache of 475 KiB
- *  instead of 343) made richards 1 in auto mode 12 ms faster but every empty
- *  program 1-2.5 ms slower, and interpreted richards 4 ms slower: a bigger cache
- *  costs more than loading it (measured, bench/startup.mjs). What is not in the
- *  cache compiles as without one. */
+/** What the main bundle's cache is warmed with: the empty program in every
+ *  mode. V8 caches the functions that ran (they are compiled lazily), so this
+ *  puts in everything start-up needs. Warming it with the benchmark programs
+ *  too (when the JIT was in the same script: a cache of 475 KiB instead of 343)
+ *  made richards 1 in auto mode 12 ms faster but every empty program 1-2.5 ms
+ *  slower, and interpreted richards 4 ms slower: a bigger cache costs more than
+ *  loading it (measured, bench/startup.mjs). What is not in the cache compiles
+ *  as without one. The JIT's functions have a cache of their own, below. */
 const WARM_UP = [
   ['run', '--tier=interp'],
   ['run', '--tier=auto'],
