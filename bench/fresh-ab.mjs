@@ -21,7 +21,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SELF = fileURLToPath(import.meta.url);
 
 if (process.argv[2] === '--child') await child(...process.argv.slice(3));
-else parent(process.argv.slice(2));
+else await parent(process.argv.slice(2));
 
 /** One run: ROOT's build, program FILE at SIZE in TIER; prints run() ms. */
 async function child(root, file, size, tier) {
@@ -39,7 +39,7 @@ async function child(root, file, size, tier) {
   process.stdout.write(String(ms));
 }
 
-function parent(argv) {
+async function parent(argv) {
   const opt = (name, dflt) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
   const base = opt('base', null);
   if (base === null) { console.error('fresh-ab: --base=DIR is required'); process.exit(2); }
@@ -48,7 +48,7 @@ function parent(argv) {
   const tier = opt('tier', 'auto');
   const programs = argv.filter((a) => /^\w+:\d+$/.test(a));
   // The command line's V8 flags (src/cli.ts, V8_FLAGS), given to node up front.
-  const flags = ['--no-liftoff', '--no-wasm-lazy-compilation', '--experimental-wasm-branch-hinting'];
+  const { V8_FLAGS: flags } = await import(pathToFileURL(join(ROOT, 'dist', 'cli.js')).href);
   const med = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
   for (const p of programs) {
     const [name, size] = p.split(':');

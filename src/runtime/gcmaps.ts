@@ -30,8 +30,8 @@ function isSafepoint(op: Op): boolean {
 /** Live-in sets of R registers per instruction start, by backward dataflow:
  *  the set of the instruction at pc is `live(pc)` (a view into one array of
  *  every instruction's words). Nothing is allocated per instruction or per
- *  round: this runs when a function is first compiled or collected in, often
- *  within a short run's first milliseconds. */
+ *  round: this runs for every function when a runtime is made (runtime.ts),
+ *  in every mode, within a short run's first milliseconds. */
 function liveIn(mod: BcModule, fn: BcFunction): (pc: number) => Uint32Array {
   const words = (fn.regKinds.length + 31) >>> 5;
   const code = fn.code;

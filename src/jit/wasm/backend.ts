@@ -126,20 +126,14 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     // cost, and optimized in the background once hot. Not where it loops and
     // the function's loops have not run short so far, since a call that loops
     // long would stay in baseline code to its end; OSR entries (loops that run
-    // long) and tier 2 are optimized at once.
-    const baseline = WASM_HOST.baseline !== null && osrPc === null && plan.spec === null
-      && (!mb.hasLoops() || this.rt.tiering.loopsRanShort(fn.index));
-    const module = this.compileModule(bytes, baseline);
-    const exports = new WebAssembly.Instance(module, this.imports({ h: this.numberSites.inLoop(fn) ? this.helpers : this.helpersPlainNumbers })).exports;
-    return { code: exports.f!, size: bytes.length, text: () => mb.toText(), baseline };
-  }
-
-  /** `bytes` compiled, in the host's baseline compiler when asked and the host
-   *  has one to ask for (WASM_HOST.baseline). Instantiating is left out of it:
-   *  a helper module built then (a getter of `helpers`) is compiled as usual. */
-  private compileModule(bytes: Uint8Array, baseline: boolean): WebAssembly.Module {
+    // long) and tier 2 are optimized at once. Only the compile: a helper module
+    // that instantiating builds (a getter of `helpers`) is optimized as usual.
+    const host = WASM_HOST.baseline;
+    const baseline = host !== null && osrPc === null && plan.spec === null && (!mb.hasLoops() || this.rt.tiering.loopsRanShort(fn.index)) ? host : null;
     const compile = () => new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
-    return baseline && WASM_HOST.baseline !== null ? WASM_HOST.baseline(compile) : compile();
+    const module = baseline !== null ? baseline(compile) : compile();
+    const exports = new WebAssembly.Instance(module, this.imports({ h: this.numberSites.inLoop(fn) ? this.helpers : this.helpersPlainNumbers })).exports;
+    return { code: exports.f!, size: bytes.length, text: () => mb.toText(), baseline: baseline !== null };
   }
 
   protected compilerThread(ready: Int32Array, start: boolean): CompilerThread | null {
@@ -274,7 +268,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
       const h = Object.fromEntries(c2i.map((s) => [shapeKey(s), this.genericC2iFor(s)]));
       return this.instantiate(typedGenericC2iModule(c2i).encode(), { h });
     }
-    const compiled = module ?? this.compileModule(adapterModule(c2i, functions, this.mod.functions.length, this.rt.crossingSlots).encode(), false);
+    const compiled = module ?? new WebAssembly.Module(adapterModule(c2i, functions, this.mod.functions.length, this.rt.crossingSlots).encode() as Uint8Array<ArrayBuffer>);
     return new WebAssembly.Instance(compiled, this.imports({ h: { ...this.c2iAdapterEntry() } })).exports;
   }
 }

@@ -171,30 +171,16 @@ const TWO_POW_32 = 4294967296;
 
 /** Unsigned LEB128 of a non-negative safe integer (u32 and beyond, up to 2^53-1). */
 export function encodeULEB128(v: number): number[] {
-  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`ULEB128: not a non-negative safe integer: ${v}`);
-  const out: number[] = [];
-  do {
-    const byte = v % 128;
-    v = Math.floor(v / 128);
-    out.push(v === 0 ? byte : byte | 0x80);
-  } while (v !== 0);
-  return out;
+  const w = new ByteWriter();
+  w.uleb(v);
+  return Array.from(w.bytes);
 }
 
 /** Signed LEB128 of a safe integer (i32 and beyond, |v| up to 2^53-1). */
 export function encodeSLEB128(v: number): number[] {
-  if (!Number.isSafeInteger(v)) throw new RangeError(`SLEB128: not a safe integer: ${v}`);
-  const out: number[] = [];
-  for (;;) {
-    const byte = ((v % 128) + 128) % 128;
-    v = Math.floor(v / 128);
-    const signBitClear = (byte & 0x40) === 0;
-    if ((v === 0 && signBitClear) || (v === -1 && !signBitClear)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
+  const w = new ByteWriter();
+  w.sleb(v);
+  return Array.from(w.bytes);
 }
 
 /** Signed LEB128 of a 64-bit integer (for i64.const); v is wrapped to i64. */
@@ -269,11 +255,6 @@ export function encodeF32(v: number): number[] {
   return Array.from(new Uint8Array(view.buffer));
 }
 
-function encodeName(s: string): number[] {
-  const utf8 = new TextEncoder().encode(s);
-  return [...encodeULEB128(utf8.length), ...utf8];
-}
-
 function checkU32(v: number, what: string): number {
   if (!Number.isInteger(v) || v < 0 || v >= TWO_POW_32) throw new RangeError(`${what}: not a u32: ${v}`);
   return v;
@@ -311,29 +292,36 @@ class ByteWriter {
     else for (let i = 0; i < bs.length; i++) this.buf[this.len + i] = bs[i]! & 0xff;
     this.len += bs.length;
   }
-  /** Unsigned LEB128, as encodeULEB128 writes it. */
-  u32(v: number): void {
-    checkU32(v, 'u32');
-    this.room(5);
+  u32(v: number): void { this.uleb(checkU32(v, 'u32')); }
+  s32(v: number): void { this.sleb(v | 0); }
+  /** Unsigned LEB128 of a non-negative safe integer, written in place (the one
+   *  implementation: encodeULEB128 is this into a writer of its own). */
+  uleb(v: number): void {
+    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`ULEB128: not a non-negative safe integer: ${v}`);
+    this.room(8);
     do {
-      const byte = v & 0x7f;
-      v >>>= 7;
+      const byte = v % 128;
+      v = Math.floor(v / 128);
       this.buf[this.len++] = v === 0 ? byte : byte | 0x80;
     } while (v !== 0);
   }
-  /** Signed LEB128 of an i32, as encodeSLEB128 writes it. */
-  s32(v: number): void {
-    v |= 0;
-    this.room(5);
+  /** Signed LEB128 of a safe integer, written in place (as uleb). */
+  sleb(v: number): void {
+    if (!Number.isSafeInteger(v)) throw new RangeError(`SLEB128: not a safe integer: ${v}`);
+    this.room(8);
     for (;;) {
-      const byte = v & 0x7f;
-      v >>= 7;
+      const byte = ((v % 128) + 128) % 128;
+      v = Math.floor(v / 128);
       const signBitClear = (byte & 0x40) === 0;
       if ((v === 0 && signBitClear) || (v === -1 && !signBitClear)) { this.buf[this.len++] = byte; return; }
       this.buf[this.len++] = byte | 0x80;
     }
   }
-  name(s: string): void { this.raw(encodeName(s)); }
+  name(s: string): void {
+    const utf8 = new TextEncoder().encode(s);
+    this.u32(utf8.length);
+    this.raw(utf8);
+  }
   /** Appends `inner` preceded by its byte length (sections, function bodies). */
   sized(inner: ByteWriter): void { this.u32(inner.length); this.raw(inner.bytes); }
   vec<T>(items: readonly T[], each: (item: T) => void): void {
@@ -381,7 +369,7 @@ function signatureText(params: readonly ValType[], results: readonly ValType[]):
 /** For error messages (not WAT: JSON escapes like \b are not WAT escapes). */
 function quote(s: string): string { return JSON.stringify(s); }
 
-/** A WAT string literal holding the UTF-8 bytes encodeName() writes for `s`.
+/** A WAT string literal holding the UTF-8 bytes ByteWriter.name() writes for `s`.
  *  Anything but printable ASCII is a `\hh` byte escape, so the listing stays ASCII
  *  and a lone surrogate spells the same U+FFFD bytes as the binary. */
 function watString(s: string): string {
