@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { load } from '../../dist/vm.js';
 import { plainModule } from '../../dist/bytecode/fuse.js';
 import { buildCfg } from '../../dist/jit/cfg.js';
@@ -222,4 +224,38 @@ test('no compile begins once the run is to stop: --tier=jit under a deadline, a 
     for (let i = 0; i < 30; i++) assert.equal(program.call('g', i), 2 * i);
     assert.equal(eventsOf(ev, 'compiled', 'g').length, 1, JSON.stringify(mode));
   }
+});
+
+test('a function of thousands of calls of a small function compiles: past the inlining budget it inlines none', () => {
+  // Inlined, each call brought its own locals: 10,000 of them passed V8's
+  // 50,000 locals and the compile failed (5,000 took V8 3.5 s).
+  const n = 10000;
+  const src = 'fn g(a: i32, b: i32) -> i32 { return a ^ (b * 3); }\nfn main() {\n  var r = 0;\n' +
+    Array.from({ length: n }, (_, k) => `  r = g(r, ${k});\n`).join('') + '  print(r);\n}\n';
+  let expected = 0;
+  for (let k = 0; k < n; k++) expected ^= k * 3;
+  if (COMPILING.length === 0) return;
+  const events = [];
+  const r = runIn(src, { tier: 'jit', onTierEvent: (e) => events.push(e) });
+  assert.deepEqual([r.code, r.stdout, r.stderr], [0, `${expected}\n`, '']);
+  assert.deepEqual(eventsOf(events, 'failed', 'main'), []);
+  assert.equal(eventsOf(events, 'compiled', 'main').length, 1);
+  // A few calls still inline g (the budget is on the total).
+  const few = 'fn g(a: i32, b: i32) -> i32 { return a ^ (b * 3); }\nfn main() { var r = 0; r = g(r, 5); r = g(r, 7); print(r); }\n';
+  const fewEvents = [];
+  assert.equal(runIn(few, { tier: 'jit', tierEventCode: true, onTierEvent: (e) => fewEvents.push(e) }).stdout, `${5 * 3 ^ 7 * 3}\n`);
+  const code = eventsOf(fewEvents, 'compiled', 'main').map((e) => e.code).join('');
+  assert.ok(code.includes('(func $main') && !code.includes('call_indirect'), 'g inlined where the budget allows');
+});
+
+test('on the command line, a module past 64 KiB compiles in V8\'s baseline compiler, loops and all', () => {
+  // V8's optimizing compile of a 20,000-number array literal took 2.2 s (40,000: 9 s).
+  const n = 20000;
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tiervm-big-')), 'big.tier');
+  fs.writeFileSync(file, `fn main() {\n  let a = [${Array.from({ length: n }, (_, k) => k).join(', ')}];\n  var s = 0;\n  for i in 0..a.len { s += a[i]; }\n  print(s);\n}\n`);
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/tiervm.js'), 'run', '--tier=jit', '--trace-tier', file], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, `${(n * (n - 1)) / 2}\n`);
+  if (COMPILING.length === 0) return;
+  assert.match(r.stderr, /\[tier\] compile main: \d+ bytecode words -> \d+ wasm bytes in \d+ us, baseline /);
 });

@@ -37,6 +37,8 @@ function withLazyWasmHelpers<N extends string>(helpers: Record<string, Function>
   }
 }
 
+const BASELINE_ABOVE_BYTES = 64 * 1024;
+
 export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   readonly name = 'wasm';
   /** Tier 2 (lower.ts: guards, deopt exits, guarded direct calls). */
@@ -117,6 +119,14 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     };
   }
 
+  /** A module of more bytes than this compiles in the host's baseline compiler
+   *  (where WASM_HOST.baseline is set), loops and all: V8's optimizing compile
+   *  takes time that grows faster than the function for some shapes (an array
+   *  literal of 2,000, 5,000, 10,000 and 20,000 numbers: 46, 115, 234 and 484
+   *  KB of wasm compiled in 0.08, 0.18, 0.51 and 2.2 s, 40,000 in 9 s), where
+   *  Liftoff's is linear (0.25 s at 20,000, our lowering included), and V8
+   *  still optimizes the hot functions in the background. The benchmarks'
+   *  largest module is about 22 KB (richards' run_richards in tier 2). */
   protected lower(fn: BcFunction, osrPc: number | null, plan: CompilePlan): Lowered<WebAssembly.ExportValue> {
     const mb = functionModule(this.env(), fn, osrPc, this.mod.functions.length, plan);
     const bytes = mb.encode();
@@ -128,8 +138,10 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     // long would stay in baseline code to its end; OSR entries (loops that run
     // long) and tier 2 are optimized at once. Only the compile: a helper module
     // that instantiating builds (a getter of `helpers`) is optimized as usual.
+    // So is a module past BASELINE_ABOVE_BYTES, whatever it is (below).
     const host = WASM_HOST.baseline;
-    const baseline = host !== null && osrPc === null && plan.spec === null && (!mb.hasLoops() || this.rt.tiering.loopsRanShort(fn.index)) ? host : null;
+    const endsSoon = osrPc === null && plan.spec === null && (!mb.hasLoops() || this.rt.tiering.loopsRanShort(fn.index));
+    const baseline = host !== null && (endsSoon || bytes.length > BASELINE_ABOVE_BYTES) ? host : null;
     const compile = () => new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
     const module = baseline !== null ? baseline(compile) : compile();
     const exports = new WebAssembly.Instance(module, this.imports({ h: this.numberSites.inLoop(fn) ? this.helpers : this.helpersPlainNumbers })).exports;

@@ -120,7 +120,9 @@ export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFuncti
   // Only the code compiled imports helpers: an OSR entry leaves out what runs
   // before its loop (nbody's main parses its argument there, and importing
   // parse_i built the string helpers' module for it), tier 2 what it guards.
-  const used = helpersUsed(env, fn, NOT_INLINED, spec, selfInline ? fn.index : null, compiledPcs(cfg));
+  const within = compiledPcs(cfg);
+  if (inlinedWords(env, fn, NOT_INLINED, spec, selfInline ? fn.index : null, within) > INLINE_TOTAL_WORDS) env = { ...env, mayInline: () => false };
+  const used = helpersUsed(env, fn, NOT_INLINED, spec, selfInline ? fn.index : null, within);
   if (spec !== null) used.add(deoptHelper(fn.ret));
   if (!osr && plan.tierUpAfter > 0) used.add('tier_up');
   const helpers = new Map<Helper, number>();
@@ -301,6 +303,16 @@ const ZERO_FILL_LOOP_MAX = 256;
 const INLINE_MAX_WORDS = 128;
 const INLINE_MAX_DEPTH = 3;
 const INLINE_CHAIN_WORDS = 3 * INLINE_MAX_WORDS;
+/** A compile whose calls would inline more words than this in all inlines
+ *  none (as HotSpot's C2 stops inlining past DesiredMethodLimit): every
+ *  inlined body brings its own locals, and V8's compile of a function of
+ *  thousands of inlined calls took seconds (5,000 calls of a 3-line function
+ *  in one function: 3.5 s, and 10,000 passed V8's 50,000 locals), against
+ *  0.1 s with the calls left calls. The benchmarks inline at most 2,724
+ *  words into one function (richards' run_richards in tier 2). Checked
+ *  before anything is emitted, so that every walk of the code (helpersUsed,
+ *  the lowering) sees the same decision. */
+const INLINE_TOTAL_WORDS = 8000;
 
 function forEachInstr(fn: BcFunction, visit: (op: Op, pc: number) => void): void {
   for (let pc = 0; pc < fn.code.length; pc += instrLength(fn.code[pc] as Op)) visit(fn.code[pc] as Op, pc);
@@ -399,6 +411,19 @@ export function helpersUsed(env: LowerEnv, fn: BcFunction, chain = NOT_INLINED, 
     for (const [g, inner] of bodiesInlinedAt(env, fn, pc, chain, spec, root)) for (const h of helpersUsed(env, g, inner, spec, root)) used.add(h);
   });
   return used;
+}
+
+/** The words of every body the code of fn (standing at `chain`) inlines, the
+ *  bodies they inline included; of fn's own code, only the positions marked
+ *  in `within` when given (the walk of helpersUsed). */
+export function inlinedWords(env: LowerEnv, fn: BcFunction, chain = NOT_INLINED, spec: Speculation | null = null,
+                             root: number | null = fn.index, within: Uint8Array | null = null): number {
+  let words = 0;
+  forEachInstr(fn, (op, pc) => {
+    if (within !== null && within[pc] === 0) return;
+    for (const [g, inner] of bodiesInlinedAt(env, fn, pc, chain, spec, root)) words += g.code.length + inlinedWords(env, g, inner, spec, root);
+  });
+  return words;
 }
 
 /** The bodies the call at pc of fn (standing at `chain`) inlines, each with
