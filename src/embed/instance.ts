@@ -593,6 +593,11 @@ export class LazyBackend implements Backend {
     return typeof b === 'string' ? b : b.compile(f, plan);
   }
 
+  compileMany(fs: readonly number[], plans: readonly CompilePlan[]): (string | null)[] {
+    const b = this.build();
+    return typeof b === 'string' ? fs.map(() => b) : b.compileMany(fs, plans);
+  }
+
   compileOsr(f: number, pc: number): OsrEntry | string {
     const b = this.build();
     return typeof b === 'string' ? b : b.compileOsr(f, pc);

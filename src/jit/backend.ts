@@ -195,6 +195,44 @@ export abstract class CompilingBackend<Code> implements Backend {
     return null;
   }
 
+  /** Compile and install several whole functions (--tier=jit/opt compiles
+   *  every function up front), each as its plan says; per function null, or
+   *  why it failed. Lowered together where the backend can (lowerMany); one
+   *  by one where it cannot, where one of them cannot be (each failure is
+   *  then its own), and where code is printed or traced (a function's text is
+   *  its own). */
+  compileMany(fs: readonly number[], plans: readonly CompilePlan[]): (string | null)[] {
+    const fns = fs.map((f) => this.mod.functions[f]!);
+    const one = () => fs.map((f, i) => this.compile(f, plans[i]!));
+    if (fns.length < 2 || this.opts.printCode !== null || this.opts.events?.withCode === true) return one();
+    if (fns.some((fn) => tooLargeToCompile(fn, this.rt.limits.metered) !== null)) return one();
+    let made: Lowered<Code>[] | null;
+    const t0 = nowMs();
+    try {
+      this.fillSlots();
+      made = this.lowerMany(fns, plans);
+    } catch {
+      made = null;
+    }
+    if (made === null) return one();
+    // The time is shared out by size.
+    const ms = nowMs() - t0, total = made.reduce((n, m) => n + m.size, 0) || 1;
+    return fns.map((fn, i) => {
+      let code: Code;
+      try {
+        code = this.accept(fn, null, plans[i]!, made[i]!, (ms * made[i]!.size) / total, null);
+      } catch (e) {
+        return failure(e);
+      }
+      this.install(fn, code);
+      return null;
+    });
+  }
+
+  /** Lower several whole functions together, each as its plan says, and make
+   *  them callable; null where the backend lowers one at a time. May throw. */
+  protected lowerMany(_fns: readonly BcFunction[], _plans: readonly CompilePlan[]): Lowered<Code>[] | null { return null; }
+
   compileOsr(f: number, pc: number): OsrEntry | string {
     try {
       this.fillSlots();

@@ -16,7 +16,7 @@ import type { GuestFn } from '../generic-adapters.js';
 import type { CompilePlan } from '../../runtime/tiering.js';
 import type { Speculation } from '../../runtime/profile.js';
 import { CompilingBackend, shapeKey, type BackendOptions, type Lowered, type Shape } from '../backend.js';
-import { dispatchSites, functionModule, selfInlines, type LowerEnv } from './lower.js';
+import { dispatchSites, functionModule, functionsModule, selfInlines, type LowerEnv } from './lower.js';
 import { adapterModule, functionShapes, jsHelperGroups, typedGenericC2iModule } from './adapters.js';
 import { CompilerThread, DISPOSED, threadUnavailable, type ThreadResult } from '../thread.js';
 import { makeNumberHelpers, makeStringHelpers, stringModuleParams, WASM_NUMBER_HELPERS, WASM_STRING_HELPERS } from './strings.js';
@@ -146,6 +146,39 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     const module = baseline !== null ? baseline(compile) : compile();
     const exports = new WebAssembly.Instance(module, this.imports({ h: this.numberSites.inLoop(fn) ? this.helpers : this.helpersPlainNumbers })).exports;
     return { code: exports.f!, size: bytes.length, text: () => mb.toText(), baseline: baseline !== null };
+  }
+
+  /** One module for fns, or two: a module imports either set of number
+   *  helpers (number-sites.ts). */
+  protected lowerMany(fns: readonly BcFunction[], plans: readonly CompilePlan[]): Lowered<WebAssembly.ExportValue>[] {
+    const sites = this.numberSites ??= new NumberSites(this.mod);
+    const made: Lowered<WebAssembly.ExportValue>[] = [];
+    for (const inLoop of [true, false]) {
+      const at = fns.flatMap((fn, i) => (sites.inLoop(fn) === inLoop ? [i] : []));
+      if (at.length === 0) continue;
+      const group = this.lowerTogether(at.map((i) => fns[i]!), at.map((i) => plans[i]!), inLoop ? this.helpers : this.helpersPlainNumbers);
+      at.forEach((i, k) => { made[i] = group[k]!; });
+    }
+    return made;
+  }
+
+  /** One module of fns, compiled in the baseline compiler where each of them
+   *  would be (none loops, or each one's loops ran short), or where the module
+   *  is large (lower). */
+  private lowerTogether(fns: readonly BcFunction[], plans: readonly CompilePlan[], helpers: WebAssembly.ModuleImports): Lowered<WebAssembly.ExportValue>[] {
+    const { mb, codeBytes } = functionsModule(this.env(), fns, plans, this.mod.functions.length);
+    const bytes = mb.encode();
+    const host = WASM_HOST.baseline;
+    const endsSoon = plans.every((p) => p.spec === null) && (!mb.hasLoops() || fns.every((fn) => this.rt.tiering.loopsRanShort(fn.index)));
+    const baseline = host !== null && (endsSoon || bytes.length > BASELINE_ABOVE_BYTES) ? host : null;
+    const compile = () => new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+    const module = baseline !== null ? baseline(compile) : compile();
+    const exports = new WebAssembly.Instance(module, this.imports({ h: helpers })).exports;
+    // Each function's size: its share of the module's bytes, by its code.
+    const total = codeBytes.reduce((a, b) => a + b, 0) || 1;
+    return fns.map((_, i) => ({
+      code: exports[`f${i}`]!, size: Math.round((bytes.length * codeBytes[i]!) / total), text: () => mb.toText(), baseline: baseline !== null,
+    }));
   }
 
   protected compilerThread(ready: Int32Array, start: boolean): CompilerThread | null {

@@ -452,6 +452,8 @@ export class WasmFunctionBuilder {
   private tableUsed = false;
   /** Loops opened (a function without one runs each call in bounded time). */
   loops = 0;
+  /** Bytes of its code so far. */
+  get codeBytes(): number { return this.code.length; }
   /** Code offsets of the `if` and `br_if` instructions hinted as rarely taken. */
   private readonly unlikely: number[] = [];
 
@@ -902,6 +904,8 @@ export class WasmModuleBuilder {
 
   /** Whether any function defined so far has a loop. */
   hasLoops(): boolean { return this.functions.some((f) => f.loops > 0); }
+  /** Bytes of code of the functions defined so far. */
+  codeBytes(): number { return this.functions.reduce((n, f) => n + f.codeBytes, 0); }
 
   /** The index of the function type params -> results (deduplicated). */
   addType(params: readonly ValType[], results: readonly ValType[]): number {

@@ -104,11 +104,39 @@ export function functionModule(env: LowerEnv, fn: BcFunction, osrPc: number | nu
   return mb;
 }
 
+/** One module of several whole functions, each as its plan says, exporting
+ *  the i-th as `f<i>` (--tier=jit/opt compiles every function up front: one
+ *  instance for many, where V8 copies the whole table into each instance
+ *  that imports it). The helpers any of them uses are imported once. With
+ *  the module, each function's bytes of code. */
+export function functionsModule(env: LowerEnv, fns: readonly BcFunction[], plans: readonly CompilePlan[], tableSize: number): { mb: WasmModuleBuilder; codeBytes: number[] } {
+  const mb = sharedModule(tableSize);
+  const planned = fns.map((fn, i) => planLowering(env, fn, null, plans[i]!));
+  const helpers = importHelpers(mb, new Set(planned.flatMap((p) => [...p.used])));
+  const codeBytes = planned.map((p, i) => {
+    const before = mb.codeBytes();
+    mb.exportFunction(`f${i}`, emitLowering(mb, p, helpers).index);
+    return mb.codeBytes() - before;
+  });
+  return { mb, codeBytes };
+}
+
 /** Emit function `fn` into `mb`: the whole function (osrPc null) as `plan`
  *  says (tier 2 with its speculation, or tier 1), or an OSR variant (tier 1)
  *  entered at loop header osrPc (which may be 0) with only the frame pointer,
  *  every register read from the frame. */
 export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFunction, osrPc: number | null, plan: CompilePlan = TIER1): WasmFunctionBuilder {
+  const planned = planLowering(env, fn, osrPc, plan);
+  return emitLowering(mb, planned, importHelpers(mb, planned.used));
+}
+
+/** What is decided of a lowering before anything is emitted. */
+interface PlannedLowering {
+  env: LowerEnv; fn: BcFunction; osrPc: number | null; plan: CompilePlan;
+  cfg: Cfg; also: number[]; used: Set<Helper>;
+}
+
+function planLowering(env: LowerEnv, fn: BcFunction, osrPc: number | null, plan: CompilePlan): PlannedLowering {
   const osr = osrPc !== null;
   const spec = osr ? null : plan.spec;
   const selfInline = !osr && spec !== null;
@@ -125,8 +153,22 @@ export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFuncti
   const used = helpersUsed(env, fn, NOT_INLINED, spec, selfInline ? fn.index : null, within);
   if (spec !== null) used.add(deoptHelper(fn.ret));
   if (!osr && plan.tierUpAfter > 0) used.add('tier_up');
+  return { env, fn, osrPc, plan, cfg, also, used };
+}
+
+/** Import `used` into mb (before its first function), by name. */
+function importHelpers(mb: WasmModuleBuilder, used: Iterable<Helper>): Map<Helper, number> {
   const helpers = new Map<Helper, number>();
   for (const name of used) helpers.set(name, mb.importFunction('h', name, helperType(mb, name)));
+  return helpers;
+}
+
+function emitLowering(mb: WasmModuleBuilder, p: PlannedLowering, helpers: ReadonlyMap<Helper, number>): WasmFunctionBuilder {
+  const { env, fn, osrPc, plan, cfg, also } = p;
+  const osr = osrPc !== null;
+  const spec = osr ? null : plan.spec;
+  const selfInline = !osr && spec !== null;
+  const exits = osr && env.osrExits;
   const threaded = env.fuel && !osr && callsItself(fn, spec);
   const type = osr ? mb.addType(exits ? [ValType.I32, ValType.I32] : [ValType.I32], fn.ret === null ? [] : [wasmType(fn.ret)])
              : threaded ? threadedType(mb, fn) : shapeType(mb, fn.params, fn.ret);
@@ -691,7 +733,7 @@ class WasmFnLowering implements StructuredSink<Label> {
 
   constructor(private readonly env: LowerEnv, private readonly mb: WasmModuleBuilder,
               private readonly wb: WasmFunctionBuilder, private readonly fn: BcFunction, private readonly mode: Mode,
-              private readonly helpers: Map<Helper, number>, private readonly tier: TierCode | null = null) {
+              private readonly helpers: ReadonlyMap<Helper, number>, private readonly tier: TierCode | null = null) {
     this.spec = tier?.spec ?? null;
     this.code = fn.code;
     this.leaf = isLeaf(fn);
