@@ -33,22 +33,56 @@ export interface StructuredSink<L> {
   edge?(from: number, to: number): void;
 }
 
-type Ctx<L> = { kind: 'loop' | 'follow'; block: number; label: L }[];
+/** The enclosing constructs a branch may target, innermost first (a list
+ *  shared by the nested ones: entering a construct adds one cell). */
+type Ctx<L> = { kind: 'loop' | 'follow'; block: number; label: L; outer: Ctx<L> } | null;
+
+/** What is left to emit, in order (the structurer's explicit stack). */
+type Step<L> =
+  | { k: 'tree'; x: number; ctx: Ctx<L> }
+  | { k: 'node'; b: Block; merges: number[]; ctx: Ctx<L> }
+  | { k: 'branch'; from: number; to: number; ctx: Ctx<L> }
+  | { k: 'else' }
+  | { k: 'close' };
 
 export function structure<L>(cfg: Cfg, sink: StructuredSink<L>): void {
-  new Structurer(cfg, sink).doTree(cfg.entry, []);
+  new Structurer(cfg, sink).run(cfg.entry);
 }
 
+// The algorithm recurses along the dominator tree, as deep as it is: 5,000
+// `if`s in a row, or an `else if` chain of 3,000, ran out of JavaScript stack
+// (and the function stayed interpreted). So the recursion is kept on an
+// explicit stack of steps: a step emits what comes first and pushes the rest
+// in reverse order.
 class Structurer<L> {
+  private readonly todo: Step<L>[] = [];
+
   constructor(private readonly cfg: Cfg, private readonly sink: StructuredSink<L>) {}
 
-  doTree(x: number, ctx: Ctx<L>): void {
+  run(entry: number): void {
+    this.todo.push({ k: 'tree', x: entry, ctx: null });
+    for (let step = this.todo.pop(); step !== undefined; step = this.todo.pop()) {
+      switch (step.k) {
+        case 'tree': this.doTree(step.x, step.ctx); break;
+        case 'node': this.nodeWithin(step.b, step.merges, step.ctx); break;
+        case 'branch': this.doBranch(step.from, step.to, step.ctx); break;
+        case 'else': this.sink.openElse(); break;
+        case 'close': this.sink.close(); break;
+      }
+    }
+  }
+
+  /** Push steps to run in the order given. */
+  private then(...steps: Step<L>[]): void {
+    for (let i = steps.length - 1; i >= 0; i--) this.todo.push(steps[i]!);
+  }
+
+  private doTree(x: number, ctx: Ctx<L>): void {
     const b = this.cfg.blocks[x]!;
     const merges = b.children.filter((c) => this.cfg.blocks[c]!.isMerge).sort((p, q) => q - p);
     if (b.isLoopHeader) {
       const label = this.sink.openLoop(b);
-      this.nodeWithin(b, merges, [{ kind: 'loop', block: x, label }, ...ctx]);
-      this.sink.close();
+      this.then({ k: 'node', b, merges, ctx: { kind: 'loop', block: x, label, outer: ctx } }, { k: 'close' });
     } else {
       this.nodeWithin(b, merges, ctx);
     }
@@ -58,9 +92,7 @@ class Structurer<L> {
     if (merges.length > 0) {
       const [y, ...rest] = merges as [number, ...number[]];
       const label = this.sink.openBlock();
-      this.nodeWithin(b, rest, [{ kind: 'follow', block: y, label }, ...ctx]);
-      this.sink.close();
-      this.doTree(y, ctx);
+      this.then({ k: 'node', b, merges: rest, ctx: { kind: 'follow', block: y, label, outer: ctx } }, { k: 'close' }, { k: 'tree', x: y, ctx });
       return;
     }
     this.sink.body(b);
@@ -69,10 +101,7 @@ class Structurer<L> {
       case Exit.RETURN: this.sink.terminate(b); return;
       case Exit.COND:
         this.sink.openIf(b);
-        this.doBranch(b.id, b.succ[0]!, ctx);
-        this.sink.openElse();
-        this.doBranch(b.id, b.succ[1]!, ctx);
-        this.sink.close();
+        this.then({ k: 'branch', from: b.id, to: b.succ[0]!, ctx }, { k: 'else' }, { k: 'branch', from: b.id, to: b.succ[1]!, ctx }, { k: 'close' });
         return;
     }
   }
@@ -84,12 +113,11 @@ class Structurer<L> {
     this.sink.edge?.(from, to);
     if (to <= from) return this.sink.br(this.find(ctx, 'loop', to));
     if (this.cfg.blocks[to]!.isMerge) return this.sink.br(this.find(ctx, 'follow', to));
-    this.doTree(to, ctx);
+    this.todo.push({ k: 'tree', x: to, ctx });
   }
 
   private find(ctx: Ctx<L>, kind: 'loop' | 'follow', block: number): L {
-    const e = ctx.find((c) => c.kind === kind && c.block === block);
-    if (!e) throw new Error(`structuring: no enclosing ${kind} for block ${block}`);
-    return e.label;
+    for (let c = ctx; c !== null; c = c.outer) if (c.kind === kind && c.block === block) return c.label;
+    throw new Error(`structuring: no enclosing ${kind} for block ${block}`);
   }
 }
