@@ -11,7 +11,7 @@ import { openSync, readSync, closeSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { load, DEFAULTS, type VmOptions } from './vm.js';
 import { TIERS, LIMITS, ADAPTER_MODES, WASM_HOST, type AdapterMode, rangeProblem, memoryProblem, deadlineProblem, type Limited, type Tier } from './config.js';
-import { DEFAULT_CALL_THRESHOLD, DEFAULT_LOOP_THRESHOLD } from './runtime/tiering.js';
+import { DEFAULT_CALL_THRESHOLD, DEFAULT_LOOP_THRESHOLD, COMPILE_GRACE_MS, COMPILE_SHARE } from './runtime/tiering.js';
 import { writeAll, runJob, withExitStatus, exitStatusOf } from './cli-io.js';
 
 
@@ -33,7 +33,9 @@ Options:
   --jit-threshold=N    calls or loop iterations before a function is compiled, 1..2^30
                        (default: ${DEFAULT_CALL_THRESHOLD} calls, ${DEFAULT_LOOP_THRESHOLD} loop iterations, and ${DEFAULTS.jitThreshold} calls
                        of compiled code before tier 2, which also waits a quarter of the
-                       function's compile time; 1 = compile and enter loops at every chance)
+                       function's compile time; and a function waits while compiles took
+                       more than ${COMPILE_GRACE_MS} ms plus ${COMPILE_SHARE * 100}% of the run so far;
+                       1 = compile and enter loops at every chance)
   --max-steps=N        fuel: stop with 'runtime error: out of fuel' when the program
                        would take more than N steps, 1..2^53-1 (a step is a call of a
                        guest function or a jump back to the top of a loop; the same
