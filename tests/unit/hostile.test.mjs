@@ -310,7 +310,9 @@ test('an else-if chain of 3,000 and 4,000 ifs in a row compile (the structurer k
         continue;
       }
       assert.deepEqual(failed, [], `${name} ${JSON.stringify(mode)}`);
-      assert.equal(eventsOf(events, 'compiled', fn).length, 1, `${name} ${JSON.stringify(mode)}`);
+      // Once, or again after deopts (tier 2 under deopt stress recompiles when
+      // its payback time, a clock, says so).
+      assert.ok(eventsOf(events, 'compiled', fn).length >= 1, `${name} ${JSON.stringify(mode)}`);
     }
   }
 });
