@@ -228,7 +228,9 @@ function preferOptimizedWasm(): void {
     try { v8?.setFlagsFromString(flag); set++; } catch { /* not V8, or flag unknown: nothing to do */ }
   }
   WASM_HOST.optimizesAtOnce = v8 !== null && set === V8_FLAGS.length;
-  if (WASM_HOST.optimizesAtOnce) WASM_HOST.baseline = (compile) => withLiftoff(v8!, compile);
+  if (!WASM_HOST.optimizesAtOnce) return;
+  WASM_HOST.baseline = (compile) => withFlags(v8!, ['--liftoff'], ['--no-liftoff'], compile);
+  WASM_HOST.baselineOnly = (compile) => withFlags(v8!, ['--liftoff', '--no-wasm-tier-up'], ['--no-liftoff', '--wasm-tier-up'], compile);
 }
 
 /** Makes this process's wasm host the command line's: V8's flags set when the
@@ -238,17 +240,18 @@ export function useCommandLineWasmHost(): void {
   WASM_HOST.prepare = preferOptimizedWasm;
 }
 
-/** `compile` run with V8's baseline compiler, Liftoff, on for it: the module it
- *  compiles gets Liftoff code, which V8 replaces with optimized code compiled
- *  in the background once a function is hot (dynamic tiering). V8 reads the
- *  flag when a module is compiled, so the modules compiled before and after
+/** `compile` run with V8's flags `on` set, and `off` set after it. With
+ *  `--liftoff`, the module it compiles gets Liftoff code, which V8 replaces
+ *  with optimized code compiled in the background once a function is hot
+ *  (dynamic tiering); with `--no-wasm-tier-up` too, never. V8 reads these
+ *  flags when it compiles a module, so the modules compiled before and after
  *  keep --no-liftoff. */
-function withLiftoff<T>(v8: { setFlagsFromString(flag: string): void }, compile: () => T): T {
-  v8.setFlagsFromString('--liftoff');
+function withFlags<T>(v8: { setFlagsFromString(flag: string): void }, on: readonly string[], off: readonly string[], compile: () => T): T {
+  for (const f of on) v8.setFlagsFromString(f);
   try {
     return compile();
   } finally {
-    v8.setFlagsFromString('--no-liftoff');
+    for (const f of off) v8.setFlagsFromString(f);
   }
 }
 

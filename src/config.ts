@@ -217,7 +217,12 @@ export const WASM_HOST: {
    *  (jit/wasm/backend.ts, lower): each of its calls ends soon, so no call
    *  stays long in baseline code. */
   baseline: (<T>(compile: () => T) => T) | null;
-} = { optimizesAtOnce: false, prepare: null, baseline: null };
+  /** The same, and the host never optimizes that module's code: for modules
+   *  past BASELINE_ABOVE_BYTES (jit/wasm/backend.ts), whose optimizing
+   *  compile, in the background, took seconds to minutes and kept the
+   *  process from exiting until it ended; null where there is none. */
+  baselineOnly: (<T>(compile: () => T) => T) | null;
+} = { optimizesAtOnce: false, prepare: null, baseline: null, baselineOnly: null };
 
 /** Run WASM_HOST.prepare once (before a wasm backend is made). */
 export function prepareWasmHost(): void {

@@ -39,6 +39,18 @@ function withLazyWasmHelpers<N extends string>(helpers: Record<string, Function>
 
 const BASELINE_ABOVE_BYTES = 64 * 1024;
 
+/** How the host compiles a module of `bytes` (null: as it does by default,
+ *  optimized at once on the command line): past BASELINE_ABOVE_BYTES in its
+ *  baseline compiler only, never optimized (an optimizing compile of such a
+ *  function, even in the background, took seconds to minutes, and the
+ *  process could not exit before it ended: a 20,000-number literal 4-6 s,
+ *  40,000 24 s); code whose calls end soon in its baseline compiler, to be
+ *  optimized in the background when hot. */
+function baselineFor(bytes: number, endsSoon: boolean): (<T>(compile: () => T) => T) | null {
+  if (bytes > BASELINE_ABOVE_BYTES) return WASM_HOST.baselineOnly ?? WASM_HOST.baseline;
+  return endsSoon ? WASM_HOST.baseline : null;
+}
+
 export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   readonly name = 'wasm';
   /** Tier 2 (lower.ts: guards, deopt exits, guarded direct calls). */
@@ -119,14 +131,14 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     };
   }
 
-  /** A module of more bytes than this compiles in the host's baseline compiler
-   *  (where WASM_HOST.baseline is set), loops and all: V8's optimizing compile
-   *  takes time that grows faster than the function for some shapes (an array
-   *  literal of 2,000, 5,000, 10,000 and 20,000 numbers: 46, 115, 234 and 484
-   *  KB of wasm compiled in 0.08, 0.18, 0.51 and 2.2 s, 40,000 in 9 s), where
-   *  Liftoff's is linear (0.25 s at 20,000, our lowering included), and V8
-   *  still optimizes the hot functions in the background. The benchmarks'
-   *  largest module is about 22 KB (richards' run_richards in tier 2). */
+  /** A module of more bytes than BASELINE_ABOVE_BYTES compiles in the host's
+   *  baseline compiler only (baselineFor), loops and all: V8's optimizing
+   *  compile takes time that grows faster than the function for some shapes
+   *  (an array literal of 2,000, 5,000, 10,000 and 20,000 numbers: 46, 115,
+   *  234 and 484 KB of wasm compiled in 0.08, 0.18, 0.51 and 2.2 s, 40,000 in
+   *  9 s), where Liftoff's is linear (0.25 s at 20,000, our lowering
+   *  included). The benchmarks' largest module is about 22 KB (richards'
+   *  run_richards in tier 2). */
   protected lower(fn: BcFunction, osrPc: number | null, plan: CompilePlan): Lowered<WebAssembly.ExportValue> {
     const mb = functionModule(this.env(), fn, osrPc, this.mod.functions.length, plan);
     const bytes = mb.encode();
@@ -138,10 +150,10 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     // long would stay in baseline code to its end; OSR entries (loops that run
     // long) and tier 2 are optimized at once. Only the compile: a helper module
     // that instantiating builds (a getter of `helpers`) is optimized as usual.
-    // So is a module past BASELINE_ABOVE_BYTES, whatever it is (below).
-    const host = WASM_HOST.baseline;
+    // So is a module past BASELINE_ABOVE_BYTES, whatever it is, and never
+    // optimized (below).
     const endsSoon = osrPc === null && plan.spec === null && (!mb.hasLoops() || this.rt.tiering.loopsRanShort(fn.index));
-    const baseline = host !== null && (endsSoon || bytes.length > BASELINE_ABOVE_BYTES) ? host : null;
+    const baseline = baselineFor(bytes.length, endsSoon);
     const compile = () => new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
     const module = baseline !== null ? baseline(compile) : compile();
     const exports = new WebAssembly.Instance(module, this.imports({ h: this.numberSites.inLoop(fn) ? this.helpers : this.helpersPlainNumbers })).exports;
@@ -168,9 +180,8 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   private lowerTogether(fns: readonly BcFunction[], plans: readonly CompilePlan[], helpers: WebAssembly.ModuleImports): Lowered<WebAssembly.ExportValue>[] {
     const { mb, codeBytes } = functionsModule(this.env(), fns, plans, this.mod.functions.length);
     const bytes = mb.encode();
-    const host = WASM_HOST.baseline;
     const endsSoon = plans.every((p) => p.spec === null) && (!mb.hasLoops() || fns.every((fn) => this.rt.tiering.loopsRanShort(fn.index)));
-    const baseline = host !== null && (endsSoon || bytes.length > BASELINE_ABOVE_BYTES) ? host : null;
+    const baseline = baselineFor(bytes.length, endsSoon);
     const compile = () => new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
     const module = baseline !== null ? baseline(compile) : compile();
     const exports = new WebAssembly.Instance(module, this.imports({ h: helpers })).exports;
