@@ -22,6 +22,7 @@ import { CompilerThread, DISPOSED, threadUnavailable, type ThreadResult } from '
 import { makeNumberHelpers, makeStringHelpers, stringModuleParams, WASM_NUMBER_HELPERS, WASM_STRING_HELPERS } from './strings.js';
 import { makeAllocHelpers, WASM_ALLOC_HELPERS } from './alloc.js';
 import { NumberSites } from './number-sites.js';
+import type { WasmModuleBuilder } from './encoder.js';
 import { WASM_HOST } from '../../config.js';
 
 /** The helper imports: the JavaScript ones, except those given in `wasm`,
@@ -141,7 +142,6 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
    *  run_richards in tier 2). */
   protected lower(fn: BcFunction, osrPc: number | null, plan: CompilePlan): Lowered<WebAssembly.ExportValue> {
     const mb = functionModule(this.env(), fn, osrPc, this.mod.functions.length, plan);
-    const bytes = mb.encode();
     this.numberSites ??= new NumberSites(this.mod);
     // Tier-1 code compiles in the host's baseline compiler where the host would
     // optimize at once (WASM_HOST.baseline): at a fraction of the compile's
@@ -153,11 +153,8 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     // So is a module past BASELINE_ABOVE_BYTES, whatever it is, and never
     // optimized (below).
     const endsSoon = osrPc === null && plan.spec === null && (!mb.hasLoops() || this.rt.tiering.loopsRanShort(fn.index));
-    const baseline = baselineFor(bytes.length, endsSoon);
-    const compile = () => new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
-    const module = baseline !== null ? baseline(compile) : compile();
-    const exports = new WebAssembly.Instance(module, this.imports({ h: this.numberSites.inLoop(fn) ? this.helpers : this.helpersPlainNumbers })).exports;
-    return { code: exports.f!, size: bytes.length, text: () => mb.toText(), baseline: baseline !== null };
+    const made = this.compileModule(mb, endsSoon, this.numberSites.inLoop(fn) ? this.helpers : this.helpersPlainNumbers);
+    return { code: made.exports.f!, size: made.size, text: () => mb.toText(), baseline: made.baseline };
   }
 
   /** One module for fns, or two: a module imports either set of number
@@ -179,17 +176,24 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
    *  is large (lower). */
   private lowerTogether(fns: readonly BcFunction[], plans: readonly CompilePlan[], helpers: WebAssembly.ModuleImports): Lowered<WebAssembly.ExportValue>[] {
     const { mb, codeBytes } = functionsModule(this.env(), fns, plans, this.mod.functions.length);
-    const bytes = mb.encode();
     const endsSoon = plans.every((p) => p.spec === null) && (!mb.hasLoops() || fns.every((fn) => this.rt.tiering.loopsRanShort(fn.index)));
+    const made = this.compileModule(mb, endsSoon, helpers);
+    // Each function's size: its share of the module's bytes, by its code.
+    const total = codeBytes.reduce((a, b) => a + b, 0) || 1;
+    return fns.map((_, i) => ({
+      code: made.exports[`f${i}`]!, size: Math.round((made.size * codeBytes[i]!) / total), text: () => mb.toText(), baseline: made.baseline,
+    }));
+  }
+
+  /** Encode, compile (in the baseline compiler where baselineFor says) and
+   *  instantiate a module of compiled functions importing `helpers`. */
+  private compileModule(mb: WasmModuleBuilder, endsSoon: boolean, helpers: WebAssembly.ModuleImports): { exports: WebAssembly.Exports; size: number; baseline: boolean } {
+    const bytes = mb.encode();
     const baseline = baselineFor(bytes.length, endsSoon);
     const compile = () => new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
     const module = baseline !== null ? baseline(compile) : compile();
     const exports = new WebAssembly.Instance(module, this.imports({ h: helpers })).exports;
-    // Each function's size: its share of the module's bytes, by its code.
-    const total = codeBytes.reduce((a, b) => a + b, 0) || 1;
-    return fns.map((_, i) => ({
-      code: exports[`f${i}`]!, size: Math.round((bytes.length * codeBytes[i]!) / total), text: () => mb.toText(), baseline: baseline !== null,
-    }));
+    return { exports, size: bytes.length, baseline: baseline !== null };
   }
 
   protected compilerThread(ready: Int32Array, start: boolean): CompilerThread | null {

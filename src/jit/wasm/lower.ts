@@ -105,10 +105,10 @@ export function functionModule(env: LowerEnv, fn: BcFunction, osrPc: number | nu
 }
 
 /** One module of several whole functions, each as its plan says, exporting
- *  the i-th as `f<i>` (--tier=jit/opt compiles every function up front: one
- *  instance for many, where V8 copies the whole table into each instance
- *  that imports it). The helpers any of them uses are imported once. With
- *  the module, each function's bytes of code. */
+ *  the i-th as `f<i>` (--tier=jit/opt compiles every function up front, in
+ *  batches: why one instance for many, at Tiering.compileAll). The helpers
+ *  any of them uses are imported once. With the module, each function's
+ *  bytes of code. */
 export function functionsModule(env: LowerEnv, fns: readonly BcFunction[], plans: readonly CompilePlan[], tableSize: number): { mb: WasmModuleBuilder; codeBytes: number[] } {
   const mb = sharedModule(tableSize);
   const planned = fns.map((fn, i) => planLowering(env, fn, null, plans[i]!));
@@ -133,6 +133,12 @@ export function lowerFunction(env: LowerEnv, mb: WasmModuleBuilder, fn: BcFuncti
 /** What is decided of a lowering before anything is emitted. */
 interface PlannedLowering {
   env: LowerEnv; fn: BcFunction; osrPc: number | null; plan: CompilePlan;
+  /** Tier 2's speculation (null for tier 1 and OSR code). */
+  spec: Speculation | null;
+  /** Tier 2 inlines its own recursive calls once. */
+  selfInline: boolean;
+  /** OSR code with exits: (fp, pc) -> result, entered at any of `also`. */
+  exits: boolean;
   cfg: Cfg; also: number[]; used: Set<Helper>;
 }
 
@@ -153,7 +159,7 @@ function planLowering(env: LowerEnv, fn: BcFunction, osrPc: number | null, plan:
   const used = helpersUsed(env, fn, NOT_INLINED, spec, selfInline ? fn.index : null, within);
   if (spec !== null) used.add(deoptHelper(fn.ret));
   if (!osr && plan.tierUpAfter > 0) used.add('tier_up');
-  return { env, fn, osrPc, plan, cfg, also, used };
+  return { env, fn, osrPc, plan, spec, selfInline, exits, cfg, also, used };
 }
 
 /** Import `used` into mb (before its first function), by name. */
@@ -164,11 +170,8 @@ function importHelpers(mb: WasmModuleBuilder, used: Iterable<Helper>): Map<Helpe
 }
 
 function emitLowering(mb: WasmModuleBuilder, p: PlannedLowering, helpers: ReadonlyMap<Helper, number>): WasmFunctionBuilder {
-  const { env, fn, osrPc, plan, cfg, also } = p;
+  const { env, fn, osrPc, plan, spec, selfInline, exits, cfg, also } = p;
   const osr = osrPc !== null;
-  const spec = osr ? null : plan.spec;
-  const selfInline = !osr && spec !== null;
-  const exits = osr && env.osrExits;
   const threaded = env.fuel && !osr && callsItself(fn, spec);
   const type = osr ? mb.addType(exits ? [ValType.I32, ValType.I32] : [ValType.I32], fn.ret === null ? [] : [wasmType(fn.ret)])
              : threaded ? threadedType(mb, fn) : shapeType(mb, fn.params, fn.ret);
