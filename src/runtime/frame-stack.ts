@@ -18,6 +18,11 @@
 // - Segments past the first are heap blocks (f64 arrays, so the collector never
 //   traces their contents: the frame walk finds their roots), made OLD and
 //   never moved, and roots themselves (forEachRoot) for as long as they exist.
+//   They are the stack's memory, not the heap's: the heap's limit moves up by
+//   each one made (Heap.newStackSegment), within memory the runtime reserved
+//   for them (segmentsReserveBytes), so the heap limit and the stack size are
+//   two separate budgets (a deep recursion under a 1 MiB heap overflows the
+//   stack, not the heap).
 //   Each block ends with the same slack as the first segment (STACK_SLACK_SLOTS
 //   in runtime.ts: inlined leaf frames unchecked against the end may reach
 //   into it), so no frame ever writes into the block after it.
@@ -43,6 +48,21 @@ export const FIRST_SEGMENT_BYTES = 512 << 10;
 /** Slots of the first segment for a stack of `totalSlots`. */
 export function firstSegmentSlots(totalSlots: number): number {
   return Math.max(Math.min(totalSlots, 64), Math.min(totalSlots >> 3, FIRST_SEGMENT_BYTES / 8));
+}
+
+/** Bytes the segments past the first can take in all, of a stack of
+ *  `totalSlots` whose first segment has `firstSlots` (each segment twice the
+ *  last, or the rest): their slots, and each block's header and `slack`. */
+export function segmentsReserveBytes(totalSlots: number, firstSlots: number, slack: number, headerBytes: number): number {
+  let blocks = 0;
+  for (let made = firstSlots, last = firstSlots; made < totalSlots; blocks++) {
+    const size = Math.min(2 * last, totalSlots - made);
+    made += size;
+    last = size;
+  }
+  // A segment made larger than twice the last (for a frame bigger than that)
+  // leaves fewer blocks, not more; one more for the rounding of the last.
+  return (totalSlots - firstSlots) * 8 + (blocks + 1) * (slack * 8 + headerBytes + 8);
 }
 
 export class FrameStack {

@@ -485,8 +485,9 @@ export class Heap {
   /** The ring's BUDGET when it was filled (the difference is allocated bytes). */
   private ringBudget = 0;
 
-  /** The heap takes [start, limit): the hole ring, then its blocks. */
-  constructor(readonly mem: Memory, start: number, readonly limit: number) {
+  /** The heap takes [start, limit): the hole ring, then its blocks. The limit
+   *  moves up by each frame-stack segment made (newStackSegment). */
+  constructor(readonly mem: Memory, start: number, public limit: number) {
     this.ring = start;
     this.ssb = start + RING_BYTES;
     this.start = start + STORE_BUFFER_END;
@@ -956,7 +957,13 @@ export class Heap {
    *  array; 0 when the heap has no room. Never collects: the frame that needs
    *  the segment is not yet where the collector looks. May grow the memory. */
   newStackSegment(slots: number): number {
-    return this.allocOldNow(blockSizeFor(HEADER_BYTES + slots * 8), ObjKind.ARR_F, slots, true);
+    // The stack's memory, not the heap's (frame-stack.ts): the limit moves up
+    // by it, into the memory the runtime reserved beyond the heap for segments.
+    const size = blockSizeFor(HEADER_BYTES + slots * 8);
+    this.limit += size;
+    const addr = this.allocOldNow(size, ObjKind.ARR_F, slots, true);
+    if (addr === 0) this.limit -= size;
+    return addr;
   }
 
   newStruct(index: number): number {

@@ -58,7 +58,7 @@ import type { BcModule } from '../bytecode/module.js';
 import { codeImage, argLists } from '../bytecode/code-image.js';
 import { unfuseRuns } from '../bytecode/fuse.js';
 import { Memory, MAX_MEMORY_BYTES } from './memory.js';
-import { Heap, ObjKind, ROPE_MIN, ROPE_BYTES } from './heap.js';
+import { Heap, HEADER_BYTES, ObjKind, ROPE_MIN, ROPE_BYTES } from './heap.js';
 import { GarbageCollector, type RootSource } from './gc.js';
 import { buildGcMap, type GcMap } from './gcmaps.js';
 import { Output } from './output.js';
@@ -68,7 +68,7 @@ import type { Tiering } from './tiering.js';
 import { HandleTable } from './handles.js';
 import { Limits, type LimitOptions } from './limits.js';
 import { newProfiles, type DeoptReason } from './profile.js';
-import { FrameStack, firstSegmentSlots } from './frame-stack.js';
+import { FrameStack, firstSegmentSlots, segmentsReserveBytes } from './frame-stack.js';
 
 export { FUEL_WORD } from './limits.js';
 
@@ -294,7 +294,10 @@ export class Runtime implements RootSource {
     const heapStart = (this.stackEndSlot + STACK_SLACK_SLOTS) * 8;
     // Addresses stay below MAX_MEMORY_BYTES (memory.ts): the heap ends there at most.
     const heapLimit = Math.min(heapStart + opts.maxHeapBytes, MAX_MEMORY_BYTES);
-    this.mem = new Memory(Math.min(heapLimit, heapStart + INITIAL_HEAP), heapLimit, opts.useWasmMemory);
+    // The memory may also hold the stack's further segments (frame-stack.ts),
+    // which do not count against the heap's limit.
+    const memoryMax = heapLimit + segmentsReserveBytes(stackSlots, firstSlots, STACK_SLACK_SLOTS, HEADER_BYTES);
+    this.mem = new Memory(Math.min(heapLimit, heapStart + INITIAL_HEAP), memoryMax, opts.useWasmMemory);
     this.limits = new Limits(this.mem, opts.limits);
     this.heap = new Heap(this.mem, heapStart, heapLimit);
     this.frameStack = new FrameStack(this.heap, stackSlots, firstSlots, STACK_SLACK_SLOTS);

@@ -37,3 +37,28 @@ for (const mode of [{ tier: 'interp' }, { tier: 'jit', backend: 'wasm' }, { tier
       assert.equal(stderr, 'runtime error: out of memory\n  at main (fill.tier:6)\n');
     });
 }
+
+// The frame stack's segments past the first are the stack's memory, not the
+// heap's (runtime/frame-stack.ts): under a 1 MiB heap, a recursion 100,000
+// deep (about 4 MB of frames) runs, and one without end is `stack overflow`,
+// in every tier. (Before, the segments counted against the heap limit, and
+// both ended in `out of memory`.)
+const DEEP = `fn f(n: i32) -> i32 { if n == 0 { return 0; } return f(n - 1) + 1; }
+fn g(n: i32) -> i32 { return g(n + 1) + 1; }
+fn main(args: [str]) {
+  if args[0] == "deep" { print(f(100000)); } else { print(g(0)); }
+}`;
+
+for (const mode of [{ tier: 'interp' }, { tier: 'auto' }, { tier: 'jit', backend: 'wasm' }, { tier: 'jit', backend: 'js' }]) {
+  test(`a deep recursion under a 1 MiB heap overflows the stack, not the heap (${mode.tier} ${mode.backend ?? ''})`,
+    { skip: mode.backend === 'wasm' && !hasWasm && 'no WebAssembly' }, () => {
+      for (const [arg, status, out, err] of [['deep', 0, '100000\n', ''], ['endless', 1, '', 'runtime error: stack overflow\n']]) {
+        let stdout = '', stderr = '';
+        const r = load('deep.tier', DEEP, { ...mode, maxHeapMB: 1, args: [arg], stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+        assert.ok(r.ok);
+        assert.equal(r.program.run(), status, stderr);
+        assert.equal(stdout, out);
+        assert.equal(err === '' ? stderr : stderr.slice(0, err.length), err);
+      }
+    });
+}
