@@ -1,9 +1,13 @@
 // The command line's input and output: a program's run on the process's file
 // descriptors. Programs run on the main thread in every tier (compiled code keeps
 // to a host-stack budget and continues in the interpreter past it, runtime.ts).
-// Output goes straight to the process's file descriptors, synchronously, so
-// nothing is lost or reordered if the program fails; standard input is read only
-// when the program calls read_line().
+// Output goes to the process's file descriptors, synchronously, so nothing is
+// lost or reordered if the program fails: on a terminal at every line (as C's
+// stdio does), elsewhere (a pipe, a file) in pieces of up to 64 KiB and at
+// least every OUTPUT_FLUSH_MS while the program prints (runtime/output.ts), so
+// a long run's progress shows and a run killed by a signal loses at most what
+// it printed in its last OUTPUT_FLUSH_MS. Standard input is read only when the
+// program calls read_line().
 //
 // Output that cannot be written ends the run at once (the exception leaves the
 // guest through run(), which hands the embedder's exceptions back): a closed pipe
@@ -12,7 +16,7 @@
 // with one line on stderr and status 1. This file owns that rule for every path
 // of the command line, the main thread's included.
 
-import { readSync, writeSync } from 'node:fs';
+import { fstatSync, readSync, statSync, writeSync } from 'node:fs';
 import { load, EXIT_INTERNAL, type VmOptions } from './vm.js';
 
 export interface RunJob { file: string; source: string; opts: VmOptions }
@@ -100,11 +104,27 @@ function tryWrite(fd: number, text: string): void {
   try { writeAll(fd, text); } catch { /* nowhere left to say it */ }
 }
 
+/** Program output not on a terminal goes out at a write at least this many
+ *  ms after the last delivery. */
+export const OUTPUT_FLUSH_MS = 50;
+
+/** Is standard output a terminal? (A character device other than the null
+ *  device: node's tty module would cost about 2 ms of start-up to load.) */
+function stdoutIsTerminal(): boolean {
+  try {
+    const out = fstatSync(1);
+    return out.isCharacterDevice() && out.rdev !== statSync('/dev/null').rdev;
+  } catch {
+    return false;
+  }
+}
+
 /** Load and run a job on this thread; returns the exit status. */
 export function runJob(job: RunJob): number {
   return withExitStatus(() => {
     const loaded = load(job.file, job.source, {
       ...job.opts, stdout: (t) => writeAll(1, t), stderr: (t) => writeAll(2, t), stdin: stdinChunks(),
+      flushMs: OUTPUT_FLUSH_MS, lineBuffered: stdoutIsTerminal(),
     });
     if (!loaded.ok) return loaded.exitCode;
     // Disposed however the run ends: the compiler thread is terminated before

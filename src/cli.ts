@@ -10,7 +10,7 @@
 import { openSync, readSync, closeSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { load, DEFAULTS, type VmOptions } from './vm.js';
-import { TIERS, LIMITS, ADAPTER_MODES, WASM_HOST, type AdapterMode, rangeProblem, memoryProblem, deadlineProblem, type Limited, type Tier } from './config.js';
+import { TIERS, LIMITS, ADAPTER_MODES, WASM_HOST, type AdapterMode, rangeProblem, memoryProblem, deadlineProblem, MAX_DEADLINE_MS, type Limited, type Tier } from './config.js';
 import { DEFAULT_CALL_THRESHOLD, DEFAULT_LOOP_THRESHOLD, COMPILE_GRACE_MS, COMPILE_SHARE } from './runtime/tiering.js';
 import { writeAll, runJob, withExitStatus, exitStatusOf } from './cli-io.js';
 
@@ -41,7 +41,8 @@ Options:
                        guest function or a jump back to the top of a loop; the same
                        step in every tier)
   --deadline-ms=MS     stop with 'runtime error: interrupted' once the run has lasted
-                       MS milliseconds (a positive number)
+                       MS milliseconds (a positive number, at most ${MAX_DEADLINE_MS}; a
+                       read of standard input that blocks is waited out first)
   --max-code=KB        compile memory: keep at most KB KiB of generated code,
                        ${LIMITS.maxCodeKB.min}..${LIMITS.maxCodeKB.max}; past it functions stay interpreted
   --trace-tier         print one line per compile, install, adapter and OSR entry

@@ -108,6 +108,9 @@ export interface VmOptions {
    *  passed since the last delivery (default 0: in 64 KiB pieces and at the end;
    *  an embedder showing output of a long run live sets it). */
   flushMs?: number;
+  /** Deliver program output at every write that ends a line, as a terminal
+   *  expects (the command line sets it when standard output is one). */
+  lineBuffered?: boolean;
   /** Print the generated code of this function to stderr when it is compiled
    *  (WAT from the wasm backend, JavaScript source from the js backend); if it
    *  never is, say so when the run ends. */
@@ -522,6 +525,7 @@ const OPTION_CHECKS: { readonly [K in keyof Required<VmOptions>]: Check } = {
   deoptStress: isBoolean,
   onTierEvent: isFunction,
   tierEventCode: isBoolean,
+  lineBuffered: isBoolean,
   flushMs: (v) => (typeof v === 'number' && v >= 0 && v <= 3_600_000 ? null : `must be a number of milliseconds, 0..3600000, got ${show(v)}`),
   printCode: isString,
   printWasm: isString,

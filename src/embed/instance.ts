@@ -462,12 +462,16 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrup
   }
   const stackSizeKB = o.stackSizeKB ?? DEFAULTS.stackSizeKB;
   let rt: Runtime;
+  // What the run writes to stderr besides errors (trace lines, printed code)
+  // follows the output printed before it, where both go to one place (2>&1).
+  const diag = (t: string) => { rt.out.flush(); io.stderr(t); };
   try {
     rt = new Runtime(mod, {
       maxHeapBytes: (o.maxHeapMB ?? defaultMaxHeapMB(stackSizeKB)) * 1024 * 1024,
       stackBytes: stackSizeKB * 1024,
       stdout: io.stdout,
       flushMs: o.flushMs ?? 0,
+      lineBuffered: o.lineBuffered ?? false,
       stdin: io.stdin,
       externs,
       // Only compiled wasm code needs a WebAssembly.Memory. Growing one detaches
@@ -479,7 +483,7 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrup
       verifyHeap: o.verifyHeap ?? DEFAULTS.verifyHeap,
       ropeStress: o.ropeStress ?? DEFAULTS.ropeStress,
       osrExitStress: o.osrExitStress ?? DEFAULTS.osrExitStress,
-      traceGc: o.traceGc ? (line) => io.stderr(line + '\n') : null,
+      traceGc: o.traceGc ? (line) => diag(line + '\n') : null,
       limits: { maxSteps: o.maxSteps ?? null, deadlineMs: o.deadlineMs ?? null, interrupt, pollSteps: FUEL_POLL_STEPS },
     });
   } catch (e) {
@@ -489,9 +493,9 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrup
   }
   ({ run: rt.interpretFrame, adapterEntry: rt.adapterEntry } = interpreterFor(rt));
   let inst: Instance | null = null;
-  const sink = eventSink(o, io, () => inst?.emitCounts(false));
+  const sink = eventSink(o, io, diag, () => inst?.emitCounts(false));
   const events = sink === null ? null : new TierEventLog(sink, o.tierEventCode ?? false);
-  const backend = chooseBackend(rt, o, events, io.stderr);
+  const backend = chooseBackend(rt, o, events, diag);
   if (backend !== null) {
     // (Scaled down on a thread with less host stack than the budgets were measured on.)
     rt.hostStackSlots = o.hostStackSlots ?? Math.max(1, Math.floor(HOST_STACK[backend.name].slots * hostStackScale()));
@@ -507,12 +511,12 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrup
 /** Where tier events go: --trace-tier's lines on stderr, the embedder's
  *  onTierEvent (whose exception is the embedder's own, as for the output
  *  callbacks), both, or nowhere (null). */
-function eventSink(o: VmOptions, io: HostIo, sample: () => void): TierEventSink | null {
+function eventSink(o: VmOptions, io: HostIo, diag: (t: string) => void, sample: () => void): TierEventSink | null {
   const listener = o.onTierEvent ?? null;
   const traced = (e: TierEvent) => (isDeoptEvent(e) ? o.traceDeopt : o.traceTier) === true;
   const print = o.traceTier || o.traceDeopt ? (e: TierEvent) => {
     const line = traced(e) ? formatTierEvent(e) : null;
-    if (line !== null) io.stderr(line + '\n');
+    if (line !== null) diag(line + '\n');
   } : null;
   if (listener === null) return print;
   const call = (e: TierEvent) => {

@@ -81,6 +81,8 @@ export interface RuntimeOptions {
   /** Flush program output at a write this many ms after the last flush (0: only
    *  when the buffer is large, output.ts). */
   flushMs: number;
+  /** Flush program output at every write that ends a line (a terminal). */
+  lineBuffered: boolean;
   /** Standard input for read_line(). */
   stdin: LineInput;
   externs: Record<string, HostFunction>;
@@ -311,7 +313,7 @@ export class Runtime implements RootSource {
     this.osrExitStress = opts.osrExitStress ?? false;
     this.gcMaps = mod.functions.map((f) => buildGcMap(mod, f));
     this.gc = new GarbageCollector(this.heap, this, { stress: opts.gcStress, verify: opts.verifyHeap, trace: opts.traceGc });
-    this.out = new Output(opts.stdout, opts.flushMs);
+    this.out = new Output(opts.stdout, opts.flushMs, opts.lineBuffered);
     this.codes = mod.functions.map((f) => f.code);
     this.frameSizes = Int32Array.from(mod.functions, (f) => f.regKinds.length);
     this.retKinds = Uint8Array.from(mod.functions, (f) => f.ret ?? 0);
@@ -346,11 +348,15 @@ export class Runtime implements RootSource {
   /** read_line(): the next line of input, or null at its end. Program output
    *  written so far goes out first (a prompt appears before the program waits).
    *  The interrupt flag and the deadline are looked at before each piece of
-   *  input is asked for, so a source that never ends a line cannot outlast them
-   *  (a read the host blocks in cannot be cut short: see docs/embedding.md). */
+   *  input is asked for, so a source that never ends a line cannot outlast them,
+   *  and again when the line is there: a read the host blocks in cannot be cut
+   *  short (docs/embedding.md), but the program does not go on past it. */
   readLine(): string | null {
     this.out.flush();
-    return this.opts.stdin.readLine(this.limits.metered ? () => this.limits.checkStop() : undefined);
+    if (!this.limits.metered) return this.opts.stdin.readLine();
+    const line = this.opts.stdin.readLine(() => this.limits.checkStop());
+    this.limits.checkStop();
+    return line;
   }
 
   /** Innermost frame, published by a tier before anything that may allocate or

@@ -267,3 +267,27 @@ test('-- ends the options: FILE after it may start with -, and what follows is A
   assert.equal(none.status, 2);
   assert.match(none.stderr, /run needs a FILE/);
 });
+
+// Output to a pipe is delivered while the program runs (src/cli-io.ts): the
+// first line at once, later ones within OUTPUT_FLUSH_MS of a later write, so a
+// long run shows its progress and a run killed by a signal keeps what it
+// printed. (Before, output waited for 64 KiB or the end of the run.)
+test('output to a pipe arrives while the program still runs', async () => {
+  const spin = program('spin.tier', `fn main() {
+  print("start");
+  var k = 0;
+  while true { k += 1; if k % 5000000 == 0 { print(k); } }
+}`);
+  for (const tier of TIERS) {
+    const child = spawn(process.execPath, [BIN, 'run', tier, '--deadline-ms=30000', spin], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    const lines = new Promise((resolve) => child.stdout.on('data', (d) => { stdout += d; if (stdout.split('\n').length > 3) resolve(); }));
+    const timer = setTimeout(() => child.kill(), 25_000);
+    await Promise.race([lines, once(child, 'exit')]);
+    const running = child.exitCode === null;
+    child.kill();
+    clearTimeout(timer);
+    assert.ok(running, `${tier}: the output came only when the run ended`);
+    assert.match(stdout, /^start\n5000000\n10000000\n/, tier);
+  }
+});

@@ -132,3 +132,18 @@ test('tiervm run -e CODE runs the program text, with its arguments; errors name 
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /^tiervm: -e needs the program text/);
 });
+
+// A read that blocks past the deadline (the command line's read of standard
+// input; here a source that takes 80 ms to give its line) ends the run when it
+// returns, at the read: the program does not go on with the line.
+test('a read that returns past the deadline ends the run at the read', () => {
+  const src = 'fn main() {\n  print("waiting");\n  let l = read_line();\n  print("got " + l);\n}';
+  for (const tier of ['interp', 'auto', 'jit']) {
+    let out = '', err = '';
+    const slow = () => { const until = performance.now() + 80; while (performance.now() < until) { /* blocked */ } return 'late\n'; };
+    const r = load('b.tier', src, { tier, deadlineMs: 20, stdin: slow, stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
+    assert.equal(r.program.run(), 1, tier);
+    assert.equal(out, 'waiting\n', tier);
+    assert.equal(err, 'runtime error: interrupted\n  at main (b.tier:3)\n', tier);
+  }
+});

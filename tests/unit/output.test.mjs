@@ -45,7 +45,7 @@ function expected() {
 test('the stdout callback gets exactly the code units printed, in order, in every tier', () => {
   const want = expected();
   for (const mode of MODES) {
-    for (const extra of [{}, { ropeStress: true, gcStress: true }, { flushMs: 1 }]) {
+    for (const extra of [{}, { ropeStress: true, gcStress: true }, { flushMs: 1 }, { lineBuffered: true }]) {
       const parts = [];
       const r = load('o.tier', SRC, { ...mode, ...extra, stdout: (t) => { parts.push(t); } });
       assert.equal(r.program.run(), 0);
@@ -55,4 +55,30 @@ test('the stdout callback gets exactly the code units printed, in order, in ever
       assert.ok(parts.length > 3, 'flushed as the buffer filled');
     }
   }
+});
+
+// Line-buffered (what the command line asks on a terminal): each write that
+// ends a line is delivered at once, before the program goes on.
+test('lineBuffered delivers every line as it is written, in every tier', () => {
+  const src = `fn main() { write("a"); print("b"); print(1); write("c\\nd"); write("e"); print(2.5); write("f"); }`;
+  for (const mode of MODES) {
+    const parts = [];
+    const r = load('l.tier', src, { ...mode, lineBuffered: true, stdout: (t) => { parts.push(t); } });
+    assert.equal(r.program.run(), 0);
+    assert.deepEqual(parts, ['ab\n', '1\n', 'c\nd', 'e2.5\n', 'f'], JSON.stringify(mode));
+  }
+});
+
+// Trace lines written to stderr while the program runs come after the output
+// printed before them: with both callbacks writing to one place (2>&1), the
+// program's first line comes before the compile it preceded.
+test('--trace-tier lines follow the output printed before them', { skip: !hasWasm && !hasEval && 'no compiling backend' }, () => {
+  const src = `fn work(n: i32) -> i32 { var s = 0; for i in 0..n { s += i; } return s; }
+fn main() { print("before"); var t = 0; for k in 0..300 { t += work(100); } print(t); }`;
+  const both = [];
+  const r = load('t.tier', src, { traceTier: true, stdout: (t) => both.push(t), stderr: (t) => both.push(t) });
+  assert.equal(r.program.run(), 0);
+  const text = both.join('');
+  assert.ok(text.includes('[tier] compile work'), text);
+  assert.ok(text.indexOf('before\n') < text.indexOf('[tier] compile work'), text);
 });
