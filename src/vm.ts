@@ -261,6 +261,7 @@ export class LoadedProgram {
    *  it is disposed. */
   interrupt(): void {
     if (this.interruptBuffer === null) throw new Error('program.interrupt(): the program is not interruptible (load it with interruptible: true)');
+    if (this.disposed) return;
     Atomics.store(this.interruptBuffer, 0, 1);
   }
 

@@ -104,6 +104,10 @@ export class Limits {
   /** The current run was interrupted: every later poll of it fails too (an
    *  extern that catches its nested call's `interrupted` cannot go on). */
   private stopped = false;
+  /** The message a limit ended the current run with (the budget spent, the
+   *  deadline passed), or null: an extern that catches its nested call's
+   *  stop cannot go on either (afterExtern). */
+  private ended: string | null = null;
   /** A deadline: the period adapts to time (see above). */
   readonly timed: boolean;
   /** The steps the next poll hands out (timed runs), and the clock at the last poll. */
@@ -126,6 +130,7 @@ export class Limits {
     this.reserve = this.opts.maxSteps ?? Infinity;
     this.mem.i32[FUEL_WORD] = 0;
     this.stopped = false;
+    this.ended = null;
     if (this.timed) this.lastPoll = performance.now();
     if (this.opts.deadlineMs !== null) this.deadline = this.lastPoll + this.opts.deadlineMs;
     this.takeRequest();
@@ -147,7 +152,7 @@ export class Limits {
     let period = this.period;
     if (this.timed) {
       const now = performance.now();
-      if (now >= this.deadline) throw new Trap(INTERRUPTED);
+      if (now >= this.deadline) throw this.end(INTERRUPTED);
       const took = now - this.lastPoll;
       this.lastPoll = now;
       this.chunk = took < POLL_TARGET_MS ? Math.min(period, this.chunk * 2)
@@ -156,7 +161,7 @@ export class Limits {
     }
     const left = this.reserve;
     // The cell stays below zero: every later step (a nested call, say) fails too.
-    if (left <= 0) throw new Trap(OUT_OF_FUEL);
+    if (left <= 0) throw this.end(OUT_OF_FUEL);
     const chunk = Math.min(period, left);
     this.reserve = left - chunk;
     this.mem.i32[FUEL_WORD] = chunk - 1;
@@ -166,7 +171,7 @@ export class Limits {
    *  a request is on the flag, or the deadline has passed; takes no step. */
   checkStop(): void {
     this.takeRequest();
-    if (this.pastDeadline()) throw new Trap(INTERRUPTED);
+    if (this.pastDeadline()) throw this.end(INTERRUPTED);
   }
 
   private pastDeadline(): boolean {
@@ -188,14 +193,22 @@ export class Limits {
    *  deadline, throws `interrupted` when the run is past it (or was stopped).
    *  Takes no step, and leaves the flag to the polls (at fixed steps). */
   costly(): void {
-    if (this.stopped || performance.now() >= this.deadline) throw new Trap(INTERRUPTED);
+    if (this.stopped) throw new Trap(INTERRUPTED);
+    if (performance.now() >= this.deadline) throw this.end(INTERRUPTED);
   }
 
-  /** After an extern returns: a run stopped by an interrupt while the extern
-   *  ran (its nested call was interrupted, and it caught that) ends here, at
-   *  the extern's call, in every tier. */
+  /** After an extern returns: a run stopped while the extern ran (its nested
+   *  call was interrupted, ran out of fuel or past the deadline, and it caught
+   *  that) ends here, at the extern's call, in every tier, with that message. */
   afterExtern(): void {
     if (this.stopped) throw new Trap(INTERRUPTED);
+    if (this.ended !== null) throw new Trap(this.ended);
+  }
+
+  /** The Trap that ends the run with `message`, remembered (afterExtern). */
+  private end(message: string): Trap {
+    this.ended = message;
+    return new Trap(message);
   }
 
   /** Throws `interrupted` if the run was stopped, or a request is on the flag

@@ -846,3 +846,25 @@ fn main() { print(fib(20)); print(sum(100000)); print(fixed(big(50000), 3)); pri
   load('code.tier', src, { maxCodeKB: 0, stderr: (t) => { err += t; } });
   assert.match(err, /^tiervm: invalid option maxCodeKB: must be /);
 });
+
+// The same for the budget and the deadline: a nested call stopped by either,
+// caught by the extern, ends the run at the extern's call with that message
+// (before, the run went on until its next step, or to its end if it took none).
+test('a run stopped by fuel or the deadline inside a nested call stays stopped when the extern catches it', () => {
+  const src = 'extern fn host() -> i32;\nfn spin() -> i32 { while true {} return 0; }\n' +
+    'fn outer() -> i32 { return host() + 1; }\nfn main() { print(outer()); }\n';
+  for (const mode of MODES) {
+    for (const [limit, message] of [[{ maxSteps: 5000 }, 'out of fuel'], [{ deadlineMs: 30 }, 'interrupted']]) {
+      let program = null, caught = null, out = '', err = '';
+      program = load('s.tier', src, {
+        ...mode, ...limit, stdout: (t) => { out += t; }, stderr: (t) => { err += t; },
+        externs: { host: () => { try { return program.call('spin'); } catch (e) { caught = e; return 5; } } },
+      }).program;
+      const what = JSON.stringify({ ...mode, ...limit });
+      assert.throws(() => program.call('outer'), (e) => e.message === message && e.text === `runtime error: ${message}\n  at outer (s.tier:3)\n`, what);
+      assert.equal(caught?.message, message, what);
+      assert.equal(program.run(), 1, what);
+      assert.deepEqual({ out, err }, { out: '', err: `runtime error: ${message}\n  at outer (s.tier:3)\n  at main (s.tier:4)\n` }, what);
+    }
+  }
+});
