@@ -303,6 +303,7 @@ async function command(argv: string[], version: string): Promise<number> {
     if (!p.file) throw new UsageError(`${p.command} needs a FILE`);
     if (p.command !== 'run' && p.args.length > 0) throw new UsageError(`${p.command} takes one FILE, got extra '${p.args[0]}'`);
     checkMemory(p.opts);
+    checkTier2(p.opts);
     source = p.evalSource ?? readSource(p.file);
   } catch (e) {
     if (e instanceof UsageError) { err(`tiervm: ${e.message}\n`); return 2; }
@@ -320,6 +321,12 @@ function checkMemory(o: VmOptions): void {
   const stack = o.stackSizeKB ?? DEFAULTS.stackSizeKB;
   const why = memoryProblem(o.maxHeapMB, stack);
   if (why !== null) throw new UsageError(`--max-heap=${o.maxHeapMB} with --stack-size=${stack}: ${why}`);
+}
+
+/** --deopt-stress needs a compiling tier (said with the flags' names, not the
+ *  API's options). */
+function checkTier2(o: VmOptions): void {
+  if (o.deoptStress === true && o.tier === 'interp') throw new UsageError('--deopt-stress needs a compiling tier (not --tier=interp)');
 }
 
 /** Source files are text a person wrote: read no more than this, so that a device
