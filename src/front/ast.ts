@@ -103,6 +103,10 @@ export interface FnDecl {
   localCount?: number;        // set by the checker: ids 0..localCount-1 (params first, in order)
   localTypes?: Type[];        // set by the checker: type of each local id
   endLine?: number;           // line of the closing brace (for the implicit return)
+  /** Set by the parser when the body has syntax errors: how many of its
+   *  statements come before the first one they touch (the checker checks
+   *  only those). */
+  cleanStatements?: number;
 }
 export interface ExternDecl { kind: 'extern'; pos: Pos; name: string; params: Param[]; ret: TypeNode | null }
 export interface StructDecl { kind: 'struct'; pos: Pos; name: string; fields: { name: string; pos: Pos; type: TypeNode }[] }

@@ -266,6 +266,12 @@ function checkFunction(c: Checker, decl: FnDecl, sig: FnSig): void {
   checkParamNames(c, decl.params);
   body.scopes.push(new Map());
   decl.params.forEach((p, i) => { p.id = declareLocal(body, p.name, sig.params[i]!, true); });
+  if (decl.cleanStatements !== undefined) {
+    // A body with syntax errors (front/index.ts): its statements before the
+    // first error, which nothing broken can have touched; no return check.
+    checkBlock(c, body, { pos: decl.body.pos, body: decl.body.body.slice(0, decl.cleanStatements) });
+    return;
+  }
   checkBlock(c, body, decl.body);
   if (sig.ret !== VOID && !isError(sig.ret) && blockCanComplete(decl.body)) {
     c.error(decl.pos, `missing return in function '${decl.name}' with result ${show(sig.ret)}`);

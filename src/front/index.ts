@@ -1,10 +1,16 @@
 // The front end's one entry point: source text -> checked program or diagnostics.
 //
-// What must stay true: lexical and syntax errors are all reported and then type
-// checking is skipped (so no error is reported as a consequence of another),
-// unless every one of them is a value error (a literal out of range or with no
+// What must stay true: lexical and syntax errors are all reported, and type
+// errors only where none of them can be the cause (so no error is reported as
+// a consequence of another): value errors (a literal out of range or with no
 // digits, a bad escape in a string: the token keeps its kind, the value stands
-// as 0 or nothing, so nothing can follow from it); a
+// as 0 or nothing) leave the whole program checked; syntax errors inside
+// function bodies that parsed to their `}` leave every other function checked
+// and, of those bodies, the statements before the first statement an error
+// touched (parser.ts, cleanStatements: declarations and signatures are whole,
+// so nothing outside a body follows from what broke inside it); any other
+// lexical or syntax error (a broken declaration, an unterminated string or
+// comment) leaves nothing checked; a
 // checked program is returned only when there are no errors; `formatted` holds the
 // first MAX_REPORTED_ERRORS diagnostics in source order, each in the contract's
 // three-line format (and a hint line when there is one), then one summary line:
@@ -46,10 +52,12 @@ export function compileFront(file: string, source: string): FrontResult {
     { items: lexed.diagnostics, count: lexed.errorCount },
     { items: parsed.diagnostics, count: parsed.errorCount },
   ];
-  // Type checking only a program without syntax errors: see the file comment.
+  // Type checking only where no syntax error can be the cause: see the file comment.
   const earlier = lexed.errorCount + parsed.errorCount;
-  const structural = earlier - lexed.valueErrorCount - parsed.valueErrorCount;
-  const checked = structural === 0 ? check(parsed.program, parsed.parenStarts) : null;
+  const lexical = lexed.errorCount - lexed.valueErrorCount;
+  const syntax = parsed.errorCount - parsed.valueErrorCount;
+  const checkable = lexical === 0 && syntax === parsed.inBodyErrorCount;
+  const checked = checkable ? check(parsed.program, parsed.parenStarts) : null;
   if (checked) stages.push({ items: checked.diagnostics, count: checked.errorCount });
   const { shown, omitted } = firstDiagnostics(stages);
   const each = formatEach(file, source, shown);

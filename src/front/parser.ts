@@ -39,6 +39,10 @@ export interface ParseResult {
   /** How many of them are value errors: decimal literals out of range, which
    *  stand as 0, so type checking still runs (front/index.ts). */
   valueErrorCount: number;
+  /** How many of the others are inside the body of a function that parsed
+   *  (its `}` found): that function has `cleanStatements`, and nothing outside
+   *  it follows from them (front/index.ts checks the program then). */
+  inBodyErrorCount: number;
   /** The `(` of every parenthesised expression (outermost wins). */
   parenStarts: WeakMap<Expr, Pos>;
 }
@@ -109,7 +113,8 @@ export function parse(file: string, tokens: Token[], earlier: readonly Diagnosti
     p.report(p.peek(), HOST_STACK_MESSAGE);
   }
   const program = { file, decls };
-  return { program, diagnostics: p.diagnostics.items(), errorCount: p.diagnostics.count, valueErrorCount: p.valueErrors, parenStarts: p.parenStarts };
+  return { program, diagnostics: p.diagnostics.items(), errorCount: p.diagnostics.count, valueErrorCount: p.valueErrors,
+    inBodyErrorCount: p.inBodyErrors, parenStarts: p.parenStarts };
 }
 
 /** Per-parse state: the token cursor, brace depth, nesting and what has been reported. */
@@ -124,6 +129,12 @@ class Parser {
   private readonly reported = new Set<string>();
   /** How many of the errors reported are value errors (checkedIntValue). */
   valueErrors = 0;
+  /** How many of the syntax errors (not value errors) were inside the body of
+   *  a function that parsed (parseFn). */
+  inBodyErrors = 0;
+
+  /** Syntax errors reported so far, value errors aside. */
+  get structuralErrors(): number { return this.diagnostics.count - this.valueErrors; }
 
   constructor(private readonly tokens: Token[], earlier: readonly Diagnostic[], private readonly maxNesting: number) {
     for (const d of earlier) this.reported.add(`${d.line}:${d.col}`);
@@ -273,8 +284,14 @@ function parseFn(p: Parser): FnDecl {
   const name = p.expectName('function name');
   const params = parseParams(p);
   const ret = p.eat('->') ? parseType(p) : null;
-  const { block, endLine } = parseBlockWithEnd(p);
-  return { kind: 'fn', pos: posOf(name), name: name.text, params, ret, body: block, endLine };
+  const before = p.structuralErrors;
+  const { block, endLine, cleanStatements } = parseBlockWithEnd(p);
+  const decl: FnDecl = { kind: 'fn', pos: posOf(name), name: name.text, params, ret, body: block, endLine };
+  if (p.structuralErrors > before) {
+    p.inBodyErrors += p.structuralErrors - before;
+    decl.cleanStatements = cleanStatements;
+  }
+  return decl;
 }
 
 function parseExtern(p: Parser): ExternDecl {
@@ -361,19 +378,25 @@ function parseType(p: Parser): TypeNode {
 
 function parseBlock(p: Parser): Block { return parseBlockWithEnd(p).block; }
 
-function parseBlockWithEnd(p: Parser): { block: Block; endLine: number } {
+/** A block, the line of its `}`, and how many of its statements come before
+ *  its first syntax error (none touched by it: a statement that held an error
+ *  is kept without what was broken, one that was broken is left out). */
+function parseBlockWithEnd(p: Parser): { block: Block; endLine: number; cleanStatements: number } {
   if (p.at('{')) p.enter(p.peek());
   const open = p.expect('{');
   const body: Stmt[] = [];
+  let clean = -1;
   while (!p.at('}')) {
     if (p.peek().kind === 'eof' || p.atDeclarationStart()) {
       p.fail(p.peek(), `expected '}' but found ${describe(p.peek())}`);
     }
+    const errors = p.structuralErrors, statements = body.length;
     parseStatementRecovering(p, body);
+    if (clean < 0 && p.structuralErrors > errors) clean = statements;
   }
   const close = p.next();
   p.leave();
-  return { block: { pos: posOf(open), body }, endLine: close.line };
+  return { block: { pos: posOf(open), body }, endLine: close.line, cleanStatements: clean < 0 ? body.length : clean };
 }
 
 function parseStatementRecovering(p: Parser, body: Stmt[]): void {

@@ -308,7 +308,7 @@ fn add(a: i32, b: i32) -> i32 {
     assert.deepEqual(errors('fn main() { let a = []; }'), ["1:22: expected expression but found ']' (an array literal cannot be empty)"]);
     assert.deepEqual(errors('fn main() { let a = .5; }'), ["1:21: expected expression but found '.'"]);
     assert.deepEqual(errors('fn main() { 1 + 2 = 3; }'), ['1:13: invalid assignment target']);
-    assert.deepEqual(errors('fn main() { (a) = 3; f() = 1; }'), ['1:22: invalid assignment target']);
+    assert.deepEqual(errors('fn main() { (a) = 3; f() = 1; }'), ["1:14: undefined name 'a'", '1:22: invalid assignment target']);
     assert.deepEqual(errors('fn main() { if x { } else y(); }'), ["1:27: expected '{' but found 'y'"]);
     assert.deepEqual(errors('fn main() { x >>>= 1; }'), ["1:18: expected expression but found '='"]);
     assert.deepEqual(errors('fn main() { ; }'), ["1:13: expected statement but found ';'"]);
@@ -374,8 +374,25 @@ fn d() { let w = x # 3; }
     assert.deepEqual(errors('fn main() {\n  print("closed at the line end);\n'), ['2:9: unterminated string', "3:1: expected '}' but found end of file"]);
   });
 
-  test('syntax errors skip type checking', () => {
-    assert.deepEqual(errors('fn main() { let x: i32 = true; let y = 1 }'), ["1:42: expected ';' but found '}'"]);
+  // Every error of the file, but none that a syntax error may have caused: a
+  // body with a syntax error is checked up to the first statement the error
+  // touched, other functions whole; a broken declaration, or a lexical error,
+  // leaves nothing checked.
+  test('syntax errors leave checked only what they cannot have caused', () => {
+    assert.deepEqual(errors('fn main() { let x: i32 = true; let y = 1 }'), [
+      '1:26: type mismatch: expected i32 but found bool', "1:42: expected ';' but found '}'",
+    ]);
+    // The broken `let y` is left out, and so is everything after it: no
+    // `undefined name 'y'`, no missing return.
+    assert.deepEqual(errors('fn f() -> i32 {\n  let x: i32 = "s";\n  let y = ;\n  print(y);\n}\nfn g() { let z: bool = 1; }\nfn main() { f(true); }'), [
+      '2:16: type mismatch: expected i32 but found str', "3:11: expected expression but found ';'",
+      '6:24: type mismatch: expected bool but found i32', "7:13: function 'f' expects 0 arguments but got 1",
+    ]);
+    // A statement holding an error is not checked (its block lost what broke).
+    assert.deepEqual(errors('fn main() {\n  while true { let y = ; print(y); }\n  let w: i32 = true;\n}'), ["2:24: expected expression but found ';'"]);
+    // A broken declaration, or a lexical error: nothing is checked.
+    assert.deepEqual(errors('fn main() { let x: i32 = true; }\nstruct { }'), ["2:8: expected struct name but found '{'"]);
+    assert.deepEqual(errors('fn main() { let x: i32 = true; }\nfn g() { let s = "open\n}'), ['2:18: unterminated string']);
   });
 
   test('value errors (literals out of range, bad escapes) do not skip type checking, and nothing runs', () => {
@@ -392,9 +409,9 @@ fn d() { let w = x # 3; }
     assert.deepEqual(errors('fn main() { let x: bool = 0x; }'), [
       '1:27: missing digits in hexadecimal literal', '1:27: type mismatch: expected bool but found i32',
     ]);
-    // With a syntax error besides, type checking is skipped as before.
+    // With a syntax error besides, the statements before it are checked.
     assert.deepEqual(errors('fn main() { let x: i32 = true; let y = 99999999999 }'), [
-      '1:40: integer literal 99999999999 is too large', "1:52: expected ';' but found '}'",
+      '1:26: type mismatch: expected i32 but found bool', '1:40: integer literal 99999999999 is too large', "1:52: expected ';' but found '}'",
     ]);
   });
 });
