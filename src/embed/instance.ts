@@ -464,7 +464,7 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrup
   let rt: Runtime;
   // What the run writes to stderr besides errors (trace lines, printed code)
   // follows the output printed before it, where both go to one place (2>&1).
-  const diag = (t: string) => { rt.out.flush(); io.stderr(t); };
+  const diag = (t: string) => { rt.out.flush(false); io.stderr(t); };
   try {
     rt = new Runtime(mod, {
       maxHeapBytes: (o.maxHeapMB ?? defaultMaxHeapMB(stackSizeKB)) * 1024 * 1024,

@@ -91,7 +91,7 @@ export function callExtern(rt: Runtime, index: number, argFp: number, dstSlot: n
   let many: unknown[] | null = null, a0: unknown, a1: unknown, a2: unknown;
   if (n > 3) many = ext.params.map((_, i) => argOf(rt, ext, argFp, i));
   else { if (n > 0) a0 = argOf(rt, ext, argFp, 0); if (n > 1) a1 = argOf(rt, ext, argFp, 1); if (n > 2) a2 = argOf(rt, ext, argFp, 2); }
-  rt.out.flush();
+  rt.out.flush(false);
   const mark = rt.handles.depth;
   const keep = ext.ret === Kind.R ? heldArgs(ext) : NONE;   // (only a reference result can be an argument)
   for (let j = 0; j < keep.length; j++) {

@@ -43,8 +43,7 @@ export class Output {
   write(text: string, nl = false): void {
     const n = text.length;
     if (n > FLUSH_AT - 1) {
-      this.flush();
-      this.sink(nl ? text + '\n' : text);
+      this.sink(this.heldBack() + (nl ? text + '\n' : text));
       return this.written(false);
     }
     this.room(n + 1);
@@ -73,8 +72,7 @@ export class Output {
   /** `len` code units of `units` from index `base`, then a newline if `nl`. */
   writeUnits(units: Uint16Array, base: number, len: number, nl: boolean): void {
     if (len > FLUSH_AT - 1) {
-      this.flush();
-      let text = '';
+      let text = this.heldBack();
       for (let i = 0; i < len; i += CHUNK) text += String.fromCharCode.apply(null, units.subarray(base + i, base + Math.min(len, i + CHUNK)) as unknown as number[]);
       this.sink(nl ? text + '\n' : text);
       return this.written(false);
@@ -89,14 +87,32 @@ export class Output {
     this.written(nl || (this.lineBuffered && units.subarray(base, base + len).includes(10)));
   }
 
-  flush(): void {
+  /** Deliver what is buffered. `whole` false (a flush while the program goes
+   *  on) keeps back a last unit that is the first half of a surrogate pair,
+   *  for the write that brings the second: no delivery but the last ends
+   *  inside a pair (a sink that encodes each piece as UTF-8, as the command
+   *  line's does, would write U+FFFD for each half of an emoji printed as two
+   *  chr() calls). */
+  flush(whole = true): void {
     if (this.flushMs > 0) { this.lastFlush = performance.now(); this.clockIn = 1; }
-    const n = this.size;
+    const size = this.size;
+    const n = !whole && size > 0 && (this.buf[size - 1]! & 0xfc00) === 0xd800 ? size - 1 : size;
     if (n === 0) return;
     let text = '';
     for (let i = 0; i < n; i += CHUNK) text += String.fromCharCode.apply(null, this.buf.subarray(i, Math.min(n, i + CHUNK)) as unknown as number[]);
-    this.size = 0;
+    if (n < size) this.buf[0] = this.buf[n]!;
+    this.size = size - n;
     this.sink(text);
+  }
+
+  /** Before a write too long for the buffer, sent on its own: what the buffer
+   *  holds, delivered but for a held-back first half of a pair, returned to
+   *  go first in that write. */
+  private heldBack(): string {
+    this.flush(false);
+    if (this.size === 0) return '';
+    this.size = 0;
+    return String.fromCharCode(this.buf[0]!);
   }
 
   /** Room for `units` more code units (at most FLUSH_AT): a larger buffer
@@ -104,7 +120,11 @@ export class Output {
   private room(units: number): void {
     const need = this.size + units;
     if (need <= this.buf.length) return;
-    if (need > FLUSH_AT) { this.flush(); if (units <= this.buf.length) return; }
+    if (need > FLUSH_AT) {
+      this.flush(false);
+      if (this.size + units > FLUSH_AT) this.flush();
+      if (this.size + units <= this.buf.length) return;
+    }
     const grown = new Uint16Array(Math.min(FLUSH_AT, Math.max(this.buf.length * 2, this.size + units)));
     grown.set(this.buf.subarray(0, this.size));
     this.buf = grown;
@@ -112,10 +132,10 @@ export class Output {
 
   /** After a write (`endsLine`: it wrote a newline). */
   private written(endsLine: boolean): void {
-    if (this.size >= FLUSH_AT - 64 || (endsLine && this.lineBuffered)) return this.flush();
+    if (this.size >= FLUSH_AT - 64 || (endsLine && this.lineBuffered)) return this.flush(false);
     if (this.flushMs > 0 && --this.clockIn <= 0) {
       this.clockIn = CLOCK_EVERY;
-      if (performance.now() - this.lastFlush >= this.flushMs) this.flush();
+      if (performance.now() - this.lastFlush >= this.flushMs) this.flush(false);
     }
   }
 }

@@ -352,7 +352,7 @@ export class Runtime implements RootSource {
    *  and again when the line is there: a read the host blocks in cannot be cut
    *  short (docs/embedding.md), but the program does not go on past it. */
   readLine(): string | null {
-    this.out.flush();
+    this.out.flush(false);
     if (!this.limits.metered) return this.opts.stdin.readLine();
     const line = this.opts.stdin.readLine(() => this.limits.checkStop());
     this.limits.checkStop();

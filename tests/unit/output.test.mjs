@@ -82,3 +82,27 @@ fn main() { print("before"); var t = 0; for k in 0..300 { t += work(100); } prin
   assert.ok(text.includes('[tier] compile work'), text);
   assert.ok(text.indexOf('before\n') < text.indexOf('[tier] compile work'), text);
 });
+
+// A delivery made while the program goes on (before read_line, an extern, a
+// trace line, or on a terminal's line) never ends inside a surrogate pair: the
+// first half waits for the second. Only the last delivery may end in a lone
+// first half, as the program wrote it.
+test('no delivery but the last ends inside a surrogate pair', () => {
+  const src = `extern fn host();
+fn main() {
+  write(chr(0xD83D)); let l = read_line(); write(chr(0xDE00));
+  write(chr(0xD83D)); host(); write(chr(0xDE00)); print("");
+  for i in 0..3 { write(chr(0xD83D)); print(""); write(chr(0xDE00)); }
+  write(chr(0xD83D));
+}`;
+  for (const mode of MODES) {
+    for (const extra of [{}, { lineBuffered: true }, { flushMs: 1e-9 }]) {
+      const parts = [];
+      const r = load('s.tier', src, { ...mode, ...extra, stdin: 'a\n', externs: { host: () => {} }, stdout: (t) => { parts.push(t); } });
+      assert.equal(r.program.run(), 0);
+      const what = JSON.stringify({ ...mode, ...extra });
+      assert.equal(parts.join(''), '\u{1F600}\u{1F600}\n' + '\ud83d\n\ude00'.repeat(3) + '\ud83d', what);
+      for (const p of parts.slice(0, -1)) assert.notEqual(p.charCodeAt(p.length - 1) & 0xfc00, 0xd800, `${what}: ${JSON.stringify(parts)}`);
+    }
+  }
+});
