@@ -147,3 +147,17 @@ test('a read that returns past the deadline ends the run at the read', () => {
     assert.equal(err, 'runtime error: interrupted\n  at main (b.tier:3)\n', tier);
   }
 });
+
+// The cap holds for a line that ends, however its pieces came: one longer than
+// the cap by one unit, in a piece with its line end, or whole after a short
+// line in one piece, is out of memory; one at the cap is read.
+test('a line one unit past the cap is out of memory, one at it is read', () => {
+  const make = (pieces) => { let i = 0; const input = new LineInput(() => (i < pieces.length ? pieces[i++] : null)); input.maxLineUnits = 1000; return input; };
+  assert.equal(make(['x'.repeat(1000) + '\n']).readLine().length, 1000);
+  assert.throws(() => make(['x'.repeat(1001) + '\n']).readLine(), (e) => e.message === 'out of memory');
+  assert.throws(() => make(['x'.repeat(600), 'x'.repeat(401) + '\nrest']).readLine(), (e) => e.message === 'out of memory');
+  const two = make(['short\n' + 'x'.repeat(1001) + '\n']);
+  assert.equal(two.readLine(), 'short');
+  assert.throws(() => two.readLine(), (e) => e.message === 'out of memory');
+  assert.throws(() => make(['x'.repeat(1001)]).readLine(), (e) => e.message === 'out of memory');
+});
