@@ -137,7 +137,11 @@ function parseArgs(argv: string[]): Parsed {
       break;
     }
     if (!a.startsWith('-') || a === '-') {
-      if (!p.command) { p.command = a; continue; }
+      if (!p.command) {
+        if (a === '') throw new UsageError("unknown command '' (see tiervm --help)");
+        p.command = a;
+        continue;
+      }
       p.file = a;
       p.args = argv.slice(i + 1);
       break;
@@ -153,8 +157,8 @@ function parseOption(a: string, p: Parsed): void {
   const value = eq < 0 ? null : a.slice(eq + 1);
   const need = () => { if (value === null) throw new UsageError(`${flag} needs a value (${flag}=...)`); return value; };
   switch (flag) {
-    case '-h': case '--help': p.help = true; return;
-    case '--version': p.version = true; return;
+    case '-h': case '--help': p.help = noValue(flag, value); return;
+    case '--version': p.version = noValue(flag, value); return;
     case '--tier': {
       const t = need();
       if (!TIERS.includes(t as Tier)) throw new UsageError(`--tier: unknown tier '${t}' (available: ${TIERS.join(', ')})`);

@@ -291,3 +291,12 @@ test('output to a pipe arrives while the program still runs', async () => {
     assert.match(stdout, /^start\n5000000\n10000000\n/, tier);
   }
 });
+
+test('--help and --version take no value, and an empty command is unknown', () => {
+  for (const [args, message] of [[['--help=x'], 'tiervm: --help takes no value\n'], [['--version=3'], 'tiervm: --version takes no value\n'],
+    [['', 'run', 'x.tier'], "tiervm: unknown command '' (see tiervm --help)\n"]]) {
+    const r = tiervm(args);
+    assert.deepEqual([r.status, r.stdout], [2, ''], args.join(' '));
+    assert.ok(r.stderr.startsWith(message), r.stderr);
+  }
+});
