@@ -5,9 +5,14 @@
 // set) and writes bytecode through FunctionBuilder.
 //
 // Register discipline (what keeps the bytecode simple and the GC precise):
-// - every local variable (param, let, var, for) owns one register for the whole
-//   function; temporaries live only within one statement and are released at its
-//   end, so no temporary is live across statements;
+// - every local variable (let, var, for) owns one register from its declaration
+//   to the end of its scope (a parameter, for the whole function), given back
+//   when its block or loop ends for a later variable or temporary of the same
+//   kind: a function of 10,000 loops one after another, each with its own loop
+//   variable, had 10,000 registers, and V8's compile of its wasm took time and
+//   memory in registers x loops (9 s and 6 GB); temporaries live only within one
+//   statement and are released at its end, so no temporary is live across
+//   statements;
 // - expr(e, dst) writes dst only with the last instruction of e, after every read
 //   of e's operands, so `x = x + 1` can target x directly; constructs that write in
 //   several steps (&&, ||, new, array literals) build in a fresh temporary first;
@@ -186,6 +191,9 @@ class BodyLowering {
   private regs: number[] = [];        // local id -> register
   private temps: number[] = [];       // temporaries of the current statement
   private loops: Loop[] = [];
+  /** Registers of the locals declared in the blocks open, innermost last
+   *  (given back when their block ends: the register discipline above). */
+  private scoped: number[] = [];
   /** Locals built on a string builder: inside a loop that only appends to
    *  them (front/append-loops.ts), their register holds a string or a builder. */
   private builders = new Set<number>();
@@ -258,16 +266,21 @@ class BodyLowering {
 
   // ---- statements ----------------------------------------------------------------
 
-  private block(bl: A.Block): void { for (const s of bl.body) this.stmt(s); }
+  private block(bl: A.Block): void {
+    const mark = this.scoped.length;
+    for (const s of bl.body) this.stmt(s);
+    while (this.scoped.length > mark) this.b.release(this.scoped.pop()!);
+  }
 
   private stmt(s: A.Stmt): void {
     this.b.line = s.pos.line;
     switch (s.kind) {
       case 'let': {
         const k = kindOfType(this.localType(s.id!));
-        const r = this.b.local(k);
+        const r = this.b.temp(k);
         this.expr(s.init, r, k);
         this.regs[s.id!] = r;
+        this.scoped.push(r);
         break;
       }
       case 'assign': this.assign(s); break;
@@ -399,12 +412,12 @@ class BodyLowering {
   //   exit:
   private forStmt(s: Extract<A.Stmt, { kind: 'for' }>): void {
     const built = this.beginBuilders(s);
-    const i = this.b.local(Kind.I);
+    const i = this.b.temp(Kind.I);
     this.expr(s.start, i, Kind.I);
     const endExpr = this.folded(s.end);
     const literalEnd = endExpr.kind === 'int' ? endExpr.value : null;
     let end = -1;
-    if (literalEnd === null) { end = this.b.local(Kind.I); this.expr(s.end, end, Kind.I); }
+    if (literalEnd === null) { end = this.b.temp(Kind.I); this.expr(s.end, end, Kind.I); }
     this.endStatement();
     this.regs[s.id!] = i;
     const top = this.b.newLabel(), next = this.b.newLabel(), exit = this.b.newLabel();
@@ -420,6 +433,8 @@ class BodyLowering {
     else this.b.emitJump(Op.FORLOOPK, top, i, literalEnd);
     this.b.bind(exit);
     this.endBuilders(built, s);
+    this.b.release(i);
+    if (end >= 0) this.b.release(end);
   }
 
   private assign(s: Extract<A.Stmt, { kind: 'assign' }>): void {
