@@ -338,3 +338,35 @@ test('under the default thresholds, compiles take their share of the run at most
   // The last compile may begin just inside the budget.
   assert.ok(ms <= COMPILE_SHARE * wall + COMPILE_GRACE_MS + longest, `${compiles.length} compiles took ${ms.toFixed(0)} of ${wall.toFixed(0)} ms`);
 });
+
+test('OSR entries keep to the compile share too, and a function called often is not taken for one called once', () => {
+  if (COMPILING.length === 0) return;
+  // 3,000 functions called once each, each with a loop just past the OSR
+  // threshold: an OSR compile each (about 0.6 ms) took 2.4 s where the
+  // interpreter took 0.6 s.
+  const n = 3000;
+  const once = Array.from({ length: n }, (_, k) => `fn k${k}(x: i32) -> i32 { var s = x; for q in 0..120 { s = (s * 3 + q + ${k}) & 65535; } return s; }\n`).join('') +
+    `fn main() { var t = 0;\n${Array.from({ length: n }, (_, k) => `  t = t ^ k${k}(${k});`).join('\n')}\n  print(t); }\n`;
+  const events = [];
+  const t0 = performance.now();
+  const r = runIn(once, { tier: 'auto', onTierEvent: (e) => events.push(e) });
+  const wall = performance.now() - t0;
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, runIn(once, { tier: 'interp' }).stdout);
+  const compiles = events.filter((e) => e.kind === 'compiled');
+  const ms = compiles.reduce((t, e) => t + e.ms, 0), longest = Math.max(...compiles.map((e) => e.ms));
+  assert.ok(ms <= COMPILE_SHARE * wall + COMPILE_GRACE_MS + longest, `${compiles.length} compiles took ${ms.toFixed(0)} of ${wall.toFixed(0)} ms`);
+  // Once the budget is spent, a function called 300 times with a short loop
+  // waits for its whole compile; it was taken for one called once (its count
+  // restarted at 0) and got an OSR entry at every call: 737,306 of them for
+  // 1,000 functions called 12,000 times.
+  const m = 1000;
+  const often = Array.from({ length: m }, (_, k) => `fn k${k}(x: i32) -> i32 { var s = x; for q in 0..3 { s = (s * 3 + q + ${k}) & 65535; } return s; }\n`).join('') +
+    `fn main() { var t = 0;\n  for i in 0..300 {\n${Array.from({ length: m }, (_, k) => `    t = t ^ k${k}(i);`).join('\n')}\n  }\n  print(t); }\n`;
+  const later = [];
+  const r2 = runIn(often, { tier: 'auto', onTierEvent: (e) => later.push(e) });
+  assert.equal(r2.code, 0, r2.stderr);
+  assert.equal(r2.stdout, runIn(often, { tier: 'interp' }).stdout);
+  const osr = later.filter((e) => e.kind === 'osr').length;
+  assert.ok(osr < m, `${osr} OSR entries`);
+});
