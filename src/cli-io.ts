@@ -106,7 +106,7 @@ function tryWrite(fd: number, text: string): void {
 
 /** Program output not on a terminal goes out at a write at least this many
  *  ms after the last delivery. */
-export const OUTPUT_FLUSH_MS = 50;
+const OUTPUT_FLUSH_MS = 50;
 
 /** Is standard output a terminal? (A character device other than the null
  *  device: node's tty module would cost about 2 ms of start-up to load.) */

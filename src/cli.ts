@@ -10,7 +10,7 @@
 import { openSync, readSync, closeSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { load, DEFAULTS, type VmOptions } from './vm.js';
-import { TIERS, LIMITS, ADAPTER_MODES, WASM_HOST, type AdapterMode, rangeProblem, memoryProblem, deadlineProblem, MAX_DEADLINE_MS, type Limited, type Tier } from './config.js';
+import { TIERS, LIMITS, ADAPTER_MODES, WASM_HOST, type AdapterMode, rangeProblem, memoryProblem, deadlineProblem, tier2Problem, MAX_DEADLINE_MS, type Limited, type Tier } from './config.js';
 import { DEFAULT_CALL_THRESHOLD, DEFAULT_LOOP_THRESHOLD, COMPILE_GRACE_MS, COMPILE_SHARE } from './runtime/tiering.js';
 import { writeAll, runJob, withExitStatus, exitStatusOf } from './cli-io.js';
 
@@ -327,10 +327,12 @@ function checkMemory(o: VmOptions): void {
   if (why !== null) throw new UsageError(`--max-heap=${o.maxHeapMB} with --stack-size=${stack}: ${why}`);
 }
 
-/** --deopt-stress needs a compiling tier (said with the flags' names, not the
- *  API's options). */
+/** Deopt stress needs a compiling tier (config.ts, tier2Problem), said with
+ *  the flags' names rather than load()'s option names. */
 function checkTier2(o: VmOptions): void {
-  if (o.deoptStress === true && o.tier === 'interp') throw new UsageError('--deopt-stress needs a compiling tier (not --tier=interp)');
+  const tier = o.tier ?? DEFAULTS.tier;
+  const why = tier2Problem(tier, o.backend, o.deoptStress === true);
+  if (why !== null) throw new UsageError(`--deopt-stress with --tier=${tier}: ${why}`);
 }
 
 /** Source files are text a person wrote: read no more than this, so that a device

@@ -38,15 +38,21 @@ function withLazyWasmHelpers<N extends string>(helpers: Record<string, Function>
   }
 }
 
+/** A module of more bytes than this compiles in the host's baseline compiler
+ *  only, loops and all, and is never optimized: V8's optimizing compile takes
+ *  time that grows faster than the function for some shapes (an array literal
+ *  of 2,000, 5,000, 10,000 and 20,000 numbers: 46, 115, 234 and 484 KB of wasm
+ *  compiled in 0.08, 0.18, 0.51 and 2.2 s, 40,000 in 9 s), where Liftoff's is
+ *  linear (0.25 s at 20,000, our lowering included); and in the background it
+ *  kept the process from exiting until it ended (the 20,000-number literal
+ *  4-6 s, 40,000 24 s). The benchmarks' largest module is about 22 KB
+ *  (richards' run_richards in tier 2). */
 const BASELINE_ABOVE_BYTES = 64 * 1024;
 
 /** How the host compiles a module of `bytes` (null: as it does by default,
  *  optimized at once on the command line): past BASELINE_ABOVE_BYTES in its
- *  baseline compiler only, never optimized (an optimizing compile of such a
- *  function, even in the background, took seconds to minutes, and the
- *  process could not exit before it ended: a 20,000-number literal 4-6 s,
- *  40,000 24 s); code whose calls end soon in its baseline compiler, to be
- *  optimized in the background when hot. */
+ *  baseline compiler only, never optimized; code whose calls end soon in its
+ *  baseline compiler, to be optimized in the background when hot. */
 function baselineFor(bytes: number, endsSoon: boolean): (<T>(compile: () => T) => T) | null {
   if (bytes > BASELINE_ABOVE_BYTES) return WASM_HOST.baselineOnly ?? WASM_HOST.baseline;
   return endsSoon ? WASM_HOST.baseline : null;
@@ -132,14 +138,8 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     };
   }
 
-  /** A module of more bytes than BASELINE_ABOVE_BYTES compiles in the host's
-   *  baseline compiler only (baselineFor), loops and all: V8's optimizing
-   *  compile takes time that grows faster than the function for some shapes
-   *  (an array literal of 2,000, 5,000, 10,000 and 20,000 numbers: 46, 115,
-   *  234 and 484 KB of wasm compiled in 0.08, 0.18, 0.51 and 2.2 s, 40,000 in
-   *  9 s), where Liftoff's is linear (0.25 s at 20,000, our lowering
-   *  included). The benchmarks' largest module is about 22 KB (richards'
-   *  run_richards in tier 2). */
+  /** One function (osrPc null) as `plan` says, or an OSR entry, in a module
+   *  of its own, compiled and instantiated. */
   protected lower(fn: BcFunction, osrPc: number | null, plan: CompilePlan): Lowered<WebAssembly.ExportValue> {
     const mb = functionModule(this.env(), fn, osrPc, this.mod.functions.length, plan);
     this.numberSites ??= new NumberSites(this.mod);
@@ -151,7 +151,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
     // long) and tier 2 are optimized at once. Only the compile: a helper module
     // that instantiating builds (a getter of `helpers`) is optimized as usual.
     // So is a module past BASELINE_ABOVE_BYTES, whatever it is, and never
-    // optimized (below).
+    // optimized (baselineFor).
     const endsSoon = osrPc === null && plan.spec === null && (!mb.hasLoops() || this.rt.tiering.loopsRanShort(fn.index));
     const made = this.compileModule(mb, endsSoon, this.numberSites.inLoop(fn) ? this.helpers : this.helpersPlainNumbers);
     return { code: made.exports.f!, size: made.size, text: () => mb.toText(), baseline: made.baseline };
