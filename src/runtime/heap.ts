@@ -147,6 +147,11 @@ export const KIND_MASK = 7;
 export const ROPE_MIN = 256;
 /** A rope's block: the header (word 1: the length), left, right. */
 export const ROPE_BYTES = 16;
+/** The longest string, in code units, in any heap however large: V8's (Node's,
+ *  Chrome's) longest JavaScript string. A guest string leaves as one (print,
+ *  externs, results, parse_i32's text), so a longer one would fail in the host;
+ *  making it is `out of memory` in every host and tier instead. */
+export const MAX_STRING_UNITS = (1 << 29) - 24;
 /** copyRope copies a flat part this short by a loop, a longer one by copyWithin. */
 const SHORT_COPY_UNITS = 32;
 export const MIN_BLOCK = 16;
@@ -1083,8 +1088,9 @@ export class Heap {
   /** A rope's header word 0 (compiled code's inline concatenation writes it too). */
   get ropeTag(): number { return ObjKind.STRUCT | (this.ropeIndex << 8); }
   /** The longest string or rope, in code units, that a concatenation may make:
-   *  longer is `out of memory` (its units could never be flattened in the heap). */
-  get maxStringUnits(): number { return Math.floor((this.limit - this.start) / 2); }
+   *  longer is `out of memory` (its units could never be flattened in the heap,
+   *  or it could never become a host string: MAX_STRING_UNITS). */
+  get maxStringUnits(): number { return Math.min(Math.floor((this.limit - this.start) / 2), MAX_STRING_UNITS); }
 
   /** Is the object at `addr` (not null) a rope? */
   isRope(addr: number): boolean {

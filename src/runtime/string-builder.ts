@@ -40,11 +40,17 @@ function isString(heap: Heap, x: number): boolean { return (heap.mem.i32[x >> 2]
 /** A new builder with room for `room` code units, holding `used` of them
  *  (uninitialized: the caller copies them in). */
 function allocBuilder(heap: Heap, room: number, used: number): number {
+  room = Math.min(room, heap.maxStringUnits);   // the string it becomes may be no longer
   if (room > (heap.limit - heap.start) / 2) throw new Trap('out of memory');
   const elements = 1 + Math.ceil(room / 2);
   const b = heap.alloc(HEADER_BYTES + elements * 4, ObjKind.ARR_I, elements);
   heap.mem.i32[(b >> 2) + 2] = used;
   return b;
+}
+
+/** The code units b (a string, a rope or a builder) holds. */
+function heldUnits(heap: Heap, b: number): number {
+  return heap.mem.i32[(b >> 2) + (isString(heap, b) ? 1 : 2)]!;
 }
 
 /** Copy `n` code units from byte address `from` to byte address `to`. */
@@ -59,6 +65,7 @@ function copyUnits(heap: Heap, to: number, from: number, n: number): void {
 export function appendTo(heap: Heap, b: number, s: number): number {
   let i32 = heap.mem.i32;
   const len = i32[(s >> 2) + 1]!;
+  if (heldUnits(heap, b) + len > heap.maxStringUnits) throw new Trap('out of memory');
   if (isString(heap, b)) {
     const held = i32[(b >> 2) + 1]!;
     if (held + len <= SHORT_UNITS) return heap.concat(b, s);

@@ -111,3 +111,29 @@ fn main() {
     assert.match(r.stderr, /^runtime error: out of memory\n\s+at main \(.*:8\)/, flags.join(' '));
   }
 });
+
+test('a string longer than the host can hold (2^29 - 24 code units) is `out of memory` in every mode, as a rope or on a builder', () => {
+  // Ropes make these cheap: nothing of 2^29 units is ever copied. Without the
+  // cap, printing the doubled string was the host's RangeError: exit 70.
+  const src = `fn double(k: i32) -> str { var s = "12"; for i in 0..k { s = s + s; } return s; }
+fn main(args: [str]) {
+  print("before");
+  if args[0] == "rope" { print(double(28).len); }
+  let p = double(25);
+  var s = "";
+  for i in 0..9 { s = s + p; print(s.len); }
+}
+`;
+  const lens = [1, 2, 3, 4, 5, 6, 7].map((k) => `${k * (1 << 26)}\n`).join('');
+  for (const flags of MODES) {
+    for (const [arg, out, line] of [['rope', 'before\n', 1], ['builder', `before\n${lens}`, 7]]) {
+      const r = spawnSync(process.execPath, [bin, 'run', ...flags, '-e', src, arg], { encoding: 'utf8' });
+      assert.equal(r.status, 1, `${flags.join(' ')} ${arg}: ${r.stderr}`);
+      assert.equal(r.stdout, out, `${flags.join(' ')} ${arg}`);
+      assert.match(r.stderr, new RegExp(`^runtime error: out of memory\\n  at ${line === 1 ? 'double' : 'main'} \\(.*:${line}\\)`), `${flags.join(' ')} ${arg}`);
+    }
+  }
+  const r = load('t.tier', src, { stdout: () => {} });
+  assert.throws(() => r.program.call('double', 28), (e) => e.message === 'out of memory');
+  assert.equal(r.program.call('double', 24).length, 1 << 25);
+});
