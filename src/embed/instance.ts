@@ -214,6 +214,7 @@ export class Instance implements HandleOwner {
    *  them), and the globals are initialised. */
   beginOutermost(): void {
     this.io.reset();
+    this.events?.forgetHeld();
     this.rt.topFp = -1;
     this.rt.escaping = null;
     try {
@@ -230,9 +231,11 @@ export class Instance implements HandleOwner {
     if (this.init === Init.DONE || this.init === Init.RUNNING) return;
     if (this.init === Init.FAILED) throw this.initFailure;
     const rt = this.rt;
+    // Before the initialisers, and not their failure: a tier-event listener's
+    // exception ends this entry, and the next one compiles the rest.
+    if (rt.tiering.opts.mode === 'jit' || rt.tiering.opts.mode === 'opt') rt.tiering.compileAll();
     this.init = Init.RUNNING;
     try {
-      if (rt.tiering.opts.mode === 'jit' || rt.tiering.opts.mode === 'opt') rt.tiering.compileAll();
       const fp = rt.pushEntryFrame(rt.mod.initIndex, []);
       this.runEntry(rt.mod.initIndex, fp, false);
       this.init = Init.DONE;
@@ -249,6 +252,7 @@ export class Instance implements HandleOwner {
     try {
       const mainArgs = mod.mainTakesArgs ? [rt.newStringArray(args)] : [];
       this.runEntry(mod.mainIndex, rt.pushEntryFrame(mod.mainIndex, mainArgs), false);
+      rt.limits.entryReturned();
     } catch (e) {
       throw this.guestError(e);
     }
@@ -281,7 +285,13 @@ export class Instance implements HandleOwner {
    *  next), and the outermost entry throws a fault some layer swallowed. */
   private endEntry(): void {
     this.rt.out.flush();
-    if (this.depth === 0 && this.io.fault !== null) throw this.io.fault;
+    if (this.depth !== 0) return;
+    if (this.io.fault !== null) throw this.io.fault;
+    try {
+      this.rt.limits.entryReturned();
+    } catch (e) {
+      throw this.guestError(e);
+    }
   }
 
   // ---- values ----------------------------------------------------------------------
@@ -496,6 +506,7 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrup
   const sink = eventSink(o, io, diag, () => inst?.emitCounts(false));
   const events = sink === null ? null : new TierEventLog(sink, o.tierEventCode ?? false);
   const backend = chooseBackend(rt, o, events, diag);
+  events?.throwHeld();   // the listener refused the 'backend' event: no instance
   if (backend !== null) {
     // (Scaled down on a thread with less host stack than the budgets were measured on.)
     rt.hostStackSlots = o.hostStackSlots ?? Math.max(1, Math.floor(HOST_STACK[backend.name].slots * hostStackScale()));

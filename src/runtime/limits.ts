@@ -199,10 +199,19 @@ export class Limits {
 
   /** After an extern returns: a run stopped while the extern ran (its nested
    *  call was interrupted, ran out of fuel or past the deadline, and it caught
-   *  that) ends here, at the extern's call, in every tier, with that message. */
+   *  that) ends here, at the extern's call, in every tier, with that message;
+   *  so does one the extern (or another thread meanwhile) asked to interrupt. */
   afterExtern(): void {
-    if (this.stopped) throw new Trap(INTERRUPTED);
     if (this.ended !== null) throw new Trap(this.ended);
+    this.takeRequest();
+  }
+
+  /** An outermost entry returned: a request made while it ran that no poll
+   *  took (an extern, an output callback or a tier-event listener asked, and
+   *  no loop or call polled after) stops it here, as at a poll, and not the
+   *  next entry, which has nothing to do with it. */
+  entryReturned(): void {
+    this.takeRequest();
   }
 
   /** The Trap that ends the run with `message`, remembered (afterExtern). */

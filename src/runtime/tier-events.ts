@@ -163,8 +163,36 @@ export class TierEventLog {
   interpToCompiled = 0;
   compiledToInterp = 0;
 
+  /** Where each event goes. It never throws: what the listener behind it
+   *  throws (the embedder's onTierEvent, or the stderr callback that
+   *  --trace-tier's lines go to) is held, and the policy throws it once the
+   *  change the event reports is whole (takeHeld). Thrown from the middle of
+   *  an install, it left the function's state and its entry disagreeing. */
+  readonly sink: TierEventSink;
+  private held: { thrown: unknown } | null = null;
+
   /** withCode: 'compiled' events carry the generated code as text. */
-  constructor(readonly sink: TierEventSink, readonly withCode = false) {}
+  constructor(listener: TierEventSink, readonly withCode = false) {
+    this.sink = (e) => {
+      try {
+        listener(e);
+      } catch (x) {
+        this.held ??= { thrown: x };
+      }
+    };
+  }
+
+  /** Throw what a listener threw since the last call, if anything. */
+  throwHeld(): void {
+    const h = this.held;
+    if (h === null) return;
+    this.held = null;
+    throw h.thrown;
+  }
+
+  /** A new host entry begins: what a listener threw in an earlier one was
+   *  that entry's (the embedder's callbacks note it: embed/io.ts). */
+  forgetHeld(): void { this.held = null; }
 
   now(): number { return performance.now() - this.t0; }
 

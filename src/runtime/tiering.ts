@@ -350,6 +350,13 @@ export class Tiering {
    *  compiles of n functions take time in n^2: 4,000 functions took 4 s,
    *  20,000 more than a minute. */
   compileAll(): void {
+    this.compileEvery();
+    this.settled();
+  }
+
+  /** compileAll's work: every function still interpreted (a compileAll that
+   *  a listener's exception ended is made again by the next entry). */
+  private compileEvery(): void {
     if (!this.enabled) return;
     let fs: number[] = [], plans: CompilePlan[] = [], words = 0;
     for (let f = 0; f <= this.names.length; f++) {
@@ -359,6 +366,7 @@ export class Tiering {
         fs = []; plans = []; words = 0;
         if (f === this.names.length) return;
       }
+      if (this.state[f] !== FnState.INTERPRETED) continue;
       if (!this.mayCompile(f)) { this.fail(f, 'excluded by --jit-filter'); continue; }
       fs.push(f);
       plans.push(this.firstPlan(f));
@@ -382,6 +390,12 @@ export class Tiering {
    *  compile to pay back (paybackMs). Returns the calls the tier-1 code counts
    *  before it asks again (0: never). */
   onHotCompiled(f: number): number {
+    const after = this.tierTwo(f);
+    this.settled();
+    return after;
+  }
+
+  private tierTwo(f: number): number {
     if (this.state[f] !== FnState.COMPILED) return 0;
     if (this.opts.thread && this.enqueue(f, null, this.threadDecides('opt', f))) return 0;
     if (this.stopping()) return 0;
@@ -422,6 +436,11 @@ export class Tiering {
    *  not counted. Deopts of code already replaced (frames of it still running)
    *  count toward its successor. */
   onDeopt(f: number, pc: number, reason: DeoptReason): void {
+    this.deopted(f, pc, reason);
+    this.settled();
+  }
+
+  private deopted(f: number, pc: number, reason: DeoptReason): void {
     const stress = reason === DeoptReason.STRESS;
     const n = this.deopts[f]! + (stress ? 0 : 1);
     this.deopts[f] = n;
@@ -442,6 +461,11 @@ export class Tiering {
    *  compiled code could only serve a later call; its loop, if it has one,
    *  enters compiled code by OSR (onlyFrame). */
   onHotCall(f: number): void {
+    this.hotCall(f);
+    this.settled();
+  }
+
+  private hotCall(f: number): void {
     if (this.state[f] !== FnState.INTERPRETED) return;
     const calls = this.counters === null ? this.callThreshold : this.counters[f << 1]!;
     if (calls < this.callThreshold && this.onlyFrame(f, calls)) return;
@@ -451,8 +475,9 @@ export class Tiering {
   /** A call of f was counted, `calls` its count now (a safepoint): compile f
    *  if it just became hot, else install what the compiler thread finished. */
   onCall(f: number, calls: number): void {
-    if (calls === this.callThreshold) this.onHotCall(f);
-    else if (this.compileReady[0] !== 0) this.poll();
+    if (calls === this.callThreshold) this.hotCall(f);
+    else if (this.compileReady[0] !== 0) this.takeFinished();
+    this.settled();
   }
 
   /** A loop in the frame of f reached the back-edge threshold at loop header pc
@@ -464,7 +489,13 @@ export class Tiering {
    *  calls enter the compiled code, and a frame that goes on looping reaches
    *  the threshold again and enters it by OSR then. */
   onHotLoop(f: number, pc: number, calls: number): OsrEntry | null {
-    if (this.compileReady[0] !== 0) this.poll();
+    const entry = this.hotLoop(f, pc, calls);
+    this.settled();
+    return entry;
+  }
+
+  private hotLoop(f: number, pc: number, calls: number): OsrEntry | null {
+    if (this.compileReady[0] !== 0) this.takeFinished();
     if (this.state[f] === FnState.FAILED || this.backend === null) return null;
     const osrOnly = this.state[f] === FnState.INTERPRETED && this.onlyFrame(f, calls);
     if (this.state[f] === FnState.INTERPRETED && !osrOnly) {
@@ -543,6 +574,7 @@ export class Tiering {
    *  now, so that it is up by the time something gets hot. */
   beginRun(): void {
     if (this.backend !== null && this.opts.thread && this.enabled) this.backend.beginRun(this.compileReady);
+    this.settled();
   }
 
   /** The run ended (a safepoint): install what the compiler thread finished;
@@ -550,17 +582,23 @@ export class Tiering {
    *  jit/thread.ts). */
   endRun(): void {
     if (this.backend === null || !this.opts.thread) return;
-    if (this.compileReady[0] !== 0) this.poll();
+    if (this.compileReady[0] !== 0) this.takeFinished();
     this.backend.endRun(this.compileReady);
+    this.settled();
   }
 
   /** Install what the compiler thread finished (at a safepoint). */
   poll(): void {
+    this.takeFinished();
+    this.settled();
+  }
+
+  private takeFinished(): void {
     for (const done of this.backend!.takeFinished(this.compileReady)) {
       const { f, osrPc, result } = done;
       if (done.redo === 'opt') {
         this.optQueued.delete(f);
-        this.onHotCompiled(f);
+        this.tierTwo(f);
       } else if (done.redo === 'first') {
         if (this.state[f] !== FnState.QUEUED) continue;
         this.state[f] = FnState.INTERPRETED;
@@ -580,6 +618,14 @@ export class Tiering {
         else this.fail(f, result as string);
       }
     }
+  }
+
+  /** What a tier-event listener threw while the policy worked, thrown now that
+   *  the work is whole (TierEventLog.throwHeld): each public entry point of
+   *  the policy ends here, and none calls another. */
+  private settled(): void {
+    const ev = this.opts.events;
+    if (ev !== null) ev.throwHeld();
   }
 
   /** False for functions the debug filter keeps interpreted. */

@@ -621,6 +621,36 @@ test('program.interrupt() from an extern stops the run; the program runs again a
   }
 });
 
+test('interrupt() asked during a short call stops that call, not the next one', () => {
+  // Found by an embedding audit: a call that polled no more (no loop or call
+  // reached the poll period after the request) returned normally, and the
+  // request stopped the next, unrelated call instead. Now an extern's request
+  // stops the call at the extern's call; an output callback's, or a tier-event
+  // listener's, when the entry returns (no guest frame is left by then).
+  const src = 'extern fn stop_me();\nfn guarded() -> i32 {\n  stop_me();\n  return 42;\n}\nfn loud() -> i32 { print("x"); return 1; }\nfn other() -> i32 { return 7; }\nfn main() { print(guarded()); }\n';
+  for (const mode of MODES) {
+    const what = JSON.stringify(mode);
+    let program = null, asked = null, err = '';
+    const r = load('s.tier', src, {
+      ...mode, interruptible: true, stderr: (t) => { err += t; },
+      stdout: () => { if (asked === 'stdout') program.interrupt(); },
+      externs: { stop_me: () => { if (asked === 'extern') program.interrupt(); } },
+    });
+    program = r.program;
+    asked = 'extern';
+    assert.throws(() => program.call('guarded'), (e) => e.message === 'interrupted' && e.frames.map((f) => `${f.function}:${f.line}`).join() === 'guarded:3', what);
+    assert.equal(program.call('other'), 7, what);
+    assert.equal(program.run(), 1, what);
+    assert.equal(err, 'runtime error: interrupted\n  at guarded (s.tier:3)\n  at main (s.tier:8)\n', what);
+    asked = 'stdout';
+    assert.throws(() => program.call('loud'), (e) => e.message === 'interrupted', what);
+    asked = null;
+    assert.equal(program.call('loud'), 1, what);
+    assert.equal(program.call('other'), 7, what);
+    assert.equal(Atomics.load(program.interruptBuffer, 0), 0, what);
+  }
+});
+
 test('after out of fuel or an interrupt the host and the program stay usable', () => {
   const src = 'fn main() {\n  var i = 0;\n  while i < 100 { i = i + 1; }\n  print(i);\n}\n';
   for (const mode of MODES) {

@@ -190,6 +190,35 @@ test("the listener's exception thrown while an OSR entry or a function compiles 
   }
 });
 
+test("a listener that threw once leaves the program whole: later calls and runs work, in every tier", () => {
+  // Found by an embedding audit: thrown from the middle of an install, the
+  // exception left the function's state and its entry disagreeing (every later
+  // run() threw "tiering invariant broken"), and under --tier=jit the compile
+  // of everything up front took it for a failed global initialiser (every
+  // later call threw it again).
+  const src = 'fn ok(x: i32) -> i32 { return x + 1; }\nfn main() { print(ok(41)); }';
+  const backends = [...(hasWasm ? ['wasm'] : []), ...(hasEval ? ['js'] : [])];
+  for (const backend of backends) {
+    for (const tier of ['auto', 'jit', 'opt']) {
+      for (const kind of ['installed', 'compiled', 'backend']) {
+        const thrown = new Error('listener');
+        let once = false, out = '';
+        const r = load('t.tier', src, { tier, backend, jitThreshold: 1, stdout: (t) => { out += t; },
+          onTierEvent: (e) => { if (e.kind === kind && !once) { once = true; throw thrown; } } });
+        const what = `${tier} ${backend} ${kind}`;
+        assert.ok(r.ok, what);
+        assert.throws(() => r.program.call('ok', 1), (e) => e === thrown, what);
+        assert.equal(r.program.call('ok', 2), 3, what);
+        assert.equal(r.program.run(), 0, what);
+        assert.equal(r.program.run(), 0, what);
+        assert.equal(out, '42\n42\n', what);
+        if (kind !== 'backend') assert.ok(r.program.lastTiers.compiled.includes('ok'), `${what}: ${JSON.stringify(r.program.lastTiers)}`);
+        r.program.dispose();
+      }
+    }
+  }
+});
+
 // Tier 2 waits for its compile to pay back (runtime/tiering.ts, TIER2_PAYBACK)
 // only under the default thresholds: its compile begins no sooner than a
 // quarter of the tier-1 compile's time after the tier-1 code was installed
