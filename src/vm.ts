@@ -260,8 +260,8 @@ export class LoadedProgram {
    *  it starts. Throws if the program is not interruptible; does nothing once
    *  it is disposed. */
   interrupt(): void {
-    if (this.interruptBuffer === null) throw new Error('program.interrupt(): the program is not interruptible (load it with interruptible: true)');
     if (this.disposed) return;
+    if (this.interruptBuffer === null) throw new Error('program.interrupt(): the program is not interruptible (load it with interruptible: true)');
     Atomics.store(this.interruptBuffer, 0, 1);
   }
 
@@ -291,7 +291,6 @@ export class LoadedProgram {
 
   /** The program's top-level functions and their signatures, in source order. */
   get functions(): FunctionInfo[] {
-    this.checkLive();
     return this.module.signatures.map((s, f) => ({
       name: this.module.functions[f]!.name, params: [...s.params], paramNames: [...s.paramNames], result: s.ret,
     }));

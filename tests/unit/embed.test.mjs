@@ -742,7 +742,10 @@ test('after dispose() every use throws a clear Error; releasing a handle does no
     assert.throws(() => p.call('add', 1, 2), disposed);
     assert.throws(() => p.fn('add'), disposed);
     assert.throws(() => p.run(), disposed);
-    assert.throws(() => p.functions, disposed);
+    // What describes the program still answers; interrupt() does nothing.
+    assert.deepEqual(p.functions.map((f) => f.name), loaded(VALUES, mode).program.functions.map((f) => f.name));
+    assert.ok(p.functions.length > 0);
+    p.interrupt();
     pt.release();
     const q = loaded(VALUES, mode).program;
     assert.throws(() => q.call('px', pt), TypeError, 'a released handle of a disposed program');
@@ -750,6 +753,8 @@ test('after dispose() every use throws a clear Error; releasing a handle does no
   const never = loaded(VALUES).program;
   never.dispose();
   assert.throws(() => never.call('add', 1, 2), /disposed/);
+  never.interrupt();   // not interruptible, but disposed: nothing to stop
+  assert.ok(never.functions.some((f) => f.name === 'add'));
 });
 
 // ---- docs/embedding.md -------------------------------------------------------------

@@ -25,6 +25,29 @@ test('hostCanCompileJs tells whether new Function works here', () => {
   assert.equal(hostCanCompileJs(), works);
 });
 
+test('the host is probed once per process, not per program: a page whose policy forbids code generation gets one violation per probe', () => {
+  // Found by a browser audit: under script-src 'self' every load() fired two
+  // securitypolicyviolation events (and two reports). Counted here by wrapping
+  // the constructors the probes use, with neither allowed, in a fresh process.
+  const script = `
+    let modules = 0, functions = 0;
+    const M = WebAssembly.Module;
+    WebAssembly.Module = function () { modules++; throw new WebAssembly.CompileError('refused'); };
+    const F = Function;
+    globalThis.Function = function () { functions++; throw new EvalError('refused'); };
+    const { load } = await import(${JSON.stringify(new URL('../../dist/vm.js', import.meta.url).href)});
+    const outs = [];
+    for (let i = 0; i < 3; i++) {
+      const r = load('t.tier', 'fn main() { print(' + i + '); }', { stdout: (t) => outs.push(t) });
+      r.program.run();
+      outs.push(r.program.backend);
+    }
+    console.log(JSON.stringify({ modules, functions, outs }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { modules: 1, functions: 1, outs: ['0\n', 'none', '1\n', 'none', '2\n', 'none'] });
+});
+
 jsTest('the JS backend is the one compiling', () => {
   const r = run('fn sq(x: i32) -> i32 { return x * x; }\nfn main() { print(sq(7)); }', { tier: 'jit', traceTier: true });
   assert.equal(r.stdout, '49\n');
