@@ -627,5 +627,6 @@ function show(v: unknown): string {
   if (typeof v === 'bigint') return `${v}n`;
   if (typeof v === 'symbol') return 'a symbol';
   if (Array.isArray(v)) return 'an array';
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return `${v.constructor.name}(${(v as Uint8Array).length})`;
   return typeof v === 'function' ? 'a function' : 'an object';
 }

@@ -4,13 +4,13 @@
 // errors only where none of them can be the cause (so no error is reported as
 // a consequence of another): value errors (a literal out of range or with no
 // digits, a bad escape in a string: the token keeps its kind, the value stands
-// as 0 or nothing) leave the whole program checked; syntax errors inside
-// function bodies that parsed to their `}` leave every other function checked
-// and, of those bodies, the statements before the first statement an error
-// touched (parser.ts, cleanStatements: declarations and signatures are whole,
-// so nothing outside a body follows from what broke inside it); any other
-// lexical or syntax error (a broken declaration, an unterminated string or
-// comment) leaves nothing checked; a
+// as 0 or nothing) leave the whole program checked; syntax and lexical errors
+// inside function bodies that parsed to their `}` leave every other function
+// checked and, of those bodies, the statements before the first statement an
+// error touched (parser.ts, cleanStatements: declarations and signatures are
+// whole, so nothing outside a body follows from what broke inside it); any
+// other lexical or syntax error (a broken declaration, a string or comment
+// left open to the end of the file) leaves nothing checked; a
 // checked program is returned only when there are no errors; `formatted` holds the
 // first MAX_REPORTED_ERRORS diagnostics in source order, each in the contract's
 // three-line format (and a hint line when there is one), then one summary line:
@@ -47,7 +47,7 @@ export interface FrontResult {
 
 export function compileFront(file: string, source: string): FrontResult {
   const lexed = lex(source);
-  const parsed = parse(file, lexed.tokens, lexed.diagnostics);
+  const parsed = parse(file, lexed.tokens, lexed.diagnostics, { lexicalAt: lexed.structuralAt });
   const stages = [
     { items: lexed.diagnostics, count: lexed.errorCount },
     { items: parsed.diagnostics, count: parsed.errorCount },
@@ -56,7 +56,7 @@ export function compileFront(file: string, source: string): FrontResult {
   const earlier = lexed.errorCount + parsed.errorCount;
   const lexical = lexed.errorCount - lexed.valueErrorCount;
   const syntax = parsed.errorCount - parsed.valueErrorCount;
-  const checkable = lexical === 0 && syntax === parsed.inBodyErrorCount;
+  const checkable = lexical === parsed.inBodyLexicalCount && syntax === parsed.inBodyErrorCount;
   const checked = checkable ? check(parsed.program, parsed.parenStarts) : null;
   if (checked) stages.push({ items: checked.diagnostics, count: checked.errorCount });
   const { shown, omitted } = firstDiagnostics(stages);

@@ -21,6 +21,7 @@
 // parser knows whether a minus sign precedes the literal.
 
 import { type Diagnostic, DiagnosticList, clip } from './diagnostics.js';
+import type { Pos } from './ast.js';
 
 export type TokenKind = 'int' | 'float' | 'string' | 'ident' | 'keyword' | 'punct' | 'error' | 'eof';
 
@@ -51,7 +52,16 @@ export interface LexResult {
   /** How many of them are value errors (valueError): tokens whose kind and
    *  extent are sure, so that type checking can go on. */
   valueErrorCount: number;
+  /** Where the other errors are, in source order (the first
+   *  MAX_PLACED_ERRORS): the parser tells which lie inside a function body
+   *  that parsed, where they leave the rest of the program checkable. */
+  structuralAt: Pos[];
 }
+
+/** Lexical errors placed for the parser at most (a megabyte of stray
+ *  characters costs a count, not a million positions; past it, a program with
+ *  lexical errors is not type-checked). */
+const MAX_PLACED_ERRORS = 1000;
 
 export const KEYWORDS: ReadonlySet<string> = new Set([
   'fn', 'let', 'var', 'if', 'else', 'while', 'for', 'in', 'break', 'continue', 'return',
@@ -106,6 +116,7 @@ class Lexer {
   cutShort = false;
   /** How many of the errors are value errors (valueError). */
   valueErrors = 0;
+  readonly structuralAt: Pos[] = [];
   private readonly lineStarts: number[] = [0];
 
   constructor(readonly src: string) {
@@ -128,13 +139,21 @@ class Lexer {
    *  it, and type checking still runs (front/index.ts). */
   valueError(offset: number, message: string): void {
     this.valueErrors++;
-    this.error(offset, message);
+    this.report(offset, message);
   }
 
+  /** Any other lexical error. */
   error(offset: number, message: string): void {
+    const at = this.report(offset, message);
+    if (this.structuralAt.length < MAX_PLACED_ERRORS) this.structuralAt.push(at);
+  }
+
+  private report(offset: number, message: string): Pos {
     this.errorAt = offset;
     const line = this.lineOf(offset);
-    this.diagnostics.add(line + 1, offset - this.lineStarts[line]! + 1, message);
+    const at = { line: line + 1, col: offset - this.lineStarts[line]! + 1 };
+    this.diagnostics.add(at.line, at.col, message);
+    return at;
   }
 
   push(kind: TokenKind, start: number, extra?: Partial<Token>): void {
@@ -152,7 +171,7 @@ export function lex(source: string): LexResult {
   const lx = new Lexer(source);
   while (skipTrivia(lx)) lexToken(lx);
   lx.push('eof', lx.pos, lx.cutShort ? { cutShort: true } : undefined);
-  return { tokens: lx.tokens, diagnostics: lx.diagnostics.items(), errorCount: lx.diagnostics.count, valueErrorCount: lx.valueErrors };
+  return { tokens: lx.tokens, diagnostics: lx.diagnostics.items(), errorCount: lx.diagnostics.count, valueErrorCount: lx.valueErrors, structuralAt: lx.structuralAt };
 }
 
 /** Skips whitespace and comments; false at the end of the source. */

@@ -43,6 +43,9 @@ export interface ParseResult {
    *  (its `}` found): that function has `cleanStatements`, and nothing outside
    *  it follows from them (front/index.ts checks the program then). */
   inBodyErrorCount: number;
+  /** How many of ParseOptions.lexicalAt lie inside the body of a function that
+   *  parsed: like the syntax errors there, they leave the rest checkable. */
+  inBodyLexicalCount: number;
   /** The `(` of every parenthesised expression (outermost wins). */
   parenStarts: WeakMap<Expr, Pos>;
 }
@@ -97,6 +100,10 @@ export function exprStart(e: Expr, parenStarts?: WeakMap<Expr, Pos>): Pos {
 export interface ParseOptions {
   /** The nesting limit (default MAX_NESTING; bench/nesting.mjs lifts it to measure). */
   maxNesting?: number;
+  /** Where the lexer's errors other than value errors are, in source order
+   *  (LexResult.structuralAt): those inside a function body that parsed are
+   *  counted in inBodyLexicalCount, and its cleanStatements stop before them. */
+  lexicalAt?: readonly Pos[];
 }
 
 /**
@@ -104,7 +111,7 @@ export interface ParseOptions {
  * reported at their positions, nor at a token the lexer marked `rejected`.
  */
 export function parse(file: string, tokens: Token[], earlier: readonly Diagnostic[] = [], options: ParseOptions = {}): ParseResult {
-  const p = new Parser(tokens, earlier, options.maxNesting ?? MAX_NESTING);
+  const p = new Parser(tokens, earlier, options.maxNesting ?? MAX_NESTING, options.lexicalAt ?? []);
   let decls: Decl[] = [];
   try {
     decls = parseDecls(p);
@@ -114,7 +121,7 @@ export function parse(file: string, tokens: Token[], earlier: readonly Diagnosti
   }
   const program = { file, decls };
   return { program, diagnostics: p.diagnostics.items(), errorCount: p.diagnostics.count, valueErrorCount: p.valueErrors,
-    inBodyErrorCount: p.inBodyErrors, parenStarts: p.parenStarts };
+    inBodyErrorCount: p.inBodyErrors, inBodyLexicalCount: p.inBodyLexical, parenStarts: p.parenStarts };
 }
 
 /** Per-parse state: the token cursor, brace depth, nesting and what has been reported. */
@@ -132,11 +139,14 @@ class Parser {
   /** How many of the syntax errors (not value errors) were inside the body of
    *  a function that parsed (parseFn). */
   inBodyErrors = 0;
+  /** How many lexical errors were inside the body of a function that parsed. */
+  inBodyLexical = 0;
 
   /** Syntax errors reported so far, value errors aside. */
   get structuralErrors(): number { return this.diagnostics.count - this.valueErrors; }
 
-  constructor(private readonly tokens: Token[], earlier: readonly Diagnostic[], private readonly maxNesting: number) {
+  constructor(private readonly tokens: Token[], earlier: readonly Diagnostic[], private readonly maxNesting: number,
+    private readonly lexicalAt: readonly Pos[]) {
     for (const d of earlier) this.reported.add(`${d.line}:${d.col}`);
     const eof = tokens[tokens.length - 1]!;
     if (eof.cutShort) this.reported.add(`${eof.line}:${eof.col}`);
@@ -202,6 +212,23 @@ class Parser {
     }
     const t = this.tokens[lo]!;
     return t.line === at.line && t.col === at.col && t.rejected === true;
+  }
+
+  /** How many lexical errors lie at or after `from` and before `to`. */
+  lexicalBetween(from: Pos, to: Pos): number {
+    return this.lexicalBefore(to) - this.lexicalBefore(from);
+  }
+
+  /** How many lexical errors lie before `at` (they are in source order). */
+  private lexicalBefore(at: Pos): number {
+    const a = this.lexicalAt;
+    let lo = 0, hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const e = a[mid]!;
+      if (e.line < at.line || (e.line === at.line && e.col < at.col)) lo = mid + 1; else hi = mid;
+    }
+    return lo;
   }
 
   fail(at: Pos, message: string): never {
@@ -284,11 +311,13 @@ function parseFn(p: Parser): FnDecl {
   const name = p.expectName('function name');
   const params = parseParams(p);
   const ret = p.eat('->') ? parseType(p) : null;
-  const before = p.structuralErrors;
+  const before = p.structuralErrors, open = posOf(p.peek());
   const { block, endLine, cleanStatements } = parseBlockWithEnd(p);
   const decl: FnDecl = { kind: 'fn', pos: posOf(name), name: name.text, params, ret, body: block, endLine };
-  if (p.structuralErrors > before) {
+  const lexical = p.lexicalBetween(open, posOf(p.peek()));
+  if (p.structuralErrors > before || lexical > 0) {
     p.inBodyErrors += p.structuralErrors - before;
+    p.inBodyLexical += lexical;
     decl.cleanStatements = cleanStatements;
   }
   return decl;
@@ -379,8 +408,8 @@ function parseType(p: Parser): TypeNode {
 function parseBlock(p: Parser): Block { return parseBlockWithEnd(p).block; }
 
 /** A block, the line of its `}`, and how many of its statements come before
- *  its first syntax error (none touched by it: a statement that held an error
- *  is kept without what was broken, one that was broken is left out). */
+ *  its first syntax or lexical error (none touched by it: a statement that held
+ *  an error is kept without what was broken, one that was broken is left out). */
 function parseBlockWithEnd(p: Parser): { block: Block; endLine: number; cleanStatements: number } {
   if (p.at('{')) p.enter(p.peek());
   const open = p.expect('{');
@@ -390,9 +419,9 @@ function parseBlockWithEnd(p: Parser): { block: Block; endLine: number; cleanSta
     if (p.peek().kind === 'eof' || p.atDeclarationStart()) {
       p.fail(p.peek(), `expected '}' but found ${describe(p.peek())}`);
     }
-    const errors = p.structuralErrors, statements = body.length;
+    const errors = p.structuralErrors, statements = body.length, from = posOf(p.peek());
     parseStatementRecovering(p, body);
-    if (clean < 0 && p.structuralErrors > errors) clean = statements;
+    if (clean < 0 && (p.structuralErrors > errors || p.lexicalBetween(from, posOf(p.peek())) > 0)) clean = statements;
   }
   const close = p.next();
   p.leave();

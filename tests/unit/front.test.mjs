@@ -376,8 +376,9 @@ fn d() { let w = x # 3; }
 
   // Every error of the file, but none that a syntax error may have caused: a
   // body with a syntax error is checked up to the first statement the error
-  // touched, other functions whole; a broken declaration, or a lexical error,
-  // leaves nothing checked.
+  // touched, other functions whole, and so does a lexical error there; a
+  // broken declaration, a lexical error outside a body, or a string or comment
+  // left open to the end of the file, leaves nothing checked.
   test('syntax errors leave checked only what they cannot have caused', () => {
     assert.deepEqual(errors('fn main() { let x: i32 = true; let y = 1 }'), [
       '1:26: type mismatch: expected i32 but found bool', "1:42: expected ';' but found '}'",
@@ -390,9 +391,19 @@ fn d() { let w = x # 3; }
     ]);
     // A statement holding an error is not checked (its block lost what broke).
     assert.deepEqual(errors('fn main() {\n  while true { let y = ; print(y); }\n  let w: i32 = true;\n}'), ["2:24: expected expression but found ';'"]);
-    // A broken declaration, or a lexical error: nothing is checked.
+    // A lexical error inside a body that parsed: the same (found by a browser
+    // audit: a stray character hid every type error of the file).
+    assert.deepEqual(errors('fn main() { let x: i32 = true; }\nfn g() { let s = "open\n}'), ['1:26: type mismatch: expected i32 but found bool', '2:18: unterminated string']);
+    assert.deepEqual(errors('fn main() {\n  let y: i32 = "s";\n  let @x = 1;\n  print(zz);\n}\nfn g() -> i32 { return 1 @ 2; }\nfn h() -> i32 { return "no"; }'), [
+      '2:16: type mismatch: expected i32 but found str', "3:7: unexpected character '@'", "6:26: unexpected character '@'",
+      '7:24: type mismatch: expected i32 but found str',
+    ]);
+    assert.deepEqual(errors('fn main() { let a = 12ab; print(zz); }\nfn g() -> i32 { return true; }'), ["1:23: unexpected character 'a' in number literal", '2:24: type mismatch: expected i32 but found bool']);
+    // A broken declaration, a lexical error outside a body, a string left open: nothing is checked.
     assert.deepEqual(errors('fn main() { let x: i32 = true; }\nstruct { }'), ["2:8: expected struct name but found '{'"]);
-    assert.deepEqual(errors('fn main() { let x: i32 = true; }\nfn g() { let s = "open\n}'), ['2:18: unterminated string']);
+    assert.deepEqual(errors('fn main() { let x: i32 = true; }\nfn g(@) { }'), ["2:6: unexpected character '@'"]);
+    assert.deepEqual(errors('fn main() { let x: i32 = true; }\n@\nfn g() { }'), ["2:1: unexpected character '@'"]);
+    assert.deepEqual(errors('fn main() { let x: i32 = true; }\nfn g() { let s = 1; /* open\n}'), ['2:21: unterminated block comment']);
   });
 
   test('value errors (literals out of range, bad escapes) do not skip type checking, and nothing runs', () => {
