@@ -8,8 +8,11 @@
 //     one file and deserialises compiled code instead of resolving, parsing and
 //     compiling ~50 modules; the JIT (dist/tiervm-jit.cjs, with a cache of its
 //     own) is loaded the same way by the bundle when something first gets hot;
-//   - dist/cli.js and its modules (tsc's output), when there is no bundle or
-//     tsc ran after it (dist/cli.js is newer: the bundle may be stale).
+//   - dist/cli.js and its modules (tsc's output), when there is no bundle or,
+//     in a checkout (src/ is there), tsc ran after it (dist/cli.js is newer:
+//     the bundle may be stale). An installed package has no src/ and is never
+//     rebuilt in place, and its file times are when npm unpacked each file,
+//     in the tarball's order: there the bundle is always the one to load.
 // This directory is CommonJS (bin/package.json): a CommonJS entry spares node
 // its ES module loader, and vm.Script takes a code cache, which ES modules
 // cannot on node 20. The bundle exports the same main() as dist/cli.js.
@@ -65,8 +68,11 @@ function loadScript(name, req) {
  *  no usable bundle. */
 function loadBundle() {
   const bundle = fs.statSync(BUNDLE, { throwIfNoEntry: false });
-  const tsc = fs.statSync(path.join(DIST, 'cli.js'), { throwIfNoEntry: false });
-  if (bundle === undefined || (tsc !== undefined && tsc.mtimeMs > bundle.mtimeMs)) return null;
+  if (bundle === undefined) return null;
+  if (fs.existsSync(path.join(__dirname, '..', 'src'))) {
+    const tsc = fs.statSync(path.join(DIST, 'cli.js'), { throwIfNoEntry: false });
+    if (tsc !== undefined && tsc.mtimeMs > bundle.mtimeMs) return null;
+  }
   return loadScript(path.basename(BUNDLE), require);
 }
 

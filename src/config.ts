@@ -149,8 +149,11 @@ const STACK_SIZE_KB = 8192;
 
 export const DEFAULTS = {
   tier: 'auto' as Tier,
-  /** --jit-threshold: calls (and loop back-edges) before a function is compiled;
-   *  see runtime/tiering.ts for why this value. */
+  /** Tier 2's count: calls of a function's tier-1 code before it is compiled
+   *  again with speculation. With no --jit-threshold given, tier 1 comes
+   *  sooner, after DEFAULT_CALL_THRESHOLD calls or DEFAULT_LOOP_THRESHOLD
+   *  back-edges (a given --jit-threshold is all three); see runtime/tiering.ts
+   *  for why these values. */
   jitThreshold: DEFAULT_JIT_THRESHOLD,
   /** Heap ceiling. Generous: the heap is linear memory that grows on demand. This
    *  is the value with the default stack; with another stack the default heap is

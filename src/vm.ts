@@ -47,6 +47,7 @@ export { GuestRef } from './embed/values.js';
 export type { RefKind } from './embed/values.js';
 export { formatTierEvent } from './runtime/tier-events.js';
 export type { TierEvent, Crossings, BackendName } from './runtime/tier-events.js';
+export type { HostFunction } from './runtime/runtime.js';
 
 /** Options of load(). Every one is checked there (an unknown name too); a value
  *  of `undefined` counts as not given. They are read once, at load(). */

@@ -4,7 +4,7 @@
 // browser (the `browser` condition; the bundle runs in a context with no
 // `process` and no `require`). Run by scripts/test.mjs once, on plain node.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, readFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,9 +62,24 @@ check('the command: npx tiervm run -e', () => {
   assert.equal(sh(join(app, 'node_modules/.bin/tiervm'), ['--version'], app), `tiervm ${version}\n`, 'the version of package.json');
 });
 
+check('the installed command loads its one-script build, whatever order npm unpacked the files in', () => {
+  // npm gives each file the time it unpacked it, and the tarball holds
+  // dist/cli.js after dist/tiervm.cjs: taken for a stale build, the bundle was
+  // never used and every command started about twice as slowly.
+  const installed = join(app, 'node_modules/tiervm');
+  const later = new Date(Date.now() + 60_000);
+  utimesSync(join(installed, 'dist/cli.js'), later, later);
+  utimesSync(join(installed, 'dist/jit/wasm/compile-thread.js'), later, later);
+  const probe = `const b = require(${JSON.stringify(join(installed, 'bin/tiervm.js'))}); console.log(b.loadBundle() !== null);`;
+  assert.equal(sh(process.execPath, ['-e', probe], app), 'true\n');
+  const threaded = sh(join(app, 'node_modules/.bin/tiervm'), ['run', '--tier=auto', '--compile=thread', '-e', 'fn f(x: i32) -> i32 { return x + 1; }\nfn main() { var s = 0; for i in 0..200000 { s = f(s); } print(s); }'], app);
+  assert.equal(threaded, '200000\n');
+});
+
 // 4. TypeScript: the declarations type-check a typed use, and reject a wrong one
 writeFileSync(join(app, 'typed.ts'), `import { load, type VmOptions, type LoadResult, TierRuntimeError, GuestRef, type RefKind, type TierDiagnostic } from 'tiervm';
-const opts: VmOptions = { tier: 'auto', maxSteps: 1000, stdout: (t: string) => { process.stdout.write(t); } };
+const opts: VmOptions = { tier: 'auto', maxSteps: 1000, stdout: (t: string) => { process.stdout.write(t); },
+  externs: { twice: (x: number): number => 2 * x, named: (s: string | null) => s?.length ?? 0 } };
 const r: LoadResult = load('p.tier', 'fn main() { print(1); }', opts);
 if (r.ok) { const status: number = r.program.run(); console.log(status, r.program.functions.map((f) => f.name)); }
 else { console.log(r.text); }

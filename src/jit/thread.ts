@@ -229,7 +229,11 @@ function entryUrl(): URL | null {
     const esm = new URL('./wasm/compile-thread.js', base), bundled = new URL('../compile-thread.cjs', base);
     const fs = nodeModule<{ statSync(p: URL, o: { throwIfNoEntry: false }): { mtimeMs: number } | undefined }>('node:fs');
     const b = fs?.statSync(bundled, { throwIfNoEntry: false }), e = fs?.statSync(esm, { throwIfNoEntry: false });
-    return entry = b !== undefined && e !== undefined && b.mtimeMs >= e.mtimeMs ? bundled : esm;
+    if (b === undefined || e === undefined) return entry = esm;
+    // As bin/tiervm.js decides for the command's bundle: by file times only in
+    // a checkout (src/ beside dist/); an installed package is never rebuilt.
+    const checkout = fs?.statSync(new URL('../../src', base), { throwIfNoEntry: false }) !== undefined;
+    return entry = !checkout || b.mtimeMs >= e.mtimeMs ? bundled : esm;
   } catch {
     return entry = null;
   }

@@ -72,7 +72,10 @@ import { FrameStack, firstSegmentSlots, segmentsReserveBytes } from './frame-sta
 
 export { FUEL_WORD } from './limits.js';
 
-export type HostFunction = (...args: unknown[]) => unknown;
+/** An extern's implementation. Its parameters are `any[]`, not `unknown[]`, so
+ *  that a function typed for its extern, `(x: number) => number`, is one under
+ *  TypeScript's `strict`; the values it gets are as docs/embedding.md says. */
+export type HostFunction = (...args: any[]) => unknown;
 
 export interface RuntimeOptions {
   maxHeapBytes: number;

@@ -204,20 +204,21 @@ test('no compile begins once the run is to stop: --tier=jit under a deadline, a 
   const compiled = events.filter((e) => e.kind === 'compiled').length;
   assert.ok(compiled < 1000, `${compiled} functions compiled past the deadline`);
 
-  // An extern asks for the interrupt; the flag is looked at every 10,000
-  // steps (no deadline), and g's 25th call comes before that: it is not
-  // compiled, since the run stops at its next poll anyway.
+  // The stdout callback asks for the interrupt (an extern's request stops the
+  // run when the extern returns); the flag is looked at every 10,000 steps (no
+  // deadline), and g's 25th call comes before that: it is not compiled, since
+  // the run stops at its next poll anyway.
   for (const mode of MODES.filter((m) => m.tier === 'auto' && m.jitThreshold === undefined)) {
     const ev = [];
     let program = null, stdout = '', stderr = '';
-    const src = 'extern fn stop();\nfn g(x: i32) -> i32 { return x * 2; }\n' +
-      'fn main() {\n  var s = 0;\n  for i in 0..10 { s += g(i); }\n  stop();\n  for i in 0..40 { s += g(i); }\n  print(s);\n  while true { s += 1; }\n}\n';
-    const loaded = load('h.tier', src, { ...mode, interruptible: true, onTierEvent: (e) => ev.push(e),
-      externs: { stop: () => program.interrupt() }, stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+    const src = '// the stdout callback asks for the interrupt at the first line\nfn g(x: i32) -> i32 { return x * 2; }\n' +
+      'fn main() {\n  var s = 0;\n  for i in 0..10 { s += g(i); }\n  print(0);\n  for i in 0..40 { s += g(i); }\n  print(s);\n  while true { s += 1; }\n}\n';
+    const loaded = load('h.tier', src, { ...mode, interruptible: true, onTierEvent: (e) => ev.push(e), lineBuffered: true,
+      stdout: (t) => { stdout += t; if (t === '0\n') program.interrupt(); }, stderr: (t) => { stderr += t; } });
     assert.ok(loaded.ok);
     program = loaded.program;
     assert.equal(program.run(), 1, JSON.stringify(mode));
-    assert.equal(stdout, '1650\n');
+    assert.equal(stdout, '0\n1650\n');
     assert.match(stderr, /^runtime error: interrupted\n {2}at main \(h\.tier:9\)\n$/);
     assert.equal(eventsOf(ev, 'compiled', 'g').length, 0, JSON.stringify(mode));
     // Its count started over: calls from the host make it hot again.

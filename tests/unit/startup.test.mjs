@@ -99,8 +99,9 @@ test('both code caches are accepted by a node started like the command', () => {
   assert.deepEqual(JSON.parse(r.stdout), [0, [path.basename(cacheFile()), false], [path.basename(cacheFile('tiervm-jit')), false]], r.stderr);
 });
 
-test('a bundle older than tsc\'s output is not used: dist/cli.js runs instead', () => {
+test('in a checkout, a bundle older than tsc\'s output is not used: dist/cli.js runs instead; an installed package always uses its bundle', () => {
   const dir = install('stale', fs.readdirSync(DIST));
+  fs.mkdirSync(path.join(dir, 'src'));   // a checkout: tsc may have run after the build
   const bundle = path.join(dir, 'dist', 'tiervm.cjs');
   const line = fs.readFileSync(bundle, 'latin1').split('\n')[0];
   fs.writeFileSync(bundle, `${line}\nthrow new Error('the stale bundle ran');\n`);
@@ -112,6 +113,11 @@ test('a bundle older than tsc\'s output is not used: dist/cli.js runs instead', 
   // ... and the same bundle, newer than dist/cli.js, is what runs.
   const now = new Date(Date.now() + 60_000);
   fs.utimesSync(bundle, now, now);
+  assert.match(run(dir, 'run').stderr, /the stale bundle ran/);
+  // An installed package (no src/) is never rebuilt in place, and npm gives its
+  // files the times it unpacked them: its bundle runs even when older.
+  fs.rmdirSync(path.join(dir, 'src'));
+  fs.utimesSync(bundle, old, old);
   assert.match(run(dir, 'run').stderr, /the stale bundle ran/);
 });
 
