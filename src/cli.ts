@@ -13,6 +13,7 @@ import { load, DEFAULTS, type VmOptions } from './vm.js';
 import { TIERS, LIMITS, ADAPTER_MODES, WASM_HOST, type AdapterMode, rangeProblem, memoryProblem, deadlineProblem, tier2Problem, MAX_DEADLINE_MS, type Limited, type Tier } from './config.js';
 import { DEFAULT_CALL_THRESHOLD, DEFAULT_LOOP_THRESHOLD, COMPILE_GRACE_MS, COMPILE_SHARE } from './runtime/tiering.js';
 import { writeAll, runJob, withExitStatus, exitStatusOf } from './cli-io.js';
+import { printable } from './front/index.js';
 
 
 const HELP = `Usage: tiervm <command> [options] FILE [ARGS...]
@@ -79,7 +80,8 @@ Options:
   -h, --help           print this help and exit
   --version            print the version and exit
 
-FILE is read whole (at most 16 MiB of UTF-8; a leading byte order mark is skipped).
+FILE is read whole (at most 16 MiB of UTF-8, and what node's heap can compile;
+one leading byte order mark is skipped).
 After the command, -- ends the options: FILE follows it, even one starting with -.
 
 Exit status: 0 ok, 1 compile or runtime error (or output that cannot be written),
@@ -260,16 +262,18 @@ function withFlags<T>(v8: { setFlagsFromString(flag: string): void }, on: readon
   }
 }
 
+type NodeV8 = { setFlagsFromString(flag: string): void; getHeapStatistics(): { heap_size_limit: number; used_heap_size: number } };
+
 /** Node's `v8` module, loaded when first needed: loading it (with the heap
  *  utilities and streams it requires) costs about 2.5 ms, which a run that
  *  compiles nothing need not pay. Through process.getBuiltinModule (node
  *  20.16 and later), or the bundle's `require` (bin/tiervm.js runs the bundle
  *  as CommonJS); null where neither is there. */
-function nodeV8(): { setFlagsFromString(flag: string): void } | null {
+function nodeV8(): NodeV8 | null {
   const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   try {
     const v8 = p?.getBuiltinModule?.('node:v8') ?? (typeof require === 'function' ? require('node:v8') : null);
-    return v8 as { setFlagsFromString(flag: string): void } | null;
+    return v8 as NodeV8 | null;
   } catch {
     return null;
   }
@@ -313,10 +317,13 @@ async function command(argv: string[], version: string): Promise<number> {
     if (e instanceof UsageError) { err(`tiervm: ${e.message}\n`); return 2; }
     throw e;
   }
+  // The name errors and traces show: control characters as U+FFFD, so that a
+  // file named with a newline or an escape sequence cannot forge a line.
+  const shown = { ...p, file: printable(p.file) };
   if (p.command === 'run') {
-    return runJob({ file: p.file, source, opts: { ...p.opts, args: p.args } });
+    return runJob({ file: shown.file, source, opts: { ...p.opts, args: p.args } });
   }
-  return execute(p, source, out, err);
+  return execute(shown, source, out, err);
 }
 
 /** Heap and stack must fit in the memory together (each flag alone was checked). */
@@ -340,6 +347,16 @@ function checkTier2(o: VmOptions): void {
 const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 const READ_CHUNK = 1024 * 1024;
 
+/** Host heap the front end and the bytecode compiler may take per byte of
+ *  source, at most (measured: 4 MB of `1+1+...+1` took 1.5 GB, `x = 1;` lines
+ *  about 160 bytes per byte). A source past what this process's heap could
+ *  compile is refused up front: running out of host heap is a fatal error of
+ *  node, with a native stack trace, not an error tiervm could report. */
+const COMPILE_BYTES_PER_SOURCE_BYTE = 400;
+/** Sources up to this size are compiled without asking (node's smallest
+ *  default heap is far above what they take). */
+const SMALL_SOURCE_BYTES = 1024 * 1024;
+
 /** The text of FILE, read with a bounded loop (a pipe, FIFO or device is read like
  *  a file, to its end); every failure is a UsageError naming FILE. */
 function readSource(file: string): string {
@@ -349,11 +366,26 @@ function readSource(file: string): string {
   } catch (e) {
     throw cannotRead(file, whyUnreadable(e));
   }
+  let bytes: Buffer;
   try {
-    return decodeSource(file, readBounded(file, fd));
+    bytes = readBounded(file, fd);
   } finally {
     closeSync(fd);
   }
+  if (bytes.length > SMALL_SOURCE_BYTES) checkHeapRoom(file, bytes.length);
+  return decodeSource(file, bytes);
+}
+
+/** Refuses a source this process's heap could not compile (see
+ *  COMPILE_BYTES_PER_SOURCE_BYTE). */
+function checkHeapRoom(file: string, size: number): void {
+  const v8 = nodeV8();
+  if (v8 === null) return;
+  const { heap_size_limit: limit, used_heap_size: used } = v8.getHeapStatistics();
+  const most = Math.floor((limit - used) / COMPILE_BYTES_PER_SOURCE_BYTE);
+  if (size <= most) return;
+  const mib = (n: number) => (n / (1024 * 1024)).toFixed(1);
+  throw cannotRead(file, `too large to compile in this process's memory (${mib(size)} MiB; at most ${mib(most)} MiB here, where node's heap is ${mib(limit)} MiB: node --max-old-space-size=MB allows more)`);
 }
 
 function readBounded(file: string, fd: number): Buffer {
@@ -377,12 +409,12 @@ function readBounded(file: string, fd: number): Buffer {
 }
 
 /** UTF-8 to text. Invalid UTF-8 is refused (with its line) rather than decoded
- *  with replacement characters, which would change string literals silently;
- *  a leading byte order mark is skipped, as editors write one. */
+ *  with replacement characters, which would change string literals silently.
+ *  A leading byte order mark stays in the text (Buffer keeps it): the lexer
+ *  skips one, as for any embedder's source, and a second is an error. */
 function decodeSource(file: string, bytes: Buffer): string {
-  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-  if (!isUtf8(body)) throw cannotRead(file, `not valid UTF-8 (line ${lineOfFirstInvalid(body)})`);
-  return body.toString('utf8');
+  if (!isUtf8(bytes)) throw cannotRead(file, `not valid UTF-8 (line ${lineOfFirstInvalid(bytes)})`);
+  return bytes.toString('utf8');
 }
 
 /** The line of the first byte that is not valid UTF-8: decoding replaces it, so
@@ -397,7 +429,7 @@ function lineOfFirstInvalid(bytes: Buffer): number {
 }
 
 function cannotRead(file: string, why: string): UsageError {
-  return new UsageError(`cannot read '${file}': ${why}`);
+  return new UsageError(`cannot read '${printable(file)}': ${why}`);
 }
 
 /** The system's reason, in words ('permission denied'), without its code or path. */

@@ -186,8 +186,9 @@ function excerpt(text: string, start: number, end: number, col: number): { line:
 
 /** `s` with every control character but tab (C0, DEL, C1) shown as U+FFFD, one
  *  code unit for one: a source line must not send escape sequences to the
- *  terminal, and the caret's column stays right. */
-function printable(s: string): string {
+ *  terminal, and the caret's column stays right. (The command line shows file
+ *  names so too: a name with a newline could forge a `FILE:LINE:COL:` line.) */
+export function printable(s: string): string {
   return s.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 

@@ -28,7 +28,7 @@ import { lex } from './lexer.js';
 import { parse } from './parser.js';
 
 export type { Diagnostic } from './diagnostics.js';
-export { formatDiagnostics, MAX_REPORTED_ERRORS } from './diagnostics.js';
+export { formatDiagnostics, MAX_REPORTED_ERRORS, printable } from './diagnostics.js';
 export { lex } from './lexer.js';
 export type { Token, TokenKind } from './lexer.js';
 export { parse, MAX_NESTING } from './parser.js';
@@ -45,7 +45,13 @@ export interface FrontResult {
   formattedEach: string[];
 }
 
-export function compileFront(file: string, source: string): FrontResult {
+/** Editors may save one at the start of a UTF-8 file: compileFront leaves it
+ *  out, so that columns and quoted lines are those an editor shows; a second
+ *  is an unexpected character, as one anywhere else. */
+const BYTE_ORDER_MARK = '\ufeff';
+
+export function compileFront(file: string, text: string): FrontResult {
+  const source = text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
   const lexed = lex(source);
   const parsed = parse(file, lexed.tokens, lexed.diagnostics, { lexicalAt: lexed.structuralAt });
   const stages = [

@@ -86,8 +86,6 @@ const PUNCTUATION_BY_FIRST: ReadonlyMap<string, readonly string[]> = (() => {
 })();
 
 const MAX_CODE_POINT = 0x10ffff;
-/** Editors may save one at the start of a UTF-8 file; it is skipped (it still counts as a column). */
-const BYTE_ORDER_MARK = '\ufeff';
 const MAX_HEX_LITERAL = 0xffffffff;
 
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
@@ -180,7 +178,6 @@ function skipTrivia(lx: Lexer): boolean {
     const c = lx.peekChar();
     if (c === undefined) return false;
     if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { lx.pos++; continue; }
-    if (c === BYTE_ORDER_MARK && lx.pos === 0) { lx.pos++; continue; }
     if (c === '/' && lx.peekChar(1) === '/') { skipLineComment(lx); continue; }
     if (c === '/' && lx.peekChar(1) === '*') { skipBlockComment(lx); continue; }
     return true;

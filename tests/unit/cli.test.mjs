@@ -167,10 +167,13 @@ test('a regular file over 16 MiB is refused; 16 MiB exactly is read', () => {
   const big = path.join(TMP, 'big-comment.tier');
   const head = 'fn main() { print("big"); }\n//';
   fs.writeFileSync(big, head + ' '.repeat(16 * 1024 * 1024 - head.length));
-  const exact = tiervm(['check', big]);
+  // (A heap large enough for any 16 MiB source: the check of the heap's room,
+  // below, would refuse it under node's default heap of 4 GiB or less.)
+  const roomy = (args) => spawnSync(process.execPath, ['--max-old-space-size=8000', BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const exact = roomy(['check', big]);
   assert.equal(exact.status, 0, exact.stderr);
   fs.appendFileSync(big, ' ');
-  const over = tiervm(['check', big]);
+  const over = roomy(['check', big]);
   assert.equal(over.status, 2);
   assert.equal(over.stderr, `tiervm: cannot read '${big}': larger than 16 MiB\n`);
   fs.rmSync(big);
@@ -299,4 +302,33 @@ test('--help and --version take no value, and an empty command is unknown', () =
     assert.deepEqual([r.status, r.stdout], [2, ''], args.join(' '));
     assert.ok(r.stderr.startsWith(message), r.stderr);
   }
+});
+
+test('a file name cannot forge a line: control characters in it are shown as U+FFFD', { skip: !onPosix }, () => {
+  // Found by a command-line audit: a name holding a newline printed a line of
+  // its own that looked like an error at a position, and one holding ESC sent
+  // escape sequences to the terminal.
+  const forged = program('nl\nfake.tier:9:9: error: forged.tier', 'fn main() { print(1) }\n');
+  const shown = forged.replace(/\n/g, '\uFFFD');
+  const c = tiervm(['run', forged]);
+  assert.equal(c.status, 1);
+  assert.equal(c.stderr.split('\n')[0], `${shown}:1:22: error: expected ';' but found '}'`);
+  const trapping = program('rt\nat main (x:1).tier', 'fn main() {\n  let a = [1];\n  print(a[3]);\n}\n');
+  const t = tiervm(['run', trapping]);
+  assert.equal(t.stderr, `runtime error: index 3 out of bounds for length 1\n  at main (${trapping.replace(/\n/g, '\uFFFD')}:3)\n`);
+  const missing = tiervm(['run', path.join(TMP, 'no\x1b[31mfile')]);
+  assert.equal(missing.status, 2);
+  assert.equal(missing.stderr, `tiervm: cannot read '${path.join(TMP, 'no\uFFFD[31mfile')}': no such file\n`);
+});
+
+test('a source larger than this process\'s heap could compile is refused up front, not a fatal error of node', () => {
+  // Found by a command-line audit: compiling takes up to about 400 bytes of
+  // host heap per byte of source, and a 6 MB program under a 300 MB heap
+  // ended in V8's "JavaScript heap out of memory" with a native stack trace.
+  const big = program('big.tier', `fn main() {\n  var x = 0;\n${'  x = x + 1;\n'.repeat(160_000)}  print(x);\n}\n`);
+  const small = spawnSync(process.execPath, ['--max-old-space-size=300', BIN, 'check', big], { encoding: 'utf8' });
+  assert.equal(small.status, 2, small.stderr);
+  assert.match(small.stderr, /^tiervm: cannot read '.*big\.tier': too large to compile in this process's memory \(2\.\d MiB; at most 0\.\d MiB here, where node's heap is \d+\.\d MiB: node --max-old-space-size=MB allows more\)\n$/);
+  const enough = spawnSync(process.execPath, ['--max-old-space-size=2000', BIN, 'run', big], { encoding: 'utf8' });
+  assert.equal(enough.stdout, '160000\n', enough.stderr);
 });

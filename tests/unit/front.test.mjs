@@ -144,8 +144,9 @@ describe('lexer', () => {
     ]);
   });
 
-  test('a byte order mark at the start is skipped but counts as a column', () => {
-    assert.deepEqual(lex('\ufefffn').tokens[0], { kind: 'keyword', text: 'fn', line: 1, col: 2 });
+  test('a byte order mark at the start is left out (columns as an editor shows them); a second, or one elsewhere, is an error', () => {
+    assert.equal(compileFront('t.tier', '\ufefffn main() { print(1) }').formatted, "t.tier:1:22: error: expected ';' but found '}'\nfn main() { print(1) }\n                     ^\n1 error\n");
+    assert.match(compileFront('t.tier', '\ufeff\ufefffn main() {}').formatted, /^t\.tier:1:1: error: unexpected character '\ufeff'\n/);
     assert.deepEqual(lexErrors('a\ufeff'), ["1:2: unexpected character '\ufeff'"]);
   });
 
