@@ -515,7 +515,7 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrup
   // Only the wasm backend's generated i2c adapter reads argument lists
   // (runtime.ts argListAt): for any other entry the interpreter moves them.
   if (backend === null || backend.name !== 'wasm' || (o.adapters ?? DEFAULTS.adapters) !== 'generated') rt.dropArgLists();
-  rt.tiering = makeTiering(rt, o, backend, events);
+  rt.tiering = makeTiering(rt, o, backend, events, io);
   return inst = new Instance(rt, backend, io, events);
 }
 
@@ -663,7 +663,7 @@ export function compilesOnThread(o: VmOptions): boolean {
   return (o.compile ?? DEFAULTS.compile) === 'thread';
 }
 
-function makeTiering(rt: Runtime, o: VmOptions, backend: Backend | null, events: TierEventLog | null): Tiering {
+function makeTiering(rt: Runtime, o: VmOptions, backend: Backend | null, events: TierEventLog | null, io: HostIo): Tiering {
   const names = rt.mod.functions.map((f) => f.name);
   const filter = o.jitFilter ? new RegExp(o.jitFilter) : null;
   const mode = o.tier ?? DEFAULTS.tier, threshold = o.jitThreshold ?? DEFAULTS.jitThreshold;
@@ -676,6 +676,7 @@ function makeTiering(rt: Runtime, o: VmOptions, backend: Backend | null, events:
   const callThreshold = given ? threshold : DEFAULT_CALL_THRESHOLD, loopThreshold = given ? threshold : DEFAULT_LOOP_THRESHOLD;
   const stopDue = rt.limits.metered ? () => rt.limits.stopDue() : null;
   const thread = compilesOnThread(o);
-  return new Tiering(names, backend, { mode, callThreshold, loopThreshold, threshold, events, filter, deoptStress, thread, payback: !given && !thread, stopDue },
+  const pendingFault = () => io.fault;
+  return new Tiering(names, backend, { mode, callThreshold, loopThreshold, threshold, events, filter, deoptStress, thread, payback: !given && !thread, stopDue, pendingFault },
     rt.codes.map(plainCode), rt.profiles, rt.counters);
 }

@@ -264,6 +264,11 @@ export interface TieringOptions {
   /** Under limits (runtime/limits.ts, stopDue): whether the run stops at its
    *  next poll. Then no synchronous compile begins (see `stopping`). */
   stopDue?: (() => boolean) | null;
+  /** The exception of one of the embedder's callbacks noted in this entry
+   *  (embed/io.ts), or null: a compile that printed its code to a failing
+   *  stderr (--print-code) fails as a compile, and the entry ends once the
+   *  policy's change is whole (settled), not when the run does. */
+  pendingFault?: () => unknown;
 }
 
 /** A flag word the compiler thread can raise: shared memory where the host has it. */
@@ -626,6 +631,8 @@ export class Tiering {
   private settled(): void {
     const ev = this.opts.events;
     if (ev !== null) ev.throwHeld();
+    const fault = this.opts.pendingFault?.() ?? null;
+    if (fault !== null) throw fault;
   }
 
   /** False for functions the debug filter keeps interpreted. */

@@ -88,6 +88,21 @@ test('a full disk is one line on stderr and status 1', { skip: !fs.existsSync('/
   }
 });
 
+test('compiled code printed to a full stderr stops the run at once, as a trace line does', { skip: !fs.existsSync('/dev/full') }, () => {
+  // Found by a command-line audit: --print-code's failure failed the compile
+  // only, and the run went on to its end (a million lines), then exited 1.
+  const hot = program('hot-print.tier', 'fn f(x: i32) -> i32 { return x + 1; }\nfn main() {\n  var s = 0;\n  for i in 0..1000000 { s = f(s); print(s); }\n}\n');
+  for (const flags of [['--print-code=f'], ['--print-code=f', '--tier=jit'], ['--trace-tier']]) {
+    const full = fs.openSync('/dev/full', 'w');
+    const r = tiervm(['run', ...flags, hot], { stdio: ['ignore', 'pipe', full], maxBuffer: 1 << 26 });
+    fs.closeSync(full);
+    assert.equal(r.status, 1, flags.join(' '));
+    const lines = r.stdout.split('\n').length - 1;
+    assert.ok(lines < 100, `${flags.join(' ')}: ${lines} lines printed`);
+    assert.equal(r.stdout, Array.from({ length: lines }, (_, i) => `${i + 1}\n`).join(''), flags.join(' '));
+  }
+});
+
 test('a program error on a closed stderr still ends with its own status', { skip: !onPosix }, () => {
   const failing = program('fails.tier', 'fn main() { print(1 / (1 - 1)); }\n');
   for (const tier of TIERS) {
