@@ -410,8 +410,8 @@ function readBounded(file: string, fd: number): Buffer {
 
 /** UTF-8 to text. Invalid UTF-8 is refused (with its line) rather than decoded
  *  with replacement characters, which would change string literals silently.
- *  A leading byte order mark stays in the text (Buffer keeps it): the lexer
- *  skips one, as for any embedder's source, and a second is an error. */
+ *  A leading byte order mark stays in the text (Buffer keeps it): the front
+ *  end skips one, as for any embedder's source, and a second is an error. */
 function decodeSource(file: string, bytes: Buffer): string {
   if (!isUtf8(bytes)) throw cannotRead(file, `not valid UTF-8 (line ${lineOfFirstInvalid(bytes)})`);
   return bytes.toString('utf8');
