@@ -329,7 +329,6 @@ export class LoadedProgram {
     if (this.inst !== null && this.inst.depth > 0) throw new Error('run() cannot be called during a call into the guest (from an extern)');
     const io = this.io;
     io.reset();
-    this.inst?.events?.forgetHeld();
     let status = 1;
     try {
       const inst = this.inst ?? this.makeInstance(io.stderr);

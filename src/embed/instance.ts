@@ -214,7 +214,6 @@ export class Instance implements HandleOwner {
    *  them), and the globals are initialised. */
   beginOutermost(): void {
     this.io.reset();
-    this.events?.forgetHeld();
     this.rt.topFp = -1;
     this.rt.escaping = null;
     try {
@@ -506,7 +505,7 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrup
   const sink = eventSink(o, io, diag, () => inst?.emitCounts(false));
   const events = sink === null ? null : new TierEventLog(sink, o.tierEventCode ?? false);
   const backend = chooseBackend(rt, o, events, diag);
-  events?.throwHeld();   // the listener refused the 'backend' event: no instance
+  if (io.fault !== null) throw io.fault;   // the listener refused the 'backend' event: no instance
   if (backend !== null) {
     // (Scaled down on a thread with less host stack than the budgets were measured on.)
     rt.hostStackSlots = o.hostStackSlots ?? Math.max(1, Math.floor(HOST_STACK[backend.name].slots * hostStackScale()));

@@ -165,34 +165,22 @@ export class TierEventLog {
 
   /** Where each event goes. It never throws: what the listener behind it
    *  throws (the embedder's onTierEvent, or the stderr callback that
-   *  --trace-tier's lines go to) is held, and the policy throws it once the
-   *  change the event reports is whole (takeHeld). Thrown from the middle of
+   *  --trace-tier's lines go to) is the embedder's exception, noted for the
+   *  entry by embed/io.ts, and the policy throws it once the change the event
+   *  reports is whole (TieringOptions.pendingFault). Thrown from the middle of
    *  an install, it left the function's state and its entry disagreeing. */
   readonly sink: TierEventSink;
-  private held: { thrown: unknown } | null = null;
 
   /** withCode: 'compiled' events carry the generated code as text. */
   constructor(listener: TierEventSink, readonly withCode = false) {
     this.sink = (e) => {
       try {
         listener(e);
-      } catch (x) {
-        this.held ??= { thrown: x };
+      } catch {
+        // noted by the listener's guard (embed/instance.ts, eventSink)
       }
     };
   }
-
-  /** Throw what a listener threw since the last call, if anything. */
-  throwHeld(): void {
-    const h = this.held;
-    if (h === null) return;
-    this.held = null;
-    throw h.thrown;
-  }
-
-  /** A new host entry begins: what a listener threw in an earlier one was
-   *  that entry's (the embedder's callbacks note it: embed/io.ts). */
-  forgetHeld(): void { this.held = null; }
 
   now(): number { return performance.now() - this.t0; }
 

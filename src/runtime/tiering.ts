@@ -265,9 +265,10 @@ export interface TieringOptions {
    *  next poll. Then no synchronous compile begins (see `stopping`). */
   stopDue?: (() => boolean) | null;
   /** The exception of one of the embedder's callbacks noted in this entry
-   *  (embed/io.ts), or null: a compile that printed its code to a failing
-   *  stderr (--print-code) fails as a compile, and the entry ends once the
-   *  policy's change is whole (settled), not when the run does. */
+   *  (embed/io.ts), or null: a tier-event listener's, or a failing stderr's
+   *  under --print-code or --trace-tier (a compile it failed fails as a
+   *  compile); the entry ends once the policy's change is whole (settled),
+   *  not when the run does. */
   pendingFault?: () => unknown;
 }
 
@@ -625,12 +626,11 @@ export class Tiering {
     }
   }
 
-  /** What a tier-event listener threw while the policy worked, thrown now that
-   *  the work is whole (TierEventLog.throwHeld): each public entry point of
-   *  the policy ends here, and none calls another. */
+  /** What one of the embedder's callbacks threw while the policy worked (a
+   *  tier-event listener, the stderr callback printing code or a trace),
+   *  thrown now that the work is whole (pendingFault): each public entry point
+   *  of the policy ends here, and none calls another. */
   private settled(): void {
-    const ev = this.opts.events;
-    if (ev !== null) ev.throwHeld();
     const fault = this.opts.pendingFault?.() ?? null;
     if (fault !== null) throw fault;
   }
