@@ -48,10 +48,11 @@ export function writeAll(fd: number, text: string): void {
 
 /** The process's standard input as text, read (blocking) only when the program
  *  asks for a line: chunks of fd 0 decoded as UTF-8 (a sequence split between
- *  reads is kept whole; malformed bytes become U+FFFD); null at the end of input,
+ *  reads is kept whole; malformed bytes become U+FFFD; a leading byte order mark
+ *  is kept, as U+FEFF, since it is part of the input); null at the end of input,
  *  or when fd 0 cannot be read at all (closed, a directory). */
 export function stdinChunks(): () => string | null {
-  const decoder = new TextDecoder('utf-8');
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   const buf = Buffer.alloc(1 << 16);
   let ended = false;
   return () => {

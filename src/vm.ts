@@ -466,7 +466,7 @@ function reportFailure(rt: Runtime, e: unknown, stderr: (t: string) => void): nu
     return 1;
   }
   if (e instanceof GuestFault) {
-    const trace = formatTrace(rt.mod, rt.mem.i32, e.site);
+    const trace = formatTrace(rt.mod, rt.mem.i32, e.site, e.trap.message);
     stderr(`runtime error: ${e.trap.message}\n${trace.map((l) => l + '\n').join('')}`);
     return 1;
   }

@@ -28,19 +28,31 @@ export interface TierDiagnostic {
 }
 
 export class TierRuntimeError extends Error {
-  /** The guest frames, innermost first. In a very deep trace only the first 50
-   *  and last 10 are kept; `framesOmitted` were left out between them. */
+  /** The guest frames, innermost first. In a stack overflow's trace of more
+   *  than 10,000 frames, or any of more than a million, only the first 50 and
+   *  last 10 are kept; `framesOmitted` were left out between them. */
   readonly frames: TraceFrame[];
   readonly framesOmitted: number;
-  /** The report as the command line prints it. */
-  readonly text: string;
+  readonly #trace: GuestTrace | null;
+  /** The report once made, or its first line until then. */
+  #report: string;
+  #made = false;
 
   constructor(message: string, trace: GuestTrace | null) {
     super(message);
     this.name = 'TierRuntimeError';
     this.frames = trace?.frames ?? [];
     this.framesOmitted = trace?.omitted ?? 0;
-    this.text = `runtime error: ${message}\n${trace === null ? '' : traceLines(trace).map((l) => l + '\n').join('')}`;
+    this.#trace = trace;
+    this.#report = `runtime error: ${message}\n`;
+  }
+
+  /** The report as the command line prints it; made when first asked for (a
+   *  trace may have a line for each of up to a million frames). */
+  get text(): string {
+    if (!this.#made && this.#trace !== null) this.#report += traceLines(this.#trace).map((l) => l + '\n').join('');
+    this.#made = true;
+    return this.#report;
   }
 }
 

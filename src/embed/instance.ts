@@ -353,7 +353,7 @@ export class Instance implements HandleOwner {
    *  a TierRuntimeError on its way out of a nested entry, or a bug). */
   private guestError(e: unknown): unknown {
     const rt = this.rt;
-    if (e instanceof GuestFault) return new TierRuntimeError(e.trap.message, guestTrace(rt.mod, rt.mem.i32, e.site));
+    if (e instanceof GuestFault) return new TierRuntimeError(e.trap.message, guestTrace(rt.mod, rt.mem.i32, e.site, e.trap.message));
     if (e instanceof Trap) return new TierRuntimeError(e.message, null);
     // The host stack ran out inside compiled code: a stack overflow at the
     // innermost frame compiled code published, as a frame that did not fit.
@@ -365,7 +365,7 @@ export class Instance implements HandleOwner {
   private overflow(): TierRuntimeError {
     const rt = this.rt, i32 = rt.mem.i32, fp = rt.hostCallerFp;
     const site = fp < 0 ? null : { fn: frameFn(i32, fp), pc: i32[TOP_PC_WORD]!, fp };
-    return new TierRuntimeError('stack overflow', site === null ? null : guestTrace(rt.mod, i32, site));
+    return new TierRuntimeError('stack overflow', site === null ? null : guestTrace(rt.mod, i32, site, 'stack overflow'));
   }
 
   /** What the API throws for e. An embedder's exception goes back as itself with

@@ -33,24 +33,30 @@ export function stackOverflowAt(i32: Int32Array, fp: number, trap = new Trap('st
 }
 
 /** A trace of at most this many frames shows every one (LANGUAGE.md: one line
- *  per guest frame); a deeper one, which only a stack overflow makes in
- *  practice (hundreds of thousands of frames), shows TRACE_HEAD frames before
- *  the elided middle and TRACE_TAIL after it. */
-const TRACE_FULL = 10000;
+ *  per guest frame), whatever the depth at which the program failed. Deeper,
+ *  which only a frame stack raised far above the default holds, it shows
+ *  TRACE_HEAD frames before the elided middle and TRACE_TAIL after it, so that
+ *  a report stays a bounded size (a million lines is about 30 MB of text). */
+const TRACE_FULL = 1_000_000;
+/** The same bound for a stack overflow's trace. Its depth is the frame stack's
+ *  size, not a depth the program chose (about 210,000 frames of the default 8 MiB),
+ *  and its frames repeat the recursion that did not end: its middle is elided
+ *  from this depth on, so the report stays readable at a terminal. */
+const OVERFLOW_TRACE_FULL = 10_000;
 const TRACE_HEAD = 50;
 const TRACE_TAIL = 10;
 
 /** One guest frame of a stack trace: the function and the line it was at. */
 export interface TraceFrame { function: string; file: string; line: number }
 
-/** A guest stack trace, innermost frame first. One deeper than TRACE_FULL keeps only its
+/** A guest stack trace, innermost frame first. One deeper than its bound keeps only its
  *  first TRACE_HEAD and last TRACE_TAIL frames: `omitted` frames were left out
  *  between frames[TRACE_HEAD - 1] and frames[TRACE_HEAD]. */
 export interface GuestTrace { frames: TraceFrame[]; omitted: number }
 
 /** The trace from `site` down the chain of caller frames in memory (through host
- *  entries, to the outermost guest frame). */
-export function guestTrace(mod: BcModule, i32: Int32Array, site: FaultSite): GuestTrace {
+ *  entries, to the outermost guest frame), of the error with message `fault`. */
+export function guestTrace(mod: BcModule, i32: Int32Array, site: FaultSite, fault: string): GuestTrace {
   const frames: { fn: number; pc: number }[] = [];
   let fn = site.fn, pc = site.pc, fp = site.fp;
   for (;;) {
@@ -65,7 +71,7 @@ export function guestTrace(mod: BcModule, i32: Int32Array, site: FaultSite): Gue
     const bf = mod.functions[f.fn]!;
     return { function: bf.name, file: mod.file, line: f.pc >= 0 && f.pc < bf.lines.length ? bf.lines[f.pc]! : bf.line };
   };
-  if (frames.length <= TRACE_FULL) return { frames: frames.map(frame), omitted: 0 };
+  if (frames.length <= (fault === 'stack overflow' ? OVERFLOW_TRACE_FULL : TRACE_FULL)) return { frames: frames.map(frame), omitted: 0 };
   const kept = [...frames.slice(0, TRACE_HEAD), ...frames.slice(frames.length - TRACE_TAIL)];
   return { frames: kept.map(frame), omitted: frames.length - TRACE_HEAD - TRACE_TAIL };
 }
@@ -78,6 +84,6 @@ export function traceLines(t: GuestTrace): string[] {
 }
 
 /** One `  at FN (FILE:LINE)` line per guest frame, innermost first. */
-export function formatTrace(mod: BcModule, i32: Int32Array, site: FaultSite): string[] {
-  return traceLines(guestTrace(mod, i32, site));
+export function formatTrace(mod: BcModule, i32: Int32Array, site: FaultSite, fault: string): string[] {
+  return traceLines(guestTrace(mod, i32, site, fault));
 }

@@ -423,6 +423,22 @@ test('a runtime error in call() is a TierRuntimeError: message, frames, and the 
   }
 });
 
+test('a fault at any depth lists every frame; past a million frames, or 10,000 in a stack overflow, the middle is elided', () => {
+  const src = 'fn down(n: i32) -> i32 { if n == 0 { return 1 / n; } return down(n - 1); }\nfn main() { }';
+  for (const mode of MODES) {
+    const { program: p } = loaded(src, mode);
+    let err;
+    assert.throws(() => p.call('down', 150000), (e) => { err = e; return e.message === 'division by zero'; });
+    assert.equal(err.framesOmitted, 0, label(mode));
+    assert.equal(err.text, `runtime error: division by zero\n${'  at down (t.tier:1)\n'.repeat(150001)}`, label(mode));
+  }
+  const { program: p } = loaded(src, { tier: 'interp', stackSizeKB: 256 * 1024 });
+  let err;
+  assert.throws(() => p.call('down', 1_100_000), (e) => { err = e; return e.message === 'division by zero'; });
+  assert.deepEqual([err.frames.length, err.framesOmitted], [60, 1_100_001 - 60]);
+  assert.equal(err.text, `runtime error: division by zero\n${'  at down (t.tier:1)\n'.repeat(50)}  ... 1099941 more frames\n${'  at down (t.tier:1)\n'.repeat(10)}`);
+});
+
 test('the runtime error text of call() is byte for byte what run() and the command line print', () => {
   for (const mode of MODES) {
     const { program: p, io } = loaded(FAULTS, mode);

@@ -44,10 +44,11 @@ test('the command line decodes stdin as UTF-8 across reads, and reads only when 
   const dir = mkdtempSync(join(tmpdir(), 'tiervm-stdin-'));
   const prog = join(dir, 'echo.tier');
   writeFileSync(prog, 'fn main() {\n  var l = read_line();\n  while l != null { print("[" + l + "] " + str(l.len)); l = read_line(); }\n}\n');
-  const bytes = Buffer.concat([Buffer.from('π=3.14\r\n'), Buffer.from([0xff, 0x41, 0x0a]), Buffer.from('😀 end')]);
+  // A leading byte order mark is input like any other character (U+FEFF).
+  const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('π=3.14\r\n'), Buffer.from([0xff, 0x41, 0x0a]), Buffer.from('😀 end')]);
   for (const tier of ['interp', 'auto']) {
     const r = spawnSync(process.execPath, ['bin/tiervm.js', 'run', `--tier=${tier}`, prog], { input: bytes, encoding: 'utf8' });
-    assert.equal(r.stdout, '[π=3.14] 6\n[\uFFFDA] 2\n[😀 end] 6\n', r.stderr);
+    assert.equal(r.stdout, '[\uFEFFπ=3.14] 7\n[\uFFFDA] 2\n[😀 end] 6\n', r.stderr);
     assert.equal(r.status, 0);
   }
   // A program that never reads does not wait for stdin (stdin left open and empty).
