@@ -5,8 +5,10 @@
 // - Every type error of the file is reported, once, at the position docs/language.md
 //   gives for it. An erroneous expression gets the internal ERROR type, which is
 //   compatible with everything, so one mistake does not cascade into more reports.
-//   ERROR is only ever produced together with a diagnostic, and a CheckedProgram is
-//   returned only when there are no diagnostics, so ERROR never escapes.
+//   ERROR is only ever produced together with a diagnostic (the checker's, or the
+//   parser's for a declaration it cut short: Program.broken, whose name stands
+//   declared with the ERROR type), and a CheckedProgram is used only when there
+//   are no diagnostics of any stage (front/index.ts), so ERROR never escapes.
 // - Scoping follows the contract: a name is visible from the end of its declaration
 //   to the end of its block; any declaration may shadow; lookup goes innermost local
 //   scope -> top-level functions, externs and globals -> built-ins.
@@ -68,7 +70,9 @@ const builtinParam = (p: BuiltinType | readonly BuiltinType[]): BuiltinParam =>
 
 type TopLevel = { kind: 'fn'; index: number } | { kind: 'extern'; index: number } | { kind: 'global'; index: number };
 interface Local { id: number; type: Type; mutable: boolean }
-type Resolved = { kind: 'local'; local: Local } | TopLevel | { kind: 'builtin'; name: Builtin } | null;
+/** `broken`: a function, extern or global a syntax error cut short (Program.broken). */
+type Resolved = { kind: 'local'; local: Local } | TopLevel | { kind: 'broken' } | { kind: 'builtin'; name: Builtin } | null;
+const BROKEN: Resolved = Object.freeze({ kind: 'broken' });
 
 /** Per-program state. */
 class Checker {
@@ -83,8 +87,14 @@ class Checker {
   readonly externs: { decl: ExternDecl; sig: FnSig }[] = [];
   readonly globals: { decl: GlobalDecl; type: Type }[] = [];
   readonly top = new Map<string, TopLevel>();
+  /** Names of values and of struct types whose declarations a syntax error cut
+   *  short: declared, with the ERROR type, so that no use of them is an error. */
+  readonly brokenValues = new Set<string>();
+  readonly brokenTypes = new Set<string>();
 
-  constructor(readonly program: Program, private readonly parenStarts?: WeakMap<Expr, Pos>) {}
+  constructor(readonly program: Program, private readonly parenStarts?: WeakMap<Expr, Pos>) {
+    for (const b of program.broken ?? []) (b.kind === 'struct' ? this.brokenTypes : this.brokenValues).add(b.name);
+  }
 
   error(at: Pos, message: string, hint?: HintFn): void {
     this.diagnostics.add(at.line, at.col, message, hint);
@@ -162,6 +172,7 @@ function resolveNamedType(c: Checker, name: string, pos: Pos): Type {
   if (prim) return prim;
   const index = c.structIndex.get(name);
   if (index !== undefined) return structType(c, index);
+  if (c.brokenTypes.has(name)) return ERROR;
   c.error(pos, `unknown type '${name}'`, () => didYouMean(closestName(name, typeNames(c))));
   return ERROR;
 }
@@ -284,6 +295,7 @@ function checkFunction(c: Checker, decl: FnDecl, sig: FnSig): void {
 function checkMain(c: Checker): { index: number; takesArgs: boolean } | null {
   const entry = c.top.get('main');
   const usage = "'main' must be declared as 'fn main()' or 'fn main(args: [str])'";
+  if (!entry && c.brokenValues.has('main')) return null;
   if (!entry) {
     c.error({ line: 1, col: 1 }, "missing function 'main'");
     return null;
@@ -319,6 +331,7 @@ function lookup(c: Checker, body: Body, name: string): Resolved {
   }
   const top = c.top.get(name);
   if (top) return top;
+  if (c.brokenValues.has(name)) return BROKEN;
   return isBuiltin(name) ? { kind: 'builtin', name } : null;
 }
 
@@ -344,6 +357,8 @@ function checkName(c: Checker, body: Body, e: Expr & { kind: 'name' }): Type {
       return ERROR;
     case 'builtin':
       c.error(e.pos, `built-in function '${e.name}' cannot be used as a value`);
+      return ERROR;
+    case 'broken':
       return ERROR;
     case undefined:
       reportUndefinedName(c, body, e);
@@ -506,6 +521,8 @@ function nameTargetType(c: Checker, body: Body, e: Expr & { kind: 'name' }): Typ
       return ERROR;
     case 'builtin':
       c.error(e.pos, `cannot assign to built-in function '${e.name}'`);
+      return ERROR;
+    case 'broken':
       return ERROR;
     case undefined:
       reportUndefinedName(c, body, e);
@@ -717,7 +734,7 @@ function linkBase(c: Checker, body: Body, e: Expr): Expr | null {
 function isCallByName(c: Checker, body: Body, e: Expr & { kind: 'call' }): boolean {
   if (e.callee.kind !== 'name') return false;
   const k = lookup(c, body, e.callee.name)?.kind;
-  return k === 'fn' || k === 'extern' || k === 'builtin';
+  return k === 'fn' || k === 'extern' || k === 'builtin' || k === 'broken';
 }
 
 /**
@@ -809,6 +826,9 @@ function checkCall(c: Checker, body: Body, e: Expr & { kind: 'call' }): Type {
     case 'fn': return checkDirectCall(c, body, e, callee, r.index);
     case 'extern': return checkExternCall(c, body, e, callee, r.index);
     case 'builtin': return checkBuiltinCall(c, body, e, r.name);
+    case 'broken':
+      for (const a of e.args) expectValue(c, body, a);
+      return ERROR;
     default: throw new Error(`not a call by name: ${callee.name}`);
   }
 }
@@ -882,7 +902,7 @@ function checkNewStruct(c: Checker, body: Body, e: Expr & { kind: 'new_struct' }
   const index = c.structIndex.get(e.name);
   if (index === undefined) {
     if (PRIMITIVES.has(e.name)) c.error(namePos, `'${e.name}' is not a struct`);
-    else c.error(namePos, `unknown type '${e.name}'`, () => didYouMean(closestName(e.name, c.structIndex.keys())));
+    else if (!c.brokenTypes.has(e.name)) c.error(namePos, `unknown type '${e.name}'`, () => didYouMean(closestName(e.name, c.structIndex.keys())));
     for (const f of e.fields) expectValue(c, body, f.value);
     return ERROR;
   }

@@ -8,9 +8,12 @@
 // inside function bodies that parsed to their `}` leave every other function
 // checked and, of those bodies, the statements before the first statement an
 // error touched (parser.ts, cleanStatements: declarations and signatures are
-// whole, so nothing outside a body follows from what broke inside it); any
-// other lexical or syntax error (a broken declaration, a string or comment
-// left open to the end of the file) leaves nothing checked; a
+// whole, so nothing outside a body follows from what broke inside it); a
+// syntax error that cut a declaration short after its name leaves every other
+// declaration checked, the name declared with the ERROR type (Program.broken:
+// no use of it can be an error of its own); any other lexical or syntax error
+// (a declaration broken before its name, tokens between declarations, a string
+// or comment left open to the end of the file) leaves nothing checked; a
 // checked program is returned only when there are no errors; `formatted` holds the
 // first MAX_REPORTED_ERRORS diagnostics in source order, each in the contract's
 // three-line format (and a hint line when there is one), then one summary line:
@@ -62,7 +65,7 @@ export function compileFront(file: string, text: string): FrontResult {
   const earlier = lexed.errorCount + parsed.errorCount;
   const lexical = lexed.errorCount - lexed.valueErrorCount;
   const syntax = parsed.errorCount - parsed.valueErrorCount;
-  const checkable = lexical === parsed.inBodyLexicalCount && syntax === parsed.inBodyErrorCount;
+  const checkable = lexical === parsed.inBodyLexicalCount && syntax === parsed.inBodyErrorCount + parsed.inBrokenDeclErrorCount;
   const checked = checkable ? check(parsed.program, parsed.parenStarts) : null;
   if (checked) stages.push({ items: checked.diagnostics, count: checked.errorCount });
   const { shown, omitted } = firstDiagnostics(stages);

@@ -24,7 +24,7 @@
 //   chains of `else if`.
 
 import type {
-  AssignOp, BinOp, Block, Decl, Expr, ExternDecl, FnDecl, GlobalDecl, IfStmt, Param, Pos, Program,
+  AssignOp, BinOp, Block, BrokenDecl, Decl, Expr, ExternDecl, FnDecl, GlobalDecl, IfStmt, Param, Pos, Program,
   Stmt, StructDecl, TypeNode, UnOp,
 } from './ast.js';
 import { type Diagnostic, DiagnosticList, HOST_STACK_MESSAGE, clip, isHostStackOverflow } from './diagnostics.js';
@@ -46,6 +46,9 @@ export interface ParseResult {
   /** How many of ParseOptions.lexicalAt lie inside the body of a function that
    *  parsed: like the syntax errors there, they leave the rest checkable. */
   inBodyLexicalCount: number;
+  /** How many of the others cut short a declaration after its name
+   *  (Program.broken): they too leave the rest checkable. */
+  inBrokenDeclErrorCount: number;
   /** The `(` of every parenthesised expression (outermost wins). */
   parenStarts: WeakMap<Expr, Pos>;
 }
@@ -119,9 +122,10 @@ export function parse(file: string, tokens: Token[], earlier: readonly Diagnosti
     if (!isHostStackOverflow(e)) throw e;
     p.report(p.peek(), HOST_STACK_MESSAGE);
   }
-  const program = { file, decls };
+  const program = { file, decls, broken: p.broken };
   return { program, diagnostics: p.diagnostics.items(), errorCount: p.diagnostics.count, valueErrorCount: p.valueErrors,
-    inBodyErrorCount: p.inBodyErrors, inBodyLexicalCount: p.inBodyLexical, parenStarts: p.parenStarts };
+    inBodyErrorCount: p.inBodyErrors, inBodyLexicalCount: p.inBodyLexical, inBrokenDeclErrorCount: p.inBrokenDeclErrors,
+    parenStarts: p.parenStarts };
 }
 
 /** Per-parse state: the token cursor, brace depth, nesting and what has been reported. */
@@ -141,6 +145,11 @@ class Parser {
   inBodyErrors = 0;
   /** How many lexical errors were inside the body of a function that parsed. */
   inBodyLexical = 0;
+  /** The declaration being parsed, once its name is read (null before). */
+  declaring: BrokenDecl | null = null;
+  /** Declarations cut short after their name, and the syntax errors in them. */
+  readonly broken: BrokenDecl[] = [];
+  inBrokenDeclErrors = 0;
 
   /** Syntax errors reported so far, value errors aside. */
   get structuralErrors(): number { return this.diagnostics.count - this.valueErrors; }
@@ -257,11 +266,16 @@ function posOf(t: Token): Pos { return { line: t.line, col: t.col }; }
 function parseDecls(p: Parser): Decl[] {
   const decls: Decl[] = [];
   while (p.peek().kind !== 'eof') {
-    const start = p.index, depth = p.braceDepth;
+    const start = p.index, depth = p.braceDepth, errors = p.structuralErrors;
+    p.declaring = null;
     try {
       decls.push(parseDecl(p));
     } catch (e) {
       if (!(e instanceof ParseAbort)) throw e;
+      if (p.declaring !== null) {
+        p.broken.push(p.declaring);
+        p.inBrokenDeclErrors += p.structuralErrors - errors;
+      }
       p.depth = 0;
       syncToDeclaration(p, depth);
       if (p.index === start) p.next();
@@ -297,6 +311,7 @@ function parseDecl(p: Parser): Decl {
 function parseStruct(p: Parser): StructDecl {
   p.expect('struct');
   const name = p.expectName('struct name');
+  p.declaring = { kind: 'struct', name: name.text };
   p.expect('{');
   const fields = parseCommaList(p, '}', () => {
     const f = p.expectName('field name');
@@ -309,6 +324,7 @@ function parseStruct(p: Parser): StructDecl {
 function parseFn(p: Parser): FnDecl {
   p.expect('fn');
   const name = p.expectName('function name');
+  p.declaring = { kind: 'fn', name: name.text };
   const params = parseParams(p);
   const ret = p.eat('->') ? parseType(p) : null;
   const before = p.structuralErrors, open = posOf(p.peek());
@@ -327,6 +343,7 @@ function parseExtern(p: Parser): ExternDecl {
   p.expect('extern');
   p.expect('fn');
   const name = p.expectName('function name');
+  p.declaring = { kind: 'extern', name: name.text };
   const params = parseParams(p);
   const ret = p.eat('->') ? parseType(p) : null;
   p.expect(';');
@@ -336,6 +353,7 @@ function parseExtern(p: Parser): ExternDecl {
 function parseGlobal(p: Parser): GlobalDecl {
   const mutable = p.next().text === 'var';
   const name = p.expectName('name');
+  p.declaring = { kind: 'global', name: name.text };
   const type = p.eat(':') ? parseType(p) : null;
   p.expect('=');
   const init = parseExpr(p);

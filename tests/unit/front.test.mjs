@@ -378,8 +378,10 @@ fn d() { let w = x # 3; }
   // Every error of the file, but none that a syntax error may have caused: a
   // body with a syntax error is checked up to the first statement the error
   // touched, other functions whole, and so does a lexical error there; a
-  // broken declaration, a lexical error outside a body, or a string or comment
-  // left open to the end of the file, leaves nothing checked.
+  // declaration cut short after its name leaves the rest checked, its name
+  // declared with no type to misuse; a declaration broken before its name, a
+  // lexical error outside a body, or a string or comment left open to the end
+  // of the file, leaves nothing checked.
   test('syntax errors leave checked only what they cannot have caused', () => {
     assert.deepEqual(errors('fn main() { let x: i32 = true; let y = 1 }'), [
       '1:26: type mismatch: expected i32 but found bool', "1:42: expected ';' but found '}'",
@@ -400,7 +402,23 @@ fn d() { let w = x # 3; }
       '7:24: type mismatch: expected i32 but found str',
     ]);
     assert.deepEqual(errors('fn main() { let a = 12ab; print(zz); }\nfn g() -> i32 { return true; }'), ["1:23: unexpected character 'a' in number literal", '2:24: type mismatch: expected i32 but found bool']);
-    // A broken declaration, a lexical error outside a body, a string left open: nothing is checked.
+    // A declaration cut short after its name: every other declaration is
+    // checked, and no use of the name is an error (whatever it was meant to be).
+    assert.deepEqual(errors('fn f() -> i32 { return true; }\nvar G = ;\nfn main() { let y: str = 1; print(G + 1); G = "s"; G(2); }'), [
+      '1:24: type mismatch: expected i32 but found bool', "2:9: expected expression but found ';'", '3:26: type mismatch: expected str but found i32',
+    ]);
+    assert.deepEqual(errors('struct S { x: i32\nfn f(s: S) -> S { return new S { x: s.y }; }\nfn main() { let q: i32 = "a"; }'), [
+      "2:1: expected '}' but found 'fn'", '3:26: type mismatch: expected i32 but found str',
+    ]);
+    assert.deepEqual(errors('fn g(a: i32, -> i32 { return a; }\nextern fn e(x: i32 -> i32;\nfn main() { print(g(1, 2) + e()); let q: i32 = "a"; }'), [
+      "1:14: expected parameter name but found '->'", "2:20: expected ')' but found '->'", '3:48: type mismatch: expected i32 but found str',
+    ]);
+    // An unclosed body ends at the next declaration: that function is cut short.
+    assert.deepEqual(errors('fn main() { print(h() + 1); let q: i32 = "a"; }\nfn h() -> i32 {\n  if true { return 1;\nfn k() -> str { return 5; }'), [
+      '1:42: type mismatch: expected i32 but found str', "4:1: expected '}' but found 'fn'", '4:24: type mismatch: expected str but found i32',
+    ]);
+    assert.deepEqual(errors('fn main( { }\nfn f() -> i32 { return "x"; }'), ["1:10: expected parameter name but found '{'", '2:24: type mismatch: expected i32 but found str']);
+    // A declaration broken before its name, a lexical error outside a body, a string left open: nothing is checked.
     assert.deepEqual(errors('fn main() { let x: i32 = true; }\nstruct { }'), ["2:8: expected struct name but found '{'"]);
     assert.deepEqual(errors('fn main() { let x: i32 = true; }\nfn g(@) { }'), ["2:6: unexpected character '@'"]);
     assert.deepEqual(errors('fn main() { let x: i32 = true; }\n@\nfn g() { }'), ["2:1: unexpected character '@'"]);
