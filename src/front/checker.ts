@@ -87,13 +87,13 @@ class Checker {
   readonly externs: { decl: ExternDecl; sig: FnSig }[] = [];
   readonly globals: { decl: GlobalDecl; type: Type }[] = [];
   readonly top = new Map<string, TopLevel>();
-  /** Names of values and of struct types whose declarations a syntax error cut
-   *  short: declared, with the ERROR type, so that no use of them is an error. */
-  readonly brokenValues = new Set<string>();
-  readonly brokenTypes = new Set<string>();
+  /** Names of declarations a syntax error cut short: declared, with the ERROR
+   *  type, so that no use of them is an error; as values and as struct types
+   *  both, since the error may be in the keyword that said which. */
+  readonly broken: ReadonlySet<string>;
 
   constructor(readonly program: Program, private readonly parenStarts?: WeakMap<Expr, Pos>) {
-    for (const b of program.broken ?? []) (b.kind === 'struct' ? this.brokenTypes : this.brokenValues).add(b.name);
+    this.broken = new Set((program.broken ?? []).map((b) => b.name));
   }
 
   error(at: Pos, message: string, hint?: HintFn): void {
@@ -172,7 +172,7 @@ function resolveNamedType(c: Checker, name: string, pos: Pos): Type {
   if (prim) return prim;
   const index = c.structIndex.get(name);
   if (index !== undefined) return structType(c, index);
-  if (c.brokenTypes.has(name)) return ERROR;
+  if (c.broken.has(name)) return ERROR;
   c.error(pos, `unknown type '${name}'`, () => didYouMean(closestName(name, typeNames(c))));
   return ERROR;
 }
@@ -295,7 +295,8 @@ function checkFunction(c: Checker, decl: FnDecl, sig: FnSig): void {
 function checkMain(c: Checker): { index: number; takesArgs: boolean } | null {
   const entry = c.top.get('main');
   const usage = "'main' must be declared as 'fn main()' or 'fn main(args: [str])'";
-  if (!entry && c.brokenValues.has('main')) return null;
+  // A declaration cut short may have been main (its name is the error's).
+  if (!entry && c.broken.size > 0) return null;
   if (!entry) {
     c.error({ line: 1, col: 1 }, "missing function 'main'");
     return null;
@@ -331,7 +332,7 @@ function lookup(c: Checker, body: Body, name: string): Resolved {
   }
   const top = c.top.get(name);
   if (top) return top;
-  if (c.brokenValues.has(name)) return BROKEN;
+  if (c.broken.has(name)) return BROKEN;
   return isBuiltin(name) ? { kind: 'builtin', name } : null;
 }
 
@@ -902,7 +903,7 @@ function checkNewStruct(c: Checker, body: Body, e: Expr & { kind: 'new_struct' }
   const index = c.structIndex.get(e.name);
   if (index === undefined) {
     if (PRIMITIVES.has(e.name)) c.error(namePos, `'${e.name}' is not a struct`);
-    else if (!c.brokenTypes.has(e.name)) c.error(namePos, `unknown type '${e.name}'`, () => didYouMean(closestName(e.name, c.structIndex.keys())));
+    else if (!c.broken.has(e.name)) c.error(namePos, `unknown type '${e.name}'`, () => didYouMean(closestName(e.name, c.structIndex.keys())));
     for (const f of e.fields) expectValue(c, body, f.value);
     return ERROR;
   }

@@ -11,9 +11,11 @@
 // whole, so nothing outside a body follows from what broke inside it); a
 // syntax error that cut a declaration short after its name leaves every other
 // declaration checked, the name declared with the ERROR type (Program.broken:
-// no use of it can be an error of its own); any other lexical or syntax error
-// (a declaration broken before its name, tokens between declarations, a string
-// or comment left open to the end of the file) leaves nothing checked; a
+// no use of it can be an error of its own), unless what it took in holds a line
+// starting with `let`/`var` (a global it may have swallowed); any other lexical
+// or syntax error (a declaration broken before its name, tokens between
+// declarations, a string or comment left open to the end of the file) leaves
+// nothing checked; a
 // checked program is returned only when there are no errors; `formatted` holds the
 // first MAX_REPORTED_ERRORS diagnostics in source order, each in the contract's
 // three-line format (and a hint line when there is one), then one summary line:

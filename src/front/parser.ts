@@ -47,7 +47,8 @@ export interface ParseResult {
    *  parsed: like the syntax errors there, they leave the rest checkable. */
   inBodyLexicalCount: number;
   /** How many of the others cut short a declaration after its name
-   *  (Program.broken): they too leave the rest checkable. */
+   *  (Program.broken), taking in no line that starts with `let` or `var` (a
+   *  global, maybe): they too leave the rest checkable. */
   inBrokenDeclErrorCount: number;
   /** The `(` of every parenthesised expression (outermost wins). */
   parenStarts: WeakMap<Expr, Pos>;
@@ -245,6 +246,18 @@ class Parser {
     throw new ParseAbort(message);
   }
 
+  /** Is there a `let` or `var` at the start of a line among tokens [from, to)?
+   *  What a broken declaration took in (an unclosed body parsed it as a
+   *  statement, or recovery skipped it inside an unclosed brace) may have been a
+   *  global: the rest of the file cannot be checked without it. */
+  globalsWithin(from: number, to: number): boolean {
+    for (let i = from; i < to; i++) {
+      const t = this.tokens[i]!;
+      if (t.col === 1 && t.kind === 'keyword' && (t.text === 'let' || t.text === 'var')) return true;
+    }
+    return false;
+  }
+
   /** `fn NAME`, `struct` or `extern`: only a top-level declaration starts so. */
   atDeclarationStart(): boolean {
     return this.at('struct') || this.at('extern') || (this.at('fn') && this.peek(1).kind === 'ident');
@@ -272,13 +285,17 @@ function parseDecls(p: Parser): Decl[] {
       decls.push(parseDecl(p));
     } catch (e) {
       if (!(e instanceof ParseAbort)) throw e;
-      if (p.declaring !== null) {
-        p.broken.push(p.declaring);
-        p.inBrokenDeclErrors += p.structuralErrors - errors;
-      }
+      // A name where the error is (`fn x name(`, `struct name(`) may be the
+      // one the declaration was meant to have: it is cut short too.
+      const at = p.peek(), declared = p.declaring as BrokenDecl | null;
       p.depth = 0;
       syncToDeclaration(p, depth);
       if (p.index === start) p.next();
+      if (declared !== null && !p.globalsWithin(start + 1, p.index)) {
+        p.broken.push(declared);
+        if (at.kind === 'ident') p.broken.push({ kind: declared.kind, name: at.text });
+        p.inBrokenDeclErrors += p.structuralErrors - errors;
+      }
     }
   }
   return decls;

@@ -418,6 +418,17 @@ fn d() { let w = x # 3; }
       '1:42: type mismatch: expected i32 but found str', "4:1: expected '}' but found 'fn'", '4:24: type mismatch: expected str but found i32',
     ]);
     assert.deepEqual(errors('fn main( { }\nfn f() -> i32 { return "x"; }'), ["1:10: expected parameter name but found '{'", '2:24: type mismatch: expected i32 but found str']);
+    // The name where the error is may be the one meant (`fn x name(`), and the
+    // keyword may be the mistake (`struct f(`): neither name's uses are errors,
+    // nor is a main missing that a broken declaration may have been.
+    assert.deepEqual(errors('fn x v(n: i32) -> i32 { return n; }\nstruct w(n: i32) -> i32 { return n; }\nfn g() -> i32 { let b: bool = 1; return v(1) + w(2); }'), [
+      "1:6: expected '(' but found 'v'", "2:9: expected '{' but found '('", '3:31: type mismatch: expected bool but found i32',
+    ]);
+    // What a broken declaration took in may have been a global (an unclosed
+    // body parses `var` as a statement; recovery skips one inside an open
+    // brace): nothing is checked then.
+    assert.deepEqual(errors('fn f() {\n  if true {\n}\nvar G = 1;\nfn main() { print(G); let x: i32 = true; }'), ["5:1: expected '}' but found 'fn'"]);
+    assert.deepEqual(errors('struct S { x: i32\nvar G = 1;\nfn main() { print(G); let x: i32 = true; }'), ["2:1: expected '}' but found 'var'"]);
     // A declaration broken before its name, a lexical error outside a body, a string left open: nothing is checked.
     assert.deepEqual(errors('fn main() { let x: i32 = true; }\nstruct { }'), ["2:8: expected struct name but found '{'"]);
     assert.deepEqual(errors('fn main() { let x: i32 = true; }\nfn g(@) { }'), ["2:6: unexpected character '@'"]);
