@@ -285,8 +285,8 @@ function parseDecls(p: Parser): Decl[] {
       decls.push(parseDecl(p));
     } catch (e) {
       if (!(e instanceof ParseAbort)) throw e;
-      // A name where the error is (`fn x name(`, `struct name(`) may be the
-      // one the declaration was meant to have: it is cut short too.
+      // A name where the error is (`fn x name(`: `name` was expected to be
+      // `(`) may be the one the declaration was meant to have: cut short too.
       const at = p.peek(), declared = p.declaring as BrokenDecl | null;
       p.depth = 0;
       syncToDeclaration(p, depth);
