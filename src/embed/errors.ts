@@ -33,26 +33,21 @@ export class TierRuntimeError extends Error {
    *  last 10 are kept; `framesOmitted` were left out between them. */
   readonly frames: TraceFrame[];
   readonly framesOmitted: number;
-  readonly #trace: GuestTrace | null;
-  /** The report once made, or its first line until then. */
-  #report: string;
-  #made = false;
+  /** The report as the command line prints it. An own property like the
+   *  others, made when first read (a trace may have a line for each of up to
+   *  a million frames). */
+  declare readonly text: string;
 
   constructor(message: string, trace: GuestTrace | null) {
     super(message);
     this.name = 'TierRuntimeError';
     this.frames = trace?.frames ?? [];
     this.framesOmitted = trace?.omitted ?? 0;
-    this.#trace = trace;
-    this.#report = `runtime error: ${message}\n`;
-  }
-
-  /** The report as the command line prints it; made when first asked for (a
-   *  trace may have a line for each of up to a million frames). */
-  get text(): string {
-    if (!this.#made && this.#trace !== null) this.#report += traceLines(this.#trace).map((l) => l + '\n').join('');
-    this.#made = true;
-    return this.#report;
+    let report: string | null = null;
+    Object.defineProperty(this, 'text', {
+      enumerable: true, configurable: true,
+      get: () => (report ??= `runtime error: ${message}\n${trace === null ? '' : traceLines(trace).map((l) => l + '\n').join('')}`),
+    });
   }
 }
 

@@ -410,6 +410,7 @@ test('a runtime error in call() is a TierRuntimeError: message, frames, and the 
       assert.equal(err.name, 'TierRuntimeError');
       assert.deepEqual(err.frames, [{ function: 'div', file: 't.tier', line: 2 }, { function: 'outer', file: 't.tier', line: 5 }], m);
       assert.equal(err.text, 'runtime error: division by zero\n  at div (t.tier:2)\n  at outer (t.tier:5)\n', m);
+      assert.equal(JSON.parse(JSON.stringify(err)).text, err.text, `${m}: text is an own property, made when first read`);
     }
     assert.throws(() => p.call('idx', 3), (e) => e.message === 'index 3 out of bounds for length 3' && e.frames.length === 1, m);
     assert.throws(() => p.fn('boom')('custom'), (e) => e.message === 'custom' && e.frames[0].function === 'boom', m);
