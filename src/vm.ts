@@ -30,7 +30,7 @@ import { verifyModule } from './bytecode/verify.js';
 import { disassembleModule } from './bytecode/disasm.js';
 import type { BcModule } from './bytecode/module.js';
 import type { HostFunction, Runtime } from './runtime/runtime.js';
-import { formatTrace, Trap, GuestFault, stackOverflowAt } from './runtime/errors.js';
+import { errorReport, guestTrace, Trap, GuestFault, stackOverflowAt } from './runtime/errors.js';
 import { HostFault, ownExterns } from './runtime/externs.js';
 import type { Tiering } from './runtime/tiering.js';
 import type { TierEvent, BackendName } from './runtime/tier-events.js';
@@ -466,12 +466,11 @@ function reportFailure(rt: Runtime, e: unknown, stderr: (t: string) => void): nu
     return 1;
   }
   if (e instanceof GuestFault) {
-    const trace = formatTrace(rt.mod, rt.mem.i32, e.site, e.trap.message);
-    stderr(`runtime error: ${e.trap.message}\n${trace.map((l) => l + '\n').join('')}`);
+    stderr(errorReport(e.trap.message, guestTrace(rt.mod, rt.mem.i32, e.site, e.trap.message)));
     return 1;
   }
   if (e instanceof Trap) {
-    stderr(`runtime error: ${e.message}\n`);
+    stderr(errorReport(e.message, null));
     return 1;
   }
   if (e instanceof RangeError && /call stack/i.test(e.message)) {

@@ -12,7 +12,7 @@
 // frame, innermost first, each line ending in a newline — byte for byte what
 // `tiervm run` writes to stderr for the same fault.
 
-import { traceLines, type GuestTrace, type TraceFrame } from '../runtime/errors.js';
+import { errorReport, traceLines, type GuestTrace, type TraceFrame } from '../runtime/errors.js';
 
 export type { TraceFrame } from '../runtime/errors.js';
 
@@ -46,7 +46,7 @@ export class TierRuntimeError extends Error {
     let report: string | null = null;
     Object.defineProperty(this, 'text', {
       enumerable: true, configurable: true,
-      get: () => (report ??= `runtime error: ${message}\n${trace === null ? '' : traceLines(trace).map((l) => l + '\n').join('')}`),
+      get: () => (report ??= errorReport(message, trace)),
     });
   }
 }

@@ -35,7 +35,7 @@ import type { BcModule, BcSignature } from '../bytecode/module.js';
 import { Runtime } from '../runtime/runtime.js';
 import { TOP_FP_WORD, TOP_PC_WORD, HOST_LIMIT_WORD, CALLS_WORD, InterpEntry } from '../runtime/runtime.js';
 import { hostHasWasmMemory } from '../runtime/memory.js';
-import { GuestFault, Trap, guestTrace, stackOverflowAt } from '../runtime/errors.js';
+import { GuestFault, STACK_OVERFLOW, Trap, guestTrace, stackOverflowAt } from '../runtime/errors.js';
 import { HostFault, missingExterns } from '../runtime/externs.js';
 import { frameFn } from '../runtime/frames.js';
 import { hostStackScale } from '../runtime/host-stack.js';
@@ -365,7 +365,7 @@ export class Instance implements HandleOwner {
   private overflow(): TierRuntimeError {
     const rt = this.rt, i32 = rt.mem.i32, fp = rt.hostCallerFp;
     const site = fp < 0 ? null : { fn: frameFn(i32, fp), pc: i32[TOP_PC_WORD]!, fp };
-    return new TierRuntimeError('stack overflow', site === null ? null : guestTrace(rt.mod, i32, site, 'stack overflow'));
+    return new TierRuntimeError(STACK_OVERFLOW, site === null ? null : guestTrace(rt.mod, i32, site, STACK_OVERFLOW));
   }
 
   /** What the API throws for e. An embedder's exception goes back as itself with

@@ -113,11 +113,10 @@ export interface StructDecl { kind: 'struct'; pos: Pos; name: string; fields: { 
 export interface GlobalDecl { kind: 'global'; pos: Pos; mutable: boolean; name: string; type: TypeNode | null; init: Expr }
 
 export type Decl = FnDecl | ExternDecl | StructDecl | GlobalDecl;
-/** A top-level declaration a syntax error cut short after its name: the checker
- *  takes the name as declared, with an erroneous type, so that its uses elsewhere
- *  are not reported as errors of their own (front/index.ts). */
-export interface BrokenDecl { kind: 'fn' | 'extern' | 'global' | 'struct'; name: string }
-export interface Program { file: string; decls: Decl[]; broken: BrokenDecl[] }
+/** `broken`: the names of top-level declarations a syntax error cut short after
+ *  their name; the checker takes each as declared, with an erroneous type, so that
+ *  its uses elsewhere are not reported as errors of their own (front/index.ts). */
+export interface Program { file: string; decls: Decl[]; broken: string[] }
 
 // ---- the checker's result --------------------------------------------------------
 export interface StructInfo { name: string; fields: { name: string; type: Type }[] }

@@ -93,7 +93,7 @@ class Checker {
   readonly broken: ReadonlySet<string>;
 
   constructor(readonly program: Program, private readonly parenStarts?: WeakMap<Expr, Pos>) {
-    this.broken = new Set((program.broken ?? []).map((b) => b.name));
+    this.broken = new Set(program.broken);
   }
 
   error(at: Pos, message: string, hint?: HintFn): void {
@@ -295,10 +295,9 @@ function checkFunction(c: Checker, decl: FnDecl, sig: FnSig): void {
 function checkMain(c: Checker): { index: number; takesArgs: boolean } | null {
   const entry = c.top.get('main');
   const usage = "'main' must be declared as 'fn main()' or 'fn main(args: [str])'";
-  // A declaration cut short may have been main (its name is the error's).
-  if (!entry && c.broken.size > 0) return null;
   if (!entry) {
-    c.error({ line: 1, col: 1 }, "missing function 'main'");
+    // A declaration cut short may have been main (its name is the error's).
+    if (c.broken.size === 0) c.error({ line: 1, col: 1 }, "missing function 'main'");
     return null;
   }
   if (entry.kind !== 'fn') {

@@ -24,7 +24,7 @@
 //   chains of `else if`.
 
 import type {
-  AssignOp, BinOp, Block, BrokenDecl, Decl, Expr, ExternDecl, FnDecl, GlobalDecl, IfStmt, Param, Pos, Program,
+  AssignOp, BinOp, Block, Decl, Expr, ExternDecl, FnDecl, GlobalDecl, IfStmt, Param, Pos, Program,
   Stmt, StructDecl, TypeNode, UnOp,
 } from './ast.js';
 import { type Diagnostic, DiagnosticList, HOST_STACK_MESSAGE, clip, isHostStackOverflow } from './diagnostics.js';
@@ -146,10 +146,10 @@ class Parser {
   inBodyErrors = 0;
   /** How many lexical errors were inside the body of a function that parsed. */
   inBodyLexical = 0;
-  /** The declaration being parsed, once its name is read (null before). */
-  declaring: BrokenDecl | null = null;
-  /** Declarations cut short after their name, and the syntax errors in them. */
-  readonly broken: BrokenDecl[] = [];
+  /** The name of the declaration being parsed, once read (null before). */
+  declaring: string | null = null;
+  /** Names of declarations cut short after their name, and the syntax errors in them. */
+  readonly broken: string[] = [];
   inBrokenDeclErrors = 0;
 
   /** Syntax errors reported so far, value errors aside. */
@@ -287,13 +287,13 @@ function parseDecls(p: Parser): Decl[] {
       if (!(e instanceof ParseAbort)) throw e;
       // A name where the error is (`fn x name(`: `name` was expected to be
       // `(`) may be the one the declaration was meant to have: cut short too.
-      const at = p.peek(), declared = p.declaring as BrokenDecl | null;
+      const at = p.peek(), declared = p.declaring as string | null;
       p.depth = 0;
       syncToDeclaration(p, depth);
       if (p.index === start) p.next();
       if (declared !== null && !p.globalsWithin(start + 1, p.index)) {
         p.broken.push(declared);
-        if (at.kind === 'ident') p.broken.push({ kind: declared.kind, name: at.text });
+        if (at.kind === 'ident') p.broken.push(at.text);
         p.inBrokenDeclErrors += p.structuralErrors - errors;
       }
     }
@@ -328,7 +328,7 @@ function parseDecl(p: Parser): Decl {
 function parseStruct(p: Parser): StructDecl {
   p.expect('struct');
   const name = p.expectName('struct name');
-  p.declaring = { kind: 'struct', name: name.text };
+  p.declaring = name.text;
   p.expect('{');
   const fields = parseCommaList(p, '}', () => {
     const f = p.expectName('field name');
@@ -341,7 +341,7 @@ function parseStruct(p: Parser): StructDecl {
 function parseFn(p: Parser): FnDecl {
   p.expect('fn');
   const name = p.expectName('function name');
-  p.declaring = { kind: 'fn', name: name.text };
+  p.declaring = name.text;
   const params = parseParams(p);
   const ret = p.eat('->') ? parseType(p) : null;
   const before = p.structuralErrors, open = posOf(p.peek());
@@ -360,7 +360,7 @@ function parseExtern(p: Parser): ExternDecl {
   p.expect('extern');
   p.expect('fn');
   const name = p.expectName('function name');
-  p.declaring = { kind: 'extern', name: name.text };
+  p.declaring = name.text;
   const params = parseParams(p);
   const ret = p.eat('->') ? parseType(p) : null;
   p.expect(';');
@@ -370,7 +370,7 @@ function parseExtern(p: Parser): ExternDecl {
 function parseGlobal(p: Parser): GlobalDecl {
   const mutable = p.next().text === 'var';
   const name = p.expectName('name');
-  p.declaring = { kind: 'global', name: name.text };
+  p.declaring = name.text;
   const type = p.eat(':') ? parseType(p) : null;
   p.expect('=');
   const init = parseExpr(p);

@@ -2,8 +2,9 @@
 //
 // A Trap is thrown by any tier or helper for a guest runtime error; it carries the
 // contract's message only. The tier that catches it knows where the innermost
-// frame stopped and calls formatTrace, which walks the frame chain in linear
-// memory (the same headers for every tier) to print `  at FN (FILE:LINE)` lines.
+// frame stopped and calls guestTrace, which walks the frame chain in linear
+// memory (the same headers for every tier); errorReport prints it as the
+// contract says, `runtime error: MESSAGE` and `  at FN (FILE:LINE)` lines.
 // A Trap is a plain object, not an Error: it captures no host stack.
 
 import { frameFn, callerFpOf, resumePcOf } from './frames.js';
@@ -12,6 +13,10 @@ import type { BcModule } from '../bytecode/module.js';
 export class Trap {
   constructor(readonly message: string) {}
 }
+
+/** The message of a frame that does not fit (its trace is bounded apart:
+ *  OVERFLOW_TRACE_FULL). */
+export const STACK_OVERFLOW = 'stack overflow';
 
 /** The innermost frame and position where a trap happened. */
 export interface FaultSite { fn: number; pc: number; fp: number }
@@ -26,7 +31,7 @@ export class GuestFault {
 /** Stack overflow on entering the frame at fp (or somewhere above it): reported
  *  at its caller's call, as the interpreter reports a call that does not fit
  *  (or `trap`, what making the next frame-stack segment raised instead). */
-export function stackOverflowAt(i32: Int32Array, fp: number, trap = new Trap('stack overflow')): GuestFault {
+export function stackOverflowAt(i32: Int32Array, fp: number, trap = new Trap(STACK_OVERFLOW)): GuestFault {
   const callerFp = callerFpOf(i32, fp);
   if (callerFp < 0) return new GuestFault(trap, { fn: frameFn(i32, fp), pc: 0, fp });
   return new GuestFault(trap, { fn: frameFn(i32, callerFp), pc: resumePcOf(i32, fp) - 1, fp: callerFp });
@@ -55,8 +60,9 @@ export interface TraceFrame { function: string; file: string; line: number }
 export interface GuestTrace { frames: TraceFrame[]; omitted: number }
 
 /** The trace from `site` down the chain of caller frames in memory (through host
- *  entries, to the outermost guest frame), of the error with message `fault`. */
-export function guestTrace(mod: BcModule, i32: Int32Array, site: FaultSite, fault: string): GuestTrace {
+ *  entries, to the outermost guest frame), of the error with message `fault`
+ *  (none for an embedder's exception crossing the guest). */
+export function guestTrace(mod: BcModule, i32: Int32Array, site: FaultSite, fault = ''): GuestTrace {
   const frames: { fn: number; pc: number }[] = [];
   let fn = site.fn, pc = site.pc, fp = site.fp;
   for (;;) {
@@ -71,7 +77,7 @@ export function guestTrace(mod: BcModule, i32: Int32Array, site: FaultSite, faul
     const bf = mod.functions[f.fn]!;
     return { function: bf.name, file: mod.file, line: f.pc >= 0 && f.pc < bf.lines.length ? bf.lines[f.pc]! : bf.line };
   };
-  if (frames.length <= (fault === 'stack overflow' ? OVERFLOW_TRACE_FULL : TRACE_FULL)) return { frames: frames.map(frame), omitted: 0 };
+  if (frames.length <= (fault === STACK_OVERFLOW ? OVERFLOW_TRACE_FULL : TRACE_FULL)) return { frames: frames.map(frame), omitted: 0 };
   const kept = [...frames.slice(0, TRACE_HEAD), ...frames.slice(frames.length - TRACE_TAIL)];
   return { frames: kept.map(frame), omitted: frames.length - TRACE_HEAD - TRACE_TAIL };
 }
@@ -83,7 +89,8 @@ export function traceLines(t: GuestTrace): string[] {
   return lines;
 }
 
-/** One `  at FN (FILE:LINE)` line per guest frame, innermost first. */
-export function formatTrace(mod: BcModule, i32: Int32Array, site: FaultSite, fault: string): string[] {
-  return traceLines(guestTrace(mod, i32, site, fault));
+/** A runtime error as the command line prints it: `runtime error: MESSAGE`,
+ *  then the trace's lines, each line ending in a newline. */
+export function errorReport(message: string, trace: GuestTrace | null): string {
+  return `runtime error: ${message}\n${trace === null ? '' : traceLines(trace).map((l) => l + '\n').join('')}`;
 }

@@ -153,7 +153,7 @@ function heldArgs(ext: BcExtern): readonly number[] {
 function traceOfCall(rt: Runtime): GuestTrace {
   const i32 = rt.mem.i32;
   const fp = i32[TOP_FP_WORD]!;
-  return guestTrace(rt.mod, i32, { fn: frameFn(i32, fp), pc: i32[TOP_PC_WORD]!, fp }, '');
+  return guestTrace(rt.mod, i32, { fn: frameFn(i32, fp), pc: i32[TOP_PC_WORD]!, fp });
 }
 
 /** Argument i of a call of `ext` whose arguments are in the slots from argFp. */

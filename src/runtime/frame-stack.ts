@@ -37,7 +37,7 @@
 //   collector looks (its arguments are in the caller's call area).
 
 import type { Heap } from './heap.js';
-import { Trap } from './errors.js';
+import { Trap, STACK_OVERFLOW } from './errors.js';
 
 /** The first segment: ~8,000 frames of a 6-register function (a frame is 16
  *  bytes of header and 8 per register), most of Node's own recursion depth on
@@ -91,7 +91,7 @@ export class FrameStack {
   next(slots: number): number {
     const k = this.depth;
     if (k === this.blocks.length) this.make(slots);
-    if (this.ends[k]! - this.starts[k]! < slots) throw new Trap('stack overflow');
+    if (this.ends[k]! - this.starts[k]! < slots) throw new Trap(STACK_OVERFLOW);
     return this.starts[k]!;
   }
 
@@ -112,7 +112,7 @@ export class FrameStack {
   private make(slots: number): void {
     const left = this.totalSlots - this.madeSlots;
     const size = Math.max(slots, Math.min(2 * this.lastSlots, left));
-    if (size > left) throw new Trap('stack overflow');
+    if (size > left) throw new Trap(STACK_OVERFLOW);
     const addr = this.heap.newStackSegment(size + this.slack);
     if (addr === 0) throw new Trap('out of memory');
     this.blocks.push(addr);

@@ -63,7 +63,7 @@ import { GarbageCollector, type RootSource } from './gc.js';
 import { buildGcMap, type GcMap } from './gcmaps.js';
 import { Output } from './output.js';
 import type { LineInput } from './input.js';
-import { Trap, stackOverflowAt } from './errors.js';
+import { Trap, STACK_OVERFLOW, stackOverflowAt } from './errors.js';
 import type { Tiering } from './tiering.js';
 import { HandleTable } from './handles.js';
 import { Limits, type LimitOptions } from './limits.js';
@@ -371,7 +371,7 @@ export class Runtime implements RootSource {
    *  Arguments are raw values by the callee's parameter kinds. */
   pushEntryFrame(fn: number, args: readonly number[]): number {
     const fp = this.entryFp(fn);
-    if (fp < 0) throw new Trap('stack overflow');
+    if (fp < 0) throw new Trap(STACK_OVERFLOW);
     const i32 = this.mem.i32, f64 = this.mem.f64;
     this.writeEntryHeader(fp, fn);
     this.mod.functions[fn]!.params.forEach((k, i) => {
