@@ -139,9 +139,27 @@ export function memoryProblem(heapMB: number, stackKB: number): string | null {
  *  ended, at a depth the interpreter never fails at. 16,000 slots keep those
  *  to about 60% of the host stack (8,000 frames of 2 slots, 5,300 of 3). */
 export const HOST_STACK = {
-  wasm: { slots: 16000, crossingSlots: 2000 },
-  js: { slots: 10000, crossingSlots: 2000 },
+  wasm: { slots: 16000, crossingSlots: 2000, growth: { slots: 1000, bytesPerSlot: 48 } },
+  js: { slots: 10000, crossingSlots: 2000, growth: { slots: 500, bytesPerSlot: 96 } },
 } as const;
+
+/** Growing the budget where it ran out (runtime.ts, growHostLimit): by as
+ *  many slots as the host stack left holds at `bytesPerSlot` after
+ *  HOST_STACK_RESERVE bytes, if that is at least `slots`, at most
+ *  HOST_STACK_GROWTHS times in an outermost entry, once the budget was reached
+ *  HOST_STACK_GROW_AFTER times in it. bytesPerSlot bounds what a
+ *  slot of compiled frames costs the host: wasm frames 2 slots apart took up
+ *  to 88 bytes (Liftoff, above), 3-4 slots apart 78 (Liftoff) and 61
+ *  (TurboFan); JavaScript frames 3-4 slots apart 139 bytes, 8 apart 191. The
+ *  reserve is what the fixed budget left above its deepest frames of 2 slots
+ *  (about 280 KB of 984): room for the helpers, externs, compiles and the
+ *  interpreter that run above the deepest compiled frame (the largest
+ *  benchmark functions compile in 60 KB of stack). */
+export const HOST_STACK_RESERVE = 256 * 1024;
+export const HOST_STACK_GROWTHS = 64;
+/** The budget grows from the HOST_STACK_GROW_AFTERth time compiled code
+ *  reaches it in an outermost entry (runtime.ts, growHostLimit). */
+export const HOST_STACK_GROW_AFTER = 4;
 
 /** Frame stack size. 8 MiB holds ~100k frames of a small function (a frame is
  *  16 bytes of header plus 8 bytes per register), deeper than typical native stacks. */

@@ -30,7 +30,7 @@ import { verifyModule } from './bytecode/verify.js';
 import { disassembleModule } from './bytecode/disasm.js';
 import type { BcModule } from './bytecode/module.js';
 import type { HostFunction, Runtime } from './runtime/runtime.js';
-import { errorReport, guestTrace, Trap, GuestFault, stackOverflowAt } from './runtime/errors.js';
+import { errorReport, guestTrace, isHostStackOverflow, Trap, GuestFault, stackOverflowAt } from './runtime/errors.js';
 import { HostFault, ownExterns } from './runtime/externs.js';
 import type { Tiering } from './runtime/tiering.js';
 import type { TierEvent, BackendName } from './runtime/tier-events.js';
@@ -473,7 +473,7 @@ function reportFailure(rt: Runtime, e: unknown, stderr: (t: string) => void): nu
     stderr(errorReport(e.message, null));
     return 1;
   }
-  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+  if (isHostStackOverflow(e)) {
     // The host stack ran out inside compiled code: report at the innermost frame
     // compiled code published, as a frame that did not fit.
     const fault = stackOverflowAt(rt.mem.i32, rt.topFp);

@@ -35,10 +35,11 @@ import type { BcModule, BcSignature } from '../bytecode/module.js';
 import { Runtime } from '../runtime/runtime.js';
 import { TOP_FP_WORD, TOP_PC_WORD, HOST_LIMIT_WORD, CALLS_WORD, InterpEntry } from '../runtime/runtime.js';
 import { hostHasWasmMemory } from '../runtime/memory.js';
-import { GuestFault, STACK_OVERFLOW, Trap, guestTrace, stackOverflowAt } from '../runtime/errors.js';
+import { GuestFault, STACK_OVERFLOW, Trap, guestTrace, isHostStackOverflow, stackOverflowAt } from '../runtime/errors.js';
+import { OUT_OF_FUEL, INTERRUPTED } from '../runtime/limits.js';
 import { HostFault, missingExterns } from '../runtime/externs.js';
 import { frameFn } from '../runtime/frames.js';
-import { hostStackScale } from '../runtime/host-stack.js';
+import { hostStackScale, hostStackProbes } from '../runtime/host-stack.js';
 import { Tiering, DEFAULT_CALL_THRESHOLD, DEFAULT_LOOP_THRESHOLD, type Backend, type CompilePlan, type Finished, type OsrEntry } from '../runtime/tiering.js';
 import type { Speculation } from '../runtime/profile.js';
 import { plainCode } from '../bytecode/fuse.js';
@@ -47,7 +48,7 @@ import { interpreterFor } from '../interp/interpreter.js';
 import type { CompilingBackend } from '../jit/backend.js';
 import { hostCanCompileWasm, hostCanCompileJs } from '../runtime/host-probes.js';
 import { loadJit } from './jit-door.js';
-import { DEFAULTS, HOST_STACK, MAX_HOST_ENTRY_DEPTH, FUEL_POLL_STEPS, WASM_HOST, defaultMaxHeapMB, prepareWasmHost } from '../config.js';
+import { DEFAULTS, HOST_STACK, HOST_STACK_RESERVE, HOST_STACK_GROWTHS, HOST_STACK_GROW_AFTER, MAX_HOST_ENTRY_DEPTH, FUEL_POLL_STEPS, WASM_HOST, defaultMaxHeapMB, prepareWasmHost } from '../config.js';
 import type { VmOptions } from '../vm.js';
 import type { HostIo } from './io.js';
 import { TierRuntimeError, attachTrace } from './errors.js';
@@ -75,6 +76,11 @@ export class GuestFunction {
 }
 
 const enum Init { PENDING, RUNNING, DONE, FAILED }
+
+/** A runtime error that a limit ended the run with, not the guest's own. */
+function isStop(e: TierRuntimeError): boolean {
+  return e.message === OUT_OF_FUEL || e.message === INTERRUPTED;
+}
 
 /** Why an instance could not be made: what run() reports, what call() throws. */
 export interface Refusal { text: string; error: Error }
@@ -239,9 +245,18 @@ export class Instance implements HandleOwner {
       this.runEntry(rt.mod.initIndex, fp, false);
       this.init = Init.DONE;
     } catch (e) {
-      this.init = Init.FAILED;
-      this.initFailure = this.guestError(e);
-      throw this.initFailure;
+      const failure = this.guestError(e);
+      if (failure instanceof TierRuntimeError && !isStop(failure)) {
+        this.init = Init.FAILED;
+        this.initFailure = failure;
+      } else {
+        // Not the initialisers' own failure but a stop (fuel, deadline,
+        // interrupt) or the embedder's exception: the next entry runs them
+        // again, from the globals' zero values.
+        this.init = Init.PENDING;
+        this.rt.zeroGlobals();
+      }
+      throw failure;
     }
   }
 
@@ -357,7 +372,7 @@ export class Instance implements HandleOwner {
     if (e instanceof Trap) return new TierRuntimeError(e.message, null);
     // The host stack ran out inside compiled code: a stack overflow at the
     // innermost frame compiled code published, as a frame that did not fit.
-    if (e instanceof RangeError && /call stack/i.test(e.message) && rt.topFp >= 0) return this.guestError(stackOverflowAt(rt.mem.i32, rt.topFp));
+    if (isHostStackOverflow(e) && rt.topFp >= 0) return this.guestError(stackOverflowAt(rt.mem.i32, rt.topFp));
     return e;
   }
 
@@ -376,6 +391,9 @@ export class Instance implements HandleOwner {
     const rt = this.rt;
     if (!(e instanceof HostFault) && !(e instanceof TierRuntimeError)) return e;
     this.flushQuietly();
+    // The embedder's exception from delivering the output written before a
+    // runtime error ends the outermost entry instead, as in run().
+    if (this.depth === 0 && e instanceof TierRuntimeError && this.io.fault !== null) e = this.io.fault;
     const value = e instanceof HostFault ? e.value : e;
     if (e instanceof HostFault && e.trace !== null) attachTrace(value, e.trace);
     rt.escaping = { value, carrier: e };
@@ -510,6 +528,10 @@ export function createInstance(mod: BcModule, o: VmOptions, io: HostIo, interrup
     // (Scaled down on a thread with less host stack than the budgets were measured on.)
     rt.hostStackSlots = o.hostStackSlots ?? Math.max(1, Math.floor(HOST_STACK[backend.name].slots * hostStackScale()));
     rt.crossingSlots = HOST_STACK[backend.name].crossingSlots;
+    // A budget given is kept as given (tests send every call past it with 1).
+    const growth = HOST_STACK[backend.name].growth;
+    rt.hostGrowth = o.hostStackSlots === undefined && hostStackProbes()
+      ? { ...growth, reserve: HOST_STACK_RESERVE, times: HOST_STACK_GROWTHS, after: HOST_STACK_GROW_AFTER } : null;
   }
   // Only the wasm backend's generated i2c adapter reads argument lists
   // (runtime.ts argListAt): for any other entry the interpreter moves them.

@@ -35,6 +35,8 @@
 // HostFault that carries the guest stack trace of the call, so no tier mistakes
 // it for its own (a RangeError for a host stack overflow in compiled code, a
 // Trap). vm.ts hands the embedder's exception back from run() and call().
+// Only a host stack overflow is not wrapped: it is the guest's `stack
+// overflow` at the extern's call, as in compiled code.
 //
 // Re-entry: an extern may call back into the guest (the embedding API's call()).
 // What such a nested call throws out through the extern (a guest runtime error,
@@ -47,7 +49,7 @@
 import { Kind } from '../bytecode/opcodes.js';
 import type { BcExtern, BcModule } from '../bytecode/module.js';
 import { type Runtime, type HostFunction, TOP_FP_WORD, TOP_PC_WORD } from './runtime.js';
-import { Trap, guestTrace, type GuestTrace, traceLines } from './errors.js';
+import { STACK_OVERFLOW, Trap, guestTrace, isHostStackOverflow, type GuestTrace, traceLines } from './errors.js';
 import { frameFn } from './frames.js';
 
 /** An exception thrown by the embedder's code (an extern, or an output callback
@@ -112,6 +114,10 @@ export function callExtern(rt: Runtime, index: number, argFp: number, dstSlot: n
     rt.handles.truncate(mark);
     const passing = rt.escaping;
     if (passing !== null && passing.value === e) throw passing.carrier;
+    // The host stack ran out in the extern, or in an entry into another
+    // program it made, before anything could report it as that program's
+    // stack overflow: it is this guest's, at this call.
+    if (isHostStackOverflow(e)) throw new Trap(STACK_OVERFLOW);
     throw new HostFault(e, traceOfCall(rt));
   }
   // (Nothing allocates from here to the store of a reference result but a

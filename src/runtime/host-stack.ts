@@ -8,10 +8,20 @@
 // are in linear memory) before the host stack runs out, and every tier reaches
 // the same depth there too. A thread with more keeps the measured budgets.
 //
-// What must stay true: nothing here touches the stack to find out (a probe of
-// a megabyte of stack costs about a millisecond of start-up): the size is read
+// What must stay true: nothing here touches the stack to find out at start-up
+// (a probe of a megabyte of stack costs about a millisecond): the size is read
 // from how Node was asked to size it, once per thread (module state is per
 // thread); a host that does not say (a browser) counts as half the reference.
+//
+// Where compiled code runs out of its budget, the runtime may ask how much
+// host stack is left above that point (runtime.ts, growHostLimit):
+// hostStackLeft() calls a function with 8,192 arguments (64 KiB), which calls
+// itself the same way, and counts the levels that fit before V8 throws its
+// RangeError. V8 checks a call's arguments against the stack's real limit
+// before pushing them, so the count is a measurement, rounded down, at the
+// cost of writing that much stack (about 15 us per 100 KB). It answers only on
+// V8 (Node, Chromium), where that is how calls with many arguments work;
+// elsewhere the budget stays as set.
 
 /** V8's default stack size, the reference the budgets were measured at. */
 export const REFERENCE_STACK_KB = 984;
@@ -75,4 +85,37 @@ export function stackSizeFlag(execArgv: readonly string[]): number | null {
     if (m) kb = Number(m[1]);
   }
   return kb !== null && kb > 0 ? kb : null;
+}
+
+/** Can this host be asked how much stack is left (hostStackLeft)? V8 only. */
+export function hostStackProbes(): boolean {
+  const g = globalThis as { process?: { versions?: { v8?: unknown } }; navigator?: { userAgent?: unknown } };
+  if (typeof g.process?.versions?.v8 === 'string') return true;
+  const ua = g.navigator?.userAgent;
+  return typeof ua === 'string' && /\bChrom(e|ium)\//.test(ua);
+}
+
+/** One level of hostStackLeft: 64 KiB of arguments. */
+const LEVEL_BYTES = 64 * 1024;
+let levelArgs: number[] | null = null;
+let levels = 0, levelsWanted = 0;
+
+function level(): void {
+  levels++;
+  if (levels < levelsWanted) Reflect.apply(level, undefined, levelArgs!);
+}
+
+/** Bytes of host stack left above the caller, measured in steps of 64 KiB
+ *  (rounded down) up to `cap` (V8 only: hostStackProbes). */
+export function hostStackLeft(cap: number): number {
+  levelArgs ??= new Array<number>(LEVEL_BYTES / 8).fill(0);
+  levels = 0;
+  levelsWanted = Math.floor(cap / LEVEL_BYTES);
+  if (levelsWanted === 0) return 0;
+  try {
+    Reflect.apply(level, undefined, levelArgs);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+  }
+  return levels * LEVEL_BYTES;
 }

@@ -26,6 +26,10 @@
 // only for frames below the limit. Each crossing from compiled code into the
 // interpreter (a c2i adapter, or that fallback) lowers the limit while it lasts,
 // since it uses host stack of its own. Past the budget a program runs slower, never overflows the host.
+// Where compiled code reaches the limit, the budget may grow (growHostLimit):
+// the host is asked whether its stack holds more above that frame, measured,
+// not assumed (host-stack.ts), and the limit rises by a step while it does, so
+// deep recursion stays compiled as far as this thread's stack really allows.
 // Address 0 is also null: no object ever lives below the heap.
 //
 // The frame stack here is its first segment; frames that do not fit in it go on
@@ -69,6 +73,7 @@ import { HandleTable } from './handles.js';
 import { Limits, type LimitOptions } from './limits.js';
 import { newProfiles, type DeoptReason } from './profile.js';
 import { FrameStack, firstSegmentSlots, segmentsReserveBytes } from './frame-stack.js';
+import { hostStackLeft } from './host-stack.js';
 
 export { FUEL_WORD } from './limits.js';
 
@@ -114,6 +119,8 @@ export const SCRATCH_SLOT = 1;
 export const MAX_INPUT_LINE_UNITS = 1 << 26;
 /** i32 index of the host-stack limit: compiled frames end at or below this slot. */
 export const HOST_LIMIT_WORD = 6;
+/** The most host stack growHostLimit measures (bytes). */
+const MAX_HOST_STACK_ASKED = 16 * 1024 * 1024;
 /** Slots between the frame stack's end and the heap (see above): an inlined
  *  leaf body's frame of at most this many slots, header included, past a frame
  *  that fits, still lies outside the heap. */
@@ -274,6 +281,18 @@ export class Runtime implements RootSource {
    *  the embedding for the backend in use (config.ts HOST_STACK). */
   hostStackSlots = 0;
   crossingSlots = 0;
+  /** How the budget grows where it runs out (growHostLimit): by what the host
+   *  stack left holds at bytesPerSlot (the costliest compiled frames' rate)
+   *  after `reserve` bytes, when that is at least `slots`, at most `times` in
+   *  an outermost entry, from the `after`th time compiled code reaches the
+   *  limit in it; null: the budget is fixed (a host that cannot be asked, or
+   *  a budget given as an option). Set by the embedding (config.ts
+   *  HOST_STACK). */
+  hostGrowth: { slots: number; bytesPerSlot: number; reserve: number; times: number; after: number } | null = null;
+  /** Growths left in this outermost entry (0 once too little stack was left). */
+  private growthsLeft = 0;
+  /** Times compiled code reached the limit in this outermost entry. */
+  private limitHits = 0;
   /** No compiled entry reads argument lists (not the wasm backend's generated
    *  i2c): none is used, and the interpreter runs the runs' calls as the
    *  fixed superinstructions (fuse.ts, unfuseRuns). Before the first run. */
@@ -424,24 +443,75 @@ export class Runtime implements RootSource {
     pushFrame(i32, fp, fn, this.hostCallerFp, resume, TO_HOST);
   }
 
-  /** Open the whole host-stack budget (at the start of a run). */
+  /** Every global back to its zero value (initialisers stopped part way
+   *  run again from there). */
+  zeroGlobals(): void {
+    const start = this.globalsSlot << 1;
+    this.mem.i32.fill(0, start, start + (this.mod.globals.length << 1));
+  }
+
+  /** Open the whole host-stack budget (at the start of an outermost entry). */
   resetHostLimit(): void {
     this.mem.i32[HOST_LIMIT_WORD] = Math.min(this.stackEndSlot, this.stackStartSlot + this.hostStackSlots);
+    this.growthsLeft = this.hostGrowth?.times ?? 0;
+    this.limitHits = 0;
   }
 
   /** A compiled function's frame at fp ends past the host-stack limit: its
-   *  arguments are in its slots; run it in the interpreter (or report a frame
-   *  stack overflow, as a call that does not fit). Returns the raw result. */
+   *  arguments are in its slots; run it compiled if the budget can grow to
+   *  hold it, else in the interpreter (or report a frame stack overflow, as
+   *  a call that does not fit). Returns the raw result. */
   interpretPastHostLimit(fp: number): number {
     const i32 = this.mem.i32;
     const f = frameFn(i32, fp);
     i32[headerAt(fp) + Hdr.RETURN_AT] = TO_HOST;
-    if (fp + this.frameSizes[f]! > this.stackEndSlot) {
+    const end = fp + this.frameSizes[f]!;
+    if (end > this.stackEndSlot) {
       try { this.callInNextSegment(fp, f); } catch (e) { throw e instanceof Trap ? stackOverflowAt(this.mem.i32, fp, e) : e; }
+    } else if (this.entries[f] !== null && this.growHostLimit(fp, end)) {
+      const callerFp = callerFpOf(i32, fp);
+      this.entries[f]!(fp, SCRATCH_SLOT << 3, f, callerFp, resumePcOf(i32, fp), 0);
+      this.mem.i32[TOP_FP_WORD] = callerFp;
     } else {
-    this.interpretFrame(fp, InterpEntry.RESUME, 0);
+      this.interpretFrame(fp, InterpEntry.RESUME, 0);
     }
     return this.retKinds[f] === Kind.F ? this.resultF : this.resultI;
+  }
+
+  //   left := host stack left above here (measured)
+  //   limit := end + (left - reserve) / bytesPerSlot - (end - fp)
+  /** Compiled code's frame at fp, ending at `end`, is past the limit: raise
+   *  the limit as far as the host stack left above this point holds compiled
+   *  frames at the costliest rate (bytesPerSlot), after a reserve. The host
+   *  is asked (host-stack.ts, hostStackLeft), since what a slot costs depends
+   *  on the frames (2-slot frames cost 3-4 times what ordinary ones do a
+   *  slot) and what the embedder's own frames below took is unknown. Frames
+   *  cheaper than that rate leave stack unused, so the next time the limit
+   *  is reached it is asked again: a recursion of ordinary frames grows the
+   *  limit 5-10 times, by less each time, about 0.1 ms each: more than a
+   *  recursion 10,000 deep gains from it once (a host calling a walk of a
+   *  list that long from outside ran it 1.5x slower, 0.6 ms against 0.4), so
+   *  the limit grows only once it was reached `after` times in the entry
+   *  (ackermann reaches it millions of times). A raised limit
+   *  lasts until the outermost entry ends (or until a crossing that lowered
+   *  it restores the value it saved, which can only lower it again); once
+   *  less than `slots` more fit, growth ends for the entry, so a recursion
+   *  that goes up and down across the limit asks at most `times` + 1 times. */
+  private growHostLimit(fp: number, end: number): boolean {
+    const growth = this.hostGrowth;
+    if (growth === null || this.growthsLeft <= 0 || ++this.limitHits < growth.after) return false;
+    const i32 = this.mem.i32;
+    if (i32[HOST_LIMIT_WORD]! >= this.stackEndSlot) return false;
+    this.growthsLeft--;
+    const worth = (this.stackEndSlot - fp) * growth.bytesPerSlot + growth.reserve;
+    const slots = Math.floor((hostStackLeft(Math.min(worth, MAX_HOST_STACK_ASKED)) - growth.reserve) / growth.bytesPerSlot) - (end - fp);
+    if (slots < growth.slots) {
+      this.growthsLeft = 0;
+      return false;
+    }
+    const limit = Math.min(this.stackEndSlot, end + slots);
+    i32[HOST_LIMIT_WORD] = limit;
+    return true;
   }
 
   /** The frame of `f` at fp (header written, its result register TO_HOST, its

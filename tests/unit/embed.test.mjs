@@ -376,6 +376,67 @@ test('a failing global initialiser fails the first call, and every later one', (
   }
 });
 
+test('global initialisers stopped by a limit or the host run again at the next entry, from zero values', () => {
+  // Found by an embedding audit: a deadline, an interrupt or fuel running out
+  // while the initialisers ran, or a tier-event listener's exception then, was
+  // kept as their failure, and every later call threw it again.
+  const src = `extern fn ext(k: i32) -> i32;
+var A: i32 = seen() + 1;
+var B: i32 = ext(A);
+fn seen() -> i32 { print("A was " + str(A) + ", B was " + str(B)); return 10; }
+fn get() -> i32 { return A * 100 + B; }
+fn main() { }`;
+  for (const mode of MODES) {
+    let throwing = true, out = '';
+    const thrown = new Error('not yet');
+    const externs = { ext: (k) => { if (throwing) throw thrown; return k + 1; } };
+    const { program: p } = load('t.tier', src, { ...mode, externs, stdout: (t) => { out += t; } });
+    assert.throws(() => p.call('get'), (e) => e === thrown, label(mode));
+    throwing = false;
+    assert.equal(p.call('get'), 1112, label(mode));
+    assert.equal(p.call('get'), 1112, label(mode));
+    assert.equal(out, 'A was 0, B was 0\nA was 0, B was 0\n', label(mode));
+  }
+  // Fuel: the first entry's budget ends in the initialisers, a later one's does not.
+  const loop = 'var T: i32 = spin(50);\nfn spin(n: i32) -> i32 { var s = 0; for i in 0..n { s += i; } return s; }\nfn get() -> i32 { return T; }\nfn main() { }';
+  for (const mode of MODES) {
+    const { program: p } = loaded(loop, { ...mode, maxSteps: 20 });
+    assert.throws(() => p.call('get'), (e) => e instanceof TierRuntimeError && e.message === 'out of fuel', label(mode));
+    assert.throws(() => p.call('get'), (e) => e instanceof TierRuntimeError && e.message === 'out of fuel', label(mode));
+    const q = loaded(loop, { ...mode, deadlineMs: 60000, interruptible: true }).program;
+    q.interrupt();
+    assert.throws(() => q.call('get'), (e) => e instanceof TierRuntimeError && e.message === 'interrupted', label(mode));
+    assert.equal(q.call('get'), 1225, label(mode));
+  }
+});
+
+test('an output callback that throws while the output before a runtime error goes out: call() throws its exception, as run() does', () => {
+  const thrown = new Error('stdout failed');
+  for (const mode of MODES) {
+    const { program: p } = load('t.tier', 'fn f() { print("before"); panic("guest"); }\nfn main() { f(); }',
+      { ...mode, stderr: () => {}, stdout: () => { throw thrown; } });
+    assert.throws(() => p.call('f'), (e) => e === thrown, label(mode));
+    assert.throws(() => p.run(), (e) => e === thrown, label(mode));
+  }
+});
+
+test('programs whose externs call each other in a chain: the host stack running out is the guest\'s stack overflow', () => {
+  // Found by an embedding audit: the overflow came back as V8's RangeError, or
+  // as a SyntaxError of the regular expression that tested its message.
+  const src = 'extern fn next(n: i32) -> i32;\nfn ping(n: i32) -> i32 { if n == 0 { return 0; } return next(n - 1) + 1; }\nfn main() { }';
+  for (const mode of MODES) {
+    const P = [];
+    for (let i = 0; i < 6; i++) P.push(load(`P${i}.tier`, src, { ...mode, externs: { next: (n) => P[(i + 1) % 6].call('ping', n) } }).program);
+    assert.equal(P[0].call('ping', 50), 50, label(mode));
+    for (const n of [3000, 30000]) {
+      // (The trace is the innermost program's, where the overflow was met.)
+      assert.throws(() => P[0].call('ping', n), (e) => e instanceof TierRuntimeError && e.message === 'stack overflow' &&
+        e.frames.length > 0 && e.frames.every((f) => f.function === 'ping' && /^P[0-5]\.tier$/.test(f.file)), `${label(mode)} ${n}`);
+    }
+    for (const p of P) assert.equal(p.call('ping', 5), 5, label(mode));
+  }
+});
+
 test('missing externs: call() throws, run() reports as before', () => {
   const { program: p, io } = loaded('extern fn ext(x: i32);\nfn f() -> i32 { return 1; }\nfn main() { }');
   assert.throws(() => p.call('f'), (e) => e instanceof Error && e.message === 'extern function ext is not provided');

@@ -6,6 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load } from '../../dist/vm.js';
 import { hasWasm, hasEval } from './host-caps.mjs';
+import { HOST_STACK } from '../../dist/config.js';
+import { hostStackLeft, hostStackProbes } from '../../dist/runtime/host-stack.js';
 
 const MODES = [
   { tier: 'interp' },
@@ -243,4 +245,58 @@ fn main() { var t = 0; for i in 0..30 { t += big(i); } print(t); }`;
     const r = run(src, { ...mode, jitFilter: '^main$', stackSizeKB: 64, gcStress: true, verifyHeap: true });
     assert.deepEqual(r, { code: 0, stdout: '92310\n', stderr: '' }, JSON.stringify(mode));
   }
+});
+
+// Where the budget runs out, it grows as far as the host stack left holds
+// compiled frames at their costliest (runtime.ts, growHostLimit), once it was
+// reached a few times in the entry: a recursion past the fixed budget then runs
+// compiled. Counted by the calls the interpreter made (the tier events' counts).
+const WALKS = `struct Node { v: i32, next: Node }
+fn sum(n: Node) -> i32 { if n == null { return 0; } return n.v + sum(n.next); }
+fn main() {
+  var h: Node = null;
+  for i in 0..4000 { h = new Node { v: i & 7, next: h }; }
+  var t = 0;
+  for r in 0..12 { t += sum(h); }
+  print(t);
+}`;
+
+function interpretedCalls(opts) {
+  let counts = null, stdout = '';
+  const p = load('walks.tier', WALKS, { ...opts, stdout: (t) => { stdout += t; }, onTierEvent: (e) => { if (e.kind === 'counts') counts = e; } }).program;
+  assert.equal(p.run(), 0);
+  assert.equal(stdout, '168000\n');
+  return counts.crossings.interpToInterp;
+}
+
+test('the host-stack budget grows where the host stack holds more: deep recursion stays compiled', { skip: !hostStackProbes() }, () => {
+  for (const mode of MODES.filter((m) => m.tier === 'jit' && m.jitFilter === undefined)) {
+    // 12 walks 4,001 frames deep, past the fixed budget (16,000 wasm slots, 10,000 JS,
+    // 3-4 slots a frame here): only the walks before the budget grows go on interpreted.
+    const grown = interpretedCalls(mode);
+    const fixed = interpretedCalls({ ...mode, hostStackSlots: HOST_STACK[mode.backend].slots });
+    assert.ok(fixed > 12 * 500, `${JSON.stringify(mode)} fixed ${fixed}`);
+    assert.ok(grown < 4 * 4001, `${JSON.stringify(mode)} grown ${grown} fixed ${fixed}`);
+  }
+});
+
+test('an embedder already deep in its own stack: the budget grows only as far as the stack left holds', () => {
+  const deep = (n, f) => (n === 0 ? f() : deep(n - 1, f));
+  const shapes = ['fn f() { f(); f(); }\nfn main() { f(); }', 'fn f(n: i32) -> i32 { return f(n + 1) + 1; }\nfn main() { print(f(0)); }'];
+  for (const src of shapes) {
+    const ref = run(src, { tier: 'interp' });
+    assert.match(ref.stderr, /^runtime error: stack overflow\n/);
+    for (const depth of [1000, 4000]) {
+      for (const mode of MODES) assert.deepEqual(deep(depth, () => run(src, mode)), ref, `${depth} ${src} ${JSON.stringify(mode)}`);
+    }
+  }
+});
+
+test('hostStackLeft measures in steps of 64 KiB, less where the caller is deeper', { skip: !hostStackProbes() }, () => {
+  const top = hostStackLeft(1 << 30);
+  assert.ok(top % 65536 === 0 && top > 256 * 1024, String(top));
+  assert.equal(hostStackLeft(128 * 1024), 128 * 1024);
+  assert.equal(hostStackLeft(1000), 0);
+  const deep = (n) => (n === 0 ? hostStackLeft(1 << 30) : deep(n - 1) + 0);
+  assert.ok(deep(3000) < top - 64 * 1024, `${deep(3000)} ${top}`);
 });
