@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { load, TierRuntimeError, GuestRef } from '../../dist/vm.js';
+import { load, LoadedProgram, TierRuntimeError, GuestRef } from '../../dist/vm.js';
 import { hasWasm, hasEval } from './host-caps.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -435,6 +435,38 @@ test('programs whose externs call each other in a chain: the host stack running 
     }
     for (const p of P) assert.equal(p.call('ping', 5), 5, label(mode));
   }
+});
+
+test('program.module is a copy: changing it changes nothing that runs; a LoadedProgram made directly is checked', () => {
+  // Found by an embedding audit: the module was the one that ran, so a host
+  // could run bytecode the verifier never saw; and the constructor took any options.
+  const src = 'fn add(a: i32, b: i32) -> i32 { return a + b; }\nfn main() { }';
+  for (const mode of MODES) {
+    const { program: p } = loaded(src, mode);
+    const m = p.module;
+    const add = m.functions.find((f) => f.name === 'add');
+    add.code.fill(100000);
+    assert.equal(p.call('add', 1, 2), 3, label(mode));
+    assert.equal(p.module.functions.find((f) => f.name === 'add').code[0] === 100000, false);
+    assert.throws(() => new LoadedProgram(m, mode), (e) => e instanceof Error && /does not verify/.test(e.message), label(mode));
+    const again = new LoadedProgram(p.module, { ...mode, stdout: () => {} });
+    assert.equal(again.call('add', 40, 2), 42, label(mode));
+  }
+  const { program: p } = loaded(src);
+  assert.throws(() => new LoadedProgram(p.module, { maxHeapMB: -5 }), (e) => e instanceof TypeError && /invalid option maxHeapMB/.test(e.message));
+  assert.throws(() => new LoadedProgram(p.module, { tier: 'fast' }), (e) => e instanceof TypeError && /invalid option tier/.test(e.message));
+});
+
+test('options whose reading throws (a Proxy, a getter) are bad options, not an exception of load()', () => {
+  let err = '';
+  const opts = new Proxy({ stderr: (t) => { err += t; } }, { ownKeys() { throw new Error('trap'); } });
+  const r = load('t.tier', 'fn main() { }', opts);
+  assert.equal(r.ok, false);
+  assert.equal(r.exitCode, 2);
+  assert.match(r.text, /^tiervm: invalid options: reading them threw trap\n$/);
+  const ex = load('t.tier', 'fn main() { }', { stderr: () => {}, externs: new Proxy({}, { getPrototypeOf() { throw new Error('trap'); } }) });
+  assert.equal(ex.ok, false);
+  assert.equal(ex.exitCode, 2);
 });
 
 test('missing externs: call() throws, run() reports as before', () => {
