@@ -371,8 +371,12 @@ export class Instance implements HandleOwner {
     if (e instanceof GuestFault) return new TierRuntimeError(e.trap.message, guestTrace(rt.mod, rt.mem.i32, e.site, e.trap.message));
     if (e instanceof Trap) return new TierRuntimeError(e.message, null);
     // The host stack ran out inside compiled code: a stack overflow at the
-    // innermost frame compiled code published, as a frame that did not fit.
-    if (isHostStackOverflow(e) && rt.topFp >= 0) return this.guestError(stackOverflowAt(rt.mem.i32, rt.topFp));
+    // innermost frame compiled code published, as a frame that did not fit;
+    // before any guest frame of this entry (the entry itself did not fit: its
+    // host stood deep in its own stack, as when programs' externs call each
+    // other in a chain), at the host's guest caller. (An embedder's own
+    // RangeError comes here wrapped, as a HostFault.)
+    if (isHostStackOverflow(e)) return rt.topFp >= 0 ? this.guestError(stackOverflowAt(rt.mem.i32, rt.topFp)) : this.overflow();
     return e;
   }
 

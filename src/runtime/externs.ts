@@ -35,8 +35,10 @@
 // HostFault that carries the guest stack trace of the call, so no tier mistakes
 // it for its own (a RangeError for a host stack overflow in compiled code, a
 // Trap). vm.ts hands the embedder's exception back from run() and call().
-// Only a host stack overflow is not wrapped: it is the guest's `stack
-// overflow` at the extern's call, as in compiled code.
+// One is not wrapped: the host stack's own overflow met with the stack still
+// all but full here (outOfHostStack), which is the guest's `stack overflow` at
+// this call (an extern calling into another program whose entry could not
+// even start, as when programs' externs call each other in a chain).
 //
 // Re-entry: an extern may call back into the guest (the embedding API's call()).
 // What such a nested call throws out through the extern (a guest runtime error,
@@ -50,6 +52,7 @@ import { Kind } from '../bytecode/opcodes.js';
 import type { BcExtern, BcModule } from '../bytecode/module.js';
 import { type Runtime, type HostFunction, TOP_FP_WORD, TOP_PC_WORD } from './runtime.js';
 import { STACK_OVERFLOW, Trap, guestTrace, isHostStackOverflow, type GuestTrace, traceLines } from './errors.js';
+import { hostStackLeft, hostStackProbes } from './host-stack.js';
 import { frameFn } from './frames.js';
 
 /** An exception thrown by the embedder's code (an extern, or an output callback
@@ -114,10 +117,7 @@ export function callExtern(rt: Runtime, index: number, argFp: number, dstSlot: n
     rt.handles.truncate(mark);
     const passing = rt.escaping;
     if (passing !== null && passing.value === e) throw passing.carrier;
-    // The host stack ran out in the extern, or in an entry into another
-    // program it made, before anything could report it as that program's
-    // stack overflow: it is this guest's, at this call.
-    if (isHostStackOverflow(e)) throw new Trap(STACK_OVERFLOW);
+    if (outOfHostStack(e)) throw new Trap(STACK_OVERFLOW);
     throw new HostFault(e, traceOfCall(rt));
   }
   // (Nothing allocates from here to the store of a reference result but a
@@ -136,6 +136,13 @@ export function callExtern(rt: Runtime, index: number, argFp: number, dstSlot: n
     const raw = rawResult(rt, ext, result, many, a0, a1, a2);
     rt.mem.i32[dstSlot << 1] = raw;
   }
+}
+
+/** Is e a host stack overflow met with less than 64 KiB of host stack left
+ *  here (V8, where that can be measured)? An embedder's own RangeError, or
+ *  its code's overflow after its frames unwound, leaves more. */
+function outOfHostStack(e: unknown): boolean {
+  return isHostStackOverflow(e) && hostStackProbes() && hostStackLeft(64 * 1024) === 0;
 }
 
 const NONE: readonly number[] = [];
