@@ -23,6 +23,10 @@
 // MAX_MESSAGE. Collecting and formatting take time linear in the
 // source: no work per error is proportional to the source or to its line.
 
+import { printable } from '../text.js';
+
+export { printable };
+
 export interface Diagnostic {
   line: number;
   col: number;
@@ -182,14 +186,6 @@ function excerpt(text: string, start: number, end: number, col: number): { line:
   let pad = ' '.repeat(before.length);
   for (let i = from; i < caretAt; i++) pad += text[i] === '\t' ? '\t' : ' ';
   return { line: before + printable(text.slice(from, to)) + after, caret: pad + '^' };
-}
-
-/** `s` with every control character but tab (C0, DEL, C1) shown as U+FFFD, one
- *  code unit for one: a source line must not send escape sequences to the
- *  terminal, and the caret's column stays right. (The command line shows file
- *  names so too: a name with a newline could forge a `FILE:LINE:COL:` line.) */
-export function printable(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 
 function isLowSurrogateAt(text: string, i: number): boolean {

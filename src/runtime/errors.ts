@@ -8,6 +8,7 @@
 // A Trap is a plain object, not an Error: it captures no host stack.
 
 import { frameFn, callerFpOf, resumePcOf } from './frames.js';
+import { printable } from '../text.js';
 import type { BcModule } from '../bytecode/module.js';
 
 export class Trap {
@@ -103,8 +104,9 @@ export function traceLines(t: GuestTrace): string[] {
   return lines;
 }
 
-/** A runtime error as the command line prints it: `runtime error: MESSAGE`,
- *  then the trace's lines, each line ending in a newline. */
+/** A runtime error as the command line prints it: `runtime error: MESSAGE`
+ *  (its control characters shown as U+FFFD: a `panic` text must not forge a
+ *  trace line), then the trace's lines, each line ending in a newline. */
 export function errorReport(message: string, trace: GuestTrace | null): string {
-  return `runtime error: ${message}\n${trace === null ? '' : traceLines(trace).map((l) => l + '\n').join('')}`;
+  return `runtime error: ${printable(message)}\n${trace === null ? '' : traceLines(trace).map((l) => l + '\n').join('')}`;
 }

@@ -45,12 +45,14 @@ export class LineInput {
       // Search the new piece only: pending text is known to hold no line end
       // (searching it again would make a long line cost its length squared).
       const inChunk = chunk.indexOf('\n');
-      if (this.pending.length + (inChunk < 0 ? chunk.length : inChunk) > this.maxLineUnits) throw new Trap('out of memory');
+      // (One unit more: it may be the `\r` of a `\r\n`, dropped; checked below.)
+      if (this.pending.length + (inChunk < 0 ? chunk.length : inChunk) > this.maxLineUnits + 1) throw new Trap('out of memory');
       nl = inChunk < 0 ? -1 : this.pending.length + inChunk;
       this.pending += chunk;
     }
     // A line past the cap, however its pieces came (one piece may hold it whole).
-    if ((nl < 0 ? this.pending.length : nl) > this.maxLineUnits) throw new Trap('out of memory');
+    const units = nl < 0 ? this.pending.length : nl > 0 && this.pending.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    if (units > this.maxLineUnits) throw new Trap('out of memory');
     if (nl < 0) {
       if (this.pending === '') return null;
       const last = this.pending;

@@ -469,6 +469,19 @@ test('options whose reading throws (a Proxy, a getter) are bad options, not an e
   assert.equal(ex.exitCode, 2);
 });
 
+test('a runtime error message with control characters cannot forge trace lines: they print as U+FFFD', () => {
+  // Found by a conformance check: a panic text with a newline printed a line
+  // that reads as a guest frame, and an escape sequence reached the terminal.
+  const msg = 'a\n  at fake (x.tier:1)\u001b[31m\tb';
+  const src = `fn main() { panic("a\\n  at fake (x.tier:1)\\u{1b}[31m\\tb"); }`;
+  for (const mode of MODES) {
+    const { program: p, io } = loaded(src, mode);
+    assert.equal(p.run(), 1);
+    assert.equal(io.err, 'runtime error: a\ufffd  at fake (x.tier:1)\ufffd[31m\tb\n  at main (t.tier:1)\n', label(mode));
+    assert.throws(() => p.call('main'), (e) => e instanceof TierRuntimeError && e.message === msg && e.text === io.err, label(mode));
+  }
+});
+
 test('missing externs: call() throws, run() reports as before', () => {
   const { program: p, io } = loaded('extern fn ext(x: i32);\nfn f() -> i32 { return 1; }\nfn main() { }');
   assert.throws(() => p.call('f'), (e) => e instanceof Error && e.message === 'extern function ext is not provided');

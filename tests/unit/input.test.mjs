@@ -161,4 +161,11 @@ test('a line one unit past the cap is out of memory, one at it is read', () => {
   assert.equal(two.readLine(), 'short');
   assert.throws(() => two.readLine(), (e) => e.message === 'out of memory');
   assert.throws(() => make(['x'.repeat(1001)]).readLine(), (e) => e.message === 'out of memory');
+  // A `\r\n` line end: the `\r` is not the line's (found by a conformance check:
+  // a line at the cap ending `\r\n` was out of memory), in one piece or split.
+  assert.equal(make(['x'.repeat(1000) + '\r\n']).readLine().length, 1000);
+  assert.equal(make(['x'.repeat(1000) + '\r', '\nrest']).readLine().length, 1000);
+  assert.equal(make(['x'.repeat(999), 'x\r\n']).readLine().length, 1000);
+  assert.throws(() => make(['x'.repeat(1001) + '\r\n']).readLine(), (e) => e.message === 'out of memory');
+  assert.throws(() => make(['x'.repeat(1000) + '\r']).readLine(), (e) => e.message === 'out of memory');
 });
