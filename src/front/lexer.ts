@@ -304,11 +304,21 @@ function takeExponent(lx: Lexer): string {
   return text + takeDigits(lx, isDigit);
 }
 
-/** A number running straight into letters (`12ab`, `1e`) is an error at the first letter. */
+/** A number running straight into letters (`12ab`, `1e`) is an error at the
+ *  first letter; the letters are the literal's, and so is the sign of an
+ *  exponent with no digits and what follows it (`1e+`, `2E-x`), which would
+ *  otherwise be read as an operator, and `1e+)` as one missing its operand, a
+ *  second error. */
 function rejectTrailingLetters(lx: Lexer): boolean {
   if (!isIdentPart(lx.peekChar())) return false;
+  const start = lx.pos;
   lx.error(lx.pos, `unexpected character ${shownCharacter(lx.peekChar() ?? "")} in number literal`);
   while (isIdentPart(lx.peekChar())) lx.pos++;
+  const e = lx.src[start], sign = lx.peekChar();
+  if (lx.pos === start + 1 && (e === 'e' || e === 'E') && (sign === '+' || sign === '-')) {
+    lx.pos++;
+    while (isIdentPart(lx.peekChar())) lx.pos++;
+  }
   return true;
 }
 

@@ -260,7 +260,24 @@ class Parser {
 
   /** `fn NAME`, `struct` or `extern`: only a top-level declaration starts so. */
   atDeclarationStart(): boolean {
-    return this.at('struct') || this.at('extern') || (this.at('fn') && this.peek(1).kind === 'ident');
+    const next = this.peek(1);
+    if (this.at('struct') || this.at('fn')) return next.kind === 'ident';
+    return this.at('extern') && isSymbol(next, 'fn');
+  }
+
+  /** Is the current token a statement keyword that begins a statement here
+   *  (followed by what that statement needs next)? A keyword that is not
+   *  (`let while = 1;`, a keyword misused as a name) is skipped by recovery,
+   *  which would otherwise parse it as a statement and report that too. */
+  atStatementStart(): boolean {
+    const t = this.peek(), next = this.peek(1);
+    if (t.kind !== 'keyword' || !STATEMENT_KEYWORDS.has(t.text)) return false;
+    switch (t.text) {
+      case 'let': case 'var': case 'for': return next.kind === 'ident';
+      case 'if': case 'while': return canStartExpression(next);
+      case 'return': return canStartExpression(next) || isSymbol(next, ';') || isSymbol(next, '}');
+      default: return isSymbol(next, ';');
+    }
   }
 }
 
@@ -483,7 +500,7 @@ function syncToStatement(p: Parser, startIndex: number, startDepth: number): voi
   let depth = Math.max(0, p.braceDepth - startDepth);
   for (let t = p.peek(); t.kind !== 'eof'; t = p.peek()) {
     if (p.atDeclarationStart()) return;
-    if (depth === 0 && p.index > startIndex && t.kind === 'keyword' && STATEMENT_KEYWORDS.has(t.text)) return;
+    if (depth === 0 && p.index > startIndex && p.atStatementStart()) return;
     if (depth === 0 && p.at(';')) { p.next(); return; }
     if (p.at('}')) {
       if (depth === 0) return;

@@ -321,6 +321,29 @@ fn add(a: i32, b: i32) -> i32 {
     assert.deepEqual(errors('fn main() {\n  f(1);\n'), ["3:1: expected '}' but found end of file"]);
   });
 
+  test('no error as a consequence of another: a keyword misused as a name, an exponent without digits', () => {
+    // Found by a conformance check: recovery stopped at the misused keyword and
+    // parsed it as a statement or declaration, and `1e+` left `+` an operator
+    // missing its operand; each reported a second error.
+    const one = {
+      'fn main() { print(1e+); }': ["1:20: unexpected character 'e' in number literal"],
+      'fn main() { let x = 2.5E-; print(x); }': ["1:24: unexpected character 'E' in number literal"],
+      'fn main() { print(2E-x); }': ["1:20: unexpected character 'E' in number literal"],
+      'fn main() { let extern = 1; print(2); }': ["1:17: expected name but found 'extern'"],
+      'fn main() { let struct = 1; }': ["1:17: expected name but found 'struct'"],
+      'fn main() { var x = extern; }': ["1:21: expected expression but found 'extern'"],
+      'fn main() { var x = struct; }': ["1:21: expected expression but found 'struct'"],
+      'fn main() { let while = 1; }': ["1:17: expected name but found 'while'"],
+      'fn main() { let return = 1; }': ["1:17: expected name but found 'return'"],
+    };
+    for (const [src, want] of Object.entries(one)) assert.deepEqual(errors(src), want, src);
+    // A keyword that does begin the next statement or declaration still stops recovery.
+    assert.deepEqual(errors('fn main() { let x = 1 let y = 2; y = true; }'), ["1:23: expected ';' but found 'let'"]);
+    assert.deepEqual(errors('fn main() { let x =\n  while x { }\n}'), ["2:3: expected expression but found 'while'"]);
+    assert.deepEqual(errors('fn main() { let x = \nstruct S { a: i32 }\nfn main2() { var y = ; }'),
+      ["2:1: expected expression but found 'struct'", "3:22: expected expression but found ';'"]);
+  });
+
   test('recovery reports every syntax error in the file', () => {
     const src = `fn a() {
   let x = 1
