@@ -618,8 +618,12 @@ export class LazyBackend implements Backend {
   /** Tier 2 is the wasm backend's alone. */
   readonly optimizes: boolean;
 
+  /** One module of several functions: the wasm backend's (lowerMany). */
+  readonly batches: boolean;
+
   constructor(readonly name: 'wasm' | 'js', private readonly make: () => CompilingBackend<unknown>) {
     this.optimizes = name === 'wasm';
+    this.batches = name === 'wasm';
   }
 
   /** The backend if built (null: nothing was compiled yet). */

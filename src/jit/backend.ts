@@ -124,6 +124,8 @@ export abstract class CompilingBackend<Code> implements Backend {
   abstract readonly name: 'wasm' | 'js';
   /** What `size` counts (wasm bytes, JS chars). */
   protected abstract readonly sizeUnit: string;
+  /** compileMany makes one module of several functions (lowerMany). */
+  abstract readonly batches: boolean;
   /** Compile statistics, for --trace-tier and the benchmarks. */
   readonly stats = { functions: 0, osr: 0, codeSize: 0, bytecodeWords: 0, compileMicros: 0 };
   /** Whether the function named by opts.printCode was printed. */

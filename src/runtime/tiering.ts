@@ -127,6 +127,15 @@ export const DEFAULT_JIT_THRESHOLD = 100;
  *  is at most one batch's compile). */
 const COMPILE_ALL_BATCH = { functions: 64, words: 4000 };
 
+/** Functions compiled one module each before later first compiles are made in
+ *  batches of COMPILE_ALL_BATCH (tierUp, batched). V8 copies the whole table
+ *  into every instance that imports it and writes each slot into every such
+ *  instance, so n modules of n functions cost time and memory in n^2: under
+ *  --jit-threshold=1 (every function compiled at its first call; the default
+ *  policy's compile budget bounds this otherwise) 4,000 functions called once
+ *  each took 8.7 s and 0.5 GB, 20,000 took 8 minutes and 8.6 GB. */
+const SINGLE_MODULES = 256;
+
 /** Calls before a function is compiled, and back-edges before a loop enters
  *  compiled code, when no threshold is given (tier 2 keeps
  *  DEFAULT_JIT_THRESHOLD: it needs the profile of that many calls or branch
@@ -218,6 +227,8 @@ export interface Backend {
   /** The same for several functions at once (--tier=jit/opt, up front): per
    *  function null or the reason. */
   compileMany(fs: readonly number[], plans: readonly CompilePlan[]): (string | null)[];
+  /** compileMany makes one module of several functions (worth batching). */
+  readonly batches: boolean;
   /** An entry into compiled code for f's frame at loop header `pc`, or the
    *  reason it cannot be made. */
   compileOsr(f: number, pc: number): OsrEntry | string;
@@ -675,7 +686,35 @@ export class Tiering {
       if (this.counters !== null) this.counters[f << 1] = 0;
       return;
     }
+    if (this.singleModules >= SINGLE_MODULES && this.backend!.batches) {
+      this.batched(f, plan);
+      return;
+    }
+    this.singleModules++;
     this.install(f, plan);
+  }
+
+  /** First compiles made one module each so far (SINGLE_MODULES). */
+  private singleModules = 0;
+  /** Past SINGLE_MODULES: functions that became hot, waiting to be compiled
+   *  together (each with its plan), and their bytecode words. */
+  private readonly batch: { fs: number[]; plans: CompilePlan[]; words: number } = { fs: [], plans: [], words: 0 };
+
+  //   batch += f ; if the batch is full or f was hot again: compile the batch
+  /** f became hot past SINGLE_MODULES: it waits in the batch, interpreted, and
+   *  its call count starts over; the batch is compiled, one module, once it is
+   *  full (COMPILE_ALL_BATCH) or when one of its functions becomes hot again
+   *  (so a function that keeps running waits one more threshold at most). */
+  private batched(f: number, plan: CompilePlan): void {
+    const b = this.batch;
+    if (!b.fs.includes(f)) {
+      b.fs.push(f); b.plans.push(plan); b.words += this.codes[f]!.length;
+      if (this.counters !== null) this.counters[f << 1] = 0;
+      if (b.fs.length < COMPILE_ALL_BATCH.functions && b.words < COMPILE_ALL_BATCH.words) return;
+    }
+    const fs = b.fs.splice(0), plans = b.plans.splice(0);
+    b.words = 0;
+    this.installMany(fs.filter((g) => this.state[g] === FnState.INTERPRETED), plans.filter((_, i) => this.state[fs[i]!] === FnState.INTERPRETED));
   }
 
   /** When the tiering was made (the program loaded), and the time its

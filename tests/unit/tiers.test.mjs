@@ -222,3 +222,31 @@ test('an OSR entry that cannot be made leaves its compiled function compiled, an
   assert.ok(lines.includes('[tier] no osr entry for main (pc 12: irreducible control flow at pc 9)'));
   assert.ok(lines.includes('[tier] no osr entries for deep (at pc 7: Maximum call stack size exceeded)'));
 });
+
+// Past 256 functions compiled one module each, first compiles of the wasm
+// backend wait in batches of 64 and are made one module per batch
+// (tiering.ts, SINGLE_MODULES): found by a conformance check, 20,000 functions
+// compiled at their first call took 8 minutes and 8.6 GB, one module each.
+test('past 256 single compiles, first compiles are batched: functions called once wait, one called again is compiled', { skip: !hasWasm }, () => {
+  const n = 400;
+  let src = '';
+  for (let i = 0; i < n; i++) src += `fn f${i}(x: i32) -> i32 { return x + ${i % 5}; }\nvar G${i} = f${i}(${i});\n`;
+  const once = src + `fn main() { print(G1 + G${n - 1}); }\n`;
+  let out = '';
+  const r = load('many.tier', once, { jitThreshold: 1, stdout: (t) => { out += t; } });
+  assert.equal(r.program.run(), 0);
+  assert.equal(out, `${1 + 1 + (n - 1) + ((n - 1) % 5)}\n`);
+  // 256 alone (<globals>, called first, and f0..f254), then full batches of
+  // 64 (f255..f382); the last ones, called once, still wait.
+  const compiled = r.program.lastTiers.compiled.filter((name) => /^f\d+$/.test(name));
+  assert.equal(compiled.length, 255 + 64 * 2);
+  assert.ok(r.program.lastTiers.interpreted.includes(`f${n - 1}`));
+  // A function that becomes hot again while it waits is compiled then, with the batch.
+  const again = src + 'fn hot(x: i32) -> i32 { return x * 2; }\n' +
+    `fn main() { var s = 0; for i in 0..1000 { s += hot(i); } print(G1 + G${n - 1} + s); }\n`;
+  out = '';
+  const h = load('many.tier', again, { jitThreshold: 1, stdout: (t) => { out += t; } });
+  assert.equal(h.program.run(), 0);
+  assert.equal(out, `${1 + 1 + (n - 1) + ((n - 1) % 5) + 999000}\n`);
+  assert.ok(h.program.lastTiers.compiled.includes('hot') && h.program.lastTiers.compiled.includes(`f${n - 1}`));
+});

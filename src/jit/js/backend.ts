@@ -29,6 +29,8 @@ export class JsBackend extends CompilingBackend<GuestCode> {
   readonly name = 'js';
   /** No tier 2 on this backend (yet): the policy gives it tier-1 plans only. */
   readonly optimizes = false;
+  /** compileMany compiles one function at a time (no lowerMany). */
+  readonly batches = false;
   protected readonly sizeUnit = 'JS chars';
   readonly table: GuestCode[] = [];
   private readonly env: Record<string, unknown>;

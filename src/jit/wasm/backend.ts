@@ -62,6 +62,7 @@ export class WasmBackend extends CompilingBackend<WebAssembly.ExportValue> {
   readonly name = 'wasm';
   /** Tier 2 (lower.ts: guards, deopt exits, guarded direct calls). */
   readonly optimizes = true;
+  readonly batches = true;
   selfInlines(f: number): boolean { return selfInlines(this.mod.functions[f]!); }
   dispatchSites(f: number, spec: Speculation): number { return dispatchSites(this.env(), this.mod.functions[f]!, spec); }
   protected readonly sizeUnit = 'wasm bytes';
