@@ -65,8 +65,9 @@ Options:
   --adapters=MODE      crossings between interpreter and compiled code: generated
                        (an adapter per signature shape, default) or generic (a few
                        that read the signature at run time; slower, to measure)
-  --host-stack-slots=N host-stack budget of compiled code in frame slots; 1 runs
-                       every compiled call in the interpreter (debug)
+  --host-stack-slots=N host-stack budget of compiled code in frame slots, fixed
+                       (it no longer grows); 1 runs every compiled call in the
+                       interpreter (debug)
   --gc-stress          collect garbage at every allocation (debug)
   --verify-heap        check heap invariants around every collection (debug)
   --rope-stress        make every concatenation of two non-empty strings a rope
