@@ -27,9 +27,10 @@
 // interpreter (a c2i adapter, or that fallback) lowers the limit while it lasts,
 // since it uses host stack of its own. Past the budget a program runs slower, never overflows the host.
 // Where compiled code reaches the limit, the budget may grow (growHostLimit):
-// the host is asked whether its stack holds more above that frame, measured,
-// not assumed (host-stack.ts), and the limit rises by a step while it does, so
-// deep recursion stays compiled as far as this thread's stack really allows.
+// the host stack left above that frame is measured, not assumed
+// (host-stack.ts), and the limit rises as far as that holds the costliest
+// compiled frames, so deep recursion stays compiled about as far as this
+// thread's stack really allows.
 // Address 0 is also null: no object ever lives below the heap.
 //
 // The frame stack here is its first segment; frames that do not fit in it go on
