@@ -754,7 +754,9 @@ export function runOracle(source, { file = 'fuzz.tier', args = [], maxMs = MAX_M
   } catch (e) {
     if (e instanceof TierError) {
       code = 1;
-      stderr = `runtime error: ${e.msg}\n`;
+      // (docs/language.md, Runtime errors: a control character but tab in the
+      // message is written as U+FFFD.)
+      stderr = `runtime error: ${e.msg.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, '\ufffd')}\n`;
       for (let i = 0; i < e.frames.length; i += 2) stderr += `  at ${e.frames[i]} (${file}:${e.frames[i + 1]})\n`;
     } else if (e instanceof OracleLimit) {
       out = '';
