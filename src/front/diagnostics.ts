@@ -119,12 +119,10 @@ export function firstDiagnostics(lists: readonly { items: readonly Diagnostic[];
 /**
  * The safety net under MAX_NESTING (parser.ts): the parser and the checker stay
  * far inside a 1 MB host stack at the limit, but an embedder may call them on a
- * much smaller one. They catch the host's stack overflow and report it as one
- * error at the construct they were in, never as a crash.
+ * much smaller one. They catch the host's stack overflow (isHostStackOverflow)
+ * and report it as one error at the construct they were in, never as a crash.
  */
-export function isHostStackOverflow(e: unknown): boolean {
-  return e instanceof RangeError && /call stack/i.test(e.message);
-}
+export { isHostStackOverflow } from '../host-errors.js';
 export const HOST_STACK_MESSAGE = "nesting too deep for this thread's host stack";
 
 /** Quoted source text in a message, cut when long (a token may be a megabyte string). */

@@ -19,19 +19,7 @@ export class Trap {
  *  OVERFLOW_TRACE_FULL). */
 export const STACK_OVERFLOW = 'stack overflow';
 
-/** Is e the host's RangeError for a host stack overflow (V8: "Maximum call
- *  stack size exceeded")? Asked where the stack has just run out, so it calls
- *  as little as it can: a regular expression, compiled on first use, failed
- *  there with a SyntaxError of its own; should even this call not fit, the
- *  RangeError is taken as the overflow. */
-export function isHostStackOverflow(e: unknown): boolean {
-  if (!(e instanceof RangeError)) return false;
-  try {
-    return e.message.includes('call stack');
-  } catch {
-    return true;
-  }
-}
+export { isHostStackOverflow } from '../host-errors.js';
 
 /** The innermost frame and position where a trap happened. */
 export interface FaultSite { fn: number; pc: number; fp: number }

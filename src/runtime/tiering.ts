@@ -712,9 +712,10 @@ export class Tiering {
       if (this.counters !== null) this.counters[f << 1] = 0;
       if (b.fs.length < COMPILE_ALL_BATCH.functions && b.words < COMPILE_ALL_BATCH.words) return;
     }
-    const fs = b.fs.splice(0), plans = b.plans.splice(0);
+    const waiting = b.fs.splice(0).map((g, i) => ({ g, plan: b.plans[i]! })).filter((w) => this.state[w.g] === FnState.INTERPRETED);
+    b.plans.length = 0;
     b.words = 0;
-    this.installMany(fs.filter((g) => this.state[g] === FnState.INTERPRETED), plans.filter((_, i) => this.state[fs[i]!] === FnState.INTERPRETED));
+    this.installMany(waiting.map((w) => w.g), waiting.map((w) => w.plan));
   }
 
   /** When the tiering was made (the program loaded), and the time its
